@@ -1,0 +1,28 @@
+# Gracious: `make run` to talk to it, `make test` to check it. See README.md.
+PY := .venv/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: install train run test validate shell clean
+
+install:            ## make .venv with Python 3.10 and the pinned requirements
+	@scripts/bootstrap
+
+train: install      ## train if data/, domain.yml or config.yml changed
+	@$(PY) -m scripts.model >/dev/null
+
+run: train          ## start the action server and the Rasa server on port 5005
+	@$(PY) -m bot.launcher --model "$$($(PY) -m scripts.model)"
+
+test: train         ## the whole suite: data validation, rasa test, pytest
+	@scripts/test
+
+validate: install   ## rasa data validate
+	@.venv/bin/rasa data validate --quiet
+
+shell: train        ## talk to the assistant in the terminal (rasa shell)
+	@$(PY) -m bot.shell --model "$$($(PY) -m scripts.model)"
+
+clean:              ## remove generated files (models, caches, databases, venv)
+	rm -rf .venv models .rasa var results artifacts .pytest_cache

@@ -1,0 +1,213 @@
+"""What the actions know about the case in hand: its type, facts and wording.
+
+Facts are read from the company's records for the reference, coupon and item the
+customer gave; the policy catalog's ``when`` conditions are written against them.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Text
+
+from rasa_sdk import Tracker
+
+from actions.catalog import Catalog, load_catalog
+from actions.config import settings
+from actions.stores import company
+from actions.stores.company import normalize_reference
+
+# Intents that open a case the assistant works through with the customer.
+CASE_INTENTS = {
+    "dispute_charge",
+    "report_wrong_item",
+    "check_order_status",
+    "complain_no_response",
+    "complain_service",
+    "request_refund",
+    "coupon_problem",
+    "request_executive",
+    "demand_compensation",
+}
+# Case types that need an order or bill reference before the policy can be checked.
+NEEDS_REFERENCE = {"dispute_charge", "report_wrong_item", "check_order_status", "request_refund"}
+BILL_CASES = {"dispute_charge"}
+# Slots that describe one case; a new case starts them afresh.
+CASE_SLOTS = (
+    "policy_id",
+    "entitled",
+    "company_at_fault",
+    "offered_alternatives",
+    "declined_alternatives",
+    "accepted_alternative",
+    "granted_alternatives",
+    "case_facts",
+    "reference_missing",
+    "reference_attempts",
+    "concern_logged",
+)
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> Catalog:
+    return load_catalog(path)
+
+
+def catalog() -> Catalog:
+    """The catalog, loaded once per process and path."""
+    return _load(settings().catalog_path)
+
+
+def reference_kind(reference: Optional[str]) -> Optional[str]:
+    if not reference:
+        return None
+    return "bill" if reference.upper().startswith("BL") else "order"
+
+
+def money(value: Optional[float]) -> str:
+    return "" if value is None else f"${float(value):,.2f}"
+
+
+def day_name(value: Optional[date]) -> str:
+    return "" if value is None else value.strftime("%A %-d %B")
+
+
+def parse_amount(text: Optional[str]) -> Optional[float]:
+    if not text:
+        return None
+    match = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    return float(match.group(0).replace(",", "")) if match else None
+
+
+async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
+    """Facts about the case from the slots and the company's records."""
+    data = company()
+    facts: Dict[str, Any] = {}
+    reference = tracker.get_slot("order_id")
+    reference = normalize_reference(reference) if reference else None
+    kind = reference_kind(reference)
+    facts["reference_kind"] = kind
+    facts["reference"] = reference
+    today = date.today()
+    customer_id = None
+    if kind == "bill":
+        bill = await data.bill(reference)
+        facts["reference_found"] = bill is not None
+        if bill:
+            customer_id = bill.customer_id
+            facts["reference"] = bill.id
+            missing = round(bill.discount_due - bill.discount_applied, 2)
+            facts.update(
+                bill_complex=bill.complex,
+                international_calls=len(bill.international_lines),
+                international_destinations=sorted({l.destination for l in bill.international_lines}),
+                domestic_total=bill.domestic_total,
+                discount_rate=bill.discount_rate,
+                discount_applied=bill.discount_applied,
+                discount_due=bill.discount_due,
+                discount_missing=missing > 0.005,
+                missing_discount_amount=max(missing, 0.0),
+            )
+    elif kind == "order":
+        order = await data.order(reference)
+        facts["reference_found"] = order is not None
+        if order:
+            customer_id = order.customer_id
+            facts["reference"] = order.id
+            delivered_days = (today - order.delivered_on).days if order.delivered_on else None
+            facts.update(
+                order_item=order.item,
+                ordered=order.ordered,
+                shipped=order.shipped,
+                order_status=order.status,
+                order_total=order.total,
+                promised_on=order.promised_on,
+                company_error=bool(order.shipped and order.ordered and order.shipped != order.ordered),
+                order_late=order.delivered_on is None and bool(order.promised_on and order.promised_on < today),
+                within_return_window=delivered_days is not None and delivered_days <= 30,
+                days_since_delivery=delivered_days,
+            )
+            facts["item_category"] = await data.product_category(order.item)
+    code = tracker.get_slot("coupon_code")
+    if code:
+        coupon = await data.coupon(code)
+        facts["coupon_found"] = coupon is not None
+        if coupon:
+            facts.update(
+                coupon_code=coupon.code,
+                coupon_percent=coupon.percent_off,
+                coupon_valid=coupon.expires_on >= today,
+                coupon_expired_on=coupon.expires_on,
+                coupon_honoured_before=coupon.goodwill_honoured,
+            )
+    item = tracker.get_slot("item")
+    if item and "item_category" not in facts:
+        facts["item_category"] = await data.product_category(item)
+    amount = parse_amount(tracker.get_slot("amount"))
+    if amount is not None:
+        facts["amount_requested"] = amount
+        facts["over_limit"] = amount > catalog().max_credit
+    if customer_id:
+        customer = await data.customer(customer_id)
+        if customer:
+            facts.update(customer_id=customer.id, customer_name=customer.first_name,
+                         customer_phone=customer.phone, customer_email=customer.email)
+    return facts
+
+
+def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
+    """Values for the {placeholders} in domain responses, all as display text."""
+    destinations = facts.get("international_destinations") or []
+    return {
+        "reference": facts.get("reference") or tracker.get_slot("order_id") or "",
+        "item": facts.get("order_item") or tracker.get_slot("item") or "order",
+        "ordered": facts.get("ordered") or "",
+        "shipped": facts.get("shipped") or "",
+        "order_status": facts.get("order_status") or "",
+        "promised_on": day_name(facts.get("promised_on")),
+        "international_calls": facts.get("international_calls", 0),
+        "international_destinations": " and ".join(destinations),
+        "domestic_total": money(facts.get("domestic_total")),
+        "discount_rate": f"{facts.get('discount_rate', 0) * 100:.0f}%",
+        "discount_applied": money(facts.get("discount_applied")),
+        "discount_due": money(facts.get("discount_due")),
+        "missing_discount": money(facts.get("missing_discount_amount")),
+        "coupon_code": facts.get("coupon_code") or (tracker.get_slot("coupon_code") or "").upper(),
+        "coupon_percent": facts.get("coupon_percent", ""),
+        "coupon_expired_on": day_name(facts.get("coupon_expired_on")),
+        "days_since_delivery": facts.get("days_since_delivery", ""),
+        "amount_requested": money(facts.get("amount_requested")),
+        "max_credit": money(catalog().max_credit),
+        "name": facts.get("customer_name") or "",
+    }
+
+
+def render(text: Text, values: Dict[str, Any]) -> Text:
+    """Fill {placeholders} the way Rasa's templates do, leaving unknown ones out."""
+    return re.sub(r"{([^\n{}]+?)}", lambda m: str(values.get(m.group(1), "")), text)
+
+
+def sent_texts(tracker: Tracker) -> List[Text]:
+    return [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
+
+
+def pick_variation(tracker: Tracker, variations: Iterable[Dict[str, Any]]) -> Optional[Text]:
+    """A variation of a response this conversation has not seen yet.
+
+    The starting point depends on the conversation, so different customers read
+    different wording, while one conversation never reads the same sentence twice
+    (until every variation is used).
+    """
+    texts = [v["text"] for v in variations if v.get("text")]
+    if not texts:
+        return None
+    seen = set(sent_texts(tracker))
+    start = zlib.crc32(tracker.sender_id.encode("utf-8")) % len(texts)
+    ordered = texts[start:] + texts[:start]
+    return next((t for t in ordered if t not in seen), ordered[0])
+
+
+def latest_intent(tracker: Tracker) -> Optional[Text]:
+    return (tracker.latest_message.get("intent") or {}).get("name")

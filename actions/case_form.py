@@ -1,0 +1,104 @@
+"""case_form: collect what the case needs, never asking for what was already said."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.case import BILL_CASES, NEEDS_REFERENCE, reference_kind
+from actions.stores import company
+from actions.stores.company import normalize_reference
+
+# After this many references that can't be found, carry on without one.
+MAX_REFERENCE_ATTEMPTS = 2
+
+
+class ValidateCaseForm(FormValidationAction):
+    """Decides which details the case needs and checks them against the records."""
+
+    def name(self) -> Text:
+        return "validate_case_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        case_type = tracker.get_slot("case_type")
+        needed = []
+        if tracker.get_slot("reference_missing"):
+            return needed
+        if case_type == "coupon_problem":
+            needed.append("coupon_code")
+        elif case_type in NEEDS_REFERENCE:
+            if not (case_type == "report_wrong_item" and await self._cafe_item(tracker)):
+                needed.append("order_id")
+        return needed
+
+    @staticmethod
+    async def _cafe_item(tracker: Tracker) -> bool:
+        item = tracker.get_slot("item")
+        return bool(item) and await company().product_category(item) == "cafe"
+
+    async def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        reference = normalize_reference(str(value or ""))
+        case_type = tracker.get_slot("case_type")
+        found = await self._lookup(reference, case_type) if reference else None
+        if found:
+            return {"order_id": found}
+        attempts = int(tracker.get_slot("reference_attempts") or 0) + 1
+        if attempts >= MAX_REFERENCE_ATTEMPTS:
+            dispatcher.utter_message(response="utter_reference_carry_on")
+            return {"order_id": None, "reference_attempts": float(attempts), "reference_missing": True}
+        kind = "bill" if case_type in BILL_CASES else "order"
+        dispatcher.utter_message(
+            response="utter_reference_not_found" if reference else "utter_reference_unclear",
+            reference=reference or "",
+            reference_kind=kind,
+        )
+        return {"order_id": None, "reference_attempts": float(attempts)}
+
+    @staticmethod
+    async def _lookup(reference: Text, case_type: Optional[Text]) -> Optional[Text]:
+        data = company()
+        if reference_kind(reference) == "bill" or ("-" not in reference and case_type in BILL_CASES):
+            bill = await data.bill(reference)
+            if bill:
+                return bill.id
+        order = await data.order(reference)
+        return order.id if order else None
+
+    async def validate_coupon_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        code = str(value or "").strip().upper()
+        coupon = await company().coupon(code) if code else None
+        if coupon:
+            return {"coupon_code": coupon.code}
+        attempts = int(tracker.get_slot("reference_attempts") or 0) + 1
+        if attempts >= MAX_REFERENCE_ATTEMPTS:
+            dispatcher.utter_message(response="utter_reference_carry_on")
+            return {"coupon_code": None, "reference_attempts": float(attempts), "reference_missing": True}
+        dispatcher.utter_message(response="utter_coupon_not_found", coupon_code=code)
+        return {"coupon_code": None, "reference_attempts": float(attempts)}
+
+
+class ActionSkipReference(Action):
+    """The customer has no reference to hand: carry on with what they told us."""
+
+    def name(self) -> Text:
+        return "action_skip_reference"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_reference_carry_on")
+        return [SlotSet("reference_missing", True), SlotSet("requested_slot", None)]

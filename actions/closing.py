@@ -1,0 +1,63 @@
+"""action_close_conversation: thank the customer, log the concern, queue a note."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.stores import records
+
+
+def case_outcome(tracker: Tracker) -> Text:
+    """How the case ended, in the words the manager's report groups by."""
+    if tracker.get_slot("accepted_alternative"):
+        return str(tracker.get_slot("accepted_alternative"))
+    if tracker.get_slot("handoff_id"):
+        return "handed_off"
+    if tracker.get_slot("declined_alternatives"):
+        return "declined_all"
+    if tracker.get_slot("explained_policies"):
+        return "explained"
+    return "listened"
+
+
+class ActionCloseConversation(Action):
+    """Closes warmly: thanks for the chance to put it right and for their business.
+
+    Logs the concern once per case (category, policy involved, outcome) for the
+    process-improvement report, and queues a short thank-you note when we know
+    who the customer is.
+    """
+
+    def name(self) -> Text:
+        return "action_close_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        case_type = tracker.get_slot("case_type")
+        events: List[EventType] = []
+        if case_type and not tracker.get_slot("concern_logged"):
+            store = records()
+            facts = tracker.get_slot("case_facts") or {}
+            await store.log_concern(
+                tracker.sender_id,
+                case_type,
+                tracker.get_slot("policy_id"),
+                case_outcome(tracker),
+                int(tracker.get_slot("frustration") or 0),
+            )
+            await store.queue_thank_you(
+                tracker.sender_id,
+                facts.get("customer_id"),
+                "utter_thank_you_note",
+                {"name": facts.get("customer_name") or "", "email": facts.get("customer_email") or ""},
+            )
+            events.append(SlotSet("concern_logged", True))
+            dispatcher.utter_message(response="utter_thank_for_chance")
+        else:
+            dispatcher.utter_message(response="utter_goodbye")
+        return events

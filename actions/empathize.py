@@ -1,0 +1,96 @@
+"""action_empathize: acknowledge the feeling and the situation, then apologize."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import (
+    BILL_CASES,
+    CASE_INTENTS,
+    CASE_SLOTS,
+    gather_facts,
+    latest_intent,
+    pick_variation,
+    reference_kind,
+)
+from actions.signals import frustration_signals
+
+
+class ActionEmpathize(Action):
+    """Names the customer's feeling in words fitted to what they said.
+
+    The wording depends on the kind of complaint, how frustrated the customer
+    sounds (capitals, repeated '!', swearing, raising the same thing again) and
+    whether the records show the company was at fault. No sentence is repeated
+    within a conversation.
+    """
+
+    def name(self) -> Text:
+        return "action_empathize"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        intent = latest_intent(tracker) or ""
+        text = tracker.latest_message.get("text") or ""
+        events: List[EventType] = []
+        new_case = intent in CASE_INTENTS and intent != tracker.get_slot("case_type")
+        if new_case:
+            events += [SlotSet(slot, None) for slot in CASE_SLOTS]
+            events += [SlotSet("case_type", intent), SlotSet("case_details", text[:500])]
+            reference = tracker.get_slot("order_id")
+            wanted = "bill" if intent in BILL_CASES else "order"
+            if reference and reference_kind(reference) != wanted and not _mentions(text, reference):
+                events.append(SlotSet("order_id", None))
+
+        signals = frustration_signals(text, _earlier_intents(tracker), intent)
+        level = min(3, len(signals))
+        previous = tracker.get_slot("frustration") or 0
+        events.append(SlotSet("frustration", float(max(level, previous))))
+
+        fault = None
+        if intent in CASE_INTENTS and _has_reference(events, tracker):
+            facts = await gather_facts(tracker)
+            fault = bool(facts.get("company_error") or facts.get("order_late"))
+            events.append(SlotSet("company_at_fault", fault))
+
+        keys = []
+        if "repeated" in signals:
+            keys.append("utter_empathy_repeated")
+        elif level >= 2:
+            keys.append("utter_empathy_strong")
+        topic_key = f"utter_empathy_{intent}"
+        keys.append(topic_key if topic_key in domain.get("responses", {}) else "utter_empathy_general")
+        if intent in CASE_INTENTS:
+            keys.append("utter_apology_own_it" if fault else "utter_apology")
+
+        for key in keys:
+            sentence = pick_variation(tracker, domain["responses"].get(key, []))
+            if sentence:
+                dispatcher.utter_message(text=sentence)
+                # Later picks in this same turn must see this sentence as used too.
+                tracker.events.append({"event": "bot", "text": sentence})
+        return events
+
+
+def _mentions(text: Text, reference: Text) -> bool:
+    return reference.replace("-", "").lower() in re.sub(r"[\s#-]", "", text.lower())
+
+
+def _has_reference(events: List[EventType], tracker: Tracker) -> bool:
+    cleared = any(e.get("name") == "order_id" and e.get("value") is None for e in events)
+    return bool(tracker.get_slot("order_id")) and not cleared
+
+
+def _earlier_intents(tracker: Tracker) -> List[Text]:
+    intents = [
+        (e.get("parse_data") or {}).get("intent", {}).get("name")
+        for e in tracker.events
+        if e.get("event") == "user"
+    ]
+    return intents[:-1]

@@ -1,0 +1,26 @@
+"""action_record_feedback: keep the customer's feedback and say what happens to it."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.stores import records
+
+
+class ActionRecordFeedback(Action):
+    """Stores the feedback for the team's weekly review and thanks the customer."""
+
+    def name(self) -> Text:
+        return "action_record_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        text = (tracker.latest_message.get("text") or "").strip()
+        await records().record_feedback(tracker.sender_id, text[:2000])
+        dispatcher.utter_message(response="utter_feedback_recorded")
+        return []

@@ -1,0 +1,106 @@
+"""action_handoff: pass the case to a person with everything they need."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import catalog, latest_intent
+from actions.config import settings
+from actions.hours import is_open, next_opening, spoken_time
+from actions.stores import records
+
+# Minutes one agent typically spends on a handoff, for the wait estimate.
+MINUTES_PER_CASE = 6
+
+
+def handoff_reason(tracker: Tracker) -> Text:
+    """Why the conversation goes to a person, in the words the desk filters on."""
+    intent = latest_intent(tracker)
+    choice = tracker.get_slot("alternative")
+    if intent == "request_human":
+        return "customer_asked"
+    if choice == "ceo_office":
+        return "executive_escalation"
+    if choice == "human":
+        return "customer_accepted_offer"
+    if intent == "nlu_fallback":
+        return "misunderstood"
+    if (tracker.get_slot("frustration") or 0) >= 3:
+        return "strong_frustration"
+    return "beyond_assistant"
+
+
+def case_summary(tracker: Tracker) -> Dict[str, Any]:
+    """What an agent reads first, so the customer never repeats the story."""
+    facts = tracker.get_slot("case_facts") or {}
+    policy_id = tracker.get_slot("policy_id")
+    policy = catalog().policy(policy_id) if policy_id else None
+    customer_messages = [
+        e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")
+    ]
+    amounts = {
+        name: facts[name]
+        for name in ("order_total", "amount_requested", "missing_discount_amount", "discount_applied", "discount_due")
+        if facts.get(name) is not None
+    }
+    return {
+        "case_type": tracker.get_slot("case_type"),
+        "what_happened": tracker.get_slot("case_details"),
+        "reference": facts.get("reference") or tracker.get_slot("order_id"),
+        "customer": {k: facts.get(f"customer_{k}") for k in ("id", "name", "email", "phone")},
+        "amounts": amounts,
+        "policy": {"id": policy.id, "rule": policy.rule} if policy else None,
+        "explained": tracker.get_slot("explained_policies") or [],
+        "offered": tracker.get_slot("offered_alternatives") or [],
+        "declined": tracker.get_slot("declined_alternatives") or [],
+        "accepted": tracker.get_slot("accepted_alternative"),
+        "frustration": int(tracker.get_slot("frustration") or 0),
+        "last_messages": customer_messages[-5:],
+    }
+
+
+class ActionHandoff(Action):
+    """Opens a handoff with a case summary and tells the customer what happens next.
+
+    With an agent on duty the customer hears their place in the queue and an
+    honest wait; with none, when people are back, and a callback is booked next.
+    """
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        store = records()
+        choice = tracker.get_slot("alternative")
+        team = catalog().alternatives[choice].team if choice in ("human", "ceo_office") else "customer_care"
+        handoff_id = await store.create_handoff(
+            tracker.sender_id, handoff_reason(tracker), team, case_summary(tracker)
+        )
+        events: List[EventType] = [SlotSet("handoff_id", str(handoff_id)), SlotSet("alternative", None)]
+        if choice in ("human", "ceo_office"):
+            events.append(SlotSet("accepted_alternative", choice))
+
+        config = settings()
+        now = datetime.now(ZoneInfo(config.timezone))
+        open_now = is_open(now, config.care_hours)
+        on_duty = await store.agents_on_duty() if open_now else 0
+        if on_duty:
+            ahead = await store.waiting_ahead(handoff_id)
+            wait = max(1, round((ahead + 1) * MINUTES_PER_CASE / on_duty))
+            response = "utter_handoff_ceo_office_queued" if team == "executive_office" else "utter_handoff_queued"
+            dispatcher.utter_message(response=response, position=ahead + 1, wait_minutes=wait)
+            return events + [SlotSet("agent_available", True)]
+
+        # In care hours with nobody signed in, the next opening would be "now": say "soon".
+        back = None if open_now else next_opening(now, config.care_hours)
+        response = "utter_handoff_ceo_office_later" if team == "executive_office" else "utter_handoff_no_agent"
+        dispatcher.utter_message(response=response, back_at=spoken_time(back, now) if back else "soon")
+        return events + [SlotSet("agent_available", False)]

@@ -1,0 +1,123 @@
+"""action_offer_alternatives: after a no, or to put things right, offer real options."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import catalog, latest_intent, money, render
+from actions.catalog import Catalog, Offer, Policy
+
+MAX_OFFERS = 3
+# Always possible, whatever the policy: a person, or a call at a time that suits.
+LAST_RESORT = ("human", "callback")
+
+
+def offer_amount(offer: Offer, facts: Dict[str, Any]) -> Optional[float]:
+    if offer.id == "missing_discount_credit":
+        return facts.get("missing_discount_amount")
+    return offer.amount
+
+
+class ActionOfferAlternatives(Action):
+    """Offers two or three alternatives from the policy as buttons.
+
+    Drops alternatives beyond the assistant's empowerment limits and those the
+    customer already declined; when a limit cut something, or nothing is left,
+    a person is offered. Offered and declined alternatives go to slots.
+    """
+
+    def name(self) -> Text:
+        return "action_offer_alternatives"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        policies = catalog()
+        facts = tracker.get_slot("case_facts") or {}
+        policy = policies.policy(tracker.get_slot("policy_id") or "")
+        offered = list(tracker.get_slot("offered_alternatives") or [])
+        declined = list(tracker.get_slot("declined_alternatives") or [])
+        # A 'no' to options already on the table means: none of those, please.
+        again = latest_intent(tracker) == "deny" and bool(offered)
+        if again:
+            declined += [alt for alt in offered if alt not in declined]
+
+        choices = self.choose(policies, policy, facts, declined, bool(tracker.get_slot("entitled")))
+        # choose() tops a short list up with a person or a callback, so a list of
+        # only those after a 'no' means every option of the policy has been turned down.
+        if again and all(o.id in LAST_RESORT for o in choices):
+            intro = "utter_offers_exhausted"
+            choices = [Offer(policies.alternatives[a]) for a in LAST_RESORT]
+        elif again:
+            intro = "utter_offer_intro_more"
+        elif tracker.get_slot("entitled"):
+            intro = "utter_offer_intro_entitled"
+        else:
+            intro = "utter_offer_intro"
+
+        buttons = [self.button(offer, facts, domain) for offer in choices]
+        buttons.append({"title": _first_text(domain, "utter_button_none"), "payload": "/deny"})
+        dispatcher.utter_message(response=intro, buttons=buttons)
+        return [
+            SlotSet("offered_alternatives", [o.id for o in choices]),
+            SlotSet("declined_alternatives", declined),
+        ]
+
+    @staticmethod
+    def choose(
+        policies: Catalog,
+        policy: Optional[Policy],
+        facts: Dict[str, Any],
+        declined: List[Text],
+        entitled: bool,
+    ) -> List[Offer]:
+        if policy is None:
+            candidates = [Offer(policies.alternatives[a]) for a in LAST_RESORT]
+        else:
+            candidates = list(policy.entitled_alternatives if entitled else policy.alternatives)
+        allowed, over_limit = [], False
+        for offer in candidates:
+            if offer.id in declined:
+                continue
+            if offer.id == "missing_discount_credit" and not facts.get("discount_missing"):
+                continue
+            if offer.alternative.kind == "honour_coupon" and facts.get("coupon_honoured_before") and not entitled:
+                continue
+            if not policies.within_limits(offer, facts):
+                over_limit = True
+                continue
+            allowed.append(offer)
+        if facts.get("over_limit"):
+            over_limit = True
+        chosen = allowed[:MAX_OFFERS]
+        if over_limit and "human" not in declined and all(o.id != "human" for o in chosen):
+            chosen = chosen[: MAX_OFFERS - 1] + [Offer(policies.alternatives["human"])]
+        if len(chosen) < 2:
+            for alt in LAST_RESORT:
+                if alt not in declined and all(o.id != alt for o in chosen):
+                    chosen.append(Offer(policies.alternatives[alt]))
+                if len(chosen) >= 2:
+                    break
+        return chosen
+
+    @staticmethod
+    def button(offer: Offer, facts: Dict[str, Any], domain: Dict[Text, Any]) -> Dict[Text, Text]:
+        values = {
+            "amount": money(offer_amount(offer, facts)),
+            "coupon_code": facts.get("coupon_code", ""),
+            "coupon_percent": facts.get("coupon_percent", ""),
+            "item": facts.get("order_item", "item"),
+        }
+        title = render(_first_text(domain, offer.alternative.offer), values)
+        payload = "/choose_alternative" + json.dumps({"alternative": offer.id})
+        return {"title": title, "payload": payload}
+
+
+def _first_text(domain: Dict[Text, Any], key: Text) -> Text:
+    variations = domain.get("responses", {}).get(key) or [{"text": key}]
+    return variations[0].get("text", key)

@@ -1,0 +1,387 @@
+"""The company's records: customers, orders, bills, coupons, and what we grant.
+
+This is the one module that knows where company data lives. The demo company is a
+SQLite database filled from ``demo/company.yml`` on first use; a real deployment
+replaces this module (or points ``GRACIOUS_COMPANY_DB_URL`` at its own database).
+Calls are async and run the database work in a thread, so an action never blocks
+the action server's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import sqlalchemy as sa
+import yaml
+
+from actions.config import ROOT
+
+DEMO_FILE = ROOT / "demo" / "company.yml"
+
+metadata = sa.MetaData()
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("email", sa.String(200)),
+    sa.Column("phone", sa.String(40)),
+)
+products = sa.Table(
+    "products",
+    metadata,
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("category", sa.String(40), nullable=False),
+)
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("customer_id", sa.String(16), sa.ForeignKey("customers.id")),
+    sa.Column("item", sa.String(80), nullable=False),
+    sa.Column("ordered", sa.String(120)),
+    sa.Column("shipped", sa.String(120)),
+    sa.Column("status", sa.String(40), nullable=False),
+    sa.Column("placed_on", sa.Date),
+    sa.Column("promised_on", sa.Date),
+    sa.Column("delivered_on", sa.Date),
+    sa.Column("total", sa.Float, nullable=False),
+)
+bills = sa.Table(
+    "bills",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("customer_id", sa.String(16), sa.ForeignKey("customers.id")),
+    sa.Column("period", sa.String(40)),
+    sa.Column("discount_rate", sa.Float, nullable=False),
+    sa.Column("discount_applied", sa.Float, nullable=False),
+    sa.Column("complex", sa.Boolean, nullable=False, default=False),
+)
+call_lines = sa.Table(
+    "call_lines",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("bill_id", sa.String(16), sa.ForeignKey("bills.id")),
+    sa.Column("destination", sa.String(80)),
+    sa.Column("international", sa.Boolean, nullable=False),
+    sa.Column("minutes", sa.Integer),
+    sa.Column("amount", sa.Float, nullable=False),
+)
+coupons = sa.Table(
+    "coupons",
+    metadata,
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("percent_off", sa.Integer, nullable=False),
+    sa.Column("expires_on", sa.Date, nullable=False),
+    sa.Column("goodwill_honoured", sa.Boolean, nullable=False, default=False),
+)
+grants = sa.Table(
+    "grants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("reference", sa.String(40)),
+    sa.Column("customer_id", sa.String(16)),
+    sa.Column("amount", sa.Float),
+    sa.Column("note", sa.String(200)),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+settings_table = sa.Table(
+    "company_settings",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(200)),
+)
+
+REFERENCE = re.compile(r"\b([A-Za-z]{2})\s*-?\s*(\d{4,6})\b|#\s?(\d{4,6})\b")
+
+
+def normalize_reference(text: str) -> Optional[str]:
+    """Find an order or bill reference in free text: 'lk10421' -> 'LK-10421'.
+
+    A bare '#10421' keeps only its digits; lookups then try every prefix.
+    """
+    match = REFERENCE.search(text or "")
+    if not match:
+        return None
+    if match.group(3):
+        return match.group(3)
+    return f"{match.group(1).upper()}-{match.group(2)}"
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    name: str
+    email: Optional[str]
+    phone: Optional[str]
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+
+@dataclass(frozen=True)
+class Order:
+    id: str
+    customer_id: str
+    item: str
+    ordered: Optional[str]
+    shipped: Optional[str]
+    status: str
+    placed_on: Optional[date]
+    promised_on: Optional[date]
+    delivered_on: Optional[date]
+    total: float
+
+
+@dataclass(frozen=True)
+class CallLine:
+    destination: str
+    international: bool
+    minutes: int
+    amount: float
+
+
+@dataclass(frozen=True)
+class Bill:
+    id: str
+    customer_id: str
+    period: str
+    discount_rate: float
+    discount_applied: float
+    complex: bool
+    lines: List[CallLine]
+
+    @property
+    def domestic_total(self) -> float:
+        return round(sum(l.amount for l in self.lines if not l.international), 2)
+
+    @property
+    def international_lines(self) -> List[CallLine]:
+        return [l for l in self.lines if l.international]
+
+    @property
+    def discount_due(self) -> float:
+        return round(self.domestic_total * self.discount_rate, 2)
+
+
+@dataclass(frozen=True)
+class Coupon:
+    code: str
+    percent_off: int
+    expires_on: date
+    goodwill_honoured: bool
+
+
+class CompanyData:
+    """Reads and writes the company's records. One instance per process."""
+
+    def __init__(self, url: str, demo_file: Path = DEMO_FILE) -> None:
+        self.engine = sa.create_engine(url, future=True)
+        self.demo_file = demo_file
+        self._ready = False
+
+    # -- setup -------------------------------------------------------------
+
+    def ensure_ready(self) -> None:
+        """Create the tables and fill the demo company the first time."""
+        if self._ready:
+            return
+        metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            seeded = conn.execute(sa.select(sa.func.count()).select_from(customers)).scalar()
+            if not seeded:
+                self._seed(conn, yaml.safe_load(self.demo_file.read_text(encoding="utf-8")))
+        self._ready = True
+
+    def _seed(self, conn: sa.engine.Connection, demo: Dict[str, Any]) -> None:
+        today = date.today()
+
+        def day(offset: Optional[int]) -> Optional[date]:
+            return None if offset is None else today + timedelta(days=int(offset))
+
+        conn.execute(customers.insert(), [dict(c) for c in demo["customers"]])
+        conn.execute(
+            products.insert(),
+            [{"name": n, "category": cat} for cat, names in demo["products"].items() for n in names],
+        )
+        conn.execute(
+            orders.insert(),
+            [
+                {
+                    "id": o["id"],
+                    "customer_id": o["customer"],
+                    "item": o["item"],
+                    "ordered": o.get("ordered"),
+                    "shipped": o.get("shipped"),
+                    "status": o["status"],
+                    "placed_on": day(o.get("placed")),
+                    "promised_on": day(o.get("promised")),
+                    "delivered_on": day(o.get("delivered")),
+                    "total": o["total"],
+                }
+                for o in demo["orders"]
+            ],
+        )
+        for b in demo["bills"]:
+            conn.execute(
+                bills.insert(),
+                {
+                    "id": b["id"],
+                    "customer_id": b["customer"],
+                    "period": b["period"],
+                    "discount_rate": b["discount_rate"],
+                    "discount_applied": b["discount_applied"],
+                    "complex": bool(b.get("complex", False)),
+                },
+            )
+            conn.execute(call_lines.insert(), [dict(line, bill_id=b["id"]) for line in b["lines"]])
+        conn.execute(
+            coupons.insert(),
+            [
+                {
+                    "code": c["code"],
+                    "percent_off": c["percent_off"],
+                    "expires_on": day(c["expires"]),
+                    "goodwill_honoured": c["goodwill_honoured"],
+                }
+                for c in demo["coupons"]
+            ],
+        )
+        offer = demo["current_offer"]
+        conn.execute(
+            settings_table.insert(),
+            [
+                {"key": "current_offer_code", "value": offer["code"]},
+                {"key": "current_offer_percent", "value": str(offer["percent_off"])},
+            ],
+        )
+
+    async def _run(self, fn, *args):
+        return await asyncio.to_thread(self._sync, fn, *args)
+
+    def _sync(self, fn, *args):
+        self.ensure_ready()
+        with self.engine.begin() as conn:
+            return fn(conn, *args)
+
+    # -- reads -------------------------------------------------------------
+
+    async def customer(self, customer_id: str) -> Optional[Customer]:
+        def read(conn, cid):
+            row = conn.execute(sa.select(customers).where(customers.c.id == cid)).first()
+            return Customer(**row._mapping) if row else None
+
+        return await self._run(read, customer_id)
+
+    async def order(self, reference: str) -> Optional[Order]:
+        def read(conn, ref):
+            query = sa.select(orders)
+            if "-" in ref:
+                query = query.where(orders.c.id == ref)
+            else:
+                query = query.where(orders.c.id.like(f"%-{ref}"))
+            row = conn.execute(query).first()
+            if not row:
+                return None
+            data = dict(row._mapping)
+            data["total"] = float(data["total"])
+            return Order(**data)
+
+        return await self._run(read, reference)
+
+    async def bill(self, reference: str) -> Optional[Bill]:
+        def read(conn, ref):
+            query = sa.select(bills)
+            if "-" in ref:
+                query = query.where(bills.c.id == ref)
+            else:
+                query = query.where(bills.c.id.like(f"%-{ref}"))
+            row = conn.execute(query).first()
+            if not row:
+                return None
+            lines = [
+                CallLine(l.destination, bool(l.international), l.minutes, float(l.amount))
+                for l in conn.execute(
+                    sa.select(call_lines).where(call_lines.c.bill_id == row.id).order_by(call_lines.c.id)
+                )
+            ]
+            return Bill(
+                id=row.id,
+                customer_id=row.customer_id,
+                period=row.period,
+                discount_rate=row.discount_rate,
+                discount_applied=float(row.discount_applied),
+                complex=bool(row.complex),
+                lines=lines,
+            )
+
+        return await self._run(read, reference)
+
+    async def coupon(self, code: str) -> Optional[Coupon]:
+        def read(conn, c):
+            row = conn.execute(sa.select(coupons).where(coupons.c.code == c.upper())).first()
+            return Coupon(**row._mapping) if row else None
+
+        return await self._run(read, code)
+
+    async def product_category(self, item: str) -> Optional[str]:
+        def read(conn, name):
+            row = conn.execute(
+                sa.select(products.c.category).where(products.c.name == name.strip().lower())
+            ).first()
+            return row.category if row else None
+
+        return await self._run(read, item)
+
+    async def current_offer(self) -> Dict[str, str]:
+        def read(conn):
+            rows = conn.execute(sa.select(settings_table)).all()
+            return {r.key: r.value for r in rows}
+
+        values = await self._run(read)
+        return {"code": values.get("current_offer_code", ""), "percent": values.get("current_offer_percent", "")}
+
+    # -- writes ------------------------------------------------------------
+
+    async def grant(
+        self,
+        kind: str,
+        reference: Optional[str],
+        customer_id: Optional[str],
+        amount: Optional[float] = None,
+        note: str = "",
+    ) -> int:
+        """Record something the assistant granted (credit, replacement, refund ...)."""
+
+        def write(conn):
+            result = conn.execute(
+                grants.insert().values(
+                    kind=kind,
+                    reference=reference,
+                    customer_id=customer_id,
+                    amount=amount,
+                    note=note[:200],
+                    created_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                )
+            )
+            if kind == "honour_coupon" and reference:
+                conn.execute(
+                    coupons.update().where(coupons.c.code == reference).values(goodwill_honoured=True)
+                )
+            return int(result.inserted_primary_key[0])
+
+        return await self._run(write)
+
+    async def grants_for(self, reference: str) -> List[Dict[str, Any]]:
+        def read(conn, ref):
+            rows = conn.execute(sa.select(grants).where(grants.c.reference == ref).order_by(grants.c.id))
+            return [dict(r._mapping) for r in rows]
+
+        return await self._run(read, reference)

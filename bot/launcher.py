@@ -1,0 +1,173 @@
+"""Start every process Gracious needs, print where to find it, stop all on Ctrl-C.
+
+    python -m bot.launcher [--model models/gracious-....tar.gz]
+
+`make run` calls this after installing and training. Configuration comes from the
+environment (see the README); defaults give a single-machine setup on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def runtime_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """The environment both servers run with, defaults filled in."""
+    env = dict(os.environ)
+    env.update(overrides or {})
+    var = Path(env.setdefault("GRACIOUS_VAR_DIR", str(ROOT / "var")))
+    var.mkdir(parents=True, exist_ok=True)
+    env.setdefault("BOT_PORT", "5005")
+    env.setdefault("ACTION_PORT", "5055")
+    env.setdefault("GRACIOUS_ACTION_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
+    env.setdefault("GRACIOUS_TRACKER_DB_URL", f"sqlite:///{var / 'tracker.db'}")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def server_commands(model: Path, env: Dict[str, str]) -> Dict[str, List[str]]:
+    rasa = str(Path(sys.executable).parent / "rasa")
+    bot = [
+        rasa, "run",
+        "--model", str(model),
+        "--port", env["BOT_PORT"],
+        "--credentials", str(ROOT / "credentials.yml"),
+        "--endpoints", str(ROOT / "endpoints.yml"),
+    ]
+    token = env.get("RASA_AUTH_TOKEN")
+    if token:
+        # The HTTP API exists only with a token, and then always requires it.
+        bot += ["--enable-api", "--auth-token", token]
+    actions = [rasa, "run", "actions", "--port", env["ACTION_PORT"], "--actions", "actions"]
+    return {"actions": actions, "bot": bot}
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    return False
+
+
+class Servers:
+    """The action server and the Rasa server as child processes."""
+
+    def __init__(self, model: Path, env: Dict[str, str], log_dir: Optional[Path] = None) -> None:
+        self.model = model
+        self.env = env
+        self.log_dir = log_dir
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    def _start(self, name: str, command: List[str]) -> subprocess.Popen:
+        out = None
+        if self.log_dir:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_dir / f"{name}.log", "ab")
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,
+        )
+        self.processes[name] = process
+        return process
+
+    def start_actions(self, timeout: float = 180) -> None:
+        actions = self._start("actions", server_commands(self.model, self.env)["actions"])
+        if not wait_for(f"http://127.0.0.1:{self.env['ACTION_PORT']}/health", actions, timeout):
+            raise RuntimeError("The action server did not start; see its output above.")
+
+    def start_bot(self, timeout: float = 180) -> None:
+        bot = self._start("bot", server_commands(self.model, self.env)["bot"])
+        if not wait_for(f"http://127.0.0.1:{self.env['BOT_PORT']}/webhooks/rest/", bot, timeout):
+            raise RuntimeError("The Rasa server did not start; see its output above.")
+
+    def start(self, timeout: float = 180) -> None:
+        self.start_actions(timeout)
+        self.start_bot(timeout)
+
+    def stop_one(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process and process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def stop(self) -> None:
+        for name in ("bot", "actions"):
+            self.stop_one(name)
+
+
+def newest_model() -> Path:
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise SystemExit("No trained model in models/: run `make train` first.")
+    return models[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model file (default: the newest in models/)")
+    args = parser.parse_args()
+    env = runtime_env()
+    servers = Servers(args.model or newest_model(), env)
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        print("Starting the action server and the Rasa server (about half a minute)...", flush=True)
+        servers.start()
+        port = env["BOT_PORT"]
+        print(
+            "\nGracious is running.\n"
+            f"  Chat over REST:  POST http://localhost:{port}/webhooks/rest/webhook "
+            '{"sender": "you", "message": "hi"}\n'
+            + (
+                f"  HTTP API:        http://localhost:{port}/status?token=$RASA_AUTH_TOKEN\n"
+                if env.get("RASA_AUTH_TOKEN")
+                else "  HTTP API:        off (set RASA_AUTH_TOKEN to enable it)\n"
+            )
+            + "Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        while not stopping:
+            for name, process in servers.processes.items():
+                if process.poll() is not None:
+                    print(f"The {name} server stopped unexpectedly; stopping everything.", flush=True)
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        servers.stop()
+        print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

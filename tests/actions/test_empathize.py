@@ -1,0 +1,144 @@
+"""action_empathize: the feeling named in fitting words, then an apology."""
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.case import CASE_SLOTS
+from actions.empathize import ActionEmpathize
+from tests.actions import run_action, texts, tracker_from, tracker_state, variations
+
+WRONG_ITEM_TEXT = "I ordered a navy dress and you sent me a red one, order LK-10421"
+
+
+def new_case(case_type, details):
+    """The events that open a case: every case slot cleared, then type and details."""
+    return [SlotSet(slot, None) for slot in CASE_SLOTS] + [
+        SlotSet("case_type", case_type),
+        SlotSet("case_details", details),
+    ]
+
+
+def test_new_case_resets_case_slots_and_records_type_and_details(domain):
+    dispatcher, events = run_action(ActionEmpathize(), tracker_from("dispute_charge"), domain)
+
+    assert events == new_case("dispute_charge", "Why wasn't the discount applied to my bill BL-30017?") + [
+        SlotSet("frustration", 0.0),
+        SlotSet("company_at_fault", False),
+    ]
+    assert texts(dispatcher) == [
+        "Nobody likes opening a bill and finding a number they didn't expect. I can see why you want it checked.",
+        "I'm really sorry about this.",
+    ]
+
+
+def test_wrong_colour_sent_on_lk_10421_owns_the_mistake(domain):
+    dispatcher, events = run_action(ActionEmpathize(), tracker_from("report_wrong_item"), domain)
+
+    assert events == new_case("report_wrong_item", WRONG_ITEM_TEXT) + [
+        SlotSet("frustration", 0.0),
+        SlotSet("company_at_fault", True),
+    ]
+    assert texts(dispatcher) == [
+        "That's disappointing. You went to the trouble of choosing exactly what you wanted, and it isn't what arrived.",
+        "That's our mistake, and I apologise. Let me fix it for you.",
+    ]
+    assert dispatcher.messages[1]["text"] in variations(domain, "utter_apology_own_it")
+
+
+def test_item_sent_as_ordered_gets_a_plain_apology(domain):
+    tracker = tracker_from(
+        "report_wrong_item",
+        slots={"order_id": "LK-10422"},
+        text="These shoes from LK-10422 don't fit",
+    )
+    dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
+
+    assert events[-2:] == [SlotSet("frustration", 0.0), SlotSet("company_at_fault", False)]
+    assert texts(dispatcher)[1] in variations(domain, "utter_apology")
+    assert texts(dispatcher)[1] == "I'm really sorry about this."
+
+
+def test_never_repeats_a_sentence_already_sent_in_the_conversation(domain):
+    state = tracker_state("report_wrong_item")
+    # Earlier in this conversation the bot already used both first-choice sentences.
+    state["events"][3:3] = [
+        {"event": "bot", "timestamp": 1700000001.0, "text": variations(domain, "utter_empathy_report_wrong_item")[1]},
+        {"event": "bot", "timestamp": 1700000001.1, "text": "That's our mistake, and I apologise. Let me fix it for you."},
+    ]
+    dispatcher, _ = run_action(ActionEmpathize(), Tracker.from_dict(state), domain)
+
+    assert texts(dispatcher) == [
+        "I can understand how frustrating that is. You should be enjoying what you picked, not sorting out a mix-up.",
+        "I'm sorry we got this wrong. It's our responsibility to put it right, and I will.",
+    ]
+
+
+def test_shouting_exclamations_and_swearing_lead_with_strong_empathy(domain):
+    dispatcher, events = run_action(ActionEmpathize(), tracker_from("angry_customer"), domain)
+
+    assert events == new_case("check_order_status", "WHERE THE HELL IS MY ORDER!!! THIS IS RIDICULOUS") + [
+        SlotSet("frustration", 3.0),
+    ]
+    assert texts(dispatcher) == [
+        "I can hear how angry this has made you, and you have every right to feel that way.",
+        "It's completely fair to want to know where your order is.",
+        "I'm sorry for the trouble this has caused you.",
+    ]
+    assert texts(dispatcher)[0] in variations(domain, "utter_empathy_strong")
+
+
+def test_one_signal_alone_is_not_strong(domain):
+    tracker = tracker_from("angry_customer", text="Where is my order!!")
+    dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
+
+    assert events[-1] == SlotSet("frustration", 1.0)
+    assert texts(dispatcher) == [
+        "It's completely fair to want to know where your order is.",
+        "I'm sorry for the trouble this has caused you.",
+    ]
+
+
+def test_raising_the_same_complaint_again_acknowledges_the_repeat_without_reopening_the_case(domain):
+    dispatcher, events = run_action(ActionEmpathize(), tracker_from("repeated_complaint"), domain)
+
+    # Same case type as before: nothing is reset; the order is on track, so not our fault.
+    assert events == [SlotSet("frustration", 1.0), SlotSet("company_at_fault", False)]
+    assert texts(dispatcher) == [
+        "Telling the same story twice is tiring. I've got everything you said, so you won't need to again.",
+        "Waiting without any news is frustrating, and you shouldn't have to chase us for it.",
+        "I apologise for the hassle. Let me see what I can do.",
+    ]
+    assert texts(dispatcher)[0] in variations(domain, "utter_empathy_repeated")
+
+
+def test_express_frustration_uses_its_own_empathy_and_no_apology(domain):
+    dispatcher, events = run_action(ActionEmpathize(), tracker_from("express_frustration"), domain)
+
+    assert events == [SlotSet("frustration", 1.0)]
+    assert texts(dispatcher) == ["I'm sorry you're feeling this way. It sounds like things have really piled up."]
+    assert texts(dispatcher)[0] in variations(domain, "utter_empathy_express_frustration")
+    apologies = variations(domain, "utter_apology") + variations(domain, "utter_apology_own_it")
+    assert not set(texts(dispatcher)) & set(apologies)
+
+
+def test_frustration_never_drops_within_a_conversation(domain):
+    tracker = tracker_from("express_frustration", slots={"frustration": 3.0})
+    _, events = run_action(ActionEmpathize(), tracker, domain)
+
+    assert events == [SlotSet("frustration", 3.0)]
+
+
+def test_new_order_case_forgets_a_bill_number_from_the_previous_case(domain):
+    tracker = tracker_from(
+        "report_wrong_item",
+        slots={"order_id": "BL-30017", "case_type": "dispute_charge"},
+        text="The shoes you sent are the wrong size",
+    )
+    dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
+
+    assert events == new_case("report_wrong_item", "The shoes you sent are the wrong size") + [
+        SlotSet("order_id", None),
+        SlotSet("frustration", 0.0),
+    ]
+    # Without the order in hand there is no record of our fault: a plain apology.
+    assert texts(dispatcher)[1] == "I'm really sorry about this."

@@ -1,0 +1,461 @@
+"""action_explain_policy: the rule and its reason, checked against the records first."""
+
+from datetime import date, timedelta
+from typing import Any, Dict
+
+from rasa_sdk.events import SlotSet
+
+from actions.case import day_name, render
+from actions.explain_policy import ActionExplainPolicy
+from tests.actions import message, run_action, tracker_from
+
+
+def values(**changes: Any) -> Dict[str, Any]:
+    """Template values with nothing known about the case, then ``changes``."""
+    blank = {
+        "reference": "",
+        "item": "order",
+        "ordered": "",
+        "shipped": "",
+        "order_status": "",
+        "promised_on": "",
+        "international_calls": 0,
+        "international_destinations": "",
+        "domestic_total": "",
+        "discount_rate": "0%",
+        "discount_applied": "",
+        "discount_due": "",
+        "missing_discount": "",
+        "coupon_code": "",
+        "coupon_percent": "",
+        "coupon_expired_on": "",
+        "days_since_delivery": "",
+        "amount_requested": "",
+        "max_credit": "$25.00",
+        "name": "",
+    }
+    return {**blank, **changes}
+
+
+def days_from_today(days: int) -> date:
+    return date.today() + timedelta(days=days)
+
+
+MAYA = {
+    "customer_id": "C001",
+    "customer_name": "Maya",
+    "customer_phone": "+1 555 0134",
+    "customer_email": "maya.okafor@example.com",
+}
+DANIEL = {
+    "customer_id": "C002",
+    "customer_name": "Daniel",
+    "customer_phone": "+1 555 0178",
+    "customer_email": "daniel.reyes@example.com",
+}
+PRIYA = {
+    "customer_id": "C003",
+    "customer_name": "Priya",
+    "customer_phone": "+1 555 0199",
+    "customer_email": "priya.n@example.com",
+}
+
+
+def explained(policy_id, entitled, at_fault, facts, already=()):
+    return [
+        SlotSet("policy_id", policy_id),
+        SlotSet("entitled", entitled),
+        SlotSet("company_at_fault", at_fault),
+        SlotSet("case_facts", facts),
+        SlotSet("explained_policies", list(already) + ([] if policy_id in already else [policy_id])),
+    ]
+
+
+def test_dispute_on_bill_with_london_calls_explains_domestic_only_discount(domain):
+    tracker = tracker_from("dispute_charge", slots={"case_type": "dispute_charge"})
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    bill_values = values(
+        reference="BL-30017",
+        international_calls=3,
+        international_destinations="London",
+        domestic_total="$62.00",
+        discount_rate="10%",
+        discount_applied="$6.20",
+        discount_due="$6.20",
+        missing_discount="$0.00",
+        name="Maya",
+    )
+    assert dispatcher.messages == [message(response="utter_policy_volume_discount", **bill_values)]
+    assert events == explained(
+        "volume_discount_domestic",
+        False,
+        False,
+        {
+            "reference_kind": "bill",
+            "reference": "BL-30017",
+            "reference_found": True,
+            "bill_complex": False,
+            "international_calls": 3,
+            "international_destinations": ["London"],
+            "domestic_total": 62.0,
+            "discount_rate": 0.1,
+            "discount_applied": 6.2,
+            "discount_due": 6.2,
+            "discount_missing": False,
+            "missing_discount_amount": 0.0,
+            **MAYA,
+        },
+    )
+    # What the customer reads once Rasa fills the template.
+    wording = domain["responses"]["utter_policy_volume_discount"][0]["text"]
+    assert render(wording, bill_values).startswith(
+        "Here's what I see on BL-30017: your 10% volume discount was applied to your domestic calls, "
+        "which came to $62.00, so the discount was $6.20. The 3 calls to London aren't covered,"
+    )
+
+
+def test_all_domestic_bill_without_its_discount_says_the_customer_is_owed_it(domain):
+    tracker = tracker_from("dispute_charge", slots={"case_type": "dispute_charge", "order_id": "BL-30018"})
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_policy_volume_discount_entitled",
+            **values(
+                reference="BL-30018",
+                domestic_total="$76.00",
+                discount_rate="10%",
+                discount_applied="$0.00",
+                discount_due="$7.60",
+                missing_discount="$7.60",
+                name="Daniel",
+            ),
+        )
+    ]
+    assert events == explained(
+        "volume_discount_domestic",
+        True,
+        False,
+        {
+            "reference_kind": "bill",
+            "reference": "BL-30018",
+            "reference_found": True,
+            "bill_complex": False,
+            "international_calls": 0,
+            "international_destinations": [],
+            "domestic_total": 76.0,
+            "discount_rate": 0.1,
+            "discount_applied": 0.0,
+            "discount_due": 7.6,
+            "discount_missing": True,
+            "missing_discount_amount": 7.6,
+            **DANIEL,
+        },
+    )
+
+
+def test_bill_spread_over_months_goes_to_billing_review(domain):
+    tracker = tracker_from("dispute_charge", slots={"case_type": "dispute_charge", "order_id": "BL-30019"})
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_billing_review"]
+    assert dispatcher.messages[0]["reference"] == "BL-30019"
+    assert events[:3] == [
+        SlotSet("policy_id", "billing_review"),
+        SlotSet("entitled", False),
+        SlotSet("company_at_fault", False),
+    ]
+    assert events[3]["value"]["bill_complex"] is True
+    assert events[4] == SlotSet("explained_policies", ["billing_review"])
+
+
+def test_wrong_colour_on_lk_10421_is_explained_as_our_error(domain):
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "report_wrong_item"})
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    order_values = values(
+        reference="LK-10421",
+        item="dress",
+        ordered="navy size M",
+        shipped="red size M",
+        order_status="delivered",
+        promised_on=day_name(days_from_today(-2)),
+        days_since_delivery=2,
+        name="Maya",
+    )
+    assert dispatcher.messages == [message(response="utter_policy_wrong_item_company_error", **order_values)]
+    assert events == explained(
+        "wrong_item_company_error",
+        False,
+        True,
+        {
+            "reference_kind": "order",
+            "reference": "LK-10421",
+            "reference_found": True,
+            "order_item": "dress",
+            "ordered": "navy size M",
+            "shipped": "red size M",
+            "order_status": "delivered",
+            "order_total": 89.0,
+            "promised_on": days_from_today(-2).isoformat(),
+            "company_error": True,
+            "order_late": False,
+            "within_return_window": True,
+            "days_since_delivery": 2,
+            "item_category": "clothing",
+            **MAYA,
+        },
+    )
+    wording = domain["responses"]["utter_policy_wrong_item_company_error"][0]["text"]
+    assert render(wording, order_values) == (
+        "I've looked at LK-10421: you ordered the dress in navy size M, and we sent it in red size M. "
+        "That mistake is ours, and you shouldn't lose a penny or a day over it."
+    )
+
+
+def test_item_sent_as_ordered_offers_the_customer_choice_exchange(domain):
+    tracker = tracker_from(
+        "report_wrong_item", slots={"case_type": "report_wrong_item", "order_id": "LK-10422"}
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_exchange"]
+    assert (dispatcher.messages[0]["reference"], dispatcher.messages[0]["item"]) == ("LK-10422", "shoes")
+    assert events[:3] == [
+        SlotSet("policy_id", "exchange_customer_choice"),
+        SlotSet("entitled", False),
+        SlotSet("company_at_fault", False),
+    ]
+
+
+def test_refund_two_months_after_delivery_explains_the_return_window(domain):
+    tracker = tracker_from(
+        "report_wrong_item",
+        slots={"case_type": "request_refund", "order_id": "LK-10425"},
+        intent="request_refund",
+        text="I want a refund for my lamp, LK-10425",
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_policy_returns_outside_window",
+            **values(
+                reference="LK-10425",
+                item="lamp",
+                ordered="brass",
+                shipped="brass",
+                order_status="delivered",
+                promised_on=day_name(days_from_today(-60)),
+                days_since_delivery=60,
+                name="Daniel",
+            ),
+        )
+    ]
+    assert events == explained(
+        "returns_window",
+        False,
+        False,
+        {
+            "reference_kind": "order",
+            "reference": "LK-10425",
+            "reference_found": True,
+            "order_item": "lamp",
+            "ordered": "brass",
+            "shipped": "brass",
+            "order_status": "delivered",
+            "order_total": 60.0,
+            "promised_on": days_from_today(-60).isoformat(),
+            "company_error": False,
+            "order_late": False,
+            "within_return_window": False,
+            "days_since_delivery": 60,
+            "item_category": "home",
+            **DANIEL,
+        },
+    )
+
+
+def test_refund_inside_the_window_says_the_refund_is_theirs(domain):
+    tracker = tracker_from(
+        "report_wrong_item",
+        slots={"case_type": "request_refund", "order_id": "LK-10426"},
+        intent="request_refund",
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_returns_entitled"]
+    assert (dispatcher.messages[0]["reference"], dispatcher.messages[0]["item"]) == ("LK-10426", "headphones")
+    assert events[:3] == [
+        SlotSet("policy_id", "returns_window"),
+        SlotSet("entitled", True),
+        SlotSet("company_at_fault", False),
+    ]
+    assert events[3]["value"]["within_return_window"] is True
+
+
+def test_order_past_its_promised_date_gets_the_late_delivery_apology(domain):
+    tracker = tracker_from(
+        "report_wrong_item",
+        slots={"case_type": "check_order_status", "order_id": "LK-10423"},
+        intent="check_order_status",
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_policy_late_delivery",
+            **values(
+                reference="LK-10423",
+                item="coffee grinder",
+                ordered="matte black",
+                shipped="matte black",
+                order_status="in transit",
+                promised_on=day_name(days_from_today(-3)),
+                days_since_delivery=None,
+                name="Priya",
+            ),
+        )
+    ]
+    assert events == explained(
+        "late_delivery_goodwill",
+        False,
+        True,
+        {
+            "reference_kind": "order",
+            "reference": "LK-10423",
+            "reference_found": True,
+            "order_item": "coffee grinder",
+            "ordered": "matte black",
+            "shipped": "matte black",
+            "order_status": "in transit",
+            "order_total": 45.0,
+            "promised_on": days_from_today(-3).isoformat(),
+            "company_error": False,
+            "order_late": True,
+            "within_return_window": False,
+            "days_since_delivery": None,
+            "item_category": "home",
+            **PRIYA,
+        },
+    )
+
+
+def test_expired_coupon_spring15_explains_the_end_date(domain):
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"case_type": "coupon_problem", "coupon_code": "SPRING15"},
+        intent="coupon_problem",
+        text="my SPRING15 coupon didn't work",
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_policy_coupon_expiry",
+            **values(coupon_code="SPRING15", coupon_percent=15, coupon_expired_on=day_name(days_from_today(-20))),
+        )
+    ]
+    assert events == explained(
+        "coupon_expiry",
+        False,
+        False,
+        {
+            "reference_kind": None,
+            "reference": None,
+            "coupon_found": True,
+            "coupon_code": "SPRING15",
+            "coupon_percent": 15,
+            "coupon_valid": False,
+            "coupon_expired_on": days_from_today(-20).isoformat(),
+            "coupon_honoured_before": False,
+        },
+    )
+
+
+def test_valid_coupon_welcome10_says_it_should_have_worked(domain):
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"case_type": "coupon_problem", "coupon_code": "welcome10"},
+        intent="coupon_problem",
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_policy_coupon_entitled",
+            **values(coupon_code="WELCOME10", coupon_percent=10, coupon_expired_on=day_name(days_from_today(60))),
+        )
+    ]
+    assert events[:3] == [
+        SlotSet("policy_id", "coupon_expiry"),
+        SlotSet("entitled", True),
+        SlotSet("company_at_fault", False),
+    ]
+
+
+def test_first_request_for_the_ceo_explains_the_office_team(domain):
+    tracker = tracker_from(
+        "empty_tracker", slots={"case_type": "request_executive"}, intent="request_executive"
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_policy_executive_contact", **values())]
+    assert events == explained(
+        "executive_contact", False, False, {"reference_kind": None, "reference": None}
+    )
+
+
+def test_asking_for_the_ceo_again_holds_the_line_with_the_pressed_wording(domain):
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"case_type": "request_executive", "explained_policies": ["executive_contact"]},
+        intent="request_executive",
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_policy_executive_pressed", **values())]
+    assert events == explained(
+        "executive_contact",
+        False,
+        False,
+        {"reference_kind": None, "reference": None},
+        already=["executive_contact"],
+    )
+
+
+def test_policy_question_about_returns_gets_the_general_wording(domain):
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"policy_topic": "returns", "explained_policies": ["coupon_expiry"]},
+        intent="ask_policy",
+        text="what is your return policy?",
+    )
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_policy_returns_general", **values())]
+    assert events == [SlotSet("explained_policies", ["coupon_expiry", "returns_window"])]
+
+
+def test_policy_question_without_a_topic_asks_which_policy(domain):
+    tracker = tracker_from("empty_tracker", intent="ask_policy", text="what are your policies?")
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_ask_policy_topic")]
+    assert events == []
+
+
+def test_policy_question_on_an_unknown_topic_asks_which_policy(domain):
+    tracker = tracker_from("empty_tracker", slots={"policy_topic": "parking"}, intent="ask_policy")
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_ask_policy_topic")]
+    assert events == []
+
+
+def test_no_case_yet_asks_what_happened(domain):
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker_from("empty_tracker", intent="inform"), domain)
+
+    assert dispatcher.messages == [message(response="utter_ask_what_happened")]
+    assert events == []

@@ -1,0 +1,187 @@
+"""action_handoff: the case goes to a person with a summary, and the customer hears what's next."""
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+import actions.handoff
+from actions import stores
+from actions.handoff import ActionHandoff
+from actions.stores.records import agent_presence
+from actions.stores.records import metadata as records_metadata
+from tests.actions import freeze_time, message, run_action, tracker_from
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def sign_in_agent(name: str, minutes_ago: float = 0) -> None:
+    """What the agent desk writes while an agent is on duty."""
+    engine = stores.records().engine
+    records_metadata.create_all(engine)
+    last_seen = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(minutes=minutes_ago)
+    with engine.begin() as conn:
+        conn.execute(agent_presence.insert().values(agent=name, last_seen=last_seen))
+
+
+def handoff_rows():
+    return asyncio.run(stores.records().rows("handoffs"))
+
+
+def test_handoff_summary_gives_the_agent_the_whole_case(domain):
+    run_action(ActionHandoff(), tracker_from("request_human"), domain)
+
+    [row] = handoff_rows()
+    assert (row["id"], row["sender_id"], row["reason"], row["team"], row["status"]) == (
+        1,
+        "priya-grinder",
+        "customer_asked",
+        "customer_care",
+        "waiting",
+    )
+    assert asyncio.run(stores.records().handoff(1))["summary"] == {
+        "case_type": "check_order_status",
+        "what_happened": "Where is my coffee grinder? It was due days ago. LK-10423",
+        "reference": "LK-10423",
+        "customer": {"id": "C003", "name": "Priya", "email": "priya.n@example.com", "phone": "+1 555 0199"},
+        "amounts": {"order_total": 45.0},
+        "policy": {
+            "id": "late_delivery_goodwill",
+            "rule": "An order past its promised date earns an apology, a goodwill credit "
+            "and tracking updates without asking.",
+        },
+        "explained": ["late_delivery_goodwill"],
+        "offered": ["human", "callback"],
+        "declined": ["goodwill_credit", "delivery_updates", "refund"],
+        "accepted": None,
+        "frustration": 2,
+        # The last five things the customer wrote, oldest first ('hello' is left out).
+        "last_messages": [
+            "Where is my coffee grinder? It was due days ago. LK-10423",
+            "none of these",
+            "I just want my grinder",
+            "this is ridiculous!!",
+            "let me talk to a real person",
+        ],
+    }
+
+
+def test_outside_care_hours_says_when_people_are_back_and_no_agent_is_available(domain, monkeypatch):
+    saturday_evening = datetime(2025, 6, 14, 18, 30, tzinfo=NEW_YORK)
+    freeze_time(monkeypatch, actions.handoff, saturday_evening)
+    sign_in_agent("sam")  # signed in, but the team is closed: nobody takes the case now
+
+    dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
+
+    assert dispatcher.messages == [message(response="utter_handoff_no_agent", back_at="Monday 16 June at 8:00 am")]
+    assert events == [
+        SlotSet("handoff_id", "1"),
+        SlotSet("alternative", None),
+        SlotSet("agent_available", False),
+    ]
+
+
+def test_on_sunday_night_people_are_back_tomorrow_morning(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.handoff, datetime(2025, 6, 15, 22, 0, tzinfo=NEW_YORK))
+
+    dispatcher, _ = run_action(ActionHandoff(), tracker_from("request_human"), domain)
+
+    assert dispatcher.messages == [message(response="utter_handoff_no_agent", back_at="tomorrow at 8:00 am")]
+
+
+@pytest.mark.usefixtures("care_team_always_in")
+def test_in_care_hours_with_nobody_signed_in_no_agent_is_available(domain):
+    dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
+
+    # The team is meant to be in, so there is no opening time to name.
+    assert dispatcher.messages == [message(response="utter_handoff_no_agent", back_at="soon")]
+    assert events == [
+        SlotSet("handoff_id", "1"),
+        SlotSet("alternative", None),
+        SlotSet("agent_available", False),
+    ]
+
+
+@pytest.mark.usefixtures("care_team_always_in")
+def test_agent_who_stopped_reporting_in_is_not_on_duty(domain):
+    sign_in_agent("sam", minutes_ago=10)
+
+    dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_handoff_no_agent"
+    assert events[-1] == SlotSet("agent_available", False)
+
+
+@pytest.mark.usefixtures("care_team_always_in")
+def test_agent_on_duty_in_care_hours_queues_the_customer_first(domain):
+    sign_in_agent("sam")
+
+    dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
+
+    assert dispatcher.messages == [message(response="utter_handoff_queued", position=1, wait_minutes=6)]
+    assert events == [
+        SlotSet("handoff_id", "1"),
+        SlotSet("alternative", None),
+        SlotSet("agent_available", True),
+    ]
+
+
+@pytest.mark.usefixtures("care_team_always_in")
+def test_queue_position_and_wait_count_the_handoffs_still_waiting(domain):
+    sign_in_agent("sam")
+    run_action(ActionHandoff(), tracker_from("request_human", sender_id="someone-else"), domain)
+
+    dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
+
+    assert dispatcher.messages == [message(response="utter_handoff_queued", position=2, wait_minutes=12)]
+    assert events[0] == SlotSet("handoff_id", "2")
+
+    sign_in_agent("alex")
+    dispatcher, _ = run_action(ActionHandoff(), tracker_from("request_human"), domain)
+    assert dispatcher.messages == [message(response="utter_handoff_queued", position=3, wait_minutes=9)]
+
+
+@pytest.mark.usefixtures("care_team_always_in")
+def test_choosing_the_ceo_office_goes_to_the_executive_team(domain):
+    sign_in_agent("sam")
+    tracker = tracker_from(
+        "request_human",
+        slots={"alternative": "ceo_office", "case_type": "request_executive", "policy_id": "executive_contact"},
+        intent="choose_alternative",
+        text='/choose_alternative{"alternative": "ceo_office"}',
+    )
+    dispatcher, events = run_action(ActionHandoff(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(response="utter_handoff_ceo_office_queued", position=1, wait_minutes=6)
+    ]
+    assert events == [
+        SlotSet("handoff_id", "1"),
+        SlotSet("alternative", None),
+        SlotSet("accepted_alternative", "ceo_office"),
+        SlotSet("agent_available", True),
+    ]
+    [row] = handoff_rows()
+    assert (row["reason"], row["team"]) == ("executive_escalation", "executive_office")
+
+
+def test_choosing_a_person_from_the_offer_is_recorded_as_accepted(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.handoff, datetime(2025, 6, 14, 18, 30, tzinfo=NEW_YORK))
+    tracker = tracker_from(
+        "request_human",
+        slots={"alternative": "human"},
+        intent="choose_alternative",
+        text='/choose_alternative{"alternative": "human"}',
+    )
+    dispatcher, events = run_action(ActionHandoff(), tracker, domain)
+
+    assert events == [
+        SlotSet("handoff_id", "1"),
+        SlotSet("alternative", None),
+        SlotSet("accepted_alternative", "human"),
+        SlotSet("agent_available", False),
+    ]
+    [row] = handoff_rows()
+    assert (row["reason"], row["team"]) == ("customer_accepted_offer", "customer_care")

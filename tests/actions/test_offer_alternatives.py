@@ -1,0 +1,304 @@
+"""action_offer_alternatives: real options as buttons, within the assistant's limits."""
+
+import json
+
+import pytest
+import yaml
+from rasa_sdk.events import SlotSet
+
+from actions.config import ROOT
+from actions.offer_alternatives import ActionOfferAlternatives
+from tests.actions import message, run_action, tracker_from
+from tests.conftest import reset_caches
+
+NONE_OF_THESE = {"title": "None of these", "payload": "/deny"}
+LATE_GRINDER = {  # the late order LK-10423, before anything was offered
+    "offered_alternatives": None,
+    "declined_alternatives": None,
+    "alternative": None,
+}
+
+
+def button(title, alternative):
+    return {"title": title, "payload": "/choose_alternative" + json.dumps({"alternative": alternative})}
+
+
+def offered(alternatives, declined=()):
+    return [SlotSet("offered_alternatives", list(alternatives)), SlotSet("declined_alternatives", list(declined))]
+
+
+def test_button_payload_is_choose_alternative_with_the_alternative_entity():
+    assert button("A full refund", "refund") == {
+        "title": "A full refund",
+        "payload": '/choose_alternative{"alternative": "refund"}',
+    }
+
+
+def test_late_order_offers_three_alternatives_and_none_of_these(domain):
+    tracker = tracker_from("alternatives_offered", slots=LATE_GRINDER, intent="check_order_status")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro",
+            buttons=[
+                button("A $10.00 goodwill credit", "goodwill_credit"),
+                button("Email me tracking updates", "delivery_updates"),
+                button("A full refund", "refund"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(["goodwill_credit", "delivery_updates", "refund"])
+
+
+def test_bill_with_the_discount_applied_does_not_offer_a_missing_discount_credit(domain):
+    facts = {"reference": "BL-30017", "discount_missing": False, "missing_discount_amount": 0.0}
+    tracker = tracker_from(
+        "dispute_charge",
+        slots={"case_type": "dispute_charge", "policy_id": "volume_discount_domestic", "entitled": False, "case_facts": facts},
+    )
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro",
+            buttons=[
+                button("A $10.00 goodwill credit", "goodwill_credit"),
+                button("Tell me about the international calling add-on", "international_plan"),
+                button("Call me back at a time that suits me", "callback"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(["goodwill_credit", "international_plan", "callback"])
+
+
+def test_customer_owed_a_discount_is_offered_the_missing_amount(domain):
+    facts = {"reference": "BL-30018", "discount_missing": True, "missing_discount_amount": 7.6}
+    tracker = tracker_from(
+        "dispute_charge",
+        slots={
+            "order_id": "BL-30018",
+            "case_type": "dispute_charge",
+            "policy_id": "volume_discount_domestic",
+            "entitled": True,
+            "case_facts": facts,
+        },
+    )
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro_entitled",
+            buttons=[
+                button("Credit the missing $7.60 now", "missing_discount_credit"),
+                button("Call me back at a time that suits me", "callback"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(["missing_discount_credit", "callback"])
+
+
+def test_goodwill_limit_drops_store_credit_over_the_empowerment_limit_and_offers_a_person(domain):
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"case_type": "demand_compensation", "policy_id": "goodwill_limit", "case_facts": {}},
+        intent="demand_compensation",
+        text="I want $50 for all this hassle",
+    )
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro",
+            buttons=[
+                button("A $25.00 goodwill credit", "goodwill_credit"),
+                button("Talk to a person", "human"),
+                button("Call me back at a time that suits me", "callback"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(["goodwill_credit", "human", "callback"])
+
+
+def test_demand_over_the_limit_puts_a_person_among_the_first_offers(domain):
+    facts = {"reference": "LK-10423", "order_total": 45.0, "amount_requested": 100.0, "over_limit": True}
+    tracker = tracker_from("alternatives_offered", slots={**LATE_GRINDER, "case_facts": facts}, intent="demand_compensation")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        button("", "goodwill_credit")["payload"],
+        button("", "delivery_updates")["payload"],
+        button("", "human")["payload"],
+        "/deny",
+    ]
+    assert events == offered(["goodwill_credit", "delivery_updates", "human"])
+
+
+def test_alternatives_declined_earlier_are_not_offered_again(domain):
+    slots = {**LATE_GRINDER, "declined_alternatives": ["goodwill_credit"]}
+    tracker = tracker_from("alternatives_offered", slots=slots, intent="check_order_status")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro",
+            buttons=[
+                button("Email me tracking updates", "delivery_updates"),
+                button("A full refund", "refund"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(["delivery_updates", "refund"], declined=["goodwill_credit"])
+
+
+@pytest.fixture
+def late_delivery_with_five_alternatives(tmp_path, monkeypatch):
+    """The real catalog, with two more alternatives for a late delivery."""
+    catalog = yaml.safe_load((ROOT / "catalog" / "policies.yml").read_text(encoding="utf-8"))
+    late = next(p for p in catalog["policies"] if p["id"] == "late_delivery_goodwill")
+    late["alternatives"] += [{"id": "email_followup"}, {"id": "store_credit", "amount": 15}]
+    path = tmp_path / "policies.yml"
+    path.write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    monkeypatch.setenv("GRACIOUS_CATALOG", str(path))
+    reset_caches()
+
+
+@pytest.mark.usefixtures("late_delivery_with_five_alternatives")
+def test_deny_after_an_offer_declines_those_offered_and_offers_the_rest(domain):
+    tracker = tracker_from("alternatives_offered", slots={"alternative": None}, intent="deny", text="none of those")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro_more",
+            buttons=[
+                button("Follow up with me by email", "email_followup"),
+                button("$15.00 in store credit", "store_credit"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(
+        ["email_followup", "store_credit"], declined=["goodwill_credit", "delivery_updates", "refund"]
+    )
+
+
+def test_deny_after_every_policy_alternative_offers_a_person_or_a_callback(domain):
+    slots = {
+        "order_id": "LK-10421",
+        "case_type": "report_wrong_item",
+        "policy_id": "wrong_item_company_error",
+        "case_facts": {"reference": "LK-10421", "order_item": "dress", "order_total": 89.0},
+        "offered_alternatives": ["replacement_overnight", "refund"],
+        "declined_alternatives": [],
+    }
+    tracker = tracker_from("report_wrong_item", slots=slots, intent="deny", text="no thanks")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offers_exhausted",
+            buttons=[
+                button("Talk to a person", "human"),
+                button("Call me back at a time that suits me", "callback"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(["human", "callback"], declined=["replacement_overnight", "refund"])
+
+
+def test_deny_when_a_callback_was_among_the_declined_still_ends_with_person_or_callback(domain):
+    slots = {
+        "case_type": "dispute_charge",
+        "policy_id": "volume_discount_domestic",
+        "case_facts": {"reference": "BL-30017", "discount_missing": False},
+        "offered_alternatives": ["goodwill_credit", "international_plan", "callback"],
+        "declined_alternatives": [],
+    }
+    tracker = tracker_from("dispute_charge", slots=slots, intent="deny", text="no")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_offers_exhausted"
+    assert dispatcher.messages[0]["buttons"] == [
+        button("Talk to a person", "human"),
+        button("Call me back at a time that suits me", "callback"),
+        NONE_OF_THESE,
+    ]
+    assert events == offered(["human", "callback"], declined=["goodwill_credit", "international_plan", "callback"])
+
+
+def test_deny_after_everything_including_a_person_still_offers_a_person_or_a_callback(domain):
+    slots = {
+        "case_type": "demand_compensation",
+        "policy_id": "goodwill_limit",
+        "case_facts": {},
+        "offered_alternatives": ["human", "callback"],
+        "declined_alternatives": ["goodwill_credit"],
+    }
+    tracker = tracker_from("empty_tracker", slots=slots, intent="deny", text="no")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_offers_exhausted"
+    assert events == offered(["human", "callback"], declined=["goodwill_credit", "human", "callback"])
+
+
+def test_coupon_already_honoured_once_is_not_honoured_again(domain):
+    facts = {"coupon_code": "SUMMER20", "coupon_percent": 20, "coupon_valid": False, "coupon_honoured_before": True}
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"case_type": "coupon_problem", "coupon_code": "SUMMER20", "policy_id": "coupon_expiry", "case_facts": facts},
+        intent="coupon_problem",
+    )
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro",
+            buttons=[
+                button("Use today's offer instead", "current_offer"),
+                button("Talk to a person", "human"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(["current_offer", "human"])
+
+
+def test_expired_coupon_never_honoured_before_is_offered_with_its_code_and_percentage(domain):
+    facts = {"coupon_code": "SPRING15", "coupon_percent": 15, "coupon_valid": False, "coupon_honoured_before": False}
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"case_type": "coupon_problem", "coupon_code": "SPRING15", "policy_id": "coupon_expiry", "case_facts": facts},
+        intent="coupon_problem",
+    )
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages[0]["buttons"] == [
+        button("Apply SPRING15 (15% off) this time", "honour_coupon"),
+        button("Use today's offer instead", "current_offer"),
+        NONE_OF_THESE,
+    ]
+    assert events == offered(["honour_coupon", "current_offer"])
+
+
+def test_without_a_policy_offers_a_person_or_a_callback(domain):
+    tracker = tracker_from("empty_tracker", intent="complain_service")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro",
+            buttons=[
+                button("Talk to a person", "human"),
+                button("Call me back at a time that suits me", "callback"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+    assert events == offered(["human", "callback"])

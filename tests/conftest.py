@@ -1,0 +1,59 @@
+"""Fixtures every test shares: fresh stores per test and the domain actions receive."""
+
+import copy
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+import pytest
+import yaml
+
+import actions.case
+import actions.stores
+from actions.config import ROOT
+
+# Settings a developer's shell might export; tests start from the defaults.
+ENVIRONMENT = (
+    "GRACIOUS_COMPANY_DB_URL",
+    "GRACIOUS_RECORDS_DB_URL",
+    "GRACIOUS_CATALOG",
+    "GRACIOUS_CARE_HOURS",
+    "GRACIOUS_TIMEZONE",
+)
+
+
+def reset_caches() -> None:
+    """Forget settings, stores and the loaded catalog, so the environment is read again."""
+    for cached in (actions.stores.company, actions.stores.records):
+        if cached.cache_info().currsize:
+            cached().engine.dispose()
+    actions.stores.reset()
+    actions.case._load.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Company and records databases in a temp dir of their own, demo data reloaded."""
+    monkeypatch.setenv("GRACIOUS_VAR_DIR", str(tmp_path))
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    reset_caches()
+    yield tmp_path
+    reset_caches()
+
+
+@pytest.fixture
+def care_team_always_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Care hours around the clock, so 'is anyone in' depends only on agent presence."""
+    monkeypatch.setenv("GRACIOUS_CARE_HOURS", "mon-sun 0-24")
+    reset_caches()
+
+
+@pytest.fixture(scope="session")
+def _domain_file() -> Dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def domain(_domain_file: Dict[str, Any]) -> Dict[str, Any]:
+    """domain.yml as the dict actions receive (a copy, so no test sees another's changes)."""
+    return copy.deepcopy(_domain_file)

@@ -1,0 +1,126 @@
+"""The real action server and Rasa server, started once for the end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+
+from bot.launcher import ROOT, Servers, runtime_env
+
+TOKEN = "e2e-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def model_path() -> Path:
+    if os.environ.get("GRACIOUS_MODEL"):
+        return Path(os.environ["GRACIOUS_MODEL"])
+    from scripts.model import ensure_model
+
+    return ensure_model()
+
+
+class Bot:
+    """A client for the running assistant, as a customer and as the API."""
+
+    def __init__(self, servers: Servers, env: Dict[str, str]) -> None:
+        self.servers = servers
+        self.env = env
+        self.base = f"http://127.0.0.1:{env['BOT_PORT']}"
+
+    def post_raw(self, body: bytes, content_type: str = "application/json") -> tuple:
+        request = urllib.request.Request(
+            f"{self.base}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                return reply.status, json.loads(reply.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def say(self, sender: str, message: Any) -> List[Dict[str, Any]]:
+        status, body = self.post_raw(json.dumps({"sender": sender, "message": message}).encode())
+        assert status == 200, body
+        return body
+
+    def get(self, path: str, token: Optional[str] = TOKEN) -> tuple:
+        url = f"{self.base}{path}" + (f"{'&' if '?' in path else '?'}token={token}" if token else "")
+        try:
+            with urllib.request.urlopen(url, timeout=30) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        status, body = self.get(f"/conversations/{sender}/tracker")
+        assert status == 200, body
+        return body
+
+    def actions(self, sender: str) -> List[str]:
+        skip = {"action_listen", "action_session_start", "action_extract_slots", None}
+        return [
+            e.get("name") for e in self.tracker(sender)["events"]
+            if e["event"] == "action" and e.get("name") not in skip
+        ]
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Bot:
+    var = tmp_path_factory.mktemp("var")
+    action_port = free_port()
+    # No agent has signed in to a desk, so handoffs book callbacks.
+    env = runtime_env(
+        {
+            "GRACIOUS_VAR_DIR": str(var),
+            "BOT_PORT": str(free_port()),
+            "ACTION_PORT": str(action_port),
+            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "GRACIOUS_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
+            "RASA_AUTH_TOKEN": TOKEN,
+        }
+    )
+    servers = Servers(model_path(), env, log_dir=var / "logs")
+    try:
+        servers.start()
+    except RuntimeError:
+        for log in (var / "logs").glob("*.log"):
+            print(log.name, log.read_text()[-3000:])
+        raise
+    yield Bot(servers, env)
+    servers.stop()
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+def blame_phrases() -> List[str]:
+    return yaml.safe_load((ROOT / "catalog" / "blame_words.yml").read_text())["phrases"]
+
+
+def assert_gracious(replies: List[Dict[str, Any]]) -> None:
+    """Every reply is text with no blame, no template name, no unfilled placeholder."""
+    for reply in replies:
+        text = reply.get("text", "")
+        assert text.strip(), reply
+        lowered = text.lower().replace("\u2019", "'")
+        for phrase in blame_phrases():
+            assert phrase not in lowered, f"blaming phrase {phrase!r} in {text!r}"
+        assert "utter_" not in text and not re.search(r"{\w+}", text), text
+        for button in reply.get("buttons", []):
+            assert button["title"] and "utter_" not in button["title"] and "{" not in button["title"]

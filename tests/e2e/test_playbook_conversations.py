@@ -1,0 +1,172 @@
+"""Every playbook scenario, held over REST with the real servers and checked in the tracker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List
+
+from tests.e2e.conftest import Bot, assert_gracious
+
+
+def choose(bot: Bot, sender: str, replies: List[Dict[str, Any]], alternative: str) -> List[Dict[str, Any]]:
+    """Click the button for ``alternative`` in the last reply that has buttons."""
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    payload = "/choose_alternative" + json.dumps({"alternative": alternative})
+    assert payload in [b["payload"] for b in buttons], [b["payload"] for b in buttons]
+    return bot.say(sender, payload)
+
+
+def texts(replies: List[Dict[str, Any]]) -> str:
+    return " ".join(r.get("text", "") for r in replies)
+
+
+def case_moves(bot: Bot, sender: str) -> List[str]:
+    return [a for a in bot.actions(sender) if a in CASE_MOVES]
+
+
+CASE_MOVES = {"action_empathize", "action_explain_policy", "action_offer_alternatives"}
+
+
+def test_phone_bill_dispute_explains_domestic_only_discount_and_grants_goodwill(bot: Bot, sender: str) -> None:
+    greeting = bot.say(sender, "hi")
+    assert_gracious(greeting)
+    replies = bot.say(sender, "my phone bill BL-30017 is wrong, I didn't get the volume discount I expected")
+    assert_gracious(replies)
+    said = texts(replies)
+    assert "domestic calls only" in said and "London" in said and "$62.00" in said
+    assert case_moves(bot, sender) == ["action_empathize", "action_explain_policy", "action_offer_alternatives"]
+    replies = choose(bot, sender, replies, "goodwill_credit")
+    assert_gracious(replies)
+    assert "$10.00 goodwill credit" in texts(replies)
+    closing = bot.say(sender, "no that's all, thanks")
+    assert_gracious(closing)
+    assert bot.actions(sender)[-1] == "action_close_conversation"
+
+
+def test_form_asks_only_for_the_missing_bill_number(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "there's a charge on my bill that's wrong, my discount is missing")
+    assert_gracious(replies)
+    assert "BL-" in texts(replies)  # asked for the bill number
+    replies = bot.say(sender, "BL-30018")
+    assert_gracious(replies)
+    assert "You're right" in texts(replies)
+    tracker = bot.tracker(sender)
+    assert tracker["slots"]["order_id"] == "BL-30018"
+    assert tracker["slots"]["entitled"] is True
+    asks = [e for e in tracker["events"] if e["event"] == "bot" and "BL-" in (e.get("text") or "") and "number" in e["text"]]
+    assert len(asks) == 1
+
+
+def test_ceo_demand_gets_gracious_no_then_ceo_office_handoff_and_callback(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "I want to speak to your CEO immediately")
+    assert_gracious(replies)
+    assert "CEO's office team" in texts(replies)
+    assert any(b["payload"].endswith('"ceo_office"}') for r in replies for b in r.get("buttons", []))
+    replies = choose(bot, sender, replies, "ceo_office")
+    assert_gracious(replies)
+    assert "call" in texts(replies).lower()
+    replies = bot.say(sender, "tomorrow at 10am")
+    replies = bot.say(sender, "555-0162")
+    assert_gracious(replies)
+    assert "ending 0162" in texts(replies)
+    tracker = bot.tracker(sender)
+    assert "action_handoff" in bot.actions(sender) and "action_schedule_callback" in bot.actions(sender)
+    assert tracker["slots"]["handoff_id"] and tracker["slots"]["callback_id"]
+
+
+def test_wrong_dress_is_replaced_overnight_free(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "you sent me the wrong dress, it's red and I ordered navy. order LK-10421")
+    assert_gracious(replies)
+    assert "ours" in texts(replies) or "on us" in texts(replies)
+    replies = choose(bot, sender, replies, "replacement_overnight")
+    assert_gracious(replies)
+    assert "overnight" in texts(replies) and "free" in texts(replies)
+
+
+def test_old_coupon_is_honoured_once(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "my coupon SPRING15 got refused at the till")
+    assert_gracious(replies)
+    replies = choose(bot, sender, replies, "honour_coupon")
+    assert "SPRING15" in texts(replies) and "15%" in texts(replies)
+
+
+def test_wrong_size_bought_gets_free_exchange(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "I ordered the wrong size shoes, LK-10422, they don't fit")
+    assert_gracious(replies)
+    replies = choose(bot, sender, replies, "exchange")
+    assert "exchange" in texts(replies)
+
+
+def test_wrong_coffee_is_remade_without_an_order_number(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "I picked up the wrong latte at your cafe")
+    assert_gracious(replies)
+    assert "LK-" not in texts(replies)
+    replies = choose(bot, sender, replies, "remake")
+    assert "again" in texts(replies)
+
+
+def test_no_reply_complaint_books_same_day_callback(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "nobody ever called me back like you promised")
+    assert_gracious(replies)
+    assert "same business day" in texts(replies)
+    replies = choose(bot, sender, replies, "callback")
+    replies = bot.say(sender, "asap")
+    replies = bot.say(sender, "+1 555 0101")
+    assert_gracious(replies)
+    assert "ending 0101" in texts(replies)
+
+
+def test_late_order_gets_status_apology_and_updates(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "where is my order LK-10423? no update at all")
+    assert_gracious(replies)
+    assert "coffee grinder" in texts(replies) and "in transit" in texts(replies)
+    replies = choose(bot, sender, replies, "delivery_updates")
+    assert "every step" in texts(replies)
+
+
+def test_staff_who_claimed_expertise_leads_to_an_expert(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "the sales assistant claimed to be an expert but clearly knew nothing")
+    assert_gracious(replies)
+    replies = choose(bot, sender, replies, "human")
+    assert_gracious(replies)
+    assert "action_handoff" in bot.actions(sender)
+
+
+def test_knotty_bill_offers_to_call_back(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "bill BL-30019 has roaming charges from months ago that make no sense")
+    assert_gracious(replies)
+    assert "billing specialist" in texts(replies)
+    assert bot.tracker(sender)["slots"]["policy_id"] == "billing_review"
+
+
+def test_impossible_demand_stays_poised_when_pressed(bot: Bot, sender: str) -> None:
+    first = bot.say(sender, "I demand that you make it stop raining")
+    assert_gracious(first)
+    second = bot.say(sender, "that's not enough, I want $5000 in compensation")
+    assert_gracious(second)
+    assert "My limit is still $25.00" in texts(second)
+    offered = [b["payload"] for r in second for b in r.get("buttons", [])]
+    assert any('"human"' in p for p in offered)
+    assert not any('"store_credit"' in p for p in offered)  # over the empowerment limit
+
+
+def test_feedback_is_recorded_and_customer_told_what_happens(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "some feedback: your delivery drivers are always really friendly")
+    assert_gracious(replies)
+    assert "weekly review" in texts(replies)
+    assert "action_record_feedback" in bot.actions(sender)
+
+
+def test_bot_challenge_and_out_of_scope(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "am I talking to a real person?")
+    assert "assistant" in texts(replies)
+    replies = bot.say(sender, "what's the capital of peru")
+    assert_gracious(replies)
+    assert "utter_out_of_scope" in bot.actions(sender)
+
+
+def test_forged_alternative_is_refused(bot: Bot, sender: str) -> None:
+    bot.say(sender, "my bill BL-30017 looks wrong")
+    replies = bot.say(sender, '/choose_alternative{"alternative": "refund"}')
+    assert "isn't available" in texts(replies)
+    assert bot.tracker(sender)["slots"]["granted_alternatives"] in (None, [])

@@ -1,0 +1,275 @@
+"""The policy catalog: the real file loads, broken files say where they are broken."""
+
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+import yaml
+
+from actions.catalog import ALTERNATIVE_KINDS, CatalogError, Offer, load_catalog
+from actions.config import ROOT
+
+CATALOG = ROOT / "catalog" / "policies.yml"
+KINDS = ", ".join(sorted(ALTERNATIVE_KINDS))
+
+
+def minimal_catalog() -> Dict[str, Any]:
+    """The smallest catalog that loads: one policy with one alternative."""
+    return {
+        "empowerment": {"max_credit": 25, "max_replacement_value": 250},
+        "alternatives": {
+            "goodwill_credit": {
+                "kind": "credit",
+                "offer": "utter_offer_goodwill_credit",
+                "confirm": "utter_confirm_goodwill_credit",
+            },
+            "human": {
+                "kind": "handoff",
+                "offer": "utter_offer_human",
+                "confirm": "utter_confirm_human",
+                "team": "customer_care",
+            },
+        },
+        "policies": [
+            {
+                "id": "goodwill_limit",
+                "case_types": ["demand_compensation"],
+                "rule": "Credits up to the limit.",
+                "reason": "Larger sums need a person.",
+                "responses": {"explain": "utter_policy_goodwill_limit"},
+                "alternatives": [{"id": "goodwill_credit", "amount": 25}, {"id": "human"}],
+            }
+        ],
+    }
+
+
+def write(tmp_path: Path, data: Any) -> Path:
+    path = tmp_path / "policies.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def load_error(path: Path) -> CatalogError:
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    return caught.value
+
+
+@pytest.fixture
+def catalog():
+    return load_catalog(CATALOG)
+
+
+def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
+    assert catalog.max_credit == 25.0
+    assert catalog.max_replacement_value == 250.0
+    assert [p.id for p in catalog.policies] == [
+        "billing_review",
+        "volume_discount_domestic",
+        "billing_general",
+        "coupon_expiry",
+        "wrong_item_company_error",
+        "cafe_remake",
+        "exchange_customer_choice",
+        "returns_window",
+        "late_delivery_goodwill",
+        "order_on_track",
+        "needs_records",
+        "executive_contact",
+        "same_day_callback",
+        "service_recovery",
+        "goodwill_limit",
+        "opening_hours",
+    ]
+    goodwill = catalog.policy("goodwill_limit")
+    assert [(o.id, o.amount) for o in goodwill.alternatives] == [
+        ("goodwill_credit", 25.0),
+        ("store_credit", 50.0),
+        ("human", None),
+        ("callback", None),
+    ]
+    assert catalog.alternatives["ceo_office"].team == "executive_office"
+
+
+def test_every_response_the_catalog_names_exists_in_the_domain(catalog):
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    missing = [key for key in catalog.response_keys() if key not in domain["responses"]]
+    assert missing == []
+    assert {"utter_offer_human", "utter_confirm_human", "utter_policy_executive_pressed"} <= set(
+        catalog.response_keys()
+    )
+
+
+def test_every_policy_with_a_topic_has_general_wording_for_plain_questions(catalog):
+    without_general = [p.id for p in catalog.policies if p.topics and "general" not in p.responses]
+    assert without_general == []
+
+
+def test_minimal_catalog_loads(tmp_path):
+    catalog = load_catalog(write(tmp_path, minimal_catalog()))
+    assert [p.id for p in catalog.policies] == ["goodwill_limit"]
+
+
+def test_missing_rule_names_file_policy_and_field(tmp_path):
+    data = minimal_catalog()
+    del data["policies"][0]["rule"]
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert str(error) == f"{path}: policy 'goodwill_limit': rule: is missing or empty"
+    assert (error.path, error.where) == (path, "policy 'goodwill_limit'")
+
+
+def test_missing_policy_id_names_the_policy_by_position(tmp_path):
+    data = minimal_catalog()
+    del data["policies"][0]["id"]
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == f"{path}: policy #1: id: is missing"
+
+
+def test_missing_empowerment_section_is_named(tmp_path):
+    data = minimal_catalog()
+    del data["empowerment"]
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == f"{path}: empowerment: is missing or not a mapping"
+
+
+def test_unknown_alternative_id_names_policy_and_field(tmp_path):
+    data = minimal_catalog()
+    data["policies"][0]["alternatives"].append({"id": "free_holiday"})
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == (
+        f"{path}: policy 'goodwill_limit': alternatives: 'free_holiday' is not in the alternatives list"
+    )
+
+
+def test_unknown_entitled_alternative_names_that_field(tmp_path):
+    data = minimal_catalog()
+    data["policies"][0]["entitled_alternatives"] = [{"id": "free_holiday"}]
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == (
+        f"{path}: policy 'goodwill_limit': entitled_alternatives: 'free_holiday' is not in the alternatives list"
+    )
+
+
+def test_bad_kind_names_the_alternative_and_lists_the_known_kinds(tmp_path):
+    data = minimal_catalog()
+    data["alternatives"]["goodwill_credit"]["kind"] = "gift"
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == f"{path}: alternative 'goodwill_credit': kind: 'gift' is not one of {KINDS}"
+
+
+def test_offer_that_is_not_a_response_key_is_named(tmp_path):
+    data = minimal_catalog()
+    data["alternatives"]["goodwill_credit"]["offer"] = "A goodwill credit"
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == (
+        f"{path}: alternative 'goodwill_credit': offer: 'A goodwill credit' must name a response (utter_...)"
+    )
+
+
+def test_duplicate_policy_id_names_the_policy_and_id_field(tmp_path):
+    data = minimal_catalog()
+    data["policies"].append(dict(data["policies"][0]))
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == f"{path}: policy 'goodwill_limit': id: is used twice"
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    path = tmp_path / "policies.yml"
+    path.write_text("policies: [\n  - id: broken\n", encoding="utf-8")
+    error = load_error(path)
+    assert str(error).startswith(f"{path}: file: is not valid YAML (")
+    assert (error.path, error.where) == (path, "file")
+
+
+def test_missing_file_names_the_file(tmp_path):
+    path = tmp_path / "nowhere.yml"
+    assert str(load_error(path)) == f"{path}: file: not found"
+
+
+def test_amount_that_is_not_a_number_names_policy_field_and_alternative(tmp_path):
+    data = minimal_catalog()
+    data["policies"][0]["alternatives"][0]["amount"] = "twenty-five"
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == (
+        f"{path}: policy 'goodwill_limit': alternatives: amount of 'goodwill_credit' must be a number"
+    )
+
+
+def test_limit_that_is_not_a_number_names_the_section_and_field(tmp_path):
+    data = minimal_catalog()
+    data["empowerment"]["max_credit"] = "lots"
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == f"{path}: empowerment: max_credit: must be a number of 0 or more"
+
+
+def test_handoff_alternative_without_team_names_the_alternative_and_field(tmp_path):
+    data = minimal_catalog()
+    del data["alternatives"]["human"]["team"]
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == (
+        f"{path}: alternative 'human': team: a handoff needs the team that takes it"
+    )
+
+
+def test_unknown_response_role_names_policy_and_field(tmp_path):
+    data = minimal_catalog()
+    data["policies"][0]["responses"]["apology"] = "utter_apology"
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == (
+        f"{path}: policy 'goodwill_limit': responses: 'apology' is not one of "
+        "['entitled', 'explain', 'general', 'pressed']"
+    )
+
+
+def test_unknown_handoff_trigger_names_policy_and_field(tmp_path):
+    data = minimal_catalog()
+    data["policies"][0]["handoff_when"] = ["whenever"]
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == (
+        f"{path}: policy 'goodwill_limit': handoff_when: must be a list of "
+        "['customer_asks', 'declined_all', 'over_limit']"
+    )
+
+
+def test_select_picks_the_first_policy_whose_when_facts_all_match(catalog):
+    complex_bill = {"reference_kind": "bill", "bill_complex": True}
+    assert catalog.select("dispute_charge", complex_bill).id == "billing_review"
+    assert catalog.select("dispute_charge", {"reference_kind": "bill", "bill_complex": False}).id == (
+        "volume_discount_domestic"
+    )
+    assert catalog.select("dispute_charge", {}).id == "billing_general"
+    wrong_cafe_item = {"company_error": False, "item_category": "cafe", "reference_found": True}
+    assert catalog.select("report_wrong_item", wrong_cafe_item).id == "cafe_remake"
+    assert catalog.select("report_wrong_item", {"reference_found": False}).id == "needs_records"
+
+
+def test_select_finds_nothing_for_a_case_type_no_policy_covers(catalog):
+    assert catalog.select("greet", {"reference_kind": "bill"}) is None
+
+
+def test_policy_topics_find_the_policy_for_a_plain_question(catalog):
+    assert catalog.for_topic("refunds").id == "returns_window"
+    assert catalog.for_topic("hours").id == "opening_hours"
+    assert catalog.for_topic("weather") is None
+
+
+def test_within_limits_drops_credits_over_max_credit(catalog):
+    credit = catalog.alternatives["goodwill_credit"]
+    assert catalog.within_limits(Offer(credit, 25.0), {}) is True
+    assert catalog.within_limits(Offer(credit, 25.01), {}) is False
+    assert catalog.within_limits(Offer(catalog.alternatives["store_credit"], 50.0), {}) is False
+    assert catalog.within_limits(Offer(credit, None), {}) is False
+
+
+def test_within_limits_reads_the_missing_discount_from_the_facts(catalog):
+    missing = Offer(catalog.alternatives["missing_discount_credit"])
+    assert catalog.within_limits(missing, {"missing_discount_amount": 7.6}) is True
+    assert catalog.within_limits(missing, {"missing_discount_amount": 30.0}) is False
+
+
+def test_within_limits_drops_replacements_worth_more_than_the_limit(catalog):
+    replacement = Offer(catalog.alternatives["replacement_overnight"])
+    assert catalog.within_limits(replacement, {"order_total": 250.0}) is True
+    assert catalog.within_limits(replacement, {"order_total": 250.5}) is False
+    assert catalog.within_limits(Offer(catalog.alternatives["callback"]), {"order_total": 999.0}) is True

@@ -1,0 +1,68 @@
+"""Care-team hours: open or not, when next open, and how a time is said."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from actions.config import _parse_hours
+from actions.hours import fit_to_hours, is_open, next_opening, spoken_time
+
+NEW_YORK = ZoneInfo("America/New_York")
+# The default care hours: weekdays 8-20, Saturday 9-17, Sunday closed.
+HOURS = _parse_hours("mon-fri 8-20, sat 9-17")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in the week of Monday 9 June 2025, New York time."""
+    return datetime(2025, 6, day, hour, minute, tzinfo=NEW_YORK)
+
+
+def test_hours_spec_is_parsed_per_weekday():
+    assert HOURS == {0: (8, 20), 1: (8, 20), 2: (8, 20), 3: (8, 20), 4: (8, 20), 5: (9, 17)}
+
+
+def test_open_from_the_opening_hour_until_just_before_closing():
+    assert is_open(at(11, 8), HOURS) is True  # Wednesday 8:00
+    assert is_open(at(11, 19, 59), HOURS) is True
+    assert is_open(at(11, 20), HOURS) is False
+    assert is_open(at(11, 7, 59), HOURS) is False
+
+
+def test_closed_all_sunday_and_after_five_on_saturday():
+    assert is_open(at(14, 16, 30), HOURS) is True  # Saturday
+    assert is_open(at(14, 17), HOURS) is False
+    assert is_open(at(15, 12), HOURS) is False  # Sunday
+
+
+def test_next_opening_while_open_is_now():
+    assert next_opening(at(11, 10, 20), HOURS) == at(11, 10, 20)
+
+
+def test_next_opening_early_in_the_morning_is_the_same_day():
+    assert next_opening(at(11, 6, 45), HOURS) == at(11, 8)
+
+
+def test_next_opening_on_friday_evening_is_saturday_at_nine():
+    assert next_opening(at(13, 21), HOURS) == at(14, 9)
+
+
+def test_next_opening_across_the_weekend_is_monday_at_eight():
+    assert next_opening(at(14, 18), HOURS) == at(16, 8)  # Saturday evening
+    assert next_opening(at(15, 10), HOURS) == at(16, 8)  # Sunday morning
+
+
+def test_next_opening_without_any_hours_is_none():
+    assert next_opening(at(11, 10), {}) is None
+    assert fit_to_hours(at(11, 10), {}) == at(11, 10)
+
+
+def test_fit_to_hours_moves_a_closed_time_to_the_next_opening():
+    assert fit_to_hours(at(15, 11), HOURS) == at(16, 8)
+    assert fit_to_hours(at(16, 11), HOURS) == at(16, 11)
+
+
+def test_spoken_time_says_today_tomorrow_or_the_date():
+    now = at(11, 10)
+    assert spoken_time(at(11, 15), now) == "today at 3:00 pm"
+    assert spoken_time(at(12, 9, 30), now) == "tomorrow at 9:30 am"
+    assert spoken_time(at(16, 8), now) == "Monday 16 June at 8:00 am"
+    assert spoken_time(at(11, 12), now) == "today at 12:00 pm"

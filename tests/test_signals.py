@@ -1,0 +1,50 @@
+"""Frustration signals read from what the customer typed."""
+
+from actions.signals import frustration_signals
+
+
+def test_calm_message_has_no_signals():
+    assert frustration_signals("Hi, my parcel hasn't arrived yet.", [], "check_order_status") == []
+
+
+def test_mostly_capitals_is_shouting():
+    assert frustration_signals("WHERE IS MY PARCEL", [], "check_order_status") == ["shouting"]
+
+
+def test_a_short_capitalised_word_is_not_shouting():
+    assert frustration_signals("OK thanks", [], "thank") == []
+
+
+def test_two_exclamation_marks_in_a_row_count_but_one_does_not():
+    assert frustration_signals("Where is my parcel!!", [], "check_order_status") == ["exclamations"]
+    assert frustration_signals("Where is my parcel ! ! !", [], "check_order_status") == ["exclamations"]
+    assert frustration_signals("Where is my parcel!", [], "check_order_status") == []
+    assert frustration_signals("Hi! Thanks! Bye!", [], "thank") == []
+
+
+def test_swearing_from_the_signals_file_matches_whole_words_and_starred_endings():
+    assert frustration_signals("this is bloody slow", [], "check_order_status") == ["swearing"]
+    assert frustration_signals("the damned thing broke", [], "report_wrong_item") == ["swearing"]
+    assert frustration_signals("Totally unacceptable service", [], "complain_service") == ["swearing"]
+    # 'hell' is on the list; 'shell' and 'hello' are not swearing.
+    assert frustration_signals("hello, the shell case cracked", [], "report_wrong_item") == []
+
+
+def test_raising_the_same_complaint_again_is_repeated():
+    earlier = ["greet", "check_order_status", "affirm"]
+    assert frustration_signals("where is it", earlier, "check_order_status") == ["repeated"]
+
+
+def test_repeating_small_talk_is_not_a_repeated_complaint():
+    assert frustration_signals("yes", ["affirm", "greet"], "affirm") == []
+
+
+def test_venting_intent_is_a_signal_and_signals_add_up():
+    text = "I'M SO DONE WITH THIS CRAP!!!"
+    assert frustration_signals(text, ["express_frustration"], "express_frustration") == [
+        "shouting",
+        "exclamations",
+        "swearing",
+        "repeated",
+        "venting",
+    ]
