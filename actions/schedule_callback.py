@@ -34,16 +34,18 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
         soon = soon.replace(minute=(soon.minute // 15) * 15, second=0, microsecond=0)
         return fit_to_hours(soon, hours)
     lowered = text.lower()
-    part_hour = next((h for word, h in PART_OF_DAY.items() if word in lowered), None)
+    # From the start of a word: "afternoon" must not read as "noon".
+    part_hour = next((h for word, h in PART_OF_DAY.items() if re.search(rf"\b{word}", lowered)), None)
     local_now = now.replace(tzinfo=None)
     parser_settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": local_now}
+    parser = DateDataParser(languages=["en"], settings=dict(parser_settings, RETURN_TIME_AS_PERIOD=True))
     found = search_dates(text, languages=["en"], settings=parser_settings)
-    if found:
-        substring, moment = found[0]
-        period = DateDataParser(
-            languages=["en"], settings=dict(parser_settings, RETURN_TIME_AS_PERIOD=True)
-        ).get_date_data(substring).period
-        if period != "time":
+    # search_dates finds the phrase but misreads some times in it ("tomorrow at 9am"
+    # comes back at 10:00), so the phrase is parsed again; a bare "10am" it misses.
+    data = parser.get_date_data(found[0][0] if found else text)
+    if found or (data.date_obj and data.period == "time"):
+        moment = data.date_obj or found[0][1]
+        if data.period != "time":
             moment = moment.replace(hour=part_hour or 10, minute=0, second=0, microsecond=0)
     elif part_hour is not None:
         moment = local_now.replace(hour=part_hour, minute=0, second=0, microsecond=0)
@@ -55,6 +57,9 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     if moment < now:
         # "at 9" said at 10am means tomorrow at 9, not a time already gone.
         moment += timedelta(days=1)
+    if moment < now:
+        # Still in the past: not a time but something else read as a date ("555 0134").
+        return None
     return fit_to_hours(moment.replace(second=0, microsecond=0), hours)
 
 

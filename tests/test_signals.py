@@ -11,6 +11,12 @@ def test_mostly_capitals_is_shouting():
     assert frustration_signals("WHERE IS MY PARCEL", [], "check_order_status") == ["shouting"]
 
 
+def test_shouting_needs_most_letters_in_capitals_not_all():
+    # 15 of 22 letters are capitals: shouting; title case is not.
+    assert frustration_signals("WHERE IS MY PARCEL, it's late", [], "check_order_status") == ["shouting"]
+    assert frustration_signals("Where Is My Parcel", [], "check_order_status") == []
+
+
 def test_a_short_capitalised_word_is_not_shouting():
     assert frustration_signals("OK thanks", [], "thank") == []
 

@@ -98,13 +98,15 @@ settings_table = sa.Table(
     sa.Column("value", sa.String(200)),
 )
 
-REFERENCE = re.compile(r"\b([A-Za-z]{2})\s*-?\s*(\d{4,6})\b|#\s?(\d{4,6})\b")
+# Orders start LK-, bills BL-. Only these count as a prefix: in "it is 10421" the
+# "is" is a word, so the number is read bare.
+REFERENCE = re.compile(r"\b(LK|BL)\s*-?\s*(\d{4,6})\b|(?:#\s?|\b)(\d{4,6})\b", re.IGNORECASE)
 
 
 def normalize_reference(text: str) -> Optional[str]:
     """Find an order or bill reference in free text: 'lk10421' -> 'LK-10421'.
 
-    A bare '#10421' keeps only its digits; lookups then try every prefix.
+    A bare '#10421' or '10421' keeps only its digits; lookups then try every prefix.
     """
     match = REFERENCE.search(text or "")
     if not match:

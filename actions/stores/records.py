@@ -151,6 +151,9 @@ class Records:
     async def book_callback(
         self, sender_id: str, when: datetime, phone: str, reason: str, handoff_id: Optional[int]
     ) -> int:
+        if when.tzinfo is not None:
+            # Stored in UTC like every other time here; a bare DateTime column drops the offset.
+            when = when.astimezone(timezone.utc).replace(tzinfo=None)
         return await self._insert(
             callbacks, sender_id=sender_id, scheduled_for=when, phone=phone, reason=reason[:200],
             handoff_id=handoff_id, status="booked",

@@ -95,7 +95,13 @@ def test_second_alternative_is_added_to_those_granted(domain):
     assert dispatcher.messages == [message(response="utter_confirm_refund", **CONFIRM_VALUES)]
     assert events == granted("refund", before=["goodwill_credit"])
     assert grants_for("LK-10423") == [
-        {"kind": "refund", "reference": "LK-10423", "customer_id": "C003", "amount": None, "note": "late_delivery_goodwill"}
+        {
+            "kind": "refund",
+            "reference": "LK-10423",
+            "customer_id": "C003",
+            "amount": None,
+            "note": "late_delivery_goodwill",
+        }
     ]
 
 

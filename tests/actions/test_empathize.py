@@ -63,7 +63,7 @@ def test_never_repeats_a_sentence_already_sent_in_the_conversation(domain):
     # Earlier in this conversation the bot already used both first-choice sentences.
     state["events"][3:3] = [
         {"event": "bot", "timestamp": 1700000001.0, "text": variations(domain, "utter_empathy_report_wrong_item")[1]},
-        {"event": "bot", "timestamp": 1700000001.1, "text": "That's our mistake, and I apologise. Let me fix it for you."},
+        {"event": "bot", "timestamp": 1700000001.1, "text": variations(domain, "utter_apology_own_it")[1]},
     ]
     dispatcher, _ = run_action(ActionEmpathize(), Tracker.from_dict(state), domain)
 

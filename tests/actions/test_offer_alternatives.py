@@ -27,13 +27,6 @@ def offered(alternatives, declined=()):
     return [SlotSet("offered_alternatives", list(alternatives)), SlotSet("declined_alternatives", list(declined))]
 
 
-def test_button_payload_is_choose_alternative_with_the_alternative_entity():
-    assert button("A full refund", "refund") == {
-        "title": "A full refund",
-        "payload": '/choose_alternative{"alternative": "refund"}',
-    }
-
-
 def test_late_order_offers_three_alternatives_and_none_of_these(domain):
     tracker = tracker_from("alternatives_offered", slots=LATE_GRINDER, intent="check_order_status")
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
@@ -50,13 +43,24 @@ def test_late_order_offers_three_alternatives_and_none_of_these(domain):
         )
     ]
     assert events == offered(["goodwill_credit", "delivery_updates", "refund"])
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        '/choose_alternative{"alternative": "goodwill_credit"}',
+        '/choose_alternative{"alternative": "delivery_updates"}',
+        '/choose_alternative{"alternative": "refund"}',
+        "/deny",
+    ]
 
 
 def test_bill_with_the_discount_applied_does_not_offer_a_missing_discount_credit(domain):
     facts = {"reference": "BL-30017", "discount_missing": False, "missing_discount_amount": 0.0}
     tracker = tracker_from(
         "dispute_charge",
-        slots={"case_type": "dispute_charge", "policy_id": "volume_discount_domestic", "entitled": False, "case_facts": facts},
+        slots={
+            "case_type": "dispute_charge",
+            "policy_id": "volume_discount_domestic",
+            "entitled": False,
+            "case_facts": facts,
+        },
     )
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
 
@@ -126,14 +130,21 @@ def test_goodwill_limit_drops_store_credit_over_the_empowerment_limit_and_offers
 
 def test_demand_over_the_limit_puts_a_person_among_the_first_offers(domain):
     facts = {"reference": "LK-10423", "order_total": 45.0, "amount_requested": 100.0, "over_limit": True}
-    tracker = tracker_from("alternatives_offered", slots={**LATE_GRINDER, "case_facts": facts}, intent="demand_compensation")
+    tracker = tracker_from(
+        "alternatives_offered", slots={**LATE_GRINDER, "case_facts": facts}, intent="demand_compensation"
+    )
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
 
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
-        button("", "goodwill_credit")["payload"],
-        button("", "delivery_updates")["payload"],
-        button("", "human")["payload"],
-        "/deny",
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro",
+            buttons=[
+                button("A $10.00 goodwill credit", "goodwill_credit"),
+                button("Email me tracking updates", "delivery_updates"),
+                button("Talk to a person", "human"),
+                NONE_OF_THESE,
+            ],
+        )
     ]
     assert events == offered(["goodwill_credit", "delivery_updates", "human"])
 
@@ -252,7 +263,12 @@ def test_coupon_already_honoured_once_is_not_honoured_again(domain):
     facts = {"coupon_code": "SUMMER20", "coupon_percent": 20, "coupon_valid": False, "coupon_honoured_before": True}
     tracker = tracker_from(
         "empty_tracker",
-        slots={"case_type": "coupon_problem", "coupon_code": "SUMMER20", "policy_id": "coupon_expiry", "case_facts": facts},
+        slots={
+            "case_type": "coupon_problem",
+            "coupon_code": "SUMMER20",
+            "policy_id": "coupon_expiry",
+            "case_facts": facts,
+        },
         intent="coupon_problem",
     )
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
@@ -274,7 +290,12 @@ def test_expired_coupon_never_honoured_before_is_offered_with_its_code_and_perce
     facts = {"coupon_code": "SPRING15", "coupon_percent": 15, "coupon_valid": False, "coupon_honoured_before": False}
     tracker = tracker_from(
         "empty_tracker",
-        slots={"case_type": "coupon_problem", "coupon_code": "SPRING15", "policy_id": "coupon_expiry", "case_facts": facts},
+        slots={
+            "case_type": "coupon_problem",
+            "coupon_code": "SPRING15",
+            "policy_id": "coupon_expiry",
+            "case_facts": facts,
+        },
         intent="coupon_problem",
     )
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)

@@ -1,0 +1,138 @@
+"""case_form: ask only for what the case needs, and check it against the records."""
+
+import asyncio
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case_form import ActionSkipReference, ValidateCaseForm
+from actions.stores.company import normalize_reference
+from tests.actions import message, run_action, tracker_from
+
+FORM_SLOTS = ["order_id", "coupon_code"]
+
+
+def required(tracker, domain):
+    return asyncio.run(ValidateCaseForm().required_slots(FORM_SLOTS, CollectingDispatcher(), tracker, domain))
+
+
+def validate_order_id(value, tracker, domain):
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCaseForm().validate_order_id(value, dispatcher, tracker, domain))
+    return result, dispatcher.messages
+
+
+def validate_coupon_code(value, tracker, domain):
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCaseForm().validate_coupon_code(value, dispatcher, tracker, domain))
+    return result, dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    "case_type", ["dispute_charge", "request_refund", "check_order_status", "report_wrong_item"]
+)
+def test_cases_about_an_order_or_bill_need_its_reference(case_type, domain):
+    assert required(tracker_from("case_form", slots={"case_type": case_type}), domain) == ["order_id"]
+
+
+def test_coupon_problem_needs_the_coupon_code(domain):
+    assert required(tracker_from("case_form", slots={"case_type": "coupon_problem"}), domain) == ["coupon_code"]
+
+
+@pytest.mark.parametrize("item", ["latte", "Flat White"])
+def test_wrong_cafe_item_needs_no_order_number(item, domain):
+    tracker = tracker_from("case_form", slots={"case_type": "report_wrong_item", "item": item})
+    assert required(tracker, domain) == []
+
+
+@pytest.mark.parametrize("case_type", ["complain_service", "request_executive", "demand_compensation"])
+def test_cases_without_a_record_to_check_need_nothing(case_type, domain):
+    assert required(tracker_from("case_form", slots={"case_type": case_type}), domain) == []
+
+
+def test_nothing_more_is_asked_once_the_reference_is_given_up_on(domain):
+    tracker = tracker_from("case_form", slots={"case_type": "dispute_charge", "reference_missing": True})
+    assert required(tracker, domain) == []
+
+
+@pytest.mark.parametrize("typed", ["lk10421", "LK 10421", "#10421", "it's order LK-10421", "order no 10421"])
+def test_order_reference_is_normalised_to_the_records_id(typed, domain):
+    result, messages = validate_order_id(typed, tracker_from("case_form", text=typed), domain)
+
+    assert result == {"order_id": "LK-10421"}
+    assert messages == []
+
+
+def test_bill_number_without_its_prefix_is_found_for_a_bill_dispute(domain):
+    tracker = tracker_from("case_form", slots={"case_type": "dispute_charge"}, text="#30017")
+    result, messages = validate_order_id("#30017", tracker, domain)
+
+    assert result == {"order_id": "BL-30017"}
+    assert messages == []
+
+
+def test_unknown_reference_says_it_was_not_found(domain):
+    result, messages = validate_order_id("LK-99999", tracker_from("case_form", text="LK-99999"), domain)
+
+    assert result == {"order_id": None, "reference_attempts": 1.0}
+    assert messages == [message(response="utter_reference_not_found", reference="LK-99999", reference_kind="order")]
+
+
+def test_text_without_a_reference_says_what_one_looks_like(domain):
+    tracker = tracker_from("case_form", slots={"case_type": "dispute_charge"}, text="it's on my bill")
+    result, messages = validate_order_id("it's on my bill", tracker, domain)
+
+    assert result == {"order_id": None, "reference_attempts": 1.0}
+    assert messages == [message(response="utter_reference_unclear", reference="", reference_kind="bill")]
+
+
+def test_second_reference_that_cannot_be_found_carries_on_without_one(domain):
+    tracker = tracker_from("case_form", slots={"reference_attempts": 1.0}, text="LK-99998")
+    result, messages = validate_order_id("LK-99998", tracker, domain)
+
+    assert result == {"order_id": None, "reference_attempts": 2.0, "reference_missing": True}
+    assert messages == [message(response="utter_reference_carry_on")]
+
+
+def test_coupon_code_is_found_whatever_its_case(domain):
+    tracker = tracker_from("case_form", slots={"case_type": "coupon_problem", "requested_slot": "coupon_code"})
+    result, messages = validate_coupon_code(" spring15 ", tracker, domain)
+
+    assert result == {"coupon_code": "SPRING15"}
+    assert messages == []
+
+
+def test_unknown_coupon_code_is_named_then_given_up_on_at_the_second_try(domain):
+    tracker = tracker_from("case_form", slots={"case_type": "coupon_problem"})
+    result, messages = validate_coupon_code("free4all", tracker, domain)
+    assert result == {"coupon_code": None, "reference_attempts": 1.0}
+    assert messages == [message(response="utter_coupon_not_found", coupon_code="FREE4ALL")]
+
+    tracker = tracker_from("case_form", slots={"case_type": "coupon_problem", "reference_attempts": 1.0})
+    result, messages = validate_coupon_code("free4all", tracker, domain)
+    assert result == {"coupon_code": None, "reference_attempts": 2.0, "reference_missing": True}
+    assert messages == [message(response="utter_reference_carry_on")]
+
+
+def test_skip_reference_carries_on_and_closes_the_question(domain):
+    tracker = tracker_from("case_form", intent="deny", text="I don't have it")
+    dispatcher, events = run_action(ActionSkipReference(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_reference_carry_on")]
+    assert events == [SlotSet("reference_missing", True), SlotSet("requested_slot", None)]
+
+
+@pytest.mark.parametrize(
+    "text, reference",
+    [
+        ("lk10421", "LK-10421"),
+        ("BL-30017", "BL-30017"),
+        ("bl 30017", "BL-30017"),
+        ("#10421", "10421"),
+        ("it is 10421", "10421"),  # 'is' is a word, not a prefix
+        ("no idea", None),
+    ],
+)
+def test_normalize_reference_reads_only_the_companys_prefixes(text, reference):
+    assert normalize_reference(text) == reference

@@ -1,0 +1,102 @@
+"""action_close_conversation: thank the customer, log the concern once, queue a note."""
+
+import asyncio
+
+from rasa_sdk.events import SlotSet
+
+from actions import stores
+from actions.closing import ActionCloseConversation
+from tests.actions import message, run_action, tracker_from
+
+
+def rows(table):
+    """A records table's rows, without ids and clocks."""
+    return [
+        {k: v for k, v in row.items() if k not in ("id", "created_at")}
+        for row in asyncio.run(stores.records().rows(table))
+    ]
+
+
+def test_closing_a_case_logs_the_concern_and_queues_a_thank_you_note(domain):
+    dispatcher, events = run_action(ActionCloseConversation(), tracker_from("case_resolved"), domain)
+
+    assert dispatcher.messages == [message(response="utter_thank_for_chance")]
+    assert events == [SlotSet("concern_logged", True)]
+    assert rows("concerns") == [
+        {
+            "sender_id": "maya-dress",
+            "category": "report_wrong_item",
+            "policy_id": "wrong_item_company_error",
+            "outcome": "replacement_overnight",
+            "frustration": 2,
+        }
+    ]
+    assert rows("thank_you_notes") == [
+        {
+            "sender_id": "maya-dress",
+            "customer_id": "C001",
+            "response": "utter_thank_you_note",
+            "variables": '{"email": "maya.okafor@example.com", "name": "Maya"}',
+            "status": "queued",
+        }
+    ]
+
+
+def test_closing_again_does_not_log_the_same_concern_twice(domain):
+    _, first = run_action(ActionCloseConversation(), tracker_from("case_resolved"), domain)
+    logged = {e["name"]: e["value"] for e in first}
+
+    dispatcher, events = run_action(ActionCloseConversation(), tracker_from("case_resolved", slots=logged), domain)
+
+    assert dispatcher.messages == [message(response="utter_goodbye")]
+    assert events == []
+    assert len(rows("concerns")) == 1
+    assert len(rows("thank_you_notes")) == 1
+
+
+def test_without_a_case_closing_just_says_goodbye(domain):
+    tracker = tracker_from("empty_tracker", intent="goodbye", text="bye")
+    dispatcher, events = run_action(ActionCloseConversation(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_goodbye")]
+    assert events == []
+    assert rows("concerns") == []
+    assert rows("thank_you_notes") == []
+
+
+def test_outcome_is_handed_off_when_a_person_took_over(domain):
+    tracker = tracker_from("case_resolved", slots={"accepted_alternative": None, "handoff_id": "4"})
+    run_action(ActionCloseConversation(), tracker, domain)
+
+    assert [r["outcome"] for r in rows("concerns")] == ["handed_off"]
+
+
+def test_outcome_is_declined_all_when_every_offer_was_turned_down(domain):
+    tracker = tracker_from(
+        "case_resolved",
+        slots={"accepted_alternative": None, "declined_alternatives": ["replacement_overnight", "refund"]},
+    )
+    run_action(ActionCloseConversation(), tracker, domain)
+
+    assert [r["outcome"] for r in rows("concerns")] == ["declined_all"]
+
+
+def test_outcome_is_explained_or_listened_when_nothing_was_offered(domain):
+    explained = tracker_from("case_resolved", slots={"accepted_alternative": None})
+    listened = tracker_from(
+        "case_resolved",
+        slots={"accepted_alternative": None, "explained_policies": None, "case_facts": None},
+        sender_id="someone-else",
+    )
+    run_action(ActionCloseConversation(), explained, domain)
+    run_action(ActionCloseConversation(), listened, domain)
+
+    assert [(r["sender_id"], r["outcome"]) for r in rows("concerns")] == [
+        ("maya-dress", "explained"),
+        ("someone-else", "listened"),
+    ]
+    # Nobody to address the note to: it is still queued, without a name.
+    assert [(r["customer_id"], r["variables"]) for r in rows("thank_you_notes")] == [
+        ("C001", '{"email": "maya.okafor@example.com", "name": "Maya"}'),
+        (None, '{"email": "", "name": ""}'),
+    ]

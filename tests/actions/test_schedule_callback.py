@@ -1,0 +1,200 @@
+"""callback_form and action_schedule_callback: a call at a time that suits the customer."""
+
+import asyncio
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.schedule_callback
+from actions import stores
+from actions.schedule_callback import (
+    ActionScheduleCallback,
+    ValidateCallbackForm,
+    parse_callback_time,
+)
+from tests.actions import freeze_time, message, run_action, tracker_from
+
+NEW_YORK = ZoneInfo("America/New_York")
+FORM_SLOTS = ["callback_time", "callback_phone"]
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in the week of Monday 9 June 2025, New York time (the default timezone)."""
+    return datetime(2025, 6, day, hour, minute, tzinfo=NEW_YORK)
+
+
+WEDNESDAY_10AM = at(11, 10)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("tomorrow at 3pm", at(12, 15)),
+        ("tomorrow at 9am", at(12, 9)),
+        ("could you call me tomorrow at 4:30pm please", at(12, 16, 30)),
+        ("friday morning", at(13, 10)),
+        ("friday", at(13, 10)),
+        ("this afternoon", at(11, 14)),
+        ("tomorrow afternoon", at(12, 14)),
+        ("lunchtime tomorrow", at(12, 12)),
+        ("this evening", at(11, 18)),
+        ("today at 4pm", at(11, 16)),
+        ("11am", at(11, 11)),
+    ],
+)
+def test_parse_callback_time_understands_the_customers_words(text, expected):
+    assert parse_callback_time(text, WEDNESDAY_10AM) == expected
+
+
+@pytest.mark.parametrize("text", ["asap", "as soon as possible", "right away please", "now"])
+def test_asap_means_the_next_quarter_hour(text):
+    assert parse_callback_time(text, WEDNESDAY_10AM) == at(11, 10, 15)
+    assert parse_callback_time(text, at(11, 10, 7)) == at(11, 10, 15)
+
+
+def test_a_time_of_day_already_gone_means_tomorrow():
+    assert parse_callback_time("9am", WEDNESDAY_10AM) == at(12, 9)
+    assert parse_callback_time("this morning", at(11, 15)) == at(12, 10)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("tomorrow at 6am", at(12, 8)),  # before opening: when the team starts
+        ("saturday at 7pm", at(16, 8)),  # after Saturday's close: Monday morning
+        ("sunday", at(16, 8)),  # closed all day
+    ],
+)
+def test_time_outside_care_hours_moves_to_the_next_opening(text, expected):
+    assert parse_callback_time(text, WEDNESDAY_10AM) == expected
+
+
+def test_asap_while_the_team_is_out_is_when_they_are_back():
+    assert parse_callback_time("asap", at(14, 17, 30)) == at(16, 8)
+
+
+@pytest.mark.parametrize(
+    "text", ["blorp zzz frobnicate", "whenever", "no idea", "yes please", "", "my number is 555 0134"]
+)
+def test_words_without_a_time_are_not_a_time(text):
+    assert parse_callback_time(text, WEDNESDAY_10AM) is None
+
+
+def test_validate_callback_time_stores_the_parsed_time(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    dispatcher = CollectingDispatcher()
+
+    result = ValidateCallbackForm().validate_callback_time(
+        "tomorrow at 3pm", dispatcher, tracker_from("callback_form"), domain
+    )
+
+    assert result == {"callback_time": "2025-06-12T15:00:00-04:00"}
+    assert dispatcher.messages == []
+
+
+def test_validate_callback_time_rejects_unclear_text_and_asks_again(domain):
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_from("callback_form", text="whenever suits you guys")
+
+    result = ValidateCallbackForm().validate_callback_time("whenever suits you guys", dispatcher, tracker, domain)
+
+    assert result == {"callback_time": None}
+    assert dispatcher.messages == [message(response="utter_callback_time_unclear")]
+
+
+def test_validate_callback_phone_accepts_a_full_number_and_rejects_a_short_one(domain):
+    form = ValidateCallbackForm()
+    tracker = tracker_from("callback_form")
+    dispatcher = CollectingDispatcher()
+
+    assert form.validate_callback_phone(" +1 555 0142 ", dispatcher, tracker, domain) == {
+        "callback_phone": "+1 555 0142"
+    }
+    assert dispatcher.messages == []
+    assert form.validate_callback_phone("0142", dispatcher, tracker, domain) == {"callback_phone": None}
+    assert dispatcher.messages == [message(response="utter_phone_unclear")]
+
+
+def test_required_slots_skip_the_phone_when_the_records_have_it(domain):
+    slots = asyncio.run(
+        ValidateCallbackForm().required_slots(FORM_SLOTS, CollectingDispatcher(), tracker_from("callback_form"), domain)
+    )
+    assert slots == ["callback_time"]
+
+
+def test_required_slots_skip_the_phone_the_customer_already_gave(domain):
+    tracker = tracker_from("callback_form", slots={"case_facts": None, "phone": "555 0142 111"})
+    slots = asyncio.run(ValidateCallbackForm().required_slots(FORM_SLOTS, CollectingDispatcher(), tracker, domain))
+    assert slots == ["callback_time"]
+
+
+def test_required_slots_ask_for_the_phone_when_nobody_knows_it(domain):
+    tracker = tracker_from("callback_form", slots={"case_facts": None})
+    slots = asyncio.run(ValidateCallbackForm().required_slots(FORM_SLOTS, CollectingDispatcher(), tracker, domain))
+    assert slots == ["callback_time", "callback_phone"]
+
+
+def test_schedule_callback_books_the_call_and_confirms_time_and_last_four_digits(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from("callback_form", slots={"callback_time": "2025-06-12T15:00:00-04:00"})
+
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(response="utter_callback_booked", callback_when="tomorrow at 3:00 pm", phone_tail="0199")
+    ]
+    assert events == [
+        SlotSet("callback_id", "1"),
+        SlotSet("callback_time", None),
+        SlotSet("callback_phone", None),
+        SlotSet("alternative", None),
+    ]
+    [row] = asyncio.run(stores.records().rows("callbacks"))
+    assert {k: v for k, v in row.items() if k != "created_at"} == {
+        "id": 1,
+        "sender_id": "priya-grinder",
+        "handoff_id": 3,
+        # Stored in UTC, like every other time in the records.
+        "scheduled_for": datetime(2025, 6, 12, 19, 0),
+        "phone": "+1 555 0199",
+        "reason": "check_order_status",
+        "status": "booked",
+    }
+
+
+def test_schedule_callback_uses_the_number_given_in_the_form_and_records_the_chosen_alternative(
+    domain, monkeypatch
+):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "callback_form",
+        slots={
+            "callback_time": "2025-06-16T08:00:00-04:00",
+            "callback_phone": "(555) 010-7788",
+            "alternative": "callback",
+            "handoff_id": None,
+        },
+    )
+
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(response="utter_callback_booked", callback_when="Monday 16 June at 8:00 am", phone_tail="7788")
+    ]
+    assert events == [
+        SlotSet("callback_id", "1"),
+        SlotSet("callback_time", None),
+        SlotSet("callback_phone", None),
+        SlotSet("alternative", None),
+        SlotSet("accepted_alternative", "callback"),
+    ]
+    [row] = asyncio.run(stores.records().rows("callbacks", sender_id="priya-grinder"))
+    assert (row["phone"], row["handoff_id"], row["scheduled_for"]) == (
+        "(555) 010-7788",
+        None,
+        datetime(2025, 6, 16, 12, 0),
+    )
+    assert row["created_at"] <= datetime.now(timezone.utc).replace(tzinfo=None)
