@@ -49,9 +49,8 @@ class ActionApplyAlternative(Action):
         amount = offer_amount(offer, facts) if offer else None
         if alternative.kind in RECORDED_KINDS:
             reference = facts.get("coupon_code") if alternative.kind == "honour_coupon" else facts.get("reference")
-            await company().grant(
-                alternative.id, reference, facts.get("customer_id"), amount, note=policy.id if policy else ""
-            )
+            note = f"{alternative.id} under {policy.id}" if policy else alternative.id
+            await company().grant(alternative.kind, reference, facts.get("customer_id"), amount, note=note)
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
         dispatcher.utter_message(
             response=alternative.confirm,

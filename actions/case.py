@@ -48,6 +48,7 @@ CASE_SLOTS = (
     "reference_missing",
     "reference_attempts",
     "concern_logged",
+    "explained_policies",
 )
 
 @lru_cache(maxsize=4)

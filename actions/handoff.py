@@ -99,8 +99,13 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response=response, position=ahead + 1, wait_minutes=wait)
             return events + [SlotSet("agent_available", True)]
 
-        # In care hours with nobody signed in, the next opening would be "now": say "soon".
-        back = None if open_now else next_opening(now, config.care_hours)
-        response = "utter_handoff_ceo_office_later" if team == "executive_office" else "utter_handoff_no_agent"
-        dispatcher.utter_message(response=response, back_at=spoken_time(back, now) if back else "soon")
+        prefix = "utter_handoff_ceo_office" if team == "executive_office" else "utter_handoff"
+        if open_now:
+            # In care hours, but nobody is signed in: say they are busy, not away.
+            dispatcher.utter_message(response=f"{prefix}_busy")
+        else:
+            back = next_opening(now, config.care_hours)
+            dispatcher.utter_message(
+                response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon"
+            )
         return events + [SlotSet("agent_available", False)]

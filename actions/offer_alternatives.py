@@ -6,7 +6,7 @@ import json
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent, money, render
@@ -46,6 +46,16 @@ class ActionOfferAlternatives(Action):
         again = latest_intent(tracker) == "deny" and bool(offered)
         if again:
             declined += [alt for alt in offered if alt not in declined]
+
+        if again and all(alt in declined for alt in LAST_RESORT):
+            # Everything, a person and a call included, has been turned down: stop
+            # offering, leave the door open, and move on.
+            dispatcher.utter_message(response="utter_offers_all_declined")
+            return [
+                SlotSet("offered_alternatives", []),
+                SlotSet("declined_alternatives", declined),
+                FollowupAction("utter_anything_else"),
+            ]
 
         choices = self.choose(policies, policy, facts, declined, bool(tracker.get_slot("entitled")))
         # choose() tops a short list up with a person or a callback, so a list of

@@ -43,11 +43,11 @@ def test_goodwill_credit_is_written_to_the_company_records_at_the_policy_amount(
     assert events == granted("goodwill_credit")
     assert grants_for("LK-10423") == [
         {
-            "kind": "goodwill_credit",
+            "kind": "credit",
             "reference": "LK-10423",
             "customer_id": "C003",
             "amount": 10.0,
-            "note": "late_delivery_goodwill",
+            "note": "goodwill_credit under late_delivery_goodwill",
         }
     ]
 
@@ -100,7 +100,7 @@ def test_second_alternative_is_added_to_those_granted(domain):
             "reference": "LK-10423",
             "customer_id": "C003",
             "amount": None,
-            "note": "late_delivery_goodwill",
+            "note": "refund under late_delivery_goodwill",
         }
     ]
 
@@ -142,11 +142,11 @@ def test_missing_discount_credit_grants_the_amount_from_the_bill(domain):
     assert events == granted("missing_discount_credit")
     assert grants_for("BL-30018") == [
         {
-            "kind": "missing_discount_credit",
+            "kind": "credit",
             "reference": "BL-30018",
             "customer_id": "C002",
             "amount": 7.6,
-            "note": "volume_discount_domestic",
+            "note": "missing_discount_credit under volume_discount_domestic",
         }
     ]
 
@@ -181,7 +181,7 @@ def test_honouring_an_expired_coupon_marks_it_honoured_in_the_company_records(do
     ]
     assert events == granted("honour_coupon")
     assert grants_for("SPRING15") == [
-        {"kind": "honour_coupon", "reference": "SPRING15", "customer_id": None, "amount": None, "note": "coupon_expiry"}
+        {"kind": "honour_coupon", "reference": "SPRING15", "customer_id": None, "amount": None, "note": "honour_coupon under coupon_expiry"}
     ]
     assert asyncio.run(stores.company().coupon("SPRING15")).goodwill_honoured is True
 

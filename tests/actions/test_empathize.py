@@ -104,7 +104,7 @@ def test_raising_the_same_complaint_again_acknowledges_the_repeat_without_reopen
     # Same case type as before: nothing is reset; the order is on track, so not our fault.
     assert events == [SlotSet("frustration", 1.0), SlotSet("company_at_fault", False)]
     assert texts(dispatcher) == [
-        "Telling the same story twice is tiring. I've got everything you said, so you won't need to again.",
+        "Having to say the same thing again is tiring. I've got everything you've told me, so you won't need to repeat it.",
         "Waiting without any news is frustrating, and you shouldn't have to chase us for it.",
         "I apologise for the hassle. Let me see what I can do.",
     ]

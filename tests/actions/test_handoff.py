@@ -75,7 +75,7 @@ def test_outside_care_hours_says_when_people_are_back_and_no_agent_is_available(
 
     dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
-    assert dispatcher.messages == [message(response="utter_handoff_no_agent", back_at="Monday 16 June at 8:00 am")]
+    assert dispatcher.messages == [message(response="utter_handoff_later", back_at="Monday 16 June at 8:00 am")]
     assert events == [
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
@@ -88,15 +88,15 @@ def test_on_sunday_night_people_are_back_tomorrow_morning(domain, monkeypatch):
 
     dispatcher, _ = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
-    assert dispatcher.messages == [message(response="utter_handoff_no_agent", back_at="tomorrow at 8:00 am")]
+    assert dispatcher.messages == [message(response="utter_handoff_later", back_at="tomorrow at 8:00 am")]
 
 
 @pytest.mark.usefixtures("care_team_always_in")
-def test_in_care_hours_with_nobody_signed_in_no_agent_is_available(domain):
+def test_in_care_hours_with_nobody_signed_in_says_the_team_is_busy(domain):
     dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
     # The team is meant to be in, so there is no opening time to name.
-    assert dispatcher.messages == [message(response="utter_handoff_no_agent", back_at="soon")]
+    assert dispatcher.messages == [message(response="utter_handoff_busy")]
     assert events == [
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
@@ -110,7 +110,7 @@ def test_agent_who_stopped_reporting_in_is_not_on_duty(domain):
 
     dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
-    assert dispatcher.messages[0]["response"] == "utter_handoff_no_agent"
+    assert dispatcher.messages[0]["response"] == "utter_handoff_busy"
     assert events[-1] == SlotSet("agent_available", False)
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 import yaml
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.config import ROOT
 from actions.offer_alternatives import ActionOfferAlternatives
@@ -244,7 +244,7 @@ def test_deny_when_a_callback_was_among_the_declined_still_ends_with_person_or_c
     assert events == offered(["human", "callback"], declined=["goodwill_credit", "international_plan", "callback"])
 
 
-def test_deny_after_everything_including_a_person_still_offers_a_person_or_a_callback(domain):
+def test_deny_after_everything_including_a_person_stops_offering_and_asks_about_anything_else(domain):
     slots = {
         "case_type": "demand_compensation",
         "policy_id": "goodwill_limit",
@@ -255,8 +255,12 @@ def test_deny_after_everything_including_a_person_still_offers_a_person_or_a_cal
     tracker = tracker_from("empty_tracker", slots=slots, intent="deny", text="no")
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
 
-    assert dispatcher.messages[0]["response"] == "utter_offers_exhausted"
-    assert events == offered(["human", "callback"], declined=["goodwill_credit", "human", "callback"])
+    assert dispatcher.messages == [message(response="utter_offers_all_declined")]
+    assert events == [
+        SlotSet("offered_alternatives", []),
+        SlotSet("declined_alternatives", ["goodwill_credit", "human", "callback"]),
+        FollowupAction("utter_anything_else"),
+    ]
 
 
 def test_coupon_already_honoured_once_is_not_honoured_again(domain):

@@ -170,3 +170,18 @@ def test_forged_alternative_is_refused(bot: Bot, sender: str) -> None:
     replies = bot.say(sender, '/choose_alternative{"alternative": "refund"}')
     assert "isn't available" in texts(replies)
     assert bot.tracker(sender)["slots"]["granted_alternatives"] in (None, [])
+
+
+def test_declining_every_option_leaves_the_door_open_and_moves_on(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "I bought the wrong size shoes, order LK-10422")
+    assert "Exchange" in " ".join(b["title"] for r in replies for b in r.get("buttons", []))
+    replies = bot.say(sender, "/deny")  # none of the policy's options
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert any('"human"' in p for p in payloads) and any('"callback"' in p for p in payloads)
+    replies = bot.say(sender, "no, none of those either")
+    assert_gracious(replies)
+    assert "change your mind" in texts(replies)
+    assert not any(r.get("buttons") for r in replies)
+    assert bot.actions(sender)[-1] == "utter_anything_else"
+    replies = bot.say(sender, "no")
+    assert bot.actions(sender)[-1] == "action_close_conversation"
