@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import tempfile
 import time
@@ -115,6 +116,9 @@ def evaluate(parsed: List[Parsed]) -> List[Candidate]:
 
 
 def main() -> None:
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message parse logs on stdout
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="tune_fallback-") as tmp:
         workdir = Path(tmp)
