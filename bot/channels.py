@@ -15,15 +15,20 @@ import logging
 import os
 import time
 import unicodedata
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 import aiohttp
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.sessions import SessionSigner, browser_from_cookie_header, load_secret
 
 logger = logging.getLogger(__name__)
 
@@ -49,17 +54,17 @@ def bad_request(problem: Text) -> HTTPResponse:
     return response.json({"error": "bad_request", "message": problem}, status=400)
 
 
-class GraciousRestInput(RestInput):
-    """Rasa's REST channel with input checks, trimming and an outage fallback."""
+class MessageGuard:
+    """What every customer channel does around Rasa, whatever the transport.
+
+    Cleans and trims the text, keeps the message and apologises when the action
+    server is down, and apologises when a turn produced no reply at all.
+    """
 
     def __init__(self) -> None:
         self._actions_ok_until = 0.0
 
-    @classmethod
-    def name(cls) -> Text:
-        return "rest"
-
-    async def _actions_alive(self, agent: Any) -> bool:
+    async def actions_alive(self, agent: Any) -> bool:
         """Whether the action server answers its health check (cached briefly)."""
         if time.monotonic() < self._actions_ok_until:
             return True
@@ -79,11 +84,42 @@ class GraciousRestInput(RestInput):
         return alive
 
     @staticmethod
-    async def _say(agent: Any, key: Text, sender: Text, **values: Any) -> Dict[Text, Any]:
-        """A domain response as a REST reply, so the wording stays in the domain."""
+    async def say(agent: Any, key: Text, sender: Text, **values: Any) -> Dict[Text, Any]:
+        """A domain response as a reply, so the wording stays in the domain."""
         tracker = DialogueStateTracker(sender, agent.domain.slots)
         message = await agent.nlg.generate(key, tracker, "rest", **values) or {}
         return {"recipient_id": sender, "text": message.get("text", "")}
+
+    async def prepare(self, agent: Any, raw: Text, sender: Text) -> Tuple[Optional[Text], List[Dict[Text, Any]]]:
+        """The cleaned text (None if nothing is left) and replies to send first."""
+        text, trimmed = clean_text(raw)
+        if not text:
+            return None, [await self.say(agent, "utter_empty_message", sender)]
+        if trimmed:
+            return text, [await self.say(agent, "utter_message_trimmed", sender, limit=MAX_MESSAGE_CHARS)]
+        return text, []
+
+    async def run(
+        self,
+        agent: Any,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        message: UserMessage,
+        replied: Callable[[], bool],
+    ) -> List[Dict[Text, Any]]:
+        """Hand the message to Rasa; returns the channel's own replies to send after."""
+        if not await self.actions_alive(agent):
+            logger.warning("Action server unreachable; message kept (text not logged).")
+            return await self._during_outage(agent, message)
+        try:
+            await on_new_message(message)
+        except Exception:  # noqa: BLE001 - the customer gets an apology, the log the error only
+            logger.exception("Handling a message failed (text not logged).")
+        if replied():
+            return []
+        # A turn with no reply means an action failed: check the action server
+        # afresh next time instead of trusting the cached health check.
+        self._actions_ok_until = 0.0
+        return [await self.say(agent, "utter_service_trouble", message.sender_id)]
 
     async def _during_outage(self, agent: Any, message: UserMessage) -> List[Dict[Text, Any]]:
         """Keep the message, apologise, and take contact details if given."""
@@ -99,8 +135,19 @@ class GraciousRestInput(RestInput):
                 "customer_care",
                 {"contact": contact, "what_happened": "The assistant was unavailable; please contact the customer."},
             )
-            return [await self._say(agent, "utter_service_trouble_contact_saved", message.sender_id)]
-        return [await self._say(agent, "utter_service_trouble", message.sender_id)]
+            return [await self.say(agent, "utter_service_trouble_contact_saved", message.sender_id)]
+        return [await self.say(agent, "utter_service_trouble", message.sender_id)]
+
+
+class GraciousRestInput(RestInput):
+    """Rasa's REST channel with input checks, trimming and an outage fallback."""
+
+    def __init__(self) -> None:
+        self.guard = MessageGuard()
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("gracious_rest", __name__)
@@ -128,25 +175,120 @@ class GraciousRestInput(RestInput):
                 return bad_request("'metadata' must be a JSON object.")
 
             agent = request.app.ctx.agent
-            text, trimmed = clean_text(raw or "")
-            if not text:
-                return response.json([await self._say(agent, "utter_empty_message", sender)])
-
-            replies: List[Dict[Text, Any]] = []
-            if trimmed:
-                replies.append(await self._say(agent, "utter_message_trimmed", sender, limit=MAX_MESSAGE_CHARS))
+            text, first = await self.guard.prepare(agent, raw or "", sender)
+            if text is None:
+                return response.json(first)
             collector = CollectingOutputChannel()
             message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-            if not await self._actions_alive(agent):
-                logger.warning("Action server unreachable; message kept for sender (text not logged).")
-                return response.json(replies + await self._during_outage(agent, message))
-            try:
-                await on_new_message(message)
-            except Exception:  # noqa: BLE001 - the customer gets an apology, the log gets the type only
-                logger.exception("Handling a message failed (text not logged).")
-            replies += collector.messages
-            if not collector.messages:
-                replies.append(await self._say(agent, "utter_service_trouble", sender))
-            return response.json(replies)
+            after = await self.guard.run(agent, on_new_message, message, lambda: bool(collector.messages))
+            return response.json(first + collector.messages + after)
 
         return webhook
+
+
+class _AppSocketBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint, remembering the app (and so the agent) it serves."""
+
+    def register(self, app: Any, options: Dict[Text, Any]) -> None:
+        self.ctx.app = app
+        super().register(app, options)
+
+
+class _CountingSocketOutput(SocketIOOutput):
+    """Rasa's socket.io output, noting whether the turn said anything."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
+
+
+class GraciousSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel for the website widget, with server-issued sessions.
+
+    The widget (rasa-webchat) asks for a session; the server answers with a
+    signed id bound to the browser's cookie (see bot/sessions.py), so a reload or
+    another page of the site continues the conversation, and nobody else can
+    join it. Every socket of a session is in that session's room, so all of a
+    customer's tabs, and later an agent, reach them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guard = MessageGuard()
+        var_dir = Path(os.environ.get("GRACIOUS_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+        self.signer = SessionSigner(load_secret(var_dir))
+        self._browsers: Dict[Text, Text] = {}
+        self._sessions: Dict[Text, Text] = {}
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            True,  # sessions always persist: reloads continue the conversation
+            credentials.get("socketio_path", "/socket.io"),
+            metadata_key=credentials.get("metadata_key", "customData"),
+        )
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Same-origin only: the widget is served by this server (bot/site.py).
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        webhook = _AppSocketBlueprint(sio, self.socketio_path, "gracious_socketio", __name__)
+        self.sio = sio
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            self._browsers[sid] = browser_from_cookie_header(environ.get("HTTP_COOKIE"))
+            return True
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            self._browsers.pop(sid, None)
+            self._sessions.pop(sid, None)
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any) -> None:
+            browser = self._browsers.get(sid, "")
+            asked = data.get("session_id") if isinstance(data, dict) else None
+            session_id = asked if self.signer.valid(asked, browser) else self.signer.issue(browser)
+            sio.enter_room(sid, session_id, namespace=self.namespace)
+            self._sessions[sid] = session_id
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            session_id = self._sessions.get(sid)
+            if session_id is None or not isinstance(data, dict):
+                logger.warning("Ignored a socket message without a confirmed session.")
+                return
+            raw = data.get("message")
+            raw = raw if isinstance(raw, str) else ""
+            metadata = data.get(self.metadata_key)
+            metadata = metadata if isinstance(metadata, dict) and len(json.dumps(metadata)) <= 2000 else {}
+            agent = webhook.ctx.app.ctx.agent
+
+            async def emit(replies: List[Dict[Text, Any]]) -> None:
+                for reply in replies:
+                    await sio.emit(self.bot_message_evt, {"text": reply["text"]}, room=session_id)
+
+            text, first = await self.guard.prepare(agent, raw, session_id)
+            await emit(first)
+            if text is None:
+                return
+            output = _CountingSocketOutput(sio, self.bot_message_evt)
+            message = UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata)
+            await emit(await self.guard.run(agent, on_new_message, message, lambda: output.sent > 0))
+
+        return webhook
+
+

@@ -148,6 +148,7 @@ def main() -> None:
         port = env["BOT_PORT"]
         print(
             "\nGracious is running.\n"
+            f"  Demo website:    http://localhost:{port}/demo/  (the chat is in the corner)\n"
             f"  Chat over REST:  POST http://localhost:{port}/webhooks/rest/webhook "
             '{"sender": "you", "message": "hi"}\n'
             + (

@@ -13,8 +13,18 @@ What it does, all in a temporary directory (data/ and models/ are never touched)
      correct-and-accepted, wrong-but-accepted (the bot acts on a wrong intent)
      and sent to fallback (confidence < threshold or top - second < ambiguity,
      exactly as the FallbackClassifier decides).
-Score = correct_accepted - 2 * wrong_accepted; the best wins, ties go to the
-lower threshold. Prints the table and writes results/fallback_tuning.json.
+
+Choice rule: only candidates that send at most 15% of the held-out messages to
+fallback are eligible (at most about 1 message in 7 gets "sorry, could you
+rephrase that?"); among them the one with the fewest wrong-accepted wins, ties
+go to more correct-accepted, then to the lower threshold and ambiguity.
+Why: acting on a wrong intent (empathising about the wrong thing, opening the
+wrong case) is worse than asking to rephrase, so we minimise wrong actions; but
+a bot that asks to rephrase too often is useless, so the rephrase rate is capped
+rather than traded off against correctness with a weight. If no candidate is
+under the cap, the one with the fewest fallbacks is taken (and the cap is missed:
+improve the data rather than raise the cap).
+Prints the table and writes results/fallback_tuning.json.
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ TRAIN_FRACTION = 0.8
 SEED = 42
 THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(15)]  # 0.20 .. 0.90
 AMBIGUITIES = [0.0, 0.05, 0.1]
-WRONG_COST = 2
+MAX_FALLBACK_RATE = 0.15  # at most ~1 in 7 held-out messages asked to rephrase
 
 
 @dataclass
@@ -54,7 +64,6 @@ class Candidate:
     correct_accepted: int
     wrong_accepted: int
     fallback: int
-    score: int
 
 
 def split(workdir: Path) -> tuple[Path, List[Any]]:
@@ -110,9 +119,19 @@ def evaluate(parsed: List[Parsed]) -> List[Candidate]:
                     correct += 1
                 else:
                     wrong += 1
-            candidates.append(Candidate(threshold, ambiguity, correct, wrong, fallback,
-                                        correct - WRONG_COST * wrong))
+            candidates.append(Candidate(threshold, ambiguity, correct, wrong, fallback))
     return candidates
+
+
+def choose(candidates: List[Candidate], n: int) -> Candidate:
+    """Fewest wrong-accepted among those with fallback <= MAX_FALLBACK_RATE of n;
+    ties: more correct-accepted, then lower threshold, then lower ambiguity."""
+    eligible = [c for c in candidates if c.fallback <= MAX_FALLBACK_RATE * n]
+    if not eligible:  # nothing under the cap: bother the customer as little as possible
+        return min(candidates, key=lambda c: (c.fallback, c.wrong_accepted, c.threshold,
+                                              c.ambiguity))
+    return min(eligible, key=lambda c: (c.wrong_accepted, -c.correct_accepted, c.threshold,
+                                        c.ambiguity))
 
 
 def main() -> None:
@@ -126,18 +145,22 @@ def main() -> None:
         model = train(workdir, train_file)
         parsed = asyncio.run(parse_all(model, examples))
     candidates = evaluate(parsed)
-    best = min(candidates, key=lambda c: (-c.score, c.threshold, c.ambiguity))
     n = len(parsed)
+    best = choose(candidates, n)
 
     def pct(k: int) -> str:
         return f"{100 * k / n:5.1f}%"
 
     print(f"\nheld-out examples: {n} ({1 - TRAIN_FRACTION:.0%} of data/nlu, seed {SEED})")
-    print("threshold  ambiguity  correct-accepted  wrong-accepted  fallback  score")
+    accuracy = sum(p.predicted == p.expected for p in parsed)
+    print(f"intent accuracy without fallback: {accuracy}/{n} ({pct(accuracy).strip()})")
+    print(f"eligible: fallback <= {MAX_FALLBACK_RATE:.0%} of held-out (* marks the others)")
+    print("threshold  ambiguity  correct-accepted  wrong-accepted  fallback")
     for c in candidates:
+        over = "*" if c.fallback > MAX_FALLBACK_RATE * n else " "
         mark = "  <- chosen" if c is best else ""
         print(f"{c.threshold:9.2f}  {c.ambiguity:9.2f}  {pct(c.correct_accepted):>16}  "
-              f"{pct(c.wrong_accepted):>14}  {pct(c.fallback):>8}  {c.score:5d}{mark}")
+              f"{pct(c.wrong_accepted):>14}  {pct(c.fallback):>8}{over}{mark}")
     summary = (f"held-out {1 - TRAIN_FRACTION:.0%}: {pct(best.correct_accepted).strip()} accepted "
                f"correctly, {pct(best.wrong_accepted).strip()} accepted wrongly, "
                f"{pct(best.fallback).strip()} to fallback")
@@ -148,8 +171,9 @@ def main() -> None:
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({
-        "train_fraction": TRAIN_FRACTION, "random_seed": SEED, "wrong_cost": WRONG_COST,
-        "held_out": n, "chosen": asdict(best), "summary": summary,
+        "train_fraction": TRAIN_FRACTION, "random_seed": SEED,
+        "max_fallback_rate": MAX_FALLBACK_RATE, "held_out": n,
+        "accuracy": round(accuracy / n, 4), "chosen": asdict(best), "summary": summary,
         "wall_time_s": round(elapsed, 1),
         "candidates": [asdict(c) for c in candidates],
         "misclassified": [asdict(p) for p in parsed if p.predicted != p.expected],
