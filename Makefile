@@ -3,8 +3,10 @@ PY := .venv/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# DISPLAY for `make agent` counts only from the command line: in the environment it is X11's.
+AGENT_DISPLAY := $(if $(filter command line,$(origin DISPLAY)),$(DISPLAY))
 
-.PHONY: install train run test validate shell clean
+.PHONY: install train run test validate shell agent clean
 
 install:            ## make .venv with Python 3.10 and the pinned requirements
 	@scripts/bootstrap
@@ -23,6 +25,10 @@ validate: install   ## rasa data validate
 
 shell: train        ## talk to the assistant in the terminal (rasa shell)
 	@$(PY) -m bot.shell --model "$$($(PY) -m scripts.model)"
+
+agent: install      ## add an agent desk account: make agent NAME=sam DISPLAY="Sam Lee"
+	@test -n "$(NAME)" || { echo 'error: say who: make agent NAME=sam DISPLAY="Sam Lee"' >&2; exit 1; }
+	@$(PY) -m bot.desk.accounts add "$(NAME)" --display "$(or $(AGENT_DISPLAY),$(NAME))"
 
 clean:              ## remove generated files (models, caches, databases, venv)
 	rm -rf .venv models .rasa var results artifacts .pytest_cache

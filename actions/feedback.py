@@ -20,6 +20,15 @@ class ActionRecordFeedback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        rating = next(
+            (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "rating"),
+            None,
+        )
+        if rating in ("1", "2", "3", "4", "5"):
+            # The satisfaction question after an agent closed the conversation.
+            await records().record_feedback(tracker.sender_id, f"Satisfaction rating: {rating} of 5")
+            dispatcher.utter_message(response="utter_rating_recorded")
+            return []
         text = (tracker.latest_message.get("text") or "").strip()
         await records().record_feedback(tracker.sender_id, text[:2000])
         dispatcher.utter_message(response="utter_feedback_recorded")

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent
@@ -97,7 +97,8 @@ class ActionHandoff(Action):
             wait = max(1, round((ahead + 1) * MINUTES_PER_CASE / on_duty))
             response = "utter_handoff_ceo_office_queued" if team == "executive_office" else "utter_handoff_queued"
             dispatcher.utter_message(response=response, position=ahead + 1, wait_minutes=wait)
-            return events + [SlotSet("agent_available", True)]
+            # The assistant falls silent while the person talks; messages are still kept.
+            return events + [SlotSet("agent_available", True), ConversationPaused()]
 
         prefix = "utter_handoff_ceo_office" if team == "executive_office" else "utter_handoff"
         if open_now:

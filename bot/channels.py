@@ -107,19 +107,26 @@ class MessageGuard:
         replied: Callable[[], bool],
     ) -> List[Dict[Text, Any]]:
         """Hand the message to Rasa; returns the channel's own replies to send after."""
-        if not await self.actions_alive(agent):
+        if not await self.actions_alive(agent) and not await self.with_agent(agent, message.sender_id):
             logger.warning("Action server unreachable; message kept (text not logged).")
             return await self._during_outage(agent, message)
         try:
             await on_new_message(message)
         except Exception:  # noqa: BLE001 - the customer gets an apology, the log the error only
             logger.exception("Handling a message failed (text not logged).")
-        if replied():
+        if replied() or await self.with_agent(agent, message.sender_id):
+            # Silence is right while a person has the conversation (Rasa is paused).
             return []
         # A turn with no reply means an action failed: check the action server
         # afresh next time instead of trusting the cached health check.
         self._actions_ok_until = 0.0
         return [await self.say(agent, "utter_service_trouble", message.sender_id)]
+
+    @staticmethod
+    async def with_agent(agent: Any, sender: Text) -> bool:
+        """Whether a person has this conversation (the assistant is paused)."""
+        tracker = await agent.tracker_store.retrieve(sender)
+        return bool(tracker and tracker.is_paused())
 
     async def _during_outage(self, agent: Any, message: UserMessage) -> List[Dict[Text, Any]]:
         """Keep the message, apologise, and take contact details if given."""
@@ -290,5 +297,14 @@ class GraciousSocketIOInput(SocketIOInput):
             await emit(await self.guard.run(agent, on_new_message, message, lambda: output.sent > 0))
 
         return webhook
+
+    def output_for(self) -> Optional[SocketIOOutput]:
+        """An output channel that reaches a customer's widget (every open tab)."""
+        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+
+    async def send_agent_message(self, session_id: Text, text: Text) -> None:
+        """Show an agent's message (already prefixed with their name) in the widget."""
+        if self.sio is not None:
+            await self.sio.emit(self.bot_message_evt, {"text": text}, room=session_id)
 
 

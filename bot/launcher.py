@@ -149,6 +149,7 @@ def main() -> None:
         print(
             "\nGracious is running.\n"
             f"  Demo website:    http://localhost:{port}/demo/  (the chat is in the corner)\n"
+            f"  Agent desk:      http://localhost:{port}/desk/  (add an agent: make agent NAME=sam)\n"
             f"  Chat over REST:  POST http://localhost:{port}/webhooks/rest/webhook "
             '{"sender": "you", "message": "hi"}\n'
             + (

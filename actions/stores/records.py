@@ -25,6 +25,11 @@ handoffs = sa.Table(
     sa.Column("status", sa.String(30), nullable=False),
     sa.Column("summary", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # Written by the agent desk: who holds the case, and how it ended.
+    sa.Column("agent", sa.String(80)),
+    sa.Column("outcome", sa.String(40)),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime),
 )
 callbacks = sa.Table(
     "callbacks",
@@ -83,6 +88,27 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def ensure_schema(engine: sa.engine.Engine) -> None:
+    """Create missing tables, and add columns that newer code expects to older ones.
+
+    ``create_all`` never alters an existing table, so a database made before a
+    column was added would fail every read of that table. Only nullable columns
+    are ever added, which every backend can do in place.
+    """
+    metadata.create_all(engine)
+    inspector = sa.inspect(engine)
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.execute(
+                        sa.text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
+                    )
+
+
 class Records:
     """Async access to Gracious's own tables. One instance per process."""
 
@@ -92,7 +118,7 @@ class Records:
 
     def _sync(self, fn, *args):
         if not self._ready:
-            metadata.create_all(self.engine)
+            ensure_schema(self.engine)
             self._ready = True
         with self.engine.begin() as conn:
             return fn(conn, *args)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ConversationPaused, SlotSet
 
 import actions.handoff
 from actions import stores
@@ -125,6 +125,7 @@ def test_agent_on_duty_in_care_hours_queues_the_customer_first(domain):
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
         SlotSet("agent_available", True),
+        ConversationPaused(),
     ]
 
 
@@ -162,6 +163,7 @@ def test_choosing_the_ceo_office_goes_to_the_executive_team(domain):
         SlotSet("alternative", None),
         SlotSet("accepted_alternative", "ceo_office"),
         SlotSet("agent_available", True),
+        ConversationPaused(),
     ]
     [row] = handoff_rows()
     assert (row["reason"], row["team"]) == ("executive_escalation", "executive_office")

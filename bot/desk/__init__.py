@@ -1,0 +1,1 @@
+"""The agent desk: accounts, sessions and the handoff queue people work from."""

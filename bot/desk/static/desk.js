@@ -1,0 +1,205 @@
+/* The agent desk page. Polls the desk's JSON API (so it recovers by itself after
+ * a lost connection) and renders everything with textContent: customer text is
+ * never interpreted as HTML. */
+(function () {
+  "use strict";
+
+  var QUEUE_EVERY = 2000;
+  var CASE_EVERY = 1000;
+  var selected = null;
+  var seen = {};
+  var firstQueue = true;
+  var me = null;
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function api(path, body) {
+    var options = { headers: { "Content-Type": "application/json" } };
+    if (body !== undefined) { options.method = "POST"; options.body = JSON.stringify(body); }
+    return fetch("/desk/api/" + path, options).then(function (reply) {
+      if (reply.status === 401) { window.location.assign("/desk/login"); throw new Error("signed out"); }
+      return reply.json().then(function (data) {
+        if (!reply.ok) throw new Error(data.error || "Something went wrong.");
+        return data;
+      });
+    });
+  }
+
+  function minutes(seconds) {
+    var m = Math.floor(seconds / 60), s = seconds % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function words(value) { return String(value || "").replace(/_/g, " "); }
+
+  function renderQueue(items) {
+    var list = $("queue");
+    list.textContent = "";
+    $("queue-empty").hidden = items.length > 0;
+    items.forEach(function (item) {
+      var li = el("li", null, item.id === selected ? "selected" : "");
+      li.dataset.handoff = item.id;
+      var summary = item.summary || {};
+      li.appendChild(el("strong", words(summary.case_type || "conversation")));
+      li.appendChild(el("div", "Waiting " + minutes(item.waiting_seconds) + " · " + words(item.reason), "meta"));
+      li.appendChild(el("div", "Priority " + item.priority + (item.agent ? " · with " + item.agent : " · waiting"),
+        item.priority >= 4 ? "meta priority-high" : "meta"));
+      var open = el("button", item.status === "waiting" ? "Open" : "View", "secondary");
+      open.type = "button";
+      open.addEventListener("click", function () { select(item.id); });
+      li.appendChild(open);
+      list.appendChild(li);
+      if (!firstQueue && !seen[item.id]) {
+        $("alert").textContent = "New handoff: " + words(summary.case_type || item.reason) + " (" + words(item.reason) + ")";
+      }
+      seen[item.id] = true;
+    });
+    firstQueue = false;
+  }
+
+  function pollQueue() {
+    api("queue").then(function (items) {
+      $("connection").textContent = "";
+      renderQueue(items);
+    }).catch(function (error) {
+      if (error.message !== "signed out") $("connection").textContent = "Reconnecting to the desk...";
+    }).then(function () { setTimeout(pollQueue, QUEUE_EVERY); });
+  }
+
+  function summaryCard(handoff) {
+    var s = handoff.summary || {};
+    var dl = el("dl");
+    function row(label, value) {
+      if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
+      dl.appendChild(el("dt", label));
+      dl.appendChild(el("dd", Array.isArray(value) ? value.map(words).join(", ") : value));
+    }
+    row("What happened", s.what_happened);
+    row("Case", words(s.case_type));
+    row("Reference", s.reference);
+    var amounts = s.amounts || {};
+    row("Amounts", Object.keys(amounts).map(function (k) { return words(k) + " $" + Number(amounts[k]).toFixed(2); }).join(", "));
+    row("Policy explained", s.policy ? s.policy.id + ": " + s.policy.rule : "");
+    row("Offered", s.offered);
+    row("Declined", s.declined);
+    row("Accepted", words(s.accepted));
+    row("Frustration", s.frustration !== undefined ? s.frustration + " of 3" : "");
+    var customer = s.customer || {};
+    row("Customer", [customer.name, customer.email, customer.phone].filter(Boolean).join(" · "));
+    row("Reason for handoff", words(handoff.reason));
+    row("Status", handoff.agent ? "with " + handoff.agent : "waiting");
+    var card = $("summary");
+    card.textContent = "";
+    card.appendChild(dl);
+  }
+
+  function renderCase(handoff) {
+    $("case").hidden = false;
+    $("case-title").textContent = "Case #" + handoff.id;
+    summaryCard(handoff);
+    var mine = handoff.agent === me.name && handoff.status === "claimed";
+    $("claim").hidden = handoff.status !== "waiting";
+    ["reply-form", "transfer-form", "finish-form"].forEach(function (id) { $(id).hidden = !mine; });
+    var list = $("transcript");
+    var atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 5;
+    list.textContent = "";
+    (handoff.transcript || []).forEach(function (line) {
+      var li = el("li", null, line.from);
+      li.appendChild(el("span", line.from === "agent" ? line.agent : line.from === "customer" ? "Customer" : "Gracious", "who"));
+      li.appendChild(el("span", line.text, "text"));
+      list.appendChild(li);
+    });
+    if (atBottom) list.scrollTop = list.scrollHeight;
+    var notes = $("notes");
+    notes.textContent = "";
+    (handoff.notes || []).forEach(function (note) { notes.appendChild(el("li", note.agent + ": " + note.text)); });
+    var suggestions = $("suggestions");
+    if (!suggestions.childNodes.length) {
+      (handoff.suggestions || []).forEach(function (text) {
+        var button = el("button", text, "secondary");
+        button.type = "button";
+        button.addEventListener("click", function () { $("reply").value = text; $("reply").focus(); });
+        suggestions.appendChild(button);
+      });
+    }
+  }
+
+  function pollCase() {
+    if (selected === null) { setTimeout(pollCase, CASE_EVERY); return; }
+    var id = selected;
+    api("handoffs/" + id).then(function (handoff) {
+      if (id === selected) renderCase(handoff);
+    }).catch(function (error) {
+      if (error.message !== "signed out") $("connection").textContent = "Reconnecting to the desk...";
+    }).then(function () { setTimeout(pollCase, CASE_EVERY); });
+  }
+
+  function select(id) {
+    selected = id;
+    $("suggestions").textContent = "";
+    $("case-error").textContent = "";
+    api("handoffs/" + id).then(renderCase).catch(showError);
+  }
+
+  function showError(error) { $("case-error").textContent = error.message; }
+
+  $("claim").addEventListener("click", function () {
+    api("handoffs/" + selected + "/claim", {}).then(function () { select(selected); }).catch(showError);
+  });
+  $("reply-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("reply").value.trim();
+    if (!text) return;
+    api("handoffs/" + selected + "/reply", { text: text }).then(function () {
+      $("reply").value = "";
+      select(selected);
+    }).catch(showError);
+  });
+  $("note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    api("handoffs/" + selected + "/notes", { text: $("note").value }).then(function () {
+      $("note").value = "";
+      select(selected);
+    }).catch(showError);
+  });
+  $("transfer-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    api("handoffs/" + selected + "/transfer", { to: $("transfer-to").value }).then(function () {
+      select(selected);
+    }).catch(showError);
+  });
+  $("finish-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var then = event.submitter ? event.submitter.value : "handback";
+    api("handoffs/" + selected + "/finish", { outcome: $("outcome").value, then: then }).then(function () {
+      $("alert").textContent = then === "handback" ? "Handed back to Gracious." : "Conversation closed.";
+      selected = null;
+      $("case").hidden = true;
+    }).catch(showError);
+  });
+  $("logout").addEventListener("click", function () {
+    fetch("/desk/logout", { method: "POST" }).then(function () { window.location.assign("/desk/login"); });
+  });
+
+  api("me").then(function (agent) {
+    me = agent;
+    $("me").textContent = agent.display_name;
+    return api("agents");
+  }).then(function (agents) {
+    var select_ = $("transfer-to");
+    agents.filter(function (a) { return a.name !== me.name; }).forEach(function (a) {
+      var option = el("option", a.display_name);
+      option.value = a.name;
+      select_.appendChild(option);
+    });
+    pollQueue();
+    pollCase();
+  }).catch(function () {});
+}());

@@ -1,0 +1,196 @@
+"""The agent desk end to end: a customer in the widget, an agent in the desk, both in
+headless Chromium, against real servers with an agent on duty; plus the desk API's
+security and a server restart in the middle of a handoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+import json
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any, Dict, Iterator, Optional, Tuple
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from bot.desk.store import DeskStore
+from bot.launcher import Servers, runtime_env
+from tests.e2e.conftest import TOKEN, Bot, free_port, model_path
+from tests.e2e.test_widget import new_browser, send, shot, variations, wait, wait_for_bot_text
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def desk_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """Servers of their own, with the care team always in and two agent accounts."""
+    var = tmp_path_factory.mktemp("desk-var")
+    action_port = free_port()
+    env = runtime_env(
+        {
+            "GRACIOUS_VAR_DIR": str(var),
+            "BOT_PORT": str(free_port()),
+            "ACTION_PORT": str(action_port),
+            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "GRACIOUS_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
+            "GRACIOUS_RECORDS_DB_URL": f"sqlite:///{var / 'gracious.db'}",
+            "GRACIOUS_COMPANY_DB_URL": f"sqlite:///{var / 'company.db'}",
+            "GRACIOUS_CARE_HOURS": "mon-sun 0-24",
+            "RASA_AUTH_TOKEN": TOKEN,
+        }
+    )
+    store = DeskStore(env["GRACIOUS_RECORDS_DB_URL"])
+    asyncio.run(store.add_agent("sam", "Sam Lee", PASSWORD))
+    asyncio.run(store.add_agent("ana", "Ana Ruiz", PASSWORD))
+    servers = Servers(model_path(), env, log_dir=var / "logs")
+    servers.start()
+    yield Bot(servers, env)
+    servers.stop()
+
+
+class DeskClient:
+    """The desk's JSON API with a cookie jar, as an agent's browser would use it."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def call(self, path: str, body: Optional[Dict[str, Any]] = None, origin: Optional[str] = None) -> Tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, headers={"Content-Type": "application/json"})
+        if origin:
+            request.add_header("Origin", origin)
+        try:
+            with self.opener.open(request, timeout=30) as reply:
+                return reply.status, json.loads(reply.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def sign_in(self, name: str = "sam") -> None:
+        status, body = self.call("/desk/login", {"name": name, "password": PASSWORD})
+        assert status == 200, body
+
+
+def rest(bot: Bot, sender: str, text: str) -> list:
+    return bot.say(sender, text)
+
+
+def test_every_desk_api_refuses_callers_who_are_not_signed_in(desk_bot: Bot) -> None:
+    stranger = DeskClient(desk_bot.base)
+    for path, body in [
+        ("/desk/api/me", None), ("/desk/api/queue", None), ("/desk/api/agents", None),
+        ("/desk/api/handoffs/1", None), ("/desk/api/handoffs/1/claim", {}),
+        ("/desk/api/handoffs/1/reply", {"text": "hi"}), ("/desk/api/handoffs/1/notes", {"text": "x"}),
+        ("/desk/api/handoffs/1/transfer", {"to": "ana"}),
+        ("/desk/api/handoffs/1/finish", {"outcome": "resolved", "then": "handback"}),
+    ]:
+        status, _ = stranger.call(path, body)
+        assert status == 401, path
+    status, _ = stranger.call("/desk/login", {"name": "sam", "password": "wrong password"})
+    assert status == 401
+    # A customer's browser cookie (the widget's) is no desk session either.
+    stranger.opener.addheaders = [("Cookie", "gracious_browser=abc123")]
+    assert stranger.call("/desk/api/queue")[0] == 401
+
+
+def test_cross_site_requests_are_refused(desk_bot: Bot) -> None:
+    agent = DeskClient(desk_bot.base)
+    agent.sign_in()
+    status, _ = agent.call("/desk/api/handoffs/1/claim", {}, origin="http://evil.example")
+    assert status == 403
+    status, _ = DeskClient(desk_bot.base).call(
+        "/desk/login", {"name": "sam", "password": PASSWORD}, origin="http://evil.example"
+    )
+    assert status == 403
+
+
+def test_customer_and_agent_in_two_browsers_from_handoff_to_hand_back(desk_bot: Bot) -> None:
+    agent_browser = new_browser()
+    customer = new_browser()
+    try:
+        # The agent signs in.
+        agent_browser.get(f"{desk_bot.base}/desk/")
+        wait(agent_browser).until(lambda d: d.current_url.endswith("/desk/login"))
+        agent_browser.find_element(By.ID, "name").send_keys("sam")
+        agent_browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        agent_browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
+        wait(agent_browser).until(lambda d: d.find_element(By.ID, "me").text == "Sam Lee")
+
+        # The customer asks for a person in the widget.
+        customer.get(f"{desk_bot.base}/demo/")
+        wait(customer).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-launcher"))[0].click()
+        wait_for_bot_text(customer, "Gracious", "desk-greeting")
+        send(customer, "my phone bill BL-30017 is wrong, I didn't get my volume discount")
+        wait_for_bot_text(customer, "domestic calls only", "desk-policy")
+        send(customer, "I want to talk to a real person")
+        wait_for_bot_text(customer, "in the queue", "desk-queued")
+
+        # The agent sees it in the queue, with its summary first, and claims it.
+        wait(agent_browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#queue li button"))[0].click()
+        wait(agent_browser).until(lambda d: "BL-30017" in d.find_element(By.ID, "summary").text)
+        summary = agent_browser.find_element(By.ID, "summary").text
+        assert "volume_discount_domestic" in summary and "Frustration" in summary
+        agent_browser.find_element(By.ID, "claim").click()
+        wait(agent_browser).until(lambda d: d.find_element(By.ID, "reply-form").is_displayed())
+        shot(agent_browser, "5-desk-case")
+
+        # The agent replies; the customer sees it at once, with the agent's name.
+        agent_browser.find_element(By.ID, "reply").send_keys("Hi, I'm Sam. I'm looking at your bill now.")
+        agent_browser.find_element(By.CSS_SELECTOR, "#reply-form button[type=submit]").click()
+        wait_for_bot_text(customer, "Sam Lee", "agent-reply")
+        assert any("looking at your bill" in t for t in customer_texts(customer))
+
+        # The customer answers; the agent sees it, and the assistant stays silent.
+        before = len(customer_texts(customer))
+        send(customer, "thank you Sam, the London calls were for work")
+        wait(agent_browser).until(lambda d: "London calls were for work" in d.find_element(By.ID, "transcript").text)
+        assert len(customer_texts(customer)) == before
+        shot(customer, "6-widget-with-agent")
+
+        # The agent hands back; the assistant resumes and answers the next message.
+        agent_browser.find_element(By.ID, "handback").click()
+        wait_for_bot_text(customer, variations("utter_handback"), "handback")
+        send(customer, "my coupon SPRING15 was refused yesterday")
+        wait_for_bot_text(customer, "SPRING15", "assistant-resumes")
+    finally:
+        agent_browser.quit()
+        customer.quit()
+
+
+def customer_texts(driver: WebDriver) -> list:
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".rw-response")]
+
+
+def test_a_server_restart_in_the_middle_of_a_handoff_loses_nothing(desk_bot: Bot) -> None:
+    agent = DeskClient(desk_bot.base)
+    agent.sign_in("ana")
+    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    queued = rest(desk_bot, sender, "I want to speak to a person")
+    assert any("in the queue" in r.get("text", "") for r in queued)
+    _, items = agent.call("/desk/api/queue")
+    handoff = next(item for item in items if item["sender_id"] == sender)
+    assert agent.call(f"/desk/api/handoffs/{handoff['id']}/claim", {})[0] == 200
+    assert agent.call(f"/desk/api/handoffs/{handoff['id']}/reply", {"text": "Ana here, how can I help?"})[0] == 200
+    assert rest(desk_bot, sender, "my order LK-10423 never arrived") == []  # the assistant is paused
+
+    desk_bot.servers.stop_one("bot")
+    desk_bot.servers.start_bot()
+
+    status, case = agent.call(f"/desk/api/handoffs/{handoff['id']}")  # the session survived the restart
+    assert status == 200 and case["status"] == "claimed" and case["agent"] == "ana"
+    said = [line["text"] for line in case["transcript"]]
+    assert "Ana here, how can I help?" in said and "my order LK-10423 never arrived" in said
+    assert rest(desk_bot, sender, "are you still there?") == []
+    _, case = agent.call(f"/desk/api/handoffs/{handoff['id']}")
+    assert "are you still there?" in [line["text"] for line in case["transcript"]]
+    status, _ = agent.call(
+        f"/desk/api/handoffs/{handoff['id']}/finish", {"outcome": "resolved", "then": "close"}
+    )
+    assert status == 200
+    tracker = desk_bot.tracker(sender)
+    assert tracker["latest_action_name"] in ("utter_ask_rating", "action_listen")
+    assert any(e.get("name") == "action_close_conversation" for e in tracker["events"] if e["event"] == "action")
