@@ -6,7 +6,7 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import (
@@ -21,13 +21,18 @@ from actions.case import (
 from actions.signals import frustration_signals
 
 
+# Turns of strong frustration (two or more signals) before a person takes over.
+STRONG_TURNS_FOR_PERSON = 2
+
+
 class ActionEmpathize(Action):
     """Names the customer's feeling in words fitted to what they said.
 
     The wording depends on the kind of complaint, how frustrated the customer
     sounds (capitals, repeated '!', swearing, raising the same thing again) and
     whether the records show the company was at fault. No sentence is repeated
-    within a conversation.
+    within a conversation. Strong frustration a second time hands the
+    conversation to a person.
     """
 
     def name(self) -> Text:
@@ -69,12 +74,22 @@ class ActionEmpathize(Action):
         if intent in CASE_INTENTS:
             keys.append("utter_apology_own_it" if fault else "utter_apology")
 
+        # Strong frustration a second time: a person, not more of the assistant.
+        strong_turns = int(tracker.get_slot("strong_frustration_turns") or 0) + (1 if level >= 2 else 0)
+        escalate = level >= 2 and strong_turns >= STRONG_TURNS_FOR_PERSON and not tracker.get_slot("handoff_id")
+        if level >= 2:
+            events.append(SlotSet("strong_frustration_turns", float(strong_turns)))
+        if escalate:
+            keys.append("utter_bringing_a_person")
+
         for key in keys:
             sentence = pick_variation(tracker, domain["responses"].get(key, []))
             if sentence:
                 dispatcher.utter_message(text=sentence)
                 # Later picks in this same turn must see this sentence as used too.
                 tracker.events.append({"event": "bot", "text": sentence})
+        if escalate:
+            events.append(FollowupAction("action_handoff"))
         return events
 
 

@@ -31,7 +31,7 @@ def handoff_reason(tracker: Tracker) -> Text:
         return "customer_accepted_offer"
     if intent == "nlu_fallback":
         return "misunderstood"
-    if (tracker.get_slot("frustration") or 0) >= 3:
+    if (tracker.get_slot("strong_frustration_turns") or 0) >= 2:
         return "strong_frustration"
     return "beyond_assistant"
 

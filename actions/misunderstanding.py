@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 
@@ -21,7 +21,7 @@ def misunderstandings_in_a_row(tracker: Tracker) -> int:
 
 
 class ActionHandleMisunderstanding(Action):
-    """The first time, asks to rephrase; from the second in a row, offers a person."""
+    """The first time, asks to rephrase; the second time in a row, hands over to a person."""
 
     def name(self) -> Text:
         return "action_handle_misunderstanding"
@@ -30,14 +30,8 @@ class ActionHandleMisunderstanding(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         if misunderstandings_in_a_row(tracker) >= 2:
-            dispatcher.utter_message(
-                response="utter_misunderstood_again",
-                buttons=[{"title": _title(domain, "utter_button_person"), "payload": "/request_human"}],
-            )
-        else:
-            dispatcher.utter_message(response="utter_please_rephrase")
+            dispatcher.utter_message(response="utter_misunderstood_again")
+            return [FollowupAction("action_handoff")]
+        dispatcher.utter_message(response="utter_please_rephrase")
         return []
 
-
-def _title(domain: Dict[Text, Any], key: Text) -> Text:
-    return domain["responses"][key][0]["text"]

@@ -116,6 +116,13 @@ def normalize_reference(text: str) -> Optional[str]:
     return f"{match.group(1).upper()}-{match.group(2)}"
 
 
+def _by_reference(table: sa.Table, reference: str) -> sa.sql.Select:
+    """Rows whose id is the reference, or ends with its digits when no prefix was given."""
+    if "-" in reference:
+        return sa.select(table).where(table.c.id == reference)
+    return sa.select(table).where(table.c.id.like(f"%-{reference}"))
+
+
 @dataclass(frozen=True)
 class Customer:
     id: str
@@ -284,12 +291,7 @@ class CompanyData:
 
     async def order(self, reference: str) -> Optional[Order]:
         def read(conn, ref):
-            query = sa.select(orders)
-            if "-" in ref:
-                query = query.where(orders.c.id == ref)
-            else:
-                query = query.where(orders.c.id.like(f"%-{ref}"))
-            row = conn.execute(query).first()
+            row = conn.execute(_by_reference(orders, ref)).first()
             if not row:
                 return None
             data = dict(row._mapping)
@@ -300,12 +302,7 @@ class CompanyData:
 
     async def bill(self, reference: str) -> Optional[Bill]:
         def read(conn, ref):
-            query = sa.select(bills)
-            if "-" in ref:
-                query = query.where(bills.c.id == ref)
-            else:
-                query = query.where(bills.c.id.like(f"%-{ref}"))
-            row = conn.execute(query).first()
+            row = conn.execute(_by_reference(bills, ref)).first()
             if not row:
                 return None
             lines = [

@@ -1,7 +1,7 @@
 """action_empathize: the feeling named in fitting words, then an apology."""
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.case import CASE_SLOTS
 from actions.empathize import ActionEmpathize
@@ -78,6 +78,7 @@ def test_shouting_exclamations_and_swearing_lead_with_strong_empathy(domain):
 
     assert events == new_case("check_order_status", "WHERE THE HELL IS MY ORDER!!! THIS IS RIDICULOUS") + [
         SlotSet("frustration", 3.0),
+        SlotSet("strong_frustration_turns", 1.0),
     ]
     assert texts(dispatcher) == [
         "I can hear how angry this has made you, and you have every right to feel that way.",
@@ -85,6 +86,21 @@ def test_shouting_exclamations_and_swearing_lead_with_strong_empathy(domain):
         "I'm sorry for the trouble this has caused you.",
     ]
     assert texts(dispatcher)[0] in variations(domain, "utter_empathy_strong")
+
+
+def test_strong_frustration_a_second_time_brings_in_a_person(domain):
+    tracker = tracker_from("angry_customer", slots={"strong_frustration_turns": 1.0, "frustration": 3.0})
+    dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
+
+    assert events[-2:] == [SlotSet("strong_frustration_turns", 2.0), FollowupAction("action_handoff")]
+    assert texts(dispatcher)[-1] in variations(domain, "utter_bringing_a_person")
+
+
+def test_no_second_handoff_while_one_is_open(domain):
+    slots = {"strong_frustration_turns": 1.0, "frustration": 3.0, "handoff_id": "7"}
+    dispatcher, events = run_action(ActionEmpathize(), tracker_from("angry_customer", slots=slots), domain)
+
+    assert not any(e.get("event") == "followup" for e in events)
 
 
 def test_one_signal_alone_is_not_strong(domain):

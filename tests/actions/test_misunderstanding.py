@@ -1,6 +1,7 @@
 """action_handle_misunderstanding: ask to rephrase once, then offer a person."""
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
 
 from actions.misunderstanding import ActionHandleMisunderstanding
 from tests.actions import message, run_action, tracker_from, tracker_state
@@ -15,16 +16,11 @@ def test_first_misunderstanding_asks_to_rephrase(domain):
     assert events == []
 
 
-def test_second_misunderstanding_in_a_row_offers_a_person(domain):
+def test_second_misunderstanding_in_a_row_hands_over_to_a_person(domain):
     dispatcher, events = run_action(ActionHandleMisunderstanding(), tracker_from("two_fallbacks"), domain)
 
-    assert dispatcher.messages == [
-        message(
-            response="utter_misunderstood_again",
-            buttons=[{"title": "Talk to a person", "payload": "/request_human"}],
-        )
-    ]
-    assert events == []
+    assert dispatcher.messages == [message(response="utter_misunderstood_again")]
+    assert events == [FollowupAction("action_handoff")]
 
 
 def test_an_understood_message_in_between_starts_the_count_again(domain):

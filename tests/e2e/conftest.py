@@ -78,21 +78,29 @@ class Bot:
         ]
 
 
-@pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Bot:
-    var = tmp_path_factory.mktemp("var")
+def server_env(var: Path, **extra: str) -> Dict[str, str]:
+    """The servers' environment for a test: free ports, fresh SQLite files in ``var``."""
     action_port = free_port()
-    # No agent has signed in to a desk, so handoffs book callbacks.
-    env = runtime_env(
+    return runtime_env(
         {
             "GRACIOUS_VAR_DIR": str(var),
             "BOT_PORT": str(free_port()),
             "ACTION_PORT": str(action_port),
             "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
             "GRACIOUS_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
+            "GRACIOUS_RECORDS_DB_URL": f"sqlite:///{var / 'gracious.db'}",
+            "GRACIOUS_COMPANY_DB_URL": f"sqlite:///{var / 'company.db'}",
             "RASA_AUTH_TOKEN": TOKEN,
+            **extra,
         }
     )
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Bot:
+    var = tmp_path_factory.mktemp("var")
+    # No agent has signed in to a desk, so handoffs book callbacks.
+    env = server_env(var)
     servers = Servers(model_path(), env, log_dir=var / "logs")
     try:
         servers.start()

@@ -18,8 +18,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from bot.desk.store import DeskStore
-from bot.launcher import Servers, runtime_env
-from tests.e2e.conftest import TOKEN, Bot, free_port, model_path
+from bot.launcher import Servers
+from tests.e2e.conftest import Bot, model_path, server_env
 from tests.e2e.test_widget import new_browser, send, shot, variations, wait, wait_for_bot_text
 
 PASSWORD = "correct horse battery"
@@ -29,20 +29,7 @@ PASSWORD = "correct horse battery"
 def desk_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     """Servers of their own, with the care team always in and two agent accounts."""
     var = tmp_path_factory.mktemp("desk-var")
-    action_port = free_port()
-    env = runtime_env(
-        {
-            "GRACIOUS_VAR_DIR": str(var),
-            "BOT_PORT": str(free_port()),
-            "ACTION_PORT": str(action_port),
-            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "GRACIOUS_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
-            "GRACIOUS_RECORDS_DB_URL": f"sqlite:///{var / 'gracious.db'}",
-            "GRACIOUS_COMPANY_DB_URL": f"sqlite:///{var / 'company.db'}",
-            "GRACIOUS_CARE_HOURS": "mon-sun 0-24",
-            "RASA_AUTH_TOKEN": TOKEN,
-        }
-    )
+    env = server_env(var, GRACIOUS_CARE_HOURS="mon-sun 0-24")
     store = DeskStore(env["GRACIOUS_RECORDS_DB_URL"])
     asyncio.run(store.add_agent("sam", "Sam Lee", PASSWORD))
     asyncio.run(store.add_agent("ana", "Ana Ruiz", PASSWORD))

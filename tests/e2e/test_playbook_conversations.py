@@ -185,3 +185,24 @@ def test_declining_every_option_leaves_the_door_open_and_moves_on(bot: Bot, send
     assert bot.actions(sender)[-1] == "utter_anything_else"
     replies = bot.say(sender, "no")
     assert bot.actions(sender)[-1] == "action_close_conversation"
+
+
+def test_two_misunderstandings_in_a_row_hand_over_to_a_person(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "/nlu_fallback")  # what NLU says when it is not confident
+    assert_gracious(replies)
+    assert "another way" in texts(replies) or "differently" in texts(replies)
+    replies = bot.say(sender, "/nlu_fallback")
+    assert_gracious(replies)
+    assert "shortcoming" in texts(replies)
+    assert bot.actions(sender)[-2:] == ["action_handoff", "callback_form"]  # nobody on duty: a callback
+    assert bot.tracker(sender)["slots"]["handoff_id"]
+
+
+def test_repeated_strong_frustration_hands_over_to_a_person(bot: Bot, sender: str) -> None:
+    first = bot.say(sender, "WHERE THE HELL IS MY ORDER LK-10423!!! THIS IS RIDICULOUS")
+    assert_gracious(first)
+    assert "action_handoff" not in bot.actions(sender)
+    second = bot.say(sender, "THIS IS A DISGRACE!!! I HAVE WAITED FOR DAYS FOR MY DAMN ORDER")
+    assert_gracious(second)
+    assert "action_handoff" in bot.actions(sender)
+    assert "colleagues" in texts(second)
