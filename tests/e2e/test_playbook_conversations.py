@@ -202,7 +202,7 @@ def test_repeated_strong_frustration_hands_over_to_a_person(bot: Bot, sender: st
     first = bot.say(sender, "WHERE THE HELL IS MY ORDER LK-10423!!! THIS IS RIDICULOUS")
     assert_gracious(first)
     assert "action_handoff" not in bot.actions(sender)
-    second = bot.say(sender, "THIS IS A DISGRACE!!! I HAVE WAITED FOR DAYS FOR MY DAMN ORDER")
+    second = bot.say(sender, "this is a joke!!! I want my damn refund now")
     assert_gracious(second)
     assert "action_handoff" in bot.actions(sender)
     assert "colleagues" in texts(second)
