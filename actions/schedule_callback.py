@@ -64,8 +64,12 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
 
 
 def known_phone(tracker: Tracker) -> Optional[Text]:
+    """A complete phone number the customer gave, or the one on their account."""
+    given = tracker.get_slot("phone")
+    if given and len(re.sub(r"\D", "", given)) >= 7:
+        return given
     facts = tracker.get_slot("case_facts") or {}
-    return tracker.get_slot("phone") or facts.get("customer_phone")
+    return facts.get("customer_phone")
 
 
 class ValidateCallbackForm(FormValidationAction):
