@@ -18,6 +18,7 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.http import secured
 from bot.sessions import BROWSER_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,10 +40,7 @@ CSP = (
 
 
 def _secure(reply: HTTPResponse) -> HTTPResponse:
-    reply.headers["Content-Security-Policy"] = CSP
-    reply.headers["X-Content-Type-Options"] = "nosniff"
-    reply.headers["Referrer-Policy"] = "same-origin"
-    return reply
+    return secured(reply, CSP)
 
 
 class DemoSite(InputChannel):

@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 
 from actions.config import settings
 from bot.desk.store import Agent, DeskStore, Throttled
+from bot.http import secured
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGES = {"desk": "desk.html", "login": "login.html"}
@@ -41,11 +42,7 @@ CSP = (
 
 
 def _secure(reply: HTTPResponse) -> HTTPResponse:
-    reply.headers["Content-Security-Policy"] = CSP
-    reply.headers["X-Content-Type-Options"] = "nosniff"
-    reply.headers["Cache-Control"] = "no-store"
-    reply.headers["Referrer-Policy"] = "same-origin"
-    return reply
+    return secured(reply, CSP, cache=False)
 
 
 def _error(status: int, message: Text, **headers: Text) -> HTTPResponse:

@@ -106,6 +106,13 @@ def open_chat_by_keyboard(driver: WebDriver) -> None:
     wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-new-message"))
 
 
+def open_chat(driver: WebDriver, base: str, name: str) -> None:
+    """Open the demo page, click the chat button, wait for the greeting."""
+    driver.get(f"{base}/demo/")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-launcher"))[0].click()
+    wait_for_bot_text(driver, "Gracious", name)
+
+
 def session_id(driver: WebDriver) -> str:
     return driver.execute_script(
         "var s = JSON.parse(localStorage.getItem('chat_session') || '{}'); return s.session_id || null;"
@@ -180,23 +187,17 @@ def test_widget_works_at_phone_width(bot: Bot) -> None:
 
 
 def test_a_new_browser_starts_a_new_conversation(bot: Bot, browser: WebDriver) -> None:
-    browser.get(f"{bot.base}/demo/")
-    wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-launcher"))[0].click()
-    wait_for_bot_text(browser, "Gracious", "first-browser")
+    open_chat(browser, bot.base, "first-browser")
     other = new_browser()
     try:
-        other.get(f"{bot.base}/demo/")
-        wait(other).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-launcher"))[0].click()
-        wait_for_bot_text(other, "Gracious", "second-browser")
+        open_chat(other, bot.base, "second-browser")
         assert session_id(other) and session_id(other) != session_id(browser)
     finally:
         other.quit()
 
 
 def test_a_session_id_cannot_be_guessed_or_taken_to_another_browser(bot: Bot, browser: WebDriver) -> None:
-    browser.get(f"{bot.base}/demo/")
-    wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-launcher"))[0].click()
-    wait_for_bot_text(browser, "Gracious", "owner")
+    open_chat(browser, bot.base, "owner")
     stolen = session_id(browser)
 
     async def ask_for(session: str, cookie: str = "") -> str:
