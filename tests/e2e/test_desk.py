@@ -136,6 +136,12 @@ def test_customer_and_agent_in_two_browsers_from_handoff_to_hand_back(desk_bot: 
         send(customer, "thank you Sam, the London calls were for work")
         wait(agent_browser).until(lambda d: "London calls were for work" in d.find_element(By.ID, "transcript").text)
         assert len(customer_texts(customer)) == before
+        # Whatever the customer types is text in the desk too, never HTML.
+        agent_browser.execute_script("window.__alerts = 0; window.alert = function () { window.__alerts += 1; };")
+        send(customer, "<img src=x onerror=alert(1)>")
+        wait(agent_browser).until(lambda d: "<img src=x onerror=alert(1)>" in d.find_element(By.ID, "transcript").text)
+        assert not agent_browser.find_elements(By.CSS_SELECTOR, "#transcript img")
+        assert agent_browser.execute_script("return window.__alerts") == 0
         shot(customer, "6-widget-with-agent")
 
         # The agent hands back; the assistant resumes and answers the next message.
@@ -146,6 +152,29 @@ def test_customer_and_agent_in_two_browsers_from_handoff_to_hand_back(desk_bot: 
     finally:
         agent_browser.quit()
         customer.quit()
+
+
+def test_notes_and_a_transfer_pass_the_case_to_another_agent(desk_bot: Bot) -> None:
+    sam, ana = DeskClient(desk_bot.base), DeskClient(desk_bot.base)
+    sam.sign_in("sam")
+    ana.sign_in("ana")
+    sender = f"transfer-{uuid.uuid4().hex[:8]}"
+    rest(desk_bot, sender, "I want to speak to a person")
+    _, items = sam.call("/desk/api/queue")
+    handoff = next(item for item in items if item["sender_id"] == sender)["id"]
+    assert ana.call(f"/desk/api/handoffs/{handoff}/reply", {"text": "hi"})[0] == 409  # not claimed by her
+    assert sam.call(f"/desk/api/handoffs/{handoff}/claim", {})[0] == 200
+    assert ana.call(f"/desk/api/handoffs/{handoff}/claim", {})[0] == 409  # already taken
+    assert sam.call(f"/desk/api/handoffs/{handoff}/notes", {"text": "Billing question, wants Ana"})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff}/notes", {"text": "   "})[0] == 400
+    assert sam.call(f"/desk/api/handoffs/{handoff}/transfer", {"to": "ana"})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff}/reply", {"text": "still me"})[0] == 409
+    status, case = ana.call(f"/desk/api/handoffs/{handoff}")
+    assert status == 200 and case["agent"] == "ana"
+    assert [n["text"] for n in case["notes"]] == ["Billing question, wants Ana"]
+    assert ana.call(f"/desk/api/handoffs/{handoff}/reply", {"text": "Ana here."})[0] == 200
+    assert "Billing question" not in json.dumps(desk_bot.tracker(sender))  # notes never reach the customer
+    assert ana.call(f"/desk/api/handoffs/{handoff}/finish", {"outcome": "lunch", "then": "close"})[0] == 400
 
 
 def customer_texts(driver: WebDriver) -> list:

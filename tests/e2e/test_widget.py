@@ -169,6 +169,15 @@ def test_customer_disputes_a_bill_in_the_widget_and_the_conversation_survives_a_
     shot(browser, "3-html-shown-as-text")
 
 
+def test_links_and_simple_formatting_render(bot: Bot, browser: WebDriver) -> None:
+    open_chat(browser, bot.base, "formatting-greeting")
+    send(browser, "what is your return policy?")
+    wait_for_bot_text(browser, "30 days", "formatting")
+    link = wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-response a[href$='/demo/help']"))[0]
+    assert link.text == "Help & returns page"
+    assert browser.find_elements(By.XPATH, "//*[contains(@class,'rw-response')]//strong[text()='30 days']")
+
+
 def test_widget_works_at_phone_width(bot: Bot) -> None:
     driver = new_browser(390, 844, phone=True)
     try:
