@@ -230,6 +230,16 @@ def _throttle_wait(conn: sa.engine.Connection, name: str, client: str) -> int:
     return wait
 
 
+def _held_by(handoff_id: int, name: str) -> Any:
+    """The handoff, if this agent holds it: claimed and not yet finished."""
+    return sa.and_(
+        handoffs.c.id == handoff_id,
+        handoffs.c.agent == name,
+        handoffs.c.status == "claimed",
+        handoffs.c.finished_at.is_(None),
+    )
+
+
 class DeskStore:
     """Async access to the desk's accounts and the handoffs agents work. One per process."""
 
@@ -462,12 +472,7 @@ class DeskStore:
                 return False
             return conn.execute(
                 handoffs.update()
-                .where(
-                    handoffs.c.id == handoff_id,
-                    handoffs.c.agent == from_agent.name,
-                    handoffs.c.status == "claimed",
-                    handoffs.c.finished_at.is_(None),
-                )
+                .where(_held_by(handoff_id, from_agent.name))
                 .values(agent=to_name, updated_at=_now())
             ).rowcount == 1
 
@@ -503,12 +508,7 @@ class DeskStore:
             now = _now()
             return conn.execute(
                 handoffs.update()
-                .where(
-                    handoffs.c.id == handoff_id,
-                    handoffs.c.agent == agent.name,
-                    handoffs.c.status == "claimed",
-                    handoffs.c.finished_at.is_(None),
-                )
+                .where(_held_by(handoff_id, agent.name))
                 .values(status="finished", outcome=outcome, finished_at=now, updated_at=now)
             ).rowcount == 1
 

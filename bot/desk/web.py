@@ -25,14 +25,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.config import settings
-from bot.desk.store import Agent, DeskStore, Throttled
+from bot.desk.store import OUTCOMES, Agent, DeskStore, Throttled
 from bot.http import secured
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGES = {"desk": "desk.html", "login": "login.html"}
 ASSETS = {"desk.js": "application/javascript", "login.js": "application/javascript", "desk.css": "text/css"}
 COOKIE = "gracious_desk"
-OUTCOMES = ("resolved", "credit", "replacement", "refund", "callback_booked")
 SUGGESTIONS = ("utter_desk_suggest_empathize", "utter_desk_suggest_apologize", "utter_desk_suggest_offer")
 MAX_REPLY = 2000
 CSP = (
