@@ -1,0 +1,1 @@
+"""Tools for conversation designers: check the data, review real conversations, report."""
