@@ -20,21 +20,6 @@ from actions.config import settings
 from actions.stores import company
 from actions.stores.company import normalize_reference
 
-# Intents that open a case the assistant works through with the customer.
-CASE_INTENTS = {
-    "dispute_charge",
-    "report_wrong_item",
-    "check_order_status",
-    "complain_no_response",
-    "complain_service",
-    "request_refund",
-    "coupon_problem",
-    "request_executive",
-    "demand_compensation",
-}
-# Case types that need an order or bill reference before the policy can be checked.
-NEEDS_REFERENCE = {"dispute_charge", "report_wrong_item", "check_order_status", "request_refund"}
-BILL_CASES = {"dispute_charge"}
 # Slots that describe one case; a new case starts them afresh.
 CASE_SLOTS = (
     "policy_id",
@@ -52,13 +37,23 @@ CASE_SLOTS = (
 )
 
 @lru_cache(maxsize=4)
-def _load(path: Path) -> Catalog:
+def _load(path: Path, modified_ns: int) -> Catalog:
     return load_catalog(path)
 
 
 def catalog() -> Catalog:
-    """The catalog, loaded once per process and path."""
-    return _load(settings().catalog_path)
+    """The catalog, loaded once per process and path, and again when the file changes.
+
+    A designer's edit reaches a running action server without a restart; a stat
+    per call is all it costs while the file stays the same.
+    """
+    path = settings().catalog_path
+    return _load(path, path.stat().st_mtime_ns)
+
+
+def case_intents() -> frozenset:
+    """Intents that open a case the assistant works through with the customer."""
+    return catalog().case_types
 
 
 def reference_kind(reference: Optional[str]) -> Optional[str]:

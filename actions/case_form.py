@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.case import BILL_CASES, NEEDS_REFERENCE, reference_kind
+from actions.case import catalog, reference_kind
 from actions.stores import company
 from actions.stores.company import normalize_reference
 
@@ -31,15 +31,15 @@ class ValidateCaseForm(FormValidationAction):
         domain: DomainDict,
     ) -> List[Text]:
         case_type = tracker.get_slot("case_type")
-        needed = []
         if tracker.get_slot("reference_missing"):
-            return needed
-        if case_type == "coupon_problem":
-            needed.append("coupon_code")
-        elif case_type in NEEDS_REFERENCE:
-            if not (case_type == "report_wrong_item" and await self._cafe_item(tracker)):
-                needed.append("order_id")
-        return needed
+            return []
+        need = catalog().case_needs(case_type)
+        if need == "coupon":
+            return ["coupon_code"]
+        # A café order is remade on the spot: nobody keeps a number for a coffee.
+        if need in ("bill", "order") and not await self._cafe_item(tracker):
+            return ["order_id"]
+        return []
 
     @staticmethod
     async def _cafe_item(tracker: Tracker) -> bool:
@@ -58,7 +58,7 @@ class ValidateCaseForm(FormValidationAction):
         if attempts >= MAX_REFERENCE_ATTEMPTS:
             dispatcher.utter_message(response="utter_reference_carry_on")
             return {"order_id": None, "reference_attempts": float(attempts), "reference_missing": True}
-        kind = "bill" if case_type in BILL_CASES else "order"
+        kind = "bill" if catalog().case_needs(case_type) == "bill" else "order"
         dispatcher.utter_message(
             response="utter_reference_not_found" if reference else "utter_reference_unclear",
             reference=reference or "",
@@ -69,7 +69,7 @@ class ValidateCaseForm(FormValidationAction):
     @staticmethod
     async def _lookup(reference: Text, case_type: Optional[Text]) -> Optional[Text]:
         data = company()
-        if reference_kind(reference) == "bill" or ("-" not in reference and case_type in BILL_CASES):
+        if reference_kind(reference) == "bill" or ("-" not in reference and catalog().case_needs(case_type) == "bill"):
             bill = await data.bill(reference)
             if bill:
                 return bill.id

@@ -26,6 +26,8 @@ ALTERNATIVE_KINDS = {
     "handoff",
 }
 HANDOFF_TRIGGERS = {"customer_asks", "over_limit", "declined_all"}
+# What a kind of case needs before its policy can be checked.
+CASE_NEEDS = {"bill", "order", "coupon", "nothing"}
 RESPONSE_ROLES = {"explain", "general", "entitled", "pressed"}
 
 
@@ -96,6 +98,16 @@ class Catalog:
     max_replacement_value: float
     alternatives: Mapping[str, Alternative]
     policies: Sequence[Policy]
+    needs: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def case_types(self) -> frozenset:
+        """Intents that open a case: every one a policy covers or `cases` lists."""
+        return frozenset(self.needs) | {t for p in self.policies for t in p.case_types}
+
+    def case_needs(self, case_type: Optional[str]) -> str:
+        """What the case needs first: a bill, an order, a coupon, or nothing."""
+        return self.needs.get(case_type or "", "nothing")
 
     def policy(self, policy_id: str) -> Optional[Policy]:
         return next((p for p in self.policies if p.id == policy_id), None)
@@ -173,7 +185,18 @@ class _Parser:
             if any(p.id == policy.id for p in policies):
                 raise self.fail(f"policy '{policy.id}'", "id: is used twice")
             policies.append(policy)
-        return Catalog(max_credit, max_replacement, alternatives, policies)
+        return Catalog(max_credit, max_replacement, alternatives, policies, self.needs(raw.get("cases", {})))
+
+    def needs(self, raw: Any) -> Dict[str, str]:
+        if not isinstance(raw, dict):
+            raise self.fail("cases", "must map each case type to what it needs")
+        result = {}
+        for case_type, spec in raw.items():
+            need = spec.get("needs") if isinstance(spec, dict) else None
+            if need not in CASE_NEEDS:
+                raise self.fail(f"case '{case_type}'", f"needs: must be one of {sorted(CASE_NEEDS)}")
+            result[str(case_type)] = need
+        return result
 
     def number(self, raw: Dict[str, Any], name: str, where: str) -> float:
         value = raw.get(name)

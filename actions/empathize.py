@@ -10,9 +10,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import (
-    BILL_CASES,
-    CASE_INTENTS,
     CASE_SLOTS,
+    case_intents,
+    catalog,
     gather_facts,
     latest_intent,
     pick_variation,
@@ -44,12 +44,13 @@ class ActionEmpathize(Action):
         intent = latest_intent(tracker) or ""
         text = tracker.latest_message.get("text") or ""
         events: List[EventType] = []
-        new_case = intent in CASE_INTENTS and intent != tracker.get_slot("case_type")
+        is_case = intent in case_intents()
+        new_case = is_case and intent != tracker.get_slot("case_type")
         if new_case:
             events += [SlotSet(slot, None) for slot in CASE_SLOTS]
             events += [SlotSet("case_type", intent), SlotSet("case_details", text[:500])]
             reference = tracker.get_slot("order_id")
-            wanted = "bill" if intent in BILL_CASES else "order"
+            wanted = "bill" if catalog().case_needs(intent) == "bill" else "order"
             if reference and reference_kind(reference) != wanted and not _mentions(text, reference):
                 events.append(SlotSet("order_id", None))
 
@@ -59,7 +60,7 @@ class ActionEmpathize(Action):
         events.append(SlotSet("frustration", float(max(level, previous))))
 
         fault = None
-        if intent in CASE_INTENTS and _has_reference(events, tracker):
+        if is_case and _has_reference(events, tracker):
             facts = await gather_facts(tracker)
             fault = bool(facts.get("company_error") or facts.get("order_late"))
             events.append(SlotSet("company_at_fault", fault))
@@ -71,7 +72,7 @@ class ActionEmpathize(Action):
             keys.append("utter_empathy_strong")
         topic_key = f"utter_empathy_{intent}"
         keys.append(topic_key if topic_key in domain.get("responses", {}) else "utter_empathy_general")
-        if intent in CASE_INTENTS:
+        if is_case:
             keys.append("utter_apology_own_it" if fault else "utter_apology")
 
         # Strong frustration a second time: a person, not more of the assistant.

@@ -273,3 +273,22 @@ def test_within_limits_drops_replacements_worth_more_than_the_limit(catalog):
     assert catalog.within_limits(replacement, {"order_total": 250.0}) is True
     assert catalog.within_limits(replacement, {"order_total": 250.5}) is False
     assert catalog.within_limits(Offer(catalog.alternatives["callback"]), {"order_total": 999.0}) is True
+
+
+def test_case_types_come_from_the_policies_and_the_cases_section(tmp_path):
+    data = minimal_catalog()
+    data["cases"] = {"complain_loyalty_points": {"needs": "order"}}
+    catalog = load_catalog(write(tmp_path, data))
+    assert catalog.case_types == {"demand_compensation", "complain_loyalty_points"}
+    assert catalog.case_needs("complain_loyalty_points") == "order"
+    assert catalog.case_needs("demand_compensation") == "nothing"
+
+
+def test_a_case_that_needs_something_unknown_names_the_case(tmp_path):
+    data = minimal_catalog()
+    data["cases"] = {"complain_loyalty_points": {"needs": "receipt"}}
+    error = load_error(write(tmp_path, data))
+    assert str(error) == (
+        f"{tmp_path / 'policies.yml'}: case 'complain_loyalty_points': "
+        "needs: must be one of ['bill', 'coupon', 'nothing', 'order']"
+    )
