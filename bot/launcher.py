@@ -19,6 +19,10 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import yaml
+
+from bot.model_server import ModelServer
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,14 +43,21 @@ def runtime_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     return env
 
 
-def server_commands(model: Path, env: Dict[str, str]) -> Dict[str, List[str]]:
+# How often the Rasa server asks the model server for a newer model (a 304 each
+# time nothing changed): a `make train` is live within this many seconds of ending.
+MODEL_PULL_SECONDS = 2
+
+
+def server_commands(
+    model: Path, env: Dict[str, str], endpoints: Path = ROOT / "endpoints.yml"
+) -> Dict[str, List[str]]:
     rasa = str(Path(sys.executable).parent / "rasa")
     bot = [
         rasa, "run",
         "--model", str(model),
         "--port", env["BOT_PORT"],
         "--credentials", str(ROOT / "credentials.yml"),
-        "--endpoints", str(ROOT / "endpoints.yml"),
+        "--endpoints", str(endpoints),
     ]
     token = env.get("RASA_AUTH_TOKEN")
     if token:
@@ -71,13 +82,31 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
-class Servers:
-    """The action server and the Rasa server as child processes."""
+def live_endpoints(model_url: str, var: Path) -> Path:
+    """endpoints.yml plus a model server, written beside the databases."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["models"] = {"url": model_url, "wait_time_between_pulls": MODEL_PULL_SECONDS}
+    path = var / "endpoints.live.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
 
-    def __init__(self, model: Path, env: Dict[str, str], log_dir: Optional[Path] = None) -> None:
+
+class Servers:
+    """The action server and the Rasa server as child processes.
+
+    With ``live_models``, the Rasa server takes its model from a model server over
+    that folder, and so picks up each newly trained model without a restart.
+    """
+
+    def __init__(
+        self, model: Path, env: Dict[str, str], log_dir: Optional[Path] = None,
+        live_models: Optional[Path] = None,
+    ) -> None:
         self.model = model
         self.env = env
         self.log_dir = log_dir
+        self.live_models = live_models
+        self.model_server: Optional[ModelServer] = None
         self.processes: Dict[str, subprocess.Popen] = {}
 
     def _start(self, name: str, command: List[str]) -> subprocess.Popen:
@@ -98,7 +127,12 @@ class Servers:
             raise RuntimeError("The action server did not start; see its output above.")
 
     def start_bot(self, timeout: float = 180) -> None:
-        bot = self._start("bot", server_commands(self.model, self.env)["bot"])
+        endpoints = ROOT / "endpoints.yml"
+        if self.live_models is not None:
+            if self.model_server is None:
+                self.model_server = ModelServer(self.live_models).start()
+            endpoints = live_endpoints(self.model_server.url, Path(self.env["GRACIOUS_VAR_DIR"]))
+        bot = self._start("bot", server_commands(self.model, self.env, endpoints)["bot"])
         if not wait_for(f"http://127.0.0.1:{self.env['BOT_PORT']}/webhooks/rest/", bot, timeout):
             raise RuntimeError("The Rasa server did not start; see its output above.")
 
@@ -119,6 +153,9 @@ class Servers:
     def stop(self) -> None:
         for name in ("bot", "actions"):
             self.stop_one(name)
+        if self.model_server is not None:
+            self.model_server.stop()
+            self.model_server = None
 
 
 def newest_model() -> Path:
@@ -133,7 +170,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="model file (default: the newest in models/)")
     args = parser.parse_args()
     env = runtime_env()
-    servers = Servers(args.model or newest_model(), env)
+    servers = Servers(args.model or newest_model(), env, live_models=ROOT / "models")
     stopping = False
 
     def stop(*_: object) -> None:
@@ -157,6 +194,8 @@ def main() -> None:
                 if env.get("RASA_AUTH_TOKEN")
                 else "  HTTP API:        off (set RASA_AUTH_TOKEN to enable it)\n"
             )
+            + "Retrain with `make train` in another terminal: the running assistant switches to\n"
+            "the new model within seconds, and no conversation is lost.\n"
             + "Press Ctrl-C to stop.\n",
             flush=True,
         )

@@ -1,57 +1,76 @@
 """Train only when the training data changed: the model is keyed on its inputs.
 
-    python -m scripts.model          # print the model path, training first if needed
+    python -m scripts.model [--root DIR]   # print the model path, training first if needed
 
 The key is a hash of config.yml, domain.yml and every file under data/. A model
 named models/gracious-<key>.tar.gz is reused as is; otherwise `rasa train` runs
 (with Rasa's own cache in .rasa/, so a small edit retrains only what it touches).
+
+The model chosen is always the newest file in models/ afterwards (a reused one is
+touched), because that is the one a running `make run` loads (bot/model_server.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "models"
 KEEP = 3
 
 
-def training_inputs() -> list:
-    files = [ROOT / "config.yml", ROOT / "domain.yml"]
-    files += sorted(p for p in (ROOT / "data").rglob("*") if p.is_file())
+def training_inputs(root: Path = ROOT) -> List[Path]:
+    files = [root / "config.yml", root / "domain.yml"]
+    files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
     return files
 
 
-def training_key() -> str:
+def training_key(root: Path = ROOT) -> str:
     digest = hashlib.sha256()
-    for path in training_inputs():
-        digest.update(str(path.relative_to(ROOT)).encode())
+    for path in training_inputs(root):
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
 
 
-def ensure_model() -> Path:
-    name = f"gracious-{training_key()}"
-    model = MODELS / f"{name}.tar.gz"
+def ensure_model(root: Path = ROOT) -> Path:
+    models = root / "models"
+    name = f"gracious-{training_key(root)}"
+    model = models / f"{name}.tar.gz"
     if model.exists():
+        os.utime(model)
         return model
-    print(f"Training data changed: training {model.relative_to(ROOT)} ...", file=sys.stderr)
+    print(f"Training data changed: training {model.relative_to(root)} ...", file=sys.stderr)
     rasa = Path(sys.executable).parent / "rasa"
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false")
+    # Rasa writes the archive in place; a running server must never read half of one.
+    staging = models / f".training-{name}"
+    shutil.rmtree(staging, ignore_errors=True)
     subprocess.run(
-        [str(rasa), "train", "--fixed-model-name", name, "--out", str(MODELS)],
-        cwd=ROOT, env=env, check=True, stdout=sys.stderr,
+        [str(rasa), "train", "--fixed-model-name", name, "--out", str(staging)],
+        cwd=root, env=env, check=True, stdout=sys.stderr,
     )
-    for old in sorted(MODELS.glob("gracious-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
+    os.replace(staging / model.name, model)
+    shutil.rmtree(staging, ignore_errors=True)
+    for old in sorted(models.glob("gracious-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
         old.unlink()
     return model
 
 
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help="the project to train (default: this one)")
+    root = parser.parse_args(argv).root.resolve()
+    print(ensure_model(root).relative_to(root))
+
+
 if __name__ == "__main__":
-    print(ensure_model().relative_to(ROOT))
+    main()
