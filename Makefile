@@ -6,7 +6,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # DISPLAY for `make agent` counts only from the command line: in the environment it is X11's.
 AGENT_DISPLAY := $(if $(filter command line,$(origin DISPLAY)),$(DISPLAY))
 
-.PHONY: install train run test validate shell agent clean
+.PHONY: install train run test validate check review report shell agent clean
 
 install:            ## make .venv with Python 3.10 and the pinned requirements
 	@scripts/bootstrap
@@ -22,6 +22,16 @@ test: train         ## the whole suite: data validation, rasa test, pytest
 
 validate: install   ## rasa data validate
 	@.venv/bin/rasa data validate --quiet
+
+check: install      ## rasa data validate plus the playbook check: file:line: problem
+	@.venv/bin/rasa data validate --quiet
+	@$(PY) -m studio.check
+
+review: install     ## real conversations: list them; ID=... reads one; ID=... STORY=1 makes a test story
+	@$(PY) -m studio.review $(if $(ID),--id "$(ID)") $(if $(STORY),--story) $(if $(TRAIN),--train) $(foreach i,$(INTENT),--intent "$(i)") $(if $(FLAGGED),--flagged) $(if $(LIMIT),--limit "$(LIMIT)")
+
+report: install     ## the manager's report: terminal tables and results/report/index.html
+	@$(PY) -m studio.report $(if $(DEMO),--demo) $(if $(WEEKS),--weeks "$(WEEKS)") $(if $(SINCE),--since "$(SINCE)") $(if $(UNTIL),--until "$(UNTIL)")
 
 shell: train        ## talk to the assistant in the terminal (rasa shell)
 	@$(PY) -m bot.shell --model "$$($(PY) -m scripts.model)"

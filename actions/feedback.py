@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.stores import records
+
+
+def _handoff_id(tracker: Tracker) -> Optional[int]:
+    """The handoff this conversation went through, so a rating can be tied to the desk's work."""
+    value = str(tracker.get_slot("handoff_id") or "")
+    return int(value) if value.isdigit() else None
 
 
 class ActionRecordFeedback(Action):
@@ -26,7 +32,7 @@ class ActionRecordFeedback(Action):
         )
         if rating in ("1", "2", "3", "4", "5"):
             # The satisfaction question after an agent closed the conversation.
-            await records().record_feedback(tracker.sender_id, f"Satisfaction rating: {rating} of 5")
+            await records().record_rating(tracker.sender_id, int(rating), _handoff_id(tracker))
             dispatcher.utter_message(response="utter_rating_recorded")
             return []
         text = (tracker.latest_message.get("text") or "").strip()

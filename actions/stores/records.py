@@ -1,4 +1,4 @@
-"""Gracious's own records: handoffs, callbacks, concerns, thank-you notes, feedback.
+"""Gracious's own records: handoffs, callbacks, concerns, thank-you notes, feedback, ratings.
 
 SQLite by default (``var/gracious.db``); any SQLAlchemy URL (PostgreSQL included)
 through ``GRACIOUS_RECORDS_DB_URL``. The agent desk reads and writes the same
@@ -71,6 +71,16 @@ feedback = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+# The one-question satisfaction rating after an agent closed the conversation.
+ratings = sa.Table(
+    "ratings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("rating", sa.Integer, nullable=False),
+    sa.Column("handoff_id", sa.Integer),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 # Written by the agent desk while an agent is signed in and on duty.
@@ -203,6 +213,12 @@ class Records:
 
     async def record_feedback(self, sender_id: str, text: str) -> int:
         return await self._insert(feedback, sender_id=sender_id, text=text)
+
+    async def record_rating(self, sender_id: str, rating: int, handoff_id: Optional[int] = None) -> int:
+        """Keep a satisfaction rating (1 to 5); ValueError for anything else."""
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise ValueError(f"A rating is a whole number from 1 to 5, not {rating!r}.")
+        return await self._insert(ratings, sender_id=sender_id, rating=rating, handoff_id=handoff_id)
 
     async def rows(self, table_name: str, sender_id: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every row of a table (optionally one conversation's), oldest first."""

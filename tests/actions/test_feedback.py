@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from actions import stores
 from actions.feedback import ActionRecordFeedback
 from tests.actions import message, run_action, tracker_from
@@ -27,3 +29,50 @@ def test_very_long_feedback_is_kept_up_to_two_thousand_characters(domain):
     run_action(ActionRecordFeedback(), tracker, domain)
 
     assert feedback_rows() == [("maya", "a" * 2000)]
+
+
+def rating_rows():
+    return [
+        (r["sender_id"], r["rating"], r["handoff_id"]) for r in asyncio.run(stores.records().rows("ratings"))
+    ]
+
+
+def test_a_satisfaction_rating_is_kept_as_a_number_tied_to_the_handoff(domain):
+    tracker = tracker_from(
+        "empty_tracker", intent="give_feedback", text="4", sender_id="maya",
+        entities=[{"entity": "rating", "value": "4"}], slots={"handoff_id": "17"},
+    )
+    dispatcher, events = run_action(ActionRecordFeedback(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_rating_recorded")]
+    assert events == []
+    assert rating_rows() == [("maya", 4, 17)]
+    assert feedback_rows() == []
+
+
+def test_a_rating_without_a_handoff_is_kept_without_one(domain):
+    tracker = tracker_from(
+        "empty_tracker", intent="give_feedback", text="5 of 5", sender_id="maya",
+        entities=[{"entity": "rating", "value": "5"}],
+    )
+    run_action(ActionRecordFeedback(), tracker, domain)
+
+    assert rating_rows() == [("maya", 5, None)]
+
+
+def test_a_rating_outside_one_to_five_is_kept_as_feedback_words(domain):
+    tracker = tracker_from(
+        "empty_tracker", intent="give_feedback", text="rating 10/10", sender_id="maya",
+        entities=[{"entity": "rating", "value": "10"}],
+    )
+    dispatcher, _ = run_action(ActionRecordFeedback(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_feedback_recorded")]
+    assert rating_rows() == []
+    assert feedback_rows() == [("maya", "rating 10/10")]
+
+
+def test_the_store_refuses_a_rating_outside_one_to_five():
+    for bad in (0, 6, "3", 2.5, True):
+        with pytest.raises(ValueError):
+            asyncio.run(stores.records().record_rating("maya", bad))
