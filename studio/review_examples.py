@@ -1,0 +1,139 @@
+"""The customer's words from a reviewed conversation as NLU training examples.
+
+Why NLU files and not a training story: Rasa 3.6's ``E2EImporter`` does turn the
+user text of stories in ``data/`` into NLU examples on a full ``rasa train``, but
+not on ``rasa train nlu``; and here the RulePolicy also checks every story in
+``data/`` against the rules, so a story whose later steps followed a wrong intent
+would stop training. An example under its intent in ``data/nlu/<topic>.yml`` is
+what DIET learns from either way, and what ``make check`` compares across intents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+import yaml
+from rasa.shared.nlu.training_data import entities_parser
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+from studio.review_story import annotated
+from studio.review_transcript import CustomerTurn
+
+REVIEWED_FILE = "reviewed.yml"
+NEW_FILE_HEADER = 'version: "3.1"\n\n# Training examples added from real conversations by `make review`.\nnlu:\n'
+NOT_LEARNED = {"nlu_fallback"}
+
+
+@dataclass
+class Outcome:
+    """What happened to one customer line: added to a file, or skipped and why."""
+
+    number: int
+    text: str
+    intent: str
+    path: Optional[Path] = None
+    skipped: str = ""
+
+
+def normalized(text: str) -> str:
+    """The example's words for comparison: no annotations, case or extra spaces."""
+    return " ".join(entities_parser.replace_entities(text).casefold().split())
+
+
+def existing_examples(nlu_dir: Path) -> Tuple[Dict[str, str], Dict[str, Path]]:
+    """Every example in ``nlu_dir`` (normalized text -> intent) and each intent's file."""
+    examples: Dict[str, str] = {}
+    homes: Dict[str, Path] = {}
+    for path in sorted(nlu_dir.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("nlu") or []:
+            if not isinstance(item, dict) or "intent" not in item:
+                continue
+            homes.setdefault(item["intent"], path)
+            for line in str(item.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    examples.setdefault(normalized(line.strip()[2:]), item["intent"])
+    return examples, homes
+
+
+def add_examples(
+    turns: Sequence[CustomerTurn], intents: Mapping[int, str], nlu_dir: Path, domain_intents: Sequence[str]
+) -> List[Outcome]:
+    """Add each customer line under its (corrected) intent, never twice, never under two intents."""
+    examples, homes = existing_examples(nlu_dir)
+    outcomes = []
+    for turn in turns:
+        intent = intents.get(turn.number, turn.intent)
+        example = annotated(turn.event).replace("\n", " ")
+        outcome = Outcome(turn.number, example, intent)
+        outcomes.append(outcome)
+        key = normalized(example)
+        if example.startswith("/"):
+            outcome.skipped = "a button click, not words to learn from"
+        elif intent in NOT_LEARNED or intent not in domain_intents:
+            outcome.skipped = f"'{intent}' is not an intent to learn; correct it to add this line"
+        elif not key:
+            outcome.skipped = "no words"
+        elif examples.get(key) == intent:
+            outcome.skipped = f"already an example of {intent}"
+        elif key in examples:
+            outcome.skipped = f"already an example of {examples[key]}; the same words can't teach two intents"
+        else:
+            outcome.path = homes.get(intent, nlu_dir / REVIEWED_FILE)
+            insert_example(outcome.path, intent, example)
+            examples[key] = intent
+            homes.setdefault(intent, outcome.path)
+    return outcomes
+
+
+def insert_example(path: Path, intent: str, example: str) -> None:
+    """Add ``example`` at the end of the intent's ``examples: |`` block, as text.
+
+    Raises:
+        ValueError: the edited file would not read as Rasa NLU data with the example in it.
+    """
+    old = path.read_text(encoding="utf-8") if path.exists() else NEW_FILE_HEADER
+    lines = old.splitlines()
+    at, indent = _block_end(lines, intent)
+    if at is None:
+        tail = "" if old.endswith("\n") else "\n"
+        new = f"{old}{tail}- intent: {intent}\n  examples: |\n    - {example}\n"
+    else:
+        lines.insert(at, f"{indent}- {example}")
+        new = "\n".join(lines) + "\n"
+    data = RasaYAMLReader().reads(new)
+    if not any(m.get("intent") == intent and m.get("text") == entities_parser.replace_entities(example)
+               for m in data.intent_examples):
+        raise ValueError(f"{path}: the example for {intent} could not be added safely; nothing was written.")
+    path.write_text(new, encoding="utf-8")
+
+
+def _block_end(lines: List[str], intent: str) -> Tuple[Optional[int], str]:
+    """Where the intent's last example line ends, and the examples' indentation."""
+    start = next((i for i, line in enumerate(lines) if re.fullmatch(rf"\s*- intent:\s*{re.escape(intent)}\s*", line)), None)
+    if start is None:
+        return None, ""
+    header = None
+    for i in range(start + 1, len(lines)):
+        if lines[i].lstrip().startswith("- "):
+            break  # the next item: this intent has no examples block
+        if lines[i].strip().startswith("examples:"):
+            header = i
+            break
+    if header is None or not lines[header].rstrip().endswith("|"):
+        return None, ""
+    key_indent = len(lines[header]) - len(lines[header].lstrip())
+    last, indent = header, " " * (key_indent + 2)
+    for i in range(header + 1, len(lines)):
+        if not lines[i].strip():
+            continue
+        current = len(lines[i]) - len(lines[i].lstrip())
+        if current <= key_indent:
+            break
+        if last == header:
+            indent = lines[i][:current]
+        last = i
+    return last + 1, indent
