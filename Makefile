@@ -6,7 +6,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # DISPLAY for `make agent` counts only from the command line: in the environment it is X11's.
 AGENT_DISPLAY := $(if $(filter command line,$(origin DISPLAY)),$(DISPLAY))
 
-.PHONY: install train run test validate check review report shell agent clean
+.PHONY: install train run test validate check review report shell agent bench clean
 
 install:            ## make .venv with Python 3.10 and the pinned requirements
 	@scripts/bootstrap
@@ -24,7 +24,7 @@ validate: install   ## rasa data validate
 	@.venv/bin/rasa data validate --quiet
 
 check: install      ## rasa data validate plus the playbook check: file:line: problem
-	@.venv/bin/rasa data validate --quiet
+	@scripts/validate
 	@$(PY) -m studio.check
 
 review: install     ## real conversations: list them; ID=... reads one; ID=... STORY=1 makes a test story
@@ -39,6 +39,9 @@ shell: train        ## talk to the assistant in the terminal (rasa shell)
 agent: install      ## add an agent desk account: make agent NAME=sam DISPLAY="Sam Lee"
 	@test -n "$(NAME)" || { echo 'error: say who: make agent NAME=sam DISPLAY="Sam Lee"' >&2; exit 1; }
 	@$(PY) -m bot.desk.accounts add "$(NAME)" --display "$(or $(AGENT_DISPLAY),$(NAME))"
+
+bench: train        ## Gracious vs Rasa's starter bot: results/bench/ (ARGS=--quick for a cheap run)
+	@$(PY) -m bench $(ARGS)
 
 clean:              ## remove generated files (models, caches, databases, venv)
 	rm -rf .venv models .rasa var results artifacts .pytest_cache
