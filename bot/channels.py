@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot import live_model
 from bot.sessions import SessionSigner, browser_from_cookie_header, load_secret
 
 logger = logging.getLogger(__name__)
@@ -157,6 +158,9 @@ class GraciousRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Channels are set up before the server loads its first model: the moment to
+        # make model swaps load off the event loop (bot/live_model.py).
+        live_model.install()
         webhook = Blueprint("gracious_rest", __name__)
 
         @webhook.route("/", methods=["GET"])
