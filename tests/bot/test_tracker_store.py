@@ -4,7 +4,7 @@ import asyncio
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import UrlSQLTrackerStore
@@ -38,3 +38,100 @@ def test_postgres_url_is_split_into_rasas_connection_fields(monkeypatch):
     assert seen["db"] == "conversations"
     assert seen["username"] == "gracious" and seen["password"] == "pw"
     assert seen["query"] == {"sslmode": "require"}
+
+
+def store_and_tracker(tmp_path, sender="maya"):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    domain = Domain.empty()
+    return url, domain, UrlSQLTrackerStore(domain=domain, host=url)
+
+
+def turn(tracker, text):
+    tracker.update(UserUttered(text))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def stored_texts(url, domain, sender="maya"):
+    fresh = asyncio.run(UrlSQLTrackerStore(domain=domain, host=url).retrieve(sender))
+    return [e.text for e in fresh.events if isinstance(e, UserUttered)]
+
+
+def count_full_reads(monkeypatch):
+    reads = []
+    original = SQLTrackerStore._retrieve
+
+    async def counting(self, *args, **kwargs):
+        reads.append(args)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", counting)
+    return reads
+
+
+def test_the_tracker_saved_last_is_handed_back_without_reading_every_event(tmp_path, monkeypatch):
+    url, domain, store = store_and_tracker(tmp_path)
+    tracker = DialogueStateTracker("maya", domain.slots)
+    turn(tracker, "one")
+    asyncio.run(store.save(tracker))
+    reads = count_full_reads(monkeypatch)
+    for text in ("two", "three", "four"):
+        current = asyncio.run(store.retrieve("maya"))
+        assert current is tracker
+        turn(current, text)
+        asyncio.run(store.save(current))
+    assert reads == []
+    assert stored_texts(url, domain) == ["one", "two", "three", "four"]
+
+
+def test_events_another_instance_wrote_are_read_from_the_database(tmp_path):
+    url, domain, first = store_and_tracker(tmp_path)
+    tracker = DialogueStateTracker("maya", domain.slots)
+    turn(tracker, "one")
+    asyncio.run(first.save(tracker))
+
+    second = UrlSQLTrackerStore(domain=domain, host=url)
+    elsewhere = asyncio.run(second.retrieve("maya"))
+    turn(elsewhere, "two, on the other instance")
+    asyncio.run(second.save(elsewhere))
+
+    back = asyncio.run(first.retrieve("maya"))
+    assert back is not tracker
+    assert [e.text for e in back.events if isinstance(e, UserUttered)] == ["one", "two, on the other instance"]
+
+
+def test_a_message_that_failed_before_saving_leaves_nothing_behind(tmp_path):
+    url, domain, store = store_and_tracker(tmp_path)
+    tracker = DialogueStateTracker("maya", domain.slots)
+    turn(tracker, "one")
+    asyncio.run(store.save(tracker))
+    broken = asyncio.run(store.retrieve("maya"))
+    turn(broken, "never saved")  # processing failed after this: no save
+
+    again = asyncio.run(store.retrieve("maya"))
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["one"]
+
+
+def test_a_new_session_is_read_back_without_the_old_one(tmp_path):
+    url, domain, store = store_and_tracker(tmp_path)
+    tracker = DialogueStateTracker("maya", domain.slots)
+    tracker.update(SessionStarted())
+    turn(tracker, "yesterday")
+    asyncio.run(store.save(tracker))
+    current = asyncio.run(store.retrieve("maya"))
+    current.update(SessionStarted())
+    turn(current, "today")
+    asyncio.run(store.save(current))
+
+    today = asyncio.run(store.retrieve("maya"))
+    assert [e.text for e in today.events if isinstance(e, UserUttered)] == ["today"]
+
+
+def test_only_so_many_conversations_are_remembered(tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.tracker_store.CACHED_CONVERSATIONS", 2)
+    url, domain, store = store_and_tracker(tmp_path)
+    for sender in ("a", "b", "c"):
+        tracker = DialogueStateTracker(sender, domain.slots)
+        turn(tracker, f"hello from {sender}")
+        asyncio.run(store.save(tracker))
+    assert list(store._saved) == ["b", "c"]
+    assert stored_texts(url, domain, "a") == ["hello from a"]
