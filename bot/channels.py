@@ -28,7 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import live_model
+from bot import live_model, remote_actions
 from bot.sessions import SessionSigner, browser_from_cookie_header, load_secret
 
 logger = logging.getLogger(__name__)
@@ -159,8 +159,10 @@ class GraciousRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Channels are set up before the server loads its first model: the moment to
-        # make model swaps load off the event loop (bot/live_model.py).
+        # make model swaps load off the event loop (bot/live_model.py) and action
+        # calls cheaper (bot/remote_actions.py).
         live_model.install()
+        remote_actions.install()
         webhook = Blueprint("gracious_rest", __name__)
 
         @webhook.route("/", methods=["GET"])
