@@ -50,7 +50,10 @@ def ensure_model(root: Path = ROOT) -> Path:
         return model
     print(f"Training data changed: training {model.relative_to(root)} ...", file=sys.stderr)
     rasa = Path(sys.executable).parent / "rasa"
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false")
+    # The policy in config.yml is ours (bot/policies.py): Rasa must import it from
+    # this checkout even when training a copy of the project elsewhere.
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=path)
     # Rasa writes the archive in place; a running server must never read half of one.
     staging = models / f".training-{name}"
     shutil.rmtree(staging, ignore_errors=True)
