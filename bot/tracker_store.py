@@ -27,6 +27,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.stores.sqlite import tune_sqlite
+
 # Conversations remembered per process; the least recently used is forgotten first.
 CACHED_CONVERSATIONS = 1000
 
@@ -61,6 +63,8 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             query=dict(url.query) or None,
             **kwargs,
         )
+        if url.get_backend_name() == "sqlite":
+            tune_sqlite(self.engine)
         self._saved: "OrderedDict[str, _Saved]" = OrderedDict()
 
     def _last_event_id(self, sender_id: Text) -> Optional[int]:

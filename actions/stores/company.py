@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
+
+from actions.stores.sqlite import tune_sqlite
 import yaml
 
 from actions.config import ROOT
@@ -192,7 +194,7 @@ class CompanyData:
     """Reads and writes the company's records. One instance per process."""
 
     def __init__(self, url: str, demo_file: Path = DEMO_FILE) -> None:
-        self.engine = sa.create_engine(url, future=True)
+        self.engine = tune_sqlite(sa.create_engine(url, future=True))
         self.demo_file = demo_file
         self._ready = False
 

@@ -14,6 +14,8 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
+from actions.stores.sqlite import tune_sqlite
+
 metadata = sa.MetaData()
 handoffs = sa.Table(
     "handoffs",
@@ -123,7 +125,7 @@ class Records:
     """Async access to Gracious's own tables. One instance per process."""
 
     def __init__(self, url: str) -> None:
-        self.engine = sa.create_engine(url, future=True)
+        self.engine = tune_sqlite(sa.create_engine(url, future=True))
         self._ready = False
 
     def _sync(self, fn, *args):

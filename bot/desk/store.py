@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from actions.stores.records import _now, agent_presence, ensure_schema, handoffs, metadata
+from actions.stores.sqlite import tune_sqlite
 
 T = TypeVar("T")
 
@@ -244,7 +245,7 @@ class DeskStore:
     """Async access to the desk's accounts and the handoffs agents work. One per process."""
 
     def __init__(self, url: str) -> None:
-        self.engine = sa.create_engine(url, future=True)
+        self.engine = tune_sqlite(sa.create_engine(url, future=True))
         self._ready = False
         self._ready_lock = threading.Lock()
 

@@ -135,3 +135,10 @@ def test_only_so_many_conversations_are_remembered(tmp_path, monkeypatch):
         asyncio.run(store.save(tracker))
     assert list(store._saved) == ["b", "c"]
     assert stored_texts(url, domain, "a") == ["hello from a"]
+
+
+def test_sqlite_files_use_the_write_ahead_log_and_normal_sync(tmp_path):
+    url, domain, store = store_and_tracker(tmp_path)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
