@@ -1,0 +1,170 @@
+"""The two bots under test as child processes: Rasa's starter bot and Gracious.
+
+Gracious starts through bot.launcher.Servers exactly as `make run` starts it (action
+server, Rasa server, SQLite tracker store), with fresh SQLite files in a temporary
+var dir and free ports. The starter bot is what `rasa init --no-prompt` makes,
+trained and served with its own defaults (in-memory tracker store, no action server).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.launcher import Servers, runtime_env, wait_for
+
+TOKEN = "bench-token"
+START_TIMEOUT_S = 300
+RASA = str(Path(sys.executable).parent / "rasa")
+
+
+def free_port() -> int:
+    """A port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def quiet_env(**extra: str) -> Dict[str, str]:
+    """This environment without telemetry and library chatter, plus ``extra``."""
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+               SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env.update(extra)
+    return env
+
+
+def timed_run(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> float:
+    """Run a command to completion, output to ``log``; its wall time in seconds."""
+    start = time.monotonic()
+    with open(log, "ab") as out:
+        subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
+    return time.monotonic() - start
+
+
+def init_reference(folder: Path, log: Path) -> float:
+    """`rasa init --no-prompt` into ``folder``: makes the starter bot and trains it.
+
+    With --no-prompt, `rasa init` trains at once (rasa/cli/scaffold.py), so the time
+    returned is the training time from scratch (a fresh cache in the folder) plus the
+    copying of a dozen small files.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    env = quiet_env(RASA_CACHE_DIRECTORY=str(folder / ".rasa" / "cache"))
+    return timed_run([RASA, "init", "--no-prompt", "--init-dir", str(folder)], folder, env, log)
+
+
+class ReferenceServer:
+    """`rasa run` in the starter bot's folder, REST channel from its credentials.yml."""
+
+    def __init__(self, folder: Path, log: Path) -> None:
+        self.folder = folder
+        self.log = log
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> float:
+        """Start it; seconds from process start to the REST channel answering (model loaded)."""
+        command = [
+            RASA, "run", "--model", str(self.folder / "models"), "--port", str(self.port),
+            "--credentials", str(self.folder / "credentials.yml"),
+            "--endpoints", str(self.folder / "endpoints.yml"),
+            "--enable-api", "--auth-token", TOKEN,
+        ]
+        start = time.monotonic()
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen(
+                command, cwd=self.folder, env=quiet_env(), stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        if not wait_for(f"{self.base}/webhooks/rest/", self.process, START_TIMEOUT_S):
+            raise RuntimeError(f"The starter bot's server did not start; see {self.log}")
+        return time.monotonic() - start
+
+    def pids(self) -> Dict[str, int]:
+        return {"server": self.process.pid} if self.process else {}
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+class GraciousServers:
+    """Gracious's action server and Rasa server, as `make run` starts them."""
+
+    def __init__(self, model: Path, var: Path) -> None:
+        action_port = free_port()
+        self.env = runtime_env({
+            "GRACIOUS_VAR_DIR": str(var),
+            "BOT_PORT": str(free_port()),
+            "ACTION_PORT": str(action_port),
+            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "GRACIOUS_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
+            "GRACIOUS_RECORDS_DB_URL": f"sqlite:///{var / 'gracious.db'}",
+            "GRACIOUS_COMPANY_DB_URL": f"sqlite:///{var / 'company.db'}",
+            # The HTTP API, for /model/parse alone and the trackers (make run: when set).
+            "RASA_AUTH_TOKEN": TOKEN,
+        })
+        self.servers = Servers(model, self.env, log_dir=var / "logs")
+        self.base = f"http://127.0.0.1:{self.env['BOT_PORT']}"
+
+    def start(self) -> Dict[str, float]:
+        """Start both; seconds from each process's start to its answering."""
+        start = time.monotonic()
+        self.servers.start_actions(START_TIMEOUT_S)
+        actions = time.monotonic() - start
+        start = time.monotonic()
+        self.servers.start_bot(START_TIMEOUT_S)
+        return {"actions_s": round(actions, 2), "bot_s": round(time.monotonic() - start, 2)}
+
+    def pids(self) -> Dict[str, int]:
+        return {name: process.pid for name, process in self.servers.processes.items()}
+
+    def stop(self) -> None:
+        self.servers.stop()
+
+
+def _children() -> Dict[int, List[int]]:
+    children: Dict[int, List[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name may hold spaces and parentheses: the ppid follows the last ')'.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return children
+
+
+def _status_kb(pid: int, key: str) -> Optional[int]:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def peak_rss_mb(pid: int) -> Dict[str, object]:
+    """Peak resident memory (VmHWM) of a process and of each of its descendants, in MB."""
+    children = _children()
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    peaks = {p: _status_kb(p, "VmHWM") for p in tree}
+    per_process = {str(p): round(kb / 1024, 1) for p, kb in peaks.items() if kb is not None}
+    return {"total_mb": round(sum(per_process.values()), 1), "processes_mb": per_process}
