@@ -39,7 +39,8 @@ def add_one_example(data: Path) -> Path:
 def train_gracious(folder: Path, log: Path, edit: bool) -> Dict[str, Optional[float]]:
     """Seconds to train a copy of Gracious with a fresh cache, and again after one new example."""
     project = copy_project(folder / "project")
-    env = quiet_env(RASA_CACHE_DIRECTORY=str(folder / "cache"))
+    # config.yml names our policy (bot/policies.py): the copy imports it from this checkout.
+    env = quiet_env(RASA_CACHE_DIRECTORY=str(folder / "cache"), PYTHONPATH=str(ROOT))
     command = [RASA, "train", "--out", str(folder / "models")]
     times: Dict[str, Optional[float]] = {"scratch_s": round(timed_run(command, project, env, log), 1),
                                          "one_example_edit_s": None}

@@ -29,7 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import live_model, remote_actions
+from bot import live_model, remote_actions, tracker_copy
 from bot.sessions import SessionSigner, browser_from_cookie_header, load_secret
 
 logger = logging.getLogger(__name__)
@@ -164,10 +164,12 @@ class GraciousRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Channels are set up before the server loads its first model: the moment to
-        # make model swaps load off the event loop (bot/live_model.py) and action
-        # calls cheaper (bot/remote_actions.py).
+        # make model swaps load off the event loop (bot/live_model.py), action calls
+        # cheaper (bot/remote_actions.py) and tracker copies free of replays
+        # (bot/tracker_copy.py).
         live_model.install()
         remote_actions.install()
+        tracker_copy.install()
         webhook = Blueprint("gracious_rest", __name__)
 
         @webhook.route("/", methods=["GET"])
