@@ -10,25 +10,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.launcher import Servers, runtime_env, wait_for
+from bot.launcher import Servers, free_port, isolated_env, wait_for
 
 TOKEN = "bench-token"
 START_TIMEOUT_S = 300
 RASA = str(Path(sys.executable).parent / "rasa")
-
-
-def free_port() -> int:
-    """A port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def quiet_env(**extra: str) -> Dict[str, str]:
@@ -104,18 +96,8 @@ class GraciousServers:
     """Gracious's action server and Rasa server, as `make run` starts them."""
 
     def __init__(self, model: Path, var: Path) -> None:
-        action_port = free_port()
-        self.env = runtime_env({
-            "GRACIOUS_VAR_DIR": str(var),
-            "BOT_PORT": str(free_port()),
-            "ACTION_PORT": str(action_port),
-            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "GRACIOUS_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
-            "GRACIOUS_RECORDS_DB_URL": f"sqlite:///{var / 'gracious.db'}",
-            "GRACIOUS_COMPANY_DB_URL": f"sqlite:///{var / 'company.db'}",
-            # The HTTP API, for /model/parse alone and the trackers (make run: when set).
-            "RASA_AUTH_TOKEN": TOKEN,
-        })
+        # The HTTP API, for /model/parse alone and the trackers (make run: when set).
+        self.env = isolated_env(var, RASA_AUTH_TOKEN=TOKEN)
         self.servers = Servers(model, self.env, log_dir=var / "logs")
         self.base = f"http://127.0.0.1:{self.env['BOT_PORT']}"
 

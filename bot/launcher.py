@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -46,6 +47,33 @@ def runtime_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
 # How often the Rasa server asks the model server for a newer model (a 304 each
 # time nothing changed): a `make train` is live within this many seconds of ending.
 MODEL_PULL_SECONDS = 2
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def isolated_env(var: Path, **extra: str) -> Dict[str, str]:
+    """The servers' environment on free loopback ports, with fresh SQLite files in ``var``.
+
+    For the tests and the benchmark, which run beside a `make run` without touching it.
+    """
+    action_port = free_port()
+    return runtime_env(
+        {
+            "GRACIOUS_VAR_DIR": str(var),
+            "BOT_PORT": str(free_port()),
+            "ACTION_PORT": str(action_port),
+            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "GRACIOUS_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
+            "GRACIOUS_RECORDS_DB_URL": f"sqlite:///{var / 'gracious.db'}",
+            "GRACIOUS_COMPANY_DB_URL": f"sqlite:///{var / 'company.db'}",
+            **extra,
+        }
+    )
 
 
 def server_commands(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -15,15 +14,9 @@ from typing import Any, Dict, List, Optional
 import pytest
 import yaml
 
-from bot.launcher import ROOT, Servers, runtime_env
+from bot.launcher import ROOT, Servers, isolated_env
 
 TOKEN = "e2e-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def model_path() -> Path:
@@ -79,21 +72,8 @@ class Bot:
 
 
 def server_env(var: Path, **extra: str) -> Dict[str, str]:
-    """The servers' environment for a test: free ports, fresh SQLite files in ``var``."""
-    action_port = free_port()
-    return runtime_env(
-        {
-            "GRACIOUS_VAR_DIR": str(var),
-            "BOT_PORT": str(free_port()),
-            "ACTION_PORT": str(action_port),
-            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "GRACIOUS_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
-            "GRACIOUS_RECORDS_DB_URL": f"sqlite:///{var / 'gracious.db'}",
-            "GRACIOUS_COMPANY_DB_URL": f"sqlite:///{var / 'company.db'}",
-            "RASA_AUTH_TOKEN": TOKEN,
-            **extra,
-        }
-    )
+    """The servers' environment for a test: free ports, fresh SQLite files in ``var``, the API on."""
+    return isolated_env(var, RASA_AUTH_TOKEN=TOKEN, **extra)
 
 
 @pytest.fixture(scope="session")

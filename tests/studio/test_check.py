@@ -11,6 +11,7 @@ from typing import List
 import pytest
 
 from studio.check import Check, Finding
+from tests.actions.test_case_types import NEW_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,17 +151,7 @@ def test_opening_the_case_form_without_empathy_makes_its_explanations_cold(proje
 
 
 def test_a_policy_no_story_reaches_is_found(project: Path) -> None:
-    append(
-        project / "catalog" / "policies.yml",
-        """
-  - id: loyalty_points
-    case_types: [complain_loyalty_points]
-    rule: Points arrive within 48 hours of a purchase.
-    reason: Purchases are confirmed overnight.
-    responses: {explain: utter_policy_hours}
-    alternatives: [{id: callback}]
-""",
-    )
+    append(project / "catalog" / "policies.yml", NEW_POLICY)
     finding = only(findings(project), "'loyalty_points' is reached by no story")
     assert finding.path == "catalog/policies.yml"
     assert line_of(project, finding).strip() == "- id: loyalty_points"
