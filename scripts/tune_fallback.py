@@ -6,7 +6,7 @@ What it does, all in a temporary directory (data/ and models/ are never touched)
   1. splits data/nlu 80/20 per intent with Rasa's own `train_test_split`
      (seed 42; regexes, lookups and synonyms stay in the training part),
   2. trains an NLU-only model on the 80% with config.yml minus the
-     FallbackClassifier, so the raw DIET confidences come out,
+     FallbackClassifier, so the classifier's raw confidences come out,
   3. parses every held-out example once and keeps the top intent, its
      confidence and the runner-up confidence,
   4. for each threshold 0.20..0.90 (step 0.05) and ambiguity 0.0/0.05/0.1 counts
