@@ -98,12 +98,8 @@ class UrlSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the new events, and remember the tracker for the next message."""
         sender_id = tracker.sender_id
-        saved = self._saved.pop(sender_id, None)
-        if (
-            saved is not None and saved.tracker is tracker and saved.events <= len(tracker.events)
-            and self._last_event_id(sender_id) == saved.last_id
-        ):
-            self._saved[sender_id] = saved  # so _additional_events skips counting what is stored
+        # retrieve() checked this tracker against the database for this message, and
+        # _additional_events stores exactly what was added to it since it was saved.
         await super().save(tracker)
         self._saved.pop(sender_id, None)
         sessions = sum(isinstance(event, SessionStarted) for event in tracker.events)
