@@ -97,7 +97,10 @@ class GraciousServers:
 
     def __init__(self, model: Path, var: Path) -> None:
         # The HTTP API, for /model/parse alone and the trackers (make run: when set).
-        self.env = isolated_env(var, RASA_AUTH_TOKEN=TOKEN)
+        # The load sends far faster than a person types (200 turns of one conversation
+        # in seconds): a per-sender message limit far above it (bot/guards.py).
+        self.env = isolated_env(var, RASA_AUTH_TOKEN=TOKEN, GRACIOUS_SENDER_BURST="100000",
+                                GRACIOUS_SENDER_PER_MINUTE="100000")
         self.servers = Servers(model, self.env, log_dir=var / "logs")
         self.base = f"http://127.0.0.1:{self.env['BOT_PORT']}"
 

@@ -81,5 +81,8 @@ def test_live_endpoints_add_the_model_server_and_keep_the_rest(tmp_path):
     path = live_endpoints("http://127.0.0.1:9/model", tmp_path)
     endpoints = yaml.safe_load(path.read_text())
     assert endpoints["models"] == {"url": "http://127.0.0.1:9/model", "wait_time_between_pulls": MODEL_PULL_SECONDS}
-    assert endpoints["action_endpoint"] == {"url": "${GRACIOUS_ACTION_URL}"}
+    assert endpoints["action_endpoint"] == {
+        "url": "${GRACIOUS_ACTION_URL}",
+        "headers": {"X-Gracious-Action-Token": "${GRACIOUS_ACTION_TOKEN}"},
+    }
     assert endpoints["tracker_store"]["url"] == "${GRACIOUS_TRACKER_DB_URL}"

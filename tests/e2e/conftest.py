@@ -71,9 +71,14 @@ class Bot:
         ]
 
 
+# The tests talk faster than any customer (83 turns of one conversation in seconds):
+# a per-sender message limit far above them. tests/e2e/test_abuse.py sets its own.
+FAST_SENDERS = {"GRACIOUS_SENDER_BURST": "100000", "GRACIOUS_SENDER_PER_MINUTE": "100000"}
+
+
 def server_env(var: Path, **extra: str) -> Dict[str, str]:
     """The servers' environment for a test: free ports, fresh SQLite files in ``var``, the API on."""
-    return isolated_env(var, RASA_AUTH_TOKEN=TOKEN, **extra)
+    return isolated_env(var, RASA_AUTH_TOKEN=TOKEN, **{**FAST_SENDERS, **extra})
 
 
 @pytest.fixture(scope="session")
