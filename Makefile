@@ -6,7 +6,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # DISPLAY for `make agent` counts only from the command line: in the environment it is X11's.
 AGENT_DISPLAY := $(if $(filter command line,$(origin DISPLAY)),$(DISPLAY))
 
-.PHONY: install train run test validate check review report shell agent bench clean
+.PHONY: install train run cluster test test-cluster validate check review report shell agent bench soak clean
 
 install:            ## make .venv with Python 3.10 and the pinned requirements
 	@scripts/bootstrap
@@ -17,8 +17,15 @@ train: install      ## train if data/, domain.yml or config.yml changed
 run: train          ## start the action server and the Rasa server on port 5005
 	@$(PY) -m bot.launcher --model "$$($(PY) -m scripts.model)"
 
+cluster: train      ## several Rasa instances on PostgreSQL and Redis behind nginx, loopback only (GRACIOUS_INSTANCES=2)
+	@scripts/ensure-cluster-packages
+	@$(PY) -m bot.cluster --model "$$($(PY) -m scripts.model)"
+
 test: train         ## the whole suite: data validation, rasa test, pytest
 	@scripts/test
+
+test-cluster: train ## the multi-instance tests: across instances, faults, abuse through nginx, the soak
+	@scripts/test-cluster
 
 validate: install   ## rasa data validate
 	@.venv/bin/rasa data validate --quiet
@@ -42,6 +49,10 @@ agent: install      ## add an agent desk account: make agent NAME=sam DISPLAY="S
 
 bench: train        ## Gracious vs Rasa's starter bot: results/bench/ (ARGS=--quick for a cheap run)
 	@$(PY) -m bench $(ARGS)
+
+soak: train         ## 200 conversations for 5 minutes through a cluster: lost/reordered counts (ARGS=--seconds 60)
+	@scripts/ensure-cluster-packages
+	@$(PY) -m bench.soak --model "$$($(PY) -m scripts.model)" $(ARGS)
 
 clean:              ## remove generated files (models, caches, databases, venv)
 	rm -rf .venv models .rasa var results artifacts .pytest_cache

@@ -5,6 +5,8 @@ Same URL and body as Rasa's own (``POST /webhooks/rest/webhook`` with
 bad input gets a clear answer instead of a stack trace or silence, long messages
 are trimmed and the customer is told, and when the action server is down the
 customer's message is kept and they hear an apology and how we will reach them.
+An optional ``message_id`` makes a retried message count once (bot/idempotency.py);
+a turn slower than the patience gets a holding message in the widget.
 No customer text is written to the logs.
 """
 
@@ -29,13 +31,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import live_model, remote_actions, tracker_copy
+from bot import durable, guards, live_model, remote_actions, socket_manager, tracker_copy
+from bot.idempotency import MAX_MESSAGE_ID_CHARS, earlier_answer
 from bot.sessions import SessionSigner, browser_from_cookie_header, load_secret
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = int(os.environ.get("GRACIOUS_MAX_MESSAGE_CHARS", "2000"))
 MAX_SENDER_CHARS = 128
+# After this many seconds without a reply, the widget hears that we're still on it.
+PATIENCE_SECONDS = float(os.environ.get("GRACIOUS_PATIENCE_SECONDS", "5"))
 # How long a good action-server health check is trusted, in seconds.
 HEALTH_TTL = 2.0
 KEPT_CONTROL = {"\n", "\t"}
@@ -119,7 +124,7 @@ class MessageGuard:
         try:
             await on_new_message(message)
         except Exception:  # noqa: BLE001 - the customer gets an apology, the log the error only
-            logger.exception("Handling a message failed (text not logged).")
+            guards.log_failure(logger, "Handling a message failed (text not logged).")
         if replied() or await self.with_agent(agent, message.sender_id):
             # Silence is right while a person has the conversation (Rasa is paused).
             return []
@@ -165,12 +170,13 @@ class GraciousRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Channels are set up before the server loads its first model: the moment to
         # make model swaps load off the event loop (bot/live_model.py), action calls
-        # cheaper (bot/remote_actions.py) and tracker copies free of replays
-        # (bot/tracker_copy.py).
+        # cheaper and bounded in time (bot/remote_actions.py), tracker copies free of
+        # replays (bot/tracker_copy.py), and each message stored on arrival (bot/durable.py).
         live_model.install()
         remote_actions.install()
         tracker_copy.install()
-        webhook = Blueprint("gracious_rest", __name__)
+        durable.install()
+        webhook = guards.GuardedBlueprint("gracious_rest", __name__)  # size, origin and framing checks
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -180,7 +186,9 @@ class GraciousRestInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 payload = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except UnicodeDecodeError:
+                return bad_request("The body must be JSON encoded as UTF-8.")
+            except (ValueError, RecursionError):
                 return bad_request('The body must be JSON like {"sender": "abc", "message": "hello"}.')
             if not isinstance(payload, dict):
                 return bad_request("The body must be a JSON object.")
@@ -193,13 +201,28 @@ class GraciousRestInput(RestInput):
             metadata = payload.get("metadata")
             if metadata is not None and not isinstance(metadata, dict):
                 return bad_request("'metadata' must be a JSON object.")
+            message_id = payload.get("message_id")
+            if message_id is not None and (
+                not isinstance(message_id, str) or not message_id.strip() or len(message_id) > MAX_MESSAGE_ID_CHARS
+            ):
+                return bad_request(f"'message_id' must be a non-empty string of at most {MAX_MESSAGE_ID_CHARS} characters.")
+            refused = await guards.refuse_if_too_fast(sender)  # before anything is stored
+            if refused is not None:
+                return refused
 
             agent = request.app.ctx.agent
+            if message_id:
+                earlier = await earlier_answer(agent, sender, message_id)
+                if earlier is not None:
+                    # Sent before (a retry): its replies again, or, if the instance that
+                    # took it died mid-turn, the apology; never the message twice.
+                    return response.json(earlier or [await self.guard.say(agent, "utter_service_trouble", sender)])
             text, first = await self.guard.prepare(agent, raw or "", sender)
             if text is None:
                 return response.json(first)
             collector = CollectingOutputChannel()
-            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata,
+                                  message_id=message_id)
             after = await self.guard.run(agent, on_new_message, message, lambda: bool(collector.messages))
             return response.json(first + collector.messages + after)
 
@@ -211,6 +234,7 @@ class _AppSocketBlueprint(SocketBlueprint):
 
     def register(self, app: Any, options: Dict[Text, Any]) -> None:
         self.ctx.app = app
+        guards.install(app, self.ctx.sio)
         super().register(app, options)
 
 
@@ -258,7 +282,9 @@ class GraciousSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Same-origin only: the widget is served by this server (bot/site.py).
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        # With GRACIOUS_REDIS_URL (make cluster), emits reach sockets on every instance.
+        manager = socket_manager.client_manager(os.environ.get("GRACIOUS_REDIS_URL"))
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
         webhook = _AppSocketBlueprint(sio, self.socketio_path, "gracious_socketio", __name__)
         self.sio = sio
 
@@ -291,6 +317,9 @@ class GraciousSocketIOInput(SocketIOInput):
             if session_id is None or not isinstance(data, dict):
                 logger.warning("Ignored a socket message without a confirmed session.")
                 return
+            if not (await guards.sender_limiter().hit(session_id)).allowed:  # nothing stored
+                await sio.emit(self.bot_message_evt, {"text": guards.TOO_MANY_MESSAGES_TEXT}, room=sid)
+                return
             raw = data.get("message")
             raw = raw if isinstance(raw, str) else ""
             metadata = data.get(self.metadata_key)
@@ -307,7 +336,13 @@ class GraciousSocketIOInput(SocketIOInput):
                 return
             output = _CountingSocketOutput(sio, self.bot_message_evt)
             message = UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata)
-            await emit(await self.guard.run(agent, on_new_message, message, lambda: output.sent > 0))
+            turn = asyncio.ensure_future(self.guard.run(agent, on_new_message, message, lambda: output.sent > 0))
+            done, _ = await asyncio.wait({turn}, timeout=PATIENCE_SECONDS)
+            if not done and output.sent == 0:
+                # Slow work (an action server under load): say so instead of
+                # leaving the customer in silence; the answer follows.
+                await emit([await self.guard.say(agent, "utter_still_working", session_id)])
+            await emit(await turn)
 
         return webhook
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -36,6 +37,9 @@ def runtime_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     env.setdefault("BOT_PORT", "5005")
     env.setdefault("ACTION_PORT", "5055")
     env.setdefault("GRACIOUS_ACTION_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
+    # The action server answers only calls carrying this secret (bot/action_server.py);
+    # the Rasa server sends it (endpoints.yml). Both processes get this same env.
+    env.setdefault("GRACIOUS_ACTION_TOKEN", secrets.token_urlsafe(32))
     env.setdefault("GRACIOUS_TRACKER_DB_URL", f"sqlite:///{var / 'tracker.db'}")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -91,7 +95,8 @@ def server_commands(
     if token:
         # The HTTP API exists only with a token, and then always requires it.
         bot += ["--enable-api", "--auth-token", token]
-    actions = [rasa, "run", "actions", "--port", env["ACTION_PORT"], "--actions", "actions"]
+    # rasa_sdk's server on loopback, refusing calls without GRACIOUS_ACTION_TOKEN.
+    actions = [sys.executable, "-m", "bot.action_server", "--port", env["ACTION_PORT"], "--actions", "actions"]
     return {"actions": actions, "bot": bot}
 
 
@@ -137,7 +142,8 @@ class Servers:
         self.model_server: Optional[ModelServer] = None
         self.processes: Dict[str, subprocess.Popen] = {}
 
-    def _start(self, name: str, command: List[str]) -> subprocess.Popen:
+    def start_process(self, name: str, command: List[str]) -> subprocess.Popen:
+        """Start ``command`` as ``name``, in its own session, its output in the log folder."""
         out = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -150,7 +156,7 @@ class Servers:
         return process
 
     def start_actions(self, timeout: float = 180) -> None:
-        actions = self._start("actions", server_commands(self.model, self.env)["actions"])
+        actions = self.start_process("actions", server_commands(self.model, self.env)["actions"])
         if not wait_for(f"http://127.0.0.1:{self.env['ACTION_PORT']}/health", actions, timeout):
             raise RuntimeError("The action server did not start; see its output above.")
 
@@ -160,7 +166,7 @@ class Servers:
             if self.model_server is None:
                 self.model_server = ModelServer(self.live_models).start()
             endpoints = live_endpoints(self.model_server.url, Path(self.env["GRACIOUS_VAR_DIR"]))
-        bot = self._start("bot", server_commands(self.model, self.env, endpoints)["bot"])
+        bot = self.start_process("bot", server_commands(self.model, self.env, endpoints)["bot"])
         if not wait_for(f"http://127.0.0.1:{self.env['BOT_PORT']}/webhooks/rest/", bot, timeout):
             raise RuntimeError("The Rasa server did not start; see its output above.")
 
@@ -178,8 +184,16 @@ class Servers:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
+    def kill(self, name: str) -> None:
+        """End ``name`` at once, as a crash would."""
+        process = self.processes.pop(name, None)
+        if process and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
     def stop(self) -> None:
-        for name in ("bot", "actions"):
+        # The Rasa servers before the action server they call: newest first.
+        for name in reversed(list(self.processes)):
             self.stop_one(name)
         if self.model_server is not None:
             self.model_server.stop()

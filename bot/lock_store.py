@@ -25,12 +25,13 @@ key + ZREM, and delete the counter and queue once nobody is left) are each one
 Lua script, so no other instance can slip in between the steps. Tokens make sure
 an instance that overran its lifetime cannot finish someone else's ticket.
 
-Lifetimes: a waiting ticket's TTL is renewed to the full lifetime each time its
-owner polls, and set once more to the full lifetime when it is served. So a
-message waiting behind a long queue is not dropped, a waiter that crashed
-lapses one lifetime after its last poll, and a holder has the whole lifetime
-for its turn; a holder that overruns it (or crashed) no longer blocks the next
-ticket, as with Rasa's store. Counter and queue get an expiry at least as long
+Leases: a ticket's TTL is a lease of LEASE_SECONDS (10 s, or the lock lifetime
+if shorter), renewed each time its owner polls while waiting, and every two
+seconds while it holds the lock, up to the lock lifetime. So a message waiting
+behind a long queue is not dropped, a holder has the whole lifetime for its
+turn, and an instance that dies (waiting or holding) blocks the conversation for
+one lease, not for Rasa's minute; a holder that overruns the lifetime no longer
+blocks the next ticket, as with Rasa's store. Counter and queue get an expiry at least as long
 as any of their tickets' (renewed at every issue and poll), and are deleted as
 soon as the last ticket finishes, so an idle conversation leaves no keys behind.
 
@@ -97,6 +98,11 @@ DEFAULT_SOCKET_CONNECT_TIMEOUT = 2.0
 # Polling while a ticket waits: start fast, back off, never above this.
 POLL_MIN_SECONDS = 0.01
 POLL_MAX_SECONDS = 0.05
+# A ticket is a lease of this many seconds (at most the lock lifetime), renewed while
+# its holder is alive: an instance that dies holding a conversation's lock blocks it
+# for this long, not for the whole lock lifetime (Rasa's default is a minute).
+LEASE_SECONDS = 10.0
+RENEW_EVERY = LEASE_SECONDS / 5
 # Counter and queue outlive their longest ticket by this much (milliseconds).
 IDLE_MARGIN_MS = 60_000
 
@@ -143,6 +149,14 @@ if redis.call('PTTL', KEYS[1]) < idle then
   redis.call('PEXPIRE', KEYS[2], idle)
 end
 return result
+"""
+
+# KEYS: the ticket's key. ARGV: token, lease ms. Extends a ticket that is still ours.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
 """
 
 # KEYS: seq, queue. ARGV: ticket key prefix, ticket number, token ('' = whoever holds it).
@@ -364,12 +378,15 @@ class RedisTicketLockStore(LockStore):
         local = self._local.setdefault(conversation_id, _LocalLock())
         local.users += 1
         local_token: Optional[object] = None
+        lease = min(lock_lifetime, LEASE_SECONDS)
+        renewing: Optional["asyncio.Task[None]"] = None
         try:
             held = TicketLock(conversation_id)
             try:
-                ticket = await self._issue(conversation_id, lock_lifetime)
-                await self._wait_for_turn(conversation_id, ticket, lock_lifetime, wait_time_in_seconds)
+                ticket = await self._issue(conversation_id, lease)
+                await self._wait_for_turn(conversation_id, ticket, lease, wait_time_in_seconds)
                 held = TicketLock(conversation_id, deque([Ticket(ticket[0], time.time() + lock_lifetime)]))
+                renewing = asyncio.ensure_future(self._renew(conversation_id, ticket, lease, lock_lifetime))
                 self._reachable()
             except REDIS_UNREACHABLE as error:
                 self._unreachable = True
@@ -380,6 +397,8 @@ class RedisTicketLockStore(LockStore):
             local_token = await local.acquire(lock_lifetime)
             yield held
         finally:
+            if renewing is not None:
+                renewing.cancel()
             if local_token is not None:
                 local.release(local_token)
             local.users -= 1
@@ -424,6 +443,19 @@ class RedisTicketLockStore(LockStore):
                 )
             await asyncio.sleep(pause)
             pause = min(ceiling, pause * 1.5)
+
+    async def _renew(self, conversation_id: Text, ticket: Tuple[int, str], lease: float, lifetime: float) -> None:
+        """Extend the held ticket's lease while its turn runs, up to the lock lifetime."""
+        _, scripts = self._client()
+        key = self._ticket_prefix(conversation_id) + str(ticket[0])
+        pause = min(RENEW_EVERY, lease / 5)
+        deadline = asyncio.get_running_loop().time() + lifetime - lease
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(pause)
+            try:
+                await scripts["renew"](keys=[key], args=[ticket[1], self._ms(lease)])
+            except REDIS_UNREACHABLE:
+                pass  # the lease runs out; the next message falls back or waits for it
 
     async def _finish(self, conversation_id: Text, ticket: Tuple[int, str]) -> None:
         client, scripts = self._client()
@@ -507,4 +539,4 @@ class RedisTicketLockStore(LockStore):
         self.finish_serving(conversation_id, ticket_number)
 
 
-_SCRIPTS = {"issue": _ISSUE, "acquire": _ACQUIRE, "release": _RELEASE, "live": _LIVE}
+_SCRIPTS = {"issue": _ISSUE, "acquire": _ACQUIRE, "release": _RELEASE, "live": _LIVE, "renew": _RENEW}

@@ -12,22 +12,29 @@ Two costs in Rasa 3.6's remote actions grow out of proportion to the work:
   describe the conversation now); only the event list is cut to its last
   PAYLOAD_EVENTS events, which covers what the actions look back at (the
   sentences already said in this case, the customer's recent intents).
+
+And Rasa waits up to five minutes for an action. No customer waits that long:
+after GRACIOUS_ACTION_TIMEOUT seconds (20 by default) the call is given up, the
+turn ends, and the channel apologises (bot/channels.py) instead of going silent.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 from functools import lru_cache
 from typing import Any, Dict, Text
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
+from rasa.core.actions import action as rasa_action
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 # About twenty turns of a Gracious conversation.
 PAYLOAD_EVENTS = 400
+ACTION_TIMEOUT_SECONDS = 20
 
 _rasa_call_format = RemoteAction._action_call_format
 
@@ -73,6 +80,7 @@ def _recent_call_format(self: RemoteAction, tracker: DialogueStateTracker, domai
 
 
 def install() -> None:
-    """Make every remote action call in this process use the two changes above."""
+    """Make every remote action call in this process use the changes above."""
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = float(os.environ.get("GRACIOUS_ACTION_TIMEOUT", ACTION_TIMEOUT_SECONDS))
     RemoteAction._validate_action_result = _validate_action_result
     RemoteAction._action_call_format = _recent_call_format

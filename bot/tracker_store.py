@@ -22,7 +22,7 @@ from typing import Any, Iterator, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -65,6 +65,12 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         )
         if url.get_backend_name() == "sqlite":
             tune_sqlite(self.engine)
+        else:
+            # Check pooled connections before use, so the store carries on by
+            # itself after the database server restarts.
+            self.engine.dispose()
+            self.engine = sa.create_engine(self.engine.url, pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._saved: "OrderedDict[str, _Saved]" = OrderedDict()
 
     def _last_event_id(self, sender_id: Text) -> Optional[int]:

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-from actions.stores.sqlite import tune_sqlite
+from actions.stores.sqlite import make_engine
 import yaml
 
 from actions.config import ROOT
@@ -194,7 +194,7 @@ class CompanyData:
     """Reads and writes the company's records. One instance per process."""
 
     def __init__(self, url: str, demo_file: Path = DEMO_FILE) -> None:
-        self.engine = tune_sqlite(sa.create_engine(url, future=True))
+        self.engine = make_engine(url)
         self.demo_file = demo_file
         self._ready = False
 

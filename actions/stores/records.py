@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-from actions.stores.sqlite import tune_sqlite
+from actions.stores.sqlite import make_engine
 
 metadata = sa.MetaData()
 handoffs = sa.Table(
@@ -125,7 +125,7 @@ class Records:
     """Async access to Gracious's own tables. One instance per process."""
 
     def __init__(self, url: str) -> None:
-        self.engine = tune_sqlite(sa.create_engine(url, future=True))
+        self.engine = make_engine(url)
         self._ready = False
 
     def _sync(self, fn, *args):

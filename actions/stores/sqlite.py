@@ -28,3 +28,14 @@ def tune_sqlite(engine: sa.engine.Engine) -> sa.engine.Engine:
         sa.event.listen(engine, "connect", _pragmas)
         engine.dispose()  # connections opened before the listener get it on their next open
     return engine
+
+
+def make_engine(url: str) -> sa.engine.Engine:
+    """The engine every store of ours uses for ``url``.
+
+    On a database server (PostgreSQL), each pooled connection is checked before
+    use, so after the server restarts the next query opens a new connection
+    instead of failing on a dead one: service resumes by itself.
+    """
+    engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+    return tune_sqlite(engine)

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from actions.stores.records import _now, agent_presence, ensure_schema, handoffs, metadata
-from actions.stores.sqlite import tune_sqlite
+from actions.stores.sqlite import make_engine
 
 T = TypeVar("T")
 
@@ -245,7 +245,7 @@ class DeskStore:
     """Async access to the desk's accounts and the handoffs agents work. One per process."""
 
     def __init__(self, url: str) -> None:
-        self.engine = tune_sqlite(sa.create_engine(url, future=True))
+        self.engine = make_engine(url)
         self._ready = False
         self._ready_lock = threading.Lock()
 

@@ -2,6 +2,7 @@
 
 import asyncio
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
@@ -30,9 +31,13 @@ def test_postgres_url_is_split_into_rasas_connection_fields(monkeypatch):
 
     def fake_init(self, **kwargs):
         seen.update(kwargs)
+        # What Rasa makes (an engine connects only when first used).
+        self.engine = sa.create_engine("postgresql://gracious:pw@db.internal:5433/conversations")
 
     monkeypatch.setattr(SQLTrackerStore, "__init__", fake_init)
-    UrlSQLTrackerStore(host="postgresql://gracious:pw@db.internal:5433/conversations?sslmode=require")
+    store = UrlSQLTrackerStore(host="postgresql://gracious:pw@db.internal:5433/conversations?sslmode=require")
+    # On a database server, pooled connections are checked before use (restarts survived).
+    assert store.engine.pool._pre_ping
     assert seen["dialect"] == "postgresql"
     assert seen["host"] == "db.internal" and seen["port"] == 5433
     assert seen["db"] == "conversations"

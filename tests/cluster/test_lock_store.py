@@ -421,3 +421,43 @@ def test_loaded_by_rasa_from_the_endpoints_configuration(redis_server):
     asyncio.run(scenario())
     assert not host_style.is_someone_waiting("maya")
     assert _keys(redis_server.url, "loaded:") == []
+
+
+def test_a_held_lease_is_renewed_while_its_turn_runs_and_lapses_when_the_holder_is_gone(redis_server, monkeypatch):
+    import bot.lock_store as lock_store
+
+    monkeypatch.setattr(lock_store, "LEASE_SECONDS", 1.0)
+    first = RedisTicketLockStore(url=redis_server.url, key_prefix="lease")
+    second = RedisTicketLockStore(url=redis_server.url, key_prefix="lease")
+
+    async def main() -> List[str]:
+        order: List[str] = []
+
+        async def long_turn() -> None:
+            async with first.lock("c", lock_lifetime=30):
+                order.append("first in")
+                await asyncio.sleep(3)  # three leases: renewed, so nobody else gets in
+                order.append("first out")
+
+        async def next_message() -> None:
+            await asyncio.sleep(0.3)
+            async with second.lock("c", lock_lifetime=30):
+                order.append("second in")
+
+        await asyncio.gather(long_turn(), next_message())
+
+        # A holder that dies (its renewals stop with it) blocks for one lease only.
+        holder = first.lock("c2", lock_lifetime=30)
+        await holder.__aenter__()
+        for task in asyncio.all_tasks():
+            if task.get_coro().__name__ == "_renew":
+                task.cancel()
+        started = time.monotonic()
+        async with second.lock("c2", lock_lifetime=30):
+            order.append(f"after {time.monotonic() - started:.1f}")
+        return order
+
+    order = asyncio.run(main())
+    assert order[:3] == ["first in", "first out", "second in"], order
+    waited = float(order[3].split()[1])
+    assert 0.5 <= waited <= 2.5, order
