@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import yaml
 
@@ -191,6 +191,10 @@ class Servers:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
+    def exited(self) -> List[str]:
+        """The servers that have stopped by themselves."""
+        return [f"The {name} server" for name, process in self.processes.items() if process.poll() is not None]
+
     def stop(self) -> None:
         # The Rasa servers before the action server they call: newest first.
         for name in reversed(list(self.processes)):
@@ -207,49 +211,54 @@ def newest_model() -> Path:
     return models[-1]
 
 
+def serve(start: Callable[[], None], banner: str, exited: Callable[[], List[str]], stop: Callable[[], None]) -> None:
+    """Start, print the banner, run until Ctrl-C or until a part stops by itself, then stop all."""
+    stopping = False
+
+    def on_signal(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        start()
+        print(banner, flush=True)
+        while not stopping:
+            for name in exited():
+                print(f"{name} stopped unexpectedly; stopping everything.", flush=True)
+                stopping = True
+            time.sleep(0.5)
+    finally:
+        stop()
+        print("Stopped.", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model file (default: the newest in models/)")
     args = parser.parse_args()
     env = runtime_env()
     servers = Servers(args.model or newest_model(), env, live_models=ROOT / "models")
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        print("Starting the action server and the Rasa server (about half a minute)...", flush=True)
-        servers.start()
-        port = env["BOT_PORT"]
-        print(
-            "\nGracious is running.\n"
-            f"  Demo website:    http://localhost:{port}/demo/  (the chat is in the corner)\n"
-            f"  Agent desk:      http://localhost:{port}/desk/  (add an agent: make agent NAME=sam)\n"
-            f"  Chat over REST:  POST http://localhost:{port}/webhooks/rest/webhook "
-            '{"sender": "you", "message": "hi"}\n'
-            + (
-                f"  HTTP API:        http://localhost:{port}/status?token=$RASA_AUTH_TOKEN\n"
-                if env.get("RASA_AUTH_TOKEN")
-                else "  HTTP API:        off (set RASA_AUTH_TOKEN to enable it)\n"
-            )
-            + "Retrain with `make train` in another terminal: the running assistant switches to\n"
-            "the new model within seconds, and no conversation is lost.\n"
-            + "Press Ctrl-C to stop.\n",
-            flush=True,
-        )
-        while not stopping:
-            for name, process in servers.processes.items():
-                if process.poll() is not None:
-                    print(f"The {name} server stopped unexpectedly; stopping everything.", flush=True)
-                    stopping = True
-            time.sleep(0.5)
-    finally:
-        servers.stop()
-        print("Stopped.", flush=True)
+    port = env["BOT_PORT"]
+    api = (
+        f"  HTTP API:        http://localhost:{port}/status?token=$RASA_AUTH_TOKEN\n"
+        if env.get("RASA_AUTH_TOKEN")
+        else "  HTTP API:        off (set RASA_AUTH_TOKEN to enable it)\n"
+    )
+    banner = (
+        "\nGracious is running.\n"
+        f"  Demo website:    http://localhost:{port}/demo/  (the chat is in the corner)\n"
+        f"  Agent desk:      http://localhost:{port}/desk/  (add an agent: make agent NAME=sam)\n"
+        f"  Chat over REST:  POST http://localhost:{port}/webhooks/rest/webhook "
+        '{"sender": "you", "message": "hi"}\n'
+        + api
+        + "Retrain with `make train` in another terminal: the running assistant switches to\n"
+        "the new model within seconds, and no conversation is lost.\n"
+        "Press Ctrl-C to stop.\n"
+    )
+    print("Starting the action server and the Rasa server (about half a minute)...", flush=True)
+    serve(servers.start, banner, servers.exited, servers.stop)
 
 
 if __name__ == "__main__":

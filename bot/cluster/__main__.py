@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import time
 from pathlib import Path
 
 from bot.cluster.deployment import DATABASES, Cluster
-from bot.launcher import ROOT, newest_model
+from bot.launcher import ROOT, newest_model, serve
 
 
 def main() -> None:
@@ -25,44 +23,20 @@ def main() -> None:
     port = int(os.environ.get("BOT_PORT", "5005"))
     workdir = Path(os.environ.get("GRACIOUS_CLUSTER_DIR", ROOT / "var" / "cluster"))
     cluster = Cluster(args.model or newest_model(), workdir, args.instances, port=port, models_dir=ROOT / "models")
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        print(f"Starting PostgreSQL, Redis, the action server, {args.instances} Rasa instances and nginx "
-              "(about a minute)...", flush=True)
-        cluster.start()
-        instances = ", ".join(cluster.instance_url(i) for i in range(args.instances))
-        print(
-            "\nGracious is running as a cluster, on loopback only.\n"
-            f"  Through nginx:   {cluster.url}/demo/  (the chat is in the corner), {cluster.url}/desk/\n"
-            f"  Rasa instances:  {instances}\n"
-            f"  PostgreSQL:      127.0.0.1:{cluster.postgres.port} (databases {', '.join(DATABASES.values())})\n"
-            f"  Redis:           {cluster.redis.url} (locks, socket.io between instances, sender limits)\n"
-            f"  Logs:            {workdir / 'logs'}, {workdir / 'nginx' / 'logs'}\n"
-            "The databases live only as long as the cluster: `make run` keeps conversations in var/.\n"
-            "Press Ctrl-C to stop everything.\n",
-            flush=True,
-        )
-        while not stopping:
-            assert cluster.servers is not None
-            for name, process in list(cluster.servers.processes.items()):
-                if process.poll() is not None:
-                    print(f"{name} stopped unexpectedly; stopping everything.", flush=True)
-                    stopping = True
-            for service in (cluster.postgres, cluster.redis, cluster.nginx):
-                if not service.running():
-                    print(f"{service.name} stopped unexpectedly; stopping everything.", flush=True)
-                    stopping = True
-            time.sleep(0.5)
-    finally:
-        cluster.stop()
-        print("Stopped.", flush=True)
+    instances = ", ".join(cluster.instance_url(i) for i in range(args.instances))
+    banner = (
+        "\nGracious is running as a cluster, on loopback only.\n"
+        f"  Through nginx:   {cluster.url}/demo/  (the chat is in the corner), {cluster.url}/desk/\n"
+        f"  Rasa instances:  {instances}\n"
+        f"  PostgreSQL:      127.0.0.1:{cluster.postgres.port} (databases {', '.join(DATABASES.values())})\n"
+        f"  Redis:           {cluster.redis.url} (locks, socket.io between instances, sender limits)\n"
+        f"  Logs:            {workdir / 'logs'}, {workdir / 'nginx' / 'logs'}\n"
+        "The databases live only as long as the cluster: `make run` keeps conversations in var/.\n"
+        "Press Ctrl-C to stop everything.\n"
+    )
+    print(f"Starting PostgreSQL, Redis, the action server, {args.instances} Rasa instances and nginx "
+          "(about a minute)...", flush=True)
+    serve(cluster.start, banner, cluster.exited, cluster.stop)
 
 
 if __name__ == "__main__":

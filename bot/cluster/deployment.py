@@ -223,6 +223,12 @@ class Cluster:
         self.redis.stop()
         self.postgres.remove()
 
+    def exited(self) -> List[str]:
+        """The parts that have stopped by themselves."""
+        stopped = self.servers.exited() if self.servers is not None else []
+        return stopped + [service.name for service in (self.postgres, self.redis, self.nginx)
+                          if service.process is not None and not service.running()]
+
     # -- faults -------------------------------------------------------------
 
     def kill_instance(self, index: int) -> None:
