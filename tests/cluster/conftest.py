@@ -12,7 +12,6 @@ import json
 import os
 import queue
 import secrets
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -42,9 +41,8 @@ def model_path() -> Path:
 
 
 def ensure_packages() -> None:
-    missing = [tool for tool in ("redis-server", "nginx") if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists()]
-    if missing or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-        subprocess.run([str(ROOT / "scripts" / "ensure-cluster-packages")], check=True)
+    """PostgreSQL, Redis and nginx from Debian's packages (does nothing when they are there)."""
+    subprocess.run([str(ROOT / "scripts" / "ensure-cluster-packages")], check=True)
 
 
 def call(url: str, body: Any = None, method: Optional[str] = None, headers: Optional[Dict[str, str]] = None,
