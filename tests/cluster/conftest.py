@@ -7,9 +7,7 @@ from Debian's packages, which scripts/ensure-cluster-packages installs.
 from __future__ import annotations
 
 import asyncio
-import http.cookiejar
 import json
-import os
 import queue
 import secrets
 import subprocess
@@ -27,17 +25,9 @@ import socketio
 from bot.cluster.deployment import Cluster
 from bot.launcher import ROOT, free_port
 from bot.sessions import BROWSER_COOKIE
+from tests.e2e.conftest import PASSWORD, model_path
 
 TOKEN = "cluster-test-token"
-PASSWORD = "correct horse battery"
-
-
-def model_path() -> Path:
-    if os.environ.get("GRACIOUS_MODEL"):
-        return Path(os.environ["GRACIOUS_MODEL"])
-    from scripts.model import ensure_model
-
-    return ensure_model()
 
 
 def ensure_packages() -> None:
@@ -85,27 +75,6 @@ class Deployment:
 
     def user_texts(self, sender: str) -> List[str]:
         return [e["text"] for e in self.tracker(sender)["events"] if e["event"] == "user"]
-
-
-class DeskAgent:
-    """An agent's browser on the desk's JSON API, with its own cookie jar."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def call(self, path: str, body: Optional[Dict[str, Any]] = None) -> Tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, headers={"Content-Type": "application/json"})
-        try:
-            with self.opener.open(request, timeout=60) as reply:
-                return reply.status, json.loads(reply.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def sign_in(self, name: str) -> None:
-        status, body = self.call("/desk/login", {"name": name, "password": PASSWORD})
-        assert status == 200, body
 
 
 class WidgetCustomer:

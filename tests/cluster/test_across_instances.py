@@ -5,7 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List
 
-from tests.cluster.conftest import Deployment, DeskAgent, WidgetCustomer, call
+from tests.cluster.conftest import Deployment, WidgetCustomer, call
+from tests.e2e.conftest import DeskClient
 
 
 def turns(events: List[Dict[str, Any]]) -> List[List[Dict[str, Any]]]:
@@ -59,7 +60,7 @@ def test_a_burst_on_one_conversation_over_two_instances_is_handled_one_turn_at_a
 
 def test_an_agent_on_one_instance_talks_live_with_a_customer_on_another(deployment: Deployment) -> None:
     cluster = deployment.cluster
-    agent = DeskAgent(cluster.instance_url(1))
+    agent = DeskClient(cluster.instance_url(1))
     agent.sign_in("sam")
     assert agent.call("/desk/api/queue")[0] == 200  # on duty
 

@@ -13,8 +13,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import shutil
-import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -26,29 +24,16 @@ import redis
 import redis.asyncio
 
 from bot.lock_store import RedisTicketLockStore
-
-ROOT = Path(__file__).resolve().parents[2]
-
+from tests.cluster.conftest import ensure_packages
 
 # -- redis-server ---------------------------------------------------------------------------
-
-
-def _ensure_redis_server() -> None:
-    if shutil.which("redis-server"):
-        return
-    if os.geteuid() != 0:
-        pytest.skip("redis-server is not installed and we are not root to install it "
-                    "(run scripts/ensure-cluster-packages as root)")
-    subprocess.run([str(ROOT / "scripts" / "ensure-cluster-packages")], check=True)
-    if not shutil.which("redis-server"):
-        pytest.fail("scripts/ensure-cluster-packages did not install redis-server")
 
 
 def _start_redis(workdir: Path):
     from bot.cluster.services import Redis
     from bot.launcher import free_port
 
-    _ensure_redis_server()
+    ensure_packages()
     return Redis(free_port(), workdir).start(timeout=20)
 
 

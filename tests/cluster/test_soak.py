@@ -12,7 +12,7 @@ import sys
 
 from bench.soak import check_order, stored_order
 from bot.launcher import ROOT
-from tests.cluster.conftest import model_path
+from tests.e2e.conftest import model_path
 
 
 def test_order_check_counts_lost_duplicated_and_reordered() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
@@ -9,7 +10,7 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 import yaml
@@ -17,6 +18,8 @@ import yaml
 from bot.launcher import ROOT, Servers, isolated_env
 
 TOKEN = "e2e-test-token"
+# Every agent account the tests make signs in with this.
+PASSWORD = "correct horse battery"
 
 
 def model_path() -> Path:
@@ -69,6 +72,29 @@ class Bot:
             e.get("name") for e in self.tracker(sender)["events"]
             if e["event"] == "action" and e.get("name") not in skip
         ]
+
+
+class DeskClient:
+    """The desk's JSON API with a cookie jar, as an agent's browser would use it."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def call(self, path: str, body: Optional[Dict[str, Any]] = None, origin: Optional[str] = None) -> Tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, headers={"Content-Type": "application/json"})
+        if origin:
+            request.add_header("Origin", origin)
+        try:
+            with self.opener.open(request, timeout=30) as reply:
+                return reply.status, json.loads(reply.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def sign_in(self, name: str = "sam") -> None:
+        status, body = self.call("/desk/login", {"name": name, "password": PASSWORD})
+        assert status == 200, body
 
 
 # The tests talk faster than any customer (83 turns of one conversation in seconds):

@@ -6,12 +6,9 @@ security and a server restart in the middle of a handoff.
 from __future__ import annotations
 
 import asyncio
-import http.cookiejar
 import json
-import urllib.error
-import urllib.request
 import uuid
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import Iterator
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -19,11 +16,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from bot.desk.store import DeskStore
 from bot.launcher import Servers
-from tests.e2e.conftest import Bot, model_path, server_env
+from tests.e2e.conftest import PASSWORD, Bot, DeskClient, model_path, server_env
 from tests.e2e.test_widget import new_browser, send, shot, variations, wait, wait_for_bot_text
-
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture(scope="module")
 def desk_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
@@ -37,29 +31,6 @@ def desk_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     servers.start()
     yield Bot(servers, env)
     servers.stop()
-
-
-class DeskClient:
-    """The desk's JSON API with a cookie jar, as an agent's browser would use it."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def call(self, path: str, body: Optional[Dict[str, Any]] = None, origin: Optional[str] = None) -> Tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, headers={"Content-Type": "application/json"})
-        if origin:
-            request.add_header("Origin", origin)
-        try:
-            with self.opener.open(request, timeout=30) as reply:
-                return reply.status, json.loads(reply.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def sign_in(self, name: str = "sam") -> None:
-        status, body = self.call("/desk/login", {"name": name, "password": PASSWORD})
-        assert status == 200, body
 
 
 def rest(bot: Bot, sender: str, text: str) -> list:
