@@ -18,7 +18,7 @@ from rasa_sdk import Tracker
 from actions.catalog import Catalog, load_catalog
 from actions.config import settings
 from actions.stores import company
-from actions.stores.company import normalize_reference
+from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 
 # Slots that describe one case; a new case starts them afresh.
 CASE_SLOTS = (
@@ -56,25 +56,12 @@ def case_intents() -> frozenset:
     return catalog().case_types
 
 
-def reference_kind(reference: Optional[str]) -> Optional[str]:
-    if not reference:
-        return None
-    return "bill" if reference.upper().startswith("BL") else "order"
-
-
 def money(value: Optional[float]) -> str:
     return "" if value is None else f"${float(value):,.2f}"
 
 
 def day_name(value: Optional[date]) -> str:
     return "" if value is None else value.strftime("%A %-d %B")
-
-
-def parse_amount(text: Optional[str]) -> Optional[float]:
-    if not text:
-        return None
-    match = re.search(r"\d[\d,]*(?:\.\d+)?", text)
-    return float(match.group(0).replace(",", "")) if match else None
 
 
 async def gather_facts(tracker: Tracker) -> Dict[str, Any]:

@@ -2,7 +2,8 @@
 
     python -m scripts.model [--root DIR]   # print the model path, training first if needed
 
-The key is a hash of config.yml, domain.yml and every file under data/. A model
+The key is a hash of config.yml, domain.yml, every file under data/ and the code of
+our own pipeline components (bot/nlu/, gracious/references.py). A model
 named models/gracious-<key>.tar.gz is reused as is; otherwise `rasa train` runs
 (with Rasa's own cache in .rasa/, so a small edit retrains only what it touches).
 
@@ -28,6 +29,8 @@ KEEP = 3
 def training_inputs(root: Path = ROOT) -> List[Path]:
     files = [root / "config.yml", root / "domain.yml"]
     files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
+    code = sorted((root / "bot" / "nlu").glob("*.py")) + [root / "gracious" / "references.py"]
+    files += [p for p in code if p.exists()]
     return files
 
 

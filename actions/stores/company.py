@@ -10,7 +10,6 @@ the action server's event loop.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -22,6 +21,7 @@ from actions.stores.sqlite import make_engine
 import yaml
 
 from actions.config import ROOT
+from gracious.references import normalize_reference  # noqa: F401 (re-exported for the actions)
 
 DEMO_FILE = ROOT / "demo" / "company.yml"
 
@@ -99,24 +99,6 @@ settings_table = sa.Table(
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.String(200)),
 )
-
-# Orders start LK-, bills BL-. Only these count as a prefix: in "it is 10421" the
-# "is" is a word, so the number is read bare.
-REFERENCE = re.compile(r"\b(LK|BL)\s*-?\s*(\d{4,6})\b|(?:#\s?|\b)(\d{4,6})\b", re.IGNORECASE)
-
-
-def normalize_reference(text: str) -> Optional[str]:
-    """Find an order or bill reference in free text: 'lk10421' -> 'LK-10421'.
-
-    A bare '#10421' or '10421' keeps only its digits; lookups then try every prefix.
-    """
-    match = REFERENCE.search(text or "")
-    if not match:
-        return None
-    if match.group(3):
-        return match.group(3)
-    return f"{match.group(1).upper()}-{match.group(2)}"
-
 
 def _by_reference(table: sa.Table, reference: str) -> sa.sql.Select:
     """Rows whose id is the reference, or ends with its digits when no prefix was given."""

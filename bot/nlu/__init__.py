@@ -1,0 +1,1 @@
+"""Our NLU components for Rasa's pipeline (config.yml): sentence features and references."""

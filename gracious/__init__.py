@@ -1,0 +1,1 @@
+"""Gracious's core: what the actions, the server plugins and the designer tools share."""

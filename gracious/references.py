@@ -1,0 +1,177 @@
+"""References in the customer's own words, found and normalised in one place.
+
+Every reader uses this module: the NLU pipeline's reference extractor (so slots hold
+normal forms), the case form's validation and the company lookups. Formats:
+
+- orders and bills: "LK-10421", "lk10421", "LK 10421", "#LK10421", "bl 30018",
+  "BL30018" -> "LK-10421" / "BL-30018"; "order 10421", "order no. 10421",
+  "bill #30018", "#10421" and a bare five- or six-digit "10421" -> "10421" (the
+  lookups then try every prefix, or the one the case needs);
+- coupon codes, four or more letters and two digits in any case -> "WELCOME10";
+- amounts: "$49.99", "49.99 dollars", "£40", "40 quid", "fifty bucks",
+  "twenty-five dollars" -> "49.99" (two decimals);
+- emails (lower-cased) and phone numbers (as typed; `phone_digits` compares them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, List, Optional
+
+ORDER_PREFIX = "LK"
+BILL_PREFIX = "BL"
+PREFIXES = (ORDER_PREFIX, BILL_PREFIX)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One reference in a text: its entity name, normal form and where it stands."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+_PREFIXED = re.compile(
+    r"(?<![\w@.])#?\s?(" + "|".join(PREFIXES) + r")\s?[-#:]?\s?(\d{4,6})(?![\w@-])", re.IGNORECASE
+)
+_NAMED = re.compile(
+    r"\b(?:order|bill|invoice|parcel|package|reference|ref)\s*(?:no\.?|number|num|nr\.?|id)?\s*[:#]?\s*(\d{4,6})(?![\w@.,-]|\.\d)",
+    re.IGNORECASE,
+)
+_BARE = re.compile(r"(?<![\w@.$£€,/:-])(?:#\s?(\d{4,6})|(\d{5,6}))(?![\w@%,/:-]|\.\d)")
+_COUPON = re.compile(r"(?<![\w@.#-])([A-Za-z]{4,}\d{2})(?![\w@-])")
+_EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_PHONE = re.compile(
+    r"(?<![\w#$£€.+-])(?:\+\d{1,3}[\s.-]?(?:\(\d{2,4}\)[\s.-]?)?\d{2,5}(?:[\s.-]?\d{2,5}){1,3}"
+    r"|(?:\(\d{3}\)\s?|\d{3}[\s.-]?)?\d{3}[\s.-]\d{4}|\d{7,11})(?![\w-])"
+)
+_CURRENCY_WORDS = r"(?:dollars?|bucks?|quid|pounds?|euros?|usd|gbp|eur)"
+_AMOUNT_DIGITS = re.compile(
+    r"[$£€]\s?(\d+(?:,\d{3})*(?:\.\d{1,2})?)(?![\d\w])"
+    r"|(?<![\w.,$£€])(\d+(?:,\d{3})*(?:\.\d{1,2})?)\s?(?:" + _CURRENCY_WORDS + r"(?!\w)|[£€])",
+    re.IGNORECASE,
+)
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "a": 1, "an": 1,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000}
+_NUMBER_WORD = "|".join(sorted(list(_UNITS) + list(_TENS) + list(_SCALES) + ["and"], key=len, reverse=True))
+_AMOUNT_WORDS = re.compile(
+    r"\b((?:(?:" + _NUMBER_WORD + r")[\s-]+)*(?:" + _NUMBER_WORD + r"))\s+" + _CURRENCY_WORDS + r"\b"
+    r"|\b((?:(?:" + _NUMBER_WORD + r")[\s-]+)*grand)\b",
+    re.IGNORECASE,
+)
+
+
+def words_to_number(words: str) -> Optional[int]:
+    """'twenty-five' -> 25, 'a hundred and fifty' -> 150, 'two grand' -> 2000."""
+    total = current = 0
+    seen = False
+    for word in re.split(r"[\s-]+", words.lower().strip()):
+        if not word or word == "and":
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word in _SCALES:
+            scale = _SCALES[word]
+            if scale == 100:
+                current = max(current, 1) * 100
+            else:
+                total += max(current, 1) * scale
+                current = 0
+        else:
+            return None
+        seen = True
+    if not seen:
+        return None
+    return total + current
+
+
+def _money(number: float) -> str:
+    return f"{number:.2f}"
+
+
+def _overlaps(span: tuple, taken: Iterable[tuple]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def find(text: str) -> List[Found]:
+    """Every reference in the text, normalised, in order of position; no two overlap."""
+    text = text or ""
+    found: List[Found] = []
+    taken: List[tuple] = []
+
+    def add(entity: str, value: str, start: int, end: int) -> None:
+        if not _overlaps((start, end), taken):
+            found.append(Found(entity, value, start, end))
+            taken.append((start, end))
+
+    for m in _EMAIL.finditer(text):
+        add("email", m.group(0).lower(), m.start(), m.end())
+    for m in _PREFIXED.finditer(text):
+        add("order_id", f"{m.group(1).upper()}-{m.group(2)}", m.start(), m.end())
+    for m in _NAMED.finditer(text):
+        add("order_id", m.group(1), m.start(1), m.end(1))
+    for m in _AMOUNT_DIGITS.finditer(text):
+        number = (m.group(1) or m.group(2)).replace(",", "")
+        add("amount", _money(float(number)), m.start(), m.end())
+    for m in _AMOUNT_WORDS.finditer(text):
+        number = words_to_number(m.group(1) or m.group(2))
+        if number:
+            add("amount", _money(number), m.start(), m.end())
+    for m in _PHONE.finditer(text):
+        add("phone", m.group(0).strip(), m.start(), m.end())
+    for m in _BARE.finditer(text):
+        add("order_id", m.group(1) or m.group(2), m.start(), m.end())
+    for m in _COUPON.finditer(text):
+        add("coupon_code", m.group(1).upper(), m.start(), m.end())
+    return sorted(found, key=lambda f: f.start)
+
+
+def first(text: str, entity: str) -> Optional[str]:
+    """The first reference of this kind in the text, normalised, or None."""
+    return next((f.value for f in find(text) if f.entity == entity), None)
+
+
+def normalize_reference(text: str) -> Optional[str]:
+    """An order or bill reference in free text: 'lk10421' -> 'LK-10421', 'order 10421' -> '10421'."""
+    value = first(text, "order_id")
+    if value is None and re.fullmatch(r"\s*#?\s*\d{4,6}\s*", text or ""):
+        value = re.sub(r"\D", "", text)  # a four-digit number typed on its own, when asked for one
+    return value
+
+
+def reference_kind(reference: Optional[str]) -> Optional[str]:
+    """'bill' for a bill reference, 'order' for any other, None for none."""
+    if not reference:
+        return None
+    return "bill" if reference.upper().startswith(BILL_PREFIX) else "order"
+
+
+def parse_amount(text: Optional[str]) -> Optional[float]:
+    """The amount in a slot value or free text: '$49.99', '49.99', 'fifty bucks' -> 49.99 / 50.0."""
+    if not text:
+        return None
+    value = first(str(text), "amount")
+    if value is None:
+        match = re.search(r"\d[\d,]*(?:\.\d+)?", str(text))
+        value = match.group(0).replace(",", "") if match else None
+    return float(value) if value is not None else None
+
+
+def phone_digits(phone: Optional[str]) -> str:
+    """A phone number reduced to its digits, for comparing: '+1 (555) 013-4567' -> '15550134567'."""
+    return re.sub(r"\D", "", phone or "")

@@ -1,0 +1,95 @@
+"""References in every format customers type, found and normalised in one place."""
+
+import pytest
+
+from gracious.references import find, normalize_reference, parse_amount, phone_digits, reference_kind, words_to_number
+
+
+def found(text):
+    return [(f.entity, f.value) for f in find(text)]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("LK-10421", "LK-10421"),
+        ("lk10421", "LK-10421"),
+        ("LK 10421", "LK-10421"),
+        ("#LK10421", "LK-10421"),
+        ("order #LK10421 never came", "LK-10421"),
+        ("bl 30018", "BL-30018"),
+        ("BL30018", "BL-30018"),
+        ("the bill is Bl-30017.", "BL-30017"),
+        ("order 10421", "10421"),
+        ("order no. 10426 is late", "10426"),
+        ("order number 10424", "10424"),
+        ("bill #30018", "30018"),
+        ("#10421", "10421"),
+        ("10421", "10421"),
+        ("it is 10421", "10421"),
+    ],
+)
+def test_order_and_bill_references_in_every_format(text, value):
+    assert found(text) == [("order_id", value)]
+
+
+@pytest.mark.parametrize("text", ["since 2024", "at 3pm", "size 9.5", "I waited 10 days", "it cost 10421.50 dollars"])
+def test_numbers_that_are_not_references_are_left_alone(text):
+    assert ("order_id" in {e for e, _ in found(text)}) is False
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("welcome10", "WELCOME10"), ("Spring15 didn't work", "SPRING15"), ("code SUMMER20 refused", "SUMMER20")],
+)
+def test_coupon_codes_in_any_case(text, code):
+    assert found(text) == [("coupon_code", code)]
+
+
+def test_shouting_is_never_a_coupon_code():
+    assert found("WHAT COUPON?? I NEVER SAID ANYTHING ABOUT A COUPON") == []
+
+
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        ("I paid $49.99", "49.99"),
+        ("49.99 dollars", "49.99"),
+        ("£40", "40.00"),
+        ("40 quid", "40.00"),
+        ("$1,250", "1250.00"),
+        ("fifty bucks", "50.00"),
+        ("twenty-five dollars", "25.00"),
+        ("a hundred and fifty quid", "150.00"),
+        ("two grand", "2000.00"),
+    ],
+)
+def test_amounts_in_digits_and_words(text, amount):
+    assert found(text) == [("amount", amount)]
+
+
+def test_emails_are_lower_cased_and_phones_kept_as_typed():
+    assert found("mail Maya.Okafor@Example.com or call 555-0134") == [
+        ("email", "maya.okafor@example.com"),
+        ("phone", "555-0134"),
+    ]
+    assert found("+44 7700 900123") == [("phone", "+44 7700 900123")]
+    assert phone_digits("+1 (555) 013-4567") == "15550134567"
+
+
+def test_several_kinds_in_one_message_do_not_overlap():
+    assert found("LK-10421 cost $89.50, coupon welcome10, reach me on 555-0134") == [
+        ("order_id", "LK-10421"),
+        ("amount", "89.50"),
+        ("coupon_code", "WELCOME10"),
+        ("phone", "555-0134"),
+    ]
+
+
+def test_helpers_used_by_the_actions():
+    assert normalize_reference("lk 10422") == "LK-10422"
+    assert normalize_reference("1042") == "1042"  # four digits typed alone, when asked for a number
+    assert normalize_reference("no idea") is None
+    assert reference_kind("BL-30017") == "bill" and reference_kind("10421") == "order" and reference_kind(None) is None
+    assert parse_amount("fifty bucks") == 50.0 and parse_amount("$49.99") == 49.99 and parse_amount(None) is None
+    assert words_to_number("ninety nine") == 99 and words_to_number("banana") is None
