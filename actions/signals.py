@@ -9,15 +9,14 @@ from typing import List, Sequence, Text
 import yaml
 
 from actions.config import ROOT
+from gracious.wordlists import word_pattern
 
 SIGNALS_FILE = ROOT / "catalog" / "signals.yml"
 
 
 @lru_cache(maxsize=1)
 def _swearing() -> "re.Pattern[str]":
-    words = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8"))["swearing"]
-    parts = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words]
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+    return word_pattern(yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8"))["swearing"])
 
 
 def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Text) -> List[Text]:

@@ -1,0 +1,49 @@
+"""action_redirect_out_of_scope: say kindly where a request we don't handle is done.
+
+The families and their words are data (catalog/out_of_scope.yml); each names the
+domain response that redirects. A request in no family gets the general answer.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.config import ROOT
+from gracious.wordlists import word_pattern
+
+FAMILIES_FILE = ROOT / "catalog" / "out_of_scope.yml"
+GENERAL = "utter_out_of_scope"
+
+
+@lru_cache(maxsize=1)
+def families() -> List[Tuple[str, str, Any]]:
+    """(name, response, pattern) for each family, in the file's order."""
+    data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8")) or {}
+    return [(f["name"], f["response"], word_pattern(f.get("words") or [])) for f in data.get("families", [])]
+
+
+def redirect_for(text: Optional[Text]) -> Text:
+    """The response for this out-of-scope message: its family's, or the general one."""
+    for _name, response, pattern in families():
+        if pattern.search(text or ""):
+            return response
+    return GENERAL
+
+
+class ActionRedirectOutOfScope(Action):
+    """Answers a request we don't handle with where it is done and what we can do."""
+
+    def name(self) -> Text:
+        return "action_redirect_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(response=redirect_for(tracker.latest_message.get("text")))
+        return []

@@ -1,0 +1,42 @@
+"""action_redirect_out_of_scope: where a request we don't handle is done, by family."""
+
+import pytest
+import yaml
+
+from actions.config import ROOT
+from actions.out_of_scope import ActionRedirectOutOfScope, redirect_for
+from tests.actions import message, run_action, tracker_from
+
+
+@pytest.mark.parametrize(
+    "text, response",
+    [
+        ("i forgot my password and cant log in", "utter_out_of_scope_accounts"),
+        ("how do I delete my profile?", "utter_out_of_scope_accounts"),
+        ("I need to reset my damn PIN code", "utter_out_of_scope_accounts"),
+        ("please UNSUBSCRIBE me from all this spam", "utter_out_of_scope_newsletters"),
+        ("can i change the delivery address on my account", "utter_out_of_scope_address"),
+        ("i moved house, new address is 4 elm street", "utter_out_of_scope_address"),
+        ("can I pay with paypal", "utter_out_of_scope_payment"),
+        ("do you have the green dress back in stock", "utter_out_of_scope_new_order"),
+        ("are you hiring at the moment", "utter_out_of_scope_jobs"),
+        ("what are cars like mine selling for online", "utter_out_of_scope"),
+        ("", "utter_out_of_scope"),
+    ],
+)
+def test_each_family_gets_its_own_redirect(text, response):
+    assert redirect_for(text) == response
+
+
+def test_every_family_names_a_response_in_the_domain(domain):
+    families = yaml.safe_load((ROOT / "catalog" / "out_of_scope.yml").read_text())["families"]
+    for family in families:
+        assert family["response"] in domain["responses"], family["name"]
+        assert family["words"], family["name"]
+
+
+def test_the_action_sends_the_redirect(domain):
+    tracker = tracker_from("empty_tracker", intent="out_of_scope", text="how do i sign up for the newsletter")
+    dispatcher, events = run_action(ActionRedirectOutOfScope(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_out_of_scope_newsletters")]
+    assert events == []
