@@ -6,7 +6,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # DISPLAY for `make agent` counts only from the command line: in the environment it is X11's.
 AGENT_DISPLAY := $(if $(filter command line,$(origin DISPLAY)),$(DISPLAY))
 
-.PHONY: install train run cluster test test-cluster validate check review report shell agent bench soak clean
+.PHONY: install train run cluster test test-cluster validate check review report shell agent bench nlu-report soak clean
 
 install:            ## make .venv with Python 3.10 and the pinned requirements
 	@scripts/bootstrap
@@ -49,6 +49,9 @@ agent: install      ## add an agent desk account: make agent NAME=sam DISPLAY="S
 
 bench: train        ## Gracious vs Rasa's starter bot: results/bench/ (ARGS=--quick for a cheap run)
 	@$(PY) -m bench $(ARGS)
+
+nlu-report: install ## how well intents are understood: held-out splits and tests/nlu/heldout.yml (ARGS=--seeds 1,2,3,4,5)
+	@$(PY) -m bench.nlu_report $(ARGS)
 
 soak: train         ## 200 conversations for 5 minutes through a cluster: lost/reordered counts (ARGS=--seconds 60)
 	@scripts/ensure-cluster-packages

@@ -66,7 +66,7 @@ def add_examples(
     examples, homes = existing_examples(nlu_dir)
     outcomes = []
     for turn in turns:
-        intent = intents.get(turn.number, turn.intent)
+        intent = intents.get(turn.number, turn.clarified or turn.intent)
         example = annotated(turn.event).replace("\n", " ")
         outcome = Outcome(turn.number, example, intent)
         outcomes.append(outcome)

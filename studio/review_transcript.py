@@ -41,6 +41,9 @@ class CustomerTurn:
 
     number: int
     event: UserUttered
+    # For a message the assistant was unsure of: the intent the customer then chose
+    # from the clarification buttons (what they meant, so what it should learn).
+    clarified: Optional[str] = None
 
     @property
     def intent(self) -> str:
@@ -58,7 +61,11 @@ class CustomerTurn:
 
 def customer_turns(tracker: DialogueStateTracker) -> List[CustomerTurn]:
     said = [e for e in tracker.events if isinstance(e, UserUttered)]
-    return [CustomerTurn(number, event) for number, event in enumerate(said, start=1)]
+    turns = [CustomerTurn(number, event) for number, event in enumerate(said, start=1)]
+    for turn, answer in zip(turns, turns[1:]):
+        if turn.intent == FALLBACK_INTENT and (answer.event.text or "").startswith("/") and answer.intent:
+            turn.clarified = answer.intent
+    return turns
 
 
 def _clock(timestamp: float) -> str:
@@ -81,7 +88,9 @@ def _indented(text: str, indent: str) -> str:
 def intent_note(turn: CustomerTurn) -> str:
     note = f"{turn.intent} {turn.confidence:.2f}"
     guess = turn.best_guess() if turn.intent == FALLBACK_INTENT else None
-    if guess:
+    if turn.clarified:
+        note += f", then chose {turn.clarified}"
+    elif guess:
         note += f", best guess {guess.get('name')} {float(guess.get('confidence') or 0):.2f}"
     return note
 

@@ -132,6 +132,24 @@ def test_training_examples_go_under_their_intent_once_and_never_under_two(disput
     assert other[dispute_turn].path is None
 
 
+def test_a_message_clarified_by_a_button_is_learned_as_what_the_customer_chose(domain, tmp_path) -> None:
+    nlu = tmp_path / "nlu"
+    shutil.copytree(ROOT / "data" / "nlu", nlu)
+    tracker = DialogueStateTracker("x", domain.slots)
+    unsure = {"name": "nlu_fallback", "confidence": 0.45}
+    tracker.update(UserUttered("the thing on my statement from march is not what we agreed", unsure,
+                               parse_data={"intent": unsure, "intent_ranking": [unsure]}))
+    tracker.update(ActionExecuted("action_handle_misunderstanding"))
+    tracker.update(UserUttered("/dispute_charge", {"name": "dispute_charge", "confidence": 1.0}))
+    turns = customer_turns(tracker)
+    assert turns[0].clarified == "dispute_charge" and turns[1].clarified is None
+
+    outcomes = add_examples(turns, {}, nlu, list(domain.intents))
+    assert outcomes[0].intent == "dispute_charge" and outcomes[0].path == nlu / "billing.yml"
+    assert "button click" in outcomes[1].skipped
+    assert "the thing on my statement from march" in (nlu / "billing.yml").read_text()
+
+
 def test_flags_mark_fallback_low_confidence_handoff_frustration_and_length(dispute, domain) -> None:
     cases = case_intents()
     assert summarize(dispute, cases, min_confidence=0.0).flags == []
