@@ -38,10 +38,10 @@ _PREFIXED = re.compile(
     r"(?<![\w@.])#?\s?(" + "|".join(PREFIXES) + r")\s?[-#:]?\s?(\d{4,6})(?![\w@-])", re.IGNORECASE
 )
 _NAMED = re.compile(
-    r"\b(?:order|bill|invoice|parcel|package|reference|ref)\s*(?:no\.?|number|num|nr\.?|id)?\s*[:#]?\s*(\d{4,6})(?![\w@.,-]|\.\d)",
+    r"\b(?:order|bill|invoice|parcel|package|reference|ref)\s*(?:no\.?|number|num|nr\.?|id)?\s*[:#]?\s*(\d{4,6})(?![\w@-]|[.,]\d)",
     re.IGNORECASE,
 )
-_BARE = re.compile(r"(?<![\w@.$£€,/:-])(?:#\s?(\d{4,6})|(\d{5,6}))(?![\w@%,/:-]|\.\d)")
+_BARE = re.compile(r"(?<![\w@.$£€,/:-])(?:#\s?(\d{4,6})|(\d{5,6}))(?![\w@%/:-]|[.,]\d)")
 _COUPON = re.compile(r"(?<![\w@.#-])([A-Za-z]{4,}\d{2})(?![\w@-])")
 _EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _PHONE = re.compile(

@@ -162,7 +162,8 @@ def test_bot_challenge_and_out_of_scope(bot: Bot, sender: str) -> None:
     assert "assistant" in texts(replies)
     replies = bot.say(sender, "what's the capital of peru")
     assert_gracious(replies)
-    assert "utter_out_of_scope" in bot.actions(sender)
+    assert "action_redirect_out_of_scope" in bot.actions(sender)
+    assert "outside what I can help with" in texts(replies) or "not something I can do" in texts(replies)
 
 
 def test_forged_alternative_is_refused(bot: Bot, sender: str) -> None:

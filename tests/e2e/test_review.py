@@ -17,7 +17,7 @@ from bot.launcher import ROOT
 from tests.e2e.conftest import Bot, model_path
 
 # Gibberish is learned as out_of_scope here; a vague line is what falls back.
-UNCLEAR = "what about the other one"
+UNCLEAR = "and the other matter"
 
 
 def review(bot: Bot, *args: str) -> subprocess.CompletedProcess:

@@ -82,4 +82,5 @@ def test_a_request_we_do_not_handle_is_sent_where_it_is_done(bot: Bot, sender: s
     replies = bot.say(sender, "I need to reset my damn PIN code")
     assert_gracious(replies)
     assert "My account page" in texts(replies)
+    assert [b["payload"] for r in replies for b in r.get("buttons", [])] == ["/request_human"]
     assert bot.actions(sender) == ["action_redirect_out_of_scope"]

@@ -27,13 +27,16 @@ def found(text):
         ("#10421", "10421"),
         ("10421", "10421"),
         ("it is 10421", "10421"),
+        ("return the headphones from order 10426, they sound awful", "10426"),
+        ("it's 10421, the dress", "10421"),
+        ("LK-10421, the dress", "LK-10421"),
     ],
 )
 def test_order_and_bill_references_in_every_format(text, value):
     assert found(text) == [("order_id", value)]
 
 
-@pytest.mark.parametrize("text", ["since 2024", "at 3pm", "size 9.5", "I waited 10 days", "it cost 10421.50 dollars"])
+@pytest.mark.parametrize("text", ["since 2024", "at 3pm", "size 9.5", "I waited 10 days", "it cost 10421.50 dollars", "paid 12,500 in total"])
 def test_numbers_that_are_not_references_are_left_alone(text):
     assert ("order_id" in {e for e, _ in found(text)}) is False
 
