@@ -5,15 +5,28 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, money
 from actions.offer_alternatives import offer_amount
 from actions.stores import company
 
+# After a question back to the customer ("which one?"), listen: the rule's "anything
+# else?" would be a second question on top of it.
+WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
+
 # Kinds that change the company's records when granted.
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
+
+
+def last_offer_buttons(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The buttons of the most recent offer of alternatives in this conversation."""
+    for event in reversed(tracker.events):
+        buttons = (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []
+        if any(str(b.get("payload", "")).startswith("/choose_alternative") for b in buttons):
+            return list(buttons)
+    return []
 
 
 class ActionApplyAlternative(Action):
@@ -39,9 +52,18 @@ class ActionApplyAlternative(Action):
             return [SlotSet("alternative", None)]
         policy = policies.policy(tracker.get_slot("policy_id") or "")
         offers = {o.id: o for o in (policy.entitled_alternatives + policy.alternatives)} if policy else {}
+        if not choice and offered:
+            # "yes please" to several options: ask which, with the same buttons.
+            dispatcher.utter_message(response="utter_which_alternative", buttons=last_offer_buttons(tracker))
+            return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
         if choice not in offered or choice not in policies.alternatives:
-            dispatcher.utter_message(response="utter_alternative_not_available")
-            return [SlotSet("alternative", None)]
+            # Say which options there are, as the buttons they were offered with.
+            buttons = last_offer_buttons(tracker)
+            if buttons:
+                dispatcher.utter_message(response="utter_alternative_not_available", buttons=buttons)
+            else:
+                dispatcher.utter_message(response="utter_alternative_nothing_offered")
+            return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
 
         facts = tracker.get_slot("case_facts") or {}
         alternative = policies.alternatives[choice]

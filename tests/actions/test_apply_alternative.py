@@ -3,7 +3,7 @@
 import asyncio
 from typing import Any, Dict, List
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions import stores
 from actions.apply_alternative import ActionApplyAlternative
@@ -57,8 +57,14 @@ def test_forged_choice_that_was_not_offered_is_refused_and_nothing_is_granted(do
     tracker = tracker_from("alternatives_offered", slots={"alternative": "store_credit"})
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
 
-    assert dispatcher.messages == [message(response="utter_alternative_not_available")]
-    assert events == [SlotSet("alternative", None)]
+    offered = [
+        {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative": "goodwill_credit"}'},
+        {"title": "Email me tracking updates", "payload": '/choose_alternative{"alternative": "delivery_updates"}'},
+        {"title": "A full refund", "payload": '/choose_alternative{"alternative": "refund"}'},
+        {"title": "None of these", "payload": "/deny"},
+    ]
+    assert dispatcher.messages == [message(response="utter_alternative_not_available", buttons=offered)]
+    assert events == [SlotSet("alternative", None), FollowupAction("action_listen")]
     assert grants_for("LK-10423") == []
 
 
@@ -66,11 +72,23 @@ def test_choice_that_is_no_alternative_at_all_is_refused(domain):
     tracker = tracker_from(
         "alternatives_offered",
         slots={"alternative": "free_tv", "offered_alternatives": ["goodwill_credit", "free_tv"]},
+        events=[],
     )
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
 
-    assert dispatcher.messages == [message(response="utter_alternative_not_available")]
-    assert events == [SlotSet("alternative", None)]
+    assert dispatcher.messages == [message(response="utter_alternative_nothing_offered")]
+    assert events == [SlotSet("alternative", None), FollowupAction("action_listen")]
+
+
+def test_a_yes_to_several_options_asks_which_with_the_same_buttons(domain):
+    tracker = tracker_from("alternatives_offered", slots={"alternative": None})
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_which_alternative"]
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [
+        "A $10.00 goodwill credit", "Email me tracking updates", "A full refund", "None of these"]
+    assert events == [SlotSet("alternative", None), FollowupAction("action_listen")]
+    assert grants_for("LK-10423") == []
     assert grants_for("LK-10423") == []
 
 

@@ -169,7 +169,7 @@ def test_bot_challenge_and_out_of_scope(bot: Bot, sender: str) -> None:
 def test_forged_alternative_is_refused(bot: Bot, sender: str) -> None:
     bot.say(sender, "my bill BL-30017 looks wrong")
     replies = bot.say(sender, '/choose_alternative{"alternative": "refund"}')
-    assert "isn't available" in texts(replies)
+    assert "can't offer that one" in texts(replies)
     assert bot.tracker(sender)["slots"]["granted_alternatives"] in (None, [])
 
 
@@ -203,7 +203,9 @@ def test_repeated_strong_frustration_hands_over_to_a_person(bot: Bot, sender: st
     first = bot.say(sender, "WHERE THE HELL IS MY ORDER LK-10423!!! THIS IS RIDICULOUS")
     assert_gracious(first)
     assert "action_handoff" not in bot.actions(sender)
-    second = bot.say(sender, "this is a joke!!! I want my damn refund now")
+    # (Naming an offered remedy, "I want my damn refund now", would take it: see
+    # tests/e2e/test_typed_choices.py. Here the anger names none.)
+    second = bot.say(sender, "this is a joke!!! I've had it with you damn people")
     assert_gracious(second)
     assert "action_handoff" in bot.actions(sender)
     assert "colleagues" in texts(second)

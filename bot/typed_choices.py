@@ -1,0 +1,102 @@
+"""A typed reply to buttons is read as the button it means, before the policies see it.
+
+Rasa reads "the first one" or "refund pls" with the intent classifier alone, which
+knows nothing of the buttons just shown, so a customer who types their choice is
+told the option isn't available. Here the message is read against the buttons of
+the assistant's last turn first (`gracious.choices.resolve`, words in
+catalog/choice_words.yml); when it names one, the message is parsed as that
+button's payload, exactly as a click, keeping the customer's own words as its text.
+Anything else is understood as before.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import yaml
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious.choices import WHICH, Option, options_from, resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS_FILE = ROOT / "catalog" / "choice_words.yml"
+_rasa_parse_message = MessageProcessor.parse_message
+
+
+@lru_cache(maxsize=4)
+def _words(modified_ns: int) -> Mapping[str, Sequence[str]]:
+    return (yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}).get("words") or {}
+
+
+def choice_words() -> Mapping[str, Sequence[str]]:
+    """The designers' choice words, read again when the file changes."""
+    return _words(WORDS_FILE.stat().st_mtime_ns)
+
+
+OFFER_PAYLOAD = "/choose_alternative"
+
+
+def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
+    """The buttons the customer can answer now.
+
+    Those the assistant showed since the customer's last message; else, while a case's
+    offer is still open (alternatives offered, none accepted yet), that offer's buttons:
+    an option offered earlier in the case stays choosable after a question in between.
+    """
+    if tracker is None:
+        return []
+    buttons: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            buttons = list((event.data or {}).get("buttons") or []) + buttons
+    if buttons:
+        return options_from(buttons)
+    if not tracker.get_slot("offered_alternatives") or tracker.get_slot("accepted_alternative"):
+        return []
+    for event in reversed(tracker.events):
+        offered = list((event.data or {}).get("buttons") or []) if isinstance(event, BotUttered) else []
+        if any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in offered):
+            return options_from(offered)
+    return []
+
+
+async def _parse_with_choices(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: Optional[DialogueStateTracker] = None,
+    only_output_properties: bool = True,
+) -> Dict[str, Any]:
+    parsed = await _rasa_parse_message(self, message, tracker, only_output_properties)
+    options = last_buttons(tracker)
+    text = message.text or ""
+    if not options or text.startswith("/"):
+        return parsed
+    intent = (parsed.get("intent") or {}).get("name")
+    chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative")
+    if chosen is None:
+        return parsed
+    if chosen == WHICH:
+        # "yes please" to several offers: a choice without an option, so the
+        # assistant asks which one (action_apply_alternative).
+        if not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
+            return parsed
+        payload, title = OFFER_PAYLOAD, ""
+    else:
+        payload, title = options[chosen].payload, options[chosen].title
+    clicked = UserMessage(payload, sender_id=message.sender_id)
+    as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
+    as_click["text"] = text
+    as_click["typed_choice"] = title
+    return as_click
+
+
+def install() -> None:
+    """Read typed replies against the last buttons in this process."""
+    MessageProcessor.parse_message = _parse_with_choices

@@ -1,0 +1,133 @@
+"""Reading a typed reply against the buttons just offered.
+
+Customers answer buttons by typing: "the first one", "option 2", "the credit please",
+"refund pls", the button's own words, or "yes please" when only one option was
+offered. `resolve` returns which button they meant, or None when the reply names no
+option (or two equally): then the message is understood as usual.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence
+
+from gracious.wordlists import word_pattern
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button: what it says and what clicking it sends."""
+
+    title: str
+    payload: str
+
+    @property
+    def key(self) -> str:
+        """The alternative id a /choose_alternative button carries, else the payload's intent."""
+        match = re.match(r"/(\w+)(\{.*\})?$", self.payload.strip(), re.DOTALL)
+        if not match:
+            return ""
+        if match.group(2):
+            try:
+                values = json.loads(match.group(2))
+            except ValueError:
+                values = {}
+            if isinstance(values, dict) and values.get("alternative"):
+                return str(values["alternative"])
+        return match.group(1)
+
+    @property
+    def declines(self) -> bool:
+        return self.key == "deny"
+
+
+_ORDINALS = [
+    (re.compile(r"\b(first|1st|top)\b"), 0),
+    (re.compile(r"\b(second|2nd)\b"), 1),
+    (re.compile(r"\b(third|3rd)\b"), 2),
+    (re.compile(r"\b(fourth|4th)\b"), 3),
+]
+_LAST = re.compile(r"\b(last|bottom|final)\b")
+_NUMBERED = re.compile(r"^(?:(?:option|number|no\.?|choice|#)\s*)?([1-9])\W*$|\b(?:option|number|choice|#)\s*([1-9])\b")
+_YES = re.compile(
+    r"^(?:yes|yeah|yep|yup|ya|ok|okay|sure|please|please do|yes please|ok please|go ahead|do it|"
+    r"sounds good|that works|that one|that's fine|fine|perfect|great|lovely)\W*$"
+)
+_QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
+_TITLE_STOPWORDS = {
+    "about", "back", "from", "have", "instead", "like", "make", "more", "next", "over", "pass",
+    "send", "tell", "that", "them", "there", "this", "time", "what", "when", "with", "your", "suits",
+    "free", "full", "right", "these", "thing", "want",
+}
+
+
+def _title_words(title: str) -> List[str]:
+    return [w for w in re.findall(r"[a-z][a-z'-]{3,}", title.lower()) if w not in _TITLE_STOPWORDS]
+
+
+@lru_cache(maxsize=4096)
+def _pattern(word: str) -> "re.Pattern[str]":
+    return word_pattern([word])
+
+
+def _score(text: str, option: Option, words: Mapping[str, Sequence[str]]) -> int:
+    vocabulary = set(_title_words(option.title)) | {str(w).lower() for w in words.get(option.key, [])}
+    return sum(1 for word in vocabulary if _pattern(word).search(text))
+
+
+# resolve() returns this when the reply agrees without saying to which of several options.
+WHICH = -1
+
+
+def resolve(
+    text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], question: bool = True
+) -> Optional[int]:
+    """The index in ``options`` of the button the typed reply means, WHICH, or None.
+
+    WHICH: "yes please" with several options offered (the customer agrees; to which
+    one is still to ask).
+    ``question``: a reply worded as a question is not read as a choice by its words
+    (pass False when the intent classifier already read it as a choice).
+    """
+    said = " ".join((text or "").lower().split())
+    if not said or said.startswith("/") or not options:
+        return None
+    real = [i for i, o in enumerate(options) if not o.declines]
+    exact = [i for i, o in enumerate(options) if said.strip(" .!?") == o.title.lower().strip(" .!?")]
+    if exact:
+        return exact[0]
+    position = _position(said, len(real))
+    if position is not None:
+        return real[position]
+    if question and _QUESTION.search(said):
+        return None  # "what's the refund policy?" asks about an option; it does not pick it
+    scores: Dict[int, int] = {i: _score(said, o, words) for i, o in enumerate(options)}
+    best = max(scores.values())
+    if best > 0:
+        top = [i for i, s in scores.items() if s == best]
+        return top[0] if len(top) == 1 else None
+    if _YES.match(said) and real:
+        return real[0] if len(real) == 1 else WHICH
+    return None
+
+
+def _position(said: str, count: int) -> Optional[int]:
+    if count == 0:
+        return None
+    for pattern, index in _ORDINALS:
+        if pattern.search(said) and index < count:
+            return index
+    if _LAST.search(said):
+        return count - 1
+    match = _NUMBERED.search(said)
+    if match:
+        index = int(match.group(1) or match.group(2)) - 1
+        return index if index < count else None
+    return None
+
+
+def options_from(buttons: Iterable[Mapping[str, str]]) -> List[Option]:
+    return [Option(str(b.get("title") or ""), str(b.get("payload") or "")) for b in buttons if b.get("payload")]

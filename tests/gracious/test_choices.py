@@ -1,0 +1,83 @@
+"""Typed replies read against the buttons just offered."""
+
+import pytest
+import yaml
+
+from actions.config import ROOT
+from gracious.choices import WHICH, Option, resolve
+
+WORDS = yaml.safe_load((ROOT / "catalog" / "choice_words.yml").read_text())["words"]
+OFFER = [
+    Option("A $10.00 goodwill credit", '/choose_alternative{"alternative": "goodwill_credit"}'),
+    Option("Tell me about the international calling add-on", '/choose_alternative{"alternative": "international_plan"}'),
+    Option("Call me back at a time that suits me", '/choose_alternative{"alternative": "callback"}'),
+    Option("None of these", "/deny"),
+]
+SHOES = [
+    Option("Exchange it, with return postage on us", '/choose_alternative{"alternative": "exchange"}'),
+    Option("A full refund", '/choose_alternative{"alternative": "refund"}'),
+    Option("$10.00 in store credit", '/choose_alternative{"alternative": "store_credit"}'),
+    Option("None of these", "/deny"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, index",
+    [
+        ("the first one", 0),
+        ("oh nice, yes the first one", 0),
+        ("option 2", 1),
+        ("2", 1),
+        ("the last one", 2),  # the last real option, not "None of these"
+        ("second please", 1),
+        ("A $10.00 goodwill credit", 0),
+        ("yes please credit it", 0),
+        ("the credit", 0),
+        ("just call me back", 2),
+        ("ring me tomorrow", 2),
+        ("tell me about the add-on", 1),
+        ("none of these", 3),
+        ("no thanks", 3),
+    ],
+)
+def test_a_typed_reply_picks_the_button_it_means(text, index):
+    assert resolve(text, OFFER, WORDS) == index
+
+
+@pytest.mark.parametrize(
+    "text, index",
+    [("exchange pls", 0), ("swap them for a 9.5", 0), ("the refund", 1), ("refund pls", 1),
+     ("i'll take the store credit", 2), ("voucher is fine", 2), ("money back please", 1)],
+)
+def test_words_of_the_kind_pick_it(text, index):
+    assert resolve(text, SHOES, WORDS) == index
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the credit", "what's the refund policy?", "why only domestic calls?", "hello?", "/deny", "", "whatever"],
+)
+def test_replies_that_name_no_single_option_are_left_to_the_classifier(text):
+    both_credits = SHOES + [Option("A $10.00 goodwill credit", '/choose_alternative{"alternative": "goodwill_credit"}')]
+    assert resolve(text, both_credits, WORDS) is None
+
+
+def test_yes_picks_the_only_option_offered_and_among_several_asks_which():
+    only = [Option("I'm locked out: talk to a person", "/request_human")]
+    assert resolve("yes please", only, WORDS) == 0
+    assert resolve("yes please", OFFER, WORDS) == WHICH
+
+
+def test_a_question_is_read_as_a_choice_when_the_classifier_says_so():
+    assert resolve("can I have the refund?", SHOES, WORDS) is None
+    assert resolve("can I have the refund?", SHOES, WORDS, question=False) == 1
+
+
+def test_clarification_buttons_are_read_the_same_way():
+    clarify = [
+        Option("A charge on my bill looks wrong", '/dispute_charge{"order_id": "BL-30017"}'),
+        Option("I'd like my money back, or to return something", "/request_refund"),
+    ]
+    assert resolve("the bill one", clarify, WORDS) == 0
+    assert resolve("money back", clarify, WORDS) == 1
+    assert clarify[0].key == "dispute_charge" and OFFER[0].key == "goodwill_credit"
