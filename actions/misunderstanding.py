@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.offer_alternatives import _first_text
+from actions.offer_alternatives import first_text
 
 # A candidate must carry at least this share of the classifier's belief to be offered.
 MIN_CANDIDATE_CONFIDENCE = 0.12
@@ -85,7 +85,7 @@ class ActionHandleMisunderstanding(Action):
         if len(options) >= 2:
             entities = latest.get("entities") or []
             buttons = [
-                {"title": _first_text(domain, OPTION_RESPONSE.format(intent=i)), "payload": payload(i, entities)}
+                {"title": first_text(domain, OPTION_RESPONSE.format(intent=i)), "payload": payload(i, entities)}
                 for i in options
             ]
             dispatcher.utter_message(response="utter_clarify", buttons=buttons)

@@ -71,7 +71,7 @@ class ActionOfferAlternatives(Action):
             intro = "utter_offer_intro"
 
         buttons = [self.button(offer, facts, domain) for offer in choices]
-        buttons.append({"title": _first_text(domain, "utter_button_none"), "payload": "/deny"})
+        buttons.append({"title": first_text(domain, "utter_button_none"), "payload": "/deny"})
         dispatcher.utter_message(response=intro, buttons=buttons)
         return [
             SlotSet("offered_alternatives", [o.id for o in choices]),
@@ -123,11 +123,12 @@ class ActionOfferAlternatives(Action):
             "coupon_percent": facts.get("coupon_percent", ""),
             "item": facts.get("order_item", "item"),
         }
-        title = render(_first_text(domain, offer.alternative.offer), values)
+        title = render(first_text(domain, offer.alternative.offer), values)
         payload = "/choose_alternative" + json.dumps({"alternative": offer.id})
         return {"title": title, "payload": payload}
 
 
-def _first_text(domain: Dict[Text, Any], key: Text) -> Text:
+def first_text(domain: Dict[Text, Any], key: Text) -> Text:
+    """The first variation of a domain response, for a button's title."""
     variations = domain.get("responses", {}).get(key) or [{"text": key}]
     return variations[0].get("text", key)

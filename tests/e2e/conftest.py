@@ -132,6 +132,11 @@ def blame_phrases() -> List[str]:
     return yaml.safe_load((ROOT / "catalog" / "blame_words.yml").read_text())["phrases"]
 
 
+def texts(replies: List[Dict[str, Any]]) -> str:
+    """Every reply's text, joined: what the customer read."""
+    return " ".join(r.get("text", "") for r in replies)
+
+
 def assert_gracious(replies: List[Dict[str, Any]]) -> None:
     """Every reply is text with no blame, no template name, no unfilled placeholder."""
     for reply in replies:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from tests.e2e.conftest import Bot, assert_gracious
-
-
-def texts(replies: List[Dict[str, Any]]) -> str:
-    return " ".join(r.get("text", "") for r in replies)
+from tests.e2e.conftest import Bot, assert_gracious, texts
 
 
 def granted(bot: Bot, sender: str) -> List[str]:

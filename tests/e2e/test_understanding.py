@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import pytest
 
-from tests.e2e.conftest import TOKEN, Bot, assert_gracious
+from tests.e2e.conftest import TOKEN, Bot, assert_gracious, texts
 
 
 def parse(bot: Bot, text: str) -> Dict[str, Any]:
@@ -19,10 +19,6 @@ def parse(bot: Bot, text: str) -> Dict[str, Any]:
     )
     with urllib.request.urlopen(request, timeout=30) as reply:
         return json.loads(reply.read())
-
-
-def texts(replies: List[Dict[str, Any]]) -> str:
-    return " ".join(r.get("text", "") for r in replies)
 
 
 @pytest.mark.parametrize(
