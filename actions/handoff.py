@@ -23,6 +23,8 @@ def handoff_reason(tracker: Tracker) -> Text:
     """Why the conversation goes to a person, in the words the desk filters on."""
     intent = latest_intent(tracker)
     choice = tracker.get_slot("alternative")
+    if (tracker.latest_message or {}).get("safety"):
+        return "safety"
     if intent == "request_human":
         return "customer_asked"
     if choice == "ceo_office":
@@ -79,6 +81,9 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         store = records()
+        if (tracker.latest_message or {}).get("safety"):
+            # Health or danger (bot/nlu/safety.py): urgent help first, then a person.
+            dispatcher.utter_message(response="utter_safety_first")
         choice = tracker.get_slot("alternative")
         team = catalog().alternatives[choice].team if choice in ("human", "ceo_office") else "customer_care"
         handoff_id = await store.create_handoff(

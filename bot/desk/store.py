@@ -72,6 +72,8 @@ FAILURE_WINDOW = timedelta(minutes=15)
 MAX_NOTE_LENGTH = 2000
 OUTCOMES = ("resolved", "credit", "replacement", "refund", "callback_booked")
 URGENT_REASONS = ("strong_frustration", "executive_escalation")
+# Health or danger (bot/nlu/safety.py) goes before everyone else.
+SAFETY_REASON = "safety"
 LARGE_AMOUNT = 100
 
 
@@ -162,13 +164,15 @@ def _number(value: Any) -> float:
 
 
 def priority(reason: str, summary: Dict[str, Any]) -> int:
-    """Who should be helped first: frustration counts double, then big money, then urgent reasons."""
+    """Who should be helped first: safety, then frustration counting double, big money, urgent reasons."""
     score = 2 * int(_number(summary.get("frustration")))
     amounts = summary.get("amounts")
     if isinstance(amounts, dict) and any(_number(v) >= LARGE_AMOUNT for v in amounts.values()):
         score += 1
     if reason in URGENT_REASONS:
         score += 2
+    if reason == SAFETY_REASON:
+        score += 100
     return score
 
 

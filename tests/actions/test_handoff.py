@@ -187,3 +187,14 @@ def test_choosing_a_person_from_the_offer_is_recorded_as_accepted(domain, monkey
     ]
     [row] = handoff_rows()
     assert (row["reason"], row["team"]) == ("customer_accepted_offer", "customer_care")
+
+
+def test_a_safety_message_gets_urgent_help_first_and_goes_in_as_safety(domain):
+    tracker = tracker_from("request_human", text="my throat is swelling after the latte", intent="request_human")
+    tracker.latest_message["safety"] = True
+    dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
+
+    assert dispatcher.messages[0] == message(response="utter_safety_first")
+    assert "911" in domain["responses"]["utter_safety_first"][0]["text"]
+    [row] = handoff_rows()
+    assert row["reason"] == "safety"

@@ -318,6 +318,13 @@ def test_signing_out_ends_the_session_and_takes_the_agent_off_duty(store, db_pat
 # The queue
 
 
+def test_a_safety_case_goes_before_everyone_however_calm(store, clock):
+    furious = open_handoff(store, "bob", "strong_frustration", {"frustration": 3}, START - timedelta(minutes=30))
+    allergic = open_handoff(store, "ann", "safety", {"frustration": 0}, START - timedelta(minutes=1))
+
+    assert [e["id"] for e in run(store.queue())] == [allergic, furious]
+
+
 def test_queue_puts_the_highest_priority_first_then_the_longest_waiting(store, clock):
     minutes_ago = lambda n: START - timedelta(minutes=n)  # noqa: E731
     calm = open_handoff(store, "ann", "customer_asked", {"frustration": 0, "amounts": {}}, minutes_ago(10))

@@ -94,3 +94,34 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
     assert [(e["entity"], e["value"], e["extractor"]) for e in result["entities"]] == [
         ("order_id", "LK-10422", "ReferenceExtractor")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm allergic to oat milk and honestly my throat feels a bit itchy",
+        "the heater SPARKS when i switch it on",
+        "my son choked on a piece of the toy",
+        "the charger caught fire last night",
+    ],
+)
+def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.safety import SafetySignal
+
+    message = Message(data={"text": text, "intent": {"name": "dispute_charge", "confidence": 0.9}})
+    SafetySignal().process([message])
+    assert message.get("intent") == {"name": "request_human", "confidence": 1.0}
+    assert message.get("safety") is True
+
+
+@pytest.mark.parametrize("text", ["i'm sick of this", "what a shocking bill, honestly", "my order is late"])
+def test_ordinary_messages_are_left_alone(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.safety import SafetySignal
+
+    message = Message(data={"text": text, "intent": {"name": "dispute_charge", "confidence": 0.9}})
+    SafetySignal().process([message])
+    assert message.get("intent")["name"] == "dispute_charge" and message.get("safety") is None

@@ -80,3 +80,12 @@ def test_a_request_we_do_not_handle_is_sent_where_it_is_done(bot: Bot, sender: s
     assert "My account page" in texts(replies)
     assert [b["payload"] for r in replies for b in r.get("buttons", [])] == ["/request_human"]
     assert bot.actions(sender) == ["action_redirect_out_of_scope"]
+
+
+def test_health_or_danger_gets_urgent_help_and_a_person_never_a_policy(bot: Bot, sender: str) -> None:
+    replies = bot.say(sender, "i'm allergic to oat milk and the latte had it, my throat feels a bit itchy honestly")
+    assert_gracious(replies)
+    said = texts(replies)
+    assert said.startswith("Your safety comes first") and "911" in said
+    assert bot.actions(sender)[0] == "action_handoff"
+    assert "action_explain_policy" not in bot.actions(sender)
