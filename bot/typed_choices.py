@@ -76,8 +76,8 @@ async def _parse_with_choices(
     parsed = await _rasa_parse_message(self, message, tracker, only_output_properties)
     options = last_buttons(tracker)
     text = message.text or ""
-    if not options or text.startswith("/"):
-        return parsed
+    if not options or text.startswith("/") or parsed.get("safety"):
+        return parsed  # health or danger (bot/nlu/safety.py) is never read as a choice
     intent = (parsed.get("intent") or {}).get("name")
     chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative")
     if chosen is None:

@@ -74,3 +74,10 @@ def test_an_angry_customer_naming_an_offered_remedy_gets_it(bot: Bot, sender: st
     replies = bot.say(sender, "this is a joke!!! I want my damn refund now")
     assert_gracious(replies)
     assert granted(bot, sender) == ["refund"]
+
+
+def test_health_or_danger_after_buttons_is_never_read_as_a_choice(bot: Bot, sender: str) -> None:
+    bot.say(sender, "i got the wrong coffee at the counter, it had oat milk in it")
+    replies = bot.say(sender, "just give me the store credit, my throat is swelling up, im allergic to oat milk")
+    assert texts(replies).startswith("Your safety comes first")
+    assert granted(bot, sender) == []
