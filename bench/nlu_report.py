@@ -1,6 +1,6 @@
 """The NLU report: how well Gracious understands messages it was not trained on.
 
-    make nlu-report                      # 3 seeds, about 5 minutes
+    make nlu-report                      # 3 seeds, about 7 minutes
     .venv/bin/python -m bench.nlu_report --seeds 1,2,3,4,5
 
 Two measures, reported apart:
