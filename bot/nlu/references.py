@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -26,28 +23,19 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.stateless import StatelessComponent
 from gracious import references
 
 KINDS = {"order_id", "coupon_code", "amount", "email", "phone"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class ReferenceExtractor(GraphComponent, EntityExtractorMixin):
+class ReferenceExtractor(StatelessComponent, EntityExtractorMixin):
     """Finds references with `gracious.references` and owns those entity types."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ReferenceExtractor":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, List, Text
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.stateless import StatelessComponent
 from gracious.wordlists import word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parents[2] / "catalog" / "safety.yml"
@@ -40,18 +38,8 @@ def is_about_safety(text: Text) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetySignal(GraphComponent):
+class SafetySignal(StatelessComponent):
     """Turns a message about health or danger into a request for a person, marked `safety`."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SafetySignal":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

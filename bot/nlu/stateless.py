@@ -1,0 +1,23 @@
+"""The base of our pipeline components that need no configuration, training or state."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+
+
+class StatelessComponent(GraphComponent):
+    """A component made the same way every time: nothing to configure, train or persist."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "StatelessComponent":
+        return cls()
