@@ -4,101 +4,34 @@ This is the one module that knows where company data lives. The demo company is 
 SQLite database filled from ``demo/company.yml`` on first use; a real deployment
 replaces this module (or points ``GRACIOUS_COMPANY_DB_URL`` at its own database).
 Calls are async and run the database work in a thread, so an action never blocks
-the action server's event loop.
+the action server's event loop. The tables are in ``company_schema.py``; the rule
+that a grant happens once per record is in ``grants.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
-
-from actions.stores.sqlite import make_engine
 import yaml
 
 from actions.config import ROOT
+from actions.stores import grants as grant_rules
+from actions.stores.company_schema import (  # the tables, importable from here as before
+    bills, call_lines, coupons, customers, grants, metadata, orders, products, settings_table,
+)
+from actions.stores.grants import Grant, GrantResult  # noqa: F401 (re-exported for the actions)
+from actions.stores.sqlite import make_engine
 from gracious.references import normalize_reference  # noqa: F401 (re-exported for the actions)
 
 DEMO_FILE = ROOT / "demo" / "company.yml"
 
-metadata = sa.MetaData()
-customers = sa.Table(
-    "customers",
-    metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
-    sa.Column("name", sa.String(120), nullable=False),
-    sa.Column("email", sa.String(200)),
-    sa.Column("phone", sa.String(40)),
-)
-products = sa.Table(
-    "products",
-    metadata,
-    sa.Column("name", sa.String(80), primary_key=True),
-    sa.Column("category", sa.String(40), nullable=False),
-)
-orders = sa.Table(
-    "orders",
-    metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
-    sa.Column("customer_id", sa.String(16), sa.ForeignKey("customers.id")),
-    sa.Column("item", sa.String(80), nullable=False),
-    sa.Column("ordered", sa.String(120)),
-    sa.Column("shipped", sa.String(120)),
-    sa.Column("status", sa.String(40), nullable=False),
-    sa.Column("placed_on", sa.Date),
-    sa.Column("promised_on", sa.Date),
-    sa.Column("delivered_on", sa.Date),
-    sa.Column("total", sa.Float, nullable=False),
-)
-bills = sa.Table(
-    "bills",
-    metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
-    sa.Column("customer_id", sa.String(16), sa.ForeignKey("customers.id")),
-    sa.Column("period", sa.String(40)),
-    sa.Column("discount_rate", sa.Float, nullable=False),
-    sa.Column("discount_applied", sa.Float, nullable=False),
-    sa.Column("complex", sa.Boolean, nullable=False, default=False),
-)
-call_lines = sa.Table(
-    "call_lines",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("bill_id", sa.String(16), sa.ForeignKey("bills.id")),
-    sa.Column("destination", sa.String(80)),
-    sa.Column("international", sa.Boolean, nullable=False),
-    sa.Column("minutes", sa.Integer),
-    sa.Column("amount", sa.Float, nullable=False),
-)
-coupons = sa.Table(
-    "coupons",
-    metadata,
-    sa.Column("code", sa.String(40), primary_key=True),
-    sa.Column("percent_off", sa.Integer, nullable=False),
-    sa.Column("expires_on", sa.Date, nullable=False),
-    sa.Column("goodwill_honoured", sa.Boolean, nullable=False, default=False),
-)
-grants = sa.Table(
-    "grants",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(40), nullable=False),
-    sa.Column("reference", sa.String(40)),
-    sa.Column("customer_id", sa.String(16)),
-    sa.Column("amount", sa.Float),
-    sa.Column("note", sa.String(200)),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-settings_table = sa.Table(
-    "company_settings",
-    metadata,
-    sa.Column("key", sa.String(40), primary_key=True),
-    sa.Column("value", sa.String(200)),
-)
 
 def _by_reference(table: sa.Table, reference: str) -> sa.sql.Select:
     """Rows whose id is the reference, or ends with its digits when no prefix was given."""
@@ -179,19 +112,25 @@ class CompanyData:
         self.engine = make_engine(url)
         self.demo_file = demo_file
         self._ready = False
+        self._ready_lock = threading.Lock()
 
     # -- setup -------------------------------------------------------------
 
     def ensure_ready(self) -> None:
-        """Create the tables and fill the demo company the first time."""
+        """Create the tables (and on an older database, the once-per-record index), fill the demo
+        company the first time. Locked: the first calls can come from several worker threads."""
         if self._ready:
             return
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            seeded = conn.execute(sa.select(sa.func.count()).select_from(customers)).scalar()
-            if not seeded:
-                self._seed(conn, yaml.safe_load(self.demo_file.read_text(encoding="utf-8")))
-        self._ready = True
+        with self._ready_lock:
+            if self._ready:
+                return
+            metadata.create_all(self.engine)
+            with self.engine.begin() as conn:
+                seeded = conn.execute(sa.select(sa.func.count()).select_from(customers)).scalar()
+                if not seeded:
+                    self._seed(conn, yaml.safe_load(self.demo_file.read_text(encoding="utf-8")))
+            grant_rules.ensure_once_index(self.engine)
+            self._ready = True
 
     def _seed(self, conn: sa.engine.Connection, demo: Dict[str, Any]) -> None:
         today = date.today()
@@ -323,6 +262,16 @@ class CompanyData:
 
         return await self._run(read, item)
 
+    async def product_in(self, text: str) -> Optional[str]:
+        """The product a message names ("a large coffee" names coffee), longest name first."""
+
+        def read(conn):
+            return [r.name for r in conn.execute(sa.select(products.c.name))]
+
+        lowered = text.lower()
+        names = sorted(await self._run(read), key=len, reverse=True)
+        return next((n for n in names if re.search(rf"\b{re.escape(n)}s?\b", lowered)), None)
+
     async def current_offer(self) -> Dict[str, str]:
         def read(conn):
             rows = conn.execute(sa.select(settings_table)).all()
@@ -331,7 +280,7 @@ class CompanyData:
         values = await self._run(read)
         return {"code": values.get("current_offer_code", ""), "percent": values.get("current_offer_percent", "")}
 
-    # -- writes ------------------------------------------------------------
+    # -- grants ------------------------------------------------------------
 
     async def grant(
         self,
@@ -340,27 +289,24 @@ class CompanyData:
         customer_id: Optional[str],
         amount: Optional[float] = None,
         note: str = "",
-    ) -> int:
-        """Record something the assistant granted (credit, replacement, refund ...)."""
+    ) -> GrantResult:
+        """Record something the assistant granted (credit, replacement, refund ...).
 
-        def write(conn):
-            result = conn.execute(
-                grants.insert().values(
-                    kind=kind,
-                    reference=reference,
-                    customer_id=customer_id,
-                    amount=amount,
-                    note=note[:200],
-                    created_at=datetime.now(timezone.utc).replace(tzinfo=None),
-                )
-            )
-            if kind == "honour_coupon" and reference:
-                conn.execute(
-                    coupons.update().where(coupons.c.code == reference).values(goodwill_honoured=True)
-                )
-            return int(result.inserted_primary_key[0])
+        A kind in ``ONCE_PER_RECORD`` is granted once per reference: if the record
+        has it already, from any conversation, nothing is written and the result
+        carries the earlier grant (``created`` is False). Atomic across threads,
+        processes and instances. Honouring a coupon also marks it honoured.
+        """
 
-        return await self._run(write)
+        def write() -> GrantResult:
+            self.ensure_ready()
+            return grant_rules.record(self.engine, kind, reference, customer_id, amount, note)
+
+        return await asyncio.to_thread(write)
+
+    async def granted(self, kind: str, reference: Optional[str]) -> Optional[Grant]:
+        """The grant of ``kind`` already made for ``reference`` (the first, if several), or None."""
+        return await self._run(grant_rules.find, kind, reference)
 
     async def grants_for(self, reference: str) -> List[Dict[str, Any]]:
         def read(conn, ref):

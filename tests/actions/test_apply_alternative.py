@@ -1,13 +1,17 @@
 """action_apply_alternative: grant what the customer chose from the offer, once."""
 
 import asyncio
+from datetime import datetime, timezone
 from typing import Any, Dict, List
 
+import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 
+import actions.apply_alternative
+import actions.stores.grants
 from actions import stores
-from actions.apply_alternative import ActionApplyAlternative
-from tests.actions import message, run_action, tracker_from
+from actions.apply_alternative import ActionApplyAlternative, granted_on
+from tests.actions import freeze_time, message, run_action, tracker_from
 
 CONFIRM_VALUES = {  # what every confirmation for the late grinder LK-10423 is filled with
     "amount": "",
@@ -132,23 +136,28 @@ def test_information_only_alternative_confirms_without_writing_a_grant(domain):
     assert grants_for("LK-10423") == []
 
 
-def test_missing_discount_credit_grants_the_amount_from_the_bill(domain):
-    facts = {
-        "reference": "BL-30018",
-        "customer_id": "C002",
-        "discount_missing": True,
-        "missing_discount_amount": 7.6,
-    }
-    tracker = tracker_from(
+MISSING_DISCOUNT = {
+    "reference": "BL-30018", "customer_id": "C002", "discount_missing": True, "missing_discount_amount": 7.6,
+}
+
+
+def missing_discount_chosen(sender: str):
+    """A conversation with ``sender`` about BL-30018, the missing-discount credit just chosen."""
+    return tracker_from(
         "alternatives_offered",
         slots={
             "policy_id": "volume_discount_domestic",
             "entitled": True,
-            "case_facts": facts,
+            "case_facts": MISSING_DISCOUNT,
             "offered_alternatives": ["missing_discount_credit", "callback"],
             "alternative": "missing_discount_credit",
         },
+        sender_id=sender,
     )
+
+
+def test_missing_discount_credit_grants_the_amount_from_the_bill(domain):
+    tracker = missing_discount_chosen("maya")
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
 
     assert dispatcher.messages == [
@@ -230,3 +239,106 @@ def test_todays_offer_names_the_current_offer_code(domain):
         )
     ]
     assert events == granted("current_offer")
+
+
+# -- once per record, whichever conversation asks ---------------------------
+
+def at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
+    """Grants are written, and 'when' is said, as at ``moment``."""
+    freeze_time(monkeypatch, actions.stores.grants, moment)
+    freeze_time(monkeypatch, actions.apply_alternative, moment)
+
+
+def test_a_credit_granted_in_an_earlier_conversation_is_not_granted_again(domain, monkeypatch):
+    at(monkeypatch, datetime(2025, 11, 28, 15, 0, tzinfo=timezone.utc))
+    run_action(ActionApplyAlternative(), missing_discount_chosen("maya"), domain)
+    at(monkeypatch, datetime(2025, 12, 2, 9, 30, tzinfo=timezone.utc))
+    dispatcher, events = run_action(ActionApplyAlternative(), missing_discount_chosen("maya-again"), domain)
+
+    assert dispatcher.messages == [
+        message(response="utter_alternative_granted_before", reference="BL-30018", granted_on="on 28 November")
+    ]
+    assert events == granted("missing_discount_credit")  # so the rule goes on to "anything else?"
+    assert [row["amount"] for row in grants_for("BL-30018")] == [7.6]
+
+
+def test_a_credit_granted_earlier_the_same_day_says_so(domain, monkeypatch):
+    at(monkeypatch, datetime(2025, 11, 28, 14, 0, tzinfo=timezone.utc))
+    run_action(ActionApplyAlternative(), missing_discount_chosen("maya"), domain)
+    dispatcher, events = run_action(ActionApplyAlternative(), missing_discount_chosen("maya-again"), domain)
+
+    assert dispatcher.messages == [
+        message(response="utter_alternative_granted_before", reference="BL-30018", granted_on="earlier today")
+    ]
+    assert events == granted("missing_discount_credit")
+    assert len(grants_for("BL-30018")) == 1
+
+
+def test_a_different_kind_for_the_same_order_is_still_granted(domain):
+    run_action(ActionApplyAlternative(), tracker_from("alternatives_offered", sender_id="priya"), domain)
+    tracker = tracker_from("alternatives_offered", slots={"alternative": "refund"}, sender_id="priya-again")
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_confirm_refund", **CONFIRM_VALUES)]
+    assert events == granted("refund")
+    assert [(row["kind"], row["amount"]) for row in grants_for("LK-10423")] == [("credit", 10.0), ("refund", None)]
+
+
+def test_two_conversations_granting_the_same_credit_at_once_write_one_row():
+    async def both():
+        return await asyncio.gather(
+            stores.company().grant("credit", "BL-30018", "C002", 7.6, note="chat one"),
+            stores.company().grant("credit", "BL-30018", "C002", 7.6, note="chat two"),
+        )
+
+    first, second = asyncio.run(both())
+
+    assert sorted([first.created, second.created]) == [False, True]
+    assert first.grant == second.grant  # the one that lost is told of the winner's grant
+    assert len(grants_for("BL-30018")) == 1
+
+
+def test_an_expired_coupon_is_honoured_once_whoever_asks(domain):
+    def honour(sender: str):
+        facts = {"coupon_code": "SPRING15", "coupon_percent": 15, "coupon_valid": False}
+        slots = {"policy_id": "coupon_expiry", "case_facts": facts, "offered_alternatives": ["honour_coupon"],
+                 "alternative": "honour_coupon"}
+        tracker = tracker_from("empty_tracker", slots=slots, sender_id=sender)
+        return run_action(ActionApplyAlternative(), tracker, domain)
+
+    honour("first")
+    dispatcher, events = honour("second")
+
+    assert dispatcher.messages == [
+        message(response="utter_alternative_granted_before", reference="SPRING15", granted_on="earlier today")
+    ]
+    assert events == granted("honour_coupon")
+    assert [row["kind"] for row in grants_for("SPRING15")] == ["honour_coupon"]
+
+
+def test_a_valid_coupon_is_applied_for_everyone_and_keeps_its_goodwill_honouring(domain):
+    facts = {"coupon_code": "WELCOME10", "coupon_percent": 10, "coupon_valid": True}
+    slots = {"policy_id": "coupon_expiry", "entitled": True, "case_facts": facts,
+             "offered_alternatives": ["honour_coupon"], "alternative": "honour_coupon"}
+    for sender in ("one", "two"):
+        dispatcher, events = run_action(
+            ActionApplyAlternative(), tracker_from("empty_tracker", slots=slots, sender_id=sender), domain)
+        assert [m["response"] for m in dispatcher.messages] == ["utter_confirm_honour_coupon"]
+        assert events == granted("honour_coupon")
+
+    assert [row["kind"] for row in grants_for("WELCOME10")] == ["coupon_applied", "coupon_applied"]
+    assert asyncio.run(stores.company().coupon("WELCOME10")).goodwill_honoured is False
+
+
+@pytest.mark.parametrize(
+    "moment, said",
+    [
+        (datetime(2025, 12, 2, 13, 0, tzinfo=timezone.utc), "earlier today"),
+        (datetime(2025, 12, 1, 13, 0, tzinfo=timezone.utc), "yesterday"),
+        (datetime(2025, 11, 28, 13, 0, tzinfo=timezone.utc), "on 28 November"),
+        (datetime(2025, 11, 29, 2, 0, tzinfo=timezone.utc), "on 28 November"),  # 9 pm on the 28th in New York
+        (datetime(2024, 11, 28, 13, 0, tzinfo=timezone.utc), "on 28 November 2024"),
+    ],
+)
+def test_when_a_grant_was_made_is_said_as_a_person_would(moment, said):
+    assert granted_on(moment, now=datetime(2025, 12, 2, 15, 0, tzinfo=timezone.utc)) == said
