@@ -31,7 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import durable, guards, live_model, remote_actions, socket_manager, tracker_copy, typed_choices
+from bot import durable, guards, live_model, remote_actions, socket_manager, tracker_copy, typed_choices, whole_words
 from bot.idempotency import MAX_MESSAGE_ID_CHARS, earlier_answer
 from bot.sessions import SessionSigner, browser_from_cookie_header, load_secret
 
@@ -172,12 +172,14 @@ class GraciousRestInput(RestInput):
         # make model swaps load off the event loop (bot/live_model.py), action calls
         # cheaper and bounded in time (bot/remote_actions.py), tracker copies free of
         # replays (bot/tracker_copy.py), each message stored on arrival (bot/durable.py),
-        # and a typed reply to buttons read as the button it means (bot/typed_choices.py).
+        # a typed reply to buttons read as the button it means (bot/typed_choices.py),
+        # and no reply with an empty placeholder (bot/whole_words.py).
         live_model.install()
         remote_actions.install()
         tracker_copy.install()
         durable.install()
         typed_choices.install()
+        whole_words.install()
         webhook = guards.GuardedBlueprint("gracious_rest", __name__)  # size, origin and framing checks
 
         @webhook.route("/", methods=["GET"])

@@ -1,0 +1,234 @@
+"""The placeholder renderer: every response, rendered with every kind of value.
+
+`make check` runs it with the playbook check (studio/check.py). Each variation of
+each response in domain.yml is filled the way Rasa fills it, with the samples of
+catalog/placeholders.yml: one placeholder at a time takes each of its samples,
+the others their first. A rendering is a finding at the line of its text when:
+
+- a placeholder has no samples (it could go out unfilled, as "{name}");
+- a value is empty ("" or None) in a response without a variation that needs no
+  value and has no condition or channel (bot/whole_words.py falls back to that one
+  at run time; without it the customer would read "None days ago" or "your refund
+  for  is under way");
+  placeholders `known` for the response are not tried empty;
+- "a" or "an" right before a placeholder does not fit the value ("a order",
+  "a $8.00"): the sound of the first word decides, numbers read aloud, short
+  capitals spelled out ("an LK-10421");
+- agreement, kept simple: a verb from `singular_verbs` right after a placeholder
+  whose sample is in `plural` ("the headphones reaches").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+import yaml
+from rasa.core.nlg.interpolator import interpolate_text
+from yaml.nodes import Node
+
+from actions.case import money
+from bot.whole_words import is_empty, is_fallback, placeholders
+from studio.yamlnodes import get, items, plain, seq, text
+
+SAMPLES_FILE = Path("catalog") / "placeholders.yml"
+ARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019])(an?|An?)\s+\{(\w+)\}")
+WORD_AFTER = re.compile(r"\{(\w+)\}\s+([\w'\u2019]+)")
+FALLBACK_HINT = "add a variation with no placeholders next to it, for the assistant to fall back on"
+
+
+@dataclass
+class Samples:
+    """catalog/placeholders.yml: sample values, plural words, singular verbs, known values."""
+
+    values: Dict[str, List[Any]]
+    plural: Set[str] = field(default_factory=set)
+    singular_verbs: Set[str] = field(default_factory=set)
+    known: Dict[str, Set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> "Samples":
+        path = root / SAMPLES_FILE
+        raw = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+        values = {
+            str(k): list(v) if isinstance(v, list) else [v] for k, v in (raw.get("samples") or {}).items()
+        }
+        amounts = values.setdefault("amount", [])
+        amounts += [a for a in credit_amounts(root) if a not in amounts]
+        return cls(
+            values=values,
+            plural={str(w).lower() for w in raw.get("plural") or []},
+            singular_verbs={normal(str(w)) for w in raw.get("singular_verbs") or []},
+            known={str(k): {str(n) for n in v or []} for k, v in (raw.get("known") or {}).items()},
+        )
+
+
+def credit_amounts(root: Path) -> List[str]:
+    """Every credit amount in the policy catalog, as the actions show it ("$10.00")."""
+    path = root / "catalog" / "policies.yml"
+    catalog = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    found: List[str] = []
+    for policy in catalog.get("policies") or []:
+        for key in ("alternatives", "entitled_alternatives"):
+            for entry in policy.get(key) or []:
+                amount = entry.get("amount") if isinstance(entry, dict) else None
+                if isinstance(amount, (int, float)) and not isinstance(amount, bool) and money(amount) not in found:
+                    found.append(money(amount))
+    return found
+
+
+def normal(word: str) -> str:
+    return word.lower().replace("\u2019", "'")
+
+
+# -- a or an ---------------------------------------------------------------------
+
+CONSONANT_SOUND = ("one", "once", "uni", "use", "usu", "uti", "ure", "uro", "eu", "ewe", "ubiq", "unanim")
+VOWEL_SOUND = ("hour", "honest", "honour", "honor", "heir")
+VOWEL_LETTER_NAMES = set("AEFHILMNORSX")  # "an F", "an LK-10421", "an SMS"
+
+
+def wants_an(word: str) -> bool:
+    """Whether a word is said with "an" before it: "an order", "an $8.00", "a one-off"."""
+    word = word.lstrip("\"'(\u201c\u2018$\u00a3\u20ac")
+    digits = re.match(r"\d[\d,]*", word)
+    if digits:
+        number = digits.group().replace(",", "")
+        lead = int(number[: (len(number) - 1) % 3 + 1])  # eight / eleven / eighteen / eighty... thousand
+        return lead in (8, 11, 18) or 80 <= lead <= 89 or 800 <= lead <= 899
+    letters = re.match(r"[A-Za-z]+", word)
+    if not letters:
+        return False
+    head = letters.group()
+    if head.isupper() and len(head) <= 3:
+        return head[0] in VOWEL_LETTER_NAMES
+    lower = head.lower()
+    if lower.startswith(VOWEL_SOUND):
+        return True
+    if lower.startswith(CONSONANT_SOUND):
+        return False
+    return lower[0] in "aeiou"
+
+
+# -- rendering ----------------------------------------------------------------------
+
+
+def render(template: str, values: Mapping[str, Any]) -> str:
+    """The text as Rasa fills it (None shows as "None")."""
+    return interpolate_text(template, dict(values))
+
+
+def excerpt(template: str, values: Mapping[str, Any], name: str, width: int = 28) -> str:
+    """The rendering around where {name} was filled in."""
+    out = render(template, values)
+    at = template.find("{" + name + "}")
+    if at < 0:
+        return out
+    start = len(render(template[:at], values))
+    end = start + len(str(values.get(name)))
+    left, right = max(0, start - width), min(len(out), end + width)
+    while 0 < left and not out[left - 1].isspace():  # whole words at both ends
+        left -= 1
+    while right < len(out) and not out[right].isspace():
+        right += 1
+    return ("\u2026" if left else "") + out[left:right] + ("\u2026" if right < len(out) else "")
+
+
+def gap(template: str, values: Mapping[str, Any], name: str) -> str:
+    """What an empty value does to the sentence, in a few words."""
+    out, value = render(template, values), values.get(name)
+    if value is None:
+        return 'it says "None"'
+    checks = [
+        (r"[ \t]{2,}", "a doubled space"),
+        (r"[ \t][,.;:!?)]", "a space before punctuation"),
+        (r"\(\s*\)", "empty brackets"),
+        (r"(?<![\w.])%", "a % with no number"),
+        (r"^\s|^[,.;:!?]|\s$", "it starts or ends with a gap"),
+    ]
+    base = render(template, {**values, name: "X"})
+    for pattern, problem in checks:
+        if len(re.findall(pattern, out)) > len(re.findall(pattern, base)):
+            return problem
+    return "a word is missing"
+
+
+def value_problems(template: str, values: Mapping[str, Any], samples: Samples) -> List[str]:
+    """Problems of one rendering with values that are all there."""
+    problems = [
+        f"leaves {{{name}}} unfilled" for name in sorted(placeholders(render(template, values)))
+    ]
+    for match in ARTICLE_BEFORE.finditer(template):
+        article, name = match.groups()
+        words = str(values.get(name, "")).split()
+        if not words:
+            continue
+        fits = "an" if wants_an(words[0]) else "a"
+        if article.lower() != fits:
+            problems.append(
+                f'says "{article} {words[0]}": use "{fits}" there, or rephrase so every {{{name}}} fits'
+            )
+    for match in WORD_AFTER.finditer(template):
+        name, verb = match.group(1), normal(match.group(2))
+        words = str(values.get(name, "")).lower().split()
+        if verb in samples.singular_verbs and words and words[-1] in samples.plural:
+            problems.append(
+                f'says "{words[-1]} {match.group(2)}": "{match.group(2)}" does not agree with a plural '
+                f"{{{name}}}; rephrase so it fits both "
+                '("once we receive the {item}", not "once the {item} reaches us")'
+            )
+    return problems
+
+
+def strings(variation: Node) -> Iterable[Node]:
+    """The words of a variation: its text and its buttons' titles."""
+    node = get(variation, "text")
+    if node is not None:
+        yield node
+    for button in seq(get(variation, "buttons")):
+        title = get(button, "title")
+        if title is not None:
+            yield title
+
+
+def response_findings(name: str, variations: Sequence[Node], samples: Samples) -> Iterable[Tuple[Node, str]]:
+    """(node, problem) for every broken rendering of one response."""
+    has_fallback = any(is_fallback(plain(v)) for v in variations)
+    known = samples.known.get(name, set())
+    for variation in variations:
+        for node in strings(variation):
+            template = text(node)
+            names = sorted(placeholders(template))
+            missing = [n for n in names if not samples.values.get(n)]
+            for n in missing:
+                yield node, (
+                    f"response '{name}' uses {{{n}}}, which has no samples in {SAMPLES_FILE}; "
+                    "add the kinds of value the actions pass for it"
+                )
+            if missing:
+                continue
+            base = {n: next((s for s in samples.values[n] if not is_empty(s)), samples.values[n][0]) for n in names}
+            for n in names:
+                for sample in samples.values[n]:
+                    values = {**base, n: sample}
+                    if is_empty(sample):
+                        if has_fallback or n in known:
+                            continue
+                        shown = "None" if sample is None else "empty"
+                        yield node, (
+                            f"response '{name}' can be sent with {{{n}}} {shown} "
+                            f"(\"{excerpt(template, values, n)}\": {gap(template, values, n)}); {FALLBACK_HINT}"
+                        )
+                        continue
+                    for problem in value_problems(template, values, samples):
+                        yield node, f"response '{name}' {problem}"
+
+
+def findings(domain: Optional[Node], samples: Samples) -> List[Tuple[Node, str]]:
+    """Every broken rendering of every response in the domain."""
+    found: List[Tuple[Node, str]] = []
+    for key, variations in items(get(domain, "responses")):
+        found += response_findings(text(key), seq(variations), samples)
+    return found
