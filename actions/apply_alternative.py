@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, money
+from actions.config import settings
 from actions.offer_alternatives import offer_amount
+from actions.second_problem import come_back
 from actions.stores import company
 
 # After a question back to the customer ("which one?"), listen: the rule's "anything
@@ -18,6 +22,32 @@ WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
 
 # Kinds that change the company's records when granted.
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
+
+
+def granted_on(moment: datetime, now: Optional[datetime] = None) -> Text:
+    """When something was granted, as a customer would say it, in the company's time zone.
+
+    'earlier today', 'yesterday', 'on 28 November' (with the year when it was
+    another year). ``moment`` and ``now`` are timezone-aware.
+    """
+    zone = ZoneInfo(settings().timezone)
+    day = moment.astimezone(zone).date()
+    today = (now or datetime.now(timezone.utc)).astimezone(zone).date()
+    if day >= today:
+        return "earlier today"
+    if day == today - timedelta(days=1):
+        return "yesterday"
+    return f"on {day.day} {day:%B}" + ("" if day.year == today.year else f" {day.year}")
+
+
+def record_kind(kind: Text, facts: Dict[Text, Any]) -> Text:
+    """The kind a grant is recorded as: a valid coupon is applied, not honoured.
+
+    Honouring is the once-per-coupon goodwill gesture for an expired coupon. A
+    valid code (WELCOME10 is open to everyone) is the customer's due each time,
+    and applying it must not use up the code's one goodwill honouring.
+    """
+    return "coupon_applied" if kind == "honour_coupon" and facts.get("coupon_valid") else kind
 
 
 def last_offer_buttons(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -34,7 +64,9 @@ class ActionApplyAlternative(Action):
 
     Only an alternative that was offered in this case can be granted, at the
     amount the policy set: a customer typing a button payload by hand cannot
-    award themselves a credit.
+    award themselves a credit. A credit, refund, exchange, replacement, remake or
+    goodwill coupon is granted once per bill, order or coupon, not once per
+    conversation: asked again, it says it is already in place, and since when.
     """
 
     def name(self) -> Text:
@@ -69,23 +101,35 @@ class ActionApplyAlternative(Action):
         alternative = policies.alternatives[choice]
         offer = offers.get(choice)
         amount = offer_amount(offer, facts) if offer else None
+        done = [
+            SlotSet("accepted_alternative", alternative.id),
+            SlotSet("granted_alternatives", granted + [alternative.id]),
+            SlotSet("alternative", None),
+        ]
         if alternative.kind in RECORDED_KINDS:
             reference = facts.get("coupon_code") if alternative.kind == "honour_coupon" else facts.get("reference")
+            reference = reference or None  # "" is no record
             note = f"{alternative.id} under {policy.id}" if policy else alternative.id
-            await company().grant(alternative.kind, reference, facts.get("customer_id"), amount, note=note)
+            kind = record_kind(alternative.kind, facts)
+            result = await company().grant(kind, reference, facts.get("customer_id"), amount, note=note)
+            if result.granted_before:
+                # This record has it already (another conversation, or an earlier case).
+                dispatcher.utter_message(
+                    response="utter_alternative_granted_before",
+                    reference=reference,
+                    granted_on=granted_on(result.grant.created_at),
+                )
+                return done + come_back(dispatcher, tracker, domain)
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
         dispatcher.utter_message(
             response=alternative.confirm,
             amount=money(amount),
-            item=facts.get("order_item") or tracker.get_slot("item") or "order",
+            item=facts.get("order_item") or tracker.get_slot("item") or facts.get("item_named") or "order",
             coupon_code=facts.get("coupon_code", ""),
             coupon_percent=facts.get("coupon_percent", ""),
             offer_code=offer_info.get("code", ""),
             offer_percent=offer_info.get("percent", ""),
             reference=facts.get("reference") or "",
         )
-        return [
-            SlotSet("accepted_alternative", alternative.id),
-            SlotSet("granted_alternatives", granted + [alternative.id]),
-            SlotSet("alternative", None),
-        ]
+        # Settled: a second problem from the customer's first message comes next.
+        return done + come_back(dispatcher, tracker, domain)

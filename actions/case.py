@@ -17,6 +17,7 @@ from rasa_sdk import Tracker
 
 from actions.catalog import Catalog, load_catalog
 from actions.config import settings
+from actions.signals import asks_the_impossible, said_at_the_cafe
 from actions.stores import company
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 
@@ -110,6 +111,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
                 company_error=bool(order.shipped and order.ordered and order.shipped != order.ordered),
                 order_late=order.delivered_on is None and bool(order.promised_on and order.promised_on < today),
                 within_return_window=delivered_days is not None and delivered_days <= 30,
+                order_delivered=order.delivered_on is not None,
+                delivered_on=order.delivered_on,
                 days_since_delivery=delivered_days,
             )
             facts["item_category"] = await data.product_category(order.item)
@@ -125,9 +128,15 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
                 coupon_expired_on=coupon.expires_on,
                 coupon_honoured_before=coupon.goodwill_honoured,
             )
-    item = tracker.get_slot("item")
+    said = " ".join(t for t in (tracker.get_slot("case_details"), tracker.latest_message.get("text")) if t)
+    facts["impossible_request"] = asks_the_impossible(said)
+    # The item the customer named, or else one their words mention ("a large coffee").
+    item = tracker.get_slot("item") or (await data.product_in(said) if said and "item_category" not in facts else None)
     if item and "item_category" not in facts:
         facts["item_category"] = await data.product_category(item)
+        facts["item_named"] = item
+    if "item_category" not in facts and said_at_the_cafe(said):
+        facts["item_category"] = "cafe"  # "the barista gave me someone else's drink"
     amount = parse_amount(tracker.get_slot("amount"))
     if amount is not None:
         facts["amount_requested"] = amount
@@ -145,11 +154,12 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
     destinations = facts.get("international_destinations") or []
     return {
         "reference": facts.get("reference") or tracker.get_slot("order_id") or "",
-        "item": facts.get("order_item") or tracker.get_slot("item") or "order",
+        "item": facts.get("order_item") or tracker.get_slot("item") or facts.get("item_named") or "order",
         "ordered": facts.get("ordered") or "",
         "shipped": facts.get("shipped") or "",
         "order_status": facts.get("order_status") or "",
         "promised_on": day_name(facts.get("promised_on")),
+        "delivered_on": day_name(facts.get("delivered_on")),
         "international_calls": facts.get("international_calls", 0),
         "international_destinations": " and ".join(destinations),
         "domestic_total": money(facts.get("domestic_total")),

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.case import catalog, reference_kind
+from actions.signals import said_at_the_cafe
 from actions.stores import company
 from actions.stores.company import normalize_reference
 
@@ -43,7 +44,11 @@ class ValidateCaseForm(FormValidationAction):
 
     @staticmethod
     async def _cafe_item(tracker: Tracker) -> bool:
-        item = tracker.get_slot("item")
+        """A café item named in the slot or in the customer's words: no order number needed."""
+        said = tracker.get_slot("case_details") or ""
+        if said_at_the_cafe(said):
+            return True
+        item = tracker.get_slot("item") or await company().product_in(said)
         return bool(item) and await company().product_category(item) == "cafe"
 
     async def validate_order_id(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -28,7 +28,7 @@ ALTERNATIVE_KINDS = {
 HANDOFF_TRIGGERS = {"customer_asks", "over_limit", "declined_all"}
 # What a kind of case needs before its policy can be checked.
 CASE_NEEDS = {"bill", "order", "coupon", "nothing"}
-RESPONSE_ROLES = {"explain", "general", "entitled", "pressed"}
+RESPONSE_ROLES = {"explain", "general", "entitled", "pressed", "why"}
 
 
 class CatalogError(ValueError):
@@ -99,6 +99,7 @@ class Catalog:
     alternatives: Mapping[str, Alternative]
     policies: Sequence[Policy]
     needs: Mapping[str, str] = field(default_factory=dict)
+    becomes: Mapping[str, Sequence[Tuple[str, Mapping[str, Any]]]] = field(default_factory=dict)
 
     @property
     def case_types(self) -> frozenset:
@@ -108,6 +109,10 @@ class Catalog:
     def case_needs(self, case_type: Optional[str]) -> str:
         """What the case needs first: a bill, an order, a coupon, or nothing."""
         return self.needs.get(case_type or "", "nothing")
+
+    def follow(self, case_type: str, facts: Mapping[str, Any]) -> str:
+        """The kind of case the facts make it: a bill is never a return, a coffee needs no order."""
+        return next((new for new, when in self.becomes.get(case_type, ()) if _matches(when, facts)), case_type)
 
     def policy(self, policy_id: str) -> Optional[Policy]:
         return next((p for p in self.policies if p.id == policy_id), None)
@@ -185,7 +190,8 @@ class _Parser:
             if any(p.id == policy.id for p in policies):
                 raise self.fail(f"policy '{policy.id}'", "id: is used twice")
             policies.append(policy)
-        return Catalog(max_credit, max_replacement, alternatives, policies, self.needs(raw.get("cases", {})))
+        cases = raw.get("cases", {})
+        return Catalog(max_credit, max_replacement, alternatives, policies, self.needs(cases), self.becomes(cases))
 
     def needs(self, raw: Any) -> Dict[str, str]:
         if not isinstance(raw, dict):
@@ -196,6 +202,16 @@ class _Parser:
             if need not in CASE_NEEDS:
                 raise self.fail(f"case '{case_type}'", f"needs: must be one of {sorted(CASE_NEEDS)}")
             result[str(case_type)] = need
+        return result
+
+    def becomes(self, raw: Dict[str, Any]) -> Dict[str, List[Tuple[str, Dict[str, Any]]]]:
+        result: Dict[str, List[Tuple[str, Dict[str, Any]]]] = {}
+        for case_type, spec in raw.items():
+            changes = spec.get("becomes") or {}
+            if not isinstance(changes, dict) or any(new not in raw for new in changes):
+                raise self.fail(f"case '{case_type}'", "becomes: must map case types listed under cases to facts")
+            where = f"case '{case_type}'"
+            result[str(case_type)] = [(str(new), self.conditions(when, where, "becomes")) for new, when in changes.items()]
         return result
 
     def number(self, raw: Dict[str, Any], name: str, where: str) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -61,3 +61,37 @@ class ActionCloseConversation(Action):
         else:
             dispatcher.utter_message(response="utter_goodbye")
         return events
+
+
+def _closed_case(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    """The case of the conversation's last close, if the customer closed one before."""
+    events = list(tracker.events)
+    closes = [i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == "action_close_conversation"]
+    if not closes:
+        return None
+    found: Dict[Text, Any] = {}
+    for event in events[: closes[-1]]:
+        if event.get("event") == "slot" and event.get("name") in ("case_type", "order_id", "coupon_code"):
+            found[event["name"]] = event.get("value")
+    return found
+
+
+class ActionGreet(Action):
+    """Hello, or welcome back: a customer who returns after a close can pick up the case."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        case = _closed_case(tracker)
+        if case is None:
+            dispatcher.utter_message(response="utter_greet")
+            return []
+        reference = case.get("order_id") or case.get("coupon_code")
+        if reference:
+            dispatcher.utter_message(response="utter_welcome_back_case", reference=reference)
+        else:
+            dispatcher.utter_message(response="utter_welcome_back")
+        return []

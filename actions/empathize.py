@@ -18,6 +18,8 @@ from actions.case import (
     pick_variation,
     reference_kind,
 )
+from actions.explain_policy import apologises, explain_role
+from actions.second_problem import noted
 from actions.signals import frustration_signals
 
 
@@ -45,6 +47,23 @@ class ActionEmpathize(Action):
         text = tracker.latest_message.get("text") or ""
         events: List[EventType] = []
         is_case = intent in case_intents()
+        policy_says_sorry = impossible = cafe = False
+        if is_case:
+            # The kind of case follows the facts ("a small coffee, not a large" is a
+            # café remake whatever the words; a bill number given to a refund is a bill).
+            facts = await gather_facts(tracker)
+            reference = tracker.get_slot("order_id")
+            if reference and not _mentions(text, reference) and intent != tracker.get_slot("case_type"):
+                # A reference from an earlier case says nothing about this one's kind.
+                facts.pop("reference_kind", None)
+            intent = catalog().follow(intent, facts)
+            impossible = bool(facts.get("impossible_request"))
+            cafe = facts.get("item_category") == "cafe"
+            # One apology a turn: when the policy that will follow says sorry, we don't here.
+            policy = catalog().select(intent, facts)
+            explained = tracker.get_slot("explained_policies") or []
+            policy_says_sorry = bool(policy) and apologises(
+                policy.responses[explain_role(policy, facts, explained)], domain)
         new_case = is_case and intent != tracker.get_slot("case_type")
         if new_case:
             events += [SlotSet(slot, None) for slot in CASE_SLOTS]
@@ -65,14 +84,21 @@ class ActionEmpathize(Action):
             fault = bool(facts.get("company_error") or facts.get("order_late"))
             events.append(SlotSet("company_at_fault", fault))
 
-        keys = []
-        if "repeated" in signals:
-            keys.append("utter_empathy_repeated")
-        elif level >= 2:
-            keys.append("utter_empathy_strong")
+        # One sympathy sentence, the one that fits best: having to say it again, then
+        # strong feelings, then the kind of case. An apology follows for a case.
         topic_key = f"utter_empathy_{intent}"
-        keys.append(topic_key if topic_key in domain.get("responses", {}) else "utter_empathy_general")
-        if is_case:
+        if "repeated" in signals:
+            keys = ["utter_empathy_repeated"]
+        elif level >= 2:
+            keys = ["utter_empathy_strong"]
+        elif impossible:
+            keys = ["utter_empathy_impossible"]
+        else:
+            # A café item gets café words ("what you came in for"), not a parcel's.
+            cafe_key = f"{topic_key}_cafe" if cafe else ""
+            keys = [next((k for k in (cafe_key, topic_key) if k in domain.get("responses", {})), "utter_empathy_general")]
+        # Nothing to apologise for in the weather: the policy says plainly what we can't do.
+        if is_case and not policy_says_sorry and not impossible:
             keys.append("utter_apology_own_it" if fault else "utter_apology")
 
         # Strong frustration a second time: a person, not more of the assistant.
@@ -82,6 +108,11 @@ class ActionEmpathize(Action):
             events.append(SlotSet("strong_frustration_turns", float(strong_turns)))
         if escalate:
             keys.append("utter_bringing_a_person")
+        second = noted(tracker) if new_case else None
+        if second:
+            # Two problems at once: this one first, the other kept for when it is settled.
+            events.append(SlotSet("pending_problem", second))
+            keys.append("utter_second_problem_noted")
 
         for key in keys:
             sentence = pick_variation(tracker, domain["responses"].get(key, []))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.catalog import Policy
 from actions.case import catalog, gather_facts, latest_intent, template_values
+from actions.digression import resume
 
 
 class ActionExplainPolicy(Action):
@@ -37,24 +40,22 @@ class ActionExplainPolicy(Action):
                 return []
             values = template_values({}, tracker)
             dispatcher.utter_message(response=policy.responses["general"], **values)
-            return [SlotSet("explained_policies", explained + [policy.id])]
+            # A question in the middle of an offer or a form: answered, then back to it.
+            return [SlotSet("explained_policies", explained + [policy.id])] + resume(dispatcher, tracker)
 
-        case_type = tracker.get_slot("case_type")
         facts = await gather_facts(tracker)
+        # The kind of case follows the facts: a bill number given to a refund is a bill.
+        case_type = policies.follow(tracker.get_slot("case_type") or "", facts) or None
         policy = policies.select(case_type, facts) if case_type else None
         if policy is None:
             dispatcher.utter_message(response="utter_ask_what_happened")
             return []
 
         entitled = policy.entitles(facts)
-        if entitled and "entitled" in policy.responses:
-            role = "entitled"
-        elif policy.id in explained and "pressed" in policy.responses:
-            role = "pressed"
-        else:
-            role = "explain"
+        role = explain_role(policy, facts, explained)
         dispatcher.utter_message(response=policy.responses[role], **template_values(facts, tracker))
-        return [
+        followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []
+        return followed + [
             SlotSet("policy_id", policy.id),
             SlotSet("entitled", entitled),
             SlotSet("company_at_fault", bool(facts.get("company_error") or facts.get("order_late"))),
@@ -63,6 +64,32 @@ class ActionExplainPolicy(Action):
         ]
 
 
+def explain_role(policy: Policy, facts: Dict[str, Any], explained: List[Text]) -> Text:
+    """Which of the policy's responses explains it now: entitled, pressed, or explain."""
+    if policy.entitles(facts) and "entitled" in policy.responses:
+        return "entitled"
+    if policy.id in explained and "pressed" in policy.responses:
+        return "pressed"
+    return "explain"
+
+
+def apologises(policy_response: Text, domain: Dict[Text, Any]) -> bool:
+    """Whether a response already says sorry (so nothing else in the turn needs to)."""
+    variations = domain.get("responses", {}).get(policy_response) or []
+    return any(re.search(r"\b(sorry|apologi[sz]e)", v.get("text") or "", re.I) for v in variations)
+
+
 def _storable(facts: Dict[str, Any]) -> Dict[str, Any]:
     """Facts as JSON-friendly values for the tracker and the handoff summary."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in facts.items()}
+
+
+class ActionAnswerPolicyQuestion(ActionExplainPolicy):
+    """A plain policy question in the middle of a form: the general wording, then back.
+
+    The same answer as action_explain_policy gives a question; named apart so the
+    playbook check can tell an answer to a question from a case's "no".
+    """
+
+    def name(self) -> Text:
+        return "action_answer_policy_question"

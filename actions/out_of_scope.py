@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.config import ROOT
+from actions.offer_alternatives import first_text
 from gracious.wordlists import word_pattern
 
 FAMILIES_FILE = ROOT / "catalog" / "out_of_scope.yml"
@@ -45,5 +46,14 @@ class ActionRedirectOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        language = tracker.latest_message.get("language")
+        if language:
+            # Another language (bot/nlu/language.py): we say so in English and, when we
+            # have the words, in theirs, and offer a person.
+            person = {"title": first_text(domain, "utter_offer_human"), "payload": "/request_human"}
+            dispatcher.utter_message(response="utter_english_only", buttons=[person])
+            if f"utter_english_only_{language}" in domain.get("responses", {}):
+                dispatcher.utter_message(response=f"utter_english_only_{language}")
+            return []
         dispatcher.utter_message(response=redirect_for(tracker.latest_message.get("text")))
         return []

@@ -10,16 +10,36 @@ from zoneinfo import ZoneInfo
 from dateparser import DateDataParser
 from dateparser.search import search_dates
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.config import settings
 from actions.hours import fit_to_hours, spoken_time
-from actions.stores import records
+from actions.case import catalog
+from actions.offer_alternatives import first_text
+from actions.stores import company, records
+from gracious import repair
 
-SOON = re.compile(r"\b(now|asap|as soon as|right away|straight away|immediately|soonest|earliest)\b", re.I)
-PART_OF_DAY = {"morning": 10, "lunch": 12, "noon": 12, "afternoon": 14, "evening": 18, "tonight": 18}
+# A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.
+BARE_HOUR = re.compile(r"(?<![\d:/-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|st|nd|rd|th|days?|hours?|mins?|minutes?))", re.I)
+# A question is asked at most twice; then the customer is offered a way on.
+MAX_TIME_ATTEMPTS = 2
+SOON = re.compile(r"\b(now|asap|as soon as|right away|straight away|immediately|soonest|earliest|whenever|any ?time)\b", re.I)
+PART_OF_DAY = {"after lunch": 13, "morning": 10, "lunch": 12, "noon": 12, "afternoon": 14, "evening": 18, "tonight": 18}
+
+
+def _clock(text: Text) -> Text:
+    """Spell out bare hours the way they are meant: "maybe 2ish" is "2pm", "at 9" is "9am"."""
+
+    def fix(match: "re.Match[str]") -> str:
+        hour = int(match.group(1))
+        if not 1 <= hour <= 12:
+            return match.group(0)
+        minutes = f":{match.group(2)}" if match.group(2) else ""
+        return f" at {hour}{minutes}{'pm' if hour <= 7 or hour == 12 else 'am'}"
+
+    return BARE_HOUR.sub(fix, text)
 
 
 def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
@@ -29,6 +49,7 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     part of the day named); 'now' or 'asap' means the next quarter hour.
     """
     hours = settings().care_hours
+    text = _clock(text)
     if SOON.search(text):
         soon = now + timedelta(minutes=15)
         soon = soon.replace(minute=(soon.minute // 15) * 15, second=0, microsecond=0)
@@ -36,6 +57,8 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     lowered = text.lower()
     # From the start of a word: "afternoon" must not read as "noon".
     part_hour = next((h for word, h in PART_OF_DAY.items() if re.search(rf"\b{word}", lowered)), None)
+    if part_hour == 13:
+        text = re.sub(r"\bafter lunch\b", "", text, flags=re.I)
     local_now = now.replace(tzinfo=None)
     parser_settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": local_now}
     parser = DateDataParser(languages=["en"], settings=dict(parser_settings, RETURN_TIME_AS_PERIOD=True))
@@ -85,33 +108,100 @@ class ValidateCallbackForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        if known_phone(tracker):
+        if tracker.get_slot("callback_escape"):
+            return []  # the customer would rather not be called: action_schedule_callback says what instead
+        # The number of a call booked earlier in this chat counts as known: moving the
+        # call ("no, make it 3pm") doesn't ask for it again.
+        if known_phone(tracker) or (tracker.get_slot("callback_id") and tracker.get_slot("callback_phone")):
             return [s for s in domain_slots if s != "callback_phone"]
         return domain_slots
 
-    def validate_callback_time(
+    async def validate_callback_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        text = value if isinstance(value, str) else tracker.latest_message.get("text", "")
+        said = tracker.latest_message.get("text") or ""
+        text = value if isinstance(value, str) else said
+        escape = _escape(text or "")
+        if escape:
+            return {"callback_time": None, "callback_escape": escape}
         now = datetime.now(ZoneInfo(settings().timezone))
-        moment = parse_callback_time(text or "", now)
+        # The whole message says more than the entity ("tomorrow after lunch, maybe 2ish").
+        moment = (parse_callback_time(said, now) if not said.startswith("/") else None) or parse_callback_time(text or "", now)
+        moment = await _on_booked_day(moment, text or "", tracker)
         if moment is None:
+            attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
+            if attempts >= MAX_TIME_ATTEMPTS:
+                # Asked twice already: no third time; offer a way on instead.
+                return {"callback_time": None, "callback_attempts": float(attempts), "callback_escape": "stuck"}
             dispatcher.utter_message(response="utter_callback_time_unclear")
-            return {"callback_time": None}
-        return {"callback_time": moment.isoformat()}
+            return {"callback_time": None, "callback_attempts": float(attempts)}
+        return {"callback_time": moment.isoformat(), "callback_attempts": None}
 
-    def validate_callback_phone(
+    async def validate_callback_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        digits = re.sub(r"\D", "", str(value or ""))
+        text = str(value or "")
+        escape = _escape(text)
+        if escape:
+            return {"callback_phone": None, "callback_escape": escape}
+        digits = re.sub(r"\D", "", text)
         if not 7 <= len(digits) <= 15:
+            # "no, I said 2pm" while we ask for the number: the time is corrected.
+            now = datetime.now(ZoneInfo(settings().timezone))
+            moment = parse_callback_time(text, now) if repair.mentions_time(text) else None
+            moment = await _on_booked_day(moment, text, tracker)
+            if moment is not None:
+                dispatcher.utter_message(response="utter_callback_time_changed", callback_when=spoken_time(moment, now))
+                return {"callback_phone": None, "callback_time": moment.isoformat()}
             dispatcher.utter_message(response="utter_phone_unclear")
             return {"callback_phone": None}
-        return {"callback_phone": str(value).strip()}
+        return {"callback_phone": text.strip()}
+
+
+async def _on_booked_day(moment: Optional[datetime], text: Text, tracker: Tracker) -> Optional[datetime]:
+    """A new time said without a day ("no, I said 3pm") keeps the day already agreed:
+    the one given earlier in the form, or the booked call's."""
+    if moment is None or repair.mentions_day(text):
+        return moment
+    earlier = _earlier_time(tracker)
+    booked = tracker.get_slot("callback_id")
+    if earlier is None and booked:
+        call = await records().callback(int(booked))
+        earlier = call["scheduled_for"] if call else None
+    if earlier is None:
+        return moment
+    day = earlier.astimezone(moment.tzinfo).date()
+    return fit_to_hours(moment.replace(year=day.year, month=day.month, day=day.day), settings().care_hours)
+
+
+def _earlier_time(tracker: Tracker) -> Optional[datetime]:
+    """The time the form had agreed before the customer's latest message, if any."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "slot" and event.get("name") == "callback_time":
+            try:
+                return datetime.fromisoformat(event.get("value") or "")
+            except ValueError:
+                continue
+    return None
+
+
+def _escape(text: Text) -> Optional[Text]:
+    """How the customer would rather be helped than by a call, if they said so."""
+    if repair.wants_email_instead(text):
+        return "email"
+    if repair.refuses_call(text):
+        return "none"
+    return None
 
 
 class ActionScheduleCallback(Action):
-    """Books the call, confirms the time and number back, and stores it."""
+    """Books the call (or moves the one already booked), and confirms time and number.
+
+    When the customer would rather not be called (callback_escape), it says what
+    happens instead: an email from the team, or a choice of email or a person.
+    """
 
     def name(self) -> Text:
         return "action_schedule_callback"
@@ -119,24 +209,68 @@ class ActionScheduleCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        escape = tracker.get_slot("callback_escape")
+        done: List[EventType] = [SlotSet("callback_escape", None), SlotSet("callback_attempts", None),
+                                 SlotSet("callback_time", None)]
+        if escape:
+            return done + await instead_of_a_call(escape, dispatcher, tracker, domain)
         when = datetime.fromisoformat(tracker.get_slot("callback_time"))
         phone = tracker.get_slot("callback_phone") or known_phone(tracker)
+        now = datetime.now(when.tzinfo)
+        digits = re.sub(r"\D", "", phone)
+        booked = tracker.get_slot("callback_id")
+        earlier = await records().callback(int(booked)) if booked else None
+        if earlier and await records().move_callback(int(booked), when, phone):
+            # A new time for the call already booked: moved, never a second call.
+            old_when = spoken_time(earlier["scheduled_for"].astimezone(when.tzinfo), now)
+            dispatcher.utter_message(response="utter_callback_moved", old_when=old_when,
+                                     callback_when=spoken_time(when, now), phone_tail=digits[-4:])
+            return done + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
         handoff = tracker.get_slot("handoff_id")
         reason = tracker.get_slot("case_type") or "callback requested"
         callback_id = await records().book_callback(
             tracker.sender_id, when, phone, reason, int(handoff) if handoff else None
         )
-        now = datetime.now(when.tzinfo)
-        digits = re.sub(r"\D", "", phone)
         dispatcher.utter_message(
             response="utter_callback_booked", callback_when=spoken_time(when, now), phone_tail=digits[-4:]
         )
-        events: List[EventType] = [
+        events: List[EventType] = done + [
             SlotSet("callback_id", str(callback_id)),
-            SlotSet("callback_time", None),
-            SlotSet("callback_phone", None),
+            # Kept, so a new time later ("no, make it 3pm") moves the call without asking again.
+            SlotSet("callback_phone", phone),
             SlotSet("alternative", None),
         ]
         if tracker.get_slot("alternative") == "callback":
             events.append(SlotSet("accepted_alternative", "callback"))
         return events
+
+
+WAYS_ON = ("email_followup", "human")
+
+
+async def instead_of_a_call(
+    escape: Text, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+) -> List[EventType]:
+    """No call: an email follow-up when asked for, else a choice of email or a person."""
+    if escape == "email":
+        facts = tracker.get_slot("case_facts") or {}
+        email = tracker.get_slot("email") or facts.get("customer_email")
+        await company().grant("followup", facts.get("reference"), facts.get("customer_id"),
+                              note="email instead of a call")
+        if email:
+            dispatcher.utter_message(response="utter_callback_email_instead", email=email)
+        else:
+            dispatcher.utter_message(response="utter_callback_email_instead_no_address")
+        granted = list(tracker.get_slot("granted_alternatives") or [])
+        return [SlotSet("accepted_alternative", "email_followup"),
+                SlotSet("granted_alternatives", granted + ["email_followup"]), SlotSet("alternative", None)]
+    buttons = [
+        {"title": first_text(domain, catalog().alternatives[way].offer), "payload": '/choose_alternative{"alternative": "%s"}' % way}
+        for way in WAYS_ON
+    ]
+    response = "utter_callback_time_stuck" if escape == "stuck" else "utter_callback_no_call"
+    dispatcher.utter_message(response=response, buttons=buttons)
+    offered = list(tracker.get_slot("offered_alternatives") or [])
+    return [SlotSet("offered_alternatives", offered + [w for w in WAYS_ON if w not in offered]),
+            SlotSet("accepted_alternative", None), SlotSet("alternative", None), FollowupAction("action_listen")]
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import List, Sequence, Text
+from typing import Dict, List, Sequence, Text
 
 import yaml
 
@@ -14,9 +14,14 @@ from gracious.wordlists import word_pattern
 SIGNALS_FILE = ROOT / "catalog" / "signals.yml"
 
 
-@lru_cache(maxsize=1)
-def _swearing() -> "re.Pattern[str]":
-    return word_pattern(yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8"))["swearing"])
+@lru_cache(maxsize=4)
+def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
+    raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
+    return {name: word_pattern(raw.get(name) or []) for name in ("swearing", "said_before", "impossible", "cafe_visit")}
+
+
+def _has(name: str, text: Text) -> bool:
+    return bool(_lists(SIGNALS_FILE.stat().st_mtime_ns)[name].search(text))
 
 
 def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Text) -> List[Text]:
@@ -27,10 +32,22 @@ def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Tex
         signals.append("shouting")
     if re.search(r"!{2,}|(?:!\s*){3,}", text):
         signals.append("exclamations")
-    if _swearing().search(text):
+    if _has("swearing", text):
         signals.append("swearing")
-    if intent and intent in earlier_intents and intent not in ("greet", "inform", "affirm", "deny", "thank"):
+    # "More than once" only when it is true: they say so, or raised it earlier in this chat.
+    raised_before = intent and intent in earlier_intents and intent not in ("greet", "inform", "affirm", "deny", "thank")
+    if raised_before or _has("said_before", text):
         signals.append("repeated")
     if intent == "express_frustration":
         signals.append("venting")
     return signals
+
+
+def asks_the_impossible(text: Text) -> bool:
+    """'I want the rain to stop': something nobody can do (catalog/signals.yml `impossible`)."""
+    return bool(text) and _has("impossible", text)
+
+
+def said_at_the_cafe(text: Text) -> bool:
+    """'at your cafe', 'the barista': a café visit, whatever the item (catalog/signals.yml `cafe_visit`)."""
+    return bool(text) and _has("cafe_visit", text)

@@ -6,7 +6,8 @@ told the option isn't available. Here the message is read against the buttons of
 the assistant's last turn first (`gracious.choices.resolve`, words in
 catalog/choice_words.yml); when it names one, the message is parsed as that
 button's payload, exactly as a click, keeping the customer's own words as its text.
-Anything else is understood as before.
+Anything else is read for a conversation repair (bot/repair.py), then for a
+second problem in the same message (bot/two_problems.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import two_problems
+from bot.repair import reread
 from gracious.choices import WHICH, Option, options_from, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,11 +80,13 @@ async def _parse_with_choices(
     options = last_buttons(tracker)
     text = message.text or ""
     if not options or text.startswith("/") or parsed.get("safety"):
-        return parsed  # health or danger (bot/nlu/safety.py) is never read as a choice
+        # Health or danger (bot/nlu/safety.py) is never read as a choice.
+        return await _in_context(self, message, parsed, tracker, only_output_properties)
     intent = (parsed.get("intent") or {}).get("name")
-    chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative")
+    chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative",
+                     by_words=intent not in ("thank", "goodbye"))
     if chosen is None:
-        return parsed
+        return await _in_context(self, message, parsed, tracker, only_output_properties)
     if chosen == WHICH:
         # "yes please" to several offers: a choice without an option, so the
         # assistant asks which one (action_apply_alternative).
@@ -95,6 +100,24 @@ async def _parse_with_choices(
     as_click["text"] = text
     as_click["typed_choice"] = title
     return as_click
+
+
+async def _in_context(
+    self: MessageProcessor,
+    message: UserMessage,
+    parsed: Dict[str, Any],
+    tracker: Optional[DialogueStateTracker],
+    only_output_properties: bool,
+) -> Dict[str, Any]:
+    """A message that chose nothing: read for a repair, then for a second problem."""
+    repaired = reread(parsed, tracker)
+    if repaired is not parsed:
+        return repaired
+
+    async def alone(part: str) -> Dict[str, Any]:
+        return await _rasa_parse_message(self, UserMessage(part, sender_id=message.sender_id), None, only_output_properties)
+
+    return await two_problems.split(parsed, alone)
 
 
 def install() -> None:

@@ -41,7 +41,8 @@ class Option:
 
     @property
     def declines(self) -> bool:
-        return self.key == "deny"
+        """A 'none of these' or 'no, that's everything' button: never what a "yes" picks."""
+        return self.key in ("deny", "goodbye")
 
 
 _ORDINALS = [
@@ -52,10 +53,12 @@ _ORDINALS = [
 ]
 _LAST = re.compile(r"\b(last|bottom|final)\b")
 _NUMBERED = re.compile(r"^(?:(?:option|number|no\.?|choice|#)\s*)?([1-9])\W*$|\b(?:option|number|choice|#)\s*([1-9])\b")
-_YES = re.compile(
-    r"^(?:yes|yeah|yep|yup|ya|ok|okay|sure|please|please do|yes please|ok please|go ahead|do it|"
-    r"sounds good|that works|that one|that's fine|fine|perfect|great|lovely)\W*$"
+_AGREE = (
+    r"(?:yes|yeah|yep|yup|ya|ok|okay|sure|please|please do|go ahead|do it|"
+    r"sounds good|that works|that one|that's fine|fine|perfect|great|lovely)"
 )
+# "yes", "ok sure", "yes please, thanks": agreement and nothing else ("thanks" alone is not a yes).
+_YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")
 _QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
 _TITLE_STOPWORDS = {
     "about", "back", "from", "have", "instead", "like", "make", "more", "next", "over", "pass",
@@ -83,7 +86,8 @@ WHICH = -1
 
 
 def resolve(
-    text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], question: bool = True
+    text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], question: bool = True,
+    by_words: bool = True,
 ) -> Optional[int]:
     """The index in ``options`` of the button the typed reply means, WHICH, or None.
 
@@ -91,6 +95,8 @@ def resolve(
     one is still to ask).
     ``question``: a reply worded as a question is not read as a choice by its words
     (pass False when the intent classifier already read it as a choice).
+    ``by_words``: False when the reply is thanks or a goodbye, which may mention an
+    option without choosing it ("the London calls make sense, thanks").
     """
     said = " ".join((text or "").lower().split())
     if not said or said.startswith("/") or not options:
@@ -102,7 +108,7 @@ def resolve(
     position = _position(said, len(real))
     if position is not None:
         return real[position]
-    if question and _QUESTION.search(said):
+    if (question and _QUESTION.search(said)) or not by_words:
         return None  # "what's the refund policy?" asks about an option; it does not pick it
     scores: Dict[int, int] = {i: _score(said, o, words) for i, o in enumerate(options)}
     best = max(scores.values())

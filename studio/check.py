@@ -6,7 +6,9 @@ Rasa checks that the training data is consistent; nothing in Rasa checks that th
 assistant follows a service playbook. This does, over domain.yml, data/,
 tests/stories/ and the policy catalog, and prints one `file:line: problem` per
 finding. It exits 1 when there is any. What it looks for is data a designer can
-extend: catalog/blame_words.yml and catalog/playbook_check.yml.
+extend: catalog/blame_words.yml, catalog/playbook_check.yml and, for the words of
+every response rendered with every kind of value, catalog/placeholders.yml
+(studio/placeholders.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rasa_sdk import Tracker
 
 from actions.case import gather_facts
 from actions.catalog import Catalog, CatalogError, load_catalog
+from studio import placeholders
 from studio.flows import Flow, Step, read_flows
 from studio.yamlnodes import compose, get, items, line, seq, text
 
@@ -105,6 +108,7 @@ class Check:
     def run(self) -> List[Finding]:
         self.blaming_responses()
         self.response_variety()
+        self.whole_words()
         self.empathy_before_policy_and_no_bare_refusals()
         self.catalog_responses()
         self.unreached_policies()
@@ -137,6 +141,11 @@ class Check:
                     f"response '{name}' has {count} variation(s); the playbook wants at least "
                     f"{self.rules.min_variations} so the customer never hears the same words twice",
                 )
+
+    def whole_words(self) -> None:
+        """Every response rendered with every kind of value its placeholders take."""
+        for node, problem in placeholders.findings(self.domain, placeholders.Samples.load(self.root)):
+            self.add(self.domain_path, line(node), problem)
 
     # -- stories and rules -----------------------------------------------------
 
@@ -331,6 +340,7 @@ def reached_policies(policies: Catalog, flows: Sequence[Flow], case_types: Set[s
                     intent = step.name
                     if intent in case_types:
                         case_type = intent
+                        slots["case_details"] = step.text  # what the customer said opens the case
                     slots.update(step.entities)
                 elif step.kind == "slot":
                     slots.update(step.slots)
@@ -340,7 +350,8 @@ def reached_policies(policies: Catalog, flows: Sequence[Flow], case_types: Set[s
                         policy = policies.for_topic(topic) if topic else None
                     elif case_type:
                         tracker = Tracker("check", dict(slots), {}, [], False, None, {}, "action_listen")
-                        policy = policies.select(case_type, await gather_facts(tracker))
+                        facts = await gather_facts(tracker)
+                        policy = policies.select(policies.follow(case_type, facts), facts)
                     else:
                         policy = None
                     if policy:

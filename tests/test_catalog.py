@@ -71,13 +71,16 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "wrong_item_company_error",
         "cafe_remake",
         "exchange_customer_choice",
+        "refund_in_transit",
         "returns_window",
         "late_delivery_goodwill",
+        "order_delivered",
         "order_on_track",
         "needs_records",
         "executive_contact",
         "same_day_callback",
         "service_recovery",
+        "beyond_anyone",
         "goodwill_limit",
         "opening_hours",
     ]
@@ -218,7 +221,7 @@ def test_unknown_response_role_names_policy_and_field(tmp_path):
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
         f"{path}: policy 'goodwill_limit': responses: 'apology' is not one of "
-        "['entitled', 'explain', 'general', 'pressed']"
+        "['entitled', 'explain', 'general', 'pressed', 'why']"
     )
 
 

@@ -197,6 +197,47 @@ class Records:
             handoff_id=handoff_id, status="booked",
         )
 
+    async def callback(self, callback_id: int) -> Optional[Dict[str, Any]]:
+        """One booked call, its time back in UTC (timezone-aware)."""
+
+        def read(conn):
+            row = conn.execute(sa.select(callbacks).where(callbacks.c.id == callback_id)).first()
+            if row is None:
+                return None
+            found = dict(row._mapping)
+            found["scheduled_for"] = found["scheduled_for"].replace(tzinfo=timezone.utc)
+            return found
+
+        return await self._run(read)
+
+    async def move_callback(self, callback_id: int, when: datetime, phone: str) -> bool:
+        """Move a booked call to a new time (and number); False when it is no longer booked."""
+        if when.tzinfo is not None:
+            when = when.astimezone(timezone.utc).replace(tzinfo=None)
+
+        def write(conn):
+            changed = conn.execute(
+                callbacks.update()
+                .where(callbacks.c.id == callback_id, callbacks.c.status == "booked")
+                .values(scheduled_for=when, phone=phone)
+            )
+            return changed.rowcount == 1
+
+        return bool(await self._run(write))
+
+    async def cancel_callback(self, callback_id: int) -> bool:
+        """Cancel a booked call; False when it was not booked (already made or cancelled)."""
+
+        def write(conn):
+            changed = conn.execute(
+                callbacks.update()
+                .where(callbacks.c.id == callback_id, callbacks.c.status == "booked")
+                .values(status="cancelled")
+            )
+            return changed.rowcount == 1
+
+        return bool(await self._run(write))
+
     async def log_concern(
         self, sender_id: str, category: str, policy_id: Optional[str], outcome: str, frustration: int
     ) -> int:

@@ -19,6 +19,7 @@ def values(**changes: Any) -> Dict[str, Any]:
         "shipped": "",
         "order_status": "",
         "promised_on": "",
+        "delivered_on": "",
         "international_calls": 0,
         "international_destinations": "",
         "domestic_total": "",
@@ -62,6 +63,7 @@ PRIYA = {
 
 
 def explained(policy_id, entitled, at_fault, facts, already=()):
+    facts = {"impossible_request": False, **facts}
     return [
         SlotSet("policy_id", policy_id),
         SlotSet("entitled", entitled),
@@ -181,6 +183,7 @@ def test_wrong_colour_on_lk_10421_is_explained_as_our_error(domain):
         shipped="red size M",
         order_status="delivered",
         promised_on=day_name(days_from_today(-2)),
+        delivered_on=day_name(days_from_today(-2)),
         days_since_delivery=2,
         name="Maya",
     )
@@ -203,6 +206,8 @@ def test_wrong_colour_on_lk_10421_is_explained_as_our_error(domain):
             "order_late": False,
             "within_return_window": True,
             "days_since_delivery": 2,
+            "order_delivered": True,
+            "delivered_on": days_from_today(-2).isoformat(),
             "item_category": "clothing",
             **MAYA,
         },
@@ -248,6 +253,7 @@ def test_refund_two_months_after_delivery_explains_the_return_window(domain):
                 shipped="brass",
                 order_status="delivered",
                 promised_on=day_name(days_from_today(-60)),
+                delivered_on=day_name(days_from_today(-60)),
                 days_since_delivery=60,
                 name="Daniel",
             ),
@@ -271,6 +277,8 @@ def test_refund_two_months_after_delivery_explains_the_return_window(domain):
             "order_late": False,
             "within_return_window": False,
             "days_since_delivery": 60,
+            "order_delivered": True,
+            "delivered_on": days_from_today(-60).isoformat(),
             "item_category": "home",
             **DANIEL,
         },
@@ -336,6 +344,8 @@ def test_order_past_its_promised_date_gets_the_late_delivery_apology(domain):
             "order_late": True,
             "within_return_window": False,
             "days_since_delivery": None,
+            "order_delivered": False,
+            "delivered_on": None,
             "item_category": "home",
             **PRIYA,
         },

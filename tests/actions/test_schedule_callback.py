@@ -77,32 +77,92 @@ def test_asap_while_the_team_is_out_is_when_they_are_back():
 
 
 @pytest.mark.parametrize(
-    "text", ["blorp zzz frobnicate", "whenever", "no idea", "yes please", "", "my number is 555 0134"]
+    "text", ["blorp zzz frobnicate", "no idea", "yes please", "", "my number is 555 0134"]
 )
 def test_words_without_a_time_are_not_a_time(text):
     assert parse_callback_time(text, WEDNESDAY_10AM) is None
+
+
+@pytest.mark.parametrize("text", ["whenever", "any time is fine", "anytime"])
+def test_whenever_means_the_next_quarter_hour(text):
+    assert parse_callback_time(text, WEDNESDAY_10AM) == at(11, 10, 15)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("tomorrow after lunch, maybe 2ish", at(12, 14)),
+        ("tomorrow after lunch", at(12, 13)),
+        ("make it 4 instead", at(11, 16)),
+        ("tomorrow at 9", at(12, 9)),
+        ("no, I said 2pm", at(11, 14)),
+    ],
+)
+def test_bare_and_rough_hours_are_read_as_people_mean_them(text, expected):
+    assert parse_callback_time(text, WEDNESDAY_10AM) == expected
 
 
 def test_validate_callback_time_stores_the_parsed_time(domain, monkeypatch):
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
     dispatcher = CollectingDispatcher()
 
-    result = ValidateCallbackForm().validate_callback_time(
-        "tomorrow at 3pm", dispatcher, tracker_from("callback_form"), domain
-    )
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time(
+        "tomorrow at 3pm", dispatcher, tracker_from("callback_form", text="tomorrow at 3pm"), domain
+    ))
 
-    assert result == {"callback_time": "2025-06-12T15:00:00-04:00"}
+    assert result == {"callback_time": "2025-06-12T15:00:00-04:00", "callback_attempts": None}
     assert dispatcher.messages == []
 
 
 def test_validate_callback_time_rejects_unclear_text_and_asks_again(domain):
     dispatcher = CollectingDispatcher()
-    tracker = tracker_from("callback_form", text="whenever suits you guys")
+    tracker = tracker_from("callback_form", text="blorp zzz frobnicate")
 
-    result = ValidateCallbackForm().validate_callback_time("whenever suits you guys", dispatcher, tracker, domain)
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time("blorp zzz frobnicate", dispatcher, tracker, domain))
 
-    assert result == {"callback_time": None}
+    assert result == {"callback_time": None, "callback_attempts": 1.0}
     assert dispatcher.messages == [message(response="utter_callback_time_unclear")]
+
+
+def test_a_second_unclear_time_is_not_asked_a_third_time(domain):
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_from("callback_form", text="blorp", slots={"callback_attempts": 1.0})
+
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time("blorp", dispatcher, tracker, domain))
+
+    # The form ends (required_slots is empty with an escape); action_schedule_callback offers a way on.
+    assert result == {"callback_time": None, "callback_attempts": 2.0, "callback_escape": "stuck"}
+    assert dispatcher.messages == []
+    escaped = tracker_from("callback_form", slots={"callback_escape": "stuck"})
+    assert asyncio.run(ValidateCallbackForm().required_slots(FORM_SLOTS, dispatcher, escaped, domain)) == []
+
+
+@pytest.mark.parametrize(
+    "text, escape", [("i dont want a call. EMAIL.", "email"), ("can you email me instead", "email"), ("no calls please", "none")]
+)
+def test_asking_not_to_be_called_escapes_the_form(domain, text, escape):
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_from("callback_form", text=text)
+    form = ValidateCallbackForm()
+
+    assert asyncio.run(form.validate_callback_time(text, dispatcher, tracker, domain)) == {
+        "callback_time": None, "callback_escape": escape
+    }
+    assert asyncio.run(form.validate_callback_phone(text, dispatcher, tracker, domain)) == {
+        "callback_phone": None, "callback_escape": escape
+    }
+    assert dispatcher.messages == []
+
+
+def test_a_time_given_when_asked_for_the_number_corrects_the_time(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_from("callback_form", text="no, I said 2pm")
+
+    result = asyncio.run(ValidateCallbackForm().validate_callback_phone("no, I said 2pm", dispatcher, tracker, domain))
+
+    assert result == {"callback_phone": None, "callback_time": "2025-06-11T14:00:00-04:00"}
+    assert dispatcher.messages == [message(response="utter_callback_time_changed", callback_when="today at 2:00 pm")]
 
 
 def test_validate_callback_phone_accepts_a_full_number_and_rejects_a_short_one(domain):
@@ -110,11 +170,11 @@ def test_validate_callback_phone_accepts_a_full_number_and_rejects_a_short_one(d
     tracker = tracker_from("callback_form")
     dispatcher = CollectingDispatcher()
 
-    assert form.validate_callback_phone(" +1 555 0142 ", dispatcher, tracker, domain) == {
+    assert asyncio.run(form.validate_callback_phone(" +1 555 0142 ", dispatcher, tracker, domain)) == {
         "callback_phone": "+1 555 0142"
     }
     assert dispatcher.messages == []
-    assert form.validate_callback_phone("0142", dispatcher, tracker, domain) == {"callback_phone": None}
+    assert asyncio.run(form.validate_callback_phone("0142", dispatcher, tracker, domain)) == {"callback_phone": None}
     assert dispatcher.messages == [message(response="utter_phone_unclear")]
 
 
@@ -147,9 +207,11 @@ def test_schedule_callback_books_the_call_and_confirms_time_and_last_four_digits
         message(response="utter_callback_booked", callback_when="tomorrow at 3:00 pm", phone_tail="0199")
     ]
     assert events == [
-        SlotSet("callback_id", "1"),
+        SlotSet("callback_escape", None),
+        SlotSet("callback_attempts", None),
         SlotSet("callback_time", None),
-        SlotSet("callback_phone", None),
+        SlotSet("callback_id", "1"),
+        SlotSet("callback_phone", "+1 555 0199"),
         SlotSet("alternative", None),
     ]
     [row] = asyncio.run(stores.records().rows("callbacks"))
@@ -185,9 +247,11 @@ def test_schedule_callback_uses_the_number_given_in_the_form_and_records_the_cho
         message(response="utter_callback_booked", callback_when="Monday 16 June at 8:00 am", phone_tail="7788")
     ]
     assert events == [
-        SlotSet("callback_id", "1"),
+        SlotSet("callback_escape", None),
+        SlotSet("callback_attempts", None),
         SlotSet("callback_time", None),
-        SlotSet("callback_phone", None),
+        SlotSet("callback_id", "1"),
+        SlotSet("callback_phone", "(555) 010-7788"),
         SlotSet("alternative", None),
         SlotSet("accepted_alternative", "callback"),
     ]

@@ -125,3 +125,65 @@ def test_ordinary_messages_are_left_alone(text):
     message = Message(data={"text": text, "intent": {"name": "dispute_charge", "confidence": 0.9}})
     SafetySignal().process([message])
     assert message.get("intent")["name"] == "dispute_charge" and message.get("safety") is None
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("¿Hablan español?", "es"),
+        ("hola, mi pedido no ha llegado", "es"),
+        ("Bonjour, ma commande est en retard", "fr"),
+        ("Hallo, meine Rechnung ist falsch", "de"),
+        ("obrigado, meu pedido atrasou", "pt"),
+        ("il mio ordine è in ritardo", "it"),
+        ("我的订单在哪里", "zh"),
+    ],
+)
+def test_another_language_is_out_of_scope_marked_with_it_and_never_a_reference(text, language):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.language import LanguageSignal
+
+    coupon = [{"entity": "coupon_code", "value": "HABLAN", "start": 0, "end": 6}]
+    message = Message(data={"text": text, "intent": {"name": "coupon_problem", "confidence": 0.6}, "entities": coupon})
+    LanguageSignal().process([message])
+    assert message.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
+    assert message.get("language") == language and message.get("entities") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["croissant stale", "wher is my ordr", "WHAT COUPON?? I NEVER SAID ANYTHING ABOUT A COUPON", "gracias",
+     "i want a refund por favor", "order LK-10421 pls", "the latte was cold and bitter", "ok cool ty", "espresso bitter"],
+)
+def test_english_with_typos_shouting_or_a_foreign_word_stays_english(text):
+    from bot.nlu.language import other_language
+
+    assert other_language(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["wow, fantastic service as always", "thanks for nothing", "great job, waited 3 hours and nobody came",
+     "oh great, another bot", "brilliant, my order is late again"],
+)
+def test_sarcastic_praise_is_frustration(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.tone import SarcasmSignal
+
+    message = Message(data={"text": text, "intent": {"name": "give_feedback", "confidence": 0.8}})
+    SarcasmSignal().process([message])
+    assert message.get("intent") == {"name": "express_frustration", "confidence": 1.0}
+    assert message.get("sarcasm") is True
+
+
+@pytest.mark.parametrize("text", ["perfect, thank you", "great, thanks for your help", "you were brilliant today"])
+def test_real_thanks_stays_thanks(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.tone import SarcasmSignal
+
+    message = Message(data={"text": text, "intent": {"name": "thank", "confidence": 0.9}})
+    SarcasmSignal().process([message])
+    assert message.get("intent")["name"] == "thank" and message.get("sarcasm") is None

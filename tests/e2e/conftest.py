@@ -6,6 +6,7 @@ import http.cookiejar
 import json
 import os
 import re
+import sqlite3
 import urllib.error
 import urllib.request
 import uuid
@@ -123,6 +124,27 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Bot:
     servers.stop()
 
 
+@pytest.fixture(autouse=True)
+def fresh_grants(request: pytest.FixtureRequest) -> None:
+    """Each end-to-end test starts with nothing granted yet.
+
+    A credit or refund is granted once per bill or order across all conversations
+    (actions/stores/grants.py), and the tests share the demo company's records: without
+    this, the second test to credit BL-30017 would hear that it was already done.
+    """
+    if "bot" not in request.fixturenames:
+        return
+    company_db = Path(request.getfixturevalue("bot").env["GRACIOUS_COMPANY_DB_URL"].removeprefix("sqlite:///"))
+    if not company_db.exists():
+        return
+    demo = yaml.safe_load((ROOT / "demo" / "company.yml").read_text(encoding="utf-8"))
+    with sqlite3.connect(company_db) as conn:
+        conn.execute("DELETE FROM grants")
+        for coupon in demo.get("coupons") or []:
+            conn.execute("UPDATE coupons SET goodwill_honoured = ? WHERE code = ?",
+                         (bool(coupon.get("goodwill_honoured")), coupon["code"]))
+
+
 @pytest.fixture
 def sender() -> str:
     return f"e2e-{uuid.uuid4().hex[:12]}"
@@ -148,3 +170,13 @@ def assert_gracious(replies: List[Dict[str, Any]]) -> None:
         assert "utter_" not in text and not re.search(r"{\w+}", text), text
         for button in reply.get("buttons", []):
             assert button["title"] and "utter_" not in button["title"] and "{" not in button["title"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The conversation panel's pass counts per file and move, when it ran."""
+    from tests.e2e.panel import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.write_sep("-", "conversation panel (tests/conversations)")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

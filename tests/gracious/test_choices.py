@@ -81,3 +81,20 @@ def test_clarification_buttons_are_read_the_same_way():
     assert resolve("the bill one", clarify, WORDS) == 0
     assert resolve("money back", clarify, WORDS) == 1
     assert clarify[0].key == "dispute_charge" and OFFER[0].key == "goodwill_credit"
+
+
+def test_thanks_that_mentions_an_option_does_not_choose_it():
+    # "The London calls make sense. Thanks for explaining." is thanks, not a callback.
+    assert resolve("The London calls make sense. Thanks for explaining.", OFFER, WORDS, by_words=False) is None
+    assert resolve("The London calls make sense. Thanks for explaining.", OFFER, WORDS) == 2
+
+
+NEXT_PROBLEM = [
+    Option("Yes, let's look at it", '/check_order_status{"order_id": "LK-10423"}'),
+    Option("No, that's everything", "/goodbye"),
+]
+
+
+@pytest.mark.parametrize("text, index", [("yes", 0), ("ok sure", 0), ("no thanks", 1), ("nope", 1), ("that's all", 1)])
+def test_yes_or_no_to_looking_at_the_second_problem(text, index):
+    assert resolve(text, NEXT_PROBLEM, WORDS) == index

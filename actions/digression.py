@@ -1,0 +1,82 @@
+"""A question in the middle of something: answered, then back to where we were.
+
+action_answer_why gives the reason behind the policy just explained in other words
+(the policy's `why` response in catalog/policies.yml), or why a form asks what it
+asks. `resume` brings the conversation back: while an offer is still open its
+options are shown again; while a form is active the form asks its question again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.apply_alternative import last_offer_buttons
+from actions.case import catalog, sent_texts
+
+# Why a form asks what it asks, by the slot it is asking for.
+FORM_REASONS = {
+    "order_id": "utter_why_reference",
+    "coupon_code": "utter_why_reference",
+    "callback_phone": "utter_why_phone",
+    "callback_time": "utter_why_time",
+}
+PERSON_BUTTON = {"payload": '/choose_alternative{"alternative": "human"}'}
+
+
+def offer_open(tracker: Tracker) -> bool:
+    """Alternatives were offered in this case and none has been taken yet."""
+    return bool(tracker.get_slot("offered_alternatives")) and not tracker.get_slot("accepted_alternative")
+
+
+def resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """After answering a question in between: back to the open offer or the form.
+
+    With an offer open, its options are shown again and the assistant listens (the
+    rule's "anything else?" would be a second question on top). In a form, the
+    form's question follows by rule; this only says we're going back.
+    """
+    if tracker.active_loop.get("name"):
+        dispatcher.utter_message(response="utter_resume_form")
+        return []
+    buttons = last_offer_buttons(tracker) if offer_open(tracker) else []
+    if buttons:
+        dispatcher.utter_message(response="utter_resume_offer", buttons=buttons)
+        return [FollowupAction("action_listen")]
+    return []
+
+
+class ActionAnswerWhy(Action):
+    """'Why?': the reason in other words, never the same paragraph again."""
+
+    def name(self) -> Text:
+        return "action_answer_why"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if tracker.active_loop.get("name") and requested in FORM_REASONS:
+            dispatcher.utter_message(response=FORM_REASONS[requested])
+            return []
+        explained = tracker.get_slot("explained_policies") or []
+        policy_id = tracker.get_slot("policy_id") or (explained[-1] if explained else None)
+        policy = catalog().policy(policy_id) if policy_id else None
+        key = policy.response("why") if policy else None
+        if key is None:
+            dispatcher.utter_message(response="utter_why_nothing_explained")
+            return []
+        said = set(sent_texts(tracker))
+        reasons = [v.get("text") for v in domain.get("responses", {}).get(key, [])]
+        if any(text in said for text in reasons if text):
+            # Asked again after hearing the reason: not the same paragraph, a person.
+            title = next((v.get("text") for v in domain["responses"].get("utter_offer_human", [])), "A person")
+            dispatcher.utter_message(response="utter_why_again", buttons=[dict(PERSON_BUTTON, title=title)])
+            offered = list(tracker.get_slot("offered_alternatives") or [])
+            return [SlotSet("offered_alternatives", offered + (["human"] if "human" not in offered else [])),
+                    FollowupAction("action_listen")]
+        dispatcher.utter_message(response=key)
+        return resume(dispatcher, tracker)

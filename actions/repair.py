@@ -1,0 +1,67 @@
+"""action_cancel: "never mind" leaves what was in hand; "cancel the call" cancels it.
+
+bot/repair.py gives these messages the intent `cancel` (words in catalog/repair.yml);
+the rules in data/rules/repair.yml leave an active form first, then run this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.config import settings
+from actions.hours import spoken_time
+from actions.stores import records
+from gracious import repair
+
+# What each form leaves behind when the customer walks away from it.
+FORM_SLOTS = {
+    "callback_form": ("callback_time", "callback_escape", "callback_attempts"),
+    "case_form": (),
+}
+
+
+def left_form(tracker: Tracker) -> Optional[Text]:
+    """The form that was active when the customer sent their latest message, if any."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    active = None
+    for event in events[:last_user]:
+        if event.get("event") == "active_loop":
+            active = event.get("name")
+    return active
+
+
+class ActionCancel(Action):
+    """Leaves a form, or cancels the booked call the customer names."""
+
+    def name(self) -> Text:
+        return "action_cancel"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        form = left_form(tracker)
+        events: List[EventType] = [SlotSet("requested_slot", None)]
+        if form:
+            events += [SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())]
+            dispatcher.utter_message(response="utter_callback_cancelled" if form == "callback_form" else "utter_form_left")
+            return events
+        booked = tracker.get_slot("callback_id")
+        if repair.cancels_booked_call(text) or (booked and repair.says("call_words", text)):
+            call = await records().callback(int(booked)) if booked else None
+            if call and await records().cancel_callback(int(booked)):
+                when = call["scheduled_for"].astimezone(ZoneInfo(settings().timezone))
+                now = datetime.now(when.tzinfo)
+                dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=spoken_time(when, now))
+                return events + [SlotSet("callback_id", None)]
+            dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
+            return events
+        dispatcher.utter_message(response="utter_cancel_nothing")
+        return events

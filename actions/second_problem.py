@@ -1,0 +1,43 @@
+"""A second problem in the same message: noted when the first case opens, offered when it is settled.
+
+bot/two_problems.py sets the second problem apart in the parse (`second_problem`:
+its intent, the customer's words, its references). action_empathize keeps it in the
+slot pending_problem and says we'll come back to it; once the first case is
+settled (action_apply_alternative), `come_back` quotes the customer's words and
+offers to open it, as a button a typed "yes" also picks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+
+def noted(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    """The second problem of the latest message, if it had one."""
+    problem = (tracker.latest_message or {}).get("second_problem")
+    return problem if isinstance(problem, dict) and problem.get("intent") else None
+
+
+def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    """Offer the pending problem now that the first is settled; nothing when there is none."""
+    problem = tracker.get_slot("pending_problem")
+    if not isinstance(problem, dict) or not problem.get("intent"):
+        return []
+    entities = problem.get("entities") or {}
+    opening = f"/{problem['intent']}" + (json.dumps(entities) if entities else "")
+    buttons = [
+        {"title": _first(domain, "utter_button_second_problem"), "payload": opening},
+        {"title": _first(domain, "utter_button_nothing_else"), "payload": "/goodbye"},
+    ]
+    dispatcher.utter_message(response="utter_second_problem_next", problem=problem.get("text") or "", buttons=buttons)
+    return [SlotSet("pending_problem", None), FollowupAction("action_listen")]
+
+
+def _first(domain: Dict[Text, Any], key: Text) -> Text:
+    variations = domain.get("responses", {}).get(key) or [{"text": key}]
+    return variations[0].get("text") or key

@@ -1,0 +1,89 @@
+"""A message in another language gets a kind answer, never a misreading.
+
+"¿Hablan español?" is, to an English classifier, noise it forces into some intent;
+a reference extractor may take a word of it for a coupon code. This component runs
+after them: when the message has a word of another language (catalog/languages.yml)
+or py3langid is sure it is in one (three words or more, or a script other than Latin), the intent becomes out_of_scope with full
+confidence, the entities are dropped, and the message is marked `language` with the
+language's code. action_redirect_out_of_scope then says, in English and in that
+language when we have the words (catalog/languages.yml), that we can only help in
+English here, and offers a person.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import yaml
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.stateless import StatelessComponent
+from gracious.wordlists import word_pattern
+
+WORDS_FILE = Path(__file__).resolve().parents[2] / "catalog" / "languages.yml"
+LANGUAGE_KEY = "language"
+INTENT_NAME = "out_of_scope"
+# Languages told apart; anything the model leans towards outside these is not flagged.
+CANDIDATES = ["en", "es", "fr", "de", "pt", "it", "nl", "pl", "tr", "ru", "uk", "zh", "ja", "ko", "ar", "hi", "vi"]
+# How sure the model must be; English with typos and slang stays well below it.
+CONFIDENCE = 0.97
+LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+LETTER = re.compile(r"[^\W\d_]")
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(CANDIDATES)
+    return identifier
+
+
+@lru_cache(maxsize=4)
+def _words(modified_ns: int) -> Dict[str, Any]:
+    raw = (yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}).get("languages") or {}
+    return {str(code): word_pattern(words or []) for code, words in raw.items()}
+
+
+def other_language(text: Text) -> Optional[Text]:
+    """The code of the language ``text`` is written in, when it is surely not English."""
+    letters = LETTER.findall(text or "")
+    if not letters:
+        return None
+    language, confidence = _identifier().classify(text)
+    found = {code: len(p.findall(text)) for code, p in _words(WORDS_FILE.stat().st_mtime_ns).items()}
+    most = max(found.values(), default=0)
+    if most:
+        tied = [code for code, count in found.items() if count == most]
+        return str(language) if language in tied else tied[0]
+    if language == "en":
+        return None
+    if sum(1 for c in letters if not LATIN.match(c)) > len(letters) / 2:
+        return str(language)  # another script: not English, however short
+    words = [w for w in text.split() if LETTER.search(w)]
+    return str(language) if confidence >= CONFIDENCE and len(words) >= 3 else None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class LanguageSignal(StatelessComponent):
+    """Marks a message in another language, so it is answered kindly and never misread."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            language = other_language(text) if not text.startswith("/") else None
+            if language is None:
+                continue
+            intent = {"name": INTENT_NAME, "confidence": 1.0}
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+            message.set(ENTITIES, [], add_to_output=True)
+            message.set(LANGUAGE_KEY, language, add_to_output=True)
+        return messages

@@ -1,0 +1,120 @@
+"""Conversation repair: a message read in the light of what is in hand.
+
+The intent classifier reads one message alone. "no, I said 2pm" looks like a no,
+"I don't have the number" like a no, "i dont want a call. EMAIL." like anything.
+Said while the assistant is collecting a callback or a case's reference, or just
+after booking a call, they are repairs: a correction, a missing detail, a switch
+of channel, a cancellation. This module names the repair by giving the message the
+intent the rules (data/rules/repair.yml) handle it with; the words are designers'
+data in catalog/repair.yml (gracious/repair.py). Anything else is left as parsed.
+
+| in hand                  | the customer says            | read as                         |
+|--------------------------|------------------------------|---------------------------------|
+| collecting a callback    | email me / no call / a time  | inform (the form's validator    |
+|                          | with "no", "actually" ...    | switches, or takes the new time)|
+| collecting a callback    | never mind / forget it       | cancel                          |
+| any question             | read as goodbye, without a   | inform (it answers the question)|
+|                          | word of goodbye ("whenever") |                                 |
+| collecting a reference   | I don't have it / lost it    | deny (carry on without it)      |
+| collecting a reference   | never mind / forget it       | cancel                          |
+| a call booked            | a time with "no", "make it"  | request_callback, the time as   |
+|                          | "move" ...                   | its entity (the call is moved)  |
+| a call booked            | cancel the call              | cancel                          |
+| anything                 | never mind                   | cancel                          |
+| no question in hand      | that's all / no thanks       | goodbye (a warm close)          |
+| a policy explained, or a | a short "why?", "how come"   | ask_why (the reason in other    |
+| form                     |                              | words, then back to the offer)  |
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious import repair
+
+CANCEL = "cancel"
+WHY = "ask_why"
+# What "that's all, thanks" can be read as.
+CLOSING_READINGS = {"deny", "thank", "affirm", "nlu_fallback", "goodbye", "greet"}
+# What a short "why?" can be mistaken for (besides the case in hand).
+WHY_READINGS = {WHY, "ask_policy", "nlu_fallback", "deny", "express_frustration", "out_of_scope", "inform", "affirm"}
+# Intents never re-read: someone asking for a person or saying goodbye means it.
+MEANT = {"request_human", "request_executive", "goodbye"}
+
+
+def _as(parsed: Dict[str, Any], intent: str, repaired: str, entities: Optional[list] = None) -> Dict[str, Any]:
+    reread = dict(parsed)
+    reread["intent"] = {"name": intent, "confidence": 1.0}
+    reread["intent_ranking"] = [reread["intent"]]
+    if entities is not None:
+        reread["entities"] = entities
+    reread["repair"] = repaired
+    return reread
+
+
+def _second_reading(parsed: Dict[str, Any]) -> Dict[str, Any]:
+    ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != WHY]
+    if not ranking:
+        return parsed
+    reread = dict(parsed, intent=ranking[0], intent_ranking=ranking)
+    reread["repair"] = "not_why"
+    return reread
+
+
+def _entities(parsed: Dict[str, Any], *names: str) -> list:
+    return [e for e in parsed.get("entities") or [] if e.get("entity") in names]
+
+
+def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
+    """The parse of a message, with its intent replaced when the message is a repair."""
+    text = (parsed.get("text") or "").strip()
+    intent = (parsed.get("intent") or {}).get("name")
+    if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
+        return parsed
+    loop = tracker.active_loop_name
+    if loop and intent == "goodbye" and not repair.says("goodbye", text):
+        # "3pm today" or "whenever" while we ask a question is its answer, not a goodbye.
+        return _as(parsed, "inform", "answer")
+    if intent in MEANT:
+        return parsed
+    explained = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
+    if repair.asks_why(text) and (loop or explained) and intent in WHY_READINGS | {tracker.get_slot("case_type")}:
+        return _as(parsed, WHY, "why")
+    if intent == WHY and not (loop or explained):
+        # "why is there a fee on my bill?" opening a chat is a question about a case,
+        # not a why after a policy: the next reading the classifier had.
+        return _second_reading(parsed)
+    if loop == "callback_form":
+        if intent in ("nlu_fallback", "out_of_scope") and len(text.split()) <= 4:
+            # "blah blah" when asked for a time is a time not understood: counted, so
+            # the form offers a way on rather than asking a third time.
+            return _as(parsed, "inform", "answer")
+        if repair.wants_email_instead(text) or repair.refuses_call(text):
+            return _as(parsed, "inform", "switch_channel")
+        if repair.cancels(text):
+            return _as(parsed, CANCEL, "cancel")
+        if repair.mentions_time(text) and (repair.corrects(text) or intent in ("deny", "request_callback")):
+            return _as(parsed, "inform", "correction")
+        return parsed
+    if loop == "case_form":
+        has_reference = bool(_entities(parsed, "order_id", "coupon_code"))
+        if repair.cancels(text) and not has_reference:
+            return _as(parsed, CANCEL, "cancel")
+        if repair.has_no_reference(text) and not has_reference:
+            return _as(parsed, "deny", "no_reference")
+        return parsed
+    if tracker.get_slot("callback_id"):
+        if repair.cancels_booked_call(text):
+            return _as(parsed, CANCEL, "cancel_call")
+        moving = repair.corrects(text) or repair.says("call_words", text)
+        if repair.mentions_time(text) and moving and intent not in ("thank", "affirm"):
+            time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "repair"}
+            return _as(parsed, "request_callback", "correction", [time])
+    if repair.cancels(text) and intent not in ("thank",):
+        return _as(parsed, CANCEL, "cancel")
+    if not loop and repair.says("closing", text) and intent in CLOSING_READINGS and len(text.split()) <= 10:
+        # "that's all thanks" after an answer: a warm close, never "I didn't understand".
+        return _as(parsed, "goodbye", "closing")
+    return parsed

@@ -1,0 +1,148 @@
+"""Conversation repair in the actions: cancel, move a call, switch to email, answer why."""
+
+import asyncio
+from datetime import datetime
+
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.schedule_callback
+from actions import stores
+from actions.digression import ActionAnswerWhy
+from actions.repair import ActionCancel
+from actions.schedule_callback import ActionScheduleCallback
+from tests.actions import freeze_time, message, run_action, tracker_from
+from tests.actions.test_schedule_callback import WEDNESDAY_10AM, at
+
+USER = {"event": "user", "text": "never mind", "parse_data": {"intent": {"name": "cancel"}}}
+
+
+def loop_then_user(loop: str) -> list:
+    """Events of a conversation whose form ``loop`` was active when the customer spoke."""
+    return [{"event": "active_loop", "name": loop}, {"event": "action", "name": "action_listen"}, USER,
+            {"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None}]
+
+
+def book(when: datetime) -> int:
+    return asyncio.run(stores.records().book_callback("priya-grinder", when, "+1 555 0199", "callback", None))
+
+
+def test_never_mind_in_the_case_form_leaves_it_and_changes_nothing(domain):
+    tracker = tracker_from("case_form", text="never mind", intent="cancel", events=loop_then_user("case_form"))
+    dispatcher, events = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_form_left")]
+    assert events == [SlotSet("requested_slot", None)]
+
+
+def test_forget_it_in_the_callback_form_books_nothing(domain):
+    tracker = tracker_from("callback_form", text="forget it", intent="cancel", events=loop_then_user("callback_form"))
+    dispatcher, events = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_callback_cancelled")]
+    assert events == [SlotSet("requested_slot", None), SlotSet("callback_time", None),
+                      SlotSet("callback_escape", None), SlotSet("callback_attempts", None)]
+    assert asyncio.run(stores.records().rows("callbacks")) == []
+
+
+def test_cancelling_the_booked_call_marks_it_cancelled_and_says_when_it_was(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.repair, WEDNESDAY_10AM)
+    callback_id = book(at(12, 15))
+    tracker = tracker_from("empty_tracker", text="will you cancel the 3 o'clock one?", intent="cancel",
+                           slots={"callback_id": str(callback_id)})
+    dispatcher, events = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_callback_call_cancelled", callback_when="tomorrow at 3:00 pm")]
+    assert events == [SlotSet("requested_slot", None), SlotSet("callback_id", None)]
+    [row] = asyncio.run(stores.records().rows("callbacks"))
+    assert row["status"] == "cancelled"
+    # Cancelled twice: nothing left to cancel, and it says so.
+    dispatcher, _ = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_callback_nothing_to_cancel")]
+
+
+def test_a_new_time_moves_the_booked_call_instead_of_booking_a_second(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    callback_id = book(at(12, 14))
+    tracker = tracker_from("callback_form", slots={
+        "callback_id": str(callback_id), "callback_time": at(12, 15).isoformat(), "callback_phone": "+1 555 0199"})
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_callback_moved", old_when="tomorrow at 2:00 pm",
+                                           callback_when="tomorrow at 3:00 pm", phone_tail="0199")]
+    assert events == [SlotSet("callback_escape", None), SlotSet("callback_attempts", None),
+                      SlotSet("callback_time", None), SlotSet("callback_phone", "+1 555 0199"),
+                      SlotSet("alternative", None)]
+    [row] = asyncio.run(stores.records().rows("callbacks"))
+    assert (row["id"], row["status"], row["scheduled_for"]) == (callback_id, "booked", datetime(2025, 6, 12, 19, 0))
+
+
+def test_email_instead_of_a_call_records_the_follow_up_and_says_where(domain):
+    tracker = tracker_from("callback_form", slots={"callback_escape": "email", "email": "priya.n@example.com"})
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_callback_email_instead", email="priya.n@example.com")]
+    assert SlotSet("accepted_alternative", "email_followup") in events
+    assert asyncio.run(stores.records().rows("callbacks")) == []
+    kinds = [g["kind"] for g in asyncio.run(stores.company().grants_for(""))] + [
+        g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10423"))]
+    assert "followup" in kinds
+
+
+def test_no_time_after_two_tries_offers_email_or_a_person_as_buttons(domain):
+    tracker = tracker_from("callback_form", slots={"callback_escape": "stuck", "offered_alternatives": None})
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+    [sent] = dispatcher.messages
+    assert sent["response"] == "utter_callback_time_stuck"
+    assert [b["payload"] for b in sent["buttons"]] == [
+        '/choose_alternative{"alternative": "email_followup"}', '/choose_alternative{"alternative": "human"}']
+    assert SlotSet("offered_alternatives", ["email_followup", "human"]) in events
+    assert events[-1] == FollowupAction("action_listen")
+
+
+def test_why_gets_the_reason_in_other_words_then_the_offer_again(domain):
+    tracker = tracker_from("alternatives_offered", text="why?", intent="ask_why")
+    policy_id = tracker.get_slot("policy_id")
+    dispatcher, events = run_action(ActionAnswerWhy(), tracker, domain)
+    assert dispatcher.messages[0] == message(response=f"utter_policy_{policy_id}_why")
+    assert dispatcher.messages[1]["response"] == "utter_resume_offer" and dispatcher.messages[1]["buttons"]
+    assert events == [FollowupAction("action_listen")]
+
+
+def test_why_again_after_the_reason_offers_a_person_not_the_same_paragraph(domain):
+    tracker = tracker_from("alternatives_offered", text="but why", intent="ask_why")
+    policy_id = tracker.get_slot("policy_id")
+    said = domain["responses"][f"utter_policy_{policy_id}_why"][0]["text"]
+    tracker.events.append({"event": "bot", "text": said})
+    dispatcher, _ = run_action(ActionAnswerWhy(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_why_again"]
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == '/choose_alternative{"alternative": "human"}'
+
+
+def test_why_while_the_form_asks_for_the_number_says_why_we_need_it(domain):
+    tracker = tracker_from("case_form", text="why do you need that", intent="ask_why")
+    assert tracker.get_slot("requested_slot") == "order_id"
+    dispatcher, events = run_action(ActionAnswerWhy(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_why_reference")]
+    assert events == []
+
+
+def test_hello_after_a_close_is_welcome_back_with_the_earlier_case(domain):
+    from actions.closing import ActionGreet
+
+    closed = [{"event": "slot", "name": "order_id", "value": "SPRING15"},
+              {"event": "slot", "name": "coupon_code", "value": "SPRING15"},
+              {"event": "action", "name": "action_close_conversation"}]
+    dispatcher, _ = run_action(ActionGreet(), tracker_from("empty_tracker", text="hi again", events=closed), domain)
+    assert dispatcher.messages == [message(response="utter_welcome_back_case", reference="SPRING15")]
+    dispatcher, _ = run_action(ActionGreet(), tracker_from("empty_tracker", text="hi"), domain)
+    assert dispatcher.messages == [message(response="utter_greet")]
+
+
+def test_the_second_problem_is_offered_once_the_first_is_settled(domain):
+    from actions.second_problem import come_back
+
+    problem = {"intent": "check_order_status", "text": "my order LK-10423 still hasn't come",
+               "entities": {"order_id": "LK-10423"}}
+    dispatcher = CollectingDispatcher()
+    events = come_back(dispatcher, tracker_from("empty_tracker", slots={"pending_problem": problem}), domain)
+    [sent] = dispatcher.messages
+    assert sent["response"] == "utter_second_problem_next" and sent["problem"] == problem["text"]
+    assert [b["payload"] for b in sent["buttons"]] == ['/check_order_status{"order_id": "LK-10423"}', "/goodbye"]
+    assert events == [SlotSet("pending_problem", None), FollowupAction("action_listen")]
+    assert come_back(CollectingDispatcher(), tracker_from("empty_tracker"), domain) == []
