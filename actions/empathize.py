@@ -45,6 +45,12 @@ class ActionEmpathize(Action):
     ) -> List[EventType]:
         intent = latest_intent(tracker) or ""
         text = tracker.latest_message.get("text") or ""
+        if (tracker.latest_message or {}).get("repair") == "reference_changed":
+            # A corrected reference (bot/repair.py): the case starts over from its facts,
+            # without a second round of sympathy.
+            kept = {"case_type", "case_details", "frustration", "strong_frustration_turns"}
+            dispatcher.utter_message(response="utter_reference_changed")
+            return [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in kept]
         events: List[EventType] = []
         is_case = intent in case_intents()
         policy_says_sorry = impossible = cafe = False

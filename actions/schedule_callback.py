@@ -10,20 +10,19 @@ from zoneinfo import ZoneInfo
 from dateparser import DateDataParser
 from dateparser.search import search_dates
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.config import settings
 from actions.hours import fit_to_hours, spoken_time
-from actions.case import catalog
-from actions.offer_alternatives import first_text
-from actions.stores import company, records
+from actions.callback_escape import escape_in, instead_of_a_call, known_email, validate_email
+from actions.stores import records
 from gracious import repair
 
 # A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.
 BARE_HOUR = re.compile(r"(?<![\d:/-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|st|nd|rd|th|days?|hours?|mins?|minutes?))", re.I)
-# A question is asked at most twice; then the customer is offered a way on.
+# A question (the time, the number) is asked at most twice; then the customer is offered a way on.
 MAX_TIME_ATTEMPTS = 2
 SOON = re.compile(r"\b(now|asap|as soon as|right away|straight away|immediately|soonest|earliest|whenever|any ?time)\b", re.I)
 PART_OF_DAY = {"after lunch": 13, "morning": 10, "lunch": 12, "noon": 12, "afternoon": 14, "evening": 18, "tonight": 18}
@@ -108,20 +107,24 @@ class ValidateCallbackForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        if tracker.get_slot("callback_escape"):
+        escape = tracker.get_slot("callback_escape")
+        if escape == "email" and not known_email(tracker):
+            return ["followup_email"]  # write instead: to which address?
+        if escape:
             return []  # the customer would rather not be called: action_schedule_callback says what instead
         # The number of a call booked earlier in this chat counts as known: moving the
         # call ("no, make it 3pm") doesn't ask for it again.
+        asked = [s for s in domain_slots if s != "followup_email"]
         if known_phone(tracker) or (tracker.get_slot("callback_id") and tracker.get_slot("callback_phone")):
-            return [s for s in domain_slots if s != "callback_phone"]
-        return domain_slots
+            return [s for s in asked if s != "callback_phone"]
+        return asked
 
     async def validate_callback_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         said = tracker.latest_message.get("text") or ""
         text = value if isinstance(value, str) else said
-        escape = _escape(text or "")
+        escape = escape_in(text or "")
         if escape:
             return {"callback_time": None, "callback_escape": escape}
         now = datetime.now(ZoneInfo(settings().timezone))
@@ -137,24 +140,35 @@ class ValidateCallbackForm(FormValidationAction):
             return {"callback_time": None, "callback_attempts": float(attempts)}
         return {"callback_time": moment.isoformat(), "callback_attempts": None}
 
+    def validate_followup_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return validate_email(value, dispatcher)
+
     async def validate_callback_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         text = str(value or "")
-        escape = _escape(text)
+        escape = escape_in(text)
         if escape:
             return {"callback_phone": None, "callback_escape": escape}
         digits = re.sub(r"\D", "", text)
         if not 7 <= len(digits) <= 15:
             # "no, I said 2pm" while we ask for the number: the time is corrected.
             now = datetime.now(ZoneInfo(settings().timezone))
-            moment = parse_callback_time(text, now) if repair.mentions_time(text) else None
+            # Digits alone are a number cut short ("0142"), not a time.
+            said_time = repair.mentions_time(text) and re.search(r"[A-Za-z:]", text)
+            moment = parse_callback_time(text, now) if said_time else None
             moment = await _on_booked_day(moment, text, tracker)
             if moment is not None:
                 dispatcher.utter_message(response="utter_callback_time_changed", callback_when=spoken_time(moment, now))
                 return {"callback_phone": None, "callback_time": moment.isoformat()}
+            attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
+            if attempts >= MAX_TIME_ATTEMPTS:
+                # Not asked a third time: a way on instead (action_schedule_callback).
+                return {"callback_phone": None, "callback_attempts": float(attempts), "callback_escape": "stuck_phone"}
             dispatcher.utter_message(response="utter_phone_unclear")
-            return {"callback_phone": None}
+            return {"callback_phone": None, "callback_attempts": float(attempts)}
         return {"callback_phone": text.strip()}
 
 
@@ -184,15 +198,6 @@ def _earlier_time(tracker: Tracker) -> Optional[datetime]:
                 return datetime.fromisoformat(event.get("value") or "")
             except ValueError:
                 continue
-    return None
-
-
-def _escape(text: Text) -> Optional[Text]:
-    """How the customer would rather be helped than by a call, if they said so."""
-    if repair.wants_email_instead(text):
-        return "email"
-    if repair.refuses_call(text):
-        return "none"
     return None
 
 
@@ -243,34 +248,3 @@ class ActionScheduleCallback(Action):
         if tracker.get_slot("alternative") == "callback":
             events.append(SlotSet("accepted_alternative", "callback"))
         return events
-
-
-WAYS_ON = ("email_followup", "human")
-
-
-async def instead_of_a_call(
-    escape: Text, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-) -> List[EventType]:
-    """No call: an email follow-up when asked for, else a choice of email or a person."""
-    if escape == "email":
-        facts = tracker.get_slot("case_facts") or {}
-        email = tracker.get_slot("email") or facts.get("customer_email")
-        await company().grant("followup", facts.get("reference"), facts.get("customer_id"),
-                              note="email instead of a call")
-        if email:
-            dispatcher.utter_message(response="utter_callback_email_instead", email=email)
-        else:
-            dispatcher.utter_message(response="utter_callback_email_instead_no_address")
-        granted = list(tracker.get_slot("granted_alternatives") or [])
-        return [SlotSet("accepted_alternative", "email_followup"),
-                SlotSet("granted_alternatives", granted + ["email_followup"]), SlotSet("alternative", None)]
-    buttons = [
-        {"title": first_text(domain, catalog().alternatives[way].offer), "payload": '/choose_alternative{"alternative": "%s"}' % way}
-        for way in WAYS_ON
-    ]
-    response = "utter_callback_time_stuck" if escape == "stuck" else "utter_callback_no_call"
-    dispatcher.utter_message(response=response, buttons=buttons)
-    offered = list(tracker.get_slot("offered_alternatives") or [])
-    return [SlotSet("offered_alternatives", offered + [w for w in WAYS_ON if w not in offered]),
-            SlotSet("accepted_alternative", None), SlotSet("alternative", None), FollowupAction("action_listen")]
-

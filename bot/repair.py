@@ -17,6 +17,8 @@ data in catalog/repair.yml (gracious/repair.py). Anything else is left as parsed
 |                          | word of goodbye ("whenever") |                                 |
 | collecting a reference   | I don't have it / lost it    | deny (carry on without it)      |
 | collecting a reference   | never mind / forget it       | cancel                          |
+| a case explained         | a new reference ("actually   | the case's intent, marked       |
+|                          | it's LK-10426")              | reference_changed (looked again)|
 | a call booked            | a time with "no", "make it"  | request_callback, the time as   |
 |                          | "move" ...                   | its entity (the call is moved)  |
 | a call booked            | cancel the call              | cancel                          |
@@ -36,6 +38,8 @@ from gracious import repair
 
 CANCEL = "cancel"
 WHY = "ask_why"
+# What a new reference for the case in hand can be read as ("actually it's LK-10426").
+REFERENCE_READINGS = {"inform", "deny", "affirm", "nlu_fallback", "choose_alternative"}
 # What "that's all, thanks" can be read as.
 CLOSING_READINGS = {"deny", "thank", "affirm", "nlu_fallback", "goodbye", "greet"}
 # What a short "why?" can be mistaken for (besides the case in hand).
@@ -105,6 +109,12 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if repair.has_no_reference(text) and not has_reference:
             return _as(parsed, "deny", "no_reference")
         return parsed
+    case_type = tracker.get_slot("case_type")
+    given = [e.get("value") for e in _entities(parsed, "order_id", "coupon_code")]
+    held = {tracker.get_slot("order_id"), tracker.get_slot("coupon_code")}
+    if case_type and given and given[0] not in held and intent in REFERENCE_READINGS | {case_type}:
+        # "actually it's LK-10426": the same case, looked at again with the new reference.
+        return _as(parsed, case_type, "reference_changed")
     if tracker.get_slot("callback_id"):
         if repair.cancels_booked_call(text):
             return _as(parsed, CANCEL, "cancel_call")

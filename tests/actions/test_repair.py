@@ -146,3 +146,19 @@ def test_the_second_problem_is_offered_once_the_first_is_settled(domain):
     assert [b["payload"] for b in sent["buttons"]] == ['/check_order_status{"order_id": "LK-10423"}', "/goodbye"]
     assert events == [SlotSet("pending_problem", None), FollowupAction("action_listen")]
     assert come_back(CollectingDispatcher(), tracker_from("empty_tracker"), domain) == []
+
+
+def test_email_instead_with_no_address_known_asks_for_one(domain):
+    from actions.schedule_callback import ValidateCallbackForm
+
+    form = ValidateCallbackForm()
+    slots = ["callback_time", "callback_phone", "followup_email"]
+    unknown = tracker_from("callback_form", slots={"callback_escape": "email", "case_facts": None})
+    assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), unknown, domain)) == ["followup_email"]
+    dispatcher = CollectingDispatcher()
+    assert form.validate_followup_email("its sam.lee@example.com", dispatcher, unknown, domain) == {
+        "followup_email": "sam.lee@example.com"}
+    assert form.validate_followup_email("dunno", dispatcher, unknown, domain) == {"followup_email": None}
+    assert dispatcher.messages == [message(response="utter_email_unclear")]
+    given = tracker_from("callback_form", slots={"callback_escape": "email", "followup_email": "sam.lee@example.com"})
+    assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), given, domain)) == []

@@ -18,7 +18,7 @@ from actions.schedule_callback import (
 from tests.actions import freeze_time, message, run_action, tracker_from
 
 NEW_YORK = ZoneInfo("America/New_York")
-FORM_SLOTS = ["callback_time", "callback_phone"]
+FORM_SLOTS = ["callback_time", "callback_phone", "followup_email"]  # as in domain.yml
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -174,8 +174,13 @@ def test_validate_callback_phone_accepts_a_full_number_and_rejects_a_short_one(d
         "callback_phone": "+1 555 0142"
     }
     assert dispatcher.messages == []
-    assert asyncio.run(form.validate_callback_phone("0142", dispatcher, tracker, domain)) == {"callback_phone": None}
+    assert asyncio.run(form.validate_callback_phone("0142", dispatcher, tracker, domain)) == {
+        "callback_phone": None, "callback_attempts": 1.0}
     assert dispatcher.messages == [message(response="utter_phone_unclear")]
+    # A second number we can't read: not asked a third time, a way on instead.
+    again = tracker_from("callback_form", slots={"callback_attempts": 1.0})
+    assert asyncio.run(form.validate_callback_phone("01", dispatcher, again, domain)) == {
+        "callback_phone": None, "callback_attempts": 2.0, "callback_escape": "stuck_phone"}
 
 
 def test_required_slots_skip_the_phone_when_the_records_have_it(domain):

@@ -14,7 +14,7 @@ from bot.repair import reread
 def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
     from rasa.shared.core.slots import AnySlot
 
-    names = ["requested_slot", "callback_id", "explained_policies", "policy_id", "case_type"]
+    names = ["requested_slot", "callback_id", "explained_policies", "policy_id", "case_type", "order_id", "coupon_code"]
     state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
     state.update(UserUttered("hi"))
     if loop:
@@ -27,6 +27,7 @@ def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
 def parsed(text: str, intent: str, ranking: Optional[list] = None, **extra: Any) -> Dict[str, Any]:
     return {"text": text, "intent": {"name": intent, "confidence": 0.7}, "entities": [],
             "intent_ranking": ranking or [{"name": intent, "confidence": 0.7}], **extra}
+
 
 
 @pytest.mark.parametrize(
@@ -79,3 +80,12 @@ def test_why_after_a_policy_but_not_as_an_opening_question():
 def test_what_is_meant_is_left_alone(text, intent, extra):
     message = parsed(text, intent, **extra)
     assert reread(message, tracker("callback_form")) == message
+
+
+def test_a_new_reference_for_the_case_in_hand_reopens_it_with_that_reference():
+    entity = {"entity": "order_id", "value": "LK-10426", "start": 12, "end": 20}
+    message = parsed("actually its LK-10426", "inform", entities=[entity])
+    state = tracker(case_type="request_refund", policy_id="returns_window")
+    result = reread(message, state)
+    assert result["intent"] == {"name": "request_refund", "confidence": 1.0}
+    assert result["repair"] == "reference_changed" and result["entities"] == [entity]

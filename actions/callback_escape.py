@@ -1,0 +1,76 @@
+"""Rather not be called: an email from the team instead, or a choice of email or a person.
+
+callback_form's validators read the customer's words for it (gracious/repair.py,
+catalog/repair.yml) and set callback_escape; action_schedule_callback then calls
+`instead_of_a_call` rather than booking.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import catalog
+from actions.offer_alternatives import first_text
+from actions.stores import company
+from gracious import repair
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def known_email(tracker: Tracker) -> Optional[Text]:
+    """An email address the customer gave, or the one on their account."""
+    for value in (tracker.get_slot("followup_email"), tracker.get_slot("email")):
+        found = EMAIL.search(value or "")
+        if found:
+            return found.group(0)
+    return (tracker.get_slot("case_facts") or {}).get("customer_email")
+
+
+def validate_email(value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    found = EMAIL.search(str(value or ""))
+    if not found:
+        dispatcher.utter_message(response="utter_email_unclear")
+        return {"followup_email": None}
+    return {"followup_email": found.group(0)}
+
+
+def escape_in(text: Text) -> Optional[Text]:
+    """How the customer would rather be helped than by a call, if they said so."""
+    if repair.wants_email_instead(text):
+        return "email"
+    if repair.refuses_call(text):
+        return "none"
+    return None
+
+
+WAYS_ON = ("email_followup", "human")
+
+
+async def instead_of_a_call(
+    escape: Text, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+) -> List[EventType]:
+    """No call: an email follow-up when asked for, else a choice of email or a person."""
+    if escape == "email":
+        facts = tracker.get_slot("case_facts") or {}
+        email = known_email(tracker) or ""
+        await company().grant("followup", facts.get("reference") or None, facts.get("customer_id"),
+                              note=f"email instead of a call: {email}"[:200])
+        dispatcher.utter_message(response="utter_callback_email_instead", email=email)
+        granted = list(tracker.get_slot("granted_alternatives") or [])
+        return [SlotSet("accepted_alternative", "email_followup"),
+                SlotSet("granted_alternatives", granted + ["email_followup"]), SlotSet("alternative", None)]
+    buttons = [
+        {"title": first_text(domain, catalog().alternatives[way].offer), "payload": '/choose_alternative{"alternative": "%s"}' % way}
+        for way in WAYS_ON
+    ]
+    response = {"stuck": "utter_callback_time_stuck", "stuck_phone": "utter_callback_phone_stuck"}.get(
+        escape, "utter_callback_no_call")
+    dispatcher.utter_message(response=response, buttons=buttons)
+    offered = list(tracker.get_slot("offered_alternatives") or [])
+    return [SlotSet("offered_alternatives", offered + [w for w in WAYS_ON if w not in offered]),
+            SlotSet("accepted_alternative", None), SlotSet("alternative", None), FollowupAction("action_listen")]
