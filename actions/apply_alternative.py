@@ -14,11 +14,15 @@ from actions.case import catalog, money
 from actions.config import settings
 from actions.offer_alternatives import offer_amount
 from actions.second_problem import come_back
-from actions.stores import company
+from actions.hours import spoken_time
+from actions.stores import company, records
 
 # After a question back to the customer ("which one?"), listen: the rule's "anything
 # else?" would be a second question on top of it.
 WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
+
+# Ways to reach a person that are open whatever was offered ("just email me instead").
+ALWAYS_OPEN = {"email_followup", "callback", "human"}
 
 # Kinds that change the company's records when granted.
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
@@ -79,7 +83,10 @@ class ActionApplyAlternative(Action):
         choice = tracker.get_slot("alternative")
         offered = tracker.get_slot("offered_alternatives") or []
         granted = list(tracker.get_slot("granted_alternatives") or [])
-        if choice in granted:
+        changed = await _change_of_mind(dispatcher, tracker, choice)
+        if changed is not None:
+            granted = [g for g in granted if g != changed]
+        elif choice in granted:
             dispatcher.utter_message(response="utter_alternative_already_done")
             return [SlotSet("alternative", None)]
         policy = policies.policy(tracker.get_slot("policy_id") or "")
@@ -88,7 +95,7 @@ class ActionApplyAlternative(Action):
             # "yes please" to several options: ask which, with the same buttons.
             dispatcher.utter_message(response="utter_which_alternative", buttons=last_offer_buttons(tracker))
             return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
-        if choice not in offered or choice not in policies.alternatives:
+        if (choice not in offered and choice not in ALWAYS_OPEN) or choice not in policies.alternatives:
             # Say which options there are, as the buttons they were offered with.
             buttons = last_offer_buttons(tracker)
             if buttons:
@@ -131,5 +138,39 @@ class ActionApplyAlternative(Action):
             offer_percent=offer_info.get("percent", ""),
             reference=facts.get("reference") or "",
         )
+        if alternative.id == "email_followup":
+            done += await _no_call_after_all(dispatcher, tracker)
         # Settled: a second problem from the customer's first message comes next.
         return done + come_back(dispatcher, tracker, domain)
+
+
+async def _no_call_after_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """An email instead of a call already booked: the call is cancelled, and we say so."""
+    booked = tracker.get_slot("callback_id")
+    call = await records().callback(int(booked)) if booked else None
+    if not call or not await records().cancel_callback(int(booked)):
+        return []
+    zone = ZoneInfo(settings().timezone)
+    when = call["scheduled_for"].astimezone(zone)
+    dispatcher.utter_message(response="utter_callback_call_cancelled",
+                             callback_when=spoken_time(when, datetime.now(zone)))
+    return [SlotSet("callback_id", None)]
+
+
+async def _change_of_mind(dispatcher: CollectingDispatcher, tracker: Tracker, choice: Text) -> Optional[Text]:
+    """"I meant the refund" right after the exchange: the exchange is taken back first.
+
+    Only what the records hold can be taken back (a credit, refund, exchange...);
+    a call or a person already arranged stays. Returns the alternative taken back.
+    """
+    accepted = tracker.get_slot("accepted_alternative")
+    if (tracker.latest_message or {}).get("repair") != "choice_changed" or not accepted or accepted == choice:
+        return None
+    earlier = catalog().alternatives.get(accepted)
+    if earlier is None or earlier.kind not in RECORDED_KINDS - {"followup"}:
+        return None
+    facts = tracker.get_slot("case_facts") or {}
+    reference = (facts.get("coupon_code") if earlier.kind == "honour_coupon" else facts.get("reference")) or None
+    await company().withdraw(record_kind(earlier.kind, facts), reference, facts.get("customer_id"))
+    dispatcher.utter_message(response="utter_choice_changed")
+    return accepted

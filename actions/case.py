@@ -129,7 +129,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
                 coupon_honoured_before=coupon.goodwill_honoured,
             )
     said = " ".join(t for t in (tracker.get_slot("case_details"), tracker.latest_message.get("text")) if t)
-    facts["impossible_request"] = asks_the_impossible(said)
+    # What is asked now: "the rain to stop" then "$5000 in compensation" is a claim, not the weather.
+    facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")
     # The item the customer named, or else one their words mention ("a large coffee").
     item = tracker.get_slot("item") or (await data.product_in(said) if said and "item_category" not in facts else None)
     if item and "item_category" not in facts:

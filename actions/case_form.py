@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,6 +14,7 @@ from actions.case import catalog, reference_kind
 from actions.signals import said_at_the_cafe
 from actions.stores import company
 from actions.stores.company import normalize_reference
+from gracious.references import first
 
 # After this many references that can't be found, carry on without one.
 MAX_REFERENCE_ATTEMPTS = 2
@@ -84,7 +86,9 @@ class ValidateCaseForm(FormValidationAction):
     async def validate_coupon_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        code = str(value or "").strip().upper()
+        said = str(value or "").strip()
+        # The code in what was typed; a sentence is never taken for a code.
+        code = first(said, "coupon_code") or (said.upper() if re.fullmatch(r"[A-Za-z0-9-]{3,20}", said) else "")
         coupon = await company().coupon(code) if code else None
         if coupon:
             return {"coupon_code": coupon.code}
@@ -92,7 +96,10 @@ class ValidateCaseForm(FormValidationAction):
         if attempts >= MAX_REFERENCE_ATTEMPTS:
             dispatcher.utter_message(response="utter_reference_carry_on")
             return {"coupon_code": None, "reference_attempts": float(attempts), "reference_missing": True}
-        dispatcher.utter_message(response="utter_coupon_not_found", coupon_code=code)
+        if code:
+            dispatcher.utter_message(response="utter_coupon_not_found", coupon_code=code)
+        else:
+            dispatcher.utter_message(response="utter_coupon_unclear")
         return {"coupon_code": None, "reference_attempts": float(attempts)}
 
 

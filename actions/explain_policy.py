@@ -35,6 +35,13 @@ class ActionExplainPolicy(Action):
         if latest_intent(tracker) == "ask_policy":
             topic = tracker.get_slot("policy_topic")
             policy = policies.for_topic(topic) if topic else None
+            in_hand = policies.policy(tracker.get_slot("policy_id") or "") if policy is None else None
+            if in_hand is not None:
+                # "WHY is the discount only for domestic calls?" about the case in hand:
+                # its reason in other words, not a menu of policies.
+                dispatcher.utter_message(response=in_hand.response("why") or in_hand.responses["general"],
+                                         **template_values({}, tracker))
+                return resume(dispatcher, tracker)
             if policy is None:
                 dispatcher.utter_message(response="utter_ask_policy_topic")
                 return []

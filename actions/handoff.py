@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent
@@ -115,3 +116,37 @@ class ActionHandoff(Action):
                 response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon"
             )
         return events + [SlotSet("agent_available", False)]
+
+
+# The customer is getting urgent help already.
+GETTING_HELP = re.compile(
+    r"\b(?:calling|called|ringing|rang|phoning|phoned)\s+(?:911|an ambulance|999|112)|\bambulance (?:is )?(?:coming|on (?:its|the) way)"
+    r"|\b(?:going|on my way|heading) to (?:the )?(?:er|hospital|emergency)",
+    re.IGNORECASE,
+)
+
+
+class ActionPersonWhileBooking(Action):
+    """Asking for a person (or a health or danger message) while a call is being arranged.
+
+    The team has already been told and nobody is free, so the call is how a person
+    reaches the customer: with a safety message, urgent help is named again first;
+    then the form asks its question again.
+    """
+
+    def name(self) -> Text:
+        return "action_person_while_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        message = tracker.latest_message or {}
+        if message.get("safety") and GETTING_HELP.search(message.get("text") or ""):
+            # "ok im calling 911": no more questions; the team follows up later.
+            dispatcher.utter_message(response="utter_safety_getting_help")
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
+        if message.get("safety"):
+            dispatcher.utter_message(response="utter_safety_again")
+        else:
+            dispatcher.utter_message(response="utter_person_by_call")
+        return []

@@ -28,8 +28,14 @@ SOON = re.compile(r"\b(now|asap|as soon as|right away|straight away|immediately|
 PART_OF_DAY = {"after lunch": 13, "morning": 10, "lunch": 12, "noon": 12, "afternoon": 14, "evening": 18, "tonight": 18}
 
 
+SHORTHAND = [(re.compile(r"\b(?:tmrw|tmr|tmrow|tmoro|tomoz|2moro|2morrow|tomorow|tommorow|tommorrow)\b", re.I), "tomorrow"),
+             (re.compile(r"\b(?:tonite|2nite)\b", re.I), "tonight"), (re.compile(r"\b2day\b", re.I), "today")]
+
+
 def _clock(text: Text) -> Text:
     """Spell out bare hours the way they are meant: "maybe 2ish" is "2pm", "at 9" is "9am"."""
+    for shorthand, word in SHORTHAND:
+        text = shorthand.sub(word, text)
 
     def fix(match: "re.Match[str]") -> str:
         hour = int(match.group(1))
@@ -225,6 +231,11 @@ class ActionScheduleCallback(Action):
         digits = re.sub(r"\D", "", phone)
         booked = tracker.get_slot("callback_id")
         earlier = await records().callback(int(booked)) if booked else None
+        if earlier and earlier["status"] == "booked" and earlier["scheduled_for"] == when.astimezone(earlier["scheduled_for"].tzinfo):
+            # The time it already has: nothing to move.
+            dispatcher.utter_message(response="utter_callback_already_then", callback_when=spoken_time(when, now),
+                                     phone_tail=digits[-4:])
+            return done + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
         if earlier and await records().move_callback(int(booked), when, phone):
             # A new time for the call already booked: moved, never a second call.
             old_when = spoken_time(earlier["scheduled_for"].astimezone(when.tzinfo), now)

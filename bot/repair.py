@@ -22,6 +22,7 @@ data in catalog/repair.yml (gracious/repair.py). Anything else is left as parsed
 | a call booked            | a time with "no", "make it"  | request_callback, the time as   |
 |                          | "move" ...                   | its entity (the call is moved)  |
 | a call booked            | cancel the call              | cancel                          |
+| no question in hand      | no call, email me            | choose_alternative email_followup|
 | anything                 | never mind                   | cancel                          |
 | no question in hand      | that's all / no thanks       | goodbye (a warm close)          |
 | a policy explained, or a | a short "why?", "how come"   | ask_why (the reason in other    |
@@ -42,6 +43,8 @@ WHY = "ask_why"
 REFERENCE_READINGS = {"inform", "deny", "affirm", "nlu_fallback", "choose_alternative"}
 # What "that's all, thanks" can be read as.
 CLOSING_READINGS = {"deny", "thank", "affirm", "nlu_fallback", "goodbye", "greet"}
+# What a short goodbye with a word of leaving ("whatever. bye") can be read as, besides the above.
+LEAVING = {"cancel", "express_frustration", "out_of_scope"}
 # What a short "why?" can be mistaken for (besides the case in hand).
 WHY_READINGS = {WHY, "ask_policy", "nlu_fallback", "deny", "express_frustration", "out_of_scope", "inform", "affirm"}
 # Intents never re-read: someone asking for a person or saying goodbye means it.
@@ -83,6 +86,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, "inform", "answer")
     if intent in MEANT:
         return parsed
+    if not loop and repair.says("goodbye", text) and intent in CLOSING_READINGS | LEAVING and len(text.split()) <= 6:
+        # "forget it, bye", "whatever. bye": leaving, so a warm close.
+        return _as(parsed, "goodbye", "closing")
     explained = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
     if repair.asks_why(text) and (loop or explained) and intent in WHY_READINGS | {tracker.get_slot("case_type")}:
         return _as(parsed, WHY, "why")
@@ -112,10 +118,16 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     case_type = tracker.get_slot("case_type")
     given = [e.get("value") for e in _entities(parsed, "order_id", "coupon_code")]
     held = {tracker.get_slot("order_id"), tracker.get_slot("coupon_code")}
-    if case_type and given and given[0] not in held and intent in REFERENCE_READINGS | {case_type}:
+    corrected = intent in REFERENCE_READINGS or (intent == case_type and repair.corrects(text))
+    if case_type and given and given[0] not in held and corrected:
         # "actually it's LK-10426": the same case, looked at again with the new reference.
         return _as(parsed, case_type, "reference_changed")
-    if tracker.get_slot("callback_id"):
+    booked = tracker.get_slot("callback_id")
+    if repair.wants_email_instead(text) and (repair.refuses_call(text) or (booked and repair.corrects(text))):
+        # "i dont want a call at all, just email me": an email follow-up (and no call).
+        email = {"entity": "alternative", "value": "email_followup", "start": 0, "end": len(text), "extractor": "repair"}
+        return _as(parsed, "choose_alternative", "switch_channel", [email])
+    if booked:
         if repair.cancels_booked_call(text):
             return _as(parsed, CANCEL, "cancel_call")
         moving = repair.corrects(text) or repair.says("call_words", text)

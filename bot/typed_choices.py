@@ -24,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import two_problems
 from bot.repair import reread
+from gracious import repair
 from gracious.choices import WHICH, Option, options_from, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,8 +78,11 @@ async def _parse_with_choices(
     only_output_properties: bool = True,
 ) -> Dict[str, Any]:
     parsed = await _rasa_parse_message(self, message, tracker, only_output_properties)
-    options = last_buttons(tracker)
     text = message.text or ""
+    changed = await _changed_choice(self, message, parsed, tracker, only_output_properties)
+    if changed is not None:
+        return changed
+    options = last_buttons(tracker)
     if not options or text.startswith("/") or parsed.get("safety"):
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
@@ -100,6 +104,38 @@ async def _parse_with_choices(
     as_click["text"] = text
     as_click["typed_choice"] = title
     return as_click
+
+
+async def _changed_choice(
+    self: MessageProcessor,
+    message: UserMessage,
+    parsed: Dict[str, Any],
+    tracker: Optional[DialogueStateTracker],
+    only_output_properties: bool,
+) -> Optional[Dict[str, Any]]:
+    """"actually I meant the refund" just after taking the exchange: the other option, as a change."""
+    text = message.text or ""
+    accepted = tracker.get_slot("accepted_alternative") if tracker else None
+    if not accepted or text.startswith("/") or parsed.get("safety") or not repair.corrects(text):
+        return None
+    offer = next((options_from(b) for b in _offers(tracker)), [])
+    chosen = resolve(text, offer, choice_words(), question=False) if offer else None
+    if chosen is None or chosen == WHICH or offer[chosen].key in (accepted, "deny"):
+        return None
+    clicked = UserMessage(offer[chosen].payload, sender_id=message.sender_id)
+    as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
+    as_click.update(text=text, typed_choice=offer[chosen].title, repair="choice_changed")
+    return as_click
+
+
+def _offers(tracker: Optional[DialogueStateTracker]) -> List[List[Dict[str, Any]]]:
+    """The buttons of each offer of alternatives in the conversation, latest first."""
+    found = []
+    for event in reversed(tracker.events if tracker else []):
+        buttons = list((event.data or {}).get("buttons") or []) if isinstance(event, BotUttered) else []
+        if any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in buttons):
+            found.append(buttons)
+    return found
 
 
 async def _in_context(

@@ -81,6 +81,13 @@ def _score(text: str, option: Option, words: Mapping[str, Sequence[str]]) -> int
     return sum(1 for word in vocabulary if _pattern(word).search(text))
 
 
+# A refusal and what it refuses: "don't want a credit", "not the remake", "no refund",
+# "a remake doesnt help", up to the end of the clause.
+_NEGATED = re.compile(
+    r"\b(?:(?:don'?t|do not|dont|didn'?t|never|not|no)\s+(?:want|need|like|asking for|after)?\s*(?:\w+\s+){0,2}\w+"
+    r"|\w+\s+(?:doesn'?t|does not|won'?t|wont|isn'?t)\s+(?:help|work|do)\w*)",
+)
+
 # resolve() returns this when the reply agrees without saying to which of several options.
 WHICH = -1
 
@@ -110,11 +117,16 @@ def resolve(
         return real[position]
     if (question and _QUESTION.search(said)) or not by_words:
         return None  # "what's the refund policy?" asks about an option; it does not pick it
-    scores: Dict[int, int] = {i: _score(said, o, words) for i, o in enumerate(options)}
+    # "i dont want a credit, i want my money back": what is refused is not chosen.
+    wanted = _NEGATED.sub(" ", said)
+    scores: Dict[int, int] = {i: _score(said if o.declines else wanted, o, words) for i, o in enumerate(options)}
+    refused = {i for i, o in enumerate(options) if not o.declines and _score(said, o, words) > scores[i]}
     best = max(scores.values())
     if best > 0:
         top = [i for i, s in scores.items() if s == best]
         return top[0] if len(top) == 1 else None
+    if refused:
+        return None  # refused one, named nothing else: the classifier reads the rest
     if _YES.match(said) and real:
         return real[0] if len(real) == 1 else WHICH
     return None

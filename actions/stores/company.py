@@ -304,6 +304,16 @@ class CompanyData:
 
         return await asyncio.to_thread(write)
 
+    async def withdraw(self, kind: str, reference: Optional[str], customer_id: Optional[str] = None) -> bool:
+        """Take back a grant the customer changed their mind about, in the same case."""
+
+        def write() -> bool:
+            self.ensure_ready()
+            with self.engine.begin() as conn:
+                return grant_rules.withdraw(conn, kind, reference, customer_id)
+
+        return await asyncio.to_thread(write)
+
     async def granted(self, kind: str, reference: Optional[str]) -> Optional[Grant]:
         """The grant of ``kind`` already made for ``reference`` (the first, if several), or None."""
         return await self._run(grant_rules.find, kind, reference)

@@ -125,6 +125,22 @@ def record(
         return GrantResult(winner, created=False)
 
 
+def withdraw(conn: sa.engine.Connection, kind: str, reference: Optional[str], customer_id: Optional[str]) -> bool:
+    """Take back the latest grant of ``kind`` for ``reference`` ("I meant the refund");
+    False when there is none to take back."""
+    where = [grants.c.kind == kind]
+    where.append(grants.c.reference == reference if reference is not None else grants.c.reference.is_(None))
+    if reference is None:
+        where.append(grants.c.customer_id == customer_id if customer_id else grants.c.customer_id.is_(None))
+    row = conn.execute(sa.select(grants.c.id).where(*where).order_by(grants.c.id.desc()).limit(1)).first()
+    if row is None:
+        return False
+    conn.execute(grants.delete().where(grants.c.id == row.id))
+    if kind == "honour_coupon" and reference:
+        conn.execute(coupons.update().where(coupons.c.code == reference).values(goodwill_honoured=False))
+    return True
+
+
 def duplicates(conn: sa.engine.Connection) -> List[Tuple[str, str, int]]:
     """(kind, reference, count) of once-per-record grants made more than once."""
     rows = conn.execute(

@@ -33,6 +33,12 @@ INTENT_NAME = "out_of_scope"
 CANDIDATES = ["en", "es", "fr", "de", "pt", "it", "nl", "pl", "tr", "ru", "uk", "zh", "ja", "ko", "ar", "hi", "vi"]
 # How sure the model must be; English with typos and slang stays well below it.
 CONFIDENCE = 0.97
+# Words only English has, among those customers type: one is enough to stay in English.
+ENGLISH = re.compile(
+    r"\b(?:the|my|i|i'm|im|you|your|is|was|and|to|it|it's|this|that|what|where|why|how|please|pls|"
+    r"order|bill|call|calling|refund|help|want|need|got|get|with|for|of|not|don't|dont|can't|cant)\b",
+    re.IGNORECASE,
+)
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 LETTER = re.compile(r"[^\W\d_]")
 
@@ -68,6 +74,8 @@ def other_language(text: Text) -> Optional[Text]:
     if sum(1 for c in letters if not LATIN.match(c)) > len(letters) / 2:
         return str(language)  # another script: not English, however short
     words = [w for w in text.split() if LETTER.search(w)]
+    if ENGLISH.search(text):
+        return None  # "ok im calling 911": a word only English has settles it
     return str(language) if confidence >= CONFIDENCE and len(words) >= 3 else None
 
 

@@ -162,3 +162,36 @@ def test_email_instead_with_no_address_known_asks_for_one(domain):
     assert dispatcher.messages == [message(response="utter_email_unclear")]
     given = tracker_from("callback_form", slots={"callback_escape": "email", "followup_email": "sam.lee@example.com"})
     assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), given, domain)) == []
+
+
+def test_calling_911_ends_the_questions_and_other_safety_messages_repeat_the_advice(domain):
+    from rasa_sdk.events import ActiveLoop
+
+    from actions.handoff import ActionPersonWhileBooking
+
+    calling = tracker_from("callback_form", text="ok im calling 911")
+    calling.latest_message["safety"] = True
+    dispatcher, events = run_action(ActionPersonWhileBooking(), calling, domain)
+    assert dispatcher.messages == [message(response="utter_safety_getting_help")]
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
+    worse = tracker_from("callback_form", text="my throat is getting tight now")
+    worse.latest_message["safety"] = True
+    dispatcher, events = run_action(ActionPersonWhileBooking(), worse, domain)
+    assert dispatcher.messages == [message(response="utter_safety_again")] and events == []
+
+
+def test_i_meant_the_refund_takes_back_the_exchange_and_grants_the_refund(domain):
+    from actions.apply_alternative import ActionApplyAlternative
+
+    facts = {"reference": "LK-10422", "customer_id": "C002"}
+    slots = {"case_facts": facts, "policy_id": "exchange_customer_choice",
+             "offered_alternatives": ["exchange", "refund", "store_credit"]}
+    first = tracker_from("alternatives_offered", slots={**slots, "alternative": "exchange"})
+    run_action(ActionApplyAlternative(), first, domain)
+    change = tracker_from("alternatives_offered", text="actually i meant the refund", slots={
+        **slots, "alternative": "refund", "accepted_alternative": "exchange", "granted_alternatives": ["exchange"]})
+    change.latest_message["repair"] = "choice_changed"
+    dispatcher, events = run_action(ActionApplyAlternative(), change, domain)
+    assert [m["response"] for m in dispatcher.messages][:2] == ["utter_choice_changed", "utter_confirm_refund"]
+    assert SlotSet("granted_alternatives", ["refund"]) in events
+    assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10422"))] == ["refund"]

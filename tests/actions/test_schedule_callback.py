@@ -96,6 +96,8 @@ def test_whenever_means_the_next_quarter_hour(text):
         ("make it 4 instead", at(11, 16)),
         ("tomorrow at 9", at(12, 9)),
         ("no, I said 2pm", at(11, 14)),
+        ("tmrw morning", at(12, 10)),
+        ("2moro at 3", at(12, 15)),
     ],
 )
 def test_bare_and_rough_hours_are_read_as_people_mean_them(text, expected):

@@ -89,3 +89,15 @@ def test_a_new_reference_for_the_case_in_hand_reopens_it_with_that_reference():
     result = reread(message, state)
     assert result["intent"] == {"name": "request_refund", "confidence": 1.0}
     assert result["repair"] == "reference_changed" and result["entities"] == [entity]
+
+
+@pytest.mark.parametrize("text, intent", [("forget it, bye", "cancel"), ("whatever. bye", "express_frustration"),
+                                           ("thats all thanks", "deny"), ("cheers thats all", "greet")])
+def test_leaving_words_close_warmly(text, intent):
+    assert reread(parsed(text, intent), tracker())["intent"]["name"] == "goodbye"
+
+
+def test_email_instead_of_a_booked_call_is_the_email_follow_up():
+    result = reread(parsed("i dont want a call at all, just email me", "request_callback"), tracker(callback_id="3"))
+    assert result["intent"]["name"] == "choose_alternative"
+    assert [e["value"] for e in result["entities"]] == ["email_followup"]

@@ -209,3 +209,16 @@ def test_repeated_strong_frustration_hands_over_to_a_person(bot: Bot, sender: st
     assert_gracious(second)
     assert "action_handoff" in bot.actions(sender)
     assert "colleagues" in texts(second)
+
+
+def test_a_credit_is_granted_once_per_bill_across_conversations(bot: Bot) -> None:
+    first, second = "e2e-grant-once-1", "e2e-grant-once-2"
+    replies = bot.say(first, "bl 30018 discount is missing")
+    replies = choose(bot, first, replies, "missing_discount_credit")
+    assert "$7.60" in texts(replies)
+    replies = bot.say(second, "my bill BL-30018 never got its discount")
+    replies = choose(bot, second, replies, "missing_discount_credit")
+    assert_gracious(replies)
+    said = texts(replies)
+    assert "already arranged for BL-30018" in said and "earlier today" in said
+    assert "credited the missing" not in said

@@ -35,7 +35,7 @@ def test_a_question_about_an_option_is_not_taken_as_choosing_it(bot: Bot, sender
 
 
 def test_a_typed_answer_to_the_clarification_question(bot: Bot, sender: str) -> None:
-    replies = bot.say(sender, "i want money")
+    replies = bot.say(sender, "money")  # unsure between a refund, compensation and something else
     assert [b for r in replies for b in r.get("buttons", [])], replies
     bot.say(sender, "the money back one")
     assert bot.actions(sender)[:2] == ["action_handle_misunderstanding", "action_empathize"]

@@ -62,7 +62,7 @@ def test_a_number_that_matches_no_record_is_named_and_checked_not_asked_again(bo
 
 
 def test_an_unsure_message_gets_a_question_with_buttons_and_the_choice_carries_on(bot: Bot, sender: str) -> None:
-    replies = bot.say(sender, "i want money")
+    replies = bot.say(sender, "money")  # unsure between a refund, compensation and something else
     assert_gracious(replies)
     buttons = [b for r in replies for b in r.get("buttons", [])]
     payloads = [b["payload"] for b in buttons]

@@ -98,3 +98,24 @@ NEXT_PROBLEM = [
 @pytest.mark.parametrize("text, index", [("yes", 0), ("ok sure", 0), ("no thanks", 1), ("nope", 1), ("that's all", 1)])
 def test_yes_or_no_to_looking_at_the_second_problem(text, index):
     assert resolve(text, NEXT_PROBLEM, WORDS) == index
+
+
+KETTLE = [
+    Option("A $15.00 goodwill credit", '/choose_alternative{"alternative": "goodwill_credit"}'),
+    Option("A full refund", '/choose_alternative{"alternative": "refund"}'),
+    Option("None of these", "/deny"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, index",
+    [
+        ("i dont want a credit i want to return the stupid kettle and get my money back", 1),
+        ("i don't need a refund, credit is fine", 0),
+        ("no refund, the credit", 0),
+        ("a refund doesnt help me", None),  # refused, nothing else named: left to the classifier
+        ("no thanks", 2),
+    ],
+)
+def test_what_is_refused_is_never_chosen(text, index):
+    assert resolve(text, KETTLE, WORDS) == index
