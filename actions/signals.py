@@ -34,9 +34,8 @@ def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Tex
         signals.append("exclamations")
     if _has("swearing", text):
         signals.append("swearing")
-    # "More than once" only when it is true: they say so, or raised it earlier in this chat.
-    raised_before = intent and intent in earlier_intents and intent not in ("greet", "inform", "affirm", "deny", "thank")
-    if raised_before or _has("said_before", text):
+    # "More than once" only when it is true: the customer says they had to ask before.
+    if _has("said_before", text):
         signals.append("repeated")
     if intent == "express_frustration":
         signals.append("venting")

@@ -31,6 +31,7 @@ data in catalog/repair.yml (gracious/repair.py). Anything else is left as parsed
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Optional
 
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -86,8 +87,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, "inform", "answer")
     if intent in MEANT:
         return parsed
-    if not loop and repair.says("goodbye", text) and intent in CLOSING_READINGS | LEAVING and len(text.split()) <= 6:
-        # "forget it, bye", "whatever. bye": leaving, so a warm close.
+    leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
+    if not loop and leaving and (intent in CLOSING_READINGS | LEAVING or len(text.split()) <= 8):
+        # "forget it, bye", "never mind, its fine. bye!", "forget it. nothing else":
+        # leaving, so a warm close, never the case again.
         return _as(parsed, "goodbye", "closing")
     explained = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
     if repair.asks_why(text) and (loop or explained) and intent in WHY_READINGS | {tracker.get_slot("case_type")}:
@@ -131,7 +134,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if repair.cancels_booked_call(text):
             return _as(parsed, CANCEL, "cancel_call")
         moving = repair.corrects(text) or repair.says("call_words", text)
-        if repair.mentions_time(text) and moving and intent not in ("thank", "affirm"):
+        asking = "?" in text or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
+        if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "repair"}
             return _as(parsed, "request_callback", "correction", [time])
     if repair.cancels(text) and intent not in ("thank",):

@@ -83,7 +83,8 @@ async def _parse_with_choices(
     if changed is not None:
         return changed
     options = last_buttons(tracker)
-    if not options or text.startswith("/") or parsed.get("safety"):
+    if not options or text.startswith("/") or parsed.get("safety") or repair.says("goodbye", text):
+        # "no, nothing else. bye" is leaving, not "none of these".
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
     intent = (parsed.get("intent") or {}).get("name")
@@ -116,8 +117,10 @@ async def _changed_choice(
     """"actually I meant the refund" just after taking the exchange: the other option, as a change."""
     text = message.text or ""
     accepted = tracker.get_slot("accepted_alternative") if tracker else None
-    if not accepted or text.startswith("/") or parsed.get("safety") or not repair.corrects(text):
+    if not accepted or text.startswith("/") or parsed.get("safety") or not repair.says("change_choice", text):
         return None
+    if not _just_granted(tracker):
+        return None  # a change of mind is about what was just taken, not an old grant
     offer = next((options_from(b) for b in _offers(tracker)), [])
     chosen = resolve(text, offer, choice_words(), question=False) if offer else None
     if chosen is None or chosen == WHICH or offer[chosen].key in (accepted, "deny"):
@@ -126,6 +129,18 @@ async def _changed_choice(
     as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
     as_click.update(text=text, typed_choice=offer[chosen].title, repair="choice_changed")
     return as_click
+
+
+def _just_granted(tracker: Optional[DialogueStateTracker]) -> bool:
+    """Whether an option was granted since the customer's previous message."""
+    from rasa.shared.core.events import ActionExecuted
+
+    for event in reversed(tracker.events if tracker else []):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == "action_apply_alternative":
+            return True
+    return False
 
 
 def _offers(tracker: Optional[DialogueStateTracker]) -> List[List[Dict[str, Any]]]:

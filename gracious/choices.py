@@ -85,6 +85,7 @@ def _score(text: str, option: Option, words: Mapping[str, Sequence[str]]) -> int
 # "a remake doesnt help", up to the end of the clause.
 _NEGATED = re.compile(
     r"\b(?:(?:don'?t|do not|dont|didn'?t|never|not|no)\s+(?:want|need|like|asking for|after)?\s*(?:\w+\s+){0,2}\w+"
+    r"|\b(?:scratch|scrap|cancel|forget|drop)\s+(?:the\s+|that\s+)?\w+"
     r"|\w+\s+(?:doesn'?t|does not|won'?t|wont|isn'?t)\s+(?:help|work|do)\w*)",
 )
 

@@ -4,7 +4,7 @@ Every reader uses this module: the NLU pipeline's reference extractor (so slots 
 normal forms), the case form's validation and the company lookups. Formats:
 
 - orders and bills: "LK-10421", "lk10421", "LK 10421", "#LK10421", "bl 30018",
-  "BL30018" -> "LK-10421" / "BL-30018"; "order 10421", "order no. 10421",
+  "BL30018", "lk_10421", "bl.30018" -> "LK-10421" / "BL-30018"; "order 10421", "order no. 10421",
   "bill #30018", "#10421" and a bare five- or six-digit "10421" -> "10421" (the
   lookups then try every prefix, or the one the case needs);
 - coupon codes, four or more letters and two digits in any case -> "WELCOME10";
@@ -35,7 +35,7 @@ class Found:
 
 
 _PREFIXED = re.compile(
-    r"(?<![\w@.])#?\s?(" + "|".join(PREFIXES) + r")\s?[-#:]?\s?(\d{4,6})(?![\w@-])", re.IGNORECASE
+    r"(?<![\w@.])#?\s?(" + "|".join(PREFIXES) + r")\s?[-#:_.]?\s?(\d{4,6})(?![\w@-])", re.IGNORECASE
 )
 _NAMED = re.compile(
     r"\b(?:order|bill|invoice|parcel|package|reference|ref)\s*(?:no\.?|number|num|nr\.?|id)?\s*[:#]?\s*(\d{4,6})(?![\w@-]|[.,]\d)",

@@ -349,7 +349,8 @@ def reached_policies(policies: Catalog, flows: Sequence[Flow], case_types: Set[s
                         topic = slots.get("policy_topic")
                         policy = policies.for_topic(topic) if topic else None
                     elif case_type:
-                        tracker = Tracker("check", dict(slots), {}, [], False, None, {}, "action_listen")
+                        said = {"text": slots.get("case_details") or ""}
+                        tracker = Tracker("check", dict(slots), said, [], False, None, {}, "action_listen")
                         facts = await gather_facts(tracker)
                         policy = policies.select(policies.follow(case_type, facts), facts)
                     else:

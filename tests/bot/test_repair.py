@@ -101,3 +101,15 @@ def test_email_instead_of_a_booked_call_is_the_email_follow_up():
     result = reread(parsed("i dont want a call at all, just email me", "request_callback"), tracker(callback_id="3"))
     assert result["intent"]["name"] == "choose_alternative"
     assert [e["value"] for e in result["entities"]] == ["email_followup"]
+
+
+@pytest.mark.parametrize("text, intent", [("no, nothing else. bye", "dispute_charge"),
+                                           ("never mind, ill figure it out. cya", "coupon_problem"),
+                                           ("forget it. nothing else", "cancel")])
+def test_leaving_is_a_close_whatever_the_classifier_read(text, intent):
+    assert reread(parsed(text, intent), tracker(policy_id="coupon_expiry"))["intent"]["name"] == "goodbye"
+
+
+def test_a_question_about_the_booked_call_does_not_move_it():
+    result = reread(parsed("is the 7pm call still on?", "request_callback"), tracker(callback_id="3"))
+    assert result.get("repair") != "correction"

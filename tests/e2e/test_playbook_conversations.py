@@ -144,7 +144,10 @@ def test_impossible_demand_stays_poised_when_pressed(bot: Bot, sender: str) -> N
     assert_gracious(first)
     second = bot.say(sender, "that's not enough, I want $5000 in compensation")
     assert_gracious(second)
-    assert "My limit is still $25.00" in texts(second)
+    # The rain got an honest "nobody can do that" (policy beyond_anyone); the money
+    # claim that follows gets the credit limit and a person for anything more.
+    assert "beyond what anyone" in texts(first) and "$25.00" not in texts(first)
+    assert "up to $25.00" in texts(second) and "colleague" in texts(second)
     offered = [b["payload"] for r in second for b in r.get("buttons", [])]
     assert any('"human"' in p for p in offered)
     assert not any('"store_credit"' in p for p in offered)  # over the empowerment limit

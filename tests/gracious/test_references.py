@@ -96,3 +96,10 @@ def test_helpers_used_by_the_actions():
     assert reference_kind("BL-30017") == "bill" and reference_kind("10421") == "order" and reference_kind(None) is None
     assert parse_amount("fifty bucks") == 50.0 and parse_amount("$49.99") == 49.99 and parse_amount(None) is None
     assert words_to_number("ninety nine") == 99 and words_to_number("banana") is None
+
+
+@pytest.mark.parametrize("text, value", [("Order: lk_10421 is wrong", "LK-10421"), ("bill number bl.30018", "BL-30018")])
+def test_an_underscore_or_a_dot_between_prefix_and_number(text, value):
+    from gracious.references import first
+
+    assert first(text, "order_id") == value
