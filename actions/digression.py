@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.apply_alternative import last_offer_buttons
 from actions.case import catalog, sent_texts
+from actions.offer_alternatives import first_text
 
 # Why a form asks what it asks, by the slot it is asking for.
 FORM_REASONS = {
@@ -73,8 +74,8 @@ class ActionAnswerWhy(Action):
         reasons = [v.get("text") for v in domain.get("responses", {}).get(key, [])]
         if any(text in said for text in reasons if text):
             # Asked again after hearing the reason: not the same paragraph, a person.
-            title = next((v.get("text") for v in domain["responses"].get("utter_offer_human", [])), "A person")
-            dispatcher.utter_message(response="utter_why_again", buttons=[dict(PERSON_BUTTON, title=title)])
+            person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+            dispatcher.utter_message(response="utter_why_again", buttons=[person])
             offered = list(tracker.get_slot("offered_alternatives") or [])
             return [SlotSet("offered_alternatives", offered + (["human"] if "human" not in offered else [])),
                     FollowupAction("action_listen")]

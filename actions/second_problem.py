@@ -16,6 +16,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.offer_alternatives import first_text
+
 
 def noted(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     """The second problem of the latest message, if it had one."""
@@ -31,13 +33,9 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
     entities = problem.get("entities") or {}
     opening = f"/{problem['intent']}" + (json.dumps(entities) if entities else "")
     buttons = [
-        {"title": _first(domain, "utter_button_second_problem"), "payload": opening},
-        {"title": _first(domain, "utter_button_nothing_else"), "payload": "/goodbye"},
+        {"title": first_text(domain, "utter_button_second_problem"), "payload": opening},
+        {"title": first_text(domain, "utter_button_nothing_else"), "payload": "/goodbye"},
     ]
     dispatcher.utter_message(response="utter_second_problem_next", problem=problem.get("text") or "", buttons=buttons)
     return [SlotSet("pending_problem", None), FollowupAction("action_listen")]
 
-
-def _first(domain: Dict[Text, Any], key: Text) -> Text:
-    variations = domain.get("responses", {}).get(key) or [{"text": key}]
-    return variations[0].get("text") or key

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 import yaml
 from rasa.core.channels.channel import UserMessage
@@ -64,11 +64,7 @@ def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
         return options_from(buttons)
     if not tracker.get_slot("offered_alternatives") or tracker.get_slot("accepted_alternative"):
         return []
-    for event in reversed(tracker.events):
-        offered = list((event.data or {}).get("buttons") or []) if isinstance(event, BotUttered) else []
-        if any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in offered):
-            return options_from(offered)
-    return []
+    return next((options_from(offer) for offer in _offers(tracker)), [])
 
 
 async def _parse_with_choices(
@@ -143,14 +139,12 @@ def _just_granted(tracker: Optional[DialogueStateTracker]) -> bool:
     return False
 
 
-def _offers(tracker: Optional[DialogueStateTracker]) -> List[List[Dict[str, Any]]]:
+def _offers(tracker: Optional[DialogueStateTracker]) -> Iterator[List[Dict[str, Any]]]:
     """The buttons of each offer of alternatives in the conversation, latest first."""
-    found = []
     for event in reversed(tracker.events if tracker else []):
         buttons = list((event.data or {}).get("buttons") or []) if isinstance(event, BotUttered) else []
         if any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in buttons):
-            found.append(buttons)
-    return found
+            yield buttons
 
 
 async def _in_context(
