@@ -16,6 +16,7 @@ from actions.offer_alternatives import offer_amount
 from actions.second_problem import come_back
 from actions.hours import spoken_time
 from actions.stores import company, records
+from actions.stores.grants import Grant
 
 # After a question back to the customer ("which one?"), listen: the rule's "anything
 # else?" would be a second question on top of it.
@@ -23,6 +24,10 @@ WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
 
 # Ways to reach a person that are open whatever was offered ("just email me instead").
 ALWAYS_OPEN = {"email_followup", "callback", "human"}
+
+# Remedies for one order that exclude each other: an order is refunded, exchanged or
+# replaced, not two of these (a person can switch it).
+REMEDIES = ("refund", "exchange", "replacement")
 
 # Kinds that change the company's records when granted.
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
@@ -118,6 +123,12 @@ class ActionApplyAlternative(Action):
             reference = reference or None  # "" is no record
             note = f"{alternative.id} under {policy.id}" if policy else alternative.id
             kind = record_kind(alternative.kind, facts)
+            other = await _other_remedy(kind, reference)
+            if other is not None:
+                # A refund and an exchange on one order contradict each other: one stands.
+                dispatcher.utter_message(response="utter_remedy_already_chosen", reference=reference,
+                                         remedy=other.kind, granted_on=granted_on(other.created_at))
+                return [SlotSet("alternative", None)]
             result = await company().grant(kind, reference, facts.get("customer_id"), amount, note=note)
             if result.granted_before:
                 # This record has it already (another conversation, or an earlier case).
@@ -174,3 +185,15 @@ async def _change_of_mind(dispatcher: CollectingDispatcher, tracker: Tracker, ch
     await company().withdraw(record_kind(earlier.kind, facts), reference, facts.get("customer_id"))
     dispatcher.utter_message(response="utter_choice_changed")
     return accepted
+
+
+async def _other_remedy(kind: Text, reference: Optional[Text]) -> Optional[Grant]:
+    """Another remedy already granted for this order, from any conversation."""
+    if kind not in REMEDIES or not reference:
+        return None
+    for other in REMEDIES:
+        if other != kind:
+            found = await company().granted(other, reference)
+            if found is not None:
+                return found
+    return None

@@ -59,6 +59,7 @@ _AGREE = (
 )
 # "yes", "ok sure", "yes please, thanks": agreement and nothing else ("thanks" alone is not a yes).
 _YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
 _TITLE_STOPWORDS = {
     "about", "back", "from", "have", "instead", "like", "make", "more", "next", "over", "pass",
@@ -116,8 +117,15 @@ def resolve(
     position = _position(said, len(real))
     if position is not None:
         return real[position]
-    if (question and _QUESTION.search(said)) or not by_words:
-        return None  # "what's the refund policy?" asks about an option; it does not pick it
+    if not by_words:
+        return None
+    if question and _QUESTION.search(said):
+        # "what's the refund policy?" asks about an option; it does not pick it. What
+        # is said around the question still counts: "remaking it is fine. do I just
+        # show this at the counter?" picks the remake.
+        said = " ".join(s for s in _SENTENCE.split(said) if s and not _QUESTION.search(s))
+        if not said:
+            return None
     # "i dont want a credit, i want my money back": what is refused is not chosen.
     wanted = _NEGATED.sub(" ", said)
     scores: Dict[int, int] = {i: _score(said if o.declines else wanted, o, words) for i, o in enumerate(options)}

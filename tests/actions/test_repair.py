@@ -195,3 +195,18 @@ def test_i_meant_the_refund_takes_back_the_exchange_and_grants_the_refund(domain
     assert [m["response"] for m in dispatcher.messages][:2] == ["utter_choice_changed", "utter_confirm_refund"]
     assert SlotSet("granted_alternatives", ["refund"]) in events
     assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10422"))] == ["refund"]
+
+
+def test_a_second_remedy_on_the_same_order_is_refused_with_what_stands(domain):
+    from actions.apply_alternative import ActionApplyAlternative
+
+    slots = {"case_facts": {"reference": "LK-10426", "customer_id": "C003"}, "policy_id": "returns_window",
+             "offered_alternatives": ["refund", "exchange"]}
+    run_action(ActionApplyAlternative(), tracker_from("alternatives_offered", slots={**slots, "alternative": "refund"}),
+               domain)
+    later = tracker_from("alternatives_offered", sender_id="another-chat", slots={**slots, "alternative": "exchange"})
+    dispatcher, events = run_action(ActionApplyAlternative(), later, domain)
+    assert dispatcher.messages == [message(response="utter_remedy_already_chosen", reference="LK-10426",
+                                           remedy="refund", granted_on="earlier today")]
+    assert events == [SlotSet("alternative", None)]
+    assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10426"))] == ["refund"]

@@ -119,3 +119,22 @@ KETTLE = [
 )
 def test_what_is_refused_is_never_chosen(text, index):
     assert resolve(text, KETTLE, WORDS) == index
+
+
+CAFE = [
+    Option("Make it again, on us", '/choose_alternative{"alternative": "remake"}'),
+    Option("$5.00 in store credit", '/choose_alternative{"alternative": "store_credit"}'),
+    Option("None of these", "/deny"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, index",
+    [
+        ("Remaking it is fine, I'm still here. Do I just show this to the barista?", 0),
+        ("is the credit instant?", None),
+        ("what's the remake? the credit then", 1),
+    ],
+)
+def test_a_choice_said_around_a_question_still_counts(text, index):
+    assert resolve(text, CAFE, WORDS) == index
