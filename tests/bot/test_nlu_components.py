@@ -103,6 +103,8 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         "the heater SPARKS when i switch it on",
         "my son choked on a piece of the toy",
         "the charger caught fire last night",
+        "i'm coeliac, the brownie wasn't gluten free and my stomach's cramping badly",
+        "the kettle sparked at the plug and burned my fingers",
     ],
 )
 def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
