@@ -31,12 +31,18 @@ def known_email(tracker: Tracker) -> Optional[Text]:
     return (tracker.get_slot("case_facts") or {}).get("customer_email")
 
 
-def validate_email(value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-    found = EMAIL.search(str(value or ""))
-    if not found:
-        dispatcher.utter_message(response="utter_email_unclear")
-        return {"followup_email": None}
-    return {"followup_email": found.group(0)}
+def validate_email(value: Any, dispatcher: CollectingDispatcher, attempts: int = 0) -> Dict[Text, Any]:
+    """The address in what was typed; "no email" or a second miss ends the questions."""
+    text = str(value or "")
+    if repair.says("no_email", text):
+        return {"followup_email": None, "callback_escape": "neither"}
+    found = EMAIL.search(text)
+    if found:
+        return {"followup_email": found.group(0), "callback_attempts": None}
+    if attempts + 1 >= 2:
+        return {"followup_email": None, "callback_escape": "neither", "callback_attempts": None}
+    dispatcher.utter_message(response="utter_email_unclear")
+    return {"followup_email": None, "callback_attempts": float(attempts + 1)}
 
 
 def escape_in(text: Text) -> Optional[Text]:
@@ -68,6 +74,14 @@ async def instead_of_a_call(
         {"title": first_text(domain, catalog().alternatives[way].offer), "payload": '/choose_alternative{"alternative": "%s"}' % way}
         for way in WAYS_ON
     ]
+    if escape == "neither":
+        # No call and no email: a person, here in the chat.
+        person = {"title": first_text(domain, catalog().alternatives["human"].offer),
+                  "payload": '/choose_alternative{"alternative": "human"}'}
+        dispatcher.utter_message(response="utter_no_call_no_email", buttons=[person])
+        offered = list(tracker.get_slot("offered_alternatives") or [])
+        return [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
+                SlotSet("accepted_alternative", None), SlotSet("alternative", None), FollowupAction("action_listen")]
     response = {"stuck": "utter_callback_time_stuck", "stuck_phone": "utter_callback_phone_stuck"}.get(
         escape, "utter_callback_no_call")
     dispatcher.utter_message(response=response, buttons=buttons)

@@ -24,6 +24,15 @@ def case_outcome(tracker: Tracker) -> Text:
     return "listened"
 
 
+def closing_words(tracker: Tracker) -> Text:
+    """Thanks for the chance to put it right only when something was put right or arranged."""
+    if any(tracker.get_slot(s) for s in ("accepted_alternative", "handoff_id", "callback_id")):
+        return "utter_thank_for_chance"
+    if (tracker.get_slot("frustration") or 0) >= 1:
+        return "utter_close_unresolved"  # still unhappy, nothing changed: no thanks for a fix
+    return "utter_close_explained"
+
+
 class ActionCloseConversation(Action):
     """Closes warmly: thanks for the chance to put it right and for their business.
 
@@ -57,7 +66,7 @@ class ActionCloseConversation(Action):
                 {"name": facts.get("customer_name") or "", "email": facts.get("customer_email") or ""},
             )
             events.append(SlotSet("concern_logged", True))
-            dispatcher.utter_message(response="utter_thank_for_chance")
+            dispatcher.utter_message(response=closing_words(tracker))
         else:
             dispatcher.utter_message(response="utter_goodbye")
         return events

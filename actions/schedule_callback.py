@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 from zoneinfo import ZoneInfo
 
 from dateparser import DateDataParser
@@ -32,6 +32,31 @@ SHORTHAND = [(re.compile(r"\b(?:tmrw|tmr|tmrow|tmoro|tomoz|2moro|2morrow|tomorow
              (re.compile(r"\b(?:tonite|2nite)\b", re.I), "tonight"), (re.compile(r"\b2day\b", re.I), "today")]
 
 
+CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(am|pm)\b", re.I)
+IN_A_WHILE = re.compile(
+    r"\bin\s+(?:about\s+|around\s+|roughly\s+)?(an?|one|two|three|four|half an?|\d{1,2})\s*(hours?|hrs?|minutes?|mins?)\b",
+    re.I,
+)
+COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+
+
+def _hour_minute(clock: "re.Match[str]") -> Tuple[int, int]:
+    hour = int(clock.group(1)) % 12 + (12 if clock.group(3).lower() == "pm" else 0)
+    return hour, int(clock.group(2) or 0)
+
+
+def _in_a_while(text: Text, now: datetime) -> Optional[datetime]:
+    """'in about 2 hours', 'in half an hour': from now, up to the next quarter hour."""
+    match = IN_A_WHILE.search(text)
+    if not match:
+        return None
+    amount, unit = match.group(1).lower(), match.group(2).lower()
+    count = 0.5 if amount.startswith("half") else float(COUNTS.get(amount) or int(amount))
+    minutes = count * 60 if unit.startswith("h") else count
+    moment = now + timedelta(minutes=minutes + 14)
+    return moment.replace(minute=(moment.minute // 15) * 15, second=0, microsecond=0)
+
+
 def _clock(text: Text) -> Text:
     """Spell out bare hours the way they are meant: "maybe 2ish" is "2pm", "at 9" is "9am"."""
     for shorthand, word in SHORTHAND:
@@ -55,6 +80,9 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     """
     hours = settings().care_hours
     text = _clock(text)
+    later = _in_a_while(text, now)
+    if later is not None:
+        return fit_to_hours(later, hours)
     if SOON.search(text):
         soon = now + timedelta(minutes=15)
         soon = soon.replace(minute=(soon.minute // 15) * 15, second=0, microsecond=0)
@@ -74,7 +102,10 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     if found or (data.date_obj and data.period == "time"):
         moment = data.date_obj or found[0][1]
         if data.period != "time":
-            moment = moment.replace(hour=part_hour or 10, minute=0, second=0, microsecond=0)
+            # "3pm tomorrow": the day from the phrase found, the clock time said beside it.
+            clock = CLOCK.search(text)
+            hour, minute = _hour_minute(clock) if clock else (part_hour or 10, 0)
+            moment = moment.replace(hour=hour, minute=minute, second=0, microsecond=0)
     elif part_hour is not None:
         moment = local_now.replace(hour=part_hour, minute=0, second=0, microsecond=0)
         if moment < local_now:
@@ -149,7 +180,7 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_followup_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return validate_email(value, dispatcher)
+        return validate_email(value, dispatcher, int(tracker.get_slot("callback_attempts") or 0))
 
     async def validate_callback_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

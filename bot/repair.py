@@ -36,6 +36,7 @@ from typing import Any, Dict, Optional
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import two_problems
 from gracious import repair
 
 CANCEL = "cancel"
@@ -140,7 +141,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
             return _as(parsed, "request_callback", "correction", [time])
     if repair.cancels(text) and intent not in ("thank",):
         return _as(parsed, CANCEL, "cancel")
-    if not loop and repair.says("closing", text) and intent in CLOSING_READINGS and len(text.split()) <= 10:
+    short_close = len(text.split()) <= 6 and intent not in two_problems.case_types()
+    if not loop and repair.says("closing", text) and (intent in CLOSING_READINGS or short_close) and len(text.split()) <= 10:
         # "that's all thanks" after an answer: a warm close, never "I didn't understand".
         return _as(parsed, "goodbye", "closing")
     return parsed

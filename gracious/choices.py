@@ -54,8 +54,8 @@ _ORDINALS = [
 _LAST = re.compile(r"\b(last|bottom|final)\b")
 _NUMBERED = re.compile(r"^(?:(?:option|number|no\.?|choice|#)\s*)?([1-9])\W*$|\b(?:option|number|choice|#)\s*([1-9])\b")
 _AGREE = (
-    r"(?:yes|yeah|yep|yup|ya|ok|okay|sure|please|please do|go ahead|do it|"
-    r"sounds good|that works|that one|that's fine|fine|perfect|great|lovely)"
+    r"(?:yes|yeah|yep|yup|ya|yes pls|ok|okay|ok then|alright|sure|please|please do|pls|go ahead|do it|do that|"
+    r"go for it|sounds good|sounds great|that works|that one|that's fine|thats fine|fine|perfect|great|lovely)"
 )
 # "yes", "ok sure", "yes please, thanks": agreement and nothing else ("thanks" alone is not a yes).
 _YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")

@@ -63,6 +63,8 @@ def other_language(text: Text) -> Optional[Text]:
     letters = LETTER.findall(text or "")
     if not letters:
         return None
+    if len(ENGLISH.findall(text)) >= 2:
+        return None  # "obrigada, that is all": English with a word of another language
     language, confidence = _identifier().classify(text)
     found = {code: len(p.findall(text)) for code, p in _words(WORDS_FILE.stat().st_mtime_ns).items()}
     most = max(found.values(), default=0)

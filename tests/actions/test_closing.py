@@ -100,3 +100,15 @@ def test_outcome_is_explained_or_listened_when_nothing_was_offered(domain):
         ("C001", '{"email": "maya.okafor@example.com", "name": "Maya"}'),
         (None, '{"email": "", "name": ""}'),
     ]
+
+
+def test_a_close_with_nothing_put_right_never_thanks_for_a_fix(domain):
+    from actions.closing import closing_words
+
+    explained = tracker_from("case_resolved", slots={"accepted_alternative": None, "handoff_id": None,
+                                                     "callback_id": None, "frustration": 0.0})
+    assert closing_words(explained) == "utter_close_explained"
+    unhappy = tracker_from("case_resolved", slots={"accepted_alternative": None, "handoff_id": None,
+                                                   "callback_id": None, "frustration": 2.0})
+    assert closing_words(unhappy) == "utter_close_unresolved"
+    assert closing_words(tracker_from("case_resolved")) == "utter_thank_for_chance"

@@ -157,9 +157,16 @@ def test_email_instead_with_no_address_known_asks_for_one(domain):
     assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), unknown, domain)) == ["followup_email"]
     dispatcher = CollectingDispatcher()
     assert form.validate_followup_email("its sam.lee@example.com", dispatcher, unknown, domain) == {
-        "followup_email": "sam.lee@example.com"}
-    assert form.validate_followup_email("dunno", dispatcher, unknown, domain) == {"followup_email": None}
+        "followup_email": "sam.lee@example.com", "callback_attempts": None}
+    assert form.validate_followup_email("dunno", dispatcher, unknown, domain) == {
+        "followup_email": None, "callback_attempts": 1.0}
     assert dispatcher.messages == [message(response="utter_email_unclear")]
+    # "NO email" (or a second address we can't read) ends the questions: a person instead.
+    assert form.validate_followup_email("NO email. i said no email.", dispatcher, unknown, domain) == {
+        "followup_email": None, "callback_escape": "neither"}
+    again = tracker_from("callback_form", slots={"callback_escape": "email", "callback_attempts": 1.0})
+    assert form.validate_followup_email("dunno", dispatcher, again, domain) == {
+        "followup_email": None, "callback_escape": "neither", "callback_attempts": None}
     given = tracker_from("callback_form", slots={"callback_escape": "email", "followup_email": "sam.lee@example.com"})
     assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), given, domain)) == []
 

@@ -97,6 +97,9 @@ def test_whenever_means_the_next_quarter_hour(text):
         ("tomorrow at 9", at(12, 9)),
         ("no, I said 2pm", at(11, 14)),
         ("tmrw morning", at(12, 10)),
+        ("3pm tomorrow, on 555 0144", at(12, 15)),  # the day from one phrase, the clock time from another
+        ("call me in about 2 hours?", at(11, 12)),
+        ("in half an hour", at(11, 10, 30)),
         ("2moro at 3", at(12, 15)),
     ],
 )
