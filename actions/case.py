@@ -136,6 +136,7 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     if item and "item_category" not in facts:
         facts["item_category"] = await data.product_category(item)
         facts["item_named"] = item
+        facts["cafe_item"] = facts["item_category"] == "cafe"  # a café item named, not only a café word
     if "item_category" not in facts and said_at_the_cafe(said):
         facts["item_category"] = "cafe"  # "the barista gave me someone else's drink"
     amount = parse_amount(tracker.get_slot("amount"))

@@ -57,6 +57,13 @@ class ActionEmpathize(Action):
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
             # café remake whatever the words; a bill number given to a refund is a bill).
+            if intent != tracker.get_slot("case_type"):
+                tracker.slots["case_details"] = text  # the facts of this case, not the last one's
+            stale_item = _stale_item(tracker, text, intent)
+            if stale_item:
+                # An item from an earlier case says nothing about this one.
+                tracker.slots["item"] = None
+                events.append(SlotSet("item", None))
             facts = await gather_facts(tracker)
             reference = tracker.get_slot("order_id")
             if reference and not _mentions(text, reference) and intent != tracker.get_slot("case_type"):
@@ -129,6 +136,13 @@ class ActionEmpathize(Action):
         if escalate:
             events.append(FollowupAction("action_handoff"))
         return events
+
+
+def _stale_item(tracker: Tracker, text: Text, intent: Text) -> bool:
+    item = tracker.get_slot("item")
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    new_case = intent != tracker.get_slot("case_type") and bool(tracker.get_slot("case_type"))
+    return bool(item) and new_case and "item" not in entities and item.lower() not in text.lower()
 
 
 def _mentions(text: Text, reference: Text) -> bool:

@@ -59,6 +59,10 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     """The parse of the message, with a second problem set apart when there is one."""
     text = parsed.get("text") or ""
     intent = (parsed.get("intent") or {}).get("name")
+    if intent == "nlu_fallback":
+        # Unsure of the whole because it holds two things: the classifier's best reading.
+        ranked = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+        intent = ranked[0] if ranked else None
     if intent not in case_types() or parsed.get("safety") or parsed.get("language") or text.startswith("/"):
         return parsed
     pieces = parts(text)

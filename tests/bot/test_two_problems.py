@@ -55,3 +55,13 @@ def test_a_bill_and_a_late_order_keep_the_bill_and_set_the_order_apart():
 def test_one_problem_stays_one(text, intent):
     message = whole(text, intent, [])
     assert asyncio.run(split(message, fake_parse)) == message
+
+
+def test_a_message_the_classifier_was_unsure_of_is_split_too():
+    text = "my phone bill BL-30018 is missing the discount and also my order LK-10423 still hasn't come"
+    unsure = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.45}, "entities": [],
+              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.45},
+                                 {"name": "dispute_charge", "confidence": 0.4}]}
+    result = asyncio.run(split(unsure, fake_parse))
+    assert result["intent"]["name"] == "dispute_charge"
+    assert result["second_problem"]["intent"] == "check_order_status"
