@@ -121,6 +121,17 @@ def build_story(
 
 def _user_step(turn: CustomerTurn, intents: Mapping[int, str], story: Story) -> List[str]:
     intent = intents.get(turn.number, turn.intent)
+    parsed = turn.event.parse_data or {}
+    if intent == turn.intent and (parsed.get("repair") or parsed.get("typed_choice") is not None):
+        # Read in the light of the conversation (bot/repair.py, bot/typed_choices.py), which
+        # `rasa test` does not do: the step names the intent the assistant acted on.
+        said = _NOT_IN_BLOCK.sub(" ", turn.event.text or "").strip().replace("\n", " ")
+        lines = [f"  # The customer said {json.dumps(said)}, read in context as {intent}.", f"  - intent: {intent}"]
+        entities = [e for e in parsed.get("entities") or [] if e.get("entity") and e.get("value") is not None]
+        if entities:
+            lines.append("    entities:")
+            lines += [f"    - {e['entity']}: {json.dumps(e['value'])}" for e in entities]
+        return lines
     text = annotated(turn.event)
     lines = ["  - user: |", *(f"      {line}".rstrip() for line in text.split("\n")), f"    intent: {intent}"]
     if intent != turn.intent:

@@ -60,10 +60,12 @@ def test_corrected_intent_is_written_with_a_comment_about_the_steps_that_followe
     story = build_story(dispute, domain, {number: "thank"}, "A dispute", "maya")
     steps = story_steps(story.text)
     assert {"user": "no that's all, thanks\n", "intent": "thank"} in steps
-    assert [(c.number, c.recorded, c.corrected) for c in story.corrections] == [(number, "deny", "thank")]
+    # "no that's all, thanks" was read in context as goodbye (bot/repair.py), and the
+    # close followed it.
+    assert [(c.number, c.recorded, c.corrected) for c in story.corrections] == [(number, "goodbye", "thank")]
     comment = story.text.split("intent: thank\n", 1)[1].splitlines()[0]
-    assert comment.startswith(f"  # Turn {number}: corrected from 'deny' to 'thank'")
-    assert "followed 'deny'" in story.text
+    assert comment.startswith(f"  # Turn {number}: corrected from 'goodbye' to 'thank'")
+    assert "followed 'goodbye'" in story.text
     assert steps[-1] == {"action": "action_close_conversation"}  # the recorded step is kept, not invented
 
 
@@ -203,3 +205,13 @@ def test_stored_conversation_is_listed_and_shown(dispute, domain, tmp_path, caps
     assert "dispute_charge" in row and "    4  " in row
     code, out, _ = run_cli(capsys, "--db-url", url, "--id", "maya")
     assert code == 0 and "Customer: my phone bill BL-30017" in out
+
+
+
+def test_a_turn_read_in_context_is_written_as_its_intent_not_its_words(dispute, domain) -> None:
+    # `rasa test` reads words with the classifier alone; a repaired reading names the intent.
+    number = turn_of(dispute, "no that's all")
+    story = build_story(dispute, domain, {}, "A dispute", "maya")
+    assert '# The customer said "no that\'s all, thanks", read in context as goodbye.' in story.text
+    assert {"intent": "goodbye"} in story_steps(story.text)
+    assert number == 4
