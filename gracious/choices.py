@@ -60,6 +60,10 @@ _AGREE = (
 # "yes", "ok sure", "yes please, thanks": agreement and nothing else ("thanks" alone is not a yes).
 _YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Words that make a statement beside a question a choice ("remaking it is fine").
+_CHOOSING = re.compile(
+    r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead)\b"
+)
 _QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
 _TITLE_STOPWORDS = {
     "about", "back", "from", "have", "instead", "like", "make", "more", "next", "over", "pass",
@@ -123,9 +127,9 @@ def resolve(
         # "what's the refund policy?" asks about an option; it does not pick it. What
         # is said around the question still counts: "remaking it is fine. do I just
         # show this at the counter?" picks the remake.
-        said = " ".join(s for s in _SENTENCE.split(said) if s and not _QUESTION.search(s))
+        said = " ".join(s for s in _SENTENCE.split(said) if s and not _QUESTION.search(s) and _CHOOSING.search(s))
         if not said:
-            return None
+            return None  # "why not? I made lots of calls" chooses nothing
     # "i dont want a credit, i want my money back": what is refused is not chosen.
     wanted = _NEGATED.sub(" ", said)
     scores: Dict[int, int] = {i: _score(said if o.declines else wanted, o, words) for i, o in enumerate(options)}

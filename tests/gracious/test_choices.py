@@ -138,3 +138,8 @@ CAFE = [
 )
 def test_a_choice_said_around_a_question_still_counts(text, index):
     assert resolve(text, CAFE, WORDS) == index
+
+
+def test_a_statement_beside_a_question_chooses_only_when_it_says_so():
+    assert resolve("why not? I made lots of calls", OFFER, WORDS) is None
+    assert resolve("why not? ok the credit then", OFFER, WORDS) == 0
