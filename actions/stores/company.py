@@ -108,6 +108,8 @@ class Coupon:
 class CompanyData:
     """Reads and writes the company's records. One instance per process."""
 
+    _product_pattern: Optional["re.Pattern[str]"] = None
+
     def __init__(self, url: str, demo_file: Path = DEMO_FILE) -> None:
         self.engine = make_engine(url)
         self.demo_file = demo_file
@@ -265,12 +267,19 @@ class CompanyData:
     async def product_in(self, text: str) -> Optional[str]:
         """The product a message names ("a large coffee" names coffee), longest name first."""
 
-        def read(conn):
-            return [r.name for r in conn.execute(sa.select(products.c.name))]
+        if not text:
+            return None
+        if self._product_pattern is None:
+            # The product list is the company's catalogue: read once per process.
+            def read(conn):
+                return [r.name for r in conn.execute(sa.select(products.c.name))]
 
-        lowered = text.lower()
-        names = sorted(await self._run(read), key=len, reverse=True)
-        return next((n for n in names if re.search(rf"\b{re.escape(n)}s?\b", lowered)), None)
+            names = sorted(await self._run(read), key=len, reverse=True)
+            self._product_pattern = re.compile(
+                r"\b(" + "|".join(re.escape(n) for n in names) + r")s?\b" if names else r"(?!x)x", re.IGNORECASE
+            )
+        found = self._product_pattern.search(text)
+        return found.group(1).lower() if found else None
 
     async def current_offer(self) -> Dict[str, str]:
         def read(conn):
