@@ -129,9 +129,10 @@ GETTING_HELP = re.compile(
 class ActionPersonWhileBooking(Action):
     """Asking for a person (or a health or danger message) while a call is being arranged.
 
-    The team has already been told and nobody is free, so the call is how a person
-    reaches the customer: with a safety message, urgent help is named again first;
-    then the form asks its question again.
+    After a handoff the team has the case and nobody is free, so the call is how a
+    person reaches the customer: with a safety message, urgent help is named again
+    first; then the form asks its question again. Before any handoff (a call asked
+    for directly), the customer is handed over now.
     """
 
     def name(self) -> Text:
@@ -141,6 +142,10 @@ class ActionPersonWhileBooking(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         message = tracker.latest_message or {}
+        if not tracker.get_slot("handoff_id"):
+            # A call asked for directly, nobody told yet: hand over now (a person, or
+            # the team's callback when nobody is free), rather than claim the team has it.
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handoff")]
         if message.get("safety") and GETTING_HELP.search(message.get("text") or ""):
             # "ok im calling 911": no more questions; the team follows up later.
             dispatcher.utter_message(response="utter_safety_getting_help")

@@ -176,12 +176,12 @@ def test_calling_911_ends_the_questions_and_other_safety_messages_repeat_the_adv
 
     from actions.handoff import ActionPersonWhileBooking
 
-    calling = tracker_from("callback_form", text="ok im calling 911")
+    calling = tracker_from("callback_form", text="ok im calling 911", slots={"handoff_id": "4"})
     calling.latest_message["safety"] = True
     dispatcher, events = run_action(ActionPersonWhileBooking(), calling, domain)
     assert dispatcher.messages == [message(response="utter_safety_getting_help")]
     assert events == [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
-    worse = tracker_from("callback_form", text="my throat is getting tight now")
+    worse = tracker_from("callback_form", text="my throat is getting tight now", slots={"handoff_id": "4"})
     worse.latest_message["safety"] = True
     dispatcher, events = run_action(ActionPersonWhileBooking(), worse, domain)
     assert dispatcher.messages == [message(response="utter_safety_again")] and events == []
@@ -217,3 +217,15 @@ def test_a_second_remedy_on_the_same_order_is_refused_with_what_stands(domain):
                                            remedy="refund", granted_on="earlier today")]
     assert events == [SlotSet("alternative", None)]
     assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10426"))] == ["refund"]
+
+
+
+def test_a_person_asked_for_while_booking_a_call_nobody_was_told_of_is_handed_over(domain):
+    from rasa_sdk.events import ActiveLoop
+
+    from actions.handoff import ActionPersonWhileBooking
+
+    asked = tracker_from("callback_form", text="actually just get me a person", slots={"handoff_id": None})
+    dispatcher, events = run_action(ActionPersonWhileBooking(), asked, domain)
+    assert dispatcher.messages == []  # never "our team already has your case" when it doesn't
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handoff")]
