@@ -12,8 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, money
 from actions.config import settings
-from actions.offer_alternatives import offer_amount
+from actions.digression import resume
+from actions.offer_alternatives import last_offer_buttons, offer_amount
 from actions.second_problem import come_back
+from actions.status import settle, settled
 from actions.hours import spoken_time
 from actions.stores import company, records
 from actions.stores.grants import Grant
@@ -59,15 +61,6 @@ def record_kind(kind: Text, facts: Dict[Text, Any]) -> Text:
     return "coupon_applied" if kind == "honour_coupon" and facts.get("coupon_valid") else kind
 
 
-def last_offer_buttons(tracker: Tracker) -> List[Dict[Text, Any]]:
-    """The buttons of the most recent offer of alternatives in this conversation."""
-    for event in reversed(tracker.events):
-        buttons = (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []
-        if any(str(b.get("payload", "")).startswith("/choose_alternative") for b in buttons):
-            return list(buttons)
-    return []
-
-
 class ActionApplyAlternative(Action):
     """Grants the alternative the customer picked, within the offer just made.
 
@@ -89,8 +82,10 @@ class ActionApplyAlternative(Action):
         offered = tracker.get_slot("offered_alternatives") or []
         granted = list(tracker.get_slot("granted_alternatives") or [])
         changed = await _change_of_mind(dispatcher, tracker, choice)
+        entries = settled(tracker)
         if changed is not None:
             granted = [g for g in granted if g != changed]
+            entries = settle(entries, changed, catalog().alternatives[changed].kind, None, None, "withdrawn")
         elif choice in granted:
             dispatcher.utter_message(response="utter_alternative_already_done")
             return [SlotSet("alternative", None)]
@@ -113,14 +108,14 @@ class ActionApplyAlternative(Action):
         alternative = policies.alternatives[choice]
         offer = offers.get(choice)
         amount = offer_amount(offer, facts) if offer else None
+        reference = (facts.get("coupon_code") if alternative.kind == "honour_coupon" else facts.get("reference")) or None
         done = [
+            SlotSet("settled", entries),
             SlotSet("accepted_alternative", alternative.id),
             SlotSet("granted_alternatives", granted + [alternative.id]),
             SlotSet("alternative", None),
         ]
         if alternative.kind in RECORDED_KINDS:
-            reference = facts.get("coupon_code") if alternative.kind == "honour_coupon" else facts.get("reference")
-            reference = reference or None  # "" is no record
             note = f"{alternative.id} under {policy.id}" if policy else alternative.id
             kind = record_kind(alternative.kind, facts)
             other = await _other_remedy(kind, reference)
@@ -137,7 +132,9 @@ class ActionApplyAlternative(Action):
                     reference=reference,
                     granted_on=granted_on(result.grant.created_at),
                 )
-                return done + come_back(dispatcher, tracker, domain)
+                entries = settle(entries, alternative.id, alternative.kind, reference, result.grant.amount, "before",
+                                 result.grant.created_at)
+                return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
         dispatcher.utter_message(
             response=alternative.confirm,
@@ -149,8 +146,12 @@ class ActionApplyAlternative(Action):
             offer_percent=offer_info.get("percent", ""),
             reference=facts.get("reference") or "",
         )
+        if (tracker.latest_message or {}).get("asked_about") == alternative.id:
+            # "what does the add-on cost?": told, nothing taken, and the offer stays open.
+            return [SlotSet("alternative", None)] + resume(dispatcher, tracker)
         if alternative.id == "email_followup":
             done += await _no_call_after_all(dispatcher, tracker)
+        done.append(SlotSet("settled", settle(entries, alternative.id, alternative.kind, reference, amount, "done")))
         # Settled: a second problem from the customer's first message comes next.
         return done + come_back(dispatcher, tracker, domain)
 

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog
 from actions.offer_alternatives import first_text
+from actions.status import settle, settled
 from actions.stores import company
 from gracious import repair
 
@@ -68,7 +69,8 @@ async def instead_of_a_call(
                               note=f"email instead of a call: {email}"[:200])
         dispatcher.utter_message(response="utter_callback_email_instead", email=email)
         granted = list(tracker.get_slot("granted_alternatives") or [])
-        return [SlotSet("accepted_alternative", "email_followup"),
+        entries = settle(settled(tracker), "email_followup", "followup", facts.get("reference") or None, None, "done")
+        return [SlotSet("settled", entries), SlotSet("accepted_alternative", "email_followup"),
                 SlotSet("granted_alternatives", granted + ["email_followup"]), SlotSet("alternative", None)]
     buttons = [
         {"title": first_text(domain, catalog().alternatives[way].offer), "payload": '/choose_alternative{"alternative": "%s"}' % way}

@@ -65,12 +65,26 @@ def day_name(value: Optional[date]) -> str:
     return "" if value is None else value.strftime("%A %-d %B")
 
 
+async def _prefixed(number: str, case_type: Optional[str]) -> str:
+    """'30017' as the bill or order that exists, the case's kind first."""
+    data = company()
+    bill_first = bool(case_type) and catalog().case_needs(case_type) == "bill"
+    for prefix in (("BL", "LK") if bill_first else ("LK", "BL")):
+        found = await (data.bill if prefix == "BL" else data.order)(f"{prefix}-{number}")
+        if found is not None:
+            return f"{prefix}-{number}"
+    return number
+
+
 async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     """Facts about the case from the slots and the company's records."""
     data = company()
     facts: Dict[str, Any] = {}
     reference = tracker.get_slot("order_id")
     reference = normalize_reference(reference) if reference else None
+    if reference and reference.isdigit():
+        # "bill 30017" before the case form has looked it up: the record it is.
+        reference = await _prefixed(reference, tracker.get_slot("case_type"))
     kind = reference_kind(reference)
     facts["reference_kind"] = kind
     facts["reference"] = reference

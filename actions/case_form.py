@@ -14,7 +14,7 @@ from actions.case import catalog, reference_kind
 from actions.signals import said_at_the_cafe
 from actions.stores import company
 from actions.stores.company import normalize_reference
-from gracious.references import first
+from gracious.references import coupon_candidates, first
 
 # After this many references that can't be found, carry on without one.
 MAX_REFERENCE_ATTEMPTS = 2
@@ -90,6 +90,11 @@ class ValidateCaseForm(FormValidationAction):
         # The code in what was typed; a sentence is never taken for a code.
         code = first(said, "coupon_code") or (said.upper() if re.fullmatch(r"[A-Za-z0-9-]{3,20}", said) else "")
         coupon = await company().coupon(code) if code else None
+        for spaced in ([] if coupon else coupon_candidates(said)):
+            # "welcome-10, like i said", "Summer 20": the code without its space or dash.
+            coupon = await company().coupon(spaced)
+            if coupon:
+                break
         if coupon:
             return {"coupon_code": coupon.code}
         attempts = int(tracker.get_slot("reference_attempts") or 0) + 1

@@ -14,9 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.apply_alternative import last_offer_buttons
 from actions.case import catalog, sent_texts
-from actions.offer_alternatives import first_text
+from actions.offer_alternatives import first_text, last_offer_buttons
 
 # Why a form asks what it asks, by the slot it is asking for.
 FORM_REASONS = {
@@ -70,14 +69,20 @@ class ActionAnswerWhy(Action):
         if key is None:
             dispatcher.utter_message(response="utter_why_nothing_explained")
             return []
-        said = set(sent_texts(tracker))
-        reasons = [v.get("text") for v in domain.get("responses", {}).get(key, [])]
-        if any(text in said for text in reasons if text):
-            # Asked again after hearing the reason: not the same paragraph, a person.
-            person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
-            dispatcher.utter_message(response="utter_why_again", buttons=[person])
-            offered = list(tracker.get_slot("offered_alternatives") or [])
-            return [SlotSet("offered_alternatives", offered + (["human"] if "human" not in offered else [])),
-                    FollowupAction("action_listen")]
-        dispatcher.utter_message(response=key)
-        return resume(dispatcher, tracker)
+        return say_why(dispatcher, tracker, domain, key)
+
+
+def say_why(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], key: Text,
+            **values: Any) -> List[EventType]:
+    """The reason (response ``key``), or, when it was said already, a person offered instead."""
+    said = set(sent_texts(tracker))
+    reasons = [v.get("text") for v in domain.get("responses", {}).get(key, [])]
+    if any(text in said for text in reasons if text):
+        # Asked again after hearing the reason: not the same paragraph, a person.
+        person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+        dispatcher.utter_message(response="utter_why_again", buttons=[person])
+        offered = list(tracker.get_slot("offered_alternatives") or [])
+        return [SlotSet("offered_alternatives", offered + (["human"] if "human" not in offered else [])),
+                FollowupAction("action_listen")]
+    dispatcher.utter_message(response=key, **values)
+    return resume(dispatcher, tracker)

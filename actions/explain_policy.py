@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalog import Policy
 from actions.case import catalog, gather_facts, latest_intent, template_values
-from actions.digression import resume
+from actions.digression import resume, say_why
+from actions.signals import said_at_the_cafe
 
 
 class ActionExplainPolicy(Action):
@@ -39,14 +40,16 @@ class ActionExplainPolicy(Action):
             if in_hand is not None:
                 # "WHY is the discount only for domestic calls?" about the case in hand:
                 # its reason in other words, not a menu of policies.
-                dispatcher.utter_message(response=in_hand.response("why") or in_hand.responses["general"],
-                                         **template_values({}, tracker))
-                return resume(dispatcher, tracker)
+                key = in_hand.response("why") or in_hand.responses["general"]
+                return say_why(dispatcher, tracker, domain, key, **template_values({}, tracker))
             if policy is None:
                 dispatcher.utter_message(response="utter_ask_policy_topic")
                 return []
             values = template_values({}, tracker)
-            dispatcher.utter_message(response=policy.responses["general"], **values)
+            general = policy.responses["general"]
+            if policy.id == "opening_hours" and said_at_the_cafe(_recent_words(tracker)):
+                general = "utter_policy_cafe_hours"  # "what time do your cafés open?"
+            dispatcher.utter_message(response=general, **values)
             # A question in the middle of an offer or a form: answered, then back to it.
             return [SlotSet("explained_policies", explained + [policy.id])] + resume(dispatcher, tracker)
 
@@ -69,6 +72,12 @@ class ActionExplainPolicy(Action):
             SlotSet("case_facts", _storable(facts)),
             SlotSet("explained_policies", explained + ([] if policy.id in explained else [policy.id])),
         ]
+
+
+def _recent_words(tracker: Tracker) -> Text:
+    """The customer's last two messages: "i meant the cafe" after asking for the hours."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return " ".join(said[-2:])
 
 
 def explain_role(policy: Policy, facts: Dict[str, Any], explained: List[Text]) -> Text:

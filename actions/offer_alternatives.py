@@ -132,3 +132,12 @@ def first_text(domain: Dict[Text, Any], key: Text) -> Text:
     """The first variation of a domain response, for a button's title."""
     variations = domain.get("responses", {}).get(key) or [{"text": key}]
     return variations[0].get("text", key)
+
+
+def last_offer_buttons(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The buttons of the most recent offer of alternatives in this conversation."""
+    for event in reversed(tracker.events):
+        buttons = (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []
+        if any(str(b.get("payload", "")).startswith("/choose_alternative") for b in buttons):
+            return list(buttons)
+    return []

@@ -27,6 +27,13 @@ data in catalog/repair.yml (gracious/repair.py). Anything else is left as parsed
 | no question in hand      | that's all / no thanks       | goodbye (a warm close)          |
 | a policy explained, or a | a short "why?", "how come"   | ask_why (the reason in other    |
 | form                     |                              | words, then back to the offer)  |
+| anything                 | "what are your opening hours"| ask_policy about hours (then    |
+|                          |                              | back to the offer or the form)  |
+| a case in hand           | feedback without a word of   | its next reading (more of the   |
+|                          | feedback ("its broken")      | case)                           |
+| anything                 | "fine, a person"             | request_human                   |
+| something granted, taken | "is the exchange cancelled?" | ask_status (what the records    |
+| back or booked           | "did the refund go through?" | hold, then back to the offer)   |
 """
 
 from __future__ import annotations
@@ -34,13 +41,16 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional
 
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import two_problems
 from gracious import repair
+from gracious.references import coupon_candidates
 
 CANCEL = "cancel"
 WHY = "ask_why"
+STATUS = "ask_status"
 # What a new reference for the case in hand can be read as ("actually it's LK-10426").
 REFERENCE_READINGS = {"inform", "deny", "affirm", "nlu_fallback", "choose_alternative"}
 # What "that's all, thanks" can be read as.
@@ -63,17 +73,30 @@ def _as(parsed: Dict[str, Any], intent: str, repaired: str, entities: Optional[l
     return reread
 
 
-def _second_reading(parsed: Dict[str, Any]) -> Dict[str, Any]:
-    ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != WHY]
+def _second_reading(parsed: Dict[str, Any], dropped: str = WHY) -> Dict[str, Any]:
+    ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != dropped]
     if not ranking:
         return parsed
     reread = dict(parsed, intent=ranking[0], intent_ranking=ranking)
-    reread["repair"] = "not_why"
+    reread["repair"] = "not_why" if dropped == WHY else f"not_{dropped}"
     return reread
 
 
 def _entities(parsed: Dict[str, Any], *names: str) -> list:
     return [e for e in parsed.get("entities") or [] if e.get("entity") in names]
+
+
+def _previous_text(tracker: DialogueStateTracker) -> str:
+    """The customer's message before this one ("what are your hours?" before "i meant the cafe")."""
+    said = [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
+    return said[-1] if said else ""
+
+
+def _something_settled(tracker: DialogueStateTracker) -> bool:
+    """Whether this conversation granted, took back or booked anything."""
+    if tracker.get_slot("settled") or tracker.get_slot("callback_id"):
+        return True
+    return any(isinstance(e, SlotSet) and e.key == "callback_id" and e.value for e in tracker.events)
 
 
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
@@ -86,16 +109,48 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if loop and intent == "goodbye" and not repair.says("goodbye", text):
         # "3pm today" or "whenever" while we ask a question is its answer, not a goodbye.
         return _as(parsed, "inform", "answer")
+    # "i meant the cafe, not your call centre" just after asking for the hours.
+    meant = len(text.split()) <= 12 and re.search(r"\b(?:meant|mean|i said|not)\b", text, re.I)
+    asked_hours = bool(meant) and repair.says("hours", _previous_text(tracker)) and repair.says("cafe", text)
+    if (repair.says("hours", text) or asked_hours) and intent not in ("goodbye", "request_human"):
+        # "hang on, what are your opening hours?": answered, then back to where we were.
+        topic = {"entity": "policy_topic", "value": "hours", "start": 0, "end": len(text), "extractor": "repair"}
+        return _as(parsed, "ask_policy", "hours", [topic])
     if intent in MEANT:
         return parsed
+    if intent == "give_feedback" and (repair.says("not_feedback", text) or (
+            tracker.get_slot("case_type") and not repair.says("feedback", text))):
+        # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
+        parsed = _second_reading(parsed, "give_feedback")
+        intent = (parsed.get("intent") or {}).get("name")
+    if repair.asks_for_a_person(text):
+        # "unbelievable. fine, a person": a person, whatever the classifier read.
+        return _as(parsed, "request_human", "person")
+    if intent == STATUS and (loop or not (repair.asks_status(text) and _something_settled(tracker))):
+        # The classifier alone is not enough ("can you not look it up?"): only a question
+        # with words of where things stand, in a chat where something was done, is one.
+        parsed = _second_reading(parsed, STATUS)
+        intent = (parsed.get("intent") or {}).get("name")
     leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
+    answering = loop and repair.mentions_time(text)  # "tomorrow at 3. bye" answers the form first
+    if repair.ends_with_goodbye(text) and not repair.asks_before_goodbye(text) and not answering:
+        # "you literally just applied a coupon. never mind, ill figure it out. cya":
+        # the last word is goodbye, so a warm close (and no call), never the case again.
+        return _as(parsed, "goodbye", "closing")
     if not loop and leaving and (intent in CLOSING_READINGS | LEAVING or len(text.split()) <= 8):
         # "forget it, bye", "never mind, its fine. bye!", "forget it. nothing else":
         # leaving, so a warm close, never the case again.
         return _as(parsed, "goodbye", "closing")
     explained = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
-    if repair.asks_why(text) and (loop or explained) and intent in WHY_READINGS | {tracker.get_slot("case_type")}:
-        return _as(parsed, WHY, "why")
+    case_type = tracker.get_slot("case_type")
+    given = [e.get("value") for e in _entities(parsed, "order_id", "coupon_code")]
+    held = {tracker.get_slot("order_id"), tracker.get_slot("coupon_code")}
+    new_reference = bool(given) and given[0] not in held
+    if repair.asks_why(text) and (loop or explained):
+        # "why?", or "why only domestic tho? nobody told me": a why about what was just
+        # explained, whatever the classifier made of the rest (a complaint about no reply).
+        if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_reference):
+            return _as(parsed, WHY, "why")
     if intent == WHY and not (loop or explained):
         # "why is there a fee on my bill?" opening a chat is a question about a case,
         # not a why after a policy: the next reading the classifier had.
@@ -114,14 +169,16 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return parsed
     if loop == "case_form":
         has_reference = bool(_entities(parsed, "order_id", "coupon_code"))
+        spaced = coupon_candidates(text) if tracker.get_slot("requested_slot") == "coupon_code" else []
+        if spaced and not has_reference:
+            # "welcome-10, like i said" when asked for the code: an answer, which the form
+            # checks against the coupons we have (never echoing a guess back as a code).
+            return _as(parsed, "inform", "coupon_code", [])
         if repair.cancels(text) and not has_reference:
             return _as(parsed, CANCEL, "cancel")
         if repair.has_no_reference(text) and not has_reference:
             return _as(parsed, "deny", "no_reference")
         return parsed
-    case_type = tracker.get_slot("case_type")
-    given = [e.get("value") for e in _entities(parsed, "order_id", "coupon_code")]
-    held = {tracker.get_slot("order_id"), tracker.get_slot("coupon_code")}
     corrected = intent in REFERENCE_READINGS or (intent == case_type and repair.corrects(text))
     if case_type and given and given[0] not in held and corrected:
         # "actually it's LK-10426": the same case, looked at again with the new reference.
@@ -139,6 +196,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "repair"}
             return _as(parsed, "request_callback", "correction", [time])
+    if repair.asks_status(text) and _something_settled(tracker) and not new_reference:
+        # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
+        return _as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):
         return _as(parsed, CANCEL, "cancel")
     short_close = len(text.split()) <= 6 and intent not in two_problems.case_types()

@@ -12,6 +12,7 @@ second problem in the same message (bot/two_problems.py).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
@@ -25,7 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import two_problems
 from bot.repair import reread
 from gracious import repair
-from gracious.choices import WHICH, Option, options_from, resolve
+from gracious.choices import QUESTION, WHICH, Option, options_from, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS_FILE = ROOT / "catalog" / "choice_words.yml"
@@ -33,16 +34,23 @@ _rasa_parse_message = MessageProcessor.parse_message
 
 
 @lru_cache(maxsize=4)
-def _words(modified_ns: int) -> Mapping[str, Sequence[str]]:
-    return (yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}).get("words") or {}
+def _file(modified_ns: int) -> Mapping[str, Any]:
+    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
 
 
 def choice_words() -> Mapping[str, Sequence[str]]:
     """The designers' choice words, read again when the file changes."""
-    return _words(WORDS_FILE.stat().st_mtime_ns)
+    return _file(WORDS_FILE.stat().st_mtime_ns).get("words") or {}
+
+
+def answers_questions() -> Sequence[str]:
+    """Options that are information: asking about one gives it ("what does the add-on cost?")."""
+    return _file(WORDS_FILE.stat().st_mtime_ns).get("answers_questions") or []
 
 
 OFFER_PAYLOAD = "/choose_alternative"
+# A question inside a message that doesn't start as one ("hm whats this add on thing").
+ASKING = re.compile(r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do)\b")
 
 
 def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
@@ -84,10 +92,22 @@ async def _parse_with_choices(
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
     intent = (parsed.get("intent") or {}).get("name")
+    asked = _asked_about(text, options) if intent not in ("thank", "goodbye") else None
+    if asked is not None:
+        # "tell me about that add on? i call london a lot": a question about an option
+        # that is information. Marked, so it is given and the offer stays open.
+        as_click = await _rasa_parse_message(
+            self, UserMessage(options[asked].payload, sender_id=message.sender_id), tracker, only_output_properties)
+        as_click.update(text=text, typed_choice=options[asked].title, asked_about=options[asked].key)
+        return as_click
     chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative",
                      by_words=intent not in ("thank", "goodbye"))
     if chosen is None:
         return await _in_context(self, message, parsed, tracker, only_output_properties)
+    if chosen == WHICH and tracker is not None and tracker.get_slot("entitled") and options[0].payload.startswith(OFFER_PAYLOAD):
+        # "Yes, do that please." when the customer is owed something: the first option is
+        # what they are owed ("Here's how I'll put it right"), so yes means that one.
+        chosen = 0
     if chosen == WHICH:
         # "yes please" to several offers: a choice without an option, so the
         # assistant asks which one (action_apply_alternative).
@@ -113,18 +133,40 @@ async def _changed_choice(
     """"actually I meant the refund" just after taking the exchange: the other option, as a change."""
     text = message.text or ""
     accepted = tracker.get_slot("accepted_alternative") if tracker else None
-    if not accepted or text.startswith("/") or parsed.get("safety") or not repair.says("change_choice", text):
+    if not accepted or text.startswith("/") or parsed.get("safety"):
         return None
-    if not _just_granted(tracker):
+    changing = repair.says("change_choice", text)
+    if not (changing or len(text.split()) <= 4) or not _just_granted(tracker):
         return None  # a change of mind is about what was just taken, not an old grant
     offer = next((options_from(b) for b in _offers(tracker)), [])
     chosen = resolve(text, offer, choice_words(), question=False) if offer else None
-    if chosen is None or chosen == WHICH or offer[chosen].key in (accepted, "deny"):
+    if chosen is None or chosen == WHICH or offer[chosen].key == "deny":
+        return None
+    if offer[chosen].key == accepted:
+        # "the refund" or "i meant the refund" just after the refund was done: the same
+        # choice again, so the assistant says it's done (action_apply_alternative).
+        clicked = UserMessage(offer[chosen].payload, sender_id=message.sender_id)
+        as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
+        as_click.update(text=text, typed_choice=offer[chosen].title)
+        return as_click
+    if not changing:
         return None
     clicked = UserMessage(offer[chosen].payload, sender_id=message.sender_id)
     as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
     as_click.update(text=text, typed_choice=offer[chosen].title, repair="choice_changed")
     return as_click
+
+
+def _asked_about(text: str, options: List[Option]) -> Optional[int]:
+    """The option a question asks about, when that option is information."""
+    said = " ".join(text.lower().split())
+    questions = [s for s in re.split(r"(?<=[.!?])\s+", said) if QUESTION.search(s) or ASKING.search(s)]
+    for part in questions + ([said] if questions else []):
+        # The question itself first: "tell me about that add on? i call london a lot".
+        asked = resolve(part, options, choice_words(), question=False)
+        if asked is not None and asked != WHICH:
+            return asked if options[asked].key in answers_questions() else None
+    return None
 
 
 def _just_granted(tracker: Optional[DialogueStateTracker]) -> bool:

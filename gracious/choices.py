@@ -64,7 +64,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CHOOSING = re.compile(
     r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead)\b"
 )
-_QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
+QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
 _TITLE_STOPWORDS = {
     "about", "back", "from", "have", "instead", "like", "make", "more", "next", "over", "pass",
     "send", "tell", "that", "them", "there", "this", "time", "what", "when", "with", "your", "suits",
@@ -123,11 +123,11 @@ def resolve(
         return real[position]
     if not by_words:
         return None
-    if question and _QUESTION.search(said):
+    if question and QUESTION.search(said):
         # "what's the refund policy?" asks about an option; it does not pick it. What
         # is said around the question still counts: "remaking it is fine. do I just
         # show this at the counter?" picks the remake.
-        said = " ".join(s for s in _SENTENCE.split(said) if s and not _QUESTION.search(s) and _CHOOSING.search(s))
+        said = " ".join(s for s in _SENTENCE.split(said) if s and not QUESTION.search(s) and _chooses(s))
         if not said:
             return None  # "why not? I made lots of calls" chooses nothing
     # "i dont want a credit, i want my money back": what is refused is not chosen.
@@ -143,6 +143,12 @@ def resolve(
     if _YES.match(said) and real:
         return real[0] if len(real) == 1 else WHICH
     return None
+
+
+def _chooses(sentence: str) -> bool:
+    """A sentence beside a question that chooses: "ok i'll take the credit", or an option
+    named alone ("refund. does it go back on my visa?"), but not a bare "ok"."""
+    return bool(_CHOOSING.search(sentence)) or (len(sentence.split()) <= 3 and not _YES.match(sentence.strip()))
 
 
 def _position(said: str, count: int) -> Optional[int]:

@@ -4,7 +4,7 @@ Every reader uses this module: the NLU pipeline's reference extractor (so slots 
 normal forms), the case form's validation and the company lookups. Formats:
 
 - orders and bills: "LK-10421", "lk10421", "LK 10421", "#LK10421", "bl 30018",
-  "BL30018", "lk_10421", "bl.30018" -> "LK-10421" / "BL-30018"; "order 10421", "order no. 10421",
+  "BL30018", "lk_10421", "bl.30018", "LK/10421" -> "LK-10421" / "BL-30018"; "order 10421", "order no. 10421",
   "bill #30018", "#10421" and a bare five- or six-digit "10421" -> "10421" (the
   lookups then try every prefix, or the one the case needs);
 - coupon codes, four or more letters and two digits in any case -> "WELCOME10";
@@ -35,7 +35,7 @@ class Found:
 
 
 _PREFIXED = re.compile(
-    r"(?<![\w@.])#?\s?(" + "|".join(PREFIXES) + r")\s?[-#:_.]?\s?(\d{4,6})(?![\w@-])", re.IGNORECASE
+    r"(?<![\w@.])#?\s?(" + "|".join(PREFIXES) + r")\s?[-#:_./]?\s?(\d{4,6})(?![\w@-])", re.IGNORECASE
 )
 _NAMED = re.compile(
     r"\b(?:order|bill|invoice|parcel|package|reference|ref)\s*(?:no\.?|number|num|nr\.?|id)?\s*[:#]?\s*(\d{4,6})(?![\w@-]|[.,]\d)",
@@ -144,6 +144,21 @@ def find(text: str) -> List[Found]:
 def first(text: str, entity: str) -> Optional[str]:
     """The first reference of this kind in the text, normalised, or None."""
     return next((f.value for f in find(text) if f.entity == entity), None)
+
+
+_SPACED_COUPON = re.compile(r"(?<![\w@.#])([A-Za-z]{4,})[\s-]?(\d{2})(?![\w@-])")
+
+
+def coupon_candidates(text: str) -> List[str]:
+    """Codes a customer may mean when asked for a coupon: "welcome-10", "Summer 20",
+    "W E L C O M E 1 0" -> "WELCOME10". Only for a reply to that question, checked
+    against the company's coupons: "size 10" elsewhere is a size, not a code."""
+    text = text or ""
+    found = [f"{m.group(1)}{m.group(2)}".upper() for m in _SPACED_COUPON.finditer(text)]
+    squeezed = re.sub(r"[\s-]", "", text)
+    if re.fullmatch(r"[A-Za-z]{4,}\d{2}", squeezed):
+        found.append(squeezed.upper())
+    return list(dict.fromkeys(found))
 
 
 def normalize_reference(text: str) -> Optional[str]:

@@ -18,7 +18,7 @@ from gracious.wordlists import word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "repair.yml"
 LISTS = (
-    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email",
+    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback",
 )
 
 
@@ -62,9 +62,45 @@ def cancels_booked_call(text: str) -> bool:
     return says("cancel_booked", text) and says("call_words", text)
 
 
+def asks_for_a_person(text: str) -> bool:
+    """'fine, a person', 'a human. now.': a short request for a person."""
+    return says("person", text) and len(text.split()) <= 8
+
+
+def ends_with_goodbye(text: str) -> bool:
+    """'so after 6 messages I still don't know the price. no, nothing else. bye': the
+    last sentence is a short goodbye, whatever came before it."""
+    sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
+    return bool(sentences) and len(sentences[-1].split()) <= 4 and says("goodbye", sentences[-1])
+
+
+def asks_before_goodbye(text: str) -> bool:
+    """'can someone call me back? bye': a question just before the goodbye wants an answer
+    ('i never mentioned your ceo?? whatever. make sure the call happens. bye' does not)."""
+    parts = [p for p in re.findall(r"[^.!?\n]+[.!?\n]*", text or "") if p.strip(" .!?\n")]
+    return len(parts) >= 2 and "?" in parts[-2]
+
+
+def asks_status(text: str) -> bool:
+    """'is the exchange cancelled?', 'did the refund go through?': a question about what was done."""
+    question = (
+        "?" in text
+        or re.match(r"\s*(?:so\s+|and\s+|wait\s+)?(?:is|are|did|does|do|has|have|was|were)\b", text, re.I)
+        or re.search(r"\b(?:yes or no|confirm|right|want to know|wondering|tell me if|tell me whether)\b", text, re.I)
+    )
+    return bool(question) and says("status", text) and len(text.split()) <= 25
+
+
 def asks_why(text: str) -> bool:
-    """A short 'why?' or 'how come' (a long message is a new story, not a why)."""
-    return says("why", text) and len(text.split()) <= 10
+    """A short 'why?' or 'how come', or a question that opens with one ("why only
+    domestic tho? nobody told me when i signed up"); a long story is not a why."""
+    words = len(text.split())
+    opens = bool(re.match(r"\W*(?:but\s+|so\s+|and\s+|ok\s+|okay\s+)?(?:why|how come)\b", text, re.I))
+    return says("why", text) and (words <= 10 or (opens and words <= 20))
+
+
+def opens_with_why(text: str) -> bool:
+    return bool(re.match(r"\W*(?:but\s+|so\s+|and\s+|ok\s+|okay\s+)?(?:why|how come)\b", text, re.I))
 
 
 _TIME_WORDS = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import yaml
 
@@ -58,6 +58,23 @@ def _words(modified_ns: int) -> Dict[str, Any]:
     return {str(code): word_pattern(words or []) for code, words in raw.items()}
 
 
+@lru_cache(maxsize=4)
+def _closings(modified_ns: int) -> Tuple[Any, Any]:
+    raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+    fillers = [str(w) for w in raw.get("closing_fillers") or []]
+    return word_pattern([str(w) for w in raw.get("closings") or []]), word_pattern(fillers)
+
+
+def closes_in_another_language(text: Text) -> bool:
+    """"gracias! no, nada más", "merci, au revoir": short, and nothing but thanks and goodbyes."""
+    if len(text.split()) > 6:
+        return False
+    closings, fillers = _closings(WORDS_FILE.stat().st_mtime_ns)
+    if not closings.search(text):
+        return False
+    return not LETTER.search(fillers.sub(" ", closings.sub(" ", text)))
+
+
 def other_language(text: Text) -> Optional[Text]:
     """The code of the language ``text`` is written in, when it is surely not English."""
     letters = LETTER.findall(text or "")
@@ -88,6 +105,13 @@ class LanguageSignal(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
+            if not text.startswith("/") and closes_in_another_language(text):
+                # Thanks and goodbye in another language: the warm close, not the notice.
+                closing = {"name": "goodbye", "confidence": 1.0}
+                message.set(INTENT, closing, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [closing], add_to_output=True)
+                message.set(ENTITIES, [], add_to_output=True)
+                continue
             language = other_language(text) if not text.startswith("/") else None
             if language is None:
                 continue

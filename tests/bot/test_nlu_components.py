@@ -153,6 +153,25 @@ def test_another_language_is_out_of_scope_marked_with_it_and_never_a_reference(t
     assert message.get("language") == language and message.get("entities") == []
 
 
+@pytest.mark.parametrize("text", ["gracias! no, nada más", "merci, au revoir", "nein, das wars. tschüss", "obrigada", "ciao!"])
+def test_thanks_and_goodbye_in_another_language_is_a_goodbye_not_the_notice(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.language import LanguageSignal
+
+    message = Message(data={"text": text, "intent": {"name": "out_of_scope", "confidence": 0.6}, "entities": []})
+    LanguageSignal().process([message])
+    assert message.get("intent") == {"name": "goodbye", "confidence": 1.0}
+    assert message.get("language") is None
+
+
+@pytest.mark.parametrize("text", ["no", "si", "oui une personne svp", "danke, wo ist meine Bestellung LK-10424?"])
+def test_a_yes_a_no_or_a_request_beside_thanks_is_not_a_goodbye(text):
+    from bot.nlu.language import closes_in_another_language
+
+    assert not closes_in_another_language(text)
+
+
 @pytest.mark.parametrize(
     "text",
     ["croissant stale", "wher is my ordr", "WHAT COUPON?? I NEVER SAID ANYTHING ABOUT A COUPON", "gracias",

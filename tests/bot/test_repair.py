@@ -14,7 +14,8 @@ from bot.repair import reread
 def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
     from rasa.shared.core.slots import AnySlot
 
-    names = ["requested_slot", "callback_id", "explained_policies", "policy_id", "case_type", "order_id", "coupon_code"]
+    names = ["requested_slot", "callback_id", "explained_policies", "policy_id", "case_type", "order_id", "coupon_code",
+             "settled"]
     state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
     state.update(UserUttered("hi"))
     if loop:
@@ -113,3 +114,110 @@ def test_leaving_is_a_close_whatever_the_classifier_read(text, intent):
 def test_a_question_about_the_booked_call_does_not_move_it():
     result = reread(parsed("is the 7pm call still on?", "request_callback"), tracker(callback_id="3"))
     assert result.get("repair") != "correction"
+
+
+SETTLED = [{"alternative": "refund", "kind": "refund", "reference": "LK-10422", "state": "done"}]
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("is the exchange for LK-10422 cancelled yes or no", "report_wrong_item"),
+        ("just confirm the exchange is cancelled, i dont want both", "request_refund"),
+        ("did i get the $5.00 in store credit or not?", "dispute_charge"),
+        ("ok so the navy dress is NOT coming now right? just want to be sure", "express_frustration"),
+    ],
+)
+def test_a_question_about_what_was_done_asks_where_things_stand(text, intent):
+    entities = [{"entity": "order_id", "value": "LK-10422"}] if "LK-10422" in text else []
+    result = reread(dict(parsed(text, intent), entities=entities),
+                    tracker(settled=SETTLED, case_type="request_refund", order_id="LK-10422"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_status", "status")
+
+
+def test_a_status_question_with_nothing_done_is_left_as_parsed():
+    before = parsed("is the exchange cancelled?", "report_wrong_item")
+    assert reread(before, tracker(case_type="report_wrong_item")) is before
+
+
+def test_a_call_booked_earlier_and_cancelled_since_still_counts_as_something_done():
+    state = tracker(callback_id="7")
+    state.update(SlotSet("callback_id", None))
+    assert reread(parsed("so the 3pm call is cancelled right?", "confirm"), state)["intent"]["name"] == "ask_status"
+
+
+def test_a_question_opening_with_why_after_a_policy_is_a_why_whatever_the_classifier_read():
+    text = "why only domestic tho? nobody told me that when i signed up"
+    result = reread(parsed(text, "complain_no_response"), tracker(policy_id="volume_discount_domestic",
+                                                                   case_type="dispute_charge"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "why")
+
+
+def test_a_why_about_a_new_order_is_a_new_case_not_a_why():
+    text = "why is LK-10426 not here yet? it was due monday"
+    before = dict(parsed(text, "check_order_status"), entities=[{"entity": "order_id", "value": "LK-10426"}])
+    assert reread(before, tracker(policy_id="refund_window", case_type="request_refund", order_id="LK-10421")) is before
+
+
+@pytest.mark.parametrize("loop", [None, "callback_form"])
+def test_opening_hours_are_a_policy_question_anywhere(loop):
+    result = reread(parsed("hang on, what are your opening hours? i dont want a call at 8am", "ask_why"), tracker(loop))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_policy", "hours")
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == [("policy_topic", "hours")]
+
+
+def test_a_cafe_named_right_after_asking_for_the_hours_is_about_the_cafes_hours():
+    state = tracker()
+    state.update(UserUttered("what are your opening hours on sunday"))
+    result = reread(parsed("i meant the cafe, not your call centre", "complain_service"), state)
+    assert result["intent"]["name"] == "ask_policy"
+
+
+@pytest.mark.parametrize(
+    "loop, text",
+    [
+        (None, "ok. so after 6 messages I still don't know the price. no, nothing else. bye"),
+        (None, "you literally just applied a coupon. never mind, ill figure it out. cya"),
+        ("callback_form", "wow. ill go to a pharmacist myself. bye"),
+        (None, "i never mentioned your ceo?? whatever. just make sure the 12:30 call happens. bye"),
+    ],
+)
+def test_a_message_ending_in_goodbye_closes_whatever_came_before(loop, text):
+    result = reread(parsed(text, "dispute_charge"), tracker(loop, policy_id="volume_discount_domestic"))
+    assert (result["intent"]["name"], result["repair"]) == ("goodbye", "closing")
+
+
+@pytest.mark.parametrize("text", ["tomorrow at 3 then. bye", "can someone call me back? bye"])
+def test_a_goodbye_after_an_answer_or_a_question_is_not_only_a_goodbye(text):
+    before = parsed(text, "request_callback")
+    assert reread(before, tracker("callback_form", requested_slot="callback_time"))["intent"]["name"] != "goodbye"
+
+
+def test_the_classifier_alone_does_not_make_a_status_question():
+    ranking = [{"name": "ask_status", "confidence": 0.6}, {"name": "dispute_charge", "confidence": 0.3}]
+    result = reread(parsed("the bill is right there, BL30018. can you not look it up?", "ask_status", ranking),
+                    tracker(settled=SETTLED, case_type="dispute_charge"))
+    assert (result["intent"]["name"], result["repair"]) == ("dispute_charge", "not_ask_status")
+
+
+@pytest.mark.parametrize(
+    "text, case_type",
+    [
+        ("i already told you. the lamp flickers since week 3. its broken", "request_refund"),
+        ("That wasn't feedback. I'd like the remake please.", None),
+    ],
+)
+def test_feedback_without_a_word_of_feedback_during_a_case_takes_the_next_reading(text, case_type):
+    ranking = [{"name": "give_feedback", "confidence": 0.5}, {"name": "request_refund", "confidence": 0.3}]
+    result = reread(parsed(text, "give_feedback", ranking), tracker(case_type=case_type))
+    assert result["intent"]["name"] == "request_refund"
+
+
+def test_real_feedback_during_a_case_stays_feedback():
+    before = parsed("you should make the return labels printable at home", "give_feedback")
+    assert reread(before, tracker(case_type="request_refund")) is before
+
+
+@pytest.mark.parametrize("text", ["unbelievable. fine, a person", "a human. now.", "can i talk to a person"])
+def test_a_few_words_asking_for_a_person_are_a_request_for_a_person(text):
+    assert reread(parsed(text, "express_frustration"), tracker())["intent"]["name"] == "request_human"

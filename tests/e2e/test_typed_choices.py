@@ -63,7 +63,7 @@ def test_yes_to_several_options_is_asked_which_one(bot: Bot, sender: str) -> Non
     bot.say(sender, "you sent me the wrong dress, it's red and I ordered navy. order LK-10421")
     replies = bot.say(sender, "yes please")
     assert_gracious(replies)
-    assert "Which one would you like?" in texts(replies)
+    assert "Which of these would you like?" in texts(replies)
     assert "anything else" not in texts(replies).lower()
     assert [b for r in replies for b in r.get("buttons", [])]
     assert granted(bot, sender) == []

@@ -134,6 +134,7 @@ CAFE = [
         ("Remaking it is fine, I'm still here. Do I just show this to the barista?", 0),
         ("is the credit instant?", None),
         ("what's the remake? the credit then", 1),
+        ("store credit. does it go on my card?", 1),
     ],
 )
 def test_a_choice_said_around_a_question_still_counts(text, index):

@@ -1,0 +1,150 @@
+"""action_where_things_stand: "is the exchange cancelled?", "is the 7pm call still on?".
+
+A customer who has changed their mind, or come back later, asks where things stand.
+The answer comes from what this conversation settled (the `settled` slot, written by
+action_apply_alternative as each grant is made or taken back) and from the calls
+booked for it in the records, never from what was merely said. Each line is a
+designer's response: `utter_status_<alternative>` for what stands,
+`utter_status_withdrawn` for what was taken back, `utter_status_call_*` for calls.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import money
+from actions.config import settings
+from actions.digression import resume
+from actions.hours import spoken_time
+from actions.stores import records
+
+# How a grant taken back is named: "The exchange for LK-10422 is cancelled."
+WITHDRAWN_NAMES = {
+    "refund": "refund", "exchange": "exchange", "replacement": "replacement",
+    "credit": "credit", "remake": "remake", "honour_coupon": "coupon", "coupon_applied": "coupon",
+}
+
+
+def settled(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """What this conversation settled so far (a copy of the `settled` slot)."""
+    return [dict(e) for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+
+
+def settle(entries: List[Dict[Text, Any]], alternative: Text, kind: Text, reference: Optional[Text],
+           amount: Optional[float], state: Text, at: Optional[datetime] = None) -> List[Dict[Text, Any]]:
+    """``entries`` with a grant made ("done"), found made before ("before") or taken back ("withdrawn")."""
+    if state == "withdrawn":
+        standing = [e for e in entries if e.get("alternative") == alternative and e.get("state") != "withdrawn"]
+        if standing:
+            standing[-1]["state"] = "withdrawn"
+        return entries
+    entries = [e for e in entries if not (e.get("alternative") == alternative and e.get("reference") == reference)]
+    moment = (at or datetime.now(timezone.utc)).isoformat()
+    entries.append({"alternative": alternative, "kind": kind, "reference": reference, "amount": amount,
+                    "state": state, "at": moment})
+    return entries
+
+
+def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entry: Dict[Text, Any]) -> bool:
+    reference = entry.get("reference") or ""
+    if entry.get("state") == "withdrawn":
+        what = WITHDRAWN_NAMES.get(entry.get("kind") or "", "")
+        if not what:
+            return False
+        if reference:
+            dispatcher.utter_message(response="utter_status_withdrawn", what=what, reference=reference)
+        else:
+            dispatcher.utter_message(response="utter_status_withdrawn_plain", what=what)
+        return True
+    key = f"utter_status_{entry.get('alternative')}"
+    if key not in (domain.get("responses") or {}):
+        return False
+    amount = entry.get("amount")
+    dispatcher.utter_message(response=key, reference=reference, amount=money(amount))
+    return True
+
+
+async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text) -> bool:
+    calls = await records().rows("callbacks", sender_id)
+    if not calls:
+        return False
+    zone = ZoneInfo(settings().timezone)
+    now = datetime.now(zone)
+    booked = [c for c in calls if c.get("status") == "booked"]
+    call = booked[-1] if booked else calls[-1]
+    when = spoken_time(call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(zone), now)
+    if call.get("status") == "booked":
+        dispatcher.utter_message(response="utter_status_call_booked", callback_when=when,
+                                 phone_end=re.sub(r"\D", "", str(call.get("phone") or ""))[-4:])
+    elif call.get("status") == "cancelled":
+        dispatcher.utter_message(response="utter_status_call_cancelled", callback_when=when)
+    else:
+        return False
+    return True
+
+
+# What a customer may ask about by name ("is the exchange cancelled?"), by kind of grant.
+NAMED = {
+    "exchange": re.compile(r"\b(?:exchang\w*|swap\w*)", re.I),
+    "refund": re.compile(r"\b(?:refund\w*|money back)", re.I),
+    "replacement": re.compile(r"\b(?:replac\w*|resend|overnight)", re.I),
+    "credit": re.compile(r"\bcredit\w*", re.I),
+}
+# One of these stands for an order: asked about one, the others are said too.
+REMEDIES = {"refund", "exchange", "replacement"}
+CALL = re.compile(r"\bcall\b", re.I)
+
+
+def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]], text: Text,
+                 reference: Text) -> bool:
+    """"is the exchange cancelled?" when no exchange was ever started: said plainly."""
+    said = False
+    kinds = {WITHDRAWN_NAMES.get(e.get("kind") or "", "") for e in entries}
+    for kind, pattern in NAMED.items():
+        if pattern.search(text) and kind not in kinds:
+            if reference:
+                dispatcher.utter_message(response="utter_status_not_started", what=kind, reference=reference)
+            else:
+                dispatcher.utter_message(response="utter_status_not_started_plain", what=kind)
+            said = True
+    return said
+
+
+class ActionWhereThingsStand(Action):
+    """What this conversation has settled, as it stands in the records now."""
+
+    def name(self) -> Text:
+        return "action_where_things_stand"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        entries = [e for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+        named = {kind for kind, pattern in NAMED.items() if pattern.search(text)}
+        asks_call = bool(CALL.search(text))
+        said = False
+        for entry in entries:
+            kind = WITHDRAWN_NAMES.get(entry.get("kind") or "")
+            if named and kind not in named and not (kind in REMEDIES and named & REMEDIES):
+                continue  # "is the exchange cancelled?" is about the order's remedy, not the credit
+            if asks_call and not named:
+                continue  # "is the call still on?" is about the call
+            said = _status_line(dispatcher, domain, entry) or said
+        reference = ((tracker.get_slot("case_facts") or {}).get("reference")) or ""
+        said = _not_started(dispatcher, entries, text, reference) or said
+        if asks_call or not named:
+            calls = await _call_lines(dispatcher, tracker.sender_id)
+            if not calls and asks_call:
+                dispatcher.utter_message(response="utter_status_no_call")
+            said = said or calls or asks_call
+        if not said:
+            dispatcher.utter_message(response="utter_status_nothing")
+        return resume(dispatcher, tracker)

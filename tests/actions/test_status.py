@@ -1,0 +1,103 @@
+"""action_where_things_stand: "is the exchange cancelled?" answered from what was done."""
+
+import asyncio
+
+
+import actions.status
+from actions import stores
+from actions.apply_alternative import ActionApplyAlternative
+from actions.status import ActionWhereThingsStand, settle
+from tests.actions import freeze_time, message, run_action, tracker_from
+from tests.actions.test_schedule_callback import WEDNESDAY_10AM, at
+
+
+def settled_from(events):
+    return next(e["value"] for e in reversed(events) if e.get("name") == "settled")
+
+
+def test_settle_adds_a_grant_and_marks_the_latest_of_a_kind_withdrawn():
+    entries = settle([], "exchange", "exchange", "LK-10422", None, "done")
+    entries = settle(entries, "exchange", "exchange", None, None, "withdrawn")
+    entries = settle(entries, "refund", "refund", "LK-10422", None, "done")
+    assert [(e["alternative"], e["reference"], e["state"]) for e in entries] == [
+        ("exchange", "LK-10422", "withdrawn"), ("refund", "LK-10422", "done")]
+    # Withdrawing what was never granted changes nothing.
+    assert settle([], "refund", "refund", None, None, "withdrawn") == []
+
+
+def test_a_grant_is_settled_with_its_reference_and_amount(domain):
+    _, events = run_action(ActionApplyAlternative(), tracker_from("alternatives_offered"), domain)
+    [entry] = settled_from(events)
+    assert (entry["alternative"], entry["kind"], entry["reference"], entry["amount"], entry["state"]) == (
+        "goodwill_credit", "credit", "LK-10423", 10.0, "done")
+
+
+def test_a_change_of_mind_answers_that_the_first_choice_is_cancelled(domain):
+    slots = {"settled": [{"alternative": "exchange", "kind": "exchange", "reference": "LK-10422", "amount": None,
+                          "state": "withdrawn", "at": "2025-06-11T14:00:00+00:00"},
+                         {"alternative": "refund", "kind": "refund", "reference": "LK-10422", "amount": None,
+                          "state": "done", "at": "2025-06-11T14:01:00+00:00"}]}
+    tracker = tracker_from("empty_tracker", text="is the exchange cancelled yes or no", intent="ask_status", slots=slots)
+    dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_status_withdrawn", what="exchange", reference="LK-10422"),
+        message(response="utter_status_refund", reference="LK-10422", amount=""),
+    ]
+    assert events == []
+
+
+def test_a_question_about_the_call_is_answered_about_the_call_as_the_records_hold_it(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    asyncio.run(stores.records().book_callback("priya-grinder", at(12, 13), "+1 555 0111", "callback", None))
+    slots = {"settled": [{"alternative": "store_credit", "kind": "credit", "reference": None, "amount": 5.0,
+                          "state": "done", "at": "2025-06-11T14:00:00+00:00"}]}
+    tracker = tracker_from("alternatives_offered", text="is the call still on?", intent="ask_status",
+                           slots={**slots, "accepted_alternative": "store_credit"})
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_status_call_booked", callback_when="tomorrow at 1:00 pm", phone_end="0111")]
+    # Asked in general, both the credit and the call.
+    tracker = tracker_from("alternatives_offered", text="so where do things stand?", intent="ask_status",
+                           slots={**slots, "accepted_alternative": "store_credit"})
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_status_store_credit", reference="", amount="$5.00"),
+        message(response="utter_status_call_booked", callback_when="tomorrow at 1:00 pm", phone_end="0111"),
+    ]
+
+
+def test_a_cancelled_call_is_said_cancelled(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    records = stores.records()
+    callback_id = asyncio.run(records.book_callback("priya-grinder", at(11, 15), "+1 555 0199", "callback", None))
+    asyncio.run(records.cancel_callback(callback_id))
+    tracker = tracker_from("alternatives_offered", text="so the 3pm call is cancelled right?", intent="ask_status",
+                           slots={"accepted_alternative": "email_followup"})
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_status_call_cancelled", callback_when="today at 3:00 pm")]
+
+
+def test_nothing_done_says_so_rather_than_guessing(domain):
+    tracker = tracker_from("empty_tracker", text="did it go through?", intent="ask_status")
+    dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_status_nothing")]
+    assert events == []
+
+
+def test_a_remedy_asked_about_that_was_never_started_is_said_not_started(domain):
+    slots = {"settled": [{"alternative": "refund", "kind": "refund", "reference": "LK-10422", "amount": None,
+                          "state": "done", "at": "2025-06-11T14:01:00+00:00"}],
+             "case_facts": {"reference": "LK-10422"}}
+    tracker = tracker_from("empty_tracker", text="and the size 10 exchange is cancelled, right?", intent="ask_status",
+                           slots=slots)
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_status_refund", reference="LK-10422", amount=""),
+        message(response="utter_status_not_started", what="exchange", reference="LK-10422"),
+    ]
+
+
+def test_a_call_asked_about_when_none_was_booked_is_said_so(domain):
+    tracker = tracker_from("empty_tracker", text="is the call still on?", intent="ask_status")
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_status_no_call")]
