@@ -151,7 +151,8 @@ class ActionApplyAlternative(Action):
             return [SlotSet("alternative", None)] + resume(dispatcher, tracker)
         if alternative.id == "email_followup":
             done += await _no_call_after_all(dispatcher, tracker)
-        done.append(SlotSet("settled", settle(entries, alternative.id, alternative.kind, reference, amount, "done")))
+        kind = record_kind(alternative.kind, facts)
+        done.append(SlotSet("settled", settle(entries, alternative.id, kind, reference, amount, "done")))
         # Settled: a second problem from the customer's first message comes next.
         return done + come_back(dispatcher, tracker, domain)
 

@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 
 from actions.catalog import Catalog, load_catalog
 from actions.config import settings
-from actions.signals import asks_the_impossible, said_at_the_cafe
+from actions.signals import asks_the_impossible, said_at_the_cafe, says_it_is_late
 from actions.stores import company
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 
@@ -145,6 +145,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     said = " ".join(t for t in (tracker.get_slot("case_details"), tracker.latest_message.get("text")) if t)
     # What is asked now: "the rain to stop" then "$5000 in compensation" is a claim, not the weather.
     facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")
+    if says_it_is_late(said):
+        facts["said_late"] = True  # "i dont want a refund, i want the grinder. it's late"
     # The item the customer named, or else one their words mention ("a large coffee").
     item = tracker.get_slot("item") or (await data.product_in(said) if said and "item_category" not in facts else None)
     if item and "item_category" not in facts:

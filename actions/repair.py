@@ -16,7 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.config import settings
 from actions.hours import spoken_time
-from actions.stores import records
+from actions.status import WITHDRAWN_NAMES, settle, settled
+from actions.stores import company, records
 from gracious import repair
 
 # What each form leaves behind when the customer walks away from it.
@@ -63,5 +64,26 @@ class ActionCancel(Action):
                 return events + [SlotSet("callback_id", None)]
             dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
             return events
+        if repair.cancels_grant(text):
+            return events + await _take_back(dispatcher, tracker, text)
         dispatcher.utter_message(response="utter_cancel_nothing")
         return events
+
+
+async def _take_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+    """"please cancel the $25 credit": the latest grant of that kind in this chat is
+    withdrawn from the records, and we say so; or we say there is none to cancel."""
+    named = repair.named_kinds(text)
+    entries = settled(tracker)
+    standing = [e for e in entries if e.get("state") in ("done",) and WITHDRAWN_NAMES.get(e.get("kind") or "") in named]
+    if not standing:
+        what = sorted(named)[0]
+        dispatcher.utter_message(response="utter_grant_nothing_to_cancel", what=what)
+        return []
+    entry = standing[-1]
+    facts = tracker.get_slot("case_facts") or {}
+    await company().withdraw(entry["kind"], entry.get("reference"), facts.get("customer_id"))
+    dispatcher.utter_message(response="utter_grant_cancelled", what=WITHDRAWN_NAMES[entry["kind"]])
+    granted = [g for g in tracker.get_slot("granted_alternatives") or [] if g != entry.get("alternative")]
+    return [SlotSet("settled", settle(entries, entry["alternative"], entry["kind"], None, None, "withdrawn")),
+            SlotSet("granted_alternatives", granted), SlotSet("accepted_alternative", None)]

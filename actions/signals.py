@@ -17,7 +17,7 @@ SIGNALS_FILE = ROOT / "catalog" / "signals.yml"
 @lru_cache(maxsize=4)
 def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
     raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
-    return {name: word_pattern(raw.get(name) or []) for name in ("swearing", "said_before", "impossible", "cafe_visit")}
+    return {name: word_pattern(raw.get(name) or []) for name in ("swearing", "said_before", "impossible", "cafe_visit", "lateness")}
 
 
 def _has(name: str, text: Text) -> bool:
@@ -50,3 +50,8 @@ def asks_the_impossible(text: Text) -> bool:
 def said_at_the_cafe(text: Text) -> bool:
     """'at your cafe', 'the barista': a café visit, whatever the item (catalog/signals.yml `cafe_visit`)."""
     return bool(text) and _has("cafe_visit", text)
+
+
+def says_it_is_late(text: Text) -> bool:
+    """'it's late', 'still nothing': waiting for the order (catalog/signals.yml `lateness`)."""
+    return bool(text) and _has("lateness", text)

@@ -24,6 +24,7 @@ from actions.config import settings
 from actions.digression import resume
 from actions.hours import spoken_time
 from actions.stores import records
+from gracious.repair import named_kinds
 
 # How a grant taken back is named: "The exchange for LK-10422 is cancelled."
 WITHDRAWN_NAMES = {
@@ -90,13 +91,9 @@ async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text) -> bool
     return True
 
 
-# What a customer may ask about by name ("is the exchange cancelled?"), by kind of grant.
-NAMED = {
-    "exchange": re.compile(r"\b(?:exchang\w*|swap\w*)", re.I),
-    "refund": re.compile(r"\b(?:refund\w*|money back)", re.I),
-    "replacement": re.compile(r"\b(?:replac\w*|resend|overnight)", re.I),
-    "credit": re.compile(r"\bcredit\w*", re.I),
-}
+# What "no exchange was started" is said of, in this order.
+NOT_STARTED_ORDER = ["exchange", "refund", "replacement", "credit"]
+NOT_STARTED = set(NOT_STARTED_ORDER)
 # One of these stands for an order: asked about one, the others are said too.
 REMEDIES = {"refund", "exchange", "replacement"}
 CALL = re.compile(r"\bcall\b", re.I)
@@ -107,8 +104,8 @@ def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]
     """"is the exchange cancelled?" when no exchange was ever started: said plainly."""
     said = False
     kinds = {WITHDRAWN_NAMES.get(e.get("kind") or "", "") for e in entries}
-    for kind, pattern in NAMED.items():
-        if pattern.search(text) and kind not in kinds:
+    for kind in sorted(named_kinds(text) & NOT_STARTED, key=NOT_STARTED_ORDER.index):
+        if kind not in kinds:
             if reference:
                 dispatcher.utter_message(response="utter_status_not_started", what=kind, reference=reference)
             else:
@@ -128,7 +125,7 @@ class ActionWhereThingsStand(Action):
     ) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         entries = [e for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-        named = {kind for kind, pattern in NAMED.items() if pattern.search(text)}
+        named = named_kinds(text)
         asks_call = bool(CALL.search(text))
         said = False
         for entry in entries:

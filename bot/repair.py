@@ -196,6 +196,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "repair"}
             return _as(parsed, "request_callback", "correction", [time])
+    cancelling = repair.cancels_grant(text) and not repair.asks_status(text) and not repair.says("call_words", text)
+    if cancelling and tracker.get_slot("settled"):
+        # "please cancel the $25 credit": taken back from the records (action_cancel).
+        return _as(parsed, CANCEL, "cancel_grant")
     if repair.asks_status(text) and _something_settled(tracker) and not new_reference:
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return _as(parsed, STATUS, "status")

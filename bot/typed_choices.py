@@ -135,6 +135,10 @@ async def _changed_choice(
     accepted = tracker.get_slot("accepted_alternative") if tracker else None
     if not accepted or text.startswith("/") or parsed.get("safety"):
         return None
+    if repair.cancels_grant(text) or repair.asks_status(text):
+        # "please cancel the credit", "is the refund cancelled?": a repair (bot/repair.py),
+        # not the same choice again.
+        return None
     changing = repair.says("change_choice", text)
     if not (changing or len(text.split()) <= 4) or not _just_granted(tracker):
         return None  # a change of mind is about what was just taken, not an old grant

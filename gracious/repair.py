@@ -18,7 +18,7 @@ from gracious.wordlists import word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "repair.yml"
 LISTS = (
-    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback",
+    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback", "cancel_grant",
 )
 
 
@@ -79,6 +79,28 @@ def asks_before_goodbye(text: str) -> bool:
     ('i never mentioned your ceo?? whatever. make sure the call happens. bye' does not)."""
     parts = [p for p in re.findall(r"[^.!?\n]+[.!?\n]*", text or "") if p.strip(" .!?\n")]
     return len(parts) >= 2 and "?" in parts[-2]
+
+
+# What a customer may name of what was granted ("is the exchange cancelled?", "cancel
+# the $25 credit"), by the kind of grant it is recorded as.
+NAMED_KINDS = {
+    "exchange": re.compile(r"\b(?:exchang\w*|swap\w*)", re.I),
+    "refund": re.compile(r"\b(?:refund\w*|money back)", re.I),
+    "replacement": re.compile(r"\b(?:replac\w*|resend|overnight)", re.I),
+    "credit": re.compile(r"\bcredit\w*", re.I),
+    "coupon": re.compile(r"\b(?:coupon|code|discount code)\b", re.I),
+    "remake": re.compile(r"\bremake\b", re.I),
+}
+
+
+def named_kinds(text: str) -> set:
+    """The kinds of grant a message names: {"exchange"} for "is the exchange cancelled?"."""
+    return {kind for kind, pattern in NAMED_KINDS.items() if pattern.search(text or "")}
+
+
+def cancels_grant(text: str) -> bool:
+    """'please cancel the $25 credit', 'undo the refund': take back something granted."""
+    return says("cancel_grant", text) and bool(named_kinds(text)) and len(text.split()) <= 25
 
 
 def asks_status(text: str) -> bool:

@@ -469,3 +469,15 @@ def test_no_case_yet_asks_what_happened(domain):
 
     assert dispatcher.messages == [message(response="utter_ask_what_happened")]
     assert events == []
+
+
+def test_a_refund_for_a_late_order_by_someone_who_says_it_is_late_is_about_the_lateness(domain):
+    late = tracker_from("report_wrong_item", slots={"case_type": "request_refund", "order_id": "LK-10423"},
+                        intent="request_refund", text="i dont want a refund, i want the grinder. it's late")
+    dispatcher, _ = run_action(ActionExplainPolicy(), late, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_late_delivery"]
+    # "I don't need it anymore" is a refund of an order on its way.
+    unwanted = tracker_from("report_wrong_item", slots={"case_type": "request_refund", "order_id": "LK-10423"},
+                            intent="request_refund", text="i want a refund for LK-10423, i dont need it anymore")
+    dispatcher, _ = run_action(ActionExplainPolicy(), unwanted, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_refund_in_transit"]

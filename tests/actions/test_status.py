@@ -101,3 +101,23 @@ def test_a_call_asked_about_when_none_was_booked_is_said_so(domain):
     tracker = tracker_from("empty_tracker", text="is the call still on?", intent="ask_status")
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages == [message(response="utter_status_no_call")]
+
+
+def test_cancelling_a_credit_granted_in_this_chat_takes_it_back_from_the_records(domain):
+    from actions.repair import ActionCancel
+
+    _, events = run_action(ActionApplyAlternative(), tracker_from("alternatives_offered"), domain)
+    entries = settled_from(events)
+    assert len(asyncio.run(stores.company().grants_for("LK-10423"))) == 1
+    tracker = tracker_from("alternatives_offered", text="please cancel the $10 credit", intent="cancel",
+                           slots={"settled": entries, "granted_alternatives": ["goodwill_credit"]})
+    dispatcher, events = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_grant_cancelled", what="credit")]
+    assert asyncio.run(stores.company().grants_for("LK-10423")) == []
+    [entry] = settled_from(events)
+    assert entry["state"] == "withdrawn"
+    # Asked again: nothing left to cancel, and it says so.
+    tracker = tracker_from("alternatives_offered", text="cancel the credit", intent="cancel",
+                           slots={"settled": settled_from(events)})
+    dispatcher, _ = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_grant_nothing_to_cancel", what="credit")]

@@ -221,3 +221,14 @@ def test_real_feedback_during_a_case_stays_feedback():
 @pytest.mark.parametrize("text", ["unbelievable. fine, a person", "a human. now.", "can i talk to a person"])
 def test_a_few_words_asking_for_a_person_are_a_request_for_a_person(text):
     assert reread(parsed(text, "express_frustration"), tracker())["intent"]["name"] == "request_human"
+
+
+@pytest.mark.parametrize("text", ["please cancel the $25 credit", "no. cancel. the credit. undo it", "can you reverse that refund"])
+def test_cancelling_something_granted_in_this_chat_is_a_cancel(text):
+    result = reread(parsed(text, "demand_compensation"), tracker(settled=SETTLED))
+    assert (result["intent"]["name"], result["repair"]) == ("cancel", "cancel_grant")
+
+
+def test_asking_whether_it_was_cancelled_is_not_cancelling_it():
+    result = reread(parsed("is the refund cancelled?", "request_refund"), tracker(settled=SETTLED))
+    assert result["intent"]["name"] == "ask_status"
