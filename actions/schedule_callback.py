@@ -72,6 +72,20 @@ def _clock(text: Text) -> Text:
     return BARE_HOUR.sub(fix, text)
 
 
+CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
+
+
+def _asked_clause(text: Text) -> Text:
+    """"saturday 11 is the BRUNCH, not the call. call me today at 4pm": the sentence that
+    asks for the call, when another sentence names a time for something else."""
+    clauses = [c for c in re.split(r"[.;!?\n]+", text or "") if c.strip()]
+    if len(clauses) < 2:
+        return text
+    asked = [c for c in clauses if CALL_ME.search(c) and re.search(r"\d|today|tomorrow|morning|afternoon|evening", c, re.I)]
+    other = [c for c in clauses if asked and c is not asked[-1] and re.search(r"\bnot\b|n't\b|\bisnt\b", c, re.I)]
+    return asked[-1] if other else text
+
+
 def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     """The moment the customer asked for, in the business's timezone, or None.
 
@@ -79,7 +93,7 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     part of the day named); 'now' or 'asap' means the next quarter hour.
     """
     hours = settings().care_hours
-    text = _clock(text)
+    text = _clock(_asked_clause(text))
     later = _in_a_while(text, now)
     if later is not None:
         return fit_to_hours(later, hours)
