@@ -19,6 +19,7 @@ from actions.status import settle, settled
 from actions.hours import spoken_time
 from actions.stores import company, records
 from actions.stores.grants import Grant
+from gracious.references import size_wanted
 
 # After a question back to the customer ("which one?"), listen: the rule's "anything
 # else?" would be a second question on top of it.
@@ -115,8 +116,10 @@ class ActionApplyAlternative(Action):
             SlotSet("granted_alternatives", granted + [alternative.id]),
             SlotSet("alternative", None),
         ]
+        size = size_wanted(_recent_user_texts(tracker)) if alternative.id == "exchange" else None
         if alternative.kind in RECORDED_KINDS:
             note = f"{alternative.id} under {policy.id}" if policy else alternative.id
+            note += f", size {size}" if size else ""
             kind = record_kind(alternative.kind, facts)
             other = await _other_remedy(kind, reference)
             if other is not None:
@@ -136,8 +139,13 @@ class ActionApplyAlternative(Action):
                                  result.grant.created_at)
                 return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
+        confirm = alternative.confirm
+        if size and f"{confirm}_size" in domain.get("responses", {}):
+            confirm = f"{confirm}_size"  # "in size 8": what they asked for is noted, not asked again
+        extra = {"size": size} if confirm.endswith("_size") else {}
         dispatcher.utter_message(
-            response=alternative.confirm,
+            response=confirm,
+            **extra,
             amount=money(amount),
             item=facts.get("order_item") or tracker.get_slot("item") or facts.get("item_named") or "order",
             coupon_code=facts.get("coupon_code", ""),
@@ -155,6 +163,12 @@ class ActionApplyAlternative(Action):
         done.append(SlotSet("settled", settle(entries, alternative.id, kind, reference, amount, "done")))
         # Settled: a second problem from the customer's first message comes next.
         return done + come_back(dispatcher, tracker, domain)
+
+
+def _recent_user_texts(tracker: Tracker, count: int = 6) -> List[Text]:
+    """The customer's last few messages, oldest first (where a size asked for is said)."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return said[-count:]
 
 
 async def _no_call_after_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.signals import leaves_unhappy
 from actions.stores import records
 
 
@@ -25,7 +26,10 @@ def case_outcome(tracker: Tracker) -> Text:
 
 
 def closing_words(tracker: Tracker) -> Text:
-    """Thanks for the chance to put it right only when something was put right or arranged."""
+    """Thanks for the chance to put it right only when something was put right or arranged,
+    and the customer isn't leaving unhappy ("whatever. bye")."""
+    if leaves_unhappy((tracker.latest_message or {}).get("text") or ""):
+        return "utter_close_unresolved"
     if any(tracker.get_slot(s) for s in ("accepted_alternative", "handoff_id", "callback_id")):
         return "utter_thank_for_chance"
     if (tracker.get_slot("frustration") or 0) >= 1:

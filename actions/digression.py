@@ -59,6 +59,19 @@ class ActionAnswerWhy(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
+        answer = (tracker.latest_message or {}).get("answer")
+        if (tracker.latest_message or {}).get("repair") == "case_question" and answer in domain.get("responses", {}):
+            # A question the designers have an answer for (catalog/answers.yml).
+            dispatcher.utter_message(response=answer)
+            return resume(dispatcher, tracker)
+        if (tracker.latest_message or {}).get("repair") == "case_question":
+            # A question about the case we have no answer for here: said plainly, a person
+            # offered, and back to where we were.
+            person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+            dispatcher.utter_message(response="utter_case_question", buttons=[person])
+            offered = list(tracker.get_slot("offered_alternatives") or [])
+            events: List[EventType] = [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"]))]
+            return events + [FollowupAction("action_listen")]
         if tracker.active_loop.get("name") and requested in FORM_REASONS:
             dispatcher.utter_message(response=FORM_REASONS[requested])
             return []

@@ -53,7 +53,7 @@ class ActionEmpathize(Action):
             return [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in kept]
         events: List[EventType] = []
         is_case = intent in case_intents()
-        policy_says_sorry = impossible = cafe = False
+        policy_says_sorry = impossible = cafe = fit = on_track = False
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
             # café remake whatever the words; a bill number given to a refund is a bill).
@@ -72,6 +72,12 @@ class ActionEmpathize(Action):
             intent = catalog().follow(intent, facts)
             impossible = bool(facts.get("impossible_request"))
             cafe = facts.get("item_category") == "cafe"
+            found = bool(facts.get("reference_found"))
+            # Sent as ordered: a size or colour that didn't suit, not the wrong thing.
+            fit = intent == "report_wrong_item" and found and facts.get("company_error") is False
+            # An order on its way and on time: nothing went wrong to apologise for.
+            on_track = intent == "check_order_status" and found and not facts.get("order_late") \
+                and not facts.get("order_delivered")
             # One apology a turn: when the policy that will follow says sorry, we don't here.
             policy = catalog().select(intent, facts)
             explained = tracker.get_slot("explained_policies") or []
@@ -109,9 +115,12 @@ class ActionEmpathize(Action):
         else:
             # A café item gets café words ("what you came in for"), not a parcel's.
             cafe_key = f"{topic_key}_cafe" if cafe else ""
-            keys = [next((k for k in (cafe_key, topic_key) if k in domain.get("responses", {})), "utter_empathy_general")]
+            fit_key = f"{topic_key}_fit" if fit else ""
+            keys = [next((k for k in (cafe_key, fit_key, topic_key) if k and k in domain.get("responses", {})),
+                         "utter_empathy_general")]
         # Nothing to apologise for in the weather: the policy says plainly what we can't do.
-        if is_case and not policy_says_sorry and not impossible:
+        # On track and asked the first time: nothing to apologise for (asked again, there is).
+        if is_case and not policy_says_sorry and not impossible and not (on_track and "repeated" not in signals):
             keys.append("utter_apology_own_it" if fault else "utter_apology")
 
         # Strong frustration a second time: a person, not more of the assistant.

@@ -97,7 +97,11 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     later = _in_a_while(text, now)
     if later is not None:
         return fit_to_hours(later, hours)
-    if SOON.search(text):
+    named = CLOCK.search(text) or re.search(
+        r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
+        r"friday|saturday|sunday)\b", text, re.I)
+    if SOON.search(text) and not named:
+        # "asap"; but "tomorrow, any time after 3" names its time.
         soon = now + timedelta(minutes=15)
         soon = soon.replace(minute=(soon.minute // 15) * 15, second=0, microsecond=0)
         return fit_to_hours(soon, hours)

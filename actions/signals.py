@@ -17,7 +17,7 @@ SIGNALS_FILE = ROOT / "catalog" / "signals.yml"
 @lru_cache(maxsize=4)
 def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
     raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
-    return {name: word_pattern(raw.get(name) or []) for name in ("swearing", "said_before", "impossible", "cafe_visit", "lateness")}
+    return {name: word_pattern(raw.get(name) or []) for name in ("swearing", "said_before", "impossible", "cafe_visit", "lateness", "dismissive")}
 
 
 def _has(name: str, text: Text) -> bool:
@@ -55,3 +55,8 @@ def said_at_the_cafe(text: Text) -> bool:
 def says_it_is_late(text: Text) -> bool:
     """'it's late', 'still nothing': waiting for the order (catalog/signals.yml `lateness`)."""
     return bool(text) and _has("lateness", text)
+
+
+def leaves_unhappy(text: Text) -> bool:
+    """'whatever. bye', 'forget it': leaving unhappy (catalog/signals.yml `dismissive`)."""
+    return bool(text) and _has("dismissive", text)

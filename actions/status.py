@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import money
@@ -24,6 +24,7 @@ from actions.config import settings
 from actions.digression import resume
 from actions.hours import spoken_time
 from actions.stores import records
+from gracious.references import find
 from gracious.repair import named_kinds
 
 # How a grant taken back is named: "The exchange for LK-10422 is cancelled."
@@ -114,6 +115,23 @@ def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]
     return said
 
 
+async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+    """"use 555 0142 instead": the booked call stays at its time, on the new number."""
+    phones = [f.value for f in find(text) if f.entity == "phone" and len(re.sub(r"\D", "", f.value)) >= 7]
+    booked = tracker.get_slot("callback_id")
+    call = await records().callback(int(booked)) if booked else None
+    if not phones or not call or call.get("status") != "booked":
+        dispatcher.utter_message(response="utter_status_no_call")
+        return []
+    phone = phones[-1]
+    await records().move_callback(int(booked), call["scheduled_for"], phone)
+    zone = ZoneInfo(settings().timezone)
+    when = spoken_time(call["scheduled_for"].astimezone(zone), datetime.now(zone))
+    dispatcher.utter_message(response="utter_callback_number_changed", callback_when=when,
+                             phone_tail=re.sub(r"\D", "", phone)[-4:])
+    return [SlotSet("callback_phone", phone)]
+
+
 class ActionWhereThingsStand(Action):
     """What this conversation has settled, as it stands in the records now."""
 
@@ -124,6 +142,8 @@ class ActionWhereThingsStand(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
+        if (tracker.latest_message or {}).get("repair") == "phone_change":
+            return await _change_number(dispatcher, tracker, text)
         entries = [e for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
         named = named_kinds(text)
         asks_call = bool(CALL.search(text))

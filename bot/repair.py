@@ -46,7 +46,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import two_problems
 from gracious import repair
-from gracious.references import coupon_candidates
+from gracious.answers import answer_for
+from gracious.choices import ASKING, QUESTION
+from gracious.references import coupon_candidates, find
 
 CANCEL = "cancel"
 WHY = "ask_why"
@@ -86,6 +88,39 @@ def _entities(parsed: Dict[str, Any], *names: str) -> list:
     return [e for e in parsed.get("entities") or [] if e.get("entity") in names]
 
 
+def _is_question(text: str) -> bool:
+    said = " ".join(text.lower().split())
+    return bool(QUESTION.search(said) or ASKING.search(said))
+
+
+def _question_about_the_case(text: str, intent: Optional[str], case_type: Optional[str],
+                              tracker: DialogueStateTracker) -> bool:
+    """A question during a case the classifier filed as another kind of complaint, or
+    as the same one again after something was granted."""
+    if not case_type or not tracker.get_slot("policy_id") or not QUESTION.search(text.lower()):
+        return False
+    cases = two_problems.case_types()
+    other_case = intent in cases and intent != case_type
+    again = intent == case_type and bool(tracker.get_slot("accepted_alternative"))
+    return other_case or again or intent in ("out_of_scope", "nlu_fallback", "give_feedback", "choose_alternative")
+
+
+def _case_for(reference: str, parsed: Dict[str, Any], case_type: Optional[str]) -> str:
+    """The kind of case a reference opens: a coupon, a bill, or the order case in hand."""
+    if any(e.get("entity") == "coupon_code" for e in _entities(parsed, "coupon_code")):
+        return "coupon_problem"
+    if reference.upper().startswith("BL-"):
+        return "dispute_charge"
+    return case_type if case_type in ("report_wrong_item", "request_refund", "check_order_status") else "check_order_status"
+
+
+def _new_number(text: str) -> Optional[str]:
+    """A full phone number in the message, said as the one to use ("use 555 0142")."""
+    phones = [f.value for f in find(text) if f.entity == "phone" and len(re.sub(r"\D", "", f.value)) >= 7]
+    wants = re.search(r"\b(?:use|on|number|instead|new|call me on|ring me on|old)\b", text, re.I)
+    return phones[-1] if phones and wants else None
+
+
 def _previous_text(tracker: DialogueStateTracker) -> str:
     """The customer's message before this one ("what are your hours?" before "i meant the cafe")."""
     said = [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
@@ -106,7 +141,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
-    if loop and intent == "goodbye" and not repair.says("goodbye", text):
+    if loop and intent == "goodbye" and not repair.says("goodbye", text) and not parsed.get("closing_language"):
         # "3pm today" or "whenever" while we ask a question is its answer, not a goodbye.
         return _as(parsed, "inform", "answer")
     # "i meant the cafe, not your call centre" just after asking for the hours.
@@ -118,12 +153,17 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, "ask_policy", "hours", [topic])
     if intent in MEANT:
         return parsed
+    answer = answer_for(text, tracker.get_slot("case_type")) if _is_question(text) else None
+    if answer and loop:
+        # "what number will you be calling from?" while we ask for a time: the designers'
+        # answer (catalog/answers.yml), then the form's question again.
+        return dict(_as(parsed, WHY, "case_question"), answer=answer)
     if intent == "give_feedback" and (repair.says("not_feedback", text) or (
             tracker.get_slot("case_type") and not repair.says("feedback", text))):
         # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
         parsed = _second_reading(parsed, "give_feedback")
         intent = (parsed.get("intent") or {}).get("name")
-    if repair.asks_for_a_person(text):
+    if repair.asks_for_a_person(text) and intent != "bot_challenge":
         # "unbelievable. fine, a person": a person, whatever the classifier read.
         return _as(parsed, "request_human", "person")
     if intent == STATUS and (loop or not (repair.asks_status(text) and _something_settled(tracker))):
@@ -137,6 +177,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "you literally just applied a coupon. never mind, ill figure it out. cya":
         # the last word is goodbye, so a warm close (and no call), never the case again.
         return _as(parsed, "goodbye", "closing")
+    other_case = intent in two_problems.case_types() and intent != tracker.get_slot("case_type")
+    if not loop and repair.ends_with_closing(text) and not repair.asks_before_goodbye(text) and (
+            other_case or intent not in two_problems.case_types()) and tracker.get_slot("policy_id"):
+        # "never mind, ill put 8 in the email. thats all": done, not a new complaint.
+        return _as(parsed, "goodbye", "closing")
     if not loop and leaving and (intent in CLOSING_READINGS | LEAVING or len(text.split()) <= 8):
         # "forget it, bye", "never mind, its fine. bye!", "forget it. nothing else":
         # leaving, so a warm close, never the case again.
@@ -145,12 +190,24 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     case_type = tracker.get_slot("case_type")
     given = [e.get("value") for e in _entities(parsed, "order_id", "coupon_code")]
     held = {tracker.get_slot("order_id"), tracker.get_slot("coupon_code")}
-    new_reference = bool(given) and given[0] not in held
+    held_digits = {re.sub(r"\D", "", h) for h in held if h}
+    # "10422" for LK-10422 is the same record.
+    new_reference = bool(given) and given[0] not in held and re.sub(r"\D", "", given[0]) not in held_digits
     if repair.asks_why(text) and (loop or explained):
         # "why?", or "why only domestic tho? nobody told me": a why about what was just
         # explained, whatever the classifier made of the rest (a complaint about no reply).
         if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_reference):
             return _as(parsed, WHY, "why")
+    in_case = tracker.get_slot("case_type") or tracker.get_slot("settled")
+    if answer and in_case and not new_reference and not loop:
+        # "will whoever calls know about my order?", "is the label free?": answered, then back.
+        return dict(_as(parsed, WHY, "case_question"), answer=answer)
+    ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if intent == "nlu_fallback" and not (loop or explained) and ranking[:2] and ranking[0] in two_problems.case_types() \
+            and (len(ranking) < 2 or ranking[1] in (WHY, "ask_policy")):
+        # "why wont you take my coupon" opening a chat: a coupon case asked as a why, which
+        # the classifier found too close to call. Nothing was explained yet, so it is the case.
+        return _as(parsed, ranking[0], "case_asked_why")
     if intent == WHY and not (loop or explained):
         # "why is there a fee on my bill?" opening a chat is a question about a case,
         # not a why after a policy: the next reading the classifier had.
@@ -180,7 +237,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
             return _as(parsed, "deny", "no_reference")
         return parsed
     corrected = intent in REFERENCE_READINGS or (intent == case_type and repair.corrects(text))
-    if case_type and given and given[0] not in held and corrected:
+    if case_type and new_reference and corrected:
         # "actually it's LK-10426": the same case, looked at again with the new reference.
         return _as(parsed, case_type, "reference_changed")
     booked = tracker.get_slot("callback_id")
@@ -188,10 +245,15 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "i dont want a call at all, just email me": an email follow-up (and no call).
         email = {"entity": "alternative", "value": "email_followup", "start": 0, "end": len(text), "extractor": "repair"}
         return _as(parsed, "choose_alternative", "switch_channel", [email])
+    if booked and _new_number(text) and not repair.cancels_booked_call(text):
+        # "0199 is my old number, use 555 0142": the booked call, on the new number.
+        return _as(parsed, STATUS, "phone_change")
     if booked:
         if repair.cancels_booked_call(text):
             return _as(parsed, CANCEL, "cancel_call")
-        moving = repair.corrects(text) or repair.says("call_words", text)
+        # "5:30 say", "2pm tomorrow": a time on its own moves the call too.
+        moving = repair.corrects(text) or repair.says("call_words", text) or (
+            len(text.split()) <= 8 and re.search(r"\d\s*(?:am|pm)|\d:\d\d|\bsay\b", text, re.I))
         asking = "?" in text or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "repair"}
@@ -205,6 +267,14 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):
         return _as(parsed, CANCEL, "cancel")
+    if intent in ("out_of_scope", "nlu_fallback") and new_reference:
+        # "now what about summer20": a reference says what the message is about.
+        return _as(parsed, _case_for(given[0], parsed, case_type), "reference_given")
+    if _question_about_the_case(text, intent, case_type, tracker) and not new_reference:
+        # "do I keep the lamp if I take the credit?", "what number will you call from?":
+        # a question about the case in hand, not a new complaint nor a menu. Answered
+        # honestly (action_answer_why), with a person offered, then back to the offer.
+        return _as(parsed, WHY, "case_question")
     short_close = len(text.split()) <= 6 and intent not in two_problems.case_types()
     if not loop and repair.says("closing", text) and (intent in CLOSING_READINGS or short_close) and len(text.split()) <= 10:
         # "that's all thanks" after an answer: a warm close, never "I didn't understand".

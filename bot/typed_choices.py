@@ -26,7 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import two_problems
 from bot.repair import reread
 from gracious import repair
-from gracious.choices import QUESTION, WHICH, Option, options_from, resolve
+from gracious.choices import ASKING, QUESTION, WHICH, Option, options_from, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS_FILE = ROOT / "catalog" / "choice_words.yml"
@@ -49,8 +49,7 @@ def answers_questions() -> Sequence[str]:
 
 
 OFFER_PAYLOAD = "/choose_alternative"
-# A question inside a message that doesn't start as one ("hm whats this add on thing").
-ASKING = re.compile(r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do)\b")
+
 
 
 def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
@@ -87,22 +86,33 @@ async def _parse_with_choices(
     if changed is not None:
         return changed
     options = last_buttons(tracker)
+    intent = (parsed.get("intent") or {}).get("name")
+    plain = not text.startswith("/") and not parsed.get("safety") and intent not in ("thank", "goodbye")
+    # "the international calling add on. how much is it" after the offer was settled:
+    # information offered in this case is still given when asked about.
+    latest_offer = next((options_from(b) for b in _offers(tracker)), []) if plain and not options else []
+    asked = _asked_about(text, options or latest_offer) if plain else None
+    if asked is not None:
+        shown = (options or latest_offer)[asked]
+        as_click = await _rasa_parse_message(
+            self, UserMessage(shown.payload, sender_id=message.sender_id), tracker, only_output_properties)
+        as_click.update(text=text, typed_choice=shown.title, asked_about=shown.key)
+        return as_click
     if not options or text.startswith("/") or parsed.get("safety") or repair.says("goodbye", text):
         # "no, nothing else. bye" is leaving, not "none of these".
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
-    intent = (parsed.get("intent") or {}).get("name")
-    asked = _asked_about(text, options) if intent not in ("thank", "goodbye") else None
-    if asked is not None:
-        # "tell me about that add on? i call london a lot": a question about an option
-        # that is information. Marked, so it is given and the offer stays open.
-        as_click = await _rasa_parse_message(
-            self, UserMessage(options[asked].payload, sender_id=message.sender_id), tracker, only_output_properties)
-        as_click.update(text=text, typed_choice=options[asked].title, asked_about=options[asked].key)
-        return as_click
     chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative",
                      by_words=intent not in ("thank", "goodbye"))
-    if chosen is None:
+    if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and _call_at_a_time(text):
+        # "none of that, i want a human to ring me. tomorrow at 2": the call, at that time.
+        call = await _rasa_parse_message(self, UserMessage("/request_callback", sender_id=message.sender_id),
+                                         tracker, only_output_properties)
+        time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "typed_choice"}
+        call.update(text=text, entities=[time])
+        return call
+    if chosen is None or (chosen == WHICH and "?" in text):
+        # Nothing named, or "if I take the credit, do I keep the lamp?": not a choice yet.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
     if chosen == WHICH and tracker is not None and tracker.get_slot("entitled") and options[0].payload.startswith(OFFER_PAYLOAD):
         # "Yes, do that please." when the customer is owed something: the first option is
@@ -120,6 +130,10 @@ async def _parse_with_choices(
     as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
     as_click["text"] = text
     as_click["typed_choice"] = title
+    if chosen != WHICH and options[chosen].key == "callback" and repair.mentions_time(text):
+        # "a call would be good. tomorrow morning, before 10": the time comes with the choice.
+        time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "typed_choice"}
+        as_click["entities"] = list(as_click.get("entities") or []) + [time]
     return as_click
 
 
@@ -159,6 +173,11 @@ async def _changed_choice(
     as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
     as_click.update(text=text, typed_choice=offer[chosen].title, repair="choice_changed")
     return as_click
+
+
+def _call_at_a_time(text: str) -> bool:
+    """'ring me tomorrow at 2': a call asked for, with its time."""
+    return bool(re.search(r"\b(?:call|ring|phone)\s+me\b", text, re.I)) and repair.mentions_time(text)
 
 
 def _asked_about(text: str, options: List[Option]) -> Optional[int]:

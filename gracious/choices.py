@@ -64,6 +64,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CHOOSING = re.compile(
     r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead)\b"
 )
+# A question inside a message that doesn't start as one ("hm whats this add on thing").
+ASKING = re.compile(r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do|will they|do i)\b")
 QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
 _TITLE_STOPWORDS = {
     "about", "back", "from", "have", "instead", "like", "make", "more", "next", "over", "pass",

@@ -190,3 +190,24 @@ def parse_amount(text: Optional[str]) -> Optional[float]:
 def phone_digits(phone: Optional[str]) -> str:
     """A phone number reduced to its digits, for comparing: '+1 (555) 013-4567' -> '15550134567'."""
     return re.sub(r"\D", "", phone or "")
+
+
+_SIZE = re.compile(
+    r"\b(?:size|an?|in(?: an?)?|for(?: an?)?)\s+(\d{1,2}(?:\.5)?|xs|xxl|xl|s|m|l|small|medium|large)\b"
+    r"(?!\s*(?:%|dollars?|bucks|pm|am|days?|weeks?|hours?|minutes?|mins?|calls?|times?|months?|items?|pairs?))",
+    re.IGNORECASE,
+)
+_SIZE_WORDS = {"small": "S", "medium": "M", "large": "L"}
+
+
+def size_wanted(texts: Iterable[str]) -> Optional[str]:
+    """The size a customer last asked for ("can i swap for a size 7", "not 7, i meant an 8"
+    -> "8"; "switch it to a medium" -> "M"), or None."""
+    found = None
+    for text in texts:
+        for m in _SIZE.finditer(text or ""):
+            value = m.group(1)
+            if value.lower() in ("a", "an"):
+                continue
+            found = _SIZE_WORDS.get(value.lower(), value.upper())
+    return found

@@ -74,6 +74,12 @@ def ends_with_goodbye(text: str) -> bool:
     return bool(sentences) and len(sentences[-1].split()) <= 4 and says("goodbye", sentences[-1])
 
 
+def ends_with_closing(text: str) -> bool:
+    """'never mind, ill put 8 in the email. thats all': the last sentence is a short close."""
+    sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
+    return len(sentences) >= 2 and len(sentences[-1].split()) <= 4 and says("closing", sentences[-1])
+
+
 def asks_before_goodbye(text: str) -> bool:
     """'can someone call me back? bye': a question just before the goodbye wants an answer
     ('i never mentioned your ceo?? whatever. make sure the call happens. bye' does not)."""

@@ -28,6 +28,7 @@ from gracious.wordlists import word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parents[2] / "catalog" / "languages.yml"
 LANGUAGE_KEY = "language"
+CLOSING_KEY = "closing_language"  # thanks and goodbye in another language
 INTENT_NAME = "out_of_scope"
 # Languages told apart; anything the model leans towards outside these is not flagged.
 CANDIDATES = ["en", "es", "fr", "de", "pt", "it", "nl", "pl", "tr", "ru", "uk", "zh", "ja", "ko", "ar", "hi", "vi"]
@@ -111,6 +112,7 @@ class LanguageSignal(StatelessComponent):
                 message.set(INTENT, closing, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [closing], add_to_output=True)
                 message.set(ENTITIES, [], add_to_output=True)
+                message.set(CLOSING_KEY, True, add_to_output=True)
                 continue
             language = other_language(text) if not text.startswith("/") else None
             if language is None:
@@ -118,6 +120,10 @@ class LanguageSignal(StatelessComponent):
             intent = {"name": INTENT_NAME, "confidence": 1.0}
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-            message.set(ENTITIES, [], add_to_output=True)
+            # An order or bill number keeps its meaning in any language ("pedido LK-10424"):
+            # kept, so it is never asked for again. Anything else could be a misreading.
+            kept = [e for e in message.get(ENTITIES) or []
+                    if e.get("entity") == "order_id" and str(e.get("value", "")).upper().startswith(("LK-", "BL-"))]
+            message.set(ENTITIES, kept, add_to_output=True)
             message.set(LANGUAGE_KEY, language, add_to_output=True)
         return messages

@@ -45,6 +45,7 @@ WEDNESDAY_10AM = at(11, 10)
         ("11am", at(11, 11)),
         ("saturday 11 is the BRUNCH, not the call. call me today at 4pm", at(11, 16)),
         ("call me tomorrow. at 3pm", at(12, 15)),
+        ("Tomorrow, any time after 3.", at(12, 15)),
         ("fine, keep the exchange but it's 8.5, i already told you the size", None),
     ],
 )

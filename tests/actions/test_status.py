@@ -121,3 +121,17 @@ def test_cancelling_a_credit_granted_in_this_chat_takes_it_back_from_the_records
                            slots={"settled": settled_from(events)})
     dispatcher, _ = run_action(ActionCancel(), tracker, domain)
     assert dispatcher.messages == [message(response="utter_grant_nothing_to_cancel", what="credit")]
+
+
+def test_a_new_number_moves_the_booked_call_to_it_at_the_same_time(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    records = stores.records()
+    callback_id = asyncio.run(records.book_callback("priya-grinder", at(12, 13), "+1 555 0199", "callback", None))
+    tracker = tracker_from("alternatives_offered", text="that 0199 is my old number, use 555 0111", intent="ask_status",
+                           slots={"callback_id": str(callback_id)})
+    tracker.latest_message["repair"] = "phone_change"
+    dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_callback_number_changed", callback_when="tomorrow at 1:00 pm", phone_tail="0111")]
+    [row] = asyncio.run(records.rows("callbacks"))
+    assert row["phone"] == "555 0111" and row["status"] == "booked"

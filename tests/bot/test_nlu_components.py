@@ -153,6 +153,20 @@ def test_another_language_is_out_of_scope_marked_with_it_and_never_a_reference(t
     assert message.get("language") == language and message.get("entities") == []
 
 
+def test_an_order_number_in_another_language_is_kept_so_it_is_never_asked_again():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.language import LanguageSignal
+
+    found = [{"entity": "order_id", "value": "LK-10424", "start": 34, "end": 42},
+             {"entity": "coupon_code", "value": "PEDIDO10", "start": 0, "end": 6}]
+    message = Message(data={"text": "Hallo, wo bleibt meine Jacke? Nummer LK-10424", "intent": {"name": "inform"},
+                            "entities": found})
+    LanguageSignal().process([message])
+    assert message.get("language") == "de"
+    assert message.get("entities") == [found[0]]
+
+
 @pytest.mark.parametrize("text", ["gracias! no, nada más", "merci, au revoir", "nein, das wars. tschüss", "obrigada", "ciao!"])
 def test_thanks_and_goodbye_in_another_language_is_a_goodbye_not_the_notice(text):
     from rasa.shared.nlu.training_data.message import Message

@@ -15,7 +15,7 @@ def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
     from rasa.shared.core.slots import AnySlot
 
     names = ["requested_slot", "callback_id", "explained_policies", "policy_id", "case_type", "order_id", "coupon_code",
-             "settled"]
+             "settled", "accepted_alternative"]
     state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
     state.update(UserUttered("hi"))
     if loop:
@@ -232,3 +232,61 @@ def test_cancelling_something_granted_in_this_chat_is_a_cancel(text):
 def test_asking_whether_it_was_cancelled_is_not_cancelling_it():
     result = reread(parsed("is the refund cancelled?", "request_refund"), tracker(settled=SETTLED))
     assert result["intent"]["name"] == "ask_status"
+
+
+def test_a_new_number_for_the_booked_call_changes_the_number():
+    result = reread(parsed("oh that 0199 is my old number, use 555 0111 please", "inform"), tracker(callback_id="7"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_status", "phone_change")
+
+
+def test_a_reference_in_a_message_the_classifier_could_not_place_opens_its_case():
+    coupon = [{"entity": "coupon_code", "value": "SUMMER20"}]
+    result = reread(dict(parsed("now what about summer20", "out_of_scope"), entities=coupon),
+                    tracker(case_type="check_order_status", order_id="LK-10423", policy_id="late_delivery_goodwill"))
+    assert (result["intent"]["name"], result["repair"]) == ("coupon_problem", "reference_given")
+
+
+@pytest.mark.parametrize(
+    "text, intent, slots",
+    [
+        ("Do I keep the lamp if I take the credit?", "request_refund", {"accepted_alternative": None}),
+        ("what number will you be calling from?", "complain_no_response", {}),
+        ("how did it get missed tho?", "dispute_charge", {"accepted_alternative": "missing_discount_credit"}),
+    ],
+)
+def test_a_question_during_a_case_is_a_question_about_it_not_a_new_complaint(text, intent, slots):
+    state = tracker(case_type="dispute_charge" if intent == "dispute_charge" else "report_wrong_item",
+                    policy_id="some_policy", **slots)
+    result = reread(parsed(text, intent), state)
+    assert result["intent"]["name"] == "ask_why"
+
+
+def test_a_close_at_the_end_of_a_message_filed_as_another_complaint_closes():
+    result = reread(parsed("never mind, ill put 8 in the email. thats all", "complain_no_response"),
+                    tracker(case_type="report_wrong_item", policy_id="exchange_fit"))
+    assert (result["intent"]["name"], result["repair"]) == ("goodbye", "closing")
+
+
+def test_a_request_ending_in_thats_all_is_still_the_request():
+    before = parsed("i want my money back for LK-10426. thats all", "request_refund")
+    assert reread(before, tracker(case_type="request_refund", policy_id="refund_window"))["intent"]["name"] == "request_refund"
+
+
+@pytest.mark.parametrize("loop", [None, "callback_form"])
+def test_a_question_with_an_answer_is_marked_with_it(loop):
+    result = reread(parsed("what number will you be calling from?", "ask_why"),
+                    tracker(loop, case_type="complain_no_response", requested_slot="callback_time"))
+    assert (result["intent"]["name"], result["repair"], result["answer"]) == (
+        "ask_why", "case_question", "utter_answer_calling_number")
+
+
+def test_a_why_opening_a_chat_that_the_classifier_could_not_call_is_the_case():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "coupon_problem", "confidence": 0.56},
+               {"name": "ask_why", "confidence": 0.43}]
+    result = reread(parsed("why wont you take my coupon", "nlu_fallback", ranking), tracker())
+    assert result["intent"]["name"] == "coupon_problem"
+
+
+def test_am_i_talking_to_a_real_person_is_not_a_request_for_one():
+    before = parsed("am I talking to a real person?", "bot_challenge")
+    assert reread(before, tracker()) is before

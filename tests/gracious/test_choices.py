@@ -86,7 +86,9 @@ def test_clarification_buttons_are_read_the_same_way():
 def test_thanks_that_mentions_an_option_does_not_choose_it():
     # "The London calls make sense. Thanks for explaining." is thanks, not a callback.
     assert resolve("The London calls make sense. Thanks for explaining.", OFFER, WORDS, by_words=False) is None
-    assert resolve("The London calls make sense. Thanks for explaining.", OFFER, WORDS) == 2
+    # Nor are "calls" on a bill a call asked for, whatever the reading.
+    assert resolve("The London calls make sense. Thanks for explaining.", OFFER, WORDS) is None
+    assert resolve("i made 4 calls to london not 3", OFFER, WORDS) is None
 
 
 NEXT_PROBLEM = [

@@ -103,3 +103,18 @@ def test_an_underscore_or_a_dot_between_prefix_and_number(text, value):
     from gracious.references import first
 
     assert first(text, "order_id") == value
+
+
+@pytest.mark.parametrize(
+    "texts, size",
+    [
+        (["can i swap for a size 7", "wait sorry not 7, i meant an 8. exchange please"], "8"),
+        (["could i get an 8.5 instead of the 9?"], "8.5"),
+        (["switch it to a medium before it ships"], "M"),
+        (["i made 4 calls to london", "an exchange please", "call me at 3"], None),
+    ],
+)
+def test_the_size_a_customer_last_asked_for(texts, size):
+    from gracious.references import size_wanted
+
+    assert size_wanted(texts) == size

@@ -1,0 +1,52 @@
+"""Answers to questions asked in the middle of a case (catalog/answers.yml).
+
+"will whoever calls know about my order?" or "is the label free?" has a plain
+answer the designers wrote; this finds it from the words of the question and the
+kind of case in hand. Shared by the server (bot/repair.py marks the question) and
+the actions (actions/digression.py says the answer). Read again when the file changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Pattern, Tuple
+
+import yaml
+
+from gracious.wordlists import word_pattern
+
+ANSWERS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "answers.yml"
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    words: Pattern[str]
+    case_types: Tuple[str, ...]
+    response: str
+
+
+@lru_cache(maxsize=4)
+def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(
+        Answer(str(a["id"]), word_pattern([str(w) for w in a.get("words") or []]),
+               tuple(a.get("case_types") or ()), str(a["response"]))
+        for a in raw.get("answers") or []
+    )
+
+
+def answers() -> Tuple[Answer, ...]:
+    return _answers(ANSWERS_FILE, ANSWERS_FILE.stat().st_mtime_ns)
+
+
+def answer_for(text: str, case_type: Optional[str]) -> Optional[str]:
+    """The response that answers this question in a case of this kind, or None."""
+    for answer in answers():
+        if answer.case_types and case_type not in answer.case_types:
+            continue
+        if answer.words.search(text or ""):
+            return answer.response
+    return None

@@ -1,0 +1,34 @@
+"""gracious/answers.py: a question in the middle of a case finds the designers' answer."""
+
+import pytest
+import yaml
+
+from gracious.answers import ANSWERS_FILE, answer_for, answers
+
+
+@pytest.mark.parametrize(
+    "text, case_type, expected",
+    [
+        ("what number will you be calling from? i dont pick up unknown numbers", None, "utter_answer_calling_number"),
+        ("will whoever calls already have my order number or do i go through it all again?", "check_order_status",
+         "utter_answer_case_goes_with"),
+        ("so do i just type spring15 again at checkout?", "coupon_problem", "utter_answer_coupon_at_checkout"),
+        ("do i pay the postage back?", "request_refund", "utter_answer_return_postage"),
+        ("Do I keep the lamp if I take the credit?", "request_refund", "utter_answer_keep_with_credit"),
+        ("does it go back on my visa or as store credit?", "request_refund", "utter_answer_refund_where"),
+        ("will next month's bill have the discount properly?", "dispute_charge", "utter_answer_discount_next_bill"),
+    ],
+)
+def test_a_question_finds_its_answer(text, case_type, expected):
+    assert answer_for(text, case_type) == expected
+
+
+def test_an_answer_for_another_kind_of_case_is_not_given():
+    assert answer_for("will next month's bill have the discount?", "coupon_problem") is None
+    assert answer_for("what colour is the sky", "request_refund") is None
+
+
+def test_every_answer_names_a_response_of_the_domain():
+    domain = yaml.safe_load(open(ANSWERS_FILE.parent.parent / "domain.yml", encoding="utf-8"))
+    assert answers()
+    assert [a.response for a in answers() if a.response not in domain["responses"]] == []
