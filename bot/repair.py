@@ -198,16 +198,25 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # explained, whatever the classifier made of the rest (a complaint about no reply).
         if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_reference):
             return _as(parsed, WHY, "why")
-    in_case = tracker.get_slot("case_type") or tracker.get_slot("settled")
+    in_case = tracker.get_slot("case_type") or _something_settled(tracker)
     if answer and in_case and not new_reference and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.
         return dict(_as(parsed, WHY, "case_question"), answer=answer)
     ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-    if intent == "nlu_fallback" and not (loop or explained) and ranking[:2] and ranking[0] in two_problems.case_types() \
-            and (len(ranking) < 2 or ranking[1] in (WHY, "ask_policy")):
-        # "why wont you take my coupon" opening a chat: a coupon case asked as a why, which
-        # the classifier found too close to call. Nothing was explained yet, so it is the case.
-        return _as(parsed, ranking[0], "case_asked_why")
+    top = ranking[:2]
+    cases_in_top = [r for r in top if r in two_problems.case_types()]
+    if intent == "nlu_fallback" and not (loop or explained) and len(cases_in_top) == 1 and len(text.split()) >= 4 \
+            and set(top) - set(cases_in_top) <= {WHY, "ask_policy", "out_of_scope"}:
+        # "why wont you take my coupon", "trainers from lk 10422 too big, can i swap": a case
+        # asked as a question, which the classifier found too close to call against a
+        # why or "not for us". Nothing was explained yet, so it is the case.
+        return _as(parsed, cases_in_top[0], "case_asked_why")
+    topic = _entities(parsed, "policy_topic")
+    asked_in_case = intent == WHY or (intent == "ask_policy" and not topic)
+    if asked_in_case and explained and not loop and not repair.says("why", text) and _is_question(text):
+        # "does it work on sale items too?" read as a why: a question we have no answer for
+        # here, not the policy's reason again.
+        return _as(parsed, WHY, "case_question")
     if intent == WHY and not (loop or explained):
         # "why is there a fee on my bill?" opening a chat is a question about a case,
         # not a why after a policy: the next reading the classifier had.
@@ -267,7 +276,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):
         return _as(parsed, CANCEL, "cancel")
-    if intent in ("out_of_scope", "nlu_fallback") and new_reference:
+    if intent in ("out_of_scope", "nlu_fallback") and new_reference and case_type:
         # "now what about summer20": a reference says what the message is about.
         return _as(parsed, _case_for(given[0], parsed, case_type), "reference_given")
     if _question_about_the_case(text, intent, case_type, tracker) and not new_reference:

@@ -290,3 +290,17 @@ def test_a_why_opening_a_chat_that_the_classifier_could_not_call_is_the_case():
 def test_am_i_talking_to_a_real_person_is_not_a_request_for_one():
     before = parsed("am I talking to a real person?", "bot_challenge")
     assert reread(before, tracker()) is before
+
+
+@pytest.mark.parametrize("intent", ["ask_why", "ask_policy"])
+def test_a_question_without_a_why_after_a_policy_is_not_answered_with_its_reason(intent):
+    result = reread(parsed("does it work on sale items too or only full price?", intent),
+                    tracker(case_type="coupon_problem", policy_id="coupon_valid"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "case_question")
+
+
+def test_one_word_the_classifier_could_not_place_is_left_for_the_clarifying_question():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "request_refund", "confidence": 0.4},
+               {"name": "out_of_scope", "confidence": 0.35}]
+    before = parsed("money", "nlu_fallback", ranking)
+    assert reread(before, tracker())["intent"]["name"] == "nlu_fallback"
