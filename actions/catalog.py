@@ -28,7 +28,7 @@ ALTERNATIVE_KINDS = {
 HANDOFF_TRIGGERS = {"customer_asks", "over_limit", "declined_all"}
 # What a kind of case needs before its policy can be checked.
 CASE_NEEDS = {"bill", "order", "coupon", "nothing"}
-RESPONSE_ROLES = {"explain", "general", "entitled", "pressed", "why"}
+RESPONSE_ROLES = {"explain", "general", "entitled", "pressed", "why", "why_entitled"}
 
 
 class CatalogError(ValueError):

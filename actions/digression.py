@@ -78,7 +78,9 @@ class ActionAnswerWhy(Action):
         explained = tracker.get_slot("explained_policies") or []
         policy_id = tracker.get_slot("policy_id") or (explained[-1] if explained else None)
         policy = catalog().policy(policy_id) if policy_id else None
-        key = policy.response("why") if policy else None
+        # Owed something after all ("why didn't my valid code work?"): the reason for that.
+        entitled = bool(tracker.get_slot("entitled")) and policy is not None and policy.response("why_entitled")
+        key = (policy.response("why_entitled") if entitled else policy.response("why")) if policy else None
         if key is None:
             dispatcher.utter_message(response="utter_why_nothing_explained")
             return []

@@ -21,7 +21,7 @@ from actions.stores import records
 from gracious import repair
 
 # A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.
-BARE_HOUR = re.compile(r"(?<![\d:/.-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|\.\d|st|nd|rd|th|days?|hours?|mins?|minutes?))", re.I)
+BARE_HOUR = re.compile(r"(?<![\d:/.-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|\.\d|%|st|nd|rd|th|days?|hours?|mins?|minutes?))", re.I)
 # A question (the time, the number) is asked at most twice; then the customer is offered a way on.
 MAX_TIME_ATTEMPTS = 2
 SOON = re.compile(r"\b(now|asap|as soon as|right away|straight away|immediately|soonest|earliest|whenever|any ?time)\b", re.I)
@@ -93,6 +93,8 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     part of the day named); 'now' or 'asap' means the next quarter hour.
     """
     hours = settings().care_hours
+    # "10%" or "$25" is never a time (dateparser would read a month into it).
+    text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
     text = _clock(_asked_clause(text))
     later = _in_a_while(text, now)
     if later is not None:

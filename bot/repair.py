@@ -63,6 +63,11 @@ LEAVING = {"cancel", "express_frustration", "out_of_scope"}
 WHY_READINGS = {WHY, "ask_policy", "nlu_fallback", "deny", "express_frustration", "out_of_scope", "inform", "affirm"}
 # Intents never re-read: someone asking for a person or saying goodbye means it.
 MEANT = {"request_human", "request_executive", "goodbye"}
+# Words that ask for a call, not merely mention calls ("call me", "a call back", "ring me").
+ASKS_FOR_A_CALL = re.compile(
+    r"\b(?:call|ring|phone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:phone\s+)?call\b"
+    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone)\b|\bcall\s+at\b",
+    re.I)
 
 
 def _as(parsed: Dict[str, Any], intent: str, repaired: str, entities: Optional[list] = None) -> Dict[str, Any]:
@@ -153,7 +158,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, "ask_policy", "hours", [topic])
     if intent in MEANT:
         return parsed
-    answer = answer_for(text, tracker.get_slot("case_type")) if _is_question(text) else None
+    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    answer = answer_for(text, tracker.get_slot("case_type"), granted) if _is_question(text) else None
     if answer and loop:
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again.
@@ -162,6 +168,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
             tracker.get_slot("case_type") and not repair.says("feedback", text))):
         # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
         parsed = _second_reading(parsed, "give_feedback")
+        intent = (parsed.get("intent") or {}).get("name")
+    if intent == "request_callback" and not loop and not ASKS_FOR_A_CALL.search(text):
+        # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
+        parsed = _second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
     if repair.asks_for_a_person(text) and intent != "bot_challenge":
         # "unbelievable. fine, a person": a person, whatever the classifier read.

@@ -90,10 +90,14 @@ async def _parse_with_choices(
     plain = not text.startswith("/") and not parsed.get("safety") and intent not in ("thank", "goodbye")
     # "the international calling add on. how much is it" after the offer was settled:
     # information offered in this case is still given when asked about.
-    latest_offer = next((options_from(b) for b in _offers(tracker)), []) if plain and not options else []
-    asked = _asked_about(text, options or latest_offer) if plain else None
-    if asked is not None:
-        shown = (options or latest_offer)[asked]
+    offers = [options] if options else ([options_from(b) for b in _offers(tracker)] if plain else [])
+    shown = None
+    for offer in offers if plain else []:
+        asked = _asked_about(text, offer)
+        if asked is not None:
+            shown = offer[asked]
+            break
+    if shown is not None:
         as_click = await _rasa_parse_message(
             self, UserMessage(shown.payload, sender_id=message.sender_id), tracker, only_output_properties)
         as_click.update(text=text, typed_choice=shown.title, asked_about=shown.key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Pattern, Tuple
+from typing import Iterable, Optional, Pattern, Tuple
 
 import yaml
 
@@ -25,6 +25,7 @@ class Answer:
     id: str
     words: Pattern[str]
     case_types: Tuple[str, ...]
+    after: Tuple[str, ...]
     response: str
 
 
@@ -33,7 +34,7 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return tuple(
         Answer(str(a["id"]), word_pattern([str(w) for w in a.get("words") or []]),
-               tuple(a.get("case_types") or ()), str(a["response"]))
+               tuple(a.get("case_types") or ()), tuple(a.get("after") or ()), str(a["response"]))
         for a in raw.get("answers") or []
     )
 
@@ -42,10 +43,14 @@ def answers() -> Tuple[Answer, ...]:
     return _answers(ANSWERS_FILE, ANSWERS_FILE.stat().st_mtime_ns)
 
 
-def answer_for(text: str, case_type: Optional[str]) -> Optional[str]:
-    """The response that answers this question in a case of this kind, or None."""
+def answer_for(text: str, case_type: Optional[str], granted: Iterable[str] = ()) -> Optional[str]:
+    """The response that answers this question in a case of this kind, after what was
+    granted in the chat (alternative ids), or None."""
+    granted = set(granted)
     for answer in answers():
         if answer.case_types and case_type not in answer.case_types:
+            continue
+        if answer.after and not granted & set(answer.after):
             continue
         if answer.words.search(text or ""):
             return answer.response

@@ -46,6 +46,7 @@ WEDNESDAY_10AM = at(11, 10)
         ("saturday 11 is the BRUNCH, not the call. call me today at 4pm", at(11, 16)),
         ("call me tomorrow. at 3pm", at(12, 15)),
         ("Tomorrow, any time after 3.", at(12, 15)),
+        ("eh no dont bother, not worth a phone call for 10%", None),
         ("fine, keep the exchange but it's 8.5, i already told you the size", None),
     ],
 )

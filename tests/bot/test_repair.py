@@ -304,3 +304,11 @@ def test_one_word_the_classifier_could_not_place_is_left_for_the_clarifying_ques
                {"name": "out_of_scope", "confidence": 0.35}]
     before = parsed("money", "nlu_fallback", ranking)
     assert reread(before, tracker())["intent"]["name"] == "nlu_fallback"
+
+
+def test_calls_on_a_bill_are_not_a_call_asked_for():
+    ranking = [{"name": "request_callback", "confidence": 0.6}, {"name": "dispute_charge", "confidence": 0.3}]
+    result = reread(parsed("3 calls? i made 4 calls to london last month not 3", "request_callback", ranking),
+                    tracker(case_type="dispute_charge", policy_id="volume_discount_domestic"))
+    assert result["intent"]["name"] != "request_callback"
+    assert reread(parsed("can someone call me back tomorrow", "request_callback"), tracker())["intent"]["name"] == "request_callback"

@@ -32,3 +32,9 @@ def test_every_answer_names_a_response_of_the_domain():
     domain = yaml.safe_load(open(ANSWERS_FILE.parent.parent / "domain.yml", encoding="utf-8"))
     assert answers()
     assert [a.response for a in answers() if a.response not in domain["responses"]] == []
+
+
+def test_an_answer_for_after_a_grant_is_given_only_after_it():
+    question = "will they know its butter only? or do i need to tell them again"
+    assert answer_for(question, "report_wrong_item", ["remake"]) == "utter_answer_remake_how"
+    assert answer_for(question, "report_wrong_item", []) == "utter_answer_case_goes_with"
