@@ -62,6 +62,12 @@ class ActionAnswerWhy(Action):
         answer = (tracker.latest_message or {}).get("answer")
         if (tracker.latest_message or {}).get("repair") == "case_question" and answer in domain.get("responses", {}):
             # A question the designers have an answer for (catalog/answers.yml).
+            if (tracker.latest_message or {}).get("answer_person"):
+                person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+                dispatcher.utter_message(response=answer, buttons=[person])
+                offered = list(tracker.get_slot("offered_alternatives") or [])
+                return [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
+                        FollowupAction("action_listen")]
             dispatcher.utter_message(response=answer)
             return resume(dispatcher, tracker)
         if (tracker.latest_message or {}).get("repair") == "case_question":

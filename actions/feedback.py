@@ -37,5 +37,14 @@ class ActionRecordFeedback(Action):
             return []
         text = (tracker.latest_message.get("text") or "").strip()
         await records().record_feedback(tracker.sender_id, text[:2000])
+        if _after_a_safety_report(tracker):
+            # "tell that cafe to check their chicken": a warning, not an idea for a weekly review.
+            dispatcher.utter_message(response="utter_feedback_safety")
+            return []
         dispatcher.utter_message(response="utter_feedback_recorded")
         return []
+
+
+def _after_a_safety_report(tracker: Tracker) -> bool:
+    """Whether this conversation raised a health or danger signal earlier."""
+    return any(e.get("event") == "user" and (e.get("parse_data") or {}).get("safety") for e in tracker.events)

@@ -72,6 +72,7 @@ def _clock(text: Text) -> Text:
     return BARE_HOUR.sub(fix, text)
 
 
+SAID_TIME = re.compile(r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to)\b", re.I)
 CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
 
 
@@ -81,7 +82,12 @@ def _asked_clause(text: Text) -> Text:
     clauses = [c for c in re.split(r"[.;!?\n]+", text or "") if c.strip()]
     if len(clauses) < 2:
         return text
-    asked = [c for c in clauses if CALL_ME.search(c) and re.search(r"\d|today|tomorrow|morning|afternoon|evening", c, re.I)]
+    timed = re.compile(r"\d|today|tomorrow|morning|afternoon|evening", re.I)
+    # "TODAY at 1?? I said tomorrow after 3pm": what they said they said is the time.
+    said = [c for c in clauses if SAID_TIME.search(c) and timed.search(c)]
+    if said:
+        return said[-1]
+    asked = [c for c in clauses if CALL_ME.search(c) and timed.search(c)]
     other = [c for c in clauses if asked and c is not asked[-1] and re.search(r"\bnot\b|n't\b|\bisnt\b", c, re.I)]
     return asked[-1] if other else text
 

@@ -46,7 +46,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import two_problems
 from gracious import repair
-from gracious.answers import answer_for
+from gracious.answers import find_answer
 from gracious.choices import ASKING, QUESTION
 from gracious.references import coupon_candidates, find
 
@@ -159,11 +159,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if intent in MEANT:
         return parsed
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    answer = answer_for(text, tracker.get_slot("case_type"), granted) if _is_question(text) else None
+    found = find_answer(text, tracker.get_slot("case_type"), granted, question=_is_question(text))
+    answer = found.response if found else None
+    marks = {"answer": answer, "answer_person": bool(found and found.person)}
     if answer and loop:
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again.
-        return dict(_as(parsed, WHY, "case_question"), answer=answer)
+        return dict(_as(parsed, WHY, "case_question"), **marks)
     if intent == "give_feedback" and (repair.says("not_feedback", text) or (
             tracker.get_slot("case_type") and not repair.says("feedback", text))):
         # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
@@ -173,6 +175,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
         parsed = _second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
+    if repair.asks_the_impossible(text) and not loop and intent not in two_problems.case_types() \
+            and not repair.cancels_grant(text) and not repair.says("cancel", text):
+        # "can you guarantee sunshine on sunday?": said plainly that nobody can, then what
+        # we can do (the beyond_anyone policy), never a policy menu.
+        return _as(parsed, "demand_compensation", "impossible")
     if repair.asks_for_a_person(text) and intent != "bot_challenge":
         # "unbelievable. fine, a person": a person, whatever the classifier read.
         return _as(parsed, "request_human", "person")
@@ -211,7 +218,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     in_case = tracker.get_slot("case_type") or _something_settled(tracker)
     if answer and in_case and not new_reference and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.
-        return dict(_as(parsed, WHY, "case_question"), answer=answer)
+        return dict(_as(parsed, WHY, "case_question"), **marks)
     ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     top = ranking[:2]
     cases_in_top = [r for r in top if r in two_problems.case_types()]

@@ -23,7 +23,7 @@ CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "policies.yml"
 # Where a customer starts a second thought.
 JOINERS = re.compile(
     r"(?:[.!?;]+\s+|\s*,?\s*\b(?:and also|and then|and|also|plus|as well as|on top of that|another thing|oh and|"
-    r"btw|by the way|not to mention)\b\s*)",
+    r"btw|by the way|not to mention)\b\s*|\s+\(?[2-4][).]\s+)",
     re.IGNORECASE,
 )
 NOT_WANTED = re.compile(r"\b(?:don'?t|do not|not|never|no longer)\s+(?:want|need|asking|after|looking)\b", re.I)

@@ -27,6 +27,8 @@ class Answer:
     case_types: Tuple[str, ...]
     after: Tuple[str, ...]
     response: str
+    statement: bool = False
+    person: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -34,7 +36,8 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return tuple(
         Answer(str(a["id"]), word_pattern([str(w) for w in a.get("words") or []]),
-               tuple(a.get("case_types") or ()), tuple(a.get("after") or ()), str(a["response"]))
+               tuple(a.get("case_types") or ()), tuple(a.get("after") or ()), str(a["response"]),
+               bool(a.get("statement")), bool(a.get("person")))
         for a in raw.get("answers") or []
     )
 
@@ -43,15 +46,25 @@ def answers() -> Tuple[Answer, ...]:
     return _answers(ANSWERS_FILE, ANSWERS_FILE.stat().st_mtime_ns)
 
 
-def answer_for(text: str, case_type: Optional[str], granted: Iterable[str] = ()) -> Optional[str]:
+def answer_for(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
+               ) -> Optional[str]:
     """The response that answers this question in a case of this kind, after what was
-    granted in the chat (alternative ids), or None."""
+    granted in the chat (alternative ids), or None. ``question``: the message asks;
+    otherwise only the answers marked `statement` apply."""
+    found = find_answer(text, case_type, granted, question)
+    return found.response if found else None
+
+
+def find_answer(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
+                ) -> Optional[Answer]:
     granted = set(granted)
     for answer in answers():
+        if not question and not answer.statement:
+            continue
         if answer.case_types and case_type not in answer.case_types:
             continue
         if answer.after and not granted & set(answer.after):
             continue
         if answer.words.search(text or ""):
-            return answer.response
+            return answer
     return None

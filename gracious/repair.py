@@ -64,7 +64,7 @@ def cancels_booked_call(text: str) -> bool:
 
 def asks_for_a_person(text: str) -> bool:
     """'fine, a person', 'a human. now.': a short request for a person."""
-    return says("person", text) and len(text.split()) <= 8
+    return says("person", text) and len(text.split()) <= 12
 
 
 def ends_with_goodbye(text: str) -> bool:
@@ -72,6 +72,20 @@ def ends_with_goodbye(text: str) -> bool:
     last sentence is a short goodbye, whatever came before it."""
     sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
     return bool(sentences) and len(sentences[-1].split()) <= 4 and says("goodbye", sentences[-1])
+
+
+SIGNALS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "signals.yml"
+
+
+@lru_cache(maxsize=4)
+def _impossible(modified_ns: int) -> Pattern[str]:
+    raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
+    return word_pattern(raw.get("impossible") or [])
+
+
+def asks_the_impossible(text: str) -> bool:
+    """'can you guarantee sunshine?': what nobody can do (catalog/signals.yml `impossible`)."""
+    return bool(text) and bool(_impossible(SIGNALS_FILE.stat().st_mtime_ns).search(text))
 
 
 def ends_with_closing(text: str) -> bool:

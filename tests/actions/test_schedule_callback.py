@@ -47,6 +47,7 @@ WEDNESDAY_10AM = at(11, 10)
         ("call me tomorrow. at 3pm", at(12, 15)),
         ("Tomorrow, any time after 3.", at(12, 15)),
         ("eh no dont bother, not worth a phone call for 10%", None),
+        ("TODAY at 1?? I said tomorrow after 3pm.", at(12, 15)),
         ("fine, keep the exchange but it's 8.5, i already told you the size", None),
     ],
 )

@@ -312,3 +312,8 @@ def test_calls_on_a_bill_are_not_a_call_asked_for():
                     tracker(case_type="dispute_charge", policy_id="volume_discount_domestic"))
     assert result["intent"]["name"] != "request_callback"
     assert reread(parsed("can someone call me back tomorrow", "request_callback"), tracker())["intent"]["name"] == "request_callback"
+
+
+def test_an_impossible_wish_is_read_as_what_we_can_do_about_it():
+    result = reread(parsed("planning a party on your cafe terrace sunday. can you guarantee sunshine?", "ask_policy"), tracker())
+    assert (result["intent"]["name"], result["repair"]) == ("demand_compensation", "impossible")
