@@ -183,7 +183,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if repair.asks_for_a_person(text) and intent != "bot_challenge":
         # "unbelievable. fine, a person": a person, whatever the classifier read.
         return _as(parsed, "request_human", "person")
-    if intent == STATUS and (loop or not (repair.asks_status(text) and _something_settled(tracker))):
+    named_in_case = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
+    if intent == STATUS and (loop or not (repair.asks_status(text) and (_something_settled(tracker) or named_in_case))):
         # The classifier alone is not enough ("can you not look it up?"): only a question
         # with words of where things stand, in a chat where something was done, is one.
         parsed = _second_reading(parsed, STATUS)
@@ -288,7 +289,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if cancelling and tracker.get_slot("settled"):
         # "please cancel the $25 credit": taken back from the records (action_cancel).
         return _as(parsed, CANCEL, "cancel_grant")
-    if repair.asks_status(text) and _something_settled(tracker) and not new_reference:
+    named = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
+    if repair.asks_status(text) and (_something_settled(tracker) or named) and not new_reference:
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return _as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):

@@ -135,9 +135,11 @@ def test_a_question_about_what_was_done_asks_where_things_stand(text, intent):
     assert (result["intent"]["name"], result["repair"]) == ("ask_status", "status")
 
 
-def test_a_status_question_with_nothing_done_is_left_as_parsed():
+def test_a_status_question_with_nothing_done_and_no_case_is_left_as_parsed():
     before = parsed("is the exchange cancelled?", "report_wrong_item")
-    assert reread(before, tracker(case_type="report_wrong_item")) is before
+    assert reread(before, tracker()) is before
+    # In a case, it is answered honestly: no exchange was started.
+    assert reread(before, tracker(case_type="report_wrong_item"))["intent"]["name"] == "ask_status"
 
 
 def test_a_call_booked_earlier_and_cancelled_since_still_counts_as_something_done():
@@ -317,3 +319,9 @@ def test_calls_on_a_bill_are_not_a_call_asked_for():
 def test_an_impossible_wish_is_read_as_what_we_can_do_about_it():
     result = reread(parsed("planning a party on your cafe terrace sunday. can you guarantee sunshine?", "ask_policy"), tracker())
     assert (result["intent"]["name"], result["repair"]) == ("demand_compensation", "impossible")
+
+
+def test_asking_about_a_credit_never_given_is_answered_honestly_too():
+    result = reread(parsed("ANSWER ME. did i get the $25 credit for LK-10423 yes or no", "dispute_charge"),
+                    tracker(case_type="check_order_status", order_id="LK-10423"))
+    assert result["intent"]["name"] == "ask_status"
