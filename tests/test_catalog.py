@@ -221,7 +221,7 @@ def test_unknown_response_role_names_policy_and_field(tmp_path):
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
         f"{path}: policy 'goodwill_limit': responses: 'apology' is not one of "
-        "['entitled', 'explain', 'general', 'pressed', 'why']"
+        "['entitled', 'explain', 'general', 'pressed', 'why', 'why_entitled']"
     )
 
 
