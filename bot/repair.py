@@ -214,7 +214,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if repair.asks_why(text) and (loop or explained):
         # "why?", or "why only domestic tho? nobody told me": a why about what was just
         # explained, whatever the classifier made of the rest (a complaint about no reply).
-        if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_reference):
+        if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_reference) or (
+                explained and not new_reference and intent not in MEANT):
             return _as(parsed, WHY, "why")
     in_case = tracker.get_slot("case_type") or _something_settled(tracker)
     if answer and in_case and not new_reference and not loop:

@@ -138,7 +138,9 @@ def asks_why(text: str) -> bool:
     domestic tho? nobody told me when i signed up"); a long story is not a why."""
     words = len(text.split())
     opens = bool(re.match(r"\W*(?:but\s+|so\s+|and\s+|ok\s+|okay\s+)?(?:why|how come)\b", text, re.I))
-    return says("why", text) and (words <= 10 or (opens and words <= 20))
+    # "but you said it is VALID. so why did checkout reject it?": a sentence that opens with why.
+    sentence = any(opens_with_why(s) and len(s.split()) <= 12 for s in re.split(r"(?<=[.!?])\s+", text or ""))
+    return says("why", text) and (words <= 10 or (opens and words <= 20) or sentence)
 
 
 def opens_with_why(text: str) -> bool:

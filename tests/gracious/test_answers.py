@@ -38,3 +38,8 @@ def test_an_answer_for_after_a_grant_is_given_only_after_it():
     question = "will they know its butter only? or do i need to tell them again"
     assert answer_for(question, "report_wrong_item", ["remake"]) == "utter_answer_remake_how"
     assert answer_for(question, "report_wrong_item", []) == "utter_answer_case_goes_with"
+
+
+def test_a_table_lamp_is_not_a_table_booking():
+    assert answer_for("does the table lamp come with a bulb?", "request_refund") is None
+    assert answer_for("if its cold can we move inside on the day? theres 10 of us", None) == "utter_answer_table_booking"
