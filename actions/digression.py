@@ -50,7 +50,12 @@ def resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
 
 
 class ActionAnswerWhy(Action):
-    """'Why?': the reason in other words, never the same paragraph again."""
+    """'Why?': the reason in other words, never the same paragraph again.
+
+    A question in the middle of a case that bot/repair.py marked `case_question` gets
+    the designers' answer (catalog/answers.yml), or, when none fits, a plain "I'd
+    rather not guess" with a person offered.
+    """
 
     def name(self) -> Text:
         return "action_answer_why"
@@ -59,25 +64,16 @@ class ActionAnswerWhy(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
-        answer = (tracker.latest_message or {}).get("answer")
-        if (tracker.latest_message or {}).get("repair") == "case_question" and answer in domain.get("responses", {}):
-            # A question the designers have an answer for (catalog/answers.yml).
-            if (tracker.latest_message or {}).get("answer_person"):
-                person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
-                dispatcher.utter_message(response=answer, buttons=[person])
-                offered = list(tracker.get_slot("offered_alternatives") or [])
-                return [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
-                        FollowupAction("action_listen")]
-            dispatcher.utter_message(response=answer)
-            return resume(dispatcher, tracker)
-        if (tracker.latest_message or {}).get("repair") == "case_question":
-            # A question about the case we have no answer for here: said plainly, a person
-            # offered, and back to where we were.
-            person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
-            dispatcher.utter_message(response="utter_case_question", buttons=[person])
-            offered = list(tracker.get_slot("offered_alternatives") or [])
-            events: List[EventType] = [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"]))]
-            return events + [FollowupAction("action_listen")]
+        message = tracker.latest_message or {}
+        if message.get("repair") == "case_question":
+            answer = message.get("answer")
+            if answer in domain.get("responses", {}) and not message.get("answer_person"):
+                # A question the designers have an answer for (catalog/answers.yml).
+                dispatcher.utter_message(response=answer)
+                return resume(dispatcher, tracker)
+            # Their answer with a person, or no answer here: said plainly, a person offered.
+            known = answer if answer in domain.get("responses", {}) else "utter_case_question"
+            return with_a_person(dispatcher, tracker, domain, known)
         if tracker.active_loop.get("name") and requested in FORM_REASONS:
             dispatcher.utter_message(response=FORM_REASONS[requested])
             return []
@@ -100,10 +96,16 @@ def say_why(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Tex
     reasons = [v.get("text") for v in domain.get("responses", {}).get(key, [])]
     if any(text in said for text in reasons if text):
         # Asked again after hearing the reason: not the same paragraph, a person.
-        person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
-        dispatcher.utter_message(response="utter_why_again", buttons=[person])
-        offered = list(tracker.get_slot("offered_alternatives") or [])
-        return [SlotSet("offered_alternatives", offered + (["human"] if "human" not in offered else [])),
-                FollowupAction("action_listen")]
+        return with_a_person(dispatcher, tracker, domain, "utter_why_again")
     dispatcher.utter_message(response=key, **values)
     return resume(dispatcher, tracker)
+
+
+def with_a_person(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
+                  response: Text) -> List[EventType]:
+    """``response`` with a button for a person, who is then among the options offered."""
+    person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+    dispatcher.utter_message(response=response, buttons=[person])
+    offered = list(tracker.get_slot("offered_alternatives") or [])
+    return [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
+            FollowupAction("action_listen")]

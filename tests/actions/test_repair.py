@@ -1,6 +1,8 @@
 """Conversation repair in the actions: cancel, move a call, switch to email, answer why."""
 
 import asyncio
+
+import pytest
 from datetime import datetime
 
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -229,3 +231,26 @@ def test_a_person_asked_for_while_booking_a_call_nobody_was_told_of_is_handed_ov
     dispatcher, events = run_action(ActionPersonWhileBooking(), asked, domain)
     assert dispatcher.messages == []  # never "our team already has your case" when it doesn't
     assert events == [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handoff")]
+
+
+def _case_question(answer=None, person=False):
+    tracker = tracker_from("alternatives_offered", text="what number will you be calling from?", intent="ask_why")
+    tracker.latest_message.update(repair="case_question", answer=answer, answer_person=person)
+    return tracker
+
+
+def test_a_question_with_the_designers_answer_gets_it_then_the_offer_again(domain):
+    dispatcher, events = run_action(ActionAnswerWhy(), _case_question("utter_answer_calling_number"), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_answer_calling_number", "utter_resume_offer"]
+    assert events == [FollowupAction("action_listen")]
+
+
+@pytest.mark.parametrize("answer, person, said", [
+    (None, False, "utter_case_question"),
+    ("utter_answer_cancel_order", True, "utter_answer_cancel_order"),
+])
+def test_a_question_without_an_answer_or_with_a_person_offers_one(domain, answer, person, said):
+    dispatcher, events = run_action(ActionAnswerWhy(), _case_question(answer, person), domain)
+    assert [m["response"] for m in dispatcher.messages] == [said]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ['/choose_alternative{"alternative": "human"}']
+    assert events[-1] == FollowupAction("action_listen")
