@@ -1,10 +1,9 @@
 """Conversation repair in the actions: cancel, move a call, switch to email, answer why."""
 
 import asyncio
-
-import pytest
 from datetime import datetime
 
+import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
