@@ -41,14 +41,12 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional
 
-from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import two_problems
+from bot import in_hand, two_problems
 from gracious import repair
 from gracious.answers import find_answer
-from gracious.choices import ASKING, QUESTION
-from gracious.references import coupon_candidates, find
+from gracious.references import coupon_candidates
 
 CANCEL = "cancel"
 WHY = "ask_why"
@@ -63,11 +61,7 @@ LEAVING = {"cancel", "express_frustration", "out_of_scope"}
 WHY_READINGS = {WHY, "ask_policy", "nlu_fallback", "deny", "express_frustration", "out_of_scope", "inform", "affirm"}
 # Intents never re-read: someone asking for a person or saying goodbye means it.
 MEANT = {"request_human", "request_executive", "goodbye"}
-# Words that ask for a call, not merely mention calls ("call me", "a call back", "ring me").
-ASKS_FOR_A_CALL = re.compile(
-    r"\b(?:call|ring|phone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:phone\s+)?call\b"
-    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone)\b|\bcall\s+at\b",
-    re.I)
+
 
 
 def _as(parsed: Dict[str, Any], intent: str, repaired: str, entities: Optional[list] = None) -> Dict[str, Any]:
@@ -93,52 +87,6 @@ def _entities(parsed: Dict[str, Any], *names: str) -> list:
     return [e for e in parsed.get("entities") or [] if e.get("entity") in names]
 
 
-def _is_question(text: str) -> bool:
-    said = " ".join(text.lower().split())
-    return bool(QUESTION.search(said) or ASKING.search(said))
-
-
-def _question_about_the_case(text: str, intent: Optional[str], case_type: Optional[str],
-                              tracker: DialogueStateTracker) -> bool:
-    """A question during a case the classifier filed as another kind of complaint, or
-    as the same one again after something was granted."""
-    if not case_type or not tracker.get_slot("policy_id") or not QUESTION.search(text.lower()):
-        return False
-    cases = two_problems.case_types()
-    other_case = intent in cases and intent != case_type
-    again = intent == case_type and bool(tracker.get_slot("accepted_alternative"))
-    return other_case or again or intent in ("out_of_scope", "nlu_fallback", "give_feedback", "choose_alternative")
-
-
-def _case_for(reference: str, parsed: Dict[str, Any], case_type: Optional[str]) -> str:
-    """The kind of case a reference opens: a coupon, a bill, or the order case in hand."""
-    if any(e.get("entity") == "coupon_code" for e in _entities(parsed, "coupon_code")):
-        return "coupon_problem"
-    if reference.upper().startswith("BL-"):
-        return "dispute_charge"
-    return case_type if case_type in ("report_wrong_item", "request_refund", "check_order_status") else "check_order_status"
-
-
-def _new_number(text: str) -> Optional[str]:
-    """A full phone number in the message, said as the one to use ("use 555 0142")."""
-    phones = [f.value for f in find(text) if f.entity == "phone" and len(re.sub(r"\D", "", f.value)) >= 7]
-    wants = re.search(r"\b(?:use|on|number|instead|new|call me on|ring me on|old)\b", text, re.I)
-    return phones[-1] if phones and wants else None
-
-
-def _previous_text(tracker: DialogueStateTracker) -> str:
-    """The customer's message before this one ("what are your hours?" before "i meant the cafe")."""
-    said = [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
-    return said[-1] if said else ""
-
-
-def _something_settled(tracker: DialogueStateTracker) -> bool:
-    """Whether this conversation granted, took back or booked anything."""
-    if tracker.get_slot("settled") or tracker.get_slot("callback_id"):
-        return True
-    return any(isinstance(e, SlotSet) and e.key == "callback_id" and e.value for e in tracker.events)
-
-
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
@@ -151,7 +99,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, "inform", "answer")
     # "i meant the cafe, not your call centre" just after asking for the hours.
     meant = len(text.split()) <= 12 and re.search(r"\b(?:meant|mean|i said|not)\b", text, re.I)
-    asked_hours = bool(meant) and repair.says("hours", _previous_text(tracker)) and repair.says("cafe", text)
+    asked_hours = bool(meant) and repair.says("hours", in_hand.previous_text(tracker)) and repair.says("cafe", text)
     if (repair.says("hours", text) or asked_hours) and intent not in ("goodbye", "request_human"):
         # "hang on, what are your opening hours?": answered, then back to where we were.
         topic = {"entity": "policy_topic", "value": "hours", "start": 0, "end": len(text), "extractor": "repair"}
@@ -159,7 +107,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if intent in MEANT:
         return parsed
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    found = find_answer(text, tracker.get_slot("case_type"), granted, question=_is_question(text))
+    found = find_answer(text, tracker.get_slot("case_type"), granted, question=in_hand.is_question(text))
     answer = found.response if found else None
     marks = {"answer": answer, "answer_person": bool(found and found.person)}
     if answer and loop:
@@ -171,7 +119,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
         parsed = _second_reading(parsed, "give_feedback")
         intent = (parsed.get("intent") or {}).get("name")
-    if intent == "request_callback" and not loop and not ASKS_FOR_A_CALL.search(text):
+    if intent == "request_callback" and not loop and not in_hand.ASKS_FOR_A_CALL.search(text):
         # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
         parsed = _second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
@@ -184,7 +132,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "unbelievable. fine, a person": a person, whatever the classifier read.
         return _as(parsed, "request_human", "person")
     named_in_case = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
-    if intent == STATUS and (loop or not (repair.asks_status(text) and (_something_settled(tracker) or named_in_case))):
+    if intent == STATUS and (loop or not (repair.asks_status(text) and (in_hand.something_settled(tracker) or named_in_case))):
         # The classifier alone is not enough ("can you not look it up?"): only a question
         # with words of where things stand, in a chat where something was done, is one.
         parsed = _second_reading(parsed, STATUS)
@@ -217,7 +165,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_reference) or (
                 explained and not new_reference and intent not in MEANT):
             return _as(parsed, WHY, "why")
-    in_case = tracker.get_slot("case_type") or _something_settled(tracker)
+    in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker)
     if answer and in_case and not new_reference and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.
         return dict(_as(parsed, WHY, "case_question"), **marks)
@@ -232,7 +180,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, cases_in_top[0], "case_asked_why")
     topic = _entities(parsed, "policy_topic")
     asked_in_case = intent == WHY or (intent == "ask_policy" and not topic)
-    if asked_in_case and explained and not loop and not repair.says("why", text) and _is_question(text):
+    if asked_in_case and explained and not loop and not repair.says("why", text) and in_hand.is_question(text):
         # "does it work on sale items too?" read as a why: a question we have no answer for
         # here, not the policy's reason again.
         return _as(parsed, WHY, "case_question")
@@ -273,7 +221,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "i dont want a call at all, just email me": an email follow-up (and no call).
         email = {"entity": "alternative", "value": "email_followup", "start": 0, "end": len(text), "extractor": "repair"}
         return _as(parsed, "choose_alternative", "switch_channel", [email])
-    if booked and _new_number(text) and not repair.cancels_booked_call(text):
+    if booked and in_hand.new_number(text) and not repair.cancels_booked_call(text):
         # "0199 is my old number, use 555 0142": the booked call, on the new number.
         return _as(parsed, STATUS, "phone_change")
     if booked:
@@ -291,15 +239,15 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "please cancel the $25 credit": taken back from the records (action_cancel).
         return _as(parsed, CANCEL, "cancel_grant")
     named = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
-    if repair.asks_status(text) and (_something_settled(tracker) or named) and not new_reference:
+    if repair.asks_status(text) and (in_hand.something_settled(tracker) or named) and not new_reference:
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return _as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):
         return _as(parsed, CANCEL, "cancel")
     if intent in ("out_of_scope", "nlu_fallback") and new_reference and case_type:
         # "now what about summer20": a reference says what the message is about.
-        return _as(parsed, _case_for(given[0], parsed, case_type), "reference_given")
-    if _question_about_the_case(text, intent, case_type, tracker) and not new_reference:
+        return _as(parsed, in_hand.case_for(given[0], parsed, case_type), "reference_given")
+    if in_hand.question_about_the_case(text, intent, case_type, tracker) and not new_reference:
         # "do I keep the lamp if I take the credit?", "what number will you call from?":
         # a question about the case in hand, not a new complaint nor a menu. Answered
         # honestly (action_answer_why), with a person offered, then back to the offer.
