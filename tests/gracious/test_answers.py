@@ -43,3 +43,16 @@ def test_an_answer_for_after_a_grant_is_given_only_after_it():
 def test_a_table_lamp_is_not_a_table_booking():
     assert answer_for("does the table lamp come with a bulb?", "request_refund") is None
     assert answer_for("if its cold can we move inside on the day? theres 10 of us", None) == "utter_answer_table_booking"
+
+
+@pytest.mark.parametrize(
+    "text, case_type, granted, expected",
+    [
+        ("and it'll be the size 8 right?", "report_wrong_item", ["exchange"], "utter_answer_exchange_size"),
+        ("how long does a refund take?", "report_wrong_item", [], "utter_answer_refund_time"),
+        ("can i use it together with spring15 or only one code per order?", "coupon_problem", [], "utter_answer_coupon_stack"),
+        ("does it work in your cafes as well or only online?", "coupon_problem", [], "utter_answer_coupon_where"),
+    ],
+)
+def test_more_answers(text, case_type, granted, expected):
+    assert answer_for(text, case_type, granted) == expected
