@@ -61,6 +61,7 @@ LEAVING = {"cancel", "express_frustration", "out_of_scope"}
 WHY_READINGS = {WHY, "ask_policy", "nlu_fallback", "deny", "express_frustration", "out_of_scope", "inform", "affirm"}
 # Intents never re-read: someone asking for a person or saying goodbye means it.
 MEANT = {"request_human", "request_executive", "goodbye"}
+NOT_THE_CEO = re.compile(r"\bnot\s+(?:the\s+|your\s+)?(?:ceo|boss|owner|top)\b", re.I)
 
 
 
@@ -104,6 +105,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "hang on, what are your opening hours?": answered, then back to where we were.
         topic = {"entity": "policy_topic", "value": "hours", "start": 0, "end": len(text), "extractor": "repair"}
         return _as(parsed, "ask_policy", "hours", [topic])
+    if intent == "request_executive" and NOT_THE_CEO.search(text) and repair.asks_for_a_person(text):
+        # "lol not the ceo, like an area manager": a person, not the CEO's office.
+        return _as(parsed, "request_human", "person")
     if intent in MEANT:
         return parsed
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]

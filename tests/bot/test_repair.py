@@ -325,3 +325,10 @@ def test_asking_about_a_credit_never_given_is_answered_honestly_too():
     result = reread(parsed("ANSWER ME. did i get the $25 credit for LK-10423 yes or no", "dispute_charge"),
                     tracker(case_type="check_order_status", order_id="LK-10423"))
     assert result["intent"]["name"] == "ask_status"
+
+
+def test_someone_senior_below_the_ceo_is_a_person():
+    result = reread(parsed("lol not the ceo, like an area manager", "request_executive"), tracker())
+    assert result["intent"]["name"] == "request_human"
+    result = reread(parsed("can i speak to a manager please", "complain_service"), tracker())
+    assert result["intent"]["name"] == "request_human"
