@@ -61,6 +61,10 @@ LEAVING = {"cancel", "express_frustration", "out_of_scope"}
 WHY_READINGS = {WHY, "ask_policy", "nlu_fallback", "deny", "express_frustration", "out_of_scope", "inform", "affirm"}
 # Intents never re-read: someone asking for a person or saying goodbye means it.
 MEANT = {"request_human", "request_executive", "goodbye"}
+# A code with a space or dash, named as a code: "summer 20 code", "code welcome-10".
+SPACED_CODE = re.compile(
+    r"\b([A-Za-z]{4,}[\s-]\d{2})\s+(?:code|coupon|promo|voucher)\b|\b(?:code|coupon|promo|voucher)\s+([A-Za-z]{4,}[\s-]\d{2})\b",
+    re.I)
 NOT_THE_CEO = re.compile(r"\bnot\s+(?:the\s+|your\s+)?(?:ceo|boss|owner|top)\b", re.I)
 
 
@@ -108,6 +112,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if intent == "request_executive" and NOT_THE_CEO.search(text) and repair.asks_for_a_person(text):
         # "lol not the ceo, like an area manager": a person, not the CEO's office.
         return _as(parsed, "request_human", "person")
+    explained_now = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
+    if intent == "request_human" and explained_now and repair.opens_with_why(text) and not repair.asks_for_a_person(text):
+        # "why though? my mate got hers honoured": a why the classifier took for a person.
+        return _as(parsed, WHY, "why")
     if intent in MEANT:
         return parsed
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
@@ -166,8 +174,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if repair.asks_why(text) and (loop or explained):
         # "why?", or "why only domestic tho? nobody told me": a why about what was just
         # explained, whatever the classifier made of the rest (a complaint about no reply).
-        if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_reference) or (
-                explained and not new_reference and intent not in MEANT):
+        # A coupon named for comparison ("why not? my mate got spring15 honoured") is still a why;
+        # a new order or bill is a new case ("why is LK-10426 not here yet?").
+        new_record = new_reference and not _entities(parsed, "coupon_code")
+        if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_record) or (
+                explained and not new_record and intent not in MEANT):
             return _as(parsed, WHY, "why")
     in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker)
     if answer and in_case and not new_reference and not loop:
@@ -204,6 +215,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if repair.mentions_time(text) and (repair.corrects(text) or intent in ("deny", "request_callback")):
             return _as(parsed, "inform", "correction")
         return parsed
+    named_code = SPACED_CODE.search(text)
+    if named_code and not _entities(parsed, "coupon_code") and not loop:
+        # "summer 20 code not working": the code, as the form would read it.
+        value = re.sub(r"[\s-]", "", named_code.group(1) or named_code.group(2)).upper()
+        code = {"entity": "coupon_code", "value": value, "start": named_code.start(), "end": named_code.end(),
+                "extractor": "repair"}
+        parsed = dict(parsed, entities=list(parsed.get("entities") or []) + [code])
     if loop == "case_form":
         has_reference = bool(_entities(parsed, "order_id", "coupon_code"))
         spaced = coupon_candidates(text) if tracker.get_slot("requested_slot") == "coupon_code" else []

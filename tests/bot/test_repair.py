@@ -332,3 +332,16 @@ def test_someone_senior_below_the_ceo_is_a_person():
     assert result["intent"]["name"] == "request_human"
     result = reread(parsed("can i speak to a manager please", "complain_service"), tracker())
     assert result["intent"]["name"] == "request_human"
+
+
+def test_a_why_that_names_another_coupon_for_comparison_is_a_why():
+    coupon = [{"entity": "coupon_code", "value": "SPRING15"}]
+    result = reread(dict(parsed("why though? my mate got an expired spring15 honoured last week. why not this one",
+                                "request_human"), entities=coupon),
+                    tracker(case_type="coupon_problem", coupon_code="SUMMER20", policy_id="coupon_expiry"))
+    assert result["intent"]["name"] == "ask_why"
+
+
+def test_a_code_with_a_space_named_as_a_code_is_the_code():
+    result = reread(parsed("summer 20 code not working?? its on the flyer", "coupon_problem"), tracker())
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == [("coupon_code", "SUMMER20")]
