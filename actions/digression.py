@@ -24,7 +24,9 @@ FORM_REASONS = {
     "callback_phone": "utter_why_phone",
     "callback_time": "utter_why_time",
 }
-PERSON_BUTTON = {"payload": '/choose_alternative{"alternative": "human"}'}
+# A person, asked for as the customer would (never an "offer", so the open offer stays
+# the one the options are read against).
+PERSON_BUTTON = {"payload": "/request_human"}
 
 
 def offer_open(tracker: Tracker) -> bool:
@@ -103,9 +105,7 @@ def say_why(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Tex
 
 def with_a_person(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
                   response: Text) -> List[EventType]:
-    """``response`` with a button for a person, who is then among the options offered."""
+    """``response`` with a button for a person; the open offer stays open."""
     person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
     dispatcher.utter_message(response=response, buttons=[person])
-    offered = list(tracker.get_slot("offered_alternatives") or [])
-    return [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
-            FollowupAction("action_listen")]
+    return [FollowupAction("action_listen")]

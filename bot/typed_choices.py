@@ -67,9 +67,14 @@ def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
             break
         if isinstance(event, BotUttered):
             buttons = list((event.data or {}).get("buttons") or []) + buttons
+    offer_open = bool(tracker.get_slot("offered_alternatives")) and not tracker.get_slot("accepted_alternative")
+    if buttons and not any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in buttons) and offer_open:
+        # A person offered beside a question ("I'd rather not guess"): the open offer's
+        # options are still there to choose from, with the person.
+        return options_from(buttons + next(_offers(tracker), []))
     if buttons:
         return options_from(buttons)
-    if not tracker.get_slot("offered_alternatives") or tracker.get_slot("accepted_alternative"):
+    if not offer_open:
         return []
     return next((options_from(offer) for offer in _offers(tracker)), [])
 

@@ -112,7 +112,7 @@ def test_why_again_after_the_reason_offers_a_person_not_the_same_paragraph(domai
     tracker.events.append({"event": "bot", "text": said})
     dispatcher, _ = run_action(ActionAnswerWhy(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_why_again"]
-    assert dispatcher.messages[0]["buttons"][0]["payload"] == '/choose_alternative{"alternative": "human"}'
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_human"
 
 
 def test_why_while_the_form_asks_for_the_number_says_why_we_need_it(domain):
@@ -251,5 +251,5 @@ def test_a_question_with_the_designers_answer_gets_it_then_the_offer_again(domai
 def test_a_question_without_an_answer_or_with_a_person_offers_one(domain, answer, person, said):
     dispatcher, events = run_action(ActionAnswerWhy(), _case_question(answer, person), domain)
     assert [m["response"] for m in dispatcher.messages] == [said]
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ['/choose_alternative{"alternative": "human"}']
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/request_human"]
     assert events[-1] == FollowupAction("action_listen")
