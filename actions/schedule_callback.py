@@ -62,16 +62,24 @@ def _clock(text: Text) -> Text:
     for shorthand, word in SHORTHAND:
         text = shorthand.sub(word, text)
 
+    # "make it 1130", "at 930": a clock time written without its colon.
+    text = re.sub(r"\b(at|make it|around|by|for)\s+(\d{1,2})([0-5]\d)\b(?!\s*(?:%|dollars?))",
+                  lambda m: f"{m.group(1)} {int(m.group(2))}:{m.group(3)}", text, flags=re.I)
+    # "tonight, like 8" or "this evening at 7": later in the day, whatever the hour.
+    later = bool(re.search(r"\b(?:tonight|evening|afternoon)\b", text, re.I))
+
     def fix(match: "re.Match[str]") -> str:
         hour = int(match.group(1))
         if not 1 <= hour <= 12:
             return match.group(0)
         minutes = f":{match.group(2)}" if match.group(2) else ""
-        return f" at {hour}{minutes}{'pm' if hour <= 7 or hour == 12 else 'am'}"
+        afternoon = hour <= 7 or hour == 12 or (later and hour < 12)
+        return f" at {hour}{minutes}{'pm' if afternoon else 'am'}"
 
     return BARE_HOUR.sub(fix, text)
 
 
+DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 SAID_TIME = re.compile(r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to)\b", re.I)
 CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
 
@@ -86,7 +94,9 @@ def _asked_clause(text: Text) -> Text:
     # "TODAY at 1?? I said tomorrow after 3pm": what they said they said is the time.
     said = [c for c in clauses if SAID_TIME.search(c) and timed.search(c)]
     if said:
-        return said[-1]
+        # "tomorrow at 11. actually no wait, make it 1130": the day said before still holds.
+        day = DAY_WORD.search(text)
+        return said[-1] if DAY_WORD.search(said[-1]) or not day else f"{day.group(0)} {said[-1]}"
     asked = [c for c in clauses if CALL_ME.search(c) and timed.search(c)]
     other = [c for c in clauses if asked and c is not asked[-1] and re.search(r"\bnot\b|n't\b|\bisnt\b", c, re.I)]
     return asked[-1] if other else text
@@ -99,8 +109,10 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     part of the day named); 'now' or 'asap' means the next quarter hour.
     """
     hours = settings().care_hours
-    # "10%" or "$25" is never a time (dateparser would read a month into it).
+    # "10%", "$25" or "the 7.60" is never a time (dateparser would read a month into it).
     text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
+    text = re.sub(r"\b(\d{1,3})\.(\d{2})\b",
+                  lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text)
     text = _clock(_asked_clause(text))
     later = _in_a_while(text, now)
     if later is not None:

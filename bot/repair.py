@@ -203,6 +203,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "why is there a fee on my bill?" opening a chat is a question about a case,
         # not a why after a policy: the next reading the classifier had.
         return _second_reading(parsed)
+    if loop and repair.says("closing", text) and len(text.split()) <= 6 and not repair.mentions_time(text) \
+            and not _entities(parsed, "order_id", "coupon_code"):
+        # "thanks thats all" while we ask for a number or a time: a warm close, the question left.
+        return _as(parsed, "goodbye", "closing")
     if loop == "callback_form":
         if intent in ("nlu_fallback", "out_of_scope") and len(text.split()) <= 4:
             # "blah blah" when asked for a time is a time not understood: counted, so
@@ -250,7 +254,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if repair.cancels_booked_call(text):
             return _as(parsed, CANCEL, "cancel_call")
         # "5:30 say", "2pm tomorrow": a time on its own moves the call too.
-        moving = repair.corrects(text) or repair.says("call_words", text) or (
+        # A correction names a clock time or the call ("i asked if i have to PAY the bill
+        # before friday" moves nothing).
+        clock = re.search(r"\d", text)
+        moving = (repair.corrects(text) and (clock or len(text.split()) <= 5)) or repair.says("call_words", text) or (
             len(text.split()) <= 8 and re.search(r"\d\s*(?:am|pm)|\d:\d\d|\bsay\b", text, re.I))
         asking = "?" in text or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):

@@ -64,7 +64,9 @@ def cancels_booked_call(text: str) -> bool:
 
 def asks_for_a_person(text: str) -> bool:
     """'fine, a person', 'a human. now.': a short request for a person."""
-    return says("person", text) and len(text.split()) <= 12
+    refused = re.search(r"\b(?:don'?t|do not|dont|no)\s+(?:need|want)\s+(?:a|to talk to a|to speak to a)?\s*(?:person|human|agent)",
+                        text, re.I)
+    return says("person", text) and len(text.split()) <= 12 and not refused
 
 
 def ends_with_goodbye(text: str) -> bool:

@@ -48,6 +48,9 @@ WEDNESDAY_10AM = at(11, 10)
         ("Tomorrow, any time after 3.", at(12, 15)),
         ("eh no dont bother, not worth a phone call for 10%", None),
         ("TODAY at 1?? I said tomorrow after 3pm.", at(12, 15)),
+        ("call me tonight, like 7", at(11, 19)),
+        ("tomorrow at 11. actually no wait, make it 1130", at(12, 11, 30)),
+        ("the 7.60, that definitely went through?", None),
         ("fine, keep the exchange but it's 8.5, i already told you the size", None),
     ],
 )

@@ -345,3 +345,19 @@ def test_a_why_that_names_another_coupon_for_comparison_is_a_why():
 def test_a_code_with_a_space_named_as_a_code_is_the_code():
     result = reread(parsed("summer 20 code not working?? its on the flyer", "coupon_problem"), tracker())
     assert [(e["entity"], e["value"]) for e in result["entities"]] == [("coupon_code", "SUMMER20")]
+
+
+def test_not_needing_a_person_is_not_asking_for_one():
+    assert reread(parsed("no i dont need a person. fine, just refund me then", "request_refund"),
+                  tracker())["intent"]["name"] == "request_refund"
+
+
+@pytest.mark.parametrize("loop", ["case_form", "callback_form"])
+def test_thanks_thats_all_while_we_ask_a_question_closes(loop):
+    result = reread(parsed("thanks thats all", "thank"), tracker(loop, requested_slot="order_id"))
+    assert (result["intent"]["name"], result["repair"]) == ("goodbye", "closing")
+
+
+def test_paying_before_friday_does_not_move_the_booked_call():
+    result = reread(parsed("i asked if i have to PAY the bill before friday", "deny"), tracker(callback_id="7"))
+    assert result["intent"]["name"] != "request_callback"
