@@ -102,7 +102,7 @@ def _asked_clause(text: Text) -> Text:
     return asked[-1] if other else text
 
 
-def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
+def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional[datetime]:
     """The moment the customer asked for, in the business's timezone, or None.
 
     ``now`` is timezone-aware. A day without a time means mid-morning (or the
@@ -116,7 +116,7 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     text = _clock(_asked_clause(text))
     later = _in_a_while(text, now)
     if later is not None:
-        return fit_to_hours(later, hours)
+        return fit_to_hours(later, hours) if fit else later
     named = CLOCK.search(text) or re.search(
         r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
         r"friday|saturday|sunday)\b", text, re.I)
@@ -124,7 +124,7 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
         # "asap"; but "tomorrow, any time after 3" names its time.
         soon = now + timedelta(minutes=15)
         soon = soon.replace(minute=(soon.minute // 15) * 15, second=0, microsecond=0)
-        return fit_to_hours(soon, hours)
+        return fit_to_hours(soon, hours) if fit else soon
     lowered = text.lower()
     # From the start of a word: "afternoon" must not read as "noon".
     part_hour = next((h for word, h in PART_OF_DAY.items() if re.search(rf"\b{word}", lowered)), None)
@@ -157,7 +157,8 @@ def parse_callback_time(text: Text, now: datetime) -> Optional[datetime]:
     if moment < now:
         # Still in the past: not a time but something else read as a date ("555 0134").
         return None
-    return fit_to_hours(moment.replace(second=0, microsecond=0), hours)
+    moment = moment.replace(second=0, microsecond=0)
+    return fit_to_hours(moment, hours) if fit else moment
 
 
 def known_phone(tracker: Tracker) -> Optional[Text]:
@@ -206,6 +207,10 @@ class ValidateCallbackForm(FormValidationAction):
         # The whole message says more than the entity ("tomorrow after lunch, maybe 2ish").
         moment = (parse_callback_time(said, now) if not said.startswith("/") else None) or parse_callback_time(text or "", now)
         moment = await _on_booked_day(moment, text or "", tracker)
+        asked = parse_callback_time(said, now, fit=False) if moment is not None and not said.startswith("/") else None
+        if asked is not None and moment is not None and asked.time() != moment.time():
+            # "tonight at 8" when the team has gone home by then: said, not booked silently.
+            dispatcher.utter_message(response="utter_callback_outside_hours", callback_when=spoken_time(moment, now))
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:

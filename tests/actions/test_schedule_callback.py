@@ -128,6 +128,17 @@ def test_validate_callback_time_stores_the_parsed_time(domain, monkeypatch):
     assert dispatcher.messages == []
 
 
+def test_a_time_when_nobody_is_in_is_said_not_moved_silently(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time(
+        "call me tonight at 9", dispatcher, tracker_from("callback_form", text="call me tonight at 9"), domain
+    ))
+    assert result == {"callback_time": "2025-06-12T08:00:00-04:00", "callback_attempts": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_outside_hours"]
+    assert dispatcher.messages[0]["callback_when"] == "tomorrow at 8:00 am"
+
+
 def test_validate_callback_time_rejects_unclear_text_and_asks_again(domain):
     dispatcher = CollectingDispatcher()
     tracker = tracker_from("callback_form", text="blorp zzz frobnicate")
