@@ -95,9 +95,11 @@ async def _parse_with_choices(
     plain = not text.startswith("/") and not parsed.get("safety") and intent not in ("thank", "goodbye")
     # "the international calling add on. how much is it" after the offer was settled:
     # information offered in this case is still given when asked about.
-    offers = [options] if options else ([options_from(b) for b in _offers(tracker)] if plain else [])
+    # Only a question can ask about an option; the earlier offers are read only then.
+    asking = plain and bool(QUESTION.search(" ".join(text.lower().split())) or ASKING.search(text.lower()))
+    offers = ([options] if options else (options_from(b) for b in _offers(tracker))) if asking else []
     shown = None
-    for offer in offers if plain else []:
+    for offer in offers:
         asked = _asked_about(text, offer)
         if asked is not None:
             shown = offer[asked]
