@@ -16,15 +16,20 @@ from gracious.answers import ANSWERS_FILE, answer_for, answers
         ("do i pay the postage back?", "request_refund", "utter_answer_return_postage"),
         ("Do I keep the lamp if I take the credit?", "request_refund", "utter_answer_keep_with_credit"),
         ("does it go back on my visa or as store credit?", "request_refund", "utter_answer_refund_where"),
-        ("will next month's bill have the discount properly?", "dispute_charge", "utter_answer_discount_next_bill"),
     ],
 )
 def test_a_question_finds_its_answer(text, case_type, expected):
     assert answer_for(text, case_type) == expected
 
 
+def test_next_months_discount_is_promised_only_after_the_missing_one_was_credited():
+    question = "will next month's bill have the discount properly?"
+    assert answer_for(question, "dispute_charge", ["missing_discount_credit"]) == "utter_answer_discount_next_bill"
+    assert answer_for(question, "dispute_charge", []) is None
+
+
 def test_an_answer_for_another_kind_of_case_is_not_given():
-    assert answer_for("will next month's bill have the discount?", "coupon_problem") is None
+    assert answer_for("will next month's bill have the discount?", "coupon_problem", ["missing_discount_credit"]) is None
     assert answer_for("what colour is the sky", "request_refund") is None
 
 
