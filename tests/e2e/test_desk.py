@@ -17,7 +17,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from bot.desk.store import DeskStore
 from bot.launcher import Servers
 from tests.e2e.conftest import PASSWORD, Bot, DeskClient, model_path, server_env
-from tests.e2e.test_widget import new_browser, send, shot, variations, wait, wait_for_bot_text
+from tests.e2e.test_widget import click_first, new_browser, send, shot, variations, wait, wait_for_bot_text
 
 @pytest.fixture(scope="module")
 def desk_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
@@ -80,7 +80,7 @@ def test_customer_and_agent_in_two_browsers_from_handoff_to_hand_back(desk_bot: 
 
         # The customer asks for a person in the widget.
         customer.get(f"{desk_bot.base}/demo/")
-        wait(customer).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-launcher"))[0].click()
+        click_first(customer, ".rw-launcher")
         wait_for_bot_text(customer, "Gracious", "desk-greeting")
         send(customer, "my phone bill BL-30017 is wrong, I didn't get my volume discount")
         wait_for_bot_text(customer, "domestic calls only", "desk-policy")
@@ -88,7 +88,7 @@ def test_customer_and_agent_in_two_browsers_from_handoff_to_hand_back(desk_bot: 
         wait_for_bot_text(customer, "in the queue", "desk-queued")
 
         # The agent sees it in the queue, with its summary first, and claims it.
-        wait(agent_browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#queue li button"))[0].click()
+        click_first(agent_browser, "#queue li button")
         wait(agent_browser).until(lambda d: "BL-30017" in d.find_element(By.ID, "summary").text)
         summary = agent_browser.find_element(By.ID, "summary").text
         assert "volume_discount_domestic" in summary and "Frustration" in summary

@@ -38,6 +38,24 @@ def wait(driver: WebDriver) -> WebDriverWait:
     return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
 
 
+def click_first(driver: WebDriver, selector: str) -> None:
+    """Click the first element matching ``selector`` once there is one. A list that
+    re-renders between finding and clicking (the desk's queue refreshes itself) is
+    simply read again."""
+
+    def clicked(d: WebDriver) -> bool:
+        found = d.find_elements(By.CSS_SELECTOR, selector)
+        if not found:
+            return False
+        try:
+            found[0].click()
+        except StaleElementReferenceException:
+            return False
+        return True
+
+    wait(driver).until(clicked)
+
+
 def new_browser(width: int = 1280, height: int = 900, phone: bool = False) -> WebDriver:
     options = webdriver.ChromeOptions()
     if phone:  # a real phone viewport (desktop windows have a minimum width)
@@ -109,7 +127,7 @@ def open_chat_by_keyboard(driver: WebDriver) -> None:
 def open_chat(driver: WebDriver, base: str, name: str) -> None:
     """Open the demo page, click the chat button, wait for the greeting."""
     driver.get(f"{base}/demo/")
-    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-launcher"))[0].click()
+    click_first(driver, ".rw-launcher")
     wait_for_bot_text(driver, "Gracious", name)
 
 
