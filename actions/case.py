@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 
 from actions.catalog import Catalog, load_catalog
 from actions.config import settings
-from actions.signals import asks_the_impossible, said_at_the_cafe, says_it_is_late
+from gracious.signals import asks_the_impossible, said_at_the_cafe, says_it_is_late
 from actions.stores import company
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 

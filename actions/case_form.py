@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.case import catalog, reference_kind
-from actions.signals import said_at_the_cafe
+from gracious.signals import said_at_the_cafe
 from actions.stores import company
 from actions.stores.company import normalize_reference
 from gracious.references import coupon_candidates, first

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.signals import leaves_unhappy
+from gracious.signals import leaves_unhappy
 from actions.stores import records
 
 

@@ -20,6 +20,8 @@ class Settings:
     timezone: str
     # Care team hours, as "HH-HH" per weekday (Mon=0); a missing day is closed.
     care_hours: dict
+    # The number our calls come from, said to customers who ask.
+    care_line: str
 
 
 def _sqlite_url(name: str) -> str:
@@ -52,4 +54,5 @@ def settings() -> Settings:
         records_db_url=os.environ.get("GRACIOUS_RECORDS_DB_URL") or _sqlite_url("gracious.db"),
         timezone=os.environ.get("GRACIOUS_TIMEZONE", "America/New_York"),
         care_hours=_parse_hours(os.environ.get("GRACIOUS_CARE_HOURS", "mon-fri 8-20, sat 9-17")),
+        care_line=os.environ.get("GRACIOUS_CARE_LINE", "555 0100"),
     )

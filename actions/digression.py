@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, sent_texts
+from actions.config import settings
 from actions.offer_alternatives import first_text, last_offer_buttons
 
 # Why a form asks what it asks, by the slot it is asking for.
@@ -68,14 +69,17 @@ class ActionAnswerWhy(Action):
         requested = tracker.get_slot("requested_slot")
         message = tracker.latest_message or {}
         if message.get("repair") == "case_question":
-            answer = message.get("answer")
-            if answer in domain.get("responses", {}) and not message.get("answer_person"):
-                # A question the designers have an answer for (catalog/answers.yml).
-                dispatcher.utter_message(response=answer)
+            responses = domain.get("responses", {})
+            known = [a for a in message.get("answers") or [message.get("answer")] if a in responses]
+            if known and not message.get("answer_person"):
+                # Questions the designers have answers for (catalog/answers.yml), each answered.
+                for answer in known:
+                    dispatcher.utter_message(response=answer, care_line=settings().care_line)
                 return resume(dispatcher, tracker)
             # Their answer with a person, or no answer here: said plainly, a person offered.
-            known = answer if answer in domain.get("responses", {}) else "utter_case_question"
-            return with_a_person(dispatcher, tracker, domain, known)
+            for answer in known[:-1]:
+                dispatcher.utter_message(response=answer, care_line=settings().care_line)
+            return with_a_person(dispatcher, tracker, domain, known[-1] if known else "utter_case_question")
         if tracker.active_loop.get("name") and requested in FORM_REASONS:
             dispatcher.utter_message(response=FORM_REASONS[requested])
             return []

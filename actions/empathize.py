@@ -20,7 +20,7 @@ from actions.case import (
 )
 from actions.explain_policy import apologises, explain_role
 from actions.second_problem import noted
-from actions.signals import frustration_signals
+from gracious.signals import frustration_signals
 
 
 # Turns of strong frustration (two or more signals) before a person takes over.

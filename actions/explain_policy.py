@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalog import Policy
 from actions.case import catalog, gather_facts, latest_intent, template_values
 from actions.digression import resume, say_why
-from actions.signals import said_at_the_cafe
+from gracious.signals import said_at_the_cafe
 
 
 class ActionExplainPolicy(Action):

@@ -44,8 +44,8 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import in_hand, two_problems
-from gracious import repair
-from gracious.answers import find_answer
+from gracious import repair, signals
+from gracious.answers import find_answers
 from gracious.references import coupon_candidates
 
 CANCEL = "cancel"
@@ -119,9 +119,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if intent in MEANT:
         return parsed
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    found = find_answer(text, tracker.get_slot("case_type"), granted, question=in_hand.is_question(text))
-    answer = found.response if found else None
-    marks = {"answer": answer, "answer_person": bool(found and found.person)}
+    found = find_answers(text, tracker.get_slot("case_type"), granted, question=in_hand.is_question(text))
+    answer = found[0].response if found else None
+    marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
     if answer and loop:
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again.
@@ -135,7 +135,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
         parsed = _second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
-    if repair.asks_the_impossible(text) and not loop and intent not in two_problems.case_types() \
+    if signals.asks_the_impossible(text) and not loop and intent not in two_problems.case_types() \
             and not repair.cancels_grant(text) and not repair.says("cancel", text):
         # "can you guarantee sunshine on sunday?": said plainly that nobody can, then what
         # we can do (the beyond_anyone policy), never a policy menu.

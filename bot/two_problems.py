@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 import yaml
+from gracious.wordlists import changed_at
 
 CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "policies.yml"
 # Where a customer starts a second thought.
@@ -42,7 +43,7 @@ def _case_types(modified_ns: int) -> frozenset:
 
 def case_types() -> frozenset:
     """The intents that open a case (catalog/policies.yml), read again when it changes."""
-    return _case_types(CATALOG.stat().st_mtime_ns)
+    return _case_types(changed_at(CATALOG))
 
 
 def parts(text: str) -> List[Tuple[int, str]]:

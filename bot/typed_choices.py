@@ -27,6 +27,7 @@ from bot import two_problems
 from bot.repair import reread
 from gracious import repair
 from gracious.choices import ASKING, QUESTION, WHICH, Option, options_from, resolve
+from gracious.wordlists import changed_at
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS_FILE = ROOT / "catalog" / "choice_words.yml"
@@ -40,12 +41,12 @@ def _file(modified_ns: int) -> Mapping[str, Any]:
 
 def choice_words() -> Mapping[str, Sequence[str]]:
     """The designers' choice words, read again when the file changes."""
-    return _file(WORDS_FILE.stat().st_mtime_ns).get("words") or {}
+    return _file(changed_at(WORDS_FILE)).get("words") or {}
 
 
 def answers_questions() -> Sequence[str]:
     """Options that are information: asking about one gives it ("what does the add-on cost?")."""
-    return _file(WORDS_FILE.stat().st_mtime_ns).get("answers_questions") or []
+    return _file(changed_at(WORDS_FILE)).get("answers_questions") or []
 
 
 OFFER_PAYLOAD = "/choose_alternative"

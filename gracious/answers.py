@@ -9,13 +9,14 @@ the actions (actions/digression.py says the answer). Read again when the file ch
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional, Pattern, Tuple
+from typing import Iterable, List, Optional, Pattern, Tuple
 
 import yaml
 
-from gracious.wordlists import word_pattern
+from gracious.wordlists import changed_at, word_pattern
 
 ANSWERS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "answers.yml"
 
@@ -43,7 +44,7 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
 
 
 def answers() -> Tuple[Answer, ...]:
-    return _answers(ANSWERS_FILE, ANSWERS_FILE.stat().st_mtime_ns)
+    return _answers(ANSWERS_FILE, changed_at(ANSWERS_FILE))
 
 
 def answer_for(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
@@ -53,6 +54,23 @@ def answer_for(text: str, case_type: Optional[str], granted: Iterable[str] = (),
     otherwise only the answers marked `statement` apply."""
     found = find_answer(text, case_type, granted, question)
     return found.response if found else None
+
+
+def find_answers(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
+                 ) -> List[Answer]:
+    """Every answer the message asks for, in its order: "so do i keep the lamp then? and
+    does the credit expire?" gets both. Each sentence is read alone; a message none of
+    whose sentences finds one is read whole."""
+    granted = tuple(granted)
+    found: List[Answer] = []
+    for sentence in re.findall(r"[^.!?\n]+[.!?]*", text or ""):
+        answer = find_answer(sentence, case_type, granted, question)
+        if answer and answer not in found:
+            found.append(answer)
+    if not found:
+        whole = find_answer(text, case_type, granted, question)
+        found = [whole] if whole else []
+    return found
 
 
 def find_answer(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True

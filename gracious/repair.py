@@ -14,7 +14,7 @@ from typing import Dict, Pattern
 
 import yaml
 
-from gracious.wordlists import word_pattern
+from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "repair.yml"
 LISTS = (
@@ -32,7 +32,7 @@ def says(kind: str, text: str) -> bool:
     """Whether ``text`` has a word or phrase of the list ``kind`` (one of LISTS)."""
     if kind not in LISTS:
         raise KeyError(kind)
-    return bool(text) and bool(_patterns(WORDS_FILE, WORDS_FILE.stat().st_mtime_ns)[kind].search(text))
+    return bool(text) and bool(_patterns(WORDS_FILE, changed_at(WORDS_FILE))[kind].search(text))
 
 
 def wants_email_instead(text: str) -> bool:
@@ -74,20 +74,6 @@ def ends_with_goodbye(text: str) -> bool:
     last sentence is a short goodbye, whatever came before it."""
     sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
     return bool(sentences) and len(sentences[-1].split()) <= 4 and says("goodbye", sentences[-1])
-
-
-SIGNALS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "signals.yml"
-
-
-@lru_cache(maxsize=4)
-def _impossible(modified_ns: int) -> Pattern[str]:
-    raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
-    return word_pattern(raw.get("impossible") or [])
-
-
-def asks_the_impossible(text: str) -> bool:
-    """'can you guarantee sunshine?': what nobody can do (catalog/signals.yml `impossible`)."""
-    return bool(text) and bool(_impossible(SIGNALS_FILE.stat().st_mtime_ns).search(text))
 
 
 def ends_with_closing(text: str) -> bool:

@@ -1,6 +1,6 @@
 """Frustration signals read from what the customer typed."""
 
-from actions.signals import frustration_signals
+from gracious.signals import frustration_signals
 
 
 def test_calm_message_has_no_signals():

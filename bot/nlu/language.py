@@ -24,7 +24,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.stateless import StatelessComponent
-from gracious.wordlists import word_pattern
+from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parents[2] / "catalog" / "languages.yml"
 LANGUAGE_KEY = "language"
@@ -70,7 +70,7 @@ def closes_in_another_language(text: Text) -> bool:
     """"gracias! no, nada más", "merci, au revoir": short, and nothing but thanks and goodbyes."""
     if len(text.split()) > 6:
         return False
-    closings, fillers = _closings(WORDS_FILE.stat().st_mtime_ns)
+    closings, fillers = _closings(changed_at(WORDS_FILE))
     if not closings.search(text):
         return False
     return not LETTER.search(fillers.sub(" ", closings.sub(" ", text)))
@@ -84,7 +84,7 @@ def other_language(text: Text) -> Optional[Text]:
     if len(ENGLISH.findall(text)) >= 2:
         return None  # "obrigada, that is all": English with a word of another language
     language, confidence = _identifier().classify(text)
-    found = {code: len(p.findall(text)) for code, p in _words(WORDS_FILE.stat().st_mtime_ns).items()}
+    found = {code: len(p.findall(text)) for code, p in _words(changed_at(WORDS_FILE)).items()}
     most = max(found.values(), default=0)
     if most:
         tied = [code for code, count in found.items() if count == most]

@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.stateless import StatelessComponent
-from gracious.wordlists import word_pattern
+from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parents[2] / "catalog" / "safety.yml"
 SAFETY_KEY = "safety"
@@ -34,7 +34,7 @@ def _pattern(modified_ns: int) -> Any:
 
 def is_about_safety(text: Text) -> bool:
     """Whether the text has a word that signals a health or safety risk."""
-    return bool(text) and bool(_pattern(WORDS_FILE.stat().st_mtime_ns).search(text))
+    return bool(text) and bool(_pattern(changed_at(WORDS_FILE)).search(text))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.stateless import StatelessComponent
-from gracious.wordlists import word_pattern
+from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parents[2] / "catalog" / "signals.yml"
 # What sarcasm is mistaken for.
@@ -35,7 +35,7 @@ def _patterns(modified_ns: int) -> Dict[str, Any]:
 
 def is_sarcastic(text: Text) -> bool:
     """Whether a message that sounds pleased is really not."""
-    found = _patterns(WORDS_FILE.stat().st_mtime_ns)
+    found = _patterns(changed_at(WORDS_FILE))
     if found["sarcasm"].search(text) or "/s" in text.split():
         return True
     return bool(found["praise"].search(text) and found["trouble"].search(text))

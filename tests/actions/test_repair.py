@@ -253,3 +253,12 @@ def test_a_question_without_an_answer_or_with_a_person_offers_one(domain, answer
     assert [m["response"] for m in dispatcher.messages] == [said]
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/request_human"]
     assert events[-1] == FollowupAction("action_listen")
+
+
+def test_two_questions_get_both_answers_then_the_offer_again(domain):
+    tracker = _case_question("utter_answer_keep_with_credit")
+    tracker.latest_message["answers"] = ["utter_answer_keep_with_credit", "utter_answer_credit_expiry"]
+    dispatcher, events = run_action(ActionAnswerWhy(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_answer_keep_with_credit", "utter_answer_credit_expiry", "utter_resume_offer"]
+    assert dispatcher.messages[0]["care_line"] == "555 0100"

@@ -61,3 +61,37 @@ def test_a_table_lamp_is_not_a_table_booking():
 )
 def test_more_answers(text, case_type, granted, expected):
     assert answer_for(text, case_type, granted) == expected
+
+
+@pytest.mark.parametrize(
+    "text, case_type, granted, expected",
+    [
+        ("and the expiry bit? does the 20 run out at some point", "dispute_charge", ["goodwill_credit"], "utter_answer_credit_expiry"),
+        ("does the store credit expire", "request_refund", ["store_credit"], "utter_answer_credit_expiry"),
+        ("how do i use it? do i need a code", "request_refund", ["store_credit"], "utter_answer_credit_how_to_use"),
+        ("cool. how long til the new pair gets to me once you have the old ones back?", "report_wrong_item", ["exchange"],
+         "utter_answer_exchange_arrival"),
+        ("when will it get here", "report_wrong_item", ["replacement_overnight"], "utter_answer_replacement_arrival"),
+        ("ok. do i need to put a note in the box about the buzzing or anything?", "request_refund", ["refund"], "utter_answer_return_note"),
+        ("how i send the headphone back?", "request_refund", ["refund"], "utter_answer_return_how"),
+        ("do i have to pay it in the meantime?", "dispute_charge", [], "utter_answer_bill_pay_meantime"),
+        ("will i get a late fee if i dont pay the roaming bit", "dispute_charge", [], "utter_answer_bill_pay_meantime"),
+        ("can you get the jacket to me by wednesday instead? like pay for faster shipping", "check_order_status", [],
+         "utter_answer_faster_delivery"),
+        ("will she actually be told? or does this go in a box somewhere", "complain_service", [], "utter_answer_staff_spoken_to"),
+    ],
+)
+def test_the_follow_up_questions_customers_ask_most(text, case_type, granted, expected):
+    assert answer_for(text, case_type, granted) == expected
+
+
+def test_a_credit_question_before_any_credit_has_no_answer_yet():
+    assert answer_for("does it expire?", "request_refund", []) is None
+    assert answer_for("when will the new one arrive?", "report_wrong_item", []) is None
+
+
+def test_two_questions_in_one_message_get_both_answers_in_order():
+    from gracious.answers import find_answers
+    found = find_answers("so do i keep the lamp then? and does the credit expire?", "request_refund", ["store_credit"])
+    assert [a.response for a in found] == ["utter_answer_keep_with_credit", "utter_answer_credit_expiry"]
+    assert [a.response for a in find_answers("what colour is the sky?", "request_refund")] == []

@@ -1,4 +1,5 @@
-"""Frustration signals in what a customer typed."""
+"""Signals in what a customer typed (catalog/signals.yml): frustration, the impossible,
+a café visit, lateness, leaving unhappy. Shared by the server and the actions."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Dict, List, Sequence, Text
 
 import yaml
 
-from actions.config import ROOT
-from gracious.wordlists import word_pattern
+from pathlib import Path
 
-SIGNALS_FILE = ROOT / "catalog" / "signals.yml"
+from gracious.wordlists import changed_at, word_pattern
+
+SIGNALS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "signals.yml"
 
 
 @lru_cache(maxsize=4)
@@ -21,7 +23,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
 
 
 def _has(name: str, text: Text) -> bool:
-    return bool(_lists(SIGNALS_FILE.stat().st_mtime_ns)[name].search(text))
+    return bool(_lists(changed_at(SIGNALS_FILE))[name].search(text))
 
 
 def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Text) -> List[Text]:
