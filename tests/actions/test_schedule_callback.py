@@ -10,11 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.schedule_callback
 from actions import stores
-from actions.schedule_callback import (
-    ActionScheduleCallback,
-    ValidateCallbackForm,
-    parse_callback_time,
-)
+from actions.callback_time import parse_callback_time
+from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm
 from tests.actions import freeze_time, message, run_action, tracker_from
 
 NEW_YORK = ZoneInfo("America/New_York")
