@@ -157,6 +157,10 @@ class ActionApplyAlternative(Action):
         if (tracker.latest_message or {}).get("asked_about") == alternative.id:
             # "what does the add-on cost?": told, nothing taken, and the offer stays open.
             return [SlotSet("alternative", None)] + resume(dispatcher, tracker)
+        for answer in (tracker.latest_message or {}).get("answers") or []:
+            # A question asked beside the choice ("the refund pls. do i need the box?").
+            if answer in domain.get("responses", {}):
+                dispatcher.utter_message(response=answer, care_line=settings().care_line)
         if alternative.id == "email_followup":
             done += await _no_call_after_all(dispatcher, tracker)
         kind = record_kind(alternative.kind, facts)

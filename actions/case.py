@@ -37,6 +37,10 @@ CASE_SLOTS = (
     "explained_policies",
 )
 
+# What the customer asked for, before what they got: "ordered an oat flat white and got a latte".
+ORDERED = re.compile(r"\b(?:i )?(?:ordered|asked for|wanted)\s+(.{1,40}?)\s+(?:and|but)\s+(?:got|received|was given|they gave|you gave|came)", re.I)
+
+
 @lru_cache(maxsize=4)
 def _load(path: Path, modified_ns: int) -> Catalog:
     return load_catalog(path)
@@ -148,7 +152,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     if says_it_is_late(said):
         facts["said_late"] = True  # "i dont want a refund, i want the grinder. it's late"
     # The item the customer named, or else one their words mention ("a large coffee").
-    item = tracker.get_slot("item") or (await data.product_in(said) if said and "item_category" not in facts else None)
+    # "ordered an oat flat white and got a latte": the flat white is theirs, the latte our mistake.
+    ordered = ORDERED.search(said) if "item_category" not in facts else None
+    item = (await data.product_in(ordered.group(1)) if ordered else None) or tracker.get_slot("item") or (
+        await data.product_in(said) if said and "item_category" not in facts else None)
     if item and "item_category" not in facts:
         facts["item_category"] = await data.product_category(item)
         facts["item_named"] = item

@@ -28,13 +28,22 @@ def case_outcome(tracker: Tracker) -> Text:
 def closing_words(tracker: Tracker) -> Text:
     """Thanks for the chance to put it right only when something was put right or arranged,
     and the customer isn't leaving unhappy ("whatever. bye")."""
+    if said_safety(tracker):
+        return "utter_close_safety"  # never "have a lovely day" to someone on the way to care
     if leaves_unhappy((tracker.latest_message or {}).get("text") or ""):
         return "utter_close_unresolved"
-    if any(tracker.get_slot(s) for s in ("accepted_alternative", "handoff_id", "callback_id")):
+    if tracker.get_slot("accepted_alternative"):
         return "utter_thank_for_chance"
+    if tracker.get_slot("handoff_id") or tracker.get_slot("callback_id"):
+        return "utter_close_arranged"  # a person or a call arranged, nothing fixed yet
     if (tracker.get_slot("frustration") or 0) >= 1:
         return "utter_close_unresolved"  # still unhappy, nothing changed: no thanks for a fix
     return "utter_close_explained"
+
+
+def said_safety(tracker: Tracker) -> bool:
+    """Whether the customer told us about health or danger in this conversation."""
+    return any(e.get("event") == "user" and (e.get("parse_data") or {}).get("safety") for e in tracker.events)
 
 
 class ActionCloseConversation(Action):
@@ -72,7 +81,7 @@ class ActionCloseConversation(Action):
             events.append(SlotSet("concern_logged", True))
             dispatcher.utter_message(response=closing_words(tracker))
         else:
-            dispatcher.utter_message(response="utter_goodbye")
+            dispatcher.utter_message(response="utter_close_safety" if said_safety(tracker) else "utter_goodbye")
         return events
 
 

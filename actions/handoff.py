@@ -126,6 +126,10 @@ GETTING_HELP = re.compile(
 )
 
 
+# "should i go to hospital or is it ok to wait and see", "should i use my epipen?"
+WAIT_OR_NOT = re.compile(r"\b(?:should i|do i need to|wait and see|is it ok to wait|go to (?:the )?hospital|use (?:my|the) epi ?pen)\b", re.I)
+
+
 class ActionPersonWhileBooking(Action):
     """Asking for a person (or a health or danger message) while a call is being arranged.
 
@@ -150,7 +154,10 @@ class ActionPersonWhileBooking(Action):
             # "ok im calling 911": no more questions; the team follows up later.
             dispatcher.utter_message(response="utter_safety_getting_help")
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
-        if message.get("safety"):
+        if message.get("safety") and WAIT_OR_NOT.search(message.get("text") or ""):
+            # "should i go to hospital or wait and see? i have an epipen": answered plainly.
+            dispatcher.utter_message(response="utter_safety_dont_wait")
+        elif message.get("safety"):
             dispatcher.utter_message(response="utter_safety_again")
         else:
             dispatcher.utter_message(response="utter_person_by_call")

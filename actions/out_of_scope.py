@@ -11,9 +11,10 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.case import sent_texts
 from actions.config import ROOT
 from actions.offer_alternatives import first_text
 from gracious.wordlists import word_pattern
@@ -47,6 +48,10 @@ class ActionRedirectOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         language = tracker.latest_message.get("language")
+        notice = {v.get("text") for v in domain.get("responses", {}).get("utter_english_only", [])}
+        if language and notice & set(sent_texts(tracker)):
+            # Told once already and still writing in their language: a person, not the notice again.
+            return [FollowupAction("action_handoff")]
         if language:
             # Another language (bot/nlu/language.py): we say so in English and, when we
             # have the words, in theirs, and offer a person.

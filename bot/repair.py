@@ -135,6 +135,12 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
         parsed = _second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
+    if intent in ("report_wrong_item", "demand_compensation") and not tracker.get_slot("case_type") and not loop \
+            and signals.about_staff_conduct(text):
+        # "the guy at the cafe rolled his eyes at me when i asked about the muffins": the
+        # service, not the muffin.
+        kept = [e for e in parsed.get("entities") or [] if e.get("entity") != "item"]
+        return _as(parsed, "complain_service", "staff", kept)
     if signals.asks_the_impossible(text) and not loop and intent not in two_problems.case_types() \
             and not repair.cancels_grant(text) and not repair.says("cancel", text):
         # "can you guarantee sunshine on sunday?": said plainly that nobody can, then what

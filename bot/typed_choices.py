@@ -26,8 +26,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import two_problems
 from bot.repair import reread
 from gracious import repair
+from gracious.answers import find_answers
 from gracious.choices import ASKING, QUESTION, WHICH, Option, options_from, resolve
-from gracious.wordlists import changed_at
+from gracious.wordlists import changed_at, word_pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS_FILE = ROOT / "catalog" / "choice_words.yml"
@@ -114,6 +115,10 @@ async def _parse_with_choices(
         # "no, nothing else. bye" is leaving, not "none of these".
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
+    if _new_order_or_bill(parsed, tracker) or not_choosing(text):
+        # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
+        # "$20 credit on a $60 lamp is a joke" refuses the credit it names.
+        return await _in_context(self, message, parsed, tracker, only_output_properties)
     chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative",
                      by_words=intent not in ("thank", "goodbye"))
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and _call_at_a_time(text):
@@ -142,6 +147,9 @@ async def _parse_with_choices(
     as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
     as_click["text"] = text
     as_click["typed_choice"] = title
+    if chosen != WHICH:
+        # "the refund pls. do i need the original box?": the choice, and the question answered.
+        as_click["answers"] = _answers_beside(text, tracker, options[chosen].key)
     if chosen != WHICH and options[chosen].key == "callback" and repair.mentions_time(text):
         # "a call would be good. tomorrow morning, before 10": the time comes with the choice.
         time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "typed_choice"}
@@ -185,6 +193,34 @@ async def _changed_choice(
     as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
     as_click.update(text=text, typed_choice=offer[chosen].title, repair="choice_changed")
     return as_click
+
+
+def not_choosing(text: str) -> bool:
+    """'$20 credit on a $60 lamp is a joke', 'i want the CEO himself': an option named to
+    push back on it, not to take it (catalog/choice_words.yml `not_choosing`)."""
+    return bool(_not_choosing(changed_at(WORDS_FILE)).search(text or ""))
+
+
+@lru_cache(maxsize=4)
+def _not_choosing(modified_ns: int) -> "re.Pattern[str]":
+    return word_pattern(_file(modified_ns).get("not_choosing") or [])
+
+
+def _new_order_or_bill(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> bool:
+    """An order or bill number other than the one in hand: a record given, not a choice."""
+    given = [str(e.get("value") or "") for e in parsed.get("entities") or [] if e.get("entity") == "order_id"]
+    held = re.sub(r"\D", "", str(tracker.get_slot("order_id") or "")) if tracker is not None else ""
+    return any(re.sub(r"\D", "", g) != held for g in given if g)
+
+
+def _answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: str) -> List[str]:
+    """The designers' answers (catalog/answers.yml) to the questions asked beside a choice."""
+    said = " ".join(text.lower().split())
+    questions = " ".join(s for s in re.split(r"(?<=[.!?])\s+", said) if "?" in s or QUESTION.search(s))
+    if not questions or tracker is None:
+        return []
+    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    return [a.response for a in find_answers(questions, tracker.get_slot("case_type"), granted + [chosen])]
 
 
 def _call_at_a_time(text: str) -> bool:

@@ -19,7 +19,7 @@ SIGNALS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "signals.yml
 @lru_cache(maxsize=4)
 def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
     raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
-    return {name: word_pattern(raw.get(name) or []) for name in ("swearing", "said_before", "impossible", "cafe_visit", "lateness", "dismissive")}
+    return {name: word_pattern(raw.get(name) or []) for name in ("swearing", "said_before", "impossible", "cafe_visit", "lateness", "dismissive", "staff_conduct")}
 
 
 def _has(name: str, text: Text) -> bool:
@@ -62,3 +62,8 @@ def says_it_is_late(text: Text) -> bool:
 def leaves_unhappy(text: Text) -> bool:
     """'whatever. bye', 'forget it': leaving unhappy (catalog/signals.yml `dismissive`)."""
     return bool(text) and _has("dismissive", text)
+
+
+def about_staff_conduct(text: Text) -> bool:
+    """'the guy at the cafe rolled his eyes at me': how staff behaved (catalog/signals.yml `staff_conduct`)."""
+    return bool(text) and _has("staff_conduct", text)

@@ -62,3 +62,11 @@ def test_venting_intent_is_a_signal_and_signals_add_up():
         "swearing",
         "venting",
     ]
+
+
+def test_how_staff_behaved_is_a_signal_of_its_own():
+    from gracious.signals import about_staff_conduct
+
+    assert about_staff_conduct("the guy at the cafe this morning rolled his eyes at me")
+    assert about_staff_conduct("i want to complain about one of your staff")
+    assert not about_staff_conduct("my latte was cold and the wrong size")

@@ -66,6 +66,12 @@ def _closings(modified_ns: int) -> Tuple[Any, Any]:
     return word_pattern([str(w) for w in raw.get("closings") or []]), word_pattern(fillers)
 
 
+@lru_cache(maxsize=4)
+def _person_words(modified_ns: int) -> Any:
+    raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+    return word_pattern(raw.get("person_words") or [])
+
+
 def closes_in_another_language(text: Text) -> bool:
     """"gracias! no, nada más", "merci, au revoir": short, and nothing but thanks and goodbyes."""
     if len(text.split()) > 6:
@@ -117,7 +123,9 @@ class LanguageSignal(StatelessComponent):
             language = other_language(text) if not text.startswith("/") else None
             if language is None:
                 continue
-            intent = {"name": INTENT_NAME, "confidence": 1.0}
+            # "si, una persona que hable español": a person, not the notice again.
+            wants_person = bool(_person_words(changed_at(WORDS_FILE)).search(text))
+            intent = {"name": "request_human" if wants_person else INTENT_NAME, "confidence": 1.0}
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
             # An order or bill number keeps its meaning in any language ("pedido LK-10424"):

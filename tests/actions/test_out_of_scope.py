@@ -5,7 +5,9 @@ import yaml
 
 from actions.config import ROOT
 from actions.out_of_scope import ActionRedirectOutOfScope, redirect_for
-from tests.actions import message, run_action, tracker_from
+from rasa_sdk.events import FollowupAction
+
+from tests.actions import message, responses, run_action, tracker_from
 
 
 @pytest.mark.parametrize(
@@ -40,3 +42,24 @@ def test_the_action_sends_the_redirect(domain):
     dispatcher, events = run_action(ActionRedirectOutOfScope(), tracker, domain)
     assert dispatcher.messages == [message(response="utter_out_of_scope_newsletters")]
     assert events == []
+# A message in another language: told once, then a person.
+
+
+def _in_spanish(said_before):
+    tracker = tracker_from("empty_tracker", text="mi pedido no ha llegado", intent="out_of_scope")
+    tracker.latest_message["language"] = "es"
+    tracker.events.extend({"event": "bot", "text": t} for t in said_before)
+    return tracker
+
+
+def test_the_notice_is_given_once_in_english_and_in_their_language(domain):
+    dispatcher, events = run_action(ActionRedirectOutOfScope(), _in_spanish([]), domain)
+    assert responses(dispatcher) == ["utter_english_only", "utter_english_only_es"]
+    assert events == []
+
+
+def test_still_writing_in_their_language_brings_a_person_instead_of_the_notice_again(domain):
+    notice = domain["responses"]["utter_english_only"][0]["text"]
+    dispatcher, events = run_action(ActionRedirectOutOfScope(), _in_spanish([notice]), domain)
+    assert dispatcher.messages == []
+    assert events == [FollowupAction("action_handoff")]

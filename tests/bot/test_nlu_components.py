@@ -167,6 +167,18 @@ def test_an_order_number_in_another_language_is_kept_so_it_is_never_asked_again(
     assert message.get("entities") == [found[0]]
 
 
+@pytest.mark.parametrize("text", ["si, una persona que hable español por favor", "je veux parler à quelqu'un, s'il vous plaît"])
+def test_a_person_asked_for_in_another_language_is_a_person(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.language import LanguageSignal
+
+    message = Message(data={"text": text, "intent": {"name": "inform", "confidence": 0.5}, "entities": []})
+    LanguageSignal().process([message])
+    assert message.get("intent") == {"name": "request_human", "confidence": 1.0}
+    assert message.get("language")
+
+
 @pytest.mark.parametrize("text", ["gracias! no, nada más", "merci, au revoir", "nein, das wars. tschüss", "obrigada", "ciao!"])
 def test_thanks_and_goodbye_in_another_language_is_a_goodbye_not_the_notice(text):
     from rasa.shared.nlu.training_data.message import Message

@@ -95,3 +95,24 @@ def test_two_questions_in_one_message_get_both_answers_in_order():
     found = find_answers("so do i keep the lamp then? and does the credit expire?", "request_refund", ["store_credit"])
     assert [a.response for a in found] == ["utter_answer_keep_with_credit", "utter_answer_credit_expiry"]
     assert [a.response for a in find_answers("what colour is the sky?", "request_refund")] == []
+
+
+@pytest.mark.parametrize(
+    "text, case_type, granted, question, expected",
+    [
+        ("ok but WHEN will it actually get here", "check_order_status", [], True, "utter_answer_late_order_when"),
+        ("oh wait actually make it a 10.5 sorry, my brother says they run small", "report_wrong_item", ["exchange"], False,
+         "utter_answer_exchange_size_change"),
+        ("do i need to send the red one back first or can i keep wearing it lol", "report_wrong_item",
+         ["replacement_overnight"], True, "utter_answer_replacement_send_back"),
+        ("and what if it says invalid again when i try", "coupon_problem", [], True, "utter_answer_coupon_fails_again"),
+        ("is there any way to stop roaming charges happening again, i go to canada a lot", "dispute_charge", [], True,
+         "utter_answer_roaming_future"),
+        ("seriously can we move it inside if it rains? its 8 people", None, [], True, "utter_answer_table_booking"),
+        ("do i just go up to the counter? who do i tell", "report_wrong_item", ["remake"], True, "utter_answer_remake_how"),
+        ("it hasnt gone out yet!! my account says being packed. can you not just change the size", "check_order_status",
+         [], False, "utter_answer_order_change"),
+    ],
+)
+def test_what_the_november_panel_asked(text, case_type, granted, question, expected):
+    assert answer_for(text, case_type, granted, question=question) == expected

@@ -1,0 +1,154 @@
+"""What time a customer means for a call: "tomorrow after lunch, maybe 2ish", "make it
+1130", "tonight like 8", read with dateparser and fitted to the care team's hours."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Optional, Text, Tuple
+
+from dateparser import DateDataParser
+from dateparser.search import search_dates
+
+from actions.config import settings
+from actions.hours import fit_to_hours
+
+# A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.
+BARE_HOUR = re.compile(r"(?<![\d:/.-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|\.\d|%|st|nd|rd|th|days?|hours?|mins?|minutes?))", re.I)
+# A question (the time, the number) is asked at most twice; then the customer is offered a way on.
+MAX_TIME_ATTEMPTS = 2
+SOON = re.compile(r"\b(now|asap|as soon as|right away|straight away|immediately|soonest|earliest|whenever|any ?time)\b", re.I)
+PART_OF_DAY = {"after lunch": 13, "morning": 10, "lunch": 12, "noon": 12, "afternoon": 14, "evening": 18, "tonight": 18}
+
+
+SHORTHAND = [(re.compile(r"\b(?:tmrw|tmr|tmrow|tmoro|tomoz|2moro|2morrow|tomorow|tommorow|tommorrow)\b", re.I), "tomorrow"),
+             (re.compile(r"\b(?:tonite|2nite)\b", re.I), "tonight"), (re.compile(r"\b2day\b", re.I), "today")]
+
+
+CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(am|pm)\b", re.I)
+IN_A_WHILE = re.compile(
+    r"\bin\s+(?:about\s+|around\s+|roughly\s+)?(an?|one|two|three|four|half an?|\d{1,2})\s*(hours?|hrs?|minutes?|mins?)\b",
+    re.I,
+)
+COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+
+
+def _hour_minute(clock: "re.Match[str]") -> Tuple[int, int]:
+    hour = int(clock.group(1)) % 12 + (12 if clock.group(3).lower() == "pm" else 0)
+    return hour, int(clock.group(2) or 0)
+
+
+def _in_a_while(text: Text, now: datetime) -> Optional[datetime]:
+    """'in about 2 hours', 'in half an hour': from now, up to the next quarter hour."""
+    match = IN_A_WHILE.search(text)
+    if not match:
+        return None
+    amount, unit = match.group(1).lower(), match.group(2).lower()
+    count = 0.5 if amount.startswith("half") else float(COUNTS.get(amount) or int(amount))
+    minutes = count * 60 if unit.startswith("h") else count
+    moment = now + timedelta(minutes=minutes + 14)
+    return moment.replace(minute=(moment.minute // 15) * 15, second=0, microsecond=0)
+
+
+def _clock(text: Text) -> Text:
+    """Spell out bare hours the way they are meant: "maybe 2ish" is "2pm", "at 9" is "9am"."""
+    for shorthand, word in SHORTHAND:
+        text = shorthand.sub(word, text)
+
+    # "make it 1130", "at 930": a clock time written without its colon.
+    text = re.sub(r"\b(at|make it|around|by|for)\s+(\d{1,2})([0-5]\d)\b(?!\s*(?:%|dollars?))",
+                  lambda m: f"{m.group(1)} {int(m.group(2))}:{m.group(3)}", text, flags=re.I)
+    # "tonight, like 8" or "this evening at 7": later in the day, whatever the hour.
+    later = bool(re.search(r"\b(?:tonight|evening|afternoon)\b", text, re.I))
+
+    def fix(match: "re.Match[str]") -> str:
+        hour = int(match.group(1))
+        if not 1 <= hour <= 12:
+            return match.group(0)
+        minutes = f":{match.group(2)}" if match.group(2) else ""
+        afternoon = hour <= 7 or hour == 12 or (later and hour < 12)
+        return f" at {hour}{minutes}{'pm' if afternoon else 'am'}"
+
+    return BARE_HOUR.sub(fix, text)
+
+
+DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+SAID_TIME = re.compile(r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to)\b", re.I)
+CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
+
+
+def _asked_clause(text: Text) -> Text:
+    """"saturday 11 is the BRUNCH, not the call. call me today at 4pm": the sentence that
+    asks for the call, when another sentence names a time for something else."""
+    clauses = [c for c in re.split(r"[.;!?\n]+", text or "") if c.strip()]
+    if len(clauses) < 2:
+        return text
+    timed = re.compile(r"\d|today|tomorrow|morning|afternoon|evening", re.I)
+    # "TODAY at 1?? I said tomorrow after 3pm": what they said they said is the time.
+    said = [c for c in clauses if SAID_TIME.search(c) and timed.search(c)]
+    if said:
+        # "tomorrow at 11. actually no wait, make it 1130": the day said before still holds.
+        day = DAY_WORD.search(text)
+        return said[-1] if DAY_WORD.search(said[-1]) or not day else f"{day.group(0)} {said[-1]}"
+    asked = [c for c in clauses if CALL_ME.search(c) and timed.search(c)]
+    other = [c for c in clauses if asked and c is not asked[-1] and re.search(r"\bnot\b|n't\b|\bisnt\b", c, re.I)]
+    return asked[-1] if other else text
+
+
+def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional[datetime]:
+    """The moment the customer asked for, in the business's timezone, or None.
+
+    ``now`` is timezone-aware. A day without a time means mid-morning (or the
+    part of the day named); 'now' or 'asap' means the next quarter hour.
+    """
+    hours = settings().care_hours
+    # "10%", "$25" or "the 7.60" is never a time (dateparser would read a month into it).
+    text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
+    text = re.sub(r"\b(\d{1,3})\.(\d{2})\b",
+                  lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text)
+    text = _clock(_asked_clause(text))
+    later = _in_a_while(text, now)
+    if later is not None:
+        return fit_to_hours(later, hours) if fit else later
+    named = CLOCK.search(text) or re.search(
+        r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
+        r"friday|saturday|sunday)\b", text, re.I)
+    if SOON.search(text) and not named:
+        # "asap"; but "tomorrow, any time after 3" names its time.
+        soon = now + timedelta(minutes=15)
+        soon = soon.replace(minute=(soon.minute // 15) * 15, second=0, microsecond=0)
+        return fit_to_hours(soon, hours) if fit else soon
+    lowered = text.lower()
+    # From the start of a word: "afternoon" must not read as "noon".
+    part_hour = next((h for word, h in PART_OF_DAY.items() if re.search(rf"\b{word}", lowered)), None)
+    if part_hour == 13:
+        text = re.sub(r"\bafter lunch\b", "", text, flags=re.I)
+    local_now = now.replace(tzinfo=None)
+    parser_settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": local_now}
+    parser = DateDataParser(languages=["en"], settings=dict(parser_settings, RETURN_TIME_AS_PERIOD=True))
+    found = search_dates(text, languages=["en"], settings=parser_settings)
+    # search_dates finds the phrase but misreads some times in it ("tomorrow at 9am"
+    # comes back at 10:00), so the phrase is parsed again; a bare "10am" it misses.
+    data = parser.get_date_data(found[0][0] if found else text)
+    if found or (data.date_obj and data.period == "time"):
+        moment = data.date_obj or found[0][1]
+        if data.period != "time":
+            # "3pm tomorrow": the day from the phrase found, the clock time said beside it.
+            clock = CLOCK.search(text)
+            hour, minute = _hour_minute(clock) if clock else (part_hour or 10, 0)
+            moment = moment.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    elif part_hour is not None:
+        moment = local_now.replace(hour=part_hour, minute=0, second=0, microsecond=0)
+        if moment < local_now:
+            moment += timedelta(days=1)
+    else:
+        return None
+    moment = moment.replace(tzinfo=now.tzinfo)
+    if moment < now:
+        # "at 9" said at 10am means tomorrow at 9, not a time already gone.
+        moment += timedelta(days=1)
+    if moment < now:
+        # Still in the past: not a time but something else read as a date ("555 0134").
+        return None
+    moment = moment.replace(second=0, microsecond=0)
+    return fit_to_hours(moment, hours) if fit else moment
