@@ -23,7 +23,7 @@ from actions.case import money
 from actions.config import settings
 from actions.digression import resume
 from actions.hours import spoken_time
-from actions.stores import records
+from actions.stores import company, records
 from gracious.references import find
 from gracious.repair import named_kinds
 
@@ -31,6 +31,7 @@ from gracious.repair import named_kinds
 WITHDRAWN_NAMES = {
     "refund": "refund", "exchange": "exchange", "replacement": "replacement",
     "credit": "credit", "remake": "remake", "honour_coupon": "coupon", "coupon_applied": "coupon",
+    "followup": "email",
 }
 
 
@@ -100,14 +101,21 @@ REMEDIES = {"refund", "exchange", "replacement"}
 CALL = re.compile(r"\bcall\b", re.I)
 
 
-def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]], text: Text,
-                 reference: Text) -> bool:
-    """"is the exchange cancelled?" when no exchange was ever started: said plainly."""
+async def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]], text: Text,
+                       reference: Text) -> bool:
+    """"is the exchange cancelled?" when no exchange was started in this chat: what the
+    records hold for the order or bill (arranged in another chat), or, plainly, none."""
     said = False
     kinds = {WITHDRAWN_NAMES.get(e.get("kind") or "", "") for e in entries}
     for kind in sorted(named_kinds(text) & NOT_STARTED, key=NOT_STARTED_ORDER.index):
         if kind not in kinds:
-            if reference:
+            before = await company().granted(kind, reference) if reference else None
+            if before is not None:
+                from actions.apply_alternative import granted_on  # (it imports this module)
+
+                dispatcher.utter_message(response="utter_status_arranged_before", what=kind, reference=reference,
+                                         granted_on=granted_on(before.created_at))
+            elif reference:
                 dispatcher.utter_message(response="utter_status_not_started", what=kind, reference=reference)
             else:
                 dispatcher.utter_message(response="utter_status_not_started_plain", what=kind)
@@ -156,7 +164,7 @@ class ActionWhereThingsStand(Action):
                 continue  # "is the call still on?" is about the call
             said = _status_line(dispatcher, domain, entry) or said
         reference = ((tracker.get_slot("case_facts") or {}).get("reference")) or ""
-        said = _not_started(dispatcher, entries, text, reference) or said
+        said = await _not_started(dispatcher, entries, text, reference) or said
         if asks_call or not named:
             calls = await _call_lines(dispatcher, tracker.sender_id)
             if not calls and asks_call:

@@ -98,7 +98,13 @@ NAMED_KINDS = {
     "credit": re.compile(r"\bcredit\w*", re.I),
     "coupon": re.compile(r"\b(?:coupon|code|discount code)\b", re.I),
     "remake": re.compile(r"\bremake\b", re.I),
+    "email": re.compile(r"\b(?:e-?mail\w*|follow[- ]?up)\b", re.I),
 }
+# "cancel that email thing", "i dont need an email either": the email follow-up itself,
+# not "cancel the call and email me instead".
+DROPS_EMAIL = re.compile(
+    r"\b(?:cancel\w*|scrap|drop|don'?t need|dont need|do not need|no need for|don'?t want|dont want|do not want)"
+    r"[^\w.!?]+(?:(?!call|ring|phone|and\b|or\b)\w+[^\w.!?]+){0,3}?(?:e-?mail|follow[- ]?up)", re.I)
 
 
 def named_kinds(text: str) -> set:
@@ -108,7 +114,10 @@ def named_kinds(text: str) -> set:
 
 def cancels_grant(text: str) -> bool:
     """'please cancel the $25 credit', 'undo the refund': take back something granted."""
-    return says("cancel_grant", text) and bool(named_kinds(text)) and len(text.split()) <= 25
+    named = named_kinds(text)
+    if named == {"email"}:
+        return bool(DROPS_EMAIL.search(text or "")) and len(text.split()) <= 25
+    return says("cancel_grant", text) and bool(named - {"email"}) and len(text.split()) <= 25
 
 
 def asks_status(text: str) -> bool:

@@ -135,3 +135,13 @@ def test_a_new_number_moves_the_booked_call_to_it_at_the_same_time(domain, monke
         message(response="utter_callback_number_changed", callback_when="tomorrow at 1:00 pm", phone_tail="0111")]
     [row] = asyncio.run(records.rows("callbacks"))
     assert row["phone"] == "555 0111" and row["status"] == "booked"
+
+
+def test_a_credit_arranged_in_another_chat_is_said_to_be_in_place_never_not_started(domain):
+    asyncio.run(stores.company().grant("credit", "BL-30018", None, 7.6, note="missing_discount_credit"))
+    tracker = tracker_from("dispute_charge", text="wait wasnt it already credited? someone told me yesterday",
+                           intent="ask_status", slots={"settled": []})
+    tracker.slots["case_facts"] = dict(tracker.slots.get("case_facts") or {}, reference="BL-30018")
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages][:1] == ["utter_status_arranged_before"]
+    assert dispatcher.messages[0]["reference"] == "BL-30018" and dispatcher.messages[0]["what"] == "credit"

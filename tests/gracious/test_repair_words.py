@@ -1,0 +1,33 @@
+"""gracious/repair.py and bot/typed_choices.py word checks: what is taken back, what chooses nothing."""
+
+import pytest
+
+from gracious.repair import cancels_grant, named_kinds
+
+
+@pytest.mark.parametrize("text", ["credit it please. and cancel that email thing then, dont need it",
+                                  "i dont need an email either", "please cancel the $25 credit"])
+def test_taking_back_a_grant_or_the_email(text):
+    assert cancels_grant(text)
+
+
+@pytest.mark.parametrize("text", ["cancel the call and email me instead", "i dont want a call. EMAIL.",
+                                  "can you email me the details"])
+def test_asking_for_an_email_is_not_cancelling_one(text):
+    assert not cancels_grant(text)
+
+
+def test_the_email_follow_up_is_a_kind_a_customer_can_name():
+    assert named_kinds("did you cancel the email follow up?") == {"email"}
+
+
+@pytest.mark.parametrize("text, pushes_back", [
+    ("can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke", True),
+    ("no. i want the CEO himself. whats his email then", True),
+    ("the credit please", False),
+    ("ok the first one then", False),
+])
+def test_an_option_named_to_push_back_on_it_is_not_chosen(text, pushes_back):
+    from bot.typed_choices import not_choosing
+
+    assert not_choosing(text) is pushes_back
