@@ -73,7 +73,7 @@ class ActionCancel(Action):
 async def _take_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
     """"please cancel the $25 credit": the latest grant of that kind in this chat is
     withdrawn from the records, and we say so; or we say there is none to cancel."""
-    named = repair.named_kinds(text)
+    named = repair.kinds_to_cancel(text)
     entries = settled(tracker)
     standing = [e for e in entries if e.get("state") in ("done",) and WITHDRAWN_NAMES.get(e.get("kind") or "") in named]
     if not standing:

@@ -24,9 +24,16 @@ ASKS_FOR_A_CALL = re.compile(
     re.I)
 
 
+# "ok but WHEN will it actually get here", "also is there any way to stop roaming":
+# a question after a word or two of lead-in, with no question mark.
+LED_IN_QUESTION = re.compile(
+    r"^(?:(?:ok|okay|so|but|and|well|right|hang on|wait|also|oh|hmm|um|lol|yeah|fine)\W+){1,4}"
+    r"(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|will|would|can|could|should|shall)\b")
+
+
 def is_question(text: str) -> bool:
     said = " ".join(text.lower().split())
-    return bool(QUESTION.search(said) or ASKING.search(said))
+    return bool(QUESTION.search(said) or ASKING.search(said) or LED_IN_QUESTION.search(said))
 
 
 def question_about_the_case(text: str, intent: Optional[str], case_type: Optional[str],

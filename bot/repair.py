@@ -186,6 +186,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_record) or (
                 explained and not new_record and intent not in MEANT):
             return _as(parsed, WHY, "why")
+    if explained and not loop and not new_reference and repair.says("pushback", text) and intent not in MEANT:
+        # "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke":
+        # pushing back on the policy, not a new case (and not the credit it names).
+        return _as(parsed, WHY, "why")
     in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker)
     if answer and in_case and not new_reference and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.

@@ -28,7 +28,7 @@ from bot.repair import reread
 from gracious import repair
 from gracious.answers import find_answers
 from gracious.choices import ASKING, QUESTION, WHICH, Option, options_from, resolve
-from gracious.wordlists import changed_at, word_pattern
+from gracious.wordlists import changed_at
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS_FILE = ROOT / "catalog" / "choice_words.yml"
@@ -197,13 +197,8 @@ async def _changed_choice(
 
 def not_choosing(text: str) -> bool:
     """'$20 credit on a $60 lamp is a joke', 'i want the CEO himself': an option named to
-    push back on it, not to take it (catalog/choice_words.yml `not_choosing`)."""
-    return bool(_not_choosing(changed_at(WORDS_FILE)).search(text or ""))
-
-
-@lru_cache(maxsize=4)
-def _not_choosing(modified_ns: int) -> "re.Pattern[str]":
-    return word_pattern(_file(modified_ns).get("not_choosing") or [])
+    push back on it, not to take it (catalog/repair.yml `pushback`)."""
+    return repair.says("pushback", text)
 
 
 def _new_order_or_bill(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> bool:

@@ -18,7 +18,7 @@ from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "repair.yml"
 LISTS = (
-    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback", "cancel_grant",
+    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback", "cancel_grant", "pushback",
 )
 
 
@@ -114,10 +114,22 @@ def named_kinds(text: str) -> set:
 
 def cancels_grant(text: str) -> bool:
     """'please cancel the $25 credit', 'undo the refund': take back something granted."""
-    named = named_kinds(text)
-    if named == {"email"}:
-        return bool(DROPS_EMAIL.search(text or "")) and len(text.split()) <= 25
-    return says("cancel_grant", text) and bool(named - {"email"}) and len(text.split()) <= 25
+    return bool(kinds_to_cancel(text)) and len(text.split()) <= 25
+
+
+def kinds_to_cancel(text: str) -> set:
+    """What a message takes back: the kinds named after a word of cancelling, in the same
+    sentence ("credit it please. and cancel that email thing" takes back the email only)."""
+    kinds: set = set()
+    for sentence in re.split(r"[.!?;\n]+", text or ""):
+        found = _patterns(WORDS_FILE, changed_at(WORDS_FILE))["cancel_grant"].search(sentence)
+        if found:
+            kinds |= named_kinds(sentence[found.start():]) - {"email"}
+        if DROPS_EMAIL.search(sentence):
+            kinds.add("email")
+    if not kinds and says("cancel_grant", text):
+        kinds = named_kinds(text) - {"email"}  # "no. cancel. the credit. undo it"
+    return kinds
 
 
 def asks_status(text: str) -> bool:

@@ -361,3 +361,24 @@ def test_thanks_thats_all_while_we_ask_a_question_closes(loop):
 def test_paying_before_friday_does_not_move_the_booked_call():
     result = reread(parsed("i asked if i have to PAY the bill before friday", "deny"), tracker(callback_id="7"))
     assert result["intent"]["name"] != "request_callback"
+
+
+def test_pushing_back_on_an_explained_policy_is_a_why_never_a_new_case():
+    said = "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke"
+    result = reread(parsed(said, "dispute_charge"), tracker(policy_id="returns_window", case_type="request_refund",
+                                                            explained_policies=["returns_window"]))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "why")
+
+
+def test_a_staff_complaint_naming_an_item_is_about_the_service():
+    said = "the guy at the cafe this morning rolled his eyes at me when i asked if the muffins had nuts"
+    result = reread(parsed(said, "report_wrong_item", entities=[{"entity": "item", "value": "muffin"}]), tracker())
+    assert (result["intent"]["name"], result["repair"], result["entities"]) == ("complain_service", "staff", [])
+
+
+def test_a_question_with_a_lead_in_gets_the_designers_answer():
+    result = reread(parsed("ok but WHEN will it actually get here", "check_order_status"),
+                    tracker(policy_id="late_delivery_goodwill", case_type="check_order_status",
+                            explained_policies=["late_delivery_goodwill"]))
+    assert (result["intent"]["name"], result["repair"], result["answer"]) == (
+        "ask_why", "case_question", "utter_answer_late_order_when")

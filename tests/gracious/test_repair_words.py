@@ -31,3 +31,11 @@ def test_an_option_named_to_push_back_on_it_is_not_chosen(text, pushes_back):
     from bot.typed_choices import not_choosing
 
     assert not_choosing(text) is pushes_back
+
+
+def test_only_what_follows_the_cancelling_word_is_taken_back():
+    from gracious.repair import kinds_to_cancel
+
+    assert kinds_to_cancel("credit it please. and cancel that email thing then, dont need it") == {"email"}
+    assert kinds_to_cancel("cancel the credit and the exchange") == {"credit", "exchange"}
+    assert kinds_to_cancel("the refund is fine, cancel the credit") == {"credit"}
