@@ -139,12 +139,25 @@ def resolve(
     best = max(scores.values())
     if best > 0:
         top = [i for i, s in scores.items() if s == best]
-        return top[0] if len(top) == 1 else None
+        if len(top) > 1:
+            # "ill sort the add on myself. and yeah ill take the 10 dollar credit": the
+            # option named where the customer says they take it.
+            return _in_the_choosing_clause(wanted, options, words, top)
+        return top[0]
     if refused:
         return None  # refused one, named nothing else: the classifier reads the rest
     if _YES.match(said) and real:
         return real[0] if len(real) == 1 else WHICH
+    if len(real) == 1 and re.match(rf"^{_AGREE}[\s,.!]", said):
+        return real[0]  # "yes. call me" to "shall we look at that next?": yes, with more said
     return None
+
+
+def _in_the_choosing_clause(said: str, options: Sequence[Option], words: Mapping[str, Sequence[str]],
+                            tied: Sequence[int]) -> Optional[int]:
+    clauses = [c for c in re.split(r"[.!?,;]+|\band\b|\bbut\b", said) if _CHOOSING.search(c)]
+    named = {i for c in clauses for i in tied if _score(c, options[i], words) > 0}
+    return named.pop() if len(named) == 1 else None
 
 
 def _chooses(sentence: str) -> bool:

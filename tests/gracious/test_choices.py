@@ -146,3 +146,26 @@ def test_a_choice_said_around_a_question_still_counts(text, index):
 def test_a_statement_beside_a_question_chooses_only_when_it_says_so():
     assert resolve("why not? I made lots of calls", OFFER, WORDS) is None
     assert resolve("why not? ok the credit then", OFFER, WORDS) == 0
+
+
+def test_two_options_named_the_one_taken_is_chosen():
+    from bot.typed_choices import choice_words
+    from gracious.choices import options_from, resolve
+
+    offer = options_from([
+        {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative":"goodwill_credit"}'},
+        {"title": "Tell me about the international calling add-on",
+         "payload": '/choose_alternative{"alternative":"international_plan"}'},
+        {"title": "None of these", "payload": "/deny"}])
+    said = "nice ill sort the add on myself. and yeah ill take the 10 dollar credit if its going, cheers"
+    assert resolve(said, offer, choice_words()) == 0
+    assert resolve("the credit or the add on, not sure", offer, choice_words()) is None
+
+
+def test_a_yes_with_more_said_picks_the_only_option():
+    from gracious.choices import options_from, resolve
+
+    offer = options_from([{"title": "Yes, let's look at it", "payload": "/complain_no_response"},
+                          {"title": "No, that's everything", "payload": "/goodbye"}])
+    assert resolve("yes. call me", offer, {}) == 0
+    assert resolve("no. bye", offer, {}) != 0
