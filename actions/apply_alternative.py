@@ -147,7 +147,8 @@ class ActionApplyAlternative(Action):
             response=confirm,
             **extra,
             amount=money(amount),
-            item=facts.get("order_item") or tracker.get_slot("item") or facts.get("item_named") or "order",
+            item=facts.get("order_item") or facts.get("item_asked_for") or tracker.get_slot("item")
+            or facts.get("item_named") or "order",
             coupon_code=facts.get("coupon_code", ""),
             coupon_percent=facts.get("coupon_percent", ""),
             offer_code=offer_info.get("code", ""),

@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 
 from actions.catalog import Catalog, load_catalog
 from actions.config import settings
-from gracious.signals import asks_the_impossible, said_at_the_cafe, says_it_is_late
+from gracious.signals import about_staff_conduct, asks_the_impossible, said_at_the_cafe, says_it_is_late
 from actions.stores import company
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 
@@ -154,12 +154,17 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     # The item the customer named, or else one their words mention ("a large coffee").
     # "ordered an oat flat white and got a latte": the flat white is theirs, the latte our mistake.
     ordered = ORDERED.search(said) if "item_category" not in facts else None
-    item = (await data.product_in(ordered.group(1)) if ordered else None) or tracker.get_slot("item") or (
+    asked_for = await data.product_in(ordered.group(1)) if ordered else None
+    if asked_for:
+        facts["item_asked_for"] = asked_for
+    item = asked_for or tracker.get_slot("item") or (
         await data.product_in(said) if said and "item_category" not in facts else None)
     if item and "item_category" not in facts:
         facts["item_category"] = await data.product_category(item)
         facts["item_named"] = item
-        facts["cafe_item"] = facts["item_category"] == "cafe"  # a café item named, not only a café word
+        # A café item named, not only a café word; not when the complaint is how staff behaved
+        # ("rolled his eyes when i asked if the muffins had nuts" is not about the muffin).
+        facts["cafe_item"] = facts["item_category"] == "cafe" and not about_staff_conduct(said)
     if "item_category" not in facts and said_at_the_cafe(said):
         facts["item_category"] = "cafe"  # "the barista gave me someone else's drink"
     amount = parse_amount(tracker.get_slot("amount"))
@@ -179,7 +184,8 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
     destinations = facts.get("international_destinations") or []
     return {
         "reference": facts.get("reference") or tracker.get_slot("order_id") or "",
-        "item": facts.get("order_item") or tracker.get_slot("item") or facts.get("item_named") or "order",
+        "item": facts.get("order_item") or facts.get("item_asked_for") or tracker.get_slot("item")
+        or facts.get("item_named") or "order",
         "ordered": facts.get("ordered") or "",
         "shipped": facts.get("shipped") or "",
         "order_status": facts.get("order_status") or "",

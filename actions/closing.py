@@ -32,13 +32,17 @@ def closing_words(tracker: Tracker) -> Text:
         return "utter_close_safety"  # never "have a lovely day" to someone on the way to care
     if leaves_unhappy((tracker.latest_message or {}).get("text") or ""):
         return "utter_close_unresolved"
-    if tracker.get_slot("accepted_alternative"):
+    if tracker.get_slot("accepted_alternative") not in (None, *ARRANGEMENTS):
         return "utter_thank_for_chance"
     if tracker.get_slot("handoff_id") or tracker.get_slot("callback_id"):
         return "utter_close_arranged"  # a person or a call arranged, nothing fixed yet
     if (tracker.get_slot("frustration") or 0) >= 1:
         return "utter_close_unresolved"  # still unhappy, nothing changed: no thanks for a fix
     return "utter_close_explained"
+
+
+# What arranges a person or a message, rather than putting something right.
+ARRANGEMENTS = ("callback", "human", "email_followup", "ceo_office")
 
 
 def said_safety(tracker: Tracker) -> bool:

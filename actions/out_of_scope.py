@@ -52,6 +52,12 @@ class ActionRedirectOutOfScope(Action):
         if language and notice & set(sent_texts(tracker)):
             # Told once already and still writing in their language: a person, not the notice again.
             return [FollowupAction("action_handoff")]
+        if language and tracker.latest_message.get("person_asked"):
+            # "¿alguien habla español?": told in both languages, and a person brought in now.
+            dispatcher.utter_message(response="utter_english_only_person")
+            if f"utter_english_only_person_{language}" in domain.get("responses", {}):
+                dispatcher.utter_message(response=f"utter_english_only_person_{language}")
+            return [FollowupAction("action_handoff")]
         if language:
             # Another language (bot/nlu/language.py): we say so in English and, when we
             # have the words, in theirs, and offer a person.

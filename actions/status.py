@@ -94,7 +94,7 @@ async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text) -> bool
 
 
 # What "no exchange was started" is said of, in this order.
-NOT_STARTED_ORDER = ["exchange", "refund", "replacement", "credit"]
+NOT_STARTED_ORDER = ["exchange", "refund", "replacement", "credit", "remake", "coupon", "email"]
 NOT_STARTED = set(NOT_STARTED_ORDER)
 # One of these stands for an order: asked about one, the others are said too.
 REMEDIES = {"refund", "exchange", "replacement"}

@@ -135,6 +135,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
         parsed = _second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
+    if intent == "coupon_problem" and tracker.get_slot("case_type") not in (None, "coupon_problem") \
+            and not _entities(parsed, "coupon_code") and not repair.says("coupon_words", text):
+        # "it hasnt gone out yet!! can you not just change the size" is not about a coupon.
+        parsed = _second_reading(parsed, "coupon_problem")
+        intent = (parsed.get("intent") or {}).get("name")
     if intent in ("report_wrong_item", "demand_compensation") and not tracker.get_slot("case_type") and not loop \
             and signals.about_staff_conduct(text):
         # "the guy at the cafe rolled his eyes at me when i asked about the muffins": the

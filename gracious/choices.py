@@ -61,7 +61,7 @@ _AGREE = (
 _YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Words that make a statement beside a question a choice ("remaking it is fine").
-_CHOOSING = re.compile(
+CHOOSING = re.compile(
     r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead)\b"
 )
 # A question inside a message that doesn't start as one ("hm whats this add on thing").
@@ -155,7 +155,7 @@ def resolve(
 
 def _in_the_choosing_clause(said: str, options: Sequence[Option], words: Mapping[str, Sequence[str]],
                             tied: Sequence[int]) -> Optional[int]:
-    clauses = [c for c in re.split(r"[.!?,;]+|\band\b|\bbut\b", said) if _CHOOSING.search(c)]
+    clauses = [c for c in re.split(r"[.!?,;]+|\band\b|\bbut\b", said) if CHOOSING.search(c)]
     named = {i for c in clauses for i in tied if _score(c, options[i], words) > 0}
     return named.pop() if len(named) == 1 else None
 
@@ -163,7 +163,7 @@ def _in_the_choosing_clause(said: str, options: Sequence[Option], words: Mapping
 def _chooses(sentence: str) -> bool:
     """A sentence beside a question that chooses: "ok i'll take the credit", or an option
     named alone ("refund. does it go back on my visa?"), but not a bare "ok"."""
-    return bool(_CHOOSING.search(sentence)) or (len(sentence.split()) <= 3 and not _YES.match(sentence.strip()))
+    return bool(CHOOSING.search(sentence)) or (len(sentence.split()) <= 3 and not _YES.match(sentence.strip()))
 
 
 def _position(said: str, count: int) -> Optional[int]:

@@ -29,6 +29,7 @@ from gracious.wordlists import changed_at, word_pattern
 WORDS_FILE = Path(__file__).resolve().parents[2] / "catalog" / "languages.yml"
 LANGUAGE_KEY = "language"
 CLOSING_KEY = "closing_language"  # thanks and goodbye in another language
+PERSON_KEY = "person_asked"  # a person asked for in another language
 INTENT_NAME = "out_of_scope"
 # Languages told apart; anything the model leans towards outside these is not flagged.
 CANDIDATES = ["en", "es", "fr", "de", "pt", "it", "nl", "pl", "tr", "ru", "uk", "zh", "ja", "ko", "ar", "hi", "vi"]
@@ -123,10 +124,10 @@ class LanguageSignal(StatelessComponent):
             language = other_language(text) if not text.startswith("/") else None
             if language is None:
                 continue
-            # "si, una persona que hable español": a person, not the notice again.
-            wants_person = bool(_person_words(changed_at(WORDS_FILE)).search(text))
-            intent = {"name": "request_human" if wants_person else INTENT_NAME, "confidence": 1.0}
+            intent = {"name": INTENT_NAME, "confidence": 1.0}
             message.set(INTENT, intent, add_to_output=True)
+            # "si, una persona que hable español": a person is brought in (action_redirect_out_of_scope).
+            message.set(PERSON_KEY, bool(_person_words(changed_at(WORDS_FILE)).search(text)), add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
             # An order or bill number keeps its meaning in any language ("pedido LK-10424"):
             # kept, so it is never asked for again. Anything else could be a misreading.

@@ -63,3 +63,11 @@ def test_still_writing_in_their_language_brings_a_person_instead_of_the_notice_a
     dispatcher, events = run_action(ActionRedirectOutOfScope(), _in_spanish([notice]), domain)
     assert dispatcher.messages == []
     assert events == [FollowupAction("action_handoff")]
+
+
+def test_a_person_asked_for_in_another_language_is_told_in_both_and_brought_in(domain):
+    tracker = _in_spanish([])
+    tracker.latest_message["person_asked"] = True
+    dispatcher, events = run_action(ActionRedirectOutOfScope(), tracker, domain)
+    assert responses(dispatcher) == ["utter_english_only_person", "utter_english_only_person_es"]
+    assert events == [FollowupAction("action_handoff")]

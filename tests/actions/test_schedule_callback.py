@@ -289,3 +289,11 @@ def test_schedule_callback_uses_the_number_given_in_the_form_and_records_the_cho
         datetime(2025, 6, 16, 12, 0),
     )
     assert row["created_at"] <= datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def test_the_number_on_my_account_is_told_honestly_we_cant_see_it(domain):
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCallbackForm().validate_callback_phone(
+        "the one on my account", dispatcher, tracker_from("callback_form"), domain))
+    assert result == {"callback_phone": None, "callback_attempts": 1.0}
+    assert dispatcher.messages == [message(response="utter_phone_not_on_file")]

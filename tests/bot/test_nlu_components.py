@@ -175,8 +175,8 @@ def test_a_person_asked_for_in_another_language_is_a_person(text):
 
     message = Message(data={"text": text, "intent": {"name": "inform", "confidence": 0.5}, "entities": []})
     LanguageSignal().process([message])
-    assert message.get("intent") == {"name": "request_human", "confidence": 1.0}
-    assert message.get("language")
+    assert message.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
+    assert message.get("language") and message.get("person_asked") is True
 
 
 @pytest.mark.parametrize("text", ["gracias! no, nada más", "merci, au revoir", "nein, das wars. tschüss", "obrigada", "ciao!"])
