@@ -49,6 +49,12 @@ class ActionRedirectOutOfScope(Action):
     ) -> List[EventType]:
         language = tracker.latest_message.get("language")
         notice = {v.get("text") for v in domain.get("responses", {}).get("utter_english_only", [])}
+        if language and tracker.get_slot("handoff_id"):
+            # The team has the case already (a call being arranged): said in their language too.
+            dispatcher.utter_message(response="utter_english_only_team_has_it")
+            if f"utter_english_only_team_has_it_{language}" in domain.get("responses", {}):
+                dispatcher.utter_message(response=f"utter_english_only_team_has_it_{language}")
+            return []
         if language and notice & set(sent_texts(tracker)):
             # Told once already and still writing in their language: a person, not the notice again.
             return [FollowupAction("action_handoff")]

@@ -92,6 +92,17 @@ def _entities(parsed: Dict[str, Any], *names: str) -> list:
     return [e for e in parsed.get("entities") or [] if e.get("entity") in names]
 
 
+def _not_a_coupon(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> Dict[str, Any]:
+    """"it hasnt gone out yet!! can you not just change the size", in another case, read
+    as a coupon problem: without a code or a coupon word it isn't one."""
+    text = parsed.get("text") or ""
+    if (parsed.get("intent") or {}).get("name") == "coupon_problem" \
+            and tracker.get_slot("case_type") not in (None, "coupon_problem") \
+            and not _entities(parsed, "coupon_code") and not repair.says("coupon_words", text):
+        return _second_reading(parsed, "coupon_problem")
+    return parsed
+
+
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
@@ -135,11 +146,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
         parsed = _second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
-    if intent == "coupon_problem" and tracker.get_slot("case_type") not in (None, "coupon_problem") \
-            and not _entities(parsed, "coupon_code") and not repair.says("coupon_words", text):
-        # "it hasnt gone out yet!! can you not just change the size" is not about a coupon.
-        parsed = _second_reading(parsed, "coupon_problem")
-        intent = (parsed.get("intent") or {}).get("name")
+    parsed = _not_a_coupon(parsed, tracker)
+    intent = (parsed.get("intent") or {}).get("name")
     if intent in ("report_wrong_item", "demand_compensation") and not tracker.get_slot("case_type") and not loop \
             and signals.about_staff_conduct(text):
         # "the guy at the cafe rolled his eyes at me when i asked about the muffins": the
@@ -158,7 +166,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if intent == STATUS and (loop or not (repair.asks_status(text) and (in_hand.something_settled(tracker) or named_in_case))):
         # The classifier alone is not enough ("can you not look it up?"): only a question
         # with words of where things stand, in a chat where something was done, is one.
-        parsed = _second_reading(parsed, STATUS)
+        parsed = _not_a_coupon(_second_reading(parsed, STATUS), tracker)
         intent = (parsed.get("intent") or {}).get("name")
     leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
     answering = loop and repair.mentions_time(text)  # "tomorrow at 3. bye" answers the form first

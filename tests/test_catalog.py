@@ -68,6 +68,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "volume_discount_domestic",
         "billing_general",
         "coupon_expiry",
+        "change_before_delivery",
         "wrong_item_company_error",
         "cafe_remake",
         "exchange_customer_choice",
