@@ -199,7 +199,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_record) or (
                 explained and not new_record and intent not in MEANT):
             return _as(parsed, WHY, "why")
-    if explained and not loop and not new_reference and repair.says("pushback", text) and intent not in MEANT:
+    if explained and not loop and not new_reference and repair.says("asks_exception", text) and intent not in MEANT:
         # "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke":
         # pushing back on the policy, not a new case (and not the credit it names).
         return _as(parsed, WHY, "why")

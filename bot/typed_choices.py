@@ -115,7 +115,8 @@ async def _parse_with_choices(
         # "no, nothing else. bye" is leaving, not "none of these".
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
-    if (_new_order_or_bill(parsed, tracker) and not CHOOSING.search(text.lower())) or not_choosing(text):
+    taking = CHOOSING.search(text.lower())
+    if (_new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking:
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
         # "$20 credit on a $60 lamp is a joke" refuses the credit it names.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
