@@ -19,7 +19,7 @@ from actions.status import settle, settled
 from actions.hours import spoken_time
 from actions.stores import company, records
 from actions.stores.grants import Grant
-from gracious.references import size_wanted
+from gracious.references import size_change, size_wanted
 
 # After a question back to the customer ("which one?"), listen: the rule's "anything
 # else?" would be a second question on top of it.
@@ -87,6 +87,8 @@ class ActionApplyAlternative(Action):
         if changed is not None:
             granted = [g for g in granted if g != changed]
             entries = settle(entries, changed, catalog().alternatives[changed].kind, None, None, "withdrawn")
+        elif choice == "exchange" and choice in granted and (tracker.latest_message or {}).get("repair") == "size_changed":
+            return await _new_size(dispatcher, tracker, entries)
         elif choice in granted:
             dispatcher.utter_message(response="utter_alternative_already_done")
             return [SlotSet("alternative", None)]
@@ -168,6 +170,21 @@ class ActionApplyAlternative(Action):
         done.append(SlotSet("settled", settle(entries, alternative.id, kind, reference, amount, "done")))
         # Settled: a second problem from the customer's first message comes next.
         return done + come_back(dispatcher, tracker, domain)
+
+
+async def _new_size(dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Dict[Text, Any]]
+                    ) -> List[EventType]:
+    """"actually make it a 10.5": the exchange started in this chat, recorded again in the new size."""
+    size = size_change((tracker.latest_message or {}).get("text") or "")
+    facts = tracker.get_slot("case_facts") or {}
+    reference = facts.get("reference") or None
+    policy = tracker.get_slot("policy_id") or ""
+    await company().withdraw("exchange", reference, facts.get("customer_id"))
+    await company().grant("exchange", reference, facts.get("customer_id"), None,
+                          note=f"exchange under {policy}, size {size}" if policy else f"exchange, size {size}")
+    dispatcher.utter_message(response="utter_exchange_size_changed", reference=reference or "", size=size)
+    return [SlotSet("alternative", None),
+            SlotSet("settled", settle(entries, "exchange", "exchange", reference, None, "done"))]
 
 
 def _recent_user_texts(tracker: Tracker, count: int = 6) -> List[Text]:

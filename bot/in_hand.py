@@ -75,3 +75,9 @@ def something_settled(tracker: DialogueStateTracker) -> bool:
     if tracker.get_slot("settled") or tracker.get_slot("callback_id"):
         return True
     return any(isinstance(e, SlotSet) and e.key == "callback_id" and e.value for e in tracker.events)
+
+
+def exchange_started(tracker: DialogueStateTracker) -> bool:
+    """Whether this chat started an exchange that still stands."""
+    return any(isinstance(e, dict) and e.get("alternative") == "exchange" and e.get("state") == "done"
+               for e in tracker.get_slot("settled") or [])

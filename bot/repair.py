@@ -46,7 +46,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import in_hand, two_problems
 from gracious import repair, signals
 from gracious.answers import find_answers
-from gracious.references import coupon_candidates
+from gracious.references import coupon_candidates, size_change
 
 CANCEL = "cancel"
 WHY = "ask_why"
@@ -199,6 +199,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_record) or (
                 explained and not new_record and intent not in MEANT):
             return _as(parsed, WHY, "why")
+    if not loop and in_hand.exchange_started(tracker) and size_change(text) and (
+            repair.corrects(text) or re.search(r"\bsize\b", text, re.I)):
+        # "oh wait actually make it a 10.5": the exchange just started, in the new size.
+        chosen = {"entity": "alternative", "value": "exchange", "start": 0, "end": len(text), "extractor": "repair"}
+        return _as(parsed, "choose_alternative", "size_changed", [chosen])
     if explained and not loop and not new_reference and repair.says("asks_exception", text) and intent not in MEANT:
         # "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke":
         # pushing back on the policy, not a new case (and not the credit it names).

@@ -211,3 +211,17 @@ def size_wanted(texts: Iterable[str]) -> Optional[str]:
                 continue
             found = _SIZE_WORDS.get(value.lower(), value.upper())
     return found
+
+
+_TO_SIZE = re.compile(
+    r"\b(?:to|into|for)\s+(?:an?\s+|size\s+|a\s+size\s+)?(\d{1,2}(?:\.5)?|xs|xxl|xl|s|m|l|small|medium|large)\b(?!\s*(?:%|pm|am|:))",
+    re.IGNORECASE)
+
+
+def size_change(text: str) -> Optional[str]:
+    """The new size in "make it a 10.5", "change the size on my exchange to 10.5", or None."""
+    found = size_wanted([text])
+    if found is None and re.search(r"\bsize\b", text or "", re.I):
+        m = _TO_SIZE.search(text or "")
+        found = _SIZE_WORDS.get(m.group(1).lower(), m.group(1).upper()) if m else None
+    return found

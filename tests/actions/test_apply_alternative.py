@@ -347,3 +347,23 @@ def test_a_valid_coupon_is_applied_for_everyone_and_keeps_its_goodwill_honouring
 )
 def test_when_a_grant_was_made_is_said_as_a_person_would(moment, said):
     assert granted_on(moment, now=datetime(2025, 12, 2, 15, 0, tzinfo=timezone.utc)) == said
+
+
+def test_a_new_size_for_the_exchange_just_started_is_recorded_in_its_place(domain):
+    import asyncio
+
+    from actions import stores
+    from actions.apply_alternative import ActionApplyAlternative
+
+    asyncio.run(stores.company().grant("exchange", "LK-10422", None, None, note="exchange, size 10"))
+    settled = [{"alternative": "exchange", "kind": "exchange", "reference": "LK-10422", "amount": None,
+                "state": "done", "at": "2025-06-11T14:00:00+00:00"}]
+    tracker = tracker_from("alternatives_offered", text="oh wait actually make it a 10.5 sorry", intent="choose_alternative",
+                           slots={"alternative": "exchange", "granted_alternatives": ["exchange"],
+                                  "accepted_alternative": "exchange", "settled": settled})
+    tracker.slots["case_facts"] = dict(tracker.slots.get("case_facts") or {}, reference="LK-10422")
+    tracker.latest_message["repair"] = "size_changed"
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_exchange_size_changed", reference="LK-10422", size="10.5")]
+    standing = asyncio.run(stores.company().granted("exchange", "LK-10422"))
+    assert standing is not None and standing.note.endswith("size 10.5")

@@ -382,3 +382,11 @@ def test_a_question_with_a_lead_in_gets_the_designers_answer():
                             explained_policies=["late_delivery_goodwill"]))
     assert (result["intent"]["name"], result["repair"], result["answer"]) == (
         "ask_why", "case_question", "utter_answer_late_order_when")
+
+
+def test_a_new_size_after_the_exchange_is_the_exchange_again_in_that_size():
+    settled = [{"alternative": "exchange", "kind": "exchange", "reference": "LK-10422", "state": "done"}]
+    result = reread(parsed("oh wait actually make it a 10.5 sorry", "check_order_status"),
+                    tracker(case_type="report_wrong_item", policy_id="exchange_customer_choice", settled=settled))
+    assert (result["intent"]["name"], result["repair"], result["entities"][0]["value"]) == (
+        "choose_alternative", "size_changed", "exchange")
