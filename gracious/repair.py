@@ -37,7 +37,8 @@ def says(kind: str, text: str) -> bool:
 
 def wants_email_instead(text: str) -> bool:
     """'i dont want a call. EMAIL.', 'can you email me instead': write, don't call."""
-    return says("email_instead", text)
+    return says("email_instead", text) or any(
+        re.fullmatch(r"\W*(?:e-?mail|email pls|email please)\W*", s, re.I) for s in re.split(r"[.!?\n]+", text or "") if s.strip())
 
 
 def refuses_call(text: str) -> bool:
