@@ -48,7 +48,11 @@ def refuses_call(text: str) -> bool:
 def cancels(text: str) -> bool:
     """'never mind', 'forget it': leave what is in hand. Short messages only, so a
     story that merely contains 'leave it' is not read as a cancel."""
-    return says("cancel", text) and len(text.split()) <= 8
+    if says("cancel", text) and len(text.split()) <= 8:
+        return True
+    # "...that was a different shop. my bad. never mind": the last short sentence leaves.
+    sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
+    return len(sentences) >= 2 and len(sentences[-1].split()) <= 4 and says("cancel", sentences[-1])
 
 
 def has_no_reference(text: str) -> bool:
