@@ -127,12 +127,14 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if intent == "request_human" and explained_now and repair.opens_with_why(text) and not repair.asks_for_a_person(text):
         # "why though? my mate got hers honoured": a why the classifier took for a person.
         return _as(parsed, WHY, "why")
-    if intent in MEANT:
-        return parsed
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
     found = find_answers(text, tracker.get_slot("case_type"), granted, question=in_hand.is_question(text))
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
+    if intent in MEANT and not (answer and intent == tracker.get_slot("case_type") and not loop):
+        # A person, the CEO or goodbye asked for means it; "whats his email then", in the
+        # CEO case already, is a question with an answer.
+        return parsed
     if answer and loop:
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again.

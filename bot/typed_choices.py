@@ -51,6 +51,8 @@ def answers_questions() -> Sequence[str]:
 
 
 OFFER_PAYLOAD = "/choose_alternative"
+# "i want the CEO himself": only that person will do, so the office offered is not chosen.
+THE_PERSON_ONLY = re.compile(r"\b(?:himself|herself|themselves|in person|personally)\b", re.I)
 
 
 
@@ -116,7 +118,7 @@ async def _parse_with_choices(
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
     taking = CHOOSING.search(text.lower())
-    if (_new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking:
+    if ((_new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or THE_PERSON_ONLY.search(text):
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
         # "$20 credit on a $60 lamp is a joke" refuses the credit it names.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
