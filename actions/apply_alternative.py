@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
@@ -160,16 +161,33 @@ class ActionApplyAlternative(Action):
         if (tracker.latest_message or {}).get("asked_about") == alternative.id:
             # "what does the add-on cost?": told, nothing taken, and the offer stays open.
             return [SlotSet("alternative", None)] + resume(dispatcher, tracker)
-        for answer in (tracker.latest_message or {}).get("answers") or []:
-            # A question asked beside the choice ("the refund pls. do i need the box?").
-            if answer in domain.get("responses", {}):
-                dispatcher.utter_message(response=answer, care_line=settings().care_line)
+        latest = tracker.latest_message or {}
+        more = [a for a in latest.get("also_choose") or [] if a not in granted + [alternative.id] and a in offered]
+        if not more:
+            for answer in latest.get("answers") or []:
+                # A question asked beside the choice ("the refund pls. do i need the box?").
+                if answer in domain.get("responses", {}):
+                    dispatcher.utter_message(response=answer, care_line=settings().care_line)
         if alternative.id == "email_followup":
             done += await _no_call_after_all(dispatcher, tracker)
         kind = record_kind(alternative.kind, facts)
         done.append(SlotSet("settled", settle(entries, alternative.id, kind, reference, amount, "done")))
+        if more:
+            # "the credit pls and also email me the tracking": the next one, in the same turn.
+            return done + await self.run(dispatcher, _after(tracker, done, more), domain)
         # Settled: a second problem from the customer's first message comes next.
         return done + come_back(dispatcher, tracker, domain)
+
+
+def _after(tracker: Tracker, events: List[EventType], more: List[Text]) -> Tracker:
+    """The tracker as it stands after ``events``, with the next option taken in the same message."""
+    following = copy.deepcopy(tracker)
+    for event in events:
+        if event.get("event") == "slot":
+            following.slots[event["name"]] = event["value"]
+    following.slots["alternative"] = more[0]
+    following.latest_message = dict(tracker.latest_message or {}, also_choose=more[1:])
+    return following
 
 
 async def _new_size(dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Dict[Text, Any]]

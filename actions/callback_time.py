@@ -73,14 +73,16 @@ def _clock(text: Text) -> Text:
 
 
 DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-SAID_TIME = re.compile(r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to)\b", re.I)
+SAID_TIME = re.compile(r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to|can we do|could we do|"
+                       r"can you do|could you do|how about|what about|instead)\b", re.I)
 CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
 
 
 def _asked_clause(text: Text) -> Text:
     """"saturday 11 is the BRUNCH, not the call. call me today at 4pm": the sentence that
     asks for the call, when another sentence names a time for something else."""
-    clauses = [c for c in re.split(r"[.;!?\n]+", text or "") if c.strip()]
+    # Commas part clauses too: "no i said morning, 10 is too late, make it 8am".
+    clauses = [c for c in re.split(r"[.;,!?\n]+", text or "") if c.strip()]
     if len(clauses) < 2:
         return text
     timed = re.compile(r"\d|today|tomorrow|morning|afternoon|evening", re.I)

@@ -19,9 +19,6 @@ from actions.callback_escape import escape_in, instead_of_a_call, known_email, v
 from actions.stores import records
 from gracious import repair
 
-ON_FILE = re.compile(r"\b(?:on (?:my|the) (?:account|file|order|records?)|on file|you have (?:it|my number)|you already have|the usual one)\b", re.I)
-
-
 def known_phone(tracker: Tracker) -> Optional[Text]:
     """A complete phone number the customer gave, or the one on their account."""
     given = tracker.get_slot("phone")
@@ -109,7 +106,7 @@ class ValidateCallbackForm(FormValidationAction):
                 # Not asked a third time: a way on instead (action_schedule_callback).
                 return {"callback_phone": None, "callback_attempts": float(attempts), "callback_escape": "stuck_phone"}
             # "the one on my account": we can't see it from here, and we say so.
-            on_file = ON_FILE.search(text)
+            on_file = repair.says("on_file", text)
             dispatcher.utter_message(response="utter_phone_not_on_file" if on_file else "utter_phone_unclear")
             return {"callback_phone": None, "callback_attempts": float(attempts)}
         return {"callback_phone": text.strip()}

@@ -110,6 +110,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
+    if loop == "callback_form" and tracker.get_slot("requested_slot") == "callback_phone" and repair.says("on_file", text):
+        # "use whatever you have on file" when asked for the number: an answer to the question.
+        return _as(parsed, "inform", "answer")
     if loop and intent == "goodbye" and not repair.says("goodbye", text) and not parsed.get("closing_language"):
         # "3pm today" or "whenever" while we ask a question is its answer, not a goodbye.
         return _as(parsed, "inform", "answer")
@@ -128,7 +131,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "why though? my mate got hers honoured": a why the classifier took for a person.
         return _as(parsed, WHY, "why")
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    found = find_answers(text, tracker.get_slot("case_type"), granted, question=in_hand.is_question(text))
+    found = find_answers(text, tracker.get_slot("case_type"), granted, question=in_hand.is_question(text),
+                         policy=tracker.get_slot("policy_id"))
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
     if intent in MEANT and not (answer and intent == tracker.get_slot("case_type") and not loop):

@@ -27,7 +27,7 @@ from bot import two_problems
 from bot.repair import reread
 from gracious import repair
 from gracious.answers import find_answers
-from gracious.choices import ASKING, CHOOSING, QUESTION, WHICH, Option, options_from, resolve
+from gracious.choices import ASKING, CHOOSING, QUESTION, WHICH, Option, also_named, options_from, resolve
 from gracious.wordlists import changed_at
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +113,13 @@ async def _parse_with_choices(
             self, UserMessage(shown.payload, sender_id=message.sender_id), tracker, only_output_properties)
         as_click.update(text=text, typed_choice=shown.title, asked_about=shown.key)
         return as_click
+    if not options and not text.startswith("/") and not parsed.get("safety") and tracker is not None:
+        # "and the 10 dollar credit?" after taking the tracking updates: another option of
+        # the same offer, named in words, is still there to take.
+        still = _still_open(tracker)
+        named = resolve(text, still, choice_words(), question=False, loose=False) if still else None
+        if named is not None and named != WHICH and not still[named].declines and not not_choosing(text):
+            options = still
     if not options or text.startswith("/") or parsed.get("safety") or repair.says("goodbye", text):
         # "no, nothing else. bye" is leaving, not "none of these".
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
@@ -150,9 +157,17 @@ async def _parse_with_choices(
     as_click = await _rasa_parse_message(self, clicked, tracker, only_output_properties)
     as_click["text"] = text
     as_click["typed_choice"] = title
+    # "fine pass it to the ceo office. its about my dress, LK-10421": the order is kept, never asked again.
+    as_click["entities"] = list(as_click.get("entities") or []) + [
+        e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code")]
     if chosen != WHICH:
         # "the refund pls. do i need the original box?": the choice, and the question answered.
         as_click["answers"] = _answers_beside(text, tracker, options[chosen].key)
+        # "the credit pls and also email me the tracking": each option taken, one after the other.
+        more = [options[i].key for i in also_named(text, options, choice_words(), chosen)
+                if options[i].payload.startswith(OFFER_PAYLOAD)]
+        if more and options[chosen].payload.startswith(OFFER_PAYLOAD):
+            as_click["also_choose"] = more
     if chosen != WHICH and options[chosen].key == "callback" and repair.mentions_time(text):
         # "a call would be good. tomorrow morning, before 10": the time comes with the choice.
         time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "typed_choice"}
@@ -211,6 +226,15 @@ def _new_order_or_bill(parsed: Dict[str, Any], tracker: Optional[DialogueStateTr
     return any(re.sub(r"\D", "", g) != held for g in given if g)
 
 
+def _still_open(tracker: DialogueStateTracker) -> List[Option]:
+    """The latest offer's options not taken yet, in a case something was taken in."""
+    if not tracker.get_slot("accepted_alternative") or not tracker.get_slot("offered_alternatives"):
+        return []
+    granted = set(tracker.get_slot("granted_alternatives") or [])
+    offer = next(_offers(tracker), [])
+    return [o for o in options_from(offer) if o.key not in granted and o.payload.startswith(OFFER_PAYLOAD)]
+
+
 def _answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: str) -> List[str]:
     """The designers' answers (catalog/answers.yml) to the questions asked beside a choice."""
     said = " ".join(text.lower().split())
@@ -218,7 +242,8 @@ def _answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: 
     if not questions or tracker is None:
         return []
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    return [a.response for a in find_answers(questions, tracker.get_slot("case_type"), granted + [chosen])]
+    return [a.response for a in find_answers(questions, tracker.get_slot("case_type"), granted + [chosen],
+                                             policy=tracker.get_slot("policy_id"))]
 
 
 def _call_at_a_time(text: str) -> bool:

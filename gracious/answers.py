@@ -30,6 +30,7 @@ class Answer:
     response: str
     statement: bool = False
     person: bool = False
+    policies: Tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -38,7 +39,7 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
     return tuple(
         Answer(str(a["id"]), word_pattern([str(w) for w in a.get("words") or []]),
                tuple(a.get("case_types") or ()), tuple(a.get("after") or ()), str(a["response"]),
-               bool(a.get("statement")), bool(a.get("person")))
+               bool(a.get("statement")), bool(a.get("person")), tuple(a.get("policies") or ()))
         for a in raw.get("answers") or []
     )
 
@@ -56,25 +57,25 @@ def answer_for(text: str, case_type: Optional[str], granted: Iterable[str] = (),
     return found.response if found else None
 
 
-def find_answers(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
-                 ) -> List[Answer]:
+def find_answers(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True,
+                 policy: Optional[str] = None) -> List[Answer]:
     """Every answer the message asks for, in its order: "so do i keep the lamp then? and
     does the credit expire?" gets both. Each sentence is read alone; a message none of
     whose sentences finds one is read whole."""
     granted = tuple(granted)
     found: List[Answer] = []
     for sentence in re.findall(r"[^.!?\n]+[.!?]*", text or ""):
-        answer = find_answer(sentence, case_type, granted, question)
+        answer = find_answer(sentence, case_type, granted, question, policy)
         if answer and answer not in found:
             found.append(answer)
     if not found:
-        whole = find_answer(text, case_type, granted, question)
+        whole = find_answer(text, case_type, granted, question, policy)
         found = [whole] if whole else []
     return found
 
 
-def find_answer(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
-                ) -> Optional[Answer]:
+def find_answer(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True,
+                policy: Optional[str] = None) -> Optional[Answer]:
     granted = set(granted)
     for answer in answers():
         if not question and not answer.statement:
@@ -82,6 +83,8 @@ def find_answer(text: str, case_type: Optional[str], granted: Iterable[str] = ()
         if answer.case_types and case_type not in answer.case_types:
             continue
         if answer.after and not granted & set(answer.after):
+            continue
+        if answer.policies and policy not in answer.policies:
             continue
         if answer.words.search(text or ""):
             return answer

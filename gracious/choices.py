@@ -102,7 +102,7 @@ WHICH = -1
 
 def resolve(
     text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], question: bool = True,
-    by_words: bool = True,
+    by_words: bool = True, loose: bool = True,
 ) -> Optional[int]:
     """The index in ``options`` of the button the typed reply means, WHICH, or None.
 
@@ -112,6 +112,8 @@ def resolve(
     (pass False when the intent classifier already read it as a choice).
     ``by_words``: False when the reply is thanks or a goodbye, which may mention an
     option without choosing it ("the London calls make sense, thanks").
+    ``loose``: False to take only an option named in words (not "yes" or "the first
+    one"), for an offer something was already taken from.
     """
     said = " ".join((text or "").lower().split())
     if not said or said.startswith("/") or not options:
@@ -120,7 +122,7 @@ def resolve(
     exact = [i for i, o in enumerate(options) if said.strip(" .!?") == o.title.lower().strip(" .!?")]
     if exact:
         return exact[0]
-    position = _position(said, len(real))
+    position = _position(said, len(real)) if loose else None
     if position is not None:
         return real[position]
     if not by_words:
@@ -146,11 +148,30 @@ def resolve(
         return top[0]
     if refused:
         return None  # refused one, named nothing else: the classifier reads the rest
+    if not loose:
+        return None  # only an option named in words: no "yes", no "the first one"
     if _YES.match(said) and real:
         return real[0] if len(real) == 1 else WHICH
     if len(real) == 1 and re.match(rf"^{_AGREE}[\s,.!]", said):
         return real[0]  # "yes. call me" to "shall we look at that next?": yes, with more said
     return None
+
+
+def also_named(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], chosen: int) -> List[int]:
+    """Other options taken in the same message: "the credit pls and also email me the
+    tracking" takes both. Each clause that names one option alone, with a word of
+    taking it or on its own, and not refused, adds it."""
+    said = _NEGATED.sub(" ", " ".join((text or "").lower().split()))
+    found: List[int] = []
+    for clause in re.split(r"[.!?,;]+|\band also\b|\balso\b|\band\b|\bplus\b", said):
+        if not clause.strip() or QUESTION.search(clause.strip()):
+            continue
+        scores = {i: _score(clause, o, words) for i, o in enumerate(options) if not o.declines}
+        best = max(scores.values(), default=0)
+        top = [i for i, v in scores.items() if v == best and v > 0]
+        if len(top) == 1 and top[0] != chosen and top[0] not in found:
+            found.append(top[0])
+    return found
 
 
 def _in_the_choosing_clause(said: str, options: Sequence[Option], words: Mapping[str, Sequence[str]],

@@ -18,7 +18,7 @@ from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "repair.yml"
 LISTS = (
-    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback", "cancel_grant", "pushback", "coupon_words", "asks_exception",
+    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback", "cancel_grant", "pushback", "coupon_words", "asks_exception", "on_file",
 )
 
 

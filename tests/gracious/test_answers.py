@@ -116,3 +116,11 @@ def test_two_questions_in_one_message_get_both_answers_in_order():
 )
 def test_what_the_november_panel_asked(text, case_type, granted, question, expected):
     assert answer_for(text, case_type, granted, question=question) == expected
+
+
+def test_an_answer_for_one_policy_is_given_only_in_a_case_it_was_explained_in():
+    from gracious.answers import find_answers
+
+    said = "its not that i dont like it, its BROKEN. thats a defect, surely thats different?"
+    assert [a.id for a in find_answers(said, "request_refund", policy="returns_window")] == ["faulty_outside_window"]
+    assert find_answers(said, "request_refund", policy="refund_in_transit") == []

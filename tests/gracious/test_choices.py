@@ -169,3 +169,18 @@ def test_a_yes_with_more_said_picks_the_only_option():
                           {"title": "No, that's everything", "payload": "/goodbye"}])
     assert resolve("yes. call me", offer, {}) == 0
     assert resolve("no. bye", offer, {}) != 0
+
+
+def test_two_options_taken_in_one_message_are_both_named():
+    from bot.typed_choices import choice_words
+    from gracious.choices import also_named, options_from, resolve
+
+    offer = options_from([
+        {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative":"goodwill_credit"}'},
+        {"title": "Email me tracking updates", "payload": '/choose_alternative{"alternative":"delivery_updates"}'},
+        {"title": "A full refund", "payload": '/choose_alternative{"alternative":"refund"}'},
+        {"title": "None of these", "payload": "/deny"}])
+    said = "the credit pls and also email me the tracking"
+    first = resolve(said, offer, choice_words())
+    assert {first, *also_named(said, offer, choice_words(), first)} == {0, 1}
+    assert also_named("the credit pls, i dont want a refund", offer, choice_words(), 0) == []
