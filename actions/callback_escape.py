@@ -84,7 +84,8 @@ async def instead_of_a_call(
         offered = list(tracker.get_slot("offered_alternatives") or [])
         return [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
                 SlotSet("accepted_alternative", None), SlotSet("alternative", None), FollowupAction("action_listen")]
-    response = {"stuck": "utter_callback_time_stuck", "stuck_phone": "utter_callback_phone_stuck"}.get(
+    response = {"stuck": "utter_callback_time_stuck", "stuck_phone": "utter_callback_phone_stuck",
+                "no_phone": "utter_callback_no_number"}.get(
         escape, "utter_callback_no_call")
     dispatcher.utter_message(response=response, buttons=buttons)
     offered = list(tracker.get_slot("offered_alternatives") or [])

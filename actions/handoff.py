@@ -121,7 +121,8 @@ class ActionHandoff(Action):
 # The customer is getting urgent help already.
 GETTING_HELP = re.compile(
     r"\b(?:calling|called|ringing|rang|phoning|phoned)\s+(?:911|an ambulance|999|112)|\bambulance (?:is )?(?:coming|on (?:its|the) way)"
-    r"|\b(?:going|on my way|heading) to (?:the )?(?:er|hospital|emergency)",
+    r"|\b(?:going|on my way|heading|driving me|taking me|driving|drive me|take me) to (?:the )?(?:er|hospital|emergency|urgent care|a&e)"
+    r"|\b(?:used|took|had) (?:my |the )?epi ?pen",
     re.IGNORECASE,
 )
 

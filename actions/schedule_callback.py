@@ -91,6 +91,9 @@ class ValidateCallbackForm(FormValidationAction):
         if escape:
             return {"callback_phone": None, "callback_escape": escape}
         digits = re.sub(r"\D", "", text)
+        if not digits and repair.has_no_reference(text):
+            # "i dont have the number": no call without one, so another way on, at once.
+            return {"callback_phone": None, "callback_escape": "no_phone"}
         if not 7 <= len(digits) <= 15:
             # "no, I said 2pm" while we ask for the number: the time is corrected.
             now = datetime.now(ZoneInfo(settings().timezone))

@@ -110,7 +110,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
-    if loop == "callback_form" and tracker.get_slot("requested_slot") == "callback_phone" and repair.says("on_file", text):
+    if loop == "callback_form" and tracker.get_slot("requested_slot") == "callback_phone" and (
+            repair.says("on_file", text) or repair.has_no_reference(text)):
         # "use whatever you have on file" when asked for the number: an answer to the question.
         return _as(parsed, "inform", "answer")
     if loop and intent == "goodbye" and not repair.says("goodbye", text) and not parsed.get("closing_language"):

@@ -18,6 +18,9 @@ import yaml
 
 from gracious.wordlists import changed_at, word_pattern
 
+# A sentence that asks, with or without its question mark.
+ASKS = re.compile(r"\?|^\W*(?:(?:ok|so|and|but|also|well)\W+)?(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|"
+                  r"will|would|can|could|should)\b", re.I)
 ANSWERS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "answers.yml"
 
 
@@ -65,7 +68,9 @@ def find_answers(text: str, case_type: Optional[str], granted: Iterable[str] = (
     granted = tuple(granted)
     found: List[Answer] = []
     for sentence in re.findall(r"[^.!?\n]+[.!?]*", text or ""):
-        answer = find_answer(sentence, case_type, granted, question, policy)
+        # "i dont want money. will you actually pass it on": that sentence asks.
+        asks = question or bool(ASKS.search(sentence))
+        answer = find_answer(sentence, case_type, granted, asks, policy)
         if answer and answer not in found:
             found.append(answer)
     if not found:

@@ -297,3 +297,11 @@ def test_the_number_on_my_account_is_told_honestly_we_cant_see_it(domain):
         "the one on my account", dispatcher, tracker_from("callback_form"), domain))
     assert result == {"callback_phone": None, "callback_attempts": 1.0}
     assert dispatcher.messages == [message(response="utter_phone_not_on_file")]
+
+
+def test_no_number_to_give_is_another_way_on_at_once(domain):
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCallbackForm().validate_callback_phone(
+        "i dont have the number", dispatcher, tracker_from("callback_form"), domain))
+    assert result == {"callback_phone": None, "callback_escape": "no_phone"}
+    assert dispatcher.messages == []
