@@ -84,7 +84,10 @@ class ActionHandoff(Action):
         store = records()
         if (tracker.latest_message or {}).get("safety"):
             # Health or danger (bot/nlu/safety.py): urgent help first, then a person.
-            dispatcher.utter_message(response="utter_safety_first")
+            text = (tracker.latest_message or {}).get("text") or ""
+            # "could it be a fire risk?": the product made safe first, not a medical warning.
+            dispatcher.utter_message(response="utter_safety_product" if HAZARD.search(text) and not BODY.search(text)
+                                     else "utter_safety_first")
         choice = tracker.get_slot("alternative")
         team = catalog().alternatives[choice].team if choice in ("human", "ceo_office") else "customer_care"
         handoff_id = await store.create_handoff(
@@ -127,6 +130,9 @@ GETTING_HELP = re.compile(
 )
 
 
+# A product that could burn or shock, and signs that someone is hurt.
+HAZARD = re.compile(r"\b(?:fire|smoke|smoking|spark\w*|burning|overheat\w*|too hot to touch|electric shock|shocked)\b", re.I)
+BODY = re.compile(r"\b(?:burn(?:ed|t) (?:me|my)|hurt|injur\w*|bleeding|breath\w*|swell\w*|throat|dizzy|allerg\w*)\b", re.I)
 # "should i go to hospital or is it ok to wait and see", "should i use my epipen?"
 WAIT_OR_NOT = re.compile(r"\b(?:should i|do i need to|wait and see|is it ok to wait|go to (?:the )?hospital|use (?:my|the) epi ?pen)\b", re.I)
 

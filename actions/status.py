@@ -24,7 +24,7 @@ from actions.config import settings
 from actions.digression import resume
 from actions.hours import spoken_time
 from actions.stores import company, records
-from gracious.references import find
+from gracious.references import find, normalize_reference
 from gracious.repair import named_kinds
 
 # How a grant taken back is named: "The exchange for LK-10422 is cancelled."
@@ -153,6 +153,13 @@ class ActionWhereThingsStand(Action):
         if (tracker.latest_message or {}).get("repair") == "phone_change":
             return await _change_number(dispatcher, tracker, text)
         entries = [e for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+        named_order = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+                       if e.get("entity") == "order_id" and e.get("value")]
+        # "did you refund the jacket LK-10424 or not?": that order's records, not the case's.
+        reference = normalize_reference(named_order[-1]) if named_order else (
+            ((tracker.get_slot("case_facts") or {}).get("reference")) or "")
+        if named_order:
+            entries = [e for e in entries if e.get("reference") == reference]
         named = named_kinds(text)
         asks_call = bool(CALL.search(text))
         said = False
@@ -163,7 +170,6 @@ class ActionWhereThingsStand(Action):
             if asks_call and not named:
                 continue  # "is the call still on?" is about the call
             said = _status_line(dispatcher, domain, entry) or said
-        reference = ((tracker.get_slot("case_facts") or {}).get("reference")) or ""
         said = await _not_started(dispatcher, entries, text, reference) or said
         if asks_call or not named:
             calls = await _call_lines(dispatcher, tracker.sender_id)

@@ -303,7 +303,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "please cancel the $25 credit": taken back from the records (action_cancel).
         return _as(parsed, CANCEL, "cancel_grant")
     named = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
-    if repair.asks_status(text) and (in_hand.something_settled(tracker) or named) and not new_reference:
+    about_other = new_reference and bool(_entities(parsed, "order_id")) and bool(repair.named_kinds(text))
+    if repair.asks_status(text) and (in_hand.something_settled(tracker) or named) and (not new_reference or about_other):
+        # (also "did you refund the jacket LK-10424 or not?": the records of that order)
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return _as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):

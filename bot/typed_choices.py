@@ -51,6 +51,7 @@ def answers_questions() -> Sequence[str]:
 
 
 OFFER_PAYLOAD = "/choose_alternative"
+ARRANGED = {"callback", "human", "email_followup", "ceo_office"}
 # "i want the CEO himself": only that person will do, so the office offered is not chosen.
 THE_PERSON_ONLY = re.compile(r"\b(?:himself|herself|themselves|in person|personally)\b", re.I)
 
@@ -117,7 +118,8 @@ async def _parse_with_choices(
         # "and the 10 dollar credit?" after taking the tracking updates: another option of
         # the same offer, named in words, is still there to take.
         still = _still_open(tracker)
-        named = resolve(text, still, choice_words(), question=False, loose=False) if still else None
+        leaving = repair.ends_with_closing(text) or repair.ends_with_goodbye(text)
+        named = resolve(text, still, choice_words(), question=False, loose=False) if still and not leaving else None
         if named is not None and named != WHICH and not still[named].declines and not not_choosing(text):
             options = still
     if not options or text.startswith("/") or parsed.get("safety") or repair.says("goodbye", text):
@@ -230,9 +232,11 @@ def _still_open(tracker: DialogueStateTracker) -> List[Option]:
     """The latest offer's options not taken yet, in a case something was taken in."""
     if not tracker.get_slot("accepted_alternative") or not tracker.get_slot("offered_alternatives"):
         return []
-    granted = set(tracker.get_slot("granted_alternatives") or [])
+    taken = set(tracker.get_slot("granted_alternatives") or []) | {tracker.get_slot("accepted_alternative")} | {
+        e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)}
     offer = next(_offers(tracker), [])
-    return [o for o in options_from(offer) if o.key not in granted and o.payload.startswith(OFFER_PAYLOAD)]
+    # A call, a person or an email is arranged, not taken: "ill ask on the call" names it, it doesn't ask for one.
+    return [o for o in options_from(offer) if o.key not in taken | ARRANGED and o.payload.startswith(OFFER_PAYLOAD)]
 
 
 def _answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: str) -> List[str]:

@@ -142,9 +142,12 @@ def asks_status(text: str) -> bool:
     question = (
         "?" in text
         or re.match(r"\s*(?:so\s+|and\s+|wait\s+)?(?:is|are|did|does|do|has|have|was|were)\b", text, re.I)
-        or re.search(r"\b(?:yes or no|confirm|right|want to know|wondering|tell me if|tell me whether)\b", text, re.I)
+        or re.search(r"\b(?:yes or no|or not|confirm|right|want to know|wondering|tell me if|tell me whether)\b", text, re.I)
     )
-    return bool(question) and says("status", text) and len(text.split()) <= 25
+    # "and the 10 dollar credit?": a short question naming something granted.
+    short = "?" in text and len(text.split()) <= 6 and bool(named_kinds(text)) and not re.search(
+        r"\b(?:can|could|may|please|pls|want|take|give|have|get)\b", text, re.I)  # "can i have the credit?" asks for it
+    return short or (bool(question) and says("status", text) and len(text.split()) <= 25)
 
 
 def asks_why(text: str) -> bool:

@@ -198,3 +198,12 @@ def test_a_safety_message_gets_urgent_help_first_and_goes_in_as_safety(domain):
     assert "911" in domain["responses"]["utter_safety_first"][0]["text"]
     [row] = handoff_rows()
     assert row["reason"] == "safety"
+
+
+def test_a_product_that_could_catch_fire_is_made_safe_first(domain):
+    tracker = tracker_from("request_human", text="is it safe to keep using a flickering lamp? could it be a fire risk",
+                           intent="request_human")
+    tracker.latest_message["safety"] = True
+    dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
+    assert dispatcher.messages[0] == message(response="utter_safety_product")
+    assert "unplug" in domain["responses"]["utter_safety_product"][0]["text"]

@@ -140,8 +140,18 @@ def test_a_new_number_moves_the_booked_call_to_it_at_the_same_time(domain, monke
 def test_a_credit_arranged_in_another_chat_is_said_to_be_in_place_never_not_started(domain):
     asyncio.run(stores.company().grant("credit", "BL-30018", None, 7.6, note="missing_discount_credit"))
     tracker = tracker_from("dispute_charge", text="wait wasnt it already credited? someone told me yesterday",
-                           intent="ask_status", slots={"settled": []})
+                           intent="ask_status", slots={"settled": []}, entities=[])
     tracker.slots["case_facts"] = dict(tracker.slots.get("case_facts") or {}, reference="BL-30018")
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages][:1] == ["utter_status_arranged_before"]
     assert dispatcher.messages[0]["reference"] == "BL-30018" and dispatcher.messages[0]["what"] == "credit"
+
+
+def test_a_question_about_another_order_is_answered_from_that_orders_records(domain):
+    slots = {"settled": [{"alternative": "refund", "kind": "refund", "reference": "LK-10426", "amount": None,
+                          "state": "done", "at": "2025-06-11T14:01:00+00:00"}]}
+    said = "did you refund the jacket LK-10424 or not? yes or no"
+    tracker = tracker_from("empty_tracker", text=said, intent="ask_status", slots=slots,
+                           entities=[{"entity": "order_id", "value": "LK-10424", "start": 35, "end": 43}])
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages[0] == message(response="utter_status_not_started", what="refund", reference="LK-10424")

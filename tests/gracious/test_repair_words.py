@@ -39,3 +39,15 @@ def test_only_what_follows_the_cancelling_word_is_taken_back():
     assert kinds_to_cancel("credit it please. and cancel that email thing then, dont need it") == {"email"}
     assert kinds_to_cancel("cancel the credit and the exchange") == {"credit", "exchange"}
     assert kinds_to_cancel("the refund is fine, cancel the credit") == {"credit"}
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("and the 10 dollar credit?", True),
+    ("you offered me a $10 goodwill credit. i said i want it. do i get it or not", True),
+    ("can i have the credit?", False),
+    ("the credit please", False),
+])
+def test_a_question_about_what_was_granted(text, asks):
+    from gracious.repair import asks_status
+
+    assert asks_status(text) is asks
