@@ -273,6 +273,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if repair.has_no_reference(text) and not has_reference:
             return _as(parsed, "deny", "no_reference")
         return parsed
+    if new_reference and _entities(parsed, "order_id") and repair.named_kinds(text) and repair.asks_status(text) \
+            and in_hand.something_settled(tracker):
+        # "did you refund the jacket LK-10424 or not?": that order's records (action_where_things_stand).
+        return _as(parsed, STATUS, "status")
     corrected = intent in REFERENCE_READINGS or (intent == case_type and repair.corrects(text))
     if case_type and new_reference and corrected:
         # "actually it's LK-10426": the same case, looked at again with the new reference.
@@ -303,9 +307,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "please cancel the $25 credit": taken back from the records (action_cancel).
         return _as(parsed, CANCEL, "cancel_grant")
     named = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
-    about_other = new_reference and bool(_entities(parsed, "order_id")) and bool(repair.named_kinds(text))
-    if repair.asks_status(text) and (in_hand.something_settled(tracker) or named) and (not new_reference or about_other):
-        # (also "did you refund the jacket LK-10424 or not?": the records of that order)
+    if repair.asks_status(text) and (in_hand.something_settled(tracker) or named) and not new_reference:
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return _as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):
