@@ -115,7 +115,9 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     named = CLOCK.search(text) or re.search(
         r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
         r"friday|saturday|sunday)\b", text, re.I)
-    if SOON.search(text) and not named:
+    # "i am at the cafe now" is not a time for a call; "now please", "call me asap" are.
+    about_the_call = len(text.split()) <= 6 or re.search(r"\b(?:call|ring|phone|soon|asap)\b", text, re.I)
+    if SOON.search(text) and not named and about_the_call:
         # "asap"; but "tomorrow, any time after 3" names its time.
         soon = now + timedelta(minutes=15)
         soon = soon.replace(minute=(soon.minute // 15) * 15, second=0, microsecond=0)

@@ -38,7 +38,9 @@ CASE_SLOTS = (
 )
 
 # What the customer asked for, before what they got: "ordered an oat flat white and got a latte".
-ORDERED = re.compile(r"\b(?:i )?(?:ordered|asked for|wanted)\s+(.{1,40}?)\s+(?:and|but)\s+(?:got|received|was given|they gave|you gave|came)", re.I)
+ORDERED = re.compile(
+    r"\b(?:i )?(?:ordered|order|asked for|wanted)\s+(.{1,40}?)(?:\s+(?:and|but)\s+|\s*,\s*|\s+)"
+    r"(?:i )?(?:got|get|received|was given|they gave|they give|they brought|you gave|came)\b", re.I)
 
 
 @lru_cache(maxsize=4)

@@ -82,7 +82,16 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         store = records()
-        if (tracker.latest_message or {}).get("safety"):
+        message = tracker.latest_message or {}
+        if message.get("safety") and tracker.get_slot("handoff_id") and tracker.get_slot("callback_id"):
+            # The team has this safety case and a call is booked: urgent help again, or the
+            # question answered, never a second handoff and booking for the same incident.
+            answers = [a for a in message.get("answers") or [] if a in domain.get("responses", {})]
+            dispatcher.utter_message(response="utter_safety_again")
+            for answer in answers:
+                dispatcher.utter_message(response=answer)
+            return [FollowupAction("action_listen")]
+        if message.get("safety"):
             # Health or danger (bot/nlu/safety.py): urgent help first, then a person.
             text = (tracker.latest_message or {}).get("text") or ""
             # "could it be a fire risk?": the product made safe first, not a medical warning.

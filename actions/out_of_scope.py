@@ -14,7 +14,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.case import sent_texts
 from actions.config import ROOT
 from actions.offer_alternatives import first_text
 from gracious.wordlists import word_pattern
@@ -48,16 +47,12 @@ class ActionRedirectOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         language = tracker.latest_message.get("language")
-        notice = {v.get("text") for v in domain.get("responses", {}).get("utter_english_only", [])}
         if language and tracker.get_slot("handoff_id"):
             # The team has the case already (a call being arranged): said in their language too.
             dispatcher.utter_message(response="utter_english_only_team_has_it")
             if f"utter_english_only_team_has_it_{language}" in domain.get("responses", {}):
                 dispatcher.utter_message(response=f"utter_english_only_team_has_it_{language}")
             return []
-        if language and notice & set(sent_texts(tracker)):
-            # Told once already and still writing in their language: a person, not the notice again.
-            return [FollowupAction("action_handoff")]
         if language and tracker.latest_message.get("person_asked"):
             # "¿alguien habla español?": told in both languages, and a person brought in now.
             dispatcher.utter_message(response="utter_english_only_person")

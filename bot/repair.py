@@ -107,6 +107,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
     intent = (parsed.get("intent") or {}).get("name")
+    if parsed.get("safety") and tracker is not None and text:
+        # "i had a reaction. i asked about the medical bill": safety first, the question kept for after.
+        found = find_answers(text, tracker.get_slot("case_type"), [], question=in_hand.is_question(text))
+        return dict(parsed, answers=[a.response for a in found]) if found else parsed
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
@@ -215,7 +219,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke":
         # pushing back on the policy, not a new case (and not the credit it names).
         return _as(parsed, WHY, "why")
-    in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker)
+    in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker) or tracker.get_slot("handoff_id")
     if answer and in_case and not new_reference and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.
         return dict(_as(parsed, WHY, "case_question"), **marks)
@@ -230,7 +234,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return _as(parsed, cases_in_top[0], "case_asked_why")
     topic = _entities(parsed, "policy_topic")
     asked_in_case = intent == WHY or (intent == "ask_policy" and not topic)
-    if asked_in_case and explained and not loop and not repair.says("why", text) and in_hand.is_question(text):
+    if asked_in_case and explained and not loop and not repair.says("why", text) and in_hand.is_question(text) \
+            and not new_reference:
         # "does it work on sale items too?" read as a why: a question we have no answer for
         # here, not the policy's reason again.
         return _as(parsed, WHY, "case_question")

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
 
 import actions.handoff
 from actions import stores
@@ -207,3 +207,12 @@ def test_a_product_that_could_catch_fire_is_made_safe_first(domain):
     dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
     assert dispatcher.messages[0] == message(response="utter_safety_product")
     assert "unplug" in domain["responses"]["utter_safety_product"][0]["text"]
+
+
+def test_a_second_safety_message_with_a_call_booked_is_answered_not_handed_off_again(domain):
+    tracker = tracker_from("request_human", text="i had an allergic reaction. i asked about the medical bill",
+                           intent="request_human", slots={"handoff_id": "3", "callback_id": "5"})
+    tracker.latest_message.update(safety=True, answers=["utter_answer_medical_costs"])
+    dispatcher, events = run_action(ActionHandoff(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_safety_again", "utter_answer_medical_costs"]
+    assert events == [FollowupAction("action_listen")] and handoff_rows() == []

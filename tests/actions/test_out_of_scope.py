@@ -58,13 +58,6 @@ def test_the_notice_is_given_once_in_english_and_in_their_language(domain):
     assert events == []
 
 
-def test_still_writing_in_their_language_brings_a_person_instead_of_the_notice_again(domain):
-    notice = domain["responses"]["utter_english_only"][0]["text"]
-    dispatcher, events = run_action(ActionRedirectOutOfScope(), _in_spanish([notice]), domain)
-    assert dispatcher.messages == []
-    assert events == [FollowupAction("action_handoff")]
-
-
 def test_a_person_asked_for_in_another_language_is_told_in_both_and_brought_in(domain):
     tracker = _in_spanish([])
     tracker.latest_message["person_asked"] = True
