@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -36,6 +37,11 @@ class ActionRecordFeedback(Action):
             dispatcher.utter_message(response="utter_rating_recorded")
             return []
         text = (tracker.latest_message.get("text") or "").strip()
+        said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+        naming_it = text.startswith("/") or (len(text.split()) <= 5 and re.search(r"\bfeedback\b", text, re.I))
+        if naming_it and len(said) >= 2 and not said[-2].startswith("/"):
+            # "the feedback one", "feedback i guess" after a menu: the feedback is what they said before.
+            text = said[-2].strip()
         await records().record_feedback(tracker.sender_id, text[:2000])
         if _after_a_safety_report(tracker):
             # "tell that cafe to check their chicken": a warning, not an idea for a weekly review.

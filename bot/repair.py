@@ -209,6 +209,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         new_record = new_reference and not _entities(parsed, "coupon_code")
         if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_record) or (
                 explained and not new_record and intent not in MEANT):
+            if answer and not new_record:
+                # "why do i have to wait for the scan?": the designers' answer to that, not the policy's why.
+                return dict(_as(parsed, WHY, "case_question"), **marks)
             return _as(parsed, WHY, "why")
     if not loop and in_hand.exchange_started(tracker) and size_change(text) and (
             repair.corrects(text) or re.search(r"\bsize\b", text, re.I)):
@@ -282,7 +285,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
             and in_hand.something_settled(tracker):
         # "did you refund the jacket LK-10424 or not?": that order's records (action_where_things_stand).
         return _as(parsed, STATUS, "status")
-    corrected = intent in REFERENCE_READINGS or (intent == case_type and repair.corrects(text))
+    # "oh sorry actually its LK-10426, the headphones": the same case, whatever the classifier read.
+    corrected = intent in REFERENCE_READINGS or (intent == case_type and repair.corrects(text)) or (
+        repair.corrects(text) and len(text.split()) <= 14 and bool(_entities(parsed, "order_id")))
     if case_type and new_reference and corrected:
         # "actually it's LK-10426": the same case, looked at again with the new reference.
         return _as(parsed, case_type, "reference_changed")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 import yaml
 from gracious.wordlists import changed_at
@@ -81,6 +81,10 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     second = next((i for i, kind in enumerate(kinds) if kind != kinds[0]), None) if kinds else None
     if second is None:
         return parsed
+    same = _one_problem(kinds[0], read[second][2], read[second][1])
+    if same is not None:
+        # "i got my order LK10421 and its the wrong dress": one problem, told in two parts.
+        return dict(parsed, intent={"name": same, "confidence": 1.0}, intent_ranking=[{"name": same, "confidence": 1.0}])
     first = read[0][2]
     at, words, alone = read[second]
     split_parse = dict(parsed)
@@ -94,3 +98,22 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     }
     return split_parse
 
+
+
+# Kinds of case about one order: told in two parts, they are one problem unless the
+# second part names another order.
+ORDER_KINDS = {"report_wrong_item", "check_order_status", "request_refund"}
+# "nobody told me anything" beside a late order is part of it; "ive emailed you twice" is not.
+CONTACT = re.compile(r"\b(?:e-?mail\w*|call\w*|rang|phoned|messag\w*|wrote|written|contact\w*|repl\w*|chat\w*)\b", re.I)
+
+
+def _one_problem(first: str, second: Dict[str, Any], words: str) -> Optional[str]:
+    """The kind of the one problem two parts tell, or None when they are two problems."""
+    kind = (second.get("intent") or {}).get("name")
+    other_order = any(e.get("entity") == "order_id" for e in second.get("entities") or [])
+    if first in ORDER_KINDS and kind in ORDER_KINDS and not other_order:
+        # What went wrong is the problem; "i got my order" or "where is it" is its setting.
+        return kind if first == "check_order_status" else first
+    if kind == "complain_no_response" and first in ORDER_KINDS and not CONTACT.search(words):
+        return first
+    return None

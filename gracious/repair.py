@@ -157,7 +157,9 @@ def asks_why(text: str) -> bool:
     opens = bool(re.match(r"\W*(?:but\s+|so\s+|and\s+|ok\s+|okay\s+)?(?:why|how come)\b", text, re.I))
     # "but you said it is VALID. so why did checkout reject it?": a sentence that opens with why.
     sentence = any(opens_with_why(s) and len(s.split()) <= 12 for s in re.split(r"(?<=[.!?])\s+", text or ""))
-    return says("why", text) and (words <= 10 or (opens and words <= 20) or sentence)
+    # "just explain why london isnt included when my contract says all calls"
+    explain = bool(re.search(r"\b(?:explain|tell me) why\b", text or "", re.I)) and words <= 20
+    return says("why", text) and (words <= 10 or (opens and words <= 20) or sentence or explain)
 
 
 def opens_with_why(text: str) -> bool:

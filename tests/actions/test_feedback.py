@@ -76,3 +76,12 @@ def test_the_store_refuses_a_rating_outside_one_to_five():
     for bad in (0, 6, "3", 2.5, True):
         with pytest.raises(ValueError):
             asyncio.run(stores.records().record_rating("maya", bad))
+
+
+def test_feedback_chosen_from_a_menu_keeps_what_was_said_before_it(domain):
+    said = "you guys should tell people when stuff is late instead of making us chase"
+    events = [{"event": "user", "text": said}, {"event": "user", "text": "the feedback one"}]
+    tracker = tracker_from("empty_tracker", intent="give_feedback", text="the feedback one", sender_id="lee",
+                           events=events)
+    run_action(ActionRecordFeedback(), tracker, domain)
+    assert feedback_rows() == [("lee", said)]

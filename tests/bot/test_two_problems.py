@@ -14,6 +14,10 @@ READINGS = {
     "my order LK-10423 still hasn't come": ("check_order_status", 0.93, [("order_id", "LK-10423", 9)]),
     "it still hasnt arrived": ("check_order_status", 0.9, []),
     "I want the rain to stop": ("demand_compensation", 0.9, []),
+    "hi i got my order LK10421": ("check_order_status", 0.9, [("order_id", "LK-10421", 15)]),
+    "its the wrong dress, i ordered navy": ("report_wrong_item", 0.9, []),
+    "where is my grinder LK-10423": ("check_order_status", 0.9, [("order_id", "LK-10423", 20)]),
+    "nobody told me anything": ("complain_no_response", 0.9, []),
 }
 
 
@@ -65,3 +69,13 @@ def test_a_message_the_classifier_was_unsure_of_is_split_too():
     result = asyncio.run(split(unsure, fake_parse))
     assert result["intent"]["name"] == "dispute_charge"
     assert result["second_problem"]["intent"] == "check_order_status"
+
+
+@pytest.mark.parametrize("first, second, expected", [
+    ("hi i got my order LK10421", "its the wrong dress, i ordered navy and got a RED one", "report_wrong_item"),
+    ("where is my grinder LK-10423", "nobody told me anything", "check_order_status"),
+])
+def test_one_order_told_in_two_parts_is_one_problem(first, second, expected):
+    text = f"{first} and {second}"
+    result = asyncio.run(split(whole(text, "check_order_status", []), fake_parse))
+    assert result["intent"]["name"] == expected and "second_problem" not in result
