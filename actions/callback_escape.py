@@ -25,7 +25,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 def known_email(tracker: Tracker) -> Optional[Text]:
     """An email address the customer gave, or the one on their account."""
-    for value in (tracker.get_slot("followup_email"), tracker.get_slot("email")):
+    said = (tracker.latest_message or {}).get("text")  # "no call, just email me at maya@example.com"
+    for value in (tracker.get_slot("followup_email"), tracker.get_slot("email"), said):
         found = EMAIL.search(value or "")
         if found:
             return found.group(0)

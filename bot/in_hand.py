@@ -36,6 +36,10 @@ def is_question(text: str) -> bool:
     return bool(QUESTION.search(said) or ASKING.search(said) or LED_IN_QUESTION.search(said))
 
 
+ORDER_CASES = {"report_wrong_item", "request_refund", "check_order_status"}
+WHERE_IS = re.compile(r"\b(?:where(?:'s| is)|status of|when (?:will|does|is) (?:it|my|the)|track\w*)\b", re.I)
+
+
 def question_about_the_case(text: str, intent: Optional[str], case_type: Optional[str],
                               tracker: DialogueStateTracker) -> bool:
     """A question during a case the classifier filed as another kind of complaint, or
@@ -43,6 +47,8 @@ def question_about_the_case(text: str, intent: Optional[str], case_type: Optiona
     if not case_type or not tracker.get_slot("policy_id") or not QUESTION.search(text.lower()):
         return False
     cases = two_problems.case_types()
+    if intent == "check_order_status" and case_type not in ORDER_CASES and WHERE_IS.search(text):
+        return False  # "where is my order LK-10424", in a case about no reply: the order's case
     other_case = intent in cases and intent != case_type
     again = intent == case_type and bool(tracker.get_slot("accepted_alternative"))
     return other_case or again or intent in ("out_of_scope", "nlu_fallback", "give_feedback", "choose_alternative")

@@ -137,6 +137,11 @@ def kinds_to_cancel(text: str) -> set:
     return kinds
 
 
+# Asking for something to be done, not how it stands.
+REQUEST = re.compile(r"\b(?:(?:can|could|will|would) (?:you|u) (?:please )?(?:send|give|make|get|do|swap|exchange|refund|"
+                     r"credit|replace|fix|sort|apply|book|cancel)|can i (?:have|get))\b", re.I)
+
+
 def asks_status(text: str) -> bool:
     """'is the exchange cancelled?', 'did the refund go through?': a question about what was done."""
     question = (
@@ -144,6 +149,8 @@ def asks_status(text: str) -> bool:
         or re.match(r"\s*(?:so\s+|and\s+|wait\s+)?(?:is|are|did|does|do|has|have|was|were)\b", text, re.I)
         or re.search(r"\b(?:yes or no|or not|confirm|right|want to know|wondering|tell me if|tell me whether)\b", text, re.I)
     )
+    if REQUEST.search(text or ""):
+        return False  # "can you send a replacement or not" asks for one, not after one
     # "and the 10 dollar credit?": a short question naming something granted.
     short = "?" in text and len(text.split()) <= 6 and bool(named_kinds(text)) and not re.search(
         r"\b(?:can|could|may|please|pls|want|take|give|have|get)\b", text, re.I)  # "can i have the credit?" asks for it
