@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.callback_escape import known_email
 from actions.case import catalog, money
 from actions.config import settings
 from actions.digression import resume
@@ -123,6 +124,7 @@ class ActionApplyAlternative(Action):
         if alternative.kind in RECORDED_KINDS:
             note = f"{alternative.id} under {policy.id}" if policy else alternative.id
             note += f", size {size}" if size else ""
+            note += f", to {known_email(tracker)}" if alternative.id == "email_followup" and known_email(tracker) else ""
             kind = record_kind(alternative.kind, facts)
             other = await _other_remedy(kind, reference)
             if other is not None:
@@ -146,6 +148,8 @@ class ActionApplyAlternative(Action):
         if size and f"{confirm}_size" in domain.get("responses", {}):
             confirm = f"{confirm}_size"  # "in size 8": what they asked for is noted, not asked again
         extra = {"size": size} if confirm.endswith("_size") else {}
+        if alternative.id == "email_followup":
+            extra["email"] = known_email(tracker) or ""  # "…will email you at maya@example.com…"
         dispatcher.utter_message(
             response=confirm,
             **extra,
