@@ -82,7 +82,7 @@ def _asked_clause(text: Text) -> Text:
     """"saturday 11 is the BRUNCH, not the call. call me today at 4pm": the sentence that
     asks for the call, when another sentence names a time for something else."""
     # Commas part clauses too: "no i said morning, 10 is too late, make it 8am".
-    clauses = [c for c in re.split(r"[.;,!?\n]+", text or "") if c.strip()]
+    clauses = [c for c in re.split(r"[.;,!?\n]+", text or "") if c.strip() and not re.match(r"\s*instead of\b", c, re.I)]
     if len(clauses) < 2:
         return text
     timed = re.compile(r"\d|today|tomorrow|morning|afternoon|evening", re.I)
@@ -116,7 +116,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
         r"friday|saturday|sunday)\b", text, re.I)
     # "i am at the cafe now" is not a time for a call; "now please", "call me asap" are.
-    about_the_call = len(text.split()) <= 6 or re.search(r"\b(?:call|ring|phone|soon|asap)\b", text, re.I)
+    about_the_call = len(text.split()) <= 6 or re.search(r"\b(?:call|ring|phone|soon|asap|whenever|any ?time)\b", text, re.I)
     if SOON.search(text) and not named and about_the_call:
         # "asap"; but "tomorrow, any time after 3" names its time.
         soon = now + timedelta(minutes=15)

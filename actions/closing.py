@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from gracious.choices import ARRANGEMENTS
 from gracious.signals import leaves_unhappy
 from actions.stores import records
 
@@ -39,10 +40,6 @@ def closing_words(tracker: Tracker) -> Text:
     if (tracker.get_slot("frustration") or 0) >= 1:
         return "utter_close_unresolved"  # still unhappy, nothing changed: no thanks for a fix
     return "utter_close_explained"
-
-
-# What arranges a person or a message, rather than putting something right.
-ARRANGEMENTS = ("callback", "human", "email_followup", "ceo_office")
 
 
 def said_safety(tracker: Tracker) -> bool:

@@ -9,6 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.closing import said_safety
+
 from actions.stores import records
 
 
@@ -38,19 +40,16 @@ class ActionRecordFeedback(Action):
             return []
         text = (tracker.latest_message.get("text") or "").strip()
         said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-        naming_it = text.startswith("/") or (len(text.split()) <= 5 and re.search(r"\bfeedback\b", text, re.I))
+        # Only a choice from a menu ("the feedback one", a tapped button), never feedback itself.
+        naming_it = text.startswith("/") or bool(tracker.latest_message.get("typed_choice")) or bool(
+            re.fullmatch(r"\W*(?:the )?feedback(?: one| please| pls| i guess)?\W*", text, re.I))
         if naming_it and len(said) >= 2 and not said[-2].startswith("/"):
             # "the feedback one", "feedback i guess" after a menu: the feedback is what they said before.
             text = said[-2].strip()
         await records().record_feedback(tracker.sender_id, text[:2000])
-        if _after_a_safety_report(tracker):
+        if said_safety(tracker):
             # "tell that cafe to check their chicken": a warning, not an idea for a weekly review.
             dispatcher.utter_message(response="utter_feedback_safety")
             return []
         dispatcher.utter_message(response="utter_feedback_recorded")
         return []
-
-
-def _after_a_safety_report(tracker: Tracker) -> bool:
-    """Whether this conversation raised a health or danger signal earlier."""
-    return any(e.get("event") == "user" and (e.get("parse_data") or {}).get("safety") for e in tracker.events)

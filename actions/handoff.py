@@ -68,6 +68,11 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
     }
 
 
+def safety_response(text: Text, medical: Text) -> Text:
+    """"could it be a fire risk?": the product made safe first; otherwise the medical words."""
+    return "utter_safety_product" if HAZARD.search(text) and not BODY.search(text) else medical
+
+
 class ActionHandoff(Action):
     """Opens a handoff with a case summary and tells the customer what happens next.
 
@@ -87,16 +92,13 @@ class ActionHandoff(Action):
             # The team has this safety case and a call is booked: urgent help again, or the
             # question answered, never a second handoff and booking for the same incident.
             answers = [a for a in message.get("answers") or [] if a in domain.get("responses", {})]
-            dispatcher.utter_message(response="utter_safety_again")
+            dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_again"))
             for answer in answers:
-                dispatcher.utter_message(response=answer)
+                dispatcher.utter_message(response=answer, care_line=settings().care_line)
             return [FollowupAction("action_listen")]
         if message.get("safety"):
             # Health or danger (bot/nlu/safety.py): urgent help first, then a person.
-            text = (tracker.latest_message or {}).get("text") or ""
-            # "could it be a fire risk?": the product made safe first, not a medical warning.
-            dispatcher.utter_message(response="utter_safety_product" if HAZARD.search(text) and not BODY.search(text)
-                                     else "utter_safety_first")
+            dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
         choice = tracker.get_slot("alternative")
         team = catalog().alternatives[choice].team if choice in ("human", "ceo_office") else "customer_care"
         handoff_id = await store.create_handoff(
@@ -140,7 +142,7 @@ GETTING_HELP = re.compile(
 
 
 # A product that could burn or shock, and signs that someone is hurt.
-HAZARD = re.compile(r"\b(?:fire|smoke|smoking|spark\w*|burning|overheat\w*|too hot to touch|electric shock|shocked)\b", re.I)
+HAZARD = re.compile(r"\b(?:fire|smoke|smoking|spark\w*|burning|overheat\w*|electric shock|shocked)\b", re.I)
 BODY = re.compile(r"\b(?:burn(?:ed|t) (?:me|my)|hurt|injur\w*|bleeding|breath\w*|swell\w*|throat|dizzy|allerg\w*)\b", re.I)
 # "should i go to hospital or is it ok to wait and see", "should i use my epipen?"
 WAIT_OR_NOT = re.compile(r"\b(?:should i|do i need to|wait and see|is it ok to wait|go to (?:the )?hospital|use (?:my|the) epi ?pen)\b", re.I)
@@ -170,7 +172,9 @@ class ActionPersonWhileBooking(Action):
             # "ok im calling 911": no more questions; the team follows up later.
             dispatcher.utter_message(response="utter_safety_getting_help")
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
-        if message.get("safety") and WAIT_OR_NOT.search(message.get("text") or ""):
+        if message.get("safety") and HAZARD.search(message.get("text") or "") and not BODY.search(message.get("text") or ""):
+            dispatcher.utter_message(response="utter_safety_product")
+        elif message.get("safety") and WAIT_OR_NOT.search(message.get("text") or ""):
             # "should i go to hospital or wait and see? i have an epipen": answered plainly.
             dispatcher.utter_message(response="utter_safety_dont_wait")
         elif message.get("safety"):

@@ -47,7 +47,7 @@ class ActionRedirectOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         language = tracker.latest_message.get("language")
-        if language and tracker.get_slot("handoff_id"):
+        if language and tracker.get_slot("handoff_id") and (tracker.active_loop or {}).get("name") == "callback_form":
             # The team has the case already (a call being arranged): said in their language too.
             dispatcher.utter_message(response="utter_english_only_team_has_it")
             if f"utter_english_only_team_has_it_{language}" in domain.get("responses", {}):

@@ -109,7 +109,8 @@ async def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text
     kinds = {WITHDRAWN_NAMES.get(e.get("kind") or "", "") for e in entries}
     for kind in sorted(named_kinds(text) & NOT_STARTED, key=NOT_STARTED_ORDER.index):
         if kind not in kinds:
-            before = await company().granted(kind, reference) if reference else None
+            stored = {"coupon": "honour_coupon", "email": "followup"}.get(kind, kind)
+            before = await company().granted(stored, reference) if reference else None
             if before is not None:
                 from actions.apply_alternative import granted_on  # (it imports this module)
 

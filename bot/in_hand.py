@@ -28,7 +28,7 @@ ASKS_FOR_A_CALL = re.compile(
 # a question after a word or two of lead-in, with no question mark.
 LED_IN_QUESTION = re.compile(
     r"^(?:(?:ok|okay|so|but|and|well|right|hang on|wait|also|oh|hmm|um|lol|yeah|fine)\W+){1,4}"
-    r"(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|will|would|can|could|should|shall)\b")
+    r"(?:why|what|whats|how|when|where|who|which|is|are|does|(?:do|did)\s+(?:i|you|we|they|u)|will|would|can|could|should|shall)\b")
 
 
 def is_question(text: str) -> bool:
@@ -36,7 +36,6 @@ def is_question(text: str) -> bool:
     return bool(QUESTION.search(said) or ASKING.search(said) or LED_IN_QUESTION.search(said))
 
 
-ORDER_CASES = {"report_wrong_item", "request_refund", "check_order_status"}
 WHERE_IS = re.compile(r"\b(?:where(?:'s| is)|status of|when (?:will|does|is) (?:it|my|the)|track\w*)\b", re.I)
 
 
@@ -47,7 +46,7 @@ def question_about_the_case(text: str, intent: Optional[str], case_type: Optiona
     if not case_type or not tracker.get_slot("policy_id") or not QUESTION.search(text.lower()):
         return False
     cases = two_problems.case_types()
-    if intent == "check_order_status" and case_type not in ORDER_CASES and WHERE_IS.search(text):
+    if intent == "check_order_status" and case_type not in two_problems.ORDER_KINDS and WHERE_IS.search(text):
         return False  # "where is my order LK-10424", in a case about no reply: the order's case
     other_case = intent in cases and intent != case_type
     again = intent == case_type and bool(tracker.get_slot("accepted_alternative"))

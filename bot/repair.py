@@ -213,7 +213,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
                 # "why do i have to wait for the scan?": the designers' answer to that, not the policy's why.
                 return dict(_as(parsed, WHY, "case_question"), **marks)
             return _as(parsed, WHY, "why")
-    if not loop and in_hand.exchange_started(tracker) and size_change(text) and (
+    if not loop and in_hand.exchange_started(tracker) and size_change(text) and not in_hand.is_question(text) and (
             repair.corrects(text) or re.search(r"\bsize\b", text, re.I)):
         # "oh wait actually make it a 10.5": the exchange just started, in the new size.
         chosen = {"entity": "alternative", "value": "exchange", "start": 0, "end": len(text), "extractor": "repair"}

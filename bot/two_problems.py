@@ -110,7 +110,8 @@ CONTACT = re.compile(r"\b(?:e-?mail\w*|call\w*|rang|phoned|messag\w*|wrote|writt
 def _one_problem(first: str, second: Dict[str, Any], words: str) -> Optional[str]:
     """The kind of the one problem two parts tell, or None when they are two problems."""
     kind = (second.get("intent") or {}).get("name")
-    other_order = any(e.get("entity") == "order_id" for e in second.get("entities") or [])
+    other_order = any(e.get("entity") == "order_id" for e in second.get("entities") or []) or bool(
+        re.search(r"\b(?:other|another|second|different)\s+(?:order|parcel|delivery)\b", words, re.I))
     if first in ORDER_KINDS and kind in ORDER_KINDS and not other_order:
         # What went wrong is the problem; "i got my order" or "where is it" is its setting.
         return kind if first == "check_order_status" else first

@@ -27,7 +27,7 @@ from bot import two_problems
 from bot.repair import reread
 from gracious import repair
 from gracious.answers import find_answers
-from gracious.choices import ASKING, CHOOSING, QUESTION, WHICH, Option, also_named, options_from, resolve
+from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, Option, also_named, options_from, resolve
 from gracious.wordlists import changed_at
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,6 @@ def answers_questions() -> Sequence[str]:
 
 
 OFFER_PAYLOAD = "/choose_alternative"
-ARRANGED = {"callback", "human", "email_followup", "ceo_office"}
 # "i want the CEO himself": only that person will do, so the office offered is not chosen.
 THE_PERSON_ONLY = re.compile(r"\b(?:himself|herself|themselves|in person|personally)\b", re.I)
 
@@ -127,12 +126,14 @@ async def _parse_with_choices(
         # Health or danger (bot/nlu/safety.py) is never read as a choice.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
     taking = CHOOSING.search(text.lower())
-    if ((_new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or THE_PERSON_ONLY.search(text):
+    if (_new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking:
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
         # "$20 credit on a $60 lamp is a joke" refuses the credit it names.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
     chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative",
                      by_words=intent not in ("thank", "goodbye"))
+    if chosen is not None and chosen != WHICH and options[chosen].key == "ceo_office" and THE_PERSON_ONLY.search(text):
+        chosen = None  # "i want the CEO himself": not the office
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and _call_at_a_time(text):
         # "none of that, i want a human to ring me. tomorrow at 2": the call, at that time.
         call = await _rasa_parse_message(self, UserMessage("/request_callback", sender_id=message.sender_id),
@@ -236,7 +237,7 @@ def _still_open(tracker: DialogueStateTracker) -> List[Option]:
         e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)}
     offer = next(_offers(tracker), [])
     # A call, a person or an email is arranged, not taken: "ill ask on the call" names it, it doesn't ask for one.
-    return [o for o in options_from(offer) if o.key not in taken | ARRANGED and o.payload.startswith(OFFER_PAYLOAD)]
+    return [o for o in options_from(offer) if o.key not in taken | ARRANGEMENTS and o.payload.startswith(OFFER_PAYLOAD)]
 
 
 def _answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: str) -> List[str]:

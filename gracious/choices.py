@@ -96,6 +96,9 @@ _NEGATED = re.compile(
     r"|\w+\s+(?:doesn'?t|does not|won'?t|wont|isn'?t)\s+(?:help|work|do)\w*)",
 )
 
+# What arranges a call, a person or a message, rather than putting something right.
+ARRANGEMENTS = frozenset({"callback", "human", "email_followup", "ceo_office"})
+
 # resolve() returns this when the reply agrees without saying to which of several options.
 WHICH = -1
 
@@ -157,6 +160,10 @@ def resolve(
     return None
 
 
+# "ill sort the add on myself", "credit is pointless": named, not taken.
+_SETTLED_BY_THEMSELVES = re.compile(r"\b(?:myself|pointless|useless|no good|not interested|don'?t need|dont need)\b")
+
+
 def also_named(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], chosen: int) -> List[int]:
     """Other options taken in the same message: "the credit pls and also email me the
     tracking" takes both. Each clause that names one option alone, with a word of
@@ -164,7 +171,8 @@ def also_named(text: str, options: Sequence[Option], words: Mapping[str, Sequenc
     said = _NEGATED.sub(" ", " ".join((text or "").lower().split()))
     found: List[int] = []
     for clause in re.split(r"[.!?,;]+|\band also\b|\balso\b|\band\b|\bplus\b", said):
-        if not clause.strip() or QUESTION.search(clause.strip()):
+        taking = CHOOSING.search(clause) or re.search(r"\b(?:email|send|give)\s+me\b", clause) or len(clause.split()) <= 3
+        if not clause.strip() or QUESTION.search(clause.strip()) or not taking or _SETTLED_BY_THEMSELVES.search(clause):
             continue
         scores = {i: _score(clause, o, words) for i, o in enumerate(options) if not o.declines}
         best = max(scores.values(), default=0)

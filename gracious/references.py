@@ -214,7 +214,7 @@ def size_wanted(texts: Iterable[str]) -> Optional[str]:
 
 
 _TO_SIZE = re.compile(
-    r"\b(?:to|into|for)\s+(?:an?\s+|size\s+|a\s+size\s+)?(\d{1,2}(?:\.5)?|xs|xxl|xl|s|m|l|small|medium|large)\b(?!\s*(?:%|pm|am|:))",
+    r"\b(?:to|into|for)\s+(?:an?\s+|size\s+|a\s+size\s+)?(\d{1,2}(?:\.5)?|xs|xxl|xl|s|m|l|small|medium|large)\b(?!\s*(?:%|pm|am|:|dollars?|bucks))",
     re.IGNORECASE)
 
 

@@ -52,7 +52,8 @@ def cancels(text: str) -> bool:
         return True
     # "...that was a different shop. my bad. never mind": the last short sentence leaves.
     sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
-    return len(sentences) >= 2 and len(sentences[-1].split()) <= 4 and says("cancel", sentences[-1])
+    return len(sentences) >= 2 and len(sentences[-1].split()) <= 4 and bool(
+        re.search(r"\b(?:never ?mind|nvm|forget it|scratch that|doesn'?t matter)\b", sentences[-1], re.I))
 
 
 def has_no_reference(text: str) -> bool:
@@ -153,7 +154,7 @@ def asks_status(text: str) -> bool:
         return False  # "can you send a replacement or not" asks for one, not after one
     # "and the 10 dollar credit?": a short question naming something granted.
     short = "?" in text and len(text.split()) <= 6 and bool(named_kinds(text)) and not re.search(
-        r"\b(?:can|could|may|please|pls|want|take|give|have|get)\b", text, re.I)  # "can i have the credit?" asks for it
+        r"\b(?:can|could|may|please|pls|want|take|give|have|get)\b|^\W*(?:how|what|whats|which|why)\b", text, re.I)  # "can i have the credit?" asks for it
     return short or (bool(question) and says("status", text) and len(text.split()) <= 25)
 
 

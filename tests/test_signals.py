@@ -68,5 +68,6 @@ def test_how_staff_behaved_is_a_signal_of_its_own():
     from gracious.signals import about_staff_conduct
 
     assert about_staff_conduct("the guy at the cafe this morning rolled his eyes at me")
-    assert about_staff_conduct("i want to complain about one of your staff")
+    assert about_staff_conduct("the barista was so rude to me")
+    assert not about_staff_conduct("i ordered a latte and your staff gave me a mocha")
     assert not about_staff_conduct("my latte was cold and the wrong size")

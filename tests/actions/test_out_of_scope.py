@@ -69,6 +69,7 @@ def test_a_person_asked_for_in_another_language_is_told_in_both_and_brought_in(d
 def test_another_language_while_a_call_is_arranged_is_told_the_team_has_the_case(domain):
     tracker = _in_spanish([])
     tracker.slots["handoff_id"] = "4"
+    tracker.active_loop = {"name": "callback_form"}
     dispatcher, events = run_action(ActionRedirectOutOfScope(), tracker, domain)
     assert responses(dispatcher) == ["utter_english_only_team_has_it", "utter_english_only_team_has_it_es"]
     assert events == []
