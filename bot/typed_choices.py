@@ -51,6 +51,7 @@ def answers_questions() -> Sequence[str]:
 
 
 OFFER_PAYLOAD = "/choose_alternative"
+TAKES = re.compile(r"\b(?:i'?ll take|ill take|i'?ll have|ill have|i'?ll go with|give me the|yes (?:to )?the)\b", re.I)
 # "i want the CEO himself": only that person will do, so the office offered is not chosen.
 THE_PERSON_ONLY = re.compile(r"\b(?:himself|herself|themselves|in person|personally)\b", re.I)
 
@@ -130,8 +131,9 @@ async def _parse_with_choices(
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
         # "$20 credit on a $60 lamp is a joke" refuses the credit it names.
         return await _in_context(self, message, parsed, tracker, only_output_properties)
-    chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative",
-                     by_words=intent not in ("thank", "goodbye"))
+    # "ill take the credit. and thanks for explaining properly": thanks, with a choice in it.
+    by_words = intent not in ("thank", "goodbye") or bool(TAKES.search(text))
+    chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative", by_words=by_words)
     if chosen is not None and chosen != WHICH and options[chosen].key == "ceo_office" and THE_PERSON_ONLY.search(text):
         chosen = None  # "i want the CEO himself": not the office
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and _call_at_a_time(text):

@@ -20,7 +20,8 @@ from gracious.wordlists import changed_at, word_pattern
 
 # A sentence that asks, with or without its question mark.
 ASKS = re.compile(r"\?|^\W*(?:(?:ok|so|and|but|also|well)\W+)?(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|"
-                  r"will|would|can|could|should)\b", re.I)
+                  r"will|would|can|could|should)\b|\b(?:want to know|wondering|tell me (?:when|where|why|how|if|whether))\b",
+                  re.I)
 ANSWERS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "answers.yml"
 
 

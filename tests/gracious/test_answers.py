@@ -124,3 +124,10 @@ def test_an_answer_for_one_policy_is_given_only_in_a_case_it_was_explained_in():
     said = "its not that i dont like it, its BROKEN. thats a defect, surely thats different?"
     assert [a.id for a in find_answers(said, "request_refund", policy="returns_window")] == ["faulty_outside_window"]
     assert find_answers(said, "request_refund", policy="refund_in_transit") == []
+
+
+def test_wanting_to_know_is_asking():
+    from gracious.answers import find_answers
+
+    said = "i dont want a credit i want to know when it will actually arrive"
+    assert [a.id for a in find_answers(said, "check_order_status", question=False)] == ["late_order_when"]
