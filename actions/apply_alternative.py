@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback_escape import known_email
 from actions.case import catalog, money
 from actions.config import settings
-from actions.digression import resume
+from actions.digression import resume, say_answers
 from actions.offer_alternatives import last_offer_buttons, offer_amount
 from actions.second_problem import come_back
 from actions.status import settle, settled
@@ -168,10 +168,8 @@ class ActionApplyAlternative(Action):
         latest = tracker.latest_message or {}
         more = [a for a in latest.get("also_choose") or [] if a not in granted + [alternative.id] and a in offered]
         if not more:
-            for answer in latest.get("answers") or []:
-                # A question asked beside the choice ("the refund pls. do i need the box?").
-                if answer in domain.get("responses", {}):
-                    dispatcher.utter_message(response=answer, care_line=settings().care_line)
+            # A question asked beside the choice ("the refund pls. do i need the box?").
+            say_answers(dispatcher, domain, latest.get("answers") or [])
         if alternative.id == "email_followup":
             done += await _no_call_after_all(dispatcher, tracker)
         kind = record_kind(alternative.kind, facts)

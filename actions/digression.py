@@ -69,16 +69,13 @@ class ActionAnswerWhy(Action):
         requested = tracker.get_slot("requested_slot")
         message = tracker.latest_message or {}
         if message.get("repair") == "case_question":
-            responses = domain.get("responses", {})
-            known = [a for a in message.get("answers") or [message.get("answer")] if a in responses]
+            known = [a for a in message.get("answers") or [message.get("answer")] if a in domain.get("responses", {})]
             if known and not message.get("answer_person"):
                 # Questions the designers have answers for (catalog/answers.yml), each answered.
-                for answer in known:
-                    dispatcher.utter_message(response=answer, care_line=settings().care_line)
+                say_answers(dispatcher, domain, known)
                 return resume(dispatcher, tracker)
             # Their answer with a person, or no answer here: said plainly, a person offered.
-            for answer in known[:-1]:
-                dispatcher.utter_message(response=answer, care_line=settings().care_line)
+            say_answers(dispatcher, domain, known[:-1])
             return with_a_person(dispatcher, tracker, domain, known[-1] if known else "utter_case_question")
         if tracker.active_loop.get("name") and requested in FORM_REASONS:
             dispatcher.utter_message(response=FORM_REASONS[requested])
@@ -93,6 +90,13 @@ class ActionAnswerWhy(Action):
             dispatcher.utter_message(response="utter_why_nothing_explained")
             return []
         return say_why(dispatcher, tracker, domain, key)
+
+
+def say_answers(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], answers: List[Text]) -> None:
+    """The designers' answers (catalog/answers.yml responses) that the domain has, in order."""
+    for answer in answers:
+        if answer in domain.get("responses", {}):
+            dispatcher.utter_message(response=answer, care_line=settings().care_line)
 
 
 def say_why(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], key: Text,

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent
 from actions.config import settings
+from actions.digression import say_answers
 from actions.hours import is_open, next_opening, spoken_time
 from actions.stores import records
 
@@ -91,10 +92,8 @@ class ActionHandoff(Action):
         if message.get("safety") and tracker.get_slot("handoff_id") and tracker.get_slot("callback_id"):
             # The team has this safety case and a call is booked: urgent help again, or the
             # question answered, never a second handoff and booking for the same incident.
-            answers = [a for a in message.get("answers") or [] if a in domain.get("responses", {})]
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_again"))
-            for answer in answers:
-                dispatcher.utter_message(response=answer, care_line=settings().care_line)
+            say_answers(dispatcher, domain, message.get("answers") or [])
             return [FollowupAction("action_listen")]
         if message.get("safety"):
             # Health or danger (bot/nlu/safety.py): urgent help first, then a person.
