@@ -15,11 +15,11 @@ train: install      ## train if data/, domain.yml or config.yml changed
 	@$(PY) -m scripts.model >/dev/null
 
 run: train          ## start the action server and the Rasa server on port 5005
-	@$(PY) -m bot.launcher --model "$$($(PY) -m scripts.model)"
+	@$(PY) -m launch.launcher --model "$$($(PY) -m scripts.model)"
 
 cluster: train      ## several Rasa instances on PostgreSQL and Redis behind nginx, loopback only (GRACIOUS_INSTANCES=2)
 	@scripts/ensure-cluster-packages
-	@$(PY) -m bot.cluster --model "$$($(PY) -m scripts.model)"
+	@$(PY) -m launch.cluster --model "$$($(PY) -m scripts.model)"
 
 test: train         ## the whole suite: data validation, rasa test, pytest
 	@scripts/test
@@ -41,11 +41,11 @@ report: install     ## the manager's report: terminal tables and results/report/
 	@$(PY) -m studio.report $(if $(DEMO),--demo) $(if $(WEEKS),--weeks "$(WEEKS)") $(if $(SINCE),--since "$(SINCE)") $(if $(UNTIL),--until "$(UNTIL)")
 
 shell: train        ## talk to the assistant in the terminal (rasa shell)
-	@$(PY) -m bot.shell --model "$$($(PY) -m scripts.model)"
+	@$(PY) -m launch.shell --model "$$($(PY) -m scripts.model)"
 
 agent: install      ## add an agent desk account: make agent NAME=sam DISPLAY="Sam Lee"
 	@test -n "$(NAME)" || { echo 'error: say who: make agent NAME=sam DISPLAY="Sam Lee"' >&2; exit 1; }
-	@$(PY) -m bot.desk.accounts add "$(NAME)" --display "$(or $(AGENT_DISPLAY),$(NAME))"
+	@$(PY) -m server.desk.accounts add "$(NAME)" --display "$(or $(AGENT_DISPLAY),$(NAME))"
 
 bench: train        ## Gracious vs Rasa's starter bot: results/bench/ (ARGS=--quick for a cheap run)
 	@$(PY) -m bench $(ARGS)

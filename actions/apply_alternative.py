@@ -13,14 +13,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback_escape import known_email
 from actions.case import catalog, money
-from actions.config import settings
+from gracious.settings import settings
 from actions.digression import resume, say_answers
 from actions.offer_alternatives import last_offer_buttons, offer_amount
 from actions.second_problem import come_back
 from actions.status import settle, settled
 from actions.hours import spoken_time
-from actions.stores import company, records
-from actions.stores.grants import Grant
+from gracious.stores import company, records
+from gracious.stores.grants import Grant
 from gracious.references import size_change, size_wanted
 
 # After a question back to the customer ("which one?"), listen: the rule's "anything

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case import catalog
 from actions.offer_alternatives import first_text
 from actions.status import settle, settled
-from actions.stores import company
+from gracious.stores import company
 from gracious import repair
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

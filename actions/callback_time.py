@@ -10,7 +10,7 @@ from typing import Optional, Text, Tuple
 from dateparser import DateDataParser
 from dateparser.search import search_dates
 
-from actions.config import settings
+from gracious.settings import settings
 from actions.hours import fit_to_hours
 
 # A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.

@@ -15,10 +15,10 @@ from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Tracker
 
-from actions.catalog import Catalog, load_catalog
-from actions.config import settings
+from gracious.catalog import Catalog, load_catalog
+from gracious.settings import settings
 from gracious.signals import about_staff_conduct, asks_the_impossible, said_at_the_cafe, says_it_is_late
-from actions.stores import company
+from gracious.stores import company
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 
 # Slots that describe one case; a new case starts them afresh.

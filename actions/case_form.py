@@ -12,8 +12,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.case import catalog, reference_kind
 from gracious.signals import said_at_the_cafe
-from actions.stores import company
-from actions.stores.company import normalize_reference
+from gracious.stores import company
+from gracious.stores.company import normalize_reference
 from gracious.references import coupon_candidates, first
 
 # After this many references that can't be found, carry on without one.

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from gracious.choices import ARRANGEMENTS
 from gracious.signals import leaves_unhappy
-from actions.stores import records
+from gracious.stores import records
 
 
 def case_outcome(tracker: Tracker) -> Text:

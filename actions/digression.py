@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, sent_texts
-from actions.config import settings
+from gracious.settings import settings
 from actions.offer_alternatives import first_text, last_offer_buttons
 
 # Why a form asks what it asks, by the slot it is asking for.
@@ -55,7 +55,7 @@ def resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
 class ActionAnswerWhy(Action):
     """'Why?': the reason in other words, never the same paragraph again.
 
-    A question in the middle of a case that bot/repair.py marked `case_question` gets
+    A question in the middle of a case that server/dialogue/repair.py marked `case_question` gets
     the designers' answer (catalog/answers.yml), or, when none fits, a plain "I'd
     rather not guess" with a person offered.
     """

@@ -46,7 +46,7 @@ class ActionEmpathize(Action):
         intent = latest_intent(tracker) or ""
         text = tracker.latest_message.get("text") or ""
         if (tracker.latest_message or {}).get("repair") == "reference_changed":
-            # A corrected reference (bot/repair.py): the case starts over from its facts,
+            # A corrected reference (server/dialogue/repair.py): the case starts over from its facts,
             # without a second round of sympathy.
             kept = {"case_type", "case_details", "frustration", "strong_frustration_turns"}
             dispatcher.utter_message(response="utter_reference_changed")

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalog import Policy
+from gracious.catalog import Policy
 from actions.case import catalog, gather_facts, latest_intent, template_values
 from actions.digression import resume, say_why
 from gracious.signals import said_at_the_cafe

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.closing import said_safety
 
-from actions.stores import records
+from gracious.stores import records
 
 
 def _handoff_id(tracker: Tracker) -> Optional[int]:

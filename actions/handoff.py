@@ -12,10 +12,10 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupA
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent
-from actions.config import settings
+from gracious.settings import settings
 from actions.digression import say_answers
 from actions.hours import is_open, next_opening, spoken_time
-from actions.stores import records
+from gracious.stores import records
 
 # Minutes one agent typically spends on a handoff, for the wait estimate.
 MINUTES_PER_CASE = 6
@@ -96,7 +96,7 @@ class ActionHandoff(Action):
             say_answers(dispatcher, domain, message.get("answers") or [])
             return [FollowupAction("action_listen")]
         if message.get("safety"):
-            # Health or danger (bot/nlu/safety.py): urgent help first, then a person.
+            # Health or danger (server/nlu/safety.py): urgent help first, then a person.
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
         choice = tracker.get_slot("alternative")
         team = catalog().alternatives[choice].team if choice in ("human", "ceo_office") else "customer_care"

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent, money, render
-from actions.catalog import Catalog, Offer, Policy
+from gracious.catalog import Catalog, Offer, Policy
 
 MAX_OFFERS = 3
 # Always possible, whatever the policy: a person, or a call at a time that suits.

@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import ROOT
+from gracious.settings import ROOT
 from actions.offer_alternatives import first_text
 from gracious.wordlists import word_pattern
 
@@ -60,7 +60,7 @@ class ActionRedirectOutOfScope(Action):
                 dispatcher.utter_message(response=f"utter_english_only_person_{language}")
             return [FollowupAction("action_handoff")]
         if language:
-            # Another language (bot/nlu/language.py): we say so in English and, when we
+            # Another language (server/nlu/language.py): we say so in English and, when we
             # have the words, in theirs, and offer a person.
             person = {"title": first_text(domain, "utter_offer_human"), "payload": "/request_human"}
             dispatcher.utter_message(response="utter_english_only", buttons=[person])

@@ -1,6 +1,6 @@
 """action_cancel: "never mind" leaves what was in hand; "cancel the call" cancels it.
 
-bot/repair.py gives these messages the intent `cancel` (words in catalog/repair.yml);
+server/dialogue/repair.py gives these messages the intent `cancel` (words in catalog/repair.yml);
 the rules in data/rules/repair.yml leave an active form first, then run this.
 """
 
@@ -14,10 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import settings
+from gracious.settings import settings
 from actions.hours import spoken_time
 from actions.status import WITHDRAWN_NAMES, settle, settled
-from actions.stores import company, records
+from gracious.stores import company, records
 from gracious import repair
 
 # What each form leaves behind when the customer walks away from it.

@@ -13,10 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time
-from actions.config import settings
+from gracious.settings import settings
 from actions.hours import fit_to_hours, spoken_time
 from actions.callback_escape import escape_in, instead_of_a_call, known_email, validate_email
-from actions.stores import records
+from gracious.stores import records
 from gracious import repair
 
 def known_phone(tracker: Tracker) -> Optional[Text]:

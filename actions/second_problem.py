@@ -1,6 +1,6 @@
 """A second problem in the same message: noted when the first case opens, offered when it is settled.
 
-bot/two_problems.py sets the second problem apart in the parse (`second_problem`:
+server/dialogue/two_problems.py sets the second problem apart in the parse (`second_problem`:
 its intent, the customer's words, its references). action_empathize keeps it in the
 slot pending_problem and says we'll come back to it; once the first case is
 settled (action_apply_alternative), `come_back` quotes the customer's words and

@@ -20,10 +20,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import money
-from actions.config import settings
+from gracious.settings import settings
 from actions.digression import resume
 from actions.hours import spoken_time
-from actions.stores import company, records
+from gracious.stores import company, records
 from gracious.references import find, normalize_reference
 from gracious.repair import named_kinds
 

@@ -21,7 +21,7 @@ from bench.conversations import Script
 
 # A turn that takes longer than this counts as unanswered (the server is stuck, not slow).
 TURN_TIMEOUT_S = 60.0
-BROWSER_COOKIE = "gracious_browser"  # bot/sessions.py; any random value is a new browser
+BROWSER_COOKIE = "gracious_browser"  # server/channels/sessions.py; any random value is a new browser
 
 
 @dataclass
@@ -128,7 +128,7 @@ async def _socket_conversation(
 ) -> None:
     """One widget conversation: a new browser (cookie), a session from the server, the script.
 
-    The server binds session ids to the browser's cookie (bot/sessions.py), so a
+    The server binds session ids to the browser's cookie (server/channels/sessions.py), so a
     non-browser client sends a random ``gracious_browser`` cookie with the handshake,
     asks for a session with ``session_request`` and uses the id from ``session_confirm``.
     A turn ends when as many ``bot_uttered`` messages arrived as the same turn gets over

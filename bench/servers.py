@@ -1,6 +1,6 @@
 """The two bots under test as child processes: Rasa's starter bot and Gracious.
 
-Gracious starts through bot.launcher.Servers exactly as `make run` starts it (action
+Gracious starts through launch.launcher.Servers exactly as `make run` starts it (action
 server, Rasa server, SQLite tracker store), with fresh SQLite files in a temporary
 var dir and free ports. The starter bot is what `rasa init --no-prompt` makes,
 trained and served with its own defaults (in-memory tracker store, no action server).
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from bot.launcher import Servers, free_port, isolated_env, wait_for
+from launch.launcher import Servers, free_port, isolated_env, wait_for
 
 TOKEN = "bench-token"
 START_TIMEOUT_S = 300
@@ -98,7 +98,7 @@ class GraciousServers:
     def __init__(self, model: Path, var: Path) -> None:
         # The HTTP API, for /model/parse alone and the trackers (make run: when set).
         # The load sends far faster than a person types (200 turns of one conversation
-        # in seconds): a per-sender message limit far above it (bot/guards.py).
+        # in seconds): a per-sender message limit far above it (server/channels/guards.py).
         self.env = isolated_env(var, RASA_AUTH_TOKEN=TOKEN, GRACIOUS_SENDER_BURST="100000",
                                 GRACIOUS_SENDER_PER_MINUTE="100000")
         self.servers = Servers(model, self.env, log_dir=var / "logs")

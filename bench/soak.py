@@ -2,7 +2,7 @@
 
     python -m bench.soak [--conversations 200] [--seconds 300] [--instances 2]
 
-`make soak` starts a cluster of its own (bot/cluster: PostgreSQL, Redis, the
+`make soak` starts a cluster of its own (launch/cluster: PostgreSQL, Redis, the
 action server, Rasa instances, nginx; loopback only), then runs that many
 customers at once over REST, each one conversation of playbook messages, each
 waiting for the answer and a short pause before the next message. It is bounded
@@ -36,7 +36,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import aiohttp
 
 from bench.conversations import GRACIOUS, long_script
-from bot.launcher import ROOT
+from launch.launcher import ROOT
 
 TOKEN = "soak-token"
 MAX_MESSAGES = 1000
@@ -219,8 +219,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "soak")
     args = parser.parse_args(argv)
 
-    from bot.cluster.deployment import Cluster
-    from bot.launcher import newest_model
+    from launch.cluster.deployment import Cluster
+    from launch.launcher import newest_model
 
     workdir = Path(tempfile.mkdtemp(prefix="gracious-soak-"))
     cluster = Cluster(args.model or newest_model(), workdir, args.instances,

@@ -2,7 +2,7 @@
 
 "will whoever calls know about my order?" or "is the label free?" has a plain
 answer the designers wrote; this finds it from the words of the question and the
-kind of case in hand. Shared by the server (bot/repair.py marks the question) and
+kind of case in hand. Shared by the server (server/dialogue/repair.py marks the question) and
 the actions (actions/digression.py says the answer). Read again when the file changes.
 """
 
@@ -17,12 +17,13 @@ from typing import Iterable, List, Optional, Pattern, Tuple
 import yaml
 
 from gracious.wordlists import changed_at, word_pattern
+from gracious.settings import CATALOG_DIR
 
 # A sentence that asks, with or without its question mark.
 ASKS = re.compile(r"\?|^\W*(?:(?:ok|so|and|but|also|well)\W+)?(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|"
                   r"will|would|can|could|should)\b|\b(?:want to know|wondering|tell me (?:when|where|why|how|if|whether))\b",
                   re.I)
-ANSWERS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "answers.yml"
+ANSWERS_FILE = CATALOG_DIR / "answers.yml"
 
 
 @dataclass(frozen=True)

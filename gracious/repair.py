@@ -1,6 +1,6 @@
 """The repair words of catalog/repair.yml: is this message a cancel, a correction, a switch?
 
-Shared by the server (bot/repair.py reads a message in the light of the conversation)
+Shared by the server (server/dialogue/repair.py reads a message in the light of the conversation)
 and the actions (the forms' validators). Pure functions of the text; the file is read
 again when it changes.
 """
@@ -15,8 +15,9 @@ from typing import Dict, Pattern
 import yaml
 
 from gracious.wordlists import changed_at, word_pattern
+from gracious.settings import CATALOG_DIR
 
-WORDS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "repair.yml"
+WORDS_FILE = CATALOG_DIR / "repair.yml"
 LISTS = (
     "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback", "cancel_grant", "pushback", "coupon_words", "asks_exception", "on_file",
 )

@@ -9,11 +9,11 @@ from typing import Dict, List, Sequence, Text
 
 import yaml
 
-from pathlib import Path
 
 from gracious.wordlists import changed_at, word_pattern
+from gracious.settings import CATALOG_DIR
 
-SIGNALS_FILE = Path(__file__).resolve().parent.parent / "catalog" / "signals.yml"
+SIGNALS_FILE = CATALOG_DIR / "signals.yml"
 
 
 @lru_cache(maxsize=4)

@@ -3,12 +3,12 @@
     python -m scripts.model [--root DIR]   # print the model path, training first if needed
 
 The key is a hash of config.yml, domain.yml, every file under data/ and the code of
-our own pipeline components (bot/nlu/, gracious/references.py). A model
+our own pipeline components (server/nlu/, gracious/references.py). A model
 named models/gracious-<key>.tar.gz is reused as is; otherwise `rasa train` runs
 (with Rasa's own cache in .rasa/, so a small edit retrains only what it touches).
 
 The model chosen is always the newest file in models/ afterwards (a reused one is
-touched), because that is the one a running `make run` loads (bot/model_server.py).
+touched), because that is the one a running `make run` loads (launch/model_server.py).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
+from gracious.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 KEEP = 3
 
 
@@ -53,7 +53,7 @@ def ensure_model(root: Path = ROOT) -> Path:
         return model
     print(f"Training data changed: training {model.relative_to(root)} ...", file=sys.stderr)
     rasa = Path(sys.executable).parent / "rasa"
-    # The policy in config.yml is ours (bot/policies.py): Rasa must import it from
+    # The policy in config.yml is ours (server/dialogue/policies.py): Rasa must import it from
     # this checkout even when training a copy of the project elsewhere.
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=path)

@@ -26,12 +26,12 @@ import yaml
 from rasa_sdk import Tracker
 
 from actions.case import gather_facts
-from actions.catalog import Catalog, CatalogError, load_catalog
+from gracious.catalog import Catalog, CatalogError, load_catalog
 from studio import placeholders
 from studio.flows import Flow, Step, read_flows
 from studio.yamlnodes import compose, get, items, line, seq, text
+from gracious.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True, order=True)

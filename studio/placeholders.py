@@ -7,7 +7,7 @@ the others their first. A rendering is a finding at the line of its text when:
 
 - a placeholder has no samples (it could go out unfilled, as "{name}");
 - a value is empty ("" or None) in a response without a variation that needs no
-  value and has no condition or channel (bot/whole_words.py falls back to that one
+  value and has no condition or channel (server/dialogue/whole_words.py falls back to that one
   at run time; without it the customer would read "None days ago" or "your refund
   for  is under way");
   placeholders `known` for the response are not tried empty;
@@ -30,7 +30,7 @@ from rasa.core.nlg.interpolator import interpolate_text
 from yaml.nodes import Node
 
 from actions.case import money
-from bot.whole_words import is_empty, is_fallback, placeholders
+from server.dialogue.whole_words import is_empty, is_fallback, placeholders
 from studio.yamlnodes import get, items, plain, seq, text
 
 SAMPLES_FILE = Path("catalog") / "placeholders.yml"

@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from actions.config import ROOT, settings
-from actions.stores.records import concerns, feedback, handoffs, ratings
+from gracious.settings import ROOT, settings
+from gracious.stores.records import concerns, feedback, handoffs, ratings
 
 DEFAULT_WEEKS = 8
 DEFAULT_OUT = ROOT / "results" / "report" / "index.html"

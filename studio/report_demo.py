@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import yaml
 
-from actions.config import settings
-from actions.stores.records import Records, concerns, handoffs, ratings
-from bot.desk.store import Agent, DeskStore
+from gracious.settings import settings
+from gracious.stores.records import Records, concerns, handoffs, ratings
+from server.desk.store import Agent, DeskStore
 from studio.report import period_for
 
 # Cases per week of each kind; bill disputes grow, so the chart has a story to tell.

@@ -19,9 +19,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import UrlSQLTrackerStore
+from server.stores.tracker_store import UrlSQLTrackerStore
+from gracious.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = {"action_handle_misunderstanding", "action_default_fallback"}
 HANDOFF_ACTION = "action_handoff"
@@ -35,7 +35,7 @@ class StoreProblem(Exception):
 
 
 def tracker_db_url() -> str:
-    """The store's URL, with the same default as ``bot.launcher.runtime_env``."""
+    """The store's URL, with the same default as ``launch.launcher.runtime_env``."""
     var = Path(os.environ.get("GRACIOUS_VAR_DIR", ROOT / "var"))
     return os.environ.get("GRACIOUS_TRACKER_DB_URL") or f"sqlite:///{var / 'tracker.db'}"
 
@@ -101,8 +101,8 @@ class Summary:
 
 def case_intents() -> Set[str]:
     """The intents the policy catalog treats as a customer's case."""
-    from actions.catalog import load_catalog
-    from actions.config import settings
+    from gracious.catalog import load_catalog
+    from gracious.settings import settings
 
     return {t for policy in load_catalog(settings().catalog_path).policies for t in policy.case_types}
 

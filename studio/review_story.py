@@ -123,7 +123,7 @@ def _user_step(turn: CustomerTurn, intents: Mapping[int, str], story: Story) -> 
     intent = intents.get(turn.number, turn.intent)
     parsed = turn.event.parse_data or {}
     if intent == turn.intent and (parsed.get("repair") or parsed.get("typed_choice") is not None):
-        # Read in the light of the conversation (bot/repair.py, bot/typed_choices.py), which
+        # Read in the light of the conversation (server/dialogue/repair.py, server/dialogue/typed_choices.py), which
         # `rasa test` does not do: the step names the intent the assistant acted on.
         said = _NOT_IN_BLOCK.sub(" ", turn.event.text or "").strip().replace("\n", " ")
         lines = [f"  # The customer said {json.dumps(said)}, read in context as {intent}.", f"  - intent: {intent}"]

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 import actions.case
-import actions.stores
-from actions.config import ROOT
+import gracious.stores
+from gracious.settings import ROOT
 
 # Settings a developer's shell might export; tests start from the defaults.
 ENVIRONMENT = (
@@ -23,10 +23,10 @@ ENVIRONMENT = (
 
 def reset_caches() -> None:
     """Forget settings, stores and the loaded catalog, so the environment is read again."""
-    for cached in (actions.stores.company, actions.stores.records):
+    for cached in (gracious.stores.company, gracious.stores.records):
         if cached.cache_info().currsize:
             cached().engine.dispose()
-    actions.stores.reset()
+    gracious.stores.reset()
     actions.case._load.cache_clear()
 
 

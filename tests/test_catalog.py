@@ -6,8 +6,8 @@ from typing import Any, Dict
 import pytest
 import yaml
 
-from actions.catalog import ALTERNATIVE_KINDS, CatalogError, Offer, load_catalog
-from actions.config import ROOT
+from gracious.catalog import ALTERNATIVE_KINDS, CatalogError, Offer, load_catalog
+from gracious.settings import ROOT
 
 CATALOG = ROOT / "catalog" / "policies.yml"
 KINDS = ", ".join(sorted(ALTERNATIVE_KINDS))

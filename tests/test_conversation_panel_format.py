@@ -9,7 +9,7 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-from bot.launcher import ROOT
+from launch.launcher import ROOT
 from tests.e2e.panel import PanelError, global_problems, hold, load_panel, parse_file
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from actions.config import _parse_hours
+from gracious.settings import _parse_hours
 from actions.hours import fit_to_hours, is_open, next_opening, spoken_time
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -8,8 +8,8 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 
 import actions.apply_alternative
-import actions.stores.grants
-from actions import stores
+import gracious.stores.grants
+from gracious import stores
 from actions.apply_alternative import ActionApplyAlternative, granted_on
 from tests.actions import freeze_time, message, run_action, tracker_from
 
@@ -250,7 +250,7 @@ def test_todays_offer_names_the_current_offer_code(domain):
 
 def at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
     """Grants are written, and 'when' is said, as at ``moment``."""
-    freeze_time(monkeypatch, actions.stores.grants, moment)
+    freeze_time(monkeypatch, gracious.stores.grants, moment)
     freeze_time(monkeypatch, actions.apply_alternative, moment)
 
 
@@ -352,7 +352,7 @@ def test_when_a_grant_was_made_is_said_as_a_person_would(moment, said):
 def test_a_new_size_for_the_exchange_just_started_is_recorded_in_its_place(domain):
     import asyncio
 
-    from actions import stores
+    from gracious import stores
     from actions.apply_alternative import ActionApplyAlternative
 
     asyncio.run(stores.company().grant("exchange", "LK-10422", None, None, note="exchange, size 10"))

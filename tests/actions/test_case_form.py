@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_form import ActionSkipReference, ValidateCaseForm
-from actions.stores.company import normalize_reference
+from gracious.stores.company import normalize_reference
 from tests.actions import message, run_action, tracker_from
 
 FORM_SLOTS = ["order_id", "coupon_code"]

@@ -8,7 +8,7 @@ import pytest
 
 import actions.case
 from actions.case_form import ValidateCaseForm
-from actions.config import ROOT
+from gracious.settings import ROOT
 from actions.empathize import ActionEmpathize
 from tests.actions import responses, run_action, tracker_from
 from tests.actions.test_case_form import required

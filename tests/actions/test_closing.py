@@ -4,7 +4,7 @@ import asyncio
 
 from rasa_sdk.events import SlotSet
 
-from actions import stores
+from gracious import stores
 from actions.closing import ActionCloseConversation
 from tests.actions import message, run_action, tracker_from
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from actions import stores
+from gracious import stores
 from actions.feedback import ActionRecordFeedback
 from tests.actions import message, run_action, tracker_from
 

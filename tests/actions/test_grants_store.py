@@ -15,9 +15,9 @@ from typing import Iterator, List
 import pytest
 import sqlalchemy as sa
 
-import actions.stores.grants
-from actions.stores.company import CompanyData
-from actions.stores.company_schema import grants, metadata, once_per_record
+import gracious.stores.grants
+from gracious.stores.company import CompanyData
+from gracious.stores.company_schema import grants, metadata, once_per_record
 
 POSTGRES = os.environ.get("GRACIOUS_TEST_POSTGRES_URL")
 
@@ -75,7 +75,7 @@ def test_an_existing_database_gets_the_index_and_the_database_refuses_a_second_r
 def test_an_existing_database_with_duplicates_starts_logs_them_and_still_refuses_a_repeat(url, caplog):
     made_before_the_index(url, "BL-30017", "LK-10423")
     company = CompanyData(url)
-    with caplog.at_level(logging.ERROR, logger="actions.stores.grants"):
+    with caplog.at_level(logging.ERROR, logger="gracious.stores.grants"):
         company.ensure_ready()  # no crash: every other customer is still served
 
     assert once_per_record.name not in index_names(company)
@@ -96,7 +96,7 @@ def test_a_race_past_the_first_look_is_settled_by_the_index(url, monkeypatch):
     company.ensure_ready()
     both_looked = threading.Barrier(2, timeout=10)
     looks = iter(range(1000))
-    look = actions.stores.grants.find
+    look = gracious.stores.grants.find
 
     def look_together(conn, kind, reference):
         found = look(conn, kind, reference)
@@ -104,7 +104,7 @@ def test_a_race_past_the_first_look_is_settled_by_the_index(url, monkeypatch):
             both_looked.wait()
         return found
 
-    monkeypatch.setattr(actions.stores.grants, "find", look_together)
+    monkeypatch.setattr(gracious.stores.grants, "find", look_together)
 
     async def both():
         return await asyncio.gather(

@@ -8,10 +8,10 @@ import pytest
 from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
 
 import actions.handoff
-from actions import stores
+from gracious import stores
 from actions.handoff import ActionHandoff
-from actions.stores.records import agent_presence
-from actions.stores.records import metadata as records_metadata
+from gracious.stores.records import agent_presence
+from gracious.stores.records import metadata as records_metadata
 from tests.actions import freeze_time, message, run_action, tracker_from
 
 NEW_YORK = ZoneInfo("America/New_York")

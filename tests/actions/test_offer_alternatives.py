@@ -6,7 +6,7 @@ import pytest
 import yaml
 from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions.config import ROOT
+from gracious.settings import ROOT
 from actions.offer_alternatives import ActionOfferAlternatives
 from tests.actions import message, run_action, tracker_from
 from tests.conftest import reset_caches

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from actions.config import ROOT
+from gracious.settings import ROOT
 from actions.out_of_scope import ActionRedirectOutOfScope, redirect_for
 from rasa_sdk.events import FollowupAction
 

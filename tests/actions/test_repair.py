@@ -8,7 +8,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.schedule_callback
-from actions import stores
+from gracious import stores
 from actions.digression import ActionAnswerWhy
 from actions.repair import ActionCancel
 from actions.schedule_callback import ActionScheduleCallback

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.schedule_callback
-from actions import stores
+from gracious import stores
 from actions.callback_time import parse_callback_time
 from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm
 from tests.actions import freeze_time, message, run_action, tracker_from

@@ -4,7 +4,7 @@ import asyncio
 
 
 import actions.status
-from actions import stores
+from gracious import stores
 from actions.apply_alternative import ActionApplyAlternative
 from actions.status import ActionWhereThingsStand, settle
 from tests.actions import freeze_time, message, run_action, tracker_from

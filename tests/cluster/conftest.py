@@ -22,9 +22,9 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 import socketio
 
-from bot.cluster.deployment import Cluster
-from bot.launcher import ROOT, free_port
-from bot.sessions import BROWSER_COOKIE
+from launch.cluster.deployment import Cluster
+from launch.launcher import ROOT, free_port
+from server.channels.sessions import BROWSER_COOKIE
 from tests.e2e.conftest import PASSWORD, model_path
 
 TOKEN = "cluster-test-token"
@@ -139,7 +139,7 @@ def deployment() -> Iterator[Deployment]:
             print(log.name, log.read_text(errors="replace")[-3000:])
         cluster.remove()
         raise
-    from bot.desk.store import DeskStore
+    from server.desk.store import DeskStore
 
     store = DeskStore(cluster.env["GRACIOUS_RECORDS_DB_URL"])
     asyncio.run(store.add_agent("sam", "Sam Lee", PASSWORD))
@@ -161,7 +161,7 @@ class SlowProxy:
     """
 
     def __init__(self, target_port: int) -> None:
-        from bot.launcher import free_port
+        from launch.launcher import free_port
 
         self.port = free_port()
         self.target = f"http://127.0.0.1:{target_port}"

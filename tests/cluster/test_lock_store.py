@@ -2,7 +2,7 @@
 
 First Rasa 3.6's own ``RedisLockStore`` is shown to let two instances into one
 conversation at once (its ticket issue is GET, change, SET); then the same
-contention runs against ``bot.lock_store.RedisTicketLockStore``: no overlap, no
+contention runs against ``server.stores.lock_store.RedisTicketLockStore``: no overlap, no
 lost update, tickets served in the order they were issued; plus lapsed tickets,
 Redis outages and key clean-up.
 """
@@ -23,15 +23,15 @@ import pytest
 import redis
 import redis.asyncio
 
-from bot.lock_store import RedisTicketLockStore
+from server.stores.lock_store import RedisTicketLockStore
 from tests.cluster.conftest import ensure_packages
 
 # -- redis-server ---------------------------------------------------------------------------
 
 
 def _start_redis(workdir: Path):
-    from bot.cluster.services import Redis
-    from bot.launcher import free_port
+    from launch.cluster.services import Redis
+    from launch.launcher import free_port
 
     ensure_packages()
     return Redis(free_port(), workdir).start(timeout=20)
@@ -287,7 +287,7 @@ def test_a_crashed_holder_blocks_the_conversation_only_for_its_lifetime(redis_se
 
 def test_redis_outage_falls_back_to_a_local_lock_and_recovers(tmp_path, caplog):
     server = _start_redis(tmp_path / "redis")
-    caplog.set_level(logging.INFO, logger="bot.lock_store")
+    caplog.set_level(logging.INFO, logger="server.stores.lock_store")
     try:
         store = RedisTicketLockStore(url=server.url, key_prefix="outage", socket_connect_timeout=1)
         queue_key = "outage:{maya}:queue"
@@ -342,7 +342,7 @@ def test_redis_outage_falls_back_to_a_local_lock_and_recovers(tmp_path, caplog):
 def test_a_store_whose_redis_is_down_from_the_start_still_serves_messages(tmp_path, caplog):
     server = _start_redis(tmp_path / "redis")
     server.kill()
-    caplog.set_level(logging.WARNING, logger="bot.lock_store")
+    caplog.set_level(logging.WARNING, logger="server.stores.lock_store")
     store = RedisTicketLockStore(url=server.url, key_prefix="quiet")
 
     async def scenario() -> str:
@@ -387,7 +387,7 @@ def test_loaded_by_rasa_from_the_endpoints_configuration(redis_server):
     from rasa.core.utils import _lock_store_is_multi_worker_compatible
     from rasa.utils.endpoints import EndpointConfig
 
-    config = EndpointConfig(url=redis_server.url, type="bot.lock_store.RedisTicketLockStore",
+    config = EndpointConfig(url=redis_server.url, type="server.stores.lock_store.RedisTicketLockStore",
                             key_prefix="loaded", socket_timeout=3)
     store = LockStore.create(config)
     assert isinstance(store, RedisTicketLockStore)
@@ -409,7 +409,7 @@ def test_loaded_by_rasa_from_the_endpoints_configuration(redis_server):
 
 
 def test_a_held_lease_is_renewed_while_its_turn_runs_and_lapses_when_the_holder_is_gone(redis_server, monkeypatch):
-    import bot.lock_store as lock_store
+    import server.stores.lock_store as lock_store
 
     monkeypatch.setattr(lock_store, "LEASE_SECONDS", 1.0)
     first = RedisTicketLockStore(url=redis_server.url, key_prefix="lease")

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from bench.soak import check_order, stored_order
-from bot.launcher import ROOT
+from launch.launcher import ROOT
 from tests.e2e.conftest import model_path
 
 

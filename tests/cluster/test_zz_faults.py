@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 import yaml
 
-from bot.launcher import ROOT
+from launch.launcher import ROOT
 from tests.cluster.conftest import Deployment, WidgetCustomer, call
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 import yaml
 
-from bot.launcher import ROOT, Servers, isolated_env
+from launch.launcher import ROOT, Servers, isolated_env
 
 TOKEN = "e2e-test-token"
 # Every agent account the tests make signs in with this.
@@ -129,7 +129,7 @@ def fresh_grants(request: pytest.FixtureRequest) -> None:
     """Each end-to-end test starts with nothing granted yet.
 
     A credit or refund is granted once per bill or order across all conversations
-    (actions/stores/grants.py), and the tests share the demo company's records: without
+    (gracious/stores/grants.py), and the tests share the demo company's records: without
     this, the second test to credit BL-30017 would hear that it was already done.
     """
     if "bot" not in request.fixturenames:

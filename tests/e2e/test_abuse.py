@@ -24,9 +24,9 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 import socketio
 
-from bot.action_server import TOKEN_HEADER
-from bot.launcher import Servers
-from bot.sessions import BROWSER_COOKIE
+from launch.action_server import TOKEN_HEADER
+from launch.launcher import Servers
+from server.channels.sessions import BROWSER_COOKIE
 from tests.e2e.conftest import TOKEN, Bot, assert_gracious, model_path, server_env
 
 BURST = 5
@@ -425,7 +425,7 @@ def test_put_model_without_the_token_leaves_the_running_model(guarded: Bot) -> N
 
 def desk_api_routes() -> List[Tuple[str, str]]:
     """Every /desk/api route, read from the desk's own blueprint (a new one can't be missed)."""
-    from bot.desk.web import DeskSite
+    from server.desk.web import DeskSite
 
     blueprint = DeskSite().blueprint(lambda message: None)
     routes = []

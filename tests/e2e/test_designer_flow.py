@@ -21,7 +21,7 @@ from typing import Dict
 
 import pytest
 
-from bot.launcher import ROOT, Servers
+from launch.launcher import ROOT, Servers
 from tests.e2e.conftest import Bot, assert_gracious, model_path, server_env
 
 EXAMPLE = ROOT / "docs" / "example-scenario"

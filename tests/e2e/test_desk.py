@@ -14,8 +14,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from bot.desk.store import DeskStore
-from bot.launcher import Servers
+from server.desk.store import DeskStore
+from launch.launcher import Servers
 from tests.e2e.conftest import PASSWORD, Bot, DeskClient, model_path, server_env
 from tests.e2e.test_widget import click_first, new_browser, send, shot, variations, wait, wait_for_bot_text
 

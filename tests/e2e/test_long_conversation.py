@@ -1,7 +1,7 @@
 """A long conversation: a case opened early is still there after the windows move on.
 
-The policy predicts on the recent turns (bot/policies.py) and the action server
-gets the recent events (bot/remote_actions.py); the case's slots must carry
+The policy predicts on the recent turns (server/dialogue/policies.py) and the action server
+gets the recent events (overrides/remote_actions.py); the case's slots must carry
 across both, and nothing the customer said may be lost from the tracker.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import yaml
 
-from bot.launcher import ROOT
-from bot.policies import WINDOW_ACTIONS
-from bot.remote_actions import PAYLOAD_EVENTS
+from launch.launcher import ROOT
+from server.dialogue.policies import WINDOW_ACTIONS
+from overrides.remote_actions import PAYLOAD_EVENTS
 from tests.e2e.conftest import Bot, assert_gracious
 from tests.e2e.test_playbook_conversations import choose, texts
 

@@ -13,7 +13,7 @@ from typing import Dict, List, Tuple
 import pytest
 import yaml
 
-from bot.launcher import ROOT
+from launch.launcher import ROOT
 from tests.e2e.conftest import Bot, model_path
 
 # Gibberish is learned as out_of_scope here; a vague line is what falls back.

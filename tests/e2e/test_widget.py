@@ -26,7 +26,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from bot.launcher import ROOT
+from launch.launcher import ROOT
 from tests.e2e.conftest import Bot
 
 SHOTS = ROOT / "artifacts" / "screenshots"

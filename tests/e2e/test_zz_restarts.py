@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from actions.stores.records import Records
+from gracious.stores.records import Records
 from tests.e2e.conftest import Bot, assert_gracious
 
 

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from actions.config import ROOT
+from gracious.settings import ROOT
 from gracious.choices import WHICH, Option, resolve
 
 WORDS = yaml.safe_load((ROOT / "catalog" / "choice_words.yml").read_text())["words"]
@@ -149,7 +149,7 @@ def test_a_statement_beside_a_question_chooses_only_when_it_says_so():
 
 
 def test_two_options_named_the_one_taken_is_chosen():
-    from bot.typed_choices import choice_words
+    from server.dialogue.typed_choices import choice_words
     from gracious.choices import options_from, resolve
 
     offer = options_from([
@@ -172,7 +172,7 @@ def test_a_yes_with_more_said_picks_the_only_option():
 
 
 def test_two_options_taken_in_one_message_are_both_named():
-    from bot.typed_choices import choice_words
+    from server.dialogue.typed_choices import choice_words
     from gracious.choices import also_named, options_from, resolve
 
     offer = options_from([

@@ -17,10 +17,10 @@ import pytest
 import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 
-from actions import stores
-from actions.config import settings
-from actions.stores.records import concerns, ensure_schema, feedback, handoffs, ratings
-from bot.desk.store import DeskStore
+from gracious import stores
+from gracious.settings import settings
+from gracious.stores.records import concerns, ensure_schema, feedback, handoffs, ratings
+from server.desk.store import DeskStore
 from studio.report import Period, PeriodError, PolicyConfusion, build_report, main, period_for
 from studio.report_demo import backdate
 from tests.e2e.test_widget import ROOT, new_browser, shot

@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from bot.tracker_store import UrlSQLTrackerStore
+from server.stores.tracker_store import UrlSQLTrackerStore
 from studio import review
 from studio.review_examples import add_examples
 from studio.review_store import case_intents, load_domain, summarize
@@ -60,7 +60,7 @@ def test_corrected_intent_is_written_with_a_comment_about_the_steps_that_followe
     story = build_story(dispute, domain, {number: "thank"}, "A dispute", "maya")
     steps = story_steps(story.text)
     assert {"user": "no that's all, thanks\n", "intent": "thank"} in steps
-    # "no that's all, thanks" was read in context as goodbye (bot/repair.py), and the
+    # "no that's all, thanks" was read in context as goodbye (server/dialogue/repair.py), and the
     # close followed it.
     assert [(c.number, c.recorded, c.corrected) for c in story.corrections] == [(number, "goodbye", "thank")]
     comment = story.text.split("intent: thank\n", 1)[1].splitlines()[0]

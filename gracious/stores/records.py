@@ -1,0 +1,276 @@
+"""Gracious's own records: handoffs, callbacks, concerns, thank-you notes, feedback, ratings.
+
+SQLite by default (``var/gracious.db``); any SQLAlchemy URL (PostgreSQL included)
+through ``GRACIOUS_RECORDS_DB_URL``. The agent desk reads and writes the same
+tables, so a handoff written here is what an agent sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional
+
+import sqlalchemy as sa
+
+from gracious.stores.sqlite import make_engine
+
+metadata = sa.MetaData()
+handoffs = sa.Table(
+    "handoffs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("reason", sa.String(60), nullable=False),
+    sa.Column("team", sa.String(60), nullable=False),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    # Written by the agent desk: who holds the case, and how it ended.
+    sa.Column("agent", sa.String(80)),
+    sa.Column("outcome", sa.String(40)),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime),
+)
+callbacks = sa.Table(
+    "callbacks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("handoff_id", sa.Integer),
+    sa.Column("scheduled_for", sa.DateTime, nullable=False),
+    sa.Column("phone", sa.String(60), nullable=False),
+    sa.Column("reason", sa.String(200)),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+concerns = sa.Table(
+    "concerns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("category", sa.String(60), nullable=False),
+    sa.Column("policy_id", sa.String(60)),
+    sa.Column("outcome", sa.String(60), nullable=False),
+    sa.Column("frustration", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+thank_you_notes = sa.Table(
+    "thank_you_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("customer_id", sa.String(16)),
+    sa.Column("response", sa.String(80), nullable=False),
+    sa.Column("variables", sa.Text, nullable=False),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+# The one-question satisfaction rating after an agent closed the conversation.
+ratings = sa.Table(
+    "ratings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("rating", sa.Integer, nullable=False),
+    sa.Column("handoff_id", sa.Integer),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+# Written by the agent desk while an agent is signed in and on duty.
+agent_presence = sa.Table(
+    "agent_presence",
+    metadata,
+    sa.Column("agent", sa.String(80), primary_key=True),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+)
+
+PRESENCE_TIMEOUT = timedelta(minutes=2)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def ensure_schema(engine: sa.engine.Engine) -> None:
+    """Create missing tables, and add columns that newer code expects to older ones.
+
+    ``create_all`` never alters an existing table, so a database made before a
+    column was added would fail every read of that table. Only nullable columns
+    are ever added, which every backend can do in place.
+    """
+    metadata.create_all(engine)
+    inspector = sa.inspect(engine)
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.execute(
+                        sa.text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
+                    )
+
+
+class Records:
+    """Async access to Gracious's own tables. One instance per process."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self._ready = False
+
+    def _sync(self, fn, *args):
+        if not self._ready:
+            ensure_schema(self.engine)
+            self._ready = True
+        with self.engine.begin() as conn:
+            return fn(conn, *args)
+
+    async def _run(self, fn, *args):
+        return await asyncio.to_thread(self._sync, fn, *args)
+
+    async def _insert(self, table: sa.Table, **values: Any) -> int:
+        def write(conn):
+            result = conn.execute(table.insert().values(created_at=_now(), **values))
+            return int(result.inserted_primary_key[0])
+
+        return await self._run(write)
+
+    async def create_handoff(self, sender_id: str, reason: str, team: str, summary: Dict[str, Any]) -> int:
+        return await self._insert(
+            handoffs, sender_id=sender_id, reason=reason, team=team, status="waiting",
+            summary=json.dumps(summary, sort_keys=True, default=str),
+        )
+
+    async def handoff(self, handoff_id: int) -> Optional[Dict[str, Any]]:
+        def read(conn):
+            row = conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id)).first()
+            if not row:
+                return None
+            data = dict(row._mapping)
+            data["summary"] = json.loads(data["summary"])
+            return data
+
+        return await self._run(read)
+
+    async def waiting_ahead(self, handoff_id: int) -> int:
+        """How many handoffs still waiting were opened before this one."""
+
+        def read(conn):
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(handoffs).where(
+                    handoffs.c.status == "waiting", handoffs.c.id < handoff_id
+                )
+            ).scalar()
+
+        return int(await self._run(read))
+
+    async def agents_on_duty(self) -> int:
+        """Agents whose desk reported in within the presence timeout."""
+
+        def read(conn):
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(agent_presence).where(
+                    agent_presence.c.last_seen >= _now() - PRESENCE_TIMEOUT
+                )
+            ).scalar()
+
+        return int(await self._run(read))
+
+    async def book_callback(
+        self, sender_id: str, when: datetime, phone: str, reason: str, handoff_id: Optional[int]
+    ) -> int:
+        if when.tzinfo is not None:
+            # Stored in UTC like every other time here; a bare DateTime column drops the offset.
+            when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        return await self._insert(
+            callbacks, sender_id=sender_id, scheduled_for=when, phone=phone, reason=reason[:200],
+            handoff_id=handoff_id, status="booked",
+        )
+
+    async def callback(self, callback_id: int) -> Optional[Dict[str, Any]]:
+        """One booked call, its time back in UTC (timezone-aware)."""
+
+        def read(conn):
+            row = conn.execute(sa.select(callbacks).where(callbacks.c.id == callback_id)).first()
+            if row is None:
+                return None
+            found = dict(row._mapping)
+            found["scheduled_for"] = found["scheduled_for"].replace(tzinfo=timezone.utc)
+            return found
+
+        return await self._run(read)
+
+    async def move_callback(self, callback_id: int, when: datetime, phone: str) -> bool:
+        """Move a booked call to a new time (and number); False when it is no longer booked."""
+        if when.tzinfo is not None:
+            when = when.astimezone(timezone.utc).replace(tzinfo=None)
+
+        def write(conn):
+            changed = conn.execute(
+                callbacks.update()
+                .where(callbacks.c.id == callback_id, callbacks.c.status == "booked")
+                .values(scheduled_for=when, phone=phone)
+            )
+            return changed.rowcount == 1
+
+        return bool(await self._run(write))
+
+    async def cancel_callback(self, callback_id: int) -> bool:
+        """Cancel a booked call; False when it was not booked (already made or cancelled)."""
+
+        def write(conn):
+            changed = conn.execute(
+                callbacks.update()
+                .where(callbacks.c.id == callback_id, callbacks.c.status == "booked")
+                .values(status="cancelled")
+            )
+            return changed.rowcount == 1
+
+        return bool(await self._run(write))
+
+    async def log_concern(
+        self, sender_id: str, category: str, policy_id: Optional[str], outcome: str, frustration: int
+    ) -> int:
+        return await self._insert(
+            concerns, sender_id=sender_id, category=category, policy_id=policy_id,
+            outcome=outcome, frustration=frustration,
+        )
+
+    async def queue_thank_you(
+        self, sender_id: str, customer_id: Optional[str], response: str, variables: Dict[str, Any]
+    ) -> int:
+        return await self._insert(
+            thank_you_notes, sender_id=sender_id, customer_id=customer_id, response=response,
+            variables=json.dumps(variables, sort_keys=True), status="queued",
+        )
+
+    async def record_feedback(self, sender_id: str, text: str) -> int:
+        return await self._insert(feedback, sender_id=sender_id, text=text)
+
+    async def record_rating(self, sender_id: str, rating: int, handoff_id: Optional[int] = None) -> int:
+        """Keep a satisfaction rating (1 to 5); ValueError for anything else."""
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise ValueError(f"A rating is a whole number from 1 to 5, not {rating!r}.")
+        return await self._insert(ratings, sender_id=sender_id, rating=rating, handoff_id=handoff_id)
+
+    async def rows(self, table_name: str, sender_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Every row of a table (optionally one conversation's), oldest first."""
+        table = metadata.tables[table_name]
+
+        def read(conn):
+            query = sa.select(table).order_by(table.c[list(table.primary_key.columns)[0].name])
+            if sender_id is not None and "sender_id" in table.c:
+                query = query.where(table.c.sender_id == sender_id)
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+        return await self._run(read)

@@ -1,0 +1,244 @@
+"""Several Rasa instances on PostgreSQL and Redis behind nginx, on one machine, loopback only.
+
+    customers, agents ──> nginx 127.0.0.1:5080 ──┬─> Rasa instance 1 ─┐
+       (sticky by the browser cookie)            ├─> Rasa instance 2 ─┼─> action server (127.0.0.1, token)
+                                                 └─> ...             ─┘
+    every instance: tracker store, desk and records on PostgreSQL; lock store,
+    socket.io messages between instances and the per-sender limit on Redis;
+    models from the one model server.
+
+`make cluster` runs `python -m launch.cluster`; the cluster tests use the same class.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from launch.cluster.services import Nginx, Postgres, Redis
+from launch.launcher import ROOT, MODEL_PULL_SECONDS, Servers, free_port, runtime_env, server_commands, wait_for
+from launch.model_server import ModelServer
+
+DATABASES = {"tracker": "gracious_tracker", "records": "gracious_records", "company": "gracious_company"}
+# Bodies nginx passes on: customers and agents send little; a model upload is large.
+MAX_BODY = "64k"
+MAX_MODEL_BODY = "512m"
+# nginx waits this long for an instance's answer; the channels answer well before.
+PROXY_READ_SECONDS = 75
+
+NGINX_CONFIG = """\
+worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {workdir}/logs/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    # No bodies and no query strings in the log: customer text never reaches it.
+    log_format gracious '$remote_addr [$time_local] "$request_method $uri" $status $body_bytes_sent $upstream_addr $request_time';
+    access_log {workdir}/logs/access.log gracious;
+    client_body_temp_path {workdir}/client_body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/proxy;
+    uwsgi_temp_path {workdir}/proxy;
+    scgi_temp_path {workdir}/proxy;
+    client_max_body_size {max_body};
+    server_tokens off;
+
+    # Sticky sessions: a browser (the widget's cookie) stays on one instance, so
+    # socket.io's polling and upgrade requests meet the same server. Requests
+    # without the cookie (REST clients) spread over all instances.
+    map $cookie_gracious_browser $sticky {{
+        "" $request_id;
+        default $cookie_gracious_browser;
+    }}
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        "" "";
+    }}
+    upstream gracious {{
+        hash $sticky consistent;
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        proxy_http_version 1.1;
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_read_timeout {read_seconds}s;
+        # An instance that refuses the connection is skipped; a request already
+        # handed to one that then died is not replayed elsewhere (the client may
+        # retry it with the same message_id, which is answered once).
+        proxy_next_upstream error timeout;
+        proxy_next_upstream_tries 3;
+        proxy_intercept_errors off;
+        error_page 502 503 504 = @unavailable;
+        error_page 413 = @too_large;
+
+        location / {{
+            proxy_pass http://gracious;
+        }}
+        location = /model {{
+            client_max_body_size {max_model_body};
+            proxy_pass http://gracious;
+        }}
+        location @unavailable {{
+            default_type application/json;
+            return 503 '{{"error": "unavailable", "message": "We lost the connection for a moment. Please send that again."}}';
+        }}
+        location @too_large {{
+            default_type application/json;
+            return 413 '{{"error": "too_large", "message": "That request is larger than we accept."}}';
+        }}
+    }}
+}}
+"""
+
+
+def nginx_config(port: int, instance_ports: List[int], workdir: Path) -> str:
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in instance_ports)
+    return NGINX_CONFIG.format(
+        workdir=workdir, servers=servers, port=port, max_body=MAX_BODY, max_model_body=MAX_MODEL_BODY,
+        read_seconds=PROXY_READ_SECONDS,
+    )
+
+
+def create_tables(env: Dict[str, str]) -> None:
+    """Every table, made once before the instances start (side by side, they would race)."""
+    from gracious.stores.company import CompanyData
+    from gracious.stores.records import ensure_schema
+    from gracious.stores.sqlite import make_engine
+    from server.desk import store as desk_store
+    from server.stores.tracker_store import UrlSQLTrackerStore
+
+    assert desk_store.agents is not None  # imported for its tables, on the records' MetaData
+    UrlSQLTrackerStore(host=env["GRACIOUS_TRACKER_DB_URL"]).engine.dispose()
+    records = make_engine(env["GRACIOUS_RECORDS_DB_URL"])
+    ensure_schema(records)
+    records.dispose()
+    company = CompanyData(env["GRACIOUS_COMPANY_DB_URL"])
+    company.ensure_ready()
+    company.engine.dispose()
+
+
+class Cluster:
+    """PostgreSQL, Redis, the action server, N Rasa instances and nginx, all on loopback."""
+
+    def __init__(
+        self, model: Path, workdir: Path, instances: int = 2, port: Optional[int] = None,
+        extra_env: Optional[Dict[str, str]] = None, models_dir: Optional[Path] = None,
+    ) -> None:
+        self.model = model
+        self.workdir = workdir
+        self.count = instances
+        self.port = port or free_port()
+        self.extra_env = dict(extra_env or {})
+        self.models_dir = models_dir
+        self.redis = Redis(free_port(), workdir / "redis")
+        self.postgres = Postgres(free_port(), workdir / "postgres")
+        self.instance_ports = [free_port() for _ in range(instances)]
+        self.nginx = Nginx(self.port, workdir / "nginx", nginx_config(self.port, self.instance_ports, workdir / "nginx"))
+        self.servers: Optional[Servers] = None
+        self.model_server: Optional[ModelServer] = None
+        self.env: Dict[str, str] = {}
+        self.endpoints = ROOT / "endpoints.yml"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def instance_url(self, index: int) -> str:
+        return f"http://127.0.0.1:{self.instance_ports[index]}"
+
+    # -- starting -----------------------------------------------------------
+
+    def _environment(self) -> Dict[str, str]:
+        var = self.workdir / "var"
+        action_port = free_port()
+        return runtime_env({
+            "GRACIOUS_VAR_DIR": str(var),
+            "ACTION_PORT": str(action_port),
+            "BOT_PORT": str(self.instance_ports[0]),
+            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "GRACIOUS_TRACKER_DB_URL": self.postgres.url(DATABASES["tracker"]),
+            "GRACIOUS_RECORDS_DB_URL": self.postgres.url(DATABASES["records"]),
+            "GRACIOUS_COMPANY_DB_URL": self.postgres.url(DATABASES["company"]),
+            "GRACIOUS_REDIS_URL": self.redis.url,
+            # One secret for all instances: a widget's session id is good on each.
+            "GRACIOUS_SESSION_SECRET": secrets.token_hex(32),
+            **self.extra_env,
+        })
+
+    def _endpoints(self) -> Path:
+        endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+        endpoints["lock_store"] = {"type": "server.stores.lock_store.RedisTicketLockStore", "url": self.redis.url}
+        if self.model_server is not None:
+            endpoints["models"] = {"url": self.model_server.url, "wait_time_between_pulls": MODEL_PULL_SECONDS}
+        path = self.workdir / "endpoints.yml"
+        path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+        return path
+
+    def instance_command(self, index: int) -> List[str]:
+        env = dict(self.env, BOT_PORT=str(self.instance_ports[index]))
+        return server_commands(self.model, env, self.endpoints)["bot"] + ["--interface", "127.0.0.1"]
+
+    def start_instance(self, index: int, timeout: float = 240) -> None:
+        assert self.servers is not None
+        name = f"rasa{index + 1}"
+        process = self.servers.start_process(name, self.instance_command(index))
+        if not wait_for(f"{self.instance_url(index)}/webhooks/rest/", process, timeout):
+            raise RuntimeError(f"Rasa instance {index + 1} did not start; see {self.workdir / 'logs' / name}.log")
+
+    def start(self) -> "Cluster":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.redis.start()
+        self.postgres.start()
+        for database in DATABASES.values():
+            self.postgres.create_database(database)
+        self.env = self._environment()
+        create_tables(self.env)
+        if self.models_dir is not None:
+            self.model_server = ModelServer(self.models_dir).start()
+        self.endpoints = self._endpoints()
+        self.servers = Servers(self.model, self.env, log_dir=self.workdir / "logs")
+        self.servers.start_actions()
+        # Instances load their models side by side.
+        with ThreadPoolExecutor(self.count) as pool:
+            list(pool.map(self.start_instance, range(self.count)))
+        self.nginx.start()
+        return self
+
+    def stop(self) -> None:
+        self.nginx.stop()
+        if self.servers is not None:
+            self.servers.stop()
+        if self.model_server is not None:
+            self.model_server.stop()
+        self.redis.stop()
+        self.postgres.remove()
+
+    def exited(self) -> List[str]:
+        """The parts that have stopped by themselves."""
+        stopped = self.servers.exited() if self.servers is not None else []
+        return stopped + [service.name for service in (self.postgres, self.redis, self.nginx)
+                          if service.process is not None and not service.running()]
+
+    # -- faults -------------------------------------------------------------
+
+    def kill_instance(self, index: int) -> None:
+        assert self.servers is not None
+        self.servers.kill(f"rasa{index + 1}")
+
+    def log(self, name: str) -> str:
+        path = self.workdir / "logs" / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)

@@ -1,0 +1,36 @@
+"""Talk to Gracious in the terminal: the action server plus `rasa shell`.
+
+    python -m launch.shell --model models/gracious-....tar.gz
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from launch.launcher import ROOT, Servers, newest_model, runtime_env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path)
+    args = parser.parse_args()
+    model = args.model or newest_model()
+    env = runtime_env()
+    servers = Servers(model, env, log_dir=Path(env["GRACIOUS_VAR_DIR"]) / "logs")
+    try:
+        servers.start_actions()
+        rasa = str(Path(sys.executable).parent / "rasa")
+        subprocess.run(
+            [rasa, "shell", "--model", str(model), "--endpoints", str(ROOT / "endpoints.yml"),
+             "--port", env["BOT_PORT"]],
+            cwd=ROOT, env=env, check=False,
+        )
+    finally:
+        servers.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Swap in a newly trained model without stopping the Rasa server.
+
+Rasa 3.6 pulls a new model from the model server (launch/model_server.py) on its
+event loop and loads it there too, synchronously: while a model loads (ten
+seconds or more on two busy cores) no customer gets an answer. Here the pulling
+job loads the model in a worker thread with Rasa's own ``Agent.load_model``;
+the old model answers until the new one is ready, then takes over at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import rasa.core.agent
+from rasa.core.agent import Agent
+from rasa.utils.common import TempDirectoryPath, get_temp_dir_name
+from rasa.utils.endpoints import EndpointConfig
+
+logger = logging.getLogger(__name__)
+
+
+async def update_model_from_server(model_server: EndpointConfig, agent: Agent) -> None:
+    """Rasa's ``_update_model_from_server`` with the loading moved off the event loop."""
+    with TempDirectoryPath(get_temp_dir_name()) as directory:
+        try:
+            fingerprint = await rasa.core.agent._pull_model_and_fingerprint(
+                model_server, agent.fingerprint, directory
+            )
+            if fingerprint:
+                await asyncio.to_thread(agent.load_model, directory, fingerprint)
+                logger.info(f"Now answering with the new model {fingerprint}.")
+        except Exception:  # noqa: BLE001 (as Rasa does: a bad model must not stop the server)
+            logger.exception("Failed to update the model; the previous model stays loaded.")
+
+
+def install() -> None:
+    """Make Rasa's model pulling (first load and every later pull) use the function above."""
+    rasa.core.agent._update_model_from_server = update_model_from_server

@@ -1,0 +1,86 @@
+"""Cheaper calls to the action server, for the same results.
+
+Two costs in Rasa 3.6's remote actions grow out of proportion to the work:
+
+- Every answer from the action server is checked against Rasa's JSON schema with
+  ``jsonschema.validate``, which first re-checks the schema itself: about three
+  quarters of the Rasa server's time on a complaint turn. The same check runs
+  here with a validator built once.
+- Every call carries the whole tracker, every event of the session: at turn 200
+  about a megabyte to build, send and parse, several times per message. The
+  slots, the latest message and the active form travel as they are (they
+  describe the conversation now); only the event list is cut to its last
+  PAYLOAD_EVENTS events, which covers what the actions look back at (the
+  sentences already said in this case, the customer's recent intents).
+
+And Rasa waits up to five minutes for an action. No customer waits that long:
+after GRACIOUS_ACTION_TIMEOUT seconds (20 by default) the call is given up, the
+turn ends, and the channel apologises (server/channels/rest.py) instead of going silent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from functools import lru_cache
+from typing import Any, Dict, Text
+
+from jsonschema import ValidationError
+from jsonschema.validators import validator_for
+from rasa.core.actions import action as rasa_action
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+# About twenty turns of a Gracious conversation.
+PAYLOAD_EVENTS = 400
+ACTION_TIMEOUT_SECONDS = 20
+
+_rasa_call_format = RemoteAction._action_call_format
+
+
+@lru_cache(maxsize=1)
+def _response_validator() -> Any:
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)  # once, as jsonschema.validate does on every call
+    return cls(schema)
+
+
+def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    """Rasa's check of an action server's answer, with the validator built once."""
+    try:
+        _response_validator().validate(result)
+        return True
+    except ValidationError as error:
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response "
+            f"from the Action endpoint is valid. For more information visit {DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+
+class _Recent:
+    """What ``_action_call_format`` reads of a tracker, with the recent events only."""
+
+    def __init__(self, tracker: DialogueStateTracker) -> None:
+        self.tracker = tracker
+        self.sender_id = tracker.sender_id
+
+    def current_state(self, event_verbosity: EventVerbosity = EventVerbosity.NONE) -> Dict[str, Any]:
+        state = self.tracker.current_state(EventVerbosity.NONE)
+        events = self.tracker.events
+        recent = itertools.islice(events, max(0, len(events) - PAYLOAD_EVENTS), None)
+        state["events"] = [event.as_dict() for event in recent]
+        return state
+
+
+def _recent_call_format(self: RemoteAction, tracker: DialogueStateTracker, domain: Any) -> Dict[str, Any]:
+    return _rasa_call_format(self, _Recent(tracker), domain)
+
+
+def install() -> None:
+    """Make every remote action call in this process use the changes above."""
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = float(os.environ.get("GRACIOUS_ACTION_TIMEOUT", ACTION_TIMEOUT_SECONDS))
+    RemoteAction._validate_action_result = _validate_action_result
+    RemoteAction._action_call_format = _recent_call_format

@@ -1,0 +1,305 @@
+"""The agent desk: sign in, the live queue, a case, replies to the customer, hand back.
+
+Served by the Rasa server at /desk/ (mounted like a channel, Rasa's way to add
+routes), so it reaches the conversations directly: it reads transcripts from the
+tracker store, pauses and resumes the assistant, and talks to the customer's
+widget over the socket.io channel. Every page and API needs a signed-in agent;
+the session lives in an HttpOnly cookie. Pages poll the JSON API, so a page that
+lost its connection simply carries on when the server is back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
+from sanic import Blueprint, response
+from sanic.exceptions import NotFound
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from gracious.settings import settings
+from server.desk.store import OUTCOMES, Agent, DeskStore, Throttled
+from server.http import secured
+
+STATIC = Path(__file__).resolve().parent / "static"
+PAGES = {"desk": "desk.html", "login": "login.html"}
+ASSETS = {"desk.js": "application/javascript", "login.js": "application/javascript", "desk.css": "text/css"}
+COOKIE = "gracious_desk"
+SUGGESTIONS = ("utter_desk_suggest_empathize", "utter_desk_suggest_apologize", "utter_desk_suggest_offer")
+MAX_REPLY = 2000
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def _secure(reply: HTTPResponse) -> HTTPResponse:
+    return secured(reply, CSP, cache=False)
+
+
+def _error(status: int, message: Text, **headers: Text) -> HTTPResponse:
+    return _secure(response.json({"error": message}, status=status, headers=headers))
+
+
+def _markdown_safe(name: Text) -> Text:
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>])", r"\\\1", name)
+
+
+def transcript(tracker: Any) -> List[Dict[Text, Any]]:
+    """The conversation as the agent reads it: who said what, when."""
+    lines = []
+    for event in tracker.events if tracker else []:
+        if event.type_name == "user" and event.text:
+            lines.append({"from": "customer", "text": event.text, "at": event.timestamp})
+        elif event.type_name == "bot" and event.text:
+            agent = (event.metadata or {}).get("agent")
+            lines.append({"from": "agent" if agent else "assistant", "agent": agent, "text": event.text,
+                          "at": event.timestamp})
+    return lines
+
+
+class DeskSite(InputChannel):
+    """The agent desk at /desk/: pages, the JSON API, and the conversation controls."""
+
+    def __init__(self) -> None:
+        self.store = DeskStore(settings().records_db_url)
+
+    @classmethod
+    def name(cls) -> Text:
+        return "desk"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls()
+
+    def url_prefix(self) -> Text:
+        return "/desk"
+
+    # -- talking to the conversation ------------------------------------------
+
+    @staticmethod
+    def _socket(app: Any) -> Any:
+        from server.channels.rest import GraciousSocketIOInput
+
+        return next((c for c in app.ctx.input_channels if isinstance(c, GraciousSocketIOInput)), None)
+
+    async def _append(self, app: Any, sender: Text, *events: Any) -> None:
+        rasa_agent = app.ctx.agent
+        async with rasa_agent.lock_store.lock(sender):
+            tracker = await rasa_agent.tracker_store.get_or_create_tracker(sender)
+            for event in events:
+                tracker.update(event)
+            await rasa_agent.tracker_store.save(tracker)
+
+    async def _run(self, app: Any, sender: Text, *actions: Text) -> None:
+        rasa_agent = app.ctx.agent
+        socket = self._socket(app)
+        output = socket.output_for() if socket else None
+        if output is None:
+            from rasa.core.channels.channel import CollectingOutputChannel
+
+            output = CollectingOutputChannel()
+        for action in actions:
+            prediction = PolicyPrediction.for_action_name(rasa_agent.domain, action, "desk", 1.0)
+            async with rasa_agent.lock_store.lock(sender):
+                await rasa_agent.processor.execute_action(sender, action, output, rasa_agent.nlg, prediction)
+        # End the assistant's turn the way Rasa does, so the customer's next
+        # message is read as a new turn.
+        await self._append(app, sender, ActionExecuted(ACTION_LISTEN_NAME))
+
+    async def reply(self, app: Any, sender: Text, agent: Agent, text: Text) -> None:
+        """The agent's words: into the transcript, and to the customer's widget at once."""
+        await self._append(app, sender, BotUttered(text, metadata={"agent": agent.display_name}))
+        socket = self._socket(app)
+        if socket:
+            shown = f"**{_markdown_safe(agent.display_name)}** (care team): {text}"
+            await socket.send_agent_message(sender, shown)
+
+    async def hand_back(self, app: Any, sender: Text) -> None:
+        await self._append(app, sender, ConversationResumed())
+        await self._run(app, sender, "utter_handback", "utter_anything_else")
+
+    async def close(self, app: Any, sender: Text) -> None:
+        await self._append(app, sender, ConversationResumed())
+        await self._run(app, sender, "action_close_conversation", "utter_ask_rating")
+
+    # -- the routes ---------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        desk = Blueprint("gracious_desk", __name__)
+        store = self.store
+
+        async def signed_in(request: Request) -> Optional[Agent]:
+            return await store.agent_for_session(request.cookies.get(COOKIE))
+
+        def same_origin(request: Request) -> bool:
+            origin = request.headers.get("origin")
+            return origin is None or origin.split("://", 1)[-1] == request.host
+
+        async def page(name: Text) -> HTTPResponse:
+            return _secure(await response.file(STATIC / PAGES[name], mime_type="text/html; charset=utf-8"))
+
+        @desk.route("/", methods=["GET"])
+        async def home(request: Request) -> HTTPResponse:
+            if not await signed_in(request):
+                return _secure(response.redirect("/desk/login"))
+            return await page("desk")
+
+        @desk.route("/login", methods=["GET"])
+        async def login_page(request: Request) -> HTTPResponse:
+            return await page("login")
+
+        @desk.route("/login", methods=["POST"])
+        async def login(request: Request) -> HTTPResponse:
+            if not same_origin(request):
+                return _error(403, "Cross-site sign-in refused.")
+            body = _json(request)
+            name, password = body.get("name"), body.get("password")
+            if not isinstance(name, str) or not isinstance(password, str):
+                return _error(400, "Give your name and password.")
+            client = request.ip or "unknown"
+            try:
+                agent = await store.verify_login(name, password, client)
+            except Throttled as slow:
+                return _error(429, f"Too many failed sign-ins. Try again in {slow.retry_after} seconds.",
+                              **{"Retry-After": str(slow.retry_after)})
+            if agent is None:
+                return _error(401, "That name and password don't match.")
+            token = await store.create_session(agent)
+            reply = _secure(response.json({"agent": agent.display_name}))
+            reply.cookies[COOKIE] = token
+            reply.cookies[COOKIE]["httponly"] = True
+            reply.cookies[COOKIE]["samesite"] = "Strict"
+            reply.cookies[COOKIE]["path"] = "/desk"
+            reply.cookies[COOKIE]["max-age"] = 12 * 60 * 60
+            return reply
+
+        @desk.route("/logout", methods=["POST"])
+        async def logout(request: Request) -> HTTPResponse:
+            await store.end_session(request.cookies.get(COOKIE))
+            reply = _secure(response.json({"signed_out": True}))
+            del reply.cookies[COOKIE]
+            return reply
+
+        @desk.route("/static/<name>", methods=["GET"])
+        async def asset(request: Request, name: Text) -> HTTPResponse:
+            if name not in ASSETS:
+                raise NotFound("No such file.")
+            return _secure(await response.file(STATIC / name, mime_type=f"{ASSETS[name]}; charset=utf-8"))
+
+        def api(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
+            """Only for signed-in agents; state changes only from the desk's own pages."""
+
+            async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+                agent = await signed_in(request)
+                if agent is None:
+                    return _error(401, "Sign in to the desk first.")
+                if request.method != "GET" and not same_origin(request):
+                    return _error(403, "Cross-site request refused.")
+                return await handler(request, agent, *args, **kwargs)
+
+            guarded.__name__ = handler.__name__
+            return guarded
+
+        @desk.route("/api/me", methods=["GET"])
+        @api
+        async def me(request: Request, agent: Agent) -> HTTPResponse:
+            return _secure(response.json({"name": agent.name, "display_name": agent.display_name}))
+
+        @desk.route("/api/agents", methods=["GET"])
+        @api
+        async def agents(request: Request, agent: Agent) -> HTTPResponse:
+            return _secure(response.json([{"name": a.name, "display_name": a.display_name}
+                                          for a in await store.agents()]))
+
+        @desk.route("/api/queue", methods=["GET"])
+        @api
+        async def queue(request: Request, agent: Agent) -> HTTPResponse:
+            return _secure(response.json(await store.queue(), default=str))
+
+        @desk.route("/api/handoffs/<handoff_id:int>", methods=["GET"])
+        @api
+        async def case(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
+            handoff = await store.handoff(handoff_id)
+            if handoff is None:
+                return _error(404, "No such handoff.")
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(handoff["sender_id"])
+            responses = request.app.ctx.agent.domain.responses
+            handoff["transcript"] = transcript(tracker)
+            handoff["suggestions"] = [responses[key][0]["text"] for key in SUGGESTIONS if key in responses]
+            return _secure(response.json(handoff, default=str))
+
+        async def held(handoff_id: int, agent: Agent) -> Optional[Dict[Text, Any]]:
+            handoff = await store.handoff(handoff_id)
+            if handoff and handoff["agent"] == agent.name and handoff["status"] == "claimed":
+                return handoff
+            return None
+
+        @desk.route("/api/handoffs/<handoff_id:int>/claim", methods=["POST"])
+        @api
+        async def claim(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
+            if not await store.claim(handoff_id, agent):
+                return _error(409, "Someone else has this one, or it is finished.")
+            return _secure(response.json({"claimed": handoff_id}))
+
+        @desk.route("/api/handoffs/<handoff_id:int>/reply", methods=["POST"])
+        @api
+        async def reply(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
+            handoff = await held(handoff_id, agent)
+            if handoff is None:
+                return _error(409, "Claim the conversation before replying.")
+            text = _json(request).get("text")
+            if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
+                return _error(400, f"A reply needs 1 to {MAX_REPLY} characters.")
+            await self.reply(request.app, handoff["sender_id"], agent, text.strip())
+            return _secure(response.json({"sent": True}))
+
+        @desk.route("/api/handoffs/<handoff_id:int>/notes", methods=["POST"])
+        @api
+        async def note(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
+            try:
+                await store.add_note(handoff_id, agent, str(_json(request).get("text") or ""))
+            except ValueError as problem:
+                return _error(400, str(problem))
+            return _secure(response.json({"noted": True}))
+
+        @desk.route("/api/handoffs/<handoff_id:int>/transfer", methods=["POST"])
+        @api
+        async def transfer(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
+            target = _json(request).get("to")
+            if not isinstance(target, str) or not await store.transfer(handoff_id, agent, target):
+                return _error(409, "Only the agent holding a conversation can pass it to another agent.")
+            return _secure(response.json({"transferred_to": target}))
+
+        @desk.route("/api/handoffs/<handoff_id:int>/finish", methods=["POST"])
+        @api
+        async def finish(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
+            body = _json(request)
+            outcome, then = body.get("outcome"), body.get("then")
+            if outcome not in OUTCOMES or then not in ("handback", "close"):
+                return _error(400, f"Give an outcome ({', '.join(OUTCOMES)}) and then 'handback' or 'close'.")
+            handoff = await held(handoff_id, agent)
+            if handoff is None or not await store.finish(handoff_id, agent, outcome):
+                return _error(409, "Only the agent holding a conversation can finish it.")
+            if then == "handback":
+                await self.hand_back(request.app, handoff["sender_id"])
+            else:
+                await self.close(request.app, handoff["sender_id"])
+            return _secure(response.json({"finished": handoff_id, "outcome": outcome, "then": then}))
+
+        return desk
+
+
+def _json(request: Request) -> Dict[Text, Any]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -1,0 +1,88 @@
+"""What a conversation has in hand, as server/dialogue/repair.py reads it: a question, a case,
+something granted or booked, the customer's previous message, a new phone number.
+
+Pure functions of the message and the tracker, apart so the repair reading itself
+stays one readable table of moves.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional
+
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from server.dialogue import two_problems
+from gracious.choices import ASKING, QUESTION
+from gracious.references import find
+
+# Words that ask for a call, not merely mention calls ("call me", "a call back", "ring me").
+ASKS_FOR_A_CALL = re.compile(
+    r"\b(?:call|ring|phone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:phone\s+)?call\b"
+    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone)\b|\bcall\s+at\b",
+    re.I)
+
+
+# "ok but WHEN will it actually get here", "also is there any way to stop roaming":
+# a question after a word or two of lead-in, with no question mark.
+LED_IN_QUESTION = re.compile(
+    r"^(?:(?:ok|okay|so|but|and|well|right|hang on|wait|also|oh|hmm|um|lol|yeah|fine)\W+){1,4}"
+    r"(?:why|what|whats|how|when|where|who|which|is|are|does|(?:do|did)\s+(?:i|you|we|they|u)|will|would|can|could|should|shall)\b")
+
+
+def is_question(text: str) -> bool:
+    said = " ".join(text.lower().split())
+    return bool(QUESTION.search(said) or ASKING.search(said) or LED_IN_QUESTION.search(said))
+
+
+WHERE_IS = re.compile(r"\b(?:where(?:'s| is)|status of|when (?:will|does|is) (?:it|my|the)|track\w*)\b", re.I)
+
+
+def question_about_the_case(text: str, intent: Optional[str], case_type: Optional[str],
+                              tracker: DialogueStateTracker) -> bool:
+    """A question during a case the classifier filed as another kind of complaint, or
+    as the same one again after something was granted."""
+    if not case_type or not tracker.get_slot("policy_id") or not QUESTION.search(text.lower()):
+        return False
+    cases = two_problems.case_types()
+    if intent == "check_order_status" and case_type not in two_problems.ORDER_KINDS and WHERE_IS.search(text):
+        return False  # "where is my order LK-10424", in a case about no reply: the order's case
+    other_case = intent in cases and intent != case_type
+    again = intent == case_type and bool(tracker.get_slot("accepted_alternative"))
+    return other_case or again or intent in ("out_of_scope", "nlu_fallback", "give_feedback", "choose_alternative")
+
+
+def case_for(reference: str, parsed: Dict[str, Any], case_type: Optional[str]) -> str:
+    """The kind of case a reference opens: a coupon, a bill, or the order case in hand."""
+    if any(e.get("entity") == "coupon_code" for e in [e for e in parsed.get("entities") or [] if e.get("entity") == "coupon_code"]):
+        return "coupon_problem"
+    if reference.upper().startswith("BL-"):
+        return "dispute_charge"
+    return case_type if case_type in ("report_wrong_item", "request_refund", "check_order_status") else "check_order_status"
+
+
+def new_number(text: str) -> Optional[str]:
+    """A full phone number in the message, said as the one to use ("use 555 0142")."""
+    phones = [f.value for f in find(text) if f.entity == "phone" and len(re.sub(r"\D", "", f.value)) >= 7]
+    wants = re.search(r"\b(?:use|on|number|instead|new|call me on|ring me on|old)\b", text, re.I)
+    return phones[-1] if phones and wants else None
+
+
+def previous_text(tracker: DialogueStateTracker) -> str:
+    """The customer's message before this one ("what are your hours?" before "i meant the cafe")."""
+    said = [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
+    return said[-1] if said else ""
+
+
+def something_settled(tracker: DialogueStateTracker) -> bool:
+    """Whether this conversation granted, took back or booked anything."""
+    if tracker.get_slot("settled") or tracker.get_slot("callback_id"):
+        return True
+    return any(isinstance(e, SlotSet) and e.key == "callback_id" and e.value for e in tracker.events)
+
+
+def exchange_started(tracker: DialogueStateTracker) -> bool:
+    """Whether this chat started an exchange that still stands."""
+    return any(isinstance(e, dict) and e.get("alternative") == "exchange" and e.get("state") == "done"
+               for e in tracker.get_slot("settled") or [])

@@ -1,0 +1,120 @@
+"""Two problems in one message: take the first, note the second, come back to it.
+
+"my bill BL-30017 is wrong and my order LK-10423 still hasn't come" is read by the
+classifier as one intent, and the second problem is dropped. Here a message that
+opens a case is split where a customer joins two thoughts ("and", "also", a new
+sentence ...); each part is read alone. When two parts open different kinds of case,
+the message keeps the first (with only that part's references), and the second is
+kept in the parse as `second_problem` (its intent, the customer's own words and its
+references). action_empathize notes it; when the first case is settled,
+action_apply_alternative offers to look at it, with the customer's words quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+
+import yaml
+from gracious.wordlists import changed_at
+from gracious.settings import CATALOG_DIR
+
+CATALOG = CATALOG_DIR / "policies.yml"
+# Where a customer starts a second thought.
+JOINERS = re.compile(
+    r"(?:[.!?;]+\s+|\s*,?\s*\b(?:and also|and then|and|also|plus|as well as|on top of that|another thing|oh and|"
+    r"btw|by the way|not to mention)\b\s*|\s+\(?[2-4][).]\s+)",
+    re.IGNORECASE,
+)
+NOT_WANTED = re.compile(r"\b(?:don'?t|do not|not|never|no longer)\s+(?:want|need|asking|after|looking)\b", re.I)
+# How sure the classifier must be of each part alone.
+CONFIDENCE = 0.8
+MIN_WORDS = 3
+Parse = Callable[[str], Awaitable[Dict[str, Any]]]
+
+
+@lru_cache(maxsize=4)
+def _case_types(modified_ns: int) -> frozenset:
+    raw = yaml.safe_load(CATALOG.read_text(encoding="utf-8")) or {}
+    listed = set((raw.get("cases") or {}).keys())
+    return frozenset(listed | {t for p in raw.get("policies") or [] for t in p.get("case_types") or []})
+
+
+def case_types() -> frozenset:
+    """The intents that open a case (catalog/policies.yml), read again when it changes."""
+    return _case_types(changed_at(CATALOG))
+
+
+def parts(text: str) -> List[Tuple[int, str]]:
+    """The thoughts in a message, each with where it starts; only parts of a few words."""
+    found, start = [], 0
+    for joiner in JOINERS.finditer(text):
+        found.append((start, text[start:joiner.start()]))
+        start = joiner.end()
+    found.append((start, text[start:]))
+    return [(at, part.strip()) for at, part in found if len(part.split()) >= MIN_WORDS]
+
+
+async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
+    """The parse of the message, with a second problem set apart when there is one."""
+    text = parsed.get("text") or ""
+    intent = (parsed.get("intent") or {}).get("name")
+    if intent == "nlu_fallback":
+        # Unsure of the whole because it holds two things: the classifier's best reading.
+        ranked = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+        intent = ranked[0] if ranked else None
+    if intent not in case_types() or parsed.get("safety") or parsed.get("language") or text.startswith("/"):
+        return parsed
+    pieces = parts(text)
+    if len(pieces) < 2:
+        return parsed
+    read: List[Tuple[int, str, Dict[str, Any]]] = []
+    for at, part in pieces:
+        if NOT_WANTED.search(part):
+            continue  # "I don't want money" says what the problem isn't
+        alone = await parse(part)
+        guess = alone.get("intent") or {}
+        if guess.get("name") in case_types() and guess.get("confidence", 0) >= CONFIDENCE:
+            read.append((at, part, alone))
+    kinds = [alone["intent"]["name"] for _, _, alone in read]
+    second = next((i for i, kind in enumerate(kinds) if kind != kinds[0]), None) if kinds else None
+    if second is None:
+        return parsed
+    same = _one_problem(kinds[0], read[second][2], read[second][1])
+    if same is not None:
+        # "i got my order LK10421 and its the wrong dress": one problem, told in two parts.
+        return dict(parsed, intent={"name": same, "confidence": 1.0}, intent_ranking=[{"name": same, "confidence": 1.0}])
+    first = read[0][2]
+    at, words, alone = read[second]
+    split_parse = dict(parsed)
+    split_parse["intent"] = first["intent"]
+    # References in the second part belong to the second problem.
+    split_parse["entities"] = [e for e in parsed.get("entities") or [] if int(e.get("start", 0)) < at]
+    split_parse["second_problem"] = {
+        "intent": alone["intent"]["name"],
+        "text": words[:300],
+        "entities": {e["entity"]: e["value"] for e in alone.get("entities") or [] if e.get("entity")},
+    }
+    return split_parse
+
+
+
+# Kinds of case about one order: told in two parts, they are one problem unless the
+# second part names another order.
+ORDER_KINDS = {"report_wrong_item", "check_order_status", "request_refund"}
+# "nobody told me anything" beside a late order is part of it; "ive emailed you twice" is not.
+CONTACT = re.compile(r"\b(?:e-?mail\w*|call\w*|rang|phoned|messag\w*|wrote|written|contact\w*|repl\w*|chat\w*)\b", re.I)
+
+
+def _one_problem(first: str, second: Dict[str, Any], words: str) -> Optional[str]:
+    """The kind of the one problem two parts tell, or None when they are two problems."""
+    kind = (second.get("intent") or {}).get("name")
+    other_order = any(e.get("entity") == "order_id" for e in second.get("entities") or []) or bool(
+        re.search(r"\b(?:other|another|second|different)\s+(?:order|parcel|delivery)\b", words, re.I))
+    if first in ORDER_KINDS and kind in ORDER_KINDS and not other_order:
+        # What went wrong is the problem; "i got my order" or "where is it" is its setting.
+        return kind if first == "check_order_status" else first
+    if kind == "complain_no_response" and first in ORDER_KINDS and not CONTACT.search(words):
+        return first
+    return None

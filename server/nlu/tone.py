@@ -1,0 +1,57 @@
+"""Sarcasm is frustration: "wow, fantastic service as always" is not praise.
+
+An intent classifier reads the words of praise. This component runs after it: when
+a message read as thanks, feedback, a yes or a greeting has a sarcastic phrase, or
+a word of praise together with a word of trouble (catalog/signals.yml: `sarcasm`,
+`praise`, `trouble`; read again when the file changes, no retraining), the intent
+becomes express_frustration and the message is marked `sarcasm`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Text
+
+import yaml
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from server.nlu.stateless import StatelessComponent
+from gracious.wordlists import changed_at, word_pattern
+from gracious.settings import CATALOG_DIR
+
+WORDS_FILE = CATALOG_DIR / "signals.yml"
+# What sarcasm is mistaken for.
+PRAISE_INTENTS = {"thank", "give_feedback", "affirm", "greet"}
+FRUSTRATION = "express_frustration"
+
+
+@lru_cache(maxsize=4)
+def _patterns(modified_ns: int) -> Dict[str, Any]:
+    raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+    return {name: word_pattern(raw.get(name) or []) for name in ("sarcasm", "praise", "trouble")}
+
+
+def is_sarcastic(text: Text) -> bool:
+    """Whether a message that sounds pleased is really not."""
+    found = _patterns(changed_at(WORDS_FILE))
+    if found["sarcasm"].search(text) or "/s" in text.split():
+        return True
+    return bool(found["praise"].search(text) and found["trouble"].search(text))
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SarcasmSignal(StatelessComponent):
+    """Reads sarcastic praise as frustration, marked `sarcasm`."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent not in PRAISE_INTENTS or not is_sarcastic(message.get(TEXT) or ""):
+                continue
+            reread = {"name": FRUSTRATION, "confidence": 1.0}
+            message.set(INTENT, reread, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [reread], add_to_output=True)
+            message.set("sarcasm", True, add_to_output=True)
+        return messages

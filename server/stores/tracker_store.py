@@ -1,0 +1,117 @@
+"""Rasa's SQL tracker store, configured by one database URL, remembering recent trackers.
+
+Rasa's own SQL store takes dialect, host, port and database separately; a URL
+(``sqlite:///var/tracker.db``, ``postgresql://user:pw@host/db``) is how every
+other part of Gracious is configured, so this class accepts one.
+
+Rasa's store also reads every event of a conversation's session from the database
+on each message and replays them all, and counts them again on each save, so a
+long conversation gets slower with every turn. This one keeps the trackers it
+saved last and hands the same tracker back while the database shows nothing newer
+for that conversation (one indexed ``max(id)`` query): another instance that
+wrote to the conversation, or a message whose processing failed before its
+events were saved, makes it read the database as Rasa does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious.stores.sqlite import tune_sqlite
+
+# Conversations remembered per process; the least recently used is forgotten first.
+CACHED_CONVERSATIONS = 1000
+
+
+@dataclass
+class _Saved:
+    tracker: DialogueStateTracker
+    events: int  # len(tracker.events) when it was saved
+    last_id: Optional[int]  # the newest event id of the conversation in the database then
+
+
+class UrlSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose endpoint gives ``url:`` instead of separate fields."""
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[Text] = None,
+        event_broker: Optional[EventBroker] = None,
+        **kwargs: Any,
+    ) -> None:
+        url = sa.engine.make_url(host or "sqlite:///var/tracker.db")
+        super().__init__(
+            domain=domain,
+            dialect=url.drivername,
+            host=url.host,
+            port=url.port,
+            db=url.database,
+            username=url.username,
+            password=url.password,
+            event_broker=event_broker,
+            query=dict(url.query) or None,
+            **kwargs,
+        )
+        if url.get_backend_name() == "sqlite":
+            tune_sqlite(self.engine)
+        else:
+            # Check pooled connections before use, so the store carries on by
+            # itself after the database server restarts.
+            self.engine.dispose()
+            self.engine = sa.create_engine(self.engine.url, pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._saved: "OrderedDict[str, _Saved]" = OrderedDict()
+
+    def _last_event_id(self, sender_id: Text) -> Optional[int]:
+        with self.session_scope() as session:
+            return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+
+    def _fresh(self, sender_id: Text) -> Optional[_Saved]:
+        saved = self._saved.get(sender_id)
+        if saved is None:
+            return None
+        if len(saved.tracker.events) != saved.events or self._last_event_id(sender_id) != saved.last_id:
+            del self._saved[sender_id]
+            return None
+        self._saved.move_to_end(sender_id)
+        return saved
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The latest session's tracker: the one saved last if nothing came after it."""
+        saved = self._fresh(sender_id)
+        if saved is not None:
+            return saved.tracker
+        return await super().retrieve(sender_id)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        saved = self._saved.get(tracker.sender_id)
+        if saved is not None and saved.tracker is tracker and saved.events <= len(tracker.events):
+            # The events up to saved.events are in the database: no need to count them there.
+            return itertools.islice(tracker.events, saved.events, len(tracker.events))
+        return super()._additional_events(session, tracker)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the new events, and remember the tracker for the next message."""
+        sender_id = tracker.sender_id
+        # retrieve() checked this tracker against the database for this message, and
+        # _additional_events stores exactly what was added to it since it was saved.
+        await super().save(tracker)
+        self._saved.pop(sender_id, None)
+        sessions = sum(isinstance(event, SessionStarted) for event in tracker.events)
+        if self.event_broker is not None or sessions > 1:
+            # A broker diffs against a fresh read; a new session reads back without the old one.
+            return
+        self._saved[sender_id] = _Saved(tracker, len(tracker.events), self._last_event_id(sender_id))
+        while len(self._saved) > CACHED_CONVERSATIONS:
+            self._saved.popitem(last=False)

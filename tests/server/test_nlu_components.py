@@ -1,0 +1,236 @@
+"""Our NLU components: the pretrained sentence features and the reference extractor, through Rasa."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from server.nlu.sentence_features import embed
+
+
+def test_sentence_vectors_are_deterministic_normalised_and_512_wide():
+    first = embed(["I need to get a rebate", "where is my parcel"])
+    again = embed(["I need to get a rebate", "where is my parcel"])
+    assert first.shape == (2, 512) and first.dtype == np.float32
+    assert np.allclose(first, again)
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
+    assert embed([]).shape == (0, 512)
+
+
+def test_a_paraphrase_is_closer_than_an_unrelated_sentence():
+    anchor, paraphrase, unrelated = embed(
+        ["how do I get my money back", "I'd like a reimbursement please", "what's the weather in Madrid"]
+    )
+    assert float(anchor @ paraphrase) > float(anchor @ unrelated) + 0.1
+
+
+TRAINING = """
+version: "3.1"
+nlu:
+- intent: request_refund
+  examples: |
+    - i want my money back
+    - can i get a refund
+    - please refund me
+    - refund my order
+    - i'd like to return this and get paid back
+- intent: check_order_status
+  examples: |
+    - where is my order
+    - has my parcel shipped
+    - when will my package arrive
+    - track my delivery
+    - my order hasn't come yet
+"""
+
+CONFIG = """
+recipe: default.v1
+language: en
+assistant_id: component-test
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: CountVectorsFeaturizer
+  - name: server.nlu.sentence_features.SentenceEncoderFeaturizer
+  - name: LogisticRegressionClassifier
+  - name: server.nlu.references.ReferenceExtractor
+policies: []
+"""
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from rasa.model_training import train_nlu
+
+    folder = tmp_path_factory.mktemp("nlu")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RASA_CACHE_DIRECTORY", str(folder / "cache"))  # not the project's .rasa/cache
+        return _train(folder, train_nlu)
+
+
+def _train(folder: Path, train_nlu) -> str:
+    (folder / "nlu.yml").write_text(textwrap.dedent(TRAINING))
+    (folder / "config.yml").write_text(textwrap.dedent(CONFIG))
+    model = train_nlu(str(folder / "config.yml"), str(folder / "nlu.yml"), str(folder / "models"))
+    assert model and Path(model).exists()
+    return model
+
+
+def parse(model: str, text: str) -> dict:
+    from rasa.core.agent import Agent
+
+    return asyncio.run(Agent.load(model).parse_message(text))
+
+
+def test_rasa_trains_and_parses_with_the_components(small_model):
+    # No word of "reimbursement" or "shipment" is in the training data: the sentence
+    # features carry the meaning.
+    assert parse(small_model, "I'm after a reimbursement")["intent"]["name"] == "request_refund"
+    result = parse(small_model, "any news on the shipment of lk 10422?")
+    assert result["intent"]["name"] == "check_order_status"
+    assert [(e["entity"], e["value"], e["extractor"]) for e in result["entities"]] == [
+        ("order_id", "LK-10422", "ReferenceExtractor")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm allergic to oat milk and honestly my throat feels a bit itchy",
+        "the heater SPARKS when i switch it on",
+        "my son choked on a piece of the toy",
+        "the charger caught fire last night",
+        "i'm coeliac, the brownie wasn't gluten free and my stomach's cramping badly",
+        "the kettle sparked at the plug and burned my fingers",
+    ],
+)
+def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.safety import SafetySignal
+
+    message = Message(data={"text": text, "intent": {"name": "dispute_charge", "confidence": 0.9}})
+    SafetySignal().process([message])
+    assert message.get("intent") == {"name": "request_human", "confidence": 1.0}
+    assert message.get("safety") is True
+
+
+@pytest.mark.parametrize("text", ["i'm sick of this", "what a shocking bill, honestly", "my order is late"])
+def test_ordinary_messages_are_left_alone(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.safety import SafetySignal
+
+    message = Message(data={"text": text, "intent": {"name": "dispute_charge", "confidence": 0.9}})
+    SafetySignal().process([message])
+    assert message.get("intent")["name"] == "dispute_charge" and message.get("safety") is None
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("¿Hablan español?", "es"),
+        ("hola, mi pedido no ha llegado", "es"),
+        ("Bonjour, ma commande est en retard", "fr"),
+        ("Hallo, meine Rechnung ist falsch", "de"),
+        ("obrigado, meu pedido atrasou", "pt"),
+        ("il mio ordine è in ritardo", "it"),
+        ("我的订单在哪里", "zh"),
+    ],
+)
+def test_another_language_is_out_of_scope_marked_with_it_and_never_a_reference(text, language):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.language import LanguageSignal
+
+    coupon = [{"entity": "coupon_code", "value": "HABLAN", "start": 0, "end": 6}]
+    message = Message(data={"text": text, "intent": {"name": "coupon_problem", "confidence": 0.6}, "entities": coupon})
+    LanguageSignal().process([message])
+    assert message.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
+    assert message.get("language") == language and message.get("entities") == []
+
+
+def test_an_order_number_in_another_language_is_kept_so_it_is_never_asked_again():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.language import LanguageSignal
+
+    found = [{"entity": "order_id", "value": "LK-10424", "start": 34, "end": 42},
+             {"entity": "coupon_code", "value": "PEDIDO10", "start": 0, "end": 6}]
+    message = Message(data={"text": "Hallo, wo bleibt meine Jacke? Nummer LK-10424", "intent": {"name": "inform"},
+                            "entities": found})
+    LanguageSignal().process([message])
+    assert message.get("language") == "de"
+    assert message.get("entities") == [found[0]]
+
+
+@pytest.mark.parametrize("text", ["si, una persona que hable español por favor", "je veux parler à quelqu'un, s'il vous plaît"])
+def test_a_person_asked_for_in_another_language_is_a_person(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.language import LanguageSignal
+
+    message = Message(data={"text": text, "intent": {"name": "inform", "confidence": 0.5}, "entities": []})
+    LanguageSignal().process([message])
+    assert message.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
+    assert message.get("language") and message.get("person_asked") is True
+
+
+@pytest.mark.parametrize("text", ["gracias! no, nada más", "merci, au revoir", "nein, das wars. tschüss", "obrigada", "ciao!"])
+def test_thanks_and_goodbye_in_another_language_is_a_goodbye_not_the_notice(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.language import LanguageSignal
+
+    message = Message(data={"text": text, "intent": {"name": "out_of_scope", "confidence": 0.6}, "entities": []})
+    LanguageSignal().process([message])
+    assert message.get("intent") == {"name": "goodbye", "confidence": 1.0}
+    assert message.get("language") is None
+
+
+@pytest.mark.parametrize("text", ["no", "si", "oui une personne svp", "danke, wo ist meine Bestellung LK-10424?"])
+def test_a_yes_a_no_or_a_request_beside_thanks_is_not_a_goodbye(text):
+    from server.nlu.language import closes_in_another_language
+
+    assert not closes_in_another_language(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["croissant stale", "wher is my ordr", "WHAT COUPON?? I NEVER SAID ANYTHING ABOUT A COUPON", "gracias",
+     "i want a refund por favor", "order LK-10421 pls", "the latte was cold and bitter", "ok cool ty", "espresso bitter"],
+)
+def test_english_with_typos_shouting_or_a_foreign_word_stays_english(text):
+    from server.nlu.language import other_language
+
+    assert other_language(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["wow, fantastic service as always", "thanks for nothing", "great job, waited 3 hours and nobody came",
+     "oh great, another bot", "brilliant, my order is late again"],
+)
+def test_sarcastic_praise_is_frustration(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.tone import SarcasmSignal
+
+    message = Message(data={"text": text, "intent": {"name": "give_feedback", "confidence": 0.8}})
+    SarcasmSignal().process([message])
+    assert message.get("intent") == {"name": "express_frustration", "confidence": 1.0}
+    assert message.get("sarcasm") is True
+
+
+@pytest.mark.parametrize("text", ["perfect, thank you", "great, thanks for your help", "you were brilliant today"])
+def test_real_thanks_stays_thanks(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.tone import SarcasmSignal
+
+    message = Message(data={"text": text, "intent": {"name": "thank", "confidence": 0.9}})
+    SarcasmSignal().process([message])
+    assert message.get("intent")["name"] == "thank" and message.get("sarcasm") is None

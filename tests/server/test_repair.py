@@ -1,0 +1,392 @@
+"""server/dialogue/repair.py: a message read in the light of what is in hand, with exact rewrites."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import pytest
+from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from server.dialogue.repair import reread
+
+
+def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
+    from rasa.shared.core.slots import AnySlot
+
+    names = ["requested_slot", "callback_id", "explained_policies", "policy_id", "case_type", "order_id", "coupon_code",
+             "settled", "accepted_alternative"]
+    state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
+    state.update(UserUttered("hi"))
+    if loop:
+        state.update(ActiveLoop(loop))
+    for name, value in slots.items():
+        state.update(SlotSet(name, value))
+    return state
+
+
+def parsed(text: str, intent: str, ranking: Optional[list] = None, **extra: Any) -> Dict[str, Any]:
+    return {"text": text, "intent": {"name": intent, "confidence": 0.7}, "entities": [],
+            "intent_ranking": ranking or [{"name": intent, "confidence": 0.7}], **extra}
+
+
+
+@pytest.mark.parametrize(
+    "loop, text, intent, expected, repair",
+    [
+        ("callback_form", "i dont want a call. EMAIL.", "request_callback", "inform", "switch_channel"),
+        ("callback_form", "no, I said 2pm", "deny", "inform", "correction"),
+        ("callback_form", "never mind", "deny", "cancel", "cancel"),
+        ("callback_form", "3pm today", "goodbye", "inform", "answer"),
+        ("case_form", "I don't have the number", "inform", "deny", "no_reference"),
+        ("case_form", "forget it", "deny", "cancel", "cancel"),
+        ("case_form", "why do you need it", "out_of_scope", "ask_why", "why"),
+    ],
+)
+def test_a_repair_in_a_form_gets_the_intent_its_rule_handles(loop, text, intent, expected, repair):
+    result = reread(parsed(text, intent), tracker(loop, requested_slot="callback_time"))
+    assert result["intent"] == {"name": expected, "confidence": 1.0}
+    assert result["repair"] == repair and result["text"] == text
+
+
+def test_a_new_time_after_a_booking_asks_to_move_the_call_with_the_time_as_entity():
+    result = reread(parsed("no, make it 3pm", "deny"), tracker(callback_id="7"))
+    assert result["intent"]["name"] == "request_callback"
+    assert result["entities"] == [
+        {"entity": "time", "value": "no, make it 3pm", "start": 0, "end": 15, "extractor": "repair"}]
+
+
+def test_cancelling_the_booked_call_is_a_cancel():
+    assert reread(parsed("will you cancel the 12 o'clock one?", "deny"), tracker(callback_id="7"))["intent"]["name"] == "cancel"
+
+
+def test_why_after_a_policy_but_not_as_an_opening_question():
+    after = reread(parsed("how come", "affirm"), tracker(policy_id="volume_discount_domestic"))
+    assert after["intent"]["name"] == "ask_why"
+    opening = parsed("why is there a $15 fee on my bill", "ask_why",
+                     ranking=[{"name": "ask_why", "confidence": 0.5}, {"name": "dispute_charge", "confidence": 0.4}])
+    assert reread(opening, tracker())["intent"] == {"name": "dispute_charge", "confidence": 0.4}
+
+
+@pytest.mark.parametrize(
+    "text, intent, extra",
+    [
+        ("bye", "goodbye", {}),
+        ("get me a person", "request_human", {}),
+        ("my throat is swelling", "request_human", {"safety": True}),
+        ("/choose_alternative", "choose_alternative", {}),
+        ("tomorrow at 10am", "inform", {}),
+    ],
+)
+def test_what_is_meant_is_left_alone(text, intent, extra):
+    message = parsed(text, intent, **extra)
+    assert reread(message, tracker("callback_form")) == message
+
+
+def test_a_new_reference_for_the_case_in_hand_reopens_it_with_that_reference():
+    entity = {"entity": "order_id", "value": "LK-10426", "start": 12, "end": 20}
+    message = parsed("actually its LK-10426", "inform", entities=[entity])
+    state = tracker(case_type="request_refund", policy_id="returns_window")
+    result = reread(message, state)
+    assert result["intent"] == {"name": "request_refund", "confidence": 1.0}
+    assert result["repair"] == "reference_changed" and result["entities"] == [entity]
+
+
+@pytest.mark.parametrize("text, intent", [("forget it, bye", "cancel"), ("whatever. bye", "express_frustration"),
+                                           ("thats all thanks", "deny"), ("cheers thats all", "greet")])
+def test_leaving_words_close_warmly(text, intent):
+    assert reread(parsed(text, intent), tracker())["intent"]["name"] == "goodbye"
+
+
+def test_email_instead_of_a_booked_call_is_the_email_follow_up():
+    result = reread(parsed("i dont want a call at all, just email me", "request_callback"), tracker(callback_id="3"))
+    assert result["intent"]["name"] == "choose_alternative"
+    assert [e["value"] for e in result["entities"]] == ["email_followup"]
+
+
+@pytest.mark.parametrize("text, intent", [("no, nothing else. bye", "dispute_charge"),
+                                           ("never mind, ill figure it out. cya", "coupon_problem"),
+                                           ("forget it. nothing else", "cancel")])
+def test_leaving_is_a_close_whatever_the_classifier_read(text, intent):
+    assert reread(parsed(text, intent), tracker(policy_id="coupon_expiry"))["intent"]["name"] == "goodbye"
+
+
+def test_a_question_about_the_booked_call_does_not_move_it():
+    result = reread(parsed("is the 7pm call still on?", "request_callback"), tracker(callback_id="3"))
+    assert result.get("repair") != "correction"
+
+
+SETTLED = [{"alternative": "refund", "kind": "refund", "reference": "LK-10422", "state": "done"}]
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("is the exchange for LK-10422 cancelled yes or no", "report_wrong_item"),
+        ("just confirm the exchange is cancelled, i dont want both", "request_refund"),
+        ("did i get the $5.00 in store credit or not?", "dispute_charge"),
+        ("ok so the navy dress is NOT coming now right? just want to be sure", "express_frustration"),
+    ],
+)
+def test_a_question_about_what_was_done_asks_where_things_stand(text, intent):
+    entities = [{"entity": "order_id", "value": "LK-10422"}] if "LK-10422" in text else []
+    result = reread(dict(parsed(text, intent), entities=entities),
+                    tracker(settled=SETTLED, case_type="request_refund", order_id="LK-10422"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_status", "status")
+
+
+def test_a_status_question_with_nothing_done_and_no_case_is_left_as_parsed():
+    before = parsed("is the exchange cancelled?", "report_wrong_item")
+    assert reread(before, tracker()) is before
+    # In a case, it is answered honestly: no exchange was started.
+    assert reread(before, tracker(case_type="report_wrong_item"))["intent"]["name"] == "ask_status"
+
+
+def test_a_call_booked_earlier_and_cancelled_since_still_counts_as_something_done():
+    state = tracker(callback_id="7")
+    state.update(SlotSet("callback_id", None))
+    assert reread(parsed("so the 3pm call is cancelled right?", "confirm"), state)["intent"]["name"] == "ask_status"
+
+
+def test_a_question_opening_with_why_after_a_policy_is_a_why_whatever_the_classifier_read():
+    text = "why only domestic tho? nobody told me that when i signed up"
+    result = reread(parsed(text, "complain_no_response"), tracker(policy_id="volume_discount_domestic",
+                                                                   case_type="dispute_charge"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "why")
+
+
+def test_a_why_about_a_new_order_is_a_new_case_not_a_why():
+    text = "why is LK-10426 not here yet? it was due monday"
+    before = dict(parsed(text, "check_order_status"), entities=[{"entity": "order_id", "value": "LK-10426"}])
+    assert reread(before, tracker(policy_id="refund_window", case_type="request_refund", order_id="LK-10421")) is before
+
+
+@pytest.mark.parametrize("loop", [None, "callback_form"])
+def test_opening_hours_are_a_policy_question_anywhere(loop):
+    result = reread(parsed("hang on, what are your opening hours? i dont want a call at 8am", "ask_why"), tracker(loop))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_policy", "hours")
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == [("policy_topic", "hours")]
+
+
+def test_a_cafe_named_right_after_asking_for_the_hours_is_about_the_cafes_hours():
+    state = tracker()
+    state.update(UserUttered("what are your opening hours on sunday"))
+    result = reread(parsed("i meant the cafe, not your call centre", "complain_service"), state)
+    assert result["intent"]["name"] == "ask_policy"
+
+
+@pytest.mark.parametrize(
+    "loop, text",
+    [
+        (None, "ok. so after 6 messages I still don't know the price. no, nothing else. bye"),
+        (None, "you literally just applied a coupon. never mind, ill figure it out. cya"),
+        ("callback_form", "wow. ill go to a pharmacist myself. bye"),
+        (None, "i never mentioned your ceo?? whatever. just make sure the 12:30 call happens. bye"),
+    ],
+)
+def test_a_message_ending_in_goodbye_closes_whatever_came_before(loop, text):
+    result = reread(parsed(text, "dispute_charge"), tracker(loop, policy_id="volume_discount_domestic"))
+    assert (result["intent"]["name"], result["repair"]) == ("goodbye", "closing")
+
+
+@pytest.mark.parametrize("text", ["tomorrow at 3 then. bye", "can someone call me back? bye"])
+def test_a_goodbye_after_an_answer_or_a_question_is_not_only_a_goodbye(text):
+    before = parsed(text, "request_callback")
+    assert reread(before, tracker("callback_form", requested_slot="callback_time"))["intent"]["name"] != "goodbye"
+
+
+def test_the_classifier_alone_does_not_make_a_status_question():
+    ranking = [{"name": "ask_status", "confidence": 0.6}, {"name": "dispute_charge", "confidence": 0.3}]
+    result = reread(parsed("the bill is right there, BL30018. can you not look it up?", "ask_status", ranking),
+                    tracker(settled=SETTLED, case_type="dispute_charge"))
+    assert (result["intent"]["name"], result["repair"]) == ("dispute_charge", "not_ask_status")
+
+
+@pytest.mark.parametrize(
+    "text, case_type",
+    [
+        ("i already told you. the lamp flickers since week 3. its broken", "request_refund"),
+        ("That wasn't feedback. I'd like the remake please.", None),
+    ],
+)
+def test_feedback_without_a_word_of_feedback_during_a_case_takes_the_next_reading(text, case_type):
+    ranking = [{"name": "give_feedback", "confidence": 0.5}, {"name": "request_refund", "confidence": 0.3}]
+    result = reread(parsed(text, "give_feedback", ranking), tracker(case_type=case_type))
+    assert result["intent"]["name"] == "request_refund"
+
+
+def test_real_feedback_during_a_case_stays_feedback():
+    before = parsed("you should make the return labels printable at home", "give_feedback")
+    assert reread(before, tracker(case_type="request_refund")) is before
+
+
+@pytest.mark.parametrize("text", ["unbelievable. fine, a person", "a human. now.", "can i talk to a person"])
+def test_a_few_words_asking_for_a_person_are_a_request_for_a_person(text):
+    assert reread(parsed(text, "express_frustration"), tracker())["intent"]["name"] == "request_human"
+
+
+@pytest.mark.parametrize("text", ["please cancel the $25 credit", "no. cancel. the credit. undo it", "can you reverse that refund"])
+def test_cancelling_something_granted_in_this_chat_is_a_cancel(text):
+    result = reread(parsed(text, "demand_compensation"), tracker(settled=SETTLED))
+    assert (result["intent"]["name"], result["repair"]) == ("cancel", "cancel_grant")
+
+
+def test_asking_whether_it_was_cancelled_is_not_cancelling_it():
+    result = reread(parsed("is the refund cancelled?", "request_refund"), tracker(settled=SETTLED))
+    assert result["intent"]["name"] == "ask_status"
+
+
+def test_a_new_number_for_the_booked_call_changes_the_number():
+    result = reread(parsed("oh that 0199 is my old number, use 555 0111 please", "inform"), tracker(callback_id="7"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_status", "phone_change")
+
+
+def test_a_reference_in_a_message_the_classifier_could_not_place_opens_its_case():
+    coupon = [{"entity": "coupon_code", "value": "SUMMER20"}]
+    result = reread(dict(parsed("now what about summer20", "out_of_scope"), entities=coupon),
+                    tracker(case_type="check_order_status", order_id="LK-10423", policy_id="late_delivery_goodwill"))
+    assert (result["intent"]["name"], result["repair"]) == ("coupon_problem", "reference_given")
+
+
+@pytest.mark.parametrize(
+    "text, intent, slots",
+    [
+        ("Do I keep the lamp if I take the credit?", "request_refund", {"accepted_alternative": None}),
+        ("what number will you be calling from?", "complain_no_response", {}),
+        ("how did it get missed tho?", "dispute_charge", {"accepted_alternative": "missing_discount_credit"}),
+    ],
+)
+def test_a_question_during_a_case_is_a_question_about_it_not_a_new_complaint(text, intent, slots):
+    state = tracker(case_type="dispute_charge" if intent == "dispute_charge" else "report_wrong_item",
+                    policy_id="some_policy", **slots)
+    result = reread(parsed(text, intent), state)
+    assert result["intent"]["name"] == "ask_why"
+
+
+def test_a_close_at_the_end_of_a_message_filed_as_another_complaint_closes():
+    result = reread(parsed("never mind, ill put 8 in the email. thats all", "complain_no_response"),
+                    tracker(case_type="report_wrong_item", policy_id="exchange_fit"))
+    assert (result["intent"]["name"], result["repair"]) == ("goodbye", "closing")
+
+
+def test_a_request_ending_in_thats_all_is_still_the_request():
+    before = parsed("i want my money back for LK-10426. thats all", "request_refund")
+    assert reread(before, tracker(case_type="request_refund", policy_id="refund_window"))["intent"]["name"] == "request_refund"
+
+
+@pytest.mark.parametrize("loop", [None, "callback_form"])
+def test_a_question_with_an_answer_is_marked_with_it(loop):
+    result = reread(parsed("what number will you be calling from?", "ask_why"),
+                    tracker(loop, case_type="complain_no_response", requested_slot="callback_time"))
+    assert (result["intent"]["name"], result["repair"], result["answer"]) == (
+        "ask_why", "case_question", "utter_answer_calling_number")
+
+
+def test_a_why_opening_a_chat_that_the_classifier_could_not_call_is_the_case():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "coupon_problem", "confidence": 0.56},
+               {"name": "ask_why", "confidence": 0.43}]
+    result = reread(parsed("why wont you take my coupon", "nlu_fallback", ranking), tracker())
+    assert result["intent"]["name"] == "coupon_problem"
+
+
+def test_am_i_talking_to_a_real_person_is_not_a_request_for_one():
+    before = parsed("am I talking to a real person?", "bot_challenge")
+    assert reread(before, tracker()) is before
+
+
+@pytest.mark.parametrize("intent", ["ask_why", "ask_policy"])
+def test_a_question_without_a_why_after_a_policy_is_not_answered_with_its_reason(intent):
+    result = reread(parsed("does it work on sale items too or only full price?", intent),
+                    tracker(case_type="coupon_problem", policy_id="coupon_valid"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "case_question")
+
+
+def test_one_word_the_classifier_could_not_place_is_left_for_the_clarifying_question():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "request_refund", "confidence": 0.4},
+               {"name": "out_of_scope", "confidence": 0.35}]
+    before = parsed("money", "nlu_fallback", ranking)
+    assert reread(before, tracker())["intent"]["name"] == "nlu_fallback"
+
+
+def test_calls_on_a_bill_are_not_a_call_asked_for():
+    ranking = [{"name": "request_callback", "confidence": 0.6}, {"name": "dispute_charge", "confidence": 0.3}]
+    result = reread(parsed("3 calls? i made 4 calls to london last month not 3", "request_callback", ranking),
+                    tracker(case_type="dispute_charge", policy_id="volume_discount_domestic"))
+    assert result["intent"]["name"] != "request_callback"
+    assert reread(parsed("can someone call me back tomorrow", "request_callback"), tracker())["intent"]["name"] == "request_callback"
+
+
+def test_an_impossible_wish_is_read_as_what_we_can_do_about_it():
+    result = reread(parsed("planning a party on your cafe terrace sunday. can you guarantee sunshine?", "ask_policy"), tracker())
+    assert (result["intent"]["name"], result["repair"]) == ("demand_compensation", "impossible")
+
+
+def test_asking_about_a_credit_never_given_is_answered_honestly_too():
+    result = reread(parsed("ANSWER ME. did i get the $25 credit for LK-10423 yes or no", "dispute_charge"),
+                    tracker(case_type="check_order_status", order_id="LK-10423"))
+    assert result["intent"]["name"] == "ask_status"
+
+
+def test_someone_senior_below_the_ceo_is_a_person():
+    result = reread(parsed("lol not the ceo, like an area manager", "request_executive"), tracker())
+    assert result["intent"]["name"] == "request_human"
+    result = reread(parsed("can i speak to a manager please", "complain_service"), tracker())
+    assert result["intent"]["name"] == "request_human"
+
+
+def test_a_why_that_names_another_coupon_for_comparison_is_a_why():
+    coupon = [{"entity": "coupon_code", "value": "SPRING15"}]
+    result = reread(dict(parsed("why though? my mate got an expired spring15 honoured last week. why not this one",
+                                "request_human"), entities=coupon),
+                    tracker(case_type="coupon_problem", coupon_code="SUMMER20", policy_id="coupon_expiry"))
+    assert result["intent"]["name"] == "ask_why"
+
+
+def test_a_code_with_a_space_named_as_a_code_is_the_code():
+    result = reread(parsed("summer 20 code not working?? its on the flyer", "coupon_problem"), tracker())
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == [("coupon_code", "SUMMER20")]
+
+
+def test_not_needing_a_person_is_not_asking_for_one():
+    assert reread(parsed("no i dont need a person. fine, just refund me then", "request_refund"),
+                  tracker())["intent"]["name"] == "request_refund"
+
+
+@pytest.mark.parametrize("loop", ["case_form", "callback_form"])
+def test_thanks_thats_all_while_we_ask_a_question_closes(loop):
+    result = reread(parsed("thanks thats all", "thank"), tracker(loop, requested_slot="order_id"))
+    assert (result["intent"]["name"], result["repair"]) == ("goodbye", "closing")
+
+
+def test_paying_before_friday_does_not_move_the_booked_call():
+    result = reread(parsed("i asked if i have to PAY the bill before friday", "deny"), tracker(callback_id="7"))
+    assert result["intent"]["name"] != "request_callback"
+
+
+def test_pushing_back_on_an_explained_policy_is_a_why_never_a_new_case():
+    said = "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke"
+    result = reread(parsed(said, "dispute_charge"), tracker(policy_id="returns_window", case_type="request_refund",
+                                                            explained_policies=["returns_window"]))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "why")
+
+
+def test_a_staff_complaint_naming_an_item_is_about_the_service():
+    said = "the guy at the cafe this morning rolled his eyes at me when i asked if the muffins had nuts"
+    result = reread(parsed(said, "report_wrong_item", entities=[{"entity": "item", "value": "muffin"}]), tracker())
+    assert (result["intent"]["name"], result["repair"], result["entities"]) == ("complain_service", "staff", [])
+
+
+def test_a_question_with_a_lead_in_gets_the_designers_answer():
+    result = reread(parsed("ok but WHEN will it actually get here", "check_order_status"),
+                    tracker(policy_id="late_delivery_goodwill", case_type="check_order_status",
+                            explained_policies=["late_delivery_goodwill"]))
+    assert (result["intent"]["name"], result["repair"], result["answer"]) == (
+        "ask_why", "case_question", "utter_answer_late_order_when")
+
+
+def test_a_new_size_after_the_exchange_is_the_exchange_again_in_that_size():
+    settled = [{"alternative": "exchange", "kind": "exchange", "reference": "LK-10422", "state": "done"}]
+    result = reread(parsed("oh wait actually make it a 10.5 sorry", "check_order_status"),
+                    tracker(case_type="report_wrong_item", policy_id="exchange_customer_choice", settled=settled))
+    assert (result["intent"]["name"], result["repair"], result["entities"][0]["value"]) == (
+        "choose_alternative", "size_changed", "exchange")
