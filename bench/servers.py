@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from gracious.settings import environment
 from launch.launcher import Servers, free_port, isolated_env, wait_for
 
 TOKEN = "bench-token"
@@ -25,10 +26,8 @@ RASA = str(Path(sys.executable).parent / "rasa")
 
 def quiet_env(**extra: str) -> Dict[str, str]:
     """This environment without telemetry and library chatter, plus ``extra``."""
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-               SQLALCHEMY_SILENCE_UBER_WARNING="1")
-    env.update(extra)
-    return env
+    return environment(checkout=False, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+                       SQLALCHEMY_SILENCE_UBER_WARNING="1", **extra)
 
 
 def timed_run(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> float:

@@ -1,60 +1,177 @@
-"""Every setting the actions read, from the environment, in one place."""
+"""Every setting of every process, read from the environment here and nowhere else.
+
+The table in docs/configuration.md lists each variable with its default. Code asks
+``settings()`` (read once per process, cached; tests clear the cache to change it),
+and a launcher that starts another process hands it ``environment(...)``.
+A bad value stops the start with a message naming the variable.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Dict, Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 # The designers' files: policies, answers, word lists.
 CATALOG_DIR = ROOT / "catalog"
 
+KIB = 1024
+
 
 @dataclass(frozen=True)
 class Settings:
-    """Settings for the action server and the stores it uses."""
+    """Every setting, with its default; see docs/configuration.md."""
 
-    catalog_path: Path
-    company_db_url: str
-    records_db_url: str
-    timezone: str
+    # Where the SQLite files, logs and secrets live.
+    var_dir: Path = ROOT / "var"
+    catalog_path: Path = CATALOG_DIR / "policies.yml"
+    company_db_url: str = ""
+    records_db_url: str = ""
+    tracker_db_url: str = ""
+    timezone: str = "America/New_York"
     # Care team hours, as "HH-HH" per weekday (Mon=0); a missing day is closed.
-    care_hours: dict
+    care_hours: Dict[int, Tuple[int, int]] = field(default_factory=dict)
     # The number our calls come from, said to customers who ask.
-    care_line: str
+    care_line: str = "555 0100"
+    # The channels.
+    max_message_chars: int = 2000
+    patience_seconds: float = 5.0
+    max_body_bytes: int = 64 * KIB
+    max_api_body_bytes: int = 512 * KIB * KIB
+    allowed_origins: Tuple[str, ...] = ()
+    api_token: Optional[str] = None
+    sender_burst: int = 60
+    sender_per_minute: float = 60.0
+    redis_url: Optional[str] = None
+    session_secret: Optional[str] = None
+    # The action server and the calls to it.
+    action_timeout: float = 20.0
+    action_host: str = "127.0.0.1"
+    action_token: str = ""
+    # The desk: a new agent's password for `make agent` without a prompt.
+    agent_password: Optional[str] = None
+    # The launchers.
+    bot_port: int = 5005
+    action_port: int = 5055
+    instances: int = 2
+    cluster_dir: Path = ROOT / "var" / "cluster"
 
 
-def _sqlite_url(name: str) -> str:
-    var = Path(os.environ.get("GRACIOUS_VAR_DIR", ROOT / "var"))
-    var.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{var / name}"
-
-
-def _parse_hours(spec: str) -> dict:
+def parse_hours(spec: str) -> Dict[int, Tuple[int, int]]:
     """Parse "mon-fri 8-20, sat 9-17" into {weekday: (open_hour, close_hour)}."""
     days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     hours = {}
     for part in filter(None, (p.strip() for p in spec.lower().split(","))):
-        day_part, time_part = part.split()
-        first, _, last = day_part.partition("-")
-        start, end = (int(x) for x in time_part.split("-"))
-        first_i = days.index(first)
-        last_i = days.index(last) if last else first_i
+        try:
+            day_part, time_part = part.split()
+            first, _, last = day_part.partition("-")
+            start, end = (int(x) for x in time_part.split("-"))
+            first_i = days.index(first)
+            last_i = days.index(last) if last else first_i
+        except ValueError:
+            raise ValueError(f'GRACIOUS_CARE_HOURS must read like "mon-fri 8-20, sat 9-17", not {spec!r}') from None
         for day in range(first_i, last_i + 1):
             hours[day] = (start, end)
     return hours
 
 
-@lru_cache(maxsize=1)
-def settings() -> Settings:
-    """Read the environment once; tests clear the cache to change it."""
-    return Settings(
-        catalog_path=Path(os.environ.get("GRACIOUS_CATALOG", ROOT / "catalog" / "policies.yml")),
-        company_db_url=os.environ.get("GRACIOUS_COMPANY_DB_URL") or _sqlite_url("company.db"),
-        records_db_url=os.environ.get("GRACIOUS_RECORDS_DB_URL") or _sqlite_url("gracious.db"),
-        timezone=os.environ.get("GRACIOUS_TIMEZONE", "America/New_York"),
-        care_hours=_parse_hours(os.environ.get("GRACIOUS_CARE_HOURS", "mon-fri 8-20, sat 9-17")),
-        care_line=os.environ.get("GRACIOUS_CARE_LINE", "555 0100"),
+def _number(env: Mapping[str, str], name: str, default: float, kind: type = int) -> float:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {what}, not {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{name} must be a number greater than zero, not {raw!r}")
+    return value
+
+
+def from_env(env: Mapping[str, str]) -> Settings:
+    """The settings ``env`` asks for (unset or empty variables take the defaults)."""
+    var = Path(env.get("GRACIOUS_VAR_DIR") or ROOT / "var")
+    origins = tuple(
+        o.strip().rstrip("/").lower() for o in env.get("GRACIOUS_ALLOWED_ORIGINS", "").split(",") if o.strip()
     )
+    return Settings(
+        var_dir=var,
+        catalog_path=Path(env.get("GRACIOUS_CATALOG") or CATALOG_DIR / "policies.yml"),
+        company_db_url=env.get("GRACIOUS_COMPANY_DB_URL") or f"sqlite:///{var / 'company.db'}",
+        records_db_url=env.get("GRACIOUS_RECORDS_DB_URL") or f"sqlite:///{var / 'gracious.db'}",
+        tracker_db_url=env.get("GRACIOUS_TRACKER_DB_URL") or f"sqlite:///{var / 'tracker.db'}",
+        timezone=env.get("GRACIOUS_TIMEZONE") or "America/New_York",
+        care_hours=parse_hours(env.get("GRACIOUS_CARE_HOURS") or "mon-fri 8-20, sat 9-17"),
+        care_line=env.get("GRACIOUS_CARE_LINE") or "555 0100",
+        max_message_chars=int(_number(env, "GRACIOUS_MAX_MESSAGE_CHARS", 2000)),
+        patience_seconds=_number(env, "GRACIOUS_PATIENCE_SECONDS", 5.0, float),
+        max_body_bytes=int(_number(env, "GRACIOUS_MAX_BODY_BYTES", 64 * KIB)),
+        max_api_body_bytes=int(_number(env, "GRACIOUS_MAX_API_BODY_BYTES", 512 * KIB * KIB)),
+        allowed_origins=origins,
+        api_token=env.get("RASA_AUTH_TOKEN") or None,
+        sender_burst=int(_number(env, "GRACIOUS_SENDER_BURST", 60)),
+        sender_per_minute=_number(env, "GRACIOUS_SENDER_PER_MINUTE", 60.0, float),
+        redis_url=env.get("GRACIOUS_REDIS_URL") or None,
+        session_secret=env.get("GRACIOUS_SESSION_SECRET") or None,
+        action_timeout=_number(env, "GRACIOUS_ACTION_TIMEOUT", 20.0, float),
+        action_host=env.get("GRACIOUS_ACTION_HOST") or "127.0.0.1",
+        action_token=env.get("GRACIOUS_ACTION_TOKEN") or "",
+        agent_password=env.get("GRACIOUS_AGENT_PASSWORD") or None,
+        bot_port=int(_number(env, "BOT_PORT", 5005)),
+        action_port=int(_number(env, "ACTION_PORT", 5055)),
+        instances=int(_number(env, "GRACIOUS_INSTANCES", 2)),
+        cluster_dir=Path(env.get("GRACIOUS_CLUSTER_DIR") or var / "cluster"),
+    )
+
+
+# Every variable read above, in the order of docs/configuration.md.
+NAMES = (
+    "GRACIOUS_VAR_DIR", "GRACIOUS_CATALOG", "GRACIOUS_COMPANY_DB_URL", "GRACIOUS_RECORDS_DB_URL",
+    "GRACIOUS_TRACKER_DB_URL", "GRACIOUS_TIMEZONE", "GRACIOUS_CARE_HOURS", "GRACIOUS_CARE_LINE",
+    "GRACIOUS_MAX_MESSAGE_CHARS", "GRACIOUS_PATIENCE_SECONDS", "GRACIOUS_MAX_BODY_BYTES",
+    "GRACIOUS_MAX_API_BODY_BYTES", "GRACIOUS_ALLOWED_ORIGINS", "RASA_AUTH_TOKEN", "GRACIOUS_SENDER_BURST",
+    "GRACIOUS_SENDER_PER_MINUTE", "GRACIOUS_REDIS_URL", "GRACIOUS_SESSION_SECRET", "GRACIOUS_ACTION_TIMEOUT",
+    "GRACIOUS_ACTION_HOST", "GRACIOUS_ACTION_TOKEN", "GRACIOUS_AGENT_PASSWORD", "BOT_PORT", "ACTION_PORT",
+    "GRACIOUS_INSTANCES", "GRACIOUS_CLUSTER_DIR",
+)
+
+
+@lru_cache(maxsize=8)
+def _settings_for(values: Tuple[Optional[str], ...]) -> Settings:
+    return from_env({name: value for name, value in zip(NAMES, values) if value is not None})
+
+
+def settings() -> Settings:
+    """This process's settings: parsed once per set of values, so a changed variable is seen."""
+    return _settings_for(tuple(os.environ.get(name) for name in NAMES))
+
+
+def _clear() -> None:
+    _settings_for.cache_clear()
+
+
+settings.cache_clear = _clear  # type: ignore[attr-defined]  # the callers that clear it still may
+
+
+def var_dir() -> Path:
+    """The folder for SQLite files, logs and secrets, made if missing."""
+    folder = settings().var_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def environment(checkout: bool = True, **extra: str) -> Dict[str, str]:
+    """What a launcher hands a child process: this environment, ``extra`` on top.
+
+    With ``checkout``, this checkout goes first on PYTHONPATH: Rasa imports our
+    components, policy, stores and channels by name, also when it runs a copy of
+    the project elsewhere (the benchmark's starter bot runs without it).
+    """
+    env = {**os.environ, **extra}
+    if checkout:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env

@@ -32,6 +32,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from gracious.settings import settings
 from server.channels.guards import log_failure
 
 logger = logging.getLogger(__name__)
@@ -82,13 +83,13 @@ def main(argv: Optional[list] = None) -> None:
     parser = create_argument_parser()
     parser.description = __doc__.splitlines()[0]
     args = parser.parse_args(argv)
-    token = os.environ.get(TOKEN_ENV, "")
+    token = settings().action_token
     if not token:
         sys.exit(f"error: set {TOKEN_ENV} (launch/launcher.py does): the action server answers only callers that send it")
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
     utils.update_sanic_log_level()
-    host = os.environ.get("GRACIOUS_ACTION_HOST", "127.0.0.1")
+    host = settings().action_host
     app = create_app(token, args.actions)
     logger.info(f"Action server listening on http://{host}:{args.port} (calls need the {TOKEN_HEADER} header)")
     app.run(host, int(args.port), workers=utils.number_of_sanic_workers())

@@ -24,14 +24,16 @@ from typing import Callable, Dict, List, Optional
 import yaml
 
 from launch.model_server import ModelServer
-from gracious.settings import ROOT
+from gracious.settings import ROOT, environment
 
+
+# Rasa's command line with our overrides installed (launch/rasa_server.py).
+RASA = [sys.executable, "-m", "launch.rasa_server"]
 
 
 def runtime_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     """The environment both servers run with, defaults filled in."""
-    env = dict(os.environ)
-    env.update(overrides or {})
+    env = environment(**(overrides or {}))
     var = Path(env.setdefault("GRACIOUS_VAR_DIR", str(ROOT / "var")))
     var.mkdir(parents=True, exist_ok=True)
     env.setdefault("BOT_PORT", "5005")
@@ -44,7 +46,6 @@ def runtime_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 
@@ -83,9 +84,8 @@ def isolated_env(var: Path, **extra: str) -> Dict[str, str]:
 def server_commands(
     model: Path, env: Dict[str, str], endpoints: Path = ROOT / "endpoints.yml"
 ) -> Dict[str, List[str]]:
-    rasa = str(Path(sys.executable).parent / "rasa")
     bot = [
-        rasa, "run",
+        *RASA, "run",
         "--model", str(model),
         "--port", env["BOT_PORT"],
         "--credentials", str(ROOT / "credentials.yml"),

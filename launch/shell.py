@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from launch.launcher import ROOT, Servers, newest_model, runtime_env
+from launch.launcher import RASA, ROOT, Servers, newest_model, runtime_env
 
 
 def main() -> None:
@@ -22,9 +22,8 @@ def main() -> None:
     servers = Servers(model, env, log_dir=Path(env["GRACIOUS_VAR_DIR"]) / "logs")
     try:
         servers.start_actions()
-        rasa = str(Path(sys.executable).parent / "rasa")
         subprocess.run(
-            [rasa, "shell", "--model", str(model), "--endpoints", str(ROOT / "endpoints.yml"),
+            [*RASA, "shell", "--model", str(model), "--endpoints", str(ROOT / "endpoints.yml"),
              "--port", env["BOT_PORT"]],
             cwd=ROOT, env=env, check=False,
         )

@@ -1,0 +1,47 @@
+"""Every change we make to Rasa's own code, in one place, installed by one call.
+
+``install()`` applies them all, after checking the Rasa version (overrides/patch.py).
+Every process that runs Rasa calls it first: the Rasa server through
+``python -m launch.rasa_server`` (`make run`, `make shell`, `make cluster`, the
+benchmark) and the tests through tests/conftest.py. Each override is tested
+against Rasa's own behaviour in tests/overrides/.
+
+| override | replaces | why |
+| --- | --- | --- |
+| live_model | ``rasa.core.agent._update_model_from_server`` | a new model loads off the event loop |
+| remote_actions | ``RemoteAction`` call format and result check | smaller, bounded calls to the action server |
+| tracker_copy | ``DialogueStateTracker.copy`` | copies without replaying every event |
+| durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
+| dialogue | ``MessageProcessor.parse_message``, ``TemplatedNaturalLanguageGenerator.generate_from_slots`` | typed replies read against the last buttons; no reply with an empty placeholder |
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from overrides.patch import Patch, check_version
+
+
+def patches() -> List[Patch]:
+    """Every override, in the order it is applied."""
+    from overrides import dialogue, durable, live_model, remote_actions, tracker_copy
+
+    return [
+        *live_model.PATCHES,
+        *remote_actions.patches(),
+        *tracker_copy.PATCHES,
+        *durable.PATCHES,
+        *dialogue.PATCHES,
+    ]
+
+
+def install() -> None:
+    """Check the Rasa version, then apply every override in this process (idempotent)."""
+    check_version()
+    for patch in patches():
+        patch.apply()
+
+
+def installed() -> bool:
+    """Whether every override is in place in this process."""
+    return all(patch.applied() for patch in patches())

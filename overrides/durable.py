@@ -17,6 +17,8 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 
+from overrides.patch import Patch
+
 _rasa_log_message = MessageProcessor.log_message
 
 
@@ -24,6 +26,4 @@ async def _log_and_store(self: MessageProcessor, message: UserMessage, should_sa
     return await _rasa_log_message(self, message, should_save_tracker=True)
 
 
-def install() -> None:
-    """Store every message on arrival, in this process."""
-    MessageProcessor.log_message = _log_and_store
+PATCHES = [Patch(MessageProcessor, "log_message", _log_and_store)]

@@ -17,6 +17,8 @@ from rasa.core.agent import Agent
 from rasa.utils.common import TempDirectoryPath, get_temp_dir_name
 from rasa.utils.endpoints import EndpointConfig
 
+from overrides.patch import Patch
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,6 +36,5 @@ async def update_model_from_server(model_server: EndpointConfig, agent: Agent) -
             logger.exception("Failed to update the model; the previous model stays loaded.")
 
 
-def install() -> None:
-    """Make Rasa's model pulling (first load and every later pull) use the function above."""
-    rasa.core.agent._update_model_from_server = update_model_from_server
+# Rasa's model pulling (first load and every later pull) uses the function above.
+PATCHES = [Patch(rasa.core.agent, "_update_model_from_server", update_model_from_server)]

@@ -32,6 +32,9 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from gracious.settings import settings
+from overrides.patch import Patch
+
 # About twenty turns of a Gracious conversation.
 PAYLOAD_EVENTS = 400
 ACTION_TIMEOUT_SECONDS = 20
@@ -79,8 +82,10 @@ def _recent_call_format(self: RemoteAction, tracker: DialogueStateTracker, domai
     return _rasa_call_format(self, _Recent(tracker), domain)
 
 
-def install() -> None:
-    """Make every remote action call in this process use the changes above."""
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = float(os.environ.get("GRACIOUS_ACTION_TIMEOUT", ACTION_TIMEOUT_SECONDS))
-    RemoteAction._validate_action_result = _validate_action_result
-    RemoteAction._action_call_format = _recent_call_format
+def patches() -> List[Patch]:
+    """Every remote action call in the process: bounded in time, smaller, checked."""
+    return [
+        Patch(rasa_action, "DEFAULT_REQUEST_TIMEOUT", settings().action_timeout),
+        Patch(RemoteAction, "_validate_action_result", _validate_action_result),
+        Patch(RemoteAction, "_action_call_format", _recent_call_format),
+    ]

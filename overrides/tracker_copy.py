@@ -15,6 +15,8 @@ import copy
 
 from rasa.shared.core.trackers import AnySlotDict, DialogueStateTracker
 
+from overrides.patch import Patch
+
 _replaying_copy = DialogueStateTracker.copy
 
 
@@ -34,6 +36,4 @@ def structural_copy(self: DialogueStateTracker) -> DialogueStateTracker:
     return new
 
 
-def install() -> None:
-    """Make ``DialogueStateTracker.copy`` in this process the structural copy."""
-    DialogueStateTracker.copy = structural_copy
+PATCHES = [Patch(DialogueStateTracker, "copy", structural_copy)]

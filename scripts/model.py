@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
-from gracious.settings import ROOT
+from gracious.settings import ROOT, environment
 
 KEEP = 3
 
@@ -53,10 +53,9 @@ def ensure_model(root: Path = ROOT) -> Path:
         return model
     print(f"Training data changed: training {model.relative_to(root)} ...", file=sys.stderr)
     rasa = Path(sys.executable).parent / "rasa"
-    # The policy in config.yml is ours (server/dialogue/policies.py): Rasa must import it from
+    # The policy in config.yml is ours (server/dialogue/policies.py): Rasa imports it from
     # this checkout even when training a copy of the project elsewhere.
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=path)
+    env = environment(RASA_TELEMETRY_ENABLED="false")
     # Rasa writes the archive in place; a running server must never read half of one.
     staging = models / f".training-{name}"
     shutil.rmtree(staging, ignore_errors=True)

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 import actions.case
+import overrides
 import gracious.stores
 from gracious.settings import ROOT
 
@@ -19,6 +20,11 @@ ENVIRONMENT = (
     "GRACIOUS_CARE_HOURS",
     "GRACIOUS_TIMEZONE",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Rasa as the servers run it: every override installed (overrides/__init__.py)."""
+    overrides.install()
 
 
 def reset_caches() -> None:

@@ -3,12 +3,12 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from gracious.settings import _parse_hours
+from gracious.settings import parse_hours
 from actions.hours import fit_to_hours, is_open, next_opening, spoken_time
 
 NEW_YORK = ZoneInfo("America/New_York")
 # The default care hours: weekdays 8-20, Saturday 9-17, Sunday closed.
-HOURS = _parse_hours("mon-fri 8-20, sat 9-17")
+HOURS = parse_hours("mon-fri 8-20, sat 9-17")
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -10,6 +10,7 @@ runs on PostgreSQL. Other databases are left as they are.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,5 +38,7 @@ def make_engine(url: str) -> sa.engine.Engine:
     use, so after the server restarts the next query opens a new connection
     instead of failing on a dead one: service resumes by itself.
     """
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     return tune_sqlite(engine)

@@ -6,22 +6,22 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from launch.cluster.deployment import DATABASES, Cluster
-from launch.launcher import ROOT, newest_model, serve
+from gracious.settings import ROOT, settings
+from launch.launcher import newest_model, serve
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instances", type=int, default=int(os.environ.get("GRACIOUS_INSTANCES", "2")))
+    parser.add_argument("--instances", type=int, default=settings().instances)
     parser.add_argument("--model", type=Path, help="model file (default: the newest in models/)")
     args = parser.parse_args()
     if args.instances < 1:
         parser.error("--instances must be at least 1")
-    port = int(os.environ.get("BOT_PORT", "5005"))
-    workdir = Path(os.environ.get("GRACIOUS_CLUSTER_DIR", ROOT / "var" / "cluster"))
+    port = settings().bot_port
+    workdir = settings().cluster_dir
     cluster = Cluster(args.model or newest_model(), workdir, args.instances, port=port, models_dir=ROOT / "models")
     instances = ", ".join(cluster.instance_url(i) for i in range(args.instances))
     banner = (

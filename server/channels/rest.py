@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 import unicodedata
 from pathlib import Path
@@ -31,19 +30,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from overrides import durable, live_model, remote_actions, tracker_copy
 from server.channels import guards, socket_manager
-from server.dialogue import typed_choices, whole_words
-from gracious.settings import ROOT
+from gracious.settings import settings, var_dir
 from server.channels.idempotency import MAX_MESSAGE_ID_CHARS, earlier_answer
 from server.channels.sessions import SessionSigner, browser_from_cookie_header, load_secret
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = int(os.environ.get("GRACIOUS_MAX_MESSAGE_CHARS", "2000"))
 MAX_SENDER_CHARS = 128
-# After this many seconds without a reply, the widget hears that we're still on it.
-PATIENCE_SECONDS = float(os.environ.get("GRACIOUS_PATIENCE_SECONDS", "5"))
 # How long a good action-server health check is trusted, in seconds.
 HEALTH_TTL = 2.0
 KEPT_CONTROL = {"\n", "\t"}
@@ -55,8 +49,9 @@ def clean_text(raw: Text) -> Tuple[Text, bool]:
     text = "".join(
         ch for ch in text if ch in KEPT_CONTROL or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
     ).strip()
-    if len(text) > MAX_MESSAGE_CHARS:
-        return text[:MAX_MESSAGE_CHARS].rstrip(), True
+    limit = settings().max_message_chars
+    if len(text) > limit:
+        return text[:limit].rstrip(), True
     return text, False
 
 
@@ -110,7 +105,7 @@ class MessageGuard:
         if not text:
             return None, [await self.say(agent, "utter_empty_message", sender)]
         if trimmed:
-            return text, [await self.say(agent, "utter_message_trimmed", sender, limit=MAX_MESSAGE_CHARS)]
+            return text, [await self.say(agent, "utter_message_trimmed", sender, limit=settings().max_message_chars)]
         return text, []
 
     async def run(
@@ -171,18 +166,6 @@ class GraciousRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # Channels are set up before the server loads its first model: the moment to
-        # make model swaps load off the event loop (overrides/live_model.py), action calls
-        # cheaper and bounded in time (overrides/remote_actions.py), tracker copies free of
-        # replays (overrides/tracker_copy.py), each message stored on arrival (overrides/durable.py),
-        # a typed reply to buttons read as the button it means (server/dialogue/typed_choices.py),
-        # and no reply with an empty placeholder (server/dialogue/whole_words.py).
-        live_model.install()
-        remote_actions.install()
-        tracker_copy.install()
-        durable.install()
-        typed_choices.install()
-        whole_words.install()
         webhook = guards.GuardedBlueprint("gracious_rest", __name__)  # size, origin and framing checks
 
         @webhook.route("/", methods=["GET"])
@@ -270,8 +253,7 @@ class GraciousSocketIOInput(SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.guard = MessageGuard()
-        var_dir = Path(os.environ.get("GRACIOUS_VAR_DIR", ROOT / "var"))
-        self.signer = SessionSigner(load_secret(var_dir))
+        self.signer = SessionSigner(load_secret(var_dir(), settings().session_secret))
         self._browsers: Dict[Text, Text] = {}
         self._sessions: Dict[Text, Text] = {}
 
@@ -290,7 +272,7 @@ class GraciousSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Same-origin only: the widget is served by this server (server/site/pages.py).
         # With GRACIOUS_REDIS_URL (make cluster), emits reach sockets on every instance.
-        manager = socket_manager.client_manager(os.environ.get("GRACIOUS_REDIS_URL"))
+        manager = socket_manager.client_manager(settings().redis_url)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
         webhook = _AppSocketBlueprint(sio, self.socketio_path, "gracious_socketio", __name__)
         self.sio = sio
@@ -344,7 +326,7 @@ class GraciousSocketIOInput(SocketIOInput):
             output = _CountingSocketOutput(sio, self.bot_message_evt)
             message = UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata)
             turn = asyncio.ensure_future(self.guard.run(agent, on_new_message, message, lambda: output.sent > 0))
-            done, _ = await asyncio.wait({turn}, timeout=PATIENCE_SECONDS)
+            done, _ = await asyncio.wait({turn}, timeout=settings().patience_seconds)  # then the widget hears we are still on it
             if not done and output.sent == 0:
                 # Slow work (an action server under load): say so instead of
                 # leaving the customer in silence; the answer follows.

@@ -19,9 +19,8 @@ from typing import Optional
 BROWSER_COOKIE = "gracious_browser"
 
 
-def load_secret(var_dir: Path) -> bytes:
-    """GRACIOUS_SESSION_SECRET, or a random secret kept in var/ across restarts."""
-    configured = os.environ.get("GRACIOUS_SESSION_SECRET")
+def load_secret(var_dir: Path, configured: Optional[str] = None) -> bytes:
+    """``configured`` (GRACIOUS_SESSION_SECRET), or a random secret kept in var/ across restarts."""
     if configured:
         return configured.encode()
     path = var_dir / "session_secret"

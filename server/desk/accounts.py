@@ -13,18 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import os
 import sys
 from typing import List, Optional
 
 from gracious.settings import settings
 from server.desk.store import AccountError, DeskStore, valid_name
 
-PASSWORD_ENV = "GRACIOUS_AGENT_PASSWORD"
 
 
 def _password() -> str:
-    given = os.environ.get(PASSWORD_ENV)
+    given = settings().agent_password
     if given:
         return given
     first = getpass.getpass("Password: ")

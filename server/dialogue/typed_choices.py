@@ -83,7 +83,7 @@ def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
     return next((options_from(offer) for offer in _offers(tracker)), [])
 
 
-async def _parse_with_choices(
+async def parse_with_choices(
     self: MessageProcessor,
     message: UserMessage,
     tracker: Optional[DialogueStateTracker] = None,
@@ -306,7 +306,3 @@ async def _in_context(
 
     return await two_problems.split(parsed, alone)
 
-
-def install() -> None:
-    """Read typed replies against the last buttons in this process."""
-    MessageProcessor.parse_message = _parse_with_choices

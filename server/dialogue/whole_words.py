@@ -93,7 +93,7 @@ def empty_placeholders(variations: Iterable[Mapping[str, Any]], values: Mapping[
     return sorted({n for v in variations for n in needed(v) if n not in values or is_empty(values[n])})
 
 
-def _generate_whole(
+def generate_whole(
     self: TemplatedNaturalLanguageGenerator,
     utter_action: Text,
     filled_slots: Dict[Text, Any],
@@ -124,7 +124,3 @@ def _generate_whole(
     chosen = copy.deepcopy(np.random.choice(choices))
     return self._fill_response(chosen, filled_slots, **kwargs)
 
-
-def install() -> None:
-    """Choose only whole variations in this process."""
-    TemplatedNaturalLanguageGenerator.generate_from_slots = _generate_whole

@@ -17,7 +17,6 @@ from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from server.channels import rest as channels
 from server.dialogue import whole_words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,11 +26,7 @@ RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["r
 @pytest.fixture
 def nlg(monkeypatch: pytest.MonkeyPatch) -> TemplatedNaturalLanguageGenerator:
     """The domain's responses, chosen as the running assistant chooses them."""
-    monkeypatch.setattr(
-        TemplatedNaturalLanguageGenerator, "generate_from_slots",
-        TemplatedNaturalLanguageGenerator.generate_from_slots,
-    )
-    whole_words.install()
+    monkeypatch.setattr(TemplatedNaturalLanguageGenerator, "generate_from_slots", whole_words.generate_whole)
     return TemplatedNaturalLanguageGenerator(RESPONSES)
 
 
@@ -163,11 +158,3 @@ def test_what_an_action_sends_is_whole_after_rasa_fills_it(nlg) -> None:
         "It's on your confirmation email or at the top of your bill.",
     ]
 
-
-def test_the_rest_channel_installs_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: List[str] = []
-    for module in (channels.live_model, channels.remote_actions, channels.tracker_copy, channels.durable,
-                   channels.typed_choices, channels.whole_words):
-        monkeypatch.setattr(module, "install", lambda name=module.__name__: calls.append(name))
-    channels.GraciousRestInput().blueprint(lambda message: None)
-    assert "server.dialogue.whole_words" in calls and calls.index("server.dialogue.whole_words") > calls.index("server.dialogue.typed_choices")
