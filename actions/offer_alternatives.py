@@ -17,6 +17,16 @@ MAX_OFFERS = 3
 LAST_RESORT = ("human", "callback")
 
 
+def offers_person_when(policy: Optional[Policy], trigger: Text) -> bool:
+    """Whether the policy's ``handoff_when`` offers a person on ``trigger`` (no policy: always)."""
+    return policy is None or trigger in policy.handoff_when
+
+
+def exhausted_offers(policy: Optional[Policy]) -> List[Text]:
+    """What is left once every option was declined: a call, and a person if ``declined_all``."""
+    return [a for a in LAST_RESORT if a != "human" or offers_person_when(policy, "declined_all")]
+
+
 def offer_amount(offer: Offer, facts: Dict[str, Any]) -> Optional[float]:
     if offer.id == "missing_discount_credit":
         return facts.get("missing_discount_amount")
@@ -47,8 +57,8 @@ class ActionOfferAlternatives(Action):
         if again:
             declined += [alt for alt in offered if alt not in declined]
 
-        if again and all(alt in declined for alt in LAST_RESORT):
-            # Everything, a person and a call included, has been turned down: stop
+        if again and all(alt in declined for alt in exhausted_offers(policy)):
+            # Everything, a person (when handoff_when offers one) and a call included, has been turned down: stop
             # offering, leave the door open, and move on.
             dispatcher.utter_message(response="utter_offers_all_declined")
             return [
@@ -62,7 +72,7 @@ class ActionOfferAlternatives(Action):
         # only those after a 'no' means every option of the policy has been turned down.
         if again and all(o.id in LAST_RESORT for o in choices):
             intro = "utter_offers_exhausted"
-            choices = [Offer(policies.alternatives[a]) for a in LAST_RESORT]
+            choices = [Offer(policies.alternatives[a]) for a in LAST_RESORT if a in exhausted_offers(policy)]
         elif again:
             intro = "utter_offer_intro_more"
         elif tracker.get_slot("entitled"):
@@ -105,6 +115,7 @@ class ActionOfferAlternatives(Action):
         if facts.get("over_limit"):
             over_limit = True
         chosen = allowed[:MAX_OFFERS]
+        over_limit = over_limit and offers_person_when(policy, "over_limit")
         if over_limit and "human" not in declined and all(o.id != "human" for o in chosen):
             chosen = chosen[: MAX_OFFERS - 1] + [Offer(policies.alternatives["human"])]
         if len(chosen) < 2:

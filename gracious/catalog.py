@@ -267,9 +267,11 @@ class _Parser:
                 raise self.fail(where, f"responses: '{role}' is not one of {sorted(RESPONSE_ROLES)}")
             if not isinstance(key, str) or not key.startswith("utter_"):
                 raise self.fail(where, f"responses.{role}: must name a response (utter_...)")
-        triggers = raw.get("handoff_when", [])
+        triggers = raw.get("handoff_when", sorted(HANDOFF_TRIGGERS))  # unset: a person on every trigger
         if not isinstance(triggers, list) or not set(triggers) <= HANDOFF_TRIGGERS:
             raise self.fail(where, f"handoff_when: must be a list of {sorted(HANDOFF_TRIGGERS)}")
+        if "customer_asks" not in triggers:
+            raise self.fail(where, "handoff_when: must include customer_asks (a customer who asks for a person always gets one)")
         return Policy(
             id=policy_id,
             case_types=tuple(case_types),

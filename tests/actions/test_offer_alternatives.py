@@ -327,3 +327,56 @@ def test_without_a_policy_offers_a_person_or_a_callback(domain):
         )
     ]
     assert events == offered(["human", "callback"])
+
+
+def edited_handoff_when(tmp_path, monkeypatch, policy_id, triggers):
+    """The catalog as a designer left it after editing one policy's handoff_when."""
+    catalog = yaml.safe_load((ROOT / "catalog" / "policies.yml").read_text(encoding="utf-8"))
+    next(p for p in catalog["policies"] if p["id"] == policy_id)["handoff_when"] = triggers
+    path = tmp_path / "policies.yml"
+    path.write_text(yaml.safe_dump(catalog), encoding="utf-8")
+    monkeypatch.setenv("GRACIOUS_CATALOG", str(path))
+    reset_caches()
+
+
+def test_without_over_limit_in_handoff_when_a_demand_over_the_limit_gets_no_person(domain, tmp_path, monkeypatch):
+    edited_handoff_when(tmp_path, monkeypatch, "late_delivery_goodwill", ["customer_asks", "declined_all"])
+    facts = {"reference": "LK-10423", "order_total": 45.0, "amount_requested": 100.0, "over_limit": True}
+    tracker = tracker_from(
+        "alternatives_offered", slots={**LATE_GRINDER, "case_facts": facts}, intent="demand_compensation"
+    )
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    offers = events[0]["value"]
+    assert "human" not in offers and offers[:2] == ["goodwill_credit", "delivery_updates"], offers
+    assert button("Talk to a person", "human") not in dispatcher.messages[0]["buttons"]
+
+
+def test_without_declined_all_in_handoff_when_turning_everything_down_leaves_the_call(domain, tmp_path, monkeypatch):
+    edited_handoff_when(tmp_path, monkeypatch, "wrong_item_company_error", ["customer_asks", "over_limit"])
+    slots = {
+        "order_id": "LK-10421",
+        "case_type": "report_wrong_item",
+        "policy_id": "wrong_item_company_error",
+        "case_facts": {"reference": "LK-10421", "order_item": "dress", "order_total": 89.0},
+        "offered_alternatives": ["replacement_overnight", "refund"],
+        "declined_alternatives": [],
+    }
+    tracker = tracker_from("report_wrong_item", slots=slots, intent="deny", text="no thanks")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_offers_exhausted",
+            buttons=[button("Call me back at a time that suits me", "callback"), NONE_OF_THESE],
+        )
+    ]
+    assert events == offered(["callback"], declined=["replacement_overnight", "refund"])
+
+
+def test_a_policy_without_customer_asks_is_refused_by_the_catalog(tmp_path, monkeypatch):
+    from gracious.catalog import CatalogError, load_catalog
+
+    edited_handoff_when(tmp_path, monkeypatch, "goodwill_limit", ["over_limit"])
+    with pytest.raises(CatalogError, match="customer_asks"):
+        load_catalog(tmp_path / "policies.yml")
