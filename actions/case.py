@@ -82,6 +82,41 @@ async def _prefixed(number: str, case_type: Optional[str]) -> str:
     return number
 
 
+def bill_facts(bill: Any) -> Dict[str, Any]:
+    """What a bill's record says: its discount, its international calls."""
+    missing = round(bill.discount_due - bill.discount_applied, 2)
+    return dict(
+        bill_complex=bill.complex,
+        international_calls=len(bill.international_lines),
+        international_destinations=sorted({line.destination for line in bill.international_lines}),
+        domestic_total=bill.domestic_total,
+        discount_rate=bill.discount_rate,
+        discount_applied=bill.discount_applied,
+        discount_due=bill.discount_due,
+        discount_missing=missing > 0.005,
+        missing_discount_amount=max(missing, 0.0),
+    )
+
+
+def order_facts(order: Any, today: date) -> Dict[str, Any]:
+    """What an order's record says: what was sent, when, and whether it can still go back."""
+    delivered_days = (today - order.delivered_on).days if order.delivered_on else None
+    return dict(
+        order_item=order.item,
+        ordered=order.ordered,
+        shipped=order.shipped,
+        order_status=order.status,
+        order_total=order.total,
+        promised_on=order.promised_on,
+        company_error=bool(order.shipped and order.ordered and order.shipped != order.ordered),
+        order_late=order.delivered_on is None and bool(order.promised_on and order.promised_on < today),
+        within_return_window=delivered_days is not None and delivered_days <= 30,
+        order_delivered=order.delivered_on is not None,
+        delivered_on=order.delivered_on,
+        days_since_delivery=delivered_days,
+    )
+
+
 async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     """Facts about the case from the slots and the company's records."""
     data = company()
@@ -96,46 +131,17 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     facts["reference"] = reference
     today = date.today()
     customer_id = None
-    if kind == "bill":
-        bill = await data.bill(reference)
-        facts["reference_found"] = bill is not None
-        if bill:
-            customer_id = bill.customer_id
-            facts["reference"] = bill.id
-            missing = round(bill.discount_due - bill.discount_applied, 2)
-            facts.update(
-                bill_complex=bill.complex,
-                international_calls=len(bill.international_lines),
-                international_destinations=sorted({l.destination for l in bill.international_lines}),
-                domestic_total=bill.domestic_total,
-                discount_rate=bill.discount_rate,
-                discount_applied=bill.discount_applied,
-                discount_due=bill.discount_due,
-                discount_missing=missing > 0.005,
-                missing_discount_amount=max(missing, 0.0),
-            )
-    elif kind == "order":
-        order = await data.order(reference)
-        facts["reference_found"] = order is not None
-        if order:
-            customer_id = order.customer_id
-            facts["reference"] = order.id
-            delivered_days = (today - order.delivered_on).days if order.delivered_on else None
-            facts.update(
-                order_item=order.item,
-                ordered=order.ordered,
-                shipped=order.shipped,
-                order_status=order.status,
-                order_total=order.total,
-                promised_on=order.promised_on,
-                company_error=bool(order.shipped and order.ordered and order.shipped != order.ordered),
-                order_late=order.delivered_on is None and bool(order.promised_on and order.promised_on < today),
-                within_return_window=delivered_days is not None and delivered_days <= 30,
-                order_delivered=order.delivered_on is not None,
-                delivered_on=order.delivered_on,
-                days_since_delivery=delivered_days,
-            )
-            facts["item_category"] = await data.product_category(order.item)
+    record = await (data.bill if kind == "bill" else data.order)(reference) if kind in ("bill", "order") else None
+    if kind in ("bill", "order"):
+        facts["reference_found"] = record is not None
+    if record is not None:
+        customer_id = record.customer_id
+        facts["reference"] = record.id
+        if kind == "bill":
+            facts.update(bill_facts(record))
+        else:
+            facts.update(order_facts(record, today))
+            facts["item_category"] = await data.product_category(record.item)
     code = tracker.get_slot("coupon_code")
     if code:
         coupon = await data.coupon(code)

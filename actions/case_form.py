@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.forms import FormValidation
 
 from actions.case import catalog, reference_kind
 from gracious.signals import said_at_the_cafe
@@ -20,19 +22,12 @@ from gracious.references import coupon_candidates, first
 MAX_REFERENCE_ATTEMPTS = 2
 
 
-class ValidateCaseForm(FormValidationAction):
+class ValidateCaseForm(FormValidation):
     """Decides which details the case needs and checks them against the records."""
 
-    def name(self) -> Text:
-        return "validate_case_form"
+    form = "case_form"
 
-    async def required_slots(
-        self,
-        domain_slots: List[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[Text]:
+    async def needed(self, tracker: Tracker, domain_slots: List[Text]) -> List[Text]:
         case_type = tracker.get_slot("case_type")
         if tracker.get_slot("reference_missing"):
             return []

@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.forms import FormValidation
 
 from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time
 from gracious.settings import settings
@@ -28,19 +30,12 @@ def known_phone(tracker: Tracker) -> Optional[Text]:
     return facts.get("customer_phone")
 
 
-class ValidateCallbackForm(FormValidationAction):
+class ValidateCallbackForm(FormValidation):
     """Checks the time (parsed with dateparser) and the phone number."""
 
-    def name(self) -> Text:
-        return "validate_callback_form"
+    form = "callback_form"
 
-    async def required_slots(
-        self,
-        domain_slots: List[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[Text]:
+    async def needed(self, tracker: Tracker, domain_slots: List[Text]) -> List[Text]:
         escape = tracker.get_slot("callback_escape")
         if escape == "email" and not known_email(tracker):
             return ["followup_email"]  # write instead: to which address?

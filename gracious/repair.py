@@ -175,25 +175,24 @@ def opens_with_why(text: str) -> bool:
     return bool(re.match(r"\W*(?:but\s+|so\s+|and\s+|ok\s+|okay\s+)?(?:why|how come)\b", text, re.I))
 
 
-_TIME_WORDS = (
-    r"\d|\b(?:noon|midday|morning|afternoon|evening|tonight|lunch|today|tomorrow|tmrw|tmr|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|o'clock|oclock)\b"
-)
+# Words that name a time or a day ("time": a digit counts too) and only a day ("day").
+_MENTIONS = {
+    "time": re.compile(
+        r"\d|\b(?:noon|midday|morning|afternoon|evening|tonight|lunch|today|tomorrow|tmrw|tmr|"
+        r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|"
+        r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|o'clock|oclock)\b", re.IGNORECASE),
+    "day": re.compile(
+        r"\b(?:today|tonight|tomorrow|tmrw|tmr|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+        r"mon|tue|tues|wed|thu|thurs|fri|sat|sun|weekend|week|next|\d{1,2}(?:st|nd|rd|th)|"
+        r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b", re.IGNORECASE),
+}
 
 
 def mentions_time(text: str) -> bool:
     """Whether the text names a time or a day in some way (a digit counts)."""
-    return bool(re.search(_TIME_WORDS, text or "", re.IGNORECASE))
-
-
-_DAY_WORDS = (
-    r"\b(?:today|tonight|tomorrow|tmrw|tmr|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"mon|tue|tues|wed|thu|thurs|fri|sat|sun|weekend|week|next|\d{1,2}(?:st|nd|rd|th)|"
-    r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b"
-)
+    return bool(_MENTIONS["time"].search(text or ""))
 
 
 def mentions_day(text: str) -> bool:
     """Whether the text names a day, not only a time of day."""
-    return bool(re.search(_DAY_WORDS, text or "", re.IGNORECASE))
+    return bool(_MENTIONS["day"].search(text or ""))

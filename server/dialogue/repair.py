@@ -47,61 +47,22 @@ from server.dialogue import in_hand, two_problems
 from gracious import repair, signals
 from gracious.answers import find_answers
 from gracious.references import coupon_candidates, size_change
-
-CANCEL = "cancel"
-WHY = "ask_why"
-STATUS = "ask_status"
-# What a new reference for the case in hand can be read as ("actually it's LK-10426").
-REFERENCE_READINGS = {"inform", "deny", "affirm", "nlu_fallback", "choose_alternative"}
-# What "that's all, thanks" can be read as.
-CLOSING_READINGS = {"deny", "thank", "affirm", "nlu_fallback", "goodbye", "greet"}
-# What a short goodbye with a word of leaving ("whatever. bye") can be read as, besides the above.
-LEAVING = {"cancel", "express_frustration", "out_of_scope"}
-# What a short "why?" can be mistaken for (besides the case in hand).
-WHY_READINGS = {WHY, "ask_policy", "nlu_fallback", "deny", "express_frustration", "out_of_scope", "inform", "affirm"}
-# Intents never re-read: someone asking for a person or saying goodbye means it.
-MEANT = {"request_human", "request_executive", "goodbye"}
-# A code with a space or dash, named as a code: "summer 20 code", "code welcome-10".
-SPACED_CODE = re.compile(
-    r"\b([A-Za-z]{4,}[\s-]\d{2})\s+(?:code|coupon|promo|voucher)\b|\b(?:code|coupon|promo|voucher)\s+([A-Za-z]{4,}[\s-]\d{2})\b",
-    re.I)
-NOT_THE_CEO = re.compile(r"\bnot\s+(?:the\s+|your\s+)?(?:ceo|boss|owner|top)\b", re.I)
-
-
-
-def _as(parsed: Dict[str, Any], intent: str, repaired: str, entities: Optional[list] = None) -> Dict[str, Any]:
-    reread = dict(parsed)
-    reread["intent"] = {"name": intent, "confidence": 1.0}
-    reread["intent_ranking"] = [reread["intent"]]
-    if entities is not None:
-        reread["entities"] = entities
-    reread["repair"] = repaired
-    return reread
-
-
-def _second_reading(parsed: Dict[str, Any], dropped: str = WHY) -> Dict[str, Any]:
-    ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != dropped]
-    if not ranking:
-        return parsed
-    reread = dict(parsed, intent=ranking[0], intent_ranking=ranking)
-    reread["repair"] = "not_why" if dropped == WHY else f"not_{dropped}"
-    return reread
-
-
-def _entities(parsed: Dict[str, Any], *names: str) -> list:
-    return [e for e in parsed.get("entities") or [] if e.get("entity") in names]
-
-
-def _not_a_coupon(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> Dict[str, Any]:
-    """"it hasnt gone out yet!! can you not just change the size", in another case, read
-    as a coupon problem: without a code or a coupon word it isn't one."""
-    text = parsed.get("text") or ""
-    if (parsed.get("intent") or {}).get("name") == "coupon_problem" \
-            and tracker.get_slot("case_type") not in (None, "coupon_problem") \
-            and not _entities(parsed, "coupon_code") and not repair.says("coupon_words", text):
-        return _second_reading(parsed, "coupon_problem")
-    return parsed
-
+from server.dialogue.readings import (
+    CANCEL,
+    CLOSING_READINGS,
+    LEAVING,
+    MEANT,
+    NOT_THE_CEO,
+    REFERENCE_READINGS,
+    SPACED_CODE,
+    STATUS,
+    WHY,
+    WHY_READINGS,
+    entities_of,
+    not_a_coupon,
+    read_as,
+    second_reading,
+)
 
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
@@ -117,24 +78,24 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if loop == "callback_form" and tracker.get_slot("requested_slot") == "callback_phone" and (
             repair.says("on_file", text) or repair.has_no_reference(text)):
         # "use whatever you have on file" when asked for the number: an answer to the question.
-        return _as(parsed, "inform", "answer")
+        return read_as(parsed, "inform", "answer")
     if loop and intent == "goodbye" and not repair.says("goodbye", text) and not parsed.get("closing_language"):
         # "3pm today" or "whenever" while we ask a question is its answer, not a goodbye.
-        return _as(parsed, "inform", "answer")
+        return read_as(parsed, "inform", "answer")
     # "i meant the cafe, not your call centre" just after asking for the hours.
     meant = len(text.split()) <= 12 and re.search(r"\b(?:meant|mean|i said|not)\b", text, re.I)
     asked_hours = bool(meant) and repair.says("hours", in_hand.previous_text(tracker)) and repair.says("cafe", text)
     if (repair.says("hours", text) or asked_hours) and intent not in ("goodbye", "request_human"):
         # "hang on, what are your opening hours?": answered, then back to where we were.
         topic = {"entity": "policy_topic", "value": "hours", "start": 0, "end": len(text), "extractor": "repair"}
-        return _as(parsed, "ask_policy", "hours", [topic])
+        return read_as(parsed, "ask_policy", "hours", [topic])
     if intent == "request_executive" and NOT_THE_CEO.search(text) and repair.asks_for_a_person(text):
         # "lol not the ceo, like an area manager": a person, not the CEO's office.
-        return _as(parsed, "request_human", "person")
+        return read_as(parsed, "request_human", "person")
     explained_now = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
     if intent == "request_human" and explained_now and repair.opens_with_why(text) and not repair.asks_for_a_person(text):
         # "why though? my mate got hers honoured": a why the classifier took for a person.
-        return _as(parsed, WHY, "why")
+        return read_as(parsed, WHY, "why")
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
     found = find_answers(text, tracker.get_slot("case_type"), granted, question=in_hand.is_question(text),
                          policy=tracker.get_slot("policy_id"))
@@ -147,56 +108,56 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if answer and loop:
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again.
-        return dict(_as(parsed, WHY, "case_question"), **marks)
+        return dict(read_as(parsed, WHY, "case_question"), **marks)
     if intent == "give_feedback" and (repair.says("not_feedback", text) or (
             tracker.get_slot("case_type") and not repair.says("feedback", text))):
         # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
-        parsed = _second_reading(parsed, "give_feedback")
+        parsed = second_reading(parsed, "give_feedback")
         intent = (parsed.get("intent") or {}).get("name")
     if intent == "request_callback" and not loop and not in_hand.ASKS_FOR_A_CALL.search(text):
         # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
-        parsed = _second_reading(parsed, "request_callback")
+        parsed = second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
-    parsed = _not_a_coupon(parsed, tracker)
+    parsed = not_a_coupon(parsed, tracker)
     intent = (parsed.get("intent") or {}).get("name")
     if intent in ("report_wrong_item", "demand_compensation") and not tracker.get_slot("case_type") and not loop \
             and signals.about_staff_conduct(text):
         # "the guy at the cafe rolled his eyes at me when i asked about the muffins": the
         # service, not the muffin.
         kept = [e for e in parsed.get("entities") or [] if e.get("entity") != "item"]
-        return _as(parsed, "complain_service", "staff", kept)
+        return read_as(parsed, "complain_service", "staff", kept)
     if signals.asks_the_impossible(text) and not loop and intent not in two_problems.case_types() \
             and not repair.cancels_grant(text) and not repair.says("cancel", text):
         # "can you guarantee sunshine on sunday?": said plainly that nobody can, then what
         # we can do (the beyond_anyone policy), never a policy menu.
-        return _as(parsed, "demand_compensation", "impossible")
+        return read_as(parsed, "demand_compensation", "impossible")
     if repair.asks_for_a_person(text) and intent != "bot_challenge":
         # "unbelievable. fine, a person": a person, whatever the classifier read.
-        return _as(parsed, "request_human", "person")
+        return read_as(parsed, "request_human", "person")
     named_in_case = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
     if intent == STATUS and (loop or not (repair.asks_status(text) and (in_hand.something_settled(tracker) or named_in_case))):
         # The classifier alone is not enough ("can you not look it up?"): only a question
         # with words of where things stand, in a chat where something was done, is one.
-        parsed = _not_a_coupon(_second_reading(parsed, STATUS), tracker)
+        parsed = not_a_coupon(second_reading(parsed, STATUS), tracker)
         intent = (parsed.get("intent") or {}).get("name")
     leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
     answering = loop and repair.mentions_time(text)  # "tomorrow at 3. bye" answers the form first
     if repair.ends_with_goodbye(text) and not repair.asks_before_goodbye(text) and not answering:
         # "you literally just applied a coupon. never mind, ill figure it out. cya":
         # the last word is goodbye, so a warm close (and no call), never the case again.
-        return _as(parsed, "goodbye", "closing")
+        return read_as(parsed, "goodbye", "closing")
     other_case = intent in two_problems.case_types() and intent != tracker.get_slot("case_type")
     if not loop and repair.ends_with_closing(text) and not repair.asks_before_goodbye(text) and (
             other_case or intent not in two_problems.case_types()) and tracker.get_slot("policy_id"):
         # "never mind, ill put 8 in the email. thats all": done, not a new complaint.
-        return _as(parsed, "goodbye", "closing")
+        return read_as(parsed, "goodbye", "closing")
     if not loop and leaving and (intent in CLOSING_READINGS | LEAVING or len(text.split()) <= 8):
         # "forget it, bye", "never mind, its fine. bye!", "forget it. nothing else":
         # leaving, so a warm close, never the case again.
-        return _as(parsed, "goodbye", "closing")
+        return read_as(parsed, "goodbye", "closing")
     explained = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
     case_type = tracker.get_slot("case_type")
-    given = [e.get("value") for e in _entities(parsed, "order_id", "coupon_code")]
+    given = [e.get("value") for e in entities_of(parsed, "order_id", "coupon_code")]
     held = {tracker.get_slot("order_id"), tracker.get_slot("coupon_code")}
     held_digits = {re.sub(r"\D", "", h) for h in held if h}
     # "10422" for LK-10422 is the same record.
@@ -206,26 +167,26 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # explained, whatever the classifier made of the rest (a complaint about no reply).
         # A coupon named for comparison ("why not? my mate got spring15 honoured") is still a why;
         # a new order or bill is a new case ("why is LK-10426 not here yet?").
-        new_record = new_reference and not _entities(parsed, "coupon_code")
+        new_record = new_reference and not entities_of(parsed, "coupon_code")
         if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_record) or (
                 explained and not new_record and intent not in MEANT):
             if answer and not new_record:
                 # "why do i have to wait for the scan?": the designers' answer to that, not the policy's why.
-                return dict(_as(parsed, WHY, "case_question"), **marks)
-            return _as(parsed, WHY, "why")
+                return dict(read_as(parsed, WHY, "case_question"), **marks)
+            return read_as(parsed, WHY, "why")
     if not loop and in_hand.exchange_started(tracker) and size_change(text) and not in_hand.is_question(text) and (
             repair.corrects(text) or re.search(r"\bsize\b", text, re.I)):
         # "oh wait actually make it a 10.5": the exchange just started, in the new size.
         chosen = {"entity": "alternative", "value": "exchange", "start": 0, "end": len(text), "extractor": "repair"}
-        return _as(parsed, "choose_alternative", "size_changed", [chosen])
+        return read_as(parsed, "choose_alternative", "size_changed", [chosen])
     if explained and not loop and not new_reference and repair.says("asks_exception", text) and intent not in MEANT:
         # "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke":
         # pushing back on the policy, not a new case (and not the credit it names).
-        return _as(parsed, WHY, "why")
+        return read_as(parsed, WHY, "why")
     in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker) or tracker.get_slot("handoff_id")
     if answer and in_case and not new_reference and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.
-        return dict(_as(parsed, WHY, "case_question"), **marks)
+        return dict(read_as(parsed, WHY, "case_question"), **marks)
     ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     top = ranking[:2]
     cases_in_top = [r for r in top if r in two_problems.case_types()]
@@ -234,74 +195,74 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "why wont you take my coupon", "trainers from lk 10422 too big, can i swap": a case
         # asked as a question, which the classifier found too close to call against a
         # why or "not for us". Nothing was explained yet, so it is the case.
-        return _as(parsed, cases_in_top[0], "case_asked_why")
-    topic = _entities(parsed, "policy_topic")
+        return read_as(parsed, cases_in_top[0], "case_asked_why")
+    topic = entities_of(parsed, "policy_topic")
     asked_in_case = intent == WHY or (intent == "ask_policy" and not topic)
     if asked_in_case and explained and not loop and not repair.says("why", text) and in_hand.is_question(text) \
             and not new_reference:
         # "does it work on sale items too?" read as a why: a question we have no answer for
         # here, not the policy's reason again.
-        return _as(parsed, WHY, "case_question")
+        return read_as(parsed, WHY, "case_question")
     if intent == WHY and not (loop or explained):
         # "why is there a fee on my bill?" opening a chat is a question about a case,
         # not a why after a policy: the next reading the classifier had.
-        return _second_reading(parsed)
+        return second_reading(parsed)
     if loop and repair.says("closing", text) and len(text.split()) <= 6 and not repair.mentions_time(text) \
-            and not _entities(parsed, "order_id", "coupon_code"):
+            and not entities_of(parsed, "order_id", "coupon_code"):
         # "thanks thats all" while we ask for a number or a time: a warm close, the question left.
-        return _as(parsed, "goodbye", "closing")
+        return read_as(parsed, "goodbye", "closing")
     if loop == "callback_form":
         if intent in ("nlu_fallback", "out_of_scope") and len(text.split()) <= 4:
             # "blah blah" when asked for a time is a time not understood: counted, so
             # the form offers a way on rather than asking a third time.
-            return _as(parsed, "inform", "answer")
+            return read_as(parsed, "inform", "answer")
         if repair.wants_email_instead(text) or repair.refuses_call(text):
-            return _as(parsed, "inform", "switch_channel")
+            return read_as(parsed, "inform", "switch_channel")
         if repair.cancels(text):
-            return _as(parsed, CANCEL, "cancel")
+            return read_as(parsed, CANCEL, "cancel")
         if repair.mentions_time(text) and (repair.corrects(text) or intent in ("deny", "request_callback")):
-            return _as(parsed, "inform", "correction")
+            return read_as(parsed, "inform", "correction")
         return parsed
     named_code = SPACED_CODE.search(text)
-    if named_code and not _entities(parsed, "coupon_code") and not loop:
+    if named_code and not entities_of(parsed, "coupon_code") and not loop:
         # "summer 20 code not working": the code, as the form would read it.
         value = re.sub(r"[\s-]", "", named_code.group(1) or named_code.group(2)).upper()
         code = {"entity": "coupon_code", "value": value, "start": named_code.start(), "end": named_code.end(),
                 "extractor": "repair"}
         parsed = dict(parsed, entities=list(parsed.get("entities") or []) + [code])
     if loop == "case_form":
-        has_reference = bool(_entities(parsed, "order_id", "coupon_code"))
+        has_reference = bool(entities_of(parsed, "order_id", "coupon_code"))
         spaced = coupon_candidates(text) if tracker.get_slot("requested_slot") == "coupon_code" else []
         if spaced and not has_reference:
             # "welcome-10, like i said" when asked for the code: an answer, which the form
             # checks against the coupons we have (never echoing a guess back as a code).
-            return _as(parsed, "inform", "coupon_code", [])
+            return read_as(parsed, "inform", "coupon_code", [])
         if repair.cancels(text) and not has_reference:
-            return _as(parsed, CANCEL, "cancel")
+            return read_as(parsed, CANCEL, "cancel")
         if repair.has_no_reference(text) and not has_reference:
-            return _as(parsed, "deny", "no_reference")
+            return read_as(parsed, "deny", "no_reference")
         return parsed
-    if new_reference and _entities(parsed, "order_id") and repair.named_kinds(text) and repair.asks_status(text) \
+    if new_reference and entities_of(parsed, "order_id") and repair.named_kinds(text) and repair.asks_status(text) \
             and in_hand.something_settled(tracker):
         # "did you refund the jacket LK-10424 or not?": that order's records (action_where_things_stand).
-        return _as(parsed, STATUS, "status")
+        return read_as(parsed, STATUS, "status")
     # "oh sorry actually its LK-10426, the headphones": the same case, whatever the classifier read.
     corrected = intent in REFERENCE_READINGS or (intent == case_type and repair.corrects(text)) or (
-        repair.corrects(text) and len(text.split()) <= 14 and bool(_entities(parsed, "order_id")))
+        repair.corrects(text) and len(text.split()) <= 14 and bool(entities_of(parsed, "order_id")))
     if case_type and new_reference and corrected:
         # "actually it's LK-10426": the same case, looked at again with the new reference.
-        return _as(parsed, case_type, "reference_changed")
+        return read_as(parsed, case_type, "reference_changed")
     booked = tracker.get_slot("callback_id")
     if repair.wants_email_instead(text) and (repair.refuses_call(text) or (booked and repair.corrects(text))):
         # "i dont want a call at all, just email me": an email follow-up (and no call).
         email = {"entity": "alternative", "value": "email_followup", "start": 0, "end": len(text), "extractor": "repair"}
-        return _as(parsed, "choose_alternative", "switch_channel", [email])
+        return read_as(parsed, "choose_alternative", "switch_channel", [email])
     if booked and in_hand.new_number(text) and not repair.cancels_booked_call(text):
         # "0199 is my old number, use 555 0142": the booked call, on the new number.
-        return _as(parsed, STATUS, "phone_change")
+        return read_as(parsed, STATUS, "phone_change")
     if booked:
         if repair.cancels_booked_call(text):
-            return _as(parsed, CANCEL, "cancel_call")
+            return read_as(parsed, CANCEL, "cancel_call")
         # "5:30 say", "2pm tomorrow": a time on its own moves the call too.
         # A correction names a clock time or the call ("i asked if i have to PAY the bill
         # before friday" moves nothing).
@@ -311,27 +272,27 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         asking = "?" in text or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "repair"}
-            return _as(parsed, "request_callback", "correction", [time])
+            return read_as(parsed, "request_callback", "correction", [time])
     cancelling = repair.cancels_grant(text) and not repair.asks_status(text) and not repair.says("call_words", text)
     if cancelling and tracker.get_slot("settled"):
         # "please cancel the $25 credit": taken back from the records (action_cancel).
-        return _as(parsed, CANCEL, "cancel_grant")
+        return read_as(parsed, CANCEL, "cancel_grant")
     named = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
     if repair.asks_status(text) and (in_hand.something_settled(tracker) or named) and not new_reference:
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
-        return _as(parsed, STATUS, "status")
+        return read_as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):
-        return _as(parsed, CANCEL, "cancel")
+        return read_as(parsed, CANCEL, "cancel")
     if intent in ("out_of_scope", "nlu_fallback") and new_reference and case_type:
         # "now what about summer20": a reference says what the message is about.
-        return _as(parsed, in_hand.case_for(given[0], parsed, case_type), "reference_given")
+        return read_as(parsed, in_hand.case_for(given[0], parsed, case_type), "reference_given")
     if in_hand.question_about_the_case(text, intent, case_type, tracker) and not new_reference:
         # "do I keep the lamp if I take the credit?", "what number will you call from?":
         # a question about the case in hand, not a new complaint nor a menu. Answered
         # honestly (action_answer_why), with a person offered, then back to the offer.
-        return _as(parsed, WHY, "case_question")
+        return read_as(parsed, WHY, "case_question")
     short_close = len(text.split()) <= 6 and intent not in two_problems.case_types()
     if not loop and repair.says("closing", text) and (intent in CLOSING_READINGS or short_close) and len(text.split()) <= 10:
         # "that's all thanks" after an answer: a warm close, never "I didn't understand".
-        return _as(parsed, "goodbye", "closing")
+        return read_as(parsed, "goodbye", "closing")
     return parsed

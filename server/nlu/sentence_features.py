@@ -19,14 +19,14 @@ import threading
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from server.nlu.stateless import StatelessComponent
 
 BATCH = 64
 _ENCODERS: Dict[bool, Any] = {}
@@ -55,7 +55,7 @@ def embed(texts: List[Text], denoise: bool = True) -> np.ndarray:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+class SentenceEncoderFeaturizer(DenseFeaturizer, StatelessComponent):
     """Adds a Universal Sentence Encoder vector as a sentence feature of the text."""
 
     @staticmethod
@@ -75,13 +75,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         self.denoise = bool(self._config["denoise_numbers"])
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SentenceEncoderFeaturizer":
+    def made(cls, config: Dict[Text, Any], execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
         return cls(config, execution_context)
 
     @classmethod

@@ -1,4 +1,4 @@
-"""The base of our pipeline components that need no configuration, training or state."""
+"""The base of our pipeline components that need no training or state."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa.engine.storage.storage import ModelStorage
 
 
 class StatelessComponent(GraphComponent):
-    """A component made the same way every time: nothing to configure, train or persist."""
+    """A component made afresh for every model: nothing to train or persist."""
 
     @classmethod
     def create(
@@ -20,4 +20,9 @@ class StatelessComponent(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "StatelessComponent":
+        return cls.made(config, execution_context)
+
+    @classmethod
+    def made(cls, config: Dict[Text, Any], execution_context: ExecutionContext) -> "StatelessComponent":
+        """The component for ``config`` (by default it reads none)."""
         return cls()

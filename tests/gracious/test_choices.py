@@ -149,7 +149,7 @@ def test_a_statement_beside_a_question_chooses_only_when_it_says_so():
 
 
 def test_two_options_named_the_one_taken_is_chosen():
-    from server.dialogue.typed_choices import choice_words
+    from server.dialogue.offers import choice_words
     from gracious.choices import options_from, resolve
 
     offer = options_from([
@@ -168,11 +168,12 @@ def test_a_yes_with_more_said_picks_the_only_option():
     offer = options_from([{"title": "Yes, let's look at it", "payload": "/complain_no_response"},
                           {"title": "No, that's everything", "payload": "/goodbye"}])
     assert resolve("yes. call me", offer, {}) == 0
-    assert resolve("no. bye", offer, {}) != 0
+    # A no picks neither by its words: the classifier reads it (deny, goodbye), never as the yes.
+    assert resolve("no. bye", offer, {}) is None
 
 
 def test_two_options_taken_in_one_message_are_both_named():
-    from server.dialogue.typed_choices import choice_words
+    from server.dialogue.offers import choice_words
     from gracious.choices import also_named, options_from, resolve
 
     offer = options_from([

@@ -28,7 +28,7 @@ def test_the_email_follow_up_is_a_kind_a_customer_can_name():
     ("ok the first one then", False),
 ])
 def test_an_option_named_to_push_back_on_it_is_not_chosen(text, pushes_back):
-    from server.dialogue.typed_choices import not_choosing
+    from server.dialogue.offers import not_choosing
 
     assert not_choosing(text) is pushes_back
 

@@ -1,0 +1,144 @@
+"""What the assistant offered in this conversation, and what a message says about it.
+
+The buttons of the last turn and of the case's open offer, the designers' choice words
+(catalog/choice_words.yml), and the small readings server/dialogue/typed_choices.py
+makes of a message beside them: a question about an option, a new record given, an
+option named to push back on it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+
+import yaml
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious import repair
+from gracious.answers import find_answers
+from gracious.choices import ARRANGEMENTS, ASKING, QUESTION, WHICH, Option, options_from, resolve
+from gracious.settings import CATALOG_DIR
+from gracious.wordlists import changed_at
+
+WORDS_FILE = CATALOG_DIR / "choice_words.yml"
+
+
+@lru_cache(maxsize=4)
+def _file(modified_ns: int) -> Mapping[str, Any]:
+    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+
+
+def choice_words() -> Mapping[str, Sequence[str]]:
+    """The designers' choice words, read again when the file changes."""
+    return _file(changed_at(WORDS_FILE)).get("words") or {}
+
+
+def answers_questions() -> Sequence[str]:
+    """Options that are information: asking about one gives it ("what does the add-on cost?")."""
+    return _file(changed_at(WORDS_FILE)).get("answers_questions") or []
+
+
+OFFER_PAYLOAD = "/choose_alternative"
+TAKES = re.compile(r"\b(?:i'?ll take|ill take|i'?ll have|ill have|i'?ll go with|give me the|yes (?:to )?the)\b", re.I)
+# "i want the CEO himself": only that person will do, so the office offered is not chosen.
+THE_PERSON_ONLY = re.compile(r"\b(?:himself|herself|themselves|in person|personally)\b", re.I)
+
+
+
+def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
+    """The buttons the customer can answer now.
+
+    Those the assistant showed since the customer's last message; else, while a case's
+    offer is still open (alternatives offered, none accepted yet), that offer's buttons:
+    an option offered earlier in the case stays choosable after a question in between.
+    """
+    if tracker is None:
+        return []
+    buttons: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            buttons = list((event.data or {}).get("buttons") or []) + buttons
+    offer_open = bool(tracker.get_slot("offered_alternatives")) and not tracker.get_slot("accepted_alternative")
+    if buttons and not any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in buttons) and offer_open:
+        # A person offered beside a question ("I'd rather not guess"): the open offer's
+        # options are still there to choose from, with the person.
+        return options_from(buttons + next(offers_in(tracker), []))
+    if buttons:
+        return options_from(buttons)
+    if not offer_open:
+        return []
+    return next((options_from(offer) for offer in offers_in(tracker)), [])
+
+
+def not_choosing(text: str) -> bool:
+    """'$20 credit on a $60 lamp is a joke', 'i want the CEO himself': an option named to
+    push back on it, not to take it (catalog/repair.yml `pushback`)."""
+    return repair.says("pushback", text)
+
+
+def new_order_or_bill(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> bool:
+    """An order or bill number other than the one in hand: a record given, not a choice."""
+    given = [str(e.get("value") or "") for e in parsed.get("entities") or [] if e.get("entity") == "order_id"]
+    held = re.sub(r"\D", "", str(tracker.get_slot("order_id") or "")) if tracker is not None else ""
+    return any(re.sub(r"\D", "", g) != held for g in given if g)
+
+
+def still_open(tracker: DialogueStateTracker) -> List[Option]:
+    """The latest offer's options not taken yet, in a case something was taken in."""
+    if not tracker.get_slot("accepted_alternative") or not tracker.get_slot("offered_alternatives"):
+        return []
+    taken = set(tracker.get_slot("granted_alternatives") or []) | {tracker.get_slot("accepted_alternative")} | {
+        e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)}
+    offer = next(offers_in(tracker), [])
+    # A call, a person or an email is arranged, not taken: "ill ask on the call" names it, it doesn't ask for one.
+    return [o for o in options_from(offer) if o.key not in taken | ARRANGEMENTS and o.payload.startswith(OFFER_PAYLOAD)]
+
+
+def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: str) -> List[str]:
+    """The designers' answers (catalog/answers.yml) to the questions asked beside a choice."""
+    said = " ".join(text.lower().split())
+    questions = " ".join(s for s in re.split(r"(?<=[.!?])\s+", said) if "?" in s or QUESTION.search(s))
+    if not questions or tracker is None:
+        return []
+    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    return [a.response for a in find_answers(questions, tracker.get_slot("case_type"), granted + [chosen],
+                                             policy=tracker.get_slot("policy_id"))]
+
+
+def call_at_a_time(text: str) -> bool:
+    """'ring me tomorrow at 2': a call asked for, with its time."""
+    return bool(re.search(r"\b(?:call|ring|phone)\s+me\b", text, re.I)) and repair.mentions_time(text)
+
+
+def asked_about(text: str, options: List[Option]) -> Optional[int]:
+    """The option a question asks about, when that option is information."""
+    said = " ".join(text.lower().split())
+    questions = [s for s in re.split(r"(?<=[.!?])\s+", said) if QUESTION.search(s) or ASKING.search(s)]
+    for part in questions + ([said] if questions else []):
+        # The question itself first: "tell me about that add on? i call london a lot".
+        asked = resolve(part, options, choice_words(), question=False)
+        if asked is not None and asked != WHICH:
+            return asked if options[asked].key in answers_questions() else None
+    return None
+
+
+def just_granted(tracker: Optional[DialogueStateTracker]) -> bool:
+    """Whether an option was granted since the customer's previous message."""
+    for event in reversed(tracker.events if tracker else []):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == "action_apply_alternative":
+            return True
+    return False
+
+
+def offers_in(tracker: Optional[DialogueStateTracker]) -> Iterator[List[Dict[str, Any]]]:
+    """The buttons of each offer of alternatives in the conversation, latest first."""
+    for event in reversed(tracker.events if tracker else []):
+        buttons = list((event.data or {}).get("buttons") or []) if isinstance(event, BotUttered) else []
+        if any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in buttons):
+            yield buttons
