@@ -30,7 +30,9 @@ from rasa.core.nlg.interpolator import interpolate_text
 from yaml.nodes import Node
 
 from actions.case import money
+from gracious.catalog import CatalogError, load_catalog
 from server.dialogue.whole_words import is_empty, is_fallback, placeholders
+from studio.examples import normal_text
 from studio.yamlnodes import get, items, plain, seq, text
 
 SAMPLES_FILE = Path("catalog") / "placeholders.yml"
@@ -60,27 +62,23 @@ class Samples:
         return cls(
             values=values,
             plural={str(w).lower() for w in raw.get("plural") or []},
-            singular_verbs={normal(str(w)) for w in raw.get("singular_verbs") or []},
+            singular_verbs={normal_text(str(w)) for w in raw.get("singular_verbs") or []},
             known={str(k): {str(n) for n in v or []} for k, v in (raw.get("known") or {}).items()},
         )
 
 
 def credit_amounts(root: Path) -> List[str]:
-    """Every credit amount in the policy catalog, as the actions show it ("$10.00")."""
-    path = root / "catalog" / "policies.yml"
-    catalog = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    """Every amount an offer in the policy catalog carries, as the actions show it ("$10.00")."""
+    try:
+        catalog = load_catalog(root / "catalog" / "policies.yml")
+    except CatalogError:
+        return []  # the check reports the catalog's own problem
     found: List[str] = []
-    for policy in catalog.get("policies") or []:
-        for key in ("alternatives", "entitled_alternatives"):
-            for entry in policy.get(key) or []:
-                amount = entry.get("amount") if isinstance(entry, dict) else None
-                if isinstance(amount, (int, float)) and not isinstance(amount, bool) and money(amount) not in found:
-                    found.append(money(amount))
+    for policy in catalog.policies:
+        for offer in (*policy.alternatives, *policy.entitled_alternatives):
+            if offer.amount is not None and money(offer.amount) not in found:
+                found.append(money(offer.amount))
     return found
-
-
-def normal(word: str) -> str:
-    return word.lower().replace("\u2019", "'")
 
 
 # -- a or an ---------------------------------------------------------------------
@@ -171,7 +169,7 @@ def value_problems(template: str, values: Mapping[str, Any], samples: Samples) -
                 f'says "{article} {words[0]}": use "{fits}" there, or rephrase so every {{{name}}} fits'
             )
     for match in WORD_AFTER.finditer(template):
-        name, verb = match.group(1), normal(match.group(2))
+        name, verb = match.group(1), normal_text(match.group(2))
         words = str(values.get(name, "")).lower().split()
         if verb in samples.singular_verbs and words and words[-1] in samples.plural:
             problems.append(

@@ -5,7 +5,9 @@ user text of stories in ``data/`` into NLU examples on a full ``rasa train``, bu
 not on ``rasa train nlu``; and here the RulePolicy also checks every story in
 ``data/`` against the rules, so a story whose later steps followed a wrong intent
 would stop training. An example under its intent in ``data/nlu/<topic>.yml`` is
-what DIET learns from either way, and what ``make check`` compares across intents.
+what the intent classifier learns from either way. The examples already there are
+read and compared as ``make check`` reads and compares them (studio/examples.py),
+so a line is never added that the check would flag as under two intents.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-import yaml
 from rasa.shared.nlu.training_data import entities_parser
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
+from studio.examples import normal_example, training_examples
 from studio.review_story import annotated
 from studio.review_transcript import CustomerTurn
 
@@ -38,39 +40,33 @@ class Outcome:
     skipped: str = ""
 
 
-def normalized(text: str) -> str:
-    """The example's words for comparison: no annotations, case or extra spaces."""
-    return " ".join(entities_parser.replace_entities(text).casefold().split())
-
-
-def existing_examples(nlu_dir: Path) -> Tuple[Dict[str, str], Dict[str, Path]]:
-    """Every example in ``nlu_dir`` (normalized text -> intent) and each intent's file."""
+def existing_examples(data_dir: Path, nlu_dir: Path) -> Tuple[Dict[str, str], Dict[str, Path]]:
+    """Every example in ``data_dir`` (as compared -> intent) and each intent's file in ``nlu_dir``."""
     examples: Dict[str, str] = {}
     homes: Dict[str, Path] = {}
-    for path in sorted(nlu_dir.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for item in data.get("nlu") or []:
-            if not isinstance(item, dict) or "intent" not in item:
-                continue
-            homes.setdefault(item["intent"], path)
-            for line in str(item.get("examples") or "").splitlines():
-                if line.strip().startswith("- "):
-                    examples.setdefault(normalized(line.strip()[2:]), item["intent"])
+    for example in training_examples(data_dir):
+        examples.setdefault(normal_example(example.text), example.intent)
+        if not example.in_story and example.path.is_relative_to(nlu_dir):
+            homes.setdefault(example.intent, example.path)
     return examples, homes
 
 
 def add_examples(
     turns: Sequence[CustomerTurn], intents: Mapping[int, str], nlu_dir: Path, domain_intents: Sequence[str]
 ) -> List[Outcome]:
-    """Add each customer line under its (corrected) intent, never twice, never under two intents."""
-    examples, homes = existing_examples(nlu_dir)
+    """Add each customer line under its (corrected) intent, never twice, never under two intents.
+
+    The line goes to the intent's file in ``nlu_dir`` (data/nlu/); what is there
+    already is every example in the folder around it (data/), stories' lines too.
+    """
+    examples, homes = existing_examples(nlu_dir.parent, nlu_dir)
     outcomes = []
     for turn in turns:
         intent = intents.get(turn.number, turn.clarified or turn.intent)
         example = annotated(turn.event).replace("\n", " ")
         outcome = Outcome(turn.number, example, intent)
         outcomes.append(outcome)
-        key = normalized(example)
+        key = normal_example(example)
         if example.startswith("/"):
             outcome.skipped = "a button click, not words to learn from"
         elif intent in NOT_LEARNED or intent not in domain_intents:
