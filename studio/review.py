@@ -5,9 +5,10 @@
     python -m studio.review --id ID --story [--train] [--intent 3=dispute_charge ...]
 
 `make review`, `make review ID=...` and `make review ID=... STORY=1` call this.
-Conversations come from the tracker store at GRACIOUS_TRACKER_DB_URL (default
-``sqlite:///var/tracker.db``). A story goes to the file in tests/stories/ whose
-stories use the conversation's case intent most (else test_reviewed.yml);
+Conversations come from the tracker store the assistant writes to (the setting
+GRACIOUS_TRACKER_DB_URL, default ``sqlite:///var/tracker.db``). A story goes to
+the file in tests/stories/ whose stories use the conversation's case intent most
+(else test_reviewed.yml);
 ``--train`` also adds the customer's lines as examples in data/nlu/.
 """
 
@@ -17,7 +18,7 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import AbstractSet, Dict, List, Optional, Sequence
 
 if __name__ == "__main__":
     # Rasa and its dependencies warn about their own deprecations while loading
@@ -29,18 +30,10 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from gracious.catalog import load_catalog
+from gracious.settings import ROOT, settings
 from studio.review_examples import add_examples
-from studio.review_store import (
-    ROOT,
-    StoreProblem,
-    case_intents,
-    full_tracker,
-    load_domain,
-    open_store,
-    summaries,
-    summarize,
-    tracker_db_url,
-)
+from studio.review_store import StoreProblem, full_tracker, load_domain, open_store, summaries, summarize
 from studio.review_story import (
     StoryProblem,
     append_story,
@@ -74,25 +67,30 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    url = args.db_url or tracker_db_url()
+    url = args.db_url or settings().tracker_db_url
     domain = load_domain()
     try:
         store = open_store(url, domain)
     except StoreProblem as problem:
         print(problem, file=sys.stderr)
         return 1
+    cases = load_catalog(settings().catalog_path).case_types
     if args.id is None:
-        return list_conversations(store, args)
+        return list_conversations(store, cases, args)
     tracker = full_tracker(store, args.id) if store else None
     if tracker is None:
         print(f"There is no conversation with the id '{clean(args.id)}'. "
               "`make review` lists the recent ones.", file=sys.stderr)
         return 1
-    return review_one(tracker, domain, args)
+    return review_one(tracker, domain, cases, args)
 
 
-def list_conversations(store: Optional[SQLTrackerStore], args: argparse.Namespace) -> int:
-    rows = list(summaries(store, args.limit, args.flagged, args.min_confidence, args.long_turns)) if store else []
+def list_conversations(
+    store: Optional[SQLTrackerStore], cases: AbstractSet[str], args: argparse.Namespace
+) -> int:
+    rows = []
+    if store:
+        rows = list(summaries(store, cases, args.limit, args.flagged, args.min_confidence, args.long_turns))
     if not rows:
         print("No flagged conversations." if args.flagged and store else "No conversations recorded yet.")
         return 0
@@ -105,8 +103,10 @@ def list_conversations(store: Optional[SQLTrackerStore], args: argparse.Namespac
     return 0
 
 
-def review_one(tracker: DialogueStateTracker, domain: Domain, args: argparse.Namespace) -> int:
-    summary = summarize(tracker, case_intents(), args.min_confidence, args.long_turns)
+def review_one(
+    tracker: DialogueStateTracker, domain: Domain, cases: AbstractSet[str], args: argparse.Namespace
+) -> int:
+    summary = summarize(tracker, cases, args.min_confidence, args.long_turns)
     print(render(tracker, summary))
     if not (args.story or args.train):
         return 0

@@ -1,6 +1,6 @@
 """Recorded conversations, read from Rasa's SQL tracker store, and what stands out in them.
 
-The store is the one the assistant writes to (``GRACIOUS_TRACKER_DB_URL``, SQLite or
+The store is the one the assistant writes to (``settings().tracker_db_url``, SQLite or
 PostgreSQL). Reading never creates anything: a missing SQLite file or an empty
 database is reported, not made.
 """
@@ -8,10 +8,9 @@ database is reported, not made.
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Set
+from typing import AbstractSet, Iterator, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -32,12 +31,6 @@ SMALL_TALK = {"greet", "goodbye", "affirm", "deny", "thank", "inform", "choose_a
 
 class StoreProblem(Exception):
     """The conversation store can't be read; the message is for the designer."""
-
-
-def tracker_db_url() -> str:
-    """The store's URL, with the same default as ``launch.launcher.runtime_env``."""
-    var = Path(os.environ.get("GRACIOUS_VAR_DIR", ROOT / "var"))
-    return os.environ.get("GRACIOUS_TRACKER_DB_URL") or f"sqlite:///{var / 'tracker.db'}"
 
 
 def load_domain() -> Domain:
@@ -99,17 +92,9 @@ class Summary:
     flags: List[str] = field(default_factory=list)
 
 
-def case_intents() -> Set[str]:
-    """The intents the policy catalog treats as a customer's case."""
-    from gracious.catalog import load_catalog
-    from gracious.settings import settings
-
-    return {t for policy in load_catalog(settings().catalog_path).policies for t in policy.case_types}
-
-
 def summarize(
     tracker: DialogueStateTracker,
-    cases: Set[str],
+    cases: AbstractSet[str],
     min_confidence: float = 0.8,
     long_turns: int = 12,
 ) -> Summary:
@@ -138,13 +123,13 @@ def summarize(
 
 def summaries(
     store: SQLTrackerStore,
+    cases: AbstractSet[str],
     limit: int,
     flagged_only: bool,
     min_confidence: float,
     long_turns: int,
 ) -> Iterator[Summary]:
-    """Recent conversations, newest first, at most ``limit`` of them."""
-    cases = case_intents()
+    """Recent conversations, newest first, at most ``limit`` of them; ``cases``: the catalog's case types."""
     shown = 0
     for sender_id in recent_ids(store):
         if shown >= limit:
@@ -169,6 +154,3 @@ def _number(value: object, default: float = 0.0) -> float:
     except (TypeError, ValueError):
         return default
 
-
-def known_intents(domain: Domain) -> Sequence[str]:
-    return list(domain.intents)

@@ -13,10 +13,12 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
+from gracious.catalog import load_catalog
+from gracious.settings import settings
 from server.stores.tracker_store import UrlSQLTrackerStore
 from studio import review
 from studio.review_examples import add_examples
-from studio.review_store import case_intents, load_domain, summarize
+from studio.review_store import load_domain, summarize
 from studio.review_story import StoryProblem, append_story, build_story, choose_file, parse_corrections
 from studio.review_transcript import customer_turns, render
 
@@ -153,7 +155,7 @@ def test_a_message_clarified_by_a_button_is_learned_as_what_the_customer_chose(d
 
 
 def test_flags_mark_fallback_low_confidence_handoff_frustration_and_length(dispute, domain) -> None:
-    cases = case_intents()
+    cases = load_catalog(settings().catalog_path).case_types
     assert summarize(dispute, cases, min_confidence=0.0).flags == []
     assert summarize(dispute, cases).about == "dispute_charge"
     tracker = DialogueStateTracker("x", domain.slots)
@@ -168,7 +170,7 @@ def test_flags_mark_fallback_low_confidence_handoff_frustration_and_length(dispu
 def test_transcript_strips_control_characters_and_shows_agents(dispute, domain) -> None:
     dispute.update(UserUttered("hello\x1b[2J\x07 there\u202e", {"name": "greet", "confidence": 0.9}))
     dispute.update(BotUttered("I'm on it", metadata={"agent": "Sam Lee"}))
-    out = render(dispute, summarize(dispute, case_intents()))
+    out = render(dispute, summarize(dispute, load_catalog(settings().catalog_path).case_types))
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "Customer: hello[2J there" in out
     assert "Sam Lee (care team): I'm on it" in out
