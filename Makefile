@@ -6,7 +6,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # DISPLAY for `make agent` counts only from the command line: in the environment it is X11's.
 AGENT_DISPLAY := $(if $(filter command line,$(origin DISPLAY)),$(DISPLAY))
 
-.PHONY: install train run cluster test test-cluster validate check review report shell agent bench nlu-report soak clean
+.PHONY: install train run cluster test test-cluster validate check format review report shell agent bench nlu-report soak clean
 
 install:            ## make .venv with Python 3.10 and the pinned requirements
 	@scripts/bootstrap
@@ -30,9 +30,14 @@ test-cluster: train ## the multi-instance tests: across instances, faults, abuse
 validate: install   ## rasa data validate
 	@.venv/bin/rasa data validate --quiet
 
-check: install      ## rasa data validate plus the playbook check: file:line: problem
+check: install      ## rasa data validate, the playbook check (file:line: problem), ruff and mypy
 	@scripts/validate
 	@$(PY) -m studio.check
+	@scripts/lint
+
+format: install     ## ruff: format every Python file and apply the safe fixes
+	@.venv/bin/ruff format --quiet .
+	@.venv/bin/ruff check --quiet --fix .
 
 review: install     ## real conversations: list them; ID=... reads one; ID=... STORY=1 makes a test story
 	@$(PY) -m studio.review $(if $(ID),--id "$(ID)") $(if $(STORY),--story) $(if $(TRAIN),--train) $(foreach i,$(INTENT),--intent "$(i)") $(if $(FLAGGED),--flagged) $(if $(LIMIT),--limit "$(LIMIT)")

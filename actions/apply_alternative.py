@@ -95,7 +95,7 @@ class ActionApplyAlternative(Action):
             dispatcher.utter_message(response="utter_alternative_already_done")
             return [SlotSet("alternative", None)]
         policy = policies.policy(tracker.get_slot("policy_id") or "")
-        offers = {o.id: o for o in (policy.entitled_alternatives + policy.alternatives)} if policy else {}
+        offers = {o.id: o for o in (*policy.entitled_alternatives, *policy.alternatives)} if policy else {}
         if not choice and offered:
             # "yes please" to several options: ask which, with the same buttons.
             dispatcher.utter_message(response="utter_which_alternative", buttons=last_offer_buttons(tracker))

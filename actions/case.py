@@ -131,8 +131,9 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     facts["reference"] = reference
     today = date.today()
     customer_id = None
-    record = await (data.bill if kind == "bill" else data.order)(reference) if kind in ("bill", "order") else None
+    record: Any = None
     if kind in ("bill", "order"):
+        record = await (data.bill if kind == "bill" else data.order)(reference)
         facts["reference_found"] = record is not None
     if record is not None:
         customer_id = record.customer_id

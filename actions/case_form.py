@@ -46,7 +46,7 @@ class ValidateCaseForm(FormValidation):
         if said_at_the_cafe(said):
             return True
         item = tracker.get_slot("item") or await company().product_in(said)
-        return bool(item) and await company().product_category(item) == "cafe"
+        return bool(item) and await company().product_category(str(item)) == "cafe"
 
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

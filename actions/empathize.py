@@ -81,7 +81,7 @@ class ActionEmpathize(Action):
             # One apology a turn: when the policy that will follow says sorry, we don't here.
             policy = catalog().select(intent, facts)
             explained = tracker.get_slot("explained_policies") or []
-            policy_says_sorry = bool(policy) and apologises(
+            policy_says_sorry = policy is not None and apologises(
                 policy.responses[explain_role(policy, facts, explained)], domain)
         new_case = is_case and intent != tracker.get_slot("case_type")
         if new_case:

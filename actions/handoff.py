@@ -99,7 +99,7 @@ class ActionHandoff(Action):
             # Health or danger (server/nlu/safety.py): urgent help first, then a person.
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
         choice = tracker.get_slot("alternative")
-        team = catalog().alternatives[choice].team if choice in ("human", "ceo_office") else "customer_care"
+        team = (catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None) or "customer_care"
         handoff_id = await store.create_handoff(
             tracker.sender_id, handoff_reason(tracker), team, case_summary(tracker)
         )

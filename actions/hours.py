@@ -10,7 +10,7 @@ Hours = Dict[int, Tuple[int, int]]
 
 def is_open(moment: datetime, hours: Hours) -> bool:
     span = hours.get(moment.weekday())
-    return bool(span) and span[0] <= moment.hour < span[1]
+    return span is not None and span[0] <= moment.hour < span[1]
 
 
 def next_opening(moment: datetime, hours: Hours) -> Optional[datetime]:

@@ -158,7 +158,8 @@ class ActionScheduleCallback(Action):
         if escape:
             return done + await instead_of_a_call(escape, dispatcher, tracker, domain)
         when = datetime.fromisoformat(tracker.get_slot("callback_time"))
-        phone = tracker.get_slot("callback_phone") or known_phone(tracker)
+        # The form asked for a number unless one was known (ValidateCallbackForm.needed).
+        phone = str(tracker.get_slot("callback_phone") or known_phone(tracker) or "")
         now = datetime.now(when.tzinfo)
         digits = re.sub(r"\D", "", phone)
         booked = tracker.get_slot("callback_id")

@@ -102,7 +102,7 @@ CALL = re.compile(r"\bcall\b", re.I)
 
 
 async def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]], text: Text,
-                       reference: Text) -> bool:
+                       reference: Optional[Text]) -> bool:
     """"is the exchange cancelled?" when no exchange was started in this chat: what the
     records hold for the order or bill (arranged in another chat), or, plainly, none."""
     said = False

@@ -13,6 +13,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
+from gracious import codes
+
 ALTERNATIVE_KINDS = {
     "credit",
     "info",
@@ -25,7 +27,7 @@ ALTERNATIVE_KINDS = {
     "callback",
     "handoff",
 }
-HANDOFF_TRIGGERS = {"customer_asks", "over_limit", "declined_all"}
+HANDOFF_TRIGGERS = set(codes.HANDOFF_TRIGGERS)
 # What a kind of case needs before its policy can be checked.
 CASE_NEEDS = {"bill", "order", "coupon", "nothing"}
 RESPONSE_ROLES = {"explain", "general", "entitled", "pressed", "why", "why_entitled"}
@@ -295,10 +297,10 @@ class _Parser:
 
     def offers(
         self, raw: Any, where: str, name: str, alternatives: Dict[str, Alternative]
-    ) -> tuple:
+    ) -> Tuple[Offer, ...]:
         if not isinstance(raw, list):
             raise self.fail(where, f"{name}: must be a list")
-        offers = []
+        offers: List[Offer] = []
         for entry in raw:
             if not isinstance(entry, dict) or "id" not in entry:
                 raise self.fail(where, f"{name}: each entry needs an id")

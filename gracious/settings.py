@@ -150,12 +150,6 @@ def settings() -> Settings:
     return _settings_for(tuple(os.environ.get(name) for name in NAMES))
 
 
-def _clear() -> None:
-    _settings_for.cache_clear()
-
-
-settings.cache_clear = _clear  # type: ignore[attr-defined]  # the callers that clear it still may
-
 
 def var_dir() -> Path:
     """The folder for SQLite files, logs and secrets, made if missing."""

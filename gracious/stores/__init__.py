@@ -19,6 +19,5 @@ def records() -> Records:
 
 def reset() -> None:
     """Forget the shared instances (tests point the settings elsewhere)."""
-    settings.cache_clear()
     company.cache_clear()
     records.cache_clear()
