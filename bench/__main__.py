@@ -29,7 +29,7 @@ from bench.conversations import SCRIPTS, Script, long_script, trimmed
 from bench.servers import TOKEN, GraciousServers, ReferenceServer, init_reference, peak_rss_mb
 from bench.stats import round_order, summarize
 from bench.training import train_gracious
-from launch.launcher import ROOT
+from gracious.settings import ROOT
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

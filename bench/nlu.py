@@ -1,7 +1,8 @@
 """NLU measurement shared by the NLU report and the fallback tuner.
 
-Everything happens in a temporary directory: data/ and models/ are never touched.
-A model is trained on part of data/nlu (Rasa's own stratified `train_test_split`,
+Everything happens in a temporary directory: data/, models/ and Rasa's cache in .rasa/
+are never touched. A model is trained (`rasa train nlu`, a child process with its
+cache in the directory) on part of data/nlu (Rasa's own stratified `train_test_split`,
 regexes, lookups and synonyms staying in the training part) with config.yml minus
 the FallbackClassifier, so the classifier's raw confidences come out, and every
 test message is parsed once.
@@ -10,15 +11,18 @@ test message is parsed once.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
+
+from bench.servers import RASA, quiet_env
 from gracious.settings import ROOT
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
@@ -66,18 +70,23 @@ def fallback_thresholds() -> Tuple[float, float]:
 
 def train(workdir: Path, train_file: Path, name: str) -> str:
     """`rasa train nlu` with config.yml minus the FallbackClassifier; returns the model path."""
-    from rasa.model_training import train_nlu
     from rasa.shared.utils.io import read_yaml_file, write_yaml
 
     config: Dict[str, Any] = read_yaml_file(ROOT / "config.yml")
     config["pipeline"] = [c for c in config["pipeline"] if c["name"] != "FallbackClassifier"]
     config.pop("policies", None)
     write_yaml(config, workdir / "config.yml")
-    os.environ["RASA_CACHE_DIRECTORY"] = str(workdir / "cache")  # keep .rasa/cache clean
-    model = train_nlu(str(workdir / "config.yml"), str(train_file), str(workdir / "models"), fixed_model_name=name)
-    if not model:
+    models = workdir / "models"
+    command = [RASA, "train", "nlu", "--quiet", "--config", str(workdir / "config.yml"), "--nlu", str(train_file),
+               "--out", str(models), "--fixed-model-name", name]
+    # Rasa's cache in the temporary directory: .rasa/cache stays as `make train` left it.
+    env = quiet_env(checkout=True, RASA_CACHE_DIRECTORY=str(workdir / "cache"))
+    done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
+    model = models / f"{name}.tar.gz"
+    if done.returncode or not model.exists():
+        sys.stderr.write("\n".join((done.stdout + done.stderr).splitlines()[-40:]) + "\n")
         raise SystemExit("training failed")
-    return model
+    return str(model)
 
 
 async def parse_all(model: str, pairs: List[Tuple[str, str]]) -> Tuple[List[Parsed], List[float]]:

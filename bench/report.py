@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from bench.stats import median_of, percentile, ratio, window
 
@@ -85,78 +85,86 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def _channel(results: Dict[str, Any], channel: str) -> List[str]:
+    summary = results.get(channel, {}).get("summary", {})
+    if not summary:
+        return []
+    lines = [
+        f"{channel.upper()}: medians over rounds (closed loop, {results['options']['turns']} turns each)",
+        f"{'conc':>5} {'bot':<10} {'msg/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}",
+    ]
+    for concurrency, entry in summary.items():
+        for bot in (b for b in BOTS if b in entry):
+            e = entry[bot]
+            problems = ", ".join(f"{k}: {v}" for k, v in e["problems"].items())
+            lines.append(
+                f"{concurrency:>5} {bot:<10} {_fmt(e['throughput']):>7} {_fmt(e['p50_ms']):>8} "
+                f"{_fmt(e['p95_ms']):>8} {_fmt(e['p99_ms']):>8} {e['errors']:>6}"
+                + (f"  ({problems})" if problems else "")
+            )
+        if "ratio_throughput_median" in entry:
+            per_round = ", ".join(_fmt(v, 2) for v in entry["ratio_throughput_per_round"])
+            lines.append(
+                f"{'':>5} gracious/reference: throughput x{_fmt(entry['ratio_throughput_median'], 2)} "
+                f"(rounds: {per_round}), p95 x{_fmt(entry['ratio_p95_ms_median'], 2)}"
+            )
+    return lines
+
+
+def _per_bot(results: Dict[str, Any], key: str, title: str, line: Callable[[str, Any], str]) -> List[str]:
+    """A titled section with one line (or more) per bot, from ``results[key]``; none without it."""
+    entries = results.get(key, {})
+    return [title] + [line(bot, entry) for bot, entry in entries.items()] if entries else []
+
+
+def _long(bot: str, entry: Dict[str, Any]) -> str:
+    return (
+        f"  {bot:<10} turns {entry['early_window'][0]}-{entry['early_window'][1]}: "
+        f"{_fmt(entry['early_p50_ms'])} ms, turns {entry['late_window'][0]}-{entry['late_window'][1]}: "
+        f"{_fmt(entry['late_p50_ms'])} ms, x{_fmt(entry['late_over_early'], 2)}"
+        f"{'' if not entry['unanswered'] else ', unanswered: ' + str(entry['unanswered'])}"
+    )
+
+
+def _memory(bot: str, processes: Dict[str, Any]) -> str:
+    parts = ", ".join(f"{name} {p['total_mb']} MB" for name, p in processes.items())
+    total = sum(p["total_mb"] for p in processes.values())
+    return f"  {bot:<10} {parts}; together {total:.0f} MB"
+
+
+def _where(bot: str, entry: Dict[str, Any]) -> str:
+    line = "  " + bot + ": " + ", ".join(
+        f"{k.replace('_p50_ms', '')} {_fmt(v)}" for k, v in entry.items() if k.endswith("_ms")
+    )
+    steps = entry.get("turn_p50_ms_by_actions_run")
+    if steps:
+        line += "\n    by actions run in the turn: " + ", ".join(f"{k}: {_fmt(v)}" for k, v in steps.items())
+    return line
+
+
+def _start_and_training(results: Dict[str, Any]) -> List[str]:
+    training = results.get("training", {})
+    return [
+        "Start to answering: " + "; ".join(f"{bot} {_starts(v)}" for bot, v in results.get("startup", {}).items()),
+        "Training: " + ", ".join(f"{k} {_fmt(v)} s" for k, v in training.items() if v is not None)
+        + ("" if training.get("gracious_scratch_s") is not None else " (Gracious: add --train-gracious / --train-edit)"),
+    ]
+
+
 def table(results: Dict[str, Any]) -> str:
     """The figures a person reads first, as plain text."""
-    lines: List[str] = []
     machine = results["machine"]
-    lines.append(
-        f"Machine: {machine['cores']} cores, load average before start {machine['load_before']}, "
-        f"{machine['mem_total_gb']} GB"
-    )
-    for channel in ("rest", "socketio"):
-        summary = results.get(channel, {}).get("summary", {})
-        if not summary:
-            continue
-        lines.append("")
-        lines.append(f"{channel.upper()}: medians over rounds (closed loop, {results['options']['turns']} turns each)")
-        lines.append(f"{'conc':>5} {'bot':<10} {'msg/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
-        for concurrency, entry in summary.items():
-            for bot in BOTS:
-                if bot in entry:
-                    e = entry[bot]
-                    lines.append(
-                        f"{concurrency:>5} {bot:<10} {_fmt(e['throughput']):>7} {_fmt(e['p50_ms']):>8} "
-                        f"{_fmt(e['p95_ms']):>8} {_fmt(e['p99_ms']):>8} {e['errors']:>6}"
-                        + (f"  ({', '.join(f'{k}: {v}' for k, v in e['problems'].items())})" if e["problems"] else "")
-                    )
-            if "ratio_throughput_median" in entry:
-                per_round = ", ".join(_fmt(v, 2) for v in entry["ratio_throughput_per_round"])
-                lines.append(
-                    f"{'':>5} gracious/reference: throughput x{_fmt(entry['ratio_throughput_median'], 2)} "
-                    f"(rounds: {per_round}), p95 x{_fmt(entry['ratio_p95_ms_median'], 2)}"
-                )
-    long = results.get("long_conversation", {})
-    if long:
-        lines.append("")
-        lines.append("One long conversation: p50 early vs late")
-        for bot, entry in long.items():
-            lines.append(
-                f"  {bot:<10} turns {entry['early_window'][0]}-{entry['early_window'][1]}: "
-                f"{_fmt(entry['early_p50_ms'])} ms, turns {entry['late_window'][0]}-{entry['late_window'][1]}: "
-                f"{_fmt(entry['late_p50_ms'])} ms, x{_fmt(entry['late_over_early'], 2)}"
-                f"{'' if not entry['unanswered'] else ', unanswered: ' + str(entry['unanswered'])}"
-            )
-    memory = results.get("memory", {})
-    if memory:
-        lines.append("")
-        lines.append("Peak memory (VmHWM, process and children)")
-        for bot, processes in memory.items():
-            parts = ", ".join(f"{name} {p['total_mb']} MB" for name, p in processes.items())
-            total = sum(p["total_mb"] for p in processes.values())
-            lines.append(f"  {bot:<10} {parts}; together {total:.0f} MB")
-    startup = results.get("startup", {})
-    training = results.get("training", {})
-    lines.append("")
-    lines.append(
-        "Start to answering: " + "; ".join(f"{bot} {_starts(v)}" for bot, v in startup.items())
-    )
-    lines.append(
-        "Training: " + ", ".join(f"{k} {_fmt(v)} s" for k, v in training.items() if v is not None)
-        + ("" if training.get("gracious_scratch_s") is not None else
-           " (Gracious: add --train-gracious / --train-edit)")
-    )
-    where = results.get("where_time_goes", {})
-    if where:
-        lines.append("")
-        lines.append("Where the time goes, one conversation at a time (p50 ms)")
-        for bot, entry in where.items():
-            lines.append("  " + bot + ": " + ", ".join(f"{k.replace('_p50_ms', '')} {_fmt(v)}"
-                                                      for k, v in entry.items() if k.endswith("_ms")))
-            steps = entry.get("turn_p50_ms_by_actions_run")
-            if steps:
-                lines.append("    by actions run in the turn: "
-                             + ", ".join(f"{k}: {_fmt(v)}" for k, v in steps.items()))
-    return "\n".join(lines)
+    sections = [
+        [f"Machine: {machine['cores']} cores, load average before start {machine['load_before']}, "
+         f"{machine['mem_total_gb']} GB"],
+        _channel(results, "rest"),
+        _channel(results, "socketio"),
+        _per_bot(results, "long_conversation", "One long conversation: p50 early vs late", _long),
+        _per_bot(results, "memory", "Peak memory (VmHWM, process and children)", _memory),
+        _start_and_training(results),
+        _per_bot(results, "where_time_goes", "Where the time goes, one conversation at a time (p50 ms)", _where),
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
 
 def _starts(value: Dict[str, float]) -> str:

@@ -24,9 +24,13 @@ START_TIMEOUT_S = 300
 RASA = str(Path(sys.executable).parent / "rasa")
 
 
-def quiet_env(**extra: str) -> Dict[str, str]:
-    """This environment without telemetry and library chatter, plus ``extra``."""
-    return environment(checkout=False, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
+def quiet_env(checkout: bool = False, **extra: str) -> Dict[str, str]:
+    """This environment without telemetry and library chatter, plus ``extra``.
+
+    With ``checkout``, Rasa finds our components and policy in this checkout; the
+    starter bot runs without it.
+    """
+    return environment(checkout=checkout, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
                        SQLALCHEMY_SILENCE_UBER_WARNING="1", **extra)
 
 

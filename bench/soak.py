@@ -36,7 +36,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import aiohttp
 
 from bench.conversations import GRACIOUS, long_script
-from launch.launcher import ROOT
+from gracious.settings import ROOT
 
 TOKEN = "soak-token"
 MAX_MESSAGES = 1000
@@ -56,33 +56,45 @@ TROUBLE = _trouble()
 
 
 @dataclass
-class Conversation:
-    sender: str
+class Counted:
+    """What became of the messages sent: per conversation, and summed over the soak."""
+
     sent: int = 0
     answered: int = 0
     apologised: int = 0
-    unanswered: int = 0
     retried: int = 0
-    latencies: List[float] = field(default_factory=list)
     problems: Dict[str, int] = field(default_factory=dict)
+
+    def problem(self, why: str, count: int = 1) -> None:
+        self.problems[why] = self.problems.get(why, 0) + count
+
+    def add(self, other: "Counted") -> None:
+        self.sent += other.sent
+        self.answered += other.answered
+        self.apologised += other.apologised
+        self.retried += other.retried
+        for why, count in other.problems.items():
+            self.problem(why, count)
 
 
 @dataclass
-class Tally:
-    conversations: int
-    seconds: float
-    sent: int = 0
-    answered: int = 0
-    apologised: int = 0
+class Conversation(Counted):
+    sender: str = ""
+    unanswered: int = 0
+    latencies: List[float] = field(default_factory=list)
+
+
+@dataclass
+class Tally(Counted):
+    conversations: int = 0
+    seconds: float = 0.0
     lost: int = 0
     duplicated: int = 0
     reordered: int = 0
-    retried: int = 0
     p50_ms: Optional[float] = None
     p95_ms: Optional[float] = None
     max_ms: Optional[float] = None
     messages_per_second: Optional[float] = None
-    problems: Dict[str, int] = field(default_factory=dict)
 
 
 def stored_order(events: Sequence[Dict[str, Any]]) -> List[int]:
@@ -139,7 +151,7 @@ async def converse(
                 problem = type(error).__name__
             if answered:
                 break
-            conversation.problems[problem] = conversation.problems.get(problem, 0) + 1
+            conversation.problem(problem)
             if attempt < RETRIES:
                 # The same message_id again: answered once, however often it is sent.
                 conversation.retried += 1
@@ -178,16 +190,11 @@ async def soak(base: str, conversations: int, seconds: float, seed: int = 7) -> 
         latencies: List[float] = []
         for conversation in results:
             order = check_order(conversation.sent, await stored(session, base, conversation.sender))
-            tally.sent += conversation.sent
-            tally.answered += conversation.answered
-            tally.apologised += conversation.apologised
-            tally.retried += conversation.retried
+            tally.add(conversation)
             tally.lost += max(order["lost"], conversation.unanswered)
             tally.duplicated += order["duplicated"]
             tally.reordered += order["reordered"]
             latencies.extend(conversation.latencies)
-            for problem, count in conversation.problems.items():
-                tally.problems[problem] = tally.problems.get(problem, 0) + count
     if latencies:
         ordered = sorted(latencies)
         tally.p50_ms = round(statistics.median(ordered) * 1000, 1)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from bench.servers import RASA, quiet_env, timed_run
-from launch.launcher import ROOT
+from gracious.settings import ROOT
+
 
 def copy_project(target: Path) -> Path:
     """What `rasa train` reads (config, domain, data) in a folder of its own."""
@@ -40,7 +41,7 @@ def train_gracious(folder: Path, log: Path, edit: bool) -> Dict[str, Optional[fl
     """Seconds to train a copy of Gracious with a fresh cache, and again after one new example."""
     project = copy_project(folder / "project")
     # config.yml names our policy (server/dialogue/policies.py): the copy imports it from this checkout.
-    env = quiet_env(RASA_CACHE_DIRECTORY=str(folder / "cache"), PYTHONPATH=str(ROOT))
+    env = quiet_env(checkout=True, RASA_CACHE_DIRECTORY=str(folder / "cache"))
     command = [RASA, "train", "--out", str(folder / "models")]
     times: Dict[str, Optional[float]] = {"scratch_s": round(timed_run(command, project, env, log), 1),
                                          "one_example_edit_s": None}
