@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import sys
 from typing import Any, Optional, Text
 
@@ -33,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from gracious.settings import settings
-from server.channels.guards import log_failure
+from server.channels.failures import log_failure
 
 logger = logging.getLogger(__name__)
 

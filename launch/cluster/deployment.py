@@ -20,93 +20,12 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from launch.cluster.nginx import nginx_config
 from launch.cluster.services import Nginx, Postgres, Redis
 from launch.launcher import ROOT, MODEL_PULL_SECONDS, Servers, free_port, runtime_env, server_commands, wait_for
 from launch.model_server import ModelServer
 
 DATABASES = {"tracker": "gracious_tracker", "records": "gracious_records", "company": "gracious_company"}
-# Bodies nginx passes on: customers and agents send little; a model upload is large.
-MAX_BODY = "64k"
-MAX_MODEL_BODY = "512m"
-# nginx waits this long for an instance's answer; the channels answer well before.
-PROXY_READ_SECONDS = 75
-
-NGINX_CONFIG = """\
-worker_processes 1;
-pid {workdir}/nginx.pid;
-error_log {workdir}/logs/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    # No bodies and no query strings in the log: customer text never reaches it.
-    log_format gracious '$remote_addr [$time_local] "$request_method $uri" $status $body_bytes_sent $upstream_addr $request_time';
-    access_log {workdir}/logs/access.log gracious;
-    client_body_temp_path {workdir}/client_body;
-    proxy_temp_path {workdir}/proxy;
-    fastcgi_temp_path {workdir}/proxy;
-    uwsgi_temp_path {workdir}/proxy;
-    scgi_temp_path {workdir}/proxy;
-    client_max_body_size {max_body};
-    server_tokens off;
-
-    # Sticky sessions: a browser (the widget's cookie) stays on one instance, so
-    # socket.io's polling and upgrade requests meet the same server. Requests
-    # without the cookie (REST clients) spread over all instances.
-    map $cookie_gracious_browser $sticky {{
-        "" $request_id;
-        default $cookie_gracious_browser;
-    }}
-    map $http_upgrade $connection_upgrade {{
-        default upgrade;
-        "" "";
-    }}
-    upstream gracious {{
-        hash $sticky consistent;
-{servers}
-        keepalive 64;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        proxy_http_version 1.1;
-        proxy_set_header Host $http_host;
-        proxy_set_header X-Forwarded-For $remote_addr;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection $connection_upgrade;
-        proxy_read_timeout {read_seconds}s;
-        # An instance that refuses the connection is skipped; a request already
-        # handed to one that then died is not replayed elsewhere (the client may
-        # retry it with the same message_id, which is answered once).
-        proxy_next_upstream error timeout;
-        proxy_next_upstream_tries 3;
-        proxy_intercept_errors off;
-        error_page 502 503 504 = @unavailable;
-        error_page 413 = @too_large;
-
-        location / {{
-            proxy_pass http://gracious;
-        }}
-        location = /model {{
-            client_max_body_size {max_model_body};
-            proxy_pass http://gracious;
-        }}
-        location @unavailable {{
-            default_type application/json;
-            return 503 '{{"error": "unavailable", "message": "We lost the connection for a moment. Please send that again."}}';
-        }}
-        location @too_large {{
-            default_type application/json;
-            return 413 '{{"error": "too_large", "message": "That request is larger than we accept."}}';
-        }}
-    }}
-}}
-"""
-
-
-def nginx_config(port: int, instance_ports: List[int], workdir: Path) -> str:
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in instance_ports)
-    return NGINX_CONFIG.format(
-        workdir=workdir, servers=servers, port=port, max_body=MAX_BODY, max_model_body=MAX_MODEL_BODY,
-        read_seconds=PROXY_READ_SECONDS,
-    )
 
 
 def create_tables(env: Dict[str, str]) -> None:

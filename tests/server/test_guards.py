@@ -1,6 +1,6 @@
 """The server's guards, piece by piece: limits, framing, origins, the per-sender limiter
-(in memory and in a real redis-server), logging without customer text, and the
-launcher's action-server settings. The whole server is in tests/e2e/test_abuse.py.
+(in memory and in a real redis-server), the refusals' wording. The whole server is
+in tests/e2e/test_abuse.py.
 """
 
 from __future__ import annotations
@@ -9,21 +9,18 @@ import asyncio
 import json
 import logging
 import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from sanic.compat import Header
 
-from server.channels import guards
-from server.channels.guards import (
-    Decision, MemoryLimiter, RedisLimiter, Settings, body_limit, cross_site_refused, framing_problem,
-    limiter_from_env, log_failure, origin_allowed,
-)
-from launch.launcher import free_port, runtime_env, server_commands
+from gracious.settings import Settings, from_env
+from launch.cluster.services import Redis
+from launch.launcher import free_port
+from server.channels import refusals, socketio, wording
+from server.channels.limits import body_limit, framing_problem
+from server.channels.origins import cross_site_refused, origin_allowed
+from server.channels.rate_limits import Decision, MemoryLimiter, RedisLimiter, limiter_for
 
 
 class Clock:
@@ -68,56 +65,41 @@ def test_memory_stays_bounded_by_forgetting_the_longest_quiet_senders():
     assert not limiter.hit_now("s999").allowed  # the recent ones are remembered
 
 
-def test_the_limiter_comes_from_the_environment():
-    assert isinstance(limiter_from_env({}), MemoryLimiter)
-    limiter = limiter_from_env({"GRACIOUS_SENDER_BURST": "7", "GRACIOUS_SENDER_PER_MINUTE": "30"})
+def test_the_limiter_comes_from_the_settings():
+    assert isinstance(limiter_for(from_env({})), MemoryLimiter)
+    limiter = limiter_for(from_env({"GRACIOUS_SENDER_BURST": "7", "GRACIOUS_SENDER_PER_MINUTE": "30"}))
     assert (limiter.burst, limiter.rate) == (7, 0.5)
-    redis = limiter_from_env({"GRACIOUS_REDIS_URL": "redis://127.0.0.1:1/0"})
+    redis = limiter_for(from_env({"GRACIOUS_REDIS_URL": "redis://127.0.0.1:1/0"}))
     assert isinstance(redis, RedisLimiter) and isinstance(redis.fallback, MemoryLimiter)
     for bad in ({"GRACIOUS_SENDER_BURST": "lots"}, {"GRACIOUS_SENDER_BURST": "0"},
                 {"GRACIOUS_SENDER_PER_MINUTE": "-1"}):
         with pytest.raises(ValueError, match="GRACIOUS_SENDER_"):
-            limiter_from_env(bad)
+            limiter_for(from_env(bad))
     with pytest.raises(ValueError, match="redis://"):
-        limiter_from_env({"GRACIOUS_REDIS_URL": "http://127.0.0.1:6379"})
+        limiter_for(from_env({"GRACIOUS_REDIS_URL": "http://127.0.0.1:6379"}))
 
 
 def test_a_refused_rest_message_gets_429_retry_after_and_a_polite_explanation():
-    reply = guards.too_many_messages(9.2)
+    reply = refusals.too_many_messages(9.2)
     assert reply.status == 429 and reply.headers["Retry-After"] == "10"
     body = json.loads(reply.body)
     assert body["error"] == "too_many_messages"
     assert "Please wait 10 seconds and send it again." in body["message"]
-    assert "wait 1 second and" in json.loads(guards.too_many_messages(0.2).body)["message"]
+    assert "wait 1 second and" in json.loads(refusals.too_many_messages(0.2).body)["message"]
 
 
 # -- the Redis limiter, against a real redis-server ------------------------------------
 
 
 @pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    server = shutil.which("redis-server")
-    if server is None:
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (Debian package redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
+    redis = Redis(free_port(), tmp_path_factory.mktemp("redis")).start(timeout=20)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("redis-server did not start")
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield redis.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        redis.stop()
 
 
 def test_two_instances_share_one_limit_through_redis(redis_url):
@@ -177,7 +159,7 @@ def test_without_redis_the_limit_holds_in_this_process_and_the_log_has_no_sender
         finally:
             await limiter.close()
 
-    with caplog.at_level(logging.WARNING, logger="server.channels.guards"):
+    with caplog.at_level(logging.WARNING, logger="server.channels.rate_limits"):
         decisions = asyncio.run(scenario())
     assert [d.allowed for d in decisions] == [True, True, False, False]
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
@@ -211,15 +193,21 @@ def test_once_redis_is_back_it_counts_again(redis_url, monkeypatch):
 # -- body size, framing, origins --------------------------------------------------------
 
 
-def test_settings_come_from_the_environment():
-    settings = Settings.from_env({
+def test_the_guards_settings_come_from_the_environment():
+    settings = from_env({
         "GRACIOUS_MAX_BODY_BYTES": "1000", "GRACIOUS_MAX_API_BODY_BYTES": "5000",
         "GRACIOUS_ALLOWED_ORIGINS": "https://Partner.example/, https://b.example", "RASA_AUTH_TOKEN": "t",
     })
-    assert settings == Settings(1000, 5000, ("https://partner.example", "https://b.example"), "t")
-    assert Settings.from_env({}) == Settings(64 * 1024, 512 * 1024 * 1024, (), None)
-    with pytest.raises(ValueError, match="GRACIOUS_MAX_BODY_BYTES"):
-        Settings.from_env({"GRACIOUS_MAX_BODY_BYTES": "64k"})
+    assert (settings.max_body_bytes, settings.max_api_body_bytes) == (1000, 5000)
+    assert (settings.allowed_origins, settings.api_token) == (("https://partner.example", "https://b.example"), "t")
+    defaults = from_env({})
+    assert (defaults.max_body_bytes, defaults.max_api_body_bytes) == (64 * 1024, 512 * 1024 * 1024)
+    assert (defaults.allowed_origins, defaults.api_token) == ((), None)
+    assert (defaults.sender_burst, defaults.sender_per_minute, defaults.redis_url) == (60, 60.0, None)
+    for name, bad in (("GRACIOUS_MAX_BODY_BYTES", "64k"), ("GRACIOUS_MAX_API_BODY_BYTES", "0"),
+                      ("GRACIOUS_MAX_BODY_BYTES", "-5")):
+        with pytest.raises(ValueError, match=name):
+            from_env({name: bad})
 
 
 def test_only_the_http_api_with_its_token_gets_the_large_limit():
@@ -265,66 +253,33 @@ def test_origins():
 
 
 def test_refusals_are_json_in_plain_words():
-    for reply, status in ((guards.too_large(64 * 1024), 413), (guards.cross_site(), 403)):
+    for reply, status in ((refusals.too_large(64 * 1024), 413), (refusals.cross_site(), 403),
+                          (refusals.headers_too_large(), 413), (refusals.too_many_messages(3), 429)):
         body = json.loads(reply.body)
         assert reply.status == status and set(body) == {"error", "message"}
-        assert body["message"].startswith(("That", "This")) and body["message"].endswith(".")
-    assert "64 KB" in json.loads(guards.too_large(64 * 1024).body)["message"]
-    assert "512 MB" in json.loads(guards.too_large(512 * 1024 * 1024).body)["message"]
+        assert reply.headers["Cache-Control"] == "no-store"
+        assert body["message"][0].isupper() and body["message"].endswith(".") and "{" not in body["message"]
+    assert "64 KB" in json.loads(refusals.too_large(64 * 1024).body)["message"]
+    assert "512 MB" in json.loads(refusals.too_large(512 * 1024 * 1024).body)["message"]
 
 
-# -- logging ------------------------------------------------------------------------------
+def test_what_a_customer_reads_is_worded_in_the_domain(domain):
+    keys = (*refusals.KEYS, socketio.TOO_MANY_MESSAGES, "utter_connection_lost")
+    for key in keys:
+        assert key in domain["responses"], key
+        assert wording.text(key, size="1 KB", wait="2 seconds") in [v["text"].replace("{size}", "1 KB").replace(
+            "{wait}", "2 seconds") for v in domain["responses"][key]]
+    with pytest.raises(KeyError, match="utter_no_such_thing"):
+        wording.text("utter_no_such_thing")
 
 
-def test_a_failure_is_logged_without_its_message(caplog):
-    log = logging.getLogger("test.guards")
-    said = "my card is " + "-".join(str(4111 + n) for n in range(4))  # not in this file's source lines
-    try:
-        try:
-            raise ValueError("customer said: " + said)
-        except ValueError as inner:
-            raise RuntimeError(f"while handling {inner}") from inner
-    except RuntimeError:
-        with caplog.at_level(logging.ERROR, logger="test.guards"):
-            log_failure(log, "Handling a message failed (text not logged).")
-    assert said not in caplog.text and "4112" not in caplog.text
-    assert "Handling a message failed" in caplog.text
-    assert "builtins.ValueError" in caplog.text and "builtins.RuntimeError" in caplog.text
-    assert "test_a_failure_is_logged_without_its_message" in caplog.text  # where it happened
+def test_a_refusal_is_worded_by_the_agents_domain_when_there_is_one():
+    from types import SimpleNamespace
 
+    from rasa.shared.core.domain import Domain
 
-# -- the launcher and the action server -------------------------------------------------
-
-
-def test_the_launcher_gives_both_servers_one_action_token(monkeypatch, tmp_path):
-    monkeypatch.delenv("GRACIOUS_ACTION_TOKEN", raising=False)
-    env = runtime_env({"GRACIOUS_VAR_DIR": str(tmp_path)})
-    assert len(env["GRACIOUS_ACTION_TOKEN"]) >= 40
-    assert runtime_env({"GRACIOUS_VAR_DIR": str(tmp_path)})["GRACIOUS_ACTION_TOKEN"] != env["GRACIOUS_ACTION_TOKEN"]
-    monkeypatch.setenv("GRACIOUS_ACTION_TOKEN", "given")
-    assert runtime_env({"GRACIOUS_VAR_DIR": str(tmp_path)})["GRACIOUS_ACTION_TOKEN"] == "given"
-
-
-def test_the_action_server_command_is_ours_not_rasa_run_actions(tmp_path):
-    env = runtime_env({"GRACIOUS_VAR_DIR": str(tmp_path), "ACTION_PORT": "5055"})
-    actions = server_commands(Path("models/m.tar.gz"), env)["actions"]
-    assert actions[1:3] == ["-m", "launch.action_server"]
-    assert actions[actions.index("--port") + 1] == "5055"
-    assert "run" not in actions
-
-
-def test_the_action_server_does_not_start_without_a_token(monkeypatch):
-    from launch.action_server import create_app, main
-
-    with pytest.raises(ValueError):
-        create_app("")
-    monkeypatch.delenv("GRACIOUS_ACTION_TOKEN", raising=False)
-    with pytest.raises(SystemExit, match="GRACIOUS_ACTION_TOKEN"):
-        main(["--port", "1"])
-
-
-def test_endpoints_send_the_token_header():
-    import yaml
-
-    endpoints = yaml.safe_load((Path(__file__).resolve().parents[2] / "endpoints.yml").read_text())
-    assert endpoints["action_endpoint"]["headers"] == {"X-Gracious-Action-Token": "${GRACIOUS_ACTION_TOKEN}"}
+    agent = SimpleNamespace(domain=Domain.from_dict({"responses": {
+        refusals.CROSS_SITE: [{"text": "Not from there, sorry."}]}}))
+    assert json.loads(refusals.cross_site(agent).body)["message"] == "Not from there, sorry."
+    unloaded = SimpleNamespace(domain=None)  # no model yet: domain.yml speaks
+    assert json.loads(refusals.cross_site(unloaded).body)["message"].startswith("This request came from another")

@@ -1,0 +1,28 @@
+"""Logging a failure without the customer's words.
+
+Exception messages can quote the customer (an action server's error echoing the
+tracker, a parser quoting its input); the types and the code lines of the
+traceback are enough to find the fault.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from typing import Optional, Text
+
+
+def log_failure(log: logging.Logger, what: Text, error: Optional[BaseException] = None) -> None:
+    """Log an exception (by default the one being handled): its type and where, never its message."""
+    if error is None:
+        error = sys.exc_info()[1]
+    chain = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+    lines = [what]
+    for exc in reversed(chain):
+        lines.append(f"{type(exc).__module__}.{type(exc).__qualname__} (message not logged), at:")
+        lines.append("".join(traceback.format_tb(exc.__traceback__)).rstrip())
+    log.error("\n".join(lines))

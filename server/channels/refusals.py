@@ -1,0 +1,64 @@
+"""The answers a request is refused with: JSON, ``{"error": ..., "message": ...}``.
+
+``error`` is a code for programs; ``message`` is for the customer, worded in
+domain.yml (server/channels/wording.py), except the answers to malformed requests,
+which only a developer's program sends.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional, Text
+
+from sanic import response
+from sanic.response import HTTPResponse
+
+from server.channels.wording import text
+
+KIB = 1024
+TOO_LARGE = "utter_refused_too_large"
+HEADERS_TOO_LARGE = "utter_refused_headers_too_large"
+TOO_MANY_MESSAGES = "utter_refused_too_many_messages"
+CROSS_SITE = "utter_refused_cross_site"
+# Every response this module says, for the test that renders each.
+KEYS = (TOO_LARGE, HEADERS_TOO_LARGE, TOO_MANY_MESSAGES, CROSS_SITE)
+
+
+def refusal(status: int, error: Text, message: Text, **headers: Text) -> HTTPResponse:
+    """A JSON refusal in the channels' shape, never cached."""
+    reply = response.json({"error": error, "message": message}, status=status, headers=headers)
+    reply.headers["Cache-Control"] = "no-store"
+    return reply
+
+
+def bad_request(problem: Text) -> HTTPResponse:
+    """A malformed request, explained to the developer who sent it."""
+    return refusal(400, "bad_request", problem)
+
+
+def size_words(limit: int) -> Text:
+    """64 * 1024 as "64 KB"."""
+    if limit % (KIB * KIB) == 0:
+        return f"{limit // (KIB * KIB)} MB"
+    if limit % KIB == 0:
+        return f"{limit // KIB} KB"
+    return f"{limit} bytes"
+
+
+def too_large(limit: int, agent: Optional[Any] = None) -> HTTPResponse:
+    return refusal(413, "too_large", text(TOO_LARGE, agent, size=size_words(limit)))
+
+
+def headers_too_large(agent: Optional[Any] = None) -> HTTPResponse:
+    return refusal(413, "too_large", text(HEADERS_TOO_LARGE, agent))
+
+
+def too_many_messages(retry_after: float, agent: Optional[Any] = None) -> HTTPResponse:
+    seconds = max(1, math.ceil(retry_after))
+    wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+    return refusal(429, "too_many_messages", text(TOO_MANY_MESSAGES, agent, wait=wait),
+                   **{"Retry-After": str(seconds)})
+
+
+def cross_site(agent: Optional[Any] = None) -> HTTPResponse:
+    return refusal(403, "cross_site_refused", text(CROSS_SITE, agent))
