@@ -18,7 +18,8 @@ import yaml
 
 from gracious.settings import settings
 from gracious.stores.records import Records, concerns, handoffs, ratings
-from server.desk.store import Agent, DeskStore
+from server.desk.agents import Agent
+from server.desk.store import DeskStore
 from studio.report import period_for
 
 # Cases per week of each kind; bill disputes grow, so the chart has a story to tell.

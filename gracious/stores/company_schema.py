@@ -1,7 +1,7 @@
 """The company's tables, for SQLite and PostgreSQL alike (SQLAlchemy Core).
 
 ``company.py`` reads and writes them; ``grants.py`` keeps each grant to once per
-record. A table added here is created by ``CompanyData.ensure_ready``; an index
+record. A table added here is created by ``CompanyData.prepare``; an index
 added to an existing table needs creating there too (``create_all`` skips
 tables that exist, and their indexes with them).
 """
@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from gracious.stores.base import record_table, required, serial_id
+
 metadata = sa.MetaData()
+
+
+def _reference_key() -> sa.Column:
+    """The id a customer reads out: "C001", "LK-10421", "BL-30017"."""
+    return sa.Column("id", sa.String(16), primary_key=True)
+
+
+def _customer() -> sa.Column:
+    return sa.Column("customer_id", sa.String(16), sa.ForeignKey("customers.id"))
+
+
 customers = sa.Table(
     "customers",
     metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
-    sa.Column("name", sa.String(120), nullable=False),
+    _reference_key(),
+    required("name", sa.String(120)),
     sa.Column("email", sa.String(200)),
     sa.Column("phone", sa.String(40)),
 )
@@ -23,60 +36,58 @@ products = sa.Table(
     "products",
     metadata,
     sa.Column("name", sa.String(80), primary_key=True),
-    sa.Column("category", sa.String(40), nullable=False),
+    required("category", sa.String(40)),
 )
 orders = sa.Table(
     "orders",
     metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
-    sa.Column("customer_id", sa.String(16), sa.ForeignKey("customers.id")),
-    sa.Column("item", sa.String(80), nullable=False),
+    _reference_key(),
+    _customer(),
+    required("item", sa.String(80)),
     sa.Column("ordered", sa.String(120)),
     sa.Column("shipped", sa.String(120)),
-    sa.Column("status", sa.String(40), nullable=False),
+    required("status", sa.String(40)),
     sa.Column("placed_on", sa.Date),
     sa.Column("promised_on", sa.Date),
     sa.Column("delivered_on", sa.Date),
-    sa.Column("total", sa.Float, nullable=False),
+    required("total", sa.Float),
 )
 bills = sa.Table(
     "bills",
     metadata,
-    sa.Column("id", sa.String(16), primary_key=True),
-    sa.Column("customer_id", sa.String(16), sa.ForeignKey("customers.id")),
+    _reference_key(),
+    _customer(),
     sa.Column("period", sa.String(40)),
-    sa.Column("discount_rate", sa.Float, nullable=False),
-    sa.Column("discount_applied", sa.Float, nullable=False),
-    sa.Column("complex", sa.Boolean, nullable=False, default=False),
+    required("discount_rate", sa.Float),
+    required("discount_applied", sa.Float),
+    required("complex", sa.Boolean, default=False),
 )
 call_lines = sa.Table(
     "call_lines",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    serial_id(),
     sa.Column("bill_id", sa.String(16), sa.ForeignKey("bills.id")),
     sa.Column("destination", sa.String(80)),
-    sa.Column("international", sa.Boolean, nullable=False),
+    required("international", sa.Boolean),
     sa.Column("minutes", sa.Integer),
-    sa.Column("amount", sa.Float, nullable=False),
+    required("amount", sa.Float),
 )
 coupons = sa.Table(
     "coupons",
     metadata,
     sa.Column("code", sa.String(40), primary_key=True),
-    sa.Column("percent_off", sa.Integer, nullable=False),
-    sa.Column("expires_on", sa.Date, nullable=False),
-    sa.Column("goodwill_honoured", sa.Boolean, nullable=False, default=False),
+    required("percent_off", sa.Integer),
+    required("expires_on", sa.Date),
+    required("goodwill_honoured", sa.Boolean, default=False),
 )
-grants = sa.Table(
+grants = record_table(
     "grants",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(40), nullable=False),
+    required("kind", sa.String(40)),
     sa.Column("reference", sa.String(40)),
     sa.Column("customer_id", sa.String(16)),
     sa.Column("amount", sa.Float),
     sa.Column("note", sa.String(200)),
-    sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
 # Kinds granted at most once per bill, order or coupon, whichever conversation asks.

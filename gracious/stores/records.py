@@ -7,143 +7,84 @@ tables, so a handoff written here is what an agent sees.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-from gracious.stores.sqlite import make_engine
+from gracious.stores import base, clock
+from gracious.stores.base import Store, record_table, required
 
 metadata = sa.MetaData()
-handoffs = sa.Table(
+
+
+def _conversation_table(name: str, *columns: sa.Column) -> sa.Table:
+    """A table of things that happened in a conversation: id, the conversation, ``columns``, the time."""
+    return record_table(name, metadata, required("sender_id", sa.String(255), index=True), *columns)
+
+
+handoffs = _conversation_table(
     "handoffs",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("reason", sa.String(60), nullable=False),
-    sa.Column("team", sa.String(60), nullable=False),
-    sa.Column("status", sa.String(30), nullable=False),
-    sa.Column("summary", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
+    required("reason", sa.String(60)),
+    required("team", sa.String(60)),
+    required("status", sa.String(30)),
+    required("summary", sa.Text),
+    base.created_at(),
     # Written by the agent desk: who holds the case, and how it ended.
     sa.Column("agent", sa.String(80)),
     sa.Column("outcome", sa.String(40)),
     sa.Column("finished_at", sa.DateTime),
     sa.Column("updated_at", sa.DateTime),
 )
-callbacks = sa.Table(
+callbacks = _conversation_table(
     "callbacks",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("handoff_id", sa.Integer),
-    sa.Column("scheduled_for", sa.DateTime, nullable=False),
-    sa.Column("phone", sa.String(60), nullable=False),
+    required("scheduled_for", sa.DateTime),
+    required("phone", sa.String(60)),
     sa.Column("reason", sa.String(200)),
-    sa.Column("status", sa.String(30), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
+    required("status", sa.String(30)),
 )
-concerns = sa.Table(
+concerns = _conversation_table(
     "concerns",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("category", sa.String(60), nullable=False),
+    required("category", sa.String(60)),
     sa.Column("policy_id", sa.String(60)),
-    sa.Column("outcome", sa.String(60), nullable=False),
-    sa.Column("frustration", sa.Integer, nullable=False, default=0),
-    sa.Column("created_at", sa.DateTime, nullable=False),
+    required("outcome", sa.String(60)),
+    required("frustration", sa.Integer, default=0),
 )
-thank_you_notes = sa.Table(
+thank_you_notes = _conversation_table(
     "thank_you_notes",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("customer_id", sa.String(16)),
-    sa.Column("response", sa.String(80), nullable=False),
-    sa.Column("variables", sa.Text, nullable=False),
-    sa.Column("status", sa.String(30), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
+    required("response", sa.String(80)),
+    required("variables", sa.Text),
+    required("status", sa.String(30)),
 )
-feedback = sa.Table(
-    "feedback",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
+feedback = _conversation_table("feedback", required("text", sa.Text))
 # The one-question satisfaction rating after an agent closed the conversation.
-ratings = sa.Table(
-    "ratings",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("rating", sa.Integer, nullable=False),
-    sa.Column("handoff_id", sa.Integer),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
+ratings = _conversation_table("ratings", required("rating", sa.Integer), sa.Column("handoff_id", sa.Integer))
 # Written by the agent desk while an agent is signed in and on duty.
 agent_presence = sa.Table(
     "agent_presence",
     metadata,
     sa.Column("agent", sa.String(80), primary_key=True),
-    sa.Column("last_seen", sa.DateTime, nullable=False),
+    required("last_seen", sa.DateTime),
 )
 
 PRESENCE_TIMEOUT = timedelta(minutes=2)
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def ensure_schema(engine: sa.engine.Engine) -> None:
-    """Create missing tables, and add columns that newer code expects to older ones.
-
-    ``create_all`` never alters an existing table, so a database made before a
-    column was added would fail every read of that table. Only nullable columns
-    are ever added, which every backend can do in place.
-    """
-    metadata.create_all(engine)
-    inspector = sa.inspect(engine)
-    quote = engine.dialect.identifier_preparer.quote
-    with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            present = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present and column.nullable:
-                    kind = column.type.compile(dialect=engine.dialect)
-                    conn.execute(
-                        sa.text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
-                    )
+    """Create the records' tables (and the desk's, once imported), adding columns newer code expects."""
+    base.ensure_schema(engine, metadata)
 
 
-class Records:
+class Records(Store):
     """Async access to Gracious's own tables. One instance per process."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
-        self._ready = False
-
-    def _sync(self, fn, *args):
-        if not self._ready:
-            ensure_schema(self.engine)
-            self._ready = True
-        with self.engine.begin() as conn:
-            return fn(conn, *args)
-
-    async def _run(self, fn, *args):
-        return await asyncio.to_thread(self._sync, fn, *args)
+    metadata = metadata
 
     async def _insert(self, table: sa.Table, **values: Any) -> int:
-        def write(conn):
-            result = conn.execute(table.insert().values(created_at=_now(), **values))
-            return int(result.inserted_primary_key[0])
-
-        return await self._run(write)
+        return await self.run(base.add_row, table, **values)
 
     async def create_handoff(self, sender_id: str, reason: str, team: str, summary: Dict[str, Any]) -> int:
         return await self._insert(
@@ -160,7 +101,7 @@ class Records:
             data["summary"] = json.loads(data["summary"])
             return data
 
-        return await self._run(read)
+        return await self.run(read)
 
     async def waiting_ahead(self, handoff_id: int) -> int:
         """How many handoffs still waiting were opened before this one."""
@@ -172,7 +113,7 @@ class Records:
                 )
             ).scalar()
 
-        return int(await self._run(read))
+        return int(await self.run(read))
 
     async def agents_on_duty(self) -> int:
         """Agents whose desk reported in within the presence timeout."""
@@ -180,20 +121,17 @@ class Records:
         def read(conn):
             return conn.execute(
                 sa.select(sa.func.count()).select_from(agent_presence).where(
-                    agent_presence.c.last_seen >= _now() - PRESENCE_TIMEOUT
+                    agent_presence.c.last_seen >= clock.now() - PRESENCE_TIMEOUT
                 )
             ).scalar()
 
-        return int(await self._run(read))
+        return int(await self.run(read))
 
     async def book_callback(
         self, sender_id: str, when: datetime, phone: str, reason: str, handoff_id: Optional[int]
     ) -> int:
-        if when.tzinfo is not None:
-            # Stored in UTC like every other time here; a bare DateTime column drops the offset.
-            when = when.astimezone(timezone.utc).replace(tzinfo=None)
         return await self._insert(
-            callbacks, sender_id=sender_id, scheduled_for=when, phone=phone, reason=reason[:200],
+            callbacks, sender_id=sender_id, scheduled_for=clock.stored(when), phone=phone, reason=reason[:200],
             handoff_id=handoff_id, status="booked",
         )
 
@@ -208,12 +146,11 @@ class Records:
             found["scheduled_for"] = found["scheduled_for"].replace(tzinfo=timezone.utc)
             return found
 
-        return await self._run(read)
+        return await self.run(read)
 
     async def move_callback(self, callback_id: int, when: datetime, phone: str) -> bool:
         """Move a booked call to a new time (and number); False when it is no longer booked."""
-        if when.tzinfo is not None:
-            when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        when = clock.stored(when)
 
         def write(conn):
             changed = conn.execute(
@@ -223,7 +160,7 @@ class Records:
             )
             return changed.rowcount == 1
 
-        return bool(await self._run(write))
+        return bool(await self.run(write))
 
     async def cancel_callback(self, callback_id: int) -> bool:
         """Cancel a booked call; False when it was not booked (already made or cancelled)."""
@@ -236,7 +173,7 @@ class Records:
             )
             return changed.rowcount == 1
 
-        return bool(await self._run(write))
+        return bool(await self.run(write))
 
     async def log_concern(
         self, sender_id: str, category: str, policy_id: Optional[str], outcome: str, frustration: int
@@ -273,4 +210,4 @@ class Records:
                 query = query.where(table.c.sender_id == sender_id)
             return [dict(r._mapping) for r in conn.execute(query)]
 
-        return await self._run(read)
+        return await self.run(read)

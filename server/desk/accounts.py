@@ -17,8 +17,8 @@ import sys
 from typing import List, Optional
 
 from gracious.settings import settings
-from server.desk.store import AccountError, DeskStore, valid_name
-
+from server.desk.agents import AccountError, valid_name
+from server.desk.store import DeskStore
 
 
 def _password() -> str:

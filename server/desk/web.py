@@ -1,9 +1,9 @@
 """The agent desk: sign in, the live queue, a case, replies to the customer, hand back.
 
 Served by the Rasa server at /desk/ (mounted like a channel, Rasa's way to add
-routes), so it reaches the conversations directly: it reads transcripts from the
-tracker store, pauses and resumes the assistant, and talks to the customer's
-widget over the socket.io channel. Every page and API needs a signed-in agent;
+routes), so it reaches the conversations directly (server/desk/conversation.py):
+it reads transcripts from the tracker store, resumes the assistant, and talks to
+the customer's widget over the socket.io channel. Every page and API needs a signed-in agent;
 the session lives in an HttpOnly cookie. Pages poll the JSON API, so a page that
 lost its connection simply carries on when the server is back.
 """
@@ -11,28 +11,29 @@ lost its connection simply carries on when the server is back.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.policies.policy import PolicyPrediction
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
 from sanic import Blueprint, response
 from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from gracious import codes
 from gracious.settings import settings
-from server.desk.store import OUTCOMES, Agent, DeskStore, Throttled
+from server.desk import conversation
+from server.desk.agents import Agent
+from server.desk.queue import OUTCOMES
+from server.desk.sessions import SESSION_LIFETIME
+from server.desk.store import DeskStore
+from server.desk.throttle import Throttled
 from server.http import secured
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGES = {"desk": "desk.html", "login": "login.html"}
 ASSETS = {"desk.js": "application/javascript", "login.js": "application/javascript", "desk.css": "text/css"}
 COOKIE = "gracious_desk"
-SUGGESTIONS = ("utter_desk_suggest_empathize", "utter_desk_suggest_apologize", "utter_desk_suggest_offer")
 MAX_REPLY = 2000
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -46,23 +47,6 @@ def _secure(reply: HTTPResponse) -> HTTPResponse:
 
 def _error(status: int, message: Text, **headers: Text) -> HTTPResponse:
     return _secure(response.json({"error": message}, status=status, headers=headers))
-
-
-def _markdown_safe(name: Text) -> Text:
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>])", r"\\\1", name)
-
-
-def transcript(tracker: Any) -> List[Dict[Text, Any]]:
-    """The conversation as the agent reads it: who said what, when."""
-    lines = []
-    for event in tracker.events if tracker else []:
-        if event.type_name == "user" and event.text:
-            lines.append({"from": "customer", "text": event.text, "at": event.timestamp})
-        elif event.type_name == "bot" and event.text:
-            agent = (event.metadata or {}).get("agent")
-            lines.append({"from": "agent" if agent else "assistant", "agent": agent, "text": event.text,
-                          "at": event.timestamp})
-    return lines
 
 
 class DeskSite(InputChannel):
@@ -81,54 +65,6 @@ class DeskSite(InputChannel):
 
     def url_prefix(self) -> Text:
         return "/desk"
-
-    # -- talking to the conversation ------------------------------------------
-
-    @staticmethod
-    def _socket(app: Any) -> Any:
-        from server.channels.rest import GraciousSocketIOInput
-
-        return next((c for c in app.ctx.input_channels if isinstance(c, GraciousSocketIOInput)), None)
-
-    async def _append(self, app: Any, sender: Text, *events: Any) -> None:
-        rasa_agent = app.ctx.agent
-        async with rasa_agent.lock_store.lock(sender):
-            tracker = await rasa_agent.tracker_store.get_or_create_tracker(sender)
-            for event in events:
-                tracker.update(event)
-            await rasa_agent.tracker_store.save(tracker)
-
-    async def _run(self, app: Any, sender: Text, *actions: Text) -> None:
-        rasa_agent = app.ctx.agent
-        socket = self._socket(app)
-        output = socket.output_for() if socket else None
-        if output is None:
-            from rasa.core.channels.channel import CollectingOutputChannel
-
-            output = CollectingOutputChannel()
-        for action in actions:
-            prediction = PolicyPrediction.for_action_name(rasa_agent.domain, action, "desk", 1.0)
-            async with rasa_agent.lock_store.lock(sender):
-                await rasa_agent.processor.execute_action(sender, action, output, rasa_agent.nlg, prediction)
-        # End the assistant's turn the way Rasa does, so the customer's next
-        # message is read as a new turn.
-        await self._append(app, sender, ActionExecuted(ACTION_LISTEN_NAME))
-
-    async def reply(self, app: Any, sender: Text, agent: Agent, text: Text) -> None:
-        """The agent's words: into the transcript, and to the customer's widget at once."""
-        await self._append(app, sender, BotUttered(text, metadata={"agent": agent.display_name}))
-        socket = self._socket(app)
-        if socket:
-            shown = f"**{_markdown_safe(agent.display_name)}** (care team): {text}"
-            await socket.send_agent_message(sender, shown)
-
-    async def hand_back(self, app: Any, sender: Text) -> None:
-        await self._append(app, sender, ConversationResumed())
-        await self._run(app, sender, "utter_handback", "utter_anything_else")
-
-    async def close(self, app: Any, sender: Text) -> None:
-        await self._append(app, sender, ConversationResumed())
-        await self._run(app, sender, "action_close_conversation", "utter_ask_rating")
 
     # -- the routes ---------------------------------------------------------
 
@@ -178,7 +114,7 @@ class DeskSite(InputChannel):
             reply.cookies[COOKIE]["httponly"] = True
             reply.cookies[COOKIE]["samesite"] = "Strict"
             reply.cookies[COOKIE]["path"] = "/desk"
-            reply.cookies[COOKIE]["max-age"] = 12 * 60 * 60
+            reply.cookies[COOKIE]["max-age"] = int(SESSION_LIFETIME.total_seconds())
             return reply
 
         @desk.route("/logout", methods=["POST"])
@@ -219,6 +155,12 @@ class DeskSite(InputChannel):
             return _secure(response.json([{"name": a.name, "display_name": a.display_name}
                                           for a in await store.agents()]))
 
+        @desk.route("/api/outcomes", methods=["GET"])
+        @api
+        async def outcomes(request: Request, agent: Agent) -> HTTPResponse:
+            """The outcomes an agent may finish a handoff with, and their words (gracious/codes.py)."""
+            return _secure(response.json([{"code": code, "label": codes.DESK_OUTCOMES[code]} for code in OUTCOMES]))
+
         @desk.route("/api/queue", methods=["GET"])
         @api
         async def queue(request: Request, agent: Agent) -> HTTPResponse:
@@ -231,9 +173,8 @@ class DeskSite(InputChannel):
             if handoff is None:
                 return _error(404, "No such handoff.")
             tracker = await request.app.ctx.agent.tracker_store.retrieve(handoff["sender_id"])
-            responses = request.app.ctx.agent.domain.responses
-            handoff["transcript"] = transcript(tracker)
-            handoff["suggestions"] = [responses[key][0]["text"] for key in SUGGESTIONS if key in responses]
+            handoff["transcript"] = conversation.transcript(tracker)
+            handoff["suggestions"] = conversation.suggestions(request.app.ctx.agent.domain)
             return _secure(response.json(handoff, default=str))
 
         async def held(handoff_id: int, agent: Agent) -> Optional[Dict[Text, Any]]:
@@ -258,7 +199,7 @@ class DeskSite(InputChannel):
             text = _json(request).get("text")
             if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
                 return _error(400, f"A reply needs 1 to {MAX_REPLY} characters.")
-            await self.reply(request.app, handoff["sender_id"], agent, text.strip())
+            await conversation.reply(request.app, handoff["sender_id"], agent.display_name, text.strip())
             return _secure(response.json({"sent": True}))
 
         @desk.route("/api/handoffs/<handoff_id:int>/notes", methods=["POST"])
@@ -288,10 +229,9 @@ class DeskSite(InputChannel):
             handoff = await held(handoff_id, agent)
             if handoff is None or not await store.finish(handoff_id, agent, outcome):
                 return _error(409, "Only the agent holding a conversation can finish it.")
-            if then == "handback":
-                await self.hand_back(request.app, handoff["sender_id"])
-            else:
-                await self.close(request.app, handoff["sender_id"])
+            await (conversation.hand_back if then == "handback" else conversation.close)(
+                request.app, handoff["sender_id"]
+            )
             return _secure(response.json({"finished": handoff_id, "outcome": outcome, "then": then}))
 
         return desk

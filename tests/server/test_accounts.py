@@ -8,7 +8,8 @@ import pytest
 import server.desk.accounts
 from gracious.settings import settings
 from server.desk.accounts import main
-from server.desk.store import Agent, DeskStore
+from server.desk.agents import Agent
+from server.desk.store import DeskStore
 
 PASSWORD = "plum-orchard-42"
 

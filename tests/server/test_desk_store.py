@@ -10,28 +10,25 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 import sqlalchemy as sa
 
-import server.desk.store
-from gracious.stores.records import Records, _now, agent_presence, ensure_schema, handoffs
-from server.desk.store import (
-    OUTCOMES,
-    AccountError,
-    Agent,
-    DeskStore,
-    Throttled,
-    check_password,
-    desk_sessions,
-    login_failures,
-)
+import server.desk.passwords
+from gracious.stores import clock as store_clock
+from gracious.stores.records import Records, agent_presence, ensure_schema, handoffs
+from server.desk.agents import AccountError, Agent
+from server.desk.passwords import check_password
+from server.desk.queue import OUTCOMES
+from server.desk.store import DeskStore
+from server.desk.tables import agents, desk_sessions, login_failures
+from server.desk.throttle import Throttled
 
 PASSWORD = "plum-orchard-42"
-# Near the real clock, so the records store (which reads the real one) agrees on presence.
-START = _now().replace(microsecond=0)
+# Near the real clock, like the stored times the tests write themselves.
+START = store_clock.now().replace(microsecond=0)
 SAM = Agent(id=1, name="sam", display_name="Sam Lee")
 LEE = Agent(id=2, name="lee", display_name="Lee Park")
 
 
 class Clock:
-    """The store's clock, moved by hand."""
+    """The stores' clock, moved by hand."""
 
     def __init__(self) -> None:
         self.now = START
@@ -43,7 +40,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(server.desk.store, "_now", lambda: fake.now)
+    monkeypatch.setattr(store_clock, "now", lambda: fake.now)
     return fake
 
 
@@ -106,7 +103,7 @@ def test_password_is_stored_as_salted_scrypt_and_never_in_plain_text(store, db_p
     run(store.add_agent("lee", "Lee Park", PASSWORD))
     assert run(store.verify_login("sam", "wrong-password-typed", "10.0.0.1")) is None
 
-    sam_hash, lee_hash = (row["password_hash"] for row in rows(store, server.desk.store.agents))
+    sam_hash, lee_hash = (row["password_hash"] for row in rows(store, agents))
     assert re.fullmatch(r"scrypt\$16384\$8\$1\$[0-9a-f]{32}\$[0-9a-f]{64}", sam_hash)
     assert sam_hash.split("$")[4] != lee_hash.split("$")[4]  # same password, different salt
     assert check_password(PASSWORD, sam_hash) is True
@@ -185,8 +182,8 @@ def test_wrong_password_and_unknown_name_fail_and_are_recorded(store, clock):
 def test_an_unknown_name_costs_one_hash_like_a_known_one(store, monkeypatch):
     run(store.add_agent("sam", "Sam Lee", PASSWORD))
     hashed = []
-    real_scrypt = server.desk.store._scrypt
-    monkeypatch.setattr(server.desk.store, "_scrypt", lambda *args: hashed.append(args[2:]) or real_scrypt(*args))
+    real_scrypt = server.desk.passwords._scrypt
+    monkeypatch.setattr(server.desk.passwords, "_scrypt", lambda *args: hashed.append(args[2:]) or real_scrypt(*args))
 
     run(store.verify_login("nobody", PASSWORD, "10.0.0.1"))
     run(store.verify_login("sam", "not-the-password", "10.0.0.1"))
@@ -278,7 +275,7 @@ def test_a_session_expires_after_12_hours(store, clock):
 def test_a_session_whose_expiry_is_past_finds_nobody(store):
     token = run(store.create_session(run(store.add_agent("sam", "Sam Lee", PASSWORD))))
     with store.engine.begin() as conn:
-        conn.execute(desk_sessions.update().values(expires_at=_now() - timedelta(seconds=1)))
+        conn.execute(desk_sessions.update().values(expires_at=store_clock.now() - timedelta(seconds=1)))
     assert run(store.agent_for_session(token)) is None
 
 

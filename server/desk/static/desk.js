@@ -188,17 +188,28 @@
     fetch("/desk/logout", { method: "POST" }).then(function () { window.location.assign("/desk/login"); });
   });
 
+  function fill(select_, choices) {
+    choices.forEach(function (choice) {
+      var option = el("option", choice.label);
+      option.value = choice.value;
+      select_.appendChild(option);
+    });
+  }
+
   api("me").then(function (agent) {
     me = agent;
     $("me").textContent = agent.display_name;
+    return api("outcomes");
+  }).then(function (outcomes) {
+    // The outcomes and their words are the code list's (gracious/codes.py).
+    fill($("outcome"), outcomes.map(function (o) {
+      return { value: o.code, label: o.label.charAt(0).toUpperCase() + o.label.slice(1) };
+    }));
     return api("agents");
   }).then(function (agents) {
-    var select_ = $("transfer-to");
-    agents.filter(function (a) { return a.name !== me.name; }).forEach(function (a) {
-      var option = el("option", a.display_name);
-      option.value = a.name;
-      select_.appendChild(option);
-    });
+    fill($("transfer-to"), agents.filter(function (a) { return a.name !== me.name; }).map(function (a) {
+      return { value: a.name, label: a.display_name };
+    }));
     pollQueue();
     pollCase();
   }).catch(function () {});

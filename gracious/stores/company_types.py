@@ -1,0 +1,75 @@
+"""The company's customers, orders, bills and coupons as the actions read them.
+
+``CompanyData`` (company.py) makes these from its tables; an action never sees a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import List, Optional
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    name: str
+    email: Optional[str]
+    phone: Optional[str]
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+
+@dataclass(frozen=True)
+class Order:
+    id: str
+    customer_id: str
+    item: str
+    ordered: Optional[str]
+    shipped: Optional[str]
+    status: str
+    placed_on: Optional[date]
+    promised_on: Optional[date]
+    delivered_on: Optional[date]
+    total: float
+
+
+@dataclass(frozen=True)
+class CallLine:
+    destination: str
+    international: bool
+    minutes: int
+    amount: float
+
+
+@dataclass(frozen=True)
+class Bill:
+    id: str
+    customer_id: str
+    period: str
+    discount_rate: float
+    discount_applied: float
+    complex: bool
+    lines: List[CallLine]
+
+    @property
+    def domestic_total(self) -> float:
+        return round(sum(l.amount for l in self.lines if not l.international), 2)
+
+    @property
+    def international_lines(self) -> List[CallLine]:
+        return [l for l in self.lines if l.international]
+
+    @property
+    def discount_due(self) -> float:
+        return round(self.domestic_total * self.discount_rate, 2)
+
+
+@dataclass(frozen=True)
+class Coupon:
+    code: str
+    percent_off: int
+    expires_on: date
+    goodwill_honoured: bool

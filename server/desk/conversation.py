@@ -1,0 +1,108 @@
+"""What the desk does to a live conversation: show it, write in it as the agent, give it back.
+
+The desk runs inside the Rasa server (server/desk/web.py), so it reaches the
+conversation directly: the transcript from the tracker store, the agent's words
+into the tracker and at once to the customer's widget over the socket.io channel,
+and the assistant's own actions when it takes over again. Every word the customer
+reads, other than the agent's own, is a response in domain.yml.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
+
+# How the widget shows an agent's message: {agent_name} is their name, {agent_words} their words.
+AGENT_MESSAGE = "utter_agent_message"
+# Replies the desk suggests to agents, following the playbook.
+SUGGESTIONS = ("utter_desk_suggest_empathize", "utter_desk_suggest_apologize", "utter_desk_suggest_offer")
+HAND_BACK = ("utter_handback", "utter_anything_else")
+CLOSE = ("action_close_conversation", "utter_ask_rating")
+
+
+def transcript(tracker: Any) -> List[Dict[Text, Any]]:
+    """The conversation as the agent reads it: who said what, when."""
+    lines = []
+    for event in tracker.events if tracker else []:
+        if event.type_name == "user" and event.text:
+            lines.append({"from": "customer", "text": event.text, "at": event.timestamp})
+        elif event.type_name == "bot" and event.text:
+            agent = (event.metadata or {}).get("agent")
+            lines.append({"from": "agent" if agent else "assistant", "agent": agent, "text": event.text,
+                          "at": event.timestamp})
+    return lines
+
+
+def _first_text(domain: Any, response: Text) -> Text:
+    variations = domain.responses.get(response) or [{}]
+    return variations[0].get("text") or ""
+
+
+def suggestions(domain: Any) -> List[Text]:
+    return [_first_text(domain, key) for key in SUGGESTIONS if key in domain.responses]
+
+
+def _markdown_safe(name: Text) -> Text:
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>])", r"\\\1", name)
+
+
+def agent_message(domain: Any, display_name: Text, text: Text) -> Text:
+    """The agent's words as the widget shows them, from the domain's ``utter_agent_message``."""
+    values = {"agent_name": _markdown_safe(display_name), "agent_words": text}
+    # One pass, so an agent's words are never read as placeholders themselves.
+    return re.sub(r"\{(agent_name|agent_words)\}", lambda found: values[found.group(1)], _first_text(domain, AGENT_MESSAGE))
+
+
+def _socket(app: Any) -> Any:
+    from server.channels.socketio import GraciousSocketIOInput
+
+    return next((c for c in app.ctx.input_channels if isinstance(c, GraciousSocketIOInput)), None)
+
+
+async def _append(app: Any, sender: Text, *events: Any) -> None:
+    rasa_agent = app.ctx.agent
+    async with rasa_agent.lock_store.lock(sender):
+        tracker = await rasa_agent.tracker_store.get_or_create_tracker(sender)
+        for event in events:
+            tracker.update(event)
+        await rasa_agent.tracker_store.save(tracker)
+
+
+async def _run(app: Any, sender: Text, *actions: Text) -> None:
+    rasa_agent = app.ctx.agent
+    socket = _socket(app)
+    output = socket.output_for() if socket else None
+    if output is None:
+        output = CollectingOutputChannel()
+    for action in actions:
+        prediction = PolicyPrediction.for_action_name(rasa_agent.domain, action, "desk", 1.0)
+        async with rasa_agent.lock_store.lock(sender):
+            await rasa_agent.processor.execute_action(sender, action, output, rasa_agent.nlg, prediction)
+    # End the assistant's turn the way Rasa does, so the customer's next
+    # message is read as a new turn.
+    await _append(app, sender, ActionExecuted(ACTION_LISTEN_NAME))
+
+
+async def reply(app: Any, sender: Text, display_name: Text, text: Text) -> None:
+    """The agent's words: into the transcript, and to the customer's widget at once."""
+    await _append(app, sender, BotUttered(text, metadata={"agent": display_name}))
+    socket = _socket(app)
+    if socket:
+        await socket.send_agent_message(sender, agent_message(app.ctx.agent.domain, display_name, text))
+
+
+async def hand_back(app: Any, sender: Text) -> None:
+    """The assistant takes the conversation again, and says so."""
+    await _append(app, sender, ConversationResumed())
+    await _run(app, sender, *HAND_BACK)
+
+
+async def close(app: Any, sender: Text) -> None:
+    """The assistant closes the conversation with its thanks, and asks for a rating."""
+    await _append(app, sender, ConversationResumed())
+    await _run(app, sender, *CLOSE)

@@ -1,0 +1,163 @@
+"""The handoffs agents work: the queue in order of priority, and claim, transfer, note, finish.
+
+The functions taking ``conn`` run inside one of the desk store's transactions
+(server/desk/store.py). The reasons and outcomes are the code list's
+(gracious/codes.py).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional
+
+import sqlalchemy as sa
+
+from gracious import codes
+from gracious.stores import clock
+from gracious.stores.base import add_row
+from gracious.stores.records import handoffs
+from server.desk.tables import handoff_notes
+
+OUTCOMES = tuple(codes.DESK_OUTCOMES)
+MAX_NOTE_LENGTH = 2000
+LARGE_AMOUNT = 100
+
+
+def _iso(moment: Optional[datetime]) -> Optional[str]:
+    # With the offset, so browsers and fromisoformat both read it as UTC, not local time.
+    return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds") if moment else None
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def priority(reason: str, summary: Dict[str, Any]) -> int:
+    """Who should be helped first: safety, then frustration counting double, big money, urgent reasons."""
+    score = 2 * int(_number(summary.get("frustration")))
+    amounts = summary.get("amounts")
+    if isinstance(amounts, dict) and any(_number(v) >= LARGE_AMOUNT for v in amounts.values()):
+        score += 1
+    if reason in codes.URGENT_REASONS:
+        score += 2
+    if reason == codes.SAFETY:
+        score += 100
+    return score
+
+
+def _entry(row: Any, now: datetime) -> Dict[str, Any]:
+    summary = json.loads(row.summary) if row.summary else {}
+    if not isinstance(summary, dict):
+        summary = {}
+    return {
+        "id": row.id,
+        "sender_id": row.sender_id,
+        "reason": row.reason,
+        "team": row.team,
+        "status": row.status,
+        "agent": row.agent,
+        "created_at": _iso(row.created_at),
+        "waiting_seconds": max(0, int((now - row.created_at).total_seconds())),
+        "summary": summary,
+        "priority": priority(row.reason, summary),
+    }
+
+
+def _held_by(handoff_id: int, name: str) -> Any:
+    """The handoff, if this agent holds it: claimed and not yet finished."""
+    return sa.and_(
+        handoffs.c.id == handoff_id,
+        handoffs.c.agent == name,
+        handoffs.c.status == "claimed",
+        handoffs.c.finished_at.is_(None),
+    )
+
+
+def waiting(conn: sa.engine.Connection) -> List[Dict[str, Any]]:
+    """Unfinished handoffs, highest priority first, oldest first within a priority."""
+    now = clock.now()
+    rows = conn.execute(
+        sa.select(handoffs).where(handoffs.c.finished_at.is_(None)).order_by(handoffs.c.created_at, handoffs.c.id)
+    )
+    # A stable sort keeps the oldest-first order within each priority.
+    return sorted((_entry(row, now) for row in rows), key=lambda entry: -entry["priority"])
+
+
+def handoff(conn: sa.engine.Connection, handoff_id: int) -> Optional[Dict[str, Any]]:
+    """One handoff as in the queue, plus its outcome, when it finished and its notes."""
+    row = conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id)).first()
+    if row is None:
+        return None
+    notes = conn.execute(
+        sa.select(handoff_notes)
+        .where(handoff_notes.c.handoff_id == handoff_id)
+        .order_by(handoff_notes.c.created_at, handoff_notes.c.id)
+    )
+    return {
+        **_entry(row, clock.now()),
+        "outcome": row.outcome,
+        "finished_at": _iso(row.finished_at),
+        "notes": [{"agent": n.agent, "text": n.text, "created_at": _iso(n.created_at)} for n in notes],
+    }
+
+
+def for_sender(conn: sa.engine.Connection, sender_id: str) -> Optional[Dict[str, Any]]:
+    """The conversation's newest unfinished handoff, as in the queue, or None."""
+    row = conn.execute(
+        sa.select(handoffs)
+        .where(handoffs.c.sender_id == sender_id, handoffs.c.finished_at.is_(None))
+        .order_by(handoffs.c.created_at.desc(), handoffs.c.id.desc())
+        .limit(1)
+    ).first()
+    return _entry(row, clock.now()) if row else None
+
+
+def claim(conn: sa.engine.Connection, handoff_id: int, name: str) -> bool:
+    """Take a waiting handoff; False if someone else got there first or it is finished."""
+    return conn.execute(
+        handoffs.update()
+        .where(handoffs.c.id == handoff_id, handoffs.c.status == "waiting", handoffs.c.finished_at.is_(None))
+        .values(status="claimed", agent=name, updated_at=clock.now())
+    ).rowcount == 1
+
+
+def transfer(conn: sa.engine.Connection, handoff_id: int, from_name: str, to_name: str) -> bool:
+    """Pass a claimed handoff from its holder to ``to_name``; False if ``from_name`` doesn't hold it."""
+    return conn.execute(
+        handoffs.update().where(_held_by(handoff_id, from_name)).values(agent=to_name, updated_at=clock.now())
+    ).rowcount == 1
+
+
+def valid_note(text: str) -> str:
+    """The note as kept; ValueError for an empty or over-long one."""
+    text = (text or "").strip()
+    if not 1 <= len(text) <= MAX_NOTE_LENGTH:
+        raise ValueError(f"A note is 1-{MAX_NOTE_LENGTH} characters.")
+    return text
+
+
+def add_note(conn: sa.engine.Connection, handoff_id: int, name: str, text: str) -> int:
+    """An internal note on a handoff; ValueError for a handoff that doesn't exist."""
+    if not conn.execute(sa.select(handoffs.c.id).where(handoffs.c.id == handoff_id)).first():
+        raise ValueError(f"There is no handoff {handoff_id}.")
+    return add_row(conn, handoff_notes, handoff_id=handoff_id, agent=name, text=text)
+
+
+def valid_outcome(outcome: str) -> str:
+    if outcome not in OUTCOMES:
+        raise ValueError(f"Unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}.")
+    return outcome
+
+
+def finish(conn: sa.engine.Connection, handoff_id: int, name: str, outcome: str) -> bool:
+    """Close a handoff the agent holds with its outcome; False if they don't hold it."""
+    now = clock.now()
+    return conn.execute(
+        handoffs.update()
+        .where(_held_by(handoff_id, name))
+        .values(status="finished", outcome=outcome, finished_at=now, updated_at=now)
+    ).rowcount == 1
