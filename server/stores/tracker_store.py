@@ -51,17 +51,11 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         url = sa.engine.make_url(host or "sqlite:///var/tracker.db")
+        # host, port, username and password when the URL has them (Rasa's defaults are None).
+        connection = {"db": url.database, **url.translate_connect_args(database="db")}
         super().__init__(
-            domain=domain,
-            dialect=url.drivername,
-            host=url.host,
-            port=url.port,
-            db=url.database,
-            username=url.username,
-            password=url.password,
-            event_broker=event_broker,
-            query=dict(url.query) or None,
-            **kwargs,
+            domain=domain, dialect=url.drivername, event_broker=event_broker, query=dict(url.query) or None,
+            **connection, **kwargs,
         )
         if url.get_backend_name() == "sqlite":
             tune_sqlite(self.engine)
