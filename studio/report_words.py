@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
+from gracious import codes
+
 CATEGORIES = {
     "dispute_charge": "Bill disputes",
     "report_wrong_item": "Wrong item received",
@@ -21,28 +23,10 @@ CATEGORIES = {
     "demand_compensation": "Compensation demands",
     "request_callback": "Callback requests",
 }
-ASSISTANT_OUTCOMES = {
-    "declined_all": "declined every alternative",
-    "handed_off": "handed to a person",
-    "explained": "policy explained, nothing taken",
-    "listened": "listened, no policy applied",
-}
-DESK_OUTCOMES = {
-    "resolved": "resolved",
-    "credit": "credit given",
-    "replacement": "replacement sent",
-    "refund": "refunded",
-    "callback_booked": "callback booked",
-    "still_open": "not finished yet",
-}
-REASONS = {
-    "customer_asked": "customer asked for a person",
-    "customer_accepted_offer": "customer took the offer of a person",
-    "executive_escalation": "customer asked for an executive",
-    "misunderstood": "assistant misunderstood twice",
-    "strong_frustration": "strong frustration, twice",
-    "beyond_assistant": "beyond what the assistant may grant",
-}
+# The reasons and outcomes, with their words, are the code list's (gracious/codes.py).
+ASSISTANT_OUTCOMES = codes.ASSISTANT_OUTCOMES
+DESK_OUTCOMES = {**codes.DESK_OUTCOMES, "still_open": "not finished yet"}
+REASONS = codes.HANDOFF_REASONS
 
 
 def category(code: str) -> str:
