@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 import rasa.core.agent
 from rasa.core.agent import Agent
+from rasa.nlu.utils import is_url
 from rasa.utils.common import TempDirectoryPath, get_temp_dir_name
 from rasa.utils.endpoints import EndpointConfig
 
@@ -21,9 +23,14 @@ from overrides.patch import Patch
 
 logger = logging.getLogger(__name__)
 
+# Rasa's own, which the tests compare this with (tests/overrides/test_live_model.py).
+_rasa_update_model_from_server = rasa.core.agent._update_model_from_server
+
 
 async def update_model_from_server(model_server: EndpointConfig, agent: Agent) -> None:
     """Rasa's ``_update_model_from_server`` with the loading moved off the event loop."""
+    if not is_url(model_server.url):
+        raise aiohttp.InvalidURL(model_server.url)  # as Rasa's: a bad URL stops the start
     with TempDirectoryPath(get_temp_dir_name()) as directory:
         try:
             fingerprint = await rasa.core.agent._pull_model_and_fingerprint(

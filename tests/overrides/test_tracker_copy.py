@@ -9,8 +9,8 @@ from rasa.shared.core.events import (
     ActiveLoop,
     FollowupAction,
     SlotSet,
-    UserUttered,
     UserUtteranceReverted,
+    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 

@@ -1,0 +1,66 @@
+"""A tiny assistant, trained once per test run, for the overrides' tests against Rasa's own code.
+
+"hello" is answered with two responses (a rule), so a turn has a first reply and
+a second one; nothing in it needs the action server.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+DOMAIN = """
+version: "3.1"
+intents:
+  - greet
+responses:
+  utter_greet:
+    - text: "Hello there."
+  utter_help:
+    - text: "How can I help?"
+session_config:
+  session_expiration_time: 60
+  carry_over_slots_to_new_session: true
+"""
+CONFIG = """
+recipe: default.v1
+assistant_id: tiny
+language: en
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: KeywordIntentClassifier
+policies:
+  - name: RulePolicy
+"""
+DATA = """
+version: "3.1"
+nlu:
+  - intent: greet
+    examples: |
+      - hello
+      - hi
+rules:
+  - rule: greet
+    steps:
+      - intent: greet
+      - action: utter_greet
+      - action: utter_help
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The trained tiny assistant (about ten seconds, once)."""
+    from rasa.model_training import train
+
+    folder = tmp_path_factory.mktemp("tiny")
+    for name, text in (("domain.yml", DOMAIN), ("config.yml", CONFIG), ("data.yml", DATA)):
+        (folder / name).write_text(textwrap.dedent(text))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RASA_CACHE_DIRECTORY", str(folder / "cache"))  # not the project's .rasa/cache
+        result = train(str(folder / "domain.yml"), str(folder / "config.yml"), [str(folder / "data.yml")],
+                       str(folder / "models"))
+    assert result.code == 0 and result.model, result
+    return Path(result.model)
