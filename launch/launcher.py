@@ -23,9 +23,8 @@ from typing import Callable, Dict, List, Optional
 
 import yaml
 
-from launch.model_server import ModelServer
 from gracious.settings import ROOT, environment
-
+from launch.model_server import ModelServer
 
 # Rasa's command line with our overrides installed (launch/rasa_server.py).
 RASA = [sys.executable, "-m", "launch.rasa_server"]

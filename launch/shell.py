@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 from pathlib import Path
 
 from launch.launcher import RASA, ROOT, Servers, newest_model, runtime_env

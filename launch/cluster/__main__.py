@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from launch.cluster.deployment import DATABASES, Cluster
 from gracious.settings import ROOT, settings
+from launch.cluster.deployment import DATABASES, Cluster
 from launch.launcher import newest_model, serve
 
 

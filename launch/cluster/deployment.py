@@ -22,7 +22,7 @@ import yaml
 
 from launch.cluster.nginx import nginx_config
 from launch.cluster.services import Nginx, Postgres, Redis
-from launch.launcher import ROOT, MODEL_PULL_SECONDS, Servers, free_port, runtime_env, server_commands, wait_for
+from launch.launcher import MODEL_PULL_SECONDS, ROOT, Servers, free_port, runtime_env, server_commands, wait_for
 from launch.model_server import ModelServer
 
 DATABASES = {"tracker": "gracious_tracker", "records": "gracious_records", "company": "gracious_company"}
