@@ -39,14 +39,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=ints, default=[1, 20, 50], help="REST concurrencies")
     parser.add_argument("--socket-concurrency", type=ints, default=[1, 20], help="socket.io concurrencies")
     parser.add_argument("--turns", type=int, default=10, help="turns per conversation (at most 10)")
-    parser.add_argument("--min-conversations", type=int, default=5,
-                        help="conversations per round at least (1 concurrent customer does them in turn)")
+    parser.add_argument(
+        "--min-conversations",
+        type=int,
+        default=5,
+        help="conversations per round at least (1 concurrent customer does them in turn)",
+    )
     parser.add_argument("--long-turns", type=int, default=200, help="turns of the long conversation")
     parser.add_argument("--train-gracious", action="store_true", help="also time Gracious's training from scratch")
-    parser.add_argument("--train-edit", action="store_true",
-                        help="also time Gracious's retraining after a one-example edit (implies --train-gracious)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a cheap run: 1 round, concurrency 1 and 5, socket.io 1 and 3, a 30-turn long conversation")
+    parser.add_argument(
+        "--train-edit",
+        action="store_true",
+        help="also time Gracious's retraining after a one-example edit (implies --train-gracious)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a cheap run: 1 round, concurrency 1 and 5, socket.io 1 and 3, a 30-turn long conversation",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "bench")
     parser.add_argument("--model", type=Path, help="Gracious's model (default: scripts.model's)")
     args = parser.parse_args(argv)
@@ -78,7 +88,10 @@ def custom_actions() -> List[str]:
 
 
 async def where_time_goes(
-    base: str, scripts: List[Script], rounds: List[Dict[str, Any]], tags: List[List[bool]] | None,
+    base: str,
+    scripts: List[Script],
+    rounds: List[Dict[str, Any]],
+    tags: List[List[bool]] | None,
     steps: List[List[int]],
 ) -> Dict[str, Any]:
     """Single-conversation latency split by kind of turn, beside HTTP alone and NLU alone.
@@ -95,9 +108,11 @@ async def where_time_goes(
         "nlu_parse_only_p50_ms": report.p50_ms(parse),
         "turn_p50_ms": report.p50_ms([t.latency_s for t in turns if t.ok]),
         "typed_turn_p50_ms": report.p50_ms(
-            [t.latency_s for t in turns if t.ok and not scripts[t.script][t.turn].startswith("/")]),
+            [t.latency_s for t in turns if t.ok and not scripts[t.script][t.turn].startswith("/")]
+        ),
         "button_turn_p50_ms": report.p50_ms(
-            [t.latency_s for t in turns if t.ok and scripts[t.script][t.turn].startswith("/")]),
+            [t.latency_s for t in turns if t.ok and scripts[t.script][t.turn].startswith("/")]
+        ),
     }
     by_steps: Dict[int, List[float]] = {}
     for t in turns:
@@ -105,9 +120,12 @@ async def where_time_goes(
             by_steps.setdefault(steps[t.script][t.turn], []).append(t.latency_s)
     entry["turn_p50_ms_by_actions_run"] = {str(k): report.p50_ms(v) for k, v in sorted(by_steps.items())}
     if tags is not None:
+
         def tagged(flag: bool) -> List[float]:
-            return [t.latency_s for t in turns
-                    if t.ok and t.turn < len(tags[t.script]) and tags[t.script][t.turn] == flag]
+            return [
+                t.latency_s for t in turns if t.ok and t.turn < len(tags[t.script]) and tags[t.script][t.turn] == flag
+            ]
+
         entry["turn_with_custom_action_p50_ms"] = report.p50_ms(tagged(True))
         entry["turn_without_custom_action_p50_ms"] = report.p50_ms(tagged(False))
         entry["turns_with_custom_action"] = sum(sum(t) for t in tags)
@@ -116,14 +134,22 @@ async def where_time_goes(
 
 
 async def benchmark(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
-    results: Dict[str, Any] = {"machine": machine_facts(), "options": {
-        k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}}
+    results: Dict[str, Any] = {
+        "machine": machine_facts(),
+        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+    }
     logs = work / "logs"
     logs.mkdir(parents=True)
     say("Making the starter bot with `rasa init --no-prompt` and training it (a minute or two)...")
-    training: Dict[str, Any] = {"reference_init_and_train_s": round(init_reference(work / "reference", logs / "reference-train.log"), 1)}
+    training: Dict[str, Any] = {
+        "reference_init_and_train_s": round(init_reference(work / "reference", logs / "reference-train.log"), 1)
+    }
     if args.train_gracious or args.train_edit:
-        say("Training a copy of Gracious from scratch" + (", then after a one-example edit" if args.train_edit else "") + " (minutes)...")
+        say(
+            "Training a copy of Gracious from scratch"
+            + (", then after a one-example edit" if args.train_edit else "")
+            + " (minutes)..."
+        )
         times = train_gracious(work / "gracious-train", logs / "gracious-train.log", args.train_edit)
         training["gracious_scratch_s"] = times["scratch_s"]
         training["gracious_one_example_edit_s"] = times["one_example_edit_s"]
@@ -158,11 +184,19 @@ async def benchmark(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
             for concurrency in args.concurrency:
                 for position, bot in enumerate(order):
                     conversations = max(concurrency, args.min_conversations)
-                    say(f"REST round {number + 1}/{args.rounds}: {bot}, {concurrency} concurrent, {conversations} conversations")
+                    say(
+                        f"REST round {number + 1}/{args.rounds}: {bot}, {concurrency} concurrent, {conversations} conversations"
+                    )
                     result = await load.rest_round(bases[bot], scripts[bot], concurrency, conversations, f"r{number}")
-                    record = {"round": number, "concurrency": concurrency, "bot": bot, "position": position,
-                              **summarize(result.latencies, result.duration_s), "errors": result.errors,
-                              "problems": result.problems}
+                    record = {
+                        "round": number,
+                        "concurrency": concurrency,
+                        "bot": bot,
+                        "position": position,
+                        **summarize(result.latencies, result.duration_s),
+                        "errors": result.errors,
+                        "problems": result.problems,
+                    }
                     if concurrency == min(args.concurrency):
                         record["_turns"] = result.turns  # for the split below, not written out
                     rest_rounds.append(record)
@@ -170,9 +204,11 @@ async def benchmark(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
         say("Timing HTTP alone and /model/parse alone...")
         results["where_time_goes"] = {
             "reference": await where_time_goes(
-                reference.base, scripts["reference"], single["reference"], None, steps["reference"]),
+                reference.base, scripts["reference"], single["reference"], None, steps["reference"]
+            ),
             "gracious": await where_time_goes(
-                gracious.base, scripts["gracious"], single["gracious"], tags, steps["gracious"]),
+                gracious.base, scripts["gracious"], single["gracious"], tags, steps["gracious"]
+            ),
         }
         results["where_time_goes"]["gracious"]["custom_actions_per_turn_by_script"] = tags
         results["rest"] = {"summary": report.summarize_rounds(rest_rounds), "rounds": rest_rounds}
@@ -182,12 +218,25 @@ async def benchmark(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
             for concurrency in args.socket_concurrency:
                 conversations = max(concurrency, args.min_conversations)
                 say(f"socket.io round {number + 1}/{args.rounds}: gracious, {concurrency} concurrent")
-                result = await load.socketio_round(gracious.base, scripts["gracious"], expected, concurrency, conversations)
-                socket_rounds.append({"round": number, "concurrency": concurrency, "bot": "gracious", "position": 0,
-                                      **summarize(result.latencies, result.duration_s), "errors": result.errors,
-                                      "problems": result.problems})
-        results["socketio"] = {"summary": report.summarize_rounds(socket_rounds, ("gracious",)),
-                               "rounds": socket_rounds, "expected_messages_per_turn": expected}
+                result = await load.socketio_round(
+                    gracious.base, scripts["gracious"], expected, concurrency, conversations
+                )
+                socket_rounds.append(
+                    {
+                        "round": number,
+                        "concurrency": concurrency,
+                        "bot": "gracious",
+                        "position": 0,
+                        **summarize(result.latencies, result.duration_s),
+                        "errors": result.errors,
+                        "problems": result.problems,
+                    }
+                )
+        results["socketio"] = {
+            "summary": report.summarize_rounds(socket_rounds, ("gracious",)),
+            "rounds": socket_rounds,
+            "expected_messages_per_turn": expected,
+        }
 
         results["long_conversation"] = {}
         for bot in report.BOTS:

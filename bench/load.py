@@ -143,8 +143,7 @@ async def _socket_conversation(
     cookie = f"{BROWSER_COOKIE}={secrets.token_hex(16)}"
     try:
         await asyncio.wait_for(
-            client.connect(base_url, socketio_path="/socket.io", headers={"Cookie": cookie},
-                           transports=["websocket"]),
+            client.connect(base_url, socketio_path="/socket.io", headers={"Cookie": cookie}, transports=["websocket"]),
             TURN_TIMEOUT_S,
         )
         await client.emit("session_request", {"session_id": None})
@@ -166,14 +165,25 @@ async def _socket_conversation(
                     break
                 got += 1
             ok = got >= expected[number] and got > 0
-            result.turns.append(Turn(which, number, (last if ok else time.perf_counter()) - start, got, ok,
-                                     "" if ok else f"{got} of {expected[number]} messages"))
+            result.turns.append(
+                Turn(
+                    which,
+                    number,
+                    (last if ok else time.perf_counter()) - start,
+                    got,
+                    ok,
+                    "" if ok else f"{got} of {expected[number]} messages",
+                )
+            )
     finally:
         await client.disconnect()
 
 
 async def socketio_round(
-    base_url: str, scripts: Sequence[Script], expected: Sequence[Sequence[int]], concurrency: int,
+    base_url: str,
+    scripts: Sequence[Script],
+    expected: Sequence[Sequence[int]],
+    concurrency: int,
     conversations: int,
 ) -> RoundResult:
     """One round over the widget's socket.io channel; ``expected[s][t]`` messages answer turn t of script s."""

@@ -77,8 +77,20 @@ def train(workdir: Path, train_file: Path, name: str) -> str:
     config.pop("policies", None)
     write_yaml(config, workdir / "config.yml")
     models = workdir / "models"
-    command = [RASA, "train", "nlu", "--quiet", "--config", str(workdir / "config.yml"), "--nlu", str(train_file),
-               "--out", str(models), "--fixed-model-name", name]
+    command = [
+        RASA,
+        "train",
+        "nlu",
+        "--quiet",
+        "--config",
+        str(workdir / "config.yml"),
+        "--nlu",
+        str(train_file),
+        "--out",
+        str(models),
+        "--fixed-model-name",
+        name,
+    ]
     # Rasa's cache in the temporary directory: .rasa/cache stays as `make train` left it.
     env = quiet_env(checkout=True, RASA_CACHE_DIRECTORY=str(workdir / "cache"))
     done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
@@ -102,12 +114,22 @@ async def parse_all(model: str, pairs: List[Tuple[str, str]]) -> Tuple[List[Pars
         times.append((time.perf_counter() - started) * 1000)
         ranking = result.get("intent_ranking") or [result["intent"]]
         second = ranking[1] if len(ranking) > 1 else {"name": "", "confidence": 0.0}
-        parsed.append(Parsed(text, expected, result["intent"]["name"], float(result["intent"]["confidence"]),
-                             float(second["confidence"]), second["name"]))
+        parsed.append(
+            Parsed(
+                text,
+                expected,
+                result["intent"]["name"],
+                float(result["intent"]["confidence"]),
+                float(second["confidence"]),
+                second["name"],
+            )
+        )
     return parsed, times
 
 
-def measure(workdir: Path, train_file: Path, name: str, pairs: List[Tuple[str, str]]) -> Tuple[List[Parsed], List[float]]:
+def measure(
+    workdir: Path, train_file: Path, name: str, pairs: List[Tuple[str, str]]
+) -> Tuple[List[Parsed], List[float]]:
     return asyncio.run(parse_all(train(workdir, train_file, name), pairs))
 
 

@@ -26,16 +26,16 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from bench.nlu import (
-    ROOT,
     Parsed,
     confusions,
-    falls_back,
     fallback_thresholds,
+    falls_back,
     heldout,
     measure,
     scores,
     split,
 )
+from gracious.settings import ROOT
 
 OUT = ROOT / "results" / "nlu" / "report.json"
 
@@ -63,10 +63,13 @@ def run(seeds: List[int]) -> Dict[str, Any]:
             train_file, pairs = split(workdir, seed)
             parsed, _ = measure(workdir, train_file, f"split-{seed}", pairs)
             all_parsed += parsed
-            splits.append({"seed": seed, "messages": len(parsed), **scores(parsed),
-                           **clarification(parsed, threshold, ambiguity)})
-            print(f"split seed {seed}: accuracy {pct(splits[-1]['accuracy'])}, "
-                  f"macro-F1 {pct(splits[-1]['macro_f1'])}", flush=True)
+            splits.append(
+                {"seed": seed, "messages": len(parsed), **scores(parsed), **clarification(parsed, threshold, ambiguity)}
+            )
+            print(
+                f"split seed {seed}: accuracy {pct(splits[-1]['accuracy'])}, macro-F1 {pct(splits[-1]['macro_f1'])}",
+                flush=True,
+            )
         started = time.monotonic()
         held = measure(workdir, ROOT / "data" / "nlu", "all", heldout())
         train_seconds = time.monotonic() - started
@@ -103,18 +106,21 @@ def run(seeds: List[int]) -> Dict[str, Any]:
 def _mean_per_intent(runs: List[Dict[str, Dict[str, float]]]) -> Dict[str, Dict[str, float]]:
     intents = sorted({i for r in runs for i in r})
     return {
-        i: {k: statistics.mean(r[i][k] for r in runs if i in r) for k in ("precision", "recall", "f1")}
-        for i in intents
+        i: {k: statistics.mean(r[i][k] for r in runs if i in r) for k in ("precision", "recall", "f1")} for i in intents
     }
 
 
 def print_report(report: Dict[str, Any]) -> None:
     s, h = report["splits"], report["heldout"]
-    print(f"\nsplits of data/nlu (seeds {s['seeds']}): accuracy {pct(s['accuracy_mean'])} "
-          f"± {pct(s['accuracy_sd'])}, macro-F1 {pct(s['macro_f1_mean'])}, "
-          f"sent to clarification {pct(s['clarified_share'])}, accuracy of the rest {pct(s['accepted_accuracy'])}")
-    print(f"held-out file ({h['messages']} messages): accuracy {pct(h['accuracy'])}, macro-F1 {pct(h['macro_f1'])}, "
-          f"sent to clarification {pct(h['clarified_share'])}, accuracy of the rest {pct(h['accepted_accuracy'])}")
+    print(
+        f"\nsplits of data/nlu (seeds {s['seeds']}): accuracy {pct(s['accuracy_mean'])} "
+        f"± {pct(s['accuracy_sd'])}, macro-F1 {pct(s['macro_f1_mean'])}, "
+        f"sent to clarification {pct(s['clarified_share'])}, accuracy of the rest {pct(s['accepted_accuracy'])}"
+    )
+    print(
+        f"held-out file ({h['messages']} messages): accuracy {pct(h['accuracy'])}, macro-F1 {pct(h['macro_f1'])}, "
+        f"sent to clarification {pct(h['clarified_share'])}, accuracy of the rest {pct(h['accepted_accuracy'])}"
+    )
     print(f"parse p50 {h['parse_ms_p50']:.1f} ms; NLU training on all data {report['nlu_training_seconds']:.0f} s")
     print("\nintent                  splits F1   held-out P / R / F1")
     for intent, v in s["per_intent"].items():

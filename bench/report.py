@@ -41,7 +41,8 @@ def summarize_rounds(rounds: Sequence[Dict[str, Any]], bots: Sequence[str] = BOT
             for figure in ("throughput", "p50_ms", "p95_ms"):
                 per_round = [
                     ratio(pair["gracious"][figure], pair["reference"][figure])
-                    for _, pair in sorted(by_round.items()) if len(pair) == 2
+                    for _, pair in sorted(by_round.items())
+                    if len(pair) == 2
                 ]
                 entry[f"ratio_{figure}_per_round"] = per_round
                 entry[f"ratio_{figure}_median"] = median_of(per_round)
@@ -133,8 +134,11 @@ def _memory(bot: str, processes: Dict[str, Any]) -> str:
 
 
 def _where(bot: str, entry: Dict[str, Any]) -> str:
-    line = "  " + bot + ": " + ", ".join(
-        f"{k.replace('_p50_ms', '')} {_fmt(v)}" for k, v in entry.items() if k.endswith("_ms")
+    line = (
+        "  "
+        + bot
+        + ": "
+        + ", ".join(f"{k.replace('_p50_ms', '')} {_fmt(v)}" for k, v in entry.items() if k.endswith("_ms"))
     )
     steps = entry.get("turn_p50_ms_by_actions_run")
     if steps:
@@ -146,8 +150,11 @@ def _start_and_training(results: Dict[str, Any]) -> List[str]:
     training = results.get("training", {})
     return [
         "Start to answering: " + "; ".join(f"{bot} {_starts(v)}" for bot, v in results.get("startup", {}).items()),
-        "Training: " + ", ".join(f"{k} {_fmt(v)} s" for k, v in training.items() if v is not None)
-        + ("" if training.get("gracious_scratch_s") is not None else " (Gracious: add --train-gracious / --train-edit)"),
+        "Training: "
+        + ", ".join(f"{k} {_fmt(v)} s" for k, v in training.items() if v is not None)
+        + (
+            "" if training.get("gracious_scratch_s") is not None else " (Gracious: add --train-gracious / --train-edit)"
+        ),
     ]
 
 
@@ -155,8 +162,10 @@ def table(results: Dict[str, Any]) -> str:
     """The figures a person reads first, as plain text."""
     machine = results["machine"]
     sections = [
-        [f"Machine: {machine['cores']} cores, load average before start {machine['load_before']}, "
-         f"{machine['mem_total_gb']} GB"],
+        [
+            f"Machine: {machine['cores']} cores, load average before start {machine['load_before']}, "
+            f"{machine['mem_total_gb']} GB"
+        ],
         _channel(results, "rest"),
         _channel(results, "socketio"),
         _per_bot(results, "long_conversation", "One long conversation: p50 early vs late", _long),
@@ -189,8 +198,7 @@ def chart(results: Dict[str, Any], path: Path) -> None:
         xs = [c for c, _ in points]
         axes[0].plot(xs, [e["throughput"] for _, e in points], "o-", color=colours[label], label=label)
         for figure, style in (("p50_ms", "o-"), ("p95_ms", "s--"), ("p99_ms", "^:")):
-            axes[1].plot(xs, [e[figure] for _, e in points], style, color=colours[label],
-                         label=f"{label} {figure[:3]}")
+            axes[1].plot(xs, [e[figure] for _, e in points], style, color=colours[label], label=f"{label} {figure[:3]}")
     axes[0].set(title="Throughput (median over rounds)", xlabel="concurrent conversations", ylabel="messages/s")
     axes[0].set_ylim(bottom=0)  # a zoomed axis makes a 3% difference look like a cliff
     axes[1].set(title="Latency percentiles", xlabel="concurrent conversations", ylabel="ms")

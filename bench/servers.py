@@ -30,8 +30,13 @@ def quiet_env(checkout: bool = False, **extra: str) -> Dict[str, str]:
     With ``checkout``, Rasa finds our components and policy in this checkout; the
     starter bot runs without it.
     """
-    return environment(checkout=checkout, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-                       SQLALCHEMY_SILENCE_UBER_WARNING="1", **extra)
+    return environment(
+        checkout=checkout,
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        **extra,
+    )
 
 
 def timed_run(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> float:
@@ -67,15 +72,28 @@ class ReferenceServer:
     def start(self) -> float:
         """Start it; seconds from process start to the REST channel answering (model loaded)."""
         command = [
-            RASA, "run", "--model", str(self.folder / "models"), "--port", str(self.port),
-            "--credentials", str(self.folder / "credentials.yml"),
-            "--endpoints", str(self.folder / "endpoints.yml"),
-            "--enable-api", "--auth-token", TOKEN,
+            RASA,
+            "run",
+            "--model",
+            str(self.folder / "models"),
+            "--port",
+            str(self.port),
+            "--credentials",
+            str(self.folder / "credentials.yml"),
+            "--endpoints",
+            str(self.folder / "endpoints.yml"),
+            "--enable-api",
+            "--auth-token",
+            TOKEN,
         ]
         start = time.monotonic()
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
-                command, cwd=self.folder, env=quiet_env(), stdout=out, stderr=subprocess.STDOUT,
+                command,
+                cwd=self.folder,
+                env=quiet_env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         if not wait_for(f"{self.base}/webhooks/rest/", self.process, START_TIMEOUT_S):
@@ -102,8 +120,9 @@ class GraciousServers:
         # The HTTP API, for /model/parse alone and the trackers (make run: when set).
         # The load sends far faster than a person types (200 turns of one conversation
         # in seconds): a per-sender message limit far above it (server/channels/guards.py).
-        self.env = isolated_env(var, RASA_AUTH_TOKEN=TOKEN, GRACIOUS_SENDER_BURST="100000",
-                                GRACIOUS_SENDER_PER_MINUTE="100000")
+        self.env = isolated_env(
+            var, RASA_AUTH_TOKEN=TOKEN, GRACIOUS_SENDER_BURST="100000", GRACIOUS_SENDER_PER_MINUTE="100000"
+        )
         self.servers = Servers(model, self.env, log_dir=var / "logs")
         self.base = f"http://127.0.0.1:{self.env['BOT_PORT']}"
 

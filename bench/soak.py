@@ -30,6 +30,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -113,7 +114,7 @@ def check_order(sent: int, stored: Sequence[int]) -> Dict[str, int]:
     seen = set(stored)
     lost = sum(1 for number in range(sent) if number not in seen)
     duplicated = len(stored) - len(seen)
-    reordered = sum(1 for a, b in zip(stored, stored[1:]) if b < a)
+    reordered = sum(1 for a, b in pairwise(stored) if b < a)
     return {"lost": lost, "duplicated": duplicated, "reordered": reordered}
 
 
@@ -206,12 +207,20 @@ async def soak(base: str, conversations: int, seconds: float, seed: int = 7) -> 
 
 def table(tally: Tally, instances: int) -> str:
     rows = [
-        ("conversations at once", tally.conversations), ("Rasa instances", instances),
-        ("duration (s)", tally.seconds), ("messages sent", tally.sent), ("answered", tally.answered),
+        ("conversations at once", tally.conversations),
+        ("Rasa instances", instances),
+        ("duration (s)", tally.seconds),
+        ("messages sent", tally.sent),
+        ("answered", tally.answered),
         ("answered with the outage apology", tally.apologised),
-        ("lost", tally.lost), ("duplicated", tally.duplicated), ("reordered", tally.reordered),
-        ("retried after a 5xx or timeout", tally.retried), ("answered per second", tally.messages_per_second),
-        ("reply p50 (ms)", tally.p50_ms), ("reply p95 (ms)", tally.p95_ms), ("reply max (ms)", tally.max_ms),
+        ("lost", tally.lost),
+        ("duplicated", tally.duplicated),
+        ("reordered", tally.reordered),
+        ("retried after a 5xx or timeout", tally.retried),
+        ("answered per second", tally.messages_per_second),
+        ("reply p50 (ms)", tally.p50_ms),
+        ("reply p95 (ms)", tally.p95_ms),
+        ("reply max (ms)", tally.max_ms),
     ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
@@ -230,8 +239,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     from launch.launcher import newest_model
 
     workdir = Path(tempfile.mkdtemp(prefix="gracious-soak-"))
-    cluster = Cluster(args.model or newest_model(), workdir, args.instances,
-                      extra_env={"RASA_AUTH_TOKEN": TOKEN})
+    cluster = Cluster(args.model or newest_model(), workdir, args.instances, extra_env={"RASA_AUTH_TOKEN": TOKEN})
     print(f"Starting a cluster of {args.instances} Rasa instances...", flush=True)
     try:
         cluster.start()

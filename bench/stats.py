@@ -58,4 +58,4 @@ def round_order(rounds: int, bots: Tuple[str, str] = ("reference", "gracious")) 
 
 def window(values: Sequence[float], first_turn: int, last_turn: int) -> List[float]:
     """The values of turns first_turn..last_turn, counting turns from 1."""
-    return list(values[first_turn - 1:last_turn])
+    return list(values[first_turn - 1 : last_turn])

@@ -43,8 +43,10 @@ def train_gracious(folder: Path, log: Path, edit: bool) -> Dict[str, Optional[fl
     # config.yml names our policy (server/dialogue/policies.py): the copy imports it from this checkout.
     env = quiet_env(checkout=True, RASA_CACHE_DIRECTORY=str(folder / "cache"))
     command = [RASA, "train", "--out", str(folder / "models")]
-    times: Dict[str, Optional[float]] = {"scratch_s": round(timed_run(command, project, env, log), 1),
-                                         "one_example_edit_s": None}
+    times: Dict[str, Optional[float]] = {
+        "scratch_s": round(timed_run(command, project, env, log), 1),
+        "one_example_edit_s": None,
+    }
     if edit:
         add_one_example(project / "data")
         times["one_example_edit_s"] = round(timed_run(command, project, env, log), 1)

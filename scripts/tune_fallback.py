@@ -36,7 +36,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import List
 
-from bench.nlu import ROOT, TRAIN_FRACTION, Parsed, falls_back, measure, split
+from bench.nlu import TRAIN_FRACTION, Parsed, falls_back, measure, split
+from gracious.settings import ROOT
 
 OUT = ROOT / "results" / "fallback_tuning.json"
 SEED = 42
@@ -75,10 +76,8 @@ def choose(candidates: List[Candidate], n: int) -> Candidate:
     ties: more correct-accepted, then lower threshold, then lower ambiguity."""
     eligible = [c for c in candidates if c.fallback <= MAX_FALLBACK_RATE * n]
     if not eligible:  # nothing under the cap: bother the customer as little as possible
-        return min(candidates, key=lambda c: (c.fallback, c.wrong_accepted, c.threshold,
-                                              c.ambiguity))
-    return min(eligible, key=lambda c: (c.wrong_accepted, -c.correct_accepted, c.threshold,
-                                        c.ambiguity))
+        return min(candidates, key=lambda c: (c.fallback, c.wrong_accepted, c.threshold, c.ambiguity))
+    return min(eligible, key=lambda c: (c.wrong_accepted, -c.correct_accepted, c.threshold, c.ambiguity))
 
 
 def main() -> None:
@@ -105,25 +104,39 @@ def main() -> None:
     for c in candidates:
         over = "*" if c.fallback > MAX_FALLBACK_RATE * n else " "
         mark = "  <- chosen" if c is best else ""
-        print(f"{c.threshold:9.2f}  {c.ambiguity:9.2f}  {pct(c.correct_accepted):>16}  "
-              f"{pct(c.wrong_accepted):>14}  {pct(c.fallback):>8}{over}{mark}")
-    summary = (f"held-out {1 - TRAIN_FRACTION:.0%}: {pct(best.correct_accepted).strip()} accepted "
-               f"correctly, {pct(best.wrong_accepted).strip()} accepted wrongly, "
-               f"{pct(best.fallback).strip()} to fallback")
+        print(
+            f"{c.threshold:9.2f}  {c.ambiguity:9.2f}  {pct(c.correct_accepted):>16}  "
+            f"{pct(c.wrong_accepted):>14}  {pct(c.fallback):>8}{over}{mark}"
+        )
+    summary = (
+        f"held-out {1 - TRAIN_FRACTION:.0%}: {pct(best.correct_accepted).strip()} accepted "
+        f"correctly, {pct(best.wrong_accepted).strip()} accepted wrongly, "
+        f"{pct(best.fallback).strip()} to fallback"
+    )
     print(f"\nchosen: threshold={best.threshold} ambiguity_threshold={best.ambiguity}")
     print(summary)
     elapsed = time.monotonic() - started
     print(f"wall time: {elapsed:.0f}s")
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({
-        "train_fraction": TRAIN_FRACTION, "random_seed": SEED,
-        "max_fallback_rate": MAX_FALLBACK_RATE, "held_out": n,
-        "accuracy": round(accuracy / n, 4), "chosen": asdict(best), "summary": summary,
-        "wall_time_s": round(elapsed, 1),
-        "candidates": [asdict(c) for c in candidates],
-        "misclassified": [asdict(p) for p in parsed if p.predicted != p.expected],
-    }, indent=2) + "\n")
+    OUT.write_text(
+        json.dumps(
+            {
+                "train_fraction": TRAIN_FRACTION,
+                "random_seed": SEED,
+                "max_fallback_rate": MAX_FALLBACK_RATE,
+                "held_out": n,
+                "accuracy": round(accuracy / n, 4),
+                "chosen": asdict(best),
+                "summary": summary,
+                "wall_time_s": round(elapsed, 1),
+                "candidates": [asdict(c) for c in candidates],
+                "misclassified": [asdict(p) for p in parsed if p.predicted != p.expected],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {OUT.relative_to(ROOT)}")
 
 

@@ -98,7 +98,8 @@ class Check:
                     for phrase in self.rules.blame_phrases:
                         if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", said):
                             self.add(
-                                self.domain_path, line(node),
+                                self.domain_path,
+                                line(node),
                                 f"response '{name}' says \"{phrase}\", which blames or lectures the customer",
                             )
 
@@ -108,7 +109,8 @@ class Check:
             count = len(seq(variations))
             if matches(name, self.rules.varied) and count < self.rules.min_variations:
                 self.add(
-                    self.domain_path, line(key),
+                    self.domain_path,
+                    line(key),
                     f"response '{name}' has {count} variation(s); the playbook wants at least "
                     f"{self.rules.min_variations} so the customer never hears the same words twice",
                 )
@@ -131,11 +133,13 @@ class Check:
             for intent, example in by_intent.items():
                 others = ", ".join(
                     f"'{other}' ({copy.path.relative_to(self.root)}:{copy.line})"
-                    for other, copy in by_intent.items() if other != intent
+                    for other, copy in by_intent.items()
+                    if other != intent
                 )
                 if others:
                     self.add(
-                        example.path, example.line,
+                        example.path,
+                        example.line,
                         f"example \"{example.text}\" is under '{intent}' and also under {others}; "
                         "keep it under one intent",
                     )
@@ -144,7 +148,8 @@ class Check:
             count = counts.get(name, 0)
             if name not in self.rules.button_only and count < self.rules.min_examples:
                 self.add(
-                    self.domain_path, line(node),
+                    self.domain_path,
+                    line(node),
                     f"intent '{name}' has {count} training examples; it needs at least "
                     f"{self.rules.min_examples} (add them in data/nlu/)",
                 )

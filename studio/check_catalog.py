@@ -28,24 +28,36 @@ def response_problems(path: Path, catalog: Optional[Node], responses: Mapping[st
         for role in ("offer", "confirm"):
             node = get(spec, role)
             if node is None or text(node) not in responses:
-                yield (path, line(node or alt_key), f"alternative '{text(alt_key)}' has no {role} response"
-                       + (f" ('{text(node)}' is not in domain.yml)" if node is not None else ""))
+                yield (
+                    path,
+                    line(node or alt_key),
+                    f"alternative '{text(alt_key)}' has no {role} response"
+                    + (f" ('{text(node)}' is not in domain.yml)" if node is not None else ""),
+                )
     for policy in seq(get(catalog, "policies")):
         for role, node in items(get(policy, "responses")):
             if text(node) not in responses:
-                yield (path, line(node), f"policy '{text(get(policy, 'id'))}': response '{text(node)}' "
-                       f"({text(role)}) is not in domain.yml")
+                yield (
+                    path,
+                    line(node),
+                    f"policy '{text(get(policy, 'id'))}': response '{text(node)}' ({text(role)}) is not in domain.yml",
+                )
 
 
-def unreached_problems(path: Path, catalog: Optional[Node], policies: Catalog,
-                       flows: Sequence[Flow]) -> Iterator[Problem]:
+def unreached_problems(
+    path: Path, catalog: Optional[Node], policies: Catalog, flows: Sequence[Flow]
+) -> Iterator[Problem]:
     """Policies no story, rule or test story reaches, at their line in the catalog."""
     reached = reached_policies(policies, flows)
     for policy in seq(get(catalog, "policies")):
         policy_id = text(get(policy, "id"))
         if policy_id not in reached:
-            yield (path, line(policy), f"policy '{policy_id}' is reached by no story, rule or test story "
-                   "(add a test story in tests/stories/ whose case leads to it)")
+            yield (
+                path,
+                line(policy),
+                f"policy '{policy_id}' is reached by no story, rule or test story "
+                "(add a test story in tests/stories/ whose case leads to it)",
+            )
 
 
 def reached_policies(policies: Catalog, flows: Sequence[Flow]) -> Set[str]:
@@ -55,6 +67,7 @@ def reached_policies(policies: Catalog, flows: Sequence[Flow]) -> Set[str]:
     references and codes the customer gave become facts, and the catalog picks a
     policy exactly as action_explain_policy does.
     """
+
     async def replay() -> Set[str]:
         reached: Set[str] = set()
         for flow in flows:

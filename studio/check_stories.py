@@ -56,10 +56,13 @@ def _case_loops(flows: Sequence[Flow], rules: Rules, case_types: AbstractSet[str
 def _bare_refusal(flow: Flow, turn: List[Tuple[Step, bool]], rules: Rules) -> Optional[Problem]:
     for index, (step, in_case) in enumerate(turn):
         if in_case and matches(step.name, rules.explain):
-            later = [s.name for s, _ in turn[index + 1:]]
+            later = [s.name for s, _ in turn[index + 1 :]]
             if not any(matches(n, rules.alternatives) for n in later):
-                return (flow.path, step.line, f"{flow.kind} '{flow.name}' says no ({step.name}) without offering "
-                        "an alternative in the same turn")
+                return (
+                    flow.path,
+                    step.line,
+                    f"{flow.kind} '{flow.name}' says no ({step.name}) without offering an alternative in the same turn",
+                )
             return None
     return None
 

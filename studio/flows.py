@@ -95,7 +95,5 @@ def read_flows(path: Path) -> List[Flow]:
                 (text(get(c, "active_loop")) for c in seq(get(entry, "condition")) if get(c, "active_loop")),
                 None,
             )
-            flows.append(
-                Flow(path, kind, text(get(entry, kind)), line(entry), _steps(seq(get(entry, "steps"))), loop)
-            )
+            flows.append(Flow(path, kind, text(get(entry, kind)), line(entry), _steps(seq(get(entry, "steps"))), loop))
     return flows

@@ -54,9 +54,7 @@ class Samples:
     def load(cls, root: Path) -> "Samples":
         path = root / SAMPLES_FILE
         raw = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
-        values = {
-            str(k): list(v) if isinstance(v, list) else [v] for k, v in (raw.get("samples") or {}).items()
-        }
+        values = {str(k): list(v) if isinstance(v, list) else [v] for k, v in (raw.get("samples") or {}).items()}
         amounts = values.setdefault("amount", [])
         amounts += [a for a in credit_amounts(root) if a not in amounts]
         return cls(
@@ -155,9 +153,7 @@ def gap(template: str, values: Mapping[str, Any], name: str) -> str:
 
 def value_problems(template: str, values: Mapping[str, Any], samples: Samples) -> List[str]:
     """Problems of one rendering with values that are all there."""
-    problems = [
-        f"leaves {{{name}}} unfilled" for name in sorted(placeholders(render(template, values)))
-    ]
+    problems = [f"leaves {{{name}}} unfilled" for name in sorted(placeholders(render(template, values)))]
     for match in ARTICLE_BEFORE.finditer(template):
         article, name = match.groups()
         words = str(values.get(name, "")).split()
@@ -165,9 +161,7 @@ def value_problems(template: str, values: Mapping[str, Any], samples: Samples) -
             continue
         fits = "an" if wants_an(words[0]) else "a"
         if article.lower() != fits:
-            problems.append(
-                f'says "{article} {words[0]}": use "{fits}" there, or rephrase so every {{{name}}} fits'
-            )
+            problems.append(f'says "{article} {words[0]}": use "{fits}" there, or rephrase so every {{{name}}} fits')
     for match in WORD_AFTER.finditer(template):
         name, verb = match.group(1), normal_text(match.group(2))
         words = str(values.get(name, "")).lower().split()
@@ -201,9 +195,12 @@ def response_findings(name: str, variations: Sequence[Node], samples: Samples) -
             names = sorted(placeholders(template))
             missing = [n for n in names if not samples.values.get(n)]
             for n in missing:
-                yield node, (
-                    f"response '{name}' uses {{{n}}}, which has no samples in {SAMPLES_FILE}; "
-                    "add the kinds of value the actions pass for it"
+                yield (
+                    node,
+                    (
+                        f"response '{name}' uses {{{n}}}, which has no samples in {SAMPLES_FILE}; "
+                        "add the kinds of value the actions pass for it"
+                    ),
                 )
             if missing:
                 continue
@@ -215,9 +212,12 @@ def response_findings(name: str, variations: Sequence[Node], samples: Samples) -
                         if has_fallback or n in known:
                             continue
                         shown = "None" if sample is None else "empty"
-                        yield node, (
-                            f"response '{name}' can be sent with {{{n}}} {shown} "
-                            f"(\"{excerpt(template, values, n)}\": {gap(template, values, n)}); {FALLBACK_HINT}"
+                        yield (
+                            node,
+                            (
+                                f"response '{name}' can be sent with {{{n}}} {shown} "
+                                f'("{excerpt(template, values, n)}": {gap(template, values, n)}); {FALLBACK_HINT}'
+                            ),
                         )
                         continue
                     for problem in value_problems(template, values, samples):

@@ -52,12 +52,18 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--id", help="show this conversation as a transcript")
     parser.add_argument("--story", action="store_true", help="append it to tests/stories/ as a test story")
     parser.add_argument("--train", action="store_true", help="add the customer's lines to data/nlu/ as examples")
-    parser.add_argument("--intent", action="append", default=[], metavar="TURN=INTENT",
-                        help="correct the intent of a customer turn, numbered as in the transcript")
+    parser.add_argument(
+        "--intent",
+        action="append",
+        default=[],
+        metavar="TURN=INTENT",
+        help="correct the intent of a customer turn, numbered as in the transcript",
+    )
     parser.add_argument("--limit", type=int, default=20, help="how many conversations to list (20)")
     parser.add_argument("--flagged", action="store_true", help="list only conversations with a flag")
-    parser.add_argument("--min-confidence", type=float, default=0.8,
-                        help="flag intents recognised with less confidence than this (0.8)")
+    parser.add_argument(
+        "--min-confidence", type=float, default=0.8, help="flag intents recognised with less confidence than this (0.8)"
+    )
     parser.add_argument("--long-turns", type=int, default=12, help="flag conversations with more customer turns (12)")
     parser.add_argument("--db-url", default=None, help="the tracker store (GRACIOUS_TRACKER_DB_URL)")
     parser.add_argument("--stories-dir", type=Path, default=ROOT / "tests" / "stories", help=argparse.SUPPRESS)
@@ -79,15 +85,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return list_conversations(store, cases, args)
     tracker = full_tracker(store, args.id) if store else None
     if tracker is None:
-        print(f"There is no conversation with the id '{clean(args.id)}'. "
-              "`make review` lists the recent ones.", file=sys.stderr)
+        print(
+            f"There is no conversation with the id '{clean(args.id)}'. `make review` lists the recent ones.",
+            file=sys.stderr,
+        )
         return 1
     return review_one(tracker, domain, cases, args)
 
 
-def list_conversations(
-    store: Optional[SQLTrackerStore], cases: AbstractSet[str], args: argparse.Namespace
-) -> int:
+def list_conversations(store: Optional[SQLTrackerStore], cases: AbstractSet[str], args: argparse.Namespace) -> int:
     rows = []
     if store:
         rows = list(summaries(store, cases, args.limit, args.flagged, args.min_confidence, args.long_turns))
@@ -97,15 +103,17 @@ def list_conversations(
     width = max(len(clean(r.sender_id)) for r in rows)
     print(f"{'conversation':<{width}}  {'last active':<16}  turns  {'about':<20}  flags")
     for row in rows:
-        print(f"{clean(row.sender_id):<{width}}  {when(row.last_active)}  {row.customer_turns:>5}  "
-              f"{row.about:<20}  {', '.join(row.flags)}")
-    print("\nRead one with `make review ID=<conversation>`; make it a test story with `make review ID=<conversation> STORY=1`.")
+        print(
+            f"{clean(row.sender_id):<{width}}  {when(row.last_active)}  {row.customer_turns:>5}  "
+            f"{row.about:<20}  {', '.join(row.flags)}"
+        )
+    print(
+        "\nRead one with `make review ID=<conversation>`; make it a test story with `make review ID=<conversation> STORY=1`."
+    )
     return 0
 
 
-def review_one(
-    tracker: DialogueStateTracker, domain: Domain, cases: AbstractSet[str], args: argparse.Namespace
-) -> int:
+def review_one(tracker: DialogueStateTracker, domain: Domain, cases: AbstractSet[str], args: argparse.Namespace) -> int:
     summary = summarize(tracker, cases, args.min_confidence, args.long_turns)
     print(render(tracker, summary))
     if not (args.story or args.train):
@@ -122,24 +130,35 @@ def review_one(
     if args.story:
         day = when(summary.started)[:10]
         try:
-            story = build_story(tracker, domain, intents, story_name(summary.about, tracker.sender_id, day),
-                                source_label(tracker.sender_id, day))
+            story = build_story(
+                tracker,
+                domain,
+                intents,
+                story_name(summary.about, tracker.sender_id, day),
+                source_label(tracker.sender_id, day),
+            )
             path = choose_file(args.stories_dir, summary.about)
             append_story(path, story, domain)
         except StoryProblem as problem:
             print(problem, file=sys.stderr)
             return 1
-        print(f"Added the test story \"{story.name}\" to {_shown(path)}.")
+        print(f'Added the test story "{story.name}" to {_shown(path)}.')
         for fix in story.corrections:
-            print(f"  Turn {fix.number}: the intent is now {fix.corrected} (the assistant read {fix.recorded}). "
-                  f"The steps recorded after it followed {fix.recorded}; they are kept as they were, with a "
-                  "comment in the story: please check them.")
+            print(
+                f"  Turn {fix.number}: the intent is now {fix.corrected} (the assistant read {fix.recorded}). "
+                f"The steps recorded after it followed {fix.recorded}; they are kept as they were, with a "
+                "comment in the story: please check them."
+            )
         if story.stopped_at_pause:
             print("  A person took over the conversation; the story ends there.")
     if args.train:
         for outcome in add_examples(turns, intents, args.nlu_dir, list(domain.intents)):
             said = f"  Turn {outcome.number} ({outcome.intent}): {clean(outcome.text)}"
-            print(f"{said}\n    added to {_shown(outcome.path)}" if outcome.path else f"{said}\n    not added: {outcome.skipped}")
+            print(
+                f"{said}\n    added to {_shown(outcome.path)}"
+                if outcome.path
+                else f"{said}\n    not added: {outcome.skipped}"
+            )
         print("Retrain with `make train` to use the new examples.")
     return 0
 

@@ -101,15 +101,19 @@ def insert_example(path: Path, intent: str, example: str) -> None:
         lines.insert(at, f"{indent}- {example}")
         new = "\n".join(lines) + "\n"
     data = RasaYAMLReader().reads(new)
-    if not any(m.get("intent") == intent and m.get("text") == entities_parser.replace_entities(example)
-               for m in data.intent_examples):
+    if not any(
+        m.get("intent") == intent and m.get("text") == entities_parser.replace_entities(example)
+        for m in data.intent_examples
+    ):
         raise ValueError(f"{path}: the example for {intent} could not be added safely; nothing was written.")
     path.write_text(new, encoding="utf-8")
 
 
 def _block_end(lines: List[str], intent: str) -> Tuple[Optional[int], str]:
     """Where the intent's last example line ends, and the examples' indentation."""
-    start = next((i for i, line in enumerate(lines) if re.fullmatch(rf"\s*- intent:\s*{re.escape(intent)}\s*", line)), None)
+    start = next(
+        (i for i, line in enumerate(lines) if re.fullmatch(rf"\s*- intent:\s*{re.escape(intent)}\s*", line)), None
+    )
     if start is None:
         return None, ""
     header = None

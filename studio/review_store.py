@@ -18,8 +18,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from server.stores.tracker_store import UrlSQLTrackerStore
 from gracious.settings import ROOT
+from server.stores.tracker_store import UrlSQLTrackerStore
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = {"action_handle_misunderstanding", "action_default_fallback"}
@@ -153,4 +153,3 @@ def _number(value: object, default: float = 0.0) -> float:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return default
-

@@ -193,8 +193,7 @@ def _check(path: Path, text: str, story: Story, domain: Domain) -> None:
     stories = (data or {}).get("stories") if isinstance(data, dict) else None
     if not stories or stories[-1].get("story") != story.name:
         raise StoryProblem(
-            f"{path} does not end with its 'stories:' list, so the story can't be appended safely; "
-            "nothing was written."
+            f"{path} does not end with its 'stories:' list, so the story can't be appended safely; nothing was written."
         )
     steps = YAMLStoryReader(domain, str(path)).read_from_parsed_yaml({"stories": [stories[-1]]})
     if not steps:

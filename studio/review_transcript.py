@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any, Dict, List, Optional
 
 from rasa.shared.core.events import (
@@ -62,7 +63,7 @@ class CustomerTurn:
 def customer_turns(tracker: DialogueStateTracker) -> List[CustomerTurn]:
     said = [e for e in tracker.events if isinstance(e, UserUttered)]
     turns = [CustomerTurn(number, event) for number, event in enumerate(said, start=1)]
-    for turn, answer in zip(turns, turns[1:]):
+    for turn, answer in pairwise(turns):
         if turn.intent == FALLBACK_INTENT and (answer.event.text or "").startswith("/") and answer.intent:
             turn.clarified = answer.intent
     return turns
