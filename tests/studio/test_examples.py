@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,29 +13,20 @@ from studio.review_examples import add_examples
 from studio.review_store import load_domain
 from studio.review_transcript import CustomerTurn
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of everything the check reads."""
-    copy = tmp_path / "project"
-    for name in ("data", "catalog", "tests/stories"):
-        shutil.copytree(ROOT / name, copy / name)
-    shutil.copy(ROOT / "domain.yml", copy / "domain.yml")
-    return copy
-
 
 def said(words: str, intent: str, number: int = 1) -> CustomerTurn:
     return CustomerTurn(number, UserUttered(words, {"name": intent, "confidence": 0.9}))
 
 
-@pytest.mark.parametrize("example", [
-    "Where is my ORDER?!",
-    "where  is my order.",
-    "where is my [order](item)",
-    'where is my [order]{"entity": "item"}',
-])
+@pytest.mark.parametrize(
+    "example",
+    [
+        "Where is my ORDER?!",
+        "where  is my order.",
+        "where is my [order](item)",
+        'where is my [order]{"entity": "item"}',
+    ],
+)
 def test_annotations_case_spacing_and_end_punctuation_do_not_make_another_example(example: str) -> None:
     assert normal_example(example) == normal_example("where is my order") == "where is my order"
 
@@ -65,8 +55,9 @@ def test_review_sees_the_customers_words_in_stories_in_data_as_the_check_does(pr
     assert any(e.in_story and e.text == "my parcel fell in a lake" for e in training_examples(project / "data"))
     intents = list(load_domain().intents)
 
-    outcomes = add_examples([said("My parcel fell in a lake!", "complain_service")], {}, project / "data" / "nlu",
-                            intents)
+    outcomes = add_examples(
+        [said("My parcel fell in a lake!", "complain_service")], {}, project / "data" / "nlu", intents
+    )
 
     assert "already an example of check_order_status" in outcomes[0].skipped
     assert not (project / "data" / "nlu" / "reviewed.yml").exists()
