@@ -22,7 +22,6 @@ from typing import Any, List, Optional, Tuple
 
 import sqlalchemy as sa
 
-from gracious.stores import clock
 from gracious.stores.company_schema import ONCE_PER_RECORD, coupons, grants, once_per_record
 
 logger = logging.getLogger(__name__)
@@ -107,14 +106,13 @@ def record(
             earlier = find(conn, kind, reference) if once else None
             if earlier is not None:
                 return GrantResult(earlier, created=False)
-            now = clock.now()
+            now = datetime.now(timezone.utc)
             new = {"kind": kind, "reference": reference, "customer_id": customer_id, "amount": amount,
                    "note": note[:200]}
-            result = conn.execute(grants.insert().values(**new, created_at=now))
+            result = conn.execute(grants.insert().values(**new, created_at=now.replace(tzinfo=None)))
             if kind == "honour_coupon" and reference:
                 conn.execute(coupons.update().where(coupons.c.code == reference).values(goodwill_honoured=True))
-            grant = Grant(id=int(result.inserted_primary_key[0]), created_at=now.replace(tzinfo=timezone.utc), **new)
-            return GrantResult(grant, created=True)
+            return GrantResult(Grant(id=int(result.inserted_primary_key[0]), created_at=now, **new), created=True)
     except sa.exc.IntegrityError:
         # Another conversation inserted the same grant after our look: the index
         # refused ours (the failed transaction is gone, so read in a new one).
