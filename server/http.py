@@ -1,8 +1,16 @@
-"""Headers every page and API of ours carries."""
+"""What every page and API of ours shares: the hardening headers, static files, the mounting."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional, Text
+
+from rasa.core.channels.channel import InputChannel
+from sanic import response
+from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse
+
+MIME_TYPES = {".html": "text/html", ".css": "text/css", ".js": "application/javascript"}
 
 
 def secured(reply: HTTPResponse, csp: str, cache: bool = True) -> HTTPResponse:
@@ -13,3 +21,28 @@ def secured(reply: HTTPResponse, csp: str, cache: bool = True) -> HTTPResponse:
     if not cache:
         reply.headers["Cache-Control"] = "no-store"
     return reply
+
+
+async def static_file(path: Optional[Path], csp: str, cache: bool = True) -> HTTPResponse:
+    """A file of ours (HTML, CSS or JavaScript, UTF-8), secured; 404 if there is none."""
+    if path is None or path.suffix not in MIME_TYPES or not path.is_file():
+        raise NotFound("No such file.")
+    reply = await response.file(path, mime_type=f"{MIME_TYPES[path.suffix]}; charset=utf-8")
+    return secured(reply, csp, cache)
+
+
+class Site(InputChannel):
+    """Pages and APIs served by the Rasa server at ``/<PATH>/``.
+
+    Mounted like a channel (credentials.yml), Rasa's supported way to add routes
+    to its server, but at the root rather than under /webhooks/.
+    """
+
+    PATH = ""
+
+    @classmethod
+    def name(cls) -> Text:
+        return cls.PATH
+
+    def url_prefix(self) -> Text:
+        return f"/{self.PATH}"

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.exceptions import NotFound
 from sanic.request import Request
@@ -28,7 +28,7 @@ from server.desk.queue import OUTCOMES
 from server.desk.sessions import SESSION_LIFETIME
 from server.desk.store import DeskStore
 from server.desk.throttle import Throttled
-from server.http import secured
+from server.http import Site, secured
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGES = {"desk": "desk.html", "login": "login.html"}
@@ -49,22 +49,13 @@ def _error(status: int, message: Text, **headers: Text) -> HTTPResponse:
     return _secure(response.json({"error": message}, status=status, headers=headers))
 
 
-class DeskSite(InputChannel):
+class DeskSite(Site):
     """The agent desk at /desk/: pages, the JSON API, and the conversation controls."""
+
+    PATH = "desk"
 
     def __init__(self) -> None:
         self.store = DeskStore(settings().records_db_url)
-
-    @classmethod
-    def name(cls) -> Text:
-        return "desk"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls()
-
-    def url_prefix(self) -> Text:
-        return "/desk"
 
     # -- the routes ---------------------------------------------------------
 

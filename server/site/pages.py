@@ -1,8 +1,9 @@
 """The demo company's website, served by the Rasa server itself, with the chat widget.
 
-Mounted like a channel (Rasa's supported way to add routes to its server) at
-/demo/. Every asset is served from this machine: the widget comes from the
-rasa-webchat npm package that `make` installs into node_modules/.
+Mounted at /demo/ (server/http.py). Each page is its title and main content
+(web/index.html, web/help.html) in the site's layout (web/layout.html). Every
+asset is served from this machine: the widget comes from the rasa-webchat npm
+package that `make` installs into node_modules/.
 """
 
 from __future__ import annotations
@@ -10,19 +11,21 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from string import Template
+from typing import Any, Awaitable, Callable, Optional, Text
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from server.http import secured
-from server.channels.sessions import BROWSER_COOKIE
 from gracious.settings import ROOT
+from server.channels.sessions import BROWSER_COOKIE
+from server.http import Site, secured, static_file
 
 WEB = Path(__file__).resolve().parent / "web"
+LAYOUT = WEB / "layout.html"
 PAGES = {"": "index.html", "help": "help.html"}
 WEBCHAT = ROOT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 ASSETS = {
@@ -39,23 +42,18 @@ CSP = (
 )
 
 
-def _secure(reply: HTTPResponse) -> HTTPResponse:
-    return secured(reply, CSP)
+def render(page: Text) -> Text:
+    """A page of the site (its first line the title, then the main content) in the layout."""
+    title, main = (WEB / page).read_text(encoding="utf-8").split("\n", 1)
+    current = {f"current_{Path(other).stem}": "" for other in PAGES.values()}
+    current[f"current_{Path(page).stem}"] = ' aria-current="page"'
+    return Template(LAYOUT.read_text(encoding="utf-8")).substitute(title=title, main=main.rstrip("\n"), **current)
 
 
-class DemoSite(InputChannel):
+class DemoSite(Site):
     """The Larkspur & Co. demo pages and their assets, at /demo/."""
 
-    @classmethod
-    def name(cls) -> Text:
-        return "demo"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls()
-
-    def url_prefix(self) -> Text:
-        return "/demo"
+    PATH = "demo"
 
     def __init__(self) -> None:
         self._webchat: Optional[bytes] = None
@@ -70,7 +68,7 @@ class DemoSite(InputChannel):
         site = Blueprint("gracious_demo_site", __name__)
 
         async def page(request: Request, name: Text) -> HTTPResponse:
-            reply = await response.file(WEB / PAGES[name], mime_type="text/html; charset=utf-8")
+            reply = response.html(render(PAGES[name]))
             if not request.cookies.get(BROWSER_COOKIE):
                 # The browser's own id: chat sessions are bound to it (server/channels/sessions.py).
                 reply.cookies[BROWSER_COOKIE] = secrets.token_hex(16)
@@ -78,7 +76,7 @@ class DemoSite(InputChannel):
                 reply.cookies[BROWSER_COOKIE]["samesite"] = "Strict"
                 reply.cookies[BROWSER_COOKIE]["path"] = "/"
                 reply.cookies[BROWSER_COOKIE]["max-age"] = 60 * 60 * 24 * 365
-            return _secure(reply)
+            return secured(reply, CSP)
 
         @site.route("/", methods=["GET"])
         async def home(request: Request) -> HTTPResponse:
@@ -93,14 +91,10 @@ class DemoSite(InputChannel):
             if not WEBCHAT.exists():
                 raise NotFound("The chat widget is not installed: run `make install`.")
             body = self.webchat_bundle()
-            return _secure(response.raw(body, content_type="application/javascript; charset=utf-8"))
+            return secured(response.raw(body, content_type="application/javascript; charset=utf-8"), CSP)
 
         @site.route("/static/<name>", methods=["GET"])
         async def asset(request: Request, name: Text) -> HTTPResponse:
-            path = ASSETS.get(name)
-            if path is None or not path.exists():
-                raise NotFound("No such file.")
-            kind = "text/css" if name.endswith(".css") else "application/javascript"
-            return _secure(await response.file(path, mime_type=f"{kind}; charset=utf-8"))
+            return await static_file(ASSETS.get(name), CSP)
 
         return site
