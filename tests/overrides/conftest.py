@@ -1,15 +1,24 @@
-"""A tiny assistant, trained once per test run, for the overrides' tests against Rasa's own code.
+"""What the overrides' tests run Rasa's own code on: the project's domain with a
+recorded conversation, and a tiny assistant trained once per test run.
 
-"hello" is answered with two responses (a rule), so a turn has a first reply and
-a second one; nothing in it needs the action server.
+The tiny assistant answers "hello" with two responses (a rule), so a turn has a
+first reply and a second one; nothing in it needs the action server.
 """
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
+from typing import Callable
 
 import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious.settings import ROOT
+
+RECORDED = ROOT / "tests" / "studio" / "fixtures" / "bill_dispute_tracker.json"
 
 DOMAIN = """
 version: "3.1"
@@ -64,3 +73,16 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
                        str(folder / "models"))
     assert result.code == 0 and result.model, result
     return Path(result.model)
+
+
+@pytest.fixture(scope="session")
+def rasa_domain() -> Domain:
+    """domain.yml as Rasa reads it."""
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def bill_dispute(rasa_domain: Domain) -> Callable[[], DialogueStateTracker]:
+    """A recorded bill dispute: a new tracker of it at each call."""
+    events = json.loads(RECORDED.read_text())["events"]
+    return lambda: DialogueStateTracker.from_dict("recorded", events, rasa_domain.slots)

@@ -22,7 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk import Tracker
 
-from gracious.settings import ROOT, settings
+from gracious.settings import settings
 from overrides import remote_actions
 from overrides.remote_actions import (
     PAYLOAD_EVENTS,
@@ -32,17 +32,9 @@ from overrides.remote_actions import (
     _validate_action_result,
 )
 
-RECORDED = ROOT / "tests" / "studio" / "fixtures" / "bill_dispute_tracker.json"
 
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
-
-
-def conversation(domain: Domain, turns: int) -> DialogueStateTracker:
-    """A recorded bill dispute, ``turns`` more exchanges, and a form left open."""
-    tracker = DialogueStateTracker.from_dict("calls", json.loads(RECORDED.read_text())["events"], domain.slots)
+def conversation(tracker: DialogueStateTracker, turns: int) -> DialogueStateTracker:
+    """A recorded bill dispute, then ``turns`` more exchanges, and a form left open."""
     for n in range(turns):
         tracker.update(UserUttered(f"and another thing {n}", intent={"name": "inform", "confidence": 0.9}))
         tracker.update(ActionExecuted("utter_ask_more"))
@@ -70,14 +62,14 @@ def test_the_overrides_are_installed():
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == settings().action_timeout != remote_actions._rasa_request_timeout
 
 
-def test_a_short_conversation_is_sent_exactly_as_rasa_sends_it(domain):
-    ours, rasas = calls(conversation(domain, 3), domain)
+def test_a_short_conversation_is_sent_exactly_as_rasa_sends_it(rasa_domain, bill_dispute):
+    ours, rasas = calls(conversation(bill_dispute(), 3), rasa_domain)
     assert len(rasas["tracker"]["events"]) < PAYLOAD_EVENTS
     assert ours == rasas
 
 
-def test_a_long_conversation_sends_its_recent_events_and_everything_else_as_rasa_does(domain):
-    ours, rasas = calls(conversation(domain, 150), domain)
+def test_a_long_conversation_sends_its_recent_events_and_everything_else_as_rasa_does(rasa_domain, bill_dispute):
+    ours, rasas = calls(conversation(bill_dispute(), 150), rasa_domain)
     assert len(rasas["tracker"]["events"]) > PAYLOAD_EVENTS
     assert ours["tracker"]["events"] == rasas["tracker"]["events"][-PAYLOAD_EVENTS:]
     assert {**ours["tracker"], "events": None} == {**rasas["tracker"], "events": None}
@@ -150,7 +142,7 @@ def slow_action_server() -> Iterator[str]:
         server.server_close()
 
 
-def test_a_call_gives_up_after_the_configured_timeout(domain, monkeypatch, slow_action_server):
+def test_a_call_gives_up_after_the_configured_timeout(rasa_domain, bill_dispute, monkeypatch, slow_action_server):
     monkeypatch.setenv("GRACIOUS_ACTION_TIMEOUT", "0.5")
     timeout = next(p for p in remote_actions.patches() if p.name == "DEFAULT_REQUEST_TIMEOUT")
     assert timeout.replacement == 0.5
@@ -159,7 +151,7 @@ def test_a_call_gives_up_after_the_configured_timeout(domain, monkeypatch, slow_
     started = time.monotonic()
     with pytest.raises(asyncio.TimeoutError):
         asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
-                               conversation(domain, 0), domain))
+                               conversation(bill_dispute(), 0), rasa_domain))
     assert time.monotonic() - started < 2.5
 
 

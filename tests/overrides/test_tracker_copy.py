@@ -1,8 +1,5 @@
 """The structural tracker copy arrives at the state Rasa's replaying copy does."""
 
-import json
-
-import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -14,20 +11,11 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from launch.launcher import ROOT
 from overrides.tracker_copy import _replaying_copy, structural_copy
 
-RECORDED = ROOT / "tests" / "studio" / "fixtures" / "bill_dispute_tracker.json"
 
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain.yml"))
-
-
-def conversation(domain: Domain) -> DialogueStateTracker:
-    """A recorded bill dispute, a misunderstanding set aside, and a form left open."""
-    tracker = DialogueStateTracker.from_dict("copy", json.loads(RECORDED.read_text())["events"], domain.slots)
+def conversation(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A recorded bill dispute, then a misunderstanding set aside, and a form left open."""
     for event in (
         UserUttered("what about the other one", intent={"name": "nlu_fallback", "confidence": 0.3}),
         ActionExecuted("action_default_fallback"),
@@ -43,8 +31,8 @@ def conversation(domain: Domain) -> DialogueStateTracker:
     return tracker
 
 
-def test_the_copy_has_the_state_a_replay_gives(domain):
-    tracker = conversation(domain)
+def test_the_copy_has_the_state_a_replay_gives(rasa_domain: Domain, bill_dispute):
+    domain, tracker = rasa_domain, conversation(bill_dispute())
     fast, replayed = structural_copy(tracker), _replaying_copy(tracker)
     assert fast.current_state(EventVerbosity.ALL) == replayed.current_state(EventVerbosity.ALL)
     assert fast.past_states(domain) == replayed.past_states(domain)
@@ -52,8 +40,8 @@ def test_the_copy_has_the_state_a_replay_gives(domain):
     assert {n: s.has_been_set for n, s in fast.slots.items()} == {n: s.has_been_set for n, s in replayed.slots.items()}
 
 
-def test_changing_the_copy_leaves_the_original_alone(domain):
-    tracker = conversation(domain)
+def test_changing_the_copy_leaves_the_original_alone(bill_dispute):
+    tracker = conversation(bill_dispute())
     before = tracker.current_state(EventVerbosity.ALL)
     copied = structural_copy(tracker)
     copied.update(SlotSet("coupon_code", "SPRING15"))
