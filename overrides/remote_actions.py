@@ -15,7 +15,7 @@ Two costs in Rasa 3.6's remote actions grow out of proportion to the work:
 
 And Rasa waits up to five minutes for an action. No customer waits that long:
 after GRACIOUS_ACTION_TIMEOUT seconds (20 by default) the call is given up, the
-turn ends, and the channel apologises (server/channels/rest.py) instead of going silent.
+turn ends, and the channel apologises (server/channels/message_guard.py) instead of going silent.
 """
 
 from __future__ import annotations
