@@ -115,6 +115,6 @@ def nginx_config(port: int, instance_ports: List[int], workdir: Path) -> str:
         workdir=workdir, servers=servers, port=port, max_body=f"{MAX_BODY // 1024}k",
         max_model_body=f"{MAX_MODEL_BODY // (1024 * 1024)}m", read_seconds=PROXY_READ_SECONDS,
         unavailable=refusal("unavailable", CONNECTION_LOST),
-        too_large=refusal("too_large", TOO_LARGE, size=size_words(MAX_BODY)),
-        model_too_large=refusal("too_large", TOO_LARGE, size=size_words(MAX_MODEL_BODY)),
+        too_large=refusal("too_large", TOO_LARGE, max_size=size_words(MAX_BODY)),
+        model_too_large=refusal("too_large", TOO_LARGE, max_size=size_words(MAX_MODEL_BODY)),
     )

@@ -46,7 +46,7 @@ def size_words(limit: int) -> Text:
 
 
 def too_large(limit: int, agent: Optional[Any] = None) -> HTTPResponse:
-    return refusal(413, "too_large", text(TOO_LARGE, agent, size=size_words(limit)))
+    return refusal(413, "too_large", text(TOO_LARGE, agent, max_size=size_words(limit)))
 
 
 def headers_too_large(agent: Optional[Any] = None) -> HTTPResponse:

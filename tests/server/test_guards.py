@@ -267,7 +267,7 @@ def test_what_a_customer_reads_is_worded_in_the_domain(domain):
     keys = (*refusals.KEYS, socketio.TOO_MANY_MESSAGES, "utter_connection_lost")
     for key in keys:
         assert key in domain["responses"], key
-        assert wording.text(key, size="1 KB", wait="2 seconds") in [v["text"].replace("{size}", "1 KB").replace(
+        assert wording.text(key, max_size="1 KB", wait="2 seconds") in [v["text"].replace("{max_size}", "1 KB").replace(
             "{wait}", "2 seconds") for v in domain["responses"][key]]
     with pytest.raises(KeyError, match="utter_no_such_thing"):
         wording.text("utter_no_such_thing")

@@ -87,5 +87,5 @@ def test_nginx_answers_customers_in_the_domains_words(domain, tmp_path):
     assert said["unavailable"] == domain["responses"]["utter_connection_lost"][0]["text"]
     too_large = [body["message"] for body in bodies if body["error"] == "too_large"]
     template = domain["responses"]["utter_refused_too_large"][0]["text"]
-    assert too_large == [template.replace("{size}", "64 KB"), template.replace("{size}", "512 MB")]
+    assert too_large == [template.replace("{max_size}", "64 KB"), template.replace("{max_size}", "512 MB")]
     assert "server 127.0.0.1:5001 " in config and "server 127.0.0.1:5002 " in config
