@@ -14,30 +14,40 @@ from typing import Dict, List, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-import yaml
 
+from gracious.catalog import load_catalog
 from gracious.settings import settings
 from gracious.stores.records import Records, concerns, handoffs, ratings
 from server.desk.agents import Agent
 from server.desk.store import DeskStore
-from studio.report import period_for
+from studio.report_period import period_for
 
 # Cases per week of each kind; bill disputes grow, so the chart has a story to tell.
 WEEKLY_CASES = {
-    "dispute_charge": 5, "check_order_status": 5, "report_wrong_item": 4, "request_refund": 3,
-    "coupon_problem": 3, "complain_no_response": 2, "complain_service": 2, "demand_compensation": 1,
+    "dispute_charge": 5,
+    "check_order_status": 5,
+    "report_wrong_item": 4,
+    "request_refund": 3,
+    "coupon_problem": 3,
+    "complain_no_response": 2,
+    "complain_service": 2,
+    "demand_compensation": 1,
     "request_executive": 1,
 }
 GROWING = "dispute_charge"
 # How often a policy's cases go badly; the rest get 0.15.
-CONFUSING = {"volume_discount_domestic": 0.55, "returns_window": 0.5, "goodwill_limit": 0.45,
-             "coupon_expiry": 0.35, "executive_contact": 0.4}
+CONFUSING = {
+    "volume_discount_domestic": 0.55,
+    "returns_window": 0.5,
+    "goodwill_limit": 0.45,
+    "coupon_expiry": 0.35,
+    "executive_contact": 0.4,
+}
 # The catch-all policy applies less often than the specific ones.
 RARE_POLICIES = {"needs_records"}
 DESK_OUTCOMES = {"resolved": 35, "credit": 25, "callback_booked": 15, "refund": 13, "replacement": 12}
 RATING_WEIGHTS = (8, 10, 17, 35, 30)
 AGENTS = (("sam", "Sam Lee"), ("priya", "Priya Nair"), ("jo", "Jo Martins"))
-HANDOFF_KINDS = ("human", "ceo_office")
 Moves = List[Tuple[sa.Table, int, Dict[str, datetime]]]
 
 
@@ -49,13 +59,12 @@ def backdate(engine: sa.engine.Engine, moves: Moves) -> None:
 
 
 def _policies() -> Dict[str, List[Tuple[str, List[str]]]]:
-    """Per case type, the catalog's policies for it and the alternatives each may offer."""
-    catalog = yaml.safe_load(settings().catalog_path.read_text(encoding="utf-8"))
+    """Per case type, the catalog's policies for it and the alternatives each may offer but a handoff."""
     found: Dict[str, List[Tuple[str, List[str]]]] = {}
-    for policy in catalog["policies"]:
-        offers = [a["id"] for a in policy.get("alternatives", []) if a["id"] not in HANDOFF_KINDS]
-        for case_type in policy.get("case_types", []):
-            found.setdefault(case_type, []).append((policy["id"], offers))
+    for policy in load_catalog(settings().catalog_path).policies:
+        offers = [o.id for o in policy.alternatives if o.alternative.kind != "handoff"]
+        for case_type in policy.case_types:
+            found.setdefault(case_type, []).append((policy.id, offers))
     return found
 
 
@@ -80,16 +89,24 @@ def _reason(rng: random.Random, category: str, frustration: int) -> str:
         return "executive_escalation"
     if frustration >= 3:
         return "strong_frustration"
-    return rng.choices(["customer_accepted_offer", "beyond_assistant", "customer_asked", "misunderstood"],
-                       [40, 30, 20, 10])[0]
+    return rng.choices(
+        ["customer_accepted_offer", "beyond_assistant", "customer_asked", "misunderstood"], [40, 30, 20, 10]
+    )[0]
 
 
 def _team(category: str) -> str:
     return "executive_office" if category == "request_executive" else "customer_care"
 
 
-async def _desk_work(desk: DeskStore, agents: Sequence[Agent], rng: random.Random,
-                     records: Records, handoff_id: int, sender: str, opened: datetime) -> Moves:
+async def _desk_work(
+    desk: DeskStore,
+    agents: Sequence[Agent],
+    rng: random.Random,
+    records: Records,
+    handoff_id: int,
+    sender: str,
+    opened: datetime,
+) -> Moves:
     """An agent claims and finishes the handoff, and most customers rate the conversation."""
     agent = rng.choice(agents)
     await desk.claim(handoff_id, agent)
@@ -130,12 +147,19 @@ async def seed_demo(url: str, weeks: int = 8, seed: int = 5) -> int:
                 moves.append((concerns, concern_id, {"created_at": when}))
                 if outcome != "handed_off":
                     continue
-                summary = {"case_type": category, "frustration": frustration,
-                           "customer": {"name": f"Demo Customer {count}", "email": f"customer{count}@example.com",
-                                        "phone": f"+1 555 01{count % 100:02d}"}}
+                summary = {
+                    "case_type": category,
+                    "frustration": frustration,
+                    "customer": {
+                        "name": f"Demo Customer {count}",
+                        "email": f"customer{count}@example.com",
+                        "phone": f"+1 555 01{count % 100:02d}",
+                    },
+                }
                 opened = when - timedelta(minutes=2)
-                handoff_id = await records.create_handoff(sender, _reason(rng, category, frustration),
-                                                          _team(category), summary)
+                handoff_id = await records.create_handoff(
+                    sender, _reason(rng, category, frustration), _team(category), summary
+                )
                 moves.append((handoffs, handoff_id, {"created_at": opened}))
                 if now - opened > timedelta(days=1):  # the newest are still in the queue
                     moves.extend(await _desk_work(desk, agents, rng, records, handoff_id, sender, opened))

@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import List, Sequence
 
 from studio import report_words as words
-from studio.report import CONFUSION_RULE, Counts, Period, Report
+from studio.report_counts import CONFUSION_RULE, Report
+from studio.report_period import Period
 
 NOTHING_YET = "Nothing to report yet: no cases, handoffs or ratings in this period."
 
@@ -18,7 +19,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
     def line(row: List[str]) -> str:
         first = row[0].ljust(widths[0])
-        return "  ".join([first] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]).rstrip()
+        return "  ".join([first] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]).rstrip()
 
     return "\n".join([line(cells[0]), line(["-" * w for w in widths])] + [line(r) for r in cells[1:]])
 
@@ -31,10 +32,6 @@ def describe_period(period: Period) -> str:
         f"({weeks} week{'s' if weeks != 1 else ''}, {period.zone} time"
         f"{'; the last week is still under way' if period.under_way else ''})"
     )
-
-
-def _shares(counts: Counts, total: int, label) -> List[List[object]]:
-    return [[label(code), n, words.percent(n / total)] for code, n in counts]
 
 
 def _categories(report: Report) -> str:
@@ -58,17 +55,19 @@ def _handoffs(report: Report) -> str:
     )
     if not report.handoffs:
         return f"Handoffs\n{rate}"
-    reasons = table(["reason", "handoffs", "share"], _shares(report.handoff_reasons, report.handoffs, words.reason))
+    reasons = table(
+        ["reason", "handoffs", "share"], words.shares(report.handoff_reasons, report.handoffs, words.reason)
+    )
     return f"Handoffs\n{rate}\n{reasons}"
 
 
 def _outcomes(report: Report) -> str:
     parts = ["Outcomes"]
     if report.cases:
-        rows = _shares(report.assistant_outcomes, report.cases, words.assistant_outcome)
+        rows = words.shares(report.assistant_outcomes, report.cases, words.assistant_outcome)
         parts.append(table(["how the assistant's cases ended", "cases", "share"], rows))
     if report.handoffs:
-        rows = _shares(report.desk_outcomes, report.handoffs, words.desk_outcome)
+        rows = words.shares(report.desk_outcomes, report.handoffs, words.desk_outcome)
         parts.append(table(["how the desk finished handoffs", "handoffs", "share"], rows))
     return "\n".join(parts)
 
@@ -77,7 +76,10 @@ def _satisfaction(report: Report) -> str:
     count = report.rating_count
     if not count:
         return "Satisfaction\nNo ratings in this period."
-    rows = [[f"{n} of 5", k, words.percent(k / count)] for n, k in zip(range(5, 0, -1), reversed(report.ratings))]
+    rows = [
+        [f"{n} of 5", k, words.percent(k / count)]
+        for n, k in zip(range(5, 0, -1), reversed(report.ratings), strict=True)
+    ]
     summary = f"{words.count(count, 'rating')}, average {report.rating_average:.1f} of 5"
     return f"Satisfaction\n{summary}\n" + table(["rating", "ratings", "share"], rows)
 

@@ -7,7 +7,7 @@ Managers read "Bill disputes", not ``dispute_charge``. A code without a label he
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from gracious import codes
 
@@ -60,5 +60,10 @@ def day(value: date) -> str:
 
 
 def count(number: int, thing: str) -> str:
-    """"1 handoff", "3 handoffs"."""
+    """ "1 handoff", "3 handoffs"."""
     return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+def shares(counts: Sequence[Tuple[str, int]], total: int, label: Callable[[str], str]) -> List[List[object]]:
+    """Table rows of (what, how many, share of ``total``), each code in words."""
+    return [[label(code), n, percent(n / total)] for code, n in counts]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,16 +14,6 @@ from studio.placeholders import excerpt, gap, render, wants_an
 from tests.actions.test_case_types import NEW_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of everything the check reads, for a test to break."""
-    copy = tmp_path / "project"
-    for name in ("data", "catalog", "tests/stories"):
-        shutil.copytree(ROOT / name, copy / name)
-    shutil.copy(ROOT / "domain.yml", copy / "domain.yml")
-    return copy
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -21,8 +21,10 @@ from gracious import stores
 from gracious.settings import settings
 from gracious.stores.records import concerns, ensure_schema, feedback, handoffs, ratings
 from server.desk.store import DeskStore
-from studio.report import Period, PeriodError, PolicyConfusion, build_report, main, period_for
+from studio.report import main
+from studio.report_counts import PolicyConfusion, build_report
 from studio.report_demo import backdate
+from studio.report_period import Period, PeriodError, period_for
 from tests.e2e.test_widget import ROOT, new_browser, shot
 
 MARCH = Period(start=date(2024, 3, 4), end=date(2024, 3, 18), zone="America/New_York")
@@ -55,7 +57,7 @@ HANDOFFS = [
     (1, "customer_asked", "resolved", datetime(2024, 3, 7, 16, 0)),
     (1, "customer_asked", "refund", datetime(2024, 3, 1, 16, 0)),  # outside
 ]
-# (sender, rating, UTC time); a rating of 4 kept as feedback text the old way is added below.
+# (sender, rating, UTC time)
 RATINGS = [
     (0, 5, datetime(2024, 3, 12, 15, 0)),
     (2, 4, datetime(2024, 3, 14, 15, 0)),
@@ -81,8 +83,6 @@ async def _seed() -> None:
         moves.append((handoffs, row, {"created_at": when}))
     for sender, rating, when in RATINGS:
         moves.append((ratings, await records.record_rating(SENDERS[sender], rating), {"created_at": when}))
-    old_rating = await records.record_feedback(SENDERS[0], "Satisfaction rating: 4 of 5")
-    moves.append((feedback, old_rating, {"created_at": datetime(2024, 3, 8, 12, 0)}))
     words = await records.record_feedback(SENDERS[1], f"Call {CUSTOMERS[1]['name']} on {CUSTOMERS[1]['phone']}")
     moves.append((feedback, words, {"created_at": datetime(2024, 3, 8, 12, 0)}))
     backdate(records.engine, moves)
@@ -122,8 +122,8 @@ def test_the_report_counts_the_periods_cases_handoffs_and_ratings_on_the_local_c
         ("replacement_overnight", 1),
     )
     assert report.desk_outcomes == (("credit", 1), ("resolved", 1), ("still_open", 1))
-    assert report.ratings == (0, 1, 0, 2, 1)
-    assert report.rating_average == 3.75
+    assert report.ratings == (0, 1, 0, 1, 1)
+    assert report.rating_average == pytest.approx(11 / 3)
 
 
 def test_the_terminal_shows_the_numbers_with_their_definitions(seeded, capsys, tmp_path):
@@ -141,8 +141,8 @@ def test_the_terminal_shows_the_numbers_with_their_definitions(seeded, capsys, t
     assert table_row(output, "strong frustration, twice") == ["strong frustration, twice", "1", "33%"]
     assert table_row(output, "handed to a person") == ["handed to a person", "2", "33%"]
     assert table_row(output, "not finished yet") == ["not finished yet", "1", "33%"]
-    assert "4 ratings, average 3.8 of 5" in output
-    assert table_row(output, "4 of 5") == ["4 of 5", "2", "50%"]
+    assert "3 ratings, average 3.7 of 5" in output
+    assert table_row(output, "4 of 5") == ["4 of 5", "1", "33%"]
     assert table_row(output, "1 of 5") == ["1 of 5", "0", "0%"]
 
 
@@ -183,23 +183,18 @@ def test_an_empty_database_says_there_is_nothing_to_report_yet(fresh_stores, cap
     assert "Nothing to report yet" in run_report(capsys, page)
 
 
-def test_a_database_from_before_the_ratings_table_still_reports(tmp_path):
+def test_a_database_without_some_tables_still_reports(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}", future=True)
     concerns.create(engine)
-    handoffs.create(engine)
-    feedback.create(engine)
     with engine.begin() as conn:
         conn.execute(concerns.insert().values(
             sender_id="x", category="coupon_problem", outcome="listened", frustration=0,
             created_at=datetime(2024, 3, 5, 12, 0),
         ))
-        conn.execute(feedback.insert().values(
-            sender_id="x", text="Satisfaction rating: 3 of 5", created_at=datetime(2024, 3, 5, 12, 5),
-        ))
 
     report = build_report(engine, MARCH)
 
-    assert report.cases == 1 and report.ratings == (0, 0, 1, 0, 0)
+    assert report.cases == 1 and report.handoffs == 0 and report.ratings == (0, 0, 0, 0, 0)
 
 
 def test_the_default_period_is_eight_whole_weeks_ending_with_this_one():
