@@ -6,6 +6,7 @@ import asyncio
 import json
 import shutil
 from pathlib import Path
+
 import pytest
 import yaml
 from rasa.shared.core.domain import Domain
@@ -49,8 +50,10 @@ def story_steps(text: str) -> list:
 def test_recorded_dispute_becomes_a_story_with_entities_slots_and_forms(dispute, domain) -> None:
     story = build_story(dispute, domain, {}, "A dispute", "maya")
     steps = story_steps(story.text)
-    assert {"user": "my phone bill [BL-30017](order_id) is wrong, I didn't get the volume discount I expected\n",
-            "intent": "dispute_charge"} in steps
+    assert {
+        "user": "my phone bill [BL-30017](order_id) is wrong, I didn't get the volume discount I expected\n",
+        "intent": "dispute_charge",
+    } in steps
     assert {"active_loop": "case_form"} in steps and {"active_loop": None} in steps
     assert {"slot_was_set": [{"alternative": "goodwill_credit"}]} in steps
     assert {"action": "action_listen"} not in steps and {"action": "action_session_start"} not in steps
@@ -71,7 +74,9 @@ def test_corrected_intent_is_written_with_a_comment_about_the_steps_that_followe
     assert steps[-1] == {"action": "action_close_conversation"}  # the recorded step is kept, not invented
 
 
-def test_interactive_correction_keeps_the_intent_on_enter_and_asks_again_on_a_typo(dispute, domain, monkeypatch) -> None:
+def test_interactive_correction_keeps_the_intent_on_enter_and_asks_again_on_a_typo(
+    dispute, domain, monkeypatch
+) -> None:
     answers = iter(["", "not_an_intent", "complain_service", "", ""])
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
     chosen = review.ask_intents(customer_turns(dispute), list(domain.intents))
@@ -95,7 +100,7 @@ def test_story_goes_to_the_file_using_the_case_intent_most(tmp_path) -> None:
 
 def test_appending_keeps_comments_and_the_file_stays_valid(dispute, domain, tmp_path) -> None:
     path = tmp_path / "test_billing.yml"
-    original = "version: \"3.1\"\n\n# Keep this comment.\nstories:\n- story: \"old\"\n  steps:\n  - intent: greet\n  - action: utter_greet\n"
+    original = 'version: "3.1"\n\n# Keep this comment.\nstories:\n- story: "old"\n  steps:\n  - intent: greet\n  - action: utter_greet\n'
     path.write_text(original)
     story = build_story(dispute, domain, {}, "Reviewed dispute", "maya")
     append_story(path, story, domain)
@@ -108,7 +113,9 @@ def test_appending_keeps_comments_and_the_file_stays_valid(dispute, domain, tmp_
 
 def test_story_is_not_appended_after_a_rules_section(dispute, domain, tmp_path) -> None:
     path = tmp_path / "mixed.yml"
-    path.write_text("version: \"3.1\"\nstories: []\nrules:\n- rule: r\n  steps:\n  - intent: greet\n  - action: utter_greet\n")
+    path.write_text(
+        'version: "3.1"\nstories: []\nrules:\n- rule: r\n  steps:\n  - intent: greet\n  - action: utter_greet\n'
+    )
     before = path.read_text()
     with pytest.raises(StoryProblem):
         append_story(path, build_story(dispute, domain, {}, "x", "maya"), domain)
@@ -125,8 +132,10 @@ def test_training_examples_go_under_their_intent_once_and_never_under_two(disput
     billing = (nlu / "billing.yml").read_text()
     assert billing.startswith((ROOT / "data" / "nlu" / "billing.yml").read_text().rstrip("\n").rsplit("\n", 1)[0])
     data = RasaYAMLReader().reads(billing)
-    assert any(m.get("text").startswith("my phone bill BL-30017 is wrong") and m.get("intent") == "dispute_charge"
-               for m in data.intent_examples)
+    assert any(
+        m.get("text").startswith("my phone bill BL-30017 is wrong") and m.get("intent") == "dispute_charge"
+        for m in data.intent_examples
+    )
     assert "button click" in outcomes[turn_of(dispute, "/choose_alternative")].skipped
 
     again = {o.number: o for o in add_examples(turns, {}, nlu, list(domain.intents))}
@@ -141,8 +150,13 @@ def test_a_message_clarified_by_a_button_is_learned_as_what_the_customer_chose(d
     shutil.copytree(ROOT / "data" / "nlu", nlu)
     tracker = DialogueStateTracker("x", domain.slots)
     unsure = {"name": "nlu_fallback", "confidence": 0.45}
-    tracker.update(UserUttered("the thing on my statement from march is not what we agreed", unsure,
-                               parse_data={"intent": unsure, "intent_ranking": [unsure]}))
+    tracker.update(
+        UserUttered(
+            "the thing on my statement from march is not what we agreed",
+            unsure,
+            parse_data={"intent": unsure, "intent_ranking": [unsure]},
+        )
+    )
     tracker.update(ActionExecuted("action_handle_misunderstanding"))
     tracker.update(UserUttered("/dispute_charge", {"name": "dispute_charge", "confidence": 1.0}))
     turns = customer_turns(tracker)
@@ -207,7 +221,6 @@ def test_stored_conversation_is_listed_and_shown(dispute, domain, tmp_path, caps
     assert "dispute_charge" in row and "    4  " in row
     code, out, _ = run_cli(capsys, "--db-url", url, "--id", "maya")
     assert code == 0 and "Customer: my phone bill BL-30017" in out
-
 
 
 def test_a_turn_read_in_context_is_written_as_its_intent_not_its_words(dispute, domain) -> None:
