@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 import zlib
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Tracker
 
-from gracious.catalog import Catalog, load_catalog
-from gracious.settings import settings
+from gracious.catalog import current_catalog
 from gracious.signals import about_staff_conduct, asks_the_impossible, said_at_the_cafe, says_it_is_late
 from gracious.stores import company
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
@@ -43,19 +40,8 @@ ORDERED = re.compile(
     r"(?:i )?(?:got|get|received|was given|they gave|they give|they brought|you gave|came)\b", re.I)
 
 
-@lru_cache(maxsize=4)
-def _load(path: Path, modified_ns: int) -> Catalog:
-    return load_catalog(path)
-
-
-def catalog() -> Catalog:
-    """The catalog, loaded once per process and path, and again when the file changes.
-
-    A designer's edit reaches a running action server without a restart; a stat
-    per call is all it costs while the file stays the same.
-    """
-    path = settings().catalog_path
-    return _load(path, path.stat().st_mtime_ns)
+# The catalog as it is now (reloaded when a designer's edit lands).
+catalog = current_catalog
 
 
 def case_intents() -> frozenset:

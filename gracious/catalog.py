@@ -7,6 +7,7 @@ field, so a designer can fix it without reading Python.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -23,8 +24,29 @@ from gracious.catalog_model import (
     Offer,
     Policy,
 )
+from gracious.settings import settings
 
-__all__ = ["ALTERNATIVE_KINDS", "CASE_NEEDS", "HANDOFF_TRIGGERS", "RESPONSE_ROLES", "Alternative", "Catalog", "CatalogError", "Offer", "Policy", "load_catalog"]
+__all__ = ["current_catalog", "forget_catalog", "ALTERNATIVE_KINDS", "CASE_NEEDS", "HANDOFF_TRIGGERS", "RESPONSE_ROLES", "Alternative", "Catalog", "CatalogError", "Offer", "Policy", "load_catalog"]
+
+
+@lru_cache(maxsize=4)
+def _loaded(path: Path, modified_ns: int) -> Catalog:
+    return load_catalog(path)
+
+
+def current_catalog() -> Catalog:
+    """The catalog at the configured path, loaded once per process, and again when the file changes.
+
+    A designer's edit reaches running servers without a restart; a stat per call is
+    all it costs while the file stays the same.
+    """
+    path = settings().catalog_path
+    return _loaded(path, path.stat().st_mtime_ns)
+
+
+def forget_catalog() -> None:
+    """Drop the loaded catalogs (tests point the settings at another file)."""
+    _loaded.cache_clear()
 
 
 def load_catalog(path: Path) -> Catalog:

@@ -29,7 +29,9 @@ KEEP = 3
 def training_inputs(root: Path = ROOT) -> List[Path]:
     files = [root / "config.yml", root / "domain.yml"]
     files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
-    code = sorted((root / "bot" / "nlu").glob("*.py")) + [root / "gracious" / "references.py"]
+    # Our pipeline components and policy (config.yml) shape the model too.
+    code = sorted((root / "server" / "nlu").glob("*.py")) + [
+        root / "server" / "dialogue" / "policies.py", root / "gracious" / "references.py"]
     files += [p for p in code if p.exists()]
     return files
 

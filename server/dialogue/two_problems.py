@@ -13,14 +13,10 @@ action_apply_alternative offers to look at it, with the customer's words quoted.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
-import yaml
-from gracious.wordlists import changed_at
-from gracious.settings import CATALOG_DIR
+from gracious.catalog import current_catalog
 
-CATALOG = CATALOG_DIR / "policies.yml"
 # Where a customer starts a second thought.
 JOINERS = re.compile(
     r"(?:[.!?;]+\s+|\s*,?\s*\b(?:and also|and then|and|also|plus|as well as|on top of that|another thing|oh and|"
@@ -34,16 +30,9 @@ MIN_WORDS = 3
 Parse = Callable[[str], Awaitable[Dict[str, Any]]]
 
 
-@lru_cache(maxsize=4)
-def _case_types(modified_ns: int) -> frozenset:
-    raw = yaml.safe_load(CATALOG.read_text(encoding="utf-8")) or {}
-    listed = set((raw.get("cases") or {}).keys())
-    return frozenset(listed | {t for p in raw.get("policies") or [] for t in p.get("case_types") or []})
-
-
 def case_types() -> frozenset:
     """The intents that open a case (catalog/policies.yml), read again when it changes."""
-    return _case_types(changed_at(CATALOG))
+    return current_catalog().case_types
 
 
 def parts(text: str) -> List[Tuple[int, str]]:
