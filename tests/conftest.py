@@ -10,6 +10,7 @@ import yaml
 import actions.case
 import overrides
 import gracious.stores
+from gracious.catalog import forget_catalog
 from gracious.settings import ROOT
 
 # Settings a developer's shell might export; tests start from the defaults.
@@ -33,7 +34,7 @@ def reset_caches() -> None:
         if cached.cache_info().currsize:
             cached().engine.dispose()
     gracious.stores.reset()
-    actions.case._load.cache_clear()
+    forget_catalog()
 
 
 @pytest.fixture(autouse=True)
