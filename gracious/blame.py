@@ -1,7 +1,7 @@
 """Phrases that blame or lecture the customer, found the same way everywhere.
 
 The list is the designers' (catalog/blame_words.yml). `make check` refuses a response
-that says one, and the tests refuse a reply that does: both ask ``blaming_phrase``.
+that says one, and the tests refuse a reply that does: both ask ``blaming_phrases``.
 A phrase counts as whole words, whatever the case and whichever apostrophe.
 """
 
@@ -28,10 +28,8 @@ def blame_phrases(path: Path = BLAME_FILE) -> List[str]:
     return [normal_text(str(p)) for p in yaml.safe_load(path.read_text(encoding="utf-8"))["phrases"]]
 
 
-def blaming_phrase(text: str, phrases: Optional[Sequence[str]] = None) -> Optional[str]:
-    """The first blaming phrase ``text`` says as whole words, or None."""
+def blaming_phrases(text: str, phrases: Optional[Sequence[str]] = None) -> List[str]:
+    """Every blaming phrase ``text`` says as whole words (``phrases``: the designers' list)."""
     said = normal_text(text)
-    for phrase in blame_phrases() if phrases is None else phrases:
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", said):
-            return phrase
-    return None
+    listed = blame_phrases() if phrases is None else phrases
+    return [phrase for phrase in listed if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", said)]

@@ -15,19 +15,19 @@ studio/check_stories.py, the catalog's in studio/check_catalog.py.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from gracious.blame import blaming_phrases
 from gracious.catalog import Catalog, CatalogError, load_catalog
 from gracious.settings import ROOT
 from studio import placeholders
 from studio.check_catalog import response_problems, unreached_problems
 from studio.check_rules import Rules, matches
 from studio.check_stories import story_problems
-from studio.examples import Example, normal_example, normal_text, training_examples
+from studio.examples import Example, normal_example, training_examples
 from studio.flows import read_flows
 from studio.yamlnodes import compose, get, items, line, seq, text
 
@@ -94,14 +94,12 @@ class Check:
                 texts = [get(variation, "text")]
                 texts += [get(b, "title") for b in seq(get(variation, "buttons"))]
                 for node in filter(None, texts):
-                    said = normal_text(text(node))
-                    for phrase in self.rules.blame_phrases:
-                        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", said):
-                            self.add(
-                                self.domain_path,
-                                line(node),
-                                f"response '{name}' says \"{phrase}\", which blames or lectures the customer",
-                            )
+                    for phrase in blaming_phrases(text(node), self.rules.blame_phrases):
+                        self.add(
+                            self.domain_path,
+                            line(node),
+                            f"response '{name}' says \"{phrase}\", which blames or lectures the customer",
+                        )
 
     def response_variety(self) -> None:
         for key, variations in items(get(self.domain, "responses")):

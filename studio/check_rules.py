@@ -13,7 +13,7 @@ from typing import Iterable, List, Set
 
 import yaml
 
-from studio.examples import normal_text
+from gracious.blame import blame_phrases
 
 
 @dataclass
@@ -32,9 +32,8 @@ class Rules:
     @classmethod
     def load(cls, root: Path) -> "Rules":
         raw = yaml.safe_load((root / "catalog" / "playbook_check.yml").read_text(encoding="utf-8"))
-        blame = yaml.safe_load((root / "catalog" / "blame_words.yml").read_text(encoding="utf-8"))
         return cls(
-            blame_phrases=[normal_text(p) for p in blame["phrases"]],
+            blame_phrases=blame_phrases(root / "catalog" / "blame_words.yml"),
             empathy=raw["empathy_steps"],
             explain=raw["explain_steps"],
             alternatives=raw["alternative_steps"],
