@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from gracious import codes
 from gracious.choices import ARRANGEMENTS
 from gracious.signals import leaves_unhappy
 from gracious.stores import records
@@ -18,12 +19,12 @@ def case_outcome(tracker: Tracker) -> Text:
     if tracker.get_slot("accepted_alternative"):
         return str(tracker.get_slot("accepted_alternative"))
     if tracker.get_slot("handoff_id"):
-        return "handed_off"
+        return codes.HANDED_OFF
     if tracker.get_slot("declined_alternatives"):
-        return "declined_all"
+        return codes.DECLINED_ALL
     if tracker.get_slot("explained_policies"):
-        return "explained"
-    return "listened"
+        return codes.EXPLAINED
+    return codes.LISTENED
 
 
 def closing_words(tracker: Tracker) -> Text:

@@ -12,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupA
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent
+from gracious import codes
 from gracious.settings import settings
 from actions.digression import say_answers
 from actions.hours import is_open, next_opening, spoken_time
@@ -26,18 +27,18 @@ def handoff_reason(tracker: Tracker) -> Text:
     intent = latest_intent(tracker)
     choice = tracker.get_slot("alternative")
     if (tracker.latest_message or {}).get("safety"):
-        return "safety"
+        return codes.SAFETY
     if intent == "request_human":
-        return "customer_asked"
+        return codes.CUSTOMER_ASKED
     if choice == "ceo_office":
-        return "executive_escalation"
+        return codes.EXECUTIVE_ESCALATION
     if choice == "human":
-        return "customer_accepted_offer"
+        return codes.CUSTOMER_ACCEPTED_OFFER
     if intent == "nlu_fallback":
-        return "misunderstood"
+        return codes.MISUNDERSTOOD
     if (tracker.get_slot("strong_frustration_turns") or 0) >= 2:
-        return "strong_frustration"
-    return "beyond_assistant"
+        return codes.STRONG_FRUSTRATION
+    return codes.BEYOND_ASSISTANT
 
 
 def case_summary(tracker: Tracker) -> Dict[str, Any]:

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent, money, render
+from gracious import codes
 from gracious.catalog import Catalog, Offer, Policy
 
 MAX_OFFERS = 3
@@ -24,7 +25,7 @@ def offers_person_when(policy: Optional[Policy], trigger: Text) -> bool:
 
 def exhausted_offers(policy: Optional[Policy]) -> List[Text]:
     """What is left once every option was declined: a call, and a person if ``declined_all``."""
-    return [a for a in LAST_RESORT if a != "human" or offers_person_when(policy, "declined_all")]
+    return [a for a in LAST_RESORT if a != "human" or offers_person_when(policy, codes.DECLINED_ALL)]
 
 
 def offer_amount(offer: Offer, facts: Dict[str, Any]) -> Optional[float]:
@@ -115,7 +116,7 @@ class ActionOfferAlternatives(Action):
         if facts.get("over_limit"):
             over_limit = True
         chosen = allowed[:MAX_OFFERS]
-        over_limit = over_limit and offers_person_when(policy, "over_limit")
+        over_limit = over_limit and offers_person_when(policy, codes.OVER_LIMIT)
         if over_limit and "human" not in declined and all(o.id != "human" for o in chosen):
             chosen = chosen[: MAX_OFFERS - 1] + [Offer(policies.alternatives["human"])]
         if len(chosen) < 2:

@@ -119,7 +119,7 @@ class GraciousServers:
     def __init__(self, model: Path, var: Path) -> None:
         # The HTTP API, for /model/parse alone and the trackers (make run: when set).
         # The load sends far faster than a person types (200 turns of one conversation
-        # in seconds): a per-sender message limit far above it (server/channels/guards.py).
+        # in seconds): a per-sender message limit far above it (server/channels/rate_limits.py).
         self.env = isolated_env(
             var, RASA_AUTH_TOKEN=TOKEN, GRACIOUS_SENDER_BURST="100000", GRACIOUS_SENDER_PER_MINUTE="100000"
         )
