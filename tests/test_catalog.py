@@ -105,6 +105,8 @@ def test_every_response_the_catalog_names_exists_in_the_domain(catalog):
 
 
 def test_every_policy_with_a_topic_has_general_wording_for_plain_questions(catalog):
+    with_topics = [p.id for p in catalog.policies if p.topics]
+    assert {"returns_window", "opening_hours", "coupon_expiry"} <= set(with_topics)
     without_general = [p.id for p in catalog.policies if p.topics and "general" not in p.responses]
     assert without_general == []
 

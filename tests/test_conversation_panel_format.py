@@ -144,6 +144,23 @@ def test_the_global_rules_catch_a_broken_reply(text: str, problem: str) -> None:
     assert any(problem in p for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    "replies, problem",
+    [
+        ([], "the customer heard nothing"),
+        ([{"text": ""}], "a reply without text"),
+        ([{"text": None, "buttons": [{"title": "Talk to a person", "payload": "/request_human"}]}],
+         "a reply without text"),
+        ([{"image": "https://example.com/x.png"}], "a reply without text"),
+        ([{"text": "Pick one:", "buttons": [{"title": " ", "payload": "/deny"}]}], "not gracious"),
+        ([{"text": "Pick one:", "buttons": [{"title": "A refund", "payload": ""}]}], "a button that does nothing"),
+    ],
+)
+def test_the_global_rules_catch_a_turn_without_words(replies, problem: str) -> None:
+    problems = global_problems(replies)
+    assert any("not gracious" in p and problem in p for p in problems), problems
+
+
 def test_the_global_rules_let_a_good_turn_through() -> None:
     replies = [
         {"text": "I'm sorry about this. None of it should have happened."},

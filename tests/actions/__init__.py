@@ -10,12 +10,23 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Dict, List, Optional, Text, Tuple
+from zoneinfo import ZoneInfo
 
 import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 FIXTURES = Path(__file__).parent / "fixtures"
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in the week of Monday 9 June 2025, New York time (the default timezone)."""
+    return datetime(2025, 6, day, hour, minute, tzinfo=NEW_YORK)
+
+
+# The clock most action tests freeze: Wednesday 11 June 2025, 10:00 in New York.
+WEDNESDAY_10AM = at(11, 10)
 
 
 @lru_cache(maxsize=None)
@@ -106,3 +117,11 @@ def freeze_time(monkeypatch: pytest.MonkeyPatch, module: ModuleType, moment: dat
             return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
 
     monkeypatch.setattr(module, "datetime", FrozenDatetime)
+
+
+def required(tracker: Tracker, domain: Dict[Text, Any]) -> List[Text]:
+    """What case_form still asks for (its slots as in domain.yml) in ``tracker``'s conversation."""
+    from actions.case_form import ValidateCaseForm
+
+    slots = ["order_id", "coupon_code"]
+    return asyncio.run(ValidateCaseForm().required_slots(slots, CollectingDispatcher(), tracker, domain))

@@ -8,13 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case_form import ActionSkipReference, ValidateCaseForm
 from gracious.stores.company import normalize_reference
-from tests.actions import message, run_action, tracker_from
-
-FORM_SLOTS = ["order_id", "coupon_code"]
-
-
-def required(tracker, domain):
-    return asyncio.run(ValidateCaseForm().required_slots(FORM_SLOTS, CollectingDispatcher(), tracker, domain))
+from tests.actions import message, required, run_action, tracker_from
 
 
 def validate_order_id(value, tracker, domain):

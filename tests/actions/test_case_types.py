@@ -7,21 +7,11 @@ from pathlib import Path
 import pytest
 
 import actions.case
-from actions.case_form import ValidateCaseForm
 from gracious.settings import ROOT
 from actions.empathize import ActionEmpathize
-from tests.actions import responses, run_action, tracker_from
-from tests.actions.test_case_form import required
+from tests.actions import required, run_action, texts, tracker_from, variations
 from tests.conftest import reset_caches
-
-NEW_POLICY = """
-  - id: loyalty_points
-    case_types: [complain_loyalty_points]
-    rule: Points arrive within 48 hours of a purchase.
-    reason: Purchases are confirmed overnight.
-    responses: {explain: utter_policy_hours}
-    alternatives: [{id: callback}]
-"""
+from tests.helpers.catalog import NEW_POLICY
 
 
 @pytest.fixture
@@ -55,7 +45,11 @@ def test_a_new_case_type_gets_empathy_and_an_apology(catalog_copy: Path, domain)
     )
     dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
     assert {"event": "slot", "timestamp": None, "name": "case_type", "value": "complain_loyalty_points"} in events
-    assert len(dispatcher.messages) == 2  # general empathy, then the apology a case gets
+    # No words are written for the new kind yet: the general empathy, then the apology a case gets.
+    said = texts(dispatcher)
+    assert len(said) == 2
+    assert said[0] in variations(domain, "utter_empathy_general")
+    assert said[1] in variations(domain, "utter_apology")
 
 
 def test_a_new_case_type_asks_for_what_the_catalog_says_it_needs(catalog_copy: Path, domain) -> None:

@@ -100,7 +100,13 @@ def test_no_second_handoff_while_one_is_open(domain):
     slots = {"strong_frustration_turns": 1.0, "frustration": 3.0, "handoff_id": "7"}
     dispatcher, events = run_action(ActionEmpathize(), tracker_from("angry_customer", slots=slots), domain)
 
+    # The second strong turn is counted as ever, and the customer still hears strong
+    # empathy; only the handoff (and the words announcing one) is left out.
+    assert events[-1] == SlotSet("strong_frustration_turns", 2.0)
     assert not any(e.get("event") == "followup" for e in events)
+    said = texts(dispatcher)
+    assert said and said[0] in variations(domain, "utter_empathy_strong")
+    assert not set(said) & set(variations(domain, "utter_bringing_a_person"))
 
 
 def test_one_signal_alone_is_not_strong(domain):

@@ -12,8 +12,7 @@ from gracious import stores
 from actions.digression import ActionAnswerWhy
 from actions.repair import ActionCancel
 from actions.schedule_callback import ActionScheduleCallback
-from tests.actions import freeze_time, message, run_action, tracker_from
-from tests.actions.test_schedule_callback import WEDNESDAY_10AM, at
+from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
 
 USER = {"event": "user", "text": "never mind", "parse_data": {"intent": {"name": "cancel"}}}
 

@@ -2,7 +2,6 @@
 
 import asyncio
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -12,18 +11,9 @@ import actions.schedule_callback
 from gracious import stores
 from actions.callback_time import parse_callback_time
 from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm
-from tests.actions import freeze_time, message, run_action, tracker_from
+from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
 
-NEW_YORK = ZoneInfo("America/New_York")
 FORM_SLOTS = ["callback_time", "callback_phone", "followup_email"]  # as in domain.yml
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment in the week of Monday 9 June 2025, New York time (the default timezone)."""
-    return datetime(2025, 6, day, hour, minute, tzinfo=NEW_YORK)
-
-
-WEDNESDAY_10AM = at(11, 10)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,7 @@ import actions.status
 from gracious import stores
 from actions.apply_alternative import ActionApplyAlternative
 from actions.status import ActionWhereThingsStand, settle
-from tests.actions import freeze_time, message, run_action, tracker_from
-from tests.actions.test_schedule_callback import WEDNESDAY_10AM, at
+from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
 
 
 def settled_from(events):

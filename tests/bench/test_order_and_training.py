@@ -21,7 +21,8 @@ def test_defaults_are_the_issues_figures() -> None:
 
 
 def test_every_script_has_ten_turns() -> None:
-    assert all(len(s) == 10 for s in GRACIOUS + REFERENCE)
+    assert GRACIOUS and REFERENCE
+    assert [len(s) for s in GRACIOUS + REFERENCE] == [10] * (len(GRACIOUS) + len(REFERENCE))
     assert trimmed(GRACIOUS, 3)[0] == GRACIOUS[0][:3]
 
 

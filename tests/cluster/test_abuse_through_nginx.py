@@ -96,5 +96,10 @@ def test_no_customer_text_in_any_log_after_failures(deployment: Deployment, send
     call(webhook(deployment), raw=(b'{"sender": "x", "message": "' + marker.encode() * 20000 + b'"}'))
     deployment.say(sender, f"my order {marker} never came")
     logs = deployment.cluster.workdir
-    for path in list((logs / "logs").glob("*.log")) + list((logs / "nginx" / "logs").glob("*.log")):
+    paths = list((logs / "logs").glob("*.log")) + list((logs / "nginx" / "logs").glob("*.log"))
+    # Every part's log was searched, and the failures reached them, so the search looked at something.
+    assert {"actions.log", "rasa1.log", "rasa2.log", "access.log", "error.log"} <= {p.name for p in paths}, paths
+    access = (logs / "nginx" / "logs" / "access.log").read_text(errors="replace")
+    assert '"POST /webhooks/rest/webhook" 400' in access and '"POST /webhooks/rest/webhook" 413' in access
+    for path in paths:
         assert marker not in path.read_text(errors="replace"), path

@@ -10,8 +10,9 @@ import sqlite3
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import yaml
@@ -108,20 +109,30 @@ def server_env(var: Path, **extra: str) -> Dict[str, str]:
     return isolated_env(var, RASA_AUTH_TOKEN=TOKEN, **{**FAST_SENDERS, **extra})
 
 
-@pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Bot:
-    var = tmp_path_factory.mktemp("var")
-    # No agent has signed in to a desk, so handoffs book callbacks.
-    env = server_env(var)
+@contextmanager
+def running_servers(var: Path, **extra: str) -> Iterator[Bot]:
+    """The action server and the Rasa server on free ports, their files in ``var``, stopped after."""
+    env = server_env(var, **extra)
     servers = Servers(model_path(), env, log_dir=var / "logs")
     try:
         servers.start()
-    except RuntimeError:
+    except Exception:
+        servers.stop()  # the action server may be up already
         for log in (var / "logs").glob("*.log"):
             print(log.name, log.read_text()[-3000:])
         raise
-    yield Bot(servers, env)
-    servers.stop()
+    try:
+        yield Bot(servers, env)
+    finally:
+        servers.stop()
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """The servers most end-to-end tests share. No test stops them (tests/e2e/test_restarts.py
+    has servers of its own); no agent has signed in to a desk, so handoffs book callbacks."""
+    with running_servers(tmp_path_factory.mktemp("var")) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
@@ -156,20 +167,37 @@ def blame_phrases() -> List[str]:
 
 def texts(replies: List[Dict[str, Any]]) -> str:
     """Every reply's text, joined: what the customer read."""
-    return " ".join(r.get("text", "") for r in replies)
+    return " ".join(r.get("text") or "" for r in replies)
+
+
+def buttons(replies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Every button of every reply, in order."""
+    return [b for r in replies for b in r.get("buttons") or []]
+
+
+def choose(bot: Bot, sender: str, replies: List[Dict[str, Any]], alternative: str) -> List[Dict[str, Any]]:
+    """Click the button for ``alternative`` among ``replies``' buttons (it must be one of them)."""
+    payload = "/choose_alternative" + json.dumps({"alternative": alternative})
+    offered = [b["payload"] for b in buttons(replies)]
+    assert payload in offered, offered
+    return bot.say(sender, payload)
 
 
 def assert_gracious(replies: List[Dict[str, Any]]) -> None:
-    """Every reply is text with no blame, no template name, no unfilled placeholder."""
+    """The customer heard something, and every reply is text with no blame, no template
+    name, no unfilled placeholder; every button has a title and a payload."""
+    assert replies, "no reply at all: the customer heard nothing"
     for reply in replies:
-        text = reply.get("text", "")
-        assert text.strip(), reply
+        text = reply.get("text") or ""
+        assert text.strip(), f"a reply without text: {reply}"
         lowered = text.lower().replace("\u2019", "'")
         for phrase in blame_phrases():
             assert phrase not in lowered, f"blaming phrase {phrase!r} in {text!r}"
         assert "utter_" not in text and not re.search(r"{\w+}", text), text
-        for button in reply.get("buttons", []):
-            assert button["title"] and "utter_" not in button["title"] and "{" not in button["title"]
+        for button in reply.get("buttons") or []:
+            title = button.get("title") or ""
+            assert title.strip() and "utter_" not in title and "{" not in title, button
+            assert (button.get("payload") or "").strip(), f"a button that does nothing: {button}"
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.conftest import TOKEN, Bot, assert_gracious
+from tests.e2e.conftest import TOKEN, Bot, assert_gracious, texts
+from tests.helpers.domain import variations
 
 
 def test_empty_and_blank_messages_get_a_polite_prompt(bot: Bot, sender: str) -> None:
@@ -37,8 +38,18 @@ def test_control_characters_are_removed(bot: Bot, sender: str) -> None:
 
 
 def test_emoji_only_gets_a_reply(bot: Bot, sender: str) -> None:
-    replies = bot.say(sender, "\U0001F621\U0001F621\U0001F621")
-    assert_gracious(replies)
+    emoji = "\U0001F621\U0001F621\U0001F621"
+    replies = bot.say(sender, emoji)
+    assert_gracious(replies)  # at least one reply, in words
+    said = texts(replies)
+    # Emoji are not an empty message: no prompt to type something; they are kept as sent.
+    assert not any(v in said for v in variations("utter_empty_message")), said
+    user_texts = [e["text"] for e in bot.tracker(sender)["events"] if e["event"] == "user"]
+    assert user_texts == [emoji]
+    # Whatever the assistant made of them, it asks the customer to go on in words.
+    asks = [v for key in ("utter_ask_what_happened", "utter_please_rephrase", "utter_clarify")
+            for v in variations(key)]
+    assert any(v in said for v in asks), said
 
 
 def test_malformed_requests_get_400_with_an_explanation(bot: Bot) -> None:

@@ -17,7 +17,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from server.desk.store import DeskStore
 from launch.launcher import Servers
 from tests.e2e.conftest import PASSWORD, Bot, DeskClient, model_path, server_env
-from tests.e2e.test_widget import click_first, new_browser, send, shot, variations, wait, wait_for_bot_text
+from tests.helpers.browser import click_first, new_browser, send, shot, wait, wait_for_bot_text
+from tests.helpers.domain import variations
 
 @pytest.fixture(scope="module")
 def desk_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:

@@ -12,8 +12,7 @@ import yaml
 from launch.launcher import ROOT
 from server.dialogue.policies import WINDOW_ACTIONS
 from overrides.remote_actions import PAYLOAD_EVENTS
-from tests.e2e.conftest import Bot, assert_gracious
-from tests.e2e.test_playbook_conversations import choose, texts
+from tests.e2e.conftest import Bot, assert_gracious, choose, texts
 
 SMALL_TALK = ["hello again", "thanks"]
 

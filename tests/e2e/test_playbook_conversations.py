@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+import sqlite3
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
 
-from tests.e2e.conftest import Bot, assert_gracious
-
-
-def choose(bot: Bot, sender: str, replies: List[Dict[str, Any]], alternative: str) -> List[Dict[str, Any]]:
-    """Click the button for ``alternative`` in the last reply that has buttons."""
-    buttons = [b for r in replies for b in r.get("buttons", [])]
-    payload = "/choose_alternative" + json.dumps({"alternative": alternative})
-    assert payload in [b["payload"] for b in buttons], [b["payload"] for b in buttons]
-    return bot.say(sender, payload)
-
-
-def texts(replies: List[Dict[str, Any]]) -> str:
-    return " ".join(r.get("text", "") for r in replies)
+from tests.e2e.conftest import Bot, assert_gracious, buttons, choose, texts
 
 
 def case_moves(bot: Bot, sender: str) -> List[str]:
@@ -25,6 +15,27 @@ def case_moves(bot: Bot, sender: str) -> List[str]:
 
 
 CASE_MOVES = {"action_empathize", "action_explain_policy", "action_offer_alternatives"}
+HONOUR_SPRING15 = '/choose_alternative{"alternative": "honour_coupon"}'
+
+
+def granted(bot: Bot, sender: str) -> List[str]:
+    return bot.tracker(sender)["slots"].get("granted_alternatives") or []
+
+
+def company_records(bot: Bot, query: str, *args: Any) -> List[Tuple[Any, ...]]:
+    """Rows of the company's records (grants, coupons), which every conversation shares."""
+    company_db = Path(bot.env["GRACIOUS_COMPANY_DB_URL"].removeprefix("sqlite:///"))
+    conn = sqlite3.connect(company_db)
+    try:
+        return conn.execute(query, args).fetchall()
+    finally:
+        conn.close()
+
+
+def honourings(bot: Bot, code: str) -> int:
+    """How many times ``code`` was honoured as a goodwill gesture, in any conversation."""
+    [(count,)] = company_records(bot, "SELECT COUNT(*) FROM grants WHERE kind = 'honour_coupon' AND reference = ?", code)
+    return count
 
 
 def test_phone_bill_dispute_explains_domestic_only_discount_and_grants_goodwill(bot: Bot, sender: str) -> None:
@@ -81,28 +92,63 @@ def test_wrong_dress_is_replaced_overnight_free(bot: Bot, sender: str) -> None:
     replies = choose(bot, sender, replies, "replacement_overnight")
     assert_gracious(replies)
     assert "overnight" in texts(replies) and "free" in texts(replies)
+    assert granted(bot, sender) == ["replacement_overnight"]
 
 
 def test_old_coupon_is_honoured_once(bot: Bot, sender: str) -> None:
     replies = bot.say(sender, "my coupon SPRING15 got refused at the till")
     assert_gracious(replies)
+    assert "SPRING15 reached its end date" in texts(replies)
     replies = choose(bot, sender, replies, "honour_coupon")
-    assert "SPRING15" in texts(replies) and "15%" in texts(replies)
+    assert_gracious(replies)
+    assert "SPRING15 is honoured this time" in texts(replies) and "15%" in texts(replies)
+    assert honourings(bot, "SPRING15") == 1
+
+    # The same button again, in the same conversation: already done, nothing granted twice.
+    again = bot.say(sender, HONOUR_SPRING15)
+    assert_gracious(again)
+    assert "already done" in texts(again) and "is honoured" not in texts(again)
+    assert granted(bot, sender) == ["honour_coupon"]
+
+    # Another conversation with the same coupon: the goodwill gesture is spent, so it is
+    # not offered again (today's offer is), and its button's payload typed by hand is refused.
+    later = f"{sender}-later"
+    replies = bot.say(later, "my coupon SPRING15 got refused at the till")
+    assert_gracious(replies)
+    assert "SPRING15 reached its end date" in texts(replies)
+    offered = [b["payload"] for b in buttons(replies)]
+    assert HONOUR_SPRING15 not in offered and '/choose_alternative{"alternative": "current_offer"}' in offered
+    forced = bot.say(later, HONOUR_SPRING15)
+    assert_gracious(forced)
+    assert "can't offer that one" in texts(forced) and "is honoured" not in texts(forced)
+    assert granted(bot, later) == []
+    assert honourings(bot, "SPRING15") == 1
+    assert company_records(bot, "SELECT goodwill_honoured FROM coupons WHERE code = 'SPRING15'") == [(1,)]
 
 
 def test_wrong_size_bought_gets_free_exchange(bot: Bot, sender: str) -> None:
     replies = bot.say(sender, "I ordered the wrong size shoes, LK-10422, they don't fit")
     assert_gracious(replies)
+    assert "exchange" in texts(replies) and "we'll cover the return postage" in texts(replies)
+    assert "Exchange it, with return postage on us" in [b["title"] for b in buttons(replies)]
     replies = choose(bot, sender, replies, "exchange")
-    assert "exchange" in texts(replies)
+    assert_gracious(replies)
+    said = texts(replies)
+    assert "I've started an exchange for LK-10422" in said and "prepaid return label" in said
+    assert granted(bot, sender) == ["exchange"]
 
 
 def test_wrong_coffee_is_remade_without_an_order_number(bot: Bot, sender: str) -> None:
     replies = bot.say(sender, "I picked up the wrong latte at your cafe")
     assert_gracious(replies)
-    assert "LK-" not in texts(replies)
+    assert "LK-" not in texts(replies) and "number" not in texts(replies)  # nothing asked for
+    assert bot.tracker(sender)["slots"]["order_id"] is None
     replies = choose(bot, sender, replies, "remake")
-    assert "again" in texts(replies)
+    assert_gracious(replies)
+    assert "make your latte again, on us" in texts(replies)
+    assert granted(bot, sender) == ["remake"]
+    asked = [e for e in bot.tracker(sender)["events"] if e["event"] == "slot" and e["name"] == "requested_slot"]
+    assert all(e["value"] is None for e in asked), asked  # the case form never asked for a thing
 
 
 def test_no_reply_complaint_books_same_day_callback(bot: Bot, sender: str) -> None:
@@ -119,9 +165,13 @@ def test_no_reply_complaint_books_same_day_callback(bot: Bot, sender: str) -> No
 def test_late_order_gets_status_apology_and_updates(bot: Bot, sender: str) -> None:
     replies = bot.say(sender, "where is my order LK-10423? no update at all")
     assert_gracious(replies)
-    assert "coffee grinder" in texts(replies) and "in transit" in texts(replies)
+    said = texts(replies)
+    assert "coffee grinder" in said and "in transit" in said  # the status
+    assert "We missed the date we gave you" in said and "I'm sorry" in said  # the apology
     replies = choose(bot, sender, replies, "delivery_updates")
-    assert "every step" in texts(replies)
+    assert_gracious(replies)
+    assert "email at every step until LK-10423 arrives" in texts(replies)
+    assert granted(bot, sender) == ["delivery_updates"]
 
 
 def test_staff_who_claimed_expertise_leads_to_an_expert(bot: Bot, sender: str) -> None:
@@ -137,6 +187,11 @@ def test_knotty_bill_offers_to_call_back(bot: Bot, sender: str) -> None:
     assert_gracious(replies)
     assert "billing specialist" in texts(replies)
     assert bot.tracker(sender)["slots"]["policy_id"] == "billing_review"
+    offered = [b["payload"] for b in buttons(replies)]
+    assert offered[0] == '/choose_alternative{"alternative": "callback"}', offered  # the call, offered first
+    replies = choose(bot, sender, replies, "callback")
+    assert_gracious(replies)
+    assert bot.tracker(sender)["active_loop"].get("name") == "callback_form"  # asked when to call
 
 
 def test_impossible_demand_stays_poised_when_pressed(bot: Bot, sender: str) -> None:

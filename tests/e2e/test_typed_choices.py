@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import List
 
-from tests.e2e.conftest import Bot, assert_gracious, texts
+from tests.e2e.conftest import Bot, assert_gracious, buttons, texts
+
+DRESS_OFFER = [
+    '/choose_alternative{"alternative": "replacement_overnight"}',
+    '/choose_alternative{"alternative": "refund"}',
+    "/deny",
+]
 
 
 def granted(bot: Bot, sender: str) -> List[str]:
@@ -30,7 +36,12 @@ def test_words_of_an_option_pick_it(bot: Bot, sender: str) -> None:
 
 def test_a_question_about_an_option_is_not_taken_as_choosing_it(bot: Bot, sender: str) -> None:
     bot.say(sender, "you sent me the wrong dress, it's red and I ordered navy. order LK-10421")
-    bot.say(sender, "how long does a refund take?")
+    replies = bot.say(sender, "how long does a refund take?")
+    assert_gracious(replies)
+    # The question is answered, and the same options are put again, none of them taken.
+    assert "5 to 7 business days" in texts(replies)
+    assert [b["payload"] for b in buttons(replies)] == DRESS_OFFER
+    assert "action_apply_alternative" not in bot.actions(sender)
     assert granted(bot, sender) == []
 
 
@@ -65,7 +76,7 @@ def test_yes_to_several_options_is_asked_which_one(bot: Bot, sender: str) -> Non
     assert_gracious(replies)
     assert "Which of these would you like?" in texts(replies)
     assert "anything else" not in texts(replies).lower()
-    assert [b for r in replies for b in r.get("buttons", [])]
+    assert [b["payload"] for b in buttons(replies)] == DRESS_OFFER  # the same options, to pick one
     assert granted(bot, sender) == []
 
 

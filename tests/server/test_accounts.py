@@ -97,7 +97,7 @@ def test_without_the_environment_the_password_is_asked_twice(typed, desk, capsys
     assert main(["add", "sam"]) == 0
     assert typed.asked == ["Password: ", "Password again: "]
     assert PASSWORD not in capsys.readouterr().out
-    assert sign_in(desk, "sam", PASSWORD) is not None
+    assert sign_in(desk, "sam", PASSWORD) == Agent(id=1, name="sam", display_name="sam")
 
 
 def test_two_different_passwords_at_the_prompts_change_nothing(typed, desk, capsys):

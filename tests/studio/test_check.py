@@ -11,7 +11,7 @@ import pytest
 
 from studio.check import Check, Finding
 from studio.placeholders import excerpt, gap, render, wants_an
-from tests.actions.test_case_types import NEW_POLICY
+from tests.helpers.catalog import NEW_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -25,7 +25,7 @@ from studio.report import main
 from studio.report_counts import PolicyConfusion, build_report
 from studio.report_demo import backdate
 from studio.report_period import Period, PeriodError, period_for
-from tests.e2e.test_widget import ROOT, new_browser, shot
+from tests.helpers.browser import SHOTS, new_browser, shot
 
 MARCH = Period(start=date(2024, 3, 4), end=date(2024, 3, 18), zone="America/New_York")
 PERIOD_ARGS = ["--since", "2024-03-04", "--until", "2024-03-17"]
@@ -246,7 +246,7 @@ def test_the_demo_page_opens_in_chromium_with_every_chart_loaded(capsys, tmp_pat
         "h2": ["Complaints by category over time", "Policies that confuse customers most", "Handoff rate",
                "Why conversations went to a person", "Outcomes", "Satisfaction"],
     }
-    assert (ROOT / "artifacts" / "screenshots" / "report.png").stat().st_size > 10_000
+    assert (SHOTS / "report.png").stat().st_size > 10_000
 
 
 def test_a_broken_chart_would_be_caught_by_the_browser_check(tmp_path):

@@ -1,0 +1,1 @@
+"""Helpers several test packages share: imported by tests, never collected as tests themselves."""
