@@ -16,6 +16,7 @@ import threading
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -117,8 +118,9 @@ class WidgetCustomer:
             self.client.disconnect()
 
 
-@pytest.fixture(scope="session")
-def deployment() -> Iterator[Deployment]:
+@contextmanager
+def running_deployment() -> Iterator[Deployment]:
+    """A whole cluster in a temp dir of its own, on free loopback ports, removed afterwards."""
     ensure_packages()
     workdir = Path(tempfile.mkdtemp(prefix="gracious-cluster-"))
     action_port = free_port()
@@ -144,8 +146,18 @@ def deployment() -> Iterator[Deployment]:
     store = DeskStore(cluster.env["GRACIOUS_RECORDS_DB_URL"])
     asyncio.run(store.add_agent("sam", "Sam Lee", PASSWORD))
     store.engine.dispose()
-    yield Deployment(cluster, proxy)
-    cluster.remove()
+    try:
+        yield Deployment(cluster, proxy)
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def deployment() -> Iterator[Deployment]:
+    """The cluster the tests share. No test breaks it: tests/cluster/test_faults.py, which
+    kills and restarts its parts, has a cluster of its own."""
+    with running_deployment() as running:
+        yield running
 
 
 @pytest.fixture
