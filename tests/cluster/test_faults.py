@@ -2,7 +2,8 @@
 
 These tests kill, slow and restart parts of a cluster, so they have a cluster of their
 own (started once for this module): the cluster the other tests share never sees a
-fault, whatever order the tests run in.
+fault. Marked ``own_cluster``, they run before the shared cluster starts, so the two
+never run at once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from tests.cluster.conftest import Deployment, WidgetCustomer, call, running_dep
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 TROUBLE = DOMAIN["responses"]["utter_service_trouble"][0]["text"]
 STILL_WORKING = DOMAIN["responses"]["utter_still_working"][0]["text"]
+pytestmark = pytest.mark.own_cluster
+
 COMPLAINT = "my phone bill BL-30017 is wrong, I didn't get my volume discount"
 
 
