@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 import yaml
 
+from gracious.blame import blaming_phrases
 from launch.launcher import ROOT, Servers, isolated_env
 
 TOKEN = "e2e-test-token"
@@ -161,10 +162,6 @@ def sender() -> str:
     return f"e2e-{uuid.uuid4().hex[:12]}"
 
 
-def blame_phrases() -> List[str]:
-    return yaml.safe_load((ROOT / "catalog" / "blame_words.yml").read_text())["phrases"]
-
-
 def texts(replies: List[Dict[str, Any]]) -> str:
     """Every reply's text, joined: what the customer read."""
     return " ".join(r.get("text") or "" for r in replies)
@@ -190,9 +187,7 @@ def assert_gracious(replies: List[Dict[str, Any]]) -> None:
     for reply in replies:
         text = reply.get("text") or ""
         assert text.strip(), f"a reply without text: {reply}"
-        lowered = text.lower().replace("\u2019", "'")
-        for phrase in blame_phrases():
-            assert phrase not in lowered, f"blaming phrase {phrase!r} in {text!r}"
+        assert not blaming_phrases(text), f"blaming phrases {blaming_phrases(text)} in {text!r}"
         assert "utter_" not in text and not re.search(r"{\w+}", text), text
         for button in reply.get("buttons") or []:
             title = button.get("title") or ""
