@@ -13,15 +13,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback_escape import known_email
 from actions.case import catalog, money
-from gracious.settings import settings
 from actions.digression import resume, say_answers
+from actions.hours import spoken_time
 from actions.offer_alternatives import last_offer_buttons, offer_amount
 from actions.second_problem import come_back
 from actions.status import settle, settled
-from actions.hours import spoken_time
+from gracious.references import size_change, size_wanted
+from gracious.settings import settings
 from gracious.stores import company, records
 from gracious.stores.grants import Grant
-from gracious.references import size_change, size_wanted
 
 # After a question back to the customer ("which one?"), listen: the rule's "anything
 # else?" would be a second question on top of it.
@@ -77,9 +77,7 @@ class ActionApplyAlternative(Action):
     def name(self) -> Text:
         return "action_apply_alternative"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         policies = catalog()
         choice = tracker.get_slot("alternative")
         offered = tracker.get_slot("offered_alternatives") or []
@@ -89,7 +87,11 @@ class ActionApplyAlternative(Action):
         if changed is not None:
             granted = [g for g in granted if g != changed]
             entries = settle(entries, changed, catalog().alternatives[changed].kind, None, None, "withdrawn")
-        elif choice == "exchange" and choice in granted and (tracker.latest_message or {}).get("repair") == "size_changed":
+        elif (
+            choice == "exchange"
+            and choice in granted
+            and (tracker.latest_message or {}).get("repair") == "size_changed"
+        ):
             return await _new_size(dispatcher, tracker, entries)
         elif choice in granted:
             dispatcher.utter_message(response="utter_alternative_already_done")
@@ -113,7 +115,9 @@ class ActionApplyAlternative(Action):
         alternative = policies.alternatives[choice]
         offer = offers.get(choice)
         amount = offer_amount(offer, facts) if offer else None
-        reference = (facts.get("coupon_code") if alternative.kind == "honour_coupon" else facts.get("reference")) or None
+        reference = (
+            facts.get("coupon_code") if alternative.kind == "honour_coupon" else facts.get("reference")
+        ) or None
         done = [
             SlotSet("settled", entries),
             SlotSet("accepted_alternative", alternative.id),
@@ -124,13 +128,19 @@ class ActionApplyAlternative(Action):
         if alternative.kind in RECORDED_KINDS:
             note = f"{alternative.id} under {policy.id}" if policy else alternative.id
             note += f", size {size}" if size else ""
-            note += f", to {known_email(tracker)}" if alternative.id == "email_followup" and known_email(tracker) else ""
+            note += (
+                f", to {known_email(tracker)}" if alternative.id == "email_followup" and known_email(tracker) else ""
+            )
             kind = record_kind(alternative.kind, facts)
             other = await _other_remedy(kind, reference)
             if other is not None:
                 # A refund and an exchange on one order contradict each other: one stands.
-                dispatcher.utter_message(response="utter_remedy_already_chosen", reference=reference,
-                                         remedy=other.kind, granted_on=granted_on(other.created_at))
+                dispatcher.utter_message(
+                    response="utter_remedy_already_chosen",
+                    reference=reference,
+                    remedy=other.kind,
+                    granted_on=granted_on(other.created_at),
+                )
                 return [SlotSet("alternative", None)]
             result = await company().grant(kind, reference, facts.get("customer_id"), amount, note=note)
             if result.granted_before:
@@ -140,8 +150,15 @@ class ActionApplyAlternative(Action):
                     reference=reference,
                     granted_on=granted_on(result.grant.created_at),
                 )
-                entries = settle(entries, alternative.id, alternative.kind, reference, result.grant.amount, "before",
-                                 result.grant.created_at)
+                entries = settle(
+                    entries,
+                    alternative.id,
+                    alternative.kind,
+                    reference,
+                    result.grant.amount,
+                    "before",
+                    result.grant.created_at,
+                )
                 return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
         confirm = alternative.confirm
@@ -154,8 +171,11 @@ class ActionApplyAlternative(Action):
             response=confirm,
             **extra,
             amount=money(amount),
-            item=facts.get("order_item") or facts.get("item_asked_for") or tracker.get_slot("item")
-            or facts.get("item_named") or "order",
+            item=facts.get("order_item")
+            or facts.get("item_asked_for")
+            or tracker.get_slot("item")
+            or facts.get("item_named")
+            or "order",
             coupon_code=facts.get("coupon_code", ""),
             coupon_percent=facts.get("coupon_percent", ""),
             offer_code=offer_info.get("code", ""),
@@ -192,19 +212,27 @@ def _after(tracker: Tracker, events: List[EventType], more: List[Text]) -> Track
     return following
 
 
-async def _new_size(dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Dict[Text, Any]]
-                    ) -> List[EventType]:
-    """"actually make it a 10.5": the exchange started in this chat, recorded again in the new size."""
+async def _new_size(
+    dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Dict[Text, Any]]
+) -> List[EventType]:
+    """ "actually make it a 10.5": the exchange started in this chat, recorded again in the new size."""
     size = size_change((tracker.latest_message or {}).get("text") or "")
     facts = tracker.get_slot("case_facts") or {}
     reference = facts.get("reference") or None
     policy = tracker.get_slot("policy_id") or ""
     await company().withdraw("exchange", reference, facts.get("customer_id"))
-    await company().grant("exchange", reference, facts.get("customer_id"), None,
-                          note=f"exchange under {policy}, size {size}" if policy else f"exchange, size {size}")
+    await company().grant(
+        "exchange",
+        reference,
+        facts.get("customer_id"),
+        None,
+        note=f"exchange under {policy}, size {size}" if policy else f"exchange, size {size}",
+    )
     dispatcher.utter_message(response="utter_exchange_size_changed", reference=reference or "", size=size)
-    return [SlotSet("alternative", None),
-            SlotSet("settled", settle(entries, "exchange", "exchange", reference, None, "done"))]
+    return [
+        SlotSet("alternative", None),
+        SlotSet("settled", settle(entries, "exchange", "exchange", reference, None, "done")),
+    ]
 
 
 def _recent_user_texts(tracker: Tracker, count: int = 6) -> List[Text]:
@@ -221,13 +249,14 @@ async def _no_call_after_all(dispatcher: CollectingDispatcher, tracker: Tracker)
         return []
     zone = ZoneInfo(settings().timezone)
     when = call["scheduled_for"].astimezone(zone)
-    dispatcher.utter_message(response="utter_callback_call_cancelled",
-                             callback_when=spoken_time(when, datetime.now(zone)))
+    dispatcher.utter_message(
+        response="utter_callback_call_cancelled", callback_when=spoken_time(when, datetime.now(zone))
+    )
     return [SlotSet("callback_id", None)]
 
 
 async def _change_of_mind(dispatcher: CollectingDispatcher, tracker: Tracker, choice: Text) -> Optional[Text]:
-    """"I meant the refund" right after the exchange: the exchange is taken back first.
+    """ "I meant the refund" right after the exchange: the exchange is taken back first.
 
     Only what the records hold can be taken back (a credit, refund, exchange...);
     a call or a person already arranged stays. Returns the alternative taken back.

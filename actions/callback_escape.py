@@ -17,8 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case import catalog
 from actions.offer_alternatives import first_text
 from actions.status import settle, settled
-from gracious.stores import company
 from gracious import repair
+from gracious.stores import company
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -66,29 +66,52 @@ async def instead_of_a_call(
     if escape == "email":
         facts = tracker.get_slot("case_facts") or {}
         email = known_email(tracker) or ""
-        await company().grant("followup", facts.get("reference") or None, facts.get("customer_id"),
-                              note=f"email instead of a call: {email}"[:200])
+        await company().grant(
+            "followup",
+            facts.get("reference") or None,
+            facts.get("customer_id"),
+            note=f"email instead of a call: {email}"[:200],
+        )
         dispatcher.utter_message(response="utter_callback_email_instead", email=email)
         granted = list(tracker.get_slot("granted_alternatives") or [])
         entries = settle(settled(tracker), "email_followup", "followup", facts.get("reference") or None, None, "done")
-        return [SlotSet("settled", entries), SlotSet("accepted_alternative", "email_followup"),
-                SlotSet("granted_alternatives", granted + ["email_followup"]), SlotSet("alternative", None)]
+        return [
+            SlotSet("settled", entries),
+            SlotSet("accepted_alternative", "email_followup"),
+            SlotSet("granted_alternatives", granted + ["email_followup"]),
+            SlotSet("alternative", None),
+        ]
     buttons = [
-        {"title": first_text(domain, catalog().alternatives[way].offer), "payload": '/choose_alternative{"alternative": "%s"}' % way}
+        {
+            "title": first_text(domain, catalog().alternatives[way].offer),
+            "payload": '/choose_alternative{"alternative": "%s"}' % way,
+        }
         for way in WAYS_ON
     ]
     if escape == "neither":
         # No call and no email: a person, here in the chat.
-        person = {"title": first_text(domain, catalog().alternatives["human"].offer),
-                  "payload": '/choose_alternative{"alternative": "human"}'}
+        person = {
+            "title": first_text(domain, catalog().alternatives["human"].offer),
+            "payload": '/choose_alternative{"alternative": "human"}',
+        }
         dispatcher.utter_message(response="utter_no_call_no_email", buttons=[person])
         offered = list(tracker.get_slot("offered_alternatives") or [])
-        return [SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
-                SlotSet("accepted_alternative", None), SlotSet("alternative", None), FollowupAction("action_listen")]
-    response = {"stuck": "utter_callback_time_stuck", "stuck_phone": "utter_callback_phone_stuck",
-                "no_phone": "utter_callback_no_number"}.get(
-        escape, "utter_callback_no_call")
+        return [
+            SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
+            SlotSet("accepted_alternative", None),
+            SlotSet("alternative", None),
+            FollowupAction("action_listen"),
+        ]
+    response = {
+        "stuck": "utter_callback_time_stuck",
+        "stuck_phone": "utter_callback_phone_stuck",
+        "no_phone": "utter_callback_no_number",
+    }.get(escape, "utter_callback_no_call")
     dispatcher.utter_message(response=response, buttons=buttons)
     offered = list(tracker.get_slot("offered_alternatives") or [])
-    return [SlotSet("offered_alternatives", offered + [w for w in WAYS_ON if w not in offered]),
-            SlotSet("accepted_alternative", None), SlotSet("alternative", None), FollowupAction("action_listen")]
+    return [
+        SlotSet("offered_alternatives", offered + [w for w in WAYS_ON if w not in offered]),
+        SlotSet("accepted_alternative", None),
+        SlotSet("alternative", None),
+        FollowupAction("action_listen"),
+    ]

@@ -10,19 +10,27 @@ from typing import Optional, Text, Tuple
 from dateparser import DateDataParser
 from dateparser.search import search_dates
 
-from gracious.settings import settings
 from actions.hours import fit_to_hours
+from gracious.settings import settings
 
 # A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.
-BARE_HOUR = re.compile(r"(?<![\d:/.-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|\.\d|%|st|nd|rd|th|days?|hours?|mins?|minutes?))", re.I)
+BARE_HOUR = re.compile(
+    r"(?<![\d:/.-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|\.\d|%|st|nd|rd|th|days?|hours?|mins?|minutes?))",
+    re.I,
+)
 # A question (the time, the number) is asked at most twice; then the customer is offered a way on.
 MAX_TIME_ATTEMPTS = 2
-SOON = re.compile(r"\b(now|asap|as soon as|right away|straight away|immediately|soonest|earliest|whenever|any ?time)\b", re.I)
+SOON = re.compile(
+    r"\b(now|asap|as soon as|right away|straight away|immediately|soonest|earliest|whenever|any ?time)\b", re.I
+)
 PART_OF_DAY = {"after lunch": 13, "morning": 10, "lunch": 12, "noon": 12, "afternoon": 14, "evening": 18, "tonight": 18}
 
 
-SHORTHAND = [(re.compile(r"\b(?:tmrw|tmr|tmrow|tmoro|tomoz|2moro|2morrow|tomorow|tommorow|tommorrow)\b", re.I), "tomorrow"),
-             (re.compile(r"\b(?:tonite|2nite)\b", re.I), "tonight"), (re.compile(r"\b2day\b", re.I), "today")]
+SHORTHAND = [
+    (re.compile(r"\b(?:tmrw|tmr|tmrow|tmoro|tomoz|2moro|2morrow|tomorow|tommorow|tommorrow)\b", re.I), "tomorrow"),
+    (re.compile(r"\b(?:tonite|2nite)\b", re.I), "tonight"),
+    (re.compile(r"\b2day\b", re.I), "today"),
+]
 
 
 CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(am|pm)\b", re.I)
@@ -56,8 +64,12 @@ def _clock(text: Text) -> Text:
         text = shorthand.sub(word, text)
 
     # "make it 1130", "at 930": a clock time written without its colon.
-    text = re.sub(r"\b(at|make it|around|by|for)\s+(\d{1,2})([0-5]\d)\b(?!\s*(?:%|dollars?))",
-                  lambda m: f"{m.group(1)} {int(m.group(2))}:{m.group(3)}", text, flags=re.I)
+    text = re.sub(
+        r"\b(at|make it|around|by|for)\s+(\d{1,2})([0-5]\d)\b(?!\s*(?:%|dollars?))",
+        lambda m: f"{m.group(1)} {int(m.group(2))}:{m.group(3)}",
+        text,
+        flags=re.I,
+    )
     # "tonight, like 8" or "this evening at 7": later in the day, whatever the hour.
     later = bool(re.search(r"\b(?:tonight|evening|afternoon)\b", text, re.I))
 
@@ -73,16 +85,21 @@ def _clock(text: Text) -> Text:
 
 
 DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-SAID_TIME = re.compile(r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to|can we do|could we do|"
-                       r"can you do|could you do|how about|what about|instead)\b", re.I)
+SAID_TIME = re.compile(
+    r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to|can we do|could we do|"
+    r"can you do|could you do|how about|what about|instead)\b",
+    re.I,
+)
 CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
 
 
 def _asked_clause(text: Text) -> Text:
-    """"saturday 11 is the BRUNCH, not the call. call me today at 4pm": the sentence that
+    """ "saturday 11 is the BRUNCH, not the call. call me today at 4pm": the sentence that
     asks for the call, when another sentence names a time for something else."""
     # Commas part clauses too: "no i said morning, 10 is too late, make it 8am".
-    clauses = [c for c in re.split(r"[.;,!?\n]+", text or "") if c.strip() and not re.match(r"\s*instead of\b", c, re.I)]
+    clauses = [
+        c for c in re.split(r"[.;,!?\n]+", text or "") if c.strip() and not re.match(r"\s*instead of\b", c, re.I)
+    ]
     if len(clauses) < 2:
         return text
     timed = re.compile(r"\d|today|tomorrow|morning|afternoon|evening", re.I)
@@ -106,17 +123,23 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     hours = settings().care_hours
     # "10%", "$25" or "the 7.60" is never a time (dateparser would read a month into it).
     text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
-    text = re.sub(r"\b(\d{1,3})\.(\d{2})\b",
-                  lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text)
+    text = re.sub(
+        r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text
+    )
     text = _clock(_asked_clause(text))
     later = _in_a_while(text, now)
     if later is not None:
         return fit_to_hours(later, hours) if fit else later
     named = CLOCK.search(text) or re.search(
         r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
-        r"friday|saturday|sunday)\b", text, re.I)
+        r"friday|saturday|sunday)\b",
+        text,
+        re.I,
+    )
     # "i am at the cafe now" is not a time for a call; "now please", "call me asap" are.
-    about_the_call = len(text.split()) <= 6 or re.search(r"\b(?:call|ring|phone|soon|asap|whenever|any ?time)\b", text, re.I)
+    about_the_call = len(text.split()) <= 6 or re.search(
+        r"\b(?:call|ring|phone|soon|asap|whenever|any ?time)\b", text, re.I
+    )
     if SOON.search(text) and not named and about_the_call:
         # "asap"; but "tomorrow, any time after 3" names its time.
         soon = now + timedelta(minutes=15)

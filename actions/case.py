@@ -14,9 +14,9 @@ from typing import Any, Dict, Iterable, List, Optional, Text
 from rasa_sdk import Tracker
 
 from gracious.catalog import current_catalog
+from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 from gracious.signals import about_staff_conduct, asks_the_impossible, said_at_the_cafe, says_it_is_late
 from gracious.stores import company
-from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 
 # Slots that describe one case; a new case starts them afresh.
 CASE_SLOTS = (
@@ -37,7 +37,9 @@ CASE_SLOTS = (
 # What the customer asked for, before what they got: "ordered an oat flat white and got a latte".
 ORDERED = re.compile(
     r"\b(?:i )?(?:ordered|order|asked for|wanted)\s+(.{1,40}?)(?:\s+(?:and|but)\s+|\s*,\s*|\s+)"
-    r"(?:i )?(?:got|get|received|was given|they gave|they give|they brought|you gave|came)\b", re.I)
+    r"(?:i )?(?:got|get|received|was given|they gave|they give|they brought|you gave|came)\b",
+    re.I,
+)
 
 
 # The catalog as it is now (reloaded when a designer's edit lands).
@@ -61,7 +63,7 @@ async def _prefixed(number: str, case_type: Optional[str]) -> str:
     """'30017' as the bill or order that exists, the case's kind first."""
     data = company()
     bill_first = bool(case_type) and catalog().case_needs(case_type) == "bill"
-    for prefix in (("BL", "LK") if bill_first else ("LK", "BL")):
+    for prefix in ("BL", "LK") if bill_first else ("LK", "BL"):
         found = await (data.bill if prefix == "BL" else data.order)(f"{prefix}-{number}")
         if found is not None:
             return f"{prefix}-{number}"
@@ -152,8 +154,11 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     asked_for = await data.product_in(ordered.group(1)) if ordered else None
     if asked_for:
         facts["item_asked_for"] = asked_for
-    item = asked_for or tracker.get_slot("item") or (
-        await data.product_in(said) if said and "item_category" not in facts else None)
+    item = (
+        asked_for
+        or tracker.get_slot("item")
+        or (await data.product_in(said) if said and "item_category" not in facts else None)
+    )
     if item and "item_category" not in facts:
         facts["item_category"] = await data.product_category(item)
         facts["item_named"] = item
@@ -169,8 +174,12 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     if customer_id:
         customer = await data.customer(customer_id)
         if customer:
-            facts.update(customer_id=customer.id, customer_name=customer.first_name,
-                         customer_phone=customer.phone, customer_email=customer.email)
+            facts.update(
+                customer_id=customer.id,
+                customer_name=customer.first_name,
+                customer_phone=customer.phone,
+                customer_email=customer.email,
+            )
     return facts
 
 
@@ -179,8 +188,11 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
     destinations = facts.get("international_destinations") or []
     return {
         "reference": facts.get("reference") or tracker.get_slot("order_id") or "",
-        "item": facts.get("order_item") or facts.get("item_asked_for") or tracker.get_slot("item")
-        or facts.get("item_named") or "order",
+        "item": facts.get("order_item")
+        or facts.get("item_asked_for")
+        or tracker.get_slot("item")
+        or facts.get("item_named")
+        or "order",
         "ordered": facts.get("ordered") or "",
         "shipped": facts.get("shipped") or "",
         "order_status": facts.get("order_status") or "",

@@ -10,13 +10,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import FormValidation
-
 from actions.case import catalog, reference_kind
+from actions.forms import FormValidation
+from gracious.references import coupon_candidates, first
 from gracious.signals import said_at_the_cafe
 from gracious.stores import company
 from gracious.stores.company import normalize_reference
-from gracious.references import coupon_candidates, first
 
 # After this many references that can't be found, carry on without one.
 MAX_REFERENCE_ATTEMPTS = 2
@@ -85,7 +84,7 @@ class ValidateCaseForm(FormValidation):
         # The code in what was typed; a sentence is never taken for a code.
         code = first(said, "coupon_code") or (said.upper() if re.fullmatch(r"[A-Za-z0-9-]{3,20}", said) else "")
         coupon = await company().coupon(code) if code else None
-        for spaced in ([] if coupon else coupon_candidates(said)):
+        for spaced in [] if coupon else coupon_candidates(said):
             # "welcome-10, like i said", "Summer 20": the code without its space or dash.
             coupon = await company().coupon(spaced)
             if coupon:
@@ -109,8 +108,6 @@ class ActionSkipReference(Action):
     def name(self) -> Text:
         return "action_skip_reference"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_reference_carry_on")
         return [SlotSet("reference_missing", True), SlotSet("requested_slot", None)]

@@ -59,9 +59,7 @@ class ActionCloseConversation(Action):
     def name(self) -> Text:
         return "action_close_conversation"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         case_type = tracker.get_slot("case_type")
         events: List[EventType] = []
         if case_type and not tracker.get_slot("concern_logged"):
@@ -90,7 +88,9 @@ class ActionCloseConversation(Action):
 def _closed_case(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     """The case of the conversation's last close, if the customer closed one before."""
     events = list(tracker.events)
-    closes = [i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == "action_close_conversation"]
+    closes = [
+        i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == "action_close_conversation"
+    ]
     if not closes:
         return None
     found: Dict[Text, Any] = {}
@@ -106,9 +106,7 @@ class ActionGreet(Action):
     def name(self) -> Text:
         return "action_greet"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         case = _closed_case(tracker)
         if case is None:
             dispatcher.utter_message(response="utter_greet")

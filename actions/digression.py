@@ -15,8 +15,8 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, sent_texts
-from gracious.settings import settings
 from actions.offer_alternatives import first_text, last_offer_buttons
+from gracious.settings import settings
 
 # Why a form asks what it asks, by the slot it is asking for.
 FORM_REASONS = {
@@ -63,9 +63,7 @@ class ActionAnswerWhy(Action):
     def name(self) -> Text:
         return "action_answer_why"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         message = tracker.latest_message or {}
         if message.get("repair") == "case_question":
@@ -99,8 +97,9 @@ def say_answers(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], answe
             dispatcher.utter_message(response=answer, care_line=settings().care_line)
 
 
-def say_why(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], key: Text,
-            **values: Any) -> List[EventType]:
+def say_why(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], key: Text, **values: Any
+) -> List[EventType]:
     """The reason (response ``key``), or, when it was said already, a person offered instead."""
     said = set(sent_texts(tracker))
     reasons = [v.get("text") for v in domain.get("responses", {}).get(key, [])]
@@ -111,8 +110,9 @@ def say_why(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Tex
     return resume(dispatcher, tracker)
 
 
-def with_a_person(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
-                  response: Text) -> List[EventType]:
+def with_a_person(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], response: Text
+) -> List[EventType]:
     """``response`` with a button for a person; the open offer stays open."""
     person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
     dispatcher.utter_message(response=response, buttons=[person])

@@ -22,7 +22,6 @@ from actions.explain_policy import apologises, explain_role
 from actions.second_problem import noted
 from gracious.signals import frustration_signals
 
-
 # Turns of strong frustration (two or more signals) before a person takes over.
 STRONG_TURNS_FOR_PERSON = 2
 
@@ -40,9 +39,7 @@ class ActionEmpathize(Action):
     def name(self) -> Text:
         return "action_empathize"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = latest_intent(tracker) or ""
         text = tracker.latest_message.get("text") or ""
         if (tracker.latest_message or {}).get("repair") == "reference_changed":
@@ -76,13 +73,18 @@ class ActionEmpathize(Action):
             # Sent as ordered: a size or colour that didn't suit, not the wrong thing.
             fit = intent == "report_wrong_item" and found and facts.get("company_error") is False
             # An order on its way and on time: nothing went wrong to apologise for.
-            on_track = intent == "check_order_status" and found and not facts.get("order_late") \
+            on_track = (
+                intent == "check_order_status"
+                and found
+                and not facts.get("order_late")
                 and not facts.get("order_delivered")
+            )
             # One apology a turn: when the policy that will follow says sorry, we don't here.
             policy = catalog().select(intent, facts)
             explained = tracker.get_slot("explained_policies") or []
             policy_says_sorry = policy is not None and apologises(
-                policy.responses[explain_role(policy, facts, explained)], domain)
+                policy.responses[explain_role(policy, facts, explained)], domain
+            )
         new_case = is_case and intent != tracker.get_slot("case_type")
         if new_case:
             events += [SlotSet(slot, None) for slot in CASE_SLOTS]
@@ -116,8 +118,12 @@ class ActionEmpathize(Action):
             # A café item gets café words ("what you came in for"), not a parcel's.
             cafe_key = f"{topic_key}_cafe" if cafe else ""
             fit_key = f"{topic_key}_fit" if fit else ""
-            keys = [next((k for k in (cafe_key, fit_key, topic_key) if k and k in domain.get("responses", {})),
-                         "utter_empathy_general")]
+            keys = [
+                next(
+                    (k for k in (cafe_key, fit_key, topic_key) if k and k in domain.get("responses", {})),
+                    "utter_empathy_general",
+                )
+            ]
         # Nothing to apologise for in the weather: the policy says plainly what we can't do.
         # On track and asked the first time: nothing to apologise for (asked again, there is).
         if is_case and not policy_says_sorry and not impossible and not (on_track and "repeated" not in signals):
@@ -165,8 +171,6 @@ def _has_reference(events: List[EventType], tracker: Tracker) -> bool:
 
 def _earlier_intents(tracker: Tracker) -> List[Text]:
     intents = [
-        (e.get("parse_data") or {}).get("intent", {}).get("name")
-        for e in tracker.events
-        if e.get("event") == "user"
+        (e.get("parse_data") or {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
     ]
     return intents[:-1]

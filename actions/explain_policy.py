@@ -9,9 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from gracious.catalog import Policy
 from actions.case import catalog, gather_facts, latest_intent, template_values
 from actions.digression import resume, say_why
+from gracious.catalog import Policy
 from gracious.signals import said_at_the_cafe
 
 
@@ -27,9 +27,7 @@ class ActionExplainPolicy(Action):
     def name(self) -> Text:
         return "action_explain_policy"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         policies = catalog()
         explained = list(tracker.get_slot("explained_policies") or [])
 

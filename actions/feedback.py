@@ -10,7 +10,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.closing import said_safety
-
 from gracious.stores import records
 
 
@@ -26,9 +25,7 @@ class ActionRecordFeedback(Action):
     def name(self) -> Text:
         return "action_record_feedback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         rating = next(
             (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "rating"),
             None,
@@ -41,8 +38,11 @@ class ActionRecordFeedback(Action):
         text = (tracker.latest_message.get("text") or "").strip()
         said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         # Only a choice from a menu ("the feedback one", a tapped button), never feedback itself.
-        naming_it = text.startswith("/") or bool(tracker.latest_message.get("typed_choice")) or bool(
-            re.fullmatch(r"\W*(?:the )?feedback(?: one| please| pls| i guess)?\W*", text, re.I))
+        naming_it = (
+            text.startswith("/")
+            or bool(tracker.latest_message.get("typed_choice"))
+            or bool(re.fullmatch(r"\W*(?:the )?feedback(?: one| please| pls| i guess)?\W*", text, re.I))
+        )
         if naming_it and len(said) >= 2 and not said[-2].startswith("/"):
             # "the feedback one", "feedback i guess" after a menu: the feedback is what they said before.
             text = said[-2].strip()

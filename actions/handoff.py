@@ -12,10 +12,10 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupA
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent
-from gracious import codes
-from gracious.settings import settings
 from actions.digression import say_answers
 from actions.hours import is_open, next_opening, spoken_time
+from gracious import codes
+from gracious.settings import settings
 from gracious.stores import records
 
 # Minutes one agent typically spends on a handoff, for the wait estimate.
@@ -46,9 +46,7 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
     facts = tracker.get_slot("case_facts") or {}
     policy_id = tracker.get_slot("policy_id")
     policy = catalog().policy(policy_id) if policy_id else None
-    customer_messages = [
-        e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")
-    ]
+    customer_messages = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
     amounts = {
         name: facts[name]
         for name in ("order_total", "amount_requested", "missing_discount_amount", "discount_applied", "discount_due")
@@ -71,7 +69,7 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
 
 
 def safety_response(text: Text, medical: Text) -> Text:
-    """"could it be a fire risk?": the product made safe first; otherwise the medical words."""
+    """ "could it be a fire risk?": the product made safe first; otherwise the medical words."""
     return "utter_safety_product" if HAZARD.search(text) and not BODY.search(text) else medical
 
 
@@ -85,9 +83,7 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         store = records()
         message = tracker.latest_message or {}
         if message.get("safety") and tracker.get_slot("handoff_id") and tracker.get_slot("callback_id"):
@@ -101,9 +97,7 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
         choice = tracker.get_slot("alternative")
         team = (catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None) or "customer_care"
-        handoff_id = await store.create_handoff(
-            tracker.sender_id, handoff_reason(tracker), team, case_summary(tracker)
-        )
+        handoff_id = await store.create_handoff(tracker.sender_id, handoff_reason(tracker), team, case_summary(tracker))
         events: List[EventType] = [SlotSet("handoff_id", str(handoff_id)), SlotSet("alternative", None)]
         if choice in ("human", "ceo_office"):
             events.append(SlotSet("accepted_alternative", choice))
@@ -126,9 +120,7 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response=f"{prefix}_busy")
         else:
             back = next_opening(now, config.care_hours)
-            dispatcher.utter_message(
-                response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon"
-            )
+            dispatcher.utter_message(response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon")
         return events + [SlotSet("agent_available", False)]
 
 
@@ -143,9 +135,13 @@ GETTING_HELP = re.compile(
 
 # A product that could burn or shock, and signs that someone is hurt.
 HAZARD = re.compile(r"\b(?:fire|smoke|smoking|spark\w*|burning|overheat\w*|electric shock|shocked)\b", re.I)
-BODY = re.compile(r"\b(?:burn(?:ed|t) (?:me|my)|hurt|injur\w*|bleeding|breath\w*|swell\w*|throat|dizzy|allerg\w*)\b", re.I)
+BODY = re.compile(
+    r"\b(?:burn(?:ed|t) (?:me|my)|hurt|injur\w*|bleeding|breath\w*|swell\w*|throat|dizzy|allerg\w*)\b", re.I
+)
 # "should i go to hospital or is it ok to wait and see", "should i use my epipen?"
-WAIT_OR_NOT = re.compile(r"\b(?:should i|do i need to|wait and see|is it ok to wait|go to (?:the )?hospital|use (?:my|the) epi ?pen)\b", re.I)
+WAIT_OR_NOT = re.compile(
+    r"\b(?:should i|do i need to|wait and see|is it ok to wait|go to (?:the )?hospital|use (?:my|the) epi ?pen)\b", re.I
+)
 
 
 class ActionPersonWhileBooking(Action):
@@ -160,9 +156,7 @@ class ActionPersonWhileBooking(Action):
     def name(self) -> Text:
         return "action_person_while_booking"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         if not tracker.get_slot("handoff_id"):
             # A call asked for directly, nobody told yet: hand over now (a person, or
@@ -172,7 +166,11 @@ class ActionPersonWhileBooking(Action):
             # "ok im calling 911": no more questions; the team follows up later.
             dispatcher.utter_message(response="utter_safety_getting_help")
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
-        if message.get("safety") and HAZARD.search(message.get("text") or "") and not BODY.search(message.get("text") or ""):
+        if (
+            message.get("safety")
+            and HAZARD.search(message.get("text") or "")
+            and not BODY.search(message.get("text") or "")
+        ):
             dispatcher.utter_message(response="utter_safety_product")
         elif message.get("safety") and WAIT_OR_NOT.search(message.get("text") or ""):
             # "should i go to hospital or wait and see? i have an epipen": answered plainly.

@@ -74,9 +74,7 @@ class ActionHandleMisunderstanding(Action):
     def name(self) -> Text:
         return "action_handle_misunderstanding"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if misunderstandings_in_a_row(tracker) >= 2:
             dispatcher.utter_message(response="utter_misunderstood_again")
             return [FollowupAction("action_handoff")]

@@ -45,9 +45,7 @@ class ActionOfferAlternatives(Action):
     def name(self) -> Text:
         return "action_offer_alternatives"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         policies = catalog()
         facts = tracker.get_slot("case_facts") or {}
         policy = policies.policy(tracker.get_slot("policy_id") or "")

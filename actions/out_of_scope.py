@@ -14,8 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from gracious.settings import ROOT
 from actions.offer_alternatives import first_text
+from gracious.settings import ROOT
 from gracious.wordlists import word_pattern
 
 FAMILIES_FILE = ROOT / "catalog" / "out_of_scope.yml"
@@ -43,9 +43,7 @@ class ActionRedirectOutOfScope(Action):
     def name(self) -> Text:
         return "action_redirect_out_of_scope"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         language = tracker.latest_message.get("language")
         if language and tracker.get_slot("handoff_id") and (tracker.active_loop or {}).get("name") == "callback_form":
             # The team has the case already (a call being arranged): said in their language too.

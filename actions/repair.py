@@ -14,11 +14,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from gracious.settings import settings
 from actions.hours import spoken_time
 from actions.status import WITHDRAWN_NAMES, settle, settled
-from gracious.stores import company, records
 from gracious import repair
+from gracious.settings import settings
+from gracious.stores import company, records
 
 # What each form leaves behind when the customer walks away from it.
 FORM_SLOTS = {
@@ -44,15 +44,15 @@ class ActionCancel(Action):
     def name(self) -> Text:
         return "action_cancel"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         form = left_form(tracker)
         events: List[EventType] = [SlotSet("requested_slot", None)]
         if form:
             events += [SlotSet(slot, None) for slot in FORM_SLOTS.get(form, ())]
-            dispatcher.utter_message(response="utter_callback_cancelled" if form == "callback_form" else "utter_form_left")
+            dispatcher.utter_message(
+                response="utter_callback_cancelled" if form == "callback_form" else "utter_form_left"
+            )
             return events
         booked = tracker.get_slot("callback_id")
         if repair.cancels_booked_call(text) or (booked and repair.says("call_words", text)):
@@ -71,7 +71,7 @@ class ActionCancel(Action):
 
 
 async def _take_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
-    """"please cancel the $25 credit": the latest grant of that kind in this chat is
+    """ "please cancel the $25 credit": the latest grant of that kind in this chat is
     withdrawn from the records, and we say so; or we say there is none to cancel."""
     named = repair.kinds_to_cancel(text)
     entries = settled(tracker)
@@ -85,5 +85,8 @@ async def _take_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: T
     await company().withdraw(entry["kind"], entry.get("reference"), facts.get("customer_id"))
     dispatcher.utter_message(response="utter_grant_cancelled", what=WITHDRAWN_NAMES[entry["kind"]])
     granted = [g for g in tracker.get_slot("granted_alternatives") or [] if g != entry.get("alternative")]
-    return [SlotSet("settled", settle(entries, entry["alternative"], entry["kind"], None, None, "withdrawn")),
-            SlotSet("granted_alternatives", granted), SlotSet("accepted_alternative", None)]
+    return [
+        SlotSet("settled", settle(entries, entry["alternative"], entry["kind"], None, None, "withdrawn")),
+        SlotSet("granted_alternatives", granted),
+        SlotSet("accepted_alternative", None),
+    ]

@@ -12,14 +12,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import FormValidation
-
-from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time
-from gracious.settings import settings
-from actions.hours import fit_to_hours, spoken_time
 from actions.callback_escape import escape_in, instead_of_a_call, known_email, validate_email
-from gracious.stores import records
+from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time
+from actions.forms import FormValidation
+from actions.hours import fit_to_hours, spoken_time
 from gracious import repair
+from gracious.settings import settings
+from gracious.stores import records
+
 
 def known_phone(tracker: Tracker) -> Optional[Text]:
     """A complete phone number the customer gave, or the one on their account."""
@@ -58,7 +58,9 @@ class ValidateCallbackForm(FormValidation):
             return {"callback_time": None, "callback_escape": escape}
         now = datetime.now(ZoneInfo(settings().timezone))
         # The whole message says more than the entity ("tomorrow after lunch, maybe 2ish").
-        moment = (parse_callback_time(said, now) if not said.startswith("/") else None) or parse_callback_time(text or "", now)
+        moment = (parse_callback_time(said, now) if not said.startswith("/") else None) or parse_callback_time(
+            text or "", now
+        )
         moment = await _on_booked_day(moment, text or "", tracker)
         asked = parse_callback_time(said, now, fit=False) if moment is not None and not said.startswith("/") else None
         if asked is not None and moment is not None and asked.time() != moment.time():
@@ -149,12 +151,13 @@ class ActionScheduleCallback(Action):
     def name(self) -> Text:
         return "action_schedule_callback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         escape = tracker.get_slot("callback_escape")
-        done: List[EventType] = [SlotSet("callback_escape", None), SlotSet("callback_attempts", None),
-                                 SlotSet("callback_time", None)]
+        done: List[EventType] = [
+            SlotSet("callback_escape", None),
+            SlotSet("callback_attempts", None),
+            SlotSet("callback_time", None),
+        ]
         if escape:
             return done + await instead_of_a_call(escape, dispatcher, tracker, domain)
         when = datetime.fromisoformat(tracker.get_slot("callback_time"))
@@ -164,16 +167,25 @@ class ActionScheduleCallback(Action):
         digits = re.sub(r"\D", "", phone)
         booked = tracker.get_slot("callback_id")
         earlier = await records().callback(int(booked)) if booked else None
-        if earlier and earlier["status"] == "booked" and earlier["scheduled_for"] == when.astimezone(earlier["scheduled_for"].tzinfo):
+        if (
+            earlier
+            and earlier["status"] == "booked"
+            and earlier["scheduled_for"] == when.astimezone(earlier["scheduled_for"].tzinfo)
+        ):
             # The time it already has: nothing to move.
-            dispatcher.utter_message(response="utter_callback_already_then", callback_when=spoken_time(when, now),
-                                     phone_tail=digits[-4:])
+            dispatcher.utter_message(
+                response="utter_callback_already_then", callback_when=spoken_time(when, now), phone_tail=digits[-4:]
+            )
             return done + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
         if earlier and await records().move_callback(int(booked), when, phone):
             # A new time for the call already booked: moved, never a second call.
             old_when = spoken_time(earlier["scheduled_for"].astimezone(when.tzinfo), now)
-            dispatcher.utter_message(response="utter_callback_moved", old_when=old_when,
-                                     callback_when=spoken_time(when, now), phone_tail=digits[-4:])
+            dispatcher.utter_message(
+                response="utter_callback_moved",
+                old_when=old_when,
+                callback_when=spoken_time(when, now),
+                phone_tail=digits[-4:],
+            )
             return done + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
         handoff = tracker.get_slot("handoff_id")
         reason = tracker.get_slot("case_type") or "callback requested"

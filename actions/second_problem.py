@@ -38,4 +38,3 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
     ]
     dispatcher.utter_message(response="utter_second_problem_next", problem=problem.get("text") or "", buttons=buttons)
     return [SlotSet("pending_problem", None), FollowupAction("action_listen")]
-

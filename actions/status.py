@@ -20,17 +20,22 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import money
-from gracious.settings import settings
 from actions.digression import resume
 from actions.hours import spoken_time
-from gracious.stores import company, records
 from gracious.references import find, normalize_reference
 from gracious.repair import named_kinds
+from gracious.settings import settings
+from gracious.stores import company, records
 
 # How a grant taken back is named: "The exchange for LK-10422 is cancelled."
 WITHDRAWN_NAMES = {
-    "refund": "refund", "exchange": "exchange", "replacement": "replacement",
-    "credit": "credit", "remake": "remake", "honour_coupon": "coupon", "coupon_applied": "coupon",
+    "refund": "refund",
+    "exchange": "exchange",
+    "replacement": "replacement",
+    "credit": "credit",
+    "remake": "remake",
+    "honour_coupon": "coupon",
+    "coupon_applied": "coupon",
     "followup": "email",
 }
 
@@ -40,8 +45,15 @@ def settled(tracker: Tracker) -> List[Dict[Text, Any]]:
     return [dict(e) for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
 
 
-def settle(entries: List[Dict[Text, Any]], alternative: Text, kind: Text, reference: Optional[Text],
-           amount: Optional[float], state: Text, at: Optional[datetime] = None) -> List[Dict[Text, Any]]:
+def settle(
+    entries: List[Dict[Text, Any]],
+    alternative: Text,
+    kind: Text,
+    reference: Optional[Text],
+    amount: Optional[float],
+    state: Text,
+    at: Optional[datetime] = None,
+) -> List[Dict[Text, Any]]:
     """``entries`` with a grant made ("done"), found made before ("before") or taken back ("withdrawn")."""
     if state == "withdrawn":
         standing = [e for e in entries if e.get("alternative") == alternative and e.get("state") != "withdrawn"]
@@ -50,8 +62,16 @@ def settle(entries: List[Dict[Text, Any]], alternative: Text, kind: Text, refere
         return entries
     entries = [e for e in entries if not (e.get("alternative") == alternative and e.get("reference") == reference)]
     moment = (at or datetime.now(timezone.utc)).isoformat()
-    entries.append({"alternative": alternative, "kind": kind, "reference": reference, "amount": amount,
-                    "state": state, "at": moment})
+    entries.append(
+        {
+            "alternative": alternative,
+            "kind": kind,
+            "reference": reference,
+            "amount": amount,
+            "state": state,
+            "at": moment,
+        }
+    )
     return entries
 
 
@@ -84,8 +104,11 @@ async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text) -> bool
     call = booked[-1] if booked else calls[-1]
     when = spoken_time(call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(zone), now)
     if call.get("status") == "booked":
-        dispatcher.utter_message(response="utter_status_call_booked", callback_when=when,
-                                 phone_end=re.sub(r"\D", "", str(call.get("phone") or ""))[-4:])
+        dispatcher.utter_message(
+            response="utter_status_call_booked",
+            callback_when=when,
+            phone_end=re.sub(r"\D", "", str(call.get("phone") or ""))[-4:],
+        )
     elif call.get("status") == "cancelled":
         dispatcher.utter_message(response="utter_status_call_cancelled", callback_when=when)
     else:
@@ -101,9 +124,10 @@ REMEDIES = {"refund", "exchange", "replacement"}
 CALL = re.compile(r"\bcall\b", re.I)
 
 
-async def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]], text: Text,
-                       reference: Optional[Text]) -> bool:
-    """"is the exchange cancelled?" when no exchange was started in this chat: what the
+async def _not_started(
+    dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]], text: Text, reference: Optional[Text]
+) -> bool:
+    """ "is the exchange cancelled?" when no exchange was started in this chat: what the
     records hold for the order or bill (arranged in another chat), or, plainly, none."""
     said = False
     kinds = {WITHDRAWN_NAMES.get(e.get("kind") or "", "") for e in entries}
@@ -114,8 +138,12 @@ async def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text
             if before is not None:
                 from actions.apply_alternative import granted_on  # (it imports this module)
 
-                dispatcher.utter_message(response="utter_status_arranged_before", what=kind, reference=reference,
-                                         granted_on=granted_on(before.created_at))
+                dispatcher.utter_message(
+                    response="utter_status_arranged_before",
+                    what=kind,
+                    reference=reference,
+                    granted_on=granted_on(before.created_at),
+                )
             elif reference:
                 dispatcher.utter_message(response="utter_status_not_started", what=kind, reference=reference)
             else:
@@ -125,7 +153,7 @@ async def _not_started(dispatcher: CollectingDispatcher, entries: List[Dict[Text
 
 
 async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
-    """"use 555 0142 instead": the booked call stays at its time, on the new number."""
+    """ "use 555 0142 instead": the booked call stays at its time, on the new number."""
     phones = [f.value for f in find(text) if f.entity == "phone" and len(re.sub(r"\D", "", f.value)) >= 7]
     booked = tracker.get_slot("callback_id")
     call = await records().callback(int(booked)) if booked else None
@@ -136,8 +164,9 @@ async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, tex
     await records().move_callback(int(booked), call["scheduled_for"], phone)
     zone = ZoneInfo(settings().timezone)
     when = spoken_time(call["scheduled_for"].astimezone(zone), datetime.now(zone))
-    dispatcher.utter_message(response="utter_callback_number_changed", callback_when=when,
-                             phone_tail=re.sub(r"\D", "", phone)[-4:])
+    dispatcher.utter_message(
+        response="utter_callback_number_changed", callback_when=when, phone_tail=re.sub(r"\D", "", phone)[-4:]
+    )
     return [SlotSet("callback_phone", phone)]
 
 
@@ -147,18 +176,22 @@ class ActionWhereThingsStand(Action):
     def name(self) -> Text:
         return "action_where_things_stand"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         if (tracker.latest_message or {}).get("repair") == "phone_change":
             return await _change_number(dispatcher, tracker, text)
         entries = [e for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-        named_order = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
-                       if e.get("entity") == "order_id" and e.get("value")]
+        named_order = [
+            e.get("value")
+            for e in (tracker.latest_message or {}).get("entities") or []
+            if e.get("entity") == "order_id" and e.get("value")
+        ]
         # "did you refund the jacket LK-10424 or not?": that order's records, not the case's.
-        reference = normalize_reference(named_order[-1]) if named_order else (
-            ((tracker.get_slot("case_facts") or {}).get("reference")) or "")
+        reference = (
+            normalize_reference(named_order[-1])
+            if named_order
+            else (((tracker.get_slot("case_facts") or {}).get("reference")) or "")
+        )
         if named_order:
             entries = [e for e in entries if e.get("reference") == reference]
         named = named_kinds(text)

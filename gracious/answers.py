@@ -8,21 +8,23 @@ the actions (actions/digression.py says the answer). Read again when the file ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, List, Optional, Pattern, Tuple
 
 import yaml
 
-from gracious.wordlists import changed_at, word_pattern
 from gracious.settings import CATALOG_DIR
+from gracious.wordlists import changed_at, word_pattern
 
 # A sentence that asks, with or without its question mark.
-ASKS = re.compile(r"\?|^\W*(?:(?:ok|so|and|but|also|well)\W+)?(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|"
-                  r"will|would|can|could|should)\b|\b(?:want to know|wondering|tell me (?:when|where|why|how|if|whether))\b",
-                  re.I)
+ASKS = re.compile(
+    r"\?|^\W*(?:(?:ok|so|and|but|also|well)\W+)?(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|"
+    r"will|would|can|could|should)\b|\b(?:want to know|wondering|tell me (?:when|where|why|how|if|whether))\b",
+    re.I,
+)
 ANSWERS_FILE = CATALOG_DIR / "answers.yml"
 
 
@@ -42,9 +44,16 @@ class Answer:
 def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return tuple(
-        Answer(str(a["id"]), word_pattern([str(w) for w in a.get("words") or []]),
-               tuple(a.get("case_types") or ()), tuple(a.get("after") or ()), str(a["response"]),
-               bool(a.get("statement")), bool(a.get("person")), tuple(a.get("policies") or ()))
+        Answer(
+            str(a["id"]),
+            word_pattern([str(w) for w in a.get("words") or []]),
+            tuple(a.get("case_types") or ()),
+            tuple(a.get("after") or ()),
+            str(a["response"]),
+            bool(a.get("statement")),
+            bool(a.get("person")),
+            tuple(a.get("policies") or ()),
+        )
         for a in raw.get("answers") or []
     )
 
@@ -53,8 +62,9 @@ def answers() -> Tuple[Answer, ...]:
     return _answers(ANSWERS_FILE, changed_at(ANSWERS_FILE))
 
 
-def answer_for(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
-               ) -> Optional[str]:
+def answer_for(
+    text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
+) -> Optional[str]:
     """The response that answers this question in a case of this kind, after what was
     granted in the chat (alternative ids), or None. ``question``: the message asks;
     otherwise only the answers marked `statement` apply."""
@@ -62,8 +72,13 @@ def answer_for(text: str, case_type: Optional[str], granted: Iterable[str] = (),
     return found.response if found else None
 
 
-def find_answers(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True,
-                 policy: Optional[str] = None) -> List[Answer]:
+def find_answers(
+    text: str,
+    case_type: Optional[str],
+    granted: Iterable[str] = (),
+    question: bool = True,
+    policy: Optional[str] = None,
+) -> List[Answer]:
     """Every answer the message asks for, in its order: "so do i keep the lamp then? and
     does the credit expire?" gets both. Each sentence is read alone; a message none of
     whose sentences finds one is read whole."""
@@ -81,8 +96,13 @@ def find_answers(text: str, case_type: Optional[str], granted: Iterable[str] = (
     return found
 
 
-def find_answer(text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True,
-                policy: Optional[str] = None) -> Optional[Answer]:
+def find_answer(
+    text: str,
+    case_type: Optional[str],
+    granted: Iterable[str] = (),
+    question: bool = True,
+    policy: Optional[str] = None,
+) -> Optional[Answer]:
     granted = set(granted)
     for answer in answers():
         if not question and not answer.statement:

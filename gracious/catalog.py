@@ -26,7 +26,20 @@ from gracious.catalog_model import (
 )
 from gracious.settings import settings
 
-__all__ = ["current_catalog", "forget_catalog", "ALTERNATIVE_KINDS", "CASE_NEEDS", "HANDOFF_TRIGGERS", "RESPONSE_ROLES", "Alternative", "Catalog", "CatalogError", "Offer", "Policy", "load_catalog"]
+__all__ = [
+    "current_catalog",
+    "forget_catalog",
+    "ALTERNATIVE_KINDS",
+    "CASE_NEEDS",
+    "HANDOFF_TRIGGERS",
+    "RESPONSE_ROLES",
+    "Alternative",
+    "Catalog",
+    "CatalogError",
+    "Offer",
+    "Policy",
+    "load_catalog",
+]
 
 
 @lru_cache(maxsize=4)
@@ -110,7 +123,9 @@ class _Parser:
             if not isinstance(changes, dict) or any(new not in raw for new in changes):
                 raise self.fail(f"case '{case_type}'", "becomes: must map case types listed under cases to facts")
             where = f"case '{case_type}'"
-            result[str(case_type)] = [(str(new), self.conditions(when, where, "becomes")) for new, when in changes.items()]
+            result[str(case_type)] = [
+                (str(new), self.conditions(when, where, "becomes")) for new, when in changes.items()
+            ]
         return result
 
     def number(self, raw: Dict[str, Any], name: str, where: str) -> float:
@@ -170,7 +185,9 @@ class _Parser:
         if not isinstance(triggers, list) or not set(triggers) <= HANDOFF_TRIGGERS:
             raise self.fail(where, f"handoff_when: must be a list of {sorted(HANDOFF_TRIGGERS)}")
         if "customer_asks" not in triggers:
-            raise self.fail(where, "handoff_when: must include customer_asks (a customer who asks for a person always gets one)")
+            raise self.fail(
+                where, "handoff_when: must include customer_asks (a customer who asks for a person always gets one)"
+            )
         return Policy(
             id=policy_id,
             case_types=tuple(case_types),
@@ -192,9 +209,7 @@ class _Parser:
             raise self.fail(where, f"{name}: must be a mapping of fact to value")
         return dict(raw)
 
-    def offers(
-        self, raw: Any, where: str, name: str, alternatives: Dict[str, Alternative]
-    ) -> Tuple[Offer, ...]:
+    def offers(self, raw: Any, where: str, name: str, alternatives: Dict[str, Alternative]) -> Tuple[Offer, ...]:
         if not isinstance(raw, list):
             raise self.fail(where, f"{name}: must be a list")
         offers: List[Offer] = []

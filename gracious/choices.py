@@ -65,12 +65,40 @@ CHOOSING = re.compile(
     r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead)\b"
 )
 # A question inside a message that doesn't start as one ("hm whats this add on thing").
-ASKING = re.compile(r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do|will they|do i)\b")
+ASKING = re.compile(
+    r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do|will they|do i)\b"
+)
 QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
 _TITLE_STOPWORDS = {
-    "about", "back", "from", "have", "instead", "like", "make", "more", "next", "over", "pass",
-    "send", "tell", "that", "them", "there", "this", "time", "what", "when", "with", "your", "suits",
-    "free", "full", "right", "these", "thing", "want",
+    "about",
+    "back",
+    "from",
+    "have",
+    "instead",
+    "like",
+    "make",
+    "more",
+    "next",
+    "over",
+    "pass",
+    "send",
+    "tell",
+    "that",
+    "them",
+    "there",
+    "this",
+    "time",
+    "what",
+    "when",
+    "with",
+    "your",
+    "suits",
+    "free",
+    "full",
+    "right",
+    "these",
+    "thing",
+    "want",
 }
 
 
@@ -104,8 +132,12 @@ WHICH = -1
 
 
 def resolve(
-    text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], question: bool = True,
-    by_words: bool = True, loose: bool = True,
+    text: str,
+    options: Sequence[Option],
+    words: Mapping[str, Sequence[str]],
+    question: bool = True,
+    by_words: bool = True,
+    loose: bool = True,
 ) -> Optional[int]:
     """The index in ``options`` of the button the typed reply means, WHICH, or None.
 
@@ -171,7 +203,9 @@ def also_named(text: str, options: Sequence[Option], words: Mapping[str, Sequenc
     said = _NEGATED.sub(" ", " ".join((text or "").lower().split()))
     found: List[int] = []
     for clause in re.split(r"[.!?,;]+|\band also\b|\balso\b|\band\b|\bplus\b", said):
-        taking = CHOOSING.search(clause) or re.search(r"\b(?:email|send|give)\s+me\b", clause) or len(clause.split()) <= 3
+        taking = (
+            CHOOSING.search(clause) or re.search(r"\b(?:email|send|give)\s+me\b", clause) or len(clause.split()) <= 3
+        )
         if not clause.strip() or QUESTION.search(clause.strip()) or not taking or _SETTLED_BY_THEMSELVES.search(clause):
             continue
         scores = {i: _score(clause, o, words) for i, o in enumerate(options) if not o.declines}
@@ -182,8 +216,9 @@ def also_named(text: str, options: Sequence[Option], words: Mapping[str, Sequenc
     return found
 
 
-def _in_the_choosing_clause(said: str, options: Sequence[Option], words: Mapping[str, Sequence[str]],
-                            tied: Sequence[int]) -> Optional[int]:
+def _in_the_choosing_clause(
+    said: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], tied: Sequence[int]
+) -> Optional[int]:
     clauses = [c for c in re.split(r"[.!?,;]+|\band\b|\bbut\b", said) if CHOOSING.search(c)]
     named = {i for c in clauses for i in tied if _score(c, options[i], words) > 0}
     return named.pop() if len(named) == 1 else None

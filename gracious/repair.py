@@ -14,12 +14,34 @@ from typing import Dict, Pattern
 
 import yaml
 
-from gracious.wordlists import changed_at, word_pattern
 from gracious.settings import CATALOG_DIR
+from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = CATALOG_DIR / "repair.yml"
 LISTS = (
-    "cancel", "cancel_booked", "call_words", "no_reference", "email_instead", "no_call", "correction", "why", "goodbye", "closing", "change_choice", "no_email", "status", "hours", "cafe", "person", "feedback", "not_feedback", "cancel_grant", "pushback", "coupon_words", "asks_exception", "on_file",
+    "cancel",
+    "cancel_booked",
+    "call_words",
+    "no_reference",
+    "email_instead",
+    "no_call",
+    "correction",
+    "why",
+    "goodbye",
+    "closing",
+    "change_choice",
+    "no_email",
+    "status",
+    "hours",
+    "cafe",
+    "person",
+    "feedback",
+    "not_feedback",
+    "cancel_grant",
+    "pushback",
+    "coupon_words",
+    "asks_exception",
+    "on_file",
 )
 
 
@@ -39,7 +61,10 @@ def says(kind: str, text: str) -> bool:
 def wants_email_instead(text: str) -> bool:
     """'i dont want a call. EMAIL.', 'can you email me instead': write, don't call."""
     return says("email_instead", text) or any(
-        re.fullmatch(r"\W*(?:e-?mail|email pls|email please)\W*", s, re.I) for s in re.split(r"[.!?\n]+", text or "") if s.strip())
+        re.fullmatch(r"\W*(?:e-?mail|email pls|email please)\W*", s, re.I)
+        for s in re.split(r"[.!?\n]+", text or "")
+        if s.strip()
+    )
 
 
 def refuses_call(text: str) -> bool:
@@ -53,8 +78,11 @@ def cancels(text: str) -> bool:
         return True
     # "...that was a different shop. my bad. never mind": the last short sentence leaves.
     sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
-    return len(sentences) >= 2 and len(sentences[-1].split()) <= 4 and bool(
-        re.search(r"\b(?:never ?mind|nvm|forget it|scratch that|doesn'?t matter)\b", sentences[-1], re.I))
+    return (
+        len(sentences) >= 2
+        and len(sentences[-1].split()) <= 4
+        and bool(re.search(r"\b(?:never ?mind|nvm|forget it|scratch that|doesn'?t matter)\b", sentences[-1], re.I))
+    )
 
 
 def has_no_reference(text: str) -> bool:
@@ -71,8 +99,11 @@ def cancels_booked_call(text: str) -> bool:
 
 def asks_for_a_person(text: str) -> bool:
     """'fine, a person', 'a human. now.': a short request for a person."""
-    refused = re.search(r"\b(?:don'?t|do not|dont|no)\s+(?:need|want)\s+(?:a|to talk to a|to speak to a)?\s*(?:person|human|agent)",
-                        text, re.I)
+    refused = re.search(
+        r"\b(?:don'?t|do not|dont|no)\s+(?:need|want)\s+(?:a|to talk to a|to speak to a)?\s*(?:person|human|agent)",
+        text,
+        re.I,
+    )
     return says("person", text) and len(text.split()) <= 12 and not refused
 
 
@@ -111,7 +142,9 @@ NAMED_KINDS = {
 # not "cancel the call and email me instead".
 DROPS_EMAIL = re.compile(
     r"\b(?:cancel\w*|scrap|drop|don'?t need|dont need|do not need|no need for|don'?t want|dont want|do not want)"
-    r"[^\w.!?]+(?:(?!call|ring|phone|and\b|or\b)\w+[^\w.!?]+){0,3}?(?:e-?mail|follow[- ]?up)", re.I)
+    r"[^\w.!?]+(?:(?!call|ring|phone|and\b|or\b)\w+[^\w.!?]+){0,3}?(?:e-?mail|follow[- ]?up)",
+    re.I,
+)
 
 
 def named_kinds(text: str) -> set:
@@ -131,7 +164,7 @@ def kinds_to_cancel(text: str) -> set:
     for sentence in re.split(r"[.!?;\n]+", text or ""):
         found = _patterns(WORDS_FILE, changed_at(WORDS_FILE))["cancel_grant"].search(sentence)
         if found:
-            kinds |= named_kinds(sentence[found.start():]) - {"email"}
+            kinds |= named_kinds(sentence[found.start() :]) - {"email"}
         if DROPS_EMAIL.search(sentence):
             kinds.add("email")
     if not kinds and says("cancel_grant", text):
@@ -140,8 +173,11 @@ def kinds_to_cancel(text: str) -> set:
 
 
 # Asking for something to be done, not how it stands.
-REQUEST = re.compile(r"\b(?:(?:can|could|will|would) (?:you|u) (?:please )?(?:send|give|make|get|do|swap|exchange|refund|"
-                     r"credit|replace|fix|sort|apply|book|cancel)|can i (?:have|get))\b", re.I)
+REQUEST = re.compile(
+    r"\b(?:(?:can|could|will|would) (?:you|u) (?:please )?(?:send|give|make|get|do|swap|exchange|refund|"
+    r"credit|replace|fix|sort|apply|book|cancel)|can i (?:have|get))\b",
+    re.I,
+)
 
 
 def asks_status(text: str) -> bool:
@@ -149,13 +185,21 @@ def asks_status(text: str) -> bool:
     question = (
         "?" in text
         or re.match(r"\s*(?:so\s+|and\s+|wait\s+)?(?:is|are|did|does|do|has|have|was|were)\b", text, re.I)
-        or re.search(r"\b(?:yes or no|or not|confirm|right|want to know|wondering|tell me if|tell me whether)\b", text, re.I)
+        or re.search(
+            r"\b(?:yes or no|or not|confirm|right|want to know|wondering|tell me if|tell me whether)\b", text, re.I
+        )
     )
     if REQUEST.search(text or ""):
         return False  # "can you send a replacement or not" asks for one, not after one
     # "and the 10 dollar credit?": a short question naming something granted.
-    short = "?" in text and len(text.split()) <= 6 and bool(named_kinds(text)) and not re.search(
-        r"\b(?:can|could|may|please|pls|want|take|give|have|get)\b|^\W*(?:how|what|whats|which|why)\b", text, re.I)  # "can i have the credit?" asks for it
+    short = (
+        "?" in text
+        and len(text.split()) <= 6
+        and bool(named_kinds(text))
+        and not re.search(
+            r"\b(?:can|could|may|please|pls|want|take|give|have|get)\b|^\W*(?:how|what|whats|which|why)\b", text, re.I
+        )
+    )  # "can i have the credit?" asks for it
     return short or (bool(question) and says("status", text) and len(text.split()) <= 25)
 
 
@@ -180,11 +224,15 @@ _MENTIONS = {
     "time": re.compile(
         r"\d|\b(?:noon|midday|morning|afternoon|evening|tonight|lunch|today|tomorrow|tmrw|tmr|"
         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|"
-        r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|o'clock|oclock)\b", re.IGNORECASE),
+        r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|o'clock|oclock)\b",
+        re.IGNORECASE,
+    ),
     "day": re.compile(
         r"\b(?:today|tonight|tomorrow|tmrw|tmr|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
         r"mon|tue|tues|wed|thu|thurs|fri|sat|sun|weekend|week|next|\d{1,2}(?:st|nd|rd|th)|"
-        r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b", re.IGNORECASE),
+        r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b",
+        re.IGNORECASE,
+    ),
 }
 
 

@@ -130,25 +130,43 @@ def from_env(env: Mapping[str, str]) -> Settings:
 
 # Every variable read above, in the order of docs/configuration.md.
 NAMES = (
-    "GRACIOUS_VAR_DIR", "GRACIOUS_CATALOG", "GRACIOUS_COMPANY_DB_URL", "GRACIOUS_RECORDS_DB_URL",
-    "GRACIOUS_TRACKER_DB_URL", "GRACIOUS_TIMEZONE", "GRACIOUS_CARE_HOURS", "GRACIOUS_CARE_LINE",
-    "GRACIOUS_MAX_MESSAGE_CHARS", "GRACIOUS_PATIENCE_SECONDS", "GRACIOUS_MAX_BODY_BYTES",
-    "GRACIOUS_MAX_API_BODY_BYTES", "GRACIOUS_ALLOWED_ORIGINS", "RASA_AUTH_TOKEN", "GRACIOUS_SENDER_BURST",
-    "GRACIOUS_SENDER_PER_MINUTE", "GRACIOUS_REDIS_URL", "GRACIOUS_SESSION_SECRET", "GRACIOUS_ACTION_TIMEOUT",
-    "GRACIOUS_ACTION_HOST", "GRACIOUS_ACTION_TOKEN", "GRACIOUS_AGENT_PASSWORD", "BOT_PORT", "ACTION_PORT",
-    "GRACIOUS_INSTANCES", "GRACIOUS_CLUSTER_DIR",
+    "GRACIOUS_VAR_DIR",
+    "GRACIOUS_CATALOG",
+    "GRACIOUS_COMPANY_DB_URL",
+    "GRACIOUS_RECORDS_DB_URL",
+    "GRACIOUS_TRACKER_DB_URL",
+    "GRACIOUS_TIMEZONE",
+    "GRACIOUS_CARE_HOURS",
+    "GRACIOUS_CARE_LINE",
+    "GRACIOUS_MAX_MESSAGE_CHARS",
+    "GRACIOUS_PATIENCE_SECONDS",
+    "GRACIOUS_MAX_BODY_BYTES",
+    "GRACIOUS_MAX_API_BODY_BYTES",
+    "GRACIOUS_ALLOWED_ORIGINS",
+    "RASA_AUTH_TOKEN",
+    "GRACIOUS_SENDER_BURST",
+    "GRACIOUS_SENDER_PER_MINUTE",
+    "GRACIOUS_REDIS_URL",
+    "GRACIOUS_SESSION_SECRET",
+    "GRACIOUS_ACTION_TIMEOUT",
+    "GRACIOUS_ACTION_HOST",
+    "GRACIOUS_ACTION_TOKEN",
+    "GRACIOUS_AGENT_PASSWORD",
+    "BOT_PORT",
+    "ACTION_PORT",
+    "GRACIOUS_INSTANCES",
+    "GRACIOUS_CLUSTER_DIR",
 )
 
 
 @lru_cache(maxsize=8)
 def _settings_for(values: Tuple[Optional[str], ...]) -> Settings:
-    return from_env({name: value for name, value in zip(NAMES, values) if value is not None})
+    return from_env({name: value for name, value in zip(NAMES, values, strict=True) if value is not None})
 
 
 def settings() -> Settings:
     """This process's settings: parsed once per set of values, so a changed variable is seen."""
     return _settings_for(tuple(os.environ.get(name) for name in NAMES))
-
 
 
 def var_dir() -> Path:

@@ -9,9 +9,8 @@ from typing import Dict, List, Sequence, Text
 
 import yaml
 
-
-from gracious.wordlists import changed_at, word_pattern
 from gracious.settings import CATALOG_DIR
+from gracious.wordlists import changed_at, word_pattern
 
 SIGNALS_FILE = CATALOG_DIR / "signals.yml"
 
@@ -19,7 +18,10 @@ SIGNALS_FILE = CATALOG_DIR / "signals.yml"
 @lru_cache(maxsize=4)
 def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
     raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
-    return {name: word_pattern(raw.get(name) or []) for name in ("swearing", "said_before", "impossible", "cafe_visit", "lateness", "dismissive", "staff_conduct")}
+    return {
+        name: word_pattern(raw.get(name) or [])
+        for name in ("swearing", "said_before", "impossible", "cafe_visit", "lateness", "dismissive", "staff_conduct")
+    }
 
 
 def _has(name: str, text: Text) -> bool:

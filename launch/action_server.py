@@ -57,8 +57,7 @@ def create_app(token: Text, actions: Any = "actions") -> Sanic:
         if hmac.compare_digest(given, expected):
             return None
         return response.json(
-            {"error": "unauthorized",
-             "message": "This action server only answers the assistant it belongs to."},
+            {"error": "unauthorized", "message": "This action server only answers the assistant it belongs to."},
             status=401,
         )
 
@@ -67,11 +66,13 @@ def create_app(token: Text, actions: Any = "actions") -> Sanic:
         # Replaces rasa_sdk's handler, which logs and echoes the request body.
         if isinstance(exception, SanicException):
             status = getattr(exception, "status_code", 500) or 500
-            return response.json({"error": "request_failed", "message": "The request could not be handled."},
-                                 status=status)
+            return response.json(
+                {"error": "request_failed", "message": "The request could not be handled."}, status=status
+            )
         log_failure(logger, f"An action failed ({request.method} {request.path}; customer text not logged).", exception)
-        return response.json({"error": "action_failed", "message": "The action failed on the action server."},
-                             status=500)
+        return response.json(
+            {"error": "action_failed", "message": "The action failed on the action server."}, status=500
+        )
 
     # Whatever rasa_sdk plugins add (rasa_sdk.endpoint.run does the same).
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
@@ -84,7 +85,9 @@ def main(argv: Optional[list] = None) -> None:
     args = parser.parse_args(argv)
     token = settings().action_token
     if not token:
-        sys.exit(f"error: set {TOKEN_ENV} (launch/launcher.py does): the action server answers only callers that send it")
+        sys.exit(
+            f"error: set {TOKEN_ENV} (launch/launcher.py does): the action server answers only callers that send it"
+        )
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
     utils.update_sanic_log_level()

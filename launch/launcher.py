@@ -80,15 +80,18 @@ def isolated_env(var: Path, **extra: str) -> Dict[str, str]:
     )
 
 
-def server_commands(
-    model: Path, env: Dict[str, str], endpoints: Path = ROOT / "endpoints.yml"
-) -> Dict[str, List[str]]:
+def server_commands(model: Path, env: Dict[str, str], endpoints: Path = ROOT / "endpoints.yml") -> Dict[str, List[str]]:
     bot = [
-        *RASA, "run",
-        "--model", str(model),
-        "--port", env["BOT_PORT"],
-        "--credentials", str(ROOT / "credentials.yml"),
-        "--endpoints", str(endpoints),
+        *RASA,
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        env["BOT_PORT"],
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+        "--endpoints",
+        str(endpoints),
     ]
     token = env.get("RASA_AUTH_TOKEN")
     if token:
@@ -131,7 +134,10 @@ class Servers:
     """
 
     def __init__(
-        self, model: Path, env: Dict[str, str], log_dir: Optional[Path] = None,
+        self,
+        model: Path,
+        env: Dict[str, str],
+        log_dir: Optional[Path] = None,
         live_models: Optional[Path] = None,
     ) -> None:
         self.model = model
@@ -148,7 +154,11 @@ class Servers:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             out = open(self.log_dir / f"{name}.log", "ab")
         process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT if out else None,
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
             start_new_session=True,
         )
         self.processes[name] = process

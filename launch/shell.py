@@ -1,6 +1,6 @@
 """Talk to Gracious in the terminal: the action server plus `rasa shell`.
 
-    python -m launch.shell --model models/gracious-....tar.gz
+python -m launch.shell --model models/gracious-....tar.gz
 """
 
 from __future__ import annotations
@@ -22,9 +22,19 @@ def main() -> None:
     try:
         servers.start_actions()
         subprocess.run(
-            [*RASA, "shell", "--model", str(model), "--endpoints", str(ROOT / "endpoints.yml"),
-             "--port", env["BOT_PORT"]],
-            cwd=ROOT, env=env, check=False,
+            [
+                *RASA,
+                "shell",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(ROOT / "endpoints.yml"),
+                "--port",
+                env["BOT_PORT"],
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
         )
     finally:
         servers.stop()

@@ -33,9 +33,7 @@ async def update_model_from_server(model_server: EndpointConfig, agent: Agent) -
         raise aiohttp.InvalidURL(model_server.url)  # as Rasa's: a bad URL stops the start
     with TempDirectoryPath(get_temp_dir_name()) as directory:
         try:
-            fingerprint = await rasa.core.agent._pull_model_and_fingerprint(
-                model_server, agent.fingerprint, directory
-            )
+            fingerprint = await rasa.core.agent._pull_model_and_fingerprint(model_server, agent.fingerprint, directory)
             if fingerprint:
                 await asyncio.to_thread(agent.load_model, directory, fingerprint)
                 logger.info(f"Now answering with the new model {fingerprint}.")

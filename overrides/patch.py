@@ -51,7 +51,11 @@ class Patch:
 
     @property
     def target(self) -> str:
-        return f"{getattr(self.owner, '__module__', '')}.{getattr(self.owner, '__name__', self.owner)}.{self.name}".lstrip(".")
+        return (
+            f"{getattr(self.owner, '__module__', '')}.{getattr(self.owner, '__name__', self.owner)}.{self.name}".lstrip(
+                "."
+            )
+        )
 
     def apply(self) -> None:
         if not hasattr(self.owner, self.name):

@@ -21,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
+
 from gracious.settings import ROOT, environment
 
 KEEP = 3
@@ -31,7 +32,9 @@ def training_inputs(root: Path = ROOT) -> List[Path]:
     files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
     # Our pipeline components and policy (config.yml) shape the model too.
     code = sorted((root / "server" / "nlu").glob("*.py")) + [
-        root / "server" / "dialogue" / "policies.py", root / "gracious" / "references.py"]
+        root / "server" / "dialogue" / "policies.py",
+        root / "gracious" / "references.py",
+    ]
     files += [p for p in code if p.exists()]
     return files
 
@@ -63,7 +66,10 @@ def ensure_model(root: Path = ROOT) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     subprocess.run(
         [str(rasa), "train", "--fixed-model-name", name, "--out", str(staging)],
-        cwd=root, env=env, check=True, stdout=sys.stderr,
+        cwd=root,
+        env=env,
+        check=True,
+        stdout=sys.stderr,
     )
     os.replace(staging / model.name, model)
     shutil.rmtree(staging, ignore_errors=True)

@@ -7,9 +7,8 @@ from typing import Any, Dict, Iterator
 import pytest
 import yaml
 
-import actions.case
-import overrides
 import gracious.stores
+import overrides
 from gracious.catalog import forget_catalog
 from gracious.settings import ROOT
 

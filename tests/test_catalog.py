@@ -213,9 +213,7 @@ def test_handoff_alternative_without_team_names_the_alternative_and_field(tmp_pa
     data = minimal_catalog()
     del data["alternatives"]["human"]["team"]
     path = write(tmp_path, data)
-    assert str(load_error(path)) == (
-        f"{path}: alternative 'human': team: a handoff needs the team that takes it"
-    )
+    assert str(load_error(path)) == (f"{path}: alternative 'human': team: a handoff needs the team that takes it")
 
 
 def test_unknown_response_role_names_policy_and_field(tmp_path):

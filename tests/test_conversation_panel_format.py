@@ -28,9 +28,18 @@ def test_every_panel_file_follows_the_format() -> None:
 
 
 # Rasa's own actions a tracker can show, besides the domain's actions, forms and responses.
-RASA_ACTIONS = {"action_listen", "action_restart", "action_default_fallback", "action_deactivate_loop",
-                "action_revert_fallback_events", "action_default_ask_affirmation", "action_two_stage_fallback",
-                "action_back", "action_unlikely_intent", "action_session_start"}
+RASA_ACTIONS = {
+    "action_listen",
+    "action_restart",
+    "action_default_fallback",
+    "action_deactivate_loop",
+    "action_revert_fallback_events",
+    "action_default_ask_affirmation",
+    "action_two_stage_fallback",
+    "action_back",
+    "action_unlikely_intent",
+    "action_session_start",
+}
 
 
 def unknown_names(conversations: List[Any]) -> List[str]:
@@ -48,8 +57,11 @@ def unknown_names(conversations: List[Any]) -> List[str]:
             named += [("slot", x, slots) for x in list(spec.get("slots", {})) + spec.get("slots_set", [])]
             named += [("button", b, buttons) for k in ("buttons", "never_buttons") for b in spec.get(k, [])]
             named += [("button", spec["click"], buttons)] if "click" in spec else []
-            problems += [f"{conversation.file}: conversation {conversation.name!r}, {where}: no {kind} {name!r}"
-                         for kind, name, known in named if name not in known]
+            problems += [
+                f"{conversation.file}: conversation {conversation.name!r}, {where}: no {kind} {name!r}"
+                for kind, name, known in named
+                if name not in known
+            ]
     return problems
 
 
@@ -91,13 +103,21 @@ def test_a_file_with_every_key_is_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("    moves: [bill_dispute]", "    moves: [bill_dispute]\n    note: hi", "conversation 'a bill': unknown key(s) note"),
+        (
+            "    moves: [bill_dispute]",
+            "    moves: [bill_dispute]\n    note: hi",
+            "conversation 'a bill': unknown key(s) note",
+        ),
         ("        says:", "        say:", "conversation 'a bill', turn 1: unknown key(s) say"),
         ("      once:", "      twice:", "conversation 'a bill', after: unknown key(s) twice"),
         ("      - click: goodwill_credit", "      - says: [hi]", "turn 2: a turn needs exactly one of 'customer'"),
         ("      - click: goodwill_credit", "      - {click: a, customer: b}", "turn 2: a turn needs exactly one"),
-        ('        never_says: ["your fault"]', "        never_says: your fault", "turn 1: 'never_says' must be a non-empty list"),
-        ('        does: [action_explain_policy]', "        does: [[a, b]]", "turn 1: 'does' has an entry that is not"),
+        (
+            '        never_says: ["your fault"]',
+            "        never_says: your fault",
+            "turn 1: 'never_says' must be a non-empty list",
+        ),
+        ("        does: [action_explain_policy]", "        does: [[a, b]]", "turn 1: 'does' has an entry that is not"),
         ("    moves: [bill_dispute]", "    moves: []", "conversation 'a bill': 'moves' must be a non-empty list"),
         ("        slots: {order_id: BL-30017}", "        slots: [order_id]", "turn 1: 'slots' must be a mapping"),
         ("  - name: a bill", "  - title: a bill", "conversation #1: needs a 'name'"),
@@ -112,7 +132,9 @@ def test_a_mistake_is_named_with_its_file_and_conversation(tmp_path: Path, old: 
 
 
 def test_a_misspelt_action_is_named(tmp_path: Path) -> None:
-    conversations = parse_file(write(tmp_path, GOOD.replace("action_handoff]\n      says", "action_handof]\n      says")))
+    conversations = parse_file(
+        write(tmp_path, GOOD.replace("action_handoff]\n      says", "action_handof]\n      says"))
+    )
     assert unknown_names(conversations) == ["topic.yml: conversation 'a bill', after: no action 'action_handof'"]
 
 
@@ -149,8 +171,10 @@ def test_the_global_rules_catch_a_broken_reply(text: str, problem: str) -> None:
     [
         ([], "the customer heard nothing"),
         ([{"text": ""}], "a reply without text"),
-        ([{"text": None, "buttons": [{"title": "Talk to a person", "payload": "/request_human"}]}],
-         "a reply without text"),
+        (
+            [{"text": None, "buttons": [{"title": "Talk to a person", "payload": "/request_human"}]}],
+            "a reply without text",
+        ),
         ([{"image": "https://example.com/x.png"}], "a reply without text"),
         ([{"text": "Pick one:", "buttons": [{"title": " ", "payload": "/deny"}]}], "not gracious"),
         ([{"text": "Pick one:", "buttons": [{"title": "A refund", "payload": ""}]}], "a button that does nothing"),
@@ -187,12 +211,21 @@ class FakeBot:
         return {"events": self.events, "slots": {"granted_alternatives": ["goodwill_credit"]}}
 
 
-OFFER = [{"text": "Here's what I see: domestic calls only.", "buttons": [
-    {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative": "goodwill_credit"}'}]}]
+OFFER = [
+    {
+        "text": "Here's what I see: domestic calls only.",
+        "buttons": [
+            {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative": "goodwill_credit"}'}
+        ],
+    }
+]
 
 
 def test_hold_clicks_a_button_and_checks_each_turn_and_the_end(tmp_path: Path) -> None:
-    [conversation] = parse_file(write(tmp_path, """\
+    [conversation] = parse_file(
+        write(
+            tmp_path,
+            """\
         conversations:
           - name: clicks
             moves: [typed_choice]
@@ -205,7 +238,9 @@ def test_hold_clicks_a_button_and_checks_each_turn_and_the_end(tmp_path: Path) -
             after:
               slots: {granted_alternatives: [goodwill_credit]}
               once: [action_apply_alternative]
-        """))
+        """,
+        )
+    )
     bot = FakeBot([OFFER, [{"text": "Done: $10.00."}]], [["action_explain_policy"], ["action_apply_alternative"]])
     turns = hold(conversation, bot, "s")
     assert bot.sent[1] == '/choose_alternative{"alternative": "goodwill_credit"}'
@@ -213,7 +248,10 @@ def test_hold_clicks_a_button_and_checks_each_turn_and_the_end(tmp_path: Path) -
 
 
 def test_a_failure_names_the_expectation_and_shows_the_transcript(tmp_path: Path) -> None:
-    [conversation] = parse_file(write(tmp_path, """\
+    [conversation] = parse_file(
+        write(
+            tmp_path,
+            """\
         conversations:
           - name: fails
             moves: [bill_dispute]
@@ -222,8 +260,12 @@ def test_a_failure_names_the_expectation_and_shows_the_transcript(tmp_path: Path
               - customer: "the credit"
                 says: ["$25.00"]
                 does: [action_handoff]
-        """))
-    bot = FakeBot([OFFER, [{"text": "Done: I'm sorry. Truly sorry."}]], [["action_explain_policy"], ["action_apply_alternative"]])
+        """,
+        )
+    )
+    bot = FakeBot(
+        [OFFER, [{"text": "Done: I'm sorry. Truly sorry."}]], [["action_explain_policy"], ["action_apply_alternative"]]
+    )
     with pytest.raises(AssertionError) as error:
         hold(conversation, bot, "s")
     message = str(error.value)

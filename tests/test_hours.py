@@ -3,8 +3,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from gracious.settings import parse_hours
 from actions.hours import fit_to_hours, is_open, next_opening, spoken_time
+from gracious.settings import parse_hours
 
 NEW_YORK = ZoneInfo("America/New_York")
 # The default care hours: weekdays 8-20, Saturday 9-17, Sunday closed.

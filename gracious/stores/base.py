@@ -68,9 +68,7 @@ def ensure_schema(engine: sa.engine.Engine, metadata: sa.MetaData) -> None:
             for column in table.columns:
                 if column.name not in present and column.nullable:
                     kind = column.type.compile(dialect=engine.dialect)
-                    conn.execute(
-                        sa.text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
-                    )
+                    conn.execute(sa.text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"))
 
 
 class Store:

@@ -17,15 +17,23 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
+from gracious.references import normalize_reference  # noqa: F401 (re-exported for the actions)
 from gracious.stores import company_demo
 from gracious.stores import grants as grant_rules
 from gracious.stores.base import Store
 from gracious.stores.company_schema import (  # the tables, importable from here as before
-    bills, call_lines, coupons, customers, grants, metadata, orders, products, settings_table,
+    bills,
+    call_lines,
+    coupons,
+    customers,
+    grants,
+    metadata,
+    orders,
+    products,
+    settings_table,
 )
 from gracious.stores.company_types import Bill, CallLine, Coupon, Customer, Order
 from gracious.stores.grants import Grant, GrantResult  # noqa: F401 (re-exported for the actions)
-from gracious.references import normalize_reference  # noqa: F401 (re-exported for the actions)
 
 
 def _by_reference(table: sa.Table, reference: str) -> sa.sql.Select:
@@ -79,8 +87,8 @@ class CompanyData(Store):
             if not row:
                 return None
             lines = [
-                CallLine(l.destination, bool(l.international), l.minutes, float(l.amount))
-                for l in conn.execute(
+                CallLine(line.destination, bool(line.international), line.minutes, float(line.amount))
+                for line in conn.execute(
                     sa.select(call_lines).where(call_lines.c.bill_id == row.id).order_by(call_lines.c.id)
                 )
             ]
@@ -105,9 +113,7 @@ class CompanyData(Store):
 
     async def product_category(self, item: str) -> Optional[str]:
         def read(conn, name):
-            row = conn.execute(
-                sa.select(products.c.category).where(products.c.name == name.strip().lower())
-            ).first()
+            row = conn.execute(sa.select(products.c.category).where(products.c.name == name.strip().lower())).first()
             return row.category if row else None
 
         return await self.run(read, item)

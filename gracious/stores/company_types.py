@@ -56,11 +56,11 @@ class Bill:
 
     @property
     def domestic_total(self) -> float:
-        return round(sum(l.amount for l in self.lines if not l.international), 2)
+        return round(sum(line.amount for line in self.lines if not line.international), 2)
 
     @property
     def international_lines(self) -> List[CallLine]:
-        return [l for l in self.lines if l.international]
+        return [line for line in self.lines if line.international]
 
     @property
     def discount_due(self) -> float:

@@ -107,12 +107,26 @@ def record(
             if earlier is not None:
                 return GrantResult(earlier, created=False)
             now = datetime.now(timezone.utc)
-            new = {"kind": kind, "reference": reference, "customer_id": customer_id, "amount": amount,
-                   "note": note[:200]}
+            new = {
+                "kind": kind,
+                "reference": reference,
+                "customer_id": customer_id,
+                "amount": amount,
+                "note": note[:200],
+            }
             result = conn.execute(grants.insert().values(**new, created_at=now.replace(tzinfo=None)))
             if kind == "honour_coupon" and reference:
                 conn.execute(coupons.update().where(coupons.c.code == reference).values(goodwill_honoured=True))
-            return GrantResult(Grant(id=int(result.inserted_primary_key[0]), created_at=now, **new), created=True)
+            grant = Grant(
+                id=int(result.inserted_primary_key[0]),
+                kind=kind,
+                reference=reference,
+                customer_id=customer_id,
+                amount=amount,
+                note=note[:200],
+                created_at=now,
+            )
+            return GrantResult(grant, created=True)
     except sa.exc.IntegrityError:
         # Another conversation inserted the same grant after our look: the index
         # refused ours (the failed transaction is gone, so read in a new one).

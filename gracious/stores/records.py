@@ -88,7 +88,11 @@ class Records(Store):
 
     async def create_handoff(self, sender_id: str, reason: str, team: str, summary: Dict[str, Any]) -> int:
         return await self._insert(
-            handoffs, sender_id=sender_id, reason=reason, team=team, status="waiting",
+            handoffs,
+            sender_id=sender_id,
+            reason=reason,
+            team=team,
+            status="waiting",
             summary=json.dumps(summary, sort_keys=True, default=str),
         )
 
@@ -108,9 +112,9 @@ class Records(Store):
 
         def read(conn):
             return conn.execute(
-                sa.select(sa.func.count()).select_from(handoffs).where(
-                    handoffs.c.status == "waiting", handoffs.c.id < handoff_id
-                )
+                sa.select(sa.func.count())
+                .select_from(handoffs)
+                .where(handoffs.c.status == "waiting", handoffs.c.id < handoff_id)
             ).scalar()
 
         return int(await self.run(read))
@@ -120,9 +124,9 @@ class Records(Store):
 
         def read(conn):
             return conn.execute(
-                sa.select(sa.func.count()).select_from(agent_presence).where(
-                    agent_presence.c.last_seen >= clock.now() - PRESENCE_TIMEOUT
-                )
+                sa.select(sa.func.count())
+                .select_from(agent_presence)
+                .where(agent_presence.c.last_seen >= clock.now() - PRESENCE_TIMEOUT)
             ).scalar()
 
         return int(await self.run(read))
@@ -131,8 +135,13 @@ class Records(Store):
         self, sender_id: str, when: datetime, phone: str, reason: str, handoff_id: Optional[int]
     ) -> int:
         return await self._insert(
-            callbacks, sender_id=sender_id, scheduled_for=clock.stored(when), phone=phone, reason=reason[:200],
-            handoff_id=handoff_id, status="booked",
+            callbacks,
+            sender_id=sender_id,
+            scheduled_for=clock.stored(when),
+            phone=phone,
+            reason=reason[:200],
+            handoff_id=handoff_id,
+            status="booked",
         )
 
     async def callback(self, callback_id: int) -> Optional[Dict[str, Any]]:
@@ -179,16 +188,24 @@ class Records(Store):
         self, sender_id: str, category: str, policy_id: Optional[str], outcome: str, frustration: int
     ) -> int:
         return await self._insert(
-            concerns, sender_id=sender_id, category=category, policy_id=policy_id,
-            outcome=outcome, frustration=frustration,
+            concerns,
+            sender_id=sender_id,
+            category=category,
+            policy_id=policy_id,
+            outcome=outcome,
+            frustration=frustration,
         )
 
     async def queue_thank_you(
         self, sender_id: str, customer_id: Optional[str], response: str, variables: Dict[str, Any]
     ) -> int:
         return await self._insert(
-            thank_you_notes, sender_id=sender_id, customer_id=customer_id, response=response,
-            variables=json.dumps(variables, sort_keys=True), status="queued",
+            thank_you_notes,
+            sender_id=sender_id,
+            customer_id=customer_id,
+            response=response,
+            variables=json.dumps(variables, sort_keys=True),
+            status="queued",
         )
 
     async def record_feedback(self, sender_id: str, text: str) -> int:

@@ -39,6 +39,6 @@ def make_engine(url: str) -> sa.engine.Engine:
     instead of failing on a dead one: service resumes by itself.
     """
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     return tune_sqlite(engine)

@@ -1,6 +1,6 @@
 """`make cluster`: the multi-instance deployment on this machine, stopped by Ctrl-C.
 
-    python -m launch.cluster [--instances 2] [--model models/gracious-....tar.gz]
+python -m launch.cluster [--instances 2] [--model models/gracious-....tar.gz]
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ def main() -> None:
         "The databases live only as long as the cluster: `make run` keeps conversations in var/.\n"
         "Press Ctrl-C to stop everything.\n"
     )
-    print(f"Starting PostgreSQL, Redis, the action server, {args.instances} Rasa instances and nginx "
-          "(about a minute)...", flush=True)
+    print(
+        f"Starting PostgreSQL, Redis, the action server, {args.instances} Rasa instances and nginx (about a minute)...",
+        flush=True,
+    )
     serve(cluster.start, banner, cluster.exited, cluster.stop)
 
 

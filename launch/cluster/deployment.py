@@ -50,8 +50,13 @@ class Cluster:
     """PostgreSQL, Redis, the action server, N Rasa instances and nginx, all on loopback."""
 
     def __init__(
-        self, model: Path, workdir: Path, instances: int = 2, port: Optional[int] = None,
-        extra_env: Optional[Dict[str, str]] = None, models_dir: Optional[Path] = None,
+        self,
+        model: Path,
+        workdir: Path,
+        instances: int = 2,
+        port: Optional[int] = None,
+        extra_env: Optional[Dict[str, str]] = None,
+        models_dir: Optional[Path] = None,
     ) -> None:
         self.model = model
         self.workdir = workdir
@@ -62,7 +67,9 @@ class Cluster:
         self.redis = Redis(free_port(), workdir / "redis")
         self.postgres = Postgres(free_port(), workdir / "postgres")
         self.instance_ports = [free_port() for _ in range(instances)]
-        self.nginx = Nginx(self.port, workdir / "nginx", nginx_config(self.port, self.instance_ports, workdir / "nginx"))
+        self.nginx = Nginx(
+            self.port, workdir / "nginx", nginx_config(self.port, self.instance_ports, workdir / "nginx")
+        )
         self.servers: Optional[Servers] = None
         self.model_server: Optional[ModelServer] = None
         self.env: Dict[str, str] = {}
@@ -80,19 +87,21 @@ class Cluster:
     def _environment(self) -> Dict[str, str]:
         var = self.workdir / "var"
         action_port = free_port()
-        return runtime_env({
-            "GRACIOUS_VAR_DIR": str(var),
-            "ACTION_PORT": str(action_port),
-            "BOT_PORT": str(self.instance_ports[0]),
-            "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "GRACIOUS_TRACKER_DB_URL": self.postgres.url(DATABASES["tracker"]),
-            "GRACIOUS_RECORDS_DB_URL": self.postgres.url(DATABASES["records"]),
-            "GRACIOUS_COMPANY_DB_URL": self.postgres.url(DATABASES["company"]),
-            "GRACIOUS_REDIS_URL": self.redis.url,
-            # One secret for all instances: a widget's session id is good on each.
-            "GRACIOUS_SESSION_SECRET": secrets.token_hex(32),
-            **self.extra_env,
-        })
+        return runtime_env(
+            {
+                "GRACIOUS_VAR_DIR": str(var),
+                "ACTION_PORT": str(action_port),
+                "BOT_PORT": str(self.instance_ports[0]),
+                "GRACIOUS_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+                "GRACIOUS_TRACKER_DB_URL": self.postgres.url(DATABASES["tracker"]),
+                "GRACIOUS_RECORDS_DB_URL": self.postgres.url(DATABASES["records"]),
+                "GRACIOUS_COMPANY_DB_URL": self.postgres.url(DATABASES["company"]),
+                "GRACIOUS_REDIS_URL": self.redis.url,
+                # One secret for all instances: a widget's session id is good on each.
+                "GRACIOUS_SESSION_SECRET": secrets.token_hex(32),
+                **self.extra_env,
+            }
+        )
 
     def _endpoints(self) -> Path:
         endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
@@ -145,8 +154,11 @@ class Cluster:
     def exited(self) -> List[str]:
         """The parts that have stopped by themselves."""
         stopped = self.servers.exited() if self.servers is not None else []
-        return stopped + [service.name for service in (self.postgres, self.redis, self.nginx)
-                          if service.process is not None and not service.running()]
+        return stopped + [
+            service.name
+            for service in (self.postgres, self.redis, self.nginx)
+            if service.process is not None and not service.running()
+        ]
 
     # -- faults -------------------------------------------------------------
 

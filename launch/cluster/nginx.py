@@ -112,8 +112,12 @@ def refusal(error: str, key: str, **values: str) -> str:
 def nginx_config(port: int, instance_ports: List[int], workdir: Path) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in instance_ports)
     return TEMPLATE.format(
-        workdir=workdir, servers=servers, port=port, max_body=f"{MAX_BODY // 1024}k",
-        max_model_body=f"{MAX_MODEL_BODY // (1024 * 1024)}m", read_seconds=PROXY_READ_SECONDS,
+        workdir=workdir,
+        servers=servers,
+        port=port,
+        max_body=f"{MAX_BODY // 1024}k",
+        max_model_body=f"{MAX_MODEL_BODY // (1024 * 1024)}m",
+        read_seconds=PROXY_READ_SECONDS,
         unavailable=refusal("unavailable", CONNECTION_LOST),
         too_large=refusal("too_large", TOO_LARGE, max_size=size_words(MAX_BODY)),
         model_too_large=refusal("too_large", TOO_LARGE, max_size=size_words(MAX_MODEL_BODY)),

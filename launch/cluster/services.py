@@ -61,7 +61,10 @@ class Service:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
-                self.command(), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                self.command(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         self.ready(timeout)
@@ -117,8 +120,18 @@ class Redis(Service):
         self.workdir.mkdir(parents=True, exist_ok=True)
         return [
             shutil.which("redis-server") or "/usr/bin/redis-server",
-            "--bind", "127.0.0.1", "--port", str(self.port), "--protected-mode", "yes",
-            "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--protected-mode",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.workdir),
         ]
 
 
@@ -167,20 +180,46 @@ class Postgres(Service):
         self.workdir.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as out:
             subprocess.run(
-                self._as_owner([
-                    _postgres_bin("initdb"), "-D", str(cluster), "-U", self.USER, f"--pwfile={pwfile}",
-                    "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8",
-                ]),
-                check=True, stdout=out, stderr=subprocess.STDOUT,
+                self._as_owner(
+                    [
+                        _postgres_bin("initdb"),
+                        "-D",
+                        str(cluster),
+                        "-U",
+                        self.USER,
+                        f"--pwfile={pwfile}",
+                        "--auth-host=scram-sha-256",
+                        "--auth-local=scram-sha-256",
+                        "-E",
+                        "UTF8",
+                        "--locale=C.UTF-8",
+                    ]
+                ),
+                check=True,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         pwfile.unlink()
 
     def command(self) -> List[str]:
         assert self.data is not None
-        return self._as_owner([
-            _postgres_bin("postgres"), "-D", str(self.data / "data"), "-h", "127.0.0.1", "-p", str(self.port),
-            "-k", str(self.data), "-c", "max_connections=200", "-c", "fsync=on",
-        ])
+        return self._as_owner(
+            [
+                _postgres_bin("postgres"),
+                "-D",
+                str(self.data / "data"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.data),
+                "-c",
+                "max_connections=200",
+                "-c",
+                "fsync=on",
+            ]
+        )
 
     def ready(self, timeout: float) -> None:
         super().ready(timeout)
@@ -239,5 +278,14 @@ class Nginx(Service):
         conf = self.workdir / "nginx.conf"
         conf.write_text(self.config, encoding="utf-8")
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        return [binary, "-p", str(self.workdir), "-c", str(conf), "-e", str(self.workdir / "logs" / "error.log"),
-                "-g", "daemon off;"]
+        return [
+            binary,
+            "-p",
+            str(self.workdir),
+            "-c",
+            str(conf),
+            "-e",
+            str(self.workdir / "logs" / "error.log"),
+            "-g",
+            "daemon off;",
+        ]

@@ -79,8 +79,9 @@ def install(app: Any, sio: Any = None) -> None:
         request.stream.request_max_size = body_limit(route.path, authorized, config)
 
     async def refuse_cross_site(request: Request) -> Optional[HTTPResponse]:
-        if cross_site_refused(request.method, request.path, request.headers.get("origin"), request.host,
-                              config.allowed_origins):
+        if cross_site_refused(
+            request.method, request.path, request.headers.get("origin"), request.host, config.allowed_origins
+        ):
             return refusals.cross_site(_agent(request))
         return None
 

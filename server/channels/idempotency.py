@@ -39,7 +39,7 @@ async def earlier_answer(agent: Any, sender: Text, message_id: Text) -> Optional
     for index, event in enumerate(events):
         if isinstance(event, UserUttered) and event.message_id == message_id:
             replies = []
-            for later in events[index + 1:]:
+            for later in events[index + 1 :]:
                 if isinstance(later, UserUttered):
                     break
                 if isinstance(later, BotUttered):

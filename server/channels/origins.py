@@ -30,8 +30,9 @@ def origin_allowed(origin: Optional[Text], host: Optional[Text], allowed: Tuple[
     return origin.split("://", 1)[1] == host.strip().lower()
 
 
-def cross_site_refused(method: Text, path: Text, origin: Optional[Text], host: Optional[Text],
-                       allowed: Tuple[str, ...] = ()) -> bool:
+def cross_site_refused(
+    method: Text, path: Text, origin: Optional[Text], host: Optional[Text], allowed: Tuple[str, ...] = ()
+) -> bool:
     """Whether to refuse a request as cross-site."""
     if origin_allowed(origin, host, allowed):
         return False

@@ -43,8 +43,7 @@ class SenderLimiter:
 class MemoryLimiter(SenderLimiter):
     """A token bucket per sender, in this process: ``burst`` at once, ``per_minute`` after."""
 
-    def __init__(self, burst: int, per_minute: float, clock: Any = time.monotonic,
-                 max_senders: int = 100_000) -> None:
+    def __init__(self, burst: int, per_minute: float, clock: Any = time.monotonic, max_senders: int = 100_000) -> None:
         self.burst = burst
         self.rate = per_minute / 60.0
         self.clock = clock
@@ -101,8 +100,9 @@ class RedisLimiter(SenderLimiter):
     PREFIX = "gracious:rate:"
     RETRY_SECONDS = 5.0  # after a failure, how long to count in-process before asking Redis again
 
-    def __init__(self, url: Text, burst: int, per_minute: float, timeout: float = 0.5,
-                 fallback: Optional[SenderLimiter] = None) -> None:
+    def __init__(
+        self, url: Text, burst: int, per_minute: float, timeout: float = 0.5, fallback: Optional[SenderLimiter] = None
+    ) -> None:
         from redis.asyncio.connection import parse_url
 
         parse_url(url)  # a malformed GRACIOUS_REDIS_URL stops the start (ValueError), not a message
@@ -124,7 +124,9 @@ class RedisLimiter(SenderLimiter):
         from redis import asyncio as aioredis
 
         self._client = aioredis.Redis.from_url(
-            self.url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout,
+            self.url,
+            socket_timeout=self.timeout,
+            socket_connect_timeout=self.timeout,
         )
         self._script = self._client.register_script(TOKEN_BUCKET_LUA)
 

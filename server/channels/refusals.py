@@ -56,8 +56,7 @@ def headers_too_large(agent: Optional[Any] = None) -> HTTPResponse:
 def too_many_messages(retry_after: float, agent: Optional[Any] = None) -> HTTPResponse:
     seconds = max(1, math.ceil(retry_after))
     wait = f"{seconds} second{'s' if seconds != 1 else ''}"
-    return refusal(429, "too_many_messages", text(TOO_MANY_MESSAGES, agent, wait=wait),
-                   **{"Retry-After": str(seconds)})
+    return refusal(429, "too_many_messages", text(TOO_MANY_MESSAGES, agent, wait=wait), **{"Retry-After": str(seconds)})
 
 
 def cross_site(agent: Optional[Any] = None) -> HTTPResponse:

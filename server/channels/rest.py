@@ -93,8 +93,14 @@ class GraciousRestInput(RestInput):
             if text is None:
                 return response.json(first)
             collector = CollectingOutputChannel()
-            message = UserMessage(text, collector, sender, input_channel=self.name(),
-                                  metadata=payload.get("metadata"), message_id=message_id)
+            message = UserMessage(
+                text,
+                collector,
+                sender,
+                input_channel=self.name(),
+                metadata=payload.get("metadata"),
+                message_id=message_id,
+            )
             after = await self.guard.run(agent, on_new_message, message, lambda: bool(collector.messages))
             return response.json(first + collector.messages + after)
 

@@ -120,7 +120,9 @@ class GraciousSocketIOInput(SocketIOInput):
                 return
             agent = webhook.ctx.app.ctx.agent
             if not (await sender_limiter().hit(session_id)).allowed:  # nothing stored
-                await sio.emit(self.bot_message_evt, {"text": wording.text(TOO_MANY_MESSAGES, agent, "socketio")}, room=sid)
+                await sio.emit(
+                    self.bot_message_evt, {"text": wording.text(TOO_MANY_MESSAGES, agent, "socketio")}, room=sid
+                )
                 return
             raw = data.get("message")
             metadata = data.get(self.metadata_key)

@@ -33,8 +33,9 @@ def transcript(tracker: Any) -> List[Dict[Text, Any]]:
             lines.append({"from": "customer", "text": event.text, "at": event.timestamp})
         elif event.type_name == "bot" and event.text:
             agent = (event.metadata or {}).get("agent")
-            lines.append({"from": "agent" if agent else "assistant", "agent": agent, "text": event.text,
-                          "at": event.timestamp})
+            lines.append(
+                {"from": "agent" if agent else "assistant", "agent": agent, "text": event.text, "at": event.timestamp}
+            )
     return lines
 
 
@@ -55,7 +56,9 @@ def agent_message(domain: Any, display_name: Text, text: Text) -> Text:
     """The agent's words as the widget shows them, from the domain's ``utter_agent_message``."""
     values = {"agent_name": _markdown_safe(display_name), "agent_words": text}
     # One pass, so an agent's words are never read as placeholders themselves.
-    return re.sub(r"\{(agent_name|agent_words)\}", lambda found: values[found.group(1)], _first_text(domain, AGENT_MESSAGE))
+    return re.sub(
+        r"\{(agent_name|agent_words)\}", lambda found: values[found.group(1)], _first_text(domain, AGENT_MESSAGE)
+    )
 
 
 def _socket(app: Any) -> Any:

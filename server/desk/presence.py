@@ -22,9 +22,7 @@ def mark_present(conn: sa.engine.Connection, name: str) -> None:
             )
         )
         return
-    changed = conn.execute(
-        agent_presence.update().where(agent_presence.c.agent == name).values(last_seen=now)
-    ).rowcount
+    changed = conn.execute(agent_presence.update().where(agent_presence.c.agent == name).values(last_seen=now)).rowcount
     if not changed:
         conn.execute(agent_presence.insert().values(agent=name, last_seen=now))
 

@@ -118,18 +118,24 @@ def for_sender(conn: sa.engine.Connection, sender_id: str) -> Optional[Dict[str,
 
 def claim(conn: sa.engine.Connection, handoff_id: int, name: str) -> bool:
     """Take a waiting handoff; False if someone else got there first or it is finished."""
-    return conn.execute(
-        handoffs.update()
-        .where(handoffs.c.id == handoff_id, handoffs.c.status == "waiting", handoffs.c.finished_at.is_(None))
-        .values(status="claimed", agent=name, updated_at=clock.now())
-    ).rowcount == 1
+    return (
+        conn.execute(
+            handoffs.update()
+            .where(handoffs.c.id == handoff_id, handoffs.c.status == "waiting", handoffs.c.finished_at.is_(None))
+            .values(status="claimed", agent=name, updated_at=clock.now())
+        ).rowcount
+        == 1
+    )
 
 
 def transfer(conn: sa.engine.Connection, handoff_id: int, from_name: str, to_name: str) -> bool:
     """Pass a claimed handoff from its holder to ``to_name``; False if ``from_name`` doesn't hold it."""
-    return conn.execute(
-        handoffs.update().where(_held_by(handoff_id, from_name)).values(agent=to_name, updated_at=clock.now())
-    ).rowcount == 1
+    return (
+        conn.execute(
+            handoffs.update().where(_held_by(handoff_id, from_name)).values(agent=to_name, updated_at=clock.now())
+        ).rowcount
+        == 1
+    )
 
 
 def valid_note(text: str) -> str:
@@ -156,8 +162,11 @@ def valid_outcome(outcome: str) -> str:
 def finish(conn: sa.engine.Connection, handoff_id: int, name: str, outcome: str) -> bool:
     """Close a handoff the agent holds with its outcome; False if they don't hold it."""
     now = clock.now()
-    return conn.execute(
-        handoffs.update()
-        .where(_held_by(handoff_id, name))
-        .values(status="finished", outcome=outcome, finished_at=now, updated_at=now)
-    ).rowcount == 1
+    return (
+        conn.execute(
+            handoffs.update()
+            .where(_held_by(handoff_id, name))
+            .values(status="finished", outcome=outcome, finished_at=now, updated_at=now)
+        ).rowcount
+        == 1
+    )

@@ -14,7 +14,8 @@ from typing import Optional
 import sqlalchemy as sa
 
 from gracious.stores import clock
-from server.desk import agents as accounts, presence
+from server.desk import agents as accounts
+from server.desk import presence
 from server.desk.agents import Agent
 from server.desk.tables import agents, desk_sessions
 
@@ -39,7 +40,10 @@ def start(conn: sa.engine.Connection, agent: Agent, token: str) -> None:
     now = clock.now()
     conn.execute(
         desk_sessions.insert().values(
-            token_hash=_token_hash(token), agent_id=agent.id, created_at=now, expires_at=now + SESSION_LIFETIME,
+            token_hash=_token_hash(token),
+            agent_id=agent.id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
         )
     )
     presence.mark_present(conn, agent.name)

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from gracious.stores.base import Store
 from gracious.stores.records import metadata
-from server.desk import agents as accounts, queue, sessions, throttle
+from server.desk import agents as accounts
+from server.desk import queue, sessions, throttle
 from server.desk.agents import Agent, valid_name
 from server.desk.passwords import check_password, hash_password
 from server.desk.tables import agents  # noqa: F401 (launch/cluster/deployment.py checks the tables are made)

@@ -28,12 +28,16 @@ def wait(conn: sa.engine.Connection, name: str, client: str) -> int:
     now = clock.now()
     longest = 0
     for column, value in ((login_failures.c.name, name), (login_failures.c.client, client)):
-        newest = conn.execute(
-            sa.select(login_failures.c.at)
-            .where(column == value, login_failures.c.at > now - FAILURE_WINDOW)
-            .order_by(login_failures.c.at.desc())
-            .limit(MAX_FAILURES)
-        ).scalars().all()
+        newest = (
+            conn.execute(
+                sa.select(login_failures.c.at)
+                .where(column == value, login_failures.c.at > now - FAILURE_WINDOW)
+                .order_by(login_failures.c.at.desc())
+                .limit(MAX_FAILURES)
+            )
+            .scalars()
+            .all()
+        )
         if len(newest) >= MAX_FAILURES:
             # Allowed again once the oldest of the last MAX_FAILURES leaves the window.
             frees_at = newest[-1] + FAILURE_WINDOW

@@ -95,8 +95,11 @@ class DeskSite(Site):
             try:
                 agent = await store.verify_login(name, password, client)
             except Throttled as slow:
-                return _error(429, f"Too many failed sign-ins. Try again in {slow.retry_after} seconds.",
-                              **{"Retry-After": str(slow.retry_after)})
+                return _error(
+                    429,
+                    f"Too many failed sign-ins. Try again in {slow.retry_after} seconds.",
+                    **{"Retry-After": str(slow.retry_after)},
+                )
             if agent is None:
                 return _error(401, "That name and password don't match.")
             token = await store.create_session(agent)
@@ -143,8 +146,9 @@ class DeskSite(Site):
         @desk.route("/api/agents", methods=["GET"])
         @api
         async def agents(request: Request, agent: Agent) -> HTTPResponse:
-            return _secure(response.json([{"name": a.name, "display_name": a.display_name}
-                                          for a in await store.agents()]))
+            return _secure(
+                response.json([{"name": a.name, "display_name": a.display_name} for a in await store.agents()])
+            )
 
         @desk.route("/api/outcomes", methods=["GET"])
         @api

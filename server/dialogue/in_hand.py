@@ -13,22 +13,24 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from server.dialogue import two_problems
 from gracious.choices import ASKING, QUESTION
 from gracious.references import find
+from server.dialogue import two_problems
 
 # Words that ask for a call, not merely mention calls ("call me", "a call back", "ring me").
 ASKS_FOR_A_CALL = re.compile(
     r"\b(?:call|ring|phone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:phone\s+)?call\b"
     r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone)\b|\bcall\s+at\b",
-    re.I)
+    re.I,
+)
 
 
 # "ok but WHEN will it actually get here", "also is there any way to stop roaming":
 # a question after a word or two of lead-in, with no question mark.
 LED_IN_QUESTION = re.compile(
     r"^(?:(?:ok|okay|so|but|and|well|right|hang on|wait|also|oh|hmm|um|lol|yeah|fine)\W+){1,4}"
-    r"(?:why|what|whats|how|when|where|who|which|is|are|does|(?:do|did)\s+(?:i|you|we|they|u)|will|would|can|could|should|shall)\b")
+    r"(?:why|what|whats|how|when|where|who|which|is|are|does|(?:do|did)\s+(?:i|you|we|they|u)|will|would|can|could|should|shall)\b"
+)
 
 
 def is_question(text: str) -> bool:
@@ -39,8 +41,9 @@ def is_question(text: str) -> bool:
 WHERE_IS = re.compile(r"\b(?:where(?:'s| is)|status of|when (?:will|does|is) (?:it|my|the)|track\w*)\b", re.I)
 
 
-def question_about_the_case(text: str, intent: Optional[str], case_type: Optional[str],
-                              tracker: DialogueStateTracker) -> bool:
+def question_about_the_case(
+    text: str, intent: Optional[str], case_type: Optional[str], tracker: DialogueStateTracker
+) -> bool:
     """A question during a case the classifier filed as another kind of complaint, or
     as the same one again after something was granted."""
     if not case_type or not tracker.get_slot("policy_id") or not QUESTION.search(text.lower()):
@@ -55,11 +58,18 @@ def question_about_the_case(text: str, intent: Optional[str], case_type: Optiona
 
 def case_for(reference: str, parsed: Dict[str, Any], case_type: Optional[str]) -> str:
     """The kind of case a reference opens: a coupon, a bill, or the order case in hand."""
-    if any(e.get("entity") == "coupon_code" for e in [e for e in parsed.get("entities") or [] if e.get("entity") == "coupon_code"]):
+    if any(
+        e.get("entity") == "coupon_code"
+        for e in [e for e in parsed.get("entities") or [] if e.get("entity") == "coupon_code"]
+    ):
         return "coupon_problem"
     if reference.upper().startswith("BL-"):
         return "dispute_charge"
-    return case_type if case_type in ("report_wrong_item", "request_refund", "check_order_status") else "check_order_status"
+    return (
+        case_type
+        if case_type in ("report_wrong_item", "request_refund", "check_order_status")
+        else "check_order_status"
+    )
 
 
 def new_number(text: str) -> Optional[str]:
@@ -84,5 +94,7 @@ def something_settled(tracker: DialogueStateTracker) -> bool:
 
 def exchange_started(tracker: DialogueStateTracker) -> bool:
     """Whether this chat started an exchange that still stands."""
-    return any(isinstance(e, dict) and e.get("alternative") == "exchange" and e.get("state") == "done"
-               for e in tracker.get_slot("settled") or [])
+    return any(
+        isinstance(e, dict) and e.get("alternative") == "exchange" and e.get("state") == "done"
+        for e in tracker.get_slot("settled") or []
+    )

@@ -46,7 +46,6 @@ TAKES = re.compile(r"\b(?:i'?ll take|ill take|i'?ll have|ill have|i'?ll go with|
 THE_PERSON_ONLY = re.compile(r"\b(?:himself|herself|themselves|in person|personally)\b", re.I)
 
 
-
 def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
     """The buttons the customer can answer now.
 
@@ -91,8 +90,11 @@ def still_open(tracker: DialogueStateTracker) -> List[Option]:
     """The latest offer's options not taken yet, in a case something was taken in."""
     if not tracker.get_slot("accepted_alternative") or not tracker.get_slot("offered_alternatives"):
         return []
-    taken = set(tracker.get_slot("granted_alternatives") or []) | {tracker.get_slot("accepted_alternative")} | {
-        e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)}
+    taken = (
+        set(tracker.get_slot("granted_alternatives") or [])
+        | {tracker.get_slot("accepted_alternative")}
+        | {e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)}
+    )
     offer = next(offers_in(tracker), [])
     # A call, a person or an email is arranged, not taken: "ill ask on the call" names it, it doesn't ask for one.
     return [o for o in options_from(offer) if o.key not in taken | ARRANGEMENTS and o.payload.startswith(OFFER_PAYLOAD)]
@@ -105,8 +107,12 @@ def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: s
     if not questions or tracker is None:
         return []
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    return [a.response for a in find_answers(questions, tracker.get_slot("case_type"), granted + [chosen],
-                                             policy=tracker.get_slot("policy_id"))]
+    return [
+        a.response
+        for a in find_answers(
+            questions, tracker.get_slot("case_type"), granted + [chosen], policy=tracker.get_slot("policy_id")
+        )
+    ]
 
 
 def call_at_a_time(text: str) -> bool:

@@ -38,9 +38,7 @@ class _Start:
     tracker: DialogueStateTracker
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class WindowedRulePolicy(RulePolicy):
     """RulePolicy predicting on the last ``WINDOW_ACTIONS`` actions of a conversation."""
 
@@ -55,9 +53,7 @@ class WindowedRulePolicy(RulePolicy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        return super().predict_action_probabilities(
-            self.window(tracker, domain), domain, rule_only_data, **kwargs
-        )
+        return super().predict_action_probabilities(self.window(tracker, domain), domain, rule_only_data, **kwargs)
 
     def window(self, tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
         """The conversation from a turn boundary about WINDOW_ACTIONS actions back."""
@@ -82,7 +78,7 @@ class WindowedRulePolicy(RulePolicy):
         # The same conversation goes on: carry the replay forward from where it stopped.
         if start is None or start.first is not events[0] or start.upto > cut:
             start = _Start(events[0], 0, DialogueStateTracker(sender_id, domain.slots))
-        for event in events[start.upto:cut]:
+        for event in events[start.upto : cut]:
             start.tracker.update(event)
         start.upto = cut
         self._starts[sender_id] = start

@@ -29,9 +29,9 @@ MEANT = {"request_human", "request_executive", "goodbye"}
 # A code with a space or dash, named as a code: "summer 20 code", "code welcome-10".
 SPACED_CODE = re.compile(
     r"\b([A-Za-z]{4,}[\s-]\d{2})\s+(?:code|coupon|promo|voucher)\b|\b(?:code|coupon|promo|voucher)\s+([A-Za-z]{4,}[\s-]\d{2})\b",
-    re.I)
+    re.I,
+)
 NOT_THE_CEO = re.compile(r"\bnot\s+(?:the\s+|your\s+)?(?:ceo|boss|owner|top)\b", re.I)
-
 
 
 def read_as(parsed: Dict[str, Any], intent: str, repaired: str, entities: Optional[list] = None) -> Dict[str, Any]:
@@ -61,11 +61,14 @@ def entities_of(parsed: Dict[str, Any], *names: str) -> list:
 
 
 def not_a_coupon(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> Dict[str, Any]:
-    """"it hasnt gone out yet!! can you not just change the size", in another case, read
+    """ "it hasnt gone out yet!! can you not just change the size", in another case, read
     as a coupon problem: without a code or a coupon word it isn't one."""
     text = parsed.get("text") or ""
-    if (parsed.get("intent") or {}).get("name") == "coupon_problem" \
-            and tracker.get_slot("case_type") not in (None, "coupon_problem") \
-            and not entities_of(parsed, "coupon_code") and not repair.says("coupon_words", text):
+    if (
+        (parsed.get("intent") or {}).get("name") == "coupon_problem"
+        and tracker.get_slot("case_type") not in (None, "coupon_problem")
+        and not entities_of(parsed, "coupon_code")
+        and not repair.says("coupon_words", text)
+    ):
         return second_reading(parsed, "coupon_problem")
     return parsed

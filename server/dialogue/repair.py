@@ -43,10 +43,10 @@ from typing import Any, Dict, Optional
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from server.dialogue import in_hand, two_problems
 from gracious import repair, signals
 from gracious.answers import find_answers
 from gracious.references import coupon_candidates, size_change
+from server.dialogue import in_hand, two_problems
 from server.dialogue.readings import (
     CANCEL,
     CLOSING_READINGS,
@@ -64,6 +64,7 @@ from server.dialogue.readings import (
     second_reading,
 )
 
+
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
@@ -75,8 +76,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
-    if loop == "callback_form" and tracker.get_slot("requested_slot") == "callback_phone" and (
-            repair.says("on_file", text) or repair.has_no_reference(text)):
+    if (
+        loop == "callback_form"
+        and tracker.get_slot("requested_slot") == "callback_phone"
+        and (repair.says("on_file", text) or repair.has_no_reference(text))
+    ):
         # "use whatever you have on file" when asked for the number: an answer to the question.
         return read_as(parsed, "inform", "answer")
     if loop and intent == "goodbye" and not repair.says("goodbye", text) and not parsed.get("closing_language"):
@@ -93,12 +97,22 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "lol not the ceo, like an area manager": a person, not the CEO's office.
         return read_as(parsed, "request_human", "person")
     explained_now = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
-    if intent == "request_human" and explained_now and repair.opens_with_why(text) and not repair.asks_for_a_person(text):
+    if (
+        intent == "request_human"
+        and explained_now
+        and repair.opens_with_why(text)
+        and not repair.asks_for_a_person(text)
+    ):
         # "why though? my mate got hers honoured": a why the classifier took for a person.
         return read_as(parsed, WHY, "why")
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    found = find_answers(text, tracker.get_slot("case_type"), granted, question=in_hand.is_question(text),
-                         policy=tracker.get_slot("policy_id"))
+    found = find_answers(
+        text,
+        tracker.get_slot("case_type"),
+        granted,
+        question=in_hand.is_question(text),
+        policy=tracker.get_slot("policy_id"),
+    )
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
     if intent in MEANT and not (answer and intent == tracker.get_slot("case_type") and not loop):
@@ -109,8 +123,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again.
         return dict(read_as(parsed, WHY, "case_question"), **marks)
-    if intent == "give_feedback" and (repair.says("not_feedback", text) or (
-            tracker.get_slot("case_type") and not repair.says("feedback", text))):
+    if intent == "give_feedback" and (
+        repair.says("not_feedback", text) or (tracker.get_slot("case_type") and not repair.says("feedback", text))
+    ):
         # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
         parsed = second_reading(parsed, "give_feedback")
         intent = (parsed.get("intent") or {}).get("name")
@@ -120,14 +135,23 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         intent = (parsed.get("intent") or {}).get("name")
     parsed = not_a_coupon(parsed, tracker)
     intent = (parsed.get("intent") or {}).get("name")
-    if intent in ("report_wrong_item", "demand_compensation") and not tracker.get_slot("case_type") and not loop \
-            and signals.about_staff_conduct(text):
+    if (
+        intent in ("report_wrong_item", "demand_compensation")
+        and not tracker.get_slot("case_type")
+        and not loop
+        and signals.about_staff_conduct(text)
+    ):
         # "the guy at the cafe rolled his eyes at me when i asked about the muffins": the
         # service, not the muffin.
         kept = [e for e in parsed.get("entities") or [] if e.get("entity") != "item"]
         return read_as(parsed, "complain_service", "staff", kept)
-    if signals.asks_the_impossible(text) and not loop and intent not in two_problems.case_types() \
-            and not repair.cancels_grant(text) and not repair.says("cancel", text):
+    if (
+        signals.asks_the_impossible(text)
+        and not loop
+        and intent not in two_problems.case_types()
+        and not repair.cancels_grant(text)
+        and not repair.says("cancel", text)
+    ):
         # "can you guarantee sunshine on sunday?": said plainly that nobody can, then what
         # we can do (the beyond_anyone policy), never a policy menu.
         return read_as(parsed, "demand_compensation", "impossible")
@@ -135,7 +159,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "unbelievable. fine, a person": a person, whatever the classifier read.
         return read_as(parsed, "request_human", "person")
     named_in_case = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
-    if intent == STATUS and (loop or not (repair.asks_status(text) and (in_hand.something_settled(tracker) or named_in_case))):
+    if intent == STATUS and (
+        loop or not (repair.asks_status(text) and (in_hand.something_settled(tracker) or named_in_case))
+    ):
         # The classifier alone is not enough ("can you not look it up?"): only a question
         # with words of where things stand, in a chat where something was done, is one.
         parsed = not_a_coupon(second_reading(parsed, STATUS), tracker)
@@ -147,8 +173,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # the last word is goodbye, so a warm close (and no call), never the case again.
         return read_as(parsed, "goodbye", "closing")
     other_case = intent in two_problems.case_types() and intent != tracker.get_slot("case_type")
-    if not loop and repair.ends_with_closing(text) and not repair.asks_before_goodbye(text) and (
-            other_case or intent not in two_problems.case_types()) and tracker.get_slot("policy_id"):
+    if (
+        not loop
+        and repair.ends_with_closing(text)
+        and not repair.asks_before_goodbye(text)
+        and (other_case or intent not in two_problems.case_types())
+        and tracker.get_slot("policy_id")
+    ):
         # "never mind, ill put 8 in the email. thats all": done, not a new complaint.
         return read_as(parsed, "goodbye", "closing")
     if not loop and leaving and (intent in CLOSING_READINGS | LEAVING or len(text.split()) <= 8):
@@ -168,14 +199,22 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # A coupon named for comparison ("why not? my mate got spring15 honoured") is still a why;
         # a new order or bill is a new case ("why is LK-10426 not here yet?").
         new_record = new_reference and not entities_of(parsed, "coupon_code")
-        if intent in WHY_READINGS | {case_type} or (repair.opens_with_why(text) and not new_record) or (
-                explained and not new_record and intent not in MEANT):
+        if (
+            intent in WHY_READINGS | {case_type}
+            or (repair.opens_with_why(text) and not new_record)
+            or (explained and not new_record and intent not in MEANT)
+        ):
             if answer and not new_record:
                 # "why do i have to wait for the scan?": the designers' answer to that, not the policy's why.
                 return dict(read_as(parsed, WHY, "case_question"), **marks)
             return read_as(parsed, WHY, "why")
-    if not loop and in_hand.exchange_started(tracker) and size_change(text) and not in_hand.is_question(text) and (
-            repair.corrects(text) or re.search(r"\bsize\b", text, re.I)):
+    if (
+        not loop
+        and in_hand.exchange_started(tracker)
+        and size_change(text)
+        and not in_hand.is_question(text)
+        and (repair.corrects(text) or re.search(r"\bsize\b", text, re.I))
+    ):
         # "oh wait actually make it a 10.5": the exchange just started, in the new size.
         chosen = {"entity": "alternative", "value": "exchange", "start": 0, "end": len(text), "extractor": "repair"}
         return read_as(parsed, "choose_alternative", "size_changed", [chosen])
@@ -190,16 +229,27 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
     top = ranking[:2]
     cases_in_top = [r for r in top if r in two_problems.case_types()]
-    if intent == "nlu_fallback" and not (loop or explained) and len(cases_in_top) == 1 and len(text.split()) >= 4 \
-            and set(top) - set(cases_in_top) <= {WHY, "ask_policy", "out_of_scope"}:
+    if (
+        intent == "nlu_fallback"
+        and not (loop or explained)
+        and len(cases_in_top) == 1
+        and len(text.split()) >= 4
+        and set(top) - set(cases_in_top) <= {WHY, "ask_policy", "out_of_scope"}
+    ):
         # "why wont you take my coupon", "trainers from lk 10422 too big, can i swap": a case
         # asked as a question, which the classifier found too close to call against a
         # why or "not for us". Nothing was explained yet, so it is the case.
         return read_as(parsed, cases_in_top[0], "case_asked_why")
     topic = entities_of(parsed, "policy_topic")
     asked_in_case = intent == WHY or (intent == "ask_policy" and not topic)
-    if asked_in_case and explained and not loop and not repair.says("why", text) and in_hand.is_question(text) \
-            and not new_reference:
+    if (
+        asked_in_case
+        and explained
+        and not loop
+        and not repair.says("why", text)
+        and in_hand.is_question(text)
+        and not new_reference
+    ):
         # "does it work on sale items too?" read as a why: a question we have no answer for
         # here, not the policy's reason again.
         return read_as(parsed, WHY, "case_question")
@@ -207,8 +257,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "why is there a fee on my bill?" opening a chat is a question about a case,
         # not a why after a policy: the next reading the classifier had.
         return second_reading(parsed)
-    if loop and repair.says("closing", text) and len(text.split()) <= 6 and not repair.mentions_time(text) \
-            and not entities_of(parsed, "order_id", "coupon_code"):
+    if (
+        loop
+        and repair.says("closing", text)
+        and len(text.split()) <= 6
+        and not repair.mentions_time(text)
+        and not entities_of(parsed, "order_id", "coupon_code")
+    ):
         # "thanks thats all" while we ask for a number or a time: a warm close, the question left.
         return read_as(parsed, "goodbye", "closing")
     if loop == "callback_form":
@@ -227,8 +282,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if named_code and not entities_of(parsed, "coupon_code") and not loop:
         # "summer 20 code not working": the code, as the form would read it.
         value = re.sub(r"[\s-]", "", named_code.group(1) or named_code.group(2)).upper()
-        code = {"entity": "coupon_code", "value": value, "start": named_code.start(), "end": named_code.end(),
-                "extractor": "repair"}
+        code = {
+            "entity": "coupon_code",
+            "value": value,
+            "start": named_code.start(),
+            "end": named_code.end(),
+            "extractor": "repair",
+        }
         parsed = dict(parsed, entities=list(parsed.get("entities") or []) + [code])
     if loop == "case_form":
         has_reference = bool(entities_of(parsed, "order_id", "coupon_code"))
@@ -242,20 +302,34 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         if repair.has_no_reference(text) and not has_reference:
             return read_as(parsed, "deny", "no_reference")
         return parsed
-    if new_reference and entities_of(parsed, "order_id") and repair.named_kinds(text) and repair.asks_status(text) \
-            and in_hand.something_settled(tracker):
+    if (
+        new_reference
+        and entities_of(parsed, "order_id")
+        and repair.named_kinds(text)
+        and repair.asks_status(text)
+        and in_hand.something_settled(tracker)
+    ):
         # "did you refund the jacket LK-10424 or not?": that order's records (action_where_things_stand).
         return read_as(parsed, STATUS, "status")
     # "oh sorry actually its LK-10426, the headphones": the same case, whatever the classifier read.
-    corrected = intent in REFERENCE_READINGS or (intent == case_type and repair.corrects(text)) or (
-        repair.corrects(text) and len(text.split()) <= 14 and bool(entities_of(parsed, "order_id")))
+    corrected = (
+        intent in REFERENCE_READINGS
+        or (intent == case_type and repair.corrects(text))
+        or (repair.corrects(text) and len(text.split()) <= 14 and bool(entities_of(parsed, "order_id")))
+    )
     if case_type and new_reference and corrected:
         # "actually it's LK-10426": the same case, looked at again with the new reference.
         return read_as(parsed, case_type, "reference_changed")
     booked = tracker.get_slot("callback_id")
     if repair.wants_email_instead(text) and (repair.refuses_call(text) or (booked and repair.corrects(text))):
         # "i dont want a call at all, just email me": an email follow-up (and no call).
-        email = {"entity": "alternative", "value": "email_followup", "start": 0, "end": len(text), "extractor": "repair"}
+        email = {
+            "entity": "alternative",
+            "value": "email_followup",
+            "start": 0,
+            "end": len(text),
+            "extractor": "repair",
+        }
         return read_as(parsed, "choose_alternative", "switch_channel", [email])
     if booked and in_hand.new_number(text) and not repair.cancels_booked_call(text):
         # "0199 is my old number, use 555 0142": the booked call, on the new number.
@@ -267,8 +341,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # A correction names a clock time or the call ("i asked if i have to PAY the bill
         # before friday" moves nothing).
         clock = re.search(r"\d", text)
-        moving = (repair.corrects(text) and (clock or len(text.split()) <= 5)) or repair.says("call_words", text) or (
-            len(text.split()) <= 8 and re.search(r"\d\s*(?:am|pm)|\d:\d\d|\bsay\b", text, re.I))
+        moving = (
+            (repair.corrects(text) and (clock or len(text.split()) <= 5))
+            or repair.says("call_words", text)
+            or (len(text.split()) <= 8 and re.search(r"\d\s*(?:am|pm)|\d:\d\d|\bsay\b", text, re.I))
+        )
         asking = "?" in text or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "repair"}
@@ -292,7 +369,12 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # honestly (action_answer_why), with a person offered, then back to the offer.
         return read_as(parsed, WHY, "case_question")
     short_close = len(text.split()) <= 6 and intent not in two_problems.case_types()
-    if not loop and repair.says("closing", text) and (intent in CLOSING_READINGS or short_close) and len(text.split()) <= 10:
+    if (
+        not loop
+        and repair.says("closing", text)
+        and (intent in CLOSING_READINGS or short_close)
+        and len(text.split()) <= 10
+    ):
         # "that's all thanks" after an answer: a warm close, never "I didn't understand".
         return read_as(parsed, "goodbye", "closing")
     return parsed

@@ -39,7 +39,7 @@ def parts(text: str) -> List[Tuple[int, str]]:
     """The thoughts in a message, each with where it starts; only parts of a few words."""
     found, start = [], 0
     for joiner in JOINERS.finditer(text):
-        found.append((start, text[start:joiner.start()]))
+        found.append((start, text[start : joiner.start()]))
         start = joiner.end()
     found.append((start, text[start:]))
     return [(at, part.strip()) for at, part in found if len(part.split()) >= MIN_WORDS]
@@ -73,7 +73,9 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     same = _one_problem(kinds[0], read[second][2], read[second][1])
     if same is not None:
         # "i got my order LK10421 and its the wrong dress": one problem, told in two parts.
-        return dict(parsed, intent={"name": same, "confidence": 1.0}, intent_ranking=[{"name": same, "confidence": 1.0}])
+        return dict(
+            parsed, intent={"name": same, "confidence": 1.0}, intent_ranking=[{"name": same, "confidence": 1.0}]
+        )
     first = read[0][2]
     at, words, alone = read[second]
     split_parse = dict(parsed)
@@ -88,7 +90,6 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     return split_parse
 
 
-
 # Kinds of case about one order: told in two parts, they are one problem unless the
 # second part names another order.
 ORDER_KINDS = {"report_wrong_item", "check_order_status", "request_refund"}
@@ -100,7 +101,8 @@ def _one_problem(first: str, second: Dict[str, Any], words: str) -> Optional[str
     """The kind of the one problem two parts tell, or None when they are two problems."""
     kind = (second.get("intent") or {}).get("name")
     other_order = any(e.get("entity") == "order_id" for e in second.get("entities") or []) or bool(
-        re.search(r"\b(?:other|another|second|different)\s+(?:order|parcel|delivery)\b", words, re.I))
+        re.search(r"\b(?:other|another|second|different)\s+(?:order|parcel|delivery)\b", words, re.I)
+    )
     if first in ORDER_KINDS and kind in ORDER_KINDS and not other_order:
         # What went wrong is the problem; "i got my order" or "where is it" is its setting.
         return kind if first == "check_order_status" else first

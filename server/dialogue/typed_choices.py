@@ -53,7 +53,8 @@ class Reader:
 
     async def parse(self, text: str, tracker: Optional[DialogueStateTracker] = None) -> Dict[str, Any]:
         return await _rasa_parse_message(
-            self.processor, UserMessage(text, sender_id=self.sender_id), tracker, self.only_output_properties)
+            self.processor, UserMessage(text, sender_id=self.sender_id), tracker, self.only_output_properties
+        )
 
     async def as_click(self, payload: str, **keep: Any) -> Dict[str, Any]:
         """``payload`` parsed as a click in this conversation, with ``keep`` on top (the customer's text)."""
@@ -118,7 +119,12 @@ async def parse_with_choices(
     if chosen is None or (chosen == WHICH and "?" in text):
         # Nothing named, or "if I take the credit, do I keep the lamp?": not a choice yet.
         return await _in_context(read, parsed)
-    if chosen == WHICH and tracker is not None and tracker.get_slot("entitled") and options[0].payload.startswith(OFFER_PAYLOAD):
+    if (
+        chosen == WHICH
+        and tracker is not None
+        and tracker.get_slot("entitled")
+        and options[0].payload.startswith(OFFER_PAYLOAD)
+    ):
         # "Yes, do that please." when the customer is owed something: the first option is
         # what they are owed ("Here's how I'll put it right"), so yes means that one.
         chosen = 0
@@ -133,13 +139,17 @@ async def parse_with_choices(
     as_click = await read.as_click(payload, text=text, typed_choice=title)
     # "fine pass it to the ceo office. its about my dress, LK-10421": the order is kept, never asked again.
     as_click["entities"] = list(as_click.get("entities") or []) + [
-        e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code")]
+        e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code")
+    ]
     if chosen != WHICH:
         # "the refund pls. do i need the original box?": the choice, and the question answered.
         as_click["answers"] = answers_beside(text, tracker, options[chosen].key)
         # "the credit pls and also email me the tracking": each option taken, one after the other.
-        more = [options[i].key for i in also_named(text, options, choice_words(), chosen)
-                if options[i].payload.startswith(OFFER_PAYLOAD)]
+        more = [
+            options[i].key
+            for i in also_named(text, options, choice_words(), chosen)
+            if options[i].payload.startswith(OFFER_PAYLOAD)
+        ]
         if more and options[chosen].payload.startswith(OFFER_PAYLOAD):
             as_click["also_choose"] = more
     if chosen != WHICH and options[chosen].key == "callback" and repair.mentions_time(text):
@@ -154,7 +164,7 @@ def _time(text: str) -> Dict[str, Any]:
 
 
 async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-    """"actually I meant the refund" just after taking the exchange: the other option, as a change."""
+    """ "actually I meant the refund" just after taking the exchange: the other option, as a change."""
     tracker = read.tracker
     accepted = tracker.get_slot("accepted_alternative") if tracker else None
     if not accepted or text.startswith("/") or parsed.get("safety"):
@@ -176,12 +186,12 @@ async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Op
         return await read.as_click(offer[chosen].payload, text=text, typed_choice=offer[chosen].title)
     if not changing:
         return None
-    return await read.as_click(offer[chosen].payload, text=text, typed_choice=offer[chosen].title,
-                               repair="choice_changed")
+    return await read.as_click(
+        offer[chosen].payload, text=text, typed_choice=offer[chosen].title, repair="choice_changed"
+    )
 
 
 async def _in_context(read: Reader, parsed: Dict[str, Any]) -> Dict[str, Any]:
     """A message that chose nothing: read for a repair, then for a second problem (each part alone)."""
     repaired = reread(parsed, read.tracker)
     return repaired if repaired is not parsed else await two_problems.split(parsed, read.parse)
-

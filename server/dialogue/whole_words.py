@@ -117,10 +117,10 @@ def generate_whole(
         logger.warning(
             "Response '%s' not sent: every variation has an empty placeholder (%s); "
             "add a variation with no placeholders to fall back on.",
-            utter_action, ", ".join(empty_placeholders(suitable, values)),
+            utter_action,
+            ", ".join(empty_placeholders(suitable, values)),
         )
         return None
     # The same random pick as Rasa's, over the whole variations.
     chosen = copy.deepcopy(np.random.choice(choices))
     return self._fill_response(chosen, filled_slots, **kwargs)
-

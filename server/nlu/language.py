@@ -17,14 +17,13 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import yaml
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from server.nlu.stateless import StatelessComponent
-from gracious.wordlists import changed_at, word_pattern
 from gracious.settings import CATALOG_DIR
+from gracious.wordlists import changed_at, word_pattern
+from server.nlu.stateless import StatelessComponent
 
 WORDS_FILE = CATALOG_DIR / "languages.yml"
 LANGUAGE_KEY = "language"
@@ -74,7 +73,7 @@ def _person_words(modified_ns: int) -> Any:
 
 
 def closes_in_another_language(text: Text) -> bool:
-    """"gracias! no, nada más", "merci, au revoir": short, and nothing but thanks and goodbyes."""
+    """ "gracias! no, nada más", "merci, au revoir": short, and nothing but thanks and goodbyes."""
     if len(text.split()) > 6:
         return False
     closings, fillers = _closings(changed_at(WORDS_FILE))
@@ -131,8 +130,11 @@ class LanguageSignal(StatelessComponent):
             message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
             # An order or bill number keeps its meaning in any language ("pedido LK-10424"):
             # kept, so it is never asked for again. Anything else could be a misreading.
-            kept = [e for e in message.get(ENTITIES) or []
-                    if e.get("entity") == "order_id" and str(e.get("value", "")).upper().startswith(("LK-", "BL-"))]
+            kept = [
+                e
+                for e in message.get(ENTITIES) or []
+                if e.get("entity") == "order_id" and str(e.get("value", "")).upper().startswith(("LK-", "BL-"))
+            ]
             message.set(ENTITIES, kept, add_to_output=True)
             message.set(LANGUAGE_KEY, language, add_to_output=True)
         return messages

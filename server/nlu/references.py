@@ -23,8 +23,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from server.nlu.stateless import StatelessComponent
 from gracious import references
+from server.nlu.stateless import StatelessComponent
 
 KINDS = {"order_id", "coupon_code", "amount", "email", "phone"}
 
@@ -53,8 +53,9 @@ class ReferenceExtractor(StatelessComponent, EntityExtractorMixin):
             ]
             found = self.add_extractor_name(found)
             kept = [e for e in kept if not any(_overlap(e, f) for f in found)]
-            message.set(ENTITIES, sorted(kept + found, key=lambda e: e.get(ENTITY_ATTRIBUTE_START, 0)),
-                        add_to_output=True)
+            message.set(
+                ENTITIES, sorted(kept + found, key=lambda e: e.get(ENTITY_ATTRIBUTE_START, 0)), add_to_output=True
+            )
         return messages
 
 

@@ -48,7 +48,7 @@ def embed(texts: List[Text], denoise: bool = True) -> np.ndarray:
     if not texts:
         return np.zeros((0, 512), dtype=np.float32)
     use = encoder(denoise)
-    parts = [np.atleast_2d(use.encode(texts[i:i + BATCH])) for i in range(0, len(texts), BATCH)]
+    parts = [np.atleast_2d(use.encode(texts[i : i + BATCH])) for i in range(0, len(texts), BATCH)]
     vectors = np.vstack(parts).astype(np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
@@ -99,7 +99,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, StatelessComponent):
         rows: Optional[np.ndarray] = self.features([texts[i] for i in wanted]) if wanted else None
         for row, i in enumerate(wanted):
             assert rows is not None
-            self.add_features_to_message(None, rows[row:row + 1], TEXT, messages[i])
+            self.add_features_to_message(None, rows[row : row + 1], TEXT, messages[i])
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

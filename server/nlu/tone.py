@@ -17,9 +17,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from server.nlu.stateless import StatelessComponent
-from gracious.wordlists import changed_at, word_pattern
 from gracious.settings import CATALOG_DIR
+from gracious.wordlists import changed_at, word_pattern
+from server.nlu.stateless import StatelessComponent
 
 WORDS_FILE = CATALOG_DIR / "signals.yml"
 # What sarcasm is mistaken for.

@@ -55,8 +55,11 @@ class RedisConnection:
         else:
             self.url = None
             self.options.update(
-                host=target or settings["host"], port=int(settings["port"]), db=int(settings["db"]),
-                username=settings["username"], password=settings["password"],
+                host=target or settings["host"],
+                port=int(settings["port"]),
+                db=int(settings["db"]),
+                username=settings["username"],
+                password=settings["password"],
                 ssl=str(settings["use_ssl"]).lower() in ("1", "true", "yes"),
             )
         self._clients: Dict[int, Tuple[asyncio.AbstractEventLoop, redis.asyncio.Redis, Scripts]] = {}

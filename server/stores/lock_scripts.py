@@ -44,17 +44,22 @@ end
 """
 
 # KEYS: seq, queue. ARGV: ticket key prefix, token, lease ms, idle ms. Returns the ticket number.
-ISSUE = """
+ISSUE = (
+    """
 local n = redis.call('INCR', KEYS[1])
 redis.call('SET', ARGV[1] .. n, ARGV[2], 'PX', ARGV[3])
 redis.call('ZADD', KEYS[2], n, n)
-""" + _keep_alive(4) + """
+"""
+    + _keep_alive(4)
+    + """
 return n
 """
+)
 
 # KEYS: seq, queue. ARGV: ticket key prefix, ticket number, token, lease ms, idle ms.
 # Returns 1: served (lock held), 0: wait, -1: the ticket lapsed or is gone.
-ACQUIRE = """
+ACQUIRE = (
+    """
 local mine = ARGV[1] .. ARGV[2]
 if redis.call('GET', mine) ~= ARGV[3] or not redis.call('ZSCORE', KEYS[2], ARGV[2]) then
   redis.call('ZREM', KEYS[2], ARGV[2])
@@ -73,9 +78,12 @@ while true do
   redis.call('ZREM', KEYS[2], head)
 end
 redis.call('PEXPIRE', mine, ARGV[4])
-""" + _keep_alive(5) + """
+"""
+    + _keep_alive(5)
+    + """
 return result
 """
+)
 
 # KEYS: the ticket's key. ARGV: token, lease ms. Extends a ticket that is still ours.
 RENEW = """
@@ -87,7 +95,8 @@ return 0
 
 # KEYS: seq, queue. ARGV: ticket key prefix, ticket number, token ('' = whoever holds it).
 # Returns 1 if the ticket was ours and is now finished, else 0.
-RELEASE = """
+RELEASE = (
+    """
 local mine = ARGV[1] .. ARGV[2]
 local finished = 0
 if ARGV[3] == '' or redis.call('GET', mine) == ARGV[3] then
@@ -100,13 +109,17 @@ for _, n in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     redis.call('ZREM', KEYS[2], n)
   end
 end
-""" + _FORGET_WHEN_EMPTY + """
+"""
+    + _FORGET_WHEN_EMPTY
+    + """
 return finished
 """
+)
 
 # KEYS: seq, queue. ARGV: ticket key prefix. Drops lapsed tickets; returns the live ones
 # as a flat list: number, remaining ms, number, remaining ms, ...
-LIVE = """
+LIVE = (
+    """
 local live = {}
 for _, n in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   local ttl = redis.call('PTTL', ARGV[1] .. n)
@@ -117,9 +130,12 @@ for _, n in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     table.insert(live, ttl)
   end
 end
-""" + _FORGET_WHEN_EMPTY + """
+"""
+    + _FORGET_WHEN_EMPTY
+    + """
 return live
 """
+)
 
 SCRIPTS = {"issue": ISSUE, "acquire": ACQUIRE, "release": RELEASE, "live": LIVE, "renew": RENEW}
 
@@ -141,9 +157,7 @@ class Keys:
         return dict(keys=self.seq_and_queue, args=[self.tickets, token, ms(lease), ms(lease) + IDLE_MARGIN_MS])
 
     def acquire(self, number: int, token: str, lease: float) -> Dict[str, Any]:
-        return dict(
-            keys=self.seq_and_queue, args=[self.tickets, number, token, ms(lease), ms(lease) + IDLE_MARGIN_MS]
-        )
+        return dict(keys=self.seq_and_queue, args=[self.tickets, number, token, ms(lease), ms(lease) + IDLE_MARGIN_MS])
 
     def renew(self, number: int, token: str, lease: float) -> Dict[str, Any]:
         return dict(keys=[self.tickets + str(number)], args=[token, ms(lease)])

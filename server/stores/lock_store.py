@@ -67,11 +67,15 @@ from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from server.stores.local_lock import LocalLock
 from server.stores.lock_connection import (
-    DEFAULT_KEY_PREFIX, DEFAULT_SOCKET_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT, RedisConnection, settings_from,
+    DEFAULT_KEY_PREFIX,
+    DEFAULT_SOCKET_CONNECT_TIMEOUT,
+    DEFAULT_SOCKET_TIMEOUT,
+    RedisConnection,
+    settings_from,
 )
 from server.stores.lock_scripts import Keys
-from server.stores.local_lock import LocalLock
 
 logger = logging.getLogger(__name__)
 
@@ -106,10 +110,21 @@ class RedisTicketLockStore(LockStore):
         socket_timeout: float = DEFAULT_SOCKET_TIMEOUT,
         socket_connect_timeout: float = DEFAULT_SOCKET_CONNECT_TIMEOUT,
     ) -> None:
-        settings = settings_from(endpoint_config, dict(
-            url=url, host=host, port=port, db=db, username=username, password=password, use_ssl=use_ssl,
-            key_prefix=key_prefix, socket_timeout=socket_timeout, socket_connect_timeout=socket_connect_timeout,
-        ))
+        settings = settings_from(
+            endpoint_config,
+            dict(
+                url=url,
+                host=host,
+                port=port,
+                db=db,
+                username=username,
+                password=password,
+                use_ssl=use_ssl,
+                key_prefix=key_prefix,
+                socket_timeout=socket_timeout,
+                socket_connect_timeout=socket_connect_timeout,
+            ),
+        )
         self.key_prefix = str(settings["key_prefix"] or DEFAULT_KEY_PREFIX)
         self._redis = RedisConnection(settings)
         self._owner = f"{socket.gethostname()}:{os.getpid()}"
@@ -200,9 +215,7 @@ class RedisTicketLockStore(LockStore):
                 logger.debug(f"Acquired lock for conversation '{conversation_id}'.")
                 return
             if state == -1:
-                raise LockError(
-                    f"Could not acquire lock for conversation_id '{conversation_id}': its ticket lapsed."
-                )
+                raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}': its ticket lapsed.")
             await asyncio.sleep(pause)
             pause = min(ceiling, pause * 1.5)
 
@@ -223,9 +236,7 @@ class RedisTicketLockStore(LockStore):
         _, scripts = self._redis.client()
         await scripts["release"](**self._keys(conversation_id).release(*ticket))
 
-    async def _acquire_lock(
-        self, conversation_id: Text, ticket: int, wait_time_in_seconds: float
-    ) -> TicketLock:
+    async def _acquire_lock(self, conversation_id: Text, ticket: int, wait_time_in_seconds: float) -> TicketLock:
         """Wait for `ticket` (issued by `issue_ticket`) to be served; Rasa's base API."""
         token = self._tokens.get((conversation_id, ticket))
         if token is None:
@@ -278,7 +289,7 @@ class RedisTicketLockStore(LockStore):
         try:
             number = int(scripts["issue"](**self._keys(conversation_id).issue(token, lock_lifetime)))
         except redis.exceptions.RedisError as error:
-            raise LockError(f"Error while acquiring lock. Error:\n{error}")
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
         self._tokens[(conversation_id, number)] = token
         return number
 
@@ -291,4 +302,3 @@ class RedisTicketLockStore(LockStore):
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Finish `ticket_number`; the conversation's keys go once nobody is left."""
         self.finish_serving(conversation_id, ticket_number)
-

@@ -54,8 +54,12 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         # host, port, username and password when the URL has them (Rasa's defaults are None).
         connection = {"db": url.database, **url.translate_connect_args(database="db")}
         super().__init__(
-            domain=domain, dialect=url.drivername, event_broker=event_broker, query=dict(url.query) or None,
-            **connection, **kwargs,
+            domain=domain,
+            dialect=url.drivername,
+            event_broker=event_broker,
+            query=dict(url.query) or None,
+            **connection,
+            **kwargs,
         )
         if url.get_backend_name() == "sqlite":
             tune_sqlite(self.engine)

@@ -9,8 +9,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 
 import actions.apply_alternative
 import gracious.stores.grants
-from gracious import stores
 from actions.apply_alternative import ActionApplyAlternative, granted_on
+from gracious import stores
 from tests.actions import freeze_time, message, run_action, tracker_from
 
 CONFIRM_VALUES = {  # what every confirmation for the late grinder LK-10423 is filled with
@@ -95,7 +95,11 @@ def test_a_yes_to_several_options_asks_which_with_the_same_buttons(domain):
 
     assert [m["response"] for m in dispatcher.messages] == ["utter_which_alternative"]
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [
-        "A $10.00 goodwill credit", "Email me tracking updates", "A full refund", "None of these"]
+        "A $10.00 goodwill credit",
+        "Email me tracking updates",
+        "A full refund",
+        "None of these",
+    ]
     assert events == [SlotSet("alternative", None), FollowupAction("action_listen")]
     assert grants_for("LK-10423") == []
     assert grants_for("LK-10423") == []
@@ -142,7 +146,10 @@ def test_information_only_alternative_confirms_without_writing_a_grant(domain):
 
 
 MISSING_DISCOUNT = {
-    "reference": "BL-30018", "customer_id": "C002", "discount_missing": True, "missing_discount_amount": 7.6,
+    "reference": "BL-30018",
+    "customer_id": "C002",
+    "discount_missing": True,
+    "missing_discount_amount": 7.6,
 }
 
 
@@ -213,7 +220,13 @@ def test_honouring_an_expired_coupon_marks_it_honoured_in_the_company_records(do
     ]
     assert kept(events) == granted("honour_coupon")
     assert grants_for("SPRING15") == [
-        {"kind": "honour_coupon", "reference": "SPRING15", "customer_id": None, "amount": None, "note": "honour_coupon under coupon_expiry"}
+        {
+            "kind": "honour_coupon",
+            "reference": "SPRING15",
+            "customer_id": None,
+            "amount": None,
+            "note": "honour_coupon under coupon_expiry",
+        }
     ]
     assert asyncio.run(stores.company().coupon("SPRING15")).goodwill_honoured is True
 
@@ -247,6 +260,7 @@ def test_todays_offer_names_the_current_offer_code(domain):
 
 
 # -- once per record, whichever conversation asks ---------------------------
+
 
 def at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
     """Grants are written, and 'when' is said, as at ``moment``."""
@@ -306,8 +320,12 @@ def test_two_conversations_granting_the_same_credit_at_once_write_one_row():
 def test_an_expired_coupon_is_honoured_once_whoever_asks(domain):
     def honour(sender: str):
         facts = {"coupon_code": "SPRING15", "coupon_percent": 15, "coupon_valid": False}
-        slots = {"policy_id": "coupon_expiry", "case_facts": facts, "offered_alternatives": ["honour_coupon"],
-                 "alternative": "honour_coupon"}
+        slots = {
+            "policy_id": "coupon_expiry",
+            "case_facts": facts,
+            "offered_alternatives": ["honour_coupon"],
+            "alternative": "honour_coupon",
+        }
         tracker = tracker_from("empty_tracker", slots=slots, sender_id=sender)
         return run_action(ActionApplyAlternative(), tracker, domain)
 
@@ -323,11 +341,17 @@ def test_an_expired_coupon_is_honoured_once_whoever_asks(domain):
 
 def test_a_valid_coupon_is_applied_for_everyone_and_keeps_its_goodwill_honouring(domain):
     facts = {"coupon_code": "WELCOME10", "coupon_percent": 10, "coupon_valid": True}
-    slots = {"policy_id": "coupon_expiry", "entitled": True, "case_facts": facts,
-             "offered_alternatives": ["honour_coupon"], "alternative": "honour_coupon"}
+    slots = {
+        "policy_id": "coupon_expiry",
+        "entitled": True,
+        "case_facts": facts,
+        "offered_alternatives": ["honour_coupon"],
+        "alternative": "honour_coupon",
+    }
     for sender in ("one", "two"):
         dispatcher, events = run_action(
-            ActionApplyAlternative(), tracker_from("empty_tracker", slots=slots, sender_id=sender), domain)
+            ActionApplyAlternative(), tracker_from("empty_tracker", slots=slots, sender_id=sender), domain
+        )
         assert [m["response"] for m in dispatcher.messages] == ["utter_confirm_honour_coupon"]
         assert kept(events) == granted("honour_coupon")
 
@@ -352,15 +376,31 @@ def test_when_a_grant_was_made_is_said_as_a_person_would(moment, said):
 def test_a_new_size_for_the_exchange_just_started_is_recorded_in_its_place(domain):
     import asyncio
 
-    from gracious import stores
     from actions.apply_alternative import ActionApplyAlternative
+    from gracious import stores
 
     asyncio.run(stores.company().grant("exchange", "LK-10422", None, None, note="exchange, size 10"))
-    settled = [{"alternative": "exchange", "kind": "exchange", "reference": "LK-10422", "amount": None,
-                "state": "done", "at": "2025-06-11T14:00:00+00:00"}]
-    tracker = tracker_from("alternatives_offered", text="oh wait actually make it a 10.5 sorry", intent="choose_alternative",
-                           slots={"alternative": "exchange", "granted_alternatives": ["exchange"],
-                                  "accepted_alternative": "exchange", "settled": settled})
+    settled = [
+        {
+            "alternative": "exchange",
+            "kind": "exchange",
+            "reference": "LK-10422",
+            "amount": None,
+            "state": "done",
+            "at": "2025-06-11T14:00:00+00:00",
+        }
+    ]
+    tracker = tracker_from(
+        "alternatives_offered",
+        text="oh wait actually make it a 10.5 sorry",
+        intent="choose_alternative",
+        slots={
+            "alternative": "exchange",
+            "granted_alternatives": ["exchange"],
+            "accepted_alternative": "exchange",
+            "settled": settled,
+        },
+    )
     tracker.slots["case_facts"] = dict(tracker.slots.get("case_facts") or {}, reference="LK-10422")
     tracker.latest_message["repair"] = "size_changed"
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)

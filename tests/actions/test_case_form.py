@@ -23,9 +23,7 @@ def validate_coupon_code(value, tracker, domain):
     return result, dispatcher.messages
 
 
-@pytest.mark.parametrize(
-    "case_type", ["dispute_charge", "request_refund", "check_order_status", "report_wrong_item"]
-)
+@pytest.mark.parametrize("case_type", ["dispute_charge", "request_refund", "check_order_status", "report_wrong_item"])
 def test_cases_about_an_order_or_bill_need_its_reference(case_type, domain):
     assert required(tracker_from("case_form", slots={"case_type": case_type}), domain) == ["order_id"]
 

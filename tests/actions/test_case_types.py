@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import actions.case
-from gracious.settings import ROOT
 from actions.empathize import ActionEmpathize
+from gracious.settings import ROOT
 from tests.actions import required, run_action, texts, tracker_from, variations
 from tests.conftest import reset_caches
 from tests.helpers.catalog import NEW_POLICY
@@ -40,9 +40,7 @@ def test_an_edited_catalog_is_read_again_by_a_running_action_server(catalog_copy
 
 def test_a_new_case_type_gets_empathy_and_an_apology(catalog_copy: Path, domain) -> None:
     add_to(catalog_copy, NEW_POLICY)
-    tracker = tracker_from(
-        "empty_tracker", intent="complain_loyalty_points", text="my loyalty points never showed up"
-    )
+    tracker = tracker_from("empty_tracker", intent="complain_loyalty_points", text="my loyalty points never showed up")
     dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
     assert {"event": "slot", "timestamp": None, "name": "case_type", "value": "complain_loyalty_points"} in events
     # No words are written for the new kind yet: the general empathy, then the apology a case gets.

@@ -4,8 +4,8 @@ import asyncio
 
 from rasa_sdk.events import SlotSet
 
-from gracious import stores
 from actions.closing import ActionCloseConversation
+from gracious import stores
 from tests.actions import message, run_action, tracker_from
 
 
@@ -105,11 +105,15 @@ def test_outcome_is_explained_or_listened_when_nothing_was_offered(domain):
 def test_a_close_with_nothing_put_right_never_thanks_for_a_fix(domain):
     from actions.closing import closing_words
 
-    explained = tracker_from("case_resolved", slots={"accepted_alternative": None, "handoff_id": None,
-                                                     "callback_id": None, "frustration": 0.0})
+    explained = tracker_from(
+        "case_resolved",
+        slots={"accepted_alternative": None, "handoff_id": None, "callback_id": None, "frustration": 0.0},
+    )
     assert closing_words(explained) == "utter_close_explained"
-    unhappy = tracker_from("case_resolved", slots={"accepted_alternative": None, "handoff_id": None,
-                                                   "callback_id": None, "frustration": 2.0})
+    unhappy = tracker_from(
+        "case_resolved",
+        slots={"accepted_alternative": None, "handoff_id": None, "callback_id": None, "frustration": 2.0},
+    )
     assert closing_words(unhappy) == "utter_close_unresolved"
     assert closing_words(tracker_from("case_resolved")) == "utter_thank_for_chance"
 
@@ -117,8 +121,10 @@ def test_a_close_with_nothing_put_right_never_thanks_for_a_fix(domain):
 def test_a_call_arranged_is_not_thanked_as_a_fix_and_safety_closes_with_care(domain):
     from actions.closing import closing_words
 
-    booked = tracker_from("case_resolved", slots={"accepted_alternative": None, "handoff_id": None,
-                                                  "callback_id": "7", "frustration": 0.0})
+    booked = tracker_from(
+        "case_resolved",
+        slots={"accepted_alternative": None, "handoff_id": None, "callback_id": "7", "frustration": 0.0},
+    )
     assert closing_words(booked) == "utter_close_arranged"
     booked.events.append({"event": "user", "text": "my lips are swelling", "parse_data": {"safety": True}})
     assert closing_words(booked) == "utter_close_safety"

@@ -166,15 +166,23 @@ def test_new_order_case_forgets_a_bill_number_from_the_previous_case(domain):
 
 
 def test_an_order_on_its_way_and_on_time_gets_sympathy_but_no_apology(domain):
-    tracker = tracker_from("empty_tracker", slots={"order_id": "LK-10424"}, intent="check_order_status",
-                           text="hi, where is my jacket LK-10424?")
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"order_id": "LK-10424"},
+        intent="check_order_status",
+        text="hi, where is my jacket LK-10424?",
+    )
     dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
     said = texts(dispatcher)
     assert len(said) == 1 and said[0] in variations(domain, "utter_empathy_check_order_status")
 
 
 def test_an_item_sent_as_ordered_that_does_not_fit_is_not_called_the_wrong_thing(domain):
-    tracker = tracker_from("empty_tracker", slots={"order_id": "LK-10422"}, intent="report_wrong_item",
-                           text="the shoes from LK-10422 are too small, can i get a 9.5")
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"order_id": "LK-10422"},
+        intent="report_wrong_item",
+        text="the shoes from LK-10422 are too small, can i get a 9.5",
+    )
     dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
     assert texts(dispatcher)[0] in variations(domain, "utter_empathy_report_wrong_item_fit")

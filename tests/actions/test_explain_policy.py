@@ -220,9 +220,7 @@ def test_wrong_colour_on_lk_10421_is_explained_as_our_error(domain):
 
 
 def test_item_sent_as_ordered_offers_the_customer_choice_exchange(domain):
-    tracker = tracker_from(
-        "report_wrong_item", slots={"case_type": "report_wrong_item", "order_id": "LK-10422"}
-    )
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "report_wrong_item", "order_id": "LK-10422"})
     dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
 
     assert [m["response"] for m in dispatcher.messages] == ["utter_policy_exchange"]
@@ -406,15 +404,11 @@ def test_valid_coupon_welcome10_says_it_should_have_worked(domain):
 
 
 def test_first_request_for_the_ceo_explains_the_office_team(domain):
-    tracker = tracker_from(
-        "empty_tracker", slots={"case_type": "request_executive"}, intent="request_executive"
-    )
+    tracker = tracker_from("empty_tracker", slots={"case_type": "request_executive"}, intent="request_executive")
     dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
 
     assert dispatcher.messages == [message(response="utter_policy_executive_contact", **values())]
-    assert events == explained(
-        "executive_contact", False, False, {"reference_kind": None, "reference": None}
-    )
+    assert events == explained("executive_contact", False, False, {"reference_kind": None, "reference": None})
 
 
 def test_asking_for_the_ceo_again_holds_the_line_with_the_pressed_wording(domain):
@@ -472,12 +466,20 @@ def test_no_case_yet_asks_what_happened(domain):
 
 
 def test_a_refund_for_a_late_order_by_someone_who_says_it_is_late_is_about_the_lateness(domain):
-    late = tracker_from("report_wrong_item", slots={"case_type": "request_refund", "order_id": "LK-10423"},
-                        intent="request_refund", text="i dont want a refund, i want the grinder. it's late")
+    late = tracker_from(
+        "report_wrong_item",
+        slots={"case_type": "request_refund", "order_id": "LK-10423"},
+        intent="request_refund",
+        text="i dont want a refund, i want the grinder. it's late",
+    )
     dispatcher, _ = run_action(ActionExplainPolicy(), late, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_policy_late_delivery"]
     # "I don't need it anymore" is a refund of an order on its way.
-    unwanted = tracker_from("report_wrong_item", slots={"case_type": "request_refund", "order_id": "LK-10423"},
-                            intent="request_refund", text="i want a refund for LK-10423, i dont need it anymore")
+    unwanted = tracker_from(
+        "report_wrong_item",
+        slots={"case_type": "request_refund", "order_id": "LK-10423"},
+        intent="request_refund",
+        text="i want a refund for LK-10423, i dont need it anymore",
+    )
     dispatcher, _ = run_action(ActionExplainPolicy(), unwanted, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_policy_refund_in_transit"]

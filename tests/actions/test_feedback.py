@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from gracious import stores
 from actions.feedback import ActionRecordFeedback
+from gracious import stores
 from tests.actions import message, run_action, tracker_from
 
 FEEDBACK = "  Your checkout page should remember my address.  "
@@ -32,15 +32,17 @@ def test_very_long_feedback_is_kept_up_to_two_thousand_characters(domain):
 
 
 def rating_rows():
-    return [
-        (r["sender_id"], r["rating"], r["handoff_id"]) for r in asyncio.run(stores.records().rows("ratings"))
-    ]
+    return [(r["sender_id"], r["rating"], r["handoff_id"]) for r in asyncio.run(stores.records().rows("ratings"))]
 
 
 def test_a_satisfaction_rating_is_kept_as_a_number_tied_to_the_handoff(domain):
     tracker = tracker_from(
-        "empty_tracker", intent="give_feedback", text="4", sender_id="maya",
-        entities=[{"entity": "rating", "value": "4"}], slots={"handoff_id": "17"},
+        "empty_tracker",
+        intent="give_feedback",
+        text="4",
+        sender_id="maya",
+        entities=[{"entity": "rating", "value": "4"}],
+        slots={"handoff_id": "17"},
     )
     dispatcher, events = run_action(ActionRecordFeedback(), tracker, domain)
 
@@ -52,7 +54,10 @@ def test_a_satisfaction_rating_is_kept_as_a_number_tied_to_the_handoff(domain):
 
 def test_a_rating_without_a_handoff_is_kept_without_one(domain):
     tracker = tracker_from(
-        "empty_tracker", intent="give_feedback", text="5 of 5", sender_id="maya",
+        "empty_tracker",
+        intent="give_feedback",
+        text="5 of 5",
+        sender_id="maya",
         entities=[{"entity": "rating", "value": "5"}],
     )
     run_action(ActionRecordFeedback(), tracker, domain)
@@ -62,7 +67,10 @@ def test_a_rating_without_a_handoff_is_kept_without_one(domain):
 
 def test_a_rating_outside_one_to_five_is_kept_as_feedback_words(domain):
     tracker = tracker_from(
-        "empty_tracker", intent="give_feedback", text="rating 10/10", sender_id="maya",
+        "empty_tracker",
+        intent="give_feedback",
+        text="rating 10/10",
+        sender_id="maya",
         entities=[{"entity": "rating", "value": "10"}],
     )
     dispatcher, _ = run_action(ActionRecordFeedback(), tracker, domain)
@@ -81,7 +89,8 @@ def test_the_store_refuses_a_rating_outside_one_to_five():
 def test_feedback_chosen_from_a_menu_keeps_what_was_said_before_it(domain):
     said = "you guys should tell people when stuff is late instead of making us chase"
     events = [{"event": "user", "text": said}, {"event": "user", "text": "the feedback one"}]
-    tracker = tracker_from("empty_tracker", intent="give_feedback", text="the feedback one", sender_id="lee",
-                           events=events)
+    tracker = tracker_from(
+        "empty_tracker", intent="give_feedback", text="the feedback one", sender_id="lee", events=events
+    )
     run_action(ActionRecordFeedback(), tracker, domain)
     assert feedback_rows() == [("lee", said)]

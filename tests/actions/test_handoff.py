@@ -8,8 +8,8 @@ import pytest
 from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
 
 import actions.handoff
-from gracious import stores
 from actions.handoff import ActionHandoff
+from gracious import stores
 from gracious.stores.records import agent_presence
 from gracious.stores.records import metadata as records_metadata
 from tests.actions import freeze_time, message, run_action, tracker_from
@@ -155,9 +155,7 @@ def test_choosing_the_ceo_office_goes_to_the_executive_team(domain):
     )
     dispatcher, events = run_action(ActionHandoff(), tracker, domain)
 
-    assert dispatcher.messages == [
-        message(response="utter_handoff_ceo_office_queued", position=1, wait_minutes=6)
-    ]
+    assert dispatcher.messages == [message(response="utter_handoff_ceo_office_queued", position=1, wait_minutes=6)]
     assert events == [
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
@@ -201,8 +199,11 @@ def test_a_safety_message_gets_urgent_help_first_and_goes_in_as_safety(domain):
 
 
 def test_a_product_that_could_catch_fire_is_made_safe_first(domain):
-    tracker = tracker_from("request_human", text="is it safe to keep using a flickering lamp? could it be a fire risk",
-                           intent="request_human")
+    tracker = tracker_from(
+        "request_human",
+        text="is it safe to keep using a flickering lamp? could it be a fire risk",
+        intent="request_human",
+    )
     tracker.latest_message["safety"] = True
     dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
     assert dispatcher.messages[0] == message(response="utter_safety_product")
@@ -210,8 +211,12 @@ def test_a_product_that_could_catch_fire_is_made_safe_first(domain):
 
 
 def test_a_second_safety_message_with_a_call_booked_is_answered_not_handed_off_again(domain):
-    tracker = tracker_from("request_human", text="i had an allergic reaction. i asked about the medical bill",
-                           intent="request_human", slots={"handoff_id": "3", "callback_id": "5"})
+    tracker = tracker_from(
+        "request_human",
+        text="i had an allergic reaction. i asked about the medical bill",
+        intent="request_human",
+        slots={"handoff_id": "3", "callback_id": "5"},
+    )
     tracker.latest_message.update(safety=True, answers=["utter_answer_medical_costs"])
     dispatcher, events = run_action(ActionHandoff(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_safety_again", "utter_answer_medical_costs"]

@@ -62,10 +62,14 @@ def test_two_likely_meanings_are_offered_as_buttons_in_plain_words(domain):
         message(
             response="utter_clarify",
             buttons=[
-                {"title": "A charge on my bill looks wrong",
-                 "payload": '/dispute_charge{"order_id": "BL-30017", "amount": "49.99"}'},
-                {"title": "I'd like my money back, or to return something",
-                 "payload": '/request_refund{"order_id": "BL-30017", "amount": "49.99"}'},
+                {
+                    "title": "A charge on my bill looks wrong",
+                    "payload": '/dispute_charge{"order_id": "BL-30017", "amount": "49.99"}',
+                },
+                {
+                    "title": "I'd like my money back, or to return something",
+                    "payload": '/request_refund{"order_id": "BL-30017", "amount": "49.99"}',
+                },
             ],
         )
     ]
@@ -75,8 +79,13 @@ def test_two_likely_meanings_are_offered_as_buttons_in_plain_words(domain):
 def test_at_most_three_choices_and_none_implausible(domain):
     state = tracker_state("two_fallbacks")
     state["events"] = state["events"][:-1]
-    ranking = [("complain_service", 0.3), ("express_frustration", 0.25), ("request_human", 0.2),
-               ("complain_no_response", 0.15), ("give_feedback", 0.05)]
+    ranking = [
+        ("complain_service", 0.3),
+        ("express_frustration", 0.25),
+        ("request_human", 0.2),
+        ("complain_no_response", 0.15),
+        ("give_feedback", 0.05),
+    ]
     dispatcher, _ = run_action(ActionHandleMisunderstanding(), _unsure(state, ranking), domain)
 
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]

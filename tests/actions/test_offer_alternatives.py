@@ -6,8 +6,8 @@ import pytest
 import yaml
 from rasa_sdk.events import FollowupAction, SlotSet
 
-from gracious.settings import ROOT
 from actions.offer_alternatives import ActionOfferAlternatives
+from gracious.settings import ROOT
 from tests.actions import message, run_action, tracker_from
 from tests.conftest import reset_caches
 

@@ -2,11 +2,10 @@
 
 import pytest
 import yaml
-
-from gracious.settings import ROOT
-from actions.out_of_scope import ActionRedirectOutOfScope, redirect_for
 from rasa_sdk.events import FollowupAction
 
+from actions.out_of_scope import ActionRedirectOutOfScope, redirect_for
+from gracious.settings import ROOT
 from tests.actions import message, responses, run_action, tracker_from
 
 
@@ -43,6 +42,8 @@ def test_the_action_sends_the_redirect(domain):
     dispatcher, events = run_action(ActionRedirectOutOfScope(), tracker, domain)
     assert dispatcher.messages == [message(response="utter_out_of_scope_newsletters")]
     assert events == []
+
+
 # A message in another language: told once, then a person.
 
 

@@ -8,10 +8,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.schedule_callback
-from gracious import stores
 from actions.digression import ActionAnswerWhy
 from actions.repair import ActionCancel
 from actions.schedule_callback import ActionScheduleCallback
+from gracious import stores
 from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
 
 USER = {"event": "user", "text": "never mind", "parse_data": {"intent": {"name": "cancel"}}}
@@ -19,8 +19,13 @@ USER = {"event": "user", "text": "never mind", "parse_data": {"intent": {"name":
 
 def loop_then_user(loop: str) -> list:
     """Events of a conversation whose form ``loop`` was active when the customer spoke."""
-    return [{"event": "active_loop", "name": loop}, {"event": "action", "name": "action_listen"}, USER,
-            {"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None}]
+    return [
+        {"event": "active_loop", "name": loop},
+        {"event": "action", "name": "action_listen"},
+        USER,
+        {"event": "action", "name": "action_deactivate_loop"},
+        {"event": "active_loop", "name": None},
+    ]
 
 
 def book(when: datetime) -> int:
@@ -38,18 +43,28 @@ def test_forget_it_in_the_callback_form_books_nothing(domain):
     tracker = tracker_from("callback_form", text="forget it", intent="cancel", events=loop_then_user("callback_form"))
     dispatcher, events = run_action(ActionCancel(), tracker, domain)
     assert dispatcher.messages == [message(response="utter_callback_cancelled")]
-    assert events == [SlotSet("requested_slot", None), SlotSet("callback_time", None),
-                      SlotSet("callback_escape", None), SlotSet("callback_attempts", None)]
+    assert events == [
+        SlotSet("requested_slot", None),
+        SlotSet("callback_time", None),
+        SlotSet("callback_escape", None),
+        SlotSet("callback_attempts", None),
+    ]
     assert asyncio.run(stores.records().rows("callbacks")) == []
 
 
 def test_cancelling_the_booked_call_marks_it_cancelled_and_says_when_it_was(domain, monkeypatch):
     freeze_time(monkeypatch, actions.repair, WEDNESDAY_10AM)
     callback_id = book(at(12, 15))
-    tracker = tracker_from("empty_tracker", text="will you cancel the 3 o'clock one?", intent="cancel",
-                           slots={"callback_id": str(callback_id)})
+    tracker = tracker_from(
+        "empty_tracker",
+        text="will you cancel the 3 o'clock one?",
+        intent="cancel",
+        slots={"callback_id": str(callback_id)},
+    )
     dispatcher, events = run_action(ActionCancel(), tracker, domain)
-    assert dispatcher.messages == [message(response="utter_callback_call_cancelled", callback_when="tomorrow at 3:00 pm")]
+    assert dispatcher.messages == [
+        message(response="utter_callback_call_cancelled", callback_when="tomorrow at 3:00 pm")
+    ]
     assert events == [SlotSet("requested_slot", None), SlotSet("callback_id", None)]
     [row] = asyncio.run(stores.records().rows("callbacks"))
     assert row["status"] == "cancelled"
@@ -61,14 +76,30 @@ def test_cancelling_the_booked_call_marks_it_cancelled_and_says_when_it_was(doma
 def test_a_new_time_moves_the_booked_call_instead_of_booking_a_second(domain, monkeypatch):
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
     callback_id = book(at(12, 14))
-    tracker = tracker_from("callback_form", slots={
-        "callback_id": str(callback_id), "callback_time": at(12, 15).isoformat(), "callback_phone": "+1 555 0199"})
+    tracker = tracker_from(
+        "callback_form",
+        slots={
+            "callback_id": str(callback_id),
+            "callback_time": at(12, 15).isoformat(),
+            "callback_phone": "+1 555 0199",
+        },
+    )
     dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
-    assert dispatcher.messages == [message(response="utter_callback_moved", old_when="tomorrow at 2:00 pm",
-                                           callback_when="tomorrow at 3:00 pm", phone_tail="0199")]
-    assert events == [SlotSet("callback_escape", None), SlotSet("callback_attempts", None),
-                      SlotSet("callback_time", None), SlotSet("callback_phone", "+1 555 0199"),
-                      SlotSet("alternative", None)]
+    assert dispatcher.messages == [
+        message(
+            response="utter_callback_moved",
+            old_when="tomorrow at 2:00 pm",
+            callback_when="tomorrow at 3:00 pm",
+            phone_tail="0199",
+        )
+    ]
+    assert events == [
+        SlotSet("callback_escape", None),
+        SlotSet("callback_attempts", None),
+        SlotSet("callback_time", None),
+        SlotSet("callback_phone", "+1 555 0199"),
+        SlotSet("alternative", None),
+    ]
     [row] = asyncio.run(stores.records().rows("callbacks"))
     assert (row["id"], row["status"], row["scheduled_for"]) == (callback_id, "booked", datetime(2025, 6, 12, 19, 0))
 
@@ -80,7 +111,8 @@ def test_email_instead_of_a_call_records_the_follow_up_and_says_where(domain):
     assert SlotSet("accepted_alternative", "email_followup") in events
     assert asyncio.run(stores.records().rows("callbacks")) == []
     kinds = [g["kind"] for g in asyncio.run(stores.company().grants_for(""))] + [
-        g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10423"))]
+        g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10423"))
+    ]
     assert "followup" in kinds
 
 
@@ -90,7 +122,9 @@ def test_no_time_after_two_tries_offers_email_or_a_person_as_buttons(domain):
     [sent] = dispatcher.messages
     assert sent["response"] == "utter_callback_time_stuck"
     assert [b["payload"] for b in sent["buttons"]] == [
-        '/choose_alternative{"alternative": "email_followup"}', '/choose_alternative{"alternative": "human"}']
+        '/choose_alternative{"alternative": "email_followup"}',
+        '/choose_alternative{"alternative": "human"}',
+    ]
     assert SlotSet("offered_alternatives", ["email_followup", "human"]) in events
     assert events[-1] == FollowupAction("action_listen")
 
@@ -125,9 +159,11 @@ def test_why_while_the_form_asks_for_the_number_says_why_we_need_it(domain):
 def test_hello_after_a_close_is_welcome_back_with_the_earlier_case(domain):
     from actions.closing import ActionGreet
 
-    closed = [{"event": "slot", "name": "order_id", "value": "SPRING15"},
-              {"event": "slot", "name": "coupon_code", "value": "SPRING15"},
-              {"event": "action", "name": "action_close_conversation"}]
+    closed = [
+        {"event": "slot", "name": "order_id", "value": "SPRING15"},
+        {"event": "slot", "name": "coupon_code", "value": "SPRING15"},
+        {"event": "action", "name": "action_close_conversation"},
+    ]
     dispatcher, _ = run_action(ActionGreet(), tracker_from("empty_tracker", text="hi again", events=closed), domain)
     assert dispatcher.messages == [message(response="utter_welcome_back_case", reference="SPRING15")]
     dispatcher, _ = run_action(ActionGreet(), tracker_from("empty_tracker", text="hi"), domain)
@@ -137,8 +173,11 @@ def test_hello_after_a_close_is_welcome_back_with_the_earlier_case(domain):
 def test_the_second_problem_is_offered_once_the_first_is_settled(domain):
     from actions.second_problem import come_back
 
-    problem = {"intent": "check_order_status", "text": "my order LK-10423 still hasn't come",
-               "entities": {"order_id": "LK-10423"}}
+    problem = {
+        "intent": "check_order_status",
+        "text": "my order LK-10423 still hasn't come",
+        "entities": {"order_id": "LK-10423"},
+    }
     dispatcher = CollectingDispatcher()
     events = come_back(dispatcher, tracker_from("empty_tracker", slots={"pending_problem": problem}), domain)
     [sent] = dispatcher.messages
@@ -157,16 +196,25 @@ def test_email_instead_with_no_address_known_asks_for_one(domain):
     assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), unknown, domain)) == ["followup_email"]
     dispatcher = CollectingDispatcher()
     assert form.validate_followup_email("its sam.lee@example.com", dispatcher, unknown, domain) == {
-        "followup_email": "sam.lee@example.com", "callback_attempts": None}
+        "followup_email": "sam.lee@example.com",
+        "callback_attempts": None,
+    }
     assert form.validate_followup_email("dunno", dispatcher, unknown, domain) == {
-        "followup_email": None, "callback_attempts": 1.0}
+        "followup_email": None,
+        "callback_attempts": 1.0,
+    }
     assert dispatcher.messages == [message(response="utter_email_unclear")]
     # "NO email" (or a second address we can't read) ends the questions: a person instead.
     assert form.validate_followup_email("NO email. i said no email.", dispatcher, unknown, domain) == {
-        "followup_email": None, "callback_escape": "neither"}
+        "followup_email": None,
+        "callback_escape": "neither",
+    }
     again = tracker_from("callback_form", slots={"callback_escape": "email", "callback_attempts": 1.0})
     assert form.validate_followup_email("dunno", dispatcher, again, domain) == {
-        "followup_email": None, "callback_escape": "neither", "callback_attempts": None}
+        "followup_email": None,
+        "callback_escape": "neither",
+        "callback_attempts": None,
+    }
     given = tracker_from("callback_form", slots={"callback_escape": "email", "followup_email": "sam.lee@example.com"})
     assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), given, domain)) == []
 
@@ -191,12 +239,23 @@ def test_i_meant_the_refund_takes_back_the_exchange_and_grants_the_refund(domain
     from actions.apply_alternative import ActionApplyAlternative
 
     facts = {"reference": "LK-10422", "customer_id": "C002"}
-    slots = {"case_facts": facts, "policy_id": "exchange_customer_choice",
-             "offered_alternatives": ["exchange", "refund", "store_credit"]}
+    slots = {
+        "case_facts": facts,
+        "policy_id": "exchange_customer_choice",
+        "offered_alternatives": ["exchange", "refund", "store_credit"],
+    }
     first = tracker_from("alternatives_offered", slots={**slots, "alternative": "exchange"})
     run_action(ActionApplyAlternative(), first, domain)
-    change = tracker_from("alternatives_offered", text="actually i meant the refund", slots={
-        **slots, "alternative": "refund", "accepted_alternative": "exchange", "granted_alternatives": ["exchange"]})
+    change = tracker_from(
+        "alternatives_offered",
+        text="actually i meant the refund",
+        slots={
+            **slots,
+            "alternative": "refund",
+            "accepted_alternative": "exchange",
+            "granted_alternatives": ["exchange"],
+        },
+    )
     change.latest_message["repair"] = "choice_changed"
     dispatcher, events = run_action(ActionApplyAlternative(), change, domain)
     assert [m["response"] for m in dispatcher.messages][:2] == ["utter_choice_changed", "utter_confirm_refund"]
@@ -207,17 +266,23 @@ def test_i_meant_the_refund_takes_back_the_exchange_and_grants_the_refund(domain
 def test_a_second_remedy_on_the_same_order_is_refused_with_what_stands(domain):
     from actions.apply_alternative import ActionApplyAlternative
 
-    slots = {"case_facts": {"reference": "LK-10426", "customer_id": "C003"}, "policy_id": "returns_window",
-             "offered_alternatives": ["refund", "exchange"]}
-    run_action(ActionApplyAlternative(), tracker_from("alternatives_offered", slots={**slots, "alternative": "refund"}),
-               domain)
+    slots = {
+        "case_facts": {"reference": "LK-10426", "customer_id": "C003"},
+        "policy_id": "returns_window",
+        "offered_alternatives": ["refund", "exchange"],
+    }
+    run_action(
+        ActionApplyAlternative(), tracker_from("alternatives_offered", slots={**slots, "alternative": "refund"}), domain
+    )
     later = tracker_from("alternatives_offered", sender_id="another-chat", slots={**slots, "alternative": "exchange"})
     dispatcher, events = run_action(ActionApplyAlternative(), later, domain)
-    assert dispatcher.messages == [message(response="utter_remedy_already_chosen", reference="LK-10426",
-                                           remedy="refund", granted_on="earlier today")]
+    assert dispatcher.messages == [
+        message(
+            response="utter_remedy_already_chosen", reference="LK-10426", remedy="refund", granted_on="earlier today"
+        )
+    ]
     assert events == [SlotSet("alternative", None)]
     assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10426"))] == ["refund"]
-
 
 
 def test_a_person_asked_for_while_booking_a_call_nobody_was_told_of_is_handed_over(domain):
@@ -243,10 +308,13 @@ def test_a_question_with_the_designers_answer_gets_it_then_the_offer_again(domai
     assert events == [FollowupAction("action_listen")]
 
 
-@pytest.mark.parametrize("answer, person, said", [
-    (None, False, "utter_case_question"),
-    ("utter_answer_cancel_order", True, "utter_answer_cancel_order"),
-])
+@pytest.mark.parametrize(
+    "answer, person, said",
+    [
+        (None, False, "utter_case_question"),
+        ("utter_answer_cancel_order", True, "utter_answer_cancel_order"),
+    ],
+)
 def test_a_question_without_an_answer_or_with_a_person_offers_one(domain, answer, person, said):
     dispatcher, events = run_action(ActionAnswerWhy(), _case_question(answer, person), domain)
     assert [m["response"] for m in dispatcher.messages] == [said]
@@ -259,5 +327,8 @@ def test_two_questions_get_both_answers_then_the_offer_again(domain):
     tracker.latest_message["answers"] = ["utter_answer_keep_with_credit", "utter_answer_credit_expiry"]
     dispatcher, events = run_action(ActionAnswerWhy(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == [
-        "utter_answer_keep_with_credit", "utter_answer_credit_expiry", "utter_resume_offer"]
+        "utter_answer_keep_with_credit",
+        "utter_answer_credit_expiry",
+        "utter_resume_offer",
+    ]
     assert dispatcher.messages[0]["care_line"] == "555 0100"

@@ -8,9 +8,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.schedule_callback
-from gracious import stores
 from actions.callback_time import parse_callback_time
 from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm
+from gracious import stores
 from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
 
 FORM_SLOTS = ["callback_time", "callback_phone", "followup_email"]  # as in domain.yml
@@ -72,9 +72,7 @@ def test_asap_while_the_team_is_out_is_when_they_are_back():
     assert parse_callback_time("asap", at(14, 17, 30)) == at(16, 8)
 
 
-@pytest.mark.parametrize(
-    "text", ["blorp zzz frobnicate", "no idea", "yes please", "", "my number is 555 0134"]
-)
+@pytest.mark.parametrize("text", ["blorp zzz frobnicate", "no idea", "yes please", "", "my number is 555 0134"])
 def test_words_without_a_time_are_not_a_time(text):
     assert parse_callback_time(text, WEDNESDAY_10AM) is None
 
@@ -107,9 +105,11 @@ def test_validate_callback_time_stores_the_parsed_time(domain, monkeypatch):
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
     dispatcher = CollectingDispatcher()
 
-    result = asyncio.run(ValidateCallbackForm().validate_callback_time(
-        "tomorrow at 3pm", dispatcher, tracker_from("callback_form", text="tomorrow at 3pm"), domain
-    ))
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            "tomorrow at 3pm", dispatcher, tracker_from("callback_form", text="tomorrow at 3pm"), domain
+        )
+    )
 
     assert result == {"callback_time": "2025-06-12T15:00:00-04:00", "callback_attempts": None}
     assert dispatcher.messages == []
@@ -118,9 +118,11 @@ def test_validate_callback_time_stores_the_parsed_time(domain, monkeypatch):
 def test_a_time_when_nobody_is_in_is_said_not_moved_silently(domain, monkeypatch):
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateCallbackForm().validate_callback_time(
-        "call me tonight at 9", dispatcher, tracker_from("callback_form", text="call me tonight at 9"), domain
-    ))
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            "call me tonight at 9", dispatcher, tracker_from("callback_form", text="call me tonight at 9"), domain
+        )
+    )
     assert result == {"callback_time": "2025-06-12T08:00:00-04:00", "callback_attempts": None}
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_outside_hours"]
     assert dispatcher.messages[0]["callback_when"] == "tomorrow at 8:00 am"
@@ -130,7 +132,9 @@ def test_validate_callback_time_rejects_unclear_text_and_asks_again(domain):
     dispatcher = CollectingDispatcher()
     tracker = tracker_from("callback_form", text="blorp zzz frobnicate")
 
-    result = asyncio.run(ValidateCallbackForm().validate_callback_time("blorp zzz frobnicate", dispatcher, tracker, domain))
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time("blorp zzz frobnicate", dispatcher, tracker, domain)
+    )
 
     assert result == {"callback_time": None, "callback_attempts": 1.0}
     assert dispatcher.messages == [message(response="utter_callback_time_unclear")]
@@ -150,7 +154,8 @@ def test_a_second_unclear_time_is_not_asked_a_third_time(domain):
 
 
 @pytest.mark.parametrize(
-    "text, escape", [("i dont want a call. EMAIL.", "email"), ("can you email me instead", "email"), ("no calls please", "none")]
+    "text, escape",
+    [("i dont want a call. EMAIL.", "email"), ("can you email me instead", "email"), ("no calls please", "none")],
 )
 def test_asking_not_to_be_called_escapes_the_form(domain, text, escape):
     dispatcher = CollectingDispatcher()
@@ -158,10 +163,12 @@ def test_asking_not_to_be_called_escapes_the_form(domain, text, escape):
     form = ValidateCallbackForm()
 
     assert asyncio.run(form.validate_callback_time(text, dispatcher, tracker, domain)) == {
-        "callback_time": None, "callback_escape": escape
+        "callback_time": None,
+        "callback_escape": escape,
     }
     assert asyncio.run(form.validate_callback_phone(text, dispatcher, tracker, domain)) == {
-        "callback_phone": None, "callback_escape": escape
+        "callback_phone": None,
+        "callback_escape": escape,
     }
     assert dispatcher.messages == []
 
@@ -187,12 +194,17 @@ def test_validate_callback_phone_accepts_a_full_number_and_rejects_a_short_one(d
     }
     assert dispatcher.messages == []
     assert asyncio.run(form.validate_callback_phone("0142", dispatcher, tracker, domain)) == {
-        "callback_phone": None, "callback_attempts": 1.0}
+        "callback_phone": None,
+        "callback_attempts": 1.0,
+    }
     assert dispatcher.messages == [message(response="utter_phone_unclear")]
     # A second number we can't read: not asked a third time, a way on instead.
     again = tracker_from("callback_form", slots={"callback_attempts": 1.0})
     assert asyncio.run(form.validate_callback_phone("01", dispatcher, again, domain)) == {
-        "callback_phone": None, "callback_attempts": 2.0, "callback_escape": "stuck_phone"}
+        "callback_phone": None,
+        "callback_attempts": 2.0,
+        "callback_escape": "stuck_phone",
+    }
 
 
 def test_required_slots_skip_the_phone_when_the_records_have_it(domain):
@@ -244,9 +256,7 @@ def test_schedule_callback_books_the_call_and_confirms_time_and_last_four_digits
     }
 
 
-def test_schedule_callback_uses_the_number_given_in_the_form_and_records_the_chosen_alternative(
-    domain, monkeypatch
-):
+def test_schedule_callback_uses_the_number_given_in_the_form_and_records_the_chosen_alternative(domain, monkeypatch):
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
     tracker = tracker_from(
         "callback_form",
@@ -283,15 +293,21 @@ def test_schedule_callback_uses_the_number_given_in_the_form_and_records_the_cho
 
 def test_the_number_on_my_account_is_told_honestly_we_cant_see_it(domain):
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateCallbackForm().validate_callback_phone(
-        "the one on my account", dispatcher, tracker_from("callback_form"), domain))
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_phone(
+            "the one on my account", dispatcher, tracker_from("callback_form"), domain
+        )
+    )
     assert result == {"callback_phone": None, "callback_attempts": 1.0}
     assert dispatcher.messages == [message(response="utter_phone_not_on_file")]
 
 
 def test_no_number_to_give_is_another_way_on_at_once(domain):
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateCallbackForm().validate_callback_phone(
-        "i dont have the number", dispatcher, tracker_from("callback_form"), domain))
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_phone(
+            "i dont have the number", dispatcher, tracker_from("callback_form"), domain
+        )
+    )
     assert result == {"callback_phone": None, "callback_escape": "no_phone"}
     assert dispatcher.messages == []

@@ -2,11 +2,10 @@
 
 import asyncio
 
-
 import actions.status
-from gracious import stores
 from actions.apply_alternative import ActionApplyAlternative
 from actions.status import ActionWhereThingsStand, settle
+from gracious import stores
 from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
 
 
@@ -19,7 +18,9 @@ def test_settle_adds_a_grant_and_marks_the_latest_of_a_kind_withdrawn():
     entries = settle(entries, "exchange", "exchange", None, None, "withdrawn")
     entries = settle(entries, "refund", "refund", "LK-10422", None, "done")
     assert [(e["alternative"], e["reference"], e["state"]) for e in entries] == [
-        ("exchange", "LK-10422", "withdrawn"), ("refund", "LK-10422", "done")]
+        ("exchange", "LK-10422", "withdrawn"),
+        ("refund", "LK-10422", "done"),
+    ]
     # Withdrawing what was never granted changes nothing.
     assert settle([], "refund", "refund", None, None, "withdrawn") == []
 
@@ -28,15 +29,38 @@ def test_a_grant_is_settled_with_its_reference_and_amount(domain):
     _, events = run_action(ActionApplyAlternative(), tracker_from("alternatives_offered"), domain)
     [entry] = settled_from(events)
     assert (entry["alternative"], entry["kind"], entry["reference"], entry["amount"], entry["state"]) == (
-        "goodwill_credit", "credit", "LK-10423", 10.0, "done")
+        "goodwill_credit",
+        "credit",
+        "LK-10423",
+        10.0,
+        "done",
+    )
 
 
 def test_a_change_of_mind_answers_that_the_first_choice_is_cancelled(domain):
-    slots = {"settled": [{"alternative": "exchange", "kind": "exchange", "reference": "LK-10422", "amount": None,
-                          "state": "withdrawn", "at": "2025-06-11T14:00:00+00:00"},
-                         {"alternative": "refund", "kind": "refund", "reference": "LK-10422", "amount": None,
-                          "state": "done", "at": "2025-06-11T14:01:00+00:00"}]}
-    tracker = tracker_from("empty_tracker", text="is the exchange cancelled yes or no", intent="ask_status", slots=slots)
+    slots = {
+        "settled": [
+            {
+                "alternative": "exchange",
+                "kind": "exchange",
+                "reference": "LK-10422",
+                "amount": None,
+                "state": "withdrawn",
+                "at": "2025-06-11T14:00:00+00:00",
+            },
+            {
+                "alternative": "refund",
+                "kind": "refund",
+                "reference": "LK-10422",
+                "amount": None,
+                "state": "done",
+                "at": "2025-06-11T14:01:00+00:00",
+            },
+        ]
+    }
+    tracker = tracker_from(
+        "empty_tracker", text="is the exchange cancelled yes or no", intent="ask_status", slots=slots
+    )
     dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages == [
         message(response="utter_status_withdrawn", what="exchange", reference="LK-10422"),
@@ -48,16 +72,35 @@ def test_a_change_of_mind_answers_that_the_first_choice_is_cancelled(domain):
 def test_a_question_about_the_call_is_answered_about_the_call_as_the_records_hold_it(domain, monkeypatch):
     freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
     asyncio.run(stores.records().book_callback("priya-grinder", at(12, 13), "+1 555 0111", "callback", None))
-    slots = {"settled": [{"alternative": "store_credit", "kind": "credit", "reference": None, "amount": 5.0,
-                          "state": "done", "at": "2025-06-11T14:00:00+00:00"}]}
-    tracker = tracker_from("alternatives_offered", text="is the call still on?", intent="ask_status",
-                           slots={**slots, "accepted_alternative": "store_credit"})
+    slots = {
+        "settled": [
+            {
+                "alternative": "store_credit",
+                "kind": "credit",
+                "reference": None,
+                "amount": 5.0,
+                "state": "done",
+                "at": "2025-06-11T14:00:00+00:00",
+            }
+        ]
+    }
+    tracker = tracker_from(
+        "alternatives_offered",
+        text="is the call still on?",
+        intent="ask_status",
+        slots={**slots, "accepted_alternative": "store_credit"},
+    )
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages == [
-        message(response="utter_status_call_booked", callback_when="tomorrow at 1:00 pm", phone_end="0111")]
+        message(response="utter_status_call_booked", callback_when="tomorrow at 1:00 pm", phone_end="0111")
+    ]
     # Asked in general, both the credit and the call.
-    tracker = tracker_from("alternatives_offered", text="so where do things stand?", intent="ask_status",
-                           slots={**slots, "accepted_alternative": "store_credit"})
+    tracker = tracker_from(
+        "alternatives_offered",
+        text="so where do things stand?",
+        intent="ask_status",
+        slots={**slots, "accepted_alternative": "store_credit"},
+    )
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages == [
         message(response="utter_status_store_credit", reference="", amount="$5.00"),
@@ -70,8 +113,12 @@ def test_a_cancelled_call_is_said_cancelled(domain, monkeypatch):
     records = stores.records()
     callback_id = asyncio.run(records.book_callback("priya-grinder", at(11, 15), "+1 555 0199", "callback", None))
     asyncio.run(records.cancel_callback(callback_id))
-    tracker = tracker_from("alternatives_offered", text="so the 3pm call is cancelled right?", intent="ask_status",
-                           slots={"accepted_alternative": "email_followup"})
+    tracker = tracker_from(
+        "alternatives_offered",
+        text="so the 3pm call is cancelled right?",
+        intent="ask_status",
+        slots={"accepted_alternative": "email_followup"},
+    )
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages == [message(response="utter_status_call_cancelled", callback_when="today at 3:00 pm")]
 
@@ -84,11 +131,22 @@ def test_nothing_done_says_so_rather_than_guessing(domain):
 
 
 def test_a_remedy_asked_about_that_was_never_started_is_said_not_started(domain):
-    slots = {"settled": [{"alternative": "refund", "kind": "refund", "reference": "LK-10422", "amount": None,
-                          "state": "done", "at": "2025-06-11T14:01:00+00:00"}],
-             "case_facts": {"reference": "LK-10422"}}
-    tracker = tracker_from("empty_tracker", text="and the size 10 exchange is cancelled, right?", intent="ask_status",
-                           slots=slots)
+    slots = {
+        "settled": [
+            {
+                "alternative": "refund",
+                "kind": "refund",
+                "reference": "LK-10422",
+                "amount": None,
+                "state": "done",
+                "at": "2025-06-11T14:01:00+00:00",
+            }
+        ],
+        "case_facts": {"reference": "LK-10422"},
+    }
+    tracker = tracker_from(
+        "empty_tracker", text="and the size 10 exchange is cancelled, right?", intent="ask_status", slots=slots
+    )
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages == [
         message(response="utter_status_refund", reference="LK-10422", amount=""),
@@ -108,16 +166,21 @@ def test_cancelling_a_credit_granted_in_this_chat_takes_it_back_from_the_records
     _, events = run_action(ActionApplyAlternative(), tracker_from("alternatives_offered"), domain)
     entries = settled_from(events)
     assert len(asyncio.run(stores.company().grants_for("LK-10423"))) == 1
-    tracker = tracker_from("alternatives_offered", text="please cancel the $10 credit", intent="cancel",
-                           slots={"settled": entries, "granted_alternatives": ["goodwill_credit"]})
+    tracker = tracker_from(
+        "alternatives_offered",
+        text="please cancel the $10 credit",
+        intent="cancel",
+        slots={"settled": entries, "granted_alternatives": ["goodwill_credit"]},
+    )
     dispatcher, events = run_action(ActionCancel(), tracker, domain)
     assert dispatcher.messages == [message(response="utter_grant_cancelled", what="credit")]
     assert asyncio.run(stores.company().grants_for("LK-10423")) == []
     [entry] = settled_from(events)
     assert entry["state"] == "withdrawn"
     # Asked again: nothing left to cancel, and it says so.
-    tracker = tracker_from("alternatives_offered", text="cancel the credit", intent="cancel",
-                           slots={"settled": settled_from(events)})
+    tracker = tracker_from(
+        "alternatives_offered", text="cancel the credit", intent="cancel", slots={"settled": settled_from(events)}
+    )
     dispatcher, _ = run_action(ActionCancel(), tracker, domain)
     assert dispatcher.messages == [message(response="utter_grant_nothing_to_cancel", what="credit")]
 
@@ -126,20 +189,30 @@ def test_a_new_number_moves_the_booked_call_to_it_at_the_same_time(domain, monke
     freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
     records = stores.records()
     callback_id = asyncio.run(records.book_callback("priya-grinder", at(12, 13), "+1 555 0199", "callback", None))
-    tracker = tracker_from("alternatives_offered", text="that 0199 is my old number, use 555 0111", intent="ask_status",
-                           slots={"callback_id": str(callback_id)})
+    tracker = tracker_from(
+        "alternatives_offered",
+        text="that 0199 is my old number, use 555 0111",
+        intent="ask_status",
+        slots={"callback_id": str(callback_id)},
+    )
     tracker.latest_message["repair"] = "phone_change"
     dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages == [
-        message(response="utter_callback_number_changed", callback_when="tomorrow at 1:00 pm", phone_tail="0111")]
+        message(response="utter_callback_number_changed", callback_when="tomorrow at 1:00 pm", phone_tail="0111")
+    ]
     [row] = asyncio.run(records.rows("callbacks"))
     assert row["phone"] == "555 0111" and row["status"] == "booked"
 
 
 def test_a_credit_arranged_in_another_chat_is_said_to_be_in_place_never_not_started(domain):
     asyncio.run(stores.company().grant("credit", "BL-30018", None, 7.6, note="missing_discount_credit"))
-    tracker = tracker_from("dispute_charge", text="wait wasnt it already credited? someone told me yesterday",
-                           intent="ask_status", slots={"settled": []}, entities=[])
+    tracker = tracker_from(
+        "dispute_charge",
+        text="wait wasnt it already credited? someone told me yesterday",
+        intent="ask_status",
+        slots={"settled": []},
+        entities=[],
+    )
     tracker.slots["case_facts"] = dict(tracker.slots.get("case_facts") or {}, reference="BL-30018")
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages][:1] == ["utter_status_arranged_before"]
@@ -147,10 +220,25 @@ def test_a_credit_arranged_in_another_chat_is_said_to_be_in_place_never_not_star
 
 
 def test_a_question_about_another_order_is_answered_from_that_orders_records(domain):
-    slots = {"settled": [{"alternative": "refund", "kind": "refund", "reference": "LK-10426", "amount": None,
-                          "state": "done", "at": "2025-06-11T14:01:00+00:00"}]}
+    slots = {
+        "settled": [
+            {
+                "alternative": "refund",
+                "kind": "refund",
+                "reference": "LK-10426",
+                "amount": None,
+                "state": "done",
+                "at": "2025-06-11T14:01:00+00:00",
+            }
+        ]
+    }
     said = "did you refund the jacket LK-10424 or not? yes or no"
-    tracker = tracker_from("empty_tracker", text=said, intent="ask_status", slots=slots,
-                           entities=[{"entity": "order_id", "value": "LK-10424", "start": 35, "end": 43}])
+    tracker = tracker_from(
+        "empty_tracker",
+        text=said,
+        intent="ask_status",
+        slots=slots,
+        entities=[{"entity": "order_id", "value": "LK-10424", "start": 35, "end": 43}],
+    )
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages[0] == message(response="utter_status_not_started", what="refund", reference="LK-10424")

@@ -34,6 +34,8 @@ def test_long_script_cycles_through_the_scripts() -> None:
 def test_one_example_is_added_under_the_first_intent(tmp_path: Path) -> None:
     nlu = tmp_path / "nlu"
     nlu.mkdir()
-    (nlu / "a.yml").write_text('nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n')
+    (nlu / "a.yml").write_text("nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n")
     add_one_example(tmp_path)
-    assert (nlu / "a.yml").read_text() == 'nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hi please\n    - hello\n'
+    assert (
+        nlu / "a.yml"
+    ).read_text() == "nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hi please\n    - hello\n"

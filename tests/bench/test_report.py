@@ -16,8 +16,16 @@ def rounds() -> List[Dict[str, Any]]:
     for number in range(3):
         for bot, speed in (("reference", 10.0), ("gracious", 20.0 + number)):
             latencies = [1 / speed] * 50
-            made.append({"round": number, "concurrency": 20, "bot": bot, "position": 0,
-                         **summarize(latencies, 50 / speed), "errors": 0})
+            made.append(
+                {
+                    "round": number,
+                    "concurrency": 20,
+                    "bot": bot,
+                    "position": 0,
+                    **summarize(latencies, 50 / speed),
+                    "errors": 0,
+                }
+            )
     return made
 
 
@@ -64,15 +72,28 @@ def results() -> Dict[str, Any]:
         "training": {"reference_init_and_train_s": 60.0, "gracious_scratch_s": None},
         "startup": {"reference": {"server_s": 9.0}, "gracious": {"actions_s": 3.0, "bot_s": 20.0}},
         "rest": {"summary": report.summarize_rounds(rounds()), "rounds": rounds()},
-        "socketio": {"summary": report.summarize_rounds([r for r in rounds() if r["bot"] == "gracious"],
-                                                        ("gracious",)), "rounds": []},
-        "long_conversation": {"reference": report.long_summary([0.05] * 30),
-                              "gracious": report.long_summary([0.06] * 30)},
-        "memory": {"reference": {"server": {"total_mb": 700.0, "processes_mb": {"1": 700.0}}},
-                   "gracious": {"bot": {"total_mb": 900.0, "processes_mb": {"2": 900.0}},
-                                "actions": {"total_mb": 150.0, "processes_mb": {"3": 150.0}}}},
-        "where_time_goes": {"gracious": {"turn_p50_ms": 80.0, "nlu_parse_only_p50_ms": 20.0,
-                                         "turn_p50_ms_by_actions_run": {"1": 50.0, "3": 120.0}}},
+        "socketio": {
+            "summary": report.summarize_rounds([r for r in rounds() if r["bot"] == "gracious"], ("gracious",)),
+            "rounds": [],
+        },
+        "long_conversation": {
+            "reference": report.long_summary([0.05] * 30),
+            "gracious": report.long_summary([0.06] * 30),
+        },
+        "memory": {
+            "reference": {"server": {"total_mb": 700.0, "processes_mb": {"1": 700.0}}},
+            "gracious": {
+                "bot": {"total_mb": 900.0, "processes_mb": {"2": 900.0}},
+                "actions": {"total_mb": 150.0, "processes_mb": {"3": 150.0}},
+            },
+        },
+        "where_time_goes": {
+            "gracious": {
+                "turn_p50_ms": 80.0,
+                "nlu_parse_only_p50_ms": 20.0,
+                "turn_p50_ms_by_actions_run": {"1": 50.0, "3": 120.0},
+            }
+        },
     }
 
 
@@ -109,8 +130,11 @@ def test_socket_messages_split_text_at_blank_lines_like_rasa() -> None:
 def test_custom_action_turns_follow_user_events() -> None:
     events = [
         {"event": "action", "name": "action_session_start"},
-        {"event": "user"}, {"event": "action", "name": "utter_greet"},
-        {"event": "user"}, {"event": "action", "name": "action_empathize"}, {"event": "action", "name": "case_form"},
+        {"event": "user"},
+        {"event": "action", "name": "utter_greet"},
+        {"event": "user"},
+        {"event": "action", "name": "action_empathize"},
+        {"event": "action", "name": "case_form"},
     ]
     assert custom_action_turns(events, ["action_empathize", "case_form"]) == [False, True]
 
@@ -124,9 +148,14 @@ def test_a_failed_turn_is_no_latency() -> None:
 
 def test_actions_per_turn_count_everything_but_listening() -> None:
     events = [
-        {"event": "action", "name": "action_session_start"}, {"event": "action", "name": "action_listen"},
-        {"event": "user"}, {"event": "action", "name": "utter_greet"}, {"event": "action", "name": "action_listen"},
-        {"event": "user"}, {"event": "action", "name": "action_empathize"}, {"event": "action", "name": "case_form"},
+        {"event": "action", "name": "action_session_start"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user"},
+        {"event": "action", "name": "utter_greet"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user"},
+        {"event": "action", "name": "action_empathize"},
+        {"event": "action", "name": "case_form"},
         {"event": "action", "name": "action_listen"},
     ]
     assert actions_per_turn(events) == [1, 2]

@@ -36,12 +36,19 @@ def ensure_packages() -> None:
     subprocess.run([str(ROOT / "scripts" / "ensure-cluster-packages")], check=True)
 
 
-def call(url: str, body: Any = None, method: Optional[str] = None, headers: Optional[Dict[str, str]] = None,
-         raw: Optional[bytes] = None, timeout: float = 90) -> Tuple[int, Any, Dict[str, str]]:
+def call(
+    url: str,
+    body: Any = None,
+    method: Optional[str] = None,
+    headers: Optional[Dict[str, str]] = None,
+    raw: Optional[bytes] = None,
+    timeout: float = 90,
+) -> Tuple[int, Any, Dict[str, str]]:
     """One HTTP request: (status, JSON body or text, headers)."""
     data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json",
-                                                                             **(headers or {})})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             status, payload, got = reply.status, reply.read(), dict(reply.headers)
@@ -65,7 +72,9 @@ class Deployment:
         return self.cluster.url
 
     def say(self, sender: str, text: str, base: Optional[str] = None, **extra: Any) -> List[Dict[str, Any]]:
-        status, body, _ = call(f"{base or self.base}/webhooks/rest/webhook", {"sender": sender, "message": text, **extra})
+        status, body, _ = call(
+            f"{base or self.base}/webhooks/rest/webhook", {"sender": sender, "message": text, **extra}
+        )
         assert status == 200, (status, body)
         return body
 
@@ -95,8 +104,13 @@ class WidgetCustomer:
         """Connect (again) and ask for our session; returns the session id the server confirmed."""
         if self.client.connected:
             self.client.disconnect()
-        self.client.connect(base or self.base, socketio_path="/socket.io", transports=list(transports),
-                            headers={"Cookie": f"{BROWSER_COOKIE}={self.browser}"}, wait_timeout=30)
+        self.client.connect(
+            base or self.base,
+            socketio_path="/socket.io",
+            transports=list(transports),
+            headers={"Cookie": f"{BROWSER_COOKIE}={self.browser}"},
+            wait_timeout=30,
+        )
         self.client.emit("session_request", {"session_id": self.session_id})
         self.session_id = self.confirmed.get(timeout=30)
         return self.session_id
@@ -126,12 +140,17 @@ def running_deployment() -> Iterator[Deployment]:
     action_port = free_port()
     proxy = SlowProxy(action_port).start()
     cluster = Cluster(
-        model_path(), workdir, instances=2,
+        model_path(),
+        workdir,
+        instances=2,
         extra_env={
-            "RASA_AUTH_TOKEN": TOKEN, "GRACIOUS_CARE_HOURS": "mon-sun 0-24",
+            "RASA_AUTH_TOKEN": TOKEN,
+            "GRACIOUS_CARE_HOURS": "mon-sun 0-24",
             # Rasa reaches the action server through a proxy the fault tests can slow down.
-            "ACTION_PORT": str(action_port), "GRACIOUS_ACTION_URL": proxy.url,
-            "GRACIOUS_ACTION_TIMEOUT": "6", "GRACIOUS_PATIENCE_SECONDS": "1.5",
+            "ACTION_PORT": str(action_port),
+            "GRACIOUS_ACTION_URL": proxy.url,
+            "GRACIOUS_ACTION_TIMEOUT": "6",
+            "GRACIOUS_PATIENCE_SECONDS": "1.5",
         },
     )
     try:
@@ -206,11 +225,13 @@ class SlowProxy:
             headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
             try:
                 async with ClientSession(timeout=ClientTimeout(total=600)) as session:
-                    async with session.request(request.method, self.target + request.path_qs,
-                                               data=await request.read(), headers=headers) as reply:
+                    async with session.request(
+                        request.method, self.target + request.path_qs, data=await request.read(), headers=headers
+                    ) as reply:
                         body = await reply.read()
-                        return web.Response(status=reply.status, body=body,
-                                            content_type=reply.content_type or "application/json")
+                        return web.Response(
+                            status=reply.status, body=body, content_type=reply.content_type or "application/json"
+                        )
             except OSError:
                 return web.Response(status=502, text="action server unreachable")
 

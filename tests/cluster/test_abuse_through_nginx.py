@@ -32,6 +32,7 @@ def test_malformed_json_and_wrong_types_get_a_400_through_nginx(deployment: Depl
 
 def test_the_sender_limit_holds_across_instances(deployment: Deployment, sender: str) -> None:
     """Messages spread over both instances by nginx still count against one limit (in Redis)."""
+
     def send(number: int) -> int:
         return call(webhook(deployment), {"sender": sender, "message": f"hello number {number}"})[0]
 
@@ -55,8 +56,12 @@ def test_the_api_needs_its_token_through_nginx(deployment: Deployment) -> None:
 
 
 def test_the_action_server_is_not_behind_nginx_and_listens_on_loopback_only(deployment: Deployment) -> None:
-    forged = {"next_action": "action_apply_alternative", "sender_id": "someone",
-              "tracker": {"sender_id": "someone", "slots": {"alternative": "refund"}, "events": []}, "domain": {}}
+    forged = {
+        "next_action": "action_apply_alternative",
+        "sender_id": "someone",
+        "tracker": {"sender_id": "someone", "slots": {"alternative": "refund"}, "events": []},
+        "domain": {},
+    }
     status, _, _ = call(f"{deployment.base}/webhook", forged)
     assert status in (404, 405), status
     # Straight to the action server, without Rasa's token: refused.

@@ -31,7 +31,9 @@ def test_a_conversation_alternating_between_instances_keeps_its_state(deployment
     tracker = deployment.tracker(sender)
     assert "BL-30017" in tracker["slots"].values(), tracker["slots"]
     assert deployment.user_texts(sender) == [
-        "hi", "my phone bill BL-30017 is wrong, I didn't get my volume discount", "why not? I made lots of calls",
+        "hi",
+        "my phone bill BL-30017 is wrong, I didn't get my volume discount",
+        "why not? I made lots of calls",
     ]
 
 
@@ -43,9 +45,12 @@ def test_a_burst_on_one_conversation_over_two_instances_is_handled_one_turn_at_a
     texts = [f"my order LK-4471{i % 10} arrived damaged, message {i}" for i in range(12)]
     bases = [deployment.cluster.instance_url(i % 2) for i in range(len(texts))]
     with ThreadPoolExecutor(len(texts)) as pool:
-        answers = list(pool.map(lambda pair: call(f"{pair[1]}/webhooks/rest/webhook",
-                                                  {"sender": sender, "message": pair[0]}),
-                                zip(texts, bases)))
+        answers = list(
+            pool.map(
+                lambda pair: call(f"{pair[1]}/webhooks/rest/webhook", {"sender": sender, "message": pair[0]}),
+                zip(texts, bases, strict=True),
+            )
+        )
     assert all(status == 200 and body for status, body, _ in answers), answers
     events = deployment.tracker(sender)["events"]
     user = [e["text"] for e in events if e["event"] == "user"]
@@ -78,8 +83,9 @@ def test_an_agent_on_one_instance_talks_live_with_a_customer_on_another(deployme
         assert mine, handoffs
         handoff_id = mine[0]["id"]
         assert agent.call(f"/desk/api/handoffs/{handoff_id}/claim", {})[0] == 200
-        status, body = agent.call(f"/desk/api/handoffs/{handoff_id}/reply",
-                                  {"text": "Hi, I'm Sam. I'm looking at your bill now."})
+        status, body = agent.call(
+            f"/desk/api/handoffs/{handoff_id}/reply", {"text": "Hi, I'm Sam. I'm looking at your bill now."}
+        )
         assert status == 200, body
         # Emitted on instance two, delivered through Redis to the socket on instance one.
         seen = customer.wait_for("looking at your bill", timeout=20)
@@ -99,8 +105,9 @@ def test_an_agent_on_one_instance_talks_live_with_a_customer_on_another(deployme
         assert customer.messages.empty()
 
         # The agent hands back from instance two; the customer on instance one hears the assistant.
-        status, body = agent.call(f"/desk/api/handoffs/{handoff_id}/finish",
-                                  {"outcome": "resolved", "then": "handback"})
+        status, body = agent.call(
+            f"/desk/api/handoffs/{handoff_id}/finish", {"outcome": "resolved", "then": "handback"}
+        )
         assert status == 200, body
         assert customer.messages.get(timeout=20)
     finally:

@@ -188,7 +188,9 @@ def test_an_instance_killed_mid_conversation_and_mid_turn(deployment: Deployment
         assert customer.messages.get(timeout=40)
         _turn_stored(deployment, session, 4)
         assert deployment.user_texts(session) == [
-            COMPLAINT, "why not? I made lots of calls", "can I speak to someone about this",
+            COMPLAINT,
+            "why not? I made lots of calls",
+            "can I speak to someone about this",
             "hello, are you still there?",
         ]
         assert "BL-30017" in deployment.tracker(session)["slots"].values()

@@ -10,6 +10,7 @@ Redis outages and key clean-up.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import multiprocessing
 import os
@@ -62,19 +63,38 @@ def _make_store(kind: str, url: str, prefix: str):
         from rasa.core.lock_store import RedisLockStore
 
         parts = urlparse(url)
-        return RedisLockStore(host=parts.hostname, port=parts.port, db=int(parts.path.strip("/") or 0),
-                              key_prefix=prefix)
+        return RedisLockStore(
+            host=parts.hostname, port=parts.port, db=int(parts.path.strip("/") or 0), key_prefix=prefix
+        )
     return RedisTicketLockStore(url=url, key_prefix=prefix)
 
 
-async def _hammer_async(kind: str, url: str, prefix: str, conversation: str, rounds: int, tasks: int,
-                        lifetime: float, budget: float, barrier, stop, results) -> None:
+async def _hammer_async(
+    kind: str,
+    url: str,
+    prefix: str,
+    conversation: str,
+    rounds: int,
+    tasks: int,
+    lifetime: float,
+    budget: float,
+    barrier,
+    stop,
+    results,
+) -> None:
     from rasa.core.lock_store import LockError
 
     store = _make_store(kind, url, prefix)
     client = redis.asyncio.Redis.from_url(url)
-    stats = {"overlaps": 0, "lock_errors": 0, "stuck": 0, "done": 0, "rounds": 0, "longest_wait": 0.0,
-             "pid": os.getpid()}
+    stats = {
+        "overlaps": 0,
+        "lock_errors": 0,
+        "stuck": 0,
+        "done": 0,
+        "rounds": 0,
+        "longest_wait": 0.0,
+        "pid": os.getpid(),
+    }
 
     async def turn(asked: float) -> None:
         async with store.lock(conversation, lock_lifetime=lifetime, wait_time_in_seconds=0.01) as held:
@@ -119,8 +139,16 @@ def _hammer(*args) -> None:
     asyncio.run(_hammer_async(*args))
 
 
-def _contend(kind: str, url: str, prefix: str, processes: int = 3, tasks: int = 2, rounds: int = 40,
-             lifetime: float = 2.0, budget: float = 8.0) -> Dict:
+def _contend(
+    kind: str,
+    url: str,
+    prefix: str,
+    processes: int = 3,
+    tasks: int = 2,
+    rounds: int = 40,
+    lifetime: float = 2.0,
+    budget: float = 8.0,
+) -> Dict:
     """`processes` OS processes each send `tasks` messages of one conversation at once, `rounds` times."""
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(processes)
@@ -128,8 +156,11 @@ def _contend(kind: str, url: str, prefix: str, processes: int = 3, tasks: int = 
     results = ctx.Queue()
     conversation = f"conv-{uuid.uuid4().hex[:8]}"
     workers = [
-        ctx.Process(target=_hammer, daemon=True, args=(
-            kind, url, prefix, conversation, rounds, tasks, lifetime, budget, barrier, stop, results))
+        ctx.Process(
+            target=_hammer,
+            daemon=True,
+            args=(kind, url, prefix, conversation, rounds, tasks, lifetime, budget, barrier, stop, results),
+        )
         for _ in range(processes)
     ]
     for worker in workers:
@@ -166,10 +197,12 @@ def _contend(kind: str, url: str, prefix: str, processes: int = 3, tasks: int = 
 
 
 def _report(name: str, result: Dict) -> str:
-    return (f"{name}: {result['messages']} messages ({result['rounds']} bursts of 3 processes x 2), "
-            f"{result['overlaps']} overlapping turns, {result['lost_updates']} lost updates, "
-            f"{result['lock_errors']} refused (LockError), {result['stuck']} stuck waiting for good, "
-            f"longest wait for a turn {result['longest_wait']:.2f} s")
+    return (
+        f"{name}: {result['messages']} messages ({result['rounds']} bursts of 3 processes x 2), "
+        f"{result['overlaps']} overlapping turns, {result['lost_updates']} lost updates, "
+        f"{result['lock_errors']} refused (LockError), {result['stuck']} stuck waiting for good, "
+        f"longest wait for a turn {result['longest_wait']:.2f} s"
+    )
 
 
 # -- (a) Rasa's RedisLockStore races -----------------------------------------------------------
@@ -184,12 +217,12 @@ def test_rasas_redis_lock_store_issues_duplicate_tickets_when_interleaved(redis_
     second = RedisLockStore(host="127.0.0.1", port=port, db=0, key_prefix="interleaved")
     conversation = "maya"
 
-    lock_a = first.get_or_create_lock(conversation)   # instance A: GET
+    lock_a = first.get_or_create_lock(conversation)  # instance A: GET
     lock_b = second.get_or_create_lock(conversation)  # instance B: GET, the same state
     ticket_a = lock_a.issue_ticket(60)
     ticket_b = lock_b.issue_ticket(60)
-    first.save_lock(lock_a)                           # A: SET
-    second.save_lock(lock_b)                          # B: SET, overwriting A's ticket
+    first.save_lock(lock_a)  # A: SET
+    second.save_lock(lock_b)  # B: SET, overwriting A's ticket
 
     assert ticket_a == ticket_b == 0
     stored = first.get_lock(conversation)
@@ -234,7 +267,7 @@ def test_ticket_store_serves_one_process_at_a_time_in_ticket_order(redis_server)
     assert len(served) == result["messages"]
     # Served in INCR order: each turn's ticket follows the previous one, or the counter
     # started again at 1 because the queue had emptied.
-    for previous, current in zip(served, served[1:]):
+    for previous, current in itertools.pairwise(served):
         assert current == previous + 1 or current == 1, (previous, current)
     assert served[0] == 1
     assert _keys(redis_server.url, "ticketdemo:") == []
@@ -374,8 +407,9 @@ def test_keys_expire_and_are_removed_after_use(redis_server):
                 await client.close()
                 await asyncio.sleep(0.01)
 
-        await asyncio.gather(*(turn(store, conversation) for store in (first, second)
-                               for conversation in ("maya", "lee", "maya", "sam")))
+        await asyncio.gather(
+            *(turn(store, conversation) for store in (first, second) for conversation in ("maya", "lee", "maya", "sam"))
+        )
         assert first._local == {} and second._local == {}
 
     asyncio.run(scenario())
@@ -387,15 +421,20 @@ def test_loaded_by_rasa_from_the_endpoints_configuration(redis_server):
     from rasa.core.utils import _lock_store_is_multi_worker_compatible
     from rasa.utils.endpoints import EndpointConfig
 
-    config = EndpointConfig(url=redis_server.url, type="server.stores.lock_store.RedisTicketLockStore",
-                            key_prefix="loaded", socket_timeout=3)
+    config = EndpointConfig(
+        url=redis_server.url,
+        type="server.stores.lock_store.RedisTicketLockStore",
+        key_prefix="loaded",
+        socket_timeout=3,
+    )
     store = LockStore.create(config)
     assert isinstance(store, RedisTicketLockStore)
     assert store.key_prefix == "loaded"
     assert _lock_store_is_multi_worker_compatible(config)
 
-    host_style = RedisTicketLockStore(endpoint_config=EndpointConfig(
-        url="127.0.0.1", port=redis_server.port, db=0, key_prefix="loaded"))
+    host_style = RedisTicketLockStore(
+        endpoint_config=EndpointConfig(url="127.0.0.1", port=redis_server.port, db=0, key_prefix="loaded")
+    )
 
     async def scenario() -> None:
         async with store.lock("maya") as held:

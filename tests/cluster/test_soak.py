@@ -25,9 +25,23 @@ def test_order_check_counts_lost_duplicated_and_reordered() -> None:
 def test_soak_loses_and_reorders_nothing(tmp_path) -> None:
     seconds = os.environ.get("GRACIOUS_SOAK_SECONDS", "300")
     run = subprocess.run(
-        [sys.executable, "-m", "bench.soak", "--conversations", "200", "--seconds", seconds,
-         "--model", str(model_path()), "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=float(seconds) + 600,
+        [
+            sys.executable,
+            "-m",
+            "bench.soak",
+            "--conversations",
+            "200",
+            "--seconds",
+            seconds,
+            "--model",
+            str(model_path()),
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=float(seconds) + 600,
     )
     print(run.stdout[-3000:], run.stderr[-3000:])
     tally = json.loads((tmp_path / "soak.json").read_text())

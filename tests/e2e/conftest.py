@@ -72,7 +72,8 @@ class Bot:
     def actions(self, sender: str) -> List[str]:
         skip = {"action_listen", "action_session_start", "action_extract_slots", None}
         return [
-            e.get("name") for e in self.tracker(sender)["events"]
+            e.get("name")
+            for e in self.tracker(sender)["events"]
             if e["event"] == "action" and e.get("name") not in skip
         ]
 
@@ -153,8 +154,10 @@ def fresh_grants(request: pytest.FixtureRequest) -> None:
     with sqlite3.connect(company_db) as conn:
         conn.execute("DELETE FROM grants")
         for coupon in demo.get("coupons") or []:
-            conn.execute("UPDATE coupons SET goodwill_honoured = ? WHERE code = ?",
-                         (bool(coupon.get("goodwill_honoured")), coupon["code"]))
+            conn.execute(
+                "UPDATE coupons SET goodwill_honoured = ? WHERE code = ?",
+                (bool(coupon.get("goodwill_honoured")), coupon["code"]),
+            )
 
 
 @pytest.fixture

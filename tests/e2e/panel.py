@@ -55,6 +55,7 @@ class Conversation:
 
 # ---- reading and validating ----------------------------------------------------------
 
+
 def _strings(where: str, key: str, value: Any, any_of: bool = False) -> None:
     """A list of non-empty strings; with ``any_of``, an entry may itself be a list of strings."""
     if not isinstance(value, list) or not value:
@@ -170,6 +171,7 @@ def global_problems(replies: List[Dict[str, Any]]) -> List[str]:
 
 # ---- holding a conversation ----------------------------------------------------------
 
+
 @dataclass
 class Turn:
     customer: str
@@ -200,7 +202,7 @@ def transcript(turns: Sequence[Turn]) -> str:
 def _alternative(payload: str) -> Optional[str]:
     if payload.startswith("/choose_alternative"):
         try:
-            return json.loads(payload[len("/choose_alternative"):]).get("alternative")
+            return json.loads(payload[len("/choose_alternative") :]).get("alternative")
         except ValueError:
             return None
     return None
@@ -254,7 +256,8 @@ def hold(conversation: Conversation, bot: Any, sender: str) -> List[Turn]:
 
     def fail(where: str, problems: List[str]) -> None:
         raise AssertionError(
-            f"{conversation.id}: {where}\n  - " + "\n  - ".join(problems)
+            f"{conversation.id}: {where}\n  - "
+            + "\n  - ".join(problems)
             + f"\n\ntranscript so far:\n{transcript(turns)}"
         )
 

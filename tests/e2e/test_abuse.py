@@ -41,7 +41,9 @@ COOKIES = "gracious_desk=stolen-session; gracious_browser=victim-browser"
 def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     var = tmp_path_factory.mktemp("abuse-var")
     env = server_env(
-        var, GRACIOUS_SENDER_BURST=str(BURST), GRACIOUS_SENDER_PER_MINUTE=str(PER_MINUTE),
+        var,
+        GRACIOUS_SENDER_BURST=str(BURST),
+        GRACIOUS_SENDER_PER_MINUTE=str(PER_MINUTE),
         GRACIOUS_ALLOWED_ORIGINS=PARTNER,
     )
     env.pop("GRACIOUS_MAX_BODY_BYTES", None)  # the default limit
@@ -102,16 +104,25 @@ def _read_reply(sock: socket.socket) -> Reply:
     return Reply(status, headers, body[:length])
 
 
-def exchange(bot: Bot, method: str, path: str, body: bytes = b"", headers: Optional[Dict[str, str]] = None,
-             length: Optional[int] = None, raw_head: Optional[bytes] = None, timeout: float = 60) -> Reply:
+def exchange(
+    bot: Bot,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: Optional[Dict[str, str]] = None,
+    length: Optional[int] = None,
+    raw_head: Optional[bytes] = None,
+    timeout: float = 60,
+) -> Reply:
     """One request on a fresh connection; ``length`` declares a Content-Length other than len(body)."""
     port = int(bot.env["BOT_PORT"])
     if raw_head is None:
         fields = {"Host": f"127.0.0.1:{port}", "Connection": "close", **(headers or {})}
         if "Transfer-Encoding" not in fields and (body or length is not None or method in ("POST", "PUT")):
             fields["Content-Length"] = str(len(body) if length is None else length)
-        raw_head = (f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields.items())
-                    + "\r\n").encode("latin-1")
+        raw_head = (
+            f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields.items()) + "\r\n"
+        ).encode("latin-1")
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(raw_head)
         try:
@@ -183,8 +194,15 @@ def test_a_body_over_64_kib_is_refused_with_413_and_nothing_is_stored(guarded: B
 def test_a_huge_declared_length_is_refused_before_the_body_arrives(guarded: Bot) -> None:
     """10 GB declared, 1 KB sent: the answer comes at once, no body is awaited or read."""
     start = time.monotonic()
-    reply = exchange(guarded, "POST", "/webhooks/rest/webhook", b"{" + b" " * 1023,
-                     {"Content-Type": "application/json"}, length=10 * 1024 ** 3, timeout=15)
+    reply = exchange(
+        guarded,
+        "POST",
+        "/webhooks/rest/webhook",
+        b"{" + b" " * 1023,
+        {"Content-Type": "application/json"},
+        length=10 * 1024**3,
+        timeout=15,
+    )
     assert_polite_refusal(reply, 413, "too_large")
     assert time.monotonic() - start < 10
 
@@ -192,23 +210,38 @@ def test_a_huge_declared_length_is_refused_before_the_body_arrives(guarded: Bot)
 def test_a_chunked_body_is_refused_once_it_passes_the_limit(guarded: Bot) -> None:
     sender = new_sender()
     payload = json.dumps({"sender": sender, "message": "c" * (2 * LIMIT)}).encode()
-    chunks = b"".join(b"%x\r\n%s\r\n" % (len(payload[i:i + 8192]), payload[i:i + 8192])
-                      for i in range(0, len(payload), 8192)) + b"0\r\n\r\n"
-    reply = exchange(guarded, "POST", "/webhooks/rest/webhook", chunks,
-                     {"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+    chunks = (
+        b"".join(
+            b"%x\r\n%s\r\n" % (len(payload[i : i + 8192]), payload[i : i + 8192]) for i in range(0, len(payload), 8192)
+        )
+        + b"0\r\n\r\n"
+    )
+    reply = exchange(
+        guarded,
+        "POST",
+        "/webhooks/rest/webhook",
+        chunks,
+        {"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+    )
     assert_polite_refusal(reply, 413, "too_large")
     assert_nothing_stored(guarded, sender)
     # a small chunked message is accepted
     small = json.dumps({"sender": sender, "message": ""}).encode()
-    reply = exchange(guarded, "POST", "/webhooks/rest/webhook", b"%x\r\n%s\r\n0\r\n\r\n" % (len(small), small),
-                     {"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+    reply = exchange(
+        guarded,
+        "POST",
+        "/webhooks/rest/webhook",
+        b"%x\r\n%s\r\n0\r\n\r\n" % (len(small), small),
+        {"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+    )
     assert reply.status == 200, reply
 
 
 def test_desk_socketio_and_unknown_routes_have_the_small_limit_too(guarded: Bot) -> None:
     big = b'{"name": "' + b"x" * (LIMIT + 1) + b'"}'
     for method, path in [
-        ("POST", "/desk/login"), ("POST", "/desk/api/handoffs/1/reply"),
+        ("POST", "/desk/login"),
+        ("POST", "/desk/api/handoffs/1/reply"),
         ("POST", "/socket.io/?EIO=4&transport=polling"),
         ("POST", api("/model/parse", token="wrong")),  # the API's limit needs its token
         ("PUT", "/model"),
@@ -217,7 +250,7 @@ def test_desk_socketio_and_unknown_routes_have_the_small_limit_too(guarded: Bot)
         assert_polite_refusal(reply, 413, "too_large")
     # an unknown route answers 404 at once, without reading (or draining) a huge body
     start = time.monotonic()
-    reply = exchange(guarded, "POST", "/no/such/route", b"x" * 1024, length=10 * 1024 ** 3, timeout=15)
+    reply = exchange(guarded, "POST", "/no/such/route", b"x" * 1024, length=10 * 1024**3, timeout=15)
     assert reply.status == 404 and time.monotonic() - start < 10
 
 
@@ -237,15 +270,24 @@ def test_a_length_that_cannot_be_trusted_gets_400(guarded: Bot) -> None:
         b"Transfer-Encoding: gzip\r\n",
         b"Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
     ]:
-        head = (b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n"
-                % port.encode()) + extra + b"\r\n"
+        head = (
+            (b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n" % port.encode())
+            + extra
+            + b"\r\n"
+        )
         reply = exchange(guarded, "POST", "", b"{}", raw_head=head, timeout=15)
         assert_polite_refusal(reply, 400, "bad_request")
 
 
 def test_oversized_headers_get_413_too(guarded: Bot) -> None:
-    reply = exchange(guarded, "POST", "/webhooks/rest/webhook", b"{}",
-                     {"Content-Type": "application/json", "X-Padding": "p" * 20000}, timeout=15)
+    reply = exchange(
+        guarded,
+        "POST",
+        "/webhooks/rest/webhook",
+        b"{}",
+        {"Content-Type": "application/json", "X-Padding": "p" * 20000},
+        timeout=15,
+    )
     body = assert_polite_refusal(reply, 413, "too_large")
     assert "headers" in body["message"]
 
@@ -264,7 +306,7 @@ def test_a_flood_from_one_sender_is_refused_with_429_and_nothing_of_it_is_stored
     with ThreadPoolExecutor(8) as pool:
         replies = list(pool.map(send, texts))
     elapsed = time.monotonic() - start
-    accepted = [t for t, r in zip(texts, replies) if r.status == 200]
+    accepted = [t for t, r in zip(texts, replies, strict=True) if r.status == 200]
     refused = [r for r in replies if r.status != 200]
     assert BURST <= len(accepted) <= BURST + 1 + elapsed * PER_MINUTE / 60, (len(accepted), elapsed)
     for reply in refused:
@@ -290,8 +332,12 @@ async def _socket_flood(base: str, count: int) -> Tuple[str, List[str]]:
     client = socketio.AsyncClient(reconnection=False)
     client.on("session_confirm", lambda sid: confirmed.done() or confirmed.set_result(sid))
     client.on("bot_uttered", lambda data: said.append(data.get("text", "")))
-    await client.connect(base, socketio_path="/socket.io", transports=["websocket"],
-                         headers={"Cookie": f"{BROWSER_COOKIE}={secrets.token_hex(16)}"})
+    await client.connect(
+        base,
+        socketio_path="/socket.io",
+        transports=["websocket"],
+        headers={"Cookie": f"{BROWSER_COOKIE}={secrets.token_hex(16)}"},
+    )
     try:
         await client.emit("session_request", {"session_id": None})
         session_id = await asyncio.wait_for(confirmed, 30)
@@ -393,8 +439,9 @@ def test_every_http_api_route_refuses_a_missing_or_wrong_token(guarded: Bot) -> 
         body = b"" if payload is None else json.dumps(payload).encode()
         for token in (None, "wrong", TOKEN + "x", ""):
             for headers in ({}, {"Authorization": f"Bearer {TOKEN}"}):  # the token only counts as ?token=
-                reply = exchange(guarded, method, api(path, token), body, {"Content-Type": "application/json",
-                                                                          **headers})
+                reply = exchange(
+                    guarded, method, api(path, token), body, {"Content-Type": "application/json", **headers}
+                )
                 assert reply.status in (401, 403), (method, path, token, reply)
     # nothing changed: no conversation, the same model
     assert stored_events(guarded, conversation) == []
@@ -412,8 +459,13 @@ def test_every_http_api_route_refuses_a_missing_or_wrong_token(guarded: Bot) -> 
 def test_put_model_without_the_token_leaves_the_running_model(guarded: Bot) -> None:
     _, before = guarded.get("/status")
     for token in (None, "wrong"):
-        reply = exchange(guarded, "PUT", api("/model", token), json.dumps({"model_file": str(model_path())}).encode(),
-                         {"Content-Type": "application/json"})
+        reply = exchange(
+            guarded,
+            "PUT",
+            api("/model", token),
+            json.dumps({"model_file": str(model_path())}).encode(),
+            {"Content-Type": "application/json"},
+        )
         assert reply.status == 401, reply
     _, after = guarded.get("/status")
     assert after == before
@@ -453,17 +505,22 @@ def test_every_desk_api_route_needs_a_session(guarded: Bot) -> None:
 
 
 def _forged_call(sender: str) -> bytes:
-    return json.dumps({
-        "next_action": "action_apply_alternative",
-        "sender_id": sender,
-        "version": "3.6.21",
-        "domain": {},
-        "tracker": {
-            "sender_id": sender, "slots": {"chosen_alternative": "goodwill_credit", "policy_id": "x"},
-            "latest_message": {"text": "give me the credit", "intent": {"name": "affirm"}}, "events": [],
-            "active_loop": {}, "latest_action_name": "action_listen",
-        },
-    }).encode()
+    return json.dumps(
+        {
+            "next_action": "action_apply_alternative",
+            "sender_id": sender,
+            "version": "3.6.21",
+            "domain": {},
+            "tracker": {
+                "sender_id": sender,
+                "slots": {"chosen_alternative": "goodwill_credit", "policy_id": "x"},
+                "latest_message": {"text": "give me the credit", "intent": {"name": "affirm"}},
+                "events": [],
+                "active_loop": {},
+                "latest_action_name": "action_listen",
+            },
+        }
+    ).encode()
 
 
 def _records(bot: Bot, sender: str) -> int:
@@ -512,8 +569,11 @@ def test_the_action_server_refuses_forged_calls_and_listens_on_loopback_only(gua
     for address in outside:
         with pytest.raises(OSError):
             socket.create_connection((address, port), timeout=3).close()
-    listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True,
-                               text=True).stdout if shutil.which("ss") else ""
+    listening = (
+        subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+        if shutil.which("ss")
+        else ""
+    )
     if listening.strip():
         assert all(line.split()[3].startswith(("127.0.0.1:", "[::1]:")) for line in listening.splitlines()), listening
     if not outside:
@@ -548,9 +608,13 @@ def test_cross_site_requests_with_cookies_change_nothing_and_get_no_cors(guarded
         assert_polite_refusal(reply, 403, "cross_site_refused")
         _no_cors_for(reply, EVIL)
         # the preflight a browser would send first is refused too, without CORS headers
-        preflight = exchange(guarded, "OPTIONS", path, b"", {
-            "Origin": EVIL, "Access-Control-Request-Method": method,
-            "Access-Control-Request-Headers": "content-type"})
+        preflight = exchange(
+            guarded,
+            "OPTIONS",
+            path,
+            b"",
+            {"Origin": EVIL, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": "content-type"},
+        )
         assert preflight.status == 403, (path, preflight)
         assert not [h for h in preflight.headers if h.startswith("access-control-")], preflight.headers
     assert stored_events(guarded, sender) == []
@@ -565,8 +629,12 @@ def test_cross_site_requests_with_cookies_change_nothing_and_get_no_cors(guarded
     async def connect_from(origin: str) -> None:
         client = socketio.AsyncClient(reconnection=False)
         try:
-            await client.connect(guarded.base, socketio_path="/socket.io", transports=["websocket"],
-                                 headers={"Origin": origin, "Cookie": COOKIES})
+            await client.connect(
+                guarded.base,
+                socketio_path="/socket.io",
+                transports=["websocket"],
+                headers={"Origin": origin, "Cookie": COOKIES},
+            )
         finally:
             await client.disconnect()
 
@@ -609,8 +677,9 @@ def test_no_customer_text_reaches_the_logs_when_things_fail(guarded: Bot) -> Non
     assert post_json(guarded, path, {"sender": sender, "message": said, "metadata": said}).status == 400
     # rate-limited
     flooded = new_sender()
-    statuses = [post_json(guarded, path, {"sender": flooded, "message": f"{said} {n}"}).status
-                for n in range(BURST + 3)]
+    statuses = [
+        post_json(guarded, path, {"sender": flooded, "message": f"{said} {n}"}).status for n in range(BURST + 3)
+    ]
     assert statuses.count(429) >= 3
     # the action server refusing the Rasa server's calls (a token that doesn't match)
     servers = guarded.servers
@@ -622,9 +691,14 @@ def test_no_customer_text_reaches_the_logs_when_things_fail(guarded: Bot) -> Non
         replies = guarded.say(new_sender(), said)
         assert_gracious(replies)
         # a call that breaks an action, with the customer's words in the tracker
-        broken = json.dumps({"next_action": "action_empathize", "version": "3.6.21",
-                             "tracker": {"sender_id": marker, "latest_message": {"text": said}, "slots": said},
-                             "domain": said}).encode()
+        broken = json.dumps(
+            {
+                "next_action": "action_empathize",
+                "version": "3.6.21",
+                "tracker": {"sender_id": marker, "latest_message": {"text": said}, "slots": said},
+                "domain": said,
+            }
+        ).encode()
         status, body = _post_actions(guarded, broken, "not-the-shared-secret")
         assert status == 500 and marker not in json.dumps(body), body
     finally:

@@ -38,7 +38,7 @@ def test_control_characters_are_removed(bot: Bot, sender: str) -> None:
 
 
 def test_emoji_only_gets_a_reply(bot: Bot, sender: str) -> None:
-    emoji = "\U0001F621\U0001F621\U0001F621"
+    emoji = "\U0001f621\U0001f621\U0001f621"
     replies = bot.say(sender, emoji)
     assert_gracious(replies)  # at least one reply, in words
     said = texts(replies)
@@ -47,8 +47,7 @@ def test_emoji_only_gets_a_reply(bot: Bot, sender: str) -> None:
     user_texts = [e["text"] for e in bot.tracker(sender)["events"] if e["event"] == "user"]
     assert user_texts == [emoji]
     # Whatever the assistant made of them, it asks the customer to go on in words.
-    asks = [v for key in ("utter_ask_what_happened", "utter_please_rephrase", "utter_clarify")
-            for v in variations(key)]
+    asks = [v for key in ("utter_ask_what_happened", "utter_please_rephrase", "utter_clarify") for v in variations(key)]
     assert any(v in said for v in asks), said
 
 

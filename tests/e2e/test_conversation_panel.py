@@ -54,8 +54,14 @@ def summary_lines(results: Dict[str, bool], conversations: List[Conversation]) -
     """Pass counts overall, per file and per move label, then the failures by id."""
     ran = [c for c in conversations if c.id in results]
     passed = sum(results[c.id] for c in ran)
-    lines = [f"conversation panel: {passed} of {len(ran)} passed"
-             + (f" ({len(conversations) - len(ran)} of {len(conversations)} not run)" if len(ran) < len(conversations) else "")]
+    lines = [
+        f"conversation panel: {passed} of {len(ran)} passed"
+        + (
+            f" ({len(conversations) - len(ran)} of {len(conversations)} not run)"
+            if len(ran) < len(conversations)
+            else ""
+        )
+    ]
     for title, key in (("file", lambda c: [c.file]), ("move", lambda c: c.moves)):
         counts: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
         for conversation in ran:

@@ -102,7 +102,10 @@ def test_a_new_scenario_reaches_the_running_assistant_without_a_restart(project:
         started = time.monotonic()
         training = subprocess.Popen(
             [sys.executable, "-m", "scripts.model", "--root", str(project)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
             env=dict(os.environ, RASA_CACHE_DIRECTORY=str(ROOT / ".rasa" / "cache")),
         )
         # The customer carries on while the model trains: the old model answers.
@@ -135,7 +138,9 @@ def test_a_new_scenario_reaches_the_running_assistant_without_a_restart(project:
         tracker = bot.tracker(ongoing)
         customer_lines = [e["text"] for e in tracker["events"] if e["event"] == "user"]
         assert customer_lines[:3] == [
-            "hello", "my phone bill is wrong, the volume discount is missing", "it's BL-30017",
+            "hello",
+            "my phone bill is wrong, the volume discount is missing",
+            "it's BL-30017",
         ]
         assert tracker["slots"]["policy_id"] == "volume_discount_domestic"
 

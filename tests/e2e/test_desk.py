@@ -14,11 +14,12 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from server.desk.store import DeskStore
 from launch.launcher import Servers
+from server.desk.store import DeskStore
 from tests.e2e.conftest import PASSWORD, Bot, DeskClient, model_path, server_env
 from tests.helpers.browser import click_first, new_browser, send, shot, wait, wait_for_bot_text
 from tests.helpers.domain import variations
+
 
 @pytest.fixture(scope="module")
 def desk_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
@@ -41,9 +42,13 @@ def rest(bot: Bot, sender: str, text: str) -> list:
 def test_every_desk_api_refuses_callers_who_are_not_signed_in(desk_bot: Bot) -> None:
     stranger = DeskClient(desk_bot.base)
     for path, body in [
-        ("/desk/api/me", None), ("/desk/api/queue", None), ("/desk/api/agents", None),
-        ("/desk/api/handoffs/1", None), ("/desk/api/handoffs/1/claim", {}),
-        ("/desk/api/handoffs/1/reply", {"text": "hi"}), ("/desk/api/handoffs/1/notes", {"text": "x"}),
+        ("/desk/api/me", None),
+        ("/desk/api/queue", None),
+        ("/desk/api/agents", None),
+        ("/desk/api/handoffs/1", None),
+        ("/desk/api/handoffs/1/claim", {}),
+        ("/desk/api/handoffs/1/reply", {"text": "hi"}),
+        ("/desk/api/handoffs/1/notes", {"text": "x"}),
         ("/desk/api/handoffs/1/transfer", {"to": "ana"}),
         ("/desk/api/handoffs/1/finish", {"outcome": "resolved", "then": "handback"}),
     ]:
@@ -175,9 +180,7 @@ def test_a_server_restart_in_the_middle_of_a_handoff_loses_nothing(desk_bot: Bot
     assert rest(desk_bot, sender, "are you still there?") == []
     _, case = agent.call(f"/desk/api/handoffs/{handoff['id']}")
     assert "are you still there?" in [line["text"] for line in case["transcript"]]
-    status, _ = agent.call(
-        f"/desk/api/handoffs/{handoff['id']}/finish", {"outcome": "resolved", "then": "close"}
-    )
+    status, _ = agent.call(f"/desk/api/handoffs/{handoff['id']}/finish", {"outcome": "resolved", "then": "close"})
     assert status == 200
     tracker = desk_bot.tracker(sender)
     assert tracker["latest_action_name"] in ("utter_ask_rating", "action_listen")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import yaml
 
 from launch.launcher import ROOT
-from server.dialogue.policies import WINDOW_ACTIONS
 from overrides.remote_actions import PAYLOAD_EVENTS
+from server.dialogue.policies import WINDOW_ACTIONS
 from tests.e2e.conftest import Bot, assert_gracious, choose, texts
 
 SMALL_TALK = ["hello again", "thanks"]

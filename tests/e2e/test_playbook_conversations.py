@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, List, Tuple
 
 from tests.e2e.conftest import Bot, assert_gracious, buttons, choose, texts
 
@@ -34,7 +33,9 @@ def company_records(bot: Bot, query: str, *args: Any) -> List[Tuple[Any, ...]]:
 
 def honourings(bot: Bot, code: str) -> int:
     """How many times ``code`` was honoured as a goodwill gesture, in any conversation."""
-    [(count,)] = company_records(bot, "SELECT COUNT(*) FROM grants WHERE kind = 'honour_coupon' AND reference = ?", code)
+    [(count,)] = company_records(
+        bot, "SELECT COUNT(*) FROM grants WHERE kind = 'honour_coupon' AND reference = ?", code
+    )
     return count
 
 
@@ -64,7 +65,9 @@ def test_form_asks_only_for_the_missing_bill_number(bot: Bot, sender: str) -> No
     tracker = bot.tracker(sender)
     assert tracker["slots"]["order_id"] == "BL-30018"
     assert tracker["slots"]["entitled"] is True
-    asks = [e for e in tracker["events"] if e["event"] == "bot" and "BL-" in (e.get("text") or "") and "number" in e["text"]]
+    asks = [
+        e for e in tracker["events"] if e["event"] == "bot" and "BL-" in (e.get("text") or "") and "number" in e["text"]
+    ]
     assert len(asks) == 1
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 import yaml
@@ -23,7 +23,11 @@ UNCLEAR = "and the other matter"
 def review(bot: Bot, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "studio.review", *args],
-        cwd=ROOT, env=bot.env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=bot.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -102,8 +106,10 @@ def test_story_from_a_real_conversation_passes_rasa_test(
     story = yaml.safe_load(billing)["stories"][-1]
     assert conversations["dispute"] in story["story"]
     steps = story["steps"]
-    assert {"user": "my phone bill [BL-30017](order_id) is wrong, I didn't get the volume discount I expected\n",
-            "intent": "dispute_charge"} in steps
+    assert {
+        "user": "my phone bill [BL-30017](order_id) is wrong, I didn't get the volume discount I expected\n",
+        "intent": "dispute_charge",
+    } in steps
     assert {"slot_was_set": [{"alternative": "goodwill_credit"}]} in steps
     assert steps[-1] == {"action": "action_close_conversation"}
     fallback = yaml.safe_load((stories / "test_reviewed.yml").read_text())["stories"][-1]["steps"]
@@ -111,9 +117,24 @@ def test_story_from_a_real_conversation_passes_rasa_test(
 
     out = tmp_path / "results"
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "rasa"), "test", "core", "--model", str(model_path()),
-         "--stories", str(stories), "--e2e", "--fail-on-prediction-errors", "--out", str(out)],
-        cwd=ROOT, env=bot.env, capture_output=True, text=True, timeout=900,
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "test",
+            "core",
+            "--model",
+            str(model_path()),
+            "--stories",
+            str(stories),
+            "--e2e",
+            "--fail-on-prediction-errors",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=bot.env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads((out / "story_report.json").read_text())
@@ -123,8 +144,9 @@ def test_story_from_a_real_conversation_passes_rasa_test(
 def test_bad_intent_correction_writes_nothing(bot: Bot, conversations: Dict[str, str], tmp_path: Path) -> None:
     stories = tmp_path / "stories"
     stories.mkdir()
-    result = review(bot, "--id", conversations["dispute"], "--story", "--intent", "2=not_an_intent",
-                    "--stories-dir", str(stories))
+    result = review(
+        bot, "--id", conversations["dispute"], "--story", "--intent", "2=not_an_intent", "--stories-dir", str(stories)
+    )
     assert result.returncode == 1
     assert "'not_an_intent' is not an intent in domain.yml" in result.stderr
     assert not list(stories.iterdir())
@@ -135,6 +157,12 @@ def test_recorded_tracker_for_unit_tests_is_current(bot: Bot, conversations: Dic
     fixture = ROOT / "tests" / "studio" / "fixtures" / "bill_dispute_tracker.json"
     events = bot.tracker(conversations["dispute"])["events"]
     recorded = json.loads(fixture.read_text())["events"]
-    kinds = lambda evs: [(e["event"], e.get("name"), (e.get("parse_data") or {}).get("intent", {}).get("name"))  # noqa: E731
-                         for e in evs if e["event"] in ("user", "action", "active_loop")]
+
+    def kinds(evs: List[Dict[str, Any]]) -> List[Tuple[Any, ...]]:
+        return [
+            (e["event"], e.get("name"), (e.get("parse_data") or {}).get("intent", {}).get("name"))
+            for e in evs
+            if e["event"] in ("user", "action", "active_loop")
+        ]
+
     assert kinds(recorded) == kinds(events)

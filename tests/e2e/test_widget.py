@@ -97,9 +97,7 @@ def test_customer_disputes_a_bill_in_the_widget_and_the_conversation_survives_a_
     browser.execute_script("window.__alerts = 0; window.alert = function () { window.__alerts += 1; };")
     html = "<img src=x onerror=alert(1)>"
     send(browser, html)
-    wait(browser).until(
-        lambda d: any(html in e.text for e in d.find_elements(By.CSS_SELECTOR, ".rw-client"))
-    )
+    wait(browser).until(lambda d: any(html in e.text for e in d.find_elements(By.CSS_SELECTOR, ".rw-client")))
     assert not browser.find_elements(By.CSS_SELECTOR, ".rw-messages-container img[src='x']")
     assert browser.execute_script("return window.__alerts") == 0
     shot(browser, "3-html-shown-as-text")

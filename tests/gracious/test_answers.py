@@ -10,8 +10,11 @@ from gracious.answers import ANSWERS_FILE, answer_for, answers
     "text, case_type, expected",
     [
         ("what number will you be calling from? i dont pick up unknown numbers", None, "utter_answer_calling_number"),
-        ("will whoever calls already have my order number or do i go through it all again?", "check_order_status",
-         "utter_answer_case_goes_with"),
+        (
+            "will whoever calls already have my order number or do i go through it all again?",
+            "check_order_status",
+            "utter_answer_case_goes_with",
+        ),
         ("so do i just type spring15 again at checkout?", "coupon_problem", "utter_answer_coupon_at_checkout"),
         ("do i pay the postage back?", "request_refund", "utter_answer_return_postage"),
         ("Do I keep the lamp if I take the credit?", "request_refund", "utter_answer_keep_with_credit"),
@@ -29,7 +32,9 @@ def test_next_months_discount_is_promised_only_after_the_missing_one_was_credite
 
 
 def test_an_answer_for_another_kind_of_case_is_not_given():
-    assert answer_for("will next month's bill have the discount?", "coupon_problem", ["missing_discount_credit"]) is None
+    assert (
+        answer_for("will next month's bill have the discount?", "coupon_problem", ["missing_discount_credit"]) is None
+    )
     assert answer_for("what colour is the sky", "request_refund") is None
 
 
@@ -47,7 +52,9 @@ def test_an_answer_for_after_a_grant_is_given_only_after_it():
 
 def test_a_table_lamp_is_not_a_table_booking():
     assert answer_for("does the table lamp come with a bulb?", "request_refund") is None
-    assert answer_for("if its cold can we move inside on the day? theres 10 of us", None) == "utter_answer_table_booking"
+    assert (
+        answer_for("if its cold can we move inside on the day? theres 10 of us", None) == "utter_answer_table_booking"
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +62,12 @@ def test_a_table_lamp_is_not_a_table_booking():
     [
         ("and it'll be the size 8 right?", "report_wrong_item", ["exchange"], "utter_answer_exchange_size"),
         ("how long does a refund take?", "report_wrong_item", [], "utter_answer_refund_time"),
-        ("can i use it together with spring15 or only one code per order?", "coupon_problem", [], "utter_answer_coupon_stack"),
+        (
+            "can i use it together with spring15 or only one code per order?",
+            "coupon_problem",
+            [],
+            "utter_answer_coupon_stack",
+        ),
         ("does it work in your cafes as well or only online?", "coupon_problem", [], "utter_answer_coupon_where"),
     ],
 )
@@ -66,19 +78,42 @@ def test_more_answers(text, case_type, granted, expected):
 @pytest.mark.parametrize(
     "text, case_type, granted, expected",
     [
-        ("and the expiry bit? does the 20 run out at some point", "dispute_charge", ["goodwill_credit"], "utter_answer_credit_expiry"),
+        (
+            "and the expiry bit? does the 20 run out at some point",
+            "dispute_charge",
+            ["goodwill_credit"],
+            "utter_answer_credit_expiry",
+        ),
         ("does the store credit expire", "request_refund", ["store_credit"], "utter_answer_credit_expiry"),
         ("how do i use it? do i need a code", "request_refund", ["store_credit"], "utter_answer_credit_how_to_use"),
-        ("cool. how long til the new pair gets to me once you have the old ones back?", "report_wrong_item", ["exchange"],
-         "utter_answer_exchange_arrival"),
+        (
+            "cool. how long til the new pair gets to me once you have the old ones back?",
+            "report_wrong_item",
+            ["exchange"],
+            "utter_answer_exchange_arrival",
+        ),
         ("when will it get here", "report_wrong_item", ["replacement_overnight"], "utter_answer_replacement_arrival"),
-        ("ok. do i need to put a note in the box about the buzzing or anything?", "request_refund", ["refund"], "utter_answer_return_note"),
+        (
+            "ok. do i need to put a note in the box about the buzzing or anything?",
+            "request_refund",
+            ["refund"],
+            "utter_answer_return_note",
+        ),
         ("how i send the headphone back?", "request_refund", ["refund"], "utter_answer_return_how"),
         ("do i have to pay it in the meantime?", "dispute_charge", [], "utter_answer_bill_pay_meantime"),
         ("will i get a late fee if i dont pay the roaming bit", "dispute_charge", [], "utter_answer_bill_pay_meantime"),
-        ("can you get the jacket to me by wednesday instead? like pay for faster shipping", "check_order_status", [],
-         "utter_answer_faster_delivery"),
-        ("will she actually be told? or does this go in a box somewhere", "complain_service", [], "utter_answer_staff_spoken_to"),
+        (
+            "can you get the jacket to me by wednesday instead? like pay for faster shipping",
+            "check_order_status",
+            [],
+            "utter_answer_faster_delivery",
+        ),
+        (
+            "will she actually be told? or does this go in a box somewhere",
+            "complain_service",
+            [],
+            "utter_answer_staff_spoken_to",
+        ),
     ],
 )
 def test_the_follow_up_questions_customers_ask_most(text, case_type, granted, expected):
@@ -92,6 +127,7 @@ def test_a_credit_question_before_any_credit_has_no_answer_yet():
 
 def test_two_questions_in_one_message_get_both_answers_in_order():
     from gracious.answers import find_answers
+
     found = find_answers("so do i keep the lamp then? and does the credit expire?", "request_refund", ["store_credit"])
     assert [a.response for a in found] == ["utter_answer_keep_with_credit", "utter_answer_credit_expiry"]
     assert [a.response for a in find_answers("what colour is the sky?", "request_refund")] == []
@@ -101,17 +137,43 @@ def test_two_questions_in_one_message_get_both_answers_in_order():
     "text, case_type, granted, question, expected",
     [
         ("ok but WHEN will it actually get here", "check_order_status", [], True, "utter_answer_late_order_when"),
-        ("oh wait actually make it a 10.5 sorry, my brother says they run small", "report_wrong_item", ["exchange"], False,
-         "utter_answer_exchange_size_change"),
-        ("do i need to send the red one back first or can i keep wearing it lol", "report_wrong_item",
-         ["replacement_overnight"], True, "utter_answer_replacement_send_back"),
+        (
+            "oh wait actually make it a 10.5 sorry, my brother says they run small",
+            "report_wrong_item",
+            ["exchange"],
+            False,
+            "utter_answer_exchange_size_change",
+        ),
+        (
+            "do i need to send the red one back first or can i keep wearing it lol",
+            "report_wrong_item",
+            ["replacement_overnight"],
+            True,
+            "utter_answer_replacement_send_back",
+        ),
         ("and what if it says invalid again when i try", "coupon_problem", [], True, "utter_answer_coupon_fails_again"),
-        ("is there any way to stop roaming charges happening again, i go to canada a lot", "dispute_charge", [], True,
-         "utter_answer_roaming_future"),
+        (
+            "is there any way to stop roaming charges happening again, i go to canada a lot",
+            "dispute_charge",
+            [],
+            True,
+            "utter_answer_roaming_future",
+        ),
         ("seriously can we move it inside if it rains? its 8 people", None, [], True, "utter_answer_table_booking"),
-        ("do i just go up to the counter? who do i tell", "report_wrong_item", ["remake"], True, "utter_answer_remake_how"),
-        ("it hasnt gone out yet!! my account says being packed. can you not just change the size", "check_order_status",
-         [], False, "utter_answer_order_change"),
+        (
+            "do i just go up to the counter? who do i tell",
+            "report_wrong_item",
+            ["remake"],
+            True,
+            "utter_answer_remake_how",
+        ),
+        (
+            "it hasnt gone out yet!! my account says being packed. can you not just change the size",
+            "check_order_status",
+            [],
+            False,
+            "utter_answer_order_change",
+        ),
     ],
 )
 def test_what_the_november_panel_asked(text, case_type, granted, question, expected):

@@ -3,13 +3,15 @@
 import pytest
 import yaml
 
-from gracious.settings import ROOT
 from gracious.choices import WHICH, Option, resolve
+from gracious.settings import ROOT
 
 WORDS = yaml.safe_load((ROOT / "catalog" / "choice_words.yml").read_text())["words"]
 OFFER = [
     Option("A $10.00 goodwill credit", '/choose_alternative{"alternative": "goodwill_credit"}'),
-    Option("Tell me about the international calling add-on", '/choose_alternative{"alternative": "international_plan"}'),
+    Option(
+        "Tell me about the international calling add-on", '/choose_alternative{"alternative": "international_plan"}'
+    ),
     Option("Call me back at a time that suits me", '/choose_alternative{"alternative": "callback"}'),
     Option("None of these", "/deny"),
 ]
@@ -46,8 +48,15 @@ def test_a_typed_reply_picks_the_button_it_means(text, index):
 
 @pytest.mark.parametrize(
     "text, index",
-    [("exchange pls", 0), ("swap them for a 9.5", 0), ("the refund", 1), ("refund pls", 1),
-     ("i'll take the store credit", 2), ("voucher is fine", 2), ("money back please", 1)],
+    [
+        ("exchange pls", 0),
+        ("swap them for a 9.5", 0),
+        ("the refund", 1),
+        ("refund pls", 1),
+        ("i'll take the store credit", 2),
+        ("voucher is fine", 2),
+        ("money back please", 1),
+    ],
 )
 def test_words_of_the_kind_pick_it(text, index):
     assert resolve(text, SHOES, WORDS) == index
@@ -149,14 +158,19 @@ def test_a_statement_beside_a_question_chooses_only_when_it_says_so():
 
 
 def test_two_options_named_the_one_taken_is_chosen():
-    from server.dialogue.offers import choice_words
     from gracious.choices import options_from, resolve
+    from server.dialogue.offers import choice_words
 
-    offer = options_from([
-        {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative":"goodwill_credit"}'},
-        {"title": "Tell me about the international calling add-on",
-         "payload": '/choose_alternative{"alternative":"international_plan"}'},
-        {"title": "None of these", "payload": "/deny"}])
+    offer = options_from(
+        [
+            {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative":"goodwill_credit"}'},
+            {
+                "title": "Tell me about the international calling add-on",
+                "payload": '/choose_alternative{"alternative":"international_plan"}',
+            },
+            {"title": "None of these", "payload": "/deny"},
+        ]
+    )
     said = "nice ill sort the add on myself. and yeah ill take the 10 dollar credit if its going, cheers"
     assert resolve(said, offer, choice_words()) == 0
     assert resolve("the credit or the add on, not sure", offer, choice_words()) is None
@@ -165,22 +179,29 @@ def test_two_options_named_the_one_taken_is_chosen():
 def test_a_yes_with_more_said_picks_the_only_option():
     from gracious.choices import options_from, resolve
 
-    offer = options_from([{"title": "Yes, let's look at it", "payload": "/complain_no_response"},
-                          {"title": "No, that's everything", "payload": "/goodbye"}])
+    offer = options_from(
+        [
+            {"title": "Yes, let's look at it", "payload": "/complain_no_response"},
+            {"title": "No, that's everything", "payload": "/goodbye"},
+        ]
+    )
     assert resolve("yes. call me", offer, {}) == 0
     # A no picks neither by its words: the classifier reads it (deny, goodbye), never as the yes.
     assert resolve("no. bye", offer, {}) is None
 
 
 def test_two_options_taken_in_one_message_are_both_named():
-    from server.dialogue.offers import choice_words
     from gracious.choices import also_named, options_from, resolve
+    from server.dialogue.offers import choice_words
 
-    offer = options_from([
-        {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative":"goodwill_credit"}'},
-        {"title": "Email me tracking updates", "payload": '/choose_alternative{"alternative":"delivery_updates"}'},
-        {"title": "A full refund", "payload": '/choose_alternative{"alternative":"refund"}'},
-        {"title": "None of these", "payload": "/deny"}])
+    offer = options_from(
+        [
+            {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative":"goodwill_credit"}'},
+            {"title": "Email me tracking updates", "payload": '/choose_alternative{"alternative":"delivery_updates"}'},
+            {"title": "A full refund", "payload": '/choose_alternative{"alternative":"refund"}'},
+            {"title": "None of these", "payload": "/deny"},
+        ]
+    )
     said = "the credit pls and also email me the tracking"
     first = resolve(said, offer, choice_words())
     assert {first, *also_named(said, offer, choice_words(), first)} == {0, 1}

@@ -36,7 +36,9 @@ def test_order_and_bill_references_in_every_format(text, value):
     assert found(text) == [("order_id", value)]
 
 
-@pytest.mark.parametrize("text", ["since 2024", "at 3pm", "size 9.5", "I waited 10 days", "it cost 10421.50 dollars", "paid 12,500 in total"])
+@pytest.mark.parametrize(
+    "text", ["since 2024", "at 3pm", "size 9.5", "I waited 10 days", "it cost 10421.50 dollars", "paid 12,500 in total"]
+)
 def test_numbers_that_are_not_references_are_left_alone(text):
     assert ("order_id" in {e for e, _ in found(text)}) is False
 
@@ -98,7 +100,9 @@ def test_helpers_used_by_the_actions():
     assert words_to_number("ninety nine") == 99 and words_to_number("banana") is None
 
 
-@pytest.mark.parametrize("text, value", [("Order: lk_10421 is wrong", "LK-10421"), ("bill number bl.30018", "BL-30018")])
+@pytest.mark.parametrize(
+    "text, value", [("Order: lk_10421 is wrong", "LK-10421"), ("bill number bl.30018", "BL-30018")]
+)
 def test_an_underscore_or_a_dot_between_prefix_and_number(text, value):
     from gracious.references import first
 

@@ -5,14 +5,21 @@ import pytest
 from gracious.repair import cancels_grant, named_kinds
 
 
-@pytest.mark.parametrize("text", ["credit it please. and cancel that email thing then, dont need it",
-                                  "i dont need an email either", "please cancel the $25 credit"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "credit it please. and cancel that email thing then, dont need it",
+        "i dont need an email either",
+        "please cancel the $25 credit",
+    ],
+)
 def test_taking_back_a_grant_or_the_email(text):
     assert cancels_grant(text)
 
 
-@pytest.mark.parametrize("text", ["cancel the call and email me instead", "i dont want a call. EMAIL.",
-                                  "can you email me the details"])
+@pytest.mark.parametrize(
+    "text", ["cancel the call and email me instead", "i dont want a call. EMAIL.", "can you email me the details"]
+)
 def test_asking_for_an_email_is_not_cancelling_one(text):
     assert not cancels_grant(text)
 
@@ -21,12 +28,15 @@ def test_the_email_follow_up_is_a_kind_a_customer_can_name():
     assert named_kinds("did you cancel the email follow up?") == {"email"}
 
 
-@pytest.mark.parametrize("text, pushes_back", [
-    ("can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke", True),
-    ("no. i want the CEO himself. whats his email then", True),
-    ("the credit please", False),
-    ("ok the first one then", False),
-])
+@pytest.mark.parametrize(
+    "text, pushes_back",
+    [
+        ("can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke", True),
+        ("no. i want the CEO himself. whats his email then", True),
+        ("the credit please", False),
+        ("ok the first one then", False),
+    ],
+)
 def test_an_option_named_to_push_back_on_it_is_not_chosen(text, pushes_back):
     from server.dialogue.offers import not_choosing
 
@@ -41,12 +51,15 @@ def test_only_what_follows_the_cancelling_word_is_taken_back():
     assert kinds_to_cancel("the refund is fine, cancel the credit") == {"credit"}
 
 
-@pytest.mark.parametrize("text, asks", [
-    ("and the 10 dollar credit?", True),
-    ("you offered me a $10 goodwill credit. i said i want it. do i get it or not", True),
-    ("can i have the credit?", False),
-    ("the credit please", False),
-])
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("and the 10 dollar credit?", True),
+        ("you offered me a $10 goodwill credit. i said i want it. do i get it or not", True),
+        ("can i have the credit?", False),
+        ("the credit please", False),
+    ],
+)
 def test_a_question_about_what_was_granted(text, asks):
     from gracious.repair import asks_status
 

@@ -69,8 +69,9 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (folder / name).write_text(textwrap.dedent(text))
     with pytest.MonkeyPatch.context() as env:
         env.setenv("RASA_CACHE_DIRECTORY", str(folder / "cache"))  # not the project's .rasa/cache
-        result = train(str(folder / "domain.yml"), str(folder / "config.yml"), [str(folder / "data.yml")],
-                       str(folder / "models"))
+        result = train(
+            str(folder / "domain.yml"), str(folder / "config.yml"), [str(folder / "data.yml")], str(folder / "models")
+        )
     assert result.code == 0 and result.model, result
     return Path(result.model)
 

@@ -88,9 +88,14 @@ def test_an_instance_dying_mid_turn_keeps_the_customers_words_only_with_the_over
 def test_the_turn_ends_in_the_state_rasas_does(tiny_model):
     ours, ours_events = turn(tiny_model, _log_and_store)
     rasas, rasas_events = turn(tiny_model, _rasa_log_message)
-    assert ours.messages == rasas.messages == [
-        {"recipient_id": SENDER, "text": "Hello there."}, {"recipient_id": SENDER, "text": "How can I help?"},
-    ]
+    assert (
+        ours.messages
+        == rasas.messages
+        == [
+            {"recipient_id": SENDER, "text": "Hello there."},
+            {"recipient_id": SENDER, "text": "How can I help?"},
+        ]
+    )
     assert ours_events == rasas_events
     assert [e["event"] for e in ours_events if e["event"] in ("user", "bot")] == ["user", "bot", "bot"]
 
@@ -99,8 +104,9 @@ def test_the_turn_ends_in_the_state_rasas_does(tiny_model):
 def test_log_message_alone_stores_as_rasa_does_when_asked_to_and_always_here(tiny_model, save):
     async def logged(log_message: Any) -> List[str]:
         rasa, store = processor(tiny_model, log_message)
-        returned = await rasa.log_message(UserMessage("hello", CollectingOutputChannel(), SENDER),
-                                          should_save_tracker=save)
+        returned = await rasa.log_message(
+            UserMessage("hello", CollectingOutputChannel(), SENDER), should_save_tracker=save
+        )
         assert returned.latest_message.text == "hello"
         tracker = await store.retrieve(SENDER)
         return [e.text for e in tracker.events if e.type_name == "user"] if tracker else []

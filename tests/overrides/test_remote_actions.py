@@ -41,8 +41,11 @@ def conversation(tracker: DialogueStateTracker, turns: int) -> DialogueStateTrac
         tracker.update(BotUttered(f"Noted, {n}.", metadata={"utter_action": "utter_ask_more"}))
         tracker.update(ActionExecuted("action_listen"))
     for event in (
-        UserUttered("my coupon failed", intent={"name": "coupon_problem", "confidence": 1.0},
-                    entities=[{"entity": "coupon_code", "value": "SPRING15", "start": 0, "end": 1}]),
+        UserUttered(
+            "my coupon failed",
+            intent={"name": "coupon_problem", "confidence": 1.0},
+            entities=[{"entity": "coupon_code", "value": "SPRING15", "start": 0, "end": 1}],
+        ),
         ActionExecuted("case_form"),
         ActiveLoop("case_form"),
         SlotSet("requested_slot", "coupon_code"),
@@ -77,10 +80,16 @@ def test_a_long_conversation_sends_its_recent_events_and_everything_else_as_rasa
     # What a rasa_sdk action reads of its tracker.
     small, full = Tracker.from_dict(ours["tracker"]), Tracker.from_dict(rasas["tracker"])
     for read in (
-        lambda t: t.current_slot_values(), lambda t: t.latest_message, lambda t: t.active_loop,
-        lambda t: t.get_intent_of_latest_message(), lambda t: list(t.get_latest_entity_values("coupon_code")),
-        lambda t: t.latest_action_name, lambda t: t.followup_action, lambda t: t.is_paused(),
-        lambda t: t.slots_to_validate(), lambda t: t.get_last_event_for("bot"),
+        lambda t: t.current_slot_values(),
+        lambda t: t.latest_message,
+        lambda t: t.active_loop,
+        lambda t: t.get_intent_of_latest_message(),
+        lambda t: list(t.get_latest_entity_values("coupon_code")),
+        lambda t: t.latest_action_name,
+        lambda t: t.followup_action,
+        lambda t: t.is_paused(),
+        lambda t: t.slots_to_validate(),
+        lambda t: t.get_last_event_for("bot"),
         lambda t: [e for e in t.events if e["event"] == "user"][-20:],
     ):
         assert read(small) == read(full)
@@ -150,8 +159,14 @@ def test_a_call_gives_up_after_the_configured_timeout(rasa_domain, bill_dispute,
     action = RemoteAction("case_form", EndpointConfig(slow_action_server))
     started = time.monotonic()
     with pytest.raises(asyncio.TimeoutError):
-        asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
-                               conversation(bill_dispute(), 0), rasa_domain))
+        asyncio.run(
+            action.run(
+                CollectingOutputChannel(),
+                TemplatedNaturalLanguageGenerator({}),
+                conversation(bill_dispute(), 0),
+                rasa_domain,
+            )
+        )
     assert time.monotonic() - started < 2.5
 
 

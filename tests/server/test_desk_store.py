@@ -78,9 +78,13 @@ def open_handoff(
     with store.engine.begin() as conn:
         result = conn.execute(
             handoffs.insert().values(
-                sender_id=sender_id, reason=reason, team="customer_care",
-                status=values.pop("status", "waiting"), summary=json.dumps(summary or {}),
-                created_at=created_at or START, **values,
+                sender_id=sender_id,
+                reason=reason,
+                team="customer_care",
+                status=values.pop("status", "waiting"),
+                summary=json.dumps(summary or {}),
+                created_at=created_at or START,
+                **values,
             )
         )
         return int(result.inserted_primary_key[0])
@@ -336,8 +340,15 @@ def test_queue_puts_the_highest_priority_first_then_the_longest_waiting(store, c
         store, "eve", "misunderstood", {"frustration": 1, "amounts": {"amount_requested": 100}}, minutes_ago(9)
     )
     outage = open_handoff(store, "fay", "service_outage", {"contact": {"email": "f@example.com"}}, minutes_ago(1))
-    open_handoff(store, "gus", "strong_frustration", {"frustration": 5}, minutes_ago(30),
-                 status="finished", finished_at=minutes_ago(20))
+    open_handoff(
+        store,
+        "gus",
+        "strong_frustration",
+        {"frustration": 5},
+        minutes_ago(30),
+        status="finished",
+        finished_at=minutes_ago(20),
+    )
 
     queue = run(store.queue())
 
@@ -381,15 +392,19 @@ def test_a_database_from_before_the_desk_gains_its_columns_and_keeps_its_handoff
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = sa.create_engine(url, future=True)
     with old.begin() as conn:
-        conn.execute(sa.text(
-            "CREATE TABLE handoffs (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
-            "reason VARCHAR(60) NOT NULL, team VARCHAR(60) NOT NULL, status VARCHAR(30) NOT NULL, "
-            "summary TEXT NOT NULL, created_at DATETIME NOT NULL)"
-        ))
-        conn.execute(sa.text(
-            "INSERT INTO handoffs VALUES (1, 'maya', 'customer_asked', 'customer_care', 'waiting', "
-            "'{\"frustration\": 1}', '2025-06-14 18:30:00.000000')"
-        ))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE handoffs (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+                "reason VARCHAR(60) NOT NULL, team VARCHAR(60) NOT NULL, status VARCHAR(30) NOT NULL, "
+                "summary TEXT NOT NULL, created_at DATETIME NOT NULL)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO handoffs VALUES (1, 'maya', 'customer_asked', 'customer_care', 'waiting', "
+                "'{\"frustration\": 1}', '2025-06-14 18:30:00.000000')"
+            )
+        )
     old.dispose()
 
     desk = DeskStore(url)

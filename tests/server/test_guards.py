@@ -71,8 +71,11 @@ def test_the_limiter_comes_from_the_settings():
     assert (limiter.burst, limiter.rate) == (7, 0.5)
     redis = limiter_for(from_env({"GRACIOUS_REDIS_URL": "redis://127.0.0.1:1/0"}))
     assert isinstance(redis, RedisLimiter) and isinstance(redis.fallback, MemoryLimiter)
-    for bad in ({"GRACIOUS_SENDER_BURST": "lots"}, {"GRACIOUS_SENDER_BURST": "0"},
-                {"GRACIOUS_SENDER_PER_MINUTE": "-1"}):
+    for bad in (
+        {"GRACIOUS_SENDER_BURST": "lots"},
+        {"GRACIOUS_SENDER_BURST": "0"},
+        {"GRACIOUS_SENDER_PER_MINUTE": "-1"},
+    ):
         with pytest.raises(ValueError, match="GRACIOUS_SENDER_"):
             limiter_for(from_env(bad))
     with pytest.raises(ValueError, match="redis://"):
@@ -194,18 +197,25 @@ def test_once_redis_is_back_it_counts_again(redis_url, monkeypatch):
 
 
 def test_the_guards_settings_come_from_the_environment():
-    settings = from_env({
-        "GRACIOUS_MAX_BODY_BYTES": "1000", "GRACIOUS_MAX_API_BODY_BYTES": "5000",
-        "GRACIOUS_ALLOWED_ORIGINS": "https://Partner.example/, https://b.example", "RASA_AUTH_TOKEN": "t",
-    })
+    settings = from_env(
+        {
+            "GRACIOUS_MAX_BODY_BYTES": "1000",
+            "GRACIOUS_MAX_API_BODY_BYTES": "5000",
+            "GRACIOUS_ALLOWED_ORIGINS": "https://Partner.example/, https://b.example",
+            "RASA_AUTH_TOKEN": "t",
+        }
+    )
     assert (settings.max_body_bytes, settings.max_api_body_bytes) == (1000, 5000)
     assert (settings.allowed_origins, settings.api_token) == (("https://partner.example", "https://b.example"), "t")
     defaults = from_env({})
     assert (defaults.max_body_bytes, defaults.max_api_body_bytes) == (64 * 1024, 512 * 1024 * 1024)
     assert (defaults.allowed_origins, defaults.api_token) == ((), None)
     assert (defaults.sender_burst, defaults.sender_per_minute, defaults.redis_url) == (60, 60.0, None)
-    for name, bad in (("GRACIOUS_MAX_BODY_BYTES", "64k"), ("GRACIOUS_MAX_API_BODY_BYTES", "0"),
-                      ("GRACIOUS_MAX_BODY_BYTES", "-5")):
+    for name, bad in (
+        ("GRACIOUS_MAX_BODY_BYTES", "64k"),
+        ("GRACIOUS_MAX_API_BODY_BYTES", "0"),
+        ("GRACIOUS_MAX_BODY_BYTES", "-5"),
+    ):
         with pytest.raises(ValueError, match=name):
             from_env({name: bad})
 
@@ -215,8 +225,13 @@ def test_only_the_http_api_with_its_token_gets_the_large_limit():
     assert body_limit("model", True, settings) == 10_000
     assert body_limit("model/train", True, settings) == 10_000
     assert body_limit("model", False, settings) == 100
-    for path in ("webhooks/rest/webhook", "socket.io", "desk/api/handoffs/<handoff_id:int>/reply", "demo",
-                 "desk/login"):
+    for path in (
+        "webhooks/rest/webhook",
+        "socket.io",
+        "desk/api/handoffs/<handoff_id:int>/reply",
+        "demo",
+        "desk/login",
+    ):
         assert body_limit(path, True, settings) == 100, path
 
 
@@ -253,8 +268,12 @@ def test_origins():
 
 
 def test_refusals_are_json_in_plain_words():
-    for reply, status in ((refusals.too_large(64 * 1024), 413), (refusals.cross_site(), 403),
-                          (refusals.headers_too_large(), 413), (refusals.too_many_messages(3), 429)):
+    for reply, status in (
+        (refusals.too_large(64 * 1024), 413),
+        (refusals.cross_site(), 403),
+        (refusals.headers_too_large(), 413),
+        (refusals.too_many_messages(3), 429),
+    ):
         body = json.loads(reply.body)
         assert reply.status == status and set(body) == {"error", "message"}
         assert reply.headers["Cache-Control"] == "no-store"
@@ -267,8 +286,9 @@ def test_what_a_customer_reads_is_worded_in_the_domain(domain):
     keys = (*refusals.KEYS, socketio.TOO_MANY_MESSAGES, "utter_connection_lost")
     for key in keys:
         assert key in domain["responses"], key
-        assert wording.text(key, max_size="1 KB", wait="2 seconds") in [v["text"].replace("{max_size}", "1 KB").replace(
-            "{wait}", "2 seconds") for v in domain["responses"][key]]
+        assert wording.text(key, max_size="1 KB", wait="2 seconds") in [
+            v["text"].replace("{max_size}", "1 KB").replace("{wait}", "2 seconds") for v in domain["responses"][key]
+        ]
     with pytest.raises(KeyError, match="utter_no_such_thing"):
         wording.text("utter_no_such_thing")
 
@@ -278,8 +298,9 @@ def test_a_refusal_is_worded_by_the_agents_domain_when_there_is_one():
 
     from rasa.shared.core.domain import Domain
 
-    agent = SimpleNamespace(domain=Domain.from_dict({"responses": {
-        refusals.CROSS_SITE: [{"text": "Not from there, sorry."}]}}))
+    agent = SimpleNamespace(
+        domain=Domain.from_dict({"responses": {refusals.CROSS_SITE: [{"text": "Not from there, sorry."}]}})
+    )
     assert json.loads(refusals.cross_site(agent).body)["message"] == "Not from there, sorry."
     unloaded = SimpleNamespace(domain=None)  # no model yet: domain.yml speaks
     assert json.loads(refusals.cross_site(unloaded).body)["message"].startswith("This request came from another")

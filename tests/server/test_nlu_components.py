@@ -158,16 +158,21 @@ def test_an_order_number_in_another_language_is_kept_so_it_is_never_asked_again(
 
     from server.nlu.language import LanguageSignal
 
-    found = [{"entity": "order_id", "value": "LK-10424", "start": 34, "end": 42},
-             {"entity": "coupon_code", "value": "PEDIDO10", "start": 0, "end": 6}]
-    message = Message(data={"text": "Hallo, wo bleibt meine Jacke? Nummer LK-10424", "intent": {"name": "inform"},
-                            "entities": found})
+    found = [
+        {"entity": "order_id", "value": "LK-10424", "start": 34, "end": 42},
+        {"entity": "coupon_code", "value": "PEDIDO10", "start": 0, "end": 6},
+    ]
+    message = Message(
+        data={"text": "Hallo, wo bleibt meine Jacke? Nummer LK-10424", "intent": {"name": "inform"}, "entities": found}
+    )
     LanguageSignal().process([message])
     assert message.get("language") == "de"
     assert message.get("entities") == [found[0]]
 
 
-@pytest.mark.parametrize("text", ["si, una persona que hable español por favor", "je veux parler à quelqu'un, s'il vous plaît"])
+@pytest.mark.parametrize(
+    "text", ["si, una persona que hable español por favor", "je veux parler à quelqu'un, s'il vous plaît"]
+)
 def test_a_person_asked_for_in_another_language_is_a_person(text):
     from rasa.shared.nlu.training_data.message import Message
 
@@ -179,7 +184,9 @@ def test_a_person_asked_for_in_another_language_is_a_person(text):
     assert message.get("language") and message.get("person_asked") is True
 
 
-@pytest.mark.parametrize("text", ["gracias! no, nada más", "merci, au revoir", "nein, das wars. tschüss", "obrigada", "ciao!"])
+@pytest.mark.parametrize(
+    "text", ["gracias! no, nada más", "merci, au revoir", "nein, das wars. tschüss", "obrigada", "ciao!"]
+)
 def test_thanks_and_goodbye_in_another_language_is_a_goodbye_not_the_notice(text):
     from rasa.shared.nlu.training_data.message import Message
 
@@ -200,8 +207,17 @@ def test_a_yes_a_no_or_a_request_beside_thanks_is_not_a_goodbye(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["croissant stale", "wher is my ordr", "WHAT COUPON?? I NEVER SAID ANYTHING ABOUT A COUPON", "gracias",
-     "i want a refund por favor", "order LK-10421 pls", "the latte was cold and bitter", "ok cool ty", "espresso bitter"],
+    [
+        "croissant stale",
+        "wher is my ordr",
+        "WHAT COUPON?? I NEVER SAID ANYTHING ABOUT A COUPON",
+        "gracias",
+        "i want a refund por favor",
+        "order LK-10421 pls",
+        "the latte was cold and bitter",
+        "ok cool ty",
+        "espresso bitter",
+    ],
 )
 def test_english_with_typos_shouting_or_a_foreign_word_stays_english(text):
     from server.nlu.language import other_language
@@ -211,8 +227,13 @@ def test_english_with_typos_shouting_or_a_foreign_word_stays_english(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["wow, fantastic service as always", "thanks for nothing", "great job, waited 3 hours and nobody came",
-     "oh great, another bot", "brilliant, my order is late again"],
+    [
+        "wow, fantastic service as always",
+        "thanks for nothing",
+        "great job, waited 3 hours and nobody came",
+        "oh great, another bot",
+        "brilliant, my order is late again",
+    ],
 )
 def test_sarcastic_praise_is_frustration(text):
     from rasa.shared.nlu.training_data.message import Message

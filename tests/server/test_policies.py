@@ -61,7 +61,7 @@ def test_a_long_conversation_keeps_the_recent_states_slots_and_form(domain):
     # window's first agree with the whole conversation's.
     states = window.past_states(domain)
     assert len(states) > WINDOW_ACTIONS
-    assert states[1:] == tracker.past_states(domain)[-(len(states) - 1):]
+    assert states[1:] == tracker.past_states(domain)[-(len(states) - 1) :]
 
 
 def test_the_window_start_is_carried_forward_as_the_conversation_grows(domain):

@@ -14,8 +14,17 @@ from server.dialogue.repair import reread
 def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
     from rasa.shared.core.slots import AnySlot
 
-    names = ["requested_slot", "callback_id", "explained_policies", "policy_id", "case_type", "order_id", "coupon_code",
-             "settled", "accepted_alternative"]
+    names = [
+        "requested_slot",
+        "callback_id",
+        "explained_policies",
+        "policy_id",
+        "case_type",
+        "order_id",
+        "coupon_code",
+        "settled",
+        "accepted_alternative",
+    ]
     state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
     state.update(UserUttered("hi"))
     if loop:
@@ -26,9 +35,13 @@ def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
 
 
 def parsed(text: str, intent: str, ranking: Optional[list] = None, **extra: Any) -> Dict[str, Any]:
-    return {"text": text, "intent": {"name": intent, "confidence": 0.7}, "entities": [],
-            "intent_ranking": ranking or [{"name": intent, "confidence": 0.7}], **extra}
-
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.7},
+        "entities": [],
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.7}],
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -53,18 +66,25 @@ def test_a_new_time_after_a_booking_asks_to_move_the_call_with_the_time_as_entit
     result = reread(parsed("no, make it 3pm", "deny"), tracker(callback_id="7"))
     assert result["intent"]["name"] == "request_callback"
     assert result["entities"] == [
-        {"entity": "time", "value": "no, make it 3pm", "start": 0, "end": 15, "extractor": "repair"}]
+        {"entity": "time", "value": "no, make it 3pm", "start": 0, "end": 15, "extractor": "repair"}
+    ]
 
 
 def test_cancelling_the_booked_call_is_a_cancel():
-    assert reread(parsed("will you cancel the 12 o'clock one?", "deny"), tracker(callback_id="7"))["intent"]["name"] == "cancel"
+    assert (
+        reread(parsed("will you cancel the 12 o'clock one?", "deny"), tracker(callback_id="7"))["intent"]["name"]
+        == "cancel"
+    )
 
 
 def test_why_after_a_policy_but_not_as_an_opening_question():
     after = reread(parsed("how come", "affirm"), tracker(policy_id="volume_discount_domestic"))
     assert after["intent"]["name"] == "ask_why"
-    opening = parsed("why is there a $15 fee on my bill", "ask_why",
-                     ranking=[{"name": "ask_why", "confidence": 0.5}, {"name": "dispute_charge", "confidence": 0.4}])
+    opening = parsed(
+        "why is there a $15 fee on my bill",
+        "ask_why",
+        ranking=[{"name": "ask_why", "confidence": 0.5}, {"name": "dispute_charge", "confidence": 0.4}],
+    )
     assert reread(opening, tracker())["intent"] == {"name": "dispute_charge", "confidence": 0.4}
 
 
@@ -92,8 +112,15 @@ def test_a_new_reference_for_the_case_in_hand_reopens_it_with_that_reference():
     assert result["repair"] == "reference_changed" and result["entities"] == [entity]
 
 
-@pytest.mark.parametrize("text, intent", [("forget it, bye", "cancel"), ("whatever. bye", "express_frustration"),
-                                           ("thats all thanks", "deny"), ("cheers thats all", "greet")])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("forget it, bye", "cancel"),
+        ("whatever. bye", "express_frustration"),
+        ("thats all thanks", "deny"),
+        ("cheers thats all", "greet"),
+    ],
+)
 def test_leaving_words_close_warmly(text, intent):
     assert reread(parsed(text, intent), tracker())["intent"]["name"] == "goodbye"
 
@@ -104,9 +131,14 @@ def test_email_instead_of_a_booked_call_is_the_email_follow_up():
     assert [e["value"] for e in result["entities"]] == ["email_followup"]
 
 
-@pytest.mark.parametrize("text, intent", [("no, nothing else. bye", "dispute_charge"),
-                                           ("never mind, ill figure it out. cya", "coupon_problem"),
-                                           ("forget it. nothing else", "cancel")])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("no, nothing else. bye", "dispute_charge"),
+        ("never mind, ill figure it out. cya", "coupon_problem"),
+        ("forget it. nothing else", "cancel"),
+    ],
+)
 def test_leaving_is_a_close_whatever_the_classifier_read(text, intent):
     assert reread(parsed(text, intent), tracker(policy_id="coupon_expiry"))["intent"]["name"] == "goodbye"
 
@@ -130,8 +162,10 @@ SETTLED = [{"alternative": "refund", "kind": "refund", "reference": "LK-10422", 
 )
 def test_a_question_about_what_was_done_asks_where_things_stand(text, intent):
     entities = [{"entity": "order_id", "value": "LK-10422"}] if "LK-10422" in text else []
-    result = reread(dict(parsed(text, intent), entities=entities),
-                    tracker(settled=SETTLED, case_type="request_refund", order_id="LK-10422"))
+    result = reread(
+        dict(parsed(text, intent), entities=entities),
+        tracker(settled=SETTLED, case_type="request_refund", order_id="LK-10422"),
+    )
     assert (result["intent"]["name"], result["repair"]) == ("ask_status", "status")
 
 
@@ -150,8 +184,9 @@ def test_a_call_booked_earlier_and_cancelled_since_still_counts_as_something_don
 
 def test_a_question_opening_with_why_after_a_policy_is_a_why_whatever_the_classifier_read():
     text = "why only domestic tho? nobody told me that when i signed up"
-    result = reread(parsed(text, "complain_no_response"), tracker(policy_id="volume_discount_domestic",
-                                                                   case_type="dispute_charge"))
+    result = reread(
+        parsed(text, "complain_no_response"), tracker(policy_id="volume_discount_domestic", case_type="dispute_charge")
+    )
     assert (result["intent"]["name"], result["repair"]) == ("ask_why", "why")
 
 
@@ -197,8 +232,10 @@ def test_a_goodbye_after_an_answer_or_a_question_is_not_only_a_goodbye(text):
 
 def test_the_classifier_alone_does_not_make_a_status_question():
     ranking = [{"name": "ask_status", "confidence": 0.6}, {"name": "dispute_charge", "confidence": 0.3}]
-    result = reread(parsed("the bill is right there, BL30018. can you not look it up?", "ask_status", ranking),
-                    tracker(settled=SETTLED, case_type="dispute_charge"))
+    result = reread(
+        parsed("the bill is right there, BL30018. can you not look it up?", "ask_status", ranking),
+        tracker(settled=SETTLED, case_type="dispute_charge"),
+    )
     assert (result["intent"]["name"], result["repair"]) == ("dispute_charge", "not_ask_status")
 
 
@@ -225,7 +262,9 @@ def test_a_few_words_asking_for_a_person_are_a_request_for_a_person(text):
     assert reread(parsed(text, "express_frustration"), tracker())["intent"]["name"] == "request_human"
 
 
-@pytest.mark.parametrize("text", ["please cancel the $25 credit", "no. cancel. the credit. undo it", "can you reverse that refund"])
+@pytest.mark.parametrize(
+    "text", ["please cancel the $25 credit", "no. cancel. the credit. undo it", "can you reverse that refund"]
+)
 def test_cancelling_something_granted_in_this_chat_is_a_cancel(text):
     result = reread(parsed(text, "demand_compensation"), tracker(settled=SETTLED))
     assert (result["intent"]["name"], result["repair"]) == ("cancel", "cancel_grant")
@@ -243,8 +282,10 @@ def test_a_new_number_for_the_booked_call_changes_the_number():
 
 def test_a_reference_in_a_message_the_classifier_could_not_place_opens_its_case():
     coupon = [{"entity": "coupon_code", "value": "SUMMER20"}]
-    result = reread(dict(parsed("now what about summer20", "out_of_scope"), entities=coupon),
-                    tracker(case_type="check_order_status", order_id="LK-10423", policy_id="late_delivery_goodwill"))
+    result = reread(
+        dict(parsed("now what about summer20", "out_of_scope"), entities=coupon),
+        tracker(case_type="check_order_status", order_id="LK-10423", policy_id="late_delivery_goodwill"),
+    )
     assert (result["intent"]["name"], result["repair"]) == ("coupon_problem", "reference_given")
 
 
@@ -257,34 +298,50 @@ def test_a_reference_in_a_message_the_classifier_could_not_place_opens_its_case(
     ],
 )
 def test_a_question_during_a_case_is_a_question_about_it_not_a_new_complaint(text, intent, slots):
-    state = tracker(case_type="dispute_charge" if intent == "dispute_charge" else "report_wrong_item",
-                    policy_id="some_policy", **slots)
+    state = tracker(
+        case_type="dispute_charge" if intent == "dispute_charge" else "report_wrong_item",
+        policy_id="some_policy",
+        **slots,
+    )
     result = reread(parsed(text, intent), state)
     assert result["intent"]["name"] == "ask_why"
 
 
 def test_a_close_at_the_end_of_a_message_filed_as_another_complaint_closes():
-    result = reread(parsed("never mind, ill put 8 in the email. thats all", "complain_no_response"),
-                    tracker(case_type="report_wrong_item", policy_id="exchange_fit"))
+    result = reread(
+        parsed("never mind, ill put 8 in the email. thats all", "complain_no_response"),
+        tracker(case_type="report_wrong_item", policy_id="exchange_fit"),
+    )
     assert (result["intent"]["name"], result["repair"]) == ("goodbye", "closing")
 
 
 def test_a_request_ending_in_thats_all_is_still_the_request():
     before = parsed("i want my money back for LK-10426. thats all", "request_refund")
-    assert reread(before, tracker(case_type="request_refund", policy_id="refund_window"))["intent"]["name"] == "request_refund"
+    assert (
+        reread(before, tracker(case_type="request_refund", policy_id="refund_window"))["intent"]["name"]
+        == "request_refund"
+    )
 
 
 @pytest.mark.parametrize("loop", [None, "callback_form"])
 def test_a_question_with_an_answer_is_marked_with_it(loop):
-    result = reread(parsed("what number will you be calling from?", "ask_why"),
-                    tracker(loop, case_type="complain_no_response", requested_slot="callback_time"))
+    result = reread(
+        parsed("what number will you be calling from?", "ask_why"),
+        tracker(loop, case_type="complain_no_response", requested_slot="callback_time"),
+    )
     assert (result["intent"]["name"], result["repair"], result["answer"]) == (
-        "ask_why", "case_question", "utter_answer_calling_number")
+        "ask_why",
+        "case_question",
+        "utter_answer_calling_number",
+    )
 
 
 def test_a_why_opening_a_chat_that_the_classifier_could_not_call_is_the_case():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "coupon_problem", "confidence": 0.56},
-               {"name": "ask_why", "confidence": 0.43}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "coupon_problem", "confidence": 0.56},
+        {"name": "ask_why", "confidence": 0.43},
+    ]
     result = reread(parsed("why wont you take my coupon", "nlu_fallback", ranking), tracker())
     assert result["intent"]["name"] == "coupon_problem"
 
@@ -296,34 +353,48 @@ def test_am_i_talking_to_a_real_person_is_not_a_request_for_one():
 
 @pytest.mark.parametrize("intent", ["ask_why", "ask_policy"])
 def test_a_question_without_a_why_after_a_policy_is_not_answered_with_its_reason(intent):
-    result = reread(parsed("does it work on sale items too or only full price?", intent),
-                    tracker(case_type="coupon_problem", policy_id="coupon_valid"))
+    result = reread(
+        parsed("does it work on sale items too or only full price?", intent),
+        tracker(case_type="coupon_problem", policy_id="coupon_valid"),
+    )
     assert (result["intent"]["name"], result["repair"]) == ("ask_why", "case_question")
 
 
 def test_one_word_the_classifier_could_not_place_is_left_for_the_clarifying_question():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "request_refund", "confidence": 0.4},
-               {"name": "out_of_scope", "confidence": 0.35}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "request_refund", "confidence": 0.4},
+        {"name": "out_of_scope", "confidence": 0.35},
+    ]
     before = parsed("money", "nlu_fallback", ranking)
     assert reread(before, tracker())["intent"]["name"] == "nlu_fallback"
 
 
 def test_calls_on_a_bill_are_not_a_call_asked_for():
     ranking = [{"name": "request_callback", "confidence": 0.6}, {"name": "dispute_charge", "confidence": 0.3}]
-    result = reread(parsed("3 calls? i made 4 calls to london last month not 3", "request_callback", ranking),
-                    tracker(case_type="dispute_charge", policy_id="volume_discount_domestic"))
+    result = reread(
+        parsed("3 calls? i made 4 calls to london last month not 3", "request_callback", ranking),
+        tracker(case_type="dispute_charge", policy_id="volume_discount_domestic"),
+    )
     assert result["intent"]["name"] != "request_callback"
-    assert reread(parsed("can someone call me back tomorrow", "request_callback"), tracker())["intent"]["name"] == "request_callback"
+    assert (
+        reread(parsed("can someone call me back tomorrow", "request_callback"), tracker())["intent"]["name"]
+        == "request_callback"
+    )
 
 
 def test_an_impossible_wish_is_read_as_what_we_can_do_about_it():
-    result = reread(parsed("planning a party on your cafe terrace sunday. can you guarantee sunshine?", "ask_policy"), tracker())
+    result = reread(
+        parsed("planning a party on your cafe terrace sunday. can you guarantee sunshine?", "ask_policy"), tracker()
+    )
     assert (result["intent"]["name"], result["repair"]) == ("demand_compensation", "impossible")
 
 
 def test_asking_about_a_credit_never_given_is_answered_honestly_too():
-    result = reread(parsed("ANSWER ME. did i get the $25 credit for LK-10423 yes or no", "dispute_charge"),
-                    tracker(case_type="check_order_status", order_id="LK-10423"))
+    result = reread(
+        parsed("ANSWER ME. did i get the $25 credit for LK-10423 yes or no", "dispute_charge"),
+        tracker(case_type="check_order_status", order_id="LK-10423"),
+    )
     assert result["intent"]["name"] == "ask_status"
 
 
@@ -336,9 +407,13 @@ def test_someone_senior_below_the_ceo_is_a_person():
 
 def test_a_why_that_names_another_coupon_for_comparison_is_a_why():
     coupon = [{"entity": "coupon_code", "value": "SPRING15"}]
-    result = reread(dict(parsed("why though? my mate got an expired spring15 honoured last week. why not this one",
-                                "request_human"), entities=coupon),
-                    tracker(case_type="coupon_problem", coupon_code="SUMMER20", policy_id="coupon_expiry"))
+    result = reread(
+        dict(
+            parsed("why though? my mate got an expired spring15 honoured last week. why not this one", "request_human"),
+            entities=coupon,
+        ),
+        tracker(case_type="coupon_problem", coupon_code="SUMMER20", policy_id="coupon_expiry"),
+    )
     assert result["intent"]["name"] == "ask_why"
 
 
@@ -348,8 +423,12 @@ def test_a_code_with_a_space_named_as_a_code_is_the_code():
 
 
 def test_not_needing_a_person_is_not_asking_for_one():
-    assert reread(parsed("no i dont need a person. fine, just refund me then", "request_refund"),
-                  tracker())["intent"]["name"] == "request_refund"
+    assert (
+        reread(parsed("no i dont need a person. fine, just refund me then", "request_refund"), tracker())["intent"][
+            "name"
+        ]
+        == "request_refund"
+    )
 
 
 @pytest.mark.parametrize("loop", ["case_form", "callback_form"])
@@ -365,8 +444,10 @@ def test_paying_before_friday_does_not_move_the_booked_call():
 
 def test_pushing_back_on_an_explained_policy_is_a_why_never_a_new_case():
     said = "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke"
-    result = reread(parsed(said, "dispute_charge"), tracker(policy_id="returns_window", case_type="request_refund",
-                                                            explained_policies=["returns_window"]))
+    result = reread(
+        parsed(said, "dispute_charge"),
+        tracker(policy_id="returns_window", case_type="request_refund", explained_policies=["returns_window"]),
+    )
     assert (result["intent"]["name"], result["repair"]) == ("ask_why", "why")
 
 
@@ -377,16 +458,29 @@ def test_a_staff_complaint_naming_an_item_is_about_the_service():
 
 
 def test_a_question_with_a_lead_in_gets_the_designers_answer():
-    result = reread(parsed("ok but WHEN will it actually get here", "check_order_status"),
-                    tracker(policy_id="late_delivery_goodwill", case_type="check_order_status",
-                            explained_policies=["late_delivery_goodwill"]))
+    result = reread(
+        parsed("ok but WHEN will it actually get here", "check_order_status"),
+        tracker(
+            policy_id="late_delivery_goodwill",
+            case_type="check_order_status",
+            explained_policies=["late_delivery_goodwill"],
+        ),
+    )
     assert (result["intent"]["name"], result["repair"], result["answer"]) == (
-        "ask_why", "case_question", "utter_answer_late_order_when")
+        "ask_why",
+        "case_question",
+        "utter_answer_late_order_when",
+    )
 
 
 def test_a_new_size_after_the_exchange_is_the_exchange_again_in_that_size():
     settled = [{"alternative": "exchange", "kind": "exchange", "reference": "LK-10422", "state": "done"}]
-    result = reread(parsed("oh wait actually make it a 10.5 sorry", "check_order_status"),
-                    tracker(case_type="report_wrong_item", policy_id="exchange_customer_choice", settled=settled))
+    result = reread(
+        parsed("oh wait actually make it a 10.5 sorry", "check_order_status"),
+        tracker(case_type="report_wrong_item", policy_id="exchange_customer_choice", settled=settled),
+    )
     assert (result["intent"]["name"], result["repair"], result["entities"][0]["value"]) == (
-        "choose_alternative", "size_changed", "exchange")
+        "choose_alternative",
+        "size_changed",
+        "exchange",
+    )

@@ -23,8 +23,11 @@ READINGS = {
 
 async def fake_parse(text: str) -> Dict[str, Any]:
     intent, confidence, entities = READINGS.get(text, ("inform", 0.5, []))
-    return {"text": text, "intent": {"name": intent, "confidence": confidence},
-            "entities": [{"entity": e, "value": v, "start": s, "end": s + len(v)} for e, v, s in entities]}
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": [{"entity": e, "value": v, "start": s, "end": s + len(v)} for e, v, s in entities],
+    }
 
 
 def whole(text: str, intent: str, entities: list) -> Dict[str, Any]:
@@ -33,19 +36,26 @@ def whole(text: str, intent: str, entities: list) -> Dict[str, Any]:
 
 def test_parts_split_where_a_second_thought_starts():
     assert parts("my phone bill BL-30018 is missing the discount and also my order LK-10423 still hasn't come") == [
-        (0, "my phone bill BL-30018 is missing the discount"), (56, "my order LK-10423 still hasn't come")]
+        (0, "my phone bill BL-30018 is missing the discount"),
+        (56, "my order LK-10423 still hasn't come"),
+    ]
     assert parts("hi and thanks") == []
 
 
 def test_a_bill_and_a_late_order_keep_the_bill_and_set_the_order_apart():
     text = "my phone bill BL-30018 is missing the discount and also my order LK-10423 still hasn't come"
-    entities = [{"entity": "order_id", "value": "BL-30018", "start": 14, "end": 22},
-                {"entity": "order_id", "value": "LK-10423", "start": 66, "end": 74}]
+    entities = [
+        {"entity": "order_id", "value": "BL-30018", "start": 14, "end": 22},
+        {"entity": "order_id", "value": "LK-10423", "start": 66, "end": 74},
+    ]
     result = asyncio.run(split(whole(text, "dispute_charge", entities), fake_parse))
     assert result["intent"] == {"name": "dispute_charge", "confidence": 0.95}
     assert result["entities"] == entities[:1]
     assert result["second_problem"] == {
-        "intent": "check_order_status", "text": "my order LK-10423 still hasn't come", "entities": {"order_id": "LK-10423"}}
+        "intent": "check_order_status",
+        "text": "my order LK-10423 still hasn't come",
+        "entities": {"order_id": "LK-10423"},
+    }
 
 
 @pytest.mark.parametrize(
@@ -63,18 +73,24 @@ def test_one_problem_stays_one(text, intent):
 
 def test_a_message_the_classifier_was_unsure_of_is_split_too():
     text = "my phone bill BL-30018 is missing the discount and also my order LK-10423 still hasn't come"
-    unsure = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.45}, "entities": [],
-              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.45},
-                                 {"name": "dispute_charge", "confidence": 0.4}]}
+    unsure = {
+        "text": text,
+        "intent": {"name": "nlu_fallback", "confidence": 0.45},
+        "entities": [],
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "dispute_charge", "confidence": 0.4}],
+    }
     result = asyncio.run(split(unsure, fake_parse))
     assert result["intent"]["name"] == "dispute_charge"
     assert result["second_problem"]["intent"] == "check_order_status"
 
 
-@pytest.mark.parametrize("first, second, expected", [
-    ("hi i got my order LK10421", "its the wrong dress, i ordered navy and got a RED one", "report_wrong_item"),
-    ("where is my grinder LK-10423", "nobody told me anything", "check_order_status"),
-])
+@pytest.mark.parametrize(
+    "first, second, expected",
+    [
+        ("hi i got my order LK10421", "its the wrong dress, i ordered navy and got a RED one", "report_wrong_item"),
+        ("where is my grinder LK-10423", "nobody told me anything", "check_order_status"),
+    ],
+)
 def test_one_order_told_in_two_parts_is_one_problem(first, second, expected):
     text = f"{first} and {second}"
     result = asyncio.run(split(whole(text, "check_order_status", []), fake_parse))

@@ -147,9 +147,7 @@ def test_what_an_action_sends_is_whole_after_rasa_fills_it(nlg) -> None:
     dispatcher.utter_message(response="utter_confirm_refund", reference="", item="order")
     dispatcher.utter_message(response="utter_reference_not_found", reference="LK-99999", reference_kind="order")
     tracker = DialogueStateTracker("maya", [AnySlot("order_id", mappings=[])])
-    uttered = asyncio.run(
-        RemoteAction._utter_responses(dispatcher.messages, CollectingOutputChannel(), nlg, tracker)
-    )
+    uttered = asyncio.run(RemoteAction._utter_responses(dispatcher.messages, CollectingOutputChannel(), nlg, tracker))
     texts: List[str] = [event.text for event in uttered]
     assert texts == [
         "Done: your refund is under way. A prepaid return label is on its way to your email, "
@@ -157,4 +155,3 @@ def test_what_an_action_sends_is_whole_after_rasa_fills_it(nlg) -> None:
         "I couldn't find LK-99999 in our records. Could you check the number for me? "
         "It's on your confirmation email or at the top of your bill.",
     ]
-

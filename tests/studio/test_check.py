@@ -63,7 +63,7 @@ def test_designers_extend_the_blame_list_without_python(project: Path) -> None:
     append(project / "catalog" / "blame_words.yml", "  - per our terms\n")
     edit(
         project / "domain.yml",
-        '    - text: "I\'m sorry you\'ve had to deal with this."\n',
+        "    - text: \"I'm sorry you've had to deal with this.\"\n",
         '    - text: "Per our terms, nothing can be done."\n',
     )
     finding = only(findings(project), '"per our terms"')
@@ -119,9 +119,8 @@ def test_a_rule_that_drops_the_alternatives_after_the_form_is_found(project: Pat
     rules = project / "data" / "rules" / "cases.yml"
     edit(
         rules,
-        "  - action: action_explain_policy\n  - action: action_offer_alternatives\n\n"
-        '- rule: "No reference to hand',
-        "  - action: action_explain_policy\n\n" '- rule: "No reference to hand',
+        '  - action: action_explain_policy\n  - action: action_offer_alternatives\n\n- rule: "No reference to hand',
+        '  - action: action_explain_policy\n\n- rule: "No reference to hand',
     )
     finding = only(findings(project), "without offering an alternative")
     assert finding.path == "data/rules/cases.yml"
@@ -163,7 +162,7 @@ def test_an_intent_with_too_few_examples_is_found(project: Path) -> None:
     lines = nlu.read_text(encoding="utf-8").splitlines(keepends=True)
     start = lines.index("- intent: bot_challenge\n") + 2
     end = next(i for i in range(start, len(lines)) if not lines[i].startswith("    - "))
-    del lines[start + 10:end]
+    del lines[start + 10 : end]
     nlu.write_text("".join(lines), encoding="utf-8")
     finding = only(findings(project), "intent 'bot_challenge' has 10 training examples")
     assert finding.path == "domain.yml"
@@ -194,7 +193,9 @@ def test_the_command_prints_file_line_problem_and_fails_on_a_finding(project: Pa
     edit(project / "data" / "nlu" / "smalltalk.yml", "    - goodbye\n", "    - goodbye\n    - are you a bot\n")
     run = subprocess.run(
         [sys.executable, "-m", "studio.check", "--root", str(project)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 1
     assert run.stdout.startswith("data/nlu/smalltalk.yml:")
@@ -217,10 +218,10 @@ def test_a_response_sent_with_an_empty_value_needs_a_variation_without_one(proje
     found = [f for f in findings(project) if "utter_confirm_refund" in f.problem]
     assert [f.problem for f in found] == [
         "response 'utter_confirm_refund' can be sent with {reference} None (\"Done: your refund for None is "
-        "under way. A prepaid return\u2026\": it says \"None\"); add a variation with no placeholders next to it, "
+        'under way. A prepaid return\u2026": it says "None"); add a variation with no placeholders next to it, '
         "for the assistant to fall back on",
         "response 'utter_confirm_refund' can be sent with {reference} empty (\"Done: your refund for  is "
-        "under way. A prepaid return\u2026\": a doubled space); add a variation with no placeholders next to it, "
+        'under way. A prepaid return\u2026": a doubled space); add a variation with no placeholders next to it, '
         "for the assistant to fall back on",
     ]
     assert {f.path for f in found} == {"domain.yml"}
@@ -245,7 +246,7 @@ def test_an_article_that_does_not_fit_the_value_is_found(project: Path) -> None:
     found = findings(project)
     finding = only(found, 'says "A order"')
     assert finding.problem == (
-        "response 'utter_policy_cafe_remake' says \"A order\": use \"an\" there, or rephrase so every {item} fits"
+        'response \'utter_policy_cafe_remake\' says "A order": use "an" there, or rephrase so every {item} fits'
     )
     assert "A {item} that isn't what you wanted" in line_of(project, finding)
     assert only(found, 'says "A espresso"').line == finding.line
@@ -264,8 +265,8 @@ def test_a_singular_verb_after_a_plural_item_is_found(project: Path) -> None:
     edit(project / "domain.yml", "Once we receive the {item}, the money", "Once the {item} reaches us, the money")
     finding = only(findings(project), 'says "headphones reaches"')
     assert finding.problem == (
-        "response 'utter_policy_returns_entitled' says \"headphones reaches\": \"reaches\" does not agree with a "
-        "plural {item}; rephrase so it fits both (\"once we receive the {item}\", not \"once the {item} reaches us\")"
+        'response \'utter_policy_returns_entitled\' says "headphones reaches": "reaches" does not agree with a '
+        'plural {item}; rephrase so it fits both ("once we receive the {item}", not "once the {item} reaches us")'
     )
     assert "Once the {item} reaches us" in line_of(project, finding)
 
@@ -287,24 +288,47 @@ def test_designers_add_a_placeholders_samples_without_python(project: Path) -> N
     assert [f for f in findings(project) if "colour" in f.problem] == []
     edit(samples, "  colour: [brass]\n", "  colour: [brass, ochre]\n")
     assert only(findings(project), "{colour}").problem == (
-        "response 'utter_colour_note' says \"a ochre\": use \"an\" there, or rephrase so every {colour} fits"
+        'response \'utter_colour_note\' says "a ochre": use "an" there, or rephrase so every {colour} fits'
     )
 
 
 def test_a_value_known_in_a_response_is_not_tried_empty(project: Path) -> None:
     samples = project / "catalog" / "placeholders.yml"
-    edit(samples, "utter_policy_late_delivery: [reference, promised_on, order_status]",
-         "utter_policy_late_delivery: [reference, order_status]")
+    edit(
+        samples,
+        "utter_policy_late_delivery: [reference, promised_on, order_status]",
+        "utter_policy_late_delivery: [reference, order_status]",
+    )
     finding = only(findings(project), "'utter_policy_late_delivery' can be sent with {promised_on} empty")
     assert "was promised for {promised_on}" in line_of(project, finding)
 
 
 @pytest.mark.parametrize(
     "word, article",
-    [("order", "an"), ("espresso", "an"), ("hour", "an"), ("$8.00", "an"), ("$11.50", "an"), ("$18.00", "an"),
-     ("$80.00", "an"), ("8,000", "an"), ("LK-10421", "an"), ("SMS", "an"), ("dress", "a"), ("headphones", "a"),
-     ("one-off", "a"), ("unique", "a"), ("user", "a"), ("euro", "a"), ("$10.00", "a"), ("$1.00", "a"),
-     ("$180.00", "a"), ("BL-30018", "a"), ("SPRING15", "a"), ("umbrella", "an")],
+    [
+        ("order", "an"),
+        ("espresso", "an"),
+        ("hour", "an"),
+        ("$8.00", "an"),
+        ("$11.50", "an"),
+        ("$18.00", "an"),
+        ("$80.00", "an"),
+        ("8,000", "an"),
+        ("LK-10421", "an"),
+        ("SMS", "an"),
+        ("dress", "a"),
+        ("headphones", "a"),
+        ("one-off", "a"),
+        ("unique", "a"),
+        ("user", "a"),
+        ("euro", "a"),
+        ("$10.00", "a"),
+        ("$1.00", "a"),
+        ("$180.00", "a"),
+        ("BL-30018", "a"),
+        ("SPRING15", "a"),
+        ("umbrella", "an"),
+    ],
 )
 def test_a_or_an_follows_the_sound_of_the_word(word: str, article: str) -> None:
     assert ("an" if wants_an(word) else "a") == article

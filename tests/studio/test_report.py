@@ -102,7 +102,7 @@ def run_report(capsys: pytest.CaptureFixture, out: Path, *args: str) -> str:
 def table_row(output: str, first: str) -> List[str]:
     """The cells of the terminal table line starting with ``first`` (which may hold spaces)."""
     line = next(line for line in output.splitlines() if line.startswith(first + " "))
-    return [first] + line[len(first):].split()
+    return [first] + line[len(first) :].split()
 
 
 def test_the_report_counts_the_periods_cases_handoffs_and_ratings_on_the_local_calendar(seeded):
@@ -118,7 +118,10 @@ def test_the_report_counts_the_periods_cases_handoffs_and_ratings_on_the_local_c
     assert report.handoff_rate == 0.5
     assert report.handoff_reasons == (("beyond_assistant", 1), ("customer_asked", 1), ("strong_frustration", 1))
     assert report.assistant_outcomes == (
-        ("handed_off", 2), ("declined_all", 1), ("goodwill_credit", 1), ("listened", 1),
+        ("handed_off", 2),
+        ("declined_all", 1),
+        ("goodwill_credit", 1),
+        ("listened", 1),
         ("replacement_overnight", 1),
     )
     assert report.desk_outcomes == (("credit", 1), ("resolved", 1), ("still_open", 1))
@@ -187,10 +190,15 @@ def test_a_database_without_some_tables_still_reports(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}", future=True)
     concerns.create(engine)
     with engine.begin() as conn:
-        conn.execute(concerns.insert().values(
-            sender_id="x", category="coupon_problem", outcome="listened", frustration=0,
-            created_at=datetime(2024, 3, 5, 12, 0),
-        ))
+        conn.execute(
+            concerns.insert().values(
+                sender_id="x",
+                category="coupon_problem",
+                outcome="listened",
+                frustration=0,
+                created_at=datetime(2024, 3, 5, 12, 0),
+            )
+        )
 
     report = build_report(engine, MARCH)
 
@@ -232,9 +240,7 @@ def test_the_demo_page_opens_in_chromium_with_every_chart_loaded(capsys, tmp_pat
     driver = new_browser(width=1280, height=1500)
     try:
         driver.get(page.as_uri())
-        sizes = driver.execute_script(
-            "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)"
-        )
+        sizes = driver.execute_script("return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)")
         headings = _headings(driver)
         shot(driver, "report")
     finally:
@@ -243,8 +249,14 @@ def test_the_demo_page_opens_in_chromium_with_every_chart_loaded(capsys, tmp_pat
     assert len(sizes) == 6 and all(width > 0 for width in sizes), sizes
     assert headings == {
         "h1": ["What customers complain about"],
-        "h2": ["Complaints by category over time", "Policies that confuse customers most", "Handoff rate",
-               "Why conversations went to a person", "Outcomes", "Satisfaction"],
+        "h2": [
+            "Complaints by category over time",
+            "Policies that confuse customers most",
+            "Handoff rate",
+            "Why conversations went to a person",
+            "Outcomes",
+            "Satisfaction",
+        ],
     }
     assert (SHOTS / "report.png").stat().st_size > 10_000
 
