@@ -72,3 +72,8 @@ def not_a_coupon(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> Dict[
     ):
         return second_reading(parsed, "coupon_problem")
     return parsed
+
+
+def whole_message(entity: str, value: Any, text: str) -> Dict[str, Any]:
+    """An entity a repair found in the whole message (a time, a topic, an option)."""
+    return {"entity": entity, "value": value, "start": 0, "end": len(text), "extractor": "repair"}

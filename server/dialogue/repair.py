@@ -8,32 +8,7 @@ of channel, a cancellation. This module names the repair by giving the message t
 intent the rules (data/rules/repair.yml) handle it with; the words are designers'
 data in catalog/repair.yml (gracious/repair.py). Anything else is left as parsed.
 
-| in hand                  | the customer says            | read as                         |
-|--------------------------|------------------------------|---------------------------------|
-| collecting a callback    | email me / no call / a time  | inform (the form's validator    |
-|                          | with "no", "actually" ...    | switches, or takes the new time)|
-| collecting a callback    | never mind / forget it       | cancel                          |
-| any question             | read as goodbye, without a   | inform (it answers the question)|
-|                          | word of goodbye ("whenever") |                                 |
-| collecting a reference   | I don't have it / lost it    | deny (carry on without it)      |
-| collecting a reference   | never mind / forget it       | cancel                          |
-| a case explained         | a new reference ("actually   | the case's intent, marked       |
-|                          | it's LK-10426")              | reference_changed (looked again)|
-| a call booked            | a time with "no", "make it"  | request_callback, the time as   |
-|                          | "move" ...                   | its entity (the call is moved)  |
-| a call booked            | cancel the call              | cancel                          |
-| no question in hand      | no call, email me            | choose_alternative email_followup|
-| anything                 | never mind                   | cancel                          |
-| no question in hand      | that's all / no thanks       | goodbye (a warm close)          |
-| a policy explained, or a | a short "why?", "how come"   | ask_why (the reason in other    |
-| form                     |                              | words, then back to the offer)  |
-| anything                 | "what are your opening hours"| ask_policy about hours (then    |
-|                          |                              | back to the offer or the form)  |
-| a case in hand           | feedback without a word of   | its next reading (more of the   |
-|                          | feedback ("its broken")      | case)                           |
-| anything                 | "fine, a person"             | request_human                   |
-| something granted, taken | "is the exchange cancelled?" | ask_status (what the records    |
-| back or booked           | "did the refund go through?" | hold, then back to the offer)   |
+What is read as what, move by move: the table in docs/repair.md.
 """
 
 from __future__ import annotations
@@ -45,8 +20,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, signals
 from gracious.answers import find_answers
-from gracious.references import coupon_candidates, size_change
+from gracious.references import size_change
 from server.dialogue import in_hand, two_problems
+from server.dialogue.form_readings import about_the_calls, in_callback_form, in_case_form, with_spaced_code
 from server.dialogue.readings import (
     CANCEL,
     CLOSING_READINGS,
@@ -54,7 +30,6 @@ from server.dialogue.readings import (
     MEANT,
     NOT_THE_CEO,
     REFERENCE_READINGS,
-    SPACED_CODE,
     STATUS,
     WHY,
     WHY_READINGS,
@@ -62,6 +37,7 @@ from server.dialogue.readings import (
     not_a_coupon,
     read_as,
     second_reading,
+    whole_message,
 )
 
 
@@ -91,8 +67,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     asked_hours = bool(meant) and repair.says("hours", in_hand.previous_text(tracker)) and repair.says("cafe", text)
     if (repair.says("hours", text) or asked_hours) and intent not in ("goodbye", "request_human"):
         # "hang on, what are your opening hours?": answered, then back to where we were.
-        topic = {"entity": "policy_topic", "value": "hours", "start": 0, "end": len(text), "extractor": "repair"}
-        return read_as(parsed, "ask_policy", "hours", [topic])
+        return read_as(parsed, "ask_policy", "hours", [whole_message("policy_topic", "hours", text)])
     if intent == "request_executive" and NOT_THE_CEO.search(text) and repair.asks_for_a_person(text):
         # "lol not the ceo, like an area manager": a person, not the CEO's office.
         return read_as(parsed, "request_human", "person")
@@ -216,7 +191,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and (repair.corrects(text) or re.search(r"\bsize\b", text, re.I))
     ):
         # "oh wait actually make it a 10.5": the exchange just started, in the new size.
-        chosen = {"entity": "alternative", "value": "exchange", "start": 0, "end": len(text), "extractor": "repair"}
+        chosen = whole_message("alternative", "exchange", text)
         return read_as(parsed, "choose_alternative", "size_changed", [chosen])
     if explained and not loop and not new_reference and repair.says("asks_exception", text) and intent not in MEANT:
         # "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke":
@@ -267,41 +242,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "thanks thats all" while we ask for a number or a time: a warm close, the question left.
         return read_as(parsed, "goodbye", "closing")
     if loop == "callback_form":
-        if intent in ("nlu_fallback", "out_of_scope") and len(text.split()) <= 4:
-            # "blah blah" when asked for a time is a time not understood: counted, so
-            # the form offers a way on rather than asking a third time.
-            return read_as(parsed, "inform", "answer")
-        if repair.wants_email_instead(text) or repair.refuses_call(text):
-            return read_as(parsed, "inform", "switch_channel")
-        if repair.cancels(text):
-            return read_as(parsed, CANCEL, "cancel")
-        if repair.mentions_time(text) and (repair.corrects(text) or intent in ("deny", "request_callback")):
-            return read_as(parsed, "inform", "correction")
-        return parsed
-    named_code = SPACED_CODE.search(text)
-    if named_code and not entities_of(parsed, "coupon_code") and not loop:
-        # "summer 20 code not working": the code, as the form would read it.
-        value = re.sub(r"[\s-]", "", named_code.group(1) or named_code.group(2)).upper()
-        code = {
-            "entity": "coupon_code",
-            "value": value,
-            "start": named_code.start(),
-            "end": named_code.end(),
-            "extractor": "repair",
-        }
-        parsed = dict(parsed, entities=list(parsed.get("entities") or []) + [code])
+        return in_callback_form(parsed, text, intent)
+    if not loop:
+        parsed = with_spaced_code(parsed, text)  # "summer 20 code not working"
     if loop == "case_form":
-        has_reference = bool(entities_of(parsed, "order_id", "coupon_code"))
-        spaced = coupon_candidates(text) if tracker.get_slot("requested_slot") == "coupon_code" else []
-        if spaced and not has_reference:
-            # "welcome-10, like i said" when asked for the code: an answer, which the form
-            # checks against the coupons we have (never echoing a guess back as a code).
-            return read_as(parsed, "inform", "coupon_code", [])
-        if repair.cancels(text) and not has_reference:
-            return read_as(parsed, CANCEL, "cancel")
-        if repair.has_no_reference(text) and not has_reference:
-            return read_as(parsed, "deny", "no_reference")
-        return parsed
+        return in_case_form(parsed, tracker, text)
     if (
         new_reference
         and entities_of(parsed, "order_id")
@@ -320,36 +265,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if case_type and new_reference and corrected:
         # "actually it's LK-10426": the same case, looked at again with the new reference.
         return read_as(parsed, case_type, "reference_changed")
-    booked = tracker.get_slot("callback_id")
-    if repair.wants_email_instead(text) and (repair.refuses_call(text) or (booked and repair.corrects(text))):
-        # "i dont want a call at all, just email me": an email follow-up (and no call).
-        email = {
-            "entity": "alternative",
-            "value": "email_followup",
-            "start": 0,
-            "end": len(text),
-            "extractor": "repair",
-        }
-        return read_as(parsed, "choose_alternative", "switch_channel", [email])
-    if booked and in_hand.new_number(text) and not repair.cancels_booked_call(text):
-        # "0199 is my old number, use 555 0142": the booked call, on the new number.
-        return read_as(parsed, STATUS, "phone_change")
-    if booked:
-        if repair.cancels_booked_call(text):
-            return read_as(parsed, CANCEL, "cancel_call")
-        # "5:30 say", "2pm tomorrow": a time on its own moves the call too.
-        # A correction names a clock time or the call ("i asked if i have to PAY the bill
-        # before friday" moves nothing).
-        clock = re.search(r"\d", text)
-        moving = (
-            (repair.corrects(text) and (clock or len(text.split()) <= 5))
-            or repair.says("call_words", text)
-            or (len(text.split()) <= 8 and re.search(r"\d\s*(?:am|pm)|\d:\d\d|\bsay\b", text, re.I))
-        )
-        asking = "?" in text or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
-        if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
-            time = {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "repair"}
-            return read_as(parsed, "request_callback", "correction", [time])
+    about_calls = about_the_calls(parsed, tracker, text, intent)
+    if about_calls is not None:
+        return about_calls
     cancelling = repair.cancels_grant(text) and not repair.asks_status(text) and not repair.says("call_words", text)
     if cancelling and tracker.get_slot("settled"):
         # "please cancel the $25 credit": taken back from the records (action_cancel).

@@ -6,6 +6,18 @@ server/stores/lock_store.py). Every message takes this lock as well, after its
 Redis ticket is served, so within an instance a message that fell back and one
 that went through Redis never overlap either. A hold lapses after the lock
 lifetime, like a ticket.
+
+Redis outages -- the trade-off: if Redis cannot be reached when a message
+takes or waits for its ticket (connection refused, timeout), the message is not
+dropped. A warning is logged (conversation id only) and the message is
+processed under a process-local lock for its conversation instead
+(server/stores/local_lock.py). While Redis is down, messages of one conversation
+are therefore still serialised within each instance, but no longer across
+instances: two instances could process the same conversation at once during the
+outage. We accept that over losing customers' messages, since a conversation
+normally sticks to one instance. The next message tries Redis again, so once
+Redis is back the store uses it with no restart (its scripts are reloaded
+automatically).
 """
 
 from __future__ import annotations

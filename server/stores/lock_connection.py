@@ -4,6 +4,14 @@
 name also works, with ``port``, ``db``, ``username``, ``password`` and
 ``use_ssl`` as for Rasa's ``RedisLockStore``. Optional: ``socket_timeout`` and
 ``socket_connect_timeout`` in seconds (default 5 and 2), and ``key_prefix``.
+
+Rasa loads the store with ``lock_store_class(endpoint_config=...)``; in
+``endpoints.yml`` (every setting: server/stores/lock_connection.py)::
+
+    lock_store:
+      type: server.stores.lock_store.RedisTicketLockStore
+      url: redis://127.0.0.1:6379/0
+      key_prefix: gracious
 """
 
 from __future__ import annotations

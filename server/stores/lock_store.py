@@ -24,25 +24,10 @@ Waiting polls Redis every 10 ms at first, backing off to 50 ms (never longer
 than the ``wait_time_in_seconds`` Rasa passes, which is 1 s by default and
 would add up to a second to every message that has to wait).
 
-Redis outages -- the trade-off: if Redis cannot be reached when a message
-takes or waits for its ticket (connection refused, timeout), the message is not
-dropped. A warning is logged (conversation id only) and the message is
-processed under a process-local lock for its conversation instead
-(server/stores/local_lock.py). While Redis is down, messages of one conversation
-are therefore still serialised within each instance, but no longer across
-instances: two instances could process the same conversation at once during the
-outage. We accept that over losing customers' messages, since a conversation
-normally sticks to one instance. The next message tries Redis again, so once
-Redis is back the store uses it with no restart (its scripts are reloaded
-automatically).
+When Redis cannot be reached, a message is processed under a process-local lock
+instead of being dropped (server/stores/local_lock.py says what that trades).
 
-Rasa loads the store with ``lock_store_class(endpoint_config=...)``; in
-``endpoints.yml`` (every setting: server/stores/lock_connection.py)::
-
-    lock_store:
-      type: server.stores.lock_store.RedisTicketLockStore
-      url: redis://127.0.0.1:6379/0
-      key_prefix: gracious
+Rasa loads it from ``endpoints.yml`` (every setting: server/stores/lock_connection.py).
 
 Rasa lets a custom lock store (any endpoint other than ``in_memory``) run with
 several Sanic workers (``rasa.core.utils._lock_store_is_multi_worker_compatible``);

@@ -1,0 +1,96 @@
+"""Readings of a message while a form asks its question, or once a call is booked.
+
+Part of the repair reading (server/dialogue/repair.py), which calls these at their
+place in its order: a time not understood, a switch to email or a cancellation while
+the callback form asks; a code spelt with a space, "I don't have it" or "never mind"
+while the case form asks; a call booked and then moved, cancelled or put on another
+number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional
+
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious import repair
+from gracious.references import coupon_candidates
+from server.dialogue import in_hand
+from server.dialogue.readings import CANCEL, SPACED_CODE, STATUS, entities_of, read_as, whole_message
+
+
+def in_callback_form(parsed: Dict[str, Any], text: str, intent: Optional[str]) -> Dict[str, Any]:
+    """While the callback form asks for a time or a number."""
+    if intent in ("nlu_fallback", "out_of_scope") and len(text.split()) <= 4:
+        # "blah blah" when asked for a time is a time not understood: counted, so
+        # the form offers a way on rather than asking a third time.
+        return read_as(parsed, "inform", "answer")
+    if repair.wants_email_instead(text) or repair.refuses_call(text):
+        return read_as(parsed, "inform", "switch_channel")
+    if repair.cancels(text):
+        return read_as(parsed, CANCEL, "cancel")
+    if repair.mentions_time(text) and (repair.corrects(text) or intent in ("deny", "request_callback")):
+        return read_as(parsed, "inform", "correction")
+    return parsed
+
+
+def with_spaced_code(parsed: Dict[str, Any], text: str) -> Dict[str, Any]:
+    """ "summer 20 code not working": the code, as the form would read it."""
+    named_code = SPACED_CODE.search(text)
+    if named_code and not entities_of(parsed, "coupon_code"):
+        value = re.sub(r"[\s-]", "", named_code.group(1) or named_code.group(2)).upper()
+        code = {
+            "entity": "coupon_code",
+            "value": value,
+            "start": named_code.start(),
+            "end": named_code.end(),
+            "extractor": "repair",
+        }
+        parsed = dict(parsed, entities=list(parsed.get("entities") or []) + [code])
+    return parsed
+
+
+def in_case_form(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> Dict[str, Any]:
+    """While the case form asks for an order, bill or coupon."""
+    has_reference = bool(entities_of(parsed, "order_id", "coupon_code"))
+    spaced = coupon_candidates(text) if tracker.get_slot("requested_slot") == "coupon_code" else []
+    if spaced and not has_reference:
+        # "welcome-10, like i said" when asked for the code: an answer, which the form
+        # checks against the coupons we have (never echoing a guess back as a code).
+        return read_as(parsed, "inform", "coupon_code", [])
+    if repair.cancels(text) and not has_reference:
+        return read_as(parsed, CANCEL, "cancel")
+    if repair.has_no_reference(text) and not has_reference:
+        return read_as(parsed, "deny", "no_reference")
+    return parsed
+
+
+def about_the_calls(
+    parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str, intent: Optional[str]
+) -> Optional[Dict[str, Any]]:
+    """No call but an email, or a call booked in this chat moved, cancelled or put on a new number."""
+    booked = tracker.get_slot("callback_id")
+    if repair.wants_email_instead(text) and (repair.refuses_call(text) or (booked and repair.corrects(text))):
+        # "i dont want a call at all, just email me": an email follow-up (and no call).
+        email = whole_message("alternative", "email_followup", text)
+        return read_as(parsed, "choose_alternative", "switch_channel", [email])
+    if booked and in_hand.new_number(text) and not repair.cancels_booked_call(text):
+        # "0199 is my old number, use 555 0142": the booked call, on the new number.
+        return read_as(parsed, STATUS, "phone_change")
+    if booked:
+        if repair.cancels_booked_call(text):
+            return read_as(parsed, CANCEL, "cancel_call")
+        # "5:30 say", "2pm tomorrow": a time on its own moves the call too.
+        # A correction names a clock time or the call ("i asked if i have to PAY the bill
+        # before friday" moves nothing).
+        clock = re.search(r"\d", text)
+        moving = (
+            (repair.corrects(text) and (clock or len(text.split()) <= 5))
+            or repair.says("call_words", text)
+            or (len(text.split()) <= 8 and re.search(r"\d\s*(?:am|pm)|\d:\d\d|\bsay\b", text, re.I))
+        )
+        asking = "?" in text or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
+        if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
+            return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text)])
+    return None
