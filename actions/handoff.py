@@ -96,7 +96,9 @@ class ActionHandoff(Action):
             # Health or danger (server/nlu/safety.py): urgent help first, then a person.
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
         choice = tracker.get_slot("alternative")
-        team = (catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None) or "customer_care"
+        team = (
+            catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None
+        ) or codes.CUSTOMER_CARE
         handoff_id = await store.create_handoff(tracker.sender_id, handoff_reason(tracker), team, case_summary(tracker))
         events: List[EventType] = [SlotSet("handoff_id", str(handoff_id)), SlotSet("alternative", None)]
         if choice in ("human", "ceo_office"):

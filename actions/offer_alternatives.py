@@ -70,8 +70,9 @@ class ActionOfferAlternatives(Action):
         # choose() tops a short list up with a person or a callback, so a list of
         # only those after a 'no' means every option of the policy has been turned down.
         if again and all(o.id in LAST_RESORT for o in choices):
-            intro = "utter_offers_exhausted"
-            choices = [Offer(policies.alternatives[a]) for a in LAST_RESORT if a in exhausted_offers(policy)]
+            choices = [Offer(policies.alternatives[a]) for a in exhausted_offers(policy)]
+            # Only the call left when the policy offers no person then (handoff_when).
+            intro = "utter_offers_exhausted" if len(choices) > 1 else "utter_offers_exhausted_call_only"
         elif again:
             intro = "utter_offer_intro_more"
         elif tracker.get_slot("entitled"):
@@ -118,7 +119,7 @@ class ActionOfferAlternatives(Action):
         if over_limit and "human" not in declined and all(o.id != "human" for o in chosen):
             chosen = chosen[: MAX_OFFERS - 1] + [Offer(policies.alternatives["human"])]
         if len(chosen) < 2:
-            for alt in LAST_RESORT:
+            for alt in exhausted_offers(policy):
                 if alt not in declined and all(o.id != alt for o in chosen):
                     chosen.append(Offer(policies.alternatives[alt]))
                 if len(chosen) >= 2:

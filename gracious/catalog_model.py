@@ -5,6 +5,7 @@ how a policy is chosen for a case. gracious/catalog.py reads and validates the f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
@@ -98,9 +99,9 @@ class Catalog:
     needs: Mapping[str, str] = field(default_factory=dict)
     becomes: Mapping[str, Sequence[Tuple[str, Mapping[str, Any]]]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def case_types(self) -> frozenset:
-        """Intents that open a case: every one a policy covers or `cases` lists."""
+        """Intents that open a case: every one a policy covers or `cases` lists (worked out once)."""
         return frozenset(self.needs) | {t for p in self.policies for t in p.case_types}
 
     def case_needs(self, case_type: Optional[str]) -> str:

@@ -19,6 +19,9 @@ EXECUTIVE_ESCALATION = "executive_escalation"
 MISUNDERSTOOD = "misunderstood"
 STRONG_FRUSTRATION = "strong_frustration"
 BEYOND_ASSISTANT = "beyond_assistant"
+SERVICE_OUTAGE = "service_outage"  # the action server was down: the message kept, a person follows up
+# The team a handoff goes to unless the alternative names another (catalog/policies.yml).
+CUSTOMER_CARE = "customer_care"
 # When a policy offers a person (``handoff_when`` in catalog/policies.yml).
 CUSTOMER_ASKS = "customer_asks"
 OVER_LIMIT = "over_limit"
@@ -37,6 +40,7 @@ HANDOFF_REASONS: Dict[str, str] = {
     MISUNDERSTOOD: "assistant misunderstood twice",
     STRONG_FRUSTRATION: "strong frustration, twice",
     BEYOND_ASSISTANT: "beyond what the assistant may grant",
+    SERVICE_OUTAGE: "assistant unavailable, message kept",
 }
 # Reasons the desk puts ahead of the others (after safety, which goes first of all).
 URGENT_REASONS = (STRONG_FRUSTRATION, EXECUTIVE_ESCALATION)

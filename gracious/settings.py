@@ -1,8 +1,8 @@
 """Every setting of every process, read from the environment here and nowhere else.
 
 The table in docs/configuration.md lists each variable with its default. Code asks
-``settings()`` (read once per process, cached; tests clear the cache to change it),
-and a launcher that starts another process hands it ``environment(...)``.
+``settings()`` (parsed once per set of values: a changed variable, as in the tests,
+is seen at the next call), and a launcher that starts another process hands it ``environment(...)``.
 A bad value stops the start with a message naming the variable.
 """
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import List
 
-from overrides.patch import Patch, check_version
+from overrides.patch import OverrideError, Patch, check_version
 
 
 def patches() -> List[Patch]:
@@ -45,3 +45,12 @@ def install() -> None:
 def installed() -> bool:
     """Whether every override is in place in this process."""
     return all(patch.applied() for patch in patches())
+
+
+def require_installed(what: str) -> None:
+    """Refuse to run ``what`` in a Rasa that was started without the overrides."""
+    if not installed():
+        raise OverrideError(
+            f"{what} needs Gracious's overrides to Rasa: start Rasa with `python -m launch.rasa_server` "
+            "(as `make run` and `make cluster` do), not with the plain `rasa` command."
+        )

@@ -66,4 +66,6 @@ class Patch:
         setattr(self.owner, self.name, self.replacement)
 
     def applied(self) -> bool:
-        return getattr(self.owner, self.name, None) is self.replacement
+        current = getattr(self.owner, self.name, None)
+        # A function is in place when it is ours; a value (the action timeout) when it is equal.
+        return current is self.replacement if callable(self.replacement) else current == self.replacement

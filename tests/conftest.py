@@ -10,16 +10,10 @@ import yaml
 import gracious.stores
 import overrides
 from gracious.catalog import forget_catalog
-from gracious.settings import ROOT
+from gracious.settings import NAMES, ROOT
 
 # Settings a developer's shell might export; tests start from the defaults.
-ENVIRONMENT = (
-    "GRACIOUS_COMPANY_DB_URL",
-    "GRACIOUS_RECORDS_DB_URL",
-    "GRACIOUS_CATALOG",
-    "GRACIOUS_CARE_HOURS",
-    "GRACIOUS_TIMEZONE",
-)
+ENVIRONMENT = NAMES
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,7 +22,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def reset_caches() -> None:
-    """Forget settings, stores and the loaded catalog, so the environment is read again."""
+    """Forget the stores and the loaded catalog, so they are made again from the settings."""
     for cached in (gracious.stores.company, gracious.stores.records):
         if cached.cache_info().currsize:
             cached().engine.dispose()
@@ -39,9 +33,9 @@ def reset_caches() -> None:
 @pytest.fixture(autouse=True)
 def fresh_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Company and records databases in a temp dir of their own, demo data reloaded."""
-    monkeypatch.setenv("GRACIOUS_VAR_DIR", str(tmp_path))
     for name in ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GRACIOUS_VAR_DIR", str(tmp_path))
     reset_caches()
     yield tmp_path
     reset_caches()

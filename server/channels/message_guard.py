@@ -17,6 +17,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 import aiohttp
 from rasa.core.channels.channel import UserMessage
 
+from gracious import codes
 from gracious.settings import settings
 from server.channels.failures import log_failure
 from server.channels.wording import say
@@ -118,8 +119,8 @@ class MessageGuard:
         if contact:
             await records().create_handoff(
                 message.sender_id,
-                "service_outage",
-                "customer_care",
+                codes.SERVICE_OUTAGE,
+                codes.CUSTOMER_CARE,
                 {"contact": contact, "what_happened": "The assistant was unavailable; please contact the customer."},
             )
             return [await say(agent, "utter_service_trouble_contact_saved", message.sender_id)]

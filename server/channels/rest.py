@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import overrides
 from server.channels.guards import GuardedBlueprint
 from server.channels.idempotency import MAX_MESSAGE_ID_CHARS, earlier_answer
 from server.channels.message_guard import MessageGuard
@@ -60,6 +61,7 @@ class GraciousRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        overrides.require_installed("The REST channel")
         webhook = GuardedBlueprint("gracious_rest", __name__)  # size, origin and framing checks
 
         @webhook.route("/", methods=["GET"])

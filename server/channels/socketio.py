@@ -24,6 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+import overrides
 from gracious.settings import settings, var_dir
 from server.channels import guards, socket_manager, wording
 from server.channels.message_guard import MessageGuard
@@ -82,6 +83,7 @@ class GraciousSocketIOInput(SocketIOInput):
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        overrides.require_installed("The website chat")
         # Same-origin only: the widget is served by this server (server/site/pages.py).
         # With GRACIOUS_REDIS_URL (make cluster), emits reach sockets on every instance.
         manager = socket_manager.client_manager(settings().redis_url)

@@ -367,7 +367,7 @@ def test_without_declined_all_in_handoff_when_turning_everything_down_leaves_the
 
     assert dispatcher.messages == [
         message(
-            response="utter_offers_exhausted",
+            response="utter_offers_exhausted_call_only",
             buttons=[button("Call me back at a time that suits me", "callback"), NONE_OF_THESE],
         )
     ]

@@ -15,6 +15,7 @@ from gracious.settings import ROOT
 from launch.launcher import RASA, server_commands
 from overrides.patch import OverrideError, Patch, check_version, rasa_version
 from overrides.tracker_copy import structural_copy
+from server.dialogue import typed_choices
 from server.dialogue.typed_choices import parse_with_choices
 
 
@@ -72,3 +73,12 @@ def test_the_entry_point_installs_before_rasa_reads_its_arguments() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[True]"
+
+
+def test_the_channels_refuse_a_rasa_started_without_the_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.channels.rest import GraciousRestInput
+
+    # As a plain `rasa run` leaves it: Rasa's own parsing.
+    monkeypatch.setattr(MessageProcessor, "parse_message", typed_choices._rasa_parse_message)
+    with pytest.raises(OverrideError, match="launch.rasa_server"):
+        GraciousRestInput().blueprint(lambda message: None)
