@@ -133,7 +133,7 @@ class WidgetCustomer:
 
 
 @contextmanager
-def running_deployment() -> Iterator[Deployment]:
+def running_deployment(action_timeout: float = 6.0) -> Iterator[Deployment]:
     """A whole cluster in a temp dir of its own, on free loopback ports, removed afterwards."""
     ensure_packages()
     workdir = Path(tempfile.mkdtemp(prefix="gracious-cluster-"))
@@ -149,7 +149,7 @@ def running_deployment() -> Iterator[Deployment]:
             # Rasa reaches the action server through a proxy the fault tests can slow down.
             "ACTION_PORT": str(action_port),
             "GRACIOUS_ACTION_URL": proxy.url,
-            "GRACIOUS_ACTION_TIMEOUT": "6",
+            "GRACIOUS_ACTION_TIMEOUT": str(action_timeout),
             "GRACIOUS_PATIENCE_SECONDS": "1.5",
         },
     )
