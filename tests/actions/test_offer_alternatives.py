@@ -173,6 +173,11 @@ def late_delivery_with_five_alternatives(tmp_path, monkeypatch):
     catalog = yaml.safe_load((ROOT / "catalog" / "policies.yml").read_text(encoding="utf-8"))
     late = next(p for p in catalog["policies"] if p["id"] == "late_delivery_goodwill")
     late["alternatives"] += [{"id": "email_followup"}, {"id": "store_credit", "amount": 15}]
+    use_catalog(catalog, tmp_path, monkeypatch)
+
+
+def use_catalog(catalog, tmp_path, monkeypatch):
+    """Point the settings at ``catalog``, written to a file of its own."""
     path = tmp_path / "policies.yml"
     path.write_text(yaml.safe_dump(catalog), encoding="utf-8")
     monkeypatch.setenv("GRACIOUS_CATALOG", str(path))
@@ -199,7 +204,8 @@ def test_deny_after_an_offer_declines_those_offered_and_offers_the_rest(domain):
     )
 
 
-def test_deny_after_every_policy_alternative_offers_a_person_or_a_callback(domain):
+def no_to_every_dress_option(domain):
+    """The wrong dress LK-10421: "no thanks" after both of its policy's options were offered."""
     slots = {
         "order_id": "LK-10421",
         "case_type": "report_wrong_item",
@@ -209,7 +215,11 @@ def test_deny_after_every_policy_alternative_offers_a_person_or_a_callback(domai
         "declined_alternatives": [],
     }
     tracker = tracker_from("report_wrong_item", slots=slots, intent="deny", text="no thanks")
-    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+    return run_action(ActionOfferAlternatives(), tracker, domain)
+
+
+def test_deny_after_every_policy_alternative_offers_a_person_or_a_callback(domain):
+    dispatcher, events = no_to_every_dress_option(domain)
 
     assert dispatcher.messages == [
         message(
@@ -333,10 +343,7 @@ def edited_handoff_when(tmp_path, monkeypatch, policy_id, triggers):
     """The catalog as a designer left it after editing one policy's handoff_when."""
     catalog = yaml.safe_load((ROOT / "catalog" / "policies.yml").read_text(encoding="utf-8"))
     next(p for p in catalog["policies"] if p["id"] == policy_id)["handoff_when"] = triggers
-    path = tmp_path / "policies.yml"
-    path.write_text(yaml.safe_dump(catalog), encoding="utf-8")
-    monkeypatch.setenv("GRACIOUS_CATALOG", str(path))
-    reset_caches()
+    use_catalog(catalog, tmp_path, monkeypatch)
 
 
 def test_without_over_limit_in_handoff_when_a_demand_over_the_limit_gets_no_person(domain, tmp_path, monkeypatch):
@@ -354,16 +361,7 @@ def test_without_over_limit_in_handoff_when_a_demand_over_the_limit_gets_no_pers
 
 def test_without_declined_all_in_handoff_when_turning_everything_down_leaves_the_call(domain, tmp_path, monkeypatch):
     edited_handoff_when(tmp_path, monkeypatch, "wrong_item_company_error", ["customer_asks", "over_limit"])
-    slots = {
-        "order_id": "LK-10421",
-        "case_type": "report_wrong_item",
-        "policy_id": "wrong_item_company_error",
-        "case_facts": {"reference": "LK-10421", "order_item": "dress", "order_total": 89.0},
-        "offered_alternatives": ["replacement_overnight", "refund"],
-        "declined_alternatives": [],
-    }
-    tracker = tracker_from("report_wrong_item", slots=slots, intent="deny", text="no thanks")
-    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+    dispatcher, events = no_to_every_dress_option(domain)
 
     assert dispatcher.messages == [
         message(
