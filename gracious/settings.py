@@ -47,6 +47,10 @@ class Settings:
     sender_per_minute: float = 60.0
     redis_url: Optional[str] = None
     session_secret: Optional[str] = None
+    # Signs the identity a website vouches for (gracious/identity.py); random and kept in var/ when unset.
+    site_secret: Optional[str] = None
+    # REST integrations, "name:token" pairs; when set, REST asks each call for one of the tokens.
+    rest_tokens: Dict[str, str] = field(default_factory=dict)
     # The action server and the calls to it.
     action_timeout: float = 20.0
     action_host: str = "127.0.0.1"
@@ -58,6 +62,19 @@ class Settings:
     action_port: int = 5055
     instances: int = 2
     cluster_dir: Path = ROOT / "var" / "cluster"
+
+
+def parse_tokens(spec: str) -> Dict[str, str]:
+    """Parse "shop:4f9c..., crm:a81b..." into {integration name: token}."""
+    tokens: Dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, token = part.partition(":")
+        if not name.strip() or len(token.strip()) < 16:
+            raise ValueError(
+                'GRACIOUS_REST_TOKENS must read like "shop:<token>, crm:<token>", each token at least 16 characters'
+            )
+        tokens[name.strip()] = token.strip()
+    return tokens
 
 
 def parse_hours(spec: str) -> Dict[int, Tuple[int, int]]:
@@ -117,6 +134,8 @@ def from_env(env: Mapping[str, str]) -> Settings:
         sender_per_minute=_number(env, "GRACIOUS_SENDER_PER_MINUTE", 60.0, float),
         redis_url=env.get("GRACIOUS_REDIS_URL") or None,
         session_secret=env.get("GRACIOUS_SESSION_SECRET") or None,
+        site_secret=env.get("GRACIOUS_SITE_SECRET") or None,
+        rest_tokens=parse_tokens(env.get("GRACIOUS_REST_TOKENS") or ""),
         action_timeout=_number(env, "GRACIOUS_ACTION_TIMEOUT", 20.0, float),
         action_host=env.get("GRACIOUS_ACTION_HOST") or "127.0.0.1",
         action_token=env.get("GRACIOUS_ACTION_TOKEN") or "",
@@ -148,6 +167,8 @@ NAMES = (
     "GRACIOUS_SENDER_PER_MINUTE",
     "GRACIOUS_REDIS_URL",
     "GRACIOUS_SESSION_SECRET",
+    "GRACIOUS_SITE_SECRET",
+    "GRACIOUS_REST_TOKENS",
     "GRACIOUS_ACTION_TIMEOUT",
     "GRACIOUS_ACTION_HOST",
     "GRACIOUS_ACTION_TOKEN",
