@@ -8,9 +8,20 @@ from typing import Optional, Text
 from rasa.core.channels.channel import InputChannel
 from sanic import response
 from sanic.exceptions import NotFound
+from sanic.request import Request
 from sanic.response import HTTPResponse
 
 MIME_TYPES = {".html": "text/html", ".css": "text/css", ".js": "application/javascript"}
+
+
+def client_address(request: Request) -> Text:
+    """The customer's address: the peer's, or the one our own nginx forwards.
+
+    Sanic's ``remote_addr`` trusts a ``Forwarded`` header only when it carries the
+    proxy secret (``FORWARDED_SECRET``, which only our nginx knows); a header a
+    client wrote itself is ignored and the peer's address is used.
+    """
+    return request.remote_addr or request.ip or "unknown"
 
 
 def secured(reply: HTTPResponse, csp: str, cache: bool = True) -> HTTPResponse:
