@@ -21,11 +21,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import overrides
+from server.channels import callers
 from server.channels.guards import GuardedBlueprint
 from server.channels.idempotency import MAX_MESSAGE_ID_CHARS, earlier_answer
 from server.channels.message_guard import MessageGuard
 from server.channels.rate_limits import refuse_if_too_fast
 from server.channels.refusals import bad_request
+from server.channels.rest_access import authenticate
 from server.channels.wording import say
 
 MAX_SENDER_CHARS = 128
@@ -94,13 +96,15 @@ class GraciousRestInput(RestInput):
             text, first = await self.guard.prepare(agent, payload.get("message") or "", sender)
             if text is None:
                 return response.json(first)
+            _, integration = authenticate(request)
+            who = callers.client(callers.request_address(request), self.name(), integration)
             collector = CollectingOutputChannel()
             message = UserMessage(
                 text,
                 collector,
                 sender,
                 input_channel=self.name(),
-                metadata=payload.get("metadata"),
+                metadata=callers.with_client(payload.get("metadata"), who),
                 message_id=message_id,
             )
             after = await self.guard.run(agent, on_new_message, message, lambda: bool(collector.messages))

@@ -26,7 +26,7 @@ from socketio import AsyncServer
 
 import overrides
 from gracious.settings import settings, var_dir
-from server.channels import guards, socket_manager, wording
+from server.channels import callers, guards, socket_manager, wording
 from server.channels.message_guard import MessageGuard
 from server.channels.rate_limits import sender_limiter
 from server.channels.sessions import SessionSigner, browser_from_cookie_header, load_secret
@@ -69,6 +69,7 @@ class GraciousSocketIOInput(SocketIOInput):
         self.signer = SessionSigner(load_secret(var_dir(), settings().session_secret))
         self._browsers: Dict[Text, Text] = {}
         self._sessions: Dict[Text, Text] = {}
+        self._addresses: Dict[Text, Text] = {}
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -98,12 +99,14 @@ class GraciousSocketIOInput(SocketIOInput):
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
             self._browsers[sid] = browser_from_cookie_header(environ.get("HTTP_COOKIE"))
+            self._addresses[sid] = callers.socket_address(environ)
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
         async def disconnect(sid: Text) -> None:
             self._browsers.pop(sid, None)
             self._sessions.pop(sid, None)
+            self._addresses.pop(sid, None)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any) -> None:
@@ -140,6 +143,8 @@ class GraciousSocketIOInput(SocketIOInput):
             if cleaned is None:
                 return
             output = _CountingSocketOutput(sio, self.bot_message_evt)
+            who = callers.client(self._addresses.get(sid), self.name())
+            metadata = callers.with_client(metadata, who)
             message = UserMessage(cleaned, output, session_id, input_channel=self.name(), metadata=metadata)
             turn = asyncio.ensure_future(self.guard.run(agent, on_new_message, message, lambda: output.sent > 0))
             done, _ = await asyncio.wait({turn}, timeout=settings().patience_seconds)
