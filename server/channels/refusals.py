@@ -61,3 +61,50 @@ def too_many_messages(retry_after: float, agent: Optional[Any] = None) -> HTTPRe
 
 def cross_site(agent: Optional[Any] = None) -> HTTPResponse:
     return refusal(403, "cross_site_refused", text(CROSS_SITE, agent))
+
+
+# -- REST access (server/channels/rest_access.py); read by an integrator's developer --
+
+
+def token_needed() -> HTTPResponse:
+    return refusal(
+        401,
+        "token_required",
+        "This service needs an integration token: send it as 'Authorization: Bearer <token>'.",
+        **{"WWW-Authenticate": 'Bearer realm="gracious"'},
+    )
+
+
+def not_your_conversation() -> HTTPResponse:
+    return refusal(
+        403,
+        "conversation_of_another_caller",
+        "This conversation was started by another caller, so it can't be continued from here. "
+        "Please start a conversation with a sender id of your own.",
+    )
+
+
+def widget_session() -> HTTPResponse:
+    return refusal(
+        403,
+        "widget_conversation",
+        "This sender id belongs to a chat on our website, which continues only in that chat. "
+        "Please use a sender id of your own.",
+    )
+
+
+def message_id_reused() -> HTTPResponse:
+    return refusal(
+        409,
+        "message_id_reused",
+        "This message_id was already used for another message. "
+        "Please give each new message a message_id of its own, and repeat one only to resend the same message.",
+    )
+
+
+def text_too_long(limit: int, length: int) -> HTTPResponse:
+    return refusal(
+        413,
+        "text_too_long",
+        f"The text is {length} characters long; we read at most {limit} at a time. Please send a shorter text.",
+    )

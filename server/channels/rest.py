@@ -5,7 +5,9 @@ Same URL and body as Rasa's own (``POST /webhooks/rest/webhook`` with
 (server/channels/guards.py), the per-sender limit asked before anything is stored,
 and what every channel does around Rasa (server/channels/message_guard.py). An
 optional ``message_id`` makes a retried message count once
-(server/channels/idempotency.py). A malformed request gets a 400 saying what is
+(server/channels/idempotency.py), for its own caller only. Who may post into a
+conversation (tokens per integration, or the first address) is
+server/channels/rest_access.py. A malformed request gets a 400 saying what is
 wrong, for the developer who sent it.
 """
 
@@ -21,13 +23,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import overrides
-from server.channels import callers
+from server.channels import callers, refusals
 from server.channels.guards import GuardedBlueprint
 from server.channels.idempotency import MAX_MESSAGE_ID_CHARS, earlier_answer
-from server.channels.message_guard import MessageGuard
+from server.channels.message_guard import MessageGuard, clean_text
 from server.channels.rate_limits import refuse_if_too_fast
 from server.channels.refusals import bad_request
-from server.channels.rest_access import authenticate
+from server.channels.rest_access import authenticate, refuse_other_callers
 from server.channels.wording import say
 
 MAX_SENDER_CHARS = 128
@@ -72,6 +74,9 @@ class GraciousRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            allowed, integration = authenticate(request)
+            if not allowed:
+                return refusals.token_needed()
             try:
                 payload = json.loads(request.body or b"")
             except UnicodeDecodeError:
@@ -82,22 +87,27 @@ class GraciousRestInput(RestInput):
             if problem:
                 return bad_request(problem)
             sender, message_id = payload["sender"], payload.get("message_id")
+            who = callers.client(callers.request_address(request), self.name(), integration)
+            refused = await refuse_other_callers(sender, who)  # nothing of another's conversation
+            if refused is not None:
+                return refused
             agent = request.app.ctx.agent
             refused = await refuse_if_too_fast(sender, agent)  # before anything is stored
             if refused is not None:
                 return refused
 
+            raw = payload.get("message") or ""
             if message_id:
-                earlier = await earlier_answer(agent, sender, message_id)
+                earlier = await earlier_answer(agent, sender, message_id, callers.caller_key(who), clean_text(raw)[0])
+                if earlier is not None and not earlier.same:
+                    return refusals.message_id_reused()  # nothing of the earlier turn
                 if earlier is not None:
                     # Sent before (a retry): its replies again, or, if the instance that
                     # took it died mid-turn, the apology; never the message twice.
-                    return response.json(earlier or [await say(agent, "utter_service_trouble", sender)])
-            text, first = await self.guard.prepare(agent, payload.get("message") or "", sender)
+                    return response.json(earlier.replies or [await say(agent, "utter_service_trouble", sender)])
+            text, first = await self.guard.prepare(agent, raw, sender)
             if text is None:
                 return response.json(first)
-            _, integration = authenticate(request)
-            who = callers.client(callers.request_address(request), self.name(), integration)
             collector = CollectingOutputChannel()
             message = UserMessage(
                 text,

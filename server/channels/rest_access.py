@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import hmac
 import re
-from typing import Mapping, Optional, Text, Tuple
+from typing import Dict, Mapping, Optional, Text, Tuple
 
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from gracious.settings import settings
+from server.channels import refusals
+from server.channels.callers import caller_key
+from server.channels.rest_owners import rest_owners
 
 # What SessionSigner.issue hands out: 16 random bytes and a 16-byte signature, in hex.
 WIDGET_SESSION = re.compile(r"[0-9a-f]{32}\.[0-9a-f]{32}")
@@ -55,3 +59,16 @@ def authenticate(request: Request) -> Tuple[bool, Text]:
 def is_widget_session(sender: Text) -> bool:
     """Whether ``sender`` has the shape of a widget's session id."""
     return WIDGET_SESSION.fullmatch(sender) is not None
+
+
+async def refuse_other_callers(sender: Text, who: Dict[Text, Text]) -> Optional[HTTPResponse]:
+    """A 403 when ``sender`` is a widget's session or another caller's conversation, else None.
+
+    A new sender id is bound to this caller here.
+    """
+    if is_widget_session(sender):
+        return refusals.widget_session()
+    caller = caller_key(who) or "address:unknown"
+    if await rest_owners().owner(sender, caller) != caller:
+        return refusals.not_your_conversation()
+    return None
