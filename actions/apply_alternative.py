@@ -113,6 +113,10 @@ class ActionApplyAlternative(Action):
 
         facts = tracker.get_slot("case_facts") or {}
         alternative = policies.alternatives[choice]
+        if facts.get("verification_needed") and alternative.kind in RECORDED_KINDS - {"followup"}:
+            # Never granted on a record the customer is not verified for (actions/verification.py).
+            dispatcher.utter_message(response="utter_alternative_nothing_offered")
+            return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
         offer = offers.get(choice)
         amount = offer_amount(offer, facts) if offer else None
         reference = (

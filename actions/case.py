@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Tracker
 
+from actions.verification import is_verified
 from gracious.catalog import current_catalog
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 from gracious.signals import about_staff_conduct, asks_the_impossible, said_at_the_cafe, says_it_is_late
@@ -32,6 +33,7 @@ CASE_SLOTS = (
     "reference_attempts",
     "concern_logged",
     "explained_policies",
+    "account_check",
 )
 
 # What the customer asked for, before what they got: "ordered an oat flat white and got a latte".
@@ -124,8 +126,15 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         record = await (data.bill if kind == "bill" else data.order)(reference)
         facts["reference_found"] = record is not None
     if record is not None:
-        customer_id = record.customer_id
         facts["reference"] = record.id
+        if not is_verified(tracker, record.customer_id):
+            # Nothing of someone's account before they are verified for it (actions/verification.py).
+            facts.update(verified=False, verification_needed=True)
+            facts["verification_failed"] = tracker.get_slot("account_check") == "failed"
+            record = None
+    if record is not None:
+        customer_id = record.customer_id
+        facts["verified"] = True
         if kind == "bill":
             facts.update(bill_facts(record))
         else:

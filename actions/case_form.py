@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import verification
 from actions.case import catalog, reference_kind
 from actions.forms import FormValidation
 from gracious.references import coupon_candidates, first
@@ -35,8 +36,16 @@ class ValidateCaseForm(FormValidation):
             return ["coupon_code"]
         # A café order is remade on the spot: nobody keeps a number for a coffee.
         if need in ("bill", "order") and not await self._cafe_item(tracker):
-            return ["order_id"]
+            return ["order_id", "account_check"] if await self._check_needed(tracker) else ["order_id"]
         return []
+
+    @staticmethod
+    async def _check_needed(tracker: Tracker) -> bool:
+        """Whether the record found is someone's this conversation is not verified for yet."""
+        if tracker.get_slot("account_check") in ("passed", "failed", "skipped"):
+            return False
+        owner = await verification.owner_of(tracker.get_slot("order_id"))
+        return owner is not None and not verification.is_verified(tracker, owner)
 
     @staticmethod
     async def _cafe_item(tracker: Tracker) -> bool:
@@ -54,7 +63,7 @@ class ValidateCaseForm(FormValidation):
         case_type = tracker.get_slot("case_type")
         found = await self._lookup(reference, case_type) if reference else None
         if found:
-            return {"order_id": found}
+            return {"order_id": found, **await self._checked(found, dispatcher, tracker)}
         attempts = int(tracker.get_slot("reference_attempts") or 0) + 1
         if attempts >= MAX_REFERENCE_ATTEMPTS:
             dispatcher.utter_message(response="utter_reference_carry_on")
@@ -66,6 +75,47 @@ class ValidateCaseForm(FormValidation):
             reference_kind=kind,
         )
         return {"order_id": None, "reference_attempts": float(attempts)}
+
+    async def _checked(self, reference: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """ "BL-30017, the email on it is maya@..." : the check made with the number, when it is there."""
+        owner = await verification.owner_of(reference)
+        if owner is None or verification.is_verified(tracker, owner):
+            return {}
+        said = (tracker.latest_message or {}).get("text") or ""
+        if verification.contacts(said) == ([], []):
+            return {}
+        return await self._account_check(said, owner, dispatcher, tracker)
+
+    async def validate_account_check(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if value in ("passed", "failed", "skipped"):
+            return {"account_check": value}
+        owner = await verification.owner_of(tracker.get_slot("order_id"))
+        if owner is None:
+            return {"account_check": "passed"}
+        if verification.contacts(str(value or "")) == ([], []):
+            # Not an email or a phone number: ask again, and it is not counted as a miss.
+            dispatcher.utter_message(response="utter_account_check_unclear")
+            return {"account_check": None}
+        return await self._account_check(str(value), owner, dispatcher, tracker)
+
+    @staticmethod
+    async def _account_check(
+        said: Text, owner: Text, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[Text, Any]:
+        failures = int(tracker.get_slot(verification.FAILURES_SLOT) or 0)
+        if failures >= verification.MAX_FAILURES or await verification.too_many_from_address(tracker):
+            dispatcher.utter_message(response="utter_account_check_to_person")
+            return {"account_check": "failed"}
+        if await verification.check(tracker, owner, said):
+            dispatcher.utter_message(response="utter_account_check_passed")
+            return {"account_check": "passed", verification.VERIFIED_SLOT: verification.with_verified(tracker, owner)}
+        failures += 1
+        if failures >= verification.MAX_FAILURES:
+            dispatcher.utter_message(response="utter_account_check_to_person")
+            return {"account_check": "failed", verification.FAILURES_SLOT: float(failures)}
+        return {"account_check": None, verification.FAILURES_SLOT: float(failures)}
 
     @staticmethod
     async def _lookup(reference: Text, case_type: Optional[Text]) -> Optional[Text]:
@@ -109,5 +159,9 @@ class ActionSkipReference(Action):
         return "action_skip_reference"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("requested_slot") == "account_check":
+            # "I don't know the email on it": policy in general terms, and a person can check another way.
+            dispatcher.utter_message(response="utter_account_check_skipped")
+            return [SlotSet("account_check", "skipped"), SlotSet("requested_slot", None)]
         dispatcher.utter_message(response="utter_reference_carry_on")
         return [SlotSet("reference_missing", True), SlotSet("requested_slot", None)]

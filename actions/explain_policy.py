@@ -59,6 +59,17 @@ class ActionExplainPolicy(Action):
             dispatcher.utter_message(response="utter_ask_what_happened")
             return []
 
+        if facts.get("verification_needed"):
+            # Not verified for the record: how the rule works in general, nothing of the account.
+            if not facts.get("verification_failed"):
+                dispatcher.utter_message(response=policy.responses["general"], **template_values(facts, tracker))
+            return [
+                *([SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []),
+                SlotSet("policy_id", policy.id),
+                SlotSet("entitled", False),
+                SlotSet("company_at_fault", False),
+                SlotSet("case_facts", _storable(facts)),
+            ]
         entitled = policy.entitles(facts)
         role = explain_role(policy, facts, explained)
         dispatcher.utter_message(response=policy.responses[role], **template_values(facts, tracker))

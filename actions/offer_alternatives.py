@@ -49,6 +49,8 @@ class ActionOfferAlternatives(Action):
         policies = catalog()
         facts = tracker.get_slot("case_facts") or {}
         policy = policies.policy(tracker.get_slot("policy_id") or "")
+        if facts.get("verification_failed"):
+            return [FollowupAction("action_handoff")]  # three misses: a person confirms who it is
         offered = list(tracker.get_slot("offered_alternatives") or [])
         declined = list(tracker.get_slot("declined_alternatives") or [])
         # A 'no' to options already on the table means: none of those, please.
@@ -75,6 +77,8 @@ class ActionOfferAlternatives(Action):
             intro = "utter_offers_exhausted" if len(choices) > 1 else "utter_offers_exhausted_call_only"
         elif again:
             intro = "utter_offer_intro_more"
+        elif facts.get("verification_needed"):
+            intro = "utter_offer_intro_unverified"
         elif tracker.get_slot("entitled"):
             intro = "utter_offer_intro_entitled"
         else:
@@ -96,7 +100,8 @@ class ActionOfferAlternatives(Action):
         declined: List[Text],
         entitled: bool,
     ) -> List[Offer]:
-        if policy is None:
+        if policy is None or facts.get("verification_needed"):
+            # Nothing is granted on a record before the customer is verified for it.
             candidates = [Offer(policies.alternatives[a]) for a in LAST_RESORT]
         else:
             candidates = list(policy.entitled_alternatives if entitled else policy.alternatives)

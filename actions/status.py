@@ -19,6 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import verification
 from actions.case import money
 from actions.digression import resume
 from actions.hours import spoken_time
@@ -125,7 +126,11 @@ CALL = re.compile(r"\bcall\b", re.I)
 
 
 async def _not_started(
-    dispatcher: CollectingDispatcher, entries: List[Dict[Text, Any]], text: Text, reference: Optional[Text]
+    dispatcher: CollectingDispatcher,
+    entries: List[Dict[Text, Any]],
+    text: Text,
+    reference: Optional[Text],
+    verified: bool,
 ) -> bool:
     """ "is the exchange cancelled?" when no exchange was started in this chat: what the
     records hold for the order or bill (arranged in another chat), or, plainly, none."""
@@ -134,7 +139,8 @@ async def _not_started(
     for kind in sorted(named_kinds(text) & NOT_STARTED, key=NOT_STARTED_ORDER.index):
         if kind not in kinds:
             stored = {"coupon": "honour_coupon", "email": "followup"}.get(kind, kind)
-            before = await company().granted(stored, reference) if reference else None
+            # What another chat arranged is the account's business: said only once verified.
+            before = await company().granted(stored, reference) if reference and verified else None
             if before is not None:
                 from actions.apply_alternative import granted_on  # (it imports this module)
 
@@ -204,7 +210,8 @@ class ActionWhereThingsStand(Action):
             if asks_call and not named:
                 continue  # "is the call still on?" is about the call
             said = _status_line(dispatcher, domain, entry) or said
-        said = await _not_started(dispatcher, entries, text, reference) or said
+        verified = verification.is_verified(tracker, await verification.owner_of(reference))
+        said = await _not_started(dispatcher, entries, text, reference, verified) or said
         if asks_call or not named:
             calls = await _call_lines(dispatcher, tracker.sender_id)
             if not calls and asks_call:

@@ -20,6 +20,7 @@ MISUNDERSTOOD = "misunderstood"
 STRONG_FRUSTRATION = "strong_frustration"
 BEYOND_ASSISTANT = "beyond_assistant"
 SERVICE_OUTAGE = "service_outage"  # the action server was down: the message kept, a person follows up
+IDENTITY_UNCONFIRMED = "identity_unconfirmed"  # three account checks failed: a person confirms who it is
 # The team a handoff goes to unless the alternative names another (catalog/policies.yml).
 CUSTOMER_CARE = "customer_care"
 # When a policy offers a person (``handoff_when`` in catalog/policies.yml).
@@ -41,6 +42,7 @@ HANDOFF_REASONS: Dict[str, str] = {
     STRONG_FRUSTRATION: "strong frustration, twice",
     BEYOND_ASSISTANT: "beyond what the assistant may grant",
     SERVICE_OUTAGE: "assistant unavailable, message kept",
+    IDENTITY_UNCONFIRMED: "account details did not match, three times",
 }
 # Reasons the desk puts ahead of the others (after safety, which goes first of all).
 URGENT_REASONS = (STRONG_FRUSTRATION, EXECUTIVE_ESCALATION)

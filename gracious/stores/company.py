@@ -12,13 +12,14 @@ per record is in ``grants.py``.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
 from gracious.references import normalize_reference  # noqa: F401 (re-exported for the actions)
-from gracious.stores import company_demo
+from gracious.stores import account_checks, company_demo
 from gracious.stores import grants as grant_rules
 from gracious.stores.base import Store
 from gracious.stores.company_schema import (  # the tables, importable from here as before
@@ -69,6 +70,9 @@ class CompanyData(Store):
             return Customer(**row._mapping) if row else None
 
         return await self.run(read, customer_id)
+
+    async def customer_ids(self) -> List[str]:
+        return await self.run(lambda conn: [r.id for r in conn.execute(sa.select(customers.c.id))])
 
     async def order(self, reference: str) -> Optional[Order]:
         def read(conn, ref):
@@ -142,6 +146,27 @@ class CompanyData(Store):
 
         values = await self.run(read)
         return {"code": values.get("current_offer_code", ""), "percent": values.get("current_offer_percent", "")}
+
+    # -- knowledge checks (account_checks.py) ------------------------------
+
+    async def account_matches(
+        self, customer_id: str, emails: List[str], phones: List[str], address: str, sender: str
+    ) -> bool:
+        """Whether an email or phone given is on ``customer_id``'s account; the check is kept."""
+
+        def check(conn):
+            matched = account_checks.matches(conn, customer_id, emails, phones)
+            account_checks.note(conn, address, sender, matched)
+            return matched
+
+        return await self.run(check)
+
+    async def customer_with(self, emails: List[str], phones: List[str]) -> Optional[str]:
+        """The customer whose account has this email or phone (the details themselves stay here)."""
+        return await self.run(account_checks.customer_with, emails, phones)
+
+    async def failed_checks_from(self, address: str, within: timedelta) -> int:
+        return await self.run(account_checks.failures_from, address, within)
 
     # -- grants ------------------------------------------------------------
 

@@ -89,6 +89,15 @@ grants = record_table(
     sa.Column("amount", sa.Float),
     sa.Column("note", sa.String(200)),
 )
+# Each knowledge check a customer made ("the email on my account is ..."): whether it
+# matched, from which address and conversation. Failures are counted per address.
+account_checks = record_table(
+    "account_checks",
+    metadata,
+    required("address", sa.String(64)),
+    required("sender", sa.String(128)),
+    required("matched", sa.Boolean),
+)
 
 # Kinds granted at most once per bill, order or coupon, whichever conversation asks.
 # A follow-up email, or a valid coupon applied ("coupon_applied": codes like

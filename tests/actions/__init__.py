@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NEW_YORK = ZoneInfo("America/New_York")
+DEMO_CUSTOMERS = ("C001", "C002", "C003")
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -53,6 +54,9 @@ def tracker_state(
     state = copy.deepcopy(_fixture(name))
     empty = _fixture("empty_tracker")
     state["slots"] = {**copy.deepcopy(empty["slots"]), **state.get("slots", {}), **(slots or {})}
+    # The customer is verified for the demo accounts, as if signed in on the website
+    # (tests/actions/test_verification.py plays strangers with verified_customers=None).
+    state["slots"].setdefault("verified_customers", list(DEMO_CUSTOMERS))
     for key in ("latest_message", "events", "active_loop", "latest_action_name"):
         state.setdefault(key, copy.deepcopy(empty[key]))
     if events is not None:

@@ -43,18 +43,21 @@ def days_from_today(days: int) -> date:
 
 
 MAYA = {
+    "verified": True,
     "customer_id": "C001",
     "customer_name": "Maya",
     "customer_phone": "+1 555 0134",
     "customer_email": "maya.okafor@example.com",
 }
 DANIEL = {
+    "verified": True,
     "customer_id": "C002",
     "customer_name": "Daniel",
     "customer_phone": "+1 555 0178",
     "customer_email": "daniel.reyes@example.com",
 }
 PRIYA = {
+    "verified": True,
     "customer_id": "C003",
     "customer_name": "Priya",
     "customer_phone": "+1 555 0199",

@@ -1,0 +1,94 @@
+"""Who the customer is: nothing of an account is shown or granted before they are verified.
+
+A customer is verified for the records of one account, for this conversation, in
+one of two ways:
+
+- the website vouches: the signed-in customer's signed identity travels with each
+  message (``metadata["identity"]``, gracious/identity.py) and names the account;
+- a knowledge check: the customer gives the email address or phone number on the
+  account that owns the record, compared in the store without revealing either.
+
+The knowledge check happens in the case form (``account_check``). Three failed checks
+in a conversation, or too many from one address, lead to a person, not more guesses.
+Until then ``actions/case.py`` gathers no details of the record, so no action can say
+or grant anything of it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
+
+from rasa_sdk import Tracker
+
+from gracious.identity import verified_customer
+from gracious.references import find
+from gracious.stores import company
+
+VERIFIED_SLOT = "verified_customers"
+FAILURES_SLOT = "account_check_failures"
+# Failed checks in one conversation before a person takes over.
+MAX_FAILURES = 3
+# Failed checks from one address, across conversations, before each new one goes to a person.
+MAX_ADDRESS_FAILURES = 10
+ADDRESS_WINDOW = timedelta(hours=1)
+
+
+def client(tracker: Tracker) -> Dict[Text, Any]:
+    """What the channel says of the sender (server/channels: address, channel, integration)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    found = metadata.get("gracious_client") if isinstance(metadata, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def address(tracker: Tracker) -> Text:
+    return str(client(tracker).get("address") or "unknown")
+
+
+def vouched(tracker: Tracker) -> Optional[Text]:
+    """The customer the website vouches for in the latest message, if its signature holds."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return verified_customer(metadata.get("identity")) if isinstance(metadata, dict) else None
+
+
+def verified_ids(tracker: Tracker) -> Set[Text]:
+    """The accounts this conversation is verified for."""
+    ids = {str(i) for i in tracker.get_slot(VERIFIED_SLOT) or [] if i}
+    signed_in = vouched(tracker)
+    return ids | {signed_in} if signed_in else ids
+
+
+def is_verified(tracker: Tracker, customer_id: Optional[Text]) -> bool:
+    return bool(customer_id) and customer_id in verified_ids(tracker)
+
+
+def contacts(text: Text) -> Tuple[List[Text], List[Text]]:
+    """The emails and phone numbers in what the customer typed."""
+    found = find(text or "")
+    return [f.value for f in found if f.entity == "email"], [f.value for f in found if f.entity == "phone"]
+
+
+async def owner_of(reference: Optional[Text]) -> Optional[Text]:
+    """The customer whose bill or order ``reference`` is."""
+    if not reference:
+        return None
+    data = company()
+    record = await data.bill(reference) if reference.upper().startswith("BL-") else await data.order(reference)
+    return record.customer_id if record is not None else None
+
+
+async def too_many_from_address(tracker: Tracker) -> bool:
+    return await company().failed_checks_from(address(tracker), ADDRESS_WINDOW) >= MAX_ADDRESS_FAILURES
+
+
+async def check(tracker: Tracker, owner: Text, text: Text) -> Optional[bool]:
+    """Whether ``text`` gives the email or phone on ``owner``'s account; None when it gives neither."""
+    emails, phones = contacts(text)
+    if not emails and not phones:
+        return None
+    return await company().account_matches(owner, emails, phones, address(tracker), tracker.sender_id)
+
+
+def with_verified(tracker: Tracker, customer_id: Text) -> List[Text]:
+    """The ``verified_customers`` slot with ``customer_id`` added."""
+    return sorted({str(i) for i in tracker.get_slot(VERIFIED_SLOT) or [] if i} | {customer_id})
