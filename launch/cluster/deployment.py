@@ -67,8 +67,12 @@ class Cluster:
         self.redis = Redis(free_port(), workdir / "redis")
         self.postgres = Postgres(free_port(), workdir / "postgres")
         self.instance_ports = [free_port() for _ in range(instances)]
+        # Known to nginx and the instances only: nginx names each client's address with it.
+        self.proxy_secret = self.extra_env.get("GRACIOUS_PROXY_SECRET") or secrets.token_hex(32)
         self.nginx = Nginx(
-            self.port, workdir / "nginx", nginx_config(self.port, self.instance_ports, workdir / "nginx")
+            self.port,
+            workdir / "nginx",
+            nginx_config(self.port, self.instance_ports, workdir / "nginx", self.proxy_secret),
         )
         self.servers: Optional[Servers] = None
         self.model_server: Optional[ModelServer] = None
@@ -100,6 +104,7 @@ class Cluster:
                 # One secret for all instances: a widget's session id is good on each.
                 "GRACIOUS_SESSION_SECRET": secrets.token_hex(32),
                 **self.extra_env,
+                "GRACIOUS_PROXY_SECRET": self.proxy_secret,
             }
         )
 

@@ -9,6 +9,7 @@ the configuration is written.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import List
 
@@ -21,6 +22,8 @@ MAX_MODEL_BODY = 512 * 1024 * 1024
 # nginx waits this long for an instance's answer; the channels answer well before.
 PROXY_READ_SECONDS = 75
 CONNECTION_LOST = "utter_connection_lost"
+# The proxy secret goes into a Forwarded header as a token: no quotes, separators or '$'.
+SECRET = re.compile(r"[A-Za-z0-9._~-]{16,200}")
 
 TEMPLATE = """\
 worker_processes 1;
@@ -64,7 +67,11 @@ http {{
         listen 127.0.0.1:{port};
         proxy_http_version 1.1;
         proxy_set_header Host $http_host;
-        proxy_set_header X-Forwarded-For $remote_addr;
+        # The instances take the client's address and scheme only from this header, which
+        # replaces any Forwarded header a client sent: its secret is known to us alone
+        # (GRACIOUS_PROXY_SECRET, Sanic's FORWARDED_SECRET). X-Forwarded-For is never read.
+        proxy_set_header Forwarded {forwarded};
+        proxy_set_header X-Forwarded-For "";
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
         proxy_read_timeout {read_seconds}s;
@@ -109,7 +116,14 @@ def refusal(error: str, key: str, **values: str) -> str:
     return quoted(json.dumps({"error": error, "message": text(key, **values)}))
 
 
-def nginx_config(port: int, instance_ports: List[int], workdir: Path) -> str:
+def forwarded(proxy_secret: str) -> str:
+    """The Forwarded header nginx sends each instance: the client's address, the scheme, the secret."""
+    if not SECRET.fullmatch(proxy_secret):
+        raise ValueError("GRACIOUS_PROXY_SECRET must be 16-200 characters of A-Z, a-z, 0-9, '.', '_', '~' or '-'")
+    return f'"for=\\"$remote_addr\\";proto=$scheme;secret={proxy_secret}"'
+
+
+def nginx_config(port: int, instance_ports: List[int], workdir: Path, proxy_secret: str) -> str:
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in instance_ports)
     return TEMPLATE.format(
         workdir=workdir,
@@ -118,6 +132,7 @@ def nginx_config(port: int, instance_ports: List[int], workdir: Path) -> str:
         max_body=f"{MAX_BODY // 1024}k",
         max_model_body=f"{MAX_MODEL_BODY // (1024 * 1024)}m",
         read_seconds=PROXY_READ_SECONDS,
+        forwarded=forwarded(proxy_secret),
         unavailable=refusal("unavailable", CONNECTION_LOST),
         too_large=refusal("too_large", TOO_LARGE, max_size=size_words(MAX_BODY)),
         model_too_large=refusal("too_large", TOO_LARGE, max_size=size_words(MAX_MODEL_BODY)),

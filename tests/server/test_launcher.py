@@ -80,7 +80,7 @@ def test_nginx_reads_the_refusals_literally():
 
 
 def test_nginx_answers_customers_in_the_domains_words(domain, tmp_path):
-    config = nginx_config(5080, [5001, 5002], tmp_path)
+    config = nginx_config(5080, [5001, 5002], tmp_path, "a-proxy-secret-of-ours")
     bodies = [json.loads(body.replace("\\'", "'").replace("\\\\", "\\")) for body in re.findall(r"'(\{.*\})';", config)]
     said = {body["error"]: body["message"] for body in bodies}
     assert said["unavailable"] == domain["responses"]["utter_connection_lost"][0]["text"]
