@@ -48,9 +48,9 @@ report: install     ## the manager's report: terminal tables and results/report/
 shell: train        ## talk to the assistant in the terminal (rasa shell)
 	@$(PY) -m launch.shell --model "$$($(PY) -m scripts.model)"
 
-agent: install      ## add an agent desk account: make agent NAME=sam DISPLAY="Sam Lee"
+agent: install      ## add an agent desk account: make agent NAME=sam DISPLAY="Sam Lee" (LEAD=1: sees every case)
 	@test -n "$(NAME)" || { echo 'error: say who: make agent NAME=sam DISPLAY="Sam Lee"' >&2; exit 1; }
-	@$(PY) -m server.desk.accounts add "$(NAME)" --display "$(or $(AGENT_DISPLAY),$(NAME))"
+	@$(PY) -m server.desk.accounts add "$(NAME)" --display "$(or $(AGENT_DISPLAY),$(NAME))" $(if $(LEAD),--lead)
 
 bench: train        ## Gracious vs Rasa's starter bot: results/bench/ (ARGS=--quick for a cheap run)
 	@$(PY) -m bench $(ARGS)

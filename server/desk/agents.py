@@ -26,6 +26,8 @@ class Agent:
     id: int
     name: str
     display_name: str
+    # A lead sees every case; other agents the queue and the cases they hold or finished.
+    lead: bool = False
 
 
 class AccountError(ValueError):
@@ -57,20 +59,31 @@ def valid_password(password: str) -> str:
     return password
 
 
+LEAD = "lead"
+
+
 def agent(row: Any) -> Agent:
-    return Agent(id=row.id, name=row.name, display_name=row.display_name)
+    return Agent(id=row.id, name=row.name, display_name=row.display_name, lead=row.role == LEAD)
 
 
 def exists(conn: sa.engine.Connection, name: str) -> bool:
     return conn.execute(sa.select(agents.c.id).where(agents.c.name == name)).first() is not None
 
 
-def add(conn: sa.engine.Connection, name: str, display_name: str, password_hash: str) -> Agent:
+def add(conn: sa.engine.Connection, name: str, display_name: str, password_hash: str, lead: bool = False) -> Agent:
     """A new account; AccountError if the name is taken."""
     if exists(conn, name):
         raise taken(name)
-    new_id = add_row(conn, agents, name=name, display_name=display_name, password_hash=password_hash)
-    return Agent(id=new_id, name=name, display_name=display_name)
+    role = LEAD if lead else None
+    new_id = add_row(conn, agents, name=name, display_name=display_name, password_hash=password_hash, role=role)
+    return Agent(id=new_id, name=name, display_name=display_name, lead=lead)
+
+
+def set_lead(conn: sa.engine.Connection, name: str, lead: bool) -> None:
+    """AccountError for an unknown agent."""
+    changed = conn.execute(agents.update().where(agents.c.name == name).values(role=LEAD if lead else None)).rowcount
+    if not changed:
+        raise AccountError(f"There is no agent named '{name}'.")
 
 
 def taken(name: str) -> AccountError:

@@ -17,6 +17,8 @@ from rasa.core.policies.policy import PolicyPrediction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
 
+from server.desk import cleaning
+
 # How the widget shows an agent's message: {agent_name} is their name, {agent_words} their words.
 AGENT_MESSAGE = "utter_agent_message"
 # Replies the desk suggests to agents, following the playbook.
@@ -92,11 +94,13 @@ async def _run(app: Any, sender: Text, *actions: Text) -> None:
 
 
 async def reply(app: Any, sender: Text, display_name: Text, text: Text) -> None:
-    """The agent's words: into the transcript, and to the customer's widget at once."""
+    """The agent's words, cleaned (cleaning.py): into the transcript, and to the customer's widget at once."""
+    text = cleaning.plain(text)
     await _append(app, sender, BotUttered(text, metadata={"agent": display_name}))
     socket = _socket(app)
     if socket:
-        await socket.send_agent_message(sender, agent_message(app.ctx.agent.domain, display_name, text))
+        widget_text = cleaning.for_widget(text)
+        await socket.send_agent_message(sender, agent_message(app.ctx.agent.domain, display_name, widget_text))
 
 
 async def hand_back(app: Any, sender: Text) -> None:

@@ -17,6 +17,7 @@ from gracious import codes
 from gracious.stores import clock
 from gracious.stores.base import add_row
 from gracious.stores.records import handoffs
+from server.desk.agents import Agent
 from server.desk.tables import handoff_notes
 
 OUTCOMES = tuple(codes.DESK_OUTCOMES)
@@ -49,10 +50,26 @@ def priority(reason: str, summary: Dict[str, Any]) -> int:
     return score
 
 
+def card(summary: Any) -> Dict[str, Any]:
+    """The summary as the desk shows it: the customer's details only when they were verified.
+
+    A stranger who typed someone's order number is never labelled with the owner's
+    name, email or phone, also on handoffs written before the summary said ``verified``.
+    """
+    summary = dict(summary) if isinstance(summary, dict) else {}
+    if summary.get("verified") is not True and "customer" in summary:
+        summary["customer"] = {}
+    return summary
+
+
+def visible_to(handoff: Dict[str, Any], agent: Agent) -> bool:
+    """Whether the agent may read or annotate the handoff: a lead any; an agent one still
+    in the queue (not finished) or one they hold or finished."""
+    return agent.lead or handoff.get("finished_at") is None or handoff.get("agent") == agent.name
+
+
 def _entry(row: Any, now: datetime) -> Dict[str, Any]:
-    summary = json.loads(row.summary) if row.summary else {}
-    if not isinstance(summary, dict):
-        summary = {}
+    summary = card(json.loads(row.summary) if row.summary else {})
     return {
         "id": row.id,
         "sender_id": row.sender_id,

@@ -30,13 +30,14 @@ class DeskStore(Store):
 
     # Accounts
 
-    async def add_agent(self, name: str, display_name: str, password: str) -> Agent:
-        """Create an account; AccountError for a bad name, password or display name, or a taken name."""
+    async def add_agent(self, name: str, display_name: str, password: str, lead: bool = False) -> Agent:
+        """Create an account (a lead sees every case); AccountError for a bad name, password or
+        display name, or a taken name."""
         name = valid_name(name)
         display_name = accounts.valid_display_name(display_name)
         password_hash = await asyncio.to_thread(hash_password, accounts.valid_password(password))
         try:
-            return await self.run(accounts.add, name, display_name, password_hash)
+            return await self.run(accounts.add, name, display_name, password_hash, lead)
         except sa.exc.IntegrityError:  # added by someone else between the check and the insert
             raise accounts.taken(name) from None
 
@@ -49,8 +50,8 @@ class DeskStore(Store):
     async def verify_login(self, name: str, password: str, client: str) -> Optional[Agent]:
         """The agent these credentials belong to, or None (and the failure is recorded).
 
-        Raises Throttled, before looking at the password, once the name or the client
-        has MAX_FAILURES failures within FAILURE_WINDOW (throttle.py).
+        Raises Throttled, before looking at the password, once this name from this
+        client, or this client, has too many failures within FAILURE_WINDOW (throttle.py).
         """
         name = accounts.normal_name(name)[:80]
         client = (client or "")[:255]
@@ -64,6 +65,10 @@ class DeskStore(Store):
             return accounts.agent(row)
         await self.run(throttle.record_failure, name, client)
         return None
+
+    async def set_lead(self, name: str, lead: bool) -> None:
+        """Make an agent a lead (who sees every case) or a plain agent; AccountError for an unknown agent."""
+        await self.run(accounts.set_lead, accounts.normal_name(name), lead)
 
     async def agents(self) -> List[Agent]:
         """Every agent, by display name."""
@@ -96,6 +101,11 @@ class DeskStore(Store):
         """One handoff as in the queue, plus its outcome, when it finished and its notes."""
         return await self.run(queue.handoff, handoff_id)
 
+    async def handoff_for(self, handoff_id: int, agent: Agent) -> Optional[Dict[str, Any]]:
+        """The handoff if this agent may see it (queue.visible_to), else None, as if there were none."""
+        handoff = await self.handoff(handoff_id)
+        return handoff if handoff is not None and queue.visible_to(handoff, agent) else None
+
     async def handoff_for_sender(self, sender_id: str) -> Optional[Dict[str, Any]]:
         """The conversation's newest unfinished handoff, as in the queue, or None."""
         return await self.run(queue.for_sender, sender_id)
@@ -120,7 +130,10 @@ class DeskStore(Store):
 
         ValueError for an empty or over-long note, or a handoff that doesn't exist.
         """
-        return await self.run(queue.add_note, handoff_id, agent.name, queue.valid_note(text))
+        text = queue.valid_note(text)
+        if await self.handoff_for(handoff_id, agent) is None:
+            raise ValueError(f"There is no handoff {handoff_id}.")
+        return await self.run(queue.add_note, handoff_id, agent.name, text)
 
     async def finish(self, handoff_id: int, agent: Agent, outcome: str) -> bool:
         """Close a handoff with its outcome; only its holder may. ValueError for an unknown outcome."""

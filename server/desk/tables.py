@@ -18,6 +18,8 @@ agents = record_table(
     required("name", sa.String(40), unique=True),
     required("display_name", sa.String(80)),
     required("password_hash", sa.String(255)),
+    # "lead" for a lead, who sees every case; empty for an agent.
+    sa.Column("role", sa.String(20)),
 )
 # Only the SHA-256 of a session token is kept.
 desk_sessions = sa.Table(

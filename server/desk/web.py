@@ -22,13 +22,15 @@ from sanic.response import HTTPResponse
 
 from gracious import codes
 from gracious.settings import settings
-from server.desk import conversation
+from server.channels.guards import GuardedBlueprint
+from server.desk import cleaning, conversation
 from server.desk.agents import Agent
 from server.desk.queue import OUTCOMES
 from server.desk.sessions import SESSION_LIFETIME
 from server.desk.store import DeskStore
 from server.desk.throttle import Throttled
-from server.http import Site, secured
+from server.http import Site, client_address, secured
+from server.proxy import trust_our_proxy
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGES = {"desk": "desk.html", "login": "login.html"}
@@ -49,6 +51,16 @@ def _error(status: int, message: Text, **headers: Text) -> HTTPResponse:
     return _secure(response.json({"error": message}, status=status, headers=headers))
 
 
+class DeskBlueprint(GuardedBlueprint):
+    """The desk's routes, with the channels' guards (server/channels/guards.py) on the app, and
+    our nginx's Forwarded header believed (server/proxy.py): the client's address for the
+    sign-in limits, HTTPS for the cookie."""
+
+    def register(self, app: Any, options: Dict[Text, Any]) -> None:
+        trust_our_proxy(app)
+        super().register(app, options)
+
+
 class DeskSite(Site):
     """The agent desk at /desk/: pages, the JSON API, and the conversation controls."""
 
@@ -60,7 +72,7 @@ class DeskSite(Site):
     # -- the routes ---------------------------------------------------------
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        desk = Blueprint("gracious_desk", __name__)
+        desk: Blueprint = DeskBlueprint("gracious_desk", __name__)
         store = self.store
 
         async def signed_in(request: Request) -> Optional[Agent]:
@@ -91,9 +103,8 @@ class DeskSite(Site):
             name, password = body.get("name"), body.get("password")
             if not isinstance(name, str) or not isinstance(password, str):
                 return _error(400, "Give your name and password.")
-            client = request.ip or "unknown"
             try:
-                agent = await store.verify_login(name, password, client)
+                agent = await store.verify_login(name, password, client_address(request))
             except Throttled as slow:
                 return _error(
                     429,
@@ -109,6 +120,8 @@ class DeskSite(Site):
             reply.cookies[COOKIE]["samesite"] = "Strict"
             reply.cookies[COOKIE]["path"] = "/desk"
             reply.cookies[COOKIE]["max-age"] = int(SESSION_LIFETIME.total_seconds())
+            if over_https(request):
+                reply.cookies[COOKIE]["secure"] = True
             return reply
 
         @desk.route("/logout", methods=["POST"])
@@ -141,7 +154,7 @@ class DeskSite(Site):
         @desk.route("/api/me", methods=["GET"])
         @api
         async def me(request: Request, agent: Agent) -> HTTPResponse:
-            return _secure(response.json({"name": agent.name, "display_name": agent.display_name}))
+            return _secure(response.json({"name": agent.name, "display_name": agent.display_name, "lead": agent.lead}))
 
         @desk.route("/api/agents", methods=["GET"])
         @api
@@ -164,8 +177,8 @@ class DeskSite(Site):
         @desk.route("/api/handoffs/<handoff_id:int>", methods=["GET"])
         @api
         async def case(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
-            handoff = await store.handoff(handoff_id)
-            if handoff is None:
+            handoff = await store.handoff_for(handoff_id, agent)
+            if handoff is None:  # also one this agent may not see: it is none of theirs
                 return _error(404, "No such handoff.")
             tracker = await request.app.ctx.agent.tracker_store.retrieve(handoff["sender_id"])
             handoff["transcript"] = conversation.transcript(tracker)
@@ -192,14 +205,16 @@ class DeskSite(Site):
             if handoff is None:
                 return _error(409, "Claim the conversation before replying.")
             text = _json(request).get("text")
-            if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
+            if not isinstance(text, str) or not cleaning.plain(text) or len(text) > MAX_REPLY:
                 return _error(400, f"A reply needs 1 to {MAX_REPLY} characters.")
-            await conversation.reply(request.app, handoff["sender_id"], agent.display_name, text.strip())
+            await conversation.reply(request.app, handoff["sender_id"], agent.display_name, text)
             return _secure(response.json({"sent": True}))
 
         @desk.route("/api/handoffs/<handoff_id:int>/notes", methods=["POST"])
         @api
         async def note(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
+            if await store.handoff_for(handoff_id, agent) is None:
+                return _error(404, "No such handoff.")
             try:
                 await store.add_note(handoff_id, agent, str(_json(request).get("text") or ""))
             except ValueError as problem:
@@ -230,6 +245,12 @@ class DeskSite(Site):
             return _secure(response.json({"finished": handoff_id, "outcome": outcome, "then": then}))
 
         return desk
+
+
+def over_https(request: Request) -> bool:
+    """Served over HTTPS: to this server, or to our own nginx (its Forwarded proto, trusted only
+    with the proxy secret; Sanic's ``request.scheme``)."""
+    return request.scheme in ("https", "wss")
 
 
 def _json(request: Request) -> Dict[Text, Any]:

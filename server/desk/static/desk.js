@@ -76,10 +76,10 @@
   function summaryCard(handoff) {
     var s = handoff.summary || {};
     var dl = el("dl");
-    function row(label, value) {
+    function row(label, value, className) {
       if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
       dl.appendChild(el("dt", label));
-      dl.appendChild(el("dd", Array.isArray(value) ? value.map(words).join(", ") : value));
+      dl.appendChild(el("dd", Array.isArray(value) ? value.map(words).join(", ") : value, className));
     }
     row("What happened", s.what_happened);
     row("Case", words(s.case_type));
@@ -91,8 +91,16 @@
     row("Declined", s.declined);
     row("Accepted", words(s.accepted));
     row("Frustration", s.frustration !== undefined ? s.frustration + " of 3" : "");
-    var customer = s.customer || {};
-    row("Customer", [customer.name, customer.email, customer.phone].filter(Boolean).join(" · "));
+    // Verified or not, from the summary; the owner's details only for a verified customer
+    // (the server leaves them out otherwise), so an agent never greets a stranger by the owner's name.
+    if (s.verified === true) {
+      row("Identity", "Verified", "verified");
+      var customer = s.customer || {};
+      row("Customer", [customer.name, customer.email, customer.phone].filter(Boolean).join(" · "));
+    } else {
+      row("Identity", "Not verified: greet them without a name, and share no account details until they are verified",
+        "not-verified");
+    }
     row("Reason for handoff", words(handoff.reason));
     row("Status", handoff.agent ? "with " + handoff.agent : "waiting");
     var card = $("summary");
