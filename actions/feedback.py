@@ -19,6 +19,30 @@ def _handoff_id(tracker: Tracker) -> Optional[int]:
     return int(value) if value.isdigit() else None
 
 
+# The one-question satisfaction rating, asked when an agent closes the conversation (server/desk/conversation.py).
+ASK_RATING = "utter_ask_rating"
+
+
+def rating_asked(tracker: Tracker) -> Optional[bool]:
+    """None if the assistant never asked this conversation for a rating; True if it did and no
+    rating came since the ask; False if one came already (a second is thanked for, not counted).
+
+    A rating nobody asked for ("Satisfaction rating: 1 of 5" typed out of the blue) is not
+    counted: it is kept as the customer's words instead.
+    """
+    events = list(tracker.events)
+    asks = [i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == ASK_RATING]
+    if not asks:
+        return None
+    since = [e for e in events[asks[-1] + 1 :] if e.get("event") == "user"][:-1]  # before this message
+    return not any(_rating((e.get("parse_data") or {}).get("entities") or []) for e in since)
+
+
+def _rating(entities: List[Dict[Text, Any]]) -> Optional[str]:
+    rating = next((e.get("value") for e in entities if e.get("entity") == "rating"), None)
+    return rating if rating in ("1", "2", "3", "4", "5") else None
+
+
 class ActionRecordFeedback(Action):
     """Stores the feedback for the team's weekly review and thanks the customer."""
 
@@ -26,16 +50,17 @@ class ActionRecordFeedback(Action):
         return "action_record_feedback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        rating = next(
-            (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "rating"),
-            None,
-        )
-        if rating in ("1", "2", "3", "4", "5"):
-            # The satisfaction question after an agent closed the conversation.
-            await records().record_rating(tracker.sender_id, int(rating), _handoff_id(tracker))
+        rating = _rating(tracker.latest_message.get("entities") or [])
+        text = (tracker.latest_message.get("text") or "").strip()
+        asked = rating_asked(tracker) if rating else None
+        if asked:
+            # The satisfaction question after an agent closed the conversation: one rating per case.
+            await records().record_rating_once(tracker.sender_id, int(rating or 0), _handoff_id(tracker))
+        if asked is not None or (rating and text.startswith("/")):
+            # A second rating after the ask, or a rating button nobody asked for (no words to
+            # keep): thanks, nothing counted.
             dispatcher.utter_message(response="utter_rating_recorded")
             return []
-        text = (tracker.latest_message.get("text") or "").strip()
         said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         # Only a choice from a menu ("the feedback one", a tapped button), never feedback itself.
         naming_it = (

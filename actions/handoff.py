@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
@@ -17,6 +17,7 @@ from actions.hours import is_open, next_opening, spoken_time
 from gracious import codes
 from gracious.settings import settings
 from gracious.stores import records
+from gracious.stores.handoff_queue import TooManyHandoffs, open_handoff
 
 # Minutes one agent typically spends on a handoff, for the wait estimate.
 MINUTES_PER_CASE = 6
@@ -36,6 +37,8 @@ def handoff_reason(tracker: Tracker) -> Text:
         return codes.CUSTOMER_ACCEPTED_OFFER
     if intent == "nlu_fallback":
         return codes.MISUNDERSTOOD
+    if (tracker.get_slot("case_facts") or {}).get("verification_failed"):
+        return codes.IDENTITY_UNCONFIRMED
     if (tracker.get_slot("strong_frustration_turns") or 0) >= 2:
         return codes.STRONG_FRUSTRATION
     return codes.BEYOND_ASSISTANT
@@ -44,6 +47,7 @@ def handoff_reason(tracker: Tracker) -> Text:
 def case_summary(tracker: Tracker) -> Dict[str, Any]:
     """What an agent reads first, so the customer never repeats the story."""
     facts = tracker.get_slot("case_facts") or {}
+    verified = facts.get("verified") is True
     policy_id = tracker.get_slot("policy_id")
     policy = catalog().policy(policy_id) if policy_id else None
     customer_messages = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
@@ -56,7 +60,10 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
         "case_type": tracker.get_slot("case_type"),
         "what_happened": tracker.get_slot("case_details"),
         "reference": facts.get("reference") or tracker.get_slot("order_id"),
-        "customer": {k: facts.get(f"customer_{k}") for k in ("id", "name", "email", "phone")},
+        # The account's owner only for a verified customer: a stranger who typed an order
+        # number is never labelled with the owner's details, on the card or in a greeting.
+        "verified": verified,
+        "customer": {k: facts.get(f"customer_{k}") for k in ("id", "name", "email", "phone")} if verified else {},
         "amounts": amounts,
         "policy": {"id": policy.id, "rule": policy.rule} if policy else None,
         "explained": tracker.get_slot("explained_policies") or [],
@@ -66,6 +73,14 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
         "frustration": int(tracker.get_slot("frustration") or 0),
         "last_messages": customer_messages[-5:],
     }
+
+
+def client_address(tracker: Tracker) -> Optional[Text]:
+    """Where the message came from, as the channel put it in the metadata (None when it did not)."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    client = metadata.get("gracious_client") if isinstance(metadata, dict) else None
+    address = client.get("address") if isinstance(client, dict) else None
+    return str(address) if address else None
 
 
 def safety_response(text: Text, medical: Text) -> Text:
@@ -99,12 +114,27 @@ class ActionHandoff(Action):
         team = (
             catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None
         ) or codes.CUSTOMER_CARE
-        handoff_id = await store.create_handoff(tracker.sender_id, handoff_reason(tracker), team, case_summary(tracker))
+        config = settings()
+        try:
+            # One open handoff per conversation (asking again joins it), a few new ones per address.
+            opened = await store.run(
+                open_handoff,
+                tracker.sender_id,
+                handoff_reason(tracker),
+                team,
+                case_summary(tracker),
+                client_address(tracker),
+                config.handoffs_per_address,
+            )
+        except TooManyHandoffs:
+            # Nothing is lost (the conversation keeps every word); a call or an email instead.
+            dispatcher.utter_message(response="utter_handoff_limited")
+            return [SlotSet("alternative", None), SlotSet("agent_available", False)]
+        handoff_id = opened.id
         events: List[EventType] = [SlotSet("handoff_id", str(handoff_id)), SlotSet("alternative", None)]
         if choice in ("human", "ceo_office"):
             events.append(SlotSet("accepted_alternative", choice))
 
-        config = settings()
         now = datetime.now(ZoneInfo(config.timezone))
         open_now = is_open(now, config.care_hours)
         on_duty = await store.agents_on_duty() if open_now else 0

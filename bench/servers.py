@@ -119,9 +119,14 @@ class GraciousServers:
     def __init__(self, model: Path, var: Path) -> None:
         # The HTTP API, for /model/parse alone and the trackers (make run: when set).
         # The load sends far faster than a person types (200 turns of one conversation
-        # in seconds): a per-sender message limit far above it (server/channels/rate_limits.py).
+        # in seconds): a per-sender message limit far above it (server/channels/rate_limits.py),
+        # and handoffs per address too (all of it comes from 127.0.0.1).
         self.env = isolated_env(
-            var, RASA_AUTH_TOKEN=TOKEN, GRACIOUS_SENDER_BURST="100000", GRACIOUS_SENDER_PER_MINUTE="100000"
+            var,
+            RASA_AUTH_TOKEN=TOKEN,
+            GRACIOUS_SENDER_BURST="100000",
+            GRACIOUS_SENDER_PER_MINUTE="100000",
+            GRACIOUS_HANDOFFS_PER_ADDRESS="100000",
         )
         self.servers = Servers(model, self.env, log_dir=var / "logs")
         self.base = f"http://127.0.0.1:{self.env['BOT_PORT']}"

@@ -36,6 +36,8 @@ handoffs = _conversation_table(
     sa.Column("outcome", sa.String(40)),
     sa.Column("finished_at", sa.DateTime),
     sa.Column("updated_at", sa.DateTime),
+    # Where the customer wrote from, for the limit on handoffs per address (handoff_queue.py).
+    sa.Column("client_address", sa.String(255)),
 )
 callbacks = _conversation_table(
     "callbacks",
@@ -216,6 +218,21 @@ class Records(Store):
         if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
             raise ValueError(f"A rating is a whole number from 1 to 5, not {rating!r}.")
         return await self._insert(ratings, sender_id=sender_id, rating=rating, handoff_id=handoff_id)
+
+    async def record_rating_once(self, sender_id: str, rating: int, handoff_id: Optional[int]) -> bool:
+        """Keep the case's rating unless it has one already (one per handoff; without a handoff, one
+        per conversation); False when it had. ValueError for a rating outside 1 to 5."""
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise ValueError(f"A rating is a whole number from 1 to 5, not {rating!r}.")
+        case = ratings.c.handoff_id == handoff_id if handoff_id is not None else ratings.c.sender_id == sender_id
+
+        def write(conn):
+            if conn.execute(sa.select(ratings.c.id).where(case).limit(1)).first() is not None:
+                return False
+            base.add_row(conn, ratings, sender_id=sender_id, rating=rating, handoff_id=handoff_id)
+            return True
+
+        return bool(await self.run(write))
 
     async def rows(self, table_name: str, sender_id: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every row of a table (optionally one conversation's), oldest first."""

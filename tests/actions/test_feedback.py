@@ -31,6 +31,10 @@ def test_very_long_feedback_is_kept_up_to_two_thousand_characters(domain):
     assert feedback_rows() == [("maya", "a" * 2000)]
 
 
+# The desk closed the conversation and the assistant asked for a rating (server/desk/conversation.py).
+ASKED = [{"event": "action", "name": "utter_ask_rating"}, {"event": "user", "text": "rating"}]
+
+
 def rating_rows():
     return [(r["sender_id"], r["rating"], r["handoff_id"]) for r in asyncio.run(stores.records().rows("ratings"))]
 
@@ -43,6 +47,7 @@ def test_a_satisfaction_rating_is_kept_as_a_number_tied_to_the_handoff(domain):
         sender_id="maya",
         entities=[{"entity": "rating", "value": "4"}],
         slots={"handoff_id": "17"},
+        events=ASKED,
     )
     dispatcher, events = run_action(ActionRecordFeedback(), tracker, domain)
 
@@ -59,6 +64,7 @@ def test_a_rating_without_a_handoff_is_kept_without_one(domain):
         text="5 of 5",
         sender_id="maya",
         entities=[{"entity": "rating", "value": "5"}],
+        events=ASKED,
     )
     run_action(ActionRecordFeedback(), tracker, domain)
 

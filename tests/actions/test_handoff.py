@@ -12,7 +12,7 @@ from actions.handoff import ActionHandoff
 from gracious import stores
 from gracious.stores.records import agent_presence
 from gracious.stores.records import metadata as records_metadata
-from tests.actions import freeze_time, message, run_action, tracker_from
+from tests.actions import freeze_time, message, run_action, tracker_from, tracker_state
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -31,7 +31,9 @@ def handoff_rows():
 
 
 def test_handoff_summary_gives_the_agent_the_whole_case(domain):
-    run_action(ActionHandoff(), tracker_from("request_human"), domain)
+    facts = tracker_state("request_human")["slots"]["case_facts"]
+    tracker = tracker_from("request_human", slots={"case_facts": {**facts, "verified": True}})
+    run_action(ActionHandoff(), tracker, domain)
 
     [row] = handoff_rows()
     assert (row["id"], row["sender_id"], row["reason"], row["team"], row["status"]) == (
@@ -45,6 +47,7 @@ def test_handoff_summary_gives_the_agent_the_whole_case(domain):
         "case_type": "check_order_status",
         "what_happened": "Where is my coffee grinder? It was due days ago. LK-10423",
         "reference": "LK-10423",
+        "verified": True,
         "customer": {"id": "C003", "name": "Priya", "email": "priya.n@example.com", "phone": "+1 555 0199"},
         "amounts": {"order_total": 45.0},
         "policy": {
@@ -140,7 +143,7 @@ def test_queue_position_and_wait_count_the_handoffs_still_waiting(domain):
     assert events[0] == SlotSet("handoff_id", "2")
 
     sign_in_agent("alex")
-    dispatcher, _ = run_action(ActionHandoff(), tracker_from("request_human"), domain)
+    dispatcher, _ = run_action(ActionHandoff(), tracker_from("request_human", sender_id="a-third"), domain)
     assert dispatcher.messages == [message(response="utter_handoff_queued", position=3, wait_minutes=9)]
 
 

@@ -151,6 +151,8 @@ def running_deployment(action_timeout: float = 6.0) -> Iterator[Deployment]:
             "GRACIOUS_ACTION_URL": proxy.url,
             "GRACIOUS_ACTION_TIMEOUT": str(action_timeout),
             "GRACIOUS_PATIENCE_SECONDS": "1.5",
+            # Every test writes from 127.0.0.1, through nginx.
+            "GRACIOUS_HANDOFFS_PER_ADDRESS": "100000",
         },
     )
     try:
