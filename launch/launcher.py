@@ -3,7 +3,9 @@
     python -m launch.launcher [--model models/gracious-....tar.gz]
 
 `make run` calls this after installing and training. Configuration comes from the
-environment (see the README); defaults give a single-machine setup on SQLite.
+environment (see the README); defaults give a single-machine setup on SQLite. A
+crashed action server is started again with backoff (launch/supervise.py); the Rasa
+server stopping stops everything.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import yaml
 
 from gracious.settings import ROOT, environment
 from launch.model_server import ModelServer
+from launch.supervise import ActionServerKeeper, tighten_var
 
 # Rasa's command line with our overrides installed (launch/rasa_server.py).
 RASA = [sys.executable, "-m", "launch.rasa_server"]
@@ -35,6 +38,7 @@ def runtime_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     env = environment(**(overrides or {}))
     var = Path(env.setdefault("GRACIOUS_VAR_DIR", str(ROOT / "var")))
     var.mkdir(parents=True, exist_ok=True)
+    tighten_var(var)  # secrets and databases made by older versions, 0600 like new ones
     env.setdefault("BOT_PORT", "5005")
     env.setdefault("ACTION_PORT", "5055")
     env.setdefault("GRACIOUS_ACTION_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
@@ -220,8 +224,18 @@ def newest_model() -> Path:
     return models[-1]
 
 
-def serve(start: Callable[[], None], banner: str, exited: Callable[[], List[str]], stop: Callable[[], None]) -> None:
-    """Start, print the banner, run until Ctrl-C or until a part stops by itself, then stop all."""
+def serve(
+    start: Callable[[], None],
+    banner: str,
+    exited: Callable[[], List[str]],
+    stop: Callable[[], None],
+    tend: Callable[[], None] = lambda: None,
+) -> None:
+    """Start, print the banner, run until Ctrl-C or until a part stops by itself, then stop all.
+
+    ``tend`` runs every half second first: it may restart a part (the action server)
+    that ``exited`` then leaves out.
+    """
     stopping = False
 
     def on_signal(*_: object) -> None:
@@ -234,6 +248,7 @@ def serve(start: Callable[[], None], banner: str, exited: Callable[[], List[str]
         start()
         print(banner, flush=True)
         while not stopping:
+            tend()
             for name in exited():
                 print(f"{name} stopped unexpectedly; stopping everything.", flush=True)
                 stopping = True
@@ -267,7 +282,8 @@ def main() -> None:
         "Press Ctrl-C to stop.\n"
     )
     print("Starting the action server and the Rasa server (about half a minute)...", flush=True)
-    serve(servers.start, banner, servers.exited, servers.stop)
+    keeper = ActionServerKeeper(servers)
+    serve(servers.start, banner, keeper.exited, servers.stop, keeper.tend)
 
 
 if __name__ == "__main__":

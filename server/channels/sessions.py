@@ -10,26 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Optional
 
+from gracious import secrets as secrets_file
+
 BROWSER_COOKIE = "gracious_browser"
 
 
 def load_secret(var_dir: Path, configured: Optional[str] = None) -> bytes:
-    """``configured`` (GRACIOUS_SESSION_SECRET), or a random secret kept in var/ across restarts."""
-    if configured:
-        return configured.encode()
-    path = var_dir / "session_secret"
-    if not path.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    """``configured`` (GRACIOUS_SESSION_SECRET), or a random secret kept 0600 in var/ across restarts."""
+    return secrets_file.load_secret(var_dir, configured, "session_secret")
 
 
 def browser_from_cookie_header(header: Optional[str]) -> str:
