@@ -12,6 +12,7 @@ against Rasa's own behaviour in tests/overrides/.
 | remote_actions | ``RemoteAction`` call format and result check | smaller, bounded calls to the action server |
 | tracker_copy | ``DialogueStateTracker.copy`` | copies without replaying every event |
 | durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
+| turn | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | one deadline for a whole turn; a turn stops at its first failed action call |
 | dialogue | ``MessageProcessor.parse_message``, ``TemplatedNaturalLanguageGenerator.generate_from_slots`` | typed replies read against the last buttons; no reply with an empty placeholder |
 """
 
@@ -24,7 +25,7 @@ from overrides.patch import OverrideError, Patch, check_version
 
 def patches() -> List[Patch]:
     """Every override, in the order it is applied."""
-    from overrides import dialogue, durable, live_model, remote_actions, tracker_copy
+    from overrides import dialogue, durable, live_model, remote_actions, tracker_copy, turn
 
     return [
         *live_model.PATCHES,
@@ -32,6 +33,7 @@ def patches() -> List[Patch]:
         *tracker_copy.PATCHES,
         *durable.PATCHES,
         *dialogue.PATCHES,
+        *turn.PATCHES,
     ]
 
 

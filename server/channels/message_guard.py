@@ -3,6 +3,10 @@
 Bad input gets a clear answer instead of a stack trace or silence, long messages
 are trimmed and the customer is told, and when the action server is down the
 customer's message is kept and they hear an apology and how we will reach them.
+A whole turn has one deadline (GRACIOUS_TURN_DEADLINE_SECONDS, overrides/turn.py):
+a turn that runs out of time or loses an action call ends in that same apology,
+never in silence or half an answer. An email address or phone number the customer
+wrote in a message that could not be answered goes to a handoff an agent sees.
 No customer text is written to the logs.
 """
 
@@ -15,10 +19,11 @@ import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 import aiohttp
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from gracious import codes
+from gracious import codes, references
 from gracious.settings import settings
+from overrides import turn
 from server.channels.failures import log_failure
 from server.channels.wording import say
 
@@ -27,6 +32,7 @@ logger = logging.getLogger(__name__)
 # How long a good action-server health check is trusted, in seconds.
 HEALTH_TTL = 2.0
 KEPT_CONTROL = {"\n", "\t"}
+CONTACT_KINDS = ("email", "phone")
 
 
 def clean_text(raw: Text) -> Tuple[Text, bool]:
@@ -87,14 +93,31 @@ class MessageGuard:
         message: UserMessage,
         replied: Callable[[], bool],
     ) -> List[Dict[Text, Any]]:
-        """Hand the message to Rasa; returns the channel's own replies to send after."""
-        if not await self.actions_alive(agent) and not await self.with_agent(agent, message.sender_id):
-            logger.warning("Action server unreachable; message kept (text not logged).")
-            return await self._during_outage(agent, message)
-        try:
-            await on_new_message(message)
-        except Exception:  # noqa: BLE001 - the customer gets an apology, the log the error only
-            log_failure(logger, "Handling a message failed (text not logged).")
+        """Hand the message to Rasa; returns the channel's own replies to send after.
+
+        The whole turn has GRACIOUS_TURN_DEADLINE_SECONDS (overrides/turn.py): a turn
+        that runs out of time or whose action call fails ends in one apology, and the
+        replies a REST caller would have got from the half-finished turn are dropped.
+        """
+        with turn.opened(settings().turn_deadline_seconds) as this_turn:
+            if not await self.actions_alive(agent) and not await self.with_agent(agent, message.sender_id):
+                logger.warning("Action server unreachable; message kept (text not logged).")
+                return await self._during_outage(agent, message)
+            try:
+                await asyncio.wait_for(on_new_message(message), max(this_turn.remaining(), 0.1))
+            except asyncio.TimeoutError:
+                this_turn.failed = this_turn.timed_out = True
+            except Exception:  # noqa: BLE001 - the customer gets an apology, the log the error only
+                log_failure(logger, "Handling a message failed (text not logged).")
+                this_turn.failed = True
+        if this_turn.failed and not await self.with_agent(agent, message.sender_id):
+            why = "ran past its deadline" if this_turn.timed_out else "had an action call fail"
+            logger.warning("A turn %s; the customer gets one apology (text not logged).", why)
+            self._actions_ok_until = 0.0
+            collected = getattr(message.output_channel, "messages", None)
+            if isinstance(message.output_channel, CollectingOutputChannel) and collected:
+                collected.clear()  # half a turn is not sent as if it were the answer
+            return await self._apologise(agent, message, contact_in(message.text or ""))
         if replied() or await self.with_agent(agent, message.sender_id):
             # Silence is right while a person has the conversation (Rasa is paused).
             return []
@@ -111,17 +134,33 @@ class MessageGuard:
 
     async def _during_outage(self, agent: Any, message: UserMessage) -> List[Dict[Text, Any]]:
         """Keep the message, apologise, and take contact details if given."""
-        from gracious.stores import records
-
         tracker = await agent.log_message(message)
         entities = tracker.latest_message.entities if tracker.latest_message else []
-        contact = {e["entity"]: e["value"] for e in entities if e.get("entity") in ("email", "phone")}
+        contact = {e["entity"]: e["value"] for e in entities if e.get("entity") in CONTACT_KINDS}
+        return await self._apologise(agent, message, {**contact, **contact_in(message.text or "")})
+
+    @staticmethod
+    async def _apologise(agent: Any, message: UserMessage, contact: Dict[Text, Text]) -> List[Dict[Text, Any]]:
+        """The one apology of a turn that could not be answered, after saving the contact
+        details the customer gave in it to a handoff an agent sees."""
+        from gracious.stores import records
+
         if contact:
+            given = ", ".join(contact[kind] for kind in CONTACT_KINDS if kind in contact)
             await records().create_handoff(
                 message.sender_id,
                 codes.SERVICE_OUTAGE,
                 codes.CUSTOMER_CARE,
-                {"contact": contact, "what_happened": "The assistant was unavailable; please contact the customer."},
+                {
+                    "contact": contact,
+                    "what_happened": "The assistant was unavailable; please contact the customer at " + given + ".",
+                },
             )
             return [await say(agent, "utter_service_trouble_contact_saved", message.sender_id)]
         return [await say(agent, "utter_service_trouble", message.sender_id)]
+
+
+def contact_in(text: Text) -> Dict[Text, Text]:
+    """The email address and phone number written in ``text`` (gracious/references.py), if any."""
+    found = {kind: references.first(text, kind) for kind in CONTACT_KINDS}
+    return {kind: value for kind, value in found.items() if value}

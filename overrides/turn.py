@@ -1,0 +1,108 @@
+"""One deadline for a whole turn, and a turn that stops at its first failed action call.
+
+Rasa 3.6 runs a turn's actions one after another, each call to the action server
+with its own timeout, and carries on after a call fails: with the action server
+frozen, a customer waited for every action to time out in turn and then heard
+only the last, smallest part of the answer. Here the channel opens a ``Turn``
+(server/channels/message_guard.py) with a deadline for all of it:
+
+- every action call gets only the time left in the turn (never more than
+  GRACIOUS_ACTION_TIMEOUT, overrides/remote_actions.py);
+- the first call that fails (too slow, refused, an error) marks the turn failed,
+  and Rasa predicts nothing more in it: nothing else is said or called, and the
+  channel replaces the half-finished turn with one apology.
+
+Outside a turn (Rasa's HTTP API, the tests that call Rasa directly) Rasa runs as it
+always has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from contextvars import ContextVar
+from typing import Any, Iterator, List, Optional
+
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.exceptions import RasaException
+
+from overrides.patch import Patch
+
+logger = logging.getLogger(__name__)
+
+
+class Turn:
+    """A customer's message being handled: its deadline, and whether it has failed."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.failed = False
+        self.timed_out = False
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def over(self) -> bool:
+        """Failed, or out of time: nothing more should be called or said in it."""
+        return self.failed or self.remaining() <= 0
+
+
+_current: ContextVar[Optional[Turn]] = ContextVar("gracious_turn", default=None)
+
+
+def current() -> Optional[Turn]:
+    """The turn this code runs in, if a channel opened one."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def opened(seconds: float) -> Iterator[Turn]:
+    """A turn with ``seconds`` to run, current for the code (and the tasks it starts) inside."""
+    turn = Turn(seconds)
+    token = _current.set(turn)
+    try:
+        yield turn
+    finally:
+        _current.reset(token)
+
+
+_rasa_remote_run = RemoteAction.run
+_rasa_should_handle_message = MessageProcessor._should_handle_message
+
+
+async def _run_within_turn(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+    """Rasa's action call, given only the time left in the turn; a failure fails the turn."""
+    turn = current()
+    if turn is None:
+        return await _rasa_remote_run(self, output_channel, nlg, tracker, domain)
+    if turn.over():
+        turn.failed = True
+        raise RasaException(f"Action '{self.name()}' not called: its turn has failed or run out of time.")
+    try:
+        return await asyncio.wait_for(_rasa_remote_run(self, output_channel, nlg, tracker, domain), turn.remaining())
+    except ActionExecutionRejection:
+        raise  # a form's "not this slot": part of a normal turn
+    except asyncio.TimeoutError:
+        turn.failed = turn.timed_out = True
+        logger.warning("Action '%s' gave up at the turn's deadline.", self.name())
+        raise
+    except Exception:
+        turn.failed = True
+        raise
+
+
+def _should_handle_message(self: MessageProcessor, tracker: Any) -> bool:
+    """Rasa's check before each prediction, and no further prediction in a turn that is over."""
+    turn = current()
+    if turn is not None and turn.over():
+        return False
+    return _rasa_should_handle_message(tracker)
+
+
+PATCHES = [
+    Patch(RemoteAction, "run", _run_within_turn),
+    Patch(MessageProcessor, "_should_handle_message", _should_handle_message),
+]
