@@ -9,12 +9,17 @@ Each guard's rule lives in its own module; this one wires them into Sanic:
   routing, so a request to an unknown route is not drained up to the app-wide
   limit either), and the API's limit is raised once the route is known
   (``http.routing.after``, just before the body is read). The app-wide
-  ``REQUEST_MAX_SIZE`` is the larger of the two. WebSocket frames (the widget's
-  socket.io) are held to the small limit too. Too large: 413.
+  ``REQUEST_MAX_SIZE`` is the larger of the two. Too large: 413. WebSocket frames
+  (the widget's socket.io) may be up to ``SOCKET_FRAME_BYTES`` (1 MB), so that the
+  channel can read a message over the small limit and answer it politely
+  (server/channels/socketio.py) instead of dropping the socket; a larger frame
+  still closes it.
 - **Framing** (server/channels/limits.py): an untrustworthy length gets a 400,
   checked before Sanic reads ``Content-Length`` itself.
 - **Cross-site requests** (server/channels/origins.py): refused with a 403 ahead
   of every other middleware.
+- **Text to parse** (server/channels/limits.py): ``/model/parse`` refuses a text
+  longer than a customer's message may be (413), before Rasa reads it.
 - **Messages per sender** (server/channels/rate_limits.py): asked by the channels
   themselves, before anything is stored.
 
@@ -34,9 +39,16 @@ from sanic.response import HTTPResponse
 
 from gracious.settings import settings
 from server.channels import refusals
-from server.channels.limits import BadFraming, body_limit, framing_problem, token_matches
+from server.channels.limits import BadFraming, body_limit, framing_problem, parse_text_length, token_matches
 from server.channels.origins import cross_site_refused
 from server.channels.rate_limits import sender_limiter
+
+# The largest WebSocket frame read: a message over the body limit is read and answered politely.
+SOCKET_FRAME_BYTES = 1024 * 1024
+
+
+def socket_frame_bytes(config: Any) -> int:
+    return max(SOCKET_FRAME_BYTES, config.max_body_bytes)
 
 
 def _agent(request: Request) -> Optional[Any]:
@@ -48,14 +60,14 @@ def install(app: Any, sio: Any = None) -> None:
     """Put the guards on the Rasa server's Sanic app (once), and on its socket.io server."""
     config = settings()
     if sio is not None:
-        # engine.io's own limit on long-polling payloads and WebSocket messages.
-        sio.eio.max_http_buffer_size = min(sio.eio.max_http_buffer_size, config.max_body_bytes)
+        # engine.io's own limit on WebSocket messages (long-polling bodies have the small limit).
+        sio.eio.max_http_buffer_size = socket_frame_bytes(config)
     if getattr(app.ctx, "gracious_guards", None) is not None:
         return
     app.ctx.gracious_guards = config
     sender_limiter()  # a bad GRACIOUS_REDIS_URL stops the start, not a customer's message
     app.config.REQUEST_MAX_SIZE = max(config.max_api_body_bytes, config.max_body_bytes)
-    app.config.WEBSOCKET_MAX_SIZE = min(app.config.WEBSOCKET_MAX_SIZE, config.max_body_bytes)
+    app.config.WEBSOCKET_MAX_SIZE = socket_frame_bytes(config)
 
     @app.signal("http.lifecycle.request")
     async def check_framing(request: Request, **_: Any) -> None:
@@ -90,6 +102,13 @@ def install(app: Any, sio: Any = None) -> None:
         # Ahead of every other request middleware, Sanic-CORS's included (it answers
         # preflights itself, and adds its own at server start, hence here).
         app.request_middleware.appendleft(refuse_cross_site)
+
+    async def limit_parse_text(request: Request) -> Optional[HTTPResponse]:
+        length = parse_text_length(request.method, request.path, request.body)
+        limit = config.max_message_chars
+        return refusals.text_too_long(limit, length) if length > limit else None
+
+    app.register_middleware(limit_parse_text, "request")
 
     async def on_too_large(request: Request, exception: Exception) -> HTTPResponse:
         if "header" in str(exception).lower():

@@ -5,12 +5,15 @@ requests to Rasa's HTTP API that carry its token may send up to
 ``GRACIOUS_MAX_API_BODY_BYTES`` (512 MiB, for model and training-data uploads).
 A ``Content-Length`` that is not a plain number, two of them, or a
 ``Transfer-Encoding`` other than chunked are refused (Sanic would answer 500 or
-guess). server/channels/guards.py puts these on the server.
+guess). The text sent to ``/model/parse`` is held to ``GRACIOUS_MAX_MESSAGE_CHARS``,
+like a customer's message (a megabyte of text would keep the server busy for
+minutes). server/channels/guards.py puts these on the server.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 from typing import Any, Optional, Text
 
 from sanic.exceptions import SanicException
@@ -62,3 +65,19 @@ def body_limit(route_path: Text, authorized: bool, settings: Settings) -> int:
     if authorized and api_route(route_path):
         return max(settings.max_api_body_bytes, settings.max_body_bytes)
     return settings.max_body_bytes
+
+
+# Rasa's HTTP API routes that read a text as a customer message would be read.
+PARSE_PATHS = ("/model/parse",)
+
+
+def parse_text_length(method: Text, path: Text, body: Optional[bytes]) -> int:
+    """How long the text given to ``/model/parse`` is (0 for any other request or no text)."""
+    if method != "POST" or path.rstrip("/") not in PARSE_PATHS or not body:
+        return 0
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        return 0  # Rasa answers a malformed body itself
+    text = payload.get("text") if isinstance(payload, dict) else None
+    return len(text) if isinstance(text, str) else 0

@@ -7,7 +7,9 @@ Every socket of a session is in that session's room, so all of a customer's tabs
 and later an agent (server/desk), reach them. The guards and what every channel
 does around Rasa are the REST channel's (server/channels/guards.py,
 server/channels/message_guard.py); a turn slower than the patience gets a
-holding message.
+holding message. A session's messages are handled one at a time, in the order
+they came (server/channels/in_order.py), and a message larger than a request may
+be gets a polite word instead of a dropped socket.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from socketio import AsyncServer
 
 import overrides
 from gracious.settings import settings, var_dir
-from server.channels import callers, guards, socket_manager, wording
+from server.channels import callers, guards, refusals, socket_manager, wording
+from server.channels.in_order import InOrder
 from server.channels.message_guard import MessageGuard
 from server.channels.rate_limits import sender_limiter
 from server.channels.sessions import SessionSigner, browser_from_cookie_header, load_secret
@@ -70,6 +73,7 @@ class GraciousSocketIOInput(SocketIOInput):
         self._browsers: Dict[Text, Text] = {}
         self._sessions: Dict[Text, Text] = {}
         self._addresses: Dict[Text, Text] = {}
+        self._in_order = InOrder()
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -123,13 +127,23 @@ class GraciousSocketIOInput(SocketIOInput):
             if session_id is None or not isinstance(data, dict):
                 logger.warning("Ignored a socket message without a confirmed session.")
                 return
+            async with self._in_order.turn(session_id):  # taken before any await: arrival order
+                await take(sid, session_id, data)
+
+        async def take(sid: Text, session_id: Text, data: Dict[Text, Any]) -> None:
             agent = webhook.ctx.app.ctx.agent
+            raw = data.get("message")
+            raw = raw if isinstance(raw, str) else ""
+            limit = settings().max_body_bytes
+            if len(raw.encode("utf-8", "replace")) > limit:  # read in full, but not handled
+                notice = wording.text(refusals.TOO_LARGE, agent, "socketio", max_size=refusals.size_words(limit))
+                await sio.emit(self.bot_message_evt, {"text": notice}, room=sid)
+                return
             if not (await sender_limiter().hit(session_id)).allowed:  # nothing stored
                 await sio.emit(
                     self.bot_message_evt, {"text": wording.text(TOO_MANY_MESSAGES, agent, "socketio")}, room=sid
                 )
                 return
-            raw = data.get("message")
             metadata = data.get(self.metadata_key)
             if not isinstance(metadata, dict) or len(json.dumps(metadata)) > MAX_METADATA_CHARS:
                 metadata = {}
@@ -138,7 +152,7 @@ class GraciousSocketIOInput(SocketIOInput):
                 for reply in replies:
                     await sio.emit(self.bot_message_evt, {"text": reply["text"]}, room=session_id)
 
-            cleaned, first = await self.guard.prepare(agent, raw if isinstance(raw, str) else "", session_id)
+            cleaned, first = await self.guard.prepare(agent, raw, session_id)
             await emit(first)
             if cleaned is None:
                 return
