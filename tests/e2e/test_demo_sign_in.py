@@ -17,12 +17,12 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select
 
 from gracious.identity import sign, verified_customer
 from gracious.secrets import load_secret
 from tests.e2e.conftest import Bot
 from tests.helpers.browser import bot_texts, click_first, new_browser, send, shot, wait, wait_for_bot_text
+from tests.helpers.demo_site import MAYA, PRIYA, sign_in_as, sign_in_box
 
 COOKIE = "gracious_demo_identity"
 EVIL = "https://evil.example"
@@ -81,7 +81,7 @@ def cookie_value(set_cookie: str) -> str:
     return set_cookie.split(";", 1)[0].split("=", 1)[1].strip('"')
 
 
-def sign_in_as(bot: Bot, customer: str) -> Reply:
+def post_sign_in(bot: Bot, customer: str) -> Reply:
     return post_form(bot, "/demo/sign-in", {"customer": customer, "next": "/demo/help"}, **own_origin(bot))
 
 
@@ -89,7 +89,7 @@ def sign_in_as(bot: Bot, customer: str) -> Reply:
 
 
 def test_signing_in_as_a_demo_customer_gives_an_identity_the_assistant_verifies(bot: Bot) -> None:
-    signed = sign_in_as(bot, "C001")
+    signed = post_sign_in(bot, "C001")
     assert signed.status == 303 and signed.header("Location") == "/demo/help", (signed.status, signed.text)
     set_cookie = signed.cookie()
     assert set_cookie, signed.headers
@@ -133,7 +133,7 @@ def test_a_guest_sees_the_demo_customers_and_is_a_stranger(bot: Bot) -> None:
 
 
 def test_signing_out_forgets_the_identity(bot: Bot) -> None:
-    token = cookie_value(sign_in_as(bot, "C002").cookie() or "")
+    token = cookie_value(post_sign_in(bot, "C002").cookie() or "")
     assert identity_of(bot, f"{COOKIE}={token}").json()["customer"] == "C002"
     out = post_form(bot, "/demo/sign-out", {"next": "/demo/"}, Cookie=f"{COOKIE}={token}", **own_origin(bot))
     assert out.status == 303 and out.header("Location") == "/demo/"
@@ -165,7 +165,7 @@ def test_another_website_cannot_sign_a_visitor_in_or_out(bot: Bot) -> None:
 
 def test_an_unknown_customer_is_refused_politely(bot: Bot) -> None:
     for customer in ("C999", "", "<b>C001</b>", "C001' OR '1'='1"):
-        refused = sign_in_as(bot, customer)
+        refused = post_sign_in(bot, customer)
         assert refused.status == 400, (customer, refused.status)
         assert refused.cookie() is None
         assert "couldn't find that demo customer" in refused.text and 'href="/demo/help"' in refused.text
@@ -214,25 +214,13 @@ def open_chat(driver: WebDriver) -> None:
     wait_for_bot_text(driver, "Gracious", "demo-sign-in-greeting")
 
 
-def sign_in_box(driver: WebDriver) -> str:
-    return wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, ".demo-sign-in")).text
-
-
-def choose_customer(driver: WebDriver, customer: str, name: str) -> None:
-    """Sign in as ``customer`` with the page's Demo sign-in box, and wait for the page to say so."""
-    assert "guest" in sign_in_box(driver)
-    Select(driver.find_element(By.ID, "demo-customer")).select_by_value(customer)
-    driver.find_element(By.CSS_SELECTOR, ".demo-sign-in button[type=submit]").click()
-    wait(driver).until(lambda d: f"Signed in as {name}" in sign_in_box(d))
-
-
 def test_a_visitor_signed_in_as_maya_chats_as_maya_and_signing_out_makes_them_a_guest(
     bot: Bot, browser: WebDriver
 ) -> None:
     browser.get(f"{bot.base}/demo/")
     assert "Demo sign-in" in sign_in_box(browser)
     shot(browser, "demo-sign-in-as-a-guest")
-    choose_customer(browser, "C001", "Maya Okafor")
+    sign_in_as(browser, MAYA)
     assert browser.current_url == f"{bot.base}/demo/"
     cookie = browser.get_cookie(COOKIE)
     assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
@@ -259,7 +247,7 @@ def test_a_visitor_signed_in_as_maya_chats_as_maya_and_signing_out_makes_them_a_
     guest_tab = browser.current_window_handle
     browser.switch_to.new_window("tab")
     browser.get(f"{bot.base}/demo/help")
-    choose_customer(browser, "C003", "Priya Natarajan")
+    sign_in_as(browser, PRIYA)
     browser.close()
     browser.switch_to.window(guest_tab)
     asked = "return performance.getEntriesByType('resource').filter(function (e) { return e.name.endsWith('/demo/identity'); }).length"

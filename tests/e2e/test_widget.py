@@ -20,6 +20,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.e2e.conftest import Bot
 from tests.helpers.browser import bot_texts, click_first, new_browser, send, shot, wait, wait_for_bot_text
+from tests.helpers.demo_site import MAYA, sign_in_as
 from tests.helpers.domain import variations
 
 
@@ -59,6 +60,7 @@ def test_customer_disputes_a_bill_in_the_widget_and_the_conversation_survives_a_
     bot: Bot, browser: WebDriver
 ) -> None:
     browser.get(f"{bot.base}/demo/")
+    sign_in_as(browser, MAYA)  # BL-30017 is Maya's: the demo website vouches for her
     open_chat_by_keyboard(browser)
     wait_for_bot_text(browser, "Gracious", "greeting")  # the warm opening
     assert browser.find_element(By.CSS_SELECTOR, ".rw-new-message").get_attribute("aria-label")
@@ -117,6 +119,7 @@ def test_widget_works_at_phone_width(bot: Bot) -> None:
     try:
         driver.get(f"{bot.base}/demo/")
         assert driver.execute_script("return window.innerWidth") == 390
+        sign_in_as(driver, MAYA)  # LK-10424 is Maya's
         wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-launcher"))
         driver.find_element(By.CSS_SELECTOR, ".rw-launcher").click()
         wait_for_bot_text(driver, "Gracious", "phone-greeting")
