@@ -160,6 +160,12 @@ class ActionSkipReference(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("requested_slot") == "account_check":
+            said = (tracker.latest_message or {}).get("text") or ""
+            owner = await verification.owner_of(tracker.get_slot("order_id"))
+            if owner and verification.contacts(said) != ([], []):
+                # "not sure, maybe maya@example.com": a guess is checked like any answer.
+                checked = await ValidateCaseForm._account_check(said, owner, dispatcher, tracker)
+                return [SlotSet(slot, value) for slot, value in checked.items()]
             # "I don't know the email on it": policy in general terms, and a person can check another way.
             dispatcher.utter_message(response="utter_account_check_skipped")
             return [SlotSet("account_check", "skipped"), SlotSet("requested_slot", None)]

@@ -218,3 +218,16 @@ def test_three_misses_lead_to_a_person_with_the_reason_on_the_desk(domain):
 
     assert events == [{"event": "followup", "timestamp": None, "name": "action_handoff"}]
     assert handoff_reason(tracker) == codes.IDENTITY_UNCONFIRMED
+
+
+def test_a_guess_said_with_a_no_is_still_checked(domain):
+    tracker = stranger(
+        slots={"order_id": "BL-30017", "requested_slot": "account_check"},
+        intent="deny",
+        text="not sure, maybe maya@example.com",
+    )
+    dispatcher, events = run_action(ActionSkipReference(), tracker, domain)
+
+    assert responses(dispatcher) == []
+    assert {"event": "slot", "timestamp": None, "name": "account_check_failures", "value": 1.0} in events
+    assert all(e.get("value") != "skipped" for e in events)

@@ -11,13 +11,16 @@ import urllib.error
 import urllib.request
 import uuid
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import yaml
 
+from gracious import identity
 from gracious.blame import blaming_phrases
+from gracious.references import find
 from launch.launcher import ROOT, Servers, isolated_env
 
 TOKEN = "e2e-test-token"
@@ -33,13 +36,55 @@ def model_path() -> Path:
     return ensure_model()
 
 
+# The servers' site secret: the tests sign identities as the company's website would.
+SITE_SECRET = "e2e-site-secret-for-signed-identities"
+
+
+@lru_cache(maxsize=1)
+def demo_owners() -> Dict[str, str]:
+    """Each demo bill and order, and the customer it belongs to (demo/company.yml)."""
+    demo = yaml.safe_load((ROOT / "demo" / "company.yml").read_text(encoding="utf-8"))
+    return {r["id"]: r["customer"] for r in demo["orders"] + demo["bills"]}
+
+
+def owner_named_in(message: Any) -> Optional[str]:
+    """The customer whose demo bill or order the message names ("LK-10421", "bill 30017")."""
+    if not isinstance(message, str):
+        return None
+    for found in find(message):
+        if found.entity == "order_id":
+            value = found.value.upper()
+            for reference in [value] if "-" in value else [f"BL-{value}", f"LK-{value}"]:
+                if reference in demo_owners():
+                    return demo_owners()[reference]
+    return None
+
+
 class Bot:
-    """A client for the running assistant, as a customer and as the API."""
+    """A client for the running assistant, as a customer and as the API.
+
+    A customer plays one signed in on the company's website: each message carries the
+    signed identity of the owner of the first demo record the conversation names, as
+    the demo website's sign-in would. ``sign_in(sender, None)`` plays a stranger
+    (tests/e2e/test_verification.py), ``sign_in(sender, "C002")`` someone else.
+    """
 
     def __init__(self, servers: Servers, env: Dict[str, str]) -> None:
         self.servers = servers
         self.env = env
         self.base = f"http://127.0.0.1:{env['BOT_PORT']}"
+        self.signed_in: Dict[str, Optional[str]] = {}
+
+    def sign_in(self, sender: str, customer_id: Optional[str]) -> None:
+        self.signed_in[sender] = customer_id
+
+    def metadata(self, sender: str, message: Any) -> Optional[Dict[str, str]]:
+        """What the website would send with this message: the signed-in customer's identity."""
+        if sender not in self.signed_in and owner_named_in(message):
+            self.signed_in[sender] = owner_named_in(message)
+        customer = self.signed_in.get(sender)
+        secret = self.env.get("GRACIOUS_SITE_SECRET", SITE_SECRET).encode()
+        return {"identity": identity.sign(customer, secret=secret)} if customer else None
 
     def post_raw(self, body: bytes, content_type: str = "application/json") -> tuple:
         request = urllib.request.Request(
@@ -52,7 +97,11 @@ class Bot:
             return error.code, json.loads(error.read() or b"null")
 
     def say(self, sender: str, message: Any) -> List[Dict[str, Any]]:
-        status, body = self.post_raw(json.dumps({"sender": sender, "message": message}).encode())
+        body: Dict[str, Any] = {"sender": sender, "message": message}
+        metadata = self.metadata(sender, message)
+        if metadata:
+            body["metadata"] = metadata
+        status, body = self.post_raw(json.dumps(body).encode())
         assert status == 200, body
         return body
 
@@ -103,12 +152,18 @@ class DeskClient:
 
 # The tests talk faster than any customer (83 turns of one conversation in seconds):
 # a per-sender message limit far above them. tests/e2e/test_abuse.py sets its own.
-FAST_SENDERS = {"GRACIOUS_SENDER_BURST": "100000", "GRACIOUS_SENDER_PER_MINUTE": "100000"}
+# Every test writes from 127.0.0.1: handoffs per address far above them too
+# (tests/e2e/test_desk_abuse.py sets its own).
+FAST_SENDERS = {
+    "GRACIOUS_SENDER_BURST": "100000",
+    "GRACIOUS_SENDER_PER_MINUTE": "100000",
+    "GRACIOUS_HANDOFFS_PER_ADDRESS": "100000",
+}
 
 
 def server_env(var: Path, **extra: str) -> Dict[str, str]:
     """The servers' environment for a test: free ports, fresh SQLite files in ``var``, the API on."""
-    return isolated_env(var, RASA_AUTH_TOKEN=TOKEN, **{**FAST_SENDERS, **extra})
+    return isolated_env(var, RASA_AUTH_TOKEN=TOKEN, **{"GRACIOUS_SITE_SECRET": SITE_SECRET, **FAST_SENDERS, **extra})
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from tests.e2e.conftest import assert_gracious
 
 PANEL_DIR = Path(__file__).resolve().parent.parent / "conversations"
 
-CONVERSATION_KEYS = {"name", "moves", "turns", "after"}
+CONVERSATION_KEYS = {"name", "moves", "turns", "after", "signed_in"}
 TURN_KEYS = {"customer", "click", "says", "never_says", "does", "never_does", "buttons", "never_buttons", "slots"}
 AFTER_KEYS = {"slots", "slots_set", "once", "does", "never_does", "says", "never_says"}
 # Events that are the machinery's, not a move of the assistant.
@@ -42,6 +42,9 @@ class Conversation:
     moves: List[str]
     turns: List[Dict[str, Any]]
     after: Dict[str, Any] = field(default_factory=dict)
+    # Who the website vouches for: a demo customer id, "nobody" for a stranger, or
+    # None for the owner of the first demo record the customer names (conftest's Bot).
+    signed_in: Optional[str] = None
 
     @property
     def id(self) -> str:
@@ -130,7 +133,10 @@ def parse_file(path: Path) -> List[Conversation]:
             _check_after(f"{where}, after", raw["after"])
         if raw["name"] in [c.name for c in found]:
             raise PanelError(f"{where}: the name is used twice in the file")
-        found.append(Conversation(label, raw["name"], raw["moves"], turns, raw.get("after") or {}))
+        signed_in = raw.get("signed_in")
+        if signed_in is not None and not (isinstance(signed_in, str) and signed_in.strip()):
+            raise PanelError(f"{where}: 'signed_in' is a demo customer id (C001) or 'nobody'")
+        found.append(Conversation(label, raw["name"], raw["moves"], turns, raw.get("after") or {}, signed_in))
     if not found:
         raise PanelError(f"{label}: no conversations")
     return found
@@ -253,6 +259,8 @@ def hold(conversation: Conversation, bot: Any, sender: str) -> List[Turn]:
     """Hold ``conversation`` with ``bot`` as ``sender``; raise AssertionError with the transcript on a miss."""
     turns: List[Turn] = []
     seen = 0
+    if conversation.signed_in is not None:
+        bot.sign_in(sender, None if conversation.signed_in == "nobody" else conversation.signed_in)
 
     def fail(where: str, problems: List[str]) -> None:
         raise AssertionError(

@@ -89,6 +89,9 @@ def test_customer_and_agent_in_two_browsers_from_handoff_to_hand_back(desk_bot: 
         click_first(customer, ".rw-launcher")
         wait_for_bot_text(customer, "Gracious", "desk-greeting")
         send(customer, "my phone bill BL-30017 is wrong, I didn't get my volume discount")
+        # A guest on the website: the account is checked before the bill is opened.
+        wait_for_bot_text(customer, "email address or phone number", "desk-check")
+        send(customer, "maya.okafor@example.com")
         wait_for_bot_text(customer, "domestic calls only", "desk-policy")
         send(customer, "I want to talk to a real person")
         wait_for_bot_text(customer, "in the queue", "desk-queued")
