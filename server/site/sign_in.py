@@ -60,12 +60,16 @@ async def demo_customers() -> List[DemoCustomer]:
 
     def read(conn: sa.engine.Connection) -> List[DemoCustomer]:
         rows = conn.execute(sa.select(customers.c.id, customers.c.name).order_by(customers.c.id).limit(MAX_LISTED))
-        found: Dict[str, Tuple[str, List[str], List[str]]] = {row.id: (row.name, [], []) for row in rows}
-        for table, index in ((bills, 1), (orders, 2)):
-            query = sa.select(table.c.id, table.c.customer_id).where(table.c.customer_id.in_(list(found)))
+        names: Dict[str, str] = {row.id: row.name for row in rows}
+        records: Dict[str, Dict[str, List[str]]] = {cid: {"bills": [], "orders": []} for cid in names}
+        for table, kind in ((bills, "bills"), (orders, "orders")):
+            query = sa.select(table.c.id, table.c.customer_id).where(table.c.customer_id.in_(list(names)))
             for row in conn.execute(query.order_by(table.c.id)):
-                found[row.customer_id][index].append(row.id)
-        return [DemoCustomer(cid, name, tuple(b), tuple(o)) for cid, (name, b, o) in found.items()]
+                records[row.customer_id][kind].append(row.id)
+        return [
+            DemoCustomer(cid, name, tuple(records[cid]["bills"]), tuple(records[cid]["orders"]))
+            for cid, name in names.items()
+        ]
 
     return await company().run(read)
 
