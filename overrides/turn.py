@@ -9,8 +9,9 @@ only the last, smallest part of the answer. Here the channel opens a ``Turn``
 - every action call gets only the time left in the turn (never more than
   GRACIOUS_ACTION_TIMEOUT, overrides/remote_actions.py);
 - the first call that fails (too slow, refused, an error) marks the turn failed,
-  and Rasa predicts nothing more in it: nothing else is said or called, and the
-  channel replaces the half-finished turn with one apology.
+  and Rasa predicts nothing more in it: nothing else is said or called, the
+  conversation waits for the customer again (an ``action_listen``), and the channel
+  replaces the half-finished turn with one apology.
 
 Outside a turn (Rasa's HTTP API, the tests that call Rasa directly) Rasa runs as it
 always has.
@@ -27,6 +28,8 @@ from typing import Any, Iterator, List, Optional
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.exceptions import RasaException
 
 from overrides.patch import Patch
@@ -98,6 +101,10 @@ def _should_handle_message(self: MessageProcessor, tracker: Any) -> bool:
     """Rasa's check before each prediction, and no further prediction in a turn that is over."""
     turn = current()
     if turn is not None and turn.over():
+        if tracker.latest_action_name != ACTION_LISTEN_NAME:
+            # The customer has the apology and the next word: their next message starts
+            # a turn of its own instead of resuming the steps this one could not finish.
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         return False
     return _rasa_should_handle_message(tracker)
 

@@ -7,13 +7,14 @@ import asyncio
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
@@ -106,15 +107,21 @@ class _FailsTurnAtFirstReply(CollectingOutputChannel):
 def test_a_failed_turn_says_nothing_more(tiny_model):
     from overrides.durable import _log_and_store
 
-    async def replies(in_turn: bool) -> List[str]:
-        rasa, _ = processor(tiny_model, _log_and_store)
+    async def replies(in_turn: bool) -> Tuple[List[str], List[str]]:
+        rasa, store = processor(tiny_model, _log_and_store)
         output = _FailsTurnAtFirstReply()
         if in_turn:
             with turn.opened(10):
                 await rasa.handle_message(UserMessage("hello", output, "maya"))
         else:
             await rasa.handle_message(UserMessage("hello", output, "maya"))
-        return [m["text"] for m in output.messages]
+        stored = await store.retrieve("maya")
+        actions = [e.action_name for e in stored.events if isinstance(e, ActionExecuted)]
+        return [m["text"] for m in output.messages], actions[-3:]
 
-    assert asyncio.run(replies(in_turn=False)) == ["Hello there.", "How can I help?"]  # Rasa's own
-    assert asyncio.run(replies(in_turn=True)) == ["Hello there."]
+    # Rasa's own, then the failed turn: one reply, and the conversation waits for the customer.
+    assert asyncio.run(replies(in_turn=False)) == (
+        ["Hello there.", "How can I help?"],
+        ["utter_greet", "utter_help", "action_listen"],
+    )
+    assert asyncio.run(replies(in_turn=True)) == (["Hello there."], ["action_listen", "utter_greet", "action_listen"])
