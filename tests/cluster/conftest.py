@@ -150,6 +150,8 @@ def running_deployment(action_timeout: float = 6.0) -> Iterator[Deployment]:
             "ACTION_PORT": str(action_port),
             "GRACIOUS_ACTION_URL": proxy.url,
             "GRACIOUS_ACTION_TIMEOUT": str(action_timeout),
+            # The slow-proxy test's turn of five 2.5 s calls fits; a timed-out call still ends a turn at once.
+            "GRACIOUS_TURN_DEADLINE_SECONDS": "25",
             "GRACIOUS_PATIENCE_SECONDS": "1.5",
             # Every test writes from 127.0.0.1, through nginx.
             "GRACIOUS_HANDOFFS_PER_ADDRESS": "100000",
