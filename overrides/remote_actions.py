@@ -14,8 +14,10 @@ Two costs in Rasa 3.6's remote actions grow out of proportion to the work:
   sentences already said in this case, the customer's recent intents).
 
 And Rasa waits up to five minutes for an action. No customer waits that long:
-after GRACIOUS_ACTION_TIMEOUT seconds (20 by default) the call is given up, the
-turn ends, and the channel apologises (server/channels/message_guard.py) instead of going silent.
+after GRACIOUS_ACTION_TIMEOUT seconds (20 by default) the call is given up, and
+inside a customer's turn never later than the turn's own deadline (overrides/turn.py);
+the turn ends, and the channel apologises (server/channels/message_guard.py) instead of
+going silent.
 """
 
 from __future__ import annotations
