@@ -53,10 +53,16 @@ class Settings:
     rest_tokens: Dict[str, str] = field(default_factory=dict)
     # The action server and the calls to it.
     action_timeout: float = 20.0
+    # One deadline for a whole turn (every action call in it): then one apology, never silence.
+    turn_deadline_seconds: float = 15.0
     action_host: str = "127.0.0.1"
     action_token: str = ""
     # The desk: a new agent's password for `make agent` without a prompt.
     agent_password: Optional[str] = None
+    # Shared with our own nginx only: a Forwarded header carrying it names the client's address.
+    proxy_secret: Optional[str] = None
+    # New handoffs (desk queue entries) one client address may open per hour.
+    handoffs_per_address: int = 5
     # The launchers.
     bot_port: int = 5005
     action_port: int = 5055
@@ -137,9 +143,12 @@ def from_env(env: Mapping[str, str]) -> Settings:
         site_secret=env.get("GRACIOUS_SITE_SECRET") or None,
         rest_tokens=parse_tokens(env.get("GRACIOUS_REST_TOKENS") or ""),
         action_timeout=_number(env, "GRACIOUS_ACTION_TIMEOUT", 20.0, float),
+        turn_deadline_seconds=_number(env, "GRACIOUS_TURN_DEADLINE_SECONDS", 15.0, float),
         action_host=env.get("GRACIOUS_ACTION_HOST") or "127.0.0.1",
         action_token=env.get("GRACIOUS_ACTION_TOKEN") or "",
         agent_password=env.get("GRACIOUS_AGENT_PASSWORD") or None,
+        proxy_secret=env.get("GRACIOUS_PROXY_SECRET") or None,
+        handoffs_per_address=int(_number(env, "GRACIOUS_HANDOFFS_PER_ADDRESS", 5)),
         bot_port=int(_number(env, "BOT_PORT", 5005)),
         action_port=int(_number(env, "ACTION_PORT", 5055)),
         instances=int(_number(env, "GRACIOUS_INSTANCES", 2)),
@@ -170,9 +179,12 @@ NAMES = (
     "GRACIOUS_SITE_SECRET",
     "GRACIOUS_REST_TOKENS",
     "GRACIOUS_ACTION_TIMEOUT",
+    "GRACIOUS_TURN_DEADLINE_SECONDS",
     "GRACIOUS_ACTION_HOST",
     "GRACIOUS_ACTION_TOKEN",
     "GRACIOUS_AGENT_PASSWORD",
+    "GRACIOUS_PROXY_SECRET",
+    "GRACIOUS_HANDOFFS_PER_ADDRESS",
     "BOT_PORT",
     "ACTION_PORT",
     "GRACIOUS_INSTANCES",
