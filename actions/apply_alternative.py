@@ -113,9 +113,14 @@ class ActionApplyAlternative(Action):
 
         facts = tracker.get_slot("case_facts") or {}
         alternative = policies.alternatives[choice]
-        if facts.get("verification_needed") and alternative.kind in RECORDED_KINDS - {"followup"}:
-            # Never granted on a record the customer is not verified for (actions/verification.py).
-            dispatcher.utter_message(response="utter_alternative_nothing_offered")
+        if facts.get("verification_needed") and alternative.kind in RECORDED_KINDS:
+            # Nothing granted on a record the customer is not verified for, and nothing about it
+            # emailed to an address they typed (actions/verification.py): a person can check.
+            buttons = last_offer_buttons(tracker)
+            if alternative.kind == "followup":
+                dispatcher.utter_message(response="utter_unverified_no_email", buttons=buttons)
+            else:
+                dispatcher.utter_message(response="utter_alternative_nothing_offered")
             return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
         offer = offers.get(choice)
         amount = offer_amount(offer, facts) if offer else None

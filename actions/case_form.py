@@ -82,9 +82,19 @@ class ValidateCaseForm(FormValidation):
         if owner is None or verification.is_verified(tracker, owner):
             return {}
         said = (tracker.latest_message or {}).get("text") or ""
-        if verification.contacts(said) == ([], []):
-            return {}
-        return await self._account_check(said, owner, dispatcher, tracker)
+        if verification.contacts(said) != ([], []):
+            return await self._account_check(said, owner, dispatcher, tracker)
+        for earlier in verification.earlier_texts(tracker):
+            # "my email is priya.n@..." a message or two before the number: checked, a miss not counted.
+            if verification.contacts(earlier) != ([], []) and await verification.check(
+                tracker, owner, earlier, counted=False
+            ):
+                dispatcher.utter_message(response="utter_account_check_passed")
+                return {
+                    "account_check": "passed",
+                    verification.VERIFIED_SLOT: verification.with_verified(tracker, owner),
+                }
+        return {}
 
     async def validate_account_check(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -94,10 +104,13 @@ class ValidateCaseForm(FormValidation):
         owner = await verification.owner_of(tracker.get_slot("order_id"))
         if owner is None:
             return {"account_check": "passed"}
+        if verification.refuses(str(value or "")):
+            # "I'd rather not": the rule in general terms, and a person can check another way.
+            dispatcher.utter_message(response="utter_account_check_skipped")
+            return {"account_check": "skipped"}
         if verification.contacts(str(value or "")) == ([], []):
-            # Not an email or a phone number: ask again, and it is not counted as a miss.
-            dispatcher.utter_message(response="utter_account_check_unclear")
-            return {"account_check": None}
+            # Not an email or a phone number: asked again in other words, not counted as a miss.
+            return {"account_check": None, "account_check_note": "unclear"}
         return await self._account_check(str(value), owner, dispatcher, tracker)
 
     @staticmethod
@@ -171,3 +184,28 @@ class ActionSkipReference(Action):
             return [SlotSet("account_check", "skipped"), SlotSet("requested_slot", None)]
         dispatcher.utter_message(response="utter_reference_carry_on")
         return [SlotSet("reference_missing", True), SlotSet("requested_slot", None)]
+
+
+class ActionAskAccountCheck(Action):
+    """The case form's question for ``account_check``, fitted to what happened so far.
+
+    After an answer that held no email or phone: that said, and the question in other
+    words. After a miss: the miss, and one more try. For someone known as another
+    customer (signed in, or checked for another account): that the record is on a
+    different account. Otherwise the first question.
+    """
+
+    def name(self) -> Text:
+        return "action_ask_account_check"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        failures = int(tracker.get_slot(verification.FAILURES_SLOT) or 0)
+        owner = await verification.owner_of(tracker.get_slot("order_id"))
+        if tracker.get_slot("account_check_note") == "unclear":
+            response = "utter_account_check_unclear"
+        elif not failures and verification.other_account(tracker, owner):
+            response = "utter_ask_account_check_other"
+        else:
+            response = "utter_ask_account_check"  # its variations say the first or second miss
+        dispatcher.utter_message(response=response)
+        return [SlotSet("account_check_note", None)]

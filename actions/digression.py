@@ -24,6 +24,7 @@ FORM_REASONS = {
     "coupon_code": "utter_why_reference",
     "callback_phone": "utter_why_phone",
     "callback_time": "utter_why_time",
+    "account_check": "utter_why_account_check",
 }
 # A person, asked for as the customer would (never an "offer", so the open offer stays
 # the one the options are read against).
@@ -66,6 +67,10 @@ class ActionAnswerWhy(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         message = tracker.latest_message or {}
+        if tracker.active_loop.get("name") and requested == "account_check":
+            # "why do you need my email?": the reason, then the question again (action_ask_account_check).
+            dispatcher.utter_message(response=FORM_REASONS[requested])
+            return []
         if message.get("repair") == "case_question":
             known = [a for a in message.get("answers") or [message.get("answer")] if a in domain.get("responses", {})]
             if known and not message.get("answer_person"):

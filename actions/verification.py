@@ -16,6 +16,7 @@ or grant anything of it.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
@@ -62,10 +63,39 @@ def is_verified(tracker: Tracker, customer_id: Optional[Text]) -> bool:
     return bool(customer_id) and customer_id in verified_ids(tracker)
 
 
+# A phone number however it is written: "1-555-0199", "(555) 0199", "555.0178".
+LOOSE_PHONE = re.compile(r"(?<![\w@.-])\+?\(?\d[\d\s().-]{5,}\d(?![\w@-])")
+DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+# "no, I'm not giving my email to a chatbot", "I'd rather not", "I don't know it".
+REFUSAL = re.compile(
+    r"\b(no|nope|nah|rather not|not (giving|sharing|telling)|won'?t (give|share|tell)|"
+    r"don'?t (have|know|remember|want)|can'?t (find|remember)|no idea|not sure|skip)\b",
+    re.IGNORECASE,
+)
+
+
 def contacts(text: Text) -> Tuple[List[Text], List[Text]]:
-    """The emails and phone numbers in what the customer typed."""
+    """The emails and phone numbers (seven digits or more) in what the customer typed."""
     found = find(text or "")
-    return [f.value for f in found if f.entity == "email"], [f.value for f in found if f.entity == "phone"]
+    emails = [f.value for f in found if f.entity == "email"]
+    phones = [f.value for f in found if f.entity == "phone"]
+    for match in LOOSE_PHONE.finditer(text or ""):
+        if DATE.fullmatch(match.group(0).strip()):
+            continue  # "charged on 2026-11-03" is a date
+        if len(re.sub(r"\D", "", match.group(0))) >= 7 and match.group(0) not in phones:
+            phones.append(match.group(0).strip())
+    return emails, phones
+
+
+def refuses(text: Text) -> bool:
+    """Whether an answer to the check says no to giving the details."""
+    return bool(REFUSAL.search(text or "")) and contacts(text) == ([], [])
+
+
+def other_account(tracker: Tracker, owner: Optional[Text]) -> bool:
+    """Whether the customer is known as someone else than the record's owner (signed in, or checked)."""
+    known = verified_ids(tracker)
+    return bool(known) and owner not in known
 
 
 async def owner_of(reference: Optional[Text]) -> Optional[Text]:
@@ -81,12 +111,24 @@ async def too_many_from_address(tracker: Tracker) -> bool:
     return await company().failed_checks_from(address(tracker), ADDRESS_WINDOW) >= MAX_ADDRESS_FAILURES
 
 
-async def check(tracker: Tracker, owner: Text, text: Text) -> Optional[bool]:
-    """Whether ``text`` gives the email or phone on ``owner``'s account; None when it gives neither."""
+async def check(tracker: Tracker, owner: Text, text: Text, counted: bool = True) -> Optional[bool]:
+    """Whether ``text`` gives the email or phone on ``owner``'s account; None when it gives neither.
+
+    ``counted``: a miss counts towards the address's limit (an answer to the check does;
+    an email given earlier, maybe for something else, does not).
+    """
     emails, phones = contacts(text)
     if not emails and not phones:
         return None
-    return await company().account_matches(owner, emails, phones, address(tracker), tracker.sender_id)
+    return await company().account_matches(
+        owner, emails, phones, address(tracker) if counted else "", tracker.sender_id
+    )
+
+
+def earlier_texts(tracker: Tracker, count: int = 8) -> List[Text]:
+    """The customer's messages before the latest, newest first."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return list(reversed(said[:-1]))[:count]
 
 
 def with_verified(tracker: Tracker, customer_id: Text) -> List[Text]:

@@ -6,9 +6,10 @@ from typing import Any, Dict, Optional
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import verification
 from actions.apply_alternative import ActionApplyAlternative
 from actions.case import gather_facts
-from actions.case_form import ActionSkipReference, ValidateCaseForm
+from actions.case_form import ActionAskAccountCheck, ActionSkipReference, ValidateCaseForm
 from actions.explain_policy import ActionExplainPolicy
 from actions.handoff import handoff_reason
 from actions.offer_alternatives import ActionOfferAlternatives
@@ -112,7 +113,16 @@ def test_the_owner_signed_in_is_not_asked(domain):
 
 @pytest.mark.parametrize(
     "said",
-    ["the email on my account is Maya.Okafor@example.com", "555-0134", "+1 (555) 0134", "my number is 1 555 0134"],
+    [
+        "the email on my account is Maya.Okafor@example.com",
+        "  MAYA.OKAFOR@EXAMPLE.COM ",
+        "555-0134",
+        "+1 (555) 0134",
+        "my number is 1 555 0134",
+        "1-555-0134",
+        "(555) 0134",
+        "555.0134",
+    ],
 )
 def test_the_email_or_phone_on_the_account_verifies_the_owner(said):
     result, said_back = check(said, stranger(slots={"order_id": "BL-30017"}))
@@ -133,8 +143,61 @@ def test_details_that_are_not_the_accounts_are_a_miss_and_reveal_nothing(said):
 def test_words_without_an_email_or_phone_are_asked_again_not_counted(said):
     result, said_back = check(said, stranger(slots={"order_id": "BL-30017"}))
 
-    assert result == {"account_check": None}
-    assert said_back == ["utter_account_check_unclear"]
+    assert result == {"account_check": None, "account_check_note": "unclear"}
+    assert said_back == []  # action_ask_account_check says it, once
+
+
+@pytest.mark.parametrize(
+    "said", ["no. I'm not giving my email to a chatbot", "I'd rather not", "i dont know it sorry", "no idea"]
+)
+def test_a_no_to_the_check_carries_on_in_general_terms(said):
+    result, said_back = check(said, stranger(slots={"order_id": "BL-30017"}))
+
+    assert result == {"account_check": "skipped"}
+    assert said_back == ["utter_account_check_skipped"]
+
+
+def test_a_date_is_not_taken_for_a_phone_number():
+    assert verification.contacts("I was charged on 2026-11-03 and 03/11/2026") == ([], [])
+
+
+def ask(tracker, domain):
+    dispatcher, events = run_action(ActionAskAccountCheck(), tracker, domain)
+    return responses(dispatcher), events
+
+
+def test_the_question_is_asked_once_in_the_words_that_fit(domain):
+    first, _ = ask(stranger(slots={"order_id": "LK-10422"}), domain)
+    unclear, events = ask(stranger(slots={"order_id": "LK-10422", "account_check_note": "unclear"}), domain)
+    again, _ = ask(stranger(slots={"order_id": "LK-10422", "account_check_failures": 1.0}), domain)
+    other, _ = ask(stranger(slots={"order_id": "LK-10422"}, metadata={"identity": identity.sign("C001")}), domain)
+
+    assert first == ["utter_ask_account_check"]
+    assert unclear == ["utter_account_check_unclear"]
+    assert {"event": "slot", "timestamp": None, "name": "account_check_note", "value": None} in events
+    assert again == ["utter_ask_account_check"]  # its variation for a first miss
+    assert other == ["utter_ask_account_check_other"]  # signed in as Maya, asking about Daniel's order
+
+
+def test_an_email_given_before_the_number_is_checked_when_the_number_comes():
+    events = [
+        {"event": "user", "text": "my email is priya.n@example.com. my grinder still hasn't come"},
+        {"event": "bot", "text": "Could you give me the order number?"},
+        {"event": "user", "text": "LK-10423"},
+    ]
+    tracker = stranger(slots={"case_type": "check_order_status"}, text="LK-10423", events=events)
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCaseForm().validate_order_id("LK-10423", dispatcher, tracker, {}))
+
+    assert result == {"order_id": "LK-10423", "account_check": "passed", "verified_customers": ["C003"]}
+
+
+def test_nothing_about_an_unverified_record_is_emailed_to_an_address_typed_in(domain):
+    facts = {"reference": "BL-30017", "reference_kind": "bill", "verification_needed": True, "verified": False}
+    slots = {**STRANGER, "case_facts": facts, "alternative": "email_followup", "offered_alternatives": ["human"]}
+    dispatcher, _ = run_action(ActionApplyAlternative(), tracker_from("case_form", slots=slots), domain)
+
+    assert responses(dispatcher) == ["utter_unverified_no_email"]
 
 
 def test_the_third_miss_goes_to_a_person_not_another_guess():
@@ -231,3 +294,14 @@ def test_a_guess_said_with_a_no_is_still_checked(domain):
     assert responses(dispatcher) == []
     assert {"event": "slot", "timestamp": None, "name": "account_check_failures", "value": 1.0} in events
     assert all(e.get("value") != "skipped" for e in events)
+
+
+def test_why_the_details_are_needed_is_answered_then_asked_again(domain):
+    from actions.digression import ActionAnswerWhy
+
+    tracker = stranger(slots={"order_id": "BL-30017", "requested_slot": "account_check"}, intent="ask_why")
+    tracker.active_loop = {"name": "case_form"}
+    dispatcher, events = run_action(ActionAnswerWhy(), tracker, domain)
+
+    assert responses(dispatcher) == ["utter_why_account_check"]
+    assert events == []  # the form asks its question again (data/rules/repair.yml)
