@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any, Dict, List, Text
 
@@ -9,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import verification
 from actions.case import catalog, gather_facts, latest_intent, template_values
 from actions.digression import resume, say_why
 from gracious.catalog import Policy
@@ -52,6 +54,13 @@ class ActionExplainPolicy(Action):
             return [SlotSet("explained_policies", explained + [policy.id])] + resume(dispatcher, tracker)
 
         facts = await gather_facts(tracker)
+        checked: List[EventType] = []
+        if facts.get("verification_needed") and not facts.get("verification_failed"):
+            # The account's details given after a skipped check: checked now, the record opened on a match.
+            checked = await verification.checked_in_passing(dispatcher, tracker, facts.get("reference") or "")
+            if any(e.get("name") == verification.VERIFIED_SLOT for e in checked):
+                tracker = _with(tracker, checked)
+                facts = await gather_facts(tracker)
         # The kind of case follows the facts: a bill number given to a refund is a bill.
         case_type = policies.follow(tracker.get_slot("case_type") or "", facts) or None
         policy = policies.select(case_type, facts) if case_type else None
@@ -63,7 +72,7 @@ class ActionExplainPolicy(Action):
             # Not verified for the record: how the rule works in general, nothing of the account.
             if not facts.get("verification_failed"):
                 dispatcher.utter_message(response=policy.responses["general"], **template_values(facts, tracker))
-            return [
+            return checked + [
                 *([SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []),
                 SlotSet("policy_id", policy.id),
                 SlotSet("entitled", False),
@@ -74,13 +83,26 @@ class ActionExplainPolicy(Action):
         role = explain_role(policy, facts, explained)
         dispatcher.utter_message(response=policy.responses[role], **template_values(facts, tracker))
         followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []
-        return followed + [
-            SlotSet("policy_id", policy.id),
-            SlotSet("entitled", entitled),
-            SlotSet("company_at_fault", bool(facts.get("company_error") or facts.get("order_late"))),
-            SlotSet("case_facts", _storable(facts)),
-            SlotSet("explained_policies", explained + ([] if policy.id in explained else [policy.id])),
-        ]
+        return (
+            checked
+            + followed
+            + [
+                SlotSet("policy_id", policy.id),
+                SlotSet("entitled", entitled),
+                SlotSet("company_at_fault", bool(facts.get("company_error") or facts.get("order_late"))),
+                SlotSet("case_facts", _storable(facts)),
+                SlotSet("explained_policies", explained + ([] if policy.id in explained else [policy.id])),
+            ]
+        )
+
+
+def _with(tracker: Tracker, events: List[EventType]) -> Tracker:
+    """The tracker as it stands after ``events`` (slots only)."""
+    following = copy.deepcopy(tracker)
+    for event in events:
+        if event.get("event") == "slot":
+            following.slots[event["name"]] = event["value"]
+    return following
 
 
 def _recent_words(tracker: Tracker) -> Text:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any, Dict, List, Optional, Set, Text, Tuple
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
+from gracious.contact_details import contacts
 from gracious.identity import verified_customer
-from gracious.references import find
 from gracious.stores import company
 
 VERIFIED_SLOT = "verified_customers"
@@ -63,28 +65,12 @@ def is_verified(tracker: Tracker, customer_id: Optional[Text]) -> bool:
     return bool(customer_id) and customer_id in verified_ids(tracker)
 
 
-# A phone number however it is written: "1-555-0199", "(555) 0199", "555.0178".
-LOOSE_PHONE = re.compile(r"(?<![\w@.-])\+?\(?\d[\d\s().-]{5,}\d(?![\w@-])")
-DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 # "no, I'm not giving my email to a chatbot", "I'd rather not", "I don't know it".
 REFUSAL = re.compile(
     r"\b(no|nope|nah|rather not|not (giving|sharing|telling)|won'?t (give|share|tell)|"
     r"don'?t (have|know|remember|want)|can'?t (find|remember)|no idea|not sure|skip)\b",
     re.IGNORECASE,
 )
-
-
-def contacts(text: Text) -> Tuple[List[Text], List[Text]]:
-    """The emails and phone numbers (seven digits or more) in what the customer typed."""
-    found = find(text or "")
-    emails = [f.value for f in found if f.entity == "email"]
-    phones = [f.value for f in found if f.entity == "phone"]
-    for match in LOOSE_PHONE.finditer(text or ""):
-        if DATE.fullmatch(match.group(0).strip()):
-            continue  # "charged on 2026-11-03" is a date
-        if len(re.sub(r"\D", "", match.group(0))) >= 7 and match.group(0) not in phones:
-            phones.append(match.group(0).strip())
-    return emails, phones
 
 
 def refuses(text: Text) -> bool:
@@ -134,3 +120,21 @@ def earlier_texts(tracker: Tracker, count: int = 8) -> List[Text]:
 def with_verified(tracker: Tracker, customer_id: Text) -> List[Text]:
     """The ``verified_customers`` slot with ``customer_id`` added."""
     return sorted({str(i) for i in tracker.get_slot(VERIFIED_SLOT) or [] if i} | {customer_id})
+
+
+async def checked_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker, reference: Text) -> List[EventType]:
+    """The account's details given after the check was skipped ("ok fine, it's daniel.reyes@..."): checked now.
+
+    Called by action_explain_policy for an unverified case; a match verifies the
+    customer (the caller gathers the record's facts again), a miss is said and counted.
+    """
+    said = (tracker.latest_message or {}).get("text") or ""
+    owner = await owner_of(reference)
+    failures = int(tracker.get_slot(FAILURES_SLOT) or 0)
+    if not owner or contacts(said) == ([], []) or failures >= MAX_FAILURES or await too_many_from_address(tracker):
+        return []
+    if await check(tracker, owner, said):
+        dispatcher.utter_message(response="utter_account_check_passed")
+        return [SlotSet(VERIFIED_SLOT, with_verified(tracker, owner)), SlotSet("account_check", "passed")]
+    dispatcher.utter_message(response="utter_account_check_later_miss")
+    return [SlotSet(FAILURES_SLOT, float(failures + 1))]

@@ -21,7 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair, signals
 from gracious.answers import find_answers
 from gracious.references import size_change
-from server.dialogue import in_hand, two_problems
+from server.dialogue import account_readings, in_hand, two_problems
 from server.dialogue.form_readings import about_the_calls, in_callback_form, in_case_form, with_spaced_code
 from server.dialogue.readings import (
     CANCEL,
@@ -52,6 +52,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
+    if (later := account_readings.details_given_later(parsed, tracker, text)) is not None:
+        return later  # the account check skipped, then its details given after all
     if (
         loop == "callback_form"
         and tracker.get_slot("requested_slot") == "callback_phone"

@@ -305,3 +305,25 @@ def test_why_the_details_are_needed_is_answered_then_asked_again(domain):
 
     assert responses(dispatcher) == ["utter_why_account_check"]
     assert events == []  # the form asks its question again (data/rules/repair.yml)
+
+
+def test_details_given_after_a_skipped_check_open_the_record_when_it_is_explained(domain):
+    slots = {"order_id": "LK-10425", "case_type": "request_refund", "account_check": "skipped"}
+    tracker = stranger(slots=slots, text="ok fine, it's daniel.reyes@example.com")
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+    facts = next(e["value"] for e in events if e.get("name") == "case_facts")
+
+    assert responses(dispatcher)[0] == "utter_account_check_passed"
+    assert facts["verified"] is True and facts["order_item"] == "lamp"
+    assert {"event": "slot", "timestamp": None, "name": "verified_customers", "value": ["C002"]} in events
+
+
+def test_wrong_details_given_later_are_said_and_counted(domain):
+    slots = {"order_id": "LK-10425", "case_type": "request_refund", "account_check": "skipped"}
+    tracker = stranger(slots=slots, text="it's someone@example.com")
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert responses(dispatcher)[0] == "utter_account_check_later_miss"
+    assert {"event": "slot", "timestamp": None, "name": "account_check_failures", "value": 1.0} in events
+    facts = next(e["value"] for e in events if e.get("name") == "case_facts")
+    assert "order_item" not in facts

@@ -1,0 +1,29 @@
+"""The email addresses and phone numbers in what a customer typed, however written.
+
+The knowledge check (actions/verification.py) compares them with the account; the
+repair reading (server/dialogue/account_readings.py) notices them after a skipped check.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Tuple
+
+from gracious.references import find
+
+# A phone number however it is written: "1-555-0199", "(555) 0199", "555.0178".
+LOOSE_PHONE = re.compile(r"(?<![\w@.-])\+?\(?\d[\d\s().-]{5,}\d(?![\w@-])")
+DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+
+
+def contacts(text: str) -> Tuple[List[str], List[str]]:
+    """The emails and phone numbers (seven digits or more) in what the customer typed."""
+    found = find(text or "")
+    emails = [f.value for f in found if f.entity == "email"]
+    phones = [f.value for f in found if f.entity == "phone"]
+    for match in LOOSE_PHONE.finditer(text or ""):
+        if DATE.fullmatch(match.group(0).strip()):
+            continue  # "charged on 2026-11-03" is a date
+        if len(re.sub(r"\D", "", match.group(0))) >= 7 and match.group(0) not in phones:
+            phones.append(match.group(0).strip())
+    return emails, phones

@@ -1,0 +1,28 @@
+"""A customer who skipped the account check and gives the details later.
+
+"ok fine, I changed my mind: daniel.reyes@example.com" after "I'd rather not": the
+case in hand again (its rule runs the case form and explains it), and
+action_explain_policy checks the details on the way (actions/verification.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious.contact_details import contacts
+from server.dialogue.readings import read_as
+
+
+def details_given_later(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> Optional[Dict[str, Any]]:
+    """The message read as the case in hand when it brings the account's details after all."""
+    facts = tracker.get_slot("case_facts") or {}
+    case_type = tracker.get_slot("case_type")
+    if tracker.active_loop_name or not case_type or not isinstance(facts, dict):
+        return None
+    if not facts.get("verification_needed") or facts.get("verification_failed"):
+        return None
+    if contacts(text) == ([], []):
+        return None
+    return read_as(parsed, case_type, "account_details_later")
