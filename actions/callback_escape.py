@@ -62,9 +62,16 @@ WAYS_ON = ("email_followup", "human")
 async def instead_of_a_call(
     escape: Text, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
 ) -> List[EventType]:
-    """No call: an email follow-up when asked for, else a choice of email or a person."""
+    """No call: an email follow-up when asked for, else a choice of email or a person.
+
+    Nothing about a record the customer is not verified for is emailed to an address
+    they typed (actions/verification.py): a person is offered instead.
+    """
+    facts = tracker.get_slot("case_facts") or {}
+    unverified = bool(facts.get("verification_needed"))
+    if escape == "email" and unverified:
+        escape = "unverified"
     if escape == "email":
-        facts = tracker.get_slot("case_facts") or {}
         email = known_email(tracker) or ""
         await company().grant(
             "followup",
@@ -81,20 +88,22 @@ async def instead_of_a_call(
             SlotSet("granted_alternatives", granted + ["email_followup"]),
             SlotSet("alternative", None),
         ]
+    ways = [w for w in WAYS_ON if not (unverified and w == "email_followup")]
     buttons = [
         {
             "title": first_text(domain, catalog().alternatives[way].offer),
             "payload": '/choose_alternative{"alternative": "%s"}' % way,
         }
-        for way in WAYS_ON
+        for way in ways
     ]
-    if escape == "neither":
-        # No call and no email: a person, here in the chat.
+    if escape in ("neither", "unverified"):
+        # No call and no email (or none allowed): a person, here in the chat.
         person = {
             "title": first_text(domain, catalog().alternatives["human"].offer),
             "payload": '/choose_alternative{"alternative": "human"}',
         }
-        dispatcher.utter_message(response="utter_no_call_no_email", buttons=[person])
+        response = "utter_unverified_no_email" if escape == "unverified" else "utter_no_call_no_email"
+        dispatcher.utter_message(response=response, buttons=[person])
         offered = list(tracker.get_slot("offered_alternatives") or [])
         return [
             SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
@@ -110,7 +119,7 @@ async def instead_of_a_call(
     dispatcher.utter_message(response=response, buttons=buttons)
     offered = list(tracker.get_slot("offered_alternatives") or [])
     return [
-        SlotSet("offered_alternatives", offered + [w for w in WAYS_ON if w not in offered]),
+        SlotSet("offered_alternatives", offered + [w for w in ways if w not in offered]),
         SlotSet("accepted_alternative", None),
         SlotSet("alternative", None),
         FollowupAction("action_listen"),

@@ -48,6 +48,8 @@ class ActionEmpathize(Action):
             kept = {"case_type", "case_details", "frustration", "strong_frustration_turns"}
             dispatcher.utter_message(response="utter_reference_changed")
             return [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in kept]
+        if (tracker.latest_message or {}).get("repair") == "account_details_later":
+            return []  # the same case, now with the account's details: no second round of sympathy
         events: List[EventType] = []
         is_case = intent in case_intents()
         policy_says_sorry = impossible = cafe = fit = on_track = False

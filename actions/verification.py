@@ -26,6 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from gracious.contact_details import contacts
 from gracious.identity import verified_customer
+from gracious.settings import settings
 from gracious.stores import company
 
 VERIFIED_SLOT = "verified_customers"
@@ -33,7 +34,7 @@ FAILURES_SLOT = "account_check_failures"
 # Failed checks in one conversation before a person takes over.
 MAX_FAILURES = 3
 # Failed checks from one address, across conversations, before each new one goes to a person.
-MAX_ADDRESS_FAILURES = 10
+# (GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS, 10 by default)
 ADDRESS_WINDOW = timedelta(hours=1)
 
 
@@ -94,21 +95,18 @@ async def owner_of(reference: Optional[Text]) -> Optional[Text]:
 
 
 async def too_many_from_address(tracker: Tracker) -> bool:
-    return await company().failed_checks_from(address(tracker), ADDRESS_WINDOW) >= MAX_ADDRESS_FAILURES
+    return await company().failed_checks_from(address(tracker), ADDRESS_WINDOW) >= settings().account_checks_per_address
 
 
-async def check(tracker: Tracker, owner: Text, text: Text, counted: bool = True) -> Optional[bool]:
+async def check(tracker: Tracker, owner: Text, text: Text) -> Optional[bool]:
     """Whether ``text`` gives the email or phone on ``owner``'s account; None when it gives neither.
 
-    ``counted``: a miss counts towards the address's limit (an answer to the check does;
-    an email given earlier, maybe for something else, does not).
+    Every check is kept, and a miss counts towards the address's limit.
     """
     emails, phones = contacts(text)
     if not emails and not phones:
         return None
-    return await company().account_matches(
-        owner, emails, phones, address(tracker) if counted else "", tracker.sender_id
-    )
+    return await company().account_matches(owner, emails, phones, address(tracker), tracker.sender_id)
 
 
 def earlier_texts(tracker: Tracker, count: int = 8) -> List[Text]:

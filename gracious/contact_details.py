@@ -24,6 +24,8 @@ def contacts(text: str) -> Tuple[List[str], List[str]]:
     for match in LOOSE_PHONE.finditer(text or ""):
         if DATE.fullmatch(match.group(0).strip()):
             continue  # "charged on 2026-11-03" is a date
-        if len(re.sub(r"\D", "", match.group(0))) >= 7 and match.group(0) not in phones:
+        digits = re.sub(r"\D", "", match.group(0))
+        known = [re.sub(r"\D", "", p) for p in phones]
+        if len(digits) >= 7 and not any(k.endswith(digits) or digits.endswith(k) for k in known):
             phones.append(match.group(0).strip())
     return emails, phones

@@ -24,6 +24,8 @@ from gracious.settings import settings, var_dir
 VERSION = "v1"
 # How long a signature from the demo website holds (a signed-in page is reloaded more often).
 DEMO_LIFETIME_SECONDS = 8 * 3600
+# No identity holds longer than a day from now, however far its expiry is set.
+MAX_LIFETIME_SECONDS = 24 * 3600
 _SHAPE = re.compile(r"v1\.([A-Za-z0-9_-]{1,64})\.(\d{1,12})\.([0-9a-f]{64})")
 
 
@@ -52,8 +54,9 @@ def verified_customer(identity: object, secret: Optional[bytes] = None, now: Opt
     if shape is None:
         return None
     customer_id, expires, mac = shape.group(1), int(shape.group(2)), shape.group(3)
-    if expires < (time.time() if now is None else now):
-        return None
+    moment = time.time() if now is None else now
+    if not moment <= expires <= moment + MAX_LIFETIME_SECONDS:
+        return None  # expired, or signed to hold for longer than any website should
     if not hmac.compare_digest(mac, _mac(secret or site_secret(), customer_id, expires)):
         return None
     return customer_id

@@ -49,6 +49,8 @@ class Settings:
     session_secret: Optional[str] = None
     # Signs the identity a website vouches for (gracious/identity.py); random and kept in var/ when unset.
     site_secret: Optional[str] = None
+    # The demo website's Demo sign-in (server/site/sign_in.py): on with the demo company, off with a real one.
+    demo_sign_in: bool = False
     # REST integrations, "name:token" pairs; when set, REST asks each call for one of the tokens.
     rest_tokens: Dict[str, str] = field(default_factory=dict)
     # The action server and the calls to it.
@@ -63,11 +65,24 @@ class Settings:
     proxy_secret: Optional[str] = None
     # New handoffs (desk queue entries) one client address may open per hour.
     handoffs_per_address: int = 5
+    # Failed account checks (the email or phone on an account) one address may make per hour.
+    account_checks_per_address: int = 10
     # The launchers.
     bot_port: int = 5005
     action_port: int = 5055
     instances: int = 2
     cluster_dir: Path = ROOT / "var" / "cluster"
+
+
+def _switch(value: Optional[str], default: bool) -> bool:
+    """ "1", "on", "yes", "true" or their opposites; unset, ``default``."""
+    if value is None or not value.strip():
+        return default
+    if value.strip().lower() in ("1", "on", "yes", "true"):
+        return True
+    if value.strip().lower() in ("0", "off", "no", "false"):
+        return False
+    raise ValueError(f"GRACIOUS_DEMO_SIGN_IN must be 1 or 0 (on or off), not {value!r}")
 
 
 def parse_tokens(spec: str) -> Dict[str, str]:
@@ -141,6 +156,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         redis_url=env.get("GRACIOUS_REDIS_URL") or None,
         session_secret=env.get("GRACIOUS_SESSION_SECRET") or None,
         site_secret=env.get("GRACIOUS_SITE_SECRET") or None,
+        demo_sign_in=_switch(env.get("GRACIOUS_DEMO_SIGN_IN"), default=not env.get("GRACIOUS_COMPANY_DB_URL")),
         rest_tokens=parse_tokens(env.get("GRACIOUS_REST_TOKENS") or ""),
         action_timeout=_number(env, "GRACIOUS_ACTION_TIMEOUT", 20.0, float),
         turn_deadline_seconds=_number(env, "GRACIOUS_TURN_DEADLINE_SECONDS", 15.0, float),
@@ -149,6 +165,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         agent_password=env.get("GRACIOUS_AGENT_PASSWORD") or None,
         proxy_secret=env.get("GRACIOUS_PROXY_SECRET") or None,
         handoffs_per_address=int(_number(env, "GRACIOUS_HANDOFFS_PER_ADDRESS", 5)),
+        account_checks_per_address=int(_number(env, "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS", 10)),
         bot_port=int(_number(env, "BOT_PORT", 5005)),
         action_port=int(_number(env, "ACTION_PORT", 5055)),
         instances=int(_number(env, "GRACIOUS_INSTANCES", 2)),
@@ -177,6 +194,7 @@ NAMES = (
     "GRACIOUS_REDIS_URL",
     "GRACIOUS_SESSION_SECRET",
     "GRACIOUS_SITE_SECRET",
+    "GRACIOUS_DEMO_SIGN_IN",
     "GRACIOUS_REST_TOKENS",
     "GRACIOUS_ACTION_TIMEOUT",
     "GRACIOUS_TURN_DEADLINE_SECONDS",
@@ -185,6 +203,7 @@ NAMES = (
     "GRACIOUS_AGENT_PASSWORD",
     "GRACIOUS_PROXY_SECRET",
     "GRACIOUS_HANDOFFS_PER_ADDRESS",
+    "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS",
     "BOT_PORT",
     "ACTION_PORT",
     "GRACIOUS_INSTANCES",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime, timedelta
-from typing import Iterable, Optional
+from typing import Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 
@@ -27,17 +27,38 @@ def _same(given: str, held: Optional[str]) -> bool:
     return bool(held) and hmac.compare_digest(given.encode(), str(held).encode())
 
 
+# A number given may leave out (or add) a country code of up to this many digits.
+COUNTRY_CODE_DIGITS = 3
+
+
 def _phone_matches(given: str, held: Optional[str]) -> bool:
     """'555 0134', '(555) 0134' and '+1 555 0134' are one number; a shorter tail is not."""
     digits, on_file = phone_digits(given), phone_digits(held)
     if len(digits) < MIN_PHONE_DIGITS or not on_file:
         return False
     shorter, longer = sorted((digits, on_file), key=len)
-    return len(shorter) >= MIN_PHONE_DIGITS and _same(shorter, longer[-len(shorter) :])
+    whole_enough = len(longer) - len(shorter) <= COUNTRY_CODE_DIGITS
+    return whole_enough and _same(shorter, longer[-len(shorter) :])
+
+
+def one_of_each(emails: Iterable[str], phones: Iterable[str]) -> Optional[Tuple[List[str], List[str]]]:
+    """One answer is one email and one phone at most: a list of guesses is no answer (None)."""
+    emails, phones = list(emails), list(phones)
+    if len(emails) > 1 or len(phones) > 1:
+        return None
+    return emails, phones
 
 
 def matches(conn: sa.engine.Connection, customer_id: str, emails: Iterable[str], phones: Iterable[str]) -> bool:
-    """Whether one of the emails or phones given is the one on ``customer_id``'s account."""
+    """Whether the email or phone given is the one on ``customer_id``'s account.
+
+    More than one email or more than one phone in an answer never matches: a message
+    listing a hundred numbers is a hundred guesses, not one.
+    """
+    answer = one_of_each(emails, phones)
+    if answer is None:
+        return False
+    emails, phones = answer
     row = conn.execute(sa.select(customers.c.email, customers.c.phone).where(customers.c.id == customer_id)).first()
     if row is None:
         return False
@@ -48,7 +69,11 @@ def matches(conn: sa.engine.Connection, customer_id: str, emails: Iterable[str],
 
 
 def customer_with(conn: sa.engine.Connection, emails: Iterable[str], phones: Iterable[str]) -> Optional[str]:
-    """The one customer whose account has one of these emails or phones, or None (none, or several)."""
+    """The one customer whose account has this email or phone, or None (none, several, or a list of guesses)."""
+    answer = one_of_each(emails, phones)
+    if answer is None:
+        return None
+    emails, phones = answer
     found = {
         row.id
         for row in conn.execute(sa.select(customers.c.id, customers.c.email, customers.c.phone))

@@ -152,13 +152,11 @@ class CompanyData(Store):
     async def account_matches(
         self, customer_id: str, emails: List[str], phones: List[str], address: str, sender: str
     ) -> bool:
-        """Whether an email or phone given is on ``customer_id``'s account; the check is kept
-        (without an ``address``, only a match is: a miss then counts towards no limit)."""
+        """Whether an email or phone given is on ``customer_id``'s account; the check is kept."""
 
         def check(conn):
             matched = account_checks.matches(conn, customer_id, emails, phones)
-            if address or matched:
-                account_checks.note(conn, address or "unknown", sender, matched)
+            account_checks.note(conn, address, sender, matched)
             return matched
 
         return await self.run(check)

@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
+import yaml
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from gracious import identity
+from gracious.settings import settings
 from gracious.stores import company
+from gracious.stores.company_demo import DEMO_FILE
 from gracious.stores.company_schema import bills, customers, orders
 from server.channels.origins import origin_allowed
 
@@ -55,11 +59,25 @@ class DemoCustomer:
         return f"{self.name} — {self.records}" if self.records else self.name
 
 
+@lru_cache(maxsize=1)
+def demo_ids() -> Tuple[str, ...]:
+    """The customers of the demo company (demo/company.yml): the only ones a visitor may sign in as."""
+    demo = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+    return tuple(str(c["id"]) for c in demo.get("customers") or [])
+
+
 async def demo_customers() -> List[DemoCustomer]:
-    """The company's customers (the first few) with their bills and orders, from the company store."""
+    """The demo company's customers with their bills and orders, from the company store.
+
+    None when the demo sign-in is off (GRACIOUS_DEMO_SIGN_IN; off by default with a real
+    company's database), so it can never sign anyone in as a real customer.
+    """
+    if not settings().demo_sign_in:
+        return []
 
     def read(conn: sa.engine.Connection) -> List[DemoCustomer]:
-        rows = conn.execute(sa.select(customers.c.id, customers.c.name).order_by(customers.c.id).limit(MAX_LISTED))
+        query = sa.select(customers.c.id, customers.c.name).where(customers.c.id.in_(demo_ids()))
+        rows = conn.execute(query.order_by(customers.c.id).limit(MAX_LISTED))
         names: Dict[str, str] = {row.id: row.name for row in rows}
         records: Dict[str, Dict[str, List[str]]] = {cid: {"bills": [], "orders": []} for cid in names}
         for table, kind in ((bills, "bills"), (orders, "orders")):
@@ -125,6 +143,8 @@ def forget(reply: HTTPResponse) -> HTTPResponse:
 
 def control(customers_: List[DemoCustomer], current: Optional[DemoCustomer], back_to: Text) -> Text:
     """The "Demo sign-in" box: who the visitor is signed in as and a sign-out, or a sign-in."""
+    if not customers_ and current is None:
+        return ""  # the demo sign-in is off
     e = html.escape
     back = f'<input type="hidden" name="next" value="{e(back_to)}">'
     if current is not None:

@@ -327,3 +327,43 @@ def test_wrong_details_given_later_are_said_and_counted(domain):
     assert {"event": "slot", "timestamp": None, "name": "account_check_failures", "value": 1.0} in events
     facts = next(e["value"] for e in events if e.get("name") == "case_facts")
     assert "order_item" not in facts
+
+
+def test_a_list_of_guesses_in_one_answer_matches_nobody():
+    guesses = ", ".join(f"555 01{n:02d}" for n in range(100))  # 555 0134 among them
+    result, _ = check(guesses, stranger(slots={"order_id": "BL-30017"}))
+
+    assert result == {"account_check": None, "account_check_failures": 1.0}
+    both = "maya.okafor@example.com or daniel.reyes@example.com"
+    assert check(both, stranger(slots={"order_id": "BL-30017"}))[0]["account_check"] is None
+
+
+def test_a_short_tail_of_a_long_number_is_not_the_number():
+    from gracious.stores.account_checks import _phone_matches
+
+    assert _phone_matches("555 0134", "+1 555 0134")
+    assert _phone_matches("5550134", "+44 20 7946 555 0134") is False  # 7 of 14 digits
+
+
+def test_typing_what_the_check_records_does_not_pass_it():
+    result, _ = check("passed", stranger(slots={"order_id": "BL-30017"}))
+
+    assert result["account_check"] is None
+
+
+def test_an_identity_signed_to_hold_for_a_year_is_refused():
+    assert identity.verified_customer(identity.sign("C001", lifetime_seconds=365 * 24 * 3600)) is None
+    assert identity.verified_customer(identity.sign("C001", lifetime_seconds=23 * 3600)) == "C001"
+
+
+def test_no_email_instead_of_a_call_about_an_unverified_record(domain):
+    from actions.schedule_callback import ActionScheduleCallback
+    from gracious.stores import company
+
+    facts = {"reference": "BL-30019", "reference_kind": "bill", "verification_needed": True, "verified": False}
+    slots = {**STRANGER, "callback_escape": "email", "email": "evil@example.org", "case_facts": facts}
+    dispatcher, _ = run_action(ActionScheduleCallback(), tracker_from("callback_form", slots=slots), domain)
+
+    assert responses(dispatcher) == ["utter_unverified_no_email"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ['/choose_alternative{"alternative": "human"}']
+    assert asyncio.run(company().grants_for("BL-30019")) == []

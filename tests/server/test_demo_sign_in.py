@@ -53,3 +53,26 @@ def test_only_the_sites_own_pages_may_sign_in_or_out():
     assert not same_origin(request(None, "cross-site"))
     assert not same_origin(request(None, "same-site"))  # a neighbouring subdomain is another site here
     assert not same_origin(request("null"))
+
+
+def test_with_a_real_companys_database_the_demo_sign_in_is_off(monkeypatch, tmp_path):
+    monkeypatch.setenv("GRACIOUS_COMPANY_DB_URL", f"sqlite:///{tmp_path / 'real-company.db'}")
+
+    assert asyncio.run(demo_customers()) == []
+    assert asyncio.run(demo_customer("C001")) is None
+    assert control([], None, "/demo/") == ""
+    monkeypatch.setenv("GRACIOUS_DEMO_SIGN_IN", "1")  # a demo deployment turns it on
+    assert [c.id for c in asyncio.run(demo_customers())] == ["C001", "C002", "C003"]
+
+
+def test_only_the_demo_companys_customers_may_be_signed_in_as():
+    import sqlalchemy as sa
+
+    from gracious.stores import company
+    from gracious.stores.company_schema import customers
+
+    store = company()
+    store.transaction(lambda conn: conn.execute(sa.insert(customers).values(id="C100", name="Real Person")))
+
+    assert asyncio.run(demo_customer("C100")) is None
+    assert "C100" not in [c.id for c in asyncio.run(demo_customers())]
