@@ -34,6 +34,8 @@ SHORTHAND = [
 
 
 CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(am|pm)\b", re.I)
+# Marks no one uses to say when they are free, but code does.
+CODE_LIKE = re.compile(r"[=;{}<>`\\]|--|/\*|\b(?:select|drop|insert|delete|update|union)\s+\w", re.I)
 IN_A_WHILE = re.compile(
     r"\bin\s+(?:about\s+|around\s+|roughly\s+)?(an?|one|two|three|four|half an?|\d{1,2})\s*(hours?|hrs?|minutes?|mins?)\b",
     re.I,
@@ -121,6 +123,8 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     part of the day named); 'now' or 'asap' means the next quarter hour.
     """
     hours = settings().care_hours
+    if CODE_LIKE.search(text or ""):
+        return None  # "' OR 1=1 --", "1'; DROP TABLE users": not a time, whatever dateparser makes of it
     # "10%", "$25" or "the 7.60" is never a time (dateparser would read a month into it).
     text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
     text = re.sub(

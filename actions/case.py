@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Tracker
 
-from actions.verification import is_verified
+from actions.verification import is_verified, known_customer
 from gracious.catalog import current_catalog
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 from gracious.signals import about_staff_conduct, asks_the_impossible, said_at_the_cafe, says_it_is_late
@@ -180,6 +180,11 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     if amount is not None:
         facts["amount_requested"] = amount
         facts["over_limit"] = amount > catalog().max_credit
+    if customer_id is None and not facts.get("verification_needed"):
+        # No record in hand: the customer the website vouches for (or a check verified), if one.
+        customer_id = known_customer(tracker)
+        if customer_id:
+            facts["verified"] = True
     if customer_id:
         customer = await data.customer(customer_id)
         if customer:

@@ -111,6 +111,8 @@ class ActionOfferAlternatives(Action):
                 continue
             if offer.id == "missing_discount_credit" and not facts.get("discount_missing"):
                 continue
+            if offer.alternative.kind == "credit" and not facts.get("customer_id"):
+                continue  # a credit goes on someone's account: a guest's has none we know of
             if offer.alternative.kind == "honour_coupon" and facts.get("coupon_honoured_before") and not entitled:
                 continue
             if not policies.within_limits(offer, facts):

@@ -62,6 +62,15 @@ def verified_ids(tracker: Tracker) -> Set[Text]:
     return ids | {signed_in} if signed_in else ids
 
 
+def known_customer(tracker: Tracker) -> Optional[Text]:
+    """The one customer this conversation knows: signed in on the website, or checked for one account."""
+    signed_in = vouched(tracker)
+    if signed_in:
+        return signed_in
+    checked = {str(i) for i in tracker.get_slot(VERIFIED_SLOT) or [] if i}
+    return checked.pop() if len(checked) == 1 else None
+
+
 def is_verified(tracker: Tracker, customer_id: Optional[Text]) -> bool:
     return bool(customer_id) and customer_id in verified_ids(tracker)
 

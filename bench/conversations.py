@@ -34,14 +34,15 @@ REFERENCE: List[Script] = [
     ["hey", "unhappy", "yes", "bye", "hi", "I am feeling very good", "are you a human?", "hello", "super sad", "no"],
 ]
 
+# Each record is opened with the email on its account (the knowledge check), as a guest would.
 GRACIOUS: List[Script] = [
     [
         "hi",
-        "my phone bill BL-30017 is wrong, I didn't get the volume discount I expected",
+        "my phone bill BL-30017 is wrong, I didn't get the volume discount I expected. my email is maya.okafor@example.com",
         choose("goodwill_credit"),
         "no that's all, thanks",
         "hello again",
-        "where is my order LK-10423? no update at all",
+        "where is my order LK-10423? no update at all. it's under priya.n@example.com",
         choose("delivery_updates"),
         "thanks",
         "no",
@@ -61,7 +62,7 @@ GRACIOUS: List[Script] = [
     ],
     [
         "hi",
-        "I ordered the wrong size shoes, LK-10422, they don't fit",
+        "I ordered the wrong size shoes, LK-10422, they don't fit. daniel.reyes@example.com is the email on it",
         choose("exchange"),
         "no that's all",
         "hello",

@@ -42,6 +42,7 @@ from server.channels import refusals
 from server.channels.limits import BadFraming, body_limit, framing_problem, parse_text_length, token_matches
 from server.channels.origins import cross_site_refused
 from server.channels.rate_limits import sender_limiter
+from server.proxy import trust_our_proxy
 
 # The largest WebSocket frame read: a message over the body limit is read and answered politely.
 SOCKET_FRAME_BYTES = 1024 * 1024
@@ -65,6 +66,7 @@ def install(app: Any, sio: Any = None) -> None:
     if getattr(app.ctx, "gracious_guards", None) is not None:
         return
     app.ctx.gracious_guards = config
+    trust_our_proxy(app)  # the client's address: the peer's, or our own nginx's word (server/proxy.py)
     sender_limiter()  # a bad GRACIOUS_REDIS_URL stops the start, not a customer's message
     app.config.REQUEST_MAX_SIZE = max(config.max_api_body_bytes, config.max_body_bytes)
     app.config.WEBSOCKET_MAX_SIZE = socket_frame_bytes(config)

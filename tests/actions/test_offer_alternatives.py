@@ -52,7 +52,7 @@ def test_late_order_offers_three_alternatives_and_none_of_these(domain):
 
 
 def test_bill_with_the_discount_applied_does_not_offer_a_missing_discount_credit(domain):
-    facts = {"reference": "BL-30017", "discount_missing": False, "missing_discount_amount": 0.0}
+    facts = {"reference": "BL-30017", "discount_missing": False, "missing_discount_amount": 0.0, "customer_id": "C001"}
     tracker = tracker_from(
         "dispute_charge",
         slots={
@@ -79,7 +79,7 @@ def test_bill_with_the_discount_applied_does_not_offer_a_missing_discount_credit
 
 
 def test_customer_owed_a_discount_is_offered_the_missing_amount(domain):
-    facts = {"reference": "BL-30018", "discount_missing": True, "missing_discount_amount": 7.6}
+    facts = {"reference": "BL-30018", "discount_missing": True, "missing_discount_amount": 7.6, "customer_id": "C002"}
     tracker = tracker_from(
         "dispute_charge",
         slots={
@@ -108,7 +108,11 @@ def test_customer_owed_a_discount_is_offered_the_missing_amount(domain):
 def test_goodwill_limit_drops_store_credit_over_the_empowerment_limit_and_offers_a_person(domain):
     tracker = tracker_from(
         "empty_tracker",
-        slots={"case_type": "demand_compensation", "policy_id": "goodwill_limit", "case_facts": {}},
+        slots={
+            "case_type": "demand_compensation",
+            "policy_id": "goodwill_limit",
+            "case_facts": {"customer_id": "C002"},
+        },
         intent="demand_compensation",
         text="I want $50 for all this hassle",
     )
@@ -129,7 +133,13 @@ def test_goodwill_limit_drops_store_credit_over_the_empowerment_limit_and_offers
 
 
 def test_demand_over_the_limit_puts_a_person_among_the_first_offers(domain):
-    facts = {"reference": "LK-10423", "order_total": 45.0, "amount_requested": 100.0, "over_limit": True}
+    facts = {
+        "reference": "LK-10423",
+        "order_total": 45.0,
+        "amount_requested": 100.0,
+        "over_limit": True,
+        "customer_id": "C003",
+    }
     tracker = tracker_from(
         "alternatives_offered", slots={**LATE_GRINDER, "case_facts": facts}, intent="demand_compensation"
     )
@@ -348,7 +358,13 @@ def edited_handoff_when(tmp_path, monkeypatch, policy_id, triggers):
 
 def test_without_over_limit_in_handoff_when_a_demand_over_the_limit_gets_no_person(domain, tmp_path, monkeypatch):
     edited_handoff_when(tmp_path, monkeypatch, "late_delivery_goodwill", ["customer_asks", "declined_all"])
-    facts = {"reference": "LK-10423", "order_total": 45.0, "amount_requested": 100.0, "over_limit": True}
+    facts = {
+        "reference": "LK-10423",
+        "order_total": 45.0,
+        "amount_requested": 100.0,
+        "over_limit": True,
+        "customer_id": "C003",
+    }
     tracker = tracker_from(
         "alternatives_offered", slots={**LATE_GRINDER, "case_facts": facts}, intent="demand_compensation"
     )
@@ -378,3 +394,15 @@ def test_a_policy_without_customer_asks_is_refused_by_the_catalog(tmp_path, monk
     edited_handoff_when(tmp_path, monkeypatch, "goodwill_limit", ["over_limit"])
     with pytest.raises(CatalogError, match="customer_asks"):
         load_catalog(tmp_path / "policies.yml")
+
+
+def test_a_guest_with_no_account_is_offered_no_credit_on_one(domain):
+    tracker = tracker_from(
+        "alternatives_offered",
+        slots={"case_type": "demand_compensation", "policy_id": "goodwill_limit", "case_facts": {}},
+        intent="demand_compensation",
+    )
+    _, events = run_action(ActionOfferAlternatives(), tracker, domain)
+    offered = next(e["value"] for e in events if e.get("name") == "offered_alternatives")
+
+    assert not {"goodwill_credit", "store_credit", "missing_discount_credit"} & set(offered), offered

@@ -311,3 +311,10 @@ def test_no_number_to_give_is_another_way_on_at_once(domain):
     )
     assert result == {"callback_phone": None, "callback_escape": "no_phone"}
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("typed", ["' OR 1=1 --", "1'; DROP TABLE users; --", "'; DROP TABLE callbacks", "x=1"])
+def test_code_is_never_read_as_a_time_for_a_call(typed):
+    from actions.callback_time import parse_callback_time
+
+    assert parse_callback_time(typed, WEDNESDAY_10AM) is None

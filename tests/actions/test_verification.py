@@ -367,3 +367,13 @@ def test_no_email_instead_of_a_call_about_an_unverified_record(domain):
     assert responses(dispatcher) == ["utter_unverified_no_email"]
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ['/choose_alternative{"alternative": "human"}']
     assert asyncio.run(company().grants_for("BL-30019")) == []
+
+
+def test_a_signed_in_customer_with_no_record_in_hand_is_known_and_a_guest_is_not():
+    signed_in = {"identity": identity.sign("C002")}
+    known = asyncio.run(gather_facts(stranger(slots={"case_type": "complain_service"}, metadata=signed_in)))
+    guest = asyncio.run(gather_facts(stranger(slots={"case_type": "complain_service"})))
+
+    assert known["customer_id"] == "C002" and known["customer_email"] == "daniel.reyes@example.com"
+    assert known["verified"] is True
+    assert "customer_id" not in guest and "verified" not in guest

@@ -36,6 +36,8 @@ def model_path() -> Path:
     return ensure_model()
 
 
+# Who a customer is signed in as before the conversation names a demo record of someone's.
+DEFAULT_CUSTOMER = "C001"
 # The servers' site secret: the tests sign identities as the company's website would.
 SITE_SECRET = "e2e-site-secret-for-signed-identities"
 
@@ -64,8 +66,8 @@ class Bot:
     """A client for the running assistant, as a customer and as the API.
 
     A customer plays one signed in on the company's website: each message carries the
-    signed identity of the owner of the first demo record the conversation names, as
-    the demo website's sign-in would. ``sign_in(sender, None)`` plays a stranger
+    signed identity of the owner of the first demo record the conversation names (Maya,
+    until one is named), as the demo website's sign-in would. ``sign_in(sender, None)`` plays a stranger
     (tests/e2e/test_verification.py), ``sign_in(sender, "C002")`` someone else.
     """
 
@@ -82,7 +84,7 @@ class Bot:
         """What the website would send with this message: the signed-in customer's identity."""
         if sender not in self.signed_in and owner_named_in(message):
             self.signed_in[sender] = owner_named_in(message)
-        customer = self.signed_in.get(sender)
+        customer = self.signed_in.get(sender, DEFAULT_CUSTOMER)  # until a record is named
         secret = self.env.get("GRACIOUS_SITE_SECRET", SITE_SECRET).encode()
         return {"identity": identity.sign(customer, secret=secret)} if customer else None
 
