@@ -265,6 +265,7 @@ def main() -> None:
     env = runtime_env()
     servers = Servers(args.model or newest_model(), env, live_models=ROOT / "models")
     port = env["BOT_PORT"]
+    rest_tokens = bool(env.get("GRACIOUS_REST_TOKENS"))
     api = (
         f"  HTTP API:        http://localhost:{port}/status?token=$RASA_AUTH_TOKEN\n"
         if env.get("RASA_AUTH_TOKEN")
@@ -276,6 +277,11 @@ def main() -> None:
         f"  Agent desk:      http://localhost:{port}/desk/  (add an agent: make agent NAME=sam)\n"
         f"  Chat over REST:  POST http://localhost:{port}/webhooks/rest/webhook "
         '{"sender": "you", "message": "hi"}\n'
+        + (
+            "                   with Authorization: Bearer <your integration's token>\n"
+            if rest_tokens
+            else "                   (open for trying out; integrations set GRACIOUS_REST_TOKENS)\n"
+        )
         + api
         + "Retrain with `make train` in another terminal: the running assistant switches to\n"
         "the new model within seconds, and no conversation is lost.\n"
