@@ -377,3 +377,22 @@ def test_a_signed_in_customer_with_no_record_in_hand_is_known_and_a_guest_is_not
     assert known["customer_id"] == "C002" and known["customer_email"] == "daniel.reyes@example.com"
     assert known["verified"] is True
     assert "customer_id" not in guest and "verified" not in guest
+
+
+def test_a_call_for_a_stranger_asks_for_their_number_and_never_uses_the_owners(domain):
+    from actions.schedule_callback import known_phone
+
+    slots = {"order_id": "BL-30017", "case_type": "dispute_charge", "account_check": "skipped"}
+    _, events = run_action(ActionExplainPolicy(), stranger(slots=slots), domain)
+    facts = next(e["value"] for e in events if e.get("name") == "case_facts")
+    booking = tracker_from("callback_form", slots={**STRANGER, "case_facts": facts})
+
+    from actions.schedule_callback import ValidateCallbackForm
+
+    asked = asyncio.run(
+        ValidateCallbackForm().required_slots(
+            ["callback_time", "callback_phone"], CollectingDispatcher(), booking, domain
+        )
+    )
+    assert known_phone(booking) is None
+    assert "callback_phone" in asked
