@@ -23,7 +23,11 @@ def turns(events: List[Dict[str, Any]]) -> List[List[Dict[str, Any]]]:
 def test_a_conversation_alternating_between_instances_keeps_its_state(deployment: Deployment, sender: str) -> None:
     one, two = deployment.cluster.instance_url(0), deployment.cluster.instance_url(1)
     deployment.say(sender, "hi", base=one)
-    replies = deployment.say(sender, "my phone bill BL-30017 is wrong, I didn't get my volume discount", base=two)
+    replies = deployment.say(
+        sender,
+        "my phone bill BL-30017 is wrong, I didn't get my volume discount. the email on it is maya.okafor@example.com",
+        base=two,
+    )
     assert any("domestic calls only" in r.get("text", "") for r in replies), replies
     # The bill the customer named on instance two is known on instance one.
     replies = deployment.say(sender, "why not? I made lots of calls", base=one)
@@ -32,7 +36,7 @@ def test_a_conversation_alternating_between_instances_keeps_its_state(deployment
     assert "BL-30017" in tracker["slots"].values(), tracker["slots"]
     assert deployment.user_texts(sender) == [
         "hi",
-        "my phone bill BL-30017 is wrong, I didn't get my volume discount",
+        "my phone bill BL-30017 is wrong, I didn't get my volume discount. the email on it is maya.okafor@example.com",
         "why not? I made lots of calls",
     ]
 
@@ -72,7 +76,9 @@ def test_an_agent_on_one_instance_talks_live_with_a_customer_on_another(deployme
     customer = WidgetCustomer(cluster.instance_url(0))
     try:
         session = customer.connect()
-        customer.say("my phone bill BL-30017 is wrong, I didn't get my volume discount")
+        customer.say(
+            "my phone bill BL-30017 is wrong, I didn't get my volume discount. the email on it is maya.okafor@example.com"
+        )
         customer.wait_for("domestic calls only")
         customer.say("I want to talk to a real person")
         customer.wait_for("in the queue")

@@ -24,7 +24,13 @@ STILL_WORKING = DOMAIN["responses"]["utter_still_working"][0]["text"]
 pytestmark = pytest.mark.own_cluster
 ACTION_TIMEOUT = 4.0
 
-COMPLAINT = "my phone bill BL-30017 is wrong, I didn't get my volume discount"
+# The owner's email beside the bill number: the record opens in the same turn (the account check).
+COMPLAINT = (
+    "my phone bill BL-30017 is wrong, I didn't get my volume discount. the email on it is maya.okafor@example.com"
+)
+# Said while the actions are down or too slow: no contact details, so the plain apology is the answer
+# (a message with an email or phone gets "I've passed your details on" instead).
+UNANSWERED = "my phone bill BL-30017 is wrong, I didn't get my volume discount"
 
 
 def texts(replies: list) -> list:
@@ -64,13 +70,13 @@ def test_a_slow_action_gets_a_holding_message_then_the_answer(slow: Deployment) 
 def test_an_action_slower_than_the_timeout_gets_an_apology_not_silence(slow: Deployment, sender: str) -> None:
     slow.proxy.delay = 15
     started = time.monotonic()
-    replies = slow.say(sender, COMPLAINT)
+    replies = slow.say(sender, UNANSWERED)
     assert TROUBLE in texts(replies), replies
     assert time.monotonic() - started < 30
     customer = WidgetCustomer(slow.base)
     try:
         customer.connect()
-        customer.say(COMPLAINT)
+        customer.say(UNANSWERED)
         assert customer.messages.get(timeout=10) == STILL_WORKING
         customer.wait_for(TROUBLE[:40], timeout=40)
     finally:
@@ -86,7 +92,7 @@ def test_the_action_server_killed_and_restarted(deployment: Deployment, sender: 
     deployment.say(sender, "hi")
     servers.stop_one("actions")
     try:
-        replies = deployment.say(sender, COMPLAINT)
+        replies = deployment.say(sender, UNANSWERED)
         assert TROUBLE in texts(replies), replies
     finally:
         servers.start_actions()
