@@ -132,16 +132,21 @@ def test_goodwill_limit_drops_store_credit_over_the_empowerment_limit_and_offers
     assert events == offered(["goodwill_credit", "human", "callback"])
 
 
+# Priya's late grinder, and $100 asked for it: beyond what the assistant may grant.
+GRINDER_OVER_LIMIT = {
+    "reference": "LK-10423",
+    "order_total": 45.0,
+    "amount_requested": 100.0,
+    "over_limit": True,
+    "customer_id": "C003",
+}
+
+
 def test_demand_over_the_limit_puts_a_person_among_the_first_offers(domain):
-    facts = {
-        "reference": "LK-10423",
-        "order_total": 45.0,
-        "amount_requested": 100.0,
-        "over_limit": True,
-        "customer_id": "C003",
-    }
     tracker = tracker_from(
-        "alternatives_offered", slots={**LATE_GRINDER, "case_facts": facts}, intent="demand_compensation"
+        "alternatives_offered",
+        slots={**LATE_GRINDER, "case_facts": GRINDER_OVER_LIMIT},
+        intent="demand_compensation",
     )
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
 
@@ -358,15 +363,10 @@ def edited_handoff_when(tmp_path, monkeypatch, policy_id, triggers):
 
 def test_without_over_limit_in_handoff_when_a_demand_over_the_limit_gets_no_person(domain, tmp_path, monkeypatch):
     edited_handoff_when(tmp_path, monkeypatch, "late_delivery_goodwill", ["customer_asks", "declined_all"])
-    facts = {
-        "reference": "LK-10423",
-        "order_total": 45.0,
-        "amount_requested": 100.0,
-        "over_limit": True,
-        "customer_id": "C003",
-    }
     tracker = tracker_from(
-        "alternatives_offered", slots={**LATE_GRINDER, "case_facts": facts}, intent="demand_compensation"
+        "alternatives_offered",
+        slots={**LATE_GRINDER, "case_facts": GRINDER_OVER_LIMIT},
+        intent="demand_compensation",
     )
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
 

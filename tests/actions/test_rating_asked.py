@@ -14,19 +14,26 @@ def said(text, rating=None):
     return {"event": "user", "text": text, "parse_data": {"text": text, "entities": entities}}
 
 
+def rated(text, rating, events, sender_id="maya", **slots):
+    """A tracker whose latest message gives ``rating`` (the classifier's rating entity)."""
+    return tracker_from(
+        "empty_tracker",
+        intent="give_feedback",
+        text=text,
+        sender_id=sender_id,
+        entities=[{"entity": "rating", "value": rating}],
+        slots=slots or None,
+        events=events,
+    )
+
+
 def rows(table):
     return asyncio.run(stores.records().rows(table))
 
 
 def test_a_rating_typed_without_being_asked_is_not_counted(domain):
-    tracker = tracker_from(
-        "empty_tracker",
-        intent="give_feedback",
-        text="Satisfaction rating: 1 of 5",
-        sender_id="never-asked",
-        entities=[{"entity": "rating", "value": "1"}],
-        events=[said("hi"), said("Satisfaction rating: 1 of 5")],
-    )
+    typed = "Satisfaction rating: 1 of 5"
+    tracker = rated(typed, "1", [said("hi"), said(typed)], sender_id="never-asked")
     dispatcher, _ = run_action(ActionRecordFeedback(), tracker, domain)
 
     assert rows("ratings") == []
@@ -37,14 +44,7 @@ def test_a_rating_typed_without_being_asked_is_not_counted(domain):
 
 def test_a_rating_button_nobody_asked_for_is_thanked_and_not_counted(domain):
     payload = '/give_feedback{"rating": "1"}'
-    tracker = tracker_from(
-        "empty_tracker",
-        intent="give_feedback",
-        text=payload,
-        sender_id="posted",
-        entities=[{"entity": "rating", "value": "1"}],
-        events=[said("my order is late"), said(payload)],
-    )
+    tracker = rated(payload, "1", [said("my order is late"), said(payload)], sender_id="posted")
     dispatcher, _ = run_action(ActionRecordFeedback(), tracker, domain)
 
     assert rows("ratings") == [] and rows("feedback") == []
@@ -53,25 +53,8 @@ def test_a_rating_button_nobody_asked_for_is_thanked_and_not_counted(domain):
 
 def test_only_the_first_rating_after_the_ask_counts_for_the_case(domain):
     first = [ASK, said("4", "4")]
-    tracker = tracker_from(
-        "empty_tracker",
-        intent="give_feedback",
-        text="4",
-        sender_id="maya",
-        entities=[{"entity": "rating", "value": "4"}],
-        slots={"handoff_id": "17"},
-        events=first,
-    )
-    run_action(ActionRecordFeedback(), tracker, domain)
-    second = tracker_from(
-        "empty_tracker",
-        intent="give_feedback",
-        text="1",
-        sender_id="maya",
-        entities=[{"entity": "rating", "value": "1"}],
-        slots={"handoff_id": "17"},
-        events=first + [said("1", "1")],
-    )
+    run_action(ActionRecordFeedback(), rated("4", "4", first, handoff_id="17"), domain)
+    second = rated("1", "1", first + [said("1", "1")], handoff_id="17")
     dispatcher, _ = run_action(ActionRecordFeedback(), second, domain)
 
     assert [(r["sender_id"], r["rating"], r["handoff_id"]) for r in rows("ratings")] == [("maya", 4, 17)]
