@@ -68,6 +68,18 @@ class Settings:
     # Failed account checks (the email or phone on an account) one address may make per hour.
     account_checks_per_address: int = 10
     # The launchers.
+    # Mail (gracious/outbox/): the SMTP relay ("smtp://user:pass@host:587", "smtps://host:465");
+    # unset, `make run` starts a local mail sink on loopback that keeps mail in var/mail/.
+    smtp_url: Optional[str] = None
+    mail_from: str = "Gracious care team <care@localhost>"
+    # The thank-you note goes this long after a case closes (0: at once).
+    thank_you_delay_seconds: float = 3600.0
+    # The company's systems: each commitment is POSTed here, signed with the secret.
+    company_webhook_url: Optional[str] = None
+    company_webhook_secret: Optional[str] = None
+    # How often the outbox is drained, and late orders looked for.
+    outbox_poll_seconds: float = 1.0
+    late_check_seconds: float = 300.0
     bot_port: int = 5005
     action_port: int = 5055
     instances: int = 2
@@ -166,6 +178,13 @@ def from_env(env: Mapping[str, str]) -> Settings:
         proxy_secret=env.get("GRACIOUS_PROXY_SECRET") or None,
         handoffs_per_address=int(_number(env, "GRACIOUS_HANDOFFS_PER_ADDRESS", 5)),
         account_checks_per_address=int(_number(env, "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS", 10)),
+        smtp_url=env.get("GRACIOUS_SMTP_URL") or None,
+        mail_from=env.get("GRACIOUS_MAIL_FROM") or "Gracious care team <care@localhost>",
+        thank_you_delay_seconds=_number(env, "GRACIOUS_THANK_YOU_DELAY_SECONDS", 3600.0, float),
+        company_webhook_url=env.get("GRACIOUS_COMPANY_WEBHOOK_URL") or None,
+        company_webhook_secret=env.get("GRACIOUS_COMPANY_WEBHOOK_SECRET") or None,
+        outbox_poll_seconds=_number(env, "GRACIOUS_OUTBOX_POLL_SECONDS", 1.0, float),
+        late_check_seconds=_number(env, "GRACIOUS_LATE_CHECK_SECONDS", 300.0, float),
         bot_port=int(_number(env, "BOT_PORT", 5005)),
         action_port=int(_number(env, "ACTION_PORT", 5055)),
         instances=int(_number(env, "GRACIOUS_INSTANCES", 2)),
@@ -204,6 +223,13 @@ NAMES = (
     "GRACIOUS_PROXY_SECRET",
     "GRACIOUS_HANDOFFS_PER_ADDRESS",
     "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS",
+    "GRACIOUS_SMTP_URL",
+    "GRACIOUS_MAIL_FROM",
+    "GRACIOUS_THANK_YOU_DELAY_SECONDS",
+    "GRACIOUS_COMPANY_WEBHOOK_URL",
+    "GRACIOUS_COMPANY_WEBHOOK_SECRET",
+    "GRACIOUS_OUTBOX_POLL_SECONDS",
+    "GRACIOUS_LATE_CHECK_SECONDS",
     "BOT_PORT",
     "ACTION_PORT",
     "GRACIOUS_INSTANCES",

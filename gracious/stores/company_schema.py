@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from gracious.outbox.table import outbox_table
 from gracious.stores.base import record_table, required, serial_id
 
 metadata = sa.MetaData()
@@ -115,6 +116,10 @@ once_per_record = sa.Index(
     sqlite_where=_once,
     postgresql_where=_once,
 )
+
+# Promises made with a grant (the commitment to the company's systems, the emails that go
+# with it), written in the grant's own transaction: gracious/outbox/.
+outbox = outbox_table(metadata)
 
 settings_table = sa.Table(
     "company_settings",

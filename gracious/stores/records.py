@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
+from gracious.outbox.table import outbox_table
 from gracious.stores import base, clock
 from gracious.stores.base import Store, record_table, required
 
@@ -71,6 +72,9 @@ agent_presence = sa.Table(
     sa.Column("agent", sa.String(80), primary_key=True),
     required("last_seen", sa.DateTime),
 )
+
+# Promises made from the records (callbacks, thank-you notes, agents' outcomes): gracious/outbox/.
+outbox = outbox_table(metadata)
 
 PRESENCE_TIMEOUT = timedelta(minutes=2)
 
