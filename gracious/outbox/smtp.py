@@ -1,0 +1,162 @@
+"""Mail over SMTP: the relay named by ``GRACIOUS_SMTP_URL``, with the standard library only.
+
+    smtp://relay.example.com              port 25, STARTTLS when the server offers it
+    smtp://user:pass@relay.example.com:587
+    smtps://user:pass@relay.example.com   port 465, TLS from the first byte
+
+Credentials are URL-encoded in the URL (``p%40ss`` for ``p@ss``). A password is
+never sent over a connection that is not encrypted, unless the relay is on this
+machine (loopback). The message is built with ``email.message.EmailMessage``: plain
+text with the HTML as its alternative, From ``GRACIOUS_MAIL_FROM``, To the customer
+by name, and the outbox row's Message-ID, so a repeat is recognisably the same mail.
+``smtplib`` blocks, so each send runs on a worker thread with a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+from typing import Any, Mapping, Optional
+from urllib.parse import unquote, urlsplit
+
+from gracious.settings import settings
+
+VARIABLE = "GRACIOUS_SMTP_URL"
+NO_URL = f"no {VARIABLE} set"
+DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+# Each blocking step (connect, a command, the message) may take this long.
+TIMEOUT_SECONDS = 20.0
+
+
+class DeliveryError(RuntimeError):
+    """A delivery that did not happen; its text is kept on the outbox row (``last_error``)."""
+
+
+@dataclass(frozen=True)
+class Relay:
+    """Where mail goes, as ``GRACIOUS_SMTP_URL`` says."""
+
+    host: str
+    port: int
+    implicit_tls: bool
+    username: Optional[str] = None
+    password: Optional[str] = None
+
+    @property
+    def local(self) -> bool:
+        """Whether the relay is on this machine (a password may then go without TLS)."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+
+def parse_url(url: str) -> Relay:
+    """``smtp://[user:pass@]host[:port]`` or ``smtps://...``; a ValueError naming the variable otherwise."""
+    hint = f'{VARIABLE} must read like "smtp://user:pass@host:587" or "smtps://host:465", not {url!r}'
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise ValueError(hint) from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname or parts.path not in ("", "/") or parts.query:
+        raise ValueError(hint)
+    return Relay(
+        host=parts.hostname,
+        port=port or DEFAULT_PORTS[scheme],
+        implicit_tls=scheme == "smtps",
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+    )
+
+
+def _one_line(text: Any) -> str:
+    """A header's value on one line (a name or subject never carries a line break into the headers)."""
+    return " ".join(str(text or "").split())
+
+
+def build_message(payload: Mapping[str, Any], sender: str, now: Optional[datetime] = None) -> EmailMessage:
+    """The email of an outbox row's payload: plain text, with the HTML as its alternative."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = formataddr((_one_line(payload.get("name")), _one_line(payload["to"])))
+    message["Subject"] = _one_line(payload["subject"])
+    message["Message-ID"] = _one_line(payload.get("message_id")) or make_msgid(domain="gracious")
+    moment = now or datetime.now(timezone.utc)
+    message["Date"] = format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    message.set_content(str(payload["text"]))
+    if payload.get("html"):
+        message.add_alternative(str(payload["html"]), subtype="html")
+    return message
+
+
+def _deliver(relay: Relay, message: EmailMessage, timeout: float, context: Optional[ssl.SSLContext]) -> None:
+    """Connect, secure, sign in, send, and say goodbye (blocking)."""
+    context = context or ssl.create_default_context()
+    client: smtplib.SMTP
+    if relay.implicit_tls:
+        client = smtplib.SMTP_SSL(relay.host, relay.port, timeout=timeout, context=context)
+    else:
+        client = smtplib.SMTP(relay.host, relay.port, timeout=timeout)
+    with client:
+        client.ehlo()
+        secure = relay.implicit_tls
+        if not secure and client.has_extn("starttls"):
+            client.starttls(context=context)
+            client.ehlo()
+            secure = True
+        if relay.username:
+            if not secure and not relay.local:
+                raise DeliveryError(
+                    f"{relay.host} offers no STARTTLS, so its password was not sent; use smtps:// or a relay with TLS"
+                )
+            client.login(relay.username, relay.password or "")
+        refused = client.send_message(message)
+        if refused:
+            raise DeliveryError(f"the relay refused {', '.join(sorted(refused))}")
+
+
+def describe(error: BaseException) -> str:
+    """A short text for ``last_error`` (what the desk shows)."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        return f"SMTP {error.smtp_code}: {_one_line(text)}"[:300]
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return f"the relay refused {', '.join(sorted(error.recipients))}"[:300]
+    return (_one_line(str(error)) or type(error).__name__)[:300]
+
+
+async def send(
+    payload: Mapping[str, Any],
+    *,
+    url: Optional[str] = None,
+    sender: Optional[str] = None,
+    timeout: float = TIMEOUT_SECONDS,
+    context: Optional[ssl.SSLContext] = None,
+) -> None:
+    """Send the email of an outbox row's ``payload``; a ``DeliveryError`` says why it was not sent.
+
+    ``url`` and ``sender`` default to ``GRACIOUS_SMTP_URL`` and ``GRACIOUS_MAIL_FROM``;
+    ``context`` is the TLS context (default: the system's trusted certificates).
+    """
+    config = settings()
+    url = url if url is not None else config.smtp_url
+    if not url:
+        raise DeliveryError(NO_URL)
+    relay = parse_url(url)
+    message = build_message(payload, sender or config.mail_from)
+    try:
+        await asyncio.to_thread(_deliver, relay, message, timeout, context)
+    except DeliveryError:
+        raise
+    except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
+        raise DeliveryError(describe(error)) from error
