@@ -26,6 +26,7 @@ from typing import Callable, Dict, List, Optional
 import yaml
 
 from gracious.settings import ROOT, environment
+from launch.banner import banner, mail_and_company
 from launch.model_server import ModelServer
 from launch.supervise import ActionServerKeeper, tighten_var
 
@@ -264,32 +265,17 @@ def main() -> None:
     args = parser.parse_args()
     env = runtime_env()
     servers = Servers(args.model or newest_model(), env, live_models=ROOT / "models")
-    port = env["BOT_PORT"]
-    rest_tokens = bool(env.get("GRACIOUS_REST_TOKENS"))
-    api = (
-        f"  HTTP API:        http://localhost:{port}/status?token=$RASA_AUTH_TOKEN\n"
-        if env.get("RASA_AUTH_TOKEN")
-        else "  HTTP API:        off (set RASA_AUTH_TOKEN to enable it)\n"
-    )
-    banner = (
-        "\nGracious is running.\n"
-        f"  Demo website:    http://localhost:{port}/demo/  (the chat is in the corner)\n"
-        f"  Agent desk:      http://localhost:{port}/desk/  (add an agent: make agent NAME=sam)\n"
-        f"  Chat over REST:  POST http://localhost:{port}/webhooks/rest/webhook "
-        '{"sender": "you", "message": "hi"}\n'
-        + (
-            "                   with Authorization: Bearer <your integration's token>\n"
-            if rest_tokens
-            else "                   (open for trying out; integrations set GRACIOUS_REST_TOKENS)\n"
-        )
-        + api
-        + "Retrain with `make train` in another terminal: the running assistant switches to\n"
-        "the new model within seconds, and no conversation is lost.\n"
-        "Press Ctrl-C to stop.\n"
-    )
+    sink = mail_and_company(env)
+    text = banner(env, mail_sink=sink is not None)
     print("Starting the action server and the Rasa server (about half a minute)...", flush=True)
     keeper = ActionServerKeeper(servers)
-    serve(servers.start, banner, keeper.exited, servers.stop, keeper.tend)
+
+    def stop() -> None:
+        servers.stop()
+        if sink is not None:
+            sink.stop()  # after the servers, so a mail sent as they stop is still kept
+
+    serve(servers.start, text, keeper.exited, stop, keeper.tend)
 
 
 if __name__ == "__main__":
