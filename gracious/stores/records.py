@@ -47,6 +47,21 @@ callbacks = _conversation_table(
     required("phone", sa.String(60)),
     sa.Column("reason", sa.String(200)),
     required("status", sa.String(30)),
+    # Worked at the desk (server/desk/callback_list.py): who is making the call, the calls tried,
+    # the outcomes recorded (each one a commitment in the outbox), the last of them and when.
+    sa.Column("claimed_by", sa.String(80)),
+    sa.Column("attempts", sa.Integer),
+    sa.Column("outcomes", sa.Integer),
+    sa.Column("outcome", sa.String(30)),
+    sa.Column("updated_at", sa.DateTime),
+)
+# Agents' notes on a callback, shown at the desk only.
+callback_notes = record_table(
+    "callback_notes",
+    metadata,
+    required("callback_id", sa.Integer, index=True),
+    required("agent", sa.String(80)),
+    required("text", sa.Text),
 )
 concerns = _conversation_table(
     "concerns",

@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from gracious import codes
 from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
-from server.desk import cleaning, conversation
+from server.desk import callbacks, cleaning, conversation
 from server.desk.agents import Agent
 from server.desk.queue import OUTCOMES
 from server.desk.sessions import SESSION_LIFETIME
@@ -33,8 +33,10 @@ from server.http import Site, client_address, secured
 from server.proxy import trust_our_proxy
 
 STATIC = Path(__file__).resolve().parent / "static"
-PAGES = {"desk": "desk.html", "login": "login.html"}
+PAGES = {"desk": "desk.html", "login": "login.html", "callbacks": "callbacks.html", "outbox": "outbox.html"}
 ASSETS = {"desk.js": "application/javascript", "login.js": "application/javascript", "desk.css": "text/css"}
+# The Callbacks and Outbox pages (callbacks.py, outbox.py), and the nav with the overdue alert on every page.
+ASSETS.update({name: "application/javascript" for name in ("callbacks.js", "outbox.js", "nav.js")})
 COOKIE = "gracious_desk"
 MAX_REPLY = 2000
 CSP = (
@@ -90,6 +92,12 @@ class DeskSite(Site):
             if not await signed_in(request):
                 return _secure(response.redirect("/desk/login"))
             return await page("desk")
+
+        @desk.route("/<name:callbacks|outbox>", methods=["GET"])
+        async def other_page(request: Request, name: Text) -> HTTPResponse:
+            if not await signed_in(request):
+                return _secure(response.redirect("/desk/login"))
+            return await page(name)
 
         @desk.route("/login", methods=["GET"])
         async def login_page(request: Request) -> HTTPResponse:
@@ -150,6 +158,8 @@ class DeskSite(Site):
 
             guarded.__name__ = handler.__name__
             return guarded
+
+        callbacks.routes(desk, api, store, _secure, _error)
 
         @desk.route("/api/me", methods=["GET"])
         @api
