@@ -1,0 +1,190 @@
+"""What the customer has been told about their orders without asking, in the company's database.
+
+Two tables, on the company schema's metadata (so ``CompanyData.prepare`` makes them):
+
+- ``company_events``: every order event the company's systems sent to
+  ``POST /company/events``, by its id (the ``Idempotency-Key``), so a repeat is
+  recognised and changes nothing.
+- ``order_notices``: one row per thing the customer was told about an order,
+  unique on ``(order_id, kind)``: ``kind`` is ``event:<event id>`` for an event,
+  ``late:<promised date>`` for a missed promise. The unique index makes "told
+  once" hold across threads, processes and instances: the second writer fails.
+
+The row is written in the same transaction as the email that tells the customer
+(the company database's outbox), or just before the words go to their widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Dict, List, Optional, Set
+
+import sqlalchemy as sa
+
+from gracious.stores.base import created_at, required, serial_id
+from gracious.stores.company_schema import customers, metadata, orders
+
+# How a customer was told: in their widget, by email, or not at all (no widget, no address on file).
+CHANNELS = ("widget", "email", "none")
+
+company_events = sa.Table(
+    "company_events",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    required("event", sa.String(40)),
+    required("order_id", sa.String(16)),
+    required("received_at", sa.DateTime),
+)
+
+order_notices = sa.Table(
+    "order_notices",
+    metadata,
+    serial_id(),
+    required("order_id", sa.String(16), index=True),
+    required("kind", sa.String(220)),
+    required("customer_id", sa.String(16)),
+    required("channel", sa.String(10)),
+    # The conversation told, for a widget.
+    sa.Column("sender_id", sa.String(255)),
+    created_at(),
+    sa.UniqueConstraint("order_id", "kind", name="uq_order_notices_once"),
+)
+
+_made: Set[int] = set()
+
+
+def ensure_tables(engine: sa.engine.Engine) -> None:
+    """Make the two tables on ``engine`` if this process has not yet (a database made before them)."""
+    if id(engine) in _made:
+        return
+    metadata.create_all(engine, tables=[company_events, order_notices])
+    _made.add(id(engine))
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """An order and its customer, as a notice needs them."""
+
+    id: str
+    item: str
+    status: str
+    promised_on: Optional[date]
+    delivered_on: Optional[date]
+    customer_id: str
+    name: str
+    email: Optional[str]
+
+    def late(self, today: date) -> bool:
+        """Past its promised date and not delivered."""
+        return (
+            self.delivered_on is None
+            and self.status.strip().lower() != "delivered"
+            and self.promised_on is not None
+            and self.promised_on < today
+        )
+
+
+def order_facts(conn: sa.engine.Connection, order_id: str) -> Optional[OrderFacts]:
+    """The order ``order_id`` (exactly) with its customer, or None."""
+    query = (
+        sa.select(
+            orders.c.id,
+            orders.c.item,
+            orders.c.status,
+            orders.c.promised_on,
+            orders.c.delivered_on,
+            customers.c.id.label("customer_id"),
+            customers.c.name,
+            customers.c.email,
+        )
+        .select_from(orders.join(customers, orders.c.customer_id == customers.c.id))
+        .where(orders.c.id == order_id)
+    )
+    row = conn.execute(query).first()
+    return OrderFacts(**row._mapping) if row else None
+
+
+def event_seen(conn: sa.engine.Connection, event_id: str) -> bool:
+    return conn.execute(sa.select(company_events.c.id).where(company_events.c.id == event_id)).first() is not None
+
+
+def remember_event(conn: sa.engine.Connection, event_id: str, event: str, order_id: str, now: datetime) -> None:
+    """Keep the event's id (a second writer of the same id fails on the primary key)."""
+    conn.execute(company_events.insert().values(id=event_id, event=event, order_id=order_id, received_at=now))
+
+
+def update_order(conn: sa.engine.Connection, order_id: str, values: Dict[str, Any]) -> None:
+    """Change the order's status, promised or delivered date."""
+    if values:
+        conn.execute(orders.update().where(orders.c.id == order_id).values(**values))
+
+
+def told(conn: sa.engine.Connection, order_id: str, kind: str) -> bool:
+    query = sa.select(order_notices.c.id).where(order_notices.c.order_id == order_id, order_notices.c.kind == kind)
+    return conn.execute(query).first() is not None
+
+
+def note(
+    conn: sa.engine.Connection,
+    order: OrderFacts,
+    kind: str,
+    channel: str,
+    now: datetime,
+    sender_id: Optional[str] = None,
+) -> None:
+    """Write that the customer was told ``kind`` about ``order`` (fails if they were already)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"A notice goes by one of {CHANNELS}, not {channel!r}.")
+    conn.execute(
+        order_notices.insert().values(
+            order_id=order.id,
+            kind=kind,
+            customer_id=order.customer_id,
+            channel=channel,
+            sender_id=sender_id,
+            created_at=now,
+        )
+    )
+
+
+def change_channel(conn: sa.engine.Connection, order_id: str, kind: str, channel: str) -> None:
+    """The widget could not be reached after all: the notice went another way."""
+    conn.execute(
+        order_notices.update()
+        .where(order_notices.c.order_id == order_id, order_notices.c.kind == kind)
+        .values(channel=channel, sender_id=None)
+    )
+
+
+def notices(conn: sa.engine.Connection, order_id: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Every notice (of one order), oldest first."""
+    query = sa.select(order_notices).order_by(order_notices.c.id)
+    if order_id is not None:
+        query = query.where(order_notices.c.order_id == order_id)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def late_kind(promised_on: Optional[date]) -> str:
+    """The notice of a missed promise: once per order and promised date."""
+    return f"late:{promised_on.isoformat() if promised_on else 'unknown'}"
+
+
+def untold_late_orders(conn: sa.engine.Connection, today: date) -> List[OrderFacts]:
+    """Orders past their promised date, not delivered, whose customer nobody told about it."""
+    query = (
+        sa.select(orders.c.id)
+        .where(
+            orders.c.delivered_on.is_(None),
+            orders.c.promised_on.is_not(None),
+            orders.c.promised_on < today,
+            sa.func.lower(orders.c.status) != "delivered",
+        )
+        .order_by(orders.c.promised_on, orders.c.id)
+    )
+    found = []
+    for (order_id,) in list(conn.execute(query)):
+        order = order_facts(conn, order_id)
+        if order is not None and order.late(today) and not told(conn, order.id, late_kind(order.promised_on)):
+            found.append(order)
+    return found

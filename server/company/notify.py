@@ -1,0 +1,235 @@
+"""Telling a customer about their order before they ask: in their widget if they are there, else by email.
+
+The words: a response in domain.yml for the widget (``utter_order_update_*``),
+an email template in catalog/emails.yml for the mail (``order_update``,
+``order_late``, ``order_delayed``); a late order's words carry the catalog's
+goodwill for late orders (the credit the late-delivery policy offers), offered,
+never granted: the customer takes it up in the chat like any other offer.
+
+Who is there: a conversation open in a widget on this instance (the socket.io
+channel's sessions) that is verified for the order's customer, by the website's
+signed identity on its latest message or by the account check
+(``verified_customers``). Nobody else hears anything about the order.
+
+How it is said in the widget: the way the desk speaks (server/desk/conversation.py),
+not Rasa's external events: the assistant's words, rendered from the domain by
+Rasa's own NLG, are added to the conversation's tracker under its lock and sent
+to the session's room. No action runs and no prediction is disturbed, so a
+customer in the middle of a form carries on where they were.
+
+The notice row (gracious/stores/notices.py) is written in the same transaction
+as the email, or just before the words go to the widget; a widget that cannot be
+reached after all gets the email instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable, Dict, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.shared.core.events import BotUttered
+
+from gracious.catalog import current_catalog
+from gracious.identity import verified_customer
+from gracious.outbox import promises
+from gracious.stores import notices
+from gracious.stores.base import Store
+from gracious.stores.company_schema import outbox
+from gracious.stores.notices import OrderFacts
+
+logger = logging.getLogger(__name__)
+
+VERIFIED_SLOT = "verified_customers"  # actions/verification.py
+LATE_CASE = "check_order_status"
+STATUS = ("utter_order_update_status", "order_update", "order_update")
+LATE = ("utter_order_update_late", "order_late", "late_order")
+DELAYED = ("utter_order_update_delayed", "order_delayed", "late_order")
+
+
+class NotTold(RuntimeError):
+    """The widget could not be given the words."""
+
+
+def money(amount: float) -> Text:
+    return f"${amount:,.2f}"
+
+
+def day_name(value: Optional[date]) -> Text:
+    return "" if value is None else value.strftime("%A %-d %B")
+
+
+def late_goodwill() -> Optional[float]:
+    """The goodwill credit the catalog offers for a late order (within the assistant's own limit), or None."""
+    catalog = current_catalog()
+    facts = {"reference_kind": "order", "reference_found": True, "order_late": True, "order_delivered": False}
+    policy = catalog.select(LATE_CASE, facts)
+    if policy is None:
+        return None
+    credit = next((o for o in policy.alternatives if o.alternative.kind == "credit" and o.amount), None)
+    if credit is None or credit.amount is None:
+        return None
+    return min(float(credit.amount), catalog.max_credit)
+
+
+@dataclass(frozen=True)
+class Words:
+    """What to tell: the widget's response, the email's template, the outbox topic, and the values."""
+
+    response: Text
+    template: Text
+    topic: Text
+    values: Dict[Text, Text] = field(default_factory=dict)
+
+
+def words_for(order: OrderFacts, event: Text, today: date, missed: Optional[date] = None) -> Words:
+    """The words for ``order`` after ``event``: late (with the goodwill), delayed to a new date, or news.
+
+    ``missed`` is the promised date a ``delayed`` event moved on from.
+    """
+    values = {"reference": order.id, "item": order.item, "order_status": order.status}
+    goodwill = late_goodwill()
+    if goodwill is not None:
+        values["amount"] = money(goodwill)
+    if event == "delayed" and order.promised_on is not None and order.promised_on >= today:
+        return Words(*DELAYED, values={**values, "promised_on": day_name(order.promised_on)})
+    if event == "delayed" or order.late(today):
+        promised = order.promised_on if order.late(today) else (missed or order.promised_on)
+        return Words(*LATE, values={**values, "promised_on": day_name(promised)})
+    return Words(*STATUS, values=values)
+
+
+def email_words(words: Words) -> Words:
+    """A late order's email needs its goodwill amount; without one the plain update goes."""
+    if "amount" in words.values or words.template == STATUS[1]:
+        return words
+    return Words(STATUS[0], STATUS[1], STATUS[2], words.values)
+
+
+# -- who is there -----------------------------------------------------------
+
+
+def _socket(app: Any) -> Any:
+    from server.channels.socketio import GraciousSocketIOInput
+
+    channels = getattr(app.ctx, "input_channels", None) or []
+    return next((c for c in channels if isinstance(c, GraciousSocketIOInput)), None)
+
+
+def verified_for(tracker: Any, customer_id: Text) -> bool:
+    """Whether the conversation is verified for ``customer_id`` (signed identity, or the account check)."""
+    checked = {str(i) for i in tracker.get_slot(VERIFIED_SLOT) or [] if i}
+    latest = tracker.latest_message
+    metadata = getattr(latest, "metadata", None) or {}
+    signed_in = verified_customer(metadata.get("identity")) if isinstance(metadata, dict) else None
+    return customer_id in checked or customer_id == signed_in
+
+
+async def verified_sessions(app: Any, customer_id: Text) -> List[Text]:
+    """The customer's conversations open in a widget on this instance, verified for them."""
+    socket = _socket(app)
+    agent = getattr(app.ctx, "agent", None)
+    if socket is None or agent is None or getattr(socket, "sio", None) is None:
+        return []
+    # The channel's confirmed sessions (socket id -> session id) on this instance.
+    connected = sorted(set(getattr(socket, "_sessions", {}).values()))
+    found = []
+    for session in connected:
+        tracker = await agent.tracker_store.retrieve(session)
+        if tracker is not None and verified_for(tracker, customer_id):
+            found.append(session)
+    return found
+
+
+async def say_in_widget(app: Any, session: Text, words: Words) -> None:
+    """The assistant's words into the conversation and, at once, to every tab of the widget."""
+    agent = app.ctx.agent
+    socket = _socket(app)
+    async with agent.lock_store.lock(session):
+        tracker = await agent.tracker_store.get_or_create_tracker(session)
+        message = await agent.nlg.generate(words.response, tracker, socket.name(), **words.values)
+        text = (message or {}).get("text")
+        if not text:
+            raise NotTold(f"{words.response} gave no words")
+        tracker.update(BotUttered(text, metadata={"utter_action": words.response, "gracious_notice": words.topic}))
+        await agent.tracker_store.save(tracker)
+    await socket.sio.emit(socket.bot_message_evt, {"text": text}, room=session)
+
+
+# -- telling ----------------------------------------------------------------
+
+
+def queue_email(conn: sa.engine.Connection, order: OrderFacts, kind: Text, words: Words) -> None:
+    said = email_words(words)
+    promises.email(
+        conn,
+        outbox,
+        key=f"order-notice:{order.id}:{kind}",
+        topic=said.topic,
+        template=said.template,
+        to=order.email or "",
+        name=order.name,
+        variables=said.values,
+    )
+
+
+async def tell(
+    app: Any,
+    store: Store,
+    order: OrderFacts,
+    kinds: List[Text],
+    words: Words,
+    now: datetime,
+    first: Optional[Callable[[sa.engine.Connection], None]] = None,
+) -> Optional[Text]:
+    """Tell the customer ``words`` about ``order`` once; how they were told, or None if they had been already.
+
+    ``kinds[0]`` is the notice; the others are noted too when not yet told (a late
+    order's update is also its late notice). ``first(conn)`` runs in the same
+    transaction (the event's own writes). Raises ``sa.exc.IntegrityError`` when
+    another instance told them at the same moment.
+    """
+    sessions = await verified_sessions(app, order.customer_id) if app is not None else []
+    channel = "widget" if sessions else ("email" if order.email else "none")
+
+    def write(conn: sa.engine.Connection) -> List[Text]:
+        if first is not None:
+            first(conn)
+        if channel == "none":
+            return []  # nobody could be told: not noted, so the next check tries again
+        if notices.told(conn, order.id, kinds[0]):
+            return []
+        noted = [kind for kind in kinds if kind == kinds[0] or not notices.told(conn, order.id, kind)]
+        for kind in noted:
+            notices.note(conn, order, kind, channel, now, sessions[0] if sessions else None)
+        if channel == "email":
+            queue_email(conn, order, kinds[0], words)
+        return noted
+
+    notices.ensure_tables(store.engine)
+    noted = await store.run(write)
+    if not noted:
+        return "none" if channel == "none" else None
+    if channel != "widget":
+        return channel
+    reached = False
+    for session in sessions:
+        try:
+            await say_in_widget(app, session, words)
+            reached = True
+        except Exception:  # noqa: BLE001 - a widget we can't reach gets the email instead
+            logger.exception("Could not give an order update to a widget")
+    if reached:
+        return "widget"
+    return await store.run(_instead_by_email, order, noted, words)
+
+
+def _instead_by_email(conn: sa.engine.Connection, order: OrderFacts, kinds: List[Text], words: Words) -> Text:
+    channel = "email" if order.email else "none"
+    for kind in kinds:
+        notices.change_channel(conn, order.id, kind, channel)
+    if order.email:
+        queue_email(conn, order, kinds[0], words)
+    return channel
