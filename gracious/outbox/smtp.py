@@ -90,7 +90,10 @@ def build_message(payload: Mapping[str, Any], sender: str, now: Optional[datetim
     message["From"] = sender
     message["To"] = formataddr((_one_line(payload.get("name")), _one_line(payload["to"])))
     message["Subject"] = _one_line(payload["subject"])
-    message["Message-ID"] = _one_line(payload.get("message_id")) or make_msgid(domain="gracious")
+    # As the outbox row has it, kept as written (the parsed header would cut "<thank-you:case-7@gracious>"
+    # at the ':'), so every try of one promise carries the same Message-ID.
+    message_id = _one_line(payload.get("message_id"))
+    message.set_raw("Message-ID", message_id if message_id.isascii() and message_id else make_msgid(domain="gracious"))
     moment = now or datetime.now(timezone.utc)
     message["Date"] = format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
     message.set_content(str(payload["text"]))
@@ -122,7 +125,12 @@ def _deliver(relay: Relay, message: EmailMessage, timeout: float, context: Optio
             client.login(relay.username, relay.password or "")
         refused = client.send_message(message)
         if refused:
-            raise DeliveryError(f"the relay refused {', '.join(sorted(refused))}")
+            raise DeliveryError(describe(smtplib.SMTPRecipientsRefused(refused)))
+
+
+def _refusal(to: str, said: Any) -> str:
+    code, text = said
+    return f"{to} ({code} {_one_line(text.decode('utf-8', 'replace') if isinstance(text, bytes) else text)})"
 
 
 def describe(error: BaseException) -> str:
@@ -131,7 +139,9 @@ def describe(error: BaseException) -> str:
         text = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
         return f"SMTP {error.smtp_code}: {_one_line(text)}"[:300]
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return f"the relay refused {', '.join(sorted(error.recipients))}"[:300]
+        return (
+            "the relay refused " + "; ".join(_refusal(to, said) for to, said in sorted(error.recipients.items()))[:300]
+        )
     return (_one_line(str(error)) or type(error).__name__)[:300]
 
 
