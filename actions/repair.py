@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.callback_notice import notice_for, tell_email
 from actions.hours import spoken_time
 from actions.status import WITHDRAWN_NAMES, settle, settled
 from gracious import repair
@@ -57,10 +58,12 @@ class ActionCancel(Action):
         booked = tracker.get_slot("callback_id")
         if repair.cancels_booked_call(text) or (booked and repair.says("call_words", text)):
             call = await records().callback(int(booked)) if booked else None
-            if call and await records().cancel_callback(int(booked)):
+            notice = await notice_for(tracker)
+            if call and await records().cancel_callback(int(booked), notice):
                 when = call["scheduled_for"].astimezone(ZoneInfo(settings().timezone))
                 now = datetime.now(when.tzinfo)
                 dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=spoken_time(when, now))
+                tell_email(dispatcher, notice, call["phone"])
                 return events + [SlotSet("callback_id", None)]
             dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
             return events

@@ -13,6 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.callback_escape import escape_in, instead_of_a_call, known_email, validate_email
+from actions.callback_notice import notice_for, tell_email
+from actions.callback_soonest import offered_time
 from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
@@ -61,6 +63,9 @@ class ValidateCallbackForm(FormValidation):
         moment = (parse_callback_time(said, now) if not said.startswith("/") else None) or parse_callback_time(
             text or "", now
         )
+        if moment is None:
+            # "yes please" to the soonest time offered (actions/callback_soonest.py): that time.
+            moment = offered_time(tracker, said, now)
         moment = await _on_booked_day(moment, text or "", tracker)
         asked = parse_callback_time(said, now, fit=False) if moment is not None and not said.startswith("/") else None
         if asked is not None and moment is not None and asked.time() != moment.time():
@@ -177,7 +182,8 @@ class ActionScheduleCallback(Action):
                 response="utter_callback_already_then", callback_when=spoken_time(when, now), phone_tail=digits[-4:]
             )
             return done + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
-        if earlier and await records().move_callback(int(booked), when, phone):
+        notice = await notice_for(tracker)
+        if earlier and await records().move_callback(int(booked), when, phone, notice):
             # A new time for the call already booked: moved, never a second call.
             old_when = spoken_time(earlier["scheduled_for"].astimezone(when.tzinfo), now)
             dispatcher.utter_message(
@@ -186,15 +192,18 @@ class ActionScheduleCallback(Action):
                 callback_when=spoken_time(when, now),
                 phone_tail=digits[-4:],
             )
+            tell_email(dispatcher, notice, phone)
             return done + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
         handoff = tracker.get_slot("handoff_id")
         reason = tracker.get_slot("case_type") or "callback requested"
+        # The call, its confirmation email and its commitment for the company: one transaction.
         callback_id = await records().book_callback(
-            tracker.sender_id, when, phone, reason, int(handoff) if handoff else None
+            tracker.sender_id, when, phone, reason, int(handoff) if handoff else None, notice
         )
         dispatcher.utter_message(
             response="utter_callback_booked", callback_when=spoken_time(when, now), phone_tail=digits[-4:]
         )
+        tell_email(dispatcher, notice, phone)
         events: List[EventType] = done + [
             SlotSet("callback_id", str(callback_id)),
             # Kept, so a new time later ("no, make it 3pm") moves the call without asking again.

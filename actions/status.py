@@ -20,6 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import verification
+from actions.callback_notice import notice_for, tell_email
 from actions.case import money
 from actions.digression import resume
 from actions.hours import spoken_time
@@ -167,12 +168,16 @@ async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         dispatcher.utter_message(response="utter_status_no_call")
         return []
     phone = phones[-1]
-    await records().move_callback(int(booked), call["scheduled_for"], phone)
+    notice = await notice_for(tracker)
+    if not await records().move_callback(int(booked), call["scheduled_for"], phone, notice):
+        dispatcher.utter_message(response="utter_status_no_call")
+        return []
     zone = ZoneInfo(settings().timezone)
     when = spoken_time(call["scheduled_for"].astimezone(zone), datetime.now(zone))
     dispatcher.utter_message(
         response="utter_callback_number_changed", callback_when=when, phone_tail=re.sub(r"\D", "", phone)[-4:]
     )
+    tell_email(dispatcher, notice, phone)
     return [SlotSet("callback_phone", phone)]
 
 

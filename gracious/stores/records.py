@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
 from gracious.outbox.table import outbox_table
 from gracious.stores import base, clock
 from gracious.stores.base import Store, record_table, required
+
+if TYPE_CHECKING:
+    from gracious.stores.callback_changes import Notice
 
 metadata = sa.MetaData()
 
@@ -153,16 +156,22 @@ class Records(Store):
         return int(await self.run(read))
 
     async def book_callback(
-        self, sender_id: str, when: datetime, phone: str, reason: str, handoff_id: Optional[int]
+        self,
+        sender_id: str,
+        when: datetime,
+        phone: str,
+        reason: str,
+        handoff_id: Optional[int],
+        notice: Optional["Notice"] = None,
     ) -> int:
-        return await self._insert(
-            callbacks,
-            sender_id=sender_id,
-            scheduled_for=clock.stored(when),
-            phone=phone,
-            reason=reason[:200],
-            handoff_id=handoff_id,
-            status="booked",
+        """Book a call, with its commitment and (``notice`` with an address) its confirmation
+        email in the same transaction (gracious/stores/callback_changes.py)."""
+        from gracious.stores import callback_changes
+
+        return int(
+            await self.run(
+                callback_changes.book, sender_id, when, phone, reason, handoff_id, notice or callback_changes.NOBODY
+            )
         )
 
     async def callback(self, callback_id: int) -> Optional[Dict[str, Any]]:
@@ -178,32 +187,19 @@ class Records(Store):
 
         return await self.run(read)
 
-    async def move_callback(self, callback_id: int, when: datetime, phone: str) -> bool:
-        """Move a booked call to a new time (and number); False when it is no longer booked."""
-        when = clock.stored(when)
+    async def move_callback(
+        self, callback_id: int, when: datetime, phone: str, notice: Optional["Notice"] = None
+    ) -> bool:
+        """Move a booked call to a new time (and number), its promises with it; False when it is no longer booked."""
+        from gracious.stores import callback_changes
 
-        def write(conn):
-            changed = conn.execute(
-                callbacks.update()
-                .where(callbacks.c.id == callback_id, callbacks.c.status == "booked")
-                .values(scheduled_for=when, phone=phone)
-            )
-            return changed.rowcount == 1
+        return bool(await self.run(callback_changes.move, callback_id, when, phone, notice or callback_changes.NOBODY))
 
-        return bool(await self.run(write))
+    async def cancel_callback(self, callback_id: int, notice: Optional["Notice"] = None) -> bool:
+        """Cancel a booked call, its promises with it; False when it was not booked (already made or cancelled)."""
+        from gracious.stores import callback_changes
 
-    async def cancel_callback(self, callback_id: int) -> bool:
-        """Cancel a booked call; False when it was not booked (already made or cancelled)."""
-
-        def write(conn):
-            changed = conn.execute(
-                callbacks.update()
-                .where(callbacks.c.id == callback_id, callbacks.c.status == "booked")
-                .values(status="cancelled")
-            )
-            return changed.rowcount == 1
-
-        return bool(await self.run(write))
+        return bool(await self.run(callback_changes.cancel, callback_id, notice or callback_changes.NOBODY))
 
     async def log_concern(
         self, sender_id: str, category: str, policy_id: Optional[str], outcome: str, frustration: int

@@ -14,9 +14,10 @@ from typing import Any, Dict, List, Optional
 import sqlalchemy as sa
 
 from gracious import codes
+from gracious.outbox import promises
 from gracious.stores import clock
 from gracious.stores.base import add_row
-from gracious.stores.records import handoffs
+from gracious.stores.records import handoffs, outbox
 from server.desk.agents import Agent
 from server.desk.tables import handoff_notes
 
@@ -177,9 +178,13 @@ def valid_outcome(outcome: str) -> str:
 
 
 def finish(conn: sa.engine.Connection, handoff_id: int, name: str, outcome: str) -> bool:
-    """Close a handoff the agent holds with its outcome; False if they don't hold it."""
+    """Close a handoff the agent holds with its outcome; False if they don't hold it.
+
+    The outcome reaches the company's systems: an ``agent_outcome`` commitment in the
+    records' outbox, written in the same transaction (gracious/outbox/).
+    """
     now = clock.now()
-    return (
+    finished = (
         conn.execute(
             handoffs.update()
             .where(_held_by(handoff_id, name))
@@ -187,3 +192,25 @@ def finish(conn: sa.engine.Connection, handoff_id: int, name: str, outcome: str)
         ).rowcount
         == 1
     )
+    if finished:
+        row = conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id)).one()
+        summary = card(json.loads(row.summary) if row.summary else {})
+        customer = summary.get("customer") if isinstance(summary.get("customer"), dict) else {}
+        promises.commitment(
+            conn,
+            outbox,
+            key=f"handoff:{handoff_id}:outcome",
+            event="agent_outcome",
+            data={
+                "handoff_id": handoff_id,
+                "outcome": outcome,
+                "agent": name,
+                "reason": row.reason,
+                "reference": summary.get("reference"),
+                # Only a verified customer's account (card() empties it otherwise).
+                "customer_id": (customer or {}).get("id"),
+                "sender_id": row.sender_id,
+            },
+            sender_id=row.sender_id,
+        )
+    return finished

@@ -1,0 +1,42 @@
+"""Who hears about a call booked, moved or cancelled in the chat: the address its email goes to.
+
+A verified customer's email on file (signed in on the website, or checked against the
+account that owns the case's record); otherwise an address they gave in this chat; otherwise none, and then the
+chat never says an email is coming. What is said in the chat after the change:
+``tell_email`` only when the email was written to the outbox with the change.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import verification
+from gracious.contact_details import contacts
+from gracious.stores import company
+from gracious.stores.callback_changes import Notice, will_email
+
+
+async def notice_for(tracker: Tracker) -> Notice:
+    """The customer's address and name for the call's emails, and their account when known."""
+    facts = tracker.get_slot("case_facts") or {}
+    # Signed in or checked for one account; or verified for the case's record (actions/case.py).
+    customer_id = verification.known_customer(tracker) or (facts.get("customer_id") if facts.get("verified") else None)
+    customer = await company().customer(customer_id) if customer_id else None
+    address: Optional[Text] = customer.email if customer else None
+    if not address:
+        for value in (tracker.get_slot("followup_email"), tracker.get_slot("email")):
+            emails, _ = contacts(str(value or ""))
+            if emails:
+                address = emails[0]
+                break
+    name = customer.name if customer else facts.get("customer_name")
+    return Notice(email=address or None, name=name or None, customer_id=customer_id)
+
+
+def tell_email(dispatcher: CollectingDispatcher, notice: Notice, phone: Text) -> None:
+    """Say the email is on its way: called only once the change is written, and it with it."""
+    if will_email(notice, phone):
+        dispatcher.utter_message(response="utter_callback_email_on_its_way", email=notice.email)

@@ -1,0 +1,86 @@
+"""A call the same business day for a customer nobody called back.
+
+"Nobody called me back" is the complaint the same-day policy answers (catalog/policies.yml,
+``same_day_callback``): when such a customer takes the call, the form's question about the
+time (``action_ask_callback_time``) offers the soonest slot a person can ring today,
+or, when the team has finished for the day, says so and offers the next opening. A plain
+yes to that offer books it (``offered_time``); any time the customer names instead is theirs.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.hours import fit_to_hours, spoken_time
+from gracious.settings import settings
+
+SAME_DAY_CASES = {"complain_no_response"}
+SAME_DAY_POLICY = "same_day_callback"
+# Time for the team to see the call before it is due.
+LEAD = timedelta(minutes=15)
+OFFERS = ("utter_callback_soonest_today", "utter_callback_soonest_next_day")
+YES = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|ok(?:ay)?|sure|fine|perfect|great|please|go on|go ahead|do it|book it|"
+    r"that(?:'s| is)? (?:fine|good|great|perfect|ok|okay)|that works|works for me|sounds good)\b",
+    re.I,
+)
+NOT_YES = re.compile(r"\b(?:no|not|don't|dont|later|tomorrow|instead|rather|other)\b", re.I)
+
+
+def soonest(now: datetime, hours: Optional[Dict[int, Any]] = None) -> datetime:
+    """The soonest a person can call: a quarter hour on, on the quarter, within care hours."""
+    moment = now + LEAD
+    if moment.minute % 15 or moment.second or moment.microsecond:
+        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=15 - moment.minute % 15)
+    return fit_to_hours(moment, settings().care_hours if hours is None else hours)
+
+
+def same_day_case(tracker: Tracker) -> bool:
+    """Whether the customer came because nobody got back to them."""
+    return tracker.get_slot("case_type") in SAME_DAY_CASES or tracker.get_slot("policy_id") == SAME_DAY_POLICY
+
+
+def _last_offer(tracker: Tracker) -> Optional[datetime]:
+    """The soonest time offered in the assistant's last message before the customer's latest one."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    said = [e for e in events[:last_user] if e.get("event") == "bot"]
+    metadata = (said[-1].get("metadata") or {}) if said else {}
+    if metadata.get("utter_action") not in OFFERS or not metadata.get("soonest_at"):
+        return None
+    try:
+        return datetime.fromisoformat(str(metadata["soonest_at"]))
+    except ValueError:
+        return None
+
+
+def offered_time(tracker: Tracker, text: Text, now: datetime) -> Optional[datetime]:
+    """A plain yes to the time just offered: that time (or the soonest now, if it has passed)."""
+    offered = _last_offer(tracker)
+    if offered is None or not YES.search(text or "") or NOT_YES.search(text or ""):
+        return None
+    return offered if offered >= now else soonest(now)
+
+
+class ActionAskCallbackTime(Action):
+    """The callback form's question about the time: the same day offered to those nobody called back."""
+
+    def name(self) -> Text:
+        return "action_ask_callback_time"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if not same_day_case(tracker):
+            dispatcher.utter_message(response="utter_ask_callback_time")
+            return []
+        now = datetime.now(ZoneInfo(settings().timezone))
+        slot = soonest(now)
+        response = OFFERS[0] if slot.date() == now.date() else OFFERS[1]
+        dispatcher.utter_message(response=response, callback_when=spoken_time(slot, now), soonest_at=slot.isoformat())
+        return []

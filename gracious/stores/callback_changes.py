@@ -1,0 +1,184 @@
+"""A call booked, moved or cancelled in the chat, with its promises in the same transaction.
+
+Each change writes the ``callbacks`` row and, in the records' outbox, a commitment for
+the company's systems (``callback_booked``, ``callback_moved``, ``callback_cancelled``)
+and, when we have an address for the customer, an email saying so (catalog/emails.yml).
+So "you'll get an email" is true the moment it is said, and a change that fails leaves
+no promise behind.
+
+The functions take ``conn`` and run inside one of the records store's transactions
+(``Records.book_callback`` and the rest, gracious/stores/records.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Dict, Optional
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from gracious.outbox import promises
+from gracious.settings import settings
+from gracious.stores import clock
+from gracious.stores.base import add_row
+from gracious.stores.records import callbacks, outbox
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Who the call is for: the address to email (None: no email), their name, their account."""
+
+    email: Optional[str] = None
+    name: Optional[str] = None
+    customer_id: Optional[str] = None
+
+
+NOBODY = Notice()
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored (naive UTC) or aware time, as aware UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def local_time(moment: datetime) -> datetime:
+    """``moment`` in the business's timezone."""
+    return _utc(moment).astimezone(ZoneInfo(settings().timezone))
+
+
+def written_time(moment: datetime) -> str:
+    """The time of a call as an email says it, read later and elsewhere: no "tomorrow",
+    always the day, and the business's timezone named ("Thursday 12 June at 3:00 pm, New York time")."""
+    local = local_time(moment)
+    place = settings().timezone.split("/")[-1].replace("_", " ")
+    return f"{local.strftime('%A %-d %B')} at {local.strftime('%-I:%M %p').lower()}, {place} time"
+
+
+def phone_tail(phone: str) -> str:
+    """The last four digits of a number: all an email shows of it."""
+    return re.sub(r"\D", "", phone or "")[-4:]
+
+
+def will_email(notice: Notice, phone: str) -> bool:
+    """Whether a change to a call on ``phone`` emails the customer: an address, and a number to name."""
+    return bool(notice.email) and bool(phone_tail(phone))
+
+
+def _facts(row: Any, notice: Notice) -> Dict[str, Any]:
+    """What the company's systems are told about the call."""
+    local = local_time(row.scheduled_for)
+    return {
+        "callback_id": row.id,
+        "sender_id": row.sender_id,
+        "handoff_id": row.handoff_id,
+        "customer_id": notice.customer_id,
+        "scheduled_for": _utc(row.scheduled_for).isoformat().replace("+00:00", "Z"),
+        "local_time": local.isoformat(),
+        "timezone": settings().timezone,
+        "phone": row.phone,
+        "reason": row.reason,
+        "status": row.status,
+    }
+
+
+def _promise(
+    conn: sa.engine.Connection,
+    row: Any,
+    notice: Notice,
+    event: str,
+    key: str,
+    data: Optional[Dict[str, Any]] = None,
+    words: Optional[Dict[str, Any]] = None,
+) -> None:
+    """The commitment for the company's systems, and the email when there is an address."""
+    data, words = data or {}, words or {}
+    promises.commitment(
+        conn, outbox, key=key, event=event, data={**_facts(row, notice), **data}, sender_id=row.sender_id
+    )
+    if notice.email and will_email(notice, row.phone):
+        shown = {"callback_when": written_time(row.scheduled_for), "phone_tail": phone_tail(row.phone), **words}
+        promises.email(
+            conn,
+            outbox,
+            key=f"{key}:email",
+            topic=event,
+            template=event,
+            to=notice.email,
+            name=notice.name,
+            variables=shown,
+            sender_id=row.sender_id,
+        )
+
+
+def _call(conn: sa.engine.Connection, callback_id: int) -> Any:
+    return conn.execute(sa.select(callbacks).where(callbacks.c.id == callback_id)).first()
+
+
+def book(
+    conn: sa.engine.Connection,
+    sender_id: str,
+    when: datetime,
+    phone: str,
+    reason: str,
+    handoff_id: Optional[int],
+    notice: Notice = NOBODY,
+) -> int:
+    """Book a call; its id. The commitment ``callback:<id>:booked`` (and its email) with it."""
+    callback_id = add_row(
+        conn,
+        callbacks,
+        sender_id=sender_id,
+        scheduled_for=clock.stored(when),
+        phone=phone,
+        reason=reason[:200],
+        handoff_id=handoff_id,
+        status="booked",
+    )
+    _promise(conn, _call(conn, callback_id), notice, "callback_booked", f"callback:{callback_id}:booked")
+    return callback_id
+
+
+def move(conn: sa.engine.Connection, callback_id: int, when: datetime, phone: str, notice: Notice = NOBODY) -> bool:
+    """Move a booked call to a new time (or number); False when it is no longer booked.
+
+    Each move is its own promise: ``callback:<id>:moved:<n>``, n counting the moves.
+    """
+    before = _call(conn, callback_id)
+    changed = conn.execute(
+        callbacks.update()
+        .where(callbacks.c.id == callback_id, callbacks.c.status == "booked")
+        .values(scheduled_for=clock.stored(when), phone=phone)
+    )
+    if changed.rowcount != 1:
+        return False
+    prefix = f"callback:{callback_id}:moved:"
+    moves = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(outbox)
+        .where(outbox.c.kind == "webhook", outbox.c.key.like(prefix + "%"))
+    ).scalar()
+    number = int(moves or 0) + 1
+    data = {
+        "move": number,
+        "previous_scheduled_for": _utc(before.scheduled_for).isoformat().replace("+00:00", "Z"),
+        "previous_phone": before.phone,
+    }
+    words = {"old_when": written_time(before.scheduled_for)}
+    _promise(conn, _call(conn, callback_id), notice, "callback_moved", f"{prefix}{number}", data, words)
+    return True
+
+
+def cancel(conn: sa.engine.Connection, callback_id: int, notice: Notice = NOBODY) -> bool:
+    """Cancel a booked call; False when it was not booked (already made or cancelled)."""
+    changed = conn.execute(
+        callbacks.update()
+        .where(callbacks.c.id == callback_id, callbacks.c.status == "booked")
+        .values(status="cancelled")
+    )
+    if changed.rowcount != 1:
+        return False
+    _promise(conn, _call(conn, callback_id), notice, "callback_cancelled", f"callback:{callback_id}:cancelled")
+    return True

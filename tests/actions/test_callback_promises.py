@@ -1,0 +1,420 @@
+"""Calls booked, moved and cancelled in the chat keep their promises: each change writes, in the
+same records transaction, its commitment for the company's systems and (with an address) its email;
+a customer nobody called back is offered a call the same business day; an agent's outcome at the
+desk reaches the company's systems."""
+
+import asyncio
+import json
+from datetime import datetime
+from typing import Any, Dict, List
+
+import pytest
+import sqlalchemy as sa
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.callback_soonest
+import actions.repair
+import actions.schedule_callback
+import actions.status
+from actions.callback_soonest import ActionAskCallbackTime, soonest
+from actions.repair import ActionCancel
+from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm
+from actions.status import ActionWhereThingsStand
+from gracious import stores
+from gracious.outbox import promises
+from gracious.outbox.table import rows as outbox_rows
+from gracious.stores import callback_changes
+from gracious.stores.records import ensure_schema, handoffs, outbox
+from server.desk.agents import Agent
+from server.desk.store import DeskStore
+from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
+
+PRIYA_EMAIL = "priya.n@example.com"
+# The case's record was checked as Priya's (actions/case.py writes "verified" with her details).
+VERIFIED_FACTS = {
+    "reference": "LK-10423",
+    "customer_id": "C003",
+    "customer_name": "Priya",
+    "customer_phone": "+1 555 0199",
+    "customer_email": PRIYA_EMAIL,
+    "verified": True,
+}
+
+
+def outbox_now() -> List[Dict[str, Any]]:
+    def read(conn):
+        return outbox_rows(conn, outbox)
+
+    return asyncio.run(stores.records().run(read))
+
+
+def callbacks_now() -> List[Dict[str, Any]]:
+    return asyncio.run(stores.records().rows("callbacks"))
+
+
+def keys() -> List[tuple]:
+    return [(r["kind"], r["key"], r["topic"], r["recipient"]) for r in outbox_now()]
+
+
+def book_for_priya(domain, monkeypatch, when="2025-06-12T15:00:00-04:00", **slots):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from("callback_form", slots={"callback_time": when, "case_facts": VERIFIED_FACTS, **slots})
+    return run_action(ActionScheduleCallback(), tracker, domain)
+
+
+def test_booking_writes_the_call_its_commitment_and_its_confirmation_email_together(domain, monkeypatch):
+    dispatcher, _ = book_for_priya(domain, monkeypatch)
+
+    assert dispatcher.messages == [
+        message(response="utter_callback_booked", callback_when="tomorrow at 3:00 pm", phone_tail="0199"),
+        message(response="utter_callback_email_on_its_way", email=PRIYA_EMAIL),
+    ]
+    [call] = callbacks_now()
+    assert (call["id"], call["status"], call["scheduled_for"]) == (1, "booked", datetime(2025, 6, 12, 19, 0))
+    commitment, email = outbox_now()
+    assert (commitment["kind"], commitment["key"], commitment["topic"]) == (
+        "webhook",
+        "callback:1:booked",
+        "callback_booked",
+    )
+    assert commitment["payload"]["id"] == "callback:1:booked"
+    assert commitment["payload"]["event"] == "callback_booked"
+    assert commitment["payload"]["data"] == {
+        "callback_id": 1,
+        "sender_id": "priya-grinder",
+        "handoff_id": 3,
+        "customer_id": "C003",
+        "scheduled_for": "2025-06-12T19:00:00Z",
+        "local_time": "2025-06-12T15:00:00-04:00",
+        "timezone": "America/New_York",
+        "phone": "+1 555 0199",
+        "reason": "check_order_status",
+        "status": "booked",
+    }
+    assert (email["kind"], email["key"], email["topic"], email["recipient"], email["status"]) == (
+        "email",
+        "callback:1:booked:email",
+        "callback_booked",
+        PRIYA_EMAIL,
+        "pending",
+    )
+    mail = email["payload"]
+    assert mail["to"] == PRIYA_EMAIL
+    assert mail["template"] == "callback_booked"
+    assert mail["subject"] == "Your call with our care team: Thursday 12 June at 3:00 pm, New York time"
+    assert mail["text"].startswith("Hello Priya,\n")
+    assert "ring you on Thursday 12 June at 3:00 pm, New York time, on the number ending 0199." in mail["text"]
+    assert '"move my call to 4pm"' in mail["text"] and '"cancel the call"' in mail["text"]
+    # Never the whole number in an email.
+    assert "555 0199" not in mail["text"] and "5550199" not in mail["html"]
+    assert "<p>Your call is booked. Someone from our care team will ring you on Thursday 12 June" in mail["html"]
+
+
+def test_without_an_address_the_call_is_booked_and_promised_to_the_company_but_no_email_is_claimed(domain, monkeypatch):
+    # Verified for three accounts and none of them the case's: no address to write to.
+    dispatcher, _ = book_for_priya(domain, monkeypatch, case_facts={"reference": "LK-10423"}, phone="555 0142 777")
+
+    assert dispatcher.messages == [
+        message(response="utter_callback_booked", callback_when="tomorrow at 3:00 pm", phone_tail="2777")
+    ]
+    assert len(callbacks_now()) == 1
+    assert keys() == [("webhook", "callback:1:booked", "callback_booked", "callback_booked")]
+
+
+def test_an_address_given_in_the_chat_gets_the_confirmation(domain, monkeypatch):
+    dispatcher, _ = book_for_priya(
+        domain, monkeypatch, case_facts={"reference": "LK-10423"}, email="p.nat@example.org", phone="555 0142 777"
+    )
+    assert dispatcher.messages[-1] == message(response="utter_callback_email_on_its_way", email="p.nat@example.org")
+    assert keys()[-1] == ("email", "callback:1:booked:email", "callback_booked", "p.nat@example.org")
+
+
+def test_a_call_that_cannot_be_promised_is_not_booked_either(domain, monkeypatch):
+    """The row and its promises are one transaction: a failed email leaves no call behind."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the email could not be written")
+
+    monkeypatch.setattr(promises, "email", broken)
+    with pytest.raises(RuntimeError):
+        book_for_priya(domain, monkeypatch)
+    assert callbacks_now() == []
+    assert outbox_now() == []
+
+
+def test_each_move_changes_the_one_call_and_is_its_own_promise(domain, monkeypatch):
+    book_for_priya(domain, monkeypatch)
+    for new_time, old_when, new_when in (
+        ("2025-06-12T16:00:00-04:00", "tomorrow at 3:00 pm", "tomorrow at 4:00 pm"),
+        ("2025-06-12T15:00:00-04:00", "tomorrow at 4:00 pm", "tomorrow at 3:00 pm"),
+    ):
+        tracker = tracker_from(
+            "callback_form",
+            slots={
+                "callback_id": "1",
+                "callback_time": new_time,
+                "callback_phone": "+1 555 0199",
+                "case_facts": VERIFIED_FACTS,
+            },
+        )
+        dispatcher, _ = run_action(ActionScheduleCallback(), tracker, domain)
+        assert dispatcher.messages == [
+            message(response="utter_callback_moved", old_when=old_when, callback_when=new_when, phone_tail="0199"),
+            message(response="utter_callback_email_on_its_way", email=PRIYA_EMAIL),
+        ]
+
+    [call] = callbacks_now()
+    assert (call["id"], call["status"], call["scheduled_for"]) == (1, "booked", datetime(2025, 6, 12, 19, 0))
+    assert keys() == [
+        ("webhook", "callback:1:booked", "callback_booked", "callback_booked"),
+        ("email", "callback:1:booked:email", "callback_booked", PRIYA_EMAIL),
+        ("webhook", "callback:1:moved:1", "callback_moved", "callback_moved"),
+        ("email", "callback:1:moved:1:email", "callback_moved", PRIYA_EMAIL),
+        ("webhook", "callback:1:moved:2", "callback_moved", "callback_moved"),
+        ("email", "callback:1:moved:2:email", "callback_moved", PRIYA_EMAIL),
+    ]
+    first_move = outbox_now()[2]["payload"]["data"]
+    assert (first_move["move"], first_move["scheduled_for"], first_move["previous_scheduled_for"]) == (
+        1,
+        "2025-06-12T20:00:00Z",
+        "2025-06-12T19:00:00Z",
+    )
+    moved_mail = outbox_now()[3]["payload"]
+    assert moved_mail["subject"] == "Your call has moved to Thursday 12 June at 4:00 pm, New York time"
+    assert "It was Thursday 12 June at 3:00 pm, New York time; now" in moved_mail["text"]
+
+
+def test_a_new_number_for_the_call_is_a_move_too(domain, monkeypatch):
+    book_for_priya(domain, monkeypatch)
+    tracker = tracker_from(
+        "empty_tracker",
+        text="use 555 0142 instead",
+        slots={"callback_id": "1", "case_facts": VERIFIED_FACTS},
+    )
+    message_data = dict(tracker.latest_message, repair="phone_change")
+    tracker.latest_message = message_data
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+
+    assert dispatcher.messages[-1] == message(response="utter_callback_email_on_its_way", email=PRIYA_EMAIL)
+    [call] = callbacks_now()
+    assert call["phone"] == "555 0142"
+    moved = outbox_now()[2]
+    assert (moved["key"], moved["payload"]["data"]["phone"], moved["payload"]["data"]["previous_phone"]) == (
+        "callback:1:moved:1",
+        "555 0142",
+        "+1 555 0199",
+    )
+    assert "ending 0142" in outbox_now()[3]["payload"]["text"]
+
+
+def test_cancelling_the_call_writes_its_commitment_and_email_once(domain, monkeypatch):
+    book_for_priya(domain, monkeypatch)
+    freeze_time(monkeypatch, actions.repair, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "empty_tracker",
+        text="I don't need the call any more",
+        intent="cancel",
+        slots={"callback_id": "1", "case_facts": VERIFIED_FACTS},
+    )
+    dispatcher, _ = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_callback_call_cancelled", callback_when="tomorrow at 3:00 pm"),
+        message(response="utter_callback_email_on_its_way", email=PRIYA_EMAIL),
+    ]
+    assert callbacks_now()[0]["status"] == "cancelled"
+    assert keys()[2:] == [
+        ("webhook", "callback:1:cancelled", "callback_cancelled", "callback_cancelled"),
+        ("email", "callback:1:cancelled:email", "callback_cancelled", PRIYA_EMAIL),
+    ]
+    assert outbox_now()[3]["payload"]["subject"] == "Your call is cancelled"
+
+    # Cancelled again: nothing to cancel, nothing more promised, no email claimed.
+    dispatcher, _ = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [message(response="utter_callback_nothing_to_cancel")]
+    assert len(outbox_now()) == 4
+
+
+def test_cancelling_without_an_address_says_nothing_of_an_email(domain, monkeypatch):
+    asyncio.run(stores.records().book_callback("priya-grinder", at(12, 15), "+1 555 0199", "callback", None))
+    freeze_time(monkeypatch, actions.repair, WEDNESDAY_10AM)
+    tracker = tracker_from("empty_tracker", text="cancel the call", intent="cancel", slots={"callback_id": "1"})
+    dispatcher, _ = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_callback_call_cancelled", callback_when="tomorrow at 3:00 pm")
+    ]
+    assert keys() == [
+        ("webhook", "callback:1:booked", "callback_booked", "callback_booked"),
+        ("webhook", "callback:1:cancelled", "callback_cancelled", "callback_cancelled"),
+    ]
+
+
+def test_written_time_names_the_day_and_the_timezone():
+    assert callback_changes.written_time(datetime(2025, 6, 16, 12, 0)) == "Monday 16 June at 8:00 am, New York time"
+    assert callback_changes.phone_tail("(555) 010-7788") == "7788"
+
+
+# A customer nobody called back: a call the same business day.
+
+
+def no_return_call(**slots):
+    return tracker_from(
+        "callback_form",
+        slots={"case_type": "complain_no_response", "policy_id": "same_day_callback", "callback_time": None, **slots},
+    )
+
+
+@pytest.mark.parametrize(
+    "now, expected",
+    [
+        (at(11, 10), at(11, 10, 15)),
+        (at(11, 10, 7), at(11, 10, 30)),
+        (at(11, 19, 44), at(12, 8)),  # 19:59 rounds up to 20:00, when the team has gone
+        (at(11, 19, 30), at(11, 19, 45)),
+        (at(14, 16, 50), at(16, 8)),  # Saturday after the last slot: Monday morning
+    ],
+)
+def test_the_soonest_slot_is_a_quarter_hour_on_within_care_hours(now, expected):
+    assert soonest(now) == expected
+
+
+def test_a_customer_nobody_called_back_is_offered_the_soonest_call_today(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.callback_soonest, WEDNESDAY_10AM)
+    dispatcher, events = run_action(ActionAskCallbackTime(), no_return_call(), domain)
+    assert dispatcher.messages == [
+        message(
+            response="utter_callback_soonest_today",
+            callback_when="today at 10:15 am",
+            soonest_at=at(11, 10, 15).isoformat(),
+        )
+    ]
+    assert events == []
+
+
+def test_when_the_team_has_gone_home_the_next_morning_is_said_honestly(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.callback_soonest, at(11, 19, 50))
+    dispatcher, _ = run_action(ActionAskCallbackTime(), no_return_call(), domain)
+    assert dispatcher.messages == [
+        message(
+            response="utter_callback_soonest_next_day",
+            callback_when="tomorrow at 8:00 am",
+            soonest_at=at(12, 8).isoformat(),
+        )
+    ]
+
+
+def test_other_customers_are_asked_for_a_time_as_before(domain):
+    dispatcher, _ = run_action(ActionAskCallbackTime(), tracker_from("callback_form"), domain)
+    assert dispatcher.messages == [message(response="utter_ask_callback_time")]
+
+
+def offered_then(text: str, soonest_at: datetime):
+    offer = {
+        "event": "bot",
+        "text": "The soonest someone from our team can ring you is today at 10:15 am. Shall I book that?",
+        "metadata": {"utter_action": "utter_callback_soonest_today", "soonest_at": soonest_at.isoformat()},
+    }
+    user = {"event": "user", "text": text, "parse_data": {"intent": {"name": "affirm"}, "text": text}}
+    return no_return_call(requested_slot="callback_time"), [offer, user]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("yes please", at(11, 10, 15)),
+        ("that works", at(11, 10, 15)),
+        ("ok book it", at(11, 10, 15)),
+        ("today at 4pm", at(11, 16)),
+        ("no, tomorrow at 9am", at(12, 9)),
+    ],
+)
+def test_a_yes_to_the_offer_books_that_time_and_a_named_time_stays_theirs(domain, monkeypatch, text, expected):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    base, events = offered_then(text, at(11, 10, 15))
+    tracker = tracker_from(
+        "callback_form",
+        slots=dict(base.slots),
+        text=text,
+        events=list(base.events) + events,
+    )
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time(text, CollectingDispatcher(), tracker, domain))
+    assert result == {"callback_time": expected.isoformat(), "callback_attempts": None}
+
+
+def test_a_yes_without_an_offer_is_not_a_time(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_from("callback_form", text="yes please")
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time("yes please", dispatcher, tracker, domain))
+    assert result == {"callback_time": None, "callback_attempts": 1.0}
+
+
+# An agent's outcome at the desk reaches the company's systems.
+
+
+def test_an_agents_outcome_is_a_commitment_written_with_it(tmp_path):
+    store = DeskStore(f"sqlite:///{tmp_path / 'desk.db'}")
+    ensure_schema(store.engine)
+    sam = Agent(id=1, name="sam", display_name="Sam Lee")
+    summary = {"reference": "BL-30017", "verified": True, "customer": {"id": "C001", "name": "Maya Okafor"}}
+    with store.engine.begin() as conn:
+        handoff_id = conn.execute(
+            handoffs.insert().values(
+                sender_id="maya",
+                reason="customer_asked",
+                team="customer_care",
+                status="waiting",
+                summary=json.dumps(summary),
+                created_at=datetime(2025, 6, 11, 14, 0),
+            )
+        ).inserted_primary_key[0]
+    asyncio.run(store.claim(handoff_id, sam))
+    assert asyncio.run(store.finish(handoff_id, sam, "resolved")) is True
+    # Finished once: a second finish is refused and promises nothing more.
+    assert asyncio.run(store.finish(handoff_id, sam, "resolved")) is False
+
+    with store.engine.connect() as conn:
+        [row] = outbox_rows(conn, outbox)
+        finished_at = conn.execute(sa.select(handoffs.c.finished_at)).scalar()
+    store.engine.dispose()
+    assert finished_at is not None
+    assert (row["kind"], row["key"], row["topic"], row["sender_id"]) == (
+        "webhook",
+        f"handoff:{handoff_id}:outcome",
+        "agent_outcome",
+        "maya",
+    )
+    assert row["payload"]["event"] == "agent_outcome"
+    assert row["payload"]["data"] == {
+        "handoff_id": handoff_id,
+        "outcome": "resolved",
+        "agent": "sam",
+        "reason": "customer_asked",
+        "reference": "BL-30017",
+        "customer_id": "C001",
+        "sender_id": "maya",
+    }
+
+
+def test_an_unverified_customers_account_never_travels_with_the_outcome(tmp_path):
+    store = DeskStore(f"sqlite:///{tmp_path / 'desk.db'}")
+    ensure_schema(store.engine)
+    sam = Agent(id=1, name="sam", display_name="Sam Lee")
+    summary = {"reference": "LK-10421", "verified": False, "customer": {"id": "C001"}}
+    with store.engine.begin() as conn:
+        handoff_id = conn.execute(
+            handoffs.insert().values(
+                sender_id="stranger",
+                reason="customer_asked",
+                team="customer_care",
+                status="waiting",
+                summary=json.dumps(summary),
+                created_at=datetime(2025, 6, 11, 14, 0),
+            )
+        ).inserted_primary_key[0]
+    asyncio.run(store.claim(handoff_id, sam))
+    asyncio.run(store.finish(handoff_id, sam, "resolved"))
+    with store.engine.connect() as conn:
+        [row] = outbox_rows(conn, outbox)
+    store.engine.dispose()
+    assert row["payload"]["data"]["customer_id"] is None
+    assert row["payload"]["data"]["reference"] == "LK-10421"
