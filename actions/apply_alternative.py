@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import promised
 from actions.callback_escape import known_email
 from actions.case import catalog, money
 from actions.digression import resume, say_answers
@@ -18,6 +19,7 @@ from actions.hours import spoken_time
 from actions.offer_alternatives import last_offer_buttons, offer_amount
 from actions.second_problem import come_back
 from actions.status import settle, settled
+from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
 from gracious.settings import settings
 from gracious.stores import company, records
@@ -122,6 +124,9 @@ class ActionApplyAlternative(Action):
             else:
                 dispatcher.utter_message(response="utter_alternative_nothing_offered")
             return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
+        if grant_emails.promises_email(alternative.id) and not await promised.address_for(alternative.id, tracker):
+            # Its reply would say an email is coming, and there is nowhere to send it.
+            return promised.without_an_address(alternative.id)
         offer = offers.get(choice)
         amount = offer_amount(offer, facts) if offer else None
         reference = (
@@ -151,7 +156,7 @@ class ActionApplyAlternative(Action):
                     granted_on=granted_on(other.created_at),
                 )
                 return [SlotSet("alternative", None)]
-            result = await company().grant(kind, reference, facts.get("customer_id"), amount, note=note)
+            result = await promised.grant(tracker, alternative.id, kind, reference, amount, note, size)
             if result.granted_before:
                 # This record has it already (another conversation, or an earlier case).
                 dispatcher.utter_message(
@@ -169,6 +174,8 @@ class ActionApplyAlternative(Action):
                     result.grant.created_at,
                 )
                 return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
+        if alternative.id == "delivery_updates" and (tracker.latest_message or {}).get("asked_about") != choice:
+            await promised.queue_delivery_updates(tracker)  # the sign-up email, before the reply says so
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
         confirm = alternative.confirm
         if size and f"{confirm}_size" in domain.get("responses", {}):
@@ -229,14 +236,9 @@ async def _new_size(
     facts = tracker.get_slot("case_facts") or {}
     reference = facts.get("reference") or None
     policy = tracker.get_slot("policy_id") or ""
-    await company().withdraw("exchange", reference, facts.get("customer_id"))
-    await company().grant(
-        "exchange",
-        reference,
-        facts.get("customer_id"),
-        None,
-        note=f"exchange under {policy}, size {size}" if policy else f"exchange, size {size}",
-    )
+    await company().withdraw("exchange", reference, facts.get("customer_id"), tracker.sender_id)
+    note = f"exchange under {policy}, size {size}" if policy else f"exchange, size {size}"
+    await promised.grant(tracker, "exchange", "exchange", reference, None, note, size)
     dispatcher.utter_message(response="utter_exchange_size_changed", reference=reference or "", size=size)
     return [
         SlotSet("alternative", None),
@@ -278,7 +280,7 @@ async def _change_of_mind(dispatcher: CollectingDispatcher, tracker: Tracker, ch
         return None
     facts = tracker.get_slot("case_facts") or {}
     reference = (facts.get("coupon_code") if earlier.kind == "honour_coupon" else facts.get("reference")) or None
-    await company().withdraw(record_kind(earlier.kind, facts), reference, facts.get("customer_id"))
+    await company().withdraw(record_kind(earlier.kind, facts), reference, facts.get("customer_id"), tracker.sender_id)
     dispatcher.utter_message(response="utter_choice_changed")
     return accepted
 

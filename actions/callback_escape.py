@@ -16,9 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog
 from actions.offer_alternatives import first_text
-from actions.status import settle, settled
 from gracious import repair
-from gracious.stores import company
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -71,13 +69,22 @@ async def instead_of_a_call(
     unverified = bool(facts.get("verification_needed"))
     if escape == "email" and unverified:
         escape = "unverified"
+    if escape == "email" and not known_email(tracker):
+        escape = "neither"  # nowhere to write to: no email is promised
     if escape == "email":
+        # (Both import this module, for known_email and EMAIL.)
+        from actions import promised
+        from actions.status import settle, settled
+
         email = known_email(tracker) or ""
-        await company().grant(
+        # The team's note and the commitment are written before the reply says an email is coming.
+        await promised.grant(
+            tracker,
+            "email_followup",
             "followup",
             facts.get("reference") or None,
-            facts.get("customer_id"),
-            note=f"email instead of a call: {email}"[:200],
+            None,
+            f"email instead of a call: {email}"[:200],
         )
         dispatcher.utter_message(response="utter_callback_email_instead", email=email)
         granted = list(tracker.get_slot("granted_alternatives") or [])

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from functools import partial
+from typing import Any, Dict, List, Optional, Sequence
 
 import sqlalchemy as sa
 
@@ -34,7 +35,7 @@ from gracious.stores.company_schema import (  # the tables, importable from here
     settings_table,
 )
 from gracious.stores.company_types import Bill, CallLine, Coupon, Customer, Order
-from gracious.stores.grants import Grant, GrantResult  # noqa: F401 (re-exported for the actions)
+from gracious.stores.grants import Grant, GrantResult, Mail  # noqa: F401 (re-exported for the actions)
 
 
 def _by_reference(table: sa.Table, reference: str) -> sa.sql.Select:
@@ -177,19 +178,39 @@ class CompanyData(Store):
         customer_id: Optional[str],
         amount: Optional[float] = None,
         note: str = "",
+        sender_id: Optional[str] = None,
+        mails: Sequence[Mail] = (),
+        extra: Optional[Dict[str, Any]] = None,
     ) -> GrantResult:
-        """Record something the assistant granted (credit, replacement, refund ...).
+        """Record something the assistant (or an agent) granted (credit, replacement, refund ...).
 
         A kind in ``ONCE_PER_RECORD`` is granted once per reference: if the record
         has it already, from any conversation, nothing is written and the result
         carries the earlier grant (``created`` is False). Atomic across threads,
-        processes and instances. Honouring a coupon also marks it honoured.
+        processes and instances. Honouring a coupon also marks it honoured. A grant
+        written has its commitment to the company's systems and ``mails`` in the
+        outbox, in the same transaction (grants.promise).
         """
-        return await self.off_loop(grant_rules.record, self.engine, kind, reference, customer_id, amount, note)
+        return await self.off_loop(
+            partial(
+                grant_rules.record,
+                self.engine,
+                kind,
+                reference,
+                customer_id,
+                amount,
+                note,
+                sender_id=sender_id,
+                mails=mails,
+                extra=extra,
+            )
+        )
 
-    async def withdraw(self, kind: str, reference: Optional[str], customer_id: Optional[str] = None) -> bool:
-        """Take back a grant the customer changed their mind about, in the same case."""
-        return await self.run(grant_rules.withdraw, kind, reference, customer_id)
+    async def withdraw(
+        self, kind: str, reference: Optional[str], customer_id: Optional[str] = None, sender_id: Optional[str] = None
+    ) -> bool:
+        """Take back a grant the customer changed their mind about, in the same case (the company is told)."""
+        return await self.run(grant_rules.withdraw, kind, reference, customer_id, sender_id)
 
     async def granted(self, kind: str, reference: Optional[str]) -> Optional[Grant]:
         """The grant of ``kind`` already made for ``reference`` (the first, if several), or None."""

@@ -10,7 +10,13 @@ conversation asks. Two things hold that rule:
   granting at the same moment: one insert wins, the other fails on the index, and
   its caller gets the winner's row instead.
 
-Only ``CompanyData`` (company.py) calls these, in a worker thread.
+Every grant written also writes, in the same transaction, its commitment to the
+company's systems (``promise``: the outbox row the worker POSTs, signed) and the
+emails that go with it (a return label with a refund): a grant never exists
+without its promises, nor a promise without its grant. Taking a grant back writes
+a ``grant_withdrawn`` commitment the same way.
+
+Only ``CompanyData`` (company.py) and the desk (server/desk/grants.py) call these, in a worker thread.
 """
 
 from __future__ import annotations
@@ -18,11 +24,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 
-from gracious.stores.company_schema import ONCE_PER_RECORD, coupons, grants, once_per_record
+from gracious.outbox import promises
+from gracious.stores.company_schema import ONCE_PER_RECORD, coupons, grants, once_per_record, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +56,65 @@ class Grant:
             amount=None if row.amount is None else float(row.amount),
             note=row.note or "",
             created_at=row.created_at.replace(tzinfo=timezone.utc),
+        )
+
+
+@dataclass(frozen=True)
+class Mail:
+    """An email that goes with a grant (catalog/emails.yml's ``template`` to ``to``), queued with it."""
+
+    template: str
+    to: str
+    variables: Mapping[str, Any]
+    name: Optional[str] = None
+
+
+def grant_key(grant: Grant) -> str:
+    """The grant's idempotency key: its id and the moment it was made.
+
+    The moment is part of it because a database may give a withdrawn grant's id to
+    the next grant (SQLite does), and the company must not take that one for a repeat.
+    """
+    return f"grant:{grant.id}:{grant.created_at.astimezone(timezone.utc):%Y%m%dT%H%M%S%fZ}"
+
+
+def return_code(grant: Grant) -> str:
+    """What the customer shows (or writes on the parcel) with a return: the grant it belongs to."""
+    return f"RT-{grant.id:06d}"
+
+
+def promise(
+    conn: sa.engine.Connection,
+    grant: Grant,
+    *,
+    sender_id: Optional[str] = None,
+    mails: Sequence[Mail] = (),
+    extra: Optional[Dict[str, Any]] = None,
+) -> None:
+    """The grant's commitment to the company's systems and its emails, in ``conn``'s transaction."""
+    key = grant_key(grant)
+    data: Dict[str, Any] = {
+        "grant_id": grant.id,
+        "reference": grant.reference,
+        "customer_id": grant.customer_id,
+        "amount": grant.amount,
+        "note": grant.note,
+        **(extra or {}),
+    }
+    if sender_id:
+        data["sender_id"] = sender_id
+    promises.commitment(conn, outbox, key=key, event=grant.kind, data=data, sender_id=sender_id)
+    for mail in mails:
+        promises.email(
+            conn,
+            outbox,
+            key=f"{key}:{mail.template}",
+            topic=mail.template,
+            template=mail.template,
+            to=mail.to,
+            variables={"return_code": return_code(grant), **mail.variables},
+            name=mail.name,
+            sender_id=sender_id,
         )
 
 
@@ -94,11 +160,18 @@ def record(
     customer_id: Optional[str],
     amount: Optional[float],
     note: str,
+    *,
+    sender_id: Optional[str] = None,
+    mails: Sequence[Mail] = (),
+    extra: Optional[Dict[str, Any]] = None,
 ) -> GrantResult:
     """Write a grant, unless it is once per record and that record has it already.
 
     Atomic: of two calls for the same kind and reference at the same moment, in
     threads or processes, exactly one writes; the other returns the winner's row.
+    A grant written has its commitment and ``mails`` in the outbox in the same
+    transaction (``promise``; ``extra`` goes into the commitment's data); a grant
+    refused as made before writes nothing, promises included.
     """
     once = is_once_per_record(kind, reference)
     try:
@@ -126,6 +199,7 @@ def record(
                 note=note[:200],
                 created_at=now,
             )
+            promise(conn, grant, sender_id=sender_id, mails=mails, extra=extra)
             return GrantResult(grant, created=True)
     except sa.exc.IntegrityError:
         # Another conversation inserted the same grant after our look: the index
@@ -139,17 +213,38 @@ def record(
         return GrantResult(winner, created=False)
 
 
-def withdraw(conn: sa.engine.Connection, kind: str, reference: Optional[str], customer_id: Optional[str]) -> bool:
+def withdraw(
+    conn: sa.engine.Connection,
+    kind: str,
+    reference: Optional[str],
+    customer_id: Optional[str],
+    sender_id: Optional[str] = None,
+) -> bool:
     """Take back the latest grant of ``kind`` for ``reference`` ("I meant the refund");
-    False when there is none to take back."""
+    False when there is none to take back. The company is told (a ``grant_withdrawn``
+    commitment) in the same transaction."""
     where = [grants.c.kind == kind]
     where.append(grants.c.reference == reference if reference is not None else grants.c.reference.is_(None))
     if reference is None:
         where.append(grants.c.customer_id == customer_id if customer_id else grants.c.customer_id.is_(None))
-    row = conn.execute(sa.select(grants.c.id).where(*where).order_by(grants.c.id.desc()).limit(1)).first()
+    row = conn.execute(sa.select(grants).where(*where).order_by(grants.c.id.desc()).limit(1)).first()
     if row is None:
         return False
+    taken = Grant.from_row(row)
     conn.execute(grants.delete().where(grants.c.id == row.id))
+    data: Dict[str, Any] = {
+        "grant_id": taken.id,
+        "kind": taken.kind,
+        "reference": taken.reference,
+        "customer_id": taken.customer_id,
+        "amount": taken.amount,
+        "withdraws": grant_key(taken),
+    }
+    if sender_id:
+        data["sender_id"] = sender_id
+    promises.commitment(
+        conn, outbox, key=f"{grant_key(taken)}:withdrawn", event="grant_withdrawn", data=data, sender_id=sender_id
+    )
     if kind == "honour_coupon" and reference:
         conn.execute(coupons.update().where(coupons.c.code == reference).values(goodwill_honoured=False))
     return True

@@ -1,0 +1,124 @@
+"""Grants and the emails their replies promise, written together before the reply is said.
+
+"A prepaid return label is on its way to your email" is true when it is said: the
+grant, its commitment to the company's systems and the label email are written in
+one transaction (gracious/stores/grants.py), and only then is the sentence sent.
+Without an address the email could go to, no reply claims one (``address_for``):
+the customer is asked for one, or a person takes over.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+
+from actions.callback_escape import known_email
+from actions.verification import is_verified
+from gracious.outbox import grant_emails, promises
+from gracious.stores import company
+from gracious.stores.company_schema import outbox
+from gracious.stores.grants import GrantResult, Mail
+
+
+async def verified_address(tracker: Tracker) -> Optional[Text]:
+    """The email on file for the case's customer, when this conversation is verified for them; else None."""
+    facts = tracker.get_slot("case_facts") or {}
+    customer_id = facts.get("customer_id")
+    if not customer_id or not is_verified(tracker, customer_id):
+        return None
+    if facts.get("customer_email"):
+        return str(facts["customer_email"])
+    customer = await company().customer(customer_id)
+    return customer.email if customer and customer.email else None
+
+
+async def address_for(alternative_id: Text, tracker: Tracker) -> Optional[Text]:
+    """Where the email that goes with ``alternative_id`` can be sent, or None.
+
+    Anything of an account goes only to the verified address on file; a follow-up
+    note (no account details in it) also to an address the customer gave here.
+    """
+    if alternative_id == "email_followup":
+        return known_email(tracker) or await verified_address(tracker)
+    return await verified_address(tracker)
+
+
+async def mails(alternative_id: Text, tracker: Tracker, size: Optional[Text] = None) -> List[Mail]:
+    """The emails taking ``alternative_id`` sends, addressed (none when ``address_for`` has none)."""
+    facts = tracker.get_slot("case_facts") or {}
+    to = await address_for(alternative_id, tracker)
+    verified = await verified_address(tracker)
+    return grant_emails.mails_for(
+        alternative_id,
+        to=to,
+        # A name only on mail to the account's own address.
+        name=facts.get("customer_name") if to and to == verified else None,
+        reference=facts.get("reference"),
+        item=facts.get("order_item") or facts.get("item_asked_for") or facts.get("item_named"),
+        size=size,
+    )
+
+
+async def grant(
+    tracker: Tracker,
+    alternative_id: Text,
+    kind: Text,
+    reference: Optional[Text],
+    amount: Optional[float],
+    note: Text,
+    size: Optional[Text] = None,
+) -> GrantResult:
+    """Record the grant with its commitment and the emails its reply promises, in one transaction."""
+    facts = tracker.get_slot("case_facts") or {}
+    extra: Dict[Text, Any] = {"alternative": alternative_id}
+    if alternative_id == "email_followup":
+        extra["email"] = await address_for(alternative_id, tracker)  # where the team is to write
+    return await company().grant(
+        kind,
+        reference,
+        facts.get("customer_id"),
+        amount,
+        note=note,
+        sender_id=tracker.sender_id,
+        mails=await mails(alternative_id, tracker, size),
+        extra=extra,
+    )
+
+
+async def queue_delivery_updates(tracker: Tracker) -> bool:
+    """The sign-up email for delivery updates (no grant goes with it); False without a verified address."""
+    found = await mails("delivery_updates", tracker)
+    if not found:
+        return False
+    mail = found[0]
+    reference = (tracker.get_slot("case_facts") or {}).get("reference") or "-"
+
+    def write(conn: Any) -> int:
+        return promises.email(
+            conn,
+            outbox,
+            key=f"delivery-updates:{reference}:{tracker.sender_id}",
+            topic=mail.template,
+            template=mail.template,
+            to=mail.to,
+            variables=mail.variables,
+            name=mail.name,
+            sender_id=tracker.sender_id,
+        )
+
+    await company().run(write)
+    return True
+
+
+def without_an_address(alternative_id: Text) -> List[EventType]:
+    """What happens when the email a reply would promise has nowhere to go.
+
+    A follow-up by email: the customer is asked which address to write to (the
+    callback form's ``followup_email``, then action_schedule_callback records it).
+    Anything of an account with no verified address on file: a person takes it on.
+    """
+    if alternative_id == "email_followup":
+        return [SlotSet("alternative", None), SlotSet("callback_escape", "email"), FollowupAction("callback_form")]
+    return [SlotSet("alternative", "human"), FollowupAction("action_handoff")]
