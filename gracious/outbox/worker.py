@@ -37,7 +37,7 @@ LONGEST_WAIT_SECONDS = 3600.0
 # Rows claimed per database per pass, all delivered side by side: each is done (or given up
 # for this try) well within the claim's lease, so no other worker takes a row still in hand.
 BATCH = 4
-DEADLINE_SECONDS = min(60.0, table.LEASE.total_seconds() / 2)
+DEADLINE_SECONDS = table.LEASE.total_seconds() / 3
 
 
 def backoff(attempts: int) -> timedelta:
