@@ -130,7 +130,9 @@ async def _on_booked_day(moment: Optional[datetime], text: Text, tracker: Tracke
     if earlier is None:
         return moment
     day = earlier.astimezone(moment.tzinfo).date()
-    return fit_to_hours(moment.replace(year=day.year, month=day.month, day=day.day), settings().care_hours)
+    same_day = fit_to_hours(moment.replace(year=day.year, month=day.month, day=day.day), settings().care_hours)
+    # "make it 4pm" on the day of a call booked for 5pm, after 4pm: the next 4pm, never a time gone by.
+    return same_day if same_day >= datetime.now(moment.tzinfo) else moment
 
 
 def _earlier_time(tracker: Tracker) -> Optional[datetime]:

@@ -418,3 +418,20 @@ def test_an_unverified_customers_account_never_travels_with_the_outcome(tmp_path
     store.engine.dispose()
     assert row["payload"]["data"]["customer_id"] is None
     assert row["payload"]["data"]["reference"] == "LK-10421"
+
+
+def test_a_new_time_without_a_day_never_moves_the_call_into_the_past(domain, monkeypatch):
+    """ "make it 4pm" at 4:30 pm about a call booked for 5 pm today: tomorrow at 4 pm."""
+    asyncio.run(stores.records().book_callback("priya-grinder", at(11, 17), "+1 555 0199", "callback", None))
+    freeze_time(monkeypatch, actions.schedule_callback, at(11, 16, 30))
+    tracker = tracker_from("callback_form", text="make it 4pm", slots={"callback_id": "1"})
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time("make it 4pm", CollectingDispatcher(), tracker, domain)
+    )
+    assert result == {"callback_time": at(12, 16).isoformat(), "callback_attempts": None}
+    # Before 4 pm the same words keep the booked day.
+    freeze_time(monkeypatch, actions.schedule_callback, at(11, 15))
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time("make it 4pm", CollectingDispatcher(), tracker, domain)
+    )
+    assert result == {"callback_time": at(11, 16).isoformat(), "callback_attempts": None}

@@ -1,0 +1,103 @@
+"""A call booked in the real assistant is confirmed by a real email, and moving or cancelling it in
+the chat ("move my call to 4pm", "cancel the call") moves or cancels the one call, each with its email.
+
+The servers of this test send mail to an SMTP server (aiosmtpd) on loopback: GRACIOUS_SMTP_URL.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from email.message import EmailMessage
+from typing import Iterator, List, Tuple
+
+import pytest
+
+from tests.e2e.conftest import Bot, buttons, choose, running_servers, texts
+from tests.outbox.servers import SmtpServer
+
+MAYA = "maya.okafor@example.com"  # the end-to-end customer is signed in as Maya (C001)
+
+
+@pytest.fixture(scope="module")
+def mailed_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Bot, SmtpServer]]:
+    with SmtpServer() as smtp:
+        var = tmp_path_factory.mktemp("var")
+        # The team in at every hour, so the soonest call is always today, whenever the test runs.
+        extra = {
+            "GRACIOUS_SMTP_URL": smtp.url,
+            "GRACIOUS_OUTBOX_POLL_SECONDS": "0.2",
+            "GRACIOUS_CARE_HOURS": "mon-sun 0-24",
+        }
+        with running_servers(var, **extra) as bot:
+            yield bot, smtp
+
+
+def wait_for_mail(smtp: SmtpServer, count: int, seconds: float = 10.0) -> List[EmailMessage]:
+    deadline = time.monotonic() + seconds
+    while len(smtp.inbox.accepted) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    messages = smtp.inbox.messages()
+    assert len(messages) >= count, [m["Subject"] for m in messages]
+    return messages
+
+
+def body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return part.get_content()
+
+
+def calls(bot: Bot, sender: str) -> List[tuple]:
+    path = bot.env["GRACIOUS_RECORDS_DB_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT id, status, phone FROM callbacks WHERE sender_id = ?", (sender,)).fetchall()
+
+
+def clock_in(text: str) -> str:
+    """ "today at 3:15 pm" in a reply: "3:15 pm"."""
+    found = re.search(r"\b(\d{1,2}:\d\d [ap]m)\b", text)
+    assert found, text
+    return found.group(1)
+
+
+def test_a_call_booked_moved_and_cancelled_in_the_chat_is_emailed_each_time(mailed_bot, sender: str) -> None:
+    bot, smtp = mailed_bot
+    replies = bot.say(sender, "I was promised a call back yesterday and nobody called me")
+    assert any("callback" in b["payload"] for b in buttons(replies)), texts(replies)
+    replies = choose(bot, sender, replies, "callback")
+    offered = texts(replies)
+    assert "The soonest someone from our team can ring you is today at" in offered, offered
+
+    replies = bot.say(sender, "yes please")
+    said = texts(replies)
+    when = clock_in(said)
+    assert f"we'll call you today at {when} on the number ending 0134" in said, said
+    assert f"in an email to {MAYA}" in said, said
+    [booked] = wait_for_mail(smtp, 1)
+    assert booked["To"] == MAYA
+    assert booked["Subject"].startswith("Your call with our care team: ")
+    assert f"at {when}, New York time, on the number ending 0134" in body(booked)
+    assert body(booked).startswith("Hello Maya,")
+
+    replies = bot.say(sender, "move my call to 4pm")
+    said = texts(replies)
+    assert "I've moved your call from" in said and "4:00 pm" in said, said
+    assert f"in an email to {MAYA}" in said, said
+    moved = wait_for_mail(smtp, 2)[1]
+    assert moved["Subject"].startswith("Your call has moved to ") and "4:00 pm" in moved["Subject"]
+    assert f"{when}, New York time; now" in body(moved)
+    [(call_id, status, _)] = calls(bot, sender)  # still the one call
+    assert status == "booked"
+
+    replies = bot.say(sender, "actually cancel the call, I don't need it any more")
+    said = texts(replies)
+    assert "I've cancelled the call we'd booked for" in said and "4:00 pm" in said, said
+    cancelled = wait_for_mail(smtp, 3)[2]
+    assert cancelled["Subject"] == "Your call is cancelled"
+    assert "4:00 pm, New York time, so nobody will ring you then" in body(cancelled)
+    assert calls(bot, sender) == [(call_id, "cancelled", "+1 555 0134")]
+    # Each email once, to Maya only.
+    time.sleep(1)
+    assert [m["To"] for m in smtp.inbox.messages()] == [MAYA, MAYA, MAYA]
