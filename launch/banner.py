@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from gracious.outbox import signing
 from gracious.secrets import load_secret
-from gracious.settings import ROOT
+from gracious.settings import ROOT, from_env
+from gracious.stores.company import is_demo_company
 from launch.mail_sink import MailSink
 
 # Where the demo company's own receiver listens on the Rasa server (server/company/receiver.py).
@@ -25,7 +26,8 @@ def mail_and_company(env: Dict[str, str], sink: Callable[[Path], MailSink] = Mai
 
     No ``GRACIOUS_SMTP_URL``: a local mail sink, started here (and returned, for stopping),
     keeps every email in var/mail/. No ``GRACIOUS_COMPANY_WEBHOOK_URL`` and the demo company
-    (no ``GRACIOUS_COMPANY_DB_URL``): the demo company's receiver on the Rasa server. The
+    (its records in var/company.db, no database of its own): the demo company's receiver on the
+    Rasa server. The
     webhook's secret is made in var/ now, before either server reads it.
     """
     var = Path(env["GRACIOUS_VAR_DIR"])
@@ -34,7 +36,7 @@ def mail_and_company(env: Dict[str, str], sink: Callable[[Path], MailSink] = Mai
     if not env.get("GRACIOUS_SMTP_URL"):
         started = sink(var / "mail").start()
         env["GRACIOUS_SMTP_URL"] = started.url
-    if not env.get("GRACIOUS_COMPANY_WEBHOOK_URL") and not env.get("GRACIOUS_COMPANY_DB_URL"):
+    if not env.get("GRACIOUS_COMPANY_WEBHOOK_URL") and is_demo_company(from_env(env)):
         env["GRACIOUS_COMPANY_WEBHOOK_URL"] = demo_receiver_url(env["BOT_PORT"])
     return started
 

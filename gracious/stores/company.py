@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 from functools import partial
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 import sqlalchemy as sa
 
 from gracious.references import normalize_reference  # noqa: F401 (re-exported for the actions)
-from gracious.stores import account_checks, company_demo
+from gracious.settings import Settings, settings
+from gracious.stores import account_checks, applied, clock, company_demo
 from gracious.stores import grants as grant_rules
+from gracious.stores.applied import Receipt
 from gracious.stores.base import Store
 from gracious.stores.company_schema import (  # the tables, importable from here as before
     bills,
@@ -43,6 +45,12 @@ def _by_reference(table: sa.Table, reference: str) -> sa.sql.Select:
     if "-" in reference:
         return sa.select(table).where(table.c.id == reference)
     return sa.select(table).where(table.c.id.like(f"%-{reference}"))
+
+
+def is_demo_company(config: Optional[Settings] = None) -> bool:
+    """Whether the company is the demo company: its records in var/company.db, not a database of its own."""
+    config = config or settings()
+    return config.company_db_url == f"sqlite:///{config.var_dir / 'company.db'}"
 
 
 class CompanyData(Store):
@@ -82,7 +90,7 @@ class CompanyData(Store):
                 return None
             data = dict(row._mapping)
             data["total"] = float(data["total"])
-            return Order(**data)
+            return Order(**data, applied=tuple(applied.for_reference(conn, row.id)))
 
         return await self.run(read, reference)
 
@@ -105,6 +113,7 @@ class CompanyData(Store):
                 discount_applied=float(row.discount_applied),
                 complex=bool(row.complex),
                 lines=lines,
+                applied=tuple(applied.for_reference(conn, row.id)),
             )
 
         return await self.run(read, reference)
@@ -147,6 +156,22 @@ class CompanyData(Store):
 
         values = await self.run(read)
         return {"code": values.get("current_offer_code", ""), "percent": values.get("current_offer_percent", "")}
+
+    # -- the demo company's own side (server/company/receiver.py) -----------
+
+    async def apply_commitment(self, key: str, message: Dict[str, Any]) -> Receipt:
+        """Apply a commitment Gracious sent, once per ``key`` (gracious/stores/applied.py)."""
+
+        def work() -> Receipt:
+            try:
+                with self.engine.begin() as conn:
+                    return applied.apply(conn, key, message, clock.now())
+            except sa.exc.IntegrityError:
+                # The same key, delivered twice at the same moment: the other one applied it.
+                with self.engine.begin() as conn:
+                    return applied.apply(conn, key, message, clock.now())
+
+        return await self.off_loop(work)
 
     # -- knowledge checks (account_checks.py) ------------------------------
 

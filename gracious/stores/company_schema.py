@@ -127,3 +127,25 @@ settings_table = sa.Table(
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.String(200)),
 )
+
+# The demo company's own side: each commitment its receiver (server/company/receiver.py) took
+# from Gracious, one row per Idempotency-Key, so a commitment delivered twice is applied once.
+# A credit, refund, replacement, exchange or remake applied here is what reading the bill or
+# order then shows (gracious/stores/applied.py); ``outcome`` is "applied", "recorded" (a call,
+# an agent's outcome) or "received" (an event the demo company does not act on).
+applied_commitments = sa.Table(
+    "applied_commitments",
+    metadata,
+    serial_id(),
+    required("key", sa.String(200), unique=True),
+    required("event", sa.String(60)),
+    sa.Column("reference", sa.String(40), index=True),
+    sa.Column("customer_id", sa.String(16)),
+    sa.Column("amount", sa.Float),
+    sa.Column("grant_id", sa.Integer),
+    required("outcome", sa.String(20)),
+    required("body", sa.Text),
+    required("received_at", sa.DateTime),
+    # When a withdrawn grant took this one back.
+    sa.Column("withdrawn_at", sa.DateTime),
+)

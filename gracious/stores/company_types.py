@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import List, Optional
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import List, Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,16 @@ class Customer:
 
 
 @dataclass(frozen=True)
+class Applied:
+    """Something the company's systems applied to a bill or order: a credit, a refund, a
+    replacement... (``event``), with its amount when it has one, at ``applied_at`` (UTC, aware)."""
+
+    event: str
+    amount: Optional[float]
+    applied_at: datetime
+
+
+@dataclass(frozen=True)
 class Order:
     id: str
     customer_id: str
@@ -34,6 +44,8 @@ class Order:
     promised_on: Optional[date]
     delivered_on: Optional[date]
     total: float
+    # What the company applied to the order (a refund, a replacement ...), oldest first.
+    applied: Tuple[Applied, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,12 @@ class Bill:
     discount_applied: float
     complex: bool
     lines: List[CallLine]
+    # What the company applied to the bill (a credit ...), oldest first.
+    applied: Tuple[Applied, ...] = field(default=())
+
+    @property
+    def credits(self) -> List[Applied]:
+        return [a for a in self.applied if a.event == "credit"]
 
     @property
     def domestic_total(self) -> float:
