@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from gracious import codes
 from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
-from server.desk import callbacks, cleaning, conversation
+from server.desk import callbacks, cleaning, conversation, outbox
 from server.desk.agents import Agent
 from server.desk.queue import OUTCOMES
 from server.desk.sessions import SESSION_LIFETIME
@@ -160,6 +160,7 @@ class DeskSite(Site):
             return guarded
 
         callbacks.routes(desk, api, store, _secure, _error)
+        outbox.routes(desk, api, _secure)
 
         @desk.route("/api/me", methods=["GET"])
         @api

@@ -43,9 +43,9 @@ class Client:
         request = urllib.request.Request(self.base + path, data=data, headers={"Content-Type": "application/json"})
         try:
             with self.opener.open(request, timeout=10) as reply:
-                return reply.status, dict(reply.headers), reply.read()
+                return reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
     def call(self, path: str, body: Optional[Dict[str, Any]] = None) -> Tuple[int, Any]:
         status, _, content = self.raw(path, body)

@@ -142,7 +142,13 @@ def test_nothing_answers_a_caller_who_is_not_signed_in(desk):
 
 def test_the_callbacks_page_is_served_to_agents_and_sends_strangers_to_sign_in(desk):
     status, _, page = desk.client("sam").raw("/desk/callbacks")
-    assert status == 200 and b"Callbacks" in page
+    assert status == 200 and b"Callbacks" in page and b'role="alert"' in page
+    for script in ("callbacks.js", "nav.js", "outbox.js"):
+        assert desk.client("sam").raw(f"/desk/static/{script}")[0] == 200, script
+    desk_page = desk.client("sam").raw("/desk/")[2]
+    assert (
+        b'id="overdue"' in desk_page and b"/desk/static/nav.js" in desk_page and b'href="/desk/callbacks"' in desk_page
+    )
     assert b"Sign in" in desk.client().raw("/desk/callbacks")[2]  # redirected to the sign-in page
 
 
@@ -252,9 +258,10 @@ def test_notes_are_cleaned_like_replies_and_any_agent_may_add_one(desk):
     sam, ana = desk.client("sam"), desk.client("ana")
     sam.call(f"/desk/api/callbacks/{call}/claim", {})
 
-    assert sam.call(f"/desk/api/callbacks/{call}/notes", {"text": "<b>Prefers</b> [mornings](javascript:alert(1))"})[
-        0
-    ] == 200
+    assert (
+        sam.call(f"/desk/api/callbacks/{call}/notes", {"text": "<b>Prefers</b> [mornings](javascript:alert(1))"})[0]
+        == 200
+    )
     assert ana.call(f"/desk/api/callbacks/{call}/notes", {"text": "She rang back, all good"})[0] == 200
     for empty in ("", "   ", "<i></i>", None, "x" * 2001):
         assert ana.call(f"/desk/api/callbacks/{call}/notes", {"text": empty})[0] == 400, empty

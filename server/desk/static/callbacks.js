@@ -1,0 +1,195 @@
+/* The Callbacks page: the team's booked calls in four groups, polled every few seconds.
+ * Everything a customer or an agent typed is written with textContent, never as HTML. */
+(function () {
+  "use strict";
+
+  var EVERY = 5000;
+  var GROUPS = ["overdue", "due_now", "later_today", "upcoming"];
+  var OUTCOMES = [
+    ["reached", "Reached: the call is done"],
+    ["no_answer", "No answer: try again at"],
+    ["rescheduled", "Rescheduled to"],
+    ["cancelled", "Cancelled"]
+  ];
+  var me = null;
+  var last = "";
+
+  function $(id) { return document.getElementById(id); }
+  function one(selector) { return document.querySelector(selector); }
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function words(value) { return String(value || "").replace(/_/g, " "); }
+
+  function api(path, body) {
+    var options = { headers: { "Content-Type": "application/json" } };
+    if (body !== undefined) { options.method = "POST"; options.body = JSON.stringify(body); }
+    return fetch("/desk/api/" + path, options).then(function (reply) {
+      if (reply.status === 401) { window.location.assign("/desk/login"); throw new Error("signed out"); }
+      return reply.json().then(function (data) {
+        if (!reply.ok) throw new Error(data.error || "Something went wrong. Please try again.");
+        return data;
+      });
+    });
+  }
+
+  function say(text) { $("callbacks-message").textContent = text; }
+
+  function button(text, onClick, secondary) {
+    var node = el("button", text, secondary ? "secondary" : "");
+    node.type = "button";
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function act(path, body, done) {
+    api(path, body).then(function () { say(done); refresh(true); }).catch(function (error) {
+      if (error.message !== "signed out") say(error.message);
+    });
+  }
+
+  function caseCard(item) {
+    var dl = el("dl");
+    function row(label, value, className) {
+      if (value === undefined || value === null || value === "") return;
+      dl.appendChild(el("dt", label));
+      dl.appendChild(el("dd", value, className));
+    }
+    var s = (item.case && item.case.summary) || {};
+    row("Why they want a call", item.reason);
+    row("What happened", s.what_happened);
+    row("Case", words(s.case_type));
+    row("Reference", s.reference);
+    if (item.case) {
+      if (s.verified === true) {
+        row("Identity", "Verified", "verified");
+        var c = s.customer || {};
+        row("Customer", [c.name, c.email, c.phone].filter(Boolean).join(" · "));
+      } else {
+        row("Identity", "Not verified: greet them without a name, and share no account details until they are verified",
+          "not-verified");
+      }
+      row("Handoff", "#" + item.case.handoff_id + (item.case.agent ? " with " + item.case.agent : ""));
+    }
+    var card = el("div", null, "card");
+    card.appendChild(dl);
+    return card;
+  }
+
+  function outcomeForm(item) {
+    var form = el("form", null, "outcome-form");
+    var fieldset = el("fieldset");
+    fieldset.appendChild(el("legend", "How did the call go?"));
+    var pick = el("label", "Outcome");
+    pick.htmlFor = "outcome-" + item.id;
+    var select = el("select");
+    select.id = pick.htmlFor;
+    OUTCOMES.forEach(function (o) { var option = el("option", o[1]); option.value = o[0]; select.appendChild(option); });
+    var whenLabel = el("label", "Next call (business time)");
+    whenLabel.htmlFor = "when-" + item.id;
+    var when = el("input");
+    when.type = "datetime-local";
+    when.id = whenLabel.htmlFor;
+    when.dataset.when = "1";
+    function toggle() { var needs = select.value === "no_answer" || select.value === "rescheduled"; whenLabel.hidden = when.hidden = !needs; }
+    select.addEventListener("change", toggle);
+    toggle();
+    var save = el("button", "Save how it went");
+    save.type = "submit";
+    [pick, select, whenLabel, when, save].forEach(function (node) { fieldset.appendChild(node); });
+    form.appendChild(fieldset);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = { outcome: select.value };
+      if (!when.hidden) body.next_call_at = when.value;
+      var done = { reached: "Marked done. Thank you for calling.", cancelled: "The call is cancelled." }[select.value] ||
+        "Saved. The next call is back on the team's list.";
+      act("callbacks/" + item.id + "/outcome", body, done);
+    });
+    return form;
+  }
+
+  function noteForm(item) {
+    var form = el("form", null, "note-form");
+    var label = el("label", "Add a note (the customer never sees these)");
+    label.htmlFor = "note-" + item.id;
+    var input = el("input");
+    input.id = label.htmlFor;
+    input.maxLength = 2000;
+    input.dataset.note = "1";
+    var add = el("button", "Add note", "secondary");
+    add.type = "submit";
+    [label, input, add].forEach(function (node) { form.appendChild(node); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      act("callbacks/" + item.id + "/notes", { text: input.value }, "Note added.");
+      input.value = "";
+    });
+    return form;
+  }
+
+  function render(item) {
+    var li = el("li", null, "call");
+    li.dataset.callback = item.id;
+    li.appendChild(el("h3", item.time + " · " + item.phone));
+    var meta = [];
+    if (item.minutes_late > 15) meta.push(item.minutes_late + " minutes late");
+    meta.push(item.attempts === 1 ? "1 try so far" : item.attempts + " tries so far");
+    meta.push(item.claimed_by ? "Being made by " + item.claimed_by : "Nobody has claimed it yet");
+    li.appendChild(el("p", meta.join(" · "), "meta" + (item.group === "overdue" ? " late" : "")));
+    li.appendChild(caseCard(item));
+    if (item.notes.length) {
+      var notes = el("ul", null, "call-notes");
+      notes.setAttribute("aria-label", "Notes");
+      item.notes.forEach(function (n) { notes.appendChild(el("li", n.agent + ": " + n.text)); });
+      li.appendChild(notes);
+    }
+    var row = el("div", null, "actions-row");
+    if (!item.claimed_by) {
+      row.appendChild(button("Claim this call", function () { act("callbacks/" + item.id + "/claim", {}, "It's yours. The number is " + item.phone + "."); }));
+    } else if (me && item.claimed_by === me.name) {
+      row.appendChild(button("Give it back to the team", function () { act("callbacks/" + item.id + "/release", {}, "Given back to the team."); }, true));
+    }
+    li.appendChild(row);
+    if (me && item.claimed_by === me.name) li.appendChild(outcomeForm(item));
+    li.appendChild(noteForm(item));
+    return li;
+  }
+
+  function busy() {
+    var active = document.activeElement;
+    if (active && one("main").contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) return true;
+    return Array.prototype.some.call(document.querySelectorAll("[data-note], [data-when]"), function (f) { return f.value; });
+  }
+
+  function show(listing) {
+    $("today").textContent = listing.today + " · times in " + listing.timezone.replace(/_/g, " ");
+    GROUPS.forEach(function (group) {
+      var items = listing.groups[group] || [];
+      var list = one('[data-group="' + group + '"]');
+      list.textContent = "";
+      items.forEach(function (item) { list.appendChild(render(item)); });
+      one('[data-empty="' + group + '"]').hidden = items.length > 0;
+      one('[data-count="' + group + '"]').textContent = "(" + items.length + ")";
+    });
+  }
+
+  function refresh(force) {
+    return api("callbacks").then(function (listing) {
+      $("connection").textContent = "";
+      var seen = JSON.stringify(listing.groups);
+      if (force || (seen !== last && !busy())) { last = seen; show(listing); }
+    }).catch(function (error) {
+      if (error.message !== "signed out") $("connection").textContent = "Reconnecting to the desk...";
+    });
+  }
+
+  function poll() { refresh(false).then(function () { setTimeout(poll, EVERY); }); }
+
+  api("me").then(function (agent) { me = agent; poll(); }).catch(function () {});
+}());
