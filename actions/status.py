@@ -159,6 +159,36 @@ async def _not_started(
     return said
 
 
+# What the company's systems applied, as the status names it.
+APPLIED_NAMES = {"credit": "credit", "refund": "refund", "replacement": "replacement", "exchange": "exchange"}
+
+
+async def _applied_lines(
+    dispatcher: CollectingDispatcher, reference: Optional[Text], named: set, verified: bool
+) -> bool:
+    """ "did the credit go through?": what the company's systems applied to the bill or order
+    (the demo company's receiver, server/company/receiver.py), each said once; only to a
+    customer verified for the record, and only the kinds asked about when some are named."""
+    if not reference or not verified:
+        return False
+    record = await (company().bill if reference.upper().startswith("BL-") else company().order)(reference)
+    if record is None:
+        return False
+    said = False
+    for item in record.applied:
+        kind = APPLIED_NAMES.get(item.event)
+        if kind is None or (named and kind not in named and not (kind in REMEDIES and named & REMEDIES)):
+            continue
+        from actions.apply_alternative import granted_on  # (it imports this module)
+
+        what = f"{kind} of {money(item.amount)}" if item.amount else kind
+        dispatcher.utter_message(
+            response="utter_status_applied", reference=record.id, what=what, granted_on=granted_on(item.applied_at)
+        )
+        said = True
+    return said
+
+
 async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
     """ "use 555 0142 instead": the booked call stays at its time, on the new number."""
     phones = [f.value for f in find(text) if f.entity == "phone" and len(re.sub(r"\D", "", f.value)) >= 7]
@@ -217,6 +247,7 @@ class ActionWhereThingsStand(Action):
             said = _status_line(dispatcher, domain, entry) or said
         verified = verification.is_verified(tracker, await verification.owner_of(reference))
         said = await _not_started(dispatcher, entries, text, reference, verified) or said
+        said = await _applied_lines(dispatcher, reference, named, verified) or said
         if asks_call or not named:
             calls = await _call_lines(dispatcher, tracker.sender_id)
             if not calls and asks_call:
