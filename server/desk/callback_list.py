@@ -200,16 +200,18 @@ def claim(conn: sa.engine.Connection, callback_id: int, name: str, now: datetime
     return {"claimed": callback_id}
 
 
-def release(conn: sa.engine.Connection, callback_id: int, name: str, now: datetime) -> Dict[str, Any]:
-    """Give a claimed call back to the team's list; only its holder may."""
+def release(
+    conn: sa.engine.Connection, callback_id: int, name: str, now: datetime, lead: bool = False
+) -> Dict[str, Any]:
+    """Give a claimed call back to the team's list: its holder, or a lead (for a call whose
+    holder has gone home)."""
     _booked(conn, callback_id)
+    holder = callbacks.c.claimed_by.isnot(None) if lead else callbacks.c.claimed_by == name
     given = conn.execute(
-        callbacks.update()
-        .where(callbacks.c.id == callback_id, callbacks.c.claimed_by == name)
-        .values(claimed_by=None, updated_at=now)
+        callbacks.update().where(callbacks.c.id == callback_id, holder).values(claimed_by=None, updated_at=now)
     )
     if given.rowcount != 1:
-        raise Refused(409, "Only the agent making this call can give it back.")
+        raise Refused(409, "Only the agent making this call, or a lead, can give it back.")
     return {"released": callback_id}
 
 

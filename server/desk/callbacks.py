@@ -74,7 +74,7 @@ def routes(
     @desk.route("/api/callbacks/<callback_id:int>/release", methods=["POST"])
     @api
     async def callback_release(request: Request, agent: Agent, callback_id: int) -> HTTPResponse:
-        return await work(callback_list.release, callback_id, agent.name, clock.now())
+        return await work(callback_list.release, callback_id, agent.name, clock.now(), agent.lead)
 
     @desk.route("/api/callbacks/<callback_id:int>/outcome", methods=["POST"])
     @api

@@ -167,6 +167,11 @@ def test_one_agent_claims_a_call_and_another_is_refused(desk):
 
     assert sam.call(f"/desk/api/callbacks/{call}/release", {}) == (200, {"released": call})
     assert ana.call(f"/desk/api/callbacks/{call}/claim", {}) == (200, {"claimed": call})
+    # A lead gives back a call whose holder has gone home; nobody gives back a call nobody holds.
+    lee = desk.client("lee")
+    assert lee.call(f"/desk/api/callbacks/{call}/release", {}) == (200, {"released": call})
+    assert stored(call, desk)["claimed_by"] is None
+    assert lee.call(f"/desk/api/callbacks/{call}/release", {})[0] == 409
 
 
 def test_reached_marks_the_call_done_with_one_commitment_and_it_leaves_the_list(desk):
