@@ -9,15 +9,17 @@ never sent over a connection that is not encrypted, unless the relay is on this
 machine (loopback). The message is built with ``email.message.EmailMessage``: plain
 text with the HTML as its alternative, From ``GRACIOUS_MAIL_FROM``, To the customer
 by name, and the outbox row's Message-ID, so a repeat is recognisably the same mail.
-``smtplib`` blocks, so each send runs on a worker thread with a timeout.
+``smtplib`` blocks, so each send runs on a thread of its own pool, with a timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import smtplib
 import ssl
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -32,6 +34,9 @@ NO_URL = f"no {VARIABLE} set"
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 # Each blocking step (connect, a command, the message) may take this long.
 TIMEOUT_SECONDS = 20.0
+# smtplib's threads, apart from the ones the stores share (asyncio.to_thread's), so a slow relay
+# never keeps a customer's turn waiting for a thread; a send given up before it started never starts.
+SENDING_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gracious-smtp")
 
 
 class DeliveryError(RuntimeError):
@@ -165,7 +170,8 @@ async def send(
     relay = parse_url(url)
     message = build_message(payload, sender or config.mail_from)
     try:
-        await asyncio.to_thread(_deliver, relay, message, timeout, context)
+        work = functools.partial(_deliver, relay, message, timeout, context)
+        await asyncio.get_running_loop().run_in_executor(SENDING_THREADS, work)
     except DeliveryError:
         raise
     except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
