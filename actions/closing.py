@@ -1,17 +1,34 @@
-"""action_close_conversation: thank the customer, log the concern, queue a note."""
+"""action_close_conversation: thank the customer, log the concern, queue a thank-you note.
+
+The note is an email (catalog/emails.yml's ``thank_you``) due
+GRACIOUS_THANK_YOU_DELAY_SECONDS after the close, once per case, and only to the
+verified address on the account: a guest gets none, and no reply says one is coming.
+Its ``{summary}`` is what this conversation settled, in the words the chat uses for
+"where do things stand?" (``utter_status_<alternative>``), or else the template's
+``summaries`` for a person or a call arranged, or for a concern heard.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.case import money
+from actions.promised import verified_address
+from actions.status import settled
 from gracious import codes
 from gracious.choices import ARRANGEMENTS
+from gracious.outbox import mail
+from gracious.settings import settings
 from gracious.signals import leaves_unhappy
 from gracious.stores import records
+
+PLACEHOLDER = re.compile(r"{(\w+)}")
 
 
 def case_outcome(tracker: Tracker) -> Text:
@@ -43,6 +60,56 @@ def closing_words(tracker: Tracker) -> Text:
     return "utter_close_explained"
 
 
+def _status_sentence(domain: Dict[Text, Any], entry: Dict[Text, Any]) -> Optional[Text]:
+    """What stands, as ``utter_status_<alternative>`` says it: its first variation that fills whole."""
+    values = {"reference": entry.get("reference") or "", "amount": money(entry.get("amount"))}
+    for variation in (domain.get("responses") or {}).get(f"utter_status_{entry.get('alternative')}") or []:
+        text = str(variation.get("text") or "")
+        if text and all(values.get(name) for name in PLACEHOLDER.findall(text)):
+            return PLACEHOLDER.sub(lambda found: str(values[found.group(1)]), text)
+    return None
+
+
+def thank_you_summary(tracker: Tracker, domain: Dict[Text, Any]) -> Text:
+    """What the note says was done: what stands from this conversation, else what was arranged."""
+    entries = settled(tracker)
+    accepted = tracker.get_slot("accepted_alternative")
+    if not entries and accepted:
+        reference = (tracker.get_slot("case_facts") or {}).get("reference")
+        entries = [{"alternative": accepted, "reference": reference, "state": "done"}]
+    lines = [_status_sentence(domain, entry) for entry in entries if entry.get("state") in ("done", "before")]
+    found = [line for line in lines if line]
+    if found:
+        return " ".join(found)
+    template: Dict[Text, Any] = dict(mail.templates()["thank_you"])  # its `summaries` is a mapping
+    words: Dict[Text, Any] = template.get("summaries") or {}
+    if tracker.get_slot("handoff_id"):
+        return str(words["person"])
+    if tracker.get_slot("callback_id"):
+        return str(words["call"])
+    return str(words["heard"])
+
+
+async def queue_thank_you_note(tracker: Tracker, domain: Dict[Text, Any]) -> Optional[int]:
+    """The case's thank-you note, when we have the verified address to send it to; its id or None."""
+    if said_safety(tracker):
+        return None  # someone on the way to care gets no cheerful note
+    address = await verified_address(tracker)
+    if not address:
+        return None  # a guest: no note, and nothing said of one
+    facts = tracker.get_slot("case_facts") or {}
+    case = f"{tracker.get_slot('case_type')}:{facts.get('reference') or tracker.get_slot('order_id') or '-'}"
+    return await records().queue_thank_you(
+        tracker.sender_id,
+        facts.get("customer_id"),
+        case,
+        address,
+        facts.get("customer_name") or None,
+        {"summary": thank_you_summary(tracker, domain)},
+        timedelta(seconds=settings().thank_you_delay_seconds),
+    )
+
+
 def said_safety(tracker: Tracker) -> bool:
     """Whether the customer told us about health or danger in this conversation."""
     return any(e.get("event") == "user" and (e.get("parse_data") or {}).get("safety") for e in tracker.events)
@@ -52,8 +119,8 @@ class ActionCloseConversation(Action):
     """Closes warmly: thanks for the chance to put it right and for their business.
 
     Logs the concern once per case (category, policy involved, outcome) for the
-    process-improvement report, and queues a short thank-you note when we know
-    who the customer is.
+    process-improvement report, and queues the thank-you note (an email, once per
+    case) when we have the customer's verified address.
     """
 
     def name(self) -> Text:
@@ -64,7 +131,6 @@ class ActionCloseConversation(Action):
         events: List[EventType] = []
         if case_type and not tracker.get_slot("concern_logged"):
             store = records()
-            facts = tracker.get_slot("case_facts") or {}
             await store.log_concern(
                 tracker.sender_id,
                 case_type,
@@ -72,12 +138,7 @@ class ActionCloseConversation(Action):
                 case_outcome(tracker),
                 int(tracker.get_slot("frustration") or 0),
             )
-            await store.queue_thank_you(
-                tracker.sender_id,
-                facts.get("customer_id"),
-                "utter_thank_you_note",
-                {"name": facts.get("customer_name") or "", "email": facts.get("customer_email") or ""},
-            )
+            await queue_thank_you_note(tracker, domain)
             events.append(SlotSet("concern_logged", True))
             dispatcher.utter_message(response=closing_words(tracker))
         else:

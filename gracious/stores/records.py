@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 import sqlalchemy as sa
 
 from gracious.outbox.table import outbox_table
-from gracious.stores import base, clock
+from gracious.stores import base, clock, thank_you
 from gracious.stores.base import Store, record_table, required
 
 if TYPE_CHECKING:
@@ -73,12 +73,17 @@ concerns = _conversation_table(
     required("outcome", sa.String(60)),
     required("frustration", sa.Integer, default=0),
 )
+# One per case closed with a verified address (queue_thank_you): the note itself is the outbox
+# row ``outbox_key``, which says whether it went ("in_outbox" here; thank_you_notes() reads its state).
 thank_you_notes = _conversation_table(
     "thank_you_notes",
     sa.Column("customer_id", sa.String(16)),
+    # The email template (catalog/emails.yml); older rows hold a response name.
     required("response", sa.String(80)),
     required("variables", sa.Text),
     required("status", sa.String(30)),
+    sa.Column("outbox_key", sa.String(200), unique=True),
+    sa.Column("due_at", sa.DateTime),
 )
 feedback = _conversation_table("feedback", required("text", sa.Text))
 # The one-question satisfaction rating after an agent closed the conversation.
@@ -214,16 +219,26 @@ class Records(Store):
         )
 
     async def queue_thank_you(
-        self, sender_id: str, customer_id: Optional[str], response: str, variables: Dict[str, Any]
+        self,
+        sender_id: str,
+        customer_id: Optional[str],
+        case: str,
+        to: str,
+        name: Optional[str],
+        variables: Dict[str, Any],
+        delay: timedelta,
     ) -> int:
-        return await self._insert(
-            thank_you_notes,
-            sender_id=sender_id,
-            customer_id=customer_id,
-            response=response,
-            variables=json.dumps(variables, sort_keys=True),
-            status="queued",
+        """The thank-you note for a case: an email due ``delay`` from now, once per case (thank_you.py)."""
+        return int(
+            await self.run(
+                thank_you.queue, thank_you_notes, outbox, sender_id, customer_id, case, to, name, variables, delay
+            )
         )
+
+    async def thank_you_notes(self, sender_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The thank-you notes, each with its email's state in the outbox (``status``: pending,
+        sending or delivered; ``delivered_at``, ``attempts`` and ``last_error`` beside it)."""
+        return await self.run(thank_you.notes, thank_you_notes, outbox, sender_id)
 
     async def record_feedback(self, sender_id: str, text: str) -> int:
         return await self._insert(feedback, sender_id=sender_id, text=text)
