@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -30,6 +31,8 @@ from gracious.stores.base import Store
 from gracious.stores.records import outbox as records_outbox
 
 logger = logging.getLogger(__name__)
+# The log says why a try failed, never to whom: addresses in a relay's answer are left out of it.
+ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 Sender = Callable[[Mapping[str, Any]], Awaitable[None]]
 FIRST_RETRY_SECONDS = 10.0
@@ -115,7 +118,7 @@ class OutboxWorker:
                 row["topic"],
                 int(row["attempts"]) + 1,
                 retry_at.isoformat(timespec="seconds"),
-                reason,
+                ADDRESS.sub("<address>", reason),
             )
             await self._record(store, table.mark_failed, outbox, row["id"], reason, retry_at)
             return False

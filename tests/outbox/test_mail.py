@@ -150,7 +150,9 @@ class Refusing(Inbox):
         return "550 5.1.1 No such mailbox here"
 
 
-def test_a_refused_email_keeps_its_attempts_and_the_relays_words_for_the_desk(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_email_keeps_its_attempts_and_the_relays_words_for_the_desk(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     promise_thank_you()
     now = Clock(clock.now())
     with SmtpServer(Refusing()) as server:
@@ -164,3 +166,5 @@ def test_a_refused_email_keeps_its_attempts_and_the_relays_words_for_the_desk(mo
     assert "550" in row["last_error"] and "No such mailbox" in row["last_error"]
     assert row["due_at"] == now.moment + timedelta(seconds=20)
     assert server.inbox.accepted == []
+    # The log says why, never to whom.
+    assert "550" in caplog.text and MAYA in row["last_error"] and MAYA not in caplog.text
