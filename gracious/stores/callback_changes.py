@@ -166,7 +166,12 @@ def move(conn: sa.engine.Connection, callback_id: int, when: datetime, phone: st
         "previous_scheduled_for": _utc(before.scheduled_for).isoformat().replace("+00:00", "Z"),
         "previous_phone": before.phone,
     }
-    words = {"old_when": written_time(before.scheduled_for)}
+    # A new number for the same time: the email says which number it was.
+    same_number = phone_tail(before.phone) == phone_tail(phone)
+    words = {
+        "old_when": written_time(before.scheduled_for)
+        + ("" if same_number else f", on the number ending {phone_tail(before.phone)}")
+    }
     _promise(conn, _call(conn, callback_id), notice, "callback_moved", f"{prefix}{number}", data, words)
     return True
 

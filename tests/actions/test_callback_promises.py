@@ -204,7 +204,10 @@ def test_a_new_number_for_the_call_is_a_move_too(domain, monkeypatch):
         "555 0142",
         "+1 555 0199",
     )
-    assert "ending 0142" in outbox_now()[3]["payload"]["text"]
+    assert (
+        "It was Thursday 12 June at 3:00 pm, New York time, on the number ending 0199; now someone from our care"
+        " team will ring you on Thursday 12 June at 3:00 pm, New York time, on the number ending 0142."
+    ) in " ".join(outbox_now()[3]["payload"]["text"].split())
 
 
 def test_cancelling_the_call_writes_its_commitment_and_email_once(domain, monkeypatch):
