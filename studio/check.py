@@ -4,8 +4,8 @@
 
 Rasa checks that the training data is consistent; nothing in Rasa checks that the
 assistant follows a service playbook. This does, over domain.yml, data/,
-tests/stories/ and the policy catalog, and prints one `file:line: problem` per
-finding. It exits 1 when there is any. What it looks for is data a designer can
+tests/stories/, the policy catalog and the emails (studio/check_emails.py), and
+prints one `file:line: problem` per finding. It exits 1 when there is any. What it looks for is data a designer can
 extend: catalog/blame_words.yml, catalog/playbook_check.yml (studio/check_rules.py)
 and, for the words of every response rendered with every kind of value,
 catalog/placeholders.yml (studio/placeholders.py). The stories' rules are in
@@ -25,6 +25,7 @@ from gracious.catalog import Catalog, CatalogError, load_catalog
 from gracious.settings import ROOT
 from studio import placeholders
 from studio.check_catalog import response_problems, unreached_problems
+from studio.check_emails import email_problems
 from studio.check_rules import Rules, matches
 from studio.check_stories import story_problems
 from studio.examples import Example, normal_example, training_examples
@@ -84,6 +85,7 @@ class Check:
         if self.policies:
             self.add_all(unreached_problems(self.catalog_path, self.catalog, self.policies, self.flows))
         self.training_examples()
+        self.add_all(email_problems(self.root / "catalog" / "emails.yml", self.rules.blame_phrases))
         return sorted(set(self.findings))
 
     # -- wording ---------------------------------------------------------------
