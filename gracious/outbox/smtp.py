@@ -22,6 +22,7 @@ import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any, Mapping, Optional
@@ -36,6 +37,9 @@ DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 TIMEOUT_SECONDS = 20.0
 # smtplib's threads, apart from the ones the stores share (asyncio.to_thread's), so a slow relay
 # never keeps a customer's turn waiting for a thread; a send given up before it started never starts.
+# Header lines up to RFC 5322's hard limit, so a subject is never folded: Python folds some
+# ("...team: Tuesday at 1:45 am") onto a line of their own, which reads back with a space in front.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
 SENDING_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gracious-smtp")
 
 
@@ -91,7 +95,7 @@ def _one_line(text: Any) -> str:
 
 def build_message(payload: Mapping[str, Any], sender: str, now: Optional[datetime] = None) -> EmailMessage:
     """The email of an outbox row's payload: plain text, with the HTML as its alternative."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = formataddr((_one_line(payload.get("name")), _one_line(payload["to"])))
     message["Subject"] = _one_line(payload["subject"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from email import policy
+from email.parser import BytesParser
 from typing import Any, Dict, List
 
 import pytest
@@ -168,3 +170,11 @@ def test_a_refused_email_keeps_its_attempts_and_the_relays_words_for_the_desk(
     assert server.inbox.accepted == []
     # The log says why, never to whom.
     assert "550" in caplog.text and MAYA in row["last_error"] and MAYA not in caplog.text
+
+
+def test_a_long_subject_with_a_time_in_it_reads_back_as_written() -> None:
+    subject = "Your call with our care team: Tuesday 1 December at 1:45 am, New York time"
+    payload = {"to": MAYA, "name": "Maya Okafor", "subject": subject, "text": "Hello.", "message_id": "<cb:1@gracious>"}
+    raw = smtp.build_message(payload, "Care <care@localhost>").as_bytes()
+    parsed = BytesParser(policy=policy.default).parsebytes(raw)
+    assert parsed["Subject"] == subject and parsed["To"] == f"Maya Okafor <{MAYA}>"
