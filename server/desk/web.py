@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from gracious import codes
 from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
-from server.desk import callbacks, cleaning, conversation, outbox
+from server.desk import callbacks, cleaning, conversation, grants, outbox
 from server.desk.agents import Agent
 from server.desk.queue import OUTCOMES
 from server.desk.sessions import SESSION_LIFETIME
@@ -37,6 +37,8 @@ PAGES = {"desk": "desk.html", "login": "login.html", "callbacks": "callbacks.htm
 ASSETS = {"desk.js": "application/javascript", "login.js": "application/javascript", "desk.css": "text/css"}
 # The Callbacks and Outbox pages (callbacks.py, outbox.py), and the nav with the overdue alert on every page.
 ASSETS.update({name: "application/javascript" for name in ("callbacks.js", "outbox.js", "nav.js")})
+# The case view's grants (grants.py): the catalog's alternatives, applied as the assistant applies them.
+ASSETS["grants.js"] = "application/javascript"
 COOKIE = "gracious_desk"
 MAX_REPLY = 2000
 CSP = (
@@ -161,6 +163,7 @@ class DeskSite(Site):
 
         callbacks.routes(desk, api, store, _secure, _error)
         outbox.routes(desk, api, _secure)
+        grants.routes(desk, api, store, _secure, _error)
 
         @desk.route("/api/me", methods=["GET"])
         @api

@@ -115,6 +115,7 @@
     var mine = handoff.agent === me.name && handoff.status === "claimed";
     $("claim").hidden = handoff.status !== "waiting";
     ["reply-form", "transfer-form", "finish-form"].forEach(function (id) { $(id).hidden = !mine; });
+    if (window.GraciousGrants) window.GraciousGrants.show(handoff, mine);  // grants.js
     var list = $("transcript");
     var atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 5;
     list.textContent = "";
