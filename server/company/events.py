@@ -162,7 +162,7 @@ async def handle(
     after = replace(order, **changed)
     words = notify.words_for(after, event.event, today, missed=order.promised_on)
     kinds = [f"event:{event.id}"]
-    if event.event == "delayed" or after.late(today):
+    if after.late(today):  # told now, so the check won't tell it again
         kinds.append(notices.late_kind(after.promised_on))
 
     def first(conn: sa.engine.Connection) -> None:

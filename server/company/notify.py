@@ -2,9 +2,14 @@
 
 The words: a response in domain.yml for the widget (``utter_order_update_*``),
 an email template in catalog/emails.yml for the mail (``order_update``,
-``order_late``, ``order_delayed``); a late order's words carry the catalog's
-goodwill for late orders (the credit the late-delivery policy offers), offered,
-never granted: the customer takes it up in the chat like any other offer.
+``order_late``, ``order_delayed``). A late order's words (past its promised date,
+undelivered) carry the catalog's goodwill for late orders (the credit the
+late-delivery policy offers), offered, never granted: a button opens the order's
+case, where the policy offers it with the rest. An order moved to a later date
+before its date has passed is not late by the records, and the case would not
+offer the credit, so its words apologise, give the new date and offer what the
+case does (updates by email); if the new date is missed, the check's late
+notice follows, with the goodwill.
 
 Who is there: a conversation open in a widget on this instance (the socket.io
 channel's sessions) that is verified for the order's customer, by the website's
@@ -24,7 +29,9 @@ reached after all gets the email instead.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Dict, List, Optional, Text
@@ -103,7 +110,7 @@ def words_for(order: OrderFacts, event: Text, today: date, missed: Optional[date
 
 def email_words(words: Words) -> Words:
     """A late order's email needs its goodwill amount; without one the plain update goes."""
-    if "amount" in words.values or words.template == STATUS[1]:
+    if words.template != LATE[1] or "amount" in words.values:
         return words
     return Words(STATUS[0], STATUS[1], STATUS[2], words.values)
 
@@ -143,6 +150,18 @@ async def verified_sessions(app: Any, customer_id: Text) -> List[Text]:
     return found
 
 
+def about_the_order(buttons: List[Dict[Text, Any]], reference: Text) -> List[Dict[Text, Any]]:
+    """A button's payload names the intent ("/check_order_status"); the order it is about is added here
+    (Rasa fills no values into a payload's JSON)."""
+    made = []
+    for button in buttons:
+        payload = str(button.get("payload") or "")
+        if re.fullmatch(r"/\w+", payload):
+            payload += json.dumps({"order_id": reference}, separators=(",", ":"))
+        made.append({**button, "payload": payload})
+    return made
+
+
 async def say_in_widget(app: Any, session: Text, words: Words) -> None:
     """The assistant's words into the conversation and, at once, to every tab of the widget."""
     agent = app.ctx.agent
@@ -153,9 +172,15 @@ async def say_in_widget(app: Any, session: Text, words: Words) -> None:
         text = (message or {}).get("text")
         if not text:
             raise NotTold(f"{words.response} gave no words")
-        tracker.update(BotUttered(text, metadata={"utter_action": words.response, "gracious_notice": words.topic}))
+        buttons = about_the_order((message or {}).get("buttons") or [], words.values["reference"])
+        data = {"buttons": buttons} if buttons else {}
+        metadata = {"utter_action": words.response, "gracious_notice": words.topic}
+        tracker.update(BotUttered(text, data=data, metadata=metadata))
         await agent.tracker_store.save(tracker)
-    await socket.sio.emit(socket.bot_message_evt, {"text": text}, room=session)
+    output = socket.output_for()
+    if output is None:
+        raise NotTold("the widget's channel is not running")
+    await output.send_response(session, {"text": text, **data})
 
 
 # -- telling ----------------------------------------------------------------
