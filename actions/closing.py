@@ -19,7 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import money
-from actions.promised import verified_address
+from actions.promised import verified_customer
 from actions.status import settled
 from gracious import codes
 from gracious.choices import ARRANGEMENTS
@@ -94,8 +94,8 @@ async def queue_thank_you_note(tracker: Tracker, domain: Dict[Text, Any]) -> Opt
     """The case's thank-you note, when we have the verified address to send it to; its id or None."""
     if said_safety(tracker):
         return None  # someone on the way to care gets no cheerful note
-    address = await verified_address(tracker)
-    if not address:
+    customer = await verified_customer(tracker)
+    if customer is None or not customer.email:
         return None  # a guest: no note, and nothing said of one
     facts = tracker.get_slot("case_facts") or {}
     case = f"{tracker.get_slot('case_type')}:{facts.get('reference') or tracker.get_slot('order_id') or '-'}"
@@ -103,8 +103,8 @@ async def queue_thank_you_note(tracker: Tracker, domain: Dict[Text, Any]) -> Opt
         tracker.sender_id,
         facts.get("customer_id"),
         case,
-        address,
-        facts.get("customer_name") or None,
+        customer.email,
+        customer.name,
         {"summary": thank_you_summary(tracker, domain)},
         timedelta(seconds=settings().thank_you_delay_seconds),
     )

@@ -19,18 +19,22 @@ from actions.verification import is_verified
 from gracious.outbox import grant_emails, promises
 from gracious.stores import company
 from gracious.stores.company_schema import outbox
+from gracious.stores.company_types import Customer
 from gracious.stores.grants import GrantResult, Mail
 
 
-async def verified_address(tracker: Tracker) -> Optional[Text]:
-    """The email on file for the case's customer, when this conversation is verified for them; else None."""
+async def verified_customer(tracker: Tracker) -> Optional[Customer]:
+    """The case's customer as on file, when this conversation is verified for them; else None."""
     facts = tracker.get_slot("case_facts") or {}
     customer_id = facts.get("customer_id")
     if not customer_id or not is_verified(tracker, customer_id):
         return None
-    if facts.get("customer_email"):
-        return str(facts["customer_email"])
-    customer = await company().customer(customer_id)
+    return await company().customer(customer_id)
+
+
+async def verified_address(tracker: Tracker) -> Optional[Text]:
+    """The email on file for the case's customer, when this conversation is verified for them; else None."""
+    customer = await verified_customer(tracker)
     return customer.email if customer and customer.email else None
 
 
@@ -49,12 +53,12 @@ async def mails(alternative_id: Text, tracker: Tracker, size: Optional[Text] = N
     """The emails taking ``alternative_id`` sends, addressed (none when ``address_for`` has none)."""
     facts = tracker.get_slot("case_facts") or {}
     to = await address_for(alternative_id, tracker)
-    verified = await verified_address(tracker)
+    customer = await verified_customer(tracker)
     return grant_emails.mails_for(
         alternative_id,
         to=to,
         # A name only on mail to the account's own address.
-        name=facts.get("customer_name") if to and to == verified else None,
+        name=customer.name if customer and to and to == customer.email else None,
         reference=facts.get("reference"),
         item=facts.get("order_item") or facts.get("item_asked_for") or facts.get("item_named"),
         size=size,

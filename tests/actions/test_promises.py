@@ -177,7 +177,7 @@ def test_a_refund_reply_is_said_with_its_label_email_in_the_outbox(domain, froze
     payload = label["payload"]
     assert payload["to"] == "priya.n@example.com"
     assert payload["subject"] == "Your prepaid return label for LK-10426"
-    assert payload["text"].startswith("Hello Priya,\n")
+    assert (payload["name"], payload["text"].split("\n")[0]) == ("Priya Natarajan", "Hello Priya,")
     assert f"return code RT-{grant['id']:06d}" in payload["text"]
     assert "Pack the headphones in any box or bag" in payload["text"]
     assert label["due_at"] == NOW
