@@ -101,7 +101,7 @@ def test_booking_writes_the_call_its_commitment_and_its_confirmation_email_toget
     mail = email["payload"]
     assert mail["to"] == PRIYA_EMAIL
     assert mail["template"] == "callback_booked"
-    assert mail["subject"] == "Your call with our care team: Thursday 12 June at 3:00 pm, New York time"
+    assert mail["subject"] == "Your call with us: Thursday 12 June at 3:00 pm, New York time"
     assert mail["text"].startswith("Hello Priya,\n")
     assert "ring you on Thursday 12 June at 3:00 pm, New York time, on the number ending 0199." in mail["text"]
     assert '"move my call to 4pm"' in mail["text"] and '"cancel the call"' in mail["text"]
