@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime
 from typing import Any, Dict, Mapping, Optional
 
@@ -19,6 +21,13 @@ import sqlalchemy as sa
 from gracious.outbox import mail
 from gracious.outbox.table import enqueue
 from gracious.stores import clock
+
+
+def message_id(key: str) -> str:
+    """The email's Message-ID for the promise ``key``: the same on every try, and a valid id
+    (RFC 5322 allows no ":" or space before the "@"), with a hash so two keys never share one."""
+    readable = re.sub(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+", ".", key).strip(".")[:120] or "mail"
+    return f"<{readable}.{hashlib.sha256(key.encode()).hexdigest()[:12]}@gracious>"
 
 
 def email(
@@ -36,7 +45,7 @@ def email(
 ) -> int:
     """Queue one email (composed now from ``catalog/emails.yml``, so what is queued is what is sent)."""
     payload = mail.compose(template, to, variables, name=name)
-    payload["message_id"] = f"<{key.replace(' ', '-')}@gracious>"
+    payload["message_id"] = message_id(key)
     return enqueue(
         conn,
         outbox,

@@ -1,5 +1,6 @@
 """The outbox table: a promise written once per key, claimed by one worker, retried, never dropped."""
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def test_the_same_promise_made_twice_is_one_row(engine):
     )
     assert row["payload"]["subject"] == "Thank you for talking to us, Maya"
     assert "We credited $5.00 to BL-30017." in row["payload"]["text"]
-    assert row["payload"]["message_id"] == "<thank-you:s1@gracious>"
+    assert row["payload"]["message_id"] == promises.message_id("thank-you:s1")
+    assert re.fullmatch(r"<thank-you\.s1\.[0-9a-f]{12}@gracious>", row["payload"]["message_id"])
+    assert promises.message_id("thank-you:s1") != promises.message_id("thank-you.s1")
 
 
 def test_a_promise_rolled_back_with_its_decision_is_not_kept(engine):
@@ -147,3 +150,7 @@ def test_a_signature_checks_the_exact_body():
     assert not signing.verify(body + b" ", header, secret)
     assert not signing.verify(body, header, b"other")
     assert not signing.verify(body, None, secret)
+
+
+def test_a_signature_header_in_other_characters_is_simply_wrong():
+    assert not signing.verify(b"{}", "sha256=é" + "0" * 63, b"s3cret")
