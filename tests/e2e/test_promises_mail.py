@@ -1,0 +1,98 @@
+"""The emails the chat promises arrive for real: a verified customer's refund brings the prepaid return
+label to the address on her account, and closing the case brings the thank-you note, once.
+
+The real servers send mail to an SMTP server (aiosmtpd) on loopback (GRACIOUS_SMTP_URL), delivered by
+the outbox worker the Rasa server runs; the thank-you note is due one second after the close.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from email.message import EmailMessage
+from typing import Iterator, List, Tuple
+
+import pytest
+
+from tests.e2e.conftest import Bot, assert_gracious, buttons, choose, running_servers, texts
+from tests.outbox.servers import SmtpServer
+
+PRIYA = "priya.n@example.com"  # LK-10426's owner, signed in on the website (tests/e2e/conftest.py)
+
+
+@pytest.fixture(scope="module")
+def mailed_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Bot, SmtpServer]]:
+    with SmtpServer() as smtp:
+        extra = {
+            "GRACIOUS_SMTP_URL": smtp.url,
+            "GRACIOUS_OUTBOX_POLL_SECONDS": "0.2",
+            "GRACIOUS_THANK_YOU_DELAY_SECONDS": "1",
+        }
+        with running_servers(tmp_path_factory.mktemp("var"), **extra) as bot:
+            yield bot, smtp
+
+
+def to_priya(smtp: SmtpServer) -> List[EmailMessage]:
+    """What reached Priya (the servers may send others too, such as a late order's notice)."""
+    return [m for m in smtp.inbox.messages() if [a.addr_spec for a in m["To"].addresses] == [PRIYA]]
+
+
+def wait_for(smtp: SmtpServer, subject_start: str, seconds: float = 15.0) -> EmailMessage:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [m for m in to_priya(smtp) if subject(m).startswith(subject_start)]
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no email {subject_start!r} to {PRIYA}: {[subject(m) for m in smtp.inbox.messages()]}")
+
+
+def subject(message: EmailMessage) -> str:
+    return str(message["Subject"]).strip()
+
+
+def body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return part.get_content()
+
+
+def grant_id(bot: Bot, reference: str) -> int:
+    path = bot.env["GRACIOUS_COMPANY_DB_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        [(found,)] = db.execute(
+            "SELECT id FROM grants WHERE kind = 'refund' AND reference = ?", (reference,)
+        ).fetchall()
+    return int(found)
+
+
+def test_a_refund_brings_its_label_and_the_close_its_thank_you_note(mailed_bot, sender: str) -> None:
+    bot, smtp = mailed_bot
+    replies = bot.say(sender, "I'd like to send back my headphones from order LK-10426 for a refund")
+    assert_gracious(replies)
+    assert any('"refund"' in b["payload"] for b in buttons(replies)), texts(replies)
+
+    replies = choose(bot, sender, replies, "refund")
+    said = texts(replies)
+    assert "your refund for LK-10426 is under way" in said and "on its way to your email" in said, said
+
+    label = wait_for(smtp, "Your prepaid return label for LK-10426")
+    assert label["To"] == f"Priya Natarajan <{PRIYA}>"
+    text = body(label)
+    assert text.startswith("Hello Priya,")
+    code = f"RT-{grant_id(bot, 'LK-10426'):06d}"
+    assert f"here is your prepaid return label: return code {code}" in text
+    assert "Pack the headphones in any box or bag" in text
+    html = label.get_body(preferencelist=("html",))
+    assert html is not None and code in html.get_content()
+
+    replies = bot.say(sender, "no that's everything, thanks")
+    assert "action_close_conversation" in bot.actions(sender)
+    note = wait_for(smtp, "Thank you for talking to us, Priya")
+    assert "Thank you for taking the time to tell us what went wrong." in body(note)
+    assert "The refund for LK-10426 is under way" in body(note)
+
+    # Each once, however often the worker polls (Priya may also hear that her LK-10423 is late).
+    time.sleep(1.5)
+    ours = [subject(m) for m in to_priya(smtp) if "LK-10423" not in subject(m)]
+    assert sorted(ours) == sorted([subject(label), subject(note)])
