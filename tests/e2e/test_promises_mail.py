@@ -96,3 +96,31 @@ def test_a_refund_brings_its_label_and_the_close_its_thank_you_note(mailed_bot, 
     time.sleep(1.5)
     ours = [subject(m) for m in to_priya(smtp) if "LK-10423" not in subject(m)]
     assert sorted(ours) == sorted([subject(label), subject(note)])
+
+
+def test_a_guest_is_asked_where_to_write_and_the_teams_note_goes_there(mailed_bot, sender: str) -> None:
+    bot, smtp = mailed_bot
+    bot.sign_in(sender, None)  # a guest: no account, no address on file
+    replies = bot.say(sender, "I was promised a call back yesterday and nobody called me")
+    assert any('"email_followup"' in b["payload"] for b in buttons(replies)), texts(replies)
+
+    replies = choose(bot, sender, replies, "email_followup")
+    said = texts(replies)
+    assert "Which email address should our team write to?" in said, said
+    assert "will email you" not in said  # nothing promised before there is somewhere to send it
+
+    replies = bot.say(sender, "sam.guest@example.org")
+    said = texts(replies)
+    assert "A member of our team will email you at sam.guest@example.org by the end of the next business day" in said
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        notes = [
+            m for m in smtp.inbox.messages() if [a.addr_spec for a in m["To"].addresses] == ["sam.guest@example.org"]
+        ]
+        if notes:
+            break
+        time.sleep(0.1)
+    [note] = notes
+    assert subject(note) == "We'll be in touch by the end of the next business day"
+    assert body(note).startswith("Hello there,")  # nothing of anyone's account in it
