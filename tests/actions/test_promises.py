@@ -356,3 +356,39 @@ def test_every_grant_email_composes_with_what_the_code_gives_it():
                 composed = mail.compose(made.template, made.to, {"return_code": "RT-000001", **made.variables})
                 assert "{" not in composed["text"] + composed["subject"], made.template
                 json.dumps(composed)
+
+
+# -- an email instead of a call (actions/callback_escape.py) -----------------------------------
+
+
+def test_an_email_instead_of_a_call_is_said_with_the_teams_note_queued(domain, frozen):
+    from actions.schedule_callback import ActionScheduleCallback
+
+    tracker = tracker_from(
+        "callback_form",
+        slots={"callback_escape": "email", "followup_email": "sam.guest@example.org", "verified_customers": []},
+    )
+    dispatcher, _ = run_action(ActionScheduleCallback(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_email_instead"]
+    commitment, note = company_outbox()
+    assert (commitment["topic"], commitment["payload"]["data"]["email"]) == ("followup", "sam.guest@example.org")
+    assert (note["topic"], note["recipient"], note["payload"]["name"]) == (
+        "followup_confirmation",
+        "sam.guest@example.org",
+        None,
+    )
+
+
+def test_an_email_instead_of_a_call_with_nowhere_to_write_promises_none(domain, frozen):
+    from actions.schedule_callback import ActionScheduleCallback
+
+    tracker = tracker_from(
+        "callback_form",
+        slots={"callback_escape": "email", "case_facts": None, "verified_customers": []},
+        text="no call please",
+    )
+    dispatcher, _ = run_action(ActionScheduleCallback(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_no_call_no_email"]
+    assert grant_rows() == [] and company_outbox() == []
