@@ -253,6 +253,12 @@ def test_schedule_callback_books_the_call_and_confirms_time_and_last_four_digits
         "phone": "+1 555 0199",
         "reason": "check_order_status",
         "status": "booked",
+        # The desk's columns: nobody has claimed or called yet.
+        "claimed_by": None,
+        "attempts": None,
+        "outcomes": None,
+        "outcome": None,
+        "updated_at": None,
     }
 
 
