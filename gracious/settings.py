@@ -77,7 +77,7 @@ class Settings:
     # The company's systems: each commitment is POSTed here, signed with the secret.
     company_webhook_url: Optional[str] = None
     company_webhook_secret: Optional[str] = None
-    # How often the outbox is drained, and late orders looked for.
+    # How often the outbox is drained, and late orders looked for (0: the late check is off).
     outbox_poll_seconds: float = 1.0
     late_check_seconds: float = 300.0
     bot_port: int = 5005
@@ -128,7 +128,8 @@ def parse_hours(spec: str) -> Dict[int, Tuple[int, int]]:
     return hours
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind: type = int) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, kind: type = int, zero: bool = False) -> float:
+    """``name``'s value: a number above zero (or zero too, with ``zero``)."""
     raw = env.get(name)
     if raw is None or not raw.strip():
         return default
@@ -137,8 +138,11 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type = int)
     except ValueError:
         what = "a whole number" if kind is int else "a number"
         raise ValueError(f"{name} must be {what}, not {raw!r}") from None
+    if zero and value == 0:
+        return value
     if not value > 0 or value == float("inf"):
-        raise ValueError(f"{name} must be a number greater than zero, not {raw!r}")
+        least = "zero or more" if zero else "greater than zero"
+        raise ValueError(f"{name} must be a number {least}, not {raw!r}")
     return value
 
 
@@ -180,11 +184,11 @@ def from_env(env: Mapping[str, str]) -> Settings:
         account_checks_per_address=int(_number(env, "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS", 10)),
         smtp_url=env.get("GRACIOUS_SMTP_URL") or None,
         mail_from=env.get("GRACIOUS_MAIL_FROM") or "Gracious care team <care@localhost>",
-        thank_you_delay_seconds=_number(env, "GRACIOUS_THANK_YOU_DELAY_SECONDS", 3600.0, float),
+        thank_you_delay_seconds=_number(env, "GRACIOUS_THANK_YOU_DELAY_SECONDS", 3600.0, float, zero=True),
         company_webhook_url=env.get("GRACIOUS_COMPANY_WEBHOOK_URL") or None,
         company_webhook_secret=env.get("GRACIOUS_COMPANY_WEBHOOK_SECRET") or None,
         outbox_poll_seconds=_number(env, "GRACIOUS_OUTBOX_POLL_SECONDS", 1.0, float),
-        late_check_seconds=_number(env, "GRACIOUS_LATE_CHECK_SECONDS", 300.0, float),
+        late_check_seconds=_number(env, "GRACIOUS_LATE_CHECK_SECONDS", 300.0, float, zero=True),
         bot_port=int(_number(env, "BOT_PORT", 5005)),
         action_port=int(_number(env, "ACTION_PORT", 5055)),
         instances=int(_number(env, "GRACIOUS_INSTANCES", 2)),

@@ -154,3 +154,15 @@ def test_a_signature_checks_the_exact_body():
 
 def test_a_signature_header_in_other_characters_is_simply_wrong():
     assert not signing.verify(b"{}", "sha256=é" + "0" * 63, b"s3cret")
+
+
+def test_the_thank_you_delay_and_the_late_check_may_be_zero_but_never_negative():
+    from gracious.settings import from_env
+
+    zero = from_env({"GRACIOUS_THANK_YOU_DELAY_SECONDS": "0", "GRACIOUS_LATE_CHECK_SECONDS": "0"})
+    assert (zero.thank_you_delay_seconds, zero.late_check_seconds) == (0, 0)
+    assert from_env({}).thank_you_delay_seconds == 3600
+    with pytest.raises(ValueError, match="GRACIOUS_THANK_YOU_DELAY_SECONDS must be a number zero or more"):
+        from_env({"GRACIOUS_THANK_YOU_DELAY_SECONDS": "-5"})
+    with pytest.raises(ValueError, match="GRACIOUS_OUTBOX_POLL_SECONDS must be a number greater than zero"):
+        from_env({"GRACIOUS_OUTBOX_POLL_SECONDS": "0"})
