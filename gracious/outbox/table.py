@@ -20,8 +20,19 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
-from gracious.stores import clock
-from gracious.stores.base import required, serial_id
+# The stores' package imports this module while it loads (company_schema.py, records.py), so
+# nothing of gracious.stores is imported at the top here: the clock is fetched at each call.
+
+
+def _clock() -> Any:
+    from gracious.stores import clock
+
+    return clock
+
+
+def required(name: str, kind: Any, *args: Any, **kwargs: Any) -> sa.Column:
+    return sa.Column(name, kind, *args, nullable=False, **kwargs)
+
 
 KINDS = ("email", "webhook")
 # How long a claimed row is left to one worker before another may take it.
@@ -33,7 +44,7 @@ def outbox_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         "outbox",
         metadata,
-        serial_id(),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         # The idempotency key: one row per promise, the same on every retry.
         required("key", sa.String(200), unique=True),
         # "email" or "webhook": how it is delivered.
@@ -77,7 +88,7 @@ def enqueue(
     existing = conn.execute(sa.select(table.c.id).where(table.c.key == key)).first()
     if existing is not None:
         return int(existing.id)
-    now = clock.now()
+    now = _clock().now()
     result = conn.execute(
         table.insert().values(
             key=key,
@@ -88,7 +99,7 @@ def enqueue(
             payload=json.dumps(payload, sort_keys=True, default=str),
             status="pending",
             attempts=0,
-            due_at=clock.stored(due_at) if due_at is not None else now,
+            due_at=_clock().stored(due_at) if due_at is not None else now,
             created_at=now,
         )
     )
@@ -106,7 +117,7 @@ def claim_due(conn: sa.engine.Connection, table: sa.Table, now: datetime, limit:
 
     Each claim is a conditional update, so of two workers (two instances) only one gets a row.
     """
-    now = clock.stored(now)
+    now = _clock().stored(now)
     due = sa.or_(
         sa.and_(table.c.status == "pending", table.c.due_at <= now),
         sa.and_(table.c.status == "sending", table.c.lease_until < now),
@@ -129,7 +140,7 @@ def mark_delivered(conn: sa.engine.Connection, table: sa.Table, row_id: int, now
     conn.execute(
         table.update()
         .where(table.c.id == row_id)
-        .values(status="delivered", delivered_at=clock.stored(now), lease_until=None, last_error=None)
+        .values(status="delivered", delivered_at=_clock().stored(now), lease_until=None, last_error=None)
     )
 
 
@@ -142,7 +153,7 @@ def mark_failed(conn: sa.engine.Connection, table: sa.Table, row_id: int, error:
             status="pending",
             attempts=table.c.attempts + 1,
             last_error=error[:2000],
-            due_at=clock.stored(retry_at),
+            due_at=_clock().stored(retry_at),
             lease_until=None,
         )
     )

@@ -166,3 +166,18 @@ def test_the_thank_you_delay_and_the_late_check_may_be_zero_but_never_negative()
         from_env({"GRACIOUS_THANK_YOU_DELAY_SECONDS": "-5"})
     with pytest.raises(ValueError, match="GRACIOUS_OUTBOX_POLL_SECONDS must be a number greater than zero"):
         from_env({"GRACIOUS_OUTBOX_POLL_SECONDS": "0"})
+
+
+@pytest.mark.parametrize(
+    "module", ["gracious.outbox.table", "gracious.outbox.promises", "server.desk.queue", "server.company.notify"]
+)
+def test_each_module_that_makes_promises_imports_on_its_own(module):
+    """The stores' package loads the outbox table while it loads: a script that imports a
+    promising module first must not meet a half-loaded one."""
+    import subprocess
+    import sys
+
+    from gracious.settings import ROOT
+
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
