@@ -6,7 +6,7 @@ transaction for each signed commitment Gracious POSTs. What it does, by event:
 - ``credit``, ``refund``, ``replacement``, ``exchange``, ``remake``: applied to the bill or
   order named (``data.reference``), so reading that record shows it (``for_reference``);
 - ``honour_coupon``: the coupon is marked honoured, and applied like the others;
-- ``grant_withdrawn``: the grant it names (``data.withdraws``, its key, or ``data.grant_id``)
+- ``grant_withdrawn``: the grant it names (``data.withdraws``, its key; never by a grant id alone, which a later grant may reuse)
   is taken back, so the record no longer shows it, even when the withdrawal arrives first;
 - callbacks and agents' outcomes: recorded;
 - any other event: kept as received and answered 200, so our outbox does not send it
@@ -61,23 +61,20 @@ def _grant_id(value: Any) -> Optional[int]:
 
 def _withdraw(conn: sa.engine.Connection, data: Mapping[str, Any], now: datetime) -> None:
     target = applied_commitments.c
-    names = [target.key == str(data["withdraws"])] if data.get("withdraws") else []
-    grant_id = _grant_id(data.get("grant_id"))
-    if grant_id is not None:
-        names.append(sa.and_(target.grant_id == grant_id, target.event != WITHDRAWN))
-    if names:
+    # Only by the withdrawn grant's key: a grant id alone may name a later grant (ids can be reused).
+    if data.get("withdraws"):
         conn.execute(
             applied_commitments.update()
-            .where(sa.or_(*names), target.withdrawn_at.is_(None), target.event != WITHDRAWN)
+            .where(target.key == str(data["withdraws"]), target.withdrawn_at.is_(None), target.event != WITHDRAWN)
             .values(withdrawn_at=now)
         )
 
 
-def _withdrawn_before(conn: sa.engine.Connection, key: str, grant_id: Optional[int]) -> Optional[datetime]:
+def _withdrawn_before(conn: sa.engine.Connection, key: str) -> Optional[datetime]:
     """When a withdrawal of this grant came before the grant itself did (a retried delivery)."""
     for row in conn.execute(sa.select(applied_commitments).where(applied_commitments.c.event == WITHDRAWN)):
         data = (json.loads(row.body).get("data") or {}) if row.body else {}
-        if data.get("withdraws") == key or (grant_id is not None and _grant_id(data.get("grant_id")) == grant_id):
+        if data.get("withdraws") == key:
             return row.received_at
     return None
 
@@ -98,7 +95,7 @@ def apply(conn: sa.engine.Connection, key: str, message: Mapping[str, Any], now:
     if event == WITHDRAWN:
         _withdraw(conn, data, now)
     elif event in APPLIED:
-        withdrawn_at = _withdrawn_before(conn, key, grant_id)
+        withdrawn_at = _withdrawn_before(conn, key)
         if event == "honour_coupon" and reference and withdrawn_at is None:
             conn.execute(coupons.update().where(coupons.c.code == reference.upper()).values(goodwill_honoured=True))
     conn.execute(

@@ -65,3 +65,18 @@ def test_the_response_reads_whole_with_the_values_the_action_passes(domain):
         "Our records for BL-30018 show it now: the credit of $7.60 went through earlier today."
     )
     assert "{" not in texts[1]  # the fallback, when a value is missing
+
+
+def test_a_later_grant_with_a_withdrawn_grants_id_is_not_taken_back(monkeypatch):
+    """A withdrawal names its grant by key: a later grant that got the same id stays applied."""
+    apply("grant:5:20261201T100000Z", "credit", monkeypatch, reference="LK-10426", amount=5.0, grant_id=5)
+    apply(
+        "grant:5:20261201T100000Z:withdrawn",
+        "grant_withdrawn",
+        monkeypatch,
+        grant_id=5,
+        withdraws="grant:5:20261201T100000Z",
+    )
+    apply("grant:5:20261201T100200Z", "refund", monkeypatch, reference="LK-10426", grant_id=5)
+    said = ask("has my refund gone through?", "LK-10426")
+    assert [m["what"] for m in said if m["response"] == "utter_status_applied"] == ["refund"]
