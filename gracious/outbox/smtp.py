@@ -9,7 +9,11 @@ never sent over a connection that is not encrypted, unless the relay is on this
 machine (loopback). The message is built with ``email.message.EmailMessage``: plain
 text with the HTML as its alternative, From ``GRACIOUS_MAIL_FROM``, To the customer
 by name, and the outbox row's Message-ID, so a repeat is recognisably the same mail.
-``smtplib`` blocks, so each send runs on a thread of its own pool, with a timeout.
+``smtplib`` blocks, so each send runs on a thread of its own pool, within a total time
+budget (each step may take what is left of it). A thread cannot be stopped, so a send
+given up by its caller still says how it went: ``send`` waits for its thread (at most
+the budget) and returns or raises as the relay answered, so a row is never marked
+failed, and sent again, while its first send may still be accepted.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import asyncio
 import functools
 import ipaddress
 import smtplib
+import socket
 import ssl
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,8 +39,10 @@ from gracious.settings import settings
 VARIABLE = "GRACIOUS_SMTP_URL"
 NO_URL = f"no {VARIABLE} set"
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
-# Each blocking step (connect, a command, the message) may take this long.
+# Each blocking step (connect, a command, the message) may take this long...
 TIMEOUT_SECONDS = 20.0
+# ...and the whole send this long: below the worker's 40 s deadline (worker.py).
+BUDGET_SECONDS = 35.0
 # smtplib's threads, apart from the ones the stores share (asyncio.to_thread's), so a slow relay
 # never keeps a customer's turn waiting for a thread; a send given up before it started never starts.
 # Header lines up to RFC 5322's hard limit, so a subject is never folded: Python folds some
@@ -111,15 +119,54 @@ def build_message(payload: Mapping[str, Any], sender: str, now: Optional[datetim
     return message
 
 
-def _deliver(relay: Relay, message: EmailMessage, timeout: float, context: Optional[ssl.SSLContext]) -> None:
-    """Connect, secure, sign in, send, and say goodbye (blocking)."""
+class _Budget:
+    """What is left of a send's time: each step's socket timeout, never more than ``step``."""
+
+    def __init__(self, total: float, step: float) -> None:
+        self.ends = time.monotonic() + total
+        self.step = step
+
+    def left(self) -> float:
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise socket.timeout("the relay took longer than the time given to one send")
+        return min(left, self.step)
+
+
+class _Timed(smtplib.SMTP):
+    """``smtplib.SMTP`` whose every read and write is held to what is left of the budget."""
+
+    def __init__(self, budget: _Budget, **options: Any) -> None:
+        self.budget = budget
+        super().__init__(timeout=budget.left(), **options)
+
+    def send(self, s: Any) -> None:
+        if self.sock:
+            self.sock.settimeout(self.budget.left())
+        super().send(s)
+
+    def getreply(self) -> Any:
+        if self.sock:
+            self.sock.settimeout(self.budget.left())
+        return super().getreply()
+
+
+class _TimedSSL(_Timed, smtplib.SMTP_SSL):
+    """The same, TLS from the first byte."""
+
+
+def _deliver(
+    relay: Relay, message: EmailMessage, timeout: float, context: Optional[ssl.SSLContext], budget: float
+) -> None:
+    """Connect, secure, sign in, send, and say goodbye (blocking), within ``budget`` seconds in all."""
     context = context or ssl.create_default_context()
-    client: smtplib.SMTP
+    limit = _Budget(budget, timeout)
+    client: _Timed
     if relay.implicit_tls:
-        client = smtplib.SMTP_SSL(relay.host, relay.port, timeout=timeout, context=context)
+        client = _TimedSSL(limit, host=relay.host, port=relay.port, context=context)
     else:
-        client = smtplib.SMTP(relay.host, relay.port, timeout=timeout)
-    with client:
+        client = _Timed(limit, host=relay.host, port=relay.port)
+    try:
         client.ehlo()
         secure = relay.implicit_tls
         if not secure and client.has_extn("starttls"):
@@ -135,6 +182,13 @@ def _deliver(relay: Relay, message: EmailMessage, timeout: float, context: Optio
         refused = client.send_message(message)
         if refused:
             raise DeliveryError(describe(smtplib.SMTPRecipientsRefused(refused)))
+    except BaseException:
+        client.close()
+        raise
+    try:
+        client.quit()  # the relay has the message: a slow or failed goodbye changes nothing
+    except (OSError, smtplib.SMTPException):
+        client.close()
 
 
 def _refusal(to: str, said: Any) -> str:
@@ -160,12 +214,15 @@ async def send(
     url: Optional[str] = None,
     sender: Optional[str] = None,
     timeout: float = TIMEOUT_SECONDS,
+    budget: float = BUDGET_SECONDS,
     context: Optional[ssl.SSLContext] = None,
 ) -> None:
     """Send the email of an outbox row's ``payload``; a ``DeliveryError`` says why it was not sent.
 
     ``url`` and ``sender`` default to ``GRACIOUS_SMTP_URL`` and ``GRACIOUS_MAIL_FROM``;
-    ``context`` is the TLS context (default: the system's trusted certificates).
+    ``context`` is the TLS context (default: the system's trusted certificates). ``timeout``
+    holds each step, ``budget`` the whole send. Cancelled (given up by the worker) while the
+    relay still has the message, it waits for the relay's answer and says how it went.
     """
     config = settings()
     url = url if url is not None else config.smtp_url
@@ -173,9 +230,16 @@ async def send(
         raise DeliveryError(NO_URL)
     relay = parse_url(url)
     message = build_message(payload, sender or config.mail_from)
+    work = functools.partial(_deliver, relay, message, timeout, context, budget)
+    sending = asyncio.get_running_loop().run_in_executor(SENDING_THREADS, work)
     try:
-        work = functools.partial(_deliver, relay, message, timeout, context)
-        await asyncio.get_running_loop().run_in_executor(SENDING_THREADS, work)
+        try:
+            await asyncio.shield(sending)
+        except asyncio.CancelledError:
+            if sending.cancelled():  # given up before its thread started: it never will
+                raise
+            await asyncio.wait({sending})  # the thread runs on: its outcome, not a guess
+            sending.result()
     except DeliveryError:
         raise
     except (OSError, smtplib.SMTPException, ssl.SSLError) as error:

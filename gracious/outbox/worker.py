@@ -4,8 +4,10 @@ It drains the ``outbox`` table of the records database and of the company's
 database (once if both are the same database). Each pass claims the rows that
 are due (``table.claim_due``: a conditional update with a lease, so two
 instances never deliver the same row at the same time, and a row whose worker
-died is claimed again when its lease ends), delivers each by its kind, and marks
-it delivered, or failed with a later ``due_at``: 10 s, 20 s, 40 s ... capped at
+died is claimed again when its lease ends), delivers each by its kind (a try past
+its deadline is cancelled, and one that cannot stop at once, like a send on smtplib's
+thread, is waited for within the lease, so what is recorded is how it really went),
+and marks it delivered, or failed with a later ``due_at``: 10 s, 20 s, 40 s ... capped at
 one hour, retried for as long as it takes. A row is never dropped.
 
 Time is injected (``now``), and so are the senders, so a test can step the
@@ -41,6 +43,9 @@ LONGEST_WAIT_SECONDS = 3600.0
 # for this try) well within the claim's lease, so no other worker takes a row still in hand.
 BATCH = 4
 DEADLINE_SECONDS = table.LEASE.total_seconds() / 3
+# Past its deadline a delivery is cancelled; one that cannot stop at once (a send on smtplib's
+# thread, which the relay may still accept) is waited for until this long before the lease ends.
+LEASE_MARGIN_SECONDS = 10.0
 
 
 def backoff(attempts: int) -> timedelta:
@@ -107,7 +112,7 @@ class OutboxWorker:
             sender = self.senders.get(row["kind"])
             if sender is None:
                 raise smtp.DeliveryError(f"nothing delivers a {row['kind']!r} row")
-            await asyncio.wait_for(sender(row["payload"]), timeout=self.deadline_seconds)
+            await self._within_deadline(sender(row["payload"]))
         except Exception as error:  # noqa: BLE001 (every failure is kept on the row and retried)
             reason = _reason(error, self.deadline_seconds)
             retry_at = (now or self.now()) + backoff(int(row["attempts"]))
@@ -124,6 +129,24 @@ class OutboxWorker:
             return False
         await self._record(store, table.mark_delivered, outbox, row["id"], now or self.now())
         return True
+
+    async def _within_deadline(self, delivery: Awaitable[None]) -> None:
+        """Run ``delivery``; past the deadline cancel it and wait for it to end (within the lease),
+        so its outcome is what is recorded: a send the relay took late counts as delivered, never
+        as failed and sent again. A TimeoutError when it was stopped, or outlived the lease."""
+        task = asyncio.ensure_future(delivery)
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self.deadline_seconds)
+            if not done:
+                task.cancel()
+                grace = table.LEASE.total_seconds() - self.deadline_seconds - LEASE_MARGIN_SECONDS
+                done, _ = await asyncio.wait({task}, timeout=max(grace, 0.0))
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        if not done or task.cancelled():
+            raise asyncio.TimeoutError()
+        task.result()
 
     async def _record(self, store: Store, mark: Callable[..., None], *args: Any) -> None:
         """Write how a delivery went; if the database fails, the lease runs out and the row is tried again."""
