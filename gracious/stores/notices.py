@@ -3,8 +3,9 @@
 Two tables, on the company schema's metadata (so ``CompanyData.prepare`` makes them):
 
 - ``company_events``: every order event the company's systems sent to
-  ``POST /company/events``, by its id (the ``Idempotency-Key``), so a repeat is
-  recognised and changes nothing.
+  ``POST /company/events``, by its id (the signed body's ``id``; an
+  ``Idempotency-Key`` header must equal it), so a repeat is recognised and
+  changes nothing.
 - ``order_notices``: one row per thing the customer was told about an order,
   unique on ``(order_id, kind)``: ``kind`` is ``event:<event id>`` for an event,
   ``late:<promised date>`` for a missed promise. The unique index makes "told
@@ -76,7 +77,7 @@ class OrderFacts:
     email: Optional[str]
 
     def late(self, today: date) -> bool:
-        """Past its promised date and not delivered."""
+        """Past its promised date (``today`` is the business's date) and not delivered."""
         return (
             self.delivered_on is None
             and self.status.strip().lower() != "delivered"
@@ -171,7 +172,9 @@ def late_kind(promised_on: Optional[date]) -> str:
 
 
 def untold_late_orders(conn: sa.engine.Connection, today: date) -> List[OrderFacts]:
-    """Orders past their promised date, not delivered, whose customer nobody told about it."""
+    """Orders past their promised date, not delivered, whose customer nobody told about it.
+
+    ``today`` is the business's date (``GRACIOUS_TIMEZONE``), not UTC's."""
     query = (
         sa.select(orders.c.id)
         .where(

@@ -10,15 +10,20 @@ The company's systems POST an order event, signed like our own commitments
 ``event`` is ``status_changed`` (with ``status``), ``delayed`` (with the new
 ``promised_on`` and optionally ``status``) or ``delivered``. The order is updated
 in the company's database and its customer told at once (server/company/notify.py),
-in the same transaction as the event's id is kept: the same id again (the
-``Idempotency-Key`` header, else the body's ``id``) is answered "already handled"
-and changes nothing. 401 for a missing or wrong signature, 400 for a body we can't
-read (with what is wrong), 413 over 64 KB.
+in the same transaction as the event's id is kept. The event is named by the signed
+body's ``id`` (up to 100 characters); an ``Idempotency-Key`` header, which nobody
+signs, is only compared with it (400 when it differs). The same id again is answered
+"already handled" and changes nothing. 401 for a missing or wrong signature, 400 for
+a body we can't read (with what is wrong), 413 over 64 KB.
+
+Every date is the business's (``GRACIOUS_TIMEZONE``): an order promised for the 4th
+is late from midnight at the business on the 5th, not from midnight UTC.
 
 The scheduled check (``check_late_orders``) runs in each Rasa server every
 ``GRACIOUS_LATE_CHECK_SECONDS`` (0 turns it off) and tells each customer whose
 order is past its promised date, undelivered, and not yet told about it, once
-per order and promised date (gracious/stores/notices.py).
+per order and promised date (gracious/stores/notices.py). An event about an order
+already told it is late says the news without apologising again.
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ import json
 import logging
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Tuple
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from rasa.core.channels.channel import UserMessage
@@ -52,7 +58,10 @@ EVENTS = ("status_changed", "delayed", "delivered")
 MAX_BODY_BYTES = 64 * 1024
 # A status is shown to the customer: plain words only ("in transit", "out for delivery").
 STATUS = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'/&()-]{0,39}")
-EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}")
+# Up to 100 characters, so the notice's outbox key (order-notice:<order>:event:<id>) stays within 200.
+MAX_EVENT_ID = 100
+EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,%d}" % (MAX_EVENT_ID - 1))
+TRIES = 3
 CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
@@ -70,6 +79,11 @@ class OrderEvent:
     occurred_on: Optional[date] = None
 
 
+def local_day(moment: datetime) -> date:
+    """The business's date (``GRACIOUS_TIMEZONE``) at ``moment``, a naive UTC time as the clock gives it."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone)).date()
+
+
 def _day(value: Any, name: Text) -> Optional[date]:
     if value is None:
         return None
@@ -77,6 +91,18 @@ def _day(value: Any, name: Text) -> Optional[date]:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         raise Refused(f"{name} should be a date like 2026-12-04.") from None
+
+
+def _occurred_on(value: Any) -> Optional[date]:
+    """The business's date of ``occurred_at``: a date, or a time (UTC unless it gives its offset)."""
+    text = str(value).strip() if value not in (None, "") else ""
+    if len(text) <= 10:
+        return _day(text, "occurred_at") if text else None
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] in "Zz" else text)
+    except ValueError:
+        raise Refused("occurred_at should be a time like 2026-12-01T09:30:00Z.") from None
+    return local_day(clock.stored(moment))
 
 
 def read_event(raw: bytes, headers: Mapping[Text, Text]) -> OrderEvent:
@@ -87,9 +113,13 @@ def read_event(raw: bytes, headers: Mapping[Text, Text]) -> OrderEvent:
         raise Refused("The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise Refused("The body should be a JSON object.")
-    event_id = headers.get(signing.KEY_HEADER) or body.get("id")
+    # The signed body names the event: a header nobody signed could make a captured body new again.
+    event_id = body.get("id")
     if not isinstance(event_id, str) or not EVENT_ID.fullmatch(event_id.strip()):
-        raise Refused("Give the event an id (letters, digits, '-', '_', '.', ':'), in 'id' or the Idempotency-Key.")
+        raise Refused(f"Give the event an id in 'id': up to {MAX_EVENT_ID} letters, digits, '-', '_', '.', ':'.")
+    key = headers.get(signing.KEY_HEADER)
+    if key is not None and key.strip() != event_id.strip():
+        raise Refused(f"The {signing.KEY_HEADER} header, when given, should be the body's 'id'.")
     kind = body.get("event")
     if kind not in EVENTS:
         raise Refused(f"Unknown event {str(kind)[:40]!r}: it should be one of {', '.join(EVENTS)}.")
@@ -101,14 +131,13 @@ def read_event(raw: bytes, headers: Mapping[Text, Text]) -> OrderEvent:
         raise Refused("'status' should be a few plain words (letters, digits, spaces), up to 40 characters.")
     if kind == "status_changed" and not status:
         raise Refused("A status_changed event needs the new 'status'.")
-    occurred = body.get("occurred_at")
     return OrderEvent(
         id=event_id.strip(),
         event=kind,
         order_id=order_id.strip().upper(),
         status=status.strip() if status else None,
         promised_on=_day(body.get("promised_on"), "promised_on"),
-        occurred_on=_day(occurred, "occurred_at") if occurred else None,
+        occurred_on=_occurred_on(body.get("occurred_at")),
     )
 
 
@@ -148,7 +177,19 @@ async def handle(
     data = store or company()
     notices.ensure_tables(data.engine)
     now = clock.stored(now or clock.now())
-    today = now.date()
+    for _ in range(TRIES):
+        try:
+            return await _handle_once(event, app, data, now)
+        except sa.exc.IntegrityError:
+            # The same event, handled by another instance at this moment; or a notice of the order
+            # (its late notice) written by another at this moment, which rolled ours back: read again.
+            if await data.run(notices.event_seen, event.id):
+                return _answer(200, id=event.id, status="already handled")
+    return _answer(503, error="The order's notices kept changing while we handled the event: send it again.")
+
+
+async def _handle_once(event: OrderEvent, app: Any, data: Store, now: datetime) -> Tuple[int, Dict[Text, Any]]:
+    today = local_day(now)
 
     def look(conn: sa.engine.Connection) -> Tuple[bool, Optional[OrderFacts]]:
         return notices.event_seen(conn, event.id), notices.order_facts(conn, event.order_id)
@@ -164,15 +205,14 @@ async def handle(
     kinds = [f"event:{event.id}"]
     if after.late(today):  # told now, so the check won't tell it again
         kinds.append(notices.late_kind(after.promised_on))
+    # Said instead when they were told it is late already: the news, without the apology again.
+    plain = notify.words_for(after, event.event, today, missed=order.promised_on, late_told=True)
 
     def first(conn: sa.engine.Connection) -> None:
         notices.remember_event(conn, event.id, event.event, order.id, now)
         notices.update_order(conn, order.id, changed)
 
-    try:
-        told = await notify.tell(app, data, after, kinds, words, now, first)
-    except sa.exc.IntegrityError:  # the same event, handled by another instance at this moment
-        return _answer(200, id=event.id, status="already handled")
+    told = await notify.tell(app, data, after, kinds, words, now, first, otherwise=plain)
     return _answer(200, id=event.id, status="handled", told=told or "already")
 
 
@@ -183,7 +223,7 @@ async def check_late_orders(
     data = store or company()
     notices.ensure_tables(data.engine)
     now = clock.stored(now or clock.now())
-    today = now.date()
+    today = local_day(now)
     told = []
     for order in await data.run(notices.untold_late_orders, today):
         words = notify.words_for(order, "late", today)

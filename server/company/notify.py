@@ -9,7 +9,9 @@ case, where the policy offers it with the rest. An order moved to a later date
 before its date has passed is not late by the records, and the case would not
 offer the credit, so its words apologise, give the new date and offer what the
 case does (updates by email); if the new date is missed, the check's late
-notice follows, with the goodwill.
+notice follows, with the goodwill. The apology and the goodwill are said once per
+order and promised date (the ``late:<date>`` notice): a later event about an order
+already told it is late gives the news in the plain words.
 
 Who is there: a conversation open in a widget on this instance (the socket.io
 channel's sessions) that is verified for the order's customer, by the website's
@@ -25,16 +27,21 @@ customer in the middle of a form carries on where they were.
 The notice row (gracious/stores/notices.py) is written in the same transaction
 as the email, or just before the words go to the widget; a widget that cannot be
 reached after all gets the email instead.
+
+In a cluster only the widgets on the instance that handles the event are looked
+for: a customer whose widget is connected to another instance is not told there,
+and gets the email (when the account has an address).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.shared.core.events import BotUttered
@@ -54,6 +61,7 @@ LATE_CASE = "check_order_status"
 STATUS = ("utter_order_update_status", "order_update", "order_update")
 LATE = ("utter_order_update_late", "order_late", "late_order")
 DELAYED = ("utter_order_update_delayed", "order_delayed", "late_order")
+MAX_KEY = 200  # the outbox's key column
 
 
 class NotTold(RuntimeError):
@@ -91,10 +99,13 @@ class Words:
     values: Dict[Text, Text] = field(default_factory=dict)
 
 
-def words_for(order: OrderFacts, event: Text, today: date, missed: Optional[date] = None) -> Words:
+def words_for(
+    order: OrderFacts, event: Text, today: date, missed: Optional[date] = None, late_told: bool = False
+) -> Words:
     """The words for ``order`` after ``event``: late (with the goodwill), delayed to a new date, or news.
 
-    ``missed`` is the promised date a ``delayed`` event moved on from.
+    ``missed`` is the promised date a ``delayed`` event moved on from; ``late_told``: the customer
+    was told already that the order is late (its ``late:<date>`` notice), so no apology again.
     """
     values = {"reference": order.id, "item": order.item, "order_status": order.status}
     goodwill = late_goodwill()
@@ -102,7 +113,7 @@ def words_for(order: OrderFacts, event: Text, today: date, missed: Optional[date
         values["amount"] = money(goodwill)
     if event == "delayed" and order.promised_on is not None and order.promised_on >= today:
         return Words(*DELAYED, values={**values, "promised_on": day_name(order.promised_on)})
-    if event == "delayed" or order.late(today):
+    if (event == "delayed" or order.late(today)) and not late_told:
         promised = order.promised_on if order.late(today) else (missed or order.promised_on)
         return Words(*LATE, values={**values, "promised_on": day_name(promised)})
     return Words(*STATUS, values=values)
@@ -186,12 +197,20 @@ async def say_in_widget(app: Any, session: Text, words: Words) -> None:
 # -- telling ----------------------------------------------------------------
 
 
+def notice_key(order_id: Text, kind: Text) -> Text:
+    """The notice's outbox key, within the key column's 200 characters (a long one ends in its hash)."""
+    key = f"order-notice:{order_id}:{kind}"
+    if len(key) <= MAX_KEY:
+        return key
+    return f"{key[: MAX_KEY - 65]}~{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 def queue_email(conn: sa.engine.Connection, order: OrderFacts, kind: Text, words: Words) -> None:
     said = email_words(words)
     promises.email(
         conn,
         outbox,
-        key=f"order-notice:{order.id}:{kind}",
+        key=notice_key(order.id, kind),
         topic=said.topic,
         template=said.template,
         to=order.email or "",
@@ -208,33 +227,38 @@ async def tell(
     words: Words,
     now: datetime,
     first: Optional[Callable[[sa.engine.Connection], None]] = None,
+    otherwise: Optional[Words] = None,
 ) -> Optional[Text]:
     """Tell the customer ``words`` about ``order`` once; how they were told, or None if they had been already.
 
     ``kinds[0]`` is the notice; the others are noted too when not yet told (a late
-    order's update is also its late notice). ``first(conn)`` runs in the same
-    transaction (the event's own writes). Raises ``sa.exc.IntegrityError`` when
-    another instance told them at the same moment.
+    order's update is also its late notice), and when one of them was told already
+    ``otherwise`` is said instead (the news without the apology). ``first(conn)``
+    runs in the same transaction (the event's own writes). Raises
+    ``sa.exc.IntegrityError`` when another instance wrote one of the notices at the
+    same moment.
     """
     sessions = await verified_sessions(app, order.customer_id) if app is not None else []
     channel = "widget" if sessions else ("email" if order.email else "none")
 
-    def write(conn: sa.engine.Connection) -> List[Text]:
+    def write(conn: sa.engine.Connection) -> Tuple[List[Text], Words]:
         if first is not None:
             first(conn)
         if channel == "none":
-            return []  # nobody could be told: not noted, so the next check tries again
+            return [], words  # nobody could be told: not noted, so the next check tries again
         if notices.told(conn, order.id, kinds[0]):
-            return []
-        noted = [kind for kind in kinds if kind == kinds[0] or not notices.told(conn, order.id, kind)]
+            return [], words
+        earlier = [kind for kind in kinds[1:] if notices.told(conn, order.id, kind)]
+        said = otherwise if earlier and otherwise is not None else words
+        noted = [kind for kind in kinds if kind not in earlier]
         for kind in noted:
             notices.note(conn, order, kind, channel, now, sessions[0] if sessions else None)
         if channel == "email":
-            queue_email(conn, order, kinds[0], words)
-        return noted
+            queue_email(conn, order, kinds[0], said)
+        return noted, said
 
     notices.ensure_tables(store.engine)
-    noted = await store.run(write)
+    noted, said = await store.run(write)
     if not noted:
         return "none" if channel == "none" else None
     if channel != "widget":
@@ -242,13 +266,13 @@ async def tell(
     reached = False
     for session in sessions:
         try:
-            await say_in_widget(app, session, words)
+            await say_in_widget(app, session, said)
             reached = True
         except Exception:  # noqa: BLE001 - a widget we can't reach gets the email instead
             logger.exception("Could not give an order update to a widget")
     if reached:
         return "widget"
-    return await store.run(_instead_by_email, order, noted, words)
+    return await store.run(_instead_by_email, order, noted, said)
 
 
 def _instead_by_email(conn: sa.engine.Connection, order: OrderFacts, kinds: List[Text], words: Words) -> Text:

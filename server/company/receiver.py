@@ -9,7 +9,9 @@ Each request is checked in this order, and answered in JSON:
 
 - a body over 64 KB: 413;
 - ``X-Gracious-Signature`` missing or not the body's (gracious/outbox/signing.py): 401;
-- no ``Idempotency-Key``, or one that is not the body's ``id``: 400;
+- no ``Idempotency-Key``, a body without its ``id``, or a key that is not the body's
+  ``id``: 400 (the body is signed, the header is not: a captured body posted again
+  under a new key is still the same commitment);
 - a body that is not a JSON object with an ``event``: 400;
 - otherwise 200, the commitment applied once per key (gracious/stores/applied.py):
   ``{"status": "applied" | "recorded" | "received", "id": key}``, and for a key seen
@@ -63,8 +65,8 @@ async def handle(raw: bytes, headers: Mapping[Text, Text]) -> Tuple[int, Dict[Te
         return 400, {"error": "The body is not valid JSON."}
     if not isinstance(message, dict) or not isinstance(message.get("event"), str) or not message["event"]:
         return 400, {"error": 'The body should be a JSON object with its "event".'}
-    if message.get("id") not in (None, key):
-        return 400, {"error": f'The {signing.KEY_HEADER} header and the body\'s "id" should be the same.'}
+    if message.get("id") != key:  # the signed id, so a new unsigned key can't make a replay new
+        return 400, {"error": f'The body\'s "id" and the {signing.KEY_HEADER} header should be the same.'}
     receipt = await company().apply_commitment(key, message)
     if not receipt.created:
         return 200, {"status": "already applied", "id": key}

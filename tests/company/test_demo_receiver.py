@@ -151,3 +151,13 @@ def test_a_credit_granted_in_chat_reaches_the_receiver_through_the_outbox_and_sh
         result.grant.id,
     )
     assert [c.amount for c in asyncio.run(company().bill("BL-30017")).credits] == [6.2]
+
+
+def test_a_body_without_its_id_is_refused_whatever_the_key(receiver: ReceiverApp):
+    # Only the body is signed: without its id, a captured body could be applied again under each new key.
+    body = signing.body({"event": "credit", "data": {"reference": "BL-30017", "amount": 6.2}})
+    for key in ("grant:7", "grant:8"):
+        status, answer = receiver.post(body, key=key)
+        assert status == 400 and '"id"' in answer["error"]
+    assert applied_rows() == []
+    assert asyncio.run(company().bill("BL-30017")).credits == []

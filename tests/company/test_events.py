@@ -26,9 +26,11 @@ from gracious.outbox.table import rows
 from gracious.outbox.worker import OutboxWorker
 from gracious.stores import company, company_schema, notices
 from server.company import events, notify
+from tests.company.times import DEMO_DAY, business
 
-# The demo's dates are days from today (demo/company.yml), so the tests' "now" is today too.
-NOW = datetime.combine(date.today(), datetime.min.time()) + timedelta(hours=9, minutes=30)
+# The demo's dates are days from DEMO_DAY (demo/company.yml): "now" is 9:30 am at the business that day,
+# given as the naive UTC the stores keep.
+NOW = business(DEMO_DAY, 9, 30)
 
 
 def signed(body: Any, secret: Optional[bytes] = None, **headers: str) -> Tuple[bytes, Dict[str, str]]:
@@ -103,10 +105,39 @@ def test_the_same_event_again_is_already_handled_and_tells_nobody_twice():
     assert order("LK-10424")["delivered_on"] == date(2026, 12, 1)
     status, answer = post(body)
     assert (status, answer["status"]) == (200, "already handled")
-    # The key in the header wins over the body's id: a retry with the same key is the same event.
-    status, answer = post({**body, "id": "evt-other"}, **{signing.KEY_HEADER: "evt-3"})
+    # The header may repeat the body's id; one that differs is refused (only the body is signed).
+    status, answer = post(body, **{signing.KEY_HEADER: "evt-3"})
     assert (status, answer["status"]) == (200, "already handled")
+    status, answer = post({**body, "id": "evt-other"}, **{signing.KEY_HEADER: "evt-3"})
+    assert status == 400 and signing.KEY_HEADER in answer["error"]
     assert len(outbox()) == 1 and len(told("LK-10424")) == 1
+
+
+def test_one_signed_body_posted_under_three_new_keys_is_handled_once():
+    # A captured request: the body and its signature, replayed with fresh Idempotency-Key values.
+    body = {"id": "evt-captured", "event": "status_changed", "order_id": "LK-10424", "status": "shipped"}
+    answers = [post(body, **{signing.KEY_HEADER: key}) for key in ("evt-captured", "replay-1", "replay-2")]
+    assert answers[0] == (200, {"id": "evt-captured", "status": "handled", "told": "email"})
+    assert [status for status, _ in answers[1:]] == [400, 400]
+    assert post(body)[1]["status"] == "already handled"  # and without the header: the same event
+    assert len(outbox()) == 1 and [n["kind"] for n in told("LK-10424")] == ["event:evt-captured"]
+    with company().engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(notices.company_events)).scalar() == 1
+
+
+def test_an_event_id_over_100_characters_is_refused_and_one_of_100_makes_a_key_that_fits():
+    long_id = "e" * 200
+    status, answer = post({"id": long_id, "event": "status_changed", "order_id": "LK-10424", "status": "shipped"})
+    assert status == 400 and "up to 100" in answer["error"]
+    assert outbox() == [] and told("LK-10424") == []
+    longest = "e" * 100
+    body = {"id": longest, "event": "status_changed", "order_id": "LK-10424", "status": "shipped"}
+    assert post(body)[1]["status"] == "handled"
+    [mail] = outbox()
+    assert len(mail["key"]) <= 200 and mail["key"] == f"order-notice:LK-10424:event:{longest}"
+    # A key that would be too long anyway ends in its hash, within the column's 200 characters.
+    key = notify.notice_key("LK-10424", "event:" + long_id)
+    assert len(key) == 200 and key != notify.notice_key("LK-10424", "event:" + long_id[:-1] + "f")
 
 
 @pytest.mark.parametrize(
@@ -115,6 +146,9 @@ def test_the_same_event_again_is_already_handled_and_tells_nobody_twice():
         (b"{not json", "not valid JSON"),
         (b"[1, 2]", "JSON object"),
         ({"event": "delayed", "order_id": "LK-10423"}, "id"),
+        ({"event": "delayed", "order_id": "LK-10423", "promised_on": "2026-12-04"}, "'id'"),
+        ({"id": "", "event": "delivered", "order_id": "LK-10423"}, "'id'"),
+        ({"id": "e-3b", "event": "delivered", "order_id": "LK-10423", "occurred_at": "yesterday noon"}, "a time"),
         ({"id": "e-4", "event": "teleported", "order_id": "LK-10423"}, "Unknown event 'teleported'"),
         ({"id": "e-5", "event": "delayed", "order_id": "LK-99999"}, "We have no order LK-99999"),
         ({"id": "e-6", "event": "status_changed", "order_id": "LK-10423"}, "needs the new 'status'"),
@@ -127,6 +161,12 @@ def test_a_body_we_cannot_act_on_gets_a_400_saying_what_is_wrong(body: Any, word
     assert status == 400
     assert words in answer["error"]
     assert outbox() == []
+
+
+def test_a_header_key_does_not_stand_in_for_the_bodys_id():
+    status, answer = post({"event": "delivered", "order_id": "LK-10424"}, **{signing.KEY_HEADER: "evt-h"})
+    assert status == 400 and "'id'" in answer["error"]
+    assert order("LK-10424")["delivered_on"] is None and outbox() == []
 
 
 def test_a_body_over_64_kb_is_refused():
@@ -153,9 +193,8 @@ def test_a_delay_moves_the_date_and_the_email_says_sorry_with_the_new_date():
 
 
 def test_a_delay_past_the_date_offers_the_catalogs_goodwill_for_a_late_order():
-    today = datetime.now()
     body = {"id": "e-10b", "event": "delayed", "order_id": "LK-10423", "status": "held at customs"}
-    assert post(body, now=today)[0] == 200
+    assert post(body)[0] == 200
     [mail] = outbox()
     goodwill = notify.late_goodwill()
     assert goodwill is not None  # catalog/policies.yml: late_delivery_goodwill offers a credit
@@ -172,15 +211,11 @@ def test_a_button_in_an_update_is_about_the_order():
 
 def test_a_status_change_on_an_order_past_its_date_is_a_late_notice_too():
     # LK-10423 was promised three days before today (demo/company.yml); told now, the check won't tell again.
-    today = datetime.now()
-    assert (
-        post({"id": "e-11", "event": "status_changed", "order_id": "LK-10423", "status": "at the depot"}, now=today)[0]
-        == 200
-    )
+    assert post({"id": "e-11", "event": "status_changed", "order_id": "LK-10423", "status": "at the depot"})[0] == 200
     kinds = {n["kind"] for n in told("LK-10423")}
     assert kinds == {"event:e-11", notices.late_kind(order("LK-10423")["promised_on"])}
     assert outbox()[0]["payload"]["template"] == "order_late"
-    assert asyncio.run(events.check_late_orders(today)) == []
+    assert asyncio.run(events.check_late_orders(NOW)) == []
 
 
 class Inbox:

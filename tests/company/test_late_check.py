@@ -10,15 +10,18 @@ from typing import Any, Dict, List
 import pytest
 import sqlalchemy as sa
 
+from gracious.outbox import signing
 from gracious.outbox.table import rows
 from gracious.stores import company, company_schema, notices
 from server.company import events, notify
+from tests.company.times import DEMO_DAY, business
 
 orders = company_schema.orders
 
 
 def today_at_noon(days: int = 0) -> datetime:
-    return datetime.combine(date.today() + timedelta(days=days), datetime.min.time()) + timedelta(hours=12)
+    """Noon at the business, ``days`` after the demo's day, as naive UTC."""
+    return business(DEMO_DAY + timedelta(days=days), 12)
 
 
 def outbox() -> List[Dict[str, Any]]:
@@ -35,7 +38,7 @@ def late_by_the_records(now: datetime) -> List[str]:
     """Orders past their promised date and not delivered, read straight from the table."""
     with company().engine.connect() as conn:
         found = conn.execute(
-            sa.select(orders.c.id).where(orders.c.delivered_on.is_(None), orders.c.promised_on < now.date())
+            sa.select(orders.c.id).where(orders.c.delivered_on.is_(None), orders.c.promised_on < events.local_day(now))
         )
         return sorted(r.id for r in found)
 
@@ -105,3 +108,45 @@ def test_a_customer_with_no_address_and_no_chat_is_tried_again_next_time():
             .values(email="priya.n@example.com")
         )
     assert asyncio.run(events.check_late_orders(today_at_noon())) == ["LK-10423"]
+
+
+PROMISED = date(2026, 12, 4)
+
+
+def promise_priya_the_4th() -> None:
+    with company().engine.begin() as conn:
+        conn.execute(orders.update().where(orders.c.id == "LK-10423").values(promised_on=PROMISED))
+
+
+@pytest.mark.parametrize("hour, minute", [(20, 0), (20, 30), (23, 59)])
+def test_on_the_promised_evening_at_the_business_the_order_is_not_late_though_utc_is_a_day_on(hour: int, minute: int):
+    promise_priya_the_4th()
+    now = business(PROMISED, hour, minute)
+    assert now.date() == PROMISED + timedelta(days=1)  # already the 5th in UTC
+    assert "LK-10423" not in asyncio.run(events.check_late_orders(now))
+    assert [n for n in all_notices() if n["order_id"] == "LK-10423"] == []
+    # An event that evening gives the news, with no apology and no goodwill.
+    raw = b'{"id": "evt-eve", "event": "status_changed", "order_id": "LK-10423", "status": "out for delivery"}'
+    headers = {signing.HEADER: signing.sign(raw, signing.webhook_secret())}
+    assert asyncio.run(events.handle(raw, headers, now=now))[1]["status"] == "handled"
+    [mail] = [m for m in outbox() if m["payload"]["to"] == "priya.n@example.com"]
+    assert mail["payload"]["template"] == "order_update" and "credit" not in mail["payload"]["text"]
+    assert [n["kind"] for n in all_notices() if n["order_id"] == "LK-10423"] == ["event:evt-eve"]
+
+
+def test_half_past_midnight_at_the_business_the_next_day_the_order_is_late():
+    promise_priya_the_4th()
+    now = business(PROMISED + timedelta(days=1), 0, 30)
+    assert "LK-10423" in asyncio.run(events.check_late_orders(now))
+    [mail] = [m for m in outbox() if m["payload"]["to"] == "priya.n@example.com"]
+    assert mail["payload"]["template"] == "order_late"
+    assert "Friday 4 December" in mail["payload"]["text"]
+
+
+def test_a_delivery_time_is_the_business_date_at_that_moment():
+    raw = b'{"id": "evt-d", "event": "delivered", "order_id": "LK-10423", "occurred_at": "2026-12-05T02:30:00Z"}'
+    headers = {signing.HEADER: signing.sign(raw, signing.webhook_secret())}
+    asyncio.run(events.handle(raw, headers, now=business(PROMISED + timedelta(days=1), 9)))
+    with company().engine.connect() as conn:
+        delivered = conn.execute(sa.select(orders.c.delivered_on).where(orders.c.id == "LK-10423")).scalar()
+    assert delivered == PROMISED  # 9:30 pm on the 4th in New York
