@@ -23,6 +23,7 @@ from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
 from gracious.settings import settings
 from gracious.stores import company, records
+from gracious.stores import grants as grant_rules
 from gracious.stores.grants import Grant
 
 # After a question back to the customer ("which one?"), listen: the rule's "anything
@@ -31,10 +32,6 @@ WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
 
 # Ways to reach a person that are open whatever was offered ("just email me instead").
 ALWAYS_OPEN = {"email_followup", "callback", "human"}
-
-# Remedies for one order that exclude each other: an order is refunded, exchanged or
-# replaced, not two of these (a person can switch it).
-REMEDIES = ("refund", "exchange", "replacement")
 
 # Kinds that change the company's records when granted.
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
@@ -149,14 +146,10 @@ class ActionApplyAlternative(Action):
             other = await _other_remedy(kind, reference)
             if other is not None:
                 # A refund and an exchange on one order contradict each other: one stands.
-                dispatcher.utter_message(
-                    response="utter_remedy_already_chosen",
-                    reference=reference,
-                    remedy=other.kind,
-                    granted_on=granted_on(other.created_at),
-                )
-                return [SlotSet("alternative", None)]
+                return [SlotSet("alternative", None)] + _remedy_taken(dispatcher, reference, other)
             result = await promised.grant(tracker, alternative.id, kind, reference, amount, note, size)
+            if result.other_remedy:  # granted in another conversation since our look just now
+                return [SlotSet("alternative", None)] + _remedy_taken(dispatcher, reference, result.grant)
             if result.granted_before:
                 # This record has it already (another conversation, or an earlier case).
                 dispatcher.utter_message(
@@ -286,12 +279,18 @@ async def _change_of_mind(dispatcher: CollectingDispatcher, tracker: Tracker, ch
 
 
 async def _other_remedy(kind: Text, reference: Optional[Text]) -> Optional[Grant]:
-    """Another remedy already granted for this order, from any conversation."""
-    if kind not in REMEDIES or not reference:
+    """Another remedy already granted for this order, from any conversation (the rule the desk
+    keeps too: gracious/stores/grants.py)."""
+    if kind not in grant_rules.REMEDIES or not reference:
         return None
-    for other in REMEDIES:
-        if other != kind:
-            found = await company().granted(other, reference)
-            if found is not None:
-                return found
-    return None
+    return await company().run(grant_rules.other_remedy, kind, reference)
+
+
+def _remedy_taken(dispatcher: CollectingDispatcher, reference: Optional[Text], other: Grant) -> List[EventType]:
+    dispatcher.utter_message(
+        response="utter_remedy_already_chosen",
+        reference=reference,
+        remedy=other.kind,
+        granted_on=granted_on(other.created_at),
+    )
+    return []

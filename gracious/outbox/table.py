@@ -9,7 +9,8 @@ transaction as the decision that made the promise. The worker
 A row's life: ``pending`` (due at ``due_at``) → ``sending`` (claimed, with a lease,
 so a worker that dies mid-delivery leaves it to be claimed again when the lease
 ends) → ``delivered``; a failed try goes back to ``pending`` with ``attempts`` + 1,
-``last_error`` and a later ``due_at`` (backoff). Nothing is ever dropped.
+``last_error`` and a later ``due_at`` (backoff). Nothing is ever dropped, but a promise
+taken back before it went (a withdrawn grant's return label) is ``cancelled``: never sent.
 """
 
 from __future__ import annotations
@@ -157,6 +158,19 @@ def mark_failed(conn: sa.engine.Connection, table: sa.Table, row_id: int, error:
             lease_until=None,
         )
     )
+
+
+def cancel_pending(
+    conn: sa.engine.Connection, table: sa.Table, key_prefix: str, reason: str = "cancelled", kind: str = "email"
+) -> int:
+    """Cancel the rows of ``kind`` whose key starts with ``key_prefix`` and that have not gone
+    (``pending``: one being sent or delivered is left as it is); how many. Never claimed again."""
+    cancelled = conn.execute(
+        table.update()
+        .where(table.c.key.startswith(key_prefix, autoescape=True), table.c.kind == kind, table.c.status == "pending")
+        .values(status="cancelled", last_error=reason[:2000], lease_until=None)
+    )
+    return int(cancelled.rowcount or 0)
 
 
 def rows(

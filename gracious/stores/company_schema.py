@@ -90,6 +90,9 @@ grants = record_table(
     sa.Column("amount", sa.Float),
     sa.Column("note", sa.String(200)),
 )
+# A withdrawn grant's row is deleted: its id is never given to another grant (SQLite's AUTOINCREMENT;
+# PostgreSQL's sequence never reuses one). Only a new database gets it: create_all alters no table.
+grants.dialect_options["sqlite"]["autoincrement"] = True
 # Each knowledge check a customer made ("the email on my account is ..."): whether it
 # matched, from which address and conversation. Failures are counted per address.
 account_checks = record_table(

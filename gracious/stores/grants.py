@@ -1,21 +1,19 @@
-"""What the assistant granted, and the rule that each grant happens once per record.
+"""What the assistant granted, and the rules each grant keeps.
 
-A credit, refund, exchange, replacement, remake or goodwill coupon (the kinds in
-``ONCE_PER_RECORD``) is granted at most once per bill, order or coupon, whichever
-conversation asks. Two things hold that rule:
-
-- ``record`` looks for an earlier grant before it inserts, so a repeat is refused
-  even on a database that could not get the index yet (see ``ensure_once_index``);
-- the unique index ``uq_grants_once_per_record`` decides between two conversations
-  granting at the same moment: one insert wins, the other fails on the index, and
-  its caller gets the winner's row instead.
+Once per record: a credit, refund, exchange, replacement, remake or goodwill coupon
+(``ONCE_PER_RECORD``) is granted at most once per bill, order or coupon, whichever
+conversation asks. ``record`` looks for an earlier grant before it inserts (a repeat is
+refused even on a database without the index, see ``ensure_once_index``), and the unique
+index ``uq_grants_once_per_record`` decides between two conversations granting at the same
+moment: one insert wins, the other's caller gets the winner's row. One remedy per order
+(``REMEDIES``: refunded, exchanged or replaced, not two), whoever grants it, the chat or
+the desk: ``record`` refuses the second (``other_remedy``).
 
 Every grant written also writes, in the same transaction, its commitment to the
 company's systems (``promise``: the outbox row the worker POSTs, signed) and the
 emails that go with it (a return label with a refund): a grant never exists
 without its promises, nor a promise without its grant. Taking a grant back writes
-a ``grant_withdrawn`` commitment the same way.
-
+a ``grant_withdrawn`` commitment the same way, and cancels its emails not sent yet.
 Only ``CompanyData`` (company.py) and the desk (server/desk/grants.py) call these, in a worker thread.
 """
 
@@ -28,10 +26,12 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 
-from gracious.outbox import promises
+from gracious.outbox import promises, table
 from gracious.stores.company_schema import ONCE_PER_RECORD, coupons, grants, once_per_record, outbox
 
 logger = logging.getLogger(__name__)
+# Remedies for one order that exclude each other (a person can switch it: withdraw, then grant).
+REMEDIES = ("refund", "exchange", "replacement")
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,8 @@ class Mail:
 
 
 def grant_key(grant: Grant) -> str:
-    """The grant's idempotency key: its id and the moment it was made.
-
-    The moment is part of it because a database may give a withdrawn grant's id to
-    the next grant (SQLite does), and the company must not take that one for a repeat.
-    """
+    """The grant's idempotency key: its id and the moment it was made (ids are never reused
+    on a new database, but one made before ``sqlite_autoincrement`` may reuse a withdrawn one's)."""
     return f"grant:{grant.id}:{grant.created_at.astimezone(timezone.utc):%Y%m%dT%H%M%S%fZ}"
 
 
@@ -100,9 +97,8 @@ def promise(
         "amount": grant.amount,
         "note": grant.note,
         **(extra or {}),
+        **({"sender_id": sender_id} if sender_id else {}),
     }
-    if sender_id:
-        data["sender_id"] = sender_id
     promises.commitment(conn, outbox, key=key, event=grant.kind, data=data, sender_id=sender_id)
     for mail in mails:
         promises.email(
@@ -120,15 +116,13 @@ def promise(
 
 @dataclass(frozen=True)
 class GrantResult:
-    """What a request to grant did.
-
-    ``created``: ``grant`` is the new row. Otherwise this kind was granted for this
-    reference before (in another conversation, or by one racing this one), nothing
-    was written, and ``grant`` is that earlier grant.
-    """
+    """What a request to grant did. ``created``: ``grant`` is the new row. Otherwise nothing was
+    written, and ``grant`` is the grant in the way: this kind for this reference (another
+    conversation's, or a racing one's), or (``other_remedy``) another remedy for the order."""
 
     grant: Grant
     created: bool
+    other_remedy: bool = False
 
     @property
     def granted_before(self) -> bool:
@@ -153,6 +147,19 @@ def find(conn: sa.engine.Connection, kind: str, reference: Optional[str]) -> Opt
     return Grant.from_row(row) if row else None
 
 
+def other_remedy(conn: sa.engine.Connection, kind: str, reference: Optional[str]) -> Optional[Grant]:
+    """Another remedy granted for this order (a refund when ``kind`` is an exchange...), or None."""
+    if kind not in REMEDIES or not reference:
+        return None
+    row = conn.execute(
+        sa.select(grants)
+        .where(grants.c.kind.in_([k for k in REMEDIES if k != kind]), grants.c.reference == reference)
+        .order_by(grants.c.created_at, grants.c.id)
+        .limit(1)
+    ).first()
+    return Grant.from_row(row) if row else None
+
+
 def record(
     engine: sa.engine.Engine,
     kind: str,
@@ -171,7 +178,7 @@ def record(
     threads or processes, exactly one writes; the other returns the winner's row.
     A grant written has its commitment and ``mails`` in the outbox in the same
     transaction (``promise``; ``extra`` goes into the commitment's data); a grant
-    refused as made before writes nothing, promises included.
+    refused (made before, or another remedy for the order) writes nothing, promises included.
     """
     once = is_once_per_record(kind, reference)
     try:
@@ -179,6 +186,9 @@ def record(
             earlier = find(conn, kind, reference) if once else None
             if earlier is not None:
                 return GrantResult(earlier, created=False)
+            other = other_remedy(conn, kind, reference)
+            if other is not None:
+                return GrantResult(other, created=False, other_remedy=True)
             now = datetime.now(timezone.utc)
             new = {
                 "kind": kind,
@@ -222,7 +232,7 @@ def withdraw(
 ) -> bool:
     """Take back the latest grant of ``kind`` for ``reference`` ("I meant the refund");
     False when there is none to take back. The company is told (a ``grant_withdrawn``
-    commitment) in the same transaction."""
+    commitment) in the same transaction, and its emails not yet sent are cancelled."""
     where = [grants.c.kind == kind]
     where.append(grants.c.reference == reference if reference is not None else grants.c.reference.is_(None))
     if reference is None:
@@ -232,6 +242,7 @@ def withdraw(
         return False
     taken = Grant.from_row(row)
     conn.execute(grants.delete().where(grants.c.id == row.id))
+    table.cancel_pending(conn, outbox, f"{grant_key(taken)}:", reason="not sent: the grant was withdrawn")
     data: Dict[str, Any] = {
         "grant_id": taken.id,
         "kind": taken.kind,
@@ -239,9 +250,8 @@ def withdraw(
         "customer_id": taken.customer_id,
         "amount": taken.amount,
         "withdraws": grant_key(taken),
+        **({"sender_id": sender_id} if sender_id else {}),
     }
-    if sender_id:
-        data["sender_id"] = sender_id
     promises.commitment(
         conn, outbox, key=f"{grant_key(taken)}:withdrawn", event="grant_withdrawn", data=data, sender_id=sender_id
     )
@@ -265,12 +275,9 @@ def duplicates(conn: sa.engine.Connection) -> List[Tuple[str, str, int]]:
 def ensure_once_index(engine: sa.engine.Engine) -> bool:
     """Create the once-per-record index on a database made before it; True if it is there.
 
-    A new database gets it from ``create_all``. An older one holding the same
-    grant twice (the very thing the index forbids) cannot get it: rather than stop
-    the assistant for every customer, or delete records of money already paid,
-    this logs the duplicates for a person to resolve and returns False; ``record``
-    still refuses any new repeat. The next start after the fix creates the index.
-    """
+    One holding the same grant twice cannot get it: rather than stop the assistant, or delete
+    records of money paid, this logs the duplicates for a person and returns False (``record``
+    still refuses a new repeat); the next start after the fix creates it."""
     try:
         with engine.begin() as conn:
             conn.execute(sa.schema.CreateIndex(once_per_record, if_not_exists=True))

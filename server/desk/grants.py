@@ -210,6 +210,11 @@ def routes(
             "amount": made.amount,
             "created_at": made.created_at.isoformat(timespec="seconds"),
         }
+        if result.other_remedy:
+            other = {k: v for k, v in shown.items() if k != "alternative"}
+            said = f"This order has a {made.kind} already, since {made.created_at:%d %B %Y}: an order gets one of"
+            said += " a refund, an exchange or a replacement, so nothing was granted."
+            return secure(response.json({"error": said, "other_remedy": other}, status=409))
         if result.granted_before:
             return secure(
                 response.json(

@@ -40,9 +40,9 @@ def _iso(moment: Optional[datetime]) -> Optional[str]:
 
 
 def state(row: Any) -> str:
-    """A row's state in plain words for the page: delivered, sending, retrying or waiting."""
-    if row.status == "delivered":
-        return "delivered"
+    """A row's state in plain words for the page: delivered, sending, retrying, waiting or cancelled."""
+    if row.status in ("delivered", "cancelled"):  # cancelled: taken back before it went (a withdrawn grant)
+        return str(row.status)
     if row.status == "sending":
         return "sending"
     return "retrying" if (row.attempts or 0) > 0 else "waiting"

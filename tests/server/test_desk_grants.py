@@ -158,3 +158,20 @@ def test_nothing_is_granted_for_a_customer_not_verified(desk):
     assert (listing["verified"], listing["alternatives"]) == (False, [])
     assert ana.call(f"/desk/api/cases/{case}/grant", {"alternative_id": "refund"})[0] == 400
     assert grants() == [] and company_outbox() == []
+
+
+def test_an_order_the_chat_refunded_gets_no_exchange_at_the_desk(desk):
+    refund = asyncio.run(gracious.stores.company().grant("refund", "LK-10426", "C003", None, sender_id="priya-chat"))
+    case = handoff(HEADPHONES)
+    sam = claimed(desk, "sam", case)
+
+    status, body = sam.call(f"/desk/api/cases/{case}/grant", {"alternative_id": "exchange"})
+
+    assert status == 409, body
+    assert body["error"].startswith("This order has a refund already, since ")
+    assert body["error"].endswith(
+        "an order gets one of a refund, an exchange or a replacement, so nothing was granted."
+    )
+    assert body["other_remedy"]["id"] == refund.grant.id and body["other_remedy"]["kind"] == "refund"
+    assert [g["kind"] for g in grants()] == ["refund"]
+    assert [r["topic"] for r in company_outbox()] == ["refund"]  # no exchange promised, no label
