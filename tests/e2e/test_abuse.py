@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import secrets
 import shutil
 import socket
@@ -485,7 +486,7 @@ def desk_api_routes() -> List[Tuple[str, str]]:
         uri = "/desk" + route.uri
         if uri.startswith("/desk/api/"):
             for method in route.methods:
-                routes.append((method, uri.replace("<handoff_id:int>", "1")))
+                routes.append((method, re.sub(r"<[^>]+>", "1", uri)))  # every id, of a case, call or mail
     return sorted(routes)
 
 
