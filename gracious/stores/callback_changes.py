@@ -12,6 +12,7 @@ The functions take ``conn`` and run inside one of the records store's transactio
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -113,6 +114,17 @@ def _promise(
         )
 
 
+def stamp(moment: datetime) -> str:
+    """A row's creation time in a promise's key (UTC, compact, to the microsecond)."""
+    return f"{clock.stored(moment):%Y%m%dT%H%M%S%fZ}"
+
+
+def callback_key(row: Any) -> str:
+    """The start of each promise's key about a call: its id and when it was booked, so a call
+    in a records database made again (ids from 1 once more) never repeats an old call's keys."""
+    return f"callback:{row.id}:{stamp(row.created_at)}"
+
+
 def _call(conn: sa.engine.Connection, callback_id: int) -> Any:
     return conn.execute(sa.select(callbacks).where(callbacks.c.id == callback_id)).first()
 
@@ -126,7 +138,7 @@ def book(
     handoff_id: Optional[int],
     notice: Notice = NOBODY,
 ) -> int:
-    """Book a call; its id. The commitment ``callback:<id>:booked`` (and its email) with it."""
+    """Book a call; its id. The commitment ``callback:<id>:<booked at>:booked`` (and its email) with it."""
     callback_id = add_row(
         conn,
         callbacks,
@@ -137,14 +149,15 @@ def book(
         handoff_id=handoff_id,
         status="booked",
     )
-    _promise(conn, _call(conn, callback_id), notice, "callback_booked", f"callback:{callback_id}:booked")
+    row = _call(conn, callback_id)
+    _promise(conn, row, notice, "callback_booked", f"{callback_key(row)}:booked")
     return callback_id
 
 
 def move(conn: sa.engine.Connection, callback_id: int, when: datetime, phone: str, notice: Notice = NOBODY) -> bool:
     """Move a booked call to a new time (or number); False when it is no longer booked.
 
-    Each move is its own promise: ``callback:<id>:moved:<n>``, n counting the moves.
+    Each move is its own promise: ``callback:<id>:<booked at>:moved:<n>``, n counting the moves.
     """
     before = _call(conn, callback_id)
     changed = conn.execute(
@@ -154,7 +167,7 @@ def move(conn: sa.engine.Connection, callback_id: int, when: datetime, phone: st
     )
     if changed.rowcount != 1:
         return False
-    prefix = f"callback:{callback_id}:moved:"
+    prefix = f"{callback_key(before)}:moved:"
     moves = conn.execute(
         sa.select(sa.func.count())
         .select_from(outbox)
@@ -185,5 +198,44 @@ def cancel(conn: sa.engine.Connection, callback_id: int, notice: Notice = NOBODY
     )
     if changed.rowcount != 1:
         return False
-    _promise(conn, _call(conn, callback_id), notice, "callback_cancelled", f"callback:{callback_id}:cancelled")
+    row = _call(conn, callback_id)
+    _promise(conn, row, notice, "callback_cancelled", f"{callback_key(row)}:cancelled")
+    return True
+
+
+def address_told(conn: sa.engine.Connection, row: Any) -> Notice:
+    """Who was emailed about this call (the booking's address, as its latest email has it: the
+    callbacks row keeps none), or NOBODY when no email about it was ever queued."""
+    found = conn.execute(
+        sa.select(outbox.c.payload)
+        .where(outbox.c.kind == "email", outbox.c.key.startswith(f"{callback_key(row)}:", autoescape=True))
+        .order_by(outbox.c.id.desc())
+        .limit(1)
+    ).first()
+    payload = json.loads(found.payload) if found else {}
+    return Notice(email=payload.get("to"), name=payload.get("name")) if payload.get("to") else NOBODY
+
+
+def email_moved(conn: sa.engine.Connection, row: Any, when: datetime, key: str) -> bool:
+    """An agent booked the call ``row`` again for ``when`` (no answer, or a new time agreed): the
+    ``callback_moved`` email to the address the booking used, in ``conn``'s transaction; False
+    when there is nowhere to write."""
+    notice = address_told(conn, row)
+    if not notice.email or not will_email(notice, row.phone):
+        return False
+    promises.email(
+        conn,
+        outbox,
+        key=f"{key}:email",
+        topic="callback_moved",
+        template="callback_moved",
+        to=notice.email,
+        name=notice.name,
+        variables={
+            "old_when": written_time(row.scheduled_for),
+            "callback_when": written_time(when),
+            "phone_tail": phone_tail(row.phone),
+        },
+        sender_id=row.sender_id,
+    )
     return True

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from gracious.outbox import promises
 from gracious.stores.base import add_row
+from gracious.stores.callback_changes import callback_key, email_moved
 from gracious.stores.records import callback_notes, callbacks, handoffs
 from gracious.stores.records import outbox as records_outbox
 from server.desk import cleaning
@@ -219,8 +220,9 @@ def record_outcome(
     conn: sa.engine.Connection, callback_id: int, name: str, outcome: str, when: Optional[datetime], now: datetime
 ) -> Dict[str, Any]:
     """How the call went, by the agent who claimed it, with its commitment for the company's
-    systems (``callback:<id>:outcome:<n>``); the call as it is now. ``when`` (stored UTC) is the
-    next call's time for ``no_answer`` and ``rescheduled``."""
+    systems (``callback:<id>:<booked at>:outcome:<n>``); the call as it is now. ``when`` (stored UTC) is the
+    next call's time for ``no_answer`` and ``rescheduled``, which also email the customer the new
+    time (``callback_moved``, to the address the booking used) in the same transaction."""
     if outcome not in OUTCOMES:
         raise Refused(400, f"Unknown outcome {str(outcome)[:40]!r}; use one of: {', '.join(OUTCOMES)}.")
     if outcome in NEEDS_TIME and when is None:
@@ -249,10 +251,13 @@ def record_outcome(
     )
     if changed.rowcount != 1:  # someone else recorded an outcome between our read and our write
         raise Refused(409, "This call changed a moment ago. Have a look at it again.")
+    key = f"{callback_key(row)}:outcome:{number}"
+    if outcome in NEEDS_TIME and when is not None:
+        email_moved(conn, row, when, key)  # the customer hears of the new time, as when they move it
     promises.commitment(
         conn,
         records_outbox,
-        key=f"callback:{callback_id}:outcome:{number}",
+        key=key,
         event="callback_outcome",
         data={
             "callback_id": callback_id,

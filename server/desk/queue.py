@@ -17,6 +17,7 @@ from gracious import codes
 from gracious.outbox import promises
 from gracious.stores import clock
 from gracious.stores.base import add_row
+from gracious.stores.callback_changes import stamp
 from gracious.stores.records import handoffs, outbox
 from server.desk.agents import Agent
 from server.desk.tables import handoff_notes
@@ -199,7 +200,7 @@ def finish(conn: sa.engine.Connection, handoff_id: int, name: str, outcome: str)
         promises.commitment(
             conn,
             outbox,
-            key=f"handoff:{handoff_id}:outcome",
+            key=f"handoff:{handoff_id}:{stamp(row.created_at)}:outcome",  # a remade database reuses ids
             event="agent_outcome",
             data={
                 "handoff_id": handoff_id,

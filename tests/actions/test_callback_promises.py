@@ -6,6 +6,7 @@ desk reaches the company's systems."""
 import asyncio
 import json
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, Dict, List
 
 import pytest
@@ -52,6 +53,12 @@ def callbacks_now() -> List[Dict[str, Any]]:
     return asyncio.run(stores.records().rows("callbacks"))
 
 
+def call_key(callback_id: int = 1) -> str:
+    """The start of the call's promises' keys: its id and when it was booked."""
+    [row] = [r for r in callbacks_now() if r["id"] == callback_id]
+    return callback_changes.callback_key(SimpleNamespace(**row))
+
+
 def keys() -> List[tuple]:
     return [(r["kind"], r["key"], r["topic"], r["recipient"]) for r in outbox_now()]
 
@@ -74,10 +81,10 @@ def test_booking_writes_the_call_its_commitment_and_its_confirmation_email_toget
     commitment, email = outbox_now()
     assert (commitment["kind"], commitment["key"], commitment["topic"]) == (
         "webhook",
-        "callback:1:booked",
+        f"{call_key()}:booked",
         "callback_booked",
     )
-    assert commitment["payload"]["id"] == "callback:1:booked"
+    assert commitment["payload"]["id"] == f"{call_key()}:booked"
     assert commitment["payload"]["event"] == "callback_booked"
     assert commitment["payload"]["data"] == {
         "callback_id": 1,
@@ -93,7 +100,7 @@ def test_booking_writes_the_call_its_commitment_and_its_confirmation_email_toget
     }
     assert (email["kind"], email["key"], email["topic"], email["recipient"], email["status"]) == (
         "email",
-        "callback:1:booked:email",
+        f"{call_key()}:booked:email",
         "callback_booked",
         PRIYA_EMAIL,
         "pending",
@@ -118,7 +125,7 @@ def test_without_an_address_the_call_is_booked_and_promised_to_the_company_but_n
         message(response="utter_callback_booked", callback_when="tomorrow at 3:00 pm", phone_tail="2777")
     ]
     assert len(callbacks_now()) == 1
-    assert keys() == [("webhook", "callback:1:booked", "callback_booked", "callback_booked")]
+    assert keys() == [("webhook", f"{call_key()}:booked", "callback_booked", "callback_booked")]
 
 
 def test_an_address_given_in_the_chat_gets_the_confirmation(domain, monkeypatch):
@@ -126,7 +133,7 @@ def test_an_address_given_in_the_chat_gets_the_confirmation(domain, monkeypatch)
         domain, monkeypatch, case_facts={"reference": "LK-10423"}, email="p.nat@example.org", phone="555 0142 777"
     )
     assert dispatcher.messages[-1] == message(response="utter_callback_email_on_its_way", email="p.nat@example.org")
-    assert keys()[-1] == ("email", "callback:1:booked:email", "callback_booked", "p.nat@example.org")
+    assert keys()[-1] == ("email", f"{call_key()}:booked:email", "callback_booked", "p.nat@example.org")
 
 
 def test_a_call_that_cannot_be_promised_is_not_booked_either(domain, monkeypatch):
@@ -166,12 +173,12 @@ def test_each_move_changes_the_one_call_and_is_its_own_promise(domain, monkeypat
     [call] = callbacks_now()
     assert (call["id"], call["status"], call["scheduled_for"]) == (1, "booked", datetime(2025, 6, 12, 19, 0))
     assert keys() == [
-        ("webhook", "callback:1:booked", "callback_booked", "callback_booked"),
-        ("email", "callback:1:booked:email", "callback_booked", PRIYA_EMAIL),
-        ("webhook", "callback:1:moved:1", "callback_moved", "callback_moved"),
-        ("email", "callback:1:moved:1:email", "callback_moved", PRIYA_EMAIL),
-        ("webhook", "callback:1:moved:2", "callback_moved", "callback_moved"),
-        ("email", "callback:1:moved:2:email", "callback_moved", PRIYA_EMAIL),
+        ("webhook", f"{call_key()}:booked", "callback_booked", "callback_booked"),
+        ("email", f"{call_key()}:booked:email", "callback_booked", PRIYA_EMAIL),
+        ("webhook", f"{call_key()}:moved:1", "callback_moved", "callback_moved"),
+        ("email", f"{call_key()}:moved:1:email", "callback_moved", PRIYA_EMAIL),
+        ("webhook", f"{call_key()}:moved:2", "callback_moved", "callback_moved"),
+        ("email", f"{call_key()}:moved:2:email", "callback_moved", PRIYA_EMAIL),
     ]
     first_move = outbox_now()[2]["payload"]["data"]
     assert (first_move["move"], first_move["scheduled_for"], first_move["previous_scheduled_for"]) == (
@@ -200,7 +207,7 @@ def test_a_new_number_for_the_call_is_a_move_too(domain, monkeypatch):
     assert call["phone"] == "555 0142"
     moved = outbox_now()[2]
     assert (moved["key"], moved["payload"]["data"]["phone"], moved["payload"]["data"]["previous_phone"]) == (
-        "callback:1:moved:1",
+        f"{call_key()}:moved:1",
         "555 0142",
         "+1 555 0199",
     )
@@ -226,8 +233,8 @@ def test_cancelling_the_call_writes_its_commitment_and_email_once(domain, monkey
     ]
     assert callbacks_now()[0]["status"] == "cancelled"
     assert keys()[2:] == [
-        ("webhook", "callback:1:cancelled", "callback_cancelled", "callback_cancelled"),
-        ("email", "callback:1:cancelled:email", "callback_cancelled", PRIYA_EMAIL),
+        ("webhook", f"{call_key()}:cancelled", "callback_cancelled", "callback_cancelled"),
+        ("email", f"{call_key()}:cancelled:email", "callback_cancelled", PRIYA_EMAIL),
     ]
     assert outbox_now()[3]["payload"]["subject"] == "Your call is cancelled"
 
@@ -246,8 +253,8 @@ def test_cancelling_without_an_address_says_nothing_of_an_email(domain, monkeypa
         message(response="utter_callback_call_cancelled", callback_when="tomorrow at 3:00 pm")
     ]
     assert keys() == [
-        ("webhook", "callback:1:booked", "callback_booked", "callback_booked"),
-        ("webhook", "callback:1:cancelled", "callback_cancelled", "callback_cancelled"),
+        ("webhook", f"{call_key()}:booked", "callback_booked", "callback_booked"),
+        ("webhook", f"{call_key()}:cancelled", "callback_cancelled", "callback_cancelled"),
     ]
 
 
@@ -382,7 +389,7 @@ def test_an_agents_outcome_is_a_commitment_written_with_it(tmp_path):
     assert finished_at is not None
     assert (row["kind"], row["key"], row["topic"], row["sender_id"]) == (
         "webhook",
-        f"handoff:{handoff_id}:outcome",
+        f"handoff:{handoff_id}:20250611T140000000000Z:outcome",
         "agent_outcome",
         "maya",
     )

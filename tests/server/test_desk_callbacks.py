@@ -12,13 +12,14 @@ import pytest
 import sqlalchemy as sa
 
 from gracious.outbox import table as outbox_table
-from gracious.stores import clock
+from gracious.stores import callback_changes, clock
 from gracious.stores.base import add_row
-from gracious.stores.records import callbacks, handoffs, outbox
+from gracious.stores.records import callbacks, ensure_schema, handoffs, metadata, outbox
 from tests.helpers.desk_app import DeskApp
 
 # 10:00 in New York (the default business timezone, EDT: UTC-4) on Tuesday 14 May 2024.
 NOW = datetime(2024, 5, 14, 14, 0)
+BOOKED = "20240514T140000000000Z"  # when the tests' calls are booked (NOW), as their promises' keys have it
 
 
 @pytest.fixture
@@ -186,7 +187,9 @@ def test_reached_marks_the_call_done_with_one_commitment_and_it_leaves_the_list(
     assert call not in [i["id"] for items in sam.call("/desk/api/callbacks")[1]["groups"].values() for i in items]
     assert sam.call("/desk/api/callbacks/overdue")[1] == {"overdue": 0}
     [row] = commitments(desk)
-    assert row["key"] == f"callback:{call}:outcome:1" and row["kind"] == "webhook" and row["sender_id"] == "maya"
+    assert (
+        row["key"] == f"callback:{call}:{BOOKED}:outcome:1" and row["kind"] == "webhook" and row["sender_id"] == "maya"
+    )
     message = row["payload"]
     assert message["id"] == row["key"] and message["event"] == "callback_outcome"
     assert message["data"]["outcome"] == "reached" and message["data"]["agent"] == "sam"
@@ -221,7 +224,7 @@ def test_no_answer_books_the_next_try_and_each_outcome_is_its_own_commitment(des
     assert ana.call(f"/desk/api/callbacks/{call}/outcome", {"outcome": "cancelled"})[1]["status"] == "cancelled"
 
     rows = commitments(desk)
-    assert [r["key"] for r in rows] == [f"callback:{call}:outcome:{n}" for n in (1, 2, 3)]
+    assert [r["key"] for r in rows] == [f"callback:{call}:{BOOKED}:outcome:{n}" for n in (1, 2, 3)]
     assert [r["payload"]["data"]["outcome"] for r in rows] == ["no_answer", "rescheduled", "cancelled"]
     assert rows[0]["payload"]["data"]["next_call_at"] == "2024-05-14T18:30:00+00:00"
     assert rows[1]["payload"]["data"]["agent"] == "ana"
@@ -273,3 +276,91 @@ def test_notes_are_cleaned_like_replies_and_any_agent_may_add_one(desk):
 
     notes = sam.call("/desk/api/callbacks")[1]["groups"]["upcoming"][0]["notes"]
     assert [(n["agent"], n["text"]) for n in notes] == [("sam", "Prefers mornings"), ("ana", "She rang back, all good")]
+
+
+MAYA = "maya.okafor@example.com"
+
+
+def book_told(desk: DeskApp, when: datetime, email: Any = MAYA) -> int:
+    """A call booked in the chat, its confirmation emailed to ``email`` (None: no address given)."""
+    notice = callback_changes.Notice(email=email, name="Maya Okafor" if email else None)
+    with desk.site.store.engine.begin() as conn:
+        return callback_changes.book(conn, "maya", when, "+1 555 0100", "Bill BL-30017 charged twice", None, notice)
+
+
+def emails(desk: DeskApp) -> List[Dict[str, Any]]:
+    with desk.site.store.engine.begin() as conn:
+        return [r for r in outbox_table.rows(conn, outbox) if r["kind"] == "email"]
+
+
+def test_a_call_the_desk_books_again_is_emailed_to_the_address_the_booking_used(desk):
+    call = book_told(desk, NOW - timedelta(minutes=5))
+    key = f"callback:{call}:{BOOKED}"
+    sam = desk.client("sam")
+    sam.call(f"/desk/api/callbacks/{call}/claim", {})
+    assert (
+        sam.call(f"/desk/api/callbacks/{call}/outcome", {"outcome": "no_answer", "next_call_at": "2024-05-14T14:30"})[0]
+        == 200
+    )
+    sam.call(f"/desk/api/callbacks/{call}/claim", {})
+    assert (
+        sam.call(f"/desk/api/callbacks/{call}/outcome", {"outcome": "rescheduled", "next_call_at": "2024-05-15T09:00"})[
+            0
+        ]
+        == 200
+    )
+
+    booked, tried_again, rescheduled = emails(desk)
+    assert booked["key"] == f"{key}:booked:email"
+    assert [(r["key"], r["topic"], r["recipient"], r["payload"]["subject"]) for r in (tried_again, rescheduled)] == [
+        (
+            f"{key}:outcome:1:email",
+            "callback_moved",
+            MAYA,
+            "Your call has moved to Tuesday 14 May at 2:30 pm, New York time",
+        ),
+        (
+            f"{key}:outcome:2:email",
+            "callback_moved",
+            MAYA,
+            "Your call has moved to Wednesday 15 May at 9:00 am, New York time",
+        ),
+    ]
+    assert "It was Tuesday 14 May at 9:55 am, New York time" in tried_again["payload"]["text"]
+    assert "It was Tuesday 14 May at 2:30 pm, New York time" in rescheduled["payload"]["text"]
+    assert "ending 0100" in rescheduled["payload"]["text"] and "Hello Maya," in rescheduled["payload"]["text"]
+    # Each in the same transaction as its outcome: one commitment per email.
+    assert [r["key"] for r in commitments(desk)] == [f"{key}:outcome:1", f"{key}:outcome:2"]
+
+
+def test_a_call_booked_with_no_address_is_booked_again_without_an_email(desk):
+    call = book_told(desk, NOW - timedelta(minutes=5), email=None)
+    sam = desk.client("sam")
+    sam.call(f"/desk/api/callbacks/{call}/claim", {})
+    status, _ = sam.call(
+        f"/desk/api/callbacks/{call}/outcome", {"outcome": "no_answer", "next_call_at": "2024-05-14T14:30"}
+    )
+    assert status == 200 and emails(desk) == [] and len(commitments(desk)) == 1
+
+
+def test_a_records_database_made_again_never_repeats_a_promises_key(desk, now):
+    first = book_told(desk, NOW - timedelta(minutes=5))
+    sam = desk.client("sam")
+    sam.call(f"/desk/api/callbacks/{first}/claim", {})
+    assert sam.call(f"/desk/api/callbacks/{first}/outcome", {"outcome": "reached"})[0] == 200
+    with desk.site.store.engine.begin() as conn:
+        before = {r["key"] for r in outbox_table.rows(conn, outbox)}
+
+    # The records made again a day later (the agents' accounts kept): ids start from 1 once more.
+    metadata.drop_all(desk.site.store.engine, tables=[callbacks, outbox])
+    ensure_schema(desk.site.store.engine)
+    now["now"] = NOW + timedelta(days=1)
+    second = book_told(desk, now["now"] + timedelta(minutes=5))
+    sam = desk.client("sam")  # signed in again: a day is longer than a session
+    sam.call(f"/desk/api/callbacks/{second}/claim", {})
+    assert sam.call(f"/desk/api/callbacks/{second}/outcome", {"outcome": "reached"})[0] == 200
+    with desk.site.store.engine.begin() as conn:
+        after = {r["key"] for r in outbox_table.rows(conn, outbox)}
+
+    assert second == first and len(before) == len(after) == 3  # booked, its email, the outcome
+    assert before.isdisjoint(after)  # the company never takes a new promise for an old one "already applied"
