@@ -11,24 +11,14 @@ from __future__ import annotations
 import asyncio
 import http.cookiejar
 import json
-import socket
-import threading
 import urllib.error
 import urllib.request
-import uuid
 from typing import Any, Dict, Optional, Tuple
 
-from sanic import Sanic
-
 from server.desk.web import DeskSite
+from tests.helpers.loopback_sanic import LoopbackSanic, free_port  # noqa: F401 (free_port: for the tests)
 
 PASSWORD = "plum-orchard-42"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Client:
@@ -57,59 +47,19 @@ class Client:
         return self
 
 
-class DeskApp:
+class DeskApp(LoopbackSanic):
     """The desk's blueprint served on a free loopback port from a thread of its own."""
 
     def __init__(self) -> None:
         self.site = DeskSite()
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        # Sanic rewrites its HTTP methods once per process unless in test mode (its own test client's way).
-        Sanic.test_mode = True
-        self.app = Sanic(f"desk_test_{uuid.uuid4().hex[:8]}")
-
-        async def ignored(message: Any) -> None:
-            return None
-
-        self.app.blueprint(self.site.blueprint(ignored), url_prefix=self.site.url_prefix())
-        self._ready = threading.Event()
-        self.problem: Optional[BaseException] = None
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-
-        async def start() -> Any:
-            server = await self.app.create_server(
-                host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
-            )
-            await server.startup()
-            await server.start_serving()
-            return server
-
-        try:
-            self.server = self._loop.run_until_complete(start())
-        except BaseException as problem:
-            self.problem = problem
-            self._ready.set()
-            raise
-        self._ready.set()
-        self._loop.run_forever()
+        super().__init__(self.site)
 
     def start(self) -> "DeskApp":
-        self._thread.start()
-        assert self._ready.wait(10) and self.problem is None, f"the desk did not start: {self.problem!r}"
+        super().start()
         return self
 
     def stop(self) -> None:
-        async def close() -> None:
-            self.server.close()
-            await self.server.wait_closed()
-
-        asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+        super().stop()
         self.site.store.engine.dispose()
 
     def add_agent(self, name: str, display_name: str, lead: bool = False) -> None:

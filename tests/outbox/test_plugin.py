@@ -25,6 +25,7 @@ def test_a_server_with_the_plugin_delivers_in_the_background_and_stops_cleanly(
 ) -> None:
     promise_thank_you()
     plugin = OutboxPlugin.from_credentials({})
+    Sanic.test_mode = True  # as every loopback server of the tests (tests/helpers/loopback_sanic.py)
     app = Sanic(f"outbox_plugin_{free_port()}")
 
     @app.get("/")
