@@ -52,6 +52,9 @@ orders = sa.Table(
     sa.Column("promised_on", sa.Date),
     sa.Column("delivered_on", sa.Date),
     required("total", sa.Float),
+    # The date first given, kept when the company moves ``promised_on`` (gracious/stores/notices.py):
+    # an order past it is still late for the late-delivery policy. None: never moved.
+    sa.Column("first_promised_on", sa.Date),
 )
 bills = sa.Table(
     "bills",

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import List, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,33 @@ class Applied:
     applied_at: datetime
 
 
+def business_today() -> date:
+    """Today's date at the business (``GRACIOUS_TIMEZONE``), not UTC's."""
+    from gracious.settings import settings
+    from gracious.stores import clock
+
+    return clock.now().replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone)).date()
+
+
+def missed_date(
+    promised_on: Optional[date],
+    first_promised_on: Optional[date],
+    delivered_on: Optional[date],
+    status: str,
+    today: date,
+) -> Optional[date]:
+    """The date we gave and missed, for an order not yet delivered (``today`` is the business's
+    date): its promised date once passed, else, when the company moved it, the date first given
+    once that has passed; None when the order is not late."""
+    if delivered_on is not None or status.strip().lower() == "delivered":
+        return None
+    if promised_on is not None and promised_on < today:
+        return promised_on
+    if first_promised_on is not None and first_promised_on < today:
+        return first_promised_on
+    return None
+
+
 @dataclass(frozen=True)
 class Order:
     id: str
@@ -46,6 +74,22 @@ class Order:
     total: float
     # What the company applied to the order (a refund, a replacement ...), oldest first.
     applied: Tuple[Applied, ...] = field(default=())
+    # The date first given, when the company has moved ``promised_on`` since (None: never moved).
+    first_promised_on: Optional[date] = None
+
+    def missed_on(self, today: date) -> Optional[date]:
+        """The date we gave and missed (the first one too, after a move), or None when on time."""
+        return missed_date(self.promised_on, self.first_promised_on, self.delivered_on, self.status, today)
+
+    def late_on(self, today: date) -> bool:
+        """Late on the business's date ``today``: a date we gave has passed and it is not delivered.
+        Moving the date later does not make a late order on time again."""
+        return self.missed_on(today) is not None
+
+    @property
+    def late(self) -> bool:
+        """Late today at the business (for the late-delivery policy)."""
+        return self.late_on(business_today())
 
 
 @dataclass(frozen=True)

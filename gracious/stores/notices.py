@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from gracious.stores.base import created_at, required, serial_id
 from gracious.stores.company_schema import customers, metadata, orders
+from gracious.stores.company_types import missed_date
 
 # How a customer was told: in their widget, by email, or not at all (no widget, no address on file).
 CHANNELS = ("widget", "email", "none")
@@ -75,15 +76,17 @@ class OrderFacts:
     customer_id: str
     name: str
     email: Optional[str]
+    # The date first given, once the company has moved ``promised_on`` (None: never moved).
+    first_promised_on: Optional[date] = None
+
+    def missed_on(self, today: date) -> Optional[date]:
+        """The date we gave and missed: the promised date once passed, or the date first given
+        once passed (an order moved later after it was late stays late); None when on time."""
+        return missed_date(self.promised_on, self.first_promised_on, self.delivered_on, self.status, today)
 
     def late(self, today: date) -> bool:
-        """Past its promised date (``today`` is the business's date) and not delivered."""
-        return (
-            self.delivered_on is None
-            and self.status.strip().lower() != "delivered"
-            and self.promised_on is not None
-            and self.promised_on < today
-        )
+        """Past a date we gave (``today`` is the business's date) and not delivered."""
+        return self.missed_on(today) is not None
 
 
 def order_facts(conn: sa.engine.Connection, order_id: str) -> Optional[OrderFacts]:
@@ -95,6 +98,7 @@ def order_facts(conn: sa.engine.Connection, order_id: str) -> Optional[OrderFact
             orders.c.status,
             orders.c.promised_on,
             orders.c.delivered_on,
+            orders.c.first_promised_on,
             customers.c.id.label("customer_id"),
             customers.c.name,
             customers.c.email,
@@ -116,7 +120,11 @@ def remember_event(conn: sa.engine.Connection, event_id: str, event: str, order_
 
 
 def update_order(conn: sa.engine.Connection, order_id: str, values: Dict[str, Any]) -> None:
-    """Change the order's status, promised or delivered date."""
+    """Change the order's status, promised or delivered date. A new promised date keeps the one
+    first given (``first_promised_on``, set once, from the row as it is in this same statement)."""
+    values = {k: v for k, v in values.items() if k != "first_promised_on"}
+    if "promised_on" in values:
+        values["first_promised_on"] = sa.func.coalesce(orders.c.first_promised_on, orders.c.promised_on)
     if values:
         conn.execute(orders.update().where(orders.c.id == order_id).values(**values))
 

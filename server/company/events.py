@@ -148,6 +148,8 @@ def changes(order: OrderFacts, event: OrderEvent, today: date) -> Dict[Text, Any
         found["status"] = event.status
     if event.event == "delayed" and event.promised_on:
         found["promised_on"] = event.promised_on
+        # The date first given stays (notices.update_order writes it once): late stays late.
+        found["first_promised_on"] = order.first_promised_on or order.promised_on
     if event.event == "delivered" or (event.status or "").lower() == "delivered":
         found["status"] = "delivered"
         found["delivered_on"] = order.delivered_on or event.occurred_on or today
@@ -201,12 +203,14 @@ async def _handle_once(event: OrderEvent, app: Any, data: Store, now: datetime) 
         return _answer(400, error=f"We have no order {event.order_id}.")
     changed = changes(order, event, today)
     after = replace(order, **changed)
-    words = notify.words_for(after, event.event, today, missed=order.promised_on)
+    # The date it is late against: the one the event moved on from, when that had passed already.
+    missed = order.missed_on(today) or after.missed_on(today)
+    words = notify.words_for(after, event.event, today, missed=missed or order.promised_on)
     kinds = [f"event:{event.id}"]
-    if after.late(today):  # told now, so the check won't tell it again
-        kinds.append(notices.late_kind(after.promised_on))
+    if missed is not None and after.late(today):  # told now, so the check won't tell it again
+        kinds.append(notices.late_kind(missed))
     # Said instead when they were told it is late already: the news, without the apology again.
-    plain = notify.words_for(after, event.event, today, missed=order.promised_on, late_told=True)
+    plain = notify.words_for(after, event.event, today, missed=missed or order.promised_on, late_told=True)
 
     def first(conn: sa.engine.Connection) -> None:
         notices.remember_event(conn, event.id, event.event, order.id, now)

@@ -61,6 +61,9 @@ LATE_CASE = "check_order_status"
 STATUS = ("utter_order_update_status", "order_update", "order_update")
 LATE = ("utter_order_update_late", "order_late", "late_order")
 DELAYED = ("utter_order_update_delayed", "order_delayed", "late_order")
+# Late already, and moved to a later date: the apology, the goodwill and the new date (the widget's
+# words are the late update's, its status naming the new date).
+LATE_MOVED = ("utter_order_update_late", "order_late_moved", "late_order")
 MAX_KEY = 200  # the outbox's key column
 
 
@@ -112,16 +115,23 @@ def words_for(
     if goodwill is not None:
         values["amount"] = money(goodwill)
     if event == "delayed" and order.promised_on is not None and order.promised_on >= today:
+        first_missed = order.missed_on(today)
+        if first_missed is not None and not late_told and goodwill is not None:
+            # A date we gave has passed already: still late for the policy, so the goodwill too.
+            new_date = day_name(order.promised_on)
+            moved = {"promised_on": day_name(missed or first_missed), "new_date": new_date}
+            status = f"{order.status}, and we now expect it by {new_date}"
+            return Words(*LATE_MOVED, values={**values, **moved, "order_status": status})
         return Words(*DELAYED, values={**values, "promised_on": day_name(order.promised_on)})
     if (event == "delayed" or order.late(today)) and not late_told:
-        promised = order.promised_on if order.late(today) else (missed or order.promised_on)
+        promised = order.missed_on(today) or missed or order.promised_on
         return Words(*LATE, values={**values, "promised_on": day_name(promised)})
     return Words(*STATUS, values=values)
 
 
 def email_words(words: Words) -> Words:
     """A late order's email needs its goodwill amount; without one the plain update goes."""
-    if words.template != LATE[1] or "amount" in words.values:
+    if words.template not in (LATE[1], LATE_MOVED[1]) or "amount" in words.values:
         return words
     return Words(STATUS[0], STATUS[1], STATUS[2], words.values)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -102,3 +103,57 @@ def test_an_event_whose_late_notice_the_check_writes_at_that_moment_is_handled_n
         "status": "already handled",
     }
     assert len(priyas_mail()) == 1
+
+
+def test_a_delay_on_an_order_already_late_keeps_it_late_and_offers_the_goodwill_with_the_new_date():
+    # LK-10423 was promised three days before today and is still in transit; the company moves it on.
+    first = order_row("LK-10423")["promised_on"]
+    new_date = DEMO_DAY + timedelta(days=2)
+    body = {"id": "evt-moved", "event": "delayed", "order_id": "LK-10423", "promised_on": new_date.isoformat()}
+    assert post(body)[1]["status"] == "handled"
+
+    row = order_row("LK-10423")
+    assert (row["promised_on"], row["first_promised_on"]) == (new_date, first)
+    [mail] = priyas_mail()
+    goodwill = notify.late_goodwill()
+    assert goodwill is not None
+    text = mail["payload"]["text"]
+    assert mail["payload"]["template"] == "order_late_moved" and mail["topic"] == "late_order"
+    assert f"was promised for {notify.day_name(first)}, and we missed that date" in text
+    assert f"We now expect it to reach you by {notify.day_name(new_date)}" in text
+    assert f"goodwill credit of {notify.money(goodwill)}" in text and notify.money(goodwill) in mail["payload"]["html"]
+    assert "won't make the date" not in text
+    # Told it is late for the date it missed: the check doesn't apologise again.
+    assert kinds("LK-10423") == ["event:evt-moved", notices.late_kind(first)]
+    assert asyncio.run(events.check_late_orders(NOW)) == []
+
+    # Read in the chat, the order is still late (the late-delivery policy's goodwill), against the date missed.
+    read = asyncio.run(company().order("LK-10423"))
+    assert read is not None and read.promised_on == new_date
+    assert read.late_on(DEMO_DAY) and read.missed_on(DEMO_DAY) == first
+    assert read.late  # today at the business
+    # A second move keeps the date first given.
+    later = DEMO_DAY + timedelta(days=5)
+    post({"id": "evt-moved-2", "event": "delayed", "order_id": "LK-10423", "promised_on": later.isoformat()})
+    assert order_row("LK-10423")["first_promised_on"] == first
+    # Delivered: not late any more.
+    post({"id": "evt-arrived", "event": "delivered", "order_id": "LK-10423"})
+    assert not asyncio.run(company().order("LK-10423")).late  # type: ignore[union-attr]
+
+
+def test_an_order_moved_before_its_date_is_not_late_until_the_date_first_given_has_passed():
+    new_date = DEMO_DAY + timedelta(days=6)
+    post({"id": "evt-early", "event": "delayed", "order_id": "LK-10424", "promised_on": new_date.isoformat()})
+    [mail] = [m for m in rows_all() if m["payload"]["to"] != "priya.n@example.com"]
+    assert mail["payload"]["template"] == "order_delayed" and "credit" not in mail["payload"]["text"]
+    read = asyncio.run(company().order("LK-10424"))
+    assert read is not None
+    first = read.first_promised_on
+    assert first == DEMO_DAY + timedelta(days=3)  # demo/company.yml
+    assert not read.late_on(DEMO_DAY) and not read.late_on(first)
+    assert read.late_on(first + timedelta(days=1)) and read.missed_on(first + timedelta(days=1)) == first
+
+
+def rows_all() -> List[Dict[str, Any]]:
+    with company().engine.connect() as conn:
+        return rows(conn, company_schema.outbox)
