@@ -216,10 +216,12 @@ def address_told(conn: sa.engine.Connection, row: Any) -> Notice:
     return Notice(email=payload.get("to"), name=payload.get("name")) if payload.get("to") else NOBODY
 
 
-def email_moved(conn: sa.engine.Connection, row: Any, when: datetime, key: str) -> bool:
-    """An agent booked the call ``row`` again for ``when`` (no answer, or a new time agreed): the
-    ``callback_moved`` email to the address the booking used, in ``conn``'s transaction; False
-    when there is nowhere to write."""
+def email_moved(
+    conn: sa.engine.Connection, row: Any, when: datetime, key: str, template: str = "callback_moved"
+) -> bool:
+    """An agent booked the call ``row`` again for ``when``: the email saying so (``template``:
+    ``callback_moved`` for a new time agreed with the customer, ``callback_retry`` after no answer)
+    to the address the booking used, in ``conn``'s transaction; False when there is nowhere to write."""
     notice = address_told(conn, row)
     if not notice.email or not will_email(notice, row.phone):
         return False
@@ -227,8 +229,8 @@ def email_moved(conn: sa.engine.Connection, row: Any, when: datetime, key: str) 
         conn,
         outbox,
         key=f"{key}:email",
-        topic="callback_moved",
-        template="callback_moved",
+        topic=template,
+        template=template,
         to=notice.email,
         name=notice.name,
         variables={

@@ -222,7 +222,8 @@ def record_outcome(
     """How the call went, by the agent who claimed it, with its commitment for the company's
     systems (``callback:<id>:<booked at>:outcome:<n>``); the call as it is now. ``when`` (stored UTC) is the
     next call's time for ``no_answer`` and ``rescheduled``, which also email the customer the new
-    time (``callback_moved``, to the address the booking used) in the same transaction."""
+    time (``callback_retry`` after no answer, ``callback_moved`` for a time agreed; to the address
+    the booking used) in the same transaction."""
     if outcome not in OUTCOMES:
         raise Refused(400, f"Unknown outcome {str(outcome)[:40]!r}; use one of: {', '.join(OUTCOMES)}.")
     if outcome in NEEDS_TIME and when is None:
@@ -253,7 +254,8 @@ def record_outcome(
         raise Refused(409, "This call changed a moment ago. Have a look at it again.")
     key = f"{callback_key(row)}:outcome:{number}"
     if outcome in NEEDS_TIME and when is not None:
-        email_moved(conn, row, when, key)  # the customer hears of the new time, as when they move it
+        # The customer hears of the new time: "we couldn't reach you" after no answer, else "moved".
+        email_moved(conn, row, when, key, "callback_retry" if outcome == "no_answer" else "callback_moved")
     promises.commitment(
         conn,
         records_outbox,

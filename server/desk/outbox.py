@@ -48,6 +48,24 @@ def state(row: Any) -> str:
     return "retrying" if (row.attempts or 0) > 0 else "waiting"
 
 
+# Each state as the page says it.
+STATE_WORDS = {
+    "delivered": "Delivered",
+    "sending": "Sending",
+    "retrying": "Failed, will retry",
+    "waiting": "Waiting",
+    "cancelled": "Not sent (cancelled)",
+}
+
+
+def reason_cancelled(row: Any) -> Optional[str]:
+    """Why a cancelled row was never sent, in plain words ("the grant was withdrawn"); None for others."""
+    if row.status != "cancelled":
+        return None
+    reason = str(row.last_error or "").strip()
+    return re.sub(r"^(?:not sent|cancelled)\s*[:,-]\s*", "", reason, flags=re.I) or "taken back before it went"
+
+
 def recent(conn: sa.engine.Connection, table: sa.Table, database: str, limit: int = NEWEST) -> List[Dict[str, Any]]:
     """The newest ``limit`` rows of one outbox, newest first, as the page shows them."""
     shown = []
@@ -67,9 +85,12 @@ def recent(conn: sa.engine.Connection, table: sa.Table, database: str, limit: in
                 "subject": payload.get("subject") if row.kind == "email" and isinstance(payload, dict) else None,
                 "status": row.status,
                 "state": state(row),
+                "state_words": STATE_WORDS[state(row)],
+                # A cancelled row is not an error, and is due never: its reason instead.
+                "reason": reason_cancelled(row),
                 "attempts": row.attempts or 0,
-                "last_error": row.last_error,
-                "due_at": _iso(row.due_at),
+                "last_error": None if row.status == "cancelled" else row.last_error,
+                "due_at": _iso(row.due_at) if row.status in ("pending", "sending") else None,
                 "created_at": _iso(row.created_at),
                 "delivered_at": _iso(row.delivered_at),
             }

@@ -315,9 +315,9 @@ def test_a_call_the_desk_books_again_is_emailed_to_the_address_the_booking_used(
     assert [(r["key"], r["topic"], r["recipient"], r["payload"]["subject"]) for r in (tried_again, rescheduled)] == [
         (
             f"{key}:outcome:1:email",
-            "callback_moved",
+            "callback_retry",
             MAYA,
-            "Your call has moved to Tuesday 14 May at 2:30 pm, New York time",
+            "We missed you: we'll call again on Tuesday 14 May at 2:30 pm, New York time",
         ),
         (
             f"{key}:outcome:2:email",
@@ -326,7 +326,12 @@ def test_a_call_the_desk_books_again_is_emailed_to_the_address_the_booking_used(
             "Your call has moved to Wednesday 15 May at 9:00 am, New York time",
         ),
     ]
-    assert "It was Tuesday 14 May at 9:55 am, New York time" in tried_again["payload"]["text"]
+    # No answer: we say we tried and couldn't reach them, never "as you asked".
+    retry = tried_again["payload"]["text"]
+    assert "We tried to call you on Tuesday 14 May at 9:55 am, New York time, on the number ending 0100" in retry
+    assert "couldn't reach you. We'll try again on Tuesday 14 May at 2:30 pm, New York time" in retry
+    assert "as you asked" not in retry and "moved" not in tried_again["payload"]["subject"]
+    assert "We've moved your call as you asked" in rescheduled["payload"]["text"]
     assert "It was Tuesday 14 May at 2:30 pm, New York time" in rescheduled["payload"]["text"]
     assert "ending 0100" in rescheduled["payload"]["text"] and "Hello Maya," in rescheduled["payload"]["text"]
     # Each in the same transaction as its outcome: one commitment per email.

@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 
 import gracious.stores
-from gracious.outbox import promises
+from gracious.outbox import promises, table
 from gracious.outbox.worker import OutboxWorker
 from gracious.stores import company_schema
 from gracious.stores.records import outbox as records_outbox
@@ -137,3 +137,31 @@ def test_no_such_mail_is_a_404_and_nothing_answers_a_stranger(desk):
         status, _, body = stranger.raw(path)
         assert status == 401 and b"Thank you" not in body, path
     assert b"Sign in" in stranger.raw("/desk/outbox")[2]
+
+
+def test_a_cancelled_email_shows_as_not_sent_with_its_reason_and_no_due_time(desk):
+    def promise_then_cancel(conn):
+        promises.email(
+            conn,
+            company_schema.outbox,
+            key="grant:42:20240514T140000000000Z:return_label_refund",
+            topic="return_label_refund",
+            template="return_label_refund",
+            to="maya.okafor@example.com",
+            name="Maya Okafor",
+            variables={"reference": "LK-10421", "item": "kettle", "return_code": "RT-000042"},
+            sender_id="maya",
+        )
+        table.cancel_pending(conn, company_schema.outbox, "grant:42:", reason="not sent: the grant was withdrawn")
+
+    asyncio.run(gracious.stores.company().run(promise_then_cancel))
+
+    [row] = desk.client("sam").call("/desk/api/outbox")[1]["rows"]
+    assert (row["state"], row["state_words"], row["reason"]) == (
+        "cancelled",
+        "Not sent (cancelled)",
+        "the grant was withdrawn",
+    )
+    assert row["due_at"] is None and row["last_error"] is None and row["delivered_at"] is None
+    script = desk.client("sam").raw("/desk/static/outbox.js")[2].decode()
+    assert 'cancelled: "Not sent (cancelled)"' in script and 'row.state === "cancelled" ? ""' in script

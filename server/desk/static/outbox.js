@@ -5,7 +5,8 @@
   "use strict";
 
   var EVERY = 5000;
-  var STATES = { delivered: "Delivered", sending: "Sending", retrying: "Failed, will retry", waiting: "Waiting" };
+  var STATES = { delivered: "Delivered", sending: "Sending", retrying: "Failed, will retry", waiting: "Waiting",
+    cancelled: "Not sent (cancelled)" };
   var last = "";
   var open = null;
 
@@ -40,8 +41,12 @@
     rows.forEach(function (row) {
       var tr = el("tr", null, "state-" + row.state);
       var what = words(row.topic) + (row.subject ? ": " + row.subject : "") + (row.kind === "webhook" ? " (company's systems)" : " (email)");
-      [when(row.created_at), what, row.kind === "email" ? row.recipient : "", STATES[row.state] || row.state,
-        row.attempts, row.last_error || "", row.state === "delivered" ? "" : when(row.due_at), when(row.delivered_at)
+      // A cancelled row was never sent and never will be: its reason beside the label, no due time.
+      var shown = row.state_words || STATES[row.state] || words(row.state);
+      if (row.state === "cancelled" && row.reason) shown += ": " + row.reason;
+      var due = row.state === "delivered" || row.state === "cancelled" ? "" : when(row.due_at);
+      [when(row.created_at), what, row.kind === "email" ? row.recipient : "", shown,
+        row.attempts, row.last_error || "", due, when(row.delivered_at)
       ].forEach(function (value) { tr.appendChild(el("td", value)); });
       body.appendChild(tr);
     });
