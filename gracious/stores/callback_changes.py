@@ -137,8 +137,10 @@ def book(
     reason: str,
     handoff_id: Optional[int],
     notice: Notice = NOBODY,
+    summary: Optional[Dict[str, Any]] = None,
 ) -> int:
-    """Book a call; its id. The commitment ``callback:<id>:<booked at>:booked`` (and its email) with it."""
+    """Book a call; its id. The commitment ``callback:<id>:<booked at>:booked`` (and its email) with it.
+    ``summary``: the case as an agent reads it (a handoff's summary), the desk's card for the call."""
     callback_id = add_row(
         conn,
         callbacks,
@@ -148,6 +150,7 @@ def book(
         reason=reason[:200],
         handoff_id=handoff_id,
         status="booked",
+        summary=json.dumps(summary, sort_keys=True, default=str) if summary else None,
     )
     row = _call(conn, callback_id)
     _promise(conn, row, notice, "callback_booked", f"{callback_key(row)}:booked")

@@ -57,6 +57,9 @@ callbacks = _conversation_table(
     sa.Column("outcomes", sa.Integer),
     sa.Column("outcome", sa.String(30)),
     sa.Column("updated_at", sa.DateTime),
+    # The case as it stood when the call was booked (JSON, as a handoff's ``summary``), for the desk's
+    # card when the call has no handoff: given at booking, or made by the desk from the conversation.
+    sa.Column("summary", sa.Text),
 )
 # Agents' notes on a callback, shown at the desk only.
 callback_notes = record_table(
@@ -168,14 +171,23 @@ class Records(Store):
         reason: str,
         handoff_id: Optional[int],
         notice: Optional["Notice"] = None,
+        summary: Optional[Dict[str, Any]] = None,
     ) -> int:
         """Book a call, with its commitment and (``notice`` with an address) its confirmation
-        email in the same transaction (gracious/stores/callback_changes.py)."""
+        email in the same transaction (gracious/stores/callback_changes.py). ``summary``: the
+        case as an agent reads it (actions/handoff.py's ``case_summary``), kept with the call."""
         from gracious.stores import callback_changes
 
         return int(
             await self.run(
-                callback_changes.book, sender_id, when, phone, reason, handoff_id, notice or callback_changes.NOBODY
+                callback_changes.book,
+                sender_id,
+                when,
+                phone,
+                reason,
+                handoff_id,
+                notice or callback_changes.NOBODY,
+                summary,
             )
         )
 

@@ -12,7 +12,6 @@ run inside one of the desk store's transactions (server/desk/store.py).
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
@@ -22,10 +21,9 @@ import sqlalchemy as sa
 from gracious.outbox import promises
 from gracious.stores.base import add_row
 from gracious.stores.callback_changes import callback_key, email_moved
-from gracious.stores.records import callback_notes, callbacks, handoffs
+from gracious.stores.records import callback_notes, callbacks
 from gracious.stores.records import outbox as records_outbox
-from server.desk import cleaning
-from server.desk.queue import card
+from server.desk import cases, cleaning
 
 DUE_WINDOW = timedelta(minutes=15)
 GROUPS = ("overdue", "due_now", "later_today", "upcoming")
@@ -98,26 +96,6 @@ def parse_time(value: Any, now: datetime, zone: ZoneInfo) -> datetime:
     return stored
 
 
-def _case(conn: sa.engine.Connection, row: Any) -> Optional[Dict[str, Any]]:
-    """The conversation's case card: the call's own handoff, else the conversation's newest."""
-    query = sa.select(handoffs)
-    if row.handoff_id is not None:
-        query = query.where(handoffs.c.id == row.handoff_id)
-    else:
-        query = query.where(handoffs.c.sender_id == row.sender_id).order_by(handoffs.c.id.desc()).limit(1)
-    found = conn.execute(query).first()
-    if found is None:
-        return None
-    return {
-        "handoff_id": found.id,
-        "reason": found.reason,
-        "status": found.status,
-        "agent": found.agent,
-        "outcome": found.outcome,
-        "summary": card(json.loads(found.summary) if found.summary else {}),
-    }
-
-
 def _notes(conn: sa.engine.Connection, callback_id: int) -> List[Dict[str, Any]]:
     rows = conn.execute(
         sa.select(callback_notes).where(callback_notes.c.callback_id == callback_id).order_by(callback_notes.c.id)
@@ -143,7 +121,8 @@ def entry(conn: sa.engine.Connection, row: Any, now: datetime, zone: ZoneInfo) -
         "attempts": row.attempts or 0,
         "outcome": row.outcome,
         "notes": _notes(conn, row.id),
-        "case": _case(conn, row),
+        "booked_at": _utc_iso(row.created_at),
+        "case": cases.for_call(conn, row),
     }
 
 

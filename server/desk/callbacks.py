@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 from gracious.settings import settings
 from gracious.stores import clock
 from gracious.stores.base import Store
-from server.desk import callback_list
+from server.desk import callback_list, cases
 from server.desk.agents import Agent
 from server.desk.callback_list import Refused
 
@@ -59,7 +59,10 @@ def routes(
     @desk.route("/api/callbacks", methods=["GET"])
     @api
     async def callback_list_(request: Request, agent: Agent) -> HTTPResponse:
-        return secure(response.json(await store.run(callback_list.listing, clock.now(), zone())))
+        listing = await store.run(callback_list.listing, clock.now(), zone())
+        # A call with no handoff still gets its case card: made from the conversation (cases.py).
+        await cases.fill_calls(request.app, store, [i for items in listing["groups"].values() for i in items])
+        return secure(response.json(listing))
 
     @desk.route("/api/callbacks/overdue", methods=["GET"])
     @api

@@ -4,8 +4,9 @@ commitment in the outbox), notes, the overdue count, and nothing for a caller no
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -369,3 +370,118 @@ def test_a_records_database_made_again_never_repeats_a_promises_key(desk, now):
 
     assert second == first and len(before) == len(after) == 3  # booked, its email, the outcome
     assert before.isdisjoint(after)  # the company never takes a new promise for an old one "already applied"
+
+
+# -- the case card of a call booked without a handoff ---------------------------------------------
+
+PRIYA_FACTS = {
+    "reference": "LK-10423",
+    "customer_id": "C003",
+    "customer_name": "Priya",
+    "customer_email": "priya.n@example.com",
+    "customer_phone": "+1 555 0199",
+    "verified": True,
+}
+
+
+def conversation(sender: str, facts: Dict[str, Any], booked: datetime) -> List[Any]:
+    """A chat in which a call is offered and booked at ``booked`` (naive UTC), then one more turn."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+    def at(moment: datetime) -> float:
+        return moment.replace(tzinfo=timezone.utc).timestamp()
+
+    before, after = at(booked - timedelta(minutes=2)), at(booked + timedelta(minutes=3))
+    return [
+        ActionExecuted("action_listen", timestamp=before - 60),
+        UserUttered("my grinder LK-10423 was due last week and still isn't here", timestamp=before - 50),
+        SlotSet("case_type", "check_order_status", timestamp=before - 49),
+        SlotSet("case_details", "Grinder three days late", timestamp=before - 49),
+        SlotSet("case_facts", facts, timestamp=before - 49),
+        SlotSet("offered_alternatives", ["callback", "human"], timestamp=before - 48),
+        BotUttered("I'm sorry it's late. Shall we call you?", timestamp=before - 47),
+        UserUttered("call me back at 3pm please", timestamp=before),
+        SlotSet("accepted_alternative", "callback", timestamp=at(booked) + 1),
+        BotUttered("You're booked for today at 3:00 pm.", timestamp=at(booked) + 1),
+        UserUttered("actually forget the grinder, my bill is wrong", timestamp=after),
+        SlotSet("case_type", "billing_dispute", timestamp=after + 1),
+    ]
+
+
+@pytest.fixture
+def chats(desk: DeskApp) -> Any:
+    """The Rasa agent the desk runs beside: its tracker store (in memory) and the domain."""
+    from types import SimpleNamespace
+
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load("domain.yml")
+    trackers = InMemoryTrackerStore(domain)
+    desk.app.ctx.agent = SimpleNamespace(tracker_store=trackers, domain=domain)
+
+    def add(sender: str, facts: Dict[str, Any]) -> None:
+        tracker = DialogueStateTracker.from_events(sender, conversation(sender, facts, NOW), slots=domain.slots)
+        asyncio.run(trackers.save(tracker))
+
+    return SimpleNamespace(add=add, trackers=trackers)
+
+
+def booked_in_chat(desk: DeskApp, sender: str, summary: Any = None) -> int:
+    with desk.site.store.engine.begin() as conn:
+        return callback_changes.book(
+            conn, sender, NOW + timedelta(hours=1), "+1 555 0199", "check_order_status", None, summary=summary
+        )
+
+
+def test_a_call_booked_without_a_handoff_carries_the_case_the_conversation_had(desk, chats):
+    chats.add("priya-chat", PRIYA_FACTS)
+    chats.add("stranger-chat", {**PRIYA_FACTS, "verified": False, "verification_needed": True})
+    priya = booked_in_chat(desk, "priya-chat")
+    stranger = booked_in_chat(desk, "stranger-chat")
+
+    later = {c["id"]: c for c in desk.client("ana").call("/desk/api/callbacks")[1]["groups"]["later_today"]}
+
+    card = later[priya]["case"]
+    assert card is not None and card["handoff_id"] is None
+    summary = card["summary"]
+    assert summary["reference"] == "LK-10423" and summary["case_type"] == "check_order_status"
+    assert summary["what_happened"] == "Grinder three days late"
+    assert summary["last_messages"] == [
+        "my grinder LK-10423 was due last week and still isn't here",
+        "call me back at 3pm please",
+    ]  # the customer's words up to the booking, not what came after it
+    assert summary["offered"] == ["callback", "human"] and summary["accepted"] == "callback"
+    assert summary["verified"] is True and summary["customer"]["name"] == "Priya"
+    # Someone who typed Priya's order number is not labelled with her details.
+    unverified = later[stranger]["case"]["summary"]
+    assert unverified["verified"] is False and unverified["customer"] == {}
+    assert "0199" not in json.dumps(later[stranger]["case"]) and "priya.n@" not in json.dumps(later[stranger])
+
+    # Kept with the call: the card stays as it was at the booking, with the conversation gone.
+    assert json.loads(stored(priya, desk)["summary"])["reference"] == "LK-10423"
+    chats.trackers.store.clear()
+    again = desk.client("sam").call("/desk/api/callbacks")[1]["groups"]["later_today"]
+    assert [c["case"]["summary"]["last_messages"] for c in again if c["id"] == priya] == [summary["last_messages"]]
+
+
+def test_a_call_booked_with_its_case_shows_that_case_and_hides_an_unverified_owner(desk):
+    kept = {
+        "case_type": "billing_dispute",
+        "what_happened": "Charged twice",
+        "reference": "BL-30017",
+        "verified": False,
+        "customer": {"name": "Maya Okafor", "phone": "+1 555 0100"},
+        "offered": ["callback"],
+        "accepted": "callback",
+        "last_messages": ["i was charged twice"],
+    }
+    call = booked_in_chat(desk, "maya-chat", kept)
+
+    [item] = desk.client("sam").call("/desk/api/callbacks")[1]["groups"]["later_today"]
+
+    assert item["id"] == call and item["case"]["handoff_id"] is None
+    assert item["case"]["summary"]["last_messages"] == ["i was charged twice"]
+    assert item["case"]["summary"]["accepted"] == "callback" and item["case"]["summary"]["customer"] == {}
+    assert "Maya" not in json.dumps(item)

@@ -60,11 +60,23 @@
       dl.appendChild(el("dt", label));
       dl.appendChild(el("dd", value, className));
     }
+    function list(value) { return Array.isArray(value) ? value.map(words).join(", ") : ""; }
     var s = (item.case && item.case.summary) || {};
-    row("Why they want a call", item.reason);
+    row("Why they want a call", words(item.reason));
     row("What happened", s.what_happened);
     row("Case", words(s.case_type));
     row("Reference", s.reference);
+    // The customer's own words, so nobody asks them to start again.
+    if (Array.isArray(s.last_messages) && s.last_messages.length) {
+      dl.appendChild(el("dt", "What they said"));
+      s.last_messages.forEach(function (said) { dl.appendChild(el("dd", "“" + said + "”", "said")); });
+    }
+    var amounts = s.amounts || {};
+    row("Amounts", Object.keys(amounts).map(function (k) { return words(k) + " $" + Number(amounts[k]).toFixed(2); }).join(", "));
+    row("Policy explained", s.policy ? s.policy.id + ": " + s.policy.rule : "");
+    row("Offered", list(s.offered));
+    row("Declined", list(s.declined));
+    row("Accepted", words(s.accepted));
     if (item.case) {
       if (s.verified === true) {
         row("Identity", "Verified", "verified");
@@ -74,7 +86,9 @@
         row("Identity", "Not verified: greet them without a name, and share no account details until they are verified",
           "not-verified");
       }
-      row("Handoff", "#" + item.case.handoff_id + (item.case.agent ? " with " + item.case.agent : ""));
+      if (item.case.handoff_id) {
+        row("Handoff", "#" + item.case.handoff_id + (item.case.agent ? " with " + item.case.agent : ""));
+      }
     }
     var card = el("div", null, "card");
     card.appendChild(dl);
