@@ -2,26 +2,30 @@
 
 ``GET /desk/api/callbacks`` lists every booked call (callback_list.py) to any
 signed-in agent: calling back is the team's job, so every agent sees and may
-claim every call, and a lead sees the same. ``GET /desk/api/callbacks/overdue``
-is the count behind the overdue alert on every desk page. The POSTs claim a call,
-give it back, record how it went, or add a note. Registered by web.py, behind its
+claim every call, and a lead sees the same; beside them, ``followups``, the
+follow-ups by email the chat promised and nobody has done yet (followups.py).
+``GET /desk/api/callbacks/overdue`` is the counts behind the overdue alert on
+every desk page. The POSTs claim a call, give it back, record how it went, or
+add a note; claim a follow-up, give it back, or mark it done with a note. Registered by web.py, behind its
 ``api`` guard (signed in; state changes only from the desk's own pages).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, List
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import gracious.stores
 from gracious.settings import settings
 from gracious.stores import clock
 from gracious.stores.base import Store
-from server.desk import callback_list, cases
+from server.desk import callback_list, cases, followups
 from server.desk.agents import Agent
 from server.desk.callback_list import Refused
 
@@ -59,15 +63,61 @@ def routes(
     @desk.route("/api/callbacks", methods=["GET"])
     @api
     async def callback_list_(request: Request, agent: Agent) -> HTTPResponse:
-        listing = await store.run(callback_list.listing, clock.now(), zone())
+        now = clock.now()
+        listing = await store.run(callback_list.listing, now, zone())
         # A call with no handoff still gets its case card: made from the conversation (cases.py).
         await cases.fill_calls(request.app, store, [i for items in listing["groups"].values() for i in items])
+        promised = await gracious.stores.company().run(followups.promised)
+        found = await store.run(followups.listing, promised, now, zone(), settings().care_hours)
+        await fill_followups(request.app, found, {item["key"]: item for item in promised}, now)
+        listing["followups"] = found
+        listing["followup_counts"] = {"open": len(found), "overdue": sum(1 for item in found if item["overdue"])}
         return secure(response.json(listing))
+
+    async def fill_followups(app: Any, found: List[Dict[str, Any]], by_key: Dict[str, Any], now: Any) -> None:
+        for item in found:
+            if item["case"] is None:
+                promise = by_key[item["key"]]
+                summary = await cases.from_conversation(app, promise["sender_id"], promise["promised_at"])
+                if summary is not None:
+                    await store.run(followups.keep_summary, promise, summary, now)
+                    item["case"] = cases.case_of(summary)
 
     @desk.route("/api/callbacks/overdue", methods=["GET"])
     @api
     async def callbacks_overdue(request: Request, agent: Agent) -> HTTPResponse:
-        return secure(response.json({"overdue": await store.run(callback_list.overdue_count, clock.now())}))
+        now = clock.now()
+        promised = await gracious.stores.company().run(followups.promised)
+        late = await store.run(followups.overdue_count, promised, now, zone(), settings().care_hours)
+        calls = await store.run(callback_list.overdue_count, now)
+        return secure(response.json({"overdue": calls, "followups_overdue": late}))
+
+    async def followup_work(fn: Callable[..., Any], grant_id: int, *args: Any) -> HTTPResponse:
+        [promise] = (await gracious.stores.company().run(followups.promised, grant_id)) or [None]
+        try:
+            return await work(fn, promise, *args)
+        except sa.exc.IntegrityError:  # two agents' first touch of the same follow-up at one moment
+            return await work(fn, promise, *args)
+
+    @desk.route("/api/followups/<grant_id:int>/claim", methods=["POST"])
+    @api
+    async def followup_claim(request: Request, agent: Agent, grant_id: int) -> HTTPResponse:
+        return await followup_work(followups.claim, grant_id, agent.name, clock.now())
+
+    @desk.route("/api/followups/<grant_id:int>/release", methods=["POST"])
+    @api
+    async def followup_release(request: Request, agent: Agent, grant_id: int) -> HTTPResponse:
+        return await followup_work(followups.release, grant_id, agent.name, clock.now(), agent.lead)
+
+    @desk.route("/api/followups/<grant_id:int>/done", methods=["POST"])
+    @api
+    async def followup_done(request: Request, agent: Agent, grant_id: int) -> HTTPResponse:
+        try:
+            note = callback_list.valid_note(_body(request).get("note"))
+        except Refused:
+            return error(400, "Say in a line or two what you wrote to the customer (up to 2000 characters).")
+        now = clock.now()
+        return await followup_work(followups.done, grant_id, agent.name, note, now, zone(), settings().care_hours)
 
     @desk.route("/api/callbacks/<callback_id:int>/claim", methods=["POST"])
     @api

@@ -1,4 +1,4 @@
-"""The desk's tables: agents, their sessions, failed sign-ins and notes on handoffs.
+"""The desk's tables: agents, their sessions, failed sign-ins, notes on handoffs, follow-ups by email.
 
 They share the records store's MetaData (gracious/stores/records.py), so one
 ``ensure_schema`` makes the assistant's tables and the desk's, in one database:
@@ -45,4 +45,20 @@ handoff_notes = record_table(
     required("handoff_id", sa.Integer, sa.ForeignKey("handoffs.id"), index=True),
     required("agent", sa.String(80)),
     required("text", sa.Text),
+)
+# The desk's side of each follow-up by email the chat promised (server/desk/followups.py): the promise
+# itself is the company's ``followup`` grant and its commitment, by its key (``grant:<id>:<created>``);
+# here, who is writing to the customer, when it was done and what they wrote, and the case card
+# made from the conversation when it has no handoff.
+followup_tasks = record_table(
+    "followup_tasks",
+    metadata,
+    required("key", sa.String(200), unique=True),
+    sa.Column("sender_id", sa.String(255)),
+    sa.Column("claimed_by", sa.String(80)),
+    sa.Column("done_by", sa.String(80)),
+    sa.Column("done_at", sa.DateTime),
+    sa.Column("note", sa.Text),
+    sa.Column("summary", sa.Text),
+    sa.Column("updated_at", sa.DateTime),
 )

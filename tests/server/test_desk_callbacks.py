@@ -92,7 +92,7 @@ def test_every_booked_call_is_in_its_group_by_the_business_timezone(desk):
     assert listing["groups"]["upcoming"][0]["local_time"] == "2024-05-15T09:00"
     # A plain agent and a lead see the same list: the calls are the team's.
     assert desk.client("lee").call("/desk/api/callbacks")[1]["groups"] == listing["groups"]
-    assert desk.client("sam").call("/desk/api/callbacks/overdue") == (200, {"overdue": 1})
+    assert desk.client("sam").call("/desk/api/callbacks/overdue") == (200, {"overdue": 1, "followups_overdue": 0})
 
 
 def test_as_time_passes_a_call_moves_from_upcoming_to_due_to_overdue(desk, now):
@@ -186,7 +186,7 @@ def test_reached_marks_the_call_done_with_one_commitment_and_it_leaves_the_list(
     assert status == 200 and body == {"id": call, "status": "done", "outcome": "reached", "attempts": 1}
     assert stored(call, desk)["status"] == "done"
     assert call not in [i["id"] for items in sam.call("/desk/api/callbacks")[1]["groups"].values() for i in items]
-    assert sam.call("/desk/api/callbacks/overdue")[1] == {"overdue": 0}
+    assert sam.call("/desk/api/callbacks/overdue")[1] == {"overdue": 0, "followups_overdue": 0}
     [row] = commitments(desk)
     assert (
         row["key"] == f"callback:{call}:{BOOKED}:outcome:1" and row["kind"] == "webhook" and row["sender_id"] == "maya"

@@ -175,6 +175,47 @@
     return li;
   }
 
+  function doneForm(item) {
+    var form = el("form", null, "outcome-form");
+    var fieldset = el("fieldset");
+    fieldset.appendChild(el("legend", "Written to them?"));
+    var label = el("label", "What you wrote, in a line or two");
+    label.htmlFor = "followup-note-" + item.id;
+    var input = el("input");
+    input.id = label.htmlFor;
+    input.maxLength = 2000;
+    input.required = true;
+    input.dataset.note = "1";
+    var save = el("button", "Mark done");
+    save.type = "submit";
+    [label, input, save].forEach(function (node) { fieldset.appendChild(node); });
+    form.appendChild(fieldset);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      act("followups/" + item.id + "/done", { note: input.value }, "Marked done. Thank you for writing to them.");
+    });
+    return form;
+  }
+
+  function renderFollowup(item) {
+    var li = el("li", null, "call");
+    li.dataset.followup = item.id;
+    li.appendChild(el("h3", "Email " + item.email + (item.reference ? " · " + item.reference : "")));
+    var meta = ["Promised " + item.promised, (item.overdue ? "Overdue: was due by " : "Due by ") + item.due];
+    meta.push(item.claimed_by ? "Being written by " + item.claimed_by : "Nobody has claimed it yet");
+    li.appendChild(el("p", meta.join(" · "), "meta" + (item.overdue ? " late" : "")));
+    li.appendChild(caseCard(item));
+    var row = el("div", null, "actions-row");
+    if (!item.claimed_by) {
+      row.appendChild(button("Claim this follow-up", function () { act("followups/" + item.id + "/claim", {}, "It's yours. Write to " + item.email + "."); }));
+    } else if (me && item.claimed_by === me.name) {
+      row.appendChild(button("Give it back to the team", function () { act("followups/" + item.id + "/release", {}, "Given back to the team."); }, true));
+    }
+    li.appendChild(row);
+    if (me && item.claimed_by === me.name) li.appendChild(doneForm(item));
+    return li;
+  }
+
   function busy() {
     var active = document.activeElement;
     if (active && one("main").contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) return true;
@@ -191,12 +232,18 @@
       one('[data-empty="' + group + '"]').hidden = items.length > 0;
       one('[data-count="' + group + '"]').textContent = "(" + items.length + ")";
     });
+    var followups = listing.followups || [];
+    var list = one("[data-followups]");
+    list.textContent = "";
+    followups.forEach(function (item) { list.appendChild(renderFollowup(item)); });
+    one('[data-empty="followups"]').hidden = followups.length > 0;
+    one('[data-count="followups"]').textContent = "(" + followups.length + ")";
   }
 
   function refresh(force) {
     return api("callbacks").then(function (listing) {
       $("connection").textContent = "";
-      var seen = JSON.stringify(listing.groups);
+      var seen = JSON.stringify([listing.groups, listing.followups]);
       if (force || (seen !== last && !busy())) { last = seen; show(listing); }
     }).catch(function (error) {
       if (error.message !== "signed out") $("connection").textContent = "Reconnecting to the desk...";
