@@ -12,17 +12,16 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import promised
-from actions.callback_escape import known_email
+from actions.callback_notice import no_call_after_all
 from actions.case import catalog, money
 from actions.digression import resume, say_answers
-from actions.hours import spoken_time
 from actions.offer_alternatives import last_offer_buttons, offer_amount
 from actions.second_problem import come_back
 from actions.status import settle, settled
 from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
 from gracious.settings import settings
-from gracious.stores import company, records
+from gracious.stores import company
 from gracious.stores import grants as grant_rules
 from gracious.stores.grants import Grant
 
@@ -139,9 +138,8 @@ class ActionApplyAlternative(Action):
         if alternative.kind in RECORDED_KINDS:
             note = f"{alternative.id} under {policy.id}" if policy else alternative.id
             note += f", size {size}" if size else ""
-            note += (
-                f", to {known_email(tracker)}" if alternative.id == "email_followup" and known_email(tracker) else ""
-            )
+            to = await promised.address_for(alternative.id, tracker) if alternative.id == "email_followup" else None
+            note += f", to {to}" if to else ""
             kind = record_kind(alternative.kind, facts)
             other = await _other_remedy(kind, reference)
             if other is not None:
@@ -167,15 +165,17 @@ class ActionApplyAlternative(Action):
                     result.grant.created_at,
                 )
                 return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
+        updates_to = None  # where delivery updates go, once signed up for
         if alternative.id == "delivery_updates" and (tracker.latest_message or {}).get("asked_about") != choice:
-            await promised.queue_delivery_updates(tracker)  # the sign-up email, before the reply says so
+            updates_to = await promised.queue_delivery_updates(tracker)  # the sign-up email, before the reply says so
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
         confirm = alternative.confirm
         if size and f"{confirm}_size" in domain.get("responses", {}):
             confirm = f"{confirm}_size"  # "in size 8": what they asked for is noted, not asked again
         extra = {"size": size} if confirm.endswith("_size") else {}
         if alternative.id == "email_followup":
-            extra["email"] = known_email(tracker) or ""  # "…will email you at maya@example.com…"
+            # "…will email you at maya@example.com…": what they gave, or their address on file.
+            extra["email"] = await promised.address_for(alternative.id, tracker) or ""
         dispatcher.utter_message(
             response=confirm,
             **extra,
@@ -191,6 +191,7 @@ class ActionApplyAlternative(Action):
             offer_percent=offer_info.get("percent", ""),
             reference=facts.get("reference") or "",
         )
+        promised.tell_updates_address(dispatcher, tracker, updates_to)
         if (tracker.latest_message or {}).get("asked_about") == alternative.id:
             # "what does the add-on cost?": told, nothing taken, and the offer stays open.
             return [SlotSet("alternative", None)] + resume(dispatcher, tracker)
@@ -200,7 +201,7 @@ class ActionApplyAlternative(Action):
             # A question asked beside the choice ("the refund pls. do i need the box?").
             say_answers(dispatcher, domain, latest.get("answers") or [])
         if alternative.id == "email_followup":
-            done += await _no_call_after_all(dispatcher, tracker)
+            done += await no_call_after_all(dispatcher, tracker)
         kind = record_kind(alternative.kind, facts)
         done.append(SlotSet("settled", settle(entries, alternative.id, kind, reference, amount, "done")))
         if more:
@@ -243,20 +244,6 @@ def _recent_user_texts(tracker: Tracker, count: int = 6) -> List[Text]:
     """The customer's last few messages, oldest first (where a size asked for is said)."""
     said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
     return said[-count:]
-
-
-async def _no_call_after_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """An email instead of a call already booked: the call is cancelled, and we say so."""
-    booked = tracker.get_slot("callback_id")
-    call = await records().callback(int(booked)) if booked else None
-    if not call or not await records().cancel_callback(int(booked)):
-        return []
-    zone = ZoneInfo(settings().timezone)
-    when = call["scheduled_for"].astimezone(zone)
-    dispatcher.utter_message(
-        response="utter_callback_call_cancelled", callback_when=spoken_time(when, datetime.now(zone))
-    )
-    return [SlotSet("callback_id", None)]
 
 
 async def _change_of_mind(dispatcher: CollectingDispatcher, tracker: Tracker, choice: Text) -> Optional[Text]:

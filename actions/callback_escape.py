@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -69,14 +69,15 @@ async def instead_of_a_call(
     unverified = bool(facts.get("verification_needed"))
     if escape == "email" and unverified:
         escape = "unverified"
-    if escape == "email" and not known_email(tracker):
-        escape = "neither"  # nowhere to write to: no email is promised
-    if escape == "email":
-        # (Both import this module, for known_email and EMAIL.)
-        from actions import promised
-        from actions.status import settle, settled
+    # (Both import this module, for known_email and EMAIL.)
+    from actions import promised
+    from actions.status import settle, settled
 
-        email = known_email(tracker) or ""
+    # What they typed, or a signed-in customer's address on file (never asked for again).
+    email = await promised.address_for("email_followup", tracker) if escape == "email" else None
+    if escape == "email" and not email:
+        escape = "neither"  # nowhere to write to: no email is promised
+    if escape == "email" and email:
         # The team's note and the commitment are written before the reply says an email is coming.
         await promised.grant(
             tracker,
@@ -131,3 +132,16 @@ async def instead_of_a_call(
         SlotSet("alternative", None),
         FollowupAction("action_listen"),
     ]
+
+
+class ActionAskFollowupEmail(Action):
+    """callback_form's question for the address: "no call then" heard when they said no call."""
+
+    def name(self) -> Text:
+        return "action_ask_followup_email"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        text = str((tracker.latest_message or {}).get("text") or "")
+        refused = not text.startswith("/") and escape_in(text) is not None
+        dispatcher.utter_message(response="utter_ask_followup_email_no_call" if refused else "utter_ask_followup_email")
+        return []

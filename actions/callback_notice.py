@@ -8,14 +8,19 @@ chat never says an email is coming. What is said in the chat after the change:
 
 from __future__ import annotations
 
-from typing import Optional, Text
+from datetime import datetime
+from typing import List, Optional, Text
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import verification
+from actions.hours import spoken_time
 from gracious.contact_details import contacts
-from gracious.stores import company
+from gracious.settings import settings
+from gracious.stores import company, records
 from gracious.stores.callback_changes import Notice, will_email
 
 
@@ -40,3 +45,19 @@ def tell_email(dispatcher: CollectingDispatcher, notice: Notice, phone: Text) ->
     """Say the email is on its way: called only once the change is written, and it with it."""
     if will_email(notice, phone):
         dispatcher.utter_message(response="utter_callback_email_on_its_way", email=notice.email)
+
+
+async def no_call_after_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """An email instead of a call already booked: the call is cancelled, and we say so."""
+    booked = tracker.get_slot("callback_id")
+    call = await records().callback(int(booked)) if booked else None
+    notice = await notice_for(tracker)
+    if not call or call.get("status") != "booked" or not await records().cancel_callback(int(booked), notice):
+        return []
+    zone = ZoneInfo(settings().timezone)
+    when = call["scheduled_for"].astimezone(zone)
+    dispatcher.utter_message(
+        response="utter_callback_call_cancelled", callback_when=spoken_time(when, datetime.now(zone))
+    )
+    tell_email(dispatcher, notice, call["phone"])
+    return [SlotSet("callback_id", None)]

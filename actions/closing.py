@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case import money
 from actions.promised import verified_customer
 from actions.status import settled
-from gracious import codes
+from gracious import codes, repair
 from gracious.choices import ARRANGEMENTS
 from gracious.outbox import mail
 from gracious.settings import settings
@@ -60,6 +60,35 @@ def closing_words(tracker: Tracker) -> Text:
     return "utter_close_explained"
 
 
+# Closing words after which a thank-you note is sent: something done, arranged or explained.
+NOTE_AFTER = {"utter_thank_for_chance", "utter_close_arranged", "utter_close_explained"}
+
+
+def walked_away(tracker: Tracker) -> bool:
+    """Whether the customer dropped it ("forget it", "whatever") after the last thing done."""
+    last_done, last_left = -1, -1
+    for i, event in enumerate(tracker.events):
+        if event.get("event") == "slot" and event.get("value") and event.get("name") in DONE_SLOTS:
+            last_done = i
+        elif event.get("event") == "user":
+            text = str(event.get("text") or "")
+            if not text.startswith("/") and (leaves_unhappy(text) or repair.cancels(text)):
+                last_left = i
+    return last_left > last_done
+
+
+# Slots set when something was granted, arranged or explained.
+DONE_SLOTS = {"settled", "accepted_alternative", "callback_id", "handoff_id", "explained_policies"}
+
+
+def deserves_note(tracker: Tracker) -> bool:
+    """A thank-you note only when the case ended with something done or explained, and
+    the customer was not left unhappy or confused."""
+    if case_outcome(tracker) == codes.LISTENED:
+        return False
+    return closing_words(tracker) in NOTE_AFTER and not walked_away(tracker)
+
+
 def _status_sentence(domain: Dict[Text, Any], entry: Dict[Text, Any]) -> Optional[Text]:
     """What stands, as ``utter_status_<alternative>`` says it: its first variation that fills whole."""
     values = {"reference": entry.get("reference") or "", "amount": money(entry.get("amount"))}
@@ -94,6 +123,8 @@ async def queue_thank_you_note(tracker: Tracker, domain: Dict[Text, Any]) -> Opt
     """The case's thank-you note, when we have the verified address to send it to; its id or None."""
     if said_safety(tracker):
         return None  # someone on the way to care gets no cheerful note
+    if not deserves_note(tracker):
+        return None  # nothing done or explained, or they left unhappy: no cheerful note
     customer = await verified_customer(tracker)
     if customer is None or not customer.email:
         return None  # a guest: no note, and nothing said of one

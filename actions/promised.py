@@ -13,9 +13,10 @@ from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.callback_escape import known_email
-from actions.verification import is_verified
+from actions.callback_escape import EMAIL, known_email
+from actions.verification import is_verified, known_customer
 from gracious.outbox import grant_emails, promises
 from gracious.stores import company
 from gracious.stores.company_schema import outbox
@@ -38,6 +39,14 @@ async def verified_address(tracker: Tracker) -> Optional[Text]:
     return customer.email if customer and customer.email else None
 
 
+async def account_address(tracker: Tracker) -> Optional[Text]:
+    """The email on file for the customer this conversation knows (signed in on the website,
+    or checked for one account), with or without a case; else None."""
+    customer_id = known_customer(tracker)
+    customer = await company().customer(customer_id) if customer_id else None
+    return customer.email if customer and customer.email else None
+
+
 async def address_for(alternative_id: Text, tracker: Tracker) -> Optional[Text]:
     """Where the email that goes with ``alternative_id`` can be sent, or None.
 
@@ -45,7 +54,8 @@ async def address_for(alternative_id: Text, tracker: Tracker) -> Optional[Text]:
     note (no account details in it) also to an address the customer gave here.
     """
     if alternative_id == "email_followup":
-        return known_email(tracker) or await verified_address(tracker)
+        # A signed-in customer's address on file counts too: they are not asked for it.
+        return known_email(tracker) or await verified_address(tracker) or await account_address(tracker)
     return await verified_address(tracker)
 
 
@@ -91,11 +101,11 @@ async def grant(
     )
 
 
-async def queue_delivery_updates(tracker: Tracker) -> bool:
-    """The sign-up email for delivery updates (no grant goes with it); False without a verified address."""
+async def queue_delivery_updates(tracker: Tracker) -> Optional[Text]:
+    """The sign-up email for delivery updates (no grant goes with it); its address, None without a verified one."""
     found = await mails("delivery_updates", tracker)
     if not found:
-        return False
+        return None
     mail = found[0]
     reference = (tracker.get_slot("case_facts") or {}).get("reference") or "-"
 
@@ -113,7 +123,19 @@ async def queue_delivery_updates(tracker: Tracker) -> bool:
         )
 
     await company().run(write)
-    return True
+    return mail.to
+
+
+def tell_updates_address(dispatcher: CollectingDispatcher, tracker: Tracker, to: Optional[Text]) -> None:
+    """Where delivery updates go: the account's address, and why not another one they typed."""
+    if not to:
+        return
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][-3:]
+    typed = [a for text in said for a in EMAIL.findall(text) if a.lower() != to.lower()]
+    if typed:
+        dispatcher.utter_message(response="utter_delivery_updates_not_other", email=to, other=typed[-1])
+    else:
+        dispatcher.utter_message(response="utter_delivery_updates_to", email=to)
 
 
 def without_an_address(alternative_id: Text) -> List[EventType]:

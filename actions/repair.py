@@ -6,6 +6,7 @@ the rules in data/rules/repair.yml leave an active form first, then run this.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
@@ -56,6 +57,9 @@ class ActionCancel(Action):
             )
             return events
         booked = tracker.get_slot("callback_id")
+        if booked and repair.says("call_words", text) and not wants_call_cancelled(text):
+            # "no. just make sure they actually call": the call stays, and we say so.
+            return events + await keep_call(dispatcher, int(booked))
         if repair.cancels_booked_call(text) or (booked and repair.says("call_words", text)):
             call = await records().callback(int(booked)) if booked else None
             notice = await notice_for(tracker)
@@ -71,6 +75,41 @@ class ActionCancel(Action):
             return events + await _take_back(dispatcher, tracker, text)
         dispatcher.utter_message(response="utter_cancel_nothing")
         return events
+
+
+# "call it off", "i dont want the call anymore", "no longer need the call".
+NO_CALL = re.compile(
+    r"\bcall\w*\s+(?:it\s+|that\s+|this\s+|the\s+call\s+)?off\b"
+    r"|\b(?:don'?t|do not|no longer|not)\s+(?:want|need)\s+(?:the|a|that|this|my|any)?\s*(?:phone\s+)?call",
+    re.I,
+)
+
+
+def wants_call_cancelled(text: Text) -> bool:
+    """An explicit wish not to have the call ("cancel the call", "call it off", "i dont need the
+    call", "no call"), never "make sure they call"."""
+    return (
+        bool(NO_CALL.search(text))
+        or repair.says("cancel_booked", text)
+        or repair.refuses_call(text)
+        or repair.cancels(text)
+        or bool(repair.kinds_to_cancel(text))
+    )
+
+
+async def keep_call(dispatcher: CollectingDispatcher, booked: int) -> List[EventType]:
+    """The booked call stays: its time and number said, so they know it will happen."""
+    call = await records().callback(booked)
+    if not call or call.get("status") != "booked":
+        dispatcher.utter_message(response="utter_status_no_call")
+        return []
+    zone = ZoneInfo(settings().timezone)
+    when = call["scheduled_for"].astimezone(zone)
+    tail = re.sub(r"\D", "", str(call.get("phone") or ""))[-4:]
+    dispatcher.utter_message(
+        response="utter_callback_kept", callback_when=spoken_time(when, datetime.now(zone)), phone_end=tail
+    )
+    return []
 
 
 async def _take_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:

@@ -12,7 +12,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.callback_escape import escape_in, instead_of_a_call, known_email, validate_email
+from actions import promised
+from actions.callback_escape import escape_in, instead_of_a_call, validate_email
 from actions.callback_notice import notice_for, tell_email
 from actions.callback_soonest import offered_time
 from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time
@@ -32,6 +33,27 @@ def known_phone(tracker: Tracker) -> Optional[Text]:
     return facts.get("customer_phone")
 
 
+# A time turned down ("10 is bad", "not 10"), and words that name the new one ("move my call to 4pm").
+TURNED_DOWN = re.compile(
+    r"\b(?:is|isn'?t|s)\s+(?:bad|no good|not good|wrong|too early|too late)\b|\b(?:doesn'?t|won'?t|does not|will not)"
+    r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*not\s",
+    re.I,
+)
+MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for)\s+(.+)$", re.I)
+
+
+def wanted_time_text(said: Text) -> Text:
+    """The part of a message that names the time wanted: "actually 10 is bad, move my call to
+    4pm" is 4pm; a message with one time is itself."""
+    parts = [p for p in re.split(r"[,.;!?]+|\s+but\s+|\s+-\s+", said or "") if p.strip()]
+    timed = [p for p in parts if repair.mentions_time(p) and not TURNED_DOWN.search(p)]
+    if len(timed) == len(parts) or not timed:
+        return said
+    wanted = timed[-1]
+    moved = MOVE_TO.search(wanted)
+    return moved.group(1) if moved and repair.mentions_time(moved.group(1)) else wanted
+
+
 class ValidateCallbackForm(FormValidation):
     """Checks the time (parsed with dateparser) and the phone number."""
 
@@ -39,14 +61,15 @@ class ValidateCallbackForm(FormValidation):
 
     async def needed(self, tracker: Tracker, domain_slots: List[Text]) -> List[Text]:
         escape = tracker.get_slot("callback_escape")
-        if escape == "email" and not known_email(tracker):
+        if escape == "email" and not await promised.address_for("email_followup", tracker):
             return ["followup_email"]  # write instead: to which address?
         if escape:
             return []  # the customer would rather not be called: action_schedule_callback says what instead
         # The number of a call booked earlier in this chat counts as known: moving the
         # call ("no, make it 3pm") doesn't ask for it again.
         asked = [s for s in domain_slots if s != "followup_email"]
-        if known_phone(tracker) or (tracker.get_slot("callback_id") and tracker.get_slot("callback_phone")):
+        # So does the number of a call booked and then cancelled ("book it again. tomorrow 9am").
+        if known_phone(tracker) or (_booked_before(tracker) and tracker.get_slot("callback_phone")):
             return [s for s in asked if s != "callback_phone"]
         return asked
 
@@ -60,14 +83,16 @@ class ValidateCallbackForm(FormValidation):
             return {"callback_time": None, "callback_escape": escape}
         now = datetime.now(ZoneInfo(settings().timezone))
         # The whole message says more than the entity ("tomorrow after lunch, maybe 2ish").
-        moment = (parse_callback_time(said, now) if not said.startswith("/") else None) or parse_callback_time(
+        # "actually 10 is bad, move my call to 4pm": the time wanted, not the one turned down.
+        wanted = wanted_time_text(said)
+        moment = (parse_callback_time(wanted, now) if not said.startswith("/") else None) or parse_callback_time(
             text or "", now
         )
         if moment is None:
             # "yes please" to the soonest time offered (actions/callback_soonest.py): that time.
             moment = offered_time(tracker, said, now)
         moment = await _on_booked_day(moment, text or "", tracker)
-        asked = parse_callback_time(said, now, fit=False) if moment is not None and not said.startswith("/") else None
+        asked = parse_callback_time(wanted, now, fit=False) if moment is not None and not said.startswith("/") else None
         if asked is not None and moment is not None and asked.time() != moment.time():
             # "tonight at 8" when the team has gone home by then: said, not booked silently.
             dispatcher.utter_message(response="utter_callback_outside_hours", callback_when=spoken_time(moment, now))
@@ -115,6 +140,13 @@ class ValidateCallbackForm(FormValidation):
             dispatcher.utter_message(response="utter_phone_not_on_file" if on_file else "utter_phone_unclear")
             return {"callback_phone": None, "callback_attempts": float(attempts)}
         return {"callback_phone": text.strip()}
+
+
+def _booked_before(tracker: Tracker) -> bool:
+    """Whether a call was booked in this chat (it may since have been cancelled): its number was checked then."""
+    return bool(tracker.get_slot("callback_id")) or any(
+        e.get("event") == "slot" and e.get("name") == "callback_id" and e.get("value") for e in tracker.events
+    )
 
 
 async def _on_booked_day(moment: Optional[datetime], text: Text, tracker: Tracker) -> Optional[datetime]:

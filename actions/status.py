@@ -19,7 +19,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import verification
+from actions import status_records, verification
 from actions.callback_notice import notice_for, tell_email
 from actions.case import money
 from actions.digression import resume
@@ -132,13 +132,14 @@ async def _not_started(
     text: Text,
     reference: Optional[Text],
     verified: bool,
+    answered: frozenset = frozenset(),
 ) -> bool:
     """ "is the exchange cancelled?" when no exchange was started in this chat: what the
     records hold for the order or bill (arranged in another chat), or, plainly, none."""
     said = False
     kinds = {WITHDRAWN_NAMES.get(e.get("kind") or "", "") for e in entries}
     for kind in sorted(named_kinds(text) & NOT_STARTED, key=NOT_STARTED_ORDER.index):
-        if kind not in kinds:
+        if kind not in kinds and kind not in answered:
             stored = {"coupon": "honour_coupon", "email": "followup"}.get(kind, kind)
             # What another chat arranged is the account's business: said only once verified.
             before = await company().granted(stored, reference) if reference and verified else None
@@ -246,7 +247,17 @@ class ActionWhereThingsStand(Action):
                 continue  # "is the call still on?" is about the call
             said = _status_line(dispatcher, domain, entry) or said
         verified = verification.is_verified(tracker, await verification.owner_of(reference))
-        said = await _not_started(dispatcher, entries, text, reference, verified) or said
+        # The outbox's own rows answer "did you send that email?"; another chat's grants, "did it go through?".
+        mailed = status_records.asks_about_mail(text) and await status_records.email_lines(
+            dispatcher, tracker, text, reference or ""
+        )
+        answered = ({"email"} if mailed else set()) | (
+            await status_records.account_grant_lines(dispatcher, tracker, named)
+            if not (entries or reference)
+            else set()
+        )
+        said = bool(answered) or said
+        said = await _not_started(dispatcher, entries, text, reference, verified, frozenset(answered)) or said
         said = await _applied_lines(dispatcher, reference, named, verified) or said
         if asks_call or not named:
             calls = await _call_lines(dispatcher, tracker.sender_id)

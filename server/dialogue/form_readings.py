@@ -66,11 +66,21 @@ def in_case_form(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: st
     return parsed
 
 
+# "book it again", "rebook the call", "put the call back on".
+REBOOK = re.compile(
+    r"\bre-?book\w*|\b(?:book|call|ring|set)\b.*\b(?:again|back up)\b|\bagain\b.*\b(?:book|call|ring)\b", re.I
+)
+
+
 def about_the_calls(
     parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str, intent: Optional[str]
 ) -> Optional[Dict[str, Any]]:
     """No call but an email, or a call booked in this chat moved, cancelled or put on a new number."""
     booked = tracker.get_slot("callback_id")
+    if not booked and REBOOK.search(text) and in_hand.call_was_booked(tracker) and not repair.refuses_call(text):
+        # "book it again. tomorrow 9am" after the call was cancelled: a call again, at that time.
+        timed = [whole_message("time", text, text)] if repair.mentions_time(text) else []
+        return read_as(parsed, "request_callback", "rebook", timed)
     if repair.wants_email_instead(text) and (repair.refuses_call(text) or (booked and repair.corrects(text))):
         # "i dont want a call at all, just email me": an email follow-up (and no call).
         email = whole_message("alternative", "email_followup", text)

@@ -13,6 +13,7 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from gracious import repair
 from gracious.choices import ASKING, QUESTION
 from gracious.references import find
 from server.dialogue import two_problems
@@ -92,9 +93,31 @@ def something_settled(tracker: DialogueStateTracker) -> bool:
     return any(isinstance(e, SlotSet) and e.key == "callback_id" and e.value for e in tracker.events)
 
 
+def call_was_booked(tracker: DialogueStateTracker) -> bool:
+    """Whether a call was booked in this chat at some point (and may since have been cancelled)."""
+    return any(isinstance(e, SlotSet) and e.key == "callback_id" and e.value for e in tracker.events)
+
+
 def exchange_started(tracker: DialogueStateTracker) -> bool:
     """Whether this chat started an exchange that still stands."""
     return any(
         isinstance(e, dict) and e.get("alternative") == "exchange" and e.get("state") == "done"
         for e in tracker.get_slot("settled") or []
     )
+
+
+# "did you actually send that email?", "nothing in my inbox yet": about an email we sent.
+ABOUT_MAIL = re.compile(r"\b(?:e-?mails?|inbox|label)\b", re.I)
+# "did the credit go through?": about a grant, asked in any chat.
+GONE_THROUGH = re.compile(r"\b(?:go|gone|went)\s+through\b|\bdid (?:i|you) (?:get|give|apply|actually)\b", re.I)
+
+
+def asks_where_things_stand(text: str, tracker: DialogueStateTracker, named: bool) -> bool:
+    """A question about what was done: after something was settled in this chat, or naming
+    it in a case, or about an email we sent or a grant gone through (the records answer)."""
+    if not repair.asks_status(text):
+        return False
+    about_records = bool(ABOUT_MAIL.search(text)) or (
+        bool(GONE_THROUGH.search(text)) and bool(repair.named_kinds(text))
+    )
+    return something_settled(tracker) or named or about_records

@@ -136,9 +136,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "unbelievable. fine, a person": a person, whatever the classifier read.
         return read_as(parsed, "request_human", "person")
     named_in_case = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
-    if intent == STATUS and (
-        loop or not (repair.asks_status(text) and (in_hand.something_settled(tracker) or named_in_case))
-    ):
+    if intent == STATUS and (loop or not in_hand.asks_where_things_stand(text, tracker, named_in_case)):
         # The classifier alone is not enough ("can you not look it up?"): only a question
         # with words of where things stand, in a chat where something was done, is one.
         parsed = not_a_coupon(second_reading(parsed, STATUS), tracker)
@@ -275,7 +273,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "please cancel the $25 credit": taken back from the records (action_cancel).
         return read_as(parsed, CANCEL, "cancel_grant")
     named = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
-    if repair.asks_status(text) and (in_hand.something_settled(tracker) or named) and not new_reference:
+    if in_hand.asks_where_things_stand(text, tracker, named) and not new_reference:
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return read_as(parsed, STATUS, "status")
     if repair.cancels(text) and intent not in ("thank",):

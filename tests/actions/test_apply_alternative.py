@@ -140,7 +140,11 @@ def test_information_only_alternative_confirms_without_writing_a_grant(domain):
     tracker = tracker_from("alternatives_offered", slots={"alternative": "delivery_updates"})
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
 
-    assert dispatcher.messages == [message(response="utter_confirm_delivery_updates", **CONFIRM_VALUES)]
+    assert dispatcher.messages == [
+        message(response="utter_confirm_delivery_updates", **CONFIRM_VALUES),
+        # Where the updates go: the address on the account (verified for the grinder's owner).
+        message(response="utter_delivery_updates_to", email="priya.n@example.com"),
+    ]
     assert kept(events) == granted("delivery_updates")
     assert grants_for("LK-10423") == []
 

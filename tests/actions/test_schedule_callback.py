@@ -259,6 +259,8 @@ def test_schedule_callback_books_the_call_and_confirms_time_and_last_four_digits
         "outcomes": None,
         "outcome": None,
         "updated_at": None,
+        # A call booked with a handoff: the desk shows the handoff's case (callbacks.summary unused).
+        "summary": None,
     }
 
 

@@ -1,0 +1,150 @@
+"""Where things stand, from the records beyond this chat: the emails in the outbox, and what
+another conversation granted the customer.
+
+"did you actually send that email? nothing in my inbox yet": the answer is the outbox row
+itself (both databases' outboxes: gracious.stores.records and gracious.stores.company_schema),
+its subject, the address it went to, when, and whether it went, is on its way or is being
+tried again. Only emails to an address this customer is verified for, or gave in this chat,
+are named, and an email that exists is never denied.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Set, Text
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import promised
+from actions.callback_escape import known_email
+from actions.hours import spoken_time
+from gracious.settings import settings
+from gracious.stores import company, records
+from gracious.stores.company_schema import grants
+from gracious.stores.company_schema import outbox as company_outbox
+from gracious.stores.records import outbox as records_outbox
+
+# Words that ask about an email ("did you send that email?", "nothing in my inbox").
+ABOUT_MAIL = re.compile(r"\b(?:e-?mails?|inbox|label|mail)\b", re.I)
+LABEL = re.compile(r"\blabel\b", re.I)
+# The most emails named in one answer, newest first.
+MOST = 3
+
+
+def asks_about_mail(text: Text) -> bool:
+    return bool(ABOUT_MAIL.search(text or ""))
+
+
+def _rows(table: sa.Table, sender_id: Text, addresses: Set[Text]) -> Any:
+    def read(conn: Any) -> List[Dict[Text, Any]]:
+        mine = table.c.sender_id == sender_id
+        to_them = table.c.recipient.in_(sorted(addresses)) if addresses else sa.false()
+        query = sa.select(table).where(table.c.kind == "email", sa.or_(mine, to_them)).order_by(table.c.id)
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+    return read
+
+
+def _utc(moment: Optional[datetime]) -> Optional[datetime]:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+async def _addresses(tracker: Tracker) -> Set[Text]:
+    """The addresses this customer may hear about: the verified one(s) on file, or one given here."""
+    found = {await promised.verified_address(tracker), await promised.account_address(tracker), known_email(tracker)}
+    return {a for a in found if a}
+
+
+async def email_lines(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text, reference: Text) -> bool:
+    """The emails of this chat, or to the customer's verified address, as the outbox holds them."""
+    addresses = await _addresses(tracker)
+    if not addresses:
+        return False
+    found = await records().run(_rows(records_outbox, tracker.sender_id, addresses))
+    found += await company().run(_rows(company_outbox, tracker.sender_id, addresses))
+    found = [r for r in found if r.get("recipient") in addresses]
+    if reference:
+        # The record's emails first ("the label for LK-10426"), when there are any.
+        about = [r for r in found if reference in str(r.get("payload") or "")]
+        found = about or found
+    if LABEL.search(text):
+        found = [r for r in found if "label" in str(r.get("topic") or "")] or found
+    found.sort(key=lambda r: _utc(r.get("created_at")) or datetime.min.replace(tzinfo=timezone.utc))
+    if not found:
+        return False
+    zone = ZoneInfo(settings().timezone)
+    now = datetime.now(zone)
+    for row in found[-MOST:]:
+        subject = str(json.loads(row.get("payload") or "{}").get("subject") or "from us")
+        status = row.get("status")
+        at = _utc(row.get("delivered_at") if status == "delivered" else row.get("created_at"))
+        when = spoken_time(at.astimezone(zone), now) if at else "earlier"
+        response = {
+            "delivered": "utter_status_email_sent",
+            "cancelled": "utter_status_email_cancelled",
+        }.get(str(status), "utter_status_email_retrying" if row.get("attempts") else "utter_status_email_on_its_way")
+        dispatcher.utter_message(response=response, subject=subject, email=row.get("recipient"), when=when)
+    if any(r.get("status") != "cancelled" for r in found[-MOST:]):
+        dispatcher.utter_message(response="utter_status_email_spam")
+    return True
+
+
+# What a customer may name, and the kinds of grant the records keep it as.
+GRANT_KINDS = {
+    "credit": ("credit",),
+    "refund": ("refund",),
+    "exchange": ("exchange",),
+    "replacement": ("replacement",),
+    "coupon": ("honour_coupon", "coupon_applied"),
+    "remake": ("remake",),
+}
+
+
+async def account_grant_lines(dispatcher: CollectingDispatcher, tracker: Tracker, named: Set[Text]) -> Set[Text]:
+    """ "did the credit go through?" in a new chat: what the records hold for the customer this
+    chat is verified for (granted, and applied, and when). Returns the kinds answered."""
+    from actions.apply_alternative import granted_on  # (it imports actions.status)
+    from actions.verification import known_customer
+
+    customer_id = known_customer(tracker)
+    kinds = {k: GRANT_KINDS[k] for k in named if k in GRANT_KINDS}
+    if not customer_id or not kinds:
+        return set()
+
+    def read(conn: Any) -> List[Dict[Text, Any]]:
+        wanted = [kind for group in kinds.values() for kind in group]
+        query = sa.select(grants).where(grants.c.customer_id == customer_id, grants.c.kind.in_(wanted))
+        return [dict(r._mapping) for r in conn.execute(query.order_by(grants.c.id))]
+
+    said: Set[Text] = set()
+    for row in (await company().run(read))[-MOST:]:
+        what = next(k for k, group in kinds.items() if row["kind"] in group)
+        reference = row.get("reference") or ""
+        record = None
+        if reference:
+            record = await (company().bill if reference.upper().startswith("BL-") else company().order)(reference)
+        applied = [a for a in (record.applied if record else ()) if a.event == row["kind"]]
+        if applied:
+            money = f"{what} of ${applied[-1].amount:,.2f}" if applied[-1].amount else what
+            dispatcher.utter_message(
+                response="utter_status_applied",
+                reference=reference,
+                what=money,
+                granted_on=granted_on(applied[-1].applied_at),
+            )
+        else:
+            dispatcher.utter_message(
+                response="utter_status_arranged_before",
+                what=what,
+                reference=reference,
+                granted_on=granted_on(_utc(row["created_at"]) or datetime.now(timezone.utc)),
+            )
+        said.add(what)
+    return said
