@@ -97,9 +97,10 @@ def order_facts(order: Any, today: date) -> Dict[str, Any]:
         shipped=order.shipped,
         order_status=order.status,
         order_total=order.total,
-        promised_on=order.promised_on,
+        promised_on=order.missed_on(today) or order.promised_on,
         company_error=bool(order.shipped and order.ordered and order.shipped != order.ordered),
-        order_late=order.delivered_on is None and bool(order.promised_on and order.promised_on < today),
+        # Past a date we gave, even when the company has moved it since (the first date stays missed).
+        order_late=order.late_on(today),
         within_return_window=delivered_days is not None and delivered_days <= 30,
         order_delivered=order.delivered_on is not None,
         delivered_on=order.delivered_on,
@@ -135,6 +136,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     if record is not None:
         customer_id = record.customer_id
         facts["verified"] = True
+        # What this record was granted already, in any conversation: never offered again.
+        granted = sorted({grant["kind"] for grant in await data.grants_for(record.id)})
+        if granted:
+            facts["granted_kinds"] = granted
         if kind == "bill":
             facts.update(bill_facts(record))
         else:

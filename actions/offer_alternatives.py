@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case import catalog, latest_intent, money, render
 from gracious import codes
 from gracious.catalog import Catalog, Offer, Policy
+from gracious.stores.company_schema import ONCE_PER_RECORD
 
 MAX_OFFERS = 3
 # Always possible, whatever the policy: a person, or a call at a time that suits.
@@ -26,6 +27,14 @@ def offers_person_when(policy: Optional[Policy], trigger: Text) -> bool:
 def exhausted_offers(policy: Optional[Policy]) -> List[Text]:
     """What is left once every option was declined: a call, and a person if ``declined_all``."""
     return [a for a in LAST_RESORT if a != "human" or offers_person_when(policy, codes.DECLINED_ALL)]
+
+
+def granted_already(offer: Offer, facts: Dict[str, Any]) -> bool:
+    """Whether the record has this once-per-record grant already (from any conversation)."""
+    kind = offer.alternative.kind
+    if kind == "honour_coupon" and facts.get("coupon_valid"):
+        kind = "coupon_applied"  # a valid code is applied each time, never used up (apply_alternative.record_kind)
+    return kind in ONCE_PER_RECORD and kind in (facts.get("granted_kinds") or [])
 
 
 def offer_amount(offer: Offer, facts: Dict[str, Any]) -> Optional[float]:
@@ -111,6 +120,8 @@ class ActionOfferAlternatives(Action):
                 continue
             if offer.id == "missing_discount_credit" and not facts.get("discount_missing"):
                 continue
+            if granted_already(offer, facts):
+                continue  # done for this bill or order already (once per record): said when asked about
             if offer.alternative.kind == "credit" and not facts.get("customer_id"):
                 continue  # a credit goes on someone's account: a guest's has none we know of
             if offer.alternative.kind == "honour_coupon" and facts.get("coupon_honoured_before") and not entitled:

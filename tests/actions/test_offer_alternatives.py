@@ -406,3 +406,32 @@ def test_a_guest_with_no_account_is_offered_no_credit_on_one(domain):
     offered = next(e["value"] for e in events if e.get("name") == "offered_alternatives")
 
     assert not {"goodwill_credit", "store_credit", "missing_discount_credit"} & set(offered), offered
+
+
+def test_a_bill_credited_in_another_conversation_is_not_offered_the_credit_again(domain):
+    """Once per record: the credit Daniel had yesterday is not on the table today."""
+    facts = {
+        "reference": "BL-30018",
+        "discount_missing": True,
+        "missing_discount_amount": 7.6,
+        "customer_id": "C002",
+        "granted_kinds": ["credit"],
+    }
+    tracker = tracker_from(
+        "dispute_charge",
+        slots={
+            "order_id": "BL-30018",
+            "case_type": "dispute_charge",
+            "policy_id": "volume_discount_domestic",
+            "entitled": True,
+            "case_facts": facts,
+        },
+    )
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert "Credit the missing $7.60 now" not in titles
+    assert events[0] == SlotSet(
+        "offered_alternatives", [o for o in events[0]["value"] if o != "missing_discount_credit"]
+    )
+    assert "missing_discount_credit" not in events[0]["value"]
