@@ -83,6 +83,8 @@ def recent(conn: sa.engine.Connection, table: sa.Table, database: str, limit: in
                 "topic": row.topic,
                 "recipient": row.recipient,
                 "subject": payload.get("subject") if row.kind == "email" and isinstance(payload, dict) else None,
+                # What the email says, readable before it goes (a thank-you note waits an hour).
+                "text": payload.get("text") if row.kind == "email" and isinstance(payload, dict) else None,
                 "status": row.status,
                 "state": state(row),
                 "state_words": STATE_WORDS[state(row)],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -165,3 +166,29 @@ def test_a_cancelled_email_shows_as_not_sent_with_its_reason_and_no_due_time(des
     assert row["due_at"] is None and row["last_error"] is None and row["delivered_at"] is None
     script = desk.client("sam").raw("/desk/static/outbox.js")[2].decode()
     assert 'cancelled: "Not sent (cancelled)"' in script and 'row.state === "cancelled" ? ""' in script
+
+
+def test_an_email_waiting_to_go_can_be_read_at_the_outbox_before_it_is_sent(desk):
+    """The thank-you note waits an hour after a close: a newcomer reads it at the Outbox meanwhile."""
+
+    def promise_later(conn):
+        promises.email(
+            conn,
+            company_schema.outbox,
+            key="thank-you:maya:case-9",
+            topic="thank_you",
+            template="thank_you",
+            to="maya.okafor@example.com",
+            name="Maya Okafor",
+            variables={"summary": "We credited <$10.00> to BL-30017."},
+            sender_id="maya",
+            due_at=datetime(2099, 1, 1, 12, 0),
+        )
+
+    asyncio.run(gracious.stores.company().run(promise_later))
+
+    [row] = desk.client("sam").call("/desk/api/outbox")[1]["rows"]
+    assert row["state"] == "waiting" and row["due_at"].startswith("2099-01-01T12:00")
+    assert row["text"].startswith("Hello Maya,") and "We credited <$10.00> to BL-30017." in row["text"]
+    script = desk.client("sam").raw("/desk/static/outbox.js")[2].decode()
+    assert 'el("pre", row.text, "mail-text")' in script  # shown as text (textContent), never as HTML

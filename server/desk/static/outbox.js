@@ -47,7 +47,17 @@
       var due = row.state === "delivered" || row.state === "cancelled" ? "" : when(row.due_at);
       [when(row.created_at), what, row.kind === "email" ? row.recipient : "", shown,
         row.attempts, row.last_error || "", due, when(row.delivered_at)
-      ].forEach(function (value) { tr.appendChild(el("td", value)); });
+      ].forEach(function (value, column) {
+        var td = el("td", column === 1 && row.text ? null : value);
+        if (column === 1 && row.text) {
+          // An email can be read here before it goes (the thank-you note waits an hour): as text, folded.
+          var details = el("details");
+          details.appendChild(el("summary", value));
+          details.appendChild(el("pre", row.text, "mail-text"));
+          td.appendChild(details);
+        }
+        tr.appendChild(td);
+      });
       body.appendChild(tr);
     });
   }
