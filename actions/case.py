@@ -18,6 +18,7 @@ from gracious.catalog import current_catalog
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 from gracious.signals import about_staff_conduct, asks_the_impossible, said_at_the_cafe, says_it_is_late
 from gracious.stores import company
+from gracious.stores.company_types import business_today
 
 # Slots that describe one case; a new case starts them afresh.
 CASE_SLOTS = (
@@ -120,7 +121,7 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     kind = reference_kind(reference)
     facts["reference_kind"] = kind
     facts["reference"] = reference
-    today = date.today()
+    today = business_today()  # the business's date, as the company's events and the late check judge it
     customer_id = None
     record: Any = None
     if kind in ("bill", "order"):

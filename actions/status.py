@@ -152,9 +152,11 @@ async def _not_started(
                     reference=reference,
                     granted_on=granted_on(before.created_at),
                 )
-            elif reference:
+            elif reference and verified:
+                # The records were read: nothing for this record, from any chat.
                 dispatcher.utter_message(response="utter_status_not_started", what=kind, reference=reference)
             else:
+                # Not verified for the record (or none named): only this chat is known, and said so.
                 dispatcher.utter_message(response="utter_status_not_started_plain", what=kind)
             said = True
     return said

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Set, Text
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -23,11 +23,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import promised
 from actions.callback_escape import known_email
 from actions.hours import spoken_time
+from gracious.outbox.worker import default_outboxes
 from gracious.settings import settings
-from gracious.stores import company, records
+from gracious.stores import company
 from gracious.stores.company_schema import grants
-from gracious.stores.company_schema import outbox as company_outbox
-from gracious.stores.records import outbox as records_outbox
 
 # Words that ask about an email ("did you send that email?", "nothing in my inbox").
 ABOUT_MAIL = re.compile(r"\b(?:e-?mails?|inbox|label|mail)\b", re.I)
@@ -40,11 +39,19 @@ def asks_about_mail(text: Text) -> bool:
     return bool(ABOUT_MAIL.search(text or ""))
 
 
-def _rows(table: sa.Table, sender_id: Text, addresses: Set[Text]) -> Any:
+def _rows(table: sa.Table, sender_id: Text, verified: Set[Text], typed: Optional[Text]) -> Any:
+    """The emails a customer may hear about: to a verified address (from any conversation), or to
+    an address typed here, sent from this conversation only (never another's mail to it)."""
+
     def read(conn: Any) -> List[Dict[Text, Any]]:
-        mine = table.c.sender_id == sender_id
-        to_them = table.c.recipient.in_(sorted(addresses)) if addresses else sa.false()
-        query = sa.select(table).where(table.c.kind == "email", sa.or_(mine, to_them)).order_by(table.c.id)
+        to_verified = table.c.recipient.in_(sorted(verified)) if verified else sa.false()
+        here = sa.and_(table.c.sender_id == sender_id, table.c.recipient == typed) if typed else sa.false()
+        query = (
+            sa.select(table)
+            .where(table.c.kind == "email", sa.or_(to_verified, here))
+            .order_by(table.c.id.desc())
+            .limit(MOST * 10)
+        )
         return [dict(r._mapping) for r in conn.execute(query)]
 
     return read
@@ -56,20 +63,20 @@ def _utc(moment: Optional[datetime]) -> Optional[datetime]:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
-async def _addresses(tracker: Tracker) -> Set[Text]:
-    """The addresses this customer may hear about: the verified one(s) on file, or one given here."""
-    found = {await promised.verified_address(tracker), await promised.account_address(tracker), known_email(tracker)}
-    return {a for a in found if a}
+async def _addresses(tracker: Tracker) -> Tuple[Set[Text], Optional[Text]]:
+    """The verified address(es) on file, and an address typed in this chat (for this chat's mail only)."""
+    verified = {await promised.verified_address(tracker), await promised.account_address(tracker)}
+    return {a for a in verified if a}, known_email(tracker)
 
 
 async def email_lines(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text, reference: Text) -> bool:
     """The emails of this chat, or to the customer's verified address, as the outbox holds them."""
-    addresses = await _addresses(tracker)
-    if not addresses:
+    verified, typed = await _addresses(tracker)
+    if not verified and not typed:
         return False
-    found = await records().run(_rows(records_outbox, tracker.sender_id, addresses))
-    found += await company().run(_rows(company_outbox, tracker.sender_id, addresses))
-    found = [r for r in found if r.get("recipient") in addresses]
+    found: List[Dict[Text, Any]] = []
+    for store, outbox in default_outboxes():  # each database once, even when both settings name one
+        found += await store.run(_rows(outbox, tracker.sender_id, verified, typed))
     if reference:
         # The record's emails first ("the label for LK-10426"), when there are any.
         about = [r for r in found if reference in str(r.get("payload") or "")]

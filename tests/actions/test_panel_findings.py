@@ -95,6 +95,21 @@ def test_an_email_to_an_address_not_verified_is_never_named(domain):
     assert not any(m["response"].startswith("utter_status_email_") for m in dispatcher.messages)
 
 
+def test_someone_who_types_another_customers_address_hears_nothing_of_their_mail(domain):
+    refund_with_label(domain)
+    # A stranger's chat names Priya's address: the label sent to her from another chat is not told.
+    tracker = asked(
+        "did you send the email to priya.n@example.com?",
+        sender_id="stranger",
+        verified_customers=[],
+        case_facts={},
+        email="priya.n@example.com",
+    )
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert not any(m["response"].startswith("utter_status_email_") for m in dispatcher.messages)
+    assert "Your prepaid return label" not in str(dispatcher.messages)
+
+
 def test_make_sure_they_call_keeps_the_call_and_says_when(domain, monkeypatch):
     freeze_time(monkeypatch, actions.repair, WEDNESDAY_10AM)
     call_id = asyncio.run(stores.records().book_callback("daniel-call", at(12, 10), "+1 555 0178", "callback", None))

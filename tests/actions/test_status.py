@@ -242,3 +242,20 @@ def test_a_question_about_another_order_is_answered_from_that_orders_records(dom
     )
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
     assert dispatcher.messages[0] == message(response="utter_status_not_started", what="refund", reference="LK-10424")
+
+
+def test_a_credit_arranged_elsewhere_is_never_denied_to_someone_not_yet_verified(domain):
+    """Before the bill is opened for them, only this chat is known: never "no credit was started for BL-30018"."""
+    asyncio.run(stores.company().grant("credit", "BL-30018", "C002", 7.6, note="missing_discount_credit"))
+    tracker = tracker_from(
+        "dispute_charge",
+        text="that 7.60 credit on BL-30018, did it actually go through?",
+        intent="ask_status",
+        slots={"settled": [], "verified_customers": []},
+        entities=[],
+    )
+    tracker.slots["case_facts"] = dict(tracker.slots.get("case_facts") or {}, reference="BL-30018")
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    responses = [m["response"] for m in dispatcher.messages]
+    assert "utter_status_not_started" not in responses and "utter_status_arranged_before" not in responses
+    assert "utter_status_not_started_plain" in responses  # "No credit was started in this chat": true
