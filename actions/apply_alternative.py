@@ -120,7 +120,12 @@ class ActionApplyAlternative(Action):
             else:
                 dispatcher.utter_message(response="utter_alternative_nothing_offered")
             return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
-        if grant_emails.promises_email(alternative.id) and not await promised.address_for(alternative.id, tracker):
+        asked_only = (tracker.latest_message or {}).get("asked_about") == alternative.id  # "what are updates?"
+        if (
+            grant_emails.promises_email(alternative.id)
+            and not asked_only
+            and not await promised.address_for(alternative.id, tracker)
+        ):
             # Its reply would say an email is coming, and there is nowhere to send it.
             return promised.without_an_address(alternative.id)
         offer = offers.get(choice)

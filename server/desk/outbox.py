@@ -22,9 +22,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import gracious.stores
 from gracious.outbox import mailbox
-from gracious.stores import company_schema
+from gracious.outbox.worker import default_outboxes
 from gracious.stores.records import outbox as records_outbox
 from server.desk.agents import Agent
 
@@ -102,9 +101,10 @@ def recent(conn: sa.engine.Connection, table: sa.Table, database: str, limit: in
 
 async def outbox_rows() -> List[Dict[str, Any]]:
     """Both databases' newest rows, newest first."""
-    ours = await gracious.stores.records().run(recent, records_outbox, "records")
-    theirs = await gracious.stores.company().run(recent, company_schema.outbox, "company")
-    return sorted(ours + theirs, key=lambda row: row["created_at"] or "", reverse=True)
+    rows: List[Dict[str, Any]] = []
+    for store, outbox in default_outboxes():  # each database once, even when both settings name one
+        rows += await store.run(recent, outbox, "records" if outbox is records_outbox else "company")
+    return sorted(rows, key=lambda row: row["created_at"] or "", reverse=True)
 
 
 def _listed(mail: Dict[str, Any]) -> Dict[str, Any]:

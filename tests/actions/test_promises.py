@@ -392,3 +392,20 @@ def test_an_email_instead_of_a_call_with_nowhere_to_write_promises_none(domain, 
 
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_call_no_email"]
     assert grant_rows() == [] and company_outbox() == []
+
+
+def test_a_guest_asking_what_an_email_option_is_is_told_not_handed_over(domain, frozen):
+    """'what are delivery updates?' from a guest: an answer, nothing promised, no person needed."""
+    tracker = choose(
+        "delivery_updates",
+        {"reference": "LK-10423"},
+        "check_order_status",
+        ["goodwill_credit", "delivery_updates", "refund"],
+        verified_customers=[],
+    )
+    tracker.latest_message["text"] = "what are delivery updates?"
+    tracker.latest_message["asked_about"] = "delivery_updates"
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
+
+    assert FollowupAction("action_handoff") not in events
+    assert grant_rows() == [] and company_outbox() == []
