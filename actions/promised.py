@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback_escape import EMAIL, known_email
 from actions.verification import is_verified, known_customer
 from gracious.outbox import grant_emails, promises
-from gracious.stores import company
+from gracious.stores import company, notices
 from gracious.stores.company_schema import outbox
 from gracious.stores.company_types import Customer
 from gracious.stores.grants import GrantResult, Mail
@@ -113,7 +113,7 @@ async def queue_delivery_updates(tracker: Tracker) -> Optional[Text]:
         return promises.email(
             conn,
             outbox,
-            key=f"delivery-updates:{reference}:{tracker.sender_id}",
+            key=notices.updates_key(reference, tracker.sender_id),
             topic=mail.template,
             template=mail.template,
             to=mail.to,

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Set
 import sqlalchemy as sa
 
 from gracious.stores.base import created_at, required, serial_id
-from gracious.stores.company_schema import customers, metadata, orders
+from gracious.stores.company_schema import customers, metadata, orders, outbox
 from gracious.stores.company_types import missed_date
 
 # How a customer was told: in their widget, by email, or not at all (no widget, no address on file).
@@ -199,3 +199,17 @@ def untold_late_orders(conn: sa.engine.Connection, today: date) -> List[OrderFac
         if order is not None and order.late(today) and not told(conn, order.id, late_kind(order.promised_on)):
             found.append(order)
     return found
+
+
+def updates_key(reference: str, sender_id: str) -> str:
+    """The key of a sign-up for an order's updates by email (actions/promised.py writes it)."""
+    return f"delivery-updates:{reference}:{sender_id}"
+
+
+def signed_up_for_updates(conn: sa.engine.Connection, order_id: str) -> bool:
+    """Whether someone asked for this order's updates by email (their sign-up is in the outbox)."""
+    prefix = updates_key(order_id, "")
+    found = conn.execute(
+        sa.select(outbox.c.id).where(outbox.c.topic == "delivery_updates", outbox.c.key.like(f"{prefix}%")).limit(1)
+    ).first()
+    return found is not None

@@ -263,7 +263,10 @@ async def tell(
         noted = [kind for kind in kinds if kind not in earlier]
         for kind in noted:
             notices.note(conn, order, kind, channel, now, sessions[0] if sessions else None)
-        if channel == "email":
+        if channel == "email" or (
+            channel == "widget" and order.email and notices.signed_up_for_updates(conn, order.id)
+        ):
+            # Signed up for updates by email: the email goes too, whoever is in the chat.
             queue_email(conn, order, kinds[0], said)
         return noted, said
 

@@ -265,3 +265,42 @@ def test_only_a_conversation_verified_for_the_customer_counts_as_theirs():
     assert not notify.verified_for(forged, "C001")
     checked = made(UserUttered("hi"), SlotSet("verified_customers", ["C003"]))
     assert notify.verified_for(checked, "C003") and not notify.verified_for(checked, "C001")
+
+
+def test_a_customer_signed_up_for_updates_gets_the_email_too_while_in_the_chat(monkeypatch: pytest.MonkeyPatch):
+    """'You'll get an email at every step': with the widget open, the step is said there and emailed as well.
+    (The widget is stood in for: the real one is tests/e2e/test_order_events.py.)"""
+    said: List[str] = []
+
+    async def open_widget(app: Any, customer_id: str) -> List[str]:
+        return ["maya-widget"] if customer_id == "C001" else []
+
+    async def say(app: Any, session: str, words: Any) -> None:
+        said.append(session)
+
+    monkeypatch.setattr(notify, "verified_sessions", open_widget)
+    monkeypatch.setattr(notify, "say_in_widget", say)
+    event = {"id": "e-up-1", "event": "status_changed", "order_id": "LK-10424", "status": "out for delivery"}
+    raw, sent = signed(event)
+    assert asyncio.run(events.handle(raw, sent, app=object(), now=NOW))[1]["told"] == "widget"
+    assert said == ["maya-widget"] and outbox() == []  # not signed up: the widget alone
+
+    with company().engine.begin() as conn:
+        conn.execute(
+            company_schema.outbox.insert().values(
+                key=notices.updates_key("LK-10424", "maya-chat"),
+                kind="email",
+                topic="delivery_updates",
+                recipient=customer_email("C001"),
+                payload="{}",
+                status="delivered",
+                attempts=1,
+                due_at=NOW,
+                created_at=NOW,
+            )
+        )
+    event = {"id": "e-up-2", "event": "status_changed", "order_id": "LK-10424", "status": "delivered to a neighbour"}
+    raw, sent = signed(event)
+    assert asyncio.run(events.handle(raw, sent, app=object(), now=NOW))[1]["told"] == "widget"
+    emails = [row for row in outbox() if row["topic"] != "delivery_updates"]
+    assert [row["recipient"] for row in emails] == [customer_email("C001")]
