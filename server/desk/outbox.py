@@ -12,6 +12,7 @@ Registered by web.py, behind its ``api`` guard (signed-in agents only).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import datetime, timezone
@@ -131,7 +132,8 @@ def routes(desk: Blueprint, api: Guard, secure: Callable[[HTTPResponse], HTTPRes
     @api
     async def outbox_list(request: Request, agent: Agent) -> HTTPResponse:
         rows = await outbox_rows()
-        mails = [_listed(mail) for mail in mailbox.messages(None, limit=NEWEST)]
+        # Reading the kept mail is file work: off the server's loop, which answers the customers too.
+        mails = [_listed(mail) for mail in await asyncio.to_thread(mailbox.messages, None, NEWEST)]
         return secure(
             response.json(
                 {
