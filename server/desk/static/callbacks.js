@@ -3,6 +3,8 @@
 (function () {
   "use strict";
 
+  var $ = window.DeskKit.$, el = window.DeskKit.el, api = window.DeskKit.api;
+
   var EVERY = 5000;
   var GROUPS = ["overdue", "due_now", "later_today", "upcoming"];
   var OUTCOMES = [
@@ -14,29 +16,9 @@
   var me = null;
   var last = "";
 
-  function $(id) { return document.getElementById(id); }
   function one(selector) { return document.querySelector(selector); }
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
   function words(value) { return String(value || "").replace(/_/g, " "); }
-
-  function api(path, body) {
-    var options = { headers: { "Content-Type": "application/json" } };
-    if (body !== undefined) { options.method = "POST"; options.body = JSON.stringify(body); }
-    return fetch("/desk/api/" + path, options).then(function (reply) {
-      if (reply.status === 401) { window.location.assign("/desk/login"); throw new Error("signed out"); }
-      return reply.json().then(function (data) {
-        if (!reply.ok) throw new Error(data.error || "Something went wrong. Please try again.");
-        return data;
-      });
-    });
-  }
 
   function say(text) { $("callbacks-message").textContent = text; }
 

@@ -7,28 +7,11 @@
 
   var shown = null;  // "<case id>:<status>:<agent>" last listed, so a poll doesn't fetch again
 
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
+  var $ = window.DeskKit.$, el = window.DeskKit.el;
 
   function money(value) { return "$" + Number(value).toFixed(2); }
 
-  function call(id, body) {
-    var options = { headers: { "Content-Type": "application/json" } };
-    if (body !== undefined) { options.method = "POST"; options.body = JSON.stringify(body); }
-    return fetch("/desk/api/cases/" + encodeURIComponent(id) + "/grant", options).then(function (reply) {
-      if (reply.status === 401) { window.location.assign("/desk/login"); throw new Error("signed out"); }
-      return reply.json().then(function (data) {
-        if (!reply.ok) throw new Error(data.error || "Something went wrong.");
-        return data;
-      });
-    });
-  }
+  function call(id, body) { return window.DeskKit.api("cases/" + encodeURIComponent(id) + "/grant", body); }
 
   function say(text) { $("grants-status").textContent = text; }
 

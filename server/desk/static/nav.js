@@ -1,5 +1,34 @@
-/* On every desk page: the alert for overdue callbacks and follow-up emails, polled like the queue. Only the count
- * and fixed words are written, with textContent. */
+/* What every desk page's script shares (window.DeskKit), and on every page the alert for overdue callbacks
+ * and follow-up emails, polled like the queue. Only the count and fixed words are written, with textContent. */
+(function () {
+  "use strict";
+
+  function $(id) { return document.getElementById(id); }
+
+  // An element with text (never HTML: nothing a customer or an agent typed is read as markup).
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  // The desk's JSON API: POST with a body, GET without; signed out, back to the sign-in page.
+  function api(path, body) {
+    var options = { headers: { "Content-Type": "application/json" } };
+    if (body !== undefined) { options.method = "POST"; options.body = JSON.stringify(body); }
+    return fetch("/desk/api/" + path, options).then(function (reply) {
+      if (reply.status === 401) { window.location.assign("/desk/login"); throw new Error("signed out"); }
+      return reply.json().then(function (data) {
+        if (!reply.ok) throw new Error(data.error || "Something went wrong. Please try again.");
+        return data;
+      });
+    });
+  }
+
+  window.DeskKit = { $: $, el: el, api: api };
+}());
+
 (function () {
   "use strict";
 

@@ -4,30 +4,13 @@
 (function () {
   "use strict";
 
+  var $ = window.DeskKit.$, el = window.DeskKit.el, api = window.DeskKit.api;
+
   var EVERY = 5000;
   var STATES = { delivered: "Delivered", sending: "Sending", retrying: "Failed, will retry", waiting: "Waiting",
     cancelled: "Not sent (cancelled)" };
   var last = "";
   var open = null;
-
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function api(path) {
-    return fetch("/desk/api/" + path, { headers: { "Content-Type": "application/json" } }).then(function (reply) {
-      if (reply.status === 401) { window.location.assign("/desk/login"); throw new Error("signed out"); }
-      return reply.json().then(function (data) {
-        if (!reply.ok) throw new Error(data.error || "Something went wrong. Please try again.");
-        return data;
-      });
-    });
-  }
 
   function when(iso) { return iso ? new Date(iso).toLocaleString() : ""; }
   function words(value) { return String(value || "").replace(/_/g, " "); }
