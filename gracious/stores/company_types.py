@@ -33,12 +33,14 @@ class Applied:
     applied_at: datetime
 
 
-def business_today() -> date:
-    """Today's date at the business (``GRACIOUS_TIMEZONE``), not UTC's."""
+def business_today(moment: Optional[datetime] = None) -> date:
+    """The date at the business (``GRACIOUS_TIMEZONE``), not UTC's, at ``moment`` (a naive UTC time
+    as the clock gives it; default now)."""
     from gracious.settings import settings
     from gracious.stores import clock
 
-    return clock.now().replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone)).date()
+    at = clock.now() if moment is None else moment
+    return at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone)).date()
 
 
 def missed_date(

@@ -33,9 +33,8 @@ import json
 import logging
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Tuple
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from rasa.core.channels.channel import UserMessage
@@ -47,6 +46,7 @@ from gracious.outbox import signing
 from gracious.settings import settings
 from gracious.stores import clock, company, notices
 from gracious.stores.base import Store
+from gracious.stores.company_types import business_today
 from gracious.stores.notices import OrderFacts
 from server.channels.guards import GuardedBlueprint
 from server.company import notify
@@ -79,9 +79,8 @@ class OrderEvent:
     occurred_on: Optional[date] = None
 
 
-def local_day(moment: datetime) -> date:
-    """The business's date (``GRACIOUS_TIMEZONE``) at ``moment``, a naive UTC time as the clock gives it."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone)).date()
+# The business's date at a moment (a naive UTC time as the clock gives it).
+local_day = business_today
 
 
 def _day(value: Any, name: Text) -> Optional[date]:
