@@ -23,13 +23,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import promised
 from actions.callback_escape import known_email
 from actions.hours import spoken_time
+from gracious import repair
 from gracious.outbox.worker import default_outboxes
 from gracious.settings import settings
 from gracious.stores import company
 from gracious.stores.company_schema import grants
 
-# Words that ask about an email ("did you send that email?", "nothing in my inbox").
-ABOUT_MAIL = re.compile(r"\b(?:e-?mails?|inbox|label|mail)\b", re.I)
+ABOUT_MAIL = repair.ABOUT_MAIL  # the words the dialogue routes here on (server/dialogue/in_hand.py)
 LABEL = re.compile(r"\blabel\b", re.I)
 # The most emails named in one answer, newest first.
 MOST = 3

@@ -140,6 +140,8 @@ NAMED_KINDS = {
 }
 # "cancel that email thing", "i dont need an email either": the email follow-up itself,
 # not "cancel the call and email me instead".
+# Words that ask about an email ("did you send that email?", "nothing in my inbox", "was the label mailed?").
+ABOUT_MAIL = re.compile(r"\b(?:e-?mails?|inbox|label|mail(?:ed)?)\b", re.I)
 DROPS_EMAIL = re.compile(
     r"\b(?:cancel\w*|scrap|drop|don'?t need|dont need|do not need|no need for|don'?t want|dont want|do not want)"
     r"[^\w.!?]+(?:(?!call|ring|phone|and\b|or\b)\w+[^\w.!?]+){0,3}?(?:e-?mail|follow[- ]?up)",
