@@ -15,7 +15,7 @@ from actions import promised
 from actions.callback_notice import no_call_after_all
 from actions.case import catalog, money
 from actions.digression import resume, say_answers
-from actions.offer_alternatives import last_offer_buttons, offer_amount
+from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
 from actions.second_problem import come_back
 from actions.status import settle, settled
 from gracious.outbox import grant_emails
@@ -52,14 +52,10 @@ def granted_on(moment: datetime, now: Optional[datetime] = None) -> Text:
     return f"on {day.day} {day:%B}" + ("" if day.year == today.year else f" {day.year}")
 
 
-def record_kind(kind: Text, facts: Dict[Text, Any]) -> Text:
-    """The kind a grant is recorded as: a valid coupon is applied, not honoured.
-
-    Honouring is the once-per-coupon goodwill gesture for an expired coupon. A
-    valid code (WELCOME10 is open to everyone) is the customer's due each time,
-    and applying it must not use up the code's one goodwill honouring.
-    """
-    return "coupon_applied" if kind == "honour_coupon" and facts.get("coupon_valid") else kind
+# The kind a grant is recorded as: a valid coupon is applied, not honoured. Honouring is the
+# once-per-coupon goodwill gesture for an expired coupon; a valid code (WELCOME10 is open to
+# everyone) is the customer's due each time, and applying it must not use up its one honouring.
+record_kind = stored_kind
 
 
 class ActionApplyAlternative(Action):
@@ -101,6 +97,18 @@ class ActionApplyAlternative(Action):
             dispatcher.utter_message(response="utter_which_alternative", buttons=last_offer_buttons(tracker))
             return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
         if (choice not in offered and choice not in ALWAYS_OPEN) or choice not in policies.alternatives:
+            had = await done_before(policies, choice, tracker.get_slot("case_facts") or {})
+            if had is not None:  # left out of the offer as this record has it already: say so, and since when
+                on = granted_on(had.created_at)
+                dispatcher.utter_message(
+                    response="utter_alternative_granted_before", reference=had.reference, granted_on=on
+                )
+                # As for any choice that is done: the rule goes on to "anything else?".
+                accepted = [
+                    SlotSet("accepted_alternative", choice),
+                    SlotSet("granted_alternatives", granted + [choice]),
+                ]
+                return [*accepted, SlotSet("alternative", None)]
             # Say which options there are, as the buttons they were offered with.
             buttons = last_offer_buttons(tracker)
             if buttons:

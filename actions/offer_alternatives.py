@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.case import catalog, latest_intent, money, render
 from gracious import codes
 from gracious.catalog import Catalog, Offer, Policy
+from gracious.stores import company
 from gracious.stores.company_schema import ONCE_PER_RECORD
+from gracious.stores.grants import Grant
 
 MAX_OFFERS = 3
 # Always possible, whatever the policy: a person, or a call at a time that suits.
@@ -29,12 +31,23 @@ def exhausted_offers(policy: Optional[Policy]) -> List[Text]:
     return [a for a in LAST_RESORT if a != "human" or offers_person_when(policy, codes.DECLINED_ALL)]
 
 
+def stored_kind(kind: Text, facts: Dict[str, Any]) -> Text:
+    """The kind a grant is kept as: a valid coupon is applied each time (apply_alternative.record_kind)."""
+    return "coupon_applied" if kind == "honour_coupon" and facts.get("coupon_valid") else kind
+
+
 def granted_already(offer: Offer, facts: Dict[str, Any]) -> bool:
     """Whether the record has this once-per-record grant already (from any conversation)."""
-    kind = offer.alternative.kind
-    if kind == "honour_coupon" and facts.get("coupon_valid"):
-        kind = "coupon_applied"  # a valid code is applied each time, never used up (apply_alternative.record_kind)
+    kind = stored_kind(offer.alternative.kind, facts)
     return kind in ONCE_PER_RECORD and kind in (facts.get("granted_kinds") or [])
+
+
+async def done_before(policies: Catalog, choice: Text, facts: Dict[str, Any]) -> Optional[Grant]:
+    """The grant this record already has of the kind ``choice`` gives (left out of the offer), or None."""
+    alternative = policies.alternatives.get(choice)
+    if alternative is None or not granted_already(Offer(alternative), facts):
+        return None
+    return await company().granted(stored_kind(alternative.kind, facts), facts.get("reference"))
 
 
 def offer_amount(offer: Offer, facts: Dict[str, Any]) -> Optional[float]:

@@ -411,3 +411,20 @@ def test_a_new_size_for_the_exchange_just_started_is_recorded_in_its_place(domai
     assert dispatcher.messages == [message(response="utter_exchange_size_changed", reference="LK-10422", size="10.5")]
     standing = asyncio.run(stores.company().granted("exchange", "LK-10422"))
     assert standing is not None and standing.note.endswith("size 10.5")
+
+
+def test_a_credit_left_out_of_the_offer_as_done_before_is_said_done_when_asked_for(domain, monkeypatch):
+    """Not offered again (the record has it), and asked for anyway: when it was done, not 'not available'."""
+    at(monkeypatch, datetime(2025, 11, 28, 15, 0, tzinfo=timezone.utc))
+    run_action(ActionApplyAlternative(), missing_discount_chosen("maya"), domain)
+    at(monkeypatch, datetime(2025, 12, 2, 9, 30, tzinfo=timezone.utc))
+    tracker = missing_discount_chosen("maya-again")
+    tracker.slots["offered_alternatives"] = ["callback"]  # offer_alternatives left the credit out
+    tracker.slots["case_facts"] = {**MISSING_DISCOUNT, "granted_kinds": ["credit"]}
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(response="utter_alternative_granted_before", reference="BL-30018", granted_on="on 28 November")
+    ]
+    assert events == granted("missing_discount_credit")  # so the rule goes on to "anything else?"
+    assert [row["amount"] for row in grants_for("BL-30018")] == [7.6]

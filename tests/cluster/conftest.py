@@ -155,6 +155,8 @@ def running_deployment(action_timeout: float = 6.0) -> Iterator[Deployment]:
             "GRACIOUS_PATIENCE_SECONDS": "1.5",
             # Every test writes from 127.0.0.1, through nginx.
             "GRACIOUS_HANDOFFS_PER_ADDRESS": "100000",
+            # No late-order check ticking into the soak's widgets at a moment no test chooses.
+            "GRACIOUS_LATE_CHECK_SECONDS": "0",
         },
     )
     try:
