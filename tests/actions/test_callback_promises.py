@@ -361,15 +361,14 @@ def test_a_yes_without_an_offer_is_not_a_time(domain, monkeypatch):
 # An agent's outcome at the desk reaches the company's systems.
 
 
-def test_an_agents_outcome_is_a_commitment_written_with_it(tmp_path):
+def desk_with_a_case(tmp_path, sender_id: str, summary: dict):
+    """A desk store with one waiting handoff of ``sender_id`` (``summary`` its case card), Sam, and its id."""
     store = DeskStore(f"sqlite:///{tmp_path / 'desk.db'}")
     ensure_schema(store.engine)
-    sam = Agent(id=1, name="sam", display_name="Sam Lee")
-    summary = {"reference": "BL-30017", "verified": True, "customer": {"id": "C001", "name": "Maya Okafor"}}
     with store.engine.begin() as conn:
         handoff_id = conn.execute(
             handoffs.insert().values(
-                sender_id="maya",
+                sender_id=sender_id,
                 reason="customer_asked",
                 team="customer_care",
                 status="waiting",
@@ -377,6 +376,12 @@ def test_an_agents_outcome_is_a_commitment_written_with_it(tmp_path):
                 created_at=datetime(2025, 6, 11, 14, 0),
             )
         ).inserted_primary_key[0]
+    return store, Agent(id=1, name="sam", display_name="Sam Lee"), handoff_id
+
+
+def test_an_agents_outcome_is_a_commitment_written_with_it(tmp_path):
+    summary = {"reference": "BL-30017", "verified": True, "customer": {"id": "C001", "name": "Maya Okafor"}}
+    store, sam, handoff_id = desk_with_a_case(tmp_path, "maya", summary)
     asyncio.run(store.claim(handoff_id, sam))
     assert asyncio.run(store.finish(handoff_id, sam, "resolved")) is True
     # Finished once: a second finish is refused and promises nothing more.
@@ -406,21 +411,8 @@ def test_an_agents_outcome_is_a_commitment_written_with_it(tmp_path):
 
 
 def test_an_unverified_customers_account_never_travels_with_the_outcome(tmp_path):
-    store = DeskStore(f"sqlite:///{tmp_path / 'desk.db'}")
-    ensure_schema(store.engine)
-    sam = Agent(id=1, name="sam", display_name="Sam Lee")
     summary = {"reference": "LK-10421", "verified": False, "customer": {"id": "C001"}}
-    with store.engine.begin() as conn:
-        handoff_id = conn.execute(
-            handoffs.insert().values(
-                sender_id="stranger",
-                reason="customer_asked",
-                team="customer_care",
-                status="waiting",
-                summary=json.dumps(summary),
-                created_at=datetime(2025, 6, 11, 14, 0),
-            )
-        ).inserted_primary_key[0]
+    store, sam, handoff_id = desk_with_a_case(tmp_path, "stranger", summary)
     asyncio.run(store.claim(handoff_id, sam))
     asyncio.run(store.finish(handoff_id, sam, "resolved"))
     with store.engine.connect() as conn:
