@@ -78,9 +78,17 @@ def test_bill_with_the_discount_applied_does_not_offer_a_missing_discount_credit
     assert events == offered(["goodwill_credit", "international_plan", "callback"])
 
 
-def test_customer_owed_a_discount_is_offered_the_missing_amount(domain):
-    facts = {"reference": "BL-30018", "discount_missing": True, "missing_discount_amount": 7.6, "customer_id": "C002"}
-    tracker = tracker_from(
+OWED_A_DISCOUNT = {
+    "reference": "BL-30018",
+    "discount_missing": True,
+    "missing_discount_amount": 7.6,
+    "customer_id": "C002",
+}
+
+
+def discount_dispute(facts):
+    """Daniel's BL-30018, the discount he was owed (``facts``), before anything was offered."""
+    return tracker_from(
         "dispute_charge",
         slots={
             "order_id": "BL-30018",
@@ -90,7 +98,10 @@ def test_customer_owed_a_discount_is_offered_the_missing_amount(domain):
             "case_facts": facts,
         },
     )
-    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+
+def test_customer_owed_a_discount_is_offered_the_missing_amount(domain):
+    dispatcher, events = run_action(ActionOfferAlternatives(), discount_dispute(OWED_A_DISCOUNT), domain)
 
     assert dispatcher.messages == [
         message(
@@ -410,23 +421,7 @@ def test_a_guest_with_no_account_is_offered_no_credit_on_one(domain):
 
 def test_a_bill_credited_in_another_conversation_is_not_offered_the_credit_again(domain):
     """Once per record: the credit Daniel had yesterday is not on the table today."""
-    facts = {
-        "reference": "BL-30018",
-        "discount_missing": True,
-        "missing_discount_amount": 7.6,
-        "customer_id": "C002",
-        "granted_kinds": ["credit"],
-    }
-    tracker = tracker_from(
-        "dispute_charge",
-        slots={
-            "order_id": "BL-30018",
-            "case_type": "dispute_charge",
-            "policy_id": "volume_discount_domestic",
-            "entitled": True,
-            "case_facts": facts,
-        },
-    )
+    tracker = discount_dispute({**OWED_A_DISCOUNT, "granted_kinds": ["credit"]})
     dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
 
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
