@@ -221,14 +221,19 @@ def test_delivery_updates_are_confirmed_with_the_sign_up_email_queued(domain, fr
     assert row["payload"]["subject"] == "Updates for LK-10423 are on"
 
 
-def test_a_guest_with_no_address_is_asked_for_one_before_any_email_is_promised(domain, frozen):
-    tracker = choose(
+def a_guest_choosing_email():
+    """A guest with no record, choosing the follow-up by email among the service complaint's options."""
+    return choose(
         "email_followup",
         {"reference": None},
         "service_complaint",
         ["callback", "email_followup", "human"],
         verified_customers=[],
     )
+
+
+def test_a_guest_with_no_address_is_asked_for_one_before_any_email_is_promised(domain, frozen):
+    tracker = a_guest_choosing_email()
     tracker.latest_message["text"] = "email is fine"
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
 
@@ -242,13 +247,7 @@ def test_a_guest_with_no_address_is_asked_for_one_before_any_email_is_promised(d
 
 
 def test_a_follow_up_to_an_address_given_carries_nothing_of_the_account(domain, frozen):
-    tracker = choose(
-        "email_followup",
-        {"reference": None},
-        "service_complaint",
-        ["callback", "email_followup", "human"],
-        verified_customers=[],
-    )
+    tracker = a_guest_choosing_email()
     tracker.latest_message["text"] = "email me at sam.guest@example.org please"
     dispatcher, _ = run_action(ActionApplyAlternative(), tracker, domain)
 
