@@ -11,26 +11,8 @@
   var firstQueue = true;
   var me = null;
 
-  function $(id) { return document.getElementById(id); }
-
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function api(path, body) {
-    var options = { headers: { "Content-Type": "application/json" } };
-    if (body !== undefined) { options.method = "POST"; options.body = JSON.stringify(body); }
-    return fetch("/desk/api/" + path, options).then(function (reply) {
-      if (reply.status === 401) { window.location.assign("/desk/login"); throw new Error("signed out"); }
-      return reply.json().then(function (data) {
-        if (!reply.ok) throw new Error(data.error || "Something went wrong.");
-        return data;
-      });
-    });
-  }
+  // The helpers every desk page shares (nav.js, loaded first): an element with text only, the JSON API.
+  var $ = window.DeskKit.$, el = window.DeskKit.el, api = window.DeskKit.api;
 
   function minutes(seconds) {
     var m = Math.floor(seconds / 60), s = seconds % 60;
