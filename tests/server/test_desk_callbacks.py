@@ -7,37 +7,22 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 import sqlalchemy as sa
 
 from gracious.outbox import table as outbox_table
-from gracious.stores import callback_changes, clock
+from gracious.stores import callback_changes
 from gracious.stores.base import add_row
 from gracious.stores.records import callbacks, ensure_schema, handoffs, metadata, outbox
 from tests.helpers.desk_app import DeskApp
 
 # 10:00 in New York (the default business timezone, EDT: UTC-4) on Tuesday 14 May 2024.
 NOW = datetime(2024, 5, 14, 14, 0)
+START = NOW
+DESK_AGENTS = [("sam", "Sam Lee", False), ("ana", "Ana Ruiz", False), ("lee", "Lee Park", True)]
 BOOKED = "20240514T140000000000Z"  # when the tests' calls are booked (NOW), as their promises' keys have it
-
-
-@pytest.fixture
-def now(monkeypatch: pytest.MonkeyPatch) -> Dict[str, datetime]:
-    moment = {"now": NOW}
-    monkeypatch.setattr(clock, "now", lambda: moment["now"])
-    return moment
-
-
-@pytest.fixture
-def desk(now: Dict[str, datetime]) -> Iterator[DeskApp]:
-    app = DeskApp().start()
-    app.add_agent("sam", "Sam Lee")
-    app.add_agent("ana", "Ana Ruiz")
-    app.add_agent("lee", "Lee Park", lead=True)
-    yield app
-    app.stop()
 
 
 def write(desk: DeskApp, table: sa.Table, **values: Any) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,6 @@ import pytest
 import gracious.stores
 from gracious.outbox import grant_emails
 from gracious.outbox.table import rows as outbox_rows
-from gracious.stores import clock
 from gracious.stores import grants as grant_rules
 from gracious.stores.base import add_row
 from gracious.stores.records import handoffs, outbox
@@ -30,22 +29,7 @@ PROMISED = datetime(2024, 5, 14, 14, 0)
 # The end of the next business day: Wednesday's closing time (GRACIOUS_CARE_HOURS' default, mon-fri 8-20).
 DUE = datetime(2024, 5, 16, 0, 0)
 PRIYA = "priya.n@example.com"
-
-
-@pytest.fixture
-def now(monkeypatch: pytest.MonkeyPatch) -> Dict[str, datetime]:
-    moment = {"now": PROMISED + timedelta(minutes=5)}
-    monkeypatch.setattr(clock, "now", lambda: moment["now"])
-    return moment
-
-
-@pytest.fixture
-def desk(now: Dict[str, datetime]) -> Iterator[DeskApp]:
-    app = DeskApp().start()
-    app.add_agent("sam", "Sam Lee")
-    app.add_agent("ana", "Ana Ruiz")
-    yield app
-    app.stop()
+START = PROMISED + timedelta(minutes=5)
 
 
 def promise_followup(sender: str, to: str, reference: Any = "LK-10423") -> int:
