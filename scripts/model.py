@@ -14,6 +14,7 @@ touched), because that is the one a running `make run` loads (launch/model_serve
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import shutil
@@ -56,6 +57,18 @@ def ensure_model(root: Path = ROOT) -> Path:
     if model.exists():
         os.utime(model)
         return model
+    models.mkdir(parents=True, exist_ok=True)
+    # Two callers at once (two test runs, a test run and `make run`) train once: the second
+    # waits for the first's lock and then finds the model.
+    with open(models / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if model.exists():
+            os.utime(model)
+            return model
+        return _train(root, models, name, model)
+
+
+def _train(root: Path, models: Path, name: str, model: Path) -> Path:
     print(f"Training data changed: training {model.relative_to(root)} ...", file=sys.stderr)
     rasa = Path(sys.executable).parent / "rasa"
     # The policy in config.yml is ours (server/dialogue/policies.py): Rasa imports it from
@@ -75,6 +88,7 @@ def ensure_model(root: Path = ROOT) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     for old in sorted(models.glob("gracious-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
         old.unlink()
+        (models / f".{old.name[: -len('.tar.gz')]}.lock").unlink(missing_ok=True)
     return model
 
 
