@@ -65,6 +65,8 @@ class Settings:
     proxy_secret: Optional[str] = None
     # New handoffs (desk queue entries) one client address may open per hour.
     handoffs_per_address: int = 5
+    # The desk's SLA: seconds a handoff may wait for its first reply from an agent (server/desk/shift.py).
+    desk_first_reply_seconds: int = 300
     # Failed account checks (the email or phone on an account) one address may make per hour.
     account_checks_per_address: int = 10
     # The launchers.
@@ -181,6 +183,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         agent_password=env.get("GRACIOUS_AGENT_PASSWORD") or None,
         proxy_secret=env.get("GRACIOUS_PROXY_SECRET") or None,
         handoffs_per_address=int(_number(env, "GRACIOUS_HANDOFFS_PER_ADDRESS", 5)),
+        desk_first_reply_seconds=int(_number(env, "GRACIOUS_DESK_FIRST_REPLY_SECONDS", 300)),
         account_checks_per_address=int(_number(env, "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS", 10)),
         smtp_url=env.get("GRACIOUS_SMTP_URL") or None,
         mail_from=env.get("GRACIOUS_MAIL_FROM") or "Gracious care team <care@localhost>",
@@ -226,6 +229,7 @@ NAMES = (
     "GRACIOUS_AGENT_PASSWORD",
     "GRACIOUS_PROXY_SECRET",
     "GRACIOUS_HANDOFFS_PER_ADDRESS",
+    "GRACIOUS_DESK_FIRST_REPLY_SECONDS",
     "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS",
     "GRACIOUS_SMTP_URL",
     "GRACIOUS_MAIL_FROM",
