@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from gracious import codes
 from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
-from server.desk import callbacks, cleaning, conversation, grants, outbox
+from server.desk import callbacks, cleaning, conversation, grants, outbox, readable
 from server.desk.agents import Agent
 from server.desk.queue import OUTCOMES
 from server.desk.sessions import SESSION_LIFETIME
@@ -186,7 +186,11 @@ class DeskSite(Site):
         @desk.route("/api/queue", methods=["GET"])
         @api
         async def queue(request: Request, agent: Agent) -> HTTPResponse:
-            return _secure(response.json(await store.queue(), default=str))
+            # Each card's words (readable.py): the customer's name or a guest label, the last message, the wait.
+            items = await readable.queue(
+                await store.queue(), await store.agents(), getattr(request.app.ctx, "agent", None)
+            )
+            return _secure(response.json(items, default=str))
 
         @desk.route("/api/handoffs/<handoff_id:int>", methods=["GET"])
         @api
@@ -197,6 +201,8 @@ class DeskSite(Site):
             tracker = await request.app.ctx.agent.tracker_store.retrieve(handoff["sender_id"])
             handoff["transcript"] = conversation.transcript(tracker)
             handoff["suggestions"] = conversation.suggestions(request.app.ctx.agent.domain)
+            # Clicks as their titles, times, display names, the card in words (readable.py).
+            handoff = readable.for_case(handoff, tracker, request.app.ctx.agent.domain, await store.agents())
             return _secure(response.json(handoff, default=str))
 
         async def held(handoff_id: int, agent: Agent) -> Optional[Dict[Text, Any]]:

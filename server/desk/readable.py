@@ -1,0 +1,269 @@
+"""Cases as an agent scans them: who, about what, what they said last, how long they have waited.
+
+The queue and the case routes (server/desk/web.py) pass their entries through here. Nothing
+is invented: every field is worded from what the handoff, its summary card (actions/handoff.py)
+and the conversation hold. The customer's name shows only when the summary says they were
+verified (queue.card() empties the details otherwise); anyone else is a guest, labelled by the
+reference they gave or by the case number. Button clicks in a transcript are shown as the
+button's title, as the customer read it, never as the payload the widget sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+from gracious import codes
+
+# A case type in the desk's words (one case; the report's words are plural).
+CASE_WORDS = {
+    "dispute_charge": "bill dispute",
+    "report_wrong_item": "wrong item",
+    "check_order_status": "where is my order",
+    "complain_no_response": "nobody got back to them",
+    "complain_service": "service complaint",
+    "request_refund": "refund request",
+    "coupon_problem": "coupon problem",
+    "request_executive": "asked for the CEO",
+    "demand_compensation": "compensation demand",
+    "request_callback": "callback request",
+}
+LAST_MESSAGE_LENGTH = 120
+
+
+def words(code: Any) -> str:
+    """A code as words: ``dispute_charge`` is "dispute charge"."""
+    return str(code or "").replace("_", " ").strip()
+
+
+def case_words(case_type: Any) -> str:
+    """What the case is about, or "conversation" when the assistant never learned it."""
+    return CASE_WORDS.get(str(case_type or ""), words(case_type)) or "conversation"
+
+
+def reason_words(reason: Any) -> str:
+    return codes.HANDOFF_REASONS.get(str(reason or ""), words(reason))
+
+
+def customer_label(summary: Mapping[str, Any], handoff_id: int) -> str:
+    """The verified customer's name; otherwise "Guest · LK-10423" (the reference they gave) or "Guest 12"."""
+    customer = summary.get("customer") if isinstance(summary.get("customer"), dict) else {}
+    name = str((customer or {}).get("name") or "").strip()
+    if summary.get("verified") is True and name:
+        return name
+    reference = str(summary.get("reference") or "").strip()
+    return f"Guest · {reference}" if reference else f"Guest {handoff_id}"
+
+
+def trimmed(text: Any, limit: int = LAST_MESSAGE_LENGTH) -> str:
+    """One line of at most ``limit`` characters, cut at a word with "…" when longer."""
+    line = " ".join(str(text or "").split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if line[limit - 1] != " " and space > limit // 2:  # never half a word
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def wait_words(seconds: Any) -> str:
+    """ "less than a minute", "1 minute", "3 minutes", "1 hour 5 minutes"."""
+    minutes = max(0, int(seconds or 0)) // 60
+    if minutes == 0:
+        return "less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    said = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes:
+        said.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(said)
+
+
+def policy_name(policy: Any) -> str:
+    """The policy's name (the card's, when it carries one), else its id in words: "Volume discount domestic"."""
+    if not isinstance(policy, dict):
+        return ""
+    name = str(policy.get("name") or policy.get("title") or "").strip()
+    if name:
+        return name
+    said = words(policy.get("id"))
+    return said[:1].upper() + said[1:]
+
+
+def offered_still_open(summary: Mapping[str, Any], titles: Mapping[str, str]) -> List[str]:
+    """What was offered and not declined, by title ("Call me back at a time that suits me")."""
+    declined = set(_ids(summary.get("declined")))
+    return [titles.get(i) or words(i) for i in _ids(summary.get("offered")) if i not in declined]
+
+
+def _ids(value: Any) -> List[str]:
+    return [str(v) for v in value if v] if isinstance(value, (list, tuple)) else []
+
+
+def at_iso(timestamp: Any) -> Optional[str]:
+    """A tracker event's time (seconds since the epoch) as ISO 8601 in UTC, with its offset."""
+    try:
+        moment = datetime.fromtimestamp(float(timestamp), timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    return moment.isoformat(timespec="seconds")
+
+
+def button_titles(events: Iterable[Any]) -> Dict[str, str]:
+    """Each button payload the assistant offered in the conversation, and its title (the latest offer)."""
+    titles: Dict[str, str] = {}
+    for event in events:
+        data = _field(event, "data") if _field(event, "event") == "bot" else None
+        buttons = data.get("buttons") if isinstance(data, dict) else None
+        for button in buttons if isinstance(buttons, list) else []:
+            if isinstance(button, dict) and button.get("payload") and button.get("title"):
+                titles[str(button["payload"])] = str(button["title"])
+    return titles
+
+
+def _field(event: Any, name: str) -> Any:
+    if isinstance(event, dict):
+        return event.get(name)
+    if name == "event":
+        return getattr(event, "type_name", None)
+    return getattr(event, name, None)
+
+
+PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.S)
+
+
+def clicked(text: str, offered: Mapping[str, str], alternatives: Mapping[str, str]) -> Optional[str]:
+    """What the customer read on the button that sent ``text``, or None when they typed it.
+
+    The title of the button the assistant offered with that payload; a catalog alternative
+    chosen by payload alone (``/choose_alternative{"alternative": "human"}``) by its title;
+    any other intent payload in words ("request human").
+    """
+    found = PAYLOAD.match(text.strip())
+    if not found:
+        return None
+    if text.strip() in offered:
+        return offered[text.strip()]
+    try:
+        values = json.loads(found.group(2)) if found.group(2) else {}
+    except ValueError:
+        values = {}
+    choice = values.get("alternative") if isinstance(values, dict) else None
+    if found.group(1) == "choose_alternative" and choice:
+        return alternatives.get(str(choice)) or words(choice)
+    return words(found.group(1))
+
+
+def _summary(item: Mapping[str, Any]) -> Dict[str, Any]:
+    summary = item.get("summary")
+    return summary if isinstance(summary, dict) else {}
+
+
+def names_of(agents: Iterable[Any]) -> Dict[str, str]:
+    """Login name to display name, from the desk's agents."""
+    return {a.name: a.display_name for a in agents}
+
+
+def entry(item: Dict[str, Any], names: Mapping[str, str], last_message: Optional[str] = None) -> Dict[str, Any]:
+    """A queue entry with the words its card shows (the entry's own fields are kept)."""
+    summary = _summary(item)
+    if last_message is None:
+        said = _ids(summary.get("last_messages"))
+        last_message = said[-1] if said else None
+    agent = item.get("agent")
+    return {
+        **item,
+        "label": customer_label(summary, int(item["id"])),
+        "topic": case_words(summary.get("case_type")),
+        "reason_words": reason_words(item.get("reason")),
+        "last_message": trimmed(last_message) if last_message else "",
+        "wait_words": wait_words(item.get("waiting_seconds")),
+        "agent_name": names.get(agent, agent) if agent else None,
+    }
+
+
+def case(
+    handoff: Dict[str, Any],
+    names: Mapping[str, str],
+    lines: List[Dict[str, Any]],
+    events: Iterable[Any],
+    alternatives: Mapping[str, str],
+) -> Dict[str, Any]:
+    """A case with its card's words, its notes by display name and its transcript made readable."""
+    summary = _summary(handoff)
+    customer_said = [line.get("text") for line in lines if line.get("from") == "customer"]
+    readable = entry(handoff, names, _readable_lines(lines, events, alternatives, customer_said))
+    readable["policy_name"] = policy_name(summary.get("policy"))
+    readable["explained_names"] = [words(p)[:1].upper() + words(p)[1:] for p in _ids(summary.get("explained")) if p]
+    readable["offered_open"] = offered_still_open(summary, alternatives)
+    readable["declined_titles"] = [alternatives.get(i) or words(i) for i in _ids(summary.get("declined"))]
+    accepted = summary.get("accepted")
+    readable["accepted_title"] = (alternatives.get(str(accepted)) or words(accepted)) if accepted else ""
+    readable["notes"] = [
+        {**n, "agent_name": names.get(n.get("agent"), n.get("agent"))} for n in handoff.get("notes") or []
+    ]
+    readable["transcript"] = lines
+    return readable
+
+
+def _readable_lines(
+    lines: List[Dict[str, Any]], events: Iterable[Any], alternatives: Mapping[str, str], customer_said: List[Any]
+) -> Optional[str]:
+    """Make ``lines`` readable in place (titles for clicks, ISO times); the customer's last words, if any."""
+    offered = button_titles(events)
+    last = None
+    for line in lines:
+        line["at_iso"] = at_iso(line.get("at"))
+        if line.get("from") != "customer":
+            continue
+        title = clicked(str(line.get("text") or ""), offered, alternatives)
+        if title is not None:
+            line["text"], line["clicked"] = title, True
+        last = line["text"]
+    return last if customer_said else None
+
+
+def alternative_titles(domain: Any) -> Dict[str, str]:
+    """Each catalog alternative's title: the first text of its offer response (the chat's button)."""
+    from gracious.catalog import current_catalog
+
+    responses = getattr(domain, "responses", None) or {}
+    titles = {}
+    for alternative in current_catalog().alternatives.values():
+        variations = responses.get(alternative.offer) or [{}]
+        text = str(variations[0].get("text") or "").strip()
+        if text:
+            titles[alternative.id] = text
+    return titles
+
+
+def last_customer_words(events: Iterable[Any], alternatives: Mapping[str, str]) -> Optional[str]:
+    """The customer's last message in the conversation, a click as its title; None before any."""
+    events = list(events)
+    said = [_field(e, "text") for e in events if _field(e, "event") == "user" and _field(e, "text")]
+    if not said:
+        return None
+    return clicked(str(said[-1]), button_titles(events), alternatives) or str(said[-1])
+
+
+async def queue(items: List[Dict[str, Any]], agents: Iterable[Any], rasa_agent: Any) -> List[Dict[str, Any]]:
+    """The queue's entries with their cards' words; the last message live from the conversation
+    when the desk runs in the Rasa server (``rasa_agent``), else the summary's."""
+    names = names_of(agents)
+    titles = alternative_titles(rasa_agent.domain) if rasa_agent is not None else {}
+    shown = []
+    for item in items:
+        last = None
+        if rasa_agent is not None:
+            tracker = await rasa_agent.tracker_store.retrieve(item["sender_id"])
+            last = last_customer_words(tracker.events, titles) if tracker else None
+        shown.append(entry(item, names, last))
+    return shown
+
+
+def for_case(handoff: Dict[str, Any], tracker: Any, domain: Any, agents: Iterable[Any]) -> Dict[str, Any]:
+    """``case`` for the case route: the tracker's events and the domain's titles."""
+    events = tracker.events if tracker else []
+    return case(handoff, names_of(agents), handoff.get("transcript") or [], events, alternative_titles(domain))
