@@ -1,4 +1,5 @@
-"""The desk's tables: agents, their sessions, failed sign-ins, notes on handoffs, follow-ups by email.
+"""The desk's tables: agents, their sessions, failed sign-ins, notes on handoffs, follow-ups by email,
+canned replies and first replies.
 
 They share the records store's MetaData (gracious/stores/records.py), so one
 ``ensure_schema`` makes the assistant's tables and the desk's, in one database:
@@ -61,4 +62,26 @@ followup_tasks = record_table(
     sa.Column("note", sa.Text),
     sa.Column("summary", sa.Text),
     sa.Column("updated_at", sa.DateTime),
+)
+# The team's canned replies (server/desk/replies.py): seeded once from the playbook's suggested replies
+# (``seed_key`` names the domain response each came from, so each is seeded once, also when deleted since);
+# a deleted reply keeps its row with ``deleted_at``.
+canned_replies = record_table(
+    "canned_replies",
+    metadata,
+    required("title", sa.String(80)),
+    required("text", sa.Text),
+    sa.Column("seed_key", sa.String(80), unique=True),
+    sa.Column("created_by", sa.String(80)),
+    sa.Column("updated_by", sa.String(80)),
+    sa.Column("updated_at", sa.DateTime),
+    sa.Column("deleted_at", sa.DateTime),
+)
+# When an agent first replied to the customer of a handoff: the desk's first-reply timer stops there
+# (server/desk/shift.py). One row per handoff, never moved by later replies.
+handoff_first_replies = record_table(
+    "handoff_first_replies",
+    metadata,
+    required("handoff_id", sa.Integer, sa.ForeignKey("handoffs.id"), unique=True),
+    required("agent", sa.String(80)),
 )

@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from gracious import codes
 from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
-from server.desk import callbacks, cleaning, conversation, grants, outbox, readable
+from server.desk import callbacks, cleaning, conversation, grants, outbox, readable, shift
 from server.desk.agents import Agent
 from server.desk.queue import OUTCOMES
 from server.desk.sessions import SESSION_LIFETIME
@@ -39,6 +39,9 @@ ASSETS = {"desk.js": "application/javascript", "login.js": "application/javascri
 ASSETS.update({name: "application/javascript" for name in ("callbacks.js", "outbox.js", "nav.js")})
 # The case view's grants (grants.py): the catalog's alternatives, applied as the assistant applies them.
 ASSETS["grants.js"] = "application/javascript"
+# The shift tools (shift.py): the History page, and the canned replies the case view mounts.
+PAGES["history"] = "history.html"
+ASSETS.update({name: "application/javascript" for name in ("history.js", "replies.js")})
 COOKIE = "gracious_desk"
 MAX_REPLY = 2000
 CSP = (
@@ -95,7 +98,7 @@ class DeskSite(Site):
                 return _secure(response.redirect("/desk/login"))
             return await page("desk")
 
-        @desk.route("/<name:callbacks|outbox>", methods=["GET"])
+        @desk.route("/<name:callbacks|outbox|history>", methods=["GET"])
         async def other_page(request: Request, name: Text) -> HTTPResponse:
             if not await signed_in(request):
                 return _secure(response.redirect("/desk/login"))
@@ -164,6 +167,7 @@ class DeskSite(Site):
         callbacks.routes(desk, api, store, _secure, _error)
         outbox.routes(desk, api, _secure)
         grants.routes(desk, api, store, _secure, _error)
+        shift.routes(desk, api, store, _secure, _error)
 
         @desk.route("/api/me", methods=["GET"])
         @api
@@ -228,6 +232,7 @@ class DeskSite(Site):
             if not isinstance(text, str) or not cleaning.plain(text) or len(text) > MAX_REPLY:
                 return _error(400, f"A reply needs 1 to {MAX_REPLY} characters.")
             await conversation.reply(request.app, handoff["sender_id"], agent.display_name, text)
+            await shift.note_first_reply(store, handoff_id, agent.name)  # the first-reply timer stops
             return _secure(response.json({"sent": True}))
 
         @desk.route("/api/handoffs/<handoff_id:int>/notes", methods=["POST"])

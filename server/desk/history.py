@@ -1,0 +1,203 @@
+"""The desk's History: finished cases searchable by customer, reference, words or agent, and satisfaction.
+
+A case is history once it left the queue: finished by an agent, or (without an
+agent) left, cancelled or turned into a callback. An agent sees the cases they
+finished; a lead sees every case (queue.visible_to's rule for finished cases).
+The customer's name, email and phone are searched only when they were verified
+(queue.card): a stranger who typed someone's order number is never found by the
+owner's name. Satisfaction is the one-question rating asked after an agent
+closed a case (the records' ``ratings`` with its ``handoff_id``). The functions
+taking ``conn`` run inside one of the desk store's transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, Iterable, List, Optional
+
+import sqlalchemy as sa
+
+from gracious import codes
+from gracious.stores import clock
+from gracious.stores.records import handoffs, ratings
+from server.desk.agents import Agent
+from server.desk.queue import card
+from server.desk.tables import agents, handoff_first_replies
+
+PAGE = 50
+# The newest cases a search looks through.
+SCAN = 5000
+WINDOWS = (7, 30)
+STILL_OPEN = ("waiting", "claimed")
+# How a case that left the queue without an agent's outcome is said.
+STATUS_WORDS = {"left": "customer left", "cancelled": "customer cancelled", "finished": "finished"}
+# The outcomes the History page offers to filter by.
+KNOWN_OUTCOMES = (*codes.DESK_OUTCOMES, "left", "cancelled")
+NOT_VERIFIED = "Customer not verified"
+PHONE_LIKE = re.compile(r"^[+\d\s().-]*\d{3}[\d\s().-]*$")
+
+
+def _iso(moment: Optional[datetime]) -> Optional[str]:
+    return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds") if moment else None
+
+
+def closed() -> Any:
+    """Handoffs no longer in the queue."""
+    return sa.or_(handoffs.c.finished_at.isnot(None), handoffs.c.status.notin_(STILL_OPEN))
+
+
+def display_names(conn: sa.engine.Connection) -> Dict[str, str]:
+    return {row.name: row.display_name for row in conn.execute(sa.select(agents.c.name, agents.c.display_name))}
+
+
+def outcome_of(row: Any) -> str:
+    return str(row.outcome or row.status or "")
+
+
+def outcome_words(code: str) -> str:
+    return codes.DESK_OUTCOMES.get(code) or STATUS_WORDS.get(code) or code.replace("_", " ")
+
+
+def _customer(summary: Dict[str, Any]) -> Dict[str, Any]:
+    customer = summary.get("customer")
+    return customer if isinstance(customer, dict) else {}
+
+
+def label(summary: Dict[str, Any]) -> str:
+    """Who the customer is, as the history shows it: their name only when verified."""
+    name = _customer(summary).get("name")
+    return str(name) if summary.get("verified") is True and name else NOT_VERIFIED
+
+
+def _haystack(row: Any, summary: Dict[str, Any], names: Dict[str, str]) -> str:
+    customer = _customer(summary)  # empty unless verified (card)
+    parts: List[Any] = [
+        f"#{row.id}",
+        customer.get("name"),
+        customer.get("email"),
+        customer.get("phone"),
+        re.sub(r"\D", "", str(customer.get("phone") or "")),
+        summary.get("reference"),
+        summary.get("what_happened"),
+        summary.get("case_type"),
+        row.reason,
+        codes.HANDOFF_REASONS.get(row.reason),
+        row.agent,
+        names.get(row.agent or ""),
+    ]
+    return " ".join(str(part) for part in parts if part).lower()
+
+
+def matches(haystack: str, words: Iterable[str]) -> bool:
+    """Every word is in the haystack; a phone-like word by its digits."""
+    for word in words:
+        if word in haystack:
+            continue
+        digits = re.sub(r"\D", "", word)
+        if PHONE_LIKE.match(word) and len(digits) >= 3 and digits in haystack:
+            continue
+        return False
+    return True
+
+
+def _by_handoff(conn: sa.engine.Connection, column: Any, value: Any, ids: List[int]) -> Dict[int, Any]:
+    if not ids:
+        return {}
+    return {row[0]: row[1] for row in conn.execute(sa.select(column, value).where(column.in_(ids)))}
+
+
+def search(
+    conn: sa.engine.Connection,
+    agent: Agent,
+    query: str = "",
+    agent_name: str = "",
+    outcome: str = "",
+    offset: int = 0,
+) -> Dict[str, Any]:
+    """The cases this agent may see that match, newest first, ``PAGE`` at a time from ``offset``."""
+    when = sa.func.coalesce(handoffs.c.finished_at, handoffs.c.updated_at, handoffs.c.created_at)
+    select = sa.select(handoffs, when.label("ended_at")).where(closed())
+    if not agent.lead:
+        select = select.where(handoffs.c.agent == agent.name)
+    if agent_name:
+        select = select.where(handoffs.c.agent == agent_name)
+    if outcome:
+        select = select.where(
+            sa.or_(handoffs.c.outcome == outcome, sa.and_(handoffs.c.outcome.is_(None), handoffs.c.status == outcome))
+        )
+    names = display_names(conn)
+    words = (query or "").lower().split()[:10]
+    found = []
+    for row in conn.execute(select.order_by(when.desc(), handoffs.c.id.desc()).limit(SCAN)):
+        summary = card(json.loads(row.summary) if row.summary else {})
+        if matches(_haystack(row, summary, names), words):
+            found.append((row, summary))
+    page = found[offset : offset + PAGE]
+    ids = [row.id for row, _ in page]
+    rated = _by_handoff(conn, ratings.c.handoff_id, ratings.c.rating, ids)
+    first = _by_handoff(conn, handoff_first_replies.c.handoff_id, handoff_first_replies.c.created_at, ids)
+    return {
+        "results": [_row(row, summary, names, rated.get(row.id), first.get(row.id)) for row, summary in page],
+        "total": len(found),
+        "offset": offset,
+        "next_offset": offset + PAGE if len(found) > offset + PAGE else None,
+    }
+
+
+def _row(
+    row: Any, summary: Dict[str, Any], names: Dict[str, str], rating: Optional[int], first: Optional[datetime]
+) -> Dict[str, Any]:
+    code = outcome_of(row)
+    return {
+        "id": row.id,
+        "when": _iso(row.ended_at),
+        "created_at": _iso(row.created_at),
+        "customer": label(summary),
+        "verified": summary.get("verified") is True,
+        "reference": summary.get("reference"),
+        "reason": row.reason,
+        "reason_words": codes.HANDOFF_REASONS.get(row.reason, row.reason),
+        "outcome": code,
+        "outcome_words": outcome_words(code),
+        "agent": row.agent,
+        "agent_name": names.get(row.agent or "", row.agent),
+        "rating": rating,
+        "first_reply_seconds": max(0, int((first - row.created_at).total_seconds())) if first else None,
+    }
+
+
+def _figures(values: List[int]) -> Dict[str, Any]:
+    distribution = {str(star): values.count(star) for star in range(1, 6)}
+    average = round(sum(values) / len(values), 2) if values else None
+    return {"count": len(values), "average": average, "distribution": distribution}
+
+
+def satisfaction(conn: sa.engine.Connection, agent: Agent) -> Dict[str, Any]:
+    """Ratings per agent over the last 7 and 30 days: a lead sees every agent, an agent themselves
+    and the team's figures."""
+    now = clock.now()
+    names = display_names(conn)
+    shown = sorted(names, key=lambda name: names[name].lower()) if agent.lead else [agent.name]
+    windows = []
+    for days in WINDOWS:
+        rows = conn.execute(
+            sa.select(handoffs.c.agent, ratings.c.rating)
+            .select_from(ratings.join(handoffs, handoffs.c.id == ratings.c.handoff_id))
+            .where(ratings.c.created_at >= now - timedelta(days=days), handoffs.c.agent.isnot(None))
+        ).all()
+        per_agent: Dict[str, List[int]] = {}
+        for name, rating in rows:
+            per_agent.setdefault(name, []).append(int(rating))
+        windows.append(
+            {
+                "days": days,
+                "agents": [
+                    {"agent": name, "display_name": names.get(name, name), **_figures(per_agent.get(name, []))}
+                    for name in shown
+                ],
+                "team": _figures([int(rating) for _, rating in rows]),
+            }
+        )
+    return {"windows": windows, "lead": agent.lead}
