@@ -39,6 +39,8 @@ ASSETS = {"desk.js": "application/javascript", "login.js": "application/javascri
 ASSETS.update({name: "application/javascript" for name in ("callbacks.js", "outbox.js", "nav.js")})
 # The case view's grants (grants.py): the catalog's alternatives, applied as the assistant applies them.
 ASSETS["grants.js"] = "application/javascript"
+# The desk page's open case and its notifications (the events list, the tab title, the tone).
+ASSETS.update({name: "application/javascript" for name in ("case.js", "events.js")})
 # The shift tools (shift.py): the History page, and the canned replies the case view mounts.
 PAGES["history"] = "history.html"
 ASSETS.update({name: "application/javascript" for name in ("history.js", "replies.js")})

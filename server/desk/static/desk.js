@@ -1,207 +1,204 @@
-/* The agent desk page. Polls the desk's JSON API (so it recovers by itself after
- * a lost connection) and renders everything with textContent: customer text is
- * never interpreted as HTML. */
+/* The agent desk page. Polls the desk's JSON API (so it recovers by itself after a lost connection)
+ * and updates the page in place: each case's card is one node kept by its id, and only text that
+ * changed is written, so keyboard focus stays on the control the agent was on. The transcript only
+ * appends what is new, and only a new customer message is announced. Everything is written with
+ * textContent: customer text is never interpreted as HTML. */
 (function () {
   "use strict";
 
   var QUEUE_EVERY = 2000;
   var CASE_EVERY = 1000;
-  var selected = null;
-  var seen = {};
-  var firstQueue = true;
-  var me = null;
-
-  // The helpers every desk page shares (nav.js, loaded first): an element with text only, the JSON API.
+  var ME_EVERY = 10000;
   var $ = window.DeskKit.$, el = window.DeskKit.el, api = window.DeskKit.api;
+  var events = window.DeskEvents;
+  var me = null;
+  var view = "all";          // "all" cases, or "mine": the chats I hold
+  var cards = {};            // handoff id -> its card's nodes
+  var known = null;          // handoff id -> the entry at the last poll (null before the first)
+  var polledAt = Date.now();
 
-  function minutes(seconds) {
+  function setText(node, text) {
+    text = text === undefined || text === null ? "" : String(text);
+    if (node.textContent !== text) node.textContent = text;
+  }
+  function setAttr(node, name, value) { if (node.getAttribute(name) !== value) node.setAttribute(name, value); }
+  function show(node, visible) { if (node.hidden === visible) node.hidden = !visible; }
+  function clock(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
     var m = Math.floor(seconds / 60), s = seconds % 60;
     return m + ":" + (s < 10 ? "0" : "") + s;
   }
+  function capital(text) { text = String(text || ""); return text.charAt(0).toUpperCase() + text.slice(1); }
+  function mine(item) { return !!me && item.agent === me.name; }
 
-  function words(value) { return String(value || "").replace(/_/g, " "); }
+  // -- the queue -------------------------------------------------------------------------------
+
+  function newCard(item) {
+    var li = el("li", null, "case-card");
+    li.dataset.handoff = item.id;
+    var parts = { li: li, who: el("h3", null, "who"), topic: el("p", null, "topic"), said: el("p", null, "said"),
+      meta: el("p", null, "meta"), sla: el("p", null, "sla"), open: el("button", null, "secondary") };
+    parts.open.type = "button";
+    parts.open.addEventListener("click", function () { select(item.id); });
+    ["who", "topic", "said", "meta", "sla", "open"].forEach(function (k) { li.appendChild(parts[k]); });
+    return parts;
+  }
+
+  function fillCard(parts, item) {
+    var waiting = item.status === "waiting";
+    setText(parts.who, item.label);
+    setText(parts.topic, capital(item.topic) + " · " + item.reason_words);
+    setText(parts.said, item.last_message ? "“" + item.last_message + "”" : "");
+    show(parts.said, !!item.last_message);
+    setText(parts.meta, (waiting ? "Waiting " + clock(item.waiting_seconds) : "With " + (mine(item) ? "you" : item.agent_name)) +
+      " · Priority " + item.priority);
+    parts.meta.className = item.priority >= 4 ? "meta priority-high" : "meta";
+    var verb = waiting ? "Open" : "View";
+    setText(parts.open, verb);
+    setAttr(parts.open, "aria-label", verb + " case " + item.id + ", " + item.label + ", " + item.topic + ", " +
+      (waiting ? "waiting " + item.wait_words : "with " + (mine(item) ? "you" : item.agent_name)));
+    parts.li.classList.toggle("selected", item.id === opened.selected());
+    parts.li.classList.toggle("mine", mine(item));
+    parts.item = item;
+    tickSla(parts);
+  }
+
+  // The first-reply timer: from the case's creation until an agent's first reply (sla_seconds the target).
+  function tickSla(parts) {
+    var item = parts.item;
+    if (!item || !item.sla_seconds) { show(parts.sla, false); return; }
+    show(parts.sla, true);
+    if (item.first_reply_at) {
+      var took = (Date.parse(item.first_reply_at) - Date.parse(item.created_at)) / 1000;
+      setText(parts.sla, "First reply after " + clock(took));
+      parts.sla.className = "sla done";
+      return;
+    }
+    var left = item.sla_seconds - (item.waiting_seconds + (Date.now() - polledAt) / 1000);
+    setText(parts.sla, left >= 0 ? "First reply due in " + clock(left) : "First reply overdue by " + clock(-left));
+    parts.sla.className = left >= 0 ? "sla" : "sla overdue";
+  }
 
   function renderQueue(items) {
     var list = $("queue");
-    list.textContent = "";
-    $("queue-empty").hidden = items.length > 0;
-    items.forEach(function (item) {
-      var li = el("li", null, item.id === selected ? "selected" : "");
-      li.dataset.handoff = item.id;
-      var summary = item.summary || {};
-      li.appendChild(el("strong", words(summary.case_type || "conversation")));
-      li.appendChild(el("div", "Waiting " + minutes(item.waiting_seconds) + " · " + words(item.reason), "meta"));
-      li.appendChild(el("div", "Priority " + item.priority + (item.agent ? " · with " + item.agent : " · waiting"),
-        item.priority >= 4 ? "meta priority-high" : "meta"));
-      var open = el("button", item.status === "waiting" ? "Open" : "View", "secondary");
-      open.type = "button";
-      open.addEventListener("click", function () { select(item.id); });
-      li.appendChild(open);
-      list.appendChild(li);
-      if (!firstQueue && !seen[item.id]) {
-        $("alert").textContent = "New handoff: " + words(summary.case_type || item.reason) + " (" + words(item.reason) + ")";
-      }
-      seen[item.id] = true;
+    var active = document.activeElement;
+    var ids = {};
+    var count = { all: items.length, mine: 0 };
+    items.forEach(function (item, index) {
+      ids[item.id] = true;
+      if (mine(item)) count.mine += 1;
+      var parts = cards[item.id] || (cards[item.id] = newCard(item));
+      fillCard(parts, item);
+      show(parts.li, view === "all" || mine(item));
+      if (list.children[index] !== parts.li) list.insertBefore(parts.li, list.children[index] || null);
     });
-    firstQueue = false;
+    Object.keys(cards).forEach(function (id) {
+      if (ids[id]) return;
+      var gone = cards[id].li;
+      delete cards[id];
+      if (gone.contains(active)) $("queue-title").focus();  // never lost to the page
+      gone.remove();
+    });
+    // Moving a card takes focus from its button: give it back.
+    if (active && active !== document.activeElement && document.contains(active)) active.focus({ preventScroll: true });
+    setText(document.querySelector("[data-count=all]"), "(" + count.all + ")");
+    setText(document.querySelector("[data-count=mine]"), "(" + count.mine + ")");
+    var visible = view === "all" ? count.all : count.mine;
+    setText($("queue-empty"), view === "all" ? "Nobody is waiting." : "You hold no chats.");
+    show($("queue-empty"), visible === 0);
+  }
+
+  // What changed since the last poll, for the events list: new cases, transfers to me, a case that left.
+  function notice(items) {
+    var now = {};
+    items.forEach(function (item) { now[item.id] = item; });
+    if (known) {
+      items.forEach(function (item) {
+        var before = known[item.id];
+        if (!before) {
+          events.add("New case " + item.id + ": " + item.label + ", " + item.topic, { sound: true, kind: "new" });
+        } else if (mine(item) && before.agent && before.agent !== me.name) {
+          var words = "Case " + item.id + " was transferred to you by " + before.agent_name;
+          events.add(words, { sound: true, kind: "transfer" });
+          setText($("alert"), words + ".");
+        } else if (mine(item) && before.agent === me.name && item.last_message && item.last_message !== before.last_message &&
+                   item.id !== opened.selected()) {
+          events.add("Case " + item.id + ": " + item.label + " wrote “" + item.last_message + "”", { kind: "message" });
+        }
+      });
+      Object.keys(known).forEach(function (id) {
+        var before = known[id];
+        if (!now[id] && before.status === "waiting") events.add("Case " + id + ": " + before.label + " left the queue", { kind: "left" });
+      });
+    }
+    known = now;
   }
 
   function pollQueue() {
     api("queue").then(function (items) {
-      $("connection").textContent = "";
+      polledAt = Date.now();
+      setText($("connection"), "");
+      notice(items);
+      lastItems = items;
       renderQueue(items);
     }).catch(function (error) {
-      if (error.message !== "signed out") $("connection").textContent = "Reconnecting to the desk...";
+      if (error.message !== "signed out") setText($("connection"), "Reconnecting to the desk...");
     }).then(function () { setTimeout(pollQueue, QUEUE_EVERY); });
   }
 
-  function summaryCard(handoff) {
-    var s = handoff.summary || {};
-    var dl = el("dl");
-    function row(label, value, className) {
-      if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
-      dl.appendChild(el("dt", label));
-      dl.appendChild(el("dd", Array.isArray(value) ? value.map(words).join(", ") : value, className));
-    }
-    row("What happened", s.what_happened);
-    row("Case", words(s.case_type));
-    row("Reference", s.reference);
-    var amounts = s.amounts || {};
-    row("Amounts", Object.keys(amounts).map(function (k) { return words(k) + " $" + Number(amounts[k]).toFixed(2); }).join(", "));
-    row("Policy explained", s.policy ? s.policy.id + ": " + s.policy.rule : "");
-    row("Offered", s.offered);
-    row("Declined", s.declined);
-    row("Accepted", words(s.accepted));
-    row("Frustration", s.frustration !== undefined ? s.frustration + " of 3" : "");
-    // Verified or not, from the summary; the owner's details only for a verified customer
-    // (the server leaves them out otherwise), so an agent never greets a stranger by the owner's name.
-    if (s.verified === true) {
-      row("Identity", "Verified", "verified");
-      var customer = s.customer || {};
-      row("Customer", [customer.name, customer.email, customer.phone].filter(Boolean).join(" · "));
-    } else {
-      row("Identity", "Not verified: greet them without a name, and share no account details until they are verified",
-        "not-verified");
-    }
-    row("Reason for handoff", words(handoff.reason));
-    row("Status", handoff.agent ? "with " + handoff.agent : "waiting");
-    var card = $("summary");
-    card.textContent = "";
-    card.appendChild(dl);
+  var lastItems = [];
+  function choose(which) {
+    view = which;
+    setAttr($("view-all"), "aria-pressed", String(which === "all"));
+    setAttr($("view-mine"), "aria-pressed", String(which === "mine"));
+    renderQueue(lastItems);
   }
+  $("view-all").addEventListener("click", function () { choose("all"); });
+  $("view-mine").addEventListener("click", function () { choose("mine"); });
+  setInterval(function () { Object.keys(cards).forEach(function (id) { tickSla(cards[id]); }); }, 1000);
 
-  function renderCase(handoff) {
-    $("case").hidden = false;
-    $("case-title").textContent = "Case #" + handoff.id;
-    summaryCard(handoff);
-    var mine = handoff.agent === me.name && handoff.status === "claimed";
-    $("claim").hidden = handoff.status !== "waiting";
-    ["reply-form", "transfer-form", "finish-form"].forEach(function (id) { $(id).hidden = !mine; });
-    if (window.GraciousGrants) window.GraciousGrants.show(handoff, mine);  // grants.js
-    var list = $("transcript");
-    var atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 5;
-    list.textContent = "";
-    (handoff.transcript || []).forEach(function (line) {
-      var li = el("li", null, line.from);
-      li.appendChild(el("span", line.from === "agent" ? line.agent : line.from === "customer" ? "Customer" : "Gracious", "who"));
-      li.appendChild(el("span", line.text, "text"));
-      list.appendChild(li);
-    });
-    if (atBottom) list.scrollTop = list.scrollHeight;
-    var notes = $("notes");
-    notes.textContent = "";
-    (handoff.notes || []).forEach(function (note) { notes.appendChild(el("li", note.agent + ": " + note.text)); });
-    var suggestions = $("suggestions");
-    if (!suggestions.childNodes.length) {
-      (handoff.suggestions || []).forEach(function (text) {
-        var button = el("button", text, "secondary");
-        button.type = "button";
-        button.addEventListener("click", function () { $("reply").value = text; $("reply").focus(); });
-        suggestions.appendChild(button);
-      });
-    }
-  }
+  // -- a case (case.js) --------------------------------------------------------------------------
 
-  function pollCase() {
-    if (selected === null) { setTimeout(pollCase, CASE_EVERY); return; }
-    var id = selected;
-    api("handoffs/" + id).then(function (handoff) {
-      if (id === selected) renderCase(handoff);
-    }).catch(function (error) {
-      if (error.message !== "signed out") $("connection").textContent = "Reconnecting to the desk...";
-    }).then(function () { setTimeout(pollCase, CASE_EVERY); });
-  }
+  var opened = window.DeskCase;
+  opened.mount({ setText: setText, show: show, capital: capital });
 
   function select(id) {
-    selected = id;
-    $("suggestions").textContent = "";
-    $("case-error").textContent = "";
-    api("handoffs/" + id).then(renderCase).catch(showError);
+    Object.keys(cards).forEach(function (key) { cards[key].li.classList.toggle("selected", Number(key) === id); });
+    opened.open(id);
   }
 
-  function showError(error) { $("case-error").textContent = error.message; }
+  // -- me: availability, sign out ----------------------------------------------------------------
 
-  $("claim").addEventListener("click", function () {
-    api("handoffs/" + selected + "/claim", {}).then(function () { select(selected); }).catch(showError);
-  });
-  $("reply-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var text = $("reply").value.trim();
-    if (!text) return;
-    api("handoffs/" + selected + "/reply", { text: text }).then(function () {
-      $("reply").value = "";
-      select(selected);
-    }).catch(showError);
-  });
-  $("note-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    api("handoffs/" + selected + "/notes", { text: $("note").value }).then(function () {
-      $("note").value = "";
-      select(selected);
-    }).catch(showError);
-  });
-  $("transfer-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    api("handoffs/" + selected + "/transfer", { to: $("transfer-to").value }).then(function () {
-      select(selected);
-    }).catch(showError);
-  });
-  $("finish-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var then = event.submitter ? event.submitter.value : "handback";
-    api("handoffs/" + selected + "/finish", { outcome: $("outcome").value, then: then }).then(function () {
-      $("alert").textContent = then === "handback" ? "Handed back to Gracious." : "Conversation closed.";
-      selected = null;
-      $("case").hidden = true;
-    }).catch(showError);
+  function showMe(agent) {
+    me = agent;
+    opened.me(agent);
+    setText($("me"), agent.display_name);
+    var status = agent.availability === "away" ? "away" : "available";
+    if ($("availability").value !== status && document.activeElement !== $("availability")) $("availability").value = status;
+    show($("availability"), agent.availability !== undefined);
+    show(document.querySelector("label[for=availability]"), agent.availability !== undefined);
+  }
+
+  $("availability").addEventListener("change", function () {
+    var status = $("availability").value;
+    api("availability", { status: status }).then(function () {
+      setText($("alert"), status === "away" ? "You are away: Gracious does not count you among the people on duty." : "You are available for new cases.");
+      return api("me").then(showMe);
+    }).catch(function (error) { setText($("alert"), error.message); });
   });
   $("logout").addEventListener("click", function () {
     fetch("/desk/logout", { method: "POST" }).then(function () { window.location.assign("/desk/login"); });
   });
 
-  function fill(select_, choices) {
-    choices.forEach(function (choice) {
-      var option = el("option", choice.label);
-      option.value = choice.value;
-      select_.appendChild(option);
-    });
+  function pollMe() {
+    api("me").then(showMe).catch(function () {}).then(function () { setTimeout(pollMe, ME_EVERY); });
   }
 
   api("me").then(function (agent) {
-    me = agent;
-    $("me").textContent = agent.display_name;
-    return api("outcomes");
-  }).then(function (outcomes) {
-    // The outcomes and their words are the code list's (gracious/codes.py).
-    fill($("outcome"), outcomes.map(function (o) {
-      return { value: o.code, label: o.label.charAt(0).toUpperCase() + o.label.slice(1) };
-    }));
-    return api("agents");
-  }).then(function (agents) {
-    fill($("transfer-to"), agents.filter(function (a) { return a.name !== me.name; }).map(function (a) {
-      return { value: a.name, label: a.display_name };
-    }));
+    showMe(agent);
+    return opened.start();
+  }).then(function () {
     pollQueue();
-    pollCase();
+    setTimeout(pollMe, ME_EVERY);
   }).catch(function () {});
 }());

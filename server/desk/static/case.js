@@ -1,0 +1,232 @@
+/* The open case on the desk (window.DeskCase, driven by desk.js): its summary card in words, the
+ * transcript with a time on every line, notes, and the controls of the agent holding it. Polled
+ * every second and updated in place: the card is rewritten only when its words change, the
+ * transcript and the notes only grow, so focus and a half-typed reply stay where they are. Only a
+ * new customer message is announced (#announce). Everything is written with textContent. */
+(function () {
+  "use strict";
+
+  var $ = window.DeskKit.$, el = window.DeskKit.el, api = window.DeskKit.api;
+  var kit = null, me = null;
+  var selected = null;
+  var shown = null;  // {id, lines, notes, card}: what is on screen for the selected case
+
+  function time(iso) {
+    var node = el("time");
+    if (!iso) return node;
+    var date = new Date(iso);
+    node.dateTime = iso;
+    node.textContent = date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    node.title = date.toLocaleString();
+    return node;
+  }
+
+  function money(value) { return "$" + Number(value).toFixed(2); }
+  function words(value) { return String(value || "").replace(/_/g, " "); }
+  function list(value) { return Array.isArray(value) ? value.filter(Boolean).join(", ") : value; }
+
+  // What was booked, however the card carries it: words, a list, or {what, when} records.
+  function booked(value) {
+    if (!value) return "";
+    var all = Array.isArray(value) ? value : [value];
+    return all.map(function (one) {
+      if (typeof one !== "object") return String(one);
+      return Object.keys(one).filter(function (k) { return one[k] !== null && one[k] !== ""; })
+        .map(function (k) { return words(k) + ": " + one[k]; }).join(", ");
+    }).join("; ");
+  }
+
+  function rows(handoff) {
+    var s = handoff.summary || {}, customer = s.customer || {};
+    var amounts = s.amounts || {};
+    var said = (s.last_messages || []).slice(-3).map(function (m) { return "“" + m + "”"; }).join(" · ");
+    var out = [
+      ["Customer", [handoff.label].concat(s.verified === true ? [customer.email, customer.phone] : []).filter(Boolean).join(" · ")],
+      s.verified === true ? ["Identity", "Verified", "verified"] :
+        ["Identity", "Not verified: greet them without a name, and share no account details until they are verified", "not-verified"],
+      ["What happened", s.what_happened],
+      ["Case", kit.capital(handoff.topic)],
+      ["Reference", s.reference],
+      ["Amounts", Object.keys(amounts).map(function (k) { return words(k) + " " + money(amounts[k]); }).join(", ")],
+      ["Policy explained", handoff.policy_name ? handoff.policy_name + (s.policy && s.policy.rule ? ": " + s.policy.rule : "") : ""],
+      ["Offered, not declined", list(handoff.offered_open)],
+      ["Declined", list(handoff.declined_titles)],
+      ["Accepted", handoff.accepted_title],
+      ["Booked", booked(s.booked)],
+      ["Last messages", said],
+      ["Frustration", s.frustration !== undefined ? s.frustration + " of 3" : ""],
+      ["Reason for handoff", handoff.reason_words],
+      ["Status", handoff.status === "waiting" ? "waiting " + handoff.wait_words :
+        handoff.agent ? "with " + (handoff.agent === me.name ? "you" : handoff.agent_name) : words(handoff.status)]
+    ];
+    return out.filter(function (row) { return row[1] !== undefined && row[1] !== null && row[1] !== ""; });
+  }
+
+  function renderCard(handoff) {
+    var content = rows(handoff);
+    var key = JSON.stringify(content);
+    if (shown.card === key) return;
+    shown.card = key;
+    var dl = el("dl");
+    content.forEach(function (row) {
+      dl.appendChild(el("dt", row[0]));
+      dl.appendChild(el("dd", row[1], row[2]));
+    });
+    var card = $("summary");
+    card.textContent = "";
+    card.appendChild(dl);
+  }
+
+  function line(entry) {
+    var li = el("li", null, entry.from + (entry.clicked ? " clicked" : ""));
+    li.appendChild(time(entry.at_iso));
+    var who = entry.from === "agent" ? entry.agent : entry.from === "customer" ? "Customer" : "Gracious";
+    li.appendChild(el("span", who + (entry.clicked ? " (button)" : ""), "who"));
+    li.appendChild(el("span", entry.text, "text"));
+    return li;
+  }
+
+  function renderTranscript(handoff, first) {
+    var lines = handoff.transcript || [];
+    var list = $("transcript");
+    if (lines.length < shown.lines) { list.textContent = ""; shown.lines = 0; }
+    if (lines.length === shown.lines) return;
+    var atBottom = first || list.scrollTop + list.clientHeight >= list.scrollHeight - 5;
+    lines.slice(shown.lines).forEach(function (entry) {
+      list.appendChild(line(entry));
+      // Announced: what the customer says now, never the whole conversation again.
+      if (!first && entry.from === "customer") kit.setText($("announce"), handoff.label + " says: " + entry.text);
+    });
+    shown.lines = lines.length;
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  function renderNotes(handoff) {
+    var notes = handoff.notes || [];
+    var list = $("notes");
+    if (notes.length < shown.notes) { list.textContent = ""; shown.notes = 0; }
+    notes.slice(shown.notes).forEach(function (note) {
+      var li = el("li");
+      li.appendChild(time(note.created_at));
+      li.appendChild(el("span", (note.agent_name || note.agent) + ": ", "who"));
+      li.appendChild(el("span", note.text, "text"));
+      list.appendChild(li);
+    });
+    shown.notes = notes.length;
+  }
+
+  function render(handoff) {
+    var first = !shown || shown.id !== handoff.id;
+    if (first) {
+      shown = { id: handoff.id, lines: 0, notes: 0, card: null };
+      $("transcript").textContent = "";
+      $("notes").textContent = "";
+      kit.setText($("announce"), "");
+    }
+    kit.show($("case"), true);
+    kit.setText($("case-title"), "Case " + handoff.id + " · " + handoff.label);
+    renderCard(handoff);
+    var holding = handoff.agent === me.name && handoff.status === "claimed";
+    kit.show($("claim"), handoff.status === "waiting");
+    ["reply-form", "transfer-form", "finish-form"].forEach(function (id) { kit.show($(id), holding); });
+    if (window.GraciousGrants) window.GraciousGrants.show(handoff, holding);  // grants.js
+    renderTranscript(handoff, first);
+    renderNotes(handoff);
+    suggest(handoff.suggestions || []);
+  }
+
+  // Canned replies (replies.js) when the desk has them; the playbook's suggestions otherwise.
+  var suggested = false;
+  function suggest(texts) {
+    if (suggested || window.DeskReplies) return;
+    suggested = true;
+    texts.forEach(function (text) {
+      var button = el("button", text, "secondary");
+      button.type = "button";
+      button.addEventListener("click", function () { $("reply").value = text; $("reply").focus(); });
+      $("suggestions").appendChild(button);
+    });
+  }
+
+  function refresh() {
+    if (selected === null) return Promise.resolve();
+    var id = selected;
+    return api("handoffs/" + id).then(function (handoff) { if (id === selected) render(handoff); });
+  }
+
+  function poll() {
+    refresh().catch(function (error) {
+      if (error.message !== "signed out") kit.setText($("connection"), "Reconnecting to the desk...");
+    }).then(function () { setTimeout(poll, 1000); });
+  }
+
+  function showError(error) { kit.setText($("case-error"), error.message); }
+
+  function post(path, body) { return api("handoffs/" + selected + "/" + path, body); }
+
+  $("claim").addEventListener("click", function () {
+    post("claim", {}).then(refresh).then(function () { $("reply").focus(); }).catch(showError);
+  });
+  $("reply-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("reply").value.trim();
+    if (!text) return;
+    post("reply", { text: text }).then(function () { $("reply").value = ""; return refresh(); }).catch(showError);
+  });
+  $("note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    post("notes", { text: $("note").value }).then(function () { $("note").value = ""; return refresh(); }).catch(showError);
+  });
+  $("transfer-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var to = $("transfer-to");
+    var name = to.options[to.selectedIndex] ? to.options[to.selectedIndex].textContent : to.value;
+    post("transfer", { to: to.value }).then(function () {
+      kit.setText($("alert"), "Case " + selected + " is with " + name + " now.");
+      return refresh();
+    }).catch(showError);
+  });
+  $("finish-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var then = event.submitter ? event.submitter.value : "handback";
+    post("finish", { outcome: $("outcome").value, then: then }).then(function () {
+      kit.setText($("alert"), then === "handback" ? "Handed back to Gracious." : "Conversation closed.");
+      selected = null;
+      shown = null;
+      kit.show($("case"), false);
+      $("queue-title").focus();
+    }).catch(showError);
+  });
+
+  function fill(select, choices) {
+    choices.forEach(function (choice) {
+      var option = el("option", choice.label);
+      option.value = choice.value;
+      select.appendChild(option);
+    });
+  }
+
+  window.DeskCase = {
+    mount: function (helpers) { kit = helpers; },
+    me: function (agent) { me = agent; },
+    selected: function () { return selected; },
+    open: function (id) {
+      selected = id;
+      kit.setText($("case-error"), "");
+      return refresh().catch(showError);
+    },
+    // The outcomes (gracious/codes.py) and the other agents, once; then the case is polled.
+    start: function () {
+      if (window.DeskReplies) { window.DeskReplies.mount($("replies"), $("reply")); kit.show($("suggestions"), false); }
+      return api("outcomes").then(function (outcomes) {
+        fill($("outcome"), outcomes.map(function (o) { return { value: o.code, label: kit.capital(o.label) }; }));
+        return api("agents");
+      }).then(function (agents) {
+        fill($("transfer-to"), agents.filter(function (a) { return a.name !== me.name; }).map(function (a) {
+          return { value: a.name, label: a.display_name };
+        }));
+        poll();
+      });
+    }
+  };
+}());
