@@ -248,10 +248,14 @@ def last_customer_words(events: Iterable[Any], alternatives: Mapping[str, str]) 
     return clicked(str(said[-1]), button_titles(events), alternatives) or str(said[-1])
 
 
-async def queue(items: List[Dict[str, Any]], agents: Iterable[Any], rasa_agent: Any) -> List[Dict[str, Any]]:
-    """The queue's entries with their cards' words; the last message live from the conversation
-    when the desk runs in the Rasa server (``rasa_agent``), else the summary's."""
-    names = names_of(agents)
+async def queue(store: Any, rasa_agent: Any) -> List[Dict[str, Any]]:
+    """The queue's entries with their cards' words and first-reply timers (shift.py); the last
+    message live from the conversation when the desk runs in the Rasa server (``rasa_agent``),
+    else the summary's."""
+    from server.desk import shift
+
+    items = await shift.add_timers(store, await store.queue())
+    names = names_of(await store.agents())
     titles = alternative_titles(rasa_agent.domain) if rasa_agent is not None else {}
     shown = []
     for item in items:

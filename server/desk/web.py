@@ -192,10 +192,8 @@ class DeskSite(Site):
         @desk.route("/api/queue", methods=["GET"])
         @api
         async def queue(request: Request, agent: Agent) -> HTTPResponse:
-            # Each card's words (readable.py): the customer's name or a guest label, the last message, the wait.
-            items = await readable.queue(
-                await store.queue(), await store.agents(), getattr(request.app.ctx, "agent", None)
-            )
+            # Each card's words (readable.py): the name or a guest label, the last message, the wait, the SLA timer.
+            items = await readable.queue(store, getattr(request.app.ctx, "agent", None))
             return _secure(response.json(items, default=str))
 
         @desk.route("/api/handoffs/<handoff_id:int>", methods=["GET"])

@@ -14,7 +14,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 
 import gracious.stores
 from gracious.stores import clock
-from server.desk import readable
+from server.desk import readable, shift
 from tests.helpers.desk_app import DeskApp
 
 MAYA = {"id": "C001", "name": "Maya Chen", "email": "maya@example.com", "phone": "+1 555 0100"}
@@ -211,4 +211,16 @@ def test_the_queue_route_serves_the_cards_words(desk: DeskApp, monkeypatch: pyte
         (guest, "Guest · LK-10423", "wrong item", "", "3 minutes"),
     ]
     assert "Maya" not in str(cards[1])  # a guest's card never carries the owner's details
+    # The first-reply timer (shift.py): due 300 s after the case opened, stopped at the first reply.
+    assert [(c["sla_seconds"], c["sla_left_seconds"], c["first_reply_at"]) for c in cards] == [
+        (300, 115, None),
+        (300, 115, None),
+    ]
+    asyncio.run(shift.note_first_reply(desk.site.store, verified, "sam"))
+    cards = sorted(desk.client("sam").call("/desk/api/queue")[1], key=lambda i: i["id"])
+    assert (cards[0]["first_reply_at"], cards[0]["first_reply_seconds"], cards[1]["first_reply_at"]) == (
+        "2025-06-11T14:03:05+00:00",
+        185,
+        None,
+    )
     assert desk.client().call("/desk/api/queue")[0] == 401
