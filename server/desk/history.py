@@ -24,6 +24,7 @@ from gracious.stores import clock
 from gracious.stores.records import handoffs, ratings
 from server.desk.agents import Agent
 from server.desk.queue import card
+from server.desk.readable import case_words, customer_label, reason_words
 from server.desk.tables import agents, handoff_first_replies
 
 PAGE = 50
@@ -31,11 +32,17 @@ PAGE = 50
 SCAN = 5000
 WINDOWS = (7, 30)
 STILL_OPEN = ("waiting", "claimed")
-# How a case that left the queue without an agent's outcome is said.
-STATUS_WORDS = {"left": "customer left", "cancelled": "customer cancelled", "finished": "finished"}
+# How a case that left the queue without an agent's outcome is said: status "left", and why
+# (``left_reason``, gracious/stores/handoff_queue.py).
+STATUS_WORDS = {"left": "left the queue", "finished": "finished"}
+LEFT_WORDS = {
+    "callback_booked": "left the queue: booked a callback",
+    "cancelled": "left the queue: cancelled",
+    "went_away": "left the queue: went away",
+    "email_instead": "left the queue: chose an email instead",
+}
 # The outcomes the History page offers to filter by.
-KNOWN_OUTCOMES = (*codes.DESK_OUTCOMES, "left", "cancelled")
-NOT_VERIFIED = "Customer not verified"
+KNOWN_OUTCOMES = (*codes.DESK_OUTCOMES, "left")
 PHONE_LIKE = re.compile(r"^[+\d\s().-]*\d{3}[\d\s().-]*$")
 
 
@@ -56,19 +63,15 @@ def outcome_of(row: Any) -> str:
     return str(row.outcome or row.status or "")
 
 
-def outcome_words(code: str) -> str:
+def outcome_words(code: str, left_reason: Optional[str] = None) -> str:
+    if code == "left" and left_reason:
+        return LEFT_WORDS.get(left_reason) or f"left the queue: {left_reason.replace('_', ' ')}"
     return codes.DESK_OUTCOMES.get(code) or STATUS_WORDS.get(code) or code.replace("_", " ")
 
 
 def _customer(summary: Dict[str, Any]) -> Dict[str, Any]:
     customer = summary.get("customer")
     return customer if isinstance(customer, dict) else {}
-
-
-def label(summary: Dict[str, Any]) -> str:
-    """Who the customer is, as the history shows it: their name only when verified."""
-    name = _customer(summary).get("name")
-    return str(name) if summary.get("verified") is True and name else NOT_VERIFIED
 
 
 def _haystack(row: Any, summary: Dict[str, Any], names: Dict[str, str]) -> str:
@@ -83,7 +86,8 @@ def _haystack(row: Any, summary: Dict[str, Any], names: Dict[str, str]) -> str:
         summary.get("what_happened"),
         summary.get("case_type"),
         row.reason,
-        codes.HANDOFF_REASONS.get(row.reason),
+        reason_words(row.reason),
+        case_words(summary.get("case_type")),
         row.agent,
         names.get(row.agent or ""),
     ]
@@ -154,13 +158,14 @@ def _row(
         "id": row.id,
         "when": _iso(row.ended_at),
         "created_at": _iso(row.created_at),
-        "customer": label(summary),
+        "customer": customer_label(summary, row.id),  # the name only when verified, as the queue's cards
         "verified": summary.get("verified") is True,
         "reference": summary.get("reference"),
         "reason": row.reason,
-        "reason_words": codes.HANDOFF_REASONS.get(row.reason, row.reason),
+        "reason_words": reason_words(row.reason),
+        "topic": case_words(summary.get("case_type")),
         "outcome": code,
-        "outcome_words": outcome_words(code),
+        "outcome_words": outcome_words(code, getattr(row, "left_reason", None)),
         "agent": row.agent,
         "agent_name": names.get(row.agent or "", row.agent),
         "rating": rating,

@@ -44,6 +44,7 @@ ASSETS.update({name: "application/javascript" for name in ("case.js", "events.js
 # The shift tools (shift.py): the History page, and the canned replies the case view mounts.
 PAGES["history"] = "history.html"
 ASSETS.update({name: "application/javascript" for name in ("history.js", "replies.js")})
+ASSETS["shift.css"] = "text/css"
 COOKIE = "gracious_desk"
 MAX_REPLY = 2000
 CSP = (
