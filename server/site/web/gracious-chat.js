@@ -1,7 +1,9 @@
 /* The Gracious chat widget on the demo site: rasa-webchat over Rasa's socket.io
  * channel (the widget shows its own typing indicator while the assistant works),
- * plus what the page adds on top: labels for screen readers, keyboard access
- * to the reply buttons, and the signed-in customer's identity.
+ * plus what the page adds on top: labels for screen readers (the chat button says
+ * "Open the chat" or "Close the chat", whichever it will do), Esc to close the chat
+ * with focus back on the chat button, keyboard access to the reply buttons, a short
+ * pace between messages, and the signed-in customer's identity.
  * Everything is served from this server; nothing comes from a CDN.
  *
  * Identity: the site vouches for its signed-in customer with a signed identity
@@ -19,9 +21,22 @@
     });
   }
 
+  function chatIsOpen() {
+    return !!document.querySelector(".rw-conversation-container");
+  }
+
+  // The chat button opens the chat when it is closed and closes it when it is open:
+  // its name says which, from the first render on (a reload may restore an open chat).
+  function labelLauncher() {
+    var words = chatIsOpen() ? "Close the chat" : "Open the chat";
+    document.querySelectorAll(".rw-launcher").forEach(function (launcher) {
+      if (launcher.getAttribute("aria-label") !== words) launcher.setAttribute("aria-label", words);
+    });
+  }
+
   // rasa-webchat renders without labels; add them as its elements appear.
   function improveAccessibility() {
-    label(".rw-launcher", "Open the chat with Gracious, our care assistant");
+    labelLauncher();
     label(".rw-close-button", "Close the chat");
     label(".rw-new-message", "Type your message");
     label(".rw-send", "Send");
@@ -49,7 +64,32 @@
     }
   });
 
+  // Esc closes the open chat, from anywhere in it, and focus goes back to the chat
+  // button (at phone width the button is hidden while the chat fills the screen, so
+  // the chat's own close button closes it).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented || !chatIsOpen()) return;
+    var launcher = document.querySelector(".rw-launcher");
+    var visible = launcher && launcher.offsetParent !== null;
+    var closer = visible ? launcher : document.querySelector(".rw-close-button");
+    if (!closer) return;
+    event.preventDefault();
+    closer.click();
+    window.setTimeout(function () {
+      var button = document.querySelector(".rw-launcher");
+      if (button) button.focus();
+    }, 0);
+  });
+
   new MutationObserver(improveAccessibility).observe(document.body, { childList: true, subtree: true });
+  improveAccessibility();
+
+  // rasa-webchat waits 0.8 to 3 s before showing each message (30 ms a character), so
+  // four messages the server sent in 0.1 s took 7.7 s to appear. A short pause keeps
+  // its typing indicator between them and shows a four-message answer in about a second.
+  function messageDelay(text) {
+    return Math.min(400, 200 + (text || "").length);
+  }
 
   // Sent with every message. The widget keeps this very object, so changing it
   // here changes what the next message carries.
@@ -95,6 +135,7 @@
       showFullScreenButton: false,
       displayUnreadCount: true,
       showMessageDate: false,
+      customMessageDelay: messageDelay,
       params: { storage: "local" }
     }, null);
   }
