@@ -72,7 +72,7 @@ class ActionApplyAlternative(Action):
         return "action_apply_alternative"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        policies = catalog()
+        policies, queued = catalog(), tracker.get_slot("in_queue")
         choice = tracker.get_slot("alternative")
         offered = tracker.get_slot("offered_alternatives") or []
         granted = list(tracker.get_slot("granted_alternatives") or [])
@@ -214,7 +214,7 @@ class ActionApplyAlternative(Action):
             # A question asked beside the choice ("the refund pls. do i need the box?").
             say_answers(dispatcher, domain, latest.get("answers") or [])
         if alternative.id == "email_followup":
-            done += await no_call_after_all(dispatcher, tracker)
+            done += await no_call_after_all(dispatcher, tracker) + [SlotSet("in_queue", None)] * bool(queued)
         kind = record_kind(alternative.kind, facts)
         done.append(SlotSet("settled", settle(entries, alternative.id, kind, reference, amount, "done")))
         if more:

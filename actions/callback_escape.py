@@ -95,7 +95,7 @@ async def instead_of_a_call(
             SlotSet("accepted_alternative", "email_followup"),
             SlotSet("granted_alternatives", granted + ["email_followup"]),
             SlotSet("alternative", None),
-        ]
+        ] + ([SlotSet("in_queue", None)] if tracker.get_slot("in_queue") else [])  # out of the queue (promised.grant)
     ways = [w for w in WAYS_ON if not (unverified and w == "email_followup")]
     buttons = [
         {

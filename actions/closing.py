@@ -26,7 +26,7 @@ from gracious.choices import ARRANGEMENTS
 from gracious.outbox import mail
 from gracious.settings import settings
 from gracious.signals import leaves_unhappy
-from gracious.stores import records
+from gracious.stores import handoff_queue, records
 
 PLACEHOLDER = re.compile(r"{(\w+)}")
 
@@ -160,6 +160,10 @@ class ActionCloseConversation(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         case_type = tracker.get_slot("case_type")
         events: List[EventType] = []
+        if tracker.get_slot("in_queue"):
+            # Goodbye while waiting for a person: they have gone, so the case leaves the queue.
+            await records().run(handoff_queue.leave_for_sender, tracker.sender_id, handoff_queue.WENT_AWAY)
+            events.append(SlotSet("in_queue", None))
         if case_type and not tracker.get_slot("concern_logged"):
             store = records()
             await store.log_concern(

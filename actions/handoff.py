@@ -8,19 +8,17 @@ from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, latest_intent
+from actions.case_card import booked, policy_name, still_offered
 from actions.digression import say_answers
 from actions.hours import is_open, next_opening, spoken_time
 from gracious import codes
 from gracious.settings import settings
 from gracious.stores import records
-from gracious.stores.handoff_queue import TooManyHandoffs, open_handoff
-
-# Minutes one agent typically spends on a handoff, for the wait estimate.
-MINUTES_PER_CASE = 6
+from gracious.stores.handoff_queue import TooManyHandoffs, open_handoff, wait_minutes
 
 
 def handoff_reason(tracker: Tracker) -> Text:
@@ -58,16 +56,19 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
     }
     return {
         "case_type": tracker.get_slot("case_type"),
-        "what_happened": tracker.get_slot("case_details"),
+        # A plain "get me a person" still says something: the customer's own last words.
+        "what_happened": tracker.get_slot("case_details") or (customer_messages[-1] if customer_messages else None),
         "reference": facts.get("reference") or tracker.get_slot("order_id"),
         # The account's owner only for a verified customer: a stranger who typed an order
         # number is never labelled with the owner's details, on the card or in a greeting.
         "verified": verified,
         "customer": {k: facts.get(f"customer_{k}") for k in ("id", "name", "email", "phone")} if verified else {},
         "amounts": amounts,
-        "policy": {"id": policy.id, "rule": policy.rule} if policy else None,
+        "policy": {"id": policy.id, "name": policy_name(policy.id), "rule": policy.rule} if policy else None,
         "explained": tracker.get_slot("explained_policies") or [],
-        "offered": tracker.get_slot("offered_alternatives") or [],
+        "explained_names": [policy_name(p) for p in tracker.get_slot("explained_policies") or []],
+        # Offered and still open: what the customer declined is under "declined" only.
+        "offered": still_offered(tracker),
         "declined": tracker.get_slot("declined_alternatives") or [],
         "accepted": tracker.get_slot("accepted_alternative"),
         "frustration": int(tracker.get_slot("frustration") or 0),
@@ -91,8 +92,10 @@ def safety_response(text: Text, medical: Text) -> Text:
 class ActionHandoff(Action):
     """Opens a handoff with a case summary and tells the customer what happens next.
 
-    With an agent on duty the customer hears their place in the queue and an
-    honest wait; with none, when people are back, and a callback is booked next.
+    With an agent available the customer hears their place in the queue and an
+    honest wait, and waits with the assistant still answering (actions/waiting.py;
+    Rasa is paused only when an agent claims the case); with none, when people are
+    back, and a callback is booked next (booking it takes the case out of the queue).
     """
 
     def name(self) -> Text:
@@ -122,7 +125,7 @@ class ActionHandoff(Action):
                 tracker.sender_id,
                 handoff_reason(tracker),
                 team,
-                case_summary(tracker),
+                {**case_summary(tracker), "booked": await booked(tracker)},
                 client_address(tracker),
                 config.handoffs_per_address,
             )
@@ -140,11 +143,11 @@ class ActionHandoff(Action):
         on_duty = await store.agents_on_duty() if open_now else 0
         if on_duty:
             ahead = await store.waiting_ahead(handoff_id)
-            wait = max(1, round((ahead + 1) * MINUTES_PER_CASE / on_duty))
+            wait = wait_minutes(ahead + 1, on_duty)
             response = "utter_handoff_ceo_office_queued" if team == "executive_office" else "utter_handoff_queued"
             dispatcher.utter_message(response=response, position=ahead + 1, wait_minutes=wait)
-            # The assistant falls silent while the person talks; messages are still kept.
-            return events + [SlotSet("agent_available", True), ConversationPaused()]
+            # The customer waits here, still answered; the assistant falls silent when an agent claims the case.
+            return events + [SlotSet("agent_available", True), SlotSet("in_queue", True)]
 
         prefix = "utter_handoff_ceo_office" if team == "executive_office" else "utter_handoff"
         if open_now:

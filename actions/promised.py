@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback_escape import EMAIL, known_email
 from actions.verification import is_verified, known_customer
 from gracious.outbox import grant_emails, promises
-from gracious.stores import company, notices
+from gracious.stores import company, handoff_queue, notices, records
 from gracious.stores.company_schema import outbox
 from gracious.stores.company_types import Customer
 from gracious.stores.grants import GrantResult, Mail
@@ -89,6 +89,8 @@ async def grant(
     extra: Dict[Text, Any] = {"alternative": alternative_id}
     if alternative_id == "email_followup":
         extra["email"] = await address_for(alternative_id, tracker)  # where the team is to write
+        # Written to instead of waiting: out of the queue, with that reason (gracious/stores/handoff_queue.py).
+        await records().run(handoff_queue.leave_for_sender, tracker.sender_id, handoff_queue.EMAIL_INSTEAD)
     return await company().grant(
         kind,
         reference,

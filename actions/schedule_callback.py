@@ -244,6 +244,8 @@ class ActionScheduleCallback(Action):
             SlotSet("callback_phone", phone),
             SlotSet("alternative", None),
         ]
+        if tracker.get_slot("in_queue"):
+            events.append(SlotSet("in_queue", None))  # the call took the case out of the queue (callback_changes.book)
         if tracker.get_slot("alternative") == "callback":
             events.append(SlotSet("accepted_alternative", "callback"))
         return events

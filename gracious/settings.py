@@ -67,6 +67,12 @@ class Settings:
     handoffs_per_address: int = 5
     # The desk's SLA: seconds a handoff may wait for its first reply from an agent (server/desk/shift.py).
     desk_first_reply_seconds: int = 300
+    # The queue's watch (server/desk/waiting.py): how often it looks (0: off), a waiting customer's
+    # position told every so often (0: never), the call-or-email offer after so long, gone after so long.
+    queue_check_seconds: float = 5.0
+    queue_update_seconds: float = 120.0
+    queue_wait_limit_seconds: float = 600.0
+    queue_left_seconds: float = 600.0
     # Failed account checks (the email or phone on an account) one address may make per hour.
     account_checks_per_address: int = 10
     # The launchers.
@@ -184,6 +190,10 @@ def from_env(env: Mapping[str, str]) -> Settings:
         proxy_secret=env.get("GRACIOUS_PROXY_SECRET") or None,
         handoffs_per_address=int(_number(env, "GRACIOUS_HANDOFFS_PER_ADDRESS", 5)),
         desk_first_reply_seconds=int(_number(env, "GRACIOUS_DESK_FIRST_REPLY_SECONDS", 300)),
+        queue_check_seconds=_number(env, "GRACIOUS_QUEUE_CHECK_SECONDS", 5.0, float, zero=True),
+        queue_update_seconds=_number(env, "GRACIOUS_QUEUE_UPDATE_SECONDS", 120.0, float, zero=True),
+        queue_wait_limit_seconds=_number(env, "GRACIOUS_QUEUE_WAIT_LIMIT_SECONDS", 600.0, float, zero=True),
+        queue_left_seconds=_number(env, "GRACIOUS_QUEUE_LEFT_SECONDS", 600.0, float, zero=True),
         account_checks_per_address=int(_number(env, "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS", 10)),
         smtp_url=env.get("GRACIOUS_SMTP_URL") or None,
         mail_from=env.get("GRACIOUS_MAIL_FROM") or "Gracious care team <care@localhost>",
@@ -230,6 +240,10 @@ NAMES = (
     "GRACIOUS_PROXY_SECRET",
     "GRACIOUS_HANDOFFS_PER_ADDRESS",
     "GRACIOUS_DESK_FIRST_REPLY_SECONDS",
+    "GRACIOUS_QUEUE_CHECK_SECONDS",
+    "GRACIOUS_QUEUE_UPDATE_SECONDS",
+    "GRACIOUS_QUEUE_WAIT_LIMIT_SECONDS",
+    "GRACIOUS_QUEUE_LEFT_SECONDS",
     "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS",
     "GRACIOUS_SMTP_URL",
     "GRACIOUS_MAIL_FROM",

@@ -154,6 +154,11 @@ def book(
     )
     row = _call(conn, callback_id)
     _promise(conn, row, notice, "callback_booked", f"{callback_key(row)}:booked")
+    if handoff_id is not None:
+        from gracious.stores import handoff_queue
+
+        # A call instead of waiting: the case leaves the queue (a person holding it keeps it).
+        handoff_queue.leave(conn, handoff_id, handoff_queue.CALLBACK_BOOKED)
     return callback_id
 
 

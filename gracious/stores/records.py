@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 import sqlalchemy as sa
 
 from gracious.outbox.table import outbox_table
-from gracious.stores import base, clock, thank_you
+from gracious.stores import base, thank_you
 from gracious.stores.base import Store, record_table, required
 
 if TYPE_CHECKING:
@@ -42,6 +42,12 @@ handoffs = _conversation_table(
     sa.Column("updated_at", sa.DateTime),
     # Where the customer wrote from, for the limit on handoffs per address (handoff_queue.py).
     sa.Column("client_address", sa.String(255)),
+    # Left the queue (status "left"): callback_booked, cancelled, went_away or email_instead (handoff_queue.py).
+    sa.Column("left_reason", sa.String(30)),
+    # The waiting customer's widget last seen open, told their place, offered a call or an email (server/desk/waiting.py).
+    sa.Column("seen_at", sa.DateTime),
+    sa.Column("told_at", sa.DateTime),
+    sa.Column("offered_at", sa.DateTime),
 )
 callbacks = _conversation_table(
     "callbacks",
@@ -97,12 +103,15 @@ agent_presence = sa.Table(
     metadata,
     sa.Column("agent", sa.String(80), primary_key=True),
     required("last_seen", sa.DateTime),
+    # "available" or "away" (POST /desk/api/availability); only available agents are on duty.
+    sa.Column("status", sa.String(20)),
 )
 
 # Promises made from the records (callbacks, thank-you notes, agents' outcomes): gracious/outbox/.
 outbox = outbox_table(metadata)
 
-PRESENCE_TIMEOUT = timedelta(minutes=2)
+# A desk polls every two seconds: an agent whose desk stopped asking is off duty this soon.
+PRESENCE_TIMEOUT = timedelta(seconds=30)
 
 
 def ensure_schema(engine: sa.engine.Engine) -> None:
@@ -140,28 +149,16 @@ class Records(Store):
         return await self.run(read)
 
     async def waiting_ahead(self, handoff_id: int) -> int:
-        """How many handoffs still waiting were opened before this one."""
+        """How many live handoffs (waiting, not left or finished) were opened before this one."""
+        from gracious.stores import handoff_queue
 
-        def read(conn):
-            return conn.execute(
-                sa.select(sa.func.count())
-                .select_from(handoffs)
-                .where(handoffs.c.status == "waiting", handoffs.c.id < handoff_id)
-            ).scalar()
-
-        return int(await self.run(read))
+        return int(await self.run(handoff_queue.live_ahead, handoff_id))
 
     async def agents_on_duty(self) -> int:
-        """Agents whose desk reported in within the presence timeout."""
+        """Agents who are available and whose desk reported in within the presence timeout."""
+        from gracious.stores import handoff_queue
 
-        def read(conn):
-            return conn.execute(
-                sa.select(sa.func.count())
-                .select_from(agent_presence)
-                .where(agent_presence.c.last_seen >= clock.now() - PRESENCE_TIMEOUT)
-            ).scalar()
-
-        return int(await self.run(read))
+        return int(await self.run(handoff_queue.on_duty))
 
     async def book_callback(
         self,

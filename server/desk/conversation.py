@@ -10,12 +10,12 @@ reads, other than the agent's own, is a response in domain.yml.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, ConversationResumed, SlotSet
 
 from server.desk import cleaning
 
@@ -23,7 +23,12 @@ from server.desk import cleaning
 AGENT_MESSAGE = "utter_agent_message"
 # Replies the desk suggests to agents, following the playbook.
 SUGGESTIONS = ("utter_desk_suggest_empathize", "utter_desk_suggest_apologize", "utter_desk_suggest_offer")
-HAND_BACK = ("utter_handback", "utter_anything_else")
+# The hand-back says what the agent arranged and offers what is still open (actions/handback.py);
+# "anything else?" follows when nothing is.
+HAND_BACK = ("action_handback",)
+ANYTHING_ELSE = "utter_anything_else"
+# Set while the customer waits in the queue (actions/handoff.py); the waiting rules read it.
+IN_QUEUE = "in_queue"
 CLOSE = ("action_close_conversation", "utter_ask_rating")
 
 
@@ -103,13 +108,64 @@ async def reply(app: Any, sender: Text, display_name: Text, text: Text) -> None:
         await socket.send_agent_message(sender, agent_message(app.ctx.agent.domain, display_name, widget_text))
 
 
-async def hand_back(app: Any, sender: Text) -> None:
-    """The assistant takes the conversation again, and says so."""
+async def pause(app: Any, sender: Text) -> None:
+    """An agent holds the conversation now: the assistant falls silent (messages are still kept)."""
+    await _append(app, sender, ConversationPaused())
+
+
+async def resume(app: Any, sender: Text) -> None:
+    """Nobody holds the conversation any more (its agent signed out): the assistant answers again."""
     await _append(app, sender, ConversationResumed())
+
+
+async def forget_queue(app: Any, sender: Text) -> None:
+    """The customer is no longer in the queue (they went away): the waiting rules stop applying."""
+    await _append(app, sender, SlotSet(IN_QUEUE, None))
+
+
+async def hand_back(
+    app: Any, sender: Text, agent_name: Optional[Text] = None, handoff_id: Optional[int] = None
+) -> None:
+    """The assistant takes the conversation again, says what the agent arranged and carries on from it."""
+    handback = {"agent": agent_name, "handoff_id": handoff_id} if agent_name or handoff_id else None
+    await _append(app, sender, ConversationResumed(), SlotSet(IN_QUEUE, None), SlotSet("handback", handback))
     await _run(app, sender, *HAND_BACK)
+    tracker = await app.ctx.agent.tracker_store.retrieve(sender)
+    said = [e for e in tracker.events if e.type_name == "bot"] if tracker else []
+    if not (said and (said[-1].data or {}).get("buttons")):
+        await _run(app, sender, ANYTHING_ELSE)
 
 
 async def close(app: Any, sender: Text) -> None:
     """The assistant closes the conversation with its thanks, and asks for a rating."""
-    await _append(app, sender, ConversationResumed())
+    await _append(app, sender, ConversationResumed(), SlotSet(IN_QUEUE, None))
     await _run(app, sender, *CLOSE)
+
+
+async def say(
+    app: Any, sender: Text, response: Text, buttons: Optional[List[Dict[Text, Any]]] = None, *slots: Any, **values: Any
+) -> bool:
+    """The assistant's ``response`` (with ``buttons``) into the conversation and, at once, to the
+    customer's widget when it is open; ``slots`` (SlotSet events) go in first. Whether a widget was there."""
+    rasa_agent = app.ctx.agent
+    socket = _socket(app)
+    async with rasa_agent.lock_store.lock(sender):
+        tracker = await rasa_agent.tracker_store.get_or_create_tracker(sender)
+        message = await rasa_agent.nlg.generate(response, tracker, socket.name() if socket else "rest", **values)
+        text = (message or {}).get("text") or ""
+        data = {"buttons": buttons} if buttons else {}
+        for event in slots:
+            tracker.update(event)
+        tracker.update(BotUttered(text, data=data, metadata={"utter_action": response}))
+        await rasa_agent.tracker_store.save(tracker)
+    output = socket.output_for() if socket else None
+    if output is None or sender not in open_widgets(app):
+        return False
+    await output.send_response(sender, {"text": text, **data})
+    return True
+
+
+def open_widgets(app: Any) -> set:
+    """The conversations with a widget open on this instance (the socket.io channel's confirmed sessions)."""
+    socket = _socket(app)
+    return set(getattr(socket, "_sessions", {}).values()) if socket else set()

@@ -1,32 +1,116 @@
 """Which agents are on duty: a signed-in desk refreshes its agent's row in
-``agent_presence``, and the assistant counts the recent ones (Records.agents_on_duty)."""
+``agent_presence``, and the assistant counts the recent, available ones
+(gracious/stores/handoff_queue.on_duty, within records.PRESENCE_TIMEOUT).
+
+Presence is marked only while the session exists, in the same statement that
+looks for it: a poll still in flight while its agent signs out finds no session
+and marks nobody present again. Availability ("available" or "away") is the
+agent's own choice (POST /desk/api/availability) and survives their polls; an
+agent signing in is available.
+"""
 
 from __future__ import annotations
 
+from typing import Any, List, Optional, Tuple
+
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from gracious.stores import clock
-from gracious.stores.records import agent_presence
+from gracious.stores.records import PRESENCE_TIMEOUT, agent_presence, handoffs
+from server.desk.tables import desk_sessions
+
+AVAILABILITY = ("available", "away")
 
 
-def mark_present(conn: sa.engine.Connection, name: str) -> None:
-    """Upsert the agent's presence row with the time now."""
-    now = clock.now()
+def _upsert(conn: sa.engine.Connection, name: str, values: dict, only_if: Optional[Any] = None) -> None:
+    """Insert or update the agent's row; with ``only_if`` (a condition), only while it holds, in one statement."""
     dialect = conn.dialect.name
     if dialect in ("sqlite", "postgresql"):
+        from sqlalchemy.dialects import postgresql, sqlite
+
         insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(agent_presence)
+        columns = ["agent", *values]
+        source = sa.select(sa.literal(name), *[sa.literal(v) for v in values.values()])
+        source = source.where(only_if if only_if is not None else sa.true())
         conn.execute(
-            insert.values(agent=name, last_seen=now).on_conflict_do_update(
-                index_elements=[agent_presence.c.agent], set_={"last_seen": now}
+            insert.from_select(columns, source).on_conflict_do_update(
+                index_elements=[agent_presence.c.agent], set_=values
             )
         )
         return
-    changed = conn.execute(agent_presence.update().where(agent_presence.c.agent == name).values(last_seen=now)).rowcount
+    if only_if is not None and not conn.execute(sa.select(sa.literal(1)).where(only_if)).first():
+        return
+    changed = conn.execute(agent_presence.update().where(agent_presence.c.agent == name).values(**values)).rowcount
     if not changed:
-        conn.execute(agent_presence.insert().values(agent=name, last_seen=now))
+        conn.execute(agent_presence.insert().values(agent=name, **values))
+
+
+def session_exists(token_hash: str) -> Any:
+    """The condition: this session is there and not expired."""
+    return sa.exists().where(desk_sessions.c.token_hash == token_hash, desk_sessions.c.expires_at > clock.now())
+
+
+def mark_present(conn: sa.engine.Connection, name: str, token_hash: Optional[str] = None) -> None:
+    """The agent's presence refreshed to now; with ``token_hash``, only while that session exists."""
+    _upsert(conn, name, {"last_seen": clock.now()}, session_exists(token_hash) if token_hash else None)
+
+
+def signed_in(conn: sa.engine.Connection, name: str, token_hash: str) -> None:
+    """A new session: present and available."""
+    _upsert(conn, name, {"last_seen": clock.now(), "status": "available"}, session_exists(token_hash))
+
+
+def set_availability(conn: sa.engine.Connection, name: str, status: str) -> None:
+    """The agent's choice, "available" or "away" (ValueError for anything else); present now too."""
+    if status not in AVAILABILITY:
+        raise ValueError(f"Availability is one of {', '.join(AVAILABILITY)}.")
+    _upsert(conn, name, {"last_seen": clock.now(), "status": status})
+
+
+def availability(conn: sa.engine.Connection, name: str) -> str:
+    """ "available", "away", or "offline" (no row, or no poll within the presence timeout)."""
+    row = conn.execute(sa.select(agent_presence).where(agent_presence.c.agent == name)).first()
+    if row is None or row.last_seen < clock.now() - PRESENCE_TIMEOUT:
+        return "offline"
+    return row.status or "available"
 
 
 def mark_gone(conn: sa.engine.Connection, name: str) -> None:
     """Take the agent off duty (they signed out)."""
     conn.execute(agent_presence.delete().where(agent_presence.c.agent == name))
+
+
+def expired_holders(conn: sa.engine.Connection) -> List[str]:
+    """Agents holding a case whose desk stopped asking (their presence older than the timeout; an
+    agent who signed out has no row, and their cases were returned then)."""
+    stale = sa.select(agent_presence.c.agent).where(agent_presence.c.last_seen < clock.now() - PRESENCE_TIMEOUT)
+    rows = conn.execute(
+        sa.select(handoffs.c.agent)
+        .where(
+            handoffs.c.status == "claimed",
+            handoffs.c.finished_at.is_(None),
+            handoffs.c.agent.is_not(None),
+            handoffs.c.agent.in_(stale),
+        )
+        .distinct()
+    )
+    return sorted(str(r.agent) for r in rows)
+
+
+def return_held(conn: sa.engine.Connection, name: str) -> List[Tuple[int, str]]:
+    """Every case ``name`` holds back in the queue (waiting, nobody holding it): (id, sender) of each."""
+    held = conn.execute(
+        sa.select(handoffs.c.id, handoffs.c.sender_id).where(
+            handoffs.c.agent == name, handoffs.c.status == "claimed", handoffs.c.finished_at.is_(None)
+        )
+    ).all()
+    returned = []
+    for handoff_id, sender_id in held:
+        changed = conn.execute(
+            handoffs.update()
+            .where(handoffs.c.id == handoff_id, handoffs.c.status == "claimed", handoffs.c.agent == name)
+            .values(status="waiting", agent=None, updated_at=clock.now())
+        ).rowcount
+        if changed:
+            returned.append((int(handoff_id), str(sender_id)))
+    return returned

@@ -18,7 +18,7 @@ from gracious.outbox import promises
 from gracious.stores import clock
 from gracious.stores.base import add_row
 from gracious.stores.callback_changes import stamp
-from gracious.stores.records import handoffs, outbox
+from gracious.stores.records import PRESENCE_TIMEOUT, agent_presence, handoffs, outbox
 from server.desk.agents import Agent
 from server.desk.tables import handoff_notes
 
@@ -120,6 +120,8 @@ def handoff(conn: sa.engine.Connection, handoff_id: int) -> Optional[Dict[str, A
         **_entry(row, clock.now()),
         "outcome": row.outcome,
         "finished_at": _iso(row.finished_at),
+        # Why the customer left the queue (status "left"; gracious/stores/handoff_queue.py), else None.
+        "left_reason": row.left_reason,
         "notes": [{"agent": n.agent, "text": n.text, "created_at": _iso(n.created_at)} for n in notes],
     }
 
@@ -136,11 +138,17 @@ def for_sender(conn: sa.engine.Connection, sender_id: str) -> Optional[Dict[str,
 
 
 def claim(conn: sa.engine.Connection, handoff_id: int, name: str) -> bool:
-    """Take a waiting handoff; False if someone else got there first or it is finished."""
+    """Take a waiting handoff, or one held by an agent whose desk stopped asking (off duty, so
+    nobody is stuck with it); False if someone on duty has it, or it left or finished."""
+    stale = sa.select(agent_presence.c.agent).where(agent_presence.c.last_seen < clock.now() - PRESENCE_TIMEOUT)
+    free = sa.or_(
+        handoffs.c.status == "waiting",
+        sa.and_(handoffs.c.status == "claimed", handoffs.c.agent != name, handoffs.c.agent.in_(stale)),
+    )
     return (
         conn.execute(
             handoffs.update()
-            .where(handoffs.c.id == handoff_id, handoffs.c.status == "waiting", handoffs.c.finished_at.is_(None))
+            .where(handoffs.c.id == handoff_id, free, handoffs.c.finished_at.is_(None))
             .values(status="claimed", agent=name, updated_at=clock.now())
         ).rowcount
         == 1

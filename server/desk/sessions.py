@@ -1,7 +1,9 @@
 """Desk sessions: a random token in the agent's cookie, only its SHA-256 in the database.
 
-A session lasts SESSION_LIFETIME; using it marks the agent present, ending it
-takes them off duty. The functions run inside one of the desk store's transactions.
+A session lasts SESSION_LIFETIME; using it marks the agent present (only while the
+session exists: presence.py), ending the agent's last session takes them off duty and
+returns the cases they held to the queue. The functions run inside one of the desk
+store's transactions.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Optional
+from typing import List, Optional, Tuple
 
 import sqlalchemy as sa
 
@@ -46,7 +48,7 @@ def start(conn: sa.engine.Connection, agent: Agent, token: str) -> None:
             expires_at=now + SESSION_LIFETIME,
         )
     )
-    presence.mark_present(conn, agent.name)
+    presence.signed_in(conn, agent.name, _token_hash(token))
 
 
 def agent_for(conn: sa.engine.Connection, token: str) -> Optional[Agent]:
@@ -58,18 +60,28 @@ def agent_for(conn: sa.engine.Connection, token: str) -> Optional[Agent]:
     ).first()
     if row is None:
         return None
-    presence.mark_present(conn, row.name)
+    presence.mark_present(conn, row.name, _token_hash(token))
     return accounts.agent(row)
 
 
-def end(conn: sa.engine.Connection, token: str) -> None:
-    """Forget the session and take its agent off duty."""
+def end(conn: sa.engine.Connection, token: str) -> List[Tuple[int, str]]:
+    """Forget the session; with the agent's last session gone, take them off duty and return the
+    cases they held to the queue. The (handoff id, sender) of each case returned."""
     token_hash = _token_hash(token)
-    name = conn.execute(
-        sa.select(agents.c.name)
+    found = conn.execute(
+        sa.select(agents.c.id, agents.c.name)
         .join(desk_sessions, desk_sessions.c.agent_id == agents.c.id)
         .where(desk_sessions.c.token_hash == token_hash)
-    ).scalar()
+    ).first()
     conn.execute(desk_sessions.delete().where(desk_sessions.c.token_hash == token_hash))
-    if name is not None:
-        presence.mark_gone(conn, name)
+    if found is None:
+        return []
+    others = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(desk_sessions)
+        .where(desk_sessions.c.agent_id == found.id, desk_sessions.c.expires_at > clock.now())
+    ).scalar()
+    if others:
+        return []  # still signed in in another browser
+    presence.mark_gone(conn, found.name)
+    return presence.return_held(conn, found.name)

@@ -10,14 +10,14 @@ store's MetaData, so one ``ensure_schema`` makes the assistant's tables and the 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 
 from gracious.stores.base import Store
 from gracious.stores.records import metadata
 from server.desk import agents as accounts
-from server.desk import queue, sessions, throttle
+from server.desk import presence, queue, sessions, throttle
 from server.desk.agents import Agent, valid_name
 from server.desk.passwords import check_password, hash_password
 from server.desk.tables import agents  # noqa: F401 (launch/cluster/deployment.py checks the tables are made)
@@ -86,10 +86,28 @@ class DeskStore(Store):
         """The agent a live session belongs to, refreshing their presence; None otherwise."""
         return await self.run(sessions.agent_for, token) if sessions.usable(token) else None
 
-    async def end_session(self, token: Optional[str]) -> None:
-        """Sign out: forget the session and take the agent off duty."""
+    async def end_session(self, token: Optional[str]) -> List[Tuple[int, str]]:
+        """Sign out: forget the session; with the agent's last session, take them off duty and return
+        their held cases to the queue. The (handoff id, sender) of each case returned."""
         if sessions.usable(token):
-            await self.run(sessions.end, token)
+            return await self.run(sessions.end, token)
+        return []
+
+    async def set_availability(self, agent: Agent, status: str) -> None:
+        """ "available" or "away"; ValueError for anything else."""
+        await self.run(presence.set_availability, agent.name, status)
+
+    async def availability(self, agent: Agent) -> str:
+        """ "available", "away" or "offline"."""
+        return await self.run(presence.availability, agent.name)
+
+    async def return_expired(self) -> List[Tuple[int, str]]:
+        """Cases held by agents whose desk stopped asking, back in the queue: (handoff id, sender) of each."""
+
+        def write(conn: sa.engine.Connection) -> List[Tuple[int, str]]:
+            return [case for name in presence.expired_holders(conn) for case in presence.return_held(conn, name)]
+
+        return await self.run(write)
 
     # Handoffs
 

@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from gracious import codes
 from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
-from server.desk import callbacks, cleaning, conversation, grants, outbox, readable, shift
+from server.desk import callbacks, cleaning, conversation, grants, outbox, readable, shift, waiting
 from server.desk.agents import Agent
 from server.desk.queue import OUTCOMES
 from server.desk.sessions import SESSION_LIFETIME
@@ -78,12 +78,14 @@ class DeskSite(Site):
 
     def __init__(self) -> None:
         self.store = DeskStore(settings().records_db_url)
+        self.watch = waiting.QueueWatch(self.store)
 
     # -- the routes ---------------------------------------------------------
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         desk: Blueprint = DeskBlueprint("gracious_desk", __name__)
         store = self.store
+        self.watch.install(desk)  # the queue's watch (waiting.py)
 
         async def signed_in(request: Request) -> Optional[Agent]:
             return await store.agent_for_session(request.cookies.get(COOKIE))
@@ -142,8 +144,10 @@ class DeskSite(Site):
 
         @desk.route("/logout", methods=["POST"])
         async def logout(request: Request) -> HTTPResponse:
-            await store.end_session(request.cookies.get(COOKIE))
-            reply = _secure(response.json({"signed_out": True}))
+            returned = await store.end_session(request.cookies.get(COOKIE))
+            for handoff_id, sender in returned:  # back in the queue, and the customer told so
+                await waiting.back_in_queue(request.app, store, handoff_id, sender)
+            reply = _secure(response.json({"signed_out": True, "returned": [case[0] for case in returned]}))
             del reply.cookies[COOKIE]
             return reply
 
@@ -175,7 +179,18 @@ class DeskSite(Site):
         @desk.route("/api/me", methods=["GET"])
         @api
         async def me(request: Request, agent: Agent) -> HTTPResponse:
-            return _secure(response.json({"name": agent.name, "display_name": agent.display_name, "lead": agent.lead}))
+            me = {"name": agent.name, "display_name": agent.display_name, "lead": agent.lead}
+            return _secure(response.json({**me, "availability": await store.availability(agent)}))
+
+        @desk.route("/api/availability", methods=["POST"])
+        @api
+        async def availability(request: Request, agent: Agent) -> HTTPResponse:
+            """ "available" or "away": only available agents count as on duty (presence.py)."""
+            try:
+                await store.set_availability(agent, str(_json(request).get("status") or ""))
+            except ValueError as problem:
+                return _error(400, str(problem))
+            return _secure(response.json({"availability": await store.availability(agent)}))
 
         @desk.route("/api/agents", methods=["GET"])
         @api
@@ -221,6 +236,9 @@ class DeskSite(Site):
         async def claim(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
             if not await store.claim(handoff_id, agent):
                 return _error(409, "Someone else has this one, or it is finished.")
+            handoff = await store.handoff(handoff_id)
+            if handoff is not None and hasattr(request.app.ctx, "agent"):
+                await conversation.pause(request.app, handoff["sender_id"])  # the assistant falls silent
             return _secure(response.json({"claimed": handoff_id}))
 
         @desk.route("/api/handoffs/<handoff_id:int>/reply", methods=["POST"])
@@ -265,9 +283,10 @@ class DeskSite(Site):
             handoff = await held(handoff_id, agent)
             if handoff is None or not await store.finish(handoff_id, agent, outcome):
                 return _error(409, "Only the agent holding a conversation can finish it.")
-            await (conversation.hand_back if then == "handback" else conversation.close)(
-                request.app, handoff["sender_id"]
-            )
+            if then == "handback":  # with what the agent arranged (actions/handback.py)
+                await conversation.hand_back(request.app, handoff["sender_id"], agent.display_name, handoff_id)
+            else:
+                await conversation.close(request.app, handoff["sender_id"])
             return _secure(response.json({"finished": handoff_id, "outcome": outcome, "then": then}))
 
         return desk

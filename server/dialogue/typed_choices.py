@@ -21,7 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
 from gracious.choices import ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
-from server.dialogue import two_problems
+from server.dialogue import two_problems, waiting
 from server.dialogue.offers import (
     OFFER_PAYLOAD,
     TAKES,
@@ -71,6 +71,9 @@ async def parse_with_choices(
 ) -> Dict[str, Any]:
     parsed = await _rasa_parse_message(self, message, tracker, only_output_properties)
     text = message.text or ""
+    left = waiting.leaving(parsed, tracker)
+    if left is not None:
+        return left  # "never mind" while waiting for a person: leaving the queue (server/dialogue/waiting.py)
     read = Reader(self, message.sender_id, tracker, only_output_properties)
     changed = await _changed_choice(read, text, parsed)
     if changed is not None:
@@ -192,6 +195,10 @@ async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Op
 
 
 async def _in_context(read: Reader, parsed: Dict[str, Any]) -> Dict[str, Any]:
-    """A message that chose nothing: read for a repair, then for a second problem (each part alone)."""
+    """A message that chose nothing: read as a waiting customer's, for a repair, then for a second
+    problem (each part alone)."""
+    waited = waiting.reading(parsed, read.tracker)
+    if waited is not None:
+        return waited
     repaired = reread(parsed, read.tracker)
     return repaired if repaired is not parsed else await two_problems.split(parsed, read.parse)

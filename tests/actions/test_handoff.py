@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 import actions.handoff
 from actions.handoff import ActionHandoff
@@ -52,10 +52,13 @@ def test_handoff_summary_gives_the_agent_the_whole_case(domain):
         "amounts": {"order_total": 45.0},
         "policy": {
             "id": "late_delivery_goodwill",
+            "name": "Late delivery goodwill",
             "rule": "An order past its promised date earns an apology, a goodwill credit "
             "and tracking updates without asking.",
         },
         "explained": ["late_delivery_goodwill"],
+        "explained_names": ["Late delivery goodwill"],
+        "booked": {},
         "offered": ["human", "callback"],
         "declined": ["goodwill_credit", "delivery_updates", "refund"],
         "accepted": None,
@@ -128,7 +131,7 @@ def test_agent_on_duty_in_care_hours_queues_the_customer_first(domain):
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
         SlotSet("agent_available", True),
-        ConversationPaused(),
+        SlotSet("in_queue", True),
     ]
 
 
@@ -164,7 +167,7 @@ def test_choosing_the_ceo_office_goes_to_the_executive_team(domain):
         SlotSet("alternative", None),
         SlotSet("accepted_alternative", "ceo_office"),
         SlotSet("agent_available", True),
-        ConversationPaused(),
+        SlotSet("in_queue", True),
     ]
     [row] = handoff_rows()
     assert (row["reason"], row["team"]) == ("executive_escalation", "executive_office")
@@ -224,3 +227,38 @@ def test_a_second_safety_message_with_a_call_booked_is_answered_not_handed_off_a
     dispatcher, events = run_action(ActionHandoff(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_safety_again", "utter_answer_medical_costs"]
     assert events == [FollowupAction("action_listen")] and handoff_rows() == []
+
+
+def test_a_plain_request_for_a_person_still_fills_the_card_with_what_was_booked(domain):
+    """ "get me a person" with no case: the customer's words, and a call booked earlier in the conversation."""
+    booked_at = datetime.now(timezone.utc) + timedelta(days=1)
+    call = asyncio.run(
+        stores.records().book_callback("maya-plain", booked_at, "+1 555 0177", "callback requested", None)
+    )
+    tracker = tracker_from(
+        "empty_tracker",
+        sender_id="maya-plain",
+        intent="request_human",
+        text="get me a person",
+        events=[{"event": "user", "text": "get me a person", "parse_data": {"intent": {"name": "request_human"}}}],
+        slots={"callback_id": str(call), "granted_alternatives": ["email_followup"], "email": "maya@example.com"},
+    )
+    run_action(ActionHandoff(), tracker, domain)
+
+    summary = asyncio.run(stores.records().handoff(1))["summary"]
+    assert summary["what_happened"] == "get me a person"
+    assert summary["last_messages"] == ["get me a person"]
+    assert summary["booked"]["callback"]["id"] == call
+    assert summary["booked"]["callback"]["phone_end"] == "0177"
+    assert summary["booked"]["callback"]["at"] == booked_at.astimezone(NEW_YORK).isoformat(timespec="minutes")
+    assert summary["booked"]["email_followup"] == {"to": "maya@example.com"}
+
+
+def test_the_card_lists_as_offered_only_what_was_not_declined(domain):
+    tracker = tracker_from(
+        "request_human",
+        slots={"offered_alternatives": ["human", "callback", "refund"], "declined_alternatives": ["callback"]},
+    )
+    run_action(ActionHandoff(), tracker, domain)
+    summary = asyncio.run(stores.records().handoff(1))["summary"]
+    assert (summary["offered"], summary["declined"]) == (["human", "refund"], ["callback"])

@@ -300,11 +300,15 @@ def test_signing_in_marks_the_agent_on_duty_and_each_request_refreshes_it(store,
     run(store.create_session(agent))
     clock.advance(seconds=20)
     token = run(store.create_session(agent))  # a second browser: still one presence row
-    assert rows(store, agent_presence) == [{"agent": "sam", "last_seen": START + timedelta(seconds=20)}]
+    assert rows(store, agent_presence) == [
+        {"agent": "sam", "last_seen": START + timedelta(seconds=20), "status": "available"}
+    ]
 
     clock.advance(seconds=30)
     run(store.agent_for_session(token))
-    assert rows(store, agent_presence) == [{"agent": "sam", "last_seen": START + timedelta(seconds=50)}]
+    assert rows(store, agent_presence) == [
+        {"agent": "sam", "last_seen": START + timedelta(seconds=50), "status": "available"}
+    ]
     records = Records(f"sqlite:///{db_path}")
     assert run(records.agents_on_duty()) == 1
     records.engine.dispose()

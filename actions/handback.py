@@ -1,0 +1,158 @@
+"""action_handback: the assistant takes the conversation back knowing what the agent arranged.
+
+The desk grants through the chat's own path (server/desk/grants.py): each grant's
+commitment to the company's systems names the handoff and the agent. On hand-back
+(server/desk/conversation.hand_back sets the ``handback`` slot: the agent's name
+and the handoff) this action reads those grants, still standing, from the
+company's records, says what was arranged ("Sam arranged a $10.00 credit on
+BL-30018."), keeps them as this conversation's own (so asking for one again is
+"already done", never "not available"), and offers what is still open of the case's
+offer (offered, not declined, not granted, not ruled out by a remedy just arranged)
+as working buttons; with nothing open the desk asks "anything else?" after it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import catalog, money
+from actions.offer_alternatives import first_text
+from actions.status import settle, settled
+from gracious.stores import company
+from gracious.stores.company_schema import grants, outbox
+from gracious.stores.grants import REMEDIES
+
+# What an agent grants at the desk (server/desk/grants.py GRANTABLE), and ways to a person,
+# which the person who just helped makes moot.
+DESK_KINDS = ("credit", "refund", "exchange", "replacement", "remake", "honour_coupon")
+TO_A_PERSON = ("human", "ceo_office")
+
+
+def arranged_at_desk(conn: sa.engine.Connection, sender_id: Text, handoff_id: Optional[int]) -> List[Dict[Text, Any]]:
+    """The grants made at the desk for this conversation's handoff, still standing, oldest first."""
+    found = []
+    rows = conn.execute(
+        sa.select(outbox.c.payload)
+        .where(outbox.c.kind == "webhook", outbox.c.sender_id == sender_id, outbox.c.topic.in_(DESK_KINDS))
+        .order_by(outbox.c.id)
+    )
+    for row in rows:
+        data = (json.loads(row.payload) or {}).get("data") or {}
+        if not data.get("agent") or data.get("handoff_id") is None:
+            continue  # the chat's own grant
+        if handoff_id is not None and str(data.get("handoff_id")) != str(handoff_id):
+            continue
+        grant = conn.execute(sa.select(grants).where(grants.c.id == data.get("grant_id"))).first()
+        if grant is None:
+            continue  # taken back since
+        found.append(
+            {
+                "alternative": data.get("alternative"),
+                "kind": grant.kind,
+                "reference": grant.reference,
+                "amount": None if grant.amount is None else float(grant.amount),
+            }
+        )
+    return found
+
+
+def described(grant: Dict[Text, Any]) -> Text:
+    """ "a $10.00 credit on BL-30018", "a replacement for LK-10423"."""
+    kind, reference, amount = grant["kind"], grant.get("reference") or "your order", grant.get("amount")
+    if kind == "credit":
+        return f"a {money(amount)} credit on {reference}" if amount else f"a credit on {reference}"
+    if kind == "refund":
+        return f"a {money(amount)} refund on {reference}" if amount else f"a refund on {reference}"
+    if kind == "exchange":
+        return f"an exchange for {reference}"
+    if kind == "remake":
+        return f"a remake of {reference}"
+    if kind == "honour_coupon":
+        return f"the coupon {reference} honoured"
+    return f"a {kind} for {reference}"
+
+
+def together(parts: List[Text]) -> Text:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def still_open(tracker: Tracker, granted: List[Text], kinds: List[Text]) -> List[Text]:
+    """The case's offered alternatives a customer may still take: not declined, granted, a way to a
+    person, or another remedy for an order that has one now."""
+    declined = set(tracker.get_slot("declined_alternatives") or [])
+    alternatives = catalog().alternatives
+    remedied = any(kind in REMEDIES for kind in kinds)
+    open_ones = []
+    for key in tracker.get_slot("offered_alternatives") or []:
+        alternative = alternatives.get(key)
+        if alternative is None or key in declined or key in granted or key in TO_A_PERSON or key in open_ones:
+            continue
+        if remedied and alternative.kind in REMEDIES:
+            continue
+        open_ones.append(key)
+    return open_ones
+
+
+def buttons_for(tracker: Tracker, domain: Dict[Text, Any], keys: List[Text]) -> List[Dict[Text, Any]]:
+    """Each option's button as it was last shown (its title kept), or made as every offer makes it."""
+    shown: Dict[Text, Dict[Text, Any]] = {}
+    for event in reversed(tracker.events):
+        for button in (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []:
+            payload = str(button.get("payload") or "")
+            for key in keys:
+                if key not in shown and payload.endswith('"%s"}' % key) and payload.startswith("/choose_alternative"):
+                    shown[key] = dict(button)
+    made = []
+    for key in keys:
+        made.append(
+            shown.get(key)
+            or {
+                "title": first_text(domain, catalog().alternatives[key].offer),
+                "payload": '/choose_alternative{"alternative": "%s"}' % key,
+            }
+        )
+    return made
+
+
+class ActionHandback(Action):
+    """Back from the agent: what they arranged, then what is still open (or the desk asks 'anything else?')."""
+
+    def name(self) -> Text:
+        return "action_handback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        back = tracker.get_slot("handback") or {}
+        handoff_id = back.get("handoff_id") if isinstance(back, dict) else None
+        if handoff_id is None and str(tracker.get_slot("handoff_id") or "").isdigit():
+            handoff_id = int(tracker.get_slot("handoff_id"))
+        dispatcher.utter_message(response="utter_handback")
+        events: List[EventType] = [SlotSet("handback", None), SlotSet("in_queue", None)]
+        arranged = await company().run(arranged_at_desk, tracker.sender_id, handoff_id)
+        granted = list(tracker.get_slot("granted_alternatives") or [])
+        entries = settled(tracker)
+        if arranged:
+            name = str((back.get("agent") if isinstance(back, dict) else None) or "").split()
+            dispatcher.utter_message(
+                response="utter_handback_arranged",
+                agent_name=name[0] if name else "My colleague",
+                arranged=together([described(g) for g in arranged]),
+            )
+            for grant in arranged:
+                key = grant.get("alternative") or grant["kind"]
+                granted += [] if key in granted else [key]
+                entries = settle(entries, key, grant["kind"], grant.get("reference"), grant.get("amount"), "done")
+            events += [
+                SlotSet("granted_alternatives", granted),
+                SlotSet("settled", entries),
+                SlotSet("accepted_alternative", arranged[-1].get("alternative")),
+            ]
+        open_ones = still_open(tracker, granted, [g["kind"] for g in arranged])
+        if open_ones:
+            dispatcher.utter_message(response="utter_handback_open", buttons=buttons_for(tracker, domain, open_ones))
+        return events

@@ -1,0 +1,124 @@
+"""While a customer waits for a person: always answered, and free to leave the queue.
+
+action_handoff queues the customer (slot ``in_queue``) without pausing the
+assistant; Rasa is paused only once an agent claims the conversation
+(server/desk/conversation.py). Until then server/dialogue/waiting.py reads the
+customer's messages in that light and the rules in data/rules/waiting.yml bring
+them here:
+
+- ``action_while_waiting``: "hello? is anyone there?", "how long?", "am I still in
+  the queue": their live place and an honest wait (live cases only, agents available
+  now: gracious/stores/handoff_queue.py), with the answer to a question first when
+  there is one ("you keep your place"); past the wait limit, once, a call or an email
+  offered instead (the same offer the widget hears from server/desk/waiting.py, for
+  a REST caller who has no widget to hear it); nobody available: said so, and a call
+  or an email offered.
+- ``action_leave_queue``: "cancel", "never mind", "forget it": out of the queue
+  (``cancelled``), told so, and offered a call or an email instead.
+
+Booking a call (gracious/stores/callback_changes.book) or taking an email instead
+(actions/promised.grant) takes the customer out of the queue too, with that reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import catalog
+from actions.digression import say_answers
+from actions.offer_alternatives import first_text
+from gracious.settings import settings
+from gracious.stores import clock, handoff_queue, records
+
+IN_QUEUE = "in_queue"
+# The ways out of the queue offered instead of waiting.
+INSTEAD = ("callback", "email_followup")
+
+
+def instead_buttons(domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """A call and an email, titled as every offer of them; the chat's own choose_alternative payloads."""
+    return [
+        {
+            "title": first_text(domain, catalog().alternatives[way].offer),
+            "payload": '/choose_alternative{"alternative": "%s"}' % way,
+        }
+        for way in INSTEAD
+    ]
+
+
+def offered_too(tracker: Tracker) -> SlotSet:
+    """The offered alternatives with the call and the email added, so a typed choice of them works."""
+    had = list(tracker.get_slot("offered_alternatives") or [])
+    return SlotSet("offered_alternatives", had + [way for way in INSTEAD if way not in had])
+
+
+def handoff_of(tracker: Tracker) -> Optional[int]:
+    found = tracker.get_slot("handoff_id")
+    return int(found) if found and str(found).isdigit() else None
+
+
+async def leave(tracker: Tracker, reason: Text) -> Optional[int]:
+    """The conversation's live handoff out of the queue with ``reason``; its id, or None."""
+    return await records().run(handoff_queue.leave_for_sender, tracker.sender_id, reason)
+
+
+class ActionWhileWaiting(Action):
+    """A waiting customer's message: their place and an honest wait (answers first), or what changed."""
+
+    def name(self) -> Text:
+        return "action_while_waiting"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        message = tracker.latest_message or {}
+        handoff_id = handoff_of(tracker)
+        store = records()
+        place = await store.run(handoff_queue.standing, handoff_id) if handoff_id else None
+        if place is None or place.status in ("left", "finished"):
+            # Not in the queue any more (they went away, or it was settled): said so, a person offered again.
+            dispatcher.utter_message(response="utter_queue_not_waiting")
+            return [SlotSet(IN_QUEUE, None)]
+        if place.status == "claimed":
+            dispatcher.utter_message(response="utter_queue_taken")
+            return []
+        answers = list(message.get("answers") or [])
+        say_answers(dispatcher, domain, answers)
+        await store.run(handoff_queue.mark, place.id, seen_at=clock.now())
+        limit = settings().queue_wait_limit_seconds
+        waited = (clock.now() - place.created_at).total_seconds()
+        if limit > 0 and waited >= limit and await store.run(handoff_queue.offer_once, place.id):
+            # Waited past the limit with nobody claiming: a call or an email instead, once.
+            dispatcher.utter_message(
+                response="utter_queue_wait_long", position=place.position, buttons=instead_buttons(domain)
+            )
+            return [offered_too(tracker)]
+        if not place.agents:
+            # Nobody available this minute: no time promised, and the other ways offered.
+            dispatcher.utter_message(
+                response="utter_queue_update_nobody", position=place.position, buttons=instead_buttons(domain)
+            )
+            return [offered_too(tracker)]
+        response = "utter_queue_keep_place" if answers else "utter_queue_update"
+        dispatcher.utter_message(response=response, position=place.position, wait_minutes=place.wait_minutes)
+        return []
+
+
+class ActionLeaveQueue(Action):
+    """ "cancel", "never mind": out of the queue, told so, and a call or an email offered instead."""
+
+    def name(self) -> Text:
+        return "action_leave_queue"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        left = await leave(tracker, handoff_queue.CANCELLED)
+        if left is None:
+            place = await records().run(handoff_queue.standing, handoff_of(tracker)) if handoff_of(tracker) else None
+            if place is not None and place.status == "claimed":
+                dispatcher.utter_message(response="utter_queue_taken")
+                return []
+        response = "utter_queue_left" if left is not None else "utter_queue_not_waiting_offer"
+        dispatcher.utter_message(response=response, buttons=instead_buttons(domain))
+        return [SlotSet(IN_QUEUE, None), offered_too(tracker)]
