@@ -48,6 +48,12 @@
       "Your ratings, and the whole team's";
   }
 
+  function duration(seconds) {
+    var minutes = Math.floor(seconds / 60), rest = seconds % 60;
+    if (!minutes) return seconds + (seconds === 1 ? " second" : " seconds");
+    return minutes + (minutes === 1 ? " minute" : " minutes") + (rest ? " " + rest + (rest === 1 ? " second" : " seconds") : "");
+  }
+
   function rating(value) { return value ? value + " of 5" : "Not rated"; }
 
   function row(item) {
@@ -130,8 +136,7 @@
       fact(card, "Reason for the handoff", item.reason_words);
       fact(card, "Outcome", item.outcome_words);
       fact(card, "Agent", item.agent_name);
-      fact(card, "First reply after", item.first_reply_seconds === null ? null :
-        Math.round(item.first_reply_seconds / 60) + " min");
+      fact(card, "First reply after", item.first_reply_seconds === null ? null : duration(item.first_reply_seconds));
       fact(card, "Customer's rating", rating(item.rating));
       var transcript = $("case-transcript");
       transcript.textContent = "";
