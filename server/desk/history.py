@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterable, List, Optional
 import sqlalchemy as sa
 
 from gracious import codes
-from gracious.stores import clock
+from gracious.stores import clock, handoff_queue
 from gracious.stores.records import handoffs, ratings
 from server.desk.agents import Agent
 from server.desk.queue import card
@@ -36,10 +36,10 @@ STILL_OPEN = ("waiting", "claimed")
 # (``left_reason``, gracious/stores/handoff_queue.py).
 STATUS_WORDS = {"left": "left the queue", "finished": "finished"}
 LEFT_WORDS = {
-    "callback_booked": "left the queue: booked a callback",
-    "cancelled": "left the queue: cancelled",
-    "went_away": "left the queue: went away",
-    "email_instead": "left the queue: chose an email instead",
+    handoff_queue.CALLBACK_BOOKED: "left the queue: booked a callback",
+    handoff_queue.CANCELLED: "left the queue: cancelled",
+    handoff_queue.WENT_AWAY: "left the queue: went away",
+    handoff_queue.EMAIL_INSTEAD: "left the queue: chose an email instead",
 }
 # The outcomes the History page offers to filter by.
 KNOWN_OUTCOMES = (*codes.DESK_OUTCOMES, "left")
@@ -165,7 +165,7 @@ def _row(
         "reason_words": reason_words(row.reason),
         "topic": case_words(summary.get("case_type")),
         "outcome": code,
-        "outcome_words": outcome_words(code, getattr(row, "left_reason", None)),
+        "outcome_words": outcome_words(code, row.left_reason),
         "agent": row.agent,
         "agent_name": names.get(row.agent or "", row.agent),
         "rating": rating,

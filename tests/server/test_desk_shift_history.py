@@ -13,9 +13,10 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
+from gracious.stores import handoff_queue
 from gracious.stores.base import add_row
 from gracious.stores.records import handoffs, ratings
-from server.desk import shift
+from server.desk import history, shift
 from tests.helpers.desk_app import DeskApp
 
 NOW = datetime(2024, 5, 14, 14, 0)
@@ -125,14 +126,15 @@ def test_a_guest_is_never_found_by_the_owners_details_nor_shown_with_them(desk):
 def test_an_agent_sees_their_own_finished_cases_and_a_lead_sees_every_case(desk):
     sams = case(desk, "sam", {"verified": False, "reference": "LK-10421"}, ended=NOW - timedelta(minutes=5))
     anas = case(desk, "ana", {"verified": False, "reference": "LK-10421"}, ended=NOW - timedelta(minutes=4))
-    left = case(desk, None, {"reference": "LK-10421"}, status="left", outcome=None)
+    left = case(desk, None, {"reference": "LK-10421"}, status="left", outcome=None, left_reason="cancelled")
 
     assert ids(desk.client("sam"), q="LK-10421") == [sams]
     assert ids(desk.client("ana"), q="LK-10421") == [anas]
     assert ids(desk.client("sam"), agent="ana") == []  # not even by asking for them
     assert ids(desk.client("lee"), q="LK-10421") == [left, anas, sams]
     [gone] = search(desk.client("lee"), outcome="left")
-    assert gone["id"] == left and gone["outcome_words"] == "left the queue" and gone["agent_name"] is None
+    assert gone["id"] == left and gone["outcome_words"] == "left the queue: cancelled" and gone["agent_name"] is None
+    assert set(history.LEFT_WORDS) == set(handoff_queue.LEFT_REASONS)  # every way out of the queue in words
     # Opening a row is the case itself, for those who may read it (queue.visible_to).
     assert desk.client("sam").call(f"/desk/api/handoffs/{anas}")[0] == 404
 
