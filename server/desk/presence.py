@@ -11,6 +11,7 @@ agent signing in is available.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, List, Optional, Tuple
 
 import sqlalchemy as sa
@@ -20,6 +21,9 @@ from gracious.stores.records import PRESENCE_TIMEOUT, agent_presence, handoffs
 from server.desk.tables import desk_sessions
 
 AVAILABILITY = ("available", "away")
+# A desk silent this long has gone (closed, or lost its connection): its agent's cases go back to the
+# queue. Shorter than this, a reload or a blip keeps them (another agent may still take one over).
+HELD_GRACE = timedelta(minutes=2)
 
 
 def _upsert(conn: sa.engine.Connection, name: str, values: dict, only_if: Optional[Any] = None) -> None:
@@ -80,10 +84,11 @@ def mark_gone(conn: sa.engine.Connection, name: str) -> None:
     conn.execute(agent_presence.delete().where(agent_presence.c.agent == name))
 
 
-def expired_holders(conn: sa.engine.Connection) -> List[str]:
-    """Agents holding a case whose desk stopped asking (their presence older than the timeout; an
-    agent who signed out has no row, and their cases were returned then)."""
-    stale = sa.select(agent_presence.c.agent).where(agent_presence.c.last_seen < clock.now() - PRESENCE_TIMEOUT)
+def expired_holders(conn: sa.engine.Connection, grace: timedelta = HELD_GRACE) -> List[str]:
+    """Agents holding a case whose desk stopped asking ``grace`` ago (another agent may claim their case
+    once their presence expires, records.PRESENCE_TIMEOUT; an agent who signed out has no row, and
+    their cases were returned then)."""
+    stale = sa.select(agent_presence.c.agent).where(agent_presence.c.last_seen < clock.now() - grace)
     rows = conn.execute(
         sa.select(handoffs.c.agent)
         .where(

@@ -1,7 +1,7 @@
 """Desk sessions: a random token in the agent's cookie, only its SHA-256 in the database.
 
 A session lasts SESSION_LIFETIME; using it marks the agent present (only while the
-session exists: presence.py), ending the agent's last session takes them off duty and
+session exists: presence.py), ending it takes them off duty and
 returns the cases they held to the queue. The functions run inside one of the desk
 store's transactions.
 """
@@ -65,8 +65,8 @@ def agent_for(conn: sa.engine.Connection, token: str) -> Optional[Agent]:
 
 
 def end(conn: sa.engine.Connection, token: str) -> List[Tuple[int, str]]:
-    """Forget the session; with the agent's last session gone, take them off duty and return the
-    cases they held to the queue. The (handoff id, sender) of each case returned."""
+    """Forget the session, take its agent off duty and return the cases they held to the queue.
+    The (handoff id, sender) of each case returned."""
     token_hash = _token_hash(token)
     found = conn.execute(
         sa.select(agents.c.id, agents.c.name)
@@ -76,12 +76,6 @@ def end(conn: sa.engine.Connection, token: str) -> List[Tuple[int, str]]:
     conn.execute(desk_sessions.delete().where(desk_sessions.c.token_hash == token_hash))
     if found is None:
         return []
-    others = conn.execute(
-        sa.select(sa.func.count())
-        .select_from(desk_sessions)
-        .where(desk_sessions.c.agent_id == found.id, desk_sessions.c.expires_at > clock.now())
-    ).scalar()
-    if others:
-        return []  # still signed in in another browser
+    # Signing out means leaving the desk (a session left open in another browser keeps no case).
     presence.mark_gone(conn, found.name)
     return presence.return_held(conn, found.name)

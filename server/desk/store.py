@@ -87,8 +87,8 @@ class DeskStore(Store):
         return await self.run(sessions.agent_for, token) if sessions.usable(token) else None
 
     async def end_session(self, token: Optional[str]) -> List[Tuple[int, str]]:
-        """Sign out: forget the session; with the agent's last session, take them off duty and return
-        their held cases to the queue. The (handoff id, sender) of each case returned."""
+        """Sign out: forget the session, take the agent off duty and return their held cases to the
+        queue. The (handoff id, sender) of each case returned."""
         if sessions.usable(token):
             return await self.run(sessions.end, token)
         return []

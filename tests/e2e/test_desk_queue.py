@@ -1,0 +1,249 @@
+"""The queue from the customer's side, end to end: real servers, customers in headless Chromium
+(and over REST), two agents at the desk.
+
+A waiting customer is always answered ("hello?" hears their place), "cancel" leaves the queue,
+after the wait limit a call or an email is offered and its button books a call, positions count
+only live cases, an agent signing out returns the case (another agent claims it), and an agent's
+grant at the desk is said on hand-back and the conversation carries on from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from launch.launcher import Servers
+from server.desk.store import DeskStore
+from tests.e2e.conftest import PASSWORD, Bot, DeskClient, model_path, server_env
+from tests.helpers.browser import bot_texts, click_first, new_browser, send, shot, wait, wait_for_bot_text
+
+WAIT_LIMIT = 40  # seconds a customer waits before a call or an email is offered
+
+
+@pytest.fixture(scope="module")
+def queue_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """Servers of their own: the care team always in, the queue's watch every second, a short wait limit."""
+    var = tmp_path_factory.mktemp("queue-var")
+    env = server_env(
+        var,
+        GRACIOUS_CARE_HOURS="mon-sun 0-24",
+        GRACIOUS_QUEUE_CHECK_SECONDS="1",
+        GRACIOUS_QUEUE_UPDATE_SECONDS="0",
+        GRACIOUS_QUEUE_WAIT_LIMIT_SECONDS=str(WAIT_LIMIT),
+    )
+    store = DeskStore(env["GRACIOUS_RECORDS_DB_URL"])
+    asyncio.run(store.add_agent("sam", "Sam Lee", PASSWORD))
+    asyncio.run(store.add_agent("ana", "Ana Ruiz", PASSWORD))
+    store.engine.dispose()
+    servers = Servers(model_path(), env, log_dir=var / "logs")
+    servers.start()
+    yield Bot(servers, env)
+    servers.stop()
+
+
+def agent(bot: Bot, name: str) -> DeskClient:
+    client = DeskClient(bot.base)
+    client.sign_in(name)
+    return client
+
+
+def handoff_row(bot: Bot, sender: str) -> Dict[str, Any]:
+    """The conversation's newest handoff, as the records database holds it."""
+    path = bot.env["GRACIOUS_RECORDS_DB_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(Path(path)) as conn:
+        conn.row_factory = sqlite3.Row
+        row = conn.execute("SELECT * FROM handoffs WHERE sender_id = ? ORDER BY id DESC LIMIT 1", (sender,)).fetchone()
+    return dict(row)
+
+
+def queued_ids(desk: DeskClient) -> List[str]:
+    status, items = desk.call("/desk/api/queue")
+    assert status == 200
+    return [item["sender_id"] for item in items]
+
+
+def texts(replies: List[Dict[str, Any]]) -> str:
+    return " ".join(r.get("text") or "" for r in replies)
+
+
+def widget(bot: Bot, name: str) -> WebDriver:
+    browser = new_browser()
+    browser.get(f"{bot.base}/demo/")
+    click_first(browser, ".rw-launcher")
+    wait_for_bot_text(browser, "Gracious", f"{name}-greeting")
+    return browser
+
+
+def session_of(browser: WebDriver) -> str:
+    return browser.execute_script("return JSON.parse(localStorage.getItem('chat_session') || '{}').session_id;")
+
+
+def said(browser: WebDriver) -> List[str]:
+    """The bot's messages in the widget, read again while it re-renders them."""
+    return wait(browser).until(lambda d: bot_texts(d) or None)
+
+
+def click_button(browser: WebDriver, title: str) -> None:
+    button = wait(browser).until(
+        lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".rw-reply") if title in b.text]
+    )
+    button[-1].click()
+
+
+def test_a_waiting_customer_is_answered_positions_count_only_live_cases_and_cancel_leaves(queue_bot: Bot) -> None:
+    sam = agent(queue_bot, "sam")
+    first = f"queue-rest-{uuid.uuid4().hex[:8]}"
+    customer = widget(queue_bot, "waiting")
+    try:
+        assert "number 1 in the queue" in texts(queue_bot.say(first, "I want to talk to a real person"))
+        send(customer, "I want to talk to a real person")
+        wait_for_bot_text(customer, "You're number 2 in the queue", "second-in-queue")
+        mine = session_of(customer)
+
+        # Queued, the assistant still answers: their place and an honest wait.
+        sam.call("/desk/api/me")  # Sam's desk is open (its polls keep him on duty)
+        send(customer, "hello? is anyone there?")
+        wait_for_bot_text(customer, "still in the queue: number 2", "hello-answered")
+
+        # The first customer books a call instead of waiting: they no longer count.
+        said = queue_bot.say(first, '/choose_alternative{"alternative": "callback"}')
+        assert "time suits you" in texts(said)
+        said = queue_bot.say(first, "tomorrow at 3pm")
+        if "Which number" in texts(said):
+            said = queue_bot.say(first, "+1 555 0134")
+        assert "You're booked" in texts(said)
+        assert (handoff_row(queue_bot, first)["status"], handoff_row(queue_bot, first)["left_reason"]) == (
+            "left",
+            "callback_booked",
+        )
+        sam.call("/desk/api/me")
+        send(customer, "how long now?")
+        wait_for_bot_text(customer, "still in the queue: number 1", "first-now")
+        assert first not in queued_ids(sam) and mine in queued_ids(sam)
+        shot(customer, "queue-1-waiting-answered")
+
+        # "cancel": out of the queue, told so, a call or an email offered; the desk no longer lists it.
+        send(customer, "cancel")
+        wait_for_bot_text(customer, "taken you out of the queue", "left-queue")
+        wait(customer).until(
+            lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".rw-reply") if "Call me" in b.text]
+        )
+        assert mine not in queued_ids(sam)
+        assert (handoff_row(queue_bot, mine)["status"], handoff_row(queue_bot, mine)["left_reason"]) == (
+            "left",
+            "cancelled",
+        )
+        shot(customer, "queue-2-cancelled")
+    finally:
+        customer.quit()
+
+
+def test_after_the_wait_limit_a_call_is_offered_and_its_button_books_it(queue_bot: Bot) -> None:
+    sam = agent(queue_bot, "sam")
+    customer = widget(queue_bot, "limit")
+    try:
+        send(customer, "can I speak to a person please")
+        wait_for_bot_text(customer, "in the queue", "limit-queued")
+        mine = session_of(customer)
+        started = time.monotonic()
+        while time.monotonic() - started < WAIT_LIMIT - 5:  # Sam stays on duty, but nobody claims it
+            sam.call("/desk/api/me")
+            time.sleep(5)
+        wait_for_bot_text(customer, "waiting this long", "limit-offer")
+        assert time.monotonic() - started >= WAIT_LIMIT - 5
+        offers = [t for t in said(customer) if "waiting this long" in t]
+        shot(customer, "queue-3-wait-limit-offer")
+
+        click_button(customer, "Call me back")
+        wait_for_bot_text(customer, "What time suits you", "limit-call-time")
+        send(customer, "tomorrow at 10am")
+        wait_for_bot_text(customer, ["Which number", "You're booked"], "limit-call-number")
+        if not any("You're booked" in t for t in said(customer)):
+            send(customer, "+1 555 0134")
+        wait_for_bot_text(customer, "You're booked", "limit-booked")
+        row = handoff_row(queue_bot, mine)
+        assert (row["status"], row["left_reason"]) == ("left", "callback_booked")
+        time.sleep(3)  # the offer is made once
+        assert len([t for t in said(customer) if "waiting this long" in t]) == len(offers) == 1
+    finally:
+        customer.quit()
+
+
+def test_an_agent_signing_out_returns_the_case_and_another_agent_claims_it(queue_bot: Bot) -> None:
+    sam, ana = agent(queue_bot, "sam"), agent(queue_bot, "ana")
+    customer = widget(queue_bot, "returned")
+    try:
+        send(customer, "I want to talk to a real person")
+        wait_for_bot_text(customer, "in the queue", "returned-queued")
+        mine = session_of(customer)
+        handoff_id = handoff_row(queue_bot, mine)["id"]
+        assert sam.call(f"/desk/api/handoffs/{handoff_id}/claim", {})[0] == 200
+        assert ana.call(f"/desk/api/handoffs/{handoff_id}/claim", {})[0] == 409  # Sam has it
+
+        # Held by Sam, the assistant is silent.
+        before = len(said(customer))
+        send(customer, "hello?")
+        time.sleep(2)
+        assert len(said(customer)) == before
+
+        # Sam signs out: the case is back in the queue, the customer told their place.
+        assert sam.call("/desk/logout", {}) == (200, {"signed_out": True, "returned": [handoff_id]})
+        wait_for_bot_text(customer, "back in the queue, number 1", "returned-told")
+        assert handoff_row(queue_bot, mine)["status"] == "waiting"
+        shot(customer, "queue-4-back-in-queue")
+
+        assert ana.call(f"/desk/api/handoffs/{handoff_id}/claim", {}) == (200, {"claimed": handoff_id})
+        assert ana.call(f"/desk/api/handoffs/{handoff_id}/reply", {"text": "Hi, Ana here."})[0] == 200
+        wait_for_bot_text(customer, "Ana here", "ana-replies")
+        status, _ = ana.call(f"/desk/api/handoffs/{handoff_id}/finish", {"outcome": "resolved", "then": "close"})
+        assert status == 200
+    finally:
+        customer.quit()
+
+
+def test_an_agents_grant_is_said_on_hand_back_and_the_conversation_carries_on(queue_bot: Bot) -> None:
+    sam = agent(queue_bot, "sam")
+    customer = widget(queue_bot, "granted")
+    try:
+        send(customer, "Where is my coffee grinder? It was due days ago. LK-10423")
+        wait_for_bot_text(customer, "email address or phone number", "granted-check")
+        send(customer, "priya.n@example.com")
+        wait(customer).until(
+            lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".rw-reply") if "tracking" in b.text]
+        )
+        send(customer, "I want to talk to a real person")
+        wait_for_bot_text(customer, "in the queue", "granted-queued")
+        handoff_id = handoff_row(queue_bot, session_of(customer))["id"]
+        assert sam.call(f"/desk/api/handoffs/{handoff_id}/claim", {})[0] == 200
+
+        status, listing = sam.call(f"/desk/api/cases/{handoff_id}/grant")
+        assert status == 200 and "goodwill_credit" in [a["id"] for a in listing["alternatives"]]
+        status, made = sam.call(f"/desk/api/cases/{handoff_id}/grant", {"alternative_id": "goodwill_credit"})
+        assert status == 201, made
+        sam.call(f"/desk/api/handoffs/{handoff_id}/reply", {"text": "Gracious can tell you more and set it up."})
+        status, _ = sam.call(f"/desk/api/handoffs/{handoff_id}/finish", {"outcome": "credit", "then": "handback"})
+        assert status == 200
+
+        wait_for_bot_text(customer, "Sam arranged a $10.00 credit on LK-10423.", "granted-handback")
+        wait(customer).until(
+            lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".rw-reply") if "tracking" in b.text]
+        )
+        shot(customer, "queue-5-handback-with-context")
+
+        # The open option, typed: taken, never "that option isn't available".
+        send(customer, "the tracking updates please")
+        wait_for_bot_text(customer, "you'll get an email at every step", "granted-carries-on")
+        assert not any("isn't available" in t for t in said(customer))
+        send(customer, "and the credit?")
+        wait_for_bot_text(customer, ["already", "arranged", "in place"], "granted-credit-again")
+        assert not any("isn't available" in t for t in said(customer))
+    finally:
+        customer.quit()
