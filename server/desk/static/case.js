@@ -164,7 +164,10 @@
 
   function post(path, body) { return api("handoffs/" + selected + "/" + path, body); }
 
+  var claimed = {};  // the cases claimed on this page (desk.js tells a transfer to me from my own claim)
   $("claim").addEventListener("click", function () {
+    var id = selected;
+    claimed[id] = true;
     post("claim", {}).then(refresh).then(function () { $("reply").focus(); }).catch(showError);
   });
   $("reply-form").addEventListener("submit", function (event) {
@@ -210,6 +213,7 @@
     mount: function (helpers) { kit = helpers; },
     me: function (agent) { me = agent; },
     selected: function () { return selected; },
+    claimedHere: function (id) { return !!claimed[id]; },
     open: function (id) {
       selected = id;
       kit.setText($("case-error"), "");

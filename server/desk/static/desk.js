@@ -117,8 +117,11 @@
         var before = known[item.id];
         if (!before) {
           events.add("New case " + item.id + ": " + item.label + ", " + item.topic, { sound: true, kind: "new" });
-        } else if (mine(item) && before.agent && before.agent !== me.name) {
-          var words = "Case " + item.id + " was transferred to you by " + before.agent_name;
+        } else if (mine(item) && before.agent !== me.name && !opened.claimedHere(item.id)) {
+          // Passed to me: by whom when this page saw them hold it (a claim and a transfer between two
+          // polls leave only "with you now", which is true either way).
+          var words = before.agent ? "Case " + item.id + " was transferred to you by " + before.agent_name :
+            "Case " + item.id + " is with you now";
           events.add(words, { sound: true, kind: "transfer" });
           setText($("alert"), words + ".");
         } else if (mine(item) && before.agent === me.name && item.last_message && item.last_message !== before.last_message &&
