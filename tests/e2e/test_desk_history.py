@@ -152,6 +152,8 @@ def test_canned_replies_and_a_rated_case_found_in_history(shift_bot: Bot) -> Non
             ["Whole team", once, once],
         ]  # an agent sees their own and the team's
 
+        shot(browser, "desk-history")
+
         # Opening it shows the case read-only, what the customer typed as text.
         browser.find_element(By.CSS_SELECTOR, f"{row} button").click()
         wait(browser).until(lambda d: d.find_element(By.ID, "case").is_displayed())
@@ -162,7 +164,7 @@ def test_canned_replies_and_a_rated_case_found_in_history(shift_bot: Bot) -> Non
         assert "4 of 5" in browser.find_element(By.ID, "case-card").text
         assert browser.switch_to.active_element == browser.find_element(By.ID, "case")
         assert_no_serious(browser, "the History page with a case open")
-        shot(browser, "desk-history")
+        shot(browser, "desk-history-case")
 
         # Words that match nothing say so.
         box = browser.find_element(By.ID, "history-q")
