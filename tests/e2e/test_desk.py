@@ -100,7 +100,7 @@ def test_customer_and_agent_in_two_browsers_from_handoff_to_hand_back(desk_bot: 
         click_first(agent_browser, "#queue li button")
         wait(agent_browser).until(lambda d: "BL-30017" in d.find_element(By.ID, "summary").text)
         summary = agent_browser.find_element(By.ID, "summary").text
-        assert "volume_discount_domestic" in summary and "Frustration" in summary
+        assert "Volume discount domestic" in summary and "Frustration" in summary  # the policy by name (#17)
         agent_browser.find_element(By.ID, "claim").click()
         wait(agent_browser).until(lambda d: d.find_element(By.ID, "reply-form").is_displayed())
         shot(agent_browser, "5-desk-case")
