@@ -1,7 +1,8 @@
 """The website widget for everyone, in headless Chromium against the real servers:
-keyboard focus you can see, labels that say what a control does, Esc to close, a send
-button you can find, no serious or critical axe-core violations, and a pace that shows
-a four-message answer in about a second.
+keyboard focus you can see, labels that say what a control does (and how many messages
+came while the chat was closed), Esc to close, a send button you can find, no serious or
+critical axe-core violations, and a pace that shows a four-message answer in about a
+second. Screenshots go to artifacts/screenshots/a11y-*.png.
 
 The first test checks the axe-core helper itself (tests/helpers/axe.py) on a page of
 its own with a strict Content-Security-Policy like the site's: it must find what is
@@ -10,8 +11,10 @@ wrong, or its silence on the real pages would mean nothing.
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
+import urllib.request
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -22,9 +25,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
-from tests.e2e.conftest import Bot
+from tests.e2e.conftest import TOKEN, Bot
 from tests.helpers.axe import assert_no_serious, violations
 from tests.helpers.browser import bot_texts, new_browser, send, shot, wait, wait_for_bot_text
+from tests.helpers.domain import variations
 
 STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'"
 
@@ -198,6 +202,36 @@ def test_axe_finds_no_serious_violations_on_the_demo_and_help_pages(bot: Bot, br
         launcher(browser).click()
     wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".rw-reply"))
     assert_no_serious(browser, "the help page, chat open with reply buttons")
+
+
+def say_into_widget(bot: Bot, session: str, response: str) -> None:
+    """The assistant says ``response`` into the session's widget unprompted (Rasa's HTTP API,
+    out through the socket channel to every tab of the session), as an agent's reply or an
+    order's news would come while the customer has the chat closed."""
+    url = f"{bot.base}/conversations/{session}/execute?output_channel=latest&token={TOKEN}"
+    request = urllib.request.Request(
+        url, data=json.dumps({"name": response}).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        assert reply.status == 200
+
+
+def test_a_message_while_the_chat_is_closed_is_counted_on_the_chat_button(bot: Bot, browser: WebDriver) -> None:
+    open_demo(browser, bot.base)
+    open_chat(browser)
+    browser.find_element(By.CSS_SELECTOR, ".rw-new-message").send_keys(Keys.ESCAPE)
+    wait(browser).until(lambda d: not chat_is_open(d))
+    session = browser.execute_script("return JSON.parse(localStorage.getItem('chat_session')).session_id")
+    say_into_widget(bot, session, "utter_anything_else")
+    assert launcher_label(browser, "Open the chat, 1 new message") == "Open the chat, 1 new message"
+    assert launcher(browser).text.strip() == "1"  # the badge
+    # No preview inside the chat button (rasa-webchat's has buttons no keyboard can reach).
+    assert not browser.find_elements(By.CSS_SELECTOR, ".rw-launcher button, .rw-launcher [tabindex]")
+    shot(browser, "a11y-4-new-message-while-closed")
+    assert_no_serious(browser, "the demo page, chat closed with a new message")
+    launcher(browser).click()
+    wait_for_bot_text(browser, variations("utter_anything_else"), "a11y-news-shown")
+    assert launcher_label(browser, "Close the chat") == "Close the chat"
 
 
 # Timestamps (performance.now(), ms) whenever the number of bot bubbles or reply buttons

@@ -80,7 +80,13 @@ def shot(driver: WebDriver, name: str) -> None:
 
 
 def bot_texts(driver: WebDriver) -> List[str]:
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".rw-response")]
+    """The bot's messages in the widget, read in one go in the page: the widget re-renders
+    as each message of an answer arrives (a few tenths of a second apart), and elements
+    found first and read one by one could be gone by the time they are read."""
+    texts: List[str] = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.rw-response')).map(function (e) { return e.innerText; });"
+    )
+    return texts
 
 
 def wait_for_bot_text(driver: WebDriver, fragment: Union[str, Sequence[str]], name: str) -> None:

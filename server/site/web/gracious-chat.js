@@ -26,9 +26,13 @@
   }
 
   // The chat button opens the chat when it is closed and closes it when it is open:
-  // its name says which, from the first render on (a reload may restore an open chat).
+  // its name says which, from the first render on (a reload may restore an open chat),
+  // and how many messages came while it was closed (the badge on it shows the number).
   function labelLauncher() {
+    var badge = document.querySelector(".rw-launcher .rw-unread-count-pastille");
+    var unread = badge ? parseInt(badge.textContent, 10) || 0 : 0;
     var words = chatIsOpen() ? "Close the chat" : "Open the chat";
+    if (!chatIsOpen() && unread > 0) words += ", " + unread + (unread === 1 ? " new message" : " new messages");
     document.querySelectorAll(".rw-launcher").forEach(function (launcher) {
       if (launcher.getAttribute("aria-label") !== words) launcher.setAttribute("aria-label", words);
     });
@@ -81,7 +85,8 @@
     }, 0);
   });
 
-  new MutationObserver(improveAccessibility).observe(document.body, { childList: true, subtree: true });
+  // characterData: the badge's number changes in place.
+  new MutationObserver(improveAccessibility).observe(document.body, { childList: true, subtree: true, characterData: true });
   improveAccessibility();
 
   // rasa-webchat waits 0.8 to 3 s before showing each message (30 ms a character), so
@@ -136,6 +141,10 @@
       displayUnreadCount: true,
       showMessageDate: false,
       customMessageDelay: messageDelay,
+      // A message that comes while the chat is closed counts on the chat button's badge (and
+      // in its name) instead of a preview: rasa-webchat renders the preview, with buttons of
+      // its own, inside the chat button, where no keyboard or screen reader can use them.
+      disableTooltips: true,
       params: { storage: "local" }
     }, null);
   }
