@@ -205,6 +205,11 @@ def case(
         {**n, "agent_name": names.get(n.get("agent"), n.get("agent"))} for n in handoff.get("notes") or []
     ]
     readable["transcript"] = lines
+    # The card's last messages as the customer read them: a click as its button's title.
+    offered = button_titles(events)
+    readable["last_messages"] = [
+        clicked(str(m), offered, alternatives) or str(m) for m in _ids(summary.get("last_messages"))
+    ]
     return readable
 
 
@@ -234,7 +239,7 @@ def alternative_titles(domain: Any) -> Dict[str, str]:
     for alternative in current_catalog().alternatives.values():
         variations = responses.get(alternative.offer) or [{}]
         text = str(variations[0].get("text") or "").strip()
-        if text:
+        if text and "{" not in text:  # "A {amount} goodwill credit" is filled per case: its id in words then
             titles[alternative.id] = text
     return titles
 

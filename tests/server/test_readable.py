@@ -153,11 +153,18 @@ def test_a_case_reads_with_titles_times_and_display_names():
             "offered": ["human", "callback"],
             "declined": ["callback"],
             "accepted": "human",
+            "last_messages": ["I want to talk to a real person", '/choose_alternative{"alternative": "human"}'],
         },
         "notes": [{"agent": "ana", "text": "Wants Sam", "created_at": "2025-06-11T14:00:00+00:00"}],
         "transcript": conversation.transcript(tracker),
     }
-    domain = SimpleNamespace(responses={"utter_offer_human": [{"text": "Talk to a person"}]})
+    domain = SimpleNamespace(
+        responses={
+            "utter_offer_human": [{"text": "Talk to a person"}],
+            "utter_offer_goodwill_credit": [{"text": "A {amount} goodwill credit"}],
+        }
+    )
+    handoff["summary"]["offered"].append("goodwill_credit")
     case = readable.for_case(handoff, tracker, domain, [SimpleNamespace(name="sam", display_name="Sam Lee")])
     assert [(line["from"], line["text"], line["at_iso"]) for line in case["transcript"]] == [
         ("customer", "I want to talk to a real person", "2025-06-11T14:00:00+00:00"),
@@ -173,7 +180,8 @@ def test_a_case_reads_with_titles_times_and_display_names():
     )
     assert case["policy_name"] == "Volume discount domestic"
     assert case["explained_names"] == ["Volume discount domestic"]
-    assert case["offered_open"] == ["Talk to a person"]
+    assert case["offered_open"] == ["Talk to a person", "goodwill credit"]  # a title with a placeholder: the id
+    assert case["last_messages"] == ["I want to talk to a real person", "Talk to a person"]
     assert case["declined_titles"] == ["callback"]  # no title in this domain: the id in words
     assert case["accepted_title"] == "Talk to a person"
     assert [(n["agent"], n["agent_name"]) for n in case["notes"]] == [("ana", "ana")]  # ana is not among the agents

@@ -39,7 +39,7 @@
   function rows(handoff) {
     var s = handoff.summary || {}, customer = s.customer || {};
     var amounts = s.amounts || {};
-    var said = (s.last_messages || []).slice(-3).map(function (m) { return "“" + m + "”"; }).join(" · ");
+    var said = (handoff.last_messages || s.last_messages || []).slice(-3).map(function (m) { return "“" + m + "”"; }).join(" · ");
     var out = [
       ["Customer", [handoff.label].concat(s.verified === true ? [customer.email, customer.phone] : []).filter(Boolean).join(" · ")],
       s.verified === true ? ["Identity", "Verified", "verified"] :
