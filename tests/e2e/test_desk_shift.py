@@ -221,6 +221,9 @@ def test_cards_and_transcripts_read_as_people_and_titles(shift_bot: Bot) -> None
             for li in d.find_elements(By.CSS_SELECTOR, "#transcript li.agent")
         ]
         wait(sam).until(lambda d: ("Sam Lee", "Hi, Sam here.") in said(d))
+        sam.set_window_size(1280, 1500)  # the whole case in one picture, for the README
+        sam.execute_script("document.getElementById('case').scrollIntoView()")
+        time.sleep(1.5)
         shot(sam, "desk-case-readable")
     finally:
         sam.quit()
@@ -289,6 +292,8 @@ def test_new_cases_and_transfers_are_told_in_the_events_list_the_title_and_a_ton
         assert sam.find_element(By.ID, "view-mine").text == f"My chats ({len(held)})"
         sam.find_element(By.ID, "view-all").click()
         assert {li.get_attribute("data-handoff") for li in cards if li.is_displayed()} >= held | waiting
+        sam.set_window_size(1280, 1400)  # the queue and the events list in one picture, for the README
+        time.sleep(1)
         shot(sam, "desk-queue-events")
         assert_no_serious(sam, "the queue with cases and events")
     finally:
