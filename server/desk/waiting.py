@@ -23,6 +23,7 @@ docs/queue.md.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
@@ -186,3 +187,34 @@ class QueueWatch:
             if self.task is not None:
                 self.task.cancel()
                 self.task = None
+
+
+def routes(desk: Blueprint, api: Any, store: DeskStore, secure: Any, error: Any) -> None:
+    """``GET /desk/api/me`` (with the agent's availability) and ``POST /desk/api/availability``
+    ("available" or "away"; only available agents count as on duty, presence.py), behind web.py's
+    ``api`` guard: a signed-in agent, and state changes only from the desk's own pages."""
+    from sanic import response
+    from sanic.request import Request
+    from sanic.response import HTTPResponse
+
+    from server.desk.agents import Agent
+
+    @desk.route("/api/me", methods=["GET"])
+    @api
+    async def me(request: Request, agent: Agent) -> HTTPResponse:
+        who = {"name": agent.name, "display_name": agent.display_name, "lead": agent.lead}
+        return secure(response.json({**who, "availability": await store.availability(agent)}))
+
+    @desk.route("/api/availability", methods=["POST"])
+    @api
+    async def availability(request: Request, agent: Agent) -> HTTPResponse:
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            body = {}
+        status = body.get("status") if isinstance(body, dict) else None
+        try:
+            await store.set_availability(agent, str(status or ""))
+        except ValueError as problem:
+            return error(400, str(problem))
+        return secure(response.json({"availability": await store.availability(agent)}))

@@ -176,21 +176,7 @@ class DeskSite(Site):
         grants.routes(desk, api, store, _secure, _error)
         shift.routes(desk, api, store, _secure, _error)
 
-        @desk.route("/api/me", methods=["GET"])
-        @api
-        async def me(request: Request, agent: Agent) -> HTTPResponse:
-            me = {"name": agent.name, "display_name": agent.display_name, "lead": agent.lead}
-            return _secure(response.json({**me, "availability": await store.availability(agent)}))
-
-        @desk.route("/api/availability", methods=["POST"])
-        @api
-        async def availability(request: Request, agent: Agent) -> HTTPResponse:
-            """ "available" or "away": only available agents count as on duty (presence.py)."""
-            try:
-                await store.set_availability(agent, str(_json(request).get("status") or ""))
-            except ValueError as problem:
-                return _error(400, str(problem))
-            return _secure(response.json({"availability": await store.availability(agent)}))
+        waiting.routes(desk, api, store, _secure, _error)  # /api/me and /api/availability
 
         @desk.route("/api/agents", methods=["GET"])
         @api
