@@ -197,6 +197,7 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
             facts.update(
                 customer_id=customer.id,
                 customer_name=customer.first_name,
+                customer_full_name=customer.name,
                 customer_phone=customer.phone,
                 customer_email=customer.email,
             )

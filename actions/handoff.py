@@ -62,7 +62,15 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
         # The account's owner only for a verified customer: a stranger who typed an order
         # number is never labelled with the owner's details, on the card or in a greeting.
         "verified": verified,
-        "customer": {k: facts.get(f"customer_{k}") for k in ("id", "name", "email", "phone")} if verified else {},
+        "customer": {
+            "id": facts.get("customer_id"),
+            # The card names the customer in full ("Maya Chen"); greetings use the first name.
+            "name": facts.get("customer_full_name") or facts.get("customer_name"),
+            "email": facts.get("customer_email"),
+            "phone": facts.get("customer_phone"),
+        }
+        if verified
+        else {},
         "amounts": amounts,
         "policy": {"id": policy.id, "name": policy_name(policy.id), "rule": policy.rule} if policy else None,
         "explained": tracker.get_slot("explained_policies") or [],

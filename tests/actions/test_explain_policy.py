@@ -46,6 +46,7 @@ MAYA = {
     "verified": True,
     "customer_id": "C001",
     "customer_name": "Maya",
+    "customer_full_name": "Maya Okafor",
     "customer_phone": "+1 555 0134",
     "customer_email": "maya.okafor@example.com",
 }
@@ -53,6 +54,7 @@ DANIEL = {
     "verified": True,
     "customer_id": "C002",
     "customer_name": "Daniel",
+    "customer_full_name": "Daniel Reyes",
     "customer_phone": "+1 555 0178",
     "customer_email": "daniel.reyes@example.com",
 }
@@ -60,6 +62,7 @@ PRIYA = {
     "verified": True,
     "customer_id": "C003",
     "customer_name": "Priya",
+    "customer_full_name": "Priya Natarajan",
     "customer_phone": "+1 555 0199",
     "customer_email": "priya.n@example.com",
 }

@@ -32,7 +32,9 @@ def handoff_rows():
 
 def test_handoff_summary_gives_the_agent_the_whole_case(domain):
     facts = tracker_state("request_human")["slots"]["case_facts"]
-    tracker = tracker_from("request_human", slots={"case_facts": {**facts, "verified": True}})
+    # The card names a verified customer in full; greetings keep the first name.
+    facts = {**facts, "verified": True, "customer_full_name": "Priya Natarajan"}
+    tracker = tracker_from("request_human", slots={"case_facts": facts})
     run_action(ActionHandoff(), tracker, domain)
 
     [row] = handoff_rows()
@@ -48,7 +50,7 @@ def test_handoff_summary_gives_the_agent_the_whole_case(domain):
         "what_happened": "Where is my coffee grinder? It was due days ago. LK-10423",
         "reference": "LK-10423",
         "verified": True,
-        "customer": {"id": "C003", "name": "Priya", "email": "priya.n@example.com", "phone": "+1 555 0199"},
+        "customer": {"id": "C003", "name": "Priya Natarajan", "email": "priya.n@example.com", "phone": "+1 555 0199"},
         "amounts": {"order_total": 45.0},
         "policy": {
             "id": "late_delivery_goodwill",

@@ -31,6 +31,7 @@ DETAILS = {
     "order_total",
     "customer_id",
     "customer_name",
+    "customer_full_name",
     "customer_email",
     "customer_phone",
 }
