@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 
 from actions.callback_escape import known_email
 from actions.hours import spoken_time
+from gracious.names import policy_name  # noqa: F401 (actions/handoff.py names policies with it)
 from gracious.settings import settings
 from gracious.stores import records
-
-
-def policy_name(policy_id: Optional[Text]) -> Optional[Text]:
-    """A policy's name for people: "late_delivery_goodwill" is "Late delivery goodwill" (the catalog has no titles)."""
-    if not policy_id:
-        return None
-    words = str(policy_id).replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
 
 
 def still_offered(tracker: Tracker) -> List[Text]:

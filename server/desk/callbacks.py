@@ -12,8 +12,7 @@ add a note; claim a follow-up, give it back, or mark it done with a note. Regist
 
 from __future__ import annotations
 
-import json
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Callable, Dict, List
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -28,29 +27,14 @@ from gracious.stores.base import Store
 from server.desk import callback_list, cases, followups
 from server.desk.agents import Agent
 from server.desk.callback_list import Refused
-
-Guard = Callable[[Callable[..., Awaitable[HTTPResponse]]], Callable[..., Awaitable[HTTPResponse]]]
+from server.desk.shared import Error, Guard, Secure, json_body
 
 
 def zone() -> ZoneInfo:
     return ZoneInfo(settings().timezone)
 
 
-def _body(request: Request) -> Dict[str, Any]:
-    try:
-        found = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
-def routes(
-    desk: Blueprint,
-    api: Guard,
-    store: Store,
-    secure: Callable[[HTTPResponse], HTTPResponse],
-    error: Callable[..., HTTPResponse],
-) -> None:
+def routes(desk: Blueprint, api: Guard, store: Store, secure: Secure, error: Error) -> None:
     """Add the Callbacks API to the desk's blueprint."""
 
     async def work(fn: Callable[..., Any], *args: Any) -> HTTPResponse:
@@ -113,7 +97,7 @@ def routes(
     @api
     async def followup_done(request: Request, agent: Agent, grant_id: int) -> HTTPResponse:
         try:
-            note = callback_list.valid_note(_body(request).get("note"))
+            note = callback_list.valid_note(json_body(request).get("note"))
         except Refused:
             return error(400, "Say in a line or two what you wrote to the customer (up to 2000 characters).")
         now = clock.now()
@@ -132,7 +116,7 @@ def routes(
     @desk.route("/api/callbacks/<callback_id:int>/outcome", methods=["POST"])
     @api
     async def callback_outcome(request: Request, agent: Agent, callback_id: int) -> HTTPResponse:
-        body, now = _body(request), clock.now()
+        body, now = json_body(request), clock.now()
         outcome = body.get("outcome")
         if outcome not in callback_list.OUTCOMES:
             shown = str(outcome)[:40] if outcome is not None else "none"
@@ -149,7 +133,7 @@ def routes(
     @api
     async def callback_note(request: Request, agent: Agent, callback_id: int) -> HTTPResponse:
         try:
-            text = callback_list.valid_note(_body(request).get("text"))
+            text = callback_list.valid_note(json_body(request).get("text"))
         except Refused as refused:
             return error(refused.status, str(refused))
         return await work(callback_list.add_note, callback_id, agent.name, text)

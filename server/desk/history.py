@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Dict, Iterable, List, Optional
 
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from gracious.stores.records import handoffs, ratings
 from server.desk.agents import Agent
 from server.desk.queue import card
 from server.desk.readable import case_words, customer_label, reason_words
+from server.desk.shared import iso
 from server.desk.tables import agents, handoff_first_replies
 
 PAGE = 50
@@ -44,10 +45,6 @@ LEFT_WORDS = {
 # The outcomes the History page offers to filter by.
 KNOWN_OUTCOMES = (*codes.DESK_OUTCOMES, "left")
 PHONE_LIKE = re.compile(r"^[+\d\s().-]*\d{3}[\d\s().-]*$")
-
-
-def _iso(moment: Optional[datetime]) -> Optional[str]:
-    return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds") if moment else None
 
 
 def closed() -> Any:
@@ -156,8 +153,8 @@ def _row(
     code = outcome_of(row)
     return {
         "id": row.id,
-        "when": _iso(row.ended_at),
-        "created_at": _iso(row.created_at),
+        "when": iso(row.ended_at),
+        "created_at": iso(row.created_at),
         "customer": customer_label(summary, row.id),  # the name only when verified, as the queue's cards
         "verified": summary.get("verified") is True,
         "reference": summary.get("reference"),

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from gracious import codes
+from gracious.names import policy_name, words
 
 # A case type in the desk's words (one case; the report's words are plural).
 CASE_WORDS = {
@@ -31,11 +32,6 @@ CASE_WORDS = {
     "request_callback": "callback request",
 }
 LAST_MESSAGE_LENGTH = 120
-
-
-def words(code: Any) -> str:
-    """A code as words: ``dispute_charge`` is "dispute charge"."""
-    return str(code or "").replace("_", " ").strip()
 
 
 def case_words(case_type: Any) -> str:
@@ -81,15 +77,11 @@ def wait_words(seconds: Any) -> str:
     return " ".join(said)
 
 
-def policy_name(policy: Any) -> str:
-    """The policy's name (the card's, when it carries one), else its id in words: "Volume discount domestic"."""
+def policy_of(policy: Any) -> str:
+    """The card's policy by name (the card's own, else gracious.names.policy_name); "" without one."""
     if not isinstance(policy, dict):
         return ""
-    name = str(policy.get("name") or policy.get("title") or "").strip()
-    if name:
-        return name
-    said = words(policy.get("id"))
-    return said[:1].upper() + said[1:]
+    return str(policy.get("name") or "").strip() or policy_name(policy.get("id")) or ""
 
 
 def offered_still_open(summary: Mapping[str, Any], titles: Mapping[str, str]) -> List[str]:
@@ -195,8 +187,8 @@ def case(
     summary = _summary(handoff)
     customer_said = [line.get("text") for line in lines if line.get("from") == "customer"]
     readable = entry(handoff, names, _readable_lines(lines, events, alternatives, customer_said))
-    readable["policy_name"] = policy_name(summary.get("policy"))
-    readable["explained_names"] = [words(p)[:1].upper() + words(p)[1:] for p in _ids(summary.get("explained")) if p]
+    readable["policy_name"] = policy_of(summary.get("policy"))
+    readable["explained_names"] = [policy_name(p) for p in _ids(summary.get("explained"))]
     readable["offered_open"] = offered_still_open(summary, alternatives)
     readable["declined_titles"] = [alternatives.get(i) or words(i) for i in _ids(summary.get("declined"))]
     accepted = summary.get("accepted")

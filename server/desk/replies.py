@@ -9,7 +9,6 @@ one of the desk store's transactions (server/desk/store.py).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from gracious.stores import clock
 from gracious.stores.base import add_row
 from server.desk import conversation
+from server.desk.shared import iso
 from server.desk.tables import canned_replies
 
 MAX_TITLE = 80
@@ -31,10 +31,6 @@ SEED_TITLES = {
 
 class Invalid(ValueError):
     """A reply the desk refuses, in words for the agent (a 400)."""
-
-
-def _iso(moment: Optional[datetime]) -> Optional[str]:
-    return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds") if moment else None
 
 
 def seeds(domain: Any) -> List[Tuple[str, str, str]]:
@@ -82,8 +78,8 @@ def _shown(row: Any) -> Dict[str, Any]:
         "from_playbook": row.seed_key is not None,
         "created_by": row.created_by,
         "updated_by": row.updated_by,
-        "created_at": _iso(row.created_at),
-        "updated_at": _iso(row.updated_at),
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
     }
 
 

@@ -17,11 +17,10 @@ against ``GRACIOUS_DESK_FIRST_REPLY_SECONDS``.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 import sqlalchemy as sa
 import yaml
@@ -34,14 +33,8 @@ from gracious.stores import clock
 from gracious.stores.base import Store, add_row
 from server.desk import history, replies
 from server.desk.agents import Agent
+from server.desk.shared import Error, Guard, Secure, iso, json_body
 from server.desk.tables import handoff_first_replies
-
-Guard = Callable[[Callable[..., Awaitable[HTTPResponse]]], Callable[..., Awaitable[HTTPResponse]]]
-
-
-def _iso(moment: Optional[datetime]) -> Optional[str]:
-    return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds") if moment else None
-
 
 # -- the first-reply timer ----------------------------------------------------
 
@@ -87,7 +80,7 @@ def timer(created_at: datetime, first_reply_at: Optional[datetime], now: datetim
     seconds left (negative once late); after it, how long it took and whether that was in time."""
     elapsed = max(0, int(((first_reply_at or now) - created_at).total_seconds()))
     return {
-        "first_reply_at": _iso(first_reply_at),
+        "first_reply_at": iso(first_reply_at),
         "sla_seconds": target,
         "first_reply_seconds": elapsed if first_reply_at else None,
         "sla_left_seconds": None if first_reply_at else target - elapsed,
@@ -123,26 +116,12 @@ def playbook_domain(app: Any) -> Any:
     return getattr(getattr(app.ctx, "agent", None), "domain", None) or _domain_file()
 
 
-def _body(request: Request) -> Dict[str, Any]:
-    try:
-        found = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
 def _offset(request: Request) -> int:
     raw = request.args.get("offset") or "0"
     return max(0, min(int(raw), 10**6)) if raw.isdigit() else 0
 
 
-def routes(
-    desk: Blueprint,
-    api: Guard,
-    store: Store,
-    secure: Callable[[HTTPResponse], HTTPResponse],
-    error: Callable[..., HTTPResponse],
-) -> None:
+def routes(desk: Blueprint, api: Guard, store: Store, secure: Secure, error: Error) -> None:
     """Add the shift tools' API to the desk's blueprint."""
 
     async def seeded(app: Any) -> None:
@@ -162,7 +141,7 @@ def routes(
     @api
     async def reply_add(request: Request, agent: Agent) -> HTTPResponse:
         try:
-            title, text = replies.valid(_body(request))
+            title, text = replies.valid(json_body(request))
         except replies.Invalid as invalid:
             return error(400, str(invalid))
         await seeded(request.app)
@@ -172,7 +151,7 @@ def routes(
     @api
     async def reply_edit(request: Request, agent: Agent, reply_id: int) -> HTTPResponse:
         try:
-            title, text = replies.valid(_body(request))
+            title, text = replies.valid(json_body(request))
         except replies.Invalid as invalid:
             return error(400, str(invalid))
         changed = await store.run(replies.update, reply_id, title, text, agent.name)

@@ -13,6 +13,8 @@ import pytest
 from rasa.shared.core.events import BotUttered, UserUttered
 
 import gracious.stores
+from actions import case_card
+from gracious import names
 from gracious.stores import clock
 from server.desk import readable, shift
 from tests.helpers.desk_app import DeskApp
@@ -91,9 +93,12 @@ def test_the_card_lists_only_what_was_not_declined_with_policy_names():
     summary = {"offered": ["human", "callback"], "declined": ["callback"]}
     assert readable.offered_still_open(summary, TITLES) == ["Talk to a person"]
     assert readable.offered_still_open({"offered": ["email_followup"]}, TITLES) == ["email followup"]
-    assert readable.policy_name({"id": "volume_discount_domestic", "rule": "..."}) == "Volume discount domestic"
-    assert readable.policy_name({"id": "x", "name": "Domestic volume discount"}) == "Domestic volume discount"
-    assert readable.policy_name(None) == ""
+    assert readable.policy_of({"id": "volume_discount_domestic", "rule": "..."}) == "Volume discount domestic"
+    assert readable.policy_of({"id": "x", "name": "Domestic volume discount"}) == "Domestic volume discount"
+    assert readable.policy_of(None) == "" and readable.policy_of({"rule": "no id"}) == ""
+    # One way to name a policy, for the card the assistant writes and for the desk (gracious/names.py).
+    assert case_card.policy_name is names.policy_name is readable.policy_name
+    assert names.policy_name("late_delivery_goodwill") == "Late delivery goodwill" and names.policy_name("") is None
 
 
 def entry(**fields: Any) -> Dict[str, Any]:
