@@ -248,20 +248,21 @@ def last_customer_words(events: Iterable[Any], alternatives: Mapping[str, str]) 
 async def queue(store: Any, rasa_agent: Any) -> List[Dict[str, Any]]:
     """The queue's entries with their cards' words and first-reply timers (shift.py); the last
     message live from the conversation when the desk runs in the Rasa server (``rasa_agent``),
-    else the summary's."""
-    from server.desk import shift
+    read at most once per few seconds for all agents' polls (last_words.py), else the summary's."""
+    from server.desk import last_words, shift
 
     items = await shift.add_timers(store, await store.queue())
     names = names_of(await store.agents())
-    titles = alternative_titles(rasa_agent.domain) if rasa_agent is not None else {}
-    shown = []
-    for item in items:
-        last = None
-        if rasa_agent is not None:
-            tracker = await rasa_agent.tracker_store.retrieve(item["sender_id"])
-            last = last_customer_words(tracker.events, titles) if tracker else None
-        shown.append(entry(item, names, last))
-    return shown
+    if rasa_agent is None:
+        return [entry(item, names) for item in items]
+    titles = alternative_titles(rasa_agent.domain)
+
+    async def load(sender: str) -> Optional[str]:
+        tracker = await rasa_agent.tracker_store.retrieve(sender)
+        return last_customer_words(tracker.events, titles) if tracker else None
+
+    said = await last_words.cache_for(rasa_agent.tracker_store).for_cards(items, load)
+    return [entry(item, names, last) for item, last in zip(items, said, strict=True)]
 
 
 def for_case(handoff: Dict[str, Any], tracker: Any, domain: Any, agents: Iterable[Any]) -> Dict[str, Any]:
