@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 
@@ -29,19 +29,21 @@ from server.desk.shared import iso
 from server.desk.tables import agents, handoff_first_replies
 
 PAGE = 50
-# The newest cases a search looks through.
-SCAN = 5000
+# A search by words reads the matching cases' rows this many at a time, newest first, through all of them.
+BATCH = 500
 WINDOWS = (7, 30)
 STILL_OPEN = ("waiting", "claimed")
 # How a case that left the queue without an agent's outcome is said: status "left", and why
 # (``left_reason``, gracious/stores/handoff_queue.py).
 STATUS_WORDS = {"left": "left the queue", "finished": "finished"}
-LEFT_WORDS = {
-    handoff_queue.CALLBACK_BOOKED: "left the queue: booked a callback",
-    handoff_queue.CANCELLED: "left the queue: cancelled",
-    handoff_queue.WENT_AWAY: "left the queue: went away",
-    handoff_queue.EMAIL_INSTEAD: "left the queue: chose an email instead",
+LEFT_REASON_WORDS = {
+    handoff_queue.CALLBACK_BOOKED: "booked a callback",
+    handoff_queue.CANCELLED: "cancelled",
+    handoff_queue.WENT_AWAY: "went away",
+    handoff_queue.EMAIL_INSTEAD: "chose an email instead",
+    "declined_call": "did not book the call offered",  # handoff_queue.DECLINED_CALL
 }
+LEFT_WORDS = {reason: f"left the queue: {said}" for reason, said in LEFT_REASON_WORDS.items()}
 # The outcomes the History page offers to filter by.
 KNOWN_OUTCOMES = (*codes.DESK_OUTCOMES, "left")
 PHONE_LIKE = re.compile(r"^[+\d\s().-]*\d{3}[\d\s().-]*$")
@@ -60,9 +62,14 @@ def outcome_of(row: Any) -> str:
     return str(row.outcome or row.status or "")
 
 
+def left_words(left_reason: Optional[str]) -> str:
+    """Why a customer left the queue, in words: "booked a callback"; "" without a reason."""
+    return LEFT_REASON_WORDS.get(left_reason or "") or (left_reason or "").replace("_", " ")
+
+
 def outcome_words(code: str, left_reason: Optional[str] = None) -> str:
     if code == "left" and left_reason:
-        return LEFT_WORDS.get(left_reason) or f"left the queue: {left_reason.replace('_', ' ')}"
+        return f"left the queue: {left_words(left_reason)}"
     return codes.DESK_OUTCOMES.get(code) or STATUS_WORDS.get(code) or code.replace("_", " ")
 
 
@@ -130,21 +137,39 @@ def search(
         )
     names = display_names(conn)
     words = (query or "").lower().split()[:10]
-    found = []
-    for row in conn.execute(select.order_by(when.desc(), handoffs.c.id.desc()).limit(SCAN)):
-        summary = card(json.loads(row.summary) if row.summary else {})
-        if matches(_haystack(row, summary, names), words):
-            found.append((row, summary))
-    page = found[offset : offset + PAGE]
+    ordered = select.order_by(when.desc(), handoffs.c.id.desc())
+    if words:  # the words are matched in the cards' words (_haystack): every case is read, BATCH at a time
+        total, page = _matching(conn, ordered, words, names, offset)
+    else:
+        total = int(conn.execute(sa.select(sa.func.count()).select_from(select.subquery())).scalar() or 0)
+        page = [(row, _card(row)) for row in conn.execute(ordered.limit(PAGE).offset(offset))]
     ids = [row.id for row, _ in page]
     rated = _by_handoff(conn, ratings.c.handoff_id, ratings.c.rating, ids)
     first = _by_handoff(conn, handoff_first_replies.c.handoff_id, handoff_first_replies.c.created_at, ids)
     return {
         "results": [_row(row, summary, names, rated.get(row.id), first.get(row.id)) for row, summary in page],
-        "total": len(found),
+        "total": total,
         "offset": offset,
-        "next_offset": offset + PAGE if len(found) > offset + PAGE else None,
+        "next_offset": offset + PAGE if total > offset + PAGE else None,
     }
+
+
+def _card(row: Any) -> Dict[str, Any]:
+    return card(json.loads(row.summary) if row.summary else {})
+
+
+def _matching(
+    conn: sa.engine.Connection, ordered: Any, words: List[str], names: Dict[str, str], offset: int
+) -> Tuple[int, List[Tuple[Any, Dict[str, Any]]]]:
+    """How many cases match ``words``, and those of the page from ``offset`` (row, card)."""
+    total, page = 0, []
+    for row in conn.execute(ordered).yield_per(BATCH):
+        summary = _card(row)
+        if matches(_haystack(row, summary, names), words):
+            if offset <= total < offset + PAGE:
+                page.append((row, summary))
+            total += 1
+    return total, page
 
 
 def _row(

@@ -148,6 +148,43 @@ def test_history_is_paged_fifty_at_a_time(desk):
     assert [r["id"] for r in second["results"]] == made[50:] and second["next_offset"] is None
 
 
+def test_every_case_is_searched_however_many_and_the_total_is_true(desk):
+    # More finished cases than one look could hold (the search once read only the newest 5000).
+    oldest = case(
+        desk, "sam", {"reference": "LK-00001", "what_happened": "Parcel never came"}, ended=NOW - timedelta(days=400)
+    )
+    rows = [
+        {
+            "sender_id": f"web-{n}",
+            "reason": "customer_asked",
+            "team": "customer_care",
+            "status": "finished",
+            "summary": json.dumps(
+                {"reference": f"BL-{n:05d}", "what_happened": "Parcel late" if n % 2 else "Bill wrong"}
+            ),
+            "created_at": NOW - timedelta(days=1, minutes=n),
+            "updated_at": NOW - timedelta(minutes=n),
+            "finished_at": NOW - timedelta(minutes=n),
+            "agent": "sam",
+            "outcome": "resolved",
+        }
+        for n in range(5200)
+    ]
+    with desk.site.store.engine.begin() as conn:
+        conn.execute(handoffs.insert(), rows)
+    sam = desk.client("sam")
+
+    found = sam.call("/desk/api/history?q=LK-00001")[1]
+    assert [r["id"] for r in found["results"]] == [oldest] and found["total"] == 1
+    parcels = sam.call("/desk/api/history?q=parcel")[1]
+    assert parcels["total"] == 2600 + 1 and parcels["next_offset"] == 50
+    last_page = sam.call("/desk/api/history?q=parcel&offset=2600")[1]
+    assert [r["id"] for r in last_page["results"]] == [oldest] and last_page["next_offset"] is None
+    everything = sam.call("/desk/api/history")[1]
+    assert everything["total"] == 5201 and len(everything["results"]) == 50
+    assert sam.call("/desk/api/history?offset=5200")[1]["results"][0]["id"] == oldest
+
+
 def rate(desk: DeskApp, handoff_id: int, rating: int, when: datetime) -> None:
     write(desk, ratings, sender_id=f"web-{handoff_id}", rating=rating, handoff_id=handoff_id, created_at=when)
 
