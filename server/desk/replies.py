@@ -3,8 +3,11 @@
 The first time the list is read, each of the playbook's suggested replies
 (conversation.SUGGESTIONS, their words from the domain) becomes a reply with a
 short title; ``seed_key`` remembers which response it came from, so it is seeded
-once, also after an agent deleted it. The functions taking ``conn`` run inside
-one of the desk store's transactions (server/desk/store.py).
+once, also after a lead deleted it; a lead can ``restore`` the defaults missing.
+Like a help desk's macros: every agent uses every reply and adds their own; an
+agent edits and deletes the replies they added, a lead any reply (the playbook's
+too). Each reply says who last changed it ("Updated by Ana Ruiz"). The functions
+taking ``conn`` run inside one of the desk store's transactions (server/desk/store.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import sqlalchemy as sa
 from gracious.stores import clock
 from gracious.stores.base import add_row
 from server.desk import conversation
+from server.desk.agents import Agent
+from server.desk.history import display_names
 from server.desk.shared import iso
 from server.desk.tables import canned_replies
 
@@ -31,6 +36,18 @@ SEED_TITLES = {
 
 class Invalid(ValueError):
     """A reply the desk refuses, in words for the agent (a 400)."""
+
+
+class NotYours(PermissionError):
+    """A reply this agent may not change (a 403)."""
+
+    def __init__(self) -> None:
+        super().__init__("Only the agent who added a canned reply, or a lead, can change it.")
+
+
+def may_change(row: Any, agent: Agent) -> bool:
+    """A lead changes any reply; an agent the replies they added."""
+    return agent.lead or (row.created_by == agent.name and row.seed_key is None)
 
 
 def seeds(domain: Any) -> List[Tuple[str, str, str]]:
@@ -70,7 +87,44 @@ def seed(conn: sa.engine.Connection, domain_seeds: List[Tuple[str, str, str]]) -
     return added
 
 
-def _shown(row: Any) -> Dict[str, Any]:
+def missing_defaults(
+    conn: sa.engine.Connection, domain_seeds: List[Tuple[str, str, str]]
+) -> List[Tuple[str, str, str]]:
+    """The playbook's replies not on the list (deleted, or never seeded)."""
+    live = {
+        row.seed_key
+        for row in conn.execute(
+            sa.select(canned_replies.c.seed_key).where(
+                canned_replies.c.seed_key.isnot(None), canned_replies.c.deleted_at.is_(None)
+            )
+        )
+    }
+    return [playbook for playbook in domain_seeds if playbook[0] not in live]
+
+
+def restore(conn: sa.engine.Connection, domain_seeds: List[Tuple[str, str, str]], agent: str) -> List[str]:
+    """Put each missing playbook reply back with the playbook's words; the titles put back."""
+    missing = missing_defaults(conn, domain_seeds)
+    seed(conn, missing)
+    for key, title, text in missing:
+        conn.execute(
+            canned_replies.update()
+            .where(canned_replies.c.seed_key == key, canned_replies.c.deleted_at.isnot(None))
+            .values(title=title, text=text, deleted_at=None, updated_by=agent, updated_at=clock.now())
+        )
+    return [title for _, title, _ in missing]
+
+
+def byline(row: Any, names: Dict[str, str]) -> str:
+    """Who last changed the reply, in words: "Updated by Ana Ruiz", "Added by Sam Lee", "From the playbook"."""
+    if row.updated_by:
+        return f"Updated by {names.get(row.updated_by, row.updated_by)}"
+    if row.seed_key is not None:
+        return "From the playbook"
+    return f"Added by {names.get(row.created_by, row.created_by)}"
+
+
+def _shown(row: Any, agent: Agent, names: Dict[str, str]) -> Dict[str, Any]:
     return {
         "id": row.id,
         "title": row.title,
@@ -80,6 +134,8 @@ def _shown(row: Any) -> Dict[str, Any]:
         "updated_by": row.updated_by,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
+        "byline": byline(row, names),
+        "can_change": may_change(row, agent),
     }
 
 
@@ -88,7 +144,7 @@ def _like(words: str) -> str:
     return f"%{escaped}%"
 
 
-def search(conn: sa.engine.Connection, query: str = "") -> List[Dict[str, Any]]:
+def search(conn: sa.engine.Connection, agent: Agent, query: str = "") -> List[Dict[str, Any]]:
     """Every reply not deleted whose title or text holds each word of ``query`` (any case), by title."""
     select = sa.select(canned_replies).where(canned_replies.c.deleted_at.is_(None))
     for word in (query or "").split()[:10]:
@@ -100,39 +156,54 @@ def search(conn: sa.engine.Connection, query: str = "") -> List[Dict[str, Any]]:
             )
         )
     rows = conn.execute(select.order_by(sa.func.lower(canned_replies.c.title), canned_replies.c.id))
-    return [_shown(row) for row in rows]
+    names = display_names(conn)
+    return [_shown(row, agent, names) for row in rows]
 
 
-def add(conn: sa.engine.Connection, title: str, text: str, agent: str) -> Dict[str, Any]:
-    reply_id = add_row(conn, canned_replies, title=title, text=text, created_by=agent)
-    return one(conn, reply_id) or {}
+def add(conn: sa.engine.Connection, title: str, text: str, agent: Agent) -> Dict[str, Any]:
+    reply_id = add_row(conn, canned_replies, title=title, text=text, created_by=agent.name)
+    return one(conn, reply_id, agent) or {}
 
 
-def one(conn: sa.engine.Connection, reply_id: int) -> Optional[Dict[str, Any]]:
-    row = conn.execute(
+def _row(conn: sa.engine.Connection, reply_id: int) -> Any:
+    return conn.execute(
         sa.select(canned_replies).where(canned_replies.c.id == reply_id, canned_replies.c.deleted_at.is_(None))
     ).first()
-    return _shown(row) if row else None
 
 
-def update(conn: sa.engine.Connection, reply_id: int, title: str, text: str, agent: str) -> Optional[Dict[str, Any]]:
-    """The reply with its new title and text; None when there is no such reply (or it was deleted)."""
-    changed = conn.execute(
+def one(conn: sa.engine.Connection, reply_id: int, agent: Agent) -> Optional[Dict[str, Any]]:
+    row = _row(conn, reply_id)
+    return _shown(row, agent, display_names(conn)) if row else None
+
+
+def _changeable(conn: sa.engine.Connection, reply_id: int, agent: Agent) -> bool:
+    """False when there is no such reply (or it was deleted); NotYours when it is not this agent's to change."""
+    row = _row(conn, reply_id)
+    if row is not None and not may_change(row, agent):
+        raise NotYours()
+    return row is not None
+
+
+def update(conn: sa.engine.Connection, reply_id: int, title: str, text: str, agent: Agent) -> Optional[Dict[str, Any]]:
+    """The reply with its new title and text; None when there is no such reply; NotYours."""
+    if not _changeable(conn, reply_id, agent):
+        return None
+    conn.execute(
         canned_replies.update()
-        .where(canned_replies.c.id == reply_id, canned_replies.c.deleted_at.is_(None))
-        .values(title=title, text=text, updated_by=agent, updated_at=clock.now())
-    ).rowcount
-    return one(conn, reply_id) if changed else None
-
-
-def delete(conn: sa.engine.Connection, reply_id: int, agent: str) -> bool:
-    """Take a reply off the list; False when there is no such reply (or it was deleted already)."""
-    now = clock.now()
-    return (
-        conn.execute(
-            canned_replies.update()
-            .where(canned_replies.c.id == reply_id, canned_replies.c.deleted_at.is_(None))
-            .values(deleted_at=now, updated_by=agent, updated_at=now)
-        ).rowcount
-        == 1
+        .where(canned_replies.c.id == reply_id)
+        .values(title=title, text=text, updated_by=agent.name, updated_at=clock.now())
     )
+    return one(conn, reply_id, agent)
+
+
+def delete(conn: sa.engine.Connection, reply_id: int, agent: Agent) -> bool:
+    """Take a reply off the list; False when there is no such reply (or it was deleted already); NotYours."""
+    if not _changeable(conn, reply_id, agent):
+        return False
+    now = clock.now()
+    conn.execute(
+        canned_replies.update()
+        .where(canned_replies.c.id == reply_id)
+        .values(deleted_at=now, updated_by=agent.name, updated_at=now)
+    )
+    return True

@@ -4,7 +4,8 @@ Routes (registered by web.py behind its ``api`` guard: signed-in agents only,
 state changes only from the desk's own pages):
 
 - ``GET /desk/api/replies?q=``, ``POST /desk/api/replies`` {title, text},
-  ``PUT`` and ``DELETE /desk/api/replies/<id>``: the team's canned replies
+  ``PUT`` and ``DELETE /desk/api/replies/<id>`` (the agent who added it, or a
+  lead), ``POST /desk/api/replies/restore`` (a lead): the team's canned replies
   (replies.py), the playbook's suggestions the first defaults;
 - ``GET /desk/api/history?q=&agent=&outcome=&offset=``: finished cases (history.py);
 - ``GET /desk/api/satisfaction``: ratings per agent over 7 and 30 days.
@@ -135,7 +136,9 @@ def routes(desk: Blueprint, api: Guard, store: Store, secure: Secure, error: Err
     async def reply_list(request: Request, agent: Agent) -> HTTPResponse:
         await seeded(request.app)
         query = (request.args.get("q") or "")[:200]
-        return secure(response.json({"replies": await store.run(replies.search, query)}))
+        found = await store.run(replies.search, agent, query)
+        missing = await store.run(replies.missing_defaults, replies.seeds(playbook_domain(request.app)))
+        return secure(response.json({"replies": found, "lead": agent.lead, "missing_defaults": len(missing)}))
 
     @desk.route("/api/replies", methods=["POST"])
     @api
@@ -145,23 +148,37 @@ def routes(desk: Blueprint, api: Guard, store: Store, secure: Secure, error: Err
         except replies.Invalid as invalid:
             return error(400, str(invalid))
         await seeded(request.app)
-        return secure(response.json(await store.run(replies.add, title, text, agent.name), status=201))
+        return secure(response.json(await store.run(replies.add, title, text, agent), status=201))
+
+    @desk.route("/api/replies/restore", methods=["POST"])
+    @api
+    async def reply_restore(request: Request, agent: Agent) -> HTTPResponse:
+        """A lead puts the playbook's replies that are missing back on the list."""
+        if not agent.lead:
+            return error(403, "Only a lead can restore the playbook's canned replies.")
+        restored = await store.run(replies.restore, replies.seeds(playbook_domain(request.app)), agent.name)
+        return secure(response.json({"restored": restored}))
 
     @desk.route("/api/replies/<reply_id:int>", methods=["PUT"])
     @api
     async def reply_edit(request: Request, agent: Agent, reply_id: int) -> HTTPResponse:
         try:
             title, text = replies.valid(json_body(request))
+            changed = await store.run(replies.update, reply_id, title, text, agent)
         except replies.Invalid as invalid:
             return error(400, str(invalid))
-        changed = await store.run(replies.update, reply_id, title, text, agent.name)
+        except replies.NotYours as refused:
+            return error(403, str(refused))
         return secure(response.json(changed)) if changed else error(404, "No such reply.")
 
     @desk.route("/api/replies/<reply_id:int>", methods=["DELETE"])
     @api
     async def reply_delete(request: Request, agent: Agent, reply_id: int) -> HTTPResponse:
-        if not await store.run(replies.delete, reply_id, agent.name):
-            return error(404, "No such reply.")
+        try:
+            if not await store.run(replies.delete, reply_id, agent):
+                return error(404, "No such reply.")
+        except replies.NotYours as refused:
+            return error(403, str(refused))
         return secure(response.json({"deleted": reply_id}))
 
     @desk.route("/api/history", methods=["GET"])

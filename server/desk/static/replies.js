@@ -1,6 +1,7 @@
 /* The team's canned replies in the case view (GET/POST/PUT/DELETE /desk/api/replies, server/desk/shift.py).
  * window.DeskReplies.mount(container, textarea): a labelled search box, the matching replies as buttons that
- * put their text into the reply box, and add / edit / delete in place. Everything is written with textContent;
+ * put their text into the reply box, each saying who last changed it, and add / edit / delete in place: every
+ * agent adds their own, edits and deletes the ones they added; a lead any, and restores the playbook's. Everything is written with textContent;
  * the list is updated item by item (never rebuilt), so typing and keyboard focus are never disturbed.
  * The container may sit inside the reply form: no nested form, every button type="button", and Enter in
  * these fields never sends the reply. */
@@ -67,6 +68,8 @@
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
     var add = button("Add a canned reply", "secondary canned-add");
+    var restore = button("", "secondary canned-restore");  // a lead's, when playbook replies are missing
+    restore.hidden = true;
 
     // The editor: a group, not a form (it may sit inside the reply form).
     var editor = el("div", null, "canned-editor");
@@ -91,7 +94,7 @@
     var cancel = button("Cancel", "secondary canned-cancel");
     [editorTitle, titleLabel, titleInput, textLabel, textInput, save, cancel].forEach(function (n) { editor.appendChild(n); });
 
-    [title, searchLabel, search, list, empty, add, editor, status].forEach(function (n) { section.appendChild(n); });
+    [title, searchLabel, search, list, empty, add, restore, editor, status].forEach(function (n) { section.appendChild(n); });
     container.appendChild(section);
 
     function say(words) { status.textContent = words; }
@@ -114,10 +117,11 @@
       var li = el("li", null, "canned-item");
       var use = button(reply.title, "secondary canned-use");
       var text = el("span", preview(reply.text), "meta canned-text");
+      var by = el("span", reply.byline, "meta canned-by");
       var edit = button("Edit", "secondary canned-edit");
       var remove = button("Delete", "secondary canned-delete");
-      [use, text, edit, remove].forEach(function (n) { li.appendChild(n); });
-      var entry = { li: li, use: use, text: text, edit: edit, remove: remove, reply: reply };
+      [use, text, by, edit, remove].forEach(function (n) { li.appendChild(n); });
+      var entry = { li: li, use: use, text: text, by: by, edit: edit, remove: remove, reply: reply };
       use.addEventListener("click", function () { insert(entry.reply.text); say("Inserted “" + entry.reply.title + "” into the reply."); });
       edit.addEventListener("click", function () { open(entry.reply); });
       remove.addEventListener("click", function () { removeReply(entry); });
@@ -130,6 +134,10 @@
       entry.use.setAttribute("aria-label", "Insert canned reply: " + r.title);
       entry.use.title = r.text;
       entry.text.textContent = preview(r.text);
+      entry.by.textContent = r.byline || "";
+      // Only the agent who added a reply, or a lead, may change it (the server says which: can_change).
+      if (!r.can_change && (document.activeElement === entry.edit || document.activeElement === entry.remove)) entry.use.focus();
+      entry.edit.hidden = entry.remove.hidden = !r.can_change;
       entry.edit.setAttribute("aria-label", "Edit canned reply: " + r.title);
       entry.remove.textContent = entry.confirming ? "Confirm delete" : "Delete";
       entry.remove.setAttribute("aria-label", (entry.confirming ? "Confirm delete of canned reply: " : "Delete canned reply: ") + r.title);
@@ -153,10 +161,17 @@
       empty.hidden = replies.length > 0;
     }
 
+    function offerRestore(data) {
+      var missing = data.lead ? data.missing_defaults || 0 : 0;
+      restore.textContent = "Restore the playbook's replies (" + missing + " missing)";
+      if (!missing && document.activeElement === restore) add.focus();
+      restore.hidden = !missing;
+    }
+
     function load() {
       var mine = ++asked;
       return call("GET", "?q=" + encodeURIComponent(search.value.trim())).then(function (data) {
-        if (mine === asked) show(data.replies || []);
+        if (mine === asked) { show(data.replies || []); offerRestore(data); }
       }).catch(function (error) { if (error.message !== "signed out") say(error.message); });
     }
 
@@ -216,6 +231,13 @@
     titleInput.addEventListener("keydown", function (event) { noSubmit(event); if (event.key === "Enter") saveReply(); });
     editor.addEventListener("keydown", function (event) { if (event.key === "Escape") close(); });
     add.addEventListener("click", function () { open(null); });
+    restore.addEventListener("click", function () {
+      call("POST", "/restore").then(function (data) {
+        var back = data.restored || [];
+        say(back.length ? "Restored " + back.map(function (t) { return "“" + t + "”"; }).join(", ") + "." : "Nothing was missing.");
+        return load();
+      }).catch(function (error) { if (error.message !== "signed out") say(error.message); });
+    });
     save.addEventListener("click", saveReply);
     cancel.addEventListener("click", function () { close(editing && items[editing.id] ? items[editing.id].edit : add); });
     list.addEventListener("focusout", function (event) {
