@@ -110,6 +110,26 @@ def matches(haystack: str, words: Iterable[str]) -> bool:
     return True
 
 
+def why_left(conn: sa.engine.Connection, handoff_ids: List[int]) -> List[Dict[str, Any]]:
+    """For each of these handoffs that left the queue without an agent: why, in words ("booked a callback")."""
+    rows = conn.execute(
+        sa.select(handoffs.c.id, handoffs.c.left_reason).where(
+            handoffs.c.id.in_(handoff_ids), handoffs.c.status == "left"
+        )
+    )
+    return [
+        {"id": row.id, "left_reason": row.left_reason, "left_words": left_words(row.left_reason)} for row in rows.all()
+    ]
+
+
+def rating_of(conn: sa.engine.Connection, handoff_id: int) -> Optional[int]:
+    """The customer's rating of this case (1 to 5), or None before they rated it."""
+    found = conn.execute(
+        sa.select(ratings.c.rating).where(ratings.c.handoff_id == handoff_id).order_by(ratings.c.id).limit(1)
+    ).scalar()
+    return int(found) if found is not None else None
+
+
 def _by_handoff(conn: sa.engine.Connection, column: Any, value: Any, ids: List[int]) -> Dict[int, Any]:
     if not ids:
         return {}

@@ -8,6 +8,8 @@ state changes only from the desk's own pages):
   lead), ``POST /desk/api/replies/restore`` (a lead): the team's canned replies
   (replies.py), the playbook's suggestions the first defaults;
 - ``GET /desk/api/history?q=&agent=&outcome=&offset=``: finished cases (history.py);
+- ``GET /desk/api/queue/left?ids=``: why cases that went from the queue left it, in words;
+- ``GET /desk/api/handoffs/<id>/rating``: the customer's rating of a case, for its view;
 - ``GET /desk/api/satisfaction``: ratings per agent over 7 and 30 days.
 
 The first-reply timer: the reply route calls ``note_first_reply`` once the
@@ -194,6 +196,22 @@ def routes(desk: Blueprint, api: Guard, store: Store, secure: Secure, error: Err
         )
         found["outcomes"] = [{"code": code, "label": history.outcome_words(code)} for code in history.KNOWN_OUTCOMES]
         return secure(response.json(found))
+
+    @desk.route("/api/queue/left", methods=["GET"])
+    @api
+    async def queue_left(request: Request, agent: Agent) -> HTTPResponse:
+        """Why the cases that just went from the queue's list left (``?ids=7,8``; at most 50)."""
+        raw = (request.args.get("ids") or "").split(",")
+        ids = [int(part) for part in raw if part.strip().isdigit()][:50]
+        return secure(response.json({"cases": await store.run(history.why_left, ids) if ids else []}))
+
+    @desk.route("/api/handoffs/<handoff_id:int>/rating", methods=["GET"])
+    @api
+    async def case_rating(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
+        """The customer's rating of a case this agent may read (queue.visible_to); null before they rated."""
+        if await store.handoff_for(handoff_id, agent) is None:
+            return error(404, "No such handoff.")
+        return secure(response.json({"rating": await store.run(history.rating_of, handoff_id)}))
 
     @desk.route("/api/satisfaction", methods=["GET"])
     @api

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
+from gracious.settings import ROOT
 from gracious.stores import handoff_queue
 from gracious.stores.base import add_row
 from gracious.stores.records import handoffs, ratings
@@ -262,3 +263,37 @@ def test_the_history_page_and_its_api_are_for_signed_in_agents_only(desk):
     for path in ("/desk/api/history", "/desk/api/satisfaction"):
         status, body = desk.client().call(path)
         assert status == 401 and "Sign in" in body["error"], path
+
+
+def test_the_desk_page_learns_why_a_case_left_the_queue(desk):
+    booked = case(desk, None, {}, status="left", outcome=None, left_reason=handoff_queue.CALLBACK_BOOKED)
+    gone = case(desk, None, {}, status="left", outcome=None, left_reason=handoff_queue.WENT_AWAY)
+    finished = case(desk, "sam", {})
+    waiting = case(desk, None, {}, ended=None, status="waiting", outcome=None)
+    sam = desk.client("sam")
+
+    status, body = sam.call(f"/desk/api/queue/left?ids={booked},{gone},{finished},{waiting},999,x")
+    assert status == 200
+    assert body == {
+        "cases": [
+            {"id": booked, "left_reason": "callback_booked", "left_words": "booked a callback"},
+            {"id": gone, "left_reason": "went_away", "left_words": "went away"},
+        ]
+    }
+    assert sam.call("/desk/api/queue/left")[1] == {"cases": []}
+    assert desk.client().call(f"/desk/api/queue/left?ids={booked}")[0] == 401
+    # desk.js words the event from it: "Case 7: Guest 7 left the queue (booked a callback)".
+    script = (ROOT / "server/desk/static/desk.js").read_text(encoding="utf-8")
+    assert 'api("queue/left?ids="' in script and 'words + " (" + why[id] + ")"' in script
+
+
+def test_a_finished_case_shows_its_rating_to_those_who_may_read_it(desk):
+    rated = case(desk, "sam", {})
+    unrated = case(desk, "sam", {})
+    rate(desk, rated, 4, NOW)
+
+    assert desk.client("sam").call(f"/desk/api/handoffs/{rated}/rating") == (200, {"rating": 4})
+    assert desk.client("lee").call(f"/desk/api/handoffs/{rated}/rating") == (200, {"rating": 4})
+    assert desk.client("sam").call(f"/desk/api/handoffs/{unrated}/rating") == (200, {"rating": None})
+    assert desk.client("ana").call(f"/desk/api/handoffs/{rated}/rating")[0] == 404  # not hers to read
+    assert desk.client().call(f"/desk/api/handoffs/{rated}/rating")[0] == 401

@@ -57,7 +57,10 @@
       ["Frustration", s.frustration !== undefined ? s.frustration + " of 3" : ""],
       ["Reason for handoff", handoff.reason_words],
       ["Status", handoff.status === "waiting" ? "waiting " + handoff.wait_words :
-        handoff.agent ? "with " + (handoff.agent === me.name ? "you" : handoff.agent_name) : words(handoff.status)]
+        handoff.status === "claimed" && handoff.agent ? "with " + (handoff.agent === me.name ? "you" : handoff.agent_name) :
+        words(handoff.status) + (handoff.agent_name ? " by " + (handoff.agent === me.name ? "you" : handoff.agent_name) : "")],
+      ["Customer's rating", handoff.status === "finished" && rated.id === handoff.id ?
+        (rated.value ? rated.value + " of 5" : "Not rated yet") : ""]
     ];
     return out.filter(function (row) { return row[1] !== undefined && row[1] !== null && row[1] !== ""; });
   }
@@ -148,10 +151,24 @@
     });
   }
 
+  // A finished case's rating (GET handoffs/<id>/rating): asked when it opens and every 10 s while it is
+  // shown, since the customer may rate it after the agent closed it.
+  var rated = { id: null, value: null, at: 0 };
+  function rating(handoff) {
+    if (handoff.status !== "finished" || (rated.id === handoff.id && Date.now() - rated.at < 10000)) return Promise.resolve();
+    if (rated.id !== handoff.id) rated = { id: null, value: null, at: 0 };
+    rated.at = Date.now();
+    return api("handoffs/" + handoff.id + "/rating").then(function (data) {
+      rated = { id: handoff.id, value: data.rating, at: rated.at };
+    }, function () {});
+  }
+
   function refresh() {
     if (selected === null) return Promise.resolve();
     var id = selected;
-    return api("handoffs/" + id).then(function (handoff) { if (id === selected) render(handoff); });
+    return api("handoffs/" + id).then(function (handoff) {
+      return rating(handoff).then(function () { if (id === selected) render(handoff); });
+    });
   }
 
   function poll() {

@@ -129,12 +129,25 @@
           events.add("Case " + item.id + ": " + item.label + " wrote “" + item.last_message + "”", { kind: "message" });
         }
       });
-      Object.keys(known).forEach(function (id) {
-        var before = known[id];
-        if (!now[id] && before.status === "waiting") events.add("Case " + id + ": " + before.label + " left the queue", { kind: "left" });
-      });
+      var gone = Object.keys(known).filter(function (id) { return !now[id] && known[id].status === "waiting"; });
+      if (gone.length) told(gone, known);
     }
     known = now;
+  }
+
+  // Cases that went from the list: why each left, in words ("Case 7: Guest 7 left the queue (booked a
+  // callback)"); without an answer, that it left.
+  function told(ids, before) {
+    api("queue/left?ids=" + ids.join(",")).then(function (data) {
+      var why = {};
+      (data.cases || []).forEach(function (c) { why[c.id] = c.left_words; });
+      return why;
+    }, function () { return {}; }).then(function (why) {
+      ids.forEach(function (id) {
+        var words = "Case " + id + ": " + before[id].label + " left the queue";
+        events.add(why[id] ? words + " (" + why[id] + ")" : words, { kind: "left" });
+      });
+    });
   }
 
   function pollQueue() {
