@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.closing import said_safety
+from gracious import ratings
 from gracious.stores import records
 
 
@@ -55,7 +56,8 @@ class ActionRecordFeedback(Action):
         asked = rating_asked(tracker) if rating else None
         if asked:
             # The satisfaction question after an agent closed the conversation: one rating per case.
-            await records().record_rating_once(tracker.sender_id, int(rating or 0), _handoff_id(tracker))
+            counted = await records().record_rating_once(tracker.sender_id, int(rating or 0), _handoff_id(tracker))
+            return await _answer_rating(dispatcher, tracker, int(rating or 0), text, counted)
         if asked is not None or (rating and text.startswith("/")):
             # A second rating after the ask, or a rating button nobody asked for (no words to
             # keep): thanks, nothing counted.
@@ -78,3 +80,35 @@ class ActionRecordFeedback(Action):
             return []
         dispatcher.utter_message(response="utter_feedback_recorded")
         return []
+
+
+# A rating of 1 or 2 is an apology's worth: we fell short.
+LOW = 2
+
+
+async def _answer_rating(
+    dispatcher: CollectingDispatcher, tracker: Tracker, rating: int, text: Text, counted: bool
+) -> List[EventType]:
+    """The rating asked for, answered: the words that came with it kept for the team word for word
+    ("2 - slow"), and a low one met with an apology that names what they said (quoted only when it
+    is plain and free of abuse) and says it is passed on."""
+    read = ratings.read(text) if not text.startswith("/") else None
+    words = read.words if read is not None and read.value == rating else ""
+    if words:
+        await records().record_feedback(tracker.sender_id, text[:2000])
+        if said_safety(tracker):
+            dispatcher.utter_message(response="utter_feedback_safety")
+            return []
+    if rating > LOW or not (counted or words):
+        # A rating the case had already (asked twice) is thanked for; nothing new was passed on.
+        if words:
+            dispatcher.utter_message(response="utter_rating_recorded_words", rating=str(rating))
+        else:
+            dispatcher.utter_message(response="utter_rating_recorded")
+    elif words and ratings.quotable(words):
+        dispatcher.utter_message(response="utter_rating_low_said", feedback_words=words)
+    elif words:
+        dispatcher.utter_message(response="utter_rating_low_words")
+    else:
+        dispatcher.utter_message(response="utter_rating_low")
+    return []

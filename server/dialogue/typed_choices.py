@@ -21,7 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
 from gracious.choices import ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
-from server.dialogue import two_problems, waiting
+from server.dialogue import rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     OFFER_PAYLOAD,
     TAKES,
@@ -71,6 +71,9 @@ async def parse_with_choices(
 ) -> Dict[str, Any]:
     parsed = await _rasa_parse_message(self, message, tracker, only_output_properties)
     text = message.text or ""
+    rated = rating_answer.reading(parsed, tracker)
+    if rated is not None:
+        return rated  # "1. two weeks is not ok" just after the rating question (server/dialogue/rating_answer.py)
     left = waiting.leaving(parsed, tracker)
     if left is not None:
         return left  # "never mind" while waiting for a person: leaving the queue (server/dialogue/waiting.py)

@@ -1,0 +1,73 @@
+"""A satisfaction rating read from the customer's own words, and the words that came with it.
+
+After an agent closes a conversation the assistant asks "how did we do today? One is poor,
+five is excellent" (utter_ask_rating). Customers answer in words as often as with the buttons:
+"1. two weeks is not ok", "2 - slow", "i'd say 4", "five", "3/5". ``read`` finds the 1 to 5 and
+the words beside it. Shared by the server (server/dialogue/rating_answer.py reads the answer to
+the question as a rating) and the actions (actions/feedback.py keeps it and the words).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from gracious.signals import frustration_signals
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_NUMBER = r"([1-5]|one|two|three|four|five)"
+# Words that may come before the number: "i'd say 4", "well, probably a 3", "solid 4".
+_LEAD = (
+    r"(?:(?:ok(?:ay)?|so|well|hm+|um+|uh+|honestly|overall|maybe|probably|about|around|like|just|solid|rating|"
+    r"i'?d say|i would say|i'?ll say|i say|id say|"
+    r"i'?d (?:give|rate)(?: (?:it|you|u|ya|us|that|this))?|i'?ll (?:give|rate)(?: (?:it|you|u|ya|us|that|this))?|"
+    r"i (?:give|rate)(?: (?:it|you|u|ya|us|that|this))?|(?:give|rate) (?:it|you|u|ya|us|that|this)|"
+    r"a|an)[\s,:]+)*"
+)
+# Out of five, said or not: "3/5", "4 out of 5", "2 stars".
+_SCALE = r"(?:\s*(?:/\s*5|out of (?:5|five)|of 5)\b)?(?:\s*stars?\b)?"
+# The number is the whole answer's start, not a time ("3:30"), a price ("2.50"), a bigger number
+# ("10/10") or a number of things ("2pm").
+OPENING = re.compile(rf"^\W*{_LEAD}{_NUMBER}{_SCALE}(?![:.,]?\d)(?=$|[\s.,!;:)\-\u2013\u2014])", re.I)
+# A number in words is a rating only on its own ("five", "two - slow", "four out of five"), never
+# the start of something else ("two weeks is not ok", "one more thing").
+WORD_ALONE = re.compile(
+    r"(?:[a-z]+)(?:\s*(?:/\s*5|out of (?:5|five)|of 5)\b)?(?:\s*stars?\b)?(?=\s*(?:$|[.,!;:)\-\u2013\u2014]))", re.I
+)
+# "the agent was lovely, 5/5" or "4 out of 5 from me": out of five, said anywhere.
+ANYWHERE = re.compile(r"(?<![\d.])([1-5])\s*(?:/\s*5|out of (?:5|five))\b", re.I)
+# "two weeks is not ok. 1": a number alone at the very end.
+ENDING = re.compile(r"(?<=[\s.,;:!])([1-5])[\s.!]*$")
+# Words that can be quoted back as the customer typed them: plain letters, digits and punctuation
+# (never markdown, links or markup), and short.
+QUOTABLE = re.compile(r"[A-Za-z0-9 ,.'’!?&%$\-]{1,100}")
+
+
+@dataclass(frozen=True)
+class Rating:
+    value: int
+    words: str  # what came with the number ("two weeks is not ok"), "" for a number alone
+
+
+def read(text: str) -> Optional[Rating]:
+    """The 1 to 5 in an answer to the rating question, and the words beside it; None without one."""
+    text = (text or "").strip()
+    if not text or text.startswith("/"):
+        return None
+    found = OPENING.match(text)
+    if found is not None and not found.group(1).isdigit() and not WORD_ALONE.match(text, found.start(1)):
+        found = None
+    found = found or ANYWHERE.search(text) or ENDING.search(text)
+    if found is None:
+        return None
+    number = found.group(1).lower()
+    value = NUMBER_WORDS.get(number) or int(number)
+    rest = f"{text[: found.start()]} {text[found.end() :]}"
+    words = re.sub(r"^[\s.,;:!)\-\u2013\u2014]+|[\s.!,;:(\-\u2013\u2014]+$", "", " ".join(rest.split()))
+    return Rating(value, words if re.search(r"[A-Za-z]", words) else "")
+
+
+def quotable(words: str) -> bool:
+    """Whether the words can be said back as they are: short, plain text, and no swearing or abuse."""
+    return bool(QUOTABLE.fullmatch(words or "")) and "swearing" not in frustration_signals(words, [], "")

@@ -1,0 +1,59 @@
+"""gracious/ratings.py: the 1 to 5 in an answer to the rating question, and the words beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from gracious.ratings import Rating, quotable, read
+
+
+@pytest.mark.parametrize(
+    "text, rating",
+    [
+        ("1. two weeks is not ok", Rating(1, "two weeks is not ok")),
+        ("2 - slow", Rating(2, "slow")),
+        ("i'd say 4", Rating(4, "")),
+        ("five", Rating(5, "")),
+        ("Five stars!", Rating(5, "")),
+        ("3/5", Rating(3, "")),
+        ("4 out of 5, quick", Rating(4, "quick")),
+        ("3, the handover was clunky", Rating(3, "the handover was clunky")),
+        ("2", Rating(2, "")),
+        ("I give it a 4", Rating(4, "")),
+        ("two - slow", Rating(2, "slow")),
+        ("Four. Sam was great", Rating(4, "Sam was great")),
+        ("the agent was lovely, 5/5", Rating(5, "the agent was lovely")),
+        ("two weeks is not ok. 1", Rating(1, "two weeks is not ok")),
+    ],
+)
+def test_a_rating_in_words_is_read_with_its_words(text, rating):
+    assert read(text) == rating
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10/10",  # out of ten, not five
+        "1/10",
+        "3:30",  # a time
+        "2pm",
+        "2.50 for shipping",  # a price
+        "one more thing",  # a number word starting something else
+        "two weeks is not ok",
+        "it took 5 days",
+        "i have 2 more questions",
+        "LK-10425",
+        '/give_feedback{"rating": "4"}',  # a click carries its own entity
+        "",
+    ],
+)
+def test_no_rating_where_the_number_is_something_else(text):
+    assert read(text) is None
+
+
+def test_only_plain_words_without_abuse_are_said_back():
+    assert quotable("two weeks is not ok") and quotable("slow")
+    assert not quotable("this is shit")  # abuse is never quoted back
+    assert not quotable("[click](http://example.com)")  # markdown and links never rendered from a customer
+    assert not quotable("a" * 101)
+    assert not quotable("")
