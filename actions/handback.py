@@ -2,10 +2,13 @@
 
 The desk grants through the chat's own path (server/desk/grants.py): each grant's
 commitment to the company's systems names the handoff and the agent. On hand-back
-(server/desk/conversation.hand_back sets the ``handback`` slot: the agent's name
-and the handoff) this action reads those grants, still standing, from the
-company's records, says what was arranged ("Sam arranged a $10.00 credit on
-BL-30018."), keeps them as this conversation's own (so asking for one again is
+(server/desk/conversation.hand_back sets the ``handback`` slot: the handoff, the
+agent handing back, and the display names of the desk's agents) this action reads
+those grants, still standing, from the company's records: a grant is the one its
+commitment names (by id, and of the kind, reference and conversation the commitment
+says; a grant id reused by a remade database is not taken for it). It says what was
+arranged, crediting the agent each grant's commitment names ("Sam arranged a $10.00
+credit on BL-30018.", also when Ana hands back a case Sam granted on), keeps them as this conversation's own (so asking for one again is
 "already done", never "not available"), and offers what is still open of the case's
 offer (offered, not declined, not granted, not ruled out by a remedy just arranged)
 as working buttons; with nothing open the desk asks "anything else?" after it.
@@ -38,25 +41,29 @@ def arranged_at_desk(conn: sa.engine.Connection, sender_id: Text, handoff_id: Op
     """The grants made at the desk for this conversation's handoff, still standing, oldest first."""
     found = []
     rows = conn.execute(
-        sa.select(outbox.c.payload)
+        sa.select(outbox.c.payload, outbox.c.topic)
         .where(outbox.c.kind == "webhook", outbox.c.sender_id == sender_id, outbox.c.topic.in_(DESK_KINDS))
         .order_by(outbox.c.id)
     )
     for row in rows:
-        data = (json.loads(row.payload) or {}).get("data") or {}
+        payload = json.loads(row.payload) or {}
+        data = payload.get("data") or {}
         if not data.get("agent") or data.get("handoff_id") is None:
             continue  # the chat's own grant
         if handoff_id is not None and str(data.get("handoff_id")) != str(handoff_id):
             continue
+        if data.get("sender_id") not in (None, sender_id):
+            continue  # another conversation's commitment
         grant = conn.execute(sa.select(grants).where(grants.c.id == data.get("grant_id"))).first()
-        if grant is None:
-            continue  # taken back since
+        if grant is None or grant.kind != row.topic or grant.reference != data.get("reference"):
+            continue  # taken back since, or the id now belongs to another grant
         found.append(
             {
                 "alternative": data.get("alternative"),
                 "kind": grant.kind,
                 "reference": grant.reference,
                 "amount": None if grant.amount is None else float(grant.amount),
+                "agent": str(data.get("agent")),
             }
         )
     return found
@@ -80,6 +87,20 @@ def described(grant: Dict[Text, Any]) -> Text:
 
 def together(parts: List[Text]) -> Text:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def first_name(agent: Text, names: Dict[Text, Any]) -> Text:
+    """The agent's first name, from the desk's display names (their login name if it has none)."""
+    words = str(names.get(agent) or agent or "").split()
+    return words[0] if words else "My colleague"
+
+
+def by_agent(arranged: List[Dict[Text, Any]]) -> List[List[Dict[Text, Any]]]:
+    """The grants grouped by the agent who made them, in the order they were made."""
+    groups: Dict[Text, List[Dict[Text, Any]]] = {}
+    for grant in arranged:
+        groups.setdefault(grant["agent"], []).append(grant)
+    return list(groups.values())
 
 
 def still_open(tracker: Tracker, granted: List[Text], kinds: List[Text]) -> List[Text]:
@@ -136,13 +157,16 @@ class ActionHandback(Action):
         arranged = await company().run(arranged_at_desk, tracker.sender_id, handoff_id)
         granted = list(tracker.get_slot("granted_alternatives") or [])
         entries = settled(tracker)
-        if arranged:
-            name = str((back.get("agent") if isinstance(back, dict) else None) or "").split()
+        found = back.get("names") if isinstance(back, dict) else None
+        names: Dict[Text, Any] = found if isinstance(found, dict) else {}
+        for made in by_agent(arranged):
+            # Each grant credited to the agent its commitment names, not to whoever hands back.
             dispatcher.utter_message(
                 response="utter_handback_arranged",
-                agent_name=name[0] if name else "My colleague",
-                arranged=together([described(g) for g in arranged]),
+                agent_name=first_name(made[0]["agent"], names),
+                arranged=together([described(g) for g in made]),
             )
+        if arranged:
             for grant in arranged:
                 key = grant.get("alternative") or grant["kind"]
                 granted += [] if key in granted else [key]

@@ -18,7 +18,7 @@ from actions.hours import is_open, next_opening, spoken_time
 from gracious import codes
 from gracious.settings import settings
 from gracious.stores import records
-from gracious.stores.handoff_queue import TooManyHandoffs, open_handoff, wait_minutes
+from gracious.stores.handoff_queue import TooManyHandoffs, open_handoff, wait_minutes, wait_words
 
 
 def handoff_reason(tracker: Tracker) -> Text:
@@ -126,8 +126,12 @@ class ActionHandoff(Action):
             catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None
         ) or codes.CUSTOMER_CARE
         config = settings()
+        now = datetime.now(ZoneInfo(config.timezone))
+        open_now = is_open(now, config.care_hours)
+        on_duty = await store.agents_on_duty() if open_now else 0
         try:
             # One open handoff per conversation (asking again joins it), a few new ones per address.
+            # Queued (told a place) only with someone on duty; otherwise a call is offered instead.
             opened = await store.run(
                 open_handoff,
                 tracker.sender_id,
@@ -136,6 +140,7 @@ class ActionHandoff(Action):
                 {**case_summary(tracker), "booked": await booked(tracker)},
                 client_address(tracker),
                 config.handoffs_per_address,
+                bool(on_duty),
             )
         except TooManyHandoffs:
             # Nothing is lost (the conversation keeps every word); a call or an email instead.
@@ -146,14 +151,11 @@ class ActionHandoff(Action):
         if choice in ("human", "ceo_office"):
             events.append(SlotSet("accepted_alternative", choice))
 
-        now = datetime.now(ZoneInfo(config.timezone))
-        open_now = is_open(now, config.care_hours)
-        on_duty = await store.agents_on_duty() if open_now else 0
         if on_duty:
             ahead = await store.waiting_ahead(handoff_id)
-            wait = wait_minutes(ahead + 1, on_duty)
+            wait = wait_words(wait_minutes(ahead + 1, on_duty))
             response = "utter_handoff_ceo_office_queued" if team == "executive_office" else "utter_handoff_queued"
-            dispatcher.utter_message(response=response, position=ahead + 1, wait_minutes=wait)
+            dispatcher.utter_message(response=response, position=ahead + 1, wait=wait)
             # The customer waits here, still answered; the assistant falls silent when an agent claims the case.
             return events + [SlotSet("agent_available", True), SlotSet("in_queue", True)]
 
@@ -164,7 +166,8 @@ class ActionHandoff(Action):
         else:
             back = next_opening(now, config.care_hours)
             dispatcher.utter_message(response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon")
-        return events + [SlotSet("agent_available", False)]
+        # Offered a call, not a place: the waiting rules do not apply (not counted, not told a place).
+        return events + [SlotSet("agent_available", False), SlotSet("in_queue", None)]
 
 
 # The customer is getting urgent help already.

@@ -16,6 +16,11 @@ them here:
 - ``action_leave_queue``: "cancel", "never mind", "forget it": out of the queue
   (``cancelled``), told so, and offered a call or an email instead.
 
+A place said here counts as told (``told_at``), so the queue's watch does not say it
+again seconds later. The call and email offered while waiting are kept in their own
+slot (``queue_offer``, gracious/queue_offer.py), never in the case's
+``offered_alternatives``: the hand-back and the desk's card read only the case's offer.
+
 Booking a call (gracious/stores/callback_changes.book) or taking an email instead
 (actions/promised.grant) takes the customer out of the queue too, with that reason.
 """
@@ -28,32 +33,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.case import catalog
 from actions.digression import say_answers
-from actions.offer_alternatives import first_text
+from gracious.queue_offer import INSTEAD, SLOT, instead_buttons
 from gracious.settings import settings
 from gracious.stores import clock, handoff_queue, records
 
 IN_QUEUE = "in_queue"
-# The ways out of the queue offered instead of waiting.
-INSTEAD = ("callback", "email_followup")
 
 
-def instead_buttons(domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-    """A call and an email, titled as every offer of them; the chat's own choose_alternative payloads."""
-    return [
-        {
-            "title": first_text(domain, catalog().alternatives[way].offer),
-            "payload": '/choose_alternative{"alternative": "%s"}' % way,
-        }
-        for way in INSTEAD
-    ]
+def buttons(domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """A call and an email, as every offer of them (gracious/queue_offer.py)."""
+    return instead_buttons(domain.get("responses") or {})
 
 
-def offered_too(tracker: Tracker) -> SlotSet:
-    """The offered alternatives with the call and the email added, so a typed choice of them works."""
-    had = list(tracker.get_slot("offered_alternatives") or [])
-    return SlotSet("offered_alternatives", had + [way for way in INSTEAD if way not in had])
+def offer_made() -> SlotSet:
+    """The call and the email offered while waiting, in their own slot."""
+    return SlotSet(SLOT, list(INSTEAD))
 
 
 def handoff_of(tracker: Tracker) -> Optional[int]:
@@ -77,8 +72,9 @@ class ActionWhileWaiting(Action):
         handoff_id = handoff_of(tracker)
         store = records()
         place = await store.run(handoff_queue.standing, handoff_id) if handoff_id else None
-        if place is None or place.status in ("left", "finished"):
-            # Not in the queue any more (they went away, or it was settled): said so, a person offered again.
+        if place is None or place.status in ("left", "finished", "offered"):
+            # Not in the queue (they went away, it was settled, or they were offered a call instead of a
+            # place): said so, a person offered again.
             dispatcher.utter_message(response="utter_queue_not_waiting")
             return [SlotSet(IN_QUEUE, None)]
         if place.status == "claimed":
@@ -91,18 +87,21 @@ class ActionWhileWaiting(Action):
         waited = (clock.now() - place.created_at).total_seconds()
         if limit > 0 and waited >= limit and await store.run(handoff_queue.offer_once, place.id):
             # Waited past the limit with nobody claiming: a call or an email instead, once.
-            dispatcher.utter_message(
-                response="utter_queue_wait_long", position=place.position, buttons=instead_buttons(domain)
-            )
-            return [offered_too(tracker)]
+            dispatcher.utter_message(response="utter_queue_wait_long", position=place.position, buttons=buttons(domain))
+            await store.run(handoff_queue.mark, place.id, told_at=clock.now())
+            return [offer_made()]
+        # Told now: the queue's watch counts its next update from here.
+        await store.run(handoff_queue.mark, place.id, told_at=clock.now())
         if not place.agents:
             # Nobody available this minute: no time promised, and the other ways offered.
             dispatcher.utter_message(
-                response="utter_queue_update_nobody", position=place.position, buttons=instead_buttons(domain)
+                response="utter_queue_update_nobody", position=place.position, buttons=buttons(domain)
             )
-            return [offered_too(tracker)]
+            return [offer_made()]
         response = "utter_queue_keep_place" if answers else "utter_queue_update"
-        dispatcher.utter_message(response=response, position=place.position, wait_minutes=place.wait_minutes)
+        dispatcher.utter_message(
+            response=response, position=place.position, wait=handoff_queue.wait_words(place.wait_minutes)
+        )
         return []
 
 
@@ -120,5 +119,5 @@ class ActionLeaveQueue(Action):
                 dispatcher.utter_message(response="utter_queue_taken")
                 return []
         response = "utter_queue_left" if left is not None else "utter_queue_not_waiting_offer"
-        dispatcher.utter_message(response=response, buttons=instead_buttons(domain))
-        return [SlotSet(IN_QUEUE, None), offered_too(tracker)]
+        dispatcher.utter_message(response=response, buttons=buttons(domain))
+        return [SlotSet(IN_QUEUE, None), offer_made()]

@@ -9,10 +9,15 @@ offers a call or an email instead. A health or danger case is never refused.
 The new row is written before the count, so two handoffs at once are counted
 in turn, not both waved through.
 
-The live queue: only handoffs still waiting count (``live``), for positions, the
-desk's queue and the wait. A customer who books a call, cancels, takes an email
-instead or goes away leaves it (``leave``): status "left", the reason kept in
-``left_reason``, ``finished_at`` set, so it stays findable. docs/queue.md.
+The live queue: only handoffs whose customer was told their place and still waits
+count (``live``: waiting, ``queued`` not False, not finished), for positions, the
+wait and the queue's watch. A handoff opened with nobody on duty or out of hours is
+``queued`` False: the customer was offered a call or an email, not a place, so it is
+never counted nor spoken to as queued (the desk still lists it). Positions follow
+the desk's order (gracious/stores/queue_order.py). A customer who books a call,
+cancels, takes an email instead, declines the call offered or goes away leaves
+(``leave``): status "left", the reason kept in ``left_reason``, ``finished_at`` set,
+so it stays findable. docs/queue.md.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Any, Dict, List, Optional
 import sqlalchemy as sa
 
 from gracious import codes
-from gracious.stores import clock
+from gracious.stores import clock, queue_order
 from gracious.stores.base import add_row
 from gracious.stores.records import handoffs
 
@@ -52,8 +57,10 @@ def open_handoff(
     summary: Dict[str, Any],
     address: Optional[str],
     per_address: int,
+    queued: Optional[bool] = None,
 ) -> Opened:
-    """Join the conversation's open handoff or open a new one; TooManyHandoffs past the address's limit."""
+    """Join the conversation's open handoff or open a new one; TooManyHandoffs past the address's limit.
+    ``queued``: whether the customer is told their place (True) or offered a call or an email (False)."""
     text = json.dumps(summary, sort_keys=True, default=str)
     now = clock.now()
     open_one = conn.execute(
@@ -66,6 +73,8 @@ def open_handoff(
         values: Dict[str, Any] = {"summary": text, "updated_at": now}
         if reason == codes.SAFETY:
             values["reason"] = reason
+        if queued is not None:
+            values["queued"] = queued
         conn.execute(handoffs.update().where(handoffs.c.id == open_one).values(**values))
         return Opened(int(open_one), joined=True)
     address = (address or "")[:255] or None
@@ -79,6 +88,7 @@ def open_handoff(
         summary=text,
         client_address=address,
         created_at=now,
+        queued=queued,
     )
     if address and reason != codes.SAFETY:
         opened = conn.execute(
@@ -98,24 +108,44 @@ CALLBACK_BOOKED = "callback_booked"
 CANCELLED = "cancelled"
 WENT_AWAY = "went_away"
 EMAIL_INSTEAD = "email_instead"
-LEFT_REASONS = (CALLBACK_BOOKED, CANCELLED, WENT_AWAY, EMAIL_INSTEAD)
+# Offered a call (nobody on duty) and the call form ended without one (server/desk/waiting.py).
+DECLINED_CALL = "declined_call"
+LEFT_REASONS = (CALLBACK_BOOKED, CANCELLED, WENT_AWAY, EMAIL_INSTEAD, DECLINED_CALL)
 # Minutes one agent typically spends on a handoff, for the wait estimate.
 MINUTES_PER_CASE = 6
 
 
-def live() -> Any:
-    """A handoff still in the queue: waiting for a person, not left, not finished."""
+def open_waiting() -> Any:
+    """A handoff nobody holds yet and not finished: queued, or offered a call or an email instead."""
     return sa.and_(handoffs.c.status == "waiting", handoffs.c.finished_at.is_(None))
 
 
+def live() -> Any:
+    """A handoff still in the queue: waiting for a person (told their place), not left, not finished.
+    ``queued`` None is a handoff written before the flag, counted until server/desk/upgrade.py settles it."""
+    return sa.and_(open_waiting(), sa.or_(handoffs.c.queued.is_(None), handoffs.c.queued.is_(True)))
+
+
+def offered_instead() -> Any:
+    """A handoff whose customer was offered a call or an email instead of a place (nobody on duty)."""
+    return sa.and_(open_waiting(), handoffs.c.queued.is_(False))
+
+
+def live_rows(conn: sa.engine.Connection) -> List[Any]:
+    """Every live handoff, in the desk's order (queue_order.py)."""
+    return queue_order.ordered(conn.execute(sa.select(handoffs).where(live())))
+
+
+def position(conn: sa.engine.Connection, handoff_id: int) -> int:
+    """A live handoff's place: its index in the desk's order among the live ones, from 1; 0 if not live."""
+    ids = [int(row.id) for row in live_rows(conn)]
+    return ids.index(handoff_id) + 1 if handoff_id in ids else 0
+
+
 def live_ahead(conn: sa.engine.Connection, handoff_id: int) -> int:
-    """How many live handoffs were opened before this one."""
-    return int(
-        conn.execute(
-            sa.select(sa.func.count()).select_from(handoffs).where(live(), handoffs.c.id < handoff_id)
-        ).scalar()
-        or 0
-    )
+    """How many live handoffs come before this one in the desk's order (all of them for one not live)."""
+    ids = [int(row.id) for row in live_rows(conn)]
+    return ids.index(handoff_id) if handoff_id in ids else len(ids)
 
 
 def on_duty(conn: sa.engine.Connection) -> int:
@@ -140,6 +170,11 @@ def wait_minutes(position: int, agents: int) -> int:
     return max(1, -(-position * MINUTES_PER_CASE // max(1, agents)))
 
 
+def wait_words(minutes: int) -> str:
+    """The wait as the responses' ``{wait}`` says it: "a minute", "6 minutes" ("about {wait}")."""
+    return "a minute" if minutes <= 1 else f"{minutes} minutes"
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where a handoff stands now: its status (and why it left), its place and wait when live."""
@@ -153,51 +188,59 @@ class Standing:
     created_at: Any
     offered_at: Any
     agent: Optional[str]
+    told_at: Any = None
 
     @property
     def waiting(self) -> bool:
+        """In the live queue (told their place, nobody holds it yet)."""
         return self.status == "waiting"
 
 
 def standing(conn: sa.engine.Connection, handoff_id: int) -> Optional[Standing]:
-    """The handoff's status, and for a live one its place in the queue and the honest wait."""
+    """The handoff's status ("waiting" in the live queue, "offered" a call or an email instead,
+    "claimed", "left", "finished"), and for a live one its place and the honest wait."""
     row = conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id)).first()
     if row is None:
         return None
-    waiting = row.status == "waiting" and row.finished_at is None
-    position = live_ahead(conn, handoff_id) + 1 if waiting else 0
+    place = position(conn, handoff_id)
+    waiting = place > 0
     agents = on_duty(conn)
+    status = row.status if row.finished_at is None or row.status == "left" else "finished"
+    if status == "waiting" and not waiting:
+        status = "offered"
     return Standing(
         id=int(row.id),
-        status=row.status if row.finished_at is None or row.status == "left" else "finished",
+        status=status,
         left_reason=row.left_reason,
-        position=position,
+        position=place,
         agents=agents,
-        wait_minutes=wait_minutes(position, agents) if waiting else 0,
+        wait_minutes=wait_minutes(place, agents) if waiting else 0,
         created_at=row.created_at,
         offered_at=row.offered_at,
         agent=row.agent,
+        told_at=row.told_at,
     )
 
 
 def leave(conn: sa.engine.Connection, handoff_id: int, reason: str) -> bool:
-    """Take a live handoff out of the queue with ``reason``; False when it was not waiting (an agent
-    holds it, or it left or finished already). It stays findable: status "left", finished then."""
+    """Take a waiting handoff (queued, or offered a call instead) out of the queue with ``reason``; False
+    when it was not waiting (an agent holds it, or it left or finished already). It stays findable:
+    status "left", finished then."""
     if reason not in LEFT_REASONS:
         raise ValueError(f"Unknown reason {reason!r} for leaving the queue.")
     now = clock.now()
     changed = conn.execute(
         handoffs.update()
-        .where(handoffs.c.id == handoff_id, live())
+        .where(handoffs.c.id == handoff_id, open_waiting())
         .values(status="left", left_reason=reason, finished_at=now, updated_at=now)
     ).rowcount
     return changed == 1
 
 
 def leave_for_sender(conn: sa.engine.Connection, sender_id: str, reason: str) -> Optional[int]:
-    """The conversation's live handoff taken out of the queue with ``reason``; its id, or None."""
+    """The conversation's waiting handoff taken out of the queue with ``reason``; its id, or None."""
     found = conn.execute(
-        sa.select(handoffs.c.id).where(handoffs.c.sender_id == sender_id, live()).order_by(handoffs.c.id.desc())
+        sa.select(handoffs.c.id).where(handoffs.c.sender_id == sender_id, open_waiting()).order_by(handoffs.c.id.desc())
     ).scalar()
     return int(found) if found is not None and leave(conn, int(found), reason) else None
 
@@ -220,6 +263,16 @@ def offer_once(conn: sa.engine.Connection, handoff_id: int) -> bool:
     )
 
 
-def live_rows(conn: sa.engine.Connection) -> List[Any]:
-    """Every live handoff, oldest first."""
-    return list(conn.execute(sa.select(handoffs).where(live()).order_by(handoffs.c.id)))
+def tell(conn: sa.engine.Connection, handoff_id: int, told_before: Any) -> bool:
+    """Note that the customer is told their place now, if nobody told them since ``told_before`` (the
+    ``told_at`` read before deciding to speak): of two servers deciding at once, only one speaks."""
+    same = handoffs.c.told_at.is_(None) if told_before is None else handoffs.c.told_at == told_before
+    changed = conn.execute(
+        handoffs.update().where(handoffs.c.id == handoff_id, live(), same).values(told_at=clock.now())
+    ).rowcount
+    return changed == 1
+
+
+def offered_rows(conn: sa.engine.Connection) -> List[Any]:
+    """Every handoff whose customer was offered a call or an email instead of a place, oldest first."""
+    return list(conn.execute(sa.select(handoffs).where(offered_instead()).order_by(handoffs.c.id)))

@@ -48,6 +48,9 @@ handoffs = _conversation_table(
     sa.Column("seen_at", sa.DateTime),
     sa.Column("told_at", sa.DateTime),
     sa.Column("offered_at", sa.DateTime),
+    # True: the customer was told their place and waits here; False: offered a call or an email instead
+    # (nobody on duty, or out of hours); None: written before this column (server/desk/upgrade.py settles it).
+    sa.Column("queued", sa.Boolean),
 )
 callbacks = _conversation_table(
     "callbacks",

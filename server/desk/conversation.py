@@ -118,16 +118,44 @@ async def resume(app: Any, sender: Text) -> None:
     await _append(app, sender, ConversationResumed())
 
 
+async def set_in_queue(app: Any, sender: Text) -> None:
+    """The customer waits in the queue: the waiting rules apply (server/desk/upgrade.py, for older queues)."""
+    await _append(app, sender, SlotSet(IN_QUEUE, True))
+
+
 async def forget_queue(app: Any, sender: Text) -> None:
     """The customer is no longer in the queue (they went away): the waiting rules stop applying."""
     await _append(app, sender, SlotSet(IN_QUEUE, None))
 
 
+async def joined(app: Any, sender: Text, display_name: Text, taken_from: Optional[Text] = None) -> None:
+    """An agent claimed the conversation: the customer is told who is here and that they have read
+    what was written (after a colleague's silent desk: that the colleague had to step away), then
+    the assistant falls silent."""
+    if taken_from:
+        await say(
+            app,
+            sender,
+            "utter_agent_took_over",
+            None,
+            agent_name=_markdown_safe(display_name),
+            previous_agent=_markdown_safe(taken_from),
+        )
+    else:
+        await say(app, sender, "utter_agent_joined", None, agent_name=_markdown_safe(display_name))
+    await pause(app, sender)
+
+
 async def hand_back(
-    app: Any, sender: Text, agent_name: Optional[Text] = None, handoff_id: Optional[int] = None
+    app: Any,
+    sender: Text,
+    agent_name: Optional[Text] = None,
+    handoff_id: Optional[int] = None,
+    names: Optional[Dict[Text, Text]] = None,
 ) -> None:
-    """The assistant takes the conversation again, says what the agent arranged and carries on from it."""
-    handback = {"agent": agent_name, "handoff_id": handoff_id} if agent_name or handoff_id else None
+    """The assistant takes the conversation again, says what the agent arranged and carries on from it.
+    ``names``: the desk's display names by login name, so each grant is credited to the agent who made it."""
+    handback = {"agent": agent_name, "handoff_id": handoff_id, "names": dict(names or {})}
     await _append(app, sender, ConversationResumed(), SlotSet(IN_QUEUE, None), SlotSet("handback", handback))
     await _run(app, sender, *HAND_BACK)
     tracker = await app.ctx.agent.tracker_store.retrieve(sender)
@@ -146,7 +174,12 @@ async def say(
     app: Any, sender: Text, response: Text, buttons: Optional[List[Dict[Text, Any]]] = None, *slots: Any, **values: Any
 ) -> bool:
     """The assistant's ``response`` (with ``buttons``) into the conversation and, at once, to the
-    customer's widget when it is open; ``slots`` (SlotSet events) go in first. Whether a widget was there."""
+    customer's widgets; ``slots`` (SlotSet events) go in first. Whether it was sent to the widget.
+
+    The words go to the session's room through the socket.io server's manager, as the replies
+    do: in a cluster (the Redis manager, server/channels/socket_manager.py) every instance
+    delivers them to the widgets connected to it, so a customer on another instance hears them.
+    Which widgets are open here (``open_widgets``) is only for the queue's watch's own decisions."""
     rasa_agent = app.ctx.agent
     socket = _socket(app)
     async with rasa_agent.lock_store.lock(sender):
@@ -159,9 +192,9 @@ async def say(
         tracker.update(BotUttered(text, data=data, metadata={"utter_action": response}))
         await rasa_agent.tracker_store.save(tracker)
     output = socket.output_for() if socket else None
-    if output is None or sender not in open_widgets(app):
+    if output is None:
         return False
-    await output.send_response(sender, {"text": text, **data})
+    await output.send_response(sender, {"text": text, **data})  # sio.emit(..., room=sender)
     return True
 
 

@@ -22,7 +22,7 @@ from server.desk.tables import desk_sessions
 
 AVAILABILITY = ("available", "away")
 # A desk silent this long has gone (closed, or lost its connection): its agent's cases go back to the
-# queue. Shorter than this, a reload or a blip keeps them (another agent may still take one over).
+# queue, and another agent may take one over. Shorter than this, a reload or a blip keeps them.
 HELD_GRACE = timedelta(minutes=2)
 
 
@@ -64,11 +64,34 @@ def signed_in(conn: sa.engine.Connection, name: str, token_hash: str) -> None:
     _upsert(conn, name, {"last_seen": clock.now(), "status": "available"}, session_exists(token_hash))
 
 
-def set_availability(conn: sa.engine.Connection, name: str, status: str) -> None:
-    """The agent's choice, "available" or "away" (ValueError for anything else); present now too."""
+def set_availability(conn: sa.engine.Connection, name: str, status: str, token_hash: Optional[str] = None) -> None:
+    """The agent's choice, "available" or "away" (ValueError for anything else); present now too. With
+    ``token_hash``, only while that session exists, in the same statement (as a poll: mark_present)."""
     if status not in AVAILABILITY:
         raise ValueError(f"Availability is one of {', '.join(AVAILABILITY)}.")
-    _upsert(conn, name, {"last_seen": clock.now(), "status": status})
+    _upsert(
+        conn, name, {"last_seen": clock.now(), "status": status}, session_exists(token_hash) if token_hash else None
+    )
+
+
+def on_duty(conn: sa.engine.Connection, name: str) -> bool:
+    """Whether the agent is at their desk (a poll within the presence timeout) and available."""
+    row = conn.execute(
+        sa.select(agent_presence.c.agent).where(
+            agent_presence.c.agent == name,
+            agent_presence.c.last_seen >= clock.now() - PRESENCE_TIMEOUT,
+            sa.or_(agent_presence.c.status.is_(None), agent_presence.c.status == "available"),
+        )
+    ).first()
+    return row is not None
+
+
+def gone(grace: timedelta) -> Any:
+    """The condition on ``handoffs.agent``: an agent whose desk has not asked for ``grace``, or who has no
+    presence at all (signed out, or never signed in here)."""
+    stale = sa.select(agent_presence.c.agent).where(agent_presence.c.last_seen < clock.now() - grace)
+    present = sa.select(agent_presence.c.agent)
+    return sa.or_(handoffs.c.agent.in_(stale), handoffs.c.agent.not_in(present))
 
 
 def availability(conn: sa.engine.Connection, name: str) -> str:
@@ -85,17 +108,16 @@ def mark_gone(conn: sa.engine.Connection, name: str) -> None:
 
 
 def expired_holders(conn: sa.engine.Connection, grace: timedelta = HELD_GRACE) -> List[str]:
-    """Agents holding a case whose desk stopped asking ``grace`` ago (another agent may claim their case
-    once their presence expires, records.PRESENCE_TIMEOUT; an agent who signed out has no row, and
-    their cases were returned then)."""
-    stale = sa.select(agent_presence.c.agent).where(agent_presence.c.last_seen < clock.now() - grace)
+    """Agents holding a case whose desk stopped asking ``grace`` ago, or who have no presence at all
+    (signed out: a case passed to them then would otherwise be stuck). Another agent may take over
+    their case after the same grace (queue.take)."""
     rows = conn.execute(
         sa.select(handoffs.c.agent)
         .where(
             handoffs.c.status == "claimed",
             handoffs.c.finished_at.is_(None),
             handoffs.c.agent.is_not(None),
-            handoffs.c.agent.in_(stale),
+            gone(grace),
         )
         .distinct()
     )
@@ -114,7 +136,8 @@ def return_held(conn: sa.engine.Connection, name: str) -> List[Tuple[int, str]]:
         changed = conn.execute(
             handoffs.update()
             .where(handoffs.c.id == handoff_id, handoffs.c.status == "claimed", handoffs.c.agent == name)
-            .values(status="waiting", agent=None, updated_at=clock.now())
+            # Back in the live queue: the customer is told their place (server/desk/waiting.back_in_queue).
+            .values(status="waiting", agent=None, queued=True, updated_at=clock.now())
         ).rowcount
         if changed:
             returned.append((int(handoff_id), str(sender_id)))

@@ -8,6 +8,7 @@ The functions taking ``conn`` run inside one of the desk store's transactions
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
@@ -15,41 +16,23 @@ import sqlalchemy as sa
 
 from gracious import codes
 from gracious.outbox import promises
-from gracious.stores import clock
+from gracious.stores import clock, queue_order
 from gracious.stores.base import add_row
 from gracious.stores.callback_changes import stamp
-from gracious.stores.records import PRESENCE_TIMEOUT, agent_presence, handoffs, outbox
+from gracious.stores.queue_order import priority
+from gracious.stores.records import handoffs, outbox
+from server.desk import presence
 from server.desk.agents import Agent
-from server.desk.tables import handoff_notes
+from server.desk.tables import agents, handoff_notes
 
+__all__ = ["priority"]  # the queue's order (gracious/stores/queue_order.py), also the customer's place
 OUTCOMES = tuple(codes.DESK_OUTCOMES)
 MAX_NOTE_LENGTH = 2000
-LARGE_AMOUNT = 100
 
 
 def _iso(moment: Optional[datetime]) -> Optional[str]:
     # With the offset, so browsers and fromisoformat both read it as UTC, not local time.
     return moment.replace(tzinfo=timezone.utc).isoformat(timespec="seconds") if moment else None
-
-
-def _number(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def priority(reason: str, summary: Dict[str, Any]) -> int:
-    """Who should be helped first: safety, then frustration counting double, big money, urgent reasons."""
-    score = 2 * int(_number(summary.get("frustration")))
-    amounts = summary.get("amounts")
-    if isinstance(amounts, dict) and any(_number(v) >= LARGE_AMOUNT for v in amounts.values()):
-        score += 1
-    if reason in codes.URGENT_REASONS:
-        score += 2
-    if reason == codes.SAFETY:
-        score += 100
-    return score
 
 
 def card(summary: Any) -> Dict[str, Any]:
@@ -99,11 +82,9 @@ def _held_by(handoff_id: int, name: str) -> Any:
 def waiting(conn: sa.engine.Connection) -> List[Dict[str, Any]]:
     """Unfinished handoffs, highest priority first, oldest first within a priority."""
     now = clock.now()
-    rows = conn.execute(
-        sa.select(handoffs).where(handoffs.c.finished_at.is_(None)).order_by(handoffs.c.created_at, handoffs.c.id)
-    )
-    # A stable sort keeps the oldest-first order within each priority.
-    return sorted((_entry(row, now) for row in rows), key=lambda entry: -entry["priority"])
+    rows = conn.execute(sa.select(handoffs).where(handoffs.c.finished_at.is_(None)))
+    # The one order, which a waiting customer's place follows too (gracious/stores/queue_order.py).
+    return [_entry(row, now) for row in queue_order.ordered(rows)]
 
 
 def handoff(conn: sa.engine.Connection, handoff_id: int) -> Optional[Dict[str, Any]]:
@@ -137,26 +118,64 @@ def for_sender(conn: sa.engine.Connection, sender_id: str) -> Optional[Dict[str,
     return _entry(row, clock.now()) if row else None
 
 
-def claim(conn: sa.engine.Connection, handoff_id: int, name: str) -> bool:
-    """Take a waiting handoff, or one held by an agent whose desk stopped asking (off duty, so
-    nobody is stuck with it); False if someone on duty has it, or it left or finished."""
-    stale = sa.select(agent_presence.c.agent).where(agent_presence.c.last_seen < clock.now() - PRESENCE_TIMEOUT)
+@dataclass(frozen=True)
+class Taken:
+    """A claim that worked; ``taken_from``: the agent whose desk had gone silent, when it was theirs."""
+
+    taken_from: Optional[str] = None
+    taken_from_name: Optional[str] = None  # their display name
+
+
+def take(conn: sa.engine.Connection, handoff_id: int, name: str) -> Optional[Taken]:
+    """Take a waiting handoff, or one held by an agent whose desk has been silent for
+    presence.HELD_GRACE (or who has no presence at all: signed out), so nobody is stuck with it;
+    None if someone at their desk has it, or it left or finished. A case taken over gets a note
+    saying so, which its former holder's desk shows with the case."""
+    row = conn.execute(sa.select(handoffs.c.status, handoffs.c.agent).where(handoffs.c.id == handoff_id)).first()
+    if row is None:
+        return None
+    held_by = row.agent if row.status == "claimed" and row.agent != name else None
     free = sa.or_(
         handoffs.c.status == "waiting",
-        sa.and_(handoffs.c.status == "claimed", handoffs.c.agent != name, handoffs.c.agent.in_(stale)),
+        sa.and_(
+            handoffs.c.status == "claimed",
+            handoffs.c.agent == held_by,
+            presence.gone(presence.HELD_GRACE),
+        ),
     )
-    return (
-        conn.execute(
-            handoffs.update()
-            .where(handoffs.c.id == handoff_id, free, handoffs.c.finished_at.is_(None))
-            .values(status="claimed", agent=name, updated_at=clock.now())
-        ).rowcount
-        == 1
-    )
+    changed = conn.execute(
+        handoffs.update()
+        .where(handoffs.c.id == handoff_id, free, handoffs.c.finished_at.is_(None))
+        .values(status="claimed", agent=name, updated_at=clock.now())
+    ).rowcount
+    if changed != 1:
+        return None
+    if row.status == "claimed" and held_by:
+        minutes = int(presence.HELD_GRACE.total_seconds() // 60)
+        who = conn.execute(sa.select(agents.c.display_name).where(agents.c.name == held_by)).scalar() or held_by
+        text = f"Taken over from {who}: their desk had been silent for over {minutes} minutes."
+        add_row(conn, handoff_notes, handoff_id=handoff_id, agent=name, text=text)
+        return Taken(taken_from=held_by, taken_from_name=who)
+    return Taken()
+
+
+def claim(conn: sa.engine.Connection, handoff_id: int, name: str) -> bool:
+    """Whether ``take`` worked."""
+    return take(conn, handoff_id, name) is not None
+
+
+class NotOnDuty(Exception):
+    """The agent a case would pass to is not at the desk and available (signed out, silent or away)."""
 
 
 def transfer(conn: sa.engine.Connection, handoff_id: int, from_name: str, to_name: str) -> bool:
-    """Pass a claimed handoff from its holder to ``to_name``; False if ``from_name`` doesn't hold it."""
+    """Pass a claimed handoff from its holder to ``to_name``; False if ``from_name`` doesn't hold it.
+    NotOnDuty (nothing changed) when ``to_name`` is not on duty: nobody would see the case."""
+    if not conn.execute(sa.select(handoffs.c.id).where(_held_by(handoff_id, from_name))).first():
+        return False
+    if not presence.on_duty(conn, to_name):
+        who = conn.execute(sa.select(agents.c.display_name).where(agents.c.name == to_name)).scalar() or to_name
+        raise NotOnDuty(f"{who} is not on duty (signed out, away or not at the desk); the case stays with you.")
     return (
         conn.execute(
             handoffs.update().where(_held_by(handoff_id, from_name)).values(agent=to_name, updated_at=clock.now())

@@ -22,6 +22,8 @@ from server.desk.agents import Agent
 from server.desk.tables import agents, desk_sessions
 
 SESSION_LIFETIME = timedelta(hours=12)
+# The cookie holding the token (server/desk/web.py sets it).
+COOKIE = "gracious_desk"
 
 
 def new_token() -> str:
@@ -31,6 +33,11 @@ def new_token() -> str:
 def usable(token: Optional[str]) -> bool:
     """Whether ``token`` could be one of ours (anything else is never looked up)."""
     return bool(token) and token.isascii() and len(token) <= 200
+
+
+def token_hash(token: str) -> str:
+    """The session's key in the database."""
+    return _token_hash(token)
 
 
 def _token_hash(token: str) -> str:

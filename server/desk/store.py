@@ -74,6 +74,10 @@ class DeskStore(Store):
         """Every agent, by display name."""
         return await self.run(accounts.everyone)
 
+    async def display_names(self) -> Dict[str, str]:
+        """Every agent's display name, by login name."""
+        return {agent.name: agent.display_name for agent in await self.agents()}
+
     # Sessions
 
     async def create_session(self, agent: Agent) -> str:
@@ -93,9 +97,11 @@ class DeskStore(Store):
             return await self.run(sessions.end, token)
         return []
 
-    async def set_availability(self, agent: Agent, status: str) -> None:
-        """ "available" or "away"; ValueError for anything else."""
-        await self.run(presence.set_availability, agent.name, status)
+    async def set_availability(self, agent: Agent, status: str, token: Optional[str] = None) -> None:
+        """ "available" or "away"; ValueError for anything else. With the session's ``token``, only while
+        that session exists (a request in flight when the agent signs out marks nobody present again)."""
+        token_hash = sessions.token_hash(token) if token and sessions.usable(token) else None
+        await self.run(presence.set_availability, agent.name, status, token_hash)
 
     async def availability(self, agent: Agent) -> str:
         """ "available", "away" or "offline"."""
@@ -132,8 +138,14 @@ class DeskStore(Store):
         """Take a waiting handoff; False if someone else got there first or it is finished."""
         return await self.run(queue.claim, handoff_id, agent.name)
 
+    async def take(self, handoff_id: int, agent: Agent) -> Optional[queue.Taken]:
+        """Claim, saying from whom when the case was taken over from a silent desk (queue.take); None
+        if someone at their desk has it, or it left or finished."""
+        return await self.run(queue.take, handoff_id, agent.name)
+
     async def transfer(self, handoff_id: int, from_agent: Agent, to_name: str) -> bool:
-        """Hand a claimed handoff to another existing agent; only its holder may."""
+        """Hand a claimed handoff to another existing agent; only its holder may. queue.NotOnDuty when
+        that agent is not at the desk and available (nothing changes)."""
         to_name = accounts.normal_name(to_name)
         if to_name == from_agent.name:
             return False

@@ -2,28 +2,36 @@
 
 Every ``GRACIOUS_QUEUE_CHECK_SECONDS`` (0 turns the watch off) each Rasa server:
 
-- returns to the queue the cases held by agents whose desk stopped asking (their
-  presence expired, server/desk/presence.py): the conversation resumed, the
-  customer told in the widget that they are back in the queue, and their place;
+- returns to the queue the cases held by agents whose desk has been silent for
+  presence.HELD_GRACE, or who have no presence at all (signed out): the conversation
+  resumed, the customer told that they are back in the queue, and their place;
 - takes out of the queue, as ``went_away``, a waiting customer with no widget
   open here and no message for ``GRACIOUS_QUEUE_LEFT_SECONDS``;
-- tells a waiting customer whose widget is open their place and an honest wait
+- tells a queued customer whose widget is open here their place and an honest wait
   every ``GRACIOUS_QUEUE_UPDATE_SECONDS`` (0: never), and once, after
   ``GRACIOUS_QUEUE_WAIT_LIMIT_SECONDS`` with nobody claiming, offers a call or an
-  email instead (buttons the chat's rules take, as any offer's).
+  email instead (buttons the chat's rules take, as any offer's);
+- closes a case whose customer was offered a call instead of a place (nobody on duty)
+  once the call form has ended without a call (``declined_call``; a safety case stays).
+
+Only queued customers (told a place: handoff_queue.live) are counted and spoken to. An
+update is said by one server only: ``told_at`` is compared and set before speaking.
+
+For ``START_GRACE`` after the server starts (max(60 s, two checks)) it decides nobody
+went away and returns no case: widgets and desks are reconnecting after a restart.
 
 A REST caller has no widget to speak into: the assistant says the same on their
-next message (actions/waiting.py). Words are domain.yml's responses; they are said
-the way the desk speaks (server/desk/conversation.py). In a cluster each instance
-sees only the widgets connected to it, so a customer on another instance is kept
-in the queue by their messages there and the left-time counts from the last one.
-docs/queue.md.
+next message (actions/waiting.py). Words are domain.yml's responses, said the way the
+desk speaks (server/desk/conversation.say): to the session's room through the
+socket.io manager, so in a cluster the widget hears them on whichever instance it is
+connected to. Each instance decides only for the widgets connected to it; a customer on
+another instance is kept in the queue by their messages, and the left-time counts
+from the last one. docs/queue.md.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
@@ -31,39 +39,31 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.shared.core.events import SlotSet
 from sanic import Blueprint
 
-from gracious.catalog import current_catalog
+from gracious import codes
+from gracious.queue_offer import INSTEAD, SLOT, instead_buttons
 from gracious.settings import settings
 from gracious.stores import clock, handoff_queue
-from server.desk import conversation
+from server.desk import conversation, upgrade
 from server.desk.store import DeskStore
 
 logger = logging.getLogger(__name__)
 
-# The ways out of the queue offered instead of waiting: a call, or an email from the team.
-INSTEAD = ("callback", "email_followup")
-
-
-def instead_buttons(domain: Any) -> List[Dict[Text, Any]]:
-    """The call and email buttons, titled as every offer of them (the chat's choose_alternative payloads)."""
-    made = []
-    for way in INSTEAD:
-        offer = current_catalog().alternatives[way].offer
-        variations = domain.responses.get(offer) or [{"text": way}]
-        made.append(
-            {"title": variations[0].get("text") or way, "payload": '/choose_alternative{"alternative": "%s"}' % way}
-        )
-    return made
-
-
-def offered(tracker: Any) -> List[Text]:
-    """The offered alternatives with the call and the email added (so a typed choice of them works)."""
-    had = list(tracker.get_slot("offered_alternatives") or []) if tracker else []
-    return had + [way for way in INSTEAD if way not in had]
+START_GRACE_SECONDS = 60.0
+# A case offered a call is closed as declined only this long after it was opened (or joined),
+# so the turn that opened it has started its call form by then.
+OFFER_SETTLE_SECONDS = 30.0
+CALL_FORM = "callback_form"
 
 
 def _last_message_at(tracker: Any) -> Optional[datetime]:
     times = [e.timestamp for e in tracker.events if e.type_name == "user"] if tracker else []
     return datetime.utcfromtimestamp(max(times)) if times else None
+
+
+async def offer_instead(app: Any, sender: Text, response: Text, position: int) -> bool:
+    """``response`` with the call and email buttons, the offer kept in its own slot (queue_offer.py)."""
+    buttons = instead_buttons(app.ctx.agent.domain.responses)
+    return await conversation.say(app, sender, response, buttons, SlotSet(SLOT, list(INSTEAD)), position=position)
 
 
 async def back_in_queue(app: Any, store: DeskStore, handoff_id: int, sender: Text) -> bool:
@@ -74,20 +74,11 @@ async def back_in_queue(app: Any, store: DeskStore, handoff_id: int, sender: Tex
     if place is None or not place.waiting:
         return False
     await conversation.resume(app, sender)
-    domain = app.ctx.agent.domain
+    await store.run(handoff_queue.mark, handoff_id, told_at=clock.now())
     if place.agents:
-        return await conversation.say(
-            app, sender, "utter_queue_back", None, position=place.position, wait_minutes=place.wait_minutes
-        )
-    tracker = await app.ctx.agent.tracker_store.retrieve(sender)
-    return await conversation.say(
-        app,
-        sender,
-        "utter_queue_back_nobody",
-        instead_buttons(domain),
-        SlotSet("offered_alternatives", offered(tracker)),
-        position=place.position,
-    )
+        wait = handoff_queue.wait_words(place.wait_minutes)
+        return await conversation.say(app, sender, "utter_queue_back", None, position=place.position, wait=wait)
+    return await offer_instead(app, sender, "utter_queue_back_nobody", place.position)
 
 
 class QueueWatch:
@@ -95,68 +86,92 @@ class QueueWatch:
 
     def __init__(self, store: DeskStore) -> None:
         self.store = store
+        self.started_at: Optional[datetime] = None
         self.stop_event: Optional[asyncio.Event] = None
         self.task: Optional["asyncio.Task[None]"] = None
 
+    def settling(self, now: datetime) -> bool:
+        """Just started: widgets and desks are still reconnecting, so nobody is judged gone yet."""
+        if self.started_at is None:
+            return False
+        grace = max(START_GRACE_SECONDS, 2 * settings().queue_check_seconds)
+        return (now - self.started_at).total_seconds() < grace
+
     async def check(self, app: Any) -> Dict[Text, List[int]]:
         """One look over the queue; what it did, by handoff id."""
-        done: Dict[Text, List[int]] = {"returned": [], "went_away": [], "told": [], "offered": []}
-        for handoff_id, sender in await self.store.return_expired():
-            await back_in_queue(app, self.store, handoff_id, sender)
-            done["returned"].append(handoff_id)
-        config = settings()
-        widgets = conversation.open_widgets(app)
+        done: Dict[Text, List[int]] = {"returned": [], "went_away": [], "told": [], "offered": [], "declined": []}
         now = clock.now()
+        settling = self.settling(now)
+        if not settling:
+            for handoff_id, sender in await self.store.return_expired():
+                await back_in_queue(app, self.store, handoff_id, sender)
+                done["returned"].append(handoff_id)
+        widgets = conversation.open_widgets(app)
         for row in await self.store.run(handoff_queue.live_rows):
             if row.sender_id in widgets:
                 await self.store.run(handoff_queue.mark, row.id, seen_at=now)
                 await self._speak(app, row, now, done)
-                continue
-            idle_since = max(m for m in (row.created_at, row.seen_at, row.updated_at) if m is not None)
-            if config.queue_left_seconds <= 0 or (now - idle_since).total_seconds() < config.queue_left_seconds:
-                continue
-            tracker = await app.ctx.agent.tracker_store.retrieve(row.sender_id)
-            last = _last_message_at(tracker)
-            if last is not None and (now - last).total_seconds() < config.queue_left_seconds:
-                continue
-            if await self.store.run(handoff_queue.leave, row.id, handoff_queue.WENT_AWAY):
-                await conversation.forget_queue(app, row.sender_id)
-                done["went_away"].append(row.id)
+            elif not settling and await self._gone(app, row, now):
+                if await self.store.run(handoff_queue.leave, row.id, handoff_queue.WENT_AWAY):
+                    await conversation.forget_queue(app, row.sender_id)
+                    done["went_away"].append(row.id)
+        for row in await self.store.run(handoff_queue.offered_rows):
+            await self._offered(app, row, now, settling, row.sender_id in widgets, done)
         return done
+
+    async def _gone(self, app: Any, row: Any, now: datetime) -> bool:
+        """No widget here, and nothing from the customer (nor their widget seen) for the left time."""
+        left = settings().queue_left_seconds
+        idle_since = max(m for m in (row.created_at, row.seen_at, row.updated_at) if m is not None)
+        if left <= 0 or (now - idle_since).total_seconds() < left:
+            return False
+        last = _last_message_at(await app.ctx.agent.tracker_store.retrieve(row.sender_id))
+        return last is None or (now - last).total_seconds() >= left
+
+    async def _offered(
+        self, app: Any, row: Any, now: datetime, settling: bool, here: bool, done: Dict[Text, List[int]]
+    ) -> None:
+        """A customer offered a call instead of a place: closed once the call form ended without one,
+        or when they went away; never told a place."""
+        if here:
+            await self.store.run(handoff_queue.mark, row.id, seen_at=now)
+        opened = max(m for m in (row.created_at, row.updated_at) if m is not None)
+        if row.reason != codes.SAFETY and (now - opened).total_seconds() >= OFFER_SETTLE_SECONDS:
+            tracker = await app.ctx.agent.tracker_store.retrieve(row.sender_id)
+            if tracker is not None and tracker.active_loop_name != CALL_FORM:
+                if await self.store.run(handoff_queue.leave, row.id, handoff_queue.DECLINED_CALL):
+                    done["declined"].append(row.id)
+                return
+        if not here and not settling and await self._gone(app, row, now):
+            if await self.store.run(handoff_queue.leave, row.id, handoff_queue.WENT_AWAY):
+                done["went_away"].append(row.id)
 
     async def _speak(self, app: Any, row: Any, now: datetime, done: Dict[Text, List[int]]) -> None:
         config = settings()
-        waited = (now - row.created_at).total_seconds()
-        domain = app.ctx.agent.domain
         limit = config.queue_wait_limit_seconds
+        waited = (now - row.created_at).total_seconds()
         if limit > 0 and waited >= limit and row.offered_at is None:
             if await self.store.run(handoff_queue.offer_once, row.id):
                 place = await self.store.run(handoff_queue.standing, row.id)
-                tracker = await app.ctx.agent.tracker_store.retrieve(row.sender_id)
-                await conversation.say(
-                    app,
-                    row.sender_id,
-                    "utter_queue_wait_long",
-                    instead_buttons(domain),
-                    SlotSet("offered_alternatives", offered(tracker)),
-                    position=place.position if place else 1,
-                )
-                await self.store.run(handoff_queue.mark, row.id, told_at=now)
-                done["offered"].append(row.id)
+                if place is not None and place.waiting:  # claimed meanwhile: the claim says who is here
+                    await offer_instead(app, row.sender_id, "utter_queue_wait_long", place.position)
+                    await self.store.run(handoff_queue.mark, row.id, told_at=now)
+                    done["offered"].append(row.id)
             return
         every = config.queue_update_seconds
         if every <= 0 or (now - (row.told_at or row.created_at)).total_seconds() < every:
+            return
+        # Compare and set: of two servers (or the assistant answering a message), one speaks.
+        if not await self.store.run(handoff_queue.tell, row.id, row.told_at):
             return
         place = await self.store.run(handoff_queue.standing, row.id)
         if place is None or not place.waiting:
             return
         if place.agents:
-            await conversation.say(
-                app, row.sender_id, "utter_queue_update", None, position=place.position, wait_minutes=place.wait_minutes
-            )
+            wait = handoff_queue.wait_words(place.wait_minutes)
+            await conversation.say(app, row.sender_id, "utter_queue_update", None, position=place.position, wait=wait)
         else:
-            await conversation.say(app, row.sender_id, "utter_queue_update_nobody", None, position=place.position)
-        await self.store.run(handoff_queue.mark, row.id, told_at=now)
+            await offer_instead(app, row.sender_id, "utter_queue_update_nobody", place.position)
         done["told"].append(row.id)
 
     async def _every(self, app: Any, period: float, stop: asyncio.Event) -> None:
@@ -171,12 +186,19 @@ class QueueWatch:
                 pass
 
     def install(self, blueprint: Blueprint) -> None:
-        """Start the watch with the server, stop it with the server."""
+        """Settle handoffs queued under older code, then start the watch with the server; stop it with the server."""
 
         @blueprint.listener("after_server_start")
         async def start_watch(app: Any, _: Any) -> None:
+            if getattr(app.ctx, "agent", None) is None:
+                return
+            self.started_at = clock.now()
+            try:
+                await upgrade.settle_old_queue(app, self.store)
+            except Exception:  # noqa: BLE001 - the server serves anyway; the next start tries again
+                logger.exception("Settling handoffs queued under older code failed")
             period = settings().queue_check_seconds
-            if period > 0 and getattr(app.ctx, "agent", None) is not None and (self.task is None or self.task.done()):
+            if period > 0 and (self.task is None or self.task.done()):
                 self.stop_event = asyncio.Event()
                 self.task = asyncio.create_task(self._every(app, period, self.stop_event), name="queue-watch")
 
@@ -187,34 +209,3 @@ class QueueWatch:
             if self.task is not None:
                 self.task.cancel()
                 self.task = None
-
-
-def routes(desk: Blueprint, api: Any, store: DeskStore, secure: Any, error: Any) -> None:
-    """``GET /desk/api/me`` (with the agent's availability) and ``POST /desk/api/availability``
-    ("available" or "away"; only available agents count as on duty, presence.py), behind web.py's
-    ``api`` guard: a signed-in agent, and state changes only from the desk's own pages."""
-    from sanic import response
-    from sanic.request import Request
-    from sanic.response import HTTPResponse
-
-    from server.desk.agents import Agent
-
-    @desk.route("/api/me", methods=["GET"])
-    @api
-    async def me(request: Request, agent: Agent) -> HTTPResponse:
-        who = {"name": agent.name, "display_name": agent.display_name, "lead": agent.lead}
-        return secure(response.json({**who, "availability": await store.availability(agent)}))
-
-    @desk.route("/api/availability", methods=["POST"])
-    @api
-    async def availability(request: Request, agent: Agent) -> HTTPResponse:
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            body = {}
-        status = body.get("status") if isinstance(body, dict) else None
-        try:
-            await store.set_availability(agent, str(status or ""))
-        except ValueError as problem:
-            return error(400, str(problem))
-        return secure(response.json({"availability": await store.availability(agent)}))

@@ -23,10 +23,10 @@ from sanic.response import HTTPResponse
 from gracious import codes
 from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
-from server.desk import callbacks, cleaning, conversation, grants, outbox, readable, shift, waiting
+from server.desk import availability, callbacks, cleaning, conversation, grants, outbox, readable, shift, waiting
 from server.desk.agents import Agent
-from server.desk.queue import OUTCOMES
-from server.desk.sessions import SESSION_LIFETIME
+from server.desk.queue import OUTCOMES, NotOnDuty
+from server.desk.sessions import COOKIE, SESSION_LIFETIME
 from server.desk.store import DeskStore
 from server.desk.throttle import Throttled
 from server.http import Site, client_address, secured
@@ -45,7 +45,6 @@ ASSETS.update({name: "application/javascript" for name in ("case.js", "events.js
 PAGES["history"] = "history.html"
 ASSETS.update({name: "application/javascript" for name in ("history.js", "replies.js")})
 ASSETS["shift.css"] = "text/css"
-COOKIE = "gracious_desk"
 MAX_REPLY = 2000
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -144,6 +143,8 @@ class DeskSite(Site):
 
         @desk.route("/logout", methods=["POST"])
         async def logout(request: Request) -> HTTPResponse:
+            if not same_origin(request):
+                return _error(403, "Cross-site sign-out refused.")
             returned = await store.end_session(request.cookies.get(COOKIE))
             for handoff_id, sender in returned:  # back in the queue, and the customer told so
                 await waiting.back_in_queue(request.app, store, handoff_id, sender)
@@ -176,7 +177,7 @@ class DeskSite(Site):
         grants.routes(desk, api, store, _secure, _error)
         shift.routes(desk, api, store, _secure, _error)
 
-        waiting.routes(desk, api, store, _secure, _error)  # /api/me and /api/availability
+        availability.routes(desk, api, store, _secure, _error)  # /api/me and /api/availability
 
         @desk.route("/api/agents", methods=["GET"])
         @api
@@ -220,11 +221,13 @@ class DeskSite(Site):
         @desk.route("/api/handoffs/<handoff_id:int>/claim", methods=["POST"])
         @api
         async def claim(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
-            if not await store.claim(handoff_id, agent):
+            taken = await store.take(handoff_id, agent)
+            if taken is None:
                 return _error(409, "Someone else has this one, or it is finished.")
             handoff = await store.handoff(handoff_id)
             if handoff is not None and hasattr(request.app.ctx, "agent"):
-                await conversation.pause(request.app, handoff["sender_id"])  # the assistant falls silent
+                # The customer hears who is here (after a silent desk: who stepped away); the assistant falls silent.
+                await conversation.joined(request.app, handoff["sender_id"], agent.display_name, taken.taken_from_name)
             return _secure(response.json({"claimed": handoff_id}))
 
         @desk.route("/api/handoffs/<handoff_id:int>/reply", methods=["POST"])
@@ -255,7 +258,11 @@ class DeskSite(Site):
         @api
         async def transfer(request: Request, agent: Agent, handoff_id: int) -> HTTPResponse:
             target = _json(request).get("to")
-            if not isinstance(target, str) or not await store.transfer(handoff_id, agent, target):
+            try:
+                moved = isinstance(target, str) and await store.transfer(handoff_id, agent, target)
+            except NotOnDuty as problem:  # nobody would see it there
+                return _error(409, str(problem))
+            if not moved:
                 return _error(409, "Only the agent holding a conversation can pass it to another agent.")
             return _secure(response.json({"transferred_to": target}))
 
@@ -270,7 +277,8 @@ class DeskSite(Site):
             if handoff is None or not await store.finish(handoff_id, agent, outcome):
                 return _error(409, "Only the agent holding a conversation can finish it.")
             if then == "handback":  # with what the agent arranged (actions/handback.py)
-                await conversation.hand_back(request.app, handoff["sender_id"], agent.display_name, handoff_id)
+                names = await store.display_names()
+                await conversation.hand_back(request.app, handoff["sender_id"], agent.display_name, handoff_id, names)
             else:
                 await conversation.close(request.app, handoff["sender_id"])
             return _secure(response.json({"finished": handoff_id, "outcome": outcome, "then": then}))

@@ -3,8 +3,13 @@
 While ``in_queue`` is set (actions/handoff.py) and no form is asking, the rules in
 data/rules/waiting.yml answer a waiting customer:
 
-- "cancel", "never mind", "forget it, I'll wait for an email": ``cancel`` (leaving the
-  queue, actions/waiting.py ActionLeaveQueue);
+- "cancel", "never mind", "forget it, I'll wait for an email", "cancel the chat", "I'll stop
+  waiting", "I don't need a person any more": ``cancel`` (leaving the queue,
+  actions/waiting.py ActionLeaveQueue). Only when what is dropped is the wait itself: the
+  whole message is a word of leaving, or its object is the queue, the wait, the chat, a
+  person or the whole thing. "can you cancel my order LK-10423 instead", "never mind the
+  refund, I just want the right item" or "I need to stop waiting for the delivery" are
+  words for the person who will pick the case up: ``ask_status`` (their place);
 - "hello? is anyone there?", "how long?", "am I still in the queue", "ok", "get me a
   person!", and other words that ask for nothing new: ``ask_status`` (their place and
   an honest wait, ActionWhileWaiting);
@@ -28,13 +33,47 @@ from server.dialogue import in_hand
 from server.dialogue.readings import CANCEL, STATUS, read_as
 
 IN_QUEUE = "in_queue"
-# "forget it, I'll wait for an email", "stop waiting", "take me out of the queue".
+# A word of leaving, and words that may pad it ("ok never mind, thanks").
+_LEAVE_WORD = (
+    r"(?:cancel(?: it| that| this)?|never ?mind|nvm|forget (?:it|about it|this|that)|don'?t bother|scratch that)"
+)
+_FILLER = (
+    r"(?:ok(?:ay)?|oh|ah|well|actually|please|pls|thanks|thank you|then|just|so|um+|hmm+|no|nah|fine|"
+    r"it'?s fine|that'?s (?:ok|okay|fine)|you know what|all right|alright|sorry)"
+)
+LEAVE_WORD = re.compile(rf"\b{_LEAVE_WORD}\b", re.I)
+FILLER = re.compile(rf"\b{_FILLER}\b", re.I)
+# What a customer in the queue can drop: the wait itself.
+_THE_WAIT = (
+    r"(?:the |this |my |our )?(?:chat|conversation|queue|line|wait|waiting|request|handoff|transfer|"
+    r"person|agent|human|whole thing|lot|it all|everything)"
+)
+_A_PERSON = r"(?:a |an |the )?(?:person|human|agent|someone|somebody|anyone|reply|answer|you|them)"
+# "stop waiting" ends the sentence, or is for a person: not "stop waiting for the delivery".
+_STOP = rf"stop waiting(?:\s+(?:for|on)\s+{_A_PERSON})?(?=\s*(?:[.!,;]|$|and\b|then\b|thanks\b))"
 LEAVES = re.compile(
-    r"\b(?:cancel|never ?mind|nvm|forget (?:it|about it|this|that)|don'?t bother|stop waiting|"
-    r"(?:take me )?(?:out of|off|leave) (?:the|this) (?:queue|line)|no longer (?:need|want)|"
-    r"i'?ll (?:just )?(?:wait for|take) an? e-?mail|not (?:going to|gonna) wait)\b",
+    rf"\b(?:cancel|forget(?: about)?|never ?mind|drop|scrap)\s+{_THE_WAIT}\b"
+    rf"|\b{_STOP}"
+    rf"|\b(?:don'?t|do not|no longer)\s+(?:need|want)\s+(?:to (?:talk|speak) to\s+)?{_A_PERSON}\b"
+    r"|\b(?:don'?t|do not) want to wait\b|\bnot (?:going to|gonna) wait\b"
+    r"|\b(?:take me\s+|get me\s+)?(?:out of|off) (?:the|this) (?:queue|line)\b|\bleave (?:the|this) (?:queue|line)\b"
+    r"|\bi'?ll (?:just )?(?:wait for|take) an? e-?mail\b",
     re.I,
 )
+
+
+def leaves_the_queue(text: str) -> bool:
+    """Whether a waiting customer's words drop the wait: the whole message is a word of leaving
+    ("never mind, cancel", "ok forget it thanks"), or what is dropped is the queue, the wait, the
+    chat, a person or the whole thing. Anything else is words for the person who picks it up."""
+    if LEAVES.search(text):
+        return True
+    if not LEAVE_WORD.search(text):
+        return False
+    rest = FILLER.sub(" ", LEAVE_WORD.sub(" ", text))
+    return not re.search(r"\w", rest)
+
+
 # "hello?", "is anyone there", "how long", "am I still in the queue", "any news".
 ASKS = re.compile(
     r"\b(?:hello+|hi+|hey+|any ?(?:one|body) (?:there|here|around)|still (?:there|here|waiting|in)|"
@@ -78,8 +117,7 @@ def leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
     if not waiting(tracker, parsed):
         return None
     text = parsed.get("text") or ""
-    intent = (parsed.get("intent") or {}).get("name")
-    if intent == CANCEL or repair.cancels(text) or (LEAVES.search(text) and len(text.split()) <= 14):
+    if len(text.split()) <= 20 and leaves_the_queue(text):
         return read_as(parsed, CANCEL, "leave_queue")
     return None
 
@@ -108,6 +146,8 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         return dict(read_as(parsed, STATUS, "waiting"), answers=[a.response for a in found])
     if intent in ("ask_policy", "ask_why"):
         return None  # answered by the waiting rules for questions, then their place
-    if intent in IDLE or ASKS.search(text):
+    if intent in IDLE or ASKS.search(text) or intent == CANCEL or repair.cancels(text):
+        # A cancel of something else ("can you cancel my order instead") is for the person who picks
+        # the case up: never a way out of the queue; the customer hears their place.
         return read_as(parsed, STATUS, "waiting")
     return None

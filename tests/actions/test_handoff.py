@@ -88,6 +88,7 @@ def test_outside_care_hours_says_when_people_are_back_and_no_agent_is_available(
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
         SlotSet("agent_available", False),
+        SlotSet("in_queue", None),
     ]
 
 
@@ -109,7 +110,10 @@ def test_in_care_hours_with_nobody_signed_in_says_the_team_is_busy(domain):
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
         SlotSet("agent_available", False),
+        SlotSet("in_queue", None),
     ]
+    # Offered a call, not a place: never counted in the queue (gracious/stores/handoff_queue.live).
+    assert [row["queued"] for row in handoff_rows()] == [False]
 
 
 @pytest.mark.usefixtures("care_team_always_in")
@@ -119,7 +123,7 @@ def test_agent_who_stopped_reporting_in_is_not_on_duty(domain):
     dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
     assert dispatcher.messages[0]["response"] == "utter_handoff_busy"
-    assert events[-1] == SlotSet("agent_available", False)
+    assert events[-2:] == [SlotSet("agent_available", False), SlotSet("in_queue", None)]
 
 
 @pytest.mark.usefixtures("care_team_always_in")
@@ -128,13 +132,14 @@ def test_agent_on_duty_in_care_hours_queues_the_customer_first(domain):
 
     dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
-    assert dispatcher.messages == [message(response="utter_handoff_queued", position=1, wait_minutes=6)]
+    assert dispatcher.messages == [message(response="utter_handoff_queued", position=1, wait="6 minutes")]
     assert events == [
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
         SlotSet("agent_available", True),
         SlotSet("in_queue", True),
     ]
+    assert [row["queued"] for row in handoff_rows()] == [True]
 
 
 @pytest.mark.usefixtures("care_team_always_in")
@@ -144,12 +149,12 @@ def test_queue_position_and_wait_count_the_handoffs_still_waiting(domain):
 
     dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
-    assert dispatcher.messages == [message(response="utter_handoff_queued", position=2, wait_minutes=12)]
+    assert dispatcher.messages == [message(response="utter_handoff_queued", position=2, wait="12 minutes")]
     assert events[0] == SlotSet("handoff_id", "2")
 
     sign_in_agent("alex")
     dispatcher, _ = run_action(ActionHandoff(), tracker_from("request_human", sender_id="a-third"), domain)
-    assert dispatcher.messages == [message(response="utter_handoff_queued", position=3, wait_minutes=9)]
+    assert dispatcher.messages == [message(response="utter_handoff_queued", position=3, wait="9 minutes")]
 
 
 @pytest.mark.usefixtures("care_team_always_in")
@@ -163,7 +168,7 @@ def test_choosing_the_ceo_office_goes_to_the_executive_team(domain):
     )
     dispatcher, events = run_action(ActionHandoff(), tracker, domain)
 
-    assert dispatcher.messages == [message(response="utter_handoff_ceo_office_queued", position=1, wait_minutes=6)]
+    assert dispatcher.messages == [message(response="utter_handoff_ceo_office_queued", position=1, wait="6 minutes")]
     assert events == [
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
@@ -190,6 +195,7 @@ def test_choosing_a_person_from_the_offer_is_recorded_as_accepted(domain, monkey
         SlotSet("alternative", None),
         SlotSet("accepted_alternative", "human"),
         SlotSet("agent_available", False),
+        SlotSet("in_queue", None),
     ]
     [row] = handoff_rows()
     assert (row["reason"], row["team"]) == ("customer_accepted_offer", "customer_care")

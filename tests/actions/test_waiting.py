@@ -6,6 +6,7 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 from rasa_sdk.events import SlotSet
 
 from actions.apply_alternative import ActionApplyAlternative
@@ -76,7 +77,7 @@ def test_a_waiting_customer_hears_their_live_place_and_an_honest_wait(domain):
     queued(domain, "priya")
 
     dispatcher, events = run_action(ActionWhileWaiting(), waiting("priya", 2), domain)
-    assert dispatcher.messages == [message(response="utter_queue_update", position=2, wait_minutes=12)]
+    assert dispatcher.messages == [message(response="utter_queue_update", position=2, wait="12 minutes")]
     assert events == []
 
     # Ann books a call instead of waiting: she leaves the queue, and Priya is first.
@@ -84,7 +85,7 @@ def test_a_waiting_customer_hears_their_live_place_and_an_honest_wait(domain):
         stores.records().book_callback("ann", datetime.now(timezone.utc) + timedelta(hours=2), "555 0101", "x", 1)
     )
     dispatcher, _ = run_action(ActionWhileWaiting(), waiting("priya", 2, "how long now?"), domain)
-    assert dispatcher.messages == [message(response="utter_queue_update", position=1, wait_minutes=6)]
+    assert dispatcher.messages == [message(response="utter_queue_update", position=1, wait="6 minutes")]
     assert handoff_rows() == [
         {"id": 1, "sender_id": "ann", "status": "left", "left_reason": "callback_booked"},
         {"id": 2, "sender_id": "priya", "status": "waiting", "left_reason": None},
@@ -100,7 +101,7 @@ def test_with_nobody_available_no_time_is_promised_and_a_call_or_email_is_offere
 
     dispatcher, events = run_action(ActionWhileWaiting(), waiting("priya", 1), domain)
     assert dispatcher.messages == [message(response="utter_queue_update_nobody", position=1, buttons=titles)]
-    assert events == [SlotSet("offered_alternatives", ["human", "callback", "email_followup"])]
+    assert events == [SlotSet("queue_offer", ["callback", "email_followup"])]
 
 
 @pytest.mark.usefixtures("care_team_always_in")
@@ -129,7 +130,7 @@ def test_a_question_is_answered_and_the_customer_keeps_their_place(domain):
 
     dispatcher, _ = run_action(ActionWhileWaiting(), tracker, domain)
     assert responses(dispatcher) == ["utter_answer_care_line", "utter_queue_keep_place"]
-    assert dispatcher.messages[1] == message(response="utter_queue_keep_place", position=1, wait_minutes=6)
+    assert dispatcher.messages[1] == message(response="utter_queue_keep_place", position=1, wait="6 minutes")
 
 
 @pytest.mark.usefixtures("care_team_always_in")
@@ -141,7 +142,7 @@ def test_cancel_leaves_the_queue_with_its_reason_and_offers_a_call_or_email(doma
     assert dispatcher.messages == [message(response="utter_queue_left", buttons=titles)]
     assert events == [
         SlotSet("in_queue", None),
-        SlotSet("offered_alternatives", ["human", "callback", "email_followup"]),
+        SlotSet("queue_offer", ["callback", "email_followup"]),
     ]
     assert handoff_rows() == [{"id": 1, "sender_id": "priya", "status": "left", "left_reason": "cancelled"}]
 
@@ -199,10 +200,13 @@ def desk_grant(sender: str, handoff_id: int, alternative: str, kind: str, refere
     )
 
 
+NAMES = {"sam": "Sam Lee", "ana": "Ana Ruiz"}
+
+
 def back_from_sam(**slots):
     return tracker_from(
         "request_human",
-        slots={"handback": {"agent": "Sam Lee", "handoff_id": 7}, "handoff_id": "7", **slots},
+        slots={"handback": {"agent": "Sam Lee", "handoff_id": 7, "names": NAMES}, "handoff_id": "7", **slots},
     )
 
 
@@ -267,3 +271,64 @@ def test_with_nothing_arranged_and_nothing_open_only_the_welcome_back_is_said(do
     dispatcher, events = run_action(ActionHandback(), back_from_sam(offered_alternatives=["human"]), domain)
     assert responses(dispatcher) == ["utter_handback"]
     assert events == [SlotSet("handback", None), SlotSet("in_queue", None)]
+
+
+def test_the_grant_is_credited_to_the_agent_who_made_it_not_to_whoever_hands_back(domain):
+    desk_grant("priya-grinder", 7, "goodwill_credit", "credit", "LK-10423", 10.0)  # Sam, before the transfer
+    tracker = tracker_from(
+        "request_human",
+        slots={"handback": {"agent": "Ana Ruiz", "handoff_id": 7, "names": NAMES}, "handoff_id": "7"},
+    )
+    dispatcher, _ = run_action(ActionHandback(), tracker, domain)
+    assert dispatcher.messages[1] == message(
+        response="utter_handback_arranged", agent_name="Sam", arranged="a $10.00 credit on LK-10423"
+    )
+
+
+def test_a_commitment_whose_grant_id_now_names_another_grant_is_not_said(domain):
+    desk_grant("priya-grinder", 7, "goodwill_credit", "credit", "LK-10423", 10.0)
+    from gracious.stores.company_schema import grants
+
+    with stores.company().engine.begin() as conn:
+        # The grant was taken back and its id now names another customer's refund (a remade database).
+        conn.execute(grants.update().values(kind="refund", reference="LK-10999"))
+    dispatcher, _ = run_action(ActionHandback(), back_from_sam(offered_alternatives=[]), domain)
+    assert responses(dispatcher) == ["utter_handback"]
+
+
+@pytest.mark.usefixtures("care_team_always_in")
+def test_an_answer_about_the_place_counts_as_told_so_the_watch_does_not_repeat_it(domain):
+    sign_in_agent("sam")
+    queued(domain, "priya")
+    with stores.records().engine.connect() as conn:
+        assert conn.execute(sa.select(handoffs.c.told_at)).scalar() is None
+    run_action(ActionWhileWaiting(), waiting("priya", 1), domain)
+    with stores.records().engine.connect() as conn:
+        assert conn.execute(sa.select(handoffs.c.told_at)).scalar() is not None
+
+
+@pytest.mark.usefixtures("care_team_always_in")
+def test_a_customer_offered_a_call_instead_is_not_in_the_queue(domain):
+    queued_here = "priya"
+    _, events = run_action(ActionHandoff(), tracker_from("request_human", sender_id=queued_here), domain)
+    assert SlotSet("agent_available", False) in events  # nobody on duty: a call offered, not a place
+    sign_in_agent("sam")
+    queued(domain, "ann")
+    dispatcher, _ = run_action(ActionWhileWaiting(), waiting("ann", 2), domain)
+    assert dispatcher.messages == [message(response="utter_queue_update", position=1, wait="6 minutes")]
+    dispatcher, events = run_action(ActionWhileWaiting(), waiting("priya", 1), domain)
+    assert (responses(dispatcher), events) == (["utter_queue_not_waiting"], [SlotSet("in_queue", None)])
+
+
+@pytest.mark.usefixtures("care_team_always_in")
+def test_the_place_follows_the_desks_order_a_frustrated_customer_first(domain):
+    sign_in_agent("sam")
+    queued(domain, "ann")
+    _, events = run_action(
+        ActionHandoff(), tracker_from("request_human", sender_id="cross", slots={"frustration": 3}), domain
+    )
+    assert SlotSet("in_queue", True) in events
+    dispatcher, _ = run_action(ActionWhileWaiting(), waiting("cross", 2), domain)
+    assert dispatcher.messages == [message(response="utter_queue_update", position=1, wait="6 minutes")]
+    dispatcher, _ = run_action(ActionWhileWaiting(), waiting("ann", 1), domain)
+    assert dispatcher.messages == [message(response="utter_queue_update", position=2, wait="12 minutes")]

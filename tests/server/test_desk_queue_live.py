@@ -18,6 +18,7 @@ from gracious.stores import clock as store_clock
 from gracious.stores import handoff_queue
 from gracious.stores.records import Records, agent_presence, ensure_schema, handoffs
 from server.desk import presence
+from server.desk.queue import NotOnDuty
 from server.desk.store import DeskStore
 from tests.server.test_desk_store import PASSWORD, START, Clock, open_handoff, rows
 
@@ -167,7 +168,7 @@ def test_signing_out_returns_held_cases_to_the_queue(store, clock):
     ]
 
 
-def test_a_case_held_by_an_agent_whose_desk_stopped_asking_is_returned_or_taken(store, clock):
+def test_a_case_held_by_an_agent_whose_desk_stopped_asking_is_returned_or_taken_over(store, clock):
     sam, _ = signed_in(store, "sam")
     ana, ana_token = signed_in(store, "ana")
     held = open_handoff(store, "maya")
@@ -177,17 +178,80 @@ def test_a_case_held_by_an_agent_whose_desk_stopped_asking_is_returned_or_taken(
 
     clock.advance(seconds=31)
     run(store.agent_for_session(ana_token))  # ana's desk still asks; sam's stopped
-    assert run(store.claim(held, ana)) is True  # nobody is stuck with "Someone else has this one"
-    assert handoff_rows(store)[0]["agent"] == "ana"
+    assert run(store.take(held, ana)) is None  # a reload or a blip: still his, for two minutes
+    clock.advance(seconds=90)
+    run(store.agent_for_session(ana_token))
+    taken = run(store.take(held, ana))  # nobody is stuck with "Someone else has this one"
+    assert (taken.taken_from, taken.taken_from_name) == ("sam", "Sam Lee")
+    case = run(store.handoff(held))
+    assert case["agent"] == "ana"
+    # Sam's desk shows the case moved, and why.
+    assert [(n["agent"], n["text"]) for n in case["notes"]] == [
+        ("ana", "Taken over from Sam Lee: their desk had been silent for over 2 minutes.")
+    ]
 
     second = open_handoff(store, "bob")
     with store.engine.begin() as conn:
         conn.execute(handoffs.update().where(handoffs.c.id == second).values(status="claimed", agent="sam"))
-    assert run(store.return_expired()) == []  # a reload or a blip: his still, for two minutes
-    clock.advance(seconds=90)
-    run(store.agent_for_session(ana_token))
     assert run(store.return_expired()) == [(second, "bob")]
     assert handoff_rows(store)[1]["status"] == "waiting"
+
+
+def test_a_case_is_passed_only_to_an_agent_on_duty_and_one_held_by_a_signed_out_agent_returns(store, clock):
+    sam, _ = signed_in(store, "sam")
+    ana, ana_token = signed_in(store, "ana")
+    run(store.add_agent("lee", "Lee Park", PASSWORD))  # never signed in
+    held = open_handoff(store, "maya")
+    run(store.claim(held, sam))
+    run(store.end_session(ana_token))  # Ana signs out
+
+    for absent in ("ana", "lee"):
+        with pytest.raises(NotOnDuty, match="not on duty"):
+            run(store.transfer(held, sam, absent))
+    run(store.set_availability(sam, "available"))
+    _, token = signed_in_again(store, ana)
+    run(store.set_availability(ana, "away"))
+    with pytest.raises(NotOnDuty):
+        run(store.transfer(held, sam, "ana"))  # away: not taking cases
+    assert handoff_rows(store)[0]["agent"] == "sam"
+
+    # A case left with an agent who has no presence at all (passed to them under older code) is not stuck.
+    with store.engine.begin() as conn:
+        conn.execute(handoffs.update().where(handoffs.c.id == held).values(agent="lee"))
+    assert run(store.return_expired()) == [(held, "maya")]
+    assert handoff_rows(store)[0]["status"] == "waiting"
+
+
+def signed_in_again(store: DeskStore, agent: Any) -> tuple:
+    return agent, run(store.create_session(agent))
+
+
+def test_availability_set_after_signing_out_marks_nobody_present(store, records, clock):
+    sam, token = signed_in(store, "sam")
+    run(store.end_session(token))
+    # A request that found the session before the sign-out writes after it.
+    run(store.set_availability(sam, "available", token))
+    assert rows(store, agent_presence) == []
+    assert run(records.agents_on_duty()) == 0
+
+
+def test_positions_follow_the_desks_order(store, records, clock):
+    calm = open_handoff(store, "ann", created_at=START - timedelta(minutes=9))
+    angry = open_handoff(store, "bob", created_at=START - timedelta(minutes=2), summary={"frustration": 3})
+    offered = open_handoff(store, "cat", created_at=START - timedelta(minutes=20), queued=False)
+    desk_order = [entry["id"] for entry in run(store.queue())]
+    assert desk_order == [angry, offered, calm]  # the desk still lists the one offered a call
+    places = [run(store.run(handoff_queue.standing, h)) for h in (angry, calm, offered)]
+    assert [(p.status, p.position) for p in places] == [("waiting", 1), ("waiting", 2), ("offered", 0)]
+    assert run(records.waiting_ahead(calm)) == 1
+
+
+def test_an_update_is_told_by_one_server_only(store, clock):
+    handoff_id = open_handoff(store, "maya")
+    assert run(store.run(handoff_queue.tell, handoff_id, None)) is True
+    assert run(store.run(handoff_queue.tell, handoff_id, None)) is False  # the other server read it unset too
+    clock.advance(minutes=2)
+    assert run(store.run(handoff_queue.tell, handoff_id, START)) is True
 
 
 def test_the_wait_limit_offer_is_made_once(store, clock):
@@ -224,6 +288,35 @@ def test_availability_over_the_api_needs_a_signed_in_agent_from_the_desk_itself(
         refused = error.code
     assert refused == 403
     assert sam.call("/desk/api/me")[1]["availability"] == "away"
+
+
+def test_signing_out_from_another_site_is_refused(desk, now):
+    sam = desk.client("sam")
+    request = urllib.request.Request(
+        desk.base + "/desk/logout",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "Origin": "https://evil.example"},
+    )
+    try:
+        sam.opener.open(request, timeout=10)
+        refused = 200
+    except urllib.error.HTTPError as error:
+        refused = error.code
+    assert refused == 403
+    assert sam.call("/desk/api/me")[0] == 200  # still signed in
+
+
+def test_a_transfer_to_a_signed_out_agent_is_refused_with_a_clear_message(desk, now):
+    handoff_id = open_handoff(desk.site.store, "maya")
+    sam, ana = desk.client("sam"), desk.client("ana")
+    assert sam.call(f"/desk/api/handoffs/{handoff_id}/claim", {})[0] == 200
+    assert ana.call("/desk/logout", {})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff_id}/transfer", {"to": "ana"}) == (
+        409,
+        {"error": "Ana Ruiz is not on duty (signed out, away or not at the desk); the case stays with you."},
+    )
+    ana = desk.client("ana")
+    assert sam.call(f"/desk/api/handoffs/{handoff_id}/transfer", {"to": "ana"}) == (200, {"transferred_to": "ana"})
 
 
 def test_signing_out_over_the_api_returns_the_held_case(desk, now):

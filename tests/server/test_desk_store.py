@@ -437,6 +437,8 @@ def test_a_database_from_before_the_desk_gains_its_columns_and_keeps_its_handoff
 
 def test_only_the_first_of_two_simultaneous_claims_wins(store, clock):
     handoff_id = open_handoff(store)
+    for agent in (SAM, LEE):  # both at their desks (a holder with no presence at all is gone: presence.gone)
+        run(store.create_session(agent))
 
     async def both():
         return await asyncio.gather(store.claim(handoff_id, SAM), store.claim(handoff_id, LEE))
@@ -464,6 +466,7 @@ def test_the_holder_can_transfer_to_another_agent_by_name(store, clock):
     handoff_id = open_handoff(store)
     run(store.claim(handoff_id, SAM))
     clock.advance(minutes=3)
+    run(store.create_session(LEE))  # Lee is at the desk: only an agent on duty can be passed a case
 
     assert run(store.transfer(handoff_id, SAM, " LEE ")) is True
     moved = run(store.handoff(handoff_id))
