@@ -16,6 +16,7 @@ customer verified for its record, and only within ``empowerment``'s
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
@@ -76,8 +77,12 @@ def offers(summary: Dict[str, Any]) -> List[Offer]:
         return []
     found: Dict[str, Offer] = {}
     for offer in (*policy.alternatives, *policy.entitled_alternatives):
-        if offer.alternative.kind in GRANTABLE and offer.alternative.kind != "honour_coupon":
-            found.setdefault(offer.id, offer)  # a coupon's code is not on the case card
+        if offer.alternative.kind not in GRANTABLE or offer.alternative.kind == "honour_coupon":
+            continue  # a coupon's code is not on the case card
+        amount = amount_of(offer, summary)
+        if offer.alternative.kind == "credit" and (amount is None or amount <= 0):
+            continue  # "the missing discount" on a bill where nothing is missing: nothing to credit
+        found.setdefault(offer.id, offer)
     return list(found.values())
 
 
@@ -87,6 +92,17 @@ def amount_of(offer: Offer, summary: Dict[str, Any]) -> Optional[float]:
     if offer.id == "missing_discount_credit":
         return _number(amounts.get("missing_discount_amount"))
     return offer.amount
+
+
+def title_of(offer: Offer, amount: Optional[float], item: Optional[str]) -> str:
+    """The chat's button title for the offer, its {placeholders} filled from the case ("A $10.00
+    goodwill credit"); the offer's own name when one can't be filled, never a raw "{amount}"."""
+    template = _titles().get(offer.alternative.offer) or ""
+    values = {"amount": f"${amount:,.2f}" if amount else "", "item": item or ""}
+    names = re.findall(r"{([^\n{}]+?)}", template)
+    if not template or any(not values.get(name) for name in names):
+        return offer.id.replace("_", " ").capitalize()
+    return re.sub(r"{([^\n{}]+?)}", lambda found: values[found.group(1)], template)
 
 
 def over_limit(kind: str, amount: Optional[float], summary: Dict[str, Any]) -> Optional[str]:
@@ -103,7 +119,10 @@ def over_limit(kind: str, amount: Optional[float], summary: Dict[str, Any]) -> O
 async def listing(summary: Dict[str, Any]) -> List[Dict[str, Any]]:
     company = gracious.stores.company()
     shown = []
-    for offer in offers(summary):
+    found = offers(summary)
+    needs_item = any("{item}" in _titles().get(o.alternative.offer, "") for o in found)
+    order = await company.order(summary.get("reference")) if needs_item else None
+    for offer in found:
         kind = offer.alternative.kind
         amount = amount_of(offer, summary)
         earlier = await company.granted(kind, summary.get("reference"))
@@ -111,7 +130,7 @@ async def listing(summary: Dict[str, Any]) -> List[Dict[str, Any]]:
             {
                 "id": offer.id,
                 "kind": kind,
-                "title": _titles().get(offer.alternative.offer) or offer.id.replace("_", " "),
+                "title": title_of(offer, amount, getattr(order, "item", None)),
                 "amount": amount,
                 "within_limit": over_limit(kind, amount, summary) is None,
                 "granted": None

@@ -175,3 +175,64 @@ def test_an_order_the_chat_refunded_gets_no_exchange_at_the_desk(desk):
     assert body["other_remedy"]["id"] == refund.grant.id and body["other_remedy"]["kind"] == "refund"
     assert [g["kind"] for g in grants()] == ["refund"]
     assert [r["topic"] for r in company_outbox()] == ["refund"]  # no exchange promised, no label
+
+
+MAYA = {"id": "C001", "name": "Maya Okafor", "email": "maya.okafor@example.com", "phone": "+1 555 0134"}
+
+
+def bill(missing: float) -> Dict[str, Any]:
+    """The card for Maya's bill BL-30017 under the volume discount, with what the discount missed."""
+    return {
+        "case_type": "dispute_charge",
+        "reference": "BL-30017",
+        "verified": True,
+        "customer": MAYA,
+        "amounts": {"missing_discount_amount": missing, "discount_applied": 6.2},
+        "policy": {"id": "volume_discount_domestic", "rule": "The volume discount covers domestic calls."},
+    }
+
+
+def test_titles_are_filled_from_the_case_and_a_credit_of_nothing_is_not_offered(desk):
+    # Nothing missing on the bill: no "Credit the missing $0.00 now", no raw "{amount}".
+    case = handoff(bill(0.0), sender="maya-chat")
+    listed = desk.client("sam").call(f"/desk/api/cases/{case}/grant")[1]["alternatives"]
+    assert [(a["id"], a["title"], a["amount"]) for a in listed] == [
+        ("goodwill_credit", "A $10.00 goodwill credit", 10.0),
+    ]
+    sam = claimed(desk, "sam", case)
+    status, body = sam.call(f"/desk/api/cases/{case}/grant", {"alternative_id": "missing_discount_credit"})
+    assert status == 400 and grants() == []  # not grantable either, whatever amount is sent
+
+    # The discount did miss $6.20: that credit, named with its amount.
+    other = handoff(bill(6.2), sender="maya-chat-2")
+    listed = desk.client("ana").call(f"/desk/api/cases/{other}/grant")[1]["alternatives"]
+    assert [(a["id"], a["title"], a["amount"]) for a in listed] == [
+        ("missing_discount_credit", "Credit the missing $6.20 now", 6.2),
+        ("goodwill_credit", "A $10.00 goodwill credit", 10.0),
+    ]
+
+
+def test_an_unknown_discount_amount_is_not_offered(desk):
+    summary = bill(0.0)
+    summary["amounts"] = {}
+    case = handoff(summary, sender="maya-chat")
+    listed = desk.client("sam").call(f"/desk/api/cases/{case}/grant")[1]["alternatives"]
+    assert [a["id"] for a in listed] == ["goodwill_credit"]
+
+
+def test_the_item_of_the_order_names_the_replacement(desk):
+    summary = {
+        "case_type": "report_wrong_item",
+        "reference": "LK-10421",
+        "verified": True,
+        "customer": MAYA,
+        "amounts": {"order_total": 89.0},
+        "policy": {"id": "wrong_item_company_error", "rule": "We sent the wrong item."},
+    }
+    case = handoff(summary, sender="maya-dress")
+    listed = desk.client("sam").call(f"/desk/api/cases/{case}/grant")[1]["alternatives"]
+    assert [(a["id"], a["title"]) for a in listed] == [
+        ("replacement_overnight", "Send the right dress overnight, free"),
+        ("refund", "A full refund"),
+    ]
+    assert all("{" not in a["title"] and "$0.00" not in a["title"] for a in listed)
