@@ -13,7 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import verification
 from actions.case import catalog, gather_facts, latest_intent, template_values
 from actions.digression import resume, say_why
+from actions.hours import always_open, spoken_hours
 from gracious.catalog import Policy
+from gracious.settings import settings
 from gracious.signals import said_at_the_cafe
 
 
@@ -49,6 +51,10 @@ class ActionExplainPolicy(Action):
             general = policy.responses["general"]
             if policy.id == "opening_hours" and said_at_the_cafe(_recent_words(tracker)):
                 general = "utter_policy_cafe_hours"  # "what time do your cafés open?"
+            elif policy.id == "opening_hours":
+                # The care hours as configured (GRACIOUS_CARE_HOURS), in words; around the clock, no "outside those hours".
+                values["care_hours"] = spoken_hours(settings().care_hours)
+                general = "utter_policy_hours_always" if always_open(settings().care_hours) else general
             dispatcher.utter_message(response=general, **values)
             # A question in the middle of an offer or a form: answered, then back to it.
             return [SlotSet("explained_policies", explained + [policy.id])] + resume(dispatcher, tracker)

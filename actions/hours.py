@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 Hours = Dict[int, Tuple[int, int]]
 
@@ -43,3 +43,46 @@ def spoken_time(moment: datetime, now: datetime) -> str:
     if moment.date() == (now + timedelta(days=1)).date():
         return f"tomorrow at {clock}"
     return f"{moment.strftime('%A %-d %B')} at {clock}"
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def always_open(hours: Hours) -> bool:
+    """Whether the team is in around the clock, every day ("mon-sun 0-24")."""
+    return all(hours.get(day) == (0, 24) for day in range(7))
+
+
+def _hour(hour: int) -> str:
+    if hour in (0, 24):
+        return "midnight"
+    if hour == 12:
+        return "noon"
+    return f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}"
+
+
+def _days(first: int, last: int) -> str:
+    if first == 0 and last == 6:
+        return "every day"
+    if first == last:
+        return f"on {DAY_NAMES[first]}"
+    if last == first + 1:
+        return f"on {DAY_NAMES[first]} and {DAY_NAMES[last]}"
+    return f"{DAY_NAMES[first]} to {DAY_NAMES[last]}"
+
+
+def spoken_hours(hours: Hours) -> str:
+    """The care hours as said in a sentence ("Our care team is in ..."): "from 8am to 8pm Monday to
+    Friday and from 9am to 5pm on Saturday", "around the clock Monday to Friday", "" for none."""
+    runs: List[List[Any]] = []  # [first day, last day, span]: consecutive days with the same hours
+    for day in range(7):
+        span = hours.get(day)
+        if span and runs and runs[-1][1] == day - 1 and runs[-1][2] == span:
+            runs[-1][1] = day
+        elif span:
+            runs.append([day, day, span])
+    pieces = [
+        f"{'around the clock' if span == (0, 24) else f'from {_hour(span[0])} to {_hour(span[1])}'} {_days(a, b)}"
+        for a, b, span in runs
+    ]
+    return pieces[0] if len(pieces) == 1 else ", ".join(pieces[:-1]) + " and " + pieces[-1] if pieces else ""
