@@ -38,6 +38,14 @@ class Answer:
     statement: bool = False
     person: bool = False
     policies: Tuple[str, ...] = ()
+    # Only with one of these words as well ("ship" and "canada"): an answer about one thing, not the topic.
+    also: Optional[Pattern[str]] = None
+    # Asked anywhere, in a case or not: no policy's general wording covers it ("do you ship to canada").
+    anywhere: bool = False
+
+    def fits(self, text: str) -> bool:
+        """The question has one of the answer's words (and one of its `with` words, when it has them)."""
+        return bool(self.words.search(text or "")) and (self.also is None or bool(self.also.search(text or "")))
 
 
 @lru_cache(maxsize=4)
@@ -53,6 +61,8 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
             bool(a.get("statement")),
             bool(a.get("person")),
             tuple(a.get("policies") or ()),
+            word_pattern([str(w) for w in a["with"]]) if a.get("with") else None,
+            bool(a.get("anywhere")),
         )
         for a in raw.get("answers") or []
     )
@@ -113,6 +123,12 @@ def find_answer(
             continue
         if answer.policies and policy not in answer.policies:
             continue
-        if answer.words.search(text or ""):
+        if answer.fits(text):
             return answer
     return None
+
+
+def answer_anywhere(text: str, question: bool = True) -> Optional[Answer]:
+    """The answer marked `anywhere` that the question asks for ("do you ship to canada"), in a case
+    or not: what no policy covers is answered honestly, never with a topic's general wording."""
+    return next((a for a in answers() if a.anywhere and (question or a.statement) and a.fits(text)), None)

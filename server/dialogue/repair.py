@@ -21,7 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair, signals
 from gracious.answers import find_answers
 from gracious.references import size_change
-from server.dialogue import account_readings, in_hand, two_problems
+from server.dialogue import account_readings, in_hand, not_covered, two_problems
 from server.dialogue.form_readings import about_the_calls, in_callback_form, in_case_form, with_spaced_code
 from server.dialogue.readings import (
     CANCEL,
@@ -70,6 +70,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if (repair.says("hours", text) or asked_hours) and intent not in ("goodbye", "request_human"):
         # "hang on, what are your opening hours?": answered, then back to where we were.
         return read_as(parsed, "ask_policy", "hours", [whole_message("policy_topic", "hours", text)])
+    if (uncovered := not_covered.reading(parsed, text)) is not None:
+        return uncovered  # "do you ship to canada": an honest answer (server/dialogue/not_covered.py)
     if intent == "request_executive" and NOT_THE_CEO.search(text) and repair.asks_for_a_person(text):
         # "lol not the ceo, like an area manager": a person, not the CEO's office.
         return read_as(parsed, "request_human", "person")

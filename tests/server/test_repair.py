@@ -484,3 +484,21 @@ def test_a_new_size_after_the_exchange_is_the_exchange_again_in_that_size():
         "size_changed",
         "exchange",
     )
+
+
+@pytest.mark.parametrize("slots", [{}, {"case_type": "check_order_status", "policy_id": "late_delivery_goodwill"}])
+def test_a_question_no_policy_covers_gets_the_honest_answer_not_the_delivery_policy(slots):
+    # "do you ship to canada" reads as a delivery question; the delivery policy says nothing of countries.
+    asked = dict(
+        parsed("do you ship to canada", "ask_policy"), entities=[{"entity": "policy_topic", "value": "delivery"}]
+    )
+    result = reread(asked, tracker(**slots))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "case_question")
+    assert (result["answer"], result["answer_person"]) == ("utter_answer_shipping_destinations", True)
+
+
+def test_a_delivery_question_the_policy_covers_is_left_to_it():
+    asked = dict(
+        parsed("how much is shipping?", "ask_policy"), entities=[{"entity": "policy_topic", "value": "delivery"}]
+    )
+    assert reread(asked, tracker()) is asked

@@ -1,0 +1,55 @@
+"""Stricter matching for questions no policy covers: "do you ship to canada" finds the honest
+shipping-destinations answer (catalog/answers.yml `anywhere`, with a second word), and questions
+about the delivery topic alone, or about international calls, do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from gracious.answers import answer_anywhere, find_answer
+
+SHIPPING = "utter_answer_shipping_destinations"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you ship to canada",
+        "do you ship to canada btw",
+        "Do you ship internationally?",
+        "do u deliver to the UK",
+        "can you send orders abroad?",
+        "which countries do you ship to",
+        "is international shipping available",
+        "do you deliver outside the US?",
+    ],
+)
+def test_where_we_ship_is_answered_honestly(text):
+    found = answer_anywhere(text)
+    assert found is not None and found.response == SHIPPING and found.person
+    # In a case too, whatever its kind: the first answer that fits.
+    assert find_answer(text, "dispute_charge").response == SHIPPING
+    assert find_answer(text, "check_order_status").response == SHIPPING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much is shipping?",  # the delivery topic alone: the delivery policy
+        "when will my order arrive",
+        "can you ship to my office instead of home",  # an address, not a country
+        "does the volume discount apply to international calls?",  # calls, not shipping
+        "why am i charged for calls to london",
+        "what are your opening hours",
+        "my order LK-10423 hasn't been delivered",
+        "will i have roaming in canada",  # a phone abroad, not a parcel
+    ],
+)
+def test_questions_about_something_else_do_not_match(text):
+    assert answer_anywhere(text) is None
+
+
+def test_the_roaming_answer_still_fits_a_bill_about_travel():
+    assert find_answer("will i have roaming when i go to canada", "dispute_charge").response == (
+        "utter_answer_roaming_future"
+    )
