@@ -137,7 +137,9 @@ class ActionEmpathize(Action):
         if level >= 2:
             events.append(SlotSet("strong_frustration_turns", float(strong_turns)))
         if escalate:
-            keys.append("utter_bringing_a_person")
+            # One sympathy sentence a turn: "you deserve a person" is it, and the handoff's own words
+            # follow (actions/handoff.py), not "I can hear how angry this has made you" on top.
+            keys = ["utter_bringing_a_person"]
         second = noted(tracker) if new_case else None
         if second:
             # Two problems at once: this one first, the other kept for when it is settled.

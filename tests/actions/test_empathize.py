@@ -96,6 +96,17 @@ def test_strong_frustration_a_second_time_brings_in_a_person(domain):
     assert texts(dispatcher)[-1] in variations(domain, "utter_bringing_a_person")
 
 
+def test_the_handoff_by_frustration_says_one_sympathy_sentence_not_three(domain):
+    # Report C19: "I can hear how angry this has made you..." / "This has gone on long enough..." /
+    # then the handoff's "I've passed everything you've told me...": one sentence of sympathy is enough.
+    tracker = tracker_from("angry_customer", slots={"strong_frustration_turns": 1.0, "frustration": 3.0})
+    dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
+
+    assert texts(dispatcher) == ["This has gone on long enough, and you deserve a person."]
+    # The handoff says what was passed on and where they stand: not promised here as well.
+    assert "everything you've told me" not in texts(dispatcher)[0]
+
+
 def test_no_second_handoff_while_one_is_open(domain):
     slots = {"strong_frustration_turns": 1.0, "frustration": 3.0, "handoff_id": "7"}
     dispatcher, events = run_action(ActionEmpathize(), tracker_from("angry_customer", slots=slots), domain)
