@@ -18,6 +18,7 @@ from actions.case import (
     pick_variation,
     reference_kind,
 )
+from actions.digression import resume
 from actions.explain_policy import apologises, explain_role
 from actions.second_problem import noted
 from gracious.signals import frustration_signals
@@ -154,7 +155,20 @@ class ActionEmpathize(Action):
                 tracker.events.append({"event": "bot", "text": sentence})
         if escalate:
             events.append(FollowupAction("action_handoff"))
+        elif not is_case and not tracker.active_loop.get("name") and told_already(tracker):
+            # Venting once the story is told (an order opened, a person or a call arranged): never
+            # "Tell me what happened" again (the rule's utter_ask_what_happened, report C12 and C19),
+            # but the open offer's options again, or what would help now.
+            shown = resume(dispatcher, tracker)
+            if not shown:
+                dispatcher.utter_message(response="utter_what_would_help")
+            events += shown or [FollowupAction("action_listen")]
         return events
+
+
+def told_already(tracker: Tracker) -> bool:
+    """Whether the customer has told us what happened: a case in hand, a person or a call arranged."""
+    return any(tracker.get_slot(slot) for slot in ("case_type", "case_details", "handoff_id", "callback_id"))
 
 
 def _stale_item(tracker: Tracker, text: Text, intent: Text) -> bool:

@@ -146,8 +146,10 @@ def test_raising_the_same_complaint_again_acknowledges_the_repeat_without_reopen
 def test_express_frustration_uses_its_own_empathy_and_no_apology(domain):
     dispatcher, events = run_action(ActionEmpathize(), tracker_from("express_frustration"), domain)
 
-    assert events == [SlotSet("frustration", 1.0)]
-    assert texts(dispatcher) == ["I'm sorry you're feeling this way. It sounds like things have really piled up."]
+    # LK-10423 was told already: what would help, not "tell me what happened" again (issue #17, C12/C19).
+    assert events == [SlotSet("frustration", 1.0), FollowupAction("action_listen")]
+    assert texts(dispatcher)[0] == "I'm sorry you're feeling this way. It sounds like things have really piled up."
+    assert [m["response"] for m in dispatcher.messages] == [None, "utter_what_would_help"]
     assert texts(dispatcher)[0] in variations(domain, "utter_empathy_express_frustration")
     apologies = variations(domain, "utter_apology") + variations(domain, "utter_apology_own_it")
     assert not set(texts(dispatcher)) & set(apologies)
@@ -157,7 +159,52 @@ def test_frustration_never_drops_within_a_conversation(domain):
     tracker = tracker_from("express_frustration", slots={"frustration": 3.0})
     _, events = run_action(ActionEmpathize(), tracker, domain)
 
-    assert events == [SlotSet("frustration", 3.0)]
+    assert events[0] == SlotSet("frustration", 3.0)
+
+
+def test_venting_after_a_call_was_booked_is_not_asked_to_tell_it_again(domain):
+    # Report C12: 'whatever' after booking a call about a coffee order told to the agent.
+    booked = tracker_from(
+        "empty_tracker", intent="express_frustration", text="whatever", slots={"handoff_id": "17", "callback_id": "4"}
+    )
+    dispatcher, events = run_action(ActionEmpathize(), booked, domain)
+
+    assert [m["response"] for m in dispatcher.messages][1:] == ["utter_what_would_help"]
+    assert events[-1] == FollowupAction("action_listen")
+
+
+def test_venting_before_anything_was_told_is_asked_what_happened(domain):
+    fresh = tracker_from("empty_tracker", intent="express_frustration", text="honestly I am so fed up with you people")
+    dispatcher, events = run_action(ActionEmpathize(), fresh, domain)
+
+    # No follow-up: the rule asks what happened (utter_ask_what_happened).
+    assert events == [SlotSet("frustration", 1.0)]
+    assert len(texts(dispatcher)) == 1
+
+
+def test_venting_with_an_offer_open_shows_the_options_again_not_tell_me_what_happened(domain):
+    # Report C19: LK-10423's options were on screen when the customer shouted.
+    state = tracker_state("alternatives_offered")
+    state["slots"].update(alternative=None, frustration=3.0)
+    buttons = [
+        {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative": "goodwill_credit"}'}
+    ]
+    offer = {"event": "bot", "text": "Here's what I can do for you:", "data": {"buttons": buttons}}
+    said = "THIS IS RIDICULOUS!!! I'VE WAITED TWO WEEKS. SORT IT OUT"
+    vented = {"text": said, "intent": {"name": "express_frustration", "confidence": 0.9}, "entities": []}
+    state["events"] = [
+        offer,
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": said, "parse_data": vented},
+    ]
+    state["latest_message"] = vented
+    dispatcher, events = run_action(ActionEmpathize(), Tracker.from_dict(state), domain)
+
+    assert [m["response"] for m in dispatcher.messages][1:] == ["utter_resume_offer"]
+    assert dispatcher.messages[1]["buttons"] == buttons
+    assert events[-1] == FollowupAction("action_listen")
+    asks = set(variations(domain, "utter_ask_what_happened"))
+    assert not asks & set(texts(dispatcher))
 
 
 def test_new_order_case_forgets_a_bill_number_from_the_previous_case(domain):
