@@ -1,7 +1,8 @@
 """The queue from the customer's side, end to end: real servers, customers in headless Chromium
 (and over REST), two agents at the desk.
 
-A waiting customer is always answered ("hello?" hears their place), "cancel" leaves the queue,
+A waiting customer is always answered ("hello?" hears their place), "cancel" leaves the queue (a
+cancel of their order does not), a claim tells the customer who is here,
 after the wait limit a call or an email is offered and its button books a call, positions count
 only live cases, an agent signing out returns the case (another agent claims it), and an agent's
 grant at the desk is said on hand-back and the conversation carries on from it.
@@ -113,6 +114,11 @@ def test_a_waiting_customer_is_answered_positions_count_only_live_cases_and_canc
         send(customer, "hello? is anyone there?")
         wait_for_bot_text(customer, "still in the queue: number 2", "hello-answered")
 
+        # A cancel of something else is words for the agent: the customer keeps their place.
+        send(customer, "can you cancel my order LK-10423 instead")
+        time.sleep(3)
+        assert handoff_row(queue_bot, mine)["status"] == "waiting" and mine in queued_ids(sam)
+
         # The first customer books a call instead of waiting: they no longer count.
         said = queue_bot.say(first, '/choose_alternative{"alternative": "callback"}')
         assert "time suits you" in texts(said)
@@ -187,6 +193,8 @@ def test_an_agent_signing_out_returns_the_case_and_another_agent_claims_it(queue
         handoff_id = handoff_row(queue_bot, mine)["id"]
         assert sam.call(f"/desk/api/handoffs/{handoff_id}/claim", {})[0] == 200
         assert ana.call(f"/desk/api/handoffs/{handoff_id}/claim", {})[0] == 409  # Sam has it
+        # The customer hears who is here, and that Sam has read what they wrote.
+        wait_for_bot_text(customer, "Sam Lee from our care team is here now", "returned-sam-joined")
 
         # Held by Sam, the assistant is silent.
         before = len(said(customer))
@@ -201,6 +209,10 @@ def test_an_agent_signing_out_returns_the_case_and_another_agent_claims_it(queue
         shot(customer, "queue-4-back-in-queue")
 
         assert ana.call(f"/desk/api/handoffs/{handoff_id}/claim", {}) == (200, {"claimed": handoff_id})
+        wait_for_bot_text(customer, "Ana Ruiz from our care team is here now", "returned-ana-joined")
+        # Sam signed out: the case can't be passed to him (it would be stuck).
+        status, refused = ana.call(f"/desk/api/handoffs/{handoff_id}/transfer", {"to": "sam"})
+        assert (status, "Sam Lee is not on duty" in refused["error"]) == (409, True)
         assert ana.call(f"/desk/api/handoffs/{handoff_id}/reply", {"text": "Hi, Ana here."})[0] == 200
         wait_for_bot_text(customer, "Ana here", "ana-replies")
         status, _ = ana.call(f"/desk/api/handoffs/{handoff_id}/finish", {"outcome": "resolved", "then": "close"})
