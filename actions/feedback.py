@@ -6,7 +6,7 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.closing import said_safety
@@ -98,7 +98,7 @@ async def _answer_rating(
         await records().record_feedback(tracker.sender_id, text[:2000])
         if said_safety(tracker):
             dispatcher.utter_message(response="utter_feedback_safety")
-            return []
+            return [FollowupAction("action_listen")]
     if rating > LOW or not (counted or words):
         # A rating the case had already (asked twice) is thanked for; nothing new was passed on.
         if words:
@@ -111,4 +111,6 @@ async def _answer_rating(
         dispatcher.utter_message(response="utter_rating_low_words")
     else:
         dispatcher.utter_message(response="utter_rating_low")
-    return []
+    # The conversation was closed with a goodbye before the question: no "anything else?" after it
+    # (the rule's utter_anything_else), the customer has the last word.
+    return [FollowupAction("action_listen")]

@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+from rasa_sdk.events import FollowupAction
 
 from actions.feedback import ActionRecordFeedback
 from gracious import stores
@@ -52,7 +53,8 @@ def test_a_satisfaction_rating_is_kept_as_a_number_tied_to_the_handoff(domain):
     dispatcher, events = run_action(ActionRecordFeedback(), tracker, domain)
 
     assert dispatcher.messages == [message(response="utter_rating_recorded")]
-    assert events == []
+    # Closed with a goodbye before the question: no "anything else?" after the rating (issue #17).
+    assert events == [FollowupAction("action_listen")]
     assert rating_rows() == [("maya", 4, 17)]
     assert feedback_rows() == []
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from rasa_sdk.events import FollowupAction
 
 from actions.feedback import ActionRecordFeedback
 from gracious import stores
@@ -50,7 +51,7 @@ def test_a_rating_with_words_keeps_both(domain, text, rating, said):
     assert [(r["sender_id"], r["rating"], r["handoff_id"]) for r in rows("ratings")] == [("priya3", rating, 28)]
     assert [(r["sender_id"], r["text"]) for r in rows("feedback")] == [("priya3", text)]
     assert dispatcher.messages == [said]
-    assert events == []
+    assert events == [FollowupAction("action_listen")]  # no "anything else?" after the close's goodbye
 
 
 @pytest.mark.parametrize("text, rating", [("i'd say 4", 4), ("five", 5), ("3/5", 3)])

@@ -1,0 +1,87 @@
+"""Against the real servers and model (issue #17, fixes P): a rating typed in words after an agent's
+close is kept with its words and a low one apologised for; the opening hours are the configured care
+hours; a question no policy covers ("do you ship to canada") gets the honest answer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any, Dict, Iterator, List
+
+import pytest
+import sqlalchemy as sa
+
+from server.desk.store import DeskStore
+from tests.e2e.conftest import PASSWORD, Bot, DeskClient, running_servers, texts
+from tests.helpers.domain import variations
+
+
+@pytest.fixture(scope="module")
+def closing_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """Servers of their own: the care team in around the clock, one agent on duty."""
+    var = tmp_path_factory.mktemp("rating-var")
+    with running_servers(var, GRACIOUS_CARE_HOURS="mon-sun 0-24") as running:
+        asyncio.run(DeskStore(running.env["GRACIOUS_RECORDS_DB_URL"]).add_agent("sam", "Sam Lee", PASSWORD))
+        yield running
+
+
+def rows(bot: Bot, table: str) -> List[Dict[str, Any]]:
+    engine = sa.create_engine(bot.env["GRACIOUS_RECORDS_DB_URL"])
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.text(f"SELECT * FROM {table}"))]  # noqa: S608
+    finally:
+        engine.dispose()
+
+
+def closed_by_an_agent(bot: Bot, sender: str) -> int:
+    """The customer asks for a person; Sam claims, replies and closes; the rating question is asked."""
+    sam = DeskClient(bot.base)
+    sam.sign_in("sam")
+    bot.say(sender, "I want to speak to a person")
+    _, items = sam.call("/desk/api/queue")
+    handoff = next(item for item in items if item["sender_id"] == sender)["id"]
+    assert sam.call(f"/desk/api/handoffs/{handoff}/claim", {})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff}/reply", {"text": "Sam here, it's sorted."})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff}/finish", {"outcome": "resolved", "then": "close"})[0] == 200
+    deadline = time.monotonic() + 20  # the close runs after the desk answers
+    while "utter_ask_rating" not in bot.actions(sender) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "utter_ask_rating" in bot.actions(sender)
+    return int(handoff)
+
+
+def test_a_low_rating_in_words_is_kept_and_apologised_for(closing_bot: Bot) -> None:
+    sender = f"rate-low-{uuid.uuid4().hex[:8]}"
+    handoff = closed_by_an_agent(closing_bot, sender)
+
+    said = texts(closing_bot.say(sender, "1. two weeks is not ok"))
+
+    apology = variations("utter_rating_low_said")[0].replace("{feedback_words}", "two weeks is not ok")
+    assert apology in said
+    assert not any(v in said for v in variations("utter_anything_else"))  # the close said goodbye already
+    assert [(r["rating"], r["handoff_id"]) for r in rows(closing_bot, "ratings") if r["sender_id"] == sender] == [
+        (1, handoff)
+    ]
+    assert [r["text"] for r in rows(closing_bot, "feedback") if r["sender_id"] == sender] == ["1. two weeks is not ok"]
+
+
+def test_a_rating_in_words_alone_is_counted(closing_bot: Bot) -> None:
+    sender = f"rate-four-{uuid.uuid4().hex[:8]}"
+    handoff = closed_by_an_agent(closing_bot, sender)
+
+    said = texts(closing_bot.say(sender, "i'd say 4"))
+
+    assert variations("utter_rating_recorded")[0] in said
+    assert [(r["rating"], r["handoff_id"]) for r in rows(closing_bot, "ratings") if r["sender_id"] == sender] == [
+        (4, handoff)
+    ]
+
+
+def test_hours_and_shipping_questions_are_answered_truly(closing_bot: Bot) -> None:
+    sender = f"hours-{uuid.uuid4().hex[:8]}"
+    assert variations("utter_policy_hours_always")[0] in texts(closing_bot.say(sender, "what are your opening hours"))
+    said = texts(closing_bot.say(f"ship-{uuid.uuid4().hex[:8]}", "do you ship to canada"))
+    assert variations("utter_answer_shipping_destinations")[0] in said
+    assert "Orders arrive by the date shown at checkout" not in said
