@@ -1,11 +1,12 @@
 """The desk's shift tools end to end, against real servers with an agent on duty, the desk in headless
-Chromium: canned replies searched and put into the reply box, a new one added and then found; the reply
-stops the first-reply timer; a case closed and rated by the customer is found on the History page by its
-reference, with its rating, its transcript as text, and the agent's satisfaction figures beside it."""
+Chromium: canned replies searched and put into the reply box, a new one added and then found, each saying
+who last changed it, the playbook's editable by a lead only, who restores one deleted; the reply stops the
+first-reply timer; a case closed and rated by the customer shows its rating to a lead watching it, and is
+found on the History page by its reference, with its rating, its transcript as text, and the agent's
+satisfaction figures beside it."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any, Callable, Iterator
 
@@ -16,9 +17,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
-from launch.launcher import Servers
-from server.desk.store import DeskStore
-from tests.e2e.conftest import PASSWORD, Bot, DeskClient, model_path, server_env
+from tests.e2e.conftest import Bot, DeskClient
+from tests.e2e.desk_pages import asks_for_a_person, card_button, desk_browser, desk_servers, handoff_of, sign_in
 from tests.helpers.axe import assert_no_serious
 from tests.helpers.browser import new_browser, shot, wait
 from tests.helpers.domain import variations
@@ -32,24 +32,9 @@ TYPED = "<img src=x onerror=alert(1)> thanks, that's all"
 @pytest.fixture(scope="module")
 def shift_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     """Servers of their own (an empty queue and history), the care team always in, an agent and a lead."""
-    var = tmp_path_factory.mktemp("shift-var")
-    env = server_env(var, GRACIOUS_CARE_HOURS="mon-sun 0-24")
-    store = DeskStore(env["GRACIOUS_RECORDS_DB_URL"])
-    asyncio.run(store.add_agent("sam", "Sam Lee", PASSWORD))
-    asyncio.run(store.add_agent("lee", "Lee Park", PASSWORD, lead=True))
-    store.engine.dispose()
-    servers = Servers(model_path(), env, log_dir=var / "logs")
-    servers.start()
-    yield Bot(servers, env)
-    servers.stop()
-
-
-def sign_in(browser: WebDriver, base: str, name: str) -> None:
-    browser.get(f"{base}/desk/login")
-    browser.find_element(By.ID, "name").send_keys(name)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
-    wait(browser).until(lambda d: d.current_url.rstrip("/").endswith("/desk"))
+    yield from desk_servers(
+        tmp_path_factory.mktemp("shift-var"), [("sam", "Sam Lee", False), ("lee", "Lee Park", True)]
+    )
 
 
 def settled(browser: WebDriver, read: Callable[[WebDriver], Any], expected: Any) -> None:
@@ -63,6 +48,14 @@ def settled(browser: WebDriver, read: Callable[[WebDriver], Any], expected: Any)
 
 def canned_titles(browser: WebDriver) -> list:
     return [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#replies .canned-use")]
+
+
+def canned_item(browser: WebDriver, title: str) -> Any:
+    return next(
+        li
+        for li in browser.find_elements(By.CSS_SELECTOR, "#replies .canned-item")
+        if li.find_element(By.CSS_SELECTOR, ".canned-use").text == title
+    )
 
 
 def search_canned(browser: WebDriver, words: str, expected: list) -> None:
@@ -86,6 +79,7 @@ def test_canned_replies_and_a_rated_case_found_in_history(shift_bot: Bot) -> Non
     assert entry["first_reply_at"] is None and entry["sla_seconds"] == 300
 
     browser = new_browser()
+    watched: list = []
     try:
         sign_in(browser, base, "sam")
         wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#queue li[data-handoff="{handoff}"] button'))
@@ -96,6 +90,12 @@ def test_canned_replies_and_a_rated_case_found_in_history(shift_bot: Bot) -> Non
 
         # The playbook's suggestions are the first canned replies; a search narrows them as one types.
         wait(browser).until(lambda d: sorted(canned_titles(d)) == ["Apologize", "Empathize", "Offer"])
+        # The playbook's replies are the team's: Sam uses them; only a lead may change them.
+        playbook = canned_item(browser, "Apologize")
+        assert playbook.find_element(By.CSS_SELECTOR, ".canned-by").text == "From the playbook"
+        assert not playbook.find_element(By.CSS_SELECTOR, ".canned-edit").is_displayed()
+        assert not playbook.find_element(By.CSS_SELECTOR, ".canned-delete").is_displayed()
+        assert not browser.find_element(By.CSS_SELECTOR, "#replies .canned-restore").is_displayed()
         search_canned(browser, "SORRY", ["Apologize"])
         browser.find_element(By.CSS_SELECTOR, "#replies .canned-use").click()
         reply = browser.find_element(By.ID, "reply")
@@ -112,6 +112,9 @@ def test_canned_replies_and_a_rated_case_found_in_history(shift_bot: Bot) -> Non
         browser.find_element(By.CSS_SELECTOR, "#replies .canned-save").click()
         wait(browser).until(lambda d: "Added" in d.find_element(By.CSS_SELECTOR, "#replies [role=status]").text)
         search_canned(browser, "refund", [NEW_TITLE])
+        mine = canned_item(browser, NEW_TITLE)
+        assert mine.find_element(By.CSS_SELECTOR, ".canned-by").text == "Added by Sam Lee"
+        assert mine.find_element(By.CSS_SELECTOR, ".canned-edit").is_displayed()  # Sam's own: his to change
         browser.find_element(By.CSS_SELECTOR, "#replies .canned-use").click()
         assert browser.find_element(By.ID, "reply").get_attribute("value") == NEW_TEXT
         assert_no_serious(browser, "the canned replies in the case view", "#replies")
@@ -123,11 +126,20 @@ def test_canned_replies_and_a_rated_case_found_in_history(shift_bot: Bot) -> Non
         assert 0 <= entry["first_reply_seconds"] < 300 and entry["sla_late"] is False
 
         # The customer says one more thing (as text at the desk, never HTML); the agent closes; they rate it 4.
+        # Lee, the lead, watches the case meanwhile: once finished, its view shows the customer's rating.
+        lee = desk_browser(shift_bot, "lee")
+        watched.append(lee)
+        card_button(lee, handoff).click()
+        wait(lee).until(lambda d: d.find_element(By.ID, "case-title").text.startswith(f"Case {handoff}"))
         assert shift_bot.say(sender, TYPED) == []  # the assistant is paused while Sam has it
         Select(browser.find_element(By.ID, "outcome")).select_by_value("resolved")
         browser.find_element(By.ID, "close").click()
         wait(browser).until(lambda d: "utter_ask_rating" in shift_bot.actions(sender))
+        wait(lee).until(lambda d: "Not rated yet" in d.find_element(By.ID, "summary").text)
         shift_bot.say(sender, '/give_feedback{"rating": "4"}')
+        card_fact = lambda d: [dd.text for dd in d.find_elements(By.CSS_SELECTOR, "#summary dt + dd")]  # noqa: E731
+        wait(lee).until(lambda d: "4 of 5" in card_fact(d))
+        assert "finished by Sam Lee" in lee.find_element(By.ID, "summary").text
 
         # On the History page the case is found by the customer's reference, with its rating.
         browser.get(f"{base}/desk/history")
@@ -173,6 +185,8 @@ def test_canned_replies_and_a_rated_case_found_in_history(shift_bot: Bot) -> Non
         wait(browser).until(lambda d: d.find_element(By.ID, "history-status").text == "No finished case matches.")
     finally:
         browser.quit()
+        for other in watched:
+            other.quit()
 
     # The lead sees Sam's case and Sam's figures too.
     lead = DeskClient(base)
@@ -181,3 +195,29 @@ def test_canned_replies_and_a_rated_case_found_in_history(shift_bot: Bot) -> Non
     assert found["id"] == handoff and found["rating"] == 4 and found["first_reply_seconds"] is not None
     week = lead.call("/desk/api/satisfaction")[1]["windows"][0]
     assert {a["agent"]: a["count"] for a in week["agents"]} == {"lee": 0, "sam": 1}
+
+
+def test_a_lead_changes_the_playbooks_replies_and_restores_one_deleted(shift_bot: Bot) -> None:
+    lee = desk_browser(shift_bot, "lee")
+    try:
+        case = handoff_of(shift_bot, asks_for_a_person(shift_bot, customer=""), "lee")
+        card_button(lee, case["id"]).click()
+        wait(lee).until(lambda d: d.find_element(By.ID, "claim").is_displayed())
+        lee.find_element(By.ID, "claim").click()
+        wait(lee).until(lambda d: "Offer" in canned_titles(d))
+        offer = canned_item(lee, "Offer")
+        assert offer.find_element(By.CSS_SELECTOR, ".canned-edit").is_displayed()  # a lead's to change
+        offer.find_element(By.CSS_SELECTOR, ".canned-delete").click()
+        offer.find_element(By.CSS_SELECTOR, ".canned-delete").click()  # "Confirm delete"
+        wait(lee).until(lambda d: "Offer" not in canned_titles(d))
+        restore = lee.find_element(By.CSS_SELECTOR, "#replies .canned-restore")
+        wait(lee).until(lambda d: restore.is_displayed())
+        assert restore.text == "Restore the playbook's replies (1 missing)"
+        restore.click()
+        wait(lee).until(lambda d: "Offer" in canned_titles(d))
+        assert canned_item(lee, "Offer").find_element(By.CSS_SELECTOR, ".canned-by").text == "Updated by Lee Park"
+        assert lee.find_element(By.CSS_SELECTOR, "#replies [role=status]").text == "Restored “Offer”."
+        assert not restore.is_displayed()
+        assert_no_serious(lee, "a lead's canned replies", "#replies")
+    finally:
+        lee.quit()
