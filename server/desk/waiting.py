@@ -146,11 +146,18 @@ class QueueWatch:
             if await self.store.run(handoff_queue.leave, row.id, handoff_queue.WENT_AWAY):
                 done["went_away"].append(row.id)
 
+    async def _busy(self, app: Any, sender: Text) -> bool:
+        """A form is asking the customer something (booking a call, say): no queue news in the middle of it."""
+        tracker = await app.ctx.agent.tracker_store.retrieve(sender)
+        return tracker is not None and bool(tracker.active_loop_name)
+
     async def _speak(self, app: Any, row: Any, now: datetime, done: Dict[Text, List[int]]) -> None:
         config = settings()
         limit = config.queue_wait_limit_seconds
         waited = (now - row.created_at).total_seconds()
         if limit > 0 and waited >= limit and row.offered_at is None:
+            if await self._busy(app, row.sender_id):
+                return
             if await self.store.run(handoff_queue.offer_once, row.id):
                 place = await self.store.run(handoff_queue.standing, row.id)
                 if place is not None and place.waiting:  # claimed meanwhile: the claim says who is here
@@ -160,6 +167,8 @@ class QueueWatch:
             return
         every = config.queue_update_seconds
         if every <= 0 or (now - (row.told_at or row.created_at)).total_seconds() < every:
+            return
+        if await self._busy(app, row.sender_id):
             return
         # Compare and set: of two servers (or the assistant answering a message), one speaks.
         if not await self.store.run(handoff_queue.tell, row.id, row.told_at):

@@ -197,6 +197,24 @@ def test_a_waiting_widget_hears_its_place_once_an_interval_and_from_one_server_o
     assert heard == [update, update]
 
 
+def test_no_queue_news_in_the_middle_of_a_form(server: Server, clock: Clock):
+    on_duty(server.store)
+
+    async def scenario() -> List[str]:
+        widget = await Widget(server.loopback.base).open()
+        try:
+            mine = handoff(server.store, widget.session_id, START - timedelta(minutes=15))
+            server.save(widget.session_id, ActiveLoop("callback_form"))  # they asked for a call meanwhile
+            assert (await server.check())["told"] == [] and row(server.store, mine).offered_at is None
+            server.save(widget.session_id, ActiveLoop(None))
+            assert (await server.check())["offered"] == [mine]
+            return await widget.heard(1)
+        finally:
+            await widget.close()
+
+    assert asyncio.run(scenario()) == [text_of("utter_queue_wait_long", position=1)]
+
+
 def test_with_nobody_on_duty_the_update_offers_a_call_or_email_as_buttons_and_records_it(server: Server):
     async def scenario() -> Widget:
         widget = await Widget(server.loopback.base).open()
