@@ -19,6 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import money
+from actions.handback import follow_up_booked, handed_back
 from actions.promised import verified_customer
 from actions.status import settled
 from gracious import codes, repair
@@ -53,8 +54,10 @@ def closing_words(tracker: Tracker) -> Text:
         return "utter_close_unresolved"
     if tracker.get_slot("accepted_alternative") not in (None, *ARRANGEMENTS):
         return "utter_thank_for_chance"
-    if tracker.get_slot("handoff_id") or tracker.get_slot("callback_id"):
-        return "utter_close_arranged"  # a person or a call arranged, nothing fixed yet
+    if follow_up_booked(tracker):
+        return "utter_close_arranged"  # a call or the team's email arranged, nothing fixed yet
+    if handed_back(tracker):
+        return "utter_close_explained"  # the person handed back: nothing more is coming
     if (tracker.get_slot("frustration") or 0) >= 1:
         return "utter_close_unresolved"  # still unhappy, nothing changed: no thanks for a fix
     return "utter_close_explained"
@@ -162,7 +165,8 @@ class ActionCloseConversation(Action):
         events: List[EventType] = []
         if tracker.get_slot("in_queue"):
             # Goodbye while waiting for a person: they have gone, so the case leaves the queue.
-            await records().run(handoff_queue.leave_for_sender, tracker.sender_id, handoff_queue.WENT_AWAY)
+            if await records().run(handoff_queue.leave_for_sender, tracker.sender_id, handoff_queue.WENT_AWAY):
+                dispatcher.utter_message(response="utter_queue_left_goodbye")  # told, not silently dropped
             events.append(SlotSet("in_queue", None))
         if case_type and not tracker.get_slot("concern_logged"):
             store = records()

@@ -180,3 +180,14 @@ class ActionHandback(Action):
         if open_ones:
             dispatcher.utter_message(response="utter_handback_open", buttons=buttons_for(tracker, domain, open_ones))
         return events
+
+
+def follow_up_booked(tracker: Tracker) -> bool:
+    """A follow-up really arranged in this conversation: a call booked, or the team's email taken."""
+    taken = set(tracker.get_slot("granted_alternatives") or []) | {tracker.get_slot("accepted_alternative")}
+    return bool(tracker.get_slot("callback_id")) or "email_followup" in taken
+
+
+def handed_back(tracker: Tracker) -> bool:
+    """The person who picked the case up handed it back: what they arranged is said, nothing more to come."""
+    return any(e.get("event") == "action" and e.get("name") == "action_handback" for e in tracker.events)

@@ -15,9 +15,9 @@ from actions.case import catalog, latest_intent
 from actions.case_card import booked, policy_name, still_offered
 from actions.digression import say_answers
 from actions.hours import is_open, next_opening, spoken_time
-from gracious import codes
+from gracious import codes, queue_news
 from gracious.settings import settings
-from gracious.stores import records
+from gracious.stores import clock, records
 from gracious.stores.handoff_queue import TooManyHandoffs, open_handoff, wait_minutes, wait_words
 
 
@@ -153,11 +153,17 @@ class ActionHandoff(Action):
 
         if on_duty:
             ahead = await store.waiting_ahead(handoff_id)
-            wait = wait_words(wait_minutes(ahead + 1, on_duty))
+            minutes = wait_minutes(ahead + 1, on_duty)
             response = "utter_handoff_ceo_office_queued" if team == "executive_office" else "utter_handoff_queued"
-            dispatcher.utter_message(response=response, position=ahead + 1, wait=wait)
+            dispatcher.utter_message(response=response, position=ahead + 1, wait=wait_words(minutes))
+            # What was told, so the next telling is news (gracious/queue_news.py).
+            told = queue_news.first_told(ahead + 1, on_duty, minutes, clock.now(), response)
             # The customer waits here, still answered; the assistant falls silent when an agent claims the case.
-            return events + [SlotSet("agent_available", True), SlotSet("in_queue", True)]
+            return events + [
+                SlotSet("agent_available", True),
+                SlotSet("in_queue", True),
+                SlotSet(queue_news.SLOT, told),
+            ]
 
         prefix = "utter_handoff_ceo_office" if team == "executive_office" else "utter_handoff"
         if open_now:

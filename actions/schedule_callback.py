@@ -246,6 +246,7 @@ class ActionScheduleCallback(Action):
         ]
         if tracker.get_slot("in_queue"):
             events.append(SlotSet("in_queue", None))  # the call took the case out of the queue (callback_changes.book)
+            dispatcher.utter_message(response="utter_queue_left_for_call", callback_when=spoken_time(when, now))
         if tracker.get_slot("alternative") == "callback":
             events.append(SlotSet("accepted_alternative", "callback"))
         return events

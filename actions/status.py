@@ -224,6 +224,11 @@ class ActionWhereThingsStand(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         if (tracker.latest_message or {}).get("repair") == "phone_change":
             return await _change_number(dispatcher, tracker, text)
+        if (tracker.latest_message or {}).get("repair") == "left_queue":
+            # "am i still in the queue?" once out of it (server/dialogue/waiting.after_leaving): why not.
+            from actions.waiting import left_queue_question
+
+            return await left_queue_question(dispatcher, tracker)
         entries = [e for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
         named_order = [
             e.get("value")

@@ -27,13 +27,17 @@ Booking a call (gracious/stores/callback_changes.book) or taking an email instea
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.digression import say_answers
+from actions.hours import spoken_time
+from gracious import queue_news
 from gracious.queue_offer import INSTEAD, SLOT, instead_buttons
 from gracious.settings import settings
 from gracious.stores import clock, handoff_queue, records
@@ -61,8 +65,68 @@ async def leave(tracker: Tracker, reason: Text) -> Optional[int]:
     return await records().run(handoff_queue.leave_for_sender, tracker.sender_id, reason)
 
 
+def customer_messages(tracker: Tracker) -> List[Text]:
+    """The customer's last five messages, as the card shows them (actions/handoff.case_summary)."""
+    return [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")][-5:]
+
+
+async def note_messages(tracker: Tracker) -> None:
+    """The desk's card keeps up with what the customer writes while waiting (and after leaving)."""
+    handoff_id = handoff_of(tracker)
+    if handoff_id is not None:
+        await records().run(handoff_queue.note_messages, handoff_id, customer_messages(tracker))
+
+
+async def call_time(tracker: Tracker) -> Optional[Text]:
+    """When the call booked in this conversation is, in words ("today at 5pm"); None when none is booked."""
+    booked = str(tracker.get_slot("callback_id") or "")
+    call = await records().callback(int(booked)) if booked.isdigit() else None
+    if not call or call.get("status") != "booked":
+        return None
+    zone = ZoneInfo(settings().timezone)
+    return spoken_time(call["scheduled_for"].astimezone(zone), datetime.now(zone))
+
+
+async def left_queue_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, place: Optional[handoff_queue.Standing]
+) -> List[EventType]:
+    """Out of the queue: said so, why (a call booked and when, cancelled, an email instead, gone), and
+    how to have a person again."""
+    reason = place.left_reason if place is not None and place.status == "left" else None
+    when = await call_time(tracker) if reason == handoff_queue.CALLBACK_BOOKED else None
+    if when:
+        dispatcher.utter_message(response="utter_queue_not_waiting_call", callback_when=when)
+    elif reason in LEFT_WORDS:
+        dispatcher.utter_message(response=LEFT_WORDS[reason])
+    else:
+        dispatcher.utter_message(response="utter_queue_not_waiting")
+    return [SlotSet(IN_QUEUE, None)]
+
+
+async def left_queue_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """ "am i still in the queue?" once out of it (server/dialogue/waiting.after_leaving): the truth."""
+    handoff_id = handoff_of(tracker)
+    place = await records().run(handoff_queue.standing, handoff_id) if handoff_id else None
+    if place is not None and place.waiting:
+        dispatcher.utter_message(
+            response="utter_queue_update", position=place.position, wait=handoff_queue.wait_words(place.wait_minutes)
+        )
+        return [SlotSet(IN_QUEUE, True)]
+    await note_messages(tracker)
+    return await left_queue_answer(dispatcher, tracker, place)
+
+
+# Why a customer is out of the queue, as they hear it when they ask.
+LEFT_WORDS = {
+    handoff_queue.CALLBACK_BOOKED: "utter_queue_not_waiting_call_booked",
+    handoff_queue.CANCELLED: "utter_queue_not_waiting_cancelled",
+    handoff_queue.EMAIL_INSTEAD: "utter_queue_not_waiting_email",
+    handoff_queue.WENT_AWAY: "utter_queue_not_waiting_went_away",
+}
+
+
 class ActionWhileWaiting(Action):
-    """A waiting customer's message: their place and an honest wait (answers first), or what changed."""
+    """A waiting customer's message: what they said answered, then where they stand, as news."""
 
     def name(self) -> Text:
         return "action_while_waiting"
@@ -71,38 +135,46 @@ class ActionWhileWaiting(Action):
         message = tracker.latest_message or {}
         handoff_id = handoff_of(tracker)
         store = records()
+        await note_messages(tracker)
         place = await store.run(handoff_queue.standing, handoff_id) if handoff_id else None
         if place is None or place.status in ("left", "finished", "offered"):
             # Not in the queue (they went away, it was settled, or they were offered a call instead of a
-            # place): said so, a person offered again.
-            dispatcher.utter_message(response="utter_queue_not_waiting")
-            return [SlotSet(IN_QUEUE, None)]
+            # place): said so and why, a person offered again.
+            return await left_queue_answer(dispatcher, tracker, place)
         if place.status == "claimed":
             dispatcher.utter_message(response="utter_queue_taken")
             return []
         answers = list(message.get("answers") or [])
         say_answers(dispatcher, domain, answers)
-        await store.run(handoff_queue.mark, place.id, seen_at=clock.now())
+        now = clock.now()
+        await store.run(handoff_queue.mark, place.id, seen_at=now)
         limit = settings().queue_wait_limit_seconds
-        waited = (clock.now() - place.created_at).total_seconds()
+        waited = (now - place.created_at).total_seconds()
         if limit > 0 and waited >= limit and await store.run(handoff_queue.offer_once, place.id):
             # Waited past the limit with nobody claiming: a call or an email instead, once.
             dispatcher.utter_message(response="utter_queue_wait_long", position=place.position, buttons=buttons(domain))
-            await store.run(handoff_queue.mark, place.id, told_at=clock.now())
-            return [offer_made()]
+            await store.run(handoff_queue.mark, place.id, told_at=now)
+            told = queue_news.first_told(place.position, place.agents, 0, now, "utter_queue_wait_long")
+            return [offer_made(), SlotSet(queue_news.SLOT, dict(told, sorry=True))]
         # Told now: the queue's watch counts its next update from here.
-        await store.run(handoff_queue.mark, place.id, told_at=clock.now())
-        if not place.agents:
-            # Nobody available this minute: no time promised, and the other ways offered.
-            dispatcher.utter_message(
-                response="utter_queue_update_nobody", position=place.position, buttons=buttons(domain)
-            )
-            return [offer_made()]
-        response = "utter_queue_keep_place" if answers else "utter_queue_update"
-        dispatcher.utter_message(
-            response=response, position=place.position, wait=handoff_queue.wait_words(place.wait_minutes)
+        await store.run(handoff_queue.mark, place.id, told_at=now)
+        intent = message.get("read_from") or (message.get("intent") or {}).get("name")
+        news = queue_news.telling(
+            place.position, place.agents, tracker.get_slot(queue_news.SLOT), now, message.get("text") or "", intent
         )
-        return []
+        told = dict(news.told, response="utter_queue_keep_place") if answers and place.agents else news.told
+        events: List[EventType] = [SlotSet(queue_news.SLOT, told)]
+        if news.sorry:
+            dispatcher.utter_message(response="utter_queue_sorry")
+        if answers and place.agents:
+            dispatcher.utter_message(response="utter_queue_keep_place", **queue_news.values(news))
+        elif not place.agents:
+            # Nobody available this minute: no time promised, and the other ways offered.
+            dispatcher.utter_message(response=news.response, buttons=buttons(domain), **queue_news.values(news))
+            events.append(offer_made())
+        else:
+            dispatcher.utter_message(response=news.response, **queue_news.values(news))
+        return events
 
 
 class ActionLeaveQueue(Action):
@@ -112,6 +184,7 @@ class ActionLeaveQueue(Action):
         return "action_leave_queue"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        await note_messages(tracker)
         left = await leave(tracker, handoff_queue.CANCELLED)
         if left is None:
             place = await records().run(handoff_queue.standing, handoff_of(tracker)) if handoff_of(tracker) else None

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from gracious import codes
 from gracious.stores import clock, queue_order
 from gracious.stores.base import add_row
-from gracious.stores.records import handoffs
+from gracious.stores.records import callbacks, handoffs
 
 WINDOW = timedelta(hours=1)
 
@@ -276,3 +276,18 @@ def tell(conn: sa.engine.Connection, handoff_id: int, told_before: Any) -> bool:
 def offered_rows(conn: sa.engine.Connection) -> List[Any]:
     """Every handoff whose customer was offered a call or an email instead of a place, oldest first."""
     return list(conn.execute(sa.select(handoffs).where(offered_instead()).order_by(handoffs.c.id)))
+
+
+def note_messages(conn: sa.engine.Connection, handoff_id: int, messages: List[str]) -> None:
+    """The card's ``last_messages`` (the handoff's, and a call booked for it) brought up to date with what
+    the customer wrote since: one read and, when they changed, one write each."""
+    for table, key in ((handoffs, handoffs.c.id), (callbacks, callbacks.c.handoff_id)):
+        for row in conn.execute(sa.select(table.c.id, table.c.summary).where(key == handoff_id)):
+            try:
+                summary = json.loads(row.summary or "{}")
+            except ValueError:
+                continue
+            if isinstance(summary, dict) and summary.get("last_messages") != messages:
+                summary["last_messages"] = messages
+                text = json.dumps(summary, sort_keys=True, default=str)
+                conn.execute(table.update().where(table.c.id == row.id).values(summary=text))

@@ -39,7 +39,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.shared.core.events import SlotSet
 from sanic import Blueprint
 
-from gracious import codes
+from gracious import codes, queue_news
 from gracious.queue_offer import INSTEAD, SLOT, instead_buttons
 from gracious.settings import settings
 from gracious.stores import clock, handoff_queue
@@ -60,10 +60,18 @@ def _last_message_at(tracker: Any) -> Optional[datetime]:
     return datetime.utcfromtimestamp(max(times)) if times else None
 
 
-async def offer_instead(app: Any, sender: Text, response: Text, position: int) -> bool:
+async def offer_instead(app: Any, sender: Text, response: Text, position: int, *slots: Any) -> bool:
     """``response`` with the call and email buttons, the offer kept in its own slot (queue_offer.py)."""
     buttons = instead_buttons(app.ctx.agent.domain.responses)
-    return await conversation.say(app, sender, response, buttons, SlotSet(SLOT, list(INSTEAD)), position=position)
+    offer = SlotSet(SLOT, list(INSTEAD))
+    return await conversation.say(app, sender, response, buttons, offer, *slots, position=position)
+
+
+def told(position: int, agents: int, minutes: int, response: Text, sorry: bool = False) -> SlotSet:
+    """What the customer was told, so their next telling is news (gracious/queue_news.py)."""
+    return SlotSet(
+        queue_news.SLOT, dict(queue_news.first_told(position, agents, minutes, clock.now(), response), sorry=sorry)
+    )
 
 
 async def back_in_queue(app: Any, store: DeskStore, handoff_id: int, sender: Text) -> bool:
@@ -77,8 +85,10 @@ async def back_in_queue(app: Any, store: DeskStore, handoff_id: int, sender: Tex
     await store.run(handoff_queue.mark, handoff_id, told_at=clock.now())
     if place.agents:
         wait = handoff_queue.wait_words(place.wait_minutes)
-        return await conversation.say(app, sender, "utter_queue_back", None, position=place.position, wait=wait)
-    return await offer_instead(app, sender, "utter_queue_back_nobody", place.position)
+        slot = told(place.position, place.agents, place.wait_minutes, "utter_queue_back")
+        return await conversation.say(app, sender, "utter_queue_back", None, slot, position=place.position, wait=wait)
+    slot = told(place.position, 0, 0, "utter_queue_update_nobody")
+    return await offer_instead(app, sender, "utter_queue_back_nobody", place.position, slot)
 
 
 class QueueWatch:
@@ -161,7 +171,8 @@ class QueueWatch:
             if await self.store.run(handoff_queue.offer_once, row.id):
                 place = await self.store.run(handoff_queue.standing, row.id)
                 if place is not None and place.waiting:  # claimed meanwhile: the claim says who is here
-                    await offer_instead(app, row.sender_id, "utter_queue_wait_long", place.position)
+                    slot = told(place.position, place.agents, 0, "utter_queue_wait_long", sorry=True)
+                    await offer_instead(app, row.sender_id, "utter_queue_wait_long", place.position, slot)
                     await self.store.run(handoff_queue.mark, row.id, told_at=now)
                     done["offered"].append(row.id)
             return
@@ -176,11 +187,15 @@ class QueueWatch:
         place = await self.store.run(handoff_queue.standing, row.id)
         if place is None or not place.waiting:
             return
+        # News, as the assistant tells it (gracious/queue_news.py): the wait counted down, never one line twice.
+        tracker = await app.ctx.agent.tracker_store.retrieve(row.sender_id)
+        last = tracker.get_slot(queue_news.SLOT) if tracker is not None else None
+        news = queue_news.telling(place.position, place.agents, last, now)
+        slot = SlotSet(queue_news.SLOT, news.told)
         if place.agents:
-            wait = handoff_queue.wait_words(place.wait_minutes)
-            await conversation.say(app, row.sender_id, "utter_queue_update", None, position=place.position, wait=wait)
+            await conversation.say(app, row.sender_id, news.response, None, slot, **queue_news.values(news))
         else:
-            await offer_instead(app, row.sender_id, "utter_queue_update_nobody", place.position)
+            await offer_instead(app, row.sender_id, news.response, place.position, slot)
         done["told"].append(row.id)
 
     async def _every(self, app: Any, period: float, stop: asyncio.Event) -> None:

@@ -16,8 +16,19 @@ data/rules/waiting.yml answer a waiting customer:
 - a question with a designers' answer (catalog/answers.yml): ``ask_status`` carrying
   the answers, said first, then "you keep your place".
 
-Anything else (a call asked for, a button, a new problem, thanks, goodbye) is left to
-the usual readings and rules.
+- "forget it just email me", "email me instead": the email follow-up, as a click of the
+  email button (``choose_alternative`` email_followup: the team's email, the queue left as
+  ``email_instead``);
+- typos of the status questions ("hw long", "how lon", "still in line?", "any1 there") are
+  status questions, and only a clear goodbye ("ok gotta run, bye") is a goodbye: anything
+  the classifier reads as goodbye without a word of one is a waiting message.
+
+After leaving the queue (the slot cleared, the conversation queued since its last
+hand-back), a question about the queue ("am i still in the queue?") is ``ask_status``
+marked ``left_queue``: the truth about why they are out (actions/waiting.left_queue_answer).
+
+Anything else (a call asked for, a button, a new problem, thanks) is left to the usual
+readings and rules.
 """
 
 from __future__ import annotations
@@ -78,9 +89,26 @@ def leaves_the_queue(text: str) -> bool:
 ASKS = re.compile(
     r"\b(?:hello+|hi+|hey+|any ?(?:one|body) (?:there|here|around)|still (?:there|here|waiting|in)|"
     r"how (?:long|much longer|many)|queue|line|waiting|wait|position|place|my turn|when will|"
-    r"any (?:news|update)|ages|forever|taking so long)\b|^\W*\?+\W*$",
+    r"any (?:news|update)|ages|forever|taking so long|any1|anybdy)\b|^\W*\?+\W*$",
     re.I,
 )
+# The status questions, typos and all: "hw long", "how lon", "still in line?", "any1 there".
+STATUS_QUESTION = re.compile(
+    r"\b(?:how|hw|hoe|hwo|hpw|ho)\s+(?:long|lon|lng|log|lomg|loong|longer|much longer|much more)\b"
+    r"|\b(?:still|stil|stll|stlil)\s+(?:in\s+)?(?:the\s+|teh\s+|th\s+)?(?:line|queue|que|queu|q|waiting|wating)\b"
+    r"|\bany\s?(?:one|1|body|bdy|buddy)\s*(?:there|ther|thr|here|around|home)\b|^\W*any\s?(?:one|1|body)\W*$"
+    r"|\b(?:queue|que|queu|qeue|quee|in line|my turn|my place|my position|what number)\b",
+    re.I,
+)
+# A question about the queue (after leaving it): "am i still in the queue?", "is someone still coming?".
+QUEUE_QUESTION = re.compile(
+    r"\b(?:queue|que|queu|in line|(?:still|stil) waiting|my turn|my place|my position)\b"
+    r"|\b(?:some|any)\s?(?:one|body) (?:still )?coming\b|\bstill (?:getting|waiting for) (?:a|the) (?:person|human|agent)\b",
+    re.I,
+)
+# "forget it just email me", "email me instead", "can you just write to me".
+EMAIL_ME = re.compile(r"\b(?:e-?mail|write to|message) me\b|\bjust (?:e-?mail|write)\b|\bby e-?mail\b", re.I)
+EMAIL_CLICK = '/choose_alternative{"alternative": "email_followup"}'
 # What a waiting customer says that asks for nothing new: answered with where they stand.
 IDLE = {
     "greet",
@@ -112,27 +140,98 @@ def waiting(tracker: Optional[DialogueStateTracker], parsed: Dict[str, Any]) -> 
     )
 
 
+def email_instead(parsed: Dict[str, Any]) -> Dict[str, Any]:
+    """The message read as a click of the email button offered while waiting (gracious/queue_offer.py)."""
+    text = parsed.get("text") or ""
+    chosen = {"entity": "alternative", "value": "email_followup", "start": 0, "end": len(text), "extractor": "waiting"}
+    return read_as(parsed, "choose_alternative", "email_instead", [chosen])
+
+
+def wants_email(text: str) -> bool:
+    """ "forget it just email me", "email me instead": the team's email rather than the wait."""
+    return bool(EMAIL_ME.search(text)) or repair.wants_email_instead(text)
+
+
 def leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
-    """ "cancel", "never mind", "forget it, I'll wait for an email": leaving the queue, or None."""
+    """ "cancel", "never mind": leaving the queue; "forget it just email me": the email instead; or None."""
     if not waiting(tracker, parsed):
         return None
     text = parsed.get("text") or ""
+    if len(text.split()) <= 20 and wants_email(text) and not in_hand.ASKS_FOR_A_CALL.search(text):
+        return email_instead(parsed)
     if len(text.split()) <= 20 and leaves_the_queue(text):
         return read_as(parsed, CANCEL, "leave_queue")
     return None
 
 
+def clear_goodbye(text: str) -> bool:
+    """A goodbye said in words ("ok gotta run, bye"), not a typo the classifier took for one ("hw long")."""
+    return repair.says("goodbye", text)
+
+
+# A question about something else than the wait ("how long do refunds take?").
+OTHER_TOPIC = re.compile(
+    r"\b(?:refund|return|deliver|ship|exchange|credit|coupon|discount|bill|order|parcel|package|arrive|process)\w*",
+    re.I,
+)
+
+
+def asks_where_they_stand(text: str) -> bool:
+    """ "hw long", "still in line?", "any1 there": a status question about the queue or the wait itself."""
+    if QUEUE_QUESTION.search(text):
+        return True
+    return bool(STATUS_QUESTION.search(text)) and len(text.split()) <= 8 and not OTHER_TOPIC.search(text)
+
+
+def was_queued(tracker: DialogueStateTracker) -> bool:
+    """The conversation waited in the queue since its last hand-back (and is out of it now)."""
+    queued_at, back_at = -1, -1
+    for i, event in enumerate(tracker.events):
+        if event.type_name == "slot" and getattr(event, "key", None) == IN_QUEUE and getattr(event, "value", None):
+            queued_at = i
+        elif event.type_name == "action" and getattr(event, "action_name", None) == "action_handback":
+            back_at = i
+    return queued_at > back_at
+
+
+def after_leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+    """ "am i still in the queue?" once out of it: a status question marked ``left_queue``, or None."""
+    text = (parsed.get("text") or "").strip()
+    if (
+        tracker is None
+        or tracker.get_slot(IN_QUEUE)
+        or tracker.active_loop_name
+        or not text
+        or text.startswith("/")
+        or parsed.get("safety")
+        or not QUEUE_QUESTION.search(text)
+        or (parsed.get("intent") or {}).get("name") in ("request_human", "request_executive", "request_callback")
+    ):
+        return None
+    return read_as(parsed, STATUS, "left_queue") if was_queued(tracker) else None
+
+
+def _status(parsed: Dict[str, Any]) -> Dict[str, Any]:
+    """Asking where they stand; the classifier's own reading kept (``read_from``: "get me someone" is a person asked for)."""
+    return dict(read_as(parsed, STATUS, "waiting"), read_from=(parsed.get("intent") or {}).get("name"))
+
+
 def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
     """The message as a waiting customer's: leaving, asking where they stand (with answers), or None."""
     if not waiting(tracker, parsed):
-        return None
+        return after_leaving(parsed, tracker)
     assert tracker is not None
     left = leaving(parsed, tracker)
     if left is not None:
         return left
     text = parsed.get("text") or ""
     intent = (parsed.get("intent") or {}).get("name")
-    if intent in OWN_RULES or in_hand.ASKS_FOR_A_CALL.search(text) or repair.wants_email_instead(text):
+    if intent == "goodbye" and not clear_goodbye(text):
+        # "hw long" read as goodbye: only a clear goodbye leaves the queue.
+        return _status(parsed)
+    if asks_where_they_stand(text) and intent not in ("request_callback", "choose_alternative"):
+        return _status(parsed)
+    if intent in OWN_RULES or in_hand.ASKS_FOR_A_CALL.search(text):
         return None
     found = find_answers(
         text,
@@ -143,11 +242,11 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
     )
     if found:
         # "do you have my order number?": the designers' answer, then "you keep your place".
-        return dict(read_as(parsed, STATUS, "waiting"), answers=[a.response for a in found])
+        return dict(_status(parsed), answers=[a.response for a in found])
     if intent in ("ask_policy", "ask_why"):
         return None  # answered by the waiting rules for questions, then their place
     if intent in IDLE or ASKS.search(text) or intent == CANCEL or repair.cancels(text):
         # A cancel of something else ("can you cancel my order instead") is for the person who picks
         # the case up: never a way out of the queue; the customer hears their place.
-        return read_as(parsed, STATUS, "waiting")
+        return _status(parsed)
     return None

@@ -78,7 +78,7 @@ def test_a_waiting_customer_hears_their_live_place_and_an_honest_wait(domain):
 
     dispatcher, events = run_action(ActionWhileWaiting(), waiting("priya", 2), domain)
     assert dispatcher.messages == [message(response="utter_queue_update", position=2, wait="12 minutes")]
-    assert events == []
+    assert [(e["name"], e["value"]["position"], e["value"]["wait"]) for e in events] == [("queue_told", 2, 12)]
 
     # Ann books a call instead of waiting: she leaves the queue, and Priya is first.
     asyncio.run(
@@ -101,7 +101,8 @@ def test_with_nobody_available_no_time_is_promised_and_a_call_or_email_is_offere
 
     dispatcher, events = run_action(ActionWhileWaiting(), waiting("priya", 1), domain)
     assert dispatcher.messages == [message(response="utter_queue_update_nobody", position=1, buttons=titles)]
-    assert events == [SlotSet("queue_offer", ["callback", "email_followup"])]
+    assert [e["name"] for e in events] == ["queue_told", "queue_offer"]
+    assert events[1] == SlotSet("queue_offer", ["callback", "email_followup"])
 
 
 @pytest.mark.usefixtures("care_team_always_in")
@@ -146,11 +147,11 @@ def test_cancel_leaves_the_queue_with_its_reason_and_offers_a_call_or_email(doma
     ]
     assert handoff_rows() == [{"id": 1, "sender_id": "priya", "status": "left", "left_reason": "cancelled"}]
 
-    # Asked again: nothing to cancel, and said so; then "hello?" hears they are not waiting.
+    # Asked again: nothing to cancel, and said so; then "hello?" hears they are not waiting, and why.
     dispatcher, _ = run_action(ActionLeaveQueue(), waiting("priya", 1, "cancel"), domain)
     assert responses(dispatcher) == ["utter_queue_not_waiting_offer"]
     dispatcher, events = run_action(ActionWhileWaiting(), waiting("priya", 1), domain)
-    assert (responses(dispatcher), events) == (["utter_queue_not_waiting"], [SlotSet("in_queue", None)])
+    assert (responses(dispatcher), events) == (["utter_queue_not_waiting_cancelled"], [SlotSet("in_queue", None)])
 
 
 @pytest.mark.usefixtures("care_team_always_in")
