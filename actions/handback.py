@@ -17,7 +17,7 @@ as working buttons; with nothing open the desk asks "anything else?" after it.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 import sqlalchemy as sa
 from rasa_sdk import Action, Tracker
@@ -25,8 +25,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, money
-from actions.offer_alternatives import first_text
+from actions.offer_alternatives import ActionOfferAlternatives, first_text
 from actions.status import settle, settled
+from gracious.catalog import Offer
 from gracious.stores import company
 from gracious.stores.company_schema import grants, outbox
 from gracious.stores.grants import REMEDIES
@@ -103,10 +104,11 @@ def by_agent(arranged: List[Dict[Text, Any]]) -> List[List[Dict[Text, Any]]]:
     return list(groups.values())
 
 
-def still_open(tracker: Tracker, granted: List[Text], kinds: List[Text]) -> List[Text]:
-    """The case's offered alternatives a customer may still take: not declined, granted, a way to a
-    person, or another remedy for an order that has one now."""
-    declined = set(tracker.get_slot("declined_alternatives") or [])
+def still_open(tracker: Tracker, granted: List[Text], kinds: List[Text], reopened: Sequence[Text] = ()) -> List[Text]:
+    """The case's offered alternatives a customer may still take: not declined (unless ``reopened``: it
+    fits the case, and a person has talked it through since), granted, a way to a person, or another
+    remedy for an order that has one now."""
+    declined = set(tracker.get_slot("declined_alternatives") or []) - set(reopened)
     alternatives = catalog().alternatives
     remedied = any(kind in REMEDIES for kind in kinds)
     open_ones = []
@@ -120,7 +122,30 @@ def still_open(tracker: Tracker, granted: List[Text], kinds: List[Text]) -> List
     return open_ones
 
 
-def buttons_for(tracker: Tracker, domain: Dict[Text, Any], keys: List[Text]) -> List[Dict[Text, Any]]:
+def fitting(tracker: Tracker, granted: List[Text], kinds: List[Text]) -> Dict[Text, Offer]:
+    """What the case's policy offers that still fits it now (the catalog's, within the limits, not granted
+    on this record, not a way to a person, not another remedy for an order that has one now): after a
+    person talked it through, an option declined before the handoff may be taken ("the store credit one
+    please" after the agent said it is still open)."""
+    policies = catalog()
+    policy = policies.policy(tracker.get_slot("policy_id") or "")
+    if policy is None:
+        return {}
+    facts = tracker.get_slot("case_facts") or {}
+    chosen = ActionOfferAlternatives.choose(
+        policies, policy, facts, [*granted, *TO_A_PERSON], bool(tracker.get_slot("entitled"))
+    )
+    remedied = any(kind in REMEDIES for kind in kinds)
+    return {
+        o.id: o
+        for o in chosen
+        if o.id not in TO_A_PERSON and o.id not in granted and not (remedied and o.alternative.kind in REMEDIES)
+    }
+
+
+def buttons_for(
+    tracker: Tracker, domain: Dict[Text, Any], keys: List[Text], offers: Optional[Dict[Text, Offer]] = None
+) -> List[Dict[Text, Any]]:
     """Each option's button as it was last shown (its title kept), or made as every offer makes it."""
     shown: Dict[Text, Dict[Text, Any]] = {}
     for event in reversed(tracker.events):
@@ -130,7 +155,10 @@ def buttons_for(tracker: Tracker, domain: Dict[Text, Any], keys: List[Text]) -> 
                 if key not in shown and payload.endswith('"%s"}' % key) and payload.startswith("/choose_alternative"):
                     shown[key] = dict(button)
     made = []
+    facts = tracker.get_slot("case_facts") or {}
     for key in keys:
+        if key not in shown and offers and key in offers:
+            shown[key] = ActionOfferAlternatives.button(offers[key], facts, domain)
         made.append(
             shown.get(key)
             or {
@@ -176,9 +204,23 @@ class ActionHandback(Action):
                 SlotSet("settled", entries),
                 SlotSet("accepted_alternative", arranged[-1].get("alternative")),
             ]
-        open_ones = still_open(tracker, granted, [g["kind"] for g in arranged])
+        kinds = [g["kind"] for g in arranged]
+        # What fits the case is open again, whatever was said before the person helped: the buttons are
+        # what is still open of the offer, and a typed choice of any that fits is taken
+        # (action_apply_alternative), "the store credit one please" after the agent said it is open.
+        offers = fitting(tracker, granted, kinds)
+        open_ones = still_open(tracker, granted, kinds)
         if open_ones:
-            dispatcher.utter_message(response="utter_handback_open", buttons=buttons_for(tracker, domain, open_ones))
+            dispatcher.utter_message(
+                response="utter_handback_open", buttons=buttons_for(tracker, domain, open_ones, offers)
+            )
+        if offers:
+            offered = list(tracker.get_slot("offered_alternatives") or [])
+            declined = list(tracker.get_slot("declined_alternatives") or [])
+            events += [
+                SlotSet("offered_alternatives", offered + [k for k in offers if k not in offered]),
+                SlotSet("declined_alternatives", [k for k in declined if k not in offers]),
+            ]
         return events
 
 

@@ -165,3 +165,29 @@ def test_a_close_after_a_hand_back_promises_no_follow_up_unless_one_is_booked():
     assert closing_words(handed_back_tracker()) == "utter_close_explained"
     assert closing_words(handed_back_tracker(callback_id="3")) == "utter_close_arranged"
     assert closing_words(handed_back_tracker(accepted_alternative="email_followup")) == "utter_close_arranged"
+
+
+def test_after_a_hand_back_a_typed_choice_declined_before_the_person_is_taken(domain):
+    """C09: 'none of those work' before the handoff; the agent said the store credit is still open;
+    after the hand-back 'the store credit one please' is granted, not 'I can't offer that one'."""
+    from actions.apply_alternative import ActionApplyAlternative
+    from actions.handback import ActionHandback
+
+    slots = {
+        "handback": {"agent": "Sam Lee", "handoff_id": 7, "names": {"sam": "Sam Lee"}},
+        "handoff_id": "7",
+        "offered_alternatives": ["human", "callback"],
+        "declined_alternatives": ["goodwill_credit", "delivery_updates", "refund"],
+    }
+    _, events = run_action(ActionHandback(), tracker_from("request_human", slots=slots), domain)
+    after = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "refund" in after["offered_alternatives"] and "refund" not in after["declined_alternatives"]
+    chose = tracker_from(
+        "request_human",
+        intent="choose_alternative",
+        text="the refund one please",
+        slots={**slots, **after, "alternative": "refund", "handback": None},
+    )
+    dispatcher, _ = run_action(ActionApplyAlternative(), chose, domain)
+    assert "utter_alternative_not_available" not in responses(dispatcher)
+    assert responses(dispatcher)
