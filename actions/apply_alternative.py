@@ -215,6 +215,8 @@ class ActionApplyAlternative(Action):
             say_answers(dispatcher, domain, latest.get("answers") or [])
         if alternative.id == "email_followup":
             done += await no_call_after_all(dispatcher, tracker) + [SlotSet("in_queue", None)] * bool(queued)
+            if queued:  # written to instead of waiting (promised.grant): out of the queue, and said so
+                dispatcher.utter_message(response="utter_queue_left_for_email")
         kind = record_kind(alternative.kind, facts)
         done.append(SlotSet("settled", settle(entries, alternative.id, kind, reference, amount, "done")))
         if more:

@@ -142,6 +142,7 @@ class ActionAskFollowupEmail(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = str((tracker.latest_message or {}).get("text") or "")
-        refused = not text.startswith("/") and escape_in(text) is not None
+        # "no call then" only when a call was in question: not to a waiting customer's "just email me".
+        refused = not text.startswith("/") and escape_in(text) is not None and not tracker.get_slot("in_queue")
         dispatcher.utter_message(response="utter_ask_followup_email_no_call" if refused else "utter_ask_followup_email")
         return []

@@ -178,10 +178,12 @@ def test_an_email_instead_and_a_goodbye_take_the_customer_out_of_the_queue(domai
         text='/choose_alternative{"alternative": "email_followup"}',
         slots={"alternative": "email_followup", "handoff_id": "1", "in_queue": True},
     )
-    _, events = run_action(ActionApplyAlternative(), tracker, domain)
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
     assert SlotSet("in_queue", None) in events
-    _, events = run_action(ActionCloseConversation(), waiting("ann", 2, "bye", intent="goodbye"), domain)
+    assert "utter_queue_left_for_email" in responses(dispatcher)  # told, not silently out of the queue
+    dispatcher, events = run_action(ActionCloseConversation(), waiting("ann", 2, "bye", intent="goodbye"), domain)
     assert SlotSet("in_queue", None) in events
+    assert responses(dispatcher)[0] == "utter_queue_left_goodbye"
     assert handoff_rows() == [
         {"id": 1, "sender_id": "priya", "status": "left", "left_reason": "email_instead"},
         {"id": 2, "sender_id": "ann", "status": "left", "left_reason": "went_away"},

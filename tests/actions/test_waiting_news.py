@@ -191,3 +191,12 @@ def test_after_a_hand_back_a_typed_choice_declined_before_the_person_is_taken(do
     dispatcher, _ = run_action(ActionApplyAlternative(), chose, domain)
     assert "utter_alternative_not_available" not in responses(dispatcher)
     assert responses(dispatcher)
+
+
+def test_a_call_booked_while_waiting_says_the_queue_was_left(domain, monkeypatch):
+    from tests.actions.test_callback_promises import book_for_priya
+
+    dispatcher, events = book_for_priya(domain, monkeypatch, in_queue=True)
+    assert responses(dispatcher)[-1] == "utter_queue_left_for_call"
+    assert dispatcher.messages[-1]["callback_when"] == "tomorrow at 3:00 pm"
+    assert SlotSet("in_queue", None) in events
