@@ -109,10 +109,11 @@ def test_a_waiting_customer_is_answered_positions_count_only_live_cases_and_canc
         wait_for_bot_text(customer, "You're number 2 in the queue", "second-in-queue")
         mine = session_of(customer)
 
-        # Queued, the assistant still answers: their place and an honest wait.
+        # Queued, the assistant still answers: their place and an honest wait, in fewer words when
+        # nothing has changed since the handoff said it (gracious/queue_news.py).
         sam.call("/desk/api/me")  # Sam's desk is open (its polls keep him on duty)
         send(customer, "hello? is anyone there?")
-        wait_for_bot_text(customer, "still in the queue: number 2", "hello-answered")
+        wait_for_bot_text(customer, "Nothing has changed since I last said: you're number 2", "hello-answered")
 
         # A cancel of something else is words for the agent: the customer keeps their place.
         send(customer, "can you cancel my order LK-10423 instead")
@@ -132,7 +133,7 @@ def test_a_waiting_customer_is_answered_positions_count_only_live_cases_and_canc
         )
         sam.call("/desk/api/me")
         send(customer, "how long now?")
-        wait_for_bot_text(customer, "still in the queue: number 1", "first-now")
+        wait_for_bot_text(customer, "you've moved up to number 1", "first-now")  # not "still"
         assert first not in queued_ids(sam) and mine in queued_ids(sam)
         shot(customer, "queue-1-waiting-answered")
 
