@@ -10,8 +10,9 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
-from gracious.stores import clock
+from gracious.stores import clock as clock_module
 from tests.helpers.desk_app import DeskApp
+from tests.helpers.hand_clock import Clock
 
 DEFAULT_AGENTS: List[Tuple[str, str, bool]] = [("sam", "Sam Lee", False), ("ana", "Ana Ruiz", False)]
 
@@ -19,7 +20,7 @@ DEFAULT_AGENTS: List[Tuple[str, str, bool]] = [("sam", "Sam Lee", False), ("ana"
 @pytest.fixture
 def now(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Dict[str, datetime]:
     moment = {"now": request.module.START}
-    monkeypatch.setattr(clock, "now", lambda: moment["now"])
+    monkeypatch.setattr(clock_module, "now", lambda: moment["now"])
     return moment
 
 
@@ -30,3 +31,11 @@ def desk(request: pytest.FixtureRequest, now: Dict[str, datetime]) -> Iterator[D
         app.add_agent(name, display_name, lead=lead)
     yield app
     app.stop()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The stores' clock, moved by hand (``clock.advance(minutes=3)``)."""
+    fake = Clock()
+    monkeypatch.setattr(clock_module, "now", lambda: fake.now)
+    return fake

@@ -14,24 +14,17 @@ from typing import Any, Dict, List
 import pytest
 import sqlalchemy as sa
 
-from gracious.stores import clock as store_clock
 from gracious.stores import handoff_queue
 from gracious.stores.records import Records, agent_presence, ensure_schema, handoffs
 from server.desk import presence
 from server.desk.queue import NotOnDuty
 from server.desk.store import DeskStore
-from tests.server.test_desk_store import PASSWORD, START, Clock, open_handoff, rows
+from tests.helpers.hand_clock import START
+from tests.server.test_desk_store import PASSWORD, open_handoff, rows
 
 
 def run(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(store_clock, "now", lambda: fake.now)
-    return fake
 
 
 @pytest.fixture

@@ -19,29 +19,11 @@ from server.desk.queue import OUTCOMES
 from server.desk.store import DeskStore
 from server.desk.tables import agents, desk_sessions, login_failures
 from server.desk.throttle import Throttled
+from tests.helpers.hand_clock import START
 
 PASSWORD = "plum-orchard-42"
-# Near the real clock, like the stored times the tests write themselves.
-START = store_clock.now().replace(microsecond=0)
 SAM = Agent(id=1, name="sam", display_name="Sam Lee")
 LEE = Agent(id=2, name="lee", display_name="Lee Park")
-
-
-class Clock:
-    """The stores' clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(store_clock, "now", lambda: fake.now)
-    return fake
 
 
 @pytest.fixture

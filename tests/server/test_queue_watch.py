@@ -32,24 +32,17 @@ from rasa.shared.core.events import ActiveLoop, ConversationPaused, SlotSet, Use
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.settings import ROOT, settings
-from gracious.stores import clock as store_clock
 from gracious.stores import handoff_queue
 from gracious.stores.records import ensure_schema, handoffs
 from server.channels.sessions import BROWSER_COOKIE
 from server.channels.socketio import GraciousSocketIOInput
 from server.desk import conversation, upgrade, waiting
 from server.desk.store import DeskStore
+from tests.helpers.hand_clock import START, Clock
 from tests.helpers.loopback_sanic import LoopbackSanic, free_port
-from tests.server.test_desk_store import PASSWORD, START, Clock
+from tests.server.test_desk_store import PASSWORD
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(store_clock, "now", lambda: fake.now)
-    return fake
 
 
 @pytest.fixture
