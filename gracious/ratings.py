@@ -2,7 +2,8 @@
 
 After an agent closes a conversation the assistant asks "how did we do today? One is poor,
 five is excellent" (utter_ask_rating). Customers answer in words as often as with the buttons:
-"1. two weeks is not ok", "2 - slow", "i'd say 4", "five", "3/5". ``read`` finds the 1 to 5 and
+"1. two weeks is not ok", "2 - slow", "i'd say 4", "five", "3/5", "Wonderful, thank you. 5 stars.",
+"a solid 4", "10/10" (out of ten, halved), "⭐⭐⭐⭐⭐". ``read`` finds the 1 to 5 and
 the words beside it. Shared by the server (server/dialogue/rating_answer.py reads the answer to
 the question as a rating) and the actions (actions/feedback.py keeps it and the words).
 """
@@ -39,6 +40,15 @@ WORD_ALONE = re.compile(
 ANYWHERE = re.compile(r"(?<![\d.])([1-5])\s*(?:/\s*5|out of (?:5|five))\b", re.I)
 # "two weeks is not ok. 1": a number alone at the very end.
 ENDING = re.compile(r"(?<=[\s.,;:!])([1-5])[\s.!]*$")
+# "Wonderful, thank you. 5 stars.", "five stars from me", "a solid 4 really": stars or a solid number, anywhere.
+STARS = re.compile(
+    r"(?<![\d.])\b([1-5]|one|two|three|four|five)[\s-]*stars?\b|\b(?:an?\s+)?solid\s+([1-5]|one|two|three|four|five)\b",
+    re.I,
+)
+# "10/10", "8 out of 10": out of ten, halved ("10/10" is a 5, "7/10" a 4).
+OUT_OF_TEN = re.compile(r"(?<![\d.])(10|[0-9])\s*(?:/\s*10|out of (?:10|ten))\b", re.I)
+# "⭐⭐⭐⭐⭐", "★★★★☆": the stars filled in.
+STAR_SIGNS = re.compile(r"[\u2b50\u2605\U0001f31f][\ufe0f\u2605\u2606\u2b50\U0001f31f\s]*")
 # Words that can be quoted back as the customer typed them: plain letters, digits and punctuation
 # (never markdown, links or markup), and short.
 QUOTABLE = re.compile(r"[A-Za-z0-9 ,.'’!?&%$\-]{1,100}")
@@ -58,12 +68,36 @@ def read(text: str) -> Optional[Rating]:
     found = OPENING.match(text)
     if found is not None and not found.group(1).isdigit() and not WORD_ALONE.match(text, found.start(1)):
         found = None
-    found = found or ANYWHERE.search(text) or ENDING.search(text)
+    found = found or ANYWHERE.search(text) or STARS.search(text)
+    if found is None:
+        return _out_of_ten(text) or _star_signs(text) or _number_at_the_end(text)
+    number = (found.group(1) or found.group(found.lastindex or 1)).lower()
+    return _rating(text, NUMBER_WORDS.get(number) or int(number), found.start(), found.end())
+
+
+def _out_of_ten(text: str) -> Optional[Rating]:
+    found = OUT_OF_TEN.search(text)
     if found is None:
         return None
-    number = found.group(1).lower()
-    value = NUMBER_WORDS.get(number) or int(number)
-    rest = f"{text[: found.start()]} {text[found.end() :]}"
+    return _rating(text, max(1, min(5, int(int(found.group(1)) / 2 + 0.5))), found.start(), found.end())
+
+
+def _star_signs(text: str) -> Optional[Rating]:
+    found = STAR_SIGNS.search(text)
+    if found is None:
+        return None
+    filled = len(re.findall(r"[\u2b50\u2605\U0001f31f]", found.group()))
+    return _rating(text, min(5, filled), found.start(), found.end())
+
+
+def _number_at_the_end(text: str) -> Optional[Rating]:
+    found = ENDING.search(text)
+    return _rating(text, int(found.group(1)), found.start(), found.end()) if found else None
+
+
+def _rating(text: str, value: int, start: int, end: int) -> Rating:
+    """The rating, with the words around where it was said."""
+    rest = f"{text[:start]} {text[end:]}"
     words = re.sub(r"^[\s.,;:!)\-\u2013\u2014]+|[\s.!,;:(\-\u2013\u2014]+$", "", " ".join(rest.split()))
     return Rating(value, words if re.search(r"[A-Za-z]", words) else "")
 

@@ -31,10 +31,34 @@ def test_a_rating_in_words_is_read_with_its_words(text, rating):
 
 
 @pytest.mark.parametrize(
+    "text, rating",
+    [
+        # The desk queue's second panel (#17): none of these was recorded.
+        ("Wonderful, thank you. 5 stars.", Rating(5, "Wonderful, thank you")),
+        ("5/5", Rating(5, "")),
+        ("five stars", Rating(5, "")),
+        ("4 out of 5", Rating(4, "")),
+        ("a solid 4", Rating(4, "")),
+        ("the agent was great, a solid 4 from me", Rating(4, "the agent was great, from me")),
+        ("10/10", Rating(5, "")),  # out of ten, halved
+        ("7/10 the wait was long", Rating(4, "the wait was long")),
+        ("1/10", Rating(1, "")),
+        ("8 out of 10", Rating(4, "")),
+        ("\u2b50\u2b50\u2b50\u2b50\u2b50", Rating(5, "")),
+        ("\u2605\u2605\u2605\u2606\u2606 slow", Rating(3, "slow")),
+        ("one star, awful", Rating(1, "awful")),
+        ("Sam sorted it. 4 stars", Rating(4, "Sam sorted it")),
+    ],
+)
+def test_stars_out_of_ten_and_a_solid_number_said_anywhere(text, rating):
+    assert read(text) == rating
+
+
+@pytest.mark.parametrize(
     "text",
     [
-        "10/10",  # out of ten, not five
-        "1/10",
+        "it took 10 days",
+        "the 10 pack",
         "3:30",  # a time
         "2pm",
         "2.50 for shipping",  # a price

@@ -38,6 +38,11 @@ def parsed(text: str, intent: str) -> Dict[str, Any]:
         ("five", "nlu_fallback", "5", ""),
         ("3/5", "inform", "3", ""),
         ("3, the handover was clunky", "give_feedback", "3", "the handover was clunky"),
+        # The desk queue's second panel (#17): thanks with the stars after it was no rating.
+        ("Wonderful, thank you. 5 stars.", "thank", "5", "Wonderful, thank you"),
+        ("10/10", "nlu_fallback", "5", ""),
+        ("\u2b50\u2b50\u2b50\u2b50", "nlu_fallback", "4", ""),
+        ("a solid 4", "inform", "4", ""),
     ],
 )
 def test_the_answer_to_the_rating_question_is_the_rating(text, intent, rating, words):
