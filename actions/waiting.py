@@ -146,34 +146,39 @@ class ActionWhileWaiting(Action):
             return []
         answers = list(message.get("answers") or [])
         say_answers(dispatcher, domain, answers)
+        # A request with no answer here: added to the case, and said so (the desk shows the transcript).
+        noted = bool(message.get("noted")) and not answers
+        stays = message.get("repair") == queue_news.STAYS
+        last = tracker.get_slot(queue_news.SLOT)
         now = clock.now()
         await store.run(handoff_queue.mark, place.id, seen_at=now)
         limit = settings().queue_wait_limit_seconds
         waited = (now - place.created_at).total_seconds()
-        if limit > 0 and waited >= limit and await store.run(handoff_queue.offer_once, place.id):
+        if limit > 0 and waited >= limit and await store.run(handoff_queue.offer_once, place.id) and not stays:
             # Waited past the limit with nobody claiming: a call or an email instead, once.
+            if noted:
+                dispatcher.utter_message(response="utter_queue_noted")
             dispatcher.utter_message(response="utter_queue_wait_long", position=place.position, buttons=buttons(domain))
             await store.run(handoff_queue.mark, place.id, told_at=now)
-            told = queue_news.first_told(place.position, place.agents, 0, now, "utter_queue_wait_long")
-            return [offer_made(), SlotSet(queue_news.SLOT, dict(told, sorry=True))]
+            told = queue_news.long_wait_told(place.position, place.agents, last, now)
+            return [offer_made(), SlotSet(queue_news.SLOT, told)]
         # Told now: the queue's watch counts its next update from here.
         await store.run(handoff_queue.mark, place.id, told_at=now)
         intent = message.get("read_from") or (message.get("intent") or {}).get("name")
-        news = queue_news.telling(
-            place.position, place.agents, tracker.get_slot(queue_news.SLOT), now, message.get("text") or "", intent
-        )
-        told = dict(news.told, response="utter_queue_keep_place") if answers and place.agents else news.told
-        events: List[EventType] = [SlotSet(queue_news.SLOT, told)]
+        news = queue_news.telling(place.position, place.agents, last, now, message.get("text") or "", intent, stays)
+        keep_place = (answers or noted) and place.agents and news.response not in queue_news.MOVED
+        response = "utter_queue_keep_place" if keep_place else news.response
+        events: List[EventType] = [SlotSet(queue_news.SLOT, dict(news.told, response=response))]
         if news.sorry:
             dispatcher.utter_message(response="utter_queue_sorry")
-        if answers and place.agents:
-            dispatcher.utter_message(response="utter_queue_keep_place", **queue_news.values(news))
-        elif not place.agents:
-            # Nobody available this minute: no time promised, and the other ways offered.
-            dispatcher.utter_message(response=news.response, buttons=buttons(domain), **queue_news.values(news))
+        if noted:
+            dispatcher.utter_message(response="utter_queue_noted")
+        if news.offer:
+            # Nobody available (or a much longer wait): a call or an email, as buttons once; words after.
+            dispatcher.utter_message(response=response, buttons=buttons(domain), **queue_news.values(news))
             events.append(offer_made())
         else:
-            dispatcher.utter_message(response=news.response, **queue_news.values(news))
+            dispatcher.utter_message(response=response, **queue_news.values(news))
         return events
 
 

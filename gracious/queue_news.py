@@ -4,14 +4,23 @@ The last telling (its place, wait, moment and response) is kept in the conversat
 ``queue_told`` slot, written by every action and by the queue's watch that says where a
 customer stands (actions/waiting.py, actions/handoff.py, server/desk/waiting.py). From it:
 
-- the wait counts down: at the same place, with the same agents available, the wait told
-  minus the minutes since (at least a minute); a new place or a change in the agents
-  available gives a fresh estimate (handoff_queue.wait_minutes);
-- "you've moved up to number 1" when the place is better than the one told, "still" only
-  when it is the same;
-- with nothing new (the same place and wait), a short line, never the one said last;
+- the wait counts down: at the same place, with the same agents available, the estimate
+  minus the minutes since it was made (``since``, at least a minute); a new place or a change
+  in the agents available gives a fresh estimate (handoff_queue.wait_minutes). The minutes
+  count from the estimate, not from the last telling, so asking every minute still sees it
+  go down;
+- "you've moved up to number 1" when the place is better than the one told, "someone whose
+  case was more urgent went ahead of you" when it is worse, "still" only when it is the same;
+- a greeting hears a warm word and the place; an upset customer their place and an honest
+  wait; anything else with nothing new (the same place and wait), a short line, never the
+  one said last;
 - frustration or sarcasm is acknowledged once per wait, in one sentence, never stacked;
-- "get me someone" hears honestly who is coming: "you're next" at the top of the queue.
+- "get me someone", "just connect me" hears honestly who is coming: "you're next" at the top
+  of the queue, and that they are in line for a person already;
+- "I'll stay in the queue" is taken warmly, the place kept;
+- the call and the email are offered as buttons once (``offered``: the agents and wait then),
+  again only when things change: nobody available where someone was, or a wait at least
+  twice as long (and ten minutes longer) than when they were offered.
 """
 
 from __future__ import annotations
@@ -25,8 +34,23 @@ from gracious.signals import frustration_signals
 from gracious.stores.handoff_queue import wait_minutes
 
 SLOT = "queue_told"
+# The reading (server/dialogue/waiting.py) of "I'll stay in the queue", "ill wait i guess".
+STAYS = "stays_in_queue"
+# News of a changed place: said even beside an answer or a noted request.
+MOVED = (
+    "utter_queue_moved_up",
+    "utter_queue_moved_down",
+    "utter_queue_moved_up_nobody",
+    "utter_queue_moved_down_nobody",
+)
 # Nothing new to say: short lines, taken in turn so the one said last is never said again.
 SAME = ("utter_queue_same", "utter_queue_same_short", "utter_queue_same_here")
+# An upset customer: their place and an honest wait, never "nothing has changed".
+UPSET = ("utter_queue_wait_honest", "utter_queue_same_short")
+# A greeting: a warm word and the place.
+HELLO = ("utter_queue_hello", "utter_queue_same_here")
+# Asking for a person again: who is coming, then that they are in line for one already.
+PERSON = ("utter_queue_next", "utter_queue_person_coming", "utter_queue_already_in_line")
 NOBODY_SAME = ("utter_queue_nobody_same", "utter_queue_nobody_same_short")
 # Intents that ask for a person now ("get me someone", "a human please").
 WANTS_A_PERSON = {"request_human", "request_executive"}
@@ -40,8 +64,13 @@ ANNOYED = re.compile(
 )
 ASKS_FOR_SOMEONE = re.compile(
     r"\b(?:get|give|bring|find|want|need)\s+(?:me\s+)?(?:a |an |the )?(?:someone|somebody|person|human|agent|"
-    r"real person|manager)\b",
+    r"real person|manager)\b"
+    r"|\b(?:connect|transfer|put)\s+me\b|\b(?:be|get|getting)\s+connected\b|\bput me through\b"
+    r"|\b(?:asked|waiting)\s+(?:for|to (?:talk|speak) to)\s+(?:a |an |the )?(?:person|human|agent|someone)\b",
     re.I,
+)
+GREETING = re.compile(
+    r"^\W*(?:hi+|hello+|hey+|hiya|howdy|good (?:morning|afternoon|evening)|morning|afternoon|evening)\b", re.I
 )
 
 
@@ -54,6 +83,8 @@ class Telling:
     wait: int
     sorry: bool
     told: Dict[Text, Any]
+    # The call and the email offered as buttons with it (only when offer_due).
+    offer: bool = False
 
 
 def annoyed(text: Text, intent: Optional[Text]) -> bool:
@@ -69,18 +100,57 @@ def wants_a_person(text: Text, intent: Optional[Text]) -> bool:
     return intent in WANTS_A_PERSON or bool(ASKS_FOR_SOMEONE.search(text or ""))
 
 
-def counted_down(position: int, agents: int, last: Optional[Dict[Text, Any]], now: datetime) -> int:
-    """The honest wait now: the last one told, less the minutes since, at the same place and staffing."""
-    fresh = wait_minutes(position, agents)
+def greets(text: Text, intent: Optional[Text]) -> bool:
+    return intent == "greet" or bool(GREETING.search(text or ""))
+
+
+def estimate(position: int, agents: int, last: Optional[Dict[Text, Any]], now: datetime) -> Dict[Text, Any]:
+    """The estimate the wait counts down from: ``estimate`` minutes made at ``since``; the last one at
+    the same place and staffing, else a fresh one made now. A telling without ``since`` (the
+    handoff's) made its estimate when told (``at``, ``wait``)."""
+    fresh = {"estimate": wait_minutes(position, agents), "since": now.isoformat()}
     if not isinstance(last, dict) or last.get("position") != position or last.get("agents") != agents:
         return fresh
+    made = {"estimate": last.get("estimate") or last.get("wait"), "since": last.get("since") or last.get("at")}
     try:
-        then = datetime.fromisoformat(str(last.get("at")))
-        told = int(last.get("wait") or fresh)
+        datetime.fromisoformat(str(made["since"]))
+        return made if int(made["estimate"] or 0) > 0 else fresh
     except (TypeError, ValueError):
         return fresh
-    passed = int(max(0.0, (now - then).total_seconds()) // 60)
-    return max(1, min(fresh, told - passed))
+
+
+def counted_down(position: int, agents: int, last: Optional[Dict[Text, Any]], now: datetime) -> int:
+    """The honest wait now: the estimate, less the whole minutes since it was made, at the same place and staffing."""
+    fresh = wait_minutes(position, agents)
+    made = estimate(position, agents, last, now)
+    try:
+        passed = int(max(0.0, (now - datetime.fromisoformat(str(made["since"]))).total_seconds()) // 60)
+    except TypeError:  # a moment with an offset beside one without: start again from now
+        return fresh
+    return max(1, min(fresh, int(made["estimate"]) - passed))
+
+
+def offered(last: Optional[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
+    """When the call and the email were offered in this wait: the agents and wait then, or None."""
+    found = last.get("offered") if isinstance(last, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def offer_due(last: Optional[Dict[Text, Any]], agents: int, wait: int) -> bool:
+    """Whether the call and the email are offered as buttons now: not yet in this wait, or things changed
+    since (nobody available where someone was, or a wait twice as long and ten minutes longer)."""
+    before = offered(last)
+    if before is None:
+        return True
+    if before.get("agents") and not agents:
+        return True
+    then = int(before.get("wait") or 0)
+    return bool(agents) and then > 0 and wait >= max(2 * then, then + 10)
+
+
+def with_offer(told: Dict[Text, Any], agents: int, wait: int) -> Dict[Text, Any]:
+    """The slot's value, marked as offering the call and the email now."""
+    return dict(told, offered={"agents": agents, "wait": wait})
 
 
 def _next(choices: tuple, last_response: Optional[Text]) -> Text:
@@ -90,6 +160,48 @@ def _next(choices: tuple, last_response: Optional[Text]) -> Text:
     return choices[0]
 
 
+def _in_turn(choices: tuple, said: Optional[Text]) -> Text:
+    """The first of ``choices``, or the next one when the first was said last."""
+    return _next(choices, said) if said in choices else choices[0]
+
+
+def _news(position: int, before: Any, agents: int, said: Optional[Text]) -> Optional[Text]:
+    """A change of place is news: up, or down (someone more urgent went ahead); None when the same."""
+    if before is None or position == int(before):
+        return None
+    if position < int(before):
+        return "utter_queue_moved_up" if agents else "utter_queue_moved_up_nobody"
+    return "utter_queue_moved_down" if agents else "utter_queue_moved_down_nobody"
+
+
+def _words(
+    position: int, agents: int, wait: int, last: Dict[Text, Any], text: Text, intent: Optional[Text], stays: bool
+) -> Text:
+    """The response for a telling: news first, then what the customer's words ask for."""
+    said, before = last.get("response"), last.get("position")
+    news = _news(position, before, agents, said)
+    if news is not None:
+        return news
+    if stays:
+        return "utter_queue_staying" if agents else "utter_queue_staying_nobody"
+    if not agents:
+        if said == "utter_queue_update_nobody" or said in NOBODY_SAME:
+            return _next(NOBODY_SAME, last.get("same"))
+        return "utter_queue_update_nobody"
+    if wants_a_person(text, intent):
+        coming = "utter_queue_next" if position == 1 else "utter_queue_person_coming"
+        return "utter_queue_already_in_line" if said in PERSON[:2] else coming
+    if greets(text, intent):
+        return _in_turn(HELLO, said)
+    if annoyed(text, intent):
+        return _in_turn(UPSET, said)
+    if before == position and last.get("wait") == wait and last.get("agents") == agents:
+        return _next(SAME, last.get("same"))
+    if said == "utter_queue_update" and before == position:
+        return "utter_queue_wait_now"
+    return "utter_queue_update"
+
+
 def telling(
     position: int,
     agents: int,
@@ -97,30 +209,15 @@ def telling(
     now: datetime,
     text: Text = "",
     intent: Optional[Text] = None,
+    stays: bool = False,
 ) -> Telling:
-    """What a waiting customer at ``position`` hears now, given the ``last`` telling (the slot's value)."""
+    """What a waiting customer at ``position`` hears now, given the ``last`` telling (the slot's value);
+    ``stays``: they said they'll stay in the queue."""
     last = last if isinstance(last, dict) else {}
-    said = last.get("response")
-    before = last.get("position")
-    sorry = annoyed(text, intent) and not last.get("sorry")
-    if not agents:
-        wait = 0
-        if before is not None and position < int(before):
-            response = "utter_queue_moved_up_nobody"
-        elif said == "utter_queue_update_nobody" or said in NOBODY_SAME:
-            response = _next(NOBODY_SAME, last.get("same"))
-        else:
-            response = "utter_queue_update_nobody"
-    else:
-        wait = counted_down(position, agents, last, now)
-        if before is not None and position < int(before):
-            response = "utter_queue_moved_up"
-        elif wants_a_person(text, intent) and said not in ("utter_queue_next", "utter_queue_person_coming"):
-            response = "utter_queue_next" if position == 1 else "utter_queue_person_coming"
-        elif before == position and last.get("wait") == wait and last.get("agents") == agents:
-            response = _next(SAME, last.get("same"))
-        else:
-            response = "utter_queue_update" if said != "utter_queue_update" else "utter_queue_wait_now"
+    sorry = annoyed(text, intent) and not last.get("sorry") and not stays
+    wait = counted_down(position, agents, last, now) if agents else 0
+    response = _words(position, agents, wait, last, text, intent, stays)
+    made = estimate(position, agents, last, now) if agents else {"estimate": 0, "since": now.isoformat()}
     told = {
         "position": position,
         "wait": wait,
@@ -130,13 +227,30 @@ def telling(
         "sorry": bool(last.get("sorry")) or sorry,
         # The last of the short lines said, so they are taken in turn.
         "same": response if response in SAME + NOBODY_SAME else last.get("same"),
+        **made,
+        "offered": offered(last),
+        "stayed": bool(last.get("stayed")) or stays,
     }
-    return Telling(response, position, wait, sorry, told)
+    # Buttons once per wait: with nobody available, or a much longer wait since they were offered.
+    offer = not stays and offer_due(last, agents, wait) and (not agents or offered(last) is not None)
+    if offer:
+        told = with_offer(told, agents, wait)
+    return Telling(response, position, wait, sorry, told, offer)
 
 
 def first_told(position: int, agents: int, wait: int, now: datetime, response: Text) -> Dict[Text, Any]:
     """The slot's value for the first telling (the handoff's own words)."""
     return {"position": position, "wait": wait, "agents": agents, "at": now.isoformat(), "response": response}
+
+
+def long_wait_told(position: int, agents: int, last: Optional[Dict[Text, Any]], now: datetime) -> Dict[Text, Any]:
+    """The slot's value for the wait-limit offer (``utter_queue_wait_long``, said with its sorry): the
+    wait still counted down from the last estimate, the call and the email marked as offered."""
+    last = last if isinstance(last, dict) else {}
+    wait = counted_down(position, agents, last, now) if agents else 0
+    made = estimate(position, agents, last, now) if agents else {"estimate": 0, "since": now.isoformat()}
+    told = dict(first_told(position, agents, wait, now, "utter_queue_wait_long"), sorry=True, **made)
+    return with_offer(told, agents, wait)
 
 
 def values(told: Telling) -> Dict[Text, Any]:

@@ -67,11 +67,11 @@ async def offer_instead(app: Any, sender: Text, response: Text, position: int, *
     return await conversation.say(app, sender, response, buttons, offer, *slots, position=position)
 
 
-def told(position: int, agents: int, minutes: int, response: Text, sorry: bool = False) -> SlotSet:
-    """What the customer was told, so their next telling is news (gracious/queue_news.py)."""
-    return SlotSet(
-        queue_news.SLOT, dict(queue_news.first_told(position, agents, minutes, clock.now(), response), sorry=sorry)
-    )
+def told(position: int, agents: int, minutes: int, response: Text, offered: bool = False) -> SlotSet:
+    """What the customer was told, so their next telling is news (gracious/queue_news.py); ``offered``:
+    the call and the email offered with it (not again until things change)."""
+    said = queue_news.first_told(position, agents, minutes, clock.now(), response)
+    return SlotSet(queue_news.SLOT, queue_news.with_offer(said, agents, minutes) if offered else said)
 
 
 async def back_in_queue(app: Any, store: DeskStore, handoff_id: int, sender: Text) -> bool:
@@ -87,7 +87,7 @@ async def back_in_queue(app: Any, store: DeskStore, handoff_id: int, sender: Tex
         wait = handoff_queue.wait_words(place.wait_minutes)
         slot = told(place.position, place.agents, place.wait_minutes, "utter_queue_back")
         return await conversation.say(app, sender, "utter_queue_back", None, slot, position=place.position, wait=wait)
-    slot = told(place.position, 0, 0, "utter_queue_update_nobody")
+    slot = told(place.position, 0, 0, "utter_queue_update_nobody", offered=True)
     return await offer_instead(app, sender, "utter_queue_back_nobody", place.position, slot)
 
 
@@ -156,6 +156,11 @@ class QueueWatch:
             if await self.store.run(handoff_queue.leave, row.id, handoff_queue.WENT_AWAY):
                 done["went_away"].append(row.id)
 
+    async def _last_told(self, app: Any, sender: Text) -> Any:
+        """What the customer was last told (the ``queue_told`` slot), so the watch tells news too."""
+        tracker = await app.ctx.agent.tracker_store.retrieve(sender)
+        return tracker.get_slot(queue_news.SLOT) if tracker is not None else None
+
     async def _busy(self, app: Any, sender: Text) -> bool:
         """A form is asking the customer something (booking a call, say): no queue news in the middle of it."""
         tracker = await app.ctx.agent.tracker_store.retrieve(sender)
@@ -171,7 +176,8 @@ class QueueWatch:
             if await self.store.run(handoff_queue.offer_once, row.id):
                 place = await self.store.run(handoff_queue.standing, row.id)
                 if place is not None and place.waiting:  # claimed meanwhile: the claim says who is here
-                    slot = told(place.position, place.agents, 0, "utter_queue_wait_long", sorry=True)
+                    last = await self._last_told(app, row.sender_id)
+                    slot = SlotSet(queue_news.SLOT, queue_news.long_wait_told(place.position, place.agents, last, now))
                     await offer_instead(app, row.sender_id, "utter_queue_wait_long", place.position, slot)
                     await self.store.run(handoff_queue.mark, row.id, told_at=now)
                     done["offered"].append(row.id)
@@ -188,14 +194,12 @@ class QueueWatch:
         if place is None or not place.waiting:
             return
         # News, as the assistant tells it (gracious/queue_news.py): the wait counted down, never one line twice.
-        tracker = await app.ctx.agent.tracker_store.retrieve(row.sender_id)
-        last = tracker.get_slot(queue_news.SLOT) if tracker is not None else None
-        news = queue_news.telling(place.position, place.agents, last, now)
+        news = queue_news.telling(place.position, place.agents, await self._last_told(app, row.sender_id), now)
         slot = SlotSet(queue_news.SLOT, news.told)
-        if place.agents:
-            await conversation.say(app, row.sender_id, news.response, None, slot, **queue_news.values(news))
-        else:
+        if news.offer:  # the call and the email as buttons once per wait (queue_news.offer_due), then in words
             await offer_instead(app, row.sender_id, news.response, place.position, slot)
+        else:
+            await conversation.say(app, row.sender_id, news.response, None, slot, **queue_news.values(news))
         done["told"].append(row.id)
 
     async def _every(self, app: Any, period: float, stop: asyncio.Event) -> None:

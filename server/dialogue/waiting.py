@@ -19,12 +19,22 @@ data/rules/waiting.yml answer a waiting customer:
 - "forget it just email me", "email me instead": the email follow-up, as a click of the
   email button (``choose_alternative`` email_followup: the team's email, the queue left as
   ``email_instead``);
-- typos of the status questions ("hw long", "how lon", "still in line?", "any1 there") are
-  status questions, and only a clear goodbye ("ok gotta run, bye") is a goodbye: anything
-  the classifier reads as goodbye without a word of one is a waiting message.
+- typos of the status questions ("hw long", "how lon", "still in line?", "any1 there") and
+  longer or sarcastic ones ("how long do i have to sit here", "so how much longer am I meant
+  to wait, lol") are status questions, and only a clear goodbye ("ok gotta run, bye") is a
+  goodbye: anything the classifier reads as goodbye without a word of one is a waiting message;
+- "I'll stay in the queue, thank you", "ill wait i guess": ``ask_status`` marked
+  ``stays_in_queue`` (queue_news.STAYS), read before any buttons so it is never taken for a
+  choice of the call or the email offered: the place kept, warmly, the buttons not again;
+- "i asked to be connected. please just connect me", whatever the classifier made of it:
+  ``ask_status`` read from ``request_human`` (they are in line for a person already);
+- a request that is not about the wait ("can you just cancel LK-10424 for me?", "the lamp is
+  broken too") and has no designers' answer: ``ask_status`` marked ``noted``: the assistant
+  says it is added to their case for the person who picks it up, then the place.
 
 After leaving the queue (the slot cleared, the conversation queued since its last
-hand-back), a question about the queue ("am i still in the queue?") is ``ask_status``
+hand-back), a question about the queue ("am i still in the queue?", "will the person still
+message me here too?") is ``ask_status``
 marked ``left_queue``: the truth about why they are out (actions/waiting.left_queue_answer).
 
 Anything else (a call asked for, a button, a new problem, thanks) is left to the usual
@@ -38,77 +48,22 @@ from typing import Any, Dict, Optional
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious import repair
+from gracious import queue_news, repair
 from gracious.answers import find_answers
 from server.dialogue import in_hand
 from server.dialogue.readings import CANCEL, STATUS, read_as
+from server.dialogue.waiting_words import (
+    ASKS,
+    EMAIL_ME,
+    PERSON_STILL_COMING,
+    QUEUE_QUESTION,
+    STATUS_QUESTION,
+    STAYS,
+    WAIT_QUESTION,
+    leaves_the_queue,
+)
 
 IN_QUEUE = "in_queue"
-# A word of leaving, and words that may pad it ("ok never mind, thanks").
-_LEAVE_WORD = (
-    r"(?:cancel(?: it| that| this)?|never ?mind|nvm|forget (?:it|about it|this|that)|don'?t bother|scratch that)"
-)
-_FILLER = (
-    r"(?:ok(?:ay)?|oh|ah|well|actually|please|pls|thanks|thank you|then|just|so|um+|hmm+|no|nah|fine|"
-    r"it'?s fine|that'?s (?:ok|okay|fine)|you know what|all right|alright|sorry)"
-)
-LEAVE_WORD = re.compile(rf"\b{_LEAVE_WORD}\b", re.I)
-FILLER = re.compile(rf"\b{_FILLER}\b", re.I)
-# What a customer in the queue can drop: the wait itself.
-_THE_WAIT = (
-    r"(?:the |this |my |our )?(?:chat|conversation|queue|line|wait|waiting|request|handoff|transfer|"
-    r"person|agent|human|whole thing|lot|it all|everything)"
-)
-_A_PERSON = r"(?:a |an |the )?(?:person|human|agent|someone|somebody|anyone|reply|answer|you|them)"
-# "stop waiting" ends the sentence, or is for a person: not "stop waiting for the delivery".
-_STOP = rf"stop waiting(?:\s+(?:for|on)\s+{_A_PERSON})?(?=\s*(?:[.!,;]|$|and\b|then\b|thanks\b))"
-LEAVES = re.compile(
-    rf"\b(?:cancel|forget(?: about)?|never ?mind|drop|scrap)\s+{_THE_WAIT}\b"
-    rf"|\b{_STOP}"
-    rf"|\b(?:don'?t|do not|no longer)\s+(?:need|want)\s+(?:to (?:talk|speak) to\s+)?{_A_PERSON}\b"
-    r"|\b(?:don'?t|do not) want to wait\b|\bnot (?:going to|gonna) wait\b"
-    r"|\b(?:take me\s+|get me\s+)?(?:out of|off) (?:the|this) (?:queue|line)\b|\bleave (?:the|this) (?:queue|line)\b"
-    r"|\bi'?ll (?:just )?(?:wait for|take) an? e-?mail\b",
-    re.I,
-)
-
-
-def leaves_the_queue(text: str) -> bool:
-    """Whether a waiting customer's words drop the wait: the whole message is a word of leaving
-    ("never mind, cancel", "ok forget it thanks"), or what is dropped is the queue, the wait, the
-    chat, a person or the whole thing. Anything else is words for the person who picks it up."""
-    if LEAVES.search(text):
-        return True
-    if not LEAVE_WORD.search(text):
-        return False
-    rest = FILLER.sub(" ", LEAVE_WORD.sub(" ", text))
-    return not re.search(r"\w", rest)
-
-
-# "hello?", "is anyone there", "how long", "am I still in the queue", "any news".
-ASKS = re.compile(
-    r"\b(?:hello+|hi+|hey+|any ?(?:one|body) (?:there|here|around)|still (?:there|here|waiting|in)|"
-    r"how (?:long|much longer|many)|queue|line|waiting|wait|position|place|my turn|when will|"
-    r"any (?:news|update)|ages|forever|taking so long|any1|anybdy)\b|^\W*\?+\W*$",
-    re.I,
-)
-# The status questions, typos and all: "hw long", "how lon", "still in line?", "any1 there".
-STATUS_QUESTION = re.compile(
-    r"\b(?:how|hw|hoe|hwo|hpw|ho)\s+(?:long|lon|lng|log|lomg|loong|longer|much longer|much more)\b"
-    r"|\b(?:still|stil|stll|stlil)\s+(?:in\s+)?(?:the\s+|teh\s+|th\s+)?(?:line|queue|que|queu|q|waiting|wating)\b"
-    r"|\bany\s?(?:one|1|body|bdy|buddy)\s*(?:there|ther|thr|here|around|home)\b|^\W*any\s?(?:one|1|body)\W*$"
-    r"|\b(?:queue|que|queu|qeue|quee|in line|my turn|my place|my position|what number)\b",
-    re.I,
-)
-# A question about the queue (after leaving it): "am i still in the queue?", "is someone still coming?".
-QUEUE_QUESTION = re.compile(
-    r"\b(?:queue|que|queu|in line|(?:still|stil) waiting|my turn|my place|my position)\b"
-    r"|\b(?:some|any)\s?(?:one|body) (?:still )?coming\b|\bstill (?:getting|waiting for) (?:a|the) (?:person|human|agent)\b",
-    re.I,
-)
-# "forget it just email me", "email me instead", "can you just write to me".
-EMAIL_ME = re.compile(r"\b(?:e-?mail|write to|message) me\b|\bjust (?:e-?mail|write)\b|\bby e-?mail\b", re.I)
-EMAIL_CLICK = '/choose_alternative{"alternative": "email_followup"}'
 # What a waiting customer says that asks for nothing new: answered with where they stand.
 IDLE = {
     "greet",
@@ -153,7 +108,9 @@ def wants_email(text: str) -> bool:
 
 
 def leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
-    """ "cancel", "never mind": leaving the queue; "forget it just email me": the email instead; or None."""
+    """Words about the wait itself, read before any buttons: "cancel", "never mind": leaving the queue;
+    "forget it just email me": the email instead; "I'll stay in the queue": staying; "just connect me":
+    a person asked for again (their place); or None."""
     if not waiting(tracker, parsed):
         return None
     text = parsed.get("text") or ""
@@ -161,7 +118,22 @@ def leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         return email_instead(parsed)
     if len(text.split()) <= 20 and leaves_the_queue(text):
         return read_as(parsed, CANCEL, "leave_queue")
+    if staying(text):
+        return read_as(parsed, STATUS, queue_news.STAYS)
+    if len(text.split()) <= 20 and queue_news.wants_a_person(text, None) and not in_hand.ASKS_FOR_A_CALL.search(text):
+        # "i asked to be connected. please just connect me": in line for a person already.
+        return dict(read_as(parsed, STATUS, "waiting"), read_from="request_human")
     return None
+
+
+def staying(text: str) -> bool:
+    """ "I'll stay in the queue, thank you", "ill wait i guess": staying, not a choice of the call or the email."""
+    return (
+        len(text.split()) <= 14
+        and bool(STAYS.search(text))
+        and not wants_email(text)
+        and not re.search(r"\bfor (?:an? |the )?(?:e-?mail|call|ring)\b", text, re.I)
+    )
 
 
 def clear_goodbye(text: str) -> bool:
@@ -180,7 +152,10 @@ def asks_where_they_stand(text: str) -> bool:
     """ "hw long", "still in line?", "any1 there": a status question about the queue or the wait itself."""
     if QUEUE_QUESTION.search(text):
         return True
-    return bool(STATUS_QUESTION.search(text)) and len(text.split()) <= 8 and not OTHER_TOPIC.search(text)
+    if OTHER_TOPIC.search(text):
+        return False
+    words = len(text.split())
+    return (bool(STATUS_QUESTION.search(text)) and words <= 8) or (bool(WAIT_QUESTION.search(text)) and words <= 16)
 
 
 def was_queued(tracker: DialogueStateTracker) -> bool:
@@ -194,6 +169,23 @@ def was_queued(tracker: DialogueStateTracker) -> bool:
     return queued_at > back_at
 
 
+def still_coming(text: str) -> bool:
+    """ "will the person still message me here too?": a question about the person they were waiting for."""
+    return (
+        len(text.split()) <= 16 and bool(PERSON_STILL_COMING.search(text)) and not in_hand.ASKS_FOR_A_CALL.search(text)
+    )
+
+
+def asks_after_the_queue(parsed: Dict[str, Any], text: str) -> bool:
+    """ "am i still in the queue?", not a person (or a call) asked for again."""
+    intent = (parsed.get("intent") or {}).get("name")
+    return bool(QUEUE_QUESTION.search(text)) and intent not in (
+        "request_human",
+        "request_executive",
+        "request_callback",
+    )
+
+
 def after_leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
     """ "am i still in the queue?" once out of it: a status question marked ``left_queue``, or None."""
     text = (parsed.get("text") or "").strip()
@@ -204,8 +196,7 @@ def after_leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker
         or not text
         or text.startswith("/")
         or parsed.get("safety")
-        or not QUEUE_QUESTION.search(text)
-        or (parsed.get("intent") or {}).get("name") in ("request_human", "request_executive", "request_callback")
+        or not (still_coming(text) or asks_after_the_queue(parsed, text))
     ):
         return None
     return read_as(parsed, STATUS, "left_queue") if was_queued(tracker) else None
@@ -231,6 +222,8 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         return _status(parsed)
     if asks_where_they_stand(text) and intent not in ("request_callback", "choose_alternative"):
         return _status(parsed)
+    if queue_news.wants_a_person(text, None) and not in_hand.ASKS_FOR_A_CALL.search(text):
+        return dict(read_as(parsed, STATUS, "waiting"), read_from="request_human")
     if intent in OWN_RULES or in_hand.ASKS_FOR_A_CALL.search(text):
         return None
     found = find_answers(
@@ -247,6 +240,25 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         return None  # answered by the waiting rules for questions, then their place
     if intent in IDLE or ASKS.search(text) or intent == CANCEL or repair.cancels(text):
         # A cancel of something else ("can you cancel my order instead") is for the person who picks
-        # the case up: never a way out of the queue; the customer hears their place.
-        return _status(parsed)
+        # the case up: never a way out of the queue; the customer hears it is noted, and their place.
+        return dict(_status(parsed), noted=True) if a_request(text, intent) else _status(parsed)
     return None
+
+
+# Words that ask for nothing new: a greeting, yes or no, thanks, a word of waiting.
+ABOUT_THE_WAIT = {"greet", "affirm", "deny", "ask_status", "request_human", "request_executive", "thank", "goodbye"}
+
+
+def a_request(text: str, intent: Optional[str]) -> bool:
+    """A waiting customer's words that ask for something else than the wait ("can you just cancel LK-10424
+    for me?", "the lamp is broken too"): for the person who picks the case up, noted and said so."""
+    if intent in ABOUT_THE_WAIT or len(re.findall(r"\w+", text)) < 3:
+        return False
+    return not (
+        ASKS.search(text)
+        or asks_where_they_stand(text)
+        or queue_news.annoyed(text, intent)
+        or queue_news.wants_a_person(text, intent)
+        or queue_news.greets(text, intent)
+        or staying(text)
+    )

@@ -52,7 +52,7 @@ def queued(domain, sender: str) -> None:
     assert SlotSet("in_queue", True) in events
 
 
-def waiting(sender: str, handoff_id: int, text: str = "hello? is anyone there?", **slots):
+def waiting(sender: str, handoff_id: int, text: str = "is anyone there?", **slots):
     return tracker_from(
         "request_human",
         sender_id=sender,

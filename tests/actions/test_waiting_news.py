@@ -62,13 +62,15 @@ def test_anger_is_acknowledged_once_get_me_someone_is_answered_and_no_line_is_sa
             ("hello??", "ask_status", "greet"),
         ],
     )
+    # Upset: one sorry, then the place and an honest wait (never "nothing has changed"); a greeting
+    # hears a warm word; a person asked for hears they are in line for one already.
     assert heard == [
-        ["utter_queue_sorry", "utter_queue_same"],
+        ["utter_queue_sorry", "utter_queue_wait_honest"],
         ["utter_queue_next"],
-        ["utter_queue_same_short"],
-        ["utter_queue_same_here"],
         ["utter_queue_same"],
         ["utter_queue_same_short"],
+        ["utter_queue_hello"],
+        ["utter_queue_same_here"],
     ]
     said = [turn[-1] for turn in heard]
     assert all(a != b for a, b in zip(said, said[1:], strict=False))
