@@ -59,7 +59,7 @@ ANNOYED_INTENTS = {"express_frustration", "complain_service", "complain_no_respo
 ANNOYED = re.compile(
     r"\b(?:great|amazing|fantastic|brilliant|wonderful|awesome|excellent|fabulous) (?:service|job|work|stuff)\b"
     r"|\b(?:ridiculous|joke|unbelievable|useless|pathetic|terrible|awful|seriously|come on|still nothing|"
-    r"and nothing|so long|forever|ages|hours?|this long|taking so long)\b|\b\d+\s*(?:min(?:ute)?s?|hours?)\b",
+    r"and nothing|so long|forever|ages|hours?|this long|taking so long|(?:sit|sitting|stuck) (?:here|around))\b|\b\d+\s*(?:min(?:ute)?s?|hours?)\b",
     re.I,
 )
 ASKS_FOR_SOMEONE = re.compile(

@@ -156,3 +156,10 @@ def test_no_reply_while_queued_offers_a_handoff_button(domain):
             dispatcher, told = ask(domain, "zoe", 1, text, told, noted=text.startswith("can"))
             for button in buttons_of(dispatcher):
                 assert "human" not in button["payload"] and "person" not in button["title"].lower(), button
+
+
+def test_how_long_do_i_have_to_sit_here_is_impatience_answered_with_an_honest_wait():
+    now = datetime(2026, 12, 1, 12, 0)
+    told = queue_news.first_told(1, 1, 6, now, "utter_queue_handoff")
+    news = queue_news.telling(1, 1, told, now, "how long do i have to sit here", "ask_status")
+    assert queue_news.said_lines(news) == ["utter_queue_sorry", "utter_queue_wait_honest"]

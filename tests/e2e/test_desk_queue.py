@@ -2,7 +2,9 @@
 (and over REST), two agents at the desk.
 
 A waiting customer is always answered ("hello?" hears their place), "cancel" leaves the queue (a
-cancel of their order does not), a claim tells the customer who is here,
+cancel of their order does not: it is noted for the person, and said so), staying after the wait-limit
+offer keeps the place without the buttons again, no handoff button is offered while queued, after
+leaving for a call the customer hears they are no longer waiting here, a claim tells the customer who is here,
 after the wait limit a call or an email is offered and its button books a call, positions count
 only live cases, an agent signing out returns the case (another agent claims it), and an agent's
 grant at the desk is said on hand-back and the conversation carries on from it.
@@ -109,15 +111,15 @@ def test_a_waiting_customer_is_answered_positions_count_only_live_cases_and_canc
         wait_for_bot_text(customer, "You're number 2 in the queue", "second-in-queue")
         mine = session_of(customer)
 
-        # Queued, the assistant still answers: their place and an honest wait, in fewer words when
-        # nothing has changed since the handoff said it (gracious/queue_news.py).
+        # Queued, the assistant still answers: a greeting hears a warm word and their place
+        # (gracious/queue_news.py), never "nothing has changed".
         sam.call("/desk/api/me")  # Sam's desk is open (its polls keep him on duty)
         send(customer, "hello? is anyone there?")
-        wait_for_bot_text(customer, "Nothing has changed since I last said: you're number 2", "hello-answered")
+        wait_for_bot_text(customer, "Hello again! You're number 2", "hello-answered")
 
-        # A cancel of something else is words for the agent: the customer keeps their place.
+        # A cancel of something else is words for the agent: noted for them, said so, and the place kept.
         send(customer, "can you cancel my order LK-10423 instead")
-        time.sleep(3)
+        wait_for_bot_text(customer, "added that to your case", "request-noted")
         assert handoff_row(queue_bot, mine)["status"] == "waiting" and mine in queued_ids(sam)
 
         # The first customer books a call instead of waiting: they no longer count.
@@ -260,3 +262,69 @@ def test_an_agents_grant_is_said_on_hand_back_and_the_conversation_carries_on(qu
         assert not any("isn't available" in t for t in said(customer))
     finally:
         customer.quit()
+
+
+def buttons_in(replies: List[Dict[str, Any]]) -> List[str]:
+    return [b.get("title") or "" for r in replies for b in r.get("buttons") or []]
+
+
+def waited_past_the_limit(bot: Bot, sender: str) -> None:
+    """The customer's handoff opened twice the wait limit ago (the queue's own clock is the database's)."""
+    path = bot.env["GRACIOUS_RECORDS_DB_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(Path(path)) as conn:
+        conn.execute(
+            "UPDATE handoffs SET created_at = datetime(created_at, ?) WHERE sender_id = ?",
+            (f"-{2 * WAIT_LIMIT} seconds", sender),
+        )
+
+
+def test_a_waiting_customer_is_answered_as_well_as_told_their_place(queue_bot: Bot) -> None:
+    """Issue #17, second panel: a request is noted for the person (never just the place), staying after
+    the wait-limit offer is taken warmly without the buttons again, a greeting, a long wait question and
+    "just connect me" are answered as such, no handoff button is offered while queued, and after
+    leaving for a call "will the person still message me here too?" hears the truth."""
+    sam = agent(queue_bot, "sam")
+    me = f"waiting-answers-{uuid.uuid4().hex[:8]}"
+    heard: List[Dict[str, Any]] = []
+
+    def say(text: str) -> str:
+        sam.call("/desk/api/me")  # Sam's desk is open: he stays on duty, and nobody claims the case
+        replies = queue_bot.say(me, text)
+        heard.extend(replies)
+        return texts(replies)
+
+    assert "in the queue" in say("I want to talk to a real person")
+    said = say("can you just cancel LK-10424 for me?")
+    assert "added that to your case" in said and "number" in said, said
+    assert "Nothing has changed" not in said
+    assert handoff_row(queue_bot, me)["status"] == "waiting"
+
+    waited_past_the_limit(queue_bot, me)
+    replies = queue_bot.say(me, "any news?")
+    heard.extend(replies)
+    assert "waiting this long" in texts(replies) and len(buttons_in(replies)) == 2
+    for text in ("I'll stay in the queue, thank you.", "ill wait i guess"):
+        replies = queue_bot.say(me, text)
+        heard.extend(replies)
+        assert "keep your place" in texts(replies), texts(replies)
+        assert buttons_in(replies) == [] and "can't offer" not in texts(replies)
+    assert handoff_row(queue_bot, me)["status"] == "waiting"
+
+    said = say("hello again")
+    assert "Hello again" in said and "Nothing has changed" not in said, said
+    said = say("how long do i have to sit here")  # impatience: the place and an honest wait, not the policy topics
+    assert "number" in said and "minute" in said and "Nothing has changed" not in said, said
+    assert "which policy" not in said.lower(), said
+    said = say("i asked to be connected. please just connect me")
+    assert "in line for a person" in said, said
+    assert not [t for t in buttons_in(heard) if "person" in t.lower()]  # never a handoff button while queued
+
+    # A call instead of waiting: out of the queue, and asked about the person, the truth.
+    assert "time suits you" in say('/choose_alternative{"alternative": "callback"}')
+    said = say("tomorrow at 3pm")
+    if "Which number" in said:
+        said = say("+1 555 0134")
+    assert "You're booked" in said
+    said = say("will the person still message me here too?")
+    assert "not in the queue any more" in said and "calling you" in said, said
+    assert not said.startswith("Yes")
