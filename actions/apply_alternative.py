@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import promised
+from actions import choice_guard, promised
 from actions.callback_notice import no_call_after_all
 from actions.case import catalog, money
 from actions.digression import resume, say_answers
@@ -119,6 +119,8 @@ class ActionApplyAlternative(Action):
 
         facts = tracker.get_slot("case_facts") or {}
         alternative = policies.alternatives[choice]
+        if (doubt := choice_guard.doubt(dispatcher, tracker, choice, alternative.kind)) is not None:
+            return doubt  # "NO. I NEEDED IT FOR SATURDAY" read as the refund: asked which, never granted
         if facts.get("verification_needed") and alternative.kind in RECORDED_KINDS:
             # Nothing granted on a record the customer is not verified for, and nothing about it
             # emailed to an address they typed (actions/verification.py): a person can check.

@@ -117,11 +117,15 @@ def _score(text: str, option: Option, words: Mapping[str, Sequence[str]]) -> int
 
 
 # A refusal and what it refuses: "don't want a credit", "not the remake", "no refund",
-# "a remake doesnt help", up to the end of the clause.
+# "not interested in a refund", "a remake doesnt help", "a refund won't fix it",
+# "the refund is pointless", up to the end of the clause.
 _NEGATED = re.compile(
-    r"\b(?:(?:don'?t|do not|dont|didn'?t|never|not|no)\s+(?:want|need|like|asking for|after)?\s*(?:\w+\s+){0,2}\w+"
+    r"\b(?:(?:don'?t|do not|dont|didn'?t|never|not|no)\s+"
+    r"(?:want|need|like|asking for|after|interested in|bothered about|fussed about|keen on)?\s*(?:\w+\s+){0,2}\w+"
     r"|\b(?:scratch|scrap|cancel|forget|drop)\s+(?:the\s+|that\s+)?\w+"
-    r"|\w+\s+(?:doesn'?t|does not|won'?t|wont|isn'?t)\s+(?:help|work|do)\w*)",
+    r"|\w+\s+(?:doesn'?t|does not|won'?t|wont|will not|isn'?t|is not|can'?t|cannot)\s+"
+    r"(?:help|work|do|fix|cut it|change|make up|solve|get)\w*"
+    r"|\w+\s+(?:is|are|was|'s|s)\s+(?:no good|no use|useless|pointless|worthless|a waste|not what i|not enough))",
 )
 
 # What arranges a call, a person or a message, rather than putting something right.

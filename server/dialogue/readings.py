@@ -7,11 +7,14 @@ names, marked with the repair that named it) and which readings are never redone
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious import repair
+from gracious import repair, saying_no
+from gracious.choices import Option
+from server.dialogue.offers import OFFER_PAYLOAD, choice_words
+from server.dialogue.two_problems import case_types
 
 CANCEL = "cancel"
 WHY = "ask_why"
@@ -77,3 +80,76 @@ def not_a_coupon(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> Dict[
 def whole_message(entity: str, value: Any, text: str) -> Dict[str, Any]:
     """An entity a repair found in the whole message (a time, a topic, an option)."""
     return {"entity": entity, "value": value, "start": 0, "end": len(text), "extractor": "repair"}
+
+
+# What an upset "no" to an open offer may have been read as: nothing with a move of its own.
+VAGUE = {
+    "nlu_fallback",
+    "inform",
+    "affirm",
+    "express_frustration",
+    "out_of_scope",
+    "choose_alternative",
+    "complain_service",
+    "demand_compensation",
+}
+
+
+def upset_no(
+    parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker], options: Sequence[Option], intent: Optional[str]
+) -> Optional[Dict[str, Any]]:
+    """ "NO. I NEEDED IT FOR SATURDAY", "no refund. i needed it for the weekend" to an open offer,
+    naming nothing it takes: the feeling answered and the offer put again (express_frustration),
+    never a choice, nor the case told again, nor a refund case opened for a refund refused."""
+    text = parsed.get("text") or ""
+    if tracker is None or tracker.get_slot("in_queue") or not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
+        return None  # a waiting customer's words are read for the wait (server/dialogue/waiting.py)
+    words = choice_words()
+    if not saying_no.upset(text, options, words):
+        return None
+    same_case = intent is not None and intent == tracker.get_slot("case_type")
+    refused_case = intent in case_types() and saying_no.refuses(text, options, words)
+    if intent in VAGUE or same_case or refused_case:
+        return read_as(parsed, "express_frustration", "upset_no")
+    return None
+
+
+# "please just connect me", "put me through to someone", "can i get a human pls", "i said PERSON":
+# a person asked for in words the designers' short list (catalog/repair.yml `person`) does not hold.
+PERSON_ASKED = re.compile(
+    r"\b(?:connect|transfer|put)\s+me\s*(?:through|to\b|with\b|$|[.!,])|\b(?:be|get|getting)\s+connected\b"
+    r"|\b(?:get|give|bring|find|want|need)\s+(?:me\s+)?(?:a |an |to a |to an )?(?:human|person|agent|real person)\b"
+    r"|\b(?:get|give|bring|find)\s+me\s+(?:someone|somebody)\b"
+    r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an )?(?:human|person|agent|someone|somebody)\b"
+    r"|\bi\s+said\s+(?:a\s+|an\s+)?(?:person|human|agent)\b"
+    r"|^\W*(?:a\s+)?(?:person|human|agent|operator|representative)\W*(?:pls|please|now)?\W*$",
+    re.I,
+)
+# "i don't need a person", "do i need a person to approve it?": not asked for.
+NO_PERSON = re.compile(
+    r"\b(?:don'?t|do not|dont|no|never)\s+(?:need|want)\b|^\W*(?:do|does|did|will|would|is|are|was|why|what|how|when|where|who|which)\b",
+    re.I,
+)
+# Readings that ask for someone already, each with its own move.
+ASKED_SOMEONE = {"request_human", "request_executive", "request_callback"}
+
+
+def person_asked(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+    """ "i asked to be connected. please just connect me" mid-form or mid-case: a person, before any
+    reading of the form, the topic or the buttons. Not while queued for one already (the waiting
+    reading answers that: server/dialogue/waiting.py), and not a call asked for."""
+    text = (parsed.get("text") or "").strip()
+    intent = (parsed.get("intent") or {}).get("name")
+    if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
+        return None
+    if tracker.get_slot("in_queue") or intent in ASKED_SOMEONE or len(text.split()) > 20:
+        return None
+    # "you're not a real person are you" names one without asking: the short list counts only beside another reading.
+    asked = bool(PERSON_ASKED.search(text)) or (repair.asks_for_a_person(text) and intent != "bot_challenge")
+    if not asked or NO_PERSON.search(text) or CALL_ASKED.search(text):
+        return None
+    return read_as(parsed, "request_human", "person")
+
+
+# "connect me to someone who can call me back": a call, which has its own reading.
+CALL_ASKED = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b", re.I)

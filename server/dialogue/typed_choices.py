@@ -19,8 +19,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious import repair
-from gracious.choices import ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
+from gracious import repair, saying_no
+from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
 from server.dialogue import rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     OFFER_PAYLOAD,
@@ -37,6 +37,7 @@ from server.dialogue.offers import (
     offers_in,
     still_open,
 )
+from server.dialogue.readings import person_asked, upset_no
 from server.dialogue.repair import reread
 
 _rasa_parse_message = MessageProcessor.parse_message
@@ -78,6 +79,12 @@ async def parse_with_choices(
     if left is not None:
         return left  # "never mind" while waiting for a person: leaving the queue (server/dialogue/waiting.py)
     read = Reader(self, message.sender_id, tracker, only_output_properties)
+    person = person_asked(parsed, tracker)
+    if person is not None:
+        # "i asked to be connected. please just connect me": a person, whatever else it reads as;
+        # the "Talk to a person" button when one is offered.
+        button = next((o for o in last_buttons(tracker) if o.key == "human"), None)
+        return await read.as_click(button.payload, text=text, typed_choice=button.title) if button else person
     changed = await _changed_choice(read, text, parsed)
     if changed is not None:
         return changed
@@ -122,6 +129,8 @@ async def parse_with_choices(
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):
         # "none of that, i want a human to ring me. tomorrow at 2": the call, at that time.
         return await read.as_click("/request_callback", text=text, entities=[_time(text)])
+    if chosen is None and (upset := upset_no(parsed, tracker, options, intent)) is not None:
+        return upset  # "NO. I NEEDED IT FOR SATURDAY": the feeling answered, the offer put again
     if chosen is None or (chosen == WHICH and "?" in text):
         # Nothing named, or "if I take the credit, do I keep the lamp?": not a choice yet.
         return await _in_context(read, parsed)
@@ -134,6 +143,12 @@ async def parse_with_choices(
         # "Yes, do that please." when the customer is owed something: the first option is
         # what they are owed ("Here's how I'll put it right"), so yes means that one.
         chosen = 0
+    granting = chosen not in (None, WHICH) and options[chosen].payload.startswith(OFFER_PAYLOAD)
+    if granting and options[chosen].key not in ARRANGEMENTS:
+        if saying_no.doubtful(text, options, choice_words(), options[chosen].key):
+            # "I DONT WANT A REFUND I WANT THE DRESS" names the replacement less than clearly:
+            # asked which (a grant cannot be taken back), never granted on a guess.
+            chosen = WHICH
     if chosen == WHICH:
         # "yes please" to several offers: a choice without an option, so the
         # assistant asks which one (action_apply_alternative).
@@ -190,8 +205,8 @@ async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Op
         # "the refund" or "i meant the refund" just after the refund was done: the same
         # choice again, so the assistant says it's done (action_apply_alternative).
         return await read.as_click(offer[chosen].payload, text=text, typed_choice=offer[chosen].title)
-    if not changing:
-        return None
+    if not changing or saying_no.doubtful(text, offer, choice_words(), offer[chosen].key):
+        return None  # "NO. I meant it, scrap the refund thing" is upset, not a clear change to another grant
     return await read.as_click(
         offer[chosen].payload, text=text, typed_choice=offer[chosen].title, repair="choice_changed"
     )

@@ -1,0 +1,35 @@
+"""The last check before a grant: a typed message that says no or shouts is not a choice.
+
+The classifier can read "NO. I NEEDED IT FOR SATURDAY" as choose_alternative with a refund
+in it; a grant cannot be taken back at the desk. A choice typed as words, not a click, that
+says no, shouts or refuses something, and doesn't clearly pick the option (gracious/saying_no.py),
+is answered by asking which option they would like, with the offer's buttons again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.offer_alternatives import last_offer_buttons
+from gracious.choices import options_from
+from gracious.saying_no import choice_words, doubtful
+
+# What the records keep and nobody can take back from the desk: never granted on a guess.
+GRANTS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund"}
+
+
+def doubt(dispatcher: CollectingDispatcher, tracker: Tracker, choice: Text, kind: Text) -> Optional[List[EventType]]:
+    """The events that ask which option, when the typed choice of ``choice`` is doubtful; else None."""
+    latest: Dict[Text, Any] = tracker.latest_message or {}
+    text = str(latest.get("text") or "")
+    if kind not in GRANTS or not text or text.startswith("/") or latest.get("typed_choice") or latest.get("repair"):
+        return None  # a click, or read against the buttons already (server/dialogue/typed_choices.py)
+    buttons = last_offer_buttons(tracker)
+    if not doubtful(text, options_from(buttons), choice_words(), choice):
+        return None
+    dispatcher.utter_message(response="utter_which_alternative", buttons=buttons)
+    return [SlotSet("alternative", None), FollowupAction("action_listen")]

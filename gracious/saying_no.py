@@ -1,0 +1,96 @@
+"""A typed reply that says no, or shouts, is not a choice unless it clearly picks one.
+
+"NO. I NEEDED IT FOR SATURDAY" to an offer of a replacement and a refund is upset, not a
+refund asked for, and a grant cannot be taken back at the desk. Only a clear pick counts:
+the button's words ("A full refund"), its place ("2", "the first one"), or a clause that
+names one option and nothing refused ("no, the refund please", "I'll take the money back").
+A message that says no or shouts and names an option less clearly is asked about first; one
+that names none is answered as the feeling it is (server/dialogue/typed_choices.py,
+actions/apply_alternative.py).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+
+import yaml
+
+from gracious.choices import _NEGATED, _SETTLED_BY_THEMSELVES, CHOOSING, Option, _position, _score
+from gracious.settings import CATALOG_DIR
+from gracious.wordlists import changed_at
+
+WORDS_FILE = CATALOG_DIR / "choice_words.yml"
+
+# "no", "NO.", "nope", "nah", "never", "absolutely not" opening the message ("no problem" is a yes).
+_OPENS_WITH_NO = re.compile(
+    r"^\W*(?:no+|nope|nah|never|no way|absolutely not|not at all|hell no)\b(?!\s*(?:problem|worries|prob)\b)", re.I
+)
+# A leading "no," before a pick: "NO, the refund" (not "no refund").
+_LEADING_NO = re.compile(r"^\W*(?:no+|nope|nah)\s*[,.!;:]+\s*", re.I)
+# Record numbers and codes are written in capitals by everyone: not shouting.
+_CODE = re.compile(r"\S*\d\S*")
+_CLAUSES = re.compile(r"[.!?,;\n]+|\bbut\b|\band\b", re.I)
+
+
+def says_no(text: str) -> bool:
+    """The message opens with a no ("NO. I needed it for Saturday", "nope, not that")."""
+    return bool(_OPENS_WITH_NO.search(text or ""))
+
+
+def shouting(text: str) -> bool:
+    """Written in capitals: a few words at least, nearly every letter upper case."""
+    letters = [c for c in _CODE.sub(" ", text or "") if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def refuses(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]]) -> bool:
+    """An offered option named to refuse it ("no refund", "I don't want the credit")."""
+    said = " ".join((text or "").lower().split())
+    wanted = _NEGATED.sub(" ", said)
+    return any(not o.declines and _score(said, o, words) > _score(wanted, o, words) for o in options)
+
+
+def upset(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]]) -> bool:
+    """A no, capitals, or an option refused: what is typed needs a clear pick to be a choice."""
+    return says_no(text) or shouting(text) or refuses(text, options, words)
+
+
+def clear_pick(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], key: str) -> bool:
+    """Whether the message clearly picks the option ``key``: its button's words, its place, or a
+    clause naming it alone, nothing refused there, with a word of taking it or in a few words."""
+    said = " ".join((text or "").lower().split())
+    index = next((i for i, o in enumerate(options) if o.key == key), None)
+    if index is None:
+        return False
+    if said.strip(" .!?") == options[index].title.lower().strip(" .!?"):
+        return True
+    real = [i for i, o in enumerate(options) if not o.declines]
+    place = _position(said, len(real))
+    if place is not None:
+        return real[place] == index
+    for clause in _CLAUSES.split(_LEADING_NO.sub("", said)):
+        clause = clause.strip()
+        if not clause or _NEGATED.search(clause) or _SETTLED_BY_THEMSELVES.search(clause) or says_no(clause):
+            continue
+        scores = {i: _score(clause, o, words) for i, o in enumerate(options)}
+        named = scores[index] > 0 and all(s < scores[index] for i, s in scores.items() if i != index)
+        if named and (CHOOSING.search(clause) or len(clause.split()) <= 4):
+            return True
+    return False
+
+
+def doubtful(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], key: str) -> bool:
+    """A typed choice of ``key`` that says no, shouts or refuses something, without clearly picking it."""
+    return upset(text, options, words) and not clear_pick(text, options, words, key)
+
+
+@lru_cache(maxsize=4)
+def _file(modified_ns: int) -> Mapping[str, Any]:
+    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+
+
+def choice_words() -> Mapping[str, Sequence[str]]:
+    """The designers' choice words (catalog/choice_words.yml), for the actions; read again when it changes."""
+    return _file(changed_at(WORDS_FILE)).get("words") or {}

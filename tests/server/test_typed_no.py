@@ -1,0 +1,195 @@
+"""server/dialogue/typed_choices.py: a typed no or an outburst is never a choice; only a clear pick is.
+
+The desk queue's second panel (#17): offered a replacement and a refund for a late order, the
+customer's "NO. I NEEDED IT FOR SATURDAY" was read as the refund and granted at once. And
+"i asked to be connected. please just connect me", mid-form, was read as a coupon code.
+Rasa's own parsing is stood in for by the classifier's reading each test gives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.slots import AnySlot
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from server.dialogue import typed_choices
+
+OFFER = [
+    {
+        "title": "Send the right grinder overnight, free",
+        "payload": '/choose_alternative{"alternative": "replacement_overnight"}',
+    },
+    {"title": "A full refund", "payload": '/choose_alternative{"alternative": "refund"}'},
+    {"title": "None of these", "payload": "/deny"},
+]
+SLOTS = [
+    "case_type",
+    "policy_id",
+    "offered_alternatives",
+    "accepted_alternative",
+    "entitled",
+    "in_queue",
+    "order_id",
+    "coupon_code",
+    "requested_slot",
+    "settled",
+    "granted_alternatives",
+    "explained_policies",
+    "callback_id",
+    "handoff_id",
+    "verified_customers",
+    "declined_alternatives",
+]
+
+
+def offered(**slots: Any) -> DialogueStateTracker:
+    """A late order's case, its offer just made (as action_offer_alternatives leaves it)."""
+    state = DialogueStateTracker("late", [AnySlot(n, mappings=[{}]) for n in SLOTS])
+    state.update(UserUttered("my grinder LK-10423 is late"))
+    for name, value in {
+        "case_type": "check_order_status",
+        "policy_id": "late_delivery_goodwill",
+        "order_id": "LK-10423",
+        "offered_alternatives": ["replacement_overnight", "refund"],
+        **slots,
+    }.items():
+        state.update(SlotSet(name, value))
+    state.update(ActionExecuted("action_offer_alternatives"))
+    state.update(BotUttered("Here's what I can do for you:", data={"buttons": OFFER}))
+    state.update(ActionExecuted("action_listen"))
+    return state
+
+
+def parse(text: str, intent: str, tracker: DialogueStateTracker, entities: Optional[List[Dict[str, Any]]] = None):
+    """The message read with the classifier reading ``intent`` (a click reads as its payload)."""
+
+    async def classifier(processor, message, tracker, only_output_properties):
+        click = re.match(r"^/(\w+)(\{.*\})?$", message.text or "")
+        if click:
+            values = json.loads(click.group(2) or "{}")
+            found = [{"entity": k, "value": v} for k, v in values.items()]
+            return {"text": message.text, "intent": {"name": click.group(1), "confidence": 1.0}, "entities": found}
+        ranking = [{"name": intent, "confidence": 0.6}]
+        return {"text": message.text, "intent": ranking[0], "intent_ranking": ranking, "entities": entities or []}
+
+    original = typed_choices._rasa_parse_message
+    typed_choices._rasa_parse_message = classifier
+    try:
+        return asyncio.run(typed_choices.parse_with_choices(None, UserMessage(text, sender_id="late"), tracker))
+    finally:
+        typed_choices._rasa_parse_message = original
+
+
+def chosen(result: Dict[str, Any]) -> Optional[str]:
+    if result["intent"]["name"] != "choose_alternative":
+        return None
+    return next((e["value"] for e in result.get("entities") or [] if e["entity"] == "alternative"), "which?")
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("NO. I NEEDED IT FOR SATURDAY", "nlu_fallback"),
+        ("no i needed it for saturday", "inform"),
+        ("NO!! I NEEDED IT BY SATURDAY", "check_order_status"),  # the case in hand, told again
+        ("NO REFUND. I NEEDED IT FOR SATURDAY", "request_refund"),  # a refund refused is no refund case
+        ("I NEEDED IT FOR SATURDAY", "choose_alternative"),
+    ],
+)
+def test_an_upset_no_is_answered_as_a_feeling_with_the_offer_again(text, intent):
+    result = parse(text, intent, offered())
+
+    assert (result["intent"]["name"], result.get("repair")) == ("express_frustration", "upset_no")
+    assert result["text"] == text
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("a refund is no good to me", "request_refund"),
+        ("a refund won't fix it", "request_refund"),
+        ("not interested in a refund", "request_refund"),
+        ("no. the refund is pointless", "request_refund"),
+        ("refunds are useless", "express_frustration"),
+    ],
+)
+def test_an_option_refused_is_not_chosen(text, intent):
+    assert chosen(parse(text, intent, offered())) is None
+
+
+@pytest.mark.parametrize(
+    "text, alternative",
+    [
+        ("refund please", "refund"),
+        ("the refund", "refund"),
+        ("I'll take the money back", "refund"),
+        ("2", "refund"),
+        ("NO, the refund please", "refund"),  # a no to something else, then a clear pick
+        ("A FULL REFUND", "refund"),
+        ("i don't want the replacement, just refund me", "refund"),
+        ('/choose_alternative{"alternative": "refund"}', "refund"),
+        # Named, but beside a no: asked which (one line, the same buttons), never granted on a guess.
+        ("I DONT WANT MY MONEY BACK I WANT THE GRINDER", "which?"),
+    ],
+)
+def test_only_a_clear_pick_chooses(text, alternative):
+    assert chosen(parse(text, "inform", offered())) == alternative
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("i asked to be connected. please just connect me", "nlu_fallback"),
+        ("just connect me", "affirm"),
+        ("put me through to someone", "inform"),
+        ("can i get a human pls", "coupon_problem"),
+        ("i said PERSON", "bot_challenge"),
+    ],
+)
+def test_a_person_asked_for_wins_over_the_form_and_the_topic(text, intent):
+    coupon_asked = offered(case_type="coupon_problem", requested_slot="coupon_code")
+    coupon_asked.update(ActiveLoop("case_form"))
+
+    result = parse(text, intent, coupon_asked)
+
+    assert (result["intent"]["name"], result.get("repair")) == ("request_human", "person")
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("i don't need a person, just the code", "inform"),
+        ("will the person still message me here too?", "inform"),
+        ("are you a real person", "bot_challenge"),
+        ("connect me to someone who can call me back", "request_callback"),
+    ],
+)
+def test_a_person_named_without_asking_for_one_is_not(text, intent):
+    result = parse(text, intent, offered())
+    assert result["intent"]["name"] != "request_human" or result.get("repair") != "person"
+
+
+def test_not_while_queued_for_a_person_already():
+    # server/dialogue/waiting.py answers a waiting customer's "just connect me" with their place.
+    result = parse("just connect me", "affirm", offered(in_queue=True))
+    assert result.get("repair") != "person"
+
+
+def test_with_a_person_offered_the_request_is_that_button():
+    with_person = offered()
+    with_person.update(UserUttered("how long does a refund take?"))
+    person = {"title": "Talk to a person", "payload": '/choose_alternative{"alternative": "human"}'}
+    with_person.update(BotUttered("Here's what I can do for you:", data={"buttons": OFFER[:2] + [person]}))
+    with_person.update(ActionExecuted("action_listen"))
+
+    result = parse("i asked to be connected. please just connect me", "nlu_fallback", with_person)
+
+    assert chosen(result) == "human"
+    assert result["typed_choice"] == "Talk to a person"
