@@ -17,7 +17,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from gracious.choices import _NEGATED, _SETTLED_BY_THEMSELVES, CHOOSING, Option, _position, _score
+from gracious.choices import _AGREE, _NEGATED, _SETTLED_BY_THEMSELVES, CHOOSING, Option, _position, _score
 from gracious.settings import CATALOG_DIR
 from gracious.wordlists import changed_at
 
@@ -53,8 +53,10 @@ def refuses(text: str, options: Sequence[Option], words: Mapping[str, Sequence[s
 
 
 def upset(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]]) -> bool:
-    """A no, capitals, or an option refused: what is typed needs a clear pick to be a choice."""
-    return says_no(text) or shouting(text) or refuses(text, options, words)
+    """A no, capitals, or an option refused: what is typed needs a clear pick to be a choice.
+    "YES PLEASE" in capitals is still a yes."""
+    agrees = re.match(rf"^\W*{_AGREE}\b", " ".join((text or "").lower().split()))
+    return says_no(text) or (shouting(text) and not agrees) or refuses(text, options, words)
 
 
 def clear_pick(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], key: str) -> bool:

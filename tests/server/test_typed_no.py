@@ -133,6 +133,7 @@ def test_an_option_refused_is_not_chosen(text, intent):
         ("2", "refund"),
         ("NO, the refund please", "refund"),  # a no to something else, then a clear pick
         ("A FULL REFUND", "refund"),
+        ("YES PLEASE THE REFUND", "refund"),
         ("i don't want the replacement, just refund me", "refund"),
         ('/choose_alternative{"alternative": "refund"}', "refund"),
         # Named, but beside a no: asked which (one line, the same buttons), never granted on a guess.
@@ -193,3 +194,11 @@ def test_with_a_person_offered_the_request_is_that_button():
 
     assert chosen(result) == "human"
     assert result["typed_choice"] == "Talk to a person"
+
+
+def test_a_yes_in_capitals_to_the_one_option_is_still_a_yes():
+    one = offered(offered_alternatives=["refund"])
+    one.update(UserUttered("what are my options"))
+    one.update(BotUttered("Here's what I can do for you:", data={"buttons": OFFER[1:]}))
+    one.update(ActionExecuted("action_listen"))
+    assert chosen(parse("YES PLEASE", "affirm", one)) == "refund"
