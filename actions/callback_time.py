@@ -10,6 +10,7 @@ from typing import Optional, Text, Tuple
 from dateparser import DateDataParser
 from dateparser.search import search_dates
 
+from actions.callback_relative import in_a_while, vaguely_later
 from actions.hours import fit_to_hours
 from gracious.settings import settings
 
@@ -36,28 +37,11 @@ SHORTHAND = [
 CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(am|pm)\b", re.I)
 # Marks no one uses to say when they are free, but code does.
 CODE_LIKE = re.compile(r"[=;{}<>`\\]|--|/\*|\b(?:select|drop|insert|delete|update|union)\s+\w", re.I)
-IN_A_WHILE = re.compile(
-    r"\bin\s+(?:about\s+|around\s+|roughly\s+)?(an?|one|two|three|four|half an?|\d{1,2})\s*(hours?|hrs?|minutes?|mins?)\b",
-    re.I,
-)
-COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 
 
 def _hour_minute(clock: "re.Match[str]") -> Tuple[int, int]:
     hour = int(clock.group(1)) % 12 + (12 if clock.group(3).lower() == "pm" else 0)
     return hour, int(clock.group(2) or 0)
-
-
-def _in_a_while(text: Text, now: datetime) -> Optional[datetime]:
-    """'in about 2 hours', 'in half an hour': from now, up to the next quarter hour."""
-    match = IN_A_WHILE.search(text)
-    if not match:
-        return None
-    amount, unit = match.group(1).lower(), match.group(2).lower()
-    count = 0.5 if amount.startswith("half") else float(COUNTS.get(amount) or int(amount))
-    minutes = count * 60 if unit.startswith("h") else count
-    moment = now + timedelta(minutes=minutes + 14)
-    return moment.replace(minute=(moment.minute // 15) * 15, second=0, microsecond=0)
 
 
 def _clock(text: Text) -> Text:
@@ -131,9 +115,11 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text
     )
     text = _clock(_asked_clause(text))
-    later = _in_a_while(text, now)
+    later = in_a_while(text, now)
     if later is not None:
         return fit_to_hours(later, hours) if fit else later
+    if vaguely_later(text) and not CLOCK.search(text):
+        return None  # "later this afternoon": asked for a time, never a guess at one
     named = CLOCK.search(text) or re.search(
         r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
         r"friday|saturday|sunday)\b",
@@ -183,3 +169,14 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         return None
     moment = moment.replace(second=0, microsecond=0)
     return fit_to_hours(moment, hours) if fit else moment
+
+
+def said_with_the_ask(text: Text, now: datetime) -> bool:
+    """Whether a request for a call names its time plainly enough to take without asking:
+    "ring me in an hour", "call me after 5", "call me at 3pm" (not a number that is something else)."""
+    plain = (
+        in_a_while(text, now)
+        or CLOCK.search(text or "")
+        or re.search(r"\b(?:after|from|at)\s+\d{1,2}\b", text or "", re.I)
+    )
+    return bool(plain) and parse_callback_time(text, now) is not None

@@ -13,13 +13,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import promised
+from actions.callback_cancel import CANCEL_BOOKED, booked_calls, cancel_named
 from actions.callback_escape import escape_in, instead_of_a_call, validate_email
 from actions.callback_notice import notice_for, tell_email
 from actions.callback_soonest import offered_time
-from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time
+from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time, said_with_the_ask
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
 from gracious import repair
+from gracious.dropped_call import drops_the_call
 from gracious.settings import settings
 from gracious.stores import records
 
@@ -78,10 +80,16 @@ class ValidateCallbackForm(FormValidation):
     ) -> Dict[Text, Any]:
         said = tracker.latest_message.get("text") or ""
         text = value if isinstance(value, str) else said
-        escape = escape_in(text or "")
+        # The whole message, not only the part read as a time: "dont call me after all".
+        words = said if said and not said.startswith("/") else text or ""
+        if drops_the_call(words) and not repair.wants_email_instead(words):
+            # "cancel the 3pm call please" typed at the call's button: the call booked is cancelled,
+            # never booked again for the time it names (and with none booked, none is).
+            return {"callback_time": None, "callback_escape": CANCEL_BOOKED if await booked_calls(tracker) else "none"}
+        now = datetime.now(ZoneInfo(settings().timezone))
+        escape = escape_in(text or "") or (escape_in(words) if parse_callback_time(words, now) is None else None)
         if escape:
             return {"callback_time": None, "callback_escape": escape}
-        now = datetime.now(ZoneInfo(settings().timezone))
         # The whole message says more than the entity ("tomorrow after lunch, maybe 2ish").
         # "actually 10 is bad, move my call to 4pm": the time wanted, not the one turned down.
         wanted = wanted_time_text(said)
@@ -104,6 +112,17 @@ class ValidateCallbackForm(FormValidation):
             dispatcher.utter_message(response="utter_callback_time_unclear")
             return {"callback_time": None, "callback_attempts": float(attempts)}
         return {"callback_time": moment.isoformat(), "callback_attempts": None}
+
+    async def extract_callback_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """ "ring me instead, in an hour?": the time said with the ask for a call, read before
+        the form asks for one (the classifier finds no time in "in an hour")."""
+        said = str(tracker.latest_message.get("text") or "")
+        if tracker.get_slot("callback_time") or tracker.get_slot("requested_slot") or said.startswith("/"):
+            return {}
+        now = datetime.now(ZoneInfo(settings().timezone))
+        return {"callback_time": said} if said_with_the_ask(wanted_time_text(said), now) else {}
 
     def validate_followup_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -197,6 +216,9 @@ class ActionScheduleCallback(Action):
             SlotSet("callback_attempts", None),
             SlotSet("callback_time", None),
         ]
+        if escape == CANCEL_BOOKED:
+            said = str(tracker.latest_message.get("text") or "")
+            return done + [SlotSet("alternative", None)] + await cancel_named(dispatcher, tracker, said)
         if escape:
             return done + await instead_of_a_call(escape, dispatcher, tracker, domain)
         when = datetime.fromisoformat(tracker.get_slot("callback_time"))

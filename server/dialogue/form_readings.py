@@ -10,11 +10,14 @@ number.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Dict, Optional
 
+from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
+from gracious.dropped_call import clock_named, drops_the_call
 from gracious.references import coupon_candidates
 from server.dialogue import in_hand
 from server.dialogue.readings import CANCEL, SPACED_CODE, STATUS, entities_of, read_as, whole_message
@@ -85,6 +88,14 @@ def about_the_calls(
         # "i dont want a call at all, just email me": an email follow-up (and no call).
         email = whole_message("alternative", "email_followup", text)
         return read_as(parsed, "choose_alternative", "switch_channel", [email])
+    known = repair.cancels_booked_call(text) or repair.refuses_call(text)
+    if booked and drops_the_call(text) and (not known or _names_another_time(text, tracker)):
+        # "scrap the phone call" (words the cancel action doesn't know), "cancel the 4pm call" (the
+        # call is at 3pm): the callback form's validator hears them, and the call named is cancelled,
+        # or, naming none booked, the calls booked are said (actions/callback_cancel.py).
+        return read_as(parsed, "request_callback", "cancel_call", [whole_message("time", text, text)])
+    if booked and repair.refuses_call(text) and not repair.cancels_booked_call(text):
+        return read_as(parsed, CANCEL, "cancel_call")  # "dont call me after all"
     if booked and in_hand.new_number(text) and not repair.cancels_booked_call(text):
         # "0199 is my old number, use 555 0142": the booked call, on the new number.
         return read_as(parsed, STATUS, "phone_change")
@@ -104,3 +115,16 @@ def about_the_calls(
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text)])
     return None
+
+
+def _names_another_time(text: str, tracker: DialogueStateTracker) -> bool:
+    """ "cancel the 4pm call" when the call was booked (or last moved) in this chat for 3pm."""
+    named = clock_named(text)
+    times = [e.value for e in tracker.events if isinstance(e, SlotSet) and e.key == "callback_time" and e.value]
+    for value in reversed(times if named is not None else []):
+        try:
+            booked = datetime.fromisoformat(str(value))
+        except ValueError:
+            continue  # the words before the form read them ("tomorrow at 3pm"): the time agreed comes after
+        return (booked.hour, booked.minute) != named
+    return False

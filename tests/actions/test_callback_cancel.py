@@ -1,0 +1,172 @@
+"""A booked call cancelled in the customer's words (panel #17: "cancel the 3pm call please" was
+refused as "already booked ... nothing to change"), and times said from now ("ring me instead, in
+an hour?" was asked for a time again)."""
+
+import asyncio
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.callback_cancel
+import actions.schedule_callback
+from actions.callback_cancel import CANCEL_BOOKED
+from actions.callback_time import parse_callback_time
+from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm
+from gracious import stores
+from gracious.dropped_call import clock_named, drops_the_call
+from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
+
+SENDER = "priya-grinder"  # the callback_form fixture's conversation
+PRIYA = {"customer_id": "C003", "customer_email": "priya.n@example.com", "verified": True}
+
+
+def book(when, sender=SENDER):
+    return asyncio.run(stores.records().book_callback(sender, when, "+1 555 0199", "callback", None))
+
+
+def statuses():
+    return [r["status"] for r in asyncio.run(stores.records().rows("callbacks"))]
+
+
+def validated(text, monkeypatch, domain, **slots):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from("callback_form", text=text, slots=slots)
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time(text, dispatcher, tracker, domain))
+    return result, dispatcher
+
+
+def cancelled_by(text, monkeypatch, domain, **slots):
+    """What action_schedule_callback says and does when the form heard ``text`` as dropping the call."""
+    freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
+    tracker = tracker_from("callback_form", text=text, slots={"callback_escape": CANCEL_BOOKED, **slots})
+    return run_action(ActionScheduleCallback(), tracker, domain)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancel the 3pm call please",
+        "scrap the phone call",
+        "dont call me after all",
+        "cancel my callback",
+        "please drop the call",
+        "forget about the call",
+        "call it off",
+    ],
+)
+def test_words_that_drop_a_call(text):
+    assert drops_the_call(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["call me at 3pm", "cancel my order and call me at 3", "i dont want to wait, call me in an hour", "/cancel"]
+)
+def test_words_that_ask_for_a_call_do_not_drop_one(text):
+    assert not drops_the_call(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("cancel the 3pm call please", (15, 0)),
+        ("the 3 o'clock one", (15, 0)),
+        ("the 15:30 call", (15, 30)),
+        ("cancel the call at 10", (10, 0)),
+        ("cancel my callback", None),
+    ],
+)
+def test_the_time_a_cancel_names(text, expected):
+    assert clock_named(text) == expected
+
+
+def test_cancel_the_3pm_call_typed_at_the_calls_button_cancels_it_not_books_it(domain, monkeypatch):
+    book(at(11, 15))
+    result, dispatcher = validated("cancel the 3pm call please", monkeypatch, domain, callback_id="1")
+    assert result == {"callback_time": None, "callback_escape": CANCEL_BOOKED}
+    assert dispatcher.messages == []
+
+
+def test_dont_call_me_with_no_call_booked_books_none(domain, monkeypatch):
+    # "after all" read as the time; the whole message refuses the call.
+    tracker = tracker_from("callback_form", text="dont call me after all")
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time("after all", CollectingDispatcher(), tracker, domain)
+    )
+    assert result == {"callback_time": None, "callback_escape": "none"}
+
+
+def test_the_call_named_is_cancelled_with_its_email_and_commitment(domain, monkeypatch):
+    book(at(11, 15))
+    dispatcher, events = cancelled_by(
+        "cancel the 3pm call please", monkeypatch, domain, callback_id="1", case_facts=PRIYA
+    )
+    assert dispatcher.messages == [
+        message(response="utter_callback_call_cancelled", callback_when="today at 3:00 pm"),
+        message(response="utter_callback_email_on_its_way", email="priya.n@example.com"),
+    ]
+    assert statuses() == ["cancelled"]
+    assert SlotSet("callback_id", None) in events
+    outbox = asyncio.run(stores.records().rows("outbox"))
+    assert [r["topic"] for r in outbox][-2:] == ["callback_cancelled", "callback_cancelled"]
+
+
+def test_a_time_that_names_no_booked_call_says_the_one_there_is_and_cancels_nothing(domain, monkeypatch):
+    book(at(11, 15))
+    dispatcher, events = cancelled_by("cancel the 4pm call", monkeypatch, domain, callback_id="1")
+    assert dispatcher.messages == [
+        message(response="utter_status_call_booked", callback_when="today at 3:00 pm", phone_end="0199")
+    ]
+    assert statuses() == ["booked"] and all(e.get("name") != "callback_id" for e in events)
+
+
+def test_with_two_calls_the_time_says_which_and_the_other_stays(domain, monkeypatch):
+    book(at(11, 15))
+    book(at(12, 10))
+    dispatcher, _ = cancelled_by("scrap the phone call", monkeypatch, domain, callback_id="2")
+    assert [m["callback_when"] for m in dispatcher.messages] == ["today at 3:00 pm", "tomorrow at 10:00 am"]
+    assert statuses() == ["booked", "booked"]  # which one? both said, none cancelled
+    dispatcher, events = cancelled_by("cancel the 10am call", monkeypatch, domain, callback_id="2")
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_call_cancelled", callback_when="tomorrow at 10:00 am"
+    )
+    assert statuses() == ["booked", "cancelled"]
+    assert SlotSet("callback_id", "1") in events  # the call still booked
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ring me instead, in an hour?", at(11, 11, 15)),
+        ("in 30 mins", at(11, 10, 35)),
+        ("in half an hour", at(11, 10, 35)),
+        ("in 2 hours", at(11, 12, 15)),
+        ("a couple of hours from now", at(11, 12, 15)),
+        ("after 5", at(11, 17)),
+        ("later this afternoon", None),
+        ("later today", None),
+    ],
+)
+def test_times_said_from_now_are_rounded_up_in_the_business_timezone(text, expected):
+    assert parse_callback_time(text, at(11, 10, 2)) == expected
+
+
+def test_a_time_from_now_after_hours_is_the_next_opening():
+    assert parse_callback_time("in an hour", at(11, 19, 30)) == at(12, 8)
+
+
+def test_the_time_said_with_the_ask_is_taken_before_the_form_asks(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    form = ValidateCallbackForm()
+    fresh = tracker_from("callback_form", text="ring me instead, in an hour?", slots={"requested_slot": None})
+    extracted = asyncio.run(form.extract_callback_time(CollectingDispatcher(), fresh, domain))
+    assert extracted == {"callback_time": "ring me instead, in an hour?"}
+    # Already asking for the time (its answer is read as one), or no time said: nothing taken.
+    asking = tracker_from("callback_form", text="in an hour")
+    assert asyncio.run(form.extract_callback_time(CollectingDispatcher(), asking, domain)) == {}
+    plain = tracker_from("callback_form", text="can someone call me back", slots={"requested_slot": None})
+    assert asyncio.run(form.extract_callback_time(CollectingDispatcher(), plain, domain)) == {}
+    vague = tracker_from("callback_form", text="ring me later this afternoon", slots={"requested_slot": None})
+    assert asyncio.run(form.extract_callback_time(CollectingDispatcher(), vague, domain)) == {}

@@ -1,0 +1,52 @@
+"""A booked call dropped in the customer's words, read once the call is booked
+(server/dialogue/form_readings.py): the words the cancel action knows go to it; others, and a time
+that is not the call's, go to the callback form's validator, which cancels the call named or says
+the calls booked (actions/callback_cancel.py)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.slots import AnySlot
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from server.dialogue.repair import reread
+
+BOOKED_AT_3PM = "2025-06-12T15:00:00-04:00"
+
+
+def booked_tracker() -> DialogueStateTracker:
+    """A chat with a call booked for 3pm (the form's time, then the call's id)."""
+    names = ["requested_slot", "callback_id", "callback_time", "case_type", "settled", "policy_id"]
+    state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
+    state.update(UserUttered("please ring me tomorrow at 3pm"))
+    for name, value in (("callback_time", "tomorrow at 3pm"), ("callback_time", BOOKED_AT_3PM)):
+        state.update(SlotSet(name, value))
+    state.update(SlotSet("callback_time", None))
+    state.update(SlotSet("callback_id", "1"))
+    return state
+
+
+def parsed(text: str, intent: str) -> dict:
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.7},
+        "entities": [],
+        "intent_ranking": [{"name": intent, "confidence": 0.7}],
+    }
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("cancel the 3pm call please", "cancel", "cancel"),  # the call's time: the cancel action, as before
+        ("dont call me after all", "request_callback", "cancel"),
+        ("scrap the phone call", "cancel", "request_callback"),  # words the cancel action would keep the call for
+        ("cancel the 4pm call please", "cancel", "request_callback"),  # not the call's time: said, not cancelled
+    ],
+)
+def test_a_booked_call_dropped_in_words(text, intent, expected):
+    result = reread(parsed(text, intent), booked_tracker())
+    assert (result["intent"]["name"], result.get("repair")) == (expected, "cancel_call")
+    if expected == "request_callback":
+        assert [e["value"] for e in result["entities"] if e["entity"] == "time"] == [text]
