@@ -77,7 +77,8 @@ class ActionExplainPolicy(Action):
         if facts.get("verification_needed"):
             # Not verified for the record: how the rule works in general, nothing of the account.
             if not facts.get("verification_failed"):
-                dispatcher.utter_message(response=policy.responses["general"], **template_values(facts, tracker))
+                general = without_sympathy(policy.responses["general"], tracker, domain)
+                dispatcher.utter_message(response=general, **template_values(facts, tracker))
             return checked + [
                 *([SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []),
                 SlotSet("policy_id", policy.id),
@@ -87,7 +88,8 @@ class ActionExplainPolicy(Action):
             ]
         entitled = policy.entitles(facts)
         role = explain_role(policy, facts, explained)
-        dispatcher.utter_message(response=policy.responses[role], **template_values(facts, tracker))
+        said = without_sympathy(policy.responses[role], tracker, domain)
+        dispatcher.utter_message(response=said, **template_values(facts, tracker))
         followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []
         return (
             checked
@@ -130,6 +132,37 @@ def apologises(policy_response: Text, domain: Dict[Text, Any]) -> bool:
     """Whether a response already says sorry (so nothing else in the turn needs to)."""
     variations = domain.get("responses", {}).get(policy_response) or []
     return any(re.search(r"\b(sorry|apologi[sz]e)", v.get("text") or "", re.I) for v in variations)
+
+
+# Words of sympathy: sorry, an apology, understanding, or the customer's hard feeling named.
+# One sentence of them a reply: a second reads as stacked ("I understand..." then "I'm sorry").
+SYMPATHY = re.compile(
+    r"\b(?:sorry|apologi[sz]\w*|understand\w*|frustrat\w*|i hear you|i can hear|i can imagine|i can see why"
+    r"|i get it|feel the same|upset|annoy\w*|disappoint\w*|letdown|nuisance|worr(?:y|ying|ied|ies)|unsettling)",
+    re.IGNORECASE,
+)
+
+
+def sympathetic(text: Text) -> bool:
+    """Whether a sentence says sorry, understanding, or names the customer's hard feeling."""
+    return bool(SYMPATHY.search(text or ""))
+
+
+def sympathy_said(tracker: Tracker) -> bool:
+    """Whether this reply (what the assistant said since the customer's last message) was sympathetic already."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and sympathetic(event.get("text") or ""):
+            return True
+    return False
+
+
+def without_sympathy(response: Text, tracker: Tracker, domain: Dict[Text, Any]) -> Text:
+    """``response``, or its ``_without_sympathy`` twin in the domain when this reply said its sympathy already
+    (the empathy line before the policy): one sympathy sentence a reply, the first one."""
+    twin = f"{response}_without_sympathy"
+    return twin if twin in domain.get("responses", {}) and sympathy_said(tracker) else response
 
 
 def _storable(facts: Dict[str, Any]) -> Dict[str, Any]:

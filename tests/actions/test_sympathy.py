@@ -1,0 +1,104 @@
+"""One sympathy sentence a reply (issue #17 panel: stacked sympathy in first replies).
+
+The first reply to a complaint is composed here as the server composes it: action_empathize,
+then, when the record is in hand, action_explain_policy with the empathy's words already said.
+Whatever wording each conversation starts from (the variations turn with the sender id), the
+reply says sorry, understanding or the customer's hard feeling at most once, and our own
+mistake is still owned."""
+
+import re
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk import Tracker
+
+from actions.empathize import ActionEmpathize
+from actions.explain_policy import ActionExplainPolicy
+from tests.actions import run_action, tracker_from, variations
+
+# The panel's sympathy phrases, written apart from the actions' own list so the two are held to each other.
+SYMPATHY = re.compile(
+    r"\b(sorry|apologi[sz]e|understand|frustrat|i hear you|i can hear|i can imagine|i can see why|i get it"
+    r"|feel the same|upset|annoy|disappoint|letdown|nuisance|worrying|unsettling)",
+    re.IGNORECASE,
+)
+SENDERS = [f"sympathy-{n}" for n in range(12)]
+
+FIRST_MESSAGES = {
+    "bill with London calls": dict(
+        name="dispute_charge", intent="dispute_charge", text="my bill BL-30017 is wrong, where is my discount"
+    ),
+    "wrong colour sent": dict(name="report_wrong_item"),
+    "late grinder": dict(
+        name="report_wrong_item",
+        slots={"order_id": "LK-10423", "item": None},
+        intent="check_order_status",
+        text="my grinder order LK-10423 was supposed to be here days ago",
+    ),
+    "late grinder, shouted": dict(
+        name="report_wrong_item",
+        slots={"order_id": "LK-10423", "item": None},
+        intent="check_order_status",
+        text="WHERE IS MY GRINDER LK-10423!!! THIS IS RIDICULOUS",
+    ),
+    "nobody called back": dict(
+        name="empty_tracker", intent="complain_no_response", text="nobody ever called me back like you promised"
+    ),
+    "ceo": dict(name="empty_tracker", intent="request_executive", text="put me through to your CEO now"),
+}
+
+
+def first_reply(case: Dict[str, Any], sender: str, domain: Dict[str, Any]) -> List[str]:
+    """What the customer reads: the empathy's sentences, then the policy's words (every variation Rasa may pick)."""
+    tracker = tracker_from(case["name"], sender_id=sender, **{k: v for k, v in case.items() if k != "name"})
+    dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
+    said = [m["text"] for m in dispatcher.messages if m.get("text")]
+    if dispatcher.messages and dispatcher.messages[-1].get("response"):
+        return said  # no policy this turn
+    state = tracker.current_state()
+    for event in events:
+        if event.get("event") == "slot":
+            state["slots"][event["name"]] = event["value"]
+    state["events"] += [{"event": "bot", "text": text} for text in said]
+    explained, _ = run_action(ActionExplainPolicy(), Tracker.from_dict(state), domain)
+    for message in explained.messages:
+        worded = variations(domain, message["response"]) if message.get("response") else [message["text"]]
+        said.append(max(worded, key=lambda text: len(SYMPATHY.findall(text))))  # the most sympathetic it may say
+    return said
+
+
+@pytest.mark.parametrize("case", FIRST_MESSAGES, ids=list(FIRST_MESSAGES))
+def test_a_first_reply_says_its_sympathy_once_whatever_the_wording(case, domain):
+    for sender in SENDERS:
+        said = first_reply(FIRST_MESSAGES[case], sender, domain)
+        found = [phrase for text in said for phrase in SYMPATHY.findall(text)]
+        assert len(found) <= 1, f"{sender}: {found} in {said}"
+        assert said, sender
+
+
+def test_our_mistake_is_still_owned_after_the_sympathy(domain):
+    owning = set(variations(domain, "utter_own_it")) | set(variations(domain, "utter_apology_own_it"))
+    for sender in SENDERS:
+        said = first_reply(FIRST_MESSAGES["wrong colour sent"], sender, domain)
+        assert set(said) & owning, said
+
+
+def test_the_late_order_is_owned_and_its_sorry_said_only_when_the_empathy_did_not_say_one(domain):
+    kinds = set()
+    for sender in SENDERS:
+        said = first_reply(FIRST_MESSAGES["late grinder, shouted"], sender, domain)
+        assert said[0] in variations(domain, "utter_empathy_strong")
+        assert "We missed the date we gave you" in said[-1]
+        # "I can hear how angry..." is the sympathy: the policy leaves out its "I'm sorry"; after
+        # "I'm here, and I'm listening." the policy's "I'm sorry" is the one.
+        assert ("I'm sorry" in said[-1]) is not bool(SYMPATHY.search(said[0])), said
+        kinds.add(bool(SYMPATHY.search(said[0])))
+    assert kinds == {True, False}  # both ways were tried
+
+
+def test_no_empathy_line_stacks_two_sympathy_phrases(domain):
+    for key, found in domain["responses"].items():
+        if key.startswith(("utter_empathy_", "utter_apology", "utter_own_it")) or key.endswith("_without_sympathy"):
+            for text in (v.get("text") or "" for v in found):
+                limit = 0 if key.endswith("_without_sympathy") or key == "utter_own_it" else 1
+                assert len(SYMPATHY.findall(text)) <= limit, f"{key}: {text}"
