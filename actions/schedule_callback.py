@@ -16,6 +16,7 @@ from actions import promised
 from actions.callback_cancel import CANCEL_BOOKED, booked_calls, cancel_named
 from actions.callback_escape import escape_in, instead_of_a_call, validate_email
 from actions.callback_notice import notice_for, tell_email
+from actions.callback_relative import vaguely_later
 from actions.callback_soonest import offered_time
 from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time, said_with_the_ask
 from actions.forms import FormValidation
@@ -109,7 +110,9 @@ class ValidateCallbackForm(FormValidation):
             if attempts >= MAX_TIME_ATTEMPTS:
                 # Asked twice already: no third time; offer a way on instead.
                 return {"callback_time": None, "callback_attempts": float(attempts), "callback_escape": "stuck"}
-            dispatcher.utter_message(response="utter_callback_time_unclear")
+            if not vaguely_later(wanted):
+                # "later this afternoon" was heard: the question for a time comes without "I didn't catch".
+                dispatcher.utter_message(response="utter_callback_time_unclear")
             return {"callback_time": None, "callback_attempts": float(attempts)}
         return {"callback_time": moment.isoformat(), "callback_attempts": None}
 

@@ -170,3 +170,9 @@ def test_the_time_said_with_the_ask_is_taken_before_the_form_asks(domain, monkey
     assert asyncio.run(form.extract_callback_time(CollectingDispatcher(), plain, domain)) == {}
     vague = tracker_from("callback_form", text="ring me later this afternoon", slots={"requested_slot": None})
     assert asyncio.run(form.extract_callback_time(CollectingDispatcher(), vague, domain)) == {}
+
+
+def test_later_this_afternoon_is_asked_about_without_i_didnt_catch(domain, monkeypatch):
+    result, dispatcher = validated("ring me later this afternoon", monkeypatch, domain)
+    assert result == {"callback_time": None, "callback_attempts": 1.0}  # counted: asked at most twice
+    assert dispatcher.messages == []  # the form's question follows, nothing claims the words weren't heard
