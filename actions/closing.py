@@ -52,19 +52,45 @@ def closing_words(tracker: Tracker) -> Text:
         return "utter_close_safety"  # never "have a lovely day" to someone on the way to care
     if leaves_unhappy((tracker.latest_message or {}).get("text") or ""):
         return "utter_close_unresolved"
+    person = person_helped(tracker)
     if tracker.get_slot("accepted_alternative") not in (None, *ARRANGEMENTS):
-        return "utter_thank_for_chance"
+        # After a person, thanks for their time, not "for bearing with me".
+        return "utter_close_after_person_arranged" if person else "utter_thank_for_chance"
     if follow_up_booked(tracker):
         return "utter_close_arranged"  # a call or the team's email arranged, nothing fixed yet
-    if handed_back(tracker):
-        return "utter_close_explained"  # the person handed back: nothing more is coming
+    if person:
+        return "utter_close_after_person"  # not "thanks for talking it through with me"; nothing more is coming
     if (tracker.get_slot("frustration") or 0) >= 1:
         return "utter_close_unresolved"  # still unhappy, nothing changed: no thanks for a fix
     return "utter_close_explained"
 
 
 # Closing words after which a thank-you note is sent: something done, arranged or explained.
-NOTE_AFTER = {"utter_thank_for_chance", "utter_close_arranged", "utter_close_explained"}
+NOTE_AFTER = {
+    "utter_thank_for_chance",
+    "utter_close_arranged",
+    "utter_close_explained",
+    "utter_close_after_person",
+    "utter_close_after_person_arranged",
+}
+
+
+def agent_words(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """What agents wrote in this conversation at the desk (server/desk/conversation.py marks it)."""
+    return [e for e in tracker.events if e.get("event") == "bot" and (e.get("metadata") or {}).get("agent")]
+
+
+def person_helped(tracker: Tracker) -> bool:
+    """A person from the team handled the case: they wrote to the customer, or handed the case back."""
+    return handed_back(tracker) or bool(agent_words(tracker))
+
+
+def helper_named(response: Text, tracker: Tracker) -> Dict[Text, Any]:
+    """``agent_name`` for the close after a person: the first name of the last agent who wrote to the
+    customer ("Sam"); none when no agent wrote (the close thanks "our team")."""
+    written = agent_words(tracker)
+    words = str(written[-1]["metadata"]["agent"]).split() if written else []
+    return {"agent_name": words[0]} if words and response == "utter_close_after_person" else {}
 
 
 def walked_away(tracker: Tracker) -> bool:
@@ -179,9 +205,17 @@ class ActionCloseConversation(Action):
             )
             await queue_thank_you_note(tracker, domain)
             events.append(SlotSet("concern_logged", True))
-            dispatcher.utter_message(response=closing_words(tracker))
+            words = closing_words(tracker)
+            dispatcher.utter_message(response=words, **helper_named(words, tracker))
+        elif said_safety(tracker):
+            dispatcher.utter_message(response="utter_close_safety")
+        elif person_helped(tracker) and not tracker.get_slot("concern_logged"):
+            # Closed from the desk with no case opened: thanks for their time, not "thanks for stopping by".
+            dispatcher.utter_message(
+                response="utter_close_after_person", **helper_named("utter_close_after_person", tracker)
+            )
         else:
-            dispatcher.utter_message(response="utter_close_safety" if said_safety(tracker) else "utter_goodbye")
+            dispatcher.utter_message(response="utter_goodbye")
         return events
 
 

@@ -9,6 +9,7 @@ the customer is asked for one, or a person takes over.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -59,8 +60,26 @@ async def address_for(alternative_id: Text, tracker: Tracker) -> Optional[Text]:
     return await verified_address(tracker)
 
 
+# The team's note when no problem was described: they write to ask, since nobody is looking into anything.
+ASKING_NOTE = "followup_confirmation_asking"
+
+
+def problem_described(tracker: Tracker) -> bool:
+    """Whether the customer has told us of a problem (a case opened with its details). The same test as
+    the conditions of utter_confirm_email_followup and utter_callback_email_instead in domain.yml."""
+    return bool(tracker.get_slot("case_type") or tracker.get_slot("case_details"))
+
+
 async def mails(alternative_id: Text, tracker: Tracker, size: Optional[Text] = None) -> List[Mail]:
     """The emails taking ``alternative_id`` sends, addressed (none when ``address_for`` has none)."""
+    found = await _mails(alternative_id, tracker, size)
+    if alternative_id == "email_followup" and not problem_described(tracker):
+        # Not "looking into what you told us ... with what they found" when nothing was told.
+        return [replace(mail, template=ASKING_NOTE) for mail in found]
+    return found
+
+
+async def _mails(alternative_id: Text, tracker: Tracker, size: Optional[Text] = None) -> List[Mail]:
     facts = tracker.get_slot("case_facts") or {}
     to = await address_for(alternative_id, tracker)
     customer = await verified_customer(tracker)

@@ -164,7 +164,7 @@ def handed_back_tracker(**slots):
 
 
 def test_a_close_after_a_hand_back_promises_no_follow_up_unless_one_is_booked():
-    assert closing_words(handed_back_tracker()) == "utter_close_explained"
+    assert closing_words(handed_back_tracker()) == "utter_close_after_person"  # a person's close, not "with me"
     assert closing_words(handed_back_tracker(callback_id="3")) == "utter_close_arranged"
     assert closing_words(handed_back_tracker(accepted_alternative="email_followup")) == "utter_close_arranged"
 
