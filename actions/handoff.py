@@ -17,6 +17,7 @@ from actions.digression import say_answers
 from actions.hours import is_open, next_opening, spoken_time
 from gracious import codes, queue_news
 from gracious.settings import settings
+from gracious.signals import frustration_signals
 from gracious.stores import clock, records
 from gracious.stores.handoff_queue import TooManyHandoffs, open_handoff, wait_minutes, wait_words
 
@@ -75,13 +76,44 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
         "policy": {"id": policy.id, "name": policy_name(policy.id), "rule": policy.rule} if policy else None,
         "explained": tracker.get_slot("explained_policies") or [],
         "explained_names": [policy_name(p) for p in tracker.get_slot("explained_policies") or []],
-        # Offered and still open: what the customer declined is under "declined" only.
-        "offered": still_offered(tracker),
-        "declined": tracker.get_slot("declined_alternatives") or [],
-        "accepted": tracker.get_slot("accepted_alternative"),
-        "frustration": int(tracker.get_slot("frustration") or 0),
+        **offers(tracker),
+        "frustration": frustration_now(tracker),
         "last_messages": customer_messages[-5:],
     }
+
+
+def offers(tracker: Tracker) -> Dict[str, Any]:
+    """What was offered, each in one place: granted (or accepted: a call booked, a person), declined,
+    or still open. An offer granted after it was declined is granted, never open or declined."""
+    accepted = tracker.get_slot("accepted_alternative")
+    granted = list(dict.fromkeys(tracker.get_slot("granted_alternatives") or []))
+    taken = set(granted) | {accepted}
+    return {
+        "offered": [a for a in still_offered(tracker) if a not in taken],
+        "granted": granted,
+        "declined": [a for a in dict.fromkeys(tracker.get_slot("declined_alternatives") or []) if a not in taken],
+        "accepted": accepted,
+    }
+
+
+def frustration_now(tracker: Tracker) -> int:
+    """How frustrated the customer sounds, 0 to 3: the assistant's reading (the ``frustration`` slot,
+    actions/empathize.py), and at least what the messages it did not read for feelings show (while
+    waiting, the queue's answers don't): each message's signals (shouting, "!!", swearing), one more
+    when an earlier one had some, as raising it again does."""
+    unread: List[Dict[str, Any]] = []
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("text") and not str(event["text"]).startswith("/"):
+            unread.append(event)  # a button's payload is no feeling
+        elif event.get("event") == "action" and event.get("name") == "action_empathize" and unread:
+            unread.pop()
+    level, earlier = 0, False
+    for event in unread:
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+        signals = len(frustration_signals(str(event["text"]), [], intent))
+        level = max(level, min(3, signals + (1 if signals and earlier else 0)))
+        earlier = earlier or bool(signals)
+    return max(int(tracker.get_slot("frustration") or 0), level)
 
 
 def client_address(tracker: Tracker) -> Optional[Text]:

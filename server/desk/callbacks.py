@@ -3,7 +3,9 @@
 ``GET /desk/api/callbacks`` lists every booked call (callback_list.py) to any
 signed-in agent: calling back is the team's job, so every agent sees and may
 claim every call, and a lead sees the same; beside them, ``followups``, the
-follow-ups by email the chat promised and nobody has done yet (followups.py).
+follow-ups by email the chat promised and nobody has done yet (followups.py),
+each with its card as the conversation stands now and what the customer wrote
+since the promise (live_card.py); a call keeps the card of its booking.
 ``GET /desk/api/callbacks/overdue`` is the counts behind the overdue alert on
 every desk page. The POSTs claim a call, give it back, record how it went, or
 add a note; claim a follow-up, give it back, or mark it done with a note. Registered by web.py, behind its
@@ -24,7 +26,7 @@ import gracious.stores
 from gracious.settings import settings
 from gracious.stores import clock
 from gracious.stores.base import Store
-from server.desk import callback_list, cases, followups
+from server.desk import callback_list, cases, followups, live_card
 from server.desk.agents import Agent
 from server.desk.callback_list import Refused
 from server.desk.shared import Error, Guard, Secure, json_body
@@ -60,12 +62,14 @@ def routes(desk: Blueprint, api: Guard, store: Store, secure: Secure, error: Err
 
     async def fill_followups(app: Any, found: List[Dict[str, Any]], by_key: Dict[str, Any], now: Any) -> None:
         for item in found:
-            if item["case"] is None:
-                promise = by_key[item["key"]]
+            promise = by_key[item["key"]]
+            if item["case"] is None:  # the card as it was when promised, kept with the follow-up
                 summary = await cases.from_conversation(app, promise["sender_id"], promise["promised_at"])
                 if summary is not None:
                     await store.run(followups.keep_summary, promise, summary, now)
                     item["case"] = cases.case_of(summary)
+            # Still to be written: the card as the conversation stands, with what they added since (live_card.py).
+            item["case"] = await live_card.followup_now(app, promise["sender_id"], promise["promised_at"], item["case"])
 
     @desk.route("/api/callbacks/overdue", methods=["GET"])
     @api

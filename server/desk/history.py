@@ -2,7 +2,9 @@
 
 A case is history once it left the queue: finished by an agent, or (without an
 agent) left, cancelled or turned into a callback. An agent sees the cases they
-finished; a lead sees every case (queue.visible_to's rule for finished cases).
+finished and those that left the queue (someone follows them up); a lead sees every
+case (queue.visible_to's rule for finished cases). ``why_left`` lists those that left
+(the newest, for the desk's Left the queue view, or some by id).
 The customer's name, email and phone are searched only when they were verified
 (queue.card): a stranger who typed someone's order number is never found by the
 owner's name. Satisfaction is the one-question rating asked after an agent
@@ -24,7 +26,7 @@ from gracious.stores import clock, handoff_queue
 from gracious.stores.records import handoffs, ratings
 from server.desk.agents import Agent
 from server.desk.queue import card
-from server.desk.readable import case_words, customer_label, reason_words
+from server.desk.readable import case_words, customer_label, reason_words, trimmed
 from server.desk.shared import iso
 from server.desk.tables import agents, handoff_first_replies
 
@@ -110,16 +112,30 @@ def matches(haystack: str, words: Iterable[str]) -> bool:
     return True
 
 
-def why_left(conn: sa.engine.Connection, handoff_ids: List[int]) -> List[Dict[str, Any]]:
-    """For each of these handoffs that left the queue without an agent: why, in words ("booked a callback")."""
-    rows = conn.execute(
-        sa.select(handoffs.c.id, handoffs.c.left_reason).where(
-            handoffs.c.id.in_(handoff_ids), handoffs.c.status == "left"
-        )
-    )
-    return [
-        {"id": row.id, "left_reason": row.left_reason, "left_words": left_words(row.left_reason)} for row in rows.all()
-    ]
+def why_left(conn: sa.engine.Connection, handoff_ids: Optional[List[int]] = None) -> List[Dict[str, Any]]:
+    """The cases that left the queue without an agent, newest first: these ``handoff_ids`` (the desk's
+    events say why each went), or the newest ``PAGE`` (the Left the queue view). Each says why in words
+    ("booked a callback"), when, and who it is as the queue's card does."""
+    query = sa.select(handoffs).where(handoffs.c.status == "left")
+    query = query.where(handoffs.c.id.in_(handoff_ids)) if handoff_ids is not None else query
+    rows = conn.execute(query.order_by(handoffs.c.finished_at.desc(), handoffs.c.id.desc()).limit(PAGE)).all()
+    return [_left(row, _card(row)) for row in rows]
+
+
+def _left(row: Any, summary: Dict[str, Any]) -> Dict[str, Any]:
+    said = [str(m) for m in summary.get("last_messages") or [] if m]
+    return {
+        "id": row.id,
+        "left_reason": row.left_reason,
+        "left_words": left_words(row.left_reason),
+        "left_at": iso(row.finished_at),
+        "created_at": iso(row.created_at),
+        "label": customer_label(summary, row.id),
+        "topic": case_words(summary.get("case_type")),
+        "reason_words": reason_words(row.reason),
+        "reference": summary.get("reference"),
+        "last_message": trimmed(said[-1]) if said else "",
+    }
 
 
 def rating_of(conn: sa.engine.Connection, handoff_id: int) -> Optional[int]:
@@ -147,8 +163,8 @@ def search(
     """The cases this agent may see that match, newest first, ``PAGE`` at a time from ``offset``."""
     when = sa.func.coalesce(handoffs.c.finished_at, handoffs.c.updated_at, handoffs.c.created_at)
     select = sa.select(handoffs, when.label("ended_at")).where(closed())
-    if not agent.lead:
-        select = select.where(handoffs.c.agent == agent.name)
+    if not agent.lead:  # queue.visible_to: their own, and those that left the queue without an agent
+        select = select.where(sa.or_(handoffs.c.agent == agent.name, handoffs.c.status == "left"))
     if agent_name:
         select = select.where(handoffs.c.agent == agent_name)
     if outcome:

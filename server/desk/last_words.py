@@ -8,7 +8,9 @@ polls (one ``LastWords`` per tracker store), and polls that ask at the same
 moment share one load. A poll reads the conversations of the first ``CAP``
 cards only (the queue's order: the most urgent first); the cards after those
 show the last message on their summary card, the customer's words up to the
-handoff (readable.entry), as the desk does without a Rasa server.
+handoff (readable.entry), as the desk does without a Rasa server. ``Kept`` is the
+cache itself, for any value read from a conversation: the case cards made from it
+(live_card.py) have one of their own per tracker store (``cards_for``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Generic, List, Mapping, Optional, Tuple, TypeVar
 
 # How long a conversation's last words are kept before the conversation is read again (seconds).
 TTL = 5.0
@@ -24,18 +26,19 @@ TTL = 5.0
 CAP = 50
 
 Words = Optional[str]
+T = TypeVar("T")
 
 
-class LastWords:
-    """The customer's last words per conversation (``sender_id``), kept ``ttl`` seconds."""
+class Kept(Generic[T]):
+    """A value per conversation (``sender_id``, or any key), kept ``ttl`` seconds."""
 
     def __init__(self, ttl: float = TTL, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl, self.clock = ttl, clock
-        self._kept: Dict[str, Tuple[float, Words]] = {}
-        self._loading: Dict[str, "asyncio.Future[Words]"] = {}
+        self._kept: Dict[str, Tuple[float, T]] = {}
+        self._loading: Dict[str, "asyncio.Future[T]"] = {}
 
-    async def of(self, sender: str, load: Callable[[str], Awaitable[Words]]) -> Words:
-        """The kept words while fresh; else ``load(sender)`` once, however many polls ask meanwhile."""
+    async def of(self, sender: str, load: Callable[[str], Awaitable[T]]) -> T:
+        """The kept value while fresh; else ``load(sender)`` once, however many polls ask meanwhile."""
         kept = self._kept.get(sender)
         if kept is not None and self.clock() - kept[0] < self.ttl:
             return kept[1]
@@ -44,7 +47,7 @@ class LastWords:
             pending = self._loading[sender] = asyncio.ensure_future(self._load(sender, load))
         return await asyncio.shield(pending)
 
-    async def _load(self, sender: str, load: Callable[[str], Awaitable[Words]]) -> Words:
+    async def _load(self, sender: str, load: Callable[[str], Awaitable[T]]) -> T:
         try:
             said = await load(sender)
             self._kept[sender] = (self.clock(), said)
@@ -53,9 +56,13 @@ class LastWords:
             del self._loading[sender]
 
     def forget_stale(self) -> None:
-        """Drop words older than the TTL (conversations that left the queue leave nothing behind)."""
+        """Drop values older than the TTL (conversations that left the queue leave nothing behind)."""
         now = self.clock()
         self._kept = {sender: kept for sender, kept in self._kept.items() if now - kept[0] < self.ttl}
+
+
+class LastWords(Kept[Words]):
+    """The customer's last words per conversation (``sender_id``), kept ``ttl`` seconds."""
 
     async def for_cards(self, items: List[Mapping[str, Any]], load: Callable[[str], Awaitable[Words]]) -> List[Words]:
         """The last words for each card in ``items`` (None past the first ``CAP``: the summary's are shown)."""
@@ -66,6 +73,7 @@ class LastWords:
 
 
 _per_tracker_store: "weakref.WeakKeyDictionary[Any, LastWords]" = weakref.WeakKeyDictionary()
+_cards_per_tracker_store: "weakref.WeakKeyDictionary[Any, Kept[Any]]" = weakref.WeakKeyDictionary()
 
 
 def cache_for(tracker_store: Any) -> LastWords:
@@ -73,4 +81,12 @@ def cache_for(tracker_store: Any) -> LastWords:
     found = _per_tracker_store.get(tracker_store)
     if found is None:
         found = _per_tracker_store[tracker_store] = LastWords()
+    return found
+
+
+def cards_for(tracker_store: Any) -> "Kept[Any]":
+    """The one cache of case cards made from this tracker store's conversations (live_card.py)."""
+    found = _cards_per_tracker_store.get(tracker_store)
+    if found is None:
+        found = _cards_per_tracker_store[tracker_store] = Kept()
     return found

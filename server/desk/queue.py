@@ -49,8 +49,10 @@ def card(summary: Any) -> Dict[str, Any]:
 
 def visible_to(handoff: Dict[str, Any], agent: Agent) -> bool:
     """Whether the agent may read or annotate the handoff: a lead any; an agent one still
-    in the queue (not finished) or one they hold or finished."""
-    return agent.lead or handoff.get("finished_at") is None or handoff.get("agent") == agent.name
+    in the queue (not finished), one that left it without an agent (someone follows it up:
+    read only, since only a case in the queue can be claimed), or one they hold or finished."""
+    left = handoff.get("status") == "left"
+    return agent.lead or left or handoff.get("finished_at") is None or handoff.get("agent") == agent.name
 
 
 def _entry(row: Any, now: datetime) -> Dict[str, Any]:

@@ -85,9 +85,10 @@ def policy_of(policy: Any) -> str:
 
 
 def offered_still_open(summary: Mapping[str, Any], titles: Mapping[str, str]) -> List[str]:
-    """What was offered and not declined, by title ("Call me back at a time that suits me")."""
-    declined = set(_ids(summary.get("declined")))
-    return [titles.get(i) or words(i) for i in _ids(summary.get("offered")) if i not in declined]
+    """What was offered and is still open (not declined, granted or accepted), by title ("Call me back
+    at a time that suits me"); cards written before they said what was granted are read the same way."""
+    done = set(_ids(summary.get("declined"))) | set(_ids(summary.get("granted"))) | {str(summary.get("accepted"))}
+    return [titles.get(i) or words(i) for i in _ids(summary.get("offered")) if i not in done]
 
 
 def _ids(value: Any) -> List[str]:
@@ -190,9 +191,14 @@ def case(
     readable["policy_name"] = policy_of(summary.get("policy"))
     readable["explained_names"] = [policy_name(p) for p in _ids(summary.get("explained"))]
     readable["offered_open"] = offered_still_open(summary, alternatives)
-    readable["declined_titles"] = [alternatives.get(i) or words(i) for i in _ids(summary.get("declined"))]
-    accepted = summary.get("accepted")
-    readable["accepted_title"] = (alternatives.get(str(accepted)) or words(accepted)) if accepted else ""
+    granted = _ids(summary.get("granted"))
+    readable["granted_titles"] = [alternatives.get(i) or words(i) for i in granted]
+    readable["declined_titles"] = [
+        alternatives.get(i) or words(i) for i in _ids(summary.get("declined")) if i not in granted
+    ]
+    accepted = summary.get("accepted")  # a call booked, a person: taken, if not granted too
+    shown = accepted and str(accepted) not in granted
+    readable["accepted_title"] = (alternatives.get(str(accepted)) or words(accepted)) if shown else ""
     readable["notes"] = [
         {**n, "agent_name": names.get(n.get("agent"), n.get("agent"))} for n in handoff.get("notes") or []
     ]

@@ -8,7 +8,8 @@ state changes only from the desk's own pages):
   lead), ``POST /desk/api/replies/restore`` (a lead): the team's canned replies
   (replies.py), the playbook's suggestions the first defaults;
 - ``GET /desk/api/history?q=&agent=&outcome=&offset=``: finished cases (history.py);
-- ``GET /desk/api/queue/left?ids=``: why cases that went from the queue left it, in words;
+- ``GET /desk/api/queue/left``: the cases that left the queue without an agent (newest first), any
+  agent's to open and follow up; ``?ids=``: why those that just went from the queue left it, in words;
 - ``GET /desk/api/handoffs/<id>/rating``: the customer's rating of a case, for its view;
 - ``GET /desk/api/satisfaction``: ratings per agent over 7 and 30 days.
 
@@ -200,10 +201,11 @@ def routes(desk: Blueprint, api: Guard, store: Store, secure: Secure, error: Err
     @desk.route("/api/queue/left", methods=["GET"])
     @api
     async def queue_left(request: Request, agent: Agent) -> HTTPResponse:
-        """Why the cases that just went from the queue's list left (``?ids=7,8``; at most 50)."""
-        raw = (request.args.get("ids") or "").split(",")
-        ids = [int(part) for part in raw if part.strip().isdigit()][:50]
-        return secure(response.json({"cases": await store.run(history.why_left, ids) if ids else []}))
+        """The cases that left the queue without an agent, newest first, for every agent to follow up
+        (queue.visible_to); ``?ids=7,8`` (at most 50): why those that just went from the queue's list left."""
+        raw = request.args.get("ids")
+        ids = [int(part) for part in raw.split(",") if part.strip().isdigit()][:50] if raw is not None else None
+        return secure(response.json({"cases": await store.run(history.why_left, ids) if ids != [] else []}))
 
     @desk.route("/api/handoffs/<handoff_id:int>/rating", methods=["GET"])
     @api

@@ -25,6 +25,7 @@ from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
 from server.desk import availability, callbacks, cleaning, conversation, grants, outbox, readable, shift, waiting
 from server.desk.agents import Agent
+from server.desk.live_card import case_now
 from server.desk.queue import OUTCOMES, NotOnDuty
 from server.desk.sessions import COOKIE, SESSION_LIFETIME
 from server.desk.store import DeskStore
@@ -37,10 +38,8 @@ PAGES = {"desk": "desk.html", "login": "login.html", "callbacks": "callbacks.htm
 ASSETS = {"desk.js": "application/javascript", "login.js": "application/javascript", "desk.css": "text/css"}
 # The Callbacks and Outbox pages (callbacks.py, outbox.py), and the nav with the overdue alert on every page.
 ASSETS.update({name: "application/javascript" for name in ("callbacks.js", "outbox.js", "nav.js")})
-# The case view's grants (grants.py): the catalog's alternatives, applied as the assistant applies them.
-ASSETS["grants.js"] = "application/javascript"
-# The desk page's open case and its notifications (the events list, the tab title, the tone).
-ASSETS.update({name: "application/javascript" for name in ("case.js", "events.js")})
+# The desk page's open case, its grants (grants.py), its notifications, and the cases that left (left.js).
+ASSETS.update({name: "application/javascript" for name in ("case.js", "grants.js", "events.js", "left.js")})
 # The shift tools (shift.py): the History page, and the canned replies the case view mounts.
 PAGES["history"] = "history.html"
 ASSETS.update({name: "application/javascript" for name in ("history.js", "replies.js")})
@@ -182,9 +181,8 @@ class DeskSite(Site):
         @desk.route("/api/agents", methods=["GET"])
         @api
         async def agents(request: Request, agent: Agent) -> HTTPResponse:
-            return _secure(
-                response.json([{"name": a.name, "display_name": a.display_name} for a in await store.agents()])
-            )
+            people = [{"name": a.name, "display_name": a.display_name} for a in await store.agents()]
+            return _secure(response.json(people))
 
         @desk.route("/api/outcomes", methods=["GET"])
         @api
@@ -208,15 +206,14 @@ class DeskSite(Site):
             tracker = await request.app.ctx.agent.tracker_store.retrieve(handoff["sender_id"])
             handoff["transcript"] = conversation.transcript(tracker)
             handoff["suggestions"] = conversation.suggestions(request.app.ctx.agent.domain)
+            handoff = await case_now(request.app, handoff, tracker)  # the card as it stands now
             # Clicks as their titles, times, display names, the card in words (readable.py).
             handoff = readable.for_case(handoff, tracker, request.app.ctx.agent.domain, await store.agents())
             return _secure(response.json(handoff, default=str))
 
         async def held(handoff_id: int, agent: Agent) -> Optional[Dict[Text, Any]]:
             handoff = await store.handoff(handoff_id)
-            if handoff and handoff["agent"] == agent.name and handoff["status"] == "claimed":
-                return handoff
-            return None
+            return handoff if handoff and handoff["agent"] == agent.name and handoff["status"] == "claimed" else None
 
         @desk.route("/api/handoffs/<handoff_id:int>/claim", methods=["POST"])
         @api

@@ -124,13 +124,15 @@ def test_a_guest_is_never_found_by_the_owners_details_nor_shown_with_them(desk):
     assert "Maya" not in json.dumps(desk.client("lee").call("/desk/api/history")[1])
 
 
-def test_an_agent_sees_their_own_finished_cases_and_a_lead_sees_every_case(desk):
+def test_an_agent_sees_their_own_finished_cases_and_those_that_left_the_queue_and_a_lead_sees_every_case(desk):
     sams = case(desk, "sam", {"verified": False, "reference": "LK-10421"}, ended=NOW - timedelta(minutes=5))
     anas = case(desk, "ana", {"verified": False, "reference": "LK-10421"}, ended=NOW - timedelta(minutes=4))
     left = case(desk, None, {"reference": "LK-10421"}, status="left", outcome=None, left_reason="cancelled")
 
-    assert ids(desk.client("sam"), q="LK-10421") == [sams]
-    assert ids(desk.client("ana"), q="LK-10421") == [anas]
+    # A case that left the queue without an agent is everyone's to follow up (panel, 1 December: plain
+    # agents could not find one); another agent's finished case is still theirs.
+    assert ids(desk.client("sam"), q="LK-10421") == [left, sams]
+    assert ids(desk.client("ana"), q="LK-10421") == [left, anas]
     assert ids(desk.client("sam"), agent="ana") == []  # not even by asking for them
     assert ids(desk.client("lee"), q="LK-10421") == [left, anas, sams]
     [gone] = search(desk.client("lee"), outcome="left")
@@ -272,15 +274,19 @@ def test_the_desk_page_learns_why_a_case_left_the_queue(desk):
     waiting = case(desk, None, {}, ended=None, status="waiting", outcome=None)
     sam = desk.client("sam")
 
-    status, body = sam.call(f"/desk/api/queue/left?ids={booked},{gone},{finished},{waiting},999,x")
-    assert status == 200
-    assert body == {
-        "cases": [
-            {"id": booked, "left_reason": "callback_booked", "left_words": "booked a callback"},
-            {"id": gone, "left_reason": "went_away", "left_words": "went away"},
-        ]
-    }
-    assert sam.call("/desk/api/queue/left")[1] == {"cases": []}
+    def why(path: str) -> List[Any]:
+        status, body = sam.call(path)
+        assert status == 200, body
+        return [(c["id"], c["left_reason"], c["left_words"], c["label"]) for c in body["cases"]]
+
+    # Newest first (they left at one moment here: the later case first).
+    assert why(f"/desk/api/queue/left?ids={booked},{gone},{finished},{waiting},999,x") == [
+        (gone, "went_away", "went away", f"Guest {gone}"),
+        (booked, "callback_booked", "booked a callback", f"Guest {booked}"),
+    ]
+    # Without ids: every case that left the queue (the newest), for any agent to open and follow up.
+    assert why("/desk/api/queue/left") == why(f"/desk/api/queue/left?ids={booked},{gone}")
+    assert why("/desk/api/queue/left?ids=999") == []
     assert desk.client().call(f"/desk/api/queue/left?ids={booked}")[0] == 401
     # desk.js words the event from it: "Case 7: Guest 7 left the queue (booked a callback)".
     script = (ROOT / "server/desk/static/desk.js").read_text(encoding="utf-8")

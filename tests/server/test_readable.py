@@ -92,6 +92,9 @@ def test_clicks_are_shown_as_the_titles_the_customer_read():
 def test_the_card_lists_only_what_was_not_declined_with_policy_names():
     summary = {"offered": ["human", "callback"], "declined": ["callback"]}
     assert readable.offered_still_open(summary, TITLES) == ["Talk to a person"]
+    # Granted or accepted is not open either, also on a card written before it said what was granted.
+    assert readable.offered_still_open({**summary, "granted": ["human"]}, TITLES) == []
+    assert readable.offered_still_open({**summary, "accepted": "human"}, TITLES) == []
     assert readable.offered_still_open({"offered": ["email_followup"]}, TITLES) == ["email followup"]
     assert readable.policy_of({"id": "volume_discount_domestic", "rule": "..."}) == "Volume discount domestic"
     assert readable.policy_of({"id": "x", "name": "Domestic volume discount"}) == "Domestic volume discount"
@@ -185,7 +188,8 @@ def test_a_case_reads_with_titles_times_and_display_names():
     )
     assert case["policy_name"] == "Volume discount domestic"
     assert case["explained_names"] == ["Volume discount domestic"]
-    assert case["offered_open"] == ["Talk to a person", "goodwill credit"]  # a title with a placeholder: the id
+    # Accepted is not open (panel, 1 December); a title with a placeholder: the id in words.
+    assert case["offered_open"] == ["goodwill credit"] and case["granted_titles"] == []
     assert case["last_messages"] == ["I want to talk to a real person", "Talk to a person"]
     assert case["declined_titles"] == ["callback"]  # no title in this domain: the id in words
     assert case["accepted_title"] == "Talk to a person"

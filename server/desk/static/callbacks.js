@@ -44,6 +44,11 @@
     }
     function list(value) { return Array.isArray(value) ? value.map(words).join(", ") : ""; }
     var s = (item.case && item.case.summary) || {};
+    // A follow-up's card is the conversation now: what they wrote after the promise comes first.
+    if (Array.isArray(s.said_since) && s.said_since.length) {
+      dl.appendChild(el("dt", "Said since the promise"));
+      s.said_since.forEach(function (m) { dl.appendChild(el("dd", "“" + m.text + "”", "said said-since")); });
+    }
     row("Why they want a call", words(item.reason));
     row("What happened", s.what_happened);
     row("Case", words(s.case_type));
@@ -56,9 +61,13 @@
     var amounts = s.amounts || {};
     row("Amounts", Object.keys(amounts).map(function (k) { return words(k) + " $" + Number(amounts[k]).toFixed(2); }).join(", "));
     row("Policy explained", s.policy ? s.policy.id + ": " + s.policy.rule : "");
-    row("Offered", list(s.offered));
-    row("Declined", list(s.declined));
-    row("Accepted", words(s.accepted));
+    // Each offer in one place: granted, accepted, declined, or still open (older cards: what is neither).
+    var taken = (s.granted || []).concat(s.accepted ? [s.accepted] : []);
+    var declined = (s.declined || []).filter(function (a) { return taken.indexOf(a) < 0; });
+    row("Granted", list(s.granted));
+    row("Accepted", (s.granted || []).indexOf(s.accepted) < 0 ? words(s.accepted) : "");
+    row("Declined", list(declined));
+    row("Still open", list((s.offered || []).filter(function (a) { return taken.indexOf(a) < 0 && declined.indexOf(a) < 0; })));
     if (item.case) {
       if (s.verified === true) {
         row("Identity", "Verified", "verified");

@@ -36,11 +36,28 @@
     }).join("; ");
   }
 
+  // What the customer wrote after the handoff (while waiting, after leaving the queue): one line each, with its time.
+  function since(s) {
+    return (Array.isArray(s.said_since) ? s.said_since : []).map(function (m) {
+      var at = m.at_iso ? new Date(m.at_iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + " " : "";
+      return at + "“" + m.text + "”";
+    });
+  }
+
+  function status(handoff) {
+    var who = function () { return handoff.agent === me.name ? "you" : handoff.agent_name; };
+    if (handoff.status === "waiting") return "waiting " + handoff.wait_words;
+    if (handoff.status === "claimed" && handoff.agent) return "with " + who();
+    if (handoff.status === "left") return "left the queue" + (handoff.left_words ? ": " + handoff.left_words : "");
+    return words(handoff.status) + (handoff.agent_name ? " by " + who() : "");
+  }
+
   function rows(handoff) {
     var s = handoff.summary || {}, customer = s.customer || {};
     var amounts = s.amounts || {};
     var said = (handoff.last_messages || s.last_messages || []).slice(-3).map(function (m) { return "“" + m + "”"; }).join(" · ");
     var out = [
+      ["Said since the handoff", since(s), "said-since"],
       ["Customer", [handoff.label].concat(s.verified === true ? [customer.email, customer.phone] : []).filter(Boolean).join(" · ")],
       s.verified === true ? ["Identity", "Verified", "verified"] :
         ["Identity", "Not verified: greet them without a name, and share no account details until they are verified", "not-verified"],
@@ -49,20 +66,21 @@
       ["Reference", s.reference],
       ["Amounts", Object.keys(amounts).map(function (k) { return words(k) + " " + money(amounts[k]); }).join(", ")],
       ["Policy explained", handoff.policy_name ? handoff.policy_name + (s.policy && s.policy.rule ? ": " + s.policy.rule : "") : ""],
-      ["Offered, not declined", list(handoff.offered_open)],
-      ["Declined", list(handoff.declined_titles)],
+      ["Granted", list(handoff.granted_titles)],
       ["Accepted", handoff.accepted_title],
+      ["Declined", list(handoff.declined_titles)],
+      ["Still open", list(handoff.offered_open)],
       ["Booked", booked(s.booked)],
       ["Last messages", said],
       ["Frustration", s.frustration !== undefined ? s.frustration + " of 3" : ""],
       ["Reason for handoff", handoff.reason_words],
-      ["Status", handoff.status === "waiting" ? "waiting " + handoff.wait_words :
-        handoff.status === "claimed" && handoff.agent ? "with " + (handoff.agent === me.name ? "you" : handoff.agent_name) :
-        words(handoff.status) + (handoff.agent_name ? " by " + (handoff.agent === me.name ? "you" : handoff.agent_name) : "")],
+      ["Status", status(handoff)],
       ["Customer's rating", handoff.status === "finished" && rated.id === handoff.id ?
         (rated.value ? rated.value + " of 5" : "Not rated yet") : ""]
     ];
-    return out.filter(function (row) { return row[1] !== undefined && row[1] !== null && row[1] !== ""; });
+    return out.filter(function (row) {
+      return row[1] !== undefined && row[1] !== null && row[1] !== "" && !(Array.isArray(row[1]) && !row[1].length);
+    });
   }
 
   function renderCard(handoff) {
@@ -73,7 +91,7 @@
     var dl = el("dl");
     content.forEach(function (row) {
       dl.appendChild(el("dt", row[0]));
-      dl.appendChild(el("dd", row[1], row[2]));
+      (Array.isArray(row[1]) ? row[1] : [row[1]]).forEach(function (text) { dl.appendChild(el("dd", text, row[2])); });
     });
     var card = $("summary");
     card.textContent = "";
@@ -132,7 +150,11 @@
     var holding = handoff.agent === me.name && handoff.status === "claimed";
     kit.show($("claim"), handoff.status === "waiting");
     ["reply-form", "transfer-form", "finish-form"].forEach(function (id) { kit.show($(id), holding); });
-    if (window.GraciousGrants) window.GraciousGrants.show(handoff, holding);  // grants.js
+    // Out of the queue: read it to follow up; nobody claims it or grants on it here.
+    var open = handoff.status === "waiting" || handoff.status === "claimed";
+    kit.show($("case-readonly"), handoff.status === "left");
+    kit.show(document.querySelector("#case .grants"), open);
+    if (window.GraciousGrants && open) window.GraciousGrants.show(handoff, holding);  // grants.js
     renderTranscript(handoff, first);
     renderNotes(handoff);
     suggest(handoff.suggestions || []);
