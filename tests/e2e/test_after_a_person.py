@@ -1,0 +1,70 @@
+"""Against the real servers and model (issue #17 panel): what the customer reads once Sam, at the
+desk, hands the case back or closes it. The hand-back is a short line of its own, never "Thanks for
+your patience with my colleague", and the close thanks the customer for their time with Sam, never
+"Thanks for talking it through with me". Over REST and the desk's API, no browser."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from server.desk.store import DeskStore
+from tests.e2e.conftest import PASSWORD, Bot, DeskClient, running_servers
+from tests.helpers.domain import variations
+
+
+@pytest.fixture(scope="module")
+def desk_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """Servers of their own: the care team in around the clock, Sam on duty."""
+    with running_servers(tmp_path_factory.mktemp("after-person-var"), GRACIOUS_CARE_HOURS="mon-sun 0-24") as running:
+        asyncio.run(DeskStore(running.env["GRACIOUS_RECORDS_DB_URL"]).add_agent("sam", "Sam Lee", PASSWORD))
+        yield running
+
+
+def said(bot: Bot, sender: str) -> List[Dict[str, Any]]:
+    """What the assistant said in the conversation, with the response each line came from."""
+    return [
+        {"text": e.get("text") or "", "response": (e.get("metadata") or {}).get("utter_action")}
+        for e in bot.tracker(sender)["events"]
+        if e["event"] == "bot"
+    ]
+
+
+def helped_by_sam(bot: Bot, then: str) -> str:
+    """A customer asks for a person; Sam claims, replies and finishes with ``then``; the customer's sender."""
+    sender = f"after-person-{uuid.uuid4().hex[:8]}"
+    sam = DeskClient(bot.base)
+    sam.sign_in("sam")
+    bot.say(sender, "I want to speak to a person please")
+    _, items = sam.call("/desk/api/queue")
+    handoff = next(item for item in items if item["sender_id"] == sender)["id"]
+    assert sam.call(f"/desk/api/handoffs/{handoff}/claim", {})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff}/reply", {"text": "Sam here, it's sorted."})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff}/finish", {"outcome": "resolved", "then": then})[0] == 200
+    deadline = time.monotonic() + 20  # the desk's words follow its answer
+    while time.monotonic() < deadline and not any(
+        line["response"] in ("utter_anything_else", "utter_ask_rating") for line in said(bot, sender)
+    ):
+        time.sleep(0.2)
+    return sender
+
+
+def test_the_hand_back_is_a_short_line_and_the_close_thanks_them_for_their_time_with_sam(desk_bot: Bot) -> None:
+    sender = helped_by_sam(desk_bot, "handback")
+    back = [line["text"] for line in said(desk_bot, sender) if line["response"] == "utter_handback"]
+    assert len(back) == 1 and back[0] in variations("utter_handback"), said(desk_bot, sender)
+    assert not any("patience with my colleague" in line["text"] for line in said(desk_bot, sender))
+
+    closing = " ".join(r.get("text") or "" for r in desk_bot.say(sender, "no that's all, thanks"))
+    assert "with me" not in closing and "time today" in closing, closing
+
+
+def test_a_close_from_the_desk_thanks_them_for_their_time_with_sam(desk_bot: Bot) -> None:
+    sender = helped_by_sam(desk_bot, "close")
+    closes = [line["text"] for line in said(desk_bot, sender) if line["response"] == "utter_close_after_person"]
+    assert len(closes) == 1 and "Sam" in closes[0], said(desk_bot, sender)
+    assert not any("talking it through with me" in line["text"] for line in said(desk_bot, sender))
