@@ -52,11 +52,15 @@ def refuses(text: str, options: Sequence[Option], words: Mapping[str, Sequence[s
     return any(not o.declines and _score(said, o, words) > _score(wanted, o, words) for o in options)
 
 
-def upset(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]]) -> bool:
-    """A no, capitals, or an option refused: what is typed needs a clear pick to be a choice.
-    "YES PLEASE" in capitals is still a yes."""
+def loud(text: str) -> bool:
+    """A no, or capitals ("YES PLEASE" in capitals is still a yes)."""
     agrees = re.match(rf"^\W*{_AGREE}\b", " ".join((text or "").lower().split()))
-    return says_no(text) or (shouting(text) and not agrees) or refuses(text, options, words)
+    return says_no(text) or (shouting(text) and not agrees)
+
+
+def upset(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]]) -> bool:
+    """A no, capitals, or an option refused: what is typed needs a clear pick to be a choice."""
+    return loud(text) or refuses(text, options, words)
 
 
 def clear_pick(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], key: str) -> bool:

@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
 from gracious.choices import Option
-from server.dialogue.offers import OFFER_PAYLOAD, choice_words
+from server.dialogue.offers import OFFER_PAYLOAD, choice_words, new_order_or_bill
 from server.dialogue.two_problems import case_types
 
 CANCEL = "cancel"
@@ -105,11 +105,16 @@ def upset_no(
     if tracker is None or tracker.get_slot("in_queue") or not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
         return None  # a waiting customer's words are read for the wait (server/dialogue/waiting.py)
     words = choice_words()
-    if not saying_no.upset(text, options, words):
-        return None
     same_case = intent is not None and intent == tracker.get_slot("case_type")
-    refused_case = intent in case_types() and saying_no.refuses(text, options, words)
-    if intent in VAGUE or same_case or refused_case:
+    # "a refund won't fix it" read as a refund case: the option refused, never a case opened for it.
+    refused_case = (
+        intent in case_types()
+        and not same_case
+        and not new_order_or_bill(parsed, tracker)  # "not the credit, my bill BL-30018 is wrong too": a new case
+        and saying_no.refuses(text, options, words)
+    )
+    # Otherwise said loud: a calm "i dont want a credit, i want to know when it arrives" is read as usual.
+    if refused_case or (saying_no.loud(text) and (intent in VAGUE or same_case)):
         return read_as(parsed, "express_frustration", "upset_no")
     return None
 

@@ -100,6 +100,7 @@ def chosen(result: Dict[str, Any]) -> Optional[str]:
         ("no i needed it for saturday", "inform"),
         ("NO!! I NEEDED IT BY SATURDAY", "check_order_status"),  # the case in hand, told again
         ("NO REFUND. I NEEDED IT FOR SATURDAY", "request_refund"),  # a refund refused is no refund case
+        ("a refund won't fix it", "request_refund"),  # nor said calmly
         ("I NEEDED IT FOR SATURDAY", "choose_alternative"),
     ],
 )
@@ -202,3 +203,16 @@ def test_a_yes_in_capitals_to_the_one_option_is_still_a_yes():
     one.update(BotUttered("Here's what I can do for you:", data={"buttons": OFFER[1:]}))
     one.update(ActionExecuted("action_listen"))
     assert chosen(parse("YES PLEASE", "affirm", one)) == "refund"
+
+
+def test_a_calm_refusal_with_a_question_is_read_as_usual():
+    # tests/conversations/insisting.yml: the question is answered, not met with sympathy.
+    result = parse("i dont want a credit i want to know when it will actually arrive", "check_order_status", offered())
+    assert result.get("repair") != "upset_no"
+    assert chosen(result) is None
+
+
+def test_a_refusal_beside_another_record_is_that_record_s_case():
+    order = [{"entity": "order_id", "value": "LK-10426", "start": 30, "end": 38}]
+    result = parse("i dont want a refund, my order LK-10426 is broken", "report_wrong_item", offered(), order)
+    assert result["intent"]["name"] == "report_wrong_item"
