@@ -98,14 +98,19 @@ def offers(tracker: Tracker) -> Dict[str, Any]:
 
 def frustration_now(tracker: Tracker) -> int:
     """How frustrated the customer sounds, 0 to 3: the assistant's reading (the ``frustration`` slot,
-    actions/empathize.py), and at least what the messages it did not read for feelings show (while
-    waiting, the queue's answers don't): each message's signals (shouting, "!!", swearing), one more
-    when an earlier one had some, as raising it again does."""
+    actions/empathize.py), and at least what they wrote after the handoff shows where the assistant did not
+    read it for feelings (while waiting, the queue's answers don't): each message's signals (shouting,
+    "!!", swearing), one more when an earlier one had some, as raising it again does. At the handoff itself
+    this is the slot; the desk's card, made from the conversation later (server/desk/live_card.py), has more."""
     unread: List[Dict[str, Any]] = []
+    handed_over = False
     for event in tracker.events:
-        if event.get("event") == "user" and event.get("text") and not str(event["text"]).startswith("/"):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "handoff_id" and event.get("value"):
+            handed_over = True
+        elif kind == "user" and handed_over and event.get("text") and not str(event["text"]).startswith("/"):
             unread.append(event)  # a button's payload is no feeling
-        elif event.get("event") == "action" and event.get("name") == "action_empathize" and unread:
+        elif kind == "action" and event.get("name") == "action_empathize" and unread:
             unread.pop()
     level, earlier = 0, False
     for event in unread:

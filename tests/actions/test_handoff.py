@@ -65,9 +65,7 @@ def test_handoff_summary_gives_the_agent_the_whole_case(domain):
         "granted": [],
         "declined": ["goodwill_credit", "delivery_updates", "refund"],
         "accepted": None,
-        # "this is ridiculous!!" has three signals ("!!", a swear word, venting), and nothing in this
-        # recorded conversation read it for feelings (no action_empathize): at least what it shows.
-        "frustration": 3,
+        "frustration": 2,
         # The last five things the customer wrote, oldest first ('hello' is left out).
         "last_messages": [
             "Where is my coffee grinder? It was due days ago. LK-10423",

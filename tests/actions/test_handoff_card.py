@@ -1,5 +1,5 @@
 """The handoff's card (actions/handoff.py case_summary): each offer in one place, and frustration at least
-what the customer's unread messages show (panel, 1 December: "frustration 0 after two all-caps messages",
+what the customer's messages after the handoff show where nobody read them for feelings (panel, 1 December: "frustration 0 after two all-caps messages",
 "granted or accepted offers still listed as open")."""
 
 from typing import Any, Dict, List
@@ -8,9 +8,12 @@ from rasa_sdk import Tracker
 
 from actions.handoff import case_summary, frustration_now, offers
 
+HANDED_OVER = {"event": "slot", "name": "handoff_id", "value": "7"}
+
 
 def tracker(events: List[Dict[str, Any]], **slots: Any) -> Tracker:
-    return Tracker("web-1", slots, {}, events, False, None, {}, "action_listen")
+    """A conversation handed over (handoff 7) before ``events``."""
+    return Tracker("web-1", slots, {}, [HANDED_OVER, *events], False, None, {}, "action_listen")
 
 
 def user(text: str, intent: str = "inform") -> Dict[str, Any]:
@@ -27,6 +30,12 @@ def test_shouting_nobody_read_for_feelings_counts_and_twice_is_more_than_once() 
     # A button's payload is no feeling; the assistant's own reading stands when higher.
     assert frustration_now(tracker([user('/choose_alternative{"alternative": "HUMAN_NOW_PLEASE"}')])) == 0
     assert frustration_now(tracker([user("ok")], frustration=3.0)) == 3
+
+
+def test_at_the_handoff_and_before_it_the_card_has_the_assistants_reading() -> None:
+    before = [user("WHERE IS EVERYONE"), user("THIS IS TAKING FOREVER")]
+    assert frustration_now(Tracker("web-1", {}, {}, before, False, None, {}, "action_listen")) == 0
+    assert frustration_now(Tracker("web-1", {"frustration": 1.0}, {}, before, False, None, {}, "action_listen")) == 1
 
 
 def test_a_message_the_assistant_read_for_feelings_is_its_reading_not_counted_again() -> None:
