@@ -19,12 +19,12 @@ from actions.case import (
     reference_kind,
 )
 from actions.digression import resume
-from actions.explain_policy import apologises, explain_role, sympathetic, sympathy_said
+from actions.explain_policy import apologetic, apologises, apology_said, explain_role
 from actions.second_problem import noted
 from gracious.signals import frustration_signals
 
-# The apologies, and what is said instead once the reply has its sympathy sentence: our own
-# mistake still owned (utter_own_it, no "sorry"), a plain apology left out.
+# The apologies, and what is said instead once the reply has said sorry (an empathy line such as
+# "I'm sorry you're feeling this way"): our own mistake still owned (utter_own_it), a plain apology left out.
 AFTER_SYMPATHY = {"utter_apology_own_it": "utter_own_it", "utter_apology": None}
 # Turns of strong frustration (two or more signals) before a person takes over.
 STRONG_TURNS_FOR_PERSON = 2
@@ -150,15 +150,15 @@ class ActionEmpathize(Action):
             events.append(SlotSet("pending_problem", second))
             keys.append("utter_second_problem_noted")
 
-        # One sympathy sentence a reply, the first: after a sympathetic empathy line the apology is
-        # left out, or, for our own mistake, owned without a second "sorry" (issue #17: stacked sympathy).
-        said_sympathy = sympathy_said(tracker)
+        # One apology a reply, the first (issue #17: stacked sympathy): after an empathy line that said
+        # sorry, the apology is left out, or, for our own mistake, owned without a second "sorry".
+        said_sorry = apology_said(tracker)
         for key in keys:
-            if said_sympathy and key in AFTER_SYMPATHY:
+            if said_sorry and key in AFTER_SYMPATHY:
                 key = AFTER_SYMPATHY[key] or ""
             sentence = pick_variation(tracker, domain["responses"].get(key, [])) if key else None
             if sentence:
-                said_sympathy = said_sympathy or sympathetic(sentence)
+                said_sorry = said_sorry or apologetic(sentence)
                 dispatcher.utter_message(text=sentence)
                 # Later picks in this same turn must see this sentence as used too.
                 tracker.events.append({"event": "bot", "text": sentence})

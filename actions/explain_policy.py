@@ -134,35 +134,37 @@ def apologises(policy_response: Text, domain: Dict[Text, Any]) -> bool:
     return any(re.search(r"\b(sorry|apologi[sz]e)", v.get("text") or "", re.I) for v in variations)
 
 
-# Words of sympathy: sorry, an apology, understanding, or the customer's hard feeling named.
-# One sentence of them a reply: a second reads as stacked ("I understand..." then "I'm sorry").
-SYMPATHY = re.compile(
-    r"\b(?:sorry|apologi[sz]\w*|understand\w*|frustrat\w*|i hear you|i can hear|i can imagine|i can see why"
+# The playbook's two moves of feeling, each once a reply: naming the customer's feeling (move 3,
+# empathize) and saying sorry (move 4, apologize and own it). A second of either reads as stacked
+# ("I understand..." then "I understand", or "I'm sorry" then the policy's "I'm sorry").
+APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]\w*)", re.IGNORECASE)
+EMPATHY = re.compile(
+    r"\b(?:understand\w*|frustrat\w*|i hear you|i can hear|i can imagine|i can see why"
     r"|i get it|feel the same|upset|annoy\w*|disappoint\w*|letdown|nuisance|worr(?:y|ying|ied|ies)|unsettling)",
     re.IGNORECASE,
 )
 
 
-def sympathetic(text: Text) -> bool:
-    """Whether a sentence says sorry, understanding, or names the customer's hard feeling."""
-    return bool(SYMPATHY.search(text or ""))
+def apologetic(text: Text) -> bool:
+    """Whether a sentence says sorry."""
+    return bool(APOLOGY.search(text or ""))
 
 
-def sympathy_said(tracker: Tracker) -> bool:
-    """Whether this reply (what the assistant said since the customer's last message) was sympathetic already."""
+def apology_said(tracker: Tracker) -> bool:
+    """Whether this reply (what the assistant said since the customer's last message) said sorry already."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "bot" and sympathetic(event.get("text") or ""):
+        if event.get("event") == "bot" and apologetic(event.get("text") or ""):
             return True
     return False
 
 
 def without_sympathy(response: Text, tracker: Tracker, domain: Dict[Text, Any]) -> Text:
-    """``response``, or its ``_without_sympathy`` twin in the domain when this reply said its sympathy already
-    (the empathy line before the policy): one sympathy sentence a reply, the first one."""
+    """``response``, or its ``_without_sympathy`` twin in the domain (the same facts and ownership, no
+    "I'm sorry") when this reply said sorry already: one apology a reply, the first one."""
     twin = f"{response}_without_sympathy"
-    return twin if twin in domain.get("responses", {}) and sympathy_said(tracker) else response
+    return twin if twin in domain.get("responses", {}) and apology_said(tracker) else response
 
 
 def _storable(facts: Dict[str, Any]) -> Dict[str, Any]:

@@ -38,15 +38,15 @@ def test_wrong_colour_sent_on_lk_10421_owns_the_mistake(domain):
         SlotSet("frustration", 0.0),
         SlotSet("company_at_fault", True),
     ]
-    # One sympathy sentence a reply (issue #17): the mistake is owned without a second "sorry".
+    # The feeling named once, then one apology that owns the mistake (issue #17: nothing stacked).
     assert texts(dispatcher) == [
         "That's disappointing. You went to the trouble of choosing exactly what you wanted, and it isn't what arrived.",
-        "That's our mistake. Let me fix it for you.",
+        "That's our mistake, and I apologise. Let me fix it for you.",
     ]
-    assert dispatcher.messages[1]["text"] in variations(domain, "utter_own_it")
+    assert dispatcher.messages[1]["text"] in variations(domain, "utter_apology_own_it")
 
 
-def test_item_sent_as_ordered_gets_its_sympathy_once_and_no_mistake_owned(domain):
+def test_item_sent_as_ordered_gets_a_plain_apology(domain):
     tracker = tracker_from(
         "report_wrong_item",
         slots={"order_id": "LK-10422"},
@@ -55,11 +55,9 @@ def test_item_sent_as_ordered_gets_its_sympathy_once_and_no_mistake_owned(domain
     dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
 
     assert events[-2:] == [SlotSet("frustration", 0.0), SlotSet("company_at_fault", False)]
-    # "...that's annoying when you've been waiting for it." is the reply's sympathy: no "I'm sorry" stacked on it.
-    assert texts(dispatcher) == [
-        "Sizes and colours don't always turn out as you expect, and that's annoying when you've been waiting for it. "
-        "Let's sort it out."
-    ]
+    # Playbook move 4: sorry even when nothing of ours went wrong, once, and no mistake claimed.
+    assert texts(dispatcher)[1] in variations(domain, "utter_apology")
+    assert texts(dispatcher)[1] == "I'm really sorry about this."
 
 
 def test_never_repeats_a_sentence_already_sent_in_the_conversation(domain):
@@ -73,7 +71,7 @@ def test_never_repeats_a_sentence_already_sent_in_the_conversation(domain):
 
     assert texts(dispatcher) == [
         "That must be so frustrating. You should be enjoying what you picked, not sorting out a mix-up.",
-        "That's our mistake. Let me fix it for you.",
+        "I'm sorry we got this wrong. It's our responsibility to put it right, and I will.",
     ]
 
 
@@ -84,9 +82,10 @@ def test_shouting_exclamations_and_swearing_lead_with_strong_empathy(domain):
         SlotSet("frustration", 3.0),
         SlotSet("strong_frustration_turns", 1.0),
     ]
-    # One sympathy sentence, the strongest that fits, and no apology stacked on it (issue #17).
+    # The feeling named once, the strongest way that fits, then one apology.
     assert texts(dispatcher) == [
         "I can hear how angry this has made you, and you have every right to feel that way.",
+        "I'm sorry for the trouble this has caused you.",
     ]
     assert texts(dispatcher)[0] in variations(domain, "utter_empathy_strong")
 
@@ -222,10 +221,8 @@ def test_new_order_case_forgets_a_bill_number_from_the_previous_case(domain):
         SlotSet("order_id", None),
         SlotSet("frustration", 0.0),
     ]
-    # Without the order in hand there is no record of our fault: the sympathy line alone, no mistake owned.
-    assert texts(dispatcher) == [
-        "That's disappointing. You went to the trouble of choosing exactly what you wanted, and it isn't what arrived."
-    ]
+    # Without the order in hand there is no record of our fault: a plain apology.
+    assert texts(dispatcher)[1] == "I'm really sorry about this."
 
 
 def test_an_order_on_its_way_and_on_time_gets_sympathy_but_no_apology(domain):
