@@ -146,8 +146,9 @@ class ActionWhileWaiting(Action):
             return []
         answers = list(message.get("answers") or [])
         say_answers(dispatcher, domain, answers)
-        # A request with no answer here: added to the case, and said so (the desk shows the transcript).
-        noted = bool(message.get("noted")) and not answers
+        # A request for the person (answered here or not): added to the case, and said so (the desk's card
+        # lists what was said since the handoff).
+        noted = bool(message.get("noted"))
         stays = message.get("repair") == queue_news.STAYS
         last = tracker.get_slot(queue_news.SLOT)
         now = clock.now()

@@ -234,8 +234,10 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         policy=tracker.get_slot("policy_id"),
     )
     if found:
-        # "do you have my order number?": the designers' answer, then "you keep your place".
-        return dict(_status(parsed), answers=[a.response for a in found])
+        # "do you have my order number?": the designers' answer, then "you keep your place"; a request
+        # the answer hands to a person ("can you cancel my order instead"), noted for them as well.
+        answered = dict(_status(parsed), answers=[a.response for a in found])
+        return dict(answered, noted=True) if ASKS_FOR_ACTION.search(text) and a_request(text, intent) else answered
     if intent in ("ask_policy", "ask_why"):
         return None  # answered by the waiting rules for questions, then their place
     if intent in IDLE or ASKS.search(text) or intent == CANCEL or repair.cancels(text):
@@ -244,6 +246,11 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         return dict(_status(parsed), noted=True) if a_request(text, intent) else _status(parsed)
     return None
 
+
+# Asking for something to be done ("can you cancel...", "please change...", "i need it sent to..."), not told.
+ASKS_FOR_ACTION = re.compile(
+    r"\b(?:can|could|would|will) (?:you|u|someone)\b|\bplease\b|\bpls\b|\bi (?:want|need|would like|'d like)\b", re.I
+)
 
 # Words that ask for nothing new: a greeting, yes or no, thanks, a word of waiting.
 ABOUT_THE_WAIT = {"greet", "affirm", "deny", "ask_status", "request_human", "request_executive", "thank", "goodbye"}

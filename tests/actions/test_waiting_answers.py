@@ -41,10 +41,15 @@ def test_a_request_with_no_answer_is_noted_for_the_person_then_the_place(domain)
     dispatcher, told = ask(domain, "maya", 1, "can you just cancel LK-10424 for me?", told, noted=True)
     assert responses(dispatcher) == ["utter_queue_noted", "utter_queue_keep_place"]
     assert "added that to your case" in domain["responses"]["utter_queue_noted"][0]["text"]
-    # With a designers' answer, the answer is the reply: nothing is said to be noted.
+    # With a designers' answer, the answer first; noted as well when the reader marked it a request for the
+    # person ("can you cancel my order instead": "one of our people can stop it"), not for a plain question.
     domain["responses"].setdefault("utter_answer_care_line", [{"text": "From {care_line}."}])
-    dispatcher, _ = ask(domain, "maya", 1, "what number?", told, noted=True, answers=["utter_answer_care_line"])
+    dispatcher, told = ask(domain, "maya", 1, "what number?", told, answers=["utter_answer_care_line"])
     assert responses(dispatcher) == ["utter_answer_care_line", "utter_queue_keep_place"]
+    dispatcher, _ = ask(
+        domain, "maya", 1, "can you cancel my order instead", told, noted=True, answers=["utter_answer_care_line"]
+    )
+    assert responses(dispatcher) == ["utter_answer_care_line", "utter_queue_noted", "utter_queue_keep_place"]
 
 
 @pytest.mark.usefixtures("care_team_always_in")

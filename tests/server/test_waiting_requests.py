@@ -33,6 +33,19 @@ def test_a_request_beside_the_wait_is_marked_to_be_noted_for_the_person(text: st
     assert read is not None and read["intent"]["name"] == "ask_status" and read.get("noted") is True
 
 
+def test_a_request_the_designers_answer_hands_to_a_person_is_answered_and_noted_as_well() -> None:
+    # "I can't cancel an order from this chat ... one of our people can stop it": the person in line is
+    # that person, so the request is on the case too (the browser test's wording).
+    read = waiting.reading(parsed("can you cancel my order LK-10423 instead", intent="cancel"), waiting_tracker())
+    assert read is not None and "utter_answer_cancel_order" in read.get("answers", [])
+    assert read.get("noted") is True
+
+
+def test_a_plain_question_with_a_designers_answer_is_answered_not_noted() -> None:
+    read = waiting.reading(parsed("do you have my order number?", intent="inform"), waiting_tracker())
+    assert read is not None and read.get("answers") and not read.get("noted")
+
+
 @pytest.mark.parametrize(("text", "intent"), ABOUT_THE_WAIT)
 def test_words_about_the_wait_are_not_noted_as_requests(text: str, intent: str) -> None:
     read = waiting.reading(parsed(text, intent=intent), waiting_tracker())
