@@ -110,7 +110,7 @@ class ActionApplyAlternative(Action):
                 ]
                 return [*accepted, SlotSet("alternative", None)]
             # Say which options there are, as the buttons they were offered with.
-            buttons = last_offer_buttons(tracker)
+            buttons = [b for b in last_offer_buttons(tracker) if not (queued and "human" in str(b.get("payload")))]
             if buttons:
                 dispatcher.utter_message(response="utter_alternative_not_available", buttons=buttons)
             else:

@@ -96,7 +96,9 @@ async def instead_of_a_call(
             SlotSet("granted_alternatives", granted + ["email_followup"]),
             SlotSet("alternative", None),
         ] + ([SlotSet("in_queue", None)] if tracker.get_slot("in_queue") else [])  # out of the queue (promised.grant)
-    ways = [w for w in WAYS_ON if not (unverified and w == "email_followup")]
+    queued = bool(tracker.get_slot("in_queue"))
+    # A waiting customer is in line for a person already: never offered one again.
+    ways = [w for w in WAYS_ON if not (unverified and w == "email_followup") and not (queued and w == "human")]
     buttons = [
         {
             "title": first_text(domain, catalog().alternatives[way].offer),
@@ -111,10 +113,13 @@ async def instead_of_a_call(
             "payload": '/choose_alternative{"alternative": "human"}',
         }
         response = "utter_unverified_no_email" if escape == "unverified" else "utter_no_call_no_email"
-        dispatcher.utter_message(response=response, buttons=[person])
+        if queued:
+            # Still in line for a person: they keep their place, and no button for what they have.
+            response = "utter_unverified_no_email" if escape == "unverified" else "utter_no_call_no_email_queued"
+        dispatcher.utter_message(response=response, buttons=[] if queued else [person])
         offered = list(tracker.get_slot("offered_alternatives") or [])
         return [
-            SlotSet("offered_alternatives", offered + ([] if "human" in offered else ["human"])),
+            SlotSet("offered_alternatives", offered + ([] if "human" in offered or queued else ["human"])),
             SlotSet("accepted_alternative", None),
             SlotSet("alternative", None),
             FollowupAction("action_listen"),
@@ -124,6 +129,8 @@ async def instead_of_a_call(
         "stuck_phone": "utter_callback_phone_stuck",
         "no_phone": "utter_callback_no_number",
     }.get(escape, "utter_callback_no_call")
+    if queued:
+        response += "_queued"  # the place in the queue kept, the email offered; no person button
     dispatcher.utter_message(response=response, buttons=buttons)
     offered = list(tracker.get_slot("offered_alternatives") or [])
     return [

@@ -118,7 +118,14 @@ def say_why(
 def with_a_person(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], response: Text
 ) -> List[EventType]:
-    """``response`` with a button for a person; the open offer stays open."""
+    """``response`` with a button for a person; the open offer stays open.
+
+    A waiting customer (in_queue) is in line for a person already: no button, and "a person can look"
+    said as the one they are waiting for."""
+    if tracker.get_slot("in_queue"):
+        queued = f"{response}_queued"
+        dispatcher.utter_message(response=queued if queued in domain.get("responses", {}) else response)
+        return [FollowupAction("action_listen")]
     person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
     dispatcher.utter_message(response=response, buttons=[person])
     return [FollowupAction("action_listen")]
