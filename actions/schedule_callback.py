@@ -16,6 +16,7 @@ from actions import promised
 from actions.callback_cancel import CANCEL_BOOKED, booked_calls, cancel_named
 from actions.callback_escape import escape_in, instead_of_a_call, validate_email
 from actions.callback_notice import notice_for, tell_email
+from actions.callback_phone import account_phone
 from actions.callback_relative import vaguely_later
 from actions.callback_soonest import offered_time
 from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time, said_with_the_ask
@@ -72,7 +73,12 @@ class ValidateCallbackForm(FormValidation):
         # call ("no, make it 3pm") doesn't ask for it again.
         asked = [s for s in domain_slots if s != "followup_email"]
         # So does the number of a call booked and then cancelled ("book it again. tomorrow 9am").
-        if known_phone(tracker) or (_booked_before(tracker) and tracker.get_slot("callback_phone")):
+        # And, for a waiting customer ("ring me in an hour"), the number on their verified account.
+        if (
+            known_phone(tracker)
+            or (_booked_before(tracker) and tracker.get_slot("callback_phone"))
+            or await account_phone(tracker)
+        ):
             return [s for s in asked if s != "callback_phone"]
         return asked
 
@@ -227,6 +233,8 @@ class ActionScheduleCallback(Action):
         when = datetime.fromisoformat(tracker.get_slot("callback_time"))
         # The form asked for a number unless one was known (ValidateCallbackForm.needed).
         phone = str(tracker.get_slot("callback_phone") or known_phone(tracker) or "")
+        # A waiting customer's verified account's number: said as the account's, and another can be given.
+        on_account = not phone and bool(phone := await account_phone(tracker) or "")
         now = datetime.now(when.tzinfo)
         digits = re.sub(r"\D", "", phone)
         booked = tracker.get_slot("callback_id")
@@ -259,9 +267,8 @@ class ActionScheduleCallback(Action):
         callback_id = await records().book_callback(
             tracker.sender_id, when, phone, reason, int(handoff) if handoff else None, notice
         )
-        dispatcher.utter_message(
-            response="utter_callback_booked", callback_when=spoken_time(when, now), phone_tail=digits[-4:]
-        )
+        booked_line = "utter_callback_booked_account" if on_account else "utter_callback_booked"
+        dispatcher.utter_message(response=booked_line, callback_when=spoken_time(when, now), phone_tail=digits[-4:])
         tell_email(dispatcher, notice, phone)
         events: List[EventType] = done + [
             SlotSet("callback_id", str(callback_id)),

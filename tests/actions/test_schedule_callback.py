@@ -226,6 +226,41 @@ def test_required_slots_ask_for_the_phone_when_nobody_knows_it(domain):
     assert slots == ["callback_time", "callback_phone"]
 
 
+def queued_and_signed_in(**slots):
+    """A waiting customer signed in as Priya (C003, phone +1 555 0199), no case record open: "ring me in an hour"."""
+    return tracker_from(
+        "callback_form",
+        slots={"case_facts": None, "in_queue": True, "verified_customers": ["C003"], "phone": None, **slots},
+    )
+
+
+def test_a_signed_in_waiting_customer_is_not_asked_for_the_number_the_account_has(domain):
+    form = ValidateCallbackForm()
+    slots = asyncio.run(form.required_slots(FORM_SLOTS, CollectingDispatcher(), queued_and_signed_in(), domain))
+    assert slots == ["callback_time"]
+    # Not verified for one account: asked, as before.
+    stranger = queued_and_signed_in(verified_customers=None)
+    slots = asyncio.run(form.required_slots(FORM_SLOTS, CollectingDispatcher(), stranger, domain))
+    assert slots == ["callback_time", "callback_phone"]
+    # Not waiting: the form asks, as the panel's conversations expect ("Which number").
+    not_queued = queued_and_signed_in(in_queue=None)
+    slots = asyncio.run(form.required_slots(FORM_SLOTS, CollectingDispatcher(), not_queued, domain))
+    assert slots == ["callback_time", "callback_phone"]
+
+
+def test_the_call_goes_to_the_accounts_number_said_by_its_last_digits(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = queued_and_signed_in(callback_time="2025-06-11T11:15:00-04:00")
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_booked_account", callback_when="today at 11:15 am", phone_tail="0199"
+    )
+    assert "another number" in domain["responses"]["utter_callback_booked_account"][0]["text"]
+    assert SlotSet("callback_phone", "+1 555 0199") in events and SlotSet("in_queue", None) in events
+    [call] = asyncio.run(stores.records().rows("callbacks"))
+    assert call["phone"] == "+1 555 0199"
+
+
 def test_schedule_callback_books_the_call_and_confirms_time_and_last_four_digits(domain, monkeypatch):
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
     tracker = tracker_from("callback_form", slots={"callback_time": "2025-06-12T15:00:00-04:00"})

@@ -1,0 +1,31 @@
+"""The number a call goes to when the customer gives none: the one on their verified account.
+
+A signed-in customer (or one checked for one account, or verified for the case's record) waiting in the
+queue (in_queue) who asks "ring me in an hour" is not asked for a number the account already has: the call is
+booked on it, said by its last digits, and they can give another (server/dialogue/form_readings.py
+reads "use 555 0142 instead" after booking as a new number for the call).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Text
+
+from rasa_sdk import Tracker
+
+from actions import verification
+from gracious.stores import company
+
+
+async def account_phone(tracker: Tracker) -> Optional[Text]:
+    """The phone on a waiting (in_queue) customer's verified account, if it has a whole one.
+
+    Only while queued: elsewhere the callback form asks, unless the case's records have the number
+    (actions/schedule_callback.py known_phone)."""
+    if not tracker.get_slot("in_queue"):
+        return None
+    facts = tracker.get_slot("case_facts") or {}
+    customer_id = verification.known_customer(tracker) or (facts.get("customer_id") if facts.get("verified") else None)
+    customer = await company().customer(customer_id) if customer_id else None
+    phone = customer.phone if customer else None
+    return phone if phone and len(re.sub(r"\D", "", phone)) >= 7 else None
