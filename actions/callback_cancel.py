@@ -14,21 +14,23 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback_notice import notice_for, tell_email
 from actions.hours import spoken_time
-from gracious.dropped_call import clock_named
+from gracious.dropped_call import answer_to_cancel, clock_named
 from gracious.settings import settings
 from gracious.stores import records
 from gracious.stores.callback_changes import local_time
 
 CANCEL_BOOKED = "cancel_booked"
+# The calls "Shall I cancel that one?" asked about (their ids), until answered.
+ASKED = "cancel_call_asked"
 
 
 async def booked_calls(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -42,33 +44,87 @@ def _phone_end(call: Dict[str, Any]) -> Text:
     return re.sub(r"\D", "", str(call.get("phone") or ""))[-4:]
 
 
+def _when(call: Dict[str, Any], now: datetime) -> Text:
+    return spoken_time(call["local"].astimezone(now.tzinfo), now)
+
+
+def _named_time(named: Tuple[int, int]) -> Text:
+    """(16, 0) as "4pm", (15, 30) as "3:30pm"."""
+    hour, minute = named
+    twelve = hour % 12 or 12
+    return f"{twelve}{f':{minute:02d}' if minute else ''}{'pm' if hour >= 12 else 'am'}"
+
+
 async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
     """Cancel the booked call the customer means, and say so; or, when the words fit no call or
-    more than one, say which calls are booked and cancel none."""
+    more than one, ask: "I can't see a call at 4pm: the one booked is today at 3pm. Shall I cancel
+    that one?" (``cancel_call_asked`` holds the calls asked about; ``answer_asked`` takes the reply)."""
     calls = await booked_calls(tracker)
     now = datetime.now(ZoneInfo(settings().timezone))
     if not calls:
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
-        return [SlotSet("callback_id", None)]
+        return [SlotSet("callback_id", None), SlotSet(ASKED, None)]
     named = clock_named(text)
     meant = [c for c in calls if named is None or (c["local"].hour, c["local"].minute) == named]
-    if len(meant) != 1:
-        # "cancel the 4pm call" with one at 3pm, or "cancel my call" with two: each said, none cancelled.
-        for call in calls:
-            when = spoken_time(call["local"].astimezone(now.tzinfo), now)
+    if len(meant) == 1:
+        return await _cancel(dispatcher, tracker, meant[0], calls, now)
+    # "cancel the 4pm call" with one at 3pm, or "cancel my call" with two: asked, none cancelled yet.
+    asked = [SlotSet(ASKED, ",".join(str(c["id"]) for c in calls)), FollowupAction("action_listen")]
+    if len(calls) == 1 and named is not None:
+        dispatcher.utter_message(
+            response="utter_callback_cancel_which_time",
+            named_time=_named_time(named),
+            callback_when=_when(calls[0], now),
+        )
+    elif len(calls) == 1:
+        dispatcher.utter_message(
+            response="utter_callback_cancel_that_one",
+            callback_when=_when(calls[0], now),
+            phone_end=_phone_end(calls[0]),
+        )
+    else:
+        dispatcher.utter_message(response="utter_callback_cancel_which", count=len(calls), calls=_listed(calls, now))
+    return asked
+
+
+def _listed(calls: List[Dict[str, Any]], now: datetime) -> Text:
+    whens = [_when(c, now) for c in calls]
+    return ", ".join(whens[:-1]) + " and " + whens[-1] if len(whens) > 1 else whens[0]
+
+
+async def answer_asked(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+    """The reply to "Shall I cancel that one?" / "Which one shall I cancel?": a yes (or the call's time)
+    cancels it, a no keeps it (and says so), a yes to two calls asks which again."""
+    ids = set(str(tracker.get_slot(ASKED) or "").split(","))
+    calls = [c for c in await booked_calls(tracker) if str(c["id"]) in ids]
+    now = datetime.now(ZoneInfo(settings().timezone))
+    if not calls:
+        dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
+        return [SlotSet(ASKED, None)]
+    answer = answer_to_cancel(text)
+    named = clock_named(text)
+    meant = [c for c in calls if named and (c["local"].hour, c["local"].minute) == named]
+    if answer == "no":
+        for call in calls:  # they stay: said, so they know each will happen
             dispatcher.utter_message(
-                response="utter_status_call_booked", callback_when=when, phone_end=_phone_end(call)
+                response="utter_callback_kept", callback_when=_when(call, now), phone_end=_phone_end(call)
             )
-        return []
-    call = meant[0]
+        return [SlotSet(ASKED, None)]
+    if len(meant) == 1 or (answer == "yes" and len(calls) == 1):
+        return await _cancel(dispatcher, tracker, (meant or calls)[0], calls, now)
+    dispatcher.utter_message(response="utter_callback_cancel_which_not_clear", calls=_listed(calls, now))
+    return [FollowupAction("action_listen")]
+
+
+async def _cancel(
+    dispatcher: CollectingDispatcher, tracker: Tracker, call: Dict[str, Any], calls: List[Dict[str, Any]], now: datetime
+) -> List[EventType]:
     notice = await notice_for(tracker)
     if not await records().cancel_callback(int(call["id"]), notice):
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
-        return []
-    dispatcher.utter_message(
-        response="utter_callback_call_cancelled", callback_when=spoken_time(call["local"].astimezone(now.tzinfo), now)
-    )
+        return [SlotSet(ASKED, None)]
+    dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=_when(call, now))
     tell_email(dispatcher, notice, str(call.get("phone") or ""))
     still = [c for c in calls if c["id"] != call["id"]]
     # The slot names a call still booked, if any: "move my call" later moves that one.
-    return [SlotSet("callback_id", str(still[0]["id"]) if still else None)]
+    return [SlotSet("callback_id", str(still[0]["id"]) if still else None), SlotSet(ASKED, None)]

@@ -15,10 +15,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.callback_notice import notice_for, tell_email
+from actions.callback_cancel import ASKED, answer_asked, cancel_named
 from actions.hours import spoken_time
 from actions.status import WITHDRAWN_NAMES, settle, settled
 from gracious import repair
+from gracious.dropped_call import CANCEL_ANSWER, drops_the_call
 from gracious.settings import settings
 from gracious.stores import company, records
 
@@ -48,6 +49,9 @@ class ActionCancel(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
+        if tracker.latest_message.get("repair") == CANCEL_ANSWER and tracker.get_slot(ASKED):
+            # "yes" / "no, keep it" / "the 3pm one" to "Shall I cancel that one?" (server/dialogue/cancel_answer.py).
+            return [SlotSet("requested_slot", None)] + await answer_asked(dispatcher, tracker, text)
         form = left_form(tracker)
         events: List[EventType] = [SlotSet("requested_slot", None)]
         if form:
@@ -61,16 +65,8 @@ class ActionCancel(Action):
             # "no. just make sure they actually call": the call stays, and we say so.
             return events + await keep_call(dispatcher, int(booked))
         if repair.cancels_booked_call(text) or (booked and repair.says("call_words", text)):
-            call = await records().callback(int(booked)) if booked else None
-            notice = await notice_for(tracker)
-            if call and await records().cancel_callback(int(booked), notice):
-                when = call["scheduled_for"].astimezone(ZoneInfo(settings().timezone))
-                now = datetime.now(when.tzinfo)
-                dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=spoken_time(when, now))
-                tell_email(dispatcher, notice, call["phone"])
-                return events + [SlotSet("callback_id", None)]
-            dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
-            return events
+            # The call named by its time, among all booked (moved at the desk or not), or asked which.
+            return events + await cancel_named(dispatcher, tracker, text)
         if repair.cancels_grant(text):
             return events + await _take_back(dispatcher, tracker, text)
         dispatcher.utter_message(response="utter_cancel_nothing")
@@ -94,6 +90,7 @@ def wants_call_cancelled(text: Text) -> bool:
         or repair.refuses_call(text)
         or repair.cancels(text)
         or bool(repair.kinds_to_cancel(text))
+        or drops_the_call(text)  # "forget the phone call", "drop the callback"
     )
 
 

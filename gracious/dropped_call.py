@@ -16,7 +16,7 @@ from gracious import repair
 # A word of dropping, then (within a few words, in the same sentence) the call: "scrap the phone call",
 # "cancel the 3pm call please", "drop my callback", "forget about the call", "call it off".
 DROPS_THE_CALL = re.compile(
-    r"\b(?:cancel\w*|scrap|drop|ditch|forget(?:\s+about)?|(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:need|want))"
+    r"\b(?:cancel\w*|scrap|drop|ditch|(?<!n't\s)(?<!dont\s)(?<!not\s)(?<!never\s)forget(?:\s+about)?|(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:need|want))"
     r"\s+(?:[\w':]+\s+){0,3}?(?:call|callback|call-back|call\s+back|ring|phone\s*call)\b(?!\s+me\b)"
     r"|\bcall\w*\s+(?:it\s+|that\s+|the\s+call\s+)?off\b",
     re.I,
@@ -56,4 +56,27 @@ def clock_named(text: str) -> Optional[Tuple[int, int]]:
         hour = int(found.group(1) or found.group(2))
         if 1 <= hour <= 12:
             return (hour + 12 if hour <= 7 else hour), 0
+    return None
+
+
+# The repair mark of a reply to "Shall I cancel that one?" (server/dialogue/cancel_answer.py, action_cancel).
+CANCEL_ANSWER = "cancel_answer"
+# An answer to "Shall I cancel that one?": a yes, a no, or the time of the call meant ("the 3pm one").
+YES = re.compile(
+    r"^\W*(?:y(?:es|eah|ep|up|a)|sure|ok(?:ay)?|please|go ahead|do it|cancel (?:it|that|that one)|that one|correct)\b",
+    re.I,
+)
+NO = re.compile(r"^\W*(?:no+|nope|nah|don'?t|do not|keep)\b|\bkeep (?:it|them|the call|both)\b|\bleave it\b", re.I)
+
+
+def answer_to_cancel(text: str) -> Optional[str]:
+    """How a reply answers "Shall I cancel that one?": "no" (keep it), "time" (a call named by its
+    time), "yes", or None when it is not an answer."""
+    text = text or ""
+    if clock_named(text) is not None and not re.search(r"\bkeep\b", text, re.I):
+        return "time"
+    if NO.search(text):
+        return "no"
+    if YES.search(text):
+        return "yes"
     return None

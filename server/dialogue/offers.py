@@ -19,6 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair
 from gracious.answers import find_answers
 from gracious.choices import ARRANGEMENTS, ASKING, QUESTION, WHICH, Option, options_from, resolve
+from gracious.dropped_call import drops_the_call
 from gracious.settings import CATALOG_DIR
 from gracious.wordlists import changed_at
 
@@ -75,8 +76,9 @@ def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
 
 def not_choosing(text: str) -> bool:
     """'$20 credit on a $60 lamp is a joke', 'i want the CEO himself': an option named to
-    push back on it, not to take it (catalog/repair.yml `pushback`)."""
-    return repair.says("pushback", text)
+    push back on it, not to take it (catalog/repair.yml `pushback`); "cancel the 3pm call please"
+    beside the call's button drops the call booked, it doesn't ask for one (gracious/dropped_call.py)."""
+    return repair.says("pushback", text) or drops_the_call(text)
 
 
 def new_order_or_bill(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> bool:

@@ -1,12 +1,10 @@
 """Conversation repair: a message read in the light of what is in hand.
 
-The intent classifier reads one message alone. "no, I said 2pm" looks like a no,
-"I don't have the number" like a no, "i dont want a call. EMAIL." like anything.
-Said while the assistant is collecting a callback or a case's reference, or just
-after booking a call, they are repairs: a correction, a missing detail, a switch
-of channel, a cancellation. This module names the repair by giving the message the
-intent the rules (data/rules/repair.yml) handle it with; the words are designers'
-data in catalog/repair.yml (gracious/repair.py). Anything else is left as parsed.
+The intent classifier reads one message alone. "no, I said 2pm" looks like a no, "I don't have the number"
+like a no, "i dont want a call. EMAIL." like anything. Said while the assistant is collecting a callback or a
+case's reference, or just after booking a call, they are repairs: a correction, a missing detail, a switch of
+channel, a cancellation. This module names the repair by giving the message the intent the rules
+(data/rules/repair.yml) handle it with; the words are designers' data in catalog/repair.yml (gracious/repair.py).
 
 What is read as what, move by move: the table in docs/repair.md.
 """
@@ -21,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair, signals
 from gracious.answers import find_answers
 from gracious.references import size_change
-from server.dialogue import account_readings, in_hand, not_covered, two_problems
+from server.dialogue import account_readings, cancel_answer, in_hand, not_covered, two_problems
 from server.dialogue.form_readings import about_the_calls, in_callback_form, in_case_form, with_spaced_code
 from server.dialogue.readings import (
     CANCEL,
@@ -52,6 +50,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
+    if (answer := cancel_answer.reading(parsed, tracker, text)) is not None:
+        return answer  # "yes" or "the 3pm one" to "Shall I cancel that one?" (actions/callback_cancel.py)
     if (later := account_readings.details_given_later(parsed, tracker, text)) is not None:
         return later  # the account check skipped, then its details given after all
     if (

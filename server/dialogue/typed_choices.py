@@ -21,6 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
 from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
+from gracious.dropped_call import drops_the_call
 from server.dialogue import rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     OFFER_PAYLOAD,
@@ -117,9 +118,10 @@ async def parse_with_choices(
         # Health or danger (server/nlu/safety.py) is never read as a choice.
         return await _in_context(read, parsed)
     taking = CHOOSING.search(text.lower())
-    if (new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking:
+    if ((new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or drops_the_call(text):
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
-        # "$20 credit on a $60 lamp is a joke" refuses the credit it names.
+        # "$20 credit on a $60 lamp is a joke" refuses the credit it names; "cancel the 3pm call please"
+        # (however politely) drops the call booked, never picks the call button.
         return await _in_context(read, parsed)
     # "ill take the credit. and thanks for explaining properly": thanks, with a choice in it.
     by_words = intent not in ("thank", "goodbye") or bool(TAKES.search(text))

@@ -5,17 +5,19 @@ an hour?" was asked for a time again)."""
 import asyncio
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.callback_cancel
 import actions.schedule_callback
-from actions.callback_cancel import CANCEL_BOOKED
+from actions.callback_cancel import ASKED, CANCEL_BOOKED
 from actions.callback_time import parse_callback_time
+from actions.repair import ActionCancel
 from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm
-from gracious import stores
-from gracious.dropped_call import clock_named, drops_the_call
-from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
+from gracious import repair, stores
+from gracious.dropped_call import CANCEL_ANSWER, answer_to_cancel, clock_named, drops_the_call
+from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from, tracker_state, variations
 
 SENDER = "priya-grinder"  # the callback_form fixture's conversation
 PRIYA = {"customer_id": "C003", "customer_email": "priya.n@example.com", "verified": True}
@@ -61,7 +63,15 @@ def test_words_that_drop_a_call(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["call me at 3pm", "cancel my order and call me at 3", "i dont want to wait, call me in an hour", "/cancel"]
+    "text",
+    [
+        "call me at 3pm",
+        "cancel my order and call me at 3",
+        "i dont want to wait, call me in an hour",
+        "/cancel",
+        "dont forget the call at 3",
+        "please don't forget the callback",
+    ],
 )
 def test_words_that_ask_for_a_call_do_not_drop_one(text):
     assert not drops_the_call(text)
@@ -98,6 +108,30 @@ def test_dont_call_me_with_no_call_booked_books_none(domain, monkeypatch):
     assert result == {"callback_time": None, "callback_escape": "none"}
 
 
+@pytest.mark.parametrize("text", ["scrap the call", "drop the callback", "drop my call"])
+def test_scrap_and_drop_are_words_for_cancelling_a_booked_call(text):
+    assert repair.cancels_booked_call(text)  # catalog/repair.yml cancel_booked
+
+
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("yes", "yes"),
+        ("Yes please", "yes"),
+        ("ok", "yes"),
+        ("go ahead", "yes"),
+        ("the 3pm one", "time"),
+        ("no", "no"),
+        ("no, keep it", "no"),
+        ("keep the 3pm one", "no"),
+        ("what time is it booked for?", None),
+        ("my order is still late", None),
+    ],
+)
+def test_answers_to_shall_i_cancel_that_one(text, answer):
+    assert answer_to_cancel(text) == answer
+
+
 def test_the_call_named_is_cancelled_with_its_email_and_commitment(domain, monkeypatch):
     book(at(11, 15))
     dispatcher, events = cancelled_by(
@@ -113,27 +147,103 @@ def test_the_call_named_is_cancelled_with_its_email_and_commitment(domain, monke
     assert [r["topic"] for r in outbox][-2:] == ["callback_cancelled", "callback_cancelled"]
 
 
-def test_a_time_that_names_no_booked_call_says_the_one_there_is_and_cancels_nothing(domain, monkeypatch):
+def test_a_time_that_names_no_booked_call_asks_about_the_one_there_is_and_cancels_nothing(domain, monkeypatch):
     book(at(11, 15))
     dispatcher, events = cancelled_by("cancel the 4pm call", monkeypatch, domain, callback_id="1")
     assert dispatcher.messages == [
-        message(response="utter_status_call_booked", callback_when="today at 3:00 pm", phone_end="0199")
+        message(response="utter_callback_cancel_which_time", named_time="4pm", callback_when="today at 3:00 pm")
+    ]
+    assert variations(domain, "utter_callback_cancel_which_time") == [
+        "I can't see a call at {named_time}: the one booked is {callback_when}. Shall I cancel that one?"
     ]
     assert statuses() == ["booked"] and all(e.get("name") != "callback_id" for e in events)
+    assert SlotSet(ASKED, "1") in events and FollowupAction("action_listen") in events  # no "anything else?" on top
 
 
-def test_with_two_calls_the_time_says_which_and_the_other_stays(domain, monkeypatch):
+def answered(text, monkeypatch, domain, asked="1", **slots):
+    """action_cancel with ``text`` read as the reply to "Shall I cancel that one?" (server/dialogue/cancel_answer.py)."""
+    freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
+    state = tracker_state("empty_tracker", text=text, intent="cancel", slots={ASKED: asked, **slots}, sender_id=SENDER)
+    state["latest_message"]["repair"] = CANCEL_ANSWER
+    return run_action(ActionCancel(), Tracker.from_dict(state), domain)
+
+
+@pytest.mark.parametrize("text", ["yes", "yes please", "ok cancel it", "the 3pm one", "yeah, that one"])
+def test_a_yes_or_the_calls_time_cancels_the_call_asked_about(text, domain, monkeypatch):
+    book(at(11, 15))
+    cancelled_by("cancel the 4pm call", monkeypatch, domain, callback_id="1")
+    dispatcher, events = answered(text, monkeypatch, domain, callback_id="1")
+    assert dispatcher.messages[0] == message(response="utter_callback_call_cancelled", callback_when="today at 3:00 pm")
+    assert statuses() == ["cancelled"]
+    assert SlotSet("callback_id", None) in events and SlotSet(ASKED, None) in events
+
+
+@pytest.mark.parametrize("text", ["no", "no, keep it", "nope leave it", "keep the 3pm one"])
+def test_a_no_keeps_the_call_and_says_so(text, domain, monkeypatch):
+    book(at(11, 15))
+    dispatcher, events = answered(text, monkeypatch, domain, callback_id="1")
+    assert dispatcher.messages == [
+        message(response="utter_callback_kept", callback_when="today at 3:00 pm", phone_end="0199")
+    ]
+    assert statuses() == ["booked"] and SlotSet(ASKED, None) in events
+
+
+def test_with_two_calls_and_no_time_it_asks_which_and_the_time_answers(domain, monkeypatch):
     book(at(11, 15))
     book(at(12, 10))
-    dispatcher, _ = cancelled_by("scrap the phone call", monkeypatch, domain, callback_id="2")
-    assert [m["callback_when"] for m in dispatcher.messages] == ["today at 3:00 pm", "tomorrow at 10:00 am"]
-    assert statuses() == ["booked", "booked"]  # which one? both said, none cancelled
+    dispatcher, events = cancelled_by("scrap the phone call", monkeypatch, domain, callback_id="2")
+    assert dispatcher.messages == [
+        message(response="utter_callback_cancel_which", count=2, calls="today at 3:00 pm and tomorrow at 10:00 am")
+    ]
+    assert statuses() == ["booked", "booked"] and SlotSet(ASKED, "1,2") in events
+    # "yes" to two calls is no answer: asked again, nothing cancelled.
+    dispatcher, _ = answered("yes", monkeypatch, domain, asked="1,2", callback_id="2")
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_cancel_which_not_clear"]
+    assert statuses() == ["booked", "booked"]
+    dispatcher, events = answered("the 10am one", monkeypatch, domain, asked="1,2", callback_id="2")
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_call_cancelled", callback_when="tomorrow at 10:00 am"
+    )
+    assert statuses() == ["booked", "cancelled"] and SlotSet("callback_id", "1") in events
+
+
+def test_with_two_calls_the_time_named_cancels_that_one_and_the_other_stays(domain, monkeypatch):
+    book(at(11, 15))
+    book(at(12, 10))
     dispatcher, events = cancelled_by("cancel the 10am call", monkeypatch, domain, callback_id="2")
     assert dispatcher.messages[0] == message(
         response="utter_callback_call_cancelled", callback_when="tomorrow at 10:00 am"
     )
     assert statuses() == ["booked", "cancelled"]
     assert SlotSet("callback_id", "1") in events  # the call still booked
+
+
+@pytest.mark.parametrize(
+    "text", ["cancel the 3pm call please", "scrap the call", "drop the callback", "forget the phone call"]
+)
+def test_action_cancel_cancels_the_call_by_its_time_even_one_moved_at_the_desk(text, domain, monkeypatch):
+    # The chat booked a call for 10am tomorrow; the desk moved it to 3pm today. The slot still names it.
+    book(at(11, 15))
+    freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
+    tracker = tracker_from("empty_tracker", text=text, intent="cancel", slots={"callback_id": "1"}, sender_id=SENDER)
+    dispatcher, events = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages[0] == message(response="utter_callback_call_cancelled", callback_when="today at 3:00 pm")
+    assert statuses() == ["cancelled"]
+
+
+def test_action_cancel_naming_another_calls_time_cancels_only_that_one(domain, monkeypatch):
+    # Two calls; "cancel the 10am call" while the slot names the 3pm one: the 10am one goes.
+    book(at(11, 15))
+    book(at(12, 10))
+    freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "empty_tracker", text="cancel the 10am call", intent="cancel", slots={"callback_id": "1"}, sender_id=SENDER
+    )
+    dispatcher, events = run_action(ActionCancel(), tracker, domain)
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_call_cancelled", callback_when="tomorrow at 10:00 am"
+    )
+    assert statuses() == ["booked", "cancelled"] and SlotSet("callback_id", "1") in events
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.callback_cancel
 import actions.callback_soonest
 import actions.repair
 import actions.schedule_callback
@@ -219,12 +220,13 @@ def test_a_new_number_for_the_call_is_a_move_too(domain, monkeypatch):
 
 def test_cancelling_the_call_writes_its_commitment_and_email_once(domain, monkeypatch):
     book_for_priya(domain, monkeypatch)
-    freeze_time(monkeypatch, actions.repair, WEDNESDAY_10AM)
+    freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
     tracker = tracker_from(
         "empty_tracker",
         text="I don't need the call any more",
         intent="cancel",
         slots={"callback_id": "1", "case_facts": VERIFIED_FACTS},
+        sender_id="priya-grinder",  # the conversation the call was booked in
     )
     dispatcher, _ = run_action(ActionCancel(), tracker, domain)
     assert dispatcher.messages == [
@@ -246,8 +248,10 @@ def test_cancelling_the_call_writes_its_commitment_and_email_once(domain, monkey
 
 def test_cancelling_without_an_address_says_nothing_of_an_email(domain, monkeypatch):
     asyncio.run(stores.records().book_callback("priya-grinder", at(12, 15), "+1 555 0199", "callback", None))
-    freeze_time(monkeypatch, actions.repair, WEDNESDAY_10AM)
-    tracker = tracker_from("empty_tracker", text="cancel the call", intent="cancel", slots={"callback_id": "1"})
+    freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "empty_tracker", text="cancel the call", intent="cancel", slots={"callback_id": "1"}, sender_id="priya-grinder"
+    )
     dispatcher, _ = run_action(ActionCancel(), tracker, domain)
     assert dispatcher.messages == [
         message(response="utter_callback_call_cancelled", callback_when="tomorrow at 3:00 pm")

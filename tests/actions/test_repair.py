@@ -7,6 +7,7 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.callback_cancel
 import actions.schedule_callback
 from actions.digression import ActionAnswerWhy
 from actions.repair import ActionCancel
@@ -53,19 +54,24 @@ def test_forget_it_in_the_callback_form_books_nothing(domain):
 
 
 def test_cancelling_the_booked_call_marks_it_cancelled_and_says_when_it_was(domain, monkeypatch):
-    freeze_time(monkeypatch, actions.repair, WEDNESDAY_10AM)
+    freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
     callback_id = book(at(12, 15))
     tracker = tracker_from(
         "empty_tracker",
         text="will you cancel the 3 o'clock one?",
         intent="cancel",
         slots={"callback_id": str(callback_id)},
+        sender_id="priya-grinder",  # the conversation the call was booked in
     )
     dispatcher, events = run_action(ActionCancel(), tracker, domain)
     assert dispatcher.messages == [
         message(response="utter_callback_call_cancelled", callback_when="tomorrow at 3:00 pm")
     ]
-    assert events == [SlotSet("requested_slot", None), SlotSet("callback_id", None)]
+    assert events == [
+        SlotSet("requested_slot", None),
+        SlotSet("callback_id", None),
+        SlotSet("cancel_call_asked", None),
+    ]
     [row] = asyncio.run(stores.records().rows("callbacks"))
     assert row["status"] == "cancelled"
     # Cancelled twice: nothing left to cancel, and it says so.

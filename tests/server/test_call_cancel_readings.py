@@ -41,7 +41,8 @@ def parsed(text: str, intent: str) -> dict:
     [
         ("cancel the 3pm call please", "cancel", "cancel"),  # the call's time: the cancel action, as before
         ("dont call me after all", "request_callback", "cancel"),
-        ("scrap the phone call", "cancel", "request_callback"),  # words the cancel action would keep the call for
+        ("scrap the phone call", "cancel", "cancel"),  # a cancel word now (catalog/repair.yml cancel_booked)
+        ("forget the phone call", "cancel", "request_callback"),  # heard by drops_the_call only
         ("cancel the 4pm call please", "cancel", "request_callback"),  # not the call's time: said, not cancelled
     ],
 )
