@@ -7,7 +7,8 @@ offer keeps the place without the buttons again, no handoff button is offered wh
 leaving for a call the customer hears they are no longer waiting here, a claim tells the customer who is here,
 after the wait limit a call or an email is offered and its button books a call, positions count
 only live cases, an agent signing out returns the case (another agent claims it), and an agent's
-grant at the desk is said on hand-back and the conversation carries on from it.
+grant at the desk is said on hand-back and the conversation carries on from it; "ring me instead, in an
+hour?" books a call about an hour on.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncio
 import sqlite3
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -328,3 +330,30 @@ def test_a_waiting_customer_is_answered_as_well_as_told_their_place(queue_bot: B
     said = say("will the person still message me here too?")
     assert "not in the queue any more" in said and "calling you" in said, said
     assert not said.startswith("Yes")
+
+
+def test_ring_me_instead_in_an_hour_while_waiting_books_a_call_an_hour_on(queue_bot: Bot) -> None:
+    # Issue #17 panel: it was asked for a time again. The care team is in around the clock, so the hour
+    # is never moved to the next opening.
+    sam = DeskClient(queue_bot.base)
+    sam.sign_in("sam")
+    assert sam.call("/desk/api/availability", {"status": "available"})[0] == 200
+    sender = f"relative-{uuid.uuid4().hex[:8]}"
+    assert "in the queue" in texts(queue_bot.say(sender, "I want to talk to a real person"))
+
+    asked_at = datetime.now(timezone.utc)
+    said = texts(queue_bot.say(sender, "ring me instead, in an hour?"))
+    assert "time suits you" not in said and "soonest someone" not in said and "catch a time" not in said, said
+    if "Which number" in said:
+        said = texts(queue_bot.say(sender, "+1 555 0134"))
+    assert "You're booked" in said and "out of the queue" in said, said
+
+    path = Path(queue_bot.env["GRACIOUS_RECORDS_DB_URL"].removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as conn:
+        [(scheduled, status)] = conn.execute(
+            "SELECT scheduled_for, status FROM callbacks WHERE sender_id = ?", (sender,)
+        ).fetchall()
+    when = datetime.fromisoformat(scheduled).replace(tzinfo=timezone.utc)
+    # An hour on, rounded up to the quarter hour: on the desk's list, due between 60 and 76 minutes on.
+    assert status == "booked" and when.minute % 15 == 0
+    assert asked_at + timedelta(minutes=59) <= when <= asked_at + timedelta(minutes=76), (asked_at, when)
