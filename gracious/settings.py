@@ -63,8 +63,9 @@ class Settings:
     agent_password: Optional[str] = None
     # Shared with our own nginx only: a Forwarded header carrying it names the client's address.
     proxy_secret: Optional[str] = None
-    # New handoffs (desk queue entries) one client address may open per hour.
-    handoffs_per_address: int = 5
+    # New handoffs (desk queue entries) one client address may open per hour: enough for an office or a
+    # school behind one address (a panel of 20 customers on one address met 5), few enough to stop a flood.
+    handoffs_per_address: int = 30
     # The desk's SLA: seconds a handoff may wait for its first reply from an agent (server/desk/shift.py).
     desk_first_reply_seconds: int = 300
     # The queue's watch (server/desk/waiting.py): how often it looks (0: off), a waiting customer's
@@ -188,7 +189,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         action_token=env.get("GRACIOUS_ACTION_TOKEN") or "",
         agent_password=env.get("GRACIOUS_AGENT_PASSWORD") or None,
         proxy_secret=env.get("GRACIOUS_PROXY_SECRET") or None,
-        handoffs_per_address=int(_number(env, "GRACIOUS_HANDOFFS_PER_ADDRESS", 5)),
+        handoffs_per_address=int(_number(env, "GRACIOUS_HANDOFFS_PER_ADDRESS", 30)),
         desk_first_reply_seconds=int(_number(env, "GRACIOUS_DESK_FIRST_REPLY_SECONDS", 300)),
         queue_check_seconds=_number(env, "GRACIOUS_QUEUE_CHECK_SECONDS", 5.0, float, zero=True),
         queue_update_seconds=_number(env, "GRACIOUS_QUEUE_UPDATE_SECONDS", 120.0, float, zero=True),
