@@ -39,6 +39,62 @@ CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(am|pm)\b", re.I)
 CODE_LIKE = re.compile(r"[=;{}<>`\\]|--|/\*|\b(?:select|drop|insert|delete|update|union)\s+\w", re.I)
 
 
+NUMBERS = {w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+_HOUR = r"(\d{1,2}|" + "|".join(NUMBERS) + r")"
+# "half four" and "half past 4" are 4:30, "quarter to five" 4:45 (never "half an hour").
+SPOKEN = re.compile(
+    rf"\b(half|quarter|\d{{1,2}}|ten|twenty|twenty-five|five)\s+(?:(past|after|to|till)\s+)?{_HOUR}\b", re.I
+)
+SPOKEN_MINUTES = {"half": 30, "quarter": 15, "five": 5, "ten": 10, "twenty": 20, "twenty-five": 25}
+WORD_MINUTES = {"fifteen": "15", "thirty": "30", "forty-five": "45", "forty five": "45"}
+# "4.30pm", "at 4.30", "16.30": a clock time written with a dot, as many people do.
+DOTTED = re.compile(r"(?<![\d.$£€])\b([01]?\d|2[0-3])\.([0-5]\d)(?![.\d%])", re.I)
+TIME_WORD = re.compile(r"\b(?:at|to|for|by|around|about|until|till|from|after|before|make it|say)\s*$", re.I)
+
+
+def _spoken(text: Text) -> Text:
+    """Times said the way people say them, written as a clock: "half four" is "4:30", "quarter to
+    five" "4:45", "4.30pm" "4:30pm", "16.30" "16:30" (so none is read as 4:00, or missed)."""
+
+    def spoken(match: "re.Match[str]") -> str:
+        amount, link, hour_word = match.group(1).lower(), (match.group(2) or "").lower(), match.group(3).lower()
+        hour = NUMBERS.get(hour_word) or int(hour_word)
+        if amount in SPOKEN_MINUTES:
+            minutes = SPOKEN_MINUTES[amount]
+        elif link and int(amount) < 60:
+            minutes = int(amount)  # "20 past 3"
+        else:
+            return match.group(0)
+        if not 1 <= hour <= 12 or (not link and amount != "half"):
+            return match.group(0)  # "five four" is no time; "half four" is British for 4:30
+        if link in ("to", "till"):
+            hour, minutes = (hour - 2) % 12 + 1, 60 - minutes
+        return f"{hour}:{minutes:02d}"
+
+    text = SPOKEN.sub(spoken, text)
+    # "four thirty", "five fifteen": the hour and its minutes in words.
+    text = re.sub(
+        rf"\b({'|'.join(NUMBERS)})\s+(fifteen|thirty|forty-five|forty five)\b",
+        lambda m: f"{NUMBERS[m.group(1).lower()]}:{WORD_MINUTES[m.group(2).lower()]}",
+        text,
+        flags=re.I,
+    )
+
+    def dotted(match: "re.Match[str]") -> str:
+        before = text[: match.start()]
+        after = text[match.end() :]
+        timed = (
+            re.match(r"\s*(?:am|pm|a\.m|p\.m)", after, re.I)
+            or TIME_WORD.search(before)
+            or not re.sub(
+                r"\b(?:please|pls|thanks|then|ok|okay)\b|[\s?!.,]", "", text.replace(match.group(0), ""), flags=re.I
+            )
+        )
+        return f"{int(match.group(1))}:{match.group(2)}" if timed else match.group(0)
+
+    return DOTTED.sub(dotted, text)
+
+
 def _hour_minute(clock: "re.Match[str]") -> Tuple[int, int]:
     hour = int(clock.group(1)) % 12 + (12 if clock.group(3).lower() == "pm" else 0)
     return hour, int(clock.group(2) or 0)
@@ -111,6 +167,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         return None  # "' OR 1=1 --", "1'; DROP TABLE users": not a time, whatever dateparser makes of it
     # "10%", "$25" or "the 7.60" is never a time (dateparser would read a month into it).
     text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
+    text = _spoken(text)
     text = re.sub(
         r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text
     )

@@ -1,0 +1,76 @@
+"""Call times as people say them (issue #17 panel, c16: "please change the call time to 4.30pm" moved
+the call to 4:00 pm and said done; "Could you move my call to half four?")."""
+
+import asyncio
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.schedule_callback
+from actions.callback_time import parse_callback_time
+from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm, wanted_time_text
+from gracious import stores
+from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("No, I meant please change the call time to 4.30pm", at(11, 16, 30)),
+        ("Could you move my call to half four?", at(11, 16, 30)),
+        ("Half past four, not four o'clock. 4:30pm please.", at(11, 16, 30)),
+        ("4.30pm", at(11, 16, 30)),
+        ("4.30", at(11, 16, 30)),
+        ("4.30 please", at(11, 16, 30)),
+        ("half four", at(11, 16, 30)),
+        ("half past 4", at(11, 16, 30)),
+        ("quarter to five", at(11, 16, 45)),
+        ("quarter past 3", at(11, 15, 15)),
+        ("4:30", at(11, 16, 30)),
+        ("16.30", at(11, 16, 30)),
+        ("four thirty", at(11, 16, 30)),
+        ("call me tomorrow at 9.15am", at(12, 9, 15)),
+        ("move it to 4.30 tomorrow", at(12, 16, 30)),
+        ("half past four tomorrow", at(12, 16, 30)),
+        ("make it 2.15", at(11, 14, 15)),
+        ("10 past 4", at(11, 16, 10)),
+    ],
+)
+def test_a_time_is_read_to_the_minute_said(text, expected):
+    assert parse_callback_time(text, WEDNESDAY_10AM) == expected
+
+
+@pytest.mark.parametrize("text", ["in half an hour", "the 7.60, that definitely went through?", "my bill is 45.30"])
+def test_half_an_hour_and_amounts_are_not_clock_times(text):
+    assert parse_callback_time(text, WEDNESDAY_10AM) in (None, at(11, 10, 30))
+
+
+def test_a_dotted_time_is_one_time_not_two_sentences():
+    said = "No, I meant please change the call time to 4.30pm"
+    assert parse_callback_time(wanted_time_text(said), WEDNESDAY_10AM) == at(11, 16, 30)
+
+
+def test_the_call_is_moved_to_the_time_said_and_said_so(domain, monkeypatch):
+    """c16 in her words: the call at 2pm is moved to 4:30 pm, the time booked is the time said."""
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    said = "No, I meant please change the call time to 4.30pm"
+    callback_id = asyncio.run(
+        stores.records().book_callback("panel-c16", at(11, 14), "+1 555 0321", "callback requested", None)
+    )
+    slots = {"callback_id": str(callback_id), "callback_phone": "+1 555 0321"}
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            said, CollectingDispatcher(), tracker_from("callback_form", text=said, slots=slots), domain
+        )
+    )
+    assert result == {"callback_time": at(11, 16, 30).isoformat(), "callback_attempts": None}
+    tracker = tracker_from("callback_form", slots=dict(slots, callback_time=result["callback_time"]))
+    dispatcher, _ = run_action(ActionScheduleCallback(), tracker, domain)
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_moved",
+        old_when="today at 2:00 pm",
+        callback_when="today at 4:30 pm",
+        phone_tail="0321",
+    )
+    [row] = asyncio.run(stores.records().rows("callbacks"))
+    assert row["scheduled_for"].astimezone(at(11, 16).tzinfo) == at(11, 16, 30)
