@@ -30,6 +30,7 @@ from server.desk.queue import OUTCOMES, NotOnDuty
 from server.desk.sessions import COOKIE, SESSION_LIFETIME
 from server.desk.store import DeskStore
 from server.desk.throttle import Throttled
+from server.desk.verify import routes as identity_check
 from server.http import Site, client_address, secured
 from server.proxy import trust_our_proxy
 
@@ -174,6 +175,7 @@ class DeskSite(Site):
         callbacks.routes(desk, api, store, _secure, _error)
         outbox.routes(desk, api, _secure)
         grants.routes(desk, api, store, _secure, _error)
+        identity_check(desk, api, store, _secure, _error)  # an agent checks who the customer is (verify.py)
         shift.routes(desk, api, store, _secure, _error)
 
         availability.routes(desk, api, store, _secure, _error)  # /api/me and /api/availability

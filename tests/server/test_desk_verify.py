@@ -1,0 +1,220 @@
+"""An agent checks who the customer is at the desk (server/desk/verify.py), on a real server on loopback
+with a real Rasa agent's tracker and lock stores: the chat's own comparison, its limit of three misses,
+nothing of the account revealed, and the case's card and grant panel treating a match as verified."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.error
+import urllib.request
+from typing import Any, Dict, Iterator
+
+import pytest
+from rasa.core.agent import Agent as RasaAgent
+from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+import gracious.stores
+from gracious.settings import ROOT
+from tests.helpers.desk_app import Client, DeskApp
+
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+SENDER = "daniel-chat"
+ASKED = "my bill BL-30018 is missing the discount. I asked for a person, not a quiz. daniel.reyes@example.com"
+# The card action_handoff wrote: a guest, the bill named, nothing of the account.
+GUEST_CARD = {"case_type": "dispute_charge", "what_happened": ASKED, "reference": "BL-30018", "verified": False}
+DANIEL = ("daniel.reyes@example.com", "+1 555 0178")
+
+
+class Desk(DeskApp):
+    """The desk with the Rasa agent's stores the server gives it (no model: nothing is predicted here)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.app.ctx.agent = RasaAgent(
+            domain=DOMAIN, tracker_store=InMemoryTrackerStore(DOMAIN), lock_store=InMemoryLockStore()
+        )
+        self.app.ctx.input_channels = []  # no widget: the customer's words stay in the tracker
+
+    def on_server(self, work: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result(10)
+
+    def tracker(self, sender: str = SENDER) -> DialogueStateTracker:
+        return self.on_server(self.app.ctx.agent.tracker_store.get_or_create_tracker(sender))
+
+    def save(self, *events: Any, sender: str = SENDER) -> None:
+        tracker = self.tracker(sender)
+        for event in events:
+            tracker.update(event)
+        self.on_server(self.app.ctx.agent.tracker_store.save(tracker))
+
+
+@pytest.fixture
+def desk() -> Iterator[Desk]:
+    app = Desk().start()
+    app.add_agent("sam", "Sam Lee")
+    app.add_agent("ana", "Ana Ruiz")
+    app.add_agent("kim", "Kim Ito", lead=True)
+    yield app
+    app.stop()
+
+
+def handoff(desk: Desk, card: Dict[str, Any] = GUEST_CARD, sender: str = SENDER) -> int:
+    said = (UserUttered(ASKED), SlotSet("case_type", card["case_type"]), SlotSet("order_id", card.get("reference")))
+    desk.save(*said, sender=sender)
+    return asyncio.run(gracious.stores.records().create_handoff(sender, "customer_asked", "customer_care", card))
+
+
+def claimed(desk: Desk, name: str, case: int) -> Client:
+    agent = desk.client(name)
+    status, body = agent.call(f"/desk/api/handoffs/{case}/claim", {})
+    assert status == 200, body
+    return agent
+
+
+def verify(agent: Client, case: int, contact: str, **more: Any) -> Any:
+    return agent.call(f"/desk/api/handoffs/{case}/verify", {"contact": contact, **more})
+
+
+def notes(agent: Client, case: int) -> list:
+    return [n["text"] for n in agent.call(f"/desk/api/handoffs/{case}")[1]["notes"]]
+
+
+def test_a_match_verifies_the_conversation_and_the_grant_panel_offers_the_case(desk):
+    case = handoff(desk)
+    sam = claimed(desk, "sam", case)
+    assert sam.call(f"/desk/api/cases/{case}/grant")[1]["alternatives"] == []
+    said_before = [e.text for e in desk.tracker().events if e.type_name == "bot"]
+
+    status, body = verify(sam, case, "daniel.reyes@example.com")
+
+    assert status == 200, body
+    assert (body["verified"], body["reference"]) == (True, "BL-30018")
+    tracker = desk.tracker()
+    assert tracker.get_slot("verified_customers") == ["C002"]
+    assert tracker.get_slot("case_facts")["verified"] is True
+    assert tracker.get_slot("policy_id") == "volume_discount_domestic"
+    listing = sam.call(f"/desk/api/cases/{case}/grant")[1]
+    assert listing["verified"] is True
+    assert ("missing_discount_credit", 7.6) in [(a["id"], a["amount"]) for a in listing["alternatives"]]
+    assert notes(sam, case) == ["Identity checked by Sam Lee: matches the account of BL-30018"]
+    # What the chat's customer reads is unchanged: the desk says nothing to them.
+    assert [e.text for e in tracker.events if e.type_name == "bot"] == said_before
+
+
+def test_a_phone_matches_too_and_nothing_of_the_account_is_revealed(desk):
+    case = handoff(desk)
+    sam = claimed(desk, "sam", case)
+
+    status, body = verify(sam, case, "0178 no wait, it's +1 555 0178")
+    other = handoff(desk, sender="other")
+    _, missed = verify(claimed(desk, "ana", other), other, "someone@example.com")
+
+    assert (status, body["verified"]) == (200, True)
+    for said in (body, missed):
+        assert not any(detail in json.dumps(said) for detail in DANIEL)
+    assert not any(detail in text for text in notes(sam, case) for detail in DANIEL)
+
+
+def test_a_miss_says_so_and_counts_with_the_chats_misses_up_to_three(desk):
+    case = handoff(desk)
+    desk.save(SlotSet("account_check_failures", 1.0))  # one miss in the chat already
+    sam = claimed(desk, "sam", case)
+
+    status, body = verify(sam, case, "dan@example.com")
+    assert (status, body["verified"], body["checks_left"]) == (200, False, 1)
+    assert (
+        body["message"] == "That doesn't match the account of BL-30018. 1 more check can be made in this conversation."
+    )
+    status, body = verify(sam, case, "+1 555 0100")
+    assert (body["checks_left"], body["message"].split(". ")[-1]) == (
+        0,
+        "No more checks can be made in this conversation.",
+    )
+
+    status, body = verify(sam, case, "daniel.reyes@example.com")  # right, but too late
+
+    assert status == 409
+    assert body["error"] == "Too many checks haven't matched in this conversation, so no more can be made."
+    assert desk.tracker().get_slot("account_check_failures") == 3.0
+    assert desk.tracker().get_slot("verified_customers") is None
+    assert notes(sam, case) == ["Identity checked by Sam Lee: doesn't match the account of BL-30018"] * 2
+
+
+def test_only_the_agent_holding_the_case_or_a_lead_may_check(desk):
+    case = handoff(desk)
+    assert verify(desk.client("sam"), case, "daniel.reyes@example.com")[0] == 409  # nobody holds it yet
+    claimed(desk, "sam", case)
+
+    status, body = verify(desk.client("ana"), case, "daniel.reyes@example.com")
+    assert (status, body["error"]) == (
+        409,
+        "Only the agent holding this conversation, or a lead, can check who the customer is.",
+    )
+    assert desk.tracker().get_slot("verified_customers") is None
+    assert verify(desk.client(), case, "daniel.reyes@example.com")[0] == 401
+
+    status, body = verify(desk.client("kim"), case, "daniel.reyes@example.com")
+    assert (status, body["verified"]) == (200, True)
+    assert notes(desk.client("kim"), case) == ["Identity checked by Kim Ito: matches the account of BL-30018"]
+
+
+def test_a_cross_site_check_is_refused(desk):
+    case = handoff(desk)
+    sam = claimed(desk, "sam", case)
+    request = {"contact": "daniel.reyes@example.com"}
+    sent = urllib.request.Request(
+        f"{desk.base}/desk/api/handoffs/{case}/verify",
+        data=json.dumps(request).encode(),
+        headers={"Content-Type": "application/json", "Origin": "https://evil.example"},
+    )
+    try:
+        sam.opener.open(sent, timeout=10)
+        status = 200
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert status == 403
+    assert desk.tracker().get_slot("verified_customers") is None
+
+
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ({"contact": "daniel"}, "Type the email address or phone number the customer gave in the chat."),
+        ({}, "Type the email address or phone number the customer gave in the chat."),
+        ({"contact": 42}, "Type what the customer gave, up to 254 characters."),
+        ({"contact": "a" * 250 + "@example.com"}, "Type what the customer gave, up to 254 characters."),
+    ],
+)
+def test_bad_input_is_a_polite_400(desk, body, error):
+    case = handoff(desk)
+    sam = claimed(desk, "sam", case)
+
+    status, said = sam.call(f"/desk/api/handoffs/{case}/verify", body)
+
+    assert (status, said["error"]) == (400, error)
+    assert desk.tracker().get_slot("account_check_failures") is None
+
+
+def test_a_case_with_no_reference_takes_the_number_the_customer_gave(desk):
+    card = {"case_type": "wrong_item", "what_happened": "my jacket is the wrong size", "verified": False}
+    case = handoff(desk, card)
+    sam = claimed(desk, "sam", case)
+
+    status, body = verify(sam, case, "daniel.reyes@example.com")
+    assert (status, body["error"]) == (
+        400,
+        "This case has no bill or order yet: type the number the customer gave as well.",
+    )
+    status, body = verify(sam, case, "daniel.reyes@example.com", reference="LK-99999")
+    assert (status, body["error"]) == (400, "There's no bill or order LK-99999. Check the number the customer gave.")
+
+    status, body = verify(sam, case, "daniel.reyes@example.com", reference="lk 10422")
+
+    assert (status, body["verified"], body["reference"]) == (200, True, "LK-10422")
+    assert desk.tracker().get_slot("order_id") == "LK-10422"
+    assert sam.call(f"/desk/api/cases/{case}/grant")[1]["reference"] == "LK-10422"
