@@ -19,6 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import money
+from actions.close_call import CALL_SAID_INSTEAD, say_booked_call
 from actions.handback import follow_up_booked, handed_back
 from actions.promised import verified_customer
 from actions.status import settled
@@ -50,9 +51,11 @@ def closing_words(tracker: Tracker) -> Text:
     and the customer isn't leaving unhappy ("whatever. bye")."""
     if said_safety(tracker):
         return "utter_close_safety"  # never "have a lovely day" to someone on the way to care
-    if leaves_unhappy((tracker.latest_message or {}).get("text") or ""):
-        return "utter_close_unresolved"
     person = person_helped(tracker)
+    if leaves_unhappy((tracker.latest_message or {}).get("text") or "") and not person:
+        # After a person helped, "whatever, that's all, thanks" is thanked for their time, never
+        # "sorry this wasn't the answer you hoped for" (issue #17 panel, c01: Sam had just credited her).
+        return "utter_close_unresolved"
     if tracker.get_slot("accepted_alternative") not in (None, *ARRANGEMENTS):
         # After a person, thanks for their time, not "for bearing with me".
         return "utter_close_after_person_arranged" if person else "utter_thank_for_chance"
@@ -206,9 +209,12 @@ class ActionCloseConversation(Action):
             await queue_thank_you_note(tracker, domain)
             events.append(SlotSet("concern_logged", True))
             words = closing_words(tracker)
-            dispatcher.utter_message(response=words, **helper_named(words, tracker))
+            if not (words in CALL_SAID_INSTEAD and await say_booked_call(dispatcher, tracker)):
+                dispatcher.utter_message(response=words, **helper_named(words, tracker))
         elif said_safety(tracker):
             dispatcher.utter_message(response="utter_close_safety")
+        elif await say_booked_call(dispatcher, tracker):
+            pass  # "we'll call you today at 4:30 pm on the number ending 0178", not a bare goodbye
         elif person_helped(tracker) and not tracker.get_slot("concern_logged"):
             # Closed from the desk with no case opened: thanks for their time, not "thanks for stopping by".
             dispatcher.utter_message(

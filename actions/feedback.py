@@ -9,8 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.closing import said_safety
+from actions.closing import ActionCloseConversation, said_safety
 from gracious import ratings
+from gracious.endings import says_goodbye
 from gracious.stores import records
 
 
@@ -22,6 +23,8 @@ def _handoff_id(tracker: Tracker) -> Optional[int]:
 
 # The one-question satisfaction rating, asked when an agent closes the conversation (server/desk/conversation.py).
 ASK_RATING = "utter_ask_rating"
+# A person's part ending: closed with the rating asked, or handed back ("4 out of 5, Sam was kind" after it counts).
+ASKS = (ASK_RATING, "action_handback")
 
 
 def rating_asked(tracker: Tracker) -> Optional[bool]:
@@ -32,7 +35,7 @@ def rating_asked(tracker: Tracker) -> Optional[bool]:
     counted: it is kept as the customer's words instead.
     """
     events = list(tracker.events)
-    asks = [i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == ASK_RATING]
+    asks = [i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") in ASKS]
     if not asks:
         return None
     since = [e for e in events[asks[-1] + 1 :] if e.get("event") == "user"][:-1]  # before this message
@@ -57,12 +60,13 @@ class ActionRecordFeedback(Action):
         if asked:
             # The satisfaction question after an agent closed the conversation: one rating per case.
             counted = await records().record_rating_once(tracker.sender_id, int(rating or 0), _handoff_id(tracker))
-            return await _answer_rating(dispatcher, tracker, int(rating or 0), text, counted)
+            answered = await _answer_rating(dispatcher, tracker, int(rating or 0), text, counted)
+            return await _closing(dispatcher, tracker, domain, text) or answered
         if asked is not None or (rating and text.startswith("/")):
             # A second rating after the ask, or a rating button nobody asked for (no words to
             # keep): thanks, nothing counted.
             dispatcher.utter_message(response="utter_rating_recorded")
-            return []
+            return await _closing(dispatcher, tracker, domain, text) or []
         said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         # Only a choice from a menu ("the feedback one", a tapped button), never feedback itself.
         naming_it = (
@@ -79,7 +83,20 @@ class ActionRecordFeedback(Action):
             dispatcher.utter_message(response="utter_feedback_safety")
             return []
         dispatcher.utter_message(response="utter_feedback_recorded")
+        return await _closing(dispatcher, tracker, domain, text) or []
+
+
+async def _closing(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], text: Text
+) -> List[EventType]:
+    """ "no. bye. 1 star for making me come back three times": the rating or remark kept, then the
+    goodbye said, not "anything else?" (the rule's next step). Nothing when they didn't say goodbye,
+    or when the conversation was closed already (the rating question comes after the close)."""
+    closed = any(e.get("event") == "action" and e.get("name") == ASK_RATING for e in tracker.events)
+    if text.startswith("/") or closed or not says_goodbye(text):
         return []
+    events = await ActionCloseConversation().run(dispatcher, tracker, domain)
+    return [*events, FollowupAction("action_listen")]
 
 
 # A rating of 1 or 2 is an apology's worth: we fell short.

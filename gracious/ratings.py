@@ -24,20 +24,21 @@ _LEAD = (
     r"i'?d say|i would say|i'?ll say|i say|id say|"
     r"i'?d (?:give|rate)(?: (?:it|you|u|ya|us|that|this))?|i'?ll (?:give|rate)(?: (?:it|you|u|ya|us|that|this))?|"
     r"i (?:give|rate)(?: (?:it|you|u|ya|us|that|this))?|(?:give|rate) (?:it|you|u|ya|us|that|this)|"
-    r"a|an)[\s,:]+)*"
+    r"a|an)[\s,:?]+)*"
 )
 # Out of five, said or not: "3/5", "4 out of 5", "2 stars".
-_SCALE = r"(?:\s*(?:/\s*5|out of (?:5|five)|of 5)\b)?(?:\s*stars?\b)?"
+_SCALE = r"(?:\s*(?:/\s*5|(?:out of|outta) (?:5|five)|of 5)\b)?(?:\s*stars?\b)?"
 # The number is the whole answer's start, not a time ("3:30"), a price ("2.50"), a bigger number
 # ("10/10") or a number of things ("2pm").
 OPENING = re.compile(rf"^\W*{_LEAD}{_NUMBER}{_SCALE}(?![:.,]?\d)(?=$|[\s.,!;:)\-\u2013\u2014])", re.I)
 # A number in words is a rating only on its own ("five", "two - slow", "four out of five"), never
 # the start of something else ("two weeks is not ok", "one more thing").
 WORD_ALONE = re.compile(
-    r"(?:[a-z]+)(?:\s*(?:/\s*5|out of (?:5|five)|of 5)\b)?(?:\s*stars?\b)?(?=\s*(?:$|[.,!;:)\-\u2013\u2014]))", re.I
+    r"(?:[a-z]+)(?:\s*(?:/\s*5|(?:out of|outta) (?:5|five)|of 5)\b)?(?:\s*stars?\b)?(?=\s*(?:$|[.,!;:)\-\u2013\u2014]))",
+    re.I,
 )
-# "the agent was lovely, 5/5" or "4 out of 5 from me": out of five, said anywhere.
-ANYWHERE = re.compile(r"(?<![\d.])([1-5])\s*(?:/\s*5|out of (?:5|five))\b", re.I)
+# "the agent was lovely, 5/5", "4 out of 5 from me", "Rather laborious. Three out of five.": out of five, said anywhere.
+ANYWHERE = re.compile(r"(?<![\d.])\b([1-5]|one|two|three|four|five)\s*(?:/\s*5|(?:out of|outta) (?:5|five))\b", re.I)
 # "two weeks is not ok. 1": a number alone at the very end.
 ENDING = re.compile(r"(?<=[\s.,;:!])([1-5])[\s.!]*$")
 # "Wonderful, thank you. 5 stars.", "five stars from me", "a solid 4 really": stars or a solid number, anywhere.
@@ -105,3 +106,16 @@ def _rating(text: str, value: int, start: int, end: int) -> Rating:
 def quotable(words: str) -> bool:
     """Whether the words can be said back as they are: short, plain text, and no swearing or abuse."""
     return bool(QUOTABLE.fullmatch(words or "")) and "swearing" not in frustration_signals(words, [], "")
+
+
+def said_as_rating(text: str) -> Optional[Rating]:
+    """A rating said as one, asked for or not: "4 out of 5, Sam was kind", "1 star for making me come
+    back", "7/10", "⭐⭐⭐⭐"; never a bare number, which may be anything ("2" picks a button)."""
+    text = (text or "").strip()
+    if not text or text.startswith("/"):
+        return None
+    found = ANYWHERE.search(text) or STARS.search(text)
+    if found is None:
+        return _out_of_ten(text) or _star_signs(text)
+    number = (found.group(1) or found.group(found.lastindex or 1)).lower()
+    return _rating(text, NUMBER_WORDS.get(number) or int(number), found.start(), found.end())

@@ -16,6 +16,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import ratings
+from server.dialogue import after_a_person
 from server.dialogue.readings import read_as, whole_message
 
 ASK_RATING = "utter_ask_rating"
@@ -32,6 +33,12 @@ def just_asked(tracker: Optional[DialogueStateTracker]) -> bool:
 
 
 def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+    """The message as the rating asked for, or as an ending after a person (a rating in any words, a
+    goodbye, a remark: server/dialogue/after_a_person.py), or None."""
+    return _answer(parsed, tracker) or after_a_person.reading(parsed, tracker)
+
+
+def _answer(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
     """The message as the rating asked for, or None (not just asked, no 1 to 5, a click, safety)."""
     text = (parsed.get("text") or "").strip()
     if not text or text.startswith("/") or parsed.get("safety") or not just_asked(tracker):

@@ -68,3 +68,68 @@ def test_a_close_from_the_desk_thanks_them_for_their_time_with_sam(desk_bot: Bot
     closes = [line["text"] for line in said(desk_bot, sender) if line["response"] == "utter_close_after_person"]
     assert len(closes) == 1 and "Sam" in closes[0], said(desk_bot, sender)
     assert not any("talking it through with me" in line["text"] for line in said(desk_bot, sender))
+
+
+def queued(bot: Bot, sender: str) -> bool:
+    return bool((bot.tracker(sender).get("slots") or {}).get("in_queue"))
+
+
+def ratings_of(bot: Bot, sender: str) -> List[Any]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(bot.env["GRACIOUS_RECORDS_DB_URL"])
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(sa.text("SELECT rating FROM ratings WHERE sender_id = :s"), {"s": sender})
+            return [r[0] for r in found]
+    finally:
+        engine.dispose()
+
+
+def test_a_rating_and_a_goodbye_after_the_hand_back_never_queue_her_again(desk_bot: Bot) -> None:
+    """P3 c05: after Sam's hand-back, "no, I've just had a person! it's fine. that's all, thanks. 4 out of
+    5, Sam was kind" put her back in the queue at number 4, and "I'm done, bye" got the call/email offer."""
+    sender = helped_by_sam(desk_bot, "handback")
+    words = "no, I've just had a person! it's fine. that's all, thanks. 4 out of 5, Sam was kind"
+    said = " ".join(r.get("text") or "" for r in desk_bot.say(sender, words))
+
+    assert "queue" not in said and not queued(desk_bot, sender), said
+    assert "time today" in said, said  # the goodbye after a person
+    assert ratings_of(desk_bot, sender) == [4]
+
+    other = helped_by_sam(desk_bot, "handback")
+    said = " ".join(r.get("text") or "" for r in desk_bot.say(other, "I'm done, bye"))
+    assert "queue" not in said and "call" not in said.lower() and not queued(desk_bot, other), said
+
+
+def test_a_safety_parents_closing_remark_is_heard_not_a_new_emergency(desk_bot: Bot) -> None:
+    """P3 c14: "The rest felt like filling in forms while my son was swelling up." after Sam had the case
+    was the safety handoff again, number 1 in the queue."""
+    sender = f"after-person-{uuid.uuid4().hex[:8]}"
+    sam = DeskClient(desk_bot.base)
+    sam.sign_in("sam")
+    desk_bot.say(sender, "my son has a rash and his lips are swelling after your cafe's muffin")
+    _, items = sam.call("/desk/api/queue")
+    handoff = next(item for item in items if item["sender_id"] == sender)["id"]
+    assert sam.call(f"/desk/api/handoffs/{handoff}/claim", {})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff}/reply", {"text": "Sam here, I've filed the report."})[0] == 200
+    assert sam.call(f"/desk/api/handoffs/{handoff}/finish", {"outcome": "resolved", "then": "handback"})[0] == 200
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(line["response"] for line in said(desk_bot, sender)[-1:]):
+        time.sleep(0.2)
+    time.sleep(1)
+
+    remark = "No. Sam was kind. The rest felt like filling in forms while my son was swelling up."
+    reply = " ".join(r.get("text") or "" for r in desk_bot.say(sender, remark))
+
+    assert "911" not in reply and "queue" not in reply and not queued(desk_bot, sender), reply
+    assert variations("utter_feedback_safety")[0] in reply
+
+
+def test_an_email_asked_for_after_the_hand_back_is_the_teams_email_not_the_queue(desk_bot: Bot) -> None:
+    """P3 w1: "a person just sent me back to you! can someone just email me about the trace" queued again."""
+    sender = helped_by_sam(desk_bot, "handback")
+    words = "a person just sent me back to you! can someone just email me about the trace"
+    reply = " ".join(r.get("text") or "" for r in desk_bot.say(sender, words))
+    assert "queue" not in reply and not queued(desk_bot, sender), reply
+    assert "email" in reply.lower(), reply

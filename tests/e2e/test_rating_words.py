@@ -85,3 +85,39 @@ def test_hours_and_shipping_questions_are_answered_truly(closing_bot: Bot) -> No
     said = texts(closing_bot.say(f"ship-{uuid.uuid4().hex[:8]}", "do you ship to canada"))
     assert variations("utter_answer_shipping_destinations")[0] in said
     assert "Orders arrive by the date shown at checkout" not in said
+
+
+def queued(bot: Bot, sender: str) -> bool:
+    return bool((bot.tracker(sender).get("slots") or {}).get("in_queue"))
+
+
+def test_rating_two_in_words_after_anas_close_is_the_rating_not_a_question(closing_bot: Bot) -> None:
+    """P3 c03: "Rating? Two. Ana was lovely, the process is a maze." was "I'd rather not guess" and then
+    "2" queued him again; the rating stayed null."""
+    sender = f"rate-two-{uuid.uuid4().hex[:8]}"
+    handoff = closed_by_an_agent(closing_bot, sender)
+
+    said = " ".join(texts(closing_bot.say(sender, "Rating? Two. Ana was lovely, the process is a maze.")))
+
+    assert "rather not guess" not in said and "queue" not in said, said
+    assert not queued(closing_bot, sender)
+    assert [(r["rating"], r["handoff_id"]) for r in rows(closing_bot, "ratings") if r["sender_id"] == sender] == [
+        (2, handoff)
+    ]
+    assert "queue" not in " ".join(texts(closing_bot.say(sender, "2")))  # said again: thanked, never queued
+    assert not queued(closing_bot, sender)
+
+
+def test_a_rating_with_a_goodbye_unasked_is_no_demand_for_goodwill(closing_bot: Bot) -> None:
+    """P3 c09, c12: "no. bye. 1 star for making me come back three times" and "That will be all. Rather
+    laborious, I must say. Three out of five." were answered with the goodwill credit 'up to $25.00'."""
+    for words in (
+        "no. bye. 1 star for making me come back three times",
+        "That will be all. Rather laborious, I must say. Three out of five.",
+    ):
+        sender = f"rate-bye-{uuid.uuid4().hex[:8]}"
+        closing_bot.say(sender, "my order LK-10423 is late")
+        said = " ".join(texts(closing_bot.say(sender, words)))
+        assert "goodwill" not in said and "beyond what I can grant" not in said, said
+        assert "queue" not in said and not queued(closing_bot, sender)
+        assert [r["text"] for r in rows(closing_bot, "feedback") if r["sender_id"] == sender] == [words]
