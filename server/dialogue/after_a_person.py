@@ -24,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import ratings
 from gracious.endings import says_goodbye
 from server.dialogue.readings import PERSON_ASKED, read_as, whole_message
+from server.dialogue.two_problems import case_types
 
 # The moves of a person's part ending: handed back, or closed with the rating asked.
 PERSON_DONE = {"action_handback", "utter_ask_rating"}
@@ -115,9 +116,11 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         # "will the credit definitely be on my next bill?" after Sam's credit: what stands (action_status
         # says it from what was granted), never "I'd rather not guess" with a person offered.
         return read_as(parsed, "ask_status", "status_after_person")
-    if leaving and not asks(text):
+    intent = (parsed.get("intent") or {}).get("name")
+    if leaving and not asks(text) and not REFERENCE.search(text) and intent not in case_types():
+        # "I'm fine. but my order LK-10423 hasn't come" is a new case, not a goodbye.
         return read_as(parsed, "goodbye", "goodbye_after_person", [])
-    if just_asked(tracker) and not asks(text) and (parsed.get("intent") or {}).get("name") not in ("thank", "goodbye"):
+    if just_asked(tracker) and not asks(text) and not REFERENCE.search(text) and intent not in ("thank", "goodbye"):
         return _feedback(parsed, None, "remark_after_rating")
     return None
 

@@ -124,3 +124,8 @@ def test_an_email_asked_for_after_a_hand_back_is_the_teams_email_not_the_queue()
     assert result is not None and result["intent"]["name"] == "choose_alternative"
     assert [(e["entity"], e["value"]) for e in result["entities"]] == [("alternative", "email_followup")]
     assert reading(parsed(text, "request_human"), DialogueStateTracker("x", [])) is None  # no person yet
+
+
+def test_a_new_case_beside_a_short_im_fine_is_not_a_goodbye():
+    text = "I'm fine. but my order LK-10423 hasn't come"
+    assert reading(parsed(text, "check_order_status"), helped("action_handback")) is None
