@@ -8,15 +8,19 @@ catalog/repair.yml) and set callback_escape; action_schedule_callback then calls
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog
+from actions.hours import is_open, next_opening, spoken_time
 from actions.offer_alternatives import first_text
-from gracious import repair
+from gracious import repair, saying_no
+from gracious.settings import settings
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -49,12 +53,25 @@ def escape_in(text: Text) -> Optional[Text]:
     """How the customer would rather be helped than by a call, if they said so."""
     if repair.wants_email_instead(text):
         return "email"
-    if repair.refuses_call(text):
+    if saying_no.refuses_call(text):
         return "none"
     return None
 
 
 WAYS_ON = ("email_followup", "human")
+
+
+def nobody_in(tracker: Tracker) -> Optional[Dict[Text, Text]]:
+    """With nobody from the team on duty (action_handoff found none), the words for when they are:
+    a person here in the chat is never offered then; else None."""
+    if tracker.get_slot("agent_available") is not False or tracker.get_slot("in_queue"):
+        return None
+    config = settings()
+    now = datetime.now(ZoneInfo(config.timezone))
+    if is_open(now, config.care_hours):
+        return {"when": "busy"}
+    back = next_opening(now, config.care_hours)
+    return {"when": "later", "back_at": spoken_time(back, now) if back else "soon"}
 
 
 async def instead_of_a_call(
@@ -97,6 +114,9 @@ async def instead_of_a_call(
             SlotSet("alternative", None),
         ] + ([SlotSet("in_queue", None)] if tracker.get_slot("in_queue") else [])  # out of the queue (promised.grant)
     queued = bool(tracker.get_slot("in_queue"))
+    nobody = nobody_in(tracker)
+    if nobody is not None and escape in ("none", "neither"):
+        return _nobody_on_duty(escape, nobody, unverified, dispatcher, tracker, domain)
     # A waiting customer is in line for a person already: never offered one again.
     ways = [w for w in WAYS_ON if not (unverified and w == "email_followup") and not (queued and w == "human")]
     buttons = [
@@ -132,6 +152,38 @@ async def instead_of_a_call(
     if queued:
         response += "_queued"  # the place in the queue kept, the email offered; no person button
     dispatcher.utter_message(response=response, buttons=buttons)
+    offered = list(tracker.get_slot("offered_alternatives") or [])
+    return [
+        SlotSet("offered_alternatives", offered + [w for w in ways if w not in offered]),
+        SlotSet("accepted_alternative", None),
+        SlotSet("alternative", None),
+        FollowupAction("action_listen"),
+    ]
+
+
+def _nobody_on_duty(
+    escape: Text,
+    nobody: Dict[Text, Text],
+    unverified: bool,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: Dict[Text, Any],
+) -> List[EventType]:
+    """ "hmm no, I don't really want a phone call. I'll try again later when someone's around", with
+    nobody on duty: the form left kindly, when people are in said, and the email (or the call after
+    all) offered; never a person here, who would only lead back to the call form."""
+    ways = [
+        w for w in ("email_followup", "callback") if not (w == "email_followup" and (unverified or escape == "neither"))
+    ]
+    buttons = [
+        {
+            "title": first_text(domain, catalog().alternatives[way].offer),
+            "payload": '/choose_alternative{"alternative": "%s"}' % way,
+        }
+        for way in ways
+    ]
+    kind = "no_call" if escape == "none" and "email_followup" in ways else "no_call_no_email"
+    dispatcher.utter_message(response=f"utter_{kind}_nobody_{nobody['when']}", buttons=buttons, **nobody)
     offered = list(tracker.get_slot("offered_alternatives") or [])
     return [
         SlotSet("offered_alternatives", offered + [w for w in ways if w not in offered]),

@@ -3,7 +3,10 @@
 The classifier can read "NO. I NEEDED IT FOR SATURDAY" as choose_alternative with a refund
 in it; a grant cannot be taken back at the desk. A choice typed as words, not a click, that
 says no, shouts or refuses something, and doesn't clearly pick the option (gracious/saying_no.py),
-is answered by asking which option they would like, with the offer's buttons again.
+is answered by asking which option they would like, with the offer's buttons again. So is
+one that names an option without clearly picking it, however calm. One that asks for a person
+("... Second time this has happened. I'd like to speak to someone about it.") is handed to a
+person, never granted anything.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.offer_alternatives import last_offer_buttons
 from gracious.choices import options_from
-from gracious.saying_no import choice_words, doubtful
+from gracious.saying_no import asks_for_a_person, choice_words, clear_pick, doubtful
 
 # What the records keep and nobody can take back from the desk: never granted on a guess.
 GRANTS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund"}
@@ -28,8 +31,18 @@ def doubt(dispatcher: CollectingDispatcher, tracker: Tracker, choice: Text, kind
     text = str(latest.get("text") or "")
     if kind not in GRANTS or not text or text.startswith("/") or latest.get("typed_choice") or latest.get("repair"):
         return None  # a click, or read against the buttons already (server/dialogue/typed_choices.py)
+    if asks_for_a_person(text) and not tracker.get_slot("in_queue"):
+        return [SlotSet("alternative", None), FollowupAction("action_handoff")]
     buttons = last_offer_buttons(tracker)
-    if not doubtful(text, options_from(buttons), choice_words(), choice):
+    options = options_from(buttons)
+    # Among the buttons on screen, only a clear pick is taken; else (an option of an earlier offer)
+    # only one said without a no, capitals or a refusal.
+    on_screen = any(o.key == choice for o in options)
+    if (
+        clear_pick(text, options, choice_words(), choice)
+        if on_screen
+        else not doubtful(text, options, choice_words(), choice)
+    ):
         return None
     dispatcher.utter_message(response="utter_which_alternative", buttons=buttons)
     return [SlotSet("alternative", None), FollowupAction("action_listen")]

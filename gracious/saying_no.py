@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
+from gracious import repair
 from gracious.choices import _AGREE, _NEGATED, _SETTLED_BY_THEMSELVES, CHOOSING, Option, _position, _score
 from gracious.settings import CATALOG_DIR
 from gracious.wordlists import changed_at
@@ -90,6 +91,64 @@ def clear_pick(text: str, options: Sequence[Option], words: Mapping[str, Sequenc
 def doubtful(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], key: str) -> bool:
     """A typed choice of ``key`` that says no, shouts or refuses something, without clearly picking it."""
     return upset(text, options, words) and not clear_pick(text, options, words, key)
+
+
+# "please just connect me", "put me through to someone", "can i get a human pls", "i said PERSON",
+# "Could I please be put through to one of your team?", "speak with a member of staff", "chat with a real person":
+# a person asked for in words the designers' short list (catalog/repair.yml `person`) does not hold.
+_SOMEONE = (
+    r"(?:(?:a|an|one|some)\s+)?(?:(?:real|actual|live|human)\s+)?(?:human|person|people|agent|someone|somebody|staff"
+    r"|(?:member|one|some)\s+of\s+(?:your\s+|the\s+)?(?:staff|team|people)|(?:your\s+)?team)\b"
+)
+PERSON_ASKED = re.compile(
+    r"\b(?:connect|transfer|put)\s+me\s*(?:through|to\b|with\b|$|[.!,])|\b(?:be|get|getting)\s+connected\b"
+    r"|\b(?:be|get)\s+(?:put|transferred)\s+(?:through|to\b)"
+    r"|\b(?:get|give|bring|find|want|need)\s+(?:me\s+)?(?:a |an |to a |to an )?(?:(?:real|actual|live)\s+)?(?:human|person|agent)\b"
+    r"|\b(?:get|give|bring|find)\s+me\s+(?:someone|somebody)\b"
+    rf"|\b(?:talk|speak|chat)\s+(?:to|with|w/?)\s+{_SOMEONE}"
+    r"|\bi\s+said\s+(?:a\s+|an\s+)?(?:person|human|agent)\b"
+    r"|^\W*(?:a\s+)?(?:(?:real|actual)\s+)?(?:person|human|agent|operator|representative)\W*(?:pls|please|now)?\W*$",
+    re.I,
+)
+# "i don't need a person", "do i need a person to approve it?": not asked for.
+NO_PERSON = re.compile(
+    r"\b(?:don'?t|do not|dont|no|never)\s+(?:need|want)\b|^\W*(?:do|does|did|will|would|is|are|was|why|what|how|when|where|who|which)\b",
+    re.I,
+)
+_SENTENCES = re.compile(r"(?<=[.!?\n])\s*|\bbut\b", re.I)
+
+
+def asks_for_a_person(text: str) -> bool:
+    """A sentence of ``text`` asks for a person: "I'd like to speak to someone about it." at the end of a
+    long complaint, "no. PERSON. please", "SPRING15 but i said i want a person"."""
+    for sentence in _SENTENCES.split(text or ""):
+        sentence = sentence.strip()
+        if (
+            sentence
+            and PERSON_ASKED.search(sentence)
+            and not NO_PERSON.search(sentence)
+            and not CALL_ASKED.search(sentence)
+        ):
+            return True
+    return False
+
+
+# "connect me to someone who can call me back": a call, which has its own reading.
+CALL_ASKED = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b", re.I)
+
+
+# "hmm no, I don't really want a phone call", "I'd rather not have a call": the call declined,
+# in words the designers' list (catalog/repair.yml `no_call`) does not hold.
+_NO_CALL = re.compile(
+    r"\b(?:don'?t|do not|dont|didn'?t)\s+(?:really\s+|actually\s+)?(?:want|need)\s+(?:a\s+|any\s+|the\s+)?(?:phone\s*)?call\b"
+    r"|\b(?:rather|prefer)\s+not\s+(?:to\s+)?(?:have\s+|get\s+|take\s+)?(?:a\s+)?(?:phone\s*)?call\b",
+    re.I,
+)
+
+
+def refuses_call(text: str) -> bool:
+    """The customer would rather not be called."""
+    return repair.refuses_call(text) or bool(_NO_CALL.search(text or ""))
 
 
 @lru_cache(maxsize=4)

@@ -16,7 +16,7 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious import repair
+from gracious import repair, saying_no
 from gracious.dropped_call import clock_named, drops_the_call
 from gracious.references import coupon_candidates
 from server.dialogue import in_hand
@@ -29,7 +29,8 @@ def in_callback_form(parsed: Dict[str, Any], text: str, intent: Optional[str]) -
         # "blah blah" when asked for a time is a time not understood: counted, so
         # the form offers a way on rather than asking a third time.
         return read_as(parsed, "inform", "answer")
-    if repair.wants_email_instead(text) or repair.refuses_call(text):
+    if repair.wants_email_instead(text) or saying_no.refuses_call(text):
+        # "hmm no, I don't really want a phone call": the form left, never "I didn't catch a time".
         return read_as(parsed, "inform", "switch_channel")
     if repair.cancels(text):
         return read_as(parsed, CANCEL, "cancel")

@@ -13,6 +13,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
 from gracious.choices import Option
+from gracious.saying_no import CALL_ASKED, NO_PERSON, asks_for_a_person
+from gracious.saying_no import PERSON_ASKED as PERSON_ASKED  # moved there; still read from here
 from server.dialogue.offers import OFFER_PAYLOAD, choice_words, new_order_or_bill
 from server.dialogue.two_problems import case_types
 
@@ -119,22 +121,8 @@ def upset_no(
     return None
 
 
-# "please just connect me", "put me through to someone", "can i get a human pls", "i said PERSON":
-# a person asked for in words the designers' short list (catalog/repair.yml `person`) does not hold.
-PERSON_ASKED = re.compile(
-    r"\b(?:connect|transfer|put)\s+me\s*(?:through|to\b|with\b|$|[.!,])|\b(?:be|get|getting)\s+connected\b"
-    r"|\b(?:get|give|bring|find|want|need)\s+(?:me\s+)?(?:a |an |to a |to an )?(?:human|person|agent|real person)\b"
-    r"|\b(?:get|give|bring|find)\s+me\s+(?:someone|somebody)\b"
-    r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a |an )?(?:human|person|agent|someone|somebody)\b"
-    r"|\bi\s+said\s+(?:a\s+|an\s+)?(?:person|human|agent)\b"
-    r"|^\W*(?:a\s+)?(?:person|human|agent|operator|representative)\W*(?:pls|please|now)?\W*$",
-    re.I,
-)
-# "i don't need a person", "do i need a person to approve it?": not asked for.
-NO_PERSON = re.compile(
-    r"\b(?:don'?t|do not|dont|no|never)\s+(?:need|want)\b|^\W*(?:do|does|did|will|would|is|are|was|why|what|how|when|where|who|which)\b",
-    re.I,
-)
+# What an open form takes from a message as its answer (an email or phone checks who they are, and stays).
+FORM_ANSWERS = {"coupon_code", "order_id", "time", "item", "amount", "alternative"}
 # Readings that ask for someone already, each with its own move.
 ASKED_SOMEONE = {"request_human", "request_executive", "request_callback"}
 
@@ -147,14 +135,27 @@ def person_asked(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]
     intent = (parsed.get("intent") or {}).get("name")
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return None
-    if tracker.get_slot("in_queue") or intent in ASKED_SOMEONE or len(text.split()) > 20:
+    if tracker.get_slot("in_queue") or CALL_ASKED.search(text):
         return None
+    if intent in ASKED_SOMEONE:
+        # Read so already; only an answer for an open form is taken out of it.
+        kept = _kept(parsed, tracker)
+        if intent == "request_human" and len(kept) < len(parsed.get("entities") or []):
+            return read_as(parsed, intent, "person", kept)
+        return None
+    if asks_for_a_person(text):
+        # Asked in a sentence of its own, however long the complaint around it.
+        return read_as(parsed, "request_human", "person", _kept(parsed, tracker))
     # "you're not a real person are you" names one without asking: the short list counts only beside another reading.
-    asked = bool(PERSON_ASKED.search(text)) or (repair.asks_for_a_person(text) and intent != "bot_challenge")
-    if not asked or NO_PERSON.search(text) or CALL_ASKED.search(text):
-        return None
-    return read_as(parsed, "request_human", "person")
+    short = len(text.split()) <= 20 and not NO_PERSON.search(text)
+    if short and repair.asks_for_a_person(text) and intent != "bot_challenge":
+        return read_as(parsed, "request_human", "person", _kept(parsed, tracker))
+    return None
 
 
-# "connect me to someone who can call me back": a call, which has its own reading.
-CALL_ASKED = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b", re.I)
+def _kept(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> list:
+    """The message's entities, but none an open form would take as its answer ("SPRING15 but i said i
+    want a person" fills no coupon slot, so the form lets the person through)."""
+    if not tracker.active_loop_name:
+        return list(parsed.get("entities") or [])
+    return [e for e in parsed.get("entities") or [] if e.get("entity") not in FORM_ANSWERS]

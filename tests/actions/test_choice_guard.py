@@ -62,3 +62,31 @@ def test_a_clear_pick_or_a_click_is_granted(domain, text, latest):
 
     assert [m["response"] for m in dispatcher.messages][:1] == ["utter_confirm_refund"]
     assert [g["kind"] for g in grants_for("LK-10423")] == ["refund"]
+
+
+def test_a_person_asked_for_beside_a_grant_read_is_handed_over_never_granted(domain):
+    # Panel P3 c18: verified, the options on screen, this was granted as the refund.
+    text = (
+        "They don't 'look different', I ordered a 10 and got a 9. Second time this has happened. "
+        "I'd like to speak to someone about it."
+    )
+    dispatcher, events = run_action(ActionApplyAlternative(), typed(text), domain)
+
+    assert dispatcher.messages == []
+    assert events == [SlotSet("alternative", None), FollowupAction("action_handoff")]
+    assert grants_for("LK-10423") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Second time this has happened, and the money is not really the point",
+        "I suppose money back might be one way of looking at it if nothing else works",
+    ],
+)
+def test_a_calm_message_without_a_clear_pick_is_asked_about_not_granted(domain, text):
+    dispatcher, events = run_action(ActionApplyAlternative(), typed(text), domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_which_alternative"]
+    assert events == [SlotSet("alternative", None), FollowupAction("action_listen")]
+    assert grants_for("LK-10423") == []

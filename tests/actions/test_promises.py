@@ -384,7 +384,8 @@ def test_an_email_instead_of_a_call_with_nowhere_to_write_promises_none(domain, 
 
     tracker = tracker_from(
         "callback_form",
-        slots={"callback_escape": "email", "case_facts": None, "verified_customers": []},
+        # Someone on duty (with nobody, no person is offered: tests/actions/test_no_call_with_nobody_on_duty.py).
+        slots={"callback_escape": "email", "case_facts": None, "verified_customers": [], "agent_available": True},
         text="no call please",
     )
     dispatcher, _ = run_action(ActionScheduleCallback(), tracker, domain)

@@ -54,7 +54,9 @@ def test_backing_out_of_a_call_while_queued_offers_the_email_and_keeps_the_place
 
 
 def test_not_queued_the_person_is_still_offered_beside_the_email(domain):
-    dispatcher, _ = escaped("none", domain)
+    # With someone on duty (the call was chosen from an offer); with nobody on duty, no person:
+    # tests/actions/test_no_call_with_nobody_on_duty.py.
+    dispatcher, _ = escaped("none", domain, agent_available=True)
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_no_call"]
     assert '/choose_alternative{"alternative": "human"}' in payloads(dispatcher)
 

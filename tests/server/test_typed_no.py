@@ -216,3 +216,54 @@ def test_a_refusal_beside_another_record_is_that_record_s_case():
     order = [{"entity": "order_id", "value": "LK-10426", "start": 30, "end": 38}]
     result = parse("i dont want a refund, my order LK-10426 is broken", "report_wrong_item", offered(), order)
     assert result["intent"]["name"] == "report_wrong_item"
+
+
+# Panel P3 (#17): a person asked for in a sentence of its own, politely, or with the topic after it.
+PERSON_WITH_A_TOPIC = [
+    (
+        "They don't 'look different', I ordered a 10 and got a 9. Second time this has happened. "
+        "I'd like to speak to someone about it.",
+        "choose_alternative",
+    ),
+    ("Hi there. Could I please be put through to one of your team? It's about a refund", "give_feedback"),
+    (
+        "Good morning. I'd like to speak with a member of staff regarding a late delivery, order LK-10423.",
+        "give_feedback",
+    ),
+    ("hey, can I chat with a real person? got a question about returning a gift", "ask_policy"),
+    ("i need to speak w someone about a coupon that didnt work", "coupon_problem"),
+    ("no. PERSON. please", "deny"),
+]
+
+
+@pytest.mark.parametrize("text, intent", PERSON_WITH_A_TOPIC)
+def test_a_person_asked_for_with_a_topic_or_a_story_is_a_person(text, intent):
+    result = parse(text, intent, offered())
+
+    assert (result["intent"]["name"], result.get("repair")) == ("request_human", "person")
+    assert result["text"] == text  # the card's what_happened keeps the topic in their words
+
+
+def test_a_code_beside_a_person_asked_for_is_no_answer_for_the_form():
+    # "SPRING15 but i said i want a person": the form would take the code and carry on with the coupon.
+    coupon_asked = offered(case_type="coupon_problem", requested_slot="coupon_code")
+    coupon_asked.update(ActiveLoop("case_form"))
+    code = [{"entity": "coupon_code", "value": "SPRING15", "start": 0, "end": 8}]
+
+    for intent in ("inform", "request_human"):
+        result = parse("SPRING15 but i said i want a person", intent, coupon_asked, code)
+
+        assert (result["intent"]["name"], result.get("repair")) == ("request_human", "person")
+        assert result["entities"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I spoke to someone yesterday and they said it was fine",
+        "my team ordered it and the size is wrong",
+        "i don't want to speak to anyone, just the refund",
+    ],
+)
+def test_a_person_named_in_a_story_or_a_question_is_not_asked_for(text):
+    assert parse(text, "inform", offered()).get("repair") != "person"
