@@ -110,7 +110,7 @@ async def verified_events(tracker: Any, owner: Text, reference: Text) -> List[An
     facts = await gather_facts(sdk_tracker(after))
     events.append(SlotSet("case_facts", json.loads(json.dumps(facts, default=str))))
     policies = catalog()
-    case_type = policies.follow(tracker.get_slot("case_type") or "", facts) or None
+    case_type = policies.follow(tracker.get_slot("case_type") or _only_kind(facts), facts) or None
     policy = policies.select(case_type, facts) if case_type else None
     if policy is not None:
         events += [SlotSet("policy_id", policy.id), SlotSet("entitled", policy.entitles(facts))]
@@ -118,6 +118,15 @@ async def verified_events(tracker: Any, owner: Text, reference: Text) -> List[An
     if case_type and case_type != tracker.get_slot("case_type"):
         events.append(SlotSet("case_type", case_type))
     return events
+
+
+def _only_kind(facts: Dict[Text, Any]) -> Text:
+    """For a case handed over before its kind was read ("my bill is wrong, can I just talk to someone?"):
+    the one kind of case the record's kind needs (a bill: a charge disputed), else none."""
+    from actions.case import catalog
+
+    kinds = [kind for kind, need in catalog().needs.items() if need == facts.get("reference_kind")]
+    return kinds[0] if len(kinds) == 1 else ""
 
 
 async def _save(app: Any, sender: Text, events: List[Any]) -> Any:
@@ -138,10 +147,20 @@ def _card_kept(conn: sa.engine.Connection, handoff_id: int, summary: Dict[Text, 
     )
 
 
-async def check(app: Any, store: DeskStore, handoff: Dict[Text, Any], agent: Agent, body: Dict[Text, Any]) -> Dict:
-    """The check made; what the agent reads of it. Refused when it can't be made."""
+async def _on_the_card(
+    app: Any, store: DeskStore, handoff: Dict[Text, Any], tracker: Any, owner: Text, reference: Text
+) -> None:
+    """The conversation verified for ``owner`` with the record's facts, and the case's card made from it."""
     from actions.handoff import case_summary  # the handoff's own builder: one card, one way
 
+    saved = await _save(app, handoff["sender_id"], await verified_events(tracker, owner, reference))
+    kept = handoff.get("summary") or {}
+    made = {**kept, **case_summary(sdk_tracker(saved)), **{k: kept[k] for k in KEPT if kept.get(k)}}
+    await store.run(_card_kept, handoff["id"], made)
+
+
+async def check(app: Any, store: DeskStore, handoff: Dict[Text, Any], agent: Agent, body: Dict[Text, Any]) -> Dict:
+    """The check made; what the agent reads of it. Refused when it can't be made."""
     contact, given = _text(body, "contact"), _text(body, "reference")
     if verification.contacts(contact) == ([], []):
         raise Refused(400, "Type the email address or phone number the customer gave in the chat.")
@@ -152,12 +171,17 @@ async def check(app: Any, store: DeskStore, handoff: Dict[Text, Any], agent: Age
     if owner is None:
         raise Refused(409, f"{reference} can't be found in the records any more.")
     said = sdk_tracker(tracker)
+    who = agent.display_name
     if verification.is_verified(said, owner):
-        return {"verified": True, "reference": reference, "message": f"Already verified for {reference}."}
+        # Checked in the chat already ("daniel.reyes@... but I asked for a person"), and maybe not yet on the card.
+        if (handoff.get("summary") or {}).get("verified") is not True:
+            await _on_the_card(app, store, handoff, tracker, owner, reference)
+            await store.add_note(handoff["id"], agent, f"Identity seen by {who}: verified in the chat for {reference}")
+        message = f"The customer is already verified for {reference} in this chat: the card shows it now."
+        return {"verified": True, "reference": reference, "message": message}
     failures = int(tracker.get_slot(verification.FAILURES_SLOT) or 0)
     if failures >= verification.MAX_FAILURES or await verification.too_many_from_address(said):
         raise Refused(409, "Too many checks haven't matched in this conversation, so no more can be made.")
-    who = agent.display_name
     if not await verification.check(said, owner, contact):
         failures += 1
         await _save(app, sender, [SlotSet(verification.FAILURES_SLOT, float(failures))])
@@ -168,10 +192,7 @@ async def check(app: Any, store: DeskStore, handoff: Dict[Text, Any], agent: Age
         more = f"{left} more check{'s' if left != 1 else ''} can be made" if left else "No more checks can be made"
         said_back = f"That doesn't match the account of {reference}. {more} in this conversation."
         return {"verified": False, "reference": reference, "checks_left": left, "message": said_back}
-    saved = await _save(app, sender, await verified_events(tracker, owner, reference))
-    kept = handoff.get("summary") or {}
-    made = {**kept, **case_summary(sdk_tracker(saved)), **{k: kept[k] for k in KEPT if kept.get(k)}}
-    await store.run(_card_kept, handoff["id"], made)
+    await _on_the_card(app, store, handoff, tracker, owner, reference)
     await store.add_note(handoff["id"], agent, f"Identity checked by {who}: matches the account of {reference}")
     said_back = f"That matches the account of {reference}: the customer is verified for its records in this chat."
     return {"verified": True, "reference": reference, "message": said_back}

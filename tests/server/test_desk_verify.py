@@ -218,3 +218,30 @@ def test_a_case_with_no_reference_takes_the_number_the_customer_gave(desk):
     assert (status, body["verified"], body["reference"]) == (200, True, "LK-10422")
     assert desk.tracker().get_slot("order_id") == "LK-10422"
     assert sam.call(f"/desk/api/cases/{case}/grant")[1]["reference"] == "LK-10422"
+
+
+def test_a_customer_the_chat_verified_already_is_put_on_the_card_without_a_new_check(desk):
+    # "daniel.reyes@example.com. but I asked for a person": checked by the chat, handed over before the card knew.
+    case = handoff(desk)
+    desk.save(SlotSet("verified_customers", ["C002"]), SlotSet("account_check", "passed"))
+    sam = claimed(desk, "sam", case)
+
+    status, body = verify(sam, case, "anything@example.com")
+
+    assert (status, body["verified"]) == (200, True)
+    assert body["message"] == "The customer is already verified for BL-30018 in this chat: the card shows it now."
+    assert desk.tracker().get_slot("account_check_failures") is None  # nothing compared, nothing missed
+    assert sam.call(f"/desk/api/cases/{case}/grant")[1]["verified"] is True
+    assert notes(sam, case) == ["Identity seen by Sam Lee: verified in the chat for BL-30018"]
+
+
+def test_a_bill_handed_over_before_its_kind_was_read_is_a_charge_disputed(desk):
+    # "my bill BL-30018 is missing the discount. can I just talk to someone?": a person asked for first.
+    case = handoff(desk, {"case_type": None, "reference": "BL-30018", "verified": False})
+    sam = claimed(desk, "sam", case)
+
+    assert verify(sam, case, "daniel.reyes@example.com")[1]["verified"] is True
+
+    assert desk.tracker().get_slot("case_type") == "dispute_charge"
+    listing = sam.call(f"/desk/api/cases/{case}/grant")[1]
+    assert "missing_discount_credit" in [a["id"] for a in listing["alternatives"]]
