@@ -155,10 +155,45 @@
     kit.show($("case-readonly"), handoff.status === "left");
     kit.show(document.querySelector("#case .grants"), open);
     if (window.GraciousGrants && open) window.GraciousGrants.show(handoff, holding);  // grants.js
+    renderVerify(handoff, first, open && (holding || me.lead === true), holding);
     renderTranscript(handoff, first);
     renderNotes(handoff);
     suggest(handoff.suggestions || []);
   }
+
+  // The identity check (POST handoffs/<id>/verify): for the agent holding the case, or a lead, until the
+  // card says verified; the bill or order number asked for only when the case has none yet.
+  var holdingShown = false;  // whether the grant list may offer its buttons after a match
+  function renderVerify(handoff, first, allowed, holding) {
+    var s = handoff.summary || {};
+    holdingShown = holding;
+    if (first) {
+      $("verify-contact").value = "";
+      $("verify-reference").value = "";
+      kit.setText($("verify-status"), "");
+    }
+    kit.show($("verify"), allowed);
+    kit.show($("verify-form"), allowed && s.verified !== true);
+    kit.show($("verify-reference-field"), !s.reference);
+  }
+
+  $("verify-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var id = selected, status = $("verify-status");
+    var body = { contact: $("verify-contact").value };
+    if (!$("verify-reference-field").hidden) body.reference = $("verify-reference").value;
+    post("verify", body).then(function (result) {
+      status.className = result.verified ? "matched" : "missed";
+      kit.setText(status, result.message);
+      $("verify-contact").value = "";
+      // The grant list (grants.js) lists again only when its case's key changes: a new key once, then its own.
+      if (result.verified && window.GraciousGrants) window.GraciousGrants.show({ id: id, status: "verified", agent: me.name }, holdingShown);
+      return refresh();
+    }).catch(function (error) {
+      status.className = "missed";
+      kit.setText(status, error.message);
+    });
+  });
 
   // Canned replies (replies.js) when the desk has them; the playbook's suggestions otherwise.
   var suggested = false;
