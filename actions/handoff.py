@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import handoff_card
 from actions.case import catalog, latest_intent
 from actions.case_card import booked, policy_name, still_offered
 from actions.digression import say_answers
@@ -49,7 +50,9 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
     verified = facts.get("verified") is True
     policy_id = tracker.get_slot("policy_id")
     policy = catalog().policy(policy_id) if policy_id else None
-    customer_messages = [e.get("text") for e in tracker.events if e.get("event") == "user" and e.get("text")]
+    customer_messages = handoff_card.said(tracker)  # a click as the title the customer read
+    ref = handoff_card.reference(tracker, facts)
+    second = handoff_card.second_problem(tracker, ref)
     amounts = {
         name: facts[name]
         for name in ("order_total", "amount_requested", "missing_discount_amount", "discount_applied", "discount_due")
@@ -58,8 +61,9 @@ def case_summary(tracker: Tracker) -> Dict[str, Any]:
     return {
         "case_type": tracker.get_slot("case_type"),
         # A plain "get me a person" still says something: the customer's own last words.
-        "what_happened": tracker.get_slot("case_details") or (customer_messages[-1] if customer_messages else None),
-        "reference": facts.get("reference") or tracker.get_slot("order_id"),
+        "what_happened": handoff_card.with_second_problem(handoff_card.what_happened(tracker), second),
+        "reference": ref,
+        **({"second_problem": second} if second else {}),
         # The account's owner only for a verified customer: a stranger who typed an order
         # number is never labelled with the owner's details, on the card or in a greeting.
         "verified": verified,
@@ -96,22 +100,34 @@ def offers(tracker: Tracker) -> Dict[str, Any]:
     }
 
 
+# Messages answered with a person (or a question which), never with empathy.
+STRAIGHT_TO_A_PERSON = frozenset({"request_human", "nlu_fallback", "demand_compensation"})
+
+
 def frustration_now(tracker: Tracker) -> int:
     """How frustrated the customer sounds, 0 to 3: the assistant's reading (the ``frustration`` slot,
-    actions/empathize.py), and at least what they wrote after the handoff shows where the assistant did not
-    read it for feelings (while waiting, the queue's answers don't): each message's signals (shouting,
-    "!!", swearing), one more when an earlier one had some, as raising it again does. At the handoff itself
-    this is the slot; the desk's card, made from the conversation later (server/desk/live_card.py), has more."""
+    actions/empathize.py), and at least what the messages it never read for feelings show (a demand for a
+    person, the wait: the queue's answers don't read them): each message's signals (shouting, "!!", swearing,
+    "third time", "manager now"), one more when an earlier one had some, as raising it again does."""
     unread: List[Dict[str, Any]] = []
+    asking: List[Dict[str, Any]] = []  # before the handoff: the demands for a person, never read for feelings
     handed_over = False
     for event in tracker.events:
         kind = event.get("event")
+        text = str(event.get("text") or "")
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         if kind == "slot" and event.get("name") == "handoff_id" and event.get("value"):
-            handed_over = True
-        elif kind == "user" and handed_over and event.get("text") and not str(event["text"]).startswith("/"):
+            handed_over, unread, asking = True, unread + asking, []
+        elif kind == "user" and text and handed_over and not text.startswith("/"):
             unread.append(event)  # a button's payload is no feeling
-        elif kind == "action" and event.get("name") == "action_empathize" and unread:
-            unread.pop()
+        elif kind == "user" and text and not text.startswith("/"):
+            # "THIS IS THE THIRD TIME ... GET ME A MANAGER NOW" goes straight to a person (panel P3 c09).
+            asking = asking + [event] if intent in STRAIGHT_TO_A_PERSON else []
+        elif kind == "action" and event.get("name") == "action_empathize":
+            if unread:
+                unread.pop()
+            asking = []
+    unread += asking
     level, earlier = 0, False
     for event in unread:
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
@@ -174,7 +190,7 @@ class ActionHandoff(Action):
                 tracker.sender_id,
                 handoff_reason(tracker),
                 team,
-                {**case_summary(tracker), "booked": await booked(tracker)},
+                {**case_summary(tracker), "booked": handoff_card.followup_address(await booked(tracker), tracker)},
                 client_address(tracker),
                 config.handoffs_per_address,
                 bool(on_duty),
@@ -192,6 +208,8 @@ class ActionHandoff(Action):
             ahead = await store.waiting_ahead(handoff_id)
             minutes = wait_minutes(ahead + 1, on_duty)
             response = "utter_handoff_ceo_office_queued" if team == "executive_office" else "utter_handoff_queued"
+            if response == "utter_handoff_queued" and not handoff_card.told_something(tracker):
+                response = "utter_handoff_queued_asked"  # just "human": nothing was passed on but the ask
             dispatcher.utter_message(response=response, position=ahead + 1, wait=wait_words(minutes))
             # What was told, so the next telling is news (gracious/queue_news.py).
             told = queue_news.first_told(ahead + 1, on_duty, minutes, clock.now(), response)

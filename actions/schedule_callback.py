@@ -23,6 +23,7 @@ from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time, said_w
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
 from gracious import repair
+from gracious.contact_details import number_only
 from gracious.dropped_call import drops_the_call
 from gracious.settings import settings
 from gracious.stores import records
@@ -168,7 +169,7 @@ class ValidateCallbackForm(FormValidation):
             on_file = repair.says("on_file", text)
             dispatcher.utter_message(response="utter_phone_not_on_file" if on_file else "utter_phone_unclear")
             return {"callback_phone": None, "callback_attempts": float(attempts)}
-        return {"callback_phone": text.strip()}
+        return {"callback_phone": number_only(text)}  # "it's +1 555 0178": the number, not the words
 
 
 def _booked_before(tracker: Tracker) -> bool:

@@ -29,3 +29,11 @@ def contacts(text: str) -> Tuple[List[str], List[str]]:
         if len(digits) >= 7 and not any(k.endswith(digits) or digits.endswith(k) for k in known):
             phones.append(match.group(0).strip())
     return emails, phones
+
+
+def number_only(text: str) -> str:
+    """The phone number in what was typed, without the words around it: "it's +1 555 0178" is
+    "+1 555 0178" (the desk's callback list and the company's systems get a number); the text
+    itself when no number is found in it."""
+    phones = contacts(text)[1]
+    return phones[0] if phones else (text or "").strip()

@@ -28,20 +28,38 @@ def _has(name: str, text: Text) -> bool:
     return bool(_lists(changed_at(SIGNALS_FILE))[name].search(text))
 
 
+# "wrong AGAIN": one word in capitals is raised voice too (codes such as LK-10422 and ASAP are not).
+CAPS_WORD = re.compile(r"(?<![\w-])(?!ASAP\b|LK\b|BL\b|USA\b|SMS\b|PDF\b)[A-Z]{4,}(?![\w-])")
+# "wrong again", "AGAIN", "yet again": it has happened before.
+AGAIN = re.compile(r"\b(?:wrong|yet|late|broken|missing|happened|failed|once)\s+again\b", re.I)
+# "GET ME A MANAGER NOW", "a supervisor right now": a demand, not a request.
+DEMAND = re.compile(
+    r"\b(?:manager|supervisor|someone in charge|your boss|real person|human)\s+(?:right\s+)?now\b", re.I
+)
+# "I don't want to argue with a bot": tired of the assistant itself.
+BOT_WEARY = re.compile(
+    r"\b(?:argu\w*|fight\w*|talk\w*|deal\w*)\s+(?:with|to)\s+(?:a|this|the|your)\s+(?:bot|robot|machine)\b", re.I
+)
+
+
 def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Text) -> List[Text]:
-    """The signals present: shouting, exclamations, swearing, repeated, venting."""
+    """The signals present: shouting, exclamations, swearing, repeated, demanding, venting."""
     signals = []
     letters = [c for c in text if c.isalpha()]
     if len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) >= 0.6:
+        signals.append("shouting")
+    elif CAPS_WORD.search(text):
         signals.append("shouting")
     if re.search(r"!{2,}|(?:!\s*){3,}", text):
         signals.append("exclamations")
     if _has("swearing", text):
         signals.append("swearing")
     # "More than once" only when it is true: the customer says they had to ask before.
-    if _has("said_before", text):
+    if _has("said_before", text) or AGAIN.search(text) or "AGAIN" in text:
         signals.append("repeated")
-    if intent == "express_frustration":
+    if DEMAND.search(text):
+        signals.append("demanding")
+    if intent == "express_frustration" or BOT_WEARY.search(text):
         signals.append("venting")
     return signals
 

@@ -77,15 +77,21 @@ async def summary_now(tracker: Any, kept: Mapping[str, Any]) -> Optional[Dict[st
 
     from actions.case_card import booked
     from actions.handoff import case_summary  # the handoff's own builder: one card, one way
+    from actions.handoff_card import followup_address
 
     if not any(getattr(e, "type_name", None) == "user" for e in tracker.events):
         return None
     now = Tracker.from_dict(tracker.current_state(EventVerbosity.ALL))
-    made = {**kept, **case_summary(now), "booked": await booked(now)}
+    made = {**kept, **case_summary(now), "booked": followup_address(await booked(now), now)}
     # The case handed over stays the card's case (a second problem raised while waiting is in what they
     # said since); what it lacked, the conversation now fills in (a reference given while waiting, say).
-    made.update({field: kept[field] for field in CASE_FIELDS if kept.get(field)})
+    made.update({field: kept[field] for field in CASE_FIELDS if kept.get(field) and not _payload(kept[field])})
     return made
+
+
+def _payload(value: Any) -> bool:
+    """A card kept from before that showed a button's payload ("/request_human") as what happened."""
+    return isinstance(value, str) and value.startswith("/")
 
 
 async def _made(

@@ -169,7 +169,10 @@ def entry(item: Dict[str, Any], names: Mapping[str, str], last_message: Optional
     return {
         **item,
         "label": customer_label(summary, int(item["id"])),
-        "topic": case_words(summary.get("case_type")),
+        # A safety case is named for what it is, even before the assistant learned a topic (panel P3 c14).
+        "topic": "safety"
+        if item.get("reason") == codes.SAFETY and not summary.get("case_type")
+        else case_words(summary.get("case_type")),
         "reason_words": reason_words(item.get("reason")),
         "last_message": trimmed(last_message) if last_message else "",
         "wait_words": wait_words(item.get("waiting_seconds")),
