@@ -42,6 +42,8 @@ ARRANGED = re.compile(r"\b(?:credit|refund|replacement|exchange|remake|money|bil
 # The team's email asked for: "can someone just email me about the trace", "email me instead".
 EMAIL_ASKED = re.compile(r"\b(?:e-?mail|write to|message)\s+me\b(?!\s+(?:at|on)\b\s*\S+@)", re.I)
 EMAIL = "email_followup"
+# An order named ("where is order LK-10422?"), which a bill in hand is not.
+ORDER = re.compile(r"\bLK[\s-]?\d{5}\b", re.I)
 # A record named: a new order or bill is a case of its own ("where is order LK-10422?").
 REFERENCE = re.compile(r"\b(?:LK|BL)[\s-]?\d{5}\b", re.I)
 
@@ -108,6 +110,10 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         return _feedback(parsed, found, "rating_after_person")
     if not done or PERSON_ASKED.search(text):
         return None
+    if ORDER.search(text) and str(tracker.get_slot("order_id") or "").upper().startswith("BL"):
+        # "it's an order, not a bill. where is order LK-10422?" with the bill in hand (c07): the order's
+        # case, never "Without the bill in front of me" again.
+        return read_as(parsed, "check_order_status", "order_not_bill")
     if EMAIL_ASKED.search(text):
         # "a person just sent me back to you! can someone just email me about the trace": the team's
         # email follow-up (always open), never the queue again.

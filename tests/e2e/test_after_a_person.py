@@ -133,3 +133,19 @@ def test_an_email_asked_for_after_the_hand_back_is_the_teams_email_not_the_queue
     reply = " ".join(r.get("text") or "" for r in desk_bot.say(sender, words))
     assert "queue" not in reply and not queued(desk_bot, sender), reply
     assert "email" in reply.lower(), reply
+
+
+def test_an_order_named_after_the_hand_back_switches_the_case_from_the_bill(desk_bot: Bot) -> None:
+    """P3 c07: after Sam handed back, "it's an order, not a bill. where is order LK-10422?" was answered
+    as the bill twice ("Without the bill in front of me I can't check the lines myself")."""
+    sender = helped_by_sam(desk_bot, "handback")
+    desk_bot.say(sender, "my bill BL-30018 is missing the discount")
+    desk_bot.say(sender, "daniel.reyes@example.com")
+    assert (desk_bot.tracker(sender).get("slots") or {}).get("order_id") == "BL-30018"
+
+    reply = " ".join(
+        r.get("text") or "" for r in desk_bot.say(sender, "it's an order, not a bill. where is order LK-10422?")
+    )
+
+    assert "Without the bill" not in reply and "LK-10422" in reply, reply
+    assert not queued(desk_bot, sender)

@@ -129,3 +129,24 @@ def test_an_email_asked_for_after_a_hand_back_is_the_teams_email_not_the_queue()
 def test_a_new_case_beside_a_short_im_fine_is_not_a_goodbye():
     text = "I'm fine. but my order LK-10423 hasn't come"
     assert reading(parsed(text, "check_order_status"), helped("action_handback")) is None
+
+
+def test_an_order_named_with_the_bill_in_hand_is_the_orders_case():
+    """P3 c07: after the hand-back, "it's an order, not a bill. where is order LK-10422?" was answered as the
+    bill twice ("Without the bill in front of me I can't check the lines myself")."""
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.slots import AnySlot
+
+    state = DialogueStateTracker("c07", [AnySlot("order_id", mappings=[{"type": "custom"}])])
+    state.update(ActionExecuted("action_handoff"))
+    state.update(ActionExecuted("action_handback"))
+    state.update(SlotSet("order_id", "BL-30018"))
+    state.update(ActionExecuted("action_listen"))
+    for text in (
+        "it's an order, not a bill. where is order LK-10422?",
+        "and the parcel. LK-10422. I did say two things",
+    ):
+        result = reading(parsed(text, "dispute_charge"), state)
+        assert result is not None and result["intent"]["name"] == "check_order_status", text
+    state.update(SlotSet("order_id", "LK-10422"))  # the order in hand already: read as usual
+    assert reading(parsed("where is order LK-10422?", "check_order_status"), state) is None
