@@ -41,6 +41,7 @@ from gracious import queue_news
 from gracious.queue_offer import INSTEAD, SLOT, instead_buttons
 from gracious.settings import settings
 from gracious.stores import clock, handoff_queue, records
+from gracious.stores.queue_order import back_in_time
 
 IN_QUEUE = "in_queue"
 
@@ -87,6 +88,19 @@ async def call_time(tracker: Tracker) -> Optional[Text]:
     return spoken_time(call["scheduled_for"].astimezone(zone), datetime.now(zone))
 
 
+def said_goodbye(tracker: Tracker) -> bool:
+    """The customer left the queue saying goodbye (actions/closing.py, "utter_queue_left_goodbye"), since queued."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == IN_QUEUE and event.get("value"):
+            return False
+        if (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == "utter_queue_left_goodbye"
+        ):
+            return True
+    return False
+
+
 async def left_queue_answer(
     dispatcher: CollectingDispatcher, tracker: Tracker, place: Optional[handoff_queue.Standing]
 ) -> List[EventType]:
@@ -96,6 +110,11 @@ async def left_queue_answer(
     when = await call_time(tracker) if reason == handoff_queue.CALLBACK_BOOKED else None
     if when:
         dispatcher.utter_message(response="utter_queue_not_waiting_call", callback_when=when)
+    elif reason == handoff_queue.WENT_AWAY and said_goodbye(tracker):
+        dispatcher.utter_message(response="utter_queue_not_waiting")  # they said goodbye: not "gone quiet"
+    elif reason == handoff_queue.WENT_AWAY and place is not None and back_in_time(place.finished_at, clock.now()):
+        # Back soon after going quiet: put back in, they have the place they had (queue_order.first_queued).
+        dispatcher.utter_message(response="utter_queue_not_waiting_went_away_back")
     elif reason in LEFT_WORDS:
         dispatcher.utter_message(response=LEFT_WORDS[reason])
     else:
@@ -125,6 +144,49 @@ LEFT_WORDS = {
 }
 
 
+# "if I step away will I lose my place?", "wait wheres ana gone" (server/dialogue/waiting.py's marks).
+AWAY_MARKS = ("step_away", "person_gone")
+
+
+def duration_words(seconds: float) -> Text:
+    """GRACIOUS_QUEUE_LEFT_SECONDS in words: "10 minutes", "an hour", "a minute"."""
+    minutes = max(1, round(seconds / 60))
+    if minutes % 60 == 0:
+        return "an hour" if minutes == 60 else f"{minutes // 60} hours"
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def helped_by(tracker: Tracker) -> Text:
+    """The name of the colleague who last wrote in this chat, or who they were."""
+    for event in reversed(tracker.events):
+        agent = (event.get("metadata") or {}).get("agent") if event.get("event") == "bot" else None
+        if agent:
+            return str(agent).split()[0]
+    return "The colleague who was helping you"
+
+
+async def away_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, place: handoff_queue.Standing
+) -> List[EventType]:
+    """Stepping away asked about (the place kept while the chat is open, and for how long without it), or
+    the colleague who had the case asked after (they had to step away): then the place, as a telling."""
+    message = tracker.latest_message or {}
+    now = clock.now()
+    news = queue_news.telling(place.position, place.agents, tracker.get_slot(queue_news.SLOT), now)
+    values: Dict[Text, Any] = queue_news.values(news)
+    if message.get("repair") == "person_gone":
+        response = "utter_queue_person_gone" if place.agents else "utter_queue_person_gone_nobody"
+        values["agent_name"] = helped_by(tracker)
+    else:
+        left = settings().queue_left_seconds
+        response = "utter_queue_step_away" if place.agents else "utter_queue_step_away_nobody"
+        response = response if left > 0 else "utter_queue_step_away_kept"
+        values["left"] = duration_words(left)
+    await records().run(handoff_queue.mark, place.id, seen_at=now, told_at=now)
+    dispatcher.utter_message(response=response, **values)
+    return [SlotSet(queue_news.SLOT, dict(news.told, response=response))]
+
+
 class ActionWhileWaiting(Action):
     """A waiting customer's message: what they said answered, then where they stand, as news."""
 
@@ -144,6 +206,8 @@ class ActionWhileWaiting(Action):
         if place.status == "claimed":
             dispatcher.utter_message(response="utter_queue_taken")
             return []
+        if message.get("repair") in AWAY_MARKS:
+            return await away_answer(dispatcher, tracker, place)
         answers = list(message.get("answers") or [])
         say_answers(dispatcher, domain, answers)
         # A request for the person (answered here or not): added to the case, and said so (the desk's card
@@ -167,7 +231,9 @@ class ActionWhileWaiting(Action):
         await store.run(handoff_queue.mark, place.id, told_at=now)
         intent = message.get("read_from") or (message.get("intent") or {}).get("name")
         news = queue_news.telling(place.position, place.agents, last, now, message.get("text") or "", intent, stays)
-        keep_place = (answers or noted) and place.agents and news.response not in queue_news.MOVED
+        # Answered (here, or by the policy's own action just before): "you keep your place", not "nothing has changed".
+        answered = answers or intent in ("ask_policy", "ask_why")
+        keep_place = (answered or noted) and place.agents and news.response not in queue_news.MOVED
         response = "utter_queue_keep_place" if keep_place else news.response
         events: List[EventType] = [SlotSet(queue_news.SLOT, dict(news.told, response=response))]
         if news.sorry:

@@ -11,6 +11,8 @@ customer stands (actions/waiting.py, actions/handoff.py, server/desk/waiting.py)
   go down;
 - "you've moved up to number 1" when the place is better than the one told, "someone whose
   case was more urgent went ahead of you" when it is worse, "still" only when it is the same;
+- the queue's watch, unasked, says news or an update worded as one ("You're number 2 in the queue, and
+  the wait is now about 6 minutes"), never "Nothing has changed since I last said";
 - a greeting hears a warm word and the place; an upset customer their place and an honest
   wait; anything else with nothing new (the same place and wait), a short line, never the
   one said last;
@@ -59,7 +61,11 @@ ANNOYED_INTENTS = {"express_frustration", "complain_service", "complain_no_respo
 ANNOYED = re.compile(
     r"\b(?:great|amazing|fantastic|brilliant|wonderful|awesome|excellent|fabulous) (?:service|job|work|stuff)\b"
     r"|\b(?:ridiculous|joke|unbelievable|useless|pathetic|terrible|awful|seriously|come on|still nothing|"
-    r"and nothing|so long|forever|ages|hours?|this long|taking so long|(?:sit|sitting|stuck) (?:here|around))\b|\b\d+\s*(?:min(?:ute)?s?|hours?)\b",
+    r"and nothing|so long|forever|forevr|4ever|ages|this long|taking so long|(?:sit|sitting|stuck) (?:here|around))\b"
+    # Time waited, not time asked about: "waited 20 minutes", "been an hour"; never "café hours" or
+    # "if I step away for 10 mins".
+    r"|\b(?:waiting|waited|been|already|over)\s+(?:for\s+)?(?:an?|\d+|half an?)\s*(?:min(?:ute)?s?|hours?)\b"
+    r"|\b(?:\d+|an?)\s*(?:min(?:ute)?s?|hours?)\s+(?:and nothing|now|already|of this)\b",
     re.I,
 )
 ASKS_FOR_SOMEONE = re.compile(
@@ -175,7 +181,14 @@ def _news(position: int, before: Any, agents: int, said: Optional[Text]) -> Opti
 
 
 def _words(
-    position: int, agents: int, wait: int, last: Dict[Text, Any], text: Text, intent: Optional[Text], stays: bool
+    position: int,
+    agents: int,
+    wait: int,
+    last: Dict[Text, Any],
+    text: Text,
+    intent: Optional[Text],
+    stays: bool,
+    watch: bool = False,
 ) -> Text:
     """The response for a telling: news first, then what the customer's words ask for."""
     said, before = last.get("response"), last.get("position")
@@ -188,6 +201,9 @@ def _words(
         if said == "utter_queue_update_nobody" or said in NOBODY_SAME:
             return _next(NOBODY_SAME, last.get("same"))
         return "utter_queue_update_nobody"
+    if watch:
+        # Nobody asked: an update worded as one, never "Nothing has changed since I last said".
+        return "utter_queue_wait_now" if said == "utter_queue_update" and before == position else "utter_queue_update"
     if wants_a_person(text, intent):
         coming = "utter_queue_next" if position == 1 else "utter_queue_person_coming"
         return "utter_queue_already_in_line" if said in PERSON[:2] else coming
@@ -210,13 +226,14 @@ def telling(
     text: Text = "",
     intent: Optional[Text] = None,
     stays: bool = False,
+    watch: bool = False,
 ) -> Telling:
     """What a waiting customer at ``position`` hears now, given the ``last`` telling (the slot's value);
-    ``stays``: they said they'll stay in the queue."""
+    ``stays``: they said they'll stay in the queue; ``watch``: unasked, the queue's watch speaking."""
     last = last if isinstance(last, dict) else {}
     sorry = annoyed(text, intent) and not last.get("sorry") and not stays
     wait = counted_down(position, agents, last, now) if agents else 0
-    response = _words(position, agents, wait, last, text, intent, stays)
+    response = _words(position, agents, wait, last, text, intent, stays, watch)
     made = estimate(position, agents, last, now) if agents else {"estimate": 0, "since": now.isoformat()}
     told = {
         "position": position,

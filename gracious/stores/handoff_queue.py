@@ -87,7 +87,8 @@ def open_handoff(
         status="waiting",
         summary=text,
         client_address=address,
-        created_at=now,
+        # Back soon after the queue let them go: their old place (queue_order.first_queued).
+        created_at=queue_order.first_queued(conn, sender_id, now) or now,
         queued=queued,
     )
     if address and reason != codes.SAFETY:
@@ -189,6 +190,7 @@ class Standing:
     offered_at: Any
     agent: Optional[str]
     told_at: Any = None
+    finished_at: Any = None
 
     @property
     def waiting(self) -> bool:
@@ -219,6 +221,7 @@ def standing(conn: sa.engine.Connection, handoff_id: int) -> Optional[Standing]:
         offered_at=row.offered_at,
         agent=row.agent,
         told_at=row.told_at,
+        finished_at=row.finished_at,
     )
 
 

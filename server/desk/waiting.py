@@ -194,7 +194,9 @@ class QueueWatch:
         if place is None or not place.waiting:
             return
         # News, as the assistant tells it (gracious/queue_news.py): the wait counted down, never one line twice.
-        news = queue_news.telling(place.position, place.agents, await self._last_told(app, row.sender_id), now)
+        news = queue_news.telling(
+            place.position, place.agents, await self._last_told(app, row.sender_id), now, watch=True
+        )
         slot = SlotSet(queue_news.SLOT, news.told)
         if news.offer:  # the call and the email as buttons once per wait (queue_news.offer_due), then in words
             await offer_instead(app, row.sender_id, news.response, place.position, slot)

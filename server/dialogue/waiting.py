@@ -32,10 +32,18 @@ data/rules/waiting.yml answer a waiting customer:
   broken too") and has no designers' answer: ``ask_status`` marked ``noted``: the assistant
   says it is added to their case for the person who picks it up, then the place.
 
-After leaving the queue (the slot cleared, the conversation queued since its last
-hand-back), a question about the queue ("am i still in the queue?", "will the person still
-message me here too?") is ``ask_status``
-marked ``left_queue``: the truth about why they are out (actions/waiting.left_queue_answer).
+- "if I step away for 10 mins will I lose my place?", "I need to pop out at some point": ``ask_status``
+  marked ``step_away``: whether the place is kept while they are away, from the settings;
+- "wait wheres ana gone" after a colleague let the case go: ``ask_status`` marked ``person_gone``: what
+  happened, and their place;
+- "no thanks, bye": a goodbye that leaves the queue, as "ok thanks anyway, bye" is;
+- "can u just ring me in an hour insted", whatever the classifier made of it: a call asked for
+  (``request_callback``). Chat spellings ("u", "insted", "wat", "forevr") are read as the words they
+  stand for (waiting_words.plain) before any pattern;
+- "while I wait - do you do price matching?", a policy question naming no policy: noted for the person.
+
+After leaving the queue, server/dialogue/queue_left.py reads "am i still in the queue?" and "yes put me
+back in please".
 
 Anything else (a call asked for, a button, a new problem, thanks) is left to the usual
 readings and rules.
@@ -51,17 +59,25 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import queue_news, repair
 from gracious.answers import find_answers
 from server.dialogue import in_hand
+from server.dialogue.queue_left import after_leaving
 from server.dialogue.readings import CANCEL, STATUS, read_as
 from server.dialogue.waiting_words import (
     ASKS,
     EMAIL_ME,
-    PERSON_STILL_COMING,
+    PERSON_GONE,
+    POLICY_TOPIC,
     QUEUE_QUESTION,
     STATUS_QUESTION,
     STAYS,
+    STEP_AWAY,
     WAIT_QUESTION,
     leaves_the_queue,
+    plain,
 )
+
+# The readings of a waiting customer's words, beside ``waiting`` and ``stays_in_queue`` (actions/waiting.py).
+STEP_AWAY_MARK = "step_away"
+PERSON_GONE_MARK = "person_gone"
 
 IN_QUEUE = "in_queue"
 # What a waiting customer says that asks for nothing new: answered with where they stand.
@@ -113,11 +129,16 @@ def leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
     a person asked for again (their place); or None."""
     if not waiting(tracker, parsed):
         return None
-    text = parsed.get("text") or ""
+    text = plain(parsed.get("text") or "")
     if len(text.split()) <= 20 and wants_email(text) and not in_hand.ASKS_FOR_A_CALL.search(text):
         return email_instead(parsed)
     if len(text.split()) <= 20 and leaves_the_queue(text):
         return read_as(parsed, CANCEL, "leave_queue")
+    if says_goodbye(text) and (parsed.get("intent") or {}).get("name") != "goodbye":
+        # "no thanks, bye" read as a no: a goodbye, leaving the queue as "ok thanks anyway, bye" does.
+        return read_as(parsed, "goodbye", "goodbye")
+    if steps_away(text):
+        return read_as(parsed, STATUS, STEP_AWAY_MARK)
     if staying(text):
         return read_as(parsed, STATUS, queue_news.STAYS)
     if len(text.split()) <= 20 and queue_news.wants_a_person(text, None) and not in_hand.ASKS_FOR_A_CALL.search(text):
@@ -133,6 +154,35 @@ def staying(text: str) -> bool:
         and bool(STAYS.search(text))
         and not wants_email(text)
         and not re.search(r"\bfor (?:an? |the )?(?:e-?mail|call|ring)\b", text, re.I)
+    )
+
+
+def says_goodbye(text: str) -> bool:
+    """ "no thanks, bye", "ok thanks anyway, bye": a goodbye at the end, with no question before it."""
+    return (
+        len(text.split()) <= 10
+        and repair.ends_with_goodbye(text)
+        and not repair.asks_before_goodbye(text)
+        and not asks_where_they_stand(text)
+        and not in_hand.ASKS_FOR_A_CALL.search(text)
+    )
+
+
+def steps_away(text: str) -> bool:
+    """ "if I step away for 10 mins will I lose my place?", "sorry, how long roughly? I need to pop out":
+    whether their place is kept while they are away."""
+    return len(text.split()) <= 30 and bool(STEP_AWAY.search(text)) and not wants_email(text)
+
+
+def person_gone(text: str) -> bool:
+    """ "wait wheres ana gone", "what happened to sam?": the person who had the case, not an order."""
+    return len(text.split()) <= 12 and bool(PERSON_GONE.search(text)) and not OTHER_TOPIC.search(text)
+
+
+def asks_for_a_call(text: str) -> bool:
+    """ "can u just ring me in an hour insted": a call asked for, not a question about one."""
+    return bool(in_hand.ASKS_FOR_A_CALL.search(text)) and bool(
+        ASKS_FOR_ACTION.search(text) or re.search(r"\binstead\b|^\W*(?:just\s+)?(?:call|ring|phone)\b", text, re.I)
     )
 
 
@@ -155,51 +205,13 @@ def asks_where_they_stand(text: str) -> bool:
     if OTHER_TOPIC.search(text):
         return False
     words = len(text.split())
-    return (bool(STATUS_QUESTION.search(text)) and words <= 8) or (bool(WAIT_QUESTION.search(text)) and words <= 16)
-
-
-def was_queued(tracker: DialogueStateTracker) -> bool:
-    """The conversation waited in the queue since its last hand-back (and is out of it now)."""
-    queued_at, back_at = -1, -1
-    for i, event in enumerate(tracker.events):
-        if event.type_name == "slot" and getattr(event, "key", None) == IN_QUEUE and getattr(event, "value", None):
-            queued_at = i
-        elif event.type_name == "action" and getattr(event, "action_name", None) == "action_handback":
-            back_at = i
-    return queued_at > back_at
-
-
-def still_coming(text: str) -> bool:
-    """ "will the person still message me here too?": a question about the person they were waiting for."""
+    # "sorry, how long roughly? I need to pop out at some point": a short sentence of the message asks.
+    short = any(len(part.split()) <= 6 and STATUS_QUESTION.search(part) for part in re.split(r"[.?!;]+", text))
     return (
-        len(text.split()) <= 16 and bool(PERSON_STILL_COMING.search(text)) and not in_hand.ASKS_FOR_A_CALL.search(text)
+        (bool(STATUS_QUESTION.search(text)) and words <= 8)
+        or short
+        or (bool(WAIT_QUESTION.search(text)) and words <= 16)
     )
-
-
-def asks_after_the_queue(parsed: Dict[str, Any], text: str) -> bool:
-    """ "am i still in the queue?", not a person (or a call) asked for again."""
-    intent = (parsed.get("intent") or {}).get("name")
-    return bool(QUEUE_QUESTION.search(text)) and intent not in (
-        "request_human",
-        "request_executive",
-        "request_callback",
-    )
-
-
-def after_leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
-    """ "am i still in the queue?" once out of it: a status question marked ``left_queue``, or None."""
-    text = (parsed.get("text") or "").strip()
-    if (
-        tracker is None
-        or tracker.get_slot(IN_QUEUE)
-        or tracker.active_loop_name
-        or not text
-        or text.startswith("/")
-        or parsed.get("safety")
-        or not (still_coming(text) or asks_after_the_queue(parsed, text))
-    ):
-        return None
-    return read_as(parsed, STATUS, "left_queue") if was_queued(tracker) else None
 
 
 def _status(parsed: Dict[str, Any]) -> Dict[str, Any]:
@@ -215,8 +227,13 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
     left = leaving(parsed, tracker)
     if left is not None:
         return left
-    text = parsed.get("text") or ""
+    text = plain(parsed.get("text") or "")
     intent = (parsed.get("intent") or {}).get("name")
+    if person_gone(text):
+        return read_as(parsed, STATUS, PERSON_GONE_MARK)
+    if asks_for_a_call(text) and intent not in ("request_callback", "choose_alternative"):
+        # "ugh this is taking forevr. can u just ring me in an hour insted": a call, whatever the classifier said.
+        return read_as(parsed, "request_callback", "call_while_waiting")
     if intent == "goodbye" and not clear_goodbye(text):
         # "hw long" read as goodbye: only a clear goodbye leaves the queue.
         return _status(parsed)
@@ -238,6 +255,9 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         # the answer hands to a person ("can you cancel my order instead"), noted for them as well.
         answered = dict(_status(parsed), answers=[a.response for a in found])
         return dict(answered, noted=True) if ASKS_FOR_ACTION.search(text) and a_request(text, intent) else answered
+    if intent == "ask_policy" and not has_topic(parsed, tracker):
+        # "while I wait - do you do price matching?": no policy to explain; noted for the person, said so.
+        return dict(_status(parsed), noted=True)
     if intent in ("ask_policy", "ask_why"):
         return None  # answered by the waiting rules for questions, then their place
     if intent in IDLE or ASKS.search(text) or intent == CANCEL or repair.cancels(text):
@@ -245,6 +265,12 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         # the case up: never a way out of the queue; the customer hears it is noted, and their place.
         return dict(_status(parsed), noted=True) if a_request(text, intent) else _status(parsed)
     return None
+
+
+def has_topic(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> bool:
+    """A policy question names a topic (or the case in hand has a policy) the assistant can explain."""
+    named = any(e.get("entity") == "policy_topic" for e in parsed.get("entities") or [])
+    return named or bool(tracker.get_slot("policy_id")) or bool(POLICY_TOPIC.search(parsed.get("text") or ""))
 
 
 # Asking for something to be done ("can you cancel...", "please change...", "i need it sent to..."), not told.

@@ -99,3 +99,83 @@ STAYS = re.compile(
 # "forget it just email me", "email me instead", "can you just write to me".
 EMAIL_ME = re.compile(r"\b(?:e-?mail|write to|message) me\b|\bjust (?:e-?mail|write)\b|\bby e-?mail\b", re.I)
 EMAIL_CLICK = '/choose_alternative{"alternative": "email_followup"}'
+# "if I step away for 10 mins will I lose my place?", "I need to pop out at some point", "do I keep my
+# spot if I go away for a bit?": whether the place is kept while they are away (answered from the settings).
+STEP_AWAY = re.compile(
+    r"\b(?:step|stepping|pop|popping|nip|nipping|head|heading|go|going|run|running|walk|walking)\s+"
+    r"(?:away|out|off)\b"
+    r"|\b(?:go|going|be)\s+away\s+for\b|\b(?:afk|brb|be right back|back in (?:a|\d+) (?:sec|min|bit)\w*)\b"
+    r"|\b(?:close|closing|leave|leaving)\s+(?:the|this)\s+(?:chat|tab|window|page|site)\b"
+    r"|\b(?:lose|losing|lost|keep|hold|save)\s+(?:my|the|me)\s+(?:place|spot|position)\b[^.!]*\?",
+    re.I,
+)
+# Where the person gone: "wait wheres ana gone", "what happened to ana?", "where did sam go".
+PERSON_GONE = re.compile(
+    r"\bwhere(?:'?s|s| is| has| did| have)?\s+(?:\w+\s+){0,2}(?:gone|go|went|disappeared)\b"
+    r"|\bwhat happened to\b|\b(?:she|he|they|\w+) (?:left|disappeared|vanished)\b\W*\??\s*$",
+    re.I,
+)
+# The policies' topics in words (data/nlu/regexes.yml's policy_topic synonyms): "what are your café hours?".
+POLICY_TOPIC = re.compile(
+    r"\b(?:return|refund|exchange|discount|coupon|promo|voucher|gift ?card|deliver|ship|postage|hours|open|"
+    r"opening|close|closing|call ?back|executive|ceo)\w*",
+    re.I,
+)
+# Chat spellings read as the words they stand for ("can u just ring me in an hour insted", "wat number"):
+# the readings' patterns are written for the words, so a typo does not hide them.
+CHAT_SPELLINGS = {
+    "u": "you",
+    "ya": "you",
+    "ur": "your",
+    "r": "are",
+    "wat": "what",
+    "wot": "what",
+    "wht": "what",
+    "whta": "what",
+    "insted": "instead",
+    "instaed": "instead",
+    "instad": "instead",
+    "isntead": "instead",
+    "forevr": "forever",
+    "4ever": "forever",
+    "thx": "thanks",
+    "thnx": "thanks",
+    "thanx": "thanks",
+    "ty": "thanks",
+    "pls": "please",
+    "plz": "please",
+    "cna": "can",
+    "cn": "can",
+    "k": "ok",
+    "kk": "ok",
+    "wen": "when",
+    "whn": "when",
+    "b4": "before",
+    "hw": "how",
+    "nd": "and",
+    "any1": "anyone",
+    "some1": "someone",
+    "sum1": "someone",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "2day": "today",
+    "rng": "ring",
+    "cal": "call",
+    "calll": "call",
+    "numbr": "number",
+    "nmber": "number",
+    "plase": "place",
+    "qeue": "queue",
+    "que": "queue",
+    "queu": "queue",
+    "wating": "waiting",
+    "stil": "still",
+}
+_CHAT_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, CHAT_SPELLINGS), key=len, reverse=True)) + r")\b", re.I
+)
+
+
+def plain(text: str) -> str:
+    """``text`` with chat spellings written out ("can u ring me insted" reads "can you ring me instead")."""
+    return _CHAT_WORD.sub(lambda m: CHAT_SPELLINGS[m.group(0).lower()], text or "")

@@ -132,7 +132,8 @@ def test_out_of_the_queue_a_question_about_it_hears_why(domain):
     assert responses(ann) == ["utter_queue_not_waiting_call"]
     assert ann.messages[0]["callback_when"]
     assert responses(asked("priya", 2)) == ["utter_queue_not_waiting_cancelled"]
-    assert responses(asked("dee", 3)) == ["utter_queue_not_waiting_went_away"]
+    # Let go a moment ago: back in, where they were (the old place, gracious/stores/queue_order.first_queued).
+    assert responses(asked("dee", 3)) == ["utter_queue_not_waiting_went_away_back"]
 
 
 @pytest.mark.usefixtures("care_team_always_in")

@@ -357,3 +357,74 @@ def test_ring_me_instead_in_an_hour_while_waiting_books_a_call_an_hour_on(queue_
     # An hour on, rounded up to the quarter hour: on the desk's list, due between 60 and 76 minutes on.
     assert status == "booked" and when.minute % 15 == 0
     assert asked_at + timedelta(minutes=59) <= when <= asked_at + timedelta(minutes=76), (asked_at, when)
+
+
+def test_a_waiting_customers_questions_are_answered_in_their_own_words(queue_bot: Bot) -> None:
+    """Issue #17, third panel (c05, c07, c12, c04, w1): stepping away answered from the settings, a
+    question without an answer noted for the person, a calm question never hears a sorry, a call asked
+    for with typos is a call, and "no thanks, bye" leaves the queue."""
+    sam = agent(queue_bot, "sam")
+    me = f"questions-{uuid.uuid4().hex[:8]}"
+
+    def say(text: str, sender: str = me) -> str:
+        sam.call("/desk/api/me")  # Sam's desk is open: he stays on duty, and nobody claims the case
+        return texts(queue_bot.say(sender, text))
+
+    assert "in the queue" in say(
+        "Hello, I'd like to speak with someone about order LK-10426 please, the box arrived damaged"
+    )
+    said = say("sorry, how long roughly? I need to pop out at some point")
+    assert "won't lose your place" in said and "number 1" in said and "which policy" not in said.lower(), said
+    said = say("if I step away for 10 mins will I lose my place?")
+    assert "won't lose your place" in said and "10 minutes" in said and "sorry" not in said.lower(), said
+    said = say("while I wait - do you do price matching?")
+    assert "added that to your case" in said and "which policy" not in said.lower(), said
+    said = say("While I wait, may I ask what your café opening hours are?")
+    assert "cafés are open" in said and "sorry" not in said.lower() and "Nothing has changed" not in said, said
+    said = say("no thanks, bye")
+    assert "taken you out of the queue" in said and "Nothing has changed" not in said, said
+    assert handoff_row(queue_bot, me)["status"] == "left"
+
+    typed = f"typos-{uuid.uuid4().hex[:8]}"
+    assert "in the queue" in say("cna i talk to a human plz", typed)
+    said = say("ugh this is taking forevr. can u just ring me in an hour insted", typed)
+    assert "What would help most" not in said and ("You're booked" in said or "Which number" in said), said
+
+
+def test_where_the_person_went_and_coming_back_after_going_quiet(queue_bot: Bot) -> None:
+    """Issue #17, third panel (c17, c10): "wait wheres ana gone" after Ana signed out hears that she had to
+    step away and the place; a customer the queue let go hears it warmly, and "yes put me back in please"
+    puts them back where they were, ahead of who queued after them."""
+    sam, ana = agent(queue_bot, "sam"), agent(queue_bot, "ana")
+    kim, dan, eve = (f"{name}-{uuid.uuid4().hex[:8]}" for name in ("kim", "dan", "eve"))
+
+    def say(sender: str, text: str) -> str:
+        sam.call("/desk/api/me")
+        return texts(queue_bot.say(sender, text))
+
+    assert "in the queue" in say(kim, "I want to talk to a real person about my order LK-10423")
+    handoff_id = handoff_row(queue_bot, kim)["id"]
+    assert ana.call(f"/desk/api/handoffs/{handoff_id}/claim", {})[0] == 200
+    assert ana.call(f"/desk/api/handoffs/{handoff_id}/reply", {"text": "Hi, Ana here, looking now."})[0] == 200
+    assert ana.call("/desk/logout", {})[0] == 200
+    said = say(kim, "wait wheres ana gone")
+    assert "Ana had to step away" in said and "back in line at number" in said, said
+    assert say(kim, "cancel")
+
+    assert "number 1 in the queue" in say(
+        dan, "hey, can I chat with a real person? got a question about returning a gift"
+    )
+    assert "number 2 in the queue" in say(eve, "I want to talk to a real person")
+    # The queue's watch let Dan go (no widget, no message for GRACIOUS_QUEUE_LEFT_SECONDS).
+    path = queue_bot.env["GRACIOUS_RECORDS_DB_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(Path(path)) as conn:
+        conn.execute(
+            "UPDATE handoffs SET status = 'left', left_reason = 'went_away', finished_at = CURRENT_TIMESTAMP"
+            " WHERE sender_id = ?",
+            (dan,),
+        )
+    said = say(dan, "sorry, had to answer the door! am I still in the queue?")
+    assert "gone quiet" in said and "put you back in" in said and "closed when you left" not in said, said
+    said = say(dan, "I didn't leave, I was gone two minutes! yes put me back in please")
+    assert "number 1 in the queue" in said, said
+    assert "number 2" in say(eve, "how long?")
