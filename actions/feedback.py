@@ -83,7 +83,18 @@ class ActionRecordFeedback(Action):
             dispatcher.utter_message(response="utter_feedback_safety")
             return []
         dispatcher.utter_message(response="utter_feedback_recorded")
-        return await _closing(dispatcher, tracker, domain, text) or []
+        # A remark answering the rating question, after the close: thanked once, no "anything else?".
+        after_close = [FollowupAction("action_listen")] if _answers_the_rating_question(tracker) else []
+        return await _closing(dispatcher, tracker, domain, text) or after_close
+
+
+def _answers_the_rating_question(tracker: Tracker) -> bool:
+    """The message answers the rating question: the assistant's last move before it was to ask."""
+    events = list(tracker.events)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    before = events[: users[-1]] if users else events
+    moves = [e.get("name") for e in before if e.get("event") == "action" and e.get("name") != "action_listen"]
+    return bool(moves) and moves[-1] == ASK_RATING
 
 
 async def _closing(

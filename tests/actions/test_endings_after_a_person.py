@@ -69,3 +69,12 @@ def test_the_close_names_the_call_just_booked(domain, monkeypatch):
     assert responses(dispatcher) == ["utter_close_call_booked"]
     said_words = dispatcher.messages[0]
     assert said_words["phone_end"] == "0178" and "4:30" in said_words["callback_when"]
+
+
+def test_a_remark_answering_the_rating_question_is_thanked_once_without_anything_else(domain):
+    text = "Ana was lovely, the process is a maze."
+    ask = {"event": "action", "name": "utter_ask_rating"}
+    tracker = tracker_from("empty_tracker", intent="give_feedback", text=text, events=[ask, said(text)])
+    dispatcher, events = run_action(ActionRecordFeedback(), tracker, domain)
+    assert responses(dispatcher) == ["utter_feedback_recorded"]
+    assert events == [FollowupAction("action_listen")]  # the close said goodbye already: no "anything else?"

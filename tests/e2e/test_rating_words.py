@@ -121,3 +121,17 @@ def test_a_rating_with_a_goodbye_unasked_is_no_demand_for_goodwill(closing_bot: 
         assert "goodwill" not in said and "beyond what I can grant" not in said, said
         assert "queue" not in said and not queued(closing_bot, sender)
         assert [r["text"] for r in rows(closing_bot, "feedback") if r["sender_id"] == sender] == [words]
+
+
+def test_a_remark_answering_the_rating_question_is_feedback_thanked_once(closing_bot: Bot) -> None:
+    """P3 c03: a remark to the rating question was "I'd rather not guess" with [Talk to a person]."""
+    sender = f"rate-remark-{uuid.uuid4().hex[:8]}"
+    closed_by_an_agent(closing_bot, sender)
+
+    said = texts(closing_bot.say(sender, "Ana was lovely, the process is a maze."))
+
+    assert variations("utter_feedback_recorded")[0] in said, said
+    assert not any(v in said for v in variations("utter_anything_else")) and not queued(closing_bot, sender)
+    assert [r["text"] for r in rows(closing_bot, "feedback") if r["sender_id"] == sender] == [
+        "Ana was lovely, the process is a maze."
+    ]
