@@ -26,6 +26,19 @@ def offers_person_when(policy: Optional[Policy], trigger: Text) -> bool:
     return policy is None or trigger in policy.handoff_when
 
 
+def person_in_hand(tracker: Tracker) -> bool:
+    """Whether a person is not the thing to offer now: the customer waits in the queue for one, or one has
+    just handed the case back (no handoff since), and this message doesn't ask for a person again."""
+    if latest_intent(tracker) in ("request_human", "request_executive"):
+        return False
+    if tracker.get_slot("in_queue"):
+        return True
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") in ("action_handoff", "action_handback"):
+            return event.get("name") == "action_handback"
+    return False
+
+
 def exhausted_offers(policy: Optional[Policy]) -> List[Text]:
     """What is left once every option was declined: a call, and a person if ``declined_all``."""
     return [a for a in LAST_RESORT if a != "human" or offers_person_when(policy, codes.DECLINED_ALL)]
@@ -80,7 +93,11 @@ class ActionOfferAlternatives(Action):
         if again:
             declined += [alt for alt in offered if alt not in declined]
 
-        if again and all(alt in declined for alt in exhausted_offers(policy)):
+        # A person just handed the case back, or the customer is in line for one: no "Talk to a person" on
+        # top (third panel: offered right after a hand-back), unless they ask for one again.
+        held_back = ["human"] if person_in_hand(tracker) else []
+        skip = declined + held_back
+        if again and all(alt in skip for alt in exhausted_offers(policy)):
             # Everything, a person (when handoff_when offers one) and a call included, has been turned down: stop
             # offering, leave the door open, and move on.
             dispatcher.utter_message(response="utter_offers_all_declined")
@@ -90,11 +107,11 @@ class ActionOfferAlternatives(Action):
                 FollowupAction("utter_anything_else"),
             ]
 
-        choices = self.choose(policies, policy, facts, declined, bool(tracker.get_slot("entitled")))
+        choices = self.choose(policies, policy, facts, skip, bool(tracker.get_slot("entitled")))
         # choose() tops a short list up with a person or a callback, so a list of
         # only those after a 'no' means every option of the policy has been turned down.
         if again and all(o.id in LAST_RESORT for o in choices):
-            choices = [Offer(policies.alternatives[a]) for a in exhausted_offers(policy)]
+            choices = [Offer(policies.alternatives[a]) for a in exhausted_offers(policy) if a not in held_back]
             # Only the call left when the policy offers no person then (handoff_when).
             intro = "utter_offers_exhausted" if len(choices) > 1 else "utter_offers_exhausted_call_only"
         elif again:

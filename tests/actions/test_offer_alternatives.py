@@ -430,3 +430,36 @@ def test_a_bill_credited_in_another_conversation_is_not_offered_the_credit_again
         "offered_alternatives", [o for o in events[0]["value"] if o != "missing_discount_credit"]
     )
     assert "missing_discount_credit" not in events[0]["value"]
+
+
+def with_events(tracker, *names):
+    """``tracker`` with these actions run earlier in the conversation, oldest first."""
+    state = tracker.current_state()
+    state["events"] = [{"event": "action", "name": name} for name in names] + state["events"]
+    return type(tracker).from_dict(state)
+
+
+def test_right_after_a_person_handed_back_no_person_is_offered_on_top(domain):
+    # Third panel (c03, c05, c17): [Talk to a person] led the options just after Sam handed the case back.
+    tracker = with_events(tracker_from("empty_tracker", intent="complain_service"), "action_handoff", "action_handback")
+    dispatcher, events = run_action(ActionOfferAlternatives(), tracker, domain)
+
+    assert dispatcher.messages[0]["buttons"] == [
+        button("Call me back at a time that suits me", "callback"),
+        NONE_OF_THESE,
+    ]
+    assert events == offered(["callback"])
+
+
+def test_a_person_is_offered_again_once_a_new_handoff_came_or_when_asked_for(domain):
+    again = with_events(tracker_from("empty_tracker", intent="complain_service"), "action_handback", "action_handoff")
+    asked = with_events(tracker_from("empty_tracker", intent="request_human"), "action_handoff", "action_handback")
+    for tracker in (again, asked):
+        dispatcher, _ = run_action(ActionOfferAlternatives(), tracker, domain)
+        assert button("Talk to a person", "human") in dispatcher.messages[0]["buttons"]
+
+
+def test_a_customer_waiting_in_the_queue_is_not_offered_a_person_again(domain):
+    tracker = tracker_from("empty_tracker", intent="complain_service", slots={"in_queue": True})
+    dispatcher, _ = run_action(ActionOfferAlternatives(), tracker, domain)
+    assert all(b["payload"] != '/choose_alternative{"alternative": "human"}' for b in dispatcher.messages[0]["buttons"])
