@@ -181,7 +181,6 @@ def test_an_empathy_response_with_one_variation_is_found(project: Path) -> None:
         """    - text: "I'm really sorry about this."
     - text: "I apologise for the hassle. Let me see what I can do."
     - text: "I'm sorry you've had to deal with this."
-    - text: "Please accept my apologies for the inconvenience."
 """,
         "",
     )
