@@ -18,6 +18,7 @@ from actions.case import (
     pick_variation,
     reference_kind,
 )
+from actions.closing import said_safety
 from actions.digression import resume
 from actions.explain_policy import apologetic, apologises, apology_said, explain_role
 from actions.second_problem import noted
@@ -156,6 +157,8 @@ class ActionEmpathize(Action):
         for key in keys:
             if said_sorry and key in AFTER_SYMPATHY:
                 key = AFTER_SYMPATHY[key] or ""
+            elif key == "utter_apology" and said_safety(tracker):
+                key = "utter_apology_safety"  # third panel c14: "inconvenience" to a parent whose child had a reaction
             sentence = pick_variation(tracker, domain["responses"].get(key, [])) if key else None
             if sentence:
                 said_sorry = said_sorry or apologetic(sentence)

@@ -60,6 +60,21 @@ def test_item_sent_as_ordered_gets_a_plain_apology(domain):
     assert texts(dispatcher)[1] == "I'm really sorry about this."
 
 
+def test_after_a_safety_report_the_apology_is_care_not_inconvenience(domain):
+    # Third panel c14: after Sam's hand-back, a parent whose child had a reaction read "Please accept my
+    # apologies for the inconvenience." The apology there is about what they went through.
+    state = tracker_state(
+        "report_wrong_item", slots={"order_id": "LK-10422"}, text="These shoes from LK-10422 don't fit"
+    )
+    told = {"event": "user", "text": "my son came out in a rash after the cake", "parse_data": {"safety": True}}
+    state["events"] = [told] + state["events"]
+    dispatcher, _ = run_action(ActionEmpathize(), Tracker.from_dict(state), domain)
+
+    assert texts(dispatcher)[1] in variations(domain, "utter_apology_safety")
+    for text in variations(domain, "utter_apology_safety"):
+        assert not any(word in text.lower() for word in ("inconvenience", "trouble", "hassle")), text
+
+
 def test_never_repeats_a_sentence_already_sent_in_the_conversation(domain):
     state = tracker_state("report_wrong_item")
     # Earlier in this conversation the bot already used both first-choice sentences.
