@@ -17,7 +17,7 @@ from typing import Iterable, List, Optional, Pattern, Tuple
 import yaml
 
 from gracious.settings import CATALOG_DIR
-from gracious.wordlists import changed_at, word_pattern
+from gracious.wordlists import changed_at, plain, word_pattern
 
 # A sentence that asks, with or without its question mark.
 ASKS = re.compile(
@@ -93,6 +93,7 @@ def find_answers(
     does the credit expire?" gets both. Each sentence is read alone; a message none of
     whose sentences finds one is read whole."""
     granted = tuple(granted)
+    text = plain(text)  # "wat number will u call from" asks what "what number will you call from" asks
     found: List[Answer] = []
     for sentence in re.findall(r"[^.!?\n]+[.!?]*", text or ""):
         # "i dont want money. will you actually pass it on": that sentence asks.

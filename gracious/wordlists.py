@@ -42,3 +42,63 @@ def word_pattern(words: Iterable[str]) -> "re.Pattern[str]":
     if not parts:
         return re.compile(r"(?!x)x")
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+
+
+# Chat spellings read as the words they stand for ("can u just ring me in an hour insted", "wat number"):
+# the readings' patterns and the designers' answers are written for the words, so a typo does not hide them.
+CHAT_SPELLINGS = {
+    "u": "you",
+    "ya": "you",
+    "ur": "your",
+    "r": "are",
+    "wat": "what",
+    "wot": "what",
+    "wht": "what",
+    "whta": "what",
+    "insted": "instead",
+    "instaed": "instead",
+    "instad": "instead",
+    "isntead": "instead",
+    "forevr": "forever",
+    "4ever": "forever",
+    "thx": "thanks",
+    "thnx": "thanks",
+    "thanx": "thanks",
+    "ty": "thanks",
+    "pls": "please",
+    "plz": "please",
+    "cna": "can",
+    "cn": "can",
+    "k": "ok",
+    "kk": "ok",
+    "wen": "when",
+    "whn": "when",
+    "b4": "before",
+    "hw": "how",
+    "nd": "and",
+    "any1": "anyone",
+    "some1": "someone",
+    "sum1": "someone",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "2day": "today",
+    "rng": "ring",
+    "cal": "call",
+    "calll": "call",
+    "numbr": "number",
+    "nmber": "number",
+    "plase": "place",
+    "qeue": "queue",
+    "que": "queue",
+    "queu": "queue",
+    "wating": "waiting",
+    "stil": "still",
+}
+_CHAT_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, CHAT_SPELLINGS), key=len, reverse=True)) + r")\b", re.I
+)
+
+
+def plain(text: str) -> str:
+    """``text`` with chat spellings written out ("can u ring me insted" reads "can you ring me instead")."""
+    return _CHAT_WORD.sub(lambda m: CHAT_SPELLINGS[m.group(0).lower()], text or "")

@@ -15,9 +15,10 @@ from typing import Any, Dict, Optional
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from gracious.wordlists import plain
 from server.dialogue import in_hand
 from server.dialogue.readings import STATUS, read_as
-from server.dialogue.waiting_words import PERSON_STILL_COMING, QUEUE_QUESTION, plain
+from server.dialogue.waiting_words import PERSON_STILL_COMING, QUEUE_QUESTION
 
 IN_QUEUE = "in_queue"
 # The truths about leaving that offer to put the customer back in (actions/waiting.LEFT_WORDS).

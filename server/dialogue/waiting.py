@@ -58,6 +58,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import queue_news, repair
 from gracious.answers import find_answers
+from gracious.wordlists import plain
 from server.dialogue import in_hand
 from server.dialogue.queue_left import after_leaving
 from server.dialogue.readings import CANCEL, STATUS, read_as
@@ -72,7 +73,6 @@ from server.dialogue.waiting_words import (
     STEP_AWAY,
     WAIT_QUESTION,
     leaves_the_queue,
-    plain,
 )
 
 # The readings of a waiting customer's words, beside ``waiting`` and ``stays_in_queue`` (actions/waiting.py).

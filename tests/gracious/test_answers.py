@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from gracious.answers import ANSWERS_FILE, answer_for, answers
+from gracious.answers import ANSWERS_FILE, answer_for, answers, find_answers
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,12 @@ from gracious.answers import ANSWERS_FILE, answer_for, answers
 )
 def test_a_question_finds_its_answer(text, case_type, expected):
     assert answer_for(text, case_type) == expected
+
+
+def test_chat_spellings_find_the_answer_the_words_would():
+    # Third panel c04: "k thx. wat number will u call from so i pick up" -> "not something I can do".
+    found = find_answers("k thx. wat number will u call from so i pick up", None)
+    assert [a.response for a in found] == ["utter_answer_calling_number"]
 
 
 def test_next_months_discount_is_promised_only_after_the_missing_one_was_credited():

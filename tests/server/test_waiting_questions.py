@@ -12,8 +12,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.queue_news import annoyed
 from gracious.settings import ROOT
+from gracious.wordlists import plain
 from server.dialogue import waiting
-from server.dialogue.waiting_words import plain
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
