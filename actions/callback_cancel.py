@@ -113,7 +113,8 @@ async def answer_asked(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     if len(meant) == 1 or (answer == "yes" and len(calls) == 1):
         return await _cancel(dispatcher, tracker, (meant or calls)[0], calls, now)
     dispatcher.utter_message(response="utter_callback_cancel_which_not_clear", calls=_listed(calls, now))
-    return [FollowupAction("action_listen")]
+    # Asked again: the next reply ("the 3pm one") is its answer (server/dialogue/cancel_answer.py).
+    return [SlotSet(ASKED, ",".join(str(c["id"]) for c in calls)), FollowupAction("action_listen")]
 
 
 async def _cancel(

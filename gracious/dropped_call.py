@@ -15,12 +15,30 @@ from gracious import repair
 
 # A word of dropping, then (within a few words, in the same sentence) the call: "scrap the phone call",
 # "cancel the 3pm call please", "drop my callback", "forget about the call", "call it off".
+# Not after a refusal ("don't cancel the call", "please never drop my callback"): that keeps it.
+_NOT_SAID = r"(?<!n't\s)(?<!n’t\s)(?<!dont\s)(?<!not\s)(?<!never\s)"
 DROPS_THE_CALL = re.compile(
-    r"\b(?:cancel\w*|scrap|drop|ditch|(?<!n't\s)(?<!dont\s)(?<!not\s)(?<!never\s)forget(?:\s+about)?|(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:need|want))"
+    rf"\b{_NOT_SAID}(?:cancel\w*|scrap|drop|ditch|forget(?:\s+about)?|(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:need|want))"
     r"\s+(?:[\w':]+\s+){0,3}?(?:call|callback|call-back|call\s+back|ring|phone\s*call)\b(?!\s+me\b)"
     r"|\bcall\w*\s+(?:it\s+|that\s+|the\s+call\s+)?off\b",
     re.I,
 )
+# A sentence that keeps the call or asks about a cancel, not one that drops it: "don't cancel it",
+# "I don't want to cancel the call at 3", "why did you cancel my call?", "did you cancel it?".
+KEEPS_OR_ASKS = re.compile(
+    r"\b(?:not|never|dont|\w+n't)\s+(?:[\w']+\s+){0,3}?(?:cancel|scrap|drop|ditch)"
+    r"|\b(?:why|how come|who)\b[^.!?]*\b(?:cancel|scrap|drop|ditch)"
+    r"|\b(?:did|have|has|had)\s+(?:you|someone|somebody|they|it|he|she|we)\s+(?:\w+\s+)?(?:cancel|scrap|drop|ditch)",
+    re.I,
+)
+
+
+def _meant(text: str) -> str:
+    """The sentences that could drop a call: not those that keep it or ask about a cancel."""
+    sentences = re.split(r"(?<=[.!?\n])", text.replace("’", "'"))
+    return " ".join(s for s in sentences if not KEEPS_OR_ASKS.search(s))
+
+
 # "cancel my order and call me at 3": a call asked for, whatever else is cancelled.
 CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+me\b(?!\s+(?:after all|any\s?more)\b)", re.I)
 
@@ -29,6 +47,7 @@ def drops_the_call(text: str) -> bool:
     """Whether the words drop a call: "cancel the 3pm call", "scrap the phone call", "dont call me after all"."""
     if not text or text.startswith("/"):
         return False
+    text = _meant(text)
     if DROPS_THE_CALL.search(text) or repair.refuses_call(text):
         return True
     return repair.cancels_booked_call(text) and not CALL_ME.search(text)
@@ -63,20 +82,25 @@ def clock_named(text: str) -> Optional[Tuple[int, int]]:
 CANCEL_ANSWER = "cancel_answer"
 # An answer to "Shall I cancel that one?": a yes, a no, or the time of the call meant ("the 3pm one").
 YES = re.compile(
-    r"^\W*(?:y(?:es|eah|ep|up|a)|sure|ok(?:ay)?|please|go ahead|do it|cancel (?:it|that|that one)|that one|correct)\b",
+    r"^\W*(?:please\s+)?(?:y(?:es|eah|ep|up|a)|sure|ok(?:ay)?|go ahead|do it|cancel (?:it|that|that one)|that one|correct)\b",
     re.I,
 )
-NO = re.compile(r"^\W*(?:no+|nope|nah|don'?t|do not|keep)\b|\bkeep (?:it|them|the call|both)\b|\bleave it\b", re.I)
+NO = re.compile(
+    r"^\W*(?:please\W+)?(?:no+|nope|nah|don'?t|do not|keep)\b|\bkeep (?:it|them|the call|both)\b|\bleave it\b"
+    r"|\b(?:not|never|dont|\w+n't)\s+(?:[\w']+\s+){0,3}?cancel",
+    re.I,
+)
 
 
 def answer_to_cancel(text: str) -> Optional[str]:
     """How a reply answers "Shall I cancel that one?": "no" (keep it), "time" (a call named by its
-    time), "yes", or None when it is not an answer."""
-    text = text or ""
-    if clock_named(text) is not None and not re.search(r"\bkeep\b", text, re.I):
-        return "time"
+    time), "yes", or None when it is not an answer. A no comes first: "No, don't cancel the 3pm one!"
+    names a time but keeps the call."""
+    text = (text or "").replace("’", "'")
     if NO.search(text):
         return "no"
+    if clock_named(text) is not None:
+        return "time"
     if YES.search(text):
         return "yes"
     return None

@@ -78,6 +78,24 @@ def test_words_that_ask_for_a_call_do_not_drop_one(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "don't cancel the call",
+        "please do not cancel my callback",
+        "why did you cancel my call?",
+        "did you cancel the phone call?",
+        "No, don't cancel the 3pm one!",
+    ],
+)
+def test_words_that_keep_or_ask_about_a_call_do_not_drop_it(text):
+    assert not drops_the_call(text)
+
+
+def test_a_cancel_beside_a_question_about_one_still_drops_the_call():
+    assert drops_the_call("why did you book two? cancel the 3pm call please")
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         ("cancel the 3pm call please", (15, 0)),
@@ -124,6 +142,11 @@ def test_scrap_and_drop_are_words_for_cancelling_a_booked_call(text):
         ("no", "no"),
         ("no, keep it", "no"),
         ("keep the 3pm one", "no"),
+        ("No, don't cancel the 3pm one!", "no"),
+        ("no, I don't want to cancel the call at 3", "no"),
+        ("please don't cancel it", "no"),
+        ("please", None),
+        ("please cancel it", "yes"),
         ("what time is it booked for?", None),
         ("my order is still late", None),
     ],
@@ -178,7 +201,18 @@ def test_a_yes_or_the_calls_time_cancels_the_call_asked_about(text, domain, monk
     assert SlotSet("callback_id", None) in events and SlotSet(ASKED, None) in events
 
 
-@pytest.mark.parametrize("text", ["no", "no, keep it", "nope leave it", "keep the 3pm one"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no",
+        "no, keep it",
+        "nope leave it",
+        "keep the 3pm one",
+        "No, don't cancel the 3pm one!",  # review: these three were told "Done: I've cancelled the call"
+        "no, I don't want to cancel the call at 3",
+        "please don't cancel it",
+    ],
+)
 def test_a_no_keeps_the_call_and_says_so(text, domain, monkeypatch):
     book(at(11, 15))
     dispatcher, events = answered(text, monkeypatch, domain, callback_id="1")
@@ -197,9 +231,11 @@ def test_with_two_calls_and_no_time_it_asks_which_and_the_time_answers(domain, m
     ]
     assert statuses() == ["booked", "booked"] and SlotSet(ASKED, "1,2") in events
     # "yes" to two calls is no answer: asked again, nothing cancelled.
-    dispatcher, _ = answered("yes", monkeypatch, domain, asked="1,2", callback_id="2")
+    dispatcher, events = answered("yes", monkeypatch, domain, asked="1,2", callback_id="2")
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_cancel_which_not_clear"]
     assert statuses() == ["booked", "booked"]
+    # Asked again, so the next reply is read as its answer (server/dialogue/cancel_answer.asked_just_now).
+    assert SlotSet(ASKED, "1,2") in events and FollowupAction("action_listen") in events
     dispatcher, events = answered("the 10am one", monkeypatch, domain, asked="1,2", callback_id="2")
     assert dispatcher.messages[0] == message(
         response="utter_callback_call_cancelled", callback_when="tomorrow at 10:00 am"

@@ -70,3 +70,22 @@ def test_only_just_after_the_question():
     # Something else said to the question is not an answer.
     other = {"text": "where is my order", "intent": {"name": "check_order_status", "confidence": 0.9}}
     assert cancel_answer.reading(other, asked(), "where is my order") is None
+
+
+def test_the_reply_after_which_call_is_read_as_the_answer():
+    """ "yes" to two calls asks "which one?" again (actions/callback_cancel.answer_asked sets the slot
+    again): "the 3pm one" after that is still the answer, not lost."""
+    state = asked("yes")
+    state.update(SlotSet("cancel_call_asked", "1,2"))
+    state.update(BotUttered("Sorry, which one? You have calls today at 3:00 pm and tomorrow at 10:00 am."))
+    state.update(ActionExecuted("action_listen"))
+    parsed = {"text": "the 3pm one", "intent": {"name": "inform", "confidence": 0.9}, "entities": []}
+    result = cancel_answer.reading(parsed, state, "the 3pm one")
+    assert result is not None and result["repair"] == CANCEL_ANSWER
+
+
+@pytest.mark.parametrize("text", ["No, don't cancel the 3pm one!", "please don't cancel it"])
+def test_a_no_naming_the_call_is_read_as_the_answer(text):
+    parsed = {"text": text, "intent": {"name": "deny", "confidence": 0.9}, "entities": []}
+    result = cancel_answer.reading(parsed, asked(), text)
+    assert result is not None and result["repair"] == CANCEL_ANSWER
