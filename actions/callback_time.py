@@ -45,6 +45,8 @@ _HOUR = r"(\d{1,2}|" + "|".join(NUMBERS) + r")"
 SPOKEN = re.compile(
     rf"\b(half|quarter|\d{{1,2}}|ten|twenty|twenty-five|five)\s+(?:(past|after|to|till)\s+)?{_HOUR}\b", re.I
 )
+# "from ten to twelve", "between 2 to 4": the start of a range, never minutes to the hour.
+RANGE_START = re.compile(r"\b(?:from|between)\s*$", re.I)
 SPOKEN_MINUTES = {"half": 30, "quarter": 15, "five": 5, "ten": 10, "twenty": 20, "twenty-five": 25}
 WORD_MINUTES = {"fifteen": "15", "thirty": "30", "forty-five": "45", "forty five": "45"}
 # "4.30pm", "at 4.30", "16.30": a clock time written with a dot, as many people do.
@@ -59,6 +61,8 @@ def _spoken(text: Text) -> Text:
     def spoken(match: "re.Match[str]") -> str:
         amount, link, hour_word = match.group(1).lower(), (match.group(2) or "").lower(), match.group(3).lower()
         hour = NUMBERS.get(hour_word) or int(hour_word)
+        if link in ("to", "till") and (amount not in SPOKEN_MINUTES or RANGE_START.search(text[: match.start()])):
+            return match.group(0)  # "from 2 to 4", "9 to 11", "1 till 3": a range, not 3:58
         if amount in SPOKEN_MINUTES:
             minutes = SPOKEN_MINUTES[amount]
         elif link and int(amount) < 60:

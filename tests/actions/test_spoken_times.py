@@ -74,3 +74,18 @@ def test_the_call_is_moved_to_the_time_said_and_said_so(domain, monkeypatch):
     )
     [row] = asyncio.run(stores.records().rows("callbacks"))
     assert row["scheduled_for"].astimezone(at(11, 16).tzinfo) == at(11, 16, 30)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("anytime from 2 to 4", at(11, 14)),  # was 3:58 pm
+        ("tomorrow 9 to 11", at(12, 9)),  # was 10:51
+        ("1 till 3", at(11, 13)),  # was 2:59
+        ("between 2 to 4", at(11, 14)),
+        ("ten to 4", at(11, 15, 50)),  # minutes in words still count down to the hour
+        ("quarter till 5", at(11, 16, 45)),
+    ],
+)
+def test_a_range_of_hours_is_read_as_its_start_not_an_odd_time(text, expected):
+    assert parse_callback_time(text, WEDNESDAY_10AM) == expected
