@@ -15,10 +15,11 @@ from typing import Any, Dict, Optional
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from gracious import repair
 from gracious.wordlists import plain
 from server.dialogue import in_hand
 from server.dialogue.readings import STATUS, read_as
-from server.dialogue.waiting_words import PERSON_STILL_COMING, QUEUE_QUESTION
+from server.dialogue.waiting_words import EMAIL_ME, PERSON_STILL_COMING, QUEUE_QUESTION
 
 IN_QUEUE = "in_queue"
 # The truths about leaving that offer to put the customer back in (actions/waiting.LEFT_WORDS).
@@ -28,11 +29,15 @@ OFFERS_BACK = {
     "utter_queue_not_waiting_went_away",
     "utter_queue_not_waiting_went_away_back",
 }
-# "yes put me back in please", "yes please", "put me back", "back in the queue please".
+# "yes put me back in please", "put me back", "back in the queue please", or "yes" / "yes please" alone
+# answering the offer just made; never a bare "ok" or "please" ("ok thanks, bye", "please just email me").
 PUT_BACK = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|ya|sure|ok(?:ay)?|please(?: do)?|go on|do it)\b"
-    r"|\bput me back\b|\bback (?:in|into|on) (?:the |that )?(?:queue|line)\b|\b(?:re-?join|rejoin) (?:the )?(?:queue|line)\b",
+    r"\bput me back\b|\bback (?:in|into|on) (?:the |that |my )?(?:queue|line)\b|\bback in\W*(?:please|pls)?\W*$"
+    r"|\b(?:re-?join|rejoin) (?:the )?(?:queue|line)\b",
     re.I,
+)
+YES_ALONE = re.compile(
+    r"\W*(?:yes|yeah|yep|yup|sure|yes please|yes pls|yes please do|yes do|yes thanks|yes thank you)\W*", re.I
 )
 NOT_BACK = re.compile(r"\b(?:no|nah|don'?t|do not|never ?mind|not now|later)\b", re.I)
 
@@ -85,12 +90,23 @@ def offered_back(tracker: DialogueStateTracker) -> bool:
 
 
 def asks_back_in(text: str, intent: Optional[str]) -> bool:
-    """ "yes put me back in please": yes to being put back, not "no thanks"."""
+    """ "yes put me back in please", "yes": yes to being put back; not "no thanks", and never a goodbye,
+    an email or a call asked for instead ("ok thanks, bye", "yes but can you call me instead")."""
     words = plain(text)
+    if len(words.split()) > 25 or elsewhere(words):
+        return False
+    return (bool(PUT_BACK.search(words)) or bool(YES_ALONE.fullmatch(words))) and not (
+        NOT_BACK.search(words) and not re.search(r"\bput me back\b", words, re.I)
+    )
+
+
+def elsewhere(words: str) -> bool:
+    """A goodbye, an email or a call asked for: not back in the queue."""
     return (
-        len(words.split()) <= 25
-        and (bool(PUT_BACK.search(words)) or intent == "affirm")
-        and not (NOT_BACK.search(words) and not re.search(r"\bput me back\b", words, re.I))
+        repair.ends_with_goodbye(words)
+        or bool(EMAIL_ME.search(words))
+        or repair.wants_email_instead(words)
+        or bool(in_hand.ASKS_FOR_A_CALL.search(words))
     )
 
 

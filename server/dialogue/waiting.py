@@ -134,13 +134,14 @@ def leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         return email_instead(parsed)
     if len(text.split()) <= 20 and leaves_the_queue(text):
         return read_as(parsed, CANCEL, "leave_queue")
+    if staying(text):
+        # "Ok, I will wait. Bye for now", "ok cheers, talk soon": staying, however it ends (a see-you-later).
+        return read_as(parsed, STATUS, queue_news.STAYS)
     if says_goodbye(text) and (parsed.get("intent") or {}).get("name") != "goodbye":
         # "no thanks, bye" read as a no: a goodbye, leaving the queue as "ok thanks anyway, bye" does.
         return read_as(parsed, "goodbye", "goodbye")
     if steps_away(text):
         return read_as(parsed, STATUS, STEP_AWAY_MARK)
-    if staying(text):
-        return read_as(parsed, STATUS, queue_news.STAYS)
     if len(text.split()) <= 20 and queue_news.wants_a_person(text, None) and not in_hand.ASKS_FOR_A_CALL.search(text):
         # "i asked to be connected. please just connect me": in line for a person already.
         return dict(read_as(parsed, STATUS, "waiting"), read_from="request_human")
@@ -148,10 +149,12 @@ def leaving(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
 
 
 def staying(text: str) -> bool:
-    """ "I'll stay in the queue, thank you", "ill wait i guess": staying, not a choice of the call or the email."""
+    """ "I'll stay in the queue, thank you", "ill wait i guess", "Ok, I will wait. Bye for now", "ok cheers,
+    talk soon": staying, not a choice of the call or the email, nor a goodbye."""
     return (
         len(text.split()) <= 14
-        and bool(STAYS.search(text))
+        and bool(STAYS.search(text) or re.search(r"\b(?:talk|speak|chat)\s+(?:to you\s+)?soon\b", text, re.I))
+        and not in_hand.ASKS_FOR_A_CALL.search(text)
         and not wants_email(text)
         and not re.search(r"\bfor (?:an? |the )?(?:e-?mail|call|ring)\b", text, re.I)
     )
