@@ -45,14 +45,25 @@ class Option:
         return self.key in ("deny", "goodbye")
 
 
-_ORDINALS = [
-    (re.compile(r"\b(first|1st|top)\b"), 0),
-    (re.compile(r"\b(second|2nd)\b"), 1),
-    (re.compile(r"\b(third|3rd)\b"), 2),
-    (re.compile(r"\b(fourth|4th)\b"), 3),
-]
-_LAST = re.compile(r"\b(last|bottom|final)\b")
-_NUMBERED = re.compile(r"^(?:(?:option|number|no\.?|choice|#)\s*)?([1-9])\W*$|\b(?:option|number|choice|#)\s*([1-9])\b")
+_ORDINALS = {"first": 0, "1st": 0, "top": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
+_LAST = ("last", "bottom", "final")
+# A place picked in a clause about choosing and nothing else: "the second one", "option 2", "2",
+# "the first please", "I'll take the last one"; never an ordinal of something else ("the second
+# time", "the first one arrived broken", "last week") nor one refused ("not the first one").
+_PICK_LEAD = (
+    r"(?:(?:oh|ok|okay|yes|yeah|yep|sure|um+|hm+|then|actually|just|please|pls|"
+    r"i'?ll (?:take|have|go with|go for|do)|i'?d (?:like|prefer|take)|i want|i choose|i pick|"
+    r"(?:let'?s )?go (?:with|for)|let'?s (?:do|have)|give me|can i (?:have|get))\s+)*"
+)
+_PICK_TAIL = r"(?:\s+(?:please|pls|plz|thanks|thank you|thx|then|for me|is fine|is good|sounds good|works|will do))*"
+_PICK = re.compile(
+    rf"^{_PICK_LEAD}(?:(?:the\s+)?(?P<ordinal>{'|'.join(_ORDINALS)}|{'|'.join(_LAST)})"
+    r"(?:\s+(?:one|option|choice|button))?"
+    r"|(?:(?:the\s+)?(?:option|number|choice)\s*|#\s*)?(?P<number>[1-9]))"
+    rf"{_PICK_TAIL}$"
+)
+_PICK_CLAUSES = re.compile(r"[,;:!?()]+|\.(?!\d)|\s[-\u2013\u2014]\s|\band\b|\bbut\b")
+_NUMBERED = re.compile(r"^(?:(?:option|number|no\.?|choice|#)\s*)?([1-9])\W*$")
 _AGREE = (
     r"(?:yes|yeah|yep|yup|ya|yes pls|ok|okay|ok then|alright|sure|please|please do|pls|go ahead|do it|do that|"
     r"go for it|sounds good|sounds great|that works|that one|that's fine|thats fine|fine|perfect|great|lovely)"
@@ -235,16 +246,19 @@ def _chooses(sentence: str) -> bool:
 
 
 def _position(said: str, count: int) -> Optional[int]:
+    """The place picked ("the second one", "option 2", "no. 2"), from a clause about choosing alone."""
     if count == 0:
         return None
-    for pattern, index in _ORDINALS:
-        if pattern.search(said) and index < count:
-            return index
-    if _LAST.search(said):
-        return count - 1
-    match = _NUMBERED.search(said)
+    match = _NUMBERED.match(said)
     if match:
-        index = int(match.group(1) or match.group(2)) - 1
+        index = int(match.group(1)) - 1
+        return index if index < count else None
+    for clause in _PICK_CLAUSES.split(said):
+        pick = _PICK.match(clause.strip())
+        if pick is None:
+            continue
+        word = pick.group("ordinal")
+        index = (count - 1 if word in _LAST else _ORDINALS[word]) if word else int(pick.group("number")) - 1
         return index if index < count else None
     return None
 

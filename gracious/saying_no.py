@@ -2,7 +2,7 @@
 
 "NO. I NEEDED IT FOR SATURDAY" to an offer of a replacement and a refund is upset, not a
 refund asked for, and a grant cannot be taken back at the desk. Only a clear pick counts:
-the button's words ("A full refund"), its place ("2", "the first one"), or a clause that
+the button's words ("A full refund"), its place said calmly ("2", "the first one"), or a clause that
 names one option and nothing refused ("no, the refund please", "I'll take the money back").
 A message that says no or shouts and names an option less clearly is asked about first; one
 that names none is answered as the feeling it is (server/dialogue/typed_choices.py,
@@ -74,7 +74,8 @@ def clear_pick(text: str, options: Sequence[Option], words: Mapping[str, Sequenc
     if said.strip(" .!?") == options[index].title.lower().strip(" .!?"):
         return True
     real = [i for i, o in enumerate(options) if not o.declines]
-    place = _position(said, len(real))
+    # A place counts only said calmly: in "NO. THIS IS THE SECOND TIME" it is no pick at all.
+    place = None if loud(text) else _position(said, len(real))
     if place is not None:
         return real[place] == index
     for clause in _CLAUSES.split(_LEADING_NO.sub("", said)):

@@ -206,3 +206,18 @@ def test_two_options_taken_in_one_message_are_both_named():
     first = resolve(said, offer, choice_words())
     assert {first, *also_named(said, offer, choice_words(), first)} == {0, 1}
     assert also_named("the credit pls, i dont want a refund", offer, choice_words(), 0) == []
+
+
+# Review of the third panel's fixes: an ordinal of something else is no place picked.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NO. THIS IS THE SECOND TIME THIS HAS HAPPENED",
+        "no, the first one arrived broken",
+        "it came last week",
+        "not the first one",
+        "is the first one free?",
+    ],
+)
+def test_an_ordinal_of_something_else_picks_no_place(text):
+    assert resolve(text, SHOES, WORDS) is None

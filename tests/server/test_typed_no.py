@@ -145,6 +145,35 @@ def test_only_a_clear_pick_chooses(text, alternative):
     assert chosen(parse(text, "inform", offered())) == alternative
 
 
+# Review of the third panel's fixes: "second" or "first" anywhere in the message was read as the
+# button in that place, and granted ("NO. THIS IS THE SECOND TIME" as the refund, the second button).
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("NO. THIS IS THE SECOND TIME THIS HAS HAPPENED", "complain_service"),
+        ("no, the first one arrived broken", "inform"),
+        ("it was the same last week", "inform"),
+    ],
+)
+def test_an_ordinal_of_something_else_picks_no_button(text, intent):
+    assert chosen(parse(text, intent, offered())) is None
+
+
+@pytest.mark.parametrize(
+    "text, alternative",
+    [
+        ("the second one", "refund"),
+        ("option 2", "refund"),
+        ("the first please", "replacement_overnight"),
+        ("I'll take the last one", "refund"),
+        ("ok, the second one please", "refund"),
+        ("NO, THE SECOND ONE", "which?"),  # a place beside a no or in capitals: asked, never granted
+    ],
+)
+def test_a_place_is_a_pick_only_in_a_clause_about_choosing(text, alternative):
+    assert chosen(parse(text, "inform", offered())) == alternative
+
+
 @pytest.mark.parametrize(
     "text, intent",
     [
