@@ -26,11 +26,18 @@ _LEAD = (
     r"i (?:give|rate)(?: (?:it|you|u|ya|us|that|this))?|(?:give|rate) (?:it|you|u|ya|us|that|this)|"
     r"a|an)[\s,:?]+)*"
 )
+# A number of things, not a rating: "a solid 4 hours", "7/10 of my items", "3 out of 5 days".
+_THINGS = (
+    r"(?!\s*(?:of|hours?|hrs?|h|minutes?|mins?|seconds?|secs?|days?|weeks?|wks?|months?|years?|yrs?|times?|"
+    r"items?|orders?|parcels?|packages?|deliveries|delivery|boxes|box|bags?|things?|pieces?|products?|pairs?|"
+    r"calls?|emails?|messages?|people|persons?|agents?|tries|attempts?|goes|dollars?|pounds?|euros?|bucks|"
+    r"percent|%|pm|am)\b)"
+)
 # Out of five, said or not: "3/5", "4 out of 5", "2 stars".
 _SCALE = r"(?:\s*(?:/\s*5|(?:out of|outta) (?:5|five)|of 5)\b)?(?:\s*stars?\b)?"
 # The number is the whole answer's start, not a time ("3:30"), a price ("2.50"), a bigger number
 # ("10/10") or a number of things ("2pm").
-OPENING = re.compile(rf"^\W*{_LEAD}{_NUMBER}{_SCALE}(?![:.,]?\d)(?=$|[\s.,!;:)\-\u2013\u2014])", re.I)
+OPENING = re.compile(rf"^\W*{_LEAD}{_NUMBER}{_SCALE}(?![:.,]?\d)(?=$|[\s.,!;:)\-\u2013\u2014]){_THINGS}", re.I)
 # A number in words is a rating only on its own ("five", "two - slow", "four out of five"), never
 # the start of something else ("two weeks is not ok", "one more thing").
 WORD_ALONE = re.compile(
@@ -38,16 +45,19 @@ WORD_ALONE = re.compile(
     re.I,
 )
 # "the agent was lovely, 5/5", "4 out of 5 from me", "Rather laborious. Three out of five.": out of five, said anywhere.
-ANYWHERE = re.compile(r"(?<![\d.])\b([1-5]|one|two|three|four|five)\s*(?:/\s*5|(?:out of|outta) (?:5|five))\b", re.I)
+_OUT_OF_FIVE = r"(?<![\d.])\b([1-5]|one|two|three|four|five)\s*(?:/\s*5|(?:out of|outta) (?:5|five))\b"
+ANYWHERE = re.compile(_OUT_OF_FIVE + _THINGS, re.I)
+# Out of five standing alone, at the end of a clause ("4 out of 5, Sam was kind", "4/5 from me"), never
+# "I was quoted 3 out of 5 days": the only out of five heard as a rating when no rating was asked for.
+ALONE = re.compile(_OUT_OF_FIVE + r"(?=\s*(?:$|[.,!;:)\-\u2013\u2014]|(?:from me|overall|tbh|honestly|but)\b))", re.I)
 # "two weeks is not ok. 1": a number alone at the very end.
 ENDING = re.compile(r"(?<=[\s.,;:!])([1-5])[\s.!]*$")
-# "Wonderful, thank you. 5 stars.", "five stars from me", "a solid 4 really": stars or a solid number, anywhere.
-STARS = re.compile(
-    r"(?<![\d.])\b([1-5]|one|two|three|four|five)[\s-]*stars?\b|\b(?:an?\s+)?solid\s+([1-5]|one|two|three|four|five)\b",
-    re.I,
-)
+# "Wonderful, thank you. 5 stars.", "five stars from me": stars, anywhere.
+STARS = re.compile(r"(?<![\d.])\b([1-5]|one|two|three|four|five)[\s-]*stars?\b", re.I)
+# "a solid 4 really": a solid number, in an answer to the rating question (never "a solid 4 hours").
+SOLID = re.compile(rf"\b(?:an?\s+)?solid\s+([1-5]|one|two|three|four|five)\b{_THINGS}", re.I)
 # "10/10", "8 out of 10": out of ten, halved ("10/10" is a 5, "7/10" a 4).
-OUT_OF_TEN = re.compile(r"(?<![\d.])(10|[0-9])\s*(?:/\s*10|out of (?:10|ten))\b", re.I)
+OUT_OF_TEN = re.compile(rf"(?<![\d.])(10|[0-9])\s*(?:/\s*10|out of (?:10|ten))\b{_THINGS}", re.I)
 # "⭐⭐⭐⭐⭐", "★★★★☆": the stars filled in.
 STAR_SIGNS = re.compile(r"[\u2b50\u2605\U0001f31f][\ufe0f\u2605\u2606\u2b50\U0001f31f\s]*")
 # Words that can be quoted back as the customer typed them: plain letters, digits and punctuation
@@ -69,7 +79,7 @@ def read(text: str) -> Optional[Rating]:
     found = OPENING.match(text)
     if found is not None and not found.group(1).isdigit() and not WORD_ALONE.match(text, found.start(1)):
         found = None
-    found = found or ANYWHERE.search(text) or STARS.search(text)
+    found = found or ANYWHERE.search(text) or STARS.search(text) or SOLID.search(text)
     if found is None:
         return _out_of_ten(text) or _star_signs(text) or _number_at_the_end(text)
     number = (found.group(1) or found.group(found.lastindex or 1)).lower()
@@ -110,12 +120,13 @@ def quotable(words: str) -> bool:
 
 def said_as_rating(text: str) -> Optional[Rating]:
     """A rating said as one, asked for or not: "4 out of 5, Sam was kind", "1 star for making me come
-    back", "7/10", "⭐⭐⭐⭐"; never a bare number, which may be anything ("2" picks a button)."""
+    back", "⭐⭐⭐⭐": stars, or out of five standing alone; never a bare number, which may be anything
+    ("2" picks a button), "a solid 4 hours", "7/10 of my items" or "3 out of 5 days"."""
     text = (text or "").strip()
     if not text or text.startswith("/"):
         return None
-    found = ANYWHERE.search(text) or STARS.search(text)
+    found = ALONE.search(text) or STARS.search(text)
     if found is None:
-        return _out_of_ten(text) or _star_signs(text)
+        return _star_signs(text)
     number = (found.group(1) or found.group(found.lastindex or 1)).lower()
     return _rating(text, NUMBER_WORDS.get(number) or int(number), found.start(), found.end())

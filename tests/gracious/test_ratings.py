@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gracious.ratings import Rating, quotable, read
+from gracious.ratings import Rating, quotable, read, said_as_rating
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,30 @@ def test_only_plain_words_without_abuse_are_said_back():
     assert not quotable("[click](http://example.com)")  # markdown and links never rendered from a customer
     assert not quotable("a" * 101)
     assert not quotable("")
+
+
+# Review of the third panel's fixes: a number of things is no rating, asked for or not.
+@pytest.mark.parametrize(
+    "text", ["I waited a solid 4 hours for nothing", "7/10 of my items were missing", "I was quoted 3 out of 5 days"]
+)
+def test_a_number_of_things_is_no_rating(text):
+    assert read(text) is None and said_as_rating(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, rating",
+    [
+        ("4 out of 5, Sam was kind", Rating(4, "Sam was kind")),
+        ("Three out of five.", Rating(3, "")),
+        ("the agent was lovely, 5/5", Rating(5, "the agent was lovely")),
+        ("1 star for making me come back", Rating(1, "for making me come back")),
+        ("\u2b50\u2b50\u2b50\u2b50", Rating(4, "")),
+    ],
+)
+def test_unasked_only_stars_or_out_of_five_standing_alone_are_a_rating(text, rating):
+    assert said_as_rating(text) == rating
+
+
+@pytest.mark.parametrize("text", ["a solid 4", "10/10", "7/10 the wait was long"])
+def test_a_solid_number_or_out_of_ten_is_a_rating_only_when_asked_for(text):
+    assert read(text) is not None and said_as_rating(text) is None

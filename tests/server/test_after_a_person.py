@@ -150,3 +150,16 @@ def test_an_order_named_with_the_bill_in_hand_is_the_orders_case():
         assert result is not None and result["intent"]["name"] == "check_order_status", text
     state.update(SlotSet("order_id", "LK-10422"))  # the order in hand already: read as usual
     assert reading(parsed("where is order LK-10422?", "check_order_status"), state) is None
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("I waited a solid 4 hours for nothing", "complain_service"),
+        ("7/10 of my items were missing", "report_missing_item"),
+        ("I was quoted 3 out of 5 days", "check_order_status"),
+    ],
+)
+def test_a_complaint_with_a_number_of_things_after_a_hand_back_is_no_rating(text, intent):
+    # Review of the third panel's fixes: each was read as a rating (4, 4, 3) and the complaint swallowed.
+    assert reading(parsed(text, intent), helped("action_handback")) is None
