@@ -107,15 +107,16 @@ async def too_many_from_address(tracker: Tracker) -> bool:
     return await company().failed_checks_from(address(tracker), ADDRESS_WINDOW) >= settings().account_checks_per_address
 
 
-async def check(tracker: Tracker, owner: Text, text: Text) -> Optional[bool]:
+async def check(tracker: Tracker, owner: Text, text: Text, at: Optional[Text] = None) -> Optional[bool]:
     """Whether ``text`` gives the email or phone on ``owner``'s account; None when it gives neither.
 
-    Every check is kept, and a miss counts towards the address's limit.
+    Every check is kept, and a miss counts towards the limit of the address it came from:
+    the customer's, or ``at`` for a check made for them by someone else (an agent at the desk).
     """
     emails, phones = contacts(text)
     if not emails and not phones:
         return None
-    return await company().account_matches(owner, emails, phones, address(tracker), tracker.sender_id)
+    return await company().account_matches(owner, emails, phones, at or address(tracker), tracker.sender_id)
 
 
 def earlier_texts(tracker: Tracker, count: int = 8) -> List[Text]:

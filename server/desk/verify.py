@@ -9,8 +9,10 @@ ever shown, and every check is kept. A match verifies the conversation for that 
 as the chat does (the ``verified_customers`` slot, the record's facts and policy read
 again by the assistant's own builders), and the case's card follows, so the grant panel
 (grants.py) and the hand-back (actions/handback.py) treat the customer as verified. A
-miss counts towards the conversation's limit of three failed checks, the chat's own;
-after that the check is refused. The customer is told nothing; the agent's notes on
+miss counts towards the conversation's limit of three failed checks, the chat's own,
+read and counted under the conversation's lock; after that the check is refused. Towards
+the limit per address it counts for the agent ("desk:<login>"), never for the customer's
+address: an agent's typo doesn't hold back the customer's own checks in the chat. The customer is told nothing; the agent's notes on
 the case say who checked and for which record, never the contact itself.
 
 Only the agent holding the case, or a lead, may check.
@@ -19,7 +21,7 @@ Only the agent holding the case, or a lead, may check.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import sqlalchemy as sa
 from rasa.shared.core.events import SlotSet
@@ -129,13 +131,17 @@ def _only_kind(facts: Dict[Text, Any]) -> Text:
     return kinds[0] if len(kinds) == 1 else ""
 
 
-async def _save(app: Any, sender: Text, events: List[Any]) -> Any:
+async def _locked(app: Any, sender: Text, change: Callable[[Any], Awaitable[List[Any]]]) -> Any:
+    """The conversation read and changed under its lock, as the chat's own turns are: the events
+    ``change`` makes of the tracker as it is now, saved before anyone else can change it."""
     rasa_agent = app.ctx.agent
     async with rasa_agent.lock_store.lock(sender):
         tracker = await rasa_agent.tracker_store.get_or_create_tracker(sender)
-        for event in events:
-            tracker.update(event)
-        await rasa_agent.tracker_store.save(tracker)
+        events = await change(tracker)
+        if events:
+            for event in events:
+                tracker.update(event)
+            await rasa_agent.tracker_store.save(tracker)
     return tracker
 
 
@@ -147,13 +153,10 @@ def _card_kept(conn: sa.engine.Connection, handoff_id: int, summary: Dict[Text, 
     )
 
 
-async def _on_the_card(
-    app: Any, store: DeskStore, handoff: Dict[Text, Any], tracker: Any, owner: Text, reference: Text
-) -> None:
-    """The conversation verified for ``owner`` with the record's facts, and the case's card made from it."""
+async def _on_the_card(store: DeskStore, handoff: Dict[Text, Any], saved: Any) -> None:
+    """The case's card made from the conversation ``saved`` verified."""
     from actions.handoff import case_summary  # the handoff's own builder: one card, one way
 
-    saved = await _save(app, handoff["sender_id"], await verified_events(tracker, owner, reference))
     kept = handoff.get("summary") or {}
     made = {**kept, **case_summary(sdk_tracker(saved)), **{k: kept[k] for k in KEPT if kept.get(k)}}
     await store.run(_card_kept, handoff["id"], made)
@@ -165,34 +168,48 @@ async def check(app: Any, store: DeskStore, handoff: Dict[Text, Any], agent: Age
     if verification.contacts(contact) == ([], []):
         raise Refused(400, "Type the email address or phone number the customer gave in the chat.")
     sender = handoff["sender_id"]
-    tracker = await app.ctx.agent.tracker_store.get_or_create_tracker(sender)
-    reference = await the_reference(handoff, tracker, given)
+    reference = await the_reference(handoff, await app.ctx.agent.tracker_store.get_or_create_tracker(sender), given)
     owner = await verification.owner_of(reference)
     if owner is None:
         raise Refused(409, f"{reference} can't be found in the records any more.")
-    said = sdk_tracker(tracker)
+    found: Dict[Text, Any] = {}
+
+    async def compared(tracker: Any) -> List[Any]:
+        # Read, limited and counted under the conversation's lock: parallel checks, or the chat's own
+        # turn meanwhile, can't make more than three guesses nor undo a miss or a verification counted.
+        said = sdk_tracker(tracker)
+        if verification.is_verified(said, owner):
+            found["seen"] = True
+            # Checked in the chat already ("daniel.reyes@... but I asked for a person"), and maybe not yet on the card.
+            if (handoff.get("summary") or {}).get("verified") is True:
+                return []
+            return await verified_events(tracker, owner, reference)
+        failures = int(tracker.get_slot(verification.FAILURES_SLOT) or 0)
+        if failures >= verification.MAX_FAILURES or await verification.too_many_from_address(said):
+            raise Refused(409, "Too many checks haven't matched in this conversation, so no more can be made.")
+        # The agent's typos count towards the agent's own address, not the customer's.
+        if await verification.check(said, owner, contact, at=f"desk:{agent.name}"):
+            return await verified_events(tracker, owner, reference)
+        found["failures"] = failures + 1
+        return [SlotSet(verification.FAILURES_SLOT, float(failures + 1))]
+
+    saved = await _locked(app, sender, compared)
     who = agent.display_name
-    if verification.is_verified(said, owner):
-        # Checked in the chat already ("daniel.reyes@... but I asked for a person"), and maybe not yet on the card.
-        if (handoff.get("summary") or {}).get("verified") is not True:
-            await _on_the_card(app, store, handoff, tracker, owner, reference)
-            await store.add_note(handoff["id"], agent, f"Identity seen by {who}: verified in the chat for {reference}")
-        message = f"The customer is already verified for {reference} in this chat: the card shows it now."
-        return {"verified": True, "reference": reference, "message": message}
-    failures = int(tracker.get_slot(verification.FAILURES_SLOT) or 0)
-    if failures >= verification.MAX_FAILURES or await verification.too_many_from_address(said):
-        raise Refused(409, "Too many checks haven't matched in this conversation, so no more can be made.")
-    if not await verification.check(said, owner, contact):
-        failures += 1
-        await _save(app, sender, [SlotSet(verification.FAILURES_SLOT, float(failures))])
-        left = verification.MAX_FAILURES - failures
+    if "failures" in found:
+        left = verification.MAX_FAILURES - found["failures"]
         await store.add_note(
             handoff["id"], agent, f"Identity checked by {who}: doesn't match the account of {reference}"
         )
         more = f"{left} more check{'s' if left != 1 else ''} can be made" if left else "No more checks can be made"
         said_back = f"That doesn't match the account of {reference}. {more} in this conversation."
         return {"verified": False, "reference": reference, "checks_left": left, "message": said_back}
-    await _on_the_card(app, store, handoff, tracker, owner, reference)
+    if found.get("seen"):
+        if (handoff.get("summary") or {}).get("verified") is not True:
+            await _on_the_card(store, handoff, saved)
+            await store.add_note(handoff["id"], agent, f"Identity seen by {who}: verified in the chat for {reference}")
+        message = f"The customer is already verified for {reference} in this chat: the card shows it now."
+        return {"verified": True, "reference": reference, "message": message}
+    await _on_the_card(store, handoff, saved)
     await store.add_note(handoff["id"], agent, f"Identity checked by {who}: matches the account of {reference}")
     said_back = f"That matches the account of {reference}: the customer is verified for its records in this chat."
     return {"verified": True, "reference": reference, "message": said_back}

@@ -19,7 +19,9 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import gracious.stores
+from actions import verification
 from gracious.settings import ROOT
+from server.desk import verify as desk_verify
 from tests.helpers.desk_app import Client, DeskApp
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -40,8 +42,8 @@ class Desk(DeskApp):
         )
         self.app.ctx.input_channels = []  # no widget: the customer's words stay in the tracker
 
-    def on_server(self, work: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(work, self._loop).result(10)
+    def on_server(self, work: Any, wait: float = 10) -> Any:
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result(wait)
 
     def tracker(self, sender: str = SENDER) -> DialogueStateTracker:
         return self.on_server(self.app.ctx.agent.tracker_store.get_or_create_tracker(sender))
@@ -63,8 +65,12 @@ def desk() -> Iterator[Desk]:
     app.stop()
 
 
-def handoff(desk: Desk, card: Dict[str, Any] = GUEST_CARD, sender: str = SENDER) -> int:
-    said = (UserUttered(ASKED), SlotSet("case_type", card["case_type"]), SlotSet("order_id", card.get("reference")))
+def handoff(desk: Desk, card: Dict[str, Any] = GUEST_CARD, sender: str = SENDER, **metadata: Any) -> int:
+    said = (
+        UserUttered(ASKED, metadata=metadata or None),
+        SlotSet("case_type", card["case_type"]),
+        SlotSet("order_id", card.get("reference")),
+    )
     desk.save(*said, sender=sender)
     return asyncio.run(gracious.stores.records().create_handoff(sender, "customer_asked", "customer_care", card))
 
@@ -245,3 +251,90 @@ def test_a_bill_handed_over_before_its_kind_was_read_is_a_charge_disputed(desk):
     assert desk.tracker().get_slot("case_type") == "dispute_charge"
     listing = sam.call(f"/desk/api/cases/{case}/grant")[1]
     assert "missing_discount_credit" in [a["id"] for a in listing["alternatives"]]
+
+
+def failed_checks_from(address: str) -> int:
+    return asyncio.run(gracious.stores.company().failed_checks_from(address, verification.ADDRESS_WINDOW))
+
+
+def test_parallel_checks_with_a_wrong_contact_never_make_more_than_three_guesses(desk):
+    # Five checks sent at once (a double click, two tabs): each used to read "no misses yet" before any was counted.
+    case = handoff(desk)
+    claimed(desk, "sam", case)
+    store = desk.site.store
+    sam = next(agent for agent in desk.on_server(store.agents()) if agent.name == "sam")
+    card = desk.on_server(store.handoff_for(case, sam))
+
+    async def one() -> Any:
+        try:
+            return (await desk_verify.check(desk.app, store, card, sam, {"contact": "dan@example.com"}))["checks_left"]
+        except desk_verify.Refused as refused:
+            return refused.status
+
+    async def at_once() -> list:
+        return list(await asyncio.gather(*(one() for _ in range(5))))
+
+    said = desk.on_server(at_once(), wait=60)
+
+    assert sorted(said) == [0, 1, 2, 409, 409]
+    assert desk.tracker().get_slot("account_check_failures") == 3.0
+    assert failed_checks_from("desk:sam") == 3
+    assert notes(desk.client("sam"), case) == ["Identity checked by Sam Lee: doesn't match the account of BL-30018"] * 3
+
+
+def chat_turn_meanwhile(desk: Desk, monkeypatch: Any, *events: Any) -> None:
+    """The customer's chat turn lands (under the conversation's lock, as Rasa takes it) while the desk's check
+    is under way: after the desk read the conversation for the case's record, before it wrote the outcome."""
+    looked_up = verification.owner_of
+    pending = list(events)
+
+    async def owner_of(reference: Any) -> Any:
+        rasa_agent = desk.app.ctx.agent
+        if pending:
+            async with rasa_agent.lock_store.lock(SENDER):
+                tracker = await rasa_agent.tracker_store.get_or_create_tracker(SENDER)
+                for event in pending:
+                    tracker.update(event)
+                await rasa_agent.tracker_store.save(tracker)
+            pending.clear()
+        return await looked_up(reference)
+
+    monkeypatch.setattr(verification, "owner_of", owner_of)
+
+
+def test_a_verification_the_chat_made_meanwhile_survives_the_desks_match(desk, monkeypatch):
+    # "maya.okafor@example.com, that's for my other bill": the chat verifies BL-30017's account as the agent checks.
+    case = handoff(desk)
+    sam = claimed(desk, "sam", case)
+    chat_turn_meanwhile(desk, monkeypatch, SlotSet("verified_customers", ["C001"]))
+
+    status, body = verify(sam, case, "daniel.reyes@example.com")
+
+    assert (status, body["verified"]) == (200, True)
+    assert desk.tracker().get_slot("verified_customers") == ["C001", "C002"]
+
+
+def test_a_miss_the_chat_counted_meanwhile_is_not_undone_by_the_desks_miss(desk, monkeypatch):
+    case = handoff(desk)
+    desk.save(SlotSet("account_check_failures", 1.0))
+    sam = claimed(desk, "sam", case)
+    chat_turn_meanwhile(desk, monkeypatch, SlotSet("account_check_failures", 2.0))
+
+    status, body = verify(sam, case, "dan@example.com")
+
+    assert (status, body["checks_left"]) == (200, 0)
+    assert desk.tracker().get_slot("account_check_failures") == 3.0
+
+
+def test_the_agents_typos_count_for_the_agent_not_against_the_customers_address(desk):
+    # The customer's own checks in the chat are held to a limit per address; an agent's typo isn't theirs.
+    client = {"address": "203.0.113.9", "channel": "rest", "integration": ""}
+    case = handoff(desk, gracious_client=client)
+    sam = claimed(desk, "sam", case)
+
+    assert verify(sam, case, "daniel.reyes@exmaple.com")[1]["verified"] is False
+    assert verify(sam, case, "+1 555 0187")[1]["verified"] is False
+
+    assert failed_checks_from("203.0.113.9") == 0
+    assert failed_checks_from("desk:sam") == 2
+    assert verify(sam, case, "daniel.reyes@example.com")[1]["verified"] is True
