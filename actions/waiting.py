@@ -172,7 +172,9 @@ async def away_answer(
     the colleague who had the case asked after (they had to step away): then the place, as a telling."""
     message = tracker.latest_message or {}
     now = clock.now()
-    news = queue_news.telling(place.position, place.agents, tracker.get_slot(queue_news.SLOT), now)
+    news = queue_news.telling(
+        place.position, place.agents, tracker.get_slot(queue_news.SLOT), now, comeback=place.comeback_ahead
+    )
     values: Dict[Text, Any] = queue_news.values(news)
     if message.get("repair") == "person_gone":
         response = "utter_queue_person_gone" if place.agents else "utter_queue_person_gone_nobody"
@@ -230,7 +232,16 @@ class ActionWhileWaiting(Action):
         # Told now: the queue's watch counts its next update from here.
         await store.run(handoff_queue.mark, place.id, told_at=now)
         intent = message.get("read_from") or (message.get("intent") or {}).get("name")
-        news = queue_news.telling(place.position, place.agents, last, now, message.get("text") or "", intent, stays)
+        news = queue_news.telling(
+            place.position,
+            place.agents,
+            last,
+            now,
+            message.get("text") or "",
+            intent,
+            stays,
+            comeback=place.comeback_ahead,
+        )
         # Answered (here, or by the policy's own action just before): "you keep your place", not "nothing has changed".
         answered = answers or intent in ("ask_policy", "ask_why")
         keep_place = (answered or noted) and place.agents and news.response not in queue_news.MOVED

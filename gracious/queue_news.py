@@ -44,6 +44,8 @@ MOVED = (
     "utter_queue_moved_down",
     "utter_queue_moved_up_nobody",
     "utter_queue_moved_down_nobody",
+    "utter_queue_moved_down_comeback",
+    "utter_queue_moved_down_comeback_nobody",
 )
 # Nothing new to say: short lines, taken in turn so the one said last is never said again.
 SAME = ("utter_queue_same", "utter_queue_same_short", "utter_queue_same_here")
@@ -171,13 +173,15 @@ def _in_turn(choices: tuple, said: Optional[Text]) -> Text:
     return _next(choices, said) if said in choices else choices[0]
 
 
-def _news(position: int, before: Any, agents: int, said: Optional[Text]) -> Optional[Text]:
-    """A change of place is news: up, or down (someone more urgent went ahead); None when the same."""
+def _news(position: int, before: Any, agents: int, said: Optional[Text], comeback: bool = False) -> Optional[Text]:
+    """A change of place is news: up, or down (someone more urgent went ahead, or ``comeback``: someone
+    who was waiting before them came back into the line); None when the same."""
     if before is None or position == int(before):
         return None
     if position < int(before):
         return "utter_queue_moved_up" if agents else "utter_queue_moved_up_nobody"
-    return "utter_queue_moved_down" if agents else "utter_queue_moved_down_nobody"
+    down = "utter_queue_moved_down_comeback" if comeback else "utter_queue_moved_down"
+    return down if agents else f"{down}_nobody"
 
 
 def _words(
@@ -189,10 +193,11 @@ def _words(
     intent: Optional[Text],
     stays: bool,
     watch: bool = False,
+    comeback: bool = False,
 ) -> Text:
     """The response for a telling: news first, then what the customer's words ask for."""
     said, before = last.get("response"), last.get("position")
-    news = _news(position, before, agents, said)
+    news = _news(position, before, agents, said, comeback)
     if news is not None:
         return news
     if stays:
@@ -227,13 +232,15 @@ def telling(
     intent: Optional[Text] = None,
     stays: bool = False,
     watch: bool = False,
+    comeback: bool = False,
 ) -> Telling:
     """What a waiting customer at ``position`` hears now, given the ``last`` telling (the slot's value);
-    ``stays``: they said they'll stay in the queue; ``watch``: unasked, the queue's watch speaking."""
+    ``stays``: they said they'll stay in the queue; ``watch``: unasked, the queue's watch speaking;
+    ``comeback``: someone back in the line went ahead of them (handoff_queue.Standing.comeback_ahead)."""
     last = last if isinstance(last, dict) else {}
     sorry = annoyed(text, intent) and not last.get("sorry") and not stays
     wait = counted_down(position, agents, last, now) if agents else 0
-    response = _words(position, agents, wait, last, text, intent, stays, watch)
+    response = _words(position, agents, wait, last, text, intent, stays, watch, comeback)
     made = estimate(position, agents, last, now) if agents else {"estimate": 0, "since": now.isoformat()}
     told = {
         "position": position,

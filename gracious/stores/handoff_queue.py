@@ -61,22 +61,23 @@ def open_handoff(
 ) -> Opened:
     """Join the conversation's open handoff or open a new one; TooManyHandoffs past the address's limit.
     ``queued``: whether the customer is told their place (True) or offered a call or an email (False)."""
-    text = json.dumps(summary, sort_keys=True, default=str)
     now = clock.now()
     open_one = conn.execute(
-        sa.select(handoffs.c.id)
+        sa.select(handoffs.c.id, handoffs.c.summary)
         .where(handoffs.c.sender_id == sender_id, handoffs.c.finished_at.is_(None))
         .order_by(handoffs.c.id.desc())
         .limit(1)
-    ).scalar()
+    ).first()
+    # A comeback's old place: the order from its first handoff, in the summary; created_at stays now.
+    text = json.dumps(queue_order.keep_since(conn, sender_id, now, summary, open_one), sort_keys=True, default=str)
     if open_one is not None:
         values: Dict[str, Any] = {"summary": text, "updated_at": now}
         if reason == codes.SAFETY:
             values["reason"] = reason
         if queued is not None:
             values["queued"] = queued
-        conn.execute(handoffs.update().where(handoffs.c.id == open_one).values(**values))
-        return Opened(int(open_one), joined=True)
+        conn.execute(handoffs.update().where(handoffs.c.id == open_one.id).values(**values))
+        return Opened(int(open_one.id), joined=True)
     address = (address or "")[:255] or None
     new_id = add_row(
         conn,
@@ -87,8 +88,7 @@ def open_handoff(
         status="waiting",
         summary=text,
         client_address=address,
-        # Back soon after the queue let them go: their old place (queue_order.first_queued).
-        created_at=queue_order.first_queued(conn, sender_id, now) or now,
+        created_at=now,
         queued=queued,
     )
     if address and reason != codes.SAFETY:
@@ -191,6 +191,8 @@ class Standing:
     agent: Optional[str]
     told_at: Any = None
     finished_at: Any = None
+    # Someone back in the line (queue_order.came_back) went ahead of this one since it queued.
+    comeback_ahead: bool = False
 
     @property
     def waiting(self) -> bool:
@@ -204,7 +206,8 @@ def standing(conn: sa.engine.Connection, handoff_id: int) -> Optional[Standing]:
     row = conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id)).first()
     if row is None:
         return None
-    place = position(conn, handoff_id)
+    rows = live_rows(conn)
+    place = next((i + 1 for i, r in enumerate(rows) if int(r.id) == handoff_id), 0)
     waiting = place > 0
     agents = on_duty(conn)
     status = row.status if row.finished_at is None or row.status == "left" else "finished"
@@ -222,6 +225,7 @@ def standing(conn: sa.engine.Connection, handoff_id: int) -> Optional[Standing]:
         agent=row.agent,
         told_at=row.told_at,
         finished_at=row.finished_at,
+        comeback_ahead=queue_order.comeback_ahead(rows[: max(0, place - 1)], row),
     )
 
 

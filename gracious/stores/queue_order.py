@@ -3,12 +3,14 @@ customer's place is their index in it among the live cases (gracious/stores/hand
 
 Safety first, then frustration counting double, big money and urgent reasons; oldest first
 within a priority, then by id. A customer the queue let go (went away) who asks back in within
-three times GRACIOUS_QUEUE_LEFT_SECONDS is ordered from their first handoff (``first_queued``).
+three times GRACIOUS_QUEUE_LEFT_SECONDS is ordered from their first handoff (``first_queued``, kept in
+the new handoff's summary as ``queued_since``); the new handoff's created_at is the moment they came back.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from gracious import codes
@@ -46,9 +48,39 @@ def summary_of(row: Any) -> Dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+# A comeback's first handoff time, kept in its summary (handoff_queue.open_handoff): its created_at stays
+# the moment it came back, so the hour's handoff count and the wait limit count from then.
+QUEUED_SINCE = "queued_since"
+
+
+def since(row: Any) -> Any:
+    """When the handoff queued, for the order: a comeback's first handoff time, else its created_at."""
+    kept = summary_of(row).get(QUEUED_SINCE)
+    if kept and row.created_at is not None:
+        try:
+            found = datetime.fromisoformat(str(kept))
+        except ValueError:
+            return row.created_at
+        # Like the created_at beside it (both naive or both with an offset), and never later than it.
+        if (found.tzinfo is None) == (row.created_at.tzinfo is None):
+            return min(found, row.created_at)
+    return row.created_at
+
+
 def key(row: Any) -> Tuple[int, Any, int]:
-    """A handoff row's place in the order: highest priority, then oldest, then lowest id."""
-    return (-priority(row.reason, summary_of(row)), row.created_at, int(row.id))
+    """A handoff row's place in the order: highest priority, then oldest (from ``since``), then lowest id."""
+    return (-priority(row.reason, summary_of(row)), since(row), int(row.id))
+
+
+def came_back(row: Any) -> bool:
+    """A comeback's handoff: ordered from the first handoff of the conversation, not from its own."""
+    return since(row) != row.created_at
+
+
+def comeback_ahead(ahead: List[Any], row: Any) -> bool:
+    """Someone back in the line went ahead of ``row`` since it queued (of the rows ``ahead`` of it): a move
+    down said as that, never as someone more urgent."""
+    return any(came_back(other) and other.created_at > row.created_at for other in ahead)
 
 
 def ordered(rows: Iterable[Any]) -> List[Any]:
@@ -84,11 +116,22 @@ def first_queued(conn: Any, sender_id: str, now: Any) -> Optional[Any]:
     from gracious.stores.records import handoffs
 
     row = conn.execute(
-        sa.select(handoffs.c.created_at, handoffs.c.finished_at, handoffs.c.left_reason)
+        sa.select(handoffs.c.created_at, handoffs.c.finished_at, handoffs.c.left_reason, handoffs.c.summary)
         .where(handoffs.c.sender_id == sender_id)
         .order_by(handoffs.c.id.desc())
         .limit(1)
     ).first()
     if row is None or row.left_reason != WENT_AWAY or not back_in_time(row.finished_at, now):
         return None
-    return row.created_at
+    return since(row)  # back twice: still from the first time
+
+
+def keep_since(conn: Any, sender_id: str, now: Any, summary: Dict[str, Any], open_row: Any) -> Dict[str, Any]:
+    """The handoff's summary to write: with a comeback's first handoff time (``QUEUED_SINCE``), kept from
+    the open handoff it joins, or for a new one found by ``first_queued``."""
+    if open_row is not None:
+        first = summary_of(open_row).get(QUEUED_SINCE)
+    else:
+        found = first_queued(conn, sender_id, now)
+        first = found.isoformat() if found is not None else None
+    return dict(summary, **{QUEUED_SINCE: first}) if first else dict(summary)
