@@ -195,7 +195,12 @@ class QueueWatch:
             return
         # News, as the assistant tells it (gracious/queue_news.py): the wait counted down, never one line twice.
         news = queue_news.telling(
-            place.position, place.agents, await self._last_told(app, row.sender_id), now, watch=True
+            place.position,
+            place.agents,
+            await self._last_told(app, row.sender_id),
+            now,
+            watch=True,
+            comeback=place.comeback_ahead,  # passed by someone who came back into the line: said so, truly
         )
         slot = SlotSet(queue_news.SLOT, news.told)
         if news.offer:  # the call and the email as buttons once per wait (queue_news.offer_due), then in words
