@@ -12,6 +12,7 @@ the impacts asked for come back as plain dicts.
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -57,11 +58,27 @@ def violations(
     with id, impact, help, helpUrl and nodes (target, html, summary)."""
     inject(driver)
     driver.set_script_timeout(60)
+    settled(driver)
     result = driver.execute_async_script(RUN, context, list(impacts))
     if not isinstance(result, dict) or "error" in result:
         raise AssertionError(f"axe-core could not run: {result!r}")
     found: List[Dict[str, Any]] = result["violations"]
     return found
+
+
+# Finite CSS animations still running (the widget fading its restored conversation in): axe reads the colours
+# mid-fade and reports contrast of 1.1 (fresh-clone CI, 1 December, the help page), so it waits them out.
+RUNNING = (
+    "return document.getAnimations().filter(a => a.playState === 'running'"
+    " && a.effect && a.effect.getTiming().iterations !== Infinity).length"
+)
+
+
+def settled(driver: WebDriver, timeout: float = 10.0) -> None:
+    """Wait until no finite animation runs on the page (at most ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while driver.execute_script(RUNNING) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def describe(found: List[Dict[str, Any]]) -> str:
