@@ -42,7 +42,7 @@ format: install     ## ruff: format every Python file and apply the safe fixes
 review: install     ## real conversations: list them; ID=... reads one; ID=... STORY=1 makes a test story
 	@$(PY) -m studio.review $(if $(ID),--id "$(ID)") $(if $(STORY),--story) $(if $(TRAIN),--train) $(foreach i,$(INTENT),--intent "$(i)") $(if $(FLAGGED),--flagged) $(if $(LIMIT),--limit "$(LIMIT)")
 
-report: install     ## the manager's report: terminal tables and results/report/index.html
+report: install     ## the manager's report: terminal tables and results/report/index.html (DEMO=1: made-up data, results/report-demo/)
 	@$(PY) -m studio.report $(if $(DEMO),--demo) $(if $(WEEKS),--weeks "$(WEEKS)") $(if $(SINCE),--since "$(SINCE)") $(if $(UNTIL),--until "$(UNTIL)")
 
 shell: train        ## talk to the assistant in the terminal (rasa shell)

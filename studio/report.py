@@ -7,7 +7,9 @@ by construction), and prints tables in the terminal (``studio/report_text.py``) 
 writes an HTML page with charts (``studio/report_page.py``).
 
     python -m studio.report [--weeks 8 | --since 2024-03-04] [--until 2024-04-28] [--out DIR/index.html]
-    python -m studio.report --demo      # seeded data in a throwaway database
+    python -m studio.report --demo      # seeded data in a throwaway database, page in results/report-demo/
+
+The labels (catalog/report_labels.yml) are checked first: a mistake there is one line naming it.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ import sqlalchemy as sa
 
 from gracious.settings import ROOT, settings
 from studio.report_counts import Report, build_report
+from studio.report_labels import ReportLabelsError, labels
 from studio.report_period import DEFAULT_WEEKS, PeriodError, period_for
 
 DEFAULT_OUT = ROOT / "results" / "report" / "index.html"
+# The demo's page has a folder of its own: a demo run never overwrites the real report.
+DEMO_OUT = ROOT / "results" / "report-demo" / "index.html"
 
 
 def _arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:
@@ -36,11 +41,15 @@ def _arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     when.add_argument("--weeks", type=int, help=f"whole weeks ending with this one (default {DEFAULT_WEEKS})")
     when.add_argument("--since", type=date.fromisoformat, help="first day, YYYY-MM-DD")
     parser.add_argument("--until", type=date.fromisoformat, help="last day, YYYY-MM-DD (default today)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the HTML page to write")
+    parser.add_argument(
+        "--out", type=Path, help=f"the HTML page to write (default {DEFAULT_OUT}, with --demo {DEMO_OUT})"
+    )
     parser.add_argument("--demo", action="store_true", help="report on seeded demo data in a temporary database")
     args = parser.parse_args(argv)
     if args.weeks is not None and args.weeks < 1:
         parser.error("--weeks must be 1 or more")
+    if args.out is None:
+        args.out = DEMO_OUT if args.demo else DEFAULT_OUT
     return args
 
 
@@ -81,6 +90,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _arguments(argv)
     url = settings().records_db_url
     try:
+        labels()  # a mistake in the labels file is said before anything is counted
         if args.demo:
             from studio.report_demo import seed_demo
 
@@ -91,7 +101,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 _write(url, args)
         else:
             _write(url, args)
-    except PeriodError as error:
+    except (PeriodError, ReportLabelsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except sa.exc.SQLAlchemyError as error:

@@ -1,6 +1,7 @@
 """The report's words for what the records store as codes, shared by the terminal and the page.
 
-Managers read "Bill disputes", not ``dispute_charge``. A code without a label here
+Managers read "Bill disputes", not ``dispute_charge``: the words are in
+catalog/report_labels.yml (studio/report_labels.py reads them). A code without a label
 (a new intent, say) is shown as it is, so nothing is ever dropped from the report.
 """
 
@@ -10,36 +11,25 @@ from datetime import date
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from gracious import codes
+from studio.report_labels import labels
 
-CATEGORIES = {
-    "dispute_charge": "Bill disputes",
-    "report_wrong_item": "Wrong item received",
-    "check_order_status": "Where is my order",
-    "complain_no_response": "Nobody got back to me",
-    "complain_service": "Service complaints",
-    "request_refund": "Refund requests",
-    "coupon_problem": "Coupon problems",
-    "request_executive": "Asked for the CEO",
-    "demand_compensation": "Compensation demands",
-    "request_callback": "Callback requests",
-}
-# The reasons and outcomes, with their words, are the code list's (gracious/codes.py).
+# The reasons and outcomes, with their words, are the code list's (gracious/codes.py); the
+# kinds of case and the report's own words are data (catalog/report_labels.yml).
 ASSISTANT_OUTCOMES = codes.ASSISTANT_OUTCOMES
-DESK_OUTCOMES = {**codes.DESK_OUTCOMES, "still_open": "not finished yet"}
 REASONS = codes.HANDOFF_REASONS
 
 
 def category(code: str) -> str:
-    return CATEGORIES.get(code, code)
+    return labels().categories.get(code, code)
 
 
 def assistant_outcome(code: str) -> str:
     # Any other outcome is the alternative the customer took, by its catalog id.
-    return ASSISTANT_OUTCOMES.get(code) or f"took: {code.replace('_', ' ')}"
+    return ASSISTANT_OUTCOMES.get(code) or labels().took.replace("{alternative}", code.replace("_", " "))
 
 
 def desk_outcome(code: str) -> str:
-    return DESK_OUTCOMES.get(code, code)
+    return {**codes.DESK_OUTCOMES, **labels().desk_outcomes}.get(code, code)
 
 
 def reason(code: str) -> str:
