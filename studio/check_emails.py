@@ -9,7 +9,8 @@ there). A finding, at the template's line, for:
   fills it, so the email could never be composed), or a brace that isn't one;
 - a template that does not render with a sample value for each of its values,
   with and without a customer's name (gracious/outbox/mail.py, as the outbox does);
-- words that blame or lecture the customer (catalog/blame_words.yml, as for responses);
+- words that blame or lecture the customer (catalog/blame_words.yml's phrases and patterns, as for
+  responses), at the line that says them;
 - a template the code sends (gracious/outbox/grant_emails.py, the thank-you note) that isn't there;
 - ``summaries`` (the thank-you note's words when nothing was granted) that are not plain sentences.
 """
@@ -22,9 +23,10 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from gracious.blame import blaming_phrases
+from gracious.blame import Lecture, blame_phrases, lecture_patterns
 from gracious.outbox import grant_emails, mail
-from studio.yamlnodes import get, items, line, seq, text
+from studio.check_rules import blame_problems
+from studio.yamlnodes import get, items, line, line_of_words, seq, text
 
 Problem = Tuple[Path, int, str]
 ALWAYS = {"name", "first_name"}
@@ -41,7 +43,9 @@ def _used(words: str) -> List[str]:
     return sorted(mail.placeholders(words))
 
 
-def _template_problems(path: Path, name: str, at: int, node: Node, blame: Optional[Sequence[str]]) -> Iterator[Problem]:
+def _template_problems(
+    path: Path, name: str, at: int, node: Node, blame: Sequence[str], lectures: Sequence[Lecture]
+) -> Iterator[Problem]:
     if not isinstance(node, MappingNode):
         yield path, at, f"email '{name}' needs a subject, a text and its values"
         return
@@ -85,8 +89,8 @@ def _template_problems(path: Path, name: str, at: int, node: Node, blame: Option
                     f"email '{name}' {part} uses {{{placeholder}}}, which its values don't list, so the code "
                     f"never fills it (values: {', '.join(sorted(known))})",
                 )
-        for phrase in blaming_phrases(words, blame) if blame is not None else blaming_phrases(words):
-            yield path, where, f"email '{name}' says \"{phrase}\", which blames or lectures the customer"
+        for said, problem in blame_problems(words, blame, lectures):
+            yield path, line_of_words(get(node, part) or node, said), f"email '{name}' {problem}"
     yield from _summary_problems(path, name, node)
 
 
@@ -111,8 +115,15 @@ def _render_problems(path: Path, name: str, at: int, listed: List[str]) -> Itera
             return
 
 
-def email_problems(path: Path, blame: Optional[Sequence[str]] = None) -> List[Problem]:
-    """Every problem in the emails file at ``path``, as (path, line, problem)."""
+def email_problems(
+    path: Path, blame: Optional[Sequence[str]] = None, lectures: Optional[Sequence[Lecture]] = None
+) -> List[Problem]:
+    """Every problem in the emails file at ``path``, as (path, line, problem).
+
+    ``blame`` and ``lectures``: the phrases and patterns of catalog/blame_words.yml (read when not given).
+    """
+    blame = blame_phrases() if blame is None else blame
+    lectures = lecture_patterns() if lectures is None else lectures
     if not path.exists():
         return [(path, 1, "the emails file is missing")]
     try:
@@ -125,7 +136,7 @@ def email_problems(path: Path, blame: Optional[Sequence[str]] = None) -> List[Pr
     for key, node in items(root):
         name = text(key)
         names.add(name)
-        problems = list(_template_problems(path, name, line(key), node, blame))
+        problems = list(_template_problems(path, name, line(key), node, blame, lectures))
         found += problems
         if not problems:
             listed = [text(v) for v in seq(get(node, "values"))]

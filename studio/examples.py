@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Dict, Iterator, List, Tuple
 
 from rasa.shared.nlu.training_data.entities_parser import replace_entities
 
@@ -65,3 +65,15 @@ def training_examples(data_dir: Path) -> Iterator[Example]:
             for step in flow.steps:
                 if step.kind == "intent" and step.text:
                     yield Example(flow.path, step.line, step.name, step.text, in_story=True)
+
+
+def intent_blocks(data_dir: Path) -> Dict[str, List[Tuple[Path, int, int]]]:
+    """Where each intent's examples are: (file, line of its ``- intent:``, how many) per NLU block."""
+    blocks: Dict[str, List[Tuple[Path, int, int]]] = {}
+    for path in (p for p in sorted(data_dir.rglob("*.yml")) if p.is_file()):
+        for entry in seq(get(compose(path), "nlu")):
+            intent = get(entry, "intent")
+            if intent is not None:
+                count = sum(1 for raw in text(get(entry, "examples")).splitlines() if raw.strip().startswith("- "))
+                blocks.setdefault(text(intent), []).append((path, line(entry), count))
+    return blocks

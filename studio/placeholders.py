@@ -15,7 +15,10 @@ the others their first. A rendering is a finding at the line of its text when:
   "a $8.00"): the sound of the first word decides, numbers read aloud, short
   capitals spelled out ("an LK-10421");
 - agreement, kept simple: a verb from `singular_verbs` right after a placeholder
-  whose sample is in `plural` ("the headphones reaches").
+  whose sample is in `plural` ("the headphones reaches");
+- what only shows once filled (studio/rendered.py): a doubled space or a space
+  before punctuation, "None" or "null", a leftover brace, empty brackets, a
+  sentence that starts with a lower-case value.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from actions.case import money
 from gracious.catalog import CatalogError, load_catalog
 from server.dialogue.whole_words import is_empty, is_fallback, placeholders
 from studio.examples import normal_text
+from studio.rendered import output_problems
 from studio.yamlnodes import get, items, plain, seq, text
 
 SAMPLES_FILE = Path("catalog") / "placeholders.yml"
@@ -112,7 +116,9 @@ def wants_an(word: str) -> bool:
 
 
 def render(template: str, values: Mapping[str, Any]) -> str:
-    """The text as Rasa fills it (None shows as "None")."""
+    """The text as Rasa fills it (None shows as "None"; a brace that is no {name} leaves it all unfilled)."""
+    if any(not re.fullmatch(r"\w+", name) for name in re.findall(r"{([^\n{}]+?)}", template)):
+        return template  # what Rasa sends, after logging the KeyError
     return interpolate_text(template, dict(values))
 
 
@@ -153,7 +159,9 @@ def gap(template: str, values: Mapping[str, Any], name: str) -> str:
 
 def value_problems(template: str, values: Mapping[str, Any], samples: Samples) -> List[str]:
     """Problems of one rendering with values that are all there."""
-    problems = [f"leaves {{{name}}} unfilled" for name in sorted(placeholders(render(template, values)))]
+    out = render(template, values)
+    problems = [f"leaves {{{name}}} unfilled" for name in sorted(placeholders(out))]
+    problems += output_problems(template, values, out)
     for match in ARTICLE_BEFORE.finditer(template):
         article, name = match.groups()
         words = str(values.get(name, "")).split()

@@ -6,6 +6,7 @@ the way one would walk the plain data.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator, List, Optional, Tuple
 
@@ -45,3 +46,19 @@ def plain(node: Optional[Node]) -> object:
     if node is None:
         return None
     return yaml.SafeLoader(yaml.serialize(node)).get_single_data()
+
+
+def line_of_words(node: Node, said: str) -> int:
+    """The line, inside a scalar that may run over several lines, where ``said`` starts.
+
+    The words are looked for in the file's own text of the node (any spacing, line
+    break, apostrophe or sign between them); the node's first line when they are not found.
+    """
+    buffer = node.start_mark.buffer
+    words = re.findall(r"\w+", said)
+    if not buffer or not words:
+        return line(node)
+    pattern = r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words)
+    raw = buffer[node.start_mark.index : node.end_mark.index]
+    match = re.search(pattern, raw, re.IGNORECASE)
+    return line(node) + raw.count("\n", 0, match.start()) if match else line(node)
