@@ -1,6 +1,6 @@
 """Review real conversations: list them, read one, turn one into a test story.
 
-    python -m studio.review [--limit 20] [--flagged] [--min-confidence 0.8]
+    python -m studio.review [--limit 20] [--flagged] [--min-confidence 0.8] [--long-wait 5]
     python -m studio.review --id ID                      # the transcript
     python -m studio.review --id ID --story [--train] [--intent 3=dispute_charge ...]
 
@@ -45,6 +45,7 @@ from studio.review_story import (
     story_name,
 )
 from studio.review_transcript import CustomerTurn, clean, customer_turns, intent_note, render, when
+from studio.review_turns import LONG_WAIT_SECONDS
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -65,6 +66,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         "--min-confidence", type=float, default=0.8, help="flag intents recognised with less confidence than this (0.8)"
     )
     parser.add_argument("--long-turns", type=int, default=12, help="flag conversations with more customer turns (12)")
+    parser.add_argument(
+        "--long-wait",
+        type=float,
+        default=LONG_WAIT_SECONDS,
+        help=f"flag a reply that came more than this many seconds after the message ({LONG_WAIT_SECONDS:g})",
+    )
     parser.add_argument("--db-url", default=None, help="the tracker store (GRACIOUS_TRACKER_DB_URL)")
     parser.add_argument("--stories-dir", type=Path, default=ROOT / "tests" / "stories", help=argparse.SUPPRESS)
     parser.add_argument("--nlu-dir", type=Path, default=ROOT / "data" / "nlu", help=argparse.SUPPRESS)
@@ -96,7 +103,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def list_conversations(store: Optional[SQLTrackerStore], cases: AbstractSet[str], args: argparse.Namespace) -> int:
     rows = []
     if store:
-        rows = list(summaries(store, cases, args.limit, args.flagged, args.min_confidence, args.long_turns))
+        rows = list(
+            summaries(store, cases, args.limit, args.flagged, args.min_confidence, args.long_turns, args.long_wait)
+        )
     if not rows:
         print("No flagged conversations." if args.flagged and store else "No conversations recorded yet.")
         return 0
@@ -114,8 +123,8 @@ def list_conversations(store: Optional[SQLTrackerStore], cases: AbstractSet[str]
 
 
 def review_one(tracker: DialogueStateTracker, domain: Domain, cases: AbstractSet[str], args: argparse.Namespace) -> int:
-    summary = summarize(tracker, cases, args.min_confidence, args.long_turns)
-    print(render(tracker, summary))
+    summary = summarize(tracker, cases, args.min_confidence, args.long_turns, args.long_wait)
+    print(render(tracker, summary, args.long_wait))
     if not (args.story or args.train):
         return 0
     turns = customer_turns(tracker)

@@ -20,9 +20,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.settings import ROOT
 from server.stores.tracker_store import UrlSQLTrackerStore
+from studio.review_turns import FALLBACK_ACTIONS, FALLBACK_INTENT, LONG_WAIT_SECONDS, conversation_flags, turn_outcomes
 
-FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTIONS = {"action_handle_misunderstanding", "action_default_fallback"}
 HANDOFF_ACTION = "action_handoff"
 FRUSTRATION_INTENT = "express_frustration"
 # Intents that say nothing about what the conversation was about.
@@ -97,14 +96,16 @@ def summarize(
     cases: AbstractSet[str],
     min_confidence: float = 0.8,
     long_turns: int = 12,
+    long_wait: float = LONG_WAIT_SECONDS,
 ) -> Summary:
-    """What the conversation was about, and its flags, from its recorded events."""
+    """What the conversation was about, and its flags, from its recorded events: first the
+    failures of a turn (the outage apology, no reply, a long wait; studio/review_turns.py)."""
     events = list(tracker.events)
     said = [e for e in events if isinstance(e, UserUttered)]
     intents = [e.intent_name for e in said if e.intent_name]
     actions = {e.action_name for e in events if isinstance(e, ActionExecuted)}
     frustration = [e.value for e in events if isinstance(e, SlotSet) and e.key == "frustration"]
-    flags = []
+    flags = conversation_flags(turn_outcomes(events), long_wait)
     if FALLBACK_INTENT in intents or actions & FALLBACK_ACTIONS:
         flags.append("fallback")
     if any(_confidence(e) < min_confidence for e in said if e.intent_name):
@@ -128,6 +129,7 @@ def summaries(
     flagged_only: bool,
     min_confidence: float,
     long_turns: int,
+    long_wait: float = LONG_WAIT_SECONDS,
 ) -> Iterator[Summary]:
     """Recent conversations, newest first, at most ``limit`` of them; ``cases``: the catalog's case types."""
     shown = 0
@@ -137,7 +139,7 @@ def summaries(
         tracker = full_tracker(store, sender_id)
         if tracker is None:
             continue
-        summary = summarize(tracker, cases, min_confidence, long_turns)
+        summary = summarize(tracker, cases, min_confidence, long_turns, long_wait)
         if flagged_only and not summary.flags:
             continue
         shown += 1

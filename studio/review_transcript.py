@@ -25,6 +25,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from studio.review_store import FALLBACK_INTENT, HANDOFF_ACTION, Summary
+from studio.review_turns import LONG_WAIT_SECONDS, turn_outcomes
 
 # C0/C1 controls (a terminal would obey escape sequences) and the bidi overrides
 # that can make text read differently from what it is.
@@ -96,9 +97,11 @@ def intent_note(turn: CustomerTurn) -> str:
     return note
 
 
-def render(tracker: DialogueStateTracker, summary: Summary) -> str:
-    """The whole conversation, every session, as lines for the terminal."""
+def render(tracker: DialogueStateTracker, summary: Summary, long_wait: float = LONG_WAIT_SECONDS) -> str:
+    """The whole conversation, every session, as lines for the terminal; under each
+    customer line, what went wrong on that turn ("(no reply)", "(outage apology)", ...)."""
     turns = {id(t.event): t for t in customer_turns(tracker)}
+    outcomes = {id(o.event): o for o in turn_outcomes(tracker.events)}
     lines = [
         f"Conversation {clean(summary.sender_id)}",
         f"  {when(summary.started)} to {_until(summary.started, summary.last_active)}, "
@@ -115,6 +118,7 @@ def render(tracker: DialogueStateTracker, summary: Summary) -> str:
             pad = " " * (len(at) + len(label))
             lines.append(f"{at}{label}{_indented(event.text or '', pad)}")
             lines.append(f"{pad}({intent_note(turn)})")
+            lines.extend(pad + marker for marker in outcomes[id(event)].markers(long_wait))
         elif isinstance(event, BotUttered) and (event.text or event.data.get("buttons")):
             agent = (event.metadata or {}).get("agent")
             label = f"     {clean(agent)} (care team): " if agent else "     Gracious: "

@@ -7,7 +7,9 @@ A whole turn has one deadline (GRACIOUS_TURN_DEADLINE_SECONDS, overrides/turn.py
 a turn that runs out of time or loses an action call ends in that same apology,
 never in silence or half an answer. An email address or phone number the customer
 wrote in a message that could not be answered goes to a handoff an agent sees.
-No customer text is written to the logs.
+The apology is kept in the conversation's history like any reply the assistant
+gives (a bot event naming its response), so the desk's transcript and `make review`
+show what the customer read. No customer text is written to the logs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 import aiohttp
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered
 
 from gracious import codes, references
 from gracious.settings import settings
@@ -124,7 +127,7 @@ class MessageGuard:
         # A turn with no reply means an action failed: check the action server
         # afresh next time instead of trusting the cached health check.
         self._actions_ok_until = 0.0
-        return [await say(agent, "utter_service_trouble", message.sender_id)]
+        return [await said(agent, "utter_service_trouble", message.sender_id)]
 
     @staticmethod
     async def with_agent(agent: Any, sender: Text) -> bool:
@@ -156,8 +159,23 @@ class MessageGuard:
                     "what_happened": "The assistant was unavailable; please contact the customer at " + given + ".",
                 },
             )
-            return [await say(agent, "utter_service_trouble_contact_saved", message.sender_id)]
-        return [await say(agent, "utter_service_trouble", message.sender_id)]
+            return [await said(agent, "utter_service_trouble_contact_saved", message.sender_id)]
+        return [await said(agent, "utter_service_trouble", message.sender_id)]
+
+
+async def said(agent: Any, key: Text, sender: Text) -> Dict[Text, Any]:
+    """Response ``key`` as a reply (``say``), and kept in the conversation as a bot event
+    naming it, as Rasa keeps the assistant's own replies. Keeping it never stops the reply."""
+    reply = await say(agent, key, sender)
+    try:
+        async with agent.lock_store.lock(sender):
+            tracker = await agent.tracker_store.retrieve(sender)
+            if tracker is not None:
+                tracker.update(BotUttered(reply["text"], metadata={"utter_action": key}))
+                await agent.tracker_store.save(tracker)
+    except Exception:  # noqa: BLE001 - the customer still gets the reply
+        log_failure(logger, "Keeping a channel's reply in the conversation failed.")
+    return reply
 
 
 def contact_in(text: Text) -> Dict[Text, Text]:

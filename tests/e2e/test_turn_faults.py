@@ -141,6 +141,21 @@ def test_a_frozen_action_server_gets_one_apology_within_the_turn_deadline(bot: L
     replies = bot.say(sender, "why not? I made lots of calls")  # service as usual once it answers again
     assert_gracious(replies)
     assert TROUBLE not in texts(replies), replies
+    # `make review` shows the apology the customer read, and flags it at its turn.
+    review = subprocess.run(
+        [sys.executable, "-m", "studio.review", "--id", sender, "--long-wait", "120"],
+        cwd=ROOT,
+        env=bot.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert review.returncode == 0, review.stderr
+    lines = [line.strip() for line in review.stdout.splitlines()]
+    complaint = next(i for i, line in enumerate(lines) if line.endswith("2. Customer: " + COMPLAINT))
+    assert lines[complaint + 2] == "(outage apology)", lines
+    assert lines[complaint + 3].endswith("Gracious: " + TROUBLE), lines
+    assert "outage apology" in lines[2] and "(no reply)" not in lines, lines
 
 
 def test_the_widget_hears_still_working_then_one_apology_never_silence(bot: Launched) -> None:

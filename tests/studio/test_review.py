@@ -178,7 +178,15 @@ def test_flags_mark_fallback_low_confidence_handoff_frustration_and_length(dispu
     tracker.update(ActionExecuted("action_handle_misunderstanding"))
     tracker.update(ActionExecuted("action_handoff"))
     tracker.update(SlotSet("frustration", 2.0))
-    assert summarize(tracker, cases).flags == ["fallback", "low confidence", "handoff", "frustration", "long"]
+    # No reply to any of the 13 lines: that comes first.
+    assert summarize(tracker, cases).flags == [
+        "no reply",
+        "fallback",
+        "low confidence",
+        "handoff",
+        "frustration",
+        "long",
+    ]
 
 
 def test_transcript_strips_control_characters_and_shows_agents(dispute, domain) -> None:
