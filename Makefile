@@ -52,7 +52,7 @@ agent: install      ## add an agent desk account: make agent NAME=sam DISPLAY="S
 	@test -n "$(NAME)" || { echo 'error: say who: make agent NAME=sam DISPLAY="Sam Lee"' >&2; exit 1; }
 	@$(PY) -m server.desk.accounts add "$(NAME)" --display "$(or $(AGENT_DISPLAY),$(NAME))" $(if $(LEAD),--lead)
 
-bench: train        ## Gracious vs Rasa's starter bot: results/bench/ (ARGS=--quick for a cheap run)
+bench: train        ## Gracious vs Rasa's starter bot, and retraining after each kind of edit: results/bench/ (ARGS=--quick for a cheap run, ARGS="--only retrain")
 	@$(PY) -m bench $(ARGS)
 
 nlu-report: install ## how well intents are understood: held-out splits and tests/nlu/heldout.yml (ARGS=--seeds 1,2,3,4,5)

@@ -1,13 +1,16 @@
 """Benchmark Gracious against Rasa's starter bot in one run on one machine.
 
     python -m bench [--quick] [--rounds 3] [--concurrency 1,20,50] [--train-gracious] [--train-edit]
+    python -m bench --only retrain    # only the time to a trained model after each kind of edit
 
 In order: the starter bot is made with `rasa init --no-prompt` in a temporary folder
 and trained there (timed); both bots start (timed to answering); each script runs
 once on each (warm-up, and the replies socket.io must wait for); /model/parse alone
 is timed; then alternating A/B rounds of closed-loop REST load at each concurrency,
 socket.io rounds on Gracious, one long conversation on each, and peak memory.
-Writes results/bench/bench.json and bench.png and prints the table.
+Then (not with --quick) the time to a trained model after each kind of edit, on a copy
+of the project (bench/retrain.py). Writes results/bench/bench.json, bench.png and
+retrain.json and prints the tables.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any, Dict, List, Sequence
 
 import yaml
 
-from bench import load, report
+from bench import load, report, retrain
 from bench.conversations import SCRIPTS, Script, long_script, trimmed
 from bench.servers import TOKEN, GraciousServers, ReferenceServer, init_reference, peak_rss_mb
 from bench.stats import round_order, summarize
@@ -57,6 +60,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="a cheap run: 1 round, concurrency 1 and 5, socket.io 1 and 3, a 30-turn long conversation",
     )
+    parser.add_argument("--only", choices=["retrain"], help="run only this part")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "bench")
     parser.add_argument("--model", type=Path, help="Gracious's model (default: scripts.model's)")
     args = parser.parse_args(argv)
@@ -154,6 +158,8 @@ async def benchmark(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
         training["gracious_scratch_s"] = times["scratch_s"]
         training["gracious_one_example_edit_s"] = times["one_example_edit_s"]
     results["training"] = training
+    if not args.quick:
+        results["retrain"] = retrain.retrain(work / "retrain", logs, say)
 
     if args.model:
         model = args.model
@@ -263,6 +269,9 @@ async def benchmark(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="gracious-bench-"))
+    if args.only == "retrain":
+        retrain.only(work, args.out, say, machine_facts())
+        return
     try:
         results = asyncio.run(benchmark(args, work))
     except BaseException:
@@ -271,6 +280,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     report.write_json(results, args.out / "bench.json")
     report.chart(results, args.out / "bench.png")
     print("\n" + report.table(results))
+    if "retrain" in results:
+        report.write_json(results["retrain"], args.out / "retrain.json")
+        print("\n" + retrain.table(results["retrain"]))
     print(f"\nWritten: {args.out / 'bench.json'}, {args.out / 'bench.png'}")
     shutil.rmtree(work, ignore_errors=True)
 
