@@ -1,0 +1,58 @@
+"""Every designer's file read as YAML first, so a mistake is one line with its fix, never a traceback.
+
+    python -m studio.check_yaml [--root DIR]
+
+`make check` runs this before `rasa data validate` and the playbook check (both would
+stop on a YAML mistake with a message of their own): domain.yml, config.yml, data/,
+catalog/ and tests/stories/, each mistake printed as `file:line: problem` with what
+to do (gracious/yaml_errors.py), exit 1 when there is any.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+from gracious.settings import ROOT
+from gracious.yaml_errors import YamlMistake, read_yaml
+
+FOLDERS = ("data", "catalog", "tests/stories")
+FILES = ("domain.yml", "config.yml")
+
+
+def designer_files(root: Path) -> List[Path]:
+    """The YAML files designers edit, in a stable order."""
+    files = [root / name for name in FILES if (root / name).is_file()]
+    for folder in FOLDERS:
+        files += sorted(p for p in (root / folder).rglob("*.yml") if p.is_file())
+    return files
+
+
+def yaml_mistakes(root: Path) -> List[Tuple[str, int, str]]:
+    """Each designer's file that is not valid YAML: (file from the root, line, problem and fix)."""
+    found = []
+    for path in designer_files(root):
+        try:
+            read_yaml(path)
+        except YamlMistake as mistake:
+            found.append((str(path.relative_to(root)), mistake.line, mistake.problem))
+    return found
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help="the project folder (default: this one)")
+    args = parser.parse_args(argv)
+    mistakes = yaml_mistakes(args.root.resolve())
+    for path, line, problem in mistakes:
+        print(f"{path}:{line}: {problem}")
+    if mistakes:
+        print(f"YAML check: {len(mistakes)} file(s) to fix before anything else can be checked", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
