@@ -40,5 +40,6 @@ def project_path(path: Path) -> str:
 def rejected_edits() -> List[Rejection]:
     """Every designer's file the running assistant is refusing now (each looks at its file first)."""
     from gracious.catalog import catalog_rejection  # gracious.catalog imports this module
+    from gracious.responses import responses_rejection  # domain.yml's responses (imports this module too)
 
-    return [found for found in (catalog_rejection(),) if found is not None]
+    return [found for found in (catalog_rejection(), responses_rejection()) if found is not None]

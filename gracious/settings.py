@@ -28,6 +28,8 @@ class Settings:
     # Where the SQLite files, logs and secrets live.
     var_dir: Path = ROOT / "var"
     catalog_path: Path = CATALOG_DIR / "policies.yml"
+    # The domain whose responses customers read, live (gracious/responses.py).
+    domain_path: Path = ROOT / "domain.yml"
     company_db_url: str = ""
     records_db_url: str = ""
     tracker_db_url: str = ""
@@ -164,6 +166,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
     return Settings(
         var_dir=var,
         catalog_path=Path(env.get("GRACIOUS_CATALOG") or CATALOG_DIR / "policies.yml"),
+        domain_path=Path(env.get("GRACIOUS_DOMAIN") or ROOT / "domain.yml"),
         company_db_url=env.get("GRACIOUS_COMPANY_DB_URL") or f"sqlite:///{var / 'company.db'}",
         records_db_url=env.get("GRACIOUS_RECORDS_DB_URL") or f"sqlite:///{var / 'gracious.db'}",
         tracker_db_url=env.get("GRACIOUS_TRACKER_DB_URL") or f"sqlite:///{var / 'tracker.db'}",
@@ -214,6 +217,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
 NAMES = (
     "GRACIOUS_VAR_DIR",
     "GRACIOUS_CATALOG",
+    "GRACIOUS_DOMAIN",
     "GRACIOUS_COMPANY_DB_URL",
     "GRACIOUS_RECORDS_DB_URL",
     "GRACIOUS_TRACKER_DB_URL",

@@ -9,7 +9,7 @@ against Rasa's own behaviour in tests/overrides/.
 | override | replaces | why |
 | --- | --- | --- |
 | live_model | ``rasa.core.agent._update_model_from_server`` | a new model loads off the event loop |
-| remote_actions | ``RemoteAction`` call format and result check | smaller, bounded calls to the action server |
+| remote_actions | ``RemoteAction`` call format and result check | smaller, bounded calls to the action server; the domain they carry has the live responses (gracious/responses.py) |
 | tracker_copy | ``DialogueStateTracker.copy`` | copies without replaying every event |
 | durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
 | turn | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | one deadline for a whole turn; a turn stops at its first failed action call |

@@ -18,6 +18,12 @@ after GRACIOUS_ACTION_TIMEOUT seconds (20 by default) the call is given up, and
 inside a customer's turn never later than the turn's own deadline (overrides/turn.py);
 the turn ends, and the channel apologises (server/channels/message_guard.py) instead of
 going silent.
+
+The domain a call carries has the live responses (gracious/responses.py): the words the
+customer reads now, not those of the domain the model was trained on, so an action that
+reads a sentence from the domain (actions/empathize.py) says a wording edit at once. The
+domain dict is Rasa's own (``Domain.as_dict`` returns it, not a copy): only its top level
+is copied, a few keys.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from gracious import responses as live_responses
 from gracious.settings import settings
 from overrides.patch import Patch
 
@@ -81,8 +88,16 @@ class _Recent:
         return state
 
 
+def with_live_responses(payload: Dict[str, Any]) -> Dict[str, Any]:
+    """The call's domain with the responses the Rasa server says now, once a model is loaded."""
+    live = live_responses.serving()
+    if live is not None and isinstance(payload.get("domain"), dict):
+        payload["domain"] = {**payload["domain"], "responses": live.current()}
+    return payload
+
+
 def _recent_call_format(self: RemoteAction, tracker: DialogueStateTracker, domain: Any) -> Dict[str, Any]:
-    return _rasa_call_format(self, _Recent(tracker), domain)
+    return with_live_responses(_rasa_call_format(self, _Recent(tracker), domain))
 
 
 def patches() -> List[Patch]:

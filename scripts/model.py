@@ -7,6 +7,12 @@ our own pipeline components (server/nlu/, gracious/references.py). A model
 named models/gracious-<key>.tar.gz is reused as is; otherwise `rasa train` runs
 (with Rasa's own cache in .rasa/, so a small edit retrains only what it touches).
 
+domain.yml counts with each response reduced to its name: the words of a response
+are said live from domain.yml by the running assistant (gracious/responses.py), so a
+wording edit trains nothing, while adding, renaming or removing a response (which
+rules and stories name) does. What each model was trained from is noted beside it
+(models/.gracious-<key>.json), so `make train` says which of the two happened.
+
 The model chosen is always the newest file in models/ afterwards (a reused one is
 touched), because that is the one a running `make run` loads (launch/model_server.py).
 """
@@ -16,12 +22,15 @@ from __future__ import annotations
 import argparse
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
+
+import yaml
 
 from gracious.settings import ROOT, environment
 
@@ -40,14 +49,92 @@ def training_inputs(root: Path = ROOT) -> List[Path]:
     return files
 
 
-def training_key(root: Path = ROOT) -> str:
+def _load_domain(path: Path) -> Optional[Dict[str, Any]]:
+    """domain.yml's data, or None when it is not YAML with a responses: mapping."""
+    try:
+        data = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (safe)
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("responses"), dict) else None
+
+
+def _hash(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def domain_for_training(path: Path) -> bytes:
+    """domain.yml as training sees it: everything, each response by its name only.
+
+    A file that is not valid YAML counts as it is (training then says what is wrong).
+    """
+    data = _load_domain(path)
+    if data is None:
+        return path.read_bytes()
+    data["responses"] = sorted(str(name) for name in data["responses"])
+    return json.dumps(data, sort_keys=True, default=str).encode()
+
+
+def _digest(root: Path, files: List[Path]) -> str:
     digest = hashlib.sha256()
-    for path in training_inputs(root):
+    for path in files:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        digest.update(domain_for_training(path) if path == root / "domain.yml" else path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
+
+
+def training_key(root: Path = ROOT) -> str:
+    return _digest(root, training_inputs(root))
+
+
+def inputs_note(root: Path) -> Dict[str, Any]:
+    """What a model is trained from, to tell the next `make train` what changed since."""
+    others = [p for p in training_inputs(root) if p != root / "domain.yml"]
+    data = _load_domain(root / "domain.yml") or {"responses": {}}
+    return {
+        "others": _digest(root, others),
+        "domain_without_responses": _hash({**data, "responses": None}),
+        "responses": sorted(str(name) for name in data["responses"]),
+        "wording": _hash(data["responses"]),
+    }
+
+
+def _note_path(models: Path, name: str) -> Path:
+    return models / f".{name}.json"
+
+
+def _read_note(path: Path) -> Optional[Dict[str, Any]]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _reuse(root: Path, models: Path, name: str, model: Path) -> Path:
+    """The model as it is; newest in models/ (so a running `make run` loads it), touched only if need be."""
+    newest = max(models.glob("gracious-*.tar.gz"), key=lambda p: p.stat().st_mtime_ns, default=None)
+    if newest != model:
+        os.utime(model)
+    note = _read_note(_note_path(models, name))
+    if note is not None and note.get("wording") != inputs_note(root)["wording"]:
+        print(
+            "Only response wording changed: no training needed; the running assistant uses the new words "
+            "within 5 seconds.",
+            file=sys.stderr,
+        )
+    return model
+
+
+def _why(root: Path, models: Path) -> str:
+    """What changed since the newest model: only responses' names, or the training data."""
+    newest = max(models.glob("gracious-*.tar.gz"), key=lambda p: p.stat().st_mtime_ns, default=None)
+    note = _read_note(_note_path(models, newest.name[: -len(".tar.gz")])) if newest else None
+    now = inputs_note(root)
+    same_rest = all(note.get(k) == now[k] for k in ("others", "domain_without_responses")) if note else False
+    if note is not None and same_rest and note.get("responses") != now["responses"]:
+        return "Responses added, renamed or removed"
+    return "Training data changed"
 
 
 def ensure_model(root: Path = ROOT) -> Path:
@@ -55,21 +142,20 @@ def ensure_model(root: Path = ROOT) -> Path:
     name = f"gracious-{training_key(root)}"
     model = models / f"{name}.tar.gz"
     if model.exists():
-        os.utime(model)
-        return model
+        return _reuse(root, models, name, model)
     models.mkdir(parents=True, exist_ok=True)
     # Two callers at once (two test runs, a test run and `make run`) train once: the second
     # waits for the first's lock and then finds the model.
     with open(models / f".{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if model.exists():
-            os.utime(model)
-            return model
+            return _reuse(root, models, name, model)
         return _train(root, models, name, model)
 
 
 def _train(root: Path, models: Path, name: str, model: Path) -> Path:
-    print(f"Training data changed: training {model.relative_to(root)} ...", file=sys.stderr)
+    print(f"{_why(root, models)}: training {model.relative_to(root)} ...", file=sys.stderr)
+    note = inputs_note(root)
     rasa = Path(sys.executable).parent / "rasa"
     # The policy in config.yml is ours (server/dialogue/policies.py): Rasa imports it from
     # this checkout even when training a copy of the project elsewhere.
@@ -86,9 +172,11 @@ def _train(root: Path, models: Path, name: str, model: Path) -> Path:
     )
     os.replace(staging / model.name, model)
     shutil.rmtree(staging, ignore_errors=True)
+    _note_path(models, name).write_text(json.dumps(note) + "\n", encoding="utf-8")
     for old in sorted(models.glob("gracious-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
         old.unlink()
         (models / f".{old.name[: -len('.tar.gz')]}.lock").unlink(missing_ok=True)
+        _note_path(models, old.name[: -len(".tar.gz")]).unlink(missing_ok=True)
     return model
 
 

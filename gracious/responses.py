@@ -1,0 +1,214 @@
+"""The responses customers read, live from domain.yml: a wording edit reaches them in seconds.
+
+The running model carries the responses of the domain it was trained on; a designer's
+edit to a response's words needs no training (scripts/model.py keys the model on the
+response names only). So the Rasa server's response generator
+(server/dialogue/live_words.py) and the domain sent to the action server
+(overrides/remote_actions.py) take their responses from here:
+
+- the file (GRACIOUS_DOMAIN, domain.yml by default) is read once, and again whenever
+  its modification time, size or inode changes: a ``stat`` per call, the reading and
+  checking (about 30 ms) in a background thread while the previous version serves;
+- a version is served only when gracious/response_checks.py finds no problem and the
+  file still has every response the running model has (its rules may say any of them);
+- a rejected version leaves the last good one serving (at start-up the model's own
+  responses), is logged once as ``domain.yml:412: <what is wrong> — <the fix>``, and is
+  what ``responses_rejection()`` tells the desk's banner (gracious/edits.py);
+- responses in the file but not in the model are served (actions can say them), with a
+  note that rules and stories need `make train` to use them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from gracious.edits import Rejection
+from gracious.response_checks import Problem, Responses, missing_from_file, read_responses
+from gracious.settings import ROOT, settings
+
+logger = logging.getLogger(__name__)
+# Rasa's server logs only its own loggers' INFO; a designer reads these ("the new wording is live",
+# "needs `make train`") in `make run`'s log, so they are shown too (a level set elsewhere stays).
+if logger.level == logging.NOTSET:
+    logger.setLevel(logging.INFO)
+
+Stamp = Optional[Tuple[int, int, int]]
+
+
+def shown_path(path: Path) -> str:
+    """The file as a designer names it: relative to the project, or its name."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return path.name
+
+
+class LiveResponses:
+    """One domain file's responses: the last good version, refreshed when the file changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._good: Responses = {}
+        self._model: Optional[List[str]] = None
+        self._stamp: Stamp = None
+        self._read_once = False
+        self._loader: Optional[threading.Thread] = None
+        self._lock = threading.Lock()
+        self._rejection: Optional[Rejection] = None
+        self._warned: Optional[str] = None
+        self._told_new: Optional[str] = None
+
+    @property
+    def rejection(self) -> Optional[Rejection]:
+        """Why the file's current version is not served, or None when it is."""
+        return self._rejection
+
+    @property
+    def bound(self) -> bool:
+        """Whether a running model's responses are known (the first good version)."""
+        return self._model is not None
+
+    def bind_model(self, responses: Responses) -> None:
+        """A newly loaded model's responses: the names the file must keep, and the words to fall back on.
+
+        Called when a model loads (off the event loop, overrides/live_model.py, or
+        before the server takes messages), so the file is read here, at once: a good
+        file goes on serving (never the model's older words, not even for a moment), a
+        refused one leaves the model's own words serving, which fit its rules.
+        """
+        with self._lock:
+            self._model = list(responses)
+        self.refresh(fallback=responses)
+
+    def current(self) -> Responses:
+        """The responses to serve now; a changed file is read in the background meanwhile."""
+        stamp = self._stat()
+        if (stamp != self._stamp or not self._read_once) and not self.loading:
+            self._stamp = stamp
+            self._read_once = True
+            self._loader = threading.Thread(target=self._refresh_quietly, name="gracious-responses", daemon=True)
+            self._loader.start()
+        return self._good
+
+    @property
+    def loading(self) -> bool:
+        return self._loader is not None and self._loader.is_alive()
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait for a reading in progress (the tests, and the desk outside a Rasa server)."""
+        loader = self._loader
+        if loader is not None:
+            loader.join(timeout)
+
+    def refresh(self, fallback: Optional[Responses] = None) -> None:
+        """Read and check the file now, in this thread; serve it if it is good, else ``fallback`` if given."""
+        with self._lock:
+            stamp = self._stat()
+            self._stamp, self._read_once = stamp, True
+            try:
+                text = self.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                text, reading = "", None
+                problems = [Problem(1, f"the file cannot be read ({error}) — save it again as UTF-8 text")]
+            else:
+                reading = read_responses(text)
+                problems = reading.problems or missing_from_file(reading, self._model or [])
+            version = hashlib.sha1(text.encode("utf-8")).hexdigest() if text else ""
+            if problems or reading is None:
+                if fallback is not None:
+                    self._good = fallback
+                self._reject(problems, version)
+                return
+            changed = reading.responses != self._good
+            self._good = reading.responses
+            self._rejection = None
+            self._warned = None
+        if changed and self._model is not None and fallback is None:
+            logger.info("%s: the new wording is live (%d responses).", shown_path(self.path), len(self._good))
+        self._tell_new(version)
+
+    def _refresh_quietly(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # noqa: BLE001 (a bug here must never stop the wording being served)
+            logger.exception("Reading %s failed; the last good responses stay in use.", self.path)
+
+    def _stat(self) -> Stamp:
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_size, found.st_ino
+
+    def _reject(self, problems: List[Problem], version: str) -> None:
+        name = shown_path(self.path)
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
+        self._rejection = Rejection(file=name, line=first.line, problem=first.problem + more)
+        if version and version == self._warned:
+            return
+        self._warned = version
+        logger.warning(
+            "%s was not taken up: customers keep the last good wording until it is fixed.\n%s",
+            name,
+            "\n".join(f"{name}:{p.line}: {p.problem}" for p in problems),
+        )
+
+    def _tell_new(self, version: str) -> None:
+        if self._model is None or version == self._told_new:
+            return
+        self._told_new = version
+        model = set(self._model)
+        new = sorted(name for name in self._good if name not in model)
+        if new:
+            logger.info(
+                "%s: %s not in the running model: actions can say %s now; rules and stories need `make train` "
+                "to use %s.",
+                shown_path(self.path),
+                ", ".join(new),
+                "it" if len(new) == 1 else "them",
+                "it" if len(new) == 1 else "them",
+            )
+
+
+_files: Dict[Path, LiveResponses] = {}
+_files_lock = threading.Lock()
+_serving: Optional[LiveResponses] = None
+
+
+def live(path: Optional[Path] = None) -> LiveResponses:
+    """The live responses of ``path`` (GRACIOUS_DOMAIN by default), one reader per file in a process."""
+    path = (path or settings().domain_path).resolve()
+    with _files_lock:
+        if path not in _files:
+            _files[path] = LiveResponses(path)
+        return _files[path]
+
+
+def serve(responses: Optional[LiveResponses]) -> None:
+    """Mark ``responses`` as what this process's Rasa server says (server/dialogue/live_words.py); None: none."""
+    global _serving
+    _serving = responses
+
+
+def serving() -> Optional[LiveResponses]:
+    """The live responses this process's Rasa server says, once a model is loaded; else None."""
+    return _serving if _serving is not None and _serving.bound else None
+
+
+def responses_rejection() -> Optional[Rejection]:
+    """Why the domain file's latest wording is not going to customers, or None (the desk's banner)."""
+    running = serving()
+    if running is not None:
+        running.current()
+        return running.rejection
+    # No Rasa server in this process: read the file here (cheap; only when it changed).
+    reader = live()
+    reader.current()
+    reader.settle()
+    return reader.rejection
