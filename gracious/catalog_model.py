@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from gracious import codes
+from gracious.edits import project_path
 
 ALTERNATIVE_KINDS = {
     "credit",
@@ -22,6 +23,7 @@ ALTERNATIVE_KINDS = {
     "followup",
     "callback",
     "handoff",
+    "bundle",
 }
 HANDOFF_TRIGGERS = set(codes.HANDOFF_TRIGGERS)
 # What a kind of case needs before its policy can be checked.
@@ -30,24 +32,44 @@ RESPONSE_ROLES = {"explain", "general", "entitled", "pressed", "why", "why_entit
 
 
 class CatalogError(ValueError):
-    """A problem in the catalog file, phrased for the designer who must fix it."""
+    """A problem in the catalog file, phrased for the designer who must fix it.
 
-    def __init__(self, path: Path, where: str, problem: str) -> None:
-        super().__init__(f"{path}: {where}: {problem}")
+    ``str(error)`` reads ``catalog/policies.yml:243: policy 'late_delivery' field 'alternatives':
+    'goodwil_credit' is not in the alternatives list — use one of: ...``: the file, the line of
+    the offending field, where it is, what is wrong, and the fix.
+    """
+
+    def __init__(self, path: Path, where: str, problem: str, line: int = 1, field: str = "", fix: str = "") -> None:
         self.path = path
         self.where = where
         self.problem = problem
+        self.line = line
+        self.field = field
+        self.fix = fix
+        super().__init__(f"{project_path(path)}:{line}: {self.detail}")
+
+    @property
+    def detail(self) -> str:
+        """Everything but the file and line: where, what is wrong, and the fix."""
+        place = f"{self.where} field '{self.field}'" if self.field else self.where
+        said = f"{place}: {self.problem}" if place else self.problem
+        return f"{said} — {self.fix}" if self.fix else said
 
 
 @dataclass(frozen=True)
 class Alternative:
-    """Something the assistant can offer instead of, or as well as, a 'no'."""
+    """Something the assistant can offer instead of, or as well as, a 'no'.
+
+    A ``bundle`` grants the alternatives in ``parts`` together: one button, each part
+    granted and recorded as itself, one confirmation once all of them are done.
+    """
 
     id: str
     kind: str
     offer: str
     confirm: str
     team: Optional[str] = None
+    parts: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,9 +144,22 @@ class Catalog:
     def for_topic(self, topic: str) -> Optional[Policy]:
         return next((p for p in self.policies if topic in p.topics), None)
 
+    def parts(self, offer: Offer) -> Tuple[Offer, ...]:
+        """What granting ``offer`` grants: a bundle's parts (its amount is its credit's), else the offer itself."""
+        if offer.alternative.kind != "bundle":
+            return (offer,)
+        parts = (self.alternatives[p] for p in offer.alternative.parts)
+        return tuple(Offer(part, offer.amount if part.kind == "credit" else None) for part in parts)
+
+    def kinds(self, alternative: Alternative) -> frozenset:
+        """The kinds of grant taking ``alternative`` makes (a bundle's parts')."""
+        return frozenset(o.alternative.kind for o in self.parts(Offer(alternative)))
+
     def within_limits(self, offer: Offer, facts: Mapping[str, Any]) -> bool:
-        """Whether the assistant may grant this offer without a person."""
+        """Whether the assistant may grant this offer without a person (a bundle: every part)."""
         kind = offer.alternative.kind
+        if kind == "bundle":
+            return all(self.within_limits(part, facts) for part in self.parts(offer))
         if kind == "credit":
             amount = offer.amount
             if amount is None and offer.id == "missing_discount_credit":

@@ -31,6 +31,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from gracious.catalog import keep_first_catalog
 from gracious.settings import settings
 from server.channels.failures import log_failure
 
@@ -73,6 +74,10 @@ def create_app(token: Text, actions: Any = "actions") -> Sanic:
         return response.json(
             {"error": "action_failed", "message": "The action failed on the action server."}, status=500
         )
+
+    @app.listener("before_server_start")
+    async def read_the_catalog(app: Sanic, loop: Any) -> None:
+        keep_first_catalog()  # a catalog edit refused later falls back on this version (gracious/catalog.py)
 
     # Whatever rasa_sdk plugins add (rasa_sdk.endpoint.run does the same).
     plugin_manager().hook.attach_sanic_app_extensions(app=app)

@@ -69,6 +69,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "billing_general",
         "coupon_expiry",
         "change_before_delivery",
+        "wrong_item_gift",
         "wrong_item_company_error",
         "cafe_remake",
         "exchange_customer_choice",
@@ -116,35 +117,51 @@ def test_minimal_catalog_loads(tmp_path):
     assert [p.id for p in catalog.policies] == ["goodwill_limit"]
 
 
-def test_missing_rule_names_file_policy_and_field(tmp_path):
+def at(path: Path, needle: str) -> int:
+    """The 1-based line of the file holding ``needle`` (the line an error must name)."""
+    return next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in text)
+
+
+def test_missing_rule_names_file_line_policy_field_and_fix(tmp_path):
     data = minimal_catalog()
     del data["policies"][0]["rule"]
     path = write(tmp_path, data)
     error = load_error(path)
-    assert str(error) == f"{path}: policy 'goodwill_limit': rule: is missing or empty"
-    assert (error.path, error.where) == (path, "policy 'goodwill_limit'")
+    assert str(error) == (
+        f"{path}:{at(path, '- id: goodwill_limit')}: policy 'goodwill_limit' field 'rule': "
+        "is missing or empty — add 'rule: ' with the rule in one sentence"
+    )
+    assert (error.path, error.where, error.field) == (path, "policy 'goodwill_limit'", "rule")
 
 
 def test_missing_policy_id_names_the_policy_by_position(tmp_path):
     data = minimal_catalog()
     del data["policies"][0]["id"]
     path = write(tmp_path, data)
-    assert str(load_error(path)) == f"{path}: policy #1: id: is missing"
+    assert str(load_error(path)) == (
+        f"{path}:{at(path, 'case_types:')}: policy #1 field 'id': is missing — "
+        "add 'id: ' with a name of its own (letters and underscores)"
+    )
 
 
 def test_missing_empowerment_section_is_named(tmp_path):
     data = minimal_catalog()
     del data["empowerment"]
     path = write(tmp_path, data)
-    assert str(load_error(path)) == f"{path}: empowerment: is missing or not a mapping"
+    assert str(load_error(path)) == (
+        f"{path}:1: empowerment: is missing or not a mapping — "
+        "add 'empowerment:' with max_credit and max_replacement_value under it"
+    )
 
 
-def test_unknown_alternative_id_names_policy_and_field(tmp_path):
+def test_unknown_alternative_id_names_its_line_and_the_ids_to_use(tmp_path):
     data = minimal_catalog()
-    data["policies"][0]["alternatives"].append({"id": "free_holiday"})
+    data["policies"][0]["alternatives"].append({"id": "goodwil_credit"})
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
-        f"{path}: policy 'goodwill_limit': alternatives: 'free_holiday' is not in the alternatives list"
+        f"{path}:{at(path, '- id: goodwil_credit')}: policy 'goodwill_limit' field 'alternatives': "
+        "'goodwil_credit' is not in the alternatives list — use one of: goodwill_credit, human "
+        "(did you mean 'goodwill_credit'?)"
     )
 
 
@@ -153,7 +170,8 @@ def test_unknown_entitled_alternative_names_that_field(tmp_path):
     data["policies"][0]["entitled_alternatives"] = [{"id": "free_holiday"}]
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
-        f"{path}: policy 'goodwill_limit': entitled_alternatives: 'free_holiday' is not in the alternatives list"
+        f"{path}:{at(path, '- id: free_holiday')}: policy 'goodwill_limit' field 'entitled_alternatives': "
+        "'free_holiday' is not in the alternatives list — use one of: goodwill_credit, human"
     )
 
 
@@ -161,7 +179,10 @@ def test_bad_kind_names_the_alternative_and_lists_the_known_kinds(tmp_path):
     data = minimal_catalog()
     data["alternatives"]["goodwill_credit"]["kind"] = "gift"
     path = write(tmp_path, data)
-    assert str(load_error(path)) == f"{path}: alternative 'goodwill_credit': kind: 'gift' is not one of {KINDS}"
+    assert str(load_error(path)) == (
+        f"{path}:{at(path, 'kind: gift')}: alternative 'goodwill_credit' field 'kind': "
+        f"'gift' is not a kind of alternative — use one of: {KINDS}"
+    )
 
 
 def test_offer_that_is_not_a_response_key_is_named(tmp_path):
@@ -169,28 +190,37 @@ def test_offer_that_is_not_a_response_key_is_named(tmp_path):
     data["alternatives"]["goodwill_credit"]["offer"] = "A goodwill credit"
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
-        f"{path}: alternative 'goodwill_credit': offer: 'A goodwill credit' must name a response (utter_...)"
+        f"{path}:{at(path, 'offer: A goodwill credit')}: alternative 'goodwill_credit' field 'offer': "
+        "'A goodwill credit' must name a response (utter_...) — "
+        "name a response in domain.yml, such as utter_offer_goodwill_credit"
     )
 
 
-def test_duplicate_policy_id_names_the_policy_and_id_field(tmp_path):
+def test_duplicate_policy_id_names_the_second_one(tmp_path):
     data = minimal_catalog()
     data["policies"].append(dict(data["policies"][0]))
     path = write(tmp_path, data)
-    assert str(load_error(path)) == f"{path}: policy 'goodwill_limit': id: is used twice"
+    second = (
+        path.read_text(encoding="utf-8").splitlines().index("- id: goodwill_limit", at(path, "- id: goodwill_limit"))
+    )
+    assert str(load_error(path)) == (
+        f"{path}:{second + 1}: policy 'goodwill_limit' field 'id': is used twice — give each policy an id of its own"
+    )
 
 
-def test_invalid_yaml_names_the_file(tmp_path):
+def test_invalid_yaml_names_the_file_the_line_and_the_fix(tmp_path):
     path = tmp_path / "policies.yml"
     path.write_text("policies: [\n  - id: broken\n", encoding="utf-8")
     error = load_error(path)
-    assert str(error).startswith(f"{path}: file: is not valid YAML (")
-    assert (error.path, error.where) == (path, "file")
+    assert str(error) == (
+        f"{path}:2: a '- ' list item inside [ ]: write that list as [a, b] or put each '- ' item on a line of its own"
+    )
+    assert (error.path, error.where, error.line) == (path, "", 2)
 
 
 def test_missing_file_names_the_file(tmp_path):
     path = tmp_path / "nowhere.yml"
-    assert str(load_error(path)) == f"{path}: file: not found"
+    assert str(load_error(path)) == f"{path}:1: the file is missing — put catalog/policies.yml back"
 
 
 def test_amount_that_is_not_a_number_names_policy_field_and_alternative(tmp_path):
@@ -198,7 +228,8 @@ def test_amount_that_is_not_a_number_names_policy_field_and_alternative(tmp_path
     data["policies"][0]["alternatives"][0]["amount"] = "twenty-five"
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
-        f"{path}: policy 'goodwill_limit': alternatives: amount of 'goodwill_credit' must be a number"
+        f"{path}:{at(path, 'amount: twenty-five')}: policy 'goodwill_limit' field 'alternatives': "
+        "amount of 'goodwill_credit' must be a number — write a plain number such as 25 (no currency sign, no quotes)"
     )
 
 
@@ -206,14 +237,20 @@ def test_limit_that_is_not_a_number_names_the_section_and_field(tmp_path):
     data = minimal_catalog()
     data["empowerment"]["max_credit"] = "lots"
     path = write(tmp_path, data)
-    assert str(load_error(path)) == f"{path}: empowerment: max_credit: must be a number of 0 or more"
+    assert str(load_error(path)) == (
+        f"{path}:2: empowerment field 'max_credit': 'lots' is not a number of 0 or more — "
+        "write a plain number such as 25 (no currency sign, no quotes)"
+    )
 
 
 def test_handoff_alternative_without_team_names_the_alternative_and_field(tmp_path):
     data = minimal_catalog()
     del data["alternatives"]["human"]["team"]
     path = write(tmp_path, data)
-    assert str(load_error(path)) == (f"{path}: alternative 'human': team: a handoff needs the team that takes it")
+    assert str(load_error(path)) == (
+        f"{path}:{at(path, 'kind: handoff')}: alternative 'human' field 'team': a handoff needs the team that "
+        "takes it — add 'team: customer_care' (or the team that takes it)"
+    )
 
 
 def test_unknown_response_role_names_policy_and_field(tmp_path):
@@ -221,18 +258,18 @@ def test_unknown_response_role_names_policy_and_field(tmp_path):
     data["policies"][0]["responses"]["apology"] = "utter_apology"
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
-        f"{path}: policy 'goodwill_limit': responses: 'apology' is not one of "
-        "['entitled', 'explain', 'general', 'pressed', 'why', 'why_entitled']"
+        f"{path}:{at(path, 'apology: utter_apology')}: policy 'goodwill_limit' field 'responses': "
+        "'apology' is not a kind of response — use one of: entitled, explain, general, pressed, why, why_entitled"
     )
 
 
 def test_unknown_handoff_trigger_names_policy_and_field(tmp_path):
     data = minimal_catalog()
-    data["policies"][0]["handoff_when"] = ["whenever"]
+    data["policies"][0]["handoff_when"] = ["customer_asks", "whenever"]
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
-        f"{path}: policy 'goodwill_limit': handoff_when: must be a list of "
-        "['customer_asks', 'declined_all', 'over_limit']"
+        f"{path}:{at(path, '- whenever')}: policy 'goodwill_limit' field 'handoff_when': "
+        "'whenever' is not a time to offer a person — use one of: customer_asks, declined_all, over_limit"
     )
 
 
@@ -291,8 +328,8 @@ def test_case_types_come_from_the_policies_and_the_cases_section(tmp_path):
 def test_a_case_that_needs_something_unknown_names_the_case(tmp_path):
     data = minimal_catalog()
     data["cases"] = {"complain_loyalty_points": {"needs": "receipt"}}
-    error = load_error(write(tmp_path, data))
-    assert str(error) == (
-        f"{tmp_path / 'policies.yml'}: case 'complain_loyalty_points': "
-        "needs: must be one of ['bill', 'coupon', 'nothing', 'order']"
+    path = write(tmp_path, data)
+    assert str(load_error(path)) == (
+        f"{path}:{at(path, 'needs: receipt')}: case 'complain_loyalty_points' field 'needs': "
+        "'receipt' is not something a case can need — use one of: bill, coupon, nothing, order"
     )

@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from gracious import codes
 from gracious.settings import settings
 from server.channels.guards import GuardedBlueprint
-from server.desk import availability, callbacks, cleaning, conversation, grants, outbox, readable, shift, waiting
+from server.desk import availability, callbacks, cleaning, conversation, edits, grants, outbox, readable, shift, waiting
 from server.desk.agents import Agent
 from server.desk.live_card import case_now
 from server.desk.queue import OUTCOMES, NotOnDuty
@@ -177,7 +177,7 @@ class DeskSite(Site):
         grants.routes(desk, api, store, _secure, _error)
         identity_check(desk, api, store, _secure, _error)  # an agent checks who the customer is (verify.py)
         shift.routes(desk, api, store, _secure, _error)
-
+        edits.routes(desk, api, _secure)  # /api/edits: designers' edits refused, the banner on every page
         availability.routes(desk, api, store, _secure, _error)  # /api/me and /api/availability
 
         @desk.route("/api/agents", methods=["GET"])

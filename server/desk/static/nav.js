@@ -60,3 +60,53 @@
 
   poll();
 }());
+
+/* On every desk page, a banner for each designer's edit the running assistant refused (GET /desk/api/edits):
+ * customers are served the last good version meanwhile. The server words each banner; it is written with
+ * textContent only, so nothing from the refused file is ever read as HTML. */
+(function () {
+  "use strict";
+
+  var EVERY = 5000;
+  var shown = null;
+
+  function box() {
+    var found = document.getElementById("rejected-edits");
+    if (found) return found;
+    found = document.createElement("div");
+    found.id = "rejected-edits";
+    found.className = "rejected-edits";
+    found.setAttribute("role", "status");
+    found.hidden = true;
+    var header = document.querySelector("header");
+    if (header && header.parentNode) header.parentNode.insertBefore(found, header.nextSibling);
+    else document.body.insertBefore(found, document.body.firstChild);
+    return found;
+  }
+
+  function render(rejected) {
+    var words = rejected.map(function (r) { return String(r.banner || ""); });
+    var key = JSON.stringify(words);
+    if (key === shown) return;
+    shown = key;
+    var banner = box();
+    banner.textContent = "";
+    words.forEach(function (said) {
+      var line = document.createElement("p");
+      line.textContent = said;
+      banner.appendChild(line);
+    });
+    banner.hidden = words.length === 0;
+  }
+
+  function poll() {
+    fetch("/desk/api/edits", { headers: { "Content-Type": "application/json" } }).then(function (reply) {
+      if (!reply.ok) throw new Error("not now");
+      return reply.json();
+    }).then(function (data) { render(Array.isArray(data.rejected) ? data.rejected : []); })
+      .catch(function () {})
+      .then(function () { setTimeout(poll, EVERY); });
+  }
+
+  poll();
+}());
