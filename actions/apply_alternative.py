@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import choice_guard, promised
+from actions import bundle, choice_guard, promised
 from actions.callback_notice import no_call_after_all
 from actions.case import catalog, money
 from actions.digression import resume, say_answers
@@ -25,14 +25,11 @@ from gracious.stores import company
 from gracious.stores import grants as grant_rules
 from gracious.stores.grants import Grant
 
-# After a question back to the customer ("which one?"), listen: the rule's "anything
-# else?" would be a second question on top of it.
+# After a question back to the customer ("which one?"), listen, not "anything else?" on top.
 WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
 
-# Ways to reach a person that are open whatever was offered ("just email me instead").
+# Ways to reach a person open whatever was offered ("just email me instead"); kinds kept in the records.
 ALWAYS_OPEN = {"email_followup", "callback", "human"}
-
-# Kinds that change the company's records when granted.
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
 
 
@@ -121,6 +118,8 @@ class ActionApplyAlternative(Action):
         alternative = policies.alternatives[choice]
         if (doubt := choice_guard.doubt(dispatcher, tracker, choice, alternative.kind)) is not None:
             return doubt  # "NO. I NEEDED IT FOR SATURDAY" read as the refund: asked which, never granted
+        if alternative.kind == "bundle":  # one button, each part granted as itself
+            return await bundle.apply(dispatcher, tracker, domain, granted, entries)
         if facts.get("verification_needed") and alternative.kind in RECORDED_KINDS:
             # Nothing granted on a record the customer is not verified for, and nothing about it
             # emailed to an address they typed (actions/verification.py): a person can check.

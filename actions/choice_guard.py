@@ -22,7 +22,7 @@ from gracious.choices import options_from
 from gracious.saying_no import asks_for_a_person, choice_words, clear_pick, doubtful
 
 # What the records keep and nobody can take back from the desk: never granted on a guess.
-GRANTS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund"}
+GRANTS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "bundle"}
 
 
 def doubt(dispatcher: CollectingDispatcher, tracker: Tracker, choice: Text, kind: Text) -> Optional[List[EventType]]:

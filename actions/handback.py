@@ -116,7 +116,7 @@ def still_open(tracker: Tracker, granted: List[Text], kinds: List[Text], reopene
         alternative = alternatives.get(key)
         if alternative is None or key in declined or key in granted or key in TO_A_PERSON or key in open_ones:
             continue
-        if remedied and alternative.kind in REMEDIES:
+        if remedied and catalog().kinds(alternative) & set(REMEDIES):  # a bundle: any of its parts
             continue
         open_ones.append(key)
     return open_ones
@@ -139,7 +139,9 @@ def fitting(tracker: Tracker, granted: List[Text], kinds: List[Text]) -> Dict[Te
     return {
         o.id: o
         for o in chosen
-        if o.id not in TO_A_PERSON and o.id not in granted and not (remedied and o.alternative.kind in REMEDIES)
+        if o.id not in TO_A_PERSON
+        and o.id not in granted
+        and not (remedied and policies.kinds(o.alternative) & set(REMEDIES))
     }
 
 

@@ -50,17 +50,17 @@ def stored_kind(kind: Text, facts: Dict[str, Any]) -> Text:
 
 
 def granted_already(offer: Offer, facts: Dict[str, Any]) -> bool:
-    """Whether the record has this once-per-record grant already (from any conversation)."""
-    kind = stored_kind(offer.alternative.kind, facts)
-    return kind in ONCE_PER_RECORD and kind in (facts.get("granted_kinds") or [])
+    """Whether the record has this once-per-record grant already (from any conversation); a bundle, any part."""
+    kinds = {stored_kind(part.alternative.kind, facts) for part in catalog().parts(offer)}
+    return any(kind in ONCE_PER_RECORD and kind in (facts.get("granted_kinds") or []) for kind in kinds)
 
 
 async def done_before(policies: Catalog, choice: Text, facts: Dict[str, Any]) -> Optional[Grant]:
     """The grant this record already has of the kind ``choice`` gives (left out of the offer), or None."""
     alternative = policies.alternatives.get(choice)
-    if alternative is None or not granted_already(Offer(alternative), facts):
-        return None
-    return await company().granted(stored_kind(alternative.kind, facts), facts.get("reference"))
+    parts = policies.parts(Offer(alternative)) if alternative is not None else ()
+    kinds = [stored_kind(part.alternative.kind, facts) for part in parts if granted_already(part, facts)]
+    return await company().granted(kinds[0], facts.get("reference")) if kinds else None  # a bundle: its first
 
 
 def offer_amount(offer: Offer, facts: Dict[str, Any]) -> Optional[float]:
@@ -152,7 +152,7 @@ class ActionOfferAlternatives(Action):
                 continue
             if granted_already(offer, facts):
                 continue  # done for this bill or order already (once per record): said when asked about
-            if offer.alternative.kind == "credit" and not facts.get("customer_id"):
+            if "credit" in policies.kinds(offer.alternative) and not facts.get("customer_id"):
                 continue  # a credit goes on someone's account: a guest's has none we know of
             if offer.alternative.kind == "honour_coupon" and facts.get("coupon_honoured_before") and not entitled:
                 continue

@@ -1,5 +1,5 @@
 """Signals in what a customer typed (catalog/signals.yml): frustration, the impossible,
-a café visit, lateness, leaving unhappy. Shared by the server and the actions."""
+a café visit, lateness, leaving unhappy, a gift. Shared by the server and the actions."""
 
 from __future__ import annotations
 
@@ -20,7 +20,17 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
     raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
     return {
         name: word_pattern(raw.get(name) or [])
-        for name in ("swearing", "said_before", "impossible", "cafe_visit", "lateness", "dismissive", "staff_conduct")
+        for name in (
+            "swearing",
+            "said_before",
+            "impossible",
+            "cafe_visit",
+            "lateness",
+            "dismissive",
+            "staff_conduct",
+            "gift",
+            "not_gift",
+        )
     }
 
 
@@ -87,3 +97,15 @@ def leaves_unhappy(text: Text) -> bool:
 def about_staff_conduct(text: Text) -> bool:
     """'the guy at the cafe rolled his eyes at me': how staff behaved (catalog/signals.yml `staff_conduct`)."""
     return bool(text) and _has("staff_conduct", text)
+
+
+def said_it_was_a_gift(text: Text) -> bool:
+    """'it was a present for my mum': bought for someone else (catalog/signals.yml `gift`).
+
+    The `not_gift` phrases are read past first: "my gift card won't scan" is no gift, nor
+    "a gift someone bought me" (the customer is who it was for, not who bought it).
+    """
+    if not text:
+        return False
+    lists = _lists(changed_at(SIGNALS_FILE))
+    return bool(lists["gift"].search(lists["not_gift"].sub(" ", text)))

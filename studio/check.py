@@ -9,7 +9,8 @@ prints one `file:line: problem` per finding. It exits 1 when there is any. What 
 extend: catalog/blame_words.yml, catalog/playbook_check.yml (studio/check_rules.py)
 and, for the words of every response rendered with every kind of value,
 catalog/placeholders.yml (studio/placeholders.py). The stories' rules are in
-studio/check_stories.py, the catalog's in studio/check_catalog.py.
+studio/check_stories.py, the catalog's in studio/check_catalog.py. A file that is not
+valid YAML stops it first, one `file:line: problem` with the fix each (studio/check_yaml.py).
 """
 
 from __future__ import annotations
@@ -20,17 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from gracious.blame import blaming_phrases
 from gracious.catalog import Catalog, CatalogError, load_catalog
 from gracious.settings import ROOT
 from studio import placeholders
+from studio.check_bundles import bundle_problems
 from studio.check_catalog import response_problems, unreached_problems
 from studio.check_emails import email_problems
-from studio.check_rules import Rules, matches
+from studio.check_rules import Rules, blame_problems, lecture_problems, matches
 from studio.check_stories import story_problems
-from studio.examples import Example, normal_example, training_examples
+from studio.check_yaml import yaml_mistakes
+from studio.examples import Example, intent_blocks, normal_example, training_examples
 from studio.flows import read_flows
-from studio.yamlnodes import compose, get, items, line, seq, text
+from studio.yamlnodes import compose, get, items, line, line_of_words, seq, text
 
 
 @dataclass(frozen=True, order=True)
@@ -62,7 +64,7 @@ class Check:
         try:
             self.policies = load_catalog(self.catalog_path)
         except CatalogError as error:
-            self.add(self.catalog_path, 1, f"{error.where}: {error.problem}")
+            self.add(self.catalog_path, error.line, error.detail)
         self.case_types = self.policies.case_types if self.policies else frozenset()
 
     def story_files(self) -> List[Path]:
@@ -77,15 +79,19 @@ class Check:
             self.add(path, at, problem)
 
     def run(self) -> List[Finding]:
+        self.add_all(lecture_problems(self.root))
         self.blaming_responses()
         self.response_variety()
         self.whole_words()
         self.add_all(story_problems(self.flows, self.rules, self.case_types))
         self.add_all(response_problems(self.catalog_path, self.catalog, self.responses))
+        self.add_all(bundle_problems(self.catalog_path, self.catalog, self.responses))
         if self.policies:
             self.add_all(unreached_problems(self.catalog_path, self.catalog, self.policies, self.flows))
         self.training_examples()
-        self.add_all(email_problems(self.root / "catalog" / "emails.yml", self.rules.blame_phrases))
+        self.add_all(
+            email_problems(self.root / "catalog" / "emails.yml", self.rules.blame_phrases, self.rules.lectures)
+        )
         return sorted(set(self.findings))
 
     # -- wording ---------------------------------------------------------------
@@ -96,12 +102,8 @@ class Check:
                 texts = [get(variation, "text")]
                 texts += [get(b, "title") for b in seq(get(variation, "buttons"))]
                 for node in filter(None, texts):
-                    for phrase in blaming_phrases(text(node), self.rules.blame_phrases):
-                        self.add(
-                            self.domain_path,
-                            line(node),
-                            f"response '{name}' says \"{phrase}\", which blames or lectures the customer",
-                        )
+                    for said, problem in blame_problems(text(node), self.rules.blame_phrases, self.rules.lectures):
+                        self.add(self.domain_path, line_of_words(node, said), f"response '{name}' {problem}")
 
     def response_variety(self) -> None:
         for key, variations in items(get(self.domain, "responses")):
@@ -143,22 +145,30 @@ class Check:
                         f"example \"{example.text}\" is under '{intent}' and also under {others}; "
                         "keep it under one intent",
                     )
+        blocks = intent_blocks(self.root / "data")
         for node in seq(get(self.domain, "intents")):
             name = text(node) or text(next((k for k, _ in items(node)), None))
             count = counts.get(name, 0)
             if name not in self.rules.button_only and count < self.rules.min_examples:
-                self.add(
-                    self.domain_path,
-                    line(node),
-                    f"intent '{name}' has {count} training examples; it needs at least "
-                    f"{self.rules.min_examples} (add them in data/nlu/)",
-                )
+                needs = f"intent '{name}' has {count} training examples; it needs at least {self.rules.min_examples}"
+                if name in blocks:
+                    # At its examples in data/nlu/ (the block with the most), where more go.
+                    path, at, _ = max(blocks[name], key=lambda block: block[2])
+                    self.add(path, at, f"{needs} (add them under it)")
+                else:
+                    self.add(self.domain_path, line(node), f"{needs} (add an '- intent: {name}' block in data/nlu/)")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="the project folder (default: this one)")
     args = parser.parse_args(argv)
+    mistakes = yaml_mistakes(args.root.resolve())  # nothing else can be read until these are fixed
+    for path, at, problem in mistakes:
+        print(Finding(path, at, problem))
+    if mistakes:
+        print(f"playbook check: {len(mistakes)} YAML mistake(s) to fix first", file=sys.stderr)
+        return 1
     check = Check(args.root.resolve())
     findings = check.run()
     for finding in findings:

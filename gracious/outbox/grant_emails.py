@@ -25,6 +25,7 @@ FILLS: Dict[str, Tuple[str, ...]] = {
     "return_label_exchange": ("reference", "item", "return_code"),
     "return_label_exchange_size": ("reference", "item", "size", "return_code"),
     "return_label_replacement": ("reference", "item", "return_code"),
+    "return_label_gift": ("reference", "item", "return_code"),
     "delivery_updates": ("reference", "item"),
     "followup_confirmation": (),
 }
@@ -34,6 +35,7 @@ TEMPLATES = {
     "refund": "return_label_refund",
     "exchange": "return_label_exchange",
     "replacement_overnight": "return_label_replacement",
+    "gift_replacement": "return_label_gift",
     "delivery_updates": "delivery_updates",
     "email_followup": "followup_confirmation",
 }
