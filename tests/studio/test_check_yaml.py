@@ -1,0 +1,53 @@
+"""`make check` on a YAML mistake in any designer's file: `file:line: problem` with the fix, exit 1,
+never a traceback; and a typo in a catalog id at its own line, not line 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.studio.conftest import ROOT
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in text)
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def check(project: Path, module: str = "studio.check") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", module, "--root", str(project)], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_a_tab_in_domain_yml_is_one_line_with_the_fix_and_exit_1(project: Path) -> None:
+    domain = project / "domain.yml"
+    text = domain.read_text(encoding="utf-8")
+    first = next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("    - text:"))
+    lines = text.splitlines(keepends=True)
+    lines[first - 1] = lines[first - 1].replace("    - text:", "    -\ttext:", 1)
+    domain.write_text("".join(lines), encoding="utf-8")
+    run = check(project)
+    assert run.returncode == 1
+    assert run.stdout == (
+        f"domain.yml:{first}: a tab or bad indentation: YAML needs spaces; line up 'text:' with the line above\n"
+    )
+    assert "Traceback" not in run.stdout + run.stderr and "<unicode string>" not in run.stdout + run.stderr
+
+
+def test_a_typo_in_a_catalog_id_is_found_at_its_line_not_line_1(project: Path) -> None:
+    catalog = project / "catalog" / "policies.yml"
+    replace_once(catalog, "{id: goodwill_credit, amount: 10}", "{id: goodwil_credit, amount: 10}")
+    line = line_of(catalog, "goodwil_credit")
+    run = check(project)
+    assert run.returncode == 1
+    found = [said for said in run.stdout.splitlines() if "goodwil_credit" in said]
+    assert len(found) == 1 and found[0].startswith(f"catalog/policies.yml:{line}: policy '"), run.stdout
+    assert "field 'alternatives': 'goodwil_credit' is not in the alternatives list — use one of: " in found[0]
+    assert "(did you mean 'goodwill_credit'?)" in found[0]
