@@ -12,6 +12,7 @@ results/hot_reload.json.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -25,7 +26,8 @@ from typing import Any, Dict, List
 import pytest
 
 from launch.launcher import ROOT, Servers
-from tests.e2e.conftest import Bot, assert_gracious, model_path, server_env
+from server.desk.store import DeskStore
+from tests.e2e.conftest import PASSWORD, Bot, DeskClient, assert_gracious, model_path, server_env
 
 EXAMPLE = ROOT / "docs" / "example-scenario"
 SWAP_TIMEOUT = 120
@@ -204,6 +206,15 @@ EMPATHY = "A bill that looks wrong is a real worry, and I'm glad you brought it 
 COMPLAINT = ["hello", "my phone bill is wrong, the volume discount is missing"]
 
 
+def wording_refusals(bot: Bot) -> List[Dict[str, Any]]:
+    """The refused wording edits the desk's banner shows an agent."""
+    desk = DeskClient(bot.base)
+    desk.sign_in("sam")
+    status, body = desk.call("/desk/api/edits")
+    assert status == 200, body
+    return [r for r in body["rejected"] if r["file"] == "domain.yml"]
+
+
 def test_new_wording_reaches_customers_in_seconds_without_training(project: Path, tmp_path: Path) -> None:
     var = tmp_path / "var"
     var.mkdir()
@@ -213,6 +224,9 @@ def test_new_wording_reaches_customers_in_seconds_without_training(project: Path
     servers.start()
     try:
         bot = Bot(servers, env)
+        store = DeskStore(env["GRACIOUS_RECORDS_DB_URL"])
+        asyncio.run(store.add_agent("sam", "Sam Lee", PASSWORD))
+        store.engine.dispose()
         before = model_id(bot)
         first = bot.say(f"e2e-{uuid.uuid4().hex[:12]}", "hello")
         assert_gracious(first)
@@ -256,12 +270,16 @@ def test_new_wording_reaches_customers_in_seconds_without_training(project: Path
         for _ in range(3):
             replies = bot.say(f"e2e-{uuid.uuid4().hex[:12]}", "hello")
             assert GREETING in texts(replies) and "Broken words" not in texts(replies), replies
+        # The desk's banner says it too (GET /desk/api/edits, gracious/edits.py).
+        assert [(r["file"], r["line"]) for r in wording_refusals(bot)] == [("domain.yml", broken_line)]
+        assert wording_refusals(bot)[0]["banner"].startswith("Wording edit rejected: a tab or bad indentation")
         assert EMPATHY in texts([r for m in COMPLAINT for r in bot.say(f"e2e-{uuid.uuid4().hex[:12]}", m)])
         assert model_id(bot) == before
 
         # Fixed: the fixed words go live too.
         domain.write_text(text.replace(GREETING, "Hi, I'm Gracious. How can I help today?"), encoding="utf-8")
         until_said(bot, ["hello"], "Hi, I'm Gracious. How can I help today?", time.monotonic())
+        assert wording_refusals(bot) == []
 
         figures = {
             "wording_live_after_save_s": round(greeting_live, 2),
