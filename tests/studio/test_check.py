@@ -165,8 +165,8 @@ def test_an_intent_with_too_few_examples_is_found(project: Path) -> None:
     del lines[start + 10 : end]
     nlu.write_text("".join(lines), encoding="utf-8")
     finding = only(findings(project), "intent 'bot_challenge' has 10 training examples")
-    assert finding.path == "domain.yml"
-    assert line_of(project, finding).strip() == "- bot_challenge"
+    assert finding.path == "data/nlu/smalltalk.yml"
+    assert line_of(project, finding).strip() == "- intent: bot_challenge"
 
 
 def test_the_same_example_under_two_intents_is_found(project: Path) -> None:
