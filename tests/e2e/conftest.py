@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from gracious import identity
-from gracious.blame import blaming_phrases
+from gracious.blame import blaming_phrases, lecturing
 from gracious.references import find
 from launch.launcher import ROOT, Servers, isolated_env
 
@@ -255,13 +255,14 @@ def choose(bot: Bot, sender: str, replies: List[Dict[str, Any]], alternative: st
 
 
 def assert_gracious(replies: List[Dict[str, Any]]) -> None:
-    """The customer heard something, and every reply is text with no blame, no template
+    """The customer heard something, and every reply is text with no blame or lecture, no template
     name, no unfilled placeholder; every button has a title and a payload."""
     assert replies, "no reply at all: the customer heard nothing"
     for reply in replies:
         text = reply.get("text") or ""
         assert text.strip(), f"a reply without text: {reply}"
         assert not blaming_phrases(text), f"blaming phrases {blaming_phrases(text)} in {text!r}"
+        assert not lecturing(text), f"lecturing {[said for _, said in lecturing(text)]} in {text!r}"
         assert "utter_" not in text and not re.search(r"{\w+}", text), text
         for button in reply.get("buttons") or []:
             title = button.get("title") or ""
