@@ -25,7 +25,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from gracious.edits import Rejection
 from gracious.response_checks import Problem, Responses, missing_from_file, read_responses
@@ -212,3 +212,15 @@ def responses_rejection() -> Optional[Rejection]:
     reader.current()
     reader.settle()
     return reader.rejection
+
+
+def spoken(domain: Any) -> Responses:
+    """The responses to word things with now: the live ones once a model is loaded, else ``domain``'s.
+
+    For the parts of the Rasa server that word things outside the response generator
+    (the desk's suggestions and agent lines, the queue's buttons, the channels' refusals).
+    """
+    running = serving()
+    if running is not None:
+        return running.current()
+    return dict(getattr(domain, "responses", None) or {})

@@ -16,6 +16,7 @@ import yaml
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from gracious.responses import spoken
 from gracious.settings import ROOT
 
 DOMAIN_FILE = ROOT / "domain.yml"
@@ -35,7 +36,7 @@ def text(key: Text, agent: Optional[Any] = None, channel: Text = "rest", **value
     every key the channels use.
     """
     domain = getattr(agent, "domain", None)
-    responses = project_responses() if domain is None else domain.responses
+    responses = project_responses() if domain is None else spoken(domain)
     message = TemplatedNaturalLanguageGenerator(responses).generate_from_slots(key, {}, channel, **values)
     if not message or not message.get("text"):
         raise KeyError(f"The domain has no text response {key!r}")

@@ -17,6 +17,7 @@ from rasa.core.policies.policy import PolicyPrediction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, ConversationResumed, SlotSet
 
+from gracious.responses import spoken
 from server.desk import cleaning
 
 # How the widget shows an agent's message: {agent_name} is their name, {agent_words} their words.
@@ -47,12 +48,13 @@ def transcript(tracker: Any) -> List[Dict[Text, Any]]:
 
 
 def _first_text(domain: Any, response: Text) -> Text:
-    variations = domain.responses.get(response) or [{}]
+    variations = spoken(domain).get(response) or [{}]
     return variations[0].get("text") or ""
 
 
 def suggestions(domain: Any) -> List[Text]:
-    return [_first_text(domain, key) for key in SUGGESTIONS if key in domain.responses]
+    said = spoken(domain)
+    return [_first_text(domain, key) for key in SUGGESTIONS if key in said]
 
 
 def _markdown_safe(name: Text) -> Text:

@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 
+from gracious.responses import spoken
 from gracious.stores import clock
 from gracious.stores.base import add_row
 from server.desk import conversation
@@ -52,7 +53,8 @@ def may_change(row: Any, agent: Agent) -> bool:
 
 def seeds(domain: Any) -> List[Tuple[str, str, str]]:
     """(response name, title, text) for each of the playbook's suggestions the domain has."""
-    present = [key for key in conversation.SUGGESTIONS if key in domain.responses]
+    said = spoken(domain)
+    present = [key for key in conversation.SUGGESTIONS if key in said]
     texts = conversation.suggestions(domain)
     return [
         (key, SEED_TITLES.get(key) or key.rsplit("_", 1)[-1].capitalize(), text)

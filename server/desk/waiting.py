@@ -41,6 +41,7 @@ from sanic import Blueprint
 
 from gracious import codes, queue_news
 from gracious.queue_offer import INSTEAD, SLOT, instead_buttons
+from gracious.responses import spoken
 from gracious.settings import settings
 from gracious.stores import clock, handoff_queue
 from server.desk import conversation, upgrade
@@ -62,7 +63,7 @@ def _last_message_at(tracker: Any) -> Optional[datetime]:
 
 async def offer_instead(app: Any, sender: Text, response: Text, position: int, *slots: Any) -> bool:
     """``response`` with the call and email buttons, the offer kept in its own slot (queue_offer.py)."""
-    buttons = instead_buttons(app.ctx.agent.domain.responses)
+    buttons = instead_buttons(spoken(app.ctx.agent.domain))
     offer = SlotSet(SLOT, list(INSTEAD))
     return await conversation.say(app, sender, response, buttons, offer, *slots, position=position)
 

@@ -251,3 +251,19 @@ def test_the_desk_banner_lists_a_refused_domain(live, domain) -> None:
         ]
     finally:
         responses.serve(None)
+
+
+def test_the_server_s_other_wording_follows_the_live_words(live, domain) -> None:
+    """The desk's suggestions, the queue's buttons and the channels' refusals word things with ``spoken``."""
+
+    class ModelDomain:
+        responses = {"utter_greet": [{"text": "The model's hello."}]}
+
+    assert responses.spoken(ModelDomain())["utter_greet"][0]["text"] == "The model's hello."
+    responses.serve(live)
+    try:
+        write(domain, DOMAIN.replace("Hello, I'm Gracious.", "Good to see you."))
+        served(live)
+        assert responses.spoken(ModelDomain())["utter_greet"][0]["text"] == "Good to see you."
+    finally:
+        responses.serve(None)
