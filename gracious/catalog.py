@@ -6,13 +6,17 @@ what it holds: gracious/catalog_model.py). A saved edit reaches the running serv
 without a restart. A saved edit with a mistake does not: the last good version goes
 on serving every customer, one warning per refused version names the file, the line,
 the field and the fix, and ``catalog_rejection()`` says so for the desk's banner
-until a good version is saved. Only at start-up, with no good version yet, does a
-mistake raise.
+until a good version is saved.
+
+Each good version is also kept on disk (``<GRACIOUS_VAR_DIR>/catalog-last-good.yml``),
+so a server that starts, or restarts, while the file has a mistake serves the last
+good version too, and says so. Only with no good version anywhere does a mistake raise.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +35,7 @@ from gracious.catalog_model import (
 )
 from gracious.catalog_parser import load_catalog
 from gracious.edits import Rejection, project_path
-from gracious.settings import settings
+from gracious.settings import settings, var_dir
 
 __all__ = [
     "current_catalog",
@@ -102,12 +106,53 @@ def current_catalog() -> Catalog:
     return kept.good
 
 
+LAST_GOOD = "catalog-last-good.yml"
+
+
+def _saved_copy() -> Path:
+    return var_dir() / LAST_GOOD
+
+
+def _save_good(path: Path, version: Version) -> None:
+    """Keep the file, just read as good, for a server that starts while the file has a mistake."""
+    saved = _saved_copy()
+    try:
+        text = path.read_text(encoding="utf-8")
+        if _version(path) != version:
+            return  # saved again since: the next reading keeps that version if it is good
+        if saved.exists() and saved.read_text(encoding="utf-8") == text:
+            return
+        staging = saved.with_name(f".{LAST_GOOD}.{os.getpid()}")
+        staging.write_text(text, encoding="utf-8")
+        os.replace(staging, saved)  # another process reads a whole file, old or new
+    except OSError as error:
+        logger.warning(f"Could not keep a copy of the good catalog in {saved}: {error}")
+
+
+def _saved_good() -> Optional[Catalog]:
+    """The last good version kept on disk, still good today, or None."""
+    saved = _saved_copy()
+    if not saved.exists():
+        return None
+    try:
+        return load_catalog(saved)
+    except CatalogError:
+        return None
+
+
 def _read(path: Path, version: Version, before: Optional[_Kept]) -> _Kept:
     last_good = before.good if before else None
     try:
         catalog = load_catalog(path)
     except CatalogError as error:
         if last_good is None:
+            last_good = _saved_good()
+            if last_good is not None:
+                logger.warning(
+                    f"The policy catalog is refused: {error}. Customers are served the last good version, "
+                    f"kept in {_saved_copy()}, until {project_path(path)} is fixed and saved."
+                )
+                return _Kept(version, last_good, error)
             logger.error(f"The policy catalog is refused, and there is no good version to serve instead: {error}")
         else:
             logger.warning(
@@ -117,6 +162,7 @@ def _read(path: Path, version: Version, before: Optional[_Kept]) -> _Kept:
         return _Kept(version, last_good, error)
     if before is not None and before.refused is not None:
         logger.info(f"{project_path(path)} is accepted again: customers are now served this version.")
+    _save_good(path, version)
     return _Kept(version, catalog)
 
 

@@ -149,8 +149,25 @@ def test_the_version_read_at_start_up_is_the_fallback_for_a_broken_save(catalog_
     keep_first_catalog()  # as each server starts
     save(catalog_file, REAL.replace(GOOD_ID, TYPO_ID, 1))
     assert late_delivery_offers()[0] == "goodwill_credit"
-    forget_catalog()
-    keep_first_catalog()  # a server started on a broken file: logged, and it starts anyway
-    assert "there is no good version to serve instead: catalog/policies.yml:" in caplog.text
-    with pytest.raises(CatalogError):
+
+
+def test_a_server_started_on_a_broken_file_serves_the_good_version_kept_on_disk(catalog_file, caplog, tmp_path):
+    keep_first_catalog()  # a server ran on the good file: its copy is kept in the var folder
+    kept = tmp_path / "catalog-last-good.yml"
+    assert kept.read_text(encoding="utf-8") == REAL
+    save(catalog_file, REAL.replace(GOOD_ID, "{id: goodwill_credit, amount: 12}, {id: delivery_updates}", 1))
+    assert current_catalog().policy("late_delivery_goodwill").alternatives[0].amount == 12.0
+    assert "amount: 12" in kept.read_text(encoding="utf-8")  # each good version replaces the copy
+    save(catalog_file, REAL.replace(GOOD_ID, TYPO_ID, 1))
+    forget_catalog()  # a restart, with the mistake in the file
+    with caplog.at_level(logging.WARNING):
+        keep_first_catalog()
+    assert current_catalog().policy("late_delivery_goodwill").alternatives[0].amount == 12.0
+    assert f"Customers are served the last good version, kept in {kept}" in caplog.text
+    assert "amount: 12" in kept.read_text(encoding="utf-8")  # the refused version never replaces it
+    rejection = catalog_rejection()
+    assert rejection is not None and "goodwil_credit" in rejection.problem
+    kept.unlink()
+    forget_catalog()  # no copy anywhere: the mistake raises, as before
+    with pytest.raises(CatalogError, match="goodwil_credit"):
         current_catalog()
