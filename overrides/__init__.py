@@ -14,6 +14,11 @@ against Rasa's own behaviour in tests/overrides/.
 | durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
 | turn | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | one deadline for a whole turn; a turn stops at its first failed action call |
 | dialogue | ``MessageProcessor.parse_message``, ``TemplatedNaturalLanguageGenerator.generate_from_slots`` | typed replies read against the last buttons; no reply with an empty placeholder |
+
+Training has one override of its own, installed only by `make train`'s launcher
+(launch/train.py), never in the servers: overrides/training.py keeps the actions named in
+rules out of the NLU training data (``E2EImporter._additional_training_data_from_stories``),
+so a new action in a rule retrains the policy alone.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ def training_inputs(root: Path = ROOT) -> List[Path]:
     code = sorted((root / "server" / "nlu").glob("*.py")) + [
         root / "server" / "dialogue" / "policies.py",
         root / "gracious" / "references.py",
+        root / "overrides" / "training.py",  # what goes into the NLU data (launch/train.py)
     ]
     files += [p for p in code if p.exists()]
     return files
@@ -156,7 +157,6 @@ def ensure_model(root: Path = ROOT) -> Path:
 def _train(root: Path, models: Path, name: str, model: Path) -> Path:
     print(f"{_why(root, models)}: training {model.relative_to(root)} ...", file=sys.stderr)
     note = inputs_note(root)
-    rasa = Path(sys.executable).parent / "rasa"
     # The policy in config.yml is ours (server/dialogue/policies.py): Rasa imports it from
     # this checkout even when training a copy of the project elsewhere.
     env = environment(RASA_TELEMETRY_ENABLED="false")
@@ -164,7 +164,8 @@ def _train(root: Path, models: Path, name: str, model: Path) -> Path:
     staging = models / f".training-{name}"
     shutil.rmtree(staging, ignore_errors=True)
     subprocess.run(
-        [str(rasa), "train", "--fixed-model-name", name, "--out", str(staging)],
+        # `rasa train` with overrides/training.py: a new action in a rule retrains the policy only.
+        [sys.executable, "-m", "launch.train", "--fixed-model-name", name, "--out", str(staging)],
         cwd=root,
         env=env,
         check=True,
