@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from rasa.shared.nlu.constants import ACTION_NAME, INTENT, TEXT
 from rasa.shared.importers.importer import E2EImporter, TrainingDataImporter
+from rasa.shared.nlu.constants import ACTION_NAME, INTENT, TEXT
 
 from gracious.settings import ROOT
 from overrides.training import PATCHES, _rasa_additional_training_data, applies
