@@ -8,8 +8,9 @@ on serving every customer, one warning per refused version names the file, the l
 the field and the fix, and ``catalog_rejection()`` says so for the desk's banner
 until a good version is saved.
 
-Each good version is also kept on disk (``<GRACIOUS_VAR_DIR>/catalog-last-good.yml``),
-so a server that starts, or restarts, while the file has a mistake serves the last
+Each good version is also kept on disk (``<GRACIOUS_VAR_DIR>/catalog-last-good-<hash>.yml``,
+the hash of the catalog file's resolved path, so a copy stands in only for its own file:
+gracious/last_good.py), so a server that starts, or restarts, while the file has a mistake serves the last
 good version too, and says so. Only with no good version anywhere does a mistake raise.
 """
 
@@ -35,7 +36,8 @@ from gracious.catalog_model import (
 )
 from gracious.catalog_parser import load_catalog
 from gracious.edits import Rejection, project_path
-from gracious.settings import settings, var_dir
+from gracious.last_good import copy_path
+from gracious.settings import settings
 
 __all__ = [
     "current_catalog",
@@ -106,32 +108,30 @@ def current_catalog() -> Catalog:
     return kept.good
 
 
-LAST_GOOD = "catalog-last-good.yml"
-
-
-def _saved_copy() -> Path:
-    return var_dir() / LAST_GOOD
+def _saved_copy(path: Optional[Path] = None) -> Path:
+    """The copy kept of ``path`` (the configured catalog by default): named by its resolved path's hash."""
+    return copy_path("catalog", path or settings().catalog_path)
 
 
 def _save_good(path: Path, version: Version) -> None:
     """Keep the file, just read as good, for a server that starts while the file has a mistake."""
-    saved = _saved_copy()
+    saved = _saved_copy(path)
     try:
         text = path.read_text(encoding="utf-8")
         if _version(path) != version:
             return  # saved again since: the next reading keeps that version if it is good
         if saved.exists() and saved.read_text(encoding="utf-8") == text:
             return
-        staging = saved.with_name(f".{LAST_GOOD}.{os.getpid()}")
+        staging = saved.with_name(f".{saved.name}.{os.getpid()}")
         staging.write_text(text, encoding="utf-8")
         os.replace(staging, saved)  # another process reads a whole file, old or new
     except OSError as error:
         logger.warning(f"Could not keep a copy of the good catalog in {saved}: {error}")
 
 
-def _saved_good() -> Optional[Catalog]:
-    """The last good version kept on disk, still good today, or None."""
-    saved = _saved_copy()
+def _saved_good(path: Path) -> Optional[Catalog]:
+    """The last good version of ``path`` kept on disk, still good today, or None."""
+    saved = _saved_copy(path)
     if not saved.exists():
         return None
     try:
@@ -146,11 +146,11 @@ def _read(path: Path, version: Version, before: Optional[_Kept]) -> _Kept:
         catalog = load_catalog(path)
     except CatalogError as error:
         if last_good is None:
-            last_good = _saved_good()
+            last_good = _saved_good(path)
             if last_good is not None:
                 logger.warning(
                     f"The policy catalog is refused: {error}. Customers are served the last good version, "
-                    f"kept in {_saved_copy()}, until {project_path(path)} is fixed and saved."
+                    f"kept in {_saved_copy(path)}, until {project_path(path)} is fixed and saved."
                 )
                 return _Kept(version, last_good, error)
             logger.error(f"The policy catalog is refused, and there is no good version to serve instead: {error}")

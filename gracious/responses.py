@@ -7,12 +7,16 @@ response names only). So the Rasa server's response generator
 (overrides/remote_actions.py) take their responses from here:
 
 - the file (GRACIOUS_DOMAIN, domain.yml by default) is read once, and again whenever
-  its modification time, size or inode changes: a ``stat`` per call, the reading and
-  checking (about 30 ms) in a background thread while the previous version serves;
+  its modification time, size or inode changes: a daemon thread per file looks every
+  half second (so the first message after a save, however quiet the hour, gets the new
+  words), and a ``stat`` per call starts a reading too; the reading and checking
+  (about 30 ms) never hold up the event loop: the previous version serves meanwhile;
 - a version is served only when gracious/response_checks.py finds no problem and the
   file still has every response the running model has (its rules may say any of them);
-- a rejected version leaves the last good one serving (at start-up the model's own
-  responses), is logged once as ``domain.yml:412: <what is wrong> — <the fix>``, and is
+- each good version is kept on disk (``<GRACIOUS_VAR_DIR>/domain-responses-last-good-<hash>.yml``,
+  gracious/last_good.py); a rejected version leaves the last good one serving (at start-up
+  that kept copy, else the model's own responses; a model loaded again keeps the words
+  already served), is logged once as ``domain.yml:412: <what is wrong> — <the fix>``, and is
   what ``responses_rejection()`` tells the desk's banner (gracious/edits.py);
 - responses in the file but not in the model are served (actions can say them), with a
   note that rules and stories need `make train` to use them.
@@ -24,9 +28,12 @@ import hashlib
 import logging
 import os
 import threading
+import time
+import weakref
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from gracious import last_good
 from gracious.edits import Rejection
 from gracious.response_checks import Problem, Responses, missing_from_file, read_responses
 from gracious.settings import ROOT, settings
@@ -38,6 +45,9 @@ if logger.level == logging.NOTSET:
     logger.setLevel(logging.INFO)
 
 Stamp = Optional[Tuple[int, int, int]]
+# The kept copy's name (gracious/last_good.py) and how often a save is looked for between messages.
+KIND = "domain-responses"
+WATCH = 0.5
 
 
 def shown_path(path: Path) -> str:
@@ -62,6 +72,8 @@ class LiveResponses:
         self._rejection: Optional[Rejection] = None
         self._warned: Optional[str] = None
         self._told_new: Optional[str] = None
+        self._kept: Optional[str] = None
+        self._watcher: Optional[threading.Thread] = None
 
     @property
     def rejection(self) -> Optional[Rejection]:
@@ -78,15 +90,31 @@ class LiveResponses:
 
         Called when a model loads (off the event loop, overrides/live_model.py, or
         before the server takes messages), so the file is read here, at once: a good
-        file goes on serving (never the model's older words, not even for a moment), a
-        refused one leaves the model's own words serving, which fit its rules.
+        file goes on serving (never the model's older words, not even for a moment). A
+        refused one leaves serving, in this order, the words already served (a model
+        pulled again), the last good version kept on disk (a restart), and only then
+        the model's own words: each only if it has every response the model has.
         """
         with self._lock:
             self._model = list(responses)
         self.refresh(fallback=responses)
+        self._start_watching()
+
+    def _fallback(self, model: Responses) -> Tuple[Responses, str]:
+        """The words to serve while the file is refused, and where they come from (for the log)."""
+        names = self._model or []
+        if self._good and all(name in self._good for name in names):
+            return self._good, "the wording already served"
+        text = last_good.kept(KIND, self.path)
+        if text is not None:
+            reading = read_responses(text)
+            if not reading.problems and not missing_from_file(reading, names):
+                return reading.responses, f"the last good wording, kept in {last_good.copy_path(KIND, self.path)}"
+        return model, "the running model's own wording"
 
     def current(self) -> Responses:
         """The responses to serve now; a changed file is read in the background meanwhile."""
+        self._start_watching()
         stamp = self._stat()
         if (stamp != self._stamp or not self._read_once) and not self.loading:
             self._stamp = stamp
@@ -94,6 +122,18 @@ class LiveResponses:
             self._loader = threading.Thread(target=self._refresh_quietly, name="gracious-responses", daemon=True)
             self._loader.start()
         return self._good
+
+    def _start_watching(self) -> None:
+        """One daemon thread per file reads a save within WATCH seconds, before the next message needs it."""
+        watcher = self._watcher
+        if watcher is None or not watcher.is_alive():
+            self._watcher = threading.Thread(
+                target=_watch, args=(weakref.ref(self),), name="gracious-responses-watch", daemon=True
+            )
+            self._watcher.start()
+
+    def _changed(self) -> bool:
+        return self._stat() != self._stamp and not self.loading
 
     @property
     def loading(self) -> bool:
@@ -121,9 +161,13 @@ class LiveResponses:
             version = hashlib.sha1(text.encode("utf-8")).hexdigest() if text else ""
             if problems or reading is None:
                 if fallback is not None:
-                    self._good = fallback
+                    self._good, source = self._fallback(fallback)
+                    logger.warning("%s is refused: customers are served %s.", shown_path(self.path), source)
                 self._reject(problems, version)
                 return
+            if version != self._kept:
+                last_good.keep(KIND, self.path, text)  # never a refused version: a restart serves this one
+                self._kept = version
             changed = reading.responses != self._good
             self._good = reading.responses
             self._rejection = None
@@ -174,6 +218,19 @@ class LiveResponses:
                 "it" if len(new) == 1 else "them",
                 "it" if len(new) == 1 else "them",
             )
+
+
+def _watch(reader_ref: "weakref.ref[LiveResponses]") -> None:
+    """Poll the file's stat every WATCH seconds; read it when it changed. Ends with its reader."""
+    while True:
+        time.sleep(WATCH)
+        reader = reader_ref()
+        if reader is None:
+            return  # the reader is gone (a test's): so is its thread
+        if reader._changed():
+            reader._stamp = reader._stat()
+            reader._refresh_quietly()
+        del reader
 
 
 _files: Dict[Path, LiveResponses] = {}

@@ -15,6 +15,7 @@ good version, and the names the file must keep.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
@@ -25,21 +26,24 @@ from rasa.utils.endpoints import EndpointConfig
 from gracious import responses as live_responses
 from gracious.response_checks import Responses
 
+# The version one generate() call sees throughout: per asyncio task (and thread), so two
+# replies worded at once never see each other's version, even if Rasa's generate awaits.
+_PINNED: ContextVar[Optional[Responses]] = ContextVar("gracious_pinned_responses", default=None)
+
 
 class LiveWordsGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's response generator over the live responses of GRACIOUS_DOMAIN."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
         self.live = live_responses.live()
-        # One version for the whole of one response (generate() pins it).
-        self._pinned: Optional[Responses] = None
         live_responses.serve(self.live)
         super().__init__(domain.responses if domain is not None else {})
 
     @property  # type: ignore[override]
     def responses(self) -> Responses:
         """The responses to say now: the file's latest good version."""
-        return self._pinned if self._pinned is not None else self.live.current()
+        pinned = _PINNED.get()
+        return pinned if pinned is not None else self.live.current()
 
     @responses.setter
     def responses(self, model_responses: Responses) -> None:
@@ -55,8 +59,8 @@ class LiveWordsGenerator(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
         """Rasa's generate, every look at the responses seeing the same version."""
-        self._pinned = self.live.current()
+        token = _PINNED.set(self.live.current())
         try:
             return await super().generate(utter_action, tracker, output_channel, **kwargs)
         finally:
-            self._pinned = None
+            _PINNED.reset(token)

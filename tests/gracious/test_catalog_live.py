@@ -11,6 +11,7 @@ import pytest
 
 from gracious.catalog import CatalogError, catalog_rejection, current_catalog, forget_catalog, keep_first_catalog
 from gracious.edits import Rejection, rejected_edits
+from gracious.last_good import copy_path
 from server.channels.failures import log_failure
 
 # A small catalog in the real file's style (the real one changes as designers work).
@@ -153,7 +154,8 @@ def test_the_version_read_at_start_up_is_the_fallback_for_a_broken_save(catalog_
 
 def test_a_server_started_on_a_broken_file_serves_the_good_version_kept_on_disk(catalog_file, caplog, tmp_path):
     keep_first_catalog()  # a server ran on the good file: its copy is kept in the var folder
-    kept = tmp_path / "catalog-last-good.yml"
+    kept = copy_path("catalog", catalog_file)
+    assert kept.parent == tmp_path
     assert kept.read_text(encoding="utf-8") == REAL
     save(catalog_file, REAL.replace(GOOD_ID, "{id: goodwill_credit, amount: 12}, {id: delivery_updates}", 1))
     assert current_catalog().policy("late_delivery_goodwill").alternatives[0].amount == 12.0
@@ -169,5 +171,16 @@ def test_a_server_started_on_a_broken_file_serves_the_good_version_kept_on_disk(
     assert rejection is not None and "goodwil_credit" in rejection.problem
     kept.unlink()
     forget_catalog()  # no copy anywhere: the mistake raises, as before
+    with pytest.raises(CatalogError, match="goodwil_credit"):
+        current_catalog()
+
+
+def test_a_copy_kept_of_another_catalog_file_never_stands_in(catalog_file, tmp_path, monkeypatch):
+    keep_first_catalog()  # the good copy of this file is kept
+    other = tmp_path / "elsewhere" / "policies.yml"
+    other.parent.mkdir()
+    other.write_text(REAL.replace(GOOD_ID, TYPO_ID, 1), encoding="utf-8")
+    monkeypatch.setenv("GRACIOUS_CATALOG", str(other))
+    forget_catalog()  # a server started on another, broken catalog file
     with pytest.raises(CatalogError, match="goodwil_credit"):
         current_catalog()

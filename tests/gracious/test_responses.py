@@ -267,3 +267,53 @@ def test_the_server_s_other_wording_follows_the_live_words(live, domain) -> None
         assert responses.spoken(ModelDomain())["utter_greet"][0]["text"] == "Good to see you."
     finally:
         responses.serve(None)
+
+
+def test_a_model_loaded_again_while_the_file_is_refused_keeps_the_served_words(live, domain) -> None:
+    write(domain, DOMAIN.replace("Hello, I'm Gracious.", "New words."))
+    assert served(live)["utter_greet"][0]["text"] == "New words."
+    write(domain, "responses:\n  utter_greet: [\n")  # a broken save: the last good words stay
+    assert served(live)["utter_greet"][0]["text"] == "New words."
+    live.bind_model(MODEL)  # the model pulled again, trained with "Hello, I'm Gracious."
+    assert live.current()["utter_greet"][0]["text"] == "New words."
+    assert live.rejection is not None
+
+
+def test_a_restart_on_a_refused_file_serves_the_good_version_kept_on_disk(live, domain, caplog) -> None:
+    from gracious.last_good import copy_path
+
+    write(domain, DOMAIN.replace("Hello, I'm Gracious.", "Kept words."))
+    assert served(live)["utter_greet"][0]["text"] == "Kept words."
+    kept = copy_path(responses.KIND, domain)
+    assert "Kept words." in kept.read_text(encoding="utf-8")
+    write(domain, "responses:\n  utter_greet: [\n")
+    served(live)
+    assert "Kept words." in kept.read_text(encoding="utf-8")  # a refused version never replaces it
+    restarted = responses.LiveResponses(domain)
+    with caplog.at_level(logging.WARNING, logger="gracious.responses"):
+        restarted.bind_model(MODEL)
+    assert restarted.current()["utter_greet"][0]["text"] == "Kept words."
+    assert f"the last good wording, kept in {kept}" in caplog.text
+    # Another file's copy never stands in: a file elsewhere gets the model's own words.
+    other = domain.parent / "other" / "domain.yml"
+    other.parent.mkdir()
+    write(other, "responses:\n  utter_greet: [\n")
+    elsewhere = responses.LiveResponses(other)
+    elsewhere.bind_model(MODEL)
+    assert elsewhere.current() is MODEL
+
+
+def test_a_kept_copy_without_the_model_s_responses_is_not_served(live, domain) -> None:
+    write(domain, DOMAIN.replace("Hello, I'm Gracious.", "Kept words."))
+    served(live)
+    write(domain, "responses:\n  utter_greet: [\n")
+    restarted = responses.LiveResponses(domain)
+    restarted.bind_model({**MODEL, "utter_newer": [{"text": "A newer model's response."}]})
+    assert restarted.current()["utter_greet"][0]["text"] == "Hello, I'm Gracious."
+
+
+def test_the_first_reply_after_a_quiet_save_has_the_new_words(live, domain) -> None:
+    live.current()
+    write(domain, DOMAIN.replace("Hello, I'm Gracious.", "Fresh words."))
+    time.sleep(1.5)  # nobody writes in: no call to current() until the next customer
+    assert live.current()["utter_greet"][0]["text"] == "Fresh words."

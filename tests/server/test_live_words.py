@@ -183,3 +183,31 @@ def test_a_new_model_s_responses_are_the_ones_the_file_must_keep(agent, domain_f
     agent.nlg.responses = Domain.from_yaml(DOMAIN.replace("utter_offer:", "utter_offer_help:")).responses
     assert responses.responses_rejection() is None
     assert say(agent, "utter_offer_help")["text"] == "Shall I?"
+
+
+def test_each_reply_sees_one_version_even_if_rasa_s_generate_awaits(agent, monkeypatch) -> None:
+    """Two replies worded at once, the file changing between them: each sees its own version throughout."""
+    versions = iter([{"utter_greet": [{"text": "first"}]}, {"utter_greet": [{"text": "second"}]}])
+    monkeypatch.setattr(agent.nlg.live, "current", lambda: next(versions))
+
+    async def awaiting_generate(self, utter_action, tracker, output_channel, **kwargs):
+        before = self.responses["utter_greet"][0]["text"]
+        await asyncio.sleep(0.01)  # the other reply starts meanwhile
+        return {"text": f"{before}/{self.responses['utter_greet'][0]['text']}"}
+
+    monkeypatch.setattr(TemplatedNaturalLanguageGenerator, "generate", awaiting_generate)
+    tracker = DialogueStateTracker("someone", [])
+
+    async def both() -> list:
+        return await asyncio.gather(
+            agent.nlg.generate("utter_greet", tracker, "rest"), agent.nlg.generate("utter_greet", tracker, "rest")
+        )
+
+    assert [said["text"] for said in asyncio.run(both())] == ["first/first", "second/second"]
+
+
+def test_a_quiet_save_is_said_by_the_first_reply_after_it(agent, domain_file) -> None:
+    assert text(agent, "utter_greet") == "Hello, I'm Gracious."
+    write(domain_file, DOMAIN.replace("Hello, I'm Gracious.", "Lovely to see you."))
+    time.sleep(1.5)  # no message in between
+    assert text(agent, "utter_greet") == "Lovely to see you."
