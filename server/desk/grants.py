@@ -27,10 +27,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import gracious.stores
+from gracious import responses as live_responses
 from gracious.catalog import current_catalog
 from gracious.catalog_model import Offer
 from gracious.outbox import grant_emails
-from gracious.settings import CATALOG_DIR, ROOT
+from gracious.settings import CATALOG_DIR
 from server.desk.agents import Agent
 from server.desk.store import DeskStore
 
@@ -55,11 +56,23 @@ def agent_limits(path: Path = CATALOG_DIR / "policies.yml") -> Tuple[float, floa
     return credit, value
 
 
-@lru_cache(maxsize=1)
-def _titles() -> Dict[str, str]:
-    """Each offer response's first text (the chat's button title), from domain.yml."""
-    responses = (yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8")) or {}).get("responses") or {}
-    return {name: str((variations or [{}])[0].get("text") or "") for name, variations in responses.items()}
+def _words(domain: Any) -> Dict[str, Any]:
+    """The live responses (gracious/responses.py): the Rasa server's, else the domain file read here."""
+    if domain is not None or live_responses.serving() is not None:
+        return live_responses.spoken(domain)
+    reader = live_responses.live()  # the desk on its own (the tests' DeskApp): the file, checked
+    reader.current()
+    reader.settle()
+    return reader.current()
+
+
+def _titles(domain: Any = None) -> Dict[str, str]:
+    """Each offer response's first text (the chat's button title), as the chat says it now."""
+    return {
+        name: str((variations or [{}])[0].get("text") or "")
+        for name, variations in _words(domain).items()
+        if isinstance(variations, list)
+    }
 
 
 def _number(value: Any) -> Optional[float]:
@@ -94,10 +107,12 @@ def amount_of(offer: Offer, summary: Dict[str, Any]) -> Optional[float]:
     return offer.amount
 
 
-def title_of(offer: Offer, amount: Optional[float], item: Optional[str]) -> str:
+def title_of(
+    offer: Offer, amount: Optional[float], item: Optional[str], titles: Optional[Dict[str, str]] = None
+) -> str:
     """The chat's button title for the offer, its {placeholders} filled from the case ("A $10.00
     goodwill credit"); the offer's own name when one can't be filled, never a raw "{amount}"."""
-    template = _titles().get(offer.alternative.offer) or ""
+    template = (titles if titles is not None else _titles()).get(offer.alternative.offer) or ""
     values = {"amount": f"${amount:,.2f}" if amount else "", "item": item or ""}
     names = re.findall(r"{([^\n{}]+?)}", template)
     if not template or any(not values.get(name) for name in names):
@@ -116,11 +131,13 @@ def over_limit(kind: str, amount: Optional[float], summary: Dict[str, Any]) -> O
     return None
 
 
-async def listing(summary: Dict[str, Any]) -> List[Dict[str, Any]]:
+async def listing(summary: Dict[str, Any], domain: Any = None) -> List[Dict[str, Any]]:
+    """The grantable alternatives, titled with the live wording (``domain``: the running model's)."""
     company = gracious.stores.company()
     shown = []
     found = offers(summary)
-    needs_item = any("{item}" in _titles().get(o.alternative.offer, "") for o in found)
+    titles = _titles(domain)
+    needs_item = any("{item}" in titles.get(o.alternative.offer, "") for o in found)
     order = await company.order(summary.get("reference")) if needs_item else None
     for offer in found:
         kind = offer.alternative.kind
@@ -130,7 +147,7 @@ async def listing(summary: Dict[str, Any]) -> List[Dict[str, Any]]:
             {
                 "id": offer.id,
                 "kind": kind,
-                "title": title_of(offer, amount, getattr(order, "item", None)),
+                "title": title_of(offer, amount, getattr(order, "item", None), titles),
                 "amount": amount,
                 "within_limit": over_limit(kind, amount, summary) is None,
                 "granted": None
@@ -139,6 +156,12 @@ async def listing(summary: Dict[str, Any]) -> List[Dict[str, Any]]:
             }
         )
     return shown
+
+
+def _domain(request: Request) -> Any:
+    """The running model's domain (the Rasa server's agent), or None for a desk on its own."""
+    agent = getattr(request.app.ctx, "agent", None)
+    return getattr(agent, "domain", None)
 
 
 def _body(request: Request) -> Dict[str, Any]:
@@ -174,7 +197,9 @@ def routes(
                         "reference": summary.get("reference"),
                         "verified": summary.get("verified") is True,
                         "limits": {"max_credit": credit, "max_replacement_value": value},
-                        "alternatives": await listing(summary) if summary.get("verified") is True else [],
+                        "alternatives": await listing(summary, _domain(request))
+                        if summary.get("verified") is True
+                        else [],
                     }
                 )
             )

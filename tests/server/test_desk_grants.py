@@ -5,6 +5,7 @@ the commitment and the label email in the same transaction), within the agent's 
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime
 from typing import Any, Dict, Iterator, List
 
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 import gracious.stores
 from gracious.outbox.table import rows as outbox_rows
+from gracious.settings import ROOT
 from gracious.stores import clock, company_schema
 from tests.helpers.desk_app import DeskApp
 
@@ -236,3 +238,19 @@ def test_the_item_of_the_order_names_the_replacement(desk):
         ("refund", "A full refund"),
     ]
     assert all("{" not in a["title"] and "$0.00" not in a["title"] for a in listed)
+
+
+def test_the_titles_follow_a_wording_edit_without_training(desk, tmp_path, monkeypatch):
+    domain = tmp_path / "domain.yml"
+    text = (ROOT / "domain.yml").read_text(encoding="utf-8")
+    domain.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("GRACIOUS_DOMAIN", str(domain))
+    case = handoff(bill(0.0), sender="maya-chat")
+    listed = desk.client("sam").call(f"/desk/api/cases/{case}/grant")[1]["alternatives"]
+    assert [a["title"] for a in listed] == ["A $10.00 goodwill credit"]
+    reworded = text.replace('"A {amount} goodwill credit"', '"A {amount} credit, with our apologies"')
+    assert reworded != text
+    domain.write_text(reworded, encoding="utf-8")
+    os.utime(domain, ns=(domain.stat().st_mtime_ns + 1_000_000,) * 2)
+    listed = desk.client("sam").call(f"/desk/api/cases/{case}/grant")[1]["alternatives"]
+    assert [a["title"] for a in listed] == ["A $10.00 credit, with our apologies"]
