@@ -13,6 +13,10 @@ wording edit trains nothing, while adding, renaming or removing a response (whic
 rules and stories name) does. What each model was trained from is noted beside it
 (models/.gracious-<key>.json), so `make train` says which of the two happened.
 
+`make train` fails, listing each problem as ``domain.yml:412: problem — fix``, when the
+running assistant's own check (gracious/response_checks.py) would refuse domain.yml's
+responses: it never says a wording goes live that would not.
+
 The model chosen is always the newest file in models/ afterwards (a reused one is
 touched), because that is the one a running `make run` loads (launch/model_server.py).
 """
@@ -32,6 +36,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
+from gracious.response_checks import read_responses
 from gracious.settings import ROOT, environment
 
 KEEP = 3
@@ -118,13 +123,39 @@ def _reuse(root: Path, models: Path, name: str, model: Path) -> Path:
     if newest != model:
         os.utime(model)
     note = _read_note(_note_path(models, name))
-    if note is not None and note.get("wording") != inputs_note(root)["wording"]:
+    if note is not None and note.get("wording") != inputs_note(root)["wording"] and not _told_problems(root):
         print(
             "Only response wording changed: no training needed; the running assistant uses the new words "
             "within 5 seconds.",
             file=sys.stderr,
         )
     return model
+
+
+def response_problems(root: Path) -> List[str]:
+    """What keeps domain.yml's responses from going live, as ``domain.yml:412: problem — fix``; [] when none.
+
+    The same check as the running assistant's (gracious/response_checks.py): what it would refuse.
+    """
+    path = root / "domain.yml"
+    try:
+        reading = read_responses(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        return [f"domain.yml:1: the file cannot be read ({error}) — save it again as UTF-8 text"]
+    return [f"domain.yml:{p.line}: {p.problem}" for p in reading.problems]
+
+
+def _told_problems(root: Path) -> bool:
+    """Print what the live check refuses in domain.yml, if anything; whether there was something."""
+    problems = response_problems(root)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        print(
+            "domain.yml's wording can't go live as it is: the running assistant keeps the last good words "
+            "until the lines above are fixed.",
+            file=sys.stderr,
+        )
+    return bool(problems)
 
 
 def _why(root: Path, models: Path) -> str:
@@ -185,6 +216,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="the project to train (default: this one)")
     root = parser.parse_args(argv).root.resolve()
+    if _told_problems(root):
+        sys.exit(1)  # like `make check`: the list above, nothing trained or reused
     print(ensure_model(root).relative_to(root))
 
 

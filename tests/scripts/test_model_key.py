@@ -111,3 +111,20 @@ def test_other_changes_say_the_training_data_changed(project, capsys, monkeypatc
     edit(project, "\nintents:\n", "\nintents:\n  - loyalty_points\n")
     ensure_model(project)
     assert "Training data changed: training models/gracious-" in capsys.readouterr().err
+
+
+def test_a_wording_edit_the_live_check_refuses_fails_make_train_with_its_lines(project, capsys, monkeypatch) -> None:
+    trained = trained_before(project)
+    monkeypatch.setattr(model, "_train", lambda *a: pytest.fail("a wording edit must not train"))
+    edit(project, "  utter_greet:\n", "  utter_greet:\n    - {}\n")  # a variation with nothing to say
+    assert training_key(project) == trained.name[len("gracious-") : -len(".tar.gz")]
+    assert ensure_model(project) == trained  # other callers still get the model
+    told = capsys.readouterr().err
+    assert "no training needed" not in told and "has no text — give it a text: line" in told
+    with pytest.raises(SystemExit) as stopped:
+        model.main(["--root", str(project)])  # `make train`
+    assert stopped.value.code == 1
+    told = capsys.readouterr().err
+    line = (project / "domain.yml").read_text().splitlines().index("    - {}") + 1
+    assert f"domain.yml:{line}: response 'utter_greet' variation 1 has no text — give it a text: line" in told
+    assert "keeps the last good words" in told
