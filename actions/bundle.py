@@ -1,10 +1,11 @@
 """A bundle taken (catalog/policies.yml ``kind: bundle``): one button, each part granted as itself.
 
 "Send the right dress as a gift, plus a $10.00 credit for you" is two grants: each is
-recorded on its own, once per record, with its commitment and emails, exactly as if it
-had been taken alone (actions/promised.py, gracious/stores/grants.py). The bundle's own
-confirmation, which names them all, is said only once every part is done; when a part
-was in place already, or the order has another remedy, each part is said as it stands.
+recorded once per record, with its commitment and emails, exactly as if it had been taken
+alone, and all of them in one transaction (actions/promised.py, gracious/stores/grants_many.py):
+a failure on one makes none. The bundle's own confirmation, which names them all, is said
+only once every part is done; when a part was in place already (worded with the amount on
+record), or the order has another remedy, each part is said as it stands.
 Nothing is granted when the order's other remedy rules out a part, nor on a record the
 customer is not verified for.
 """
@@ -78,17 +79,17 @@ async def apply(
             return [SlotSet("alternative", None)] + _remedy_taken(dispatcher, reference, other)
 
     policy_id = tracker.get_slot("policy_id") or ""
-    done: List[Done] = []
+    requests = []
     for part in parts:
-        kind, reference, amount = (
-            stored_kind(part.alternative.kind, facts),
-            _reference(part, facts),
-            offer_amount(part, facts),
-        )
+        kind, reference = stored_kind(part.alternative.kind, facts), _reference(part, facts)
         note = f"{part.id} in {bundle.id} under {policy_id}" if policy_id else f"{part.id} in {bundle.id}"
-        done.append(
-            (part, kind, reference, amount, await promised.grant(tracker, part.id, kind, reference, amount, note))
-        )
+        requests.append((part.id, kind, reference, offer_amount(part, facts), note))
+    # All parts in one transaction: a failure on one makes none (the outage apology is then true).
+    results = await promised.grant_all(tracker, requests)
+    done: List[Done] = [
+        (part, kind, reference, amount, result)
+        for part, (_, kind, reference, amount, _), result in zip(parts, requests, results, strict=True)
+    ]
 
     if all(result.created for *_, result in done):
         dispatcher.utter_message(response=bundle.alternative.confirm, **_values(tracker, facts, bundle.amount))
@@ -99,7 +100,9 @@ async def apply(
             elif result.other_remedy:  # another conversation's remedy landed in between
                 _remedy_taken(dispatcher, reference, result.grant)
             else:
-                title = ActionOfferAlternatives.button(part, facts, domain)["title"]
+                # Worded from the grant on record ("a $5.00 goodwill credit" from the desk), not the bundle's.
+                on_record = Offer(part.alternative, result.grant.amount)
+                title = ActionOfferAlternatives.button(on_record, facts, domain)["title"]
                 dispatcher.utter_message(
                     response="utter_bundle_part_before",
                     part=title[:1].lower() + title[1:],

@@ -56,11 +56,18 @@ def granted_already(offer: Offer, facts: Dict[str, Any]) -> bool:
 
 
 async def done_before(policies: Catalog, choice: Text, facts: Dict[str, Any]) -> Optional[Grant]:
-    """The grant this record already has of the kind ``choice`` gives (left out of the offer), or None."""
+    """The grant this record already has of the kind ``choice`` gives (left out of the offer), or None.
+
+    A bundle is done before only when every part is: with one part in place and another not, None
+    (an old bundle button after a re-offer is not "already arranged", it is not on offer)."""
     alternative = policies.alternatives.get(choice)
     parts = policies.parts(Offer(alternative)) if alternative is not None else ()
-    kinds = [stored_kind(part.alternative.kind, facts) for part in parts if granted_already(part, facts)]
-    return await company().granted(kinds[0], facts.get("reference")) if kinds else None  # a bundle: its first
+    if not parts or not all(granted_already(part, facts) for part in parts):
+        return None
+    found = [
+        await company().granted(stored_kind(part.alternative.kind, facts), facts.get("reference")) for part in parts
+    ]
+    return found[0] if all(grant is not None for grant in found) else None  # a bundle: its first part's
 
 
 def offer_amount(offer: Offer, facts: Dict[str, Any]) -> Optional[float]:

@@ -10,7 +10,7 @@ the customer is asked for one, or a person takes over.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback_escape import EMAIL, known_email
 from actions.verification import is_verified, known_customer
 from gracious.outbox import grant_emails, promises
-from gracious.stores import company, handoff_queue, notices, records
+from gracious.stores import company, grants_many, handoff_queue, notices, records
 from gracious.stores.company_schema import outbox
 from gracious.stores.company_types import Customer
 from gracious.stores.grants import GrantResult, Mail
@@ -120,6 +120,28 @@ async def grant(
         mails=await mails(alternative_id, tracker, size),
         extra=extra,
     )
+
+
+async def grant_all(
+    tracker: Tracker, parts: List[Tuple[Text, Text, Optional[Text], Optional[float], Text]]
+) -> List[GrantResult]:
+    """A bundle's parts, each (alternative, kind, reference, amount, note) granted as ``grant`` would,
+    all in one transaction: none is made when the database fails on another (gracious/stores/grants_many.py)."""
+    facts = tracker.get_slot("case_facts") or {}
+    requests = [
+        grants_many.Request(
+            kind,
+            reference,
+            facts.get("customer_id"),
+            amount,
+            note,
+            sender_id=tracker.sender_id,
+            mails=await mails(alternative_id, tracker),
+            extra={"alternative": alternative_id},
+        )
+        for alternative_id, kind, reference, amount, note in parts
+    ]
+    return await company().grant_all(requests)
 
 
 async def queue_delivery_updates(tracker: Tracker) -> Optional[Text]:

@@ -29,6 +29,8 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "dismissive",
             "staff_conduct",
             "gift",
+            "gift_for",
+            "gift_bought",
             "not_gift",
         )
     }
@@ -99,13 +101,25 @@ def about_staff_conduct(text: Text) -> bool:
     return bool(text) and _has("staff_conduct", text)
 
 
+# How far before "for my mum" a purchase word counts ("the dress I bought for my mum").
+BOUGHT_WITHIN = 40
+
+
 def said_it_was_a_gift(text: Text) -> bool:
     """'it was a present for my mum': bought for someone else (catalog/signals.yml `gift`).
 
     The `not_gift` phrases are read past first: "my gift card won't scan" is no gift, nor
-    "a gift someone bought me" (the customer is who it was for, not who bought it).
+    "not a gift", nor "a gift someone bought me" (the customer is who it was for, not who
+    bought it). Who it was for (`gift_for`, "for my mum") counts only with a purchase word
+    (`gift_bought`) just before it: "I am writing for my mum, she ordered..." is no gift.
     """
     if not text:
         return False
     lists = _lists(changed_at(SIGNALS_FILE))
-    return bool(lists["gift"].search(lists["not_gift"].sub(" ", text)))
+    left = lists["not_gift"].sub(" ", text.replace("\u2019", "'"))
+    if lists["gift"].search(left):
+        return True
+    return any(
+        lists["gift_bought"].search(left[max(0, found.start() - BOUGHT_WITHIN) : found.start()])
+        for found in lists["gift_for"].finditer(left)
+    )

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from gracious.references import normalize_reference  # noqa: F401 (re-exported for the actions)
 from gracious.settings import Settings, settings
-from gracious.stores import account_checks, applied, clock, company_demo
+from gracious.stores import account_checks, applied, clock, company_demo, grants_many
 from gracious.stores import grants as grant_rules
 from gracious.stores.applied import Receipt
 from gracious.stores.base import Store
@@ -230,6 +230,11 @@ class CompanyData(Store):
                 extra=extra,
             )
         )
+
+    async def grant_all(self, requests: Sequence[grants_many.Request]) -> List[GrantResult]:
+        """Several grants in one transaction (a bundle's parts), each as ``grant`` would make it:
+        all written, or none of them when the database fails (grants_many.record_all)."""
+        return await self.off_loop(partial(grants_many.record_all, self.engine, requests))
 
     async def withdraw(
         self, kind: str, reference: Optional[str], customer_id: Optional[str] = None, sender_id: Optional[str] = None

@@ -160,6 +160,35 @@ def other_remedy(conn: sa.engine.Connection, kind: str, reference: Optional[str]
     return Grant.from_row(row) if row else None
 
 
+def write(
+    conn: sa.engine.Connection,
+    kind: str,
+    reference: Optional[str],
+    customer_id: Optional[str],
+    amount: Optional[float],
+    note: str,
+    sender_id: Optional[str] = None,
+    mails: Sequence[Mail] = (),
+    extra: Optional[Dict[str, Any]] = None,
+) -> GrantResult:
+    """``record``'s work in ``conn``'s transaction (several grants in one: grants_many.record_all)."""
+    earlier = find(conn, kind, reference) if is_once_per_record(kind, reference) else None
+    if earlier is not None:
+        return GrantResult(earlier, created=False)
+    other = other_remedy(conn, kind, reference)
+    if other is not None:
+        return GrantResult(other, created=False, other_remedy=True)
+    now = datetime.now(timezone.utc)
+    row: Dict[str, Any] = {"kind": kind, "reference": reference, "customer_id": customer_id, "amount": amount}
+    new = {**row, "note": note[:200]}
+    result = conn.execute(grants.insert().values(**new, created_at=now.replace(tzinfo=None)))
+    if kind == "honour_coupon" and reference:
+        conn.execute(coupons.update().where(coupons.c.code == reference).values(goodwill_honoured=True))
+    grant = Grant(id=int(result.inserted_primary_key[0]), created_at=now, **new)
+    promise(conn, grant, sender_id=sender_id, mails=mails, extra=extra)
+    return GrantResult(grant, created=True)
+
+
 def record(
     engine: sa.engine.Engine,
     kind: str,
@@ -180,41 +209,13 @@ def record(
     transaction (``promise``; ``extra`` goes into the commitment's data); a grant
     refused (made before, or another remedy for the order) writes nothing, promises included.
     """
-    once = is_once_per_record(kind, reference)
     try:
         with engine.begin() as conn:
-            earlier = find(conn, kind, reference) if once else None
-            if earlier is not None:
-                return GrantResult(earlier, created=False)
-            other = other_remedy(conn, kind, reference)
-            if other is not None:
-                return GrantResult(other, created=False, other_remedy=True)
-            now = datetime.now(timezone.utc)
-            new = {
-                "kind": kind,
-                "reference": reference,
-                "customer_id": customer_id,
-                "amount": amount,
-                "note": note[:200],
-            }
-            result = conn.execute(grants.insert().values(**new, created_at=now.replace(tzinfo=None)))
-            if kind == "honour_coupon" and reference:
-                conn.execute(coupons.update().where(coupons.c.code == reference).values(goodwill_honoured=True))
-            grant = Grant(
-                id=int(result.inserted_primary_key[0]),
-                kind=kind,
-                reference=reference,
-                customer_id=customer_id,
-                amount=amount,
-                note=note[:200],
-                created_at=now,
-            )
-            promise(conn, grant, sender_id=sender_id, mails=mails, extra=extra)
-            return GrantResult(grant, created=True)
+            return write(conn, kind, reference, customer_id, amount, note, sender_id, mails, extra)
     except sa.exc.IntegrityError:
         # Another conversation inserted the same grant after our look: the index
         # refused ours (the failed transaction is gone, so read in a new one).
-        if not once:
+        if not is_once_per_record(kind, reference):
             raise
         with engine.connect() as conn:
             winner = find(conn, kind, reference)

@@ -200,3 +200,69 @@ def test_nothing_of_a_bundle_on_a_record_the_customer_is_not_verified_for(domain
     dispatcher, _ = run_action(ActionApplyAlternative(), offered_tracker(facts=facts), domain)
     assert grants() == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_alternative_nothing_offered"]
+
+
+def re_offered_tracker(alternative: str = BUNDLE):
+    """Offered again without the bundle (the record has a credit), and the old bundle button pressed."""
+    facts = {**facts_for(GIFT_WORDS), "granted_kinds": ["credit"]}
+    tracker = offered_tracker(alternative, facts=facts)
+    tracker.slots["offered_alternatives"] = ["gift_replacement", "refund"]
+    buttons = [{"title": "Send the right dress as a gift", "payload": CLICK % "gift_replacement"}]
+    tracker.events.insert(0, {"event": "bot", "text": "", "data": {"buttons": buttons}})
+    return tracker
+
+
+def test_an_old_bundle_button_with_only_its_credit_in_place_is_not_said_to_be_done(domain):
+    asyncio.run(stores.company().grant("credit", "LK-10421", "C001", 10.0, note="from the desk"))
+
+    dispatcher, events = run_action(ActionApplyAlternative(), re_offered_tracker(), domain)
+
+    # Not "this was already arranged": no replacement was; the options there are, as buttons.
+    assert [g["kind"] for g in grants()] == ["credit"]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_alternative_not_available"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [CLICK % "gift_replacement"]
+    assert not any(e.get("name") in ("granted_alternatives", "accepted_alternative") for e in events)
+
+
+def test_an_old_bundle_button_with_every_part_in_place_is_said_to_be_done(domain):
+    asyncio.run(stores.company().grant("credit", "LK-10421", "C001", 10.0, note="from the desk"))
+    asyncio.run(stores.company().grant("replacement", "LK-10421", "C001", None, note="from the desk"))
+    tracker = re_offered_tracker()
+    tracker.slots["case_facts"]["granted_kinds"] = ["credit", "replacement"]
+
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_alternative_granted_before"]
+    assert SlotSet("accepted_alternative", BUNDLE) in events
+
+
+def test_a_failure_on_the_second_part_makes_neither(domain):
+    # The database refuses the credit (a real failure, in the real store): the replacement written
+    # before it in the same bundle must not stand while the customer hears the outage apology.
+    assert grants() == []  # (the tables are made on first use)
+    with stores.company().engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TRIGGER f1_no_credit BEFORE INSERT ON grants WHEN NEW.kind = 'credit' "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+        )
+    try:
+        with pytest.raises(sa.exc.DatabaseError):
+            run_action(ActionApplyAlternative(), offered_tracker(), domain)
+    finally:
+        with stores.company().engine.begin() as conn:
+            conn.execute(sa.text("DROP TRIGGER f1_no_credit"))
+    assert grants() == [] and gift_emails() == []
+
+
+def test_a_part_in_place_is_worded_with_the_amount_on_record(domain):
+    asyncio.run(stores.company().grant("credit", "LK-10421", "C001", 5.0, note="from the desk"))
+
+    dispatcher, _ = run_action(ActionApplyAlternative(), offered_tracker(), domain)
+
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_confirm_gift_replacement",
+        "utter_bundle_part_before",
+    ]
+    assert dispatcher.messages[1]["part"] == "a $5.00 goodwill credit"  # the desk's $5.00, not the bundle's $10.00
