@@ -7,10 +7,12 @@ our own pipeline components (server/nlu/, gracious/references.py). A model
 named models/gracious-<key>.tar.gz is reused as is; otherwise `rasa train` runs
 (with Rasa's own cache in .rasa/, so a small edit retrains only what it touches).
 
-domain.yml counts with each response reduced to its name: the words of a response
-are said live from domain.yml by the running assistant (gracious/responses.py), so a
-wording edit trains nothing, while adding, renaming or removing a response (which
-rules and stories name) does. What each model was trained from is noted beside it
+domain.yml counts with each response reduced to its name (scripts/domain_key.py): the
+words of a response are said live from domain.yml by the running assistant
+(gracious/responses.py), so a wording edit trains nothing, while adding, renaming or
+removing a response (which rules and stories name) does. Only while nothing in
+config.yml reads response texts (every policy a RulePolicy, no ResponseSelector):
+otherwise domain.yml counts as it is. What each model was trained from is noted beside it
 (models/.gracious-<key>.json), so `make train` says which of the two happened.
 
 `make train` fails, listing each problem as ``domain.yml:412: problem — fix``, when the
@@ -38,6 +40,7 @@ import yaml
 
 from gracious.response_checks import read_responses
 from gracious.settings import ROOT, environment
+from scripts.domain_key import domain_for_training, split_domain, wording_free
 
 KEEP = 3
 
@@ -68,24 +71,13 @@ def _hash(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def domain_for_training(path: Path) -> bytes:
-    """domain.yml as training sees it: everything, each response by its name only.
-
-    A file that is not valid YAML counts as it is (training then says what is wrong).
-    """
-    data = _load_domain(path)
-    if data is None:
-        return path.read_bytes()
-    data["responses"] = sorted(str(name) for name in data["responses"])
-    return json.dumps(data, sort_keys=True, default=str).encode()
-
-
 def _digest(root: Path, files: List[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
-        digest.update(domain_for_training(path) if path == root / "domain.yml" else path.read_bytes())
+        is_domain = path == root / "domain.yml"
+        digest.update(domain_for_training(path, wording_free(root)) if is_domain else path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
 
@@ -98,9 +90,10 @@ def inputs_note(root: Path) -> Dict[str, Any]:
     """What a model is trained from, to tell the next `make train` what changed since."""
     others = [p for p in training_inputs(root) if p != root / "domain.yml"]
     data = _load_domain(root / "domain.yml") or {"responses": {}}
+    split = split_domain((root / "domain.yml").read_text(encoding="utf-8", errors="replace"))
     return {
         "others": _digest(root, others),
-        "domain_without_responses": _hash({**data, "responses": None}),
+        "domain_without_responses": _hash(split[0] if split else {**data, "responses": None}),
         "responses": sorted(str(name) for name in data["responses"]),
         "wording": _hash(data["responses"]),
     }

@@ -128,3 +128,41 @@ def test_a_wording_edit_the_live_check_refuses_fails_make_train_with_its_lines(p
     line = (project / "domain.yml").read_text().splitlines().index("    - {}") + 1
     assert f"domain.yml:{line}: response 'utter_greet' variation 1 has no text — give it a text: line" in told
     assert "keeps the last good words" in told
+
+
+def edit_config(project: Path, old: str, new: str) -> None:
+    config = project / "config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("policies:\n", "policies:\n  - name: TEDPolicy\n    epochs: 1\n"),  # TED may featurize the texts
+        ("  - name: EntitySynonymMapper\n", "  - name: EntitySynonymMapper\n  - name: ResponseSelector\n"),
+    ],
+)
+def test_a_wording_edit_changes_the_key_when_training_reads_the_words(project: Path, old: str, new: str) -> None:
+    edit_config(project, old, new)
+    before = training_key(project)
+    edit(project, GREETING, "Lovely to see you. I'm Gracious from Larkspur & Co.")
+    assert training_key(project) != before
+
+
+def test_the_rest_of_the_domain_counts_as_written_not_as_pyyaml_reads_it(project: Path) -> None:
+    before = training_key(project)
+    edit(project, "  carry_over_slots_to_new_session: false\n", "  carry_over_slots_to_new_session: no\n")
+    assert training_key(project) != before  # "no" is a word to Rasa, False to PyYAML
+
+
+def test_what_training_reads_is_decided_once_per_config(project: Path, monkeypatch) -> None:
+    from scripts import domain_key
+
+    training_key(project)
+    monkeypatch.setattr(domain_key, "_decide", lambda config: pytest.fail("decided again"))
+    training_key(project)  # the answer kept in models/.wording-free.json
+    edit_config(project, "policies:\n", "policies:\n  - name: TEDPolicy\n")
+    with pytest.raises(pytest.fail.Exception, match="decided again"):
+        training_key(project)
