@@ -90,8 +90,8 @@ def explain(error: yaml.YAMLError, content: str) -> Tuple[int, str]:
         return at, "a value cannot start with '*': put the whole value in double quotes"
     if "constructor for the tag" in problem:
         return at, "a value cannot start with '!': put the whole value in double quotes"
-    if "appears twice" in problem:
-        return at, f"{problem}: keep one of them (the second would silently replace the first)"
+    if "is written twice" in problem:
+        return at, f"{problem}: keep one"
     return at, f"not valid YAML ({problem}): check the indentation and quotes here and on the line above"
 
 

@@ -39,7 +39,8 @@ def _mapping(loader: MarkedLoader, node: MappingNode) -> _Mapping:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise ConstructorError(None, None, f"'{key}' appears twice here", key_node.start_mark)
+            first = result.lines[key]
+            raise ConstructorError(None, None, f"'{key}' is written twice (first at line {first})", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
     return result

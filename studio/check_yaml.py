@@ -5,7 +5,9 @@
 `make check` runs this before `rasa data validate` and the playbook check (both would
 stop on a YAML mistake with a message of their own): domain.yml, config.yml, data/,
 catalog/ and tests/stories/, each mistake printed as `file:line: problem` with what
-to do (gracious/yaml_errors.py), exit 1 when there is any.
+to do (gracious/yaml_errors.py), exit 1 when there is any. A key written twice in one
+mapping is a mistake too (Rasa's reader refuses it, and elsewhere the second would
+silently replace the first).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from gracious.settings import ROOT
 from gracious.yaml_errors import YamlMistake, read_yaml
+from gracious.yaml_lines import MarkedLoader
 
 FOLDERS = ("data", "catalog", "tests/stories")
 FILES = ("domain.yml", "config.yml")
@@ -35,7 +38,7 @@ def yaml_mistakes(root: Path) -> List[Tuple[str, int, str]]:
     found = []
     for path in designer_files(root):
         try:
-            read_yaml(path)
+            read_yaml(path, MarkedLoader)  # a key written twice is refused, as Rasa's reader does
         except YamlMistake as mistake:
             found.append((str(path.relative_to(root)), mistake.line, mistake.problem))
     return found

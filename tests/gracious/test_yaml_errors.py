@@ -58,9 +58,7 @@ def test_a_key_given_twice_and_a_file_not_in_utf8_are_refused_at_their_line(tmp_
     twice.write_text("a:\n  b: 1\n  c: 2\n  b: 3\n", encoding="utf-8")
     with pytest.raises(YamlMistake) as caught:
         read_yaml(twice, MarkedLoader)
-    assert str(caught.value) == (
-        f"{twice}:4: 'b' appears twice here: keep one of them (the second would silently replace the first)"
-    )
+    assert str(caught.value) == (f"{twice}:4: 'b' is written twice (first at line 2): keep one")
     latin = tmp_path / "latin.yml"
     latin.write_bytes("a: 1\nb: caf\xe9\n".encode("latin-1"))
     with pytest.raises(YamlMistake) as caught:

@@ -51,3 +51,27 @@ def test_a_typo_in_a_catalog_id_is_found_at_its_line_not_line_1(project: Path) -
     assert len(found) == 1 and found[0].startswith(f"catalog/policies.yml:{line}: policy '"), run.stdout
     assert "field 'alternatives': 'goodwil_credit' is not in the alternatives list — use one of: " in found[0]
     assert "(did you mean 'goodwill_credit'?)" in found[0]
+
+
+def test_a_key_written_twice_is_found_at_the_second_with_the_first_s_line(project: Path) -> None:
+    # Rasa's own reader refuses a response written twice; a second `gift:` list would
+    # silently replace the first. Both are one line each, at the second, naming the first.
+    domain = project / "domain.yml"
+    replace_once(
+        domain,
+        "  utter_offer_exchange:\n",
+        '  utter_offer_exchange:\n    - text: "Swap it for another"\n  utter_offer_exchange:\n',
+    )
+    first = line_of(domain, "utter_offer_exchange:")
+    signals = project / "catalog" / "signals.yml"
+    gift = line_of(signals, "gift:")
+    with signals.open("a", encoding="utf-8") as out:
+        out.write("\ngift:\n  - a treat\n")
+    again = len(signals.read_text(encoding="utf-8").splitlines()) - 1
+    run = check(project, "studio.check_yaml")
+    assert run.returncode == 1
+    assert run.stdout == (
+        f"domain.yml:{first + 2}: 'utter_offer_exchange' is written twice (first at line {first}): keep one\n"
+        f"catalog/signals.yml:{again}: 'gift' is written twice (first at line {gift}): keep one\n"
+    )
+    assert "Traceback" not in run.stdout + run.stderr
