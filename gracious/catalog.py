@@ -188,7 +188,7 @@ def catalog_rejection() -> Optional[Rejection]:
     if kept is None or kept.refused is None:
         return None
     error = kept.refused
-    return Rejection(project_path(error.path), error.line, error.detail)
+    return Rejection(project_path(error.path), error.line, error.detail, served_last_good=kept.good is not None)
 
 
 def forget_catalog() -> None:

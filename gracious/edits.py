@@ -17,11 +17,16 @@ from gracious.settings import ROOT
 
 @dataclass(frozen=True)
 class Rejection:
-    """One refused edit: the file (from the project root), the line, and what is wrong with the fix."""
+    """One refused edit: the file (from the project root), the line, and what is wrong with the fix.
+
+    ``served_last_good`` is False when no good version of the file exists to serve instead
+    (a catalog broken since the server started, with no copy kept on disk).
+    """
 
     file: str
     line: int
     problem: str
+    served_last_good: bool = True
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.problem}"

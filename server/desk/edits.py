@@ -1,7 +1,8 @@
 """``GET /desk/api/edits``: the designers' edits the running assistant refused, for the desk's banner.
 
 A catalog (or wording) file saved with a mistake is not served: customers go on getting
-the last good version (gracious/edits.py). Every desk page polls this (nav.js) and shows
+the last good version (gracious/edits.py), and the banner says so; when there is no good
+version at all, it says complaints cannot be answered until the file is fixed. Every desk page polls this (nav.js) and shows
 each refusal as a banner, in words made here and written on the page as text only, so
 nothing from the file can be read as markup.
 """
@@ -26,10 +27,11 @@ KINDS = {"catalog/": "Catalog", "domain.yml": "Wording"}
 def banner(rejection: Rejection) -> str:
     """The banner's sentence for one refused edit."""
     kind = next((word for start, word in KINDS.items() if rejection.file.startswith(start)), "Designer's")
-    return (
-        f"{kind} edit rejected: {rejection.problem} ({rejection.file} line {rejection.line}). "
-        "Customers are being served the last good version."
-    )
+    if rejection.served_last_good:
+        then = "Customers are being served the last good version."
+    else:
+        then = "There is no good version to fall back on: complaints cannot be answered until it is fixed."
+    return f"{kind} edit rejected: {rejection.problem} ({rejection.file} line {rejection.line}). {then}"
 
 
 def described(rejection: Rejection) -> Dict[str, Any]:

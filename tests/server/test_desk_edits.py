@@ -75,3 +75,30 @@ def test_the_banner_names_the_refused_edit_until_the_file_is_fixed(desk: DeskApp
 def test_only_signed_in_agents_see_the_refusals(desk: DeskApp) -> None:
     status, body = desk.client().call("/desk/api/edits")
     assert status == 401 and "rejected" not in body
+
+
+def test_with_no_good_version_at_all_the_banner_does_not_claim_one(
+    fresh_stores: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Broken before any server read it, and no copy kept on disk: nothing good to serve.
+    path = tmp_path / "never-good" / "catalog" / "policies.yml"
+    path.parent.mkdir(parents=True)
+    broken = REAL.replace("\n  max_credit:", "\n  max_credit: lots\n  max_credit_was:", 1)
+    save(path, broken)
+    monkeypatch.setenv("GRACIOUS_CATALOG", str(path))
+    forget_catalog()
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if "max_credit: lots" in text)
+    app = DeskApp().start()
+    try:
+        app.add_agent("sam", "Sam Lee")
+        status, body = app.client("sam").call("/desk/api/edits")
+    finally:
+        app.stop()
+    assert status == 200
+    [refused] = body["rejected"]
+    assert refused["line"] == line
+    assert refused["banner"].endswith(
+        f"(catalog/policies.yml line {line}). There is no good version to fall back on: "
+        "complaints cannot be answered until it is fixed."
+    )
+    assert "last good version" not in refused["banner"]
