@@ -119,7 +119,7 @@ def _reuse(root: Path, models: Path, name: str, model: Path) -> Path:
     if note is not None and note.get("wording") != inputs_note(root)["wording"] and not _told_problems(root):
         print(
             "Only response wording changed: no training needed; the running assistant uses the new words "
-            "within 5 seconds.",
+            "within a second.",
             file=sys.stderr,
         )
     return model
