@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Collection, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from gracious.wordlists import word_pattern
 
@@ -122,8 +122,11 @@ def _pattern(word: str) -> "re.Pattern[str]":
     return word_pattern([word])
 
 
-def _score(text: str, option: Option, words: Mapping[str, Sequence[str]]) -> int:
-    vocabulary = set(_title_words(option.title)) | {str(w).lower() for w in words.get(option.key, [])}
+def _score(text: str, option: Option, words: Mapping[str, Sequence[str]], shared: Collection[str] = ()) -> int:
+    """How many of the option's words ``text`` says: its button's words (less ``shared``, the item the
+    case is about, which every option is about: "the DRESS" picks none) and its choice words."""
+    title = set(_title_words(option.title)) - {w.lower() for w in shared}
+    vocabulary = title | {str(w).lower() for w in words.get(option.key, [])}
     return sum(1 for word in vocabulary if _pattern(word).search(text))
 
 
@@ -153,6 +156,7 @@ def resolve(
     question: bool = True,
     by_words: bool = True,
     loose: bool = True,
+    shared: Collection[str] = (),
 ) -> Optional[int]:
     """The index in ``options`` of the button the typed reply means, WHICH, or None.
 
@@ -164,6 +168,8 @@ def resolve(
     option without choosing it ("the London calls make sense, thanks").
     ``loose``: False to take only an option named in words (not "yes" or "the first
     one"), for an offer something was already taken from.
+    ``shared``: the words of the item the case is about ("dress"), which name no option by
+    themselves though a button's title says them ("no?? the DRESS" is not the replacement).
     """
     said = " ".join((text or "").lower().split())
     if not said or said.startswith("/") or not options:
@@ -186,15 +192,17 @@ def resolve(
             return None  # "why not? I made lots of calls" chooses nothing
     # "i dont want a credit, i want my money back": what is refused is not chosen.
     wanted = _NEGATED.sub(" ", said)
-    scores: Dict[int, int] = {i: _score(said if o.declines else wanted, o, words) for i, o in enumerate(options)}
-    refused = {i for i, o in enumerate(options) if not o.declines and _score(said, o, words) > scores[i]}
+    scores: Dict[int, int] = {
+        i: _score(said if o.declines else wanted, o, words, shared) for i, o in enumerate(options)
+    }
+    refused = {i for i, o in enumerate(options) if not o.declines and _score(said, o, words, shared) > scores[i]}
     best = max(scores.values())
     if best > 0:
         top = [i for i, s in scores.items() if s == best]
         if len(top) > 1:
             # "ill sort the add on myself. and yeah ill take the 10 dollar credit": the
             # option named where the customer says they take it.
-            return _in_the_choosing_clause(wanted, options, words, top)
+            return _in_the_choosing_clause(wanted, options, words, top, shared)
         return top[0]
     if refused:
         return None  # refused one, named nothing else: the classifier reads the rest
@@ -211,7 +219,9 @@ def resolve(
 _SETTLED_BY_THEMSELVES = re.compile(r"\b(?:myself|pointless|useless|no good|not interested|don'?t need|dont need)\b")
 
 
-def also_named(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], chosen: int) -> List[int]:
+def also_named(
+    text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], chosen: int, shared: Collection[str] = ()
+) -> List[int]:
     """Other options taken in the same message: "the credit pls and also email me the
     tracking" takes both. Each clause that names one option alone, with a word of
     taking it or on its own, and not refused, adds it."""
@@ -223,7 +233,7 @@ def also_named(text: str, options: Sequence[Option], words: Mapping[str, Sequenc
         )
         if not clause.strip() or QUESTION.search(clause.strip()) or not taking or _SETTLED_BY_THEMSELVES.search(clause):
             continue
-        scores = {i: _score(clause, o, words) for i, o in enumerate(options) if not o.declines}
+        scores = {i: _score(clause, o, words, shared) for i, o in enumerate(options) if not o.declines}
         best = max(scores.values(), default=0)
         top = [i for i, v in scores.items() if v == best and v > 0]
         if len(top) == 1 and top[0] != chosen and top[0] not in found:
@@ -232,10 +242,14 @@ def also_named(text: str, options: Sequence[Option], words: Mapping[str, Sequenc
 
 
 def _in_the_choosing_clause(
-    said: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], tied: Sequence[int]
+    said: str,
+    options: Sequence[Option],
+    words: Mapping[str, Sequence[str]],
+    tied: Sequence[int],
+    shared: Collection[str] = (),
 ) -> Optional[int]:
     clauses = [c for c in re.split(r"[.!?,;]+|\band\b|\bbut\b", said) if CHOOSING.search(c)]
-    named = {i for c in clauses for i in tied if _score(c, options[i], words) > 0}
+    named = {i for c in clauses for i in tied if _score(c, options[i], words, shared) > 0}
     return named.pop() if len(named) == 1 else None
 
 

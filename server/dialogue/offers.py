@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence
 
 import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
@@ -72,6 +72,15 @@ def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
     if not offer_open:
         return []
     return next((options_from(offer) for offer in offers_in(tracker)), [])
+
+
+def case_item_words(tracker: Optional[DialogueStateTracker]) -> FrozenSet[str]:
+    """The words of the item the case is about ("dress"): every option is about it, so saying it
+    chooses none ("no?? the DRESS. it was a present for my mum" is not the replacement)."""
+    facts = (tracker.get_slot("case_facts") if tracker is not None else None) or {}
+    named = [facts.get(k) for k in ("order_item", "item_named", "item_asked_for")]
+    named.append(tracker.get_slot("item") if tracker is not None else None)
+    return frozenset(w for item in named if isinstance(item, str) for w in re.findall(r"[a-z][a-z'-]+", item.lower()))
 
 
 def not_choosing(text: str) -> bool:

@@ -30,6 +30,7 @@ from server.dialogue.offers import (
     answers_beside,
     asked_about,
     call_at_a_time,
+    case_item_words,
     choice_words,
     just_granted,
     last_buttons,
@@ -110,7 +111,12 @@ async def parse_with_choices(
         # the same offer, named in words, is still there to take.
         still = still_open(tracker)
         leaving = repair.ends_with_closing(text) or repair.ends_with_goodbye(text)
-        named = resolve(text, still, choice_words(), question=False, loose=False) if still and not leaving else None
+        shared = case_item_words(tracker)
+        named = (
+            resolve(text, still, choice_words(), question=False, loose=False, shared=shared)
+            if still and not leaving
+            else None
+        )
         if named is not None and named != WHICH and not still[named].declines and not not_choosing(text):
             options = still
     if not options or text.startswith("/") or parsed.get("safety") or repair.says("goodbye", text):
@@ -125,7 +131,10 @@ async def parse_with_choices(
         return await _in_context(read, parsed)
     # "ill take the credit. and thanks for explaining properly": thanks, with a choice in it.
     by_words = intent not in ("thank", "goodbye") or bool(TAKES.search(text))
-    chosen = resolve(text, options, choice_words(), question=intent != "choose_alternative", by_words=by_words)
+    # The item the case is about names no option ("no?? the DRESS" is not the replacement).
+    shared = case_item_words(tracker)
+    question = intent != "choose_alternative"
+    chosen = resolve(text, options, choice_words(), question=question, by_words=by_words, shared=shared)
     if chosen is not None and chosen != WHICH and options[chosen].key == "ceo_office" and THE_PERSON_ONLY.search(text):
         chosen = None  # "i want the CEO himself": not the office
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):
@@ -170,7 +179,7 @@ async def parse_with_choices(
         # "the credit pls and also email me the tracking": each option taken, one after the other.
         more = [
             options[i].key
-            for i in also_named(text, options, choice_words(), chosen)
+            for i in also_named(text, options, choice_words(), chosen, shared)
             if options[i].payload.startswith(OFFER_PAYLOAD)
         ]
         if more and options[chosen].payload.startswith(OFFER_PAYLOAD):
@@ -200,7 +209,8 @@ async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Op
     if not (changing or len(text.split()) <= 4) or not just_granted(tracker):
         return None  # a change of mind is about what was just taken, not an old grant
     offer = next((options_from(b) for b in offers_in(tracker)), [])
-    chosen = resolve(text, offer, choice_words(), question=False) if offer else None
+    shared = case_item_words(tracker)
+    chosen = resolve(text, offer, choice_words(), question=False, shared=shared) if offer else None
     if chosen is None or chosen == WHICH or offer[chosen].key == "deny":
         return None
     if offer[chosen].key == accepted:

@@ -46,6 +46,7 @@ SLOTS = [
     "handoff_id",
     "verified_customers",
     "declined_alternatives",
+    "case_facts",
 ]
 
 
@@ -296,3 +297,52 @@ def test_a_code_beside_a_person_asked_for_is_no_answer_for_the_form():
 )
 def test_a_person_named_in_a_story_or_a_question_is_not_asked_for(text):
     assert parse(text, "inform", offered()).get("repair") != "person"
+
+
+DRESS_OFFER = [
+    {"title": "Send the right dress overnight, free", "payload": OFFER[0]["payload"]},
+    OFFER[1],
+    OFFER[2],
+]
+
+
+def dress_offered() -> DialogueStateTracker:
+    """The first panel's c02: a wrong-colour dress, a replacement and a refund offered."""
+    state = DialogueStateTracker("dress", [AnySlot(n, mappings=[{}]) for n in SLOTS])
+    state.update(UserUttered("I bought my mum a dress for her 60th and you sent the wrong colour. LK-10421"))
+    for name, value in {
+        "case_type": "wrong_item",
+        "policy_id": "wrong_item",
+        "order_id": "LK-10421",
+        "case_facts": {"reference": "LK-10421", "order_item": "dress", "verified": True},
+        "offered_alternatives": ["replacement_overnight", "refund"],
+    }.items():
+        state.update(SlotSet(name, value))
+    state.update(ActionExecuted("action_offer_alternatives"))
+    state.update(BotUttered("Here's what I can do for you:", data={"buttons": DRESS_OFFER}))
+    state.update(ActionExecuted("action_listen"))
+    return state
+
+
+# The first panel's c02: "no?? the DRESS" was read as the button "Send the right dress overnight, free"
+# (its title says "dress") and the replacement was granted. The item the case is about names no option.
+@pytest.mark.parametrize("intent", ["inform", "choose_alternative", "express_frustration"])
+@pytest.mark.parametrize(
+    "text", ["no?? the DRESS. it was a present for my mum", "the dress", "it's about the dress, it was a present"]
+)
+def test_the_item_the_case_is_about_chooses_no_option(text, intent):
+    # At most the classifier's own "a choice, which?" (asked, never granted); never an option.
+    assert chosen(parse(text, intent, dress_offered())) in (None, "which?")
+
+
+@pytest.mark.parametrize(
+    "text, alternative",
+    [
+        ("the replacement please", "replacement_overnight"),
+        ("send the dress overnight please", "replacement_overnight"),
+        ("no, a refund for the dress please", "refund"),
+        ("Send the right dress overnight, free", "replacement_overnight"),
+    ],
+)
+def test_an_option_named_beside_the_item_still_chooses(text, alternative):
+    assert chosen(parse(text, "inform", dress_offered())) == alternative
