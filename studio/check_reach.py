@@ -138,10 +138,14 @@ class _Why:
         self.explanations = explanations
         self.root = root
 
-    def described(self, policy: Policy) -> str:
+    def at(self, policy: Policy) -> str:
+        return f"'{policy.id}' (line {self.lines.get(policy.id, '?')})"
+
+    def described(self, policy: Policy, how: str = "matches the same cases") -> str:
+        # A policy with no when: takes every case of its types: its conditions are left out, never "when: {}".
+        when = f", when: {flow_words(policy.when)}" if policy.when else ", whatever the facts"
         return (
-            f"policy '{policy.id}' (line {self.lines.get(policy.id, '?')}), earlier in the file, matches the same "
-            f"cases (case_types [{', '.join(policy.case_types)}], when: {flow_words(policy.when)})"
+            f"policy {self.at(policy)}, earlier in the file, {how} (case_types [{', '.join(policy.case_types)}]{when})"
         )
 
     def story(self, explanation: Explanation) -> str:
@@ -159,27 +163,48 @@ class _Why:
                     break
         return found
 
+    def taken(self, caught: Sequence[Explanation]) -> Dict[str, Explanation]:
+        """Each policy chosen instead for a story's case it matches, with the first such story."""
+        found: Dict[str, Explanation] = {}
+        for explanation in caught:
+            if explanation.chosen and self.policies.policy(explanation.chosen) is not None:
+                found.setdefault(explanation.chosen, explanation)
+        return found
+
+    def fix(self, policy: Policy, takers: Sequence[Policy]) -> str:
+        """Move it above every earlier policy that takes its cases (so above the earliest), or narrow them."""
+        takers = sorted(takers, key=lambda p: self.lines.get(p.id, 0))
+        narrow = " and ".join(
+            f"narrow '{p.id}''s when:" if p.when else f"give '{p.id}' a when: that leaves these cases out"
+            for p in takers
+        )
+        return f"move '{policy.id}' above " + " and ".join(self.at(p) for p in takers) + f", or {narrow}"
+
     def unreached(self, policy: Policy) -> str:
         never = f"policy '{policy.id}' is never chosen: "
         shadows = self.shadows(policy)
         caught = [e for e in self.explanations if e.case_type and policy.applies(e.case_type, e.facts)]
+        taken = self.taken(caught)
         if shadows and set(shadows) == set(policy.case_types):
             first = list({p.id: p for p in shadows.values()}.values())
-            names = " and ".join(f"'{p.id}'" for p in first)
-            fix = f"move '{policy.id}' above {names} or narrow " + (
-                f"'{first[0].id}''s when:" if len(first) == 1 else "their when:"
+            seen = "".join(
+                f"; {self.story(e)} acts out such a case and reaches {self.at(chosen)} first"
+                for chosen_id, e in taken.items()
+                if (chosen := self.policies.policy(chosen_id)) is not None and chosen_id not in {p.id for p in first}
             )
-            seen = f"; {self.story(caught[0])} acts out such a case and reaches '{caught[0].chosen}'" if caught else ""
-            return never + " and ".join(self.described(p) for p in first) + f"; {fix}{seen}"
+            takers = first + [p for p in map(self.policies.policy, taken) if p is not None and p not in first]
+            return never + " and ".join(self.described(p) for p in first) + f"{seen}; {self.fix(policy, takers)}"
         nobody = f"policy '{policy.id}' is reached by no story, rule or test story: "
-        if caught:
-            chosen = self.policies.policy(caught[0].chosen or "")
-            if chosen is not None:
-                return (
-                    f"{nobody}{self.story(caught[0])} acts out a case it matches, but "
-                    f"{self.described(chosen).replace('matches the same cases', 'is chosen first')}; "
-                    f"move '{policy.id}' above '{chosen.id}' or narrow '{chosen.id}''s when:"
+        if taken:
+            instead = [(p, e) for i, e in taken.items() if (p := self.policies.policy(i)) is not None]
+            return (
+                nobody
+                + "; ".join(
+                    f"{self.story(e)} acts out a case it matches, but {self.described(p, 'is chosen first')}"
+                    for p, e in instead
                 )
+                + f"; {self.fix(policy, [p for p, _ in instead])}"
+            )
         expecting = next((e for e in self.explanations if e.expected == policy.id), None)
         if expecting is not None:
             reaches = (

@@ -232,7 +232,7 @@ def test_a_policy_an_earlier_one_shadows_names_it(project: Path) -> None:
     assert found(project, "bill_late_fee") == [
         f"catalog/policies.yml:{at}: policy 'bill_late_fee' is never chosen: policy 'volume_discount_domestic' "
         f"(line {earlier}), earlier in the file, matches the same cases (case_types [dispute_charge], when: "
-        "{reference_kind: bill}); move 'bill_late_fee' above 'volume_discount_domestic' or narrow "
+        f"{{reference_kind: bill}}); move 'bill_late_fee' above 'volume_discount_domestic' (line {earlier}), or narrow "
         "'volume_discount_domestic''s when:"
     ]
 
@@ -249,7 +249,7 @@ def test_a_story_that_acts_out_the_case_says_which_policy_it_reached_instead(pro
     assert finding.endswith(
         f"acts out a case it matches, but policy 'volume_discount_domestic' (line {earlier}), earlier in the "
         "file, is chosen first (case_types [dispute_charge], when: {reference_kind: bill}); move 'discount_owed' "
-        "above 'volume_discount_domestic' or narrow 'volume_discount_domestic''s when:"
+        f"above 'volume_discount_domestic' (line {earlier}), or narrow 'volume_discount_domestic''s when:"
     )
     explained = int(finding.split("test_billing.yml:")[1].split(")")[0])
     assert explained > story  # the story's explanation step, where its case is replayed
@@ -301,6 +301,59 @@ def test_a_policy_no_story_reaches_still_says_so_and_names_a_partial_shadow(proj
         "in tests/stories/ whose case leads to it) (for a 'dispute_charge' case it never is: policy "
         f"'billing_review' (line {review}), earlier in the file, matches the same cases (case_types "
         "[dispute_charge], when: {bill_complex: true}))"
+    ]
+
+
+def move_policy(project: Path, policy_id: str, before: str) -> int:
+    """The policy ``policy_id`` cut out and put just above ``before``; its new line."""
+    policies = project / "catalog" / "policies.yml"
+    content = policies.read_text(encoding="utf-8")
+    start = content.index(f"  - id: {policy_id}\n")
+    end = content.index("  - id: ", start + 1)
+    block, content = content[start:end], content[:start] + content[end:]
+    at = content.index(f"  - id: {before}\n")
+    policies.write_text(content[:at] + block + content[at:], encoding="utf-8")
+    return line_no(policies, f"- id: {policy_id}")
+
+
+def test_a_policy_two_earlier_ones_take_names_both_and_the_move_clears_it_at_once(project: Path) -> None:
+    # The designer's trial: billing_review moved below billing_general, which has no when:; the
+    # story of a knotty bill reaches volume_discount_domestic, earlier still. One run names both.
+    at = move_policy(project, "billing_review", "coupon_expiry")
+    policies = project / "catalog" / "policies.yml"
+    volume = line_no(policies, "- id: volume_discount_domestic")
+    general = line_no(policies, "- id: billing_general")
+    story = line_no(project / "tests" / "stories" / "test_billing.yml", "A long, knotty bill")
+    [finding] = found(project, "'billing_review'")
+    assert finding.startswith(
+        f"catalog/policies.yml:{at}: policy 'billing_review' is never chosen: policy 'billing_general' "
+        f"(line {general}), earlier in the file, matches the same cases (case_types [dispute_charge], whatever "
+        "the facts); story 'A long, knotty bill: offer to look into it and call back at the customer's time' "
+        "(tests/stories/test_billing.yml:"
+    )
+    assert finding.endswith(
+        f") acts out such a case and reaches 'volume_discount_domestic' (line {volume}) first; move "
+        f"'billing_review' above 'volume_discount_domestic' (line {volume}) and 'billing_general' (line {general}), "
+        "or narrow 'volume_discount_domestic''s when: and give 'billing_general' a when: that leaves these cases out"
+    )
+    explained = int(finding.split("test_billing.yml:")[1].split(")")[0])
+    assert explained > story
+    assert "when: {}" not in finding and "narrow 'billing_general'" not in finding
+    # Doing what it says, once, is enough: above the earliest of them, nothing is left to find.
+    move_policy(project, "billing_review", "volume_discount_domestic")
+    assert found(project, "'billing_review'") == []
+
+
+def test_a_policy_with_no_when_is_never_told_to_narrow_it(project: Path) -> None:
+    add_policy(project, "coupon_expiry", "bill_any", "dispute_charge", "{reference_kind: bill, any: true}")
+    catchall = add_policy(project, "billing_review", "charge_anything", "dispute_charge", "{}")
+    policies = project / "catalog" / "policies.yml"
+    at = line_no(policies, "- id: bill_any")
+    assert found(project, "'bill_any'") == [
+        f"catalog/policies.yml:{at}: policy 'bill_any' is never chosen: policy 'charge_anything' (line {catchall}), "
+        "earlier in the file, matches the same cases (case_types [dispute_charge], whatever the facts); move "
+        f"'bill_any' above 'charge_anything' (line {catchall}), or give 'charge_anything' a when: that leaves these "
+        "cases out"
     ]
 
 
