@@ -18,6 +18,7 @@ from gracious.catalog import current_catalog
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 from gracious.signals import (
     about_staff_conduct,
+    asks_for_gift_packing,
     asks_the_impossible,
     said_at_the_cafe,
     said_it_was_a_gift,
@@ -169,7 +170,7 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")
     if says_it_is_late(said):
         facts["said_late"] = True  # "i dont want a refund, i want the grinder. it's late"
-    if said_it_was_a_gift(said):
+    if said_it_was_a_gift(said) or asks_for_gift_packing(said):
         facts["gift"] = True  # "it was a present for my mum": the policy may send it straight to her
     # The item the customer named, or else one their words mention ("a large coffee").
     # "ordered an oat flat white and got a latte": the flat white is theirs, the latte our mistake.

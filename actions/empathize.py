@@ -21,6 +21,7 @@ from actions.case import (
 from actions.closing import said_safety
 from actions.digression import resume
 from actions.explain_policy import apologetic, apologises, apology_said, explain_role
+from actions.gift_case import new_case_words, with_gift_added
 from actions.second_problem import noted
 from gracious.signals import frustration_signals
 
@@ -53,16 +54,29 @@ class ActionEmpathize(Action):
             kept = {"case_type", "case_details", "frustration", "strong_frustration_turns"}
             dispatcher.utter_message(response="utter_reference_changed")
             return [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in kept]
+        if (tracker.latest_message or {}).get("repair") == "gift_said":
+            # A gift said once the case was under way (server/dialogue/gift_said.py): kept in the
+            # case's words, said so, and the case explained and offered again with it.
+            details = with_gift_added(tracker.get_slot("case_details") or "", text)
+            before = tracker.get_slot("policy_id")
+            tracker.slots["case_details"] = details
+            policy = catalog().select(tracker.get_slot("case_type"), await gather_facts(tracker))
+            if before and (policy is None or policy.id == before):
+                return [SlotSet("case_details", details)]  # kept, but it changes nothing: nothing to say
+            dispatcher.utter_message(response="utter_gift_noted")
+            kept = {"case_type", "frustration", "strong_frustration_turns", "account_check", "granted_alternatives"}
+            return [SlotSet(slot, None) for slot in CASE_SLOTS if slot not in kept] + [SlotSet("case_details", details)]
         if (tracker.latest_message or {}).get("repair") == "account_details_later":
             return []  # the same case, now with the account's details: no second round of sympathy
         events: List[EventType] = []
         is_case = intent in case_intents()
+        words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
         policy_says_sorry = impossible = cafe = fit = on_track = False
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
             # café remake whatever the words; a bill number given to a refund is a bill).
             if intent != tracker.get_slot("case_type"):
-                tracker.slots["case_details"] = text  # the facts of this case, not the last one's
+                tracker.slots["case_details"] = words  # the facts of this case, not the last one's
             stale_item = _stale_item(tracker, text, intent)
             if stale_item:
                 # An item from an earlier case says nothing about this one.
@@ -95,7 +109,7 @@ class ActionEmpathize(Action):
         new_case = is_case and intent != tracker.get_slot("case_type")
         if new_case:
             events += [SlotSet(slot, None) for slot in CASE_SLOTS]
-            events += [SlotSet("case_type", intent), SlotSet("case_details", text[:500])]
+            events += [SlotSet("case_type", intent), SlotSet("case_details", words)]
             reference = tracker.get_slot("order_id")
             wanted = "bill" if catalog().case_needs(intent) == "bill" else "order"
             if reference and reference_kind(reference) != wanted and not _mentions(text, reference):

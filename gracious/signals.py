@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict, List, Sequence, Text
+from typing import Any, Dict, List, Sequence, Text
 
 import yaml
 
@@ -32,7 +32,28 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "gift_for",
             "gift_bought",
             "not_gift",
+            "gift_occasion",
+            "gift_asked",
         )
+    } | _gift_phrases(raw)
+
+
+# "for her 60th", "her 21st": an ordinal is an occasion too.
+ORDINAL = r"\d{1,3}(?:st|nd|rd|th)"
+# What follows "I bought my mum": the thing bought ("a dress", "some shoes", "this").
+BOUGHT_THING = r"(?:a|an|some|the|this|that|these|those|one)"
+
+
+def _gift_phrases(raw: Dict[str, Any]) -> Dict[str, "re.Pattern[str]"]:
+    """The people of `gift_for` ("for my mum*") in two more ways of saying a gift:
+    "I bought my mum a dress" and "for my sisters birthday" / "for her 60th"."""
+    people = [str(w)[len("for my ") :] for w in raw.get("gift_for") or [] if str(w).lower().startswith("for my ")]
+    person = word_pattern(people).pattern + r"(?:'s)?"
+    bought = word_pattern(raw.get("gift_bought") or []).pattern
+    occasion = r"(?:" + word_pattern(raw.get("gift_occasion") or []).pattern + r"|\b" + ORDINAL + r"\b)"
+    return {
+        "gift_bought_person": re.compile(bought + r"\s+(?:my|our)\s+" + person + r"\s+" + BOUGHT_THING + r"\b", re.I),
+        "gift_occasion_for": re.compile(r"\bfor\s+(?:her|his|their|my\s+" + person + r")\s+" + occasion, re.I),
     }
 
 
@@ -110,16 +131,35 @@ def said_it_was_a_gift(text: Text) -> bool:
 
     The `not_gift` phrases are read past first: "my gift card won't scan" is no gift, nor
     "not a gift", nor "a gift someone bought me" (the customer is who it was for, not who
-    bought it). Who it was for (`gift_for`, "for my mum") counts only with a purchase word
+    bought it). "I bought my mum a dress" and "for my sisters birthday", "for her 60th" are
+    gifts too (the people of `gift_for`, the days of `gift_occasion`). Who it was for (`gift_for`, "for my mum") counts only with a purchase word
     (`gift_bought`) just before it: "I am writing for my mum, she ordered..." is no gift.
     """
     if not text:
         return False
     lists = _lists(changed_at(SIGNALS_FILE))
     left = lists["not_gift"].sub(" ", text.replace("\u2019", "'"))
-    if lists["gift"].search(left):
+    if (
+        lists["gift"].search(left)
+        or lists["gift_bought_person"].search(left)
+        or lists["gift_occasion_for"].search(left)
+    ):
         return True
     return any(
         lists["gift_bought"].search(left[max(0, found.start() - BOUGHT_WITHIN) : found.start()])
         for found in lists["gift_for"].finditer(left)
+    )
+
+
+def asks_for_gift_packing(text: Text) -> bool:
+    """'can you send it gift wrapped without the price on it?': a gift's packing asked for
+    (catalog/signals.yml `gift_asked`), so the gift fact even without the word gift."""
+    return bool(text) and _has("gift_asked", text.replace("\u2019", "'"))
+
+
+def names_an_occasion(text: Text) -> bool:
+    """'her birthday is on Friday', 'for her 60th': the day a gift is for (`gift_occasion`).
+    A day for an occasion, not a delivery date we promised."""
+    return bool(text) and bool(
+        _lists(changed_at(SIGNALS_FILE))["gift_occasion"].search(text) or re.search(rf"\b{ORDINAL}\b", text)
     )

@@ -19,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair, signals
 from gracious.answers import find_answers
 from gracious.references import size_change
-from server.dialogue import account_readings, cancel_answer, in_hand, not_covered, two_problems
+from server.dialogue import account_readings, cancel_answer, gift_said, in_hand, not_covered, two_problems
 from server.dialogue.form_readings import about_the_calls, in_callback_form, in_case_form, with_spaced_code
 from server.dialogue.readings import (
     CANCEL,
@@ -72,9 +72,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return read_as(parsed, "ask_policy", "hours", [whole_message("policy_topic", "hours", text)])
     if (uncovered := not_covered.reading(parsed, text)) is not None:
         return uncovered  # "do you ship to canada": an honest answer (server/dialogue/not_covered.py)
+    if (gift := gift_said.reading(parsed, tracker, text)) is not None:
+        return gift  # "its a GIFT tho", "her birthday is on Friday" (server/dialogue/gift_said.py)
     if intent == "request_executive" and NOT_THE_CEO.search(text) and repair.asks_for_a_person(text):
-        # "lol not the ceo, like an area manager": a person, not the CEO's office.
-        return read_as(parsed, "request_human", "person")
+        return read_as(parsed, "request_human", "person")  # "lol not the ceo, like an area manager"
     explained_now = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
     if (
         intent == "request_human"
@@ -231,8 +232,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # here, not the policy's reason again.
         return read_as(parsed, WHY, "case_question")
     if intent == WHY and not (loop or explained):
-        # "why is there a fee on my bill?" opening a chat is a question about a case,
-        # not a why after a policy: the next reading the classifier had.
+        # "why is there a fee on my bill?" opening a chat: a question about a case, the next reading.
         return second_reading(parsed)
     if (
         loop
@@ -278,7 +278,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if in_hand.asks_where_things_stand(text, tracker, named) and not new_reference:
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return read_as(parsed, STATUS, "status")
-    if repair.cancels(text) and intent not in ("thank",):
+    if repair.cancels(text) and intent != "thank":
         return read_as(parsed, CANCEL, "cancel")
     if intent in ("out_of_scope", "nlu_fallback") and new_reference and case_type:
         # "now what about summer20": a reference says what the message is about.

@@ -266,3 +266,81 @@ def test_a_part_in_place_is_worded_with_the_amount_on_record(domain):
         "utter_bundle_part_before",
     ]
     assert dispatcher.messages[1]["part"] == "a $5.00 goodwill credit"  # the desk's $5.00, not the bundle's $10.00
+
+
+# A gift said once the case is under way (p1 c01, c02, c03): server/dialogue/gift_said.py reads the
+# message as the case marked `gift_said`; action_empathize keeps the words, says so, and starts the
+# explanation again, now of the gift policy.
+PLAIN_WORDS = "the dress i ordered turned up RED. i ordered navy!! order LK-10421"
+LATER_GIFT = (
+    "its a GIFT tho. can you send it gift wrapped without the price on it? and she cant be charged for anything"
+)
+
+
+def test_a_gift_said_after_the_options_is_kept_said_so_and_changes_the_policy(domain):
+    from actions.empathize import ActionEmpathize
+
+    offered = {
+        "case_type": "report_wrong_item",
+        "case_details": PLAIN_WORDS,
+        "order_id": "LK-10421",
+        "policy_id": "wrong_item_company_error",
+        "explained_policies": ["wrong_item_company_error"],
+        "offered_alternatives": ["replacement_overnight", "refund"],
+    }
+    tracker = tracker_from("report_wrong_item", slots=offered, text=LATER_GIFT)
+    tracker.latest_message["repair"] = "gift_said"
+    dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_gift_noted"]
+    details = next(e["value"] for e in events if e["name"] == "case_details")
+    assert details.startswith(PLAIN_WORDS) and "GIFT" in details
+    for slot in ("policy_id", "explained_policies", "offered_alternatives"):
+        assert SlotSet(slot, None) in events
+    assert not any(e["name"] == "case_type" for e in events)
+
+    # The next message's facts still hold the gift, and its policy is the gift's.
+    slots = dict(offered, case_details=details, policy_id=None, explained_policies=None)
+    later = tracker_from("report_wrong_item", slots=slots, text="ok")
+    assert asyncio.run(gather_facts(later))["gift"] is True
+    _, events = run_action(ActionExplainPolicy(), later, domain)
+    assert SlotSet("policy_id", "wrong_item_gift") in events
+
+
+def test_a_gift_packing_asked_for_alone_is_the_gift_fact():
+    facts = facts_for("can it go straight to her gift wrapped, without the price on it? LK-10421")
+    assert facts["gift"] is True
+
+
+def test_a_gift_is_kept_when_the_case_changes_kind_on_the_same_order(domain):
+    from actions.gift_case import new_case_words
+
+    earlier = {
+        "case_type": "check_order_status",
+        "case_details": "LK-10421 - it was a birthday present for my daughter. Her birthday is on Friday.",
+        "order_id": "LK-10421",
+    }
+    correction = "It arrived, that's not the problem. You sent the WRONG COLOUR. Red instead of navy."
+    words = new_case_words(tracker_from("report_wrong_item", slots=earlier, text=correction), correction)
+    assert words.startswith(correction) and said_it_was_a_gift(words) and "Friday" not in words
+
+    other_order = "and LK-10422 came with the wrong shoes"
+    words = new_case_words(tracker_from("report_wrong_item", slots=earlier, text=other_order), other_order)
+    assert words == other_order
+
+
+def test_a_gift_said_that_changes_no_policy_is_kept_without_saying_it_changes_things(domain):
+    from actions.empathize import ActionEmpathize
+
+    words = "I bought the wrong size shoes, order LK-10422, they dont fit"
+    slots = {"case_type": "report_wrong_item", "case_details": words, "order_id": "LK-10422"}
+    _, events = run_action(ActionExplainPolicy(), tracker_from("report_wrong_item", slots=slots, text=words), domain)
+    policy = next(e["value"] for e in events if e["name"] == "policy_id")
+    assert policy != "wrong_item_gift"
+
+    later = "they were a present for my brother"
+    tracker = tracker_from("report_wrong_item", slots=dict(slots, policy_id=policy), text=later)
+    tracker.latest_message["repair"] = "gift_said"
+    dispatcher, events = run_action(ActionEmpathize(), tracker, domain)
+    assert dispatcher.messages == []
+    assert events == [SlotSet("case_details", f"{words} {later}")]
