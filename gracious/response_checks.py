@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+from gracious.whole_values import SampleValues
 from gracious.yaml_errors import explain
 
 # Rasa reads the domain as YAML 1.2 (ruamel): only true/false are booleans, "yes" and "on" are words.
@@ -66,8 +67,12 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
     return Problem(line, problem)
 
 
-def read_responses(text: str) -> Reading:
-    """The `responses:` section of a domain file, checked; ``problems`` empty when it can be served."""
+def read_responses(text: str, samples: Optional[SampleValues] = None) -> Reading:
+    """The `responses:` section of a domain file, checked; ``problems`` empty when it can be served.
+
+    With ``samples`` (catalog/placeholders.yml), a response whose placeholders may be
+    empty needs a variation with none to fall back on (gracious/whole_values.py).
+    """
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -101,6 +106,8 @@ def read_responses(text: str) -> Reading:
     nodes = {name_node.value: variations_node for name_node, variations_node in value.value}
     for name, variations in responses.items():
         reading.problems += _check_response(str(name), variations, nodes.get(str(name)))
+        if samples is not None and isinstance(variations, list):
+            reading.problems += _check_fallback(str(name), variations, nodes.get(str(name)), samples)
     reading.responses = {str(name): variations for name, variations in responses.items()}
     return reading
 
@@ -202,6 +209,21 @@ def _check_condition(where: str, condition: Any, node: Optional[yaml.Node], line
                 Problem(_item_line(node, number - 1, line), f"{where} condition {number} is not a slot check — {fix}")
             ]
     return []
+
+
+def _check_fallback(
+    name: str, variations: List[Any], node: Optional[yaml.Node], samples: SampleValues
+) -> List[Problem]:
+    """A placeholder that may be empty, in a response with no variation to send without it."""
+    line = _item_line(node, 0, _line(node) if node is not None else 1)
+    return [
+        Problem(
+            line,
+            f"response '{name}' has no variation without {{{empty}}}, and {{{empty}}} can be empty — "
+            "add a variation with no placeholders to fall back on",
+        )
+        for empty in samples.left_empty(name, variations)
+    ]
 
 
 def missing_from_file(reading: Reading, model_names: List[str]) -> List[Problem]:

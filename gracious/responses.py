@@ -37,6 +37,7 @@ from gracious import last_good
 from gracious.edits import Rejection
 from gracious.response_checks import Problem, Responses, missing_from_file, read_responses
 from gracious.settings import ROOT, settings
+from gracious.whole_values import SampleValues
 
 logger = logging.getLogger(__name__)
 # Rasa's server logs only its own loggers' INFO; a designer reads these ("the new wording is live",
@@ -156,7 +157,8 @@ class LiveResponses:
                 text, reading = "", None
                 problems = [Problem(1, f"the file cannot be read ({error}) — save it again as UTF-8 text")]
             else:
-                reading = read_responses(text)
+                # A placeholder that may be empty needs a variation to fall back on (catalog/placeholders.yml).
+                reading = read_responses(text, SampleValues.load(self.path.parent))
                 problems = reading.problems or missing_from_file(reading, self._model or [])
             version = hashlib.sha1(text.encode("utf-8")).hexdigest() if text else ""
             if problems or reading is None:

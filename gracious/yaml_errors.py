@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
 
 import yaml
 
@@ -66,6 +66,9 @@ def explain(error: yaml.YAMLError, content: str) -> Tuple[int, str]:
         return at, f"bad indentation: {line_up}"
     if "quoted scalar" in context and "end of stream" in problem:
         return opened, "a quote opens here and never closes: end the text with the same quote mark"
+    runaway = _runaway_quote(content, at) if problem_mark is not None else None
+    if runaway is not None:
+        return runaway, "a quote opens here and never closes: end the text with the same quote mark"
     if "unknown escape character" in problem:
         return at, "a backslash inside double quotes: write it as \\\\, or use single quotes around the value"
     if "simple key" in context:
@@ -93,6 +96,32 @@ def explain(error: yaml.YAMLError, content: str) -> Tuple[int, str]:
     if "is written twice" in problem:
         return at, f"{problem}: keep one"
     return at, f"not valid YAML ({problem}): check the indentation and quotes here and on the line above"
+
+
+def _runaway_quote(content: str, at: int) -> Optional[int]:
+    """The line of a quote left open that ran on to the next quote mark, swallowing keys, up to line ``at``.
+
+    Without its closing quote, a text runs on to the next quote of the same kind (the
+    opening one of the next `- text: "`), and the parser stops there, lines below the
+    mistake, at what then looks like bad indentation.
+    """
+    lines = content.splitlines()
+    try:
+        for token in yaml.scan(content, Loader=yaml.SafeLoader):
+            if not isinstance(token, yaml.ScalarToken) or token.style not in ("'", '"'):
+                continue
+            first, last = token.start_mark.line, token.end_mark.line
+            if first >= at:
+                break
+            if (
+                first < last
+                and at - 1 <= last + 1 <= at
+                and any(_KEY.match(line) for line in lines[first + 1 : last + 1])
+            ):
+                return first + 1
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def _line_up(line: str) -> str:

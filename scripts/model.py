@@ -40,6 +40,7 @@ import yaml
 
 from gracious.response_checks import read_responses
 from gracious.settings import ROOT, environment
+from gracious.whole_values import SampleValues
 from scripts.domain_key import domain_for_training, split_domain, wording_free
 
 KEEP = 3
@@ -132,7 +133,7 @@ def response_problems(root: Path) -> List[str]:
     """
     path = root / "domain.yml"
     try:
-        reading = read_responses(path.read_text(encoding="utf-8"))
+        reading = read_responses(path.read_text(encoding="utf-8"), SampleValues.load(root))
     except (OSError, UnicodeDecodeError) as error:
         return [f"domain.yml:1: the file cannot be read ({error}) — save it again as UTF-8 text"]
     return [f"domain.yml:{p.line}: {p.problem}" for p in reading.problems]

@@ -7,7 +7,10 @@ stop on a YAML mistake with a message of their own): domain.yml, config.yml, dat
 catalog/ and tests/stories/, each mistake printed as `file:line: problem` with what
 to do (gracious/yaml_errors.py), exit 1 when there is any. A key written twice in one
 mapping is a mistake too (Rasa's reader refuses it, and elsewhere the second would
-silently replace the first).
+silently replace the first). domain.yml's responses then get the checks the running
+assistant applies to a saved domain.yml (gracious/response_checks.py): a variation with
+no text, a button with no payload, a placeholder that may be empty with no variation
+to fall back on — each found here, before Rasa's validator stops with its own words.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
+from gracious.response_checks import read_responses
 from gracious.settings import ROOT
+from gracious.whole_values import SampleValues
 from gracious.yaml_errors import YamlMistake, read_yaml
 from gracious.yaml_lines import MarkedLoader
 
@@ -41,6 +46,10 @@ def yaml_mistakes(root: Path) -> List[Tuple[str, int, str]]:
             read_yaml(path, MarkedLoader)  # a key written twice is refused, as Rasa's reader does
         except YamlMistake as mistake:
             found.append((str(path.relative_to(root)), mistake.line, mistake.problem))
+            continue
+        if path == root / "domain.yml":
+            reading = read_responses(path.read_text(encoding="utf-8"), SampleValues.load(root))
+            found += [("domain.yml", problem.line, problem.problem) for problem in reading.problems]
     return found
 
 
@@ -52,7 +61,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for path, line, problem in mistakes:
         print(f"{path}:{line}: {problem}")
     if mistakes:
-        print(f"YAML check: {len(mistakes)} file(s) to fix before anything else can be checked", file=sys.stderr)
+        print(f"YAML check: {len(mistakes)} problem(s) to fix before anything else can be checked", file=sys.stderr)
         return 1
     return 0
 

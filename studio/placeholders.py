@@ -10,12 +10,15 @@ the others their first. A rendering is a finding at the line of its text when:
   value and has no condition or channel (server/dialogue/whole_words.py falls back to that one
   at run time; without it the customer would read "None days ago" or "your refund
   for  is under way");
-  placeholders `known` for the response are not tried empty;
+  placeholders `known` for the response are not tried empty (the rule is
+  gracious/whole_values.py's, which the live check of a saved domain.yml applies too);
 - "a" or "an" right before a placeholder does not fit the value ("a order",
   "a $8.00"): the sound of the first word decides, numbers read aloud, short
   capitals spelled out ("an LK-10421");
 - agreement, kept simple: a verb from `singular_verbs` right after a placeholder
   whose sample is in `plural` ("the headphones reaches");
+- a number that reads "1 calls": a word ending in s (not "is", "has", "across"...)
+  right after a placeholder whose sample is 1;
 - what only shows once filled (studio/rendered.py): a doubled space or a space
   before punctuation, "None" or "null", a leftover brace, empty brackets, a
   sentence that starts with a lower-case value.
@@ -28,20 +31,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 from yaml.nodes import Node
 
 from actions.case import money
 from gracious.catalog import CatalogError, load_catalog
-from server.dialogue.whole_words import is_empty, is_fallback, placeholders
+from gracious.whole_values import SAMPLES_FILE, SampleValues, is_empty, placeholders
 from studio.examples import normal_text
 from studio.rendered import output_problems
 from studio.yamlnodes import get, items, plain, seq, text
 
-SAMPLES_FILE = Path("catalog") / "placeholders.yml"
 ARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019])(an?|An?)\s+\{(\w+)\}")
 WORD_AFTER = re.compile(r"\{(\w+)\}\s+([\w'\u2019]+)")
+# Words ending in s after a number that are no plural nouns ("1 is", "1 plus 1", "1 across").
+NOT_PLURAL = {"is", "was", "has", "does", "this", "thus", "plus", "yes", "always", "its", "his", "as", "across", "news"}
 FALLBACK_HINT = "add a variation with no placeholders next to it, for the assistant to fall back on"
 
 
@@ -56,16 +59,15 @@ class Samples:
 
     @classmethod
     def load(cls, root: Path) -> "Samples":
-        path = root / SAMPLES_FILE
-        raw = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
-        values = {str(k): list(v) if isinstance(v, list) else [v] for k, v in (raw.get("samples") or {}).items()}
+        shared = SampleValues.load(root)
+        raw, values = shared.raw, shared.values
         amounts = values.setdefault("amount", [])
         amounts += [a for a in credit_amounts(root) if a not in amounts]
         return cls(
             values=values,
             plural={str(w).lower() for w in raw.get("plural") or []},
             singular_verbs={normal_text(str(w)) for w in raw.get("singular_verbs") or []},
-            known={str(k): {str(n) for n in v or []} for k, v in (raw.get("known") or {}).items()},
+            known=shared.known,
         )
 
 
@@ -179,7 +181,23 @@ def value_problems(template: str, values: Mapping[str, Any], samples: Samples) -
                 f"{{{name}}}; rephrase so it fits both "
                 '("once we receive the {item}", not "once the {item} reaches us")'
             )
+    problems += _one_plural(template, values)
     return problems
+
+
+def _one_plural(template: str, values: Mapping[str, Any]) -> List[str]:
+    """A number placeholder that reads "1 calls" when it is 1: a plural noun straight after it."""
+    found = []
+    for match in WORD_AFTER.finditer(template):
+        name, word = match.groups()
+        lower = word.lower()
+        if str(values.get(name)) != "1" or isinstance(values.get(name), bool):
+            continue
+        if lower.endswith("s") and not lower.endswith(("ss", "us", "is", "'s")) and lower not in NOT_PLURAL:
+            found.append(
+                f"reads '1 {word}' when {{{name}}} is 1 — add a variation for one (condition) or reword ('{word}: 1')"
+            )
+    return found
 
 
 def strings(variation: Node) -> Iterable[Node]:
@@ -195,8 +213,7 @@ def strings(variation: Node) -> Iterable[Node]:
 
 def response_findings(name: str, variations: Sequence[Node], samples: Samples) -> Iterable[Tuple[Node, str]]:
     """(node, problem) for every broken rendering of one response."""
-    has_fallback = any(is_fallback(plain(v)) for v in variations)
-    known = samples.known.get(name, set())
+    left_empty = set(SampleValues(samples.values, samples.known).left_empty(name, [plain(v) for v in variations]))
     for variation in variations:
         for node in strings(variation):
             template = text(node)
@@ -217,7 +234,7 @@ def response_findings(name: str, variations: Sequence[Node], samples: Samples) -
                 for sample in samples.values[n]:
                     values = {**base, n: sample}
                     if is_empty(sample):
-                        if has_fallback or n in known:
+                        if n not in left_empty:
                             continue
                         shown = "None" if sample is None else "empty"
                         yield (

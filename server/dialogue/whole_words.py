@@ -21,50 +21,16 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Text
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Text
 
 from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 
+# The rule is shared with the live and `make check` checks of domain.yml (gracious/whole_values.py).
+from gracious.responses import serving, shown_path
+from gracious.whole_values import FILLED_PARTS, PLACEHOLDER, is_empty, is_fallback, needed, placeholders
+
 logger = logging.getLogger(__name__)
-
-# The parts of a response Rasa fills (TemplatedNaturalLanguageGenerator._fill_response),
-# and its placeholder pattern (rasa.core.nlg.interpolator).
-FILLED_PARTS = ("text", "image", "custom", "buttons", "attachment", "quick_replies")
-PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
-NAME = re.compile(r"\w+")
-
-
-def placeholders(part: Any) -> Set[str]:
-    """The {names} in one part of a response.
-
-    A button's payload is for the assistant, not words for the customer: its JSON
-    braces ('/give_feedback{"rating": "1"}') are no placeholders.
-    """
-    if isinstance(part, str):
-        return {name for name in PLACEHOLDER.findall(part) if NAME.fullmatch(name)}
-    if isinstance(part, Mapping):
-        return set().union(*(placeholders(v) for k, v in part.items() if k != "payload"))
-    if isinstance(part, (list, tuple)):
-        return set().union(*(placeholders(v) for v in part))
-    return set()
-
-
-def needed(variation: Mapping[str, Any]) -> Set[str]:
-    """The placeholders a variation needs values for."""
-    return set().union(*(placeholders(variation.get(part)) for part in FILLED_PARTS))
-
-
-def is_empty(value: Any) -> bool:
-    """Nothing a customer should read: None, blank text, "None", an empty list."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() in ("", "None")
-    if isinstance(value, (list, tuple, set, dict)):
-        return not value
-    return False
 
 
 def is_whole(variation: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
@@ -72,14 +38,17 @@ def is_whole(variation: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
     return all(name in values and not is_empty(values[name]) for name in needed(variation))
 
 
-def is_fallback(variation: Any) -> bool:
-    """A variation any customer can be sent: no placeholders, no condition, no channel."""
-    return (
-        isinstance(variation, Mapping)
-        and not needed(variation)
-        and not variation.get("condition")
-        and not variation.get("channel")
-    )
+__all__ = [
+    "FILLED_PARTS",
+    "PLACEHOLDER",
+    "is_empty",
+    "is_fallback",
+    "needed",
+    "placeholders",
+    "is_whole",
+    "whole_variations",
+    "generate_whole",
+]
 
 
 def whole_variations(variations: Iterable[Dict[str, Any]], values: Mapping[str, Any]) -> List[Dict[str, Any]]:
@@ -91,6 +60,20 @@ def whole_variations(variations: Iterable[Dict[str, Any]], values: Mapping[str, 
 
 def empty_placeholders(variations: Iterable[Mapping[str, Any]], values: Mapping[str, Any]) -> List[str]:
     return sorted({n for v in variations for n in needed(v) if n not in values or is_empty(values[n])})
+
+
+def where(utter_action: Text) -> str:
+    """ " (domain.yml:403)": the line the served file names the response on, when this process serves one."""
+    reader = serving()
+    if reader is None:
+        return ""
+    try:
+        lines = reader.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    key = f"{utter_action}:"
+    at = next((n for n, line in enumerate(lines, 1) if line.strip() == key), None)
+    return f" ({shown_path(reader.path)}:{at})" if at else ""
 
 
 def generate_whole(
@@ -115,9 +98,10 @@ def generate_whole(
     choices = whole_variations(suitable, values) or [v for v in self.responses[utter_action] if is_fallback(v)]
     if not choices:
         logger.warning(
-            "Response '%s' not sent: every variation has an empty placeholder (%s); "
+            "Response '%s'%s not sent: every variation has an empty placeholder (%s); "
             "add a variation with no placeholders to fall back on.",
             utter_action,
+            where(utter_action),
             ", ".join(empty_placeholders(suitable, values)),
         )
         return None

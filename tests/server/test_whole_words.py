@@ -157,3 +157,28 @@ def test_what_an_action_sends_is_whole_after_rasa_fills_it(nlg) -> None:
         "I couldn't find LK-99999 in our records. Could you check the number for me? "
         "It's on your confirmation email or at the top of your bill.",
     ]
+
+
+def test_the_warning_names_the_line_of_the_response_in_the_file_served(nlg, caplog, tmp_path) -> None:
+    from gracious import responses
+
+    domain = tmp_path / "domain.yml"
+    domain.write_text(
+        'version: "3.1"\nresponses:\n  utter_greet:\n    - text: "Hi."\n'
+        '  utter_where:\n    - text: "Your order {reference} is on its way."\n',
+        encoding="utf-8",
+    )
+    reader = responses.LiveResponses(domain)
+    reader.bind_model({"utter_where": [{"text": "Your order {reference} is on its way."}]})
+    responses.serve(reader)
+    try:
+        nlg.responses = {"utter_where": [{"text": "Your order {reference} is on its way."}]}
+        with caplog.at_level(logging.WARNING, logger="server.dialogue.whole_words"):
+            assert nlg.generate_from_slots("utter_where", {}, "rest", reference="") is None
+    finally:
+        responses.serve(None)
+        reader.settle()
+    assert [r.getMessage() for r in caplog.records if r.name == "server.dialogue.whole_words"] == [
+        f"Response 'utter_where' ({responses.shown_path(domain)}:5) not sent: every variation has an empty "
+        "placeholder (reference); add a variation with no placeholders to fall back on."
+    ]

@@ -415,3 +415,22 @@ def test_a_response_that_starts_with_a_lower_case_value_is_found_on_its_text_lin
         f"domain.yml:{at}: response 'utter_apology' starts a sentence with {{item}}, which can start in lower case; "
         'put a word before it ("Your {item}\u2026")'
     ]
+
+
+def test_a_number_that_reads_one_with_a_plural_noun_is_found() -> None:
+    [(name, variations)] = nodes(
+        'responses:\n  utter_calls:\n    - text: "The {international_calls} calls to {international_destinations} '
+        "aren't covered.\"\n"
+    )
+    samples = Samples(values={"international_calls": [3, 1], "international_destinations": ["Toronto (roaming)"]})
+    assert [(line(node), problem) for node, problem in response_findings(name, variations, samples)] == [
+        (
+            3,
+            "response 'utter_calls' reads '1 calls' when {international_calls} is 1 — add a variation for one "
+            "(condition) or reword ('calls: 1')",
+        )
+    ]
+    # Words after a number that are no plurals, and wording that fits any number, are fine.
+    for fine in ("{international_calls} is the count", "{international_calls} across", "calls: {international_calls}"):
+        [(name, variations)] = nodes(f'responses:\n  utter_calls:\n    - text: "{fine}."\n')
+        assert list(response_findings(name, variations, samples)) == [], fine

@@ -75,3 +75,45 @@ def test_a_key_written_twice_is_found_at_the_second_with_the_first_s_line(projec
         f"catalog/signals.yml:{again}: 'gift' is written twice (first at line {gift}): keep one\n"
     )
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_a_variation_with_no_text_stops_make_check_before_rasa_with_the_live_check_s_words(project: Path) -> None:
+    domain = project / "domain.yml"
+    at = line_of(domain, "Hello! I'm Gracious, here for anything")
+    replace_once(
+        domain,
+        "    - text: \"Hello! I'm Gracious, here for anything",
+        "    - txt: \"Hello! I'm Gracious, here for anything",
+    )
+    said = f"domain.yml:{at}: response 'utter_greet' variation 2 has no text — give it a text: line\n"
+    for module in ("studio.check_yaml", "studio.check"):
+        run = check(project, module)
+        assert run.returncode == 1, module
+        assert run.stdout == said, module
+
+
+def test_a_response_with_no_fallback_for_an_empty_value_is_found_before_rasa(project: Path) -> None:
+    domain = project / "domain.yml"
+    replace_once(
+        domain,
+        '    - text: "Welcome back! Is it about what we talked about earlier, or something new? Either way, I\'m here."',
+        '    - text: "Welcome back! Is it about your order {reference} from earlier?"',
+    )
+    at = line_of(domain, "Is it about your order {reference} from earlier?")
+    run = check(project, "studio.check_yaml")
+    assert run.returncode == 1
+    assert run.stdout == (
+        f"domain.yml:{at}: response 'utter_welcome_back' has no variation without {{reference}}, and {{reference}} "
+        "can be empty — add a variation with no placeholders to fall back on\n"
+    )
+
+
+def test_an_unclosed_quote_in_domain_yml_is_found_where_it_opens_as_in_the_catalog(project: Path) -> None:
+    domain = project / "domain.yml"
+    at = line_of(domain, "Good to see you. I'm Gracious from Larkspur")
+    replace_once(domain, 'what can I do for you today?"\n', "what can I do for you today?\n")
+    run = check(project, "studio.check_yaml")
+    assert run.returncode == 1
+    assert (
+        run.stdout == f"domain.yml:{at}: a quote opens here and never closes: end the text with the same quote mark\n"
+    )
