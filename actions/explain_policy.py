@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import verification
+from actions import granted_before, verification
 from actions.case import catalog, gather_facts, latest_intent, template_values
 from actions.digression import resume, say_why
 from actions.hours import always_open, spoken_hours
@@ -88,8 +88,15 @@ class ActionExplainPolicy(Action):
             ]
         entitled = policy.entitles(facts)
         role = explain_role(policy, facts, explained)
-        said = without_sympathy(policy.responses[role], tracker, domain)
-        dispatcher.utter_message(response=said, **template_values(facts, tracker))
+        # What the record has already (an earlier chat's credit, a replacement under way): said first,
+        # and instead of an explanation that would promise it again or a remedy it can no longer have.
+        before = await granted_before.arranged(facts)
+        if before:
+            granted_before.say(dispatcher, facts.get("reference") or "", before)
+            facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
+        if not granted_before.replaces_explanation(policy, role, before, facts):
+            said = without_sympathy(policy.responses[role], tracker, domain)
+            dispatcher.utter_message(response=said, **template_values(facts, tracker))
         followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []
         return (
             checked

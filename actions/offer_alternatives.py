@@ -14,7 +14,7 @@ from gracious import codes
 from gracious.catalog import Catalog, Offer, Policy
 from gracious.stores import company
 from gracious.stores.company_schema import ONCE_PER_RECORD
-from gracious.stores.grants import Grant
+from gracious.stores.grants import REMEDIES, Grant
 
 MAX_OFFERS = 3
 # Always possible, whatever the policy: a person, or a call at a time that suits.
@@ -53,6 +53,14 @@ def granted_already(offer: Offer, facts: Dict[str, Any]) -> bool:
     """Whether the record has this once-per-record grant already (from any conversation); a bundle, any part."""
     kinds = {stored_kind(part.alternative.kind, facts) for part in catalog().parts(offer)}
     return any(kind in ONCE_PER_RECORD and kind in (facts.get("granted_kinds") or []) for kind in kinds)
+
+
+def remedy_taken(offer: Offer, facts: Dict[str, Any]) -> bool:
+    """Whether the offer (a bundle, any part) is a remedy the order can no longer have: another remedy
+    was granted for it (a refund when a replacement is under way; one per order, grants.other_remedy)."""
+    granted = set(facts.get("granted_kinds") or []) & set(REMEDIES)
+    kinds = {part.alternative.kind for part in catalog().parts(offer)} & set(REMEDIES)
+    return any(granted - {kind} for kind in kinds)
 
 
 async def done_before(policies: Catalog, choice: Text, facts: Dict[str, Any]) -> Optional[Grant]:
@@ -125,6 +133,8 @@ class ActionOfferAlternatives(Action):
             intro = "utter_offer_intro_more"
         elif facts.get("verification_needed"):
             intro = "utter_offer_intro_unverified"
+        elif facts.get("arranged_before"):
+            intro = "utter_offer_intro_arranged"  # put right already (actions/granted_before.py): what is still open
         elif tracker.get_slot("entitled"):
             intro = "utter_offer_intro_entitled"
         else:
@@ -159,6 +169,8 @@ class ActionOfferAlternatives(Action):
                 continue
             if granted_already(offer, facts):
                 continue  # done for this bill or order already (once per record): said when asked about
+            if remedy_taken(offer, facts):
+                continue  # a refund offered when the replacement is under way would only be refused
             if "credit" in policies.kinds(offer.alternative) and not facts.get("customer_id"):
                 continue  # a credit goes on someone's account: a guest's has none we know of
             if offer.alternative.kind == "honour_coupon" and facts.get("coupon_honoured_before") and not entitled:

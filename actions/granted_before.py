@@ -1,0 +1,92 @@
+"""What a record already has, said when the case is opened, before anything is offered or promised.
+
+Panel p1: a customer back about a grant made in an earlier chat ("is the $10 credit actually
+going on?", "BL-30018 is still missing its discount, can you credit it") heard the policy
+explained and the options offered again, and one told "a full refund is yours" for an order
+whose replacement was under way was then refused the refund. Once the customer is verified
+for the record, ``arranged`` finds the once-per-record grants it has (gracious/stores/grants.py),
+``say`` tells each with its date (and its amount, for a credit), and ``replaces_explanation``
+decides when that is said instead of the policy's explanation (which would promise, or explain
+how to put right, what is already put right).
+action_offer_alternatives then leaves out what the record can no longer have.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Text
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.case import money
+from actions.offer_alternatives import granted_already, remedy_taken
+from gracious.catalog import Policy
+from gracious.stores import company
+from gracious.stores.company_schema import ONCE_PER_RECORD
+from gracious.stores.grants import REMEDIES
+
+# facts["arranged_before"]: the kinds said, for the offer that follows (actions/offer_alternatives.py).
+ARRANGED = "arranged_before"
+# Kinds that put the problem itself right: with one under way, the explanation of how to is not said.
+PUT_RIGHT = (*REMEDIES, "remake")
+# Kinds that arrange something rather than give it (a call, a person, an email, information).
+ARRANGEMENTS = ("callback", "handoff", "followup", "info")
+# How a kind is named to the customer ("the replacement").
+NAMES = {"refund": "refund", "exchange": "exchange", "replacement": "replacement", "remake": "remake"}
+
+
+async def arranged(facts: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The once-per-record grants (rows: kind, amount, created_at) the verified record has, the first
+    of each kind, oldest first; none before the customer is verified for the record. All of them, not
+    only the kinds the policy in hand grants: "is the $10 credit going on?" is answered whatever
+    the case is read as."""
+    reference = facts.get("reference")
+    if not reference or not facts.get("verified") or not facts.get("granted_kinds"):
+        return []
+    found: Dict[Text, Dict[str, Any]] = {}
+    for row in await company().grants_for(reference):
+        if row.get("kind") in ONCE_PER_RECORD and row["kind"] not in found:
+            found[row["kind"]] = row
+    return list(found.values())
+
+
+def replaces_explanation(policy: Policy, role: Text, grants: List[Dict[str, Any]], facts: Dict[str, Any]) -> bool:
+    """Whether what is arranged is said instead of the policy's explanation: a remedy (or a remake)
+    is under way, or the explanation would promise what is owed ("a full refund is yours", "I'll put
+    it right now") and the record has it already, or can no longer have it."""
+    if not grants:
+        return False
+    if any(g.get("kind") in PUT_RIGHT for g in grants):
+        return True
+    owed = [o for o in policy.entitled_alternatives if o.alternative.kind not in ARRANGEMENTS]
+    return role == "entitled" and all(granted_already(o, facts) or remedy_taken(o, facts) for o in owed)
+
+
+def say(dispatcher: CollectingDispatcher, reference: Text, grants: List[Dict[str, Any]]) -> None:
+    """One line per grant: a credit with its amount, a remedy as under way; each with its date."""
+    from actions.apply_alternative import granted_on  # (it imports actions that import this one)
+
+    for row in grants:
+        when = granted_on(_utc(row.get("created_at")))
+        if row["kind"] == "credit":
+            amount = money(row.get("amount"))
+            response = "utter_record_credited_before" if amount else "utter_record_credited_before_plain"
+            dispatcher.utter_message(response=response, reference=reference, amount=amount, granted_on=when)
+        else:
+            what = NAMES.get(row["kind"], row["kind"].replace("_", " "))
+            dispatcher.utter_message(
+                response="utter_record_arranged_before", reference=reference, what=what, granted_on=when
+            )
+
+
+def _utc(value: Any) -> datetime:
+    """A stored time (naive UTC, or its ISO text) as an aware one; now when there is none."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        return datetime.now(timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def said_kinds(grants: List[Dict[str, Any]]) -> List[Text]:
+    return [row["kind"] for row in grants]

@@ -1,0 +1,171 @@
+"""actions/granted_before.py: what a record already has is said when the case is opened, and
+never offered or promised again (panel p1: c05, c08, c10).
+
+Grants are written to the real company database of each test (tests/conftest.py), as an
+earlier conversation would have written them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timezone
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+import actions.apply_alternative
+import gracious.stores.grants
+from actions.explain_policy import ActionExplainPolicy
+from actions.offer_alternatives import ActionOfferAlternatives
+from gracious import stores
+from tests.actions import freeze_time, message, run_action, tracker_from
+
+NONE_OF_THESE = {"title": "None of these", "payload": "/deny"}
+
+
+def at(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
+    """Grants are written, and 'when' is said, as at ``moment``."""
+    freeze_time(monkeypatch, gracious.stores.grants, moment)
+    freeze_time(monkeypatch, actions.apply_alternative, moment)
+
+
+def grant(kind: str, reference: str, customer: str, amount=None) -> None:
+    asyncio.run(stores.company().grant(kind, reference, customer, amount, note="an earlier chat"))
+
+
+def button(title, alternative):
+    return {"title": title, "payload": "/choose_alternative" + json.dumps({"alternative": alternative})}
+
+
+def slot(events, name):
+    return next(e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name)
+
+
+def offer_after(events, domain, **slots):
+    """action_offer_alternatives in the conversation as action_explain_policy left it."""
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    tracker = tracker_from("alternatives_offered", slots={**values, "offered_alternatives": None, **slots})
+    return run_action(ActionOfferAlternatives(), tracker, domain)
+
+
+def test_a_discount_credited_in_an_earlier_chat_is_said_with_its_date_and_amount(domain, monkeypatch):
+    """c08: "BL-30018 is missing the volume discount, i want it credited", credited on 28 November."""
+    at(monkeypatch, datetime(2025, 11, 28, 15, 0, tzinfo=timezone.utc))
+    grant("credit", "BL-30018", "C002", 7.6)
+    at(monkeypatch, datetime(2025, 12, 2, 9, 30, tzinfo=timezone.utc))
+    tracker = tracker_from("dispute_charge", slots={"case_type": "dispute_charge", "order_id": "BL-30018"})
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    # Not "You're right ... I'll put it right now": it was put right, and when.
+    assert dispatcher.messages == [
+        message(
+            response="utter_record_credited_before", reference="BL-30018", amount="$7.60", granted_on="on 28 November"
+        )
+    ]
+    assert slot(events, "case_facts")["arranged_before"] == ["credit"]
+
+    dispatcher, events = offer_after(events, domain)
+    assert dispatcher.messages == [
+        message(
+            response="utter_offer_intro_arranged",
+            buttons=[
+                button("Call me back at a time that suits me", "callback"),
+                button("Talk to a person", "human"),
+                NONE_OF_THESE,
+            ],
+        )
+    ]
+
+
+def test_a_refund_is_not_promised_on_an_order_whose_replacement_is_under_way(domain, monkeypatch):
+    """c10: "Good news: LK-10421 is within our 30-day return window, so a full refund is yours", then refused."""
+    at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))
+    grant("replacement", "LK-10421", "C001")
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "request_refund"}, intent="request_refund")
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert slot(events, "policy_id") == "returns_window"
+    assert dispatcher.messages == [
+        message(
+            response="utter_record_arranged_before",
+            reference="LK-10421",
+            what="replacement",
+            granted_on="earlier today",
+        )
+    ]
+    dispatcher, _ = offer_after(events, domain)
+    offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    # Neither a refund nor an exchange: the order has its remedy (one per order).
+    assert not any("refund" in p or "exchange" in p for p in offered)
+
+
+def test_a_gift_replacement_and_credit_asked_about_again_are_both_said_and_nothing_is_offered_again(
+    domain, monkeypatch
+):
+    """c05: "someone sorted a replacement earlier but i want to make sure the $10 credit is actually going on"."""
+    at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))
+    grant("replacement", "LK-10421", "C001")
+    grant("credit", "LK-10421", "C001", 10.0)
+    text = "LK-10421, the dress i bought as a present for my mum. i want to make sure the $10 credit is going on"
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "report_wrong_item"}, text=text)
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert slot(events, "policy_id") == "wrong_item_gift"
+    assert dispatcher.messages == [
+        message(
+            response="utter_record_arranged_before",
+            reference="LK-10421",
+            what="replacement",
+            granted_on="earlier today",
+        ),
+        message(
+            response="utter_record_credited_before", reference="LK-10421", amount="$10.00", granted_on="earlier today"
+        ),
+    ]
+    dispatcher, events = offer_after(events, domain)
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        button("", "human")["payload"],
+        button("", "callback")["payload"],
+        "/deny",
+    ]
+    assert SlotSet("offered_alternatives", ["human", "callback"]) in events
+
+
+def test_with_nothing_granted_the_policy_is_explained_as_before(domain):
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "request_refund"}, intent="request_refund")
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_returns_entitled"]
+    assert "arranged_before" not in slot(events, "case_facts")
+
+
+def test_a_credit_alone_is_said_and_the_explanation_still_given(domain, monkeypatch):
+    """A goodwill credit on the order, no remedy: the explanation does not promise it, so it stays."""
+    at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))
+    grant("credit", "LK-10421", "C001", 10.0)
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "report_wrong_item"})
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_record_credited_before",
+        "utter_policy_wrong_item_company_error",
+    ]
+    dispatcher, _ = offer_after(events, domain)
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]][:2] == [
+        button("", "replacement_overnight")["payload"],
+        button("", "refund")["payload"],
+    ]
+
+
+def test_a_refund_still_owed_is_still_said_beside_a_credit_the_order_has(domain, monkeypatch):
+    """Only a promise the record can no longer keep is left out: a credit does not take the refund away."""
+    at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))
+    grant("credit", "LK-10421", "C001", 10.0)
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "request_refund"}, intent="request_refund")
+    dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_record_credited_before",
+        "utter_policy_returns_entitled",
+    ]
