@@ -33,7 +33,7 @@ from sanic.response import HTTPResponse
 
 from gracious.catalog import keep_first_catalog
 from gracious.settings import settings
-from server.channels.failures import log_failure
+from server.channels.failures import DESIGNERS_MISTAKE, DESIGNERS_MISTAKES, log_failure
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,10 @@ def create_app(token: Text, actions: Any = "actions") -> Sanic:
                 {"error": "request_failed", "message": "The request could not be handled."}, status=status
             )
         log_failure(logger, f"An action failed ({request.method} {request.path}; customer text not logged).", exception)
+        if isinstance(exception, DESIGNERS_MISTAKES):  # logged once, as file:line: problem — fix
+            return response.json(
+                {"error": DESIGNERS_MISTAKE, "message": "A designer's file has a mistake."}, status=500
+            )
         return response.json(
             {"error": "action_failed", "message": "The action failed on the action server."}, status=500
         )

@@ -11,7 +11,10 @@ only the last, smallest part of the answer. Here the channel opens a ``Turn``
 - the first call that fails (too slow, refused, an error) marks the turn failed,
   and Rasa predicts nothing more in it: nothing else is said or called, the
   conversation waits for the customer again (an ``action_listen``), and the channel
-  replaces the half-finished turn with one apology.
+  replaces the half-finished turn with one apology;
+- a call that failed on a mistake in a designer's file (the catalog refused with no good
+  version to serve) is one line in the log, not Rasa's traceback per message: the
+  action server's log has the file, the line and the fix.
 
 Outside a turn (Rasa's HTTP API, the tests that call Rasa directly) Rasa runs as it
 always has.
@@ -31,8 +34,10 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.exceptions import RasaException
+from rasa.utils.endpoints import ClientResponseError
 
 from overrides.patch import Patch
+from server.channels.failures import DESIGNERS_MISTAKE
 
 logger = logging.getLogger(__name__)
 
@@ -92,9 +97,24 @@ async def _run_within_turn(self: RemoteAction, output_channel: Any, nlg: Any, tr
         turn.failed = turn.timed_out = True
         logger.warning("Action '%s' gave up at the turn's deadline.", self.name())
         raise
-    except Exception:
+    except Exception as error:
         turn.failed = True
+        if designers_mistake(error):
+            # The action server has logged the file, line and fix once: no traceback here per message.
+            logger.warning(
+                "Action '%s' could not run: a designer's file has a mistake (see the action log).", self.name()
+            )
+            return []  # what Rasa keeps of a failed action; the turn is over and gets its apology
         raise
+
+
+def designers_mistake(error: BaseException) -> bool:
+    """Whether an action call failed on a designer's file (launch/action_server.py answers DESIGNERS_MISTAKE)."""
+    cause = error.__cause__
+    if not isinstance(cause, ClientResponseError):
+        return False
+    body = cause.text.decode("utf-8", "replace") if isinstance(cause.text, bytes) else str(cause.text or "")
+    return DESIGNERS_MISTAKE in body
 
 
 def _should_handle_message(self: MessageProcessor, tracker: Any) -> bool:

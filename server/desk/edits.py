@@ -2,7 +2,8 @@
 
 A catalog (or wording) file saved with a mistake is not served: customers go on getting
 the last good version (gracious/edits.py), and the banner says so; when there is no good
-version at all, it says complaints cannot be answered until the file is fixed. Every desk page polls this (nav.js) and shows
+version at all, it says what still works (greetings, a person) and that complaints, orders
+and policy questions cannot be answered until the file is fixed. Every desk page polls this (nav.js) and shows
 each refusal as a banner, in words made here and written on the page as text only, so
 nothing from the file can be read as markup.
 """
@@ -30,7 +31,11 @@ def banner(rejection: Rejection) -> str:
     if rejection.served_last_good:
         then = "Customers are being served the last good version."
     else:
-        then = "There is no good version to fall back on: complaints cannot be answered until it is fixed."
+        then = (
+            "There is no good version to fall back on: the assistant still greets customers and hands them to "
+            "a person, but cannot look into complaints or orders, nor answer questions about a policy "
+            "(opening hours among them), until it is fixed."
+        )
     return f"{kind} edit rejected: {rejection.problem} ({rejection.file} line {rejection.line}). {then}"
 
 

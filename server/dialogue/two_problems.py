@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
-from gracious.catalog import current_catalog
+from gracious.catalog import CatalogError, current_catalog
 
 # Where a customer starts a second thought.
 JOINERS = re.compile(
@@ -31,8 +31,18 @@ Parse = Callable[[str], Awaitable[Dict[str, Any]]]
 
 
 def case_types() -> frozenset:
-    """The intents that open a case (catalog/policies.yml), read again when it changes."""
-    return current_catalog().case_types
+    """The intents that open a case (catalog/policies.yml), read again when it changes.
+
+    None while the catalog has a mistake and no good version to serve (logged once by
+    gracious/catalog.py): every message is then read as it is, without the case reading,
+    so a greeting or a request for a person is still answered; a complaint, an order or a
+    question about a policy reaches the actions that need the catalog, which cannot answer it
+    until the file is fixed (the customer gets the apology).
+    """
+    try:
+        return current_catalog().case_types
+    except CatalogError:
+        return frozenset()
 
 
 def parts(text: str) -> List[Tuple[int, str]]:

@@ -12,7 +12,7 @@ import pytest
 from gracious.catalog import CatalogError, catalog_rejection, current_catalog, forget_catalog, keep_first_catalog
 from gracious.edits import Rejection, rejected_edits
 from gracious.last_good import copy_path
-from server.channels.failures import log_failure
+from server.channels.failures import forget_mistakes_logged, log_failure
 
 # A small catalog in the real file's style (the real one changes as designers work).
 REAL = """\
@@ -134,16 +134,24 @@ def test_with_no_good_version_yet_a_broken_catalog_raises_and_is_still_reported(
     assert catalog_rejection() is None
 
 
-def test_a_failure_from_a_broken_catalog_is_logged_with_its_message(catalog_file, caplog):
+def test_a_failure_from_a_broken_catalog_is_logged_with_its_message_once_and_no_traceback(catalog_file, caplog):
     save(catalog_file, REAL.replace(GOOD_ID, TYPO_ID, 1))
+    forget_mistakes_logged()
     log = logging.getLogger("tests.failures")
-    try:
-        current_catalog()
-    except CatalogError:
-        log_failure(log, "An action failed (customer text not logged).")
-    assert "gracious.catalog_model.CatalogError: catalog/policies.yml:" in caplog.text
-    assert "(message not logged)" not in caplog.text
-    assert "'goodwil_credit' is not in the alternatives list" in caplog.text
+    caplog.clear()
+    for _ in range(3):  # three complaints, one line
+        try:
+            current_catalog()
+        except CatalogError:
+            log_failure(log, "An action failed (customer text not logged).")
+    [record] = [r for r in caplog.records if r.name == "tests.failures"]
+    line = line_of(REAL, GOOD_ID)
+    assert record.getMessage().startswith(
+        f"An action failed (customer text not logged). catalog/policies.yml:{line}: policy 'late_delivery_goodwill' "
+        "field 'alternatives': 'goodwil_credit' is not in the alternatives list — use one of: "
+    )
+    assert "\n" not in record.getMessage() and record.exc_info is None
+    assert "Traceback" not in caplog.text and "in current_catalog" not in caplog.text
 
 
 def test_the_version_read_at_start_up_is_the_fallback_for_a_broken_save(catalog_file, caplog):
@@ -184,3 +192,15 @@ def test_a_copy_kept_of_another_catalog_file_never_stands_in(catalog_file, tmp_p
     forget_catalog()  # a server started on another, broken catalog file
     with pytest.raises(CatalogError, match="goodwil_credit"):
         current_catalog()
+
+
+def test_the_message_reader_carries_on_when_no_good_catalog_was_ever_read(catalog_file):
+    from server.dialogue.two_problems import case_types
+
+    assert case_types() == frozenset({"check_order_status"})  # the small catalog's one case type
+    copy_path("catalog", catalog_file).unlink(missing_ok=True)  # never good on this machine
+    forget_catalog()
+    save(catalog_file, REAL.replace(GOOD_ID, TYPO_ID, 1))
+    with pytest.raises(CatalogError):
+        current_catalog()
+    assert case_types() == frozenset()  # every message read as it is: a greeting is still a greeting

@@ -125,3 +125,23 @@ def test_a_failed_turn_says_nothing_more(tiny_model):
         ["utter_greet", "utter_help", "action_listen"],
     )
     assert asyncio.run(replies(in_turn=True)) == (["Hello there."], ["action_listen", "utter_greet", "action_listen"])
+
+
+def test_an_action_failed_on_a_designers_mistake_is_told_apart_from_any_other_failure() -> None:
+    from rasa.utils.endpoints import ClientResponseError
+
+    def failed(body: bytes) -> RasaException:
+        try:
+            raise RasaException("Failed to execute custom action 'action_empathize'") from ClientResponseError(
+                500,
+                "Internal Server Error",
+                body,  # type: ignore[arg-type] (aiohttp gives the body as bytes)
+            )
+        except RasaException as error:
+            return error
+
+    assert turn.designers_mistake(
+        failed(b'{"error":"designers_mistake","message":"A designer\'s file has a mistake."}')
+    )
+    assert not turn.designers_mistake(failed(b'{"error":"action_failed","message":"The action failed."}'))
+    assert not turn.designers_mistake(RasaException("no cause"))

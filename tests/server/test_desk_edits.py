@@ -98,7 +98,8 @@ def test_with_no_good_version_at_all_the_banner_does_not_claim_one(
     [refused] = body["rejected"]
     assert refused["line"] == line
     assert refused["banner"].endswith(
-        f"(catalog/policies.yml line {line}). There is no good version to fall back on: "
-        "complaints cannot be answered until it is fixed."
+        f"(catalog/policies.yml line {line}). There is no good version to fall back on: the assistant still "
+        "greets customers and hands them to a person, but cannot look into complaints or orders, nor answer "
+        "questions about a policy (opening hours among them), until it is fixed."
     )
     assert "last good version" not in refused["banner"]
