@@ -119,7 +119,7 @@ def test_dispute_on_bill_with_london_calls_explains_domestic_only_discount(domai
     wording = domain["responses"]["utter_policy_volume_discount"][0]["text"]
     assert render(wording, bill_values).startswith(
         "Here's what I see on BL-30017: your 10% volume discount was applied to your domestic calls, "
-        "which came to $62.00, so the discount was $6.20. The 3 calls to London aren't covered,"
+        "which came to $62.00, so the discount was $6.20. Your calls to London aren't covered (3 on this bill),"
     )
 
 
