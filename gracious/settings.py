@@ -55,6 +55,8 @@ class Settings:
     demo_sign_in: bool = False
     # REST integrations, "name:token" pairs; when set, REST asks each call for one of the tokens.
     rest_tokens: Dict[str, str] = field(default_factory=dict)
+    # Custom actions: in the Rasa server's process ("in-process") or on the action server ("server").
+    actions_mode: str = "in-process"
     # The action server and the calls to it.
     action_timeout: float = 20.0
     # One deadline for a whole turn (every action call in it): then one apology, never silence.
@@ -95,6 +97,13 @@ class Settings:
     action_port: int = 5055
     instances: int = 2
     cluster_dir: Path = ROOT / "var" / "cluster"
+
+
+def _actions_mode(value: Optional[str]) -> str:
+    mode = (value or "in-process").strip().lower()
+    if mode not in ("in-process", "server"):
+        raise ValueError(f"GRACIOUS_ACTIONS must be in-process or server, not {value!r}")
+    return mode
 
 
 def _switch(value: Optional[str], default: bool) -> bool:
@@ -186,6 +195,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         site_secret=env.get("GRACIOUS_SITE_SECRET") or None,
         demo_sign_in=_switch(env.get("GRACIOUS_DEMO_SIGN_IN"), default=not env.get("GRACIOUS_COMPANY_DB_URL")),
         rest_tokens=parse_tokens(env.get("GRACIOUS_REST_TOKENS") or ""),
+        actions_mode=_actions_mode(env.get("GRACIOUS_ACTIONS")),
         action_timeout=_number(env, "GRACIOUS_ACTION_TIMEOUT", 20.0, float),
         turn_deadline_seconds=_number(env, "GRACIOUS_TURN_DEADLINE_SECONDS", 15.0, float),
         action_host=env.get("GRACIOUS_ACTION_HOST") or "127.0.0.1",
@@ -214,53 +224,23 @@ def from_env(env: Mapping[str, str]) -> Settings:
 
 
 # Every variable read above, in the order of docs/configuration.md.
-NAMES = (
-    "GRACIOUS_VAR_DIR",
-    "GRACIOUS_CATALOG",
-    "GRACIOUS_DOMAIN",
-    "GRACIOUS_COMPANY_DB_URL",
-    "GRACIOUS_RECORDS_DB_URL",
-    "GRACIOUS_TRACKER_DB_URL",
-    "GRACIOUS_TIMEZONE",
-    "GRACIOUS_CARE_HOURS",
-    "GRACIOUS_CARE_LINE",
-    "GRACIOUS_MAX_MESSAGE_CHARS",
-    "GRACIOUS_PATIENCE_SECONDS",
-    "GRACIOUS_MAX_BODY_BYTES",
-    "GRACIOUS_MAX_API_BODY_BYTES",
-    "GRACIOUS_ALLOWED_ORIGINS",
-    "RASA_AUTH_TOKEN",
-    "GRACIOUS_SENDER_BURST",
-    "GRACIOUS_SENDER_PER_MINUTE",
-    "GRACIOUS_REDIS_URL",
-    "GRACIOUS_SESSION_SECRET",
-    "GRACIOUS_SITE_SECRET",
-    "GRACIOUS_DEMO_SIGN_IN",
-    "GRACIOUS_REST_TOKENS",
-    "GRACIOUS_ACTION_TIMEOUT",
-    "GRACIOUS_TURN_DEADLINE_SECONDS",
-    "GRACIOUS_ACTION_HOST",
-    "GRACIOUS_ACTION_TOKEN",
-    "GRACIOUS_AGENT_PASSWORD",
-    "GRACIOUS_PROXY_SECRET",
-    "GRACIOUS_HANDOFFS_PER_ADDRESS",
-    "GRACIOUS_DESK_FIRST_REPLY_SECONDS",
-    "GRACIOUS_QUEUE_CHECK_SECONDS",
-    "GRACIOUS_QUEUE_UPDATE_SECONDS",
-    "GRACIOUS_QUEUE_WAIT_LIMIT_SECONDS",
-    "GRACIOUS_QUEUE_LEFT_SECONDS",
-    "GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS",
-    "GRACIOUS_SMTP_URL",
-    "GRACIOUS_MAIL_FROM",
-    "GRACIOUS_THANK_YOU_DELAY_SECONDS",
-    "GRACIOUS_COMPANY_WEBHOOK_URL",
-    "GRACIOUS_COMPANY_WEBHOOK_SECRET",
-    "GRACIOUS_OUTBOX_POLL_SECONDS",
-    "GRACIOUS_LATE_CHECK_SECONDS",
-    "BOT_PORT",
-    "ACTION_PORT",
-    "GRACIOUS_INSTANCES",
-    "GRACIOUS_CLUSTER_DIR",
+NAMES = tuple(
+    """
+    GRACIOUS_VAR_DIR GRACIOUS_CATALOG GRACIOUS_DOMAIN GRACIOUS_COMPANY_DB_URL
+    GRACIOUS_RECORDS_DB_URL GRACIOUS_TRACKER_DB_URL GRACIOUS_TIMEZONE GRACIOUS_CARE_HOURS
+    GRACIOUS_CARE_LINE GRACIOUS_MAX_MESSAGE_CHARS GRACIOUS_PATIENCE_SECONDS GRACIOUS_MAX_BODY_BYTES
+    GRACIOUS_MAX_API_BODY_BYTES GRACIOUS_ALLOWED_ORIGINS RASA_AUTH_TOKEN GRACIOUS_SENDER_BURST
+    GRACIOUS_SENDER_PER_MINUTE GRACIOUS_REDIS_URL GRACIOUS_SESSION_SECRET GRACIOUS_SITE_SECRET
+    GRACIOUS_DEMO_SIGN_IN GRACIOUS_REST_TOKENS GRACIOUS_ACTIONS GRACIOUS_ACTION_TIMEOUT
+    GRACIOUS_TURN_DEADLINE_SECONDS GRACIOUS_ACTION_HOST GRACIOUS_ACTION_TOKEN
+    GRACIOUS_AGENT_PASSWORD GRACIOUS_PROXY_SECRET GRACIOUS_HANDOFFS_PER_ADDRESS
+    GRACIOUS_DESK_FIRST_REPLY_SECONDS GRACIOUS_QUEUE_CHECK_SECONDS GRACIOUS_QUEUE_UPDATE_SECONDS
+    GRACIOUS_QUEUE_WAIT_LIMIT_SECONDS GRACIOUS_QUEUE_LEFT_SECONDS
+    GRACIOUS_ACCOUNT_CHECKS_PER_ADDRESS GRACIOUS_SMTP_URL GRACIOUS_MAIL_FROM
+    GRACIOUS_THANK_YOU_DELAY_SECONDS GRACIOUS_COMPANY_WEBHOOK_URL GRACIOUS_COMPANY_WEBHOOK_SECRET
+    GRACIOUS_OUTBOX_POLL_SECONDS GRACIOUS_LATE_CHECK_SECONDS BOT_PORT ACTION_PORT GRACIOUS_INSTANCES
+    GRACIOUS_CLUSTER_DIR
+    """.split()
 )
 
 

@@ -184,8 +184,13 @@ class Servers:
         if not wait_for(f"http://127.0.0.1:{self.env['BOT_PORT']}/webhooks/rest/", bot, timeout):
             raise RuntimeError("The Rasa server did not start; see its output above.")
 
+    def actions_apart(self) -> bool:
+        """Whether the actions run on their own action server (GRACIOUS_ACTIONS=server), not in the Rasa server."""
+        return (self.env.get("GRACIOUS_ACTIONS") or "").strip().lower() == "server"
+
     def start(self, timeout: float = 180) -> None:
-        self.start_actions(timeout)
+        if self.actions_apart():
+            self.start_actions(timeout)
         self.start_bot(timeout)
 
     def stop_one(self, name: str) -> None:
@@ -267,7 +272,8 @@ def main() -> None:
     servers = Servers(args.model or newest_model(), env, live_models=ROOT / "models")
     sink = mail_and_company(env)
     text = banner(env, mail_sink=sink is not None)
-    print("Starting the action server and the Rasa server (about half a minute)...", flush=True)
+    parts = "the action server and the Rasa server" if servers.actions_apart() else "the Rasa server"
+    print(f"Starting {parts} (about half a minute)...", flush=True)
     keeper = ActionServerKeeper(servers)
 
     def stop() -> None:

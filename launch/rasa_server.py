@@ -15,6 +15,9 @@ import overrides
 
 def main() -> None:
     overrides.install()
+    from overrides import in_process
+
+    in_process.prepare()  # the actions loaded now, when they run in this process (GRACIOUS_ACTIONS)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -27,7 +27,7 @@ import contextlib
 import logging
 import time
 from contextvars import ContextVar
-from typing import Any, Iterator, List, Optional
+from typing import Any, Awaitable, Iterator, List, Optional
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.processor import MessageProcessor
@@ -36,6 +36,7 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import ClientResponseError
 
+from overrides import in_process
 from overrides.patch import Patch
 from server.channels.failures import DESIGNERS_MISTAKE
 
@@ -81,16 +82,22 @@ _rasa_remote_run = RemoteAction.run
 _rasa_should_handle_message = MessageProcessor._should_handle_message
 
 
+def _call(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Awaitable[List[Any]]:
+    """The action run in this process or called on the action server, as GRACIOUS_ACTIONS says."""
+    run = in_process.run_here if in_process.in_process() else _rasa_remote_run
+    return run(self, output_channel, nlg, tracker, domain)
+
+
 async def _run_within_turn(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
     """Rasa's action call, given only the time left in the turn; a failure fails the turn."""
     turn = current()
     if turn is None:
-        return await _rasa_remote_run(self, output_channel, nlg, tracker, domain)
+        return await _call(self, output_channel, nlg, tracker, domain)
     if turn.over():
         turn.failed = True
         raise RasaException(f"Action '{self.name()}' not called: its turn has failed or run out of time.")
     try:
-        return await asyncio.wait_for(_rasa_remote_run(self, output_channel, nlg, tracker, domain), turn.remaining())
+        return await asyncio.wait_for(_call(self, output_channel, nlg, tracker, domain), turn.remaining())
     except ActionExecutionRejection:
         raise  # a form's "not this slot": part of a normal turn
     except asyncio.TimeoutError:
@@ -100,7 +107,7 @@ async def _run_within_turn(self: RemoteAction, output_channel: Any, nlg: Any, tr
     except Exception as error:
         turn.failed = True
         if designers_mistake(error):
-            # The action server has logged the file, line and fix once: no traceback here per message.
+            # The action's log has the file, line and fix once: no traceback here per message.
             logger.warning(
                 "Action '%s' could not run: a designer's file has a mistake (see the action log).", self.name()
             )
@@ -110,6 +117,8 @@ async def _run_within_turn(self: RemoteAction, output_channel: Any, nlg: Any, tr
 
 def designers_mistake(error: BaseException) -> bool:
     """Whether an action call failed on a designer's file (launch/action_server.py answers DESIGNERS_MISTAKE)."""
+    if isinstance(error, in_process.ActionFailed):
+        return error.designers_mistake
     cause = error.__cause__
     if not isinstance(cause, ClientResponseError):
         return False

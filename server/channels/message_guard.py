@@ -26,7 +26,7 @@ from rasa.shared.core.events import BotUttered
 
 from gracious import codes, references
 from gracious.settings import settings
-from overrides import turn
+from overrides import in_process, turn
 from server.channels.failures import log_failure
 from server.channels.wording import say
 
@@ -58,8 +58,8 @@ class MessageGuard:
         self._actions_ok_until = 0.0
 
     async def actions_alive(self, agent: Any) -> bool:
-        """Whether the action server answers its health check (cached briefly)."""
-        if time.monotonic() < self._actions_ok_until:
+        """Whether the action server answers its health check (cached briefly); always, in-process."""
+        if time.monotonic() < self._actions_ok_until or in_process.in_process():
             return True
         endpoint = getattr(agent, "action_endpoint", None)
         if endpoint is None or not endpoint.url:

@@ -178,7 +178,7 @@ def server_env(var: Path, **extra: str) -> Dict[str, str]:
 
 @contextmanager
 def running_servers(var: Path, **extra: str) -> Iterator[Bot]:
-    """The action server and the Rasa server on free ports, their files in ``var``, stopped after."""
+    """The Rasa server (and the action server, GRACIOUS_ACTIONS=server) on free ports, files in ``var``, stopped after."""
     env = server_env(var, **extra)
     servers = Servers(model_path(), env, log_dir=var / "logs")
     try:

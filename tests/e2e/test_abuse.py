@@ -46,6 +46,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         GRACIOUS_SENDER_BURST=str(BURST),
         GRACIOUS_SENDER_PER_MINUTE=str(PER_MINUTE),
         GRACIOUS_ALLOWED_ORIGINS=PARTNER,
+        GRACIOUS_ACTIONS="server",  # the action server's own guards are tested here
     )
     env.pop("GRACIOUS_MAX_BODY_BYTES", None)  # the default limit
     servers = Servers(model_path(), env, log_dir=var / "logs")

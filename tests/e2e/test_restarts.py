@@ -18,7 +18,7 @@ from tests.e2e.conftest import Bot, assert_gracious, running_servers, texts
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     """This module's own servers, in place of the session's shared ones."""
-    with running_servers(tmp_path_factory.mktemp("restarts-var")) as running:
+    with running_servers(tmp_path_factory.mktemp("restarts-var"), GRACIOUS_ACTIONS="server") as running:
         yield running
 
 

@@ -81,7 +81,11 @@ class Launched(Bot):
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launched]:
     var = tmp_path_factory.mktemp("launched-var")
     env = server_env(
-        var, GRACIOUS_TURN_DEADLINE_SECONDS=str(DEADLINE), GRACIOUS_PATIENCE_SECONDS="2", PYTHONUNBUFFERED="1"
+        var,
+        GRACIOUS_TURN_DEADLINE_SECONDS=str(DEADLINE),
+        GRACIOUS_PATIENCE_SECONDS="2",
+        PYTHONUNBUFFERED="1",
+        GRACIOUS_ACTIONS="server",  # an action server frozen and killed; in-process: tests/overrides/test_in_process.py
     )
     log = var / "launcher.log"
     with open(log, "ab") as out:

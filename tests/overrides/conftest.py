@@ -87,3 +87,9 @@ def bill_dispute(rasa_domain: Domain) -> Callable[[], DialogueStateTracker]:
     """A recorded bill dispute: a new tracker of it at each call."""
     events = json.loads(RECORDED.read_text())["events"]
     return lambda: DialogueStateTracker.from_dict("recorded", events, rasa_domain.slots)
+
+
+@pytest.fixture
+def actions_on_a_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rasa's HTTP call to an action server (GRACIOUS_ACTIONS=server), for the tests of that call."""
+    monkeypatch.setenv("GRACIOUS_ACTIONS", "server")

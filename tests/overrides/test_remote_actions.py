@@ -32,6 +32,9 @@ from overrides.remote_actions import (
     _validate_action_result,
 )
 
+# These tests call an action server over HTTP (in-process: tests/overrides/test_in_process.py).
+pytestmark = pytest.mark.usefixtures("actions_on_a_server")
+
 
 def conversation(tracker: DialogueStateTracker, turns: int) -> DialogueStateTracker:
     """A recorded bill dispute, then ``turns`` more exchanges, and a form left open."""

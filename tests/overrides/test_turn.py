@@ -23,6 +23,9 @@ from gracious.settings import settings
 from overrides import turn
 from tests.overrides.test_durable import processor
 
+# These tests call an action server over HTTP (in-process: tests/overrides/test_in_process.py).
+pytestmark = pytest.mark.usefixtures("actions_on_a_server")
+
 
 class _Hung(BaseHTTPRequestHandler):
     calls: List[float] = []
