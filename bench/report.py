@@ -176,8 +176,9 @@ def table(results: Dict[str, Any]) -> str:
     return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
 
-def _starts(value: Dict[str, float]) -> str:
-    return ", ".join(f"{k.replace('_s', '')} {v} s" for k, v in value.items())
+def _starts(value: Dict[str, Any]) -> str:
+    where = f" (actions {value['actions']})" if "actions" in value else ""
+    return ", ".join(f"{k.removesuffix('_s')} {v} s" for k, v in value.items() if k.endswith("_s")) + where
 
 
 def chart(results: Dict[str, Any], path: Path) -> None:

@@ -114,7 +114,7 @@ class ReferenceServer:
 
 
 class GraciousServers:
-    """Gracious's action server and Rasa server, as `make run` starts them."""
+    """Gracious's Rasa server (and action server, GRACIOUS_ACTIONS=server), as `make run` starts them."""
 
     def __init__(self, model: Path, var: Path) -> None:
         # The HTTP API, for /model/parse alone and the trackers (make run: when set).
@@ -131,14 +131,17 @@ class GraciousServers:
         self.servers = Servers(model, self.env, log_dir=var / "logs")
         self.base = f"http://127.0.0.1:{self.env['BOT_PORT']}"
 
-    def start(self) -> Dict[str, float]:
-        """Start both; seconds from each process's start to its answering."""
-        start = time.monotonic()
-        self.servers.start_actions(START_TIMEOUT_S)
-        actions = time.monotonic() - start
+    def start(self) -> Dict[str, object]:
+        """Start them; seconds from each process's start to its answering, and where the actions run."""
+        started: Dict[str, object] = {"actions": "server" if self.servers.actions_apart() else "in-process"}
+        if self.servers.actions_apart():
+            start = time.monotonic()
+            self.servers.start_actions(START_TIMEOUT_S)
+            started["actions_s"] = round(time.monotonic() - start, 2)
         start = time.monotonic()
         self.servers.start_bot(START_TIMEOUT_S)
-        return {"actions_s": round(actions, 2), "bot_s": round(time.monotonic() - start, 2)}
+        started["bot_s"] = round(time.monotonic() - start, 2)
+        return started
 
     def pids(self) -> Dict[str, int]:
         return {name: process.pid for name, process in self.servers.processes.items()}

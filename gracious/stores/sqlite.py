@@ -73,5 +73,22 @@ def make_engine(url: str) -> sa.engine.Engine:
     use, so after the server restarts the next query opens a new connection
     instead of failing on a dead one: service resumes by itself.
     """
-    engine = sa.create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
-    return tune_sqlite(engine)
+    if sa.engine.make_url(url).get_backend_name() == "sqlite":
+        return tune_sqlite(pooled_sqlite(url, future=True))
+    return sa.create_engine(url, future=True, pool_pre_ping=True)
+
+
+def pooled_sqlite(url: Any, **kwargs: Any) -> sa.engine.Engine:
+    """An SQLite engine that keeps its connections open between uses.
+
+    SQLAlchemy 1.4 opens and closes an SQLite file for every piece of work (``NullPool``),
+    with the pragmas above run again each time: about a millisecond, several times a turn
+    (bench/profile.py found it). A pool keeps a few connections, each used by one thread at
+    a time; a database in memory keeps SQLAlchemy's own pool.
+    """
+    database = sa.engine.make_url(url).database
+    if database in (None, "", ":memory:"):
+        return sa.create_engine(url, **kwargs)
+    return sa.create_engine(
+        url, poolclass=sa.pool.QueuePool, pool_size=5, connect_args={"check_same_thread": False}, **kwargs
+    )

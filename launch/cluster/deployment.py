@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -103,6 +104,8 @@ class Cluster:
                 "GRACIOUS_REDIS_URL": self.redis.url,
                 # One secret for all instances: a widget's session id is good on each.
                 "GRACIOUS_SESSION_SECRET": secrets.token_hex(32),
+                # The instances share one action server unless GRACIOUS_ACTIONS=in-process says otherwise.
+                "GRACIOUS_ACTIONS": os.environ.get("GRACIOUS_ACTIONS") or "server",
                 **self.extra_env,
                 "GRACIOUS_PROXY_SECRET": self.proxy_secret,
             }
@@ -140,7 +143,8 @@ class Cluster:
             self.model_server = ModelServer(self.models_dir).start()
         self.endpoints = self._endpoints()
         self.servers = Servers(self.model, self.env, log_dir=self.workdir / "logs")
-        self.servers.start_actions()
+        if self.servers.actions_apart():
+            self.servers.start_actions()
         # Instances load their models side by side.
         with ThreadPoolExecutor(self.count) as pool:
             list(pool.map(self.start_instance, range(self.count)))

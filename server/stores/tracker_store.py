@@ -27,7 +27,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious.stores.sqlite import tune_sqlite
+from gracious.stores.sqlite import pooled_sqlite, tune_sqlite
 
 # Conversations remembered per process; the least recently used is forgotten first.
 CACHED_CONVERSATIONS = 1000
@@ -62,7 +62,10 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             **kwargs,
         )
         if url.get_backend_name() == "sqlite":
-            tune_sqlite(self.engine)
+            # Connections kept open between saves (gracious/stores/sqlite.py), not one per save.
+            self.engine.dispose()
+            self.engine = tune_sqlite(pooled_sqlite(self.engine.url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         else:
             # Check pooled connections before use, so the store carries on by
             # itself after the database server restarts.
