@@ -85,6 +85,9 @@ def say(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
+SHORTER = "answered, shorter than in the warm-up"
+
+
 def custom_actions() -> List[str]:
     """Names that run on the action server: the domain's actions, and forms (their validation)."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -235,7 +238,11 @@ async def benchmark(args: argparse.Namespace, work: Path) -> Dict[str, Any]:
                         "position": 0,
                         **summarize(result.latencies, result.duration_s),
                         "errors": result.errors,
-                        "problems": result.problems,
+                        # Not errors: answered, with fewer messages than in the warm-up (bench/load.py).
+                        "problems": {
+                            **result.problems,
+                            **({SHORTER: result.short_turns} if result.short_turns else {}),
+                        },
                     }
                 )
         results["socketio"] = {

@@ -41,8 +41,20 @@ from server.dialogue.offers import (
 )
 from server.dialogue.readings import person_asked, upset_no
 from server.dialogue.repair import reread
+from server.nlu.payloads import payload_parse
 
-_rasa_parse_message = MessageProcessor.parse_message
+_rasa_graph_parse = MessageProcessor.parse_message
+
+
+async def _rasa_parse_message(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: Optional[DialogueStateTracker] = None,
+    only_output_properties: bool = True,
+) -> Dict[str, Any]:
+    """Rasa's parse; a button's payload unpacked without the model, as Rasa's handler would (server/nlu/payloads.py)."""
+    parsed = payload_parse(self, message) if only_output_properties else None
+    return parsed if parsed is not None else await _rasa_graph_parse(self, message, tracker, only_output_properties)
 
 
 @dataclass(frozen=True)

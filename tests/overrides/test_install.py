@@ -79,6 +79,6 @@ def test_the_channels_refuse_a_rasa_started_without_the_overrides(monkeypatch: p
     from server.channels.rest import GraciousRestInput
 
     # As a plain `rasa run` leaves it: Rasa's own parsing.
-    monkeypatch.setattr(MessageProcessor, "parse_message", typed_choices._rasa_parse_message)
+    monkeypatch.setattr(MessageProcessor, "parse_message", typed_choices._rasa_graph_parse)
     with pytest.raises(OverrideError, match="launch.rasa_server"):
         GraciousRestInput().blueprint(lambda message: None)
