@@ -12,7 +12,7 @@ against Rasa's own behaviour in tests/overrides/.
 | remote_actions | ``RemoteAction`` call format and result check | smaller, bounded calls to the action server; the domain they carry has the live responses (gracious/responses.py) |
 | tracker_copy | ``DialogueStateTracker.copy`` | copies without replaying every event |
 | durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
-| turn | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | one deadline for a whole turn; a turn stops at its first failed action call; a call failed on a designer's file is one log line, not a traceback |
+| turn (with in_process) | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | the action run in this process by rasa_sdk's executor (GRACIOUS_ACTIONS=in-process, the default) or called on the action server; one deadline for a whole turn; a turn stops at its first failed action call; a call failed on a designer's file is one log line, not a traceback |
 | dialogue | ``MessageProcessor.parse_message``, ``TemplatedNaturalLanguageGenerator.generate_from_slots`` | typed replies read against the last buttons; no reply with an empty placeholder |
 
 Training has one override of its own, installed only by `make train`'s launcher

@@ -39,9 +39,9 @@ from server.dialogue.offers import (
     offers_in,
     still_open,
 )
+from server.dialogue.payloads import payload_parse
 from server.dialogue.readings import person_asked, upset_no
 from server.dialogue.repair import reread
-from server.nlu.payloads import payload_parse
 
 _rasa_graph_parse = MessageProcessor.parse_message
 
@@ -52,7 +52,7 @@ async def _rasa_parse_message(
     tracker: Optional[DialogueStateTracker] = None,
     only_output_properties: bool = True,
 ) -> Dict[str, Any]:
-    """Rasa's parse; a button's payload unpacked without the model, as Rasa's handler would (server/nlu/payloads.py)."""
+    """Rasa's parse; a button's payload unpacked without the model, as Rasa's handler would (server/dialogue/payloads.py)."""
     parsed = payload_parse(self, message) if only_output_properties else None
     return parsed if parsed is not None else await _rasa_graph_parse(self, message, tracker, only_output_properties)
 

@@ -77,7 +77,9 @@ def credit_title(replies: List[Dict[str, Any]]) -> str:
 
 
 def action_log(bot: Bot) -> str:
-    return (Path(bot.env["GRACIOUS_VAR_DIR"]) / "logs" / "actions.log").read_text(encoding="utf-8", errors="replace")
+    """The log of the process the actions run in: the Rasa server's, or the action server's."""
+    name = "actions.log" if bot.servers.actions_apart() else "bot.log"
+    return (Path(bot.env["GRACIOUS_VAR_DIR"]) / "logs" / name).read_text(encoding="utf-8", errors="replace")
 
 
 def line_of(text: str, needle: str) -> int:
@@ -95,7 +97,7 @@ def desk_refusals(bot: Bot) -> List[Dict[str, Any]]:
 def wait_for_log(bot: Bot, needle: str) -> str:
     deadline = time.monotonic() + 10
     while needle not in action_log(bot):
-        assert time.monotonic() < deadline, f"{needle!r} not in the action server's log:\n{action_log(bot)[-3000:]}"
+        assert time.monotonic() < deadline, f"{needle!r} not in the actions' log:\n{action_log(bot)[-3000:]}"
         time.sleep(0.2)
     return action_log(bot)
 

@@ -1,4 +1,4 @@
-"""A button's payload unpacked without the model (server/nlu/payloads.py) gives exactly the
+"""A button's payload unpacked without the model (server/dialogue/payloads.py) gives exactly the
 parse Rasa's whole NLU graph gives it, on the trained model, for every button of the domain."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rasa.core.channels.channel import UserMessage
 
 from gracious.settings import ROOT
 from server.dialogue import typed_choices
-from server.nlu.payloads import payload_parse
+from server.dialogue.payloads import payload_parse
 from tests.e2e.conftest import model_path
 
 

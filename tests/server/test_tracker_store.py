@@ -147,3 +147,34 @@ def test_sqlite_files_use_the_write_ahead_log_and_normal_sync(tmp_path):
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_rows_are_stored_as_rasa_stores_them(tmp_path):
+    """One insert of all the new rows stores exactly what Rasa's one-object-per-event save stores."""
+    domain = Domain.empty()
+    events = [
+        SessionStarted(timestamp=1.0),
+        ActionExecuted("action_listen", timestamp=2.0),
+        UserUttered("my bill is wrong", {"name": "dispute_charge", "confidence": 0.9}, timestamp=3.0),
+        ActionExecuted("action_empathize", timestamp=4.0),
+    ]
+    tracker = DialogueStateTracker.from_events("same", events)
+    ours = UrlSQLTrackerStore(domain, host=f"sqlite:///{tmp_path / 'ours.db'}")
+    rasas = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "rasas.db"))
+    for store in (ours, rasas):
+        asyncio.run(store.save(tracker))
+        tracker.update(ActionExecuted("action_listen", timestamp=5.0))  # a second save adds only what is new
+        asyncio.run(store.save(tracker))
+        tracker = DialogueStateTracker.from_events("same", events)
+
+    def rows(path):
+        engine = sa.create_engine(f"sqlite:///{path}")
+        with engine.connect() as conn:
+            return conn.execute(
+                sa.text(
+                    "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id"
+                )
+            ).fetchall()
+
+    assert len(rows(tmp_path / "ours.db")) == 5
+    assert rows(tmp_path / "ours.db") == rows(tmp_path / "rasas.db")
