@@ -15,12 +15,21 @@ where a turn's time goes, never in production.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import overrides
 
 
+# Our own packages: their INFO lines ("catalog/policies.yml is accepted again", the outbox's
+# deliveries) belong in the server's log, as the action server's log had them. Rasa sets its
+# own logger's level from LOG_LEVEL and leaves the others at WARNING.
+OURS = ("actions", "gracious", "launch", "overrides", "server")
+
+
 def main() -> None:
+    for name in OURS:
+        logging.getLogger(name).setLevel(os.environ.get("LOG_LEVEL") or "INFO")
     overrides.install()
     from overrides import in_process
 

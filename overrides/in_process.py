@@ -11,6 +11,10 @@ the assistant's own process instead; this is that, for Rasa Open Source 3.6, cho
   events, called directly with the call Rasa would have sent (the recent events, the
   live responses: overrides/remote_actions.py). Nothing is serialised, sent or
   validated against a schema (rasa_sdk checks the events, as on the action server).
+  The call is built fresh for each action, as for HTTP, so an action that changes what
+  it was given (actions/empathize.py adds its own sentences to ``tracker.events``)
+  changes only its copy; the one list Rasa shares, the latest message's entities, is
+  copied here.
 - ``server``: Rasa's HTTP call to launch/action_server.py, as before (`make cluster`
   keeps it, where the action servers are their own processes).
 
@@ -45,8 +49,6 @@ from server.channels.failures import DESIGNERS_MISTAKES, log_failure
 logger = logging.getLogger(__name__)
 
 IN_PROCESS = "in-process"
-SERVER = "server"
-MODES = (IN_PROCESS, SERVER)
 
 # The package whose actions run here, as `launch.action_server --actions actions` serves it.
 ACTIONS_PACKAGE = "actions"
@@ -109,6 +111,10 @@ def prepare() -> None:
 async def run_here(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
     """What ``RemoteAction.run`` does, with the action run in this process instead of over HTTP."""
     call = self._action_call_format(tracker, domain)
+    latest = call["tracker"].get("latest_message") or {}
+    if isinstance(latest.get("entities"), list):
+        # Rasa hands over the tracker's own list here; over HTTP an action got a copy.
+        latest["entities"] = [dict(entity) for entity in latest["entities"]]
     try:
         result = await executor().run(call)
     except SdkRejection as rejection:  # a form's "not this slot", as the action server answers 400

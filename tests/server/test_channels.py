@@ -39,11 +39,21 @@ def test_an_action_server_that_answers_late_is_not_taken_for_dead():
         server.shutdown()
 
 
-def test_an_action_server_that_refuses_connections_is_down():
+def test_an_action_server_that_refuses_connections_is_down(monkeypatch):
+    monkeypatch.setenv("GRACIOUS_ACTIONS", "server")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens here once the socket closes
     assert asyncio.run(MessageGuard().actions_alive(agent_for(f"http://127.0.0.1:{port}/webhook"))) is False
+
+
+def test_with_the_actions_in_process_there_is_no_action_server_to_ask(monkeypatch):
+    monkeypatch.setenv("GRACIOUS_ACTIONS", "in-process")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # The endpoint left in endpoints.yml is not asked: the actions are in this process.
+    assert asyncio.run(MessageGuard().actions_alive(agent_for(f"http://127.0.0.1:{port}/webhook"))) is True
 
 
 def test_a_failure_is_logged_without_its_message(caplog):
