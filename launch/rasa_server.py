@@ -20,7 +20,6 @@ import os
 
 import overrides
 
-
 # Our own packages: their INFO lines ("catalog/policies.yml is accepted again", the outbox's
 # deliveries) belong in the server's log, as the action server's log had them. Rasa sets its
 # own logger's level from LOG_LEVEL and leaves the others at WARNING.
