@@ -1,4 +1,4 @@
-"""Talk to Gracious in the terminal: the action server plus `rasa shell`.
+"""Talk to Gracious in the terminal: `rasa shell` (and the action server, GRACIOUS_ACTIONS=server).
 
 python -m launch.shell --model models/gracious-....tar.gz
 """
@@ -20,7 +20,8 @@ def main() -> None:
     env = runtime_env()
     servers = Servers(model, env, log_dir=Path(env["GRACIOUS_VAR_DIR"]) / "logs")
     try:
-        servers.start_actions()
+        if servers.actions_apart():
+            servers.start_actions()
         subprocess.run(
             [
                 *RASA,
