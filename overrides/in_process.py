@@ -82,6 +82,11 @@ def _on_a_thread(run: Callable[..., Any]) -> Callable[..., Any]:
     return threaded
 
 
+def never_blocking(run: Callable[..., Any]) -> Callable[..., Any]:
+    """An action's ``run`` as the executor calls it here: a coroutine as it is, a plain function on a thread."""
+    return run if inspect.iscoroutinefunction(run) else _on_a_thread(run)
+
+
 _executor: Optional[ActionExecutor] = None
 
 
@@ -95,9 +100,7 @@ def executor() -> ActionExecutor:
         for action in sdk_utils.all_subclasses(Action):
             if action.__module__.partition(".")[0] == ACTIONS_PACKAGE and not inspect.isabstract(action):
                 made.register_action(action)
-        for name, run in list(made.actions.items()):
-            if not inspect.iscoroutinefunction(run):
-                made.actions[name] = _on_a_thread(run)
+        made.actions = {name: never_blocking(run) for name, run in made.actions.items()}
         _executor = made
     return _executor
 

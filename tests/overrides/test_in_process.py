@@ -97,10 +97,7 @@ class _Actions:
         self.added: List[str] = []
 
     def add(self, action: Action) -> None:
-        runs = in_process.executor().actions
-        runs[action.name()] = action.run if asyncio.iscoroutinefunction(action.run) else None
-        if runs[action.name()] is None:
-            runs[action.name()] = in_process._on_a_thread(action.run)
+        in_process.executor().actions[action.name()] = in_process.never_blocking(action.run)
         self.added.append(action.name())
 
 
