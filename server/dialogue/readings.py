@@ -12,7 +12,9 @@ from typing import Any, Dict, Optional, Sequence
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
+from gracious.catalog import current_catalog
 from gracious.choices import Option
+from gracious.references import reference_kind
 from gracious.saying_no import CALL_ASKED, NO_PERSON, asks_for_a_person
 from gracious.saying_no import PERSON_ASKED as PERSON_ASKED  # moved there; still read from here
 from server.dialogue.offers import OFFER_PAYLOAD, choice_words, new_order_or_bill
@@ -76,7 +78,35 @@ def not_a_coupon(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> Dict[
         and not repair.says("coupon_words", text)
     ):
         return second_reading(parsed, "coupon_problem")
-    return parsed
+    return facts_decide(parsed)
+
+
+# Below this share of the classifier's belief a reading is no candidate (as for the clarifying buttons).
+CANDIDATE_CONFIDENCE = 0.12
+# Candidates the facts cannot decide for: someone asked for.
+SOMEONE = {"request_human", "request_executive", "request_callback"}
+
+
+def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
+    """ "BL-30018 still missing its discount, can you credit it": unsure between a coupon and a bill,
+    the classifier would have the customer choose; the bill number decides, as the catalog's `becomes`
+    says it would once the case is open (a bill is a bill dispute), so nobody is asked which."""
+    text = parsed.get("text") or ""
+    if (parsed.get("intent") or {}).get("name") != "nlu_fallback" or entities_of(parsed, "coupon_code"):
+        return parsed
+    kind = reference_kind(next((e.get("value") for e in entities_of(parsed, "order_id")), None))
+    if kind is None or repair.says("coupon_words", text):
+        return parsed
+    ranked = [
+        str(r.get("name"))
+        for r in parsed.get("intent_ranking") or []
+        if float(r.get("confidence") or 0) >= CANDIDATE_CONFIDENCE
+    ]
+    kinds = [name for name in ranked if name in (case_types() or ())]
+    if len(kinds) < 2 or SOMEONE & set(ranked):
+        return parsed  # a question about the record ("ask_status") is no other candidate
+    followed = {current_catalog().follow(name, {"reference_kind": kind}) for name in kinds}
+    return read_as(parsed, followed.pop(), "facts") if len(followed) == 1 else parsed
 
 
 def whole_message(entity: str, value: Any, text: str) -> Dict[str, Any]:

@@ -502,3 +502,41 @@ def test_a_delivery_question_the_policy_covers_is_left_to_it():
         parsed("how much is shipping?", "ask_policy"), entities=[{"entity": "policy_topic", "value": "delivery"}]
     )
     assert reread(asked, tracker()) is asked
+
+
+def wavering(text: str, reference: Optional[str], *ranking: tuple) -> Dict[str, Any]:
+    """A message the classifier was unsure about (the FallbackClassifier's nlu_fallback)."""
+    entities = [{"entity": "order_id", "value": reference, "start": 0, "end": 8}] if reference else []
+    ranked = [{"name": "nlu_fallback", "confidence": 0.45}] + [{"name": n, "confidence": c} for n, c in ranking]
+    return dict(parsed(text, "nlu_fallback", ranked), entities=entities)
+
+
+def test_a_bill_number_decides_between_a_coupon_and_the_bill():
+    message = wavering(
+        "BL-30018 still missing its discount, can you credit it",
+        "BL-30018",
+        ("coupon_problem", 0.34),
+        ("ask_status", 0.3),
+        ("dispute_charge", 0.3),
+    )
+    result = reread(message, tracker())
+    assert result["intent"] == {"name": "dispute_charge", "confidence": 1.0}
+    assert result["repair"] == "facts" and result["entities"] == message["entities"]
+
+
+@pytest.mark.parametrize(
+    "text, reference, ranking",
+    [
+        # An order number: a coupon and a refund stay two different things, so the customer is asked.
+        ("LK-10421 can you do something", "LK-10421", [("coupon_problem", 0.34), ("request_refund", 0.3)]),
+        # A code word says it may well be a coupon after all.
+        ("BL-30018 my promo never showed", "BL-30018", [("coupon_problem", 0.34), ("dispute_charge", 0.3)]),
+        # No reference: nothing to decide by.
+        ("still missing, can you credit it", None, [("coupon_problem", 0.34), ("dispute_charge", 0.3)]),
+        # Someone asked for is never decided away.
+        ("BL-30018 sort it or get me someone", "BL-30018", [("dispute_charge", 0.34), ("request_human", 0.3)]),
+    ],
+)
+def test_the_facts_decide_only_when_every_candidate_becomes_one_case(text, reference, ranking):
+    message = wavering(text, reference, *ranking)
+    assert reread(message, tracker())["intent"]["name"] == "nlu_fallback"
