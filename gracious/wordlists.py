@@ -38,7 +38,7 @@ def word_pattern(words: Iterable[str]) -> "re.Pattern[str]":
         if not word:
             continue
         stem, star = (word[:-1], r"\w*") if word.endswith("*") else (word, "")
-        parts.append(r"\s+".join(re.escape(w) for w in stem.split()) + star)
+        parts.append(r"\s*,?\s+".join(re.escape(w) for w in stem.split()) + star)  # "no, thanks" too
     if not parts:
         return re.compile(r"(?!x)x")
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)

@@ -64,3 +64,11 @@ def test_a_question_about_what_was_granted(text, asks):
     from gracious.repair import asks_status
 
     assert asks_status(text) is asks
+
+
+def test_a_phrase_matches_with_a_comma_between_its_words_and_not_inside_other_words():
+    from gracious.wordlists import word_pattern
+
+    pattern = word_pattern(["no thats fine", "no thanks"])
+    assert pattern.search("no, thats fine thx") and pattern.search("No,  thanks!") and pattern.search("no thanks")
+    assert not pattern.search("no,, thanks") and not pattern.search("piano thanks") and not pattern.search("nothanks")
