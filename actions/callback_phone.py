@@ -3,7 +3,8 @@
 A signed-in customer (or one checked for one account, or verified for the case's record) waiting in the
 queue (in_queue) who asks "ring me in an hour" is not asked for a number the account already has: the call is
 booked on it, said by its last digits, and they can give another (server/dialogue/form_readings.py
-reads "use 555 0142 instead" after booking as a new number for the call).
+reads "use 555 0142 instead" after booking as a new number for the call). Asked for a number, a verified
+customer who answers "the one on my account" gets the call on it; nobody else's account is guessed.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ async def account_phone(tracker: Tracker) -> Optional[Text]:
     """The phone on a waiting (in_queue) customer's verified account, if it has a whole one.
 
     Only while queued: elsewhere the callback form asks, unless the case's records have the number
-    (actions/schedule_callback.py known_phone)."""
-    if not tracker.get_slot("in_queue"):
-        return None
+    (actions/schedule_callback.py known_phone), and takes "the one on my account" as this number."""
+    return await verified_phone(tracker) if tracker.get_slot("in_queue") else None
+
+
+async def verified_phone(tracker: Tracker) -> Optional[Text]:
+    """The whole phone number on the account the customer is verified for (signed in, checked, or
+    verified for the case's record), or None."""
     facts = tracker.get_slot("case_facts") or {}
     customer_id = verification.known_customer(tracker) or (facts.get("customer_id") if facts.get("verified") else None)
     customer = await company().customer(customer_id) if customer_id else None

@@ -16,7 +16,7 @@ from actions import promised
 from actions.callback_cancel import CANCEL_BOOKED, booked_calls, cancel_named
 from actions.callback_escape import escape_in, instead_of_a_call, validate_email
 from actions.callback_notice import notice_for, tell_email
-from actions.callback_phone import account_phone
+from actions.callback_phone import account_phone, verified_phone
 from actions.callback_relative import vaguely_later
 from actions.callback_soonest import offered_time
 from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time, said_with_the_ask
@@ -76,7 +76,9 @@ class ValidateCallbackForm(FormValidation):
         asked = [s for s in domain_slots if s != "followup_email"]
         # So does the number of a call booked and then cancelled ("book it again. tomorrow 9am").
         # And, for a waiting customer ("ring me in an hour"), the number on their verified account.
-        if (
+        # Once asked, the answer is read as one ("its 555 0142 771" is the number, not the words).
+        answering = tracker.get_slot("requested_slot") == "callback_phone"
+        if not answering and (
             known_phone(tracker)
             or (_booked_before(tracker) and tracker.get_slot("callback_phone"))
             or await account_phone(tracker)
@@ -148,6 +150,8 @@ class ValidateCallbackForm(FormValidation):
         if escape:
             return {"callback_phone": None, "callback_escape": escape}
         digits = re.sub(r"\D", "", text)
+        if not digits and repair.says("on_file", text) and (on_account := await verified_phone(tracker)):
+            return {"callback_phone": on_account}  # "the one on my account", to a verified customer: that one
         if not digits and repair.has_no_reference(text):
             # "i dont have the number": no call without one, so another way on, at once.
             return {"callback_phone": None, "callback_escape": "no_phone"}

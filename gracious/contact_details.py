@@ -25,9 +25,18 @@ def contacts(text: str) -> Tuple[List[str], List[str]]:
         if DATE.fullmatch(match.group(0).strip()):
             continue  # "charged on 2026-11-03" is a date
         digits = re.sub(r"\D", "", match.group(0))
-        known = [re.sub(r"\D", "", p) for p in phones]
-        if len(digits) >= 7 and not any(k.endswith(digits) or digits.endswith(k) for k in known):
+        if len(digits) < 7:
+            continue
+        # A number read short ("555 0142" of "555 0142 771") gives way to the whole of it.
+        part_of = [p for p in phones if re.sub(r"\D", "", p) in digits]
+        if any(digits in re.sub(r"\D", "", p) for p in phones if p not in part_of):
+            continue
+        if part_of and all(len(re.sub(r"\D", "", p)) == len(digits) for p in part_of):
+            continue  # the same number, found twice
+        if not part_of:
             phones.append(match.group(0).strip())
+            continue
+        phones = [match.group(0).strip() if p == part_of[0] else p for p in phones if p not in part_of[1:]]
     return emails, phones
 
 

@@ -46,6 +46,7 @@ _COUPON = re.compile(r"(?<![\w@.#-])([A-Za-z]{4,}\d{2})(?![\w@-])")
 _EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _PHONE = re.compile(
     r"(?<![\w#$£€.+-])(?:\+\d{1,3}[\s.-]?(?:\(\d{2,4}\)[\s.-]?)?\d{2,5}(?:[\s.-]?\d{2,5}){1,3}"
+    r"|\d{3,4}(?:[\s.-]\d{3,4}){2}(?![\s.-]?\d)"  # "555 0142 771", "0207 946 0958": never cut short
     r"|(?:\(\d{3}\)\s?|\d{3}[\s.-]?)?\d{3}[\s.-]\d{4}|\d{7,11})(?![\w-])"
 )
 _CURRENCY_WORDS = r"(?:dollars?|bucks?|quid|pounds?|euros?|usd|gbp|eur)"

@@ -82,6 +82,14 @@ def test_emails_are_lower_cased_and_phones_kept_as_typed():
     assert phone_digits("+1 (555) 013-4567") == "15550134567"
 
 
+@pytest.mark.parametrize(
+    "text, phone",
+    [("its 555 0142 771", "555 0142 771"), ("call 0207 946 0958", "0207 946 0958"), ("555.0142.771", "555.0142.771")],
+)
+def test_a_number_in_three_groups_is_found_whole(text, phone):
+    assert found(text) == [("phone", phone)]
+
+
 def test_several_kinds_in_one_message_do_not_overlap():
     assert found("LK-10421 cost $89.50, coupon welcome10, reach me on 555-0134") == [
         ("order_id", "LK-10421"),
