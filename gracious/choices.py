@@ -114,7 +114,11 @@ _TITLE_STOPWORDS = {
 
 
 def _title_words(title: str) -> List[str]:
-    return [w for w in re.findall(r"[a-z][a-z'-]{3,}", title.lower()) if w not in _TITLE_STOPWORDS]
+    """The words of a button that name it: its longer words, a code in it ("spring15") and a
+    percentage's number ("15% off" is "the 15"); never a price, which sizes and times share."""
+    lower = title.lower()
+    words = [w for w in re.findall(r"[a-z][a-z'-]{3,}", lower) if w not in _TITLE_STOPWORDS]
+    return words + re.findall(r"\b[a-z]+\d+\b", lower) + re.findall(r"\b(\d+)\s?%", lower)
 
 
 @lru_cache(maxsize=4096)

@@ -221,3 +221,28 @@ def test_two_options_taken_in_one_message_are_both_named():
 )
 def test_an_ordinal_of_something_else_picks_no_place(text):
     assert resolve(text, SHOES, WORDS) is None
+
+
+COUPON = [
+    Option("Apply SPRING15 (15% off) this time", '/choose_alternative{"alternative": "honour_coupon"}'),
+    Option("Use today's offer instead", '/choose_alternative{"alternative": "current_offer"}'),
+    Option("None of these", "/deny"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, index",
+    [
+        ("lol obviously the 15 then", 0),  # the percentage of a button names it
+        ("i want SPRING15 applied like you offered", 0),  # so does its code
+        ("spring15 please", 0),
+        ("the 10 dollar one", None),  # a number no button has names none
+    ],
+)
+def test_a_code_or_a_percentage_in_a_button_names_it(text, index):
+    assert resolve(text, COUPON, WORDS) == index
+
+
+def test_a_price_in_a_button_is_no_name_for_it():
+    # "$10.00 in store credit" is not "a size 10": prices are left out of a button's words.
+    assert resolve("can i swap them for a 10", SHOES[1:3], WORDS) is None
