@@ -30,6 +30,11 @@ from gracious.signals import frustration_signals
 AFTER_SYMPATHY = {"utter_apology_own_it": "utter_own_it", "utter_apology": None}
 # Turns of strong frustration (two or more signals) before a person takes over.
 STRONG_TURNS_FOR_PERSON = 2
+# Sent as asked, perhaps, but not right for them: a fit, not the wrong thing.
+NOT_FITTING = re.compile(
+    r"\b(?:do(?:es)?n'?t|do(?:es)? not|didn'?t|did not)\s+fit\b|\btoo\s+(?:tight|small|big|large|loose|short|long|narrow|wide)\b",
+    re.I,
+)
 
 
 class ActionEmpathize(Action):
@@ -92,7 +97,10 @@ class ActionEmpathize(Action):
             cafe = facts.get("item_category") == "cafe"
             found = bool(facts.get("reference_found"))
             # Sent as ordered: a size or colour that didn't suit, not the wrong thing.
-            fit = intent == "report_wrong_item" and found and facts.get("company_error") is False
+            # Before the record is found, the customer's words may say so ("they dont fit, way too tight").
+            fit = intent == "report_wrong_item" and (
+                facts.get("company_error") is False if found else bool(NOT_FITTING.search(text))
+            )
             # An order on its way and on time: nothing went wrong to apologise for.
             on_track = (
                 intent == "check_order_status"

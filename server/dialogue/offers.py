@@ -20,6 +20,7 @@ from gracious import repair
 from gracious.answers import find_answers
 from gracious.choices import ARRANGEMENTS, ASKING, QUESTION, WHICH, Option, options_from, resolve
 from gracious.dropped_call import drops_the_call
+from gracious.references import size_change, size_wanted
 from gracious.settings import CATALOG_DIR
 from gracious.wordlists import changed_at
 
@@ -159,3 +160,20 @@ def offers_in(tracker: Optional[DialogueStateTracker]) -> Iterator[List[Dict[str
         buttons = list((event.data or {}).get("buttons") or []) if isinstance(event, BotUttered) else []
         if any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in buttons):
             yield buttons
+
+
+# "just send me the 10": a size named by its number alone, after it was asked for ("can i swap for a 10").
+_THE_NUMBER = re.compile(r"\bthe\s+(\d{1,2}(?:\.5)?)\b(?!\s*(?:%|\$|dollars?|bucks|percent|pm|am|o'?clock))", re.I)
+
+
+def sized_exchange(text: str, options: Sequence[Option], tracker: Optional[DialogueStateTracker]) -> Optional[int]:
+    """The exchange button, when a reply naming no button names a size: "a 10.5 please", "size 10",
+    or "just send me the 10" when 10 is the size asked for earlier in the chat."""
+    exchange = next((i for i, o in enumerate(options) if o.key == "exchange"), None)
+    if exchange is None or tracker is None:
+        return None
+    if size_change(text):
+        return exchange
+    number = _THE_NUMBER.search(text or "")
+    asked = size_wanted(e.text or "" for e in tracker.events if isinstance(e, UserUttered))
+    return exchange if number and asked and number.group(1).upper() == asked else None

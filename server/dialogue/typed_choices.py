@@ -37,6 +37,7 @@ from server.dialogue.offers import (
     new_order_or_bill,
     not_choosing,
     offers_in,
+    sized_exchange,
     still_open,
 )
 from server.dialogue.payloads import payload_parse
@@ -147,6 +148,8 @@ async def parse_with_choices(
     shared = case_item_words(tracker)
     question = intent != "choose_alternative"
     chosen = resolve(text, options, choice_words(), question=question, by_words=by_words, shared=shared)
+    if chosen is None and by_words:
+        chosen = sized_exchange(text, options, tracker)  # "just send me the 10": the exchange, in that size
     if chosen is not None and chosen != WHICH and options[chosen].key == "ceo_office" and THE_PERSON_ONLY.search(text):
         chosen = None  # "i want the CEO himself": not the office
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):
