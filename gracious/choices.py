@@ -51,11 +51,14 @@ _LAST = ("last", "bottom", "final")
 # "the first please", "I'll take the last one"; never an ordinal of something else ("the second
 # time", "the first one arrived broken", "last week") nor one refused ("not the first one").
 _PICK_LEAD = (
-    r"(?:(?:oh|ok|okay|yes|yeah|yep|sure|um+|hm+|then|actually|just|please|pls|"
+    r"(?:(?:oh|ok|okay|yes|yeah|yep|sure|fine|alright|um+|hm+|then|actually|just|please|pls|"
     r"i'?ll (?:take|have|go with|go for|do)|i'?d (?:like|prefer|take)|i want|i choose|i pick|"
     r"(?:let'?s )?go (?:with|for)|let'?s (?:do|have)|give me|can i (?:have|get))\s+)*"
 )
-_PICK_TAIL = r"(?:\s+(?:please|pls|plz|thanks|thank you|thx|then|for me|is fine|is good|sounds good|works|will do))*"
+_PICK_TAIL = (
+    r"(?:\s+(?:please|pls|plz|thanks|thank you|thx|then|for me|is fine|is good|sounds good|works|will do"
+    r"|i guess|i suppose|i think|lol|if i must))*"
+)
 _PICK = re.compile(
     rf"^{_PICK_LEAD}(?:(?:the\s+)?(?P<ordinal>{'|'.join(_ORDINALS)}|{'|'.join(_LAST)})"
     r"(?:\s+(?:one|option|choice|button))?"

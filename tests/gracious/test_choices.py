@@ -32,6 +32,8 @@ SHOES = [
         ("2", 1),
         ("the last one", 2),  # the last real option, not "None of these"
         ("second please", 1),
+        ("so summer20 is too old? fine, the first one i guess. what is it", 0),  # a shrug around it
+        ("alright the last one i suppose", 2),
         ("A $10.00 goodwill credit", 0),
         ("yes please credit it", 0),
         ("the credit", 0),
