@@ -11,7 +11,7 @@ from dateparser import DateDataParser
 from dateparser.search import search_dates
 
 from actions.callback_relative import in_a_while, vaguely_later
-from actions.hours import fit_to_hours
+from actions.hours import fit_to_hours, nearest_in_hours
 from gracious.settings import settings
 
 # A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.
@@ -229,7 +229,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         # Still in the past: not a time but something else read as a date ("555 0134").
         return None
     moment = moment.replace(second=0, microsecond=0)
-    return fit_to_hours(moment, hours) if fit else moment
+    return nearest_in_hours(moment, hours, now) if fit else moment
 
 
 def said_with_the_ask(text: Text, now: datetime) -> bool:

@@ -35,6 +35,26 @@ def fit_to_hours(wanted: datetime, hours: Hours) -> datetime:
     return next_opening(wanted, hours) or wanted
 
 
+# An evening time asked just after the team goes home is brought forward to their last call that day, not to the
+# next morning (for someone at work all morning), when it is this close.
+EVENING_REACH = timedelta(hours=2)
+LAST_CALL_BEFORE_CLOSING = timedelta(minutes=15)
+
+
+def nearest_in_hours(wanted: datetime, hours: Hours, now: datetime) -> datetime:
+    """``wanted`` if the team is in then; else the team's last call that day when ``wanted`` is just after
+    they go home (and that is still to come), or the next time they are in, whichever is nearer."""
+    later = fit_to_hours(wanted, hours)
+    span = hours.get(wanted.weekday())
+    if later == wanted or not span or span[1] >= 24:
+        return later
+    closing = wanted.replace(hour=span[1], minute=0, second=0, microsecond=0)
+    last_call = closing - LAST_CALL_BEFORE_CLOSING
+    if closing <= wanted <= closing + EVENING_REACH and last_call > now and wanted - last_call < later - wanted:
+        return last_call
+    return later
+
+
 def spoken_time(moment: datetime, now: datetime) -> str:
     """'today at 3:00 pm', 'tomorrow at 9:30 am', 'Monday 30 November at 8:00 am'."""
     clock = moment.strftime("%-I:%M %p").lower()

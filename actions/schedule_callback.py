@@ -44,6 +44,9 @@ TURNED_DOWN = re.compile(
     r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*not\s",
     re.I,
 )
+A_DAY = re.compile(
+    r"\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:today|tomorrow|tmrw|tonight)\b", re.I
+)
 MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for)\s+(.+)$", re.I)
 
 
@@ -56,6 +59,9 @@ def wanted_time_text(said: Text) -> Text:
     if len(timed) == len(parts) or not timed:
         return said
     wanted = timed[-1]
+    before = parts[parts.index(wanted) - 1] if parts.index(wanted) > 0 else ""
+    if not A_DAY.search(wanted) and before in timed and A_DAY.search(before):
+        wanted = f"{before} {wanted}"  # "push it to Friday morning, say half nine": the day and the hour
     moved = MOVE_TO.search(wanted)
     return moved.group(1) if moved and repair.mentions_time(moved.group(1)) else wanted
 
@@ -114,7 +120,9 @@ class ValidateCallbackForm(FormValidation):
         asked = parse_callback_time(wanted, now, fit=False) if moment is not None and not said.startswith("/") else None
         if asked is not None and moment is not None and asked.time() != moment.time():
             # "tonight at 8" when the team has gone home by then: said, not booked silently.
-            dispatcher.utter_message(response="utter_callback_outside_hours", callback_when=spoken_time(moment, now))
+            # Before the time asked: the team's last call that evening; after it, the soonest they are in.
+            outside = "utter_callback_outside_hours_earlier" if moment < asked else "utter_callback_outside_hours"
+            dispatcher.utter_message(response=outside, callback_when=spoken_time(moment, now))
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:

@@ -66,3 +66,18 @@ def test_spoken_time_says_today_tomorrow_or_the_date():
     assert spoken_time(at(12, 9, 30), now) == "tomorrow at 9:30 am"
     assert spoken_time(at(16, 8), now) == "Monday 16 June at 8:00 am"
     assert spoken_time(at(11, 12), now) == "today at 12:00 pm"
+
+
+def test_an_evening_time_just_after_closing_is_brought_to_the_last_call_that_day():
+    from actions.hours import nearest_in_hours
+
+    assert nearest_in_hours(at(11, 20), HOURS, now=at(11, 10)) == at(11, 19, 45)  # Wednesday 8pm
+    assert nearest_in_hours(at(11, 21, 30), HOURS, now=at(11, 10)) == at(11, 19, 45)
+    # Three hours after closing is nearer the next morning.
+    assert nearest_in_hours(at(11, 23), HOURS, now=at(11, 10)) == at(12, 8)
+    # The last call already gone: the next morning.
+    assert nearest_in_hours(at(11, 20, 30), HOURS, now=at(11, 19, 50)) == at(12, 8)
+    # Early in the morning: the opening that day, as before.
+    assert nearest_in_hours(at(11, 6), HOURS, now=at(10, 22)) == at(11, 8)
+    # Open then: as asked.
+    assert nearest_in_hours(at(11, 15), HOURS, now=at(11, 10)) == at(11, 15)

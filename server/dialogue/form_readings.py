@@ -76,6 +76,13 @@ REBOOK = re.compile(
 )
 
 
+ASKS_TO_MOVE = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:we|you|u|i|someone)\s+(?:please\s+|pls\s+|just\s+)?"
+    r"(?:push|move|change|shift|switch|bring|put)\s+(?:it|that|the call|my call|the callback)\b",
+    re.I,
+)
+
+
 def about_the_calls(
     parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str, intent: Optional[str]
 ) -> Optional[Dict[str, Any]]:
@@ -112,7 +119,10 @@ def about_the_calls(
             or repair.says("call_words", text)
             or (len(text.split()) <= 8 and re.search(r"\d\s*(?:am|pm)|\d:\d\d|\bsay\b", text, re.I))
         )
-        asking = "?" in text or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
+        # "Can we push it to Friday morning?" asks for the move; "is it still on friday?" asks about the call.
+        requested = ASKS_TO_MOVE.search(text)
+        moving = moving or bool(requested)
+        asking = ("?" in text and not requested) or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text)])
     return None

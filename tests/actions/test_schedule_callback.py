@@ -60,7 +60,8 @@ def test_a_time_of_day_already_gone_means_tomorrow():
     "text, expected",
     [
         ("tomorrow at 6am", at(12, 8)),  # before opening: when the team starts
-        ("saturday at 7pm", at(16, 8)),  # after Saturday's close: Monday morning
+        ("saturday at 8pm", at(16, 8)),  # long after Saturday's close: Monday morning
+        ("saturday at 6pm", at(14, 16, 45)),  # just after it: the last call that Saturday
         ("sunday", at(16, 8)),  # closed all day
     ],
 )
@@ -121,6 +122,21 @@ def test_a_time_when_nobody_is_in_is_said_not_moved_silently(domain, monkeypatch
     result = asyncio.run(
         ValidateCallbackForm().validate_callback_time(
             "call me tonight at 9", dispatcher, tracker_from("callback_form", text="call me tonight at 9"), domain
+        )
+    )
+    # Just after the team goes home (8pm): their last call that evening, not the next morning.
+    assert result == {"callback_time": "2025-06-11T19:45:00-04:00", "callback_attempts": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_outside_hours_earlier"]
+    assert dispatcher.messages[0]["callback_when"] == "today at 7:45 pm"
+
+
+def test_a_time_long_after_the_team_goes_home_is_the_next_morning(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    dispatcher = CollectingDispatcher()
+    said = "call me tonight at 11"
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            said, dispatcher, tracker_from("callback_form", text=said), domain
         )
     )
     assert result == {"callback_time": "2025-06-12T08:00:00-04:00", "callback_attempts": None}

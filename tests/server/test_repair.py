@@ -70,6 +70,18 @@ def test_a_new_time_after_a_booking_asks_to_move_the_call_with_the_time_as_entit
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Actually, something's come up on Thursday. Can we push it to Friday morning, say half nine?",
+        "could you move it to tomorrow afternoon?",
+    ],
+)
+def test_asking_to_move_the_booked_call_moves_it_though_worded_as_a_question(text):
+    result = reread(parsed(text, "ask_policy"), tracker(callback_id="7"))
+    assert result["intent"]["name"] == "request_callback" and result["repair"] == "correction"
+
+
 def test_cancelling_the_booked_call_is_a_cancel():
     assert (
         reread(parsed("will you cancel the 12 o'clock one?", "deny"), tracker(callback_id="7"))["intent"]["name"]
