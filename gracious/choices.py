@@ -83,37 +83,10 @@ ASKING = re.compile(
     r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do|will they|do i)\b"
 )
 QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
-_TITLE_STOPWORDS = {
-    "about",
-    "back",
-    "from",
-    "have",
-    "instead",
-    "like",
-    "make",
-    "more",
-    "next",
-    "over",
-    "pass",
-    "send",
-    "tell",
-    "that",
-    "them",
-    "there",
-    "this",
-    "time",
-    "what",
-    "when",
-    "with",
-    "your",
-    "suits",
-    "free",
-    "full",
-    "right",
-    "these",
-    "thing",
-    "want",
-}
+_TITLE_STOPWORDS = frozenset(
+    "about back from have instead like make more next over pass send"
+    " tell that them there this time what when with your suits free full right these thing want".split()
+)
 
 
 def _title_words(title: str) -> List[str]:
@@ -148,6 +121,9 @@ _NEGATED = re.compile(
     r"(?:help|work|do|fix|cut it|change|make up|solve|get)\w*"
     r"|\w+\s+(?:is|are|was|'s|s)\s+(?:no good|no use|useless|pointless|worthless|a waste|not what i|not enough))",
 )
+
+# A clause about what was asked for or had before ("i already asked for tracking emails earlier today").
+_HAD_ALREADY = re.compile(r"\b(?:already|earlier today|last time|yesterday)\b")
 
 # What arranges a call, a person or a message, rather than putting something right.
 ARRANGEMENTS = frozenset({"callback", "human", "email_followup", "ceo_office"})
@@ -199,6 +175,8 @@ def resolve(
             return None  # "why not? I made lots of calls" chooses nothing
     # "i dont want a credit, i want my money back": what is refused is not chosen.
     wanted = _NEGATED.sub(" ", said)
+    # "the credit, and i already asked for tracking emails fyi": what they had before is not chosen now.
+    wanted = " , ".join(c for c in re.split(r"[,;.!?]+|\band\b", wanted) if not _HAD_ALREADY.search(c))
     scores: Dict[int, int] = {
         i: _score(said if o.declines else wanted, o, words, shared) for i, o in enumerate(options)
     }
@@ -209,7 +187,8 @@ def resolve(
         if len(top) > 1:
             # "ill sort the add on myself. and yeah ill take the 10 dollar credit": the
             # option named where the customer says they take it.
-            return _in_the_choosing_clause(wanted, options, words, top, shared)
+            chosen = _in_the_choosing_clause(wanted, options, words, top, shared)
+            return chosen if chosen is not None else _each_in_its_clause(wanted, options, words, top, shared)
         return top[0]
     if refused:
         return None  # refused one, named nothing else: the classifier reads the rest
@@ -258,6 +237,24 @@ def _in_the_choosing_clause(
     clauses = [c for c in re.split(r"[.!?,;]+|\band\b|\bbut\b", said) if CHOOSING.search(c)]
     named = {i for c in clauses for i in tied if _score(c, options[i], words, shared) > 0}
     return named.pop() if len(named) == 1 else None
+
+
+def _each_in_its_clause(
+    said: str,
+    options: Sequence[Option],
+    words: Mapping[str, Sequence[str]],
+    tied: Sequence[int],
+    shared: Collection[str],
+) -> Optional[int]:
+    """ "the credit and the tracking emails": each tied option named alone in a clause of its own is
+    taken; the first named here, the others by also_named. None when any clause names two."""
+    named: List[int] = []
+    for clause in re.split(r"[,;.!?]+|\band\b|\bplus\b|\balso\b", said):
+        hits = [i for i in tied if _score(clause, options[i], words, shared) > 0]
+        if len(hits) > 1:
+            return None
+        named += [i for i in hits if i not in named]
+    return named[0] if set(named) == set(tied) else None
 
 
 def _chooses(sentence: str) -> bool:

@@ -78,7 +78,22 @@ def not_a_coupon(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> Dict[
         and not repair.says("coupon_words", text)
     ):
         return second_reading(parsed, "coupon_problem")
+    if (
+        (parsed.get("intent") or {}).get("name") == "coupon_problem"
+        and DROPS_THE_COUPON.search(text)
+        and not entities_of(parsed, "coupon_code")
+        and any(reference_kind(e.get("value")) == "order" for e in entities_of(parsed, "order_id"))
+    ):
+        # "fine forget the coupon. where is my grinder LK-10423": the order, not the coupon again.
+        return second_reading(parsed, "coupon_problem")
     return facts_decide(parsed)
+
+
+DROPS_THE_COUPON = re.compile(
+    r"\b(?:forget|never ?mind|nvm|drop|skip|leave|scrap|scratch)\s+(?:about\s+)?(?:the\s+|that\s+|my\s+)?"
+    r"(?:coupon|code|promo|voucher|discount)",
+    re.I,
+)
 
 
 # Below this share of the classifier's belief a reading is no candidate (as for the clarifying buttons).

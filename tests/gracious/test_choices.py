@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from gracious.choices import WHICH, Option, resolve
+from gracious.choices import WHICH, Option, also_named, resolve
 from gracious.settings import ROOT
 
 WORDS = yaml.safe_load((ROOT / "catalog" / "choice_words.yml").read_text())["words"]
@@ -248,3 +248,24 @@ def test_a_code_or_a_percentage_in_a_button_names_it(text, index):
 def test_a_price_in_a_button_is_no_name_for_it():
     # "$10.00 in store credit" is not "a size 10": prices are left out of a button's words.
     assert resolve("can i swap them for a 10", SHOES[1:3], WORDS) is None
+
+
+LATE = [
+    Option("A $10.00 goodwill credit", '/choose_alternative{"alternative": "goodwill_credit"}'),
+    Option("Email me tracking updates", '/choose_alternative{"alternative": "delivery_updates"}'),
+    Option("A full refund", '/choose_alternative{"alternative": "refund"}'),
+    Option("None of these", "/deny"),
+]
+
+
+def test_what_was_asked_for_before_is_not_chosen_now():
+    said = "the 10 dollar credit, and i already asked for tracking emails earlier today fyi"
+    assert resolve(said, LATE, WORDS, question=False) == 0
+    assert also_named(said, LATE, WORDS, 0) == []
+
+
+def test_two_options_each_named_in_a_clause_of_its_own_are_both_taken():
+    assert resolve("the credit and the tracking emails", LATE, WORDS, question=False) == 0
+    assert also_named("the credit and the tracking emails", LATE, WORDS, 0) == [1]
+    # Named together in one clause, neither is sure: left to ask.
+    assert resolve("credit tracking emails", LATE, WORDS, question=False) is None

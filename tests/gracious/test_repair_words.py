@@ -72,3 +72,20 @@ def test_a_phrase_matches_with_a_comma_between_its_words_and_not_inside_other_wo
     pattern = word_pattern(["no thats fine", "no thanks"])
     assert pattern.search("no, thats fine thx") and pattern.search("No,  thanks!") and pattern.search("no thanks")
     assert not pattern.search("no,, thanks") and not pattern.search("piano thanks") and not pattern.search("nothanks")
+
+
+@pytest.mark.parametrize(
+    "text, leaving",
+    [
+        ("can you switch on the add on for me then, i'm going to london again next month", False),
+        ("im off work tomorrow so call me then", False),
+        ("do i have to go to the post office", False),
+        ("ok im off now, thanks", True),
+        ("gotta run, bye", True),
+        ("i have to go now", True),
+    ],
+)
+def test_goodbye_words_leave_only_when_they_say_goodbye(text, leaving):
+    from gracious.repair import says
+
+    assert says("goodbye", text) is leaving

@@ -552,3 +552,16 @@ def test_a_bill_number_decides_between_a_coupon_and_the_bill():
 def test_the_facts_decide_only_when_every_candidate_becomes_one_case(text, reference, ranking):
     message = wavering(text, reference, *ranking)
     assert reread(message, tracker())["intent"]["name"] == "nlu_fallback"
+
+
+def test_dropping_the_coupon_for_an_order_reads_the_order():
+    message = dict(
+        parsed(
+            "fine forget the coupon. where is my grinder LK-10423",
+            "coupon_problem",
+            [{"name": "coupon_problem", "confidence": 0.6}, {"name": "check_order_status", "confidence": 0.3}],
+        ),
+        entities=[{"entity": "order_id", "value": "LK-10423", "start": 41, "end": 49}],
+    )
+    result = reread(message, tracker(case_type="coupon_problem", coupon_code="WELCOME10"))
+    assert result["intent"]["name"] == "check_order_status"
