@@ -15,6 +15,7 @@ import yaml
 
 from gracious.settings import ROOT
 from gracious.stores.company_schema import bills, call_lines, coupons, customers, orders, products, settings_table
+from gracious.stores.company_types import business_today
 
 DEMO_FILE = ROOT / "demo" / "company.yml"
 
@@ -26,7 +27,7 @@ def seed_if_empty(conn: sa.engine.Connection, demo_file: Path = DEMO_FILE) -> No
 
 
 def seed(conn: sa.engine.Connection, demo: Dict[str, Any]) -> None:
-    today = date.today()
+    today = business_today()  # the business's date, as every fact is read (not UTC's, after 7pm in New York)
 
     def day(offset: Optional[int]) -> Optional[date]:
         return None if offset is None else today + timedelta(days=int(offset))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from gracious.stores.company_types import business_today
+
 # GRACIOUS_TIMEZONE's default (tests/conftest.py unsets the developer's own settings).
 BUSINESS = ZoneInfo("America/New_York")
-# The demo's dates are days from the machine's date.today() (gracious/stores/company_demo.py).
-DEMO_DAY = date.today()
+# The demo's dates are days from the business's date (gracious/stores/company_demo.py).
+DEMO_DAY = business_today()
 
 
 def business(day: date, hour: int, minute: int = 0) -> datetime:
