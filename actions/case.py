@@ -22,6 +22,7 @@ from gracious.signals import (
     asks_the_impossible,
     said_at_the_cafe,
     said_it_was_a_gift,
+    says_it_is_faulty,
     says_it_is_late,
 )
 from gracious.stores import company
@@ -170,6 +171,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")
     if says_it_is_late(said):
         facts["said_late"] = True  # "i dont want a refund, i want the grinder. it's late"
+    if says_it_is_faulty(said):
+        facts["faulty"] = True  # "it crackles in the left ear": a new one or a refund, not an exchange of size
     if said_it_was_a_gift(said) or asks_for_gift_packing(said):
         facts["gift"] = True  # "it was a present for my mum": the policy may send it straight to her
     # The item the customer named, or else one their words mention ("a large coffee").

@@ -76,7 +76,7 @@ class ActionEmpathize(Action):
         events: List[EventType] = []
         is_case = intent in case_intents()
         words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
-        policy_says_sorry = impossible = cafe = fit = on_track = False
+        policy_says_sorry = impossible = cafe = fit = faulty = on_track = False
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
             # café remake whatever the words; a bill number given to a refund is a bill).
@@ -95,6 +95,7 @@ class ActionEmpathize(Action):
             intent = catalog().follow(intent, facts)
             impossible = bool(facts.get("impossible_request"))
             cafe = facts.get("item_category") == "cafe"
+            faulty = bool(facts.get("faulty"))  # "it crackles": it doesn't work, whoever's mistake
             found = bool(facts.get("reference_found"))
             # Sent as ordered: a size or colour that didn't suit, not the wrong thing.
             # Before the record is found, the customer's words may say so ("they dont fit, way too tight").
@@ -147,9 +148,10 @@ class ActionEmpathize(Action):
             # A café item gets café words ("what you came in for"), not a parcel's.
             cafe_key = f"{topic_key}_cafe" if cafe else ""
             fit_key = f"{topic_key}_fit" if fit else ""
+            faulty_key = f"{topic_key}_faulty" if faulty else ""
             keys = [
                 next(
-                    (k for k in (cafe_key, fit_key, topic_key) if k and k in domain.get("responses", {})),
+                    (k for k in (cafe_key, faulty_key, fit_key, topic_key) if k and k in domain.get("responses", {})),
                     "utter_empathy_general",
                 )
             ]

@@ -42,6 +42,7 @@ LISTS = (
     "coupon_words",
     "asks_exception",
     "on_file",
+    "top_words",
 )
 
 

@@ -34,6 +34,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "not_gift",
             "gift_occasion",
             "gift_asked",
+            "faulty",
         )
     } | _gift_phrases(raw)
 
@@ -163,3 +164,9 @@ def names_an_occasion(text: Text) -> bool:
     return bool(text) and bool(
         _lists(changed_at(SIGNALS_FILE))["gift_occasion"].search(text) or re.search(rf"\b{ORDINAL}\b", text)
     )
+
+
+def says_it_is_faulty(text: Text) -> bool:
+    """ "the headphones crackle in the left ear", "it stopped working after a week": arrived faulty or
+    broke in use (catalog/signals.yml `faulty`), not the wrong thing and not a fit."""
+    return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["faulty"].search(text.replace("\u2019", "'")))

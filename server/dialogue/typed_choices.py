@@ -27,6 +27,7 @@ from server.dialogue.offers import (
     OFFER_PAYLOAD,
     TAKES,
     THE_PERSON_ONLY,
+    answered_instead,
     answers_beside,
     asked_about,
     call_at_a_time,
@@ -41,7 +42,7 @@ from server.dialogue.offers import (
     still_open,
 )
 from server.dialogue.payloads import payload_parse
-from server.dialogue.readings import person_asked, upset_no
+from server.dialogue.readings import not_the_top, person_asked, upset_no
 from server.dialogue.repair import reread
 
 _rasa_graph_parse = MessageProcessor.parse_message
@@ -85,7 +86,7 @@ async def parse_with_choices(
     tracker: Optional[DialogueStateTracker] = None,
     only_output_properties: bool = True,
 ) -> Dict[str, Any]:
-    parsed = await _rasa_parse_message(self, message, tracker, only_output_properties)
+    parsed = not_the_top(await _rasa_parse_message(self, message, tracker, only_output_properties), tracker)
     text = message.text or ""
     rated = rating_answer.reading(parsed, tracker)
     if rated is not None:
@@ -150,6 +151,8 @@ async def parse_with_choices(
     chosen = resolve(text, options, choice_words(), question=question, by_words=by_words, shared=shared)
     if chosen is None and by_words:
         chosen = sized_exchange(text, options, tracker)  # "just send me the 10": the exchange, in that size
+    if (chosen is None or chosen == WHICH or options[chosen].declines) and answered_instead(text, tracker):
+        return await _in_context(read, parsed)  # "neither really. I'd just like the money back": answered
     if chosen is not None and chosen != WHICH and options[chosen].key == "ceo_office" and THE_PERSON_ONLY.search(text):
         chosen = None  # "i want the CEO himself": not the office
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):

@@ -565,3 +565,33 @@ def test_dropping_the_coupon_for_an_order_reads_the_order():
     )
     result = reread(message, tracker(case_type="coupon_problem", coupon_code="WELCOME10"))
     assert result["intent"]["name"] == "check_order_status"
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("hi the headphones i got crackle in the left ear", "report_wrong_item"),
+        ("i want to speak to the ceo", "request_executive"),
+        ("get me your boss", "request_executive"),
+    ],
+)
+def test_the_ceo_only_when_someone_at_the_top_is_named(text, read):
+    from server.dialogue.readings import not_the_top
+
+    ranking = [{"name": "request_executive", "confidence": 0.62}, {"name": "report_wrong_item", "confidence": 0.3}]
+    assert not_the_top(parsed(text, "request_executive", ranking), tracker())["intent"]["name"] == read
+    # In the CEO's case already, a follow-up is still about it.
+    in_case = tracker(case_type="request_executive")
+    assert (
+        not_the_top(parsed("why not", "request_executive", ranking), in_case)["intent"]["name"] == "request_executive"
+    )
+
+
+def test_a_cafe_visit_decides_between_the_wrong_item_and_a_bill():
+    message = wavering(
+        "they gave me a tiny cappuccino at the high st cafe, i paid for a large",
+        None,
+        ("report_wrong_item", 0.35),
+        ("dispute_charge", 0.3),
+    )
+    assert reread(message, tracker())["intent"]["name"] == "report_wrong_item"
