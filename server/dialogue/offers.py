@@ -177,3 +177,18 @@ def sized_exchange(text: str, options: Sequence[Option], tracker: Optional[Dialo
     number = _THE_NUMBER.search(text or "")
     asked = size_wanted(e.text or "" for e in tracker.events if isinstance(e, UserUttered))
     return exchange if number and asked and number.group(1).upper() == asked else None
+
+
+def answered_instead(text: str, tracker: Optional[DialogueStateTracker]) -> bool:
+    """ "neither really. I'd just like the money back", "i dont want credit i want to know WHEN it
+    arrives": beside the offer, something the designers answer (catalog/answers.yml), so the answer
+    is given (server/dialogue/repair.py), never "none of those suit you" nor the offer alone."""
+    if tracker is None or not tracker.get_slot("case_type"):
+        return False
+    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    said = " ".join(text.lower().split())
+    asked = bool(QUESTION.search(said) or ASKING.search(said))
+    found = find_answers(
+        text, tracker.get_slot("case_type"), granted, question=asked, policy=tracker.get_slot("policy_id")
+    )
+    return bool(found)

@@ -142,7 +142,6 @@ def test_two_questions_in_one_message_get_both_answers_in_order():
 @pytest.mark.parametrize(
     "text, case_type, granted, question, expected",
     [
-        ("ok but WHEN will it actually get here", "check_order_status", [], True, "utter_answer_late_order_when"),
         (
             "oh wait actually make it a 10.5 sorry, my brother says they run small",
             "report_wrong_item",
@@ -198,4 +197,16 @@ def test_wanting_to_know_is_asking():
     from gracious.answers import find_answers
 
     said = "i dont want a credit i want to know when it will actually arrive"
-    assert [a.id for a in find_answers(said, "check_order_status", question=False)] == ["late_order_when"]
+    assert [
+        a.id for a in find_answers(said, "check_order_status", question=False, policy="late_delivery_goodwill")
+    ] == ["late_order_when"]
+
+
+def test_when_a_late_order_comes_is_answered_only_for_a_late_order():
+    from gracious.answers import find_answers
+
+    said = "ok but WHEN will it actually get here"
+    late = find_answers(said, "check_order_status", policy="late_delivery_goodwill")
+    assert [a.id for a in late] == ["late_order_when"]
+    # An order on time had its date said: "no new date from the courier" would not be true of it.
+    assert "late_order_when" not in [a.id for a in find_answers(said, "check_order_status", policy="order_on_track")]
