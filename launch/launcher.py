@@ -25,7 +25,7 @@ from typing import Callable, Dict, List, Optional
 
 import yaml
 
-from gracious.settings import ROOT, environment
+from gracious.settings import ROOT, environment, from_env
 from launch.banner import banner, mail_and_company
 from launch.model_server import ModelServer
 from launch.supervise import ActionServerKeeper, tighten_var
@@ -186,7 +186,7 @@ class Servers:
 
     def actions_apart(self) -> bool:
         """Whether the actions run on their own action server (GRACIOUS_ACTIONS=server), not in the Rasa server."""
-        return (self.env.get("GRACIOUS_ACTIONS") or "").strip().lower() == "server"
+        return from_env(self.env).actions_mode == "server"  # read (and checked) as the servers will
 
     def start(self, timeout: float = 180) -> None:
         if self.actions_apart():
