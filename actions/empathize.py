@@ -23,7 +23,7 @@ from actions.digression import resume
 from actions.explain_policy import apologetic, apologises, apology_said, explain_role
 from actions.gift_case import new_case_words, with_gift_added
 from actions.second_problem import noted
-from gracious.signals import frustration_signals
+from gracious.signals import frustration_signals, says_it_is_their_own_change
 
 # The apologies, and what is said instead once the reply has said sorry (an empathy line such as
 # "I'm sorry you're feeling this way"): our own mistake still owned (utter_own_it), a plain apology left out.
@@ -77,6 +77,7 @@ class ActionEmpathize(Action):
         is_case = intent in case_intents()
         words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
         policy_says_sorry = impossible = cafe = fit = faulty = on_track = False
+        own_change = says_it_is_their_own_change(text)
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
             # café remake whatever the words; a bill number given to a refund is a bill).
@@ -149,15 +150,28 @@ class ActionEmpathize(Action):
             cafe_key = f"{topic_key}_cafe" if cafe else ""
             fit_key = f"{topic_key}_fit" if fit else ""
             faulty_key = f"{topic_key}_faulty" if faulty else ""
+            change_key = f"{topic_key}_change" if own_change else ""
             keys = [
                 next(
-                    (k for k in (cafe_key, faulty_key, fit_key, topic_key) if k and k in domain.get("responses", {})),
+                    (
+                        k
+                        for k in (cafe_key, faulty_key, change_key, fit_key, topic_key)
+                        if k and k in domain.get("responses", {})
+                    ),
                     "utter_empathy_general",
                 )
             ]
         # Nothing to apologise for in the weather: the policy says plainly what we can't do.
         # On track and asked the first time: nothing to apologise for (asked again, there is).
-        if is_case and not policy_says_sorry and not impossible and not (on_track and "repeated" not in signals):
+        # Their own slip or change of mind ("i picked size S, i need M"): nothing of ours to be sorry for.
+        sorry = not own_change or bool(fault)
+        if (
+            sorry
+            and is_case
+            and not policy_says_sorry
+            and not impossible
+            and not (on_track and "repeated" not in signals)
+        ):
             keys.append("utter_apology_own_it" if fault else "utter_apology")
 
         # Strong frustration a second time: a person, not more of the assistant.

@@ -35,6 +35,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "gift_occasion",
             "gift_asked",
             "faulty",
+            "own_change",
         )
     } | _gift_phrases(raw)
 
@@ -170,3 +171,9 @@ def says_it_is_faulty(text: Text) -> bool:
     """ "the headphones crackle in the left ear", "it stopped working after a week": arrived faulty or
     broke in use (catalog/signals.yml `faulty`), not the wrong thing and not a fit."""
     return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["faulty"].search(text.replace("\u2019", "'")))
+
+
+def says_it_is_their_own_change(text: Text) -> bool:
+    """ "i picked size S, i need M. can u change it before it ships": the customer's own slip or change
+    of mind (catalog/signals.yml `own_change`), nothing of ours to be sorry for."""
+    return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["own_change"].search(text.replace("\u2019", "'")))

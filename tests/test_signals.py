@@ -71,3 +71,11 @@ def test_how_staff_behaved_is_a_signal_of_its_own():
     assert about_staff_conduct("the barista was so rude to me")
     assert not about_staff_conduct("i ordered a latte and your staff gave me a mocha")
     assert not about_staff_conduct("my latte was cold and the wrong size")
+
+
+def test_the_customers_own_slip_is_told_apart_from_ours():
+    from gracious.signals import says_it_is_their_own_change
+
+    assert says_it_is_their_own_change("realised i picked size S, i need M. can u change it before it ships")
+    assert says_it_is_their_own_change("my bad, I ordered the wrong colour")
+    assert not says_it_is_their_own_change("you sent me the wrong colour dress")
