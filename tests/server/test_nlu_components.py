@@ -105,6 +105,9 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         "the charger caught fire last night",
         "i'm coeliac, the brownie wasn't gluten free and my stomach's cramping badly",
         "the kettle sparked at the plug and burned my fingers",
+        # panel p32: a product overheating, and feeling sick after eating
+        "my white headphones get really hot when charging, like too hot to touch, and smell like burning plastic",
+        "i already ate half of it before noticing. feel kinda sick honestly",
     ],
 )
 def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
@@ -118,7 +121,15 @@ def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
     assert message.get("safety") is True
 
 
-@pytest.mark.parametrize("text", ["i'm sick of this", "what a shocking bill, honestly", "my order is late"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm sick of this",
+        "what a shocking bill, honestly",
+        "my order is late",
+        "the cafe burnt my toast and my phone bill BL-30018 still doesnt show the 7.60 credit",
+    ],
+)
 def test_ordinary_messages_are_left_alone(text):
     from rasa.shared.nlu.training_data.message import Message
 
