@@ -78,7 +78,10 @@ REBOOK = re.compile(
 
 ASKS_TO_MOVE = re.compile(
     r"\b(?:can|could|would|will)\s+(?:we|you|u|i|someone)\s+(?:please\s+|pls\s+|just\s+)?"
-    r"(?:push|move|change|shift|switch|bring|put)\s+(?:it|that|the call|my call|the callback)\b",
+    r"(?:push|move|change|shift|switch|bring|put)\s+(?:it|that|the call|my call|the callback)\b"
+    # "can we do thursday morning instead", "how about friday at 10": a time offered for the call
+    r"|\b(?:can|could)\s+(?:we|you|u)\s+do\s+(?:it\s+)?(?:on\s+|at\s+)?(?:today|tomorrow|tonight|mon|tue|wed|thu|fri|sat|\d)"
+    r"|\b(?:how|what)\s+about\s+(?:on\s+|at\s+)?(?:today|tomorrow|tonight|mon|tue|wed|thu|fri|sat|\d)",
     re.I,
 )
 

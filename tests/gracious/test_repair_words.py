@@ -89,3 +89,9 @@ def test_goodbye_words_leave_only_when_they_say_goodbye(text, leaving):
     from gracious.repair import says
 
     assert says("goodbye", text) is leaving
+
+
+def test_im_done_is_leaving():
+    from gracious.repair import says
+
+    assert says("goodbye", "i said no thanks. im done")

@@ -75,6 +75,7 @@ def test_a_new_time_after_a_booking_asks_to_move_the_call_with_the_time_as_entit
     [
         "Actually, something's come up on Thursday. Can we push it to Friday morning, say half nine?",
         "could you move it to tomorrow afternoon?",
+        "hmm actually something came up, can we do thursday morning instead",
     ],
 )
 def test_asking_to_move_the_booked_call_moves_it_though_worded_as_a_question(text):
@@ -153,6 +154,11 @@ def test_email_instead_of_a_booked_call_is_the_email_follow_up():
 )
 def test_leaving_is_a_close_whatever_the_classifier_read(text, intent):
     assert reread(parsed(text, intent), tracker(policy_id="coupon_expiry"))["intent"]["name"] == "goodbye"
+
+
+def test_a_question_about_something_else_with_a_day_in_it_does_not_move_the_call():
+    result = reread(parsed("what about my refund, will it come tomorrow?", "ask_status"), tracker(callback_id="3"))
+    assert result.get("repair") != "correction"
 
 
 def test_a_question_about_the_booked_call_does_not_move_it():
