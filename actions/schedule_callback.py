@@ -19,7 +19,7 @@ from actions.callback_notice import notice_for, tell_email
 from actions.callback_phone import account_phone, verified_phone
 from actions.callback_relative import vaguely_later
 from actions.callback_soonest import offered_time
-from actions.callback_time import MAX_TIME_ATTEMPTS, parse_callback_time, said_with_the_ask
+from actions.callback_time import DAY_WORD, MAX_TIME_ATTEMPTS, parse_callback_time, said_with_the_ask
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
 from gracious import repair
@@ -44,9 +44,8 @@ TURNED_DOWN = re.compile(
     r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*not\s",
     re.I,
 )
-A_DAY = re.compile(
-    r"\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:today|tomorrow|tmrw|tonight)\b", re.I
-)
+# A day named (callback_time's DAY_WORD), short forms too: "fri morning", "tmrw".
+A_DAY = re.compile(rf"{DAY_WORD.pattern}|\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|tmrw)\b", re.I)
 MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for)\s+(.+)$", re.I)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import List, Tuple
 
-from gracious.references import find
+from gracious.references import find, phone_digits
 
 # A phone number however it is written: "1-555-0199", "(555) 0199", "555.0178".
 LOOSE_PHONE = re.compile(r"(?<![\w@.-])\+?\(?\d[\d\s().-]{5,}\d(?![\w@-])")
@@ -24,19 +24,17 @@ def contacts(text: str) -> Tuple[List[str], List[str]]:
     for match in LOOSE_PHONE.finditer(text or ""):
         if DATE.fullmatch(match.group(0).strip()):
             continue  # "charged on 2026-11-03" is a date
-        digits = re.sub(r"\D", "", match.group(0))
-        if len(digits) < 7:
-            continue
+        whole = phone_digits(match.group(0))
+        known = [phone_digits(p) for p in phones]
+        if len(whole) < 7 or any(whole in k for k in known):
+            continue  # too short, or the same number (or part of one) found already
         # A number read short ("555 0142" of "555 0142 771") gives way to the whole of it.
-        part_of = [p for p in phones if re.sub(r"\D", "", p) in digits]
-        if any(digits in re.sub(r"\D", "", p) for p in phones if p not in part_of):
-            continue
-        if part_of and all(len(re.sub(r"\D", "", p)) == len(digits) for p in part_of):
-            continue  # the same number, found twice
-        if not part_of:
+        shorter = [i for i, k in enumerate(known) if k in whole]
+        if not shorter:
             phones.append(match.group(0).strip())
             continue
-        phones = [match.group(0).strip() if p == part_of[0] else p for p in phones if p not in part_of[1:]]
+        phones[shorter[0]] = match.group(0).strip()
+        phones = [p for i, p in enumerate(phones) if i not in shorter[1:]]
     return emails, phones
 
 

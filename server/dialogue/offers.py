@@ -118,13 +118,17 @@ def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: s
     questions = " ".join(s for s in re.split(r"(?<=[.!?])\s+", said) if "?" in s or QUESTION.search(s))
     if not questions or tracker is None:
         return []
-    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
     return [
         a.response
         for a in find_answers(
-            questions, tracker.get_slot("case_type"), granted + [chosen], policy=tracker.get_slot("policy_id")
+            questions, tracker.get_slot("case_type"), granted(tracker) + [chosen], policy=tracker.get_slot("policy_id")
         )
     ]
+
+
+def granted(tracker: DialogueStateTracker) -> List[str]:
+    """The alternatives settled in this chat (the slot `settled`), for the answers that follow them."""
+    return [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
 
 
 def call_at_a_time(text: str) -> bool:
@@ -185,10 +189,7 @@ def answered_instead(text: str, tracker: Optional[DialogueStateTracker]) -> bool
     is given (server/dialogue/repair.py), never "none of those suit you" nor the offer alone."""
     if tracker is None or not tracker.get_slot("case_type"):
         return False
-    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
     said = " ".join(text.lower().split())
     asked = bool(QUESTION.search(said) or ASKING.search(said))
-    found = find_answers(
-        text, tracker.get_slot("case_type"), granted, question=asked, policy=tracker.get_slot("policy_id")
-    )
-    return bool(found)
+    case_type, policy = tracker.get_slot("case_type"), tracker.get_slot("policy_id")
+    return bool(find_answers(text, case_type, granted(tracker), question=asked, policy=policy))

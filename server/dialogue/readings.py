@@ -68,6 +68,14 @@ def entities_of(parsed: Dict[str, Any], *names: str) -> list:
     return [e for e in parsed.get("entities") or [] if e.get("entity") in names]
 
 
+# "forget the coupon", "never mind the code": the coupon dropped for something else.
+DROPS_THE_COUPON = re.compile(
+    r"\b(?:forget|never ?mind|nvm|drop|skip|leave|scrap|scratch)\s+(?:about\s+)?(?:the\s+|that\s+|my\s+)?"
+    r"(?:coupon|code|promo|voucher|discount)",
+    re.I,
+)
+
+
 def not_a_coupon(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> Dict[str, Any]:
     """ "it hasnt gone out yet!! can you not just change the size", in another case, read
     as a coupon problem: without a code or a coupon word it isn't one."""
@@ -102,13 +110,6 @@ def not_the_top(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker])
     ):
         return second_reading(parsed, "request_executive")
     return parsed
-
-
-DROPS_THE_COUPON = re.compile(
-    r"\b(?:forget|never ?mind|nvm|drop|skip|leave|scrap|scratch)\s+(?:about\s+)?(?:the\s+|that\s+|my\s+)?"
-    r"(?:coupon|code|promo|voucher|discount)",
-    re.I,
-)
 
 
 # Below this share of the classifier's belief a reading is no candidate (as for the clarifying buttons).
