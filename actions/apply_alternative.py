@@ -27,7 +27,6 @@ from gracious.stores.grants import Grant
 
 # After a question back to the customer ("which one?"), listen, not "anything else?" on top.
 WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
-
 # Ways to reach a person open whatever was offered ("just email me instead"); kinds kept in the records.
 ALWAYS_OPEN = {"email_followup", "callback", "human"}
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
@@ -186,6 +185,8 @@ class ActionApplyAlternative(Action):
         confirm = alternative.confirm
         if size and f"{confirm}_size" in domain.get("responses", {}):
             confirm = f"{confirm}_size"  # "in size 8": what they asked for is noted, not asked again
+        if facts.get("order_delivered") is False and f"{confirm}_in_transit" in domain.get("responses", {}):
+            confirm = f"{confirm}_in_transit"  # a refund for a parcel still on its way: nothing to send back
         extra = {"size": size} if confirm.endswith("_size") else {}
         if alternative.id == "email_followup":
             # "…will email you at maya@example.com…": what they gave, or their address on file.

@@ -130,6 +130,8 @@ def _clock(text: Text) -> Text:
     return BARE_HOUR.sub(fix, text)
 
 
+# A time asked for today ("later today 6pm", "tonight at 7", "this evening").
+TODAY = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)
 DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 SAID_TIME = re.compile(
     r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to|can we do|could we do|"

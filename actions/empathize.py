@@ -184,6 +184,9 @@ class ActionEmpathize(Action):
             # follow (actions/handoff.py), not "I can hear how angry this has made you" on top.
             keys = ["utter_bringing_a_person"]
         second = noted(tracker) if new_case else None
+        pending = tracker.get_slot("pending_problem")
+        if new_case and isinstance(pending, dict) and pending.get("intent") == intent and not second:
+            events.append(SlotSet("pending_problem", None))  # "now the bill": the one kept for later, taken up now
         if second:
             # Two problems at once: this one first, the other kept for when it is settled.
             events.append(SlotSet("pending_problem", second))

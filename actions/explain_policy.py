@@ -92,7 +92,7 @@ class ActionExplainPolicy(Action):
         # and instead of an explanation that would promise it again or a remedy it can no longer have.
         before = await granted_before.arranged(facts)
         if before:
-            granted_before.say(dispatcher, facts.get("reference") or "", before)
+            granted_before.say(dispatcher, facts.get("reference") or "", before, tracker.get_slot("case_type") or "")
             facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
         if not granted_before.replaces_explanation(policy, role, before, facts):
             said = without_sympathy(policy.responses[role], tracker, domain)

@@ -62,8 +62,10 @@ def replaces_explanation(policy: Policy, role: Text, grants: List[Dict[str, Any]
     return role == "entitled" and all(granted_already(o, facts) or remedy_taken(o, facts) for o in owed)
 
 
-def say(dispatcher: CollectingDispatcher, reference: Text, grants: List[Dict[str, Any]]) -> None:
-    """One line per grant: a credit with its amount, a remedy as under way; each with its date."""
+def say(dispatcher: CollectingDispatcher, reference: Text, grants: List[Dict[str, Any]], case_type: Text = "") -> None:
+    """One line per grant: a credit with its amount, a remedy as under way; each with its date.
+    A refund asked for where a replacement or an exchange is under way ("id rather have a refund
+    than the replacement"): how to get the money back after all, not "nothing more to do"."""
     from actions.apply_alternative import granted_on  # (it imports actions that import this one)
 
     for row in grants:
@@ -74,9 +76,9 @@ def say(dispatcher: CollectingDispatcher, reference: Text, grants: List[Dict[str
             dispatcher.utter_message(response=response, reference=reference, amount=amount, granted_on=when)
         else:
             what = NAMES.get(row["kind"], row["kind"].replace("_", " "))
-            dispatcher.utter_message(
-                response="utter_record_arranged_before", reference=reference, what=what, granted_on=when
-            )
+            instead = case_type == "request_refund" and row["kind"] in ("replacement", "exchange")
+            response = "utter_record_arranged_before_refund_asked" if instead else "utter_record_arranged_before"
+            dispatcher.utter_message(response=response, reference=reference, what=what, granted_on=when)
 
 
 def _utc(value: Any) -> datetime:

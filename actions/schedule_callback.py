@@ -19,9 +19,10 @@ from actions.callback_notice import notice_for, tell_email
 from actions.callback_phone import account_phone, verified_phone
 from actions.callback_relative import vaguely_later
 from actions.callback_soonest import offered_time
-from actions.callback_time import DAY_WORD, MAX_TIME_ATTEMPTS, parse_callback_time, said_with_the_ask
+from actions.callback_time import DAY_WORD, MAX_TIME_ATTEMPTS, TODAY, parse_callback_time, said_with_the_ask
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
+from actions.second_problem import after_booking, kept_aside
 from gracious import repair
 from gracious.contact_details import number_only
 from gracious.dropped_call import drops_the_call
@@ -122,6 +123,9 @@ class ValidateCallbackForm(FormValidation):
             # Before the time asked: the team's last call that evening; after it, the soonest they are in.
             outside = "utter_callback_outside_hours_earlier" if moment < asked else "utter_callback_outside_hours"
             dispatcher.utter_message(response=outside, callback_when=spoken_time(moment, now))
+        elif asked is not None and moment is not None and moment.date() > now.date() and TODAY.search(wanted):
+            # "later today 6pm" said at 8pm: the day moved is said, never booked for tomorrow silently.
+            dispatcher.utter_message(response="utter_callback_today_gone", callback_when=spoken_time(moment, now))
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:
@@ -131,7 +135,11 @@ class ValidateCallbackForm(FormValidation):
                 # "later this afternoon" was heard: the question for a time comes without "I didn't catch".
                 dispatcher.utter_message(response="utter_callback_time_unclear")
             return {"callback_time": None, "callback_attempts": float(attempts)}
-        return {"callback_time": moment.isoformat(), "callback_attempts": None}
+        return {
+            "callback_time": moment.isoformat(),
+            "callback_attempts": None,
+            **kept_aside(dispatcher, tracker, domain),
+        }
 
     async def extract_callback_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -292,6 +300,5 @@ class ActionScheduleCallback(Action):
         if tracker.get_slot("in_queue"):
             events.append(SlotSet("in_queue", None))  # the call took the case out of the queue (callback_changes.book)
             dispatcher.utter_message(response="utter_queue_left_for_call", callback_when=spoken_time(when, now))
-        if tracker.get_slot("alternative") == "callback":
-            events.append(SlotSet("accepted_alternative", "callback"))
-        return events
+        events += [SlotSet("accepted_alternative", "callback")] if tracker.get_slot("alternative") == "callback" else []
+        return events + after_booking(dispatcher, tracker, domain)  # what else the message said, never dropped

@@ -16,6 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.digression import say_answers
 from actions.offer_alternatives import first_text
 
 
@@ -38,3 +39,19 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
     ]
     dispatcher.utter_message(response="utter_second_problem_next", problem=problem.get("text") or "", buttons=buttons)
     return [SlotSet("pending_problem", None), FollowupAction("action_listen")]
+
+
+def kept_aside(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A time for the call with something else beside it (server/dialogue/form_rest.py): a question
+    answered now, before the form goes on; a request kept (``pending_problem``) for after the booking."""
+    latest = tracker.latest_message or {}
+    if latest.get("repair") != "form_rest":
+        return {}
+    say_answers(dispatcher, domain, latest.get("answers") or [])
+    return {"pending_problem": noted(tracker)} if noted(tracker) else {}
+
+
+def after_booking(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    """Once a call is booked: the other thing the customer raised (beside the time, or in their
+    first message) offered next, never dropped."""
+    return come_back(dispatcher, tracker, domain)

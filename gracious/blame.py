@@ -37,8 +37,9 @@ def blame_phrases(path: Path = BLAME_FILE) -> List[str]:
 
 
 def blaming_phrases(text: str, phrases: Optional[Sequence[str]] = None) -> List[str]:
-    """Every blaming phrase ``text`` says as whole words (``phrases``: the designers' list)."""
-    said = normal_text(text)
+    """Every blaming phrase ``text`` says as whole words (``phrases``: the designers' list). The
+    customer's own words quoted back (“…”, as in utter_second_problem_next) are theirs, not ours."""
+    said = normal_text(re.sub(r"“[^”]*”", " ", text))
     listed = blame_phrases() if phrases is None else phrases
     return [phrase for phrase in listed if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", said)]
 

@@ -84,11 +84,18 @@ def case_item_words(tracker: Optional[DialogueStateTracker]) -> FrozenSet[str]:
     return frozenset(w for item in named if isinstance(item, str) for w in re.findall(r"[a-z][a-z'-]+", item.lower()))
 
 
+# A question after the reason: "why isnt international included", "how come roaming costs extra".
+# "sure why not, the refund" agrees.
+REASON_ASKED = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:why(?!\s+not\s*(?:[,.!]|$))|how come)\b")
+
+
 def not_choosing(text: str) -> bool:
     """'$20 credit on a $60 lamp is a joke', 'i want the CEO himself': an option named to
     push back on it, not to take it (catalog/repair.yml `pushback`); "cancel the 3pm call please"
-    beside the call's button drops the call booked, it doesn't ask for one (gracious/dropped_call.py)."""
-    return repair.says("pushback", text) or drops_the_call(text)
+    beside the call's button drops the call booked, it doesn't ask for one (gracious/dropped_call.py);
+    "why isnt international included" asks the reason, it takes nothing."""
+    reason = any(REASON_ASKED.search(s) for s in re.split(r"(?<=[.!?,])\s+", " ".join(text.lower().split())))
+    return repair.says("pushback", text) or drops_the_call(text) or reason
 
 
 def new_order_or_bill(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> bool:
@@ -140,6 +147,9 @@ def asked_about(text: str, options: List[Option]) -> Optional[int]:
     """The option a question asks about, when that option is information."""
     said = " ".join(text.lower().split())
     questions = [s for s in re.split(r"(?<=[.!?])\s+", said) if QUESTION.search(s) or ASKING.search(s)]
+    if questions and all(REASON_ASKED.search(s) for s in questions):
+        # "hm why isnt international included": the reason for the rule, not the add-on's price.
+        return None
     for part in questions + ([said] if questions else []):
         # The question itself first: "tell me about that add on? i call london a lot".
         asked = resolve(part, options, choice_words(), question=False)

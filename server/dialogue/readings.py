@@ -224,3 +224,26 @@ def _kept(parsed: Dict[str, Any], tracker: DialogueStateTracker) -> list:
     if not tracker.active_loop_name:
         return list(parsed.get("entities") or [])
     return [e for e in parsed.get("entities") or [] if e.get("entity") not in FORM_ANSWERS]
+
+
+# "i want 50 off", "give me 50 back": a sum asked for (money words after it, or a $ before it).
+MORE_ASKED = re.compile(
+    r"\b(?:i\s+want|i'?d\s+(?:like|want)|give\s+me|i\s+need|i\s+expect|i\s+deserve|at\s+least|more\s+like|make\s+it)"
+    r"\s+(?:a\s+|like\s+|at\s+least\s+)?(?:\$\s*(\d{2,4})|(\d{2,4})\s*(?:\$|dollars?|bucks|quid|off|back|credit|compensation))",
+    re.I,
+)
+
+
+def wants_more(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+    """ "10 bucks?? thats it? i want 50 off" while an offer is open: more asked for than it holds.
+    Answered in the case (utter_answer_more_than_offered: more isn't mine to give, a person can look),
+    then the same offer again; never a menu of readings, "I'd rather not guess", nor a new case."""
+    text = parsed.get("text") or ""
+    if tracker is None or text.startswith("/") or parsed.get("safety") or tracker.active_loop_name:
+        return None
+    if not tracker.get_slot("offered_alternatives") or tracker.get_slot("accepted_alternative"):
+        return None
+    if MORE_ASKED.search(text) is None:
+        return None
+    answer = "utter_answer_more_than_offered"
+    return dict(read_as(parsed, WHY, "case_question"), answer=answer, answers=[answer], answer_person=False)

@@ -22,7 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair, saying_no
 from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
 from gracious.dropped_call import drops_the_call
-from server.dialogue import rating_answer, two_problems, waiting
+from server.dialogue import form_rest, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     OFFER_PAYLOAD,
     TAKES,
@@ -42,7 +42,7 @@ from server.dialogue.offers import (
     still_open,
 )
 from server.dialogue.payloads import payload_parse
-from server.dialogue.readings import not_the_top, person_asked, upset_no
+from server.dialogue.readings import not_the_top, person_asked, upset_no, wants_more
 from server.dialogue.repair import reread
 
 _rasa_graph_parse = MessageProcessor.parse_message
@@ -101,6 +101,12 @@ async def parse_with_choices(
         # the "Talk to a person" button when one is offered.
         button = next((o for o in last_buttons(tracker) if o.key == "human"), None)
         return await read.as_click(button.payload, text=text, typed_choice=button.title) if button else person
+    opening = two_problems.moving_on(text, tracker.get_slot("pending_problem") if tracker else None)
+    if opening is not None:
+        return await read.as_click(opening, text=text, repair="moving_on")  # "no its fine. now the bill"
+    more = wants_more(parsed, tracker)
+    if more is not None:
+        return more  # "i want 50 off" with a $10 credit on offer: a demand for more, not a choice or a question
     changed = await _changed_choice(read, text, parsed)
     if changed is not None:
         return changed
@@ -138,6 +144,9 @@ async def parse_with_choices(
         # Health or danger (server/nlu/safety.py) is never read as a choice.
         return await _in_context(read, parsed)
     taking = CHOOSING.search(text.lower())
+    if new_order_or_bill(parsed, tracker) and not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
+        # "ok english. my bill BL-30018 no discount" under a lone "Talk to a person": the case, told now.
+        taking = None
     if ((new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or drops_the_call(text):
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
         # "$20 credit on a $60 lamp is a joke" refuses the credit it names; "cancel the 3pm call please"
@@ -248,5 +257,8 @@ async def _in_context(read: Reader, parsed: Dict[str, Any]) -> Dict[str, Any]:
     waited = waiting.reading(parsed, read.tracker)
     if waited is not None:
         return waited
+    rest = await form_rest.split(parsed, read.tracker, read.parse)
+    if rest is not None:
+        return rest  # "tomorrow noon. and what about the free year of service": the time, the rest kept
     repaired = reread(parsed, read.tracker)
     return repaired if repaired is not parsed else await two_problems.split(parsed, read.parse)

@@ -123,7 +123,7 @@ def test_second_alternative_is_added_to_those_granted(domain):
     )
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
 
-    assert dispatcher.messages == [message(response="utter_confirm_refund", **CONFIRM_VALUES)]
+    assert dispatcher.messages == [message(response="utter_confirm_refund_in_transit", **CONFIRM_VALUES)]
     assert kept(events) == granted("refund", before=["goodwill_credit"])
     assert grants_for("LK-10423") == [
         {
@@ -302,7 +302,7 @@ def test_a_different_kind_for_the_same_order_is_still_granted(domain):
     tracker = tracker_from("alternatives_offered", slots={"alternative": "refund"}, sender_id="priya-again")
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
 
-    assert dispatcher.messages == [message(response="utter_confirm_refund", **CONFIRM_VALUES)]
+    assert dispatcher.messages == [message(response="utter_confirm_refund_in_transit", **CONFIRM_VALUES)]
     assert kept(events) == granted("refund")
     assert [(row["kind"], row["amount"]) for row in grants_for("LK-10423")] == [("credit", 10.0), ("refund", None)]
 
@@ -428,3 +428,14 @@ def test_a_credit_left_out_of_the_offer_as_done_before_is_said_done_when_asked_f
     ]
     assert events == granted("missing_discount_credit")  # so the rule goes on to "anything else?"
     assert [row["amount"] for row in grants_for("BL-30018")] == [7.6]
+
+
+def test_a_refund_for_an_order_still_on_its_way_asks_for_nothing_back(domain):
+    # The grinder LK-10423 is in transit (p32 panel: "a prepaid return label ... after the return
+    # arrives" for a parcel never delivered): the in-transit confirmation, the refund written once.
+    tracker = tracker_from("alternatives_offered", slots={"alternative": "refund"})
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_confirm_refund_in_transit", **CONFIRM_VALUES)]
+    assert kept(events) == granted("refund")
+    assert [g["kind"] for g in grants_for("LK-10423")] == ["refund"]

@@ -60,7 +60,9 @@ def test_a_no_or_an_outburst_read_as_a_grant_is_asked_about_not_granted(domain, 
 def test_a_clear_pick_or_a_click_is_granted(domain, text, latest):
     dispatcher, _ = run_action(ActionApplyAlternative(), typed(text, **latest), domain)
 
-    assert [m["response"] for m in dispatcher.messages][:1] == ["utter_confirm_refund"]
+    assert [m["response"] for m in dispatcher.messages][:1] == [
+        "utter_confirm_refund_in_transit"
+    ]  # the grinder is still on its way
     assert [g["kind"] for g in grants_for("LK-10423")] == ["refund"]
 
 

@@ -86,9 +86,11 @@ def test_a_refund_is_not_promised_on_an_order_whose_replacement_is_under_way(dom
     dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
 
     assert slot(events, "policy_id") == "returns_window"
+    # p32 24, "id rather have a refund than the replacement dress": how the money comes back after
+    # all (send it back once it arrives, or a person may still switch it), not "nothing more to do".
     assert dispatcher.messages == [
         message(
-            response="utter_record_arranged_before",
+            response="utter_record_arranged_before_refund_asked",
             reference="LK-10421",
             what="replacement",
             granted_on="earlier today",

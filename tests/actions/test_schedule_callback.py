@@ -377,3 +377,32 @@ def test_code_is_never_read_as_a_time_for_a_call(typed):
     from actions.callback_time import parse_callback_time
 
     assert parse_callback_time(typed, WEDNESDAY_10AM) is None
+
+
+def test_a_time_today_already_gone_is_said_when_it_moves_to_tomorrow(domain, monkeypatch):
+    # "later today 6pm" said at 7pm (p32 panel): tomorrow at 6, and the customer is told the day moved.
+    evening = WEDNESDAY_10AM.replace(hour=19)
+    freeze_time(monkeypatch, actions.schedule_callback, evening)
+    dispatcher = CollectingDispatcher()
+    said = "later today 6pm"
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            said, dispatcher, tracker_from("callback_form", text=said), domain
+        )
+    )
+    assert result == {"callback_time": "2025-06-12T18:00:00-04:00", "callback_attempts": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_today_gone"]
+    assert dispatcher.messages[0]["callback_when"] == "tomorrow at 6:00 pm"
+
+
+def test_a_time_later_today_stays_today_and_says_nothing(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    dispatcher = CollectingDispatcher()
+    said = "later today 6pm"
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            said, dispatcher, tracker_from("callback_form", text=said), domain
+        )
+    )
+    assert result == {"callback_time": "2025-06-11T18:00:00-04:00", "callback_attempts": None}
+    assert dispatcher.messages == []

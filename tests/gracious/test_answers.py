@@ -210,3 +210,26 @@ def test_when_a_late_order_comes_is_answered_only_for_a_late_order():
     assert [a.id for a in late] == ["late_order_when"]
     # An order on time had its date said: "no new date from the courier" would not be true of it.
     assert "late_order_when" not in [a.id for a in find_answers(said, "check_order_status", policy="order_on_track")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wait the grinder hasnt even arrived how do i return it",
+        "ok so i dont have to send anything back? when does the money come",
+    ],
+)
+def test_a_refund_for_a_late_order_is_explained_for_a_parcel_not_here(text):
+    found = find_answers(text, "check_order_status", ["refund"], question=True, policy="late_delivery_goodwill")
+    assert [a.response for a in found] == ["utter_answer_refund_not_here"]
+
+
+def test_when_the_money_comes_for_another_refund_is_the_refund_time():
+    found = find_answers("when does the money come", "request_refund", ["refund"], policy="returns_window")
+    assert [a.response for a in found] == ["utter_answer_refund_time"]
+
+
+def test_how_a_faulty_items_remedies_work_is_answered_while_they_are_offered():
+    text = "whats the difference, do i have to send the old ones back first before i get new ones?"
+    found = find_answers(text, "report_wrong_item", [], question=True, policy="faulty_item")
+    assert [a.response for a in found] == ["utter_answer_faulty_how"]

@@ -7,7 +7,7 @@ from typing import Any, Dict
 
 import pytest
 
-from server.dialogue.two_problems import parts, split
+from server.dialogue.two_problems import moving_on, parts, split
 
 READINGS = {
     "my phone bill BL-30018 is missing the discount": ("dispute_charge", 0.95, [("order_id", "BL-30018", 15)]),
@@ -95,3 +95,25 @@ def test_one_order_told_in_two_parts_is_one_problem(first, second, expected):
     text = f"{first} and {second}"
     result = asyncio.run(split(whole(text, "check_order_status", []), fake_parse))
     assert result["intent"]["name"] == expected and "second_problem" not in result
+
+
+BILL_KEPT = {"intent": "dispute_charge", "text": "my bill BL-30017 looks wrong", "entities": {"order_id": "BL-30017"}}
+
+
+@pytest.mark.parametrize("text", ["no its fine. now the bill", "ok what about the other thing", "next, the phone bill"])
+def test_moving_on_opens_the_problem_kept_for_later(text):
+    # p32 21: "no its fine. now the bill" got "It sounds like this has really worn you down".
+    assert moving_on(text, BILL_KEPT) == '/dispute_charge{"order_id": "BL-30017"}'
+
+
+@pytest.mark.parametrize(
+    "text, pending",
+    [
+        ("now the bill", None),  # nothing kept
+        ("the bill is wrong too", BILL_KEPT),  # no moving-on word: read as it is
+        ("now where is my order", BILL_KEPT),  # another kind than the one kept
+        ("and the bill, which i have been trying to sort out for weeks with three different people", BILL_KEPT),
+    ],
+)
+def test_other_words_are_not_moving_on(text, pending):
+    assert moving_on(text, pending) is None

@@ -14,7 +14,7 @@ from typing import List
 import pytest
 import yaml
 
-from gracious.blame import BLAME_FILE, lecture_patterns, lecturing
+from gracious.blame import BLAME_FILE, blaming_phrases, lecture_patterns, lecturing
 from studio.check import Check
 from studio.check_emails import email_problems
 from studio.placeholders import Samples, response_findings
@@ -434,3 +434,9 @@ def test_a_number_that_reads_one_with_a_plural_noun_is_found() -> None:
     for fine in ("{international_calls} is the count", "{international_calls} across", "calls: {international_calls}"):
         [(name, variations)] = nodes(f'responses:\n  utter_calls:\n    - text: "{fine}."\n')
         assert list(response_findings(name, variations, samples)) == [], fine
+
+
+def test_the_customers_own_words_quoted_back_are_not_our_blame():
+    quoted = "Now, the other thing you mentioned: “i want a refund for them obviously”. Shall we look at that next?"
+    assert blaming_phrases(quoted) == []
+    assert blaming_phrases("You obviously missed the date.") == ["obviously"]

@@ -1,0 +1,80 @@
+"""A time for the call and something else in one message: the time taken, the rest never dropped.
+
+"tomorrow noon. and what about the free year of service", "tomorrow 9am. also i want a refund
+for them obviously": while the callback form asks for a time, the part with the time answers it,
+and each other part is read alone. A question the designers have an answer for
+(catalog/answers.yml) is marked `answers`, said after the booking; a request of its own (a case,
+a remedy, something to make up for it) is kept as the message's `second_problem`, which the
+booking offers to look at next (actions/second_problem.py `after_booking`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious import repair
+from gracious.answers import find_answers
+from server.dialogue import in_hand, two_problems
+from server.dialogue.readings import read_as
+
+Parse = Callable[[str], Awaitable[Dict[str, Any]]]
+# Readings of a part that ask for something of their own, besides the kinds of case.
+REQUESTS = {"demand_compensation", "request_refund", "choose_alternative"}
+CONFIDENCE = 0.6
+# An order or bill number, a phone number: digits that are not a time.
+NOT_A_TIME = re.compile(r"\b(?:lk|bl)[\s#-]*\d+|#\s*\d+|\b\d{5,}\b|\b\d{3}[\s.-]\d{4}\b", re.I)
+
+
+def _timed(text: str) -> bool:
+    """The text names a time or a day ("tomorrow noon"), not only a reference ("LK-10426")."""
+    return repair.mentions_time(NOT_A_TIME.sub(" ", text))
+
+
+async def split(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker], parse: Parse) -> Optional[Dict]:
+    """The parse as the form's answer, with the rest marked; None when the message holds nothing else."""
+    text = parsed.get("text") or ""
+    if tracker is None or tracker.active_loop_name != "callback_form" or parsed.get("safety"):
+        return None
+    if tracker.get_slot("requested_slot") != "callback_time" or text.startswith("/"):
+        return None
+    rest = [(at, part) for at, part in two_problems.parts(text) if not _timed(part)]
+    if not rest:
+        return None
+    outside = text
+    for _, part in rest:
+        outside = outside.replace(part, " ")
+    if not _timed(outside):
+        return None  # no time beside the rest: the form reads the message as it is
+    answers: List[str] = []
+    second: Optional[Dict[str, Any]] = None
+    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    for _, part in rest:
+        found = find_answers(
+            part,
+            tracker.get_slot("case_type"),
+            granted,
+            question=in_hand.is_question(part),
+            policy=tracker.get_slot("policy_id"),
+        )
+        if found:
+            answers += [a.response for a in found if a.response not in answers]
+            continue
+        alone = await parse(part)
+        guess = alone.get("intent") or {}
+        wanted = guess.get("name") in two_problems.case_types() | REQUESTS
+        if second is None and wanted and guess.get("confidence", 0) >= CONFIDENCE:
+            entities = {e["entity"]: e["value"] for e in alone.get("entities") or [] if e.get("entity")}
+            second = {"intent": guess["name"], "text": part[:300], "entities": entities}
+    if not answers and second is None:
+        return None
+    inside = [(at, at + len(part)) for at, part in rest]
+    kept = [e for e in parsed.get("entities") or [] if not any(a <= int(e.get("start", 0)) < b for a, b in inside)]
+    reading = read_as(parsed, "inform", "form_rest", kept)
+    if answers:
+        reading["answers"] = answers
+    if second is not None:
+        reading["second_problem"] = second
+    return reading

@@ -1,0 +1,89 @@
+"""What a customer says at an offer that is not a choice (blind panel p32, 2 December).
+
+"hm why isnt international included" was read as the add-on's button; "10 bucks?? thats it? i
+want 50 off" got "I'd rather not guess"; "ok english. my bill BL-30018 no discount" under a lone
+"Talk to a person" button was read as that button. Rasa's own parsing is stood in for by the
+classifier's reading each test gives (tests/server/test_typed_no.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.slots import AnySlot
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from server.dialogue.offers import REASON_ASKED, not_choosing
+from tests.server.test_typed_no import SLOTS, chosen, offered, parse
+
+BILL_OFFER = [
+    {"title": "A $10.00 goodwill credit", "payload": '/choose_alternative{"alternative": "goodwill_credit"}'},
+    {
+        "title": "Tell me about the international calling add-on",
+        "payload": '/choose_alternative{"alternative": "international_plan"}',
+    },
+    {"title": "None of these", "payload": "/deny"},
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hm why isnt international included, thats kind of a rip off", "ok but how come international isnt included?"],
+)
+def test_asking_why_names_an_option_without_taking_it(text):
+    assert not_choosing(text)
+    result = parse(text, "choose_alternative", offered(), [])
+    assert chosen(result) is None
+
+
+def test_a_question_about_an_option_is_not_a_why():
+    assert not REASON_ASKED.search("how much is the add on")
+    assert not not_choosing("the international add on please")
+
+
+@pytest.mark.parametrize(
+    "text", ["10 bucks?? thats it? i want it delivered TOMORROW or i want 50 off", "give me $50", "i want 40 back"]
+)
+def test_more_money_than_the_offer_is_answered_in_the_case(text):
+    result = parse(text, "nlu_fallback", offered())
+    assert result["intent"]["name"] == "ask_why"
+    assert result["repair"] == "case_question"
+    assert result["answers"] == ["utter_answer_more_than_offered"]
+    assert result["answer_person"] is False
+
+
+def test_a_sum_is_not_a_demand_once_something_was_taken():
+    result = parse("i want 50 off", "nlu_fallback", offered(accepted_alternative="refund"))
+    assert result.get("repair") != "case_question"
+
+
+def person_offered() -> DialogueStateTracker:
+    """After the other-language answer: one button, a person."""
+    state = DialogueStateTracker("hola", [AnySlot(n, mappings=[{}]) for n in SLOTS])
+    state.update(UserUttered("hola, mi factura no tiene el descuento"))
+    state.update(ActionExecuted("action_other_language"))
+    state.update(
+        BotUttered(
+            "I can only help in English here.",
+            data={"buttons": [{"title": "Talk to a person", "payload": "/request_human"}]},
+        )
+    )
+    state.update(ActionExecuted("action_listen"))
+    return state
+
+
+def test_a_case_told_under_a_lone_person_button_is_the_case():
+    bill = [{"entity": "order_id", "value": "BL-30018", "start": 20, "end": 28}]
+    result = parse("ok english. my bill BL-30018 no discount", "dispute_charge", person_offered(), bill)
+    assert result["intent"]["name"] == "dispute_charge"
+    assert result.get("typed_choice") is None
+
+
+def test_ok_alone_under_a_lone_person_button_is_still_that_button():
+    result = parse("ok", "affirm", person_offered())
+    assert result["intent"]["name"] == "request_human"
+
+
+def test_sure_why_not_agrees():
+    assert not not_choosing("sure why not, the refund")
+    assert not_choosing("why not included?")
