@@ -23,7 +23,7 @@ from actions.digression import resume
 from actions.explain_policy import apologetic, apologises, apology_said, explain_role
 from actions.gift_case import new_case_words, with_gift_added
 from actions.second_problem import noted
-from gracious.signals import frustration_signals, says_it_is_their_own_change
+from gracious.signals import frustration_signals, says_it_is_their_own_change, wants_an_exchange
 
 # The apologies, and what is said instead once the reply has said sorry (an empathy line such as
 # "I'm sorry you're feeling this way"): our own mistake still owned (utter_own_it), a plain apology left out.
@@ -77,7 +77,7 @@ class ActionEmpathize(Action):
         is_case = intent in case_intents()
         words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
         policy_says_sorry = impossible = cafe = fit = faulty = on_track = False
-        own_change = says_it_is_their_own_change(text)
+        own_change = says_it_is_their_own_change(text) or (intent == "request_refund" and wants_an_exchange(text))
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
             # café remake whatever the words; a bill number given to a refund is a bill).
@@ -164,7 +164,7 @@ class ActionEmpathize(Action):
         # Nothing to apologise for in the weather: the policy says plainly what we can't do.
         # On track and asked the first time: nothing to apologise for (asked again, there is).
         # Their own slip or change of mind ("i picked size S, i need M"): nothing of ours to be sorry for.
-        sorry = not own_change or bool(fault)
+        sorry = not own_change or bool(fault) or faulty  # a faulty item swapped is still ours to be sorry for
         if (
             sorry
             and is_case

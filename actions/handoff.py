@@ -241,7 +241,11 @@ GETTING_HELP = re.compile(
 
 
 # A product that could burn or shock, and signs that someone is hurt.
-HAZARD = re.compile(r"\b(?:fire|smoke|smoking|spark\w*|burning|overheat\w*|electric shock|shocked)\b", re.I)
+HAZARD = re.compile(
+    r"\b(?:fire|smoke|smoking|spark\w*|burning|overheat\w*|electric shock|shocked|melt\w*)\b"
+    r"|\btoo hot to (?:touch|hold)\b|\bhot (?:while|when) (?:it )?charg\w*",
+    re.I,
+)
 BODY = re.compile(
     r"\b(?:burn(?:ed|t) (?:me|my)|hurt|injur\w*|bleeding|breath\w*|swell\w*|throat|dizzy|allerg\w*)\b", re.I
 )

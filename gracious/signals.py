@@ -36,6 +36,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "gift_asked",
             "faulty",
             "own_change",
+            "exchange_wanted",
         )
     } | _gift_phrases(raw)
 
@@ -177,3 +178,9 @@ def says_it_is_their_own_change(text: Text) -> bool:
     """ "i picked size S, i need M. can u change it before it ships": the customer's own slip or change
     of mind (catalog/signals.yml `own_change`), nothing of ours to be sorry for."""
     return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["own_change"].search(text.replace("\u2019", "'")))
+
+
+def wants_an_exchange(text: Text) -> bool:
+    """ "i want exchange my shoes please", "can i swap them for a bigger size": a swap wanted, not the
+    money back (catalog/signals.yml `exchange_wanted`); the refund case's sympathy about money would not fit."""
+    return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["exchange_wanted"].search(text.replace("\u2019", "'")))

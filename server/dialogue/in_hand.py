@@ -16,6 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair
 from gracious.choices import ASKING, QUESTION
 from gracious.references import find
+from gracious.saying_no import asks_for_a_person
 from server.dialogue import two_problems
 
 # Words that ask for a call, not merely mention calls ("call me", "a call back", "ring me").
@@ -121,3 +122,9 @@ def asks_where_things_stand(text: str, tracker: DialogueStateTracker, named: boo
         bool(GONE_THROUGH.search(text)) and bool(repair.named_kinds(text))
     )
     return something_settled(tracker) or named or about_records
+
+
+def asks_only(text: str) -> bool:
+    """ "third time: will a MANAGER be calling me?": a question about a person, not a request for one."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text or "") if s.strip()]
+    return bool(sentences) and all(is_question(s) for s in sentences) and not asks_for_a_person(text)

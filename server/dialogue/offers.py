@@ -18,7 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
 from gracious.answers import find_answers
-from gracious.choices import ARRANGEMENTS, ASKING, QUESTION, WHICH, Option, options_from, resolve
+from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, Option, options_from, resolve
 from gracious.dropped_call import drops_the_call
 from gracious.references import size_change, size_wanted
 from gracious.settings import CATALOG_DIR
@@ -156,6 +156,23 @@ def asked_about(text: str, options: List[Option]) -> Optional[int]:
         if asked is not None and asked != WHICH:
             return asked if options[asked].key in answers_questions() else None
     return None
+
+
+def takes_another(text: str, options: List[Option], asked: int) -> bool:
+    """ "ok take the 10 dollar credit. and can you turn the add on on for me now?": a sentence that
+    is no question takes another option than the one asked about, so the choice comes first."""
+    said = " ".join(text.lower().split())
+    for sentence in re.split(r"(?<=[.!?])\s+", said):
+        if (
+            QUESTION.search(sentence)
+            or ASKING.search(sentence)
+            or not (CHOOSING.search(sentence) or TAKES.search(sentence))
+        ):
+            continue  # "i call london a lot" names the call's button, but takes nothing
+        taken = resolve(sentence, options, choice_words(), question=False)
+        if taken not in (None, WHICH, asked) and not options[taken].declines:
+            return True
+    return False
 
 
 def just_granted(tracker: Optional[DialogueStateTracker]) -> bool:

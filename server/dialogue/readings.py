@@ -18,6 +18,7 @@ from gracious.references import reference_kind
 from gracious.saying_no import CALL_ASKED, NO_PERSON, asks_for_a_person
 from gracious.saying_no import PERSON_ASKED as PERSON_ASKED  # moved there; still read from here
 from gracious.signals import said_at_the_cafe
+from server.dialogue.in_hand import asks_only
 from server.dialogue.offers import OFFER_PAYLOAD, choice_words, new_order_or_bill
 from server.dialogue.two_problems import case_types
 
@@ -202,6 +203,8 @@ def person_asked(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]
         return None
     if tracker.get_slot("in_queue") or CALL_ASKED.search(text):
         return None
+    if tracker.get_slot("requested_slot") == "callback_time" and repair.mentions_time(text):
+        return None  # "tomorrow at 8 sharp. and it better be a manager": the time first (form_rest.py)
     if intent in ASKED_SOMEONE:
         # Read so already; only an answer for an open form is taken out of it.
         kept = _kept(parsed, tracker)
@@ -213,7 +216,8 @@ def person_asked(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]
         return read_as(parsed, "request_human", "person", _kept(parsed, tracker))
     # "you're not a real person are you" names one without asking: the short list counts only beside another reading.
     short = len(text.split()) <= 20 and not NO_PERSON.search(text)
-    if short and repair.asks_for_a_person(text) and intent != "bot_challenge":
+    # "third time: will a MANAGER be calling me?" asks about the person coming (an answer), it asks for nobody.
+    if short and repair.asks_for_a_person(text) and intent != "bot_challenge" and not asks_only(text):
         return read_as(parsed, "request_human", "person", _kept(parsed, tracker))
     return None
 

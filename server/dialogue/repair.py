@@ -86,18 +86,14 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "why though? my mate got hers honoured": a why the classifier took for a person.
         return read_as(parsed, WHY, "why")
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    found = find_answers(
-        text,
-        tracker.get_slot("case_type"),
-        granted,
-        question=in_hand.is_question(text),
-        policy=tracker.get_slot("policy_id"),
-    )
+    case_type, asks = tracker.get_slot("case_type"), in_hand.is_question(text)
+    found = find_answers(text, case_type, granted, question=asks, policy=tracker.get_slot("policy_id"))
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
-    if intent in MEANT and not (answer and intent == tracker.get_slot("case_type") and not loop):
-        # A person, the CEO or goodbye asked for means it; "whats his email then", in the
-        # CEO case already, is a question with an answer.
+    asked_only = answer and (intent == case_type or in_hand.asks_only(text))
+    if intent in MEANT and not (asked_only and not loop):
+        # A person, the CEO or goodbye asked for means it; "whats his email then" in the CEO case, or
+        # "will a MANAGER be calling me?", is a question with an answer.
         return parsed
     if answer and loop:
         # "what number will you be calling from?" while we ask for a time: the designers'
@@ -135,7 +131,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "can you guarantee sunshine on sunday?": said plainly that nobody can, then what
         # we can do (the beyond_anyone policy), never a policy menu.
         return read_as(parsed, "demand_compensation", "impossible")
-    if repair.asks_for_a_person(text) and intent != "bot_challenge":
+    if repair.asks_for_a_person(text) and intent != "bot_challenge" and not (answer and in_hand.asks_only(text)):
         # "unbelievable. fine, a person": a person, whatever the classifier read.
         return read_as(parsed, "request_human", "person")
     named_in_case = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
@@ -165,7 +161,6 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # leaving, so a warm close, never the case again.
         return read_as(parsed, "goodbye", "closing")
     explained = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
-    case_type = tracker.get_slot("case_type")
     given = [e.get("value") for e in entities_of(parsed, "order_id", "coupon_code")]
     held = {tracker.get_slot("order_id"), tracker.get_slot("coupon_code")}
     held_digits = {re.sub(r"\D", "", h) for h in held if h}

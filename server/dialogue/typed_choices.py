@@ -40,6 +40,7 @@ from server.dialogue.offers import (
     offers_in,
     sized_exchange,
     still_open,
+    takes_another,
 )
 from server.dialogue.payloads import payload_parse
 from server.dialogue.readings import not_the_top, person_asked, upset_no, wants_more
@@ -122,7 +123,9 @@ async def parse_with_choices(
     for offer in offers:
         asked = asked_about(text, offer)
         if asked is not None:
-            shown = offer[asked]
+            # "ok take the 10 dollar credit. and can you turn the add on on": the credit taken first.
+            # "can you switch it on or not": the designers' answer to that, never the price again.
+            shown = None if takes_another(text, offer, asked) or answered_instead(text, tracker) else offer[asked]
             break
     if shown is not None:
         return await read.as_click(shown.payload, text=text, typed_choice=shown.title, asked_about=shown.key)

@@ -261,3 +261,13 @@ def test_an_item_sent_as_ordered_that_does_not_fit_is_not_called_the_wrong_thing
     )
     dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
     assert texts(dispatcher)[0] in variations(domain, "utter_empathy_report_wrong_item_fit")
+
+
+def test_a_swap_wanted_gets_no_money_talk_and_no_apology(domain):
+    # Panel p33 19: "i want exchange my shoes please" got "let's see about getting your money back"
+    # and "I'm sorry for the trouble this has caused you".
+    text = "i want exchange my shoes please"
+    tracker = tracker_from("empty_tracker", text=text, intent="request_refund")
+    dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
+    change = [v["text"] for v in domain["responses"]["utter_empathy_request_refund_change"]]
+    assert len(texts(dispatcher)) == 1 and texts(dispatcher)[0] in change

@@ -222,12 +222,16 @@ def test_a_safety_message_gets_urgent_help_first_and_goes_in_as_safety(domain):
     assert row["reason"] == "safety"
 
 
-def test_a_product_that_could_catch_fire_is_made_safe_first(domain):
-    tracker = tracker_from(
-        "request_human",
-        text="is it safe to keep using a flickering lamp? could it be a fire risk",
-        intent="request_human",
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it safe to keep using a flickering lamp? could it be a fire risk",
+        # panel p33: a phone too hot to hold got the breathing-and-swelling line
+        "my phone has been getting super hot while charging overnight, like too hot to hold",
+    ],
+)
+def test_a_product_that_could_catch_fire_is_made_safe_first(domain, text):
+    tracker = tracker_from("request_human", text=text, intent="request_human")
     tracker.latest_message["safety"] = True
     dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
     assert dispatcher.messages[0] == message(response="utter_safety_product")

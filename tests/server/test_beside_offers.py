@@ -9,7 +9,7 @@ classifier's reading each test gives (tests/server/test_typed_no.py).
 from __future__ import annotations
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -87,3 +87,46 @@ def test_ok_alone_under_a_lone_person_button_is_still_that_button():
 def test_sure_why_not_agrees():
     assert not not_choosing("sure why not, the refund")
     assert not_choosing("why not included?")
+
+
+def bill_offered() -> DialogueStateTracker:
+    """The domestic-only discount explained on BL-30017, its offer just made."""
+    state = DialogueStateTracker("bill", [AnySlot(n, mappings=[{}]) for n in SLOTS])
+    state.update(UserUttered("my bill BL-30017 is wrong"))
+    for name, value in {
+        "case_type": "dispute_charge",
+        "policy_id": "volume_discount_domestic",
+        "order_id": "BL-30017",
+        "offered_alternatives": ["goodwill_credit", "international_plan"],
+    }.items():
+        state.update(SlotSet(name, value))
+    state.update(ActionExecuted("action_offer_alternatives"))
+    state.update(BotUttered("Here's what I can do for you:", data={"buttons": BILL_OFFER}))
+    state.update(ActionExecuted("action_listen"))
+    return state
+
+
+def test_an_option_taken_beside_a_question_about_another_is_taken():
+    # p33 06: "ok take the 10 dollar credit. and can you turn the add on on for me now?" got the
+    # add-on's price again and no credit.
+    result = parse(
+        "ok take the 10 dollar credit. and can you turn the add on on for me now?", "ask_policy", bill_offered()
+    )
+    assert chosen(result) == "goodwill_credit"
+    assert result["answers"] == ["utter_answer_addon_switch_on"]
+
+
+def test_switching_the_add_on_on_is_answered_not_priced_again():
+    result = parse("and the add on? can you switch it on or not", "ask_policy", bill_offered())
+    assert chosen(result) is None
+    assert result["answers"] == ["utter_answer_addon_switch_on"]
+
+
+def test_the_add_ons_price_asked_is_still_its_information():
+    result = parse("whats the add-on cost then", "ask_policy", bill_offered())
+    assert chosen(result) == "international_plan"
+
+
+def test_a_question_about_the_add_on_beside_a_call_mentioned_is_still_about_the_add_on():
+    result = parse("tell me about that international add on? i call london a lot", "ask_policy", bill_offered())
+    assert chosen(result) == "international_plan"

@@ -108,6 +108,8 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         # panel p32: a product overheating, and feeling sick after eating
         "my white headphones get really hot when charging, like too hot to touch, and smell like burning plastic",
         "i already ate half of it before noticing. feel kinda sick honestly",
+        # panel p33: a phone too hot to hold while charging
+        "my phone has been getting super hot while charging overnight, like too hot to hold",
     ],
 )
 def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
