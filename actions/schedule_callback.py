@@ -22,7 +22,7 @@ from actions.callback_soonest import offered_time
 from actions.callback_time import DAY_WORD, MAX_TIME_ATTEMPTS, TODAY, parse_callback_time, said_with_the_ask
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
-from actions.second_problem import after_booking, kept_aside
+from actions.second_problem import come_back, kept_aside
 from gracious import repair
 from gracious.contact_details import number_only
 from gracious.dropped_call import drops_the_call
@@ -135,11 +135,8 @@ class ValidateCallbackForm(FormValidation):
                 # "later this afternoon" was heard: the question for a time comes without "I didn't catch".
                 dispatcher.utter_message(response="utter_callback_time_unclear")
             return {"callback_time": None, "callback_attempts": float(attempts)}
-        return {
-            "callback_time": moment.isoformat(),
-            "callback_attempts": None,
-            **kept_aside(dispatcher, tracker, domain),
-        }
+        taken = {"callback_time": moment.isoformat(), "callback_attempts": None}
+        return {**taken, **kept_aside(dispatcher, tracker, domain)}  # what else the message said, kept
 
     async def extract_callback_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -242,9 +239,7 @@ class ActionScheduleCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         escape = tracker.get_slot("callback_escape")
         done: List[EventType] = [
-            SlotSet("callback_escape", None),
-            SlotSet("callback_attempts", None),
-            SlotSet("callback_time", None),
+            SlotSet(name, None) for name in ("callback_escape", "callback_attempts", "callback_time")
         ]
         if escape == CANCEL_BOOKED:
             said = str(tracker.latest_message.get("text") or "")
@@ -301,4 +296,4 @@ class ActionScheduleCallback(Action):
             events.append(SlotSet("in_queue", None))  # the call took the case out of the queue (callback_changes.book)
             dispatcher.utter_message(response="utter_queue_left_for_call", callback_when=spoken_time(when, now))
         events += [SlotSet("accepted_alternative", "callback")] if tracker.get_slot("alternative") == "callback" else []
-        return events + after_booking(dispatcher, tracker, domain)  # what else the message said, never dropped
+        return events + come_back(dispatcher, tracker, domain)  # the other thing they raised, offered next

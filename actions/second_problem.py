@@ -43,15 +43,10 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
 
 def kept_aside(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Dict[Text, Any]:
     """A time for the call with something else beside it (server/dialogue/form_rest.py): a question
-    answered now, before the form goes on; a request kept (``pending_problem``) for after the booking."""
+    answered now, before the form goes on; a request kept (``pending_problem``), which `come_back`
+    offers once the call is booked (actions/schedule_callback.py)."""
     latest = tracker.latest_message or {}
     if latest.get("repair") != "form_rest":
         return {}
     say_answers(dispatcher, domain, latest.get("answers") or [])
     return {"pending_problem": noted(tracker)} if noted(tracker) else {}
-
-
-def after_booking(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-    """Once a call is booked: the other thing the customer raised (beside the time, or in their
-    first message) offered next, never dropped."""
-    return come_back(dispatcher, tracker, domain)

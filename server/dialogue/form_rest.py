@@ -3,9 +3,9 @@
 "tomorrow noon. and what about the free year of service", "tomorrow 9am. also i want a refund
 for them obviously": while the callback form asks for a time, the part with the time answers it,
 and each other part is read alone. A question the designers have an answer for
-(catalog/answers.yml) is marked `answers`, said after the booking; a request of its own (a case,
+(catalog/answers.yml) is marked `answers`, said as the time is taken; a request of its own (a case,
 a remedy, something to make up for it) is kept as the message's `second_problem`, which the
-booking offers to look at next (actions/second_problem.py `after_booking`).
+booking offers to look at next (actions/second_problem.py `kept_aside`, then `come_back`).
 """
 
 from __future__ import annotations
