@@ -98,6 +98,8 @@ class ValidateCaseForm(FormValidation):
         owner = await verification.owner_of(tracker.get_slot("order_id"))
         if owner is None:
             return {"account_check": "passed"}
+        if (tracker.latest_message or {}).get("repair") == "account_answer_why":
+            dispatcher.utter_message(response="utter_why_account_check")  # asked beside the details given
         if verification.refuses(str(value or "")):
             # "I'd rather not": the rule in general terms, and a person can check another way.
             dispatcher.utter_message(response="utter_account_check_skipped")

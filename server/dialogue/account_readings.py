@@ -26,3 +26,15 @@ def details_given_later(parsed: Dict[str, Any], tracker: DialogueStateTracker, t
     if contacts(text) == ([], []):
         return None
     return read_as(parsed, case_type, "account_details_later")
+
+
+def details_with_a_why(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> Optional[Dict[str, Any]]:
+    """ "oops typo. try my phone 555 0178. why do you even need this" while the check asks: the details
+    are the answer, checked (inform), and the why is answered first (actions/case_form.py)."""
+    if tracker.active_loop_name != "case_form" or tracker.get_slot("requested_slot") != "account_check":
+        return None
+    if (parsed.get("intent") or {}).get("name") not in ("ask_why", "ask_policy", "nlu_fallback"):
+        return None
+    if contacts(text) == ([], []):
+        return None
+    return read_as(parsed, "inform", "account_answer_why")

@@ -12,7 +12,7 @@ from typing import Any, Dict, Optional, Sequence
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
-from gracious.catalog import current_catalog
+from gracious.catalog import CatalogError, current_catalog
 from gracious.choices import Option
 from gracious.references import reference_kind
 from gracious.saying_no import CALL_ASKED, NO_PERSON, asks_for_a_person
@@ -245,9 +245,19 @@ def wants_more(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) 
     text = parsed.get("text") or ""
     if tracker is None or text.startswith("/") or parsed.get("safety") or tracker.active_loop_name:
         return None
-    if not tracker.get_slot("offered_alternatives") or tracker.get_slot("accepted_alternative"):
-        return None
+    offered = tracker.get_slot("offered_alternatives") or []
+    if not _money_offered(offered) or tracker.get_slot("accepted_alternative"):
+        return None  # with no money on offer ("make it stop raining"), a sum asked for is a claim (the limit said)
     if MORE_ASKED.search(text) is None:
         return None
     answer = "utter_answer_more_than_offered"
     return dict(read_as(parsed, WHY, "case_question"), answer=answer, answers=[answer], answer_person=False)
+
+
+def _money_offered(offered: Sequence[str]) -> bool:
+    """A credit or a refund among the alternatives offered (catalog/policies.yml kinds)."""
+    try:
+        known = current_catalog().alternatives
+    except CatalogError:
+        return False
+    return any(a in known and known[a].kind in ("credit", "refund") for a in offered)

@@ -52,6 +52,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     loop = tracker.active_loop_name
     if (answer := cancel_answer.reading(parsed, tracker, text)) is not None:
         return answer  # "yes" or "the 3pm one" to "Shall I cancel that one?" (actions/callback_cancel.py)
+    if (answered := account_readings.details_with_a_why(parsed, tracker, text)) is not None:
+        return answered  # "try my phone 555 0178. why do you even need this": checked, and the why answered
     if (later := account_readings.details_given_later(parsed, tracker, text)) is not None:
         return later  # the account check skipped, then its details given after all
     if (

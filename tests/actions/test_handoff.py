@@ -228,6 +228,8 @@ def test_a_safety_message_gets_urgent_help_first_and_goes_in_as_safety(domain):
         "is it safe to keep using a flickering lamp? could it be a fire risk",
         # panel p33: a phone too hot to hold got the breathing-and-swelling line
         "my phone has been getting super hot while charging overnight, like too hot to hold",
+        # panel p34 04: a lamp that buzzed, its base hot
+        "but it flickers, thats a fault not me changing my mind. yesterday it buzzed and the base got really hot",
     ],
 )
 def test_a_product_that_could_catch_fire_is_made_safe_first(domain, text):

@@ -397,3 +397,13 @@ def test_a_call_for_a_stranger_asks_for_their_number_and_never_uses_the_owners(d
     )
     assert known_phone(booking) is None
     assert "callback_phone" in asked
+
+
+def test_details_given_beside_a_why_are_checked_after_the_reason():
+    # Panel p34 10: "oops typo. try my phone 555 0178. why do you even need this".
+    text = "oops typo. try my phone 555 0178. why do you even need this"
+    tracker = stranger(slots={"order_id": "BL-30018", "case_type": "dispute_charge"}, text=text)
+    tracker.latest_message["repair"] = "account_answer_why"
+    result, said = check(text, tracker)
+    assert said == ["utter_why_account_check", "utter_account_check_passed"]
+    assert result["account_check"] == "passed"

@@ -233,3 +233,9 @@ def test_how_a_faulty_items_remedies_work_is_answered_while_they_are_offered():
     text = "whats the difference, do i have to send the old ones back first before i get new ones?"
     found = find_answers(text, "report_wrong_item", [], question=True, policy="faulty_item")
     assert [a.response for a in found] == ["utter_answer_faulty_how"]
+
+
+def test_whether_to_unplug_a_product_is_answered():
+    # p34 04: "im not hurt lol, its a lamp. should i just unplug it?" asked twice, never answered.
+    found = find_answers("should i just unplug it?", "request_refund", [], question=True)
+    assert [a.response for a in found] == ["utter_answer_unplug"]

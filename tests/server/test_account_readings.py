@@ -52,3 +52,22 @@ def test_otherwise_the_message_is_left_as_read(facts, loop, text):
     read = reread(parsed(text), tracker(loop, case_type="request_refund", case_facts=facts))
 
     assert read.get("repair") != "account_details_later"
+
+
+@pytest.mark.parametrize("intent", ["ask_why", "nlu_fallback"])
+def test_details_beside_why_do_you_need_this_are_checked(intent):
+    # Panel p34 10: the reason was given and the number never checked, so it was typed again.
+    text = "oops typo. try my phone 555 0178. why do you even need this"
+    read = reread(
+        parsed(text, intent), tracker("case_form", requested_slot="account_check", case_type="dispute_charge")
+    )
+    assert read["intent"]["name"] == "inform"
+    assert read["repair"] == "account_answer_why"
+
+
+def test_why_alone_while_the_check_asks_is_still_a_why():
+    read = reread(
+        parsed("why do you even need this", "ask_why"),
+        tracker("case_form", requested_slot="account_check", case_type="dispute_charge"),
+    )
+    assert read.get("repair") != "account_answer_why"

@@ -130,3 +130,14 @@ def test_the_add_ons_price_asked_is_still_its_information():
 def test_a_question_about_the_add_on_beside_a_call_mentioned_is_still_about_the_add_on():
     result = parse("tell me about that international add on? i call london a lot", "ask_policy", bill_offered())
     assert chosen(result) == "international_plan"
+
+
+def test_a_sum_with_no_money_on_offer_is_left_to_the_limit():
+    # "make it stop raining", then "that's not enough, I want $5000": the goodwill limit is said
+    # (tests/e2e/test_playbook_conversations.py), not "more than this isn't mine to give".
+    result = parse(
+        "that's not enough, I want $5000 in compensation",
+        "demand_compensation",
+        offered(offered_alternatives=["human", "callback"]),
+    )
+    assert result.get("repair") != "case_question"
