@@ -73,9 +73,6 @@ class ActionAnswerWhy(Action):
             return []
         if message.get("repair") == "case_question":
             known = [a for a in message.get("answers") or [message.get("answer")] if a in domain.get("responses", {})]
-            if known and all(answered_before(tracker, domain, a) for a in known):
-                # Asked again after the answer: not the same paragraph a second time, a person.
-                return with_a_person(dispatcher, tracker, domain, "utter_answer_again")
             if known and not message.get("answer_person"):
                 # Questions the designers have answers for (catalog/answers.yml), each answered.
                 say_answers(dispatcher, domain, known)
@@ -96,13 +93,6 @@ class ActionAnswerWhy(Action):
             dispatcher.utter_message(response="utter_why_nothing_explained")
             return []
         return say_why(dispatcher, tracker, domain, key)
-
-
-def answered_before(tracker: Tracker, domain: Dict[Text, Any], answer: Text) -> bool:
-    """Whether this conversation has been given ``answer`` already (its care line filled in)."""
-    said = set(sent_texts(tracker))
-    texts = [str(v.get("text") or "") for v in domain.get("responses", {}).get(answer, [])]
-    return any(t.replace("{care_line}", settings().care_line) in said for t in texts if t)
 
 
 def say_answers(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], answers: List[Text]) -> None:

@@ -13,7 +13,6 @@ from actions.digression import ActionAnswerWhy
 from actions.repair import ActionCancel
 from actions.schedule_callback import ActionScheduleCallback
 from gracious import stores
-from gracious.settings import settings
 from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
 
 USER = {"event": "user", "text": "never mind", "parse_data": {"intent": {"name": "cancel"}}}
@@ -339,14 +338,3 @@ def test_two_questions_get_both_answers_then_the_offer_again(domain):
         "utter_resume_offer",
     ]
     assert dispatcher.messages[0]["care_line"] == "555 0100"
-
-
-def test_an_answer_given_already_is_not_given_again_a_person_is_offered(domain):
-    # p33 24: "That's a good one for the billing specialist..." three times in a row.
-    tracker = _case_question("utter_answer_calling_number")
-    said = domain["responses"]["utter_answer_calling_number"][0]["text"]  # "…our care line, {care_line}, so…"
-    tracker.events.append({"event": "bot", "text": said.format(care_line=settings().care_line), "data": {}})
-    dispatcher, events = run_action(ActionAnswerWhy(), tracker, domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_answer_again"]
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/request_human"]
-    assert events == [FollowupAction("action_listen")]
