@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from typing import Any, Dict, List
@@ -274,3 +275,54 @@ def test_a_failure_names_the_expectation_and_shows_the_transcript(tmp_path: Path
     assert "global rule: 2 apology sentences" in message
     assert "customer: my bill" in message and "bot:      Here's what I see" in message
     assert "[A $10.00 goodwill credit]" in message and "(actions: action_apply_alternative)" in message
+
+
+def chance_draws(variations: List[Dict[str, Any]]) -> List[List[str]]:
+    """The sets of texts whole_words.py picks one of at random, for a response's variations.
+
+    Variations with the same condition and channel compete; among them those with
+    placeholders are drawn first, the ones without being the fallback.
+    """
+    groups: Dict[Any, List[str]] = {}
+    for variation in variations:
+        if isinstance(variation, dict) and variation.get("text"):
+            key = (repr(variation.get("condition")), variation.get("channel"))
+            groups.setdefault(key, []).append(variation["text"].lower())
+    return [[t for t in texts if re.search(r"\{\w+\}", t)] or texts for texts in groups.values()]
+
+
+def _has(text: str, options: List[str]) -> bool:
+    return any(o in text for o in options)
+
+
+def wording_gambles(conversations: List[Any]) -> List[str]:
+    """`says` phrases found in some of a response's chance variations but in no response's every one."""
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    draws = [(name, texts) for name, variations in responses.items() for texts in chance_draws(variations)]
+    problems = []
+    for conversation in conversations:
+        for spec in list(conversation.turns) + [conversation.after]:
+            for expected in spec.get("says", []):
+                options = [o.lower() for o in (expected if isinstance(expected, list) else [expected])]
+
+                if any(all(_has(t, options) for t in texts) for _, texts in draws):
+                    continue
+                names = sorted({name for name, texts in draws if any(_has(t, options) for t in texts)})
+                problems += (
+                    [f"{conversation.file}: {conversation.name!r} expects {expected!r}, in only some of {names}"]
+                    if names
+                    else []
+                )
+    return problems
+
+
+def test_no_expectation_depends_on_which_wording_is_drawn() -> None:
+    assert wording_gambles(load_panel()) == []
+
+
+def test_an_expectation_in_one_of_two_drawn_wordings_is_named(tmp_path: Path) -> None:
+    text = GOOD.replace('says: ["London", ["domestic", "local"]]', 'says: ["make sure it\'s yours"]')
+    problems = wording_gambles(parse_file(write(tmp_path, text)))
+    assert problems == [
+        "topic.yml: 'a bill' expects \"make sure it's yours\", in only some of ['utter_ask_account_check']"
+    ]
