@@ -243,7 +243,7 @@ GETTING_HELP = re.compile(
 # A product that could burn or shock, and signs that someone is hurt.
 HAZARD = re.compile(
     r"\b(?:fire|smoke|smoking|spark\w*|burning|overheat\w*|electric shock|shocked|melt\w*)\b"
-    r"|\btoo hot to (?:touch|hold)\b|\bhot (?:while|when) (?:it )?charg\w*|\b(?:get|gets|got|getting)\s+(?:really\s+|very\s+|super\s+|so\s+)?hot\b",
+    r"|\btoo hot to (?:touch|hold)\b|\bhot (?:while|when) (?:it )?charg\w*|(?<!\bi\s)(?<!\bim\s)(?<!\bi'm\s)(?<!\bme\s)\b(?:get|gets|got|getting)\s+(?:really\s+|very\s+|super\s+|so\s+)?hot\b",
     re.I,
 )
 BODY = re.compile(

@@ -36,10 +36,11 @@ def blame_phrases(path: Path = BLAME_FILE) -> List[str]:
     return [normal_text(str(p)) for p in yaml.safe_load(path.read_text(encoding="utf-8"))["phrases"]]
 
 
-def blaming_phrases(text: str, phrases: Optional[Sequence[str]] = None) -> List[str]:
-    """Every blaming phrase ``text`` says as whole words (``phrases``: the designers' list). The
-    customer's own words quoted back (“…”, as in utter_second_problem_next) are theirs, not ours."""
-    said = normal_text(re.sub(r"“[^”]*”", " ", text))
+def blaming_phrases(text: str, phrases: Optional[Sequence[str]] = None, quotes_theirs: bool = True) -> List[str]:
+    """Every blaming phrase ``text`` says as whole words (``phrases``: the designers' list). In a
+    reply as sent, the customer's own words quoted back (“…”, as in utter_second_problem_next) are
+    theirs, not ours; in a response as written (``quotes_theirs=False``) every word is the designer's."""
+    said = normal_text(re.sub(r"“[^”]*”", " ", text) if quotes_theirs else text)
     listed = blame_phrases() if phrases is None else phrases
     return [phrase for phrase in listed if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", said)]
 

@@ -43,6 +43,11 @@ LISTS = (
     "asks_exception",
     "on_file",
     "top_words",
+    "moving_on",
+    "other_one",
+    "names_bill",
+    "names_order",
+    "names_coupon",
 )
 
 

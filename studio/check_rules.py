@@ -55,7 +55,10 @@ def matches(name: str, patterns: Iterable[str]) -> bool:
 
 def blame_problems(words: str, phrases: Sequence[str], lectures: Sequence[Lecture]) -> List[Tuple[str, str]]:
     """(the words as said, what is wrong) for each blaming phrase and lecturing pattern in ``words``."""
-    found = [(p, f'says "{p}", which blames or lectures the customer') for p in blaming_phrases(words, phrases)]
+    found = [
+        (p, f'says "{p}", which blames or lectures the customer')
+        for p in blaming_phrases(words, phrases, quotes_theirs=False)
+    ]
     for lecture, said in lecturing(words, lectures):
         found.append(
             (

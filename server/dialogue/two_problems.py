@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
+from gracious import repair
 from gracious.catalog import CatalogError, current_catalog
 
 # Where a customer starts a second thought.
@@ -122,30 +123,18 @@ def _one_problem(first: str, second: Dict[str, Any], words: str) -> Optional[str
     return None
 
 
-# "no its fine. now the bill", "ok what about the other thing": on to the problem kept for later.
-MOVING_ON = re.compile(
-    r"\b(?:now|next|what about|how about|and the|on to|onto|moving on|back to|lets do|let's do)\b", re.I
-)
-OTHER_ONE = re.compile(r"\b(?:other|second|2nd)\s+(?:thing|one|problem|issue|question)\b", re.I)
-NAMED = {
-    "bill": r"\b(?:bill|phone bill|charges?|statement)\b",
-    "order": r"\b(?:order|parcel|package|delivery)\b",
-    "coupon": r"\b(?:coupon|code|voucher)\b",
-}
-
-
 def moving_on(text: str, pending: Any) -> Optional[str]:
     """The pending problem's opening (``/intent{entities}``) when a short message moves on to it, else None."""
     if not isinstance(pending, dict) or not pending.get("intent") or len(text.split()) > 10 or text.startswith("/"):
         return None
-    if not MOVING_ON.search(text):
+    if not repair.says("moving_on", text):
         return None
     try:
         needs = current_catalog().case_needs(pending["intent"])
     except CatalogError:
         needs = "nothing"
-    named = needs in NAMED and re.search(NAMED[needs], text, re.I)
-    if not (OTHER_ONE.search(text) or named):
+    named = f"names_{needs}" in repair.LISTS and repair.says(f"names_{needs}", text)
+    if not (repair.says("other_one", text) or named):
         return None
     entities = pending.get("entities") or {}
     return f"/{pending['intent']}" + (json.dumps(entities) if entities else "")

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 
 import actions.handoff
-from actions.handoff import ActionHandoff
+from actions.handoff import ActionHandoff, safety_response
 from gracious import stores
 from gracious.stores.records import agent_presence
 from gracious.stores.records import metadata as records_metadata
@@ -238,6 +238,11 @@ def test_a_product_that_could_catch_fire_is_made_safe_first(domain, text):
     dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
     assert dispatcher.messages[0] == message(response="utter_safety_product")
     assert "unplug" in domain["responses"]["utter_safety_product"][0]["text"]
+
+
+def test_a_customer_who_got_hot_is_not_told_about_the_product():
+    assert safety_response("i got really hot and shaky after the cake", "utter_safety_first") == "utter_safety_first"
+    assert safety_response("the charger got really hot", "utter_safety_first") == "utter_safety_product"
 
 
 def test_a_second_safety_message_with_a_call_booked_is_answered_not_handed_off_again(domain):

@@ -9,7 +9,7 @@ classifier's reading each test gives (tests/server/test_typed_no.py).
 from __future__ import annotations
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -91,19 +91,14 @@ def test_sure_why_not_agrees():
 
 def bill_offered() -> DialogueStateTracker:
     """The domestic-only discount explained on BL-30017, its offer just made."""
-    state = DialogueStateTracker("bill", [AnySlot(n, mappings=[{}]) for n in SLOTS])
-    state.update(UserUttered("my bill BL-30017 is wrong"))
-    for name, value in {
-        "case_type": "dispute_charge",
-        "policy_id": "volume_discount_domestic",
-        "order_id": "BL-30017",
-        "offered_alternatives": ["goodwill_credit", "international_plan"],
-    }.items():
-        state.update(SlotSet(name, value))
-    state.update(ActionExecuted("action_offer_alternatives"))
-    state.update(BotUttered("Here's what I can do for you:", data={"buttons": BILL_OFFER}))
-    state.update(ActionExecuted("action_listen"))
-    return state
+    return offered(
+        BILL_OFFER,
+        "my bill BL-30017 is wrong",
+        case_type="dispute_charge",
+        policy_id="volume_discount_domestic",
+        order_id="BL-30017",
+        offered_alternatives=["goodwill_credit", "international_plan"],
+    )
 
 
 def test_an_option_taken_beside_a_question_about_another_is_taken():

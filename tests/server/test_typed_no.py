@@ -50,20 +50,25 @@ SLOTS = [
 ]
 
 
-def offered(**slots: Any) -> DialogueStateTracker:
-    """A late order's case, its offer just made (as action_offer_alternatives leaves it)."""
-    state = DialogueStateTracker("late", [AnySlot(n, mappings=[{}]) for n in SLOTS])
-    state.update(UserUttered("my grinder LK-10423 is late"))
-    for name, value in {
-        "case_type": "check_order_status",
-        "policy_id": "late_delivery_goodwill",
-        "order_id": "LK-10423",
-        "offered_alternatives": ["replacement_overnight", "refund"],
-        **slots,
-    }.items():
+def offered(buttons: Any = None, opening: str = "my grinder LK-10423 is late", **slots: Any) -> DialogueStateTracker:
+    """A case whose offer was just made (as action_offer_alternatives leaves it): by default a late
+    order's, else the ``buttons`` offered after ``opening`` with the case's ``slots``."""
+    state = DialogueStateTracker("offered", [AnySlot(n, mappings=[{}]) for n in SLOTS])
+    state.update(UserUttered(opening))
+    case = (
+        {}
+        if buttons is not None
+        else {
+            "case_type": "check_order_status",
+            "policy_id": "late_delivery_goodwill",
+            "order_id": "LK-10423",
+            "offered_alternatives": ["replacement_overnight", "refund"],
+        }
+    )
+    for name, value in {**case, **slots}.items():
         state.update(SlotSet(name, value))
     state.update(ActionExecuted("action_offer_alternatives"))
-    state.update(BotUttered("Here's what I can do for you:", data={"buttons": OFFER}))
+    state.update(BotUttered("Here's what I can do for you:", data={"buttons": OFFER if buttons is None else buttons}))
     state.update(ActionExecuted("action_listen"))
     return state
 

@@ -17,6 +17,7 @@ import yaml
 from gracious.blame import BLAME_FILE, blaming_phrases, lecture_patterns, lecturing
 from studio.check import Check
 from studio.check_emails import email_problems
+from studio.check_rules import blame_problems
 from studio.placeholders import Samples, response_findings
 from studio.rendered import output_problems
 from studio.yamlnodes import get, items, line, text
@@ -440,3 +441,8 @@ def test_the_customers_own_words_quoted_back_are_not_our_blame():
     quoted = "Now, the other thing you mentioned: “i want a refund for them obviously”. Shall we look at that next?"
     assert blaming_phrases(quoted) == []
     assert blaming_phrases("You obviously missed the date.") == ["obviously"]
+
+
+def test_a_response_that_quotes_blame_is_still_refused_by_make_check():
+    written = "As the note says: “you obviously missed the date”."
+    assert [p for p, _ in blame_problems(written, ["obviously"], [])] == ["obviously"]
