@@ -1,10 +1,11 @@
 """The number a call goes to when the customer gives none: the one on their verified account.
 
-A signed-in customer (or one checked for one account, or verified for the case's record) waiting in the
-queue (in_queue) who asks "ring me in an hour" is not asked for a number the account already has: the call is
-booked on it, said by its last digits, and they can give another (server/dialogue/form_readings.py
-reads "use 555 0142 instead" after booking as a new number for the call). Asked for a number, a verified
-customer who answers "the one on my account" gets the call on it; nobody else's account is guessed.
+A signed-in customer (or one checked for one account, or verified for the case's record) who asks
+"ring me tomorrow at 10" is not asked for a number the account already has (blind panel p34: "the one
+on my account obviously"): the call is booked on it, said by its last digits, and they can give
+another (server/dialogue/form_readings.py reads "use 555 0142 instead" after booking as a new number
+for the call). Asked for a number, a verified customer who answers "the one on my account" gets the
+call on it; nobody else's account is guessed, and a stranger is asked.
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from gracious.stores import company
 
 
 async def account_phone(tracker: Tracker) -> Optional[Text]:
-    """The phone on a waiting (in_queue) customer's verified account, if it has a whole one.
-
-    Only while queued: elsewhere the callback form asks, unless the case's records have the number
-    (actions/schedule_callback.py known_phone), and takes "the one on my account" as this number."""
-    return await verified_phone(tracker) if tracker.get_slot("in_queue") else None
+    """The phone on the customer's verified account, if it has a whole one (else the callback form asks,
+    unless the case's records have the number: actions/schedule_callback.py known_phone)."""
+    return await verified_phone(tracker)
 
 
 async def verified_phone(tracker: Tracker) -> Optional[Text]:

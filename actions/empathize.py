@@ -22,6 +22,7 @@ from actions.closing import said_safety
 from actions.digression import resume
 from actions.explain_policy import apologetic, apologises, apology_said, explain_role
 from actions.gift_case import new_case_words, with_gift_added
+from actions.granted_before import PUT_RIGHT
 from actions.second_problem import noted
 from gracious.signals import frustration_signals, says_it_is_their_own_change, wants_an_exchange
 
@@ -131,10 +132,14 @@ class ActionEmpathize(Action):
         events.append(SlotSet("frustration", float(max(level, previous))))
 
         fault = None
+        remedied = False
         if is_case and _has_reference(events, tracker):
             facts = await gather_facts(tracker)
             fault = bool(facts.get("company_error") or facts.get("order_late"))
             events.append(SlotSet("company_at_fault", fault))
+            # Its remedy already under way ("where is my order" once the replacement is arranged): no
+            # "Let me fix it for you" for what is being fixed (blind panel p34 22); the case says what is under way.
+            remedied = bool(facts.get("verified")) and any(k in PUT_RIGHT for k in facts.get("granted_kinds") or [])
 
         # One sympathy sentence, the one that fits best: having to say it again, then
         # strong feelings, then the kind of case. An apology follows for a case.
@@ -171,6 +176,7 @@ class ActionEmpathize(Action):
             and not policy_says_sorry
             and not impossible
             and not (on_track and "repeated" not in signals)
+            and not remedied
         ):
             keys.append("utter_apology_own_it" if fault else "utter_apology")
 

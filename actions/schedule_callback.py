@@ -81,7 +81,7 @@ class ValidateCallbackForm(FormValidation):
         # call ("no, make it 3pm") doesn't ask for it again.
         asked = [s for s in domain_slots if s != "followup_email"]
         # So does the number of a call booked and then cancelled ("book it again. tomorrow 9am").
-        # And, for a waiting customer ("ring me in an hour"), the number on their verified account.
+        # And, for a verified customer ("ring me in an hour"), the number on their account.
         # Once asked, the answer is read as one ("its 555 0142 771" is the number, not the words).
         answering = tracker.get_slot("requested_slot") == "callback_phone"
         if not answering and (
@@ -249,7 +249,7 @@ class ActionScheduleCallback(Action):
         when = datetime.fromisoformat(tracker.get_slot("callback_time"))
         # The form asked for a number unless one was known (ValidateCallbackForm.needed).
         phone = str(tracker.get_slot("callback_phone") or known_phone(tracker) or "")
-        # A waiting customer's verified account's number: said as the account's, and another can be given.
+        # A verified account's number: said as the account's, and another can be given.
         on_account = not phone and bool(phone := await account_phone(tracker) or "")
         now = datetime.now(when.tzinfo)
         digits = re.sub(r"\D", "", phone)

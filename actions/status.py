@@ -201,11 +201,18 @@ async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         dispatcher.utter_message(response="utter_status_no_call")
         return []
     phone = phones[-1]
+    zone = ZoneInfo(settings().timezone)
+    if re.sub(r"\D", "", phone)[-7:] == re.sub(r"\D", "", str(call.get("phone") or ""))[-7:]:
+        # "555 0134" typed after the call was booked on that very number (the account's): nothing changes.
+        when = spoken_time(call["scheduled_for"].astimezone(zone), datetime.now(zone))
+        dispatcher.utter_message(
+            response="utter_callback_number_same", callback_when=when, phone_tail=re.sub(r"\D", "", phone)[-4:]
+        )
+        return [SlotSet("callback_phone", call.get("phone"))]
     notice = await notice_for(tracker)
     if not await records().move_callback(int(booked), call["scheduled_for"], phone, notice):
         dispatcher.utter_message(response="utter_status_no_call")
         return []
-    zone = ZoneInfo(settings().timezone)
     when = spoken_time(call["scheduled_for"].astimezone(zone), datetime.now(zone))
     dispatcher.utter_message(
         response="utter_callback_number_changed", callback_when=when, phone_tail=re.sub(r"\D", "", phone)[-4:]

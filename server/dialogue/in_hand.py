@@ -75,10 +75,15 @@ def case_for(reference: str, parsed: Dict[str, Any], case_type: Optional[str]) -
 
 
 def new_number(text: str) -> Optional[str]:
-    """A full phone number in the message, said as the one to use ("use 555 0142")."""
-    phones = [f.value for f in find(text) if f.entity == "phone" and len(re.sub(r"\D", "", f.value)) >= 7]
+    """A full phone number in the message, said as the one to use ("use 555 0142"), or given on its own
+    ("555 0101", "its 555 0101"): after a call booked on the account's number, the one to ring."""
+    found = [f for f in find(text) if f.entity == "phone" and len(re.sub(r"\D", "", f.value)) >= 7]
     wants = re.search(r"\b(?:use|on|number|instead|new|call me on|ring me on|old)\b", text, re.I)
-    return phones[-1] if phones and wants else None
+    rest = text
+    for f in found:
+        rest = rest.replace(f.value, " ")
+    bare = len(re.findall(r"[^\W\d_]+", rest)) <= 2
+    return found[-1].value if found and (wants or bare) else None
 
 
 def previous_text(tracker: DialogueStateTracker) -> str:

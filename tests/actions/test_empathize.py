@@ -1,10 +1,13 @@
 """action_empathize: the feeling named in fitting words, then an apology."""
 
+import asyncio
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.case import CASE_SLOTS
 from actions.empathize import ActionEmpathize
+from gracious import stores
 from tests.actions import run_action, texts, tracker_from, tracker_state, variations
 
 WRONG_ITEM_TEXT = "I ordered a navy dress and you sent me a red one, order LK-10421"
@@ -271,3 +274,19 @@ def test_a_swap_wanted_gets_no_money_talk_and_no_apology(domain):
     dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
     change = [v["text"] for v in domain["responses"]["utter_empathy_request_refund_change"]]
     assert len(texts(dispatcher)) == 1 and texts(dispatcher)[0] in change
+
+
+def test_with_its_replacement_under_way_the_record_gets_no_let_me_fix_it(domain):
+    # Blind panel p34 22: "where is my order LK-10421" after its replacement was arranged got
+    # "That's our mistake, and I apologise. Let me fix it for you." The case says what is under way.
+    asyncio.run(stores.company().grant("replacement", "LK-10421", "C001", None, note="an earlier chat"))
+    tracker = tracker_from(
+        "report_wrong_item",
+        slots={"order_id": "LK-10421"},
+        intent="check_order_status",
+        text="where is my order LK-10421",
+    )
+    dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
+    said = texts(dispatcher)
+    assert len(said) == 1
+    assert said[0] not in variations(domain, "utter_apology_own_it") + variations(domain, "utter_apology")

@@ -250,7 +250,7 @@ def queued_and_signed_in(**slots):
     )
 
 
-def test_a_signed_in_waiting_customer_is_not_asked_for_the_number_the_account_has(domain):
+def test_a_signed_in_customer_is_not_asked_for_the_number_the_account_has(domain):
     form = ValidateCallbackForm()
     slots = asyncio.run(form.required_slots(FORM_SLOTS, CollectingDispatcher(), queued_and_signed_in(), domain))
     assert slots == ["callback_time"]
@@ -258,10 +258,10 @@ def test_a_signed_in_waiting_customer_is_not_asked_for_the_number_the_account_ha
     stranger = queued_and_signed_in(verified_customers=None)
     slots = asyncio.run(form.required_slots(FORM_SLOTS, CollectingDispatcher(), stranger, domain))
     assert slots == ["callback_time", "callback_phone"]
-    # Not waiting: the form asks, as the panel's conversations expect ("Which number").
+    # Not waiting, as well (blind panel p34: "the one on my account obviously").
     not_queued = queued_and_signed_in(in_queue=None)
     slots = asyncio.run(form.required_slots(FORM_SLOTS, CollectingDispatcher(), not_queued, domain))
-    assert slots == ["callback_time", "callback_phone"]
+    assert slots == ["callback_time"]
 
 
 def test_the_call_goes_to_the_accounts_number_said_by_its_last_digits(domain, monkeypatch):

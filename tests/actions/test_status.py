@@ -204,6 +204,22 @@ def test_a_new_number_moves_the_booked_call_to_it_at_the_same_time(domain, monke
     assert row["phone"] == "555 0111" and row["status"] == "booked"
 
 
+def test_the_number_the_call_has_already_is_said_and_nothing_moved(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    records = stores.records()
+    callback_id = asyncio.run(records.book_callback("maya-call", at(12, 13), "+1 555 0134", "callback", None))
+    tracker = tracker_from(
+        "alternatives_offered", text="555 0134", intent="ask_status", slots={"callback_id": str(callback_id)}
+    )
+    tracker.latest_message["repair"] = "phone_change"
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_callback_number_same", callback_when="tomorrow at 1:00 pm", phone_tail="0134")
+    ]
+    [row] = asyncio.run(records.rows("callbacks"))
+    assert row["phone"] == "+1 555 0134" and row["status"] == "booked"
+
+
 def test_a_credit_arranged_in_another_chat_is_said_to_be_in_place_never_not_started(domain):
     asyncio.run(stores.company().grant("credit", "BL-30018", None, 7.6, note="missing_discount_credit"))
     tracker = tracker_from(

@@ -53,3 +53,24 @@ def test_the_roaming_answer_still_fits_a_bill_about_travel():
     assert find_answer("will i have roaming when i go to canada", "dispute_charge").response == (
         "utter_answer_roaming_future"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hiya, jacket LK-10424 — can i change it from green to black before it ships? same size S",
+        "can I change the size before it goes out",
+    ],
+)
+def test_changing_an_order_not_yet_sent_is_answered_with_a_person_offered(text):
+    # Blind panel p34 05: "not something I can do. Orders, bills ... are where I'm useful".
+    found = answer_anywhere(text, question=True)
+    assert found is not None and found.response == "utter_answer_order_change" and found.person
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["you sent the wrong colour, can i swap it for the navy one? order LK-10421", "change the colour please"],
+)
+def test_a_swap_in_a_wrong_item_case_is_not_an_order_change(text):
+    assert answer_anywhere(text, question=True) is None

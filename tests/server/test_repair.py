@@ -298,6 +298,21 @@ def test_a_new_number_for_the_booked_call_changes_the_number():
     assert (result["intent"]["name"], result["repair"]) == ("ask_status", "phone_change")
 
 
+@pytest.mark.parametrize("text", ["555 0101", "its 555 0101", "+1 555 0101 pls"])
+def test_a_number_on_its_own_after_the_booking_is_the_number_for_the_call(text):
+    # The call is booked on a signed-in customer's account number without asking; a number typed
+    # next is the one to ring (it used to get "Could you tell me what's gone wrong?").
+    result = reread(parsed(text, "inform"), tracker(callback_id="7"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_status", "phone_change")
+
+
+def test_a_number_inside_a_story_is_not_a_new_number_for_the_call():
+    result = reread(
+        parsed("i rang 555 0101 three times and nobody picked up", "complain_no_response"), tracker(callback_id="7")
+    )
+    assert result.get("repair") != "phone_change"
+
+
 def test_a_reference_in_a_message_the_classifier_could_not_place_opens_its_case():
     coupon = [{"entity": "coupon_code", "value": "SUMMER20"}]
     result = reread(
