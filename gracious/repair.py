@@ -48,6 +48,7 @@ LISTS = (
     "names_bill",
     "names_order",
     "names_coupon",
+    "asks_compensation",
 )
 
 

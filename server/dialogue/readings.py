@@ -254,6 +254,20 @@ def wants_more(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) 
     return dict(read_as(parsed, WHY, "case_question"), answer=answer, answers=[answer], answer_person=False)
 
 
+def goodwill_asked(
+    parsed: Dict[str, Any], text: str, intent: Optional[str], case_type: Optional[str]
+) -> Optional[Dict[str, Any]]:
+    """ "and the something extra for my trouble?", "yes or no, can you give me a goodwill credit" in a
+    case: asked for, not asked about, nor out of scope (blind panel p34 08). The goodwill policy
+    says what is in hand (catalog/repair.yml `asks_compensation`)."""
+    if not case_type or intent not in ("out_of_scope", "nlu_fallback", "demand_compensation", "ask_policy"):
+        return None
+    if not repair.says("asks_compensation", text) or repair.asks_why(text):
+        return None
+    amounts = [e for e in parsed.get("entities") or [] if e.get("entity") == "amount"]
+    return read_as(parsed, "demand_compensation", "compensation_asked", amounts)
+
+
 def _money_offered(offered: Sequence[str]) -> bool:
     """A credit or a refund among the alternatives offered (catalog/policies.yml kinds)."""
     try:

@@ -32,6 +32,7 @@ from server.dialogue.readings import (
     WHY,
     WHY_READINGS,
     entities_of,
+    goodwill_asked,
     not_a_coupon,
     read_as,
     second_reading,
@@ -280,6 +281,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if intent in ("out_of_scope", "nlu_fallback") and new_reference and case_type:
         # "now what about summer20": a reference says what the message is about.
         return read_as(parsed, in_hand.case_for(given[0], parsed, case_type), "reference_given")
+    if (goodwill := goodwill_asked(parsed, text, intent, case_type)) is not None:
+        return goodwill  # "and the something extra for my trouble?": asked for (readings.goodwill_asked)
     if in_hand.question_about_the_case(text, intent, case_type, tracker) and not new_reference:
         # "do I keep the lamp if I take the credit?", "what number will you call from?":
         # a question about the case in hand, not a new complaint nor a menu. Answered

@@ -616,3 +616,23 @@ def test_a_cafe_visit_decides_between_the_wrong_item_and_a_bill():
         ("dispute_charge", 0.3),
     )
     assert reread(message, tracker())["intent"]["name"] == "report_wrong_item"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("and the something extra for my trouble? you overcharged me", "demand_compensation"),
+        ("its not a question its a request. yes or no, can you give me a goodwill credit", "out_of_scope"),
+    ],
+)
+def test_something_for_the_trouble_asked_in_a_case_is_the_goodwill_policy(text, intent):
+    # Blind panel p34 08: "I'd rather not guess", then "That's outside what I can help with".
+    state = tracker(case_type="dispute_charge", order_id="BL-30018", policy_id="volume_discount_domestic")
+    result = reread(parsed(text, intent), state)
+    assert (result["intent"]["name"], result["repair"]) == ("demand_compensation", "compensation_asked")
+
+
+def test_why_only_a_goodwill_credit_is_a_why():
+    state = tracker(case_type="demand_compensation", policy_id="goodwill_limit")
+    result = reread(parsed("why only a goodwill credit?", "ask_why"), state)
+    assert result.get("repair") != "compensation_asked"
