@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional, Text
 from rasa_sdk import Tracker
 
 from actions.verification import is_verified, known_customer
+from gracious import repair
 from gracious.catalog import current_catalog
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 from gracious.signals import (
@@ -88,6 +89,7 @@ def bill_facts(bill: Any) -> Dict[str, Any]:
         bill_complex=bill.complex,
         international_calls=len(bill.international_lines),
         international_destinations=sorted({line.destination for line in bill.international_lines}),
+        international_total=round(sum(line.amount for line in bill.international_lines), 2),
         domestic_total=bill.domestic_total,
         discount_rate=bill.discount_rate,
         discount_applied=bill.discount_applied,
@@ -198,6 +200,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     if amount is not None:
         facts["amount_requested"] = amount
         facts["over_limit"] = amount > catalog().max_credit
+    elif repair.says("asks_compensation", tracker.latest_message.get("text") or ""):
+        facts["asked_loosely"] = True  # "something extra for my trouble": no sum named
     if customer_id is None and not facts.get("verification_needed"):
         # No record in hand: the customer the website vouches for (or a check verified), if one.
         customer_id = known_customer(tracker)
@@ -233,6 +237,7 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
         "delivered_on": day_name(facts.get("delivered_on")),
         "international_calls": facts.get("international_calls", 0),
         "international_destinations": " and ".join(destinations),
+        "international_total": money(facts.get("international_total")),
         "domestic_total": money(facts.get("domestic_total")),
         "discount_rate": f"{facts.get('discount_rate', 0) * 100:.0f}%",
         "discount_applied": money(facts.get("discount_applied")),

@@ -8,13 +8,14 @@ options are shown again; while a form is active the form asks its question again
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.case import catalog, sent_texts
+from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
 from gracious.settings import settings
 
@@ -73,13 +74,14 @@ class ActionAnswerWhy(Action):
             return []
         if message.get("repair") == "case_question":
             known = [a for a in message.get("answers") or [message.get("answer")] if a in domain.get("responses", {})]
+            values = await case_values(tracker, domain, known)
             if known and not message.get("answer_person"):
                 # Questions the designers have answers for (catalog/answers.yml), each answered.
-                say_answers(dispatcher, domain, known)
+                say_answers(dispatcher, domain, known, **values)
                 return resume(dispatcher, tracker)
             # Their answer with a person, or no answer here: said plainly, a person offered.
-            say_answers(dispatcher, domain, known[:-1])
-            return with_a_person(dispatcher, tracker, domain, known[-1] if known else "utter_case_question")
+            say_answers(dispatcher, domain, known[:-1], **values)
+            return with_a_person(dispatcher, tracker, domain, known[-1] if known else "utter_case_question", **values)
         if tracker.active_loop.get("name") and requested in FORM_REASONS:
             dispatcher.utter_message(response=FORM_REASONS[requested])
             return []
@@ -95,11 +97,20 @@ class ActionAnswerWhy(Action):
         return say_why(dispatcher, tracker, domain, key)
 
 
-def say_answers(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], answers: List[Text]) -> None:
-    """The designers' answers (catalog/answers.yml responses) that the domain has, in order."""
+def say_answers(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], answers: List[Text], **values: Any) -> None:
+    """The designers' answers (catalog/answers.yml responses) that the domain has, in order, with the
+    case's ``values`` for their placeholders ("the calls to {international_destinations}")."""
     for answer in answers:
         if answer in domain.get("responses", {}):
-            dispatcher.utter_message(response=answer, care_line=settings().care_line)
+            dispatcher.utter_message(response=answer, **{**values, "care_line": settings().care_line})
+
+
+async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[Text]) -> Dict[Text, Any]:
+    """The case's placeholder values, looked up only when one of ``answers`` has a placeholder of its own."""
+    texts = [v.get("text") or "" for a in answers for v in domain.get("responses", {}).get(a, [])]
+    if not any(set(re.findall(r"\{(\w+)\}", t)) - {"care_line"} for t in texts):
+        return {}
+    return template_values(await gather_facts(tracker), tracker)
 
 
 def say_why(
@@ -116,7 +127,7 @@ def say_why(
 
 
 def with_a_person(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], response: Text
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], response: Text, **values: Any
 ) -> List[EventType]:
     """``response`` with a button for a person; the open offer stays open.
 
@@ -124,8 +135,8 @@ def with_a_person(
     said as the one they are waiting for."""
     if tracker.get_slot("in_queue"):
         queued = f"{response}_queued"
-        dispatcher.utter_message(response=queued if queued in domain.get("responses", {}) else response)
+        dispatcher.utter_message(response=queued if queued in domain.get("responses", {}) else response, **values)
         return [FollowupAction("action_listen")]
     person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
-    dispatcher.utter_message(response=response, buttons=[person])
+    dispatcher.utter_message(response=response, buttons=[person], **values)
     return [FollowupAction("action_listen")]

@@ -132,6 +132,8 @@ def explain_role(policy: Policy, facts: Dict[str, Any], explained: List[Text]) -
         return "entitled"
     if policy.id in explained and "pressed" in policy.responses:
         return "pressed"
+    if facts.get("asked_loosely") and "asked_loosely" in policy.responses:
+        return "asked_loosely"
     return "explain"
 
 

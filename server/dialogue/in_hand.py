@@ -40,6 +40,13 @@ def is_question(text: str) -> bool:
     return bool(QUESTION.search(said) or ASKING.search(said) or LED_IN_QUESTION.search(said))
 
 
+def opens_a_question(text: str) -> bool:
+    """A question mark, or a sentence or clause that opens with a question word ("you skipped my
+    question, what did the london calls cost": blind panel p34 07); "can you..." is a request."""
+    said = " ".join(text.lower().split())
+    return any(QUESTION.search(c.strip()) for c in re.split(r"[.,;!]+\s+", said) if c.strip())
+
+
 WHERE_IS = re.compile(r"\b(?:where(?:'s| is)|status of|when (?:will|does|is) (?:it|my|the)|track\w*)\b", re.I)
 
 
@@ -48,7 +55,7 @@ def question_about_the_case(
 ) -> bool:
     """A question during a case the classifier filed as another kind of complaint, or
     as the same one again after something was granted."""
-    if not case_type or not tracker.get_slot("policy_id") or not QUESTION.search(text.lower()):
+    if not case_type or not tracker.get_slot("policy_id") or not opens_a_question(text):
         return False
     cases = two_problems.case_types()
     if intent == "check_order_status" and case_type not in two_problems.ORDER_KINDS and WHERE_IS.search(text):

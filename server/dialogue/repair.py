@@ -89,7 +89,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "why though? my mate got hers honoured": a why the classifier took for a person.
         return read_as(parsed, WHY, "why")
     granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-    case_type, asks = tracker.get_slot("case_type"), in_hand.is_question(text)
+    case_type, asks = tracker.get_slot("case_type"), in_hand.is_question(text) or in_hand.opens_a_question(text)
     found = find_answers(text, case_type, granted, question=asks, policy=tracker.get_slot("policy_id"))
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}

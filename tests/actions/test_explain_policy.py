@@ -23,6 +23,7 @@ def values(**changes: Any) -> Dict[str, Any]:
         "delivered_on": "",
         "international_calls": 0,
         "international_destinations": "",
+        "international_total": "",
         "domestic_total": "",
         "discount_rate": "0%",
         "discount_applied": "",
@@ -88,6 +89,7 @@ def test_dispute_on_bill_with_london_calls_explains_domestic_only_discount(domai
         reference="BL-30017",
         international_calls=3,
         international_destinations="London",
+        international_total="$45.00",
         domestic_total="$62.00",
         discount_rate="10%",
         discount_applied="$6.20",
@@ -107,6 +109,7 @@ def test_dispute_on_bill_with_london_calls_explains_domestic_only_discount(domai
             "bill_complex": False,
             "international_calls": 3,
             "international_destinations": ["London"],
+            "international_total": 45.0,
             "domestic_total": 62.0,
             "discount_rate": 0.1,
             "discount_applied": 6.2,
@@ -138,6 +141,7 @@ def test_all_domestic_bill_without_its_discount_says_the_customer_is_owed_it(dom
                 discount_applied="$0.00",
                 discount_due="$7.60",
                 missing_discount="$7.60",
+                international_total="$0.00",
                 name="Daniel",
             ),
         )
@@ -153,6 +157,7 @@ def test_all_domestic_bill_without_its_discount_says_the_customer_is_owed_it(dom
             "bill_complex": False,
             "international_calls": 0,
             "international_destinations": [],
+            "international_total": 0,
             "domestic_total": 76.0,
             "discount_rate": 0.1,
             "discount_applied": 0.0,
@@ -490,3 +495,16 @@ def test_a_refund_for_a_late_order_by_someone_who_says_it_is_late_is_about_the_l
     )
     dispatcher, _ = run_action(ActionExplainPolicy(), unwanted, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_policy_refund_in_transit"]
+
+
+def test_something_for_the_trouble_with_no_sum_hears_what_is_in_hand_not_a_limit(domain):
+    # Blind panel p34 08: "beyond what I can grant myself" to a customer who named no sum.
+    for text, key in (
+        ("and the something extra for my trouble? you overcharged me", "utter_policy_goodwill_in_hand"),
+        ("i want a free year of phone service", "utter_policy_goodwill_limit"),
+    ):
+        tracker = tracker_from(
+            "empty_tracker", intent="demand_compensation", text=text, slots={"case_type": "demand_compensation"}
+        )
+        dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
+        assert [m.get("response") for m in dispatcher.messages] == [key], text

@@ -636,3 +636,11 @@ def test_why_only_a_goodwill_credit_is_a_why():
     state = tracker(case_type="demand_compensation", policy_id="goodwill_limit")
     result = reread(parsed("why only a goodwill credit?", "ask_why"), state)
     assert result.get("repair") != "compensation_asked"
+
+
+@pytest.mark.parametrize("intent", ["ask_policy", "ask_why"])
+def test_a_question_after_a_comma_gets_its_answer(intent):
+    # Blind panel p34 07: "you skipped my question, what did the london calls cost" got the add-on again.
+    state = tracker(case_type="dispute_charge", order_id="BL-30017", policy_id="volume_discount_domestic")
+    result = reread(parsed("you skipped my question, what did the london calls cost", intent), state)
+    assert result["answers"] == ["utter_answer_international_cost"]
