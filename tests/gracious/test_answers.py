@@ -239,3 +239,32 @@ def test_whether_to_unplug_a_product_is_answered():
     # p34 04: "im not hurt lol, its a lamp. should i just unplug it?" asked twice, never answered.
     found = find_answers("should i just unplug it?", "request_refund", [], question=True)
     assert [a.response for a in found] == ["utter_answer_unplug"]
+
+
+@pytest.mark.parametrize(
+    "text, case_type, response",
+    [
+        # Blind panel p34 03, 19 and 09: questions that got "I'd rather not guess" or nothing.
+        ("is the size 10 in stock? can i keep wearing the 9s meanwhile", "report_wrong_item", "utter_answer_stock"),
+        ("and if its sorted do i still need the call tomorrow", "request_refund", "utter_answer_still_need_call"),
+        (
+            "wait when is the bill due? if its before thursday what do i do",
+            "dispute_charge",
+            "utter_answer_bill_pay_meantime",
+        ),
+    ],
+)
+def test_p34_questions_have_their_answers(text, case_type, response):
+    assert response in [a.response for a in find_answers(text, case_type, [], question=True)]
+
+
+def test_a_basket_or_an_order_number_is_not_about_stock():
+    for text in ("i have it in my basket, do you have the order number", "do you have the tracking link?"):
+        assert "utter_answer_stock" not in [
+            a.response for a in find_answers(text, "check_order_status", [], question=True)
+        ]
+
+
+def test_not_needing_the_call_is_a_cancel_not_a_question():
+    found = find_answers("I don't need the call any more, sorted it myself", "request_refund", [], question=False)
+    assert "utter_answer_still_need_call" not in [a.response for a in found]
