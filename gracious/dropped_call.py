@@ -23,17 +23,19 @@ DROPS_THE_CALL = re.compile(
     r"|\bcall\w*\s+(?:it\s+|that\s+|the\s+call\s+)?off\b",
     re.I,
 )
-# A sentence that keeps the call or asks about a cancel, not one that drops it: "don't cancel it",
+# A sentence that keeps the call or asks about a cancel, not one that drops it: "don't cancel it", "is it cancelled?",
 # "I don't want to cancel the call at 3", "why did you cancel my call?", "did you cancel it?".
 KEEPS_OR_ASKS = re.compile(
     r"\b(?:not|never|dont|\w+n't)\s+(?:[\w']+\s+){0,3}?(?:cancel|scrap|drop|ditch)"
     r"|\b(?:why|how come|who)\b[^.!?]*\b(?:cancel|scrap|drop|ditch)"
-    r"|\b(?:did|have|has|had)\s+(?:you|someone|somebody|they|it|he|she|we)\s+(?:\w+\s+)?(?:cancel|scrap|drop|ditch)",
+    r"|\b(?:did|have|has|had)\s+(?:you|someone|somebody|they|it|he|she|we)\s+(?:\w+\s+)?(?:cancel|scrap|drop|ditch)"
+    # "so is my 9am call tomorrow cancelled or not?" (blind panel p35 04): asks, and cancels nothing.
+    r"|\b(?:is|are|was|were)\b[^.!?]*\bcancel\w*[^.!?]*\?|\bcancel\w*\s+or\s+not\b",
     re.I,
 )
 
 
-def _meant(text: str) -> str:
+def meant(text: str) -> str:
     """The sentences that could drop a call: not those that keep it or ask about a cancel."""
     sentences = re.split(r"(?<=[.!?\n])", text.replace("’", "'"))
     return " ".join(s for s in sentences if not KEEPS_OR_ASKS.search(s))
@@ -43,11 +45,17 @@ def _meant(text: str) -> str:
 CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+me\b(?!\s+(?:after all|any\s?more)\b)", re.I)
 
 
+def cancels_booked(text: str) -> bool:
+    """catalog/repair.yml's "cancel" words and a word for the call, in a sentence that doesn't ask
+    about a cancel ("also did you cancel the tomorrow one or do i have 2 now": blind panel p35 18)."""
+    return repair.cancels_booked_call(meant(text))
+
+
 def drops_the_call(text: str) -> bool:
     """Whether the words drop a call: "cancel the 3pm call", "scrap the phone call", "dont call me after all"."""
     if not text or text.startswith("/"):
         return False
-    text = _meant(text)
+    text = meant(text)
     if DROPS_THE_CALL.search(text) or repair.refuses_call(text):
         return True
     return repair.cancels_booked_call(text) and not CALL_ME.search(text)

@@ -17,7 +17,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
-from gracious.dropped_call import clock_named, drops_the_call
+from gracious.dropped_call import cancels_booked, clock_named, drops_the_call
 from gracious.references import coupon_candidates
 from server.dialogue import in_hand
 from server.dialogue.readings import CANCEL, SPACED_CODE, STATUS, entities_of, read_as, whole_message
@@ -99,19 +99,19 @@ def about_the_calls(
         # "i dont want a call at all, just email me": an email follow-up (and no call).
         email = whole_message("alternative", "email_followup", text)
         return read_as(parsed, "choose_alternative", "switch_channel", [email])
-    known = repair.cancels_booked_call(text) or repair.refuses_call(text)
+    known = cancels_booked(text) or repair.refuses_call(text)
     if booked and drops_the_call(text) and (not known or _names_another_time(text, tracker)):
         # "scrap the phone call" (words the cancel action doesn't know), "cancel the 4pm call" (the
         # call is at 3pm): the callback form's validator hears them, and the call named is cancelled,
         # or, naming none booked, the calls booked are said (actions/callback_cancel.py).
         return read_as(parsed, "request_callback", "cancel_call", [whole_message("time", text, text)])
-    if booked and repair.refuses_call(text) and not repair.cancels_booked_call(text):
+    if booked and repair.refuses_call(text) and not cancels_booked(text):
         return read_as(parsed, CANCEL, "cancel_call")  # "dont call me after all"
-    if booked and in_hand.new_number(text) and not repair.cancels_booked_call(text):
+    if booked and in_hand.new_number(text) and not cancels_booked(text):
         # "0199 is my old number, use 555 0142": the booked call, on the new number.
         return read_as(parsed, STATUS, "phone_change")
     if booked:
-        if repair.cancels_booked_call(text):
+        if cancels_booked(text):
             return read_as(parsed, CANCEL, "cancel_call")
         # "5:30 say", "2pm tomorrow": a time on its own moves the call too.
         # A correction names a clock time or the call ("i asked if i have to PAY the bill

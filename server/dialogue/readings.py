@@ -238,6 +238,12 @@ MORE_ASKED = re.compile(
 )
 
 
+# "can you make the credit 25 instead?" (blind panel p34 02): a bigger sum for the credit offered.
+CREDIT_RAISED = re.compile(
+    r"\b(?:make|raise|bump|up)\s+(?:the|that|my)\s+credit\s+(?:up\s+)?(?:to\s+)?\$?\s*\d{2,4}\b", re.I
+)
+
+
 def wants_more(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
     """ "10 bucks?? thats it? i want 50 off" while an offer is open: more asked for than it holds.
     Answered in the case (utter_answer_more_than_offered: more isn't mine to give, a person can look),
@@ -248,7 +254,7 @@ def wants_more(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) 
     offered = tracker.get_slot("offered_alternatives") or []
     if not _money_offered(offered) or tracker.get_slot("accepted_alternative"):
         return None  # with no money on offer ("make it stop raining"), a sum asked for is a claim (the limit said)
-    if MORE_ASKED.search(text) is None:
+    if MORE_ASKED.search(text) is None and CREDIT_RAISED.search(text) is None:
         return None
     answer = "utter_answer_more_than_offered"
     return dict(read_as(parsed, WHY, "case_question"), answer=answer, answers=[answer], answer_person=False)

@@ -12,6 +12,7 @@ second problem in the same message (server/dialogue/two_problems.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
@@ -125,7 +126,9 @@ async def parse_with_choices(
         if asked is not None:
             # "ok take the 10 dollar credit. and can you turn the add on on": the credit taken first.
             # "can you switch it on or not": the designers' answer to that, never the price again.
-            shown = None if takes_another(text, offer, asked) or answered_instead(text, tracker) else offer[asked]
+            # "why are you offering me more credit lol. can i USE the credit i have": asks, takes nothing (p35 23).
+            aside = takes_another(text, offer, asked) or answered_instead(text, tracker) or not_choosing(text)
+            shown = None if aside else offer[asked]
             break
     if shown is not None:
         return await read.as_click(shown.payload, text=text, typed_choice=shown.title, asked_about=shown.key)
@@ -146,7 +149,7 @@ async def parse_with_choices(
         # "no, nothing else. bye" is leaving, not "none of these".
         # Health or danger (server/nlu/safety.py) is never read as a choice.
         return await _in_context(read, parsed)
-    taking = CHOOSING.search(text.lower())
+    taking = CHOOSING.search(re.sub(r"\byes or no\b", " ", text.lower()))  # "...yes or no" demands an answer
     if new_order_or_bill(parsed, tracker) and not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
         # "ok english. my bill BL-30018 no discount" under a lone "Talk to a person": the case, told now.
         taking = None

@@ -42,7 +42,13 @@ def test_a_question_about_an_option_is_not_a_why():
 
 
 @pytest.mark.parametrize(
-    "text", ["10 bucks?? thats it? i want it delivered TOMORROW or i want 50 off", "give me $50", "i want 40 back"]
+    "text",
+    [
+        "10 bucks?? thats it? i want it delivered TOMORROW or i want 50 off",
+        "give me $50",
+        "i want 40 back",
+        "can you make the credit 25 instead?",
+    ],
 )
 def test_more_money_than_the_offer_is_answered_in_the_case(text):
     result = parse(text, "nlu_fallback", offered())
@@ -136,3 +142,26 @@ def test_a_sum_with_no_money_on_offer_is_left_to_the_limit():
         offered(offered_alternatives=["human", "callback"]),
     )
     assert result.get("repair") != "case_question"
+
+
+STORE_CREDIT_OFFER = [
+    {"title": "$10.00 in store credit", "payload": '/choose_alternative{"alternative": "store_credit"}'},
+    {"title": "Talk to a person", "payload": '/choose_alternative{"alternative": "human"}'},
+    {"title": "None of these", "payload": "/deny"},
+]
+
+
+@pytest.mark.parametrize("intent", ["choose_alternative", "ask_why", "inform"])
+def test_why_offer_more_credit_and_a_yes_or_no_question_take_nothing(intent):
+    # Blind panel p35 23: "why are you offering me more credit lol. can i USE the credit i have at the
+    # cafe, yes or no" was read as taking the $10 store credit, and it was granted.
+    state = offered(
+        STORE_CREDIT_OFFER,
+        "is my replacement headphones on its way yet",
+        case_type="report_wrong_item",
+        order_id="LK-10426",
+        offered_alternatives=["store_credit", "human"],
+    )
+    text = "why are you offering me more credit lol. can i USE the credit i have at the cafe, yes or no"
+    assert chosen(parse(text, intent, state)) is None
+    assert chosen(parse("ok the store credit please", "choose_alternative", state)) == "store_credit"

@@ -10,6 +10,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from gracious.dropped_call import drops_the_call
 from server.dialogue.repair import reread
 
 BOOKED_AT_3PM = "2025-06-12T15:00:00-04:00"
@@ -51,3 +52,23 @@ def test_a_booked_call_dropped_in_words(text, intent, expected):
     assert (result["intent"]["name"], result.get("repair")) == (expected, "cancel_call")
     if expected == "request_callback":
         assert [e["value"] for e in result["entities"] if e["entity"] == "time"] == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Blind panel p35 04: asked while a new call was being booked, and the 9am call was cancelled.
+        "wait, so is my 9am call tomorrow cancelled or not? i dont want 2 calls. if nobodys in then just keep the 9am one",
+        "is it cancelled or not",
+    ],
+)
+def test_asking_whether_a_call_is_cancelled_cancels_nothing(text):
+    assert not drops_the_call(text)
+    assert drops_the_call("is the call cancelled? good, cancel the 3pm call too")
+
+
+def test_did_you_cancel_it_asks_where_things_stand_and_cancels_nothing():
+    # Blind panel p35 18: "also did you cancel the tomorrow one or do i have 2 now" cancelled the call just booked.
+    text = "im not complaining?? i just asked who will call me. also did you cancel the tomorrow one or do i have 2 now"
+    result = reread(parsed(text, "cancel"), booked_tracker())
+    assert result["intent"]["name"] != "cancel" and result.get("repair") != "cancel_call"
