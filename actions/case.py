@@ -18,6 +18,7 @@ from gracious import repair
 from gracious.catalog import current_catalog
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 from gracious.signals import (
+    about_hygiene,
     about_staff_conduct,
     asks_for_gift_packing,
     asks_the_impossible,
@@ -194,6 +195,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # A café item named, not only a café word; not when the complaint is how staff behaved
         # ("rolled his eyes when i asked if the muffins had nuts" is not about the muffin).
         facts["cafe_item"] = facts["item_category"] == "cafe" and not about_staff_conduct(said)
+    if facts.get("item_category") == "cafe" and about_hygiene(said):
+        facts["hygiene"] = True  # "a hair in my sandwich": not a remake (catalog/policies.yml cafe_hygiene)
     if "item_category" not in facts and said_at_the_cafe(said):
         facts["item_category"] = "cafe"  # "the barista gave me someone else's drink"
     amount = parse_amount(tracker.get_slot("amount"))

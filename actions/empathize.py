@@ -77,7 +77,7 @@ class ActionEmpathize(Action):
         events: List[EventType] = []
         is_case = intent in case_intents()
         words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
-        policy_says_sorry = impossible = cafe = fit = faulty = on_track = False
+        policy_says_sorry = impossible = cafe = hygiene = fit = faulty = on_track = False
         own_change = says_it_is_their_own_change(text) or (intent == "request_refund" and wants_an_exchange(text))
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
@@ -97,6 +97,7 @@ class ActionEmpathize(Action):
             intent = catalog().follow(intent, facts)
             impossible = bool(facts.get("impossible_request"))
             cafe = facts.get("item_category") == "cafe"
+            hygiene = bool(facts.get("hygiene"))  # "a hair in my sandwich"
             faulty = bool(facts.get("faulty"))  # "it crackles": it doesn't work, whoever's mistake
             found = bool(facts.get("reference_found"))
             # Sent as ordered: a size or colour that didn't suit, not the wrong thing.
@@ -153,6 +154,7 @@ class ActionEmpathize(Action):
         else:
             # A café item gets café words ("what you came in for"), not a parcel's.
             cafe_key = f"{topic_key}_cafe" if cafe else ""
+            hygiene_key = f"{topic_key}_hygiene" if hygiene else ""
             fit_key = f"{topic_key}_fit" if fit else ""
             faulty_key = f"{topic_key}_faulty" if faulty else ""
             change_key = f"{topic_key}_change" if own_change else ""
@@ -160,7 +162,7 @@ class ActionEmpathize(Action):
                 next(
                     (
                         k
-                        for k in (cafe_key, faulty_key, change_key, fit_key, topic_key)
+                        for k in (hygiene_key, cafe_key, faulty_key, change_key, fit_key, topic_key)
                         if k and k in domain.get("responses", {})
                     ),
                     "utter_empathy_general",
@@ -169,6 +171,7 @@ class ActionEmpathize(Action):
         # Nothing to apologise for in the weather: the policy says plainly what we can't do.
         # On track and asked the first time: nothing to apologise for (asked again, there is).
         # Their own slip or change of mind ("i picked size S, i need M"): nothing of ours to be sorry for.
+        # A calm "where is my order" before anything is known to be wrong: the sympathy, no apology yet (p34 13).
         sorry = not own_change or bool(fault) or faulty  # a faulty item swapped is still ours to be sorry for
         if (
             sorry
@@ -177,6 +180,7 @@ class ActionEmpathize(Action):
             and not impossible
             and not (on_track and "repeated" not in signals)
             and not remedied
+            and not (intent == "check_order_status" and not fault and not signals)
         ):
             keys.append("utter_apology_own_it" if fault else "utter_apology")
 

@@ -28,6 +28,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "lateness",
             "dismissive",
             "staff_conduct",
+            "hygiene",
             "gift",
             "gift_for",
             "gift_bought",
@@ -118,6 +119,11 @@ def says_it_is_late(text: Text) -> bool:
 def leaves_unhappy(text: Text) -> bool:
     """'whatever. bye', 'forget it': leaving unhappy (catalog/signals.yml `dismissive`)."""
     return bool(text) and _has("dismissive", text)
+
+
+def about_hygiene(text: Text) -> bool:
+    """'there was a hair in my sandwich': something that should never be in food (catalog/signals.yml `hygiene`)."""
+    return bool(text) and _has("hygiene", text)
 
 
 def about_staff_conduct(text: Text) -> bool:

@@ -10,8 +10,9 @@ action_handoff first urges urgent help and puts the case first in the desk's que
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Any, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,13 +29,37 @@ SAFETY_INTENT = "request_human"
 
 
 @lru_cache(maxsize=4)
-def _pattern(modified_ns: int) -> Any:
-    return word_pattern((yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}).get("words") or [])
+def _patterns(modified_ns: int) -> Dict[str, Any]:
+    raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
+    return {name: word_pattern(raw.get(name) or []) for name in ("words", "asked_before", "symptoms")}
+
+
+# The words that only name an allergy, not a symptom: with a question asked before a visit, no emergency.
+ALLERGY_ONLY = re.compile(r"\b(?:allergic|allergy|allergies|coeliac|celiac|intoleran\w*)\b", re.I)
 
 
 def is_about_safety(text: Text) -> bool:
-    """Whether the text has a word that signals a health or safety risk."""
-    return bool(text) and bool(_pattern(changed_at(WORDS_FILE)).search(text))
+    """Whether the text has a word that signals a health or safety risk; not a question asked before
+    a visit about what is in the food, with no symptom ("is anything nut free? my son has an allergy")."""
+    if not text:
+        return False
+    found = _patterns(changed_at(WORDS_FILE))
+    if not found["words"].search(text):
+        return False
+    return not asked_before_a_visit(text, found)
+
+
+def asked_before_a_visit(text: Text, found: Optional[Dict[str, Any]] = None) -> bool:
+    """ "are the pastries safe for my son's peanut allergy? we're going this afternoon": an allergy
+    named in a question about the food, no symptom (catalog/safety.yml `asked_before`, `symptoms`)."""
+    found = found or _patterns(changed_at(WORDS_FILE))
+    rest = ALLERGY_ONLY.sub(" ", text)
+    return (
+        bool(ALLERGY_ONLY.search(text))
+        and not found["words"].search(rest)
+        and bool(found["asked_before"].search(text))
+        and not found["symptoms"].search(text)
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

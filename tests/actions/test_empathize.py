@@ -290,3 +290,12 @@ def test_with_its_replacement_under_way_the_record_gets_no_let_me_fix_it(domain)
     said = texts(dispatcher)
     assert len(said) == 1
     assert said[0] not in variations(domain, "utter_apology_own_it") + variations(domain, "utter_apology")
+
+
+def test_a_calm_where_is_my_order_before_anything_is_known_gets_no_apology_yet(domain):
+    # Blind panel p34 13: "It's natural to want to know where things stand" then "I'm sorry for the
+    # trouble this has caused you", before anything was looked at.
+    tracker = tracker_from("empty_tracker", intent="check_order_status", text="hi where is my order please")
+    dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
+    said = texts(dispatcher)
+    assert len(said) == 1 and said[0] in variations(domain, "utter_empathy_check_order_status")

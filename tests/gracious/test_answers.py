@@ -15,7 +15,7 @@ from gracious.answers import ANSWERS_FILE, answer_for, answers, find_answers
             "check_order_status",
             "utter_answer_case_goes_with",
         ),
-        ("so do i just type spring15 again at checkout?", "coupon_problem", "utter_answer_coupon_at_checkout"),
+        ("so do i just type spring15 again at checkout?", "coupon_problem", "utter_answer_coupon_at_checkout_before"),
         ("do i pay the postage back?", "request_refund", "utter_answer_return_postage"),
         ("Do I keep the lamp if I take the credit?", "request_refund", "utter_answer_keep_with_credit"),
         ("does it go back on my visa or as store credit?", "request_refund", "utter_answer_refund_where"),
@@ -268,3 +268,11 @@ def test_a_basket_or_an_order_number_is_not_about_stock():
 def test_not_needing_the_call_is_a_cancel_not_a_question():
     found = find_answers("I don't need the call any more, sorted it myself", "request_refund", [], question=False)
     assert "utter_answer_still_need_call" not in [a.response for a in found]
+
+
+def test_set_to_go_through_is_said_only_once_the_code_is_honoured():
+    # Blind panel p35 10: "it's set to go through for you this time" before anything was applied.
+    text = "so do i just type spring15 again at checkout?"
+    [before] = [a.response for a in find_answers(text, "coupon_problem", [], question=True)]
+    [after] = [a.response for a in find_answers(text, "coupon_problem", ["honour_coupon"], question=True)]
+    assert (before, after) == ("utter_answer_coupon_at_checkout_before", "utter_answer_coupon_at_checkout")

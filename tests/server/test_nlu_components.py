@@ -110,6 +110,10 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         "i already ate half of it before noticing. feel kinda sick honestly",
         # panel p33: a phone too hot to hold while charging
         "my phone has been getting super hot while charging overnight, like too hot to hold",
+        # panel p35 14: an upset stomach since eating at the café
+        "ive actually had a bit of an upset stomach since last night too. not sure if its related",
+        # an allergy named beside a symptom is never a question before a visit
+        "my son is allergic to peanuts and ate a cookie labelled nut free, his lips are swelling",
     ],
 )
 def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
@@ -130,6 +134,9 @@ def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
         "what a shocking bill, honestly",
         "my order is late",
         "the cafe burnt my toast and my phone bill BL-30018 still doesnt show the 7.60 credit",
+        # panel p35 15, p34 14: asked before a visit, nobody is ill (catalog/safety.yml asked_before)
+        "my son has a bad peanut allergy. are the pastries at your elm st cafe safe for him or are they made with nuts?",
+        "its YOUR cafe. i have coeliac disease so i actually need to know before i eat there",
     ],
 )
 def test_ordinary_messages_are_left_alone(text):
