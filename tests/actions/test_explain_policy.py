@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from typing import Any, Dict
 
+import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.case import day_name, render
@@ -510,23 +511,18 @@ def test_something_for_the_trouble_with_no_sum_hears_what_is_in_hand_not_a_limit
         assert [m.get("response") for m in dispatcher.messages] == [key], text
 
 
-def test_a_hair_in_a_cafe_sandwich_is_a_hygiene_case_not_a_remake(domain):
-    # Blind panel p34 16: "I'm sorry we didn't get your sandwich right... We'll gladly make it again".
+@pytest.mark.parametrize(
+    "text, item, policy",
+    [
+        # Blind panel p34 16: "I'm sorry we didn't get your sandwich right... We'll gladly make it again".
+        ("my sandwich from the cafe had a hair in it. gross", "sandwich", "cafe_hygiene"),
+        ("my flat white from the cafe was cold", "flat white", "cafe_remake"),  # still remade
+    ],
+)
+def test_a_hair_in_a_cafe_sandwich_is_a_hygiene_case_not_a_remake(domain, text, item, policy):
     tracker = tracker_from(
-        "empty_tracker",
-        intent="report_wrong_item",
-        text="my sandwich from the cafe had a hair in it. gross",
-        slots={"case_type": "report_wrong_item", "item": "sandwich"},
+        "empty_tracker", intent="report_wrong_item", text=text, slots={"case_type": "report_wrong_item", "item": item}
     )
     dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
-    assert SlotSet("policy_id", "cafe_hygiene") in events
-    assert [m.get("response") for m in dispatcher.messages] == ["utter_policy_cafe_hygiene"]
-    # A cold coffee is still remade.
-    tracker = tracker_from(
-        "empty_tracker",
-        intent="report_wrong_item",
-        text="my flat white from the cafe was cold",
-        slots={"case_type": "report_wrong_item", "item": "flat white"},
-    )
-    _, events = run_action(ActionExplainPolicy(), tracker, domain)
-    assert SlotSet("policy_id", "cafe_remake") in events
+    assert SlotSet("policy_id", policy) in events
+    assert [m.get("response") for m in dispatcher.messages] == [f"utter_policy_{policy}"]
