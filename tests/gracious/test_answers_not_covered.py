@@ -77,7 +77,9 @@ def test_a_swap_in_a_wrong_item_case_is_not_an_order_change(text):
 
 
 def test_allergens_asked_about_before_a_visit_are_answered_but_not_a_staff_complaint():
-    asked = "my son has a bad peanut allergy. are the pastries at your elm st cafe safe for him or are they made with nuts?"
+    asked = (
+        "my son has a bad peanut allergy. are the pastries at your elm st cafe safe for him or are they made with nuts?"
+    )
     assert answer_anywhere(asked, question=True).response == "utter_answer_allergen_info"
     rude = "the guy at the cafe this morning rolled his eyes at me when i asked if the muffins had nuts"
     assert answer_anywhere(rude, question=True) is None
