@@ -154,7 +154,7 @@ class ActionEmpathize(Action):
         else:
             # A café item gets café words ("what you came in for"), not a parcel's.
             cafe_key = f"{topic_key}_cafe" if cafe else ""
-            hygiene_key = f"{topic_key}_hygiene" if hygiene else ""
+            hygiene_key = "utter_empathy_hygiene" if hygiene else ""  # whatever was asked for, a hair in the food
             fit_key = f"{topic_key}_fit" if fit else ""
             faulty_key = f"{topic_key}_faulty" if faulty else ""
             change_key = f"{topic_key}_change" if own_change else ""
