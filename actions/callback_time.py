@@ -158,7 +158,12 @@ def _asked_clause(text: Text) -> Text:
         day = DAY_WORD.search(text)
         return said[-1] if DAY_WORD.search(said[-1]) or not day else f"{day.group(0)} {said[-1]}"
     asked = [c for c in clauses if CALL_ME.search(c) and timed.search(c)]
-    other = [c for c in clauses if asked and c is not asked[-1] and re.search(r"\bnot\b|n't\b|\bisnt\b", c, re.I)]
+    # Another clause that says no, or names an order or bill ("...before it ships, LK-10424"): its numbers are no time.
+    other = [
+        c
+        for c in clauses
+        if asked and c is not asked[-1] and re.search(r"\bnot\b|n't\b|\bisnt\b|\b[a-z]{2}-?\d{4,}\b|\d{4,}", c, re.I)
+    ]
     return asked[-1] if other else text
 
 

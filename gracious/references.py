@@ -167,6 +167,30 @@ def find(text: str) -> List[Found]:
     return sorted(found, key=lambda f: f.start)
 
 
+# Words that say a code failed ("SUMMER20 doesnt work", "it says expired").
+_CODE_FAILED = re.compile(
+    r"\b(?:does\s?n[o']?t|did\s?n[o']?t|do\s?n[o']?t|wo\s?n[o']?t|is\s?n[o']?t|not|never)\s+(?:work|working|go|going|apply|applying|accepted|valid)"
+    r"|\b(?:invalid|expired|rejected|declined|refused|failed|fails|error)\b",
+    re.I,
+)
+
+
+def the_case_code(text: str, found: List[Found]) -> List[Found]:
+    """One coupon code of several: "got an email with SUMMER20, doesnt work. can i use it with
+    WELCOME10?" is about SUMMER20 (blind panel p35 12). The code in a sentence that says it failed,
+    else the first named; the others are asked about, not the case."""
+    codes = [f for f in found if f.entity == "coupon_code"]
+    if len({c.value for c in codes}) < 2:
+        return found
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+", text or "")]
+
+    def failed(code: Found) -> bool:
+        return any(s <= code.start < e and _CODE_FAILED.search(text[s:e]) for s, e in sentences)
+
+    keep = next((c for c in codes if failed(c)), codes[0])
+    return [f for f in found if f.entity != "coupon_code" or f.value == keep.value]
+
+
 def first(text: str, entity: str) -> Optional[str]:
     """The first reference of this kind in the text, normalised, or None."""
     return next((f.value for f in find(text) if f.entity == entity), None)

@@ -49,7 +49,7 @@ class ReferenceExtractor(StatelessComponent, EntityExtractorMixin):
                     ENTITY_ATTRIBUTE_END: ref.end,
                     "confidence_entity": 1.0,
                 }
-                for ref in references.find(text)
+                for ref in references.the_case_code(text, references.find(text))
             ]
             found = self.add_extractor_name(found)
             kept = [e for e in kept if not any(_overlap(e, f) for f in found)]
