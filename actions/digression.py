@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
+from gracious.answers import answer_anywhere, find_answer
 from gracious.settings import settings
 
 # Why a form asks what it asks, by the slot it is asking for.
@@ -140,3 +141,60 @@ def with_a_person(
     person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
     dispatcher.utter_message(response=response, buttons=[person], **values)
     return [FollowupAction("action_listen")]
+
+
+# Words too common to tell whether an answer was said already in other words.
+_COMMON = frozenset("that this with your have will when what from they them there their just about would".split())
+
+
+def _words(text: Text) -> set:
+    return {w for w in re.findall(r"[a-z0-9$.%']+", text.lower()) if len(w) > 3 and w not in _COMMON}
+
+
+def said_this_turn(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The bot's messages since the customer's latest message."""
+    said: List[Dict[Text, Any]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            said.append(event)
+    return said[::-1]
+
+
+class ActionAnswerAlsoAsked(Action):
+    """The designers' answers to a message's other questions (server/dialogue/also_asked.py), looked up
+    for the case as the turn left it and said after its reply, each only when the turn has not
+    already said it or its gist. A question no answer fits is left as it is, never guessed at."""
+
+    def name(self) -> Text:
+        return "action_answer_also_asked"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        responses = domain.get("responses", {})
+        case_type, policy = tracker.get_slot("case_type"), tracker.get_slot("policy_id")
+        granted = [str(e.get("alternative")) for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+        wanted: List[Text] = []
+        if tracker.active_loop.get("name"):
+            return []  # a form's question is waiting for its answer; the question is asked again if it matters
+        for question, before in (tracker.latest_message or {}).get("also_asked") or []:
+            found = find_answer(question, case_type, granted, True, policy) or answer_anywhere(question)
+            in_context = find_answer(f"{before} {question}", case_type, granted, True, policy)
+            if found is None and in_context is not None and in_context.words.search(question):
+                found = in_context  # "...the london calls. and how much did they cost me?"
+            if found and found.response in responses and found.response not in wanted:
+                wanted.append(found.response)
+        said = said_this_turn(tracker)
+        names = {(e.get("metadata") or {}).get("utter_action") for e in said}
+        heard = _words(" ".join(e.get("text") or "" for e in said))
+        fresh = []
+        for answer in wanted:
+            if answer in names or f"{answer}_queued" in names:
+                continue
+            texts = [v.get("text") or "" for v in responses[answer]]
+            if heard and any(_words(t) and len(_words(t) & heard) >= 0.6 * len(_words(t)) for t in texts):
+                continue  # the turn said it in its own words ("it's expected on Thursday")
+            fresh.append(answer)
+        if fresh:
+            say_answers(dispatcher, domain, fresh, **await case_values(tracker, domain, fresh))
+        return []

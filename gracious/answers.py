@@ -26,6 +26,14 @@ ASKS = re.compile(
     re.I,
 )
 ANSWERS_FILE = CATALOG_DIR / "answers.yml"
+_QUESTION_WORD = r"(?:can|could|will|would|is|are|do|does|did|how|what|whats|when|where|why|who|which|should|shall)\b"
+# Where a message's parts meet: a sentence's end, a line, or "and"/"also"/a comma before a question word
+# ("...doesnt work, can i use it with WELCOME10", "call me at 9 and also can i change the address").
+PARTS = re.compile(
+    rf"(?<=[.!?;])\s+|\n+|\s*(?:,\s*|\s+)(?:(?:and\s+)?also|and|plus|oh and|btw|by the way)\s+(?={_QUESTION_WORD})"
+    rf"|,\s+(?={_QUESTION_WORD})",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -133,3 +141,20 @@ def answer_anywhere(text: str, question: bool = True) -> Optional[Answer]:
     """The answer marked `anywhere` that the question asks for ("do you ship to canada"), in a case
     or not: what no policy covers is answered honestly, never with a topic's general wording."""
     return next((a for a in answers() if a.anywhere and (question or a.statement) and a.fits(text)), None)
+
+
+def parts(text: str) -> List[str]:
+    """The message's parts, in order, each a sentence or a clause that opens a question; a word or
+    two ("hi,", "ok.") belongs to the part after it."""
+    found: List[str] = []
+    carried = ""
+    for part in PARTS.split(plain(text or "")):
+        part = f"{carried} {part or ''}".strip()
+        if not part.strip(" .,!?"):
+            continue
+        if len(part.split()) < 3:
+            carried = part
+            continue
+        found.append(part)
+        carried = ""
+    return found + [carried] if carried.strip(" .,!?") else found

@@ -82,7 +82,7 @@ _rasa_remote_run = RemoteAction.run
 _rasa_should_handle_message = MessageProcessor._should_handle_message
 
 
-def _call(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Awaitable[List[Any]]:
+def call(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Awaitable[List[Any]]:
     """The action run in this process or called on the action server, as GRACIOUS_ACTIONS says."""
     run = in_process.run_here if in_process.in_process() else _rasa_remote_run
     return run(self, output_channel, nlg, tracker, domain)
@@ -92,12 +92,12 @@ async def _run_within_turn(self: RemoteAction, output_channel: Any, nlg: Any, tr
     """Rasa's action call, given only the time left in the turn; a failure fails the turn."""
     turn = current()
     if turn is None:
-        return await _call(self, output_channel, nlg, tracker, domain)
+        return await call(self, output_channel, nlg, tracker, domain)
     if turn.over():
         turn.failed = True
         raise RasaException(f"Action '{self.name()}' not called: its turn has failed or run out of time.")
     try:
-        return await asyncio.wait_for(_call(self, output_channel, nlg, tracker, domain), turn.remaining())
+        return await asyncio.wait_for(call(self, output_channel, nlg, tracker, domain), turn.remaining())
     except ActionExecutionRejection:
         raise  # a form's "not this slot": part of a normal turn
     except asyncio.TimeoutError:

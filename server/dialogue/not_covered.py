@@ -4,15 +4,16 @@
 policy's general wording ("Orders arrive by the date shown at checkout...") answers something
 else. The designers mark such answers `anywhere` in catalog/answers.yml (with a second word,
 "ship" and "canada", so the topic alone never matches); asked in a case or not, the message is
-then a question with that answer (action_answer_why says it, with a person offered).
+then a question with that answer (action_answer_why says it, with a person offered). Asked after a
+call or a case in the same message, it waits for that first (server/dialogue/also_asked.py).
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from gracious.answers import answer_anywhere
-from server.dialogue import in_hand
+from gracious.answers import answer_anywhere, parts
+from server.dialogue import in_hand, two_problems
 from server.dialogue.readings import MEANT, WHY, read_as
 
 
@@ -22,6 +23,17 @@ def reading(parsed: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
         return None
     found = answer_anywhere(text, question=in_hand.is_question(text))
     if found is None:
+        return None
+    first, *rest = parts(text) or [text]
+    intent = (parsed.get("intent") or {}).get("name")
+    if (
+        rest
+        and not found.words.search(first)
+        and (intent == "request_callback" or intent in (two_problems.case_types() or ()))
+    ):
+        # "can someone call me tomorrow at 9? also can i change it to black before it ships", "WELCOME10 isnt
+        # working. do you ship to canada btw?": the call or the case first, the question answered after it
+        # (server/dialogue/also_asked.py). "my son has a peanut allergy. are the pastries safe?" is one question.
         return None
     marks = {"answer": found.response, "answers": [found.response], "answer_person": found.person}
     return dict(read_as(parsed, WHY, "case_question"), **marks)

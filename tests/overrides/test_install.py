@@ -13,9 +13,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 import overrides
 from gracious.settings import ROOT
 from launch.launcher import RASA, server_commands
+from overrides.dialogue import run_action_answering_the_rest
 from overrides.patch import OverrideError, Patch, check_version, rasa_version
 from overrides.tracker_copy import structural_copy
-from server.dialogue import typed_choices
+from server.dialogue import also_asked, typed_choices
 from server.dialogue.typed_choices import parse_with_choices
 
 
@@ -24,7 +25,8 @@ def test_install_applies_every_patch_and_may_run_twice() -> None:
     overrides.install()
     assert overrides.installed()
     assert DialogueStateTracker.copy is structural_copy
-    assert MessageProcessor.parse_message is parse_with_choices
+    assert MessageProcessor.parse_message is also_asked.parse_and_mark  # which reads with parse_with_choices
+    assert MessageProcessor._run_action is run_action_answering_the_rest
     targets = [patch.target for patch in overrides.patches()]
     assert len(targets) == len(set(targets)), "two overrides replace the same thing"
 

@@ -1,0 +1,167 @@
+"""The other question in a message (blind panel p35: the second of two questions dropped in 20 of 24):
+the message read in parts, the questions after the first marked on the parse, answered once after
+the turn's own steps from the designers' answers, never twice and never guessed at; two codes in one
+message, the case's code the one said to fail; a call's time read from the part that asks for it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from actions.callback_time import parse_callback_time
+from actions.digression import ActionAnswerAlsoAsked
+from gracious import references
+from gracious.answers import parts
+from server.dialogue import also_asked
+from tests.actions import responses, run_action, tracker_from
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "got an email with SUMMER20 in it, doesnt work. can i use it with WELCOME10 at the same time?",
+            ["got an email with SUMMER20 in it, doesnt work.", "can i use it with WELCOME10 at the same time?"],
+        ),
+        # A greeting belongs to what follows it; "also" and "and" before a question part the message.
+        (
+            "hi, can someone call me tomorrow at 9? also can i change it to black before it ships",
+            ["hi can someone call me tomorrow at 9?", "also can i change it to black before it ships"],
+        ),
+        ("yes the credit please and when will it show up", ["yes the credit please", "when will it show up"]),
+        # "and" inside a request is no second question.
+        ("i want a refund and a label for the lamp", ["i want a refund and a label for the lamp"]),
+        ("ok. is it free?", ["ok. is it free?"]),
+    ],
+)
+def test_a_message_is_read_in_parts(text, expected):
+    assert parts(text) == expected
+
+
+def parsed(text, intent="coupon_problem", **more):
+    return {"text": text, "intent": {"name": intent, "confidence": 0.9}, **more}
+
+
+TRACKER = DialogueStateTracker("someone", [])
+
+
+def test_the_questions_after_the_first_part_are_marked():
+    text = "got an email with SUMMER20, doesnt work. can i use it with WELCOME10 at the same time?"
+    assert also_asked.mark(parsed(text), TRACKER)[also_asked.KEY] == [
+        ["can i use it with WELCOME10 at the same time?", "got an email with SUMMER20, doesnt work."]
+    ]
+    # A statement after the first part asks nothing; one part alone is the message's own question.
+    assert also_asked.KEY not in also_asked.mark(parsed("SUMMER20 doesnt work. i tried it twice."), TRACKER)
+    assert also_asked.KEY not in also_asked.mark(parsed("can i use WELCOME10 with SUMMER20?"), TRACKER)
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        {"repair": "case_question"},  # action_answer_why answers every question of it already
+        {"safety": True},  # safety first, nothing beside it
+        {"language": "es"},
+        {"intent": {"name": "goodbye", "confidence": 0.9}},
+    ],
+)
+def test_no_other_questions_are_marked_where_the_turn_answers_them_or_must_not(reading):
+    text = "ok thanks. and can i stack it with welcome10?"
+    assert also_asked.other_questions({**parsed(text), **reading}, TRACKER) == []
+    assert also_asked.other_questions(parsed("/choose_alternative"), TRACKER) == []
+    assert also_asked.other_questions(parsed(text), None) == []
+
+
+def test_the_other_questions_are_looked_up_once_a_turn():
+    message = UserUttered("a. b?", parse_data={"intent": {"name": "x"}, also_asked.KEY: [["b?", "a."]]})
+    tracker = DialogueStateTracker.from_events("someone", [message])
+    assert also_asked.pending(tracker)
+    also_asked.looked_up(tracker)
+    assert not also_asked.pending(tracker)
+    plain = DialogueStateTracker.from_events("other", [UserUttered("a", parse_data={"intent": {"name": "x"}})])
+    assert not also_asked.pending(plain)
+
+
+def asked(text, questions, said=(), **slots):
+    tracker = tracker_from("empty_tracker", text=text, intent="coupon_problem", slots=slots)
+    tracker.latest_message["also_asked"] = [[q, text.split(".")[0]] for q in questions]
+    tracker.events.extend(said)
+    return tracker
+
+
+def test_the_designers_answer_is_said_for_the_case_as_the_turn_left_it(domain):
+    tracker = asked(
+        "SUMMER20 doesnt work. can i use it with WELCOME10 at the same time?",
+        ["can i use it with WELCOME10 at the same time?"],
+        case_type="coupon_problem",
+    )
+    dispatcher, events = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == ["utter_answer_coupon_stack"] and events == []
+    # The same question in a case of another kind has no answer here: nothing is guessed.
+    tracker = asked(
+        "x. can i use it with WELCOME10 at the same time?", ["can i use it with WELCOME10 at the same time?"]
+    )
+    dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == []
+
+
+def test_an_answer_the_turn_said_already_is_not_said_again(domain):
+    question = ["can i stack it with WELCOME10?"]
+    said = [{"event": "bot", "text": "whatever", "metadata": {"utter_action": "utter_answer_coupon_stack"}}]
+    tracker = asked("x. can i stack it with WELCOME10?", question, said, case_type="coupon_problem")
+    dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == []
+    # Its gist in the turn's own words is enough too.
+    gist = domain["responses"]["utter_answer_coupon_stack"][0]["text"].replace("I'm afraid", "sorry")
+    tracker = asked("x. can i stack it?", question, [{"event": "bot", "text": gist}], case_type="coupon_problem")
+    dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == []
+    # Said in an earlier turn, it is answered again when asked again.
+    earlier = [{"event": "bot", "text": gist}, {"event": "user", "text": "x. can i stack it?"}]
+    tracker = asked("x. can i stack it?", question, earlier, case_type="coupon_problem")
+    dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == ["utter_answer_coupon_stack"]
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("got an email with SUMMER20 in it, doesnt work. can i use it with WELCOME10 at the same time?", "SUMMER20"),
+        ("can i use WELCOME10 instead? SPRING15 says expired", "SPRING15"),
+        ("WELCOME10 and SPRING15", "WELCOME10"),  # nothing said of either: the first named
+    ],
+)
+def test_of_two_codes_the_case_is_the_one_said_to_fail(text, code):
+    found = references.the_case_code(text, references.find(text))
+    assert [f.value for f in found if f.entity == "coupon_code"] == [code]
+
+
+def test_a_calls_time_is_read_from_the_part_that_asks_for_it():
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=NEW_YORK)
+    text = "hi, can someone call me tomorrow morning around 9? also can i change it to black before it ships, LK-10424"
+    moment = parse_callback_time(text, now)
+    assert moment is not None and (moment.day, moment.hour, moment.minute) == (3, 9, 0)
+
+
+def test_a_question_is_read_with_the_part_before_it_when_it_names_nothing_itself(domain):
+    text = "why are the london calls not covered by my discount? and how much did they cost me?"
+    tracker = asked(text, ["and how much did they cost me?"], case_type="dispute_charge")
+    tracker.latest_message["also_asked"] = [["and how much did they cost me?", text.split("?")[0] + "?"]]
+    dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == ["utter_answer_international_cost"]
+    # The part before alone never brings an answer the question doesn't ask for.
+    tracker.latest_message["also_asked"] = [["and is that fair?", "how much did the london calls cost me"]]
+    dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == []
+
+
+def test_nothing_is_said_while_a_form_waits_for_its_answer(domain):
+    tracker = asked("x. can i stack it with WELCOME10?", ["can i stack it with WELCOME10?"], case_type="coupon_problem")
+    tracker.active_loop = {"name": "case_form"}
+    dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == []
