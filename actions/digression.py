@@ -80,9 +80,11 @@ class ActionAnswerWhy(Action):
                 # Questions the designers have answers for (catalog/answers.yml), each answered.
                 say_answers(dispatcher, domain, known, **values)
                 return resume(dispatcher, tracker)
-            # Their answer with a person, or no answer here: said plainly, a person offered.
+            # Their answer with a person, or no answer here: said plainly, a person offered; the second
+            # time in other words, never the same paragraph again.
             say_answers(dispatcher, domain, known[:-1], **values)
-            return with_a_person(dispatcher, tracker, domain, known[-1] if known else "utter_case_question", **values)
+            unknown = "utter_case_question_again" if no_answer_said(tracker, domain) else "utter_case_question"
+            return with_a_person(dispatcher, tracker, domain, known[-1] if known else unknown, **values)
         if tracker.active_loop.get("name") and requested in FORM_REASONS:
             dispatcher.utter_message(response=FORM_REASONS[requested])
             return []
@@ -96,6 +98,12 @@ class ActionAnswerWhy(Action):
             dispatcher.utter_message(response="utter_why_nothing_explained")
             return []
         return say_why(dispatcher, tracker, domain, key)
+
+
+def no_answer_said(tracker: Tracker, domain: Dict[Text, Any]) -> bool:
+    """Whether the conversation has had "I'd rather not guess" already."""
+    texts = {v.get("text") for v in domain.get("responses", {}).get("utter_case_question", [])}
+    return any(text in texts for text in sent_texts(tracker))
 
 
 def say_answers(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], answers: List[Text], **values: Any) -> None:

@@ -96,6 +96,9 @@ class ActionExplainPolicy(Action):
             facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
         if not granted_before.replaces_explanation(policy, role, before, facts):
             said = without_sympathy(policy.responses[role], tracker, domain)
+            if policy.id in explained and said_before(tracker, said):
+                # The same paragraph again (blind panel p35: 13 of 24): said to be above, and what next.
+                said = "utter_policy_said_above"
             dispatcher.utter_message(response=said, **template_values(facts, tracker))
         followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []
         return (
@@ -190,3 +193,10 @@ class ActionAnswerPolicyQuestion(ActionExplainPolicy):
 
     def name(self) -> Text:
         return "action_answer_policy_question"
+
+
+def said_before(tracker: Tracker, response: Text) -> bool:
+    """Whether this conversation has had ``response`` already (its name, as the server logs it)."""
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == response for e in tracker.events
+    )
