@@ -91,7 +91,8 @@ class ActionEmpathize(Action):
                 events.append(SlotSet("item", None))
             facts = await gather_facts(tracker)
             reference = tracker.get_slot("order_id")
-            if reference and not _mentions(text, reference) and intent != tracker.get_slot("case_type"):
+            earlier = bool(reference) and not _mentions(text, reference) and intent != tracker.get_slot("case_type")
+            if earlier:
                 # A reference from an earlier case says nothing about this one's kind.
                 facts.pop("reference_kind", None)
             intent = catalog().follow(intent, facts)
@@ -115,8 +116,11 @@ class ActionEmpathize(Action):
             # One apology a turn: when the policy that will follow says sorry, we don't here.
             policy = catalog().select(intent, facts)
             explained = tracker.get_slot("explained_policies") or []
-            policy_says_sorry = policy is not None and apologises(
-                policy.responses[explain_role(policy, facts, explained)], domain
+            # (Not the earlier case's record: what follows is about this one, whose record isn't in yet.)
+            policy_says_sorry = (
+                policy is not None
+                and not earlier
+                and apologises(policy.responses[explain_role(policy, facts, explained)], domain)
             )
         new_case = is_case and intent != tracker.get_slot("case_type")
         if new_case:

@@ -53,10 +53,16 @@ async def arranged(facts: Dict[str, Any]) -> List[Dict[str, Any]]:
 def replaces_explanation(policy: Policy, role: Text, grants: List[Dict[str, Any]], facts: Dict[str, Any]) -> bool:
     """Whether what is arranged is said instead of the policy's explanation: a remedy (or a remake)
     is under way, or the explanation would promise what is owed ("a full refund is yours", "I'll put
-    it right now") and the record has it already, or can no longer have it."""
+    it right now") and the record has it already, or can no longer have it, or every credit the policy
+    offers is on the record already."""
     if not grants:
         return False
     if any(g.get("kind") in PUT_RIGHT for g in grants):
+        return True
+    credits = [o for o in policy.alternatives if o.alternative.kind == "credit"]
+    if role != "entitled" and credits and all(granted_already(o, facts) for o in credits):
+        # "a goodwill credit of up to $25.00 is mine to give, I can put it on now" with the record's credit
+        # given already, so none is offered (blind panel p36 20): the credit on record is said instead.
         return True
     owed = [o for o in policy.entitled_alternatives if o.alternative.kind not in ARRANGEMENTS]
     return role == "entitled" and all(granted_already(o, facts) or remedy_taken(o, facts) for o in owed)

@@ -87,15 +87,22 @@ def case_item_words(tracker: Optional[DialogueStateTracker]) -> FrozenSet[str]:
 # A question after the reason: "why isnt international included", "how come roaming costs extra".
 # "sure why not, the refund" agrees.
 REASON_ASKED = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:why(?!\s+not\s*(?:[,.!]|$))|how come)\b")
+# A remedy wanted only if something happens later: "if it's not here by friday I want a refund" (p36 22).
+LATER_IF = re.compile(
+    r"\b(?:only\s+)?if\s+(?:it|they|that|the\s+\w+)\b[^.?!]{0,25}?\b(?:not|never|hasn'?t|hasnt|haven'?t|havent|"
+    r"doesn'?t|doesnt|isn'?t|isnt|don'?t|dont|won'?t|wont|still)\b",
+    re.I,
+)
 
 
 def not_choosing(text: str) -> bool:
     """'$20 credit on a $60 lamp is a joke', 'i want the CEO himself': an option named to
     push back on it, not to take it (catalog/repair.yml `pushback`); "cancel the 3pm call please"
     beside the call's button drops the call booked, it doesn't ask for one (gracious/dropped_call.py);
-    "why isnt international included" asks the reason, it takes nothing."""
+    "why isnt international included" asks the reason, it takes nothing; "if it's not here by friday
+    I want a refund" wants it later, not now."""
     reason = any(REASON_ASKED.search(s) for s in re.split(r"(?<=[.!?,])\s+", " ".join(text.lower().split())))
-    return repair.says("pushback", text) or drops_the_call(text) or reason
+    return repair.says("pushback", text) or drops_the_call(text) or reason or bool(LATER_IF.search(text))
 
 
 def new_order_or_bill(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> bool:

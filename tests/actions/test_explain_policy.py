@@ -240,7 +240,7 @@ def test_item_sent_as_ordered_offers_the_customer_choice_exchange(domain):
     assert (dispatcher.messages[0]["reference"], dispatcher.messages[0]["item"]) == ("LK-10422", "shoes")
     assert events[:3] == [
         SlotSet("policy_id", "exchange_customer_choice"),
-        SlotSet("entitled", False),
+        SlotSet("entitled", True),  # within the 30 days: the exchange, a refund or credit (p36 02)
         SlotSet("company_at_fault", False),
     ]
 
