@@ -96,8 +96,9 @@ class ActionExplainPolicy(Action):
             facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
         if not granted_before.replaces_explanation(policy, role, before, facts):
             said = without_sympathy(policy.responses[role], tracker, domain)
-            if policy.id in explained and said_before(tracker, said):
-                # The same paragraph again (blind panel p35: 13 of 24): said to be above, and what next.
+            if policy.id in explained and facts.get("reference") and said_before(tracker, said):
+                # The same findings on the same record again (blind panel p35: 13 of 24): said to be above,
+                # and what next. Without a record nothing was set out, and the short general words stand (p36 09).
                 said = "utter_policy_said_above"
             dispatcher.utter_message(response=said, **template_values(facts, tracker))
         followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []

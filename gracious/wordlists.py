@@ -38,7 +38,8 @@ def word_pattern(words: Iterable[str]) -> "re.Pattern[str]":
         if not word:
             continue
         stem, star = (word[:-1], r"\w*") if word.endswith("*") else (word, "")
-        parts.append(r"\s*,?\s+".join(re.escape(w) for w in stem.split()) + star)  # "no, thanks" too
+        # "no, thanks" too, and "add-on" for "add on"
+        parts.append(r"(?:\s*,?\s+|\s*-\s*)".join(re.escape(w) for w in stem.split()) + star)
     if not parts:
         return re.compile(r"(?!x)x")
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)

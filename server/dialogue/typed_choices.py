@@ -23,8 +23,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair, saying_no
 from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
 from gracious.dropped_call import drops_the_call
-from server.dialogue import form_rest, rating_answer, two_problems, waiting
+from server.dialogue import first_part, form_rest, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
+    LATER_IF,
     OFFER_PAYLOAD,
     TAKES,
     THE_PERSON_ONLY,
@@ -90,13 +91,14 @@ async def parse_with_choices(
 ) -> Dict[str, Any]:
     parsed = not_the_top(await _rasa_parse_message(self, message, tracker, only_output_properties), tracker)
     text = message.text or ""
+    read = Reader(self, message.sender_id, tracker, only_output_properties)
+    parsed = await first_part.reading(parsed, tracker, read.parse)  # "the shoes are too small. also how long..."
     rated = rating_answer.reading(parsed, tracker)
     if rated is not None:
         return rated  # "1. two weeks is not ok" just after the rating question (server/dialogue/rating_answer.py)
     left = waiting.leaving(parsed, tracker)
     if left is not None:
         return left  # "never mind" while waiting for a person: leaving the queue (server/dialogue/waiting.py)
-    read = Reader(self, message.sender_id, tracker, only_output_properties)
     person = person_asked(parsed, tracker)
     if person is not None:
         # "i asked to be connected. please just connect me": a person, whatever else it reads as;
@@ -153,7 +155,8 @@ async def parse_with_choices(
     if new_order_or_bill(parsed, tracker) and not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
         # "ok english. my bill BL-30018 no discount" under a lone "Talk to a person": the case, told now.
         taking = None
-    if ((new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or drops_the_call(text):
+    later = bool(LATER_IF.search(text))  # "if it's not here by friday I want a refund": nothing taken now
+    if ((new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or drops_the_call(text) or later:
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
         # "$20 credit on a $60 lamp is a joke" refuses the credit it names; "cancel the 3pm call please"
         # (however politely) drops the call booked, never picks the call button.

@@ -95,3 +95,11 @@ def test_im_done_is_leaving():
     from gracious.repair import says
 
     assert says("goodbye", "i said no thanks. im done")
+
+
+def test_a_phrase_matches_its_words_joined_by_a_hyphen():
+    from gracious.wordlists import word_pattern
+
+    pattern = word_pattern(["turn the add on on"])
+    assert pattern.search("and can you turn the add-on on for me") and pattern.search("turn the add - on on")
+    assert not pattern.search("turn the addon on")  # one word is another word

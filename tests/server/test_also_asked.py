@@ -165,3 +165,76 @@ def test_nothing_is_said_while_a_form_waits_for_its_answer(domain):
     tracker.active_loop = {"name": "case_form"}
     dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
     assert responses(dispatcher) == []
+
+
+def reading_of(intent, confidence, text):
+    return {"text": text, "intent": {"name": intent, "confidence": confidence}, "intent_ranking": [], "entities": []}
+
+
+def first_part_read_as(intent, confidence):
+    async def parse(text):
+        return reading_of(intent, confidence, text)
+
+    return parse
+
+
+def led(parsed_whole, parse, tracker=TRACKER):
+    import asyncio
+
+    from server.dialogue import first_part
+
+    return asyncio.run(first_part.reading(parsed_whole, tracker, parse))
+
+
+def test_a_vague_reading_of_the_whole_gives_way_to_a_clear_first_part():
+    text = "hey the shoes i got are too small, can i swap for a 10? also how long does an exchange take"
+    read = led(reading_of("ask_policy", 0.76, text), first_part_read_as("report_wrong_item", 0.87))
+    assert read["intent"]["name"] == "report_wrong_item" and read["text"] == text
+    assert read["first_part"] == "hey the shoes i got are too small"
+
+
+@pytest.mark.parametrize(
+    "whole, first, text",
+    [
+        (
+            ("dispute_charge", 0.95),
+            ("report_wrong_item", 0.9),
+            "my bill is wrong. and the shoes are too small?",
+        ),  # sure
+        (("ask_policy", 0.6), ("report_wrong_item", 0.7), "the shoes are small i think. what now?"),  # first unsure
+        (("ask_policy", 0.6), ("greet", 0.99), "hello there friend. what is your refund policy?"),  # not a case
+        (("ask_policy", 0.6), ("report_wrong_item", 0.9), "the shoes i got are too small"),  # one part
+    ],
+)
+def test_the_whole_reading_stands_otherwise(whole, first, text):
+    read = led(reading_of(*whole, text), first_part_read_as(*first))
+    assert read["intent"]["name"] == whole[0]
+
+
+def test_in_a_case_the_whole_reading_stands():
+    from rasa.shared.core.slots import TextSlot
+
+    tracker = DialogueStateTracker("in-a-case", [TextSlot("case_type", mappings=[])])
+    tracker.slots["case_type"].value = "coupon_problem"
+    text = "hey the shoes i got are too small, can i swap for a 10? also how long does an exchange take"
+    read = led(reading_of("ask_policy", 0.76, text), first_part_read_as("report_wrong_item", 0.87), tracker)
+    assert read["intent"]["name"] == "ask_policy"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("hi, i got my dress today from order LK-10421 but it's red?? i ordered navy", "report_wrong_item"),
+        ("the jacket came but its the wrong size", "report_wrong_item"),
+        ("where is my order LK-10423, i ordered it two weeks ago", "check_order_status"),  # nothing came
+        ("it arrived yesterday apparently but i never got it", "check_order_status"),  # nothing ordered said
+        ("i ordered a lamp two weeks ago and it still hasnt come", "check_order_status"),  # not come at all
+    ],
+)
+def test_what_came_not_as_ordered_is_a_wrong_item(text, expected):
+    whole = reading_of("check_order_status", 0.58, text)
+    whole["intent_ranking"] = [
+        {"name": "check_order_status", "confidence": 0.58},
+        {"name": "report_wrong_item", "confidence": 0.42},
+    ]
+    assert led(whole, first_part_read_as("check_order_status", 0.9))["intent"]["name"] == expected

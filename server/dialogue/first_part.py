@@ -1,0 +1,79 @@
+"""A message of several parts read by its first when the whole confuses the classifier.
+
+"hey the shoes i got are too small, can i swap for a 10? also how long does an exchange take" read
+whole is a policy question (0.76); its first part alone is a wrong item (0.87). A case is told first
+and asked about after (blind panel p35 03), so at the start of a case, when the whole message reads
+as something vague or unsure and its first part reads as a case with confidence, the first part's
+reading leads; the questions after it are answered once the case is open (server/dialogue/also_asked.py).
+The entities stay the whole message's: a reference given anywhere in it is used.
+
+Read as "where is my order" although it came ("got my dress today but it's red?? i ordered navy"),
+a message that says what was ordered is a wrong item when the classifier had that in mind too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from gracious.answers import parts
+from server.dialogue import two_problems
+
+# Readings of a whole message that a clear first part may replace.
+VAGUE = {"nlu_fallback", "ask_policy", "out_of_scope", "inform", "give_feedback", "check_order_status"}
+# Something came, and not as ordered: "got my dress today but it's red?? i ordered navy" (blind panel p35 01).
+ARRIVED = re.compile(r"\b(?:got|received|arrived|came|come|turned up|delivered|opened)\b", re.I)
+NOT_AS_ORDERED = re.compile(
+    r"\bi\s+(?:ordered|chose|picked|paid for|asked for|wanted)\b|\bwrong\s+(?:colou?r|size|one|item|shade)\b", re.I
+)
+# ...unless it may not have come at all: "i ordered a lamp and it still hasn't come".
+MAYBE_NOT_CAME = re.compile(r"\b(?:has\s?n[o']?t|have\s?n[o']?t|not|never|did\s?n[o']?t|still|yet|where|when)\b", re.I)
+# The share of the classifier's belief a wrong item needs to be taken over "where is it".
+WRONG_ITEM_AT_LEAST = 0.12
+# How sure the classifier must be of the first part, and of the whole for it to stand regardless.
+SURE = 0.8
+
+
+def _top(parsed: Dict[str, Any]) -> tuple:
+    intent = parsed.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+async def reading(
+    parsed: Dict[str, Any],
+    tracker: Optional[DialogueStateTracker],
+    parse: Callable[[str], Awaitable[Dict[str, Any]]],
+) -> Dict[str, Any]:
+    """The whole message's parse, or its first part's intent with the whole's entities."""
+    text = (parsed.get("text") or "").strip()
+    name, confidence = _top(parsed)
+    if (
+        tracker is not None
+        and not tracker.get_slot("case_type")
+        and name == "check_order_status"
+        and ARRIVED.search(text)
+        and NOT_AS_ORDERED.search(text)
+        and not MAYBE_NOT_CAME.search(text)
+    ):
+        wrong = next((r for r in parsed.get("intent_ranking") or [] if r.get("name") == "report_wrong_item"), None)
+        if wrong and float(wrong.get("confidence") or 0) >= WRONG_ITEM_AT_LEAST:
+            # It came, so it isn't lost: what came is not what was ordered.
+            return dict(parsed, intent=wrong, repair="not_as_ordered")
+    if (
+        tracker is None
+        or text.startswith("/")
+        or tracker.get_slot("case_type")
+        or tracker.active_loop_name
+        or (name not in VAGUE and confidence >= SURE)
+    ):
+        return parsed
+    said = parts(text)
+    if len(said) < 2:
+        return parsed
+    first = await parse(said[0])
+    first_name, first_confidence = _top(first)
+    if first_name == name or first_name not in (two_problems.case_types() or ()) or first_confidence < SURE:
+        return parsed
+    return dict(parsed, intent=first["intent"], intent_ranking=first.get("intent_ranking") or [], first_part=said[0])
