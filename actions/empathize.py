@@ -24,7 +24,9 @@ from actions.explain_policy import apologetic, apologises, apology_said, explain
 from actions.gift_case import new_case_words, with_gift_added
 from actions.granted_before import PUT_RIGHT
 from actions.second_problem import noted
+from actions.verification import known_customer
 from gracious.signals import frustration_signals, says_it_is_their_own_change, wants_an_exchange
+from gracious.stores import company
 
 # The apologies, and what is said instead once the reply has said sorry (an empathy line such as
 # "I'm sorry you're feeling this way"): our own mistake still owned (utter_own_it), a plain apology left out.
@@ -130,6 +132,7 @@ class ActionEmpathize(Action):
             wanted = "bill" if catalog().case_needs(intent) == "bill" else "order"
             if reference and reference_kind(reference) != wanted and not _mentions(text, reference):
                 events.append(SlotSet("order_id", None))
+            events += await _order_named(tracker, text, wanted, reference)
 
         signals = frustration_signals(text, _earlier_intents(tracker), intent)
         level = min(3, len(signals))
@@ -259,3 +262,18 @@ def _earlier_intents(tracker: Tracker) -> List[Text]:
         (e.get("parse_data") or {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"
     ]
     return intents[:-1]
+
+
+async def _order_named(tracker: Tracker, text: Text, wanted: Text, reference: Any) -> List[EventType]:
+    """ "the shoes i got are too small" from a signed-in customer whose only shoes are LK-10422: that
+    order, never "Could you share the order number?" (blind panels p35, p36). Only the known
+    customer's own order, only when the item names one, and never over a reference typed now."""
+    customer = known_customer(tracker)
+    if (
+        wanted != "order"
+        or not customer
+        or any(e.get("entity") == "order_id" for e in (tracker.latest_message or {}).get("entities") or [])
+    ):
+        return []
+    named = await company().order_named(customer, text)
+    return [SlotSet("order_id", named)] if named and named != reference else []

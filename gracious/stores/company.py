@@ -149,6 +149,24 @@ class CompanyData(Store):
         found = self._product_pattern.search(text)
         return found.group(1).lower() if found else None
 
+    async def order_named(self, customer_id: str, text: str) -> Optional[str]:
+        """The one order of this customer's whose item the message names ("the shoes i got are too
+        small" for the customer whose only shoes are LK-10422); None for none or more than one."""
+
+        def read(conn, cid):
+            return [
+                (r.id, r.item)
+                for r in conn.execute(sa.select(orders.c.id, orders.c.item).where(orders.c.customer_id == cid))
+            ]
+
+        said = {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", (text or "").lower())}
+        named = [
+            oid
+            for oid, item in await self.run(read, customer_id)
+            if item and item.lower().split()[-1].rstrip("s") in said
+        ]
+        return named[0] if len(named) == 1 else None
+
     async def current_offer(self) -> Dict[str, str]:
         def read(conn):
             rows = conn.execute(sa.select(settings_table)).all()

@@ -140,3 +140,36 @@ def asks_only(text: str) -> bool:
     """ "third time: will a MANAGER be calling me?": a question about a person, not a request for one."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text or "") if s.strip()]
     return bool(sentences) and all(is_question(s) for s in sentences) and not asks_for_a_person(text)
+
+
+def reference_again(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+    """ "LK-10422" typed when that order is already the one in hand (looked up from the signed-in
+    account before it was asked for): said to be the one, and back to where we were; never "what's
+    gone wrong?" as if the case were new."""
+    from server.dialogue.readings import WHY, read_as
+
+    text = (parsed.get("text") or "").strip()
+    held = re.sub(r"\D", "", str(tracker.get_slot("order_id") or "")) if tracker is not None else ""
+    given = [
+        re.sub(r"\D", "", str(e.get("value") or ""))
+        for e in parsed.get("entities") or []
+        if e.get("entity") == "order_id"
+    ]
+    if (
+        not held
+        or text.startswith("/")
+        or tracker is None
+        or tracker.active_loop_name
+        or not tracker.get_slot("case_type")
+        or not given
+        or set(given) != {held}
+        or len(text.split()) > 5
+        or is_question(text)  # "where is my order LK-10424" asks about it
+    ):
+        return None
+    marks = {
+        "answer": "utter_answer_same_reference",
+        "answers": ["utter_answer_same_reference"],
+        "answer_person": False,
+    }
+    return dict(read_as(parsed, WHY, "case_question"), **marks)

@@ -23,7 +23,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair, saying_no
 from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
 from gracious.dropped_call import drops_the_call
-from server.dialogue import first_part, form_rest, rating_answer, two_problems, waiting
+from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     LATER_IF,
     OFFER_PAYLOAD,
@@ -99,6 +99,9 @@ async def parse_with_choices(
     left = waiting.leaving(parsed, tracker)
     if left is not None:
         return left  # "never mind" while waiting for a person: leaving the queue (server/dialogue/waiting.py)
+    again = in_hand.reference_again(parsed, tracker)
+    if again is not None:
+        return again  # "LK-10422" for the order already in hand: that's the one
     person = person_asked(parsed, tracker)
     if person is not None:
         # "i asked to be connected. please just connect me": a person, whatever else it reads as;

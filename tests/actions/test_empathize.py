@@ -2,6 +2,7 @@
 
 import asyncio
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
@@ -299,3 +300,30 @@ def test_a_calm_where_is_my_order_before_anything_is_known_gets_no_apology_yet(d
     dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
     said = texts(dispatcher)
     assert len(said) == 1 and said[0] in variations(domain, "utter_empathy_check_order_status")
+
+
+@pytest.mark.parametrize(
+    "who, text, order",
+    [
+        ("C002", "hey the shoes i got are too small, can i swap for a 10?", "LK-10422"),
+        ("C003", "hi the headphones i got crackle in the left ear", "LK-10426"),
+        ("C002", "the headphones i got crackle", None),  # not an order of hers
+        ("C002", "something i ordered is wrong", None),  # no item named
+    ],
+)
+def test_a_known_customer_naming_the_item_has_that_order_looked_up(domain, who, text, order):
+    tracker = tracker_from("empty_tracker", intent="report_wrong_item", text=text, slots={"verified_customers": [who]})
+    _, events = run_action(ActionEmpathize(), tracker, domain)
+    found = [e["value"] for e in events if e.get("name") == "order_id" and e.get("value")]
+    assert found == ([order] if order else [])
+
+
+def test_a_stranger_naming_an_item_is_asked_for_the_number(domain):
+    tracker = tracker_from(
+        "empty_tracker",
+        intent="report_wrong_item",
+        text="the shoes i got are too small",
+        slots={"verified_customers": []},
+    )
+    _, events = run_action(ActionEmpathize(), tracker, domain)
+    assert not [e for e in events if e.get("name") == "order_id" and e.get("value")]

@@ -238,3 +238,22 @@ def test_what_came_not_as_ordered_is_a_wrong_item(text, expected):
         {"name": "report_wrong_item", "confidence": 0.42},
     ]
     assert led(whole, first_part_read_as("check_order_status", 0.9))["intent"]["name"] == expected
+
+
+def test_the_order_in_hand_typed_again_is_said_to_be_the_one_and_a_question_about_it_is_not():
+    from rasa.shared.core.slots import TextSlot
+
+    from server.dialogue import in_hand
+
+    slots = [TextSlot("order_id", mappings=[]), TextSlot("case_type", mappings=[])]
+    tracker = DialogueStateTracker("again", slots)
+    tracker.slots["order_id"].value, tracker.slots["case_type"].value = "LK-10426", "report_wrong_item"
+
+    def typed(text, value="LK-10426"):
+        return {"text": text, "intent": {"name": "inform"}, "entities": [{"entity": "order_id", "value": value}]}
+
+    assert in_hand.reference_again(typed("LK-10426 i think"), tracker)["answers"] == ["utter_answer_same_reference"]
+    assert in_hand.reference_again(typed("where is my order LK-10426"), tracker) is None
+    assert in_hand.reference_again(typed("LK-10422", "LK-10422"), tracker) is None  # another order: a new record
+    tracker.slots["case_type"].value = None
+    assert in_hand.reference_again(typed("LK-10426"), tracker) is None  # no case in hand
