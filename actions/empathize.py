@@ -81,11 +81,18 @@ class ActionEmpathize(Action):
         words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
         policy_says_sorry = impossible = cafe = hygiene = fit = faulty = on_track = False
         own_change = says_it_is_their_own_change(text) or (intent == "request_refund" and wants_an_exchange(text))
+        looked_up: List[EventType] = []
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
             # café remake whatever the words; a bill number given to a refund is a bill).
             if intent != tracker.get_slot("case_type"):
                 tracker.slots["case_details"] = words  # the facts of this case, not the last one's
+                # The order the known customer named, found before the facts, so the sympathy and the
+                # one apology fit what its policy will say.
+                kind = "bill" if catalog().case_needs(intent) == "bill" else "order"
+                looked_up = await _order_named(tracker, text, kind, tracker.get_slot("order_id"))
+                if looked_up:
+                    tracker.slots["order_id"] = looked_up[0]["value"]
             stale_item = _stale_item(tracker, text, intent)
             if stale_item:
                 # An item from an earlier case says nothing about this one.
@@ -93,7 +100,12 @@ class ActionEmpathize(Action):
                 events.append(SlotSet("item", None))
             facts = await gather_facts(tracker)
             reference = tracker.get_slot("order_id")
-            earlier = bool(reference) and not _mentions(text, reference) and intent != tracker.get_slot("case_type")
+            earlier = (
+                bool(reference)
+                and not looked_up
+                and not _mentions(text, reference)
+                and intent != tracker.get_slot("case_type")
+            )
             if earlier:
                 # A reference from an earlier case says nothing about this one's kind.
                 facts.pop("reference_kind", None)
@@ -132,7 +144,7 @@ class ActionEmpathize(Action):
             wanted = "bill" if catalog().case_needs(intent) == "bill" else "order"
             if reference and reference_kind(reference) != wanted and not _mentions(text, reference):
                 events.append(SlotSet("order_id", None))
-            events += await _order_named(tracker, text, wanted, reference)
+            events += looked_up
 
         signals = frustration_signals(text, _earlier_intents(tracker), intent)
         level = min(3, len(signals))
