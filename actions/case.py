@@ -195,10 +195,12 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # A café item named, not only a café word; not when the complaint is how staff behaved
         # ("rolled his eyes when i asked if the muffins had nuts" is not about the muffin).
         facts["cafe_item"] = facts["item_category"] == "cafe" and not about_staff_conduct(said)
-    if facts.get("item_category") == "cafe" and about_hygiene(said):
-        facts["hygiene"] = True  # "a hair in my sandwich": not a remake (catalog/policies.yml cafe_hygiene)
     if "item_category" not in facts and said_at_the_cafe(said):
         facts["item_category"] = "cafe"  # "the barista gave me someone else's drink"
+    if facts.get("item_category") == "cafe" and about_hygiene(said):
+        # "a hair in my sandwich": not a remake (catalog/policies.yml cafe_hygiene); "someone from the kitchen
+        # came out without washing their hands": food safety before the rest (cafe_hygiene_report).
+        facts["hygiene"] = True
     amount = parse_amount(tracker.get_slot("amount"))
     if amount is not None:
         facts["amount_requested"] = amount
@@ -275,10 +277,11 @@ def pick_variation(tracker: Tracker, variations: Iterable[Dict[str, Any]]) -> Op
     texts = [v["text"] for v in variations if v.get("text")]
     if not texts:
         return None
-    seen = set(sent_texts(tracker))
+    sent = sent_texts(tracker)
     start = zlib.crc32(tracker.sender_id.encode("utf-8")) % len(texts)
     ordered = texts[start:] + texts[:start]
-    return next((t for t in ordered if t not in seen), ordered[0])
+    # Seen whole, or as part of a message that joined two sentences (actions/empathize.py).
+    return next((t for t in ordered if not any(t in s for s in sent)), ordered[0])
 
 
 def latest_intent(tracker: Tracker) -> Optional[Text]:

@@ -19,6 +19,7 @@ from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
 from gracious.answers import answer_anywhere, find_answer
 from gracious.settings import settings
+from gracious.stores import company
 
 # Why a form asks what it asks, by the slot it is asking for.
 FORM_REASONS = {
@@ -28,6 +29,8 @@ FORM_REASONS = {
     "callback_time": "utter_why_time",
     "account_check": "utter_why_account_check",
 }
+# Today's offer, for an answer that names it (catalog/answers.yml current_offer_asked).
+OFFER_VALUES = {"offer_code", "offer_percent"}
 # A person, asked for as the customer would (never an "offer", so the open offer stays
 # the one the options are read against).
 PERSON_BUTTON = {"payload": "/request_human"}
@@ -117,9 +120,17 @@ def say_answers(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], answe
 async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[Text]) -> Dict[Text, Any]:
     """The case's placeholder values, looked up only when one of ``answers`` has a placeholder of its own."""
     texts = [v.get("text") or "" for a in answers for v in domain.get("responses", {}).get(a, [])]
-    if not any(set(re.findall(r"\{(\w+)\}", t)) - {"care_line"} for t in texts):
+    wanted = {name for t in texts for name in re.findall(r"\{(\w+)\}", t)} - {"care_line"}
+    if not wanted:
         return {}
-    return template_values(await gather_facts(tracker), tracker)
+    if wanted <= OFFER_VALUES:
+        values: Dict[Text, Any] = {}  # today's offer only: no case's records needed
+    else:
+        values = template_values(await gather_facts(tracker), tracker)
+    if wanted & OFFER_VALUES:
+        offer = await company().current_offer()  # "any discount codes going?" (blind panel p36 23)
+        values.update(offer_code=offer.get("code") or "", offer_percent=offer.get("percent") or "")
+    return values
 
 
 def say_why(

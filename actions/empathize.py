@@ -79,7 +79,7 @@ class ActionEmpathize(Action):
         events: List[EventType] = []
         is_case = intent in case_intents()
         words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
-        policy_says_sorry = impossible = cafe = hygiene = fit = faulty = on_track = False
+        policy_says_sorry = impossible = cafe = hygiene = cafe_item = fit = faulty = on_track = False
         own_change = says_it_is_their_own_change(text) or (intent == "request_refund" and wants_an_exchange(text))
         looked_up: List[EventType] = []
         if is_case:
@@ -113,6 +113,7 @@ class ActionEmpathize(Action):
             impossible = bool(facts.get("impossible_request"))
             cafe = facts.get("item_category") == "cafe"
             hygiene = bool(facts.get("hygiene"))  # "a hair in my sandwich"
+            cafe_item = bool(facts.get("cafe_item"))
             faulty = bool(facts.get("faulty"))  # "it crackles": it doesn't work, whoever's mistake
             found = bool(facts.get("reference_found"))
             # Sent as ordered: a size or colour that didn't suit, not the wrong thing.
@@ -173,7 +174,8 @@ class ActionEmpathize(Action):
         else:
             # A café item gets café words ("what you came in for"), not a parcel's.
             cafe_key = f"{topic_key}_cafe" if cafe else ""
-            hygiene_key = "utter_empathy_hygiene" if hygiene else ""  # whatever was asked for, a hair in the food
+            # Whatever was asked for, a hair in the food; or seen in the kitchen ("without washing their hands").
+            hygiene_key = ("utter_empathy_hygiene" if cafe_item else "utter_empathy_hygiene_seen") if hygiene else ""
             fit_key = f"{topic_key}_fit" if fit else ""
             faulty_key = f"{topic_key}_faulty" if faulty else ""
             change_key = f"{topic_key}_change" if own_change else ""
@@ -224,6 +226,8 @@ class ActionEmpathize(Action):
         # One apology a reply, the first (issue #17: stacked sympathy): after an empathy line that said
         # sorry, the apology is left out, or, for our own mistake, owned without a second "sorry".
         said_sorry = apology_said(tracker)
+        keys = _in_one_sentence(keys, domain, said_sorry or said_safety(tracker))
+        bubbles: List[Text] = []
         for key in keys:
             if said_sorry and key in AFTER_SYMPATHY:
                 key = AFTER_SYMPATHY[key] or ""
@@ -232,9 +236,14 @@ class ActionEmpathize(Action):
             sentence = pick_variation(tracker, domain["responses"].get(key, [])) if key else None
             if sentence:
                 said_sorry = said_sorry or apologetic(sentence)
-                dispatcher.utter_message(text=sentence)
+                if key == "utter_own_it" and bubbles:
+                    bubbles[-1] = f"{bubbles[-1]} {sentence}"  # owning it belongs with the sorry it follows
+                else:
+                    bubbles.append(sentence)
                 # Later picks in this same turn must see this sentence as used too.
                 tracker.events.append({"event": "bot", "text": sentence})
+        for bubble in bubbles:
+            dispatcher.utter_message(text=bubble)
         if escalate:
             events.append(FollowupAction("action_handoff"))
         elif not is_case and not tracker.active_loop.get("name") and told_already(tracker):
@@ -246,6 +255,20 @@ class ActionEmpathize(Action):
                 dispatcher.utter_message(response="utter_what_would_help")
             events += shown or [FollowupAction("action_listen")]
         return events
+
+
+def _in_one_sentence(keys: List[Text], domain: Dict[Text, Any], said_sorry: bool) -> List[Text]:
+    """The sympathy and the apology as one sentence where the domain has it (``<sympathy>_sorry``):
+    "I'm sorry the wrong thing turned up; ...", not a sympathy line and then "I'm sorry for the
+    trouble" before anything useful (blind panel p36). Our own mistake is still owned, without a
+    second "sorry"."""
+    if said_sorry or len(keys) < 2 or keys[1] not in AFTER_SYMPATHY:
+        return keys
+    merged = f"{keys[0]}_sorry"
+    if merged not in domain.get("responses", {}):
+        return keys
+    owned = AFTER_SYMPATHY[keys[1]]
+    return [merged] + ([owned] if owned else []) + keys[2:]
 
 
 def told_already(tracker: Tracker) -> bool:

@@ -19,6 +19,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.answers import parts
+from gracious.signals import said_at_the_cafe, says_it_is_faulty
 from server.dialogue import two_problems
 
 # Readings of a whole message that a clear first part may replace.
@@ -30,6 +31,19 @@ NOT_AS_ORDERED = re.compile(
 )
 # ...unless it may not have come at all: "i ordered a lamp and it still hasn't come".
 MAYBE_NOT_CAME = re.compile(r"\b(?:has\s?n[o']?t|have\s?n[o']?t|not|never|did\s?n[o']?t|still|yet|where|when)\b", re.I)
+# What was sent is not right, in so many words: "shoes too small", "its red not navy", "wrong size".
+COLOUR = r"(?:red|blue|navy|black|white|green|grey|gray|pink|brown|beige|yellow|purple|orange|cream|tan|silver|gold)"
+NOT_RIGHT = re.compile(
+    rf"\btoo\s+(?:small|big|large|tight|loose|short|long|narrow|wide)\b|\b(?:does|do|did)\s?n[o']?t\s+fit\b"
+    rf"|\bwrong\s+(?:colou?r|size|one|item|thing|shade|model)\b|\b{COLOUR}\s*,?\s+(?:not|instead of)\s+(?:the\s+)?{COLOUR}\b",
+    re.I,
+)
+# It may not have come ("its red not navy" says nothing of that; "still hasn't come" does).
+NOT_CAME = re.compile(
+    r"\b(?:has\s?n[o']?t|have\s?n[o']?t|did\s?n[o']?t|not|never)\s+(?:yet\s+)?(?:come|came|arrived?|here|turned up|been|shown|got)\b"
+    r"|\b(?:still|yet|where|when)\b",
+    re.I,
+)
 # The share of the classifier's belief a wrong item needs to be taken over "where is it".
 WRONG_ITEM_AT_LEAST = 0.12
 # How sure the classifier must be of the first part, and of the whole for it to stand regardless.
@@ -61,6 +75,9 @@ async def reading(
         if wrong and float(wrong.get("confidence") or 0) >= WRONG_ITEM_AT_LEAST:
             # It came, so it isn't lost: what came is not what was ordered.
             return dict(parsed, intent=wrong, repair="not_as_ordered")
+    told = _told_what_is_wrong(parsed, tracker, text, name)
+    if told is not None:
+        return told
     if (
         tracker is None
         or text.startswith("/")
@@ -77,3 +94,30 @@ async def reading(
     if first_name == name or first_name not in (two_problems.case_types() or ()) or first_confidence < SURE:
         return parsed
     return dict(parsed, intent=first["intent"], intent_ranking=first.get("intent_ranking") or [], first_part=said[0])
+
+
+def _told_what_is_wrong(
+    parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker], text: str, name: Optional[str]
+) -> Optional[Dict[str, Any]]:
+    """ "LK-10422 shoes too small", "the lamp from LK-10425 flickers": read as something vague (given
+    details, "where is it") though it says what is wrong with a thing we sent, so "Could you tell me
+    what's gone wrong?" (blind panel p36). A wrong item when it names the order or the item."""
+    if (
+        tracker is None
+        or tracker.get_slot("case_type")
+        or tracker.active_loop_name
+        or text.startswith("/")
+        or name not in VAGUE
+        or parsed.get("safety")
+    ):
+        return None
+    named = {e.get("entity") for e in parsed.get("entities") or []} & {"order_id", "item"}
+    codes = [e.get("value") or "" for e in parsed.get("entities") or [] if e.get("entity") == "order_id"]
+    if not named or any(not str(c).upper().startswith("LK") for c in codes) or said_at_the_cafe(text):
+        return None
+    if name == "check_order_status" and (NOT_CAME.search(text) or not ARRIVED.search(text)):
+        return None  # "the jacket still hasn't come": where it is, whatever else it says
+    if says_it_is_faulty(text) or NOT_RIGHT.search(text) or (ARRIVED.search(text) and NOT_AS_ORDERED.search(text)):
+        wrong = {"name": "report_wrong_item", "confidence": 1.0}
+        return dict(parsed, intent=wrong, intent_ranking=[wrong], repair="told_what_is_wrong")
+    return None

@@ -8,7 +8,7 @@ stays one readable table of moves.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterable, Optional
 
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -51,7 +51,7 @@ WHERE_IS = re.compile(r"\b(?:where(?:'s| is)|status of|when (?:will|does|is) (?:
 
 
 def question_about_the_case(
-    text: str, intent: Optional[str], case_type: Optional[str], tracker: DialogueStateTracker
+    text: str, intent: Optional[str], case_type: Optional[str], tracker: DialogueStateTracker, items: Iterable[str] = ()
 ) -> bool:
     """A question during a case the classifier filed as another kind of complaint, or
     as the same one again after something was granted."""
@@ -60,9 +60,18 @@ def question_about_the_case(
     cases = two_problems.case_types()
     if intent == "check_order_status" and case_type not in two_problems.ORDER_KINDS and WHERE_IS.search(text):
         return False  # "where is my order LK-10424", in a case about no reply: the order's case
+    if intent in two_problems.case_types() and _another_item(items, tracker):
+        return False  # "my coffee grinder order is late... where is it" in the cold coffee's case (p36 22)
     other_case = intent in cases and intent != case_type
     again = intent == case_type and bool(tracker.get_slot("accepted_alternative"))
     return other_case or again or intent in ("out_of_scope", "nlu_fallback", "give_feedback", "choose_alternative")
+
+
+def _another_item(items: Iterable[str], tracker: DialogueStateTracker) -> bool:
+    """Whether the message names an item (``items``), and not the one the case in hand is about."""
+    held = (tracker.get_slot("item") or "").lower()
+    named = [str(item).lower() for item in items if item]
+    return bool(held and named) and not any(item in held or held in item for item in named)
 
 
 def case_for(reference: str, parsed: Dict[str, Any], case_type: Optional[str]) -> str:

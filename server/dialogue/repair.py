@@ -283,7 +283,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return read_as(parsed, in_hand.case_for(given[0], parsed, case_type), "reference_given")
     if (goodwill := goodwill_asked(parsed, text, intent, case_type)) is not None:
         return goodwill  # "and the something extra for my trouble?": asked for (readings.goodwill_asked)
-    if in_hand.question_about_the_case(text, intent, case_type, tracker) and not new_reference:
+    items = [e.get("value") for e in entities_of(parsed, "item")]
+    if in_hand.question_about_the_case(text, intent, case_type, tracker, items) and not new_reference:
         # "do I keep the lamp if I take the credit?", "what number will you call from?":
         # a question about the case in hand, not a new complaint nor a menu. Answered
         # honestly (action_answer_why), with a person offered, then back to the offer.

@@ -18,6 +18,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from gracious import repair
 from gracious.catalog import CatalogError, current_catalog
+from gracious.signals import said_at_the_cafe
 
 # Where a customer starts a second thought.
 JOINERS = re.compile(
@@ -82,7 +83,8 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     second = next((i for i, kind in enumerate(kinds) if kind != kinds[0]), None) if kinds else None
     if second is None:
         return parsed
-    same = _one_problem(kinds[0], read[second][2], read[second][1])
+    told = text[read[0][0] + len(read[0][1]) : read[second][0] + len(read[second][1])]
+    same = _one_problem(kinds[0], read[second][2], read[second][1], _elsewhere(read[0], read[second], told))
     if same is not None:
         # "i got my order LK10421 and its the wrong dress": one problem, told in two parts.
         return dict(
@@ -105,20 +107,42 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
 # Kinds of case about one order: told in two parts, they are one problem unless the
 # second part names another order.
 ORDER_KINDS = {"report_wrong_item", "check_order_status", "request_refund"}
+# What a customer wants for the problem they just told, said as a case of its own.
+REMEDIES = {"request_refund", "demand_compensation"}
 # "nobody told me anything" beside a late order is part of it; "ive emailed you twice" is not.
 CONTACT = re.compile(r"\b(?:e-?mail\w*|call\w*|rang|phoned|messag\w*|wrote|written|contact\w*|repl\w*|chat\w*)\b", re.I)
 
 
-def _one_problem(first: str, second: Dict[str, Any], words: str) -> Optional[str]:
+def _elsewhere(first: Tuple[int, str, Dict[str, Any]], second: Tuple[int, str, Dict[str, Any]], told: str) -> bool:
+    """Whether the second part is about something else than the first: the café after an order ("my
+    grinder still isn't here, and then I went to your cafe... my flat white was stone cold", blind
+    panel p36 22), or another item named."""
+    if said_at_the_cafe(told) and not said_at_the_cafe(first[1]):
+        return True
+    items = [
+        {e.get("value", "").lower() for e in p[2].get("entities") or [] if e.get("entity") == "item"}
+        for p in (first, second)
+    ]
+    return bool(items[0] and items[1] and not items[0] & items[1])
+
+
+def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool = False) -> Optional[str]:
     """The kind of the one problem two parts tell, or None when they are two problems."""
     kind = (second.get("intent") or {}).get("name")
-    other_order = any(e.get("entity") == "order_id" for e in second.get("entities") or []) or bool(
-        re.search(r"\b(?:other|another|second|different)\s+(?:order|parcel|delivery)\b", words, re.I)
+    other_order = (
+        elsewhere
+        or any(e.get("entity") == "order_id" for e in second.get("entities") or [])
+        or bool(re.search(r"\b(?:other|another|second|different)\s+(?:order|parcel|delivery)\b", words, re.I))
     )
     if first in ORDER_KINDS and kind in ORDER_KINDS and not other_order:
         # What went wrong is the problem; "i got my order" or "where is it" is its setting.
         return kind if first == "check_order_status" else first
     if kind == "complain_no_response" and first in ORDER_KINDS and not CONTACT.search(words):
+        return first
+    named = {e.get("entity") for e in second.get("entities") or []} & {"order_id", "item"}
+    if kind in REMEDIES and first not in REMEDIES | {"request_executive"} and not named and not other_order:
+        # "you charged me twice!!! I want one refunded NOW": what they want for it, not a second problem
+        # (blind panel p36 09).
         return first
     return None
 

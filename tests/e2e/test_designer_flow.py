@@ -202,7 +202,7 @@ def until_said(bot: Bot, messages: List[str], words: str, since: float) -> float
 
 
 GREETING = "Hello and welcome to Larkspur & Co. I'm Gracious, and I'm all ears. What can I do for you?"
-EMPATHY = "A bill that looks wrong is a real worry, and I'm glad you brought it to me."
+EMPATHY = "I'm sorry the bill looks wrong; that's a real worry, and I'm glad you brought it to me."
 COMPLAINT = ["hello", "my phone bill is wrong, the volume discount is missing"]
 
 
@@ -236,7 +236,7 @@ def test_new_wording_reaches_customers_in_seconds_without_training(project: Path
         # The designer rewords the greeting (said by Rasa) and the bill empathy (read from the
         # domain by actions/empathize.py) and saves: no `make train`.
         reword(domain, "utter_greet", GREETING)
-        reword(domain, "utter_empathy_dispute_charge", EMPATHY)
+        reword(domain, "utter_empathy_dispute_charge_sorry", EMPATHY)  # sympathy and sorry in one
         saved = time.monotonic()
         greeting_live = until_said(bot, ["hello"], GREETING, saved)
         empathy_live = until_said(bot, COMPLAINT, EMPATHY, saved)

@@ -24,6 +24,7 @@ def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
         "coupon_code",
         "settled",
         "accepted_alternative",
+        "item",
     ]
     state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
     state.update(UserUttered("hi"))
@@ -338,6 +339,19 @@ def test_a_question_during_a_case_is_a_question_about_it_not_a_new_complaint(tex
     )
     result = reread(parsed(text, intent), state)
     assert result["intent"]["name"] == "ask_why"
+
+
+def test_a_question_naming_another_item_opens_its_own_case():
+    # Blind panel p36 22: in the cold flat white's case, "my coffee grinder order is late... where is it"
+    # got "That's a fair question, and I'd rather not guess at the answer."
+    text = "my coffee grinder order is late. it was due days ago. where is it"
+    grinder = [{"entity": "item", "value": "coffee grinder", "start": 3, "end": 17}]
+    state = tracker(case_type="report_wrong_item", policy_id="cafe_remake", item="flat white")
+    result = reread(parsed(text, "check_order_status", entities=grinder), state)
+    assert result["intent"]["name"] == "check_order_status" and result.get("repair") != "case_question"
+    # The same item is still a question about the case in hand.
+    state = tracker(case_type="report_wrong_item", policy_id="cafe_remake", item="coffee grinder")
+    assert reread(parsed(text, "check_order_status", entities=grinder), state)["intent"]["name"] == "ask_why"
 
 
 def test_a_close_at_the_end_of_a_message_filed_as_another_complaint_closes():

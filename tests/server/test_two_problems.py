@@ -18,6 +18,13 @@ READINGS = {
     "its the wrong dress, i ordered navy": ("report_wrong_item", 0.9, []),
     "where is my grinder LK-10423": ("check_order_status", 0.9, [("order_id", "LK-10423", 20)]),
     "nobody told me anything": ("complain_no_response", 0.9, []),
+    "you charged me twice this month": ("dispute_charge", 0.9, []),
+    "my grinder order still isn't here": ("check_order_status", 0.9, [("item", "grinder", 3)]),
+    "my flat white was stone cold": ("report_wrong_item", 0.9, [("item", "flat white", 3)]),
+    "my order still isn't here": ("check_order_status", 0.9, []),
+    "the jacket is the wrong colour": ("report_wrong_item", 0.9, [("item", "jacket", 4)]),
+    "I want one refunded NOW": ("request_refund", 0.9, []),
+    "I want a refund for the shoes LK-10422 too": ("request_refund", 0.9, [("order_id", "LK-10422", 33)]),
 }
 
 
@@ -95,6 +102,40 @@ def test_one_order_told_in_two_parts_is_one_problem(first, second, expected):
     text = f"{first} and {second}"
     result = asyncio.run(split(whole(text, "check_order_status", []), fake_parse))
     assert result["intent"]["name"] == expected and "second_problem" not in result
+
+
+def test_the_remedy_wanted_for_the_problem_is_not_a_second_problem():
+    # Blind panel p36 09: "You've told me about two things" to a double charge and its refund.
+    text = "you charged me twice this month!!! I want one refunded NOW"
+    result = asyncio.run(split(whole(text, "dispute_charge", []), fake_parse))
+    assert result["intent"]["name"] == "dispute_charge" and "second_problem" not in result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Blind panel p36 22: the late grinder and the cold coffee had been read as one wrong item.
+        "my grinder order still isn't here, and then I went to your cafe after. my flat white was stone cold",
+        "my grinder order still isn't here and my flat white was stone cold",  # two items named
+    ],
+)
+def test_an_order_and_a_cafe_visit_are_two_problems(text):
+    result = asyncio.run(split(whole(text, "check_order_status", []), fake_parse))
+    assert result["intent"]["name"] == "check_order_status"
+    assert result["second_problem"]["intent"] == "report_wrong_item"
+
+
+def test_an_order_told_in_two_parts_with_its_item_named_once_is_one_problem():
+    text = "my order still isn't here and the jacket is the wrong colour"
+    result = asyncio.run(split(whole(text, "check_order_status", []), fake_parse))
+    assert result["intent"]["name"] == "report_wrong_item" and "second_problem" not in result
+
+
+def test_a_refund_for_another_order_is_still_a_second_problem():
+    text = "you charged me twice this month and I want a refund for the shoes LK-10422 too"
+    result = asyncio.run(split(whole(text, "dispute_charge", []), fake_parse))
+    assert result["intent"]["name"] == "dispute_charge"
+    assert result["second_problem"]["intent"] == "request_refund"
 
 
 BILL_KEPT = {"intent": "dispute_charge", "text": "my bill BL-30017 looks wrong", "entities": {"order_id": "BL-30017"}}
