@@ -202,6 +202,11 @@ class ActionAskFollowupEmail(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = str((tracker.latest_message or {}).get("text") or "")
         # "no call then" only when a call was in question: not to a waiting customer's "just email me".
-        refused = not text.startswith("/") and escape_in(text) is not None and not tracker.get_slot("in_queue")
+        refused = (
+            not text.startswith("/")
+            and escape_in(text) is not None
+            and not tracker.get_slot("in_queue")
+            and (repair.refuses_call(text) or repair.says("call_words", text))  # "can someone email me": no call said
+        )
         dispatcher.utter_message(response="utter_ask_followup_email_no_call" if refused else "utter_ask_followup_email")
         return []

@@ -14,6 +14,7 @@ from actions import granted_before, verification
 from actions.case import catalog, gather_facts, latest_intent, template_values
 from actions.digression import resume, say_why
 from actions.hours import always_open, spoken_hours
+from gracious import repair
 from gracious.catalog import Policy
 from gracious.settings import settings
 from gracious.signals import said_at_the_cafe
@@ -39,6 +40,12 @@ class ActionExplainPolicy(Action):
             topic = tracker.get_slot("policy_topic")
             policy = policies.for_topic(topic) if topic else None
             in_hand = policies.policy(tracker.get_slot("policy_id") or "") if policy is None else None
+            if policy is None and in_hand is None:
+                # No topic the classifier could name ("the discount policy", "do international calls get
+                # the discount?"): the one the words name, never the menu of policies again (p36 18).
+                words = " ".join(str(t) for t in (topic, (tracker.latest_message or {}).get("text")) if t)
+                named = repair.topic_named(words)
+                policy = policies.for_topic(named) if named else None
             if in_hand is not None:
                 # "WHY is the discount only for domestic calls?" about the case in hand:
                 # its reason in other words, not a menu of policies.

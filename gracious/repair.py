@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Pattern
+from typing import Dict, Optional, Pattern
 
 import yaml
 
@@ -18,6 +18,8 @@ from gracious.settings import CATALOG_DIR
 from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = CATALOG_DIR / "repair.yml"
+# The policy topics a question may name in words (catalog/repair.yml topic_*), in the order they are read.
+TOPICS = ("hours", "coupons", "discounts", "returns", "refunds", "delivery", "callbacks", "executive")
 LISTS = (
     "cancel",
     "cancel_booked",
@@ -49,6 +51,7 @@ LISTS = (
     "names_order",
     "names_coupon",
     "asks_compensation",
+    *(f"topic_{t}" for t in TOPICS if t != "hours"),
 )
 
 
@@ -56,6 +59,14 @@ LISTS = (
 def _patterns(path: Path, modified_ns: int) -> Dict[str, Pattern[str]]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {name: word_pattern(raw.get(name) or []) for name in LISTS}
+
+
+def topic_named(text: str) -> Optional[str]:
+    """The policy topic the words name ("the discount policy" is discounts), or None."""
+    for topic in TOPICS:
+        if says("hours" if topic == "hours" else f"topic_{topic}", text):
+            return topic
+    return None
 
 
 def says(kind: str, text: str) -> bool:

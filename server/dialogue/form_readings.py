@@ -81,7 +81,10 @@ ASKS_TO_MOVE = re.compile(
     r"(?:push|move|change|shift|switch|bring|put)\s+(?:it|that|the call|my call|the callback)\b"
     # "can we do thursday morning instead", "how about friday at 10": a time offered for the call
     r"|\b(?:can|could)\s+(?:we|you|u)\s+do\s+(?:it\s+)?(?:on\s+|at\s+)?(?:today|tomorrow|tonight|mon|tue|wed|thu|fri|sat|\d)"
-    r"|\b(?:how|what)\s+about\s+(?:on\s+|at\s+)?(?:today|tomorrow|tonight|mon|tue|wed|thu|fri|sat|\d)",
+    r"|\b(?:how|what)\s+about\s+(?:on\s+|at\s+)?(?:today|tomorrow|tonight|mon|tue|wed|thu|fri|sat|\d)"
+    # "2 is no good, school run. half 4?" (blind panel p36 18): the booked time turned down, another offered
+    r"|\b(?:is|s)\s+no\s+good\b|\b(?:doesn'?t|does\s+not|won'?t|wont)\s+work\s+for\s+me\b|\bcan'?t\s+do\s+(?:\d|that|then)"
+    r"|\b(?:bad|awkward)\s+time\b",
     re.I,
 )
 

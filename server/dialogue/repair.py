@@ -39,6 +39,10 @@ from server.dialogue.readings import (
     whole_message,
 )
 
+WAITS_FOR_US = re.compile(
+    r"\bi'?ll\s+(?:just\s+)?wait\b|\bwait\s+for\s+(?:the|your|that|an?)\s+(?:e-?mail|call|reply|answer|person)", re.I
+)
+
 
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
@@ -109,6 +113,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         parsed = second_reading(parsed, "give_feedback")
         intent = (parsed.get("intent") or {}).get("name")
     if intent == "request_callback" and not loop and not in_hand.ASKS_FOR_A_CALL.search(text):
+        if repair.wants_email_instead(text) and not repair.says("cancel", text):
+            # "can someone email me about my bill": the email follow-up, never a call nor "no options yet".
+            email = whole_message("alternative", "email_followup", text)
+            return read_as(parsed, "choose_alternative", "switch_channel", [email])
         # "3 calls? i made 4 calls to london": calls on a bill, not a call asked for.
         parsed = second_reading(parsed, "request_callback")
         intent = (parsed.get("intent") or {}).get("name")
@@ -144,6 +152,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         parsed = not_a_coupon(second_reading(parsed, STATUS), tracker)
         intent = (parsed.get("intent") or {}).get("name")
     leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
+    # "you're going in circles. forget it, I'll wait for the email" (blind panel p36 18): leaving, never a claim.
+    waits = repair.says("cancel", text) and bool(WAITS_FOR_US.search(text))
     answering = loop and repair.mentions_time(text)  # "tomorrow at 3. bye" answers the form first
     if repair.ends_with_goodbye(text) and not repair.asks_before_goodbye(text) and not answering:
         # "you literally just applied a coupon. never mind, ill figure it out. cya":
@@ -159,7 +169,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     ):
         # "never mind, ill put 8 in the email. thats all": done, not a new complaint.
         return read_as(parsed, "goodbye", "closing")
-    if not loop and leaving and (intent in CLOSING_READINGS | LEAVING or len(text.split()) <= 8):
+    if not loop and ((leaving and (intent in CLOSING_READINGS | LEAVING or len(text.split()) <= 8)) or waits):
         # "forget it, bye", "never mind, its fine. bye!", "forget it. nothing else":
         # leaving, so a warm close, never the case again.
         return read_as(parsed, "goodbye", "closing")

@@ -77,6 +77,7 @@ def test_a_new_time_after_a_booking_asks_to_move_the_call_with_the_time_as_entit
         "Actually, something's come up on Thursday. Can we push it to Friday morning, say half nine?",
         "could you move it to tomorrow afternoon?",
         "hmm actually something came up, can we do thursday morning instead",
+        "2 is no good, school run. half 4?",  # blind panel p36 18
     ],
 )
 def test_asking_to_move_the_booked_call_moves_it_though_worded_as_a_question(text):
@@ -133,6 +134,7 @@ def test_a_new_reference_for_the_case_in_hand_reopens_it_with_that_reference():
         ("whatever. bye", "express_frustration"),
         ("thats all thanks", "deny"),
         ("cheers thats all", "greet"),
+        ("you're going in circles. forget it, I'll wait for the email.", "demand_compensation"),  # p36 18
     ],
 )
 def test_leaving_words_close_warmly(text, intent):
