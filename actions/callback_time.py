@@ -141,6 +141,20 @@ SAID_TIME = re.compile(
 CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
 
 
+# "tomorrow morning, before 10" (blind panel p36 16, booked at 10:00): an hour before the time named.
+BEFORE = re.compile(r"\bbefore\s+(\d{1,2})(?::(\d{2}))?(?:\s*(am|pm|a\.m\.|p\.m\.))?(?![\d:])", re.I)
+
+
+def _an_hour_before(match: "re.Match[str]") -> str:
+    hour, minute, half = int(match.group(1)), match.group(2) or "00", (match.group(3) or "").replace(".", "")
+    if not 1 <= hour <= 12:
+        return match.group(0)
+    earlier = hour - 1 or 12
+    if half.lower() == "pm" and hour == 12:
+        half = "am"  # "before 12pm" is 11am
+    return f"at {earlier}:{minute}{half}"
+
+
 def _asked_clause(text: Text) -> Text:
     """ "saturday 11 is the BRUNCH, not the call. call me today at 4pm": the sentence that
     asks for the call, when another sentence names a time for something else."""
@@ -182,7 +196,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     text = re.sub(
         r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text
     )
-    text = _clock(_asked_clause(text))
+    text = _clock(BEFORE.sub(_an_hour_before, _asked_clause(text)))
     later = in_a_while(text, now)
     if later is not None:
         return fit_to_hours(later, hours) if fit else later
@@ -245,6 +259,6 @@ def said_with_the_ask(text: Text, now: datetime) -> bool:
     plain = (
         in_a_while(text, now)
         or CLOCK.search(text or "")
-        or re.search(r"\b(?:after|from|at)\s+\d{1,2}\b", text or "", re.I)
+        or re.search(r"\b(?:after|from|at|before)\s+\d{1,2}\b", text or "", re.I)
     )
     return bool(plain) and parse_callback_time(text, now) is not None

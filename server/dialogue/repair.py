@@ -112,6 +112,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
         parsed = second_reading(parsed, "give_feedback")
         intent = (parsed.get("intent") or {}).get("name")
+    if intent == "request_callback" and not loop and repair.refuses_call(text) and repair.says("cancel", text):
+        # "I SAID I don't want a call. forget it. I'll just go somewhere else" (blind panel p36 13): leaving.
+        return read_as(parsed, "goodbye", "closing")
     if intent == "request_callback" and not loop and not in_hand.ASKS_FOR_A_CALL.search(text):
         if repair.wants_email_instead(text) and not repair.says("cancel", text):
             # "can someone email me about my bill": the email follow-up, never a call nor "no options yet".

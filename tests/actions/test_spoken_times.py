@@ -34,6 +34,10 @@ from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, 
         ("half past four tomorrow", at(12, 16, 30)),
         ("make it 2.15", at(11, 14, 15)),
         ("10 past 4", at(11, 16, 10)),
+        # Blind panel p36 16: "before 10" had been booked at 10:00.
+        ("tomorrow morning, before 10", at(12, 9, 0)),
+        ("before 12pm tomorrow", at(12, 11, 0)),
+        ("call me before 5 today", at(11, 16, 0)),
     ],
 )
 def test_a_time_is_read_to_the_minute_said(text, expected):
@@ -43,6 +47,14 @@ def test_a_time_is_read_to_the_minute_said(text, expected):
 @pytest.mark.parametrize("text", ["in half an hour", "the 7.60, that definitely went through?", "my bill is 45.30"])
 def test_half_an_hour_and_amounts_are_not_clock_times(text):
     assert parse_callback_time(text, WEDNESDAY_10AM) in (None, at(11, 10, 30))
+
+
+def test_a_time_said_beside_the_ask_for_a_call_is_taken_without_asking():
+    said = "Can someone call me about my headphones order? I'd like to talk to a person. Tomorrow morning, before 10."
+    from actions.callback_time import said_with_the_ask
+
+    assert said_with_the_ask(said, WEDNESDAY_10AM)
+    assert parse_callback_time(said, WEDNESDAY_10AM) == at(12, 9, 0)
 
 
 def test_a_dotted_time_is_one_time_not_two_sentences():

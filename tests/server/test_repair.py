@@ -135,6 +135,7 @@ def test_a_new_reference_for_the_case_in_hand_reopens_it_with_that_reference():
         ("thats all thanks", "deny"),
         ("cheers thats all", "greet"),
         ("you're going in circles. forget it, I'll wait for the email.", "demand_compensation"),  # p36 18
+        ("I SAID I don't want a call. forget it. I'll just go somewhere else for coffee", "request_callback"),  # p36 13
     ],
 )
 def test_leaving_words_close_warmly(text, intent):
