@@ -28,7 +28,9 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 def known_email(tracker: Tracker) -> Optional[Text]:
     """An email address the customer gave, or the one on their account."""
     said = (tracker.latest_message or {}).get("text")  # "no call, just email me at maya@example.com"
-    for value in (tracker.get_slot("followup_email"), tracker.get_slot("email"), said):
+    # "...my email is maya.okafor@example.com" a turn or two before "email is fine" (blind panel p36 17).
+    earlier = [e.get("text") for e in reversed(tracker.events) if e.get("event") == "user"]
+    for value in (tracker.get_slot("followup_email"), tracker.get_slot("email"), said, *earlier):
         found = EMAIL.search(value or "")
         if found:
             return found.group(0)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence
 
 import yaml
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
@@ -140,9 +140,18 @@ def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: s
     ]
 
 
+# Taken in this chat though never "settled": the case handed to a team (catalog/policies.yml, kind handoff).
+HANDED_OVER = ("ceo_office", "human")
+
+
 def granted(tracker: DialogueStateTracker) -> List[str]:
-    """The alternatives settled in this chat (the slot `settled`), for the answers that follow them."""
-    return [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    """The alternatives settled in this chat (the slot `settled`), and a team the case was handed to
+    ("so the CEO office will email me?" once it went to them, blind panel p36 17), for the answers
+    that follow them."""
+    settled = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    taken = {e.value for e in tracker.events if isinstance(e, SlotSet) and e.key == "accepted_alternative"}
+    handed = [a for a in HANDED_OVER if a in taken and tracker.get_slot("handoff_id")]
+    return settled + handed
 
 
 def call_at_a_time(text: str) -> bool:

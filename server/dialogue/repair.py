@@ -19,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair, signals
 from gracious.answers import find_answers
 from gracious.references import size_change
-from server.dialogue import account_readings, cancel_answer, gift_said, in_hand, not_covered, two_problems
+from server.dialogue import account_readings, cancel_answer, gift_said, in_hand, not_covered, offers, two_problems
 from server.dialogue.form_readings import about_the_calls, in_callback_form, in_case_form, with_spaced_code
 from server.dialogue.readings import (
     CANCEL,
@@ -92,7 +92,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     ):
         # "why though? my mate got hers honoured": a why the classifier took for a person.
         return read_as(parsed, WHY, "why")
-    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    granted = offers.granted(tracker)
     case_type, asks = tracker.get_slot("case_type"), in_hand.is_question(text) or in_hand.opens_a_question(text)
     found = find_answers(text, case_type, granted, question=asks, policy=tracker.get_slot("policy_id"))
     answer = found[0].response if found else None
