@@ -94,7 +94,18 @@ def _title_words(title: str) -> List[str]:
     percentage's number ("15% off" is "the 15"); never a price, which sizes and times share."""
     lower = title.lower()
     words = [w for w in re.findall(r"[a-z][a-z'-]{3,}", lower) if w not in _TITLE_STOPWORDS]
-    return words + re.findall(r"\b[a-z]+\d+\b", lower) + re.findall(r"\b(\d+)\s?%", lower)
+    return words + re.findall(r"\b[a-z]+\d+\b", lower) + re.findall(r"\b(\d+)\s?%", lower) + _amount_words(lower)
+
+
+def _amount_words(title: str) -> List[str]:
+    """A credit's amount said as money ("$25", "25 dollars", "put the 25 on": blind panel p36 20), never
+    a bare number, which sizes and times share ("the 25" only above any size)."""
+    found: List[str] = []
+    for whole in re.findall(r"\$(\d+)(?:\.00)?\b", title):
+        found += [f"{whole} dollars", f"{whole} bucks", f"{whole} dollar"]  # "$25" is read as "25 dollars"
+        if int(whole) >= 20:
+            found.append(f"the {whole}")
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -107,6 +118,7 @@ def _score(text: str, option: Option, words: Mapping[str, Sequence[str]], shared
     case is about, which every option is about: "the DRESS" picks none) and its choice words."""
     title = set(_title_words(option.title)) - {w.lower() for w in shared}
     vocabulary = title | {str(w).lower() for w in words.get(option.key, [])}
+    text = re.sub(r"\$\s?(\d+)(?:\.00)?\b", r"\1 dollars", text)
     return sum(1 for word in vocabulary if _pattern(word).search(text))
 
 

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from gracious.choices import WHICH, Option, also_named, resolve
+from gracious.choices import WHICH, Option, also_named, options_from, resolve
 from gracious.settings import ROOT
 
 WORDS = yaml.safe_load((ROOT / "catalog" / "choice_words.yml").read_text())["words"]
@@ -269,3 +269,32 @@ def test_two_options_each_named_in_a_clause_of_its_own_are_both_taken():
     assert also_named("the credit and the tracking emails", LATE, WORDS, 0) == [1]
     # Named together in one clause, neither is sure: left to ask.
     assert resolve("credit tracking emails", LATE, WORDS, question=False) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok put the 25 on then",  # blind panel p36 20: the offered $25 credit, never given
+        "so no free coffee then. ok put the 25 on then. and what about the courier, are they getting fired",
+        "i'll take the $25",
+        "fine, 25 dollars it is",
+    ],
+)
+def test_a_credit_named_by_its_amount_is_chosen(text):
+    buttons = [
+        {"title": "A $25.00 goodwill credit", "payload": '/choose_alternative{"alternative": "goodwill_credit"}'},
+        {"title": "Talk to a person", "payload": '/choose_alternative{"alternative": "human"}'},
+        {"title": "None of these", "payload": "/deny"},
+    ]
+    assert resolve(text, options_from(buttons), {}) == 0
+
+
+def test_a_bare_number_is_never_a_price():
+    buttons = [
+        {
+            "title": "Exchange it, with return postage on us",
+            "payload": '/choose_alternative{"alternative": "exchange"}',
+        },
+        {"title": "$10.00 in store credit", "payload": '/choose_alternative{"alternative": "store_credit"}'},
+    ]
+    assert resolve("can i get the 10 instead", options_from(buttons), {}) != 1
