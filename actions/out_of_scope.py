@@ -6,16 +6,19 @@ domain response that redirects. A request in no family gets the general answer.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
+from zoneinfo import ZoneInfo
 
 import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.callback_cancel import _when, booked_calls
 from actions.offer_alternatives import first_text
-from gracious.settings import ROOT
+from gracious.settings import ROOT, settings
 from gracious.wordlists import word_pattern
 
 FAMILIES_FILE = ROOT / "catalog" / "out_of_scope.yml"
@@ -50,6 +53,15 @@ class ActionRedirectOutOfScope(Action):
             dispatcher.utter_message(response="utter_english_only_team_has_it")
             if f"utter_english_only_team_has_it_{language}" in domain.get("responses", {}):
                 dispatcher.utter_message(response=f"utter_english_only_team_has_it_{language}")
+            return []
+        booked = await booked_calls(tracker) if language and tracker.get_slot("handoff_id") else []
+        if booked and not tracker.active_loop.get("name"):
+            # A call already booked for them ("¿Y la persona habla español o no?", blind panel p36 19):
+            # that call, said in their language too, never a second person and a second call.
+            when = _when(booked[0], datetime.now(ZoneInfo(settings().timezone)))
+            dispatcher.utter_message(response="utter_english_only_call_booked", callback_when=when)
+            if f"utter_english_only_call_booked_{language}" in domain.get("responses", {}):
+                dispatcher.utter_message(response=f"utter_english_only_call_booked_{language}", callback_when=when)
             return []
         if language and tracker.latest_message.get("person_asked"):
             # "¿alguien habla español?": told in both languages, and a person brought in now.
