@@ -39,6 +39,12 @@ from server.dialogue.readings import (
     whole_message,
 )
 
+# A code said not to work ("WELCOME10 doesn't work either"): a coupon case, not a question about one.
+CODE_FAILS = re.compile(
+    r"\b(?:does\s?n[o']?t|did\s?n[o']?t|wo\s?n[o']?t|not|never)\s+(?:work|go through|apply|applied|accepted|valid)"
+    r"|\binvalid\b|\brejected\b|\bdeclined\b|\berror\b|\bexpired\b|\bfail",
+    re.I,
+)
 WAITS_FOR_US = re.compile(
     r"\bi'?ll\s+(?:just\s+)?wait\b|\bwait\s+for\s+(?:the|your|that|an?)\s+(?:e-?mail|call|reply|answer|person)", re.I
 )
@@ -212,7 +218,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # pushing back on the policy, not a new case (and not the credit it names).
         return read_as(parsed, WHY, "why")
     in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker) or tracker.get_slot("handoff_id")
-    if answer and in_case and not new_reference and not loop:
+    # "can I stack it with WELCOME10 too?" (blind panel p36 10): a second code asked about, not failing.
+    code_asked = bool(entities_of(parsed, "coupon_code")) and in_hand.is_question(text) and not CODE_FAILS.search(text)
+    if answer and in_case and (not new_reference or code_asked) and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.
         return dict(read_as(parsed, WHY, "case_question"), **marks)
     ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]

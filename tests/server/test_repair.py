@@ -661,3 +661,13 @@ def test_a_question_after_a_comma_gets_its_answer(intent):
     state = tracker(case_type="dispute_charge", order_id="BL-30017", policy_id="volume_discount_domestic")
     result = reread(parsed("you skipped my question, what did the london calls cost", intent), state)
     assert result["answers"] == ["utter_answer_international_cost"]
+
+
+def test_a_second_code_asked_about_is_a_question_not_a_new_coupon_case():
+    # Blind panel p36 10: "can I stack it with WELCOME10 too?" opened a case saying WELCOME10 had failed.
+    code = [{"entity": "coupon_code", "value": "WELCOME10", "start": 20, "end": 29}]
+    state = tracker(case_type="coupon_problem", policy_id="coupon_expired", coupon_code="SPRING15")
+    result = reread(parsed("sweet. can I stack it with WELCOME10 too?", "coupon_problem", entities=code), state)
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "case_question")
+    failing = reread(parsed("WELCOME10 doesn't work either?", "coupon_problem", entities=code), state)
+    assert failing.get("repair") != "case_question"
