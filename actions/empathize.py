@@ -25,7 +25,7 @@ from actions.gift_case import new_case_words, with_gift_added
 from actions.granted_before import PUT_RIGHT
 from actions.second_problem import noted
 from actions.verification import known_customer
-from gracious.signals import frustration_signals, says_it_is_their_own_change, wants_an_exchange
+from gracious.signals import NOT_FITTING, frustration_signals, says_it_is_their_own_change, wants_an_exchange
 from gracious.stores import company
 
 # The apologies, and what is said instead once the reply has said sorry (an empathy line such as
@@ -33,11 +33,6 @@ from gracious.stores import company
 AFTER_SYMPATHY = {"utter_apology_own_it": "utter_own_it", "utter_apology": None}
 # Turns of strong frustration (two or more signals) before a person takes over.
 STRONG_TURNS_FOR_PERSON = 2
-# Sent as asked, perhaps, but not right for them: a fit, not the wrong thing.
-NOT_FITTING = re.compile(
-    r"\b(?:do(?:es)?n'?t|do(?:es)? not|didn'?t|did not)\s+fit\b|\btoo\s+(?:tight|small|big|large|loose|short|long|narrow|wide)\b",
-    re.I,
-)
 
 
 class ActionEmpathize(Action):

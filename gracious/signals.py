@@ -66,6 +66,12 @@ def _has(name: str, text: Text) -> bool:
 
 
 # "wrong AGAIN": one word in capitals is raised voice too (codes such as LK-10422 and ASAP are not).
+# Sent as asked, perhaps, but not right for them: "shoes too small", "doesn't fit" (a fit, not a fault);
+# actions/empathize.py and server/dialogue/first_part.py read it alike.
+NOT_FITTING = re.compile(
+    r"\btoo\s+(?:small|big|large|tight|loose|short|long|narrow|wide)\b|\b(?:does|do|did)\s?(?:n[o']?t|\s+not)\s+fit\b",
+    re.I,
+)
 CAPS_WORD = re.compile(r"(?<![\w-])(?!ASAP\b|LK\b|BL\b|USA\b|SMS\b|PDF\b)[A-Z]{4,}(?![\w-])")
 # "wrong again", "AGAIN", "yet again": it has happened before.
 AGAIN = re.compile(r"\b(?:wrong|yet|late|broken|missing|happened|failed|once)\s+again\b", re.I)

@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.answers import parts
-from gracious.signals import said_at_the_cafe, says_it_is_faulty
+from gracious.signals import NOT_FITTING, said_at_the_cafe, says_it_is_faulty
 from server.dialogue import two_problems
 
 # Readings of a whole message that a clear first part may replace.
@@ -34,8 +34,7 @@ MAYBE_NOT_CAME = re.compile(r"\b(?:has\s?n[o']?t|have\s?n[o']?t|not|never|did\s?
 # What was sent is not right, in so many words: "shoes too small", "its red not navy", "wrong size".
 COLOUR = r"(?:red|blue|navy|black|white|green|grey|gray|pink|brown|beige|yellow|purple|orange|cream|tan|silver|gold)"
 NOT_RIGHT = re.compile(
-    rf"\btoo\s+(?:small|big|large|tight|loose|short|long|narrow|wide)\b|\b(?:does|do|did)\s?n[o']?t\s+fit\b"
-    rf"|\bwrong\s+(?:colou?r|size|one|item|thing|shade|model)\b|\b{COLOUR}\s*,?\s+(?:not|instead of)\s+(?:the\s+)?{COLOUR}\b",
+    rf"{NOT_FITTING.pattern}|\bwrong\s+(?:colou?r|size|one|item|thing|shade|model)\b|\b{COLOUR}\s*,?\s+(?:not|instead of)\s+(?:the\s+)?{COLOUR}\b",
     re.I,
 )
 # It may not have come ("its red not navy" says nothing of that; "still hasn't come" does).
