@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import bundle, choice_guard, promised
 from actions.callback_notice import no_call_after_all
 from actions.case import catalog, money
-from actions.digression import resume, say_answers
+from actions.digression import case_values, resume, say_answers
 from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
 from actions.second_problem import come_back
 from actions.status import settle, settled
@@ -30,6 +30,11 @@ WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
 # Ways to reach a person open whatever was offered ("just email me instead"); kinds kept in the records.
 ALWAYS_OPEN = {"email_followup", "callback", "human"}
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
+
+
+def _granted_before(kind: Text) -> Text:
+    """ "Already arranged": with what is left to the customer when the remedy waits for their return."""
+    return "utter_alternative_granted_before" + ("_return" if kind in grant_rules.WAITS_FOR_RETURN else "")
 
 
 def granted_on(moment: datetime, now: Optional[datetime] = None) -> Text:
@@ -84,7 +89,8 @@ class ActionApplyAlternative(Action):
         ):
             return await _new_size(dispatcher, tracker, entries)
         elif choice in granted:
-            dispatcher.utter_message(response="utter_alternative_already_done")
+            waits = getattr(catalog().alternatives.get(choice), "kind", "") in grant_rules.WAITS_FOR_RETURN
+            dispatcher.utter_message(response="utter_alternative_already_done" + ("_return" if waits else ""))
             return [SlotSet("alternative", None)]
         policy = policies.policy(tracker.get_slot("policy_id") or "")
         offers = {o.id: o for o in (*policy.entitled_alternatives, *policy.alternatives)} if policy else {}
@@ -96,9 +102,7 @@ class ActionApplyAlternative(Action):
             had = await done_before(policies, choice, tracker.get_slot("case_facts") or {})
             if had is not None:  # left out of the offer as this record has it already: say so, and since when
                 on = granted_on(had.created_at)
-                dispatcher.utter_message(
-                    response="utter_alternative_granted_before", reference=had.reference, granted_on=on
-                )
+                dispatcher.utter_message(response=_granted_before(had.kind), reference=had.reference, granted_on=on)
                 # As for any choice that is done: the rule goes on to "anything else?".
                 accepted = [
                     SlotSet("accepted_alternative", choice),
@@ -164,7 +168,7 @@ class ActionApplyAlternative(Action):
             if result.granted_before:
                 # This record has it already (another conversation, or an earlier case).
                 dispatcher.utter_message(
-                    response="utter_alternative_granted_before",
+                    response=_granted_before(result.grant.kind),
                     reference=reference,
                     granted_on=granted_on(result.grant.created_at),
                 )
@@ -214,7 +218,9 @@ class ActionApplyAlternative(Action):
         more = [a for a in latest.get("also_choose") or [] if a not in granted + [alternative.id] and a in offered]
         if not more:
             # A question asked beside the choice ("the refund pls. do i need the box?").
-            say_answers(dispatcher, domain, latest.get("answers") or [])
+            # Its placeholders filled ("today's code is {offer_code}": blind panel p37).
+            answers = latest.get("answers") or []
+            say_answers(dispatcher, domain, answers, **await case_values(tracker, domain, answers))
         if alternative.id == "email_followup":
             done += await no_call_after_all(dispatcher, tracker) + [SlotSet("in_queue", None)] * bool(queued)
             if queued:  # written to instead of waiting (promised.grant): out of the queue, and said so

@@ -23,7 +23,7 @@ from actions.offer_alternatives import granted_already, remedy_taken
 from gracious.catalog import Policy
 from gracious.stores import company
 from gracious.stores.company_schema import ONCE_PER_RECORD
-from gracious.stores.grants import REMEDIES
+from gracious.stores.grants import REMEDIES, WAITS_FOR_RETURN
 
 # facts["arranged_before"]: the kinds said, for the offer that follows (actions/offer_alternatives.py).
 ARRANGED = "arranged_before"
@@ -84,6 +84,8 @@ def say(dispatcher: CollectingDispatcher, reference: Text, grants: List[Dict[str
             what = NAMES.get(row["kind"], row["kind"].replace("_", " "))
             instead = case_type == "request_refund" and row["kind"] in ("replacement", "exchange")
             response = "utter_record_arranged_before_refund_asked" if instead else "utter_record_arranged_before"
+            if not instead and row["kind"] in WAITS_FOR_RETURN:
+                response += "_return"  # the old one is still to go back: never "nothing more to do" (p37 24)
             dispatcher.utter_message(response=response, reference=reference, what=what, granted_on=when)
 
 

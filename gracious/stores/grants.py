@@ -32,6 +32,9 @@ from gracious.stores.company_schema import ONCE_PER_RECORD, coupons, grants, onc
 logger = logging.getLogger(__name__)
 # Remedies for one order that exclude each other (a person can switch it: withdraw, then grant).
 REMEDIES = ("refund", "exchange", "replacement")
+# Remedies that wait for the customer's return (the prepaid label): never "nothing more you need to do"
+# while the old one is still with them (blind panel p37 24).
+WAITS_FOR_RETURN = ("refund", "exchange")
 
 
 @dataclass(frozen=True)

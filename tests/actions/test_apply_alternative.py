@@ -116,6 +116,15 @@ def test_choosing_the_same_alternative_twice_grants_it_once(domain):
     assert [row["amount"] for row in grants_for("LK-10423")] == [10.0]
 
 
+def test_an_exchange_chosen_again_still_asks_for_the_return(domain):
+    """p37 24: an exchange waits for the old pair, so never "nothing more you need to do"."""
+    slots = {"alternative": "exchange", "granted_alternatives": ["exchange"], "offered_alternatives": ["exchange"]}
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker_from("alternatives_offered", slots=slots), domain)
+
+    assert dispatcher.messages == [message(response="utter_alternative_already_done_return")]
+    assert events == [SlotSet("alternative", None)]
+
+
 def test_second_alternative_is_added_to_those_granted(domain):
     tracker = tracker_from(
         "alternatives_offered",

@@ -102,6 +102,25 @@ def test_a_refund_is_not_promised_on_an_order_whose_replacement_is_under_way(dom
     assert not any("refund" in p or "exchange" in p for p in offered)
 
 
+def test_an_exchange_from_an_earlier_chat_still_asks_for_the_return(domain, monkeypatch):
+    """p37 24: "nothing more you need to do" about an exchange whose new pair waits for the old one."""
+    at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))
+    grant("exchange", "LK-10421", "C001")
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "report_wrong_item"})
+    dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_record_arranged_before_return",
+            reference="LK-10421",
+            what="exchange",
+            granted_on="earlier today",
+        )
+    ]
+    said = [t["text"] for t in domain["responses"]["utter_record_arranged_before_return"]]
+    assert all("nothing more" not in t and "prepaid label" in t for t in said)
+
+
 def test_a_gift_replacement_and_credit_asked_about_again_are_both_said_and_nothing_is_offered_again(
     domain, monkeypatch
 ):

@@ -276,3 +276,51 @@ def test_set_to_go_through_is_said_only_once_the_code_is_honoured():
     [before] = [a.response for a in find_answers(text, "coupon_problem", [], question=True)]
     [after] = [a.response for a in find_answers(text, "coupon_problem", ["honour_coupon"], question=True)]
     assert (before, after) == ("utter_answer_coupon_at_checkout_before", "utter_answer_coupon_at_checkout")
+
+
+@pytest.mark.parametrize(
+    "text, case_type, granted, response",
+    [
+        # Blind panel p37: questions that got "I'd rather not guess", or a wrong answer.
+        (
+            "can i get the next size up instead of the one i ordered?",
+            "report_wrong_item",
+            ["replacement_overnight"],
+            "utter_answer_replacement_other_size",
+        ),
+        (
+            "can you hold the parcel at the depot till im back on the 12th?",
+            "check_order_status",
+            [],
+            "utter_answer_order_hold",
+        ),
+        (
+            "do i have to send the old pair back first?",
+            "report_wrong_item",
+            ["exchange"],
+            "utter_answer_exchange_after_scan",
+        ),
+        ("how many days for the new ones?", "report_wrong_item", ["exchange"], "utter_answer_exchange_arrival"),
+        ("is that doable by monday?", "report_wrong_item", ["exchange"], "utter_answer_exchange_arrival"),
+        (
+            "if it still isnt here by friday can you automatically refund me?",
+            "check_order_status",
+            [],
+            "utter_answer_refund_later",
+        ),
+    ],
+)
+def test_p37_questions_have_their_answers(text, case_type, granted, response):
+    assert response in [a.response for a in find_answers(text, case_type, granted, question=True)]
+
+
+def test_a_change_to_an_order_placed_yesterday_is_answered_anywhere():
+    text = "i only ordered yesterday, can i change it to the black one or is it too late?"
+    assert "utter_answer_order_change" in [a.response for a in find_answers(text, None, [], question=True)]
+
+
+def test_being_on_hold_on_the_phone_is_not_holding_an_order():
+    text = "i was on hold for an hour on the phone yesterday about this order"
+    assert "utter_answer_order_hold" not in [
+        a.response for a in find_answers(text, "check_order_status", [], question=False)
+    ]
