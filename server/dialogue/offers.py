@@ -18,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
 from gracious.answers import find_answers
+from gracious.catalog import CatalogError, current_catalog
 from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, Option, options_from, resolve
 from gracious.dropped_call import drops_the_call
 from gracious.references import size_change, size_wanted
@@ -43,7 +44,12 @@ def answers_questions() -> Sequence[str]:
 
 
 OFFER_PAYLOAD = "/choose_alternative"
-TAKES = re.compile(r"\b(?:i'?ll take|ill take|i'?ll have|ill have|i'?ll go with|give me the|yes (?:to )?the)\b", re.I)
+# "yeah apply it thanks" (blind panel p37): thanks with a choice in it, so read against the options.
+TAKES = re.compile(
+    r"\b(?:i'?ll take|ill take|i'?ll have|ill have|i'?ll go with|give me the|yes (?:to )?the"
+    r"|apply it|apply that|put it on|put that on|go ahead and)\b",
+    re.I,
+)
 # "i want the CEO himself": only that person will do, so the office offered is not chosen.
 THE_PERSON_ONLY = re.compile(r"\b(?:himself|herself|themselves|in person|personally)\b", re.I)
 
@@ -140,8 +146,13 @@ def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: s
     ]
 
 
-# Taken in this chat though never "settled": the case handed to a team (catalog/policies.yml, kind handoff).
-HANDED_OVER = ("ceo_office", "human")
+def _kind(alternative: str) -> str:
+    """The catalog's kind of ``alternative`` (handoff, credit...); "" when unknown or the catalog is broken."""
+    try:
+        found = current_catalog().alternatives.get(alternative)
+    except CatalogError:
+        return ""
+    return found.kind if found is not None else ""
 
 
 def granted(tracker: DialogueStateTracker) -> List[str]:
@@ -150,7 +161,8 @@ def granted(tracker: DialogueStateTracker) -> List[str]:
     that follow them."""
     settled = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
     taken = {e.value for e in tracker.events if isinstance(e, SlotSet) and e.key == "accepted_alternative"}
-    handed = [a for a in HANDED_OVER if a in taken and tracker.get_slot("handoff_id")]
+    # Taken in this chat though never "settled": the case handed to a team (catalog/policies.yml, kind handoff).
+    handed = [a for a in sorted(t for t in taken if t) if _kind(a) == "handoff" and tracker.get_slot("handoff_id")]
     return settled + handed
 
 

@@ -165,3 +165,43 @@ def test_why_offer_more_credit_and_a_yes_or_no_question_take_nothing(intent):
     text = "why are you offering me more credit lol. can i USE the credit i have at the cafe, yes or no"
     assert chosen(parse(text, intent, state)) is None
     assert chosen(parse("ok the store credit please", "choose_alternative", state)) == "store_credit"
+
+
+COUPON_OFFER = [
+    {"title": "Apply SPRING15 (15% off) this time", "payload": '/choose_alternative{"alternative": "honour_coupon"}'},
+    {"title": "Use today's offer instead", "payload": '/choose_alternative{"alternative": "current_offer"}'},
+    {"title": "None of these", "payload": "/deny"},
+]
+
+
+@pytest.mark.parametrize("text", ["yeah apply it thanks", "ok go ahead and apply the spring15 one, thank you"])
+def test_thanks_with_apply_it_takes_the_code(text):
+    # Blind panel p37: "yeah apply it thanks" was read as thanks alone, and nothing was applied.
+    tracker = offered(COUPON_OFFER, "SPRING15 didnt work at checkout", case_type="coupon_problem")
+    assert chosen(parse(text, "thank", tracker)) == "honour_coupon"
+
+
+def test_thanks_alone_takes_nothing():
+    tracker = offered(COUPON_OFFER, "SPRING15 didnt work at checkout", case_type="coupon_problem")
+    assert chosen(parse("ok thanks", "thank", tracker)) is None
+
+
+def test_a_team_the_case_was_handed_to_counts_as_granted_and_an_offer_only_taken_does_not():
+    # p36 17: "so the CEO office will email me?" is answered once the case went to them. The teams are
+    # the catalog's kind: handoff alternatives, not a list kept in the code.
+    from rasa.shared.core.events import SlotSet
+
+    from server.dialogue.offers import granted
+
+    tracker = offered(BILL_OFFER, "BL-30017 is wrong")
+    for event in (
+        SlotSet("accepted_alternative", "ceo_office"),
+        SlotSet("accepted_alternative", "goodwill_credit"),
+        SlotSet("accepted_alternative", None),  # cleared once done
+        SlotSet("handoff_id", "7"),
+        SlotSet("settled", [{"alternative": "goodwill_credit"}]),
+    ):
+        tracker.update(event)
+    assert granted(tracker) == ["goodwill_credit", "ceo_office"]
+    tracker.update(SlotSet("handoff_id", None))
+    assert granted(tracker) == ["goodwill_credit"]
