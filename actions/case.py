@@ -22,6 +22,7 @@ from gracious.signals import (
     about_staff_conduct,
     asks_for_gift_packing,
     asks_the_impossible,
+    charged_twice,
     said_at_the_cafe,
     said_it_was_a_gift,
     says_it_is_faulty,
@@ -201,6 +202,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # "a hair in my sandwich": not a remake (catalog/policies.yml cafe_hygiene); "someone from the kitchen
         # came out without washing their hands": food safety before the rest (cafe_hygiene_report).
         facts["hygiene"] = True
+    if charged_twice(said):
+        # "you charged me twice": the payment, which only a billing specialist can match (a bill case's
+        # policy duplicate_payment; no other case's policy asks for it).
+        facts["charged_twice"] = True
     amount = parse_amount(tracker.get_slot("amount"))
     if amount is not None:
         facts["amount_requested"] = amount

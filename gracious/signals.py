@@ -29,6 +29,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "dismissive",
             "staff_conduct",
             "hygiene",
+            "charged_twice",
             "gift",
             "gift_for",
             "gift_bought",
@@ -125,6 +126,11 @@ def says_it_is_late(text: Text) -> bool:
 def leaves_unhappy(text: Text) -> bool:
     """'whatever. bye', 'forget it': leaving unhappy (catalog/signals.yml `dismissive`)."""
     return bool(text) and _has("dismissive", text)
+
+
+def charged_twice(text: Text) -> bool:
+    """'you charged me twice this month': one payment taken twice (catalog/signals.yml `charged_twice`)."""
+    return bool(text) and _has("charged_twice", text)
 
 
 def about_hygiene(text: Text) -> bool:

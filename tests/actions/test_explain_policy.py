@@ -185,6 +185,25 @@ def test_bill_spread_over_months_goes_to_billing_review(domain):
     assert events[4] == SlotSet("explained_policies", ["billing_review"])
 
 
+@pytest.mark.parametrize("bill", ["BL-30018", "BL-30017"])
+def test_a_payment_taken_twice_goes_to_a_billing_specialist_never_the_discount(domain, bill):
+    # Blind panel p37 09: "you charged me twice" on a bill got the missing-discount credit.
+    text = f"you charged me twice for {bill} this month, i want one of the payments back"
+    slots = {"case_type": "dispute_charge", "order_id": bill}
+    tracker = tracker_from("dispute_charge", slots=slots, text=text)
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_duplicate_payment"]
+    assert events[0] == SlotSet("policy_id", "duplicate_payment")
+
+
+def test_a_bill_dispute_without_a_double_payment_keeps_its_own_policy(domain):
+    text = "the volume discount on BL-30018 never showed up"
+    slots = {"case_type": "dispute_charge", "order_id": "BL-30018"}
+    _, events = run_action(ActionExplainPolicy(), tracker_from("dispute_charge", slots=slots, text=text), domain)
+    assert events[0] == SlotSet("policy_id", "volume_discount_domestic")
+
+
 def test_wrong_colour_on_lk_10421_is_explained_as_our_error(domain):
     tracker = tracker_from("report_wrong_item", slots={"case_type": "report_wrong_item"})
     dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
