@@ -184,6 +184,13 @@ class ActionApplyAlternative(Action):
                 return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
         updates_to = None  # where delivery updates go, once signed up for
         if alternative.id == "delivery_updates" and (tracker.latest_message or {}).get("asked_about") != choice:
+            already = await promised.updates_already_on(tracker)
+            if already:  # signed up for in another chat: said so, no second sign-up email
+                dispatcher.utter_message(
+                    response="utter_delivery_updates_already_on", reference=facts.get("reference") or "", email=already
+                )
+                entries = settle(entries, alternative.id, alternative.kind, reference, None, "before")
+                return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
             updates_to = await promised.queue_delivery_updates(tracker)  # the sign-up email, before the reply says so
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
         confirm = alternative.confirm

@@ -144,6 +144,18 @@ async def grant_all(
     return await company().grant_all(requests)
 
 
+async def updates_already_on(tracker: Tracker) -> Optional[Text]:
+    """The verified account's address when this order's updates were signed up for already, in this
+    chat or another ("tracking updates by email" asked again, blind panel p37 22): said as already
+    on, never a second sign-up email. None otherwise (and always before the customer is verified)."""
+    found = await mails("delivery_updates", tracker)
+    reference = (tracker.get_slot("case_facts") or {}).get("reference")
+    if not found or not reference:
+        return None
+    signed_up = await company().run(lambda conn: notices.signed_up_for_updates(conn, reference))
+    return found[0].to if signed_up else None
+
+
 async def queue_delivery_updates(tracker: Tracker) -> Optional[Text]:
     """The sign-up email for delivery updates (no grant goes with it); its address, None without a verified one."""
     found = await mails("delivery_updates", tracker)

@@ -11,6 +11,7 @@ import actions.apply_alternative
 import gracious.stores.grants
 from actions.apply_alternative import ActionApplyAlternative, granted_on
 from gracious import stores
+from gracious.stores.company_schema import outbox
 from tests.actions import freeze_time, message, run_action, tracker_from
 
 CONFIRM_VALUES = {  # what every confirmation for the late grinder LK-10423 is filled with
@@ -156,6 +157,23 @@ def test_information_only_alternative_confirms_without_writing_a_grant(domain):
     ]
     assert kept(events) == granted("delivery_updates")
     assert grants_for("LK-10423") == []
+
+
+def test_updates_signed_up_for_in_another_chat_are_said_to_be_on_and_not_signed_up_for_again(domain):
+    # Blind panel p37 22: "tracking updates by email" in a second chat signed up again (or booked an
+    # email follow-up); the customer hears they are on already, and no second sign-up email is queued.
+    tracker = tracker_from("alternatives_offered", slots={"alternative": "delivery_updates"})
+    run_action(ActionApplyAlternative(), tracker, domain)
+    other = tracker_from("alternatives_offered", slots={"alternative": "delivery_updates"})
+    other.sender_id = "another-chat"
+    dispatcher, events = run_action(ActionApplyAlternative(), other, domain)
+
+    assert dispatcher.messages == [
+        message(response="utter_delivery_updates_already_on", reference="LK-10423", email="priya.n@example.com")
+    ]
+    assert SlotSet("accepted_alternative", "delivery_updates") in events
+    rows = asyncio.run(stores.company().run(lambda conn: conn.execute(outbox.select()).fetchall()))
+    assert [r.topic for r in rows].count("delivery_updates") == 1
 
 
 MISSING_DISCOUNT = {
