@@ -174,6 +174,8 @@ class ActionHandoff(Action):
         if message.get("safety"):
             # Health or danger (server/nlu/safety.py): urgent help first, then a person.
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
+            # "is it even safe to post it back?" (blind panel p37 05): answered now, not left for later.
+            say_answers(dispatcher, domain, message.get("answers") or [])
         choice = tracker.get_slot("alternative")
         team = (
             catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None

@@ -222,6 +222,16 @@ def test_a_safety_message_gets_urgent_help_first_and_goes_in_as_safety(domain):
     assert row["reason"] == "safety"
 
 
+def test_a_question_asked_with_a_safety_signal_is_answered_after_the_urgent_line(domain):
+    # Blind panel p37 05: "keep overheating when charging, is it even safe to post them back?" went unanswered.
+    text = "my headphones keep overheating when charging, is it even safe to post them back to you?"
+    tracker = tracker_from("request_human", text=text, intent="request_human")
+    tracker.latest_message.update(safety=True, answers=["utter_answer_hazard_return"])
+    dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages[:2]] == ["utter_safety_product", "utter_answer_hazard_return"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -324,3 +324,37 @@ def test_being_on_hold_on_the_phone_is_not_holding_an_order():
     assert "utter_answer_order_hold" not in [
         a.response for a in find_answers(text, "check_order_status", [], question=False)
     ]
+
+
+def test_posting_back_something_that_overheats_is_answered_in_any_case():
+    text = "my headphones keep overheating when charging, is it even safe to post them back to you?"
+    for case_type in (None, "report_wrong_item", "request_refund"):
+        found = [a.response for a in find_answers(text, case_type, [], question=True)]
+        assert found[:1] == ["utter_answer_hazard_return"], case_type
+    assert "utter_answer_hazard_return" not in [
+        a.response for a in find_answers("can i post them back?", "request_refund", [], question=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, case_type, response",
+    [
+        # Blind panel p37 12, 22 and 06: a first message about two codes, delivery days, the add-on's worth.
+        ("can i use WELCOME10 and SUMMER20 together", None, "utter_answer_coupon_stack"),
+        ("do you deliver on weekends?", None, "utter_answer_weekend_delivery"),
+        ("would the international add-on have saved me money?", "dispute_charge", "utter_answer_addon_would_save"),
+    ],
+)
+def test_p37_first_questions_have_their_answers(text, case_type, response):
+    assert [a.response for a in find_answers(text, case_type, [], question=True)] == [response]
+
+
+def test_ordering_together_or_a_saturday_deadline_is_not_about_codes_or_delivery_days():
+    assert find_answers("me and my wife ordered together, where is it?", "check_order_status", [], question=True) == []
+    found = find_answers("can you get it here by saturday?", "check_order_status", [], question=True)
+    assert [a.response for a in found] == ["utter_answer_faster_delivery"]
+
+
+def test_two_codes_that_both_fail_are_a_coupon_case_not_the_one_code_answer():
+    text = "SPRING15 and WELCOME10 both dont work at checkout"
+    assert find_answers(text, None, [], question=False) == []
