@@ -27,6 +27,7 @@ from gracious.signals import (
     said_it_was_a_gift,
     says_it_is_faulty,
     says_it_is_late,
+    wants_it_cancelled,
 )
 from gracious.stores import company
 from gracious.stores.company_types import business_today
@@ -202,6 +203,9 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # "a hair in my sandwich": not a remake (catalog/policies.yml cafe_hygiene); "someone from the kitchen
         # came out without washing their hands": food safety before the rest (cafe_hygiene_report).
         facts["hygiene"] = True
+    if wants_it_cancelled(said):
+        # "i want to cancel it": still being packed, a person can stop it (cancel_before_shipping).
+        facts["cancel_wanted"] = True
     if charged_twice(said):
         # "you charged me twice": the payment, which only a billing specialist can match (a bill case's
         # policy duplicate_payment; no other case's policy asks for it).

@@ -74,7 +74,7 @@ class ActionEmpathize(Action):
         events: List[EventType] = []
         is_case = intent in case_intents()
         words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
-        policy_says_sorry = impossible = cafe = hygiene = cafe_item = fit = faulty = on_track = False
+        policy_says_sorry = impossible = cafe = hygiene = cafe_item = fit = faulty = cancel = on_track = False
         own_change = says_it_is_their_own_change(text) or (intent == "request_refund" and wants_an_exchange(text))
         looked_up: List[EventType] = []
         if is_case:
@@ -110,6 +110,7 @@ class ActionEmpathize(Action):
             hygiene = bool(facts.get("hygiene"))  # "a hair in my sandwich"
             cafe_item = bool(facts.get("cafe_item"))
             faulty = bool(facts.get("faulty"))  # "it crackles": it doesn't work, whoever's mistake
+            cancel = bool(facts.get("cancel_wanted"))  # "i want to cancel it": not "where is my order"
             found = bool(facts.get("reference_found"))
             # Sent as ordered: a size or colour that didn't suit, not the wrong thing.
             # Before the record is found, the customer's words may say so ("they dont fit, way too tight").
@@ -174,11 +175,12 @@ class ActionEmpathize(Action):
             fit_key = f"{topic_key}_fit" if fit else ""
             faulty_key = f"{topic_key}_faulty" if faulty else ""
             change_key = f"{topic_key}_change" if own_change else ""
+            cancel_key = f"{topic_key}_cancel" if cancel else ""
             keys = [
                 next(
                     (
                         k
-                        for k in (hygiene_key, cafe_key, faulty_key, change_key, fit_key, topic_key)
+                        for k in (hygiene_key, cafe_key, faulty_key, cancel_key, change_key, fit_key, topic_key)
                         if k and k in domain.get("responses", {})
                     ),
                     "utter_empathy_general",

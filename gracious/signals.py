@@ -30,6 +30,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "staff_conduct",
             "hygiene",
             "charged_twice",
+            "cancel_order",
             "gift",
             "gift_for",
             "gift_bought",
@@ -126,6 +127,11 @@ def says_it_is_late(text: Text) -> bool:
 def leaves_unhappy(text: Text) -> bool:
     """'whatever. bye', 'forget it': leaving unhappy (catalog/signals.yml `dismissive`)."""
     return bool(text) and _has("dismissive", text)
+
+
+def wants_it_cancelled(text: Text) -> bool:
+    """'i want to cancel it': an order to be stopped (catalog/signals.yml `cancel_order`)."""
+    return bool(text) and _has("cancel_order", text)
 
 
 def charged_twice(text: Text) -> bool:

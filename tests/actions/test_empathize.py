@@ -70,6 +70,19 @@ def test_item_sent_as_ordered_gets_a_plain_apology(domain):
     assert "mistake" not in texts(dispatcher)[0]
 
 
+def test_an_order_asked_to_be_cancelled_gets_words_for_a_change_of_plan(domain):
+    # A panel of our own (2 December): "i want to cancel it" heard "It's natural to want to know where things stand".
+    tracker = tracker_from(
+        "report_wrong_item",
+        slots={"order_id": "LK-10424"},
+        intent="check_order_status",
+        text="my jacket order LK-10424, i want to cancel it",
+    )
+    dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
+
+    assert texts(dispatcher)[0] in variations(domain, "utter_empathy_check_order_status_cancel")
+
+
 def test_after_a_safety_report_the_apology_is_care_not_inconvenience(domain):
     # Third panel c14: after Sam's hand-back, a parent whose child had a reaction read "Please accept my
     # apologies for the inconvenience." The apology there is about what they went through.

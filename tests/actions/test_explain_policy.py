@@ -204,6 +204,26 @@ def test_a_bill_dispute_without_a_double_payment_keeps_its_own_policy(domain):
     assert events[0] == SlotSet("policy_id", "volume_discount_domestic")
 
 
+@pytest.mark.parametrize("case_type", ["check_order_status", "request_refund"])
+def test_an_order_still_being_packed_asked_to_be_cancelled_is_one_a_person_can_stop(domain, case_type):
+    # A panel of our own (2 December): "my jacket order LK-10424, i want to cancel it" heard only its date.
+    text = "my jacket order LK-10424, i want to cancel it"
+    slots = {"case_type": case_type, "order_id": "LK-10424"}
+    tracker = tracker_from("report_wrong_item", slots=slots, intent=case_type, text=text)
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_cancel_before_shipping"]
+    assert events[0] == SlotSet("policy_id", "cancel_before_shipping")
+
+
+def test_cancelling_an_order_already_with_the_courier_is_not_stopped_in_the_warehouse(domain):
+    text = "cancel my order LK-10423, i dont want it anymore"
+    slots = {"case_type": "request_refund", "order_id": "LK-10423"}
+    tracker = tracker_from("report_wrong_item", slots=slots, intent="request_refund", text=text)
+    _, events = run_action(ActionExplainPolicy(), tracker, domain)
+    assert events[0] != SlotSet("policy_id", "cancel_before_shipping")
+
+
 def test_wrong_colour_on_lk_10421_is_explained_as_our_error(domain):
     tracker = tracker_from("report_wrong_item", slots={"case_type": "report_wrong_item"})
     dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
