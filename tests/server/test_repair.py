@@ -547,6 +547,16 @@ def test_a_question_no_policy_covers_gets_the_honest_answer_not_the_delivery_pol
     assert (result["answer"], result["answer_person"]) == ("utter_answer_shipping_destinations", True)
 
 
+def test_a_hypothetical_question_is_answered_but_a_case_with_its_record_opens_first():
+    # A panel of our own (2 December): "my lamp from LK-10425 is broken, what happens if its under
+    # warranty?" got the general answer, and no case; "if the thing is broken when it arrives?" gets it.
+    result = reread(parsed("ok and if the thing is broken when it arrives?", "report_wrong_item"), tracker())
+    assert (result["intent"]["name"], result["answer"]) == ("ask_why", "utter_answer_faulty_on_arrival_policy")
+    case = "my lamp from LK-10425 is broken, what happens if its under warranty?"
+    result = reread(parsed(case, "report_wrong_item"), tracker())
+    assert result["intent"]["name"] == "report_wrong_item" and "answer" not in result
+
+
 def test_a_delivery_question_the_policy_covers_is_left_to_it():
     asked = dict(
         parsed("how much is shipping?", "ask_policy"), entities=[{"entity": "policy_topic", "value": "delivery"}]
