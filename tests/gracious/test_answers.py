@@ -358,3 +358,34 @@ def test_ordering_together_or_a_saturday_deadline_is_not_about_codes_or_delivery
 def test_two_codes_that_both_fail_are_a_coupon_case_not_the_one_code_answer():
     text = "SPRING15 and WELCOME10 both dont work at checkout"
     assert find_answers(text, None, [], question=False) == []
+
+
+def test_when_the_second_payment_comes_back_is_answered_once_it_is_explained():
+    text = "how long will it take to get it back?"
+    found = find_answers(text, "dispute_charge", [], question=True, policy="duplicate_payment")
+    assert [a.response for a in found] == ["utter_answer_duplicate_refund_time"]
+
+
+def test_a_call_to_cancel_only_if_it_gets_fixed_is_answered_and_an_order_to_cancel_later_is_not():
+    from gracious.answers import answer_anywhere
+
+    found = answer_anywhere("and cancel it if you fix it before then lol", question=False)
+    assert found is not None and found.response == "utter_answer_call_cancel_later"
+    assert answer_anywhere("cancel it if it doesnt arrive by friday", question=False) is None
+    found = answer_anywhere("wait do i need to have the receipt ready?")
+    assert found is not None and found.response == "utter_answer_receipt_needed"
+
+
+@pytest.mark.parametrize(
+    "text, granted, response",
+    [
+        # A panel of our own (2 December): a late order's refund asked about got the courier's date.
+        ("how long does the refund take", [], "utter_answer_refund_in_transit_time"),
+        ("and do i have to send it back when it eventually turns up??", [], "utter_answer_refund_in_transit_send"),
+        ("how long does the refund take", ["refund"], "utter_answer_refund_not_here"),
+        ("how long til it gets here?", [], "utter_answer_late_order_when"),
+    ],
+)
+def test_a_late_orders_refund_questions_are_about_the_refund(text, granted, response):
+    found = find_answers(text, "check_order_status", granted, question=True, policy="late_delivery_goodwill")
+    assert [a.response for a in found][:1] == [response]
