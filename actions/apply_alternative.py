@@ -181,7 +181,7 @@ class ActionApplyAlternative(Action):
                     "before",
                     result.grant.created_at,
                 )
-                return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
+                return await self._then(dispatcher, tracker, domain, done + [SlotSet("settled", entries)])
         updates_to = None  # where delivery updates go, once signed up for
         if alternative.id == "delivery_updates" and (tracker.latest_message or {}).get("asked_about") != choice:
             already = await promised.updates_already_on(tracker)
@@ -190,7 +190,7 @@ class ActionApplyAlternative(Action):
                     response="utter_delivery_updates_already_on", reference=facts.get("reference") or "", email=already
                 )
                 entries = settle(entries, alternative.id, alternative.kind, reference, None, "before")
-                return done + [SlotSet("settled", entries)] + come_back(dispatcher, tracker, domain)
+                return await self._then(dispatcher, tracker, domain, done + [SlotSet("settled", entries)])
             updates_to = await promised.queue_delivery_updates(tracker)  # the sign-up email, before the reply says so
         offer_info = await company().current_offer() if alternative.id == "current_offer" else {}
         confirm = alternative.confirm
@@ -238,6 +238,20 @@ class ActionApplyAlternative(Action):
             # "the credit pls and also email me the tracking": the next one, in the same turn.
             return done + await self.run(dispatcher, _after(tracker, done, more), domain)
         # Settled: a second problem from the customer's first message comes next.
+        return done + come_back(dispatcher, tracker, domain)
+
+    async def _then(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], done: List[EventType]
+    ) -> List[EventType]:
+        """After an option the record had already: the next one taken in the same message ("the credit
+        pls and also email me the tracking" with the updates on since another chat), else the way on."""
+        latest = tracker.latest_message or {}
+        granted = tracker.get_slot("granted_alternatives") or []
+        offered = tracker.get_slot("offered_alternatives") or []
+        taken = granted + [tracker.get_slot("alternative")]
+        more = [a for a in latest.get("also_choose") or [] if a not in taken and a in offered]
+        if more:
+            return done + await self.run(dispatcher, _after(tracker, done, more), domain)
         return done + come_back(dispatcher, tracker, domain)
 
 

@@ -12,7 +12,7 @@ import gracious.stores.grants
 from actions.apply_alternative import ActionApplyAlternative, granted_on
 from gracious import stores
 from gracious.stores.company_schema import outbox
-from tests.actions import freeze_time, message, run_action, tracker_from
+from tests.actions import freeze_time, message, responses, run_action, tracker_from
 
 CONFIRM_VALUES = {  # what every confirmation for the late grinder LK-10423 is filled with
     "amount": "",
@@ -174,6 +174,24 @@ def test_updates_signed_up_for_in_another_chat_are_said_to_be_on_and_not_signed_
     assert SlotSet("accepted_alternative", "delivery_updates") in events
     rows = asyncio.run(stores.company().run(lambda conn: conn.execute(outbox.select()).fetchall()))
     assert [r.topic for r in rows].count("delivery_updates") == 1
+
+
+def test_updates_on_already_do_not_drop_the_credit_taken_in_the_same_message(domain):
+    # "the credit pls and also email me the tracking" with the updates on since another chat: the
+    # customer hears they are on, and the credit is granted in the same turn (CI, 3 December).
+    run_action(
+        ActionApplyAlternative(),
+        tracker_from("alternatives_offered", slots={"alternative": "delivery_updates"}),
+        domain,
+    )
+    other = tracker_from("alternatives_offered", slots={"alternative": "delivery_updates"})
+    other.sender_id = "another-chat"
+    other.latest_message = dict(other.latest_message or {}, also_choose=["goodwill_credit"])
+    dispatcher, events = run_action(ActionApplyAlternative(), other, domain)
+
+    assert responses(dispatcher)[:2] == ["utter_delivery_updates_already_on", "utter_confirm_goodwill_credit"]
+    assert SlotSet("granted_alternatives", ["delivery_updates", "goodwill_credit"]) in events
+    assert [g["kind"] for g in grants_for("LK-10423")] == ["credit"]
 
 
 MISSING_DISCOUNT = {

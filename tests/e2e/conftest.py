@@ -224,6 +224,9 @@ def fresh_grants(request: pytest.FixtureRequest) -> None:
         # Each test starts with nobody told about an order, as a test of order news expects.
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'order_notices'").fetchone():
             conn.execute("DELETE FROM order_notices")
+        # Nobody signed up for an order's updates yet (promised.updates_already_on reads the outbox).
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox'").fetchone():
+            conn.execute("DELETE FROM outbox WHERE topic = 'delivery_updates'")
         for coupon in demo.get("coupons") or []:
             conn.execute(
                 "UPDATE coupons SET goodwill_honoured = ? WHERE code = ?",

@@ -11,6 +11,7 @@ import uuid
 from typing import Iterator
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -102,7 +103,12 @@ def test_customer_and_agent_in_two_browsers_from_handoff_to_hand_back(desk_bot: 
         summary = agent_browser.find_element(By.ID, "summary").text
         assert "Volume discount domestic" in summary and "Frustration" in summary  # the policy by name (#17)
         agent_browser.find_element(By.ID, "claim").click()
-        wait(agent_browser).until(lambda d: d.find_element(By.ID, "reply-form").is_displayed())
+        try:
+            wait(agent_browser).until(lambda d: d.find_element(By.ID, "reply-form").is_displayed())
+        except TimeoutException:  # what the page said instead (a CI run of session 36 timed out here once)
+            error = agent_browser.find_element(By.ID, "case-error").text
+            title = agent_browser.find_element(By.ID, "case-title").text
+            raise AssertionError(f"the claim did not open the reply form: {title!r}, error {error!r}") from None
         shot(agent_browser, "5-desk-case")
 
         # The agent replies; the customer sees it at once, with the agent's name.

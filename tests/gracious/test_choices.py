@@ -298,3 +298,23 @@ def test_a_bare_number_is_never_a_price():
         {"title": "$10.00 in store credit", "payload": '/choose_alternative{"alternative": "store_credit"}'},
     ]
     assert resolve("can i get the 10 instead", options_from(buttons), {}) != 1
+
+
+STAFF = [
+    Option("Talk to a person", '/choose_alternative{"alternative": "human"}'),
+    Option("Call me back at a time that suits me", '/choose_alternative{"alternative": "callback"}'),
+    Option("A $15.00 goodwill credit", '/choose_alternative{"alternative": "goodwill_credit"}'),
+    Option("None of these", "/deny"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, index", [("can i speak to a manager", 0), ("get me the manager", 0), ("manager please", 0)]
+)
+def test_a_manager_asked_for_is_a_person(text, index):
+    assert resolve(text, STAFF, WORDS) == index
+
+
+def test_a_manager_to_be_told_is_no_choice_of_a_person():
+    # "i dont want money i just want the manager to know": the feedback goes on; nobody is queued.
+    assert resolve("i dont want money i just want the manager to know", STAFF, WORDS) is None
