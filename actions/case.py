@@ -22,6 +22,7 @@ from gracious.signals import (
     about_staff_conduct,
     asks_for_gift_packing,
     asks_the_impossible,
+    calls_not_made,
     charged_twice,
     said_at_the_cafe,
     said_it_was_a_gift,
@@ -210,6 +211,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # "you charged me twice": the payment, which only a billing specialist can match (a bill case's
         # policy duplicate_payment; no other case's policy asks for it).
         facts["charged_twice"] = True
+    if calls_not_made(said):
+        # "calls on my bill I never made": maybe someone else on the line, checked by account security
+        # (a bill case's policy calls_not_made), never a credit on the spot.
+        facts["calls_not_made"] = True
     amount = parse_amount(tracker.get_slot("amount"))
     if amount is not None:
         facts["amount_requested"] = amount

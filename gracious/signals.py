@@ -30,6 +30,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "staff_conduct",
             "hygiene",
             "charged_twice",
+            "calls_not_made",
             "cancel_order",
             "gift",
             "gift_for",
@@ -137,6 +138,11 @@ def wants_it_cancelled(text: Text) -> bool:
 def charged_twice(text: Text) -> bool:
     """'you charged me twice this month': one payment taken twice (catalog/signals.yml `charged_twice`)."""
     return bool(text) and _has("charged_twice", text)
+
+
+def calls_not_made(text: Text) -> bool:
+    """'calls on my bill I never made': maybe someone else on the line (catalog/signals.yml `calls_not_made`)."""
+    return bool(text) and _has("calls_not_made", text)
 
 
 def about_hygiene(text: Text) -> bool:

@@ -65,6 +65,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
     assert catalog.max_replacement_value == 250.0
     assert [p.id for p in catalog.policies] == [
         "duplicate_payment",
+        "calls_not_made",
         "billing_review",
         "volume_discount_domestic",
         "billing_general",

@@ -50,6 +50,10 @@ def opens_a_question(text: str) -> bool:
 WHERE_IS = re.compile(r"\b(?:where(?:'s| is)|status of|when (?:will|does|is) (?:it|my|the)|track\w*)\b", re.I)
 
 
+# A question after a detail of the case in hand ("can you see who the courier is?", "which depot is it in?").
+WHO_OR_WHICH = re.compile(r"\s*(?:(?:and )?(?:can|could) you (?:see|tell me|find out|check) )?(?:who|which)\b", re.I)
+
+
 def question_about_the_case(
     text: str, intent: Optional[str], case_type: Optional[str], tracker: DialogueStateTracker, items: Iterable[str] = ()
 ) -> bool:
@@ -63,7 +67,9 @@ def question_about_the_case(
     if intent in two_problems.case_types() and _another_item(items, tracker):
         return False  # "my coffee grinder order is late... where is it" in the cold coffee's case (p36 22)
     other_case = intent in cases and intent != case_type
-    again = intent == case_type and bool(tracker.get_slot("accepted_alternative"))
+    # "can you see who the courier is?" filed as the same case again: a detail asked about, not the case anew.
+    detail = intent == case_type and bool(WHO_OR_WHICH.match(text))
+    again = intent == case_type and bool(tracker.get_slot("accepted_alternative")) or detail
     return other_case or again or intent in ("out_of_scope", "nlu_fallback", "give_feedback", "choose_alternative")
 
 
@@ -151,6 +157,15 @@ def asks_only(text: str) -> bool:
     return bool(sentences) and all(is_question(s) for s in sentences) and not asks_for_a_person(text)
 
 
+# "i'm logged in cant you see it" with the signed-in customer's record already in hand (blind panel p38).
+SEE_IT = re.compile(
+    r"\b(?:can'?t|cant|can ?not) you see (?:it|that|them|my (?:bill|order|account))\b"
+    r"|\b(?:i'?m|i am) (?:already )?(?:logged|signed) in\b"
+    r"|\byou (?:should|can|must) (?:be able to )?see (?:it|that|them)\b",
+    re.I,
+)
+
+
 def reference_again(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
     """ "LK-10422" typed when that order is already the one in hand (looked up from the signed-in
     account before it was asked for): said to be the one, and back to where we were; never "what's
@@ -164,7 +179,12 @@ def reference_again(parsed: Dict[str, Any], tracker: Optional[DialogueStateTrack
         for e in parsed.get("entities") or []
         if e.get("entity") == "order_id"
     ]
-    if (
+    in_hand = (
+        bool(held) and tracker is not None and not tracker.active_loop_name and bool(tracker.get_slot("case_type"))
+    )
+    # "i'm logged in cant you see it": yes, the record in hand is theirs.
+    sees_it = in_hand and not given and len(text.split()) <= 12 and bool(SEE_IT.search(text))
+    if not sees_it and (
         not held
         or text.startswith("/")
         or tracker is None

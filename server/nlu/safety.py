@@ -26,12 +26,13 @@ from server.nlu.stateless import StatelessComponent
 WORDS_FILE = CATALOG_DIR / "safety.yml"
 SAFETY_KEY = "safety"
 SAFETY_INTENT = "request_human"
+HELP_HERE_INTENT = "help_arrived"
 
 
 @lru_cache(maxsize=4)
 def _patterns(modified_ns: int) -> Dict[str, Any]:
     raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
-    return {name: word_pattern(raw.get(name) or []) for name in ("words", "asked_before", "symptoms")}
+    return {name: word_pattern(raw.get(name) or []) for name in ("words", "asked_before", "symptoms", "help_here")}
 
 
 # The words that only name an allergy, not a symptom: with a question asked before a visit, no emergency.
@@ -62,13 +63,26 @@ def asked_before_a_visit(text: Text, found: Optional[Dict[str, Any]] = None) -> 
     )
 
 
+def help_has_come(text: Text) -> bool:
+    """ "the paramedics are here now", "she's ok now": help has come or the danger is over
+    (catalog/safety.yml `help_here`)."""
+    return bool(text) and bool(_patterns(changed_at(WORDS_FILE))["help_here"].search(text))
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetySignal(StatelessComponent):
     """Turns a message about health or danger into a request for a person, marked `safety`."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not is_about_safety(message.get(TEXT) or ""):
+            text = message.get(TEXT) or ""
+            if help_has_come(text):
+                # Never the urgent line again once help is there (nor a call time asked).
+                intent = {"name": HELP_HERE_INTENT, "confidence": 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+                continue
+            if not is_about_safety(text):
                 continue
             intent = {"name": SAFETY_INTENT, "confidence": 1.0}
             message.set(INTENT, intent, add_to_output=True)

@@ -197,6 +197,17 @@ def test_a_payment_taken_twice_goes_to_a_billing_specialist_never_the_discount(d
     assert events[0] == SlotSet("policy_id", "duplicate_payment")
 
 
+def test_calls_never_made_go_to_account_security_never_a_credit(domain):
+    # Blind panel p38: "could someone be using my phone?" got a goodwill credit.
+    text = "could someone be using my phone? there are calls on BL-30017 i never made"
+    slots = {"case_type": "dispute_charge", "order_id": "BL-30017"}
+    tracker = tracker_from("dispute_charge", slots=slots, text=text)
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_calls_not_made"]
+    assert events[0] == SlotSet("policy_id", "calls_not_made")
+
+
 def test_a_bill_dispute_without_a_double_payment_keeps_its_own_policy(domain):
     text = "the volume discount on BL-30018 never showed up"
     slots = {"case_type": "dispute_charge", "order_id": "BL-30018"}

@@ -389,3 +389,11 @@ def test_a_call_to_cancel_only_if_it_gets_fixed_is_answered_and_an_order_to_canc
 def test_a_late_orders_refund_questions_are_about_the_refund(text, granted, response):
     found = find_answers(text, "check_order_status", granted, question=True, policy="late_delivery_goodwill")
     assert [a.response for a in found][:1] == [response]
+
+
+def test_a_coupon_still_to_be_used_is_no_question_of_unplugging():
+    # Blind panel p38: "can i still use it on the jacket" about a coupon got "please unplug it".
+    found = find_answers("can i still use it on the jacket?", "coupon_problem", [], question=True)
+    assert "utter_answer_unplug" not in [a.response for a in found]
+    product = find_answers("it sparked. can i still use it?", "report_wrong_item", [], question=True)
+    assert "utter_answer_unplug" in [a.response for a in product]

@@ -261,3 +261,24 @@ def test_the_order_in_hand_typed_again_is_said_to_be_the_one_and_a_question_abou
     assert in_hand.reference_again(typed("LK-10422", "LK-10422"), tracker) is None  # another order: a new record
     tracker.slots["case_type"].value = None
     assert in_hand.reference_again(typed("LK-10426"), tracker) is None  # no case in hand
+
+
+def test_a_signed_in_customer_asking_if_we_can_see_it_hears_the_record_in_hand():
+    # Blind panel p38: "i'm logged in cant you see it" got "which of these is closest?".
+    from rasa.shared.core.slots import TextSlot
+
+    from server.dialogue import in_hand
+
+    slots = [TextSlot("order_id", mappings=[]), TextSlot("case_type", mappings=[])]
+    tracker = DialogueStateTracker("see-it", slots)
+    tracker.slots["order_id"].value, tracker.slots["case_type"].value = "BL-30018", "dispute_charge"
+
+    def typed(text):
+        return {"text": text, "intent": {"name": "inform"}, "entities": []}
+
+    assert in_hand.reference_again(typed("i'm logged in cant you see it"), tracker)["answers"] == [
+        "utter_answer_same_reference"
+    ]
+    assert in_hand.reference_again(typed("ok"), tracker) is None
+    tracker.slots["order_id"].value = None
+    assert in_hand.reference_again(typed("i'm logged in cant you see it"), tracker) is None  # nothing in hand

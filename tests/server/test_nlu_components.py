@@ -137,6 +137,8 @@ def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
         # panel p35 15, p34 14: asked before a visit, nobody is ill (catalog/safety.yml asked_before)
         "my son has a bad peanut allergy. are the pastries at your elm st cafe safe for him or are they made with nuts?",
         "its YOUR cafe. i have coeliac disease so i actually need to know before i eat there",
+        # blind panel p38: what is in a muffin, asked before buying
+        "do your muffins have peanuts in them? my son has a peanut allergy",
     ],
 )
 def test_ordinary_messages_are_left_alone(text):
@@ -275,3 +277,18 @@ def test_real_thanks_stays_thanks(text):
     message = Message(data={"text": text, "intent": {"name": "thank", "confidence": 0.9}})
     SarcasmSignal().process([message])
     assert message.get("intent")["name"] == "thank" and message.get("sarcasm") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["the paramedics are here now", "ok the ambulance has arrived", "she's ok now. i'll deal with this later"]
+)
+def test_help_that_has_come_is_never_the_urgent_line_again(text):
+    # Blind panel p38: "paramedics are here now" got the urgent line again, then a call time.
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.safety import SafetySignal
+
+    message = Message(data={"text": text, "intent": {"name": "request_callback", "confidence": 0.9}})
+    SafetySignal().process([message])
+    assert message.get("intent") == {"name": "help_arrived", "confidence": 1.0}
+    assert message.get("safety") is None
