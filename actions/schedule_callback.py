@@ -19,13 +19,20 @@ from actions.callback_notice import notice_for, tell_email
 from actions.callback_phone import account_phone, verified_phone
 from actions.callback_relative import vaguely_later
 from actions.callback_soonest import offered_time
-from actions.callback_time import DAY_WORD, MAX_TIME_ATTEMPTS, TODAY, parse_callback_time, said_with_the_ask
+from actions.callback_time import (
+    DAY_WORD,
+    MAX_TIME_ATTEMPTS,
+    PART_OF_DAY,
+    TODAY,
+    parse_callback_time,
+    said_with_the_ask,
+)
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
 from actions.second_problem import come_back, kept_aside
 from gracious import repair
 from gracious.contact_details import number_only
-from gracious.dropped_call import drops_the_call
+from gracious.dropped_call import clock_named, drops_the_call
 from gracious.settings import settings
 from gracious.stores import records
 
@@ -226,6 +233,28 @@ def _earlier_time(tracker: Tracker) -> Optional[datetime]:
     return None
 
 
+def _typed_now(tracker: Tracker) -> Optional[Text]:
+    """A whole phone number typed with the new time ("monday morning instead? call my cell 555-0222")."""
+    typed = [
+        str(e.get("value") or "")
+        for e in (tracker.latest_message or {}).get("entities") or []
+        if e.get("entity") == "phone" and len(re.sub(r"\D", "", str(e.get("value") or ""))) >= 7
+    ]
+    return typed[-1] if typed else None
+
+
+def _day_only_again(said: Text, booked: datetime, when: datetime) -> bool:
+    """ "just make sure someone calls tomorrow" with the call booked for tomorrow at 2 pm (blind panel
+    p38): the day of the call named again, with no hour nor part of the day, is the call as it stands,
+    never moved to the morning."""
+    spoken = re.sub(r"\+?\d[\d\s().-]{5,}\d", " ", said)  # a phone number names no hour
+    if clock_named(spoken) or re.search(r"\d", spoken) or any(part in said.lower() for part in PART_OF_DAY):
+        return False  # "can you make it 3 instead", "tomorrow morning": a new hour
+    if not DAY_WORD.search(said):
+        return False
+    return booked.astimezone(when.tzinfo).date() == when.date()
+
+
 class ActionScheduleCallback(Action):
     """Books the call (or moves the one already booked), and confirms time and number.
 
@@ -248,7 +277,7 @@ class ActionScheduleCallback(Action):
             return done + await instead_of_a_call(escape, dispatcher, tracker, domain)
         when = datetime.fromisoformat(tracker.get_slot("callback_time"))
         # The form asked for a number unless one was known (ValidateCallbackForm.needed).
-        phone = str(tracker.get_slot("callback_phone") or known_phone(tracker) or "")
+        phone = str(_typed_now(tracker) or tracker.get_slot("callback_phone") or known_phone(tracker) or "")
         # A verified account's number: said as the account's, and another can be given.
         on_account = not phone and bool(phone := await account_phone(tracker) or "")
         now = datetime.now(when.tzinfo)
@@ -258,8 +287,17 @@ class ActionScheduleCallback(Action):
         if (
             earlier
             and earlier["status"] == "booked"
-            and earlier["scheduled_for"] == when.astimezone(earlier["scheduled_for"].tzinfo)
+            and (
+                earlier["scheduled_for"] == when.astimezone(earlier["scheduled_for"].tzinfo)
+                or (
+                    re.sub(r"\D", "", str(earlier.get("phone") or "")) == digits
+                    and _day_only_again(
+                        str((tracker.latest_message or {}).get("text") or ""), earlier["scheduled_for"], when
+                    )
+                )
+            )
         ):
+            when = earlier["scheduled_for"].astimezone(when.tzinfo)
             # The time it already has: nothing to move.
             dispatcher.utter_message(
                 response="utter_callback_already_then", callback_when=spoken_time(when, now), phone_tail=digits[-4:]

@@ -70,6 +70,13 @@ def in_case_form(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: st
     return parsed
 
 
+# A day, a part of the day or a clock time ("monday morning", "at 3pm", "10:30"); never "that 0199".
+NAMES_WHEN = re.compile(
+    r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|"
+    r"evening|noon|lunch)\b|\d\s*(?:am|pm)\b|\d:\d\d",
+    re.I,
+)
+
 # "book it again", "rebook the call", "put the call back on".
 REBOOK = re.compile(
     r"\bre-?book\w*|\b(?:book|call|ring|set)\b.*\b(?:again|back up)\b|\bagain\b.*\b(?:book|call|ring)\b", re.I
@@ -111,6 +118,12 @@ def about_the_calls(
     if booked and repair.refuses_call(text) and not cancels_booked(text):
         return read_as(parsed, CANCEL, "cancel_call")  # "dont call me after all"
     if booked and in_hand.new_number(text) and not cancels_booked(text):
+        without_number = re.sub(r"\+?\d[\d\s().-]{5,}\d", " ", text)  # "555-0162" names no time
+        if NAMES_WHEN.search(without_number) and not re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I):
+            # "monday morning instead? call my cell 555-0222" (blind panel p38): the call moved and on
+            # the new number, never only the number changed.
+            phones = entities_of(parsed, "phone")
+            return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text), *phones])
         # "0199 is my old number, use 555 0142": the booked call, on the new number.
         return read_as(parsed, STATUS, "phone_change")
     if booked:

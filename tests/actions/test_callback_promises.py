@@ -441,3 +441,36 @@ def test_a_new_time_without_a_day_never_moves_the_call_into_the_past(domain, mon
         ValidateCallbackForm().validate_callback_time("make it 4pm", CollectingDispatcher(), tracker, domain)
     )
     assert result == {"callback_time": at(11, 16).isoformat(), "callback_attempts": None}
+
+
+@pytest.mark.parametrize(
+    "said, moved",
+    [
+        ("just make sure someone calls tomorrow", False),  # the day again: the call as it stands
+        ("tomorrow morning instead", True),  # a part of the day: moved
+        ("tomorrow at 10am", True),
+    ],
+)
+def test_the_day_of_the_call_named_again_keeps_its_hour(domain, monkeypatch, said, moved):
+    # Blind panel p38: "just make sure someone calls tomorrow" moved a 2 pm call to 10 am.
+    book_for_priya(domain, monkeypatch)
+    tracker = tracker_from(
+        "callback_form",
+        slots={
+            "callback_id": "1",
+            "callback_time": "2025-06-12T10:00:00-04:00",  # "tomorrow" read as its morning
+            "callback_phone": "+1 555 0199",
+            "case_facts": VERIFIED_FACTS,
+        },
+        text=said,
+    )
+    dispatcher, _ = run_action(ActionScheduleCallback(), tracker, domain)
+    [call] = callbacks_now()
+    if moved:
+        assert dispatcher.messages[0]["response"] == "utter_callback_moved"
+        assert call["scheduled_for"] == datetime(2025, 6, 12, 14, 0)
+    else:
+        assert dispatcher.messages == [
+            message(response="utter_callback_already_then", callback_when="tomorrow at 3:00 pm", phone_tail="0199")
+        ]
+        assert call["scheduled_for"] == datetime(2025, 6, 12, 19, 0)

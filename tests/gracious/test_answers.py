@@ -397,3 +397,11 @@ def test_a_coupon_still_to_be_used_is_no_question_of_unplugging():
     assert "utter_answer_unplug" not in [a.response for a in found]
     product = find_answers("it sparked. can i still use it?", "report_wrong_item", [], question=True)
     assert "utter_answer_unplug" in [a.response for a in product]
+
+
+def test_what_an_exchange_means_is_answered():
+    # Blind panel p38: "what does exchange mean here, can i swap for a different lamp" started an exchange.
+    found = find_answers(
+        "what does exchange mean here, can i swap for a different pair?", "report_wrong_item", [], question=True
+    )
+    assert [a.response for a in found][:1] == ["utter_answer_exchange_meaning"]

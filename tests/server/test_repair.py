@@ -681,3 +681,9 @@ def test_a_second_code_asked_about_is_a_question_not_a_new_coupon_case():
     assert (result["intent"]["name"], result["repair"]) == ("ask_why", "case_question")
     failing = reread(parsed("WELCOME10 doesn't work either?", "coupon_problem", entities=code), state)
     assert failing.get("repair") != "case_question"
+
+
+def test_a_new_day_and_a_new_number_together_move_the_call():
+    # Blind panel p38: "monday morning instead? call my cell 555-0222" changed the number and kept Friday.
+    result = reread(parsed("monday morning instead? call my cell 555-0222", "inform"), tracker(callback_id="7"))
+    assert (result["intent"]["name"], result["repair"]) == ("request_callback", "correction")
