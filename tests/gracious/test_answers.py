@@ -407,7 +407,9 @@ def test_what_an_exchange_means_is_answered():
     assert [a.response for a in found][:1] == ["utter_answer_exchange_meaning"]
 
 
-@pytest.mark.parametrize("text", ["how is 7.60 worked out?", "how did you get to that amount?", "where does the 6.20 come from?"])
+@pytest.mark.parametrize(
+    "text", ["how is 7.60 worked out?", "how did you get to that amount?", "where does the 6.20 come from?"]
+)
 def test_how_the_discount_is_worked_out_is_answered_with_the_bill(text):
     # Blind panel p38: "how is 7.60 worked out" got "I'd rather not guess".
     found = find_answers(text, "dispute_charge", [], question=True, policy="volume_discount_domestic")
