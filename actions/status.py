@@ -96,10 +96,10 @@ def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entr
     return True
 
 
-async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text) -> bool:
+async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text, tracker: Optional[Tracker] = None) -> bool:
     calls = await records().rows("callbacks", sender_id)
     if not calls:
-        return False
+        return await _calls_on_the_account(dispatcher, tracker) if tracker is not None else False
     zone = ZoneInfo(settings().timezone)
     now = datetime.now(zone)
     booked = [c for c in calls if c.get("status") == "booked"]
@@ -118,12 +118,28 @@ async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text) -> bool
     return True
 
 
+async def _calls_on_the_account(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A call booked in another chat on the verified customer's own number (blind panel p38: "no call
+    tomorrow?" heard "nobody will ring you" with one booked): said, never denied."""
+    customer_id = verification.known_customer(tracker)
+    customer = await company().customer(customer_id) if customer_id else None
+    calls = await records().booked_on(customer.phone or "") if customer else []
+    if not calls:
+        return False
+    zone = ZoneInfo(settings().timezone)
+    call = calls[0]
+    when = spoken_time(call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(zone), datetime.now(zone))
+    phone_end = re.sub(r"\D", "", str(call.get("phone") or ""))[-4:]
+    dispatcher.utter_message(response="utter_status_call_booked_elsewhere", callback_when=when, phone_end=phone_end)
+    return True
+
+
 # What "no exchange was started" is said of, in this order.
 NOT_STARTED_ORDER = ["exchange", "refund", "replacement", "credit", "remake", "coupon", "email"]
 NOT_STARTED = set(NOT_STARTED_ORDER)
 # One of these stands for an order: asked about one, the others are said too.
 REMEDIES = {"refund", "exchange", "replacement"}
-CALL = re.compile(r"\bcall\b", re.I)
+CALL = re.compile(r"\bcall(?:ing|ed)?\b|\bring(?:ing)? me\b", re.I)
 
 
 async def _not_started(
@@ -274,7 +290,7 @@ class ActionWhereThingsStand(Action):
         said = await _not_started(dispatcher, entries, text, reference, verified, frozenset(answered)) or said
         said = await _applied_lines(dispatcher, reference, named, verified) or said
         if asks_call or not named:
-            calls = await _call_lines(dispatcher, tracker.sender_id)
+            calls = await _call_lines(dispatcher, tracker.sender_id, tracker)
             if not calls and asks_call:
                 dispatcher.utter_message(response="utter_status_no_call")
             said = said or calls or asks_call

@@ -8,6 +8,7 @@ tables, so a handoff written here is what an agent sees.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
@@ -190,6 +191,19 @@ class Records(Store):
                 summary,
             )
         )
+
+    async def booked_on(self, phone: str) -> List[Dict[str, Any]]:
+        """The calls still booked on this number, in any conversation, soonest first ("no call
+        tomorrow?" in a new chat from a customer who booked one in another)."""
+        digits = re.sub(r"\D", "", phone or "")[-7:]
+
+        def read(conn):
+            query = sa.select(callbacks).where(callbacks.c.status == "booked").order_by(callbacks.c.scheduled_for)
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+        if len(digits) < 7:
+            return []
+        return [r for r in await self.run(read) if re.sub(r"\D", "", str(r.get("phone") or ""))[-7:] == digits]
 
     async def callback(self, callback_id: int) -> Optional[Dict[str, Any]]:
         """One booked call, its time back in UTC (timezone-aware)."""

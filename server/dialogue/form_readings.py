@@ -77,6 +77,15 @@ NAMES_WHEN = re.compile(
     re.I,
 )
 
+# A question about a call already arranged: "no call tomorrow?", "is someone calling me today?".
+CALL_ASKED_ABOUT = re.compile(
+    r"\b(?:no|is\s+my|is\s+the|is\s+there\s+a|any|still\s+a|still\s+getting\s+a|my)\s+(?:phone\s+)?call\b[^.!]*\?"
+    r"|\b(?:is|are)\s+(?:someone|somebody|anyone|you|you\s+guys)\s+(?:still\s+)?(?:going\s+to\s+|gonna\s+)?"
+    r"(?:call|ring|phon)(?:e|ing)?\s+me\b[^.!]*\?"
+    r"|\bwhen\s+(?:is|will)\s+(?:my|the)\s+call\b",
+    re.I,
+)
+
 # "book it again", "rebook the call", "put the call back on".
 REBOOK = re.compile(
     r"\bre-?book\w*|\b(?:book|call|ring|set)\b.*\b(?:again|back up)\b|\bagain\b.*\b(?:book|call|ring)\b", re.I
@@ -126,6 +135,15 @@ def about_the_calls(
             return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text), *phones])
         # "0199 is my old number, use 555 0142": the booked call, on the new number.
         return read_as(parsed, STATUS, "phone_change")
+    if (
+        not booked
+        and not tracker.active_loop_name
+        and not tracker.get_slot("case_type")
+        and CALL_ASKED_ABOUT.search(text)
+    ):
+        # "hi, so no call tomorrow?" in a new chat (blind panel p38): the calls as they stand, this
+        # chat's or the account's (action_where_things_stand), never a greeting or a policy menu.
+        return read_as(parsed, STATUS, "status")
     if booked:
         if cancels_booked(text):
             return read_as(parsed, CANCEL, "cancel_call")

@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 import actions.status
 from actions.apply_alternative import ActionApplyAlternative
 from actions.status import ActionWhereThingsStand, settle
@@ -275,3 +277,21 @@ def test_a_credit_arranged_elsewhere_is_never_denied_to_someone_not_yet_verified
     responses = [m["response"] for m in dispatcher.messages]
     assert "utter_status_not_started" not in responses and "utter_status_arranged_before" not in responses
     assert "utter_status_not_started_plain" in responses  # "No credit was started in this chat": true
+
+
+@pytest.mark.parametrize(
+    "verified, expected", [(["C001"], "utter_status_call_booked_elsewhere"), ([], "utter_status_no_call")]
+)
+def test_a_call_booked_in_another_chat_is_said_to_its_verified_customer_only(domain, monkeypatch, verified, expected):
+    # Blind panel p38: "no call tomorrow?" in a new chat heard "nobody will ring you" with one booked.
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    asyncio.run(stores.records().book_callback("maya-earlier", at(12, 13), "+1 555 0134", "callback", None))
+    tracker = tracker_from(
+        "empty_tracker", text="no call tomorrow?", intent="ask_status", slots={"verified_customers": verified}
+    )
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == [expected]
+    if verified:
+        assert dispatcher.messages[0] == message(
+            response=expected, callback_when="tomorrow at 1:00 pm", phone_end="0134"
+        )

@@ -687,3 +687,15 @@ def test_a_new_day_and_a_new_number_together_move_the_call():
     # Blind panel p38: "monday morning instead? call my cell 555-0222" changed the number and kept Friday.
     result = reread(parsed("monday morning instead? call my cell 555-0222", "inform"), tracker(callback_id="7"))
     assert (result["intent"]["name"], result["repair"]) == ("request_callback", "correction")
+
+
+@pytest.mark.parametrize("text", ["hi, so no call tomorrow?", "is someone calling me tomorrow?", "when is my call"])
+def test_a_call_asked_about_in_a_new_chat_is_the_calls_as_they_stand(text):
+    # Blind panel p38: "no call tomorrow?" got a greeting, or "nobody will ring you" with one booked elsewhere.
+    result = reread(parsed(text, "greet"), tracker())
+    assert (result["intent"]["name"], result["repair"]) == ("ask_status", "status")
+
+
+def test_asking_for_a_call_is_not_asking_about_one():
+    result = reread(parsed("can you call me tomorrow?", "request_callback"), tracker())
+    assert result.get("repair") != "status"
