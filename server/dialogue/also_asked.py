@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious.answers import ASKS, parts
+from gracious.answers import ASKS, answer_anywhere, parts
 from server.dialogue import in_hand, typed_choices
 
 ACTION = "action_answer_also_asked"
@@ -47,7 +47,12 @@ def other_questions(parsed: Dict[str, Any], tracker: Optional[DialogueStateTrack
         return []
     said = parts(text)
     # Each with the part before it, for "how much did they cost me?" after "...the london calls".
-    return [[part, said[i]] for i, part in enumerate(said[1:]) if ASKS.search(part) or in_hand.is_question(part)]
+    found = [[part, said[i]] for i, part in enumerate(said[1:]) if ASKS.search(part) or in_hand.is_question(part)]
+    if said and in_hand.is_question(said[0]) and answer_anywhere(said[0]) is not None:
+        # "can my jacket LK-10424 be delivered to the airport?" opens the order's case (blind panel p38):
+        # the question that opened it is answered too, once the case is looked at.
+        found.insert(0, [said[0], ""])
+    return found
 
 
 def mark(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:

@@ -414,3 +414,11 @@ def test_how_the_discount_is_worked_out_is_answered_with_the_bill(text):
     # Blind panel p38: "how is 7.60 worked out" got "I'd rather not guess".
     found = find_answers(text, "dispute_charge", [], question=True, policy="volume_discount_domestic")
     assert [a.response for a in found][:1] == ["utter_answer_discount_worked_out"]
+
+
+def test_a_delivery_somewhere_else_is_answered_with_a_person():
+    # Blind panel p38: "can my jacket be delivered to the airport? gate 14" got the status only.
+    found = find_answers(
+        "can my jacket LK-10424 be delivered to the airport? gate 14", "check_order_status", [], question=True
+    )
+    assert [a.response for a in found][:1] == ["utter_answer_delivery_address"]

@@ -292,3 +292,9 @@ def test_help_that_has_come_is_never_the_urgent_line_again(text):
     SafetySignal().process([message])
     assert message.get("intent") == {"name": "help_arrived", "confidence": 1.0}
     assert message.get("safety") is None
+
+
+def test_having_been_in_hospital_is_no_help_arriving():
+    from server.nlu.safety import help_has_come
+
+    assert not help_has_come("i ended up in the hospital after eating your sandwich")
