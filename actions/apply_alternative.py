@@ -222,7 +222,7 @@ class ActionApplyAlternative(Action):
             # "what does the add-on cost?": told, nothing taken, and the offer stays open.
             return [SlotSet("alternative", None)] + resume(dispatcher, tracker)
         latest = tracker.latest_message or {}
-        more = [a for a in latest.get("also_choose") or [] if a not in granted + [alternative.id] and a in offered]
+        more = _also_chosen(tracker)
         if not more:
             # A question asked beside the choice ("the refund pls. do i need the box?").
             # Its placeholders filled ("today's code is {offer_code}": blind panel p37).
@@ -245,14 +245,17 @@ class ActionApplyAlternative(Action):
     ) -> List[EventType]:
         """After an option the record had already: the next one taken in the same message ("the credit
         pls and also email me the tracking" with the updates on since another chat), else the way on."""
-        latest = tracker.latest_message or {}
-        granted = tracker.get_slot("granted_alternatives") or []
-        offered = tracker.get_slot("offered_alternatives") or []
-        taken = granted + [tracker.get_slot("alternative")]
-        more = [a for a in latest.get("also_choose") or [] if a not in taken and a in offered]
+        more = _also_chosen(tracker)
         if more:
             return done + await self.run(dispatcher, _after(tracker, done, more), domain)
         return done + come_back(dispatcher, tracker, domain)
+
+
+def _also_chosen(tracker: Tracker) -> List[Text]:
+    """The other options taken in the same message, still to do: offered, not granted, not this one."""
+    taken = (tracker.get_slot("granted_alternatives") or []) + [tracker.get_slot("alternative")]
+    offered = tracker.get_slot("offered_alternatives") or []
+    return [a for a in (tracker.latest_message or {}).get("also_choose") or [] if a not in taken and a in offered]
 
 
 def _after(tracker: Tracker, events: List[EventType], more: List[Text]) -> Tracker:

@@ -31,7 +31,7 @@ from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
 from actions.second_problem import come_back, kept_aside
 from gracious import repair
-from gracious.contact_details import number_only
+from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
 from gracious.settings import settings
 from gracious.stores import records
@@ -235,11 +235,7 @@ def _earlier_time(tracker: Tracker) -> Optional[datetime]:
 
 def _typed_now(tracker: Tracker) -> Optional[Text]:
     """A whole phone number typed with the new time ("monday morning instead? call my cell 555-0222")."""
-    typed = [
-        str(e.get("value") or "")
-        for e in (tracker.latest_message or {}).get("entities") or []
-        if e.get("entity") == "phone" and len(re.sub(r"\D", "", str(e.get("value") or ""))) >= 7
-    ]
+    typed = contacts(str((tracker.latest_message or {}).get("text") or ""))[1]
     return typed[-1] if typed else None
 
 
@@ -247,7 +243,7 @@ def _day_only_again(said: Text, booked: datetime, when: datetime) -> bool:
     """ "just make sure someone calls tomorrow" with the call booked for tomorrow at 2 pm (blind panel
     p38): the day of the call named again, with no hour nor part of the day, is the call as it stands,
     never moved to the morning."""
-    spoken = re.sub(r"\+?\d[\d\s().-]{5,}\d", " ", said)  # a phone number names no hour
+    spoken = without_phones(said)  # a phone number names no hour
     if clock_named(spoken) or re.search(r"\d", spoken) or any(part in said.lower() for part in PART_OF_DAY):
         return False  # "can you make it 3 instead", "tomorrow morning": a new hour
     if not DAY_WORD.search(said):

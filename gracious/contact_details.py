@@ -38,6 +38,11 @@ def contacts(text: str) -> Tuple[List[str], List[str]]:
     return emails, phones
 
 
+def without_phones(text: str) -> str:
+    """The text with its phone numbers blanked: "monday morning, 555-0222" names a day, "555-0162" no hour."""
+    return LOOSE_PHONE.sub(" ", text or "")
+
+
 def number_only(text: str) -> str:
     """The phone number in what was typed, without the words around it: "it's +1 555 0178" is
     "+1 555 0178" (the desk's callback list and the company's systems get a number); the text

@@ -17,6 +17,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
+from gracious.contact_details import without_phones
 from gracious.dropped_call import cancels_booked, clock_named, drops_the_call
 from gracious.references import coupon_candidates
 from server.dialogue import in_hand
@@ -127,8 +128,9 @@ def about_the_calls(
     if booked and repair.refuses_call(text) and not cancels_booked(text):
         return read_as(parsed, CANCEL, "cancel_call")  # "dont call me after all"
     if booked and in_hand.new_number(text) and not cancels_booked(text):
-        without_number = re.sub(r"\+?\d[\d\s().-]{5,}\d", " ", text)  # "555-0162" names no time
-        if NAMES_WHEN.search(without_number) and not re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I):
+        if NAMES_WHEN.search(without_phones(text)) and not re.match(
+            r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I
+        ):
             # "monday morning instead? call my cell 555-0222" (blind panel p38): the call moved and on
             # the new number, never only the number changed.
             phones = entities_of(parsed, "phone")
