@@ -18,7 +18,7 @@ from actions.digression import say_answers
 from actions.hours import is_open, next_opening, spoken_time
 from gracious import codes, queue_news
 from gracious.settings import settings
-from gracious.signals import frustration_signals
+from gracious.signals import GETTING_HELP, frustration_signals
 from gracious.stores import clock, records
 from gracious.stores.handoff_queue import TooManyHandoffs, open_handoff, wait_minutes, wait_words
 
@@ -231,15 +231,6 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon")
         # Offered a call, not a place: the waiting rules do not apply (not counted, not told a place).
         return events + [SlotSet("agent_available", False), SlotSet("in_queue", None)]
-
-
-# The customer is getting urgent help already.
-GETTING_HELP = re.compile(
-    r"\b(?:calling|called|ringing|rang|phoning|phoned)\s+(?:911|an ambulance|999|112)|\bambulance (?:is )?(?:coming|on (?:its|the) way)"
-    r"|\b(?:going|on my way|heading|driving me|taking me|driving|drive me|take me) to (?:the )?(?:er|hospital|emergency|urgent care|a&e)"
-    r"|\b(?:used|took|had) (?:my |the )?epi ?pen",
-    re.IGNORECASE,
-)
 
 
 # A product that could burn or shock, and signs that someone is hurt.

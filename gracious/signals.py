@@ -214,3 +214,13 @@ def wants_an_exchange(text: Text) -> bool:
     """ "i want exchange my shoes please", "can i swap them for a bigger size": a swap wanted, not the
     money back (catalog/signals.yml `exchange_wanted`); the refund case's sympathy about money would not fit."""
     return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["exchange_wanted"].search(text.replace("\u2019", "'")))
+
+
+# On the way to help: "ok im calling 911", "my friend is driving me to the ER" (read inside the call
+# form by actions/handoff.py, and after a safety message by server/dialogue/repair.py).
+GETTING_HELP = re.compile(
+    r"\b(?:calling|called|ringing|rang|phoning|phoned)\s+(?:911|an ambulance|999|112)|\bambulance (?:is )?(?:coming|on (?:its|the) way)"
+    r"|\b(?:going|on my way|heading|driving me|taking me|driving|drive me|take me) to (?:the )?(?:er|hospital|emergency|urgent care|a&e)"
+    r"|\b(?:used|took|had) (?:my |the )?epi ?pen",
+    re.IGNORECASE,
+)

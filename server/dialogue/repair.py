@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional
 
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, signals
@@ -50,14 +51,40 @@ WAITS_FOR_US = re.compile(
 )
 
 
+# Said during a health or safety case: worse, or asking what to do.
+WORSE = re.compile(
+    r"\b(?:getting|feel(?:s|ing)?|it'?s|its|much|even)\s+worse\b|\bwhat (?:do|should|can) i do\b|\bhelp me\b"
+    r"|\bi'?m scared\b|\bim scared\b",
+    re.I,
+)
+# Answers never said to someone in a health or safety moment.
+SAFETY_NEVER = ("utter_answer_allergen_info",)
+
+
+def _safety_before(tracker: DialogueStateTracker) -> bool:
+    """Whether a message of this conversation was about health or danger (server/nlu/safety.py)."""
+    return any(isinstance(e, UserUttered) and (e.parse_data or {}).get("safety") for e in tracker.events)
+
+
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
     intent = (parsed.get("intent") or {}).get("name")
+    if (
+        tracker is not None
+        and not parsed.get("safety")
+        and (WORSE.search(text) or signals.GETTING_HELP.search(text))
+        and _safety_before(tracker)
+    ):
+        # "what do i do its getting worse", "my friend is driving me to the ER" after a reaction (blind panel
+        # p39 14): urgent help again, or no more questions; never "not something I can do" nor a call time.
+        parsed = dict(read_as(parsed, "request_human", "safety_again"), safety=True)
     if parsed.get("safety") and tracker is not None and text:
         # "i had a reaction. i asked about the medical bill": safety first, the question kept for after.
+        # Never what is in the food, asked before a visit, to someone having a reaction (blind panel p39 14).
         found = find_answers(text, tracker.get_slot("case_type"), [], question=in_hand.is_question(text))
-        return dict(parsed, answers=[a.response for a in found]) if found else parsed
+        said = [a.response for a in found if a.response not in SAFETY_NEVER]
+        return dict(parsed, answers=said) if said else parsed
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name

@@ -699,3 +699,27 @@ def test_a_call_asked_about_in_a_new_chat_is_the_calls_as_they_stand(text):
 def test_asking_for_a_call_is_not_asking_about_one():
     result = reread(parsed("can you call me tomorrow?", "request_callback"), tracker())
     assert result.get("repair") != "status"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what do i do its getting worse", "ok my friend is driving me to the ER. someone better contact me about this"],
+)
+def test_worse_or_getting_help_after_a_safety_message_is_safety_again(text):
+    # Blind panel p39 14: "what do i do its getting worse" got "not something I can do", then a call time.
+    state = tracker("callback_form")
+    state.update(
+        UserUttered(
+            "my throat feels tight, nut allergy", parse_data={"intent": {"name": "request_human"}, "safety": True}
+        )
+    )
+    result = reread(parsed(text, "out_of_scope"), state)
+    assert result["safety"] is True and result["intent"]["name"] == "request_human"
+    # Without a safety message before, the same words are left to the rest of the reading.
+    assert not reread(parsed(text, "out_of_scope"), tracker("callback_form")).get("safety")
+
+
+def test_what_is_in_the_food_is_never_said_to_someone_having_a_reaction():
+    text = "i ate a muffin labelled nut free and my throat feels tight. i have a nut allergy"
+    result = reread(parsed(text, "request_human", safety=True), tracker())
+    assert "utter_answer_allergen_info" not in (result.get("answers") or [])
