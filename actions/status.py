@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
@@ -100,17 +100,11 @@ async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text, tracker
     calls = await records().rows("callbacks", sender_id)
     if not calls:
         return await _calls_on_the_account(dispatcher, tracker) if tracker is not None else False
-    zone = ZoneInfo(settings().timezone)
-    now = datetime.now(zone)
     booked = [c for c in calls if c.get("status") == "booked"]
     call = booked[-1] if booked else calls[-1]
-    when = spoken_time(call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(zone), now)
+    when, phone_end = _said_of(call)
     if call.get("status") == "booked":
-        dispatcher.utter_message(
-            response="utter_status_call_booked",
-            callback_when=when,
-            phone_end=re.sub(r"\D", "", str(call.get("phone") or ""))[-4:],
-        )
+        dispatcher.utter_message(response="utter_status_call_booked", callback_when=when, phone_end=phone_end)
     elif call.get("status") == "cancelled":
         dispatcher.utter_message(response="utter_status_call_cancelled", callback_when=when)
     else:
@@ -126,12 +120,16 @@ async def _calls_on_the_account(dispatcher: CollectingDispatcher, tracker: Track
     calls = await records().booked_on(customer.phone or "") if customer else []
     if not calls:
         return False
-    zone = ZoneInfo(settings().timezone)
-    call = calls[0]
-    when = spoken_time(call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(zone), datetime.now(zone))
-    phone_end = re.sub(r"\D", "", str(call.get("phone") or ""))[-4:]
+    when, phone_end = _said_of(calls[0])
     dispatcher.utter_message(response="utter_status_call_booked_elsewhere", callback_when=when, phone_end=phone_end)
     return True
+
+
+def _said_of(call: Dict[str, Any]) -> Tuple[Text, Text]:
+    """A booked call's time as said to the customer, and the last four digits of its number."""
+    zone = ZoneInfo(settings().timezone)
+    when = spoken_time(call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(zone), datetime.now(zone))
+    return when, re.sub(r"\D", "", str(call.get("phone") or ""))[-4:]
 
 
 # What "no exchange was started" is said of, in this order.

@@ -69,7 +69,7 @@ def question_about_the_case(
     other_case = intent in cases and intent != case_type
     # "can you see who the courier is?" filed as the same case again: a detail asked about, not the case anew.
     detail = intent == case_type and bool(WHO_OR_WHICH.match(text))
-    again = intent == case_type and bool(tracker.get_slot("accepted_alternative")) or detail
+    again = (intent == case_type and bool(tracker.get_slot("accepted_alternative"))) or detail
     return other_case or again or intent in ("out_of_scope", "nlu_fallback", "give_feedback", "choose_alternative")
 
 
