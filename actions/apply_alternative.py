@@ -227,7 +227,7 @@ class ActionApplyAlternative(Action):
             # A question asked beside the choice ("the refund pls. do i need the box?").
             # Its placeholders filled ("today's code is {offer_code}": blind panel p37).
             answers = latest.get("answers") or []
-            say_answers(dispatcher, domain, answers, **await case_values(tracker, domain, answers))
+            say_answers(dispatcher, domain, answers, tracker, **await case_values(tracker, domain, answers))
         if alternative.id == "email_followup":
             done += await no_call_after_all(dispatcher, tracker) + [SlotSet("in_queue", None)] * bool(queued)
             if queued:  # written to instead of waiting (promised.grant): out of the queue, and said so

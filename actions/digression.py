@@ -9,7 +9,7 @@ options are shown again; while a form is active the form asks its question again
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
@@ -81,11 +81,11 @@ class ActionAnswerWhy(Action):
             values = await case_values(tracker, domain, known)
             if known and not message.get("answer_person"):
                 # Questions the designers have answers for (catalog/answers.yml), each answered.
-                say_answers(dispatcher, domain, known, **values)
+                say_answers(dispatcher, domain, known, tracker, **values)
                 return resume(dispatcher, tracker)
             # Their answer with a person, or no answer here: said plainly, a person offered; the second
             # time in other words, never the same paragraph again.
-            say_answers(dispatcher, domain, known[:-1], **values)
+            say_answers(dispatcher, domain, known[:-1], tracker, **values)
             unknown = "utter_case_question_again" if no_answer_said(tracker, domain) else "utter_case_question"
             return with_a_person(dispatcher, tracker, domain, known[-1] if known else unknown, **values)
         if tracker.active_loop.get("name") and requested in FORM_REASONS:
@@ -109,17 +109,41 @@ def no_answer_said(tracker: Tracker, domain: Dict[Text, Any]) -> bool:
     return any(text in texts for text in sent_texts(tracker))
 
 
-def say_answers(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], answers: List[Text], **values: Any) -> None:
+def say_answers(
+    dispatcher: CollectingDispatcher,
+    domain: Dict[Text, Any],
+    answers: List[Text],
+    tracker: Optional[Tracker] = None,
+    **values: Any,
+) -> None:
     """The designers' answers (catalog/answers.yml responses) that the domain has, in order, with the
-    case's ``values`` for their placeholders ("the calls to {international_destinations}")."""
+    case's ``values`` for their placeholders ("the calls to {international_destinations}").
+
+    An answer this chat has heard already is said as its ``<answer>_again`` wording when the designers
+    wrote one ("yes or no do i post the red dress back" after the way back was explained: blind panel
+    p39 04), never the same paragraph word for word."""
+    responses = domain.get("responses", {})
+    heard = answers_heard(tracker) if tracker is not None else set()
     for answer in answers:
-        if answer in domain.get("responses", {}):
-            dispatcher.utter_message(response=answer, **{**values, "care_line": settings().care_line})
+        if answer in responses:
+            again = f"{answer}_again"
+            said = again if answer in heard and again in responses else answer
+            dispatcher.utter_message(response=said, **{**values, "care_line": settings().care_line})
+
+
+def answers_heard(tracker: Tracker) -> Set[Text]:
+    """The responses this chat's bot messages were said from (their ``utter_action``)."""
+    return {
+        str((e.get("metadata") or {}).get("utter_action"))
+        for e in tracker.events
+        if e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action")
+    }
 
 
 async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[Text]) -> Dict[Text, Any]:
     """The case's placeholder values, looked up only when one of ``answers`` has a placeholder of its own."""
-    texts = [v.get("text") or "" for a in answers for v in domain.get("responses", {}).get(a, [])]
+    names = [name for a in answers for name in (a, f"{a}_again")]  # say_answers may say the second
+    texts = [v.get("text") or "" for a in names for v in domain.get("responses", {}).get(a, [])]
     wanted = {name for t in texts for name in re.findall(r"\{(\w+)\}", t)} - {"care_line"}
     if not wanted:
         return {}
@@ -215,5 +239,5 @@ class ActionAnswerAlsoAsked(Action):
                 continue  # the turn said it in its own words ("it's expected on Thursday")
             fresh.append(answer)
         if fresh:
-            say_answers(dispatcher, domain, fresh, **await case_values(tracker, domain, fresh))
+            say_answers(dispatcher, domain, fresh, tracker, **await case_values(tracker, domain, fresh))
         return []

@@ -169,13 +169,13 @@ class ActionHandoff(Action):
             # The team has this safety case and a call is booked: urgent help again, or the
             # question answered, never a second handoff and booking for the same incident.
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_again"))
-            say_answers(dispatcher, domain, message.get("answers") or [])
+            say_answers(dispatcher, domain, message.get("answers") or [], tracker)
             return [FollowupAction("action_listen")]
         if message.get("safety"):
             # Health or danger (server/nlu/safety.py): urgent help first, then a person.
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
             # "is it even safe to post it back?" (blind panel p37 05): answered now, not left for later.
-            say_answers(dispatcher, domain, message.get("answers") or [])
+            say_answers(dispatcher, domain, message.get("answers") or [], tracker)
         choice = tracker.get_slot("alternative")
         team = (
             catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None

@@ -48,5 +48,5 @@ def kept_aside(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[
     latest = tracker.latest_message or {}
     if latest.get("repair") != "form_rest":
         return {}
-    say_answers(dispatcher, domain, latest.get("answers") or [])
+    say_answers(dispatcher, domain, latest.get("answers") or [], tracker)
     return {"pending_problem": noted(tracker)} if noted(tracker) else {}

@@ -211,7 +211,7 @@ class ActionWhileWaiting(Action):
         if message.get("repair") in AWAY_MARKS:
             return await away_answer(dispatcher, tracker, place)
         answers = list(message.get("answers") or [])
-        say_answers(dispatcher, domain, answers)
+        say_answers(dispatcher, domain, answers, tracker)
         # A request for the person (answered here or not): added to the case, and said so (the desk's card
         # lists what was said since the handoff).
         noted = bool(message.get("noted"))

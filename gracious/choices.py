@@ -213,6 +213,9 @@ def resolve(
     return None
 
 
+# "and the 10 bucks too if thats on offer" (blind panel p39 03): one more taken beside the first.
+_ADDING = re.compile(r"\b(?:too|as well|on offer|while you'?re at it|on top)\b")
+
 # "ill sort the add on myself", "credit is pointless": named, not taken.
 _SETTLED_BY_THEMSELVES = re.compile(r"\b(?:myself|pointless|useless|no good|not interested|don'?t need|dont need)\b")
 
@@ -225,9 +228,14 @@ def also_named(
     taking it or on its own, and not refused, adds it."""
     said = _NEGATED.sub(" ", " ".join((text or "").lower().split()))
     found: List[int] = []
-    for clause in re.split(r"[.!?,;]+|\band also\b|\balso\b|\band\b|\bplus\b", said):
+    for clause in re.split(
+        r"(?<=[.!?,;])|\band also\b|\balso\b|\band\b|\bplus\b", said
+    ):  # "a refund too?" stays a question
         taking = (
-            CHOOSING.search(clause) or re.search(r"\b(?:email|send|give)\s+me\b", clause) or len(clause.split()) <= 3
+            CHOOSING.search(clause)
+            or _ADDING.search(clause)
+            or re.search(r"\b(?:email|send|give)\s+me\b", clause)
+            or len(clause.split()) <= 3
         )
         if not clause.strip() or QUESTION.search(clause.strip()) or not taking or _SETTLED_BY_THEMSELVES.search(clause):
             continue

@@ -338,3 +338,21 @@ def test_two_questions_get_both_answers_then_the_offer_again(domain):
         "utter_resume_offer",
     ]
     assert dispatcher.messages[0]["care_line"] == "555 0100"
+
+
+def test_an_answer_heard_before_is_said_in_its_shorter_words_the_second_time(domain):
+    # Blind panel p39 04: "yes or no do i post the red dress back" got the same paragraph a third time.
+    first = _case_question("utter_answer_wrong_one_back")
+    dispatcher, _ = run_action(ActionAnswerWhy(), first, domain)
+    assert [m["response"] for m in dispatcher.messages][0] == "utter_answer_wrong_one_back"
+    again = _case_question("utter_answer_wrong_one_back")
+    again.events.append(
+        {"event": "bot", "text": "The one we sent...", "metadata": {"utter_action": "utter_answer_wrong_one_back"}}
+    )
+    dispatcher, _ = run_action(ActionAnswerWhy(), again, domain)
+    assert [m["response"] for m in dispatcher.messages][0] == "utter_answer_wrong_one_back_again"
+    # An answer without an "_again" wording is said as it is.
+    again = _case_question("utter_answer_calling_number")
+    again.events.append({"event": "bot", "text": "...", "metadata": {"utter_action": "utter_answer_calling_number"}})
+    dispatcher, _ = run_action(ActionAnswerWhy(), again, domain)
+    assert [m["response"] for m in dispatcher.messages][0] == "utter_answer_calling_number"

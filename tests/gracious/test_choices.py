@@ -318,3 +318,11 @@ def test_a_manager_asked_for_is_a_person(text, index):
 def test_a_manager_to_be_told_is_no_choice_of_a_person():
     # "i dont want money i just want the manager to know": the feedback goes on; nobody is queued.
     assert resolve("i dont want money i just want the manager to know", STAFF, WORDS) is None
+
+
+def test_one_more_taken_with_too_beside_the_first():
+    # Blind panel p39 03: "the 10 bucks too" was dropped beside the tracking updates.
+    said = "ok email me the tracking updates. and the 10 bucks too if thats on offer"
+    assert resolve(said, LATE, WORDS, question=False) == 1
+    assert also_named(said, LATE, WORDS, 1) == [0]
+    assert also_named("email me the tracking. a refund too? no, forget it", LATE, WORDS, 1) == []
