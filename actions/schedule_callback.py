@@ -60,6 +60,8 @@ MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for
 def wanted_time_text(said: Text) -> Text:
     """The part of a message that names the time wanted: "actually 10 is bad, move my call to
     4pm" is 4pm; a message with one time is itself."""
+    # "tomorrow at 12:30, 555 0155. thanks": a number given with the time names no hour (blind panel p39 23).
+    said = without_phones(said) if said and not said.startswith("/") else said
     # "4.30pm" is one time, not a sentence ending at 4.
     parts = [p for p in re.split(r"(?:[,;!?]|(?<!\d)\.|\.(?!\d))+|\s+but\s+|\s+-\s+", said or "") if p.strip()]
     timed = [p for p in parts if repair.mentions_time(p) and not TURNED_DOWN.search(p)]

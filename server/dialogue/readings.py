@@ -172,6 +172,8 @@ def upset_no(
     text = parsed.get("text") or ""
     if tracker is None or tracker.get_slot("in_queue") or not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
         return None  # a waiting customer's words are read for the wait (server/dialogue/waiting.py)
+    if tracker.get_slot("callback_id") and repair.mentions_time(text):
+        return None  # "no, I said 12:30 not 10" with a call booked: the call moved (blind panel p39 23)
     words = choice_words()
     same_case = intent is not None and intent == tracker.get_slot("case_type")
     # "a refund won't fix it" read as a refund case: the option refused, never a case opened for it.

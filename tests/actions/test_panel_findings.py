@@ -139,7 +139,7 @@ def test_the_time_wanted_is_the_one_moved_to_not_the_one_turned_down():
     assert wanted_time_text("actually 10 is bad, move my call to 4pm") == "4pm"
     assert wanted_time_text("10 doesnt work. make it 4pm tomorrow") == "4pm tomorrow"
     assert wanted_time_text("tomorrow at 10am") == "tomorrow at 10am"
-    assert wanted_time_text("3pm tomorrow, on 555 0144") == "3pm tomorrow, on 555 0144"
+    assert wanted_time_text("3pm tomorrow, on 555 0144") == "3pm tomorrow"  # the number is no part of the time
 
 
 def test_a_credit_from_another_chat_is_told_with_when_not_offered_as_new(domain):
@@ -202,3 +202,9 @@ def test_no_thank_you_note_for_a_customer_who_walked_away():
 
 def test_the_utc_time_of_a_row_is_aware():
     assert actions.status_records._utc(datetime(2025, 6, 11, 14, 5)).tzinfo == timezone.utc
+
+
+def test_a_number_given_with_the_time_names_no_hour():
+    # Blind panel p39 23: "tomorrow at 12:30, 555 0155" was booked for 10:00 am.
+    assert wanted_time_text("tomorrow at 12:30, 555 0155. thanks") == "tomorrow at 12:30"
+    assert wanted_time_text("3pm, on 555 0199") == "3pm"
