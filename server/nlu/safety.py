@@ -32,7 +32,8 @@ HELP_HERE_INTENT = "help_arrived"
 @lru_cache(maxsize=4)
 def _patterns(modified_ns: int) -> Dict[str, Any]:
     raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
-    return {name: word_pattern(raw.get(name) or []) for name in ("words", "asked_before", "symptoms", "help_here")}
+    names = ("words", "asked_before", "not_had", "symptoms", "help_here")
+    return {name: word_pattern(raw.get(name) or []) for name in names}
 
 
 # The words that only name an allergy, not a symptom: with a question asked before a visit, no emergency.
@@ -47,7 +48,17 @@ def is_about_safety(text: Text) -> bool:
     found = _patterns(changed_at(WORDS_FILE))
     if not found["words"].search(text):
         return False
-    return not asked_before_a_visit(text, found)
+    return not asked_before_a_visit(text, found) and not named_but_not_had(text, found)
+
+
+def named_but_not_had(text: Text, found: Optional[Dict[str, Any]] = None) -> bool:
+    """ "got a latte with cows milk. im lactose intolerant so i cant drink it": an allergy named of
+    something not eaten or drunk, no symptom (catalog/safety.yml `not_had`, `symptoms`)."""
+    found = found or _patterns(changed_at(WORDS_FILE))
+    if not ALLERGY_ONLY.search(text) or not found["not_had"].search(text):
+        return False
+    rest = found["not_had"].sub(" ", ALLERGY_ONLY.sub(" ", text))
+    return not found["words"].search(rest) and not found["symptoms"].search(rest)
 
 
 def asked_before_a_visit(text: Text, found: Optional[Dict[str, Any]] = None) -> bool:

@@ -114,6 +114,8 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         "ive actually had a bit of an upset stomach since last night too. not sure if its related",
         # an allergy named beside a symptom is never a question before a visit
         "my son is allergic to peanuts and ate a cookie labelled nut free, his lips are swelling",
+        # not had, but a symptom all the same
+        "im allergic to dairy, i didnt drink it but my lips are tingling from the sip",
     ],
 )
 def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
@@ -139,6 +141,9 @@ def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
         "its YOUR cafe. i have coeliac disease so i actually need to know before i eat there",
         # blind panel p38: what is in a muffin, asked before buying
         "do your muffins have peanuts in them? my son has a peanut allergy",
+        # blind panel p39 10: the wrong milk, not drunk (catalog/safety.yml not_had)
+        "got a regular latte with cows milk instead of oat. im lactose intolerant so i cant drink it",
+        "they put nuts on my salad and i'm allergic, luckily i noticed before eating",
     ],
 )
 def test_ordinary_messages_are_left_alone(text):
