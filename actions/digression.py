@@ -182,6 +182,9 @@ def with_a_person(
         dispatcher.utter_message(response=queued if queued in domain.get("responses", {}) else response, **values)
         return [FollowupAction("action_listen")]
     person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+    again = f"{response}_again"  # heard already: its shorter words (say_answers)
+    if again in domain.get("responses", {}) and response in answers_heard(tracker):
+        response = again
     dispatcher.utter_message(response=response, buttons=[person], **values)
     return [FollowupAction("action_listen")]
 

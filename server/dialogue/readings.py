@@ -262,6 +262,27 @@ def wants_more(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) 
     return dict(read_as(parsed, WHY, "case_question"), answer=answer, answers=[answer], answer_person=False)
 
 
+def amount_pressed(
+    parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker], text: str
+) -> Optional[Dict[str, Any]]:
+    """ "and the 5000?", "so 5000 yes or no" (blind panel p39 13): the sum asked for earlier in the chat,
+    pressed again in a few words. A plain no, explained, with a person offered
+    (utter_answer_amount_pressed); never "what's gone wrong" nor a menu of readings."""
+    asked = tracker.get_slot("amount") if tracker is not None else None
+    if not asked or tracker is None or tracker.active_loop_name or len(text.split()) > 8 or text.startswith("/"):
+        return None
+    try:
+        beyond = float(asked) > current_catalog().max_credit  # "the 25 please" at a $25 limit takes it
+    except (CatalogError, ValueError):
+        return None
+    whole = re.sub(r"\D", "", str(asked).split(".")[0]) if beyond else ""
+    said = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # "5,000" is 5000
+    if not whole or not re.search(rf"(?<![\d.]){whole}(?![\d])", said) or repair.asks_for_a_person(text):
+        return None
+    answer = "utter_answer_amount_pressed"
+    return dict(read_as(parsed, WHY, "case_question"), answer=answer, answers=[answer], answer_person=True)
+
+
 def goodwill_asked(
     parsed: Dict[str, Any], text: str, intent: Optional[str], case_type: Optional[str]
 ) -> Optional[Dict[str, Any]]:

@@ -32,6 +32,7 @@ from server.dialogue.readings import (
     STATUS,
     WHY,
     WHY_READINGS,
+    amount_pressed,
     entities_of,
     goodwill_asked,
     not_a_coupon,
@@ -131,6 +132,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
     asked_only = answer and (intent == case_type or in_hand.asks_only(text))
+    if (pressed := amount_pressed(parsed, tracker, text)) is not None:
+        return pressed  # "and the 5000?": the sum asked for before, a plain no with a person
     if intent in MEANT and not (asked_only and not loop):
         # A person, the CEO or goodbye asked for means it; "whats his email then" in the CEO case, or
         # "will a MANAGER be calling me?", is a question with an answer.

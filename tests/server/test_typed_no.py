@@ -47,6 +47,7 @@ SLOTS = [
     "verified_customers",
     "declined_alternatives",
     "case_facts",
+    "amount",
 ]
 
 
