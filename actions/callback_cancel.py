@@ -23,9 +23,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback_notice import notice_for, tell_email
 from actions.hours import spoken_time
+from actions.verification import known_customer
 from gracious.dropped_call import answer_to_cancel, clock_named
 from gracious.settings import settings
-from gracious.stores import records
+from gracious.stores import company, records
 from gracious.stores.callback_changes import local_time
 
 CANCEL_BOOKED = "cancel_booked"
@@ -34,10 +35,25 @@ ASKED = "cancel_call_asked"
 
 
 async def booked_calls(tracker: Tracker) -> List[Dict[str, Any]]:
-    """The calls of this conversation still booked, soonest first, each with its local time."""
+    """The calls still booked for this conversation's customer, soonest first, each with its local time:
+    this chat's, and those booked in their other chats (blind panel p39 18: "just cancel the 2pm call
+    please" heard there was none, with one booked an hour before)."""
     rows = await records().rows("callbacks", tracker.sender_id)
-    calls = [dict(r, local=local_time(r["scheduled_for"])) for r in rows if r.get("status") == "booked"]
+    mine = [r for r in rows if r.get("status") == "booked"]
+    calls = [dict(r, local=local_time(r["scheduled_for"])) for r in mine + await calls_elsewhere(tracker)]
     return sorted(calls, key=lambda c: c["local"])
+
+
+async def calls_elsewhere(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The calls booked in the known customer's other chats, for them or on their own number, soonest
+    first (blind panel p38: "no call tomorrow?" heard "nobody will ring you" with one booked). None
+    for a customer the chat doesn't know: a stranger never hears of, nor cancels, anyone's calls."""
+    customer_id = known_customer(tracker)
+    if not customer_id:
+        return []
+    customer = await company().customer(customer_id)
+    phone = (customer.phone or "") if customer else ""
+    return await records().booked_for(customer_id, phone, besides=tracker.sender_id)
 
 
 def _phone_end(call: Dict[str, Any]) -> Text:

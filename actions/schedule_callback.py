@@ -30,6 +30,7 @@ from actions.callback_time import (
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, spoken_time
 from actions.second_problem import come_back, kept_aside
+from actions.verification import known_customer
 from gracious import repair
 from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
@@ -317,7 +318,13 @@ class ActionScheduleCallback(Action):
         reason = tracker.get_slot("case_type") or "callback requested"
         # The call, its confirmation email and its commitment for the company: one transaction.
         callback_id = await records().book_callback(
-            tracker.sender_id, when, phone, reason, int(handoff) if handoff else None, notice
+            tracker.sender_id,
+            when,
+            phone,
+            reason,
+            int(handoff) if handoff else None,
+            notice,
+            customer_id=known_customer(tracker),
         )
         booked_line = "utter_callback_booked_account" if on_account else "utter_callback_booked"
         dispatcher.utter_message(response=booked_line, callback_when=spoken_time(when, now), phone_tail=digits[-4:])

@@ -20,6 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import status_records, verification
+from actions.callback_cancel import calls_elsewhere
 from actions.callback_notice import notice_for, tell_email
 from actions.case import money
 from actions.digression import resume
@@ -97,32 +98,25 @@ def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entr
 
 
 async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text, tracker: Optional[Tracker] = None) -> bool:
+    """This chat's call as it stands, and the calls still booked for the customer in their other chats
+    (blind panel p39 17: "and the 11am one is still on?" after this chat's 5pm call was cancelled)."""
     calls = await records().rows("callbacks", sender_id)
-    if not calls:
-        return await _calls_on_the_account(dispatcher, tracker) if tracker is not None else False
     booked = [c for c in calls if c.get("status") == "booked"]
-    call = booked[-1] if booked else calls[-1]
-    when, phone_end = _said_of(call)
-    if call.get("status") == "booked":
+    elsewhere = await calls_elsewhere(tracker) if tracker is not None else []
+    if booked:
+        when, phone_end = _said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_booked", callback_when=when, phone_end=phone_end)
-    elif call.get("status") == "cancelled":
-        dispatcher.utter_message(response="utter_status_call_cancelled", callback_when=when)
-    else:
-        return False
-    return True
-
-
-async def _calls_on_the_account(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """A call booked in another chat on the verified customer's own number (blind panel p38: "no call
-    tomorrow?" heard "nobody will ring you" with one booked): said, never denied."""
-    customer_id = verification.known_customer(tracker)
-    customer = await company().customer(customer_id) if customer_id else None
-    calls = await records().booked_on(customer.phone or "") if customer else []
-    if not calls:
-        return False
-    when, phone_end = _said_of(calls[0])
-    dispatcher.utter_message(response="utter_status_call_booked_elsewhere", callback_when=when, phone_end=phone_end)
-    return True
+    elif calls and calls[-1].get("status") == "cancelled":
+        # "nobody will ring you" only when no other call of theirs is booked.
+        cancelled = "utter_status_call_cancelled_other" if elsewhere else "utter_status_call_cancelled"
+        dispatcher.utter_message(response=cancelled, callback_when=_said_of(calls[-1])[0])
+    said = bool(booked or (calls and calls[-1].get("status") == "cancelled"))
+    for call in elsewhere:
+        when, phone_end = _said_of(call)
+        line = "utter_status_call_booked_elsewhere_also" if said else "utter_status_call_booked_elsewhere"
+        dispatcher.utter_message(response=line, callback_when=when, phone_end=phone_end)
+        said = True
+    return said
 
 
 def _said_of(call: Dict[str, Any]) -> Tuple[Text, Text]:

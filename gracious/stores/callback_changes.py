@@ -138,9 +138,11 @@ def book(
     handoff_id: Optional[int],
     notice: Notice = NOBODY,
     summary: Optional[Dict[str, Any]] = None,
+    customer_id: Optional[str] = None,
 ) -> int:
     """Book a call; its id. The commitment ``callback:<id>:<booked at>:booked`` (and its email) with it.
-    ``summary``: the case as an agent reads it (a handoff's summary), the desk's card for the call."""
+    ``summary``: the case as an agent reads it (a handoff's summary), the desk's card for the call;
+    ``customer_id``: the customer the chat knew (their other chats find the call)."""
     callback_id = add_row(
         conn,
         callbacks,
@@ -151,6 +153,7 @@ def book(
         handoff_id=handoff_id,
         status="booked",
         summary=json.dumps(summary, sort_keys=True, default=str) if summary else None,
+        customer_id=customer_id,
     )
     row = _call(conn, callback_id)
     _promise(conn, row, notice, "callback_booked", f"{callback_key(row)}:booked")

@@ -70,6 +70,9 @@ callbacks = _conversation_table(
     # The case as it stood when the call was booked (JSON, as a handoff's ``summary``), for the desk's
     # card when the call has no handoff: given at booking, or made by the desk from the conversation.
     sa.Column("summary", sa.Text),
+    # The customer the chat knew when the call was booked (signed in or checked), so another chat of
+    # theirs finds it whatever number it is on (blind panel p39 17 to 19).
+    sa.Column("customer_id", sa.String(16), index=True),
 )
 # Agents' notes on a callback, shown at the desk only.
 callback_notes = record_table(
@@ -173,10 +176,12 @@ class Records(Store):
         handoff_id: Optional[int],
         notice: Optional["Notice"] = None,
         summary: Optional[Dict[str, Any]] = None,
+        customer_id: Optional[str] = None,
     ) -> int:
         """Book a call, with its commitment and (``notice`` with an address) its confirmation
         email in the same transaction (gracious/stores/callback_changes.py). ``summary``: the
-        case as an agent reads it (actions/handoff.py's ``case_summary``), kept with the call."""
+        case as an agent reads it (actions/handoff.py's ``case_summary``), kept with the call;
+        ``customer_id``: the customer the chat knew, whose other chats find the call."""
         from gracious.stores import callback_changes
 
         return int(
@@ -189,21 +194,35 @@ class Records(Store):
                 handoff_id,
                 notice or callback_changes.NOBODY,
                 summary,
+                customer_id,
             )
         )
 
-    async def booked_on(self, phone: str) -> List[Dict[str, Any]]:
-        """The calls still booked on this number, in any conversation, soonest first ("no call
-        tomorrow?" in a new chat from a customer who booked one in another)."""
+    async def booked_for(self, customer_id: Optional[str], phone: str, besides: str = "") -> List[Dict[str, Any]]:
+        """The calls still booked for this customer, or on their number, in any conversation but
+        ``besides``, soonest first ("no call tomorrow?" in a new chat from a customer who booked one
+        in another, on whatever number)."""
         digits = re.sub(r"\D", "", phone or "")[-7:]
+        if not customer_id and len(digits) < 7:
+            return []
 
         def read(conn):
-            query = sa.select(callbacks).where(callbacks.c.status == "booked").order_by(callbacks.c.scheduled_for)
+            mine = callbacks.c.customer_id == customer_id if customer_id else sa.false()
+            # The number's last seven digits, matched in Python (numbers are stored as typed).
+            tail = callbacks.c.phone.like(f"%{digits[-4:]}") if len(digits) == 7 else sa.false()
+            query = (
+                sa.select(callbacks)
+                .where(callbacks.c.status == "booked", callbacks.c.sender_id != besides, sa.or_(mine, tail))
+                .order_by(callbacks.c.scheduled_for)
+            )
             return [dict(r._mapping) for r in conn.execute(query)]
 
-        if len(digits) < 7:
-            return []
-        return [r for r in await self.run(read) if re.sub(r"\D", "", str(r.get("phone") or ""))[-7:] == digits]
+        return [
+            r
+            for r in await self.run(read)
+            if (customer_id and r.get("customer_id") == customer_id)
+            or (len(digits) == 7 and re.sub(r"\D", "", str(r.get("phone") or ""))[-7:] == digits)
+        ]
 
     async def callback(self, callback_id: int) -> Optional[Dict[str, Any]]:
         """One booked call, its time back in UTC (timezone-aware)."""

@@ -322,3 +322,30 @@ def test_later_this_afternoon_is_asked_about_without_i_didnt_catch(domain, monke
     result, dispatcher = validated("ring me later this afternoon", monkeypatch, domain)
     assert result == {"callback_time": None, "callback_attempts": 1.0}  # counted: asked at most twice
     assert dispatcher.messages == []  # the form's question follows, nothing claims the words weren't heard
+
+
+def _booked_elsewhere(customer_id="C003", phone="+1 555 0111"):
+    """A call booked an hour ago in another chat of Priya's, on her work number (blind panel p39 18)."""
+    return asyncio.run(
+        stores.records().book_callback("priya-earlier", at(11, 14), phone, "callback", None, customer_id=customer_id)
+    )
+
+
+def test_a_call_booked_in_the_customers_other_chat_is_cancelled_by_its_time(monkeypatch, domain):
+    _booked_elsewhere()
+    dispatcher, _ = cancelled_by("just cancel the 2pm call please", monkeypatch, domain, verified_customers=["C003"])
+    assert statuses() == ["cancelled"]
+    assert dispatcher.messages[0]["response"] == "utter_callback_call_cancelled"
+
+
+def test_a_call_on_the_customers_own_number_from_an_unknown_chat_is_theirs_too(monkeypatch, domain):
+    _booked_elsewhere(customer_id=None, phone="555-0199")  # booked by a guest, on Priya's account number
+    dispatcher, _ = cancelled_by("cancel my call", monkeypatch, domain, verified_customers=["C003"])
+    assert statuses() == ["cancelled"]
+
+
+def test_nobody_the_chat_does_not_know_hears_of_or_cancels_anyones_calls(monkeypatch, domain):
+    _booked_elsewhere()
+    dispatcher, _ = cancelled_by("just cancel the 2pm call please", monkeypatch, domain, verified_customers=None)
+    assert statuses() == ["booked"]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_nothing_to_cancel"]

@@ -312,6 +312,7 @@ def test_schedule_callback_books_the_call_and_confirms_time_and_last_four_digits
         "updated_at": None,
         # A call booked with a handoff: the desk shows the handoff's case (callbacks.summary unused).
         "summary": None,
+        "customer_id": None,  # the fixture's chat knows all three demo customers: none of them for sure
     }
 
 

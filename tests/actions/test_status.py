@@ -295,3 +295,24 @@ def test_a_call_booked_in_another_chat_is_said_to_its_verified_customer_only(dom
         assert dispatcher.messages[0] == message(
             response=expected, callback_when="tomorrow at 1:00 pm", phone_end="0134"
         )
+
+
+def test_a_cancelled_call_here_and_one_booked_in_another_chat_are_both_said(domain, monkeypatch):
+    # Blind panel p39 17: "and the 11am one is still on?" heard only of this chat's cancelled 5pm call.
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    records = stores.records()
+    asyncio.run(records.book_callback("daniel-lamp", at(11, 11), "+1 555 0178", "callback", None, customer_id="C002"))
+    here = asyncio.run(records.book_callback("priya-grinder", at(12, 17), "+1 555 0110", "callback", None))
+    asyncio.run(records.cancel_callback(here))
+    tracker = tracker_from(
+        "alternatives_offered",
+        text="and the 11am one is still on?",
+        intent="ask_status",
+        slots={"verified_customers": ["C002"]},
+    )
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages][:2] == [
+        "utter_status_call_cancelled_other",
+        "utter_status_call_booked_elsewhere_also",
+    ]
+    assert dispatcher.messages[1]["callback_when"] == "today at 11:00 am"
