@@ -131,7 +131,7 @@ NOT_STARTED_ORDER = ["exchange", "refund", "replacement", "credit", "remake", "c
 NOT_STARTED = set(NOT_STARTED_ORDER)
 # One of these stands for an order: asked about one, the others are said too.
 REMEDIES = {"refund", "exchange", "replacement"}
-CALL = re.compile(r"\bcall(?:ing|ed)?\b|\bring(?:ing)? me\b", re.I)
+CALL = re.compile(r"\bcall(?:s|ing|ed)?\b|\bring(?:ing)? me\b", re.I)
 
 
 async def _not_started(

@@ -87,6 +87,15 @@ CALL_ASKED_ABOUT = re.compile(
     re.I,
 )
 
+# "what have I got booked with you? any calls or emails?" (blind panel p39 19), in a case or not.
+BOOKINGS_ASKED = re.compile(
+    r"\bwhat(?:'s| is| have| do)?\s+(?:i\s+)?(?:got\s+)?booked\b"
+    r"|\b(?:any|my)\s+calls?\s+or\s+e-?mails?\b"
+    r"|\b(?:anything|something)\s+booked\b"
+    r"|\bdo\s+i\s+(?:still\s+)?have\s+(?:a|any)\s+calls?\b",
+    re.I,
+)
+
 # "book it again", "rebook the call", "put the call back on".
 REBOOK = re.compile(
     r"\bre-?book\w*|\b(?:book|call|ring|set)\b.*\b(?:again|back up)\b|\bagain\b.*\b(?:book|call|ring)\b", re.I

@@ -19,9 +19,16 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, signals
 from gracious.answers import find_answers
+from gracious.dropped_call import cancels_booked
 from gracious.references import size_change
 from server.dialogue import account_readings, cancel_answer, gift_said, in_hand, not_covered, offers, two_problems
-from server.dialogue.form_readings import about_the_calls, in_callback_form, in_case_form, with_spaced_code
+from server.dialogue.form_readings import (
+    BOOKINGS_ASKED,
+    about_the_calls,
+    in_callback_form,
+    in_case_form,
+    with_spaced_code,
+)
 from server.dialogue.readings import (
     CANCEL,
     CLOSING_READINGS,
@@ -132,6 +139,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
     asked_only = answer and (intent == case_type or in_hand.asks_only(text))
+    if not loop and BOOKINGS_ASKED.search(text) and not cancels_booked(text):
+        # "what have I got booked with you? any calls or emails?", in a case or not (blind panel p39 19).
+        return read_as(parsed, STATUS, "status")
     if (pressed := amount_pressed(parsed, tracker, text)) is not None:
         return pressed  # "and the 5000?": the sum asked for before, a plain no with a person
     if intent in MEANT and not (asked_only and not loop):

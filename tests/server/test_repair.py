@@ -696,6 +696,16 @@ def test_a_call_asked_about_in_a_new_chat_is_the_calls_as_they_stand(text):
     assert (result["intent"]["name"], result["repair"]) == ("ask_status", "status")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["what have I got booked with you? any calls or emails?", "do i have any calls booked at all right now?"],
+)
+def test_what_is_booked_asked_in_a_case_is_the_calls_and_emails_as_they_stand(text):
+    # Blind panel p39 19: "what have I got booked with you?" in a case got "I'd rather not guess".
+    result = reread(parsed(text, "ask_why"), tracker(case_type="dispute_charge", policy_id="billing_review"))
+    assert (result["intent"]["name"], result["repair"]) == ("ask_status", "status")
+
+
 def test_asking_for_a_call_is_not_asking_about_one():
     result = reread(parsed("can you call me tomorrow?", "request_callback"), tracker())
     assert result.get("repair") != "status"
