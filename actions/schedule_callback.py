@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import promised
-from actions.callback_cancel import CANCEL_BOOKED, booked_calls, cancel_named
+from actions.callback_cancel import CANCEL_BOOKED, booked_calls, calls_elsewhere, cancel_named
 from actions.callback_escape import escape_in, instead_of_a_call, validate_email
 from actions.callback_notice import notice_for, tell_email
 from actions.callback_phone import account_phone, verified_phone
@@ -67,6 +67,10 @@ def wanted_time_text(said: Text) -> Text:
     parts = [p for p in re.split(r"(?:[,;!?]|(?<!\d)\.|\.(?!\d))+|\s+but\s+|\s+-\s+", said or "") if p.strip()]
     timed = [p for p in parts if repair.mentions_time(p) and not TURNED_DOWN.search(p)]
     if len(timed) == len(parts) or not timed:
+        # "can you move my 11am call to 2pm": the call named by its hour, moved to the other.
+        moved = MOVE_TO.search(said or "")
+        if moved and clock_named(said[: moved.start(1)]) is not None and clock_named(moved.group(1)) is not None:
+            return moved.group(1)
         return said
     wanted = timed[-1]
     before = parts[parts.index(wanted) - 1] if parts.index(wanted) > 0 else ""
@@ -215,6 +219,10 @@ async def _on_booked_day(moment: Optional[datetime], text: Text, tracker: Tracke
     if earlier is None and booked:
         call = await records().callback(int(booked))
         earlier = call["scheduled_for"] if call else None
+    if earlier is None and (tracker.latest_message or {}).get("repair") == "correction":
+        # "can you move my 11am call to 2pm" in a new chat: the day of the one call booked in another.
+        elsewhere = await calls_elsewhere(tracker)
+        earlier = elsewhere[0]["scheduled_for"].replace(tzinfo=timezone.utc) if len(elsewhere) == 1 else None
     if earlier is None:
         return moment
     day = earlier.astimezone(moment.tzinfo).date()
@@ -282,6 +290,14 @@ class ActionScheduleCallback(Action):
         now = datetime.now(when.tzinfo)
         digits = re.sub(r"\D", "", phone)
         booked = tracker.get_slot("callback_id")
+        if not booked and (tracker.latest_message or {}).get("repair") == "correction":
+            # "can you move my 11am call to 2pm" in a new chat: the one call booked in another chat of
+            # theirs is moved, on its own number unless a new one is typed (blind panel p39 17).
+            elsewhere = await calls_elsewhere(tracker)
+            if len(elsewhere) == 1:
+                booked = str(elsewhere[0]["id"])
+                phone = str(_typed_now(tracker) or elsewhere[0].get("phone") or phone)
+                digits = re.sub(r"\D", "", phone)
         earlier = await records().callback(int(booked)) if booked else None
         if (
             earlier
@@ -313,7 +329,8 @@ class ActionScheduleCallback(Action):
                 phone_tail=digits[-4:],
             )
             tell_email(dispatcher, notice, phone)
-            return done + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
+            adopted = [SlotSet("callback_id", booked)] if booked != tracker.get_slot("callback_id") else []
+            return done + adopted + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
         handoff = tracker.get_slot("handoff_id")
         reason = tracker.get_slot("case_type") or "callback requested"
         # The call, its confirmation email and its commitment for the company: one transaction.

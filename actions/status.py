@@ -119,6 +119,21 @@ async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text, tracker
     return said
 
 
+async def adopt_call_elsewhere(tracker: Tracker) -> List[EventType]:
+    """The one call booked in another chat of the customer's, as this chat's call, when this chat has
+    none booked: "move it to 2pm" or "cancel it" next acts on that call, on its own number, never
+    books a second (blind panel p39 17)."""
+    if tracker.get_slot("callback_id") and any(
+        c.get("status") == "booked" for c in await records().rows("callbacks", tracker.sender_id)
+    ):
+        return []
+    elsewhere = await calls_elsewhere(tracker)
+    if len(elsewhere) != 1:
+        return []
+    call = elsewhere[0]
+    return [SlotSet("callback_id", str(call["id"])), SlotSet("callback_phone", str(call.get("phone") or ""))]
+
+
 def _said_of(call: Dict[str, Any]) -> Tuple[Text, Text]:
     """A booked call's time as said to the customer, and the last four digits of its number."""
     zone = ZoneInfo(settings().timezone)
@@ -281,11 +296,13 @@ class ActionWhereThingsStand(Action):
         said = bool(answered) or said
         said = await _not_started(dispatcher, entries, text, reference, verified, frozenset(answered)) or said
         said = await _applied_lines(dispatcher, reference, named, verified) or said
+        adopted: List[EventType] = []
         if asks_call or not named:
             calls = await _call_lines(dispatcher, tracker.sender_id, tracker)
             if not calls and asks_call:
                 dispatcher.utter_message(response="utter_status_no_call")
             said = said or calls or asks_call
+            adopted = await adopt_call_elsewhere(tracker)
         if not said:
             dispatcher.utter_message(response="utter_status_nothing")
-        return resume(dispatcher, tracker)
+        return adopted + resume(dispatcher, tracker)

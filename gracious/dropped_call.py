@@ -20,7 +20,10 @@ _NOT_SAID = r"(?<!n't\s)(?<!n’t\s)(?<!dont\s)(?<!not\s)(?<!never\s)"
 DROPS_THE_CALL = re.compile(
     rf"\b{_NOT_SAID}(?:cancel\w*|scrap|drop|ditch|forget(?:\s+about)?|(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:need|want))"
     r"\s+(?:[\w':]+\s+){0,3}?(?:call|callback|call-back|call\s+back|ring|phone\s*call)\b(?!\s+me\b)"
-    r"|\bcall\w*\s+(?:it\s+|that\s+|the\s+call\s+)?off\b",
+    r"|\bcall\w*\s+(?:it\s+|that\s+|the\s+call\s+)?off\b"
+    # "cancel the 2pm one pls", "cancel tomorrows 5pm one" (blind panel p39 17): a call named by its hour.
+    rf"|\b{_NOT_SAID}cancel\w*\s+(?:the\s+|that\s+|my\s+)?(?:tomorrow'?s\s+|today'?s\s+)?"
+    r"\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|o'?clock)?\s+(?:one|booking|appointment)\b",
     re.I,
 )
 # A sentence that keeps the call or asks about a cancel, not one that drops it: "don't cancel it", "is it cancelled?",

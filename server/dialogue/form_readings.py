@@ -96,6 +96,12 @@ BOOKINGS_ASKED = re.compile(
     re.I,
 )
 
+# "move my 11am call to 2pm", "can you push the call to friday": a call named and moved.
+MOVE_CALL = re.compile(
+    r"\b(?:move|push|change|shift|reschedule|put back|bring forward)\s+(?:my|the|that|our)\s+(?:[\w:.]+\s+){0,2}call\b",
+    re.I,
+)
+
 # "book it again", "rebook the call", "put the call back on".
 REBOOK = re.compile(
     r"\bre-?book\w*|\b(?:book|call|ring|set)\b.*\b(?:again|back up)\b|\bagain\b.*\b(?:book|call|ring)\b", re.I
@@ -146,6 +152,15 @@ def about_the_calls(
             return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text), *phones])
         # "0199 is my old number, use 555 0142": the booked call, on the new number.
         return read_as(parsed, STATUS, "phone_change")
+    drops = cancels_booked(text) or (drops_the_call(text) and not repair.refuses_call(text))
+    if not booked and not tracker.active_loop_name and drops and not repair.wants_email_instead(text):
+        # "just cancel the 2pm call please" in a chat with no call of its own (blind panel p39 18): the
+        # customer's calls wherever booked, or "nothing to cancel" (actions/callback_cancel.py).
+        return read_as(parsed, CANCEL, "cancel_call")
+    if not booked and not tracker.active_loop_name and MOVE_CALL.search(text) and repair.mentions_time(text):
+        # "can you move my 11am call to 2pm" in a new chat: the call booked in another chat, moved
+        # (action_schedule_callback), never a second one booked.
+        return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text)])
     if (
         not booked
         and not tracker.active_loop_name
@@ -161,7 +176,7 @@ def about_the_calls(
         # "5:30 say", "2pm tomorrow": a time on its own moves the call too.
         # A correction names a clock time or the call ("i asked if i have to PAY the bill
         # before friday" moves nothing).
-        clock = re.search(r"\d", text)
+        clock = re.search(r"\d", text) and not re.search(r"\bcancel", text, re.I)  # "cancel the 2pm one"
         moving = (
             (repair.corrects(text) and (clock or len(text.split()) <= 5))
             or repair.says("call_words", text)

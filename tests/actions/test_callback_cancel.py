@@ -56,6 +56,8 @@ def cancelled_by(text, monkeypatch, domain, **slots):
         "please drop the call",
         "forget about the call",
         "call it off",
+        "cancel the 2pm one pls",  # blind panel p39 17: a call named by its hour
+        "cancel tomorrows 5pm one",
     ],
 )
 def test_words_that_drop_a_call(text):

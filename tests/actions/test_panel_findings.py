@@ -208,3 +208,9 @@ def test_a_number_given_with_the_time_names_no_hour():
     # Blind panel p39 23: "tomorrow at 12:30, 555 0155" was booked for 10:00 am.
     assert wanted_time_text("tomorrow at 12:30, 555 0155. thanks") == "tomorrow at 12:30"
     assert wanted_time_text("3pm, on 555 0199") == "3pm"
+
+
+def test_a_call_named_by_its_hour_and_moved_is_the_new_hour():
+    # Blind panel p39 17: "can you move my 11am call to 2pm" was moved to 11am.
+    assert wanted_time_text("can you move my 11am call to 2pm") == "2pm"
+    assert wanted_time_text("make it tomorrow at 3") == "make it tomorrow at 3"
