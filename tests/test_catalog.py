@@ -88,6 +88,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "same_day_callback",
         "cafe_hygiene_report",
         "service_recovery",
+        "beyond_anyone_cafe",
         "beyond_anyone",
         "goodwill_limit",
         "opening_hours",
