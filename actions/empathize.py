@@ -25,7 +25,13 @@ from actions.gift_case import new_case_words, with_gift_added
 from actions.granted_before import PUT_RIGHT
 from actions.second_problem import noted
 from actions.verification import known_customer
-from gracious.signals import NOT_FITTING, frustration_signals, says_it_is_their_own_change, wants_an_exchange
+from gracious.signals import (
+    NOT_FITTING,
+    asks_about_a_code,
+    frustration_signals,
+    says_it_is_their_own_change,
+    wants_an_exchange,
+)
 from gracious.stores import company
 
 # The apologies, and what is said instead once the reply has said sorry (an empathy line such as
@@ -163,6 +169,8 @@ class ActionEmpathize(Action):
         topic_key = f"utter_empathy_{intent}"
         if "repeated" in signals:
             keys = ["utter_empathy_repeated"]
+        elif intent == "coupon_problem" and asks_about_a_code(text) and level == 0:
+            keys = ["utter_empathy_coupon_problem_asked"]  # "is spring15 still valid?": nothing failed yet
         elif level >= 2:
             keys = ["utter_empathy_strong"]
         elif impossible:

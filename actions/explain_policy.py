@@ -17,7 +17,7 @@ from actions.hours import always_open, spoken_hours
 from gracious import repair
 from gracious.catalog import Policy
 from gracious.settings import settings
-from gracious.signals import said_at_the_cafe
+from gracious.signals import asks_about_a_code, said_at_the_cafe
 
 
 class ActionExplainPolicy(Action):
@@ -102,7 +102,7 @@ class ActionExplainPolicy(Action):
             granted_before.say(dispatcher, facts.get("reference") or "", before, tracker.get_slot("case_type") or "")
             facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
         if not granted_before.replaces_explanation(policy, role, before, facts):
-            said = without_sympathy(policy.responses[role], tracker, domain)
+            said = without_sympathy(asked_only(policy.responses[role], tracker, domain), tracker, domain)
             if policy.id in explained and facts.get("reference") and said_before(tracker, said):
                 # The same findings on the same record again (blind panel p35: 13 of 24): said to be above,
                 # and what next. Without a record nothing was set out, and the short general words stand (p36 09).
@@ -178,6 +178,14 @@ def apology_said(tracker: Tracker) -> bool:
         if event.get("event") == "bot" and apologetic(event.get("text") or ""):
             return True
     return False
+
+
+def asked_only(response: Text, tracker: Tracker, domain: Dict[Text, Any]) -> Text:
+    """``response``, or its ``_asked`` twin when the customer only asked about a code ("is spring15 still
+    valid?"), never said it failed: the facts, with no "I'm sorry it didn't go through" (blind panel p39)."""
+    twin = f"{response}_asked"
+    said = str((tracker.latest_message or {}).get("text") or "")
+    return twin if twin in domain.get("responses", {}) and asks_about_a_code(said) else response
 
 
 def without_sympathy(response: Text, tracker: Tracker, domain: Dict[Text, Any]) -> Text:

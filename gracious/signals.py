@@ -224,3 +224,20 @@ GETTING_HELP = re.compile(
     r"|\b(?:used|took|had) (?:my |the )?epi ?pen",
     re.IGNORECASE,
 )
+
+
+# A code said to fail ("SPRING15 isnt working", "says invalid"), as against one only asked about.
+CODE_FAILS = re.compile(
+    r"\b(?:does\s?n[o']?t|did\s?n[o']?t|wo\s?n[o']?t|not|never|is\s?n[o']?t|aren'?t|cant|can'?t)\s+"
+    r"(?:work|go through|apply|applied|accepted|valid|going through)"
+    r"|\binvalid\b|\brejected\b|\bdeclined\b|\berror\b|\bexpired\b|\bfail|\bdidn'?t\b|\bwont\b|\bnot working\b",
+    re.I,
+)
+_ASKS = re.compile(r"\?|^(?:does|do|will|would|is|are|can|could|should|how|what|whats|which)\b", re.I)
+
+
+def asks_about_a_code(text: Text) -> bool:
+    """ "will WELCOME10 work for me", "is spring15 still valid?" (blind panel p39): a code asked about, not
+    said to have failed, so its answer claims no failure (actions/explain_policy.py `_asked` twins)."""
+    said = (text or "").strip()
+    return bool(said) and bool(_ASKS.search(said)) and not CODE_FAILS.search(said)

@@ -49,11 +49,7 @@ from server.dialogue.readings import (
 )
 
 # A code said not to work ("WELCOME10 doesn't work either"): a coupon case, not a question about one.
-CODE_FAILS = re.compile(
-    r"\b(?:does\s?n[o']?t|did\s?n[o']?t|wo\s?n[o']?t|not|never)\s+(?:work|go through|apply|applied|accepted|valid)"
-    r"|\binvalid\b|\brejected\b|\bdeclined\b|\berror\b|\bexpired\b|\bfail",
-    re.I,
-)
+CODE_FAILS = signals.CODE_FAILS  # moved to gracious/signals.py (the actions read it too)
 WAITS_FOR_US = re.compile(
     r"\bi'?ll\s+(?:just\s+)?wait\b|\bwait\s+for\s+(?:the|your|that|an?)\s+(?:e-?mail|call|reply|answer|person)", re.I
 )
