@@ -76,7 +76,8 @@ _YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Words that make a statement beside a question a choice ("remaking it is fine").
 CHOOSING = re.compile(
-    r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead)\b"
+    r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead"
+    r"|pass it|send it|escalate it)\b"
 )
 # A question inside a message that doesn't start as one ("hm whats this add on thing").
 ASKING = re.compile(
