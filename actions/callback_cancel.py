@@ -24,9 +24,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback_notice import notice_for, tell_email
 from actions.hours import spoken_time
 from actions.verification import known_customer
+from gracious import repair
 from gracious.dropped_call import answer_to_cancel, clock_named
 from gracious.settings import settings
-from gracious.stores import company, records
+from gracious.stores import records
 from gracious.stores.callback_changes import local_time
 
 CANCEL_BOOKED = "cancel_booked"
@@ -34,26 +35,25 @@ CANCEL_BOOKED = "cancel_booked"
 ASKED = "cancel_call_asked"
 
 
-async def booked_calls(tracker: Tracker) -> List[Dict[str, Any]]:
-    """The calls still booked for this conversation's customer, soonest first, each with its local time:
-    this chat's, and those booked in their other chats (blind panel p39 18: "just cancel the 2pm call
-    please" heard there was none, with one booked an hour before)."""
+async def booked_calls(tracker: Tracker, elsewhere: bool = False) -> List[Dict[str, Any]]:
+    """The calls of this conversation still booked, soonest first, each with its local time; with
+    ``elsewhere``, the known customer's calls booked in their other chats too (blind panel p39 18:
+    "just cancel the 2pm call please" heard there was none, with one booked an hour before)."""
     rows = await records().rows("callbacks", tracker.sender_id)
-    mine = [r for r in rows if r.get("status") == "booked"]
-    calls = [dict(r, local=local_time(r["scheduled_for"])) for r in mine + await calls_elsewhere(tracker)]
+    mine = [r for r in rows if r.get("status") == "booked"] + (await calls_elsewhere(tracker) if elsewhere else [])
+    calls = [dict(r, local=local_time(r["scheduled_for"])) for r in mine]
     return sorted(calls, key=lambda c: c["local"])
 
 
 async def calls_elsewhere(tracker: Tracker) -> List[Dict[str, Any]]:
-    """The calls booked in the known customer's other chats, for them or on their own number, soonest
-    first (blind panel p38: "no call tomorrow?" heard "nobody will ring you" with one booked). None
-    for a customer the chat doesn't know: a stranger never hears of, nor cancels, anyone's calls."""
+    """The calls booked for the known customer in their other chats, soonest first (blind panel p38: "no
+    call tomorrow?" heard "nobody will ring you" with one booked). Only calls booked by a chat that
+    knew them (signed in or checked), never one a guest booked on their number (blind panel p42 10, 19);
+    none for a customer the chat doesn't know: a stranger never hears of, nor cancels, anyone's calls."""
     customer_id = known_customer(tracker)
     if not customer_id:
         return []
-    customer = await company().customer(customer_id)
-    phone = (customer.phone or "") if customer else ""
-    return await records().booked_for(customer_id, phone, besides=tracker.sender_id)
+    return await records().booked_for(customer_id, "", besides=tracker.sender_id)
 
 
 def _phone_end(call: Dict[str, Any]) -> Text:
@@ -76,11 +76,16 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     more than one, ask: "I can't see a call at 4pm: the one booked is today at 3pm. Shall I cancel
     that one?" (``cancel_call_asked`` holds the calls asked about; ``answer_asked`` takes the reply)."""
     calls = await booked_calls(tracker)
+    named = clock_named(text)
+    fits = [c for c in calls if named is None or (c["local"].hour, c["local"].minute) == named]
+    if not fits and not repair.refuses_call(text):
+        # "just cancel the 2pm call please" with none that fits here: the customer's other chats' calls
+        # too; never a bare "i dont want a call", which turns down a new call (blind panel p42 14).
+        calls = await booked_calls(tracker, elsewhere=True)
     now = datetime.now(ZoneInfo(settings().timezone))
     if not calls:
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
         return [SlotSet("callback_id", None), SlotSet(ASKED, None)]
-    named = clock_named(text)
     meant = [c for c in calls if named is None or (c["local"].hour, c["local"].minute) == named]
     if len(meant) == 1:
         return await _cancel(dispatcher, tracker, meant[0], calls, now)
@@ -112,7 +117,7 @@ async def answer_asked(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     """The reply to "Shall I cancel that one?" / "Which one shall I cancel?": a yes (or the call's time)
     cancels it, a no keeps it (and says so), a yes to two calls asks which again."""
     ids = set(str(tracker.get_slot(ASKED) or "").split(","))
-    calls = [c for c in await booked_calls(tracker) if str(c["id"]) in ids]
+    calls = [c for c in await booked_calls(tracker, elsewhere=True) if str(c["id"]) in ids]
     now = datetime.now(ZoneInfo(settings().timezone))
     if not calls:
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")

@@ -116,7 +116,9 @@ class ValidateCallbackForm(FormValidation):
         if drops_the_call(words) and not repair.wants_email_instead(words):
             # "cancel the 3pm call please" typed at the call's button: the call booked is cancelled,
             # never booked again for the time it names (and with none booked, none is).
-            return {"callback_time": None, "callback_escape": CANCEL_BOOKED if await booked_calls(tracker) else "none"}
+            # A new call turned down ("i dont want a call") never cancels a call of another chat (blind panel p42 14).
+            calls = await booked_calls(tracker, elsewhere=not repair.refuses_call(words))
+            return {"callback_time": None, "callback_escape": CANCEL_BOOKED if calls else "none"}
         now = datetime.now(ZoneInfo(settings().timezone))
         escape = escape_in(text or "") or (escape_in(words) if parse_callback_time(words, now) is None else None)
         if escape:

@@ -92,7 +92,9 @@ BOOKINGS_ASKED = re.compile(
     r"\bwhat(?:'s| is| have| do)?\s+(?:i\s+)?(?:got\s+)?booked\b"
     r"|\b(?:any|my)\s+calls?\s+or\s+e-?mails?\b"
     r"|\b(?:anything|something)\s+booked\b"
-    r"|\bdo\s+i\s+(?:still\s+)?have\s+(?:a|any)\s+calls?\b",
+    r"|\bdo\s+i\s+(?:still\s+)?have\s+(?:a|any)\s+calls?\b"
+    # "i already have a call today at 4 about this, is that still on?" (blind panel p42 21): asked, never booked again.
+    r"|\b(?:is|are)\s+(?:that|it|they|the\s+call|my\s+call)\s+still\s+(?:on|happening|booked)\b",
     re.I,
 )
 
@@ -135,12 +137,15 @@ def about_the_calls(
         email = whole_message("alternative", "email_followup", text)
         return read_as(parsed, "choose_alternative", "switch_channel", [email])
     known = cancels_booked(text) or repair.refuses_call(text)
-    if booked and drops_the_call(text) and (not known or _names_another_time(text, tracker)):
+    # "ok but what was it for? and why was it booked if i said no calls" (blind panel p41 23): asked about
+    # the call, never a cancel, unless a word of cancelling is said.
+    asked_about = in_hand.is_question(text) and not re.search(r"\b(?:cancel|scrap|drop|call\s+it\s+off)", text, re.I)
+    if booked and not asked_about and drops_the_call(text) and (not known or _names_another_time(text, tracker)):
         # "scrap the phone call" (words the cancel action doesn't know), "cancel the 4pm call" (the
         # call is at 3pm): the callback form's validator hears them, and the call named is cancelled,
         # or, naming none booked, the calls booked are said (actions/callback_cancel.py).
         return read_as(parsed, "request_callback", "cancel_call", [whole_message("time", text, text)])
-    if booked and repair.refuses_call(text) and not cancels_booked(text):
+    if booked and not asked_about and repair.refuses_call(text) and not cancels_booked(text):
         return read_as(parsed, CANCEL, "cancel_call")  # "dont call me after all"
     if booked and in_hand.new_number(text) and not cancels_booked(text):
         if NAMES_WHEN.search(without_phones(text)) and not re.match(

@@ -340,10 +340,19 @@ def test_a_call_booked_in_the_customers_other_chat_is_cancelled_by_its_time(monk
     assert dispatcher.messages[0]["response"] == "utter_callback_call_cancelled"
 
 
-def test_a_call_on_the_customers_own_number_from_an_unknown_chat_is_theirs_too(monkeypatch, domain):
+def test_a_call_a_guest_booked_on_the_customers_number_is_not_theirs_to_hear_of(monkeypatch, domain):
+    # Blind panel p42 10, 19: a guest's call on Maya's number was announced in Maya's own chats.
     _booked_elsewhere(customer_id=None, phone="555-0199")  # booked by a guest, on Priya's account number
     dispatcher, _ = cancelled_by("cancel my call", monkeypatch, domain, verified_customers=["C003"])
-    assert statuses() == ["cancelled"]
+    assert statuses() == ["booked"]
+
+
+def test_a_new_call_turned_down_never_cancels_one_booked_in_another_chat(monkeypatch, domain):
+    # Blind panel p42 14: "i dont want a call, im at work" to a new call cancelled the billing call of chat 09.
+    _booked_elsewhere()
+    result, _ = validated("i dont want a call, im at work", monkeypatch, domain, verified_customers=["C003"])
+    assert result.get("callback_escape") != CANCEL_BOOKED
+    assert statuses() == ["booked"]
 
 
 def test_nobody_the_chat_does_not_know_hears_of_or_cancels_anyones_calls(monkeypatch, domain):

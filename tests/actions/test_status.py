@@ -285,7 +285,9 @@ def test_a_credit_arranged_elsewhere_is_never_denied_to_someone_not_yet_verified
 def test_a_call_booked_in_another_chat_is_said_to_its_verified_customer_only(domain, monkeypatch, verified, expected):
     # Blind panel p38: "no call tomorrow?" in a new chat heard "nobody will ring you" with one booked.
     freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
-    asyncio.run(stores.records().book_callback("maya-earlier", at(12, 13), "+1 555 0134", "callback", None))
+    asyncio.run(
+        stores.records().book_callback("maya-earlier", at(12, 13), "+1 555 0134", "callback", None, customer_id="C001")
+    )
     tracker = tracker_from(
         "empty_tracker", text="no call tomorrow?", intent="ask_status", slots={"verified_customers": verified}
     )

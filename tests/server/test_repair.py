@@ -698,7 +698,11 @@ def test_a_call_asked_about_in_a_new_chat_is_the_calls_as_they_stand(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["what have I got booked with you? any calls or emails?", "do i have any calls booked at all right now?"],
+    [
+        "what have I got booked with you? any calls or emails?",
+        "do i have any calls booked at all right now?",
+        "i already have a call today at 4 about this, is that still on?",  # blind panel p42 21: booked again
+    ],
 )
 def test_what_is_booked_asked_in_a_case_is_the_calls_and_emails_as_they_stand(text):
     # Blind panel p39 19: "what have I got booked with you?" in a case got "I'd rather not guess".
@@ -733,3 +737,12 @@ def test_what_is_in_the_food_is_never_said_to_someone_having_a_reaction():
     text = "i ate a muffin labelled nut free and my throat feels tight. i have a nut allergy"
     result = reread(parsed(text, "request_human", safety=True), tracker())
     assert "utter_answer_allergen_info" not in (result.get("answers") or [])
+
+
+def test_a_question_about_a_booked_call_never_cancels_it():
+    # Blind panel p41 23: "why was it booked if i said no calls" cancelled the call.
+    result = reread(
+        parsed("ok but what was it for? and why was it booked if i said no calls", "ask_why"), tracker(callback_id="7")
+    )
+    assert result.get("repair") != "cancel_call"
+    assert result["intent"]["name"] not in ("cancel", "request_callback")
