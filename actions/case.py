@@ -152,9 +152,11 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         customer_id = record.customer_id
         facts["verified"] = True
         # What this record was granted already, in any conversation: never offered again.
-        granted = sorted({grant["kind"] for grant in await data.grants_for(record.id)})
+        rows = await data.grants_for(record.id)
+        granted = sorted({grant["kind"] for grant in rows})
         if granted:
             facts["granted_kinds"] = granted
+            facts.update(earlier_grant_facts(rows, tracker))
         if kind == "bill":
             facts.update(bill_facts(record))
         else:
@@ -239,6 +241,51 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     return facts
 
 
+def earlier_grant_facts(rows: List[Dict[str, Any]], tracker: Tracker) -> Dict[str, Any]:
+    """When and by whom the record's credit and its replacement were granted, for the answers to "what
+    credit? when did that happen?" and "so has it shipped?" (blind panel p42 06, 20): the time said,
+    and who arranged it ("in this chat", "by one of our team" at the desk, else "in an earlier chat").
+    The replacement's alternative (``replacement_before``) and whether it was granted before today
+    (``replacement_sent``: an overnight one leaves the evening it is granted)."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from actions.hours import spoken_time
+    from gracious.settings import settings
+
+    zone = ZoneInfo(settings().timezone)
+    now = datetime.now(zone)
+    here = {current_catalog().alternatives[a].kind for a in _settled(tracker) if a in current_catalog().alternatives}
+    facts: Dict[str, Any] = {}
+    for kind in ("credit", "replacement"):
+        row = next((r for r in rows if r.get("kind") == kind), None)
+        if row is None:
+            continue
+        at = row.get("created_at")
+        at = datetime.fromisoformat(at) if isinstance(at, str) else at
+        if not isinstance(at, datetime):
+            continue
+        at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(zone)
+        by = (
+            "in this chat"
+            if kind in here
+            else ("by one of our team" if "at the desk" in str(row.get("note") or "") else "in an earlier chat with us")
+        )
+        facts[f"{kind}_before_on"] = spoken_time(at, now)
+        facts[f"{kind}_before_by"] = by
+        if kind == "credit" and row.get("amount"):
+            facts["credit_before"] = float(row["amount"])
+        if kind == "replacement":
+            facts["replacement_sent"] = at.date() < now.date()
+            # The alternative it was, the first word of its note ("replacement_overnight under wrong_item_...").
+            facts["replacement_before"] = str(row.get("note") or "").split(" ")[0].rstrip(",")
+    return facts
+
+
+def _settled(tracker: Tracker) -> List[Text]:
+    return [str(e.get("alternative")) for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+
+
 def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
     """Values for the {placeholders} in domain responses, all as display text."""
     destinations = facts.get("international_destinations") or []
@@ -269,6 +316,12 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
         "amount_requested": money(facts.get("amount_requested")),
         "max_credit": money(catalog().max_credit),
         "name": facts.get("customer_name") or "",
+        # Only for a record with a credit or a replacement granted before (earlier_grant_facts).
+        **{
+            name: money(facts.get(name)) if name == "credit_before" else facts.get(name) or ""
+            for name in ("credit_before", "credit_before_on", "credit_before_by", "replacement_before_on")
+            if facts.get(name) is not None
+        },
     }
 
 

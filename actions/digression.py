@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
-from gracious.answers import answer_anywhere, find_answer
+from gracious.answers import answer_anywhere, earlier, find_answer
 from gracious.settings import settings
 from gracious.stores import company
 
@@ -220,6 +220,7 @@ class ActionAnswerAlsoAsked(Action):
         responses = domain.get("responses", {})
         case_type, policy = tracker.get_slot("case_type"), tracker.get_slot("policy_id")
         granted = [str(e.get("alternative")) for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+        granted += earlier(tracker.get_slot("case_facts"))
         wanted: List[Text] = []
         if tracker.active_loop.get("name"):
             return []  # a form's question is waiting for its answer; the question is asked again if it matters

@@ -50,9 +50,16 @@ class Answer:
     also: Optional[Pattern[str]] = None
     # Asked anywhere, in a case or not: no policy's general wording covers it ("do you ship to canada").
     anywhere: bool = False
+    # Never with one of these: "its not like i was roaming" is no question about roaming (blind panel p42 05).
+    unless: Optional[Pattern[str]] = None
+    # Answers this one's wording says already: "has it shipped? and when will it get here" gets one.
+    covers: Tuple[str, ...] = ()
 
     def fits(self, text: str) -> bool:
-        """The question has one of the answer's words (and one of its `with` words, when it has them)."""
+        """The question has one of the answer's words (and one of its `with` words, when it has them),
+        and none of its `unless` words."""
+        if self.unless is not None and self.unless.search(text or ""):
+            return False
         return bool(self.words.search(text or "")) and (self.also is None or bool(self.also.search(text or "")))
 
 
@@ -71,6 +78,8 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
             tuple(a.get("policies") or ()),
             word_pattern([str(w) for w in a["with"]]) if a.get("with") else None,
             bool(a.get("anywhere")),
+            word_pattern([str(w) for w in a["unless"]]) if a.get("unless") else None,
+            tuple(a.get("covers") or ()),
         )
         for a in raw.get("answers") or []
     )
@@ -112,7 +121,8 @@ def find_answers(
     if not found:
         whole = find_answer(text, case_type, granted, question, policy)
         found = [whole] if whole else []
-    return found
+    covered = {c for a in found for c in a.covers}
+    return [a for a in found if a.id not in covered]
 
 
 def find_answer(
@@ -135,6 +145,20 @@ def find_answer(
         if answer.fits(text):
             return answer
     return None
+
+
+def earlier(case_facts: Optional[dict]) -> List[str]:
+    """What the record had when its case was opened (an earlier chat's credit, a replacement under way:
+    actions/granted_before.py), as the `after` marks an answer may name: `earlier_<kind>` (`earlier_credit`,
+    `earlier_replacement`), and for a replacement its alternative, granted today or before today
+    (`earlier_replacement_overnight_today`, `earlier_gift_replacement_sent`: actions/case.py)."""
+    facts = case_facts if isinstance(case_facts, dict) else {}
+    kinds = [str(k) for k in facts.get("arranged_before") or []]
+    marks = [f"earlier_{k}" for k in kinds]
+    which = facts.get("replacement_before")
+    if "replacement" in kinds and which:
+        marks.append(f"earlier_{which}_" + ("sent" if facts.get("replacement_sent") else "today"))
+    return marks
 
 
 def answer_anywhere(text: str, question: bool = True) -> Optional[Answer]:

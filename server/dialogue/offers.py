@@ -17,7 +17,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
-from gracious.answers import find_answers
+from gracious.answers import earlier, find_answers
 from gracious.catalog import CatalogError, current_catalog
 from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, Option, options_from, resolve
 from gracious.dropped_call import drops_the_call
@@ -163,7 +163,7 @@ def granted(tracker: DialogueStateTracker) -> List[str]:
     taken = {e.value for e in tracker.events if isinstance(e, SlotSet) and e.key == "accepted_alternative"}
     # Taken in this chat though never "settled": the case handed to a team (catalog/policies.yml, kind handoff).
     handed = [a for a in sorted(t for t in taken if t) if _kind(a) == "handoff" and tracker.get_slot("handoff_id")]
-    return settled + handed
+    return settled + handed + earlier(tracker.get_slot("case_facts"))
 
 
 def call_at_a_time(text: str) -> bool:

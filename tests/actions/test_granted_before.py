@@ -190,3 +190,32 @@ def test_a_refund_still_owed_is_still_said_beside_a_credit_the_order_has(domain,
         "utter_record_credited_before",
         "utter_policy_returns_entitled",
     ]
+
+
+def test_when_and_by_whom_the_records_credit_and_replacement_were_granted():
+    # Blind panel p42 06 and 20: "what credit? when did that happen" and "has it shipped?" about what an
+    # earlier chat arranged are answered from these (actions/case.py earlier_grant_facts).
+    from actions.case import earlier_grant_facts
+
+    rows = [
+        {
+            "kind": "credit",
+            "amount": 7.6,
+            "note": "missing_discount_credit under volume_discount_missing",
+            "created_at": datetime(2026, 11, 30, 15, 14),
+        },
+        {
+            "kind": "replacement",
+            "note": "replacement_overnight under wrong_item_company_error, by Sam Lee at the desk",
+            "created_at": datetime(2026, 11, 30, 16, 0),
+        },
+    ]
+    facts = earlier_grant_facts(rows, tracker_from("dispute_charge", slots={"settled": []}))
+    assert facts["credit_before"] == 7.6
+    assert facts["credit_before_by"] == "in an earlier chat with us"
+    assert facts["credit_before_on"].endswith("at 10:14 am")  # 15:14 UTC in New York
+    assert facts["replacement_before"] == "replacement_overnight"
+    assert facts["replacement_sent"] is True  # granted before today: it has gone out
+    assert facts["replacement_before_by"] == "by one of our team"
+    here = tracker_from("dispute_charge", slots={"settled": [{"alternative": "missing_discount_credit"}]})
+    assert earlier_grant_facts(rows[:1], here)["credit_before_by"] == "in this chat"

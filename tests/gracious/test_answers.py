@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from gracious.answers import ANSWERS_FILE, answer_for, answers, find_answers
+from gracious.answers import ANSWERS_FILE, answer_for, answers, earlier, find_answers
 
 
 @pytest.mark.parametrize(
@@ -422,3 +422,26 @@ def test_a_delivery_somewhere_else_is_answered_with_a_person():
         "can my jacket LK-10424 be delivered to the airport? gate 14", "check_order_status", [], question=True
     )
     assert [a.response for a in found][:1] == ["utter_answer_delivery_address"]
+
+
+def test_unless_words_rule_an_answer_out():
+    # Blind panel p42 05: "its not like i was roaming" asks why London isn't discounted, not about roaming.
+    asked = "why arent london calls included?? i call my mum there every week, its not like i was roaming"
+    assert answer_for(asked, "dispute_charge") is None
+    assert answer_for("what happens with roaming when i travel?", "dispute_charge") == "utter_answer_roaming_future"
+
+
+def test_what_the_record_had_when_the_case_opened_marks_the_answers_after_it():
+    facts = {"arranged_before": ["credit", "replacement"], "replacement_before": "replacement_overnight"}
+    assert earlier(facts) == ["earlier_credit", "earlier_replacement", "earlier_replacement_overnight_today"]
+    sent = {**facts, "replacement_sent": True}
+    assert earlier(sent)[-1] == "earlier_replacement_overnight_sent"
+    assert earlier({}) == [] and earlier(None) == []
+    # Blind panel p42 06 and 20: asked about what an earlier chat arranged, answered from the record.
+    when = "wait what credit? nobody told me about any credit. when did that happen"
+    assert answer_for(when, "dispute_charge", earlier(facts)) == "utter_answer_credit_before_when"
+    assert answer_for(when, "dispute_charge", []) is None
+    shipped = "so has it physically shipped yet or not? and when will it get here"
+    both = [a.response for a in find_answers(shipped, "check_order_status", earlier(facts))]
+    assert both == ["utter_answer_replacement_shipped"]  # it covers when it arrives: said once
+    assert answer_for(shipped, "check_order_status", earlier(sent)) == "utter_answer_replacement_sent_before"
