@@ -101,7 +101,11 @@ class ActionExplainPolicy(Action):
         if before:
             granted_before.say(dispatcher, facts.get("reference") or "", before, tracker.get_slot("case_type") or "")
             facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
-        if not granted_before.replaces_explanation(policy, role, before, facts):
+        if granted_before.replaces_explanation(policy, role, before, facts) and facts.get("over_limit"):
+            # "I want $1000 compensation ... Non negotiable." on a record with its credit given already
+            # (blind panel p42 22): the sum asked for gets its plain no, never only the earlier credit.
+            dispatcher.utter_message(response=granted_before.SUM_REFUSED, **template_values(facts, tracker))
+        elif not granted_before.replaces_explanation(policy, role, before, facts):
             said = without_sympathy(asked_only(policy.responses[role], tracker, domain), tracker, domain)
             if policy.id in explained and facts.get("reference") and said_before(tracker, said):
                 # The same findings on the same record again (blind panel p35: 13 of 24): said to be above,

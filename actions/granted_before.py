@@ -27,6 +27,9 @@ from gracious.stores.grants import REMEDIES, WAITS_FOR_RETURN
 
 # facts["arranged_before"]: the kinds said, for the offer that follows (actions/offer_alternatives.py).
 ARRANGED = "arranged_before"
+# Said instead of the explanation when a sum beyond the limit is asked for on such a record: the plain no
+# that a sum pressed again gets (server/dialogue/readings.py amount_pressed).
+SUM_REFUSED = "utter_answer_amount_pressed"
 # Kinds that put the problem itself right: with one under way, the explanation of how to is not said.
 PUT_RIGHT = (*REMEDIES, "remake")
 # Kinds that arrange something rather than give it (a call, a person, an email, information).

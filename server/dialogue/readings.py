@@ -269,7 +269,9 @@ def amount_pressed(
     pressed again in a few words. A plain no, explained, with a person offered
     (utter_answer_amount_pressed); never "what's gone wrong" nor a menu of readings."""
     asked = tracker.get_slot("amount") if tracker is not None else None
-    if not asked or tracker is None or tracker.active_loop_name or len(text.split()) > 8 or text.startswith("/"):
+    # A few words, or a sentence or two ("did you even read what i wrote? 1000 dollars. and free phone
+    # service for life.": blind panel p42 22).
+    if not asked or tracker is None or tracker.active_loop_name or len(text.split()) > 20 or text.startswith("/"):
         return None
     try:
         beyond = float(asked) > current_catalog().max_credit  # "the 25 please" at a $25 limit takes it
@@ -279,6 +281,10 @@ def amount_pressed(
     said = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # "5,000" is 5000
     if not whole or not re.search(rf"(?<![\d.]){whole}(?![\d])", said) or repair.asks_for_a_person(text):
         return None
+    if len(text.split()) > 8 and not re.search(
+        rf"\${whole}(?![\d])|(?<![\d.]){whole}\s*(?:dollars|bucks|usd)\b", said, re.I
+    ):
+        return None  # said at length, the sum is said as money: "my order 5000 something is late ..." is no sum
     answer = "utter_answer_amount_pressed"
     return dict(read_as(parsed, WHY, "case_question"), answer=answer, answers=[answer], answer_person=True)
 

@@ -26,3 +26,11 @@ def test_a_huge_sum_pressed_again_is_answered_with_a_plain_no(text):
 def test_other_messages_with_a_number_are_not_a_sum_pressed(text, amount):
     result = parse(text, "greet", offered(amount=amount))
     assert result.get("answer") != "utter_answer_amount_pressed"
+
+
+def test_the_sum_pressed_again_in_a_sentence_or_two_as_money():
+    # Blind panel p42 22: "did you even read what i wrote? 1000 dollars. and free phone service for life."
+    # got "I'd rather not guess".
+    text = "did you even read what i wrote? 1000 dollars. and free phone service for life."
+    result = parse(text, "greet", offered(amount="1000.00"))
+    assert result.get("answer") == "utter_answer_amount_pressed" and result.get("answer_person") is True
