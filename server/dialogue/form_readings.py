@@ -193,7 +193,24 @@ def about_the_calls(
         asking = ("?" in text and not requested) or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text)])
+        said = _time_said_plainly(text)
+        if said and intent not in ("thank", "affirm"):
+            # "wait today is thursday, do you mean next week? i meant TODAY 10am" (blind panel p42 09): the
+            # question is the lead-in; the sentence that says the time moves the call, to that time.
+            return read_as(parsed, "request_callback", "correction", [whole_message("time", said, text)])
     return None
+
+
+def _time_said_plainly(text: str) -> Optional[str]:
+    """The last sentence of a longer message that corrects the call's time ("i meant TODAY 10am"),
+    when it asks nothing itself."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    last = sentences[-1]
+    if "?" in last or not repair.corrects(last) or not repair.mentions_time(last) or not re.search(r"\d", last):
+        return None
+    return last
 
 
 def _names_another_time(text: str, tracker: DialogueStateTracker) -> bool:

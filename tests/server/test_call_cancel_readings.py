@@ -72,3 +72,15 @@ def test_did_you_cancel_it_asks_where_things_stand_and_cancels_nothing():
     text = "im not complaining?? i just asked who will call me. also did you cancel the tomorrow one or do i have 2 now"
     result = reread(parsed(text, "cancel"), booked_tracker())
     assert result["intent"]["name"] != "cancel" and result.get("repair") != "cancel_call"
+
+
+def test_a_time_corrected_after_a_question_moves_the_call_to_that_time():
+    # Blind panel p42 09: "wait today is thursday, do you mean next week? i meant TODAY 10am" got "I'd rather
+    # not guess"; the sentence that says the time is the correction, and only its time is taken.
+    text = "wait today is thursday, do you mean next week? i meant TODAY 10am"
+    result = reread(parsed(text, "inform"), booked_tracker())
+    assert (result["intent"]["name"], result.get("repair")) == ("request_callback", "correction")
+    assert [e["value"] for e in result["entities"] if e["entity"] == "time"] == ["i meant TODAY 10am"]
+    # A question about the call's day alone moves nothing.
+    asked = reread(parsed("wait is that next week? do you mean monday 10am?", "inform"), booked_tracker())
+    assert asked.get("repair") != "correction"
