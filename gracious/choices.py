@@ -209,8 +209,13 @@ def resolve(
         return None  # only an option named in words: no "yes", no "the first one"
     if _YES.match(said) and real:
         return real[0] if len(real) == 1 else WHICH
-    if len(real) == 1 and re.match(rf"^{_AGREE}[\s,.!]", said):
-        return real[0]  # "yes. call me" to "shall we look at that next?": yes, with more said
+    whole = " ".join((text or "").lower().split())
+    agreed = re.match(rf"^{_AGREE}[\s,.!]", whole)
+    rest = whole[agreed.end() :] if agreed else ""
+    if len(real) == 1 and agreed and "?" not in rest and len(rest.split()) <= 6:
+        # "yes. call me" to "shall we look at that next?": yes, with more said. Not "ok in english then. my
+        # coupon SPRING15 doesnt work at checkout, why?" (blind panel p42 07): a case told, not a yes.
+        return real[0]
     return None
 
 

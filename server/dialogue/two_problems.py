@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
-from gracious import repair
+from gracious import references, repair
 from gracious.catalog import CatalogError, current_catalog
 from gracious.signals import said_at_the_cafe
 
@@ -149,7 +149,7 @@ def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool
 
 def moving_on(text: str, pending: Any) -> Optional[str]:
     """The pending problem's opening (``/intent{entities}``) when a short message moves on to it, else None."""
-    if not isinstance(pending, dict) or not pending.get("intent") or len(text.split()) > 10 or text.startswith("/"):
+    if not isinstance(pending, dict) or not pending.get("intent") or len(text.split()) > 12 or text.startswith("/"):
         return None
     if not repair.says("moving_on", text):
         return None
@@ -160,5 +160,8 @@ def moving_on(text: str, pending: Any) -> Optional[str]:
     named = f"names_{needs}" in repair.LISTS and repair.says(f"names_{needs}", text)
     if not (repair.says("other_one", text) or named):
         return None
-    entities = pending.get("entities") or {}
+    entities = dict(pending.get("entities") or {})
+    given = references.first(text, "order_id")
+    if given and "order_id" not in entities:
+        entities["order_id"] = given  # "the ROAMING BILL. BL-30019. you said youd come back to it" (p42 21)
     return f"/{pending['intent']}" + (json.dumps(entities) if entities else "")

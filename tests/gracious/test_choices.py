@@ -326,3 +326,13 @@ def test_one_more_taken_with_too_beside_the_first():
     assert resolve(said, LATE, WORDS, question=False) == 1
     assert also_named(said, LATE, WORDS, 1) == [0]
     assert also_named("email me the tracking. a refund too? no, forget it", LATE, WORDS, 1) == []
+
+
+def test_ok_beside_a_case_told_is_not_a_yes_to_the_only_option():
+    # Blind panel p42 07: "ok in english then. my coupon ... why?" after the offer of a person, in Spanish
+    # and English, brought a person and a call nobody asked for.
+    person = [Option("Talk to a person", '/choose_alternative{"alternative": "human"}')]
+    told = "ok in english then. my coupon SPRING15 doesnt work at checkout, why?"
+    assert resolve(told, person, WORDS) is None
+    assert resolve("yes. call me", person, WORDS) == 0
+    assert resolve("ok please", person, WORDS) == 0

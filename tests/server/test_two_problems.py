@@ -158,3 +158,12 @@ def test_moving_on_opens_the_problem_kept_for_later(text):
 )
 def test_other_words_are_not_moving_on(text, pending):
     assert moving_on(text, pending) is None
+
+
+def test_a_reference_said_when_moving_on_goes_with_the_problem_kept():
+    # Blind panel p42 21: "the ROAMING BILL. BL-30019. you said youd come back to it" got "We should have
+    # got back to you" (a complaint about no reply), then the bill number was asked for.
+    kept = {"intent": "dispute_charge", "text": "my phone bill has roaming charges i dont get", "entities": {}}
+    said = "the ROAMING BILL. BL-30019. you said youd come back to it"
+    assert moving_on(said, kept) == '/dispute_charge{"order_id": "BL-30019"}'
+    assert moving_on(said, BILL_KEPT) == '/dispute_charge{"order_id": "BL-30017"}'  # the one kept stays
