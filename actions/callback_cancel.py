@@ -87,6 +87,7 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
         return [SlotSet("callback_id", None), SlotSet(ASKED, None)]
     meant = [c for c in calls if named is None or (c["local"].hour, c["local"].minute) == named]
+    meant = either_of_twins(meant, text)
     if len(meant) == 1:
         return await _cancel(dispatcher, tracker, meant[0], calls, now)
     # "cancel the 4pm call" with one at 3pm, or "cancel my call" with two: asked, none cancelled yet.
@@ -108,6 +109,25 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     return asked
 
 
+# "cancel one of the two 4pm ones, i dont care which", "the second 4pm one" (blind panel p42 21).
+EITHER = re.compile(
+    r"\b(?:one\s+of\s+(?:the|them|those|these)|either(?:\s+one)?|whichever|any\s+one|"
+    r"(?:don'?t|dont|do\s+not)\s+care\s+which|doesn'?t\s+matter\s+which|the\s+(?:second|other|extra|later|newer|new)\b|"
+    r"duplicate|double)",
+    re.I,
+)
+
+
+def either_of_twins(meant: List[Dict[str, Any]], text: Text) -> List[Dict[str, Any]]:
+    """Calls at the same time on the same number, and the customer lets either go: the one booked
+    last. Any other list as it was."""
+    if len(meant) < 2 or not EITHER.search(text):
+        return meant
+    if len({(c["local"], _phone_end(c)) for c in meant}) != 1:
+        return meant
+    return [max(meant, key=lambda c: int(c["id"]))]
+
+
 def _listed(calls: List[Dict[str, Any]], now: datetime) -> Text:
     whens = [_when(c, now) for c in calls]
     return ", ".join(whens[:-1]) + " and " + whens[-1] if len(whens) > 1 else whens[0]
@@ -124,7 +144,7 @@ async def answer_asked(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         return [SlotSet(ASKED, None)]
     answer = answer_to_cancel(text)
     named = clock_named(text)
-    meant = [c for c in calls if named and (c["local"].hour, c["local"].minute) == named]
+    meant = either_of_twins([c for c in calls if named and (c["local"].hour, c["local"].minute) == named], text)
     if answer == "no":
         for call in calls:  # they stay: said, so they know each will happen
             dispatcher.utter_message(

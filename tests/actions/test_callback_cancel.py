@@ -360,3 +360,18 @@ def test_nobody_the_chat_does_not_know_hears_of_or_cancels_anyones_calls(monkeyp
     dispatcher, _ = cancelled_by("just cancel the 2pm call please", monkeypatch, domain, verified_customers=None)
     assert statuses() == ["booked"]
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_nothing_to_cancel"]
+
+
+def test_either_of_two_calls_at_the_same_time_is_the_one_booked_last():
+    # Blind panel p42 21: "cancel one of the two 4pm ones, i dont care which" asked which, three times.
+    from datetime import datetime
+
+    from actions.callback_cancel import either_of_twins
+
+    four = datetime(2026, 12, 3, 16, 0)
+    twins = [{"id": 3, "local": four, "phone": "+1 555 0199"}, {"id": 7, "local": four, "phone": "+1 555 0199"}]
+    assert either_of_twins(twins, "cancel one of the two 4pm ones, i dont care which") == [twins[1]]
+    assert either_of_twins(twins, "the second 4pm one") == [twins[1]]
+    assert either_of_twins(twins, "cancel the 4pm one") == twins  # which one is still to ask
+    other_number = [twins[0], {**twins[1], "phone": "+1 555 0222"}]
+    assert either_of_twins(other_number, "either one") == other_number  # not twins: asked
