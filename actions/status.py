@@ -97,12 +97,11 @@ def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entr
     return True
 
 
-async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text, tracker: Optional[Tracker] = None) -> bool:
-    """This chat's call as it stands, and the calls still booked for the customer in their other chats
-    (blind panel p39 17: "and the 11am one is still on?" after this chat's 5pm call was cancelled)."""
-    calls = await records().rows("callbacks", sender_id)
+def _call_lines(dispatcher: CollectingDispatcher, calls: List[Dict[str, Any]], elsewhere: List[Dict[str, Any]]) -> bool:
+    """This chat's call as it stands (``calls``, its rows), and the calls still booked for the customer in
+    their other chats (blind panel p39 17: "and the 11am one is still on?" after this chat's 5pm call was
+    cancelled)."""
     booked = [c for c in calls if c.get("status") == "booked"]
-    elsewhere = await calls_elsewhere(tracker) if tracker is not None else []
     if booked:
         when, phone_end = _said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_booked", callback_when=when, phone_end=phone_end)
@@ -119,15 +118,14 @@ async def _call_lines(dispatcher: CollectingDispatcher, sender_id: Text, tracker
     return said
 
 
-async def adopt_call_elsewhere(tracker: Tracker) -> List[EventType]:
-    """The one call booked in another chat of the customer's, as this chat's call, when this chat has
-    none booked: "move it to 2pm" or "cancel it" next acts on that call, on its own number, never
-    books a second (blind panel p39 17)."""
-    if tracker.get_slot("callback_id") and any(
-        c.get("status") == "booked" for c in await records().rows("callbacks", tracker.sender_id)
-    ):
+def adopt_call_elsewhere(
+    tracker: Tracker, calls: List[Dict[str, Any]], elsewhere: List[Dict[str, Any]]
+) -> List[EventType]:
+    """The one call booked in another chat of the customer's (``elsewhere``), as this chat's call, when
+    this chat (``calls``, its rows) has none booked: "move it to 2pm" or "cancel it" next acts on that
+    call, on its own number, never books a second (blind panel p39 17)."""
+    if tracker.get_slot("callback_id") and any(c.get("status") == "booked" for c in calls):
         return []
-    elsewhere = await calls_elsewhere(tracker)
     if len(elsewhere) != 1:
         return []
     call = elsewhere[0]
@@ -298,11 +296,14 @@ class ActionWhereThingsStand(Action):
         said = await _applied_lines(dispatcher, reference, named, verified) or said
         adopted: List[EventType] = []
         if asks_call or not named:
-            calls = await _call_lines(dispatcher, tracker.sender_id, tracker)
+            # Read once, for the lines and for the call this chat takes on (review of stop 38).
+            rows = await records().rows("callbacks", tracker.sender_id)
+            elsewhere = await calls_elsewhere(tracker)
+            calls = _call_lines(dispatcher, rows, elsewhere)
             if not calls and asks_call:
                 dispatcher.utter_message(response="utter_status_no_call")
             said = said or calls or asks_call
-            adopted = await adopt_call_elsewhere(tracker)
+            adopted = adopt_call_elsewhere(tracker, rows, elsewhere)
         if not said:
             dispatcher.utter_message(response="utter_status_nothing")
         return adopted + resume(dispatcher, tracker)
