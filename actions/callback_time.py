@@ -12,6 +12,7 @@ from dateparser.search import search_dates
 
 from actions.callback_relative import in_a_while, vaguely_later
 from actions.hours import fit_to_hours, nearest_in_hours
+from gracious.repair import DAY_WORD
 from gracious.settings import settings
 
 # A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.
@@ -132,7 +133,6 @@ def _clock(text: Text) -> Text:
 
 # A time asked for today ("later today 6pm", "tonight at 7", "this evening").
 TODAY = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)
-DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 SAID_TIME = re.compile(
     r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to|can we do|could we do|"
     r"can you do|could you do|how about|what about|instead)\b",

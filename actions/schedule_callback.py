@@ -20,7 +20,6 @@ from actions.callback_phone import account_phone, verified_phone
 from actions.callback_relative import vaguely_later
 from actions.callback_soonest import offered_time
 from actions.callback_time import (
-    DAY_WORD,
     MAX_TIME_ATTEMPTS,
     PART_OF_DAY,
     TODAY,
@@ -34,6 +33,7 @@ from actions.verification import known_customer
 from gracious import repair
 from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
+from gracious.repair import DAY_WORD
 from gracious.settings import settings
 from gracious.stores import records
 
@@ -53,7 +53,7 @@ TURNED_DOWN = re.compile(
     r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*not\s",
     re.I,
 )
-# A day named (callback_time's DAY_WORD), short forms too: "fri morning", "tmrw".
+# A day named (gracious/repair.py DAY_WORD), short forms too: "fri morning", "tmrw".
 A_DAY = re.compile(rf"{DAY_WORD.pattern}|\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|tmrw)\b", re.I)
 MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for)\s+(.+)$", re.I)
 

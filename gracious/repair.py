@@ -239,6 +239,15 @@ def opens_with_why(text: str) -> bool:
     return bool(re.match(r"\W*(?:but\s+|so\s+|and\s+|ok\s+|okay\s+)?(?:why|how come)\b", text, re.I))
 
 
+# A day said in full ("today", "friday"): actions/callback_time.py and actions/schedule_callback.py.
+DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+# A day, a part of the day or a clock time ("monday morning", "at 3pm", "10:30"); never the "0199" of a
+# phone number, which mentions_time would take for one (server/dialogue/form_readings.py).
+NAMES_WHEN = re.compile(
+    rf"{DAY_WORD.pattern}|\b(?:morning|afternoon|evening|noon|lunch)\b|\d\s*(?:am|pm)\b|\d:\d\d",
+    re.I,
+)
+
 # Words that name a time or a day ("time": a digit counts too) and only a day ("day").
 _MENTIONS = {
     "time": re.compile(

@@ -71,13 +71,6 @@ def in_case_form(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: st
     return parsed
 
 
-# A day, a part of the day or a clock time ("monday morning", "at 3pm", "10:30"); never "that 0199".
-NAMES_WHEN = re.compile(
-    r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|"
-    r"evening|noon|lunch)\b|\d\s*(?:am|pm)\b|\d:\d\d",
-    re.I,
-)
-
 # A question about a call already arranged: "no call tomorrow?", "is someone calling me today?".
 CALL_ASKED_ABOUT = re.compile(
     r"\b(?:no|is\s+my|is\s+the|is\s+there\s+a|any|still\s+a|still\s+getting\s+a|my)\s+(?:phone\s+)?call\b[^.!]*\?"
@@ -148,7 +141,7 @@ def about_the_calls(
     if booked and not asked_about and repair.refuses_call(text) and not cancels_booked(text):
         return read_as(parsed, CANCEL, "cancel_call")  # "dont call me after all"
     if booked and in_hand.new_number(text) and not cancels_booked(text):
-        if NAMES_WHEN.search(without_phones(text)) and not re.match(
+        if repair.NAMES_WHEN.search(without_phones(text)) and not re.match(
             r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I
         ):
             # "monday morning instead? call my cell 555-0222" (blind panel p38): the call moved and on
