@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import codes_compared
 from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
 from gracious.answers import answer_anywhere, earlier, find_answer
@@ -31,6 +32,7 @@ FORM_REASONS = {
 }
 # Today's offer, for an answer that names it (catalog/answers.yml current_offer_asked).
 OFFER_VALUES = {"offer_code", "offer_percent"}
+CODES_COMPARED = "codes_compared"
 # A person, asked for as the customer would (never an "offer", so the open offer stays
 # the one the options are read against).
 PERSON_BUTTON = {"payload": "/request_human"}
@@ -147,13 +149,15 @@ async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[T
     wanted = {name for t in texts for name in re.findall(r"\{(\w+)\}", t)} - {"care_line"}
     if not wanted:
         return {}
-    if wanted <= OFFER_VALUES:
-        values: Dict[Text, Any] = {}  # today's offer only: no case's records needed
+    if wanted <= OFFER_VALUES | {CODES_COMPARED}:
+        values: Dict[Text, Any] = {}  # today's offer or the codes named only: no case's records needed
     else:
         values = template_values(await gather_facts(tracker), tracker)
     if wanted & OFFER_VALUES:
         offer = await company().current_offer()  # "any discount codes going?" (blind panel p36 23)
         values.update(offer_code=offer.get("code") or "", offer_percent=offer.get("percent") or "")
+    if CODES_COMPARED in wanted:
+        values[CODES_COMPARED] = await codes_compared.compared(tracker)  # "which one saves me more?"
     return values
 
 

@@ -42,7 +42,8 @@ def word_pattern(words: Iterable[str]) -> "re.Pattern[str]":
         parts.append(r"(?:\s*,?\s+|\s*-\s*)".join(re.escape(w) for w in stem.split()) + star)
     if not parts:
         return re.compile(r"(?!x)x")
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+    # Edges by word characters, not \b: "20%" and "$25" are found too.
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
 
 
 # Chat spellings read as the words they stand for ("can u just ring me in an hour insted", "wat number"):
