@@ -176,6 +176,9 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
             # "is it even safe to post it back?" (blind panel p37 05): answered now, not left for later.
             say_answers(dispatcher, domain, message.get("answers") or [], tracker)
+        # A question asked beside the choice ("the ceos office, fine. what exactly will they do that you
+        # cant": blind panel p42 10), answered after the handoff is said; a safety turn's answers are said above.
+        beside = [] if message.get("safety") else message.get("answers") or []
         choice = tracker.get_slot("alternative")
         team = (
             catalog().alternatives[choice].team if choice in ("human", "ceo_office") else None
@@ -213,6 +216,7 @@ class ActionHandoff(Action):
             if response == "utter_handoff_queued" and not handoff_card.told_something(tracker):
                 response = "utter_handoff_queued_asked"  # just "human": nothing was passed on but the ask
             dispatcher.utter_message(response=response, position=ahead + 1, wait=wait_words(minutes))
+            say_answers(dispatcher, domain, beside, tracker)
             # What was told, so the next telling is news (gracious/queue_news.py).
             told = queue_news.first_told(ahead + 1, on_duty, minutes, clock.now(), response)
             # The customer waits here, still answered; the assistant falls silent when an agent claims the case.
@@ -229,6 +233,7 @@ class ActionHandoff(Action):
         else:
             back = next_opening(now, config.care_hours)
             dispatcher.utter_message(response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon")
+        say_answers(dispatcher, domain, beside, tracker)
         # Offered a call, not a place: the waiting rules do not apply (not counted, not told a place).
         return events + [SlotSet("agent_available", False), SlotSet("in_queue", None)]
 

@@ -445,3 +445,12 @@ def test_what_the_record_had_when_the_case_opened_marks_the_answers_after_it():
     both = [a.response for a in find_answers(shipped, "check_order_status", earlier(facts))]
     assert both == ["utter_answer_replacement_shipped"]  # it covers when it arrives: said once
     assert answer_for(shipped, "check_order_status", earlier(sent)) == "utter_answer_replacement_sent_before"
+
+
+def test_what_the_ceos_office_can_do_is_answered_before_where_the_case_stands():
+    # Blind panel p42 10: "the ceos office, fine. what exactly will they do that you cant".
+    asked = "the ceos office, fine. what exactly will they do that you cant"
+    assert answer_for(asked, "request_executive", ["ceo_office"]) == "utter_answer_ceo_office_what"
+    assert answer_for("so the ceo office will email me?", "request_executive", ["ceo_office"]) == (
+        "utter_answer_ceo_office_has_it"
+    )
