@@ -22,7 +22,9 @@ from gracious.wordlists import changed_at, plain, word_pattern
 # A sentence that asks, with or without its question mark.
 ASKS = re.compile(
     r"\?|^\W*(?:(?:ok|so|and|but|also|well)\W+)?(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|"
-    r"will|would|can|could|should)\b|\b(?:want to know|wondering|tell me (?:when|where|why|how|if|whether))\b",
+    r"will|would|can|could|should)\b|\b(?:want to know|wondering|tell me (?:when|where|why|how|if|whether))\b"
+    # "but seriously if the box is ruined what happens" (blind panel p42 11)
+    r"|\bwhat happens\s*$|\bwhat then\s*$",
     re.I,
 )
 ANSWERS_FILE = CATALOG_DIR / "answers.yml"

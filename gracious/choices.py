@@ -81,7 +81,7 @@ CHOOSING = re.compile(
 )
 # A question inside a message that doesn't start as one ("hm whats this add on thing").
 ASKING = re.compile(
-    r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do|will they|do i)\b"
+    r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do|will they|do i|what happens|what then)\b"
 )
 QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
 _TITLE_STOPWORDS = frozenset(
