@@ -100,7 +100,20 @@ def bill_facts(bill: Any) -> Dict[str, Any]:
         discount_due=bill.discount_due,
         discount_missing=missing > 0.005,
         missing_discount_amount=max(missing, 0.0),
+        bill_lines=[[line.destination, line.minutes, line.amount] for line in bill.lines],
     )
+
+
+def bill_lines(lines: List[List[Any]]) -> Dict[str, str]:
+    """A bill's calls line by line ("Seattle, 200 minutes, $40.00; ... and Miami, 70 minutes, $14.00")
+    and what they come to, for "what are the amounts on the bill" (blind panel p42 23); empty without one."""
+    said = [f"{place}, {minutes} minutes, {money(amount)}" for place, minutes, amount in lines]
+    if len(said) > 1:
+        said[-1] = f"and {said[-1]}"
+    return {
+        "bill_lines": "; ".join(said),
+        "calls_total": money(round(sum(amount for _, _, amount in lines), 2)) if lines else "",
+    }
 
 
 def order_facts(order: Any, today: date) -> Dict[str, Any]:
@@ -304,6 +317,7 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
         "international_calls": facts.get("international_calls", 0),
         "international_destinations": " and ".join(destinations),
         "international_total": money(facts.get("international_total")),
+        **bill_lines(facts.get("bill_lines") or []),
         "domestic_total": money(facts.get("domestic_total")),
         "discount_rate": f"{facts.get('discount_rate', 0) * 100:.0f}%",
         "discount_applied": money(facts.get("discount_applied")),

@@ -24,7 +24,9 @@ ASKS = re.compile(
     r"\?|^\W*(?:(?:ok|so|and|but|also|well)\W+)?(?:why|what|whats|how|when|where|who|which|is|are|does|do|did|"
     r"will|would|can|could|should)\b|\b(?:want to know|wondering|tell me (?:when|where|why|how|if|whether))\b"
     # "but seriously if the box is ruined what happens" (blind panel p42 11)
-    r"|\bwhat happens\s*$|\bwhat then\s*$",
+    r"|\bwhat happens\s*$|\bwhat then\s*$"
+    # "whats on bill BL-30018? i need the amounts" (blind panel p42 23): figures asked for, not a question.
+    r"|\b(?:need|want|like|give me|show me|list|tell me)\s+(?:the\s+|all\s+the\s+|a\s+)?(?:amounts|lines|breakdown|numbers)\b",
     re.I,
 )
 ANSWERS_FILE = CATALOG_DIR / "answers.yml"

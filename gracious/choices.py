@@ -86,7 +86,8 @@ ASKING = re.compile(
 QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
 _TITLE_STOPWORDS = frozenset(
     "about back from have instead like make more next over pass send"
-    " tell that them there this time what when with your suits free full right these thing want".split()
+    " tell that them there this time what when with your suits free full right these thing want"
+    " calling".split()  # "im at home calling london. just answer the question" takes no add-on (blind panel p42 05)
 )
 
 
@@ -128,7 +129,7 @@ def _score(text: str, option: Option, words: Mapping[str, Sequence[str]], shared
 # "the refund is pointless", up to the end of the clause.
 _NEGATED = re.compile(
     r"\b(?:(?:don'?t|do not|dont|didn'?t|never|not|no)\s+"
-    r"(?:want|need|like|asking for|after|interested in|bothered about|fussed about|keen on)?\s*(?:\w+\s+){0,2}\w+"
+    r"(?:want|need|like|asking for|ask for|asked for|after|interested in|bothered about|fussed about|keen on)?\s*(?:\w+\s+){0,2}\w+"
     r"|\b(?:scratch|scrap|cancel|forget|drop)\s+(?:the\s+|that\s+)?\w+"
     r"|\w+\s+(?:doesn'?t|does not|won'?t|wont|will not|isn'?t|is not|can'?t|cannot)\s+"
     r"(?:help|work|do|fix|cut it|change|make up|solve|get)\w*"
@@ -179,7 +180,9 @@ def resolve(
         return real[position]
     if not by_words:
         return None
-    if question and QUESTION.search(said):
+    if question and any(QUESTION.search(s) for s in _SENTENCE.split(said)):
+        # A later sentence asks too: "the amounts. seattle, austin, whatever. how much was each call" is no
+        # call booked (blind panel p42 23).
         # "what's the refund policy?" asks about an option; it does not pick it. What
         # is said around the question still counts: "remaking it is fine. do I just
         # show this at the counter?" picks the remake.

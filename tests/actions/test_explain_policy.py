@@ -25,6 +25,8 @@ def values(**changes: Any) -> Dict[str, Any]:
         "international_calls": 0,
         "international_destinations": "",
         "international_total": "",
+        "bill_lines": "",
+        "calls_total": "",
         "domestic_total": "",
         "discount_rate": "0%",
         "discount_applied": "",
@@ -97,6 +99,9 @@ def test_dispute_on_bill_with_london_calls_explains_domestic_only_discount(domai
         discount_due="$6.20",
         missing_discount="$0.00",
         name="Maya",
+        bill_lines="Chicago, 120 minutes, $24.00; Boston, 95 minutes, $19.00; Denver, 95 minutes, $19.00; "
+        "London, 40 minutes, $18.00; London, 35 minutes, $15.75; and London, 25 minutes, $11.25",
+        calls_total="$107.00",
     )
     assert dispatcher.messages == [message(response="utter_policy_volume_discount", **bill_values)]
     assert events == explained(
@@ -117,6 +122,14 @@ def test_dispute_on_bill_with_london_calls_explains_domestic_only_discount(domai
             "discount_due": 6.2,
             "discount_missing": False,
             "missing_discount_amount": 0.0,
+            "bill_lines": [
+                ["Chicago", 120, 24.0],
+                ["Boston", 95, 19.0],
+                ["Denver", 95, 19.0],
+                ["London", 40, 18.0],
+                ["London", 35, 15.75],
+                ["London", 25, 11.25],
+            ],
             **MAYA,
         },
     )
@@ -144,6 +157,8 @@ def test_all_domestic_bill_without_its_discount_says_the_customer_is_owed_it(dom
                 missing_discount="$7.60",
                 international_total="$0.00",
                 name="Daniel",
+                bill_lines="Seattle, 200 minutes, $40.00; Austin, 110 minutes, $22.00; and Miami, 70 minutes, $14.00",
+                calls_total="$76.00",
             ),
         )
     ]
@@ -165,6 +180,7 @@ def test_all_domestic_bill_without_its_discount_says_the_customer_is_owed_it(dom
             "discount_due": 7.6,
             "discount_missing": True,
             "missing_discount_amount": 7.6,
+            "bill_lines": [["Seattle", 200, 40.0], ["Austin", 110, 22.0], ["Miami", 70, 14.0]],
             **DANIEL,
         },
     )

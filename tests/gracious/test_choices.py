@@ -336,3 +336,23 @@ def test_ok_beside_a_case_told_is_not_a_yes_to_the_only_option():
     assert resolve(told, person, WORDS) is None
     assert resolve("yes. call me", person, WORDS) == 0
     assert resolve("ok please", person, WORDS) == 0
+
+
+def test_calling_somewhere_is_no_choice_of_the_calling_add_on():
+    # Blind panel p42 05: "im at home calling london. just answer the question" took the add-on.
+    said = "i literally said im NOT abroad. im at home calling london. just answer the question"
+    assert resolve(said, OFFER, WORDS) is None
+    assert resolve("tell me about the add on", OFFER, WORDS) == 1
+
+
+def test_a_question_after_the_first_sentence_picks_nothing_by_its_words():
+    # Blind panel p42 23: "how much was each call" as the third sentence booked a call.
+    said = "the amounts. seattle, austin, whatever. how much was each call"
+    assert resolve(said, OFFER, WORDS) is None
+    assert resolve("ok the credit. when will it show up", OFFER, WORDS) == 0
+
+
+def test_a_credit_not_asked_for_is_not_taken():
+    # "hang on. i didnt ask for a credit. i was CHARGED TWICE" took the $10 credit (a panel of our own, 3 December).
+    said = "hang on. i didnt ask for a credit. i was CHARGED TWICE. i want the second payment back"
+    assert resolve(said, OFFER, WORDS, question=False) is None
