@@ -16,8 +16,14 @@ from gracious.repair import DAY_WORD
 from gracious.settings import settings
 
 # A bare hour a person would mean in the afternoon ("at 2", "2ish"): 1 to 7 is pm.
+# An ordinal ("the 3rd") is no hour; "3 this afternoon" is (blind panel p43 06 booked 2pm for it).
 BARE_HOUR = re.compile(
-    r"(?<![\d:/.-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|\.\d|%|st|nd|rd|th|days?|hours?|mins?|minutes?))",
+    r"(?<![\d:/.-])\b(?:at|around|about|by|maybe|say|say about)?\s*(\d{1,2})(?::(\d\d))?(?:\s*ish)?\b(?!\s*(?:am|pm|a\.m|p\.m|:|\d|-|/|\.\d|%|days?|hours?|mins?|minutes?)|(?:st|nd|rd|th)\b)",
+    re.I,
+)
+LATENESS = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|\d+)\s+(?:whole\s+|full\s+)?(?:days?|weeks?|months?|hours?)\s+"
+    r"(?:late|overdue|ago|behind|past|now|already|and\s+(?:still|nothing))\b",
     re.I,
 )
 # A question (the time, the number) is asked at most twice; then the customer is offered a way on.
@@ -192,11 +198,16 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         return None  # "' OR 1=1 --", "1'; DROP TABLE users": not a time, whatever dateparser makes of it
     # "10%", "$25" or "the 7.60" is never a time (dateparser would read a month into it).
     text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
+    # "its about my coffee grinder thats like a week late" (blind panel p43 18, booked a week ahead): how late
+    # or how long ago something was is never a time for the call.
+    text = LATENESS.sub(" ", text)
     text = _spoken(text)
     text = re.sub(
         r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text
     )
     text = _clock(BEFORE.sub(_an_hour_before, _asked_clause(text)))
+    if re.search(r"\bwhere(?:'s|\s+is|\s+are)\b", text, re.I) and not CLOCK.search(text) and not DAY_WORD.search(text):
+        return None  # "ok. so where is my grinder right now" (blind panel p43 18): a question, never a time
     later = in_a_while(text, now)
     if later is not None:
         return fit_to_hours(later, hours) if fit else later

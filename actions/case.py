@@ -230,6 +230,11 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # "calls on my bill I never made": maybe someone else on the line, checked by account security
         # (a bill case's policy calls_not_made), never a credit on the spot.
         facts["calls_not_made"] = True
+    skipped = tracker.get_slot("reference_missing") and not tracker.get_slot("reference_attempts")
+    if not facts.get("reference") and (skipped or repair.says_no_number(said)):
+        # "i dont have the order number on me" (blind panel p43 24): a policy's `no_number` words, never
+        # "I couldn't find the record" to someone who said they have none.
+        facts["no_number"] = True
     amount = parse_amount(tracker.get_slot("amount"))
     if amount is not None:
         facts["amount_requested"] = amount

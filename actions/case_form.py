@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import verification
 from actions.case import catalog, reference_kind
 from actions.forms import FormValidation
+from gracious import repair
 from gracious.references import coupon_candidates, first
 from gracious.signals import said_at_the_cafe
 from gracious.stores import company
@@ -31,6 +32,8 @@ class ValidateCaseForm(FormValidation):
         case_type = tracker.get_slot("case_type")
         if tracker.get_slot("reference_missing"):
             return []
+        if not tracker.get_slot("order_id") and repair.says_no_number(tracker.get_slot("case_details") or ""):
+            return []  # "i dont have the order number on me" when opening the case: not asked for it
         need = catalog().case_needs(case_type)
         if need == "coupon":
             return ["coupon_code"]
@@ -66,7 +69,10 @@ class ValidateCaseForm(FormValidation):
             return {"order_id": found, **await self._checked(found, dispatcher, tracker)}
         attempts = int(tracker.get_slot("reference_attempts") or 0) + 1
         if attempts >= MAX_REFERENCE_ATTEMPTS:
-            dispatcher.utter_message(response="utter_reference_carry_on")
+            # "thats the number on the email. LK-10999" again (blind panel p43 21): never "no problem, we'll
+            # carry on without it" to someone who just gave it.
+            carry_on = "utter_reference_still_not_found" if reference else "utter_reference_carry_on"
+            dispatcher.utter_message(response=carry_on, reference=reference or "")
             return {"order_id": None, "reference_attempts": float(attempts), "reference_missing": True}
         kind = "bill" if catalog().case_needs(case_type) == "bill" else "order"
         dispatcher.utter_message(
@@ -152,7 +158,8 @@ class ValidateCaseForm(FormValidation):
             return {"coupon_code": coupon.code}
         attempts = int(tracker.get_slot("reference_attempts") or 0) + 1
         if attempts >= MAX_REFERENCE_ATTEMPTS:
-            dispatcher.utter_message(response="utter_reference_carry_on")
+            carry_on = "utter_reference_still_not_found" if code else "utter_reference_carry_on"
+            dispatcher.utter_message(response=carry_on, reference=code or "")
             return {"coupon_code": None, "reference_attempts": float(attempts), "reference_missing": True}
         if code:
             dispatcher.utter_message(response="utter_coupon_not_found", coupon_code=code)

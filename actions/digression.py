@@ -102,7 +102,7 @@ class ActionAnswerWhy(Action):
         if key is None:
             dispatcher.utter_message(response="utter_why_nothing_explained")
             return []
-        return say_why(dispatcher, tracker, domain, key)
+        return say_why(dispatcher, tracker, domain, key, **template_values({}, tracker))
 
 
 def no_answer_said(tracker: Tracker, domain: Dict[Text, Any]) -> bool:

@@ -98,14 +98,24 @@ class ActionExplainPolicy(Action):
         # What the record has already (an earlier chat's credit, a replacement under way): said first,
         # and instead of an explanation that would promise it again or a remedy it can no longer have.
         before = await granted_before.arranged(facts)
+        asked = (tracker.latest_message or {}).get("text") or ""
+        told = 0
         if before:
-            granted_before.say(dispatcher, facts.get("reference") or "", before, tracker.get_slot("case_type") or "")
+            heard = [
+                (e.get("metadata") or {}).get("utter_action") or "" for e in tracker.events if e.get("event") == "bot"
+            ]
+            told = granted_before.say(
+                dispatcher, facts.get("reference") or "", before, tracker.get_slot("case_type") or "", heard
+            )
             facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
-        if granted_before.replaces_explanation(policy, role, before, facts) and facts.get("over_limit"):
+        if granted_before.replaces_explanation(policy, role, before, facts, asked) and facts.get("over_limit"):
             # "I want $1000 compensation ... Non negotiable." on a record with its credit given already
             # (blind panel p42 22): the sum asked for gets its plain no, never only the earlier credit.
             dispatcher.utter_message(response=granted_before.SUM_REFUSED, **template_values(facts, tracker))
-        elif not granted_before.replaces_explanation(policy, role, before, facts):
+        elif before and not told and granted_before.replaces_explanation(policy, role, before, facts, asked):
+            # What the record has was said above in this chat: never the same lines again (p43 13, 17, 18, 23).
+            dispatcher.utter_message(response="utter_policy_said_above", **template_values(facts, tracker))
+        elif not granted_before.replaces_explanation(policy, role, before, facts, asked):
             said = without_sympathy(asked_only(policy.responses[role], tracker, domain), tracker, domain)
             if policy.id in explained and facts.get("reference") and said_before(tracker, said):
                 # The same findings on the same record again (blind panel p35: 13 of 24): said to be above,
@@ -149,6 +159,8 @@ def explain_role(policy: Policy, facts: Dict[str, Any], explained: List[Text]) -
         return "pressed"
     if facts.get("asked_loosely") and "asked_loosely" in policy.responses:
         return "asked_loosely"
+    if facts.get("no_number") and "no_number" in policy.responses:
+        return "no_number"
     return "explain"
 
 
@@ -199,9 +211,14 @@ def without_sympathy(response: Text, tracker: Tracker, domain: Dict[Text, Any]) 
     return twin if twin in domain.get("responses", {}) and apology_said(tracker) else response
 
 
+# Facts read fresh whenever they are wanted, never kept in the tracker: a bill's calls line by line are
+# said only when asked for (actions/digression.py case_values), and would weigh on every event after.
+UNSTORED = frozenset({"bill_lines"})
+
+
 def _storable(facts: Dict[str, Any]) -> Dict[str, Any]:
     """Facts as JSON-friendly values for the tracker and the handoff summary."""
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in facts.items()}
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in facts.items() if k not in UNSTORED}
 
 
 class ActionAnswerPolicyQuestion(ActionExplainPolicy):

@@ -13,8 +13,9 @@ action_offer_alternatives then leaves out what the record can no longer have.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Text
+from typing import Any, Collection, Dict, List, Text
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -53,7 +54,16 @@ async def arranged(facts: Dict[str, Any]) -> List[Dict[str, Any]]:
     return list(found.values())
 
 
-def replaces_explanation(policy: Policy, role: Text, grants: List[Dict[str, Any]], facts: Dict[str, Any]) -> bool:
+# "ok. so where is my grinder right now" on a late order whose credit was given before (blind panel p43 18):
+# where it is, which the explanation says, never only the credit again.
+WHERE_ASKED = re.compile(
+    r"\bwhere(?:'s|\s+is|\s+are|s)\b|\btrack(?:ing)?\b|\bstatus\b|\bwhen\s+will\s+it\s+(?:come|arrive|get)", re.I
+)
+
+
+def replaces_explanation(
+    policy: Policy, role: Text, grants: List[Dict[str, Any]], facts: Dict[str, Any], asked: Text = ""
+) -> bool:
     """Whether what is arranged is said instead of the policy's explanation: a remedy (or a remake)
     is under way, or the explanation would promise what is owed ("a full refund is yours", "I'll put
     it right now") and the record has it already, or can no longer have it, or every credit the policy
@@ -63,7 +73,12 @@ def replaces_explanation(policy: Policy, role: Text, grants: List[Dict[str, Any]
     if any(g.get("kind") in PUT_RIGHT for g in grants):
         return True
     credits = [o for o in policy.alternatives if o.alternative.kind == "credit"]
-    if role != "entitled" and credits and all(granted_already(o, facts) for o in credits):
+    if (
+        role != "entitled"
+        and credits
+        and all(granted_already(o, facts) for o in credits)
+        and not (WHERE_ASKED.search(asked) and "check_order_status" in policy.case_types)
+    ):
         # "a goodwill credit of up to $25.00 is mine to give, I can put it on now" with the record's credit
         # given already, so none is offered (blind panel p36 20): the credit on record is said instead.
         return True
@@ -71,17 +86,29 @@ def replaces_explanation(policy: Policy, role: Text, grants: List[Dict[str, Any]
     return role == "entitled" and all(granted_already(o, facts) or remedy_taken(o, facts) for o in owed)
 
 
-def say(dispatcher: CollectingDispatcher, reference: Text, grants: List[Dict[str, Any]], case_type: Text = "") -> None:
+def say(
+    dispatcher: CollectingDispatcher,
+    reference: Text,
+    grants: List[Dict[str, Any]],
+    case_type: Text = "",
+    said: Collection[Text] = (),
+) -> int:
     """One line per grant: a credit with its amount, a remedy as under way; each with its date.
     A refund asked for where a replacement or an exchange is under way ("id rather have a refund
-    than the replacement"): how to get the money back after all, not "nothing more to do"."""
+    than the replacement"): how to get the money back after all, not "nothing more to do".
+    A line among ``said`` (the responses this chat had already) is not said again: "right but why was
+    the discount so small" heard "Good news: the $10.00 credit ..." twice in a row (blind panel p43 13).
+    Returns how many lines were said."""
     from actions.apply_alternative import granted_on  # (it imports actions that import this one)
 
+    told = 0
     for row in grants:
         when = granted_on(_utc(row.get("created_at")))
         if row["kind"] == "credit":
             amount = money(row.get("amount"))
             response = "utter_record_credited_before" if amount else "utter_record_credited_before_plain"
+            if response in said:
+                continue
             dispatcher.utter_message(response=response, reference=reference, amount=amount, granted_on=when)
         else:
             what = NAMES.get(row["kind"], row["kind"].replace("_", " "))
@@ -89,7 +116,11 @@ def say(dispatcher: CollectingDispatcher, reference: Text, grants: List[Dict[str
             response = "utter_record_arranged_before_refund_asked" if instead else "utter_record_arranged_before"
             if not instead and row["kind"] in WAITS_FOR_RETURN:
                 response += "_return"  # the old one is still to go back: never "nothing more to do" (p37 24)
+            if response in said:
+                continue
             dispatcher.utter_message(response=response, reference=reference, what=what, granted_on=when)
+        told += 1
+    return told
 
 
 def _utc(value: Any) -> datetime:

@@ -27,7 +27,7 @@ from actions.callback_time import (
     said_with_the_ask,
 )
 from actions.forms import FormValidation
-from actions.hours import fit_to_hours, spoken_time
+from actions.hours import fit_to_hours, our_clock, spoken_time
 from actions.second_problem import come_back, kept_aside
 from actions.verification import known_customer
 from gracious import repair
@@ -138,10 +138,14 @@ class ValidateCallbackForm(FormValidation):
             # "tonight at 8" when the team has gone home by then: said, not booked silently.
             # Before the time asked: the team's last call that evening; after it, the soonest they are in.
             outside = "utter_callback_outside_hours_earlier" if moment < asked else "utter_callback_outside_hours"
-            dispatcher.utter_message(response=outside, callback_when=spoken_time(moment, now))
+            clock = our_clock(now, settings().timezone)
+            dispatcher.utter_message(response=outside, callback_when=spoken_time(moment, now), our_clock=clock)
         elif asked is not None and moment is not None and moment.date() > now.date() and TODAY.search(wanted):
             # "later today 6pm" said at 8pm: the day moved is said, never booked for tomorrow silently.
-            dispatcher.utter_message(response="utter_callback_today_gone", callback_when=spoken_time(moment, now))
+            clock = our_clock(now, settings().timezone)
+            dispatcher.utter_message(
+                response="utter_callback_today_gone", callback_when=spoken_time(moment, now), our_clock=clock
+            )
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:

@@ -58,6 +58,9 @@ class Answer:
     unless: Optional[Pattern[str]] = None
     # Answers this one's wording says already: "has it shipped? and when will it get here" gets one.
     covers: Tuple[str, ...] = ()
+    # An offered option that is this answer's news ("whats this add on thing" with the add-on's button
+    # showing): while it is on offer, asking about it is asking for that option (server/dialogue/typed_choices.py).
+    option: str = ""
 
     def fits(self, text: str) -> bool:
         """The question has one of the answer's words (and one of its `with` words, when it has them),
@@ -84,6 +87,7 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
             bool(a.get("anywhere")),
             word_pattern([str(w) for w in a["unless"]]) if a.get("unless") else None,
             tuple(a.get("covers") or ()),
+            str(a.get("option") or ""),
         )
         for a in raw.get("answers") or []
     )

@@ -107,6 +107,22 @@ def has_no_reference(text: str) -> bool:
     return says("no_reference", text)
 
 
+# "i dont have the order number on me, its at home" in the message that opens the case (blind panel p43 24):
+# never asked for it straight after. Narrower than `no_reference`, which answers the question once asked.
+NO_NUMBER = re.compile(
+    r"\b(?:don'?t|do not|haven'?t|havent|have not|lost|can'?t find|cannot find|no longer have|forgot)\s+"
+    r"(?:got\s+|have\s+|know\s+|remember\s+|find\s+)?(?:the\s+|my\s+|an?\s+|any\s+|that\s+)?"
+    r"(?:order\s+|bill\s+|tracking\s+|reference\s+)?(?:number|receipt|reference|order id|confirmation)\b"
+    r"|\bno\s+(?:order|bill|reference)\s+number\b",
+    re.I,
+)
+
+
+def says_no_number(text: str) -> bool:
+    """The customer says they have no reference to give, in so many words."""
+    return bool(NO_NUMBER.search(text or ""))
+
+
 def corrects(text: str) -> bool:
     return says("correction", text)
 
@@ -227,7 +243,7 @@ def asks_why(text: str) -> bool:
     """A short 'why?' or 'how come', or a question that opens with one ("why only
     domestic tho? nobody told me when i signed up"); a long story is not a why."""
     words = len(text.split())
-    opens = bool(re.match(r"\W*(?:but\s+|so\s+|and\s+|ok\s+|okay\s+)?(?:why|how come)\b", text, re.I))
+    opens = opens_with_why(text)
     # "but you said it is VALID. so why did checkout reject it?": a sentence that opens with why.
     sentence = any(opens_with_why(s) and len(s.split()) <= 12 for s in re.split(r"(?<=[.!?])\s+", text or ""))
     # "just explain why london isnt included when my contract says all calls"
@@ -235,8 +251,14 @@ def asks_why(text: str) -> bool:
     return says("why", text) and (words <= 10 or (opens and words <= 20) or sentence or explain)
 
 
+# "right but why was the discount so small" (blind panel p43 13): a word or two before the why.
+OPENS_WITH_WHY = re.compile(
+    r"\W*(?:(?:right|well|yeah|yes|hmm|fine|sure|but|so|and|ok|okay|then)[\s,]+){0,3}(?:why|how come)\b", re.I
+)
+
+
 def opens_with_why(text: str) -> bool:
-    return bool(re.match(r"\W*(?:but\s+|so\s+|and\s+|ok\s+|okay\s+)?(?:why|how come)\b", text, re.I))
+    return bool(OPENS_WITH_WHY.match(text or ""))
 
 
 # A day said in full ("today", "friday"): actions/callback_time.py and actions/schedule_callback.py.

@@ -238,7 +238,7 @@ def sized_exchange(text: str, options: Sequence[Option], tracker: Optional[Dialo
     return exchange if number and asked and number.group(1).upper() == asked else None
 
 
-def answered_instead(text: str, tracker: Optional[DialogueStateTracker]) -> bool:
+def answered_instead(text: str, tracker: Optional[DialogueStateTracker], besides: str = "") -> bool:
     """ "neither really. I'd just like the money back", "i dont want credit i want to know WHEN it
     arrives": beside the offer, something the designers answer (catalog/answers.yml), so the answer
     is given (server/dialogue/repair.py), never "none of those suit you" nor the offer alone."""
@@ -247,4 +247,6 @@ def answered_instead(text: str, tracker: Optional[DialogueStateTracker]) -> bool
     said = " ".join(text.lower().split())
     asked = bool(QUESTION.search(said) or ASKING.search(said))
     case_type, policy = tracker.get_slot("case_type"), tracker.get_slot("policy_id")
-    return bool(find_answers(text, case_type, granted(tracker), question=asked, policy=policy))
+    found = find_answers(text, case_type, granted(tracker), question=asked, policy=policy)
+    # ``besides``: the option asked about, whose own news an answer marked with it is (`option`).
+    return any(not besides or a.option != besides for a in found)

@@ -16,6 +16,8 @@ import json
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
+from rasa.shared.core.events import BotUttered, UserUttered
+
 from gracious import references, repair
 from gracious.catalog import CatalogError, current_catalog
 from gracious.signals import said_at_the_cafe
@@ -147,12 +149,22 @@ def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool
     return None
 
 
-def moving_on(text: str, pending: Any) -> Optional[str]:
-    """The pending problem's opening (``/intent{entities}``) when a short message moves on to it, else None."""
-    if not isinstance(pending, dict) or not pending.get("intent") or len(text.split()) > 12 or text.startswith("/"):
+def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
+    """The pending problem's opening (``/intent{entities}``) when a short message moves on to it, else None.
+    ``offered``: the assistant has just offered to look at it ("Now, the other thing you mentioned ...
+    Shall we look at that next?"), so naming it in a few words is enough ("oh ok good. the bill?", blind
+    panel p43 13)."""
+    if not isinstance(pending, dict) or not pending.get("intent") or text.startswith("/"):
         return None
-    if not repair.says("moving_on", text):
-        return None
+    short = len(text.split()) <= 6
+    if len(text.split()) > 12:
+        # "ok but what about the charges? I want them removed, ..." (blind panel p43 17): its first sentence.
+        first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+        if len(first.split()) > 12 or first == text.strip():
+            return None
+        text = first
+    if not (offered and short) and not repair.says("moving_on", text):
+        return None  # "my coffee grinder order is late. ..." to the offer of the café problem is no yes to it
     try:
         needs = current_catalog().case_needs(pending["intent"])
     except CatalogError:
@@ -165,3 +177,22 @@ def moving_on(text: str, pending: Any) -> Optional[str]:
     if given and "order_id" not in entities:
         entities["order_id"] = given  # "the ROAMING BILL. BL-30019. you said youd come back to it" (p42 21)
     return f"/{pending['intent']}" + (json.dumps(entities) if entities else "")
+
+
+def offered_next(events: List[Any]) -> Optional[Dict[str, Any]]:
+    """The problem the assistant offered to look at next since the customer's last message
+    (actions/second_problem.py `come_back`: its first button opens it), as a pending problem, else None."""
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            return None
+        if isinstance(event, BotUttered) and (event.metadata or {}).get("utter_action") == "utter_second_problem_next":
+            payload = str((((event.data or {}).get("buttons") or [{}])[0]).get("payload") or "")
+            found = re.match(r"^/(\w+)(\{.*\})?$", payload, re.S)
+            if not found:
+                return None
+            try:
+                entities = json.loads(found.group(2)) if found.group(2) else {}
+            except ValueError:
+                entities = {}
+            return {"intent": found.group(1), "entities": entities if isinstance(entities, dict) else {}}
+    return None

@@ -108,7 +108,9 @@ async def parse_with_choices(
         # the "Talk to a person" button when one is offered.
         button = next((o for o in last_buttons(tracker) if o.key == "human"), None)
         return await read.as_click(button.payload, text=text, typed_choice=button.title) if button else person
-    opening = two_problems.moving_on(text, tracker.get_slot("pending_problem") if tracker else None)
+    offered = two_problems.offered_next(list(tracker.events)) if tracker else None
+    pending = offered or (tracker.get_slot("pending_problem") if tracker else None)
+    opening = two_problems.moving_on(text, pending, offered=offered is not None)
     if opening is not None:
         return await read.as_click(opening, text=text, repair="moving_on")  # "no its fine. now the bill"
     more = wants_more(parsed, tracker)
@@ -132,7 +134,8 @@ async def parse_with_choices(
             # "ok take the 10 dollar credit. and can you turn the add on on": the credit taken first.
             # "can you switch it on or not": the designers' answer to that, never the price again.
             # "why are you offering me more credit lol. can i USE the credit i have": asks, takes nothing (p35 23).
-            aside = takes_another(text, offer, asked) or answered_instead(text, tracker) or not_choosing(text)
+            answered = answered_instead(text, tracker, besides=offer[asked].key)
+            aside = takes_another(text, offer, asked) or answered or not_choosing(text)
             shown = None if aside else offer[asked]
             break
     if shown is not None:

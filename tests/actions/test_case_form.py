@@ -84,7 +84,16 @@ def test_second_reference_that_cannot_be_found_carries_on_without_one(domain):
     result, messages = validate_order_id("LK-99998", tracker, domain)
 
     assert result == {"order_id": None, "reference_attempts": 2.0, "reference_missing": True}
-    assert messages == [message(response="utter_reference_carry_on")]
+    # Blind panel p43 21: never "No problem, we'll carry on without it" to someone who just gave it.
+    assert messages == [message(response="utter_reference_still_not_found", reference="LK-99998")]
+
+
+def test_nothing_given_the_second_time_carries_on_without_one(domain):
+    tracker = tracker_from("case_form", slots={"reference_attempts": 1.0}, text="its on my bill somewhere")
+    result, messages = validate_order_id("its on my bill somewhere", tracker, domain)
+
+    assert result == {"order_id": None, "reference_attempts": 2.0, "reference_missing": True}
+    assert messages == [message(response="utter_reference_carry_on", reference="")]
 
 
 def test_coupon_code_is_found_whatever_its_case(domain):
@@ -104,7 +113,7 @@ def test_unknown_coupon_code_is_named_then_given_up_on_at_the_second_try(domain)
     tracker = tracker_from("case_form", slots={"case_type": "coupon_problem", "reference_attempts": 1.0})
     result, messages = validate_coupon_code("free4all", tracker, domain)
     assert result == {"coupon_code": None, "reference_attempts": 2.0, "reference_missing": True}
-    assert messages == [message(response="utter_reference_carry_on")]
+    assert messages == [message(response="utter_reference_still_not_found", reference="FREE4ALL")]
 
 
 def test_skip_reference_carries_on_and_closes_the_question(domain):

@@ -139,7 +139,7 @@ def test_why_gets_the_reason_in_other_words_then_the_offer_again(domain):
     tracker = tracker_from("alternatives_offered", text="why?", intent="ask_why")
     policy_id = tracker.get_slot("policy_id")
     dispatcher, events = run_action(ActionAnswerWhy(), tracker, domain)
-    assert dispatcher.messages[0] == message(response=f"utter_policy_{policy_id}_why")
+    assert dispatcher.messages[0]["response"] == f"utter_policy_{policy_id}_why"
     assert dispatcher.messages[1]["response"] == "utter_resume_offer" and dispatcher.messages[1]["buttons"]
     assert events == [FollowupAction("action_listen")]
 

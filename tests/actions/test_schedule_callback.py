@@ -394,6 +394,8 @@ def test_a_time_today_already_gone_is_said_when_it_moves_to_tomorrow(domain, mon
     assert result == {"callback_time": "2025-06-12T18:00:00-04:00", "callback_attempts": None}
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_today_gone"]
     assert dispatcher.messages[0]["callback_when"] == "tomorrow at 6:00 pm"
+    # The team's clock beside it, for a customer in another time zone (blind panel p43 06, 15, 20).
+    assert dispatcher.messages[0]["our_clock"] == "7:00 pm New York time"
 
 
 def test_a_time_later_today_stays_today_and_says_nothing(domain, monkeypatch):

@@ -38,6 +38,9 @@ from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, 
         ("tomorrow morning, before 10", at(12, 9, 0)),
         ("before 12pm tomorrow", at(12, 11, 0)),
         ("call me before 5 today", at(11, 16, 0)),
+        # Blind panel p43 06: "3 this afternoon" was read as 2pm ("th" of "this" taken for "3th").
+        ("ok call me at 3 this afternoon", at(11, 15, 0)),
+        ("at 7 this evening", at(11, 19, 0)),
     ],
 )
 def test_a_time_is_read_to_the_minute_said(text, expected):
@@ -47,6 +50,21 @@ def test_a_time_is_read_to_the_minute_said(text, expected):
 @pytest.mark.parametrize("text", ["in half an hour", "the 7.60, that definitely went through?", "my bill is 45.30"])
 def test_half_an_hour_and_amounts_are_not_clock_times(text):
     assert parse_callback_time(text, WEDNESDAY_10AM) in (None, at(11, 10, 30))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Blind panel p43 18: how late an order is booked a call a week ahead; a question about where it
+        # is booked one for "right now".
+        "a manager. and its about my coffee grinder thats like a week late",
+        "its 3 days late already",
+        "i ordered it two weeks ago",
+        "ok. so where is my grinder right now",
+    ],
+)
+def test_how_late_or_where_something_is_is_no_time(text):
+    assert parse_callback_time(text, WEDNESDAY_10AM) is None
 
 
 def test_a_time_said_beside_the_ask_for_a_call_is_taken_without_asking():

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from gracious.answers import ANSWERS_FILE, answer_for, answers, earlier, find_answers
+from gracious.answers import ANSWERS_FILE, answer_for, answers, earlier, find_answer, find_answers
 
 
 @pytest.mark.parametrize(
@@ -454,3 +454,36 @@ def test_what_the_ceos_office_can_do_is_answered_before_where_the_case_stands():
     assert answer_for("so the ceo office will email me?", "request_executive", ["ceo_office"]) == (
         "utter_answer_ceo_office_has_it"
     )
+
+
+@pytest.mark.parametrize(
+    "text, case_type, granted, policy, expected",
+    [
+        # Blind panel p43 24, 19, 23: rules and limits the assistant states elsewhere, never "rather not guess".
+        ("ok just tell me the general rule, how long do i have to exchange stuff", None, [], None, "return_window"),
+        ("can i swap it in store or do i have to mail it", None, [], None, "exchange_in_store"),
+        ("Could you not look the order up with my email address?", None, [], None, "lookup_by_email"),
+        (
+            "oh my partner must have sorted it already. when will it show up?",
+            "dispute_charge",
+            ["earlier_credit"],
+            None,
+            "credit_before_when",
+        ),
+        (
+            "and is the 10 percent gonna be on future bills automatically",
+            "dispute_charge",
+            [],
+            "volume_discount_domestic",
+            "discount_future_bills",
+        ),
+    ],
+)
+def test_what_blind_panel_p43_asked(text, case_type, granted, policy, expected):
+    found = find_answer(text, case_type, granted, True, policy)
+    assert found is not None and found.id == expected
+
+
+def test_how_long_a_refund_takes_is_not_the_return_window():
+    found = find_answer("how long do i have to wait for the refund to show up", "request_refund", [], True)
+    assert found is None or found.id != "return_window"

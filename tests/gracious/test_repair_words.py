@@ -103,3 +103,20 @@ def test_a_phrase_matches_its_words_joined_by_a_hyphen():
     pattern = word_pattern(["turn the add on on"])
     assert pattern.search("and can you turn the add-on on for me") and pattern.search("turn the add - on on")
     assert not pattern.search("turn the addon on")  # one word is another word
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Blind panel p43 24, 19: said when opening the case, never asked for it straight after.
+        ("i dont have the order number on me, its at home", True),
+        ("I am afraid I have lost the order number.", True),
+        ("no order number sorry", True),
+        ("I have no idea why the number is so high", False),
+        ("the number on the bill is wrong", False),
+    ],
+)
+def test_saying_there_is_no_number_to_hand(text, expected):
+    from gracious.repair import says_no_number
+
+    assert says_no_number(text) is expected

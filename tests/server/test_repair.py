@@ -702,6 +702,10 @@ def test_a_call_asked_about_in_a_new_chat_is_the_calls_as_they_stand(text):
         "what have I got booked with you? any calls or emails?",
         "do i have any calls booked at all right now?",
         "i already have a call today at 4 about this, is that still on?",  # blind panel p42 21: booked again
+        # Blind panel p43 20: a policy menu, then "You reached out and heard nothing back".
+        "hi, did i book a call with you guys for tomorrow? i cant remember what time",
+        "i want to know when my callback is",
+        "what time is it booked for",
     ],
 )
 def test_what_is_booked_asked_in_a_case_is_the_calls_and_emails_as_they_stand(text):

@@ -167,3 +167,22 @@ def test_a_reference_said_when_moving_on_goes_with_the_problem_kept():
     said = "the ROAMING BILL. BL-30019. you said youd come back to it"
     assert moving_on(said, kept) == '/dispute_charge{"order_id": "BL-30019"}'
     assert moving_on(said, BILL_KEPT) == '/dispute_charge{"order_id": "BL-30017"}'  # the one kept stays
+
+
+def test_the_problem_offered_next_is_opened_by_naming_it():
+    # Blind panel p43 13: "oh ok good. the bill then?" to "Shall we look at that next?" got "I'd rather not guess".
+    assert moving_on("oh ok good. the bill?", BILL_KEPT, offered=True) == '/dispute_charge{"order_id": "BL-30017"}'
+    assert moving_on("the bill then?", BILL_KEPT) == '/dispute_charge{"order_id": "BL-30017"}'
+    assert moving_on("where is my order", BILL_KEPT, offered=True) is None
+
+
+def test_a_long_message_moves_on_by_its_first_sentence():
+    # Blind panel p43 17: "ok but what about the charges? I want them removed, ..." got "I'd rather not guess".
+    text = "ok but what about the charges? I want them removed, it was your guy who told me wrong"
+    assert moving_on(text, BILL_KEPT) == '/dispute_charge{"order_id": "BL-30017"}'
+
+
+def test_another_problem_told_to_the_offer_is_not_a_yes_to_it():
+    cafe = {"intent": "report_wrong_item", "text": "my flat white was stone cold", "entities": {"item": "flat white"}}
+    text = "my coffee grinder order is late. it was due days ago. where is it"
+    assert moving_on(text, cafe, offered=True) is None
