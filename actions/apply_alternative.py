@@ -216,6 +216,7 @@ class ActionApplyAlternative(Action):
             offer_code=offer_info.get("code", ""),
             offer_percent=offer_info.get("percent", ""),
             reference=facts.get("reference") or "",
+            item_wanted=facts.get("item_asked_for") or "",
         )
         promised.tell_updates_address(dispatcher, tracker, updates_to)
         if (tracker.latest_message or {}).get("asked_about") == alternative.id:

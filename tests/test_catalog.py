@@ -74,6 +74,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "wrong_item_gift",
         "wrong_item_company_error",
         "cafe_hygiene",
+        "cafe_swap",
         "cafe_remake",
         "faulty_item",
         "exchange_customer_choice",

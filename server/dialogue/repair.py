@@ -224,6 +224,23 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     held_digits = {re.sub(r"\D", "", h) for h in held if h}
     # "10422" for LK-10422 is the same record.
     new_reference = bool(given) and given[0] not in held and re.sub(r"\D", "", given[0]) not in held_digits
+    # "also my jacket order, is that still coming on time?" in the dress's case (blind panel p43 01): another
+    # item named is another order, never the dress's answer.
+    named_items = [str(e.get("value") or "").lower() for e in entities_of(parsed, "item")]
+    case_words = offers.case_item_words(tracker)
+    # Theirs, as an order ("my jacket", "the jacket order"); "can i get a rug instead" asks about the case.
+    owned = [
+        v
+        for v in named_items
+        if re.search(
+            rf"\b(?:my|our|the other|another|other)\s+(?:\w+\s+)?{re.escape(v)}\b|\b{re.escape(v)}\s+order\b",
+            text,
+            re.I,
+        )
+    ]
+    other_item = bool(owned and case_words) and not any(
+        set(re.findall(r"[a-z][a-z'-]+", v)) & case_words for v in owned
+    )
     if repair.asks_why(text) and (loop or explained):
         # "why?", or "why only domestic tho? nobody told me": a why about what was just
         # explained, whatever the classifier made of the rest (a complaint about no reply).
@@ -256,7 +273,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker) or tracker.get_slot("handoff_id")
     # "can I stack it with WELCOME10 too?" (blind panel p36 10): a second code asked about, not failing.
     code_asked = bool(entities_of(parsed, "coupon_code")) and in_hand.is_question(text) and not CODE_FAILS.search(text)
-    if answer and in_case and (not new_reference or code_asked) and not loop:
+    if answer and in_case and (not (new_reference or other_item) or code_asked) and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.
         return dict(read_as(parsed, WHY, "case_question"), **marks)
     ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
@@ -330,7 +347,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "please cancel the $25 credit": taken back from the records (action_cancel).
         return read_as(parsed, CANCEL, "cancel_grant")
     named = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
-    if in_hand.asks_where_things_stand(text, tracker, named) and not new_reference:
+    if in_hand.asks_where_things_stand(text, tracker, named) and not (new_reference or other_item):
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return read_as(parsed, STATUS, "status")
     if repair.cancels(text) and intent != "thank":

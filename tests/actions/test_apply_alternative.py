@@ -22,6 +22,7 @@ CONFIRM_VALUES = {  # what every confirmation for the late grinder LK-10423 is f
     "offer_code": "",
     "offer_percent": "",
     "reference": "LK-10423",
+    "item_wanted": "",
 }
 
 
@@ -265,6 +266,7 @@ def test_honouring_an_expired_coupon_marks_it_honoured_in_the_company_records(do
             offer_code="",
             offer_percent="",
             reference="",
+            item_wanted="",
         )
     ]
     assert kept(events) == granted("honour_coupon")
@@ -303,6 +305,7 @@ def test_todays_offer_names_the_current_offer_code(domain):
             offer_code="WELCOME10",
             offer_percent="10",
             reference="",
+            item_wanted="",
         )
     ]
     assert kept(events) == granted("current_offer")

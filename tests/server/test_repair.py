@@ -750,3 +750,25 @@ def test_a_question_about_a_booked_call_never_cancels_it():
     )
     assert result.get("repair") != "cancel_call"
     assert result["intent"]["name"] not in ("cancel", "request_callback")
+
+
+def test_another_order_named_by_its_item_is_not_the_case_in_hands_question():
+    # Blind panel p43 01: "also my jacket order, is that still coming on time?" in the dress's case got the
+    # dress's replacement news; "can i get a rug or not?" about a lamp still asks about the case.
+    jacket = "ok. also my jacket order, is that still coming on time? its the green one"
+    item = [{"entity": "item", "value": "jacket", "start": 13, "end": 19}]
+    dress = tracker(
+        case_type="report_wrong_item",
+        policy_id="wrong_item",
+        item="dress",
+        explained_policies=["wrong_item"],
+        settled=[{"alternative": "replacement_overnight"}],
+    )
+    result = reread(parsed(jacket, "check_order_status", entities=item), dress)
+    assert result.get("repair") not in ("case_question", "status")
+    rug = "Sorry, I am confused. Can I get a rug or not?"
+    lamp = tracker(
+        case_type="request_refund", policy_id="returns_window", item="lamp", explained_policies=["returns_window"]
+    )
+    item = [{"entity": "item", "value": "rug", "start": 37, "end": 40}]
+    assert reread(parsed(rug, "ask_why", entities=item), lamp).get("repair") == "case_question"

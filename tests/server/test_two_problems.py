@@ -186,3 +186,12 @@ def test_another_problem_told_to_the_offer_is_not_a_yes_to_it():
     cafe = {"intent": "report_wrong_item", "text": "my flat white was stone cold", "entities": {"item": "flat white"}}
     text = "my coffee grinder order is late. it was due days ago. where is it"
     assert moving_on(text, cafe, offered=True) is None
+
+
+def test_the_ceo_asked_for_because_nobody_called_back_is_one_problem():
+    # Blind panel p43 08: "two things", and another callback booked first.
+    text = "NOBODY called me back like they promised. I want to speak to your CEO. Put me through now."
+    READINGS["NOBODY called me back like they promised"] = ("complain_no_response", 0.95, [])
+    READINGS["I want to speak to your CEO"] = ("request_executive", 0.95, [])
+    result = asyncio.run(split(whole(text, "complain_no_response", []), fake_parse))
+    assert "second_problem" not in result and result["intent"]["name"] == "request_executive"
