@@ -215,6 +215,10 @@ def resolve(
     whole = " ".join((text or "").lower().split())
     agreed = re.match(rf"^{_AGREE}[\s,.!]", whole)
     rest = whole[agreed.end() :] if agreed else ""
+    while agreed and (
+        more := re.match(rf"^\s*(?:{_AGREE}|i'?d like that|i would like that|that'?d be good)[\s,.!]+", rest)
+    ):
+        rest = rest[more.end() :]  # "yeah id like that, have someone check it" (blind panel p43 04)
     if len(real) == 1 and agreed and "?" not in rest and len(rest.split()) <= 6:
         # "yes. call me" to "shall we look at that next?": yes, with more said. Not "ok in english then. my
         # coupon SPRING15 doesnt work at checkout, why?" (blind panel p42 07): a case told, not a yes.

@@ -356,3 +356,9 @@ def test_a_credit_not_asked_for_is_not_taken():
     # "hang on. i didnt ask for a credit. i was CHARGED TWICE" took the $10 credit (a panel of our own, 3 December).
     said = "hang on. i didnt ask for a credit. i was CHARGED TWICE. i want the second payment back"
     assert resolve(said, OFFER, WORDS, question=False) is None
+
+
+def test_a_yes_said_twice_over_then_what_to_do_takes_the_one_option():
+    # Blind panel p43 04: "yeah id like that, have someone check it" to a lone "Talk to a person" got a menu.
+    person = options_from([{"title": "Talk to a person", "payload": "/request_human"}])
+    assert resolve("yeah id like that, have someone check it", person, {}, question=False) == 0
