@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Reversible, Tuple
 
 from rasa.shared.core.events import BotUttered, UserUttered
 
@@ -185,7 +185,7 @@ def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
     return f"/{pending['intent']}" + (json.dumps(entities) if entities else "")
 
 
-def offered_next(events: List[Any]) -> Optional[Dict[str, Any]]:
+def offered_next(events: Reversible[Any]) -> Optional[Dict[str, Any]]:
     """The problem the assistant offered to look at next since the customer's last message
     (actions/second_problem.py `come_back`: its first button opens it), as a pending problem, else None."""
     for event in reversed(events):

@@ -108,7 +108,7 @@ async def parse_with_choices(
         # the "Talk to a person" button when one is offered.
         button = next((o for o in last_buttons(tracker) if o.key == "human"), None)
         return await read.as_click(button.payload, text=text, typed_choice=button.title) if button else person
-    offered = two_problems.offered_next(list(tracker.events)) if tracker else None
+    offered = two_problems.offered_next(tracker.events) if tracker else None
     pending = offered or (tracker.get_slot("pending_problem") if tracker else None)
     opening = two_problems.moving_on(text, pending, offered=offered is not None)
     if opening is not None:
