@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import granted_before, verification
 from actions.case import catalog, gather_facts, latest_intent, template_values
-from actions.digression import resume, say_why
+from actions.digression import answers_heard, resume, say_why
 from actions.hours import always_open, spoken_hours
 from gracious import repair
 from gracious.catalog import Policy
@@ -101,11 +101,12 @@ class ActionExplainPolicy(Action):
         asked = (tracker.latest_message or {}).get("text") or ""
         told = 0
         if before:
-            heard = [
-                (e.get("metadata") or {}).get("utter_action") or "" for e in tracker.events if e.get("event") == "bot"
-            ]
             told = granted_before.say(
-                dispatcher, facts.get("reference") or "", before, tracker.get_slot("case_type") or "", heard
+                dispatcher,
+                facts.get("reference") or "",
+                before,
+                tracker.get_slot("case_type") or "",
+                answers_heard(tracker),
             )
             facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
         if granted_before.replaces_explanation(policy, role, before, facts, asked) and facts.get("over_limit"):

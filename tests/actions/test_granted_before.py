@@ -219,3 +219,17 @@ def test_when_and_by_whom_the_records_credit_and_replacement_were_granted():
     assert facts["replacement_before_by"] == "by one of our team"
     here = tracker_from("dispute_charge", slots={"settled": [{"alternative": "missing_discount_credit"}]})
     assert earlier_grant_facts(rows[:1], here)["credit_before_by"] == "in this chat"
+
+
+def test_the_earlier_credit_said_once_in_a_chat_is_not_said_again(domain, monkeypatch):
+    """Blind panel p43 13, 23: "right but why was the discount so small" heard "Good news: the credit ..." again;
+    the second time it is said to be above, never the same lines."""
+    at(monkeypatch, datetime(2025, 11, 28, 15, 0, tzinfo=timezone.utc))
+    grant("credit", "BL-30018", "C002", 7.6)
+    at(monkeypatch, datetime(2025, 12, 2, 9, 30, tzinfo=timezone.utc))
+    tracker = tracker_from("dispute_charge", slots={"case_type": "dispute_charge", "order_id": "BL-30018"})
+    tracker.events.append(
+        {"event": "bot", "text": "Good news", "metadata": {"utter_action": "utter_record_credited_before"}}
+    )
+    dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_said_above"]
