@@ -202,6 +202,17 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
                 coupon_expired_on=coupon.expires_on,
                 coupon_honoured_before=coupon.goodwill_honoured,
             )
+            # "ok nvm ill stick with spring15" after it was honoured in this chat (blind panel p43 10): still set
+            # to go through, never its end date said again as if nothing had been done.
+            settled = tracker.get_slot("settled") or []
+            if any(
+                isinstance(e, dict)
+                and e.get("alternative") == "honour_coupon"
+                and str(e.get("reference") or "").upper() == coupon.code
+                and e.get("state") == "done"
+                for e in settled
+            ):
+                facts["coupon_honoured_here"] = True
     said = " ".join(t for t in (tracker.get_slot("case_details"), tracker.latest_message.get("text")) if t)
     # What is asked now: "the rain to stop" then "$5000 in compensation" is a claim, not the weather.
     facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")

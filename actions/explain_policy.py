@@ -162,6 +162,8 @@ def explain_role(policy: Policy, facts: Dict[str, Any], explained: List[Text]) -
         return "asked_loosely"
     if facts.get("no_number") and "no_number" in policy.responses:
         return "no_number"
+    if facts.get("coupon_honoured_here") and "honoured_here" in policy.responses:
+        return "honoured_here"  # "ok nvm ill stick with spring15" after it was honoured here (blind panel p43 10)
     return "explain"
 
 

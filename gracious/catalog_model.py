@@ -28,7 +28,17 @@ ALTERNATIVE_KINDS = {
 HANDOFF_TRIGGERS = set(codes.HANDOFF_TRIGGERS)
 # What a kind of case needs before its policy can be checked.
 CASE_NEEDS = {"bill", "order", "coupon", "nothing"}
-RESPONSE_ROLES = {"explain", "general", "entitled", "pressed", "why", "why_entitled", "asked_loosely", "no_number"}
+RESPONSE_ROLES = {
+    "explain",
+    "general",
+    "entitled",
+    "pressed",
+    "why",
+    "why_entitled",
+    "asked_loosely",
+    "no_number",
+    "honoured_here",
+}
 
 
 class CatalogError(ValueError):

@@ -120,6 +120,17 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return gift  # "its a GIFT tho", "her birthday is on Friday" (server/dialogue/gift_said.py)
     if intent == "request_executive" and NOT_THE_CEO.search(text) and repair.asks_for_a_person(text):
         return read_as(parsed, "request_human", "person")  # "lol not the ceo, like an area manager"
+    if (
+        tracker.get_slot("case_type") == "request_executive"
+        and not loop
+        and not tracker.get_slot("handoff_id")  # with the office already: "so the CEO office will email me?"
+        and two_problems.TOP.search(re.sub(r"\bceo'?s?\s+office\b", " ", text, flags=re.I))
+        and not NOT_THE_CEO.search(text)
+        and intent not in ("choose_alternative", "request_human", "goodbye", "thank")
+    ):
+        # "another callback?? did you even read what i wrote. i said the CEO" (blind panel p43 08): the CEO asked
+        # for again, answered as such (the policy's `pressed` words), never "I'd rather not guess".
+        return read_as(parsed, "request_executive", "ceo_again")
     explained_now = bool(tracker.get_slot("explained_policies") or tracker.get_slot("policy_id"))
     if (
         intent == "request_human"

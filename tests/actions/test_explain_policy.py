@@ -584,3 +584,16 @@ def test_a_hair_in_a_cafe_sandwich_is_a_hygiene_case_not_a_remake(domain, text, 
     dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
     assert SlotSet("policy_id", policy) in events
     assert [m.get("response") for m in dispatcher.messages] == [f"utter_policy_{policy}"]
+
+
+def test_a_coupon_honoured_earlier_in_the_chat_is_said_still_honoured(domain):
+    # Blind panel p43 10: "ok nvm ill stick with spring15" after it was honoured heard its end date again.
+    honoured = [{"alternative": "honour_coupon", "kind": "honour_coupon", "reference": "SPRING15", "state": "done"}]
+    tracker = tracker_from(
+        "empty_tracker",
+        slots={"case_type": "coupon_problem", "coupon_code": "SPRING15", "settled": honoured},
+        intent="coupon_problem",
+        text="ok nvm ill stick with spring15. thanks",
+    )
+    dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_coupon_honoured_here"]

@@ -772,3 +772,25 @@ def test_another_order_named_by_its_item_is_not_the_case_in_hands_question():
     )
     item = [{"entity": "item", "value": "rug", "start": 37, "end": 40}]
     assert reread(parsed(rug, "ask_why", entities=item), lamp).get("repair") == "case_question"
+
+
+def test_the_ceo_asked_for_again_in_the_ceo_case_is_the_ceo_case():
+    # Blind panel p43 08: "another callback?? ... i said the CEO" got "I'd rather not guess".
+    text = (
+        "are you kidding me. another callback?? thats the whole problem. did you even read what i wrote. i said the CEO"
+    )
+    ceo = tracker(
+        case_type="request_executive", policy_id="executive_contact", explained_policies=["executive_contact"]
+    )
+    result = reread(parsed(text, "ask_why"), ceo)
+    assert (result["intent"]["name"], result["repair"]) == ("request_executive", "ceo_again")
+    area = reread(parsed("lol not the ceo, like an area manager", "request_executive"), ceo)
+    assert area.get("repair") != "ceo_again"
+
+
+def test_the_ceo_office_named_is_not_the_ceo_asked_for_again():
+    text = "ok. so the CEO office will email me about changing it to medium? that's all I need"
+    ceo = tracker(
+        case_type="request_executive", policy_id="executive_contact", explained_policies=["executive_contact"]
+    )
+    assert reread(parsed(text, "ask_why"), ceo).get("repair") != "ceo_again"
