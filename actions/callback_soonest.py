@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.hours import fit_to_hours, spoken_time
+from actions.hours import example_times, fit_to_hours, spoken_time
 from gracious.settings import settings
 
 SAME_DAY_CASES = {"complain_no_response"}
@@ -76,10 +76,11 @@ class ActionAskCallbackTime(Action):
         return "action_ask_callback_time"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        if not same_day_case(tracker):
-            dispatcher.utter_message(response="utter_ask_callback_time")
-            return []
         now = datetime.now(ZoneInfo(settings().timezone))
+        if not same_day_case(tracker):
+            first, second = example_times(now, settings().care_hours)
+            dispatcher.utter_message(response="utter_ask_callback_time", first_example=first, second_example=second)
+            return []
         slot = soonest(now)
         response = OFFERS[0] if slot.date() == now.date() else OFFERS[1]
         dispatcher.utter_message(response=response, callback_when=spoken_time(slot, now), soonest_at=slot.isoformat())

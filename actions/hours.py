@@ -65,6 +65,26 @@ def spoken_time(moment: datetime, now: datetime) -> str:
     return f"{moment.strftime('%A %-d %B')} at {clock}"
 
 
+def _day_word(moment: datetime, now: datetime) -> str:
+    if moment.date() == now.date():
+        return "today"
+    if moment.date() == (now + timedelta(days=1)).date():
+        return "tomorrow"
+    return DAY_NAMES[moment.weekday()]
+
+
+def example_times(now: datetime, hours: Hours) -> Tuple[str, str]:
+    """Two times worth suggesting as examples when asking when to call ("today at 4pm", "tomorrow
+    morning"), both inside care hours as seen from ``now``: at 11 pm, "today at 4pm" is a time
+    already gone (blind panel p44 04, 06, 09, 10, 11, 14)."""
+    whole = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
+    first = fit_to_hours(whole, hours)
+    later = first.replace(hour=0) + timedelta(days=1)
+    second = fit_to_hours(later, hours)
+    part = "morning" if second.hour < 12 else "afternoon"
+    return f"{_day_word(first, now)} at {_hour(first.hour)}", f"{_day_word(second, now)} {part}"
+
+
 def our_clock(now: datetime, zone: str) -> str:
     """The team's clock as the customer hears it: '8:25 pm New York time' (a customer elsewhere
     heard "that time has already gone by" at their 9pm and was lost: blind panel p43 06, 15, 20)."""

@@ -18,6 +18,7 @@ from gracious.stores.company_schema import bills, call_lines, coupons, customers
 from gracious.stores.company_types import business_today
 
 DEMO_FILE = ROOT / "demo" / "company.yml"
+SUNDAY = 6
 
 
 def seed_if_empty(conn: sa.engine.Connection, demo_file: Path = DEMO_FILE) -> None:
@@ -31,6 +32,15 @@ def seed(conn: sa.engine.Connection, demo: Dict[str, Any]) -> None:
 
     def day(offset: Optional[int]) -> Optional[date]:
         return None if offset is None else today + timedelta(days=int(offset))
+
+    def courier_day(offset: Optional[int]) -> Optional[date]:
+        """A promised delivery day on which the couriers come (Monday to Saturday): a Sunday to come is
+        the Monday after, one gone by the Saturday before, so a late order stays late (blind panel p44
+        15, 16 were promised "Sunday 6 December" beside "no deliveries on Sundays")."""
+        promised = day(offset)
+        if promised is None or promised.weekday() != SUNDAY:
+            return promised
+        return promised + timedelta(days=1 if promised >= today else -1)
 
     conn.execute(customers.insert(), [dict(c) for c in demo["customers"]])
     conn.execute(
@@ -48,7 +58,7 @@ def seed(conn: sa.engine.Connection, demo: Dict[str, Any]) -> None:
                 "shipped": o.get("shipped"),
                 "status": o["status"],
                 "placed_on": day(o.get("placed")),
-                "promised_on": day(o.get("promised")),
+                "promised_on": courier_day(o.get("promised")),
                 "delivered_on": day(o.get("delivered")),
                 "total": o["total"],
             }

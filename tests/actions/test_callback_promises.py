@@ -19,12 +19,14 @@ import actions.repair
 import actions.schedule_callback
 import actions.status
 from actions.callback_soonest import ActionAskCallbackTime, soonest
+from actions.hours import example_times
 from actions.repair import ActionCancel
 from actions.schedule_callback import ActionScheduleCallback, ValidateCallbackForm
 from actions.status import ActionWhereThingsStand
 from gracious import stores
 from gracious.outbox import promises
 from gracious.outbox.table import rows as outbox_rows
+from gracious.settings import settings
 from gracious.stores import callback_changes
 from gracious.stores.records import ensure_schema, handoffs, outbox
 from server.desk.agents import Agent
@@ -316,9 +318,26 @@ def test_when_the_team_has_gone_home_the_next_morning_is_said_honestly(domain, m
     ]
 
 
-def test_other_customers_are_asked_for_a_time_as_before(domain):
+@pytest.mark.parametrize(
+    "now, first, second",
+    [
+        (at(11, 10), "today at noon", "tomorrow morning"),
+        (at(11, 14, 40), "today at 4pm", "tomorrow morning"),
+        (at(11, 19, 10), "tomorrow at 8am", "Friday morning"),  # after the last whole hour
+        (at(11, 23, 0), "tomorrow at 8am", "Friday morning"),  # blind panel p44: never "today at 4pm" at 11 pm
+        (at(14, 16, 0), "Monday at 8am", "Tuesday morning"),  # Saturday afternoon; nobody in on Sunday
+    ],
+)
+def test_the_example_times_are_times_the_team_is_in(now, first, second):
+    assert example_times(now, settings().care_hours) == (first, second)
+
+
+def test_other_customers_are_asked_for_a_time_with_examples_from_the_clock(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.callback_soonest, at(11, 23, 0))
     dispatcher, _ = run_action(ActionAskCallbackTime(), tracker_from("callback_form"), domain)
-    assert dispatcher.messages == [message(response="utter_ask_callback_time")]
+    assert dispatcher.messages == [
+        message(response="utter_ask_callback_time", first_example="tomorrow at 8am", second_example="Friday morning")
+    ]
 
 
 def offered_then(text: str, soonest_at: datetime):
