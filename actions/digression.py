@@ -226,6 +226,7 @@ class ActionAnswerAlsoAsked(Action):
         granted = [str(e.get("alternative")) for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
         granted += earlier(tracker.get_slot("case_facts"))
         wanted: List[Text] = []
+        told_by: Dict[Text, Set[Text]] = {}  # each answer's `told_by`: its news said by the turn's own reply
         if tracker.active_loop.get("name"):
             return []  # a form's question is waiting for its answer; the question is asked again if it matters
         for question, before in (tracker.latest_message or {}).get("also_asked") or []:
@@ -235,12 +236,13 @@ class ActionAnswerAlsoAsked(Action):
                 found = in_context  # "...the london calls. and how much did they cost me?"
             if found and found.response in responses and found.response not in wanted:
                 wanted.append(found.response)
+                told_by[found.response] = set(found.told_by)
         said = said_this_turn(tracker)
         names = {(e.get("metadata") or {}).get("utter_action") for e in said}
         heard = _words(" ".join(e.get("text") or "" for e in said))
         fresh = []
         for answer in wanted:
-            if answer in names or f"{answer}_queued" in names:
+            if answer in names or f"{answer}_queued" in names or told_by[answer] & names:
                 continue
             texts = [v.get("text") or "" for v in responses[answer]]
             if heard and any(_words(t) and len(_words(t) & heard) >= 0.6 * len(_words(t)) for t in texts):

@@ -61,6 +61,9 @@ class Answer:
     # An offered option that is this answer's news ("whats this add on thing" with the add-on's button
     # showing): while it is on offer, asking about it is asking for that option (server/dialogue/typed_choices.py).
     option: str = ""
+    # Responses that give this answer's news: not said after one of them in the same turn ("is that still
+    # on track?" beside the order's own line with its date, blind panel p44 01).
+    told_by: Tuple[str, ...] = ()
 
     def fits(self, text: str) -> bool:
         """The question has one of the answer's words (and one of its `with` words, when it has them),
@@ -88,6 +91,7 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
             word_pattern([str(w) for w in a["unless"]]) if a.get("unless") else None,
             tuple(a.get("covers") or ()),
             str(a.get("option") or ""),
+            tuple(a.get("told_by") or ()),
         )
         for a in raw.get("answers") or []
     )
@@ -173,6 +177,22 @@ def answer_anywhere(text: str, question: bool = True) -> Optional[Answer]:
     """The answer marked `anywhere` that the question asks for ("do you ship to canada"), in a case
     or not: what no policy covers is answered honestly, never with a topic's general wording."""
     return next((a for a in answers() if a.anywhere and (question or a.statement) and a.fits(text)), None)
+
+
+def answers_anywhere(text: str, question: bool = True) -> List[Answer]:
+    """Every `anywhere` answer the message asks for, sentence by sentence in its order ("whats todays offer?
+    can i put it on the jacket i already ordered?" gets both, blind panel p44 15); the whole message read
+    once when no sentence alone finds one."""
+    found: List[Answer] = []
+    for sentence in re.findall(r"[^.!?\n]+[.!?]*", plain(text or "")):
+        answer = answer_anywhere(sentence, question or bool(ASKS.search(sentence)))
+        if answer and answer not in found:
+            found.append(answer)
+    if not found:
+        whole = answer_anywhere(text, question)
+        found = [whole] if whole else []
+    covered = {c for a in found for c in a.covers}
+    return [a for a in found if a.id not in covered]
 
 
 def parts(text: str) -> List[str]:

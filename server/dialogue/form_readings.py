@@ -87,7 +87,7 @@ BOOKINGS_ASKED = re.compile(
     r"|\b(?:anything|something)\s+booked\b"
     r"|\bdo\s+i\s+(?:still\s+)?have\s+(?:a|any)\s+calls?\b"
     # "i already have a call today at 4 about this, is that still on?" (blind panel p42 21): asked, never booked again.
-    r"|\b(?:is|are)\s+(?:that|it|they|the\s+call|my\s+call)\s+still\s+(?:on|happening|booked)\b"
+    r"|\b(?:is|are)\s+(?:that|it|they|the\s+call|my\s+call)\s+still\s+(?:on|happening|booked)\b(?!\s+(?:track|time|schedule|course|its\s+way|the\s+way|target))"
     # "did i book a call with you guys for tomorrow? i cant remember what time", "what time is it booked for",
     # "what was that call even for" (blind panel p43 20): the record, never a policy menu.
     r"|\b(?:did|have|had)\s+i\s+(?:already\s+)?(?:book|booked|arrange|arranged|set\s+up|schedule|scheduled)\s+"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from gracious.answers import answer_anywhere, parts
+from gracious.answers import answers_anywhere, parts
 from gracious.references import find
 from server.dialogue import in_hand, two_problems
 from server.dialogue.readings import MEANT, WHY, read_as
@@ -22,9 +22,10 @@ def reading(parsed: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
     """The message as a question with an `anywhere` answer, or None (a person or goodbye asked for means it)."""
     if (parsed.get("intent") or {}).get("name") in MEANT:
         return None
-    found = answer_anywhere(text, question=in_hand.is_question(text))
-    if found is None:
+    every = answers_anywhere(text, question=in_hand.is_question(text))
+    if not every:
         return None
+    found = every[0]
     first, *rest = parts(text) or [text]
     intent = (parsed.get("intent") or {}).get("name")
     if intent in (two_problems.case_types() or ()) and any(f.entity == "order_id" for f in find(text)):
@@ -40,5 +41,9 @@ def reading(parsed: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
         # working. do you ship to canada btw?": the call or the case first, the question answered after it
         # (server/dialogue/also_asked.py). "my son has a peanut allergy. are the pastries safe?" is one question.
         return None
-    marks = {"answer": found.response, "answers": [found.response], "answer_person": found.person}
+    marks = {
+        "answer": found.response,
+        "answers": [a.response for a in every],
+        "answer_person": any(a.person for a in every),
+    }
     return dict(read_as(parsed, WHY, "case_question"), **marks)

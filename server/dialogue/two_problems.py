@@ -176,6 +176,12 @@ def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
     except CatalogError:
         needs = "nothing"
     named = f"names_{needs}" in repair.LISTS and repair.says(f"names_{needs}", text)
+    # Its own reference named: "and the summer20 thing?" (blind panel p44 15).
+    named = named or any(
+        re.sub(r"\W", "", str(v)).lower() in re.sub(r"\W", "", text).lower()
+        for v in (pending.get("entities") or {}).values()
+        if len(re.sub(r"\W", "", str(v))) >= 5
+    )
     if not (repair.says("other_one", text) or named):
         return None
     entities = dict(pending.get("entities") or {})

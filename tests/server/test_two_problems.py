@@ -176,6 +176,13 @@ def test_the_problem_offered_next_is_opened_by_naming_it():
     assert moving_on("where is my order", BILL_KEPT, offered=True) is None
 
 
+def test_the_problem_kept_is_opened_by_its_own_code():
+    # Blind panel p44 15: "and the summer20 thing?" showed the jacket's order again.
+    kept = {"intent": "coupon_problem", "text": "i have an old SUMMER20 code", "entities": {"coupon_code": "SUMMER20"}}
+    assert moving_on("ok thanks. and the summer20 thing?", kept) == '/coupon_problem{"coupon_code": "SUMMER20"}'
+    assert moving_on("ok thanks. and the spring15 thing?", kept) is None
+
+
 def test_a_long_message_moves_on_by_its_first_sentence():
     # Blind panel p43 17: "ok but what about the charges? I want them removed, ..." got "I'd rather not guess".
     text = "ok but what about the charges? I want them removed, it was your guy who told me wrong"
