@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import codes_compared
 from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
+from gracious import repair
 from gracious.answers import answer_anywhere, earlier, find_answer
 from gracious.settings import settings
 from gracious.stores import company
@@ -80,6 +81,11 @@ class ActionAnswerWhy(Action):
             return []
         if message.get("repair") == "case_question":
             known = [a for a in message.get("answers") or [message.get("answer")] if a in domain.get("responses", {})]
+            missed = repair.says("not_answered", message.get("text") or "")
+            if known and all(worn_out(a, tracker, domain, missed) for a in known):
+                # "you didnt answer me. is there a deadline or not" after that answer, in all its words, twice
+                # (blind panel p44 02, 08): never the same paragraph a third time; a person, who can go further.
+                return with_a_person(dispatcher, tracker, domain, "utter_answer_said_already")
             values = await case_values(tracker, domain, known)
             if known and not message.get("answer_person"):
                 # Questions the designers have answers for (catalog/answers.yml), each answered.
@@ -103,6 +109,16 @@ class ActionAnswerWhy(Action):
             dispatcher.utter_message(response="utter_why_nothing_explained")
             return []
         return say_why(dispatcher, tracker, domain, key, **template_values({}, tracker))
+
+
+def worn_out(answer: Text, tracker: Tracker, domain: Dict[Text, Any], missed: bool = False) -> bool:
+    """Whether the customer says the answer missed ("you didnt answer me") and saying it now could only
+    repeat a paragraph this chat has had: it was said, and its shorter ``_again`` words too, or it has
+    none. Asked again plainly ("sorry, what did the london calls cost again", "the amounts. how much was
+    each call"), the answer is said again: the figures are what they asked for."""
+    heard = answers_heard(tracker)
+    again = f"{answer}_again"
+    return missed and answer in heard and (again in heard or again not in domain.get("responses", {}))
 
 
 def no_answer_said(tracker: Tracker, domain: Dict[Text, Any]) -> bool:

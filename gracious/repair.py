@@ -46,6 +46,7 @@ LISTS = (
     "on_file",
     "top_words",
     "moving_on",
+    "not_answered",
     "other_one",
     "names_bill",
     "names_order",

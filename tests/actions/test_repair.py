@@ -302,8 +302,8 @@ def test_a_person_asked_for_while_booking_a_call_nobody_was_told_of_is_handed_ov
     assert events == [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handoff")]
 
 
-def _case_question(answer=None, person=False):
-    tracker = tracker_from("alternatives_offered", text="what number will you be calling from?", intent="ask_why")
+def _case_question(answer=None, person=False, text="what number will you be calling from?"):
+    tracker = tracker_from("alternatives_offered", text=text, intent="ask_why")
     tracker.latest_message.update(repair="case_question", answer=answer, answer_person=person)
     return tracker
 
@@ -351,8 +351,24 @@ def test_an_answer_heard_before_is_said_in_its_shorter_words_the_second_time(dom
     )
     dispatcher, _ = run_action(ActionAnswerWhy(), again, domain)
     assert [m["response"] for m in dispatcher.messages][0] == "utter_answer_wrong_one_back_again"
-    # An answer without an "_again" wording is said as it is.
-    again = _case_question("utter_answer_calling_number")
+    # Its shorter words heard too, or an answer without them heard once, and told it missed (blind panel
+    # p44 02, 08: the same paragraph word for word after "you didnt answer me"): a person, who can go further.
+    again = _case_question("utter_answer_wrong_one_back", text="you didnt answer me. do i post it back or not")
+    again.events.append(
+        {"event": "bot", "text": "The one we sent...", "metadata": {"utter_action": "utter_answer_wrong_one_back"}}
+    )
+    again.events.append(
+        {"event": "bot", "text": "No: keep it.", "metadata": {"utter_action": "utter_answer_wrong_one_back_again"}}
+    )
+    dispatcher, events = run_action(ActionAnswerWhy(), again, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_answer_said_already"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/request_human"]
+    assert events == [FollowupAction("action_listen")]
+    again = _case_question("utter_answer_calling_number", text="thats not what i asked. what number do you call from")
     again.events.append({"event": "bot", "text": "...", "metadata": {"utter_action": "utter_answer_calling_number"}})
+    dispatcher, _ = run_action(ActionAnswerWhy(), again, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_answer_said_already"]
+    # Asked again plainly, the answer is said again: the figures, the number.
+    again.latest_message["text"] = "sorry, what number do you call from again?"
     dispatcher, _ = run_action(ActionAnswerWhy(), again, domain)
     assert [m["response"] for m in dispatcher.messages][0] == "utter_answer_calling_number"
