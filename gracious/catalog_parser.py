@@ -114,9 +114,11 @@ class _Parser:
                 if new not in raw:
                     problem = f"'{new}' is not a case type listed under cases"
                     raise self.fail(where, problem, line_of(spec, "becomes"), "becomes", one_of(raw, new))
+            # One set of facts, or a list of them (any one makes it the other case).
             result[str(case_type)] = [
-                (str(new), self.conditions(when, where, "becomes", line_of(spec, "becomes")))
+                (str(new), self.conditions(one, where, "becomes", line_of(spec, "becomes")))
                 for new, when in changes.items()
+                for one in (when if isinstance(when, list) else [when])
             ]
         return result
 
