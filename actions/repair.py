@@ -64,13 +64,40 @@ class ActionCancel(Action):
         if booked and repair.says("call_words", text) and not wants_call_cancelled(text):
             # "no. just make sure they actually call": the call stays, and we say so.
             return events + await keep_call(dispatcher, int(booked))
-        if repair.cancels_booked_call(text) or (booked and repair.says("call_words", text)):
+        if (
+            repair.cancels_booked_call(text)
+            or (booked and repair.says("call_words", text))
+            or (CALL_TOLD & last_said(tracker) and not repair.cancels_grant(text))
+        ):
+            # "ok good. actually can you cancel it?" just after the booked call was told (blind panel p44 13).
             # The call named by its time, among all booked (moved at the desk or not), or asked which.
             return events + await cancel_named(dispatcher, tracker, text)
         if repair.cancels_grant(text):
             return events + await _take_back(dispatcher, tracker, text)
         dispatcher.utter_message(response="utter_cancel_nothing")
         return events
+
+
+# The booked calls as the assistant has just told them (actions/status.py): "cancel it" then means the call.
+CALL_TOLD = {
+    "utter_status_call_booked",
+    "utter_status_call_booked_elsewhere",
+    "utter_status_call_booked_elsewhere_also",
+}
+
+
+def last_said(tracker: Tracker) -> set:
+    """The responses of the assistant's messages since the customer's message before the latest."""
+    found: set = set()
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            found.add((event.get("metadata") or {}).get("utter_action"))
+    return found
 
 
 # "call it off", "i dont want the call anymore", "no longer need the call".

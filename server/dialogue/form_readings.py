@@ -86,6 +86,8 @@ BOOKINGS_ASKED = re.compile(
     r"|\b(?:any|my)\s+calls?\s+or\s+e-?mails?\b"
     r"|\b(?:anything|something)\s+booked\b"
     r"|\bdo\s+i\s+(?:still\s+)?have\s+(?:a|any)\s+calls?\b"
+    # "i booked a call with you yesterday i think? ... what time was it for", "i just forgot the time" (p44 13)
+    r"|\bwhat\s+time\s+(?:is|was)\s+it\s+(?:booked\s+)?for\b|\bforgot\s+(?:the|what)\s+time\b"
     # "i already have a call today at 4 about this, is that still on?" (blind panel p42 21): asked, never booked again.
     r"|\b(?:is|are)\s+(?:that|it|they|the\s+call|my\s+call)\s+still\s+(?:on|happening|booked)\b(?!\s+(?:track|time|schedule|course|its\s+way|the\s+way|target))"
     # "did i book a call with you guys for tomorrow? i cant remember what time", "what time is it booked for",

@@ -706,6 +706,9 @@ def test_a_call_asked_about_in_a_new_chat_is_the_calls_as_they_stand(text):
         "hi, did i book a call with you guys for tomorrow? i cant remember what time",
         "i want to know when my callback is",
         "what time is it booked for",
+        # Blind panel p44 13: "We should have got back to you, and I'm sorry nobody did", twice.
+        "hey its priya again, i booked a call with you yesterday i think? about my phone bill. what time was it for",
+        "no, nobody missed anything, i booked it myself in the chat earlier. i just forgot the time. can you check?",
     ],
 )
 def test_what_is_booked_asked_in_a_case_is_the_calls_and_emails_as_they_stand(text):
