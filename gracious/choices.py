@@ -73,7 +73,11 @@ _AGREE = (
 )
 # "yes", "ok sure", "yes please, thanks": agreement and nothing else ("thanks" alone is not a yes).
 _YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# A sentence's end, or a comma before a question ("Ill take the credit, when will it show up on my bill?",
+# blind panel p44 05): the choice said before the question still counts.
+_SENTENCE = re.compile(
+    r"(?<=[.!?])\s+|,\s*(?=(?:when|how|will|where|what|whats|is|are|does|do|can|could|would|should)\b[^,.!?]*\?)"
+)
 # Words that make a statement beside a question a choice ("remaking it is fine").
 CHOOSING = re.compile(
     r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead"

@@ -148,6 +148,9 @@ CAFE = [
         ("is the credit instant?", None),
         ("what's the remake? the credit then", 1),
         ("store credit. does it go on my card?", 1),
+        # Blind panel p44 05: "No credit was started", the choice lost in the question after its comma.
+        ("Ill take the credit, when will it show up on my bill?", 1),
+        ("is it the credit, or what?", None),
     ],
 )
 def test_a_choice_said_around_a_question_still_counts(text, index):
