@@ -256,6 +256,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # "you charged me twice": the payment, which only a billing specialist can match (a bill case's
         # policy duplicate_payment; no other case's policy asks for it).
         facts["charged_twice"] = True
+        if repair.says("topic_discounts", said):
+            # "i dont think i got the discount at all AND i think you charged me twice" (blind panel p44 06):
+            # both, never the discount dropped (policy duplicate_payment_and_discount).
+            facts["discount_asked"] = True
     if calls_not_made(said):
         # "calls on my bill I never made": maybe someone else on the line, checked by account security
         # (a bill case's policy calls_not_made), never a credit on the spot.
