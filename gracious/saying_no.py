@@ -48,7 +48,8 @@ def shouting(text: str) -> bool:
 
 def refuses(text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]]) -> bool:
     """An offered option named to refuse it ("no refund", "I don't want the credit")."""
-    said = " ".join((text or "").lower().split())
+    # Quotes are no words: 'I dont want some "office team"' refuses the office team (blind panel p44 11).
+    said = " ".join(re.sub(r"[\"“”‘’]|(?<!\w)'|'(?!\w)", " ", text or "").lower().split())
     wanted = _NEGATED.sub(" ", said)
     return any(not o.declines and _score(said, o, words) > _score(wanted, o, words) for o in options)
 

@@ -182,6 +182,10 @@ async def parse_with_choices(
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):
         # "none of that, i want a human to ring me. tomorrow at 2": the call, at that time.
         return await read.as_click("/request_callback", text=text, entities=[_time(text)])
+    if chosen not in (None, WHICH) and saying_no.refuses(text, [options[chosen]], choice_words()):
+        # 'no. I said the CEO. I dont want some "office team" fobbing me off' names the option to refuse it
+        # (blind panel p44 11): never taken, whatever kind of option it is.
+        return await _in_context(read, parsed)
     if chosen is None and (upset := upset_no(parsed, tracker, options, intent)) is not None:
         return upset  # "NO. I NEEDED IT FOR SATURDAY": the feeling answered, the offer put again
     if chosen is None or (chosen == WHICH and "?" in text):
