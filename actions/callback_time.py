@@ -26,6 +26,14 @@ LATENESS = re.compile(
     r"(?:late|overdue|ago|behind|past|now|already|and\s+(?:still|nothing))\b",
     re.I,
 )
+# When a delivery comes, not when to call: "my replacement dress, is it actually coming tomorrow?" in the call's
+# form (blind panel p45 13, booked for 10am without a time given).
+DELIVERY_DAY = re.compile(
+    r"\b(?:coming|come|arriving|arrive|arrives|delivered|deliver|delivering|delivery|shipping|ship|ships|shipped|"
+    r"here|get here|be here|be with me|reach me|turn up|show up|dispatched|sent|go out|goes out)\s+"
+    r"(?:by\s+|on\s+|before\s+|for\s+)?(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
 # A question (the time, the number) is asked at most twice; then the customer is offered a way on.
 MAX_TIME_ATTEMPTS = 2
 SOON = re.compile(
@@ -200,7 +208,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
     # "its about my coffee grinder thats like a week late" (blind panel p43 18, booked a week ahead): how late
     # or how long ago something was is never a time for the call.
-    text = LATENESS.sub(" ", text)
+    text = DELIVERY_DAY.sub(" ", LATENESS.sub(" ", text))
     text = _spoken(text)
     text = re.sub(
         r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text

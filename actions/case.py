@@ -66,6 +66,12 @@ MEANT_TO_GET = re.compile(
     r"|\bas (?:the|a|an) ([a-z][a-z ]{1,30}?)(?=[,.!?]|\s+please\b|$)",
     re.I,
 )
+# "they gave me a cappuccino instead of what i ordered": the one given, not the one wanted.
+GIVEN_INSTEAD = re.compile(
+    r"\b(?:gave me|given|got|served me|served|brought me|handed me)\s+(?:a |an |the )?([a-z][a-z ]{1,30}?)\s+"
+    r"instead of (?:what i|my order|the one i|mine|my)\b",
+    re.I,
+)
 # The customer's own slip at the café counter (not "i picked up the wrong latte", which may be ours to remake).
 CAFE_SLIP = re.compile(
     r"\b(?:my (?:mistake|fault|bad)|meant to (?:get|order|have|ask for)|i ordered the wrong|by mistake|"
@@ -226,6 +232,11 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     # "ordered an oat flat white and got a latte": the flat white is theirs, the latte our mistake.
     ordered = (MEANT_TO_GET.search(said) or ORDERED.search(said)) if "item_category" not in facts else None
     asked_for = await data.product_in(next(g for g in ordered.groups() if g)) if ordered else None
+    given_instead = GIVEN_INSTEAD.search(said) if not ordered and "item_category" not in facts else None
+    if given_instead:
+        # "my latte was stone cold and they gave me a cappuccino instead of what i ordered" (blind panel p44 09):
+        # the one given is ours; the other named is theirs, never "we didn't get your cappuccino right".
+        asked_for = await data.product_in(said.replace(given_instead.group(1), " "))
     if asked_for:
         facts["item_asked_for"] = asked_for
     item = (

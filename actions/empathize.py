@@ -307,13 +307,17 @@ def _earlier_intents(tracker: Tracker) -> List[Text]:
 async def _order_named(tracker: Tracker, text: Text, wanted: Text, reference: Any) -> List[EventType]:
     """ "the shoes i got are too small" from a signed-in customer whose only shoes are LK-10422: that
     order, never "Could you share the order number?" (blind panels p35, p36). Only the known
-    customer's own order, only when the item names one, and never over a reference typed now."""
+    customer's own order, only when the item names one, and never over a reference typed now; for a bill,
+    their only bill."""
     customer = known_customer(tracker)
-    if (
-        wanted != "order"
-        or not customer
-        or any(e.get("entity") == "order_id" for e in (tracker.latest_message or {}).get("entities") or [])
-    ):
+    if not customer or any(e.get("entity") == "order_id" for e in (tracker.latest_message or {}).get("entities") or []):
+        return []
+    if wanted == "bill":
+        # The signed-in customer's one bill (blind panel p45 04, 07, 19: asked for its number, then "we'll carry
+        # on without it" and nothing could be checked). With more than one, they are asked which.
+        only = await company().only_bill(customer)
+        return [SlotSet("order_id", only)] if only and only != reference else []
+    if wanted != "order":
         return []
     named = await company().order_named(customer, text)
     return [SlotSet("order_id", named)] if named and named != reference else []

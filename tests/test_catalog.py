@@ -64,6 +64,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
     assert catalog.max_credit == 25.0
     assert catalog.max_replacement_value == 250.0
     assert [p.id for p in catalog.policies] == [
+        "duplicate_payment_and_discount",
         "duplicate_payment",
         "calls_not_made",
         "billing_review",
@@ -341,3 +342,11 @@ def test_a_case_that_needs_something_unknown_names_the_case(tmp_path):
         f"{path}:{at(path, 'needs: receipt')}: case 'complain_loyalty_points' field 'needs': "
         "'receipt' is not something a case can need — use one of: bill, coupon, nothing, order"
     )
+
+
+def test_a_case_becomes_another_kind_on_any_of_several_facts(catalog):
+    # Blind panel p44 12: "my headphones LK-10426 stopped charging" read as a bill got the billing policies.
+    assert catalog.follow("dispute_charge", {"reference_kind": "order", "faulty": True}) == "report_wrong_item"
+    assert catalog.follow("dispute_charge", {"item_category": "cafe"}) == "report_wrong_item"
+    assert catalog.follow("dispute_charge", {"reference_kind": "order"}) == "dispute_charge"
+    assert catalog.follow("dispute_charge", {"reference_kind": "bill", "faulty": True}) == "dispute_charge"

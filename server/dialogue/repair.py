@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional
 
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, signals
@@ -68,6 +68,26 @@ SAFETY_NEVER = ("utter_answer_allergen_info",)
 def _safety_before(tracker: DialogueStateTracker) -> bool:
     """Whether a message of this conversation was about health or danger (server/nlu/safety.py)."""
     return any(isinstance(e, UserUttered) and (e.parse_data or {}).get("safety") for e in tracker.events)
+
+
+# "you didnt answer my emails for two weeks": our silence elsewhere, a complaint of its own.
+UNANSWERED_ELSEWHERE = re.compile(
+    r"\b(?:answer|reply|respond)\w*\s+(?:to\s+)?(?:my|our|any|the|all)\s+(?:\w+\s+)?(?:e-?mails?|calls?|messages?|letters?|"
+    r"voicemails?|phone)\b|\b(?:for|in)\s+(?:days|weeks|months|ages|a week|a month|\d+\s+(?:days|weeks))\b",
+    re.I,
+)
+
+
+def _assistant_said(tracker: DialogueStateTracker) -> bool:
+    """Whether the assistant has answered anything in this chat yet."""
+    return any(isinstance(e, BotUttered) for e in tracker.events)
+
+
+def _customer_said(tracker: DialogueStateTracker, text: str) -> str:
+    """The customer's message before ``text`` ("will i get an email to confirm?"), else "" (the message being
+    read is not in the tracker yet)."""
+    said = [e.text or "" for e in tracker.events if isinstance(e, UserUttered) and (e.text or "") != text]
+    return said[-1] if said else ""
 
 
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
@@ -145,12 +165,30 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     found = find_answers(text, case_type, granted, question=asks, policy=tracker.get_slot("policy_id"))
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
-    asked_only = answer and (intent == case_type or in_hand.asks_only(text))
     if not loop and BOOKINGS_ASKED.search(text) and not cancels_booked(text):
         # "what have I got booked with you? any calls or emails?", in a case or not (blind panel p39 19).
         return read_as(parsed, STATUS, "status")
     if (pressed := amount_pressed(parsed, tracker, text)) is not None:
         return pressed  # "and the 5000?": the sum asked for before, a plain no with a person
+    if (
+        not loop
+        and repair.says("not_answered", text)
+        and not UNANSWERED_ELSEWHERE.search(text)
+        and _assistant_said(tracker)
+        and intent != "request_human"
+    ):
+        # "you didnt answer about the email", "you said that already. i asked if LENA will hear about it" (blind
+        # panel p45 01, 16, 23): the question asked again, never "nobody got back to you".
+        if not found:
+            asked_before = _customer_said(tracker, text)
+            found = find_answers(asked_before, case_type, granted, question=True, policy=tracker.get_slot("policy_id"))
+            marks = {
+                "answer": found[0].response if found else None,
+                "answers": [a.response for a in found],
+                "answer_person": any(a.person for a in found),
+            }
+        return dict(read_as(parsed, WHY, "case_question"), **marks)
+    asked_only = answer and (intent == case_type or in_hand.asks_only(text))
     if intent in MEANT and not (asked_only and not loop):
         # A person, the CEO or goodbye asked for means it; "whats his email then" in the CEO case, or
         # "will a MANAGER be calling me?", is a question with an answer.

@@ -75,8 +75,9 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
         return parsed
     read: List[Tuple[int, str, Dict[str, Any]]] = []
     for at, part in pieces:
-        if NOT_WANTED.search(part):
-            continue  # "I don't want money" says what the problem isn't
+        if NOT_WANTED.search(part) or repair.says("not_answered", part):
+            # "I don't want money" says what the problem isn't; "you didnt answer" is about this chat (p45 23)
+            continue
         alone = await parse(part)
         guess = alone.get("intent") or {}
         if guess.get("name") in case_types() and guess.get("confidence", 0) >= CONFIDENCE:

@@ -26,6 +26,7 @@ from gracious.dropped_call import drops_the_call
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     LATER_IF,
+    NOT_TAKING,
     OFFER_PAYLOAD,
     TAKES,
     THE_PERSON_ONLY,
@@ -182,9 +183,12 @@ async def parse_with_choices(
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):
         # "none of that, i want a human to ring me. tomorrow at 2": the call, at that time.
         return await read.as_click("/request_callback", text=text, entities=[_time(text)])
-    if chosen not in (None, WHICH) and saying_no.refuses(text, [options[chosen]], choice_words()):
+    if chosen not in (None, WHICH) and (
+        saying_no.refuses(text, [options[chosen]], choice_words()) or NOT_TAKING.search(text)
+    ):
         # 'no. I said the CEO. I dont want some "office team" fobbing me off' names the option to refuse it
-        # (blind panel p44 11): never taken, whatever kind of option it is.
+        # (blind panel p44 11); "a credit is nice but i just want to know WHEN" wants something else (p45 02):
+        # never taken, whatever kind of option it is.
         return await _in_context(read, parsed)
     if chosen is None and (upset := upset_no(parsed, tracker, options, intent)) is not None:
         return upset  # "NO. I NEEDED IT FOR SATURDAY": the feeling answered, the offer put again

@@ -61,10 +61,17 @@ def test_half_an_hour_and_amounts_are_not_clock_times(text):
         "its 3 days late already",
         "i ordered it two weeks ago",
         "ok. so where is my grinder right now",
+        # Blind panel p45 13: a call booked for 10am from when the dress comes.
+        "are you listening? NOT the office. fine whatever, and my replacement dress, is it actually coming tomorrow?",
+        "will it arrive by friday",
     ],
 )
 def test_how_late_or_where_something_is_is_no_time(text):
     assert parse_callback_time(text, WEDNESDAY_10AM) is None
+
+
+def test_a_day_for_the_call_is_still_a_time():
+    assert parse_callback_time("call me tomorrow at 2pm, the dress is coming friday", WEDNESDAY_10AM) == at(12, 14, 0)
 
 
 def test_a_time_said_beside_the_ask_for_a_call_is_taken_without_asking():

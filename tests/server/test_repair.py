@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 import pytest
-from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from server.dialogue.repair import reread
@@ -797,3 +797,26 @@ def test_the_ceo_office_named_is_not_the_ceo_asked_for_again():
         case_type="request_executive", policy_id="executive_contact", explained_policies=["executive_contact"]
     )
     assert reread(parsed(text, "ask_why"), ceo).get("repair") != "ceo_again"
+
+
+@pytest.mark.parametrize(
+    "text, earlier",
+    [
+        ("you didnt answer about the email", "will i get an email to confirm? and when will it show up"),
+        ("you said that already. i asked if LENA will hear about it", "will lena actually hear about it?"),
+    ],
+)
+def test_you_didnt_answer_is_the_question_again_never_a_complaint_of_no_reply(text, earlier):
+    # Blind panel p45 01, 16, 23: "We should have got back to you, and I'm sorry nobody did."
+    state = tracker(case_type="report_wrong_item", policy_id="wrong_item_replacement")
+    state.update(UserUttered(earlier, parse_data={"intent": {"name": "ask_why"}}))
+    state.update(BotUttered("It goes out tonight by overnight delivery."))
+    result = reread(parsed(text, "complain_no_response"), state)
+    assert (result["intent"]["name"], result["repair"]) == ("ask_why", "case_question")
+
+
+def test_our_silence_elsewhere_is_still_a_complaint_of_no_reply():
+    state = tracker(case_type="report_wrong_item", policy_id="wrong_item_replacement")
+    state.update(BotUttered("It goes out tonight by overnight delivery."))
+    result = reread(parsed("you didnt answer my emails for two weeks", "complain_no_response"), state)
+    assert result.get("repair") != "case_question"
