@@ -122,6 +122,10 @@ class ActionExplainPolicy(Action):
                 # The same findings on the same record again (blind panel p35: 13 of 24): said to be above,
                 # and what next. Without a record nothing was set out, and the short general words stand (p36 09).
                 said = "utter_policy_said_above"
+            elif policy.id in explained and said_before(tracker, said):
+                # "i want the manager to know his name is something like jake, afternoon shift yesterday" (blind
+                # panel p45 10): more details of the same case, taken in; never the same paragraph again.
+                said = "utter_policy_details_added"
             dispatcher.utter_message(response=said, **template_values(facts, tracker))
         followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []
         return (
