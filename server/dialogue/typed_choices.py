@@ -162,6 +162,11 @@ async def parse_with_choices(
     if new_order_or_bill(parsed, tracker) and not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
         # "ok english. my bill BL-30018 no discount" under a lone "Talk to a person": the case, told now.
         taking = None
+    by_email = next((o for o in options if o.key == "email_followup"), None)
+    if by_email is not None and repair.wants_email_instead(text) and not LATER_IF.search(text):
+        # "i dont want another callback, you clearly cant do those. email me instead" (blind panel p45 15): the
+        # email offered, never the call it turns down.
+        return await read.as_click(by_email.payload, text=text, typed_choice=by_email.title)
     later = bool(LATER_IF.search(text))  # "if it's not here by friday I want a refund": nothing taken now
     if ((new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or drops_the_call(text) or later:
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
