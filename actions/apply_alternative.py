@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
@@ -278,6 +279,12 @@ async def _new_size(
     facts = tracker.get_slot("case_facts") or {}
     reference = facts.get("reference") or None
     policy = tracker.get_slot("policy_id") or ""
+    earlier = await company().granted("exchange", reference)
+    noted = re.search(r"\bsize ([\w.]+)", earlier.note or "") if earlier is not None else None
+    if size and noted and noted.group(1).lower() == size.lower():
+        # "i already told you size 10" with size 10 noted (blind panel p45 03): said to stand, never "changed".
+        dispatcher.utter_message(response="utter_exchange_size_same", reference=reference or "", size=size)
+        return [SlotSet("alternative", None)]
     await company().withdraw("exchange", reference, facts.get("customer_id"), tracker.sender_id)
     note = f"exchange under {policy}, size {size}" if policy else f"exchange, size {size}"
     await promised.grant(tracker, "exchange", "exchange", reference, None, note, size)
