@@ -79,3 +79,12 @@ def test_the_customers_own_slip_is_told_apart_from_ours():
     assert says_it_is_their_own_change("realised i picked size S, i need M. can u change it before it ships")
     assert says_it_is_their_own_change("my bad, I ordered the wrong colour")
     assert not says_it_is_their_own_change("you sent me the wrong colour dress")
+
+
+def test_picking_up_the_wrong_drink_is_not_the_customers_own_slip():
+    # The café's own slip words (actions/case.py) are catalog/signals.yml `own_change`.
+    from gracious.signals import says_it_is_their_own_change
+
+    assert says_it_is_their_own_change("i ordered the soup and actually meant to have the salad, my mistake")
+    assert says_it_is_their_own_change("i picked the wrong one, still got tags on")
+    assert not says_it_is_their_own_change("i picked up the wrong latte from the counter")
