@@ -209,6 +209,11 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     # "its about my coffee grinder thats like a week late" (blind panel p43 18, booked a week ahead): how late
     # or how long ago something was is never a time for the call.
     text = DELIVERY_DAY.sub(" ", LATENESS.sub(" ", text))
+    # "no i meant today, friday at 2pm" said on a Friday (blind panel p46 04, moved to the Friday after): today's
+    # own weekday, without "next", is today.
+    today_name = now.strftime("%A")
+    text = re.sub(rf"(?<!\bnext\s)\b{today_name}\b", "today", text, flags=re.I)
+    text = re.sub(r"\btoday\W+today\b", "today", text, flags=re.I)
     text = _spoken(text)
     text = re.sub(
         r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text

@@ -188,6 +188,10 @@ async def parse_with_choices(
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):
         # "none of that, i want a human to ring me. tomorrow at 2": the call, at that time.
         return await read.as_click("/request_callback", text=text, entities=[_time(text)])
+    if chosen not in (None, WHICH) and other_sum(text, options[chosen].title):
+        # "ok whatever ill take the 20 store credit" under "A $15.00 goodwill credit" (blind panel p46 22): another
+        # sum is another option, never this one granted.
+        return await _in_context(read, parsed)
     if chosen not in (None, WHICH) and (
         saying_no.refuses(text, [options[chosen]], choice_words()) or NOT_TAKING.search(text)
     ):
@@ -243,6 +247,22 @@ async def parse_with_choices(
         # "a call would be good. tomorrow morning, before 10": the time comes with the choice.
         as_click["entities"] = list(as_click.get("entities") or []) + [_time(text)]
     return as_click
+
+
+_SUM = re.compile(r"(?<![\w.-])\$?\s?(\d{1,4})(?:\.(\d\d))?(?:\s?(?:dollars?|bucks|usd))?(?![\w.%:-])", re.I)
+# A sum as a customer names one: "$20", "20 dollars", "the 20 store credit" (never "option 2" or "size 10").
+_NAMED_SUM = re.compile(
+    r"\$\s?(\d{1,4})(?:\.(\d\d))?\b"
+    r"|\b(\d{1,4})(?:\.(\d\d))?\s?(?:dollars?|bucks|usd|in store credit|store credit|credit|goodwill|voucher)\b",
+    re.I,
+)
+
+
+def other_sum(text: str, title: str) -> bool:
+    """The message names a sum and the option another ("the 20 store credit" for "A $15.00 goodwill credit")."""
+    named = {float(f"{a or c}.{b or d or '00'}") for a, b, c, d in _NAMED_SUM.findall(text or "")}
+    offered = {float(f"{a}.{b or '00'}") for a, b in _SUM.findall(title or "")}
+    return bool(named and offered and not named & offered)
 
 
 def _time(text: str) -> Dict[str, Any]:

@@ -126,3 +126,11 @@ def test_the_call_is_moved_to_the_time_said_and_said_so(domain, monkeypatch):
 )
 def test_a_range_of_hours_is_read_as_its_start_not_an_odd_time(text, expected):
     assert parse_callback_time(text, WEDNESDAY_10AM) == expected
+
+
+def test_todays_own_weekday_is_today():
+    # Blind panel p46 04: "no i meant today, friday at 2pm" on a Friday was moved to the Friday after.
+    friday_night = at(13, 0, 50)  # Friday 13 November 2026, 00:50
+    assert parse_callback_time("no i meant today, friday at 2pm, not saturday", friday_night) == at(13, 14, 0)
+    assert parse_callback_time("friday at 2pm", friday_night) == at(13, 14, 0)
+    assert parse_callback_time("next friday at 2pm", friday_night) == at(20, 14, 0)

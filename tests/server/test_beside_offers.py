@@ -205,3 +205,20 @@ def test_a_team_the_case_was_handed_to_counts_as_granted_and_an_offer_only_taken
     assert granted(tracker) == ["goodwill_credit", "ceo_office"]
     tracker.update(SlotSet("handoff_id", None))
     assert granted(tracker) == ["goodwill_credit"]
+
+
+@pytest.mark.parametrize(
+    "text, title, other",
+    [
+        # Blind panel p46 22: "ill take the 20 store credit" granted "A $15.00 goodwill credit".
+        ("ok whatever ill take the 20 store credit", "A $15.00 goodwill credit", True),
+        ("the 20 store credit", "$20.00 in store credit", False),
+        ("the $10 credit please", "A $10.00 goodwill credit", False),
+        ("option 2", "A $15.00 goodwill credit", False),  # a place, not a sum
+        ("the credit please", "A $15.00 goodwill credit", False),
+    ],
+)
+def test_another_sum_named_is_not_the_option_with_its_sum(text, title, other):
+    from server.dialogue.typed_choices import other_sum
+
+    assert other_sum(text, title) is other
