@@ -74,6 +74,11 @@ class ActionCancel(Action):
             return events + await cancel_named(dispatcher, tracker, text)
         if repair.cancels_grant(text):
             return events + await _take_back(dispatcher, tracker, text)
+        just = _just_granted(tracker) if not OTHER_THING.search(text) else None
+        if just is not None:
+            # "WAIT i didnt say do it, i asked a question! cancel that" right after an exchange was started (blind
+            # panel p46 15): what was just done is taken back, never "No problem at all." with it standing.
+            return events + await _take_back(dispatcher, tracker, text, only=just)
         dispatcher.utter_message(response="utter_cancel_nothing")
         return events
 
@@ -136,10 +141,25 @@ async def keep_call(dispatcher: CollectingDispatcher, booked: int) -> List[Event
     return []
 
 
-async def _take_back(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+# "and no email follow up needed either, cancel that": something else named, never the grant just made.
+OTHER_THING = re.compile(r"\b(?:e-?mails?|call\w*|follow\w*|updates?|tracking)\b", re.I)
+
+
+def _just_granted(tracker: Tracker) -> Optional[Text]:
+    """The kind of grant (as WITHDRAWN_NAMES says it) the assistant confirmed in its last turn, else None."""
+    if not any(str(name or "").startswith("utter_confirm_") for name in last_said(tracker)):
+        return None
+    done = [e for e in settled(tracker) if e.get("state") == "done" and (e.get("kind") or "") in WITHDRAWN_NAMES]
+    return WITHDRAWN_NAMES[done[-1]["kind"]] if done else None
+
+
+async def _take_back(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: Text, only: Optional[Text] = None
+) -> List[EventType]:
     """ "please cancel the $25 credit": the latest grant of that kind in this chat is
-    withdrawn from the records, and we say so; or we say there is none to cancel."""
-    named = repair.kinds_to_cancel(text)
+    withdrawn from the records, and we say so; or we say there is none to cancel. ``only``: the kind
+    just granted, for a "cancel that" that names none."""
+    named = {only} if only else repair.kinds_to_cancel(text)
     entries = settled(tracker)
     standing = [e for e in entries if e.get("state") in ("done",) and WITHDRAWN_NAMES.get(e.get("kind") or "") in named]
     if not standing:

@@ -123,7 +123,10 @@ def not_choosing(text: str) -> bool:
 NOT_TAKING = re.compile(
     r"\b(?:is|sounds|would be|seems)\s+(?:nice|good|great|fine|ok|okay|kind|lovely)\s*,?\s+but\b"
     r"|\bi\s+(?:just\s+|only\s+|really\s+)?(?:want|wanted|wanna|need)\s+to\s+know\b"
-    r"|\b(?:just|only)\s+asking\b",
+    r"|\b(?:just|only)\s+asking\b"
+    # "if i exchange do i have to pay the difference?" (blind panel p46 15): asks what would happen, takes nothing.
+    r"|\bif\s+i\s+(?:\w+\s+)?(?:exchange|swap|take|get|go with|go for|choose|chose|pick|do|did|want)\b[^.!]*\?"
+    r"|\bwhat'?s\s+the\s+difference\b",
     re.I,
 )
 
