@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, List, Optional, Pattern, Tuple
+from typing import Callable, Iterable, List, Optional, Pattern, Tuple
 
 import yaml
 
@@ -122,16 +122,21 @@ def find_answers(
     does the credit expire?" gets both. Each sentence is read alone; a message none of
     whose sentences finds one is read whole."""
     granted = tuple(granted)
+    return _sentence_by_sentence(text, question, lambda said, asks: find_answer(said, case_type, granted, asks, policy))
+
+
+def _sentence_by_sentence(text: str, question: bool, find: Callable[[str, bool], Optional[Answer]]) -> List[Answer]:
+    """The answers ``find`` gives each sentence of the message, in its order, without those another one's
+    wording covers; the whole message read once when no sentence alone finds one."""
     text = plain(text)  # "wat number will u call from" asks what "what number will you call from" asks
     found: List[Answer] = []
     for sentence in re.findall(r"[^.!?\n]+[.!?]*", text or ""):
         # "i dont want money. will you actually pass it on": that sentence asks.
-        asks = question or bool(ASKS.search(sentence))
-        answer = find_answer(sentence, case_type, granted, asks, policy)
+        answer = find(sentence, question or bool(ASKS.search(sentence)))
         if answer and answer not in found:
             found.append(answer)
     if not found:
-        whole = find_answer(text, case_type, granted, question, policy)
+        whole = find(text, question)
         found = [whole] if whole else []
     covered = {c for a in found for c in a.covers}
     return [a for a in found if a.id not in covered]
@@ -183,16 +188,7 @@ def answers_anywhere(text: str, question: bool = True) -> List[Answer]:
     """Every `anywhere` answer the message asks for, sentence by sentence in its order ("whats todays offer?
     can i put it on the jacket i already ordered?" gets both, blind panel p44 15); the whole message read
     once when no sentence alone finds one."""
-    found: List[Answer] = []
-    for sentence in re.findall(r"[^.!?\n]+[.!?]*", plain(text or "")):
-        answer = answer_anywhere(sentence, question or bool(ASKS.search(sentence)))
-        if answer and answer not in found:
-            found.append(answer)
-    if not found:
-        whole = answer_anywhere(text, question)
-        found = [whole] if whole else []
-    covered = {c for a in found for c in a.covers}
-    return [a for a in found if a.id not in covered]
+    return _sentence_by_sentence(text, question, answer_anywhere)
 
 
 def parts(text: str) -> List[str]:

@@ -249,8 +249,7 @@ async def parse_with_choices(
     return as_click
 
 
-_SUM = re.compile(r"(?<![\w.-])\$?\s?(\d{1,4})(?:\.(\d\d))?(?:\s?(?:dollars?|bucks|usd))?(?![\w.%:-])", re.I)
-# A sum as a customer names one: "$20", "20 dollars", "the 20 store credit" (never "option 2" or "size 10").
+# A sum as a customer or a button names one: "$20", "20 dollars", "the 20 store credit" (never "option 2" or "size 10").
 _NAMED_SUM = re.compile(
     r"\$\s?(\d{1,4})(?:\.(\d\d))?\b"
     r"|\b(\d{1,4})(?:\.(\d\d))?\s?(?:dollars?|bucks|usd|in store credit|store credit|credit|goodwill|voucher)\b",
@@ -261,7 +260,7 @@ _NAMED_SUM = re.compile(
 def other_sum(text: str, title: str) -> bool:
     """The message names a sum and the option another ("the 20 store credit" for "A $15.00 goodwill credit")."""
     named = {float(f"{a or c}.{b or d or '00'}") for a, b, c, d in _NAMED_SUM.findall(text or "")}
-    offered = {float(f"{a}.{b or '00'}") for a, b in _SUM.findall(title or "")}
+    offered = {float(f"{a or c}.{b or d or '00'}") for a, b, c, d in _NAMED_SUM.findall(title or "")}
     return bool(named and offered and not named & offered)
 
 
