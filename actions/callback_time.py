@@ -29,8 +29,8 @@ LATENESS = re.compile(
 # When a delivery comes, not when to call: "my replacement dress, is it actually coming tomorrow?" in the call's
 # form (blind panel p45 13, booked for 10am without a time given).
 DELIVERY_DAY = re.compile(
-    r"\b(?:coming|come|arriving|arrive|arrives|delivered|deliver|delivering|delivery|shipping|ship|ships|shipped|"
-    r"here|get here|be here|be with me|reach me|turn up|show up|dispatched|sent|go out|goes out)\s+"
+    r"\b(?:coming|arriving|arrive|arrives|delivered|deliver|delivering|delivery|shipping|ship|ships|shipped|"
+    r"get here|be here|be with me|reach me|turn up|show up|dispatched|go out|goes out)\s+"
     r"(?:by\s+|on\s+|before\s+|for\s+)?(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.I,
 )

@@ -72,6 +72,9 @@ def test_how_late_or_where_something_is_is_no_time(text):
 
 def test_a_day_for_the_call_is_still_a_time():
     assert parse_callback_time("call me tomorrow at 2pm, the dress is coming friday", WEDNESDAY_10AM) == at(12, 14, 0)
+    # "here" is where to ring, not a delivery: never today instead of tomorrow.
+    assert parse_callback_time("call me here tomorrow at 3pm", WEDNESDAY_10AM) == at(12, 15, 0)
+    assert parse_callback_time("can someone come round or call tomorrow at 3pm", WEDNESDAY_10AM) == at(12, 15, 0)
 
 
 def test_a_time_said_beside_the_ask_for_a_call_is_taken_without_asking():
