@@ -29,6 +29,7 @@ from gracious.signals import (
     NOT_FITTING,
     asks_about_a_code,
     frustration_signals,
+    said_at_the_cafe,
     says_it_is_their_own_change,
     wants_an_exchange,
 )
@@ -304,6 +305,14 @@ def _earlier_intents(tracker: Tracker) -> List[Text]:
     return intents[:-1]
 
 
+async def _at_the_cafe(text: Text) -> bool:
+    """A café visit or a café item named: nothing on a phone bill."""
+    if said_at_the_cafe(text):
+        return True
+    item = await company().product_in(text)
+    return item is not None and await company().product_category(item) == "cafe"
+
+
 async def _order_named(tracker: Tracker, text: Text, wanted: Text, reference: Any) -> List[EventType]:
     """ "the shoes i got are too small" from a signed-in customer whose only shoes are LK-10422: that
     order, never "Could you share the order number?" (blind panels p35, p36). Only the known
@@ -312,6 +321,8 @@ async def _order_named(tracker: Tracker, text: Text, wanted: Text, reference: An
     customer = known_customer(tracker)
     if not customer or any(e.get("entity") == "order_id" for e in (tracker.latest_message or {}).get("entities") or []):
         return []
+    if wanted == "bill" and await _at_the_cafe(text):
+        return []  # "a tiny cappuccino at the high st cafe, i paid for a large": the till, never their phone bill
     if wanted == "bill":
         # The signed-in customer's one bill (blind panel p45 04, 07, 19: asked for its number, then "we'll carry
         # on without it" and nothing could be checked). With more than one, they are asked which.

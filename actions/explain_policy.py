@@ -127,6 +127,10 @@ class ActionExplainPolicy(Action):
                 # panel p45 10): more details of the same case, taken in; never the same paragraph again.
                 said = "utter_policy_details_added"
             dispatcher.utter_message(response=said, **template_values(facts, tracker))
+            if facts.get("over_limit") and policy.id not in explained and policy.id not in OWN_LIMIT_WORDS:
+                # "3 days late ... I want $200 for the hassle" (blind panel p46 21): the sum asked for is answered
+                # with the case's own findings, plainly, never passed over for a $10 credit on its own.
+                dispatcher.utter_message(response="utter_sum_beyond_limit", **template_values(facts, tracker))
         followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []
         return (
             checked
@@ -139,6 +143,10 @@ class ActionExplainPolicy(Action):
                 SlotSet("explained_policies", explained + ([] if policy.id in explained else [policy.id])),
             ]
         )
+
+
+# Policies whose own words answer a sum asked for (the limit, or that nobody can do it).
+OWN_LIMIT_WORDS = {"goodwill_limit", "beyond_anyone", "beyond_anyone_cafe"}
 
 
 def _with(tracker: Tracker, events: List[EventType]) -> Tracker:

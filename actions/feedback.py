@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.closing import ActionCloseConversation, said_safety
 from gracious import ratings
 from gracious.endings import says_goodbye
+from gracious.signals import is_praise
 from gracious.stores import records
 
 
@@ -82,7 +83,8 @@ class ActionRecordFeedback(Action):
             # "tell that cafe to check their chicken": a warning, not an idea for a weekly review.
             dispatcher.utter_message(response="utter_feedback_safety")
             return []
-        dispatcher.utter_message(response="utter_feedback_recorded")
+        # Kind words are thanked as kind words, never told what becomes of an idea (blind panel p46 11).
+        dispatcher.utter_message(response="utter_feedback_praise" if is_praise(text) else "utter_feedback_recorded")
         # A remark answering the rating question, after the close: thanked once, no "anything else?".
         after_close = [FollowupAction("action_listen")] if _answers_the_rating_question(tracker) else []
         return await _closing(dispatcher, tracker, domain, text) or after_close

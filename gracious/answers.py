@@ -178,17 +178,28 @@ def earlier(case_facts: Optional[dict]) -> List[str]:
     return marks
 
 
-def answer_anywhere(text: str, question: bool = True) -> Optional[Answer]:
+def answer_anywhere(text: str, question: bool = True, policy: Optional[str] = None) -> Optional[Answer]:
     """The answer marked `anywhere` that the question asks for ("do you ship to canada"), in a case
-    or not: what no policy covers is answered honestly, never with a topic's general wording."""
-    return next((a for a in answers() if a.anywhere and (question or a.statement) and a.fits(text)), None)
+    or not: what no policy covers is answered honestly, never with a topic's general wording. An answer
+    limited to the policy in hand counts too, in file order ("do i need the receipt?" about a café visit
+    gets the café's answer, before the one about orders and bills: blind panel p46 24)."""
+    return next(
+        (
+            a
+            for a in answers()
+            if (a.anywhere or (policy is not None and policy in a.policies and not a.case_types and not a.after))
+            and (question or a.statement)
+            and a.fits(text)
+        ),
+        None,
+    )
 
 
-def answers_anywhere(text: str, question: bool = True) -> List[Answer]:
+def answers_anywhere(text: str, question: bool = True, policy: Optional[str] = None) -> List[Answer]:
     """Every `anywhere` answer the message asks for, sentence by sentence in its order ("whats todays offer?
     can i put it on the jacket i already ordered?" gets both, blind panel p44 15); the whole message read
     once when no sentence alone finds one."""
-    return _sentence_by_sentence(text, question, answer_anywhere)
+    return _sentence_by_sentence(text, question, lambda said, asks: answer_anywhere(said, asks, policy))
 
 
 def parts(text: str) -> List[str]:

@@ -20,7 +20,7 @@ SHORT = 5
 
 def says_goodbye(text: str) -> bool:
     """Whether the message says the customer is leaving, in a short sentence of its own."""
-    for sentence in re.split(r"[.!?\n]+", text or ""):
+    for sentence in re.split(r"[.!?\n\u2026]+", text or ""):
         if 0 < len(sentence.split()) <= SHORT and (
             repair.says("goodbye", sentence) or repair.says("closing", sentence) or DONE.search(sentence)
         ):

@@ -103,7 +103,10 @@ _SOMEONE = (
     r"|(?:member|one|some)\s+of\s+(?:your\s+|the\s+)?(?:staff|team|people)|(?:your\s+)?team)\b"
 )
 PERSON_ASKED = re.compile(
-    r"\b(?:connect|transfer|put)\s+me\s*(?:through|to\b|with\b|$|[.!,])|\b(?:be|get|getting)\s+connected\b"
+    # "$200 is fair for what you put me through" (blind panel p46 21) is no person asked for.
+    r"(?<!you )(?<!they )(?<!you've )(?<!youve )\b(?:connect|transfer|put)\s+me\s*"
+    r"(?:through(?!\s+(?:hell|this|that|so\b|a lot|all\b|enough|the wringer|it\b))|to\b|with\b|$|[.!,])"
+    r"|\b(?:be|get|getting)\s+connected\b"
     r"|\b(?:be|get)\s+(?:put|transferred)\s+(?:through|to\b)"
     r"|\b(?:get|give|bring|find|want|need)\s+(?:me\s+)?(?:a |an |to a |to an )?(?:(?:real|actual|live)\s+)?(?:human|person|agent)\b"
     r"|\b(?:get|give|bring|find)\s+me\s+(?:someone|somebody)\b"

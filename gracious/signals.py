@@ -41,6 +41,9 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
             "faulty",
             "own_change",
             "exchange_wanted",
+            "kind_words",
+            "not_only_praise",
+            "trouble",
         )
     } | _gift_phrases(raw)
 
@@ -138,6 +141,12 @@ def wants_it_cancelled(text: Text) -> bool:
 def charged_twice(text: Text) -> bool:
     """'you charged me twice this month': one payment taken twice (catalog/signals.yml `charged_twice`)."""
     return bool(text) and _has("charged_twice", text)
+
+
+def is_praise(text: Text) -> bool:
+    """ "you guys are great, the staff at the cafe were lovely": kind words, no trouble, no idea and no complaint beside them
+    (catalog/signals.yml `kind_words`, `trouble`, `not_only_praise`)."""
+    return bool(text) and _has("kind_words", text) and not _has("trouble", text) and not _has("not_only_praise", text)
 
 
 def calls_not_made(text: Text) -> bool:

@@ -64,6 +64,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
     assert catalog.max_credit == 25.0
     assert catalog.max_replacement_value == 250.0
     assert [p.id for p in catalog.policies] == [
+        "cafe_charged_twice",
         "duplicate_payment_and_discount",
         "duplicate_payment",
         "calls_not_made",

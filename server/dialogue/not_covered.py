@@ -18,11 +18,14 @@ from server.dialogue import in_hand, two_problems
 from server.dialogue.readings import MEANT, WHY, read_as
 
 
-def reading(parsed: Dict[str, Any], text: str) -> Optional[Dict[str, Any]]:
-    """The message as a question with an `anywhere` answer, or None (a person or goodbye asked for means it)."""
+def reading(parsed: Dict[str, Any], text: str, policy: Optional[str] = None) -> Optional[Dict[str, Any]]:
+    """The message as a question with an `anywhere` answer, or None (a person or goodbye asked for means it).
+    ``policy``: the policy in hand, whose own answers come before the general ones in the file's order."""
     if (parsed.get("intent") or {}).get("name") in MEANT:
         return None
-    every = answers_anywhere(text, question=in_hand.is_question(text))
+    every = answers_anywhere(text, question=in_hand.is_question(text), policy=policy)
+    if every and not any(a.anywhere for a in every):
+        return None  # only the policy's own answers: read in the case as before
     if not every:
         return None
     found = every[0]

@@ -40,6 +40,7 @@ SPACED_CODE = re.compile(
     r"\b([A-Za-z]{4,}[\s-]\d{2})\s+(?:code|coupon|promo|voucher)\b|\b(?:code|coupon|promo|voucher)\s+([A-Za-z]{4,}[\s-]\d{2})\b",
     re.I,
 )
+CEO_NAMED = re.compile(r"\b(?:ceo|chief executive|owner|president|founder|chairman)\b", re.I)
 NOT_THE_CEO = re.compile(r"\bnot\s+(?:the\s+|your\s+)?(?:ceo|boss|owner|top)\b", re.I)
 
 
@@ -205,6 +206,8 @@ def person_asked(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]
         return None
     if tracker.get_slot("in_queue") or CALL_ASKED.search(text):
         return None
+    if CEO_NAMED.search(text) and not NOT_THE_CEO.search(text):
+        return None  # "I want to speak to your CEO. Not a manager, not a bot, the CEO. Put me through now.": the CEO
     if tracker.get_slot("requested_slot") == "callback_time" and repair.mentions_time(text):
         return None  # "tomorrow at 8 sharp. and it better be a manager": the time first (form_rest.py)
     if intent in ASKED_SOMEONE:

@@ -83,3 +83,11 @@ def test_allergens_asked_about_before_a_visit_are_answered_but_not_a_staff_compl
     assert answer_anywhere(asked, question=True).response == "utter_answer_allergen_info"
     rude = "the guy at the cafe this morning rolled his eyes at me when i asked if the muffins had nuts"
     assert answer_anywhere(rude, question=True) is None
+
+
+def test_the_policy_in_hand_has_its_own_answer_before_the_general_one():
+    # "do i need the receipt?" about a stale croissant (blind panel p46 24): the café's answer, never "your orders
+    # are on your account"; outside the café, the general one about orders and bills.
+    assert answer_anywhere("do i need the receipt?", policy="cafe_remake").response == "utter_answer_receipt_cafe"
+    assert answer_anywhere("do i need the receipt?", policy="returns_window").response == "utter_answer_receipt_needed"
+    assert answer_anywhere("do i need the receipt?").response == "utter_answer_receipt_needed"
