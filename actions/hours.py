@@ -58,11 +58,18 @@ def nearest_in_hours(wanted: datetime, hours: Hours, now: datetime) -> datetime:
 def spoken_time(moment: datetime, now: datetime) -> str:
     """'today at 3:00 pm', 'tomorrow at 9:30 am', 'Monday 30 November at 8:00 am'."""
     clock = moment.strftime("%-I:%M %p").lower()
+    day = moment.strftime("%A %-d %B")
     if moment.date() == now.date():
         return f"today at {clock}"
     if moment.date() == (now + timedelta(days=1)).date():
-        return f"tomorrow at {clock}"
-    return f"{moment.strftime('%A %-d %B')} at {clock}"
+        # After midnight "tomorrow" is easily taken for the day just begun, so the day is named too
+        # ("tomorrow at 10:00 am (Saturday 5 December)" at 3 am on Friday: blind panel p46 01).
+        return f"tomorrow at {clock}" + (f" ({day})" if now.hour < SMALL_HOURS_END else "")
+    return f"{day} at {clock}"
+
+
+# Up to this hour of the night, "today" and "tomorrow" come with the day's name.
+SMALL_HOURS_END = 5
 
 
 def _day_word(moment: datetime, now: datetime) -> str:

@@ -68,6 +68,14 @@ def test_spoken_time_says_today_tomorrow_or_the_date():
     assert spoken_time(at(11, 12), now) == "today at 12:00 pm"
 
 
+def test_after_midnight_today_and_tomorrow_come_with_the_day_named():
+    # At 3 am "tomorrow" is easily taken for the day just begun (blind panel p46 01).
+    now = at(11, 3)
+    assert spoken_time(at(12, 10), now) == "tomorrow at 10:00 am (Thursday 12 June)"
+    assert spoken_time(at(11, 15), now) == "today at 3:00 pm"
+    assert spoken_time(at(12, 10), at(11, 5)) == "tomorrow at 10:00 am"
+
+
 def test_an_evening_time_just_after_closing_is_brought_to_the_last_call_that_day():
     from actions.hours import nearest_in_hours
 
