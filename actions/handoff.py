@@ -227,6 +227,9 @@ class ActionHandoff(Action):
             ]
 
         prefix = "utter_handoff_ceo_office" if team == "executive_office" else "utter_handoff"
+        if prefix == "utter_handoff" and not handoff_card.told_something(tracker):
+            # "can i talk to a real human please" as the first words: no case was written up (blind panel p47 20).
+            prefix = "utter_handoff_asked"
         if open_now:
             # In care hours, but nobody is signed in: say they are busy, not away.
             dispatcher.utter_message(response=f"{prefix}_busy")

@@ -278,7 +278,10 @@ def amount_pressed(
         return None
     try:
         beyond = float(asked) > current_catalog().max_credit  # "the 25 please" at a $25 limit takes it
-    except (CatalogError, ValueError):
+        paid = (tracker.get_slot("case_facts") or {}).get("order_total")
+        if paid is not None and abs(float(asked) - float(paid)) < 0.01:
+            return None  # "omg stop with the 75 dollars" about $75 headphones: the price paid (blind panel p47 06)
+    except (CatalogError, ValueError, TypeError, AttributeError):
         return None
     whole = re.sub(r"\D", "", str(asked).split(".")[0]) if beyond else ""
     said = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # "5,000" is 5000

@@ -32,7 +32,7 @@ HELP_HERE_INTENT = "help_arrived"
 @lru_cache(maxsize=4)
 def _patterns(modified_ns: int) -> Dict[str, Any]:
     raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
-    names = ("words", "asked_before", "not_had", "symptoms", "help_here")
+    names = ("words", "asked_before", "not_had", "symptoms", "help_here", "figures_of_speech")
     return {name: word_pattern(raw.get(name) or []) for name in names}
 
 
@@ -46,6 +46,7 @@ def is_about_safety(text: Text) -> bool:
     if not text:
         return False
     found = _patterns(changed_at(WORDS_FILE))
+    text = found["figures_of_speech"].sub(" ", text)  # "i feel sick just looking at it": disgust, not a symptom
     if not found["words"].search(text):
         return False
     return not asked_before_a_visit(text, found) and not named_but_not_had(text, found)

@@ -116,6 +116,8 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         "my son is allergic to peanuts and ate a cookie labelled nut free, his lips are swelling",
         # not had, but a symptom all the same
         "im allergic to dairy, i didnt drink it but my lips are tingling from the sip",
+        # a figure of speech left out, the symptom still heard
+        "i ate the croissant with the hair in it and now i feel sick",
     ],
 )
 def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
@@ -144,6 +146,8 @@ def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
         # blind panel p39 10: the wrong milk, not drunk (catalog/safety.yml not_had)
         "got a regular latte with cows milk instead of oat. im lactose intolerant so i cant drink it",
         "they put nuts on my salad and i'm allergic, luckily i noticed before eating",
+        # blind panel p47 15: disgust at a hair in a croissant (catalog/safety.yml figures_of_speech)
+        "there was a hair in my croissant, i feel sick just looking at it",
     ],
 )
 def test_ordinary_messages_are_left_alone(text):
