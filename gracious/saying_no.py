@@ -110,6 +110,8 @@ PERSON_ASKED = re.compile(
     r"|\b(?:be|get)\s+(?:put|transferred)\s+(?:through|to\b)"
     r"|\b(?:get|give|bring|find|want|need)\s+(?:me\s+)?(?:a |an |to a |to an )?(?:(?:real|actual|live)\s+)?(?:human|person|agent)\b"
     r"|\b(?:get|give|bring|find)\s+me\s+(?:someone|somebody)\b"
+    # "yeah please get someone to check the setting" (blind panel p47 02): a person to look at it, not the CEO.
+    r"|\b(?:get|have)\s+(?:someone|somebody|a person)\s+(?:to\s+)?(?:check|look|sort|fix|review|go through)\b"
     rf"|\b(?:talk|speak|chat)\s+(?:to|with|w/?)\s+{_SOMEONE}"
     r"|\bi\s+said\s+(?:a\s+|an\s+)?(?:person|human|agent)\b"
     r"|^\W*(?:a\s+)?(?:(?:real|actual)\s+)?(?:person|human|agent|operator|representative)\W*(?:pls|please|now)?\W*$",

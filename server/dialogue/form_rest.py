@@ -16,8 +16,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
-from gracious.answers import find_answers
-from server.dialogue import in_hand, two_problems
+from gracious.answers import answers_anywhere, find_answers
+from server.dialogue import in_hand, offers, two_problems
 from server.dialogue.readings import read_as
 
 Parse = Callable[[str], Awaitable[Dict[str, Any]]]
@@ -50,7 +50,7 @@ async def split(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker],
         return None  # no time beside the rest: the form reads the message as it is
     answers: List[str] = []
     second: Optional[Dict[str, Any]] = None
-    granted = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    granted = offers.granted(tracker)  # a team the case went to counts ("will the ceo actually see this")
     for _, part in rest:
         found = find_answers(
             part,
@@ -58,7 +58,7 @@ async def split(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker],
             granted,
             question=in_hand.is_question(part),
             policy=tracker.get_slot("policy_id"),
-        )
+        ) or answers_anywhere(part, question=in_hand.is_question(part), policy=tracker.get_slot("policy_id"))
         if found:
             answers += [a.response for a in found if a.response not in answers]
             continue

@@ -131,6 +131,10 @@ def _elsewhere(first: Tuple[int, str, Dict[str, Any]], second: Tuple[int, str, D
     return bool(items[0] and items[1] and not items[0] & items[1])
 
 
+# A phone bill named: a charge there is another problem than a coupon at the checkout.
+BILL_NAMED = re.compile(r"\b(?:bill|bills|billed|statement|bl[\s-]*\d+|phone plan|my plan|my line)\b", re.I)
+
+
 def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool = False) -> Optional[str]:
     """The kind of the one problem two parts tell, or None when they are two problems."""
     kind = (second.get("intent") or {}).get("name")
@@ -148,6 +152,10 @@ def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool
         # "NOBODY called me back like they promised. I want to speak to your CEO" (blind panel p43 08): the CEO
         # asked for because of it, one problem; never "two things" and another callback first.
         return kind
+    if first == "coupon_problem" and kind == "dispute_charge" and not BILL_NAMED.search(words) and not other_order:
+        # "your WELCOME10 code isnt working. i type it in and nothing happens, price stays the same" (blind panel
+        # p47 12): the price the code should have cut, one problem; never "two things".
+        return first
     named = {e.get("entity") for e in second.get("entities") or []} & {"order_id", "item"}
     if kind in REMEDIES and first not in REMEDIES | {"request_executive"} and not named and not other_order:
         # "you charged me twice!!! I want one refunded NOW": what they want for it, not a second problem

@@ -120,6 +120,11 @@ async def parse_with_choices(
     changed = await _changed_choice(read, text, parsed)
     if changed is not None:
         return changed
+    timed = await form_rest.split(parsed, tracker, read.parse)
+    if timed is not None:
+        # "they can call at 8:30 then. will the ceo actually see this" (blind panel p47 18): the time for the call
+        # taken first, the question answered beside it, never an earlier offer's button read into it.
+        return timed
     options = last_buttons(tracker)
     intent = (parsed.get("intent") or {}).get("name")
     plain = not text.startswith("/") and not parsed.get("safety") and intent not in ("thank", "goodbye")
