@@ -58,6 +58,10 @@ A_DAY = re.compile(rf"{DAY_WORD.pattern}|\b(?:mon|tue|tues|wed|weds|thu|thur|thu
 MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for)\s+(.+)$", re.I)
 
 
+# The part of a correction that names the time wanted.
+MEANT = re.compile(r"\b(?:i meant|i mean|meant to say|make it|instead|rather have|go with)\b", re.I)
+
+
 def wanted_time_text(said: Text) -> Text:
     """The part of a message that names the time wanted: "actually 10 is bad, move my call to
     4pm" is 4pm; a message with one time is itself."""
@@ -66,6 +70,10 @@ def wanted_time_text(said: Text) -> Text:
     # "4.30pm" is one time, not a sentence ending at 4.
     parts = [p for p in re.split(r"(?:[,;!?]|(?<!\d)\.|\.(?!\d))+|\s+but\s+|\s+-\s+", said or "") if p.strip()]
     timed = [p for p in parts if repair.mentions_time(p) and not TURNED_DOWN.search(p)]
+    meant = [p for p in timed if MEANT.search(p)]
+    if meant and len(timed) > 1:
+        # "i said 3 but i meant 2pm, i have a meeting at 3" (blind panel p48 03): the time meant, not the others.
+        return meant[-1]
     if len(timed) == len(parts) or not timed:
         # "can you move my 11am call to 2pm": the call named by its hour, moved to the other.
         moved = MOVE_TO.search(said or "")

@@ -260,6 +260,25 @@ def sized_exchange(text: str, options: Sequence[Option], tracker: Optional[Dialo
     return exchange if number and asked and number.group(1).upper() == asked else None
 
 
+# The options that send the one ordered in place of the one sent by mistake.
+RIGHT_ONE = ("replacement_overnight", "gift_replacement", "gift_replacement_and_credit")
+NOT_THE_RIGHT_ONE = re.compile(r"\b(?:refund|money back|credit|keep)\b|\?", re.I)
+
+
+def ordered_variant(text: str, options: Sequence[Option], tracker: Optional[DialogueStateTracker]) -> Optional[int]:
+    """The option that sends the right one, when a reply naming no button names what was ordered and not sent:
+    "send the navy one" for a navy dress sent in red (blind panel p47 05)."""
+    right = next((i for i, o in enumerate(options) if o.key in RIGHT_ONE), None)
+    facts = tracker.get_slot("case_facts") if tracker is not None else None
+    if right is None or not isinstance(facts, dict) or NOT_THE_RIGHT_ONE.search(text.split(".")[0]):
+        return None
+    ordered = set(re.findall(r"[a-z]+", str(facts.get("ordered") or "").lower()))
+    shipped = set(re.findall(r"[a-z]+", str(facts.get("shipped") or "").lower()))
+    wanted = {w for w in ordered - shipped if len(w) > 2 and w != "size"}
+    said = set(re.findall(r"[a-z]+", text.lower()))
+    return right if wanted and wanted & said else None
+
+
 def answered_instead(text: str, tracker: Optional[DialogueStateTracker], besides: str = "") -> bool:
     """ "neither really. I'd just like the money back", "i dont want credit i want to know WHEN it
     arrives": beside the offer, something the designers answer (catalog/answers.yml), so the answer

@@ -41,6 +41,7 @@ from server.dialogue.offers import (
     new_order_or_bill,
     not_choosing,
     offers_in,
+    ordered_variant,
     sized_exchange,
     still_open,
     takes_another,
@@ -186,6 +187,8 @@ async def parse_with_choices(
     chosen = resolve(text, options, choice_words(), question=question, by_words=by_words, shared=shared)
     if chosen is None and by_words:
         chosen = sized_exchange(text, options, tracker)  # "just send me the 10": the exchange, in that size
+    if chosen is None and by_words:
+        chosen = ordered_variant(text, options, tracker)  # "send the navy one": the right one, sent
     if (chosen is None or chosen == WHICH or options[chosen].declines) and answered_instead(text, tracker):
         return await _in_context(read, parsed)  # "neither really. I'd just like the money back": answered
     if chosen is not None and chosen != WHICH and options[chosen].key == "ceo_office" and THE_PERSON_ONLY.search(text):

@@ -138,6 +138,8 @@ def test_only_an_explicit_wish_cancels_a_call():
 def test_the_time_wanted_is_the_one_moved_to_not_the_one_turned_down():
     assert wanted_time_text("actually 10 is bad, move my call to 4pm") == "4pm"
     assert wanted_time_text("10 doesnt work. make it 4pm tomorrow") == "4pm tomorrow"
+    # Blind panel p48 03: the time meant, not the meeting after it.
+    assert wanted_time_text("oh wait no sorry i said 3 but i meant 2pm, i have a meeting at 3") == "i meant 2pm"
     assert wanted_time_text("tomorrow at 10am") == "tomorrow at 10am"
     assert wanted_time_text("3pm tomorrow, on 555 0144") == "3pm tomorrow"  # the number is no part of the time
 
