@@ -166,6 +166,10 @@ def _recent_words(tracker: Tracker) -> Text:
 
 def explain_role(policy: Policy, facts: Dict[str, Any], explained: List[Text]) -> Text:
     """Which of the policy's responses explains it now: entitled, pressed, or explain."""
+    if not facts.get("customer_id") and "no_account" in policy.responses:
+        # A guest asking for something for the trouble, or pressing for it (blind panels p47 19, p48 19): a credit
+        # goes on an account, so none is named that can't be given.
+        return "no_account"
     if policy.entitles(facts) and "entitled" in policy.responses:
         return "entitled"
     if policy.id in explained and "pressed" in policy.responses:

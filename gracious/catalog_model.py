@@ -38,6 +38,7 @@ RESPONSE_ROLES = {
     "asked_loosely",
     "no_number",
     "honoured_here",
+    "no_account",
 }
 
 

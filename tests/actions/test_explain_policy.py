@@ -558,12 +558,17 @@ def test_a_refund_for_a_late_order_by_someone_who_says_it_is_late_is_about_the_l
 
 def test_something_for_the_trouble_with_no_sum_hears_what_is_in_hand_not_a_limit(domain):
     # Blind panel p34 08: "beyond what I can grant myself" to a customer who named no sum.
-    for text, key in (
-        ("and the something extra for my trouble? you overcharged me", "utter_policy_goodwill_in_hand"),
-        ("i want a free year of phone service", "utter_policy_goodwill_limit"),
+    # A customer with an account (checked for C002); a guest has no account to put a credit on (p47 19, p48 19).
+    for text, key, checked in (
+        ("and the something extra for my trouble? you overcharged me", "utter_policy_goodwill_in_hand", ["C002"]),
+        ("i want a free year of phone service", "utter_policy_goodwill_limit", ["C002"]),
+        ("i want a free year of phone service", "utter_policy_goodwill_no_account", []),
     ):
         tracker = tracker_from(
-            "empty_tracker", intent="demand_compensation", text=text, slots={"case_type": "demand_compensation"}
+            "empty_tracker",
+            intent="demand_compensation",
+            text=text,
+            slots={"case_type": "demand_compensation", "verified_customers": checked},
         )
         dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
         assert [m.get("response") for m in dispatcher.messages] == [key], text
