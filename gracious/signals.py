@@ -18,34 +18,37 @@ SIGNALS_FILE = CATALOG_DIR / "signals.yml"
 @lru_cache(maxsize=4)
 def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
     raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
-    return {
-        name: word_pattern(raw.get(name) or [])
-        for name in (
-            "swearing",
-            "said_before",
-            "impossible",
-            "cafe_visit",
-            "lateness",
-            "dismissive",
-            "staff_conduct",
-            "hygiene",
-            "charged_twice",
-            "calls_not_made",
-            "cancel_order",
-            "gift",
-            "gift_for",
-            "gift_bought",
-            "not_gift",
-            "gift_occasion",
-            "gift_asked",
-            "faulty",
-            "own_change",
-            "exchange_wanted",
-            "kind_words",
-            "not_only_praise",
-            "trouble",
-        )
-    } | _gift_phrases(raw)
+    return (
+        {
+            name: word_pattern(raw.get(name) or [])
+            for name in (
+                "swearing",
+                "said_before",
+                "impossible",
+                "cafe_visit",
+                "lateness",
+                "dismissive",
+                "staff_conduct",
+                "hygiene",
+                "charged_twice",
+                "calls_not_made",
+                "cancel_order",
+                "gift",
+                "gift_for",
+                "gift_bought",
+                "not_gift",
+                "gift_occasion",
+                "gift_asked",
+                "faulty",
+                "own_change",
+                "exchange_wanted",
+                "not_only_praise",
+                "trouble",
+            )
+        }
+        | {"kind_words": word_pattern([*(raw.get("praise") or []), *(raw.get("kind_words") or [])])}
+        | _gift_phrases(raw)
+    )
 
 
 # "for her 60th", "her 21st": an ordinal is an occasion too.
@@ -145,7 +148,7 @@ def charged_twice(text: Text) -> bool:
 
 def is_praise(text: Text) -> bool:
     """ "you guys are great, the staff at the cafe were lovely": kind words, no trouble, no idea and no complaint beside them
-    (catalog/signals.yml `kind_words`, `trouble`, `not_only_praise`)."""
+    (catalog/signals.yml `praise` and `kind_words`, `trouble`, `not_only_praise`)."""
     return bool(text) and _has("kind_words", text) and not _has("trouble", text) and not _has("not_only_praise", text)
 
 
