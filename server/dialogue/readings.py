@@ -17,7 +17,7 @@ from gracious.choices import Option
 from gracious.references import reference_kind
 from gracious.saying_no import CALL_ASKED, NO_PERSON, asks_for_a_person
 from gracious.saying_no import PERSON_ASKED as PERSON_ASKED  # moved there; still read from here
-from gracious.signals import said_at_the_cafe
+from gracious.signals import said_at_the_cafe, says_it_is_faulty
 from server.dialogue.in_hand import asks_only
 from server.dialogue.offers import OFFER_PAYLOAD, choice_words, new_order_or_bill
 from server.dialogue.two_problems import case_types
@@ -40,7 +40,6 @@ SPACED_CODE = re.compile(
     r"\b([A-Za-z]{4,}[\s-]\d{2})\s+(?:code|coupon|promo|voucher)\b|\b(?:code|coupon|promo|voucher)\s+([A-Za-z]{4,}[\s-]\d{2})\b",
     re.I,
 )
-CEO_NAMED = re.compile(r"\b(?:ceo|chief executive|owner|president|founder|chairman)\b", re.I)
 NOT_THE_CEO = re.compile(r"\bnot\s+(?:the\s+|your\s+)?(?:ceo|boss|owner|top)\b", re.I)
 
 
@@ -128,6 +127,10 @@ def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
     text = parsed.get("text") or ""
     if (parsed.get("intent") or {}).get("name") != "nlu_fallback" or entities_of(parsed, "coupon_code"):
         return parsed
+    if says_it_is_faulty(text) and not said_at_the_cafe(text) and not repair.says("coupon_words", text):
+        # "and the umbrella actually leaks too btw", "my umbrella leaks" (blind panel p48 19): something that doesn't
+        # work, whatever the classifier couldn't place; the catalog's facts make it a faulty item.
+        return read_as(parsed, "report_wrong_item", "facts")
     kind = reference_kind(next((e.get("value") for e in entities_of(parsed, "order_id")), None))
     facts = {"reference_kind": kind} if kind else {}
     if said_at_the_cafe(text):
@@ -206,7 +209,7 @@ def person_asked(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]
         return None
     if tracker.get_slot("in_queue") or CALL_ASKED.search(text):
         return None
-    if CEO_NAMED.search(text) and not NOT_THE_CEO.search(text):
+    if repair.says("ceo_words", text) and not NOT_THE_CEO.search(text):
         return None  # "I want to speak to your CEO. Not a manager, not a bot, the CEO. Put me through now.": the CEO
     if tracker.get_slot("requested_slot") == "callback_time" and repair.mentions_time(text):
         return None  # "tomorrow at 8 sharp. and it better be a manager": the time first (form_rest.py)

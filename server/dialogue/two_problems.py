@@ -20,7 +20,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 
 from gracious import references, repair
 from gracious.catalog import CatalogError, current_catalog
-from gracious.signals import said_at_the_cafe
+from gracious.signals import said_at_the_cafe, says_it_is_faulty, says_it_is_late
 
 # Where a customer starts a second thought.
 JOINERS = re.compile(
@@ -124,6 +124,10 @@ def _elsewhere(first: Tuple[int, str, Dict[str, Any]], second: Tuple[int, str, D
     panel p36 22), or another item named."""
     if said_at_the_cafe(told) and not said_at_the_cafe(first[1]):
         return True
+    if says_it_is_faulty(first[1]) and says_it_is_late(second[1]) and not says_it_is_faulty(second[1]):
+        # "my headphones crackle in the left ear now AND my grinder still hasnt shown up" (blind panel p48 24): what
+        # crackles has arrived, so what hasn't shown up is another order.
+        return True
     items = [
         {e.get("value", "").lower() for e in p[2].get("entities") or [] if e.get("entity") == "item"}
         for p in (first, second)
@@ -131,8 +135,12 @@ def _elsewhere(first: Tuple[int, str, Dict[str, Any]], second: Tuple[int, str, D
     return bool(items[0] and items[1] and not items[0] & items[1])
 
 
-# A phone bill named: a charge there is another problem than a coupon at the checkout.
-BILL_NAMED = re.compile(r"\b(?:bill|bills|billed|statement|bl[\s-]*\d+|phone plan|my plan|my line)\b", re.I)
+# A bill's reference ("BL-30019", "bl 30019"); the words naming a phone bill are catalog/repair.yml `phone_bill`.
+BILL_CODE = re.compile(r"\bbl[\s-]*\d+\b", re.I)
+
+
+def _names_a_bill(words: str) -> bool:
+    return repair.says("phone_bill", words) or bool(BILL_CODE.search(words))
 
 
 def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool = False) -> Optional[str]:
@@ -152,7 +160,7 @@ def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool
         # "NOBODY called me back like they promised. I want to speak to your CEO" (blind panel p43 08): the CEO
         # asked for because of it, one problem; never "two things" and another callback first.
         return kind
-    if first == "coupon_problem" and kind == "dispute_charge" and not BILL_NAMED.search(words) and not other_order:
+    if first == "coupon_problem" and kind == "dispute_charge" and not _names_a_bill(words) and not other_order:
         # "your WELCOME10 code isnt working. i type it in and nothing happens, price stays the same" (blind panel
         # p47 12): the price the code should have cut, one problem; never "two things".
         return first
@@ -162,6 +170,10 @@ def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool
         # (blind panel p36 09).
         return first
     return None
+
+
+# Words after "my" or "the" that name no thing of their own ("my own", "the same").
+THING_WORDS = frozenset("own same other first last whole order bill problem issue thing stuff".split())
 
 
 def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
@@ -191,6 +203,10 @@ def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
         for v in (pending.get("entities") or {}).values()
         if len(re.sub(r"\W", "", str(v))) >= 5
     )
+    # The thing it was about named again: "ok whatever, and the grinder??" after "AND my grinder still hasnt shown up"
+    # (blind panel p48 24).
+    things = re.findall(r"\b(?:my|the|our|your|that|this)\s+([a-z]{4,})\b", str(pending.get("text") or "").lower())
+    named = named or any(re.search(rf"\b{re.escape(t)}s?\b", text, re.I) for t in things if t not in THING_WORDS)
     if not (repair.says("other_one", text) or named):
         return None
     entities = dict(pending.get("entities") or {})

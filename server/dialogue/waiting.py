@@ -95,9 +95,6 @@ IDLE = {
     "complain_service",
 }
 # Left to their own rules: a call asked for, a choice, leaving, thanks, who they talk to.
-# "can you just cancel LK-10424 for me?" whatever the classifier reads it as (its order status, since the examples
-# of 4 December): a request for the person, the leaving itself read before (`leaving`).
-CANCEL_WORD = re.compile(r"\bcancel\w*\b", re.I)
 OWN_RULES = {"request_callback", "choose_alternative", "goodbye", "thank", "bot_challenge", "give_feedback"}
 
 
@@ -266,9 +263,17 @@ def reading(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> 
         return dict(_status(parsed), noted=True)
     if intent in ("ask_policy", "ask_why"):
         return None  # answered by the waiting rules for questions, then their place
-    if intent in IDLE or ASKS.search(text) or intent == CANCEL or repair.cancels(text) or CANCEL_WORD.search(text):
-        # A cancel of something else ("can you cancel my order instead") is for the person who picks
-        # the case up: never a way out of the queue; the customer hears it is noted, and their place.
+    if (
+        intent in IDLE
+        or ASKS.search(text)
+        or intent == CANCEL
+        or repair.cancels(text)
+        or repair.says("waiting_requests", text)
+    ):
+        # A cancel of something else ("can you cancel my order instead", "can you just cancel LK-10424 for me?",
+        # whatever the classifier reads it as; catalog/repair.yml `waiting_requests`) is for the person who picks
+        # the case up: never a way out of the queue (the leaving itself is read before, `leaving`); the customer
+        # hears it is noted, and their place.
         return dict(_status(parsed), noted=True) if a_request(text, intent) else _status(parsed)
     return None
 
