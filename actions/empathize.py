@@ -20,7 +20,7 @@ from actions.case import (
 )
 from actions.closing import said_safety
 from actions.digression import resume
-from actions.explain_policy import apologetic, apologises, apology_said, explain_role
+from actions.explain_policy import apologetic, apologises, apology_said, explain_role, owns_it
 from actions.gift_case import new_case_words, with_gift_added
 from actions.granted_before import PUT_RIGHT
 from actions.second_problem import noted
@@ -81,7 +81,9 @@ class ActionEmpathize(Action):
         events: List[EventType] = []
         is_case = intent in case_intents()
         words = new_case_words(tracker, text)  # a gift said earlier about the same order is kept
-        policy_says_sorry = impossible = cafe = hygiene = cafe_item = fit = faulty = cancel = on_track = False
+        policy_says_sorry = policy_owns_it = impossible = cafe = hygiene = cafe_item = fit = faulty = cancel = (
+            on_track
+        ) = False
         own_change = says_it_is_their_own_change(text) or (intent == "request_refund" and wants_an_exchange(text))
         looked_up: List[EventType] = []
         if is_case:
@@ -92,7 +94,11 @@ class ActionEmpathize(Action):
                 # The order the known customer named, found before the facts, so the sympathy and the
                 # one apology fit what its policy will say.
                 kind = "bill" if catalog().case_needs(intent) == "bill" else "order"
-                looked_up = await _order_named(tracker, text, kind, tracker.get_slot("order_id"))
+                # The problem kept for later names its own order ("my headphones crackle AND my grinder still hasnt
+                # shown up", blind panel p48 24): only this problem's words find this one's.
+                later = ((tracker.latest_message or {}).get("second_problem") or {}).get("text") or ""
+                this_one = text.replace(later, " ") if later else text
+                looked_up = await _order_named(tracker, this_one, kind, tracker.get_slot("order_id"))
                 if looked_up:
                     tracker.slots["order_id"] = looked_up[0]["value"]
             stale_item = _stale_item(tracker, text, intent)
@@ -139,6 +145,12 @@ class ActionEmpathize(Action):
                 policy is not None
                 and not earlier
                 and apologises(policy.responses[explain_role(policy, facts, explained)], domain)
+            )
+            # "That mistake is ours" in the policy that follows (blind panel p48 05): the sorry here doesn't own it too.
+            policy_owns_it = (
+                policy is not None
+                and not earlier
+                and owns_it(policy.responses[explain_role(policy, facts, explained)], domain)
             )
         new_case = is_case and intent != tracker.get_slot("case_type")
         if new_case:
@@ -209,7 +221,7 @@ class ActionEmpathize(Action):
             and not remedied
             and not (intent == "check_order_status" and not fault and not signals)
         ):
-            keys.append("utter_apology_own_it" if fault else "utter_apology")
+            keys.append("utter_apology_own_it" if fault and not policy_owns_it else "utter_apology")
 
         # Strong frustration a second time: a person, not more of the assistant.
         strong_turns = int(tracker.get_slot("strong_frustration_turns") or 0) + (1 if level >= 2 else 0)
@@ -248,6 +260,12 @@ class ActionEmpathize(Action):
                     bubbles.append(sentence)
                 # Later picks in this same turn must see this sentence as used too.
                 tracker.events.append({"event": "bot", "text": sentence})
+        if is_case and (tracker.latest_message or {}).get("care") == "intolerance":
+            # "im lactose intolerant", nothing said of drinking it or of feeling unwell (blind panel p48 14): a word
+            # of care beside the case, never the emergency line (server/nlu/safety.py intolerance_only).
+            care = pick_variation(tracker, domain["responses"].get("utter_intolerance_care", []))
+            if care:
+                bubbles.append(care)
         for bubble in bubbles:
             dispatcher.utter_message(text=bubble)
         if escalate:

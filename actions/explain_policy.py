@@ -189,6 +189,16 @@ def apologises(policy_response: Text, domain: Dict[Text, Any]) -> bool:
     return any(re.search(r"\b(sorry|apologi[sz]e)", v.get("text") or "", re.I) for v in variations)
 
 
+# Owning the mistake in so many words: "That mistake is ours", "this one is on us".
+OWNS_IT = re.compile(r"\b(?:mistake is ours|our mistake|our fault|on us, not you|this one is on us)\b", re.I)
+
+
+def owns_it(policy_response: Text, domain: Dict[Text, Any]) -> bool:
+    """Whether every variation of a response owns the mistake already (so the sorry before it need not)."""
+    variations = domain.get("responses", {}).get(policy_response) or []
+    return bool(variations) and all(OWNS_IT.search(v.get("text") or "") for v in variations)
+
+
 # The playbook's two moves of feeling, each once a reply: naming the customer's feeling (move 3,
 # empathize) and saying sorry (move 4, apologize and own it). A second of either reads as stacked
 # ("I understand..." then "I understand", or "I'm sorry" then the policy's "I'm sorry").

@@ -44,6 +44,32 @@ def handoff_reason(tracker: Tracker) -> Text:
     return codes.BEYOND_ASSISTANT
 
 
+# A sentence that only takes the office or the person: "fine pass it to the office", "ok whatever, escalate it".
+ONLY_PASSING = re.compile(
+    r"^\W*(?:(?:fine|ok|okay|alright|whatever|sure|yes|yeah|then|just|please|pls)[\s,.!]*)*"
+    r"(?:pass|send|give|escalate|put|take)\b[^.!?]*$|^\W*(?:fine|ok|okay|whatever|the office|office)\W*$",
+    re.I,
+)
+LEAD_IN = re.compile(
+    r"^\W*(?:and\s+)?(?:my (?:issue|problem|complaint) is(?: that)?|the (?:issue|problem) is(?: that)?|it'?s about|its about|"
+    r"this is about)\s+",
+    re.I,
+)
+
+
+def problem_told(text: Text) -> Optional[Text]:
+    """The problem said beside taking the CEO's office, in the customer's words, or None."""
+    if not text or text.startswith("/"):
+        return None
+    kept = [
+        LEAD_IN.sub("", sentence).strip()
+        for sentence in re.split(r"(?<=[.!?])\s+|\.\s*", text)
+        if sentence.strip() and not ONLY_PASSING.search(sentence.strip())
+    ]
+    words = " ".join(k for k in kept if k).strip(" .!?")
+    return words[:240] if len(words.split()) >= 5 else None
+
+
 def case_summary(tracker: Tracker) -> Dict[str, Any]:
     """What an agent reads first, so the customer never repeats the story."""
     facts = tracker.get_slot("case_facts") or {}
@@ -209,6 +235,11 @@ class ActionHandoff(Action):
         if choice in ("human", "ceo_office"):
             events.append(SlotSet("accepted_alternative", choice))
 
+        # "fine pass it to the office. my issue is my lamp died after 2 months and nobody will refund it" (blind panel
+        # p48 18): the problem heard back, so the customer knows what the office will read.
+        after_office = (
+            problem_told(str((tracker.latest_message or {}).get("text") or "")) if team == "executive_office" else None
+        )
         if on_duty:
             ahead = await store.waiting_ahead(handoff_id)
             minutes = wait_minutes(ahead + 1, on_duty)
@@ -216,6 +247,8 @@ class ActionHandoff(Action):
             if response == "utter_handoff_queued" and not handoff_card.told_something(tracker):
                 response = "utter_handoff_queued_asked"  # just "human": nothing was passed on but the ask
             dispatcher.utter_message(response=response, position=ahead + 1, wait=wait_words(minutes))
+            if after_office:
+                dispatcher.utter_message(response="utter_handoff_in_their_words", their_words=after_office)
             say_answers(dispatcher, domain, beside, tracker)
             # What was told, so the next telling is news (gracious/queue_news.py).
             told = queue_news.first_told(ahead + 1, on_duty, minutes, clock.now(), response)
@@ -236,6 +269,8 @@ class ActionHandoff(Action):
         else:
             back = next_opening(now, config.care_hours)
             dispatcher.utter_message(response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon")
+        if after_office:
+            dispatcher.utter_message(response="utter_handoff_in_their_words", their_words=after_office)
         say_answers(dispatcher, domain, beside, tracker)
         # Offered a call, not a place: the waiting rules do not apply (not counted, not told a place).
         return events + [SlotSet("agent_available", False), SlotSet("in_queue", None)]

@@ -88,6 +88,38 @@ def wanted_time_text(said: Text) -> Text:
     return moved.group(1) if moved and repair.mentions_time(moved.group(1)) else wanted
 
 
+# Words that put a time to a call or to being reached: "call me", "ring", "i'm free after 3", "reach me".
+FOR_A_CALL = re.compile(
+    r"\b(?:free|available|around|reach|contact|phone|speak|talk|chat|get back|get hold|suits?|best time|works for me)\b",
+    re.I,
+)
+
+
+def _said_of_something_else(tracker: Tracker, said: Text) -> bool:
+    """The time in hand came with an earlier message that was not about a call or being reached, and the form
+    starts now with no time said in this one."""
+    if tracker.get_slot("requested_slot"):
+        return False  # the form is asking: the answer to it
+    if any(e.get("entity") == "time" for e in tracker.latest_message.get("entities") or []):
+        return False
+    if repair.mentions_time(said):
+        return False
+    earlier = [e for e in tracker.events if e.get("event") == "user"][:-1]
+    for event in reversed(earlier):
+        parsed = event.get("parse_data") or {}
+        if not any(e.get("entity") == "time" for e in parsed.get("entities") or []):
+            continue
+        text = str(event.get("text") or "")
+        intent = (parsed.get("intent") or {}).get("name")
+        return not (
+            text.startswith("/")
+            or intent == "request_callback"
+            or repair.says("call_words", text)
+            or FOR_A_CALL.search(text)
+        )
+    return False
+
+
 class ValidateCallbackForm(FormValidation):
     """Checks the time (parsed with dateparser) and the phone number."""
 
@@ -118,6 +150,10 @@ class ValidateCallbackForm(FormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         said = tracker.latest_message.get("text") or ""
+        if _said_of_something_else(tracker, said):
+            # "can i get it remade tomorrow morning instead", then "ok fine, a person then" (blind panel p48 13): that
+            # morning was the remake's, never the call's; the form asks for a time.
+            return {"callback_time": None}
         text = value if isinstance(value, str) else said
         # The whole message, not only the part read as a time: "dont call me after all".
         words = said if said and not said.startswith("/") else text or ""
@@ -159,7 +195,12 @@ class ValidateCallbackForm(FormValidation):
             if attempts >= MAX_TIME_ATTEMPTS:
                 # Asked twice already: no third time; offer a way on instead.
                 return {"callback_time": None, "callback_attempts": float(attempts), "callback_escape": "stuck"}
-            if not vaguely_later(wanted):
+            phones = contacts(said)[1]
+            if phones and not without_phones(said).strip(" .,!-"):
+                # "555 0111" asked for a time (blind panel p48 13): the number is thanked for, then the time asked.
+                tail = re.sub(r"\D", "", phones[0])[-4:]
+                dispatcher.utter_message(response="utter_callback_number_before_time", phone_tail=tail)
+            elif not vaguely_later(wanted):
                 # "later this afternoon" was heard: the question for a time comes without "I didn't catch".
                 dispatcher.utter_message(response="utter_callback_time_unclear")
             return {"callback_time": None, "callback_attempts": float(attempts)}

@@ -138,6 +138,9 @@ def _sentence_by_sentence(text: str, question: bool, find: Callable[[str, bool],
     if not found:
         whole = find(text, question)
         found = [whole] if whole else []
+    # A word that rules an answer out rules it out in any sentence: "im talking about the CALL. move it to today at
+    # 12 not tomorrow 10am" asks nothing about a remake tomorrow (blind panel p48 13).
+    found = [a for a in found if a.unless is None or not a.unless.search(text)]
     covered = {c for a in found for c in a.covers}
     return [a for a in found if a.id not in covered]
 

@@ -81,8 +81,33 @@ _SENTENCE = re.compile(
 # Words that make a statement beside a question a choice ("remaking it is fine").
 CHOOSING = re.compile(
     r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead"
-    r"|pass it|send it|escalate it)\b"
+    r"|pass it|send it|escalate it|both|(?:can|could|may) i (?:have|get|take))\b"
 )
+# Asking for something, worded as a question: "can i have the credit AND the email updates? both" (blind panels p47
+# 07, p48 07) takes them, never "I'd rather not guess".
+REQUEST_ASKED = re.compile(
+    r"^\W*(?:(?:so|ok|okay|then|and|well|um|hm+)[\s,]+)?(?:(?:can|could|may)\s+(?:i|we)\s+(?:please\s+|just\s+)?(?:have|get|take)"
+    r"|(?:can|could|would)\s+you\s+(?:please\s+|just\s+)?(?:give|send|email|do|put|apply|set up|arrange)\s+(?:me|us|the|a|an|both)?)\b"
+)
+
+
+# A request with a condition or another time is still a question: "can i get the remake next time i come in? like a
+# voucher?" (blind panel p45 09), "can i have the refund or the credit?".
+NOT_NOW = re.compile(r"\b(?:next time|another (?:day|time)|tomorrow|later|voucher|if|when|or|instead of)\b")
+
+
+def as_requests(said: str) -> str:
+    """``said`` with each question that asks for something now ("can i have the credit?") ending as a statement."""
+    return "".join(
+        (
+            part[:-1].rstrip("?") + part[-1].replace("?", ".")
+            if REQUEST_ASKED.match(part) and "?" in part and not NOT_NOW.search(part)
+            else part
+        )
+        for part in re.split(r"(?<=[.!?])(?=\s)", said)
+    )
+
+
 # A question inside a message that doesn't start as one ("hm whats this add on thing").
 ASKING = re.compile(
     r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do|will they|do i|what happens|what then)\b"
@@ -172,7 +197,7 @@ def resolve(
     ``shared``: the words of the item the case is about ("dress"), which name no option by
     themselves though a button's title says them ("no?? the DRESS" is not the replacement).
     """
-    said = " ".join((text or "").lower().split())
+    said = as_requests(" ".join((text or "").lower().split()))
     if not said or said.startswith("/") or not options:
         return None
     real = [i for i, o in enumerate(options) if not o.declines]
@@ -243,7 +268,7 @@ def also_named(
     """Other options taken in the same message: "the credit pls and also email me the
     tracking" takes both. Each clause that names one option alone, with a word of
     taking it or on its own, and not refused, adds it."""
-    said = _NEGATED.sub(" ", " ".join((text or "").lower().split()))
+    said = _NEGATED.sub(" ", as_requests(" ".join((text or "").lower().split())))
     found: List[int] = []
     for clause in re.split(
         r"(?<=[.!?,;])|\band also\b|\balso\b|\band\b|\bplus\b", said

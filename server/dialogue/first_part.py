@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.answers import parts
-from gracious.signals import NOT_FITTING, said_at_the_cafe, says_it_is_faulty
+from gracious.signals import NOT_FITTING, said_at_the_cafe, says_it_is_faulty, says_it_is_late
 from server.dialogue import two_problems
 
 # Readings of a whole message that a clear first part may replace.
@@ -74,6 +74,11 @@ async def reading(
         if wrong and float(wrong.get("confidence") or 0) >= WRONG_ITEM_AT_LEAST:
             # It came, so it isn't lost: what came is not what was ordered.
             return dict(parsed, intent=wrong, repair="not_as_ordered")
+    if name == "report_wrong_item" and _never_came(text) and not tracker_case(tracker):
+        # "its about a rug i ordered that never came" (blind panel p48 20): nothing turned up, so nothing wrong
+        # turned up; where the order is.
+        late = {"name": "check_order_status", "confidence": 1.0}
+        return dict(parsed, intent=late, intent_ranking=[late], repair="never_came")
     told = _told_what_is_wrong(parsed, tracker, text, name)
     if told is not None:
         return told
@@ -90,9 +95,20 @@ async def reading(
         return parsed
     first = await parse(said[0])
     first_name, first_confidence = _top(first)
+    if first_name == "report_wrong_item" and _never_came(said[0]):
+        return parsed  # "its about a rug i ordered that never came, order LK-10430. will they know that?"
     if first_name == name or first_name not in (two_problems.case_types() or ()) or first_confidence < SURE:
         return parsed
     return dict(parsed, intent=first["intent"], intent_ranking=first.get("intent_ranking") or [], first_part=said[0])
+
+
+def tracker_case(tracker: Optional[DialogueStateTracker]) -> bool:
+    return tracker is not None and bool(tracker.get_slot("case_type"))
+
+
+def _never_came(text: str) -> bool:
+    """It hasn't come ("a rug i ordered that never came"), and nothing is said to be wrong with a thing that did."""
+    return says_it_is_late(text) and not says_it_is_faulty(text) and not NOT_RIGHT.search(text)
 
 
 def _told_what_is_wrong(

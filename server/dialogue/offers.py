@@ -19,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair
 from gracious.answers import earlier, find_answers
 from gracious.catalog import CatalogError, current_catalog
-from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, Option, options_from, resolve
+from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, Option, as_requests, options_from, resolve
 from gracious.dropped_call import drops_the_call
 from gracious.references import size_change, size_wanted
 from gracious.settings import CATALOG_DIR
@@ -158,11 +158,19 @@ def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: s
     questions = " ".join(s for s in re.split(r"(?<=[.!?])\s+", said) if "?" in s or QUESTION.search(s))
     if not questions or tracker is None:
         return []
+    try:
+        option = current_catalog().alternatives.get(chosen)
+    except CatalogError:
+        option = None
+    confirm = option.confirm if option is not None else None
     return [
         a.response
         for a in find_answers(
             questions, tracker.get_slot("case_type"), granted(tracker) + [chosen], policy=tracker.get_slot("policy_id")
         )
+        # "yes send it overnight please. do i have to send the red one back?" (blind panel p48 05): the confirmation
+        # says so already (the answer's `told_by`), never "no rush" three times.
+        if not (confirm and confirm in a.told_by)
     ]
 
 
@@ -253,6 +261,10 @@ def sized_exchange(text: str, options: Sequence[Option], tracker: Optional[Dialo
     exchange = next((i for i, o in enumerate(options) if o.key == "exchange"), None)
     if exchange is None or tracker is None:
         return None
+    said = as_requests(" ".join((text or "").lower().split()))
+    sized = [s for s in re.findall(r"[^.!?]+[.!?]*", said) if re.search(r"\d", s)]
+    if sized and all("?" in s and not CHOOSING.search(s) for s in sized):
+        return None  # "should i just reorder them in a 10 or will that be too big too?" (blind panel p48 10): asked
     if size_change(text):
         return exchange
     number = _THE_NUMBER.search(text or "")

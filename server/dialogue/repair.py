@@ -237,6 +237,15 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "can you guarantee sunshine on sunday?": said plainly that nobody can, then what
         # we can do (the beyond_anyone policy), never a policy menu.
         return read_as(parsed, "demand_compensation", "impossible")
+    if (
+        not loop
+        and tracker.get_slot("case_type")
+        and repair.says("someone_to_look", text)
+        and not in_hand.ASKS_FOR_A_CALL.search(text)
+    ):
+        # "i know the credit went on, i said can someone check the SETTING so it stops happening" (blind panel p48 02):
+        # a person to look at it, with the case; never its answer again.
+        return read_as(parsed, "request_human", "person")
     if repair.asks_for_a_person(text) and intent != "bot_challenge" and not (answer and in_hand.asks_only(text)):
         # "unbelievable. fine, a person": a person, whatever the classifier read.
         return read_as(parsed, "request_human", "person")
@@ -263,6 +272,15 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and tracker.get_slot("policy_id")
     ):
         # "never mind, ill put 8 in the email. thats all": done, not a new complaint.
+        return read_as(parsed, "goodbye", "closing")
+    if (
+        not loop
+        and repair.says("never_again", text)
+        and len(text.split()) <= 12
+        and "?" not in text
+        and (tracker.get_slot("policy_id") or tracker.get_slot("case_type"))
+    ):
+        # "no. just dont let it happen again" (blind panel p48 15): done with the case; a warm close.
         return read_as(parsed, "goodbye", "closing")
     if not loop and ((leaving and (intent in CLOSING_READINGS | LEAVING or len(text.split()) <= 8)) or waits):
         # "forget it, bye", "never mind, its fine. bye!", "forget it. nothing else":

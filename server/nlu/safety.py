@@ -38,6 +38,14 @@ def _patterns(modified_ns: int) -> Dict[str, Any]:
 
 # The words that only name an allergy, not a symptom: with a question asked before a visit, no emergency.
 ALLERGY_ONLY = re.compile(r"\b(?:allergic|allergy|allergies|coeliac|celiac|intoleran\w*)\b", re.I)
+# An intolerance, which is not an allergy: "im lactose intolerant", "intolerant to gluten".
+INTOLERANCE = re.compile(
+    r"\b(?:(?:lactose|dairy|gluten|wheat|milk)\s+)?intoleran\w*(?:\s+to\s+(?:lactose|dairy|gluten|wheat|milk))?\b", re.I
+)
+ALLERGY = re.compile(r"\b(?:allergic|allergy|allergies|coeliac|celiac|anaphyla\w*)\b", re.I)
+# The mark on a parse whose wrong food or drink meets an intolerance, nothing said of feeling unwell: the case with a
+# word of care (actions/empathize.py), never the emergency line.
+CARE_KEY = "care"
 
 
 def is_about_safety(text: Text) -> bool:
@@ -49,7 +57,22 @@ def is_about_safety(text: Text) -> bool:
     text = found["figures_of_speech"].sub(" ", text)  # "i feel sick just looking at it": disgust, not a symptom
     if not found["words"].search(text):
         return False
-    return not asked_before_a_visit(text, found) and not named_but_not_had(text, found)
+    return (
+        not asked_before_a_visit(text, found)
+        and not named_but_not_had(text, found)
+        and not intolerance_only(text, found)
+    )
+
+
+def intolerance_only(text: Text, found: Optional[Dict[str, Any]] = None) -> bool:
+    """ "they gave me a cappuccino with normal milk. im lactose intolerant" (blind panel p48 14): an intolerance
+    named, no allergy, nothing of feeling unwell (catalog/safety.yml `symptoms`) nor any other word of danger.
+    Not an emergency: the wrong order put right, with a word of care."""
+    found = found or _patterns(changed_at(WORDS_FILE))
+    if not INTOLERANCE.search(text) or ALLERGY.search(text):
+        return False
+    rest = INTOLERANCE.sub(" ", text)
+    return not found["words"].search(rest) and not found["symptoms"].search(rest)
 
 
 def named_but_not_had(text: Text, found: Optional[Dict[str, Any]] = None) -> bool:
@@ -95,6 +118,8 @@ class SafetySignal(StatelessComponent):
                 message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
                 continue
             if not is_about_safety(text):
+                if intolerance_only(text) and not named_but_not_had(text):
+                    message.set(CARE_KEY, "intolerance", add_to_output=True)
                 continue
             intent = {"name": SAFETY_INTENT, "confidence": 1.0}
             message.set(INTENT, intent, add_to_output=True)

@@ -4,7 +4,9 @@ An intent classifier reads the words of praise. This component runs after it: wh
 a message read as thanks, feedback, a yes or a greeting has a sarcastic phrase, or
 a word of praise together with a word of trouble (catalog/signals.yml: `sarcasm`,
 `praise`, `trouble`; read again when the file changes, no retraining), the intent
-becomes express_frustration and the message is marked `sarcasm`.
+becomes express_frustration and the message is marked `sarcasm`; a message that tells a problem of its own
+("great so my headphones crackle in the left ear now", blind panel p48 24) is read as that problem instead,
+marked `sarcasm` as well, so the case opens and the tone is heard in its sympathy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from gracious.settings import CATALOG_DIR
+from gracious.signals import says_it_is_faulty, says_it_is_late
 from gracious.wordlists import changed_at, word_pattern
 from server.nlu.stateless import StatelessComponent
 
@@ -41,6 +44,15 @@ def is_sarcastic(text: Text) -> bool:
     return bool(found["praise"].search(text) and found["trouble"].search(text))
 
 
+def _problem_told(text: Text) -> Text:
+    """The case a sarcastic message tells (something that doesn't work, an order that is late), else frustration."""
+    if says_it_is_faulty(text):
+        return "report_wrong_item"
+    if says_it_is_late(text):
+        return "check_order_status"
+    return FRUSTRATION
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SarcasmSignal(StatelessComponent):
     """Reads sarcastic praise as frustration, marked `sarcasm`."""
@@ -50,7 +62,7 @@ class SarcasmSignal(StatelessComponent):
             intent = (message.get(INTENT) or {}).get("name")
             if intent not in PRAISE_INTENTS or not is_sarcastic(message.get(TEXT) or ""):
                 continue
-            reread = {"name": FRUSTRATION, "confidence": 1.0}
+            reread = {"name": _problem_told(message.get(TEXT) or ""), "confidence": 1.0}
             message.set(INTENT, reread, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [reread], add_to_output=True)
             message.set("sarcasm", True, add_to_output=True)

@@ -42,15 +42,12 @@ def test_wrong_colour_sent_on_lk_10421_owns_the_mistake(domain):
         SlotSet("frustration", 0.0),
         SlotSet("company_at_fault", True),
     ]
-    # The feeling and the sorry in one sentence, then the mistake owned without a second sorry, in one
-    # message (issue #17 and blind panel p36: nothing stacked).
+    # The feeling and the sorry in one sentence (issue #17 and blind panel p36: nothing stacked); the policy that
+    # follows says "That mistake is ours", so the mistake is owned there, not twice (blind panel p48 05).
     assert texts(dispatcher) == [
-        "I'm sorry it isn't what you chose; you deserve to enjoy your order, not sort out a mix-up."
-        " That's our mistake. Let me fix it for you.",
+        "I'm sorry it isn't what you chose; you deserve to enjoy your order, not sort out a mix-up.",
     ]
-    sympathy, owned = texts(dispatcher)[0].split(". ", 1)
-    assert f"{sympathy}." in variations(domain, "utter_empathy_report_wrong_item_sorry")
-    assert owned in variations(domain, "utter_own_it")
+    assert texts(dispatcher)[0] in variations(domain, "utter_empathy_report_wrong_item_sorry")
 
 
 def test_item_sent_as_ordered_gets_a_plain_apology(domain):
@@ -63,9 +60,7 @@ def test_item_sent_as_ordered_gets_a_plain_apology(domain):
 
     assert events[-2:] == [SlotSet("frustration", 0.0), SlotSet("company_at_fault", False)]
     # Playbook move 4: sorry even when nothing of ours went wrong, once, and no mistake claimed.
-    assert texts(dispatcher) == [
-        "I'm sorry it didn't turn out as you expected after waiting for it; let's sort it out."
-    ]
+    assert texts(dispatcher) == ["I'm sorry it didn't turn out as you expected; let's sort it out."]
     assert texts(dispatcher)[0] in variations(domain, "utter_empathy_report_wrong_item_fit_sorry")
     assert "mistake" not in texts(dispatcher)[0]
 
@@ -112,9 +107,9 @@ def test_never_repeats_a_sentence_already_sent_in_the_conversation(domain):
     ]
     dispatcher, _ = run_action(ActionEmpathize(), Tracker.from_dict(state), domain)
 
+    # The policy that follows owns the mistake ("That mistake is ours"), so no second owning here.
     assert texts(dispatcher) == [
-        "I'm sorry the wrong thing turned up; opening a parcel to find that is a real letdown."
-        " It's our responsibility to put it right, and I will.",
+        "I'm sorry the wrong thing turned up; opening a parcel to find that is a real letdown.",
     ]
 
 

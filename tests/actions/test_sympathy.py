@@ -91,8 +91,10 @@ def test_our_mistake_is_still_owned_after_the_sympathy(domain):
     owning = set(variations(domain, "utter_own_it")) | set(variations(domain, "utter_apology_own_it"))
     for sender in SENDERS:
         said = first_reply(FIRST_MESSAGES["wrong colour sent"], sender, domain)
-        # Owned in its own message, or joined to the sorry it follows (actions/empathize.py).
-        assert any(s in owning or any(s.endswith(f" {o}") for o in owning) for s in said), said
+        # Owned in its own message, joined to the sorry it follows (actions/empathize.py), or by the policy's own
+        # "That mistake is ours", and then only there (blind panel p48 05).
+        owned = [s for s in said if s in owning or any(s.endswith(f" {o}") for o in owning) or "mistake is ours" in s]
+        assert len(owned) == 1, said
 
 
 def test_the_late_order_is_owned_and_its_sorry_said_once(domain):

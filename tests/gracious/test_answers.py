@@ -487,3 +487,15 @@ def test_what_blind_panel_p43_asked(text, case_type, granted, policy, expected):
 def test_how_long_a_refund_takes_is_not_the_return_window():
     found = find_answer("how long do i have to wait for the refund to show up", "request_refund", [], True)
     assert found is None or found.id != "return_window"
+
+
+def test_a_word_that_rules_an_answer_out_does_so_in_any_sentence():
+    # Blind panel p48 13: "move it to today at 12 not tomorrow 10am" alone names tomorrow; the CALL, said before, rules
+    # out the remake's answer.
+    text = "im talking about the CALL. move it to today at 12 not tomorrow 10am"
+    assert "utter_answer_remake_next_time" not in [
+        a.response for a in find_answers(text, "report_wrong_item", policy="cafe_remake")
+    ]
+    assert [
+        a.response for a in find_answers("can i have it tomorrow instead", "report_wrong_item", policy="cafe_remake")
+    ] == ["utter_answer_remake_next_time"]

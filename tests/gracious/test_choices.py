@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from gracious.choices import WHICH, Option, also_named, options_from, resolve
+from gracious.choices import WHICH, Option, also_named, as_requests, options_from, resolve
 from gracious.settings import ROOT
 
 WORDS = yaml.safe_load((ROOT / "catalog" / "choice_words.yml").read_text())["words"]
@@ -80,8 +80,18 @@ def test_yes_picks_the_only_option_offered_and_among_several_asks_which():
 
 
 def test_a_question_is_read_as_a_choice_when_the_classifier_says_so():
-    assert resolve("can I have the refund?", SHOES, WORDS) is None
-    assert resolve("can I have the refund?", SHOES, WORDS, question=False) == 1
+    assert resolve("will the refund be quick?", SHOES, WORDS) is None
+    assert resolve("the refund?", SHOES, WORDS, question=False) == 1
+
+
+def test_asking_for_an_option_in_a_question_takes_it():
+    # Blind panels p47 07, p48 07: "can i have ...?" asks for it; "what's the refund policy?" asks about it.
+    assert resolve("can I have the refund?", SHOES, WORDS) == 1
+    assert resolve("could i get the refund please?", SHOES, WORDS) == 1
+    assert resolve("what's the refund policy?", SHOES, WORDS) is None
+    assert as_requests("can i have the credit and the email updates? both") == (
+        "can i have the credit and the email updates. both"
+    )
 
 
 def test_clarification_buttons_are_read_the_same_way():

@@ -161,6 +161,46 @@ def test_ordinary_messages_are_left_alone(text):
 
 
 @pytest.mark.parametrize(
+    "text, care",
+    [
+        # Blind panel p48 14: an intolerance, nothing said of drinking it or of feeling unwell: cared for, no 911.
+        (
+            "ordered an oat flat white and they gave me a cappuccino with normal milk. im lactose intolerant",
+            "intolerance",
+        ),
+        # Said not drunk: nothing more to say about it.
+        ("got a latte with cows milk. im lactose intolerant so i cant drink it", None),
+    ],
+)
+def test_an_intolerance_without_symptoms_is_the_case_with_care(text, care):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.safety import SafetySignal
+
+    message = Message(data={"text": text, "intent": {"name": "report_wrong_item", "confidence": 0.9}})
+    SafetySignal().process([message])
+    assert message.get("intent")["name"] == "report_wrong_item" and message.get("safety") is None
+    assert message.get("care") == care
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im lactose intolerant and drank half of it, now my stomach really hurts",
+        "im allergic to dairy and they gave me cows milk",
+    ],
+)
+def test_an_intolerance_felt_or_an_allergy_stays_urgent(text):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.safety import SafetySignal
+
+    message = Message(data={"text": text, "intent": {"name": "report_wrong_item", "confidence": 0.9}})
+    SafetySignal().process([message])
+    assert message.get("safety") is True
+
+
+@pytest.mark.parametrize(
     "text, language",
     [
         ("¿Hablan español?", "es"),
@@ -263,7 +303,6 @@ def test_english_with_typos_shouting_or_a_foreign_word_stays_english(text):
         "thanks for nothing",
         "great job, waited 3 hours and nobody came",
         "oh great, another bot",
-        "brilliant, my order is late again",
     ],
 )
 def test_sarcastic_praise_is_frustration(text):
@@ -274,6 +313,25 @@ def test_sarcastic_praise_is_frustration(text):
     message = Message(data={"text": text, "intent": {"name": "give_feedback", "confidence": 0.8}})
     SarcasmSignal().process([message])
     assert message.get("intent") == {"name": "express_frustration", "confidence": 1.0}
+    assert message.get("sarcasm") is True
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("brilliant, my order is late again", "check_order_status"),
+        # Blind panel p48 24: the case told, not venting.
+        ("great so my headphones crackle in the left ear AND my grinder still hasnt shown up", "report_wrong_item"),
+    ],
+)
+def test_sarcastic_praise_around_a_problem_is_that_problem(text, problem):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from server.nlu.tone import SarcasmSignal
+
+    message = Message(data={"text": text, "intent": {"name": "give_feedback", "confidence": 0.8}})
+    SarcasmSignal().process([message])
+    assert message.get("intent") == {"name": problem, "confidence": 1.0}
     assert message.get("sarcasm") is True
 
 

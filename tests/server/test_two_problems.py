@@ -25,6 +25,8 @@ READINGS = {
     "the jacket is the wrong colour": ("report_wrong_item", 0.9, [("item", "jacket", 4)]),
     "I want one refunded NOW": ("request_refund", 0.9, []),
     "I want a refund for the shoes LK-10422 too": ("request_refund", 0.9, [("order_id", "LK-10422", 33)]),
+    "great so my headphones crackle in the left ear now": ("report_wrong_item", 0.9, [("item", "headphones", 12)]),
+    "my grinder still hasnt shown up": ("check_order_status", 0.9, []),
 }
 
 
@@ -158,6 +160,21 @@ def test_moving_on_opens_the_problem_kept_for_later(text):
 )
 def test_other_words_are_not_moving_on(text, pending):
     assert moving_on(text, pending) is None
+
+
+def test_what_crackles_has_arrived_so_what_has_not_is_another_order():
+    # Blind panel p48 24: one problem read, the late grinder dropped.
+    text = "great so my headphones crackle in the left ear now AND my grinder still hasnt shown up"
+    result = asyncio.run(split(whole(text, "report_wrong_item", []), fake_parse))
+    assert result["intent"]["name"] == "report_wrong_item"
+    assert result["second_problem"]["intent"] == "check_order_status"
+
+
+def test_the_thing_kept_for_later_named_again_moves_on_to_it():
+    # Blind panel p48 24: "ok whatever, and the grinder??" got "I'd rather not guess".
+    kept = {"intent": "check_order_status", "text": "AND my grinder still hasnt shown up", "entities": {}}
+    assert moving_on("ok whatever, and the grinder??", kept) == "/check_order_status"
+    assert moving_on("ok whatever, and the bill??", kept) is None
 
 
 def test_a_reference_said_when_moving_on_goes_with_the_problem_kept():

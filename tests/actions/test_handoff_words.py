@@ -1,0 +1,26 @@
+"""actions/handoff.py problem_told: the problem said beside taking the CEO's office, heard back in their words."""
+
+import pytest
+
+from actions.handoff import problem_told
+
+
+@pytest.mark.parametrize(
+    "text, told",
+    [
+        # Blind panel p48 18: the office taken, and the lamp told in the same message.
+        (
+            "fine pass it to the office. my issue is my lamp died after 2 months and nobody will refund it",
+            "my lamp died after 2 months and nobody will refund it",
+        ),
+        (
+            "whatever, escalate it. the lamp i bought broke and you refuse to refund",
+            "the lamp i bought broke and you refuse to refund",
+        ),
+        ("fine pass it to the office", None),
+        ("ok pass my case to the ceo office please", None),
+        ('/choose_alternative{"alternative": "ceo_office"}', None),
+    ],
+)
+def test_the_problem_beside_the_choice_is_kept_in_their_words(text, told):
+    assert problem_told(text) == told
