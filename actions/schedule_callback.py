@@ -36,6 +36,7 @@ from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
 from gracious.stores import records
+from gracious.times_abroad import in_english
 
 
 def known_phone(tracker: Tracker) -> Optional[Text]:
@@ -150,6 +151,11 @@ class ValidateCallbackForm(FormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         said = tracker.latest_message.get("text") or ""
+        language = tracker.latest_message.get("answered_in")
+        if language:
+            # "mañana a las 10, mi número es 555 0190" (blind panel p48 21): read in English words.
+            said = in_english(without_phones(said), str(language))
+            value = said
         if _said_of_something_else(tracker, said):
             # "can i get it remade tomorrow morning instead", then "ok fine, a person then" (blind panel p48 13): that
             # morning was the remake's, never the call's; the form asks for a time.
@@ -195,8 +201,9 @@ class ValidateCallbackForm(FormValidation):
             if attempts >= MAX_TIME_ATTEMPTS:
                 # Asked twice already: no third time; offer a way on instead.
                 return {"callback_time": None, "callback_attempts": float(attempts), "callback_escape": "stuck"}
-            phones = contacts(said)[1]
-            if phones and not without_phones(said).strip(" .,!-"):
+            typed = str(tracker.latest_message.get("text") or "")
+            phones = contacts(typed)[1]
+            if phones and (language or not without_phones(typed).strip(" .,!-")):
                 # "555 0111" asked for a time (blind panel p48 13): the number is thanked for, then the time asked.
                 tail = re.sub(r"\D", "", phones[0])[-4:]
                 dispatcher.utter_message(response="utter_callback_number_before_time", phone_tail=tail)

@@ -17,11 +17,38 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
-from gracious.contact_details import without_phones
+from gracious.contact_details import contacts, without_phones
 from gracious.dropped_call import cancels_booked, clock_named, drops_the_call
 from gracious.references import coupon_candidates
+from gracious.times_abroad import names_a_time
 from server.dialogue import in_hand
 from server.dialogue.readings import CANCEL, SPACED_CODE, STATUS, entities_of, read_as, whole_message
+
+# The mark on a message answered in another language: actions/schedule_callback.py reads its time in English words.
+ANSWERED_IN = "answered_in"
+
+
+def answer_in_another_language(
+    parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker], text: str
+) -> Optional[Dict[str, Any]]:
+    """ "mañana a las 10, mi número es 555 0190" while the callback form asks for a time or a number: the answer,
+    with its number kept, never "a time in English, please" (blind panel p48 21). None otherwise."""
+    language = parsed.get("language")
+    if not language or tracker is None or not text or tracker.active_loop_name != "callback_form":
+        return None
+    if tracker.get_slot("requested_slot") not in ("callback_time", "callback_phone"):
+        return None
+    phones = contacts(text)[1]
+    if not phones and not names_a_time(text, language):
+        return None
+    entities = [
+        {"entity": "phone", "value": p, "start": text.find(p), "end": text.find(p) + len(p), "extractor": "repair"}
+        for p in phones
+    ]
+    answered = read_as(parsed, "inform", "answer", entities)
+    answered.pop("language", None)
+    answered[ANSWERED_IN] = language
+    return answered
 
 
 def in_callback_form(parsed: Dict[str, Any], text: str, intent: Optional[str]) -> Dict[str, Any]:

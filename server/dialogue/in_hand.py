@@ -35,9 +35,19 @@ LED_IN_QUESTION = re.compile(
 )
 
 
+# A question inside a statement, without a question mark: "so if i go back to checkout will it work now or what" (blind
+# panel p47 12), "will it come by friday or not".
+INNER_QUESTION = re.compile(
+    r"\b(?:will|would|does|is|can)\s+(?:it|they|that|this)\b.*\b(?:or what|or not)\W*$"
+    r"|\bif\b.*\b(?:will|would)\s+(?:it|they|that|this)\s+(?:work|go through|come|arrive|apply)\b"
+)
+
+
 def is_question(text: str) -> bool:
     said = " ".join(text.lower().split())
-    return bool(QUESTION.search(said) or ASKING.search(said) or LED_IN_QUESTION.search(said))
+    return bool(
+        QUESTION.search(said) or ASKING.search(said) or LED_IN_QUESTION.search(said) or INNER_QUESTION.search(said)
+    )
 
 
 def opens_a_question(text: str) -> bool:

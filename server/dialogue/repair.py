@@ -21,7 +21,16 @@ from gracious import repair, signals
 from gracious.answers import find_answers
 from gracious.dropped_call import cancels_booked
 from gracious.references import size_change
-from server.dialogue import account_readings, cancel_answer, gift_said, in_hand, not_covered, offers, two_problems
+from server.dialogue import (
+    account_readings,
+    cancel_answer,
+    form_readings,
+    gift_said,
+    in_hand,
+    not_covered,
+    offers,
+    two_problems,
+)
 from server.dialogue.form_readings import (
     BOOKINGS_ASKED,
     about_the_calls,
@@ -109,6 +118,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         found = find_answers(text, tracker.get_slot("case_type"), [], question=in_hand.is_question(text))
         said = [a.response for a in found if a.response not in SAFETY_NEVER]
         return dict(parsed, answers=said) if said else parsed
+    if (answered := form_readings.answer_in_another_language(parsed, tracker, text)) is not None:
+        return answered  # "mañana a las 10, mi número es 555 0190" while asked when to call (blind panel p48 21)
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
