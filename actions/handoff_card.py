@@ -54,8 +54,11 @@ def told_something(tracker: Tracker) -> bool:
     """Whether the customer told us anything for the team ("human" alone is not; a case or words of one are)."""
     if tracker.get_slot("case_type") or tracker.get_slot("case_details"):
         return True
+    # A health or danger message is read as a request for a person, and it tells what happened ("my throat is getting
+    # tight" after a muffin): never "you can tell them what it's about then".
     return any(
         ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in ASKS_ONLY
+        or bool((e.get("parse_data") or {}).get("safety"))
         for e in tracker.events
         if e.get("event") == "user" and e.get("text") and not str(e["text"]).startswith("/")
     )

@@ -218,6 +218,18 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if intent == "request_callback" and not loop and repair.refuses_call(text) and repair.says("cancel", text):
         # "I SAID I don't want a call. forget it. I'll just go somewhere else" (blind panel p36 13): leaving.
         return read_as(parsed, "goodbye", "closing")
+    if (
+        intent in ("nlu_fallback", "out_of_scope", "complain_no_response")
+        and not loop
+        and tracker.get_slot("case_type")
+        and repair.wants_email_instead(text)
+        and not repair.says("cancel", text)
+        and not in_hand.ASKS_FOR_A_CALL.search(text)
+    ):
+        # "yeah id like to hear back, by email please. its sam.k@example.net" in a case (blind panel p47 16): the email
+        # follow-up, with the address given, never "which of these is closest".
+        email = whole_message("alternative", "email_followup", text)
+        return read_as(parsed, "choose_alternative", "switch_channel", [email, *entities_of(parsed, "email")])
     if intent == "request_callback" and not loop and not in_hand.ASKS_FOR_A_CALL.search(text):
         if repair.wants_email_instead(text) and not repair.says("cancel", text):
             # "can someone email me about my bill": the email follow-up, never a call nor "no options yet".

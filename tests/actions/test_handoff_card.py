@@ -59,3 +59,17 @@ def test_offers_are_granted_declined_or_still_open_each_in_one_place() -> None:
     }
     summary = case_summary(tracker([user("a person please")], **slots))
     assert (summary["offered"], summary["granted"], summary["declined"]) == (["exchange"], ["refund"], ["callback"])
+
+
+def test_a_health_message_tells_the_team_what_happened() -> None:
+    # A safety message is read as a request for a person; it still tells what happened, so the handoff never says
+    # "you can tell them what it's about then" after "my throat is getting tight".
+    from actions.handoff_card import told_something
+
+    safety = {
+        "event": "user",
+        "text": "the barista said no nuts. my throat is getting tight",
+        "parse_data": {"intent": {"name": "request_human"}, "safety": True},
+    }
+    assert told_something(tracker([safety]))
+    assert not told_something(tracker([user("a person please", "request_human")]))
