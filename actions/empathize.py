@@ -241,6 +241,10 @@ class ActionEmpathize(Action):
             events.append(SlotSet("pending_problem", second))
             keys.append("utter_second_problem_noted")
 
+        if (tracker.latest_message or {}).get("repair") == "more_of_the_case" and level < 2:
+            # "the king st one, around 2pm today" (blind panel p48 16): a detail of the case told already; its
+            # sympathy was said then, so only the detail is thanked for (action_explain_policy).
+            keys = []
         # One apology a reply, the first (issue #17: stacked sympathy): after an empathy line that said
         # sorry, the apology is left out, or, for our own mistake, owned without a second "sorry".
         said_sorry = apology_said(tracker)

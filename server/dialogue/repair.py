@@ -286,6 +286,19 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "you literally just applied a coupon. never mind, ill figure it out. cya":
         # the last word is goodbye, so a warm close (and no call), never the case again.
         return read_as(parsed, "goodbye", "closing")
+    if (
+        intent == "inform"
+        and not loop
+        and tracker.get_slot("case_type") in (two_problems.case_types() or ())
+        and tracker.get_slot("policy_id")
+        and not entities_of(parsed, "order_id", "coupon_code", "email", "phone")
+        and not in_hand.ASKS_FOR_A_CALL.search(text)
+        and not repair.says("call_words", text)
+        and not (tracker.get_slot("callback_id") and repair.mentions_time(text))
+    ):
+        # "the king st one, around 2pm today" after a rude-staff complaint (blind panel p48 16): more of the case told,
+        # noted on it, never "Could you tell me what's gone wrong?".
+        return read_as(parsed, tracker.get_slot("case_type"), "more_of_the_case", parsed.get("entities") or [])
     other_case = intent in two_problems.case_types() and intent != tracker.get_slot("case_type")
     if (
         not loop
