@@ -209,6 +209,9 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     # "its about my coffee grinder thats like a week late" (blind panel p43 18, booked a week ahead): how late
     # or how long ago something was is never a time for the call.
     text = DELIVERY_DAY.sub(" ", LATENESS.sub(" ", text))
+    # "call me about my bill BL-30019 tomorrow morning": a reference is no part of a time, and dateparser finds no
+    # date at all beside one (booked for this morning instead of tomorrow's).
+    text = re.sub(r"\b(?:lk|bl)[\s-]?\d{4,6}\b|#\s?\d{4,6}\b", " ", text, flags=re.I)
     # "no i meant today, friday at 2pm" said on a Friday (blind panel p46 04, moved to the Friday after): today's
     # own weekday, without "next", is today.
     today_name = now.strftime("%A")
@@ -262,6 +265,8 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
             moment = moment.replace(hour=hour, minute=minute, second=0, microsecond=0)
     elif part_hour is not None:
         moment = local_now.replace(hour=part_hour, minute=0, second=0, microsecond=0)
+        if re.search(r"\b(?:tomorrow|tmrw|tmr)\b", text, re.I):
+            moment += timedelta(days=1)  # the part of tomorrow named, whatever else dateparser missed
         if moment < local_now:
             moment += timedelta(days=1)
     else:

@@ -152,6 +152,26 @@ def order_facts(order: Any, today: date) -> Dict[str, Any]:
     )
 
 
+# A sum said as what something cost, not as what is wanted: "76 dollars full price", "i paid 60 for it".
+PRICE_WORDS = re.compile(
+    r"\b(?:full price|paid|pay|cost|costs|costed|total|came to|comes to|was charged|charged|price|priced|bill (?:is|was)|worth)\b",
+    re.I,
+)
+DEMAND_WORDS = re.compile(r"\b(?:want|give me|refund|back|compensat\w*|credit|owe|owed|deserve|demand|expect)\b", re.I)
+
+
+def said_as_a_price(tracker: Tracker, amount: float) -> bool:
+    """Every message that names the sum names it as a price, and none asks for it."""
+    number = f"{amount:g}"
+    said = [
+        str(e.get("text") or "")
+        for e in tracker.events
+        if e.get("event") == "user"
+        and re.search(rf"(?<![\d.]){re.escape(number)}(?:\.00)?(?![\d])", str(e.get("text") or ""))
+    ]
+    return bool(said) and all(PRICE_WORDS.search(t) and not DEMAND_WORDS.search(t) for t in said)
+
+
 async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     """Facts about the case from the slots and the company's records."""
     data = company()
@@ -278,6 +298,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     amount = parse_amount(tracker.get_slot("amount"))
     if amount is not None and facts.get("order_total") is not None and abs(amount - float(facts["order_total"])) < 0.01:
         # "pretty disappointed for $75" about the $75 headphones (blind panel p47 06): what they paid, no sum asked for.
+        amount = None
+    if amount is not None and said_as_a_price(tracker, amount):
+        # "my last phone bill didnt have my discount on it at all. 76 dollars full price" (blind panel p49 03): what the
+        # bill came to, never "As for the $76.00 you asked for".
         amount = None
     if amount is not None:
         facts["amount_requested"] = amount

@@ -91,7 +91,7 @@ class ValidateCaseForm(FormValidation):
         if verification.contacts(said) != ([], []):
             return await self._account_check(said, owner, dispatcher, tracker)
         earlier = next((t for t in verification.earlier_texts(tracker) if verification.contacts(t) != ([], [])), None)
-        if earlier and await verification.check(tracker, owner, earlier):
+        if earlier and not verification.someone_elses(tracker) and await verification.check(tracker, owner, earlier):
             # "my email is priya.n@..." a message or two before the number: the latest such message is
             # checked (a miss counts towards the address's limit, and the form then asks as usual).
             dispatcher.utter_message(response="utter_account_check_passed")
@@ -119,6 +119,11 @@ class ValidateCaseForm(FormValidation):
     async def _account_check(
         said: Text, owner: Text, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Dict[Text, Any]:
+        if verification.someone_elses(tracker):
+            # "my friend priya ordered a coffee grinder as a gift for me", then her email (blind panel p49 20): the
+            # record is hers, so it is never opened for anyone else, whatever details they have.
+            dispatcher.utter_message(response="utter_account_someone_elses")
+            return {"account_check": "skipped"}
         failures = int(tracker.get_slot(verification.FAILURES_SLOT) or 0)
         if failures >= verification.MAX_FAILURES or await verification.too_many_from_address(tracker):
             dispatcher.utter_message(response="utter_account_check_to_person")
@@ -206,6 +211,8 @@ class ActionAskAccountCheck(Action):
         owner = await verification.owner_of(tracker.get_slot("order_id"))
         if tracker.get_slot("account_check_note") == "unclear":
             response = "utter_account_check_unclear"
+        elif not failures and verification.someone_elses(tracker):
+            response = "utter_ask_account_check_someone_elses"  # "my friend priya ordered it": never "if that's you"
         elif not failures and verification.other_account(tracker, owner):
             response = "utter_ask_account_check_other"
         else:

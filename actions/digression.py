@@ -127,6 +127,20 @@ def no_answer_said(tracker: Tracker, domain: Dict[Text, Any]) -> bool:
     return any(text in texts for text in sent_texts(tracker))
 
 
+# A question about a visit to come: "will you tell me next time", "in future", "before i order again".
+NEXT_TIME = re.compile(
+    r"\b(?:next time|in future|in the future|from now on|going forward|again|before i order)\b", re.I
+)
+# What was eaten or drunk, asked after: "what was in that muffin", "will they have the ingredient list when they call".
+WHAT_WAS_EATEN = re.compile(
+    r"\b(?:was in|were in|what was|that (?:muffin|one|drink|dish|sandwich|cake|cookie|latte)|(?:he|she|they|i) (?:ate|had|drank)"
+    r"|ingredient list|when they call|they call)\b",
+    re.I,
+)
+# Answers about asking before a visit, which never answer someone after a reaction.
+BEFORE_A_VISIT = frozenset({"utter_answer_allergen_info", "utter_answer_ingredients_asked"})
+
+
 def say_answers(
     dispatcher: CollectingDispatcher,
     domain: Dict[Text, Any],
@@ -142,7 +156,19 @@ def say_answers(
     p39 04), never the same paragraph word for word."""
     responses = domain.get("responses", {})
     heard = answers_heard(tracker) if tracker is not None else set()
+    reacted = (
+        tracker is not None
+        and any(e.get("event") == "user" and (e.get("parse_data") or {}).get("safety") for e in tracker.events)
+        # "but will you tell me next time if there's oat in something?", "what is in the pumpkin muffin?": before a
+        # visit to come, that answer stands; only what was eaten is for the person who calls.
+        and not NEXT_TIME.search(str((tracker.latest_message or {}).get("text") or ""))
+        and bool(WHAT_WAS_EATEN.search(str((tracker.latest_message or {}).get("text") or "")))
+    )
     for answer in answers:
+        if reacted and answer in BEFORE_A_VISIT:
+            # "will they have the ingredient list when they call?" after a child's reaction to a muffin said to be
+            # nut free (blind panel p49 13): never "tell them about your allergy as you order".
+            answer = "utter_answer_ingredients_after_reaction"
         if answer in responses:
             again = f"{answer}_again"
             said = again if answer in heard and again in responses else answer

@@ -182,7 +182,10 @@ class ValidateCallbackForm(FormValidation):
         if moment is None:
             # "yes please" to the soonest time offered (actions/callback_soonest.py): that time.
             moment = offered_time(tracker, said, now)
-        moment = await _on_booked_day(moment, text or "", tracker)
+        unfitted = (
+            parse_callback_time(wanted, now, fit=False) if moment is not None and not said.startswith("/") else None
+        )
+        moment = await _on_booked_day(moment, text or "", tracker, unfitted)
         asked = parse_callback_time(wanted, now, fit=False) if moment is not None and not said.startswith("/") else None
         if asked is not None and moment is not None and asked.time() != moment.time():
             # "tonight at 8" when the team has gone home by then: said, not booked silently.
@@ -271,9 +274,12 @@ def _booked_before(tracker: Tracker) -> bool:
     )
 
 
-async def _on_booked_day(moment: Optional[datetime], text: Text, tracker: Tracker) -> Optional[datetime]:
+async def _on_booked_day(
+    moment: Optional[datetime], text: Text, tracker: Tracker, said: Optional[datetime] = None
+) -> Optional[datetime]:
     """A new time said without a day ("no, I said 3pm") keeps the day already agreed:
-    the one given earlier in the form, or the booked call's."""
+    the one given earlier in the form, or the booked call's. ``said``: the time as said, before it was fitted to
+    today's hours ("make it 8am" at 8:20 is 8am on the call's Monday, never the 9am a Saturday would give)."""
     if moment is None or repair.mentions_day(text):
         return moment
     earlier = _earlier_time(tracker)
@@ -288,7 +294,8 @@ async def _on_booked_day(moment: Optional[datetime], text: Text, tracker: Tracke
     if earlier is None:
         return moment
     day = earlier.astimezone(moment.tzinfo).date()
-    same_day = fit_to_hours(moment.replace(year=day.year, month=day.month, day=day.day), settings().care_hours)
+    clock = said if said is not None else moment
+    same_day = fit_to_hours(clock.replace(year=day.year, month=day.month, day=day.day), settings().care_hours)
     # "make it 4pm" on the day of a call booked for 5pm, after 4pm: the next 4pm, never a time gone by.
     return same_day if same_day >= datetime.now(moment.tzinfo) else moment
 

@@ -27,6 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from gracious.contact_details import contacts
 from gracious.identity import verified_customer
 from gracious.settings import settings
+from gracious.signals import says_it_is_someone_elses
 from gracious.stores import company
 
 VERIFIED_SLOT = "verified_customers"
@@ -94,6 +95,11 @@ def other_account(tracker: Tracker, owner: Optional[Text]) -> bool:
     return bool(known) and owner not in known
 
 
+def someone_elses(tracker: Tracker) -> bool:
+    """Whether the customer said the record is another person's ("my friend priya ordered it")."""
+    return any(e.get("event") == "user" and says_it_is_someone_elses(str(e.get("text") or "")) for e in tracker.events)
+
+
 async def owner_of(reference: Optional[Text]) -> Optional[Text]:
     """The customer whose bill or order ``reference`` is."""
     if not reference:
@@ -141,6 +147,8 @@ async def checked_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker,
     failures = int(tracker.get_slot(FAILURES_SLOT) or 0)
     if not owner or contacts(said) == ([], []) or failures >= MAX_FAILURES or await too_many_from_address(tracker):
         return []
+    if someone_elses(tracker):
+        return []  # another person's record, said so: never opened with their details (blind panel p49 20)
     if await check(tracker, owner, said):
         dispatcher.utter_message(response="utter_account_check_passed")
         return [SlotSet(VERIFIED_SLOT, with_verified(tracker, owner)), SlotSet("account_check", "passed")]

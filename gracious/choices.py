@@ -123,7 +123,9 @@ _TITLE_STOPWORDS = frozenset(
 def _title_words(title: str) -> List[str]:
     """The words of a button that name it: its longer words, a code in it ("spring15") and a
     percentage's number ("15% off" is "the 15"); never a price, which sizes and times share."""
-    lower = title.lower()
+    # What a title says it is not names nothing it is: "Something else, not an order or bill" is no pick of "my ORDER.
+    # the grinder. its late" (blind panel p49 05).
+    lower = re.sub(r"\bnot\b[^,.;]*", " ", title.lower())
     words = [w for w in re.findall(r"[a-z][a-z'-]{3,}", lower) if w not in _TITLE_STOPWORDS]
     return words + re.findall(r"\b[a-z]+\d+\b", lower) + re.findall(r"\b(\d+)\s?%", lower) + _amount_words(lower)
 

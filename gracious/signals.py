@@ -253,3 +253,21 @@ def asks_about_a_code(text: Text) -> bool:
     said to have failed, so its answer claims no failure (actions/explain_policy.py `_asked` twins)."""
     said = (text or "").strip()
     return bool(said) and bool(_ASKS.search(said)) and not CODE_FAILS.search(said)
+
+
+@lru_cache(maxsize=4)
+def _someone_elses(modified_ns: int) -> "re.Pattern[str]":
+    raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
+    people = "|".join(re.escape(str(p)) for p in raw.get("third_party") or []) or "(?!x)x"
+    return re.compile(
+        rf"\bmy\s+(?:{people})s?\b(?:\s+[a-z]+)?\s+(?:ordered|bought|placed|paid for|got billed)\b"
+        rf"|\bmy\s+(?:{people})(?:'s|s)\s+(?:order|bill|account|parcel)\b"
+        r"|\b(?:her|his|their)\s+(?:order|bill|account)\b|\bon\s+(?:her|his|their)\s+(?:card|account)\b",
+        re.I,
+    )
+
+
+def says_it_is_someone_elses(text: Text) -> bool:
+    """ "my friend priya ordered it as a gift for me", "its my brother's order": the record is another person's
+    (catalog/signals.yml `third_party`)."""
+    return bool(text) and bool(_someone_elses(changed_at(SIGNALS_FILE)).search(text.replace("\u2019", "'")))

@@ -89,3 +89,16 @@ def test_an_evening_time_just_after_closing_is_brought_to_the_last_call_that_day
     assert nearest_in_hours(at(11, 6), HOURS, now=at(10, 22)) == at(11, 8)
     # Open then: as asked.
     assert nearest_in_hours(at(11, 15), HOURS, now=at(11, 10)) == at(11, 15)
+
+
+def test_a_reference_beside_tomorrow_morning_keeps_the_day():
+    # "please get someone to call me about my bill BL-30019 tomorrow morning" was booked for this morning: dateparser
+    # finds no date beside a reference.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from actions.callback_time import parse_callback_time
+
+    now = datetime(2026, 12, 3, 8, 10, tzinfo=ZoneInfo("America/New_York"))
+    moment = parse_callback_time("please get someone to call me about my bill BL-30019 tomorrow morning", now)
+    assert moment is not None and moment.day == 4 and moment.hour == 10

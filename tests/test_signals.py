@@ -1,5 +1,7 @@
 """Frustration signals read from what the customer typed."""
 
+import pytest
+
 from gracious.signals import frustration_signals
 
 
@@ -88,3 +90,21 @@ def test_picking_up_the_wrong_drink_is_not_the_customers_own_slip():
     assert says_it_is_their_own_change("i ordered the soup and actually meant to have the salad, my mistake")
     assert says_it_is_their_own_change("i picked the wrong one, still got tags on")
     assert not says_it_is_their_own_change("i picked up the wrong latte from the counter")
+
+
+@pytest.mark.parametrize(
+    "text, theirs",
+    [
+        # Blind panel p49 20.
+        ("hi! my friend priya ordered a coffee grinder as a gift for me, LK-10423, its late", True),
+        ("can you check my brother's order LK-10422 too", True),
+        ("its her order, she asked me to check", True),
+        ("i ordered a dress for my mum and it came in the wrong colour", False),
+        ("i bought it for my sister", False),
+        ("my order LK-10421 is wrong", False),
+    ],
+)
+def test_someone_elses_record_is_heard(text, theirs):
+    from gracious.signals import says_it_is_someone_elses
+
+    assert says_it_is_someone_elses(text) is theirs

@@ -96,7 +96,10 @@ REASON_ASKED = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:why(?!\s+not\s*(?:[,.!]|$))|h
 # A remedy wanted only if something happens later: "if it's not here by friday I want a refund" (p36 22).
 LATER_IF = re.compile(
     r"\b(?:only\s+)?if\s+(?:it|they|that|the\s+\w+)\b[^.?!]{0,25}?\b(?:not|never|hasn'?t|hasnt|haven'?t|havent|"
-    r"doesn'?t|doesnt|isn'?t|isnt|don'?t|dont|won'?t|wont|still)\b",
+    r"doesn'?t|doesnt|isn'?t|isnt|don'?t|dont|won'?t|wont|still)\b"
+    # "and if these ones break too can i get a refund then" (blind panel p49 08): only if it happens again.
+    r"|\bif\s+(?:it|they|these|those|this|that|the\s+\w+|the new\s+\w+)(?:\s+\w+)?\s+(?:break|breaks|broke|fail|fails|"
+    r"stop|stops|crackle|crackles|do the same|does the same|happen|happens|go wrong|goes wrong)\b",
     re.I,
 )
 

@@ -17,7 +17,7 @@ from gracious.choices import Option
 from gracious.references import reference_kind
 from gracious.saying_no import CALL_ASKED, NO_PERSON, asks_for_a_person
 from gracious.saying_no import PERSON_ASKED as PERSON_ASKED  # moved there; still read from here
-from gracious.signals import said_at_the_cafe, says_it_is_faulty
+from gracious.signals import said_at_the_cafe, says_it_is_faulty, says_it_is_late
 from server.dialogue.in_hand import asks_only
 from server.dialogue.offers import OFFER_PAYLOAD, choice_words, new_order_or_bill
 from server.dialogue.two_problems import case_types
@@ -119,13 +119,31 @@ CANDIDATE_CONFIDENCE = 0.12
 SOMEONE = {"request_human", "request_executive", "request_callback"}
 
 
+# "my grinder was supposed to come", "my parcel still hasnt": a thing of theirs, told of.
+THING_OF_THEIRS = re.compile(r"\bmy\s+[a-z]+\s+(?:was|is|has|hasn'?t|still|never)\b", re.I)
+# "where my coffee grinder is", "where's my jacket": a thing of theirs asked after.
+WHERE_IS_MINE = re.compile(r"\bwhere(?:'s|s| is)?\s+(?:is\s+)?(?:my|our|the)\b", re.I)
+
+
 def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
     """ "BL-30018 still missing its discount, can you credit it": unsure between a coupon and a bill,
     the classifier would have the customer choose; the bill number decides, as the catalog's `becomes`
     says it would once the case is open (a bill is a bill dispute, a café visit a remake), so nobody
     is asked which."""
     text = parsed.get("text") or ""
-    if (parsed.get("intent") or {}).get("name") != "nlu_fallback" or entities_of(parsed, "coupon_code"):
+    name = (parsed.get("intent") or {}).get("name")
+    named = bool(entities_of(parsed, "item") or entities_of(parsed, "order_id") or THING_OF_THEIRS.search(text))
+    if (
+        name in ("nlu_fallback", "complain_no_response")
+        and named
+        and (says_it_is_late(text) or (name == "nlu_fallback" and WHERE_IS_MINE.search(text)))
+        and not says_it_is_faulty(text)
+        and not entities_of(parsed, "coupon_code")
+    ):
+        # "wow love how my grinder was supposed to come days ago and not a single email", "i dont want a call i want
+        # to know where my coffee grinder is" (blind panel p49 05): the order that hasn't come, whatever else.
+        return read_as(parsed, "check_order_status", "facts")
+    if name != "nlu_fallback" or entities_of(parsed, "coupon_code"):
         return parsed
     if says_it_is_faulty(text) and not said_at_the_cafe(text) and not repair.says("coupon_words", text):
         # "and the umbrella actually leaks too btw", "my umbrella leaks" (blind panel p48 19): something that doesn't

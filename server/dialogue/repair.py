@@ -209,6 +209,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again.
         return dict(read_as(parsed, WHY, "case_question"), **marks)
+    if intent == "give_feedback" and not loop and signals.about_hygiene(text):
+        # "found a long hair in my soup at the riverside cafe yesterday. and the milk jug had flies on it" (blind panel
+        # p49 12): a food-safety report for the café's managers (the cafe_hygiene policy), never a weekly review.
+        return read_as(parsed, "report_wrong_item", "hygiene", parsed.get("entities") or [])
     if intent == "give_feedback" and (
         repair.says("not_feedback", text) or (tracker.get_slot("case_type") and not repair.says("feedback", text))
     ):

@@ -20,7 +20,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 
 from gracious import references, repair
 from gracious.catalog import CatalogError, current_catalog
-from gracious.signals import said_at_the_cafe, says_it_is_faulty, says_it_is_late
+from gracious.signals import about_staff_conduct, said_at_the_cafe, says_it_is_faulty, says_it_is_late
 
 # Where a customer starts a second thought.
 JOINERS = re.compile(
@@ -50,6 +50,9 @@ def case_types() -> frozenset:
         return frozenset()
 
 
+QUOTED = re.compile(r'"[^"\n]{1,160}"|“[^”\n]{1,160}”')
+
+
 def parts(text: str) -> List[Tuple[int, str]]:
     """The thoughts in a message, each with where it starts; only parts of a few words."""
     found, start = [], 0
@@ -70,7 +73,9 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
         intent = ranked[0] if ranked else None
     if intent not in case_types() or parsed.get("safety") or parsed.get("language") or text.startswith("/"):
         return parsed
-    pieces = parts(text)
+    # Words quoted from someone else ('he said "obviously not, read the board"', blind panel p49 14) tell no
+    # problem of their own: blanked, keeping every other word where it was.
+    pieces = parts(QUOTED.sub(lambda m: " " * len(m.group(0)), text))
     if len(pieces) < 2:
         return parsed
     read: List[Tuple[int, str, Dict[str, Any]]] = []
@@ -85,6 +90,10 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     kinds = [alone["intent"]["name"] for _, _, alone in read]
     second = next((i for i, kind in enumerate(kinds) if kind != kinds[0]), None) if kinds else None
     if second is None:
+        return parsed
+    if kinds[0] == "complain_service" and kinds[second] == "report_wrong_item" and about_staff_conduct(text):
+        # "the guy at the harbour cafe was so rude to me today. i asked if the espresso was decaf and he rolled his
+        # eyes" (blind panel p49 14): the espresso is where it happened, not a second problem.
         return parsed
     told = text[read[0][0] + len(read[0][1]) : read[second][0] + len(read[second][1])]
     same = _one_problem(kinds[0], read[second][2], read[second][1], _elsewhere(read[0], read[second], told))

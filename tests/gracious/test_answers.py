@@ -499,3 +499,12 @@ def test_a_word_that_rules_an_answer_out_does_so_in_any_sentence():
     assert [
         a.response for a in find_answers("can i have it tomorrow instead", "report_wrong_item", policy="cafe_remake")
     ] == ["utter_answer_remake_next_time"]
+
+
+def test_not_wanting_anyone_fired_is_no_question_about_it():
+    # Blind panel p49 14: "i dont want him fired tho" got "I can't promise anything like that".
+    said = "i dont want money, i just want his manager to know. i dont want him fired tho"
+    assert "utter_answer_someone_punished" not in [a.response for a in find_answers(said, "complain_service")]
+    assert "utter_answer_someone_punished" in [
+        a.response for a in find_answers("will the guy be fired?", "complain_service")
+    ]

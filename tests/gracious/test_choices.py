@@ -375,3 +375,13 @@ def test_a_yes_said_twice_over_then_what_to_do_takes_the_one_option():
     # Blind panel p43 04: "yeah id like that, have someone check it" to a lone "Talk to a person" got a menu.
     person = options_from([{"title": "Talk to a person", "payload": "/request_human"}])
     assert resolve("yeah id like that, have someone check it", person, {}, question=False) == 0
+
+
+def test_what_a_title_says_it_is_not_picks_nothing():
+    # Blind panel p49 05: "my ORDER. the grinder. its late" picked "Something else, not an order or bill".
+    clarify = [
+        Option("Please call me back", "/request_callback"),
+        Option("Something else, not an order or bill", "/out_of_scope"),
+    ]
+    assert resolve("are you serious. my ORDER. the grinder. its late. where is it", clarify, WORDS) is None
+    assert resolve("something else", clarify, WORDS) == 1
