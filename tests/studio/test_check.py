@@ -241,7 +241,7 @@ def test_none_days_ago_is_found(project: Path) -> None:
 
 
 def test_an_article_that_does_not_fit_the_value_is_found(project: Path) -> None:
-    edit(project / "domain.yml", "I'm sorry we didn't get your {item} right;", "A {item} that isn't what you wanted;")
+    edit(project / "domain.yml", "I'm sorry we didn't get your {item} right.", "A {item} that isn't what you wanted.")
     found = findings(project)
     finding = only(found, 'says "A order"')
     assert finding.problem == (
