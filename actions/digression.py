@@ -19,7 +19,7 @@ from actions import codes_compared
 from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
 from gracious import repair
-from gracious.answers import answer_anywhere, earlier, find_answer
+from gracious.answers import after_a_reaction, answer_anywhere, earlier, find_answer
 from gracious.settings import settings
 from gracious.stores import company
 
@@ -137,8 +137,6 @@ WHAT_WAS_EATEN = re.compile(
     r"|ingredient list|when they call|they call)\b",
     re.I,
 )
-# Answers about asking before a visit, which never answer someone after a reaction.
-BEFORE_A_VISIT = frozenset({"utter_answer_allergen_info", "utter_answer_ingredients_asked"})
 
 
 def say_answers(
@@ -164,11 +162,9 @@ def say_answers(
         and not NEXT_TIME.search(str((tracker.latest_message or {}).get("text") or ""))
         and bool(WHAT_WAS_EATEN.search(str((tracker.latest_message or {}).get("text") or "")))
     )
-    for answer in answers:
-        if reacted and answer in BEFORE_A_VISIT:
-            # "will they have the ingredient list when they call?" after a child's reaction to a muffin said to be
-            # nut free (blind panel p49 13): never "tell them about your allergy as you order".
-            answer = "utter_answer_ingredients_after_reaction"
+    # "will they have the ingredient list when they call?" after a child's reaction to a muffin said to be nut free
+    # (blind panel p49 13): never "tell them about your allergy as you order".
+    for answer in after_a_reaction(answers) if reacted else answers:
         if answer in responses:
             again = f"{answer}_again"
             said = again if answer in heard and again in responses else answer

@@ -30,6 +30,11 @@ ASKS = re.compile(
     re.I,
 )
 ANSWERS_FILE = CATALOG_DIR / "answers.yml"
+
+# Answers for someone about to visit ("tell them about your allergy as you order"), never for someone who has had
+# a reaction (blind panels p39 14, p49 13): to them, what was eaten is for whoever picks up the case.
+BEFORE_A_VISIT = frozenset({"utter_answer_allergen_info", "utter_answer_ingredients_asked"})
+AFTER_A_REACTION = "utter_answer_ingredients_after_reaction"
 _QUESTION_WORD = r"(?:can|could|will|would|is|are|do|does|did|how|what|whats|when|where|why|who|which|should|shall)\b"
 # Where a message's parts meet: a sentence's end, a line, or "and"/"also"/a comma before a question word
 # ("...doesnt work, can i use it with WELCOME10", "call me at 9 and also can i change the address").
@@ -220,3 +225,14 @@ def parts(text: str) -> List[str]:
         found.append(part)
         carried = ""
     return found + [carried] if carried.strip(" .,!?") else found
+
+
+def after_a_reaction(responses: Iterable[str]) -> List[str]:
+    """``responses`` for someone who has had a reaction: an answer for before a visit becomes, once, what happens
+    about what was eaten."""
+    said: List[str] = []
+    for response in responses:
+        response = AFTER_A_REACTION if response in BEFORE_A_VISIT else response
+        if response not in said:
+            said.append(response)
+    return said

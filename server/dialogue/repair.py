@@ -18,7 +18,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, signals
-from gracious.answers import find_answers
+from gracious.answers import after_a_reaction, find_answers
 from gracious.dropped_call import cancels_booked
 from gracious.references import size_change
 from server.dialogue import (
@@ -70,8 +70,6 @@ WORSE = re.compile(
     r"|\bi'?m scared\b|\bim scared\b",
     re.I,
 )
-# Answers never said to someone in a health or safety moment.
-SAFETY_NEVER = ("utter_answer_allergen_info",)
 
 
 def _safety_before(tracker: DialogueStateTracker) -> bool:
@@ -116,7 +114,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "i had a reaction. i asked about the medical bill": safety first, the question kept for after.
         # Never what is in the food, asked before a visit, to someone having a reaction (blind panel p39 14).
         found = find_answers(text, tracker.get_slot("case_type"), [], question=in_hand.is_question(text))
-        said = [a.response for a in found if a.response not in SAFETY_NEVER]
+        said = after_a_reaction(a.response for a in found)
         return dict(parsed, answers=said) if said else parsed
     if (answered := form_readings.answer_in_another_language(parsed, tracker, text)) is not None:
         return answered  # "mañana a las 10, mi número es 555 0190" while asked when to call (blind panel p48 21)
