@@ -57,7 +57,11 @@ def opens_a_question(text: str) -> bool:
     return any(QUESTION.search(c.strip()) for c in re.split(r"[.,;!]+\s+", said) if c.strip())
 
 
-WHERE_IS = re.compile(r"\b(?:where(?:'s| is)|status of|when (?:will|does|is) (?:it|my|the)|track\w*)\b", re.I)
+WHERE_IS = re.compile(
+    r"\b(?:where(?:'s|s| is)?\s+(?:is\s+)?(?:my|our|the|it)|where(?:'s| is)|status of|when (?:will|does|is) (?:it|my|the)"
+    r"|track\w*)\b",
+    re.I,
+)
 
 
 # A question after a detail of the case in hand ("can you see who the courier is?", "which depot is it in?").

@@ -18,7 +18,7 @@ from gracious.references import reference_kind
 from gracious.saying_no import CALL_ASKED, NO_PERSON, asks_for_a_person
 from gracious.saying_no import PERSON_ASKED as PERSON_ASKED  # moved there; still read from here
 from gracious.signals import said_at_the_cafe, says_it_is_faulty, says_it_is_late
-from server.dialogue.in_hand import asks_only
+from server.dialogue.in_hand import WHERE_IS, asks_only
 from server.dialogue.offers import OFFER_PAYLOAD, choice_words, new_order_or_bill
 from server.dialogue.two_problems import case_types
 
@@ -121,8 +121,6 @@ SOMEONE = {"request_human", "request_executive", "request_callback"}
 
 # "my grinder was supposed to come", "my parcel still hasnt": a thing of theirs, told of.
 THING_OF_THEIRS = re.compile(r"\bmy\s+[a-z]+\s+(?:was|is|has|hasn'?t|still|never)\b", re.I)
-# "where my coffee grinder is", "where's my jacket": a thing of theirs asked after.
-WHERE_IS_MINE = re.compile(r"\bwhere(?:'s|s| is)?\s+(?:is\s+)?(?:my|our|the)\b", re.I)
 
 
 def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
@@ -136,7 +134,7 @@ def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
     if (
         name in ("nlu_fallback", "complain_no_response")
         and named
-        and (says_it_is_late(text) or (name == "nlu_fallback" and WHERE_IS_MINE.search(text)))
+        and (says_it_is_late(text) or (name == "nlu_fallback" and WHERE_IS.search(text)))
         and not says_it_is_faulty(text)
         and not entities_of(parsed, "coupon_code")
     ):
