@@ -89,13 +89,6 @@ def wanted_time_text(said: Text) -> Text:
     return moved.group(1) if moved and repair.mentions_time(moved.group(1)) else wanted
 
 
-# Words that put a time to a call or to being reached: "call me", "ring", "i'm free after 3", "reach me".
-FOR_A_CALL = re.compile(
-    r"\b(?:free|available|around|reach|contact|phone|speak|talk|chat|get back|get hold|suits?|best time|works for me)\b",
-    re.I,
-)
-
-
 def _said_of_something_else(tracker: Tracker, said: Text) -> bool:
     """The time in hand came with an earlier message that was not about a call or being reached, and the form
     starts now with no time said in this one."""
@@ -116,7 +109,7 @@ def _said_of_something_else(tracker: Tracker, said: Text) -> bool:
             text.startswith("/")
             or intent == "request_callback"
             or repair.says("call_words", text)
-            or FOR_A_CALL.search(text)
+            or repair.says("reach_words", text)
         )
     return False
 

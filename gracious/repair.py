@@ -24,6 +24,7 @@ LISTS = (
     "cancel",
     "cancel_booked",
     "call_words",
+    "reach_words",
     "no_reference",
     "email_instead",
     "no_call",
