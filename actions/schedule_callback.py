@@ -175,11 +175,9 @@ class ValidateCallbackForm(FormValidation):
         if moment is None:
             # "yes please" to the soonest time offered (actions/callback_soonest.py): that time.
             moment = offered_time(tracker, said, now)
-        unfitted = (
-            parse_callback_time(wanted, now, fit=False) if moment is not None and not said.startswith("/") else None
-        )
-        moment = await _on_booked_day(moment, text or "", tracker, unfitted)
+        # The time as said, before it was fitted to the team's hours.
         asked = parse_callback_time(wanted, now, fit=False) if moment is not None and not said.startswith("/") else None
+        moment = await _on_booked_day(moment, text or "", tracker, asked)
         if asked is not None and moment is not None and asked.time() != moment.time():
             # "tonight at 8" when the team has gone home by then: said, not booked silently.
             # Before the time asked: the team's last call that evening; after it, the soonest they are in.
