@@ -74,7 +74,7 @@ async def reading(
         if wrong and float(wrong.get("confidence") or 0) >= WRONG_ITEM_AT_LEAST:
             # It came, so it isn't lost: what came is not what was ordered.
             return dict(parsed, intent=wrong, repair="not_as_ordered")
-    if name == "report_wrong_item" and _never_came(text) and not tracker_case(tracker):
+    if name == "report_wrong_item" and _never_came(text) and not (tracker and tracker.get_slot("case_type")):
         # "its about a rug i ordered that never came" (blind panel p48 20): nothing turned up, so nothing wrong
         # turned up; where the order is.
         late = {"name": "check_order_status", "confidence": 1.0}
@@ -100,10 +100,6 @@ async def reading(
     if first_name == name or first_name not in (two_problems.case_types() or ()) or first_confidence < SURE:
         return parsed
     return dict(parsed, intent=first["intent"], intent_ranking=first.get("intent_ranking") or [], first_part=said[0])
-
-
-def tracker_case(tracker: Optional[DialogueStateTracker]) -> bool:
-    return tracker is not None and bool(tracker.get_slot("case_type"))
 
 
 def _never_came(text: str) -> bool:
