@@ -78,9 +78,14 @@ _YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")
 _SENTENCE = re.compile(
     r"(?<=[.!?])\s+|,\s*(?=(?:when|how|will|where|what|whats|is|are|does|do|can|could|would|should)\b[^,.!?]*\?)"
 )
+# "I said I will take it.", "well ill take it i suppose": taking the one thing on offer, whatever it is called.
+_TAKE_IT = re.compile(
+    r"\b(?:i'?ll|i will|ill|i'?d|i would|happy to|i can)\s+(?:just\s+)?(?:take|have|accept|use)\s+(?:it|that|that one|this|this one)"
+    r"\b(?!\s+as\b)"
+)
 # Words that make a statement beside a question a choice ("remaking it is fine").
 CHOOSING = re.compile(
-    r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead"
+    r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i will take|i will have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead"
     r"|pass it|send it|escalate it|both|(?:can|could|may) i (?:have|get|take))\b"
 )
 # Asking for something, worded as a question: "can i have the credit AND the email updates? both" (blind panels p47
@@ -241,6 +246,11 @@ def resolve(
         return None  # refused one, named nothing else: the classifier reads the rest
     if not loose:
         return None  # only an option named in words: no "yes", no "the first one"
+    grants = [i for i in real if options[i].key not in ARRANGEMENTS]
+    if len(grants) == 1 and _TAKE_IT.search(wanted):
+        # "I said I will take it." with today's offer and a person offered (blind panel p49 10): the one thing to take;
+        # a person or a call is asked for, never "taken".
+        return grants[0]
     if _YES.match(said) and real:
         return real[0] if len(real) == 1 else WHICH
     whole = " ".join((text or "").lower().split())

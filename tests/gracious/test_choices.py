@@ -385,3 +385,33 @@ def test_what_a_title_says_it_is_not_picks_nothing():
     ]
     assert resolve("are you serious. my ORDER. the grinder. its late. where is it", clarify, WORDS) is None
     assert resolve("something else", clarify, WORDS) == 1
+
+
+@pytest.mark.parametrize(
+    "text, question, expected",
+    [
+        # Blind panel p49 10: "I said I will take it." with today's offer and a person offered.
+        ("I said I will take it.", False, 0),
+        ("Only 10. Well I will take it I suppose. Does it work on sale items?", True, 0),
+        ("fine ill take that one", False, 0),
+        # Taking it as something said, or refusing it, takes nothing.
+        ("ill take that as a no then", False, None),
+        ("i will not take it", False, None),
+    ],
+)
+def test_taking_it_is_the_one_thing_on_offer_never_a_person(text, question, expected):
+    offer = [
+        Option("Use today's offer instead", '/choose_alternative{"alternative": "current_offer"}'),
+        Option("Talk to a person", '/choose_alternative{"alternative": "human"}'),
+        Option("None of these", "/deny"),
+    ]
+    assert resolve(text, offer, WORDS, question=question) == expected
+
+
+def test_taking_it_with_two_things_on_offer_is_not_a_choice_yet():
+    offer = [
+        Option("Exchange it, with return postage on us", '/choose_alternative{"alternative": "exchange"}'),
+        Option("A full refund", '/choose_alternative{"alternative": "refund"}'),
+        Option("None of these", "/deny"),
+    ]
+    assert resolve("I said I will take it.", offer, WORDS, question=False) is None
