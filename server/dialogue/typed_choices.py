@@ -168,6 +168,10 @@ async def parse_with_choices(
     if new_order_or_bill(parsed, tracker) and not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
         # "ok english. my bill BL-30018 no discount" under a lone "Talk to a person": the case, told now.
         taking = None
+    if new_order_or_bill(parsed, tracker) and FOUND_IN_MAIL.search(text):
+        # "omg. fine found it in my email BL-30018" (blind panel p49 03): where the number was found, never the email
+        # follow-up chosen.
+        taking = None
     by_email = next((o for o in options if o.key == "email_followup"), None)
     if by_email is not None and repair.wants_email_instead(text) and not LATER_IF.search(text):
         # "i dont want another callback, you clearly cant do those. email me instead" (blind panel p45 15): the
@@ -270,6 +274,14 @@ def other_sum(text: str, title: str) -> bool:
     named = {float(f"{a or c}.{b or d or '00'}") for a, b, c, d in _NAMED_SUM.findall(text or "")}
     offered = {float(f"{a or c}.{b or d or '00'}") for a, b, c, d in _NAMED_SUM.findall(title or "")}
     return bool(named and offered and not named & offered)
+
+
+# Where a number was found: "found it in my email", "its on my confirmation email", "got it from my inbox".
+FOUND_IN_MAIL = re.compile(
+    r"\b(?:found|find|got|have|had|its|it'?s|it\s+is|was|is)\s+(?:it\s+)?(?:in|on|from)\s+(?:my|the|your|an?)\s+"
+    r"(?:\w+\s+)?(?:e-?mails?|inbox|confirmation)\b",
+    re.I,
+)
 
 
 def _time(text: str) -> Dict[str, Any]:
