@@ -25,7 +25,7 @@ from actions.callback_notice import notice_for, tell_email
 from actions.hours import spoken_time
 from actions.verification import known_customer
 from gracious import repair
-from gracious.dropped_call import answer_to_cancel, clock_named
+from gracious.dropped_call import answer_to_cancel, clock_named, days_named, dropped_part
 from gracious.settings import settings
 from gracious.stores import records
 from gracious.stores.callback_changes import local_time
@@ -76,17 +76,25 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     more than one, ask: "I can't see a call at 4pm: the one booked is today at 3pm. Shall I cancel
     that one?" (``cancel_call_asked`` holds the calls asked about; ``answer_asked`` takes the reply)."""
     calls = await booked_calls(tracker)
-    named = clock_named(text)
-    fits = [c for c in calls if named is None or (c["local"].hour, c["local"].minute) == named]
+    dropped = dropped_part(text)  # "then cancel the tomorrow one please. keep 8.15": not the 8:15 one
+    named = clock_named(dropped)
+    now = datetime.now(ZoneInfo(settings().timezone))
+    days = days_named(dropped, now.date())
+
+    def is_named(call: Dict[str, Any]) -> bool:
+        """ "the 3pm one", "the tomorrow one", or any when neither is said."""
+        at_hour = named is None or (call["local"].hour, call["local"].minute) == named
+        return at_hour and (not days or call["local"].date() in days)
+
+    fits = [c for c in calls if is_named(c)]
     if not fits and not repair.refuses_call(text):
         # "just cancel the 2pm call please" with none that fits here: the customer's other chats' calls
         # too; never a bare "i dont want a call", which turns down a new call (blind panel p42 14).
         calls = await booked_calls(tracker, elsewhere=True)
-    now = datetime.now(ZoneInfo(settings().timezone))
     if not calls:
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
         return [SlotSet("callback_id", None), SlotSet(ASKED, None)]
-    meant = [c for c in calls if named is None or (c["local"].hour, c["local"].minute) == named]
+    meant = [c for c in calls if is_named(c)]
     meant = either_of_twins(meant, text)
     if len(meant) == 1:
         return await _cancel(dispatcher, tracker, meant[0], calls, now)
@@ -165,7 +173,17 @@ async def _cancel(
     if not await records().cancel_callback(int(call["id"]), notice):
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
         return [SlotSet(ASKED, None)]
-    dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=_when(call, now))
+    # "then cancel the tomorrow one please. keep the monday one" (blind panel p49 19): the calls that stand are said,
+    # never "Nobody will ring you" with one still booked, here or in another chat.
+    standing = [c for c in await booked_calls(tracker, elsewhere=True) if c["id"] != call["id"]]
+    if standing:
+        dispatcher.utter_message(
+            response="utter_callback_call_cancelled_others_stand",
+            callback_when=_when(call, now),
+            calls=_listed(standing, now),
+        )
+    else:
+        dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=_when(call, now))
     tell_email(dispatcher, notice, str(call.get("phone") or ""))
     still = [c for c in calls if c["id"] != call["id"]]
     # The slot names a call still booked, if any: "move my call" later moves that one.

@@ -9,6 +9,7 @@ Beside catalog/repair.yml's lists: "cancel" with a word for the call, or a refus
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Optional, Tuple
 
 from gracious import repair
@@ -17,13 +18,16 @@ from gracious import repair
 # "cancel the 3pm call please", "drop my callback", "forget about the call", "call it off".
 # Not after a refusal ("don't cancel the call", "please never drop my callback"): that keeps it.
 _NOT_SAID = r"(?<!n't\s)(?<!n’t\s)(?<!dont\s)(?<!not\s)(?<!never\s)"
+_DAYS = r"today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DROPS_THE_CALL = re.compile(
     rf"\b{_NOT_SAID}(?:cancel\w*|scrap|drop|ditch|forget(?:\s+about)?|(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:need|want))"
     r"\s+(?:[\w':]+\s+){0,3}?(?:call|callback|call-back|call\s+back|ring|phone\s*call)\b(?!\s+me\b)"
     r"|\bcall\w*\s+(?:it\s+|that\s+|the\s+call\s+)?off\b"
-    # "cancel the 2pm one pls", "cancel tomorrows 5pm one" (blind panel p39 17): a call named by its hour.
-    rf"|\b{_NOT_SAID}cancel\w*\s+(?:the\s+|that\s+|my\s+)?(?:tomorrow'?s\s+|today'?s\s+)?"
-    r"\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|o'?clock)?\s+(?:one|booking|appointment)\b",
+    # "cancel the 2pm one pls", "cancel tomorrows 5pm one" (blind panel p39 17): a call named by its hour;
+    # "cancel the tomorrow one please. keep the monday one" (blind panel p49 19): or by its day.
+    rf"|\b{_NOT_SAID}cancel\w*\s+(?:the\s+|that\s+|my\s+)?(?:(?:{_DAYS})'?s?\s+)?"
+    r"\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|o'?clock)?\s+(?:one|booking|appointment)\b"
+    rf"|\b{_NOT_SAID}cancel\w*\s+(?:the\s+|that\s+|my\s+)?(?:{_DAYS})'?s?\s+(?:one|booking|appointment)\b",
     re.I,
 )
 # A sentence that keeps the call or asks about a cancel, not one that drops it: "don't cancel it", "is it cancelled?",
@@ -115,3 +119,37 @@ def answer_to_cancel(text: str) -> Optional[str]:
     if YES.search(text):
         return "yes"
     return None
+
+
+# The sentence or clause that cancels ("cancel the tomorrow one please" in "... keep the monday one"), and one that
+# keeps a call ("keep 8.15", "leave the monday one").
+_CLAUSE = re.compile(r"[.;!?,]+|\s(?:and|but)\s", re.I)
+_CANCELS = re.compile(r"\b(?:cancel|scrap|drop|ditch|call\w*\s+(?:it\s+)?off)", re.I)
+_KEEPS = re.compile(r"\b(?:keep|leave|still want|stick with|hold on to)\b", re.I)
+_DAY_WORD = re.compile(rf"\b({_DAYS})\b", re.I)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def dropped_part(text: str) -> str:
+    """The words about the call to drop: the clauses that cancel, else all but those that keep one ("then cancel the
+    tomorrow one please. keep 8.15": blind panel p49 19, where 8.15 is the call kept)."""
+    clauses = [c.strip() for c in _CLAUSE.split(meant(text or "")) if c.strip()]
+    cancelling = [c for c in clauses if _CANCELS.search(c) and not _KEEPS.search(c)]
+    if cancelling and any(clock_named(c) or _DAY_WORD.search(c) for c in cancelling):
+        return ", ".join(cancelling)
+    return ", ".join(c for c in clauses if not _KEEPS.search(c))
+
+
+def days_named(text: str, today: date) -> Tuple[date, ...]:
+    """The days ``text`` names for a call ("the tomorrow one", "monday's"), or none: today's weekday is today's or a
+    week on."""
+    word = _DAY_WORD.search(text or "")
+    if word is None:
+        return ()
+    day = word.group(1).lower()
+    if day == "today":
+        return (today,)
+    if day == "tomorrow":
+        return (today + timedelta(days=1),)
+    ahead = (_WEEKDAYS.index(day) - today.weekday()) % 7
+    return (today + timedelta(days=ahead),) if ahead else (today, today + timedelta(days=7))

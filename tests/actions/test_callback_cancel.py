@@ -239,8 +239,11 @@ def test_with_two_calls_and_no_time_it_asks_which_and_the_time_answers(domain, m
     # Asked again, so the next reply is read as its answer (server/dialogue/cancel_answer.asked_just_now).
     assert SlotSet(ASKED, "1,2") in events and FollowupAction("action_listen") in events
     dispatcher, events = answered("the 10am one", monkeypatch, domain, asked="1,2", callback_id="2")
+    # The call that stands is said, never "Nobody will ring you" (blind panel p49 19).
     assert dispatcher.messages[0] == message(
-        response="utter_callback_call_cancelled", callback_when="tomorrow at 10:00 am"
+        response="utter_callback_call_cancelled_others_stand",
+        callback_when="tomorrow at 10:00 am",
+        calls="today at 3:00 pm",
     )
     assert statuses() == ["booked", "cancelled"] and SlotSet("callback_id", "1") in events
 
@@ -249,8 +252,11 @@ def test_with_two_calls_the_time_named_cancels_that_one_and_the_other_stays(doma
     book(at(11, 15))
     book(at(12, 10))
     dispatcher, events = cancelled_by("cancel the 10am call", monkeypatch, domain, callback_id="2")
+    # The call that stands is said, never "Nobody will ring you" (blind panel p49 19).
     assert dispatcher.messages[0] == message(
-        response="utter_callback_call_cancelled", callback_when="tomorrow at 10:00 am"
+        response="utter_callback_call_cancelled_others_stand",
+        callback_when="tomorrow at 10:00 am",
+        calls="today at 3:00 pm",
     )
     assert statuses() == ["booked", "cancelled"]
     assert SlotSet("callback_id", "1") in events  # the call still booked
@@ -269,6 +275,25 @@ def test_action_cancel_cancels_the_call_by_its_time_even_one_moved_at_the_desk(t
     assert statuses() == ["cancelled"]
 
 
+@pytest.mark.parametrize(
+    "text, gone, stands",
+    [
+        # Blind panel p49 19: the call named by its day goes; the one kept, by its time or day, stays.
+        ("then cancel the tomorrow one please. keep the 3pm", "tomorrow at 10:00 am", "today at 3:00 pm"),
+        ("cancel today's one and keep tomorrow", "today at 3:00 pm", "tomorrow at 10:00 am"),
+        ("keep 10am. cancel the today one", "today at 3:00 pm", "tomorrow at 10:00 am"),
+    ],
+)
+def test_a_call_named_by_its_day_is_the_one_cancelled_and_the_kept_one_is_said(text, gone, stands, domain, monkeypatch):
+    book(at(11, 15))
+    book(at(12, 10))
+    dispatcher, events = cancelled_by(text, monkeypatch, domain, callback_id="2")
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_call_cancelled_others_stand", callback_when=gone, calls=stands
+    )
+    assert sorted(statuses()) == ["booked", "cancelled"]
+
+
 def test_action_cancel_naming_another_calls_time_cancels_only_that_one(domain, monkeypatch):
     # Two calls; "cancel the 10am call" while the slot names the 3pm one: the 10am one goes.
     book(at(11, 15))
@@ -278,8 +303,11 @@ def test_action_cancel_naming_another_calls_time_cancels_only_that_one(domain, m
         "empty_tracker", text="cancel the 10am call", intent="cancel", slots={"callback_id": "1"}, sender_id=SENDER
     )
     dispatcher, events = run_action(ActionCancel(), tracker, domain)
+    # The call that stands is said, never "Nobody will ring you" (blind panel p49 19).
     assert dispatcher.messages[0] == message(
-        response="utter_callback_call_cancelled", callback_when="tomorrow at 10:00 am"
+        response="utter_callback_call_cancelled_others_stand",
+        callback_when="tomorrow at 10:00 am",
+        calls="today at 3:00 pm",
     )
     assert statuses() == ["booked", "cancelled"] and SlotSet("callback_id", "1") in events
 

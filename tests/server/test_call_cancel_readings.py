@@ -5,12 +5,14 @@ the calls booked (actions/callback_cancel.py)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious.dropped_call import drops_the_call
+from gracious.dropped_call import days_named, dropped_part, drops_the_call
 from server.dialogue.repair import reread
 
 BOOKED_AT_3PM = "2025-06-12T15:00:00-04:00"
@@ -84,3 +86,34 @@ def test_a_time_corrected_after_a_question_moves_the_call_to_that_time():
     # A question about the call's day alone moves nothing.
     asked = reread(parsed("wait is that next week? do you mean monday 10am?", "inform"), booked_tracker())
     assert asked.get("repair") != "correction"
+
+
+@pytest.mark.parametrize(
+    "text, dropped",
+    [
+        # Blind panel p49 19: the clause that cancels, never the one that keeps.
+        ("then cancel the tomorrow one please. keep 8.15", "then cancel the tomorrow one please"),
+        ("please cancel monday's call and keep the 4pm", "please cancel monday's call"),
+        ("cancel the 3pm call, im busy on monday", "cancel the 3pm call"),
+        # The cancel alone names no call: the rest that keeps none says which.
+        ("cancel it. the 3pm one", "cancel it, the 3pm one"),
+    ],
+)
+def test_the_call_dropped_is_read_from_the_words_that_drop_it(text, dropped):
+    assert dropped_part(text) == dropped
+
+
+@pytest.mark.parametrize(
+    "text", ["then cancel the tomorrow one please", "cancel today's one", "cancel the monday booking"]
+)
+def test_a_call_named_by_its_day_is_dropped(text):
+    assert drops_the_call(text)
+
+
+def test_a_call_named_by_its_day_is_that_day_and_todays_weekday_is_today_or_a_week_on():
+    friday = date(2026, 12, 4)
+    assert days_named("cancel the tomorrow one", friday) == (date(2026, 12, 5),)
+    assert days_named("cancel today's call", friday) == (friday,)
+    assert days_named("cancel the monday one", friday) == (date(2026, 12, 7),)
+    assert days_named("cancel the friday one", friday) == (friday, date(2026, 12, 11))
+    assert days_named("cancel the 3pm call", friday) == ()
