@@ -52,13 +52,11 @@ async def split(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker],
     second: Optional[Dict[str, Any]] = None
     granted = offers.granted(tracker)  # a team the case went to counts ("will the ceo actually see this")
     for _, part in rest:
+        # "but answer my question, what makes this time different" (blind panel p49 19): a question in its clause.
+        asks = in_hand.is_question(part) or in_hand.opens_a_question(part)
         found = find_answers(
-            part,
-            tracker.get_slot("case_type"),
-            granted,
-            question=in_hand.is_question(part),
-            policy=tracker.get_slot("policy_id"),
-        ) or answers_anywhere(part, question=in_hand.is_question(part), policy=tracker.get_slot("policy_id"))
+            part, tracker.get_slot("case_type"), granted, question=asks, policy=tracker.get_slot("policy_id")
+        ) or answers_anywhere(part, question=asks, policy=tracker.get_slot("policy_id"))
         if found:
             answers += [a.response for a in found if a.response not in answers]
             continue
