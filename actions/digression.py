@@ -134,7 +134,9 @@ NEXT_TIME = re.compile(
 # What was eaten or drunk, asked after: "what was in that muffin", "will they have the ingredient list when they call".
 WHAT_WAS_EATEN = re.compile(
     r"\b(?:was in|were in|what was|that (?:muffin|one|drink|dish|sandwich|cake|cookie|latte)|(?:he|she|they|i) (?:ate|had|drank)"
-    r"|ingredient list|when they call|they call)\b",
+    r"|ingredient list|when they call|they call"
+    # "did it have nuts or not" after the reaction (blind panel p50 09)
+    r"|did (?:it|that|the \w+) (?:have|contain)|(?:was|were) there (?:any )?\w+ in)\b",
     re.I,
 )
 

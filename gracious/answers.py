@@ -227,11 +227,14 @@ def parts(text: str) -> List[str]:
     return found + [carried] if carried.strip(" .,!?") else found
 
 
-def after_a_reaction(responses: Iterable[str]) -> List[str]:
+def after_a_reaction(responses: Iterable[str], asked: bool = True) -> List[str]:
     """``responses`` for someone who has had a reaction: an answer for before a visit becomes, once, what happens
-    about what was eaten."""
+    about what was eaten when they asked; unasked ("my daughter has a nut allergy and her lips are swelling": blind
+    panel p50 09), it is not said at all."""
     said: List[str] = []
     for response in responses:
+        if response in BEFORE_A_VISIT and not asked:
+            continue
         response = AFTER_A_REACTION if response in BEFORE_A_VISIT else response
         if response not in said:
             said.append(response)

@@ -113,8 +113,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if parsed.get("safety") and tracker is not None and text:
         # "i had a reaction. i asked about the medical bill": safety first, the question kept for after.
         # Never what is in the food, asked before a visit, to someone having a reaction (blind panel p39 14).
-        found = find_answers(text, tracker.get_slot("case_type"), [], question=in_hand.is_question(text))
-        said = after_a_reaction(a.response for a in found)
+        asked = in_hand.is_question(text)
+        found = find_answers(text, tracker.get_slot("case_type"), [], question=asked)
+        said = after_a_reaction((a.response for a in found), asked=asked)
         return dict(parsed, answers=said) if said else parsed
     if (answered := form_readings.answer_in_another_language(parsed, tracker, text)) is not None:
         return answered  # "mañana a las 10, mi número es 555 0190" while asked when to call (blind panel p48 21)
