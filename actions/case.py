@@ -152,9 +152,11 @@ def order_facts(order: Any, today: date) -> Dict[str, Any]:
     )
 
 
-# A sum said as what something cost, not as what is wanted: "76 dollars full price", "i paid 60 for it".
+# A sum said as what something cost, not as what is wanted: "76 dollars full price", "i paid 60 for it", "45 dollars
+# for 100 minutes to london is daylight robbery" (blind panel p49 22).
 PRICE_WORDS = re.compile(
-    r"\b(?:full price|paid|pay|cost|costs|costed|total|came to|comes to|was charged|charged|price|priced|bill (?:is|was)|worth)\b",
+    r"\b(?:full price|paid|pay|cost|costs|costed|total|came to|comes to|was charged|charged|price|priced|bill (?:is|was)|worth"
+    r"|for \d+ (?:minutes?|mins?|calls?|texts?)|(?:a|per) (?:minute|min|month|call)|robbery|rip-?off|ripoff)\b",
     re.I,
 )
 DEMAND_WORDS = re.compile(r"\b(?:want|give me|refund|back|compensat\w*|credit|owe|owed|deserve|demand|expect)\b", re.I)

@@ -284,6 +284,13 @@ def wants_more(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) 
     return dict(read_as(parsed, WHY, "case_question"), answer=answer, answers=[answer], answer_person=False)
 
 
+# A sum said to be no request: "who asked for 45 dollars??", "i never asked for 76", "i didnt ask for money".
+NOT_ASKED = re.compile(
+    r"\b(?:who|when did i|where did i)\s+(?:\w+\s+)?asked?\b|\b(?:i\s+)?(?:never|didn'?t|did\s+not|havent|haven'?t)\s+ask(?:ed)?\b",
+    re.I,
+)
+
+
 def amount_pressed(
     parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker], text: str
 ) -> Optional[Dict[str, Any]]:
@@ -306,6 +313,8 @@ def amount_pressed(
     said = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # "5,000" is 5000
     if not whole or not re.search(rf"(?<![\d.]){whole}(?![\d])", said) or repair.asks_for_a_person(text):
         return None
+    if NOT_ASKED.search(text):
+        return None  # "who asked for 45 dollars?? im asking how i cancel" (blind panel p49 22): never asked for
     if len(text.split()) > 8 and not re.search(
         rf"\${whole}(?![\d])|(?<![\d.]){whole}\s*(?:dollars|bucks|usd)\b", said, re.I
     ):

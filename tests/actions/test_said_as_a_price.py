@@ -20,6 +20,13 @@ def tracker(*texts: str) -> Tracker:
         (["i paid 60 for it and i want my 60 back"], 60.0, False),
         (["give me 50 dollars for the trouble"], 50.0, False),
         (["my bill was 76 dollars", "i want 76 back"], 76.0, False),
+        # Blind panel p49 22: what the calls cost, and what it feels like.
+        (
+            ["honestly thinking of cancelling my phone plan. 45 dollars for 100 minutes to london is daylight robbery"],
+            45.0,
+            True,
+        ),
+        (["20 bucks a month for this is a rip-off"], 20.0, True),
     ],
 )
 def test_a_price_is_no_demand(texts, amount, price):
