@@ -117,7 +117,10 @@ def as_requests(said: str) -> str:
 ASKING = re.compile(
     r"\b(?:how much|what(?:'s|s| is| are| does| do)|tell me (?:about|more)|how does|how do|will they|do i|what happens|what then)\b"
 )
-QUESTION = re.compile(r"\?|^(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b")
+# "so will the 4pm person know about it or not" (blind panel p49 18): a question after a word of lead-in too.
+QUESTION = re.compile(
+    r"\?|^(?:(?:so|and|but|ok|okay|well|also)\s+)?(?:why|what|whats|what's|how|when|where|who|which|is|are|does|do|will|would)\b"
+)
 _TITLE_STOPWORDS = frozenset(
     "about back from have instead like make more next over pass send"
     " tell that them there this time what when with your suits free full right these thing want"

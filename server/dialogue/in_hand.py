@@ -165,9 +165,14 @@ def asks_where_things_stand(text: str, tracker: DialogueStateTracker, named: boo
     return something_settled(tracker) or named or about_records
 
 
+YES_OR_NO = re.compile(r"^\W*(?:(?:just|so|ok|now)\s+)?(?:yes or no|yes/no|y/n|yes or not|true or false)\W*$", re.I)
+
+
 def asks_only(text: str) -> bool:
     """ "third time: will a MANAGER be calling me?": a question about a person, not a request for one."""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text or "") if s.strip()]
+    # "so will the 4pm person know about the sandwich charge or not. yes or no" (blind panel p49 18): the demand for a
+    # straight answer asks too.
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text or "") if s.strip() and not YES_OR_NO.match(s)]
     return bool(sentences) and all(is_question(s) for s in sentences) and not asks_for_a_person(text)
 
 
