@@ -155,10 +155,19 @@ def still_open(tracker: DialogueStateTracker) -> List[Option]:
     return [o for o in options_from(offer) if o.key not in taken | ARRANGEMENTS and o.payload.startswith(OFFER_PAYLOAD)]
 
 
+# A request or question after a word of lead-in: "and can you just turn on the addon for me", "also could you...".
+LED_IN_ASK = re.compile(
+    r"^\W*(?:and|also|but|oh|plus|then)\W+(?:can|could|would|will|do|does|is|are)\s+(?:you|u|i|it|they)\b"
+)
+
+
 def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: str) -> List[str]:
     """The designers' answers (catalog/answers.yml) to the questions asked beside a choice."""
     said = " ".join(text.lower().split())
-    questions = " ".join(s for s in re.split(r"(?<=[.!?])\s+", said) if "?" in s or QUESTION.search(s))
+    # "fine ill take the 10 dollars. and can you just turn on the addon for me" (blind panel p49 02): asked, led in.
+    questions = " ".join(
+        s for s in re.split(r"(?<=[.!?])\s+", said) if "?" in s or QUESTION.search(s) or LED_IN_ASK.search(s)
+    )
     if not questions or tracker is None:
         return []
     try:
@@ -173,7 +182,9 @@ def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: s
         )
         # "yes send it overnight please. do i have to send the red one back?" (blind panel p48 05): the confirmation
         # says so already (the answer's `told_by`), never "no rush" three times.
-        if not (confirm and confirm in a.told_by)
+        # "why did nobody tell me about the addon before? fine ill keep the plan" taking the add-on's news (blind panel
+        # p49 22): the option says it, never its answer too.
+        if not (confirm and confirm in a.told_by) and a.option != chosen
     ]
 
 

@@ -158,7 +158,15 @@ async def parse_with_choices(
             if still and not leaving
             else None
         )
-        if named is not None and named != WHICH and not still[named].declines and not not_choosing(text):
+        if (
+            named is not None
+            and named != WHICH
+            and not still[named].declines
+            and not not_choosing(text)
+            # "hello?? the addon. can you switch it on or not" (blind panel p49 02): a question the designers answer
+            # about the option, never the option's own news again.
+            and not answered_instead(text, tracker, besides=still[named].key)
+        ):
             options = still
     if not options or text.startswith("/") or parsed.get("safety") or repair.says("goodbye", text):
         # "no, nothing else. bye" is leaving, not "none of these".
