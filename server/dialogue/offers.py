@@ -24,6 +24,7 @@ from gracious.dropped_call import drops_the_call
 from gracious.references import size_change, size_wanted
 from gracious.settings import CATALOG_DIR
 from gracious.wordlists import changed_at
+from server.dialogue import in_hand
 
 WORDS_FILE = CATALOG_DIR / "choice_words.yml"
 
@@ -155,18 +156,14 @@ def still_open(tracker: DialogueStateTracker) -> List[Option]:
     return [o for o in options_from(offer) if o.key not in taken | ARRANGEMENTS and o.payload.startswith(OFFER_PAYLOAD)]
 
 
-# A request or question after a word of lead-in: "and can you just turn on the addon for me", "also could you...".
-LED_IN_ASK = re.compile(
-    r"^\W*(?:and|also|but|oh|plus|then)\W+(?:can|could|would|will|do|does|is|are)\s+(?:you|u|i|it|they)\b"
-)
-
-
 def answers_beside(text: str, tracker: Optional[DialogueStateTracker], chosen: str) -> List[str]:
     """The designers' answers (catalog/answers.yml) to the questions asked beside a choice."""
     said = " ".join(text.lower().split())
     # "fine ill take the 10 dollars. and can you just turn on the addon for me" (blind panel p49 02): asked, led in.
     questions = " ".join(
-        s for s in re.split(r"(?<=[.!?])\s+", said) if "?" in s or QUESTION.search(s) or LED_IN_ASK.search(s)
+        s
+        for s in re.split(r"(?<=[.!?])\s+", said)
+        if "?" in s or QUESTION.search(s) or in_hand.LED_IN_QUESTION.search(s)
     )
     if not questions or tracker is None:
         return []
