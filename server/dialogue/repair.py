@@ -171,6 +171,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     ):
         # "why though? my mate got hers honoured": a why the classifier took for a person.
         return read_as(parsed, WHY, "why")
+    if intent == "greet" and _assistant_said(tracker) and len(re.findall(r"[a-z']+", text.lower())) > 3:
+        # "hello?? the jacket. you skipped my question" (blind panel p50 01): a call for attention with more said, never
+        # a welcome in the middle of the chat.
+        parsed = second_reading(parsed, "greet")
+        intent = (parsed.get("intent") or {}).get("name")
     granted = offers.granted(tracker)
     case_type, asks = tracker.get_slot("case_type"), in_hand.is_question(text) or in_hand.opens_a_question(text)
     found = find_answers(text, case_type, granted, question=asks, policy=tracker.get_slot("policy_id"))
