@@ -36,7 +36,7 @@ from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
 from gracious.stores import records
-from gracious.times_abroad import in_english
+from gracious.times_abroad import in_english, with_clock_hours
 
 
 def known_phone(tracker: Tracker) -> Optional[Text]:
@@ -51,7 +51,7 @@ def known_phone(tracker: Tracker) -> Optional[Text]:
 # A time turned down ("10 is bad", "not 10"), and words that name the new one ("move my call to 4pm").
 TURNED_DOWN = re.compile(
     r"\b(?:is|isn'?t|s)\s+(?:bad|no good|not good|wrong|too early|too late)\b|\b(?:doesn'?t|won'?t|does not|will not)"
-    r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*not\s",
+    r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*(?:not|pas|nicht)\s",  # "non, 9h, pas 10h" (blind panel p50 23)
     re.I,
 )
 # A day named (gracious/repair.py DAY_WORD), short forms too: "fri morning", "tmrw".
@@ -68,6 +68,7 @@ def wanted_time_text(said: Text) -> Text:
     4pm" is 4pm; a message with one time is itself."""
     # "tomorrow at 12:30, 555 0155. thanks": a number given with the time names no hour (blind panel p39 23).
     said = without_phones(said) if said and not said.startswith("/") else said
+    said = with_clock_hours(said or "")  # "non, 9h, pas 10h" (blind panel p50 23): 9:00, not 10
     # "4.30pm" is one time, not a sentence ending at 4.
     parts = [p for p in re.split(r"(?:[,;!?]|(?<!\d)\.|\.(?!\d))+|\s+but\s+|\s+-\s+", said or "") if p.strip()]
     timed = [p for p in parts if repair.mentions_time(p) and not TURNED_DOWN.search(p)]

@@ -31,11 +31,20 @@ def _words(modified_ns: int) -> Dict[str, List[Tuple["re.Pattern[str]", str]]]:
     }
 
 
+# "9h", "14h30", "9 h": the hour as French and others write it (blind panel p50 23 booked "demain matin 9h" at 10).
+CLOCK_WITH_H = re.compile(r"\b([01]?\d|2[0-3])\s?h\s?([0-5]\d)?(?!\w)", re.I)
+
+
 def in_english(text: str, language: str) -> str:
     """``text`` with the language's words for a day and a time put in English; the rest as it was."""
     for pattern, english in _words(changed_at(WORDS_FILE)).get(language, []):
         text = pattern.sub(english, text)
-    return text
+    return with_clock_hours(text)
+
+
+def with_clock_hours(text: str) -> str:
+    """ "9h" as "9:00", "14h30" as "14:30": an hour written with h, in any language."""
+    return CLOCK_WITH_H.sub(lambda m: f"{m.group(1)}:{m.group(2) or '00'}", text)
 
 
 def names_a_time(text: str, language: str) -> bool:

@@ -20,7 +20,7 @@ from gracious import repair, saying_no
 from gracious.contact_details import contacts, without_phones
 from gracious.dropped_call import cancels_booked, clock_named, drops_the_call
 from gracious.references import coupon_candidates
-from gracious.times_abroad import names_a_time
+from gracious.times_abroad import in_english, names_a_time
 from server.dialogue import in_hand
 from server.dialogue.readings import CANCEL, SPACED_CODE, STATUS, entities_of, read_as, whole_message
 
@@ -34,7 +34,16 @@ def answer_in_another_language(
     """ "mañana a las 10, mi número es 555 0190" while the callback form asks for a time or a number: the answer,
     with its number kept, never "a time in English, please" (blind panel p48 21). None otherwise."""
     language = parsed.get("language")
-    if not language or tracker is None or not text or tracker.active_loop_name != "callback_form":
+    if not language or tracker is None or not text:
+        return None
+    if not tracker.active_loop_name and tracker.get_slot("callback_id") and names_a_time(text, language):
+        # "non, 9h, pas 10h" once the call is booked (blind panel p50 23): the call moved, never "already booked".
+        said = in_english(text, language)
+        moved = read_as(parsed, "request_callback", "correction", [whole_message("time", said, text)])
+        moved.pop("language", None)
+        moved[ANSWERED_IN] = language
+        return moved
+    if tracker.active_loop_name != "callback_form":
         return None
     if tracker.get_slot("requested_slot") not in ("callback_time", "callback_phone"):
         return None

@@ -23,3 +23,12 @@ def test_words_of_no_time_are_left_as_they_are():
     assert in_english("ya te lo dije", "es") == "ya te lo dije"
     assert not names_a_time("ya te lo dije", "es")
     assert names_a_time("el viernes", "es")
+
+
+def test_an_hour_written_with_h_is_a_clock_time():
+    # Blind panel p50 23: "demain matin 9h" was booked for 10:00 am, and "non, 9h, pas 10h" was refused.
+    assert in_english("demain matin 9h, mon numéro est le +1 555 0444", "fr") == (
+        "tomorrow morning 9:00, mon numéro est le +1 555 0444"
+    )
+    assert in_english("non, 9h, pas 10h", "fr") == "non, 9:00, pas 10:00"
+    assert in_english("demain 14h30", "fr") == "tomorrow 14:30"
