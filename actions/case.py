@@ -26,6 +26,7 @@ from gracious.signals import (
     charged_twice,
     said_at_the_cafe,
     said_it_was_a_gift,
+    said_playfully,
     says_it_is_faulty,
     says_it_is_late,
     says_it_is_their_own_change,
@@ -239,6 +240,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     said = " ".join(t for t in (tracker.get_slot("case_details"), tracker.latest_message.get("text")) if t)
     # What is asked now: "the rain to stop" then "$5000 in compensation" is a claim, not the weather.
     facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")
+    if facts["impossible_request"] and said_playfully(tracker.latest_message.get("text") or ""):
+        facts["playful"] = True  # "can you make it stop? :)": a joke, answered lightly (blind panel p50 15)
     if says_it_is_late(said):
         facts["said_late"] = True  # "i dont want a refund, i want the grinder. it's late"
     if says_it_is_faulty(said):

@@ -196,6 +196,8 @@ class ActionEmpathize(Action):
             keys = ["utter_empathy_coupon_problem_asked"]  # "is spring15 still valid?": nothing failed yet
         elif level >= 2:
             keys = ["utter_empathy_strong"]
+        elif impossible and facts.get("playful"):
+            keys = []  # "can you make it stop? :)": a joke, answered with a smile, never sympathy
         elif impossible:
             keys = ["utter_empathy_impossible"]
         else:

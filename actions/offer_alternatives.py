@@ -108,6 +108,10 @@ class ActionOfferAlternatives(Action):
         if again:
             declined += [alt for alt in offered if alt not in declined]
 
+        if policy is not None and policy.case_types and not policy.alternatives and not again:
+            # Nothing to choose from ("can you make it stop? :)", the policy beyond_anyone_playful): the answer
+            # stands alone, and a person or a call is there when asked for.
+            return [SlotSet("offered_alternatives", [])]
         # A person just handed the case back, or the customer is in line for one: no "Talk to a person" on
         # top (third panel: offered right after a hand-back), unless they ask for one again.
         held_back = ["human"] if person_in_hand(tracker) else []

@@ -36,6 +36,7 @@ from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
 from gracious.stores import records
+from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
 
 
@@ -383,11 +384,18 @@ class ActionScheduleCallback(Action):
         if earlier and await records().move_callback(int(booked), when, phone, notice):
             # A new time for the call already booked: moved, never a second call.
             old_when = spoken_time(earlier["scheduled_for"].astimezone(when.tzinfo), now)
+            # Another call still booked in another chat (blind panel p50 18): never "still just the one call".
+            others = [c for c in await calls_elsewhere(tracker) if str(c["id"]) != str(booked)]
             dispatcher.utter_message(
-                response="utter_callback_moved",
+                response="utter_callback_moved_others_stand" if others else "utter_callback_moved",
                 old_when=old_when,
                 callback_when=spoken_time(when, now),
                 phone_tail=digits[-4:],
+                **(
+                    {"other_when": spoken_time(local_time(others[0]["scheduled_for"]).astimezone(now.tzinfo), now)}
+                    if others
+                    else {}
+                ),
             )
             tell_email(dispatcher, notice, phone)
             adopted = [SlotSet("callback_id", booked)] if booked != tracker.get_slot("callback_id") else []

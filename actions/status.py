@@ -23,8 +23,9 @@ from actions import status_records, verification
 from actions.callback_cancel import calls_elsewhere
 from actions.callback_notice import notice_for, tell_email
 from actions.case import money
-from actions.digression import resume
+from actions.digression import PERSON_BUTTON, resume
 from actions.hours import spoken_time
+from actions.offer_alternatives import first_text
 from gracious.references import find, normalize_reference
 from gracious.repair import named_kinds
 from gracious.settings import settings
@@ -97,12 +98,25 @@ def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entr
     return True
 
 
-def _call_lines(dispatcher: CollectingDispatcher, calls: List[Dict[str, Any]], elsewhere: List[Dict[str, Any]]) -> bool:
+# "do I now have two calls booked?", "am i double booked": asked whether there is more than one.
+MORE_THAN_ONE = re.compile(
+    r"\b(?:two|2|both|multiple|more\s+than\s+one)\s+calls?\b|\bdouble[-\s]?booked\b|\bbooked\s+(?:it\s+)?twice\b"
+    r"|\bhow\s+many\s+calls?\b",
+    re.I,
+)
+
+
+def _call_lines(
+    dispatcher: CollectingDispatcher, calls: List[Dict[str, Any]], elsewhere: List[Dict[str, Any]], text: Text = ""
+) -> bool:
     """This chat's call as it stands (``calls``, its rows), and the calls still booked for the customer in
     their other chats (blind panel p39 17: "and the 11am one is still on?" after this chat's 5pm call was
-    cancelled)."""
+    cancelled). Asked whether there are two, one call booked in all is "just the one" (blind panel p50 18)."""
     booked = [c for c in calls if c.get("status") == "booked"]
-    if booked:
+    if booked and not elsewhere and MORE_THAN_ONE.search(text):
+        when, phone_end = _said_of(booked[-1])
+        dispatcher.utter_message(response="utter_status_call_just_one", callback_when=when, phone_end=phone_end)
+    elif booked:
         when, phone_end = _said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_booked", callback_when=when, phone_end=phone_end)
     elif calls and calls[-1].get("status") == "cancelled":
@@ -257,6 +271,14 @@ class ActionWhereThingsStand(Action):
             from actions.waiting import left_queue_question
 
             return await left_queue_question(dispatcher, tracker)
+        if (tracker.latest_message or {}).get("repair") == "resend":
+            # "can you just resend the return label email" (blind panel p50 24): the email itself, sent again.
+            reference = ((tracker.get_slot("case_facts") or {}).get("reference")) or ""
+            reply, values = await status_records.resend(tracker, text, reference)
+            person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+            buttons = [] if reply == "utter_resend_done" else [person]
+            dispatcher.utter_message(response=reply, buttons=buttons, **values)
+            return resume(dispatcher, tracker)
         entries = [e for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
         named_order = [
             e.get("value")
@@ -299,7 +321,11 @@ class ActionWhereThingsStand(Action):
             # Read once, for the lines and for the call this chat takes on (review of stop 38).
             rows = await records().rows("callbacks", tracker.sender_id)
             elsewhere = await calls_elsewhere(tracker)
-            calls = _call_lines(dispatcher, rows, elsewhere)
+            # The call this chat took on from another (moved here, blind panel p50 18) is said as this chat's.
+            taken_on = [c for c in elsewhere if str(c["id"]) == str(tracker.get_slot("callback_id") or "")]
+            if taken_on and not any(c.get("status") == "booked" for c in rows):
+                rows, elsewhere = [*rows, *taken_on], [c for c in elsewhere if c not in taken_on]
+            calls = _call_lines(dispatcher, rows, elsewhere, text)
             if not calls and asks_call:
                 dispatcher.utter_message(response="utter_status_no_call")
             said = said or calls or asks_call

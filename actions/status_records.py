@@ -24,6 +24,8 @@ from actions import promised
 from actions.callback_escape import known_email
 from actions.hours import spoken_time
 from gracious import repair
+from gracious.outbox.promises import message_id
+from gracious.outbox.table import enqueue
 from gracious.outbox.worker import default_outboxes
 from gracious.settings import settings
 from gracious.stores import company
@@ -101,6 +103,56 @@ async def email_lines(dispatcher: CollectingDispatcher, tracker: Tracker, text: 
     if any(r.get("status") != "cancelled" for r in found[-MOST:]):
         dispatcher.utter_message(response="utter_status_email_spam")
     return True
+
+
+# The most times one email is sent again: the same address each time, so more would only fill the inbox.
+MOST_RESENDS = 2
+AGAIN = ":again:"
+
+
+async def resend(tracker: Tracker, text: Text, reference: Text) -> Tuple[Text, Dict[Text, Any]]:
+    """ "can you just resend the return label email" (blind panel p50 24): the newest email of ours the customer
+    may hear about (the record's first, the label's when a label is named) put in the outbox again, to the same
+    address, with its own Message-ID; the response that says so once it is there, and its values ("utter_resend_none"
+    when there is none to send)."""
+    verified, typed = await _addresses(tracker)
+    if not verified and not typed:
+        return "utter_resend_none", {}
+    found: List[Tuple[Any, sa.Table, Dict[Text, Any]]] = []
+    for store, outbox in default_outboxes():
+        found += [(store, outbox, row) for row in await store.run(_rows(outbox, tracker.sender_id, verified, typed))]
+    originals = [f for f in found if AGAIN not in str(f[2].get("key") or "") and f[2].get("status") != "cancelled"]
+    if reference:
+        originals = [f for f in originals if reference in str(f[2].get("payload") or "")] or originals
+    if LABEL.search(text):
+        originals = [f for f in originals if "label" in str(f[2].get("topic") or "")]
+    if not originals:
+        return "utter_resend_none", {}
+    store, outbox, row = max(
+        originals, key=lambda f: _utc(f[2].get("created_at")) or datetime.min.replace(tzinfo=timezone.utc)
+    )
+    payload = json.loads(row.get("payload") or "{}")
+    subject, email = str(payload.get("subject") or "from us"), row.get("recipient")
+    sent_again = sum(1 for f in found if str(f[2].get("key") or "").startswith(f"{row['key']}{AGAIN}"))
+    if sent_again >= MOST_RESENDS:
+        return "utter_resend_enough", {"subject": subject, "email": email}
+    key = f"{row['key']}{AGAIN}{sent_again + 1}"
+    payload["message_id"] = message_id(key)
+
+    def queue(conn: Any) -> int:
+        return enqueue(
+            conn,
+            outbox,
+            kind="email",
+            key=key,
+            topic=str(row.get("topic") or "email"),
+            payload=payload,
+            recipient=email,
+            sender_id=tracker.sender_id,
+        )
+
+    await store.run(queue)
+    return "utter_resend_done", {"subject": subject, "email": email}
 
 
 # What a customer may name, and the kinds of grant the records keep it as.

@@ -33,6 +33,8 @@ LISTS = (
     "goodbye",
     "closing",
     "change_choice",
+    "mind_changed",
+    "label_missing",
     "no_email",
     "status",
     "hours",
@@ -81,6 +83,16 @@ def says(kind: str, text: str) -> bool:
     if kind not in LISTS:
         raise KeyError(kind)
     return bool(text) and bool(_patterns(WORDS_FILE, changed_at(WORDS_FILE))[kind].search(text))
+
+
+def after_a_change_of_mind(text: str) -> str:
+    """What follows the last change of mind said after something else ("yes remake it. oh wait actually no, can i
+    just get my money back instead" is "can i just get my money back instead"); the whole text without one."""
+    found = list(_patterns(WORDS_FILE, changed_at(WORDS_FILE))["mind_changed"].finditer(text or ""))
+    last = found[-1] if found else None
+    if last is None or not re.search(r"\w", text[: last.start()]):
+        return text
+    return text[last.end() :].lstrip(" ,.;:-!")
 
 
 def wants_email_instead(text: str) -> bool:
@@ -183,6 +195,28 @@ NAMED_KINDS = {
 # not "cancel the call and email me instead".
 # Words that ask about an email ("did you send that email?", "nothing in my inbox", "was the label mailed?").
 ABOUT_MAIL = re.compile(r"\b(?:e-?mails?|inbox|label|mail(?:ed)?)\b", re.I)
+# "can you just resend the return label email please", "send me the label again" (blind panels p49 21, p50 24): an
+# email we sent, sent again (actions/status_records.resend), never read as a refund.
+RESEND = re.compile(
+    r"\bre-?send\w*\b|\bsend\s+(?:it|that|them|(?:me\s+)?(?:the|my|another|a\s+new)\s+(?:\w+\s+){0,2}?"
+    r"(?:label|e-?mail|copy|link))\s+(?:again|over\s+again|one\s+more\s+time)\b"
+    r"|\bsend\s+(?:me\s+)?(?:another|a\s+new|a\s+fresh)\s+(?:return\s+)?(?:label|copy)\b",
+    re.I,
+)
+
+
+def asks_to_resend(text: str) -> bool:
+    """ "resend the label", "send me the label email again": an email of ours asked for again."""
+    return bool(RESEND.search(text or "")) and bool(
+        ABOUT_MAIL.search(text or "") or re.search(r"\bre-?send", text, re.I)
+    )
+
+
+def label_never_came(text: str) -> bool:
+    """ "ok but the label email? i checked spam too. nothing": the label said not to have come."""
+    return bool(re.search(r"\blabels?\b", text or "", re.I)) and says("label_missing", text)
+
+
 DROPS_EMAIL = re.compile(
     r"\b(?:cancel\w*|scrap|drop|don'?t need|dont need|do not need|no need for|don'?t want|dont want|do not want)"
     r"[^\w.!?]+(?:(?!call|ring|phone|and\b|or\b)\w+[^\w.!?]+){0,3}?(?:e-?mail|follow[- ]?up)",

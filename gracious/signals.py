@@ -25,6 +25,10 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
                 "swearing",
                 "said_before",
                 "impossible",
+                "weather",
+                "weather_stop",
+                "playful",
+                "no_joke",
                 "cafe_visit",
                 "lateness",
                 "dismissive",
@@ -117,8 +121,15 @@ def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Tex
 
 
 def asks_the_impossible(text: Text) -> bool:
-    """'I want the rain to stop': something nobody can do (catalog/signals.yml `impossible`)."""
-    return bool(text) and _has("impossible", text)
+    """'I want the rain to stop', 'raining all week... can you make it stop?': something nobody can do
+    (catalog/signals.yml `impossible`, or `weather` with `weather_stop`)."""
+    return bool(text) and (_has("impossible", text) or (_has("weather", text) and _has("weather_stop", text)))
+
+
+def said_playfully(text: Text) -> bool:
+    """'can you make it stop? :)', 'lol': said with a smile, and nothing said to be spoiled nor planned
+    (catalog/signals.yml `playful`, `no_joke`)."""
+    return bool(text) and _has("playful", text) and not _has("no_joke", text)
 
 
 def said_at_the_cafe(text: Text) -> bool:

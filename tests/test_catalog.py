@@ -92,6 +92,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "cafe_hygiene_report",
         "service_recovery",
         "beyond_anyone_cafe",
+        "beyond_anyone_playful",
         "beyond_anyone",
         "goodwill_limit",
         "opening_hours",

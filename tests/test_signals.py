@@ -108,3 +108,26 @@ def test_someone_elses_record_is_heard(text, theirs):
     from gracious.signals import says_it_is_someone_elses
 
     assert says_it_is_someone_elses(text) is theirs
+
+
+def test_the_weather_with_a_wish_to_end_it_is_the_impossible():
+    from gracious.signals import asks_the_impossible
+
+    # Blind panel p50 15: neither part says it alone.
+    assert asks_the_impossible("its been raining for a week straight. can you make it stop? :)")
+    assert asks_the_impossible("I want the rain to stop")
+    # Rain that spoiled a parcel, or a stop asked of something else, is not.
+    assert not asks_the_impossible("my parcel got soaked in rain, it's ruined")
+    assert not asks_the_impossible("you keep emailing me, make it stop")
+
+
+def test_a_smile_is_playful_unless_something_was_spoiled():
+    from gracious.signals import said_playfully
+
+    assert said_playfully("can you make it stop? :)")
+    assert said_playfully("make the rain stop lol")
+    # Blind panel p42 11: the parcel getting soaked is no joke alone.
+    assert not said_playfully("can you make it stop raining, my order is getting soaked on the doorstep lol")
+    assert not said_playfully("can you make it stop raining")
+    # A plan the weather threatens is no joke alone (the panel's sunshine for a 70th).
+    assert not said_playfully("planning my mums 70th on your cafe terrace sunday. can you guarantee sunshine? haha")

@@ -47,7 +47,13 @@ def other_questions(parsed: Dict[str, Any], tracker: Optional[DialogueStateTrack
         return []
     said = parts(text)
     # Each with the part before it, for "how much did they cost me?" after "...the london calls".
-    found = [[part, said[i]] for i, part in enumerate(said[1:]) if ASKS.search(part) or in_hand.is_question(part)]
+    # "did the replacement ship? also i never got any email with a return label" (blind panel p50 24): a statement
+    # the designers answer anywhere counts too.
+    found = [
+        [part, said[i]]
+        for i, part in enumerate(said[1:])
+        if ASKS.search(part) or in_hand.is_question(part) or answer_anywhere(part, question=False) is not None
+    ]
     if said and in_hand.is_question(said[0]) and answer_anywhere(said[0]) is not None:
         # "can my jacket LK-10424 be delivered to the airport?" opens the order's case (blind panel p38):
         # the question that opened it is answered too, once the case is looked at.

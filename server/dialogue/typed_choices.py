@@ -126,6 +126,10 @@ async def parse_with_choices(
         # "they can call at 8:30 then. will the ceo actually see this" (blind panel p47 18): the time for the call
         # taken first, the question answered beside it, never an earlier offer's button read into it.
         return timed
+    if in_hand.resend_asked(text, tracker):
+        # "can you just resend the return label email please" (blind panel p50 24): our email sent again, never the
+        # email follow-up on offer taken (server/dialogue/repair.py reads it).
+        return await _in_context(read, parsed)
     options = last_buttons(tracker)
     intent = (parsed.get("intent") or {}).get("name")
     plain = not text.startswith("/") and not parsed.get("safety") and intent not in ("thank", "goodbye")
@@ -197,6 +201,11 @@ async def parse_with_choices(
     shared = case_item_words(tracker)
     question = intent != "choose_alternative"
     chosen = resolve(text, options, choice_words(), question=question, by_words=by_words, shared=shared)
+    tail = repair.after_a_change_of_mind(text)
+    if chosen is not None and tail != text:
+        # "yes remake it. oh wait actually no, im in a rush, can i just get my money back instead" (blind panel p50
+        # 21): only what follows the change of mind is chosen, never the option turned down in the same breath.
+        chosen = resolve(tail, options, choice_words(), question=question, by_words=by_words, shared=shared)
     if chosen is None and by_words:
         chosen = sized_exchange(text, options, tracker)  # "just send me the 10": the exchange, in that size
     if chosen is None and by_words:

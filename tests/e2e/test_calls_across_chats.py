@@ -49,3 +49,30 @@ def test_a_stranger_never_hears_of_nor_cancels_a_customers_call(bot: Bot, sender
     assert_gracious(replies)
     assert "nothing to cancel" in texts(replies)
     assert [row[1] for row in calls(bot, sender)] == ["booked"]
+
+
+def test_a_call_said_to_be_booked_is_moved_earlier_and_counted_as_one(bot: Bot, sender: str) -> None:
+    """Blind panel p50 18: "I have a callback booked..., could we do it earlier?" booked a second call, then
+    "It's still just the one call" was untrue."""
+    first, second, third = f"{sender}-a", f"{sender}-b", f"{sender}-c"
+    for chat in (first, second, third):
+        bot.sign_in(chat, "C003")
+    assert_gracious(bot.say(first, "can someone call me tomorrow at 3pm about my roaming bill BL-30019"))
+    moved = bot.say(second, "hi, I have a callback booked about my roaming bill, could we do it earlier? like 9am")
+    assert_gracious(moved)
+    assert "I've moved your call from" in texts(moved) and "9:00 am" in texts(moved)
+    assert [row[1] for row in calls(bot, sender)] == ["booked"]  # moved, never a second call
+    asked = bot.say(second, "wait, so do I now have two calls booked? I only want one")
+    assert_gracious(asked)
+    assert "just the one" in texts(asked) and "from an earlier chat" not in texts(asked)
+
+    assert_gracious(bot.say(third, "can you call me monday at 10am about my bill"))
+    again = bot.say(second, "actually make it 11am")
+    assert_gracious(again)
+    # Said as "Monday ...", "tomorrow ..." or "today ...", whichever day the test runs on.
+    assert "still just the one call" not in texts(again) and "still booked for" in texts(again)
+    assert "10:00 am" in texts(again)
+    counted = bot.say(second, "so how many calls do i have now? two?")
+    assert_gracious(counted)
+    assert "11:00 am" in texts(counted) and "10:00 am" in texts(counted)
+    assert [row[1] for row in calls(bot, sender)] == ["booked", "booked"]

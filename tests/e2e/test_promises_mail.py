@@ -124,3 +124,41 @@ def test_a_guest_is_asked_where_to_write_and_the_teams_note_goes_there(mailed_bo
     [note] = notes
     assert subject(note) == "We'll be in touch by the end of the next business day"
     assert body(note).startswith("Hello there,")  # nothing of anyone's account in it
+
+
+def test_a_label_email_asked_for_again_is_sent_again_for_real(mailed_bot, sender: str) -> None:
+    """Blind panel p50 24: "can you just resend the return label email please" was read as a refund, and the label
+    never came. Now the email itself goes out again, with its own Message-ID, and a third ask brings a person."""
+    bot, smtp = mailed_bot
+    maya = "maya.okafor@example.com"
+    bot.sign_in(sender, "C001")
+    replies = bot.say(sender, "the dress LK-10421 came in red, i ordered navy")
+    replies = choose(bot, sender, replies, "replacement_overnight")
+    assert "on its way to your email" in texts(replies), texts(replies)
+
+    def to_maya() -> List[EmailMessage]:
+        return [m for m in smtp.inbox.messages() if [a.addr_spec for a in m["To"].addresses] == [maya]]
+
+    def labels(count: int) -> List[EmailMessage]:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            found = [m for m in to_maya() if subject(m).startswith("The right dress is on its way")]
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"fewer than {count} label emails to {maya}: {[subject(m) for m in to_maya()]}")
+
+    [first] = labels(1)
+    again = bot.say(sender, "i never got it. can you just resend the return label email please")
+    assert_gracious(again)
+    said = texts(again)
+    assert f"again to {maya}" in said and "refund" not in said, said
+    second = labels(2)[-1]
+    assert body(second) == body(first) and second["Message-ID"] != first["Message-ID"]
+
+    bot.say(sender, "resend the label again please")
+    labels(3)
+    enough = texts(bot.say(sender, "resend the label email one more time"))
+    assert "again twice" in enough, enough
+    time.sleep(1.0)
+    assert len([m for m in to_maya() if subject(m).startswith("The right dress is on its way")]) == 3

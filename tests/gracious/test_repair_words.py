@@ -120,3 +120,16 @@ def test_saying_there_is_no_number_to_hand(text, expected):
     from gracious.repair import says_no_number
 
     assert says_no_number(text) is expected
+
+
+def test_only_what_follows_a_change_of_mind_in_one_message_counts():
+    from gracious.repair import after_a_change_of_mind
+
+    # Blind panel p50 21: the remake turned down in the same breath.
+    text = "yes remake it. oh wait actually no, im in a rush, can i just get my money back instead"
+    assert after_a_change_of_mind(text) == "im in a rush, can i just get my money back instead"
+    assert after_a_change_of_mind("the credit. on second thought, the refund") == "the refund"
+    assert after_a_change_of_mind("yes the remake. actually no") == ""
+    # Said first, it changes nothing before it.
+    assert after_a_change_of_mind("actually no, the refund") == "actually no, the refund"
+    assert after_a_change_of_mind("the refund please") == "the refund please"

@@ -820,3 +820,29 @@ def test_our_silence_elsewhere_is_still_a_complaint_of_no_reply():
     state.update(BotUttered("It goes out tonight by overnight delivery."))
     result = reread(parsed("you didnt answer my emails for two weeks", "complain_no_response"), state)
     assert result.get("repair") != "case_question"
+
+
+@pytest.mark.parametrize(
+    "text, case_type, said, resend",
+    [
+        # Blind panel p50 24: the label's email, sent again; never read as a refund.
+        ("can you just resend the return label email please", None, None, True),
+        ("send me the label again", None, None, True),
+        ("ok but the label email? i checked spam too. nothing", "complain_no_response", None, True),
+        ("i never got the label", "request_refund", None, True),
+        ("yes please send it again", "complain_no_response", "utter_answer_return_label", True),
+        # Not asked: no case yet, or nothing offered to send again, or feedback about labels.
+        ("i never got the label", None, None, False),
+        ("yes please send it again", "request_refund", "utter_explain_policy", False),
+        ("you should make the return labels printable at home", "request_refund", None, False),
+    ],
+)
+def test_an_email_of_ours_asked_for_again(text, case_type, said, resend):
+    from server.dialogue.in_hand import resend_asked
+
+    state = tracker(**({"case_type": case_type} if case_type else {}))
+    if said:
+        state.update(BotUttered("...", metadata={"utter_action": said}))
+    assert resend_asked(text, state) is resend
+    if resend:
+        assert reread(parsed(text, "request_refund"), state).get("repair") == "resend"
