@@ -6,10 +6,12 @@ best code still in date first, then why each other one is not it."""
 
 from __future__ import annotations
 
+import re
 from typing import List, Optional, Text
 
 from rasa_sdk import Tracker
 
+from gracious.answers import parts
 from gracious.references import coupon_candidates
 from gracious.stores import company
 from gracious.stores.company_types import Coupon, business_today
@@ -56,3 +58,38 @@ async def compared(tracker: Tracker) -> Text:
 
 def _day(coupon: Coupon) -> Text:
     return coupon.expires_on.strftime("%A %-d %B")
+
+
+# "is WELCOME10 still good", "valid right now, yes or no": a code's validity asked about.
+VALIDITY = re.compile(
+    r"\b(?:still\s+)?(?:good|valid|work(?:s|ing)?|active|usable|live)\b|\bexpire[ds]?\b|\b(?:ran|run)\s+out\b"
+    r"|\bout\s+of\s+date\b|\bin\s+date\b|\bcan\s+i\s+(?:still\s+)?use\b",
+    re.I,
+)
+
+
+def _codes_in(text: Text) -> List[Text]:
+    found: List[Text] = []
+    for word in text.split():
+        found += [c for c in coupon_candidates(word.strip(".,!?;:()'\"")) if c not in found]
+    return found
+
+
+async def code_status(tracker: Tracker) -> Text:
+    """Yes or no, for the code whose validity the latest message asks about ("do you honour old coupons? I have
+    SUMMER20, and also is WELCOME10 still good": WELCOME10, blind panel p50 20), from the company's coupons; ""
+    when no real code is named."""
+    latest = next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"), "")
+    asked = [c for part in parts(latest) if VALIDITY.search(part) for c in _codes_in(part)]
+    codes = asked or _codes_in(latest) or codes_named(tracker)[:1]
+    said: List[Text] = []
+    today = business_today()
+    for code in codes:
+        coupon = await company().coupon(code)
+        if coupon is None:
+            continue
+        if coupon.expires_on >= today:
+            said.append(f"Yes: {coupon.code} is valid until {_day(coupon)}, for {coupon.percent_off}% off at checkout.")
+        else:
+            said.append(f"No: {coupon.code} ran out on {_day(coupon)}, so the checkout won't take it now.")
+    return " ".join(said)

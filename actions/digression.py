@@ -34,6 +34,7 @@ FORM_REASONS = {
 # Today's offer, for an answer that names it (catalog/answers.yml current_offer_asked).
 OFFER_VALUES = {"offer_code", "offer_percent"}
 CODES_COMPARED = "codes_compared"
+CODE_STATUS = "code_status"
 # A person, asked for as the customer would (never an "offer", so the open offer stays
 # the one the options are read against).
 PERSON_BUTTON = {"payload": "/request_human"}
@@ -189,7 +190,7 @@ async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[T
     wanted = {name for t in texts for name in re.findall(r"\{(\w+)\}", t)} - {"care_line"}
     if not wanted:
         return {}
-    if wanted <= OFFER_VALUES | {CODES_COMPARED}:
+    if wanted <= OFFER_VALUES | {CODES_COMPARED, CODE_STATUS}:
         values: Dict[Text, Any] = {}  # today's offer or the codes named only: no case's records needed
     else:
         values = template_values(await gather_facts(tracker), tracker)
@@ -198,6 +199,8 @@ async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[T
         values.update(offer_code=offer.get("code") or "", offer_percent=offer.get("percent") or "")
     if CODES_COMPARED in wanted:
         values[CODES_COMPARED] = await codes_compared.compared(tracker)  # "which one saves me more?"
+    if CODE_STATUS in wanted:
+        values[CODE_STATUS] = await codes_compared.code_status(tracker)  # "is WELCOME10 still good?"
     return values
 
 

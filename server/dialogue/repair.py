@@ -97,6 +97,14 @@ def _customer_said(tracker: DialogueStateTracker, text: str) -> str:
     return said[-1] if said else ""
 
 
+def _short_lead(text: str) -> bool:
+    """What comes before the closing words is a short remark ("ok so it IS valid"), no question, no "but"."""
+    before = [p for p in re.split(r"[.!\n]+", text or "") if p.strip()][:-1]
+    return bool(before) and all(
+        len(p.split()) <= 6 and "?" not in p and not re.search(r"\bbut\b", p, re.I) for p in before
+    )
+
+
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
@@ -310,15 +318,25 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "the king st one, around 2pm today" after a rude-staff complaint (blind panel p48 16): more of the case told,
         # noted on it, never "Could you tell me what's gone wrong?".
         return read_as(parsed, tracker.get_slot("case_type"), "more_of_the_case", parsed.get("entities") or [])
+    if (
+        intent == "cancel"
+        and not loop
+        and signals.leaves_unhappy(re.sub(r"\b(?:forget\s+it|never\s*mind|nvm)\b", " ", text, flags=re.I))
+        and not in_hand.is_question(text)
+    ):
+        # "forget it. this is useless" (blind panel p50 19): leaving unhappy, closed with that heard (actions/closing.py),
+        # never "No problem at all" as if a form were dropped.
+        return read_as(parsed, "goodbye", "closing")
     other_case = intent in two_problems.case_types() and intent != tracker.get_slot("case_type")
     if (
         not loop
         and repair.ends_with_closing(text)
         and not repair.asks_before_goodbye(text)
-        and (other_case or intent not in two_problems.case_types())
+        and (other_case or intent not in two_problems.case_types() or _short_lead(text))
         and tracker.get_slot("policy_id")
     ):
-        # "never mind, ill put 8 in the email. thats all": done, not a new complaint.
+        # "never mind, ill put 8 in the email. thats all": done, not a new complaint. "ok so it IS valid. thats all"
+        # (blind panel p50 20): a short word on what was said, then done; never the case opened again.
         return read_as(parsed, "goodbye", "closing")
     if (
         not loop

@@ -17,6 +17,9 @@ from gracious.answers import ANSWERS_FILE, answer_for, answers, earlier, find_an
         ),
         ("so do i just type spring15 again at checkout?", "coupon_problem", "utter_answer_coupon_at_checkout_before"),
         ("do i pay the postage back?", "request_refund", "utter_answer_return_postage"),
+        # Blind panel p50 12: what the new pair costs to send, never when it arrives.
+        ("do i have to pay shipping for the new pair?", "request_refund", "utter_answer_exchange_shipping_cost"),
+        ("is the shipping for the new pair free or do i pay", "request_refund", "utter_answer_exchange_shipping_cost"),
         ("Do I keep the lamp if I take the credit?", "request_refund", "utter_answer_keep_with_credit"),
         ("does it go back on my visa or as store credit?", "request_refund", "utter_answer_refund_where"),
     ],
