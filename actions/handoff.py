@@ -240,6 +240,10 @@ class ActionHandoff(Action):
         after_office = (
             problem_told(str((tracker.latest_message or {}).get("text") or "")) if team == "executive_office" else None
         )
+        if team != "executive_office" and handoff_card.told_with_the_ask(tracker) and not _sorry_said(tracker):
+            # The problem told with the ask for a person (blind panel p50 13: "you're not even going to say sorry?"):
+            # sorry first, then the person.
+            dispatcher.utter_message(response="utter_handoff_sorry_first")
         if on_duty:
             ahead = await store.waiting_ahead(handoff_id)
             minutes = wait_minutes(ahead + 1, on_duty)
@@ -274,6 +278,15 @@ class ActionHandoff(Action):
         say_answers(dispatcher, domain, beside, tracker)
         # Offered a call, not a place: the waiting rules do not apply (not counted, not told a place).
         return events + [SlotSet("agent_available", False), SlotSet("in_queue", None)]
+
+
+def _sorry_said(tracker: Tracker) -> bool:
+    """Whether this chat has said sorry already (an empathy step ran, or a sentence with sorry was said)."""
+    return any(
+        (e.get("event") == "action" and e.get("name") == "action_empathize")
+        or (e.get("event") == "bot" and "sorry" in str(e.get("text") or "").lower())
+        for e in tracker.events
+    )
 
 
 # A product that could burn or shock, and signs that someone is hurt.

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 
+from gracious import repair
 from gracious.contact_details import contacts
 from gracious.references import find, reference_kind
 
@@ -50,9 +51,24 @@ def typed(tracker: Tracker) -> List[Text]:
 ASKS_ONLY = frozenset({"request_human", "greet", "affirm", "deny", "thank", "goodbye"})
 
 
+# Words enough, beside the ask for a person, to be the problem told ("the barista ... said he was a trained
+# nutritionist. he clearly isnt. i want to talk to an actual human about this", blind panel p50 13).
+TOLD_WORDS = 8
+
+
+def told_with_the_ask(tracker: Tracker) -> bool:
+    """The latest message tells what happened as well as asking for a person."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if text.startswith("/"):
+        return False
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    told = [s for s in sentences if not repair.asks_for_a_person(s)]
+    return len(sentences) > 1 and sum(len(s.split()) for s in told) >= TOLD_WORDS
+
+
 def told_something(tracker: Tracker) -> bool:
     """Whether the customer told us anything for the team ("human" alone is not; a case or words of one are)."""
-    if tracker.get_slot("case_type") or tracker.get_slot("case_details"):
+    if tracker.get_slot("case_type") or tracker.get_slot("case_details") or told_with_the_ask(tracker):
         return True
     # A health or danger message is read as a request for a person, and it tells what happened ("my throat is getting
     # tight" after a muffin): never "you can tell them what it's about then".
