@@ -32,7 +32,7 @@ from gracious.signals import (
     says_it_is_their_own_change,
     wants_it_cancelled,
 )
-from gracious.stores import company
+from gracious.stores import company, notices
 from gracious.stores.company_types import business_today
 
 # Slots that describe one case; a new case starts them afresh.
@@ -213,6 +213,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
             facts.update(bill_facts(record))
         else:
             facts.update(order_facts(record, today))
+            if await data.run(lambda conn: notices.signed_up_for_updates(conn, record.id)):
+                facts["updates_on"] = True  # "the tracking emails are already on from before" (blind panel p50 22)
             facts["item_category"] = await data.product_category(record.item)
     code = tracker.get_slot("coupon_code")
     if code:

@@ -100,15 +100,24 @@ class ActionExplainPolicy(Action):
         before = await granted_before.arranged(facts)
         asked = (tracker.latest_message or {}).get("text") or ""
         told = 0
-        if before:
-            told = granted_before.say(
+        # "any news on my coffee grinder?" with its credit given before (blind panel p50 22): where it is first, then
+        # what the record has.
+        where_first = bool(before and granted_before.WHERE_ASKED.search(asked)) and not (
+            granted_before.replaces_explanation(policy, role, before, facts, asked)
+        )
+
+        def say_before() -> int:
+            facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
+            return granted_before.say(
                 dispatcher,
                 facts.get("reference") or "",
                 before,
                 tracker.get_slot("case_type") or "",
                 answers_heard(tracker),
             )
-            facts[granted_before.ARRANGED] = granted_before.said_kinds(before)
+
+        if before and not where_first:
+            told = say_before()
         if granted_before.replaces_explanation(policy, role, before, facts, asked) and facts.get("over_limit"):
             # "I want $1000 compensation ... Non negotiable." on a record with its credit given already
             # (blind panel p42 22): the sum asked for gets its plain no, never only the earlier credit.
@@ -131,6 +140,8 @@ class ActionExplainPolicy(Action):
                 # "3 days late ... I want $200 for the hassle" (blind panel p46 21): the sum asked for is answered
                 # with the case's own findings, plainly, never passed over for a $10 credit on its own.
                 dispatcher.utter_message(response="utter_sum_beyond_limit", **template_values(facts, tracker))
+        if where_first:
+            say_before()
         followed = [SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []
         return (
             checked

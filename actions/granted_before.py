@@ -57,7 +57,10 @@ async def arranged(facts: Dict[str, Any]) -> List[Dict[str, Any]]:
 # "ok. so where is my grinder right now" on a late order whose credit was given before (blind panel p43 18):
 # where it is, which the explanation says, never only the credit again.
 WHERE_ASKED = re.compile(
-    r"\bwhere(?:'s|\s+is|\s+are|s)\b|\btrack(?:ing)?\b|\bstatus\b|\bwhen\s+will\s+it\s+(?:come|arrive|get)", re.I
+    r"\bwhere(?:'s|\s+is|\s+are|s)\b|\btrack(?:ing)?\b|\bstatus\b|\bwhen\s+will\s+it\s+(?:come|arrive|get)"
+    # "any news on my coffee grinder?" (blind panel p50 22): where it is, never only the credit given before.
+    r"|\bany\s+(?:news|update|updates|word)\b|\b(?:news|update|updates)\s+on\b|\bstuck\b|\bstill\s+(?:coming|on\s+its\s+way)\b",
+    re.I,
 )
 
 
