@@ -271,10 +271,32 @@ def resolve(
 
 
 # "and the 10 bucks too if thats on offer" (blind panel p39 03): one more taken beside the first.
-_ADDING = re.compile(r"\b(?:too|as well|on offer|while you'?re at it|on top)\b")
+# "can i also get that 10 dollar thing or is it one or the other" beside taking another (blind panel p50 04): both.
+_ADDING = re.compile(r"\b(?:too|as well|on offer|while you'?re at it|on top|(?:can|could|may)\s+i\s+also)\b")
 
 # "ill sort the add on myself", "credit is pointless": named, not taken.
 _SETTLED_BY_THEMSELVES = re.compile(r"\b(?:myself|pointless|useless|no good|not interested|don'?t need|dont need)\b")
+
+
+# "yes please do that", "ok yes, go ahead": a yes that ends a message.
+_YES_AFTER = re.compile(
+    r"^\W*(?:(?:ok|okay|oh|then|great|cool|wow|well)[\s,!]+)?(?:yes|yeah|yep|yup|sure|please)\b[^?]*$", re.I
+)
+
+
+def yes_to_the_one_asked(
+    text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], shared: Collection[str] = ()
+) -> Optional[int]:
+    """ "wait you can still apply it? yes please do that" (blind panel p50 07): the option the question names, taken
+    by the yes after it; None unless exactly one option is named there and the message ends with a short yes."""
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", (text or "").strip()) if p.strip()]
+    if len(sentences) < 2 or not _YES_AFTER.match(sentences[-1]) or len(sentences[-1].split()) > 7:
+        return None
+    asked = " ".join(sentences[:-1])
+    if "?" not in asked:
+        return None
+    named = resolve(asked.replace("?", "."), options, words, question=False, loose=False, shared=shared)
+    return named if named not in (None, WHICH) and not options[named].declines else None
 
 
 def also_named(
@@ -286,7 +308,7 @@ def also_named(
     said = _NEGATED.sub(" ", as_requests(" ".join((text or "").lower().split())))
     found: List[int] = []
     for clause in re.split(
-        r"(?<=[.!?,;])|\band also\b|\balso\b|\band\b|\bplus\b", said
+        r"(?<=[.!?,;])|\band also\b|(?<!can i )(?<!may i )(?<!could i )\balso\b|\band\b|\bplus\b", said
     ):  # "a refund too?" stays a question
         taking = (
             CHOOSING.search(clause)

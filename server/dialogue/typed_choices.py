@@ -21,7 +21,17 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
-from gracious.choices import ARRANGEMENTS, ASKING, CHOOSING, QUESTION, WHICH, also_named, options_from, resolve
+from gracious.choices import (
+    ARRANGEMENTS,
+    ASKING,
+    CHOOSING,
+    QUESTION,
+    WHICH,
+    also_named,
+    options_from,
+    resolve,
+    yes_to_the_one_asked,
+)
 from gracious.dropped_call import drops_the_call
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
@@ -206,6 +216,8 @@ async def parse_with_choices(
         # "yes remake it. oh wait actually no, im in a rush, can i just get my money back instead" (blind panel p50
         # 21): only what follows the change of mind is chosen, never the option turned down in the same breath.
         chosen = resolve(tail, options, choice_words(), question=question, by_words=by_words, shared=shared)
+    if chosen in (None, WHICH) and (asked := yes_to_the_one_asked(text, options, choice_words(), shared)) is not None:
+        chosen = asked  # "wait you can still apply it? yes please do that" (blind panel p50 07)
     if chosen is None and by_words:
         chosen = sized_exchange(text, options, tracker)  # "just send me the 10": the exchange, in that size
     if chosen is None and by_words:

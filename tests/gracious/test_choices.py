@@ -415,3 +415,25 @@ def test_taking_it_with_two_things_on_offer_is_not_a_choice_yet():
         Option("None of these", "/deny"),
     ]
     assert resolve("I said I will take it.", offer, WORDS, question=False) is None
+
+
+def test_can_i_also_get_beside_taking_one_takes_both():
+    # Blind panel p50 04: the credit asked for beside the tracking was dropped.
+    said = "ok email me the tracking. can i also get that 10 dollar thing or is it one or the other"
+    assert also_named(said, LATE, WORDS, 1) == [0]
+    # Asked with a condition, it is a question still.
+    assert also_named("ok email me the tracking. can i also get a refund if it never comes?", LATE, WORDS, 1) == []
+
+
+def test_a_yes_after_a_question_about_one_option_takes_it():
+    from gracious.choices import yes_to_the_one_asked
+
+    coupon = [
+        Option("Apply SPRING15 (15% off) this time", '/choose_alternative{"alternative": "honour_coupon"}'),
+        Option("Use today's offer instead", '/choose_alternative{"alternative": "current_offer"}'),
+        Option("None of these", "/deny"),
+    ]
+    # Blind panel p50 07: "I'd rather not guess" to a yes about the button just shown.
+    assert yes_to_the_one_asked("wait you can still apply it? yes please do that", coupon, WORDS) == 0
+    assert yes_to_the_one_asked("yes please do that", coupon, WORDS) is None  # no question naming one
+    assert yes_to_the_one_asked("can you apply it? why though", coupon, WORDS) is None  # no yes at the end
