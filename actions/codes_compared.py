@@ -25,8 +25,7 @@ def codes_named(tracker: Tracker) -> List[Text]:
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][-LOOK_BACK:]
     found: List[Text] = []
     for text in reversed(texts):
-        for word in text.split():
-            found += [c for c in coupon_candidates(word.strip(".,!?;:()'\"")) if c not in found]
+        found += [c for c in _codes_in(text) if c not in found]
     return found
 
 

@@ -66,8 +66,12 @@ def problem_told(text: Text) -> Optional[Text]:
         for sentence in re.split(r"(?<=[.!?])\s+|\.\s*", text)
         if sentence.strip() and not ONLY_PASSING.search(sentence.strip())
     ]
-    words = " ".join(k for k in kept if k).strip(" .!?")
-    return words[:240] if len(words.split()) >= 5 else None
+    # Whole sentences only, one of them a real telling: "no. ... and it better be today" is no problem told, and
+    # never quoted back pieced together (blind panel p50 10).
+    kept = [k for k in kept if len(k.split()) >= 3]
+    if not any(len(k.split()) >= 6 for k in kept):
+        return None
+    return ". ".join(k.strip(" .!?") for k in kept)[:240]
 
 
 def case_summary(tracker: Tracker) -> Dict[str, Any]:

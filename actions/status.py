@@ -27,7 +27,7 @@ from actions.digression import PERSON_BUTTON, resume
 from actions.hours import spoken_time
 from actions.offer_alternatives import first_text
 from gracious.references import find, normalize_reference
-from gracious.repair import named_kinds
+from gracious.repair import MORE_THAN_ONE_CALL, named_kinds
 from gracious.settings import settings
 from gracious.stores import company, records
 
@@ -98,14 +98,6 @@ def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entr
     return True
 
 
-# "do I now have two calls booked?", "am i double booked": asked whether there is more than one.
-MORE_THAN_ONE = re.compile(
-    r"\b(?:two|2|both|multiple|more\s+than\s+one)\s+calls?\b|\bdouble[-\s]?booked\b|\bbooked\s+(?:it\s+)?twice\b"
-    r"|\bhow\s+many\s+calls?\b",
-    re.I,
-)
-
-
 def _call_lines(
     dispatcher: CollectingDispatcher, calls: List[Dict[str, Any]], elsewhere: List[Dict[str, Any]], text: Text = ""
 ) -> bool:
@@ -113,7 +105,7 @@ def _call_lines(
     their other chats (blind panel p39 17: "and the 11am one is still on?" after this chat's 5pm call was
     cancelled). Asked whether there are two, one call booked in all is "just the one" (blind panel p50 18)."""
     booked = [c for c in calls if c.get("status") == "booked"]
-    if booked and not elsewhere and MORE_THAN_ONE.search(text):
+    if booked and not elsewhere and MORE_THAN_ONE_CALL.search(text):
         when, phone_end = _said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_just_one", callback_when=when, phone_end=phone_end)
     elif booked:

@@ -217,6 +217,17 @@ def label_never_came(text: str) -> bool:
     return bool(re.search(r"\blabels?\b", text or "", re.I)) and says("label_missing", text)
 
 
+# "do I now have two calls booked?", "am i double booked", "how many calls": whether there is more than one call
+# (blind panel p50 18): the dialogue reads it as asking where things stand, and the answer says "just the one".
+# Never a bill's calls ("charged for two calls i didnt make", "how many calls were on it").
+MORE_THAN_ONE_CALL = re.compile(
+    r"\b(?:have|got|are\s+there)\s+(?:now\s+)?(?:two|2|both|multiple|more\s+than\s+one)\s+calls?\b"
+    r"|\b(?:two|2)\s+calls?\s+(?:booked|now)\b|\bdouble[-\s]?booked\b|\bbooked\s+(?:it\s+)?twice\b"
+    r"|\bhow\s+many\s+calls?\s+(?:do|have|are|did|will|booked)\b",
+    re.I,
+)
+
+
 DROPS_EMAIL = re.compile(
     r"\b(?:cancel\w*|scrap|drop|don'?t need|dont need|do not need|no need for|don'?t want|dont want|do not want)"
     r"[^\w.!?]+(?:(?!call|ring|phone|and\b|or\b)\w+[^\w.!?]+){0,3}?(?:e-?mail|follow[- ]?up)",

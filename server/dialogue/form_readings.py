@@ -136,9 +136,7 @@ BOOKINGS_ASKED = re.compile(
     r"|\bwhen(?:'s|\s+is|\s+was)\s+(?:my|the|that)\s+call(?:back)?\s+(?:booked|for|again)\b"
     r"|\b(?:know|tell\s+me|remind\s+me|check)\s+when\s+(?:my|the|that)\s+call(?:back)?\s+(?:is|was)\b"
     # "wait, so do I now have two calls booked? I only want one" (blind panel p50 18): the calls as they stand.
-    r"|\b(?:have|got|are\s+there)\s+(?:now\s+)?(?:two|2|both|multiple|more\s+than\s+one)\s+calls?\b"
-    r"|\b(?:two|2)\s+calls?\s+(?:booked|now)\b|\bdouble[-\s]?booked\b|\bbooked\s+(?:it\s+)?twice\b"
-    r"|\bhow\s+many\s+calls?\b",
+    r"|" + repair.MORE_THAN_ONE_CALL.pattern,
     re.I,
 )
 

@@ -80,13 +80,7 @@ def last_response(tracker: DialogueStateTracker) -> Optional[str]:
 
 def offered_back(tracker: DialogueStateTracker) -> bool:
     """The truth about leaving, with its offer to put them back in, is among the assistant's last words."""
-    said = []
-    for event in reversed(tracker.events):
-        if event.type_name == "user":
-            break
-        if event.type_name == "bot":
-            said.append((getattr(event, "metadata", None) or {}).get("utter_action"))
-    return any(name in OFFERS_BACK for name in said)
+    return any(name in OFFERS_BACK for name in in_hand.said_last_turn(tracker))
 
 
 def asks_back_in(text: str, intent: Optional[str]) -> bool:

@@ -18,6 +18,8 @@ from actions.handoff import problem_told
             "the lamp i bought broke and you refuse to refund",
         ),
         ("fine pass it to the office", None),
+        # Blind panel p50 10: quoted back as "no and it better be today", pieced together from a demand.
+        ("no. just put me through to the CEO office thing then. and it better be today", None),
         ("ok pass my case to the ceo office please", None),
         ('/choose_alternative{"alternative": "ceo_office"}', None),
     ],

@@ -133,3 +133,21 @@ def test_only_what_follows_a_change_of_mind_in_one_message_counts():
     # Said first, it changes nothing before it.
     assert after_a_change_of_mind("actually no, the refund") == "actually no, the refund"
     assert after_a_change_of_mind("the refund please") == "the refund please"
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        # Blind panel p50 18: whether there is more than one call booked.
+        ("wait, so do I now have two calls booked? I only want one", True),
+        ("so how many calls do i have now? two?", True),
+        ("am i double booked", True),
+        # A bill's calls are never the calls we book.
+        ("i was charged for two calls i didnt make", False),
+        ("how many calls were on my bill", False),
+    ],
+)
+def test_asking_whether_more_than_one_call_is_booked(text, asks):
+    from gracious.repair import MORE_THAN_ONE_CALL
+
+    assert bool(MORE_THAN_ONE_CALL.search(text)) is asks
