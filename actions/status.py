@@ -103,9 +103,9 @@ def _call_lines(
 ) -> bool:
     """This chat's call as it stands (``calls``, its rows), and the calls still booked for the customer in
     their other chats (blind panel p39 17: "and the 11am one is still on?" after this chat's 5pm call was
-    cancelled). Asked whether there are two, one call booked in all is "just the one" (blind panel p50 18)."""
+    cancelled). Asked whether there are two, exactly one call booked in all is "just the one" (blind panel p50 18)."""
     booked = [c for c in calls if c.get("status") == "booked"]
-    if booked and not elsewhere and MORE_THAN_ONE_CALL.search(text):
+    if len(booked) == 1 and not elsewhere and MORE_THAN_ONE_CALL.search(text):
         when, phone_end = _said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_just_one", callback_when=when, phone_end=phone_end)
     elif booked:
