@@ -13,16 +13,18 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import bundle, choice_guard, promised
-from actions.callback_notice import no_call_after_all
+from actions.callback_cancel import call_an_email_replaces
+from actions.callback_notice import no_call_after_all, notice_for, tell_email
 from actions.case import catalog, money
 from actions.digression import case_values, resume, say_answers
+from actions.hours import spoken_time
 from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
 from actions.second_problem import come_back
 from actions.status import settle, settled
 from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
 from gracious.settings import settings
-from gracious.stores import company
+from gracious.stores import company, records
 from gracious.stores import grants as grant_rules
 from gracious.stores.grants import Grant
 
@@ -153,17 +155,34 @@ class ActionApplyAlternative(Action):
             SlotSet("alternative", None),
         ]
         size = size_wanted(_recent_user_texts(tracker)) if alternative.id == "exchange" else None
+        # "can they just email me instead?" about a call booked in another chat (blind panel p51 14, 23):
+        # that call, cancelled with the email's grant, and the others booked elsewhere said to stand.
+        replaced: Optional[Dict[Text, Any]] = None
+        standing: List[Dict[Text, Any]] = []
+        if alternative.id == "email_followup" and not asked_only:
+            replaced, standing = await call_an_email_replaces(tracker)
         if alternative.kind in RECORDED_KINDS:
             note = f"{alternative.id} under {policy.id}" if policy else alternative.id
             note += f", size {size}" if size else ""
             to = await promised.address_for(alternative.id, tracker) if alternative.id == "email_followup" else None
             note += f", to {to}" if to else ""
+            if replaced is not None:
+                note += f", in place of the call booked in chat {replaced['sender_id']} ({replaced.get('reason')})"
             kind = record_kind(alternative.kind, facts)
             other = await _other_remedy(kind, reference)
             if other is not None:
                 # A refund and an exchange on one order contradict each other: one stands.
                 return [SlotSet("alternative", None)] + _remedy_taken(dispatcher, reference, other)
-            result = await promised.grant(tracker, alternative.id, kind, reference, amount, note, size)
+            result = await promised.grant(
+                tracker,
+                alternative.id,
+                kind,
+                reference,
+                amount,
+                note,
+                size,
+                case_sender_id=replaced["sender_id"] if replaced is not None else None,
+            )
             if result.other_remedy:  # granted in another conversation since our look just now
                 return [SlotSet("alternative", None)] + _remedy_taken(dispatcher, reference, result.grant)
             if result.granted_before:
@@ -203,6 +222,18 @@ class ActionApplyAlternative(Action):
         if alternative.id == "email_followup":
             # "…will email you at maya@example.com…": what they gave, or their address on file.
             extra["email"] = await promised.address_for(alternative.id, tracker) or ""
+        cancelled = None  # the call replaced, once cancelled, and the email that says so
+        if replaced is not None:
+            notice = await notice_for(tracker)
+            if await records().cancel_callback(int(replaced["id"]), notice):
+                cancelled = notice
+                confirm = "utter_confirm_email_instead_of_call"
+                # "so the 3pm call is cancelled right?" next: that call, said as this chat's (actions/status.py).
+                done.append(
+                    SlotSet("case_facts", {**(tracker.get_slot("case_facts") or {}), "call_replaced": replaced["id"]})
+                )
+                now = datetime.now(ZoneInfo(settings().timezone))
+                extra["callback_when"] = spoken_time(replaced["local"].astimezone(now.tzinfo), now)
         dispatcher.utter_message(
             response=confirm,
             **extra,
@@ -220,6 +251,15 @@ class ActionApplyAlternative(Action):
             item_wanted=facts.get("item_asked_for") or "",
         )
         promised.tell_updates_address(dispatcher, tracker, updates_to)
+        if cancelled is not None and replaced is not None:
+            tell_email(dispatcher, cancelled, replaced["phone"])
+        for call in standing:  # more than one booked elsewhere, and none named: each said to stand
+            now = datetime.now(ZoneInfo(settings().timezone))
+            dispatcher.utter_message(
+                response="utter_status_call_booked_elsewhere_also",
+                callback_when=spoken_time(call["local"].astimezone(now.tzinfo), now),
+                phone_end=re.sub(r"\D", "", str(call.get("phone") or ""))[-4:],
+            )
         if (tracker.latest_message or {}).get("asked_about") == alternative.id:
             # "what does the add-on cost?": told, nothing taken, and the offer stays open.
             return [SlotSet("alternative", None)] + resume(dispatcher, tracker)

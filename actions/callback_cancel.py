@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Optional, Text, Tuple
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
@@ -188,3 +188,29 @@ async def _cancel(
     still = [c for c in calls if c["id"] != call["id"]]
     # The slot names a call still booked, if any: "move my call" later moves that one.
     return [SlotSet("callback_id", str(still[0]["id"]) if still else None), SlotSet(ASKED, None)]
+
+
+# "can they just email me instead", "about that call tomorrow ... email me instead": the words name a call,
+# or put the email in its place.
+CALL_MEANT = re.compile(r"\b(?:call(?:back)?s?|ring|phone|instead)\b", re.I)
+
+
+async def call_an_email_replaces(tracker: Tracker) -> Tuple[Optional[Dict[str, Any]], List[Dict[str, Any]]]:
+    """The call booked in another chat that an email asked for in this one replaces, and the customer's
+    other calls booked elsewhere (blind panel p51 14, 23: "can they just email me instead?" in a new chat
+    heard "Done" for the email while the call booked before stayed booked). The replaced call is the only
+    one booked elsewhere, or the one whose time the message names; None when this chat has a call of its
+    own (``no_call_after_all`` cancels that), when the words name no call, or when it can't be told which."""
+    booked = tracker.get_slot("callback_id")
+    own = await records().callback(int(booked)) if booked and str(booked).isdigit() else None
+    text = (tracker.latest_message or {}).get("text") or ""
+    if (own and own.get("status") == "booked") or not CALL_MEANT.search(text):
+        return None, []
+    elsewhere = [dict(c, local=local_time(c["scheduled_for"])) for c in await calls_elsewhere(tracker)]
+    if len(elsewhere) == 1:
+        return elsewhere[0], []
+    named = clock_named(text)
+    meant = [c for c in elsewhere if named and (c["local"].hour, c["local"].minute) == named]
+    if len(meant) == 1:
+        return meant[0], [c for c in elsewhere if c is not meant[0]]
+    return None, elsewhere

@@ -30,6 +30,7 @@ from gracious.signals import (
     says_it_is_faulty,
     says_it_is_late,
     says_it_is_their_own_change,
+    taken_by_another,
     wants_it_cancelled,
 )
 from gracious.stores import company, notices
@@ -278,6 +279,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # "a hair in my sandwich": not a remake (catalog/policies.yml cafe_hygiene); "someone from the kitchen
         # came out without washing their hands": food safety before the rest (cafe_hygiene_report).
         facts["hygiene"] = True
+    if facts.get("item_category") == "cafe" and taken_by_another(said):
+        # "someone took my flat white off the counter ... the barista says i need to pay again" (blind panel p51 10):
+        # made again and never paid twice (catalog/policies.yml cafe_taken), never "we didn't get it right".
+        facts["taken"] = True
     if facts.get("item_category") == "cafe" and says_it_is_their_own_change(said):
         # "i ordered the soup and actually meant to get the salad, my mistake" (blind panel p43 16): swapped,
         # never "we didn't get your soup right" nor the soup made again.

@@ -46,6 +46,14 @@ def case_outcome(tracker: Tracker) -> Text:
     return codes.LISTENED
 
 
+# Leaving, and saying it still rankles: "tbh i'm still annoyed", "how does that even happen".
+STILL_UPSET = re.compile(
+    r"\bstill\s+(?:really\s+|so\s+|pretty\s+|a\s+bit\s+)?(?:annoyed|upset|angry|mad|cross|frustrated|irritated|fuming|livid)\b"
+    r"|\bhow\s+(?:does|did|could|can)\s+(?:that|this|it)\s+(?:even\s+)?happen\b",
+    re.I,
+)
+
+
 def closing_words(tracker: Tracker) -> Text:
     """Thanks for the chance to put it right only when something was put right or arranged,
     and the customer isn't leaving unhappy ("whatever. bye")."""
@@ -199,13 +207,18 @@ class ActionCloseConversation(Action):
             events.append(SlotSet("in_queue", None))
         if case_type and not tracker.get_slot("concern_logged"):
             store = records()
+            # "ok. tbh i'm still annoyed, how does that even happen. no thats all" (blind panel p51 01): heard, and
+            # the case goes on the managers' report as a frustrated one, before the goodbye.
+            still_upset = bool(STILL_UPSET.search((tracker.latest_message or {}).get("text") or ""))
             await store.log_concern(
                 tracker.sender_id,
                 case_type,
                 tracker.get_slot("policy_id"),
                 case_outcome(tracker),
-                int(tracker.get_slot("frustration") or 0),
+                max(int(tracker.get_slot("frustration") or 0), 1 if still_upset else 0),
             )
+            if still_upset:
+                dispatcher.utter_message(response="utter_close_still_upset")
             await queue_thank_you_note(tracker, domain)
             events.append(SlotSet("concern_logged", True))
             words = closing_words(tracker)

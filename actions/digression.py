@@ -272,11 +272,17 @@ class ActionAnswerAlsoAsked(Action):
         told_by: Dict[Text, Set[Text]] = {}  # each answer's `told_by`: its news said by the turn's own reply
         if tracker.active_loop.get("name"):
             return []  # a form's question is waiting for its answer; the question is asked again if it matters
+        records_asked: List[Text] = []  # "also is the 7.60 phone credit still on my account?"
+        orders_asked: List[Text] = []  # "and has the grinder moved at all since this morning?"
         for question, before in (tracker.latest_message or {}).get("also_asked") or []:
             found = find_answer(question, case_type, granted, True, policy) or answer_anywhere(question)
             in_context = find_answer(f"{before} {question}", case_type, granted, True, policy)
             if found is None and in_context is not None and in_context.words.search(question):
                 found = in_context  # "...the london calls. and how much did they cost me?"
+            if found is None and asks_after_a_grant(question):
+                records_asked.append(question)
+            elif found is None:
+                orders_asked.append(question)
             if found and found.response in responses and found.response not in wanted:
                 wanted.append(found.response)
                 told_by[found.response] = set(found.told_by)
@@ -293,4 +299,68 @@ class ActionAnswerAlsoAsked(Action):
             fresh.append(answer)
         if fresh:
             say_answers(dispatcher, domain, fresh, tracker, **await case_values(tracker, domain, fresh))
+        for question in records_asked:
+            await _grant_asked(dispatcher, tracker, question, names)
+        told: Set[Text] = set()
+        for question in orders_asked:
+            await _other_order_asked(dispatcher, tracker, question, told)
         return []
+
+
+# "is the 7.60 phone credit still on my account?", "did the refund go through": a grant's state asked after.
+GRANT_ASKED = re.compile(
+    r"\b(?:still|already|go(?:ne)?\s+through|went\s+through|on\s+(?:my|the)\s+(?:account|bill)|there|"
+    r"applied|come\s+off|came\s+off|did|has|have|was)\b",
+    re.I,
+)
+
+
+def asks_after_a_grant(question: Text) -> bool:
+    """A question beside another that asks after a credit, refund, exchange and the like (blind panel p51 23)."""
+    from actions.status_records import GRANT_KINDS
+
+    return bool(repair.named_kinds(question) & set(GRANT_KINDS)) and bool(GRANT_ASKED.search(question))
+
+
+async def _grant_asked(dispatcher: CollectingDispatcher, tracker: Tracker, question: Text, names: Set[Any]) -> None:
+    """The records' answer to a grant asked after beside another request ("can they just email me instead?
+    also is the 7.60 phone credit still on my account?", blind panel p51 23), for a customer the chat
+    knows: what was granted, when and whether it is applied, or that none is on the account. Nothing
+    when the turn said a grant's state already, or when nobody is verified (nothing of an account is told)."""
+    from actions.status_records import GRANT_KINDS, account_grant_lines
+    from actions.verification import known_customer
+
+    if not known_customer(tracker) or names & {"utter_status_applied", "utter_status_arranged_before"}:
+        return
+    named = repair.named_kinds(question) & set(GRANT_KINDS)
+    if not await account_grant_lines(dispatcher, tracker, named):
+        dispatcher.utter_message(response="utter_status_none_on_account", what=sorted(named)[0])
+
+
+async def _other_order_asked(
+    dispatcher: CollectingDispatcher, tracker: Tracker, question: Text, told: Set[Text]
+) -> None:
+    """Where another order of the known customer's stands, asked beside this case ("...I'd like my money back. and
+    has the grinder moved at all since this morning?", blind panel p51 07): from its record, once a turn, never
+    dropped. Only the customer the chat knows, only an order the question names by its item, never the case's own."""
+    from actions.case import business_today, day_name
+    from actions.verification import known_customer
+
+    customer = known_customer(tracker)
+    reference = (tracker.get_slot("case_facts") or {}).get("reference") or tracker.get_slot("order_id")
+    if not customer:
+        return
+    named = await company().order_named(customer, question)
+    order = await company().order(named) if named and named != reference and named not in told else None
+    if order is None:
+        return
+    told.add(order.id)
+    today = business_today()
+    values = {"reference": order.id, "item": order.item}
+    if order.delivered_on is not None:
+        response, values["delivered_on"] = "utter_other_order_delivered", day_name(order.delivered_on)
+    elif order.missed_on(today):
+        response, values["promised_on"] = "utter_other_order_late", day_name(order.missed_on(today))
+    else:
+        response, values["promised_on"] = "utter_other_order_on_its_way", day_name(order.promised_on)
+    dispatcher.utter_message(response=response, **values)

@@ -88,7 +88,7 @@ class ActionEmpathize(Action):
             words = f"{taken_up} {words}"
         policy_says_sorry = policy_owns_it = impossible = cafe = hygiene = cafe_item = fit = faulty = cancel = (
             on_track
-        ) = False
+        ) = taken = False
         own_change = says_it_is_their_own_change(text) or (intent == "request_refund" and wants_an_exchange(text))
         looked_up: List[EventType] = []
         if is_case:
@@ -131,6 +131,7 @@ class ActionEmpathize(Action):
             impossible = bool(facts.get("impossible_request"))
             cafe = facts.get("item_category") == "cafe"
             hygiene = bool(facts.get("hygiene"))  # "a hair in my sandwich"
+            taken = bool(facts.get("taken"))  # "someone took my flat white off the counter"
             cafe_item = bool(facts.get("cafe_item"))
             faulty = bool(facts.get("faulty"))  # "it crackles": it doesn't work, whoever's mistake
             cancel = bool(facts.get("cancel_wanted"))  # "i want to cancel it": not "where is my order"
@@ -198,11 +199,18 @@ class ActionEmpathize(Action):
             keys = ["utter_empathy_strong"]
         elif impossible and facts.get("playful"):
             keys = []  # "can you make it stop? :)": a joke, answered with a smile, never sympathy
+        elif impossible and cafe and not cafe_item:
+            # "planning my mums 70th on your cafe terrace sunday. can you guarantee sunshine?": a plan still ahead,
+            # never "Of course you wish it had gone differently" (blind panel p51 20).
+            keys = ["utter_empathy_impossible_plans"]
         elif impossible:
             keys = ["utter_empathy_impossible"]
         else:
             # A café item gets café words ("what you came in for"), not a parcel's.
             cafe_key = f"{topic_key}_cafe" if cafe else ""
+            taken_key = (
+                f"{topic_key}_taken" if cafe and taken else ""
+            )  # walked off with, never "not what you came in for"
             # Whatever was asked for, a hair in the food; or seen in the kitchen ("without washing their hands").
             hygiene_key = ("utter_empathy_hygiene" if cafe_item else "utter_empathy_hygiene_seen") if hygiene else ""
             fit_key = f"{topic_key}_fit" if fit else ""
@@ -213,7 +221,16 @@ class ActionEmpathize(Action):
                 next(
                     (
                         k
-                        for k in (hygiene_key, cafe_key, faulty_key, cancel_key, change_key, fit_key, topic_key)
+                        for k in (
+                            hygiene_key,
+                            taken_key,
+                            cafe_key,
+                            faulty_key,
+                            cancel_key,
+                            change_key,
+                            fit_key,
+                            topic_key,
+                        )
                         if k and k in domain.get("responses", {})
                     ),
                     "utter_empathy_general",

@@ -70,10 +70,13 @@ def problem_described(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("case_type") or tracker.get_slot("case_details"))
 
 
-async def mails(alternative_id: Text, tracker: Tracker, size: Optional[Text] = None) -> List[Mail]:
-    """The emails taking ``alternative_id`` sends, addressed (none when ``address_for`` has none)."""
+async def mails(
+    alternative_id: Text, tracker: Tracker, size: Optional[Text] = None, described: bool = False
+) -> List[Mail]:
+    """The emails taking ``alternative_id`` sends, addressed (none when ``address_for`` has none);
+    ``described``: the problem was told, in another chat (the call this follow-up replaces)."""
     found = await _mails(alternative_id, tracker, size)
-    if alternative_id == "email_followup" and not problem_described(tracker):
+    if alternative_id == "email_followup" and not (described or problem_described(tracker)):
         # Not "looking into what you told us ... with what they found" when nothing was told.
         return [replace(mail, template=ASKING_NOTE) for mail in found]
     return found
@@ -102,12 +105,17 @@ async def grant(
     amount: Optional[float],
     note: Text,
     size: Optional[Text] = None,
+    case_sender_id: Optional[Text] = None,
 ) -> GrantResult:
-    """Record the grant with its commitment and the emails its reply promises, in one transaction."""
+    """Record the grant with its commitment and the emails its reply promises, in one transaction.
+    ``case_sender_id``: an email follow-up in place of a call booked in another chat, whose case the
+    team reads (the desk's card is made from that chat, server/desk/followups.py)."""
     facts = tracker.get_slot("case_facts") or {}
     extra: Dict[Text, Any] = {"alternative": alternative_id}
     if alternative_id == "email_followup":
         extra["email"] = await address_for(alternative_id, tracker)  # where the team is to write
+        if case_sender_id:
+            extra["case_sender_id"] = case_sender_id
         # Written to instead of waiting: out of the queue, with that reason (gracious/stores/handoff_queue.py).
         await records().run(handoff_queue.leave_for_sender, tracker.sender_id, handoff_queue.EMAIL_INSTEAD)
     return await company().grant(
@@ -117,7 +125,7 @@ async def grant(
         amount,
         note=note,
         sender_id=tracker.sender_id,
-        mails=await mails(alternative_id, tracker, size),
+        mails=await mails(alternative_id, tracker, size, described=bool(case_sender_id)),
         extra=extra,
     )
 

@@ -68,6 +68,8 @@ class ActionCancel(Action):
             repair.cancels_booked_call(text)
             or (booked and repair.says("call_words", text))
             or (CALL_TOLD & last_said(tracker) and not repair.cancels_grant(text))
+            # "ok cancel it then" read as the call's cancel (server/dialogue/form_readings.about_the_calls).
+            or tracker.latest_message.get("repair") == "cancel_call"
         ):
             # "ok good. actually can you cancel it?" just after the booked call was told (blind panel p44 13).
             # The call named by its time, among all booked (moved at the desk or not), or asked which.
@@ -88,6 +90,9 @@ CALL_TOLD = {
     "utter_status_call_booked",
     "utter_status_call_booked_elsewhere",
     "utter_status_call_booked_elsewhere_also",
+    "utter_status_call_just_one",
+    "utter_status_call_not_cancelled",
+    "utter_status_call_elsewhere_not_cancelled",
 }
 
 

@@ -26,6 +26,7 @@ from actions.case import money
 from actions.digression import PERSON_BUTTON, resume
 from actions.hours import spoken_time
 from actions.offer_alternatives import first_text
+from gracious.dropped_call import clock_named
 from gracious.references import find, normalize_reference
 from gracious.repair import MORE_THAN_ONE_CALL, named_kinds
 from gracious.settings import settings
@@ -98,6 +99,10 @@ def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entr
     return True
 
 
+# "so the 4:30 call is cancelled right?", "is the call off?", "you called it off, yes?"
+ASKED_IF_CANCELLED = re.compile(r"\b(?:cancel+ed|called\s+off|(?:call|it)\s+(?:is\s+|'s\s+)?off)\b", re.I)
+
+
 def _call_lines(
     dispatcher: CollectingDispatcher, calls: List[Dict[str, Any]], elsewhere: List[Dict[str, Any]], text: Text = ""
 ) -> bool:
@@ -105,23 +110,51 @@ def _call_lines(
     their other chats (blind panel p39 17: "and the 11am one is still on?" after this chat's 5pm call was
     cancelled). Asked whether there are two, exactly one call booked in all is "just the one" (blind panel p50 18)."""
     booked = [c for c in calls if c.get("status") == "booked"]
-    if len(booked) == 1 and not elsewhere and MORE_THAN_ONE_CALL.search(text):
+    asked_off = bool(ASKED_IF_CANCELLED.search(text))
+    if booked and asked_off:
+        when, phone_end = _said_of(booked[-1])
+        dispatcher.utter_message(response="utter_status_call_not_cancelled", callback_when=when, phone_end=phone_end)
+    elif len(booked) == 1 and not elsewhere and MORE_THAN_ONE_CALL.search(text):
         when, phone_end = _said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_just_one", callback_when=when, phone_end=phone_end)
     elif booked:
         when, phone_end = _said_of(booked[-1])
-        dispatcher.utter_message(response="utter_status_call_booked", callback_when=when, phone_end=phone_end)
+        # "did you change my call to 4:30?" (blind panel p51 13): the yes or the no first, by the time named.
+        named = clock_named(text) if "?" in text else None
+        local = booked[-1]["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone))
+        line = "utter_status_call_booked"
+        if named is not None:
+            # "4:30" with no am or pm is read on the 24-hour clock (4, 30): the 4:30 pm call is still "4:30".
+            line += "_yes" if (local.hour % 12, local.minute) == (named[0] % 12, named[1]) else "_not_then"
+        dispatcher.utter_message(response=line, callback_when=when, phone_end=phone_end)
     elif calls and calls[-1].get("status") == "cancelled":
         # "nobody will ring you" only when no other call of theirs is booked.
         cancelled = "utter_status_call_cancelled_other" if elsewhere else "utter_status_call_cancelled"
+        cancelled += "_yes" if asked_off and not elsewhere else ""
         dispatcher.utter_message(response=cancelled, callback_when=_said_of(calls[-1])[0])
     said = bool(booked or (calls and calls[-1].get("status") == "cancelled"))
     for call in elsewhere:
         when, phone_end = _said_of(call)
         line = "utter_status_call_booked_elsewhere_also" if said else "utter_status_call_booked_elsewhere"
+        if asked_off and not said:
+            line = "utter_status_call_elsewhere_not_cancelled"
         dispatcher.utter_message(response=line, callback_when=when, phone_end=phone_end)
         said = True
     return said
+
+
+async def _note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+    """ "just make sure they know its about moving the brunch inside" (blind panel p51 20): the words on the booked
+    call's notes, where whoever rings reads them (the desk's call list); said only once written."""
+    booked = tracker.get_slot("callback_id")
+    call = await records().callback(int(booked)) if booked and str(booked).isdigit() else None
+    if not call or call.get("status") != "booked":
+        dispatcher.utter_message(response="utter_status_no_call")
+        return resume(dispatcher, tracker)
+    await records().note_on_call(int(booked), text)
+    when, _ = _said_of(call)
+    dispatcher.utter_message(response="utter_call_note_added", callback_when=when)
+    return resume(dispatcher, tracker)
 
 
 def adopt_call_elsewhere(
@@ -258,6 +291,8 @@ class ActionWhereThingsStand(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         if (tracker.latest_message or {}).get("repair") == "phone_change":
             return await _change_number(dispatcher, tracker, text)
+        if (tracker.latest_message or {}).get("repair") == "call_note":
+            return await _note_on_call(dispatcher, tracker, text)
         if (tracker.latest_message or {}).get("repair") == "left_queue":
             # "am i still in the queue?" once out of it (server/dialogue/waiting.after_leaving): why not.
             from actions.waiting import left_queue_question
@@ -317,6 +352,10 @@ class ActionWhereThingsStand(Action):
             taken_on = [c for c in elsewhere if str(c["id"]) == str(tracker.get_slot("callback_id") or "")]
             if taken_on and not any(c.get("status") == "booked" for c in rows):
                 rows, elsewhere = [*rows, *taken_on], [c for c in elsewhere if c not in taken_on]
+            # The call this chat cancelled for an email instead (actions/apply_alternative.py, blind panel p51 14).
+            replaced = (tracker.get_slot("case_facts") or {}).get("call_replaced")
+            if replaced and not rows and str(replaced).isdigit():
+                rows = [c for c in [await records().callback(int(replaced))] if c]
             calls = _call_lines(dispatcher, rows, elsewhere, text)
             if not calls and asks_call:
                 dispatcher.utter_message(response="utter_status_no_call")

@@ -37,8 +37,15 @@ LABEL = re.compile(r"\blabel\b", re.I)
 MOST = 3
 
 
+# "and the email will be about my roaming bill?", "will they email me": the email still to come (blind
+# panel p51 14), answered by the follow-up's line, never a list of the emails sent.
+TO_COME = re.compile(
+    r"\be-?mail\s+(?:will|would|is\s+going\s+to)\b|\bwill\s+(?:they|you|someone|the\s+team)\s+e-?mail\b", re.I
+)
+
+
 def asks_about_mail(text: Text) -> bool:
-    return bool(ABOUT_MAIL.search(text or ""))
+    return bool(ABOUT_MAIL.search(text or "")) and not TO_COME.search(text or "")
 
 
 def _rows(table: sa.Table, sender_id: Text, verified: Set[Text], typed: Optional[Text]) -> Any:

@@ -314,6 +314,8 @@ def also_named(
             CHOOSING.search(clause)
             or _ADDING.search(clause)
             or re.search(r"\b(?:email|send|give)\s+me\b", clause)
+            # "just do the tracking emails AND the 10 dollar credit then" (blind panel p51 04)
+            or re.search(r"\b(?:do|set\s+up|sort|start)\s+(?:me\s+)?(?:the|that|those|both)\b", clause)
             or len(clause.split()) <= 3
         )
         if not clause.strip() or QUESTION.search(clause.strip()) or not taking or _SETTLED_BY_THEMSELVES.search(clause):

@@ -32,6 +32,7 @@ LISTS = (
     "why",
     "goodbye",
     "closing",
+    "heard_only",
     "change_choice",
     "mind_changed",
     "label_missing",

@@ -45,6 +45,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
                 "gift_asked",
                 "faulty",
                 "own_change",
+                "taken_by_another",
                 "exchange_wanted",
                 "not_only_praise",
                 "trouble",
@@ -231,6 +232,12 @@ def says_it_is_their_own_change(text: Text) -> bool:
     """ "i picked size S, i need M. can u change it before it ships": the customer's own slip or change
     of mind (catalog/signals.yml `own_change`), nothing of ours to be sorry for."""
     return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["own_change"].search(text.replace("\u2019", "'")))
+
+
+def taken_by_another(text: Text) -> bool:
+    """ "someone took my flat white off the counter": the café order walked off with by someone else
+    (catalog/signals.yml `taken_by_another`), never a drink we got wrong."""
+    return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["taken_by_another"].search(text.replace("\u2019", "'")))
 
 
 def wants_an_exchange(text: Text) -> bool:

@@ -77,6 +77,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "wrong_item_company_error",
         "cafe_hygiene",
         "cafe_swap",
+        "cafe_taken",
         "cafe_remake",
         "faulty_item",
         "exchange_customer_choice",
@@ -93,6 +94,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "service_recovery",
         "beyond_anyone_cafe",
         "beyond_anyone_playful",
+        "beyond_anyone_cafe_plans",
         "beyond_anyone",
         "goodwill_limit",
         "opening_hours",
@@ -293,6 +295,7 @@ def test_select_picks_the_first_policy_whose_when_facts_all_match(catalog):
     assert catalog.select("dispute_charge", {}).id == "billing_general"
     wrong_cafe_item = {"company_error": False, "item_category": "cafe", "reference_found": True}
     assert catalog.select("report_wrong_item", wrong_cafe_item).id == "cafe_remake"
+    assert catalog.select("report_wrong_item", dict(wrong_cafe_item, taken=True)).id == "cafe_taken"
     assert catalog.select("report_wrong_item", {"reference_found": False}).id == "needs_records"
 
 

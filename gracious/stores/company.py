@@ -159,12 +159,19 @@ class CompanyData(Store):
                 for r in conn.execute(sa.select(orders.c.id, orders.c.item).where(orders.c.customer_id == cid))
             ]
 
-        said = {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", (text or "").lower())}
-        named = [
-            oid
-            for oid, item in await self.run(read, customer_id)
-            if item and item.lower().split()[-1].rstrip("s") in said
-        ]
+        def words(part: str) -> set:
+            return {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", part.lower())}
+
+        said = words(text or "")
+        items = [(oid, item.lower().split()[-1].rstrip("s")) for oid, item in await self.run(read, customer_id) if item]
+        named = [oid for oid, word in items if word in said]
+        if len(named) > 1:
+            # "the white headphones ... crackle, I'd like my money back. and has the grinder moved at all?" (blind
+            # panel p51 07): the one the first sentence naming any of them names alone is the case's.
+            for sentence in re.split(r"(?<=[.!?])\s+", text or ""):
+                here = [oid for oid, word in items if word in words(sentence)]
+                if here:
+                    return here[0] if len(here) == 1 else None
         return named[0] if len(named) == 1 else None
 
     async def only_bill(self, customer_id: str) -> Optional[str]:

@@ -74,7 +74,9 @@ callbacks = _conversation_table(
     # theirs finds it whatever number it is on (blind panel p39 17 to 19).
     sa.Column("customer_id", sa.String(16), index=True),
 )
-# Agents' notes on a callback, shown at the desk only.
+# Who wrote a note the customer added in the chat (records.note_on_call), as the desk shows it.
+CUSTOMER_NOTE = "The customer, in the chat"
+# Agents' notes on a callback, shown at the desk only (and the customer's own, under CUSTOMER_NOTE).
 callback_notes = record_table(
     "callback_notes",
     metadata,
@@ -133,6 +135,11 @@ class Records(Store):
 
     async def _insert(self, table: sa.Table, **values: Any) -> int:
         return await self.run(base.add_row, table, **values)
+
+    async def note_on_call(self, callback_id: int, text: str) -> int:
+        """The customer's own words added to their booked call ("just make sure they know its about moving the brunch
+        inside"), shown at the desk with the agents' notes, marked as theirs."""
+        return await self._insert(callback_notes, callback_id=callback_id, agent=CUSTOMER_NOTE, text=text[:2000])
 
     async def create_handoff(self, sender_id: str, reason: str, team: str, summary: Dict[str, Any]) -> int:
         return await self._insert(

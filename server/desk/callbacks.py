@@ -64,12 +64,15 @@ def routes(desk: Blueprint, api: Guard, store: Store, secure: Secure, error: Err
         for item in found:
             promise = by_key[item["key"]]
             if item["case"] is None:  # the card as it was when promised, kept with the follow-up
-                summary = await cases.from_conversation(app, promise["sender_id"], promise["promised_at"])
+                summary = await cases.from_conversation(
+                    app, promise.get("case_sender_id") or promise["sender_id"], promise["promised_at"]
+                )
                 if summary is not None:
                     await store.run(followups.keep_summary, promise, summary, now)
                     item["case"] = cases.case_of(summary)
             # Still to be written: the card as the conversation stands, with what they added since (live_card.py).
-            item["case"] = await live_card.followup_now(app, promise["sender_id"], promise["promised_at"], item["case"])
+            sender = promise.get("case_sender_id") or promise["sender_id"]
+            item["case"] = await live_card.followup_now(app, sender, promise["promised_at"], item["case"])
 
     @desk.route("/api/callbacks/overdue", methods=["GET"])
     @api

@@ -84,6 +84,8 @@ def promised(conn: sa.engine.Connection, grant_id: Optional[int] = None) -> List
                 "grant_id": grant.id,
                 "email": facts.get("email"),
                 "sender_id": facts.get("sender_id"),
+                # In place of a call booked in another chat: that chat holds the case (actions/apply_alternative.py).
+                "case_sender_id": facts.get("case_sender_id") or facts.get("sender_id"),
                 "reference": grant.reference,
                 "customer_id": grant.customer_id,
                 "promised_at": grant.created_at.astimezone(timezone.utc).replace(tzinfo=None),
@@ -118,7 +120,7 @@ def _entry(conn: sa.engine.Connection, item: Dict[str, Any], task: Any, now: dat
         "due": spoken(local(due, zone), today),
         "overdue": due < now,
         "claimed_by": task.claimed_by if task is not None else None,
-        "case": cases.conversation_case(conn, item["sender_id"]) or case,
+        "case": cases.conversation_case(conn, item.get("case_sender_id") or item["sender_id"]) or case,
     }
 
 

@@ -231,8 +231,15 @@ def about_the_calls(
         # "hi, so no call tomorrow?" in a new chat (blind panel p38): the calls as they stand, this
         # chat's or the account's (action_where_things_stand), never a greeting or a policy menu.
         return read_as(parsed, STATUS, "status")
+    if (asked := call_change_asked(parsed, tracker, text)) is not None:
+        return asked
+    if booked and FOR_THE_CALL.search(text) and not repair.mentions_time(text) and not cancels_booked(text):
+        # "no. just make sure they know its about moving the brunch inside" (blind panel p51 20): the customer's words
+        # added to the call's notes (action_where_things_stand), never a new complaint opened.
+        return read_as(parsed, STATUS, "call_note")
     if booked:
-        if cancels_booked(text):
+        if cancels_booked(text) or (CANCEL_IT.search(text) and _call_said_last(tracker)):
+            # "ok cancel it then" just after the call was booked or said (never "No problem at all" and the call kept).
             return read_as(parsed, CANCEL, "cancel_call")
         # "5:30 say", "2pm tomorrow": a time on its own moves the call too.
         # A correction names a clock time or the call ("i asked if i have to PAY the bill
@@ -246,7 +253,11 @@ def about_the_calls(
         # "Can we push it to Friday morning?" asks for the move; "is it still on friday?" asks about the call.
         requested = ASKS_TO_MOVE.search(text)
         moving = moving or bool(requested)
-        asking = ("?" in text and not requested) or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I)
+        # Asked of the sentence with the time: "make it 4:30. and can they tell me if the Portland calls got the
+        # discount too?" moves the call, and the other question is answered after (blind panel p51 13).
+        timed = [p for p in re.split(r"(?<=[.!?])\s+", text) if repair.mentions_time(p)]
+        part = timed[0] if timed else text
+        asking = ("?" in part and not requested) or re.match(r"\s*(?:is|are|will|did|does|do|has|was)\b", part, re.I)
         if repair.mentions_time(text) and moving and not asking and intent not in ("thank", "affirm"):
             return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text)])
         said = _time_said_plainly(text)
@@ -255,6 +266,42 @@ def about_the_calls(
             # question is the lead-in; the sentence that says the time moves the call, to that time.
             return read_as(parsed, "request_callback", "correction", [whole_message("time", said, text)])
     return None
+
+
+# "did you change my call to 4:30?", "have you moved it?", "is it at 4:30 now?": asked whether the call was changed.
+CHANGE_ASKED = re.compile(
+    r"^\W*(?:so\s+|and\s+|ok\s+)?(?:did|have|has)\s+(?:you|u|it|they|that|the\s+call|my\s+call)\s+(?:\w+\s+)?"
+    r"(?:chang|mov|updat|reschedul|switch|push)\w*\b[^.!]*\?"
+    r"|^\W*(?:so\s+)?is\s+(?:it|the\s+call|my\s+call)\s+(?:at\s+|for\s+)?\d[^.!]*\bnow\b",
+    re.I,
+)
+
+
+def call_change_asked(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> Optional[Dict[str, Any]]:
+    """ "did you change my call to 4:30?" with a call booked (blind panel p51 13): the call as it stands
+    (action_where_things_stand, its yes or no by the time named), never asked for a time nor "I'd rather not guess"."""
+    if tracker.get_slot("callback_id") and CHANGE_ASKED.search(text) and re.search(r"\bcall|\bit\b|\d", text, re.I):
+        return read_as(parsed, STATUS, "status")
+    return None
+
+
+# "make sure they know its about...", "tell them it's about...", "let them know i...": words for whoever calls.
+FOR_THE_CALL = re.compile(
+    r"\bmake\s+sure\s+(?:they|the\s+team|whoever|someone|the\s+person|he|she)\s+(?:knows?|understands?|are\s+told)\b"
+    r"|\b(?:tell|remind)\s+(?:them|whoever|the\s+person|the\s+team)\s+(?:it'?s|its|it\s+is|this\s+is|that)\b"
+    r"|\blet\s+(?:them|whoever|the\s+team)\s+know\b",
+    re.I,
+)
+# "ok cancel it then", "cancel that please": the thing just said, named by "it".
+CANCEL_IT = re.compile(
+    r"\b(?:cancel|scrap|drop)\s+(?:it|that)\b(?!\s+(?:credit|refund|exchange|coupon|email|order))", re.I
+)
+
+
+def _call_said_last(tracker: DialogueStateTracker) -> bool:
+    """The assistant's last turn booked, moved or told of the call ("utter_callback_booked",
+    "utter_status_call_not_cancelled"...)."""
+    return any("callback" in name or "_call_" in name for name in in_hand.said_last_turn(tracker))
 
 
 def _time_said_plainly(text: str) -> Optional[str]:
@@ -280,3 +327,27 @@ def _names_another_time(text: str, tracker: DialogueStateTracker) -> bool:
             continue  # the words before the form read them ("tomorrow at 3pm"): the time agreed comes after
         return (booked.hour, booked.minute) != named
     return False
+
+
+# Said beside a case of another order of the customer's (actions/digression.py): "just say so and I'll look into that".
+OTHER_ORDER_TOLD = {"utter_other_order_late", "utter_other_order_delivered"}
+TAKES_IT_UP = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|ok|okay|sure|please|pls|go on|go ahead|do that|do it)\b|\blook\s+into\b|\bsort\s+(?:it|that|the)\b",
+    re.I,
+)
+
+
+def other_order_taken_up(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> Optional[Dict[str, Any]]:
+    """ "yes please look into the grinder" after "About LK-10423, your coffee grinder: ... just say so and I'll look
+    into that with you" (blind panel p51 07): that order's case, as promised; never a person nor the callback form."""
+    told = None
+    for event in reversed(tracker.events):
+        if event.type_name == "user":
+            break
+        name = str((getattr(event, "metadata", None) or {}).get("utter_action") or "")
+        if event.type_name == "bot" and name in OTHER_ORDER_TOLD:
+            told = re.search(r"\bLK-\d{5}\b", getattr(event, "text", "") or "")
+    if told is None or not TAKES_IT_UP.search(text) or repair.refuses_call(text):
+        return None
+    order = {"entity": "order_id", "value": told.group(0), "start": 0, "end": len(text), "extractor": "repair"}
+    return read_as(parsed, "check_order_status", "other_order", [order])

@@ -178,7 +178,9 @@ def exchange_started(tracker: DialogueStateTracker) -> bool:
 # "did you actually send that email?", "nothing in my inbox yet": about an email we sent.
 ABOUT_MAIL = repair.ABOUT_MAIL  # the same words the answer (actions/status_records.py) looks for
 # "did the credit go through?": about a grant, asked in any chat.
-GONE_THROUGH = re.compile(r"\b(?:go|gone|went)\s+through\b|\bdid (?:i|you) (?:get|give|apply|actually)\b", re.I)
+GONE_THROUGH = re.compile(
+    r"\b(?:go|gone|went)\s+(?:through|thru)\b|\bdid (?:i|you) (?:get|give|apply|actually)\b", re.I
+)
 
 
 def asks_where_things_stand(text: str, tracker: DialogueStateTracker, named: bool) -> bool:

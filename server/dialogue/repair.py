@@ -130,6 +130,18 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
+    if (
+        repair.says("heard_only", text)
+        and not loop
+        and tracker.get_slot("case_type")
+        and not in_hand.ASKS_FOR_A_CALL.search(text)
+        and not repair.asks_for_a_person(text)
+    ):
+        # "i just want someone to know. thats it": said for the record (action_record_feedback), as "no i dont want
+        # money, just wanted someone to know" is; never "someone" read as a person brought in, nor a call asked for.
+        return read_as(parsed, "give_feedback", "heard_only")
+    if (taken_up := form_readings.other_order_taken_up(parsed, tracker, text)) is not None:
+        return taken_up  # "yes please look into the grinder", as the turn before offered
     if (answer := cancel_answer.reading(parsed, tracker, text)) is not None:
         return answer  # "yes" or "the 3pm one" to "Shall I cancel that one?" (actions/callback_cancel.py)
     if (answered := account_readings.details_with_a_why(parsed, tracker, text)) is not None:
@@ -192,7 +204,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     found = find_answers(text, case_type, granted, question=asks, policy=tracker.get_slot("policy_id"))
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
-    if not loop and BOOKINGS_ASKED.search(text) and not cancels_booked(text):
+    switching = repair.wants_email_instead(text) and repair.refuses_call(text)
+    if not loop and BOOKINGS_ASKED.search(text) and not cancels_booked(text) and not switching:
+        # "what time was that call? I cant pick up tomorrow, can they just email me instead" (blind panel p51 14)
+        # is the switch, read below (form_readings.about_the_calls), its reply saying the call's time.
         # "what have I got booked with you? any calls or emails?", in a case or not (blind panel p39 19).
         return read_as(parsed, STATUS, "status")
     if (pressed := amount_pressed(parsed, tracker, text)) is not None:
@@ -203,6 +218,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and not UNANSWERED_ELSEWHERE.search(text)
         and _assistant_said(tracker)
         and intent != "request_human"
+        # "You haven't answered my question, but never mind. Thank you, goodbye." (blind panel p51 09): leaving.
+        and not (repair.ends_with_goodbye(text) and not repair.asks_before_goodbye(text))
     ):
         # "you didnt answer about the email", "you said that already. i asked if LENA will hear about it" (blind
         # panel p45 01, 16, 23): the question asked again, never "nobody got back to you".
@@ -406,6 +423,12 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     in_case = tracker.get_slot("case_type") or in_hand.something_settled(tracker) or tracker.get_slot("handoff_id")
     # "can I stack it with WELCOME10 too?" (blind panel p36 10): a second code asked about, not failing.
     code_asked = bool(entities_of(parsed, "coupon_code")) and in_hand.is_question(text) and not CODE_FAILS.search(text)
+    if answer and in_case and not loop and tracker.get_slot("callback_id"):
+        moved = about_the_calls(parsed, tracker, text, intent)
+        if moved is not None and moved.get("repair") == "correction":
+            # "make it 4:30. and can they tell me if the Portland calls got the discount too?" (blind panel p51 13):
+            # the call moved first, the question answered after it (server/dialogue/also_asked.py).
+            return moved
     if answer and in_case and (not (new_reference or other_item) or code_asked) and not loop:
         # "will whoever calls know about my order?", "is the label free?": answered, then back.
         return dict(read_as(parsed, WHY, "case_question"), **marks)
@@ -425,6 +448,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return read_as(parsed, cases_in_top[0], "case_asked_why")
     topic = entities_of(parsed, "policy_topic")
     asked_in_case = intent == WHY or (intent == "ask_policy" and not topic)
+    if not loop and (changed := form_readings.call_change_asked(parsed, tracker, text)) is not None:
+        return changed  # "did you move it to 5pm?", whatever the classifier read
     if (
         asked_in_case
         and explained
@@ -432,6 +457,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and not repair.says("why", text)
         and in_hand.is_question(text)
         and not new_reference
+        # "wait did it go thru properly?" just after the credit (blind panel p51 02): the records answer it.
+        and not (in_hand.something_settled(tracker) and repair.asks_status(text))
     ):
         # "does it work on sale items too?" read as a why: a question we have no answer for
         # here, not the policy's reason again.

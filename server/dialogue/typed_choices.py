@@ -211,6 +211,30 @@ async def parse_with_choices(
     shared = case_item_words(tracker)
     question = intent != "choose_alternative"
     chosen = resolve(text, options, choice_words(), question=question, by_words=by_words, shared=shared)
+    lead = YES_LEAD.match(text) or FIRST_SENTENCE.match(text)
+    # Only a short lead that says nothing against an option and asks nothing: "i didnt ask about a credit, i asked where
+    # the grinder is." takes no credit, and "so will the 4pm person know about it or not." brings no person.
+    plain_lead = lead is not None and (
+        len(lead.group("named").split()) <= 6
+        and not re.fullmatch(r"\W*(?:yes|yeah|yep|yup|ok|okay|sure|fine|right|alright)\W*", lead.group("named"), re.I)
+        and not NEGATED_LEAD.search(lead.group("named"))
+        and not in_hand.is_question(lead.group("named"))
+        # A first sentence chooses only with a word of choosing ("refund, like I said", "the credit please"): "its
+        # WELCOME10." repeats the code, it takes nothing.
+        and (
+            lead.re is YES_LEAD
+            or bool(CHOOSING.search(lead.group("named").lower()))
+            or bool(SAID_SO.search(lead.group(0)))
+        )
+    )
+    if chosen is None and lead and plain_lead and question and by_words and "?" not in lead.group(0):
+        # "yes remake it, but how will the barista know? do i show her this chat?" (blind panel p51 10): the yes
+        # that opens it takes the option it names; the question after is answered beside the choice.
+        # The words after the yes must name the option themselves: "ok in english then. my coupon..." under a lone
+        # "Talk to a person" takes nothing.
+        named = lead.group("named")
+        chosen = resolve(named, options, choice_words(), question=False, by_words=by_words, shared=shared)
+        chosen = None if chosen == WHICH else chosen
     tail = repair.after_a_change_of_mind(text)
     if chosen is not None and tail != text:
         # "yes remake it. oh wait actually no, im in a rush, can i just get my money back instead" (blind panel p50
@@ -218,6 +242,9 @@ async def parse_with_choices(
         chosen = resolve(tail, options, choice_words(), question=question, by_words=by_words, shared=shared)
     if chosen in (None, WHICH) and (asked := yes_to_the_one_asked(text, options, choice_words(), shared)) is not None:
         chosen = asked  # "wait you can still apply it? yes please do that" (blind panel p50 07)
+    if chosen not in (None, WHICH) and _only_the_code(text, tracker, options, chosen, shared):
+        # "its WELCOME10. says invalid" (a panel of our own, 4 December): the code said again, nothing chosen.
+        chosen = None
     if chosen is None and by_words:
         chosen = sized_exchange(text, options, tracker)  # "just send me the 10": the exchange, in that size
     if chosen is None and by_words:
@@ -288,6 +315,31 @@ async def parse_with_choices(
         # "a call would be good. tomorrow morning, before 10": the time comes with the choice.
         as_click["entities"] = list(as_click.get("entities") or []) + [_time(text)]
     return as_click
+
+
+# "yes remake it, but ...", "ok the refund. ...": a plain yes and what it takes, up to the first comma or stop.
+# "refund, like I said. and the grinder??" (blind panel p51 07): a first sentence that asks nothing, and more after it;
+# its words after any yes must name the option themselves.
+FIRST_SENTENCE = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|yup|ok|okay|sure)\b[\s,]*)?(?P<named>[^.!?]*[a-z][^.!?]*)[.!](?=\s+\S)", re.I
+)
+SAID_SO = re.compile(r"\b(?:like|as)\s+i\s+(?:said|told\s+you|asked)\b", re.I)
+NEGATED_LEAD = re.compile(r"\b(?:not|no|never|nor|dont|didnt|doesnt|wont|isnt|wasnt|without)\b|n'?t\b", re.I)
+YES_LEAD = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|ok|okay|sure)\b(?:\s+please|\s+pls)?\s+(?P<named>[^,.;!?]+)(?=[,.;!]\s)", re.I
+)
+
+
+def _only_the_code(text: str, tracker: Optional[DialogueStateTracker], options: Any, chosen: int, shared: Any) -> bool:
+    """Whether the case's own coupon code, in the option's title, is all that named it: said without a word of
+    choosing, the code told again, never "Apply WELCOME10 this time" taken."""
+    code = str(((tracker.get_slot("case_facts") if tracker is not None else None) or {}).get("coupon_code") or "")
+    if not code or code.lower() not in text.lower():
+        return False
+    rest = re.sub(re.escape(code), " ", text, flags=re.I)
+    if CHOOSING.search(rest.lower()) or re.search(r"\bappl(?:y|ied)\b|\bhonou?r", rest, re.I):
+        return False
+    return resolve(rest, options, choice_words(), question=False, shared=shared) != chosen
 
 
 # A sum as a customer or a button names one: "$20", "20 dollars", "the 20 store credit" (never "option 2" or "size 10").

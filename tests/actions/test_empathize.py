@@ -340,3 +340,17 @@ def test_a_stranger_naming_an_item_is_asked_for_the_number(domain):
     )
     _, events = run_action(ActionEmpathize(), tracker, domain)
     assert not [e for e in events if e.get("name") == "order_id" and e.get("value")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Blind panel p51 07: two items named, the first sentence names the case's alone.
+        ("the white headphones crackle, I'd like my money back. and has the grinder moved at all?", "LK-10426"),
+        ("has the grinder moved at all? also my headphones crackle", "LK-10423"),
+        ("my headphones and my grinder are both broken", None),
+        ("my headphones crackle", "LK-10426"),
+    ],
+)
+def test_an_order_named_by_its_item_is_the_first_sentences_own(text, expected):
+    assert asyncio.run(stores.company().order_named("C003", text)) == expected

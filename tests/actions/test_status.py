@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 import actions.status
+from actions import status_records
 from actions.apply_alternative import ActionApplyAlternative
 from actions.status import ActionWhereThingsStand, settle
 from gracious import stores
@@ -122,7 +123,10 @@ def test_a_cancelled_call_is_said_cancelled(domain, monkeypatch):
         slots={"accepted_alternative": "email_followup"},
     )
     dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
-    assert dispatcher.messages == [message(response="utter_status_call_cancelled", callback_when="today at 3:00 pm")]
+    # Asked "cancelled right?", it starts with the yes (blind panel p51 14).
+    assert dispatcher.messages == [
+        message(response="utter_status_call_cancelled_yes", callback_when="today at 3:00 pm")
+    ]
 
 
 def test_nothing_done_says_so_rather_than_guessing(domain):
@@ -318,3 +322,93 @@ def test_a_cancelled_call_here_and_one_booked_in_another_chat_are_both_said(doma
         "utter_status_call_booked_elsewhere_also",
     ]
     assert dispatcher.messages[1]["callback_when"] == "today at 11:00 am"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("is my call tomorrow at 1:30 cancelled, yes or no?", "utter_status_call_elsewhere_not_cancelled"),
+        ("so the call is off right?", "utter_status_call_elsewhere_not_cancelled"),
+        ("is my call still on?", "utter_status_call_booked_elsewhere"),
+    ],
+)
+def test_asked_if_a_call_still_booked_is_cancelled_the_answer_starts_with_no(domain, monkeypatch, text, expected):
+    # Blind panel p51 23: "is my call tomorrow at 1:30 cancelled, yes or no?" heard "Yes: a call is booked...".
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    asyncio.run(
+        stores.records().book_callback("daniel-before", at(12, 13), "+1 555 0178", "callback", None, customer_id="C002")
+    )
+    tracker = tracker_from("empty_tracker", text=text, intent="ask_status", slots={"verified_customers": ["C002"]})
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == [expected]
+
+
+def test_the_call_this_chat_cancelled_for_an_email_is_said_cancelled_with_a_yes(domain, monkeypatch):
+    # Blind panel p51 14: the call booked in another chat, cancelled here for an email instead, is this chat's answer.
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    records = stores.records()
+    call = asyncio.run(
+        records.book_callback("priya-before", at(12, 15), "+1 555 0199", "callback", None, customer_id="C003")
+    )
+    asyncio.run(records.cancel_callback(call))
+    tracker = tracker_from(
+        "empty_tracker",
+        text="so the 3pm call is cancelled right?",
+        intent="ask_status",
+        slots={"verified_customers": ["C003"], "case_facts": {"call_replaced": call}},
+    )
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages == [
+        message(response="utter_status_call_cancelled_yes", callback_when="tomorrow at 3:00 pm")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, about_mail",
+    [
+        ("and the email will be about my roaming bill, not some generic thing?", False),
+        ("will they email me?", False),
+        ("did you send the email?", True),
+        ("i never got the label email", True),
+    ],
+)
+def test_an_email_still_to_come_is_not_a_question_about_mail_sent(text, about_mail):
+    assert status_records.asks_about_mail(text) is about_mail
+
+
+@pytest.mark.parametrize(
+    "text, upset",
+    [
+        ("ok. tbh i'm still annoyed, how does that even happen. no thats all", True),
+        ("still really upset about it but thanks, bye", True),
+        ("no thats all, thanks", False),
+    ],
+)
+def test_leaving_still_upset_is_told_apart(text, upset):
+    from actions.closing import STILL_UPSET
+
+    assert bool(STILL_UPSET.search(text)) is upset
+
+
+def test_the_customers_words_go_on_the_booked_calls_notes(domain, monkeypatch):
+    # Blind panel p51 20: "just make sure they know its about moving the brunch inside", kept where the caller reads it.
+    import sqlalchemy as sa
+
+    from gracious.stores.records import CUSTOMER_NOTE, callback_notes
+
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    records = stores.records()
+    call = asyncio.run(records.book_callback("hollis", at(12, 10), "+1 555 0187", "callback", None))
+    text = "no. just make sure they know its about moving the brunch inside"
+    tracker = tracker_from("empty_tracker", text=text, intent="ask_status", slots={"callback_id": str(call)})
+    tracker.latest_message["repair"] = "call_note"
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages[0] == message(response="utter_call_note_added", callback_when="tomorrow at 10:00 am")
+    with records.engine.begin() as conn:
+        rows = [
+            tuple(r)
+            for r in conn.execute(
+                sa.select(callback_notes.c.callback_id, callback_notes.c.agent, callback_notes.c.text)
+            )
+        ]
+    assert rows == [(call, CUSTOMER_NOTE, text)]

@@ -162,3 +162,38 @@ def test_a_label_email_asked_for_again_is_sent_again_for_real(mailed_bot, sender
     assert "again twice" in enough, enough
     time.sleep(1.0)
     assert len([m for m in to_maya() if subject(m).startswith("The right dress is on its way")]) == 3
+
+
+def test_an_email_instead_of_a_call_booked_in_another_chat_cancels_that_call(mailed_bot, sender: str) -> None:
+    """Blind panel p51 14 and 23: "can they just email me instead" in a new chat said "Done" for the email while
+    the call booked in the first chat stayed booked, and "is it cancelled?" then heard "Yes: ... it still stands"."""
+    bot, smtp = mailed_bot
+    first, second = f"{sender}-a", f"{sender}-b"
+    for chat in (first, second):
+        bot.sign_in(chat, "C003")
+    assert_gracious(bot.say(first, "can someone call me tomorrow at 3pm about my roaming bill BL-30019"))
+    wait_for(smtp, "Your call with us")
+
+    switched = bot.say(
+        second, "hi me again. what time was that call? I cant pick up tomorrow, can they just email me instead"
+    )
+    assert_gracious(switched)
+    said = texts(switched)
+    assert "I've cancelled your call for" in said and "3:00 pm" in said and f"email you at {PRIYA}" in said, said
+    records = bot.env["GRACIOUS_RECORDS_DB_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(records) as db:
+        rows = db.execute("SELECT status FROM callbacks WHERE sender_id = ?", (first,)).fetchall()
+    assert rows == [("cancelled",)]
+    wait_for(smtp, "Your call is cancelled")
+    # The team's note reads as a case told (the first chat's), never "to ask how they can help".
+    note = wait_for(smtp, "We'll be in touch")
+    assert "looking into what you told us" in body(note), body(note)
+    company = bot.env["GRACIOUS_COMPANY_DB_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(company) as db:
+        [(grant_note,)] = db.execute(
+            "SELECT note FROM grants WHERE kind = 'followup' AND note LIKE ?", (f"%{first}%",)
+        ).fetchall()
+    assert "in place of the call" in grant_note
+
+    asked = texts(bot.say(second, "so the 3pm call is cancelled right?"))
+    assert "Yes: the call we'd booked for" in asked and "still stands" not in asked, asked

@@ -221,6 +221,10 @@ def test_two_options_taken_in_one_message_are_both_named():
     first = resolve(said, offer, choice_words())
     assert {first, *also_named(said, offer, choice_words(), first)} == {0, 1}
     assert also_named("the credit pls, i dont want a refund", offer, choice_words(), 0) == []
+    # "just do the tracking emails AND the 10 dollar credit then" (blind panel p51 04): both taken.
+    said = "just do the tracking emails AND the 10 dollar credit then"
+    first = resolve(said, offer, choice_words())
+    assert {first, *also_named(said, offer, choice_words(), first)} == {0, 1}
 
 
 # Review of the third panel's fixes: an ordinal of something else is no place picked.

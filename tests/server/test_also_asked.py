@@ -282,3 +282,28 @@ def test_a_signed_in_customer_asking_if_we_can_see_it_hears_the_record_in_hand()
     assert in_hand.reference_again(typed("ok"), tracker) is None
     tracker.slots["order_id"].value = None
     assert in_hand.reference_again(typed("i'm logged in cant you see it"), tracker) is None  # nothing in hand
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("also is the 7.60 phone credit still on my account?", True),
+        ("did the refund go through?", True),
+        ("can i get a refund?", False),
+        ("what time is my call?", False),
+    ],
+)
+def test_a_grant_asked_after_is_told_apart(question, asks):
+    from actions.digression import asks_after_a_grant
+
+    assert asks_after_a_grant(question) is asks
+
+
+@pytest.mark.parametrize("verified, expected", [(["C002"], ["utter_status_none_on_account"]), ([], [])])
+def test_a_credit_asked_after_beside_another_request_gets_the_records_answer(domain, verified, expected):
+    # Blind panel p51 23: "...can they just email me instead? also is the 7.60 phone credit still on my account?"
+    # had the credit dropped. Told from the records to the customer the chat knows; nothing to a stranger.
+    text = "can they just email me instead? also is the 7.60 phone credit still on my account?"
+    tracker = asked(text, ["also is the 7.60 phone credit still on my account?"], verified_customers=verified)
+    dispatcher, _ = run_action(ActionAnswerAlsoAsked(), tracker, domain)
+    assert responses(dispatcher) == expected

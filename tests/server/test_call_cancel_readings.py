@@ -117,3 +117,72 @@ def test_a_call_named_by_its_day_is_that_day_and_todays_weekday_is_today_or_a_we
     assert days_named("cancel the monday one", friday) == (date(2026, 12, 7),)
     assert days_named("cancel the friday one", friday) == (friday, date(2026, 12, 11))
     assert days_named("cancel the 3pm call", friday) == ()
+
+
+def _with_bot_line(state: DialogueStateTracker, response: str) -> DialogueStateTracker:
+    from rasa.shared.core.events import BotUttered
+
+    state.update(BotUttered("...", metadata={"utter_action": response}))
+    return state
+
+
+def test_cancel_it_just_after_the_call_was_booked_cancels_the_call():
+    # "ok cancel it then" right after the booking got "No problem at all." with the call kept (found this stop).
+    state = _with_bot_line(booked_tracker(), "utter_callback_booked")
+    result = reread(parsed("ok cancel it then", "cancel"), state)
+    assert (result["intent"]["name"], result.get("repair")) == ("cancel", "cancel_call")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("did you change my call to 4:30?", ("ask_status", "status")),
+        ("did you move it to 5pm?", ("ask_status", "status")),
+        ("have you moved it?", ("ask_status", "status")),
+    ],
+)
+def test_asked_whether_the_call_was_changed_the_call_is_told(text, expected):
+    # Blind panel p51 13: "did you change my call to 4:30?" was asked "What time suits you for a call?".
+    result = reread(parsed(text, "ask_why"), booked_tracker())
+    assert (result["intent"]["name"], result.get("repair")) == expected
+
+
+def test_a_new_time_with_another_question_after_it_moves_the_call():
+    # Blind panel p51 13: the question after "make it 4:30." kept the call where it was.
+    text = "oh wait no I have a meeting then, make it 4:30. and can they tell me if the Portland calls got the discount too?"
+    result = reread(parsed(text, "nlu_fallback"), booked_tracker())
+    assert (result["intent"]["name"], result.get("repair")) == ("request_callback", "correction")
+
+
+def test_yes_to_looking_into_another_order_opens_that_orders_case():
+    # Blind panel p51 07: "yes please look into the grinder" after "About LK-10423, your coffee grinder: ... just say so
+    # and I'll look into that with you" brought a person and the callback form.
+    from rasa.shared.core.events import BotUttered
+
+    state = booked_tracker()
+    state.update(UserUttered("refund, like I said. and the grinder??"))
+    state.update(
+        BotUttered(
+            "About LK-10423, your coffee grinder: still with the courier.",
+            metadata={"utter_action": "utter_other_order_late"},
+        )
+    )
+    result = reread(parsed("yes please look into the grinder", "request_human"), state)
+    assert (result["intent"]["name"], result.get("repair")) == ("check_order_status", "other_order")
+    assert [e["value"] for e in result["entities"]] == ["LK-10423"]
+    assert reread(parsed("no thanks, i'll wait", "deny"), state).get("repair") != "other_order"
+
+
+@pytest.mark.parametrize(
+    "text, noted",
+    [
+        ("no. just make sure they know its about moving the brunch inside", True),
+        ("tell them it's about the roaming charges", True),
+        ("make sure they know to call my mobile at 3pm", False),  # a time: the call's, never a note
+        ("so does the team know about it?", False),
+    ],
+)
+def test_words_for_whoever_calls_go_on_the_calls_notes(text, noted):
+    # Blind panel p51 20: "just make sure they know its about moving the brunch inside" opened a service complaint.
+    result = reread(parsed(text, "complain_service"), booked_tracker())
+    assert (result.get("repair") == "call_note") is noted
