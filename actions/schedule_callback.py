@@ -35,6 +35,7 @@ from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
+from gracious.signals import GETTING_HELP
 from gracious.stores import records
 from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
@@ -165,6 +166,10 @@ class ValidateCallbackForm(FormValidation):
             calls = await booked_calls(tracker, elsewhere=not repair.refuses_call(words))
             return {"callback_time": None, "callback_escape": CANCEL_BOOKED if calls else "none"}
         now = datetime.now(ZoneInfo(settings().timezone))
+        if GETTING_HELP.search(words) and repair.mentions_time(without_phones(words)):
+            # "we have his epipen, my husband is driving us to urgent care. call me tonight around 8" (blind panel p51
+            # 11): heard first, then the call's time taken as asked.
+            dispatcher.utter_message(response="utter_safety_help_at_hand")
         escape = escape_in(text or "") or (escape_in(words) if parse_callback_time(words, now) is None else None)
         if escape:
             return {"callback_time": None, "callback_escape": escape}

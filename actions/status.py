@@ -340,6 +340,13 @@ class ActionWhereThingsStand(Action):
             if not (entries or reference)
             else set()
         )
+        if not (entries or reference) and verification.known_customer(tracker):
+            # "my refund for the dress still hasnt shown up" in a new chat, with none on the account (a panel of our
+            # own, 4 December): said of the account, never only "No refund was started in this chat".
+            person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+            for kind in sorted((named & set(status_records.GRANT_KINDS)) - answered):
+                dispatcher.utter_message(response="utter_status_none_on_account", what=kind, buttons=[person])
+                answered.add(kind)
         said = bool(answered) or said
         said = await _not_started(dispatcher, entries, text, reference, verified, frozenset(answered)) or said
         said = await _applied_lines(dispatcher, reference, named, verified) or said

@@ -35,6 +35,8 @@ ANSWERS_FILE = CATALOG_DIR / "answers.yml"
 # a reaction (blind panels p39 14, p49 13): to them, what was eaten is for whoever picks up the case.
 BEFORE_A_VISIT = frozenset({"utter_answer_allergen_info", "utter_answer_ingredients_asked"})
 AFTER_A_REACTION = "utter_answer_ingredients_after_reaction"
+# "i want that looked into": asked after a reaction, taken up; never said unasked in the safety turn.
+TOLD_WRONG = "utter_answer_allergen_told_wrong"
 _QUESTION_WORD = r"(?:can|could|will|would|is|are|do|does|did|how|what|whats|when|where|why|who|which|should|shall)\b"
 # Where a message's parts meet: a sentence's end, a line, or "and"/"also"/a comma before a question word
 # ("...doesnt work, can i use it with WELCOME10", "call me at 9 and also can i change the address").
@@ -233,8 +235,8 @@ def after_a_reaction(responses: Iterable[str], asked: bool = True) -> List[str]:
     panel p50 09), it is not said at all."""
     said: List[str] = []
     for response in responses:
-        if response in BEFORE_A_VISIT and not asked:
-            continue
+        if (response in BEFORE_A_VISIT or response == TOLD_WRONG) and not asked:
+            continue  # "...the girl at the counter said they were nut free!!!": safety first, nothing answered unasked
         response = AFTER_A_REACTION if response in BEFORE_A_VISIT else response
         if response not in said:
             said.append(response)

@@ -131,3 +131,18 @@ def test_a_smile_is_playful_unless_something_was_spoiled():
     assert not said_playfully("can you make it stop raining")
     # A plan the weather threatens is no joke alone (the panel's sunshine for a 70th).
     assert not said_playfully("planning my mums 70th on your cafe terrace sunday. can you guarantee sunshine? haha")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we have his epipen, my husband is driving us to urgent care",
+        "ok im calling 911",
+        "my friend is driving me to the ER",
+    ],
+)
+def test_on_the_way_to_help_is_heard(text):
+    # Blind panel p51 11: "driving us to urgent care" and "we have his epipen" were not heard.
+    from gracious.signals import GETTING_HELP
+
+    assert GETTING_HELP.search(text)

@@ -52,7 +52,13 @@ TAKES = re.compile(
     re.I,
 )
 # "i want the CEO himself": only that person will do, so the office offered is not chosen.
-THE_PERSON_ONLY = re.compile(r"\b(?:himself|herself|themselves|in person|personally)\b", re.I)
+THE_PERSON_ONLY = re.compile(
+    r"\b(?:himself|herself|themselves|in person|personally)\b"
+    # "CEO. Not 'a person'. Can you put me through to the CEO, yes or no?" (blind panel p51 12): the CEO asked for
+    # (never "put me through to the CEO office thing then": the office is what is asked for)
+    r"|\bput\s+me\s+(?:through|thru)\s+to\s+(?:the|your)\s+ceo\b(?!'?s?\s+office)|\bthe\s+ceo\s+directly\b|\bnot\s+the\s+office\b",
+    re.I,
+)
 
 
 def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:

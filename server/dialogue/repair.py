@@ -19,6 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, signals
 from gracious.answers import after_a_reaction, find_answers
+from gracious.contact_details import without_phones
 from gracious.dropped_call import cancels_booked
 from gracious.references import size_change
 from server.dialogue import (
@@ -105,6 +106,15 @@ def _short_lead(text: str) -> bool:
     )
 
 
+# A refund waited for: "my refund still hasnt shown up", "where is my refund", "still no sign of my refund".
+REFUND_WAITED = re.compile(
+    r"\b(?:my|the)\s+refund\b[^.?!]{0,40}?\b(?:has\s*n[o']?t|hasnt|has\s+not|not|never|still\s+not|yet\s+to)\s+"
+    r"(?:shown\s+up|arrived|come\s+through|come\s+in|landed|reached|gone\s+through|appeared)"
+    r"|\bwhere(?:'s|\s+is)\s+my\s+refund\b|\bstill\s+(?:no\s+sign\s+of|waiting\s+(?:for|on))\s+(?:my|the)\s+refund\b",
+    re.I,
+)
+
+
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
@@ -114,6 +124,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and not parsed.get("safety")
         and (WORSE.search(text) or signals.GETTING_HELP.search(text))
         and _safety_before(tracker)
+        # "...my husband is driving us to urgent care. call me tonight around 8" (blind panel p51 11): the call's time,
+        # asked for, is the form's answer (actions/schedule_callback.py hears the rest first).
+        and not (
+            tracker.active_loop_name == "callback_form"
+            and repair.mentions_time(without_phones(text))
+            and not WORSE.search(text)
+        )
     ):
         # "what do i do its getting worse", "my friend is driving me to the ER" after a reaction (blind panel
         # p39 14): urgent help again, or no more questions; never "not something I can do" nor a call time.
@@ -140,6 +157,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "i just want someone to know. thats it": said for the record (action_record_feedback), as "no i dont want
         # money, just wanted someone to know" is; never "someone" read as a person brought in, nor a call asked for.
         return read_as(parsed, "give_feedback", "heard_only")
+    if not loop and not tracker.get_slot("case_type") and REFUND_WAITED.search(text):
+        # "my refund for the dress still hasnt shown up, its been 2 weeks" (a panel of our own, 4 December): the
+        # refund's state from the records (action_where_things_stand), never the parcel traced as lost.
+        return read_as(parsed, STATUS, "status")
     if (taken_up := form_readings.other_order_taken_up(parsed, tracker, text)) is not None:
         return taken_up  # "yes please look into the grinder", as the turn before offered
     if (answer := cancel_answer.reading(parsed, tracker, text)) is not None:

@@ -412,3 +412,18 @@ def test_the_customers_words_go_on_the_booked_calls_notes(domain, monkeypatch):
             )
         ]
     assert rows == [(call, CUSTOMER_NOTE, text)]
+
+
+def test_a_refund_waited_for_in_a_new_chat_with_none_on_the_account_is_said_of_the_account(domain, monkeypatch):
+    # A panel of our own (4 December): "my refund for the dress still hasnt shown up" got the parcel traced as lost.
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "empty_tracker",
+        text="my refund for the dress still hasnt shown up, its been 2 weeks",
+        intent="ask_status",
+        slots={"verified_customers": ["C001"]},
+    )
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_status_none_on_account" and dispatcher.messages[0]["what"] == "refund"
+    assert "utter_status_not_started_plain" not in responses

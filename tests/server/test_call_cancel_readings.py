@@ -186,3 +186,18 @@ def test_words_for_whoever_calls_go_on_the_calls_notes(text, noted):
     # Blind panel p51 20: "just make sure they know its about moving the brunch inside" opened a service complaint.
     result = reread(parsed(text, "complain_service"), booked_tracker())
     assert (result.get("repair") == "call_note") is noted
+
+
+@pytest.mark.parametrize(
+    "text, waited",
+    [
+        ("my refund for the dress still hasnt shown up, its been 2 weeks", True),
+        ("where is my refund", True),
+        ("i want a refund for the dress", False),
+        ("the dress still hasnt shown up", False),
+    ],
+)
+def test_a_refund_waited_for_is_told_apart(text, waited):
+    from server.dialogue.repair import REFUND_WAITED
+
+    assert bool(REFUND_WAITED.search(text)) is waited
