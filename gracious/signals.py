@@ -279,9 +279,13 @@ def _someone_elses(modified_ns: int) -> "re.Pattern[str]":
     raw = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8")) or {}
     people = "|".join(re.escape(str(p)) for p in raw.get("third_party") or []) or "(?!x)x"
     return re.compile(
-        rf"\bmy\s+(?:{people})s?\b(?:\s+[a-z]+)?\s+(?:ordered|bought|placed|paid for|got billed)\b"
+        # "my wife maya okafor ordered a jacket" (blind panel p52 13): a name of two words between.
+        rf"\bmy\s+(?:{people})s?\b(?:\s+[a-z]+){{0,3}}\s+(?:ordered|bought|placed|paid for|got billed)\b"
         rf"|\bmy\s+(?:{people})(?:'s|s)\s+(?:order|bill|account|parcel)\b"
-        r"|\b(?:her|his|their)\s+(?:order|bill|account)\b|\bon\s+(?:her|his|their)\s+(?:card|account)\b",
+        r"|\b(?:her|his|their)\s+(?:order|bill|account)\b|\bon\s+(?:her|his|their)\s+(?:card|account)\b"
+        # "its not mine its hers", "its under her name" (p52 13); "is for my sister Priya, i help her" (p52 12)
+        r"|\b(?:it'?s|its|that'?s|thats|it\s+is)\s+(?:not\s+mine|hers|his|theirs)\b|\bunder\s+(?:her|his|their)\s+name\b"
+        rf"|\b(?:i\s+help|i'?m\s+helping|im\s+helping)\s+(?:her|him|them|my\s+(?:{people}))\b",
         re.I,
     )
 

@@ -146,3 +146,19 @@ def test_on_the_way_to_help_is_heard(text):
     from gracious.signals import GETTING_HELP
 
     assert GETTING_HELP.search(text)
+
+
+@pytest.mark.parametrize(
+    "text, theirs",
+    [
+        ("hi my wife maya okafor ordered a jacket from you, green one", True),  # blind panel p52 13
+        ("its not mine its hers, i said. i know her email obviously", True),
+        ("my email is priya.n@example.com, is for my sister Priya, i help her", True),  # blind panel p52 12
+        ("i ordered a dress for my sister", False),  # a gift the customer bought is theirs
+        ("the jacket is mine", False),
+    ],
+)
+def test_a_record_said_to_be_another_persons_is_heard(text, theirs):
+    from gracious.signals import says_it_is_someone_elses
+
+    assert says_it_is_someone_elses(text) is theirs

@@ -120,12 +120,14 @@ CALL_ASKED_ABOUT = re.compile(
 BOOKINGS_ASKED = re.compile(
     r"\bwhat(?:'s| is| have| do)?\s+(?:i\s+)?(?:got\s+)?booked\b"
     r"|\b(?:any|my)\s+calls?\s+or\s+e-?mails?\b"
+    # "what calls do i have booked", "is my callback still on for tomorrow" (blind panel p52 15): asked, never booked.
+    r"|\bwhat\s+calls?\s+(?:do\s+i\s+have|have\s+i\s+got|are\s+booked|is\s+booked)\b"
     r"|\b(?:anything|something)\s+booked\b"
     r"|\bdo\s+i\s+(?:still\s+)?have\s+(?:a|any)\s+calls?\b"
     # "i booked a call with you yesterday i think? ... what time was it for", "i just forgot the time" (p44 13)
     r"|\bwhat\s+time\s+(?:is|was)\s+it\s+(?:booked\s+)?for\b|\bforgot\s+(?:the|what)\s+time\b"
     # "i already have a call today at 4 about this, is that still on?" (blind panel p42 21): asked, never booked again.
-    r"|\b(?:is|are)\s+(?:that|it|they|the\s+call|my\s+call)\s+still\s+(?:on|happening|booked)\b(?!\s+(?:track|time|schedule|course|its\s+way|the\s+way|target))"
+    r"|\b(?:is|are)\s+(?:that|it|they|the\s+call(?:back)?|my\s+call(?:back)?)\s+still\s+(?:on|happening|booked)\b(?!\s+(?:track|time|schedule|course|its\s+way|the\s+way|target))"
     # "did i book a call with you guys for tomorrow? i cant remember what time", "what time is it booked for",
     # "what was that call even for" (blind panel p43 20): the record, never a policy menu.
     r"|\b(?:did|have|had)\s+i\s+(?:already\s+)?(?:book|booked|arrange|arranged|set\s+up|schedule|scheduled)\s+"
