@@ -99,8 +99,24 @@ def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entr
     return True
 
 
-# "so the 4:30 call is cancelled right?", "is the call off?", "you called it off, yes?"
-ASKED_IF_CANCELLED = re.compile(r"\b(?:cancel+ed|called\s+off|(?:call|it)\s+(?:is\s+|'s\s+)?off)\b", re.I)
+# "so the 4:30 call is cancelled right?", "is the call off?", "you called it off, yes?", "the 4pm one is gone right?"
+ASKED_IF_CANCELLED = re.compile(
+    r"\b(?:cancel+ed|called\s+off|(?:call|it)\s+(?:is\s+|'s\s+)?off)\b"
+    r"|\b(?:one|call)\s+(?:is\s+|'s\s+)?(?:gone|off)\b",
+    re.I,
+)
+
+
+def _at(call: Dict[str, Any], named: Tuple[int, int]) -> bool:
+    """Whether the call is at the clock time named ("4:30" with no am or pm is either)."""
+    local = call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone))
+    return (local.hour % 12, local.minute) == (named[0] % 12, named[1])
+
+
+def _clock(named: Tuple[int, int]) -> Text:
+    """(16, 0) as "4pm", (16, 30) as "4:30pm"."""
+    hour, minute = named
+    return f"{hour % 12 or 12}{f':{minute:02d}' if minute else ''}{'pm' if hour >= 12 else 'am'}"
 
 
 def _call_lines(
@@ -111,6 +127,18 @@ def _call_lines(
     cancelled). Asked whether there are two, exactly one call booked in all is "just the one" (blind panel p50 18)."""
     booked = [c for c in calls if c.get("status") == "booked"]
     asked_off = bool(ASKED_IF_CANCELLED.search(text))
+    named_off = clock_named(text) if asked_off else None
+    if booked and not elsewhere and named_off is not None and not any(_at(c, named_off) for c in booked):
+        # "so the 4pm one is gone right? i dont want two calls" once it was moved to 4:45 (blind panel p52 14): yes,
+        # and the one call there is.
+        when, phone_end = _said_of(booked[-1])
+        dispatcher.utter_message(
+            response="utter_status_call_gone_from",
+            callback_when=when,
+            phone_end=phone_end,
+            named_time=_clock(named_off),
+        )
+        return True
     if booked and asked_off:
         when, phone_end = _said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_not_cancelled", callback_when=when, phone_end=phone_end)

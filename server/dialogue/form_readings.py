@@ -122,6 +122,7 @@ BOOKINGS_ASKED = re.compile(
     r"|\b(?:any|my)\s+calls?\s+or\s+e-?mails?\b"
     # "what calls do i have booked", "is my callback still on for tomorrow" (blind panel p52 15): asked, never booked.
     r"|\bwhat\s+calls?\s+(?:do\s+i\s+have|have\s+i\s+got|are\s+booked|is\s+booked)\b"
+    r"|\bthe\s+\d[\w:.]*\s+(?:one|call)\s+(?:is\s+|'s\s+)?(?:gone|cancell?ed|off)\b"
     r"|\b(?:anything|something)\s+booked\b"
     r"|\bdo\s+i\s+(?:still\s+)?have\s+(?:a|any)\s+calls?\b"
     # "i booked a call with you yesterday i think? ... what time was it for", "i just forgot the time" (p44 13)
@@ -153,7 +154,9 @@ MOVE_CALL = re.compile(
 HAS_A_CALL = re.compile(
     r"\b(?:i\s+have|i'?ve\s+got|i\s+got|there'?s|there\s+is)\s+(?:a|my|the|one)\s+(?:phone\s+)?call(?:\s*back)?\s+"
     r"(?:already\s+)?(?:booked|scheduled|set\s+up|arranged|coming)\b"
-    r"|\bmy\s+(?:booked|scheduled)\s+call(?:\s*back)?\b",
+    r"|\bmy\s+(?:booked|scheduled)\s+call(?:\s*back)?\b"
+    # "i booked a call for tomorrow about the phone add on thing, can we push it to 5" (blind panel p52 14)
+    r"|\bi\s+(?:booked|scheduled|arranged|set\s+up)\s+(?:a|the|my)\s+(?:phone\s+)?call(?:\s*back)?\b",
     re.I,
 )
 NEW_TIME_FOR_IT = re.compile(

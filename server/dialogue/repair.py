@@ -462,6 +462,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and len(cases_in_top) == 1
         and len(text.split()) >= 4
         and set(top) - set(cases_in_top) <= {WHY, "ask_policy", "out_of_scope"}
+        # "can we push it to 3pm instead of 4" with a call booked: the call moved (about_the_calls), never a coupon case
+        and not (tracker.get_slot("callback_id") and about_the_calls(parsed, tracker, text, intent) is not None)
     ):
         # "why wont you take my coupon", "trainers from lk 10422 too big, can i swap": a case
         # asked as a question, which the classifier found too close to call against a

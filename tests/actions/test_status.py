@@ -427,3 +427,20 @@ def test_a_refund_waited_for_in_a_new_chat_with_none_on_the_account_is_said_of_t
     responses = [m["response"] for m in dispatcher.messages]
     assert responses[0] == "utter_status_none_on_account" and dispatcher.messages[0]["what"] == "refund"
     assert "utter_status_not_started_plain" not in responses
+
+
+def test_a_call_moved_from_the_time_asked_about_is_said_gone_with_the_one_there_is(domain, monkeypatch):
+    # Blind panel p52 14: "so the 4pm one is gone right? i dont want two calls" once it was moved to 4:45.
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    call = asyncio.run(stores.records().book_callback("maya-here", at(12, 16, 45), "+1 555 0134", "callback", None))
+    tracker = tracker_from(
+        "empty_tracker",
+        text="so the 4pm one is gone right? i dont want two calls",
+        intent="ask_status",
+        slots={"callback_id": str(call)},
+    )
+    tracker.sender_id = "maya-here"
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages[0] == message(
+        response="utter_status_call_gone_from", callback_when="tomorrow at 4:45 pm", phone_end="0134", named_time="4pm"
+    )
