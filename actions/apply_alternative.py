@@ -20,7 +20,7 @@ from actions.digression import case_values, resume, say_answers
 from actions.hours import spoken_time
 from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
 from actions.second_problem import come_back
-from actions.status import settle, settled
+from actions.status import said_of, settle, settled
 from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
 from gracious.settings import settings
@@ -254,11 +254,9 @@ class ActionApplyAlternative(Action):
         if cancelled is not None and replaced is not None:
             tell_email(dispatcher, cancelled, replaced["phone"])
         for call in standing:  # more than one booked elsewhere, and none named: each said to stand
-            now = datetime.now(ZoneInfo(settings().timezone))
+            when, phone_end = said_of(call)
             dispatcher.utter_message(
-                response="utter_status_call_booked_elsewhere_also",
-                callback_when=spoken_time(call["local"].astimezone(now.tzinfo), now),
-                phone_end=re.sub(r"\D", "", str(call.get("phone") or ""))[-4:],
+                response="utter_status_call_booked_elsewhere_also", callback_when=when, phone_end=phone_end
             )
         if (tracker.latest_message or {}).get("asked_about") == alternative.id:
             # "what does the add-on cost?": told, nothing taken, and the offer stays open.

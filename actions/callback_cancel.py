@@ -60,11 +60,16 @@ def _phone_end(call: Dict[str, Any]) -> Text:
     return re.sub(r"\D", "", str(call.get("phone") or ""))[-4:]
 
 
+def at_clock(local: datetime, named: Tuple[int, int]) -> bool:
+    """Whether a call's local time is the clock time named; "4:30" with no am or pm (read as (4, 30)) is 4:30 pm too."""
+    return (local.hour % 12, local.minute) == (named[0] % 12, named[1])
+
+
 def _when(call: Dict[str, Any], now: datetime) -> Text:
     return spoken_time(call["local"].astimezone(now.tzinfo), now)
 
 
-def _named_time(named: Tuple[int, int]) -> Text:
+def named_time(named: Tuple[int, int]) -> Text:
     """(16, 0) as "4pm", (15, 30) as "3:30pm"."""
     hour, minute = named
     twelve = hour % 12 or 12
@@ -103,7 +108,7 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     if len(calls) == 1 and named is not None:
         dispatcher.utter_message(
             response="utter_callback_cancel_which_time",
-            named_time=_named_time(named),
+            named_time=named_time(named),
             callback_when=_when(calls[0], now),
         )
     elif len(calls) == 1:
@@ -210,7 +215,7 @@ async def call_an_email_replaces(tracker: Tracker) -> Tuple[Optional[Dict[str, A
     if len(elsewhere) == 1:
         return elsewhere[0], []
     named = clock_named(text)
-    meant = [c for c in elsewhere if named and (c["local"].hour, c["local"].minute) == named]
+    meant = [c for c in elsewhere if named and at_clock(c["local"], named)]
     if len(meant) == 1:
         return meant[0], [c for c in elsewhere if c is not meant[0]]
     return None, elsewhere

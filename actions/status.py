@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import status_records, verification
-from actions.callback_cancel import calls_elsewhere
+from actions.callback_cancel import at_clock, calls_elsewhere, named_time
 from actions.callback_notice import notice_for, tell_email
 from actions.case import money
 from actions.digression import PERSON_BUTTON, resume
@@ -108,15 +108,8 @@ ASKED_IF_CANCELLED = re.compile(
 
 
 def _at(call: Dict[str, Any], named: Tuple[int, int]) -> bool:
-    """Whether the call is at the clock time named ("4:30" with no am or pm is either)."""
-    local = call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone))
-    return (local.hour % 12, local.minute) == (named[0] % 12, named[1])
-
-
-def _clock(named: Tuple[int, int]) -> Text:
-    """(16, 0) as "4pm", (16, 30) as "4:30pm"."""
-    hour, minute = named
-    return f"{hour % 12 or 12}{f':{minute:02d}' if minute else ''}{'pm' if hour >= 12 else 'am'}"
+    """Whether the booked call (its row, in UTC) is at the clock time named."""
+    return at_clock(call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone)), named)
 
 
 def _call_lines(
@@ -131,38 +124,36 @@ def _call_lines(
     if booked and not elsewhere and named_off is not None and not any(_at(c, named_off) for c in booked):
         # "so the 4pm one is gone right? i dont want two calls" once it was moved to 4:45 (blind panel p52 14): yes,
         # and the one call there is.
-        when, phone_end = _said_of(booked[-1])
+        when, phone_end = said_of(booked[-1])
         dispatcher.utter_message(
             response="utter_status_call_gone_from",
             callback_when=when,
             phone_end=phone_end,
-            named_time=_clock(named_off),
+            named_time=named_time(named_off),
         )
         return True
     if booked and asked_off:
-        when, phone_end = _said_of(booked[-1])
+        when, phone_end = said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_not_cancelled", callback_when=when, phone_end=phone_end)
     elif len(booked) == 1 and not elsewhere and MORE_THAN_ONE_CALL.search(text):
-        when, phone_end = _said_of(booked[-1])
+        when, phone_end = said_of(booked[-1])
         dispatcher.utter_message(response="utter_status_call_just_one", callback_when=when, phone_end=phone_end)
     elif booked:
-        when, phone_end = _said_of(booked[-1])
+        when, phone_end = said_of(booked[-1])
         # "did you change my call to 4:30?" (blind panel p51 13): the yes or the no first, by the time named.
         named = clock_named(text) if "?" in text else None
-        local = booked[-1]["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(ZoneInfo(settings().timezone))
         line = "utter_status_call_booked"
         if named is not None:
-            # "4:30" with no am or pm is read on the 24-hour clock (4, 30): the 4:30 pm call is still "4:30".
-            line += "_yes" if (local.hour % 12, local.minute) == (named[0] % 12, named[1]) else "_not_then"
+            line += "_yes" if _at(booked[-1], named) else "_not_then"
         dispatcher.utter_message(response=line, callback_when=when, phone_end=phone_end)
     elif calls and calls[-1].get("status") == "cancelled":
         # "nobody will ring you" only when no other call of theirs is booked.
         cancelled = "utter_status_call_cancelled_other" if elsewhere else "utter_status_call_cancelled"
         cancelled += "_yes" if asked_off and not elsewhere else ""
-        dispatcher.utter_message(response=cancelled, callback_when=_said_of(calls[-1])[0])
+        dispatcher.utter_message(response=cancelled, callback_when=said_of(calls[-1])[0])
     said = bool(booked or (calls and calls[-1].get("status") == "cancelled"))
     for call in elsewhere:
-        when, phone_end = _said_of(call)
+        when, phone_end = said_of(call)
         line = "utter_status_call_booked_elsewhere_also" if said else "utter_status_call_booked_elsewhere"
         if asked_off and not said:
             line = "utter_status_call_elsewhere_not_cancelled"
@@ -180,7 +171,7 @@ async def _note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text
         dispatcher.utter_message(response="utter_status_no_call")
         return resume(dispatcher, tracker)
     await records().note_on_call(int(booked), text)
-    when, _ = _said_of(call)
+    when, _ = said_of(call)
     dispatcher.utter_message(response="utter_call_note_added", callback_when=when)
     return resume(dispatcher, tracker)
 
@@ -199,7 +190,7 @@ def adopt_call_elsewhere(
     return [SlotSet("callback_id", str(call["id"])), SlotSet("callback_phone", str(call.get("phone") or ""))]
 
 
-def _said_of(call: Dict[str, Any]) -> Tuple[Text, Text]:
+def said_of(call: Dict[str, Any]) -> Tuple[Text, Text]:
     """A booked call's time as said to the customer, and the last four digits of its number."""
     zone = ZoneInfo(settings().timezone)
     when = spoken_time(call["scheduled_for"].replace(tzinfo=timezone.utc).astimezone(zone), datetime.now(zone))

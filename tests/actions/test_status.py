@@ -444,3 +444,13 @@ def test_a_call_moved_from_the_time_asked_about_is_said_gone_with_the_one_there_
     assert dispatcher.messages[0] == message(
         response="utter_status_call_gone_from", callback_when="tomorrow at 4:45 pm", phone_end="0134", named_time="4pm"
     )
+
+
+@pytest.mark.parametrize("named, at", [((16, 30), True), ((4, 30), True), ((16, 0), False), ((15, 30), False)])
+def test_a_call_is_at_the_clock_time_named_with_or_without_am_or_pm(named, at):
+    # "the 4:30 call" is (4, 30) on the 24-hour clock; a 4:30 pm call is still it (review of stop 46).
+    from datetime import datetime
+
+    from actions.callback_cancel import at_clock
+
+    assert at_clock(datetime(2025, 6, 12, 16, 30), named) is at
