@@ -32,7 +32,7 @@ PRIYA = "priya.n@example.com"
 START = PROMISED + timedelta(minutes=5)
 
 
-def promise_followup(sender: str, to: str, reference: Any = "LK-10423") -> int:
+def promise_followup(sender: str, to: str, reference: Any = "LK-10423", case_sender: Any = None) -> int:
     """The follow-up as the chat writes it (actions/promised.py grant): its grant, commitment and email."""
 
     class Then(datetime):
@@ -51,7 +51,8 @@ def promise_followup(sender: str, to: str, reference: Any = "LK-10423") -> int:
                 note=f"email instead of a call: {to}",
                 sender_id=sender,
                 mails=grant_emails.mails_for("email_followup", to=to, name="Priya Nair"),
-                extra={"alternative": "email_followup", "email": to},
+                extra={"alternative": "email_followup", "email": to}
+                | ({"case_sender_id": case_sender} if case_sender else {}),
             )
         )
     return result.grant.id
@@ -176,3 +177,24 @@ def test_the_store_reads_each_promise_with_its_address_from_its_commitment(monke
         PROMISED,
     )
     assert found["key"] == f"grant:{grant_id}:20240514T140000000000Z"
+
+
+def test_a_follow_up_in_place_of_a_call_from_another_chat_carries_that_chats_case(desk, now, monkeypatch):
+    # Blind panel p51 14: "can they just email me instead" in a new chat; the reply says the team has "everything from
+    # the chat where you booked the call in front of them", so the card is that chat's case, not the new chat's.
+    earlier = {"verified": True, "reference": "BL-30019", "what_happened": "Roaming charges on BL-30019"}
+    with desk.site.store.engine.begin() as conn:
+        add_row(
+            conn,
+            handoffs,
+            sender_id="priya-booked-the-call",
+            reason="customer_asked",
+            team="customer_care",
+            status="finished",
+            summary=json.dumps(earlier),
+        )
+    promise_followup("priya-new-chat", PRIYA, reference=None, case_sender="priya-booked-the-call")
+
+    [item] = listing(desk)["followups"]
+    assert item["sender_id"] == "priya-new-chat"
+    assert item["case"]["summary"]["what_happened"] == "Roaming charges on BL-30019"
