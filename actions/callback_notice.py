@@ -8,6 +8,7 @@ chat never says an email is coming. What is said in the chat after the change:
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import List, Optional, Text
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import verification
 from actions.hours import spoken_time
+from gracious import repair
 from gracious.contact_details import contacts
 from gracious.settings import settings
 from gracious.stores import company, records
@@ -47,8 +49,17 @@ def tell_email(dispatcher: CollectingDispatcher, notice: Notice, phone: Text) ->
         dispatcher.utter_message(response="utter_callback_email_on_its_way", email=notice.email)
 
 
+# An email asked for beside the call, not instead of it.
+AS_WELL = re.compile(r"\b(?:also|as well|too|and another thing|separately|on top)\b", re.I)
+INSTEAD = re.compile(r"\b(?:instead|rather|prefer|only|just\s+e-?mail|not\s+(?:a\s+)?call)\b", re.I)
+
+
 async def no_call_after_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """An email instead of a call already booked: the call is cancelled, and we say so."""
+    """An email instead of a call already booked: the call is cancelled, and we say so. An email asked for as well
+    ("also can someone email me about turning on the discount setting", blind panel p52 15) leaves the call booked."""
+    said = str((tracker.latest_message or {}).get("text") or "")
+    if AS_WELL.search(said) and not INSTEAD.search(said) and not repair.refuses_call(said):
+        return []
     booked = tracker.get_slot("callback_id")
     call = await records().callback(int(booked)) if booked else None
     notice = await notice_for(tracker)

@@ -195,6 +195,14 @@ def _asked_clause(text: Text) -> Text:
     return asked[-1] if other else text
 
 
+# A day or a part of one, named for the call.
+DAY_OR_PART = re.compile(
+    r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)\b",
+    re.I,
+)
+
+
 def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional[datetime]:
     """The moment the customer asked for, in the business's timezone, or None.
 
@@ -229,16 +237,19 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         return fit_to_hours(later, hours) if fit else later
     if vaguely_later(text) and not CLOCK.search(text):
         return None  # "later this afternoon": asked for a time, never a guess at one
-    named = CLOCK.search(text) or re.search(
-        r"\b(?:today|tomorrow|tonight|morning|afternoon|evening|lunch|noon|monday|tuesday|wednesday|thursday|"
-        r"friday|saturday|sunday)\b",
-        text,
-        re.I,
-    )
+    named = CLOCK.search(text) or DAY_OR_PART.search(text)
     # "i am at the cafe now" is not a time for a call; "now please", "call me asap" are.
     about_the_call = len(text.split()) <= 6 or re.search(
         r"\b(?:call|ring|phone|soon|asap|whenever|any ?time)\b", text, re.I
     )
+    if (
+        named
+        and not CLOCK.search(text)
+        and SOON.search(text)
+        and not DAY_OR_PART.search(re.sub(r"\btoday\b", " ", text, flags=re.I))
+    ):
+        # "as soon as possible please, today if you can" (blind panel p52 05): as soon as may be, never 10am.
+        named = None
     if SOON.search(text) and not named and about_the_call:
         # "asap"; but "tomorrow, any time after 3" names its time.
         soon = now + timedelta(minutes=15)

@@ -403,6 +403,12 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
         "international_destinations": " and ".join(destinations),
         "international_total": money(facts.get("international_total")),
         **bill_lines(facts.get("bill_lines") or []),
+        # "so 76 minus the 7.60 credit = 68.40 that i pay? yes?" (blind panel p52 18): the calls less the discount due.
+        "calls_after_discount": money(
+            round(sum(line[2] for line in facts["bill_lines"]) - (facts.get("discount_due") or 0), 2)
+        )
+        if facts.get("bill_lines")
+        else "",
         "domestic_total": money(facts.get("domestic_total")),
         "discount_rate": f"{facts.get('discount_rate', 0) * 100:.0f}%",
         "discount_applied": money(facts.get("discount_applied")),

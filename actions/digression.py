@@ -56,6 +56,10 @@ def resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
         dispatcher.utter_message(response="utter_resume_form")
         return []
     buttons = last_offer_buttons(tracker) if offer_open(tracker) else []
+    said = str((tracker.latest_message or {}).get("text") or "")
+    if repair.refuses_call(said):
+        # "i dont want a call. i want the manager there to know..." (blind panel p52 17): never the call offered back.
+        buttons = [b for b in buttons if '"callback"' not in str(b.get("payload") or "")]
     if buttons:
         dispatcher.utter_message(response="utter_resume_offer", buttons=buttons)
         return [FollowupAction("action_listen")]

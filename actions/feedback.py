@@ -10,10 +10,17 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.closing import ActionCloseConversation, said_safety
-from gracious import ratings
+from gracious import ratings, repair
 from gracious.endings import says_goodbye
 from gracious.signals import is_praise
 from gracious.stores import records
+
+# "its not a question its a suggestion", "it was just a suggestion. pass it on": the idea is the message before.
+NAMES_A_SUGGESTION = re.compile(
+    r"\W*(?:no\W+)?(?:it'?s|its|it\s+is|it\s+was|that\s+was|that'?s|thats|was)\s+(?:not\s+a\s+(?:question|complaint)\W+"
+    r"(?:it'?s|its|it\s+is|just)?\s*)?(?:just\s+)?a\s+suggestion\b",
+    re.I,
+)
 
 
 def _handoff_id(tracker: Tracker) -> Optional[int]:
@@ -74,7 +81,13 @@ class ActionRecordFeedback(Action):
             text.startswith("/")
             or bool(tracker.latest_message.get("typed_choice"))
             or bool(re.fullmatch(r"\W*(?:the )?feedback(?: one| please| pls| i guess)?\W*", text, re.I))
+            # "its not a question its a suggestion. can you pass it on?" (blind panel p52 07): the idea said before.
+            or bool(NAMES_A_SUGGESTION.match(text))
         )
+        if NAMES_A_SUGGESTION.match(text) and _said_last(tracker) == "utter_feedback_suggestion":
+            # "its not a question its a suggestion. can you pass it on?" just after it was thanked: yes, kept once.
+            dispatcher.utter_message(response="utter_feedback_suggestion_passed")
+            return await _closing(dispatcher, tracker, domain, text) or []
         if naming_it and len(said) >= 2 and not said[-2].startswith("/"):
             # "the feedback one", "feedback i guess" after a menu: the feedback is what they said before.
             text = said[-2].strip()
@@ -84,10 +97,27 @@ class ActionRecordFeedback(Action):
             dispatcher.utter_message(response="utter_feedback_safety")
             return []
         # Kind words are thanked as kind words, never told what becomes of an idea (blind panel p46 11).
-        dispatcher.utter_message(response="utter_feedback_praise" if is_praise(text) else "utter_feedback_recorded")
+        if is_praise(text):
+            thanks = "utter_feedback_praise"
+        elif repair.says("suggestion", text) or tracker.latest_message.get("repair") == "suggestion":
+            thanks = "utter_feedback_suggestion"  # an idea: thanked as one, with where ideas go
+        else:
+            thanks = "utter_feedback_recorded"
+        dispatcher.utter_message(response=thanks)
         # A remark answering the rating question, after the close: thanked once, no "anything else?".
         after_close = [FollowupAction("action_listen")] if _answers_the_rating_question(tracker) else []
         return await _closing(dispatcher, tracker, domain, text) or after_close
+
+
+def _said_last(tracker: Tracker) -> Text:
+    """The assistant's first response after the customer's message before this one (its name), or ""."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return ""
+    for event in tracker.events[users[-2] + 1 : users[-1]]:
+        if event.get("event") == "bot":
+            return str((event.get("metadata") or {}).get("utter_action") or "")
+    return ""
 
 
 def _answers_the_rating_question(tracker: Tracker) -> bool:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.callback_cancel import booked_calls
 from actions.case import catalog, latest_intent, money, render
+from actions.hours import spoken_time
 from gracious import codes
 from gracious.catalog import Catalog, Offer, Policy
+from gracious.settings import settings
 from gracious.stores import company
 from gracious.stores.company_schema import ONCE_PER_RECORD
 from gracious.stores.grants import REMEDIES, Grant
@@ -115,6 +120,11 @@ class ActionOfferAlternatives(Action):
         # A person just handed the case back, or the customer is in line for one: no "Talk to a person" on
         # top (third panel: offered right after a hand-back), unless they ask for one again.
         held_back = ["human"] if person_in_hand(tracker) else []
+        # A call booked in this chat already (blind panel p52 05: "Call me back at a time that suits me" offered under
+        # a call booked for tomorrow at 10): that call takes this up, said so; never a second call offered.
+        booked = await booked_calls(tracker) if tracker.get_slot("callback_id") and not again else []
+        if booked:
+            held_back.append("callback")
         skip = declined + held_back
         if again and all(alt in skip for alt in exhausted_offers(policy)):
             # Everything, a person (when handoff_when offers one) and a call included, has been turned down: stop
@@ -144,6 +154,12 @@ class ActionOfferAlternatives(Action):
         else:
             intro = "utter_offer_intro"
 
+        if booked:
+            now = datetime.now(ZoneInfo(settings().timezone))
+            dispatcher.utter_message(
+                response="utter_booked_call_takes_it_up",
+                callback_when=spoken_time(booked[0]["local"].astimezone(now.tzinfo), now),
+            )
         buttons = [self.button(offer, facts, domain) for offer in choices]
         buttons.append({"title": first_text(domain, "utter_button_none"), "payload": "/deny"})
         dispatcher.utter_message(response=intro, buttons=buttons)

@@ -22,12 +22,13 @@ from actions.callback_soonest import offered_time
 from actions.callback_time import (
     MAX_TIME_ATTEMPTS,
     PART_OF_DAY,
+    SOON,
     TODAY,
     parse_callback_time,
     said_with_the_ask,
 )
 from actions.forms import FormValidation
-from actions.hours import fit_to_hours, our_clock, spoken_time
+from actions.hours import fit_to_hours, nearest_in_hours, our_clock, spoken_time
 from actions.second_problem import come_back, kept_aside
 from actions.verification import known_customer
 from gracious import repair
@@ -35,7 +36,7 @@ from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
-from gracious.signals import GETTING_HELP
+from gracious.signals import GETTING_HELP, says_they_are_all_right
 from gracious.stores import records
 from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
@@ -73,7 +74,8 @@ def wanted_time_text(said: Text) -> Text:
     said = with_clock_hours(said or "")  # "non, 9h, pas 10h" (blind panel p50 23): 9:00, not 10
     # "4.30pm" is one time, not a sentence ending at 4.
     parts = [p for p in re.split(r"(?:[,;!?]|(?<!\d)\.|\.(?!\d))+|\s+but\s+|\s+-\s+", said or "") if p.strip()]
-    timed = [p for p in parts if repair.mentions_time(p) and not TURNED_DOWN.search(p)]
+    # "as soon as possible please, today if you can" (blind panel p52 05): the soonest is part of the time wanted.
+    timed = [p for p in parts if (repair.mentions_time(p) or SOON.search(p)) and not TURNED_DOWN.search(p)]
     meant = [p for p in timed if MEANT.search(p)]
     if meant and len(timed) > 1:
         # "i said 3 but i meant 2pm, i have a meeting at 3" (blind panel p48 03): the time meant, not the others.
@@ -170,6 +172,10 @@ class ValidateCallbackForm(FormValidation):
             # "we have his epipen, my husband is driving us to urgent care. call me tonight around 8" (blind panel p51
             # 11): heard first, then the call's time taken as asked.
             dispatcher.utter_message(response="utter_safety_help_at_hand")
+        elif says_they_are_all_right(words) and repair.mentions_time(without_phones(words)):
+            # "he's fine, he didnt drink much and we gave him his antihistamine. monday 10am for the call" (blind panel
+            # p52 06): glad first, then the call's time taken as given.
+            dispatcher.utter_message(response="utter_glad_all_right_then_call")
         escape = escape_in(text or "") or (escape_in(words) if parse_callback_time(words, now) is None else None)
         if escape:
             return {"callback_time": None, "callback_escape": escape}
@@ -185,6 +191,8 @@ class ValidateCallbackForm(FormValidation):
         # The time as said, before it was fitted to the team's hours.
         asked = parse_callback_time(wanted, now, fit=False) if moment is not None and not said.startswith("/") else None
         moment = await _on_booked_day(moment, text or "", tracker, asked)
+        if SAME_TIME.search(text or "") and not clock_named(without_phones(text or "")):
+            asked = None  # the hour agreed before, kept: nothing was asked outside the team's hours
         if asked is not None and moment is not None and asked.time() != moment.time():
             # "tonight at 8" when the team has gone home by then: said, not booked silently.
             # Before the time asked: the team's last call that evening; after it, the soonest they are in.
@@ -194,9 +202,10 @@ class ValidateCallbackForm(FormValidation):
         elif asked is not None and moment is not None and moment.date() > now.date() and TODAY.search(wanted):
             # "later today 6pm" said at 8pm: the day moved is said, never booked for tomorrow silently.
             clock = our_clock(now, settings().timezone)
-            dispatcher.utter_message(
-                response="utter_callback_today_gone", callback_when=spoken_time(moment, now), our_clock=clock
-            )
+            # "as soon as possible please, today if you can" at 9pm (blind panel p52 05): no time was named, so the
+            # day is over for the team, never "that time has already gone by".
+            gone = "utter_callback_today_gone" if re.search(r"\d", wanted) else "utter_callback_today_over"
+            dispatcher.utter_message(response=gone, callback_when=spoken_time(moment, now), our_clock=clock)
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:
@@ -278,8 +287,35 @@ async def _on_booked_day(
     """A new time said without a day ("no, I said 3pm") keeps the day already agreed:
     the one given earlier in the form, or the booked call's. ``said``: the time as said, before it was fitted to
     today's hours ("make it 8am" at 8:20 is 8am on the call's Monday, never the 9am a Saturday would give)."""
-    if moment is None or repair.mentions_day(text):
+    if moment is None:
         return moment
+    if SAME_TIME.search(text) and not clock_named(without_phones(text)):
+        # "can we do wednesday instead, same time" about an 11am call (blind panel p52 11): 11am on Wednesday, never
+        # the day's default hour.
+        earlier = await _agreed_before(tracker)
+        if earlier is None:
+            return moment
+        hour = earlier.astimezone(moment.tzinfo)
+        kept = moment.replace(hour=hour.hour, minute=hour.minute, second=0, microsecond=0)
+        return fit_to_hours(kept, settings().care_hours) if kept >= datetime.now(moment.tzinfo) else moment
+    if repair.mentions_day(text):
+        return moment
+    earlier = await _agreed_before(tracker)
+    if earlier is None:
+        return moment
+    day = earlier.astimezone(moment.tzinfo).date()
+    clock = said if said is not None else moment
+    # "can we push it to 5 instead of 4" on a Saturday whose team goes home at 5 (blind panel p52 14): the last call
+    # that day, said so, never Monday morning.
+    now = datetime.now(moment.tzinfo)
+    same_day = nearest_in_hours(clock.replace(year=day.year, month=day.month, day=day.day), settings().care_hours, now)
+    # "make it 4pm" on the day of a call booked for 5pm, after 4pm: the next 4pm, never a time gone by.
+    return same_day if same_day >= now else moment
+
+
+async def _agreed_before(tracker: Tracker) -> Optional[datetime]:
+    """The time agreed before this message: the form's earlier answer, the call booked in this chat, or (a move asked
+    in a new chat) the one call booked in another."""
     earlier = _earlier_time(tracker)
     booked = tracker.get_slot("callback_id")
     if earlier is None and booked:
@@ -289,13 +325,7 @@ async def _on_booked_day(
         # "can you move my 11am call to 2pm" in a new chat: the day of the one call booked in another.
         elsewhere = await calls_elsewhere(tracker)
         earlier = elsewhere[0]["scheduled_for"].replace(tzinfo=timezone.utc) if len(elsewhere) == 1 else None
-    if earlier is None:
-        return moment
-    day = earlier.astimezone(moment.tzinfo).date()
-    clock = said if said is not None else moment
-    same_day = fit_to_hours(clock.replace(year=day.year, month=day.month, day=day.day), settings().care_hours)
-    # "make it 4pm" on the day of a call booked for 5pm, after 4pm: the next 4pm, never a time gone by.
-    return same_day if same_day >= datetime.now(moment.tzinfo) else moment
+    return earlier
 
 
 def _earlier_time(tracker: Tracker) -> Optional[datetime]:
@@ -327,6 +357,10 @@ def _day_only_again(said: Text, booked: datetime, when: datetime) -> bool:
     if not DAY_WORD.search(said):
         return False
     return booked.astimezone(when.tzinfo).date() == when.date()
+
+
+# "same time", "at the same time": the hour of the call agreed, on the day now named.
+SAME_TIME = re.compile(r"\bsame\s+(?:time|hour)\b", re.I)
 
 
 class ActionScheduleCallback(Action):

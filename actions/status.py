@@ -80,7 +80,17 @@ def settle(
     return entries
 
 
-def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entry: Dict[Text, Any]) -> bool:
+# "is the email from your team still happening yes or no", "so it's still on right?" (blind panel p52 21): the yes first.
+ASKED_IF_STILL_ON = re.compile(
+    r"\byes or no\b|\bstill\s+(?:happening|on|coming|going ahead|going to happen|gonna happen|booked|valid|set up)\b"
+    r"|\b(?:right|yeah|yes|correct)\s*\?",
+    re.I,
+)
+
+
+def _status_line(
+    dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entry: Dict[Text, Any], text: Text = ""
+) -> bool:
     reference = entry.get("reference") or ""
     if entry.get("state") == "withdrawn":
         what = WITHDRAWN_NAMES.get(entry.get("kind") or "", "")
@@ -94,6 +104,8 @@ def _status_line(dispatcher: CollectingDispatcher, domain: Dict[Text, Any], entr
     key = f"utter_status_{entry.get('alternative')}"
     if key not in (domain.get("responses") or {}):
         return False
+    if ASKED_IF_STILL_ON.search(text) and f"{key}_yes" in (domain.get("responses") or {}):
+        key += "_yes"
     amount = entry.get("amount")
     dispatcher.utter_message(response=key, reference=reference, amount=money(amount))
     return True
@@ -137,7 +149,13 @@ def _call_lines(
         dispatcher.utter_message(response="utter_status_call_not_cancelled", callback_when=when, phone_end=phone_end)
     elif len(booked) == 1 and not elsewhere and MORE_THAN_ONE_CALL.search(text):
         when, phone_end = said_of(booked[-1])
-        dispatcher.utter_message(response="utter_status_call_just_one", callback_when=when, phone_end=phone_end)
+        # "how many calls do i have booked": a count, said without the "No" that answers "do I have two?".
+        one = (
+            "utter_status_call_just_one_count"
+            if re.search(r"\bhow\s+many\b", text, re.I)
+            else "utter_status_call_just_one"
+        )
+        dispatcher.utter_message(response=one, callback_when=when, phone_end=phone_end)
     elif booked:
         when, phone_end = said_of(booked[-1])
         # "did you change my call to 4:30?" (blind panel p51 13): the yes or the no first, by the time named.
@@ -167,13 +185,23 @@ async def _note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text
     call's notes, where whoever rings reads them (the desk's call list); said only once written."""
     booked = tracker.get_slot("callback_id")
     call = await records().callback(int(booked)) if booked and str(booked).isdigit() else None
+    adopted: List[EventType] = []
     if not call or call.get("status") != "booked":
+        # "i already have a call with you tomorrow at 4:45, can they sort the jacket on that same call?" in a new chat
+        # (blind panel p52 20): the one call booked in another chat of theirs.
+        elsewhere = await calls_elsewhere(tracker)
+        call = elsewhere[0] if len(elsewhere) == 1 else None
+        adopted = adopt_call_elsewhere(tracker, [], elsewhere) if call else []
+    if not call:
         dispatcher.utter_message(response="utter_status_no_call")
         return resume(dispatcher, tracker)
-    await records().note_on_call(int(booked), text)
+    # What the call is now also about: the case told in this chat, then these words.
+    told = str(tracker.get_slot("case_details") or "")
+    note = f"{told}\n{text}" if told and told not in text else text
+    await records().note_on_call(int(call["id"]), note)
     when, _ = said_of(call)
     dispatcher.utter_message(response="utter_call_note_added", callback_when=when)
-    return resume(dispatcher, tracker)
+    return adopted + resume(dispatcher, tracker)
 
 
 def adopt_call_elsewhere(
@@ -348,7 +376,7 @@ class ActionWhereThingsStand(Action):
                 continue  # "is the exchange cancelled?" is about the order's remedy, not the credit
             if asks_call and not named:
                 continue  # "is the call still on?" is about the call
-            said = _status_line(dispatcher, domain, entry) or said
+            said = _status_line(dispatcher, domain, entry, text) or said
         verified = verification.is_verified(tracker, await verification.owner_of(reference))
         # The outbox's own rows answer "did you send that email?"; another chat's grants, "did it go through?".
         mailed = status_records.asks_about_mail(text) and await status_records.email_lines(

@@ -33,6 +33,7 @@ LISTS = (
     "goodbye",
     "closing",
     "heard_only",
+    "suggestion",
     "change_choice",
     "mind_changed",
     "label_missing",
@@ -195,7 +196,7 @@ NAMED_KINDS = {
 # "cancel that email thing", "i dont need an email either": the email follow-up itself,
 # not "cancel the call and email me instead".
 # Words that ask about an email ("did you send that email?", "nothing in my inbox", "was the label mailed?").
-ABOUT_MAIL = re.compile(r"\b(?:e-?mails?|inbox|label|mail(?:ed)?)\b", re.I)
+ABOUT_MAIL = re.compile(r"\b(?:e-?mail(?:s|ed)?|inbox|label|mail(?:ed)?)\b", re.I)
 # "can you just resend the return label email please", "send me the label again" (blind panels p49 21, p50 24): an
 # email we sent, sent again (actions/status_records.resend), never read as a refund.
 RESEND = re.compile(

@@ -294,3 +294,17 @@ def says_it_is_someone_elses(text: Text) -> bool:
     """ "my friend priya ordered it as a gift for me", "its my brother's order": the record is another person's
     (catalog/signals.yml `third_party`)."""
     return bool(text) and bool(_someone_elses(changed_at(SIGNALS_FILE)).search(text.replace("\u2019", "'")))
+
+
+# "he's fine, he didnt drink much and we gave him his antihistamine" (blind panel p52 06): said of someone after the
+# safety line, not on its own (a first message with it is still about danger: "he had a reaction, he's ok but...").
+ALL_RIGHT = re.compile(
+    r"\b(?:he|she|they|we|i)(?:'s|s|'re|re|'m|m|\s+is|\s+are|\s+am)\s+"
+    r"(?:fine|ok|okay|alright|all\s+right|doing\s+(?:fine|ok|okay|better))\b",
+    re.I,
+)
+
+
+def says_they_are_all_right(text: Text) -> bool:
+    """ "he's fine", "she's ok now", "we're all right": the person is all right."""
+    return bool(text) and bool(ALL_RIGHT.search(text))

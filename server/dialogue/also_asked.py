@@ -26,7 +26,8 @@ DONE = "_gracious_also_asked_done"  # on the message event, for this turn only
 # Said before these, so the answer comes before the options or "anything else?", not after them.
 BEFORE = ("action_offer_alternatives", "utter_anything_else")
 # Readings whose own steps answer the questions in the message (actions/digression.py, the waiting room).
-ANSWERED_ALREADY = ("case_question",)
+# "its not a question its a suggestion. can you pass it on?" (blind panel p52 07): the idea's own thanks says it.
+ANSWERED_ALREADY = ("case_question", "suggestion")
 NOT_AFTER = ("goodbye",)
 
 

@@ -128,6 +128,12 @@ BOOKINGS_ASKED = re.compile(
     # "i booked a call with you yesterday i think? ... what time was it for", "i just forgot the time" (p44 13)
     r"|\bwhat\s+time\s+(?:is|was)\s+it\s+(?:booked\s+)?for\b|\bforgot\s+(?:the|what)\s+time\b"
     # "i already have a call today at 4 about this, is that still on?" (blind panel p42 21): asked, never booked again.
+    # "is the lamp call still tomorrow 10am, and has anyone emailed me about the discount setting yet?" (blind panel p52
+    # 15): the records, never an apology for a reply not yet due.
+    r"|\b(?:is|are)\s+(?:the|my|our)\s+(?:[\w-]+\s+)?call(?:back)?s?\s+still\s+(?:on\s+)?(?:for\s+)?(?:today|tomorrow|tmrw|monday|tuesday|wednesday|thursday|friday|saturday|sunday|at\s+\d|\d)"
+    # "just the one call yeah?", "only one call right?" (blind panel p52 15): the calls as they stand.
+    r"|\b(?:just|only)\s+(?:the\s+)?one\s+call(?:back)?\b[^.!]*\?"
+    r"|\bhas\s+(?:any\s*one|any\s*body|someone|somebody)\s+(?:e-?mailed|called|rung|rang|phoned|contacted|written\s+to)\s+me\b[^.?!]*\byet\b"
     r"|\b(?:is|are)\s+(?:that|it|they|the\s+call(?:back)?|my\s+call(?:back)?)\s+still\s+(?:on|happening|booked)\b(?!\s+(?:track|time|schedule|course|its\s+way|the\s+way|target))"
     # "did i book a call with you guys for tomorrow? i cant remember what time", "what time is it booked for",
     # "what was that call even for" (blind panel p43 20): the record, never a policy menu.
@@ -196,6 +202,11 @@ def about_the_calls(
         # "i dont want a call at all, just email me": an email follow-up (and no call).
         email = whole_message("alternative", "email_followup", text)
         return read_as(parsed, "choose_alternative", "switch_channel", [email])
+    if ON_THAT_CALL.search(text) and not cancels_booked(text) and not tracker.active_loop_name:
+        # "i already have a call with you tomorrow at 4:45, can they just sort the jacket on that same call?" (blind
+        # panel p52 20): this case added to that call's notes (action_where_things_stand), never a second call booked
+        # nor the call offered for cancelling.
+        return read_as(parsed, STATUS, "call_note")
     known = cancels_booked(text) or repair.refuses_call(text)
     # "ok but what was it for? and why was it booked if i said no calls" (blind panel p41 23): asked about
     # the call, never a cancel, unless a word of cancelling is said.
@@ -291,6 +302,15 @@ def call_change_asked(parsed: Dict[str, Any], tracker: DialogueStateTracker, tex
 
 
 # "make sure they know its about...", "tell them it's about...", "let them know i...": words for whoever calls.
+# "sort the jacket on that same call", "can you add this to my call", "cover it on the call i already have".
+ON_THAT_CALL = re.compile(
+    r"\b(?:on|in|during|to|onto|into)\s+(?:that|the|this|my)\s+same\s+call\b"
+    r"|\b(?:on|in|during)\s+(?:that|the)\s+call\s+(?:too|as well|also|i\s+(?:already\s+)?have|already|instead)\b"
+    r"|\b(?:add|put|include)\s+(?:it|this|that|the\s+\w+(?:\s+\w+)?)\s+(?:to|on|onto|in)\s+(?:that|the|my)\s+"
+    r"(?:same\s+)?(?:phone\s+)?call\b"
+    r"|\bsame\s+call\b",
+    re.I,
+)
 FOR_THE_CALL = re.compile(
     r"\bmake\s+sure\s+(?:they|the\s+team|whoever|someone|the\s+person|he|she)\s+(?:knows?|understands?|are\s+told)\b"
     r"|\b(?:tell|remind)\s+(?:them|whoever|the\s+person|the\s+team)\s+(?:it'?s|its|it\s+is|this\s+is|that)\b"

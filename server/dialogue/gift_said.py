@@ -24,7 +24,8 @@ from server.dialogue.readings import MEANT, entities_of, read_as
 WRONG_ITEM = "report_wrong_item"
 STATUS_CASE = "check_order_status"
 # "where is my order, it's for her birthday": asking after the parcel is about the parcel.
-WHERE = re.compile(r"\bwhere\b|\bwhen\b.*\b(?:arrive|come|get here|deliver)", re.I)
+# "when is it arriving?" (blind panel p52 13) as well as "when will it arrive".
+WHERE = re.compile(r"\bwhere\b|\bwhen\b.*\b(?:arriv\w*|com(?:e|es|ing)\b|get here|deliver\w*|ship\w*|turn up)", re.I)
 
 
 def gift_case_types() -> frozenset:

@@ -19,6 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, signals
 from gracious.answers import after_a_reaction, find_answers
+from gracious.answers import answers as all_answers
 from gracious.contact_details import without_phones
 from gracious.dropped_call import cancels_booked
 from gracious.references import size_change
@@ -57,6 +58,7 @@ from server.dialogue.readings import (
     second_reading,
     whole_message,
 )
+from server.nlu.safety import says_all_right
 
 # A code said not to work ("WELCOME10 doesn't work either"): a coupon case, not a question about one.
 CODE_FAILS = signals.CODE_FAILS  # moved to gracious/signals.py (the actions read it too)
@@ -71,6 +73,29 @@ WORSE = re.compile(
     r"|\bi'?m scared\b|\bim scared\b",
     re.I,
 )
+
+
+# "can someone email me about turning on the discount setting", "could you email me about it": asked for, as a request.
+EMAIL_ME_ABOUT = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:some\s*one|somebody|you|your\s+team|the\s+team|a\s+person|one\s+of\s+you)\s+"
+    r"(?:please\s+)?(?:just\s+)?e-?mail\s+me\b",
+    re.I,
+)
+# Harm now, in a message about a product already made safe: the safety line again, never the case alone.
+HARM_NOW = re.compile(
+    r"\b(?:on fire|caught fire|catching fire|flames?|burn(?:t|ed|ing)?\s+(?:me|my|him|her|them|us)|hurt|injur\w*|"
+    r"hospital|ambulance|911|bleeding|can'?t breathe|smoke (?:is|everywhere)|smoking now|still sparking)\b",
+    re.I,
+)
+# A remedy asked for in a message that names the hazard again: "so will i get a replacement or what?".
+REMEDY_ASKED = re.compile(
+    r"\b(?:replace\w*|refund\w*|money back|new one|a new|exchange|compensat\w*|covered|warranty|guarantee|"
+    r"store credit|credit)\b",
+    re.I,
+)
+
+# What a question about a code's date may be read as by the classifier ("hello! is SUMMER20 still valid?").
+CODE_STATUS_READINGS = {"ask_status", "nlu_fallback", "out_of_scope", "greet", "ask_policy", "inform"}
 
 
 def _safety_before(tracker: DialogueStateTracker) -> bool:
@@ -89,6 +114,22 @@ UNANSWERED_ELSEWHERE = re.compile(
 def _assistant_said(tracker: DialogueStateTracker) -> bool:
     """Whether the assistant has answered anything in this chat yet."""
     return any(isinstance(e, BotUttered) for e in tracker.events)
+
+
+# "will he actually get the message?", "does she get to see it", "will tom know": whether the one praised hears it.
+PRAISE_HEARD = re.compile(
+    r"\b(?:will|would|does|do|can|is|are)\s+(?!(?:you|i|we|it|my|the|this|that|there)\b)[a-z]+\b.{0,30}?"
+    r"\b(?:get|gets|see|hear|know|read|be told|find out|passed|told)\b",
+    re.I,
+)
+
+
+def _praised(tracker: DialogueStateTracker) -> bool:
+    """Whether kind words about someone were thanked for in this chat (actions/feedback.py)."""
+    return any(
+        isinstance(e, BotUttered) and (e.metadata or {}).get("utter_action") == "utter_feedback_praise"
+        for e in tracker.events
+    )
 
 
 def _customer_said(tracker: DialogueStateTracker, text: str) -> str:
@@ -135,6 +176,35 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "what do i do its getting worse", "my friend is driving me to the ER" after a reaction (blind panel
         # p39 14): urgent help again, or no more questions; never "not something I can do" nor a call time.
         parsed = dict(read_as(parsed, "request_human", "safety_again"), safety=True)
+    if (
+        parsed.get("safety")
+        and tracker is not None
+        and _safety_before(tracker)
+        and (tracker.get_slot("handoff_id") or tracker.get_slot("callback_id"))
+        and not parsed.get("repair")
+        and not (WORSE.search(text) or signals.GETTING_HELP.search(text) or HARM_NOW.search(text))
+        and REMEDY_ASKED.search(text)
+    ):
+        # "fine. so will i get a replacement or what? a lamp that sparks cant be covered by 'the window' surely" after
+        # the safety line and a call booked (blind panel p52 05, 23): the product's case, as a fault (catalog/signals.yml
+        # `faulty`), never the safety line again.
+        kept = [e for e in parsed.get("entities") or [] if e.get("entity") != "alternative"]
+        reread = read_as(parsed, "report_wrong_item", "after_safety", kept)
+        reread.pop("safety", None)
+        return reread
+    if (
+        tracker is not None
+        and intent in ("help_arrived", "request_human")
+        and tracker.active_loop_name == "callback_form"
+        and says_all_right(text)
+        and repair.mentions_time(without_phones(text))
+        and not WORSE.search(text)
+    ):
+        # "he's fine, he didnt drink much and we gave him his antihistamine. monday 10am for the call" (blind panel p52
+        # 06): the form's answer, heard first (actions/schedule_callback.py), never the urgent line again.
+        reread = read_as(parsed, "inform", "answer")
+        reread.pop("safety", None)
+        return reread
     if parsed.get("safety") and tracker is not None and text:
         # "i had a reaction. i asked about the medical bill": safety first, the question kept for after.
         # Never what is in the food, asked before a visit, to someone having a reaction (blind panel p39 14).
@@ -157,6 +227,17 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "i just want someone to know. thats it": said for the record (action_record_feedback), as "no i dont want
         # money, just wanted someone to know" is; never "someone" read as a person brought in, nor a call asked for.
         return read_as(parsed, "give_feedback", "heard_only")
+    if (
+        not loop
+        and repair.says("suggestion", text)
+        and intent not in MEANT | {"choose_alternative"}
+        and not repair.asks_for_a_person(text)
+        and not entities_of(parsed, "order_id", "coupon_code")
+    ):
+        # "could you at least put some heaters and a cover on the terrace?", "its not a question its a suggestion. can
+        # you pass it on?" (blind panel p52 07): an idea, kept and thanked (action_record_feedback), never "I'd rather
+        # not guess" nor a complaint about staff.
+        return read_as(parsed, "give_feedback", "suggestion")
     if not loop and not tracker.get_slot("case_type") and REFUND_WAITED.search(text):
         # "my refund for the dress still hasnt shown up, its been 2 weeks" (a panel of our own, 4 December): the
         # refund's state from the records (action_where_things_stand), never the parcel traced as lost.
@@ -220,9 +301,24 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # a welcome in the middle of the chat.
         parsed = second_reading(parsed, "greet")
         intent = (parsed.get("intent") or {}).get("name")
+    if (
+        not loop
+        and intent in CODE_STATUS_READINGS
+        and tracker.get_slot("case_type") in (None, "coupon_problem")
+        and entities_of(parsed, "coupon_code")
+        and any(a.id == "code_status" and a.fits(text) for a in all_answers())
+    ):
+        # "hello! is SUMMER20 still valid? found it in an old email" (blind panel p52 22): the code's own case, which
+        # says its date and what we can do instead, never "I didn't quite follow that".
+        return read_as(parsed, "coupon_problem", "code_status", parsed.get("entities") or [])
     granted = offers.granted(tracker)
     case_type, asks = tracker.get_slot("case_type"), in_hand.is_question(text) or in_hand.opens_a_question(text)
     found = find_answers(text, case_type, granted, question=asks, policy=tracker.get_slot("policy_id"))
+    if not found and not loop and asks and PRAISE_HEARD.search(text) and _praised(tracker):
+        # "will he actually get the message?" just after praise for Tom (blind panel p52 10): what becomes of kind
+        # words, never an order traced.
+        praise = [a.response for a in all_answers() if a.id == "praise_reaches_them"]
+        return dict(read_as(parsed, WHY, "case_question"), answer=praise[0], answers=praise, answer_person=False)
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
     switching = repair.wants_email_instead(text) and repair.refuses_call(text)
@@ -285,6 +381,17 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     ):
         # "yeah id like to hear back, by email please. its sam.k@example.net" in a case (blind panel p47 16): the email
         # follow-up, with the address given, never "which of these is closest".
+        email = whole_message("alternative", "email_followup", text)
+        return read_as(parsed, "choose_alternative", "switch_channel", [email, *entities_of(parsed, "email")])
+    if (
+        not loop
+        and EMAIL_ME_ABOUT.search(text)
+        and intent in ("ask_policy", "nlu_fallback", "out_of_scope", "ask_why", "request_human", "give_feedback")
+        and not in_hand.ASKS_FOR_A_CALL.search(text)
+        and not repair.says("cancel", text)
+    ):
+        # "also can someone email me about turning on the discount setting" (blind panel p52 15): the team's email
+        # follow-up, never the policy explained instead.
         email = whole_message("alternative", "email_followup", text)
         return read_as(parsed, "choose_alternative", "switch_channel", [email, *entities_of(parsed, "email")])
     if intent == "request_callback" and not loop and not in_hand.ASKS_FOR_A_CALL.search(text):

@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from gracious.settings import CATALOG_DIR
+from gracious.signals import says_they_are_all_right
 from gracious.wordlists import changed_at, word_pattern
 from server.nlu.stateless import StatelessComponent
 
@@ -102,6 +103,11 @@ def help_has_come(text: Text) -> bool:
     """ "the paramedics are here now", "she's ok now": help has come or the danger is over
     (catalog/safety.yml `help_here`)."""
     return bool(text) and bool(_patterns(changed_at(WORDS_FILE))["help_here"].search(text))
+
+
+def says_all_right(text: Text) -> bool:
+    """Help has come, or the person is all right (gracious/signals.says_they_are_all_right): said after a worry."""
+    return help_has_come(text) or says_they_are_all_right(text)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

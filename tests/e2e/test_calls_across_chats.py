@@ -76,3 +76,56 @@ def test_a_call_said_to_be_booked_is_moved_earlier_and_counted_as_one(bot: Bot, 
     assert_gracious(counted)
     assert "11:00 am" in texts(counted) and "10:00 am" in texts(counted)
     assert [row[1] for row in calls(bot, sender)] == ["booked", "booked"]
+
+
+def test_another_case_asked_to_be_sorted_on_the_call_booked_is_noted_on_it_never_booked_twice(
+    bot: Bot, sender: str
+) -> None:
+    """Blind panel p52 20: "i already have a call with you tomorrow at 4:45, can they just sort the jacket on that same
+    call?" booked a second call at 4:45 (and once read the time as 4:45 am)."""
+    first, second = f"{sender}-a", f"{sender}-b"
+    for chat in (first, second):
+        bot.sign_in(chat, "C001")
+    assert_gracious(bot.say(first, "please call me monday at 4:45pm about my phone plan"))
+    assert [row[1] for row in calls(bot, sender)] == ["booked"]
+    assert_gracious(
+        bot.say(second, "i ordered the jacket LK-10424 in S but i need an M, can you change it before it ships?")
+    )
+    noted = bot.say(
+        second, "i already have a call with you monday at 4:45, can they just sort the jacket on that same call?"
+    )
+    assert_gracious(noted)
+    assert "added that to the notes for your call" in texts(noted) and "4:45 pm" in texts(noted)
+    assert "You're booked" not in texts(noted) and "Shall I cancel" not in texts(noted)
+    assert [row[1] for row in calls(bot, sender)] == ["booked"]  # the one call, never a second
+    records = Path(bot.env["GRACIOUS_RECORDS_DB_URL"].removeprefix("sqlite:///"))
+    with sqlite3.connect(records) as conn:
+        notes = conn.execute(
+            "SELECT n.text FROM callback_notes n JOIN callbacks c ON c.id = n.callback_id WHERE c.sender_id = ?",
+            (first,),
+        ).fetchall()
+    # What the call is now also about, in the customer's words: the jacket's size and the ask.
+    assert len(notes) == 1 and "jacket LK-10424 in S but i need an M" in notes[0][0] and "same call" in notes[0][0]
+    counted = bot.say(second, "how many calls do i have booked")
+    assert_gracious(counted)
+    assert "Just the one" in texts(counted)
+
+
+def test_the_call_and_an_email_asked_after_in_a_new_chat_are_told_never_apologised_for(bot: Bot, sender: str) -> None:
+    """Blind panel p52 15: "is the lamp call still tomorrow 10am, and has anyone emailed me about the discount setting
+    yet?" an hour after booking both heard "We should have got back to you, and I'm sorry nobody did"."""
+    first, second = f"{sender}-a", f"{sender}-b"
+    for chat in (first, second):
+        bot.sign_in(chat, "C002")
+    assert_gracious(bot.say(first, "can someone call me monday at 10am about my lamp"))
+    both = bot.say(first, "also can someone email me about turning on the discount setting")
+    assert_gracious(both)
+    assert "will email you" in texts(both) and "cancelled the call" not in texts(both)
+    assert [row[1] for row in calls(bot, sender)] == ["booked"]  # the email beside the call, never instead of it
+    asked = bot.say(
+        second, "is the lamp call still monday 10am, and has anyone emailed me about the discount setting yet?"
+    )
+    assert_gracious(asked)
+    assert "10:00 am" in texts(asked) and "still stands" in texts(asked)
+    assert "We'll be in touch by the end of the next business day" in texts(asked)
+    assert "sorry nobody did" not in texts(asked) and "got back to you" not in texts(asked)

@@ -399,7 +399,18 @@ def test_a_coupon_still_to_be_used_is_no_question_of_unplugging():
     found = find_answers("can i still use it on the jacket?", "coupon_problem", [], question=True)
     assert "utter_answer_unplug" not in [a.response for a in found]
     product = find_answers("it sparked. can i still use it?", "report_wrong_item", [], question=True)
-    assert "utter_answer_unplug" in [a.response for a in product]
+    assert "utter_answer_safe_to_use" in [a.response for a in product]
+
+
+def test_is_it_safe_gets_no_first_and_unplugging_is_never_urged_on_someone_who_did():
+    # Blind panel p52 16: "is it safe to keep using it til then?" got "Yes, please unplug it". p52 05: "i already
+    # unplugged it i told you" got the unplug line again.
+    safe = find_answers("is it safe to keep using it til then?", "report_wrong_item", [], question=True)
+    assert [a.response for a in safe][:1] == ["utter_answer_safe_to_use"]
+    should = find_answers("should i unplug it?", "report_wrong_item", [], question=True)
+    assert [a.response for a in should][:1] == ["utter_answer_unplug"]
+    done = find_answers("i already unplugged it, am i getting a replacement?", "report_wrong_item", [], question=True)
+    assert "utter_answer_unplug" not in [a.response for a in done]
 
 
 def test_what_an_exchange_means_is_answered():

@@ -846,3 +846,46 @@ def test_an_email_of_ours_asked_for_again(text, case_type, said, resend):
     assert resend_asked(text, state) is resend
     if resend:
         assert reread(parsed(text, "request_refund"), state).get("repair") == "resend"
+
+
+def test_is_a_code_still_valid_asked_with_a_hello_is_that_codes_case():
+    # Blind panel p52 22: "hello! is SUMMER20 still valid? found it in an old email" got "I didn't quite follow".
+    code = [{"entity": "coupon_code", "value": "SUMMER20", "start": 10, "end": 18}]
+    for intent in ("ask_status", "nlu_fallback", "out_of_scope"):
+        read = reread(
+            parsed("hello! is SUMMER20 still valid? found it in an old email", intent, entities=code), tracker()
+        )
+        assert (read["intent"]["name"], read.get("repair")) == ("coupon_problem", "code_status")
+    # A code named without asking after its date is left to the classifier.
+    kept = reread(parsed("SUMMER20 and my grinder LK-10423 is late", "check_order_status", entities=code), tracker())
+    assert kept["intent"]["name"] == "check_order_status"
+
+
+def test_will_he_get_the_message_after_praise_is_what_becomes_of_kind_words():
+    # Blind panel p52 10: "will he actually get the message?" after praise for Tom traced an order.
+    state = tracker()
+    state.update(BotUttered("That's so kind of you.", metadata={"utter_action": "utter_feedback_praise"}))
+    read = reread(parsed("will he actually get the message?", "ask_status"), state)
+    assert read["intent"]["name"] == "ask_why" and read["answer"] == "utter_answer_praise_reaches_them"
+    # Without praise in the chat, no such answer.
+    plain = reread(parsed("will he actually get the message?", "ask_status"), tracker())
+    assert plain.get("answer") != "utter_answer_praise_reaches_them"
+
+
+def test_a_remedy_asked_after_the_safety_line_and_a_call_is_the_products_case():
+    # Blind panel p52 05: "so will i get a replacement or what? a lamp that sparks..." got the safety line again.
+    state = tracker(callback_id="1")
+    state.update(
+        UserUttered("my lamp sparked last night", parse_data={"safety": True, "intent": {"name": "request_human"}})
+    )
+    text = "fine. so will i get a replacement or what? a lamp that sparks cant be covered by 'the window' surely"
+    read = reread(parsed(text, "request_human", safety=True), state)
+    assert read["intent"]["name"] == "report_wrong_item" and not read.get("safety")
+    # Harm now is the safety line again, whatever else is asked.
+    worse = reread(
+        parsed("its sparking again and smoke everywhere, do i get a refund?", "request_human", safety=True), state
+    )
+    assert worse.get("safety")
+    # The first message about danger is always the safety line.
+    first = reread(parsed(text, "request_human", safety=True), tracker(callback_id="1"))
+    assert first.get("safety")
