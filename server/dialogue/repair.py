@@ -75,6 +75,8 @@ WORSE = re.compile(
 )
 
 
+# Words of the customer's own case in an "idea": "you should add my discount back", "you should refund me".
+SUGGESTION_NOT = re.compile(r"\b(?:my|me|mine|refund\w*|credit\w*|money|compensat\w*|order|bill|charge\w*)\b", re.I)
 # "can someone email me about turning on the discount setting", "could you email me about it": asked for, as a request.
 EMAIL_ME_ABOUT = re.compile(
     r"\b(?:can|could|would|will)\s+(?:some\s*one|somebody|you|your\s+team|the\s+team|a\s+person|one\s+of\s+you)\s+"
@@ -230,6 +232,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if (
         not loop
         and repair.says("suggestion", text)
+        # "you should add my discount back" is a claim, not an idea.
+        and not SUGGESTION_NOT.search(text)
         and intent not in MEANT | {"choose_alternative"}
         and not repair.asks_for_a_person(text)
         and not entities_of(parsed, "order_id", "coupon_code")

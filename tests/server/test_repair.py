@@ -889,3 +889,11 @@ def test_a_remedy_asked_after_the_safety_line_and_a_call_is_the_products_case():
     # The first message about danger is always the safety line.
     first = reread(parsed(text, "request_human", safety=True), tracker(callback_id="1"))
     assert first.get("safety")
+
+
+def test_an_idea_for_us_is_feedback_and_a_claim_in_its_words_is_not():
+    # Blind panel p52 07: "could you at least put some heaters and a cover on the terrace?" got "I'd rather not guess".
+    idea = reread(parsed("could you at least put some heaters and a cover on the terrace?", "ask_why"), tracker())
+    assert (idea["intent"]["name"], idea.get("repair")) == ("give_feedback", "suggestion")
+    claim = reread(parsed("you should add my discount back, its missing", "dispute_charge"), tracker())
+    assert claim["intent"]["name"] == "dispute_charge"
