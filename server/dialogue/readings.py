@@ -123,6 +123,13 @@ SOMEONE = {"request_human", "request_executive", "request_callback"}
 THING_OF_THEIRS = re.compile(r"\bmy\s+[a-z]+\s+(?:was|is|has|hasn'?t|still|never)\b", re.I)
 
 
+# Something that did come, and isn't right: "came in red", "wrong size", "instead of".
+WRONG_THING = re.compile(
+    r"\b(?:wrong|instead|came\s+in|arrived\s+in|sent\s+(?:me\s+)?(?:the|a)\b|size|colou?r|broken|damaged|faulty|missing\s+(?:a|the|one))\b",
+    re.I,
+)
+
+
 def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
     """ "BL-30018 still missing its discount, can you credit it": unsure between a coupon and a bill,
     the classifier would have the customer choose; the bill number decides, as the catalog's `becomes`
@@ -132,11 +139,14 @@ def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
     name = (parsed.get("intent") or {}).get("name")
     named = bool(entities_of(parsed, "item") or entities_of(parsed, "order_id") or THING_OF_THEIRS.search(text))
     if (
-        name in ("nlu_fallback", "complain_no_response")
+        name in ("nlu_fallback", "complain_no_response", "report_wrong_item")
         and named
         and (says_it_is_late(text) or (name == "nlu_fallback" and WHERE_IS.search(text)))
         and not says_it_is_faulty(text)
         and not entities_of(parsed, "coupon_code")
+        # "my sister priya ordered a coffee grinder, it didnt come" (blind panel p52 12) is late; "the dress came in
+        # red, the navy one never came" is a wrong item.
+        and not (name == "report_wrong_item" and WRONG_THING.search(text))
     ):
         # "wow love how my grinder was supposed to come days ago and not a single email", "i dont want a call i want
         # to know where my coffee grinder is" (blind panel p49 05): the order that hasn't come, whatever else.
