@@ -193,6 +193,8 @@ class ActionEmpathize(Action):
         topic_key = f"utter_empathy_{intent}"
         if "repeated" in signals:
             keys = ["utter_empathy_repeated"]
+        elif "happened_again" in signals:
+            keys = ["utter_empathy_happened_again"]
         elif intent == "coupon_problem" and asks_about_a_code(text) and level == 0:
             keys = ["utter_empathy_coupon_problem_asked"]  # "is spring15 still valid?": nothing failed yet
         elif level >= 2:
@@ -246,7 +248,7 @@ class ActionEmpathize(Action):
             and is_case
             and not policy_says_sorry
             and not impossible
-            and not (on_track and "repeated" not in signals)
+            and not (on_track and not {"repeated", "happened_again"} & set(signals))
             and not remedied
             and not (intent == "check_order_status" and not fault and not signals)
         ):

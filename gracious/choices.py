@@ -299,6 +299,10 @@ def yes_to_the_one_asked(
     return named if named not in (None, WHICH) and not options[named].declines else None
 
 
+# "and what about something for the trouble?", "how about the credit too": an option asked for, not a question.
+WHAT_ABOUT = re.compile(r"\s*(?:and\s+|so\s+|but\s+)?(?:what|how)\s+about\b")
+
+
 def also_named(
     text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], chosen: int, shared: Collection[str] = ()
 ) -> List[int]:
@@ -318,7 +322,15 @@ def also_named(
             or re.search(r"\b(?:do|set\s+up|sort|start)\s+(?:me\s+)?(?:the|that|those|both)\b", clause)
             or len(clause.split()) <= 3
         )
-        if not clause.strip() or QUESTION.search(clause.strip()) or not taking or _SETTLED_BY_THEMSELVES.search(clause):
+        # "fine the refund. and what about something for the trouble?" (a panel of our own, 5 December): asked for.
+        asked_for = bool(WHAT_ABOUT.match(clause))
+        taking = taking or asked_for
+        if (
+            not clause.strip()
+            or (QUESTION.search(clause.strip()) and not asked_for)
+            or not taking
+            or _SETTLED_BY_THEMSELVES.search(clause)
+        ):
             continue
         scores = {i: _score(clause, o, words, shared) for i, o in enumerate(options) if not o.declines}
         best = max(scores.values(), default=0)

@@ -162,3 +162,12 @@ def test_a_record_said_to_be_another_persons_is_heard(text, theirs):
     from gracious.signals import says_it_is_someone_elses
 
     assert says_it_is_someone_elses(text) is theirs
+
+
+def test_the_trouble_happening_again_is_not_claimed_as_asking_again():
+    # A panel of our own, 5 December: "my grinder LK-10423 is late AGAIN" heard "I know you've had to say this more
+    # than once".
+    assert frustration_signals("my grinder is late again", [], "check_order_status") == ["happened_again"]
+    assert "repeated" not in frustration_signals("my grinder is late AGAIN", [], "check_order_status")
+    assert "repeated" not in frustration_signals("the size is wrong again", [], "report_wrong_item")
+    assert "repeated" in frustration_signals("I already told you, its late AGAIN", [], "check_order_status")

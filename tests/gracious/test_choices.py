@@ -441,3 +441,13 @@ def test_a_yes_after_a_question_about_one_option_takes_it():
     assert yes_to_the_one_asked("wait you can still apply it? yes please do that", coupon, WORDS) == 0
     assert yes_to_the_one_asked("yes please do that", coupon, WORDS) is None  # no question naming one
     assert yes_to_the_one_asked("can you apply it? why though", coupon, WORDS) is None  # no yes at the end
+
+
+def test_what_about_an_option_asked_beside_the_choice_is_taken_too():
+    # A panel of our own, 5 December: "fine the refund. and what about something for the trouble?" got the refund
+    # only, the credit asked for dropped.
+    said = "fine the refund. and what about something for the trouble?"
+    assert resolve(said, LATE, WORDS, question=False) == 2
+    assert also_named(said, LATE, WORDS, 2) == [0]
+    # A real question about an option is still no choice of it.
+    assert also_named("the refund please. is the credit taxable?", LATE, WORDS, 2) == []
