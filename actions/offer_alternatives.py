@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback_cancel import booked_calls
 from actions.case import catalog, latest_intent, money, render
 from actions.hours import spoken_time
-from gracious import codes
+from gracious import codes, repair
 from gracious.catalog import Catalog, Offer, Policy
 from gracious.settings import settings
 from gracious.stores import company
@@ -123,7 +123,10 @@ class ActionOfferAlternatives(Action):
         # A call booked in this chat already (blind panel p52 05: "Call me back at a time that suits me" offered under
         # a call booked for tomorrow at 10): that call takes this up, said so; never a second call offered.
         booked = await booked_calls(tracker) if tracker.get_slot("callback_id") and not again else []
-        if booked:
+        said = str((tracker.latest_message or {}).get("text") or "")
+        if booked or (repair.refuses_call(said) and not again):
+            # "no i dont want a call, i want to write to the top myself" (a panel of our own, 5 December): no call
+            # offered to someone who just said no to one.
             held_back.append("callback")
         skip = declined + held_back
         if again and all(alt in skip for alt in exhausted_offers(policy)):
