@@ -267,6 +267,11 @@ class ActionEmpathize(Action):
         pending = tracker.get_slot("pending_problem")
         if new_case and isinstance(pending, dict) and pending.get("intent") == intent and not second:
             events.append(SlotSet("pending_problem", None))  # "now the bill": the one kept for later, taken up now
+            left = _left_unsettled(tracker)
+            if left:
+                # "the dress first" while the bill was still open (a panel of our own, 5 December): the bill kept
+                # for after, never dropped.
+                events.append(SlotSet("pending_problem", left))
         if second:
             # Two problems at once: this one first, the other kept for when it is settled.
             events.append(SlotSet("pending_problem", second))
@@ -340,6 +345,22 @@ def _stale_item(tracker: Tracker, text: Text, intent: Text) -> bool:
     entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
     new_case = intent != tracker.get_slot("case_type") and bool(tracker.get_slot("case_type"))
     return bool(item) and new_case and "item" not in entities and item.lower() not in text.lower()
+
+
+def _left_unsettled(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    """The case in hand as a problem kept for later, when the customer moves on before anything was settled in it."""
+    case_type = tracker.get_slot("case_type")
+    if not case_type or tracker.get_slot("granted_alternatives") or tracker.get_slot("accepted_alternative"):
+        return None
+    # As they stood before this message (its click sets the other problem's reference).
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    before: Dict[Text, Any] = {}
+    for event in events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") in ("order_id", "case_details"):
+            before[event["name"]] = event.get("value")
+    entities = {"order_id": before["order_id"]} if before.get("order_id") else {}
+    return {"intent": case_type, "text": str(before.get("case_details") or "")[:300], "entities": entities}
 
 
 def _mentions(text: Text, reference: Text) -> bool:
