@@ -28,6 +28,7 @@ def values(**changes: Any) -> Dict[str, Any]:
         "international_total": "",
         "bill_lines": "",
         "calls_total": "",
+        "calls_after_discount": "",
         "domestic_total": "",
         "discount_rate": "0%",
         "discount_applied": "",
@@ -103,6 +104,7 @@ def test_dispute_on_bill_with_london_calls_explains_domestic_only_discount(domai
         bill_lines="Chicago, 120 minutes, $24.00; Boston, 95 minutes, $19.00; Denver, 95 minutes, $19.00; "
         "London, 40 minutes, $18.00; London, 35 minutes, $15.75; and London, 25 minutes, $11.25",
         calls_total="$107.00",
+        calls_after_discount="$100.80",
     )
     assert dispatcher.messages == [message(response="utter_policy_volume_discount", **bill_values)]
     assert events == explained(
@@ -152,6 +154,7 @@ def test_all_domestic_bill_without_its_discount_says_the_customer_is_owed_it(dom
                 name="Daniel",
                 bill_lines="Seattle, 200 minutes, $40.00; Austin, 110 minutes, $22.00; and Miami, 70 minutes, $14.00",
                 calls_total="$76.00",
+                calls_after_discount="$68.40",
             ),
         )
     ]
