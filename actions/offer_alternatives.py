@@ -17,6 +17,7 @@ from actions.hours import spoken_time
 from gracious import codes, repair
 from gracious.catalog import Catalog, Offer, Policy
 from gracious.settings import settings
+from gracious.signals import asks_about_a_code
 from gracious.stores import company
 from gracious.stores.company_schema import ONCE_PER_RECORD
 from gracious.stores.grants import REMEDIES, Grant
@@ -152,6 +153,14 @@ class ActionOfferAlternatives(Action):
             intro = "utter_offer_intro_unverified"
         elif facts.get("arranged_before"):
             intro = "utter_offer_intro_arranged"  # put right already (actions/granted_before.py): what is still open
+        elif (
+            tracker.get_slot("case_type") == "coupon_problem"
+            and facts.get("coupon_valid")
+            and asks_about_a_code(str(tracker.get_slot("case_details") or ""))
+        ):
+            # "hi is WELCOME10 still working?" (blind panel p52 08): nothing went wrong, so nothing to put right;
+            # the honour is there if the checkout balks.
+            intro = "utter_offer_intro_code_fine"
         elif tracker.get_slot("entitled"):
             intro = "utter_offer_intro_entitled"
         else:

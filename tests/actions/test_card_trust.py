@@ -49,7 +49,7 @@ def test_a_demand_for_a_manager_in_capitals_is_frustration_on_the_card():
 
 
 def test_again_in_capitals_and_arguing_with_a_bot_are_frustration():
-    assert {"shouting", "repeated"} <= set(
+    assert {"shouting", "happened_again"} <= set(
         frustration_signals("my phone bill BL-30017 is wrong AGAIN. I was promised the volume discount", [], "")
     )
     said = "No. I don't want to argue with a bot about this, I want a human being who can actually fix it"

@@ -411,70 +411,53 @@ def test_a_time_later_today_stays_today_and_says_nothing(domain, monkeypatch):
     assert dispatcher.messages == []
 
 
-def _agreed_then(said_before: str, agreed: str, now_said: str) -> dict:
-    """A form whose earlier answer agreed ``agreed`` (an ISO time), then ``now_said``."""
-    return [
-        {"event": "user", "text": said_before, "parse_data": {"intent": {"name": "inform"}, "entities": []}},
-        {"event": "slot", "name": "callback_time", "value": agreed},
-        {"event": "user", "text": now_said, "parse_data": {"intent": {"name": "inform"}, "entities": []}},
-    ]
+def _time_said(domain, said: str, agreed_before: tuple = ()) -> tuple:
+    """The form's validation of ``said``, after an earlier answer that agreed ``agreed_before`` (what was said, the
+    ISO time), when given: (the result, the responses said)."""
+    events = None
+    if agreed_before:
+        parse = {"intent": {"name": "inform"}, "entities": []}
+        events = [
+            {"event": "user", "text": agreed_before[0], "parse_data": parse},
+            {"event": "slot", "name": "callback_time", "value": agreed_before[1]},
+            {"event": "user", "text": said, "parse_data": parse},
+        ]
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_from("callback_form", text=said, events=events)
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time(said, dispatcher, tracker, domain))
+    return result, dispatcher.messages
 
 
 def test_a_call_pushed_to_closing_time_is_that_days_last_call_never_the_next_open_day(domain, monkeypatch):
     # Blind panel p52 14: a Saturday call at 4pm pushed "to 5 instead of 4" went to Monday at 8:00 am. The team
     # finishes at 5 on Saturdays: 4:45 pm that day, said as the closest.
-    friday_evening = at(13, 21)
-    freeze_time(monkeypatch, actions.schedule_callback, friday_evening)
+    freeze_time(monkeypatch, actions.schedule_callback, at(13, 21))  # Friday evening
     said = "can we push it to 5 instead of 4"
-    tracker = tracker_from(
-        "callback_form",
-        text=said,
-        events=_agreed_then("tomorrow at 4pm", "2025-06-14T16:00:00-04:00", said),
-    )
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateCallbackForm().validate_callback_time(said, dispatcher, tracker, domain))
+    result, messages = _time_said(domain, said, ("tomorrow at 4pm", "2025-06-14T16:00:00-04:00"))
     assert result == {"callback_time": "2025-06-14T16:45:00-04:00", "callback_attempts": None}
-    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_outside_hours_earlier"]
-    assert dispatcher.messages[0]["callback_when"] == "tomorrow at 4:45 pm"
+    assert [m["response"] for m in messages] == ["utter_callback_outside_hours_earlier"]
+    assert messages[0]["callback_when"] == "tomorrow at 4:45 pm"
 
 
 def test_same_time_on_another_day_keeps_the_hour_agreed(domain, monkeypatch):
     # Blind panel p52 11: "can we do wednesday instead, same time" about an 11am call was booked for 10am.
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
     said = "can we do friday instead, same time"
-    tracker = tracker_from(
-        "callback_form",
-        text=said,
-        events=_agreed_then("tomorrow at 11am", "2025-06-12T11:00:00-04:00", said),
-    )
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateCallbackForm().validate_callback_time(said, dispatcher, tracker, domain))
+    result, messages = _time_said(domain, said, ("tomorrow at 11am", "2025-06-12T11:00:00-04:00"))
     assert result == {"callback_time": "2025-06-13T11:00:00-04:00", "callback_attempts": None}
-    assert dispatcher.messages == []
+    assert messages == []
 
 
 def test_as_soon_as_possible_today_after_hours_is_when_the_team_is_back(domain, monkeypatch):
     # Blind panel p52 05: "as soon as possible please, today if you can" at 9pm heard "that time has already gone by".
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(hour=21))
-    said = "as soon as possible please, today if you can"
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(
-        ValidateCallbackForm().validate_callback_time(
-            said, dispatcher, tracker_from("callback_form", text=said), domain
-        )
-    )
+    result, messages = _time_said(domain, "as soon as possible please, today if you can")
     assert result["callback_time"].startswith("2025-06-12T08:00")  # as soon as they are in, never 10am
-    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_outside_hours"]
+    assert [m["response"] for m in messages] == ["utter_callback_outside_hours"]
 
 
 def test_today_asked_after_hours_without_soonest_says_the_day_is_over(domain, monkeypatch):
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(hour=21))
-    said = "today please, if you can"
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(
-        ValidateCallbackForm().validate_callback_time(
-            said, dispatcher, tracker_from("callback_form", text=said), domain
-        )
-    )
+    result, messages = _time_said(domain, "today please, if you can")
     assert result["callback_time"].startswith("2025-06-12")
-    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_today_over"]
+    assert [m["response"] for m in messages] == ["utter_callback_today_over"]
