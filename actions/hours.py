@@ -43,9 +43,15 @@ LAST_CALL_BEFORE_CLOSING = timedelta(minutes=15)
 
 def nearest_in_hours(wanted: datetime, hours: Hours, now: datetime) -> datetime:
     """``wanted`` if the team is in then; else the team's last call that day when ``wanted`` is just after
-    they go home (and that is still to come), or the next time they are in, whichever is nearer."""
+    they go home (and that is still to come), or the next time they are in, whichever is nearer. On a day the team
+    is not in at all, the same clock time on the next day they are, when they are in then."""
     later = fit_to_hours(wanted, hours)
     span = hours.get(wanted.weekday())
+    if not span and later.date() > wanted.date():
+        # "tomorrow at 11am" said on a Saturday, nobody in on Sunday: Monday at 11am, the hour kept, never the
+        # Monday opening at 8 that nobody asked for.
+        kept = later.replace(hour=wanted.hour, minute=wanted.minute)
+        return kept if is_open(kept, hours) else later
     if later == wanted or not span or span[1] >= 24:
         return later
     closing = wanted.replace(hour=span[1], minute=0, second=0, microsecond=0)

@@ -28,7 +28,7 @@ from actions.callback_time import (
     said_with_the_ask,
 )
 from actions.forms import FormValidation
-from actions.hours import fit_to_hours, nearest_in_hours, our_clock, spoken_time
+from actions.hours import fit_to_hours, is_open, nearest_in_hours, our_clock, spoken_time
 from actions.second_problem import come_back, kept_aside
 from actions.verification import known_customer
 from gracious import repair
@@ -199,6 +199,21 @@ class ValidateCallbackForm(FormValidation):
             outside = "utter_callback_outside_hours_earlier" if moment < asked else "utter_callback_outside_hours"
             clock = our_clock(now, settings().timezone)
             dispatcher.utter_message(response=outside, callback_when=spoken_time(moment, now), our_clock=clock)
+        elif (
+            asked is not None
+            and moment is not None
+            and moment.date() > asked.date()
+            and not is_open(asked, settings().care_hours)
+        ):
+            # "tomorrow at 11am" said on a Saturday, nobody in on Sunday: the hour kept on the next day they are in,
+            # said so, never booked for Monday silently.
+            # "sunday" alone names no time to keep: the day is said, never "I've kept your time".
+            closed = (
+                "utter_callback_day_closed" if clock_named(without_phones(wanted)) else "utter_callback_day_closed_day"
+            )
+            dispatcher.utter_message(
+                response=closed, callback_when=spoken_time(moment, now), closed_day=asked.strftime("%A")
+            )
         elif asked is not None and moment is not None and moment.date() > now.date() and TODAY.search(wanted):
             # "later today 6pm" said at 8pm: the day moved is said, never booked for tomorrow silently.
             clock = our_clock(now, settings().timezone)

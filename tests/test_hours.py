@@ -91,6 +91,19 @@ def test_an_evening_time_just_after_closing_is_brought_to_the_last_call_that_day
     assert nearest_in_hours(at(11, 15), HOURS, now=at(11, 10)) == at(11, 15)
 
 
+def test_a_time_on_a_day_nobody_is_in_keeps_its_hour_on_the_next_day_they_are():
+    from actions.hours import nearest_in_hours
+
+    # "tomorrow at 11am" said on a Saturday (CI on Saturday 5 December 2026 booked Monday 8:00 am): Monday at 11.
+    assert nearest_in_hours(at(15, 11), HOURS, now=at(14, 1)) == at(16, 11)
+    assert nearest_in_hours(at(15, 12, 30), HOURS, now=at(14, 1)) == at(16, 12, 30)
+    # The hour outside Monday's hours too: Monday's opening.
+    assert nearest_in_hours(at(15, 7), HOURS, now=at(14, 1)) == at(16, 8)
+    assert nearest_in_hours(at(15, 21), HOURS, now=at(14, 1)) == at(16, 8)
+    # A day the team is in, but not at that hour, is not a closed day: Saturday 6pm is still that day's last call.
+    assert nearest_in_hours(at(14, 18), HOURS, now=at(14, 10)) == at(14, 16, 45)
+
+
 def test_a_reference_beside_tomorrow_morning_keeps_the_day():
     # "please get someone to call me about my bill BL-30019 tomorrow morning" was booked for this morning: dateparser
     # finds no date beside a reference.

@@ -62,7 +62,9 @@ def test_a_time_of_day_already_gone_means_tomorrow():
         ("tomorrow at 6am", at(12, 8)),  # before opening: when the team starts
         ("saturday at 8pm", at(16, 8)),  # long after Saturday's close: Monday morning
         ("saturday at 6pm", at(14, 16, 45)),  # just after it: the last call that Saturday
-        ("sunday", at(16, 8)),  # closed all day
+        ("sunday", at(16, 10)),  # closed all day: Monday, at the hour a day said alone has (10am)
+        ("sunday at 2pm", at(16, 14)),  # the hour kept on the next day the team is in
+        ("sunday at 7am", at(16, 8)),  # an hour they are not in on Monday either: Monday's opening
     ],
 )
 def test_time_outside_care_hours_moves_to_the_next_opening(text, expected):
@@ -142,6 +144,28 @@ def test_a_time_long_after_the_team_goes_home_is_the_next_morning(domain, monkey
     assert result == {"callback_time": "2025-06-12T08:00:00-04:00", "callback_attempts": None}
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_outside_hours"]
     assert dispatcher.messages[0]["callback_when"] == "tomorrow at 8:00 am"
+
+
+@pytest.mark.parametrize(
+    "said, booked, response",
+    [
+        ("please ring me tomorrow at 11am", "2025-06-16T11:00:00-04:00", "utter_callback_day_closed"),
+        ("sunday", "2025-06-16T10:00:00-04:00", "utter_callback_day_closed_day"),  # no time said to keep
+    ],
+)
+def test_a_day_nobody_is_in_keeps_the_hour_on_the_next_day_and_says_so(domain, monkeypatch, said, booked, response):
+    # CI on Saturday 5 December 2026: "please ring me tomorrow at 11am" was booked for Monday at 8:00 am.
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))  # Saturday 14 June
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            said, dispatcher, tracker_from("callback_form", text=said), domain
+        )
+    )
+    assert result == {"callback_time": booked, "callback_attempts": None}
+    assert [m["response"] for m in dispatcher.messages] == [response]
+    assert dispatcher.messages[0]["closed_day"] == "Sunday"
+    assert dispatcher.messages[0]["callback_when"].startswith("Monday 16 June at ")
 
 
 def test_validate_callback_time_rejects_unclear_text_and_asks_again(domain):

@@ -12,11 +12,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
+from zoneinfo import ZoneInfo
 
 import yaml
 
+from gracious.settings import from_env
 from tests.e2e.conftest import assert_gracious
 
 PANEL_DIR = Path(__file__).resolve().parent.parent / "conversations"
@@ -219,9 +222,26 @@ def button_names(buttons: List[Dict[str, Any]]) -> List[str]:
     return [_alternative(b.get("payload", "")) or b.get("payload", "").lstrip("/") for b in buttons]
 
 
+def tomorrow_said(now: Optional[datetime] = None) -> str:
+    """How the assistant names the day of a call asked for "tomorrow", whatever day the test runs on.
+
+    "tomorrow" when the team is in tomorrow; else that time on the next day they are, named in full
+    ("Monday 7 December"): nobody is in on Sunday, so "tomorrow at 11am" said on a Saturday is Monday at 11.
+    The hours and timezone are the shared servers' (the defaults, tests/e2e/conftest.py ``bot``).
+    """
+    chosen = from_env({})
+    now = now or datetime.now(ZoneInfo(chosen.timezone))
+    day = now + timedelta(days=1)
+    if day.weekday() in chosen.care_hours:
+        return "tomorrow"
+    while day.weekday() not in chosen.care_hours:
+        day += timedelta(days=1)
+    return day.strftime("%A %-d %B")
+
+
 def _contains(text: str, expected: Any) -> bool:
     options = expected if isinstance(expected, list) else [expected]
-    return any(o.lower() in text.lower() for o in options)
+    return any(o.replace("{tomorrow}", tomorrow_said()).lower() in text.lower() for o in options)
 
 
 def _slot_problems(slots: Dict[str, Any], expected: Dict[str, Any]) -> List[str]:
