@@ -21,6 +21,7 @@ from actions.hours import spoken_time
 from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
 from actions.second_problem import come_back
 from actions.status import said_of, settle, settled
+from gracious.choices import options_from
 from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
 from gracious.settings import settings
@@ -62,6 +63,16 @@ def granted_on(moment: datetime, now: Optional[datetime] = None) -> Text:
 record_kind = stored_kind
 
 
+def _the_one_offer(tracker: Tracker, policies: Any) -> Optional[Text]:
+    """The option a plain "yes please" takes when the buttons hold one offer beside a person (and "none of
+    these"): "yes please" to today's offer with "Talk to a person" under it (blind panel p52 22) is the offer.
+    Only news (today's offer, the add-on): nothing the records keep is granted on a yes among several."""
+    keys = [o.key for o in options_from(last_offer_buttons(tracker)) if not o.declines and o.key != "human"]
+    if len(keys) != 1 or keys[0] not in policies.alternatives:
+        return None
+    return keys[0] if policies.alternatives[keys[0]].kind == "info" else None
+
+
 class ActionApplyAlternative(Action):
     """Grants the alternative the customer picked, within the offer just made.
 
@@ -97,6 +108,8 @@ class ActionApplyAlternative(Action):
             return [SlotSet("alternative", None)]
         policy = policies.policy(tracker.get_slot("policy_id") or "")
         offers = {o.id: o for o in (*policy.entitled_alternatives, *policy.alternatives)} if policy else {}
+        if not choice and offered:
+            choice = _the_one_offer(tracker, policies)
         if not choice and offered:
             # "yes please" to several options: ask which, with the same buttons.
             dispatcher.utter_message(response="utter_which_alternative", buttons=last_offer_buttons(tracker))
