@@ -203,6 +203,20 @@ DAY_OR_PART = re.compile(
 )
 
 
+# The words a short answer about the call's time is made of ("now is good", "right now please", "im free now").
+CALL_TIME_FILLER = frozenset(
+    "now right just please pls plz ok okay yes yeah yep sure is good fine works great thanks that would be me "
+    "i im i'm am free available totally then".split()
+)
+
+
+def _about_something_else(text: Text) -> bool:
+    """ "its unplugged now" (a conversation of our own, 5 December): a short message whose words, besides the time,
+    are about something other than the call."""
+    words = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in CALL_TIME_FILLER]
+    return len(words) >= 2
+
+
 def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional[datetime]:
     """The moment the customer asked for, in the business's timezone, or None.
 
@@ -239,9 +253,13 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         return None  # "later this afternoon": asked for a time, never a guess at one
     named = CLOCK.search(text) or DAY_OR_PART.search(text)
     # "i am at the cafe now" is not a time for a call; "now please", "call me asap" are.
-    about_the_call = len(text.split()) <= 6 or re.search(
+    about_the_call = (len(text.split()) <= 6 and not _about_something_else(text)) or re.search(
         r"\b(?:call|ring|phone|soon|asap|whenever|any ?time)\b", text, re.I
     )
+    if not about_the_call and not named:
+        # "its unplugged now. can i get a refund?" asked for a time (a conversation of our own, 5 December): that
+        # "now" is about the lamp, never a call booked for the team's next opening.
+        text = re.sub(r"\b(?:right\s+|just\s+|for\s+|by\s+)?now\b", " ", text, flags=re.I)
     if (
         named
         and not CLOCK.search(text)

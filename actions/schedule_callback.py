@@ -36,10 +36,29 @@ from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
-from gracious.signals import GETTING_HELP, says_they_are_all_right
+from gracious.signals import FOOD_HARM, GETTING_HELP, says_they_are_all_right
 from gracious.stores import records
 from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
+
+# A remedy asked about: "can i get a refund?", "will i get a new one?".
+REMEDY_ASKED = re.compile(
+    r"\b(?:refund\w*|money\s+back|replace\w*|new\s+one|exchange|compensat\w*|store\s+credit)\b", re.I
+)
+
+
+def _safety_chat(tracker: Tracker) -> bool:
+    """Whether a message of this chat was about health or danger (server/nlu/safety.py)."""
+    return any((e.get("parse_data") or {}).get("safety") for e in tracker.events if e.get("event") == "user")
+
+
+def _harm_from_food(tracker: Tracker) -> bool:
+    """Whether a message of this chat about health or danger was about what a café served."""
+    return any(
+        (e.get("parse_data") or {}).get("safety") and FOOD_HARM.search(str(e.get("text") or ""))
+        for e in tracker.events
+        if e.get("event") == "user"
+    )
 
 
 def known_phone(tracker: Tracker) -> Optional[Text]:
@@ -176,6 +195,19 @@ class ValidateCallbackForm(FormValidation):
             # "he's fine, he didnt drink much and we gave him his antihistamine. monday 10am for the call" (blind panel
             # p52 06): glad first, then the call's time taken as given.
             dispatcher.utter_message(response="utter_glad_all_right_then_call")
+        elif (
+            says_they_are_all_right(words) and not repair.mentions_time(without_phones(words)) and _safety_chat(tracker)
+        ):
+            # "im ok now, took an antihistamine. but this is serious" (server/dialogue/repair.py STILL_SERIOUS): glad,
+            # and it is taken seriously; the call's time asked again, never counted as a time not understood.
+            if REMEDY_ASKED.search(words):
+                # "im fine now but i want my money back": glad, then how it is put right.
+                food = "_food" if _harm_from_food(tracker) else ""
+                dispatcher.utter_message(response="utter_glad_all_right_short")
+                dispatcher.utter_message(response="utter_safety_remedy_on_call" + food)
+            else:
+                dispatcher.utter_message(response="utter_glad_all_right_still_serious")
+            return {"callback_time": None}
         escape = escape_in(text or "") or (escape_in(words) if parse_callback_time(words, now) is None else None)
         if escape:
             return {"callback_time": None, "callback_escape": escape}
@@ -221,6 +253,12 @@ class ValidateCallbackForm(FormValidation):
             # day is over for the team, never "that time has already gone by".
             gone = "utter_callback_today_gone" if re.search(r"\d", wanted) else "utter_callback_today_over"
             dispatcher.utter_message(response=gone, callback_when=spoken_time(moment, now), our_clock=clock)
+        if moment is None and REMEDY_ASKED.search(words) and _safety_chat(tracker):
+            # "its unplugged now. can i get a refund?" asked when to call, after a lamp sparked (a conversation of our
+            # own, 5 December): the call is where it is put right, said so; never "I didn't catch a time".
+            food = "_food" if _harm_from_food(tracker) else ""
+            dispatcher.utter_message(response="utter_safety_remedy_on_call" + food)
+            return {"callback_time": None}
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:

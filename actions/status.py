@@ -328,6 +328,27 @@ async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, tex
     return [SlotSet("callback_phone", phone)]
 
 
+async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """ "what are you going to do about it", "i want my money back and the barista spoken to" after a reaction or a
+    hazard, with a person or a call on the way (server/dialogue/repair.py SAFETY_NEXT): what happens now and who
+    does it, never a café remake nor a goodwill limit offered for harm done."""
+    from actions.callback_cancel import booked_calls  # (it imports actions that import this one)
+    from actions.digression import answers_heard
+
+    booked = await booked_calls(tracker)
+    heard = answers_heard(tracker)
+    response = "utter_safety_next_call" if booked else "utter_safety_next_person"
+    if response in heard:
+        response += "_again"  # asked again: the yes first, never the same paragraph word for word
+    if booked:
+        now = datetime.now(ZoneInfo(settings().timezone))
+        when = spoken_time(booked[0]["local"].astimezone(now.tzinfo), now)
+        dispatcher.utter_message(response=response, callback_when=when)
+    else:
+        dispatcher.utter_message(response=response)
+    return []
+
+
 class ActionWhereThingsStand(Action):
     """What this conversation has settled, as it stands in the records now."""
 
@@ -340,6 +361,8 @@ class ActionWhereThingsStand(Action):
             return await _change_number(dispatcher, tracker, text)
         if (tracker.latest_message or {}).get("repair") == "call_note":
             return await _note_on_call(dispatcher, tracker, text)
+        if (tracker.latest_message or {}).get("repair") == "safety_next":
+            return await _safety_next(dispatcher, tracker)
         if (tracker.latest_message or {}).get("repair") == "left_queue":
             # "am i still in the queue?" once out of it (server/dialogue/waiting.after_leaving): why not.
             from actions.waiting import left_queue_question

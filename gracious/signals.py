@@ -313,3 +313,11 @@ ALL_RIGHT = re.compile(
 def says_they_are_all_right(text: Text) -> bool:
     """ "he's fine", "she's ok now", "we're all right": the person is all right."""
     return bool(text) and bool(ALL_RIGHT.search(text))
+
+
+# Harm from what a café served: a reaction, something in the food, staff who served it.
+FOOD_HARM = re.compile(
+    r"\b(?:caf[eé]s?|barista|drink|coffee|latte|tea|milk|food|ate|eaten|meal|dish|pastry|pastries|sandwich|cake|muffin|"
+    r"menu|allerg\w*|reaction|food\s+poisoning)\b",
+    re.I,
+)

@@ -22,7 +22,7 @@ from gracious.answers import after_a_reaction, find_answers
 from gracious.answers import answers as all_answers
 from gracious.contact_details import without_phones
 from gracious.dropped_call import cancels_booked
-from gracious.references import size_change
+from gracious.references import find, size_change
 from server.dialogue import (
     account_readings,
     cancel_answer,
@@ -96,8 +96,34 @@ REMEDY_ASKED = re.compile(
     re.I,
 )
 
+# All right now, but the harm still matters to them: "im ok now, took an antihistamine. but this is serious" (a
+# conversation of our own, 5 December) is heard and the call still asked for, never "nothing more you need to do".
+STILL_SERIOUS = re.compile(
+    r"\b(?:serious|unacceptable|not\s+(?:ok|okay|acceptable|good\s+enough)\s+(?:that|with)|dangerous|could\s+have\s+"
+    r"(?:died|been\s+(?:killed|worse))|what\s+(?:are|will)\s+you\s+(?:going\s+to\s+|gonna\s+)?do|want\s+(?:this|it|"
+    r"something)\s+(?:looked|dealt|done)|complain\w*|furious|livid|angry|money\s+back|refund\w*|compensat\w*)\b",
+    re.I,
+)
+
+# What happens now, asked after a reaction or a hazard with a person or a call on the way.
+SAFETY_NEXT = re.compile(
+    r"\bwhat\s+(?:are|r|will|do)\s+(?:you|u)\s+(?:going\s+to\s+|gonna\s+)?do\b|\bwhat\s+happens\s+(?:now|next)\b|"
+    r"\b(?:my|our|the)\s+money\s+back\b|\b(?:a\s+)?refund\b|\bcompensat\w*|\b(?:spoken|talked|speak|talk)\s+to\b.*\b(?:barista|staff|"
+    r"server|waiter|waitress|manager|employee|worker|team)\b|\b(?:barista|staff|server|employee|worker)\b.*\b(?:spoken|talked|"
+    r"dealt\s+with|disciplined|trained|told\s+off|fired|sacked)\b",
+    re.I,
+)
+
 # What a question about a code's date may be read as by the classifier ("hello! is SUMMER20 still valid?").
 CODE_STATUS_READINGS = {"ask_status", "nlu_fallback", "out_of_scope", "greet", "ask_policy", "inform"}
+
+
+def _harm_from_food(tracker: DialogueStateTracker) -> bool:
+    """Whether a message of this conversation about health or danger was about what a café served."""
+    return any(
+        isinstance(e, UserUttered) and (e.parse_data or {}).get("safety") and signals.FOOD_HARM.search(e.text or "")
+        for e in tracker.events
+    )
 
 
 def _safety_before(tracker: DialogueStateTracker) -> bool:
@@ -196,10 +222,24 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return reread
     if (
         tracker is not None
+        and not parsed.get("safety")
+        and not parsed.get("repair")
+        and not tracker.active_loop_name
+        and _harm_from_food(tracker)
+        and (tracker.get_slot("handoff_id") or tracker.get_slot("callback_id"))
+        and SAFETY_NEXT.search(text)
+        and not find(text)
+    ):
+        # "what are you going to do about it", then "i want my money back and i want the barista spoken to" after an
+        # oat-milk reaction and a call booked (a conversation of our own, 5 December): the team's part and the
+        # call's, never a goodwill limit nor a café remake offered for harm done.
+        return read_as(parsed, "ask_status", "safety_next")
+    if (
+        tracker is not None
         and intent in ("help_arrived", "request_human")
         and tracker.active_loop_name == "callback_form"
         and says_all_right(text)
-        and repair.mentions_time(without_phones(text))
+        and (repair.mentions_time(without_phones(text)) or STILL_SERIOUS.search(text))
         and not WORSE.search(text)
     ):
         # "he's fine, he didnt drink much and we gave him his antihistamine. monday 10am for the call" (blind panel p52

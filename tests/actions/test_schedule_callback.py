@@ -75,7 +75,18 @@ def test_asap_while_the_team_is_out_is_when_they_are_back():
     assert parse_callback_time("asap", at(14, 17, 30)) == at(16, 8)
 
 
-@pytest.mark.parametrize("text", ["blorp zzz frobnicate", "no idea", "yes please", "", "my number is 555 0134"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "blorp zzz frobnicate",
+        "no idea",
+        "yes please",
+        "",
+        "my number is 555 0134",
+        # A conversation of our own, 5 December: booked for the team's next opening, unasked.
+        "its unplugged now. can i get a refund?",
+    ],
+)
 def test_words_without_a_time_are_not_a_time(text):
     assert parse_callback_time(text, WEDNESDAY_10AM) is None
 
