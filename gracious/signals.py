@@ -169,9 +169,18 @@ def is_praise(text: Text) -> bool:
     return bool(text) and _has("kind_words", text) and not _has("trouble", text) and not _has("not_only_praise", text)
 
 
+# "you never called me back", "nobody ever rang me": our call that never came, not calls on the bill.
+OUR_CALL_NEVER_CAME = re.compile(
+    r"\b(?:called|rang|phoned)\s+(?:me|us)\b|\b(?:you|they|nobody|no\s*one|your\s+team|anyone|someone)\s+(?:\w+\s+)?"
+    r"never\s+(?:called|rang)\b|\bnever\s+(?:called|rang)\s+back\b",
+    re.I,
+)
+
+
 def calls_not_made(text: Text) -> bool:
-    """'calls on my bill I never made': maybe someone else on the line (catalog/signals.yml `calls_not_made`)."""
-    return bool(text) and _has("calls_not_made", text)
+    """'calls on my bill I never made': maybe someone else on the line (catalog/signals.yml `calls_not_made`); never
+    "you never called me back" (a conversation of our own, 5 December)."""
+    return bool(text) and _has("calls_not_made", text) and not OUR_CALL_NEVER_CAME.search(text)
 
 
 def about_hygiene(text: Text) -> bool:

@@ -260,6 +260,15 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return parsed
     loop = tracker.active_loop_name
     if (
+        not loop
+        and intent in ("complain_no_response", "nlu_fallback", "express_frustration", "deny", "inform")
+        and tracker.get_slot("case_type") == "dispute_charge"
+        and signals.calls_not_made(text)
+    ):
+        # "i never called london, i dont call abroad" about the London calls on the bill (a conversation of our own,
+        # 5 December): calls disputed on the bill (catalog/policies.yml calls_not_made), never nobody calling back.
+        return read_as(parsed, "dispute_charge", "calls_not_made")
+    if (
         repair.says("heard_only", text)
         and not loop
         and tracker.get_slot("case_type")

@@ -897,3 +897,14 @@ def test_an_idea_for_us_is_feedback_and_a_claim_in_its_words_is_not():
     assert (idea["intent"]["name"], idea.get("repair")) == ("give_feedback", "suggestion")
     claim = reread(parsed("you should add my discount back, its missing", "dispute_charge"), tracker())
     assert claim["intent"]["name"] == "dispute_charge"
+
+
+def test_calls_never_made_on_a_bill_in_hand_are_the_bill_disputed_never_nobody_calling_back():
+    # A conversation of our own, 5 December: "i never called london" was read as nobody calling back.
+    result = reread(
+        parsed("i never called london, i dont call abroad", "complain_no_response"), tracker(case_type="dispute_charge")
+    )
+    assert (result["intent"]["name"], result["repair"]) == ("dispute_charge", "calls_not_made")
+    # Without a bill in hand, nobody calling back is what it may well be.
+    other = reread(parsed("you never called me back", "complain_no_response"), tracker(case_type="dispute_charge"))
+    assert other["intent"]["name"] == "complain_no_response"
