@@ -41,6 +41,19 @@ from gracious.stores import records
 from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
 
+# What a customer tells of their trouble (the case types of catalog/policies.yml), heard while a call's time is asked.
+CASE_TOLD = frozenset(
+    {
+        "check_order_status",
+        "complain_no_response",
+        "complain_service",
+        "coupon_problem",
+        "demand_compensation",
+        "dispute_charge",
+        "report_wrong_item",
+        "request_refund",
+    }
+)
 # A remedy asked about: "can i get a refund?", "will i get a new one?".
 REMEDY_ASKED = re.compile(
     r"\b(?:refund\w*|money\s+back|replace\w*|new\s+one|exchange|compensat\w*|store\s+credit)\b", re.I
@@ -259,6 +272,13 @@ class ValidateCallbackForm(FormValidation):
             food = "_food" if _harm_from_food(tracker) else ""
             dispatcher.utter_message(response="utter_safety_remedy_on_call" + food)
             return {"callback_time": None}
+        told = str((tracker.latest_message or {}).get("intent", {}).get("name") or "")
+        if moment is None and told in CASE_TOLD and len(said.split()) >= 5 and not said.startswith("/"):
+            # "fine. your cafe on market square charged me twice for one coffee" asked when to call, after "tell them
+            # what it's about then, or tell me here first" (a conversation of our own, 5 December): heard, and kept
+            # for the call; never "I didn't catch a time".
+            dispatcher.utter_message(response="utter_callback_case_heard")
+            return {"callback_time": None, "case_type": told}
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:

@@ -263,6 +263,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         not loop
         and intent in ("complain_no_response", "nlu_fallback", "express_frustration", "deny", "inform")
         and tracker.get_slot("case_type") == "dispute_charge"
+        and tracker.get_slot("policy_id") != "calls_not_made"  # told already: "is someone using my phone?" is asked
         and signals.calls_not_made(text)
     ):
         # "i never called london, i dont call abroad" about the London calls on the bill (a conversation of our own,
