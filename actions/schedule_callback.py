@@ -27,6 +27,7 @@ from actions.callback_time import (
     parse_callback_time,
     said_with_the_ask,
 )
+from actions.case import catalog
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, is_open, nearest_in_hours, our_clock, spoken_time
 from actions.second_problem import come_back, kept_aside
@@ -36,28 +37,16 @@ from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
-from gracious.signals import FOOD_HARM, GETTING_HELP, says_they_are_all_right
+from gracious.signals import GETTING_HELP, REMEDY_ASKED, harm_from_food, says_they_are_all_right
 from gracious.stores import records
 from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
 
-# What a customer tells of their trouble (the case types of catalog/policies.yml), heard while a call's time is asked.
-CASE_TOLD = frozenset(
-    {
-        "check_order_status",
-        "complain_no_response",
-        "complain_service",
-        "coupon_problem",
-        "demand_compensation",
-        "dispute_charge",
-        "report_wrong_item",
-        "request_refund",
-    }
-)
-# A remedy asked about: "can i get a refund?", "will i get a new one?".
-REMEDY_ASKED = re.compile(
-    r"\b(?:refund\w*|money\s+back|replace\w*|new\s+one|exchange|compensat\w*|store\s+credit)\b", re.I
-)
+
+def _tells_trouble(intent: Text) -> bool:
+    """Whether a message read as ``intent`` tells a trouble of the kinds the catalog's cases are for (not a request
+    for the top, which the call already is)."""
+    return intent in catalog().case_types and intent != "request_executive"
 
 
 def _safety_chat(tracker: Tracker) -> bool:
@@ -67,11 +56,7 @@ def _safety_chat(tracker: Tracker) -> bool:
 
 def _harm_from_food(tracker: Tracker) -> bool:
     """Whether a message of this chat about health or danger was about what a café served."""
-    return any(
-        (e.get("parse_data") or {}).get("safety") and FOOD_HARM.search(str(e.get("text") or ""))
-        for e in tracker.events
-        if e.get("event") == "user"
-    )
+    return harm_from_food((e.get("text"), e.get("parse_data")) for e in tracker.events if e.get("event") == "user")
 
 
 def known_phone(tracker: Tracker) -> Optional[Text]:
@@ -273,7 +258,7 @@ class ValidateCallbackForm(FormValidation):
             dispatcher.utter_message(response="utter_safety_remedy_on_call" + food)
             return {"callback_time": None}
         told = str((tracker.latest_message or {}).get("intent", {}).get("name") or "")
-        if moment is None and told in CASE_TOLD and len(said.split()) >= 5 and not said.startswith("/"):
+        if moment is None and _tells_trouble(told) and len(said.split()) >= 5 and not said.startswith("/"):
             # "fine. your cafe on market square charged me twice for one coffee" asked when to call, after "tell them
             # what it's about then, or tell me here first" (a conversation of our own, 5 December): heard, and kept
             # for the call; never "I didn't catch a time".

@@ -329,9 +329,9 @@ async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, tex
 
 
 async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """ "what are you going to do about it", "i want my money back and the barista spoken to" after a reaction or a
-    hazard, with a person or a call on the way (server/dialogue/repair.py SAFETY_NEXT): what happens now and who
-    does it, never a café remake nor a goodwill limit offered for harm done."""
+    """ "what are you going to do about it", "i want my money back and the barista spoken to" after a reaction to
+    what a café served, with a person or a call on the way (server/dialogue/repair.py SAFETY_NEXT): what happens
+    now and who does it, never a café remake nor a goodwill limit offered for harm done."""
     from actions.callback_cancel import booked_calls  # (it imports actions that import this one)
     from actions.digression import answers_heard
 
@@ -339,7 +339,7 @@ async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     heard = answers_heard(tracker)
     response = "utter_safety_next_call" if booked else "utter_safety_next_person"
     if response in heard:
-        response += "_again"  # asked again: the yes first, never the same paragraph word for word
+        response += "_again"  # asked again: shorter, never the same paragraph word for word
     if booked:
         now = datetime.now(ZoneInfo(settings().timezone))
         when = spoken_time(booked[0]["local"].astimezone(now.tzinfo), now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Dict, List, Sequence, Text
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Text, Tuple
 
 import yaml
 
@@ -330,3 +330,17 @@ FOOD_HARM = re.compile(
     r"menu|allerg\w*|reaction|food\s+poisoning)\b",
     re.I,
 )
+
+
+# A remedy asked for: "so will i get a replacement or what?" beside the hazard named again (server/dialogue/repair.py),
+# "its unplugged now. can i get a refund?" asked when to call (actions/schedule_callback.py).
+REMEDY_ASKED = re.compile(
+    r"\b(?:replace\w*|refund\w*|money back|new one|a new|exchange|compensat\w*|covered|warranty|guarantee|"
+    r"store credit|credit)\b",
+    re.I,
+)
+
+
+def harm_from_food(messages: Iterable[Tuple[Optional[Text], Optional[Mapping[str, Any]]]]) -> bool:
+    """Whether one of a chat's messages (text, parse data) about health or danger was about what a café served."""
+    return any((parsed or {}).get("safety") and FOOD_HARM.search(text or "") for text, parsed in messages)

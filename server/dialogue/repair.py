@@ -89,12 +89,6 @@ HARM_NOW = re.compile(
     r"hospital|ambulance|911|bleeding|can'?t breathe|smoke (?:is|everywhere)|smoking now|still sparking)\b",
     re.I,
 )
-# A remedy asked for in a message that names the hazard again: "so will i get a replacement or what?".
-REMEDY_ASKED = re.compile(
-    r"\b(?:replace\w*|refund\w*|money back|new one|a new|exchange|compensat\w*|covered|warranty|guarantee|"
-    r"store credit|credit)\b",
-    re.I,
-)
 
 # All right now, but the harm still matters to them: "im ok now, took an antihistamine. but this is serious" (a
 # conversation of our own, 5 December) is heard and the call still asked for, never "nothing more you need to do".
@@ -120,10 +114,7 @@ CODE_STATUS_READINGS = {"ask_status", "nlu_fallback", "out_of_scope", "greet", "
 
 def _harm_from_food(tracker: DialogueStateTracker) -> bool:
     """Whether a message of this conversation about health or danger was about what a café served."""
-    return any(
-        isinstance(e, UserUttered) and (e.parse_data or {}).get("safety") and signals.FOOD_HARM.search(e.text or "")
-        for e in tracker.events
-    )
+    return signals.harm_from_food((e.text, e.parse_data) for e in tracker.events if isinstance(e, UserUttered))
 
 
 def _safety_before(tracker: DialogueStateTracker) -> bool:
@@ -211,7 +202,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and (tracker.get_slot("handoff_id") or tracker.get_slot("callback_id"))
         and not parsed.get("repair")
         and not (WORSE.search(text) or signals.GETTING_HELP.search(text) or HARM_NOW.search(text))
-        and REMEDY_ASKED.search(text)
+        and signals.REMEDY_ASKED.search(text)
     ):
         # "fine. so will i get a replacement or what? a lamp that sparks cant be covered by 'the window' surely" after
         # the safety line and a call booked (blind panel p52 05, 23): the product's case, as a fault (catalog/signals.yml
