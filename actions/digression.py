@@ -15,13 +15,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import codes_compared
+from actions import codes_compared, in_time
 from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
 from gracious import repair
 from gracious.answers import after_a_reaction, answer_anywhere, earlier, find_answer
 from gracious.settings import settings
 from gracious.stores import company
+from gracious.stores.company_types import business_today
 
 # Why a form asks what it asks, by the slot it is asking for.
 FORM_REASONS = {
@@ -171,7 +172,9 @@ def say_answers(
     )
     # "will they have the ingredient list when they call?" after a child's reaction to a muffin said to be nut free
     # (blind panel p49 13): never "tell them about your allergy as you order".
+    in_time_now = values.pop(in_time.IN_TIME_KEY, None)
     for answer in after_a_reaction(answers) if reacted else answers:
+        answer = in_time.fitted(answer, in_time_now)
         if answer in responses:
             again = f"{answer}_again"
             said = again if answer in heard and again in responses else answer
@@ -197,7 +200,12 @@ async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[T
     if wanted <= OFFER_VALUES | {CODES_COMPARED, CODE_STATUS}:
         values: Dict[Text, Any] = {}  # today's offer or the codes named only: no case's records needed
     else:
-        values = template_values(await gather_facts(tracker), tracker)
+        facts = await gather_facts(tracker)
+        values = template_values(facts, tracker)
+        if in_time.DEADLINE_DAY in wanted:
+            # "will it arrive by thursday?": the day named against the order's date (actions/in_time.py).
+            asked = str((tracker.latest_message or {}).get("text") or "")
+            values.update(in_time.in_time_values(asked, facts.get("promised_on"), business_today()))
     if wanted & OFFER_VALUES:
         offer = await company().current_offer()  # "any discount codes going?" (blind panel p36 23)
         values.update(offer_code=offer.get("code") or "", offer_percent=offer.get("percent") or "")

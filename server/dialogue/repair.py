@@ -687,6 +687,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if in_hand.asks_where_things_stand(text, tracker, named) and not (new_reference or other_item):
         # "is the exchange cancelled?", "did i get the credit or not?": what the records hold.
         return read_as(parsed, STATUS, "status")
+    if not loop and intent == "thank" and signals.leaves_unhappy(text) and len(text.split()) <= 6:
+        # "ok whatever thanks": leaving unhappy, closed as such (action_close_conversation), never "You're very
+        # welcome!" (a conversation of our own, 5 December).
+        return read_as(parsed, "goodbye", "closing")
     if repair.cancels(text) and intent != "thank":
         return read_as(parsed, CANCEL, "cancel")
     if intent in ("out_of_scope", "nlu_fallback") and new_reference and case_type:
