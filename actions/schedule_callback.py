@@ -220,7 +220,12 @@ class ValidateCallbackForm(FormValidation):
             moment = offered_time(tracker, said, now)
         # The time as said, before it was fitted to the team's hours.
         asked = parse_callback_time(wanted, now, fit=False) if moment is not None and not said.startswith("/") else None
+        fitted_today = moment
         moment = await _on_booked_day(moment, text or "", tracker, asked)
+        if asked is not None and moment is not None and fitted_today is not None and moment != fitted_today:
+            # "move my call to 5pm" on a Saturday, about a call on Monday (a conversation of our own, 5 December): the
+            # hour asked is on the call's day, never "our team isn't in on Saturday" for a day nobody asked for.
+            asked = asked.replace(year=moment.year, month=moment.month, day=moment.day)
         if SAME_TIME.search(text or "") and not clock_named(without_phones(text or "")):
             asked = None  # the hour agreed before, kept: nothing was asked outside the team's hours
         if asked is not None and moment is not None and asked.time() != moment.time():

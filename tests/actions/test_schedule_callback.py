@@ -179,6 +179,25 @@ def test_a_day_nobody_is_in_keeps_the_hour_on_the_next_day_and_says_so(domain, m
     assert dispatcher.messages[0]["callback_when"].startswith("Monday 16 June at ")
 
 
+def test_a_new_hour_for_a_call_on_another_day_is_never_said_to_be_on_a_closed_day(domain, monkeypatch):
+    # A conversation of our own, Saturday 5 December: "move my call to 5pm" about a call on Monday at 3pm was told "Our
+    # care team isn't in on Saturday" (5pm is their closing on a Saturday), though the hour was for Monday.
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))  # Saturday 14 June
+    said = "actually can you move my call to 5pm instead"
+    events = [
+        {"event": "slot", "name": "callback_time", "value": "2025-06-16T15:00:00-04:00"},
+        {"event": "user", "text": said, "parse_data": {"text": said, "intent": {"name": "inform"}}},
+    ]
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            said, dispatcher, tracker_from("callback_form", text=said, events=events), domain
+        )
+    )
+    assert result == {"callback_time": "2025-06-16T17:00:00-04:00", "callback_attempts": None}
+    assert dispatcher.messages == []
+
+
 def test_validate_callback_time_rejects_unclear_text_and_asks_again(domain):
     dispatcher = CollectingDispatcher()
     tracker = tracker_from("callback_form", text="blorp zzz frobnicate")
