@@ -108,11 +108,14 @@ class ActionApplyAlternative(Action):
             return [SlotSet("alternative", None)]
         policy = policies.policy(tracker.get_slot("policy_id") or "")
         offers = {o.id: o for o in (*policy.entitled_alternatives, *policy.alternatives)} if policy else {}
-        if not choice and offered:
+        acknowledged = bool((tracker.latest_message or {}).get("acknowledged"))
+        if not choice and offered and not acknowledged:
             choice = _the_one_offer(tracker, policies)
         if not choice and offered:
-            # "yes please" to several options: ask which, with the same buttons.
-            dispatcher.utter_message(response="utter_which_alternative", buttons=last_offer_buttons(tracker))
+            # "yes please" to several options: ask which, with the same buttons. "ok cool" after an answer
+            # (server/dialogue/typed_choices.py): taken in, and which one whenever they're ready.
+            which = "utter_which_alternative_taken_in" if acknowledged else "utter_which_alternative"
+            dispatcher.utter_message(response=which, buttons=last_offer_buttons(tracker))
             return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
         if (choice not in offered and choice not in ALWAYS_OPEN) or choice not in policies.alternatives:
             had = await done_before(policies, choice, tracker.get_slot("case_facts") or {})

@@ -184,6 +184,21 @@ ARRANGEMENTS = frozenset({"callback", "human", "email_followup", "ceo_office"})
 # resolve() returns this when the reply agrees without saying to which of several options.
 WHICH = -1
 
+# Taking in an answer, choosing nothing: "ok cool", "got it", "makes sense, thanks" just after a question about the
+# options was answered (a conversation of our own, 5 December: "ok cool" was "I'm not sure how to help with that").
+ACKNOWLEDGED = re.compile(
+    r"^\W*(?:ok(?:ay)?|k|cool|got\s+it|gotcha|i\s+see|right|fair\s+enough|(?:that\s+)?makes\s+sense|alright|all\s+right|"
+    r"good\s+to\s+know|nice|great|perfect|noted|understood|thanks|thank\s+you|ta|oh|ah|hm+|mm+)"
+    r"(?:[\s,.!]+(?:ok(?:ay)?|cool|got\s+it|i\s+see|then|great|nice|good|perfect|thanks|thank\s+you|ta|makes\s+sense|"
+    r"good\s+to\s+know|noted))*\W*$",
+    re.I,
+)
+
+
+def acknowledges(text: str) -> bool:
+    """ "ok cool", "got it, thanks": an answer taken in, nothing chosen."""
+    return bool(ACKNOWLEDGED.match(text or ""))
+
 
 def resolve(
     text: str,

@@ -47,7 +47,9 @@ def answers_questions() -> Sequence[str]:
 OFFER_PAYLOAD = "/choose_alternative"
 # "yeah apply it thanks" (blind panel p37): thanks with a choice in it, so read against the options.
 TAKES = re.compile(
-    r"\b(?:i'?ll take|ill take|i'?ll have|ill have|i'?ll go with|give me the|yes (?:to )?the"
+    # "fair enough, ill stick with the 15. thanks" read as thanks by the classifier: a choice all the same.
+    r"\b(?:i'?ll take|ill take|i'?ll have|ill have|i'?ll go with|i'?ll go for|i'?ll stick with|stick with the"
+    r"|give me the|yes (?:to )?the"
     r"|apply it|apply that|put it on|put that on|go ahead and)\b",
     re.I,
 )

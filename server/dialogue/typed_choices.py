@@ -18,6 +18,7 @@ from typing import Any, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
@@ -27,6 +28,7 @@ from gracious.choices import (
     CHOOSING,
     QUESTION,
     WHICH,
+    acknowledges,
     also_named,
     options_from,
     resolve,
@@ -93,6 +95,20 @@ class Reader:
         parsed = await self.parse(payload, self.tracker)
         parsed.update(keep)
         return parsed
+
+
+# The actions that answer a question and show the options again (actions/digression.py).
+ANSWERING = {"action_answer_why", "action_answer_also_asked"}
+
+
+def just_answered(tracker: Optional[DialogueStateTracker]) -> bool:
+    """Whether the assistant's last move before this message answered a question."""
+    if tracker is None:
+        return False
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted) and event.action_name not in ("action_listen", None):
+            return event.action_name in ANSWERING
+    return False
 
 
 async def parse_with_choices(
@@ -186,6 +202,18 @@ async def parse_with_choices(
         # "no, nothing else. bye" is leaving, not "none of these".
         # Health or danger (server/nlu/safety.py) is never read as a choice.
         return await _in_context(read, parsed)
+    offered = any(o.payload.startswith(OFFER_PAYLOAD) for o in options)
+    if acknowledges(text) and just_answered(tracker) and offered:
+        # "ok cool" once "how long will that take?" was answered, the options shown again (a conversation of our
+        # own, 5 December): taken in, nothing chosen; asked which, never the first option granted on an "ok".
+        return await read.as_click(OFFER_PAYLOAD, text=text, typed_choice="", acknowledged=True)
+    by_phone = next((o for o in options if o.key == "callback"), None)
+    if by_phone is not None and only_a_time(text):
+        # "monday 10am" under "Call me back at a time that suits me" (a conversation of our own, 5 December): the call,
+        # at that time; never "I've set out above what I can see on this".
+        call = await read.as_click(by_phone.payload, text=text, typed_choice=by_phone.title)
+        call["entities"] = [*(call.get("entities") or []), _time(text)]
+        return call
     taking = CHOOSING.search(re.sub(r"\byes or no\b", " ", text.lower()))  # "...yes or no" demands an answer
     if new_order_or_bill(parsed, tracker) and not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
         # "ok english. my bill BL-30018 no discount" under a lone "Talk to a person": the case, told now.
@@ -363,6 +391,16 @@ FOUND_IN_MAIL = re.compile(
     r"(?:\w+\s+)?(?:e-?mails?|inbox|confirmation)\b",
     re.I,
 )
+
+
+def only_a_time(text: str) -> bool:
+    """ "monday 10am", "tomorrow at 2 please": a time and nothing else."""
+    return (
+        repair.mentions_time(text)
+        and len(text.split()) <= 5
+        and "?" not in text
+        and not re.search(r"\b(?:no|not|dont|don't|cancel|email|instead)\b|\d{4,}", text, re.I)
+    )
 
 
 def _time(text: str) -> Dict[str, Any]:

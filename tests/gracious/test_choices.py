@@ -3,6 +3,7 @@
 import pytest
 import yaml
 
+from gracious import choices
 from gracious.choices import WHICH, Option, also_named, as_requests, options_from, resolve
 from gracious.settings import ROOT
 
@@ -451,3 +452,15 @@ def test_what_about_an_option_asked_beside_the_choice_is_taken_too():
     assert also_named(said, LATE, WORDS, 2) == [0]
     # A real question about an option is still no choice of it.
     assert also_named("the refund please. is the credit taxable?", LATE, WORDS, 2) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["ok cool", "ok", "got it, thanks", "makes sense", "Cool.", "ah ok thank you", "i see"]
+)
+def test_an_answer_taken_in_chooses_nothing(text):
+    assert choices.acknowledges(text)
+
+
+@pytest.mark.parametrize("text", ["ok the exchange then", "ok refund", "yes please", "cool, the credit", "ok but why"])
+def test_words_after_the_ok_are_more_than_taking_it_in(text):
+    assert not choices.acknowledges(text)
