@@ -101,6 +101,10 @@ class ActionRecordFeedback(Action):
             thanks = "utter_feedback_praise"
         elif repair.says("suggestion", text) or tracker.latest_message.get("repair") == "suggestion":
             thanks = "utter_feedback_suggestion"  # an idea: thanked as one, with where ideas go
+        elif tracker.get_slot("case_type") == "complain_service":
+            # "i dont want anything i just want him to know its not ok" about a rude barista (a conversation of our
+            # own, 5 December): kept with the complaint for the managers, never a weekly review of ideas.
+            thanks = "utter_feedback_about_staff"
         else:
             thanks = "utter_feedback_recorded"
         dispatcher.utter_message(response=thanks)
