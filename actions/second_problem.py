@@ -19,6 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.digression import say_answers
 from actions.offer_alternatives import first_text
 
+# The most words of the customer's own quoted back when the second problem comes up.
+QUOTED_WORDS = 16
+
 
 def noted(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     """The second problem of the latest message, if it had one."""
@@ -37,7 +40,10 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
         {"title": first_text(domain, "utter_button_second_problem"), "payload": opening},
         {"title": first_text(domain, "utter_button_nothing_else"), "payload": "/goodbye"},
     ]
-    dispatcher.utter_message(response="utter_second_problem_next", problem=problem.get("text") or "", buttons=buttons)
+    words = str(problem.get("text") or "")
+    # A part too long to quote back ("the whole first message", a panel of our own): said without the quote.
+    quoted = words if len(words.split()) <= QUOTED_WORDS else ""
+    dispatcher.utter_message(response="utter_second_problem_next", problem=quoted, buttons=buttons)
     return [SlotSet("pending_problem", None), FollowupAction("action_listen")]
 
 

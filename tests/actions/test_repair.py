@@ -193,6 +193,17 @@ def test_the_second_problem_is_offered_once_the_first_is_settled(domain):
     assert come_back(CollectingDispatcher(), tracker_from("empty_tracker"), domain) == []
 
 
+def test_a_second_problem_too_long_to_quote_is_offered_without_the_quote(domain):
+    from actions.second_problem import QUOTED_WORDS, come_back
+
+    words = "so basically what happened is " + " ".join(["the grinder never came"] * QUOTED_WORDS)
+    problem = {"intent": "check_order_status", "text": words, "entities": {}}
+    dispatcher = CollectingDispatcher()
+    come_back(dispatcher, tracker_from("empty_tracker", slots={"pending_problem": problem}), domain)
+    [sent] = dispatcher.messages
+    assert sent["response"] == "utter_second_problem_next" and sent["problem"] == ""
+
+
 def test_email_instead_with_no_address_known_asks_for_one(domain):
     from actions.schedule_callback import ValidateCallbackForm
 
