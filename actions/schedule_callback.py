@@ -37,7 +37,7 @@ from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
-from gracious.signals import GETTING_HELP, REMEDY_ASKED, harm_from_food, says_they_are_all_right
+from gracious.signals import GETTING_HELP, REMEDY_ASKED, harm_from_food, says_they_are_all_right, told_of_harm
 from gracious.stores import records
 from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
@@ -51,7 +51,7 @@ def _tells_trouble(intent: Text) -> bool:
 
 def _safety_chat(tracker: Tracker) -> bool:
     """Whether a message of this chat was about health or danger (server/nlu/safety.py)."""
-    return any((e.get("parse_data") or {}).get("safety") for e in tracker.events if e.get("event") == "user")
+    return told_of_harm(e.get("parse_data") for e in tracker.events if e.get("event") == "user")
 
 
 def _harm_from_food(tracker: Tracker) -> bool:

@@ -341,6 +341,12 @@ REMEDY_ASKED = re.compile(
 )
 
 
+def told_of_harm(parsed: Iterable[Optional[Mapping[str, Any]]]) -> bool:
+    """Whether one of a chat's messages (their parse data) was about health or danger (server/nlu/safety.py marks
+    it `safety`)."""
+    return any((one or {}).get("safety") for one in parsed)
+
+
 def harm_from_food(messages: Iterable[Tuple[Optional[Text], Optional[Mapping[str, Any]]]]) -> bool:
     """Whether one of a chat's messages (text, parse data) about health or danger was about what a café served."""
     return any((parsed or {}).get("safety") and FOOD_HARM.search(text or "") for text, parsed in messages)

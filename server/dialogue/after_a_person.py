@@ -21,7 +21,7 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious import ratings
+from gracious import ratings, signals
 from gracious.endings import says_goodbye
 from server.dialogue.readings import PERSON_ASKED, read_as, whole_message
 from server.dialogue.two_problems import case_types
@@ -72,7 +72,7 @@ def rating_open(tracker: DialogueStateTracker) -> bool:
 
 def _safety_before(tracker: DialogueStateTracker) -> bool:
     """The customer told us of health or danger earlier (this message is not in the tracker yet)."""
-    return any(isinstance(e, UserUttered) and (e.parse_data or {}).get("safety") for e in tracker.events)
+    return signals.told_of_harm(e.parse_data for e in tracker.events if isinstance(e, UserUttered))
 
 
 def just_asked(tracker: DialogueStateTracker) -> bool:

@@ -119,7 +119,7 @@ def _harm_from_food(tracker: DialogueStateTracker) -> bool:
 
 def _safety_before(tracker: DialogueStateTracker) -> bool:
     """Whether a message of this conversation was about health or danger (server/nlu/safety.py)."""
-    return any(isinstance(e, UserUttered) and (e.parse_data or {}).get("safety") for e in tracker.events)
+    return signals.told_of_harm(e.parse_data for e in tracker.events if isinstance(e, UserUttered))
 
 
 # "you didnt answer my emails for two weeks": our silence elsewhere, a complaint of its own.
