@@ -80,6 +80,13 @@ class Bot:
     def sign_in(self, sender: str, customer_id: Optional[str]) -> None:
         self.signed_in[sender] = customer_id
 
+    def chats(self, sender: str, customer_id: str, count: int = 2) -> List[str]:
+        """``count`` chats of one customer, signed in, one after another ("-a", "-b", ...)."""
+        names = [f"{sender}-{chr(ord('a') + i)}" for i in range(count)]
+        for name in names:
+            self.sign_in(name, customer_id)
+        return names
+
     def metadata(self, sender: str, message: Any) -> Optional[Dict[str, str]]:
         """What the website would send with this message: the signed-in customer's identity."""
         if sender not in self.signed_in and owner_named_in(message):

@@ -21,9 +21,7 @@ def calls(bot: Bot, sender: str) -> List[Tuple[Any, ...]]:
 
 
 def test_a_call_booked_in_one_chat_is_seen_moved_and_cancelled_from_the_next(bot: Bot, sender: str) -> None:
-    first, second, third = f"{sender}-a", f"{sender}-b", f"{sender}-c"
-    for chat in (first, second, third):
-        bot.sign_in(chat, "C002")
+    first, second, third = bot.chats(sender, "C002", 3)
     assert_gracious(bot.say(first, "hi can someone ring me tomorrow at 11am about my lamp"))
     assert calls(bot, sender) == [(first, "booked", "C002")]
     assert_gracious(bot.say(first, "thanks thats all"))
@@ -55,9 +53,7 @@ def test_a_stranger_never_hears_of_nor_cancels_a_customers_call(bot: Bot, sender
 def test_a_call_said_to_be_booked_is_moved_earlier_and_counted_as_one(bot: Bot, sender: str) -> None:
     """Blind panel p50 18: "I have a callback booked..., could we do it earlier?" booked a second call, then
     "It's still just the one call" was untrue."""
-    first, second, third = f"{sender}-a", f"{sender}-b", f"{sender}-c"
-    for chat in (first, second, third):
-        bot.sign_in(chat, "C003")
+    first, second, third = bot.chats(sender, "C003", 3)
     assert_gracious(bot.say(first, "can someone call me tomorrow at 3pm about my roaming bill BL-30019"))
     moved = bot.say(second, "hi, I have a callback booked about my roaming bill, could we do it earlier? like 9am")
     assert_gracious(moved)
@@ -84,9 +80,7 @@ def test_another_case_asked_to_be_sorted_on_the_call_booked_is_noted_on_it_never
 ) -> None:
     """Blind panel p52 20: "i already have a call with you tomorrow at 4:45, can they just sort the jacket on that same
     call?" booked a second call at 4:45 (and once read the time as 4:45 am)."""
-    first, second = f"{sender}-a", f"{sender}-b"
-    for chat in (first, second):
-        bot.sign_in(chat, "C001")
+    first, second = bot.chats(sender, "C001")
     assert_gracious(bot.say(first, "please call me monday at 4:45pm about my phone plan"))
     assert [row[1] for row in calls(bot, sender)] == ["booked"]
     assert_gracious(
@@ -115,9 +109,7 @@ def test_another_case_asked_to_be_sorted_on_the_call_booked_is_noted_on_it_never
 def test_the_call_and_an_email_asked_after_in_a_new_chat_are_told_never_apologised_for(bot: Bot, sender: str) -> None:
     """Blind panel p52 15: "is the lamp call still tomorrow 10am, and has anyone emailed me about the discount setting
     yet?" an hour after booking both heard "We should have got back to you, and I'm sorry nobody did"."""
-    first, second = f"{sender}-a", f"{sender}-b"
-    for chat in (first, second):
-        bot.sign_in(chat, "C002")
+    first, second = bot.chats(sender, "C002")
     assert_gracious(bot.say(first, "can someone call me monday at 10am about my lamp"))
     both = bot.say(first, "also can someone email me about turning on the discount setting")
     assert_gracious(both)

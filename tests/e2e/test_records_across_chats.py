@@ -8,9 +8,7 @@ from tests.e2e.conftest import Bot, assert_gracious, buttons, texts
 
 
 def test_news_of_a_late_order_is_where_it_is_first_then_what_it_has(bot: Bot, sender: str) -> None:
-    first, second = f"{sender}-a", f"{sender}-b"
-    for chat in (first, second):
-        bot.sign_in(chat, "C003")
+    first, second = bot.chats(sender, "C003")
     assert_gracious(bot.say(first, "my grinder LK-10423 is late"))
     taken = bot.say(first, "the credit and email me the tracking please")
     assert "goodwill credit is on your account" in texts(taken), texts(taken)
@@ -28,9 +26,7 @@ def test_an_exchange_asked_for_in_place_of_a_refund_under_way_gets_a_plain_no_an
 ) -> None:
     """Blind panel p52 19: "i'm asking to CHANGE it to an exchange. can you do that?" with the refund from an earlier
     chat under way heard "I'd rather not guess"."""
-    first, second = f"{sender}-a", f"{sender}-b"
-    for chat in (first, second):
-        bot.sign_in(chat, "C003")
+    first, second = bot.chats(sender, "C003")
     assert_gracious(bot.say(first, "i want to return my headphones LK-10426 for a refund, they just dont sound good"))
     taken = bot.say(first, '/choose_alternative{"alternative": "refund"}')
     assert "refund for LK-10426 is under way" in texts(taken), texts(taken)
