@@ -52,7 +52,8 @@ def in_time_values(text: Text, promised_on: Optional[date], today: date) -> Dict
     day = deadline(text, today)
     if day is None or promised_on is None:
         return {DEADLINE_DAY: "", IN_TIME_KEY: None}
-    spoken = "the weekend" if re.search(r"\bweekend\b", text or "", re.I) else day_name(day)
+    first = DAY_NAMED.search(text or "")
+    spoken = "the weekend" if first is not None and first.group("weekend") else day_name(day)
     return {DEADLINE_DAY: spoken, IN_TIME_KEY: promised_on <= day}
 
 

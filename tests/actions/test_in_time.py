@@ -48,6 +48,11 @@ def test_the_weekend_is_said_as_the_weekend():
     )
 
 
+def test_the_day_said_is_the_first_one_named():
+    values = in_time.in_time_values("by thursday, or the weekend at the latest", TUESDAY, SATURDAY)
+    assert values[in_time.DEADLINE_DAY] == "Thursday 10 December"
+
+
 def test_no_date_to_compare_is_never_said_to_be_in_time():
     values = in_time.in_time_values("by thursday", None, SATURDAY)
     assert values[in_time.IN_TIME_KEY] is None
