@@ -591,6 +591,18 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "oh wait actually make it a 10.5": the exchange just started, in the new size.
         chosen = whole_message("alternative", "exchange", text)
         return read_as(parsed, "choose_alternative", "size_changed", [chosen])
+    if (
+        explained
+        and not loop
+        and not new_reference
+        and intent == "request_refund"
+        and case_type == "report_wrong_item"
+        and not tracker.get_slot("entitled")
+    ):
+        # "no i dont want a new one, i said refund" about a lamp past its 30 days (a conversation of our own, 5
+        # December): pushing back on the faulty item's policy, answered with its reason, never the return window
+        # opened as a new case with an exchange the faulty item never had.
+        return read_as(parsed, WHY, "why")
     if explained and not loop and not new_reference and repair.says("asks_exception", text) and intent not in MEANT:
         # "can you not make an exception, its faulty. $20 credit on a $60 lamp is a joke":
         # pushing back on the policy, not a new case (and not the credit it names).
