@@ -21,6 +21,7 @@ from actions.hours import spoken_time
 from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
 from actions.second_problem import come_back
 from actions.status import said_of, settle, settled
+from gracious.answers import told_already
 from gracious.choices import options_from
 from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
@@ -282,7 +283,10 @@ class ActionApplyAlternative(Action):
         if not more:
             # A question asked beside the choice ("the refund pls. do i need the box?").
             # Its placeholders filled ("today's code is {offer_code}": blind panel p37).
-            answers = latest.get("answers") or []
+            # One whose news the confirmation has just given ("nothing to send back" with a refund for an order not
+            # come, a conversation of our own, 5 December) is not said again in other words.
+            said = {m.get("response") for m in dispatcher.messages}
+            answers = [a for a in latest.get("answers") or [] if not told_already(a, said)]
             say_answers(dispatcher, domain, answers, tracker, **await case_values(tracker, domain, answers))
         if alternative.id == "email_followup":
             done += await no_call_after_all(dispatcher, tracker) + [SlotSet("in_queue", None)] * bool(queued)

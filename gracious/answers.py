@@ -108,6 +108,12 @@ def answers() -> Tuple[Answer, ...]:
     return _answers(ANSWERS_FILE, changed_at(ANSWERS_FILE))
 
 
+def told_already(response: str, said: Iterable[Optional[str]]) -> bool:
+    """Whether a response said this turn gives the news of the answer ``response`` (its `told_by`)."""
+    said = set(said)
+    return any(a.response == response and set(a.told_by) & said for a in answers())
+
+
 def answer_for(
     text: str, case_type: Optional[str], granted: Iterable[str] = (), question: bool = True
 ) -> Optional[str]:

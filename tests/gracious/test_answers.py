@@ -522,3 +522,11 @@ def test_not_wanting_anyone_fired_is_no_question_about_it():
     assert "utter_answer_someone_punished" in [
         a.response for a in find_answers("will the guy be fired?", "complain_service")
     ]
+
+
+def test_an_answer_is_told_already_by_the_response_its_told_by_names():
+    from gracious.answers import told_already
+
+    assert told_already("utter_answer_refund_not_here", {"utter_confirm_refund_in_transit", None})
+    assert not told_already("utter_answer_refund_not_here", {"utter_anything_else"})
+    assert not told_already("utter_answer_no_such_answer", {"utter_confirm_refund_in_transit"})
