@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Reversible, T
 
 from rasa.shared.core.events import BotUttered, UserUttered
 
-from gracious import references, repair
+from gracious import references, repair, signals
 from gracious.catalog import CatalogError, current_catalog
 from gracious.signals import about_staff_conduct, said_at_the_cafe, says_it_is_faulty, says_it_is_late
 
@@ -171,6 +171,10 @@ def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool
         # What went wrong is the problem; "i got my order" or "where is it" is its setting.
         return kind if first == "check_order_status" else first
     if kind == "complain_no_response" and first in ORDER_KINDS and not CONTACT.search(words):
+        return first
+    if kind == "complain_no_response" and first == "dispute_charge" and not signals.OUR_CALL_NEVER_CAME.search(words):
+        # "why did you charge me for london calls?? i never called london" (a conversation of our own, 5 December):
+        # the calls on the bill, one problem; never "two things" with our silence as the second.
         return first
     if kind == "request_executive" and first in ("complain_no_response", "complain_service") and TOP.search(words):
         # "NOBODY called me back like they promised. I want to speak to your CEO" (blind panel p43 08): the CEO
