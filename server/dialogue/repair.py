@@ -596,8 +596,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and not loop
         and not new_reference
         and intent == "request_refund"
-        and case_type == "report_wrong_item"
-        and not tracker.get_slot("entitled")
+        and tracker.get_slot("policy_id") == "faulty_item"
+        and tracker.get_slot("entitled") is False
+        and not in_hand.is_question(text)
     ):
         # "no i dont want a new one, i said refund" about a lamp past its 30 days (a conversation of our own, 5
         # December): pushing back on the faulty item's policy, answered with its reason, never the return window
