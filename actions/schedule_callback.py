@@ -269,6 +269,11 @@ class ValidateCallbackForm(FormValidation):
             # for the call; never "I didn't catch a time".
             dispatcher.utter_message(response="utter_callback_case_heard")
             return {"callback_time": None, "case_type": told}
+        if moment is None and repair.says_no_number(said) and not said.startswith("/"):
+            # "its about my order, i dont have the number on me" asked when to call (a conversation of our own, 5
+            # December): no number is needed for the call, said so; never "I didn't catch a time".
+            dispatcher.utter_message(response="utter_callback_no_number_needed")
+            return {"callback_time": None}
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:

@@ -515,3 +515,18 @@ def test_today_asked_after_hours_without_soonest_says_the_day_is_over(domain, mo
     result, messages = _time_said(domain, "today please, if you can")
     assert result["callback_time"].startswith("2025-06-12")
     assert [m["response"] for m in messages] == ["utter_callback_today_over"]
+
+
+def test_no_number_to_hand_while_the_time_is_asked_is_told_it_is_not_needed(domain, monkeypatch):
+    # A conversation of our own, 5 December: "its about my order, i dont have the number on me" was "I didn't catch a
+    # time in that".
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    said = "its about my order, i dont have the number on me"
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            said, dispatcher, tracker_from("callback_form", text=said), domain
+        )
+    )
+    assert result == {"callback_time": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_no_number_needed"]
