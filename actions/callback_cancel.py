@@ -200,6 +200,12 @@ async def _cancel(
 CALL_MEANT = re.compile(r"\b(?:call(?:back)?s?|ring|phone|instead)\b", re.I)
 
 
+# A call pointed at as such: "the call", "my call", "that callback", "the 2pm one".
+THE_CALL = re.compile(r"\b(?:the|my|that|this|our)\s+(?:call(?:back)?|phone\s*call)\b", re.I)
+# A chat about a call or a person, not a case of its own: an email there may well be meant for a call booked before.
+ANY_CASE = {"callback requested", "request_callback", "request_human"}
+
+
 async def call_an_email_replaces(tracker: Tracker) -> Tuple[Optional[Dict[str, Any]], List[Dict[str, Any]]]:
     """The call booked in another chat that an email asked for in this one replaces, and the customer's
     other calls booked elsewhere (blind panel p51 14, 23: "can they just email me instead?" in a new chat
@@ -212,9 +218,16 @@ async def call_an_email_replaces(tracker: Tracker) -> Tuple[Optional[Dict[str, A
     if (own and own.get("status") == "booked") or not CALL_MEANT.search(text):
         return None, []
     elsewhere = [dict(c, local=local_time(c["scheduled_for"])) for c in await calls_elsewhere(tracker)]
+    named = clock_named(text)
+    case = tracker.get_slot("case_type")
+    own_case = bool(case) and case not in ANY_CASE
+    if own_case and not named and not THE_CALL.search(text) and all(c.get("reason") != case for c in elsewhere):
+        # "can you just email me about it instead of calling" about a wrong dress, with a call about the bill booked
+        # in another chat (a conversation of our own, 5 December; blind panel p53 A12): the email is about the dress,
+        # and the bill's call stands, said so; never cancelled unasked.
+        return None, elsewhere
     if len(elsewhere) == 1:
         return elsewhere[0], []
-    named = clock_named(text)
     meant = [c for c in elsewhere if named and at_clock(c["local"], named)]
     if len(meant) == 1:
         return meant[0], [c for c in elsewhere if c is not meant[0]]

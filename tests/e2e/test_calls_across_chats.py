@@ -122,3 +122,17 @@ def test_the_call_and_an_email_asked_after_in_a_new_chat_are_told_never_apologis
     assert "10:00 am" in texts(asked) and "still stands" in texts(asked)
     assert "We'll be in touch by the end of the next business day" in texts(asked)
     assert "sorry nobody did" not in texts(asked) and "got back to you" not in texts(asked)
+
+
+def test_an_email_asked_for_about_another_case_leaves_a_call_booked_elsewhere_standing(bot: Bot, sender: str) -> None:
+    """A conversation of our own, 5 December (and blind panel p53 A12): "can you just email me about it instead of
+    calling" about a wrong dress cancelled the call booked in another chat about the bill."""
+    first, second = bot.chats(sender, "C001")
+    assert_gracious(bot.say(first, "please call me monday at 2pm about my bill BL-30017"))
+    assert [row[1] for row in calls(bot, sender)] == ["booked"]
+    assert_gracious(bot.say(second, "hi again, my dress LK-10421 came in the wrong colour"))
+    email = bot.say(second, "can you just email me about it instead of calling")
+    assert_gracious(email)
+    assert "will email you" in texts(email) and "still stands" in texts(email), texts(email)
+    assert "cancelled" not in texts(email), texts(email)
+    assert [row[1] for row in calls(bot, sender)] == ["booked"]  # the bill's call kept
