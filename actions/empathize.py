@@ -42,6 +42,14 @@ AFTER_SYMPATHY = {"utter_apology_own_it": "utter_own_it", "utter_apology": None}
 STRONG_TURNS_FOR_PERSON = 2
 
 
+# The cost felt: "a lot of money", "so expensive", "daylight robbery".
+COST_FELT = re.compile(
+    r"\b(?:a\s+lot\s+of\s+money|so\s+much\s+money|that\s+much\s+money|(?:so|too|really|very|crazy|insanely)\s+expensive|"
+    r"expensive|a\s+fortune|daylight\s+robbery|rip\s*-?\s*off|extortionate|costs?\s+(?:me\s+)?(?:so\s+much|a\s+lot))\b",
+    re.I,
+)
+
+
 class ActionEmpathize(Action):
     """Names the customer's feeling in words fitted to what they said.
 
@@ -217,6 +225,9 @@ class ActionEmpathize(Action):
             hygiene_key = ("utter_empathy_hygiene" if cafe_item else "utter_empathy_hygiene_seen") if hygiene else ""
             fit_key = f"{topic_key}_fit" if fit else ""
             faulty_key = f"{topic_key}_faulty" if faulty else ""
+            # "that's a lot of money for a week in toronto" (a conversation of our own, 5 December): the cost named,
+            # never "things have really piled up".
+            cost_key = f"{topic_key}_cost" if COST_FELT.search(text) else ""
             change_key = f"{topic_key}_change" if own_change else ""
             cancel_key = f"{topic_key}_cancel" if cancel else ""
             keys = [
@@ -228,6 +239,7 @@ class ActionEmpathize(Action):
                             taken_key,
                             cafe_key,
                             faulty_key,
+                            cost_key,
                             cancel_key,
                             change_key,
                             fit_key,

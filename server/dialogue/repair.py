@@ -117,6 +117,11 @@ def _harm_from_food(tracker: DialogueStateTracker) -> bool:
     return signals.harm_from_food((e.text, e.parse_data) for e in tracker.events if isinstance(e, UserUttered))
 
 
+# Below this belief, a demand for compensation read in a case that is about something else is a feeling, unless it
+# names a remedy.
+UNSURE_DEMAND = 0.6
+
+
 def _safety_before(tracker: DialogueStateTracker) -> bool:
     """Whether a message of this conversation was about health or danger (server/nlu/safety.py)."""
     return signals.told_of_harm(e.parse_data for e in tracker.events if isinstance(e, UserUttered))
@@ -591,6 +596,19 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "oh wait actually make it a 10.5": the exchange just started, in the new size.
         chosen = whole_message("alternative", "exchange", text)
         return read_as(parsed, "choose_alternative", "size_changed", [chosen])
+    if (
+        explained
+        and not loop
+        and not new_reference
+        and intent == "demand_compensation"
+        and case_type not in (None, "demand_compensation")
+        and float((parsed.get("intent") or {}).get("confidence") or 0) < UNSURE_DEMAND
+        and not signals.REMEDY_ASKED.search(text)
+        and not in_hand.is_question(text)
+    ):
+        # "that's a lot of money for a week in toronto" about a roaming bill (a conversation of our own, 5 December),
+        # read half-sure as a demand: how it feels, heard, never a goodwill limit offered for a demand nobody made.
+        return read_as(parsed, "express_frustration", "not_a_demand")
     if (
         explained
         and not loop
