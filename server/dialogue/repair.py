@@ -605,6 +605,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and float((parsed.get("intent") or {}).get("confidence") or 0) < UNSURE_DEMAND
         and not signals.REMEDY_ASKED.search(text)
         and not in_hand.is_question(text)
+        and not answer
+        # "i dont want money i want someone to actually inspect the place" asks for something: read as it was.
+        and not re.search(r"\b(?:want|wants|wanted|would like|need|needs|expect|deserve)\b", text, re.I)
     ):
         # "that's a lot of money for a week in toronto" about a roaming bill (a conversation of our own, 5 December),
         # read half-sure as a demand: how it feels, heard, never a goodwill limit offered for a demand nobody made.

@@ -91,3 +91,15 @@ def test_the_policy_in_hand_has_its_own_answer_before_the_general_one():
     assert answer_anywhere("do i need the receipt?", policy="cafe_remake").response == "utter_answer_receipt_cafe"
     assert answer_anywhere("do i need the receipt?", policy="returns_window").response == "utter_answer_receipt_needed"
     assert answer_anywhere("do i need the receipt?").response == "utter_answer_receipt_needed"
+
+
+def test_a_promise_by_one_of_us_is_told_apart_from_the_plans_own_terms_and_a_call_never_made():
+    said = "i was told on the phone last week id get a $20 credit for the london calls but its not on my bill"
+    assert answer_anywhere(said).id == "promised_by_us"
+    for plan_or_call in (
+        "why is my bill so high?? i was PROMISED a discount. bl-30017",
+        "BL-30018 still shows no discount at all, i was told 10% off",
+        "I was promised a call back yesterday and nobody called me",
+    ):
+        found = answer_anywhere(plan_or_call)
+        assert found is None or found.id != "promised_by_us", plan_or_call
