@@ -44,8 +44,8 @@ STRONG_TURNS_FOR_PERSON = 2
 
 # The cost felt: "a lot of money", "so expensive", "daylight robbery".
 COST_FELT = re.compile(
-    r"\b(?:a\s+lot\s+of\s+money|so\s+much\s+money|that\s+much\s+money|(?:so|too|really|very|crazy|insanely)\s+expensive|"
-    r"expensive|a\s+fortune|daylight\s+robbery|rip\s*-?\s*off|extortionate|costs?\s+(?:me\s+)?(?:so\s+much|a\s+lot))\b",
+    r"\b(?:(?:a\s+lot\s+of|so\s+much|that\s+much)\s+money|expensive|a\s+fortune|daylight\s+robbery|rip\s*-?\s*off|"
+    r"extortionate|costs?\s+(?:me\s+)?(?:so\s+much|a\s+lot))\b",
     re.I,
 )
 
