@@ -83,6 +83,9 @@ MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for
 MEANT = re.compile(r"\b(?:i meant|i mean|meant to say|make it|instead|rather have|go with)\b", re.I)
 
 
+NOT_TODAY = re.compile(r"\bnot\s+(?:for\s+)?(?:today|tonight)\b", re.I)
+
+
 def wanted_time_text(said: Text) -> Text:
     """The part of a message that names the time wanted: "actually 10 is bad, move my call to
     4pm" is 4pm; a message with one time is itself."""
@@ -249,7 +252,14 @@ class ValidateCallbackForm(FormValidation):
             dispatcher.utter_message(
                 response=closed, callback_when=spoken_time(moment, now), closed_day=asked.strftime("%A")
             )
-        elif asked is not None and moment is not None and moment.date() > now.date() and TODAY.search(wanted):
+        elif (
+            asked is not None
+            and moment is not None
+            and moment.date() > now.date()
+            and TODAY.search(wanted)
+            # "no i said MONDAY 4:45 not today" (blind panel p54 B10): today turned down, never "already gone by".
+            and not NOT_TODAY.search(wanted)
+        ):
             # "later today 6pm" said at 8pm: the day moved is said, never booked for tomorrow silently.
             clock = our_clock(now, settings().timezone)
             # "as soon as possible please, today if you can" at 9pm (blind panel p52 05): no time was named, so the
@@ -339,7 +349,24 @@ class ValidateCallbackForm(FormValidation):
             on_file = repair.says("on_file", text)
             dispatcher.utter_message(response="utter_phone_not_on_file" if on_file else "utter_phone_unclear")
             return {"callback_phone": None, "callback_attempts": float(attempts)}
-        return {"callback_phone": number_only(text)}  # "it's +1 555 0178": the number, not the words
+        phone = number_only(text)  # "it's +1 555 0178": the number, not the words
+        wanted = wanted_time_text(text)
+        if repair.mentions_time(wanted) and A_DAY.search(wanted) and not said_to_be_today(wanted):
+            # "i just gave you the number. 555 340 1122. and i said weekdays, today is saturday. monday 4:45 then i
+            # guess" (blind panel p54 B10): the number, and the time it names with a day, never the time asked for kept.
+            now = datetime.now(ZoneInfo(settings().timezone))
+            moment = parse_callback_time(wanted, now)
+            if moment is not None:
+                dispatcher.utter_message(response="utter_callback_time_changed", callback_when=spoken_time(moment, now))
+                return {"callback_phone": phone, "callback_time": moment.isoformat()}
+        return {"callback_phone": phone}
+
+
+def said_to_be_today(text: Text) -> bool:
+    """ "today is saturday": what day it is, said in passing, names no day for the call."""
+    return bool(re.search(r"\btoday\s+(?:is|'s)\b", text or "", re.I)) and not re.search(
+        r"\b(?:mon|tue|wed|thu|fri|sat|sun)\w*\s+(?:at\s+)?\d", text or "", re.I
+    )
 
 
 def _booked_before(tracker: Tracker) -> bool:

@@ -1,6 +1,7 @@
 """callback_form and action_schedule_callback: a call at a time that suits the customer."""
 
 import asyncio
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -530,3 +531,38 @@ def test_no_number_to_hand_while_the_time_is_asked_is_told_it_is_not_needed(doma
     )
     assert result == {"callback_time": None}
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_no_number_needed"]
+
+
+def test_a_number_given_with_a_day_and_time_takes_both(domain, monkeypatch):
+    # Blind panel p54 B10: "i just gave you the number. 555 340 1122. and i said weekdays, today is saturday. monday
+    # 4:45 then i guess" kept the call today at 4:45 pm.
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))  # Saturday 14 June
+    said = "i just gave you the number. 555 340 1122. and i said weekdays, today is saturday. monday 4:45 then i guess"
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_phone(
+            said, dispatcher, tracker_from("callback_form", text=said), domain
+        )
+    )
+    assert result["callback_time"] == "2025-06-16T16:45:00-04:00"
+    assert re.sub(r"\D", "", result["callback_phone"]).endswith("5553401122")
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_time_changed"]
+
+
+def test_a_number_given_with_what_day_it_is_keeps_the_time():
+    assert actions.schedule_callback.said_to_be_today("today is saturday")
+    assert not actions.schedule_callback.said_to_be_today("monday 4:45 then")
+
+
+def test_today_turned_down_is_never_told_the_time_has_gone_by(domain, monkeypatch):
+    # Blind panel p54 B10: "no i said MONDAY 4:45 not today" at 7:51 am heard "that time has already gone by today".
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))  # Saturday 14 June
+    said = "no i said MONDAY 4:45 not today"
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time(
+            said, dispatcher, tracker_from("callback_form", text=said), domain
+        )
+    )
+    assert result["callback_time"] == "2025-06-16T16:45:00-04:00"
+    assert "utter_callback_today_gone" not in [m["response"] for m in dispatcher.messages]
