@@ -74,8 +74,6 @@ TURNED_DOWN = re.compile(
     r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*(?:not|pas|nicht)\s",  # "non, 9h, pas 10h" (blind panel p50 23)
     re.I,
 )
-# A day named (gracious/repair.py DAY_WORD), short forms too: "fri morning", "tmrw".
-A_DAY = re.compile(rf"{DAY_WORD.pattern}|\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|tmrw)\b", re.I)
 MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for)\s+(.+)$", re.I)
 
 
@@ -108,7 +106,7 @@ def wanted_time_text(said: Text) -> Text:
         return said
     wanted = timed[-1]
     before = parts[parts.index(wanted) - 1] if parts.index(wanted) > 0 else ""
-    if not A_DAY.search(wanted) and before in timed and A_DAY.search(before):
+    if not repair.A_DAY.search(wanted) and before in timed and repair.A_DAY.search(before):
         wanted = f"{before} {wanted}"  # "push it to Friday morning, say half nine": the day and the hour
     moved = MOVE_TO.search(wanted)
     return moved.group(1) if moved and repair.mentions_time(moved.group(1)) else wanted
@@ -351,7 +349,7 @@ class ValidateCallbackForm(FormValidation):
             return {"callback_phone": None, "callback_attempts": float(attempts)}
         phone = number_only(text)  # "it's +1 555 0178": the number, not the words
         wanted = wanted_time_text(text)
-        if repair.mentions_time(wanted) and A_DAY.search(wanted) and not said_to_be_today(wanted):
+        if repair.mentions_time(wanted) and repair.A_DAY.search(wanted) and not said_to_be_today(wanted):
             # "i just gave you the number. 555 340 1122. and i said weekdays, today is saturday. monday 4:45 then i
             # guess" (blind panel p54 B10): the number, and the time it names with a day, never the time asked for kept.
             now = datetime.now(ZoneInfo(settings().timezone))

@@ -34,6 +34,7 @@ from gracious.choices import (
     resolve,
     yes_to_the_one_asked,
 )
+from gracious.contact_details import without_phones
 from gracious.dropped_call import drops_the_call
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
@@ -393,20 +394,13 @@ FOUND_IN_MAIL = re.compile(
 )
 
 
-CALL_TIME = re.compile(
-    r"\b(?:today|tomorrow|tmrw|tonight|morning|afternoon|evening|noon|midday|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\b|\d\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:\d\d\b",
-    re.I,
-)
-
-
 def only_a_time(text: str) -> bool:
     """ "monday 10am", "tomorrow at 2 please": a time and nothing else."""
     return (
         repair.mentions_time(text)
         # A day, a part of the day or a clock time said as one ("it was 4.50 each time" is a price, a conversation of
         # our own, 5 December).
-        and bool(CALL_TIME.search(text))
+        and bool(repair.NAMES_WHEN.search(without_phones(text)))
         and len(text.split()) <= 5
         and "?" not in text
         and not re.search(r"\b(?:no|not|dont|don't|cancel|email|instead)\b|\d{4,}", text, re.I)
