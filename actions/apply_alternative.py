@@ -16,7 +16,7 @@ from actions import bundle, choice_guard, promised
 from actions.callback_cancel import call_an_email_replaces
 from actions.callback_notice import no_call_after_all, notice_for, tell_email
 from actions.case import catalog, money
-from actions.digression import case_values, resume, say_answers
+from actions.digression import fitted_answers, resume, say_answers
 from actions.hours import spoken_time
 from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
 from actions.second_problem import come_back
@@ -287,7 +287,8 @@ class ActionApplyAlternative(Action):
             # come, a conversation of our own, 5 December) is not said again in other words.
             said = {m.get("response") for m in dispatcher.messages}
             answers = [a for a in latest.get("answers") or [] if not told_already(a, said)]
-            say_answers(dispatcher, domain, answers, tracker, **await case_values(tracker, domain, answers))
+            answers, values = await fitted_answers(tracker, domain, answers)
+            say_answers(dispatcher, domain, answers, tracker, **values)
         if alternative.id == "email_followup":
             done += await no_call_after_all(dispatcher, tracker) + [SlotSet("in_queue", None)] * bool(queued)
             if queued:  # written to instead of waiting (promised.grant): out of the queue, and said so

@@ -9,7 +9,7 @@ options are shown again; while a form is active the form asks its question again
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Set, Text
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
@@ -92,7 +92,7 @@ class ActionAnswerWhy(Action):
                 # "you didnt answer me. is there a deadline or not" after that answer, in all its words, twice
                 # (blind panel p44 02, 08): never the same paragraph a third time; a person, who can go further.
                 return with_a_person(dispatcher, tracker, domain, "utter_answer_said_already")
-            values = await case_values(tracker, domain, known)
+            known, values = await fitted_answers(tracker, domain, known)
             if known and not message.get("answer_person"):
                 # Questions the designers have answers for (catalog/answers.yml), each answered.
                 say_answers(dispatcher, domain, known, tracker, **values)
@@ -172,9 +172,7 @@ def say_answers(
     )
     # "will they have the ingredient list when they call?" after a child's reaction to a muffin said to be nut free
     # (blind panel p49 13): never "tell them about your allergy as you order".
-    in_time_now = values.pop(in_time.IN_TIME_KEY, None)
     for answer in after_a_reaction(answers) if reacted else answers:
-        answer = in_time.fitted(answer, in_time_now)
         if answer in responses:
             again = f"{answer}_again"
             said = again if answer in heard and again in responses else answer
@@ -190,13 +188,17 @@ def answers_heard(tracker: Tracker) -> Set[Text]:
     }
 
 
-async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[Text]) -> Dict[Text, Any]:
-    """The case's placeholder values, looked up only when one of ``answers`` has a placeholder of its own."""
+async def fitted_answers(
+    tracker: Tracker, domain: Dict[Text, Any], answers: List[Text]
+) -> Tuple[List[Text], Dict[Text, Any]]:
+    """``answers`` as they fit the case (the in-time answer as its too-late or undated wording: actions/in_time.py)
+    and the case's placeholder values, looked up only when one of them has a placeholder of its own."""
     names = [name for a in answers for name in (a, f"{a}_again")]  # say_answers may say the second
     texts = [v.get("text") or "" for a in names for v in domain.get("responses", {}).get(a, [])]
     wanted = {name for t in texts for name in re.findall(r"\{(\w+)\}", t)} - {"care_line"}
     if not wanted:
-        return {}
+        return answers, {}
+    in_time_now: Optional[bool] = None
     if wanted <= OFFER_VALUES | {CODES_COMPARED, CODE_STATUS}:
         values: Dict[Text, Any] = {}  # today's offer or the codes named only: no case's records needed
     else:
@@ -205,7 +207,8 @@ async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[T
         if in_time.DEADLINE_DAY in wanted:
             # "will it arrive by thursday?": the day named against the order's date (actions/in_time.py).
             asked = str((tracker.latest_message or {}).get("text") or "")
-            values.update(in_time.in_time_values(asked, facts.get("promised_on"), business_today()))
+            day, in_time_now = in_time.in_time_values(asked, facts.get("promised_on"), business_today())
+            values[in_time.DEADLINE_DAY] = day
     if wanted & OFFER_VALUES:
         offer = await company().current_offer()  # "any discount codes going?" (blind panel p36 23)
         values.update(offer_code=offer.get("code") or "", offer_percent=offer.get("percent") or "")
@@ -213,7 +216,7 @@ async def case_values(tracker: Tracker, domain: Dict[Text, Any], answers: List[T
         values[CODES_COMPARED] = await codes_compared.compared(tracker)  # "which one saves me more?"
     if CODE_STATUS in wanted:
         values[CODE_STATUS] = await codes_compared.code_status(tracker)  # "is WELCOME10 still good?"
-    return values
+    return [in_time.fitted(a, in_time_now) for a in answers], values
 
 
 def say_why(
@@ -310,7 +313,8 @@ class ActionAnswerAlsoAsked(Action):
                 continue  # the turn said it in its own words ("it's expected on Thursday")
             fresh.append(answer)
         if fresh:
-            say_answers(dispatcher, domain, fresh, tracker, **await case_values(tracker, domain, fresh))
+            fresh, values = await fitted_answers(tracker, domain, fresh)
+            say_answers(dispatcher, domain, fresh, tracker, **values)
         for question in records_asked:
             await _grant_asked(dispatcher, tracker, question, names)
         told: Set[Text] = set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any, Dict, Optional, Text
+from typing import Optional, Text, Tuple
 
 from actions.case import day_name
 
@@ -20,8 +20,6 @@ TOO_LATE = "utter_answer_in_time_for_day_late"
 UNDATED = "utter_answer_in_time_for_day_undated"
 # The placeholder only this answer has: the day the customer named, as they would say it.
 DEADLINE_DAY = "deadline_day"
-# Not a placeholder: whether the date comes in time, read by say_answers (actions/digression.py).
-IN_TIME_KEY = "_in_time"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_NAMED = re.compile(
@@ -46,15 +44,15 @@ def deadline(text: Text, today: date) -> Optional[date]:
     return None
 
 
-def in_time_values(text: Text, promised_on: Optional[date], today: date) -> Dict[str, Any]:
-    """``deadline_day`` for the answer's words, and whether the promised date is on or before it (None: no date to
-    compare, never said to be in time)."""
+def in_time_values(text: Text, promised_on: Optional[date], today: date) -> Tuple[Text, Optional[bool]]:
+    """The day named as the answer says it (``deadline_day``), and whether the promised date is on or before it
+    (None: no date to compare, never said to be in time)."""
     day = deadline(text, today)
     if day is None or promised_on is None:
-        return {DEADLINE_DAY: "", IN_TIME_KEY: None}
+        return "", None
     first = DAY_NAMED.search(text or "")
     spoken = "the weekend" if first is not None and first.group("weekend") else day_name(day)
-    return {DEADLINE_DAY: spoken, IN_TIME_KEY: promised_on <= day}
+    return spoken, promised_on <= day
 
 
 def fitted(answer: Text, in_time: Optional[bool]) -> Text:

@@ -26,36 +26,31 @@ def test_the_day_named_is_the_next_one_from_today(text, day):
 
 
 def test_a_date_before_the_day_named_is_in_time_and_said_with_the_day():
-    values = in_time.in_time_values("will it be here by thursday", TUESDAY, SATURDAY)
-    assert values == {in_time.DEADLINE_DAY: "Thursday 10 December", in_time.IN_TIME_KEY: True}
-    assert in_time.fitted(in_time.IN_TIME, values[in_time.IN_TIME_KEY]) == in_time.IN_TIME
+    day, in_time_now = in_time.in_time_values("will it be here by thursday", TUESDAY, SATURDAY)
+    assert (day, in_time_now) == ("Thursday 10 December", True)
+    assert in_time.fitted(in_time.IN_TIME, in_time_now) == in_time.IN_TIME
 
 
 def test_the_day_itself_is_in_time():
-    values = in_time.in_time_values("need it tuesday", TUESDAY, SATURDAY)
-    assert values[in_time.IN_TIME_KEY] is True
+    assert in_time.in_time_values("need it tuesday", TUESDAY, SATURDAY)[1] is True
 
 
 def test_a_date_after_the_day_named_gets_the_too_late_words():
-    values = in_time.in_time_values("by monday?", TUESDAY, SATURDAY)
-    assert values[in_time.IN_TIME_KEY] is False
+    assert in_time.in_time_values("by monday?", TUESDAY, SATURDAY)[1] is False
     assert in_time.fitted(in_time.IN_TIME, False) == in_time.TOO_LATE
 
 
 def test_the_weekend_is_said_as_the_weekend():
-    assert in_time.in_time_values("before the weekend", TUESDAY, date(2026, 12, 7))[in_time.DEADLINE_DAY] == (
-        "the weekend"
-    )
+    assert in_time.in_time_values("before the weekend", TUESDAY, date(2026, 12, 7))[0] == "the weekend"
 
 
 def test_the_day_said_is_the_first_one_named():
-    values = in_time.in_time_values("by thursday, or the weekend at the latest", TUESDAY, SATURDAY)
-    assert values[in_time.DEADLINE_DAY] == "Thursday 10 December"
+    day, _ = in_time.in_time_values("by thursday, or the weekend at the latest", TUESDAY, SATURDAY)
+    assert day == "Thursday 10 December"
 
 
 def test_no_date_to_compare_is_never_said_to_be_in_time():
-    values = in_time.in_time_values("by thursday", None, SATURDAY)
-    assert values[in_time.IN_TIME_KEY] is None
+    assert in_time.in_time_values("by thursday", None, SATURDAY) == ("", None)
     assert in_time.fitted(in_time.IN_TIME, None) == in_time.UNDATED
 
 
