@@ -158,6 +158,16 @@ def test_a_time_long_after_the_team_goes_home_is_the_next_morning(domain, monkey
     assert dispatcher.messages[0]["callback_when"] == "tomorrow at 8:00 am"
 
 
+def validated_on_saturday(monkeypatch, domain, slot, said, events=None):
+    """The callback form's ``slot`` validated on Saturday 14 June at 10 am: its result and what was said."""
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))
+    dispatcher = CollectingDispatcher()
+    changes = {"text": said, **({"events": events} if events else {})}
+    validate = getattr(ValidateCallbackForm(), f"validate_{slot}")
+    result = asyncio.run(validate(said, dispatcher, tracker_from("callback_form", **changes), domain))
+    return result, dispatcher
+
+
 @pytest.mark.parametrize(
     "said, booked, response",
     [
@@ -167,13 +177,7 @@ def test_a_time_long_after_the_team_goes_home_is_the_next_morning(domain, monkey
 )
 def test_a_day_nobody_is_in_keeps_the_hour_on_the_next_day_and_says_so(domain, monkeypatch, said, booked, response):
     # CI on Saturday 5 December 2026: "please ring me tomorrow at 11am" was booked for Monday at 8:00 am.
-    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))  # Saturday 14 June
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(
-        ValidateCallbackForm().validate_callback_time(
-            said, dispatcher, tracker_from("callback_form", text=said), domain
-        )
-    )
+    result, dispatcher = validated_on_saturday(monkeypatch, domain, "callback_time", said)
     assert result == {"callback_time": booked, "callback_attempts": None}
     assert [m["response"] for m in dispatcher.messages] == [response]
     assert dispatcher.messages[0]["closed_day"] == "Sunday"
@@ -183,18 +187,12 @@ def test_a_day_nobody_is_in_keeps_the_hour_on_the_next_day_and_says_so(domain, m
 def test_a_new_hour_for_a_call_on_another_day_is_never_said_to_be_on_a_closed_day(domain, monkeypatch):
     # A conversation of our own, Saturday 5 December: "move my call to 5pm" about a call on Monday at 3pm was told "Our
     # care team isn't in on Saturday" (5pm is their closing on a Saturday), though the hour was for Monday.
-    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))  # Saturday 14 June
     said = "actually can you move my call to 5pm instead"
     events = [
         {"event": "slot", "name": "callback_time", "value": "2025-06-16T15:00:00-04:00"},
         {"event": "user", "text": said, "parse_data": {"text": said, "intent": {"name": "inform"}}},
     ]
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(
-        ValidateCallbackForm().validate_callback_time(
-            said, dispatcher, tracker_from("callback_form", text=said, events=events), domain
-        )
-    )
+    result, dispatcher = validated_on_saturday(monkeypatch, domain, "callback_time", said, events)
     assert result == {"callback_time": "2025-06-16T17:00:00-04:00", "callback_attempts": None}
     assert dispatcher.messages == []
 
@@ -536,14 +534,8 @@ def test_no_number_to_hand_while_the_time_is_asked_is_told_it_is_not_needed(doma
 def test_a_number_given_with_a_day_and_time_takes_both(domain, monkeypatch):
     # Blind panel p54 B10: "i just gave you the number. 555 340 1122. and i said weekdays, today is saturday. monday
     # 4:45 then i guess" kept the call today at 4:45 pm.
-    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))  # Saturday 14 June
     said = "i just gave you the number. 555 340 1122. and i said weekdays, today is saturday. monday 4:45 then i guess"
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(
-        ValidateCallbackForm().validate_callback_phone(
-            said, dispatcher, tracker_from("callback_form", text=said), domain
-        )
-    )
+    result, dispatcher = validated_on_saturday(monkeypatch, domain, "callback_phone", said)
     assert result["callback_time"] == "2025-06-16T16:45:00-04:00"
     assert re.sub(r"\D", "", result["callback_phone"]).endswith("5553401122")
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_time_changed"]
@@ -556,13 +548,7 @@ def test_a_number_given_with_what_day_it_is_keeps_the_time():
 
 def test_today_turned_down_is_never_told_the_time_has_gone_by(domain, monkeypatch):
     # Blind panel p54 B10: "no i said MONDAY 4:45 not today" at 7:51 am heard "that time has already gone by today".
-    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=14))  # Saturday 14 June
     said = "no i said MONDAY 4:45 not today"
-    dispatcher = CollectingDispatcher()
-    result = asyncio.run(
-        ValidateCallbackForm().validate_callback_time(
-            said, dispatcher, tracker_from("callback_form", text=said), domain
-        )
-    )
+    result, dispatcher = validated_on_saturday(monkeypatch, domain, "callback_time", said)
     assert result["callback_time"] == "2025-06-16T16:45:00-04:00"
     assert "utter_callback_today_gone" not in [m["response"] for m in dispatcher.messages]
