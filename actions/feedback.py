@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.closing import ActionCloseConversation, said_safety
 from gracious import ratings, repair
 from gracious.endings import says_goodbye
-from gracious.signals import is_praise
+from gracious.signals import asks_to_pass_on, is_praise
 from gracious.stores import records
 
 # "its not a question its a suggestion", "it was just a suggestion. pass it on": the idea is the message before.
@@ -98,7 +98,9 @@ class ActionRecordFeedback(Action):
             return []
         # Kind words are thanked as kind words, never told what becomes of an idea (blind panel p46 11).
         if is_praise(text):
-            thanks = "utter_feedback_praise"
+            # "the barista Tom was lovely, please tell him" (a conversation of our own, 5 December): honestly, what
+            # this chat can pass on, never only a weekly review.
+            thanks = "utter_feedback_praise_for_them" if asks_to_pass_on(text) else "utter_feedback_praise"
         elif repair.says("suggestion", text) or tracker.latest_message.get("repair") == "suggestion":
             thanks = "utter_feedback_suggestion"  # an idea: thanked as one, with where ideas go
         elif tracker.get_slot("case_type") == "complain_service":

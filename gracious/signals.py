@@ -48,6 +48,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
                 "taken_by_another",
                 "exchange_wanted",
                 "not_only_praise",
+                "pass_on",
                 "trouble",
             )
         }
@@ -166,7 +167,17 @@ def charged_twice(text: Text) -> bool:
 def is_praise(text: Text) -> bool:
     """ "you guys are great, the staff at the cafe were lovely": kind words, no trouble, no idea and no complaint beside them
     (catalog/signals.yml `praise` and `kind_words`, `trouble`, `not_only_praise`)."""
-    return bool(text) and _has("kind_words", text) and not _has("trouble", text) and not _has("not_only_praise", text)
+    if not text or not _has("kind_words", text) or _has("trouble", text):
+        return False
+    # "please tell him", "could you pass it on": the kind words asked to reach someone, nothing more.
+    asked_on = _lists(changed_at(SIGNALS_FILE))["pass_on"]
+    rest = re.sub(rf"\b(?:please|pls|plz|could you|can you|would you)\s+(?={asked_on.pattern})", " ", text, flags=re.I)
+    return not _has("not_only_praise", asked_on.sub(" ", rest))
+
+
+def asks_to_pass_on(text: Text) -> bool:
+    """'please tell him', 'pass it on to her': kind words asked to reach the person (catalog/signals.yml `pass_on`)."""
+    return bool(text) and _has("pass_on", text)
 
 
 # "you never called me back", "nobody ever rang me": our call that never came, not calls on the bill.

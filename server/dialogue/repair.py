@@ -148,12 +148,19 @@ PRAISE_HEARD = re.compile(
 )
 
 
-def _praised(tracker: DialogueStateTracker) -> bool:
-    """Whether kind words about someone were thanked for in this chat (actions/feedback.py)."""
-    return any(
-        isinstance(e, BotUttered) and (e.metadata or {}).get("utter_action") == "utter_feedback_praise"
+# The thanks for kind words (actions/feedback.py), and the thanks that said already what the chat can pass on.
+PRAISE_THANKS = "utter_feedback_praise"
+PASSED_ON_THANKS = "utter_feedback_praise_for_them"
+
+
+def _praised(tracker: DialogueStateTracker) -> Optional[str]:
+    """How kind words about someone were last thanked for in this chat (actions/feedback.py), or None."""
+    thanks = [
+        (e.metadata or {}).get("utter_action")
         for e in tracker.events
-    )
+        if isinstance(e, BotUttered) and (e.metadata or {}).get("utter_action") in (PRAISE_THANKS, PASSED_ON_THANKS)
+    ]
+    return thanks[-1] if thanks else None
 
 
 def _customer_said(tracker: DialogueStateTracker, text: str) -> str:
@@ -370,6 +377,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "will he actually get the message?" just after praise for Tom (blind panel p52 10): what becomes of kind
         # words, never an order traced.
         praise = [a.response for a in all_answers() if a.id == "praise_reaches_them"]
+        if _praised(tracker) == PASSED_ON_THANKS:
+            praise = [f"{praise[0]}_again"]  # what the chat can pass on was said with the thanks: the short wording
         return dict(read_as(parsed, WHY, "case_question"), answer=praise[0], answers=praise, answer_person=False)
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gracious.saying_no import asks_for_a_person
-from gracious.signals import is_praise
+from gracious.signals import asks_to_pass_on, is_praise
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,23 @@ from gracious.signals import is_praise
 )
 def test_kind_words_alone_are_praise(text):
     assert is_praise(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A conversation of our own, 5 December: "please tell him" made the praise a generic note for a weekly review.
+        "the barista Tom at the Riverside shop was lovely this morning, please tell him",
+        "Sarah on your phone line was so helpful yesterday, could you pass it on to her",
+    ],
+)
+def test_kind_words_asked_to_reach_the_person_are_still_praise(text):
+    assert is_praise(text) and asks_to_pass_on(text)
+
+
+def test_kind_words_with_an_idea_are_not_praise_even_when_asked_on():
+    assert not is_praise("great coffee, please tell them to open earlier though")
+    assert not asks_to_pass_on("you guys are great")
 
 
 @pytest.mark.parametrize(

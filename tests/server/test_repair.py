@@ -870,6 +870,12 @@ def test_will_he_get_the_message_after_praise_is_what_becomes_of_kind_words():
     # Without praise in the chat, no such answer.
     plain = reread(parsed("will he actually get the message?", "ask_status"), tracker())
     assert plain.get("answer") != "utter_answer_praise_reaches_them"
+    # Thanked with what the chat can pass on (a conversation of our own, 5 December): the short wording, never the
+    # same news in full again.
+    told = tracker()
+    told.update(BotUttered("That's lovely to hear.", metadata={"utter_action": "utter_feedback_praise_for_them"}))
+    again = reread(parsed("will he actually hear it?", "ask_status"), told)
+    assert again["answers"] == ["utter_answer_praise_reaches_them_again"]
 
 
 def test_a_remedy_asked_after_the_safety_line_and_a_call_is_the_products_case():
