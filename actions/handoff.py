@@ -180,6 +180,31 @@ def safety_response(text: Text, medical: Text) -> Text:
     return "utter_safety_product" if HAZARD.search(text) and not BODY.search(text) else medical
 
 
+# "should i go to hospital or is it ok to wait and see", "should i use my epipen?"
+WAIT_OR_NOT = re.compile(
+    r"\b(?:should i|do i need to|wait and see|is it ok to wait|go to (?:the )?hospital|use (?:my|the) epi ?pen"
+    r"|do i (?:use|take|need) it)\b",
+    re.I,
+)
+
+
+# Anger at how it happened, said on the way to help ("im so angry, i literally asked her twice": blind panel p54 A04).
+ANGRY_AT_IT = re.compile(
+    r"\b(?:angry|furious|livid|fuming|so mad|asked (?:her|him|them) twice|told (?:her|him|them) twice)\b", re.I
+)
+
+
+def getting_help_said(text: Text) -> Text:
+    """The words for someone on the way to help: with their anger heard when they say it."""
+    return "utter_safety_getting_help_angry" if ANGRY_AT_IT.search(text) else "utter_safety_getting_help"
+
+
+def on_the_way_to_help(text: Text) -> bool:
+    """ "ok i used it and my friend is driving me to the ER": help under way, never "i have my epipen with me. do i use
+    it??" (blind panel p54 A04), which asks whether to."""
+    return bool(GETTING_HELP.search(text)) and not WAIT_OR_NOT.search(text)
+
+
 class ActionHandoff(Action):
     """Opens a handoff with a case summary and tells the customer what happens next.
 
@@ -201,6 +226,16 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_again"))
             say_answers(dispatcher, domain, message.get("answers") or [], tracker)
             return [FollowupAction("action_listen")]
+        if message.get("safety") and tracker.get_slot("handoff_id"):
+            # The team has this safety case, no call booked yet (blind panel p54 A04: "ok i used it and my friend is
+            # driving me to the ER" heard the urgent paragraph and the case written up again): on the way to help,
+            # nothing more asked; asking whether to wait, told not to; never a second handoff for the same incident.
+            text = message.get("text") or ""
+            if on_the_way_to_help(text) or WAIT_OR_NOT.search(text):
+                dispatcher.utter_message(
+                    response=getting_help_said(text) if on_the_way_to_help(text) else "utter_safety_dont_wait"
+                )
+                return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         if message.get("safety"):
             # Health or danger (server/nlu/safety.py): urgent help first, then a person.
             dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
@@ -302,10 +337,6 @@ HAZARD = re.compile(
 BODY = re.compile(
     r"\b(?:burn(?:ed|t) (?:me|my)|hurt|injur\w*|bleeding|breath\w*|swell\w*|throat|dizzy|allerg\w*)\b", re.I
 )
-# "should i go to hospital or is it ok to wait and see", "should i use my epipen?"
-WAIT_OR_NOT = re.compile(
-    r"\b(?:should i|do i need to|wait and see|is it ok to wait|go to (?:the )?hospital|use (?:my|the) epi ?pen)\b", re.I
-)
 
 
 class ActionPersonWhileBooking(Action):
@@ -326,9 +357,9 @@ class ActionPersonWhileBooking(Action):
             # A call asked for directly, nobody told yet: hand over now (a person, or
             # the team's callback when nobody is free), rather than claim the team has it.
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handoff")]
-        if message.get("safety") and GETTING_HELP.search(message.get("text") or ""):
+        if message.get("safety") and on_the_way_to_help(message.get("text") or ""):
             # "ok im calling 911": no more questions; the team follows up later.
-            dispatcher.utter_message(response="utter_safety_getting_help")
+            dispatcher.utter_message(response=getting_help_said(message.get("text") or ""))
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         if (
             message.get("safety")

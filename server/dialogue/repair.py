@@ -250,6 +250,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         reread = read_as(parsed, "inform", "answer")
         reread.pop("safety", None)
         return reread
+    if tracker is not None and intent == "help_arrived" and _safety_before(tracker):
+        # "forget it. im at the hospital now" after a reaction (blind panel p54 A04): glad help is there, never "No
+        # problem at all" to a cancel.
+        return parsed
     if parsed.get("safety") and tracker is not None and text:
         # "i had a reaction. i asked about the medical bill": safety first, the question kept for after.
         # Never what is in the food, asked before a visit, to someone having a reaction (blind panel p39 14).

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 
 import actions.handoff
-from actions.handoff import ActionHandoff, safety_response
+from actions.handoff import ActionHandoff, getting_help_said, on_the_way_to_help, safety_response
 from gracious import stores
 from gracious.stores.records import agent_presence
 from gracious.stores.records import metadata as records_metadata
@@ -266,6 +266,24 @@ def test_a_second_safety_message_with_a_call_booked_is_answered_not_handed_off_a
     dispatcher, events = run_action(ActionHandoff(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_safety_again", "utter_answer_medical_costs"]
     assert events == [FollowupAction("action_listen")] and handoff_rows() == []
+
+
+def test_on_the_way_to_the_er_after_the_case_was_written_up_is_never_handed_off_again(domain):
+    # Blind panel p54 A04: "ok i used it and my friend is driving me to the ER. im so angry" heard the urgent paragraph
+    # and the case written up a second time, before any call was booked.
+    said = "ok i used it and my friend is driving me to the ER. im so angry, i literally asked her twice"
+    tracker = tracker_from("request_human", text=said, intent="request_human", slots={"handoff_id": "3"})
+    tracker.latest_message["safety"] = True
+    dispatcher, events = run_action(ActionHandoff(), tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_safety_getting_help_angry"]
+    assert FollowupAction("action_listen") in events and handoff_rows() == []
+
+
+def test_an_epipen_to_hand_with_a_question_is_no_help_under_way():
+    # Blind panel p54 A04: "i have my epipen with me. do i use it??" heard "That's the right thing to do".
+    assert not on_the_way_to_help("i have my epipen with me. do i use it?? its not that bad yet")
+    assert on_the_way_to_help("we have his epipen, my husband is driving us to urgent care")
+    assert getting_help_said("ok im calling 911") == "utter_safety_getting_help"
 
 
 def test_a_plain_request_for_a_person_still_fills_the_card_with_what_was_booked(domain):
