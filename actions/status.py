@@ -30,6 +30,7 @@ from gracious.dropped_call import clock_named
 from gracious.references import find, normalize_reference
 from gracious.repair import MORE_THAN_ONE_CALL, named_kinds
 from gracious.settings import settings
+from gracious.signals import PLACE_TOLD
 from gracious.stores import company, records
 
 # How a grant taken back is named: "The exchange for LK-10422 is cancelled."
@@ -338,6 +339,9 @@ async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     booked = await booked_calls(tracker)
     heard = answers_heard(tracker)
     response = "utter_safety_next_call" if booked else "utter_safety_next_person"
+    if PLACE_TOLD.search(str((tracker.latest_message or {}).get("text") or "")):
+        # "will someone actually tell that cafe?" (blind panel p54 A04): yes or no first.
+        response = "utter_safety_next_told_call" if booked else "utter_safety_next_told"
     if response in heard:
         response += "_again"  # asked again: shorter, never the same paragraph word for word
     if booked:

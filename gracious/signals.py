@@ -282,6 +282,16 @@ GETTING_HELP = re.compile(
 )
 
 
+# Whether the place where harm was done will hear of it: "will someone actually tell that cafe?", "will the station
+# cafe manager be told about the allergy thing", "so this doesnt happen to the next person" (blind panel p54 A04).
+PLACE_TOLD = re.compile(
+    r"\bwill\s+(?:someone|somebody|any\s?one|you|they|the\s+(?:\w+\s+)?(?:caf[eé]|shop|store|manager|staff|barista)|"
+    r"(?:that|this)\s+(?:caf[eé]|shop|store))\b.{0,40}?\b(?:tell|told|know|hear|find\s+out|informed|warned)\b"
+    r"|\bso\s+(?:this|it)\s+(?:doesn'?t|does\s+not|won'?t|never)\s+happens?\s+(?:to|again)\b",
+    re.I,
+)
+
+
 # A code said to fail ("SPRING15 isnt working", "says invalid"), as against one only asked about.
 CODE_FAILS = re.compile(
     r"\b(?:does\s?n[o']?t|did\s?n[o']?t|wo\s?n[o']?t|not|never|is\s?n[o']?t|aren'?t|cant|can'?t)\s+"

@@ -171,3 +171,20 @@ def test_the_trouble_happening_again_is_not_claimed_as_asking_again():
     assert "repeated" not in frustration_signals("my grinder is late AGAIN", [], "check_order_status")
     assert "repeated" not in frustration_signals("the size is wrong again", [], "report_wrong_item")
     assert "repeated" in frustration_signals("I already told you, its late AGAIN", [], "check_order_status")
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("will someone actually tell that cafe? so this doesnt happen to the next person", True),
+        ("i mean will the station cafe manager be told about the allergy thing. yes or no", True),
+        ("will the shop find out about it", True),
+        ("will it arrive by thursday", False),
+        ("tell the cafe their muffins are great", False),
+    ],
+)
+def test_whether_the_place_will_hear_of_it_is_heard(text, asked):
+    # Blind panel p54 A04: "will someone actually tell that cafe?" got a menu of guesses.
+    from gracious.signals import PLACE_TOLD
+
+    assert bool(PLACE_TOLD.search(text)) is asked

@@ -223,20 +223,25 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         reread = read_as(parsed, "report_wrong_item", "after_safety", kept)
         reread.pop("safety", None)
         return reread
+    # "will the station cafe manager be told about the allergy thing. yes or no" (blind panel p54 A04) names the harm
+    # again, asking after the café, never telling of new harm: the team's part, never the urgent line once more.
+    place_told = bool(signals.PLACE_TOLD.search(text)) and not (WORSE.search(text) or HARM_NOW.search(text))
     if (
         tracker is not None
-        and not parsed.get("safety")
+        and (not parsed.get("safety") or place_told)
         and not parsed.get("repair")
         and not tracker.active_loop_name
         and _harm_from_food(tracker)
         and (tracker.get_slot("handoff_id") or tracker.get_slot("callback_id"))
-        and SAFETY_NEXT.search(text)
+        and (SAFETY_NEXT.search(text) or place_told)
         and not find(text)
     ):
         # "what are you going to do about it", then "i want my money back and i want the barista spoken to" after an
         # oat-milk reaction and a call booked (a conversation of our own, 5 December): the team's part and the
         # call's, never a goodwill limit nor a café remake offered for harm done.
-        return read_as(parsed, "ask_status", "safety_next")
+        reread = read_as(parsed, "ask_status", "safety_next")
+        reread.pop("safety", None)
+        return reread
     if (
         tracker is not None
         and intent in ("help_arrived", "request_human")
