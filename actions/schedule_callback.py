@@ -190,7 +190,9 @@ class ValidateCallbackForm(FormValidation):
             # "we have his epipen, my husband is driving us to urgent care. call me tonight around 8" (blind panel p51
             # 11): heard first, then the call's time taken as asked.
             dispatcher.utter_message(response="utter_safety_help_at_hand")
-        elif says_they_are_all_right(words) and repair.mentions_time(without_phones(words)):
+        elif says_they_are_all_right(words) and repair.mentions_time(without_phones(words)) and _safety_chat(tracker):
+            # Only after a worry for someone's health: "today 9:30 is fine" about a jacket (blind panel p54 A03) is a
+            # time, never "I'm so glad to hear that" and 911.
             # "he's fine, he didnt drink much and we gave him his antihistamine. monday 10am for the call" (blind panel
             # p52 06): glad first, then the call's time taken as given.
             dispatcher.utter_message(response="utter_glad_all_right_then_call")
