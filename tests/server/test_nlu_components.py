@@ -118,6 +118,8 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         "im allergic to dairy, i didnt drink it but my lips are tingling from the sip",
         # a figure of speech left out, the symptom still heard
         "i ate the croissant with the hair in it and now i feel sick",
+        # a symptom said beside danger denied is still heard (catalog/safety.yml figures_of_speech)
+        "my throat is fine but my lips are swelling",
     ],
 )
 def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
@@ -148,6 +150,9 @@ def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
         "they put nuts on my salad and i'm allergic, luckily i noticed before eating",
         # blind panel p47 15: disgust at a hair in a croissant (catalog/safety.yml figures_of_speech)
         "there was a hair in my croissant, i feel sick just looking at it",
+        # blind panel p54 A03: danger denied after 911 was said about a jacket
+        "lol why would i call 911?? its a jacket",
+        "my throat is fine?? i never said anything about my throat. are you mixing me up with someone else",
     ],
 )
 def test_ordinary_messages_are_left_alone(text):
