@@ -317,10 +317,10 @@ def opens_with_why(text: str) -> bool:
 
 # A day said in full ("today", "friday"): actions/callback_time.py and actions/schedule_callback.py.
 DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-# A day, a part of the day or a clock time ("monday morning", "at 3pm", "10:30"); never the "0199" of a
-# phone number, which mentions_time would take for one (server/dialogue/form_readings.py).
 # A day named, short forms too: "fri morning", "tmrw".
 A_DAY = re.compile(rf"{DAY_WORD.pattern}|\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|tmrw)\b", re.I)
+# A day, a part of the day or a clock time ("monday morning", "at 3pm", "10:30"); never the "0199" of a
+# phone number, which mentions_time would take for one (server/dialogue/form_readings.py).
 NAMES_WHEN = re.compile(
     rf"{A_DAY.pattern}|\b(?:morning|afternoon|evening|noon|midday|lunch)\b|\d\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\d:\d\d",
     re.I,
