@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.answers import parts
-from gracious.signals import NOT_FITTING, said_at_the_cafe, says_it_is_faulty, says_it_is_late
+from gracious.signals import NOT_FITTING, is_praise, said_at_the_cafe, says_it_is_faulty, says_it_is_late
 from server.dialogue import two_problems
 
 # Readings of a whole message that a clear first part may replace.
@@ -88,6 +88,9 @@ async def reading(
         or tracker.get_slot("case_type")
         or tracker.active_loop_name
         or (name not in VAGUE and confidence >= SURE)
+        # "the guy who made my flat white was super friendly, can you let him know" (a conversation of our own, 5
+        # December): kind words alone, never its first part read as a complaint about the drink.
+        or (name == "give_feedback" and is_praise(text))
     ):
         return parsed
     said = parts(text)

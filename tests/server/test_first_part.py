@@ -70,3 +70,14 @@ def test_other_messages_keep_their_reading(text, intent, entities):
 
 def test_a_case_in_hand_keeps_its_reading():
     assert read("LK-10422 shoes too small", "inform", ORDER, tracker("dispute_charge"))["intent"]["name"] == "inform"
+
+
+def test_kind_words_alone_are_never_read_by_their_first_part():
+    # A conversation of our own, 5 December: "the guy who made my flat white at riverside was super friendly" alone was
+    # read as a complaint, and the coffee offered again.
+    async def complaint(text: str) -> Dict[str, Any]:
+        return dict(reading(text, "complain_service", []), intent={"name": "complain_service", "confidence": 0.99})
+
+    text = "the guy who made my flat white at riverside was super friendly, can you let him know"
+    parsed = asyncio.run(first_part.reading(reading(text, "give_feedback", []), tracker(), complaint))
+    assert parsed["intent"]["name"] == "give_feedback"
