@@ -81,8 +81,8 @@ def test_the_case_lists_the_policys_grants_within_the_agents_limit(desk):
     assert listing["limits"] == {"max_credit": 100.0, "max_replacement_value": 1000.0}
     assert [(a["id"], a["kind"], a["amount"], a["within_limit"], a["granted"]) for a in listing["alternatives"]] == [
         ("store_credit", "credit", 20.0, True, None),
-        ("exchange", "exchange", None, True, None),
         ("refund", "refund", None, True, None),
+        ("exchange", "exchange", None, True, None),
     ]
 
 
@@ -117,7 +117,7 @@ def test_a_refund_at_the_desk_is_granted_once_with_its_commitment_and_label(desk
     assert again == 409 and refused["granted_before"]["id"] == grant["id"]
     assert len(grants()) == 1 and len(company_outbox()) == 2
     listed = sam.call(f"/desk/api/cases/{case}/grant")[1]["alternatives"]
-    assert [a["granted"] is not None for a in listed] == [False, False, True]
+    assert [a["granted"] is not None for a in listed] == [False, True, False]  # store credit, refund, exchange
 
 
 def test_a_credit_over_the_agents_limit_is_refused_and_one_within_it_granted(desk):
