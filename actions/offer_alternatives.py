@@ -15,6 +15,7 @@ from actions.callback_cancel import booked_calls
 from actions.case import catalog, latest_intent, money, render
 from actions.hours import spoken_time
 from gracious import codes, repair
+from gracious.answers import answers
 from gracious.catalog import Catalog, Offer, Policy
 from gracious.settings import settings
 from gracious.signals import asks_about_a_code
@@ -25,6 +26,14 @@ from gracious.stores.grants import REMEDIES, Grant
 MAX_OFFERS = 3
 # Always possible, whatever the policy: a person, or a call at a time that suits.
 LAST_RESORT = ("human", "callback")
+
+
+def person_promised(tracker: Tracker) -> bool:
+    """Whether this turn said one of the designers' answers that offers a person (``person: true``)."""
+    from actions.digression import said_this_turn
+
+    said = {(e.get("metadata") or {}).get("utter_action") for e in said_this_turn(tracker)}
+    return any(a.person and a.response in said for a in answers())
 
 
 def offers_person_when(policy: Optional[Policy], trigger: Text) -> bool:
@@ -141,6 +150,10 @@ class ActionOfferAlternatives(Action):
             ]
 
         choices = self.choose(policies, policy, facts, skip, bool(tracker.get_slot("entitled")))
+        if "human" not in skip and all(o.id != "human" for o in choices) and person_promised(tracker):
+            # "...a person can cancel it for you" said beside the order's news ("my jacket hasn't shipped, can i use
+            # WELCOME10 on it", a conversation of our own, 5 December): the person it names is one of the options.
+            choices = choices[: MAX_OFFERS - 1] + [Offer(policies.alternatives["human"])]
         # choose() tops a short list up with a person or a callback, so a list of
         # only those after a 'no' means every option of the policy has been turned down.
         if again and all(o.id in LAST_RESORT for o in choices):
