@@ -228,6 +228,11 @@ async def parse_with_choices(
         # "i dont want another callback, you clearly cant do those. email me instead" (blind panel p45 15): the
         # email offered, never the call it turns down.
         return await read.as_click(by_email.payload, text=text, typed_choice=by_email.title)
+    today = await todays_code_taken(text, parsed, options)
+    if today is not None:
+        # "fine whatever ill use welcome10" under "Use today's offer instead" (a conversation of our own, 5 December):
+        # today's code, named to use it, is that option; never a new coupon case for it.
+        return await read.as_click(today.payload, text=text, typed_choice=today.title)
     later = bool(LATER_IF.search(text))  # "if it's not here by friday I want a refund": nothing taken now
     if ((new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or drops_the_call(text) or later:
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
@@ -369,6 +374,28 @@ def _only_the_code(text: str, tracker: Optional[DialogueStateTracker], options: 
     if CHOOSING.search(rest.lower()) or re.search(r"\bappl(?:y|ied)\b|\bhonou?r", rest, re.I):
         return False
     return resolve(rest, options, choice_words(), question=False, shared=shared) != chosen
+
+
+# "ill use welcome10", "go with WELCOME10 then": a code named to use it. "welcome10 doesnt work either" or "is
+# welcome10 valid?" tells of it or asks, and takes nothing.
+USING_A_CODE = re.compile(r"\b(?:use|using|go\s+with|go\s+for|take|stick\s+with|try|then|instead)\b", re.I)
+CODE_FAILED = re.compile(
+    r"\b(?:not|no|never|doesnt|didnt|wont|isnt|cant|invalid|expired|error|fail(?:s|ed)?|broken)\b|n'?t\b|\?", re.I
+)
+
+
+async def todays_code_taken(text: str, parsed: Dict[str, Any], options: Any) -> Any:
+    """The "Use today's offer instead" option, when the message names today's code to use it."""
+    from gracious.stores import company
+
+    option = next((o for o in options if o.key == "current_offer"), None)
+    named = {
+        str(e.get("value") or "").upper() for e in parsed.get("entities") or [] if e.get("entity") == "coupon_code"
+    }
+    if option is None or len(named) != 1 or not USING_A_CODE.search(text) or CODE_FAILED.search(text):
+        return None
+    code = str((await company().current_offer()).get("code") or "").upper()
+    return option if code and named == {code} else None
 
 
 # A sum as a customer or a button names one: "$20", "20 dollars", "the 20 store credit" (never "option 2" or "size 10").
