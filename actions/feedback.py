@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.closing import ActionCloseConversation, said_safety
 from gracious import ratings, repair
 from gracious.endings import says_goodbye
-from gracious.signals import asks_to_pass_on, is_praise
+from gracious.signals import asks_to_pass_on, is_praise, praise_and_more
 from gracious.stores import records
 
 # "its not a question its a suggestion", "it was just a suggestion. pass it on": the idea is the message before.
@@ -103,6 +103,10 @@ class ActionRecordFeedback(Action):
             thanks = "utter_feedback_praise_for_them" if asks_to_pass_on(text) else "utter_feedback_praise"
         elif repair.says("suggestion", text) or tracker.latest_message.get("repair") == "suggestion":
             thanks = "utter_feedback_suggestion"  # an idea: thanked as one, with where ideas go
+        elif praise_and_more(text):
+            # "ur staff are lovely but please tell them the music is way too loud" (a conversation of our own, 5
+            # December): both halves thanked, never kept as a note with no word for either.
+            thanks = "utter_feedback_praise_and_more" + ("_for_them" if asks_to_pass_on(text) else "")
         elif tracker.get_slot("case_type") == "complain_service":
             # "i dont want anything i just want him to know its not ok" about a rude barista (a conversation of our
             # own, 5 December): kept with the complaint for the managers, never a weekly review of ideas.

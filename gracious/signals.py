@@ -175,6 +175,12 @@ def is_praise(text: Text) -> bool:
     return not _has("not_only_praise", asked_on.sub(" ", rest))
 
 
+def praise_and_more(text: Text) -> bool:
+    """ "ur staff are lovely but please tell them the music is way too loud": kind words with a remark beside them (a
+    word of `not_only_praise`), nothing gone wrong (no word of `trouble`); thanked for both, never as praise only."""
+    return bool(text) and _has("kind_words", text) and not _has("trouble", text) and not is_praise(text)
+
+
 def asks_to_pass_on(text: Text) -> bool:
     """'please tell him', 'pass it on to her': kind words asked to reach the person (catalog/signals.yml `pass_on`)."""
     return bool(text) and _has("pass_on", text)

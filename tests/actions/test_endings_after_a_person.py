@@ -76,5 +76,6 @@ def test_a_remark_answering_the_rating_question_is_thanked_once_without_anything
     ask = {"event": "action", "name": "utter_ask_rating"}
     tracker = tracker_from("empty_tracker", intent="give_feedback", text=text, events=[ask, said(text)])
     dispatcher, events = run_action(ActionRecordFeedback(), tracker, domain)
-    assert responses(dispatcher) == ["utter_feedback_recorded"]
+    # Kind words and a remark beside them: thanked for both (a conversation of our own, 5 December).
+    assert responses(dispatcher) == ["utter_feedback_praise_and_more"]
     assert events == [FollowupAction("action_listen")]  # the close said goodbye already: no "anything else?"

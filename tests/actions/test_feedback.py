@@ -102,3 +102,25 @@ def test_feedback_chosen_from_a_menu_keeps_what_was_said_before_it(domain):
     )
     run_action(ActionRecordFeedback(), tracker, domain)
     assert feedback_rows() == [("lee", said)]
+
+
+@pytest.mark.parametrize(
+    "text, thanks",
+    [
+        # Kind words with a remark beside them (a conversation of our own, 5 December): thanked for both.
+        (
+            "ur staff are lovely but please tell them the music is way too loud",
+            "utter_feedback_praise_and_more_for_them",
+        ),
+        ("Ana was lovely, the process is a maze.", "utter_feedback_praise_and_more"),
+        ("the barista Tom was lovely, please tell him", "utter_feedback_praise_for_them"),
+        ("love the new menu, you should add oat milk though", "utter_feedback_suggestion"),
+        ("the staff were friendly but the place was rude and cold", "utter_feedback_recorded"),  # trouble: no praise
+    ],
+)
+def test_kind_words_are_thanked_for_what_else_was_said(domain, text, thanks):
+    tracker = tracker_from("empty_tracker", intent="give_feedback", text=text, sender_id="priya")
+    dispatcher, _ = run_action(ActionRecordFeedback(), tracker, domain)
+
+    assert dispatcher.messages == [message(response=thanks)]
+    assert feedback_rows() == [("priya", text)]
