@@ -26,6 +26,7 @@ from actions.hours import spoken_time
 from actions.verification import known_customer
 from gracious import repair
 from gracious.dropped_call import answer_to_cancel, clock_named, days_named, dropped_part
+from gracious.dropped_call import meant as sentences_that_drop
 from gracious.settings import settings
 from gracious.stores import records
 from gracious.stores.callback_changes import local_time
@@ -81,9 +82,18 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     more than one, ask: "I can't see a call at 4pm: the one booked is today at 3pm. Shall I cancel
     that one?" (``cancel_call_asked`` holds the calls asked about; ``answer_asked`` takes the reply)."""
     calls = await booked_calls(tracker)
+    now = datetime.now(ZoneInfo(settings().timezone))
+    kept = EXCEPT.search(sentences_that_drop(text))
+    kept_at = clock_named(kept.group("kept")) if kept else None
+    if kept_at is not None:
+        # "cancel everything except the 2pm one" (blind panel p54 A10, where the 2pm call was the one cancelled): every
+        # other call of theirs, once the one kept is there to keep.
+        everywhere = await booked_calls(tracker, elsewhere=True)
+        going = [c for c in everywhere if not at_clock(c["local"], kept_at)]
+        if going and len(going) < len(everywhere):
+            return await _cancel_several(dispatcher, tracker, going, now)
     dropped = dropped_part(text)  # "then cancel the tomorrow one please. keep 8.15": not the 8:15 one
     named = clock_named(dropped)
-    now = datetime.now(ZoneInfo(settings().timezone))
     days = days_named(dropped, now.date())
 
     def is_named(call: Dict[str, Any]) -> bool:
@@ -103,6 +113,10 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     meant = either_of_twins(meant, text)
     if len(meant) == 1:
         return await _cancel(dispatcher, tracker, meant[0], calls, now)
+    if len(meant) > 1 and (SEVERAL.search(dropped) or (named is not None and _twins(meant))):
+        # "cancel the 9:30 ones", "cancel both" (blind panel p54 A10): each call the words fit; two calls at the same
+        # time on the same number are one call too many, never asked "which one".
+        return await _cancel_several(dispatcher, tracker, meant, now)
     # "cancel the 4pm call" with one at 3pm, or "cancel my call" with two: asked, none cancelled yet.
     asked = [SlotSet(ASKED, ",".join(str(c["id"]) for c in calls)), FollowupAction("action_listen")]
     if len(calls) == 1 and named is not None:
@@ -141,8 +155,46 @@ def either_of_twins(meant: List[Dict[str, Any]], text: Text) -> List[Dict[str, A
     return [max(meant, key=lambda c: int(c["id"]))]
 
 
+# "cancel everything except the 2pm one", "keep only the 2pm": the call kept, named after these words.
+EXCEPT = re.compile(
+    r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|besides|all\s+but|but\s+not|keep\s+only|only\s+keep|"
+    r"just\s+keep|leave\s+only|keep\s+just)\s+(?P<kept>[^.!?]*)",
+    re.I,
+)
+# "the 9:30 ones", "both 9:30 ones", "cancel them all": every call the words fit.
+SEVERAL = re.compile(r"\b(?:both|all|ones|every|everything|each)\b", re.I)
+
+
+def _twins(calls: List[Dict[str, Any]]) -> bool:
+    """Calls at the same time on the same number: one call booked twice."""
+    return len({(c["local"], _phone_end(c)) for c in calls}) == 1
+
+
+async def _cancel_several(
+    dispatcher: CollectingDispatcher, tracker: Tracker, going: List[Dict[str, Any]], now: datetime
+) -> List[EventType]:
+    """Each call of ``going`` cancelled, said in one line with the calls that stand; one email said."""
+    notice = await notice_for(tracker)
+    done = [c for c in going if await records().cancel_callback(int(c["id"]), notice)]
+    if not done:
+        dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
+        return [SlotSet(ASKED, None)]
+    if len(done) == 1:
+        return await _said_cancelled(dispatcher, tracker, done[0], now, notice)
+    standing = await booked_calls(tracker, elsewhere=True)
+    response = "utter_callback_calls_cancelled_others_stand" if standing else "utter_callback_calls_cancelled"
+    listed = {"calls": _listed(standing, now)} if standing else {}
+    dispatcher.utter_message(response=response, cancelled=_listed(done, now), **listed)
+    tell_email(dispatcher, notice, str(done[0].get("phone") or ""))
+    still = await booked_calls(tracker)
+    return [SlotSet("callback_id", str(still[0]["id"]) if still else None), SlotSet(ASKED, None)]
+
+
 def _listed(calls: List[Dict[str, Any]], now: datetime) -> Text:
-    whens = [_when(c, now) for c in calls]
+    """ "today at 3:00 pm and tomorrow at 10:00 am"; a time booked twice said once, as such (blind panel p54 A10:
+    "today at 9:30 am, today at 9:30 am and today at 2:00 pm")."""
+    said = [_when(c, now) for c in calls]
+    whens = [w + (" (booked twice)" if said.count(w) == 2 else "") for i, w in enumerate(said) if w not in said[:i]]
     return ", ".join(whens[:-1]) + " and " + whens[-1] if len(whens) > 1 else whens[0]
 
 
@@ -166,6 +218,11 @@ async def answer_asked(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         return [SlotSet(ASKED, None)]
     if len(meant) == 1 or (answer == "yes" and len(calls) == 1):
         return await _cancel(dispatcher, tracker, (meant or calls)[0], calls, now)
+    if len(meant) > 1 and (SEVERAL.search(text) or _twins(meant)):
+        # "both 9:30 ones", "9:30" with two calls at 9:30 (blind panel p54 A10): each of them.
+        return await _cancel_several(dispatcher, tracker, meant, now)
+    if not named and len(calls) > 1 and SEVERAL.search(text) and answer != "no":
+        return await _cancel_several(dispatcher, tracker, calls, now)  # "both", "all of them"
     dispatcher.utter_message(response="utter_callback_cancel_which_not_clear", calls=_listed(calls, now))
     # Asked again: the next reply ("the 3pm one") is its answer (server/dialogue/cancel_answer.py).
     return [SlotSet(ASKED, ",".join(str(c["id"]) for c in calls)), FollowupAction("action_listen")]
@@ -178,6 +235,20 @@ async def _cancel(
     if not await records().cancel_callback(int(call["id"]), notice):
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
         return [SlotSet(ASKED, None)]
+    return await _said_cancelled(dispatcher, tracker, call, now, notice, calls)
+
+
+async def _said_cancelled(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    call: Dict[str, Any],
+    now: datetime,
+    notice: Any,
+    calls: Optional[List[Dict[str, Any]]] = None,
+) -> List[EventType]:
+    """The one call cancelled, said with the calls that still stand."""
+    if calls is None:
+        calls = [call] + await booked_calls(tracker)
     # "then cancel the tomorrow one please. keep the monday one" (blind panel p49 19): the calls that stand are said,
     # never "Nobody will ring you" with one still booked, here or in another chat.
     standing = [c for c in await booked_calls(tracker, elsewhere=True) if c["id"] != call["id"]]

@@ -85,6 +85,18 @@ class ActionAnswerWhy(Action):
             # "why do you need my email?": the reason, then the question again (action_ask_account_check).
             dispatcher.utter_message(response=FORM_REASONS[requested])
             return []
+        if message.get("repair") == "safety_next" and tracker.active_loop.get("name") == "callback_form":
+            # "will the cafe be told?" while the call's time is asked: yes, and who can say what was done; the time is
+            # asked again by rule.
+            told = "utter_safety_next_told_booking"
+            dispatcher.utter_message(response=f"{told}_again" if told in answers_heard(tracker) else told)
+            return []
+        if message.get("repair") == "call_note" and tracker.active_loop.get("name") == "callback_form":
+            # "i already have a call booked at 9:30. can they just cover this on the same call?" while a new call's time
+            # is asked (blind panel p54 A09): this case on that call's notes, never a second call booked.
+            from actions.status import note_on_call  # (it imports this module)
+
+            return await note_on_call(dispatcher, tracker, str(message.get("text") or ""))
         if message.get("repair") == "case_question":
             known = [a for a in message.get("answers") or [message.get("answer")] if a in domain.get("responses", {})]
             missed = repair.says("not_answered", message.get("text") or "")

@@ -458,6 +458,17 @@ def _day_only_again(said: Text, booked: datetime, when: datetime) -> bool:
 SAME_TIME = re.compile(r"\bsame\s+(?:time|hour)\b", re.I)
 
 
+async def _call_at_that_time(tracker: Tracker, when: datetime, digits: Text) -> Optional[Dict[str, Any]]:
+    """The customer's call booked in another chat for ``when`` on the number ending as ``digits`` does, if any."""
+    for call in await calls_elsewhere(tracker):
+        same_number = re.sub(r"\D", "", str(call.get("phone") or ""))[-4:] == digits[-4:]
+        if same_number and local_time(call["scheduled_for"]) == when.astimezone(
+            local_time(call["scheduled_for"]).tzinfo
+        ):
+            return call
+    return None
+
+
 class ActionScheduleCallback(Action):
     """Books the call (or moves the one already booked), and confirms time and number.
 
@@ -534,6 +545,28 @@ class ActionScheduleCallback(Action):
             tell_email(dispatcher, notice, phone)
             adopted = [SlotSet("callback_id", booked)] if booked != tracker.get_slot("callback_id") else []
             return done + adopted + [SlotSet("callback_phone", phone), SlotSet("alternative", None)]
+        joined = (
+            await _call_at_that_time(tracker, when, digits) if not earlier or earlier["status"] != "booked" else None
+        )
+        if joined is not None:
+            # A call already booked in another chat for that very time on that number (blind panel p54 A09 booked a
+            # second 9:30 call): this case goes on its notes, one call for both, never the phone rung twice.
+            # What this chat was about, in the customer's words (the time itself said nothing of it).
+            typed = [str(e.get("text")) for e in tracker.events if e.get("event") == "user" and e.get("text")]
+            typed = [t for t in typed if not t.startswith("/")]
+            await records().note_on_call(int(joined["id"]), "\n".join(typed[:-1] or typed))
+            dispatcher.utter_message(
+                response="utter_callback_joined_call", callback_when=spoken_time(when, now), phone_tail=digits[-4:]
+            )
+            return (
+                done
+                + [
+                    SlotSet("callback_id", str(joined["id"])),
+                    SlotSet("callback_phone", phone),
+                    SlotSet("alternative", None),
+                ]
+                + come_back(dispatcher, tracker, domain)
+            )
         handoff = tracker.get_slot("handoff_id")
         reason = tracker.get_slot("case_type") or "callback requested"
         # The call, its confirmation email and its commitment for the company: one transaction.

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import status_records, verification
@@ -32,6 +32,7 @@ from gracious.repair import MORE_THAN_ONE_CALL, named_kinds
 from gracious.settings import settings
 from gracious.signals import PLACE_TOLD
 from gracious.stores import company, records
+from gracious.stores.callback_changes import local_time
 
 # How a grant taken back is named: "The exchange for LK-10422 is cancelled."
 WITHDRAWN_NAMES = {
@@ -181,7 +182,7 @@ def _call_lines(
     return said
 
 
-async def _note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+async def note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
     """ "just make sure they know its about moving the brunch inside" (blind panel p51 20): the words on the booked
     call's notes, where whoever rings reads them (the desk's call list); said only once written."""
     booked = tracker.get_slot("callback_id")
@@ -191,8 +192,13 @@ async def _note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text
         # "i already have a call with you tomorrow at 4:45, can they sort the jacket on that same call?" in a new chat
         # (blind panel p52 20): the one call booked in another chat of theirs.
         elsewhere = await calls_elsewhere(tracker)
-        call = elsewhere[0] if len(elsewhere) == 1 else None
-        adopted = adopt_call_elsewhere(tracker, [], elsewhere) if call else []
+        named = clock_named(text)
+        at_that_time = [c for c in elsewhere if named and at_clock(local_time(c["scheduled_for"]), named)]
+        # "i already have a call booked at 9:30 ... cover this on the same call" (blind panel p54 A09): the call at the
+        # time named, when there are more; the first of two at that time.
+        call = elsewhere[0] if len(elsewhere) == 1 else (at_that_time[0] if at_that_time else None)
+        adopted = adopt_call_elsewhere(tracker, [], [call]) if call else []
+    booking = tracker.active_loop.get("name") == "callback_form"
     if not call:
         dispatcher.utter_message(response="utter_status_no_call")
         return resume(dispatcher, tracker)
@@ -203,6 +209,10 @@ async def _note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text
     when, _ = said_of(call)
     dispatcher.utter_message(response="utter_call_note_added", callback_when=when)
     return adopted + resume(dispatcher, tracker)
+    if booking:
+        # Said while a new call's time was asked: that call takes it up, so no second call is booked.
+        dispatcher.utter_message(response="utter_anything_else")
+        return adopted + [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
 
 
 def adopt_call_elsewhere(
@@ -364,7 +374,7 @@ class ActionWhereThingsStand(Action):
         if (tracker.latest_message or {}).get("repair") == "phone_change":
             return await _change_number(dispatcher, tracker, text)
         if (tracker.latest_message or {}).get("repair") == "call_note":
-            return await _note_on_call(dispatcher, tracker, text)
+            return await note_on_call(dispatcher, tracker, text)
         if (tracker.latest_message or {}).get("repair") == "safety_next":
             return await _safety_next(dispatcher, tracker)
         if (tracker.latest_message or {}).get("repair") == "left_queue":

@@ -26,8 +26,11 @@ DROPS_THE_CALL = re.compile(
     # "cancel the 2pm one pls", "cancel tomorrows 5pm one" (blind panel p39 17): a call named by its hour;
     # "cancel the tomorrow one please. keep the monday one" (blind panel p49 19): or by its day.
     rf"|\b{_NOT_SAID}cancel\w*\s+(?:the\s+|that\s+|my\s+)?(?:(?:{_DAYS})'?s?\s+)?"
-    r"\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|o'?clock)?\s+(?:one|booking|appointment)\b"
-    rf"|\b{_NOT_SAID}cancel\w*\s+(?:the\s+|that\s+|my\s+)?(?:{_DAYS})'?s?\s+(?:one|booking|appointment)\b",
+    r"\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|o'?clock)?\s+(?:ones?|booking|appointment)\b"
+    rf"|\b{_NOT_SAID}cancel\w*\s+(?:the\s+|that\s+|my\s+)?(?:{_DAYS})'?s?\s+(?:one|booking|appointment)\b"
+    # "cancel everything except the 2pm one", "cancel both 9:30 ones" (blind panel p54 A10): calls, all but one or all.
+    rf"|\b{_NOT_SAID}cancel\w*\s+(?:everything|all|both|them\s+all)\b[^.!?]*?"
+    r"\b(?:except|apart\s+from|other\s+than|besides|ones|calls?)\b",
     re.I,
 )
 # A sentence that keeps the call or asks about a cancel, not one that drops it: "don't cancel it", "is it cancelled?",
@@ -74,6 +77,11 @@ TWENTY_FOUR = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 BARE = re.compile(r"\b(?:at\s+|the\s+)(\d{1,2})(?:\s*o'?\s?clock)?\b(?![:.]\d)|\b(\d{1,2})\s*o'?\s?clock\b", re.I)
 
 
+# "the 930 one", "930am", "the 1030 call" (blind panel p54 A10): hours and minutes run together, only beside a word of
+# the call or of the clock, so an order's digits are never a time.
+COMPACT = re.compile(r"\b([1-9]|1[0-2])([0-5]\d)\s*(am|pm)?(?=\s*(?:am|pm|one|ones|call|calls|slot|booking)\b)", re.I)
+
+
 def clock_named(text: str) -> Optional[Tuple[int, int]]:
     """The clock time a message names, as (hour, minute) on the 24-hour clock, or None:
     "the 3pm call" and "the 3 o'clock one" are (15, 0), "15:30" is (15, 30)."""
@@ -85,6 +93,12 @@ def clock_named(text: str) -> Optional[Tuple[int, int]]:
     found = TWENTY_FOUR.search(text)
     if found:
         return int(found.group(1)), int(found.group(2))
+    found = COMPACT.search(text)
+    if found and found.group(3):
+        return int(found.group(1)) % 12 + (12 if found.group(3).lower() == "pm" else 0), int(found.group(2))
+    if found:
+        hour = int(found.group(1))
+        return (hour + 12 if hour <= 7 else hour), int(found.group(2))
     found = BARE.search(text)
     if found:
         hour = int(found.group(1) or found.group(2))

@@ -18,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from gracious import repair
 from gracious.answers import answers_anywhere, find_answers
 from server.dialogue import in_hand, offers, two_problems
+from server.dialogue.form_readings import ON_THAT_CALL
 from server.dialogue.readings import read_as
 
 Parse = Callable[[str], Awaitable[Dict[str, Any]]]
@@ -39,6 +40,10 @@ async def split(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker],
     if tracker is None or tracker.active_loop_name != "callback_form" or parsed.get("safety"):
         return None
     if tracker.get_slot("requested_slot") != "callback_time" or text.startswith("/"):
+        return None
+    if ON_THAT_CALL.search(text):
+        # "i already have a call booked at 9:30 ... can they just cover this on the same call?" (blind panel p54 A09): the
+        # time of a call booked before, never this one's (server/dialogue/form_readings.py reads it).
         return None
     rest = [(at, part) for at, part in two_problems.parts(text) if not _timed(part)]
     if not rest:

@@ -228,6 +228,20 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     place_told = bool(signals.PLACE_TOLD.search(text)) and not (WORSE.search(text) or HARM_NOW.search(text))
     if (
         tracker is not None
+        and place_told
+        and not parsed.get("repair")
+        and tracker.active_loop_name == "callback_form"
+        and _harm_from_food(tracker)
+        and tracker.get_slot("handoff_id")
+        and not repair.mentions_time(without_phones(text))
+    ):
+        # "will the cafe be told? they said it had no nuts" while the call's time is asked (a conversation of our own,
+        # 5 December): the plain yes, then the time asked again (actions/digression.py), never "I didn't catch a time".
+        reread = read_as(parsed, "ask_why", "safety_next")
+        reread.pop("safety", None)
+        return reread
+    if (
+        tracker is not None
         and (not parsed.get("safety") or place_told)
         and not parsed.get("repair")
         and not tracker.active_loop_name
@@ -399,6 +413,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return read_as(parsed, STATUS, "status")
     if (pressed := amount_pressed(parsed, tracker, text)) is not None:
         return pressed  # "and the 5000?": the sum asked for before, a plain no with a person
+    if loop == "callback_form" and form_readings.ON_THAT_CALL.search(text) and not cancels_booked(text):
+        # "i already have a call booked at 9:30 today about my jacket. can they just cover this on the same call?" while
+        # a new call's time is asked (blind panel p54 A09): read like a question in between (actions/digression.py),
+        # so the call booked takes this case too and the form is left; never a second call at 9:30.
+        return read_as(parsed, WHY, "call_note")
     if (
         not loop
         and repair.says("not_answered", text)

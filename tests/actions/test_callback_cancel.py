@@ -403,3 +403,61 @@ def test_either_of_two_calls_at_the_same_time_is_the_one_booked_last():
     assert either_of_twins(twins, "cancel the 4pm one") == twins  # which one is still to ask
     other_number = [twins[0], {**twins[1], "phone": "+1 555 0222"}]
     assert either_of_twins(other_number, "either one") == other_number  # not twins: asked
+
+
+def test_everything_except_the_call_named_is_cancelled_and_that_one_stands(domain, monkeypatch):
+    # Blind panel p54 A10: "omg. cancel everything except the 2pm one" cancelled the 2pm call and kept the others.
+    book(at(11, 15))  # today at 3:00 pm
+    book(at(12, 10))  # tomorrow at 10:00 am
+    book(at(12, 10))  # the same call, booked twice
+    dispatcher, events = cancelled_by("cancel everything except the 3pm one", monkeypatch, domain, callback_id="1")
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_calls_cancelled_others_stand",
+        cancelled="tomorrow at 10:00 am (booked twice)",
+        calls="today at 3:00 pm",
+    )
+    assert statuses() == ["booked", "cancelled", "cancelled"]
+    assert SlotSet("callback_id", "1") in events
+
+
+@pytest.mark.parametrize("text", ["cancel the 10am ones", "cancel the 10am call", "cancel both 10am calls"])
+def test_a_call_booked_twice_is_cancelled_both_times_when_its_time_is_named(text, domain, monkeypatch):
+    # Blind panel p54 A10: "cancel the 9:30 ones", "both 9:30 ones", "9:30" were each asked "which one" again.
+    book(at(11, 15))
+    book(at(12, 10))
+    book(at(12, 10))
+    dispatcher, _ = cancelled_by(text, monkeypatch, domain, callback_id="1")
+    assert dispatcher.messages[0]["response"] == "utter_callback_calls_cancelled_others_stand"
+    assert statuses() == ["booked", "cancelled", "cancelled"]
+
+
+@pytest.mark.parametrize("text", ["both 10am ones", "10am", "all of them"])
+def test_answered_which_with_both_or_the_twins_time_cancels_each(text, domain, monkeypatch):
+    book(at(12, 10))
+    book(at(12, 10))
+    dispatcher, _ = answered(text, monkeypatch, domain, asked="1,2", callback_id="2")
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_calls_cancelled", cancelled="tomorrow at 10:00 am (booked twice)"
+    )
+    assert statuses() == ["cancelled", "cancelled"]
+
+
+def test_two_calls_at_different_times_named_by_neither_are_still_asked_about(domain, monkeypatch):
+    book(at(11, 15))
+    book(at(12, 10))
+    dispatcher, _ = cancelled_by("cancel my call", monkeypatch, domain, callback_id="2")
+    assert dispatcher.messages[0]["response"] == "utter_callback_cancel_which"
+    assert statuses() == ["booked", "booked"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("so the 930 one is cancelled right?", (9, 30)), ("cancel the 1030 call", (10, 30)), ("930am", (9, 30))],
+)
+def test_hours_and_minutes_run_together_name_a_time_beside_the_call(text, expected):
+    assert clock_named(text) == expected
+
+
+@pytest.mark.parametrize("text", ["my bill was 130", "order 10421 one", "its 930"])
+def test_other_digits_name_no_time(text):
+    assert clock_named(text) is None

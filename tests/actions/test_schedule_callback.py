@@ -552,3 +552,45 @@ def test_today_turned_down_is_never_told_the_time_has_gone_by(domain, monkeypatc
     result, dispatcher = validated_on_saturday(monkeypatch, domain, "callback_time", said)
     assert result["callback_time"] == "2025-06-16T16:45:00-04:00"
     assert "utter_callback_today_gone" not in [m["response"] for m in dispatcher.messages]
+
+
+def test_a_call_asked_for_at_the_time_of_one_booked_in_another_chat_joins_it(domain, monkeypatch):
+    # Blind panel p54 A09: a second call was booked for 9:30, on the same number, beside the one booked earlier.
+    earlier = asyncio.run(
+        stores.records().book_callback(
+            "priya-earlier", datetime(2025, 6, 12, 19, 0), "+1 555 0199", "callback", None, customer_id="C003"
+        )
+    )
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "callback_form",
+        slots={"callback_time": "2025-06-12T15:00:00-04:00", "verified_customers": ["C003"]},
+        text="tomorrow at 3pm",
+    )
+
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_joined_call", callback_when="tomorrow at 3:00 pm", phone_tail="0199"
+    )
+    assert SlotSet("callback_id", str(earlier)) in events
+    assert [r["status"] for r in asyncio.run(stores.records().rows("callbacks"))] == ["booked"]  # one call, not two
+    [note] = asyncio.run(stores.records().rows("callback_notes"))
+    assert note["callback_id"] == earlier and note["text"]
+
+
+def test_a_call_at_another_time_than_the_one_booked_elsewhere_is_booked_as_its_own(domain, monkeypatch):
+    asyncio.run(
+        stores.records().book_callback(
+            "priya-earlier", datetime(2025, 6, 12, 20, 0), "+1 555 0199", "callback", None, customer_id="C003"
+        )
+    )
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "callback_form", slots={"callback_time": "2025-06-12T15:00:00-04:00", "verified_customers": ["C003"]}
+    )
+
+    dispatcher, _ = run_action(ActionScheduleCallback(), tracker, domain)
+
+    assert dispatcher.messages[0]["response"] == "utter_callback_booked"
+    assert len(asyncio.run(stores.records().rows("callbacks"))) == 2

@@ -136,3 +136,50 @@ def test_an_email_asked_for_about_another_case_leaves_a_call_booked_elsewhere_st
     assert "will email you" in texts(email) and "still stands" in texts(email), texts(email)
     assert "cancelled" not in texts(email), texts(email)
     assert [row[1] for row in calls(bot, sender)] == ["booked"]  # the bill's call kept
+
+
+def test_the_call_booked_is_named_while_a_new_calls_time_is_asked_and_takes_this_case_too(
+    bot: Bot, sender: str
+) -> None:
+    """Blind panel p54 A09: "i already have a call booked at 9:30 today about my jacket. can they just cover this on the
+    same call?", said while a person's call was being arranged, booked a second 9:30 call."""
+    first, second = bot.chats(sender, "C001")
+    assert_gracious(bot.say(first, "please call me monday at 9:30am about my jacket LK-10424"))
+    asked = bot.say(second, "i want to talk to a person about my bill BL-30017")
+    assert_gracious(asked)
+    assert "What time suits you" in texts(asked)  # nobody on duty in the tests: a call is arranged
+    noted = bot.say(
+        second,
+        "i already have a call booked at 9:30 monday about my jacket. can they just cover this on the same call?",
+    )
+    assert_gracious(noted)
+    assert "added that to the notes for your call" in texts(noted) and "9:30 am" in texts(noted)
+    assert "You're booked" not in texts(noted) and "What time suits you" not in texts(noted)
+    assert [row[1] for row in calls(bot, sender)] == ["booked"]  # the one call, never a second at 9:30
+
+
+def test_a_call_asked_for_at_the_time_of_one_booked_before_joins_it(bot: Bot, sender: str) -> None:
+    first, second = bot.chats(sender, "C001")
+    assert_gracious(bot.say(first, "please call me monday at 9:30am about my jacket LK-10424"))
+    joined = bot.say(second, "please call me monday at 9:30am about my bill BL-30017")
+    assert_gracious(joined)
+    assert "one call covers both" in texts(joined) and "You're booked" not in texts(joined)
+    assert [row[1] for row in calls(bot, sender)] == ["booked"]
+
+
+def test_everything_but_the_call_named_is_cancelled_and_a_moved_call_asked_after_is_gone(bot: Bot, sender: str) -> None:
+    """Blind panel p54 A10: "can we move it to 2" beside two 9:30 calls booked a third; "so the 930 one is cancelled
+    right?" heard "No, it isn't cancelled"; "cancel everything except the 2pm one" cancelled the 2pm call."""
+    first, second, third = bot.chats(sender, "C001", 3)
+    assert_gracious(bot.say(first, "please call me monday at 9:30am about my jacket LK-10424"))
+    moved = bot.say(second, "hey i have a call booked for 9:30 monday, something came up can we move it to 2")
+    assert_gracious(moved)
+    assert "I've moved your call from" in texts(moved) and "2:00 pm" in texts(moved)
+    gone = bot.say(second, "so the 930 one is cancelled right? i dont want my phone ringing in a meeting")
+    assert_gracious(gone)
+    assert "nothing is booked at 9:30am any more" in texts(gone) and "isn't cancelled" not in texts(gone)
+    assert_gracious(bot.say(third, "please call me monday at 11am about my dress LK-10421"))
+    kept = bot.say(third, "omg. cancel everything except the 2pm one")
+    assert_gracious(kept)
+    assert "Still booked" in texts(kept) and "2:00 pm" in texts(kept).split("Still booked")[1]
+    assert [row[1] for row in calls(bot, sender)] == ["booked", "cancelled"]  # the 2pm call kept, the 11am one gone
