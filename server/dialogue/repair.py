@@ -406,6 +406,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
     switching = repair.wants_email_instead(text) and repair.refuses_call(text)
+    if loop == "callback_form" and form_readings.ON_THAT_CALL.search(text) and not cancels_booked(text):
+        # "i already have a call booked at 9:30 today about my jacket. can they just cover this on the same call?" while
+        # a new call's time is asked (blind panel p54 A09): read like a question in between (actions/digression.py),
+        # so the call booked takes this case too and the form is left; never a second call at 9:30.
+        return read_as(parsed, WHY, "call_note")
     if not loop and BOOKINGS_ASKED.search(text) and not cancels_booked(text) and not switching:
         # "what time was that call? I cant pick up tomorrow, can they just email me instead" (blind panel p51 14)
         # is the switch, read below (form_readings.about_the_calls), its reply saying the call's time.
@@ -413,11 +418,6 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return read_as(parsed, STATUS, "status")
     if (pressed := amount_pressed(parsed, tracker, text)) is not None:
         return pressed  # "and the 5000?": the sum asked for before, a plain no with a person
-    if loop == "callback_form" and form_readings.ON_THAT_CALL.search(text) and not cancels_booked(text):
-        # "i already have a call booked at 9:30 today about my jacket. can they just cover this on the same call?" while
-        # a new call's time is asked (blind panel p54 A09): read like a question in between (actions/digression.py),
-        # so the call booked takes this case too and the form is left; never a second call at 9:30.
-        return read_as(parsed, WHY, "call_note")
     if (
         not loop
         and repair.says("not_answered", text)
@@ -447,9 +447,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again.
         return dict(read_as(parsed, WHY, "case_question"), **marks)
-    if intent == "give_feedback" and not loop and signals.about_hygiene(text):
+    hygiene_read = intent in ("give_feedback", "nlu_fallback") or (
+        intent == "complain_service" and not signals.about_staff_conduct(text)
+    )
+    if hygiene_read and not loop and signals.about_hygiene(text):
         # "found a long hair in my soup at the riverside cafe yesterday. and the milk jug had flies on it" (blind panel
         # p49 12): a food-safety report for the café's managers (the cafe_hygiene policy), never a weekly review.
+        # "...saw a mouse running behind the counter" read as a complaint or not read at all: the same report.
         return read_as(parsed, "report_wrong_item", "hygiene", parsed.get("entities") or [])
     if intent == "give_feedback" and (
         repair.says("not_feedback", text) or (tracker.get_slot("case_type") and not repair.says("feedback", text))
