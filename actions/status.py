@@ -26,6 +26,7 @@ from actions.case import money
 from actions.digression import PERSON_BUTTON, resume
 from actions.hours import spoken_time
 from actions.offer_alternatives import first_text
+from gracious import places
 from gracious.dropped_call import clock_named
 from gracious.references import find, normalize_reference
 from gracious.repair import MORE_THAN_ONE_CALL, named_kinds
@@ -208,11 +209,11 @@ async def note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     await records().note_on_call(int(call["id"]), note)
     when, _ = said_of(call)
     dispatcher.utter_message(response="utter_call_note_added", callback_when=when)
-    return adopted + resume(dispatcher, tracker)
     if booking:
         # Said while a new call's time was asked: that call takes it up, so no second call is booked.
         dispatcher.utter_message(response="utter_anything_else")
         return adopted + [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
+    return adopted + resume(dispatcher, tracker)
 
 
 def adopt_call_elsewhere(
@@ -339,6 +340,24 @@ async def _change_number(dispatcher: CollectingDispatcher, tracker: Tracker, tex
     return [SlotSet("callback_phone", phone)]
 
 
+async def _place(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+    """ "it was riverside not station" (blind panel p54 A12): the place on the case put right, and on the notes of a
+    call booked for it; "which cafe did you write down?": the place on the case."""
+    told = str(tracker.get_slot("case_details") or "")
+    changed = places.place_corrected(text, told)
+    if changed is None:
+        dispatcher.utter_message(response="utter_place_asked", place=places.spoken(places.place_named(told) or ""))
+        return resume(dispatcher, tracker)
+    new, old = changed
+    booked = tracker.get_slot("callback_id")
+    if booked and str(booked).isdigit():
+        await records().note_on_call(int(booked), text)  # whoever rings reads the right place
+    dispatcher.utter_message(
+        response="utter_place_corrected", new_place=places.spoken(new), old_place=places.spoken(old)
+    )
+    return [SlotSet("case_details", places.corrected_details(told, old, new))] + resume(dispatcher, tracker)
+
+
 async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """ "what are you going to do about it", "i want my money back and the barista spoken to" after a reaction to
     what a café served, with a person or a call on the way (server/dialogue/repair.py SAFETY_NEXT): what happens
@@ -377,6 +396,8 @@ class ActionWhereThingsStand(Action):
             return await note_on_call(dispatcher, tracker, text)
         if (tracker.latest_message or {}).get("repair") == "safety_next":
             return await _safety_next(dispatcher, tracker)
+        if (tracker.latest_message or {}).get("repair") in ("place_changed", "place_asked"):
+            return await _place(dispatcher, tracker, text)
         if (tracker.latest_message or {}).get("repair") == "left_queue":
             # "am i still in the queue?" once out of it (server/dialogue/waiting.after_leaving): why not.
             from actions.waiting import left_queue_question

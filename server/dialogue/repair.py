@@ -17,7 +17,7 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious import repair, signals
+from gracious import places, repair, signals
 from gracious.answers import after_a_reaction, find_answers
 from gracious.answers import answers as all_answers
 from gracious.contact_details import without_phones
@@ -285,6 +285,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if tracker is None or not text or text.startswith("/") or parsed.get("safety") or parsed.get("language"):
         return parsed
     loop = tracker.active_loop_name
+    told = str(tracker.get_slot("case_details") or "")
+    if not loop and told and places.place_corrected(text, told):
+        # "wait sorry it was riverside not station. make sure the right one hears about it" (blind panel p54 A12): the
+        # place on the case put right (action_where_things_stand), never read as frustration.
+        return read_as(parsed, STATUS, "place_changed")
+    if not loop and told and places.PLACE_ASKED.search(text) and places.place_named(told):
+        return read_as(parsed, STATUS, "place_asked")  # "which cafe did you write down?": the one on the case
     if (
         not loop
         and intent in ("complain_no_response", "nlu_fallback", "express_frustration", "deny", "inform")
