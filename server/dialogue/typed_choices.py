@@ -216,7 +216,11 @@ async def parse_with_choices(
         call["entities"] = [*(call.get("entities") or []), _time(text)]
         return call
     taking = CHOOSING.search(re.sub(r"\byes or no\b", " ", text.lower()))  # "...yes or no" demands an answer
-    if new_order_or_bill(parsed, tracker) and not any(o.payload.startswith(OFFER_PAYLOAD) for o in options):
+    no_offer = not any(o.payload.startswith(OFFER_PAYLOAD) for o in options)
+    # "ok english. my coupon SUMMER20 doesnt work" under a lone "Talk to a person" (a conversation of our own, 5
+    # December: it brought a person and a call): a case told, clearly, is the case.
+    case_told = no_offer and intent in two_problems.case_types() and _confidence(parsed) >= CASE_TOLD
+    if (new_order_or_bill(parsed, tracker) or case_told) and no_offer:
         # "ok english. my bill BL-30018 no discount" under a lone "Talk to a person": the case, told now.
         taking = None
     if new_order_or_bill(parsed, tracker) and FOUND_IN_MAIL.search(text):
@@ -234,7 +238,11 @@ async def parse_with_choices(
         # today's code, named to use it, is that option; never a new coupon case for it.
         return await read.as_click(today.payload, text=text, typed_choice=today.title)
     later = bool(LATER_IF.search(text))  # "if it's not here by friday I want a refund": nothing taken now
-    if ((new_order_or_bill(parsed, tracker) or not_choosing(text)) and not taking) or drops_the_call(text) or later:
+    if (
+        ((new_order_or_bill(parsed, tracker) or case_told or not_choosing(text)) and not taking)
+        or drops_the_call(text)
+        or later
+    ):
         # "oh wait found it in my email. bl30018" gives a record, it doesn't pick the email;
         # "$20 credit on a $60 lamp is a joke" refuses the credit it names; "cancel the 3pm call please"
         # (however politely) drops the call booked, never picks the call button.
@@ -374,6 +382,14 @@ def _only_the_code(text: str, tracker: Optional[DialogueStateTracker], options: 
     if CHOOSING.search(rest.lower()) or re.search(r"\bappl(?:y|ied)\b|\bhonou?r", rest, re.I):
         return False
     return resolve(rest, options, choice_words(), question=False, shared=shared) != chosen
+
+
+# How sure the classifier must be that a message under a lone "Talk to a person" tells a case of its own.
+CASE_TOLD = 0.8
+
+
+def _confidence(parsed: Dict[str, Any]) -> float:
+    return float((parsed.get("intent") or {}).get("confidence") or 0.0)
 
 
 # "ill use welcome10", "go with WELCOME10 then": a code named to use it. "welcome10 doesnt work either" or "is
