@@ -93,6 +93,19 @@ def day_name(value: Optional[date]) -> str:
     return "" if value is None else value.strftime("%A %-d %B")
 
 
+def days_late(promised: Any) -> str:
+    """How late an order promised for ``promised`` is today: "3 days", "a day", or "" when it isn't late."""
+    if isinstance(promised, str):
+        try:
+            promised = date.fromisoformat(promised[:10])
+        except ValueError:
+            return ""
+    if not isinstance(promised, date):
+        return ""
+    late = (business_today() - promised).days
+    return "" if late <= 0 else ("a day" if late == 1 else f"{late} days")
+
+
 async def _prefixed(number: str, case_type: Optional[str]) -> str:
     """'30017' as the bill or order that exists, the case's kind first."""
     data = company()
@@ -398,6 +411,7 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
         "shipped": facts.get("shipped") or "",
         "order_status": facts.get("order_status") or "",
         "promised_on": day_name(facts.get("promised_on")),
+        "days_late": days_late(facts.get("promised_on")),
         "delivered_on": day_name(facts.get("delivered_on")),
         "international_calls": facts.get("international_calls", 0),
         "international_destinations": " and ".join(destinations),

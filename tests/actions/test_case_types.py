@@ -58,3 +58,16 @@ def test_a_new_case_type_asks_for_what_the_catalog_says_it_needs(catalog_copy: P
     catalog_copy.write_text(content.replace("cases:\n", "cases:\n  complain_loyalty_points: {needs: order}\n", 1))
     add_to(catalog_copy, "")
     assert required(tracker, domain) == ["order_id"]
+
+
+def test_how_late_an_order_is_in_days_from_the_date_promised(monkeypatch):
+    # "how late is it exactly" (a conversation of our own, 5 December): the days since the date promised.
+    from datetime import date
+
+    import actions.case
+
+    monkeypatch.setattr(actions.case, "business_today", lambda: date(2026, 12, 5))
+    assert actions.case.days_late(date(2026, 12, 2)) == "3 days"
+    assert actions.case.days_late("2026-12-04") == "a day"
+    assert actions.case.days_late(date(2026, 12, 5)) == ""  # due today: not late
+    assert actions.case.days_late(None) == "" and actions.case.days_late("soon") == ""
