@@ -19,6 +19,24 @@ from gracious.catalog import Policy
 from gracious.settings import settings
 from gracious.signals import asks_about_a_code, said_at_the_cafe
 
+# What a person does, not the chat: a case whose options are only these goes to someone, with what the customer says.
+FOR_A_PERSON = {"human", "callback", "email_followup", "ceo_office"}
+
+
+def for_a_person(policy: Policy) -> bool:
+    """Whether the policy's options only bring a person (a payment taken twice: a billing specialist finds it)."""
+    kinds = {a.id for a in list(policy.alternatives) + list(policy.entitled_alternatives)}
+    return bool(kinds) and kinds <= FOR_A_PERSON
+
+
+QUESTION_LEAD = re.compile(r"\s*(?:why|what|how|when|where|who|which|is|are|can|could|will|would|do|does|did)\b", re.I)
+
+
+def tells_more(tracker: Tracker) -> bool:
+    """ "yes twice, i can see two payments of 120 on my card": more of the case told, not a question."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    return len(text.split()) >= 4 and "?" not in text and not QUESTION_LEAD.match(text)
+
 
 class ActionExplainPolicy(Action):
     """Finds the policy for the case in the catalog and explains it.
@@ -68,6 +86,7 @@ class ActionExplainPolicy(Action):
 
         facts = await gather_facts(tracker)
         checked: List[EventType] = []
+        added: List[EventType] = []  # more of the case told (utter_policy_details_added), kept with it
         if facts.get("verification_needed") and not facts.get("verification_failed"):
             # The account's details given after a skipped check: checked now, the record opened on a match.
             checked = await verification.checked_in_passing(dispatcher, tracker, facts.get("reference") or "")
@@ -127,7 +146,12 @@ class ActionExplainPolicy(Action):
             dispatcher.utter_message(response="utter_policy_said_above", **template_values(facts, tracker))
         elif not granted_before.replaces_explanation(policy, role, before, facts, asked):
             said = without_sympathy(asked_only(policy.responses[role], tracker, domain), tracker, domain)
-            if policy.id in explained and facts.get("reference") and said_before(tracker, said):
+            if (
+                policy.id in explained
+                and facts.get("reference")
+                and said_before(tracker, said)
+                and not (for_a_person(policy) and tells_more(tracker))
+            ):
                 # The same findings on the same record again (blind panel p35: 13 of 24): said to be above,
                 # and what next. Without a record nothing was set out, and the short general words stand (p36 09).
                 said = "utter_policy_said_above"
@@ -135,6 +159,10 @@ class ActionExplainPolicy(Action):
                 # "i want the manager to know his name is something like jake, afternoon shift yesterday" (blind
                 # panel p45 10): more details of the same case, taken in; never the same paragraph again.
                 said = "utter_policy_details_added"
+                details = str(tracker.get_slot("case_details") or "")
+                more = str(tracker.latest_message.get("text") or "")
+                if more and more not in details:
+                    added = [SlotSet("case_details", f"{details}\n{more}".strip()[:2000])]  # "it's with your case now"
             dispatcher.utter_message(response=said, **template_values(facts, tracker))
             if facts.get("over_limit") and policy.id not in explained and policy.id not in OWN_LIMIT_WORDS:
                 # "3 days late ... I want $200 for the hassle" (blind panel p46 21): the sum asked for is answered
@@ -146,6 +174,7 @@ class ActionExplainPolicy(Action):
         return (
             checked
             + followed
+            + added
             + [
                 SlotSet("policy_id", policy.id),
                 SlotSet("entitled", entitled),
