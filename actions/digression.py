@@ -21,6 +21,7 @@ from actions.offer_alternatives import first_text, last_offer_buttons
 from gracious import repair
 from gracious.answers import after_a_reaction, answer_anywhere, earlier, find_answer
 from gracious.settings import settings
+from gracious.signals import harm_from_food
 from gracious.stores import company
 from gracious.stores.company_types import business_today
 
@@ -90,6 +91,13 @@ class ActionAnswerWhy(Action):
             # asked again by rule.
             told = "utter_safety_next_told_booking"
             dispatcher.utter_message(response=f"{told}_again" if told in answers_heard(tracker) else told)
+            return []
+        if message.get("repair") == "danger_denied":
+            # "no nothing caught fire, it just flickers" while the call's time is asked: glad, and what keeps it so; the
+            # time is asked again by rule.
+            said = [(e.get("text"), e.get("parse_data")) for e in tracker.events if e.get("event") == "user"]
+            food = harm_from_food(said)
+            dispatcher.utter_message(response="utter_danger_denied_keep_watch" if food else "utter_glad_no_worse")
             return []
         if message.get("repair") == "call_note" and tracker.active_loop.get("name") == "callback_form":
             # "i already have a call booked at 9:30. can they just cover this on the same call?" while a new call's time

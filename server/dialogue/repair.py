@@ -58,7 +58,7 @@ from server.dialogue.readings import (
     second_reading,
     whole_message,
 )
-from server.nlu.safety import says_all_right
+from server.nlu.safety import denies_danger, says_all_right
 
 # A code said not to work ("WELCOME10 doesn't work either"): a coupon case, not a question about one.
 CODE_FAILS = signals.CODE_FAILS  # moved to gracious/signals.py (the actions read it too)
@@ -254,6 +254,19 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # oat-milk reaction and a call booked (a conversation of our own, 5 December): the team's part and the
         # call's, never a goodwill limit nor a café remake offered for harm done.
         reread = read_as(parsed, "ask_status", "safety_next")
+        reread.pop("safety", None)
+        return reread
+    if (
+        tracker is not None
+        and tracker.active_loop_name == "callback_form"
+        and _safety_before(tracker)
+        and denies_danger(text)
+        and not repair.mentions_time(without_phones(text))
+    ):
+        # "no nothing caught fire, it just flickers" after the lamp's safety line (a conversation of our own, 5
+        # December): glad it is no worse, then the call's time asked again (actions/digression.py); never the urgent
+        # line again nor "things have really piled up".
+        reread = read_as(parsed, WHY, "danger_denied")
         reread.pop("safety", None)
         return reread
     if (

@@ -33,7 +33,7 @@ HELP_HERE_INTENT = "help_arrived"
 @lru_cache(maxsize=4)
 def _patterns(modified_ns: int) -> Dict[str, Any]:
     raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
-    names = ("words", "asked_before", "not_had", "symptoms", "help_here", "figures_of_speech")
+    names = ("words", "asked_before", "not_had", "symptoms", "help_here", "figures_of_speech", "danger_denied")
     return {name: word_pattern(raw.get(name) or []) for name in names}
 
 
@@ -56,6 +56,7 @@ def is_about_safety(text: Text) -> bool:
         return False
     found = _patterns(changed_at(WORDS_FILE))
     text = found["figures_of_speech"].sub(" ", text)  # "i feel sick just looking at it": disgust, not a symptom
+    text = found["danger_denied"].sub(" ", text)  # "why would i call 911?? its a jacket", "nothing caught fire"
     if not found["words"].search(text):
         return False
     return (
@@ -103,6 +104,13 @@ def help_has_come(text: Text) -> bool:
     """ "the paramedics are here now", "she's ok now": help has come or the danger is over
     (catalog/safety.yml `help_here`)."""
     return bool(text) and bool(_patterns(changed_at(WORDS_FILE))["help_here"].search(text))
+
+
+def denies_danger(text: Text) -> bool:
+    """ "no nothing caught fire, it just flickers", "my throat is fine": the danger said not to be there
+    (catalog/safety.yml `danger_denied`), and no other word of danger beside it."""
+    found = _patterns(changed_at(WORDS_FILE))
+    return bool(text) and bool(found["danger_denied"].search(text)) and not is_about_safety(text)
 
 
 def says_all_right(text: Text) -> bool:

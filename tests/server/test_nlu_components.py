@@ -118,7 +118,7 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         "im allergic to dairy, i didnt drink it but my lips are tingling from the sip",
         # a figure of speech left out, the symptom still heard
         "i ate the croissant with the hair in it and now i feel sick",
-        # a symptom said beside danger denied is still heard (catalog/safety.yml figures_of_speech)
+        # a symptom said beside danger denied is still heard (catalog/safety.yml danger_denied)
         "my throat is fine but my lips are swelling",
     ],
 )
@@ -370,3 +370,21 @@ def test_having_been_in_hospital_is_no_help_arriving():
     from server.nlu.safety import help_has_come
 
     assert not help_has_come("i ended up in the hospital after eating your sandwich")
+
+
+@pytest.mark.parametrize(
+    "text, denied",
+    [
+        ("no nothing caught fire, it just flickers", True),
+        ("my throat is fine, its just my lips", True),
+        ("lol why would i call 911?? its a jacket", True),
+        ("no fire but there was smoke coming out of it", False),  # a danger told beside the denial
+        ("my throat is fine but my lips are swelling", False),
+        ("it just flickers", False),  # nothing denied
+    ],
+)
+def test_danger_said_not_to_be_there(text, denied):
+    # A conversation of our own, 5 December: "no nothing caught fire, it just flickers" got the lamp's safety line again.
+    from server.nlu.safety import denies_danger
+
+    assert denies_danger(text) is denied
