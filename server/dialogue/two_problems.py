@@ -91,28 +91,47 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
             continue
         alone = await parse(part)
         guess = alone.get("intent") or {}
-        sure = CONFIDENCE_WITH_ITS_OWN_RECORD if len(named) >= 2 and references.find(part) else CONFIDENCE
+        own_record = len(named) >= 2 and bool(references.find(part))
+        sure = CONFIDENCE_WITH_ITS_OWN_RECORD if own_record else CONFIDENCE
         if guess.get("name") in case_types() and guess.get("confidence", 0) >= sure:
             read.append((at, part, alone))
+        elif own_record and (told_kind := _told_kind(part)) in case_types():
+            # "...and my headphones LK-10426 crackle in the left ear" read alone as "inform" (blind panel p54 B02: the
+            # headphones dropped, and their number taken for the late grinder's): a fault or a lateness said in words,
+            # about its own order, is a problem of its own.
+            read.append((at, part, dict(alone, intent={"name": told_kind, "confidence": 1.0})))
     kinds = [alone["intent"]["name"] for _, _, alone in read]
-    second = next((i for i, kind in enumerate(kinds) if kind != kinds[0]), None) if kinds else None
+    second, same = None, None
+    for i, kind in enumerate(kinds):
+        if kind == kinds[0]:
+            continue
+        if kinds[0] == "complain_service" and kind == "report_wrong_item" and about_staff_conduct(text):
+            # "the guy at the harbour cafe was so rude to me today. i asked if the espresso was decaf and he rolled
+            # his eyes" (blind panel p49 14): the espresso is where it happened, not a second problem.
+            return parsed
+        told = text[read[0][0] + len(read[0][1]) : read[i][0] + len(read[i][1])]
+        # "where is my coffee grinder?? ... also the headphones i got are crackling" (blind panel p54 B02): what crackles
+        # has arrived, so it is another order than the one that hasn't.
+        arrived = (
+            says_it_is_late(text[: read[i][0]]) and says_it_is_faulty(read[i][1]) and not says_it_is_late(read[i][1])
+        )
+        one = _one_problem(kinds[0], read[i][2], read[i][1], arrived or _elsewhere(read[0], read[i], told))
+        if one is None:
+            second = i
+            break
+        # "i got my order LK10421 and its the wrong dress": one problem, told in two parts; a later part may still
+        # be another ("... nobody told me anything. also the headphones ...": blind panel p54 B02).
+        same = same or one
     if second is None:
-        return parsed
-    if kinds[0] == "complain_service" and kinds[second] == "report_wrong_item" and about_staff_conduct(text):
-        # "the guy at the harbour cafe was so rude to me today. i asked if the espresso was decaf and he rolled his
-        # eyes" (blind panel p49 14): the espresso is where it happened, not a second problem.
-        return parsed
-    told = text[read[0][0] + len(read[0][1]) : read[second][0] + len(read[second][1])]
-    same = _one_problem(kinds[0], read[second][2], read[second][1], _elsewhere(read[0], read[second], told))
-    if same is not None:
-        # "i got my order LK10421 and its the wrong dress": one problem, told in two parts.
+        if same is None:
+            return parsed
         return dict(
             parsed, intent={"name": same, "confidence": 1.0}, intent_ranking=[{"name": same, "confidence": 1.0}]
         )
     first = read[0][2]
     at, words, alone = read[second]
     split_parse = dict(parsed)
-    split_parse["intent"] = first["intent"]
+    split_parse["intent"] = {"name": same, "confidence": 1.0} if same else first["intent"]
     # References in the second part belong to the second problem.
     split_parse["entities"] = [e for e in parsed.get("entities") or [] if int(e.get("start", 0)) < at]
     split_parse["second_problem"] = {
@@ -132,6 +151,15 @@ REMEDIES = {"request_refund", "demand_compensation"}
 # The very top asked for in so many words: "I want to speak to your CEO".
 TOP = re.compile(r"\b(?:ceo|c\.e\.o|chief executive|managing director|president|owner|head office|the top)\b", re.I)
 CONTACT = re.compile(r"\b(?:e-?mail\w*|call\w*|rang|phoned|messag\w*|wrote|written|contact\w*|repl\w*|chat\w*)\b", re.I)
+
+
+def _told_kind(part: str) -> Optional[str]:
+    """The kind of case a part's own words tell: a fault ("crackle in the left ear"), or an order that hasn't come."""
+    if says_it_is_faulty(part):
+        return "report_wrong_item"
+    if says_it_is_late(part):
+        return "check_order_status"
+    return None
 
 
 def _elsewhere(first: Tuple[int, str, Dict[str, Any]], second: Tuple[int, str, Dict[str, Any]], told: str) -> bool:
