@@ -411,7 +411,7 @@ def template_values(facts: Dict[str, Any], tracker: Tracker) -> Dict[str, Any]:
         "shipped": facts.get("shipped") or "",
         "order_status": facts.get("order_status") or "",
         "promised_on": day_name(facts.get("promised_on")),
-        "days_late": days_late(facts.get("promised_on")),
+        "days_late": days_late(facts.get("promised_on")) if facts.get("order_late") else "",
         "delivered_on": day_name(facts.get("delivered_on")),
         "international_calls": facts.get("international_calls", 0),
         "international_destinations": " and ".join(destinations),
