@@ -190,11 +190,15 @@ async def _cancel_several(
     return [SlotSet("callback_id", str(still[0]["id"]) if still else None), SlotSet(ASKED, None)]
 
 
+def _times_booked(count: int) -> Text:
+    return "" if count == 1 else " (booked twice)" if count == 2 else f" (booked {count} times)"
+
+
 def _listed(calls: List[Dict[str, Any]], now: datetime) -> Text:
     """ "today at 3:00 pm and tomorrow at 10:00 am"; a time booked twice said once, as such (blind panel p54 A10:
     "today at 9:30 am, today at 9:30 am and today at 2:00 pm")."""
     said = [_when(c, now) for c in calls]
-    whens = [w + (" (booked twice)" if said.count(w) == 2 else "") for i, w in enumerate(said) if w not in said[:i]]
+    whens = [w + _times_booked(said.count(w)) for w in dict.fromkeys(said)]
     return ", ".join(whens[:-1]) + " and " + whens[-1] if len(whens) > 1 else whens[0]
 
 

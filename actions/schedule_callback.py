@@ -462,9 +462,7 @@ async def _call_at_that_time(tracker: Tracker, when: datetime, digits: Text) -> 
     """The customer's call booked in another chat for ``when`` on the number ending as ``digits`` does, if any."""
     for call in await calls_elsewhere(tracker):
         same_number = re.sub(r"\D", "", str(call.get("phone") or ""))[-4:] == digits[-4:]
-        if same_number and local_time(call["scheduled_for"]) == when.astimezone(
-            local_time(call["scheduled_for"]).tzinfo
-        ):
+        if same_number and local_time(call["scheduled_for"]) == when:  # aware times: the same moment
             return call
     return None
 

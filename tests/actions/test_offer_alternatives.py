@@ -465,19 +465,18 @@ def test_a_customer_waiting_in_the_queue_is_not_offered_a_person_again(domain):
     assert all(b["payload"] != '/choose_alternative{"alternative": "human"}' for b in dispatcher.messages[0]["buttons"])
 
 
+def offered_after(response, domain):
+    """The offer for the late grinder, made in a turn that said the designers' answer ``response`` first."""
+    said = {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+    state = tracker_from("alternatives_offered", slots=LATE_GRINDER, intent="check_order_status").current_state()
+    state["events"] = state["events"] + [said]
+    return run_action(ActionOfferAlternatives(), type(tracker_from("empty_tracker")).from_dict(state), domain)
+
+
 def test_an_answer_said_this_turn_that_names_a_person_brings_the_person_among_the_options(domain):
     # A conversation of our own, 5 December: "a person can cancel it for you" beside the jacket's news, and no person
     # among the options that followed.
-    said = {
-        "event": "bot",
-        "text": "A code goes on at checkout...",
-        "metadata": {"utter_action": "utter_answer_code_on_placed_order"},
-    }
-    state = tracker_from("alternatives_offered", slots=LATE_GRINDER, intent="check_order_status").current_state()
-    state["events"] = state["events"] + [said]
-    dispatcher, events = run_action(
-        ActionOfferAlternatives(), type(tracker_from("empty_tracker")).from_dict(state), domain
-    )
+    dispatcher, events = offered_after("utter_answer_code_on_placed_order", domain)
 
     assert button("Talk to a person", "human") in dispatcher.messages[0]["buttons"]
     assert len(dispatcher.messages[0]["buttons"]) == 4  # three options at most, and "None of these"
@@ -485,13 +484,6 @@ def test_an_answer_said_this_turn_that_names_a_person_brings_the_person_among_th
 
 
 def test_an_answer_that_names_no_person_changes_nothing(domain):
-    said = {
-        "event": "bot",
-        "text": "It's due Tuesday.",
-        "metadata": {"utter_action": "utter_answer_on_time_order_when"},
-    }
-    state = tracker_from("alternatives_offered", slots=LATE_GRINDER, intent="check_order_status").current_state()
-    state["events"] = state["events"] + [said]
-    dispatcher, _ = run_action(ActionOfferAlternatives(), type(tracker_from("empty_tracker")).from_dict(state), domain)
+    dispatcher, _ = offered_after("utter_answer_on_time_order_when", domain)
 
     assert button("Talk to a person", "human") not in dispatcher.messages[0]["buttons"]
