@@ -38,7 +38,7 @@ from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
 from gracious.signals import GETTING_HELP, REMEDY_ASKED, harm_from_food, says_they_are_all_right, told_of_harm
-from gracious.stores import records
+from gracious.stores import handoff_queue, records
 from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
 
@@ -556,8 +556,15 @@ class ActionScheduleCallback(Action):
             dispatcher.utter_message(
                 response="utter_callback_joined_call", callback_when=spoken_time(when, now), phone_tail=digits[-4:]
             )
+            left: List[EventType] = []
+            if tracker.get_slot("in_queue"):
+                # The call takes the case out of the queue, as a call booked does (callback_changes.book).
+                await records().run(handoff_queue.leave_for_sender, tracker.sender_id, handoff_queue.CALLBACK_BOOKED)
+                dispatcher.utter_message(response="utter_queue_left_for_call", callback_when=spoken_time(when, now))
+                left = [SlotSet("in_queue", None)]
             return (
                 done
+                + left
                 + [
                     SlotSet("callback_id", str(joined["id"])),
                     SlotSet("callback_phone", phone),

@@ -219,7 +219,8 @@ async def parse_with_choices(
     no_offer = not any(o.payload.startswith(OFFER_PAYLOAD) for o in options)
     # "ok english. my coupon SUMMER20 doesnt work" under a lone "Talk to a person" (a conversation of our own, 5
     # December: it brought a person and a call): a case told, clearly, is the case.
-    case_told = no_offer and intent in two_problems.case_types() and _confidence(parsed) >= CASE_TOLD
+    sure = float((parsed.get("intent") or {}).get("confidence") or 0.0)
+    case_told = no_offer and intent in two_problems.case_types() and sure >= CASE_TOLD
     if (new_order_or_bill(parsed, tracker) or case_told) and no_offer:
         # "ok english. my bill BL-30018 no discount" under a lone "Talk to a person": the case, told now.
         taking = None
@@ -386,10 +387,6 @@ def _only_the_code(text: str, tracker: Optional[DialogueStateTracker], options: 
 
 # How sure the classifier must be that a message under a lone "Talk to a person" tells a case of its own.
 CASE_TOLD = 0.8
-
-
-def _confidence(parsed: Dict[str, Any]) -> float:
-    return float((parsed.get("intent") or {}).get("confidence") or 0.0)
 
 
 # "ill use welcome10", "go with WELCOME10 then": a code named to use it. "welcome10 doesnt work either" or "is

@@ -594,3 +594,27 @@ def test_a_call_at_another_time_than_the_one_booked_elsewhere_is_booked_as_its_o
 
     assert dispatcher.messages[0]["response"] == "utter_callback_booked"
     assert len(asyncio.run(stores.records().rows("callbacks"))) == 2
+
+
+def test_a_call_joined_while_waiting_in_the_queue_takes_the_case_out_of_it(domain, monkeypatch):
+    asyncio.run(
+        stores.records().book_callback(
+            "priya-earlier", datetime(2025, 6, 12, 19, 0), "+1 555 0199", "callback", None, customer_id="C003"
+        )
+    )
+    handoff = asyncio.run(stores.records().create_handoff("priya-grinder", "request_human", "care", {}))
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "callback_form",
+        slots={"callback_time": "2025-06-12T15:00:00-04:00", "verified_customers": ["C003"], "in_queue": True},
+    )
+
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages][:2] == [
+        "utter_callback_joined_call",
+        "utter_queue_left_for_call",
+    ]
+    assert SlotSet("in_queue", None) in events
+    [row] = [r for r in asyncio.run(stores.records().rows("handoffs")) if r["id"] == handoff]
+    assert (row["status"], row["left_reason"]) == ("left", "callback_booked")
