@@ -389,7 +389,9 @@ def test_a_waiting_customers_questions_are_answered_in_their_own_words(queue_bot
     typed = f"typos-{uuid.uuid4().hex[:8]}"
     assert "in the queue" in say("cna i talk to a human plz", typed)
     said = say("ugh this is taking forevr. can u just ring me in an hour insted", typed)
-    assert "What would help most" not in said and ("You're booked" in said or "Which number" in said), said
+    # A call: booked, or (the test before booked one for the same customer then) joined to that one.
+    arranged = ("You're booked", "Which number", "one call covers both")
+    assert "What would help most" not in said and any(words in said for words in arranged), said
 
 
 def test_where_the_person_went_and_coming_back_after_going_quiet(queue_bot: Bot) -> None:
