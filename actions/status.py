@@ -32,7 +32,7 @@ from gracious.references import find, normalize_reference
 from gracious.repair import MORE_THAN_ONE_CALL, named_kinds
 from gracious.settings import settings
 from gracious.signals import PLACE_TOLD
-from gracious.stores import company, records
+from gracious.stores import company, handoff_queue, records
 from gracious.stores.callback_changes import local_time
 
 # How a grant taken back is named: "The exchange for LK-10422 is cancelled."
@@ -352,6 +352,15 @@ async def _place(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text)
     booked = tracker.get_slot("callback_id")
     if booked and str(booked).isdigit():
         await records().note_on_call(int(booked), text)  # whoever rings reads the right place
+    handoff = tracker.get_slot("handoff_id")
+    # A card already at the desk names the right place too: the reply says the old one isn't named.
+    await records().run(
+        handoff_queue.correct_place,
+        int(handoff) if handoff and str(handoff).isdigit() else None,
+        int(booked) if booked and str(booked).isdigit() else None,
+        old,
+        new,
+    )
     dispatcher.utter_message(
         response="utter_place_corrected", new_place=places.spoken(new), old_place=places.spoken(old)
     )

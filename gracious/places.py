@@ -53,8 +53,9 @@ def place_corrected(text: str, told: str) -> Optional[Tuple[str, str]]:
 
 
 def corrected_details(told: str, old: str, new: str) -> str:
-    """The case told with the place put right: "...at the riverside cafe..." for "...at the station cafe..."."""
-    return re.sub(rf"\b{re.escape(old)}\b", new, told, count=1, flags=re.I)
+    """The case told with the place put right, every time it is named: "...at the riverside cafe..." for "...at the
+    station cafe...", and "the station one" later on too."""
+    return re.sub(rf"\b{re.escape(old)}\b", new, told, flags=re.I)
 
 
 def spoken(place: str) -> str:

@@ -285,6 +285,37 @@ def offered_rows(conn: sa.engine.Connection) -> List[Any]:
     return list(conn.execute(sa.select(handoffs).where(offered_instead()).order_by(handoffs.c.id)))
 
 
+def correct_place(
+    conn: sa.engine.Connection, handoff_id: Optional[int], callback_id: Optional[int], old: str, new: str
+) -> int:
+    """ "it was riverside not station" after the case reached the desk: the place put right in ``what_happened`` on
+    the handoff's card and on the card of every call booked for it (or of the call booked in the chat), so the card
+    never names the café the customer took back. How many cards changed."""
+    from gracious import places
+
+    conditions = ([callbacks.c.handoff_id == handoff_id] if handoff_id is not None else []) + (
+        [callbacks.c.id == callback_id] if callback_id is not None else []
+    )
+    tables = ([(handoffs, handoffs.c.id == handoff_id)] if handoff_id is not None else []) + (
+        [(callbacks, sa.or_(*conditions))] if conditions else []
+    )
+    changed = 0
+    for table, where in tables:
+        for row in conn.execute(sa.select(table.c.id, table.c.summary).where(where)):
+            try:
+                summary = json.loads(row.summary or "{}")
+            except ValueError:
+                continue
+            told = summary.get("what_happened") if isinstance(summary, dict) else None
+            if not isinstance(told, str) or places.corrected_details(told, old, new) == told:
+                continue
+            summary["what_happened"] = places.corrected_details(told, old, new)
+            text = json.dumps(summary, sort_keys=True, default=str)
+            conn.execute(table.update().where(table.c.id == row.id).values(summary=text))
+            changed += 1
+    return changed
+
+
 def note_messages(conn: sa.engine.Connection, handoff_id: int, messages: List[str]) -> None:
     """The card's ``last_messages`` (the handoff's, and a call booked for it) brought up to date with what
     the customer wrote since: one read and, when they changed, one write each."""

@@ -1,6 +1,7 @@
 """action_where_things_stand: "is the exchange cancelled?" answered from what was done."""
 
 import asyncio
+import json
 
 import pytest
 
@@ -412,6 +413,33 @@ def test_the_customers_words_go_on_the_booked_calls_notes(domain, monkeypatch):
             )
         ]
     assert rows == [(call, CUSTOMER_NOTE, text)]
+
+
+def test_the_place_put_right_is_put_right_on_the_cards_at_the_desk_too(domain, monkeypatch):
+    # utter_place_corrected says the old café "isn't named on it": the handoff's card and its call's card agree.
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    records = stores.records()
+    told = "found a hair in my sandwich at the station cafe this morning"
+    handoff = asyncio.run(records.create_handoff("hair", "safety", "customer_care", {"what_happened": told}))
+    summary = {"what_happened": told, "reference": None}
+    call = asyncio.run(records.book_callback("hair", at(12, 10), "+1 555 0187", "callback", handoff, summary=summary))
+    other = asyncio.run(records.book_callback("else", at(12, 11), "+1 555 0188", "callback", None, summary=summary))
+    tracker = tracker_from(
+        "empty_tracker",
+        text="wait sorry it was riverside not station",
+        intent="ask_status",
+        slots={"case_details": told, "handoff_id": str(handoff), "callback_id": str(call)},
+    )
+    tracker.latest_message["repair"] = "place_changed"
+    dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert dispatcher.messages[0] == message(
+        response="utter_place_corrected", new_place="Riverside", old_place="Station"
+    )
+    fixed = told.replace("station", "riverside")
+    assert {"event": "slot", "name": "case_details", "value": fixed, "timestamp": None} in events
+    assert asyncio.run(records.handoff(handoff))["summary"]["what_happened"] == fixed
+    assert json.loads(asyncio.run(records.callback(call))["summary"])["what_happened"] == fixed
+    assert json.loads(asyncio.run(records.callback(other))["summary"])["what_happened"] == told  # another chat's
 
 
 def test_a_refund_waited_for_in_a_new_chat_with_none_on_the_account_is_said_of_the_account(domain, monkeypatch):

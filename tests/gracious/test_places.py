@@ -34,6 +34,9 @@ def test_a_correction_of_the_place_told(text, changed):
 def test_the_case_told_again_with_the_place_put_right_and_said_as_a_name():
     assert corrected_details(TOLD, "station", "riverside") == TOLD.replace("station", "riverside")
     assert spoken("elm street") == "Elm Street"
+    # Every mention, not the first only: "...the station one" later in the telling too.
+    told = TOLD + ". the station one always gets it wrong"
+    assert "station" not in corrected_details(told, "station", "riverside").lower()
 
 
 @pytest.mark.parametrize(
