@@ -201,7 +201,9 @@ async def note_on_call(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         adopted = adopt_call_elsewhere(tracker, [], [call]) if call else []
     booking = tracker.active_loop.get("name") == "callback_form"
     if not call:
-        dispatcher.utter_message(response="utter_status_no_call")
+        # Said while this call's time is asked, with no other call of theirs found: this call is the one that
+        # covers it, so its time is asked again (never "no call is booked" in the middle of booking one).
+        dispatcher.utter_message(response="utter_no_other_call_book_this" if booking else "utter_status_no_call")
         return resume(dispatcher, tracker)
     # What the call is now also about: the case told in this chat, then these words.
     told = str(tracker.get_slot("case_details") or "")

@@ -4,13 +4,14 @@ import asyncio
 import json
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 import actions.status
 from actions import status_records
 from actions.apply_alternative import ActionApplyAlternative
 from actions.status import ActionWhereThingsStand, settle
 from gracious import stores
-from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, run_action, tracker_from
+from tests.actions import WEDNESDAY_10AM, at, freeze_time, message, responses, run_action, tracker_from
 
 
 def settled_from(events):
@@ -413,6 +414,19 @@ def test_the_customers_words_go_on_the_booked_calls_notes(domain, monkeypatch):
             )
         ]
     assert rows == [(call, CUSTOMER_NOTE, text)]
+
+
+def test_the_same_call_asked_for_while_booking_with_no_other_call_is_the_call_being_booked(domain, monkeypatch):
+    # "can they just cover this on the same call?" while this call's time is asked, and no call of theirs elsewhere:
+    # never "No call is booked in this chat" in the middle of booking one; the time is asked again.
+    freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)
+    text = "i already have a call booked at 9:30. can they just cover this on the same call?"
+    tracker = tracker_from("empty_tracker", text=text, intent="ask_status", sender_id="nocall")
+    tracker.active_loop = {"name": "callback_form"}
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(actions.status.note_on_call(dispatcher, tracker, text))
+    assert responses(dispatcher) == ["utter_no_other_call_book_this", "utter_resume_form"]
+    assert events == []  # the form goes on
 
 
 def test_the_place_put_right_is_put_right_on_the_cards_at_the_desk_too(domain, monkeypatch):
