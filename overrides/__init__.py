@@ -13,6 +13,7 @@ against Rasa's own behaviour in tests/overrides/.
 | tracker_copy | ``DialogueStateTracker.copy`` | copies without replaying every event |
 | durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
 | turn (with in_process) | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | the action run in this process by rasa_sdk's executor (GRACIOUS_ACTIONS=in-process, the default) or called on the action server; one deadline for a whole turn; a turn stops at its first failed action call; a call failed on a designer's file is one log line, not a traceback |
+| first_named | ``rasa.core.actions.action.extract_slot_value_from_predefined_mapping`` | a slot filled from an entity takes the first one named ("my flat white was cold and the croissant stale" is the flat white's case) |
 | dialogue | ``MessageProcessor.parse_message``, ``TemplatedNaturalLanguageGenerator.generate_from_slots`` | typed replies read against the last buttons; no reply with an empty placeholder |
 
 Training has one override of its own, installed only by `make train`'s launcher
@@ -30,13 +31,14 @@ from overrides.patch import OverrideError, Patch, check_version
 
 def patches() -> List[Patch]:
     """Every override, in the order it is applied."""
-    from overrides import dialogue, durable, live_model, remote_actions, tracker_copy, turn
+    from overrides import dialogue, durable, first_named, live_model, remote_actions, tracker_copy, turn
 
     return [
         *live_model.PATCHES,
         *remote_actions.patches(),
         *tracker_copy.PATCHES,
         *durable.PATCHES,
+        *first_named.PATCHES,
         *dialogue.PATCHES,
         *turn.PATCHES,
     ]
