@@ -312,6 +312,12 @@ class ActionEmpathize(Action):
                     bubbles.append(sentence)
                 # Later picks in this same turn must see this sentence as used too.
                 tracker.events.append({"event": "bot", "text": sentence})
+        if is_case and (tracker.latest_message or {}).get("kind_words"):
+            # "the staff were friendly but my latte was cold" (server/dialogue/first_part.py): the kind words
+            # thanked for first, then the sympathy.
+            glad = pick_variation(tracker, domain["responses"].get("utter_kind_words_first", []))
+            if glad:
+                bubbles.insert(0, glad)
         if is_case and (tracker.latest_message or {}).get("care") == "intolerance":
             # "im lactose intolerant", nothing said of drinking it or of feeling unwell (blind panel p48 14): a word
             # of care beside the case, never the emergency line (server/nlu/safety.py intolerance_only).

@@ -181,6 +181,11 @@ def praise_and_more(text: Text) -> bool:
     return bool(text) and _has("kind_words", text) and not _has("trouble", text) and not is_praise(text)
 
 
+def tells_trouble(text: Text) -> bool:
+    """ "my latte was cold", "still waiting": a word of something gone wrong (catalog/signals.yml `trouble`)."""
+    return bool(text) and _has("trouble", text)
+
+
 def asks_to_pass_on(text: Text) -> bool:
     """'please tell him', 'pass it on to her': kind words asked to reach the person (catalog/signals.yml `pass_on`)."""
     return bool(text) and _has("pass_on", text)

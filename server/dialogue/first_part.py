@@ -7,6 +7,10 @@ as something vague or unsure and its first part reads as a case with confidence,
 reading leads; the questions after it are answered once the case is open (server/dialogue/also_asked.py).
 The entities stay the whole message's: a reference given anywhere in it is used.
 
+Kind words first, then what went wrong ("the staff were friendly but my latte was cold", a conversation of our
+own): read whole, a menu of guesses or frustration; the part after "but" is the case, when it reads as one
+with confidence.
+
 Read as "where is my order" although it came ("got my dress today but it's red?? i ordered navy"),
 a message that says what was ordered is a wrong item when the classifier had that in mind too.
 """
@@ -19,7 +23,14 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.answers import parts
-from gracious.signals import NOT_FITTING, is_praise, said_at_the_cafe, says_it_is_faulty, says_it_is_late
+from gracious.signals import (
+    NOT_FITTING,
+    is_praise,
+    said_at_the_cafe,
+    says_it_is_faulty,
+    says_it_is_late,
+    tells_trouble,
+)
 from server.dialogue import two_problems
 
 # Readings of a whole message that a clear first part may replace.
@@ -43,6 +54,8 @@ NOT_CAME = re.compile(
     r"|\b(?:still|yet|where|when)\b",
     re.I,
 )
+# "the staff were friendly but my latte was cold": kind words, then the rest.
+KIND_BUT = re.compile(r"^(?P<kind>.+?)[,;.!]*\s+but\s+(?P<rest>.+)$", re.I | re.S)
 # The share of the classifier's belief a wrong item needs to be taken over "where is it".
 WRONG_ITEM_AT_LEAST = 0.12
 # How sure the classifier must be of the first part, and of the whole for it to stand regardless.
@@ -82,6 +95,9 @@ async def reading(
     told = _told_what_is_wrong(parsed, tracker, text, name)
     if told is not None:
         return told
+    after_kind_words = await _kind_words_then_trouble(parsed, tracker, text, name, parse)
+    if after_kind_words is not None:
+        return after_kind_words
     if (
         tracker is None
         or text.startswith("/")
@@ -103,6 +119,33 @@ async def reading(
     if first_name == name or first_name not in (two_problems.case_types() or ()) or first_confidence < SURE:
         return parsed
     return dict(parsed, intent=first["intent"], intent_ranking=first.get("intent_ranking") or [], first_part=said[0])
+
+
+async def _kind_words_then_trouble(
+    parsed: Dict[str, Any],
+    tracker: Optional[DialogueStateTracker],
+    text: str,
+    name: Optional[str],
+    parse: Callable[[str], Awaitable[Dict[str, Any]]],
+) -> Optional[Dict[str, Any]]:
+    """ "the staff were friendly but my latte was cold": kind words, then something gone wrong, read by the part
+    after "but" when that part alone is a case read with confidence; never "the staff were lovely but please tell
+    them the music is loud" (a remark, no trouble: thanked for both, gracious/signals.praise_and_more)."""
+    cases = two_problems.case_types() or frozenset()
+    if tracker is None or tracker.get_slot("case_type") or tracker.active_loop_name or text.startswith("/"):
+        return None
+    found = KIND_BUT.search(text)
+    if name in cases or not found or not is_praise(found.group("kind")) or not tells_trouble(found.group("rest")):
+        return None
+    rest = await parse(found.group("rest"))
+    rest_name, rest_confidence = _top(rest)
+    if rest_name not in cases or rest_confidence < SURE:
+        return None
+    # The kind words are thanked for before the sympathy (actions/empathize.py).
+    ranking = rest.get("intent_ranking") or []
+    return dict(
+        parsed, intent=rest["intent"], intent_ranking=ranking, first_part=found["rest"], kind_words=found["kind"]
+    )
 
 
 def _never_came(text: str) -> bool:

@@ -50,6 +50,15 @@ def test_wrong_colour_sent_on_lk_10421_owns_the_mistake(domain):
     assert texts(dispatcher)[0] in variations(domain, "utter_empathy_report_wrong_item_sorry")
 
 
+def test_kind_words_before_what_went_wrong_are_thanked_for_first(domain):
+    # "the staff were friendly but my latte was cold" (server/dialogue/first_part.py marks the kind words).
+    tracker = tracker_from("report_wrong_item", text="the staff were friendly but my latte was cold")
+    tracker.latest_message["kind_words"] = "the staff were friendly"
+    dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
+    assert texts(dispatcher)[0] in variations(domain, "utter_kind_words_first")
+    assert len(texts(dispatcher)) == 2  # then the sympathy, as for the case alone
+
+
 def test_item_sent_as_ordered_gets_a_plain_apology(domain):
     tracker = tracker_from(
         "report_wrong_item",

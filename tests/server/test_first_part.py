@@ -81,3 +81,41 @@ def test_kind_words_alone_are_never_read_by_their_first_part():
     text = "the guy who made my flat white at riverside was super friendly, can you let him know"
     parsed = asyncio.run(first_part.reading(reading(text, "give_feedback", []), tracker(), complaint))
     assert parsed["intent"]["name"] == "give_feedback"
+
+
+async def as_if_alone(text: str) -> Dict[str, Any]:
+    """The classifier on a part alone: a cold drink is a wrong item, a remark is feedback."""
+    found = "wrong" in text or "cold" in text
+    name = "report_wrong_item" if found else "give_feedback"
+    return dict(reading(text, name, []), intent={"name": name, "confidence": 0.97})
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("the staff were friendly but my latte was cold", "nlu_fallback"),
+        ("staff were lovely, but the coffee was cold", "express_frustration"),
+    ],
+)
+def test_kind_words_then_what_went_wrong_is_read_by_what_went_wrong(text, intent):
+    # A conversation of our own, 5 December: a menu of guesses, or frustration, for a cold latte.
+    parsed = asyncio.run(first_part.reading(reading(text, intent, ITEM), tracker(), as_if_alone))
+    assert parsed["intent"]["name"] == "report_wrong_item" and parsed["entities"] == ITEM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ur staff are lovely but please tell them the music is way too loud",  # a remark: thanked for both
+        "the lamp was fine but honestly i want a refund",  # nothing kind said of us first
+    ],
+)
+def test_kind_words_with_a_remark_keep_their_reading(text):
+    parsed = asyncio.run(first_part.reading(reading(text, "give_feedback", []), tracker(), as_if_alone))
+    assert parsed["intent"]["name"] == "give_feedback"
+
+
+def test_kind_words_then_trouble_in_a_case_keep_their_reading():
+    text = "the staff were friendly but my latte was cold"
+    parsed = asyncio.run(first_part.reading(reading(text, "inform", ITEM), tracker("dispute_charge"), as_if_alone))
+    assert parsed["intent"]["name"] == "inform"
