@@ -293,6 +293,19 @@ class ActionEmpathize(Action):
             # "the king st one, around 2pm today" (blind panel p48 16): a detail of the case told already; its
             # sympathy was said then, so only the detail is thanked for (action_explain_policy).
             keys = []
+        elif is_case and not new_case and level < 2 and not {"repeated", "happened_again"} & set(signals):
+            # "yes twice, i can see two payments of 120 on my card" after "i was charged twice" (a conversation of our
+            # own, 5 December): the same case told again, its sympathy said already; never a second one ("I'm sorry
+            # this bill isn't what you planned for"), unless it names another order of ours.
+            named = [
+                str(e.get("value") or "").upper()
+                for e in (tracker.latest_message or {}).get("entities") or []
+                if e.get("entity") == "order_id"
+            ]
+            if all(v == str(tracker.get_slot("order_id") or "").upper() for v in named) and _sympathy_said(
+                tracker, domain
+            ):
+                keys = []
         # One apology a reply, the first (issue #17: stacked sympathy): after an empathy line that said
         # sorry, the apology is left out, or, for our own mistake, owned without a second "sorry".
         said_sorry = apology_said(tracker)
@@ -337,6 +350,32 @@ class ActionEmpathize(Action):
                 dispatcher.utter_message(response="utter_what_would_help")
             events += shown or [FollowupAction("action_listen")]
         return events
+
+
+def _sympathy_said(tracker: Tracker, domain: Dict[Text, Any]) -> bool:
+    """Whether a sympathy sentence (a variation of an ``utter_empathy_*`` response) was said since the case
+    in hand was opened."""
+    events = tracker.events
+    set_at = max(
+        (i for i, e in enumerate(events) if e.get("event") == "slot" and e.get("name") == "case_type"), default=-1
+    )
+    # The action that opened it said its words before its slots were set.
+    opened = max(
+        (
+            i
+            for i, e in enumerate(events[:set_at])
+            if e.get("event") == "action" and e.get("name") == "action_empathize"
+        ),
+        default=set_at,
+    )
+    sympathy = {
+        str(variation.get("text") or "")
+        for key, variations in (domain.get("responses") or {}).items()
+        if key.startswith("utter_empathy")
+        for variation in variations or []
+    }
+    said = [str(e.get("text") or "") for e in events[opened + 1 :] if e.get("event") == "bot"]
+    return any(text in sympathy or any(text.startswith(s) for s in sympathy if s) for text in said)
 
 
 def _in_one_sentence(keys: List[Text], domain: Dict[Text, Any], said_sorry: bool) -> List[Text]:

@@ -59,6 +59,32 @@ def test_kind_words_before_what_went_wrong_are_thanked_for_first(domain):
     assert len(texts(dispatcher)) == 2  # then the sympathy, as for the case alone
 
 
+@pytest.mark.parametrize("said_before", [True, False])
+def test_the_same_case_told_again_gets_no_second_sympathy(domain, said_before):
+    # A conversation of our own, 5 December: "yes twice, i can see two payments of 120 on my card" after "i was charged
+    # twice" got "I'm sorry this bill isn't what you planned for" on top of "I'm sorry the bill has come as a shock".
+    first = "I'm sorry the bill has come as a shock; a number you didn't expect deserves a proper look."
+    before = [
+        {"event": "action", "name": "action_empathize"},
+        *([{"event": "bot", "text": first}] if said_before else []),
+        {"event": "slot", "name": "case_type", "value": "dispute_charge"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes twice, i can see two payments of 120 on my card"},
+    ]
+    tracker = tracker_from(
+        "dispute_charge",
+        slots={"case_type": "dispute_charge", "order_id": "BL-30017"},
+        events=before,
+        text="yes twice, i can see two payments of 120 on my card",
+        entities=[],
+    )
+    dispatcher, _ = run_action(ActionEmpathize(), tracker, domain)
+    if said_before:
+        assert texts(dispatcher) == []
+    else:
+        assert texts(dispatcher)  # never said for this case: said now
+
+
 def test_item_sent_as_ordered_gets_a_plain_apology(domain):
     tracker = tracker_from(
         "report_wrong_item",
