@@ -258,10 +258,19 @@ def names_an_occasion(text: Text) -> bool:
     )
 
 
+# "the shoes are not broken, only small", "nothing's damaged": a fault ruled out (blind panel p54 A11), never one told.
+FAULT_DENIED = re.compile(
+    r"\b(?:not|isn'?t|aren'?t|wasn'?t|weren'?t|nothing(?:'?s| is)?|no|never|neither)\s+(?:\w+\s+)?"
+    r"(?:faulty|broken|broke|damaged|defective|cracked|ripped|torn)\b",
+    re.I,
+)
+
+
 def says_it_is_faulty(text: Text) -> bool:
     """ "the headphones crackle in the left ear", "it stopped working after a week": arrived faulty or
-    broke in use (catalog/signals.yml `faulty`), not the wrong thing and not a fit."""
-    return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["faulty"].search(text.replace("\u2019", "'")))
+    broke in use (catalog/signals.yml `faulty`), not the wrong thing and not a fit; never "not broken, only small"."""
+    said = FAULT_DENIED.sub(" ", (text or "").replace("\u2019", "'"))
+    return bool(said.strip()) and bool(_lists(changed_at(SIGNALS_FILE))["faulty"].search(said))
 
 
 def says_it_is_their_own_change(text: Text) -> bool:

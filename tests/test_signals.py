@@ -188,3 +188,22 @@ def test_whether_the_place_will_hear_of_it_is_heard(text, asked):
     from gracious.signals import PLACE_TOLD
 
     assert bool(PLACE_TOLD.search(text)) is asked
+
+
+@pytest.mark.parametrize(
+    "text, faulty",
+    [
+        ("the headphones crackle in the left ear", True),
+        ("it stopped working after a week", True),
+        ("the screen isnt cracked but it doesnt work", True),
+        ("it wasn't broken when it came but now it's broken", True),
+        # Blind panel p54 A11: a fault ruled out is never one told.
+        ("but for small size, not broken, the change is free or i pay shipping?", False),
+        ("the shoes are not broken, only small", False),
+        ("nothing is damaged, it just doesn't suit me", False),
+    ],
+)
+def test_a_fault_told_and_a_fault_ruled_out(text, faulty):
+    from gracious.signals import says_it_is_faulty
+
+    assert says_it_is_faulty(text) is faulty
