@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import catalog
-from actions.hours import is_open, next_opening, spoken_time
+from actions.hours import back_at, is_open, next_opening
 from actions.offer_alternatives import first_text
 from gracious import repair, saying_no
 from gracious.settings import settings
@@ -73,7 +73,7 @@ def nobody_in(tracker: Tracker) -> Optional[Dict[Text, Text]]:
     if is_open(now, config.care_hours):
         return {"when": "busy"}
     back = next_opening(now, config.care_hours)
-    return {"when": "later", "back_at": spoken_time(back, now) if back else "soon"}
+    return {"when": "later", "back_at": back_at(back, now, config.timezone)}
 
 
 async def instead_of_a_call(

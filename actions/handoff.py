@@ -15,7 +15,7 @@ from actions import handoff_card
 from actions.case import catalog, latest_intent
 from actions.case_card import booked, policy_name, still_offered
 from actions.digression import say_answers
-from actions.hours import is_open, next_opening, spoken_time
+from actions.hours import back_at, is_open, next_opening
 from gracious import codes, queue_news
 from gracious.settings import settings
 from gracious.signals import GETTING_HELP, frustration_signals
@@ -311,7 +311,7 @@ class ActionHandoff(Action):
             dispatcher.utter_message(response=f"{prefix}_busy")
         else:
             back = next_opening(now, config.care_hours)
-            dispatcher.utter_message(response=f"{prefix}_later", back_at=spoken_time(back, now) if back else "soon")
+            dispatcher.utter_message(response=f"{prefix}_later", back_at=back_at(back, now, config.timezone))
         if after_office:
             dispatcher.utter_message(response="utter_handoff_in_their_words", their_words=after_office)
         say_answers(dispatcher, domain, beside, tracker)

@@ -74,6 +74,18 @@ def spoken_time(moment: datetime, now: datetime) -> str:
     return f"{day} at {clock}"
 
 
+def zone_said(zone: str) -> str:
+    """ "America/New_York" as "New York time": the business's clock named, for a customer who may be on another."""
+    place = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{place} time" if place and place.upper() not in ("UTC", "GMT") else "UTC"
+
+
+def back_at(back: Optional[datetime], now: datetime, zone: str) -> str:
+    """When the team is next in, with the business's clock named: "today at 9:00 am, New York time" (blind panel p54
+    B: "back today at 9:00 am" read past noon by a customer on another clock); "soon" with no opening known."""
+    return f"{spoken_time(back, now)}, {zone_said(zone)}" if back else "soon"
+
+
 # Up to this hour of the night, "today" and "tomorrow" come with the day's name.
 SMALL_HOURS_END = 5
 

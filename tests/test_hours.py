@@ -68,6 +68,16 @@ def test_spoken_time_says_today_tomorrow_or_the_date():
     assert spoken_time(at(11, 12), now) == "today at 12:00 pm"
 
 
+def test_when_the_team_is_back_names_the_business_clock():
+    # Blind panel p54 B: "they're back today at 9:00 am" read past noon by a customer on another clock.
+    from actions.hours import back_at
+
+    assert back_at(at(12, 9), at(11, 20), "America/New_York") == "tomorrow at 9:00 am, New York time"
+    assert back_at(at(11, 9), at(11, 3), "Europe/London") == "today at 9:00 am, London time"
+    assert back_at(at(11, 9), at(11, 3), "UTC") == "today at 9:00 am, UTC"
+    assert back_at(None, at(11, 3), "America/New_York") == "soon"
+
+
 def test_after_midnight_today_and_tomorrow_come_with_the_day_named():
     # At 3 am "tomorrow" is easily taken for the day just begun (blind panel p46 01).
     now = at(11, 3)

@@ -84,7 +84,9 @@ def test_outside_care_hours_says_when_people_are_back_and_no_agent_is_available(
 
     dispatcher, events = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
-    assert dispatcher.messages == [message(response="utter_handoff_later", back_at="Monday 16 June at 8:00 am")]
+    assert dispatcher.messages == [
+        message(response="utter_handoff_later", back_at="Monday 16 June at 8:00 am, New York time")
+    ]
     assert events == [
         SlotSet("handoff_id", "1"),
         SlotSet("alternative", None),
@@ -98,7 +100,9 @@ def test_on_sunday_night_people_are_back_tomorrow_morning(domain, monkeypatch):
 
     dispatcher, _ = run_action(ActionHandoff(), tracker_from("request_human"), domain)
 
-    assert dispatcher.messages == [message(response="utter_handoff_later", back_at="tomorrow at 8:00 am")]
+    assert dispatcher.messages == [
+        message(response="utter_handoff_later", back_at="tomorrow at 8:00 am, New York time")
+    ]
 
 
 @pytest.mark.usefixtures("care_team_always_in")
