@@ -577,6 +577,19 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # noted on it, never "Could you tell me what's gone wrong?".
         return read_as(parsed, tracker.get_slot("case_type"), "more_of_the_case", parsed.get("entities") or [])
     if (
+        intent == "report_wrong_item"
+        and not loop
+        and tracker.get_slot("case_type") == "complain_service"
+        and tracker.get_slot("policy_id")
+        and signals.said_at_the_cafe(str(tracker.get_slot("case_details") or ""))
+        and not entities_of(parsed, "order_id", "coupon_code")
+        and not _another_item(parsed, str(tracker.get_slot("case_details") or ""))
+    ):
+        # "no, im not at the cafe anymore, i left. im lactose intolerant so im not feeling great either" after "gave me
+        # a regular latte when i asked for oat milk, and the barista rolled his eyes" (blind panel p54 B08): the same
+        # visit told more, never a new case whose offer takes back the one made a minute ago.
+        return read_as(parsed, "complain_service", "more_of_the_case", parsed.get("entities") or [])
+    if (
         intent == "cancel"
         and not loop
         and signals.leaves_unhappy(re.sub(r"\b(?:forget\s+it|never\s*mind|nvm)\b", " ", text, flags=re.I))
@@ -809,3 +822,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "that's all thanks" after an answer: a warm close, never "I didn't understand".
         return read_as(parsed, "goodbye", "closing")
     return parsed
+
+
+def _another_item(parsed: Dict[str, Any], told: str) -> bool:
+    """Whether the message names an item the case's own words don't ("also my croissant was stale")."""
+    items = [str(e.get("value") or "") for e in parsed.get("entities") or [] if e.get("entity") == "item"]
+    return any(item and item.lower() not in told.lower() for item in items)
