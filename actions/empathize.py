@@ -331,10 +331,12 @@ class ActionEmpathize(Action):
             glad = pick_variation(tracker, domain["responses"].get("utter_kind_words_first", []))
             if glad:
                 bubbles.insert(0, glad)
-        if is_case and (tracker.latest_message or {}).get("care") == "intolerance":
+        care_said = (tracker.latest_message or {}).get("care")
+        if is_case and care_said in ("intolerance", "intolerance_unwell"):
             # "im lactose intolerant", nothing said of drinking it or of feeling unwell (blind panel p48 14): a word
-            # of care beside the case, never the emergency line (server/nlu/safety.py intolerance_only).
-            care = pick_variation(tracker, domain["responses"].get("utter_intolerance_care", []))
+            # of care beside the case, never the emergency line (server/nlu/safety.py intolerance_only); "so im not
+            # feeling great either" (p54 B08) is heard, never "if you start to feel unwell".
+            care = pick_variation(tracker, domain["responses"].get(f"utter_{care_said}_care", []))
             if care:
                 bubbles.append(care)
         for bubble in bubbles:

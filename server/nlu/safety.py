@@ -33,7 +33,16 @@ HELP_HERE_INTENT = "help_arrived"
 @lru_cache(maxsize=4)
 def _patterns(modified_ns: int) -> Dict[str, Any]:
     raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
-    names = ("words", "asked_before", "not_had", "symptoms", "help_here", "figures_of_speech", "danger_denied")
+    names = (
+        "words",
+        "asked_before",
+        "not_had",
+        "symptoms",
+        "help_here",
+        "figures_of_speech",
+        "danger_denied",
+        "feeling_off",
+    )
     return {name: word_pattern(raw.get(name) or []) for name in names}
 
 
@@ -75,6 +84,14 @@ def intolerance_only(text: Text, found: Optional[Dict[str, Any]] = None) -> bool
         return False
     rest = INTOLERANCE.sub(" ", text)
     return not found["words"].search(rest) and not found["symptoms"].search(rest)
+
+
+def care_for(text: Text) -> str:
+    """The word of care an intolerance gets: "intolerance", or "intolerance_unwell" when the customer says they feel
+    a bit off already ("so im not feeling great either": catalog/safety.yml `feeling_off`)."""
+    return (
+        "intolerance_unwell" if _patterns(changed_at(WORDS_FILE))["feeling_off"].search(text or "") else "intolerance"
+    )
 
 
 def named_but_not_had(text: Text, found: Optional[Dict[str, Any]] = None) -> bool:
@@ -133,7 +150,7 @@ class SafetySignal(StatelessComponent):
                 continue
             if not is_about_safety(text):
                 if intolerance_only(text) and not named_but_not_had(text):
-                    message.set(CARE_KEY, "intolerance", add_to_output=True)
+                    message.set(CARE_KEY, care_for(text), add_to_output=True)
                 continue
             intent = {"name": SAFETY_INTENT, "confidence": 1.0}
             message.set(INTENT, intent, add_to_output=True)

@@ -175,6 +175,11 @@ def test_ordinary_messages_are_left_alone(text):
         ),
         # Said not drunk: nothing more to say about it.
         ("got a latte with cows milk. im lactose intolerant so i cant drink it", None),
+        # Blind panel p54 B08: feeling a bit off already, heard, still no 911.
+        (
+            "no, im not at the cafe anymore, i left. im lactose intolerant so im not feeling great either",
+            "intolerance_unwell",
+        ),
     ],
 )
 def test_an_intolerance_without_symptoms_is_the_case_with_care(text, care):
