@@ -144,6 +144,8 @@ def _amount_words(title: str) -> List[str]:
     found: List[str] = []
     for whole in re.findall(r"\$(\d+)(?:\.00)?\b", title):
         found += [f"{whole} dollars", f"{whole} bucks", f"{whole} dollar"]  # "$25" is read as "25 dollars"
+        # "ill take the 15", "the 15 credit" (blind panel p54 B08): taking it, or the credit, named by its amount.
+        found += [f"{whole} credit", f"take the {whole}", f"have the {whole}", f"want the {whole}"]
         if int(whole) >= 20:
             found.append(f"the {whole}")
     return found

@@ -307,6 +307,14 @@ def test_a_credit_named_by_its_amount_is_chosen(text):
     assert resolve(text, options_from(buttons), {}) == 0
 
 
+@pytest.mark.parametrize(
+    "text", ["i just said i left lol. ill take the 15", "the 15 credit please", "ok i want the 15"]
+)
+def test_a_smaller_credit_taken_by_its_amount_is_chosen(text):
+    # Blind panel p54 B08: "ill take the 15" with the $15 goodwill credit on offer.
+    assert resolve(text, STAFF, {}) == 2
+
+
 def test_a_bare_number_is_never_a_price():
     buttons = [
         {
