@@ -339,9 +339,11 @@ async def parse_with_choices(
     else:
         payload, title = options[chosen].payload, options[chosen].title
     as_click = await read.as_click(payload, text=text, typed_choice=title)
-    # "fine pass it to the ceo office. its about my dress, LK-10421": the order is kept, never asked again.
+    # "fine pass it to the ceo office. its about my dress, LK-10421": the order is kept, never asked again; so is a
+    # number or an address given with the choice ("ok get someone to call me. 555 340 1122, weekdays after 6pm only":
+    # blind panel p54 B10 was asked "Which number should we call you on?").
     as_click["entities"] = list(as_click.get("entities") or []) + [
-        e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code")
+        e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code", "phone", "email")
     ]
     if chosen != WHICH:
         # "the refund pls. do i need the original box?": the choice, and the question answered.
