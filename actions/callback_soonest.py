@@ -26,6 +26,10 @@ SAME_DAY_POLICY = "same_day_callback"
 # Time for the team to see the call before it is due.
 LEAD = timedelta(minutes=15)
 OFFERS = ("utter_callback_soonest_today", "utter_callback_soonest_next_day")
+# Another hour than the one asked, offered because the team is out then (actions/schedule_callback.py), and the
+# question that follows it: a yes books the hour offered.
+OUTSIDE = ("utter_callback_outside_hours", "utter_callback_outside_hours_earlier")
+CONFIRM = "utter_callback_offered_confirm"
 YES = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|ok(?:ay)?|sure|fine|perfect|great|please|go on|go ahead|do it|book it|"
     r"that(?:'s| is)? (?:fine|good|great|perfect|ok|okay)|that works|works for me|sounds good)\b",
@@ -53,7 +57,7 @@ def _last_offer(tracker: Tracker) -> Optional[datetime]:
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
     said = [e for e in events[:last_user] if e.get("event") == "bot"]
     metadata = (said[-1].get("metadata") or {}) if said else {}
-    if metadata.get("utter_action") not in OFFERS or not metadata.get("soonest_at"):
+    if metadata.get("utter_action") not in (*OFFERS, CONFIRM) or not metadata.get("soonest_at"):
         return None
     try:
         return datetime.fromisoformat(str(metadata["soonest_at"]))
@@ -69,6 +73,17 @@ def offered_time(tracker: Tracker, text: Text, now: datetime) -> Optional[dateti
     return offered if offered >= now else soonest(now)
 
 
+def _offered_this_turn(tracker: Tracker) -> Optional[Text]:
+    """The hour offered in this turn instead of the one asked (its ``soonest_at``), or None."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    for event in reversed(events[last_user + 1 :]):
+        metadata = event.get("metadata") or {} if event.get("event") == "bot" else {}
+        if metadata.get("utter_action") in OUTSIDE and metadata.get("soonest_at"):
+            return str(metadata["soonest_at"])
+    return None
+
+
 class ActionAskCallbackTime(Action):
     """The callback form's question about the time: the same day offered to those nobody called back."""
 
@@ -77,6 +92,11 @@ class ActionAskCallbackTime(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         now = datetime.now(ZoneInfo(settings().timezone))
+        offered = _offered_this_turn(tracker)
+        if offered is not None:
+            # "Our care team isn't in at that time; the soonest is Monday at 8:00 am": booked only on a yes.
+            dispatcher.utter_message(response=CONFIRM, soonest_at=offered)
+            return []
         if not same_day_case(tracker):
             first, second = example_times(now, settings().care_hours)
             dispatcher.utter_message(response="utter_ask_callback_time", first_example=first, second_example=second)

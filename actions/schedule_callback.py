@@ -236,7 +236,18 @@ class ValidateCallbackForm(FormValidation):
             # Before the time asked: the team's last call that evening; after it, the soonest they are in.
             outside = "utter_callback_outside_hours_earlier" if moment < asked else "utter_callback_outside_hours"
             clock = our_clock(now, settings().timezone)
-            dispatcher.utter_message(response=outside, callback_when=spoken_time(moment, now), our_clock=clock)
+            # Another hour than the one asked is offered, never booked unasked ("weekdays after 6pm only" was booked for
+            # 8:00 am, blind panel p54 B10): a yes books it (action_ask_callback_time asks; callback_soonest.offered_time).
+            # "as soon as possible" names no hour: the soonest is what was asked, and booked.
+            named = bool(clock_named(without_phones(wanted)) or re.search(r"\d", without_phones(wanted)))
+            dispatcher.utter_message(
+                response=outside,
+                callback_when=spoken_time(moment, now),
+                our_clock=clock,
+                **({"soonest_at": moment.isoformat()} if named else {}),
+            )
+            if named:
+                return {"callback_time": None}
         elif (
             asked is not None
             and moment is not None

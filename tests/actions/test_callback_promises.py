@@ -493,3 +493,37 @@ def test_the_day_of_the_call_named_again_keeps_its_hour(domain, monkeypatch, sai
             message(response="utter_callback_already_then", callback_when="tomorrow at 3:00 pm", phone_tail="0199")
         ]
         assert call["scheduled_for"] == datetime(2025, 6, 12, 19, 0)
+
+
+def test_another_hour_offered_outside_the_teams_hours_is_asked_about_then_booked_on_a_yes(domain, monkeypatch):
+    # Blind panel p54 B10: "weekdays after 6pm only" was booked for 8:00 am without a word of asking.
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    offered = {
+        "event": "bot",
+        "text": "Our care team has gone home by then, so the closest a person can call is today at 7:45 pm.",
+        "metadata": {"utter_action": "utter_callback_outside_hours_earlier", "soonest_at": at(11, 19, 45).isoformat()},
+    }
+    said = {"event": "user", "text": "call me tonight at 9", "parse_data": {"intent": {"name": "inform"}}}
+    asked = tracker_from("callback_form", events=[said, offered])
+    dispatcher, _ = run_action(ActionAskCallbackTime(), asked, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_offered_confirm"]
+    confirm = {
+        "event": "bot",
+        "text": "Shall I book that, or would another time suit you better?",
+        "metadata": {
+            "utter_action": "utter_callback_offered_confirm",
+            "soonest_at": dispatcher.messages[0]["soonest_at"],
+        },
+    }
+    yes = {"event": "user", "text": "ok yes", "parse_data": {"intent": {"name": "affirm"}, "text": "ok yes"}}
+    tracker = tracker_from("callback_form", text="ok yes", events=[said, offered, confirm, yes])
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time("ok yes", CollectingDispatcher(), tracker, domain)
+    )
+    assert result == {"callback_time": at(11, 19, 45).isoformat(), "callback_attempts": None}
+
+
+def test_without_another_hour_offered_the_time_is_asked_as_ever(domain, monkeypatch):
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    dispatcher, _ = run_action(ActionAskCallbackTime(), tracker_from("callback_form"), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_callback_time"]

@@ -139,7 +139,9 @@ def test_a_time_when_nobody_is_in_is_said_not_moved_silently(domain, monkeypatch
         )
     )
     # Just after the team goes home (8pm): their last call that evening, not the next morning.
-    assert result == {"callback_time": "2025-06-11T19:45:00-04:00", "callback_attempts": None}
+    # Another hour than the one asked: offered, booked on a yes (blind panel p54 B10), never booked unasked.
+    assert result == {"callback_time": None}
+    assert dispatcher.messages[0]["soonest_at"] == "2025-06-11T19:45:00-04:00"
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_outside_hours_earlier"]
     assert dispatcher.messages[0]["callback_when"] == "today at 7:45 pm"
 
@@ -153,7 +155,9 @@ def test_a_time_long_after_the_team_goes_home_is_the_next_morning(domain, monkey
             said, dispatcher, tracker_from("callback_form", text=said), domain
         )
     )
-    assert result == {"callback_time": "2025-06-12T08:00:00-04:00", "callback_attempts": None}
+    # Another hour than the one asked: offered, booked on a yes (blind panel p54 B10), never booked unasked.
+    assert result == {"callback_time": None}
+    assert dispatcher.messages[0]["soonest_at"] == "2025-06-12T08:00:00-04:00"
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_outside_hours"]
     assert dispatcher.messages[0]["callback_when"] == "tomorrow at 8:00 am"
 
@@ -487,7 +491,9 @@ def test_a_call_pushed_to_closing_time_is_that_days_last_call_never_the_next_ope
     freeze_time(monkeypatch, actions.schedule_callback, at(13, 21))  # Friday evening
     said = "can we push it to 5 instead of 4"
     result, messages = _time_said(domain, said, ("tomorrow at 4pm", "2025-06-14T16:00:00-04:00"))
-    assert result == {"callback_time": "2025-06-14T16:45:00-04:00", "callback_attempts": None}
+    # Another hour than the one asked: offered, booked on a yes (blind panel p54 B10), never booked unasked.
+    assert result == {"callback_time": None}
+    assert messages[0]["soonest_at"] == "2025-06-14T16:45:00-04:00"
     assert [m["response"] for m in messages] == ["utter_callback_outside_hours_earlier"]
     assert messages[0]["callback_when"] == "tomorrow at 4:45 pm"
 
