@@ -47,7 +47,7 @@ def offer_open(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("offered_alternatives")) and not tracker.get_slot("accepted_alternative")
 
 
-def resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def resume(dispatcher: CollectingDispatcher, tracker: Tracker, leave_out: Tuple[Text, ...] = ()) -> List[EventType]:
     """After answering a question in between: back to the open offer or the form.
 
     With an offer open, its options are shown again and the assistant listens (the
@@ -62,6 +62,8 @@ def resume(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
     if repair.refuses_call(said):
         # "i dont want a call. i want the manager there to know..." (blind panel p52 17): never the call offered back.
         buttons = [b for b in buttons if '"callback"' not in str(b.get("payload") or "")]
+    # An option just made moot ("stop the tracking emails" takes "Email me tracking updates" away).
+    buttons = [b for b in buttons if not any(f'"{key}"' in str(b.get("payload") or "") for key in leave_out)]
     if buttons:
         dispatcher.utter_message(response="utter_resume_offer", buttons=buttons)
         return [FollowupAction("action_listen")]

@@ -212,8 +212,8 @@ class ActionOfferAlternatives(Action):
                 continue
             if offer.id == "missing_discount_credit" and not facts.get("discount_missing"):
                 continue
-            if offer.id == "delivery_updates" and facts.get("updates_on"):
-                continue  # signed up for already, in this chat or another (blind panel p50 22)
+            if offer.id == "delivery_updates" and (facts.get("updates_on") or facts.get("updates_stopped")):
+                continue  # signed up for already, in this chat or another (blind panel p50 22), or asked to stop
             if granted_already(offer, facts):
                 continue  # done for this bill or order already (once per record): said when asked about
             if remedy_taken(offer, facts):

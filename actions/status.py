@@ -369,6 +369,31 @@ async def _place(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text)
     return [SlotSet("case_details", places.corrected_details(told, old, new))] + resume(dispatcher, tracker)
 
 
+async def _stop_updates(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """ "please STOP the tracking update emails for the grinder" (blind panel p54 B12): no more update emails about the
+    order in hand, once the customer is verified for it; said only once written."""
+    facts = tracker.get_slot("case_facts") or {}
+    reference = str(facts.get("reference") or tracker.get_slot("order_id") or "")
+    if not reference or reference.upper().startswith("BL"):
+        dispatcher.utter_message(response="utter_updates_stop_which")
+        return resume(dispatcher, tracker)
+    if facts.get("verified") is not True or not facts.get("customer_id"):
+        dispatcher.utter_message(response="utter_updates_stop_verify", reference=reference)
+        return resume(dispatcher, tracker)
+    from gracious.stores import clock, notices
+
+    now = clock.now()
+    notices.ensure_tables(company().engine)  # a database made before them
+    stopped = await company().run(
+        lambda conn: notices.stop_updates(conn, reference, str(facts["customer_id"]), tracker.sender_id, now)
+    )
+    dispatcher.utter_message(
+        response="utter_updates_stopped" if stopped else "utter_updates_stopped_already", reference=reference
+    )
+    kept = SlotSet("case_facts", {**facts, "updates_on": False, "updates_stopped": True}) if facts else None
+    return ([kept] if kept else []) + resume(dispatcher, tracker, leave_out=("delivery_updates",))
+
+
 async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """ "what are you going to do about it", "i want my money back and the barista spoken to" after a reaction to
     what a café served, with a person or a call on the way (server/dialogue/repair.py SAFETY_NEXT): what happens
@@ -409,6 +434,8 @@ class ActionWhereThingsStand(Action):
             return await _safety_next(dispatcher, tracker)
         if (tracker.latest_message or {}).get("repair") in ("place_changed", "place_asked"):
             return await _place(dispatcher, tracker, text)
+        if (tracker.latest_message or {}).get("repair") == "stop_updates":
+            return await _stop_updates(dispatcher, tracker)
         if (tracker.latest_message or {}).get("repair") == "left_queue":
             # "am i still in the queue?" once out of it (server/dialogue/waiting.after_leaving): why not.
             from actions.waiting import left_queue_question

@@ -181,6 +181,25 @@ def praise_and_more(text: Text) -> bool:
     return bool(text) and _has("kind_words", text) and not _has("trouble", text) and not is_praise(text)
 
 
+# "can u stop the tracking emails now", "please STOP the tracking update emails for the grinder", "no more delivery
+# emails please" (blind panel p54 B12): an order's update emails asked to stop.
+STOP_UPDATES = re.compile(
+    r"\b(?:stop|turn\s+off|switch\s+off|cancel|unsubscribe(?:\s+me)?\s+from|no\s+more|don'?t\s+(?:want|need|send)(?:\s+any)?"
+    r"(?:\s+more)?)\s+(?:the\s+|these\s+|those\s+|all\s+the\s+|sending\s+(?:me\s+)?(?:the\s+)?)?"
+    r"(?:tracking|delivery|order|shipping|dispatch)\s+(?:update\s+|updates\s+)?(?:emails?|e-?mails?|updates?|notifications?)\b"
+    # "and the tracking emails? stop them yes or no"
+    r"|\b(?:tracking|delivery|shipping)\s+(?:update\s+)?(?:emails?|updates?|notifications?)\b[^.!]{0,30}?\bstop\s+(?:them|those|these)\b",
+    re.I,
+)
+
+
+def asks_to_stop_updates(text: Text) -> bool:
+    """ "can u stop the tracking emails now": an order's update emails asked to stop; never "dont stop them"."""
+    if not text or re.search(r"\b(?:don'?t|do\s+not|no\s+need\s+to|never)\s+stop\b", text, re.I):
+        return False
+    return bool(STOP_UPDATES.search(text))
+
+
 def tells_trouble(text: Text) -> bool:
     """ "my latte was cold", "still waiting": a word of something gone wrong (catalog/signals.yml `trouble`)."""
     return bool(text) and _has("trouble", text)

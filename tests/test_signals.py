@@ -207,3 +207,22 @@ def test_a_fault_told_and_a_fault_ruled_out(text, faulty):
     from gracious.signals import says_it_is_faulty
 
     assert says_it_is_faulty(text) is faulty
+
+
+@pytest.mark.parametrize(
+    "text, stop",
+    [
+        ("wait so when do i get the 45 back? and can u stop the tracking emails now", True),
+        ("2) please STOP the tracking update emails for the grinder", True),
+        ("and the tracking emails? stop them yes or no", True),
+        ("no more delivery emails please", True),
+        ("can you send me tracking updates", False),
+        ("the tracking emails are fine, dont stop them", False),
+        ("cancel the order", False),
+    ],
+)
+def test_update_emails_asked_to_stop(text, stop):
+    # Blind panel p54 B12.
+    from gracious.signals import asks_to_stop_updates
+
+    assert asks_to_stop_updates(text) is stop

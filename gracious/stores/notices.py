@@ -206,8 +206,40 @@ def updates_key(reference: str, sender_id: str) -> str:
     return f"delivery-updates:{reference}:{sender_id}"
 
 
+# "please STOP the tracking update emails for the grinder" (blind panel p54 B12): kept as a notice of its own kind, once
+# per order; no update about the order is emailed after it (server/company/notify.py).
+UPDATES_STOPPED = "updates-stopped"
+
+
+def stop_updates(
+    conn: sa.engine.Connection, order_id: str, customer_id: str, sender_id: Optional[str], now: datetime
+) -> bool:
+    """No more update emails about ``order_id``; False when they were stopped already."""
+    if told(conn, order_id, UPDATES_STOPPED):
+        return False
+    conn.execute(
+        order_notices.insert().values(
+            order_id=order_id,
+            kind=UPDATES_STOPPED,
+            customer_id=customer_id,
+            channel="none",
+            sender_id=sender_id,
+            created_at=now,
+        )
+    )
+    return True
+
+
+def updates_stopped(conn: sa.engine.Connection, order_id: str) -> bool:
+    """Whether the customer asked for no more update emails about this order."""
+    return told(conn, order_id, UPDATES_STOPPED)
+
+
 def signed_up_for_updates(conn: sa.engine.Connection, order_id: str) -> bool:
-    """Whether someone asked for this order's updates by email (their sign-up is in the outbox)."""
+    """Whether someone asked for this order's updates by email (their sign-up is in the outbox), and has not asked
+    since for them to stop."""
+    if updates_stopped(conn, order_id):
+        return False
     prefix = updates_key(order_id, "")
     found = conn.execute(
         sa.select(outbox.c.id).where(outbox.c.topic == "delivery_updates", outbox.c.key.like(f"{prefix}%")).limit(1)

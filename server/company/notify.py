@@ -256,6 +256,11 @@ async def tell(
             first(conn)
         if channel == "none":
             return [], words  # nobody could be told: not noted, so the next check tries again
+        if channel == "email" and notices.updates_stopped(conn, order.id):
+            # "stop the tracking emails" (blind panel p54 B12): never emailed; noted as told, so never tried again.
+            for kind in [k for k in kinds if not notices.told(conn, order.id, k)]:
+                notices.note(conn, order, kind, "none", now)
+            return [], words
         if notices.told(conn, order.id, kinds[0]):
             return [], words
         earlier = [kind for kind in kinds[1:] if notices.told(conn, order.id, kind)]

@@ -303,6 +303,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "wait sorry it was riverside not station. make sure the right one hears about it" (blind panel p54 A12): the
         # place on the case put right (action_where_things_stand), never read as frustration.
         return read_as(parsed, STATUS, "place_changed")
+    if not loop and signals.asks_to_stop_updates(text):
+        # "can u stop the tracking emails now" (blind panel p54 B12): stopped (action_where_things_stand), never read as
+        # a question about the emails sent.
+        return read_as(parsed, STATUS, "stop_updates")
     if not loop and told and places.PLACE_ASKED.search(text) and places.place_named(told):
         return read_as(parsed, STATUS, "place_asked")  # "which cafe did you write down?": the one on the case
     if (

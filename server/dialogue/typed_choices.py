@@ -36,6 +36,7 @@ from gracious.choices import (
 )
 from gracious.contact_details import without_phones
 from gracious.dropped_call import drops_the_call
+from gracious.signals import asks_to_stop_updates
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     LATER_IF,
@@ -153,6 +154,10 @@ async def parse_with_choices(
         # "they can call at 8:30 then. will the ceo actually see this" (blind panel p47 18): the time for the call
         # taken first, the question answered beside it, never an earlier offer's button read into it.
         return timed
+    if asks_to_stop_updates(text):
+        # "can u stop the tracking emails now" with "Email me tracking updates" on offer (blind panel p54 B12): the
+        # emails stopped (server/dialogue/repair.py), never the sign-up taken.
+        return await _in_context(read, parsed)
     if in_hand.resend_asked(text, tracker):
         # "can you just resend the return label email please" (blind panel p50 24): our email sent again, never the
         # email follow-up on offer taken (server/dialogue/repair.py reads it).

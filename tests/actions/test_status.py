@@ -429,6 +429,32 @@ def test_the_same_call_asked_for_while_booking_with_no_other_call_is_the_call_be
     assert events == []  # the form goes on
 
 
+@pytest.mark.parametrize("verified", [True, False])
+def test_update_emails_asked_to_stop_are_stopped_for_the_verified_customer_only(domain, monkeypatch, verified):
+    # Blind panel p54 B12: "can u stop the tracking emails now" got a list of the emails sent.
+    from gracious.stores import notices
+
+    facts = {"reference": "LK-10423", "verified": verified, "customer_id": "C003" if verified else None}
+    tracker = tracker_from(
+        "empty_tracker", text="can u stop the tracking emails now", intent="ask_status", slots={"case_facts": facts}
+    )
+    tracker.latest_message["repair"] = "stop_updates"
+    dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
+    notices.ensure_tables(stores.company().engine)
+    with stores.company().engine.connect() as conn:
+        stopped = notices.updates_stopped(conn, "LK-10423")
+    if verified:
+        assert responses(dispatcher)[0] == "utter_updates_stopped" and stopped
+        assert {
+            "event": "slot",
+            "name": "case_facts",
+            "value": {**facts, "updates_on": False, "updates_stopped": True},
+            "timestamp": None,
+        } in events
+    else:
+        assert responses(dispatcher)[0] == "utter_updates_stop_verify" and not stopped
+
+
 def test_the_place_put_right_is_put_right_on_the_cards_at_the_desk_too(domain, monkeypatch):
     # utter_place_corrected says the old café "isn't named on it": the handoff's card and its call's card agree.
     freeze_time(monkeypatch, actions.status, WEDNESDAY_10AM)

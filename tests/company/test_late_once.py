@@ -157,3 +157,17 @@ def test_an_order_moved_before_its_date_is_not_late_until_the_date_first_given_h
 def rows_all() -> List[Dict[str, Any]]:
     with company().engine.connect() as conn:
         return rows(conn, company_schema.outbox)
+
+
+def test_an_order_whose_update_emails_were_stopped_emails_no_more_news():
+    # Blind panel p54 B12: "please STOP the tracking update emails for the grinder".
+    with company().engine.begin() as conn:
+        assert notices.stop_updates(conn, "LK-10423", "C003", "chat-1", NOW) is True
+        assert notices.stop_updates(conn, "LK-10423", "C003", "chat-1", NOW) is False  # once
+    body = {"id": "evt-stopped", "event": "status_changed", "order_id": "LK-10423", "status": "out for delivery"}
+    assert post(body)[1]["status"] == "handled"
+    assert priyas_mail() == []
+    asyncio.run(events.check_late_orders(NOW))  # the late check finds it late: not emailed either
+    assert priyas_mail() == []
+    with company().engine.connect() as conn:
+        assert notices.updates_stopped(conn, "LK-10423") and not notices.signed_up_for_updates(conn, "LK-10423")
