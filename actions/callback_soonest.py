@@ -31,7 +31,8 @@ OFFERS = ("utter_callback_soonest_today", "utter_callback_soonest_next_day")
 OUTSIDE = ("utter_callback_outside_hours", "utter_callback_outside_hours_earlier")
 CONFIRM = "utter_callback_offered_confirm"
 YES = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|ok(?:ay)?|sure|fine|perfect|great|please|go on|go ahead|do it|book it|"
+    r"^\W*(?:yes|yeah|yep|yup|ok(?:ay)?|sure|fine|perfect|great|please|go on|go ahead|do it|book it|thanks|thank you|"
+    r"cheers|lovely|"
     r"that(?:'s| is)? (?:fine|good|great|perfect|ok|okay)|that works|works for me|sounds good)\b",
     re.I,
 )

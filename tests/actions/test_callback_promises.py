@@ -356,6 +356,7 @@ def offered_then(text: str, soonest_at: datetime):
         ("yes please", at(11, 10, 15)),
         ("that works", at(11, 10, 15)),
         ("ok book it", at(11, 10, 15)),
+        ("thanks", at(11, 10, 15)),  # to "Shall I book that?"
         ("today at 4pm", at(11, 16)),
         ("no, tomorrow at 9am", at(12, 9)),
     ],
