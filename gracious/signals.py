@@ -200,6 +200,23 @@ def asks_to_stop_updates(text: Text) -> bool:
     return bool(STOP_UPDATES.search(text))
 
 
+_COLOUR = r"(?:red|blue|navy|black|white|green|grey|gray|pink|brown|beige|yellow|purple|orange|cream|tan|silver|gold)"
+# "got the wrong colour dress from you, red instead of navy", "you sent me the wrong item": what we sent is not what was
+# ordered, in the customer's words (read before the record may be opened: blind panel p54 B07).
+WRONG_SENT = re.compile(
+    rf"\bwrong\s+(?:colou?r|item|thing|one|model|product|dress|shoes|jacket|order)\b"
+    rf"|\b{_COLOUR}\s*,?\s+(?:instead\s+of|not|rather\s+than)\s+(?:the\s+)?{_COLOUR}\b"
+    rf"|\bsent\s+(?:me\s+|us\s+|her\s+|him\s+)?(?:the\s+|a\s+)?wrong\b",
+    re.I,
+)
+
+
+def says_wrong_sent(text: Text) -> bool:
+    """ "red instead of navy", "you sent the wrong item": the wrong thing sent, by the customer's words; never their
+    own slip ("i ordered the wrong size": catalog/signals.yml `own_change`)."""
+    return bool(text) and bool(WRONG_SENT.search(text)) and not says_it_is_their_own_change(text)
+
+
 def tells_trouble(text: Text) -> bool:
     """ "my latte was cold", "still waiting": a word of something gone wrong (catalog/signals.yml `trouble`)."""
     return bool(text) and _has("trouble", text)

@@ -226,3 +226,20 @@ def test_update_emails_asked_to_stop(text, stop):
     from gracious.signals import asks_to_stop_updates
 
     assert asks_to_stop_updates(text) is stop
+
+
+@pytest.mark.parametrize(
+    "text, wrong",
+    [
+        ("my wife got the wrong colour dress from you, red instead of navy", True),
+        ("you sent me the wrong item", True),
+        ("its red not navy", True),
+        ("i ordered the wrong size by mistake", False),  # their own slip
+        ("the shoes are too small", False),
+    ],
+)
+def test_the_wrong_thing_sent_in_the_customers_words(text, wrong):
+    # Blind panel p54 B07: read before the order may be opened.
+    from gracious.signals import says_wrong_sent
+
+    assert says_wrong_sent(text) is wrong
