@@ -133,6 +133,11 @@ class ActionAnswerWhy(Action):
         # Owed something after all ("why didn't my valid code work?"): the reason for that.
         entitled = bool(tracker.get_slot("entitled")) and policy is not None and policy.response("why_entitled")
         key = (policy.response("why_entitled") if entitled else policy.response("why")) if policy else None
+        facts = tracker.get_slot("case_facts") or {}
+        if policy is not None and not entitled and facts.get("coupon_honoured_before") and policy.response("why_used"):
+            # "cant you just honour the 15" with the code's one goodwill extension given already (blind panel p54 A05):
+            # said as the code's, never as if this customer had used it.
+            key = policy.response("why_used")
         if key is None:
             dispatcher.utter_message(response="utter_why_nothing_explained")
             return []
@@ -247,7 +252,9 @@ def say_why(
     """The reason (response ``key``), or, when it was said already, a person offered instead."""
     said = set(sent_texts(tracker))
     reasons = [v.get("text") for v in domain.get("responses", {}).get(key, [])]
-    if any(text in said for text in reasons if text):
+    # A reason with its placeholders filled ("SPRING15 has had its one already") is the same reason.
+    filled = [re.compile(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(text)), re.S) for text in reasons if text]
+    if any(pattern.fullmatch(text) for pattern in filled for text in said):
         # Asked again after hearing the reason: not the same paragraph, a person.
         return with_a_person(dispatcher, tracker, domain, "utter_why_again")
     dispatcher.utter_message(response=key, **values)

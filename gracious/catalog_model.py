@@ -35,6 +35,7 @@ RESPONSE_ROLES = {
     "pressed",
     "why",
     "why_entitled",
+    "why_used",
     "asked_loosely",
     "no_number",
     "honoured_here",

@@ -383,3 +383,27 @@ def test_an_answer_heard_before_is_said_in_its_shorter_words_the_second_time(dom
     again.latest_message["text"] = "sorry, what number do you call from again?"
     dispatcher, _ = run_action(ActionAnswerWhy(), again, domain)
     assert [m["response"] for m in dispatcher.messages][0] == "utter_answer_calling_number"
+
+
+@pytest.mark.parametrize("honoured_before, said_before", [(True, False), (True, True), (False, False)])
+def test_why_an_expired_code_is_not_extended_again_is_the_codes_and_said_once(domain, honoured_before, said_before):
+    # Blind panel p54 A05: "cant you just honour the 15" heard "once it has been, its date stands", as if she had used
+    # it; "so it CAN be honoured once? i never used it" heard the same paragraph again.
+    from actions.digression import ActionAnswerWhy
+
+    facts = {"coupon_code": "SPRING15", "coupon_valid": False, "coupon_honoured_before": honoured_before}
+    used = domain["responses"]["utter_policy_coupon_expiry_why_used"][0]["text"].replace("{coupon_code}", "SPRING15")
+    events = [{"event": "bot", "text": used}] if said_before else []
+    tracker = tracker_from(
+        "empty_tracker",
+        text="cant you just honour the 15",
+        intent="ask_why",
+        slots={"policy_id": "coupon_expiry", "case_facts": facts, "coupon_code": "SPRING15", "entitled": False},
+        events=events,
+    )
+    dispatcher, _ = run_action(ActionAnswerWhy(), tracker, domain)
+    first = dispatcher.messages[0]["response"]
+    if said_before:
+        assert first == "utter_why_again"  # never the same paragraph again
+    else:
+        assert first == ("utter_policy_coupon_expiry_why_used" if honoured_before else "utter_policy_coupon_expiry_why")
