@@ -104,6 +104,10 @@ class ActionExplainPolicy(Action):
             # Not verified for the record: how the rule works in general, nothing of the account.
             if not facts.get("verification_failed"):
                 general = without_sympathy(policy.responses["general"], tracker, domain)
+                if f"{general}_again" in domain.get("responses", {}) and general in answers_heard(tracker):
+                    # "if WE sent the wrong item, do you send the right one free? yes or no" (blind panel p54 B07): the
+                    # rule said already, its short yes; never the same paragraph again.
+                    general = f"{general}_again"
                 dispatcher.utter_message(response=general, **template_values(facts, tracker))
             return checked + [
                 *([SlotSet("case_type", case_type)] if case_type != tracker.get_slot("case_type") else []),
