@@ -200,12 +200,13 @@ def asks_to_stop_updates(text: Text) -> bool:
     return bool(STOP_UPDATES.search(text))
 
 
-_COLOUR = r"(?:red|blue|navy|black|white|green|grey|gray|pink|brown|beige|yellow|purple|orange|cream|tan|silver|gold)"
+# A colour named, as customers name what came and what they ordered (server/dialogue/first_part.py too).
+COLOUR = r"(?:red|blue|navy|black|white|green|grey|gray|pink|brown|beige|yellow|purple|orange|cream|tan|silver|gold)"
 # "got the wrong colour dress from you, red instead of navy", "you sent me the wrong item": what we sent is not what was
 # ordered, in the customer's words (read before the record may be opened: blind panel p54 B07).
 WRONG_SENT = re.compile(
     rf"\bwrong\s+(?:colou?r|item|thing|one|model|product|dress|shoes|jacket|order)\b"
-    rf"|\b{_COLOUR}\s*,?\s+(?:instead\s+of|not|rather\s+than)\s+(?:the\s+)?{_COLOUR}\b"
+    rf"|\b{COLOUR}\s*,?\s+(?:instead\s+of|not|rather\s+than)\s+(?:the\s+)?{COLOUR}\b"
     rf"|\bsent\s+(?:me\s+|us\s+|her\s+|him\s+)?(?:the\s+|a\s+)?wrong\b",
     re.I,
 )

@@ -24,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious.answers import parts
 from gracious.signals import (
+    COLOUR,
     NOT_FITTING,
     is_praise,
     said_at_the_cafe,
@@ -43,7 +44,6 @@ NOT_AS_ORDERED = re.compile(
 # ...unless it may not have come at all: "i ordered a lamp and it still hasn't come".
 MAYBE_NOT_CAME = re.compile(r"\b(?:has\s?n[o']?t|have\s?n[o']?t|not|never|did\s?n[o']?t|still|yet|where|when)\b", re.I)
 # What was sent is not right, in so many words: "shoes too small", "its red not navy", "wrong size".
-COLOUR = r"(?:red|blue|navy|black|white|green|grey|gray|pink|brown|beige|yellow|purple|orange|cream|tan|silver|gold)"
 NOT_RIGHT = re.compile(
     rf"{NOT_FITTING.pattern}|\bwrong\s+(?:colou?r|size|one|item|thing|shade|model)\b|\b{COLOUR}\s*,?\s+(?:not|instead of)\s+(?:the\s+)?{COLOUR}\b",
     re.I,
