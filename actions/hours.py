@@ -113,8 +113,7 @@ def example_times(now: datetime, hours: Hours) -> Tuple[str, str]:
 def our_clock(now: datetime, zone: str) -> str:
     """The team's clock as the customer hears it: '8:25 pm New York time' (a customer elsewhere
     heard "that time has already gone by" at their 9pm and was lost: blind panel p43 06, 15, 20)."""
-    place = zone.rsplit("/", 1)[-1].replace("_", " ")
-    return f"{now.strftime('%-I:%M %p').lower()} {place} time"
+    return f"{now.strftime('%-I:%M %p').lower()} {zone_said(zone)}"
 
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

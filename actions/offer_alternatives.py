@@ -166,10 +166,9 @@ class ActionOfferAlternatives(Action):
         elif facts.get("verification_needed"):
             # Told it's another person's (blind panel p54 B07): never "confirm it's your account another way".
             intro = "utter_offer_intro_someone_elses" if someone_elses(tracker) else "utter_offer_intro_unverified"
-            heard = {
-                str((e.get("metadata") or {}).get("utter_action")) for e in tracker.events if e.get("event") == "bot"
-            }
-            if intro == "utter_offer_intro_someone_elses" and intro in heard:
+            from actions.digression import answers_heard  # (it imports this module)
+
+            if intro == "utter_offer_intro_someone_elses" and intro in answers_heard(tracker):
                 intro = "utter_resume_offer"  # said once: never the same paragraph again
         elif facts.get("arranged_before"):
             intro = "utter_offer_intro_arranged"  # put right already (actions/granted_before.py): what is still open
