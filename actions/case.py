@@ -233,9 +233,12 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
             facts.update(bill_facts(record))
         else:
             facts.update(order_facts(record, today))
-            if await data.run(lambda conn: notices.signed_up_for_updates(conn, record.id)):
+            stopped, signed_up = await data.run(
+                lambda conn: (notices.updates_stopped(conn, record.id), notices.signed_up_for_updates(conn, record.id))
+            )
+            if signed_up:
                 facts["updates_on"] = True  # "the tracking emails are already on from before" (blind panel p50 22)
-            elif await data.run(lambda conn: notices.updates_stopped(conn, record.id)):
+            elif stopped:
                 facts["updates_stopped"] = True  # "stop the tracking emails" (p54 B12): never offered them again
             facts["item_category"] = await data.product_category(record.item)
     code = tracker.get_slot("coupon_code")

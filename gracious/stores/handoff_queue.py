@@ -307,9 +307,10 @@ def correct_place(
             except ValueError:
                 continue
             told = summary.get("what_happened") if isinstance(summary, dict) else None
-            if not isinstance(told, str) or places.corrected_details(told, old, new) == told:
+            fixed = places.corrected_details(told, old, new) if isinstance(told, str) else told
+            if fixed == told:
                 continue
-            summary["what_happened"] = places.corrected_details(told, old, new)
+            summary["what_happened"] = fixed
             text = json.dumps(summary, sort_keys=True, default=str)
             conn.execute(table.update().where(table.c.id == row.id).values(summary=text))
             changed += 1
