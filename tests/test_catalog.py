@@ -272,7 +272,7 @@ def test_unknown_response_role_names_policy_and_field(tmp_path):
     path = write(tmp_path, data)
     assert str(load_error(path)) == (
         f"{path}:{at(path, 'apology: utter_apology')}: policy 'goodwill_limit' field 'responses': "
-        "'apology' is not a kind of response — use one of: asked_loosely, entitled, explain, general, honoured_here, no_account, no_number, pressed, why, why_entitled"
+        "'apology' is not a kind of response — use one of: asked_loosely, entitled, explain, general, honoured_here, no_account, no_number, pressed, why, why_entitled, why_used"
     )
 
 
