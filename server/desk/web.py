@@ -11,6 +11,8 @@ lost its connection simply carries on when the server is back.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -33,6 +35,10 @@ from server.desk.throttle import Throttled
 from server.desk.verify import routes as identity_check
 from server.http import Site, client_address, secured
 from server.proxy import trust_our_proxy
+
+logger = logging.getLogger(__name__)
+# A claim that takes longer than this to tell the customer is logged: it waits on the conversation's lock.
+SLOW_CLAIM_SECONDS = 5.0
 
 STATIC = Path(__file__).resolve().parent / "static"
 PAGES = {"desk": "desk.html", "login": "login.html", "callbacks": "callbacks.html", "outbox": "outbox.html"}
@@ -226,7 +232,11 @@ class DeskSite(Site):
             handoff = await store.handoff(handoff_id)
             if handoff is not None and hasattr(request.app.ctx, "agent"):
                 # The customer hears who is here (after a silent desk: who stepped away); the assistant falls silent.
+                started = time.monotonic()
                 await conversation.joined(request.app, handoff["sender_id"], agent.display_name, taken.taken_from_name)
+                took = time.monotonic() - started
+                if took > SLOW_CLAIM_SECONDS:
+                    logger.warning("Claiming handoff %s took %.1f s to tell the customer.", handoff_id, took)
             return _secure(response.json({"claimed": handoff_id}))
 
         @desk.route("/api/handoffs/<handoff_id:int>/reply", methods=["POST"])
