@@ -233,9 +233,7 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
             facts.update(bill_facts(record))
         else:
             facts.update(order_facts(record, today))
-            stopped, signed_up = await data.run(
-                lambda conn: (notices.updates_stopped(conn, record.id), notices.signed_up_for_updates(conn, record.id))
-            )
+            stopped, signed_up = await data.run(notices.updates_state, record.id)
             if signed_up:
                 facts["updates_on"] = True  # "the tracking emails are already on from before" (blind panel p50 22)
             elif stopped:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 
@@ -143,13 +143,25 @@ def note(
     sender_id: Optional[str] = None,
 ) -> None:
     """Write that the customer was told ``kind`` about ``order`` (fails if they were already)."""
+    _insert(conn, order.id, order.customer_id, kind, channel, now, sender_id)
+
+
+def _insert(
+    conn: sa.engine.Connection,
+    order_id: str,
+    customer_id: str,
+    kind: str,
+    channel: str,
+    now: datetime,
+    sender_id: Optional[str],
+) -> None:
     if channel not in CHANNELS:
         raise ValueError(f"A notice goes by one of {CHANNELS}, not {channel!r}.")
     conn.execute(
         order_notices.insert().values(
-            order_id=order.id,
+            order_id=order_id,
             kind=kind,
-            customer_id=order.customer_id,
+            customer_id=customer_id,
             channel=channel,
             sender_id=sender_id,
             created_at=now,
@@ -217,16 +229,7 @@ def stop_updates(
     """No more update emails about ``order_id``; False when they were stopped already."""
     if told(conn, order_id, UPDATES_STOPPED):
         return False
-    conn.execute(
-        order_notices.insert().values(
-            order_id=order_id,
-            kind=UPDATES_STOPPED,
-            customer_id=customer_id,
-            channel="none",
-            sender_id=sender_id,
-            created_at=now,
-        )
-    )
+    _insert(conn, order_id, customer_id, UPDATES_STOPPED, "none", now, sender_id)
     return True
 
 
@@ -238,10 +241,15 @@ def updates_stopped(conn: sa.engine.Connection, order_id: str) -> bool:
 def signed_up_for_updates(conn: sa.engine.Connection, order_id: str) -> bool:
     """Whether someone asked for this order's updates by email (their sign-up is in the outbox), and has not asked
     since for them to stop."""
+    return updates_state(conn, order_id) == (False, True)
+
+
+def updates_state(conn: sa.engine.Connection, order_id: str) -> Tuple[bool, bool]:
+    """Whether the order's update emails were stopped, and whether they were ever asked for, in one read each."""
     if updates_stopped(conn, order_id):
-        return False
+        return True, False
     prefix = updates_key(order_id, "")
     found = conn.execute(
         sa.select(outbox.c.id).where(outbox.c.topic == "delivery_updates", outbox.c.key.like(f"{prefix}%")).limit(1)
     ).first()
-    return found is not None
+    return False, found is not None

@@ -299,6 +299,8 @@ def test_a_customer_signed_up_for_updates_gets_the_email_too_while_in_the_chat(m
                 created_at=NOW,
             )
         )
+    with company().engine.connect() as conn:
+        assert notices.updates_state(conn, "LK-10424") == (False, True)  # signed up, never stopped
     event = {"id": "e-up-2", "event": "status_changed", "order_id": "LK-10424", "status": "delivered to a neighbour"}
     raw, sent = signed(event)
     assert asyncio.run(events.handle(raw, sent, app=object(), now=NOW))[1]["told"] == "widget"

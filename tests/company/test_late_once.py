@@ -171,3 +171,12 @@ def test_an_order_whose_update_emails_were_stopped_emails_no_more_news():
     assert priyas_mail() == []
     with company().engine.connect() as conn:
         assert notices.updates_stopped(conn, "LK-10423") and not notices.signed_up_for_updates(conn, "LK-10423")
+        assert notices.updates_state(conn, "LK-10423") == (True, False)
+        assert [n["channel"] for n in notices.notices(conn, "LK-10423") if n["kind"] == notices.UPDATES_STOPPED] == [
+            "none"
+        ]
+
+
+def test_an_order_nobody_signed_up_for_has_neither_stopped_nor_signed_up_updates():
+    with company().engine.connect() as conn:
+        assert notices.updates_state(conn, "LK-10421") == (False, False)
