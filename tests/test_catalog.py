@@ -82,6 +82,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "faulty_item",
         "exchange_customer_choice",
         "cancel_before_shipping",
+        "cancel_late_order",
         "refund_in_transit",
         "returns_window",
         "late_delivery_goodwill",

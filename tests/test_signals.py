@@ -219,6 +219,9 @@ def test_a_fault_told_and_a_fault_ruled_out(text, faulty):
         ("can you send me tracking updates", False),
         ("the tracking emails are fine, dont stop them", False),
         ("cancel the order", False),
+        ("please stop emailing me about LK-10423", True),
+        ("stop sending me emails about the grinder", True),
+        ("please email me about LK-10423", False),
     ],
 )
 def test_update_emails_asked_to_stop(text, stop):
@@ -226,6 +229,24 @@ def test_update_emails_asked_to_stop(text, stop):
     from gracious.signals import asks_to_stop_updates
 
     assert asks_to_stop_updates(text) is stop
+
+
+@pytest.mark.parametrize(
+    "text, cancel",
+    [
+        ("can u cancel my coffee grinder order", True),  # blind panel p54 B12
+        ("cancel the jacket order pls", True),
+        ("i want to cancel it", True),
+        ("its late and i dont want it anymore", True),
+        ("cancel my callback", False),
+        ("cancel the call for my order", False),
+        ("where is my order", False),
+    ],
+)
+def test_an_order_asked_to_be_cancelled(text, cancel):
+    from gracious.signals import wants_it_cancelled
+
+    assert wants_it_cancelled(text) is cancel
 
 
 @pytest.mark.parametrize(

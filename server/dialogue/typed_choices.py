@@ -36,7 +36,7 @@ from gracious.choices import (
 )
 from gracious.contact_details import without_phones
 from gracious.dropped_call import drops_the_call
-from gracious.signals import asks_to_stop_updates
+from gracious.signals import asks_to_stop_updates, wants_it_cancelled
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     LATER_IF,
@@ -220,6 +220,11 @@ async def parse_with_choices(
         call = await read.as_click(by_phone.payload, text=text, typed_choice=by_phone.title)
         call["entities"] = [*(call.get("entities") or []), _time(text)]
         return call
+    stopper = next((o for o in options if o.key == "human"), None)
+    if stopper is not None and stops_the_order(text, tracker):
+        # "its late and i dont want it anymore" about an order still on its way, a person offered (blind panel p54 B12):
+        # the person who turns it back, never "never mind" closing the case.
+        return await read.as_click(stopper.payload, text=text, typed_choice=stopper.title)
     taking = CHOOSING.search(re.sub(r"\byes or no\b", " ", text.lower()))  # "...yes or no" demands an answer
     no_offer = not any(o.payload.startswith(OFFER_PAYLOAD) for o in options)
     # "ok english. my coupon SUMMER20 doesnt work" under a lone "Talk to a person" (a conversation of our own, 5
@@ -424,6 +429,14 @@ _NAMED_SUM = re.compile(
     r"|\b(\d{1,4})(?:\.(\d\d))?\s?(?:dollars?|bucks|usd|in store credit|store credit|credit|goodwill|voucher)\b",
     re.I,
 )
+
+
+def stops_the_order(text: str, tracker: Optional[DialogueStateTracker]) -> bool:
+    """ "i dont want it anymore", "cancel it" about the order of the case in hand, not yet delivered."""
+    facts = (tracker.get_slot("case_facts") if tracker else None) or {}
+    undelivered = facts.get("reference_kind") == "order" and facts.get("order_delivered") is False
+    # "why cant you just cancel it yourself" asks; the reason is given (the policy's why), nothing chosen.
+    return undelivered and wants_it_cancelled(text) and not QUESTION.search(" ".join(text.lower().split()))
 
 
 def other_sum(text: str, title: str) -> bool:

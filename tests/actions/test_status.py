@@ -435,9 +435,8 @@ def test_update_emails_asked_to_stop_are_stopped_for_the_verified_customer_only(
     from gracious.stores import notices
 
     facts = {"reference": "LK-10423", "verified": verified, "customer_id": "C003" if verified else None}
-    tracker = tracker_from(
-        "empty_tracker", text="can u stop the tracking emails now", intent="ask_status", slots={"case_facts": facts}
-    )
+    slots = {"case_facts": facts, "verified_customers": ["C003"] if verified else []}
+    tracker = tracker_from("empty_tracker", text="can u stop the tracking emails now", intent="ask_status", slots=slots)
     tracker.latest_message["repair"] = "stop_updates"
     dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
     notices.ensure_tables(stores.company().engine)
@@ -453,6 +452,37 @@ def test_update_emails_asked_to_stop_are_stopped_for_the_verified_customer_only(
         } in events
     else:
         assert responses(dispatcher)[0] == "utter_updates_stop_verify" and not stopped
+
+
+def test_update_emails_stopped_with_no_case_open_find_the_customers_order_by_its_item(domain):
+    # A conversation of our own, 6 December: "stop the tracking emails for my grinder" asked which order.
+    from gracious.stores import notices
+
+    text = "stop the tracking emails for my grinder"
+    tracker = tracker_from("empty_tracker", text=text, intent="ask_status", slots={"verified_customers": ["C003"]})
+    tracker.latest_message["repair"] = "stop_updates"
+    dispatcher, events = run_action(ActionWhereThingsStand(), tracker, domain)
+    notices.ensure_tables(stores.company().engine)
+    with stores.company().engine.connect() as conn:
+        assert notices.updates_stopped(conn, "LK-10423")
+    assert responses(dispatcher)[0] == "utter_updates_stopped"
+    assert dispatcher.messages[0]["reference"] == "LK-10423"
+    assert not [e for e in events if e.get("name") == "case_facts"]  # no case in hand to mark
+
+
+def test_update_emails_of_an_order_named_are_not_stopped_for_a_customer_who_does_not_own_it(domain):
+    from gracious.stores import notices
+
+    text = "stop the tracking emails for LK-10423"
+    entities = [{"entity": "order_id", "value": "LK-10423", "start": 29, "end": 37}]
+    slots = {"verified_customers": ["C001"]}  # Maya, signed in; the grinder is Priya's
+    tracker = tracker_from("empty_tracker", text=text, intent="ask_status", entities=entities, slots=slots)
+    tracker.latest_message["repair"] = "stop_updates"
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    notices.ensure_tables(stores.company().engine)
+    with stores.company().engine.connect() as conn:
+        assert not notices.updates_stopped(conn, "LK-10423")
+    assert responses(dispatcher)[0] == "utter_updates_stop_verify"
 
 
 def test_the_place_put_right_is_put_right_on_the_cards_at_the_desk_too(domain, monkeypatch):
