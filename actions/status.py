@@ -31,7 +31,7 @@ from gracious.dropped_call import clock_named
 from gracious.references import find, normalize_reference
 from gracious.repair import MORE_THAN_ONE_CALL, named_kinds
 from gracious.settings import settings
-from gracious.signals import PLACE_TOLD
+from gracious.signals import PLACE_TOLD, asks_to_stop_updates
 from gracious.stores import company, handoff_queue, records
 from gracious.stores.callback_changes import local_time
 
@@ -395,9 +395,31 @@ async def _updates_order(tracker: Tracker, facts: Dict[Text, Any]) -> Tuple[Text
     return record.id, (record.customer_id if verification.is_verified(tracker, record.customer_id) else None)
 
 
-async def _stop_updates(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+async def _answers_beside(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> None:
+    """The designers' answers to the other questions of a message read for something else ("wait so when do i actually
+    get the 45 back if it never shows up? and can u stop the tracking emails now": blind panel p54 B12), said first,
+    in the message's order; a question none fits is left unanswered, never guessed at."""
+    from actions.digression import fitted_answers, say_answers
+    from gracious.answers import earlier, find_answers, parts
+
+    text = str((tracker.latest_message or {}).get("text") or "")
+    others = " ".join(p for p in parts(text) if not asks_to_stop_updates(p))
+    if not others:
+        return
+    granted = [str(e.get("alternative")) for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
+    granted += earlier(tracker.get_slot("case_facts"))
+    found = find_answers(others, tracker.get_slot("case_type"), granted, False, tracker.get_slot("policy_id"))
+    wanted = [a.response for a in found if a.response in domain.get("responses", {})]
+    if wanted:
+        wanted, values = await fitted_answers(tracker, domain, wanted)
+        say_answers(dispatcher, domain, wanted, tracker, **values)
+
+
+async def _stop_updates(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
     """ "please STOP the tracking update emails for the grinder" (blind panel p54 B12): no more update emails about the
-    order in hand, once the customer is verified for it; said only once written."""
+    order in hand, once the customer is verified for it; said only once written. A question beside it is answered
+    first."""
+    await _answers_beside(dispatcher, tracker, domain)
     facts = tracker.get_slot("case_facts") or {}
     reference, owner = await _updates_order(tracker, facts)
     if not reference:
@@ -460,7 +482,7 @@ class ActionWhereThingsStand(Action):
         if (tracker.latest_message or {}).get("repair") in ("place_changed", "place_asked"):
             return await _place(dispatcher, tracker, text)
         if (tracker.latest_message or {}).get("repair") == "stop_updates":
-            return await _stop_updates(dispatcher, tracker)
+            return await _stop_updates(dispatcher, tracker, domain)
         if (tracker.latest_message or {}).get("repair") == "left_queue":
             # "am i still in the queue?" once out of it (server/dialogue/waiting.after_leaving): why not.
             from actions.waiting import left_queue_question

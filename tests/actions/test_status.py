@@ -454,6 +454,22 @@ def test_update_emails_asked_to_stop_are_stopped_for_the_verified_customer_only(
         assert responses(dispatcher)[0] == "utter_updates_stop_verify" and not stopped
 
 
+def test_a_question_beside_the_update_emails_stopped_is_answered_first(domain):
+    # Blind panel p54 B12: the money question was dropped for a list of the emails sent.
+    facts = {"reference": "LK-10423", "verified": True, "customer_id": "C003", "order_delivered": False}
+    slots = {
+        "case_facts": facts,
+        "case_type": "request_refund",
+        "policy_id": "cancel_late_order",
+        "settled": [{"alternative": "refund", "reference": "LK-10423"}],
+    }
+    text = "wait so when do i actually get the 45 back if it never shows up? and can u stop the tracking emails now"
+    tracker = tracker_from("empty_tracker", text=text, intent="ask_status", slots=slots)
+    tracker.latest_message["repair"] = "stop_updates"
+    dispatcher, _ = run_action(ActionWhereThingsStand(), tracker, domain)
+    assert responses(dispatcher)[:2] == ["utter_answer_refund_not_here", "utter_updates_stopped"]
+
+
 def test_update_emails_stopped_with_no_case_open_find_the_customers_order_by_its_item(domain):
     # A conversation of our own, 6 December: "stop the tracking emails for my grinder" asked which order.
     from gracious.stores import notices
