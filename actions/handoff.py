@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
@@ -47,7 +47,9 @@ def handoff_reason(tracker: Tracker) -> Text:
 # A sentence that only takes the office or the person: "fine pass it to the office", "ok whatever, escalate it".
 ONLY_PASSING = re.compile(
     r"^\W*(?:(?:fine|ok|okay|alright|whatever|sure|yes|yeah|then|just|please|pls)[\s,.!]*)*"
-    r"(?:pass|send|give|escalate|put|take)\b[^.!?]*$|^\W*(?:fine|ok|okay|whatever|the office|office)\W*$",
+    r"(?:pass|send|give|escalate|put|take)\b[^.!?]*$|^\W*(?:fine|ok|okay|whatever|the office|office)\W*$"
+    # "fine. the ceo office thing." (blind panel p54 A06)
+    r"|^\W*(?:the\s+)?(?:ceo'?s?\s+)?office(?:\s+(?:thing|one|team|option|then|please|pls))*\W*$",
     re.I,
 )
 LEAD_IN = re.compile(
@@ -62,7 +64,7 @@ def problem_told(text: Text) -> Optional[Text]:
     if not text or text.startswith("/"):
         return None
     kept = [
-        LEAD_IN.sub("", sentence).strip()
+        re.sub(r"^(?:and|also|plus)\s+", "", LEAD_IN.sub("", sentence).strip(), flags=re.I)
         for sentence in re.split(r"(?<=[.!?])\s+|\.\s*", text)
         if sentence.strip() and not ONLY_PASSING.search(sentence.strip())
     ]
@@ -306,6 +308,15 @@ class ActionHandoff(Action):
         if prefix == "utter_handoff" and not handoff_card.told_something(tracker):
             # "can i talk to a real human please" as the first words: no case was written up (blind panel p47 20).
             prefix = "utter_handoff_asked"
+        in_writing = await _in_writing(tracker, now, config, f"{prefix}_{'busy' if open_now else 'later'}_by_email")
+        if in_writing is not None:
+            response, values, granted = in_writing
+            dispatcher.utter_message(response=response, **values)
+            if after_office:
+                dispatcher.utter_message(response="utter_handoff_in_their_words", their_words=after_office)
+            say_answers(dispatcher, domain, beside, tracker)
+            # No call to book: the rule's callback form is not asked for.
+            return events + granted + [SlotSet("agent_available", False), SlotSet("in_queue", None)]
         if open_now:
             # In care hours, but nobody is signed in: say they are busy, not away.
             dispatcher.utter_message(response=f"{prefix}_busy")
@@ -317,6 +328,38 @@ class ActionHandoff(Action):
         say_answers(dispatcher, domain, beside, tracker)
         # Offered a call, not a place: the waiting rules do not apply (not counted, not told a place).
         return events + [SlotSet("agent_available", False), SlotSet("in_queue", None)]
+
+
+async def _in_writing(
+    tracker: Tracker, now: datetime, config: Any, response: Text
+) -> Optional[Tuple[Text, Dict[Text, Any], List[EventType]]]:
+    """ "promised a call back twice this month and nobody has ever called" (blind panel p54 A06): with nobody in, the
+    team's reply by email, never a third call to book. The commitment is written before it is said. None when the
+    customer never said our calls failed them, or there is no address of theirs that may be written to (then the
+    call is booked as always, and they can ask for email instead)."""
+    facts = tracker.get_slot("case_facts") or {}
+    if not facts.get("calls_never_came") or facts.get("verification_needed"):
+        return None
+    from actions import promised
+    from actions.status import settle, settled
+
+    email = await promised.address_for("email_followup", tracker)
+    if not email:
+        return None
+    reference = facts.get("reference") or None
+    await promised.grant(tracker, "email_followup", "followup", reference, None, f"email, not a call: {email}"[:200])
+    values: Dict[Text, Any] = {"email": email}
+    if response.endswith("_later_by_email"):
+        values["back_at"] = back_at(next_opening(now, config.care_hours), now, config.timezone)
+    granted = list(tracker.get_slot("granted_alternatives") or [])
+    entries = settle(settled(tracker), "email_followup", "followup", reference, None, "done")
+    events: List[EventType] = [
+        SlotSet("settled", entries),
+        SlotSet("granted_alternatives", granted + ["email_followup"]),
+    ]
+    if (tracker.get_slot("pending_problem") or {}).get("intent") == "complain_no_response":
+        events.append(SlotSet("pending_problem", None))  # the calls that never came: said in this reply, on the card
+    return response, values, events + [FollowupAction("action_listen")]
 
 
 def _sorry_said(tracker: Tracker) -> bool:

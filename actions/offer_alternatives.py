@@ -212,6 +212,13 @@ class ActionOfferAlternatives(Action):
             candidates = [Offer(policies.alternatives[a]) for a in LAST_RESORT]
         else:
             candidates = list(policy.entitled_alternatives if entitled else policy.alternatives)
+        if facts.get("calls_never_came") and any(o.id == "callback" for o in candidates):
+            # "promised a call back twice and nobody has ever called" (blind panel p54 A06): never a third call; the
+            # same follow-up in writing instead, unless the policy offers that already.
+            by_email = Offer(policies.alternatives["email_followup"])
+            has_email = any(o.id == "email_followup" for o in candidates)
+            swapped = [by_email if o.id == "callback" else o for o in candidates]
+            candidates = [o for o in candidates if o.id != "callback"] if has_email else swapped
         allowed, over_limit = [], False
         for offer in candidates:
             if offer.id in declined:

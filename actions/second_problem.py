@@ -40,11 +40,34 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
         {"title": first_text(domain, "utter_button_second_problem"), "payload": opening},
         {"title": first_text(domain, "utter_button_nothing_else"), "payload": "/goodbye"},
     ]
-    words = str(problem.get("text") or "")
+    words = str(problem.get("text") or "").strip().rstrip(".!")  # the quote's own full stop, never two
     # A part too long to quote back ("the whole first message", a panel of our own): said without the quote.
     quoted = words if len(words.split()) <= QUOTED_WORDS else ""
     dispatcher.utter_message(response="utter_second_problem_next", problem=quoted, buttons=buttons)
     return [SlotSet("pending_problem", None), FollowupAction("action_listen")]
+
+
+def told_earlier(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    """The second problem of the latest message that had one, in this chat."""
+    for event in reversed(tracker.events):
+        problem = (event.get("parse_data") or {}).get("second_problem") if event.get("event") == "user" else None
+        if isinstance(problem, dict) and problem.get("intent"):
+            return problem
+    return None
+
+
+def other_one(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    """ "you said there were two things and youd come back to the other one. what was the other one" (blind panel p54
+    A06): the other problem named in the customer's own words; offered to open, or, with the case at a person's
+    already, said to be on it (the handoff's card carries the whole chat)."""
+    problem = told_earlier(tracker) or {}
+    words = str(problem.get("text") or "").strip().rstrip(".!")
+    quoted = words if len(words.split()) <= QUOTED_WORDS else ""
+    if tracker.get_slot("handoff_id"):
+        dispatcher.utter_message(response="utter_other_one_on_case", problem=quoted)
+        return []
+    tracker.slots["pending_problem"] = problem
+    return come_back(dispatcher, tracker, domain)
 
 
 def kept_aside(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Dict[Text, Any]:

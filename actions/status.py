@@ -483,6 +483,10 @@ class ActionWhereThingsStand(Action):
             return await _place(dispatcher, tracker, text)
         if (tracker.latest_message or {}).get("repair") == "stop_updates":
             return await _stop_updates(dispatcher, tracker, domain)
+        if (tracker.latest_message or {}).get("repair") == "other_one":
+            from actions.second_problem import other_one  # (it imports actions that import this one)
+
+            return other_one(dispatcher, tracker, domain)
         if (tracker.latest_message or {}).get("repair") == "left_queue":
             # "am i still in the queue?" once out of it (server/dialogue/waiting.after_leaving): why not.
             from actions.waiting import left_queue_question

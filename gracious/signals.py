@@ -244,6 +244,29 @@ OUR_CALL_NEVER_CAME = re.compile(
 )
 
 
+# "Ive been promised a call back twice this month and nobody has ever called" (blind panel p54 A06): calls we promised
+# and never made, the customer's very complaint; never a third call offered.
+CALLS_WE_NEVER_MADE = re.compile(
+    r"\b(?:nobody|no\s*one|noone)\s+(?:has\s+|have\s+|had\s+|did\s+)?(?:ever\s+|even\s+)?(?:called|calls|rang|rings|phoned|call|ring)\b"
+    r"|\b(?:you|they|your\s+team|anyone|someone)\s+(?:\w+\s+)?never\s+(?:called|rang|phoned)\b"
+    r"|\bnever\s+(?:got|had|received)\s+(?:a|the|my|any|that)\s+(?:call\s*back|callback|call)\b"
+    r"|\b(?:call\s*backs?|callbacks?|calls?)\s+(?:that\s+|which\s+)?(?:never|nobody)\s+(?:came|happened|made|rang|called)\b"
+    r"|\bcalls?\s+nobody\s+made\b",
+    re.I,
+)
+_PROMISED_CALL = re.compile(r"\b(?:promised|told|booked|arranged)\b[^.!?]{0,40}\b(?:call\s*back|callback|call)\b", re.I)
+_NOBODY = re.compile(r"\b(?:nobody|no\s*one|noone|never)\b", re.I)
+
+
+def calls_never_came(text: Text) -> bool:
+    """ "nobody has ever called", "promised a call back twice... nobody did": calls of ours that never came."""
+    if not text:
+        return False
+    if CALLS_WE_NEVER_MADE.search(text):
+        return True
+    return bool(_PROMISED_CALL.search(text) and _NOBODY.search(text))
+
+
 def calls_not_made(text: Text) -> bool:
     """'calls on my bill I never made': maybe someone else on the line (catalog/signals.yml `calls_not_made`); never
     "you never called me back" (a conversation of our own, 5 December)."""

@@ -264,3 +264,23 @@ def test_the_wrong_thing_sent_in_the_customers_words(text, wrong):
     from gracious.signals import says_wrong_sent
 
     assert says_wrong_sent(text) is wrong
+
+
+@pytest.mark.parametrize(
+    "text, never",
+    [
+        ("Ive been promised a call back twice this month and nobody has ever called.", True),  # blind panel p54 A06
+        ("nobody ever calls me back when they say they will", True),
+        ("you never called me back", True),
+        ("the call never came", True),
+        ("i never got a call back", True),
+        ("you called me back, thanks", False),
+        ("can you call me back", False),
+        ("nobody told me about the discount", False),
+        ("why do i have calls to london on my bill", False),
+    ],
+)
+def test_calls_of_ours_that_never_came(text, never):
+    from gracious.signals import calls_never_came
+
+    assert calls_never_came(text) is never

@@ -232,7 +232,7 @@ def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
     if not isinstance(pending, dict) or not pending.get("intent") or text.startswith("/"):
         return None
     short = len(text.split()) <= 6
-    if len(text.split()) > 12:
+    if len(text.split()) > 12 and not asks_for_the_other_one(text):
         # "ok but what about the charges? I want them removed, ..." (blind panel p43 17): its first sentence.
         first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
         if len(first.split()) > 12 or first == text.strip():
@@ -262,6 +262,28 @@ def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
     if given and "order_id" not in entities:
         entities["order_id"] = given  # "the ROAMING BILL. BL-30019. you said youd come back to it" (p42 21)
     return f"/{pending['intent']}" + (json.dumps(entities) if entities else "")
+
+
+# "you said there were two things and youd come back to the other one. what was the other one" (blind panel p54 A06).
+OTHER_ONE_ASKED = re.compile(
+    r"\b(?:what|which)\s+(?:was|is|were)\s+the\s+(?:other|second|2nd)\s+(?:one|thing|problem|issue)\b"
+    r"|\byou\s+said\b[^.?!]{0,60}\bcome\s+back\s+to\b",
+    re.I,
+)
+
+
+def asks_for_the_other_one(text: str) -> bool:
+    """The other problem asked after, in so many words."""
+    return bool(OTHER_ONE_ASKED.search(text or ""))
+
+
+def told_earlier(events: Reversible[Any]) -> bool:
+    """Whether a message of this chat told a second problem."""
+    return any(
+        isinstance(getattr(e, "parse_data", None), dict) and (e.parse_data.get("second_problem") or {}).get("intent")
+        for e in events
+        if getattr(e, "type_name", "") == "user"
+    )
 
 
 def offered_next(events: Reversible[Any]) -> Optional[Dict[str, Any]]:

@@ -61,7 +61,7 @@ from server.dialogue.offers import (
     takes_another,
 )
 from server.dialogue.payloads import payload_parse
-from server.dialogue.readings import not_the_top, person_asked, upset_no, wants_more
+from server.dialogue.readings import STATUS, not_the_top, person_asked, read_as, upset_no, wants_more
 from server.dialogue.repair import reread
 
 _rasa_graph_parse = MessageProcessor.parse_message
@@ -140,6 +140,10 @@ async def parse_with_choices(
         return await read.as_click(button.payload, text=text, typed_choice=button.title) if button else person
     offered = two_problems.offered_next(tracker.events) if tracker else None
     pending = offered or (tracker.get_slot("pending_problem") if tracker else None)
+    if not pending and tracker is not None and two_problems.asks_for_the_other_one(text):
+        if two_problems.told_earlier(tracker.events):
+            # "what was the other one" once it was offered or taken to a person (blind panel p54 A06): named again.
+            return read_as(parsed, STATUS, "other_one")
     opening = two_problems.moving_on(text, pending, offered=offered is not None)
     if opening is not None:
         return await read.as_click(opening, text=text, repair="moving_on")  # "no its fine. now the bill"

@@ -22,6 +22,11 @@ from actions.handoff import problem_told
         ("no. just put me through to the CEO office thing then. and it better be today", None),
         ("ok pass my case to the ceo office please", None),
         ('/choose_alternative{"alternative": "ceo_office"}', None),
+        # Blind panel p54 A06: quoted with "the ceo office thing." in front.
+        (
+            "fine. the ceo office thing. and tell them about the two calls nobody made",
+            "tell them about the two calls nobody made",
+        ),
     ],
 )
 def test_the_problem_beside_the_choice_is_kept_in_their_words(text, told):

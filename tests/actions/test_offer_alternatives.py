@@ -487,3 +487,22 @@ def test_an_answer_that_names_no_person_changes_nothing(domain):
     dispatcher, _ = offered_after("utter_answer_on_time_order_when", domain)
 
     assert button("Talk to a person", "human") not in dispatcher.messages[0]["buttons"]
+
+
+@pytest.mark.parametrize(
+    "policy, expected",
+    [
+        # Blind panel p54 A06: the CEO's office, a person, and the email in the call's place.
+        ("executive_contact", ["ceo_office", "human", "email_followup"]),
+        # A policy offering the email already: the call left out, no email twice.
+        ("same_day_callback", ["human", "email_followup"]),
+    ],
+)
+def test_no_call_is_offered_to_a_customer_whose_calls_never_came(policy, expected):
+    from actions.case import catalog
+
+    policies = catalog()
+    facts = {"calls_never_came": True, "customer_id": "C001"}
+    chosen = ActionOfferAlternatives.choose(policies, policies.policy(policy), facts, [], False)
+    assert [o.id for o in chosen] == expected
+    assert "callback" in [o.id for o in policies.policy(policy).alternatives]  # the policy offers a call otherwise

@@ -204,6 +204,27 @@ def test_a_second_problem_too_long_to_quote_is_offered_without_the_quote(domain)
     assert sent["response"] == "utter_second_problem_next" and sent["problem"] == ""
 
 
+@pytest.mark.parametrize("at_a_person", [True, False])
+def test_the_other_one_asked_after_is_named_in_their_words(domain, at_a_person):
+    # Blind panel p54 A06: "you said there were two things ... what was the other one" got "I'd rather not guess".
+    from actions.second_problem import other_one
+
+    problem = {"intent": "complain_no_response", "text": "nobody has ever called.", "entities": {}}
+    opening = {"event": "user", "text": "I want the CEOs email. nobody has ever called.", "parse_data": {}}
+    opening["parse_data"] = {"intent": {"name": "request_executive"}, "second_problem": problem}
+    slots = {"handoff_id": "7"} if at_a_person else {}
+    tracker = tracker_from("empty_tracker", events=[opening], slots=slots)
+    dispatcher = CollectingDispatcher()
+    events = other_one(dispatcher, tracker, domain)
+    [sent] = dispatcher.messages
+    if at_a_person:
+        assert sent["response"] == "utter_other_one_on_case" and sent["problem"] == "nobody has ever called"
+        assert events == []
+    else:
+        assert sent["response"] == "utter_second_problem_next" and sent["problem"] == "nobody has ever called"
+        assert [b["payload"] for b in sent["buttons"]] == ["/complain_no_response", "/goodbye"]
+
+
 def test_email_instead_with_no_address_known_asks_for_one(domain):
     from actions.schedule_callback import ValidateCallbackForm
 
