@@ -22,7 +22,7 @@ from gracious.signals import (
     about_staff_conduct,
     asks_for_gift_packing,
     asks_the_impossible,
-    calls_never_came,
+    calls_never_came_again,
     calls_not_made,
     charged_twice,
     said_at_the_cafe,
@@ -271,9 +271,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     if says_it_is_late(said):
         facts["said_late"] = True  # "i dont want a refund, i want the grinder. it's late"
     all_told = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
-    if any(calls_never_came(t) for t in all_told + [said]):
+    if any(calls_never_came_again(t) for t in all_told + [said]):
         # "Ive been promised a call back twice this month and nobody has ever called" (blind panel p54 A06): never a
-        # third call offered (actions/offer_alternatives.py), whatever this case is about.
+        # third call offered (actions/offer_alternatives.py), whatever this case is about. One missed call is met with
+        # one that is kept (same_day_callback).
         facts["calls_never_came"] = True
     if says_it_is_faulty(said):
         facts["faulty"] = True  # "it crackles in the left ear": a new one or a refund, not an exchange of size

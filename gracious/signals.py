@@ -258,6 +258,15 @@ _PROMISED_CALL = re.compile(r"\b(?:promised|told|booked|arranged)\b[^.!?]{0,40}\
 _NOBODY = re.compile(r"\b(?:nobody|no\s*one|noone|never)\b", re.I)
 
 
+# More than one call that never came: "twice", "again", "every time", "nobody ever calls me back when they say they will".
+_MORE_THAN_ONCE = re.compile(
+    r"\b(?:twice|two|2|three|3|several|again|every\s*time|each\s+time|always|more\s+than\s+once|multiple|many|"
+    r"keep\s+(?:promising|saying|telling)|whenever|when\s+(?:they|you)\s+say\s+(?:they|you)\s+will)\b"
+    r"|\b(?:calls|rings)\s+(?:me\s+)?back\b|\b(?:call\s*backs|callbacks)\b",
+    re.I,
+)
+
+
 def calls_never_came(text: Text) -> bool:
     """ "nobody has ever called", "promised a call back twice... nobody did": calls of ours that never came."""
     if not text:
@@ -265,6 +274,12 @@ def calls_never_came(text: Text) -> bool:
     if CALLS_WE_NEVER_MADE.search(text):
         return True
     return bool(_PROMISED_CALL.search(text) and _NOBODY.search(text))
+
+
+def calls_never_came_again(text: Text) -> bool:
+    """ "Ive been promised a call back twice this month and nobody has ever called" (blind panel p54 A06): more than one
+    call of ours that never came, so a further call is no remedy; one missed call is met with one that is kept."""
+    return calls_never_came(text) and bool(_MORE_THAN_ONCE.search(text))
 
 
 def calls_not_made(text: Text) -> bool:

@@ -284,3 +284,20 @@ def test_calls_of_ours_that_never_came(text, never):
     from gracious.signals import calls_never_came
 
     assert calls_never_came(text) is never
+
+
+@pytest.mark.parametrize(
+    "text, again",
+    [
+        ("Ive been promised a call back twice this month and nobody has ever called.", True),  # blind panel p54 A06
+        ("nobody ever calls me back when they say they will, thats the whole problem", True),
+        ("nobody called me back AGAIN", True),
+        ("nobody ever called me back like you promised", False),  # one call: one that is kept is the remedy
+        ("I was promised a call back yesterday and nobody called me", False),
+        ("still waiting on the call back you promised me, nobody ever rang", False),
+    ],
+)
+def test_calls_of_ours_that_never_came_more_than_once(text, again):
+    from gracious.signals import calls_never_came_again
+
+    assert calls_never_came_again(text) is again

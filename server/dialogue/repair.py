@@ -17,7 +17,7 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious import places, repair, signals
+from gracious import places, references, repair, signals
 from gracious.answers import after_a_reaction, find_answers
 from gracious.answers import answers as all_answers
 from gracious.contact_details import without_phones
@@ -161,6 +161,29 @@ def _praised(tracker: DialogueStateTracker) -> Optional[str]:
         if isinstance(e, BotUttered) and (e.metadata or {}).get("utter_action") in (PRAISE_THANKS, PASSED_ON_THANKS)
     ]
     return thanks[-1] if thanks else None
+
+
+# "how will they follow up you dont even have my number" (blind panel p54 B03).
+NO_CONTACT_ASKED = re.compile(
+    r"\b(?:don'?t|do\s+not|dont)\s+(?:even\s+)?have\s+my\s+(?:number|phone|email|e-mail|details|contact)\b"
+    r"|\bhow\s+(?:will|would|can|are)\s+(?:they|you|u|anyone|someone)\s+(?:going\s+to\s+)?"
+    r"(?:reach|contact|follow\s+up|call|ring|get\s+hold\s+of|get\s+in\s+touch)",
+    re.I,
+)
+
+
+HOW_THEY_REACH = ("utter_answer_contact_on_file", "utter_answer_contact_given", "utter_answer_no_contact_yet")
+
+
+def _how_they_reach(tracker: DialogueStateTracker) -> str:
+    """The answer to "how will they reach me": the account's details (signed in, or checked for an account), the
+    ones given here, or none yet."""
+    signed_in = any(isinstance(e, UserUttered) and (e.metadata or {}).get("identity") for e in tracker.events)
+    if signed_in or tracker.get_slot("verified_customers"):
+        return HOW_THEY_REACH[0]
+    if any(tracker.get_slot(s) for s in ("phone", "email", "callback_phone", "followup_email")):
+        return HOW_THEY_REACH[1]
+    return HOW_THEY_REACH[2]
 
 
 def _customer_said(tracker: DialogueStateTracker, text: str) -> str:
@@ -429,6 +452,15 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return dict(read_as(parsed, WHY, "case_question"), answer=praise[0], answers=praise, answer_person=False)
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
+    reach_told = set(in_hand.said_last_turn(tracker)) & set(HOW_THEY_REACH)
+    if not loop and reach_told and references.first(text, "phone"):
+        # "555 201 7788, tomorrow afternoon" just after we said we had no way to reach them: the call booked with it.
+        return read_as(parsed, "request_callback", "contact_given", parsed.get("entities") or [])
+    if not loop and NO_CONTACT_ASKED.search(text) and tracker.get_slot("handoff_id"):
+        # "how will they follow up you dont even have my number", the case with the team (blind panel p54 B03): how they
+        # will reach them, as it is; never "nobody got back to you".
+        reach = [_how_they_reach(tracker)]
+        return dict(read_as(parsed, WHY, "case_question"), answer=reach[0], answers=reach, answer_person=False)
     switching = repair.wants_email_instead(text) and repair.refuses_call(text)
     if loop == "callback_form" and form_readings.ON_THAT_CALL.search(text) and not cancels_booked(text):
         # "i already have a call booked at 9:30 today about my jacket. can they just cover this on the same call?" while

@@ -1,0 +1,57 @@
+""" "how will they follow up you dont even have my number" once the case is with the team (server/dialogue/repair.py,
+blind panel p54 B03): how they will reach the customer, as it is; then a number with a time books the call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.slots import AnySlot
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from tests.server.test_typed_no import SLOTS, parse
+
+ASKED = "how will they follow up you dont even have my number"
+
+
+def at_the_team(identity: Any = None, said: str = "", **slots: Any) -> DialogueStateTracker:
+    state = DialogueStateTracker("reach", [AnySlot(n, mappings=[{}]) for n in SLOTS + ["phone", "email"]])
+    state.update(
+        UserUttered("my lips are tingling, im allergic to nuts", metadata={"identity": identity} if identity else None)
+    )
+    for name, value in {"handoff_id": "3", **slots}.items():
+        state.update(SlotSet(name, value))
+    state.update(ActionExecuted("action_handoff"))
+    if said:
+        state.update(BotUttered("...", metadata={"utter_action": said}))
+    state.update(ActionExecuted("action_listen"))
+    return state
+
+
+@pytest.mark.parametrize(
+    "tracker, answer",
+    [
+        (at_the_team(), "utter_answer_no_contact_yet"),
+        (at_the_team(identity="signed"), "utter_answer_contact_on_file"),
+        (at_the_team(verified_customers=["C002"]), "utter_answer_contact_on_file"),
+        (at_the_team(phone="+1 555 0101"), "utter_answer_contact_given"),
+    ],
+)
+def test_how_they_will_reach_me_is_answered_as_it_is(tracker, answer):
+    result = parse(ASKED, "complain_no_response", tracker)
+    assert result["intent"]["name"] == "ask_why" and result["repair"] == "case_question"
+    assert result["answers"] == [answer]
+
+
+def test_before_the_case_is_with_the_team_it_is_not_read_so():
+    state = DialogueStateTracker("early", [AnySlot(n, mappings=[{}]) for n in SLOTS])
+    state.update(UserUttered("hi"))
+    result = parse(ASKED, "complain_no_response", state)
+    assert result.get("answers") != ["utter_answer_no_contact_yet"]
+
+
+def test_a_number_and_a_time_after_the_answer_books_the_call():
+    tracker = at_the_team(said="utter_answer_no_contact_yet")
+    result = parse("555 201 7788, tomorrow afternoon", "inform", tracker)
+    assert result["intent"]["name"] == "request_callback" and result["repair"] == "contact_given"
