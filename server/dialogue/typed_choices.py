@@ -247,6 +247,16 @@ async def parse_with_choices(
         # "i dont want another callback, you clearly cant do those. email me instead" (blind panel p45 15): the
         # email offered, never the call it turns down.
         return await read.as_click(by_email.payload, text=text, typed_choice=by_email.title)
+    reached = [o for o in options if o.key in ("human", "callback")]
+    if by_email is None and reached and repair.wants_email_instead(text) and not LATER_IF.search(text):
+        # "ok have the person email me about the refund" under "Talk to a person" and a call, no email on offer (blind
+        # panel p54 B11): the team's email follow-up (always open: actions/apply_alternative.py), never the person
+        # the words name nor a call.
+        email = '/choose_alternative{"alternative": "email_followup"}'
+        domain = getattr(read.processor, "domain", None)
+        said = domain.responses.get("utter_offer_email_followup") if domain is not None else None
+        offer = (said or [{}])[0].get("text") or ""
+        return await read.as_click(email, text=text, typed_choice=offer)
     today = await todays_code_taken(text, parsed, options)
     if today is not None:
         # "fine whatever ill use welcome10" under "Use today's offer instead" (a conversation of our own, 5 December):

@@ -352,3 +352,16 @@ def test_the_item_the_case_is_about_chooses_no_option(text, intent):
 )
 def test_an_option_named_beside_the_item_still_chooses(text, alternative):
     assert chosen(parse(text, "inform", dress_offered())) == alternative
+
+
+def test_the_person_asked_to_email_is_the_email_follow_up_when_no_email_is_on_offer():
+    # Blind panel p54 B11: "ok have the person email me about the refund" under a person and a call brought a person.
+    buttons = [
+        {"title": "$10.00 in store credit", "payload": '/choose_alternative{"alternative": "store_credit"}'},
+        {"title": "Talk to a person", "payload": '/choose_alternative{"alternative": "human"}'},
+        {"title": "Call me back at a time that suits me", "payload": '/choose_alternative{"alternative": "callback"}'},
+    ]
+    tracker = offered(buttons, opening="a hair in my sandwich", case_type="report_wrong_item", policy_id="cafe_hygiene")
+    text = "ok have the person email me about the refund. how long will that take?"
+    assert chosen(parse(text, "request_human", tracker)) == "email_followup"
+    assert chosen(parse("talk to a person", "request_human", tracker)) != "email_followup"
