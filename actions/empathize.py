@@ -229,7 +229,8 @@ class ActionEmpathize(Action):
             # never "things have really piled up".
             cost_key = f"{topic_key}_cost" if COST_FELT.search(text) else ""
             change_key = f"{topic_key}_change" if own_change else ""
-            cancel_key = f"{topic_key}_cancel" if cancel else ""
+            # Delivered already ("cancel my lamp order", 60 days on): a return, never "no point waiting on something".
+            cancel_key = f"{topic_key}_cancel" if cancel and facts.get("order_delivered") is not True else ""
             # "can u cancel my coffee grinder order" days past its date (blind panel p54 B12): the wait, not plans changing.
             late_cancel_key = f"{topic_key}_cancel_late" if cancel and facts.get("order_late") else ""
             keys = [

@@ -161,7 +161,9 @@ def wants_it_cancelled(text: Text) -> bool:
 
 # "can u cancel my coffee grinder order" (blind panel p54 B12): the order named by its item, a few words at most.
 CANCEL_NAMED_ORDER = re.compile(
-    r"\bcancel\s+(?:my|the|this|that|our)\s+(?:(?!call\b|callback\b|for\b|about\b)[a-z-]+\s+){1,3}order\b", re.I
+    r"\bcancel\s+(?:my|the|this|that|our)\s+(?:(?!call\b|callback\b|for\b|about\b)[a-z-]+\s+){1,3}order\b"
+    r"|\bcancel\s+order\b",
+    re.I,
 )
 
 

@@ -628,6 +628,16 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if (
         intent == "cancel"
         and not loop
+        and signals.wants_it_cancelled(text)
+        and (entities_of(parsed, "order_id") or re.search(r"\border\b", text, re.I))
+        and not repair.says("call_words", text)
+    ):
+        # "cancel my lamp order" (a conversation of our own, 6 December: "No problem at all"): an order to stop, its own
+        # case (catalog/policies.yml cancel_before_shipping, cancel_late_order), never "never mind".
+        return read_as(parsed, "request_refund", "cancel_order", parsed.get("entities") or [])
+    if (
+        intent == "cancel"
+        and not loop
         and signals.leaves_unhappy(re.sub(r"\b(?:forget\s+it|never\s*mind|nvm)\b", " ", text, flags=re.I))
         and not in_hand.is_question(text)
     ):

@@ -365,3 +365,26 @@ def test_the_person_asked_to_email_is_the_email_follow_up_when_no_email_is_on_of
     text = "ok have the person email me about the refund. how long will that take?"
     assert chosen(parse(text, "request_human", tracker)) == "email_followup"
     assert chosen(parse("talk to a person", "request_human", tracker)) != "email_followup"
+
+
+@pytest.mark.parametrize(
+    "text, reading",
+    [
+        ("cancel my lamp order", ("request_refund", "cancel_order")),  # a conversation of our own, 6 December
+        ("cancel order LK-10424 please", ("request_refund", "cancel_order")),
+        ("cancel the call for my order", None),  # the call, not the order
+        ("never mind", None),
+    ],
+)
+def test_an_order_named_to_cancel_is_its_own_case_never_never_mind(text, reading):
+    from rasa.shared.core.slots import AnySlot
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    state = DialogueStateTracker("fresh", [AnySlot(n, mappings=[{}]) for n in SLOTS])
+    entities = [{"entity": "order_id", "value": "LK-10424"}] if "LK-" in text else []
+    result = parse(text, "cancel", state, entities)
+    read = (result["intent"]["name"], result.get("repair"))
+    if reading is None:
+        assert read[1] != "cancel_order"
+    else:
+        assert read == reading
