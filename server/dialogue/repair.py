@@ -22,6 +22,7 @@ from gracious.answers import after_a_reaction, find_answers
 from gracious.answers import answers as all_answers
 from gracious.contact_details import without_phones
 from gracious.dropped_call import cancels_booked
+from gracious.identity import verified_customer
 from gracious.references import find, size_change
 from server.dialogue import (
     account_readings,
@@ -178,7 +179,9 @@ HOW_THEY_REACH = ("utter_answer_contact_on_file", "utter_answer_contact_given", 
 def _how_they_reach(tracker: DialogueStateTracker) -> str:
     """The answer to "how will they reach me": the account's details (signed in, or checked for an account), the
     ones given here, or none yet."""
-    signed_in = any(isinstance(e, UserUttered) and (e.metadata or {}).get("identity") for e in tracker.events)
+    signed_in = any(
+        isinstance(e, UserUttered) and verified_customer((e.metadata or {}).get("identity")) for e in tracker.events
+    )
     if signed_in or tracker.get_slot("verified_customers"):
         return HOW_THEY_REACH[0]
     if any(tracker.get_slot(s) for s in ("phone", "email", "callback_phone", "followup_email")):

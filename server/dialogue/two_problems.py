@@ -277,7 +277,7 @@ def asks_for_the_other_one(text: str) -> bool:
     return bool(OTHER_ONE_ASKED.search(text or ""))
 
 
-def told_earlier(events: Reversible[Any]) -> bool:
+def second_problem_told(events: Reversible[Any]) -> bool:
     """Whether a message of this chat told a second problem."""
     return any(
         isinstance(getattr(e, "parse_data", None), dict) and (e.parse_data.get("second_problem") or {}).get("intent")

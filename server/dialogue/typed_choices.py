@@ -141,7 +141,7 @@ async def parse_with_choices(
     offered = two_problems.offered_next(tracker.events) if tracker else None
     pending = offered or (tracker.get_slot("pending_problem") if tracker else None)
     if not pending and tracker is not None and two_problems.asks_for_the_other_one(text):
-        if two_problems.told_earlier(tracker.events):
+        if two_problems.second_problem_told(tracker.events):
             # "what was the other one" once it was offered or taken to a person (blind panel p54 A06): named again.
             return read_as(parsed, STATUS, "other_one")
     opening = two_problems.moving_on(text, pending, offered=offered is not None)

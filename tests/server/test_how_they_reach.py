@@ -10,6 +10,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from gracious.identity import sign
 from tests.server.test_typed_no import SLOTS, parse
 
 ASKED = "how will they follow up you dont even have my number"
@@ -30,15 +31,23 @@ def at_the_team(identity: Any = None, said: str = "", **slots: Any) -> DialogueS
 
 
 @pytest.mark.parametrize(
-    "tracker, answer",
+    "who, answer",
     [
-        (at_the_team(), "utter_answer_no_contact_yet"),
-        (at_the_team(identity="signed"), "utter_answer_contact_on_file"),
-        (at_the_team(verified_customers=["C002"]), "utter_answer_contact_on_file"),
-        (at_the_team(phone="+1 555 0101"), "utter_answer_contact_given"),
+        ("guest", "utter_answer_no_contact_yet"),
+        ("signed in", "utter_answer_contact_on_file"),
+        ("forged", "utter_answer_no_contact_yet"),  # a signature that does not hold vouches for nobody
+        ("checked", "utter_answer_contact_on_file"),
+        ("gave a phone", "utter_answer_contact_given"),
     ],
 )
-def test_how_they_will_reach_me_is_answered_as_it_is(tracker, answer):
+def test_how_they_will_reach_me_is_answered_as_it_is(who, answer):
+    tracker = {
+        "guest": lambda: at_the_team(),
+        "signed in": lambda: at_the_team(identity=sign("C002")),  # signed now, with this run's site secret
+        "forged": lambda: at_the_team(identity="v1.C002.9999999999.forged"),
+        "checked": lambda: at_the_team(verified_customers=["C002"]),
+        "gave a phone": lambda: at_the_team(phone="+1 555 0101"),
+    }[who]()
     result = parse(ASKED, "complain_no_response", tracker)
     assert result["intent"]["name"] == "ask_why" and result["repair"] == "case_question"
     assert result["answers"] == [answer]
