@@ -248,7 +248,7 @@ async def parse_with_choices(
         # email offered, never the call it turns down.
         return await read.as_click(by_email.payload, text=text, typed_choice=by_email.title)
     reached = [o for o in options if o.key in ("human", "callback")]
-    if by_email is None and reached and repair.wants_email_instead(text) and not LATER_IF.search(text):
+    if by_email is None and reached and PERSON_TO_EMAIL.search(text) and not LATER_IF.search(text):
         # "ok have the person email me about the refund" under "Talk to a person" and a call, no email on offer (blind
         # panel p54 B11): the team's email follow-up (always open: actions/apply_alternative.py), never the person
         # the words name nor a call.
@@ -441,6 +441,16 @@ async def todays_code_taken(text: str, parsed: Dict[str, Any], options: Any) -> 
 _NAMED_SUM = re.compile(
     r"\$\s?(\d{1,4})(?:\.(\d\d))?\b"
     r"|\b(\d{1,4})(?:\.(\d\d))?\s?(?:dollars?|bucks|usd|in store credit|store credit|credit|goodwill|voucher)\b",
+    re.I,
+)
+
+
+# "ok have the person email me about the refund" (blind panel p54 B11): a person asked to write, never "email me
+# tracking updates" nor "whats the ceos email".
+PERSON_TO_EMAIL = re.compile(
+    r"\b(?:have|get|let|can|could|would|will|just)\s+(?:the|a|that|your|some)?\s*"
+    r"(?:person|someone|somebody|one\s+of\s+you|team|agent|manager|them|they)\s+(?:just\s+)?e-?mail\s+me\b"
+    r"(?!\s+(?:the\s+)?(?:tracking|updates|delivery))",
     re.I,
 )
 
