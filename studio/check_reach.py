@@ -28,7 +28,7 @@ from yaml.nodes import Node
 from actions.case import gather_facts
 from gracious.catalog import Catalog, Policy
 from gracious.stores import company
-from studio.flows import Flow
+from studio.flows import ENTITY, Flow
 from studio.yamlnodes import get, line, seq, text
 
 # Where a problem is and what it is: (file, line, problem).
@@ -67,7 +67,8 @@ def replay(policies: Catalog, flows: Sequence[Flow]) -> List[Explanation]:
                     intent = step.name
                     if intent in policies.case_types:
                         case_type = intent
-                        slots["case_details"] = step.text  # what the customer said opens the case
+                        # What the customer said opens the case: the words shown, without the entity markup.
+                        slots["case_details"] = ENTITY.sub(lambda m: m.group("shown"), step.text)
                     slots.update(step.entities)
                 elif step.kind == "slot":
                     if "policy_id" in step.slots and mine:
