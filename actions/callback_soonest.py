@@ -25,7 +25,7 @@ SAME_DAY_CASES = {"complain_no_response"}
 SAME_DAY_POLICY = "same_day_callback"
 # Time for the team to see the call before it is due.
 LEAD = timedelta(minutes=15)
-OFFERS = ("utter_callback_soonest_today", "utter_callback_soonest_next_day")
+OFFERS = ("utter_callback_soonest_today", "utter_callback_soonest_next_day", "utter_callback_soonest_after_midnight")
 # Another hour than the one asked, offered because the team is out then (actions/schedule_callback.py), and the
 # question that follows it: a yes books the hour offered.
 OUTSIDE = ("utter_callback_outside_hours", "utter_callback_outside_hours_earlier")
@@ -39,12 +39,25 @@ YES = re.compile(
 NOT_YES = re.compile(r"\b(?:no|not|don't|dont|later|tomorrow|instead|rather|other)\b", re.I)
 
 
-def soonest(now: datetime, hours: Optional[Dict[int, Any]] = None) -> datetime:
-    """The soonest a person can call: a quarter hour on, on the quarter, within care hours."""
+def _quarter_on(now: datetime) -> datetime:
+    """A quarter hour on, rounded up to the quarter."""
     moment = now + LEAD
     if moment.minute % 15 or moment.second or moment.microsecond:
         moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=15 - moment.minute % 15)
-    return fit_to_hours(moment, settings().care_hours if hours is None else hours)
+    return moment
+
+
+def soonest(now: datetime, hours: Optional[Dict[int, Any]] = None) -> datetime:
+    """The soonest a person can call: a quarter hour on, on the quarter, within care hours."""
+    return fit_to_hours(_quarter_on(now), settings().care_hours if hours is None else hours)
+
+
+def _offer(slot: datetime, now: datetime) -> Text:
+    """Today's offer; the next day's, with the team gone home; or, with the team in still, the first slot after midnight
+    said without "the team is out" (with care hours round the clock, at 11:50 pm: CI of stop 53)."""
+    if slot.date() == now.date():
+        return OFFERS[0]
+    return OFFERS[2] if slot == _quarter_on(now) else OFFERS[1]
 
 
 def same_day_case(tracker: Tracker) -> bool:
@@ -103,6 +116,7 @@ class ActionAskCallbackTime(Action):
             dispatcher.utter_message(response="utter_ask_callback_time", first_example=first, second_example=second)
             return []
         slot = soonest(now)
-        response = OFFERS[0] if slot.date() == now.date() else OFFERS[1]
-        dispatcher.utter_message(response=response, callback_when=spoken_time(slot, now), soonest_at=slot.isoformat())
+        dispatcher.utter_message(
+            response=_offer(slot, now), callback_when=spoken_time(slot, now), soonest_at=slot.isoformat()
+        )
         return []

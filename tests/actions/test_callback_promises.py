@@ -318,6 +318,16 @@ def test_when_the_team_has_gone_home_the_next_morning_is_said_honestly(domain, m
     ]
 
 
+def test_with_the_team_in_round_the_clock_a_call_just_after_midnight_is_not_said_to_be_after_they_left(
+    domain, monkeypatch, care_team_always_in
+):
+    freeze_time(monkeypatch, actions.callback_soonest, at(11, 23, 50))
+    dispatcher, _ = run_action(ActionAskCallbackTime(), no_return_call(), domain)
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_callback_soonest_after_midnight"
+    assert said["soonest_at"] == at(12, 0, 15).isoformat()
+
+
 @pytest.mark.parametrize(
     "now, first, second",
     [
