@@ -238,10 +238,11 @@ def asks_to_pass_on(text: Text) -> bool:
     return bool(text) and _has("pass_on", text)
 
 
+# "they never called", "your team never rang": a call of ours that never came (both patterns below).
+_NEVER_RANG = r"\b(?:you|they|nobody|no\s*one|your\s+team|anyone|someone)\s+(?:\w+\s+)?never\s+(?:called|rang|phoned)\b"
 # "you never called me back", "nobody ever rang me": our call that never came, not calls on the bill.
 OUR_CALL_NEVER_CAME = re.compile(
-    r"\b(?:called|rang|phoned)\s+(?:me|us)\b|\b(?:you|they|nobody|no\s*one|your\s+team|anyone|someone)\s+(?:\w+\s+)?"
-    r"never\s+(?:called|rang)\b|\bnever\s+(?:called|rang)\s+back\b",
+    rf"\b(?:called|rang|phoned)\s+(?:me|us)\b|{_NEVER_RANG}|\bnever\s+(?:called|rang)\s+back\b",
     re.I,
 )
 
@@ -250,7 +251,7 @@ OUR_CALL_NEVER_CAME = re.compile(
 # and never made, the customer's very complaint; never a third call offered.
 CALLS_WE_NEVER_MADE = re.compile(
     r"\b(?:nobody|no\s*one|noone)\s+(?:has\s+|have\s+|had\s+|did\s+)?(?:ever\s+|even\s+)?(?:called|calls|rang|rings|phoned|call|ring)\b"
-    r"|\b(?:you|they|your\s+team|anyone|someone)\s+(?:\w+\s+)?never\s+(?:called|rang|phoned)\b"
+    rf"|{_NEVER_RANG}"
     r"|\bnever\s+(?:got|had|received)\s+(?:a|the|my|any|that)\s+(?:call\s*back|callback|call)\b"
     r"|\b(?:call\s*backs?|callbacks?|calls?)\s+(?:that\s+|which\s+)?(?:never|nobody)\s+(?:came|happened|made|rang|called)\b"
     r"|\bcalls?\s+nobody\s+made\b",
