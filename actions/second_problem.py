@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.digression import say_answers
 from actions.offer_alternatives import first_text
+from gracious.second_problem import latest_told
 
 # The most words of the customer's own quoted back when the second problem comes up.
 QUOTED_WORDS = 16
@@ -49,11 +50,7 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
 
 def told_earlier(tracker: Tracker) -> Optional[Dict[Text, Any]]:
     """The second problem of the latest message that had one, in this chat."""
-    for event in reversed(tracker.events):
-        problem = (event.get("parse_data") or {}).get("second_problem") if event.get("event") == "user" else None
-        if isinstance(problem, dict) and problem.get("intent"):
-            return problem
-    return None
+    return latest_told(e.get("parse_data") for e in reversed(tracker.events) if e.get("event") == "user")
 
 
 def other_one(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:

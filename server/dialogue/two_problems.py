@@ -20,6 +20,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 
 from gracious import references, repair, signals
 from gracious.catalog import CatalogError, current_catalog
+from gracious.second_problem import latest_told
 from gracious.signals import about_staff_conduct, said_at_the_cafe, says_it_is_faulty, says_it_is_late
 
 # Where a customer starts a second thought.
@@ -279,11 +280,8 @@ def asks_for_the_other_one(text: str) -> bool:
 
 def second_problem_told(events: Reversible[Any]) -> bool:
     """Whether a message of this chat told a second problem."""
-    return any(
-        isinstance(getattr(e, "parse_data", None), dict) and (e.parse_data.get("second_problem") or {}).get("intent")
-        for e in events
-        if getattr(e, "type_name", "") == "user"
-    )
+    parses = (getattr(e, "parse_data", None) for e in reversed(events) if getattr(e, "type_name", "") == "user")
+    return latest_told(parses) is not None
 
 
 def offered_next(events: Reversible[Any]) -> Optional[Dict[str, Any]]:
