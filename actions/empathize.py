@@ -28,6 +28,7 @@ from actions.verification import known_customer
 from gracious.signals import (
     NOT_FITTING,
     asks_about_a_code,
+    calls_never_came,
     frustration_signals,
     said_at_the_cafe,
     says_it_is_their_own_change,
@@ -233,11 +234,15 @@ class ActionEmpathize(Action):
             cancel_key = f"{topic_key}_cancel" if cancel and facts.get("order_delivered") is not True else ""
             # "can u cancel my coffee grinder order" days past its date (blind panel p54 B12): the wait, not plans changing.
             late_cancel_key = f"{topic_key}_cancel_late" if cancel and facts.get("order_late") else ""
+            # "Ive been promised a call back twice and nobody has ever called" in a demand for the CEO (blind panel p54
+            # A06): the calls we never made are why, and owned.
+            calls_key = f"{topic_key}_calls" if calls_never_came(text) else ""
             keys = [
                 next(
                     (
                         k
                         for k in (
+                            calls_key,
                             hygiene_key,
                             taken_key,
                             cafe_key,
