@@ -210,5 +210,19 @@ class ActionAskFollowupEmail(Action):
             and not tracker.get_slot("in_queue")
             and (repair.refuses_call(text) or repair.says("call_words", text))  # "can someone email me": no call said
         )
+        if _handed_over_this_turn(tracker):
+            # The handoff just said the team will write (actions/handoff.py `_in_writing`): the question alone.
+            dispatcher.utter_message(response="utter_ask_followup_email_for_reply")
+            return []
         dispatcher.utter_message(response="utter_ask_followup_email_no_call" if refused else "utter_ask_followup_email")
         return []
+
+
+def _handed_over_this_turn(tracker: Tracker) -> bool:
+    """Whether action_handoff ran since the customer's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_handoff":
+            return True
+    return False

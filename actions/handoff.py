@@ -315,7 +315,7 @@ class ActionHandoff(Action):
             if after_office:
                 dispatcher.utter_message(response="utter_handoff_in_their_words", their_words=after_office)
             say_answers(dispatcher, domain, beside, tracker)
-            # No call to book: the rule's callback form is not asked for.
+            # No call to book: the rule's callback form is not asked for (or, with no address, asks only for that).
             return events + granted + [SlotSet("agent_available", False), SlotSet("in_queue", None)]
         if open_now:
             # In care hours, but nobody is signed in: say they are busy, not away.
@@ -334,23 +334,26 @@ async def _in_writing(
     tracker: Tracker, now: datetime, config: Any, response: Text
 ) -> Optional[Tuple[Text, Dict[Text, Any], List[EventType]]]:
     """ "promised a call back twice this month and nobody has ever called" (blind panel p54 A06): with nobody in, the
-    team's reply by email, never a third call to book. The commitment is written before it is said. None when the
-    customer never said our calls failed them, or there is no address of theirs that may be written to (then the
-    call is booked as always, and they can ask for email instead)."""
+    team's reply by email, never a third call to book. The commitment is written before it is said. With no address
+    of theirs that may be written to (a guest), the reply in writing said and the address asked for (the callback
+    form's ``followup_email``; action_schedule_callback records it once given). None when the customer never said
+    our calls failed them (then the call is booked as always, and they can ask for email instead)."""
     facts = tracker.get_slot("case_facts") or {}
     if not facts.get("calls_never_came") or facts.get("verification_needed"):
         return None
     from actions import promised
     from actions.status import settle, settled
 
-    email = await promised.address_for("email_followup", tracker)
-    if not email:
-        return None
-    reference = facts.get("reference") or None
-    await promised.grant(tracker, "email_followup", "followup", reference, None, f"email, not a call: {email}"[:200])
-    values: Dict[Text, Any] = {"email": email}
+    values: Dict[Text, Any] = {}
     if response.endswith("_later_by_email"):
         values["back_at"] = back_at(next_opening(now, config.care_hours), now, config.timezone)
+    email = await promised.address_for("email_followup", tracker)
+    if not email:
+        asked = response.removesuffix("_by_email") + "_ask_email"
+        return asked, values, promised.without_an_address("email_followup")
+    reference = facts.get("reference") or None
+    await promised.grant(tracker, "email_followup", "followup", reference, None, f"email, not a call: {email}"[:200])
+    values["email"] = email
     granted = list(tracker.get_slot("granted_alternatives") or [])
     entries = settle(settled(tracker), "email_followup", "followup", reference, None, "done")
     events: List[EventType] = [
