@@ -70,6 +70,11 @@ def resume(dispatcher: CollectingDispatcher, tracker: Tracker, leave_out: Tuple[
     return []
 
 
+# Answers said in other words after a health or safety worry ("how will they follow up you dont even have my number" on
+# the way to the ER: blind panel p54 B03), the customer's care first and nothing asked after them.
+AFTER_SAFETY = {"utter_answer_no_contact_yet": "utter_answer_no_contact_yet_safety"}
+
+
 class ActionAnswerWhy(Action):
     """'Why?': the reason in other words, never the same paragraph again.
 
@@ -117,7 +122,14 @@ class ActionAnswerWhy(Action):
             known, values = await fitted_answers(tracker, domain, known)
             if known and not message.get("answer_person"):
                 # Questions the designers have answers for (catalog/answers.yml), each answered.
+                from actions.closing import said_safety  # (it imports this module)
+
+                gentle = any(a in AFTER_SAFETY for a in known) and said_safety(tracker)
+                known = [AFTER_SAFETY.get(a, a) if gentle else a for a in known]
                 say_answers(dispatcher, domain, known, tracker, **values)
+                if gentle:
+                    # "please just look after yourself" is the last word, never "is there anything else?" after it.
+                    return [FollowupAction("action_listen")]
                 return resume(dispatcher, tracker)
             # Their answer with a person, or no answer here: said plainly, a person offered; the second
             # time in other words, never the same paragraph again.

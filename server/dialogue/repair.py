@@ -168,7 +168,7 @@ def _praised(tracker: DialogueStateTracker) -> Optional[str]:
 NO_CONTACT_ASKED = re.compile(
     r"\b(?:don'?t|do\s+not|dont)\s+(?:even\s+)?have\s+my\s+(?:number|phone|email|e-mail|details|contact)\b"
     r"|\bhow\s+(?:will|would|can|are)\s+(?:they|you|u|anyone|someone)\s+(?:going\s+to\s+)?"
-    r"(?:reach|contact|follow\s+up|call|ring|get\s+hold\s+of|get\s+in\s+touch)",
+    r"(?:reach|contact|follow\s+up|call|ring|get\s+hold\s+of|get\s+in\s+touch|get\s+back\s+to)",
     re.I,
 )
 
@@ -455,7 +455,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return dict(read_as(parsed, WHY, "case_question"), answer=praise[0], answers=praise, answer_person=False)
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
-    reach_told = set(in_hand.said_last_turn(tracker)) & set(HOW_THEY_REACH)
+    # (The answer without a way to reach them is said in gentler words after a safety worry: actions/digression.py.)
+    reach_told = {a.removesuffix("_safety") for a in in_hand.said_last_turn(tracker)} & set(HOW_THEY_REACH)
     if not loop and reach_told and references.first(text, "phone"):
         # "555 201 7788, tomorrow afternoon" just after we said we had no way to reach them: the call booked with it.
         return read_as(parsed, "request_callback", "contact_given", parsed.get("entities") or [])
@@ -464,6 +465,12 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # will reach them, as it is; never "nobody got back to you".
         reach = [_how_they_reach(tracker)]
         return dict(read_as(parsed, WHY, "case_question"), answer=reach[0], answers=reach, answer_person=False)
+    if loop == "callback_form" and NO_CONTACT_ASKED.search(text):
+        # "how will they get back to me, you dont have my number" while the call's time is asked (a conversation of our
+        # own, 6 December): the number is asked for here; never a detail of the case thanked for.
+        reach = _how_they_reach(tracker)
+        reach = "utter_answer_contact_in_form" if reach == HOW_THEY_REACH[2] else reach
+        return dict(read_as(parsed, WHY, "case_question"), answer=reach, answers=[reach], answer_person=False)
     switching = repair.wants_email_instead(text) and repair.refuses_call(text)
     if loop == "callback_form" and form_readings.ON_THAT_CALL.search(text) and not cancels_booked(text):
         # "i already have a call booked at 9:30 today about my jacket. can they just cover this on the same call?" while

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -60,7 +60,21 @@ def test_before_the_case_is_with_the_team_it_is_not_read_so():
     assert result.get("answers") != ["utter_answer_no_contact_yet"]
 
 
-def test_a_number_and_a_time_after_the_answer_books_the_call():
-    tracker = at_the_team(said="utter_answer_no_contact_yet")
+@pytest.mark.parametrize("said", ["utter_answer_no_contact_yet", "utter_answer_no_contact_yet_safety"])
+def test_a_number_and_a_time_after_the_answer_books_the_call(said):
+    tracker = at_the_team(said=said)
     result = parse("555 201 7788, tomorrow afternoon", "inform", tracker)
     assert result["intent"]["name"] == "request_callback" and result["repair"] == "contact_given"
+
+
+@pytest.mark.parametrize(
+    "signed_in, answer",
+    [(False, "utter_answer_contact_in_form"), (True, "utter_answer_contact_on_file")],
+)
+def test_asked_while_the_call_is_arranged_the_number_is_asked_for_here(signed_in, answer):
+    tracker = at_the_team(identity=sign("C002") if signed_in else None)  # signed now, with this run's site secret
+    tracker.update(ActiveLoop("callback_form"))
+    tracker.update(SlotSet("requested_slot", "callback_time"))
+    result = parse("how will they get back to me, you dont have my number", "complain_no_response", tracker)
+    assert result["intent"]["name"] == "ask_why" and result["repair"] == "case_question"
+    assert result["answers"] == [answer]
