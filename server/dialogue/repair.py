@@ -465,7 +465,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # will reach them, as it is; never "nobody got back to you".
         reach = [_how_they_reach(tracker)]
         return dict(read_as(parsed, WHY, "case_question"), answer=reach[0], answers=reach, answer_person=False)
-    if loop == "callback_form" and NO_CONTACT_ASKED.search(text):
+    if loop == "callback_form" and NO_CONTACT_ASKED.search(text) and not references.first(text, "phone"):
         # "how will they get back to me, you dont have my number" while the call's time is asked (a conversation of our
         # own, 6 December): the number is asked for here; never a detail of the case thanked for.
         reach = _how_they_reach(tracker)

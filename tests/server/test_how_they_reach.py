@@ -78,3 +78,11 @@ def test_asked_while_the_call_is_arranged_the_number_is_asked_for_here(signed_in
     result = parse("how will they get back to me, you dont have my number", "complain_no_response", tracker)
     assert result["intent"]["name"] == "ask_why" and result["repair"] == "case_question"
     assert result["answers"] == [answer]
+
+
+def test_asked_with_the_number_in_the_same_message_the_form_takes_the_number():
+    tracker = at_the_team()
+    tracker.update(ActiveLoop("callback_form"))
+    tracker.update(SlotSet("requested_slot", "callback_phone"))
+    result = parse("how will they reach me? use 555 201 3344", "inform", tracker)
+    assert result.get("repair") != "case_question"
