@@ -19,12 +19,14 @@ from gracious import codes, repair
 from gracious.answers import answers
 from gracious.catalog import Catalog, Offer, Policy
 from gracious.settings import settings
-from gracious.signals import asks_about_a_code
+from gracious.signals import asks_about_a_code, harm_from_food
 from gracious.stores import company
 from gracious.stores.company_schema import ONCE_PER_RECORD
 from gracious.stores.grants import REMEDIES, Grant
 
 MAX_OFFERS = 3
+# Options that serve a café's food or drink again.
+FOOD_AGAIN = ("remake", "cafe_swap")
 # Always possible, whatever the policy: a person, or a call at a time that suits.
 LAST_RESORT = ("human", "callback")
 
@@ -151,6 +153,12 @@ class ActionOfferAlternatives(Action):
             ]
 
         choices = self.choose(policies, policy, facts, skip, bool(tracker.get_slot("entitled")))
+        if any(o.id in FOOD_AGAIN for o in choices) and harm_from_food(
+            (e.get("text"), e.get("parse_data")) for e in tracker.events if e.get("event") == "user"
+        ):
+            # A café's food or drink again for someone it harmed (blind panel p55 D01: "a remake?? i just had an allergic
+            # reaction"): never; a person instead.
+            choices = [o for o in choices if o.id not in FOOD_AGAIN] or [Offer(policies.alternatives["human"])]
         if "human" not in skip and all(o.id != "human" for o in choices) and person_promised(tracker):
             # "...a person can cancel it for you" said beside the order's news ("my jacket hasn't shipped, can i use
             # WELCOME10 on it", a conversation of our own, 5 December): the person it names is one of the options.

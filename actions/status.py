@@ -454,6 +454,8 @@ async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     if PLACE_TOLD.search(str((tracker.latest_message or {}).get("text") or "")):
         # "will someone actually tell that cafe?" (blind panel p54 A04): yes or no first.
         response = "utter_safety_next_told_call" if booked else "utter_safety_next_told"
+    if not booked and "email_followup" in (tracker.get_slot("granted_alternatives") or []):
+        response += "_email"  # "email only pls" (blind panel p55 D01): the person who writes, never "tell me a time"
     if response in heard:
         response += "_again"  # asked again: shorter, never the same paragraph word for word
     if booked:

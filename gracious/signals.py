@@ -392,7 +392,8 @@ GETTING_HELP = re.compile(
 # cafe manager be told about the allergy thing", "so this doesnt happen to the next person" (blind panel p54 A04).
 PLACE_TOLD = re.compile(
     # Not the customer told ("will you tell me next time if there's oat in something?"): a question for the answers.
-    r"\bwill\s+(?!.{0,40}?\b(?:tell|let|warn|inform)\s+(?:me|us)\b)(?:someone|somebody|any\s?one|you|they|the\s+(?:\w+\s+)?(?:caf[eé]|shop|store|manager|staff|barista)|"
+    # "is anyone going to tell market square" too (blind panel p55 D01).
+    r"\b(?:will|is|are|has|have)\s+(?!.{0,40}?\b(?:tell|let|warn|inform)\s+(?:me|us)\b)(?:someone|somebody|any\s?one|you|they|the\s+(?:\w+\s+)?(?:caf[eé]|shop|store|manager|staff|barista)|"
     r"(?:that|this)\s+(?:caf[eé]|shop|store))\b.{0,40}?\b(?:tell|told|know|hear|find\s+out|informed|warned)\b"
     r"|\bso\s+(?:this|it)\s+(?:doesn'?t|does\s+not|won'?t|never)\s+happens?\s+(?:to|again)\b",
     re.I,

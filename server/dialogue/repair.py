@@ -460,12 +460,13 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if not loop and reach_told and references.first(text, "phone"):
         # "555 201 7788, tomorrow afternoon" just after we said we had no way to reach them: the call booked with it.
         return read_as(parsed, "request_callback", "contact_given", parsed.get("entities") or [])
-    if not loop and NO_CONTACT_ASKED.search(text) and tracker.get_slot("handoff_id"):
+    contact_in_it = references.first(text, "phone") or references.first(text, "email")
+    if not loop and NO_CONTACT_ASKED.search(text) and tracker.get_slot("handoff_id") and not contact_in_it:
         # "how will they follow up you dont even have my number", the case with the team (blind panel p54 B03): how they
         # will reach them, as it is; never "nobody got back to you".
         reach = [_how_they_reach(tracker)]
         return dict(read_as(parsed, WHY, "case_question"), answer=reach[0], answers=reach, answer_person=False)
-    if loop == "callback_form" and NO_CONTACT_ASKED.search(text) and not references.first(text, "phone"):
+    if loop == "callback_form" and NO_CONTACT_ASKED.search(text) and not contact_in_it:
         # "how will they get back to me, you dont have my number" while the call's time is asked (a conversation of our
         # own, 6 December): the number is asked for here; never a detail of the case thanked for.
         reach = _how_they_reach(tracker)
@@ -533,7 +534,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if (
         intent in ("nlu_fallback", "out_of_scope", "complain_no_response")
         and not loop
-        and tracker.get_slot("case_type")
+        # (Or the case with the team already: "its jess tan, jess.tan@example.net. email only pls" on the way to urgent
+        # care, blind panel p55 D01.)
+        and (tracker.get_slot("case_type") or tracker.get_slot("handoff_id"))
         and repair.wants_email_instead(text)
         and not repair.says("cancel", text)
         and not in_hand.ASKS_FOR_A_CALL.search(text)

@@ -86,3 +86,11 @@ def test_asked_with_the_number_in_the_same_message_the_form_takes_the_number():
     tracker.update(SlotSet("requested_slot", "callback_phone"))
     result = parse("how will they reach me? use 555 201 3344", "inform", tracker)
     assert result.get("repair") != "case_question"
+
+
+def test_asked_with_an_email_given_in_the_same_message_it_is_not_answered_as_if_there_were_none():
+    # Blind panel p55 D01: "how will they follow up, you dont even have my name. its jess tan, jess.tan@example.net.
+    # email only pls" got "we don't have a way to reach you yet".
+    said = "how will they follow up, you dont even have my name. its jess tan, jess.tan@example.net. email only pls"
+    result = parse(said, "inform", at_the_team())
+    assert result.get("repair") != "case_question"
