@@ -37,7 +37,9 @@ CONFIDENCE = 0.97
 # Words only English has, among those customers type: one is enough to stay in English.
 ENGLISH = re.compile(
     r"\b(?:the|my|i|i'm|im|you|your|is|was|and|to|it|it's|this|that|what|where|why|how|please|pls|"
-    r"order|bill|call|calling|refund|help|want|need|got|get|with|for|of|not|don't|dont|can't|cant)\b",
+    r"order|bill|call|calling|refund|help|want|need|got|get|with|for|of|not|don't|dont|can't|cant|"
+    # Everyday English the identifier takes for Italian ("no. gotta run": blind panel p55 D02).
+    r"gotta|gonna|wanna|nope|yeah|yep|yup|bye|thanks|sorry|hey|later|just)\b",
     re.IGNORECASE,
 )
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")

@@ -298,6 +298,8 @@ def test_a_yes_a_no_or_a_request_beside_thanks_is_not_a_goodbye(text):
         "the latte was cold and bitter",
         "ok cool ty",
         "espresso bitter",
+        "no. gotta run",  # blind panel p55 D02: answered in Italian
+        "nope gotta run bye",
     ],
 )
 def test_english_with_typos_shouting_or_a_foreign_word_stays_english(text):
