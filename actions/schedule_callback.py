@@ -28,6 +28,7 @@ from actions.callback_time import (
     said_with_the_ask,
 )
 from actions.case import catalog
+from actions.digression import answers_heard
 from actions.forms import FormValidation
 from actions.hours import fit_to_hours, is_open, nearest_in_hours, our_clock, spoken_time
 from actions.second_problem import come_back, kept_aside
@@ -260,6 +261,9 @@ class ValidateCallbackForm(FormValidation):
             closed = (
                 "utter_callback_day_closed" if clock_named(without_phones(wanted)) else "utter_callback_day_closed_day"
             )
+            if {"utter_callback_day_closed", "utter_callback_day_closed_day"} & answers_heard(tracker):
+                # Said once in this chat already ("half 4?" after a booking on Sunday: blind panel p55 B05): shorter.
+                closed = "utter_callback_day_closed_again"
             dispatcher.utter_message(
                 response=closed, callback_when=spoken_time(moment, now), closed_day=asked.strftime("%A")
             )

@@ -188,6 +188,18 @@ def test_a_day_nobody_is_in_keeps_the_hour_on_the_next_day_and_says_so(domain, m
     assert dispatcher.messages[0]["callback_when"].startswith("Monday 16 June at ")
 
 
+def test_the_closed_day_said_once_already_is_said_shortly_the_second_time(domain, monkeypatch):
+    # Blind panel p55 B05: "Our care team isn't in on Sunday, so the next day I can book is..." on every booking.
+    said = "tomorrow at 4pm then"
+    events = [
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_callback_day_closed_day"}},
+        {"event": "user", "text": said, "parse_data": {"text": said, "intent": {"name": "inform"}}},
+    ]
+    result, dispatcher = validated_on_saturday(monkeypatch, domain, "callback_time", said, events)
+    assert result == {"callback_time": "2025-06-16T16:00:00-04:00", "callback_attempts": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_day_closed_again"]
+
+
 def test_a_new_hour_for_a_call_on_another_day_is_never_said_to_be_on_a_closed_day(domain, monkeypatch):
     # A conversation of our own, Saturday 5 December: "move my call to 5pm" about a call on Monday at 3pm was told "Our
     # care team isn't in on Saturday" (5pm is their closing on a Saturday), though the hour was for Monday.
