@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from gracious.settings import environment
+from gracious.settings import environment, from_env
 from launch.launcher import Servers, free_port, isolated_env, wait_for
+from overrides.nlu_worker import READY
 
 TOKEN = "bench-token"
 START_TIMEOUT_S = 300
@@ -141,7 +142,19 @@ class GraciousServers:
         start = time.monotonic()
         self.servers.start_bot(START_TIMEOUT_S)
         started["bot_s"] = round(time.monotonic() - start, 2)
+        if from_env(self.env).nlu_processes:
+            started["nlu_processes_s"] = round(self._nlu_ready(start) - start, 2)
         return started
+
+    def _nlu_ready(self, since: float) -> float:
+        """When the Rasa server said its NLU processes parse (overrides/nlu_process.py), so no round
+        is measured while they still load; the server parses itself until then."""
+        log = self.servers.log_dir / "bot.log" if self.servers.log_dir else None
+        while time.monotonic() - since < START_TIMEOUT_S:
+            if log is not None and log.exists() and READY.encode() in log.read_bytes():
+                return time.monotonic()
+            time.sleep(0.5)
+        raise RuntimeError(f"The NLU processes did not start; see {log}")
 
     def pids(self) -> Dict[str, int]:
         return {name: process.pid for name, process in self.servers.processes.items()}

@@ -30,9 +30,10 @@ def main() -> None:
     for name in OURS:
         logging.getLogger(name).setLevel(os.environ.get("LOG_LEVEL") or "INFO")
     overrides.install()
-    from overrides import in_process
+    from overrides import in_process, nlu_process
 
     in_process.prepare()  # the actions loaded now, when they run in this process (GRACIOUS_ACTIONS)
+    nlu_process.prepare()  # messages parsed in worker processes beside this one (GRACIOUS_NLU_PROCESSES)
     from rasa.__main__ import main as rasa_main
 
     profile_to = os.environ.get("GRACIOUS_PROFILE")

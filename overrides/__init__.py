@@ -10,6 +10,7 @@ against Rasa's own behaviour in tests/overrides/.
 | --- | --- | --- |
 | live_model | ``rasa.core.agent._update_model_from_server`` | a new model loads off the event loop |
 | remote_actions | ``RemoteAction`` call format and result check | smaller, bounded calls to the action server; the domain they carry has the live responses (gracious/responses.py) |
+| nlu_process | ``Agent.load_model`` (and the graph parse in server/dialogue/typed_choices.py) | messages parsed by the same model in worker processes beside the Rasa server (GRACIOUS_NLU_PROCESSES, 1 by default), on the other core |
 | tracker_copy | ``DialogueStateTracker.copy`` | copies without replaying every event |
 | durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
 | turn (with in_process) | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | the action run in this process by rasa_sdk's executor (GRACIOUS_ACTIONS=in-process, the default) or called on the action server; one deadline for a whole turn; a turn stops at its first failed action call; a call failed on a designer's file is one log line, not a traceback |
@@ -31,10 +32,11 @@ from overrides.patch import OverrideError, Patch, check_version
 
 def patches() -> List[Patch]:
     """Every override, in the order it is applied."""
-    from overrides import dialogue, durable, first_named, live_model, remote_actions, tracker_copy, turn
+    from overrides import dialogue, durable, first_named, live_model, nlu_process, remote_actions, tracker_copy, turn
 
     return [
         *live_model.PATCHES,
+        *nlu_process.PATCHES,
         *remote_actions.patches(),
         *tracker_copy.PATCHES,
         *durable.PATCHES,

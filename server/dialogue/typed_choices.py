@@ -37,6 +37,7 @@ from gracious.choices import (
 from gracious.contact_details import without_phones
 from gracious.dropped_call import drops_the_call
 from gracious.signals import asks_to_stop_updates, wants_it_cancelled
+from overrides import nlu_process
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
     LATER_IF,
@@ -73,9 +74,10 @@ async def _rasa_parse_message(
     tracker: Optional[DialogueStateTracker] = None,
     only_output_properties: bool = True,
 ) -> Dict[str, Any]:
-    """Rasa's parse; a button's payload unpacked without the model, as Rasa's handler would (server/dialogue/payloads.py)."""
+    """Rasa's parse (in a worker process when one is ready: overrides/nlu_process.py); a button's payload
+    unpacked without the model, as Rasa's handler would (server/dialogue/payloads.py)."""
     parsed = payload_parse(self, message) if only_output_properties else None
-    return parsed if parsed is not None else await _rasa_graph_parse(self, message, tracker, only_output_properties)
+    return parsed if parsed is not None else await nlu_process.parse(self, message, tracker, only_output_properties)
 
 
 @dataclass(frozen=True)
