@@ -12,6 +12,7 @@ against Rasa's own behaviour in tests/overrides/.
 | remote_actions | ``RemoteAction`` call format and result check | smaller, bounded calls to the action server; the domain they carry has the live responses (gracious/responses.py) |
 | nlu_process | ``Agent.load_model`` (and the graph parse in server/dialogue/typed_choices.py) | messages parsed by the same model in worker processes beside the Rasa server (GRACIOUS_NLU_PROCESSES, 1 by default), on the other core |
 | tracker_copy | ``DialogueStateTracker.copy`` | copies without replaying every event |
+| applied_events | ``DialogueStateTracker.applied_events`` | a tracker folds only the events added since its last call, with Rasa's own steps, not all of them each time |
 | durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
 | turn (with in_process) | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | the action run in this process by rasa_sdk's executor (GRACIOUS_ACTIONS=in-process, the default) or called on the action server; one deadline for a whole turn; a turn stops at its first failed action call; a call failed on a designer's file is one log line, not a traceback |
 | first_named | ``rasa.core.actions.action.extract_slot_value_from_predefined_mapping`` | a slot filled from an entity takes the first one named ("my flat white was cold and the croissant stale" is the flat white's case) |
@@ -32,13 +33,24 @@ from overrides.patch import OverrideError, Patch, check_version
 
 def patches() -> List[Patch]:
     """Every override, in the order it is applied."""
-    from overrides import dialogue, durable, first_named, live_model, nlu_process, remote_actions, tracker_copy, turn
+    from overrides import (
+        applied_events,
+        dialogue,
+        durable,
+        first_named,
+        live_model,
+        nlu_process,
+        remote_actions,
+        tracker_copy,
+        turn,
+    )
 
     return [
         *live_model.PATCHES,
         *nlu_process.PATCHES,
         *remote_actions.patches(),
         *tracker_copy.PATCHES,
+        *applied_events.PATCHES,
         *durable.PATCHES,
         *first_named.PATCHES,
         *dialogue.PATCHES,

@@ -10,7 +10,7 @@ shorter than the window are predicted on as they are.
 
 Rasa also turns the window into states afresh for every prediction (two or three a
 step: a complaint turn runs five or six steps), replaying every event on a new copy of
-the tracker. Here each conversation's replay is kept and carried forward: a
+the tracker. Here each conversation's window and replay are kept and carried forward: a
 prediction replays only the events that came since the last one, and starts again
 from the beginning only when the history changed other than by growing (a rewind, a
 restart, a loop undoing its steps, a window that moved).
@@ -52,6 +52,10 @@ class _Start:
     tracker: DialogueStateTracker
     # The slots and the form set when the window opens, as events (the same objects while it stays).
     opening: List[Event]
+    # The window as last shown to the policy, and how many of the conversation's events it holds.
+    window: Optional[DialogueStateTracker] = None
+    shown: int = 0
+    last_shown: Optional[Event] = None
 
 
 @dataclass
@@ -91,11 +95,16 @@ class WindowedRulePolicy(RulePolicy):
         if cut == 0:
             return tracker
         start = self._start(tracker.sender_id, events, cut, domain)
-        window = DialogueStateTracker(tracker.sender_id, domain.slots)
-        for event in start.opening:
+        window = start.window
+        if window is None or start.shown > len(events) or events[start.shown - 1] is not start.last_shown:
+            # A new window (it moved, or the events are not the ones shown): the opening, then the turns since.
+            window = start.window = DialogueStateTracker(tracker.sender_id, domain.slots)
+            for event in start.opening:
+                window.update(event)
+            start.shown = cut
+        for event in events[start.shown :]:  # the same window: only what came since it was shown
             window.update(event)
-        for event in events[cut:]:
-            window.update(event)
+        start.shown, start.last_shown = len(events), events[-1]
         window.followup_action = tracker.followup_action
         return window
 
@@ -104,8 +113,9 @@ class WindowedRulePolicy(RulePolicy):
         # The same conversation goes on: carry the replay forward from where it stopped.
         if start is None or start.first is not events[0] or start.upto > cut:
             start = _Start(events[0], 0, DialogueStateTracker(sender_id, domain.slots), [])
-        if start.upto < cut or not start.opening:
-            for event in events[start.upto : cut]:
+            start.upto = -1  # the opening is made below, even when the window opens at the first event
+        if start.upto != cut:
+            for event in events[max(start.upto, 0) : cut]:
                 start.tracker.update(event)
             start.upto = cut
             start.opening = [
@@ -115,6 +125,7 @@ class WindowedRulePolicy(RulePolicy):
             ]
             if start.tracker.active_loop_name:
                 start.opening.append(ActiveLoop(start.tracker.active_loop_name))
+            start.window = None
         _remember(self._starts, sender_id, start)
         return start
 

@@ -131,6 +131,7 @@ def test_a_long_conversations_window_keeps_its_replay(domain):
     assert rules._prediction_states(window, domain) == rasas_states(rules, window, domain, False)
     replay = rules._replays["long"].tracker
     tracker.update(SlotSet("coupon_code", "SPRING15"))  # the window stays where it opened
+    assert rules.window(tracker, domain) is window  # carried forward with the new event
     window = rules.window(tracker, domain)
     assert rules._prediction_states(window, domain) == rasas_states(rules, window, domain, False)
     assert rules._replays["long"].tracker is replay  # carried forward, not replayed again
@@ -139,6 +140,9 @@ def test_a_long_conversations_window_keeps_its_replay(domain):
             tracker.update(event)
             window = rules.window(tracker, domain)
             assert rules._prediction_states(window, domain, True) == rasas_states(rules, window, domain, True)
+            fresh = policy().window(tracker, domain)  # built from nothing: the carried window is the same
+            assert window.past_states(domain) == fresh.past_states(domain)
+            assert window.current_slot_values() == fresh.current_slot_values()
 
 
 def trained_lookup() -> Dict[str, Dict[str, str]]:
