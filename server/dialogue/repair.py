@@ -91,6 +91,14 @@ HARM_NOW = re.compile(
     re.I,
 )
 
+# A body's signs told as they are now ("my throat is closing up now, bye"): never read as only leaving.
+SIGNS_NOW = re.compile(
+    r"\b(?:throat|tongue|lips?|mouth|face|eyes?|skin|chest)\b[^.!?]{0,30}\b(?:clos\w*|swell\w*|swollen|tight\w*|"
+    r"tingl\w*|itch\w*|burn\w*|hurt\w*|pain\w*)|\b(?:swelling|swollen|hives|rash|dizzy|faint\w*|vomit\w*|"
+    r"throwing\s+up|numb|wheez\w*)\b|\bcan'?t\s+(?:breathe|swallow|see|stand)\b|\b(?:now|still|right\s+now)\b",
+    re.I,
+)
+
 # All right now, but the harm still matters to them: "im ok now, took an antihistamine. but this is serious" (a
 # conversation of our own, 5 December) is heard and the call still asked for, never "nothing more you need to do".
 STILL_SERIOUS = re.compile(
@@ -312,6 +320,21 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "forget it. im at the hospital now" after a reaction (blind panel p54 A04): glad help is there, never "No
         # problem at all" to a cancel.
         return parsed
+    if (
+        parsed.get("safety")
+        and tracker is not None
+        and _safety_before(tracker)
+        and (tracker.get_slot("handoff_id") or tracker.get_slot("callback_id"))
+        and not (WORSE.search(text) or signals.GETTING_HELP.search(text) or HARM_NOW.search(text))
+        and not SIGNS_NOW.search(text)
+        and (repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text)))
+    ):
+        # "a remake?? i just had an allergic reaction. forget it. bye" once the safety line was said and the case is
+        # with the team (blind panel p55 D01): leaving, so the gentle close (actions/closing.py), never the urgent
+        # paragraph and the call form once more.
+        reread = read_as(parsed, "goodbye", "closing")
+        reread.pop("safety", None)
+        return reread
     if parsed.get("safety") and tracker is not None and text:
         # "i had a reaction. i asked about the medical bill": safety first, the question kept for after.
         # Never what is in the food, asked before a visit, to someone having a reaction (blind panel p39 14).
