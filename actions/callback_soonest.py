@@ -65,7 +65,7 @@ def same_day_case(tracker: Tracker) -> bool:
     return tracker.get_slot("case_type") in SAME_DAY_CASES or tracker.get_slot("policy_id") == SAME_DAY_POLICY
 
 
-def _last_offer(tracker: Tracker) -> Optional[datetime]:
+def last_offer(tracker: Tracker) -> Optional[datetime]:
     """The soonest time offered in the assistant's last message before the customer's latest one."""
     events = list(tracker.events)
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
@@ -81,7 +81,7 @@ def _last_offer(tracker: Tracker) -> Optional[datetime]:
 
 def offered_time(tracker: Tracker, text: Text, now: datetime) -> Optional[datetime]:
     """A plain yes to the time just offered: that time (or the soonest now, if it has passed)."""
-    offered = _last_offer(tracker)
+    offered = last_offer(tracker)
     if offered is None or not YES.search(text or "") or NOT_YES.search(text or ""):
         return None
     return offered if offered >= now else soonest(now)

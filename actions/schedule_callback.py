@@ -18,7 +18,7 @@ from actions.callback_escape import escape_in, instead_of_a_call, validate_email
 from actions.callback_notice import notice_for, tell_email
 from actions.callback_phone import account_phone, verified_phone
 from actions.callback_relative import vaguely_later
-from actions.callback_soonest import offered_time
+from actions.callback_soonest import last_offer, offered_time
 from actions.callback_time import (
     MAX_TIME_ATTEMPTS,
     PART_OF_DAY,
@@ -230,6 +230,10 @@ class ValidateCallbackForm(FormValidation):
             # "move my call to 5pm" on a Saturday, about a call on Monday (a conversation of our own, 5 December): the
             # hour asked is on the call's day, never "our team isn't in on Saturday" for a day nobody asked for.
             asked = asked.replace(year=moment.year, month=moment.month, day=moment.day)
+        elif asked is not None and moment is not None and await _hour_only_on_agreed_day(text or "", tracker, moment):
+            # "sorry no, 3:30 not 4:30" on a Sunday, about a call booked for Monday at 4:30 (blind panel p55 C02): the
+            # call's day kept, never "our team isn't in on Sunday" for a day nobody named.
+            asked = asked.replace(year=moment.year, month=moment.month, day=moment.day)
         if SAME_TIME.search(text or "") and not clock_named(without_phones(text or "")):
             asked = None  # the hour agreed before, kept: nothing was asked outside the team's hours
         if asked is not None and moment is not None and asked.time() != moment.time():
@@ -256,7 +260,8 @@ class ValidateCallbackForm(FormValidation):
             and not is_open(asked, settings().care_hours)
         ):
             # "tomorrow at 11am" said on a Saturday, nobody in on Sunday: the hour kept on the next day they are in,
-            # said so, never booked for Monday silently.
+            # said so, never booked for Monday silently; the booking that follows names the time once (blind panel
+            # p55: the time was said twice, here and in "You're booked").
             # "sunday" alone names no time to keep: the day is said, never "I've kept your time".
             closed = (
                 "utter_callback_day_closed" if clock_named(without_phones(wanted)) else "utter_callback_day_closed_day"
@@ -264,9 +269,7 @@ class ValidateCallbackForm(FormValidation):
             if {"utter_callback_day_closed", "utter_callback_day_closed_day"} & answers_heard(tracker):
                 # Said once in this chat already ("half 4?" after a booking on Sunday: blind panel p55 B05): shorter.
                 closed = "utter_callback_day_closed_again"
-            dispatcher.utter_message(
-                response=closed, callback_when=spoken_time(moment, now), closed_day=asked.strftime("%A")
-            )
+            dispatcher.utter_message(response=closed, closed_day=asked.strftime("%A"))
         elif (
             asked is not None
             and moment is not None
@@ -423,10 +426,19 @@ async def _on_booked_day(
     return same_day if same_day >= now else moment
 
 
+async def _hour_only_on_agreed_day(text: Text, tracker: Tracker, moment: datetime) -> bool:
+    """A new hour said with no day, now on the day agreed before (the form's earlier answer or the call booked)."""
+    if repair.mentions_day(text) or SAME_TIME.search(text):
+        return False
+    earlier = await _agreed_before(tracker)
+    return earlier is not None and earlier.astimezone(moment.tzinfo).date() == moment.date()
+
+
 async def _agreed_before(tracker: Tracker) -> Optional[datetime]:
-    """The time agreed before this message: the form's earlier answer, the call booked in this chat, or (a move asked
-    in a new chat) the one call booked in another."""
-    earlier = _earlier_time(tracker)
+    """The time agreed before this message: the form's earlier answer or the time just offered, the call booked in this
+    chat, or (a move asked in a new chat) the one call booked in another."""
+    # "hmm make it 11am" just after "the closest I can offer is Monday at 3:00 pm": the day offered.
+    earlier = _earlier_time(tracker) or last_offer(tracker)
     booked = tracker.get_slot("callback_id")
     if earlier is None and booked:
         call = await records().callback(int(booked))

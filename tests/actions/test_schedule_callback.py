@@ -185,7 +185,22 @@ def test_a_day_nobody_is_in_keeps_the_hour_on_the_next_day_and_says_so(domain, m
     assert result == {"callback_time": booked, "callback_attempts": None}
     assert [m["response"] for m in dispatcher.messages] == [response]
     assert dispatcher.messages[0]["closed_day"] == "Sunday"
-    assert dispatcher.messages[0]["callback_when"].startswith("Monday 16 June at ")
+    # The booking that follows names the time: said once (blind panel p55, "a moved call states its time twice").
+    assert "{callback_when}" not in str(domain["responses"][response])
+
+
+def test_a_new_hour_just_after_another_day_was_offered_is_on_that_day(domain, monkeypatch):
+    # "tonight at 11" on a Saturday, offered Monday at 8 as the team is out then: "hmm make it 11am" changes the hour of
+    # the offer, on its day.
+    offer = {"utter_action": "utter_callback_offered_confirm", "soonest_at": "2025-06-16T08:00:00-04:00"}
+    said = "hmm make it 11am"
+    events = [
+        {"event": "bot", "text": "...", "metadata": offer},
+        {"event": "user", "text": said, "parse_data": {"text": said, "intent": {"name": "inform"}}},
+    ]
+    result, dispatcher = validated_on_saturday(monkeypatch, domain, "callback_time", said, events)
+    assert result == {"callback_time": "2025-06-16T11:00:00-04:00", "callback_attempts": None}
+    assert dispatcher.messages == []
 
 
 def test_the_closed_day_said_once_already_is_said_shortly_the_second_time(domain, monkeypatch):
@@ -198,6 +213,22 @@ def test_the_closed_day_said_once_already_is_said_shortly_the_second_time(domain
     result, dispatcher = validated_on_saturday(monkeypatch, domain, "callback_time", said, events)
     assert result == {"callback_time": "2025-06-16T16:00:00-04:00", "callback_attempts": None}
     assert [m["response"] for m in dispatcher.messages] == ["utter_callback_day_closed_again"]
+
+
+def test_an_hour_corrected_for_a_call_booked_on_an_open_day_keeps_that_day_and_names_no_closed_one(domain, monkeypatch):
+    # Blind panel p55 C02, on a Sunday: "sorry no, 3:30 not 4:30" about a call booked for Monday at 4:30 was told "Our
+    # care team isn't in on Sunday, so I've kept your time" and then "Done: I've moved your call": the time twice.
+    said = "sorry no, 3:30 not 4:30"
+    events = [
+        {"event": "slot", "name": "callback_time", "value": "2025-06-16T16:30:00-04:00"},
+        {"event": "user", "text": said, "parse_data": {"text": said, "intent": {"name": "deny"}}},
+    ]
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM.replace(day=15))  # a Sunday
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_from("callback_form", text=said, events=events)
+    result = asyncio.run(ValidateCallbackForm().validate_callback_time(said, dispatcher, tracker, domain))
+    assert result == {"callback_time": "2025-06-16T15:30:00-04:00", "callback_attempts": None}
+    assert dispatcher.messages == []
 
 
 def test_a_new_hour_for_a_call_on_another_day_is_never_said_to_be_on_a_closed_day(domain, monkeypatch):
