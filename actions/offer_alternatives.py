@@ -163,6 +163,16 @@ class ActionOfferAlternatives(Action):
             # "...a person can cancel it for you" said beside the order's news ("my jacket hasn't shipped, can i use
             # WELCOME10 on it", a conversation of our own, 5 December): the person it names is one of the options.
             choices = choices[: MAX_OFFERS - 1] + [Offer(policies.alternatives["human"])]
+        told = (said, str(tracker.get_slot("case_details") or ""))
+        if (
+            "callback" not in skip
+            and not facts.get("calls_never_came")
+            and all(o.id != "callback" for o in choices)
+            and any(map(repair.asks_for_a_call, told))
+        ):
+            # "the shoes LK-10422 have a scuff on the toe, can someone call me about it" (a conversation of our own, 6
+            # December): the call asked for is one of the options, never dropped for the case's own.
+            choices = choices[: MAX_OFFERS - 1] + [Offer(policies.alternatives["callback"])]
         # choose() tops a short list up with a person or a callback, so a list of
         # only those after a 'no' means every option of the policy has been turned down.
         if again and all(o.id in LAST_RESORT for o in choices):

@@ -613,6 +613,12 @@ class ActionScheduleCallback(Action):
         )
         booked_line = "utter_callback_booked_account" if on_account else "utter_callback_booked"
         dispatcher.utter_message(response=booked_line, callback_when=spoken_time(when, now), phone_tail=digits[-4:])
+        others = [c for c in await calls_elsewhere(tracker) if str(c["id"]) != str(callback_id)]
+        if others:
+            # A call booked in another chat stands too (blind panel p55 B05: calls piled up unsaid): said, and how to
+            # keep only one.
+            other_when = spoken_time(local_time(others[0]["scheduled_for"]).astimezone(now.tzinfo), now)
+            dispatcher.utter_message(response="utter_callback_booked_others_stand", other_when=other_when)
         tell_email(dispatcher, notice, phone)
         events: List[EventType] = done + [
             SlotSet("callback_id", str(callback_id)),

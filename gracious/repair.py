@@ -106,6 +106,30 @@ def wants_email_instead(text: str) -> bool:
     )
 
 
+# "can someone call me about it", "a callback please", "ring me": a call asked for.
+ASKS_FOR_A_CALL = re.compile(
+    r"\b(?:call|ring|phone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:phone\s+)?call\b"
+    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone)\b|\bcall\s+at\b",
+    re.I,
+)
+
+
+# Said as an ask: "can someone call me about it", "ring me", "callback please", "i'd like a call".
+_CALL_ASKED = re.compile(
+    r"\b(?:call|ring|phone)\s+(?:me|us)\b|\b(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|a person|they)\b"
+    r"[^.?!]{0,30}\b(?:call|ring)\b|\b(?:pls|please)\b[^.?!]{0,20}\b(?:call|ring)\b"
+    r"|\bcall\s?-?back,?\s+(?:please|pls)\b|\bi\s*(?:want|need|would like|'?d like)\s+a\s+(?:phone\s+)?call",
+    re.I,
+)
+# A call that never came, told: "they never call me back", "promised a call back twice" (a complaint, not an ask).
+_CALLS_MISSED = re.compile(r"\b(?:never|nobody|no one|didn'?t|did not|promised|still waiting)\b", re.I)
+
+
+def asks_for_a_call(text: str) -> bool:
+    """ "the shoes have a scuff, can someone call me about it": a call asked for now, never one missed or refused."""
+    return bool(_CALL_ASKED.search(text or "")) and not _CALLS_MISSED.search(text or "") and not refuses_call(text)
+
+
 def refuses_call(text: str) -> bool:
     return says("no_call", text)
 

@@ -15,16 +15,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
 from gracious.choices import ASKING, QUESTION
+from gracious.contact_details import without_phones
 from gracious.references import find
 from gracious.saying_no import asks_for_a_person
 from server.dialogue import two_problems
 
 # Words that ask for a call, not merely mention calls ("call me", "a call back", "ring me").
-ASKS_FOR_A_CALL = re.compile(
-    r"\b(?:call|ring|phone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:phone\s+)?call\b"
-    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone)\b|\bcall\s+at\b",
-    re.I,
-)
+ASKS_FOR_A_CALL = repair.ASKS_FOR_A_CALL  # (kept here for the readings that name it)
 
 
 # "ok but WHEN will it actually get here", "also is there any way to stop roaming":
@@ -250,3 +247,21 @@ def reference_again(parsed: Dict[str, Any], tracker: Optional[DialogueStateTrack
         "answer_person": False,
     }
     return dict(read_as(parsed, WHY, "case_question"), **marks)
+
+
+def only_a_time(text: str) -> bool:
+    """ "monday 10am", "tomorrow at 2 please": a time and nothing else."""
+    return (
+        repair.mentions_time(text)
+        # A day, a part of the day or a clock time said as one ("it was 4.50 each time" is a price, a conversation of
+        # our own, 5 December).
+        and bool(repair.NAMES_WHEN.search(without_phones(text)))
+        and len(text.split()) <= 5
+        and "?" not in text
+        and not re.search(r"\b(?:no|not|dont|don't|cancel|email|instead)\b|\d{4,}", text, re.I)
+    )
+
+
+def time_entity(text: str) -> Dict[str, Any]:
+    """The whole message as the time of a call (the callback form reads the time in it)."""
+    return {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "typed_choice"}

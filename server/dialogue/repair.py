@@ -204,6 +204,12 @@ def _customer_said(tracker: DialogueStateTracker, text: str) -> str:
     return said[-1] if said else ""
 
 
+def _call_asked_before(tracker: DialogueStateTracker, text: str) -> bool:
+    """Whether the customer's message before ``text`` asked for a call (none is booked in this chat)."""
+    before = _customer_said(tracker, text)
+    return not before.startswith("/") and repair.asks_for_a_call(before)
+
+
 def _short_lead(text: str) -> bool:
     """What comes before the closing words is a short remark ("ok so it IS valid"), no question, no "but"."""
     before = [p for p in re.split(r"[.!\n]+", text or "") if p.strip()][:-1]
@@ -627,6 +633,16 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # with words of where things stand, in a chat where something was done, is one.
         parsed = not_a_coupon(second_reading(parsed, STATUS), tracker)
         intent = (parsed.get("intent") or {}).get("name")
+    if not loop and not tracker.get_slot("callback_id") and intent in ("nlu_fallback", "inform"):
+        if intent == "nlu_fallback" and repair.asks_for_a_call(text):
+            # "my shoes LK-10422 came scuffed. can you ring me", not read as one case or another (a conversation of our
+            # own, 6 December): the call asked for, where the case is told; never "which of these is closest".
+            return read_as(parsed, "request_callback", "call_asked")
+        if in_hand.only_a_time(text) and _call_asked_before(tracker, text):
+            # "tomorrow at 4pm" just after asking for a call that was not booked: the call, at that time; never "Could
+            # you tell me what's gone wrong?".
+            entities = [e for e in parsed.get("entities") or [] if e.get("entity") != "time"]
+            return read_as(parsed, "request_callback", "call_asked", [*entities, in_hand.time_entity(text)])
     leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
     # "you're going in circles. forget it, I'll wait for the email" (blind panel p36 18): leaving, never a claim.
     waits = repair.says("cancel", text) and bool(WAITS_FOR_US.search(text))

@@ -34,7 +34,6 @@ from gracious.choices import (
     resolve,
     yes_to_the_one_asked,
 )
-from gracious.contact_details import without_phones
 from gracious.dropped_call import drops_the_call
 from gracious.signals import asks_to_stop_updates, wants_it_cancelled
 from overrides import nlu_process
@@ -220,11 +219,11 @@ async def parse_with_choices(
         # own, 5 December): taken in, nothing chosen; asked which, never the first option granted on an "ok".
         return await read.as_click(OFFER_PAYLOAD, text=text, typed_choice="", acknowledged=True)
     by_phone = next((o for o in options if o.key == "callback"), None)
-    if by_phone is not None and only_a_time(text):
+    if by_phone is not None and in_hand.only_a_time(text):
         # "monday 10am" under "Call me back at a time that suits me" (a conversation of our own, 5 December): the call,
         # at that time; never "I've set out above what I can see on this".
         call = await read.as_click(by_phone.payload, text=text, typed_choice=by_phone.title)
-        call["entities"] = [*(call.get("entities") or []), _time(text)]
+        call["entities"] = [*(call.get("entities") or []), in_hand.time_entity(text)]
         return call
     stopper = next((o for o in options if o.key == "human"), None)
     if stopper is not None and stops_the_order(text, tracker):
@@ -324,7 +323,7 @@ async def parse_with_choices(
         chosen = None  # "i want the CEO himself": not the office
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):
         # "none of that, i want a human to ring me. tomorrow at 2": the call, at that time.
-        return await read.as_click("/request_callback", text=text, entities=[_time(text)])
+        return await read.as_click("/request_callback", text=text, entities=[in_hand.time_entity(text)])
     if chosen not in (None, WHICH) and other_sum(text, options[chosen].title):
         # "ok whatever ill take the 20 store credit" under "A $15.00 goodwill credit" (blind panel p46 22): another
         # sum is another option, never this one granted.
@@ -384,7 +383,7 @@ async def parse_with_choices(
             as_click["also_choose"] = more
     if chosen != WHICH and options[chosen].key == "callback" and repair.mentions_time(text):
         # "a call would be good. tomorrow morning, before 10": the time comes with the choice.
-        as_click["entities"] = list(as_click.get("entities") or []) + [_time(text)]
+        as_click["entities"] = list(as_click.get("entities") or []) + [in_hand.time_entity(text)]
     return as_click
 
 
@@ -478,24 +477,6 @@ FOUND_IN_MAIL = re.compile(
     r"(?:\w+\s+)?(?:e-?mails?|inbox|confirmation)\b",
     re.I,
 )
-
-
-def only_a_time(text: str) -> bool:
-    """ "monday 10am", "tomorrow at 2 please": a time and nothing else."""
-    return (
-        repair.mentions_time(text)
-        # A day, a part of the day or a clock time said as one ("it was 4.50 each time" is a price, a conversation of
-        # our own, 5 December).
-        and bool(repair.NAMES_WHEN.search(without_phones(text)))
-        and len(text.split()) <= 5
-        and "?" not in text
-        and not re.search(r"\b(?:no|not|dont|don't|cancel|email|instead)\b|\d{4,}", text, re.I)
-    )
-
-
-def _time(text: str) -> Dict[str, Any]:
-    """The whole message as the time of a call (the callback form reads the time in it)."""
-    return {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "typed_choice"}
 
 
 async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Optional[Dict[str, Any]]:

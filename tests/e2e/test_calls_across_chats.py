@@ -183,3 +183,19 @@ def test_everything_but_the_call_named_is_cancelled_and_a_moved_call_asked_after
     assert_gracious(kept)
     assert "Still booked" in texts(kept) and "2:00 pm" in texts(kept).split("Still booked")[1]
     assert [row[1] for row in calls(bot, sender)] == ["booked", "cancelled"]  # the 2pm call kept, the 11am one gone
+
+
+def test_a_second_call_booked_in_another_chat_names_the_first_and_how_to_keep_one(bot: Bot, sender: str) -> None:
+    """Blind panel p55 B05: calls piled up across chats, the customer never told that one already stood."""
+    first, second = bot.chats(sender, "C002", 2)
+    assert_gracious(bot.say(first, "hi can someone ring me tomorrow at 11am about my lamp"))
+    assert_gracious(bot.say(second, "my shoes LK-10422 came scuffed. can you ring me"))
+    booked = bot.say(second, "tomorrow at 4pm")
+    assert_gracious(booked)
+    assert "You're booked" in texts(booked)
+    assert "You also have a call with us from an earlier chat" in texts(booked) and "11:00 am" in texts(booked)
+    assert [row[1] for row in calls(bot, sender)] == ["booked", "booked"]
+    kept = bot.say(second, "cancel the 11am one")
+    assert_gracious(kept)
+    assert "cancelled the call" in texts(kept) and "4:00 pm" in texts(kept)
+    assert [row[1] for row in calls(bot, sender)] == ["cancelled", "booked"]

@@ -914,3 +914,36 @@ def test_calls_never_made_on_a_bill_in_hand_are_the_bill_disputed_never_nobody_c
     # Without a bill in hand, nobody calling back is what it may well be.
     other = reread(parsed("you never called me back", "complain_no_response"), tracker(case_type="dispute_charge"))
     assert other["intent"]["name"] == "complain_no_response"
+
+
+def test_a_call_asked_for_in_a_message_nobody_could_read_is_the_call():
+    # A conversation of our own, 6 December: "my shoes LK-10422 came scuffed. can you ring me" got "Which of these is
+    # closest", without the call, and "tomorrow at 4pm" then "Could you tell me what's gone wrong?".
+    said = "my shoes LK-10422 came scuffed. can you ring me"
+    read = reread(parsed(said, "nlu_fallback"), tracker())
+    assert (read["intent"]["name"], read["repair"]) == ("request_callback", "call_asked")
+
+
+def test_a_time_just_after_a_call_was_asked_for_is_the_call_at_that_time():
+    state = tracker(case_type="report_wrong_item")
+    state.update(UserUttered("the tracking says delivered but nothing came, could someone call me"))
+    read = reread(parsed("tomorrow at 4pm", "inform"), state)
+    assert (read["intent"]["name"], read["repair"]) == ("request_callback", "call_asked")
+    assert read["entities"] == [
+        {"entity": "time", "value": "tomorrow at 4pm", "start": 0, "end": 15, "extractor": "typed_choice"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "before, slots",
+    [
+        ("the tracking says delivered but nothing came", {}),  # no call asked for
+        ("could someone call me", {"callback_id": "7"}),  # booked already: a move is the form's to read
+        ("no dont call me, just sort it", {}),  # a call turned down
+    ],
+)
+def test_a_time_is_not_a_call_unless_one_was_just_asked_for_and_none_is_booked(before, slots):
+    state = tracker(**slots)
+    state.update(UserUttered(before))
+    read = reread(parsed("tomorrow at 4pm", "inform"), state)
+    assert read.get("repair") != "call_asked"
