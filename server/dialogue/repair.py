@@ -204,6 +204,10 @@ def _customer_said(tracker: DialogueStateTracker, text: str) -> str:
     return said[-1] if said else ""
 
 
+# A payment taken twice or wrongly ("charged me twice for it"): a charge to look into, not only a price told.
+PAID_TWICE = re.compile(r"\b(?:twice|double|two times|charged|overcharged|refund|credit)\b", re.I)
+
+
 def _call_asked_before(tracker: DialogueStateTracker, text: str) -> bool:
     """Whether the customer's message before ``text`` asked for a call (none is booked in this chat)."""
     before = _customer_said(tracker, text)
@@ -651,6 +655,19 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "you literally just applied a coupon. never mind, ill figure it out. cya":
         # the last word is goodbye, so a warm close (and no call), never the case again.
         return read_as(parsed, "goodbye", "closing")
+    if (
+        intent == "dispute_charge"
+        and not loop
+        and tracker.get_slot("order_id")
+        and tracker.get_slot("case_type") in two_problems.ORDER_KINDS
+        and not entities_of(parsed, "order_id")
+        and not repair.says("phone_bill", text)
+        and not PAID_TWICE.search(text)
+        and not repair.asks_status(text)
+    ):
+        # "i paid 60 bucks for that dress, its ridiculous" about the dress in hand (blind panel p55 A04): what it cost,
+        # said in anger, never the phone bill's dispute opened in its place.
+        return read_as(parsed, "express_frustration", "price_told", parsed.get("entities") or [])
     if (
         intent == "inform"
         and not loop

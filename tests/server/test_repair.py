@@ -947,3 +947,23 @@ def test_a_time_is_not_a_call_unless_one_was_just_asked_for_and_none_is_booked(b
     state.update(UserUttered(before))
     read = reread(parsed("tomorrow at 4pm", "inform"), state)
     assert read.get("repair") != "call_asked"
+
+
+@pytest.mark.parametrize(
+    "said, price_told",
+    [
+        ("i paid 60 bucks for that dress, its ridiculous", True),
+        ("it was $59.99 and it fell apart", True),
+        ("you charged me twice for the dress", False),  # a charge to look into
+        ("and my phone bill is 60 bucks too high", False),  # the bill, told beside it
+        ("also BL-30017 is wrong", False),
+    ],
+)
+def test_the_price_of_the_order_in_hand_said_in_anger_is_never_the_bills_dispute(said, price_told):
+    # Blind panel p55 A04: "i paid 60 bucks for that dress" opened BL-30017's volume-discount dispute.
+    state = tracker(case_type="report_wrong_item", order_id="LK-10421", item="dress")
+    entities = [{"entity": "order_id", "value": "BL-30017"}] if "BL-" in said else []
+    read = reread(dict(parsed(said, "dispute_charge"), entities=entities), state)
+    assert (read.get("repair") == "price_told") is price_told
+    if price_told:
+        assert read["intent"]["name"] == "express_frustration"
