@@ -59,6 +59,8 @@ class Settings:
     actions_mode: str = "in-process"
     # Processes that parse messages beside the Rasa server (overrides/nlu_process.py); 0 parses in it.
     nlu_processes: int = 1
+    # Turns whose prediction loop runs at once (overrides/turns_at_once.py); the rest wait in order. 0: no limit.
+    turns_at_once: int = 2
     # The action server and the calls to it.
     action_timeout: float = 20.0
     # One deadline for a whole turn (every action call in it): then one apology, never silence.
@@ -199,6 +201,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         rest_tokens=parse_tokens(env.get("GRACIOUS_REST_TOKENS") or ""),
         actions_mode=_actions_mode(env.get("GRACIOUS_ACTIONS")),
         nlu_processes=int(_number(env, "GRACIOUS_NLU_PROCESSES", 1, zero=True)),
+        turns_at_once=int(_number(env, "GRACIOUS_TURNS_AT_ONCE", 2, zero=True)),
         action_timeout=_number(env, "GRACIOUS_ACTION_TIMEOUT", 20.0, float),
         turn_deadline_seconds=_number(env, "GRACIOUS_TURN_DEADLINE_SECONDS", 15.0, float),
         action_host=env.get("GRACIOUS_ACTION_HOST") or "127.0.0.1",
@@ -234,7 +237,7 @@ NAMES = tuple(
     GRACIOUS_CARE_LINE GRACIOUS_MAX_MESSAGE_CHARS GRACIOUS_PATIENCE_SECONDS GRACIOUS_MAX_BODY_BYTES
     GRACIOUS_MAX_API_BODY_BYTES GRACIOUS_ALLOWED_ORIGINS RASA_AUTH_TOKEN GRACIOUS_SENDER_BURST
     GRACIOUS_SENDER_PER_MINUTE GRACIOUS_REDIS_URL GRACIOUS_SESSION_SECRET GRACIOUS_SITE_SECRET
-    GRACIOUS_DEMO_SIGN_IN GRACIOUS_REST_TOKENS GRACIOUS_ACTIONS GRACIOUS_NLU_PROCESSES GRACIOUS_ACTION_TIMEOUT
+    GRACIOUS_DEMO_SIGN_IN GRACIOUS_REST_TOKENS GRACIOUS_ACTIONS GRACIOUS_NLU_PROCESSES GRACIOUS_TURNS_AT_ONCE GRACIOUS_ACTION_TIMEOUT
     GRACIOUS_TURN_DEADLINE_SECONDS GRACIOUS_ACTION_HOST GRACIOUS_ACTION_TOKEN
     GRACIOUS_AGENT_PASSWORD GRACIOUS_PROXY_SECRET GRACIOUS_HANDOFFS_PER_ADDRESS
     GRACIOUS_DESK_FIRST_REPLY_SECONDS GRACIOUS_QUEUE_CHECK_SECONDS GRACIOUS_QUEUE_UPDATE_SECONDS
