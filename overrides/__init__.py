@@ -16,7 +16,7 @@ against Rasa's own behaviour in tests/overrides/.
 | durable | ``MessageProcessor.log_message`` | a message is stored when it arrives |
 | turn (with in_process) | ``RemoteAction.run``, ``MessageProcessor._should_handle_message`` | the action run in this process by rasa_sdk's executor (GRACIOUS_ACTIONS=in-process, the default) or called on the action server; one deadline for a whole turn; a turn stops at its first failed action call; a call failed on a designer's file is one log line, not a traceback |
 | first_named | ``rasa.core.actions.action.extract_slot_value_from_predefined_mapping`` | a slot filled from an entity takes the first one named ("my flat white was cold and the croissant stale" is the flat white's case) |
-| turns_at_once | ``MessageProcessor._run_prediction_loop`` | at most GRACIOUS_TURNS_AT_ONCE turns (2 by default) are worked on at once, the others wait in the order they came: a long turn no longer waits behind everyone at each of its steps |
+| turns_at_once | ``MessageProcessor._run_prediction_loop`` | with the actions in the server, at most GRACIOUS_TURNS_AT_ONCE turns (2 by default) are worked on at once, the others wait in the order they came (at most 2 s): a long turn no longer waits behind everyone at each of its steps |
 | dialogue | ``MessageProcessor.parse_message``, ``TemplatedNaturalLanguageGenerator.generate_from_slots`` | typed replies read against the last buttons; no reply with an empty placeholder |
 
 Training has one override of its own, installed only by `make train`'s launcher

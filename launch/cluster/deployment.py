@@ -106,6 +106,10 @@ class Cluster:
                 "GRACIOUS_SESSION_SECRET": secrets.token_hex(32),
                 # The instances share one action server unless GRACIOUS_ACTIONS=in-process says otherwise.
                 "GRACIOUS_ACTIONS": os.environ.get("GRACIOUS_ACTIONS") or "server",
+                # Each instance parses its own messages unless GRACIOUS_NLU_PROCESSES says otherwise: with two instances
+                # on two cores an NLU worker beside each has no core of its own (the soak at 200 conversations: 16.4
+                # answers a second and messages lost with a worker each, 19.6 and none without; docs/speed.md).
+                "GRACIOUS_NLU_PROCESSES": os.environ.get("GRACIOUS_NLU_PROCESSES") or "0",
                 **self.extra_env,
                 "GRACIOUS_PROXY_SECRET": self.proxy_secret,
             }

@@ -12,6 +12,11 @@ from rasa.core.processor import MessageProcessor
 from overrides import turns_at_once
 
 
+@pytest.fixture(autouse=True)
+def actions_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRACIOUS_ACTIONS", "in-process")
+
+
 @pytest.fixture
 def loops(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, str]]:
     """Rasa's loop replaced by one that records when each turn starts and ends, and yields in between."""
@@ -77,3 +82,11 @@ def test_a_turn_stuck_on_something_slow_holds_the_others_up_only_so_long(monkeyp
     monkeypatch.setattr(turns_at_once, "_rasa_run_prediction_loop", rasa_loop)
     asyncio.run(_turns("stuck", "b"))
     assert seen == [("start", "stuck"), ("start", "b"), ("end", "b"), ("end", "stuck")]
+
+
+def test_with_the_action_server_every_turn_goes_in_at_once(monkeypatch, loops):
+    # The work of each step is in the action server's process: a place held through it only makes others wait.
+    monkeypatch.setenv("GRACIOUS_TURNS_AT_ONCE", "1")
+    monkeypatch.setenv("GRACIOUS_ACTIONS", "server")
+    asyncio.run(_turns("a", "b", "c"))
+    assert loops[:3] == [("start", "a"), ("start", "b"), ("start", "c")]
