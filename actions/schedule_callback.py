@@ -387,6 +387,21 @@ def said_to_be_today(text: Text) -> bool:
     )
 
 
+def _trouble_told_unheard(tracker: Tracker) -> bool:
+    """A thing of theirs named in the chat (an item, an order or bill) with the ask for a call, and nothing said to it
+    yet: no case opened (its empathy) and no "Thank you for telling me"."""
+    if any(e.get("event") == "action" and e.get("name") == "action_empathize" for e in tracker.events):
+        return False
+    if {"utter_callback_case_heard", "utter_callback_trouble_heard"} & answers_heard(tracker):
+        return False
+    return any(
+        e.get("event") == "user"
+        and not str(e.get("text") or "").startswith("/")
+        and any(x.get("entity") in ("item", "order_id") for x in (e.get("parse_data") or {}).get("entities") or [])
+        for e in tracker.events
+    )
+
+
 def _booked_before(tracker: Tracker) -> bool:
     """Whether a call was booked in this chat (it may since have been cancelled): its number was checked then."""
     return bool(tracker.get_slot("callback_id")) or any(
@@ -611,6 +626,10 @@ class ActionScheduleCallback(Action):
             notice,
             customer_id=known_customer(tracker),
         )
+        if _trouble_told_unheard(tracker):
+            # "my lamp LK-10425 keeps flickering and honestly im fed up, can someone phone me tmrw morning" (a
+            # conversation of our own, 6 December): booked with no word for the lamp; heard first.
+            dispatcher.utter_message(response="utter_callback_trouble_heard")
         booked_line = "utter_callback_booked_account" if on_account else "utter_callback_booked"
         dispatcher.utter_message(response=booked_line, callback_when=spoken_time(when, now), phone_tail=digits[-4:])
         others = [c for c in await calls_elsewhere(tracker) if str(c["id"]) != str(callback_id)]

@@ -667,3 +667,18 @@ def test_a_call_joined_while_waiting_in_the_queue_takes_the_case_out_of_it(domai
     assert SlotSet("in_queue", None) in events
     [row] = [r for r in asyncio.run(stores.records().rows("handoffs")) if r["id"] == handoff]
     assert (row["status"], row["left_reason"]) == ("left", "callback_booked")
+
+
+@pytest.mark.parametrize(
+    "told, heard",
+    [
+        ({"entity": "item", "value": "lamp"}, True),  # "my lamp keeps flickering ... can someone phone me"
+        (None, False),  # "can someone call me tomorrow at 10": nothing told to be sorry for
+    ],
+)
+def test_trouble_told_with_the_ask_for_a_call_is_heard_once_before_the_booking(told, heard):
+    said = "my lamp keeps flickering, can someone phone me tmrw morning"
+    events = [{"event": "user", "text": said, "parse_data": {"text": said, "entities": [told] if told else []}}]
+    assert actions.schedule_callback._trouble_told_unheard(tracker_from("callback_form", events=events)) is heard
+    empathised = events + [{"event": "action", "name": "action_empathize"}]
+    assert actions.schedule_callback._trouble_told_unheard(tracker_from("callback_form", events=empathised)) is False
