@@ -104,7 +104,7 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     kinds = [alone["intent"]["name"] for _, _, alone in read]
     second, same = None, None
     for i, kind in enumerate(kinds):
-        if kind == kinds[0]:
+        if kind == kinds[0] and not _two_records(read[0][1], read[i][1]):
             continue
         if kinds[0] == "complain_service" and kind == "report_wrong_item" and about_staff_conduct(text):
             # "the guy at the harbour cafe was so rude to me today. i asked if the espresso was decaf and he rolled
@@ -152,6 +152,14 @@ REMEDIES = {"request_refund", "demand_compensation"}
 # The very top asked for in so many words: "I want to speak to your CEO".
 TOP = re.compile(r"\b(?:ceo|c\.e\.o|chief executive|managing director|president|owner|head office|the top)\b", re.I)
 CONTACT = re.compile(r"\b(?:e-?mail\w*|call\w*|rang|phoned|messag\w*|wrote|written|contact\w*|repl\w*|chat\w*)\b", re.I)
+
+
+def _two_records(first: str, other: str) -> bool:
+    """Two parts each naming an order or bill of its own, not the same one ("my headphones LK-10426 crackle in the left
+    ear and also the grinder LK-10423 is super loud", a conversation of our own, 6 December: the grinder dropped)."""
+    mine = {r.value for r in references.find(first)}
+    theirs = {r.value for r in references.find(other)}
+    return bool(mine and theirs and not mine & theirs)
 
 
 def _told_kind(part: str) -> Optional[str]:

@@ -253,3 +253,11 @@ def test_a_fault_with_its_own_order_number_is_a_second_problem_however_the_class
     assert result["intent"]["name"] == "check_order_status"
     assert [e["value"] for e in result["entities"]] == ["LK-10423"]  # never the headphones' number for the grinder
     assert result["second_problem"]["intent"] == "report_wrong_item"
+
+
+def test_two_parts_with_orders_of_their_own_are_two_records():
+    from server.dialogue.two_problems import _two_records
+
+    assert _two_records("my headphones LK-10426 crackle in the left ear", "the grinder LK-10423 is super loud")
+    assert not _two_records("my headphones LK-10426 crackle", "and LK-10426 was late too")  # the same order
+    assert not _two_records("my headphones crackle", "the grinder LK-10423 is super loud")  # one names none
