@@ -38,7 +38,15 @@ from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
-from gracious.signals import GETTING_HELP, REMEDY_ASKED, harm_from_food, says_they_are_all_right, told_of_harm
+from gracious.signals import (
+    GETTING_HELP,
+    REMEDY_ASKED,
+    harm_from_food,
+    says_it_is_faulty,
+    says_it_is_late,
+    says_they_are_all_right,
+    told_of_harm,
+)
 from gracious.stores import handoff_queue, records
 from gracious.stores.callback_changes import local_time
 from gracious.times_abroad import in_english, with_clock_hours
@@ -388,8 +396,9 @@ def said_to_be_today(text: Text) -> bool:
 
 
 def _trouble_told_unheard(tracker: Tracker) -> bool:
-    """A thing of theirs named in the chat (an item, an order or bill) with the ask for a call, and nothing said to it
-    yet: no case opened (its empathy) and no "Thank you for telling me"."""
+    """Something of theirs gone wrong told in the chat (an item, an order or bill, faulty or late) with the ask for a
+    call, and nothing said to it yet: no case opened (its empathy) and no "Thank you for telling me". "can someone ring
+    me tomorrow at 11am about my lamp" tells nothing to be sorry for."""
     if any(e.get("event") == "action" and e.get("name") == "action_empathize" for e in tracker.events):
         return False
     if {"utter_callback_case_heard", "utter_callback_trouble_heard"} & answers_heard(tracker):
@@ -398,6 +407,7 @@ def _trouble_told_unheard(tracker: Tracker) -> bool:
         e.get("event") == "user"
         and not str(e.get("text") or "").startswith("/")
         and any(x.get("entity") in ("item", "order_id") for x in (e.get("parse_data") or {}).get("entities") or [])
+        and (says_it_is_faulty(str(e.get("text"))) or says_it_is_late(str(e.get("text"))))
         for e in tracker.events
     )
 

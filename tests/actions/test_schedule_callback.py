@@ -670,14 +670,15 @@ def test_a_call_joined_while_waiting_in_the_queue_takes_the_case_out_of_it(domai
 
 
 @pytest.mark.parametrize(
-    "told, heard",
+    "said, told, heard",
     [
-        ({"entity": "item", "value": "lamp"}, True),  # "my lamp keeps flickering ... can someone phone me"
-        (None, False),  # "can someone call me tomorrow at 10": nothing told to be sorry for
+        ("my lamp keeps flickering, can someone phone me tmrw morning", {"entity": "item", "value": "lamp"}, True),
+        ("my lamp keeps flickering, can someone phone me tmrw morning", None, False),  # nothing of theirs named
+        # Nothing told to be sorry for (tests/e2e/test_calls_across_chats.py).
+        ("hi can someone ring me tomorrow at 11am about my lamp", {"entity": "item", "value": "lamp"}, False),
     ],
 )
-def test_trouble_told_with_the_ask_for_a_call_is_heard_once_before_the_booking(told, heard):
-    said = "my lamp keeps flickering, can someone phone me tmrw morning"
+def test_trouble_told_with_the_ask_for_a_call_is_heard_once_before_the_booking(said, told, heard):
     events = [{"event": "user", "text": said, "parse_data": {"text": said, "entities": [told] if told else []}}]
     assert actions.schedule_callback._trouble_told_unheard(tracker_from("callback_form", events=events)) is heard
     empathised = events + [{"event": "action", "name": "action_empathize"}]
