@@ -36,6 +36,7 @@ from gracious.signals import (
     wants_it_cancelled,
 )
 from gracious.stores import company, notices
+from gracious.stores.company_schema import ONCE_PER_RECORD
 from gracious.stores.company_types import business_today
 
 # Slots that describe one case; a new case starts them afresh.
@@ -368,7 +369,7 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
 
 
 def earlier_grant_facts(rows: List[Dict[str, Any]], tracker: Tracker) -> Dict[str, Any]:
-    """When and by whom the record's credit and its replacement were granted, for the answers to "what
+    """When and by whom each once-per-record grant was made (credit, replacement...), for the answers to "what
     credit? when did that happen?" and "so has it shipped?" (blind panel p42 06, 20): the time said,
     and who arranged it ("in this chat", "by one of our team" at the desk, else "in an earlier chat").
     The replacement's alternative (``replacement_before``) and whether it was granted before today
@@ -383,7 +384,7 @@ def earlier_grant_facts(rows: List[Dict[str, Any]], tracker: Tracker) -> Dict[st
     now = datetime.now(zone)
     here = {current_catalog().alternatives[a].kind for a in _settled(tracker) if a in current_catalog().alternatives}
     facts: Dict[str, Any] = {}
-    for kind in ("credit", "replacement"):
+    for kind in ONCE_PER_RECORD:
         row = next((r for r in rows if r.get("kind") == kind), None)
         if row is None:
             continue

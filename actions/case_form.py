@@ -67,6 +67,12 @@ class ValidateCaseForm(FormValidation):
         found = await self._lookup(reference, case_type) if reference else None
         if found:
             return {"order_id": found, **await self._checked(found, dispatcher, tracker)}
+        named = None if reference else await on_account(tracker, str(value or ""))
+        if named:
+            # "i orderd a navy dress size M and you sent me a RED one" asked for the number by a signed-in customer (a
+            # conversation of our own, 6 December: "I didn't spot the order number in that"): their one dress.
+            dispatcher.utter_message(response="utter_reference_found_on_account")
+            return {"order_id": named, **told_more(tracker), **await self._checked(named, dispatcher, tracker)}
         attempts = int(tracker.get_slot("reference_attempts") or 0) + 1
         if attempts >= MAX_REFERENCE_ATTEMPTS:
             # "thats the number on the email. LK-10999" again (blind panel p43 21): never "no problem, we'll
@@ -190,8 +196,42 @@ class ActionSkipReference(Action):
             # "I don't know the email on it": policy in general terms, and a person can check another way.
             dispatcher.utter_message(response="utter_account_check_skipped")
             return [SlotSet("account_check", "skipped"), SlotSet("requested_slot", None)]
+        said = str((tracker.latest_message or {}).get("text") or "")
+        named = await on_account(tracker, " ".join([said, str(tracker.get_slot("case_details") or "")]))
+        if named and tracker.get_slot("requested_slot") == "order_id":
+            # "i dont have the number on me, its the navy dress one" from a signed-in customer: their one dress, never
+            # "Without the number I can't open the order myself".
+            dispatcher.utter_message(response="utter_reference_found_on_account")
+            return [SlotSet("order_id", named)] + [SlotSet(k, v) for k, v in told_more(tracker).items()]
         dispatcher.utter_message(response="utter_reference_carry_on")
         return [SlotSet("reference_missing", True), SlotSet("requested_slot", None)]
+
+
+def told_more(tracker: Tracker) -> Dict[Text, Any]:
+    """What the answer that named the record told of the problem: its kind, when it reads as another kind of case about
+    an order or a bill ("hi so i just opened my parcel and ugh" read as where the order is, then "you sent me a RED
+    one"), and its words, added to the case's details."""
+    message = tracker.latest_message or {}
+    said = str(message.get("text") or "")
+    intent = (message.get("intent") or {}).get("name")
+    details = str(tracker.get_slot("case_details") or "")
+    changes: Dict[Text, Any] = (
+        {"case_details": f"{details}\n{said}".strip()[:2000]} if said and said not in details else {}
+    )
+    if intent and intent != tracker.get_slot("case_type") and catalog().case_needs(intent) in ("order", "bill"):
+        changes["case_type"] = intent
+    return changes
+
+
+async def on_account(tracker: Tracker, text: Text) -> Optional[Text]:
+    """The record of the customer this chat knows (signed in, or checked) that the words point to, without its number:
+    the one order whose item they name, or for a bill their one bill. None for a stranger, or none or several."""
+    customer = verification.known_customer(tracker)
+    if not customer:
+        return None
+    if catalog().case_needs(tracker.get_slot("case_type")) == "bill":
+        return await company().only_bill(customer)
+    return await company().order_named(customer, text)
 
 
 class ActionAskAccountCheck(Action):

@@ -121,12 +121,15 @@ class ActionExplainPolicy(Action):
         # What the record has already (an earlier chat's credit, a replacement under way): said first,
         # and instead of an explanation that would promise it again or a remedy it can no longer have.
         before = await granted_before.arranged(facts)
+        wording = [
+            str(v.get("text") or "") for v in domain.get("responses", {}).get(policy.responses.get(role, ""), [])
+        ]
         asked = (tracker.latest_message or {}).get("text") or ""
         told = 0
         # "any news on my coffee grinder?" with its credit given before (blind panel p50 22): where it is first, then
         # what the record has.
         where_first = bool(before and granted_before.WHERE_ASKED.search(asked)) and not (
-            granted_before.replaces_explanation(policy, role, before, facts, asked)
+            granted_before.replaces_explanation(policy, role, before, facts, asked, wording)
         )
 
         def say_before() -> int:
@@ -137,18 +140,19 @@ class ActionExplainPolicy(Action):
                 before,
                 tracker.get_slot("case_type") or "",
                 answers_heard(tracker),
+                facts,
             )
 
         if before and not where_first:
             told = say_before()
-        if granted_before.replaces_explanation(policy, role, before, facts, asked) and facts.get("over_limit"):
+        if granted_before.replaces_explanation(policy, role, before, facts, asked, wording) and facts.get("over_limit"):
             # "I want $1000 compensation ... Non negotiable." on a record with its credit given already
             # (blind panel p42 22): the sum asked for gets its plain no, never only the earlier credit.
             dispatcher.utter_message(response=granted_before.SUM_REFUSED, **template_values(facts, tracker))
-        elif before and not told and granted_before.replaces_explanation(policy, role, before, facts, asked):
+        elif before and not told and granted_before.replaces_explanation(policy, role, before, facts, asked, wording):
             # What the record has was said above in this chat: never the same lines again (p43 13, 17, 18, 23).
             dispatcher.utter_message(response="utter_policy_said_above", **template_values(facts, tracker))
-        elif not granted_before.replaces_explanation(policy, role, before, facts, asked):
+        elif not granted_before.replaces_explanation(policy, role, before, facts, asked, wording):
             said = without_sympathy(asked_only(policy.responses[role], tracker, domain), tracker, domain)
             if (
                 policy.id in explained

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Collection, Dict, List, Text
+from typing import Any, Collection, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -35,6 +35,10 @@ SUM_REFUSED = "utter_answer_amount_pressed"
 PUT_RIGHT = (*REMEDIES, "remake")
 # Kinds that arrange something rather than give it (a call, a person, an email, information).
 ARRANGEMENTS = ("callback", "handoff", "followup", "info")
+# Where a grant was made, as actions/case.py facts' "<kind>_before_by" says it.
+EARLIER_CHAT = "in an earlier chat with us"
+# What a replacement under way is, said after the line that it is (the alternative it was granted as).
+DETAILS = ("utter_record_before_replacement_overnight", "utter_record_before_gift_replacement")
 # How a kind is named to the customer ("the replacement").
 NAMES = {"refund": "refund", "exchange": "exchange", "replacement": "replacement", "remake": "remake"}
 
@@ -65,7 +69,12 @@ WHERE_ASKED = re.compile(
 
 
 def replaces_explanation(
-    policy: Policy, role: Text, grants: List[Dict[str, Any]], facts: Dict[str, Any], asked: Text = ""
+    policy: Policy,
+    role: Text,
+    grants: List[Dict[str, Any]],
+    facts: Dict[str, Any],
+    asked: Text = "",
+    wording: Sequence[Text] = (),
 ) -> bool:
     """Whether what is arranged is said instead of the policy's explanation: a remedy (or a remake)
     is under way, or the explanation would promise what is owed ("a full refund is yours", "I'll put
@@ -80,6 +89,10 @@ def replaces_explanation(
         role != "entitled"
         and credits
         and all(granted_already(o, facts) for o in credits)
+        # Only an explanation that speaks of a credit (``wording``: its variations, when known): "why no 10% discount
+        # on BL-30017??" with its goodwill credit given in another chat is told why (a conversation of our own,
+        # 6 December: "Yes: the $10.00 is on your account").
+        and (not wording or any("credit" in t.lower() for t in wording))
         and not (WHERE_ASKED.search(asked) and "check_order_status" in policy.case_types)
     ):
         # "a goodwill credit of up to $25.00 is mine to give, I can put it on now" with the record's credit
@@ -95,6 +108,7 @@ def say(
     grants: List[Dict[str, Any]],
     case_type: Text = "",
     said: Collection[Text] = (),
+    facts: Optional[Dict[str, Any]] = None,
 ) -> int:
     """One line per grant: a credit with its amount, a remedy as under way; each with its date.
     A refund asked for where a replacement or an exchange is under way ("id rather have a refund
@@ -105,8 +119,13 @@ def say(
     from actions.apply_alternative import granted_on  # (it imports actions that import this one)
 
     told = 0
+    facts = facts or {}
     for row in grants:
         when = granted_on(_utc(row.get("created_at")))
+        if facts.get(f"{row['kind']}_before_by") == EARLIER_CHAT:
+            # "wait what replacement?? nobody told me anything" (a conversation of our own, 6 December): where it was
+            # arranged, said with when.
+            when += ", in another chat with us"
         if row["kind"] == "credit":
             amount = money(row.get("amount"))
             response = "utter_record_credited_before" if amount else "utter_record_credited_before_plain"
@@ -122,6 +141,10 @@ def say(
             if response in said:
                 continue
             dispatcher.utter_message(response=response, reference=reference, what=what, granted_on=when)
+            detail = f"utter_record_before_{facts.get('replacement_before')}"
+            if row["kind"] == "replacement" and not instead and detail in DETAILS and detail not in said:
+                # What is on its way, and what happens to the one sent by mistake (answered next otherwise).
+                dispatcher.utter_message(response=detail, item=facts.get("order_item") or "")
         told += 1
     return told
 

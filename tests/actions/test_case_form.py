@@ -124,6 +124,49 @@ def test_skip_reference_carries_on_and_closes_the_question(domain):
     assert events == [SlotSet("reference_missing", True), SlotSet("requested_slot", None)]
 
 
+def test_a_known_customer_describing_their_order_is_not_asked_for_its_number_again(domain):
+    """A conversation of our own, 6 December: "i orderd a navy dress size M and you sent me a RED one" from Maya, signed
+    in, heard "I didn't spot the order number in that"."""
+    said = "i orderd a navy dress size M and you sent me a RED one. i needed it for a wedding on saturday"
+    # "hi so i just opened my parcel and ugh" was read as where the order is: the answer tells what went wrong.
+    slots = {
+        "case_type": "check_order_status",
+        "case_details": "hi so i just opened my parcel and ugh",
+        "verified_customers": ["C001"],
+        "requested_slot": "order_id",
+    }
+    tracker = tracker_from("case_form", slots=slots, text=said, intent="report_wrong_item")
+    result, messages = validate_order_id(said, tracker, domain)
+
+    assert result == {
+        "order_id": "LK-10421",
+        "case_type": "report_wrong_item",
+        "case_details": f"hi so i just opened my parcel and ugh\n{said}",
+    }
+    assert messages == [message(response="utter_reference_found_on_account")]
+    # A stranger describing the same dress is asked for the number as before.
+    stranger = tracker_from("case_form", slots={**slots, "verified_customers": []}, text=said)
+    assert validate_order_id(said, stranger, domain)[0] == {"order_id": None, "reference_attempts": 1.0}
+
+
+def test_a_known_customer_without_the_number_is_found_their_one_dress(domain):
+    said = "i dont have the number on me, its the navy dress one"
+    slots = {
+        "case_type": "report_wrong_item",
+        "case_details": "the dress is the wrong colour",
+        "verified_customers": ["C001"],
+        "requested_slot": "order_id",
+    }
+    tracker = tracker_from("case_form", slots=slots, text=said, intent="deny")
+    dispatcher, events = run_action(ActionSkipReference(), tracker, domain)
+
+    assert dispatcher.messages == [message(response="utter_reference_found_on_account")]
+    assert events == [
+        SlotSet("order_id", "LK-10421"),
+        SlotSet("case_details", f"the dress is the wrong colour\n{said}"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text, reference",
     [

@@ -60,7 +60,10 @@ def test_a_discount_credited_in_an_earlier_chat_is_said_with_its_date_and_amount
     # Not "You're right ... I'll put it right now": it was put right, and when.
     assert dispatcher.messages == [
         message(
-            response="utter_record_credited_before", reference="BL-30018", amount="$7.60", granted_on="on 28 November"
+            response="utter_record_credited_before",
+            reference="BL-30018",
+            amount="$7.60",
+            granted_on="on 28 November, in another chat with us",
         )
     ]
     assert slot(events, "case_facts")["arranged_before"] == ["credit"]
@@ -93,7 +96,7 @@ def test_a_refund_is_not_promised_on_an_order_whose_replacement_is_under_way(dom
             response="utter_record_arranged_before_refund_asked",
             reference="LK-10421",
             what="replacement",
-            granted_on="earlier today",
+            granted_on="earlier today, in another chat with us",
         )
     ]
     dispatcher, _ = offer_after(events, domain)
@@ -114,7 +117,7 @@ def test_an_exchange_from_an_earlier_chat_still_asks_for_the_return(domain, monk
             response="utter_record_arranged_before_return",
             reference="LK-10421",
             what="exchange",
-            granted_on="earlier today",
+            granted_on="earlier today, in another chat with us",
         )
     ]
     said = [t["text"] for t in domain["responses"]["utter_record_arranged_before_return"]]
@@ -138,10 +141,13 @@ def test_a_gift_replacement_and_credit_asked_about_again_are_both_said_and_nothi
             response="utter_record_arranged_before",
             reference="LK-10421",
             what="replacement",
-            granted_on="earlier today",
+            granted_on="earlier today, in another chat with us",
         ),
         message(
-            response="utter_record_credited_before", reference="LK-10421", amount="$10.00", granted_on="earlier today"
+            response="utter_record_credited_before",
+            reference="LK-10421",
+            amount="$10.00",
+            granted_on="earlier today, in another chat with us",
         ),
     ]
     dispatcher, events = offer_after(events, domain)
@@ -151,6 +157,51 @@ def test_a_gift_replacement_and_credit_asked_about_again_are_both_said_and_nothi
         "/deny",
     ]
     assert SlotSet("offered_alternatives", ["human", "callback"]) in events
+
+
+def test_the_right_dress_sent_from_another_chat_is_said_with_what_it_is_and_where_it_was_arranged(domain, monkeypatch):
+    """A conversation of our own, 6 December: "I can see LK-10421 already has its replacement under way, arranged
+    earlier today" heard "wait what replacement?? nobody told me anything": where it was arranged, what is on its way,
+    and what becomes of the one sent by mistake."""
+    at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))
+    asyncio.run(
+        stores.company().grant(
+            "replacement", "LK-10421", "C001", None, note="replacement_overnight under wrong_item_company_error"
+        )
+    )
+    tracker = tracker_from(
+        "report_wrong_item",
+        slots={"case_type": "report_wrong_item", "order_id": "LK-10421", "verified_customers": ["C001"]},
+    )
+    dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert dispatcher.messages == [
+        message(
+            response="utter_record_arranged_before",
+            reference="LK-10421",
+            what="replacement",
+            granted_on="earlier today, in another chat with us",
+        ),
+        message(response="utter_record_before_replacement_overnight", item="dress"),
+    ]
+
+
+def test_why_the_discount_is_still_explained_when_its_goodwill_credit_was_given_in_another_chat(domain, monkeypatch):
+    """A conversation of our own, 6 December: "why no 10% discount on BL-30017??" with the bill's goodwill credit given
+    in another chat heard only "Yes: the $10.00 is on your account". The explanation speaks of no credit: it is said."""
+    at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))
+    grant("credit", "BL-30017", "C001", 10.0)
+    tracker = tracker_from(
+        "dispute_charge",
+        slots={"case_type": "dispute_charge", "order_id": "BL-30017", "verified_customers": ["C001"]},
+        text="why wasnt my 10% volume discount taken off BL-30017",
+    )
+    dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_record_credited_before",
+        "utter_policy_volume_discount",
+    ]
 
 
 def test_with_nothing_granted_the_policy_is_explained_as_before(domain):

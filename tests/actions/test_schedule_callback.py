@@ -673,7 +673,14 @@ def test_a_call_joined_while_waiting_in_the_queue_takes_the_case_out_of_it(domai
     "said, told, heard",
     [
         ("my lamp keeps flickering, can someone phone me tmrw morning", {"entity": "item", "value": "lamp"}, True),
-        ("my lamp keeps flickering, can someone phone me tmrw morning", None, False),  # nothing of theirs named
+        # "grinder" alone is no item the model knows: the trouble is heard all the same.
+        ("my grinder still hasnt come, can someone call me tomorrow at 11am", None, True),
+        # A time that reads "late" is no lateness.
+        (
+            "could someone call me late afternoon",
+            {"entity": "time", "value": "late afternoon", "start": 22, "end": 36},
+            False,
+        ),
         # Nothing told to be sorry for (tests/e2e/test_calls_across_chats.py).
         ("hi can someone ring me tomorrow at 11am about my lamp", {"entity": "item", "value": "lamp"}, False),
     ],
@@ -683,3 +690,43 @@ def test_trouble_told_with_the_ask_for_a_call_is_heard_once_before_the_booking(s
     assert actions.schedule_callback._trouble_told_unheard(tracker_from("callback_form", events=events)) is heard
     empathised = events + [{"event": "action", "name": "action_empathize"}]
     assert actions.schedule_callback._trouble_told_unheard(tracker_from("callback_form", events=empathised)) is False
+
+
+def test_a_call_moved_to_the_time_of_another_chats_call_on_that_number_becomes_that_one_call(domain, monkeypatch):
+    """A conversation of our own, 6 December: "can you make it 2pm instead of 12? And then one call is plenty" with
+    another chat's call at 2pm on the same number left two calls at 2pm."""
+    records = stores.records()
+    other = asyncio.run(
+        records.book_callback(
+            "priya-earlier", datetime(2025, 6, 12, 19, 0), "+1 555 0199", "callback", None, customer_id="C003"
+        )
+    )
+    mine = asyncio.run(
+        records.book_callback(
+            "priya-bill", datetime(2025, 6, 12, 16, 0), "+1 555 0199", "billing", None, customer_id="C003"
+        )
+    )
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "callback_form",
+        sender_id="priya-bill",
+        slots={
+            "callback_id": str(mine),
+            "callback_phone": "+1 555 0199",
+            "callback_time": "2025-06-12T15:00:00-04:00",
+            "verified_customers": ["C003"],
+        },
+        text="can you make it 3pm instead of 12? and then one call is plenty",
+    )
+
+    dispatcher, events = run_action(ActionScheduleCallback(), tracker, domain)
+
+    assert dispatcher.messages[0] == message(
+        response="utter_callback_moved_onto_other",
+        old_when="tomorrow at 12:00 pm",
+        callback_when="tomorrow at 3:00 pm",
+        phone_tail="0199",
+    )
+    rows = {r["id"]: r for r in asyncio.run(records.rows("callbacks"))}
+    assert (rows[mine]["status"], rows[other]["status"]) == ("cancelled", "booked")
+    assert SlotSet("callback_id", str(other)) in events
