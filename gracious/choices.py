@@ -320,6 +320,12 @@ def yes_to_the_one_asked(
 WHAT_ABOUT = re.compile(r"\s*(?:and\s+|so\s+|but\s+)?(?:what|how)\s+about\b")
 
 
+BOTH_ASKED = re.compile(
+    r"\b(?:can|could|may)\s+i\s+(?:please\s+)?(?:have|get|take|do)\s+(?:them\s+)?both\b|\bboth\s+(?:please|pls|plz)\b"
+    r"|\b(?:i'?ll|i\s+will|i'?d\s+like|i\s+want)\s+(?:them\s+)?both\b"
+)
+
+
 def also_named(
     text: str, options: Sequence[Option], words: Mapping[str, Sequence[str]], chosen: int, shared: Collection[str] = ()
 ) -> List[int]:
@@ -340,7 +346,9 @@ def also_named(
             or len(clause.split()) <= 3
         )
         # "fine the refund. and what about something for the trouble?" (a panel of our own, 5 December): asked for.
-        asked_for = bool(WHAT_ABOUT.match(clause))
+        # "i'll take the credit i guess. and the tracking emails too can i have both?" (a conversation of our own,
+        # 6 December: only the credit was given): both asked for.
+        asked_for = bool(WHAT_ABOUT.match(clause) or BOTH_ASKED.search(clause))
         taking = taking or asked_for
         if (
             not clause.strip()

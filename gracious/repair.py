@@ -289,7 +289,11 @@ def kinds_to_cancel(text: str) -> set:
 # Asking for something to be done, not how it stands.
 REQUEST = re.compile(
     r"\b(?:(?:can|could|will|would) (?:you|u) (?:please )?(?:send|give|make|get|do|swap|exchange|refund|"
-    r"credit|replace|fix|sort|apply|book|cancel)|can i (?:have|get))\b",
+    r"credit|replace|fix|sort|apply|book|cancel)|can i (?:have|get)"
+    # "So may I return it for a refund or not?" (a conversation of our own, 6 December): leave asked, never a refund's
+    # progress.
+    r"|(?:may|can|could) i (?:please |still |not )?(?:return|send (?:it|them) back|exchange|swap)"
+    r"|am i (?:allowed|permitted|able) to (?:return|send|exchange|swap|get|have))\b",
     re.I,
 )
 

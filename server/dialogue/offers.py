@@ -203,16 +203,19 @@ def _kind(alternative: str) -> str:
 
 
 def granted(tracker: DialogueStateTracker) -> List[str]:
-    """The alternatives settled in this chat (the slot `settled`), a call booked, and a team the case was handed to
-    ("so the CEO office will email me?" once it went to them, blind panel p36 17), for the answers
-    that follow them."""
+    """The alternatives settled in this chat (the slot `settled`), a call booked, a team the case was handed to
+    ("so the CEO office will email me?" once it went to them, blind panel p36 17), and the options on offer
+    (`offered_<id>`), for the answers that follow them."""
     settled = [e.get("alternative") for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
     taken = {e.value for e in tracker.events if isinstance(e, SlotSet) and e.key == "accepted_alternative"}
     # Taken in this chat though never "settled": the case handed to a team (catalog/policies.yml, kind handoff).
     handed = [a for a in sorted(t for t in taken if t) if _kind(a) == "handoff" and tracker.get_slot("handoff_id")]
     # A call booked in this chat, chosen or asked for ("can someone ring me at 2pm"): its form, not `settled`.
     booked = ["callback"] if tracker.get_slot("callback_id") and "callback" not in settled else []
-    return settled + handed + booked + earlier(tracker.get_slot("case_facts"))
+    # On offer now, as `offered_<id>` ("whats the 10 dollar credit for" beside the store credit's button, a
+    # conversation of our own, 6 December).
+    offered = [f"offered_{a}" for a in tracker.get_slot("offered_alternatives") or [] if isinstance(a, str)]
+    return settled + handed + booked + offered + earlier(tracker.get_slot("case_facts"))
 
 
 def call_at_a_time(text: str) -> bool:

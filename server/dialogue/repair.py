@@ -68,10 +68,25 @@ WAITS_FOR_US = re.compile(
 )
 
 
+# A refund asked for, however politely: "I should like to return it for a full refund", "may I have my money back".
+REFUND_WANTED = re.compile(
+    r"\b(?:return|send)\b[^.?!]{0,40}\b(?:for a (?:full )?refund|for my money back|and (?:get|have|receive) (?:a|my) "
+    r"(?:full )?refund)\b|\b(?:like|want|wish|have|get|receive)\s+(?:a|my)\s+(?:full\s+)?refund\b"
+    r"|\b(?:like|want|have|get)\s+my\s+money\s+(?:back|refunded)\b",
+    re.I,
+)
+
+
 # Said during a health or safety case: worse, or asking what to do.
 WORSE = re.compile(
     r"\b(?:getting|feel(?:s|ing)?|it'?s|its|much|even)\s+worse\b|\bwhat (?:do|should|can) i do\b|\bhelp me\b"
-    r"|\bi'?m scared\b|\bim scared\b",
+    r"|\bi'?m scared\b|\bim scared\b"
+    # "its not that bad i think?? should i go to the ER or is that overkill" while the call's time was asked after an
+    # allergic reaction (a conversation of our own, 6 December: "No problem, I won't book a call."): whether to get
+    # help, answered plainly.
+    r"|\b(?:should|do|must|shall)\s+i\s+(?:need\s+to\s+|have\s+to\s+)?(?:just\s+)?(?:go|get|call|ring|phone|see|use|take|head)\b[^.?!]{0,40}?"
+    r"\b(?:er|a&e|hospital|urgent care|emergency|doctor|gp|911|ambulance|epi ?pen|antihistamine|benadryl)\b"
+    r"|\b(?:is that|would that be|is it)\s+(?:a bit\s+)?overkill\b|\bwait and see\b|\bwait it out\b",
     re.I,
 )
 
@@ -555,6 +570,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # p49 12): a food-safety report for the café's managers (the cafe_hygiene policy), never a weekly review.
         # "...saw a mouse running behind the counter" read as a complaint or not read at all: the same report.
         return read_as(parsed, "report_wrong_item", "hygiene", parsed.get("entities") or [])
+    if intent == "give_feedback" and REFUND_WANTED.search(text) and not repair.says("feedback", text):
+        # "...it does not suit the room for which it was intended, and I should like to return it for a full refund, if
+        # that would be agreeable." (a conversation of our own, 6 December: saved as feedback): the refund asked for.
+        return read_as(parsed, "request_refund", "refund_asked", parsed.get("entities") or [])
     if intent == "give_feedback" and (
         repair.says("not_feedback", text) or (tracker.get_slot("case_type") and not repair.says("feedback", text))
     ):

@@ -226,6 +226,12 @@ def test_two_options_taken_in_one_message_are_both_named():
     said = "just do the tracking emails AND the 10 dollar credit then"
     first = resolve(said, offer, choice_words())
     assert {first, *also_named(said, offer, choice_words(), first)} == {0, 1}
+    # A conversation of our own, 6 December: the credit, and "can i have both?" for the tracking emails.
+    said = "i'll take the credit i guess. and the tracking emails too can i have both?"
+    first = resolve(said, offer, choice_words())
+    assert {first, *also_named(said, offer, choice_words(), first)} == {0, 1}
+    # A question about another option is still no taking of it.
+    assert also_named("the credit please. is the refund quicker?", offer, choice_words(), 0) == []
 
 
 # Review of the third panel's fixes: an ordinal of something else is no place picked.

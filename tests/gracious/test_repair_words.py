@@ -58,6 +58,9 @@ def test_only_what_follows_the_cancelling_word_is_taken_back():
         ("you offered me a $10 goodwill credit. i said i want it. do i get it or not", True),
         ("can i have the credit?", False),
         ("the credit please", False),
+        # A conversation of our own, 6 December: leave to send it back asked, never a refund's progress.
+        ("So may I return it for a refund or not? Kindly give me a plain answer.", False),
+        ("did the refund go through or not?", True),
     ],
 )
 def test_a_question_about_what_was_granted(text, asks):
