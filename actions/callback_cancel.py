@@ -77,12 +77,26 @@ def named_time(named: Tuple[int, int]) -> Text:
     return f"{twelve}{f':{minute:02d}' if minute else ''}{'pm' if hour >= 12 else 'am'}"
 
 
+# The call of another chat meant: "the one from the earlier chat", "the other chat's call", "the first one i booked".
+OTHER_CHATS = re.compile(
+    r"\b(?:earlier|other|another|previous|last|first|old|older)\s+(?:chat|conversation|booking)\b"
+    r"|\bfrom\s+(?:before|earlier|this morning)\b|\bthe\s+(?:old|older)\s+(?:one|call)\b",
+    re.I,
+)
+
+
 async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
     """Cancel the booked call the customer means, and say so; or, when the words fit no call or
     more than one, ask: "I can't see a call at 4pm: the one booked is today at 3pm. Shall I cancel
     that one?" (``cancel_call_asked`` holds the calls asked about; ``answer_asked`` takes the reply)."""
     calls = await booked_calls(tracker)
     now = datetime.now(ZoneInfo(settings().timezone))
+    if OTHER_CHATS.search(text):
+        # "Please cancel the one from the earlier chat" (a conversation of our own, 6 December: this chat's call was
+        # the one cancelled): only the calls booked in their other chats.
+        calls = [dict(c, local=local_time(c["scheduled_for"])) for c in await calls_elsewhere(tracker)]
+        if len(calls) == 1:
+            return await _cancel(dispatcher, tracker, calls[0], calls + await booked_calls(tracker), now)
     kept = EXCEPT.search(sentences_that_drop(text))
     kept_at = clock_named(kept.group("kept")) if kept else None
     if kept_at is not None:
@@ -102,7 +116,9 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         return at_hour and (not days or call["local"].date() in days)
 
     fits = [c for c in calls if is_named(c)]
-    if not fits and not repair.refuses_call(text):
+    if not fits and (not repair.refuses_call(text) or re.search(r"\bcancel", text, re.I)):
+        # (Refusing a call with "cancel" said, "i didnt book any call?? please cancel it, i said no calls" just after
+        # another chat's call was said to stand, a conversation of our own, 6 December: that one, never "no call".)
         # "just cancel the 2pm call please" with none that fits here: the customer's other chats' calls
         # too; never a bare "i dont want a call", which turns down a new call (blind panel p42 14).
         calls = await booked_calls(tracker, elsewhere=True)

@@ -25,6 +25,7 @@ from gracious.signals import (
     calls_never_came_again,
     calls_not_made,
     charged_twice,
+    here_now,
     said_at_the_cafe,
     said_it_was_a_gift,
     said_playfully,
@@ -267,6 +268,8 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     said = " ".join(t for t in (tracker.get_slot("case_details"), tracker.latest_message.get("text")) if t)
     # What is asked now: "the rain to stop" then "$5000 in compensation" is a claim, not the weather.
     facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")
+    if facts["impossible_request"] and here_now(tracker.latest_message.get("text") or ""):
+        facts["here_now"] = True  # "i'm sitting on the terrace ... and its pouring": now, never "another day"
     if facts["impossible_request"] and said_playfully(tracker.latest_message.get("text") or ""):
         facts["playful"] = True  # "can you make it stop? :)": a joke, answered lightly (blind panel p50 15)
     if says_it_is_late(said):

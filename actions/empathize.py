@@ -210,6 +210,8 @@ class ActionEmpathize(Action):
             keys = ["utter_empathy_strong"]
         elif impossible and facts.get("playful"):
             keys = []  # "can you make it stop? :)": a joke, answered with a smile, never sympathy
+        elif impossible and cafe and facts.get("here_now"):
+            keys = ["utter_empathy_impossible_now"]  # "i'm sitting on the terrace ... its pouring": now, not a plan
         elif impossible and cafe and not cafe_item:
             # "planning my mums 70th on your cafe terrace sunday. can you guarantee sunshine?": a plan still ahead,
             # never "Of course you wish it had gone differently" (blind panel p51 20).

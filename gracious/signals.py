@@ -29,6 +29,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
                 "weather_stop",
                 "playful",
                 "no_joke",
+                "here_now",
                 "cafe_visit",
                 "lateness",
                 "dismissive",
@@ -131,6 +132,11 @@ def asks_the_impossible(text: Text) -> bool:
     """'I want the rain to stop', 'raining all week... can you make it stop?': something nobody can do
     (catalog/signals.yml `impossible`, or `weather` with `weather_stop`)."""
     return bool(text) and (_has("impossible", text) or (_has("weather", text) and _has("weather_stop", text)))
+
+
+def here_now(text: Text) -> bool:
+    """'i'm sitting on the terrace and its pouring': at the place now (catalog/signals.yml `here_now`)."""
+    return bool(text) and _has("here_now", text)
 
 
 def said_playfully(text: Text) -> bool:

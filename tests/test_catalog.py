@@ -95,6 +95,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "service_recovery",
         "beyond_anyone_cafe",
         "beyond_anyone_playful",
+        "beyond_anyone_cafe_now",
         "beyond_anyone_cafe_plans",
         "beyond_anyone",
         "goodwill_limit",

@@ -163,7 +163,13 @@ def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
         return read_as(parsed, "report_wrong_item", "facts")
     if name != "nlu_fallback" or entities_of(parsed, "coupon_code"):
         return parsed
-    if says_it_is_faulty(text) and not said_at_the_cafe(text) and not repair.says("coupon_words", text):
+    if (
+        says_it_is_faulty(text)
+        and not said_at_the_cafe(text)
+        and not repair.says("coupon_words", text)
+        # "my shoes LK-10422 came scuffed. can you ring me": the call asked for (server/dialogue/repair.py).
+        and not repair.asks_for_a_call(text)
+    ):
         # "and the umbrella actually leaks too btw", "my umbrella leaks" (blind panel p48 19): something that doesn't
         # work, whatever the classifier couldn't place; the catalog's facts make it a faulty item.
         return read_as(parsed, "report_wrong_item", "facts")

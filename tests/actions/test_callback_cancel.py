@@ -39,10 +39,12 @@ def validated(text, monkeypatch, domain, **slots):
     return result, dispatcher
 
 
-def cancelled_by(text, monkeypatch, domain, **slots):
+def cancelled_by(text, monkeypatch, domain, sender_id=None, **slots):
     """What action_schedule_callback says and does when the form heard ``text`` as dropping the call."""
     freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
-    tracker = tracker_from("callback_form", text=text, slots={"callback_escape": CANCEL_BOOKED, **slots})
+    tracker = tracker_from(
+        "callback_form", text=text, slots={"callback_escape": CANCEL_BOOKED, **slots}, sender_id=sender_id
+    )
     return run_action(ActionScheduleCallback(), tracker, domain)
 
 
@@ -373,6 +375,35 @@ def test_a_call_a_guest_booked_on_the_customers_number_is_not_theirs_to_hear_of(
     _booked_elsewhere(customer_id=None, phone="555-0199")  # booked by a guest, on Priya's account number
     dispatcher, _ = cancelled_by("cancel my call", monkeypatch, domain, verified_customers=["C003"])
     assert statuses() == ["booked"]
+
+
+def test_a_call_elsewhere_is_cancelled_when_cancel_is_said_with_no_calls_wanted(monkeypatch, domain):
+    # A conversation of our own, 6 December: "i didnt book any call?? please cancel it, i said no calls" just after the
+    # other chat's call was said to stand heard "There's no call booked for you right now".
+    _booked_elsewhere()
+    dispatcher, _ = cancelled_by(
+        "i didnt book any call?? please cancel it, i said no calls", monkeypatch, domain, verified_customers=["C003"]
+    )
+    assert statuses() == ["cancelled"]
+    assert dispatcher.messages[0]["response"] == "utter_callback_call_cancelled"
+
+
+def test_the_call_from_the_earlier_chat_is_the_one_cancelled_never_this_chats(monkeypatch, domain):
+    # A conversation of our own, 6 December: two calls at 2pm, "Please cancel the one from the earlier chat" cancelled
+    # the one this chat had booked.
+    _booked_elsewhere()
+    asyncio.run(
+        stores.records().book_callback("priya-roaming", at(11, 14), "+1 555 0199", "billing", None, customer_id="C003")
+    )
+    dispatcher, _ = cancelled_by(
+        "Please cancel the one from the earlier chat.",
+        monkeypatch,
+        domain,
+        verified_customers=["C003"],
+        sender_id="priya-roaming",
+    )
+    rows = {r["sender_id"]: r["status"] for r in asyncio.run(stores.records().rows("callbacks"))}
+    assert rows == {"priya-earlier": "cancelled", "priya-roaming": "booked"}
 
 
 def test_a_new_call_turned_down_never_cancels_one_booked_in_another_chat(monkeypatch, domain):
