@@ -100,6 +100,29 @@ class ActionEmpathize(Action):
         ) = taken = False
         own_change = says_it_is_their_own_change(text) or (intent == "request_refund" and wants_an_exchange(text))
         looked_up: List[EventType] = []
+        code_named: List[EventType] = []
+        # The code the case's explanation was about (the slot may hold the one just named already).
+        facts_before = tracker.get_slot("case_facts") if isinstance(tracker.get_slot("case_facts"), dict) else {}
+        code_before = str(facts_before.get("coupon_code") or tracker.get_slot("coupon_code") or "").upper()
+        other_code = next(
+            (
+                str(e.get("value") or "").upper()
+                for e in (tracker.latest_message or {}).get("entities") or []
+                if e.get("entity") == "coupon_code" and str(e.get("value") or "").upper() != code_before
+            ),
+            None,
+        )
+        if is_case and intent == "coupon_problem" and other_code and code_before:
+            # "ok then can i use SUMMER20 on a different order next week" in SPRING15's case (a conversation of our own,
+            # 6 December: "Thank you, that helps"): the code named is the one looked at now.
+            tracker.slots["coupon_code"] = other_code
+            # Its rule explained afresh for this code, never "Thank you, that helps" as if it were more of the same.
+            explained = [
+                str(p)
+                for p in tracker.get_slot("explained_policies") or []
+                if "coupon_problem" not in getattr(catalog().policy(str(p)), "case_types", ())
+            ]
+            code_named = [SlotSet("coupon_code", other_code), SlotSet("explained_policies", explained)]
         if is_case:
             # The kind of case follows the facts ("a small coffee, not a large" is a
             # café remake whatever the words; a bill number given to a refund is a bill).
@@ -181,6 +204,7 @@ class ActionEmpathize(Action):
             if reference and reference_kind(reference) != wanted and not _mentions(text, reference):
                 events.append(SlotSet("order_id", None))
             events += looked_up
+        events += code_named
 
         signals = frustration_signals(text, _earlier_intents(tracker), intent)
         level = min(3, len(signals))
