@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -232,6 +233,33 @@ async def on_account(tracker: Tracker, text: Text) -> Optional[Text]:
     if catalog().case_needs(tracker.get_slot("case_type")) == "bill":
         return await company().only_bill(customer)
     return await company().order_named(customer, text)
+
+
+class ActionAskOrderId(Action):
+    """The case form's question for ``order_id``. A customer the chat knows (signed in, or checked) is shown their
+    orders to tap ("hi so i just opened my parcel and ugh" from Maya, signed in, was asked for a number she had no need
+    to look up: a conversation of our own, 6 December); anyone else, or a bill, or a second ask, the plain question."""
+
+    def name(self) -> Text:
+        return "action_ask_order_id"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        customer = verification.known_customer(tracker)
+        need = catalog().case_needs(tracker.get_slot("case_type"))
+        mine = await company().orders_of(customer) if customer and need == "order" else []
+        if mine and not tracker.get_slot("reference_attempts"):
+            buttons = [
+                {"title": f"The {o['item']}, {o['id']}", "payload": "/inform" + json.dumps({"order_id": o["id"]})}
+                for o in mine[:MAX_ORDERS_SHOWN]
+            ]
+            dispatcher.utter_message(response="utter_ask_order_id_yours", buttons=buttons)
+            return []
+        dispatcher.utter_message(response="utter_ask_order_id")
+        return []
+
+
+# Orders shown to tap, newest first; more are asked for by number or by what was in them.
+MAX_ORDERS_SHOWN = 4
 
 
 class ActionAskAccountCheck(Action):

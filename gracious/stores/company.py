@@ -149,6 +149,18 @@ class CompanyData(Store):
         found = self._product_pattern.search(text)
         return found.group(1).lower() if found else None
 
+    async def orders_of(self, customer_id: str) -> List[Dict[str, str]]:
+        """The customer's orders (id, item), newest first: offered when the number is asked for."""
+
+        def read(conn, cid):
+            query = sa.select(orders.c.id, orders.c.item).where(orders.c.customer_id == cid)
+            return [
+                {"id": r.id, "item": r.item}
+                for r in conn.execute(query.order_by(orders.c.placed_on.desc(), orders.c.id.desc()))
+            ]
+
+        return await self.run(read, customer_id)
+
     async def order_named(self, customer_id: str, text: str) -> Optional[str]:
         """The one order of this customer's whose item the message names ("the shoes i got are too
         small" for the customer whose only shoes are LK-10422); None for none or more than one."""

@@ -180,3 +180,23 @@ def test_a_known_customer_without_the_number_is_found_their_one_dress(domain):
 )
 def test_normalize_reference_reads_only_the_companys_prefixes(text, reference):
     assert normalize_reference(text) == reference
+
+
+def test_a_known_customer_asked_for_the_order_is_shown_their_orders_to_tap(domain):
+    """A conversation of our own, 6 December: Maya, signed in, was asked for a number she had no need to look up."""
+    from actions.case_form import ActionAskOrderId
+
+    slots = {"case_type": "report_wrong_item", "verified_customers": ["C001"], "requested_slot": "order_id"}
+    dispatcher, events = run_action(ActionAskOrderId(), tracker_from("case_form", slots=slots), domain)
+
+    [asked] = dispatcher.messages
+    assert asked["response"] == "utter_ask_order_id_yours"
+    assert [b["payload"] for b in asked["buttons"]] == [
+        '/inform{"order_id": "LK-10424"}',
+        '/inform{"order_id": "LK-10421"}',
+    ]
+    assert events == []
+    # A stranger, a bill, or a second ask: the plain question.
+    for changed in ({"verified_customers": []}, {"case_type": "dispute_charge"}, {"reference_attempts": 1.0}):
+        dispatcher, _ = run_action(ActionAskOrderId(), tracker_from("case_form", slots={**slots, **changed}), domain)
+        assert [m["response"] for m in dispatcher.messages] == ["utter_ask_order_id"]
