@@ -32,8 +32,12 @@ from gracious.stores.grants import Grant
 
 # After a question back to the customer ("which one?"), listen, not "anything else?" on top.
 WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
-# Ways to reach a person open whatever was offered ("just email me instead"); kinds kept in the records.
-ALWAYS_OPEN = {"email_followup", "callback", "human"}
+# Ways to reach a person open whatever was offered ("just email me instead"); kinds kept in the records. The CEO's
+# office too, once asked for ("fine send it to the ceo office then" in the lamp's case after the CEO's, a conversation
+# of our own, 6 December: "I can't offer that one for this case").
+ALWAYS_OPEN = {"email_followup", "callback", "human", "ceo_office"}
+# What choosing one of them runs next, as its button's rule does.
+NEXT_FOR = {"human": "action_handoff", "ceo_office": "action_handoff", "callback": "callback_form"}
 RECORDED_KINDS = {"credit", "honour_coupon", "replacement", "exchange", "remake", "refund", "followup"}
 
 
@@ -118,6 +122,13 @@ class ActionApplyAlternative(Action):
             which = "utter_which_alternative_taken_in" if acknowledged else "utter_which_alternative"
             dispatcher.utter_message(response=which, buttons=last_offer_buttons(tracker))
             return [SlotSet("alternative", None), *WAIT_FOR_ANSWER]
+        if choice and choice not in policies.alternatives:
+            # The words themselves ("send it to the ceo office"), read against the ways on that are always open when
+            # none of the options on offer took them: what choosing its button does (data/rules/alternatives.yml).
+            named = _always_open_named(str(choice))
+            if named in NEXT_FOR:
+                return [SlotSet("alternative", named), FollowupAction(NEXT_FOR[named])]
+            choice = named or choice
         if (choice not in offered and choice not in ALWAYS_OPEN) or choice not in policies.alternatives:
             had = await done_before(policies, choice, tracker.get_slot("case_facts") or {})
             if had is not None:  # left out of the offer as this record has it already: say so, and since when
@@ -377,6 +388,18 @@ async def _change_of_mind(dispatcher: CollectingDispatcher, tracker: Tracker, ch
     await company().withdraw(record_kind(earlier.kind, facts), reference, facts.get("customer_id"), tracker.sender_id)
     dispatcher.utter_message(response="utter_choice_changed")
     return accepted
+
+
+def _always_open_named(words: Text) -> Optional[Text]:
+    """The one always-open way on whose choice words (catalog/choice_words.yml) the words name, or None."""
+    import yaml
+
+    from gracious.settings import CATALOG_DIR
+    from gracious.wordlists import word_pattern
+
+    lists = (yaml.safe_load((CATALOG_DIR / "choice_words.yml").read_text(encoding="utf-8")) or {}).get("words") or {}
+    named = [a for a in sorted(ALWAYS_OPEN) if lists.get(a) and word_pattern(lists[a]).search(words)]
+    return named[0] if len(named) == 1 else None
 
 
 async def _other_remedy(kind: Text, reference: Optional[Text]) -> Optional[Grant]:

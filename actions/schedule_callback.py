@@ -219,6 +219,15 @@ class ValidateCallbackForm(FormValidation):
                 dispatcher.utter_message(response="utter_glad_all_right_still_serious")
             return {"callback_time": None}
         escape = escape_in(text or "") or (escape_in(words) if parse_callback_time(words, now) is None else None)
+        latest = tracker.latest_message or {}
+        later = str((latest.get("second_problem") or {}).get("text") or "")  # "... email me then", kept as another
+        if not escape and (latest.get("repair") == "switch_channel" or escape_in(later)) and not CALL_ME.search(words):
+            # "i told you im on a plane tomorrow morning. email me then" (a conversation of our own, 6 December: booked
+            # for tomorrow at 10): the time says why not, never when to call.
+            escape = escape_in(words)
+            if escape and escape_in(later):
+                # Its "email me then" is this answer, never another problem kept for later.
+                return {"callback_time": None, "callback_escape": escape, "pending_problem": None}
         if escape:
             return {"callback_time": None, "callback_escape": escape}
         # The whole message says more than the entity ("tomorrow after lunch, maybe 2ish").
@@ -530,6 +539,10 @@ async def _call_at_that_time(tracker: Tracker, when: datetime, digits: Text) -> 
         if same_number and local_time(call["scheduled_for"]) == when:  # aware times: the same moment
             return call
     return None
+
+
+# A call asked for in so many words: "email me the details and call me at 10" still wants the call.
+CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b|\bgive\s+me\s+a\s+(?:call|ring)\b", re.I)
 
 
 class ActionScheduleCallback(Action):

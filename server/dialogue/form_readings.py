@@ -192,11 +192,24 @@ ASKS_TO_MOVE = re.compile(
 )
 
 
+# A call named: "the call", "my callback", "the thursday one" is not enough alone.
+CALL_WORD = re.compile(r"\b(?:call|calls|callback|call-back|ring|phone call)\b", re.I)
+
+
 def about_the_calls(
     parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str, intent: Optional[str]
 ) -> Optional[Dict[str, Any]]:
     """No call but an email, or a call booked in this chat moved, cancelled or put on a new number."""
     booked = tracker.get_slot("callback_id")
+    if (
+        not tracker.active_loop_name
+        and in_hand.call_was_booked(tracker)
+        and re.search(r"\b(?:did|has|have|is|was)\b[^.?!]*\b(?:cancell?ed|gone|off)\b[^.!]*\?", text, re.I)
+        and CALL_WORD.search(text)
+    ):
+        # "hey me again. sorry, did the call actually get cancelled? i still got an email about thursday" (a conversation
+        # of our own, 6 December: "No problem, I won't book a call"): where the calls stand, never a call turned down.
+        return read_as(parsed, STATUS, "status")
     if not booked and REBOOK.search(text) and in_hand.call_was_booked(tracker) and not repair.refuses_call(text):
         # "book it again. tomorrow 9am" after the call was cancelled: a call again, at that time.
         timed = [whole_message("time", text, text)] if repair.mentions_time(text) else []

@@ -72,7 +72,9 @@ WAITS_FOR_US = re.compile(
 REFUND_WANTED = re.compile(
     r"\b(?:return|send)\b[^.?!]{0,40}\b(?:for a (?:full )?refund|for my money back|and (?:get|have|receive) (?:a|my) "
     r"(?:full )?refund)\b|\b(?:like|want|wish|have|get|receive)\s+(?:a|my)\s+(?:full\s+)?refund\b"
-    r"|\b(?:like|want|have|get)\s+my\s+money\s+(?:back|refunded)\b",
+    r"|\b(?:like|want|have|get)\s+my\s+money\s+(?:back|refunded)\b"
+    # "the problem is you people wont refund my lamp" (a conversation of our own, 6 December: the CEO's why).
+    r"|\b(?:won'?t|wont|will\s+not|refuse\s+to|refused\s+to|refusing\s+to|didn'?t|didnt)\s+(?:give\s+me\s+a\s+)?refund\b",
     re.I,
 )
 

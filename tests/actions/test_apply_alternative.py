@@ -91,6 +91,18 @@ def test_choice_that_is_no_alternative_at_all_is_refused(domain):
     assert events == [SlotSet("alternative", None), FollowupAction("action_listen")]
 
 
+def test_the_ceos_office_asked_for_in_words_is_taken_whatever_the_case_offered(domain):
+    # A conversation of our own, 6 December: "fine send it to the ceo office then" in the lamp's case, after the CEO's
+    # case had offered it, heard "I'm sorry, I can't offer that one for this case".
+    tracker = tracker_from("alternatives_offered", slots={"alternative": "send it to the ceo office"})
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)
+
+    # As its button does: the handoff to that team, which says so (never a promise without it).
+    assert events == [SlotSet("alternative", "ceo_office"), FollowupAction("action_handoff")]
+    assert dispatcher.messages == []
+    assert grants_for("LK-10423") == []
+
+
 def test_a_yes_to_several_options_asks_which_with_the_same_buttons(domain):
     tracker = tracker_from("alternatives_offered", slots={"alternative": None})
     dispatcher, events = run_action(ActionApplyAlternative(), tracker, domain)

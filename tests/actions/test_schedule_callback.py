@@ -730,3 +730,24 @@ def test_a_call_moved_to_the_time_of_another_chats_call_on_that_number_becomes_t
     rows = {r["id"]: r for r in asyncio.run(records.rows("callbacks"))}
     assert (rows[mine]["status"], rows[other]["status"]) == ("cancelled", "booked")
     assert SlotSet("callback_id", str(other)) in events
+
+
+@pytest.mark.parametrize(
+    "said, escaped",
+    [
+        ("i told you im on a plane tomorrow morning. email me then", True),
+        # A call asked for in so many words, with an email too: still the call.
+        ("email me the details and call me tomorrow at 10", False),
+    ],
+)
+def test_a_time_said_as_the_reason_for_email_instead_never_books_a_call(domain, monkeypatch, said, escaped):
+    """A conversation of our own, 6 December: "i told you im on a plane tomorrow morning. email me then" while the
+    call's time was asked was booked for tomorrow at 10:00 am."""
+    freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
+    tracker = tracker_from("callback_form", text=said, slots={"requested_slot": "callback_time"})
+    tracker.latest_message["repair"] = "switch_channel"  # as server/dialogue/form_readings.py reads it
+    result = asyncio.run(
+        ValidateCallbackForm().validate_callback_time("tomorrow morning", CollectingDispatcher(), tracker, domain)
+    )
+    assert (result.get("callback_escape") == "email") is escaped
+    assert (result.get("callback_time") is None) is escaped
