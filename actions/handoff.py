@@ -414,8 +414,11 @@ class ActionPersonWhileBooking(Action):
         ):
             dispatcher.utter_message(response="utter_safety_product")
         elif message.get("safety") and WAIT_OR_NOT.search(message.get("text") or ""):
-            # "should i go to hospital or wait and see? i have an epipen": answered plainly.
+            # "should i go to hospital or wait and see? i have an epipen": answered plainly. It says the call can wait
+            # until they're safe, so the call's time is not asked again in the same breath (a conversation of our own,
+            # 6 December); it can be booked whenever they come back.
             dispatcher.utter_message(response="utter_safety_dont_wait")
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         elif message.get("safety"):
             dispatcher.utter_message(response="utter_safety_again")
         else:
