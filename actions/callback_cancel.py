@@ -57,6 +57,23 @@ async def calls_elsewhere(tracker: Tracker) -> List[Dict[str, Any]]:
     return await records().booked_for(customer_id, "", besides=tracker.sender_id)
 
 
+# What says a call booked in another chat stands.
+ELSEWHERE_SAID = {
+    "utter_status_call_booked_elsewhere_also",
+    "utter_status_call_elsewhere_not_cancelled",
+    "utter_callback_booked_others_stand",
+    "utter_callback_moved_others_stand",
+}
+
+
+def _elsewhere_said(tracker: Tracker) -> bool:
+    """Whether this chat told the customer of a call booked in another chat of theirs."""
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") in ELSEWHERE_SAID
+        for e in tracker.events
+    )
+
+
 def _phone_end(call: Dict[str, Any]) -> Text:
     return re.sub(r"\D", "", str(call.get("phone") or ""))[-4:]
 
@@ -116,9 +133,13 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         return at_hour and (not days or call["local"].date() in days)
 
     fits = [c for c in calls if is_named(c)]
-    if not fits and (not repair.refuses_call(text) or re.search(r"\bcancel", text, re.I)):
+    if not fits and (
+        not repair.refuses_call(text) or (re.search(r"\bcancel", text, re.I) and _elsewhere_said(tracker))
+    ):
         # (Refusing a call with "cancel" said, "i didnt book any call?? please cancel it, i said no calls" just after
-        # another chat's call was said to stand, a conversation of our own, 6 December: that one, never "no call".)
+        # another chat's call was said to stand, a conversation of our own, 6 December: that one, never "no call".
+        # Only once this chat has said that call stands: "no cancel that, i dont want a call" to a new call never
+        # cancels a call the customer booked elsewhere, blind panel p42 14.)
         # "just cancel the 2pm call please" with none that fits here: the customer's other chats' calls
         # too; never a bare "i dont want a call", which turns down a new call (blind panel p42 14).
         calls = await booked_calls(tracker, elsewhere=True)

@@ -39,11 +39,15 @@ def validated(text, monkeypatch, domain, **slots):
     return result, dispatcher
 
 
-def cancelled_by(text, monkeypatch, domain, sender_id=None, **slots):
+def cancelled_by(text, monkeypatch, domain, sender_id=None, events=None, **slots):
     """What action_schedule_callback says and does when the form heard ``text`` as dropping the call."""
     freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
     tracker = tracker_from(
-        "callback_form", text=text, slots={"callback_escape": CANCEL_BOOKED, **slots}, sender_id=sender_id
+        "callback_form",
+        text=text,
+        slots={"callback_escape": CANCEL_BOOKED, **slots},
+        sender_id=sender_id,
+        events=events,
     )
     return run_action(ActionScheduleCallback(), tracker, domain)
 
@@ -381,9 +385,16 @@ def test_a_call_elsewhere_is_cancelled_when_cancel_is_said_with_no_calls_wanted(
     # A conversation of our own, 6 December: "i didnt book any call?? please cancel it, i said no calls" just after the
     # other chat's call was said to stand heard "There's no call booked for you right now".
     _booked_elsewhere()
-    dispatcher, _ = cancelled_by(
-        "i didnt book any call?? please cancel it, i said no calls", monkeypatch, domain, verified_customers=["C003"]
-    )
+    said = "i didnt book any call?? please cancel it, i said no calls"
+    # Unsaid, that call is none of this chat's business (blind panel p42 14): nothing cancelled.
+    dispatcher, _ = cancelled_by(said, monkeypatch, domain, verified_customers=["C003"])
+    assert statuses() == ["booked"]
+    told = [
+        {"event": "user", "text": "can someone email me about that add on thing"},
+        {"event": "bot", "text": "A call ...", "metadata": {"utter_action": "utter_status_call_booked_elsewhere_also"}},
+        {"event": "user", "text": said},
+    ]
+    dispatcher, _ = cancelled_by(said, monkeypatch, domain, verified_customers=["C003"], events=told)
     assert statuses() == ["cancelled"]
     assert dispatcher.messages[0]["response"] == "utter_callback_call_cancelled"
 
