@@ -149,7 +149,8 @@ def _clock(text: Text) -> Text:
 TODAY = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)
 SAID_TIME = re.compile(
     r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to|can we do|could we do|"
-    r"can you do|could you do|how about|what about|instead)\b",
+    r"can you do|could you do|how about|what about|instead|"
+    r"(?:move|change|push|switch|put)\s+(?:it|that|the|my|our)?\s*(?:call\s+|one\s+)?(?:to|till|until|back to))\b",
     re.I,
 )
 CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
@@ -282,6 +283,9 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     parser_settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": local_now}
     parser = DateDataParser(languages=["en"], settings=dict(parser_settings, RETURN_TIME_AS_PERIOD=True))
     found = search_dates(text, languages=["en"], settings=parser_settings)
+    # "the jacket LK-10424, needs to be M not S" while the call's time is asked (blind panel p58 D1, booked at 10am):
+    # a size letter is no day, whatever dateparser makes of it.
+    found = [f for f in found or [] if re.search(r"\d", f[0]) or len(re.sub(r"\W", "", f[0])) > 2]
     # search_dates finds the phrase but misreads some times in it ("tomorrow at 9am"
     # comes back at 10:00), so the phrase is parsed again; a bare "10am" it misses.
     data = parser.get_date_data(found[0][0] if found else text)

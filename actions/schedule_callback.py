@@ -80,7 +80,9 @@ def known_phone(tracker: Tracker) -> Optional[Text]:
 # A time turned down ("10 is bad", "not 10"), and words that name the new one ("move my call to 4pm").
 TURNED_DOWN = re.compile(
     r"\b(?:is|isn'?t|s)\s+(?:bad|no good|not good|wrong|too early|too late)\b|\b(?:doesn'?t|won'?t|does not|will not)"
-    r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*(?:not|pas|nicht)\s",  # "non, 9h, pas 10h" (blind panel p50 23)
+    r"\s+work\b|\bcan'?t (?:do|make)\b|^\W*(?:not|pas|nicht)\s"  # "non, 9h, pas 10h" (blind panel p50 23)
+    # "move that call to 7pm, at 10am im at work" (blind panel p58 D1): the hour they are busy, never the one wanted.
+    r"|\b(?:i'?m|i am|ill be|i'?ll be|i will be)\s+(?:at work|busy|working|in a meeting|out|driving|asleep|away)\b",
     re.I,
 )
 MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for)\s+(.+)$", re.I)

@@ -177,10 +177,11 @@ REBOOK = re.compile(
 
 
 ASKS_TO_MOVE = re.compile(
-    r"\b(?:can|could|would|will)\s+(?:we|you|u|i|someone)\s+(?:please\s+|pls\s+|just\s+)?"
+    r"\b(?:can|could|would|will|might|may)\s+(?:we|you|u|i|someone)\s+(?:please\s+|pls\s+|just\s+)?"
     r"(?:push|move|change|shift|switch|bring|put)\s+(?:it|that|the call|my call|the callback)\b"
-    # "actually can you make it the afternoon" (a conversation of our own, 5 December): the booked call, moved
-    r"|\b(?:can|could|would)\s+(?:we|you|u)\s+(?:please\s+|pls\s+|just\s+)?make\s+it\s+(?:the\s+|in\s+the\s+|on\s+|at\s+)?"
+    # "actually can you make it the afternoon" (a conversation of our own, 5 December): the booked call, moved;
+    # "Might we make it Wednesday, same time?" (blind panel p58 D4).
+    r"|\b(?:can|could|would|might|may)\s+(?:we|you|u)\s+(?:please\s+|pls\s+|just\s+)?make\s+it\s+(?:the\s+|in\s+the\s+|on\s+|at\s+)?"
     r"(?:morning|afternoon|evening|today|tomorrow|tonight|mon|tue|wed|thu|fri|sat|noon|lunch|\d)"
     # "can we do thursday morning instead", "how about friday at 10": a time offered for the call
     r"|\b(?:can|could)\s+(?:we|you|u)\s+do\s+(?:it\s+)?(?:on\s+|at\s+)?(?:today|tomorrow|tonight|mon|tue|wed|thu|fri|sat|\d)"

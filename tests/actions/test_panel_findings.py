@@ -142,6 +142,21 @@ def test_the_time_wanted_is_the_one_moved_to_not_the_one_turned_down():
     assert wanted_time_text("oh wait no sorry i said 3 but i meant 2pm, i have a meeting at 3") == "i meant 2pm"
     assert wanted_time_text("tomorrow at 10am") == "tomorrow at 10am"
     assert wanted_time_text("3pm tomorrow, on 555 0144") == "3pm tomorrow"  # the number is no part of the time
+    # Blind panel p58 D1: the hour they are at work is the one turned down.
+    assert wanted_time_text("ok but move that call to 7pm, at 10am im at work") == "7pm"
+    assert wanted_time_text("tomorrow at 3, im at work till 2") == "tomorrow at 3"
+
+
+def test_a_size_letter_is_no_time_for_the_call():
+    from zoneinfo import ZoneInfo
+
+    from actions.callback_time import parse_callback_time
+
+    now = datetime(2026, 12, 6, 13, 0, tzinfo=ZoneInfo("America/New_York"))
+    # Blind panel p58 D1: "M" was read as a day, and a call booked for 10am.
+    assert parse_callback_time("and the jacket LK-10424, needs to be M not S", now) is None
+    assert parse_callback_time("ok but move that call to 7pm, at 10am im at work", now).hour == 19
+    assert parse_callback_time("tue morning", now).day == 8
 
 
 def test_a_credit_from_another_chat_is_told_with_when_not_offered_as_new(domain):
