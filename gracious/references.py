@@ -250,12 +250,43 @@ _SIZE = re.compile(
 _SIZE_WORDS = {"small": "S", "medium": "M", "large": "L"}
 
 
+# A size said to be the wrong one ("a 9.5 not a 10", "size 9.5 instead of size 10"): never the one wanted.
+_NOT_SIZE = re.compile(
+    r"\b(?:not|instead of|rather than|than)\s+(?:(?:the|a|an|size|in|that)\s+)*"
+    r"(?:\d{1,2}(?:\.5)?|xs|xxl|xl|s|m|l|small|medium|large|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
+_SIZE_SPELT = {
+    "nine": "9",
+    "ten": "10",
+    "eight": "8",
+    "seven": "7",
+    "six": "6",
+    "five": "5",
+    "eleven": "11",
+    "twelve": "12",
+}
+_HALF_SPELT = re.compile(r"\b(" + "|".join(_SIZE_SPELT) + r") and a half\b", re.IGNORECASE)
+# A bare half size ("nine and a half. 9.5"): only ever a size, never money ("$9.5") or a time.
+_HALF_SIZE = re.compile(r"(?<![$£€\d.])\b(\d{1,2}\.5)\b(?!\s*(?:%|dollars?|bucks|pm|am|hours?|kg|lbs?))", re.I)
+
+
+def _wanted_part(text: str) -> str:
+    """The message without the sizes it says are wrong."""
+    return _NOT_SIZE.sub(" ", text or "")
+
+
+def says_wrong_size(text: str) -> bool:
+    """'not a 10', 'instead of size 10': a size named as the wrong one."""
+    return bool(_NOT_SIZE.search(text or ""))
+
+
 def size_wanted(texts: Iterable[str]) -> Optional[str]:
     """The size a customer last asked for ("can i swap for a size 7", "not 7, i meant an 8"
-    -> "8"; "switch it to a medium" -> "M"), or None."""
+    -> "8"; "switch it to a medium" -> "M"; "a 9.5 not a 10" -> "9.5"), or None."""
     found = None
     for text in texts:
-        for m in _SIZE.finditer(text or ""):
+        for m in _SIZE.finditer(_wanted_part(text)):
             value = m.group(1)
             if value.lower() in ("a", "an"):
                 continue
@@ -272,7 +303,13 @@ _TO_SIZE = re.compile(
 def size_change(text: str) -> Optional[str]:
     """The new size in "make it a 10.5", "change the size on my exchange to 10.5", or None."""
     found = size_wanted([text])
+    wanted = _wanted_part(text)
     if found is None and re.search(r"\bsize\b", text or "", re.I):
-        m = _TO_SIZE.search(text or "")
+        m = _TO_SIZE.search(wanted)
         found = _SIZE_WORDS.get(m.group(1).lower(), m.group(1).upper()) if m else None
+    if found is None:
+        # "no. not 10. nine and a half. 9.5": a half size alone, in figures or words.
+        half = _HALF_SIZE.findall(wanted)
+        spelt = _HALF_SPELT.search(wanted)
+        found = half[-1] if half else (_SIZE_SPELT[spelt.group(1).lower()] + ".5" if spelt else None)
     return found
