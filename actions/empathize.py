@@ -171,7 +171,10 @@ class ActionEmpathize(Action):
             # Sent as ordered: a size or colour that didn't suit, not the wrong thing.
             # Before the record is found, the customer's words may say so ("they dont fit, way too tight").
             fit = intent == "report_wrong_item" and (
-                facts.get("company_error") is False if found else bool(NOT_FITTING.search(text))
+                facts.get("company_error") is False
+                if found
+                # "Can you just sort the shoes now?" after "...my shoes not fitting" (server/dialogue/repair.py fit_told).
+                else bool(NOT_FITTING.search(text)) or (tracker.latest_message or {}).get("repair") == "fit_told"
             )
             # An order on its way and on time: nothing went wrong to apologise for.
             on_track = (

@@ -34,6 +34,10 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
     """Offer the pending problem now that the first is settled; nothing when there is none."""
     problem = tracker.get_slot("pending_problem")
     if not isinstance(problem, dict) or not problem.get("intent"):
+        # "wait actually no, forget the refund, i'd rather have the navy one sent overnight" under the offer of the
+        # other problem (blind panel p58 D1): the change made, the other problem is still to come, offered again.
+        problem = told_earlier(tracker) if _offered_just_before(tracker) else None
+    if not isinstance(problem, dict) or not problem.get("intent"):
         return []
     entities = problem.get("entities") or {}
     opening = f"/{problem['intent']}" + (json.dumps(entities) if entities else "")
@@ -46,6 +50,23 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
     quoted = words if len(words.split()) <= QUOTED_WORDS else ""
     dispatcher.utter_message(response="utter_second_problem_next", problem=quoted, buttons=buttons)
     return [SlotSet("pending_problem", None), FollowupAction("action_listen")]
+
+
+def _offered_just_before(tracker: Tracker) -> bool:
+    """Whether our last turn, before the customer's latest message, offered to look at the other problem (and that
+    message did not take it up or turn it down)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 1 and str(event.get("text") or "").startswith(("/goodbye", "/deny")):
+                return False
+            if users == 2:
+                return False
+        elif users == 1 and event.get("event") == "bot":
+            if (event.get("metadata") or {}).get("utter_action") == "utter_second_problem_next":
+                return True
+    return False
 
 
 def told_earlier(tracker: Tracker) -> Optional[Dict[Text, Any]]:

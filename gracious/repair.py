@@ -108,17 +108,19 @@ def wants_email_instead(text: str) -> bool:
 
 # "can someone call me about it", "a callback please", "ring me": a call asked for.
 ASKS_FOR_A_CALL = re.compile(
-    r"\b(?:call|ring|phone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:phone\s+)?call\b"
-    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone)\b|\bcall\s+at\b",
+    r"\b(?:call|ring|phone|telephone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:tele)?(?:phone\s+)?call\b"
+    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone|telephone)\b|\bcall\s+at\b",
     re.I,
 )
 
 
 # Said as an ask: "can someone call me about it", "ring me", "callback please", "i'd like a call".
 _CALL_ASKED = re.compile(
-    r"\b(?:call|ring|phone)\s+(?:me|us)\b|\b(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|a person|they)\b"
+    r"\b(?:call|ring|phone|telephone)\s+(?:me|us)\b|\b(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|a person|they)\b"
     r"[^.?!]{0,30}\b(?:call|ring)\b|\b(?:pls|please)\b[^.?!]{0,20}\b(?:call|ring)\b"
-    r"|\bcall\s?-?back,?\s+(?:please|pls)\b|\bi\s*(?:want|need|would like|'?d like)\s+a\s+(?:phone\s+)?call",
+    r"|\bcall\s?-?back,?\s+(?:please|pls)\b"
+    # "I should prefer a telephone call, if it is not too much trouble" (blind panel p58 D4): formal, and still an ask.
+    r"|\bi\s*(?:want|need|would like|'?d like|should like|should prefer|would prefer|'?d prefer)\s+a\s+(?:tele)?(?:phone\s+)?call",
     re.I,
 )
 # A call that never came, told: "they never call me back", "promised a call back twice" (a complaint, not an ask).
@@ -197,6 +199,15 @@ def ends_with_closing(text: str) -> bool:
     """'never mind, ill put 8 in the email. thats all': the last sentence is a short close."""
     sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
     return len(sentences) >= 2 and len(sentences[-1].split()) <= 4 and says("closing", sentences[-1])
+
+
+def closes_with_thanks(text: str) -> bool:
+    """'No, that will be all. Thank you for your patience with an old woman.': a short close, and
+    otherwise only thanks; no question, nothing new told."""
+    sentences = [s.strip() for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
+    closes = [s for s in sentences if len(s.split()) <= 6 and says("closing", s)]
+    thanks = [s for s in sentences if re.match(r"(?:and\s+)?(?:thank|thanks|many thanks|cheers|ta)\b", s, re.I)]
+    return bool(closes) and "?" not in text and len(closes) + len(thanks) == len(sentences)
 
 
 def asks_before_goodbye(text: str) -> bool:
@@ -306,6 +317,8 @@ def asks_status(text: str) -> bool:
         or re.search(
             r"\b(?:yes or no|or not|confirm|right|want to know|wondering|tell me if|tell me whether)\b", text, re.I
         )
+        # "i checked my account and i dont see it" (blind panel p58 D7): not seeing it asks where it is.
+        or re.search(r"\b(?:don'?t|do not|can'?t|cannot)\s+see\s+it\b|\bnot showing\b|\bno sign of it\b", text, re.I)
     )
     if REQUEST.search(text or ""):
         return False  # "can you send a replacement or not" asks for one, not after one

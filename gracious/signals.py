@@ -48,6 +48,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
                 "own_change",
                 "taken_by_another",
                 "exchange_wanted",
+                "not_fitting",
                 "not_only_praise",
                 "pass_on",
                 "trouble",
@@ -485,3 +486,8 @@ def told_of_harm(parsed: Iterable[Optional[Mapping[str, Any]]]) -> bool:
 def harm_from_food(messages: Iterable[Tuple[Optional[Text], Optional[Mapping[str, Any]]]]) -> bool:
     """Whether one of a chat's messages (text, parse data) about health or danger was about what a café served."""
     return any((parsed or {}).get("safety") and FOOD_HARM.search(text or "") for text, parsed in messages)
+
+
+def says_it_does_not_fit(text: Text) -> bool:
+    """ "they don't fit", "too small", "wrong size": an item that doesn't fit (catalog/signals.yml `not_fitting`)."""
+    return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["not_fitting"].search(text.replace("\u2019", "'")))

@@ -188,7 +188,9 @@ def asks_where_things_stand(text: str, tracker: DialogueStateTracker, named: boo
     about_records = bool(ABOUT_MAIL.search(text)) or (
         bool(GONE_THROUGH.search(text)) and bool(repair.named_kinds(text))
     )
-    return something_settled(tracker) or named or about_records
+    # "i checked my account and i dont see it" with the record's credit given in another chat (blind panel p58 D7).
+    granted_before = bool((tracker.get_slot("case_facts") or {}).get("granted_kinds"))
+    return something_settled(tracker) or named or about_records or granted_before
 
 
 YES_OR_NO = re.compile(r"^\W*(?:(?:just|so|ok|now)\s+)?(?:yes or no|yes/no|y/n|yes or not|true or false)\W*$", re.I)

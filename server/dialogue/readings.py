@@ -245,6 +245,45 @@ FORM_ANSWERS = {"coupon_code", "order_id", "time", "item", "amount", "alternativ
 ASKED_SOMEONE = {"request_human", "request_executive", "request_callback"}
 
 
+# Someone of the team named, however plainly: "a person", "an ordinary member of your staff", "someone".
+TEAM_MEMBER = re.compile(
+    r"\b(?:member of (?:your |the )?(?:staff|team)|staff member|someone|somebody|one of your (?:people|team|staff)|"
+    r"a human|a real person|an agent|your staff|your team)\b",
+    re.I,
+)
+# A call said to be unwanted beside the email: "by email rather than telephone", "not a phone call".
+NOT_BY_PHONE = re.compile(
+    r"\b(?:rather than|instead of|not|no)\s+(?:by\s+|a\s+|on\s+the\s+)?(?:tele)?(?:phone|call)(?:\s+call)?s?\b", re.I
+)
+
+
+# "I did not ask for the CEO", "never wanted your ceo": the CEO named only to be turned down.
+NOT_ASKED_CEO = re.compile(
+    r"\b(?:not|didn'?t|did not|never|no)\s+(?:ask(?:ed)?\s+for\s+|want(?:ed)?\s+|need\s+)?(?:the\s+|your\s+)?"
+    r"(?:ceo|boss|owner|chief executive)\b",
+    re.I,
+)
+
+
+def person_by_email(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+    """ "put me in touch with a person, but I would prefer they write to me by email rather than telephone",
+    "Talk to a person. By email please." (blind panel p58 D3: the CEO's office, then a call's time asked): the team's
+    email follow-up, a person who writes; never a call nor the CEO."""
+    text = (parsed.get("text") or "").strip()
+    if tracker is None or not text or text.startswith("/") or parsed.get("safety") or tracker.active_loop_name:
+        return None
+    if not (tracker.get_slot("case_type") or tracker.get_slot("handoff_id")):
+        return None
+    if not (repair.says("person", text) or TEAM_MEMBER.search(text)) or not repair.wants_email_instead(text):
+        return None
+    if repair.ASKS_FOR_A_CALL.search(NOT_BY_PHONE.sub(" ", text)) or repair.says(
+        "ceo_words", NOT_ASKED_CEO.sub(" ", text)
+    ):
+        return None
+    email = whole_message("alternative", "email_followup", text)
+    return read_as(parsed, "choose_alternative", "switch_channel", [email, *entities_of(parsed, "email")])
+
+
 def person_asked(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
     """ "i asked to be connected. please just connect me" mid-form or mid-case: a person, before any
     reading of the form, the topic or the buttons. Not while queued for one already (the waiting

@@ -23,7 +23,7 @@ from gracious.answers import answers as all_answers
 from gracious.contact_details import without_phones
 from gracious.dropped_call import cancels_booked
 from gracious.identity import verified_customer
-from gracious.references import find, size_change
+from gracious.references import find, says_wrong_size, size_change, size_wanted
 from server.dialogue import (
     account_readings,
     cancel_answer,
@@ -572,6 +572,35 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # p49 12): a food-safety report for the café's managers (the cafe_hygiene policy), never a weekly review.
         # "...saw a mouse running behind the counter" read as a complaint or not read at all: the same report.
         return read_as(parsed, "report_wrong_item", "hygiene", parsed.get("entities") or [])
+    if (
+        not loop
+        and (tracker.get_slot("case_facts") or {}).get("granted_kinds")
+        and not find(text)
+        and intent not in MEANT
+        and in_hand.asks_where_things_stand(text, tracker, bool(repair.named_kinds(text)))
+    ):
+        # "i checked my account and i dont see it. just put it on again please", "so where is it then? why cant i see
+        # it" about a credit given in another chat (blind panel p58 D7: "Which order is it?", then why it was missing):
+        # when and how it went on, as the designers word it, else where it stands from the records.
+        return dict(read_as(parsed, WHY, "case_question"), **marks) if answer else read_as(parsed, STATUS, "status")
+    exchange_unoffered = intent == "choose_alternative" and "exchange" not in (
+        tracker.get_slot("offered_alternatives") or []
+    )
+    if (
+        not loop
+        and (intent in UNSURE_OF_AN_ITEM or exchange_unoffered)
+        and tracker.get_slot("case_type") not in ("report_wrong_item", "request_refund")
+        and _item_not_fitting(parsed, tracker, text)
+        and not (intent == "request_callback" and not repair.refuses_call(text))
+        and not repair.says("phone_bill", text)
+        and not signals.said_at_the_cafe(text)
+    ):
+        # "The SHOES. They don't fit. I want to exchange them.", or "Can you just sort the shoes now?" after "I emailed
+        # ... about my shoes not fitting" (blind panel p58 D11: a menu with the CEO on it): the shoes' case.
+        # A swap asked for without a word of fit ("exchange for a size 10") is no fit said: no sorrow over it.
+        if _fit_said(tracker, text):
+            return read_as(parsed, "report_wrong_item", "fit_told", parsed.get("entities") or [])
+        return read_as(parsed, "request_refund", "exchange_told", parsed.get("entities") or [])
     if intent == "give_feedback" and REFUND_WANTED.search(text) and not repair.says("feedback", text):
         # "...it does not suit the room for which it was intended, and I should like to return it for a full refund, if
         # that would be agreeable." (a conversation of our own, 6 December: saved as feedback): the refund asked for.
@@ -668,6 +697,21 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
             # you tell me what's gone wrong?".
             entities = [e for e in parsed.get("entities") or [] if e.get("entity") != "time"]
             return read_as(parsed, "request_callback", "call_asked", [*entities, in_hand.time_entity(text)])
+    if (
+        not loop
+        and intent in ("inform", "nlu_fallback")
+        and not tracker.get_slot("case_type")
+        and signals.says_it_is_late(re.sub(r"\btoo late\b", " ", text, flags=re.I))
+        and not repair.says("phone_bill", text)
+        and not (in_hand.call_was_booked(tracker) and repair.mentions_time(text))
+    ):
+        # "grinder. order #10423. where is it", "its late. was due days ago" (blind panel p58 D12): an order waited
+        # for, looked into; never "Could you tell me what's gone wrong?" twice.
+        return read_as(parsed, "check_order_status", "late_told", parsed.get("entities") or [])
+    if not loop and repair.closes_with_thanks(text) and not entities_of(parsed, "order_id", "coupon_code"):
+        # "No, that will be all. Thank you for your patience with an old woman." (blind panel p58 D4): a warm close,
+        # never a complaint that nobody got back to them.
+        return read_as(parsed, "goodbye", "closing")
     leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
     # "you're going in circles. forget it, I'll wait for the email" (blind panel p36 18): leaving, never a claim.
     waits = repair.says("cancel", text) and bool(WAITS_FOR_US.search(text))
@@ -676,6 +720,17 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "you literally just applied a coupon. never mind, ill figure it out. cya":
         # the last word is goodbye, so a warm close (and no call), never the case again.
         return read_as(parsed, "goodbye", "closing")
+    if (
+        not loop
+        and in_hand.exchange_started(tracker)
+        and size_change(text)
+        and not in_hand.is_question(text)
+        and (repair.corrects(text) or re.search(r"\b(?:size|exchange)\b", text, re.I) or says_wrong_size(text))
+    ):
+        # "oh wait actually make it a 10.5", "make the exchange a 9.5 not a 10", "no. not 10. nine and a half. 9.5"
+        # (blind panel p58 D2): the exchange just started, in the new size; never frustration or the case again.
+        chosen = whole_message("alternative", "exchange", text)
+        return read_as(parsed, "choose_alternative", "size_changed", [chosen])
     if (
         intent == "dispute_charge"
         and not loop
@@ -796,16 +851,6 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
                 # "why do i have to wait for the scan?": the designers' answer to that, not the policy's why.
                 return dict(read_as(parsed, WHY, "case_question"), **marks)
             return read_as(parsed, WHY, "why")
-    if (
-        not loop
-        and in_hand.exchange_started(tracker)
-        and size_change(text)
-        and not in_hand.is_question(text)
-        and (repair.corrects(text) or re.search(r"\bsize\b", text, re.I))
-    ):
-        # "oh wait actually make it a 10.5": the exchange just started, in the new size.
-        chosen = whole_message("alternative", "exchange", text)
-        return read_as(parsed, "choose_alternative", "size_changed", [chosen])
     if (
         explained
         and not loop
@@ -937,6 +982,18 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return read_as(parsed, "goodbye", "closing")
     if repair.cancels(text) and intent != "thank":
         return read_as(parsed, CANCEL, "cancel")
+    unsure = float((parsed.get("intent") or {}).get("confidence") or 0) < UNSURE_REFERENCE
+    if (
+        new_reference
+        and case_type in ("report_wrong_item", "request_refund")
+        and not tracker.get_slot("order_id")
+        and intent == "check_order_status"
+        and (unsure or FOUND_IN_MAIL.search(text))
+        and not signals.says_it_is_late(text)
+    ):
+        # "ok hang on, found the confirmation email. its LK-10422" for the shoes that don't fit, asked for without a
+        # number (blind panel p58 D11: opened as where the parcel is): the number of the case in hand.
+        return read_as(parsed, case_type, "reference_given")
     if intent in ("out_of_scope", "nlu_fallback") and new_reference and case_type:
         # "now what about summer20": a reference says what the message is about.
         return read_as(parsed, in_hand.case_for(given[0], parsed, case_type), "reference_given")
@@ -958,6 +1015,49 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "that's all thanks" after an answer: a warm close, never "I didn't understand".
         return read_as(parsed, "goodbye", "closing")
     return parsed
+
+
+# Below this, a reference's case is the one in hand rather than the classifier's reading.
+UNSURE_REFERENCE = 0.7
+# Where a number was found: "found the confirmation email".
+FOUND_IN_MAIL = re.compile(
+    r"\b(?:found|got|have)\s+(?:it|the|my|that)\s+(?:\w+\s+)?(?:e-?mail|confirmation|receipt)", re.I
+)
+
+
+# What the classifier may make of an item that doesn't fit, told in few words or beside something else.
+UNSURE_OF_AN_ITEM = {
+    "nlu_fallback",
+    "out_of_scope",
+    "inform",
+    "ask_status",
+    "request_executive",
+    "express_frustration",
+    "request_callback",
+    "deny",
+    "ask_policy",
+    "ask_why",
+}
+SORT_IT = re.compile(r"\b(?:sort|fix|deal with|help (?:me )?with|exchange|swap|change)\b", re.I)
+
+
+def _fit_said(tracker: DialogueStateTracker, text: str) -> bool:
+    """Whether this message or an earlier one of the chat says an item doesn't fit."""
+    said = [text, *(str(e.text or "") for e in tracker.events if isinstance(e, UserUttered))]
+    return any(signals.says_it_does_not_fit(s) for s in said)
+
+
+def _item_not_fitting(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> bool:
+    """An item said not to fit now, or named to be sorted after an earlier message said it doesn't fit."""
+    if signals.says_it_does_not_fit(text):
+        return True
+    if signals.wants_an_exchange(text) and (entities_of(parsed, "item") or size_wanted([text])):
+        return True  # "exchange for a size 10" with no exchange on offer (blind panel p58 D11)
+    items = [str(e.get("value") or "").lower() for e in entities_of(parsed, "item")]
+    if not items or not SORT_IT.search(text):
+        return False
+    said = [str(e.text or "") for e in tracker.events if isinstance(e, UserUttered)]
+    return any(signals.says_it_does_not_fit(s) and any(i in s.lower() for i in items) for s in said)
 
 
 def _another_item(parsed: Dict[str, Any], told: str) -> bool:

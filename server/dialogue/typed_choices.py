@@ -35,6 +35,7 @@ from gracious.choices import (
     yes_to_the_one_asked,
 )
 from gracious.dropped_call import drops_the_call
+from gracious.references import size_change
 from gracious.signals import asks_to_stop_updates, wants_it_cancelled
 from overrides import nlu_process
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
@@ -61,7 +62,7 @@ from server.dialogue.offers import (
     takes_another,
 )
 from server.dialogue.payloads import payload_parse
-from server.dialogue.readings import STATUS, not_the_top, person_asked, read_as, upset_no, wants_more
+from server.dialogue.readings import STATUS, not_the_top, person_asked, person_by_email, read_as, upset_no, wants_more
 from server.dialogue.repair import reread
 
 _rasa_graph_parse = MessageProcessor.parse_message
@@ -133,6 +134,11 @@ async def parse_with_choices(
     again = in_hand.reference_again(parsed, tracker)
     if again is not None:
         return again  # "LK-10422" for the order already in hand: that's the one
+    emailed = person_by_email(parsed, tracker)
+    if emailed is not None:
+        # "Talk to a person. By email please.": the person who writes, the email button when one is offered.
+        button = next((o for o in last_buttons(tracker) if o.key == "email_followup"), None)
+        return await read.as_click(button.payload, text=text, typed_choice=button.title) if button else emailed
     person = person_asked(parsed, tracker)
     if person is not None:
         # "i asked to be connected. please just connect me": a person, whatever else it reads as;
@@ -474,7 +480,9 @@ def other_sum(text: str, title: str) -> bool:
 # Where a number was found: "found it in my email", "its on my confirmation email", "got it from my inbox".
 FOUND_IN_MAIL = re.compile(
     r"\b(?:found|find|got|have|had|its|it'?s|it\s+is|was|is)\s+(?:it\s+)?(?:in|on|from)\s+(?:my|the|your|an?)\s+"
-    r"(?:\w+\s+)?(?:e-?mails?|inbox|confirmation)\b",
+    r"(?:\w+\s+)?(?:e-?mails?|inbox|confirmation)\b"
+    # "ok hang on, found the confirmation email. its LK-10422" (blind panel p58 D11: the email follow-up taken)
+    r"|\b(?:found|got|have|dug up|pulled up)\s+(?:the|my|that)\s+(?:\w+\s+)?(?:e-?mail|confirmation)\b",
     re.I,
 )
 
@@ -496,6 +504,10 @@ async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Op
     shared = case_item_words(tracker)
     chosen = resolve(text, offer, choice_words(), question=False, shared=shared) if offer else None
     if chosen is None or chosen == WHICH or offer[chosen].key == "deny":
+        return None
+    if offer[chosen].key == accepted == "exchange" and size_change(text):
+        # "i want size 9.5 instead of size 10 for the exchange" just after it was started: the size changed
+        # (server/dialogue/repair.py), never "That's already started for you".
         return None
     if offer[chosen].key == accepted:
         # "the refund" or "i meant the refund" just after the refund was done: the same

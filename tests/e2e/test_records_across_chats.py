@@ -38,3 +38,22 @@ def test_an_exchange_asked_for_in_place_of_a_refund_under_way_gets_a_plain_no_an
     assert_gracious(again)
     assert "Not from here" in texts(again) and "rather not guess" not in texts(again), texts(again)
     assert "request_human" in " ".join(b["payload"] for b in buttons(again))
+
+
+def test_a_credit_from_another_chat_not_seen_on_the_account_is_where_it_is(bot: Bot, sender: str) -> None:
+    """Blind panel p58 D7: "i checked my account and i dont see it. just put it on again please" about the discount
+    credit given in an earlier chat heard "Which order is it?", then "why cant i see it" why it was missing."""
+    first, second = bot.chats(sender, "C002")
+    assert_gracious(bot.say(first, "my bill BL-30018 is missing the 10% discount, can you credit it?"))
+    taken = bot.say(first, '/choose_alternative{"alternative": "missing_discount_credit"}')
+    assert "credited" in texts(taken), texts(taken)
+
+    assert "already went on your account" in texts(
+        bot.say(second, "hey, my bill BL-30018 is missing the 10% discount, can you credit it?")
+    )
+    unseen = bot.say(second, "i checked my account and i dont see it. just put it on again please")
+    assert_gracious(unseen)
+    assert "next bill" in texts(unseen) and "Which order" not in texts(unseen), texts(unseen)
+    where = bot.say(second, "so where is it then? why cant i see it")
+    assert_gracious(where)
+    assert "isn't on the bill you have now" in texts(where) and "slip on our side" not in texts(where), texts(where)

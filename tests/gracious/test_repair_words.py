@@ -154,3 +154,36 @@ def test_asking_whether_more_than_one_call_is_booked(text, asks):
     from gracious.repair import MORE_THAN_ONE_CALL
 
     assert bool(MORE_THAN_ONE_CALL.search(text)) is asks
+
+
+@pytest.mark.parametrize(
+    "text, closes",
+    [
+        # Blind panel p58 D4: a formal close with a long thank you.
+        ("No, that will be all. Thank you for your patience with an old woman.", True),
+        ("No, that is all. Thank you.", True),
+        ("thats all. thanks for nothing", True),
+        ("that is all i have to say about the rude staff. thank you", False),
+        ("thanks thats all, but when will it arrive?", False),
+        ("no thats it. the lamp still doesnt work", False),
+    ],
+)
+def test_a_close_with_only_thanks_beside_it(text, closes):
+    from gracious.repair import closes_with_thanks
+
+    assert closes_with_thanks(text) is closes
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        # Blind panel p58 D4: formal wording still asks for a call.
+        ("Thank you, that is most kind. I should prefer a telephone call, if it is not too much trouble.", True),
+        ("Forgive me, I believe I was unclear. I should like you to telephone me, please.", True),
+        ("3 calls? i made 4 calls to london", False),
+    ],
+)
+def test_a_call_asked_for_in_formal_words(text, asks):
+    from gracious.repair import ASKS_FOR_A_CALL
+
+    assert bool(ASKS_FOR_A_CALL.search(text)) is asks
