@@ -79,7 +79,15 @@ def last_buttons(tracker: Optional[DialogueStateTracker]) -> List[Option]:
         if isinstance(event, BotUttered):
             buttons = list((event.data or {}).get("buttons") or []) + buttons
     offer_open = bool(tracker.get_slot("offered_alternatives")) and not tracker.get_slot("accepted_alternative")
-    if buttons and not any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in buttons) and offer_open:
+    # "the last one i guess" under "Which of these is closest?" (blind panel p58 D11: the open offer's email follow-up
+    # taken): a menu of its own is answered alone; only a person offered beside a question keeps the offer beside it.
+    beside = all(o.key in ("human", "request_human", "deny") for o in options_from(buttons))
+    if (
+        buttons
+        and not any(str(b.get("payload", "")).startswith(OFFER_PAYLOAD) for b in buttons)
+        and offer_open
+        and beside
+    ):
         # A person offered beside a question ("I'd rather not guess"): the open offer's
         # options are still there to choose from, with the person.
         return options_from(buttons + next(offers_in(tracker), []))

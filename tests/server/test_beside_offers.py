@@ -222,3 +222,30 @@ def test_another_sum_named_is_not_the_option_with_its_sum(text, title, other):
     from server.dialogue.typed_choices import other_sum
 
     assert other_sum(text, title) is other
+
+
+MENU = [
+    {"title": "I got the wrong item, or something's missing", "payload": "/report_wrong_item"},
+    {"title": "I want someone senior, like the CEO", "payload": "/request_executive"},
+    {"title": "I'd like my money back, or to return something", "payload": "/request_refund"},
+]
+
+
+def test_a_menu_of_its_own_is_answered_alone_while_an_offer_is_open():
+    """Blind panel p58 D11: "the last one i guess" under "Which of these is closest?" took the open offer's last
+    option (the email follow-up), never the menu's last line."""
+    from server.dialogue.offers import last_buttons
+
+    tracker = offered()
+    tracker.update(UserUttered("The SHOES. They don't fit."))
+    tracker.update(BotUttered("Which of these is closest to what you mean?", data={"buttons": MENU}))
+    assert [o.payload for o in last_buttons(tracker)] == [b["payload"] for b in MENU]
+    # A person offered beside a question keeps the open offer's options there to choose.
+    tracker.update(UserUttered("is it insured?"))
+    tracker.update(
+        BotUttered(
+            "I'd rather not guess.", data={"buttons": [{"title": "Talk to a person", "payload": "/request_human"}]}
+        )
+    )
+    keys = [o.key for o in last_buttons(tracker)]
+    assert keys[0] == "request_human" and "refund" in keys
