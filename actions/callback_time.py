@@ -26,6 +26,11 @@ LATENESS = re.compile(
     r"(?:late|overdue|ago|behind|past|now|already|and\s+(?:still|nothing))\b",
     re.I,
 )
+SINCE = re.compile(
+    r"\b(?:more than|over|under|less than|past|within|been|beyond|outside(?: of)?(?: the)?)\s+(?:a|an|one|two|three|\d+)"
+    r"[\s-]+(?:days?|weeks?|months?|years?)\b(?:\s+(?:ago|old|since|window|return window))?|\b\d+[\s-]+days?\s+(?:window|rule|policy|return)",
+    re.I,
+)
 # When a delivery comes, not when to call: "my replacement dress, is it actually coming tomorrow?" in the call's
 # form (blind panel p45 13, booked for 10am without a time given).
 DELIVERY_DAY = re.compile(
@@ -232,6 +237,9 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     # "its about my coffee grinder thats like a week late" (blind panel p43 18, booked a week ahead): how late
     # or how long ago something was is never a time for the call.
     text = DELIVERY_DAY.sub(" ", LATENESS.sub(" ", text))
+    # "i know is more than 30 days", "its been over 30 days" (blind panel p59 F05, booked a month ahead): how long since
+    # something, never when to call.
+    text = SINCE.sub(" ", text)
     # "call me about my bill BL-30019 tomorrow morning": a reference is no part of a time, and dateparser finds no
     # date at all beside one (booked for this morning instead of tomorrow's).
     text = re.sub(r"\b(?:lk|bl)[\s-]?\d{4,6}\b|#\s?\d{4,6}\b", " ", text, flags=re.I)

@@ -175,7 +175,9 @@ def order_facts(order: Any, today: date) -> Dict[str, Any]:
 # for 100 minutes to london is daylight robbery" (blind panel p49 22).
 PRICE_WORDS = re.compile(
     r"\b(?:full price|paid|pay|cost|costs|costed|total|came to|comes to|was charged|charged|price|priced|bill (?:is|was)|worth"
-    r"|for \d+ (?:minutes?|mins?|calls?|texts?)|(?:a|per) (?:minute|min|month|call)|robbery|rip-?off|ripoff)\b",
+    r"|for \d+ (?:minutes?|mins?|calls?|texts?)|(?:a|per) (?:minute|min|month|call)|robbery|rip-?off|ripoff"
+    # "76 bucks of calls and not a single cent of the discount" (blind panel p59 F02): what the calls came to.
+    r"|(?:bucks|dollars|\$\d+(?:\.\d+)?)\s+(?:of|worth of|in)\s+(?:calls?|texts?|data|roaming|charges?|minutes?|usage))\b",
     re.I,
 )
 DEMAND_WORDS = re.compile(r"\b(?:want|give me|refund|back|compensat\w*|credit|owe|owed|deserve|demand|expect)\b", re.I)

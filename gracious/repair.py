@@ -136,10 +136,22 @@ def refuses_call(text: str) -> bool:
     return says("no_call", text)
 
 
+_OPENS_LEAVING = re.compile(
+    r"^\W*(?:(?:actually|oh|ok|okay|wait|hmm+|um+|ah|no|sorry)[\s,.]+){0,2}"
+    r"(?:never ?mind|nvm|forget it|forget that|scratch that|don'?t bother|dont bother)\s*(?:[,.!;]|$)",
+    re.I,
+)
+
+
 def cancels(text: str) -> bool:
     """'never mind', 'forget it': leave what is in hand. Short messages only, so a
     story that merely contains 'leave it' is not read as a cancel."""
     if says("cancel", text) and len(text.split()) <= 8:
+        return True
+    # "actually never mind, kids need me. ill just look at the bill myself later" (blind panel p59 E10): the opening
+    # words leave, whatever reason follows; "never mind the coupon, ..." names what is dropped (not this), and a record
+    # named after it is a case told.
+    if _OPENS_LEAVING.match(text or "") and not re.search(r"\b(?:lk|bl)[\s-]?\d{4,6}\b", text or "", re.I):
         return True
     # "...that was a different shop. my bad. never mind": the last short sentence leaves.
     sentences = [s for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
@@ -201,13 +213,24 @@ def ends_with_closing(text: str) -> bool:
     return len(sentences) >= 2 and len(sentences[-1].split()) <= 4 and says("closing", sentences[-1])
 
 
+_KIND_OR_WAITING = re.compile(
+    r"(?:and\s+)?(?:thank|thanks|many thanks|cheers|ta)\b"
+    r"|(?:you\s+have|you'?ve|youve)\s+been\s+(?:very\s+|so\s+|really\s+|most\s+)?(?:kind|helpful|great|lovely|patient)\b"
+    r"|(?:(?:ok|okay|alright|all right|right|fine)[\s,]+)?(?:i'?ll|i will|i)\s+(?:just\s+)?wait\b(?![^.]*\bor\b)"
+    r"|(?:ok|okay|alright|all right|right|fine|cool|great|perfect|lovely)\W*$",
+    re.I,
+)
+
+
 def closes_with_thanks(text: str) -> bool:
     """'No, that will be all. Thank you for your patience with an old woman.': a short close, and
     otherwise only thanks; no question, nothing new told."""
     sentences = [s.strip() for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
     closes = [s for s in sentences if len(s.split()) <= 6 and says("closing", s)]
-    thanks = [s for s in sentences if re.match(r"(?:and\s+)?(?:thank|thanks|many thanks|cheers|ta)\b", s, re.I)]
-    return bool(closes) and "?" not in text and len(closes) + len(thanks) == len(sentences)
+    # Beside it only thanks, kind words, or waiting for what was arranged: "Alright, I will wait for the email then. No
+    # thank you, that is everything. You have been very kind." (blind panel p59 F03).
+    kind = [s for s in sentences if s not in closes and _KIND_OR_WAITING.match(s)]
+    return bool(closes) and "?" not in text and len(closes) + len(kind) == len(sentences)
 
 
 def asks_before_goodbye(text: str) -> bool:

@@ -50,8 +50,15 @@ def refuses(text: str, options: Sequence[Option], words: Mapping[str, Sequence[s
     """An offered option named to refuse it ("no refund", "I don't want the credit")."""
     # Quotes are no words: 'I dont want some "office team"' refuses the office team (blind panel p44 11).
     said = " ".join(re.sub(r"[\"“”‘’]|(?<!\w)'|'(?!\w)", " ", text or "").lower().split())
+    # "no i dont want a person" (blind panel p59 F07: a person brought): the opening no is its own word, so the
+    # negation that follows covers what is refused ("dont want a person"), never only "no i dont want".
+    # Both readings count: "NO REFUND" is the no of the refund itself.
     wanted = _NEGATED.sub(" ", said)
-    return any(not o.declines and _score(said, o, words) > _score(wanted, o, words) for o in options)
+    unled = _NEGATED.sub(" ", re.sub(r"^\W*(?:no+|nope|nah)\b[\s,.!]*", " ", said))
+    return any(
+        not o.declines and _score(said, o, words) > min(_score(wanted, o, words), _score(unled, o, words))
+        for o in options
+    )
 
 
 def loud(text: str) -> bool:

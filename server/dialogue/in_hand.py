@@ -27,7 +27,7 @@ ASKS_FOR_A_CALL = repair.ASKS_FOR_A_CALL  # (kept here for the readings that nam
 # "ok but WHEN will it actually get here", "also is there any way to stop roaming":
 # a question after a word or two of lead-in, with no question mark.
 LED_IN_QUESTION = re.compile(
-    r"^(?:(?:ok|okay|so|but|and|well|right|hang on|wait|also|oh|hmm|um|lol|yeah|fine)\W+){1,4}"
+    r"^(?:(?:ok|okay|so|but|and|well|right|hang on|wait|also|oh|hmm|um|lol|yeah|fine|actually)\W+){1,4}"
     r"(?:why|what|whats|how|when|where|who|which|is|are|does|(?:do|did)\s+(?:i|you|we|they|u)|will|would|can|could|should|shall)\b"
 )
 

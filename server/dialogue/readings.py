@@ -43,6 +43,16 @@ SPACED_CODE = re.compile(
 NOT_THE_CEO = re.compile(r"\bnot\s+(?:the\s+|your\s+)?(?:ceo|boss|owner|top)\b", re.I)
 
 
+# Where a number was found: "found it in my email", "its on my confirmation email", "got it from my inbox".
+FOUND_IN_MAIL = re.compile(
+    r"\b(?:found|find|got|have|had|its|it'?s|it\s+is|was|is)\s+(?:it\s+)?(?:in|on|from)\s+(?:my|the|your|an?)\s+"
+    r"(?:\w+\s+)?(?:e-?mails?|inbox|confirmation)\b"
+    # "ok hang on, found the confirmation email. its LK-10422" (blind panel p58 D11: the email follow-up taken)
+    r"|\b(?:found|got|have|dug up|pulled up)\s+(?:the|my|that)\s+(?:\w+\s+)?(?:e-?mail|confirmation)\b",
+    re.I,
+)
+
+
 def read_as(parsed: Dict[str, Any], intent: str, repaired: str, entities: Optional[list] = None) -> Dict[str, Any]:
     """``parsed`` read as ``intent`` for certain, marked with the repair that read it so."""
     reread = dict(parsed)

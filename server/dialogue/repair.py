@@ -44,6 +44,7 @@ from server.dialogue.form_readings import (
 from server.dialogue.readings import (
     CANCEL,
     CLOSING_READINGS,
+    FOUND_IN_MAIL,
     LEAVING,
     MEANT,
     NOT_THE_CEO,
@@ -560,9 +561,14 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # A person, the CEO or goodbye asked for means it; "whats his email then" in the CEO case, or
         # "will a MANAGER be calling me?", is a question with an answer.
         return parsed
-    if answer and loop:
+    if (
+        answer
+        and loop
+        and not (loop == "callback_form" and repair.refuses_call(text) and repair.wants_email_instead(text))
+    ):
         # "what number will you be calling from?" while we ask for a time: the designers'
-        # answer (catalog/answers.yml), then the form's question again.
+        # answer (catalog/answers.yml), then the form's question again. Never beside "I would rather not have a phone
+        # call, I am hard of hearing. Can the manager write to me by email?" (blind panel p59 F08): the email, first.
         return dict(read_as(parsed, WHY, "case_question"), **marks)
     hygiene_read = intent in ("give_feedback", "nlu_fallback") or (
         intent == "complain_service" and not signals.about_staff_conduct(text)
@@ -583,6 +589,20 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # it" about a credit given in another chat (blind panel p58 D7: "Which order is it?", then why it was missing):
         # when and how it went on, as the designers word it, else where it stands from the records.
         return dict(read_as(parsed, WHY, "case_question"), **marks) if answer else read_as(parsed, STATUS, "status")
+    if not loop and repair.closes_with_thanks(text) and not entities_of(parsed, "order_id", "coupon_code"):
+        # "No, that will be all. Thank you for your patience with an old woman." (blind panel p58 D4): a warm close,
+        # never a complaint that nobody got back to them; "Alright, I will wait for the email then. No thank you, that
+        # is everything." (p59 F03) never the email asked for again.
+        return read_as(parsed, "goodbye", "closing")
+    if (
+        not loop
+        and tracker.get_slot("settled")
+        and re.search(r"\b(?:undo|reverse|cancel|take back|withdraw)\s+(?:the|that|my)\s+refund\b", text, re.I)
+        and not repair.asks_status(text)
+    ):
+        # "hm wait no. actually i do still want the grinder, i need it. can you undo the refund" (blind panel p59 F06:
+        # the grinder's answer, the refund left live): the refund taken back (action_cancel).
+        return read_as(parsed, CANCEL, "cancel_grant")
     exchange_unoffered = intent == "choose_alternative" and "exchange" not in (
         tracker.get_slot("offered_alternatives") or []
     )
@@ -611,7 +631,15 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "That wasn't feedback. I'd like the remake please.", or more of the case in hand.
         parsed = second_reading(parsed, "give_feedback")
         intent = (parsed.get("intent") or {}).get("name")
-    if intent == "request_callback" and not loop and repair.refuses_call(text) and repair.says("cancel", text):
+    if (
+        intent == "request_callback"
+        and not loop
+        and repair.refuses_call(text)
+        and repair.says("cancel", text)
+        # "omg. cancel that call. i said its useless" with a call booked in this chat (blind panel p59 F07: the chat
+        # closed, the call confirmed again): that call cancelled (form_readings.about_the_calls).
+        and not (tracker.get_slot("callback_id") and cancels_booked(text))
+    ):
         # "I SAID I don't want a call. forget it. I'll just go somewhere else" (blind panel p36 13): leaving.
         return read_as(parsed, "goodbye", "closing")
     if (
@@ -697,10 +725,33 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
             # you tell me what's gone wrong?".
             entities = [e for e in parsed.get("entities") or [] if e.get("entity") != "time"]
             return read_as(parsed, "request_callback", "call_asked", [*entities, in_hand.time_entity(text)])
+    reference_now = entities_of(parsed, "order_id")
     if (
         not loop
-        and intent in ("inform", "nlu_fallback")
-        and not tracker.get_slot("case_type")
+        and reference_now
+        and intent in ("inform", "nlu_fallback", "out_of_scope")
+        and tracker.get_slot("case_type") in ("complain_no_response", "complain_service", "express_frustration")
+        and tracker.get_slot("order_id") in (None, "", str(reference_now[0].get("value") or ""))
+    ):
+        # "ugh. found it in my inbox. LK-10424" about the jacket in a case of a call that never came (blind panel p59
+        # E08: "I didn't quite follow that"): that order, looked at.
+        reference = str(reference_now[0].get("value") or "")
+        return read_as(parsed, in_hand.case_for(reference, parsed, tracker.get_slot("case_type")), "reference_given")
+    if (
+        not loop
+        and intent in ("inform", "nlu_fallback", "ask_why", "out_of_scope")
+        # "hello?? the JACKET. where is it" after a call that never came (blind panel p59 E08): the order named.
+        and (
+            not tracker.get_slot("case_type")
+            or (
+                tracker.get_slot("case_type") not in two_problems.ORDER_KINDS
+                and (
+                    entities_of(parsed, "item", "order_id")
+                    or re.search(r"\b(?:order|parcel|package)\b", text, re.I)
+                    or _item_named_before(tracker, text)
+                )
+            )
+        )
         and signals.says_it_is_late(re.sub(r"\btoo late\b", " ", text, flags=re.I))
         and not repair.says("phone_bill", text)
         and not (in_hand.call_was_booked(tracker) and repair.mentions_time(text))
@@ -708,10 +759,6 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "grinder. order #10423. where is it", "its late. was due days ago" (blind panel p58 D12): an order waited
         # for, looked into; never "Could you tell me what's gone wrong?" twice.
         return read_as(parsed, "check_order_status", "late_told", parsed.get("entities") or [])
-    if not loop and repair.closes_with_thanks(text) and not entities_of(parsed, "order_id", "coupon_code"):
-        # "No, that will be all. Thank you for your patience with an old woman." (blind panel p58 D4): a warm close,
-        # never a complaint that nobody got back to them.
-        return read_as(parsed, "goodbye", "closing")
     leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
     # "you're going in circles. forget it, I'll wait for the email" (blind panel p36 18): leaving, never a claim.
     waits = repair.says("cancel", text) and bool(WAITS_FOR_US.search(text))
@@ -785,6 +832,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and not loop
         and signals.leaves_unhappy(re.sub(r"\b(?:forget\s+it|never\s*mind|nvm)\b", " ", text, flags=re.I))
         and not in_hand.is_question(text)
+        # "omg. cancel that call. i said its useless" (blind panel p59 F07): the call booked is cancelled, never the
+        # chat closed with the call confirmed again.
+        and not (in_hand.call_was_booked(tracker) and cancels_booked(text))
     ):
         # "forget it. this is useless" (blind panel p50 19): leaving unhappy, closed with that heard (actions/closing.py),
         # never "No problem at all" as if a form were dropped.
@@ -1019,10 +1069,6 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
 
 # Below this, a reference's case is the one in hand rather than the classifier's reading.
 UNSURE_REFERENCE = 0.7
-# Where a number was found: "found the confirmation email".
-FOUND_IN_MAIL = re.compile(
-    r"\b(?:found|got|have)\s+(?:it|the|my|that)\s+(?:\w+\s+)?(?:e-?mail|confirmation|receipt)", re.I
-)
 
 
 # What the classifier may make of an item that doesn't fit, told in few words or beside something else.
@@ -1039,6 +1085,18 @@ UNSURE_OF_AN_ITEM = {
     "ask_why",
 }
 SORT_IT = re.compile(r"\b(?:sort|fix|deal with|help (?:me )?with|exchange|swap|change)\b", re.I)
+
+
+def _item_named_before(tracker: DialogueStateTracker, text: str) -> bool:
+    """ "hello?? the JACKET. where is it": an item the chat's earlier messages named, named again in any case."""
+    items = {
+        str(e.get("value") or "").lower()
+        for event in tracker.events
+        if isinstance(event, UserUttered)
+        for e in (event.parse_data or {}).get("entities") or []
+        if e.get("entity") == "item"
+    }
+    return any(item and re.search(rf"\b{re.escape(item)}\b", text, re.I) for item in items)
 
 
 def _fit_said(tracker: DialogueStateTracker, text: str) -> bool:

@@ -62,7 +62,16 @@ from server.dialogue.offers import (
     takes_another,
 )
 from server.dialogue.payloads import payload_parse
-from server.dialogue.readings import STATUS, not_the_top, person_asked, person_by_email, read_as, upset_no, wants_more
+from server.dialogue.readings import (
+    FOUND_IN_MAIL,
+    STATUS,
+    not_the_top,
+    person_asked,
+    person_by_email,
+    read_as,
+    upset_no,
+    wants_more,
+)
 from server.dialogue.repair import reread
 
 _rasa_graph_parse = MessageProcessor.parse_message
@@ -124,6 +133,11 @@ async def parse_with_choices(
     parsed = not_the_top(await _rasa_parse_message(self, message, tracker, only_output_properties), tracker)
     text = message.text or ""
     read = Reader(self, message.sender_id, tracker, only_output_properties)
+    if not text.startswith("/") and len(text.split()) > 6 and repair.closes_with_thanks(text):
+        # "Alright, I will wait for the email then. No thank you, that is everything." (blind panel p59 F03): a close,
+        # never the email follow-up named in it taken again (server/dialogue/repair.py reads it). ("no thanks" alone
+        # under an offer is the offer turned down, read below.)
+        return await _in_context(read, parsed)
     parsed = await first_part.reading(parsed, tracker, read.parse)  # "the shoes are too small. also how long..."
     rated = rating_answer.reading(parsed, tracker)
     if rated is not None:
@@ -472,19 +486,18 @@ def stops_the_order(text: str, tracker: Optional[DialogueStateTracker]) -> bool:
 
 def other_sum(text: str, title: str) -> bool:
     """The message names a sum and the option another ("the 20 store credit" for "A $15.00 goodwill credit")."""
-    named = {float(f"{a or c}.{b or d or '00'}") for a, b, c, d in _NAMED_SUM.findall(text or "")}
+    # "i never asked for 76 dollars wtf. just credit the damn discount" (blind panel p59 F02): a sum turned down names
+    # no option.
+    wanted = re.sub(
+        r"\b(?:never|not|didn'?t|did not|don'?t|do not)\s+(?:\w+\s+){0,3}?(?:asked?|want(?:ed)?|need(?:ed)?)\s+(?:for\s+)?"
+        r"(?:a\s+|the\s+)?\$?\d+(?:\.\d+)?\s*(?:dollars?|bucks)?",
+        " ",
+        text or "",
+        flags=re.I,
+    )
+    named = {float(f"{a or c}.{b or d or '00'}") for a, b, c, d in _NAMED_SUM.findall(wanted)}
     offered = {float(f"{a or c}.{b or d or '00'}") for a, b, c, d in _NAMED_SUM.findall(title or "")}
     return bool(named and offered and not named & offered)
-
-
-# Where a number was found: "found it in my email", "its on my confirmation email", "got it from my inbox".
-FOUND_IN_MAIL = re.compile(
-    r"\b(?:found|find|got|have|had|its|it'?s|it\s+is|was|is)\s+(?:it\s+)?(?:in|on|from)\s+(?:my|the|your|an?)\s+"
-    r"(?:\w+\s+)?(?:e-?mails?|inbox|confirmation)\b"
-    # "ok hang on, found the confirmation email. its LK-10422" (blind panel p58 D11: the email follow-up taken)
-    r"|\b(?:found|got|have|dug up|pulled up)\s+(?:the|my|that)\s+(?:\w+\s+)?(?:e-?mail|confirmation)\b",
-    re.I,
-)
 
 
 async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -498,6 +511,10 @@ async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Op
         # not the same choice again.
         return None
     changing = repair.says("change_choice", text)
+    if in_hand.is_question(text) and not CHOOSING.search(text.lower()):
+        # "actually what was that international add on thing" just after the credit (blind panel p59 F01: the credit
+        # undone): a question about another option, never a change of mind.
+        return None
     if not (changing or len(text.split()) <= 4) or not just_granted(tracker):
         return None  # a change of mind is about what was just taken, not an old grant
     offer = next((options_from(b) for b in offers_in(tracker)), [])

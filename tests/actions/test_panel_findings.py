@@ -157,6 +157,10 @@ def test_a_size_letter_is_no_time_for_the_call():
     assert parse_callback_time("and the jacket LK-10424, needs to be M not S", now) is None
     assert parse_callback_time("ok but move that call to 7pm, at 10am im at work", now).hour == 19
     assert parse_callback_time("tue morning", now).day == 8
+    # Blind panel p59 F05: how long since something is never when to call (booked a month ahead).
+    assert parse_callback_time("i get a new lamp or money back? i know is more than 30 days", now) is None
+    assert parse_callback_time("its been over 30 days i know", now) is None
+    assert parse_callback_time("in 2 days", now).day == 8
 
 
 def test_a_credit_from_another_chat_is_told_with_when_not_offered_as_new(domain):

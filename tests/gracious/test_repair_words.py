@@ -166,6 +166,10 @@ def test_asking_whether_more_than_one_call_is_booked(text, asks):
         ("that is all i have to say about the rude staff. thank you", False),
         ("thanks thats all, but when will it arrive?", False),
         ("no thats it. the lamp still doesnt work", False),
+        # Blind panel p59 F03, F05: kind words, or waiting for what was arranged, beside the close.
+        ("Alright, I will wait for the email then. No thank you, that is everything. You have been very kind.", True),
+        ("ok. i wait for the call tomorrow 9. no thanks, is all", True),
+        ("ok. the lamp sparks. thats all", False),
     ],
 )
 def test_a_close_with_only_thanks_beside_it(text, closes):
@@ -187,3 +191,30 @@ def test_a_call_asked_for_in_formal_words(text, asks):
     from gracious.repair import ASKS_FOR_A_CALL
 
     assert bool(ASKS_FOR_A_CALL.search(text)) is asks
+
+
+@pytest.mark.parametrize(
+    "text, leaves",
+    [
+        # Blind panel p59 E10: the opening words leave, whatever reason follows.
+        ("actually never mind, kids need me. ill just look at the bill myself later", True),
+        ("oh never mind! ill call back another day when im free to talk about it all", True),
+        ("never mind. my order LK-10423 is late and i want to know where it is right now", False),
+        ("i never mind waiting normally but this is the third week of nothing at all", False),
+    ],
+)
+def test_a_cancel_that_opens_a_longer_message(text, leaves):
+    from gracious.repair import cancels
+
+    assert cancels(text) is leaves
+
+
+def test_no_then_a_refused_person_is_a_person_refused():
+    from gracious.choices import options_from
+    from gracious.saying_no import refuses
+    from server.dialogue.offers import choice_words
+
+    person = options_from([{"title": "Talk to a person", "payload": '/choose_alternative{"alternative": "human"}'}])
+    # Blind panel p59 F07: "no i dont want a person" brought a person.
+    assert refuses("no i dont want a person. i booked the terrace", person, choice_words())
+    assert not refuses("yes a person please", person, choice_words())
