@@ -105,9 +105,9 @@ def doubtful(text: str, options: Sequence[Option], words: Mapping[str, Sequence[
 # "please just connect me", "put me through to someone", "can i get a human pls", "i said PERSON",
 # "Could I please be put through to one of your team?", "speak with a member of staff", "chat with a real person":
 # a person asked for in words the designers' short list (catalog/repair.yml `person`) does not hold.
-_SOMEONE = (
-    r"(?:(?:a|an|one|some)\s+)?(?:(?:real|actual|live|human)\s+)?(?:human|person|people|agent|someone|somebody|staff"
-    r"|(?:member|one|some)\s+of\s+(?:your\s+|the\s+)?(?:staff|team|people)|(?:your\s+)?team)\b"
+SOMEONE = (
+    r"(?:(?:a|an|one|some)\s+)?(?:(?:real|actual|live|human)\s+)?(?:human|person|people|agent|someone|somebody"
+    r"|staff(?:\s+member)?|(?:member|one|some)\s+of\s+(?:your\s+|the\s+)?(?:staff|team|people)|(?:your\s+)?team)\b"
 )
 PERSON_ASKED = re.compile(
     # "$200 is fair for what you put me through" (blind panel p46 21) is no person asked for.
@@ -119,7 +119,7 @@ PERSON_ASKED = re.compile(
     r"|\b(?:get|give|bring|find)\s+me\s+(?:someone|somebody)\b"
     # "yeah please get someone to check the setting" (blind panel p47 02): a person to look at it, not the CEO.
     r"|\b(?:get|have)\s+(?:someone|somebody|a person)\s+(?:to\s+)?(?:check|look|sort|fix|review|go through)\b"
-    rf"|\b(?:talk|speak|chat)\s+(?:to|with|w/?)\s+{_SOMEONE}"
+    rf"|\b(?:talk|speak|chat)\s+(?:to|with|w/?)\s+{SOMEONE}"
     r"|\bi\s+said\s+(?:a\s+|an\s+)?(?:person|human|agent)\b"
     r"|^\W*(?:a\s+)?(?:(?:real|actual)\s+)?(?:person|human|agent|operator|representative)\W*(?:pls|please|now)?\W*$",
     re.I,

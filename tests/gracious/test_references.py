@@ -133,22 +133,21 @@ def test_the_size_a_customer_last_asked_for(texts, size):
 
 
 @pytest.mark.parametrize(
-    "text, size",
+    "text, size, wrong_named",
     [
         # Blind panel p58 D2: the size said to be wrong is never the one wanted.
-        ("cool. actually make the exchange a 9.5 not a 10, i just measured my foot", "9.5"),
-        ("i want size 9.5 instead of size 10 for the LK-10422 exchange", "9.5"),
-        ("no. not 10. nine and a half. 9.5", "9.5"),
-        ("nine and a half please, not ten", "9.5"),
-        ("oh wait actually make it a 10.5", "10.5"),
-        ("it should be a medium not a small", "M"),
-        ("the refund was 9.5 dollars", None),
-        ("can i get the refund instead", None),
+        ("cool. actually make the exchange a 9.5 not a 10, i just measured my foot", "9.5", True),
+        ("i want size 9.5 instead of size 10 for the LK-10422 exchange", "9.5", True),
+        ("no. not 10. nine and a half. 9.5", "9.5", True),
+        ("nine and a half please, not ten", "9.5", True),
+        ("oh wait actually make it a 10.5", "10.5", False),
+        ("it should be a medium not a small", "M", True),
+        ("the refund was 9.5 dollars", None, False),
+        ("can i get the refund instead", None, False),
     ],
 )
-def test_the_new_size_in_a_correction(text, size):
+def test_the_new_size_in_a_correction(text, size, wrong_named):
     from gracious.references import says_wrong_size, size_change
 
     assert size_change(text) == size
-    if " not " in text or "instead of" in text:
-        assert says_wrong_size(text) or size is None
+    assert says_wrong_size(text) is wrong_named
