@@ -66,6 +66,8 @@ def granted_on(moment: datetime, now: Optional[datetime] = None) -> Text:
 # once-per-coupon goodwill gesture for an expired coupon; a valid code (WELCOME10 is open to
 # everyone) is the customer's due each time, and applying it must not use up its one honouring.
 record_kind = stored_kind
+# What can be sent again in another size while it still stands: "make the navy one a size L not M".
+RESIZABLE = ("exchange", "replacement")
 
 
 def _the_one_offer(tracker: Tracker, policies: Any) -> Optional[Text]:
@@ -102,11 +104,12 @@ class ActionApplyAlternative(Action):
             granted = [g for g in granted if g != changed]
             entries = settle(entries, changed, catalog().alternatives[changed].kind, None, None, "withdrawn")
         elif (
-            choice == "exchange"
-            and choice in granted
+            choice in granted
+            and choice in policies.alternatives
+            and policies.alternatives[choice].kind in RESIZABLE
             and (tracker.latest_message or {}).get("repair") == "size_changed"
         ):
-            return await _new_size(dispatcher, tracker, entries)
+            return await _new_size(dispatcher, tracker, entries, policies.alternatives[choice])
         elif choice in granted:
             waits = getattr(catalog().alternatives.get(choice), "kind", "") in grant_rules.WAITS_FOR_RETURN
             dispatcher.utter_message(response="utter_alternative_already_done" + ("_return" if waits else ""))
@@ -342,26 +345,28 @@ def _after(tracker: Tracker, events: List[EventType], more: List[Text]) -> Track
 
 
 async def _new_size(
-    dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Dict[Text, Any]]
+    dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Dict[Text, Any]], alternative: Any
 ) -> List[EventType]:
-    """ "actually make it a 10.5": the exchange started in this chat, recorded again in the new size."""
+    """ "actually make it a 10.5", "make the navy one a size L not M": the exchange or replacement started in this
+    chat, recorded again in the new size (the company told of both, and a fresh email with the new size)."""
     size = size_change((tracker.latest_message or {}).get("text") or "")
     facts = tracker.get_slot("case_facts") or {}
     reference = facts.get("reference") or None
     policy = tracker.get_slot("policy_id") or ""
-    earlier = await company().granted("exchange", reference)
+    kind = alternative.kind
+    earlier = await company().granted(kind, reference)
     noted = re.search(r"\bsize ([\w.]+)", earlier.note or "") if earlier is not None else None
     if size and noted and noted.group(1).lower() == size.lower():
         # "i already told you size 10" with size 10 noted (blind panel p45 03): said to stand, never "changed".
-        dispatcher.utter_message(response="utter_exchange_size_same", reference=reference or "", size=size)
+        dispatcher.utter_message(response=f"utter_{kind}_size_same", reference=reference or "", size=size)
         return [SlotSet("alternative", None)]
-    await company().withdraw("exchange", reference, facts.get("customer_id"), tracker.sender_id)
-    note = f"exchange under {policy}, size {size}" if policy else f"exchange, size {size}"
-    await promised.grant(tracker, "exchange", "exchange", reference, None, note, size)
-    dispatcher.utter_message(response="utter_exchange_size_changed", reference=reference or "", size=size)
+    await company().withdraw(kind, reference, facts.get("customer_id"), tracker.sender_id)
+    note = f"{alternative.id} under {policy}, size {size}" if policy else f"{alternative.id}, size {size}"
+    await promised.grant(tracker, alternative.id, kind, reference, None, note, size)
+    dispatcher.utter_message(response=f"utter_{kind}_size_changed", reference=reference or "", size=size)
     return [
         SlotSet("alternative", None),
-        SlotSet("settled", settle(entries, "exchange", "exchange", reference, None, "done")),
+        SlotSet("settled", settle(entries, alternative.id, kind, reference, None, "done")),
     ]
 
 

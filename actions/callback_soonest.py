@@ -18,7 +18,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.hours import example_times, fit_to_hours, spoken_time
+from actions.callback_time import NOT_TODAY, TODAY
+from actions.hours import example_times, fit_to_hours, next_opening, spoken_time
+from gracious.repair import asks_for_a_call
 from gracious.settings import settings
 
 SAME_DAY_CASES = {"complain_no_response"}
@@ -111,6 +113,18 @@ class ActionAskCallbackTime(Action):
             # "Our care team isn't in at that time; the soonest is Monday at 8:00 am": booked only on a yes.
             dispatcher.utter_message(response=CONFIRM, soonest_at=offered)
             return []
+        said = str((tracker.latest_message or {}).get("text") or "")
+        opens = next_opening(now, settings().care_hours)
+        # Today asked for the call, not told of ("the guy at the cafe was so rude to me today, I want a person").
+        today = TODAY.search(said) and not NOT_TODAY.search(said) and (asks_for_a_call(said) or len(said.split()) <= 6)
+        if not same_day_case(tracker) and today and opens is not None:
+            if opens.date() > now.date():
+                # "can someone ring me later today, like after work sometime" on a Sunday (blind panel p60 G03: the time
+                # asked as if today could be booked): nobody is in again today, said before the question.
+                dispatcher.utter_message(
+                    response="utter_ask_callback_time_not_today", callback_when=spoken_time(opens, now)
+                )
+                return []
         if not same_day_case(tracker):
             first, second = example_times(now, settings().care_hours)
             dispatcher.utter_message(response="utter_ask_callback_time", first_example=first, second_example=second)

@@ -12,6 +12,7 @@ from dateparser.search import search_dates
 
 from actions.callback_relative import in_a_while, vaguely_later
 from actions.hours import fit_to_hours, nearest_in_hours
+from gracious.references import without_amounts
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
 
@@ -152,6 +153,8 @@ def _clock(text: Text) -> Text:
 
 # A time asked for today ("later today 6pm", "tonight at 7", "this evening").
 TODAY = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)
+# "no i said MONDAY 4:45 not today" (blind panel p54 B10): today turned down.
+NOT_TODAY = re.compile(r"\bnot\s+(?:for\s+)?(?:today|tonight)\b", re.I)
 SAID_TIME = re.compile(
     r"\b(?:i said|i meant|i asked for|make it|should be|change it to|move it to|can we do|could we do|"
     r"can you do|could you do|how about|what about|instead|"
@@ -233,7 +236,8 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     if CODE_LIKE.search(text or ""):
         return None  # "' OR 1=1 --", "1'; DROP TABLE users": not a time, whatever dateparser makes of it
     # "10%", "$25" or "the 7.60" is never a time (dateparser would read a month into it).
-    text = re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or "")
+    # Nor "it was like 9 bucks" (blind panel p60 H12, booked for 9 o'clock).
+    text = without_amounts(re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or ""))
     # "its about my coffee grinder thats like a week late" (blind panel p43 18, booked a week ahead): how late
     # or how long ago something was is never a time for the call.
     text = DELIVERY_DAY.sub(" ", LATENESS.sub(" ", text))

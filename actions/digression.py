@@ -21,7 +21,7 @@ from actions.offer_alternatives import first_text, last_offer_buttons
 from gracious import repair
 from gracious.answers import after_a_reaction, answer_anywhere, earlier, find_answer
 from gracious.settings import settings
-from gracious.signals import harm_from_food
+from gracious.signals import PLACE_TOLD, harm_from_food
 from gracious.stores import company
 from gracious.stores.company_types import business_today
 
@@ -97,6 +97,9 @@ class ActionAnswerWhy(Action):
             # "will the cafe be told?" while the call's time is asked: yes, and who can say what was done; the time is
             # asked again by rule.
             told = "utter_safety_next_told_booking"
+            if not PLACE_TOLD.search(str(message.get("text") or "")):
+                # "can i at least get a refund for the sandwich" (blind panel p60 H12): what the call can put right.
+                told = "utter_safety_next_booking"
             dispatcher.utter_message(response=f"{told}_again" if told in answers_heard(tracker) else told)
             return []
         if message.get("repair") == "danger_denied":

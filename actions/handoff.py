@@ -16,7 +16,8 @@ from actions.case import catalog, latest_intent
 from actions.case_card import booked, policy_name, still_offered
 from actions.digression import say_answers
 from actions.hours import back_at, is_open, next_opening
-from gracious import codes, queue_news
+from gracious import codes, queue_news, repair
+from gracious.contact_details import without_phones
 from gracious.settings import settings
 from gracious.signals import GETTING_HELP, frustration_signals
 from gracious.stores import clock, records
@@ -233,6 +234,12 @@ class ActionHandoff(Action):
             # driving me to the ER" heard the urgent paragraph and the case written up again): on the way to help,
             # nothing more asked; asking whether to wait, told not to; never a second handoff for the same incident.
             text = message.get("text") or ""
+            if on_the_way_to_help(text) and repair.asks_for_a_call(text):
+                # "ok my coworker is driving me to urgent care. can someone call me tomorrow morning about this" (blind
+                # panel p60 G09: "nothing more you need to do", and no call booked): glad, then the call booked.
+                if not repair.mentions_time(without_phones(text)):
+                    dispatcher.utter_message(response="utter_safety_help_at_hand")  # (with a time, the form says it)
+                return [FollowupAction("callback_form")]
             if on_the_way_to_help(text) or WAIT_OR_NOT.search(text):
                 dispatcher.utter_message(
                     response=getting_help_said(text) if on_the_way_to_help(text) else "utter_safety_dont_wait"

@@ -18,6 +18,7 @@ from actions.verification import someone_elses
 from gracious import codes, repair
 from gracious.answers import answers
 from gracious.catalog import Catalog, Offer, Policy
+from gracious.saying_no import NO_PERSON
 from gracious.settings import settings
 from gracious.signals import asks_about_a_code, harm_from_food
 from gracious.stores import company
@@ -173,6 +174,14 @@ class ActionOfferAlternatives(Action):
             # "the shoes LK-10422 have a scuff on the toe, can someone call me about it" (a conversation of our own, 6
             # December): the call asked for is one of the options, never dropped for the case's own.
             choices = choices[: MAX_OFFERS - 1] + [Offer(policies.alternatives["callback"])]
+        if (
+            "human" not in skip
+            and all(o.id != "human" for o in choices)
+            and any(repair.says("person", t) and not NO_PERSON.search(t) for t in told)
+        ):
+            # "these damn shoes are a joke ... i want a manager NOW" (blind panel p60 H03: the options without a person):
+            # the person asked for is one of the options.
+            choices = choices[: MAX_OFFERS - 1] + [Offer(policies.alternatives["human"])]
         # choose() tops a short list up with a person or a callback, so a list of
         # only those after a 'no' means every option of the policy has been turned down.
         if again and all(o.id in LAST_RESORT for o in choices):

@@ -21,6 +21,7 @@ from actions.callback_relative import vaguely_later
 from actions.callback_soonest import last_offer, offered_time
 from actions.callback_time import (
     MAX_TIME_ATTEMPTS,
+    NOT_TODAY,
     PART_OF_DAY,
     SOON,
     TODAY,
@@ -36,6 +37,7 @@ from actions.verification import known_customer
 from gracious import repair
 from gracious.contact_details import contacts, number_only, without_phones
 from gracious.dropped_call import clock_named, drops_the_call
+from gracious.references import without_amounts
 from gracious.repair import DAY_WORD
 from gracious.settings import settings
 from gracious.signals import (
@@ -90,9 +92,6 @@ MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for
 
 # The part of a correction that names the time wanted.
 MEANT = re.compile(r"\b(?:i meant|i mean|meant to say|make it|instead|rather have|go with)\b", re.I)
-
-
-NOT_TODAY = re.compile(r"\bnot\s+(?:for\s+)?(?:today|tonight)\b", re.I)
 
 
 def wanted_time_text(said: Text) -> Text:
@@ -197,18 +196,24 @@ class ValidateCallbackForm(FormValidation):
             calls = await booked_calls(tracker, elsewhere=not repair.refuses_call(words))
             return {"callback_time": None, "callback_escape": CANCEL_BOOKED if calls else "none"}
         now = datetime.now(ZoneInfo(settings().timezone))
-        if GETTING_HELP.search(words) and repair.mentions_time(without_phones(words)):
+        if GETTING_HELP.search(words) and repair.mentions_time(without_amounts(without_phones(words))):
             # "we have his epipen, my husband is driving us to urgent care. call me tonight around 8" (blind panel p51
             # 11): heard first, then the call's time taken as asked.
             dispatcher.utter_message(response="utter_safety_help_at_hand")
-        elif says_they_are_all_right(words) and repair.mentions_time(without_phones(words)) and _safety_chat(tracker):
+        elif (
+            says_they_are_all_right(words)
+            and repair.mentions_time(without_amounts(without_phones(words)))
+            and _safety_chat(tracker)
+        ):
             # Only after a worry for someone's health: "today 9:30 is fine" about a jacket (blind panel p54 A03) is a
             # time, never "I'm so glad to hear that" and 911.
             # "he's fine, he didnt drink much and we gave him his antihistamine. monday 10am for the call" (blind panel
             # p52 06): glad first, then the call's time taken as given.
             dispatcher.utter_message(response="utter_glad_all_right_then_call")
         elif (
-            says_they_are_all_right(words) and not repair.mentions_time(without_phones(words)) and _safety_chat(tracker)
+            says_they_are_all_right(words)
+            and not repair.mentions_time(without_amounts(without_phones(words)))
+            and _safety_chat(tracker)
         ):
             # "im ok now, took an antihistamine. but this is serious" (server/dialogue/repair.py STILL_SERIOUS): glad,
             # and it is taken seriously; the call's time asked again, never counted as a time not understood.
@@ -285,10 +290,12 @@ class ValidateCallbackForm(FormValidation):
             closed = (
                 "utter_callback_day_closed" if clock_named(without_phones(wanted)) else "utter_callback_day_closed_day"
             )
-            if {"utter_callback_day_closed", "utter_callback_day_closed_day"} & answers_heard(tracker):
+            heard = answers_heard(tracker)
+            if {"utter_callback_day_closed", "utter_callback_day_closed_day"} & heard:
                 # Said once in this chat already ("half 4?" after a booking on Sunday: blind panel p55 B05): shorter.
                 closed = "utter_callback_day_closed_again"
-            dispatcher.utter_message(response=closed, closed_day=asked.strftime("%A"))
+            if "utter_ask_callback_time_not_today" not in heard:  # said with the question already
+                dispatcher.utter_message(response=closed, closed_day=asked.strftime("%A"))
         elif (
             asked is not None
             and moment is not None

@@ -191,6 +191,8 @@ def earlier(case_facts: Optional[dict]) -> List[str]:
     which = facts.get("replacement_before")
     if "replacement" in kinds and which:
         marks.append(f"earlier_{which}_" + ("sent" if facts.get("replacement_sent") else "today"))
+    if facts.get("updates_on"):
+        marks.append("earlier_delivery_updates")  # signed up for in another chat (actions/case.py)
     return marks
 
 

@@ -56,6 +56,12 @@ _AMOUNT_DIGITS = re.compile(
     re.IGNORECASE,
 )
 
+
+def without_amounts(text: str) -> str:
+    """The text with its sums of money blanked: "it was like 9 bucks" names no hour."""
+    return _AMOUNT_DIGITS.sub(" ", text or "")
+
+
 _UNITS = {
     "zero": 0,
     "one": 1,

@@ -129,7 +129,9 @@ _CALLS_MISSED = re.compile(r"\b(?:never|nobody|no one|didn'?t|did not|promised|s
 
 def asks_for_a_call(text: str) -> bool:
     """ "the shoes have a scuff, can someone call me about it": a call asked for now, never one missed or refused."""
-    return bool(_CALL_ASKED.search(text or "")) and not _CALLS_MISSED.search(text or "") and not refuses_call(text)
+    # Read sentence by sentence: "nobody has told me anything. i want someone to call me" (blind panel p60 G03) asks.
+    sentences = re.split(r"(?<=[.!?])\s+", text or "")
+    return any(_CALL_ASKED.search(s) and not _CALLS_MISSED.search(s) for s in sentences) and not refuses_call(text)
 
 
 def refuses_call(text: str) -> bool:
@@ -222,11 +224,21 @@ _KIND_OR_WAITING = re.compile(
 )
 
 
+def _close_in_clauses(sentence: str) -> bool:
+    """ "No, that is everything, thank you ever so much, young person" (blind panel p60 H05: read as exhaustion): a
+    close said in short clauses, each a close, thanks, or a word or two ("no", "young person")."""
+    clauses = [c.strip() for c in sentence.split(",") if c.strip()]
+    return all(
+        len(c.split()) <= 2 or (len(c.split()) <= 6 and says("closing", c)) or _KIND_OR_WAITING.match(c)
+        for c in clauses
+    )
+
+
 def closes_with_thanks(text: str) -> bool:
     """'No, that will be all. Thank you for your patience with an old woman.': a short close, and
     otherwise only thanks; no question, nothing new told."""
     sentences = [s.strip() for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
-    closes = [s for s in sentences if len(s.split()) <= 6 and says("closing", s)]
+    closes = [s for s in sentences if says("closing", s) and (len(s.split()) <= 6 or _close_in_clauses(s))]
     # Beside it only thanks, kind words, or waiting for what was arranged: "Alright, I will wait for the email then. No
     # thank you, that is everything. You have been very kind." (blind panel p59 F03).
     kind = [s for s in sentences if s not in closes and _KIND_OR_WAITING.match(s)]

@@ -42,6 +42,12 @@ TEMPLATES = {
     "email_followup": "followup_confirmation",
 }
 
+# The same email when a size was asked for: "size 9.5 is noted", "the right dress, in size L".
+SIZED = {
+    "return_label_exchange": "return_label_exchange_size",
+    "return_label_replacement": "return_label_replacement_size",
+}
+
 
 def promises_email(alternative_id: Optional[str]) -> bool:
     """Whether taking ``alternative_id`` is confirmed with a sentence about an email."""
@@ -72,8 +78,8 @@ def mails_for(
         return []
     if template == "followup_confirmation":
         return [Mail(template, to, {}, name=name)]
-    if template == "return_label_exchange" and size:
-        template = "return_label_exchange_size"
+    if size:
+        template = SIZED.get(template, template)
     values: Dict[str, Any] = {"reference": reference or "your order", "item": item or "order"}
     if size:
         values["size"] = size

@@ -45,7 +45,12 @@ async def split(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker],
         # "i already have a call booked at 9:30 ... can they just cover this on the same call?" (blind panel p54 A09): the
         # time of a call booked before, never this one's (server/dialogue/form_readings.py reads it).
         return None
-    rest = [(at, part) for at, part in two_problems.parts(text) if not _timed(part)]
+    pieces = two_problems.parts(text)
+    # "tomorrow 8am is fine. but will the dress still make it by saturday??" (blind panel p60 G01: the time asked
+    # again): a question naming a day is the rest, beside another part that gives the time.
+    asked = [(at, part) for at, part in pieces if _timed(part) and in_hand.is_question(part)]
+    told = [(at, part) for at, part in pieces if _timed(part) and not in_hand.is_question(part)]
+    rest = [(at, part) for at, part in pieces if not _timed(part)] + (asked if told else [])
     if not rest:
         return None
     outside = text

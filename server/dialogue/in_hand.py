@@ -61,6 +61,32 @@ WHERE_IS = re.compile(
 )
 
 
+# When an order gets here: "i just want to know when it gets here", "when will it be delivered".
+ARRIVAL_ASKED = re.compile(
+    r"\bwhen\b[^.?!]{0,30}?\b(?:arrive[sd]?|arriving|get(?:s|ting)? here|come[s]?|coming|(?:be\s+)?deliver(?:ed|y)?"
+    r"|be here|turn(?:s)? up|show(?:s)? up|reach(?:es)? me|ship(?:s|ped)?|dispatch\w*|land[s]?|expect (?:it|them))\b",
+    re.I,
+)
+# What else may be waited for: "when will my refund arrive" is no question about the order.
+NOT_THE_ORDER = re.compile(r"\b(?:refund|money|credit|label|call|email|replacement|new one|exchange)\b", re.I)
+
+
+def arrival_asked(tracker: DialogueStateTracker, text: str) -> bool:
+    """ "i dont want to change anything, i just want to know when it gets here" about an order not yet delivered, in
+    another kind of case about it (blind panel p60 G12: out of scope, then "I'd rather not guess"): where it is."""
+    facts = tracker.get_slot("case_facts") or {}
+    if tracker.active_loop_name or tracker.get_slot("case_type") in (None, "check_order_status"):
+        return False
+    about_an_order = tracker.get_slot("case_type") in two_problems.ORDER_KINDS
+    if about_an_order and not (facts.get("reference_kind") == "order" and facts.get("reference_found")):
+        return False  # an order's case with no order found: a question about that case
+    if facts.get("reference_kind") == "order" and facts.get("order_delivered"):
+        return False  # (in a bill's case the order is found from the account or asked for)
+    if any(isinstance(e, dict) and e.get("state") == "done" for e in tracker.get_slot("settled") or []):
+        return False  # "when will it arrive?" after a replacement is about the replacement
+    return bool(ARRIVAL_ASKED.search(text) or WHERE_IS.search(text)) and not NOT_THE_ORDER.search(text)
+
+
 # A question after a detail of the case in hand ("can you see who the courier is?", "which depot is it in?").
 WHO_OR_WHICH = re.compile(r"\s*(?:(?:and )?(?:can|could) you (?:see|tell me|find out|check) )?(?:who|which)\b", re.I)
 
@@ -164,12 +190,14 @@ def call_was_booked(tracker: DialogueStateTracker) -> bool:
     return any(isinstance(e, SlotSet) and e.key == "callback_id" and e.value for e in tracker.events)
 
 
-def exchange_started(tracker: DialogueStateTracker) -> bool:
-    """Whether this chat started an exchange that still stands."""
-    return any(
-        isinstance(e, dict) and e.get("alternative") == "exchange" and e.get("state") == "done"
+def resizable_started(tracker: DialogueStateTracker) -> Optional[str]:
+    """The exchange or replacement this chat started that still stands (the last one), whose size may change."""
+    started = [
+        str(e.get("alternative"))
         for e in tracker.get_slot("settled") or []
-    )
+        if isinstance(e, dict) and e.get("kind") in ("exchange", "replacement") and e.get("state") == "done"
+    ]
+    return started[-1] if started else None
 
 
 # "did you actually send that email?", "nothing in my inbox yet": about an email we sent.

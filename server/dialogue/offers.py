@@ -107,6 +107,23 @@ def case_item_words(tracker: Optional[DialogueStateTracker]) -> FrozenSet[str]:
     return frozenset(w for item in named if isinstance(item, str) for w in re.findall(r"[a-z][a-z'-]+", item.lower()))
 
 
+def said_in_chat(tracker: DialogueStateTracker) -> List[str]:
+    """What the customer has typed in this chat so far, oldest first."""
+    return [str(e.text or "") for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def named_in_chat(tracker: DialogueStateTracker, text: str) -> bool:
+    """ "hello?? the JACKET. where is it": an item the chat's earlier messages named, named again."""
+    items = {
+        str(e.get("value") or "").lower()
+        for event in tracker.events
+        if isinstance(event, UserUttered)
+        for e in (event.parse_data or {}).get("entities") or []
+        if e.get("entity") == "item"
+    }
+    return any(item and re.search(rf"\b{re.escape(item)}\b", text, re.I) for item in items)
+
+
 # A question after the reason: "why isnt international included", "how come roaming costs extra".
 # "sure why not, the refund" agrees.
 REASON_ASKED = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:why(?!\s+not\s*(?:[,.!]|$))|how come)\b")
@@ -146,7 +163,10 @@ NOT_TAKING = re.compile(
     r"|\b(?:just|only)\s+asking\b"
     # "if i exchange do i have to pay the difference?" (blind panel p46 15): asks what would happen, takes nothing.
     r"|\bif\s+i\s+(?:\w+\s+)?(?:exchange|swap|take|get|go with|go for|choose|chose|pick|do|did|want)\b[^.!]*\?"
-    r"|\bwhat'?s\s+the\s+difference\b",
+    r"|\bwhat'?s\s+the\s+difference\b"
+    # "could i have that 7.60 back on my card instead of as account credit?" (blind panel p60 H10): the option named as
+    # what they don't want.
+    r"|\b(?:instead\s+of|rather\s+than)\s+(?:as\s+|an?\s+|the\s+|my\s+)?(?:account\s+|store\s+)?credit\b",
     re.I,
 )
 

@@ -40,7 +40,12 @@ SPACED_CODE = re.compile(
     r"\b([A-Za-z]{4,}[\s-]\d{2})\s+(?:code|coupon|promo|voucher)\b|\b(?:code|coupon|promo|voucher)\s+([A-Za-z]{4,}[\s-]\d{2})\b",
     re.I,
 )
-NOT_THE_CEO = re.compile(r"\bnot\s+(?:the\s+|your\s+)?(?:ceo|boss|owner|top)\b", re.I)
+# "not the CEO", "I did not ask for the CEO", "never wanted your ceo": the CEO named only to be turned down.
+NOT_THE_CEO = re.compile(
+    r"\b(?:not|didn'?t|did not|never|no)\s+(?:ask(?:ed)?\s+for\s+|want(?:ed)?\s+|need\s+)?(?:the\s+|your\s+)?"
+    r"(?:ceo|boss|owner|top|chief executive)\b",
+    re.I,
+)
 
 
 # Where a number was found: "found it in my email", "its on my confirmation email", "got it from my inbox".
@@ -256,22 +261,10 @@ ASKED_SOMEONE = {"request_human", "request_executive", "request_callback"}
 
 
 # Someone of the team named, however plainly: "a person", "an ordinary member of your staff", "someone".
-TEAM_MEMBER = re.compile(
-    r"\b(?:member of (?:your |the )?(?:staff|team)|staff member|someone|somebody|one of your (?:people|team|staff)|"
-    r"a human|a real person|an agent|your staff|your team)\b",
-    re.I,
-)
+TEAM_MEMBER = re.compile(rf"\b{saying_no.SOMEONE}", re.I)
 # A call said to be unwanted beside the email: "by email rather than telephone", "not a phone call".
 NOT_BY_PHONE = re.compile(
     r"\b(?:rather than|instead of|not|no)\s+(?:by\s+|a\s+|on\s+the\s+)?(?:tele)?(?:phone|call)(?:\s+call)?s?\b", re.I
-)
-
-
-# "I did not ask for the CEO", "never wanted your ceo": the CEO named only to be turned down.
-NOT_ASKED_CEO = re.compile(
-    r"\b(?:not|didn'?t|did not|never|no)\s+(?:ask(?:ed)?\s+for\s+|want(?:ed)?\s+|need\s+)?(?:the\s+|your\s+)?"
-    r"(?:ceo|boss|owner|chief executive)\b",
-    re.I,
 )
 
 
@@ -286,9 +279,8 @@ def person_by_email(parsed: Dict[str, Any], tracker: Optional[DialogueStateTrack
         return None
     if not (repair.says("person", text) or TEAM_MEMBER.search(text)) or not repair.wants_email_instead(text):
         return None
-    if repair.ASKS_FOR_A_CALL.search(NOT_BY_PHONE.sub(" ", text)) or repair.says(
-        "ceo_words", NOT_ASKED_CEO.sub(" ", text)
-    ):
+    call_asked = repair.ASKS_FOR_A_CALL.search(NOT_BY_PHONE.sub(" ", text)) and not repair.refuses_call(text)
+    if call_asked or repair.says("ceo_words", NOT_THE_CEO.sub(" ", text)):
         return None
     email = whole_message("alternative", "email_followup", text)
     return read_as(parsed, "choose_alternative", "switch_channel", [email, *entities_of(parsed, "email")])

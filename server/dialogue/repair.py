@@ -23,7 +23,7 @@ from gracious.answers import answers as all_answers
 from gracious.contact_details import without_phones
 from gracious.dropped_call import cancels_booked
 from gracious.identity import verified_customer
-from gracious.references import find, says_wrong_size, size_change, size_wanted
+from gracious.references import find, says_wrong_size, size_change, size_wanted, without_amounts
 from server.dialogue import (
     account_readings,
     cancel_answer,
@@ -137,6 +137,29 @@ SAFETY_NEXT = re.compile(
 
 # What a question about a code's date may be read as by the classifier ("hello! is SUMMER20 still valid?").
 CODE_STATUS_READINGS = {"ask_status", "nlu_fallback", "out_of_scope", "greet", "ask_policy", "inform"}
+
+
+# What a message naming only an item may be read as, in a bill's or a coupon's case.
+ITEM_ONLY_READINGS = {
+    "inform",
+    "nlu_fallback",
+    "ask_why",
+    "out_of_scope",
+    "ask_policy",
+    "give_feedback",
+    "check_order_status",
+}
+
+
+def find_phone(text: str) -> bool:
+    """Whether the message holds a phone number."""
+    return any(f.entity == "phone" for f in find(text))
+
+
+def takes_back_a_grant(text: str) -> bool:
+    """ "please cancel the $25 credit", "can you undo the refund": something granted taken back; never a question
+    of how it stands, nor a call."""
+    return repair.cancels_grant(text) and not repair.asks_status(text) and not repair.says("call_words", text)
 
 
 def _harm_from_food(tracker: DialogueStateTracker) -> bool:
@@ -290,13 +313,19 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     place_told = bool(signals.PLACE_TOLD.search(text)) and not (WORSE.search(text) or HARM_NOW.search(text))
     if (
         tracker is not None
-        and place_told
+        and (
+            place_told
+            # (Beside "i think im ok now" the form says it is glad first: actions/schedule_callback.py.)
+            or (SAFETY_NEXT.search(text) and not signals.says_they_are_all_right(text) and not find_phone(text))
+        )
         and not parsed.get("repair")
         and tracker.active_loop_name == "callback_form"
         and _harm_from_food(tracker)
         and tracker.get_slot("handoff_id")
-        and not repair.mentions_time(without_phones(text))
+        and not repair.mentions_time(without_amounts(without_phones(text)))
     ):
+        # "can i at least get a refund for the sandwich, it was like 9 bucks" while the number is asked (blind panel p60
+        # H12: the number asked again, then "that number doesn't look complete"): what the team can do, then the form.
         # "will the cafe be told? they said it had no nuts" while the call's time is asked (a conversation of our own,
         # 5 December): the plain yes, then the time asked again (actions/digression.py), never "I didn't catch a time".
         reread = read_as(parsed, "ask_why", "safety_next")
@@ -348,6 +377,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "forget it. im at the hospital now" after a reaction (blind panel p54 A04): glad help is there, never "No
         # problem at all" to a cancel.
         return parsed
+    if tracker is not None and intent == "help_arrived" and not parsed.get("safety"):
+        # "neither. im doing it myself. we are done here" about a phone add-on (blind panel p60 H08: "look after yourself
+        # first"): with no harm told in the chat, help that arrived is a goodbye.
+        return read_as(parsed, "goodbye", "closing")
     if (
         parsed.get("safety")
         and tracker is not None
@@ -506,9 +539,21 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         return dict(read_as(parsed, WHY, "case_question"), answer=praise[0], answers=praise, answer_person=False)
     answer = found[0].response if found else None
     marks = {"answer": answer, "answers": [a.response for a in found], "answer_person": any(a.person for a in found)}
+    if found and intent == "choose_alternative" and not loop and offers.not_choosing(text) and not text.startswith("/"):
+        # "could i have that 7.60 back on my card instead of as account credit?" once the credit is on (blind panel p60
+        # H10: "That's already done for you"): the credit named as what they don't want, a question answered.
+        return dict(read_as(parsed, WHY, "case_question"), **marks)
     # (The answer without a way to reach them is said in gentler words after a safety worry: actions/digression.py.)
     reach_told = {a.removesuffix("_safety") for a in in_hand.said_last_turn(tracker)} & set(HOW_THEY_REACH)
-    if not loop and reach_told and references.first(text, "phone"):
+    no_way_told = bool(NO_CONTACT_ASKED.search(text)) and bool(tracker.get_slot("handoff_id"))
+    if (
+        not loop
+        and (reach_told or no_way_told)
+        and references.first(text, "phone")
+        and not tracker.get_slot("callback_id")
+    ):
+        # (Or "how will they follow up, you dont even have my number. its 555 0166" with the case at the team and no call
+        # booked, blind panel p60 G09: saved as feedback.)
         # "555 201 7788, tomorrow afternoon" just after we said we had no way to reach them: the call booked with it.
         return read_as(parsed, "request_callback", "contact_given", parsed.get("entities") or [])
     contact_in_it = references.first(text, "phone") or references.first(text, "email")
@@ -565,6 +610,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         answer
         and loop
         and not (loop == "callback_form" and repair.refuses_call(text) and repair.wants_email_instead(text))
+        # "555 0142, after 5 tomorrow is best" while the number is asked (blind panel p60 G08: a café remake's answer for
+        # "tomorrow", then the number asked again): the form's answer.
+        and not (
+            loop == "callback_form" and tracker.get_slot("requested_slot") == "callback_phone" and find_phone(text)
+        )
     ):
         # "what number will you be calling from?" while we ask for a time: the designers'
         # answer (catalog/answers.yml), then the form's question again. Never beside "I would rather not have a phone
@@ -594,14 +644,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # never a complaint that nobody got back to them; "Alright, I will wait for the email then. No thank you, that
         # is everything." (p59 F03) never the email asked for again.
         return read_as(parsed, "goodbye", "closing")
-    if (
-        not loop
-        and tracker.get_slot("settled")
-        and re.search(r"\b(?:undo|reverse|cancel|take back|withdraw)\s+(?:the|that|my)\s+refund\b", text, re.I)
-        and not repair.asks_status(text)
-    ):
+    if not loop and tracker.get_slot("settled") and takes_back_a_grant(text):
         # "hm wait no. actually i do still want the grinder, i need it. can you undo the refund" (blind panel p59 F06:
-        # the grinder's answer, the refund left live): the refund taken back (action_cancel).
+        # the grinder's answer, the refund left live): the refund taken back (action_cancel), before any reading of
+        # the item.
         return read_as(parsed, CANCEL, "cancel_grant")
     exchange_unoffered = intent == "choose_alternative" and "exchange" not in (
         tracker.get_slot("offered_alternatives") or []
@@ -740,6 +786,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if (
         not loop
         and intent in ("inform", "nlu_fallback", "ask_why", "out_of_scope")
+        and signals.says_it_is_late(re.sub(r"\btoo late\b", " ", text, flags=re.I))
         # "hello?? the JACKET. where is it" after a call that never came (blind panel p59 E08): the order named.
         and (
             not tracker.get_slot("case_type")
@@ -748,17 +795,31 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
                 and (
                     entities_of(parsed, "item", "order_id")
                     or re.search(r"\b(?:order|parcel|package)\b", text, re.I)
-                    or _item_named_before(tracker, text)
+                    or offers.named_in_chat(tracker, text)
                 )
             )
         )
-        and signals.says_it_is_late(re.sub(r"\btoo late\b", " ", text, flags=re.I))
         and not repair.says("phone_bill", text)
         and not (in_hand.call_was_booked(tracker) and repair.mentions_time(text))
     ):
         # "grinder. order #10423. where is it", "its late. was due days ago" (blind panel p58 D12): an order waited
         # for, looked into; never "Could you tell me what's gone wrong?" twice.
         return read_as(parsed, "check_order_status", "late_told", parsed.get("entities") or [])
+    if intent not in MEANT and not offers.new_order_or_bill(parsed, tracker) and in_hand.arrival_asked(tracker, text):
+        # "i dont want to change anything, i just want to know when it gets here" (blind panel p60 G12): the order's
+        # own case, where it is and when it comes; never out of scope nor "I'd rather not guess".
+        return read_as(parsed, "check_order_status", "arrival_asked", parsed.get("entities") or [])
+    if (
+        not loop
+        and tracker.get_slot("case_type") in ("dispute_charge", "coupon_problem")
+        and intent in ITEM_ONLY_READINGS
+        and entities_of(parsed, "item")
+        and len(text.split()) <= 15
+        and not (signals.said_at_the_cafe(text) or repair.says("phone_bill", text))
+    ):
+        # "and my jacket, the green one. it matters more" in a bill's case (blind panel p60 G12: "I've set out above
+        # what I can see on this"): that order looked at, where it is first.
+        return read_as(parsed, "check_order_status", "order_named", entities_of(parsed, "item"))
     leaving = repair.says("goodbye", text) or (repair.cancels(text) and repair.says("closing", text))
     # "you're going in circles. forget it, I'll wait for the email" (blind panel p36 18): leaving, never a claim.
     waits = repair.says("cancel", text) and bool(WAITS_FOR_US.search(text))
@@ -767,16 +828,21 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "you literally just applied a coupon. never mind, ill figure it out. cya":
         # the last word is goodbye, so a warm close (and no call), never the case again.
         return read_as(parsed, "goodbye", "closing")
+    resizable = None if loop else in_hand.resizable_started(tracker)
     if (
-        not loop
-        and in_hand.exchange_started(tracker)
+        resizable
         and size_change(text)
-        and not in_hand.is_question(text)
-        and (repair.corrects(text) or re.search(r"\b(?:size|exchange)\b", text, re.I) or says_wrong_size(text))
+        and (not in_hand.is_question(text) or repair.REQUEST.search(text))
+        and (
+            repair.corrects(text)
+            or re.search(r"\b(?:size|exchange|replacement)\b", text, re.I)
+            or says_wrong_size(text)
+        )
     ):
         # "oh wait actually make it a 10.5", "make the exchange a 9.5 not a 10", "no. not 10. nine and a half. 9.5"
         # (blind panel p58 D2): the exchange just started, in the new size; never frustration or the case again.
-        chosen = whole_message("alternative", "exchange", text)
+        # "wait actually can you make the navy one a size L not M" (blind panel p59 E01): the replacement, so.
+        chosen = whole_message("alternative", resizable, text)
         return read_as(parsed, "choose_alternative", "size_changed", [chosen])
     if (
         intent == "dispute_charge"
@@ -787,6 +853,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and not repair.says("phone_bill", text)
         and not PAID_TWICE.search(text)
         and not repair.asks_status(text)
+        # "actually 6 is bad i have the school run, make it half 7" with a call booked (blind panel p60 G03): its time.
+        and not (tracker.get_slot("callback_id") and repair.mentions_time(text))
     ):
         # "i paid 60 bucks for that dress, its ridiculous" about the dress in hand (blind panel p55 A04): what it cost,
         # said in anger, never the phone bill's dispute opened in its place.
@@ -1018,8 +1086,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     about_calls = about_the_calls(parsed, tracker, text, intent)
     if about_calls is not None:
         return about_calls
-    cancelling = repair.cancels_grant(text) and not repair.asks_status(text) and not repair.says("call_words", text)
-    if cancelling and tracker.get_slot("settled"):
+    if takes_back_a_grant(text) and tracker.get_slot("settled"):
         # "please cancel the $25 credit": taken back from the records (action_cancel).
         return read_as(parsed, CANCEL, "cancel_grant")
     named = bool(repair.named_kinds(text)) and bool(tracker.get_slot("case_type"))
@@ -1087,22 +1154,9 @@ UNSURE_OF_AN_ITEM = {
 SORT_IT = re.compile(r"\b(?:sort|fix|deal with|help (?:me )?with|exchange|swap|change)\b", re.I)
 
 
-def _item_named_before(tracker: DialogueStateTracker, text: str) -> bool:
-    """ "hello?? the JACKET. where is it": an item the chat's earlier messages named, named again in any case."""
-    items = {
-        str(e.get("value") or "").lower()
-        for event in tracker.events
-        if isinstance(event, UserUttered)
-        for e in (event.parse_data or {}).get("entities") or []
-        if e.get("entity") == "item"
-    }
-    return any(item and re.search(rf"\b{re.escape(item)}\b", text, re.I) for item in items)
-
-
 def _fit_said(tracker: DialogueStateTracker, text: str) -> bool:
     """Whether this message or an earlier one of the chat says an item doesn't fit."""
-    said = [text, *(str(e.text or "") for e in tracker.events if isinstance(e, UserUttered))]
-    return any(signals.says_it_does_not_fit(s) for s in said)
+    return any(signals.says_it_does_not_fit(s) for s in [text, *offers.said_in_chat(tracker)])
 
 
 def _item_not_fitting(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> bool:
@@ -1114,8 +1168,9 @@ def _item_not_fitting(parsed: Dict[str, Any], tracker: DialogueStateTracker, tex
     items = [str(e.get("value") or "").lower() for e in entities_of(parsed, "item")]
     if not items or not SORT_IT.search(text):
         return False
-    said = [str(e.text or "") for e in tracker.events if isinstance(e, UserUttered)]
-    return any(signals.says_it_does_not_fit(s) and any(i in s.lower() for i in items) for s in said)
+    return any(
+        signals.says_it_does_not_fit(s) and any(i in s.lower() for i in items) for s in offers.said_in_chat(tracker)
+    )
 
 
 def _another_item(parsed: Dict[str, Any], told: str) -> bool:

@@ -25,7 +25,8 @@ from gracious.signals import about_staff_conduct, said_at_the_cafe, says_it_is_f
 
 # Where a customer starts a second thought.
 JOINERS = re.compile(
-    r"(?:[.!?;]+\s+|\s*,?\s*\b(?:and also|and then|and|also|plus|as well as|on top of that|another thing|oh and|"
+    # "two things: where is my jacket, and also why..." (blind panel p60 G12): a colon starts a thought too.
+    r"(?:[.!?;:]+\s+|\s*,?\s*\b(?:and also|and then|and|also|plus|as well as|on top of that|another thing|oh and|"
     r"btw|by the way|not to mention)\b\s*|\s+\(?[2-4][).]\s+)",
     re.IGNORECASE,
 )

@@ -506,9 +506,10 @@ async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Op
     accepted = tracker.get_slot("accepted_alternative") if tracker else None
     if not accepted or text.startswith("/") or parsed.get("safety"):
         return None
-    if repair.cancels_grant(text) or repair.asks_status(text):
+    if repair.cancels_grant(text) or repair.asks_status(text) or not_choosing(text):
         # "please cancel the credit", "is the refund cancelled?": a repair (server/dialogue/repair.py),
-        # not the same choice again.
+        # not the same choice again; nor "could i have that 7.60 back on my card instead of as account credit?"
+        # (blind panel p60 H10), a question the designers answer.
         return None
     changing = repair.says("change_choice", text)
     if in_hand.is_question(text) and not CHOOSING.search(text.lower()):

@@ -499,3 +499,69 @@ def test_a_refund_for_an_order_still_on_its_way_asks_for_nothing_back(domain):
     assert dispatcher.messages == [message(response="utter_confirm_refund_in_transit", **CONFIRM_VALUES)]
     assert kept(events) == granted("refund")
     assert [g["kind"] for g in grants_for("LK-10423")] == ["refund"]
+
+
+# The red dress sent for a navy one (demo LK-10421), its options offered to Maya, verified.
+WRONG_DRESS = {
+    "order_id": "LK-10421",
+    "case_type": "report_wrong_item",
+    "policy_id": "wrong_item_company_error",
+    "explained_policies": ["wrong_item_company_error"],
+    "offered_alternatives": ["replacement_overnight", "refund"],
+    "case_facts": {
+        "reference_kind": "order",
+        "reference": "LK-10421",
+        "reference_found": True,
+        "verified": True,
+        "order_item": "dress",
+        "ordered": "navy size M",
+        "shipped": "red size M",
+        "order_delivered": True,
+        "company_error": True,
+        "customer_id": "C001",
+        "customer_name": "Maya",
+        "customer_email": "maya.okafor@example.com",
+    },
+}
+
+
+def test_a_new_size_for_the_replacement_just_started_is_recorded_and_mailed_again(domain):
+    # Blind panel p59 E01: "wait actually can you make the navy one a size L not M" after the right dress was chosen
+    # got feedback buttons. The replacement is taken back and granted again in size L, the company told of both, and
+    # the new label's email says the size.
+    tracker = tracker_from("alternatives_offered", slots=dict(WRONG_DRESS, alternative="replacement_overnight"))
+    run_action(ActionApplyAlternative(), tracker, domain)
+    assert [g["kind"] for g in grants_for("LK-10421")] == ["replacement"]
+    settled = [
+        {
+            "alternative": "replacement_overnight",
+            "kind": "replacement",
+            "reference": "LK-10421",
+            "amount": None,
+            "state": "done",
+            "at": "2025-06-11T14:00:00+00:00",
+        }
+    ]
+    again = tracker_from(
+        "alternatives_offered",
+        text="wait actually can you make the navy one a size L not M",
+        intent="choose_alternative",
+        slots=dict(
+            WRONG_DRESS,
+            alternative="replacement_overnight",
+            granted_alternatives=["replacement_overnight"],
+            accepted_alternative="replacement_overnight",
+            settled=settled,
+        ),
+    )
+    again.latest_message["repair"] = "size_changed"
+    dispatcher, events = run_action(ActionApplyAlternative(), again, domain)
+
+    assert dispatcher.messages == [message(response="utter_replacement_size_changed", reference="LK-10421", size="L")]
+    rows = grants_for("LK-10421")  # (a withdrawn grant's row is deleted)
+    assert [r["kind"] for r in rows] == ["replacement"] and rows[0]["note"].endswith("size L")
+    mails = asyncio.run(stores.company().run(lambda conn: conn.execute(outbox.select()).fetchall()))
+    assert [r.topic for r in mails if r.topic.startswith("return_label")] == [
+        "return_label_replacement",
+        "return_label_replacement_size",
+    ]

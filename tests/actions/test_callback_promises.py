@@ -538,3 +538,29 @@ def test_without_another_hour_offered_the_time_is_asked_as_ever(domain, monkeypa
     freeze_time(monkeypatch, actions.schedule_callback, WEDNESDAY_10AM)
     dispatcher, _ = run_action(ActionAskCallbackTime(), tracker_from("callback_form"), domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_callback_time"]
+
+
+def test_today_asked_for_when_nobody_is_in_again_today_is_said_before_the_question(domain, monkeypatch):
+    # Blind panel p60 G03: "can someone ring me later today, like after work sometime" on a Sunday got the question as if
+    # today could be booked.
+    freeze_time(monkeypatch, actions.callback_soonest, at(15, 12))  # Sunday 15 June 2025, noon: nobody in
+    asked = tracker_from(
+        "callback_form",
+        text="can someone ring me later today, like after work sometime",
+        slots={"case_type": "check_order_status", "policy_id": "late_delivery_goodwill", "callback_time": None},
+    )
+    dispatcher, _ = run_action(ActionAskCallbackTime(), asked, domain)
+    assert dispatcher.messages == [
+        message(response="utter_ask_callback_time_not_today", callback_when="tomorrow at 8:00 am")
+    ]
+    # Not a day told of ("so rude to me today"), nor on a day the team is in.
+    told = tracker_from(
+        "callback_form",
+        text="the guy at the market square cafe was so rude to me today, I want to talk to a person",
+        slots={"case_type": "complain_service", "policy_id": "service_recovery", "callback_time": None},
+    )
+    dispatcher, _ = run_action(ActionAskCallbackTime(), told, domain)
+    assert dispatcher.messages[0]["response"] == "utter_ask_callback_time"
+    freeze_time(monkeypatch, actions.callback_soonest, WEDNESDAY_10AM)
+    dispatcher, _ = run_action(ActionAskCallbackTime(), asked, domain)
+    assert dispatcher.messages[0]["response"] == "utter_ask_callback_time"

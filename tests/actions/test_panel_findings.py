@@ -235,3 +235,15 @@ def test_a_call_named_by_its_hour_and_moved_is_the_new_hour():
     # Blind panel p39 17: "can you move my 11am call to 2pm" was moved to 11am.
     assert wanted_time_text("can you move my 11am call to 2pm") == "2pm"
     assert wanted_time_text("make it tomorrow at 3") == "make it tomorrow at 3"
+
+
+def test_a_sum_of_money_is_never_a_time_for_the_call():
+    # Blind panel p60 H12: "can i at least get a refund for the sandwich, it was like 9 bucks" booked a call at 9.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from actions.callback_time import parse_callback_time
+
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert parse_callback_time("can i at least get a refund for the sandwich, it was like 9 bucks", now) is None
+    assert parse_callback_time("it was 9 bucks. call me tomorrow at 3pm", now).hour == 15

@@ -530,3 +530,77 @@ def test_an_answer_is_told_already_by_the_response_its_told_by_names():
     assert told_already("utter_answer_refund_not_here", {"utter_confirm_refund_in_transit", None})
     assert not told_already("utter_answer_refund_not_here", {"utter_anything_else"})
     assert not told_already("utter_answer_no_such_answer", {"utter_confirm_refund_in_transit"})
+
+
+@pytest.mark.parametrize(
+    "text, case_type, granted, policy, expected",
+    [
+        # Blind panel p60: each met "I'd rather not guess" or the same paragraph again.
+        ("whats this warranty thing", "report_wrong_item", [], "faulty_item", "utter_answer_warranty"),
+        (
+            "I would much prefer to have it repaired rather than take a credit. How would I go about that, please?",
+            "request_refund",
+            [],
+            "returns_window",
+            "utter_answer_warranty",
+        ),
+        (
+            "could i have that 7.60 back on my card instead of as account credit?",
+            "dispute_charge",
+            ["missing_discount_credit"],
+            "volume_discount_domestic",
+            "utter_answer_credit_to_card",
+        ),
+        (
+            "but can you send the new pair to my office instead? its 88 Harbour St",
+            "report_wrong_item",
+            ["faulty_replacement"],
+            "faulty_item",
+            "utter_answer_deliver_elsewhere",
+        ),
+        (
+            "could you do 20% instead? i have a big basket",
+            "coupon_problem",
+            [],
+            "coupon_expiry",
+            "utter_answer_coupon_more_off",
+        ),
+        (
+            "so if i refuse it at the door i dont need to do anything else?",
+            "check_order_status",
+            ["refund"],
+            "cancel_late_order",
+            "utter_answer_refuse_at_door",
+        ),
+        (
+            "are the emails set up or not",
+            "check_order_status",
+            ["delivery_updates"],
+            "order_on_track",
+            "utter_answer_updates_on_yes",
+        ),
+        # What the London calls cost, never how the discount is worked out (G06).
+        (
+            "i dont even remember calling london. how much were they",
+            "dispute_charge",
+            [],
+            "volume_discount_domestic",
+            "utter_answer_international_cost",
+        ),
+        (
+            "what were they, i dont remember making them",
+            "dispute_charge",
+            [],
+            "volume_discount_domestic",
+            "utter_answer_bill_lines",
+        ),
+    ],
+)
+def test_questions_a_panel_met_unanswered_find_their_answers(text, case_type, granted, policy, expected):
+    found = find_answers(text, case_type, granted, question=True, policy=policy)
+    assert found and found[0].response == expected
+
+
+def test_updates_signed_up_for_in_another_chat_count_for_their_answers():
+    assert "earlier_delivery_updates" in earlier({"updates_on": True})
+    assert "earlier_delivery_updates" not in earlier({})

@@ -37,7 +37,6 @@ def test_where_we_ship_is_answered_honestly(text):
     [
         "how much is shipping?",  # the delivery topic alone: the delivery policy
         "when will my order arrive",
-        "can you ship to my office instead of home",  # an address, not a country
         "does the volume discount apply to international calls?",  # calls, not shipping
         "why am i charged for calls to london",
         "what are your opening hours",
@@ -47,6 +46,12 @@ def test_where_we_ship_is_answered_honestly(text):
 )
 def test_questions_about_something_else_do_not_match(text):
     assert answer_anywhere(text) is None
+
+
+def test_an_address_is_no_country_but_has_its_own_answer():
+    # "can you ship to my office instead of home" is never where we ship; since blind panel p60 H02, who can send it
+    # elsewhere.
+    assert answer_anywhere("can you ship to my office instead of home").response == "utter_answer_deliver_elsewhere"
 
 
 def test_the_roaming_answer_still_fits_a_bill_about_travel():

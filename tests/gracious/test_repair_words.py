@@ -170,6 +170,13 @@ def test_asking_whether_more_than_one_call_is_booked(text, asks):
         ("Alright, I will wait for the email then. No thank you, that is everything. You have been very kind.", True),
         ("ok. i wait for the call tomorrow 9. no thanks, is all", True),
         ("ok. the lamp sparks. thats all", False),
+        # Blind panel p60 H05: the close itself said in short clauses beside its thanks.
+        (
+            "No, that is everything, thank you ever so much, young person. You have been most patient with me and I am "
+            "very grateful.",
+            True,
+        ),
+        ("no thats all, but my jacket still hasnt come", False),
     ],
 )
 def test_a_close_with_only_thanks_beside_it(text, closes):
@@ -218,3 +225,25 @@ def test_no_then_a_refused_person_is_a_person_refused():
     # Blind panel p59 F07: "no i dont want a person" brought a person.
     assert refuses("no i dont want a person. i booked the terrace", person, choice_words())
     assert not refuses("yes a person please", person, choice_words())
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        # Blind panel p60 G03: a missed word in another sentence never hides the call asked for.
+        ("where is my grinder. nobody has told me anything. i want someone to call me", True),
+        ("nobody ever called me back", False),
+        ("i dont want a call, nobody answers anyway", False),
+    ],
+)
+def test_a_call_asked_for_is_read_sentence_by_sentence(text, asks):
+    from gracious.repair import asks_for_a_call
+
+    assert asks_for_a_call(text) is asks
+
+
+def test_not_waiting_for_a_phone_call_turns_a_call_down():
+    from gracious.repair import refuses_call
+
+    # Blind panel p60 H03: "a person then. but by email" was booked a call.
+    assert refuses_call("a person then. but by email, i am not sitting around waiting for a phone call")

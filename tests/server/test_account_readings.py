@@ -71,3 +71,12 @@ def test_why_alone_while_the_check_asks_is_still_a_why():
         tracker("case_form", requested_slot="account_check", case_type="dispute_charge"),
     )
     assert read.get("repair") != "account_answer_why"
+
+
+def test_details_with_a_name_and_no_why_get_no_reason():
+    # Blind panel p60: "So that nobody can see or change your account..." to a customer who asked no why.
+    text = "my name is maya okafor and my email is maya.okafor@example.com"
+    read = reread(
+        parsed(text, "ask_policy"), tracker("case_form", requested_slot="account_check", case_type="check_order_status")
+    )
+    assert read.get("repair") != "account_answer_why"

@@ -88,3 +88,12 @@ def test_only_while_the_callback_form_asks_for_a_time():
     text = "tomorrow noon. and what about the free year of service"
     assert asyncio.run(split(said(text), asking(slot="callback_phone"), fake_parse)) is None
     assert asyncio.run(split(said(text), asking(loop="case_form"), fake_parse)) is None
+
+
+def test_a_question_naming_a_day_beside_the_time_is_answered_and_the_time_kept():
+    # Blind panel p60 G01: "tomorrow 8am is fine. but will the dress still make it by saturday??" had its time asked
+    # for again; a question is the rest, even with a day in it, when another part gives the time.
+    result = asyncio.run(
+        split(said("tomorrow 8am is fine. but what number will you call from on saturday?"), asking(), fake_parse)
+    )
+    assert result["repair"] == "form_rest" and result["answers"] == ["utter_answer_calling_number"]

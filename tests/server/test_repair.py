@@ -25,6 +25,8 @@ def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
         "settled",
         "accepted_alternative",
         "item",
+        "case_facts",
+        "handoff_id",
     ]
     state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
     state.update(UserUttered("hi"))
@@ -967,3 +969,93 @@ def test_the_price_of_the_order_in_hand_said_in_anger_is_never_the_bills_dispute
     assert (read.get("repair") == "price_told") is price_told
     if price_told:
         assert read["intent"]["name"] == "express_frustration"
+
+
+JACKET_PACKED = {"reference_kind": "order", "reference": "LK-10424", "reference_found": True, "order_delivered": False}
+
+
+@pytest.mark.parametrize(
+    "case_type, facts, text, intent, expected",
+    [
+        # Blind panel p60 G12: out of scope, then "I'd rather not guess", in a change of the jacket's case.
+        (
+            "report_wrong_item",
+            JACKET_PACKED,
+            "i dont want to change anything, i just want to know when it gets here",
+            "give_feedback",
+            "check_order_status",
+        ),
+        (
+            "report_wrong_item",
+            JACKET_PACKED,
+            "its an ORDER. LK-10424. when will it be delivered",
+            "check_order_status",
+            "check_order_status",
+        ),
+        # In the bill's case, the order is found from the account.
+        (
+            "dispute_charge",
+            {"reference_kind": "bill"},
+            "i just want to know when it gets here",
+            "out_of_scope",
+            "check_order_status",
+        ),
+        # Delivered, or about the refund: not the order's news.
+        (
+            "report_wrong_item",
+            dict(JACKET_PACKED, order_delivered=True),
+            "when will it be delivered",
+            "ask_why",
+            "ask_why",
+        ),
+        ("report_wrong_item", JACKET_PACKED, "when will my refund arrive", "ask_why", "ask_why"),
+    ],
+)
+def test_when_an_order_gets_here_asked_in_another_case_is_its_news(case_type, facts, text, intent, expected):
+    state = tracker(case_type=case_type, policy_id="some_policy", case_facts=facts, order_id=facts.get("reference"))
+    assert reread(parsed(text, intent), state)["intent"]["name"] == expected
+
+
+def test_an_item_named_in_a_bills_case_opens_its_order():
+    # Blind panel p60 G12: "and my jacket, the green one. it matters more" got "I've set out above".
+    jacket = [{"entity": "item", "value": "jacket", "start": 7, "end": 13}]
+    state = tracker(case_type="dispute_charge", policy_id="volume_discount_domestic")
+    result = reread(parsed("and my jacket, the green one. it matters more", "inform", entities=jacket), state)
+    assert result["intent"]["name"] == "check_order_status" and result["repair"] == "order_named"
+
+
+def test_a_time_beside_a_price_said_in_anger_moves_the_call_booked():
+    # Blind panel p60 G03: "actually 6 is bad ... make it half 7" read as anger about what the order cost.
+    state = tracker(case_type="check_order_status", order_id="LK-10423", callback_id="7", policy_id="x")
+    text = "ugh fine. actually 6 is bad i have the school run, make it half 7"
+    assert reread(parsed(text, "dispute_charge"), state).get("repair") != "price_told"
+
+
+def test_the_credit_named_as_what_they_dont_want_is_a_question_answered():
+    # Blind panel p60 H10: "That's already done for you", three times.
+    state = tracker(
+        case_type="dispute_charge",
+        policy_id="volume_discount_domestic",
+        accepted_alternative="missing_discount_credit",
+        settled=[{"alternative": "missing_discount_credit", "kind": "credit", "state": "done"}],
+    )
+    text = "actually could i have that 7.60 back on my card instead of as account credit?"
+    result = reread(parsed(text, "choose_alternative"), state)
+    assert result["repair"] == "case_question" and result["answers"] == ["utter_answer_credit_to_card"]
+
+
+def test_a_number_with_a_time_is_the_forms_answer_not_a_remakes():
+    # Blind panel p60 G08: "tomorrow" read as the café remake's answer, and the number asked for again.
+    state = tracker(
+        "callback_form", requested_slot="callback_phone", case_type="report_wrong_item", policy_id="cafe_remake"
+    )
+    result = reread(parsed("555 0142, after 5 tomorrow is best", "inform"), state)
+    assert result.get("repair") != "case_question"
+
+
+def test_help_arrived_with_no_harm_in_the_chat_is_a_goodbye():
+    # Blind panel p60 H08: "neither. im doing it myself. we are done here" about a phone add-on heard "look after
+    # yourself first".
+    state = tracker(case_type="dispute_charge", policy_id="volume_discount_domestic")
+    result = reread(parsed("neither. im doing it myself. we are done here", "help_arrived"), state)
+    assert result["intent"]["name"] == "goodbye"

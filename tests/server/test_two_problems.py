@@ -59,6 +59,11 @@ def test_parts_split_where_a_second_thought_starts():
         (56, "my order LK-10423 still hasn't come"),
     ]
     assert parts("hi and thanks") == []
+    # Blind panel p60 G12: "two things:" starts the first thought; the jacket was dropped.
+    assert [part for _, part in parts("two things: where is my green jacket at, and also why is my bill so high")] == [
+        "where is my green jacket at",
+        "why is my bill so high",
+    ]
 
 
 def test_a_bill_and_a_late_order_keep_the_bill_and_set_the_order_apart():
