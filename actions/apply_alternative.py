@@ -132,7 +132,12 @@ class ActionApplyAlternative(Action):
             if named in NEXT_FOR:
                 return [SlotSet("alternative", named), FollowupAction(NEXT_FOR[named])]
             choice = named or choice
-        if (choice not in offered and choice not in ALWAYS_OPEN) or choice not in policies.alternatives:
+        facts_now = tracker.get_slot("case_facts") or {}
+        # Delivery updates for an order on its way, asked for in words while other options were offered (blind panel
+        # p61 J09: "tracking emails please" after a refund was offered).
+        on_its_way = facts_now.get("reference_kind") == "order" and not facts_now.get("order_delivered")
+        open_now = ALWAYS_OPEN | ({"delivery_updates"} if on_its_way else set())
+        if (choice not in offered and choice not in open_now) or choice not in policies.alternatives:
             had = await done_before(policies, choice, tracker.get_slot("case_facts") or {})
             if had is not None:  # left out of the offer as this record has it already: say so, and since when
                 on = granted_on(had.created_at)

@@ -178,6 +178,24 @@ def client_address(tracker: Tracker) -> Optional[Text]:
     return str(address) if address else None
 
 
+# Someone else harmed: "my 2 year old grabbed my latte", "its not me its my DAUGHTER" (blind panel p61 I09: "your throat").
+OTHER_PERSON = re.compile(
+    # A child, or "not me": never "my friend is driving me to the ER", where the one harmed is the customer.
+    r"\b(?:my|our)\s+(?:\d+\s*(?:year|yr|month)s?[\s-]*old|little\s+(?:one|girl|boy)|daughter|son|child|kid|kids|baby|toddler"
+    r"|little\s+\w+)\b|\b(?:it'?s|its|it is)\s+not\s+(?:for\s+)?me\b",
+    re.I,
+)
+
+
+def for_whom(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> Text:
+    """``response`` said of the one harmed: its ``_other`` wording when the chat says it is someone else."""
+    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    other = f"{response}_other"
+    if other in (domain.get("responses") or {}) and any(OTHER_PERSON.search(t) for t in said):
+        return other
+    return response
+
+
 def safety_response(text: Text, medical: Text) -> Text:
     """ "could it be a fire risk?": the product made safe first; otherwise the medical words."""
     return "utter_safety_product" if HAZARD.search(text) and not BODY.search(text) else medical
@@ -226,7 +244,9 @@ class ActionHandoff(Action):
         if message.get("safety") and tracker.get_slot("handoff_id") and tracker.get_slot("callback_id"):
             # The team has this safety case and a call is booked: urgent help again, or the
             # question answered, never a second handoff and booking for the same incident.
-            dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_again"))
+            dispatcher.utter_message(
+                response=for_whom(tracker, domain, safety_response(message.get("text") or "", "utter_safety_again"))
+            )
             say_answers(dispatcher, domain, message.get("answers") or [], tracker)
             return [FollowupAction("action_listen")]
         if message.get("safety") and tracker.get_slot("handoff_id"):
@@ -242,12 +262,18 @@ class ActionHandoff(Action):
                 return [FollowupAction("callback_form")]
             if on_the_way_to_help(text) or WAIT_OR_NOT.search(text):
                 dispatcher.utter_message(
-                    response=getting_help_said(text) if on_the_way_to_help(text) else "utter_safety_dont_wait"
+                    response=for_whom(
+                        tracker,
+                        domain,
+                        getting_help_said(text) if on_the_way_to_help(text) else "utter_safety_dont_wait",
+                    )
                 )
                 return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         if message.get("safety"):
             # Health or danger (server/nlu/safety.py): urgent help first, then a person.
-            dispatcher.utter_message(response=safety_response(message.get("text") or "", "utter_safety_first"))
+            dispatcher.utter_message(
+                response=for_whom(tracker, domain, safety_response(message.get("text") or "", "utter_safety_first"))
+            )
             # "is it even safe to post it back?" (blind panel p37 05): answered now, not left for later.
             say_answers(dispatcher, domain, message.get("answers") or [], tracker)
         # A question asked beside the choice ("the ceos office, fine. what exactly will they do that you
@@ -412,7 +438,7 @@ class ActionPersonWhileBooking(Action):
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_handoff")]
         if message.get("safety") and on_the_way_to_help(message.get("text") or ""):
             # "ok im calling 911": no more questions; the team follows up later.
-            dispatcher.utter_message(response=getting_help_said(message.get("text") or ""))
+            dispatcher.utter_message(response=for_whom(tracker, domain, getting_help_said(message.get("text") or "")))
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         if (
             message.get("safety")
@@ -424,10 +450,10 @@ class ActionPersonWhileBooking(Action):
             # "should i go to hospital or wait and see? i have an epipen": answered plainly. It says the call can wait
             # until they're safe, so the call's time is not asked again in the same breath (a conversation of our own,
             # 6 December); it can be booked whenever they come back.
-            dispatcher.utter_message(response="utter_safety_dont_wait")
+            dispatcher.utter_message(response=for_whom(tracker, domain, "utter_safety_dont_wait"))
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         elif message.get("safety"):
-            dispatcher.utter_message(response="utter_safety_again")
+            dispatcher.utter_message(response=for_whom(tracker, domain, "utter_safety_again"))
         else:
             dispatcher.utter_message(response="utter_person_by_call")
         return []

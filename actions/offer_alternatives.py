@@ -18,7 +18,7 @@ from actions.verification import someone_elses
 from gracious import codes, repair
 from gracious.answers import answers
 from gracious.catalog import Catalog, Offer, Policy
-from gracious.saying_no import NO_PERSON
+from gracious.saying_no import NO_PERSON, NOT_THE_CEO
 from gracious.settings import settings
 from gracious.signals import asks_about_a_code, harm_from_food
 from gracious.stores import company
@@ -174,6 +174,17 @@ class ActionOfferAlternatives(Action):
             # "the shoes LK-10422 have a scuff on the toe, can someone call me about it" (a conversation of our own, 6
             # December): the call asked for is one of the options, never dropped for the case's own.
             choices = choices[: MAX_OFFERS - 1] + [Offer(policies.alternatives["callback"])]
+        if (
+            "ceo_office" not in skip
+            and "ceo_office" in policies.alternatives
+            and all(o.id != "ceo_office" for o in choices)
+            and any(repair.says("ceo_words", t) and not NOT_THE_CEO.search(t) for t in told)
+        ):
+            # "... 60 dollars for junk. I want to speak to your CEO right now" (blind panel p60 J04): the CEO's office,
+            # the nearest there is to the CEO, is one of the options.
+            # (Room made by the call when a person is offered already: the store credit or the refund stays.)
+            room = [o for o in choices if o.id != "callback"] if any(o.id == "human" for o in choices) else choices
+            choices = room[: MAX_OFFERS - 1] + [Offer(policies.alternatives["ceo_office"])]
         if (
             "human" not in skip
             and all(o.id != "human" for o in choices)

@@ -218,10 +218,28 @@ def ends_with_closing(text: str) -> bool:
 _KIND_OR_WAITING = re.compile(
     r"(?:and\s+)?(?:thank|thanks|many thanks|cheers|ta)\b"
     r"|(?:you\s+have|you'?ve|youve)\s+been\s+(?:very\s+|so\s+|really\s+|most\s+)?(?:kind|helpful|great|lovely|patient)\b"
-    r"|(?:(?:ok|okay|alright|all right|right|fine)[\s,]+)?(?:i'?ll|i will|i)\s+(?:just\s+)?wait\b(?![^.]*\bor\b)"
+    # "Very well, I will ask on the call tomorrow." (blind panel p61 I04) waits for what was arranged too.
+    r"|(?:(?:ok|okay|alright|all right|right|fine|very well)[\s,]+)?(?:i'?ll|i will|i)\s+(?:just\s+)?"
+    r"(?:wait|ask\s+(?:on|them|then|when|at|during))\b(?![^.]*\bor\b)"
     r"|(?:ok|okay|alright|all right|right|fine|cool|great|perfect|lovely)\W*$",
     re.I,
 )
+
+
+# "thats fine, thanks", "ok perfect thank you": an acceptance with thanks, as the last words.
+_THANKS_LAST = re.compile(
+    r"^\W*(?:(?:ok|okay|alright|right|cool|great|perfect|lovely|fine|good)\W+)*"
+    r"(?:(?:that'?s|thats|that is|sounds)\s+(?:fine|good|great|perfect|ok|okay|grand|lovely)\W+)?"
+    r"(?:thanks|thank you|thankyou|cheers|ty|thx|many thanks)\b[\w\s]{0,15}\W*$",
+    re.I,
+)
+
+
+def ends_with_thanks(text: str) -> bool:
+    """ "ok so if i drop them off tomorrow i should have them by like next week. thats fine, thanks" (blind panel p60
+    G02: a policy's paragraph): what was said put in their own words, then thanks; no question."""
+    sentences = [s.strip() for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
+    return "?" not in (text or "") and len(sentences) >= 2 and bool(_THANKS_LAST.match(sentences[-1]))
 
 
 def _close_in_clauses(sentence: str) -> bool:

@@ -124,6 +124,12 @@ PERSON_ASKED = re.compile(
     r"|^\W*(?:a\s+)?(?:(?:real|actual)\s+)?(?:person|human|agent|operator|representative)\W*(?:pls|please|now)?\W*$",
     re.I,
 )
+# "not the CEO", "I did not ask for the CEO", "never wanted your ceo": the CEO named only to be turned down.
+NOT_THE_CEO = re.compile(
+    r"\b(?:not|didn'?t|did not|never|no)\s+(?:ask(?:ed)?\s+for\s+|want(?:ed)?\s+|need\s+)?(?:the\s+|your\s+)?"
+    r"(?:ceo|boss|owner|top|chief executive)\b",
+    re.I,
+)
 # "i don't need a person", "do i need a person to approve it?": not asked for.
 NO_PERSON = re.compile(
     r"\b(?:don'?t|do not|dont|no|never)\s+(?:need|want)\b|^\W*(?:do|does|did|will|would|is|are|was|why|what|how|when|where|who|which)\b",

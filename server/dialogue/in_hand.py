@@ -87,6 +87,28 @@ def arrival_asked(tracker: DialogueStateTracker, text: str) -> bool:
     return bool(ARRIVAL_ASKED.search(text) or WHERE_IS.search(text)) and not NOT_THE_ORDER.search(text)
 
 
+# Delivery updates asked for in words: "can you send me tracking emails instead", "tracking emails please".
+UPDATES_ASKED = re.compile(
+    r"\b(?:tracking|delivery|shipping)\s+(?:e-?mails?|updates?|info|notifications?)\b|\be-?mail\s+updates?\b"
+    r"|\bupdates?\s+(?:by|via|over)\s+e-?mail\b|\be-?mail\s+me\s+(?:the\s+)?(?:tracking|updates)\b",
+    re.I,
+)
+UPDATES_TURNED_DOWN = re.compile(
+    r"\b(?:no|not|don'?t|dont|do not|stop|cancel|without)\b[^.!?]{0,20}\b(?:tracking|updates?)\b", re.I
+)
+
+
+def updates_asked(tracker: DialogueStateTracker, text: str) -> bool:
+    """ "hmm actually if its nearly here maybe ill just keep it. can you send me tracking emails instead" about an order
+    on its way (blind panel p61 J09: the refund talked of three times): its delivery updates, offered or not."""
+    facts = tracker.get_slot("case_facts") or {}
+    if tracker.active_loop_name or facts.get("reference_kind") != "order" or not facts.get("reference_found"):
+        return False
+    if facts.get("order_delivered") or "delivery_updates" in (tracker.get_slot("granted_alternatives") or []):
+        return False
+    return bool(UPDATES_ASKED.search(text)) and not UPDATES_TURNED_DOWN.search(text)
+
+
 # A question after a detail of the case in hand ("can you see who the courier is?", "which depot is it in?").
 WHO_OR_WHICH = re.compile(r"\s*(?:(?:and )?(?:can|could) you (?:see|tell me|find out|check) )?(?:who|which)\b", re.I)
 

@@ -15,7 +15,7 @@ from gracious import repair, saying_no
 from gracious.catalog import CatalogError, current_catalog
 from gracious.choices import Option
 from gracious.references import reference_kind
-from gracious.saying_no import CALL_ASKED, NO_PERSON, asks_for_a_person
+from gracious.saying_no import CALL_ASKED, NO_PERSON, NOT_THE_CEO, asks_for_a_person
 from gracious.saying_no import PERSON_ASKED as PERSON_ASKED  # moved there; still read from here
 from gracious.signals import about_staff_conduct, said_at_the_cafe, says_it_is_faulty, says_it_is_late
 from server.dialogue.in_hand import WHERE_IS, asks_only
@@ -40,13 +40,6 @@ SPACED_CODE = re.compile(
     r"\b([A-Za-z]{4,}[\s-]\d{2})\s+(?:code|coupon|promo|voucher)\b|\b(?:code|coupon|promo|voucher)\s+([A-Za-z]{4,}[\s-]\d{2})\b",
     re.I,
 )
-# "not the CEO", "I did not ask for the CEO", "never wanted your ceo": the CEO named only to be turned down.
-NOT_THE_CEO = re.compile(
-    r"\b(?:not|didn'?t|did not|never|no)\s+(?:ask(?:ed)?\s+for\s+|want(?:ed)?\s+|need\s+)?(?:the\s+|your\s+)?"
-    r"(?:ceo|boss|owner|top|chief executive)\b",
-    re.I,
-)
-
 
 # Where a number was found: "found it in my email", "its on my confirmation email", "got it from my inbox".
 FOUND_IN_MAIL = re.compile(

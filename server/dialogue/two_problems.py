@@ -87,7 +87,11 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     # part's wording ("the dress from LK-10421 is red but i ordered navy, and also my jacket LK-10424 hasnt shipped
     # yet", a conversation of our own, 5 December: the dress's part read at 0.798 and the dress was dropped).
     named = {r.value for r in references.find(text)}
-    for at, part in pieces:
+    joined_next = False
+    for index, (at, part) in enumerate(pieces):
+        if joined_next:
+            joined_next = False
+            continue  # read with the part before it
         if NOT_WANTED.search(part) or repair.says("not_answered", part):
             # "I don't want money" says what the problem isn't; "you didnt answer" is about this chat (p45 23)
             continue
@@ -95,6 +99,25 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
         guess = alone.get("intent") or {}
         own_record = len(named) >= 2 and bool(references.find(part))
         sure = CONFIDENCE_WITH_ITS_OWN_RECORD if own_record else CONFIDENCE
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if (
+            own_record
+            and not (guess.get("name") in case_types() and guess.get("confidence", 0) >= sure)
+            and following is not None
+            and not references.find(following[1])
+        ):
+            # "1) my shoes from LK-10422 are size 9 | too small, can i exchange for 9.5?" (blind panel p61 J12: the
+            # shoes' number taken for a bill): a record's part and the words after it that say what is wrong, read
+            # together.
+            whole = text[at : following[0] + len(following[1])]
+            together = await parse(whole)
+            if (together.get("intent") or {}).get("name") in case_types():
+                part, alone, guess, joined_next = whole, together, together.get("intent") or {}, True
+        kinds_of_record = {references.reference_kind(r.value) for r in references.find(part)}
+        if guess.get("name") == "dispute_charge" and own_record and kinds_of_record == {"order"} and _told_kind(part):
+            # An order's part read as a bill's ("my shoes from LK-10422 are size 9 and too small"): what its words tell.
+            guess = {"name": _told_kind(part), "confidence": 1.0}
+            alone = dict(alone, intent=guess)
         if guess.get("name") in case_types() and guess.get("confidence", 0) >= sure:
             read.append((at, part, alone))
         elif own_record and (told_kind := _told_kind(part)) in case_types():
@@ -164,11 +187,14 @@ def _two_records(first: str, other: str) -> bool:
 
 
 def _told_kind(part: str) -> Optional[str]:
-    """The kind of case a part's own words tell: a fault ("crackle in the left ear"), or an order that hasn't come."""
+    """The kind of case a part's own words tell: a fault ("crackle in the left ear"), an order that hasn't come, or
+    one that doesn't fit ("size 9 and too small, can i exchange for 9.5")."""
     if says_it_is_faulty(part):
         return "report_wrong_item"
     if says_it_is_late(part):
         return "check_order_status"
+    if signals.says_it_does_not_fit(part) or signals.wants_an_exchange(part):
+        return "request_refund"
     return None
 
 
@@ -218,6 +244,10 @@ def _one_problem(first: str, second: Dict[str, Any], words: str, elsewhere: bool
         # "NOBODY called me back like they promised. I want to speak to your CEO" (blind panel p43 08): the CEO
         # asked for because of it, one problem; never "two things" and another callback first.
         return kind
+    if kind in ("request_executive", "request_human") and first in ORDER_KINDS | {"dispute_charge", "coupon_problem"}:
+        # "The brass lamp I bought from you is BROKEN ... I want to speak to your CEO right now" (blind panel p60 J04:
+        # "two things", the CEO never answered): who they want to handle it, one problem; the offer names them.
+        return first
     if first == "coupon_problem" and kind == "dispute_charge" and not _names_a_bill(words) and not other_order:
         # "your WELCOME10 code isnt working. i type it in and nothing happens, price stays the same" (blind panel
         # p47 12): the price the code should have cut, one problem; never "two things".

@@ -229,8 +229,16 @@ async def parse_with_choices(
             and not answered_instead(text, tracker, besides=still[named].key)
         ):
             options = still
-    if not options or text.startswith("/") or parsed.get("safety") or repair.says("goodbye", text):
-        # "no, nothing else. bye" is leaving, not "none of these".
+    if (
+        not options
+        or text.startswith("/")
+        or parsed.get("safety")
+        or repair.says("goodbye", text)
+        or (repair.closes_with_thanks(text) and not any(o.key == "deny" for o in options))
+    ):
+        # "no, nothing else. bye" is leaving, not "none of these"; "ok. thats all" under a lone "Talk to a person" is
+        # a close, never that button (blind panel p61 J04: the call form reopened after "no call"). Under an offer
+        # with "None of these", "no thanks" is still that.
         # Health or danger (server/nlu/safety.py) is never read as a choice.
         return await _in_context(read, parsed)
     offered = any(o.payload.startswith(OFFER_PAYLOAD) for o in options)

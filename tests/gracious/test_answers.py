@@ -594,6 +594,14 @@ def test_an_answer_is_told_already_by_the_response_its_told_by_names():
             "volume_discount_domestic",
             "utter_answer_bill_lines",
         ),
+        # H06: roaming's price and the discount, never the specialist's reason again.
+        (
+            "ok but why is roaming so expensive and why didnt my 10% discount cover it? this is getting ridiculous",
+            "dispute_charge",
+            [],
+            "billing_review",
+            "utter_answer_roaming_not_discounted",
+        ),
     ],
 )
 def test_questions_a_panel_met_unanswered_find_their_answers(text, case_type, granted, policy, expected):
@@ -604,3 +612,14 @@ def test_questions_a_panel_met_unanswered_find_their_answers(text, case_type, gr
 def test_updates_signed_up_for_in_another_chat_count_for_their_answers():
     assert "earlier_delivery_updates" in earlier({"updates_on": True})
     assert "earlier_delivery_updates" not in earlier({})
+
+
+def test_a_why_is_never_answered_with_the_bills_sum_and_a_credits_line_is_said():
+    # Blind panel p61 I06, I07: "Yes: $107.00 for the calls, less the $6.20" twice, to a why and to "its own line?".
+    why = "but why doesnt my discount cover them? a call is a call, i pay you not some partner network"
+    assert not find_answers(why, "dispute_charge", [], question=True, policy="volume_discount_domestic")
+    line = "only this once i think. but the credit, is it a separate line on the bill or just taken off the total?"
+    found = find_answers(
+        line, "dispute_charge", ["missing_discount_credit"], question=True, policy="volume_discount_domestic"
+    )
+    assert [a.response for a in found] == ["utter_answer_credit_on_bill_line"]

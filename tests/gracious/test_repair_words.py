@@ -177,6 +177,8 @@ def test_asking_whether_more_than_one_call_is_booked(text, asks):
             True,
         ),
         ("no thats all, but my jacket still hasnt come", False),
+        # Blind panel p61 I04: what was arranged, waited for in other words.
+        ("Very well, I will ask on the call tomorrow. That is all for now, thank you.", True),
     ],
 )
 def test_a_close_with_only_thanks_beside_it(text, closes):
@@ -247,3 +249,20 @@ def test_not_waiting_for_a_phone_call_turns_a_call_down():
 
     # Blind panel p60 H03: "a person then. but by email" was booked a call.
     assert refuses_call("a person then. but by email, i am not sitting around waiting for a phone call")
+
+
+@pytest.mark.parametrize(
+    "text, thanks",
+    [
+        # Blind panel p60 G02: their own words for what happens next, then thanks.
+        ("ok so if i drop them off tomorrow i should have them by like next week. thats fine, thanks", True),
+        ("got it, the label is in my email. perfect thank you", True),
+        ("so i drop them off tomorrow? thanks", False),
+        ("thanks", False),
+        ("the lamp still flickers. thanks for nothing really, what now", False),
+    ],
+)
+def test_an_acceptance_with_thanks_at_the_end(text, thanks):
+    from gracious.repair import ends_with_thanks
+
+    assert ends_with_thanks(text) is thanks

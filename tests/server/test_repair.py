@@ -1059,3 +1059,19 @@ def test_help_arrived_with_no_harm_in_the_chat_is_a_goodbye():
     state = tracker(case_type="dispute_charge", policy_id="volume_discount_domestic")
     result = reread(parsed("neither. im doing it myself. we are done here", "help_arrived"), state)
     assert result["intent"]["name"] == "goodbye"
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("hmm actually if its nearly here maybe ill just keep it. can you send me tracking emails instead", True),
+        ("no i dont want a refund anymore. KEEP the order. tracking emails please", True),
+        ("i dont want tracking emails, just the refund", False),
+    ],
+)
+def test_delivery_updates_asked_in_words_for_an_order_on_its_way(text, asked):
+    # Blind panel p61 J09: the refund talked of three times.
+    facts = {"reference_kind": "order", "reference": "LK-10423", "reference_found": True, "order_delivered": False}
+    state = tracker(case_type="check_order_status", policy_id="cancel_late_order", case_facts=facts)
+    result = reread(parsed(text, "request_refund"), state)
+    assert (result.get("repair") == "updates_asked") is asked
