@@ -237,7 +237,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         return None  # "' OR 1=1 --", "1'; DROP TABLE users": not a time, whatever dateparser makes of it
     # "10%", "$25" or "the 7.60" is never a time (dateparser would read a month into it).
     # Nor "it was like 9 bucks" (blind panel p60 H12, booked for 9 o'clock).
-    text = without_amounts(re.sub(r"[$£€]\s?\d+(?:\.\d+)?|\d+(?:\.\d+)?\s?%", " ", text or ""))
+    text = without_amounts(re.sub(r"\d+(?:\.\d+)?\s?%", " ", text or ""))
     # "its about my coffee grinder thats like a week late" (blind panel p43 18, booked a week ahead): how late
     # or how long ago something was is never a time for the call.
     text = DELIVERY_DAY.sub(" ", LATENESS.sub(" ", text))

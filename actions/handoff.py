@@ -181,7 +181,7 @@ def client_address(tracker: Tracker) -> Optional[Text]:
 # Someone else harmed: "my 2 year old grabbed my latte", "its not me its my DAUGHTER" (blind panel p61 I09: "your throat").
 OTHER_PERSON = re.compile(
     # A child, or "not me": never "my friend is driving me to the ER", where the one harmed is the customer.
-    r"\b(?:my|our)\s+(?:\d+\s*(?:year|yr|month)s?[\s-]*old|little\s+(?:one|girl|boy)|daughter|son|child|kid|kids|baby|toddler"
+    r"\b(?:my|our)\s+(?:\d+\s*(?:year|yr|month)s?[\s-]*old|daughter|son|child|kid|kids|baby|toddler"
     r"|little\s+\w+)\b|\b(?:it'?s|its|it is)\s+not\s+(?:for\s+)?me\b",
     re.I,
 )

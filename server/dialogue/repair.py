@@ -153,9 +153,12 @@ ITEM_ONLY_READINGS = {
 }
 
 
-def find_phone(text: str) -> bool:
-    """Whether the message holds a phone number."""
-    return any(f.entity == "phone" for f in find(text))
+def _hours_beside_a_case(text: str, intent: Optional[str]) -> bool:
+    """ "1) my shoes ... can i exchange for 9.5? 2) my phone bill ... 3) what are the cafe opening hours on sunday" (blind
+    panel p61 J12: only the hours): a case told first, so the case, with the hours answered beside it
+    (server/dialogue/also_asked.py)."""
+    pieces = [part for _, part in two_problems.parts(text)]
+    return intent in two_problems.case_types() and len(pieces) >= 2 and not repair.says("hours", pieces[0])
 
 
 def takes_back_a_grant(text: str) -> bool:
@@ -321,7 +324,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and (
             place_told
             # (Beside "i think im ok now" the form says it is glad first: actions/schedule_callback.py.)
-            or (SAFETY_NEXT.search(text) and not signals.says_they_are_all_right(text) and not find_phone(text))
+            or (
+                SAFETY_NEXT.search(text)
+                and not signals.says_they_are_all_right(text)
+                and not references.first(text, "phone")
+            )
         )
         and not parsed.get("repair")
         and tracker.active_loop_name == "callback_form"
@@ -485,11 +492,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     # "i meant the cafe, not your call centre" just after asking for the hours.
     meant = len(text.split()) <= 12 and re.search(r"\b(?:meant|mean|i said|not)\b", text, re.I)
     asked_hours = bool(meant) and repair.says("hours", in_hand.previous_text(tracker)) and repair.says("cafe", text)
-    pieces = [part for _, part in two_problems.parts(text)]
-    # "1) my shoes ... can i exchange for 9.5? 2) my phone bill ... 3) what are the cafe opening hours on sunday" (blind
-    # panel p61 J12: only the hours): the case first, the hours answered beside it (server/dialogue/also_asked.py).
-    hours_beside = intent in two_problems.case_types() and len(pieces) >= 2 and not repair.says("hours", pieces[0])
-    if (repair.says("hours", text) or asked_hours) and intent not in ("goodbye", "request_human") and not hours_beside:
+    if (
+        (repair.says("hours", text) or asked_hours)
+        and intent not in ("goodbye", "request_human")
+        and not _hours_beside_a_case(text, intent)
+    ):
         # "hang on, what are your opening hours?": answered, then back to where we were.
         return read_as(parsed, "ask_policy", "hours", [whole_message("policy_topic", "hours", text)])
     if not loop and in_hand.resend_asked(text, tracker):
@@ -625,7 +632,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "555 0142, after 5 tomorrow is best" while the number is asked (blind panel p60 G08: a café remake's answer for
         # "tomorrow", then the number asked again): the form's answer.
         and not (
-            loop == "callback_form" and tracker.get_slot("requested_slot") == "callback_phone" and find_phone(text)
+            loop == "callback_form"
+            and tracker.get_slot("requested_slot") == "callback_phone"
+            and references.first(text, "phone")
         )
     ):
         # "what number will you be calling from?" while we ask for a time: the designers'
