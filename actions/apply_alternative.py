@@ -22,6 +22,7 @@ from actions.offer_alternatives import done_before, last_offer_buttons, offer_am
 from actions.second_problem import come_back
 from actions.status import said_of, settle, settled
 from gracious.answers import told_already
+from gracious.catalog_model import Alternative
 from gracious.choices import options_from
 from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
@@ -350,7 +351,7 @@ def _after(tracker: Tracker, events: List[EventType], more: List[Text]) -> Track
 
 
 async def _new_size(
-    dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Dict[Text, Any]], alternative: Any
+    dispatcher: CollectingDispatcher, tracker: Tracker, entries: List[Dict[Text, Any]], alternative: Alternative
 ) -> List[EventType]:
     """ "actually make it a 10.5", "make the navy one a size L not M": the exchange or replacement started in this
     chat, recorded again in the new size (the company told of both, and a fresh email with the new size)."""

@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterable, List, Optional
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious import repair
+from gracious import repair, signals
 from gracious.choices import ASKING, QUESTION
 from gracious.contact_details import without_phones
 from gracious.references import find
@@ -93,9 +93,6 @@ UPDATES_ASKED = re.compile(
     r"|\bupdates?\s+(?:by|via|over)\s+e-?mail\b|\be-?mail\s+me\s+(?:the\s+)?(?:tracking|updates)\b",
     re.I,
 )
-UPDATES_TURNED_DOWN = re.compile(
-    r"\b(?:no|not|don'?t|dont|do not|stop|cancel|without)\b[^.!?]{0,20}\b(?:tracking|updates?)\b", re.I
-)
 
 
 def updates_asked(tracker: DialogueStateTracker, text: str) -> bool:
@@ -106,7 +103,7 @@ def updates_asked(tracker: DialogueStateTracker, text: str) -> bool:
         return False
     if facts.get("order_delivered") or "delivery_updates" in (tracker.get_slot("granted_alternatives") or []):
         return False
-    return bool(UPDATES_ASKED.search(text)) and not UPDATES_TURNED_DOWN.search(text)
+    return bool(UPDATES_ASKED.search(text)) and not signals.asks_to_stop_updates(text)
 
 
 # A question after a detail of the case in hand ("can you see who the courier is?", "which depot is it in?").

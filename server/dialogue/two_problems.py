@@ -114,9 +114,10 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
             if (together.get("intent") or {}).get("name") in case_types():
                 part, alone, guess, joined_next = whole, together, together.get("intent") or {}, True
         kinds_of_record = {references.reference_kind(r.value) for r in references.find(part)}
-        if guess.get("name") == "dispute_charge" and own_record and kinds_of_record == {"order"} and _told_kind(part):
+        bill_read = guess.get("name") == "dispute_charge" and own_record and kinds_of_record == {"order"}
+        if bill_read and (told := _told_kind(part)):
             # An order's part read as a bill's ("my shoes from LK-10422 are size 9 and too small"): what its words tell.
-            guess = {"name": _told_kind(part), "confidence": 1.0}
+            guess = {"name": told, "confidence": 1.0}
             alone = dict(alone, intent=guess)
         if guess.get("name") in case_types() and guess.get("confidence", 0) >= sure:
             read.append((at, part, alone))

@@ -1067,6 +1067,7 @@ def test_help_arrived_with_no_harm_in_the_chat_is_a_goodbye():
         ("hmm actually if its nearly here maybe ill just keep it. can you send me tracking emails instead", True),
         ("no i dont want a refund anymore. KEEP the order. tracking emails please", True),
         ("i dont want tracking emails, just the refund", False),
+        ("no more delivery updates, just refund it", False),
     ],
 )
 def test_delivery_updates_asked_in_words_for_an_order_on_its_way(text, asked):
