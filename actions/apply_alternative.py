@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import bundle, choice_guard, promised
-from actions.callback_cancel import call_an_email_replaces
+from actions.callback_cancel import EVERY_CALL, booked_calls, call_an_email_replaces, cancel_every
 from actions.callback_notice import no_call_after_all, notice_for, tell_email
 from actions.case import catalog, money
 from actions.digression import fitted_answers, resume, say_answers
@@ -207,7 +207,7 @@ class ActionApplyAlternative(Action):
                 note += f", in place of the call booked in chat {replaced['sender_id']} ({replaced.get('reason')})"
             kind = record_kind(alternative.kind, facts)
             other = await _other_remedy(kind, reference)
-            if other is not None:
+            if other is not None and not switchable(other, facts):
                 # A refund and an exchange on one order contradict each other: one stands.
                 return [SlotSet("alternative", None)] + _remedy_taken(dispatcher, reference, other)
             result = await promised.grant(
@@ -219,9 +219,19 @@ class ActionApplyAlternative(Action):
                 note,
                 size,
                 case_sender_id=replaced["sender_id"] if replaced is not None else None,
+                replaces=other.kind if other is not None else None,
             )
             if result.other_remedy:  # granted in another conversation since our look just now
                 return [SlotSet("alternative", None)] + _remedy_taken(dispatcher, reference, result.grant)
+            if other is not None and result.created:
+                # "i never asked for a refund, i want the navy dress sent" (blind panel p60 G01): the other remedy,
+                # arranged in another chat, switched from in the same transaction, and said so first.
+                dispatcher.utter_message(
+                    response="utter_remedy_switched",
+                    reference=reference,
+                    remedy=other.kind,
+                    granted_on=granted_on(other.created_at),
+                )
             if result.granted_before:
                 # This record has it already (another conversation, or an earlier case).
                 dispatcher.utter_message(
@@ -309,6 +319,11 @@ class ActionApplyAlternative(Action):
             answers = [a for a in latest.get("answers") or [] if not told_already(a, said)]
             answers, values = await fitted_answers(tracker, domain, answers)
             say_answers(dispatcher, domain, answers, tracker, **values)
+        if alternative.id == "delivery_updates" and EVERY_CALL.search(latest.get("text") or ""):
+            # "dont call at all, im in meetings all day. just email me tracking updates" with a call booked (blind
+            # panel p62 K03: the call left standing, unsaid): every call of theirs cancelled, and said.
+            if await booked_calls(tracker, elsewhere=True):
+                done += await cancel_every(dispatcher, tracker)
         if alternative.id == "email_followup":
             done += await no_call_after_all(dispatcher, tracker) + [SlotSet("in_queue", None)] * bool(queued)
             if queued:  # written to instead of waiting (promised.grant): out of the queue, and said so
@@ -419,6 +434,16 @@ async def _other_remedy(kind: Text, reference: Optional[Text]) -> Optional[Grant
     if kind not in grant_rules.REMEDIES or not reference:
         return None
     return await company().run(grant_rules.other_remedy, kind, reference)
+
+
+def switchable(other: Grant, facts: Dict[Text, Any], now: Optional[datetime] = None) -> bool:
+    """Whether the order's other remedy can give way to the one chosen now: the same customer's, and nothing of it
+    has moved yet (grants.switchable)."""
+    if other.customer_id and other.customer_id != facts.get("customer_id"):
+        return False
+    zone = ZoneInfo(settings().timezone)
+    today = (now or datetime.now(timezone.utc)).astimezone(zone).date()
+    return grant_rules.switchable(other.kind, other.created_at.astimezone(zone).date(), today)
 
 
 def _remedy_taken(dispatcher: CollectingDispatcher, reference: Optional[Text], other: Grant) -> List[EventType]:

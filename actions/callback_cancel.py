@@ -63,7 +63,18 @@ ELSEWHERE_SAID = {
     "utter_status_call_elsewhere_not_cancelled",
     "utter_callback_booked_others_stand",
     "utter_callback_moved_others_stand",
+    # "Done: I've cancelled the call ... Still booked: tomorrow at 7:00 pm" (blind panel p62 K03: "cancel everything,
+    # no calls" next heard there was none).
+    "utter_callback_call_cancelled_others_stand",
+    "utter_callback_calls_cancelled_others_stand",
 }
+# "cancel everything, no calls", "cancel all my calls", "i want zero calls": every call of theirs, in any chat.
+EVERY_CALL = re.compile(
+    r"\bcancel\s+(?:it\s+)?(?:all|everything|every\s+call|them\s+all|all\s+of\s+them)\b"
+    r"|\b(?:zero|no)\s+calls\s+(?:at\s+all|whatsoever|anywhere)\b|\bzero\s+calls\b"
+    r"|\b(?:don'?t|dont|do\s+not)\s+(?:call|ring|phone)\s+(?:me\s+)?at\s+all\b",
+    re.I,
+)
 
 
 def _elsewhere_said(tracker: Tracker) -> bool:
@@ -108,6 +119,8 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     that one?" (``cancel_call_asked`` holds the calls asked about; ``answer_asked`` takes the reply)."""
     calls = await booked_calls(tracker)
     now = datetime.now(ZoneInfo(settings().timezone))
+    if EVERY_CALL.search(text) and not EXCEPT.search(text):
+        return await cancel_every(dispatcher, tracker)
     if OTHER_CHATS.search(text):
         # "Please cancel the one from the earlier chat" (a conversation of our own, 6 December: this chat's call was
         # the one cancelled): only the calls booked in their other chats.
@@ -205,6 +218,15 @@ SEVERAL = re.compile(r"\b(?:both|all|ones|every|everything|each)\b", re.I)
 def _twins(calls: List[Dict[str, Any]]) -> bool:
     """Calls at the same time on the same number: one call booked twice."""
     return len({(c["local"], _phone_end(c)) for c in calls}) == 1
+
+
+async def cancel_every(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Every call of theirs still booked, here and in their other chats, cancelled and said in one line."""
+    now = datetime.now(ZoneInfo(settings().timezone))
+    everywhere = await booked_calls(tracker, elsewhere=True)
+    if len(everywhere) == 1:
+        return await _cancel(dispatcher, tracker, everywhere[0], everywhere, now)
+    return await _cancel_several(dispatcher, tracker, everywhere, now)
 
 
 async def _cancel_several(

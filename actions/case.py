@@ -384,6 +384,7 @@ def earlier_grant_facts(rows: List[Dict[str, Any]], tracker: Tracker) -> Dict[st
 
     from actions.hours import spoken_time
     from gracious.settings import settings
+    from gracious.stores import grants as grant_rules
 
     zone = ZoneInfo(settings().timezone)
     now = datetime.now(zone)
@@ -407,6 +408,9 @@ def earlier_grant_facts(rows: List[Dict[str, Any]], tracker: Tracker) -> Dict[st
         facts[f"{kind}_before_by"] = by
         if kind == "credit" and row.get("amount"):
             facts["credit_before"] = float(row["amount"])
+        if grant_rules.switchable(kind, at.date(), now.date()) and kind in grant_rules.REMEDIES:
+            # Nothing of it has moved yet: the other remedies stay on offer, chosen as a switch (apply_alternative).
+            facts["switchable_remedies"] = [*facts.get("switchable_remedies", []), kind]
         if kind == "replacement":
             facts["replacement_sent"] = at.date() < now.date()
             # The alternative it was, the first word of its note ("replacement_overnight under wrong_item_...").

@@ -136,6 +136,8 @@ def say(
             what = NAMES.get(row["kind"], row["kind"].replace("_", " "))
             instead = case_type == "request_refund" and row["kind"] in ("replacement", "exchange")
             response = "utter_record_arranged_before_refund_asked" if instead else "utter_record_arranged_before"
+            if instead and row["kind"] in (facts.get("switchable_remedies") or []):
+                response = "utter_record_arranged_before_refund_switch"  # the refund is on offer, as a switch
             if not instead and row["kind"] in WAITS_FOR_RETURN:
                 response += "_return"  # the old one is still to go back: never "nothing more to do" (p37 24)
             if response in said:

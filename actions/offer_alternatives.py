@@ -76,9 +76,13 @@ def granted_already(offer: Offer, facts: Dict[str, Any]) -> bool:
 
 def remedy_taken(offer: Offer, facts: Dict[str, Any]) -> bool:
     """Whether the offer (a bundle, any part) is a remedy the order can no longer have: another remedy
-    was granted for it (a refund when a replacement is under way; one per order, grants.other_remedy)."""
+    was granted for it (a refund when a replacement is under way; one per order, grants.other_remedy), and has
+    moved since (a replacement gone out); one that has not is switched from when this is chosen."""
+    parts = catalog().parts(offer)
     granted = set(facts.get("granted_kinds") or []) & set(REMEDIES)
-    kinds = {part.alternative.kind for part in catalog().parts(offer)} & set(REMEDIES)
+    if len(parts) == 1:  # a bundle's parts are granted together (actions/bundle.py): never a switch
+        granted -= set(facts.get("switchable_remedies") or [])
+    kinds = {part.alternative.kind for part in parts} & set(REMEDIES)
     return any(granted - {kind} for kind in kinds)
 
 

@@ -106,10 +106,12 @@ async def grant(
     note: Text,
     size: Optional[Text] = None,
     case_sender_id: Optional[Text] = None,
+    replaces: Optional[Text] = None,
 ) -> GrantResult:
     """Record the grant with its commitment and the emails its reply promises, in one transaction.
     ``case_sender_id``: an email follow-up in place of a call booked in another chat, whose case the
-    team reads (the desk's card is made from that chat, server/desk/followups.py)."""
+    team reads (the desk's card is made from that chat, server/desk/followups.py). ``replaces``: the order's
+    other remedy the customer switches from, taken back in the same transaction (grants.record)."""
     facts = tracker.get_slot("case_facts") or {}
     extra: Dict[Text, Any] = {"alternative": alternative_id}
     if alternative_id == "email_followup":
@@ -127,6 +129,7 @@ async def grant(
         sender_id=tracker.sender_id,
         mails=await mails(alternative_id, tracker, size, described=bool(case_sender_id)),
         extra=extra,
+        replaces=replaces,
     )
 
 

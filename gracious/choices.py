@@ -93,7 +93,9 @@ CHOOSING = re.compile(
 # Asking for something, worded as a question: "can i have the credit AND the email updates? both" (blind panels p47
 # 07, p48 07) takes them, never "I'd rather not guess".
 REQUEST_ASKED = re.compile(
-    r"^\W*(?:(?:so|ok|okay|then|and|well|um|hm+)[\s,]+)?(?:(?:can|could|may)\s+(?:i|we)\s+(?:please\s+|just\s+)?(?:have|get|take)"
+    r"^\W*(?:(?:so|ok|okay|then|and|well|um|hm+)[\s,]+)?(?:(?:can|could|may)\s+(?:i|we)\s+(?:please\s+|just\s+)?(?:have|get|take"
+    # "can i change to this instead of money?" about an offered option (blind panel p62 K05).
+    r"|(?:change|switch|swap)(?:\s+it)?\s+(?:to|for|over\s+to))"
     r"|(?:can|could|would)\s+you\s+(?:please\s+|just\s+)?(?:give|send|email|do|put|apply|set up|arrange)\s+(?:me|us|the|a|an|both)?)\b"
 )
 
@@ -103,12 +105,16 @@ REQUEST_ASKED = re.compile(
 NOT_NOW = re.compile(r"\b(?:next time|another (?:day|time)|tomorrow|later|voucher|if|when|or|instead of)\b")
 
 
+# A switch asked for names what it leaves: "can i change to this instead of money?" asks for now all the same.
+SWITCH_TO = re.compile(r"\b(?:change|switch|swap)\b.*\binstead of\b")
+
+
 def as_requests(said: str) -> str:
     """``said`` with each question that asks for something now ("can i have the credit?") ending as a statement."""
     return "".join(
         (
             part[:-1].rstrip("?") + part[-1].replace("?", ".")
-            if REQUEST_ASKED.match(part) and "?" in part and not NOT_NOW.search(part)
+            if REQUEST_ASKED.match(part) and "?" in part and not NOT_NOW.search(SWITCH_TO.sub(" ", part))
             else part
         )
         for part in re.split(r"(?<=[.!?])(?=\s)", said)

@@ -253,6 +253,7 @@ class CompanyData(Store):
         sender_id: Optional[str] = None,
         mails: Sequence[Mail] = (),
         extra: Optional[Dict[str, Any]] = None,
+        replaces: Optional[str] = None,
     ) -> GrantResult:
         """Record something the assistant (or an agent) granted (credit, replacement, refund ...).
 
@@ -261,7 +262,8 @@ class CompanyData(Store):
         carries the earlier grant (``created`` is False). Atomic across threads,
         processes and instances. Honouring a coupon also marks it honoured. A grant
         written has its commitment to the company's systems and ``mails`` in the
-        outbox, in the same transaction (grants.promise).
+        outbox, in the same transaction (grants.promise). ``replaces``: the order's other remedy, taken back
+        in the same transaction (a switch of remedy, grants.record).
         """
         return await self.off_loop(
             partial(
@@ -275,6 +277,7 @@ class CompanyData(Store):
                 sender_id=sender_id,
                 mails=mails,
                 extra=extra,
+                replaces=replaces,
             )
         )
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
@@ -132,6 +132,13 @@ class GrantResult:
         return not self.created
 
 
+def switchable(kind: str, granted_day: date, today: date) -> bool:
+    """Whether a remedy granted on ``granted_day`` (the company's day) can still give way to another the customer
+    switches to: nothing of it has moved yet. A refund or an exchange waits for the parcel to come back; a replacement
+    goes out the night it is granted, so only until then."""
+    return kind in ("refund", "exchange") or (kind == "replacement" and granted_day >= today)
+
+
 def is_once_per_record(kind: str, reference: Optional[str]) -> bool:
     """Whether a grant of ``kind`` for ``reference`` may happen only once."""
     return reference is not None and kind in ONCE_PER_RECORD
@@ -192,6 +199,14 @@ def write(
     return GrantResult(grant, created=True)
 
 
+class _Kept(Exception):
+    """A switch of remedy refused after the old one was taken back: raised to roll both back."""
+
+    def __init__(self, result: GrantResult) -> None:
+        super().__init__(result.grant.kind)
+        self.result = result
+
+
 def record(
     engine: sa.engine.Engine,
     kind: str,
@@ -203,6 +218,7 @@ def record(
     sender_id: Optional[str] = None,
     mails: Sequence[Mail] = (),
     extra: Optional[Dict[str, Any]] = None,
+    replaces: Optional[str] = None,
 ) -> GrantResult:
     """Write a grant, unless it is once per record and that record has it already.
 
@@ -211,10 +227,19 @@ def record(
     A grant written has its commitment and ``mails`` in the outbox in the same
     transaction (``promise``; ``extra`` goes into the commitment's data); a grant
     refused (made before, or another remedy for the order) writes nothing, promises included.
+    ``replaces``: the other remedy of the order the customer switches from ("the replacement instead of the
+    refund"), taken back in the same transaction (``withdraw``); when the new grant is refused, it stands.
     """
     try:
         with engine.begin() as conn:
-            return write(conn, kind, reference, customer_id, amount, note, sender_id, mails, extra)
+            if replaces is not None:
+                withdraw(conn, replaces, reference, customer_id, sender_id)
+            result = write(conn, kind, reference, customer_id, amount, note, sender_id, mails, extra)
+            if replaces is not None and not result.created:
+                raise _Kept(result)
+            return result
+    except _Kept as kept:  # the transaction rolled back: the remedy switched from stands
+        return kept.result
     except sa.exc.IntegrityError:
         # Another conversation inserted the same grant after our look: the index
         # refused ours (the failed transaction is gone, so read in a new one).

@@ -197,6 +197,10 @@ ASKS_TO_MOVE = re.compile(
 CALL_WORD = re.compile(r"\b(?:call|calls|callback|call-back|ring|phone call)\b", re.I)
 
 
+# A bare hour asked for the call ("make it 3", "move it to 4"): a time, though it names no am or pm.
+HOUR_MADE = re.compile(r"\b(?:make it|move it to|change it to|push it to|switch it to)\s+(?:half\s+)?\d{1,2}\b", re.I)
+
+
 def about_the_calls(
     parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str, intent: Optional[str]
 ) -> Optional[Dict[str, Any]]:
@@ -236,11 +240,13 @@ def about_the_calls(
     if booked and not asked_about and repair.refuses_call(text) and not cancels_booked(text):
         return read_as(parsed, CANCEL, "cancel_call")  # "dont call me after all"
     if booked and in_hand.new_number(text) and not cancels_booked(text):
-        if repair.NAMES_WHEN.search(without_phones(text)) and not re.match(
+        spoken = without_phones(text)
+        if (repair.NAMES_WHEN.search(spoken) or HOUR_MADE.search(spoken)) and not re.match(
             r"\s*(?:is|are|will|did|does|do|has|was)\b", text, re.I
         ):
-            # "monday morning instead? call my cell 555-0222" (blind panel p38): the call moved and on
-            # the new number, never only the number changed.
+            # "monday morning instead? call my cell 555-0222" (blind panel p38), "make it 3, ive got a meeting at 2.
+            # and call my work number instead, 555 0111" (p62 L08: "your call stays at 2:00 pm"): the call moved and
+            # on the new number, never only the number changed.
             phones = entities_of(parsed, "phone")
             return read_as(parsed, "request_callback", "correction", [whole_message("time", text, text), *phones])
         # "0199 is my old number, use 555 0142": the booked call, on the new number.

@@ -60,7 +60,7 @@ from server.dialogue.readings import (
     second_reading,
     whole_message,
 )
-from server.nlu.safety import denies_danger, says_all_right
+from server.nlu.safety import ALLERGY, denies_danger, says_all_right, symptom_told
 
 # A code said not to work ("WELCOME10 doesn't work either"): a coupon case, not a question about one.
 CODE_FAILS = signals.CODE_FAILS  # moved to gracious/signals.py (the actions read it too)
@@ -182,6 +182,11 @@ def _safety_before(tracker: DialogueStateTracker) -> bool:
     return signals.told_of_harm(e.parse_data for e in tracker.events if isinstance(e, UserUttered))
 
 
+def _allergy_told(tracker: DialogueStateTracker) -> bool:
+    """Whether the customer named an allergy earlier in this chat, as a question about the food or otherwise."""
+    return any(isinstance(e, UserUttered) and ALLERGY.search(e.text or "") for e in tracker.events)
+
+
 # "you didnt answer my emails for two weeks": our silence elsewhere, a complaint of its own.
 UNANSWERED_ELSEWHERE = re.compile(
     r"\b(?:answer|reply|respond)\w*\s+(?:to\s+)?(?:my|our|any|the|all)\s+(?:\w+\s+)?(?:e-?mails?|calls?|messages?|letters?|"
@@ -284,8 +289,17 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if (
         tracker is not None
         and not parsed.get("safety")
-        and (WORSE.search(text) or signals.GETTING_HELP.search(text))
-        and _safety_before(tracker)
+        and (
+            ((WORSE.search(text) or signals.GETTING_HELP.search(text)) and _safety_before(tracker))
+            # "the muffin was said to be nut free, my son is allergic ... he seems ok" answered with the allergen
+            # list, then "he already ATE it. what do i do" (blind panel p62 L11): eaten or a sign, after an allergy.
+            or (
+                _allergy_told(tracker)
+                and not _safety_before(tracker)
+                and not says_all_right(text)
+                and (WORSE.search(text) or symptom_told(text))
+            )
+        )
         # "...my husband is driving us to urgent care. call me tonight around 8" (blind panel p51 11): the call's time,
         # asked for, is the form's answer (actions/schedule_callback.py hears the rest first).
         and not (

@@ -117,6 +117,16 @@ def asked_before_a_visit(text: Text, found: Optional[Dict[str, Any]] = None) -> 
     )
 
 
+def symptom_told(text: Text) -> bool:
+    """ "he already ATE it. what do i do", "now his mouth feels tingly": eaten, or a sign of the body, in words that
+    are only a symptom beside an allergy told earlier in the chat (catalog/safety.yml `symptoms`)."""
+    if not text:
+        return False
+    found = _patterns(changed_at(WORDS_FILE))
+    text = found["danger_denied"].sub(" ", found["figures_of_speech"].sub(" ", text))
+    return bool(found["symptoms"].search(text))
+
+
 def help_has_come(text: Text) -> bool:
     """ "the paramedics are here now", "she's ok now": help has come or the danger is over
     (catalog/safety.yml `help_here`)."""

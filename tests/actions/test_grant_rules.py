@@ -107,3 +107,28 @@ def test_an_order_refunded_in_the_chat_gets_no_exchange_or_replacement_as_well(f
     assert states() == before  # nothing promised either
     # A credit is not a remedy for the order: it stands beside the refund.
     assert grant("credit", "LK-10426", "C003", 5.0).created
+
+
+def test_a_switch_of_remedy_takes_the_old_back_in_the_grants_own_transaction(frozen):
+    # Blind panels p60 G01, p62 K05: a refund arranged in another chat, and the exchange chosen now.
+    grant("refund", "LK-10426", "C003", alternative="refund", sender_id="first-chat")
+    switched = grant("exchange", "LK-10426", "C003", alternative="exchange", sender_id="priya-chat", replaces="refund")
+    assert switched.created and [g["kind"] for g in grant_rows()] == ["exchange"]
+    assert any(key.endswith(":withdrawn") for key, _, _ in states())
+
+
+def test_a_switch_refused_leaves_the_old_remedy_standing(frozen):
+    grant("refund", "LK-10426", "C003", alternative="refund")
+    # An exchange already on the order (as a racing chat's would be): the switch to it is refused, and the refund it
+    # would have replaced is taken back by nobody.
+    with stores.company().engine.begin() as conn:
+        conn.execute(
+            company_schema.grants.insert().values(
+                kind="exchange", reference="LK-10426", customer_id="C003", note="racing", created_at=NOW
+            )
+        )
+    before = states()
+    refused = grant("exchange", "LK-10426", "C003", alternative="exchange", replaces="refund")
+    assert refused.granted_before and refused.grant.note == "racing"
+    assert sorted(g["kind"] for g in grant_rows()) == ["exchange", "refund"]
+    assert states() == before  # no withdrawal told, nothing promised

@@ -105,6 +105,19 @@ def test_a_refund_is_not_promised_on_an_order_whose_replacement_is_under_way(dom
     assert not any("refund" in p or "exchange" in p for p in offered)
 
 
+def test_a_refund_asked_where_a_replacement_granted_today_waits_is_offered_as_a_switch(domain):
+    # Blind panels p60 G01, p62 K05: a replacement granted today has not gone out, so it can still give way.
+    grant("replacement", "LK-10421", "C001")
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "request_refund"}, intent="request_refund")
+    dispatcher, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_record_arranged_before_refund_switch"]
+    assert slot(events, "case_facts")["switchable_remedies"] == ["replacement"]
+    dispatcher, _ = offer_after(events, domain)
+    offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert any('"refund"' in p for p in offered)
+
+
 def test_an_exchange_from_an_earlier_chat_still_asks_for_the_return(domain, monkeypatch):
     """p37 24: "nothing more you need to do" about an exchange whose new pair waits for the old one."""
     at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))

@@ -4,6 +4,7 @@ import asyncio
 from datetime import datetime
 
 import pytest
+import sqlalchemy as sa
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -301,7 +302,9 @@ def test_i_meant_the_refund_takes_back_the_exchange_and_grants_the_refund(domain
     assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10422"))] == ["refund"]
 
 
-def test_a_second_remedy_on_the_same_order_is_refused_with_what_stands(domain):
+def test_a_remedy_arranged_in_another_chat_is_switched_from_in_one_step(domain):
+    # Blind panel p60 G01: "i never asked for a refund. i want the NAVY dress sent" met the refund on record three
+    # times. A refund waits for the parcel to come back, so it gives way: taken back and the exchange made together.
     from actions.apply_alternative import ActionApplyAlternative
 
     slots = {
@@ -314,13 +317,51 @@ def test_a_second_remedy_on_the_same_order_is_refused_with_what_stands(domain):
     )
     later = tracker_from("alternatives_offered", sender_id="another-chat", slots={**slots, "alternative": "exchange"})
     dispatcher, events = run_action(ActionApplyAlternative(), later, domain)
-    assert dispatcher.messages == [
-        message(
-            response="utter_remedy_already_chosen", reference="LK-10426", remedy="refund", granted_on="earlier today"
+    assert dispatcher.messages[0] == message(
+        response="utter_remedy_switched", reference="LK-10426", remedy="refund", granted_on="earlier today"
+    )
+    assert [m["response"] for m in dispatcher.messages][1] == "utter_confirm_exchange"
+    assert SlotSet("granted_alternatives", ["exchange"]) in events
+    assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10426"))] == ["exchange"]
+
+
+def test_a_replacement_gone_out_or_another_customers_remedy_is_not_switched_from(domain):
+    from datetime import datetime, timedelta, timezone
+
+    from actions.apply_alternative import ActionApplyAlternative, switchable
+    from gracious.stores.grants import Grant
+
+    now = datetime(2026, 12, 7, 15, 0, tzinfo=timezone.utc)
+    facts = {"reference": "LK-10421", "customer_id": "C001"}
+
+    def grant(kind, customer="C001", days=0):
+        return Grant(1, kind, "LK-10421", customer, None, "", now - timedelta(days=days))
+
+    assert switchable(grant("refund", days=3), facts, now)
+    assert switchable(grant("exchange", days=3), facts, now)
+    assert switchable(grant("replacement"), facts, now)  # goes out tonight
+    assert not switchable(grant("replacement", days=1), facts, now)  # on its way already
+    assert not switchable(grant("refund", customer="C002"), facts, now)
+
+    asyncio.run(stores.company().grant("replacement", "LK-10421", "C001", None, note="from the desk"))
+    asyncio.run(
+        stores.company().run(
+            lambda conn: conn.execute(
+                sa.text("UPDATE grants SET created_at = :at WHERE reference = 'LK-10421'"),
+                {"at": (datetime.now(timezone.utc) - timedelta(days=2)).replace(tzinfo=None)},
+            )
         )
-    ]
+    )
+    slots = {
+        "case_facts": facts,
+        "policy_id": "wrong_item_company_error",
+        "offered_alternatives": ["refund"],
+        "alternative": "refund",
+    }
+    dispatcher, events = run_action(ActionApplyAlternative(), tracker_from("alternatives_offered", slots=slots), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_remedy_already_chosen"]
     assert events == [SlotSet("alternative", None)]
-    assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10426"))] == ["refund"]
+    assert [g["kind"] for g in asyncio.run(stores.company().grants_for("LK-10421"))] == ["replacement"]
 
 
 def test_a_person_asked_for_while_booking_a_call_nobody_was_told_of_is_handed_over(domain):

@@ -199,3 +199,29 @@ def test_a_second_call_booked_in_another_chat_names_the_first_and_how_to_keep_on
     assert_gracious(kept)
     assert "cancelled the call" in texts(kept) and "4:00 pm" in texts(kept)
     assert [row[1] for row in calls(bot, sender)] == ["cancelled", "booked"]
+
+
+def test_no_calls_at_all_cancels_every_call_of_theirs_with_the_updates_and_everything_after(
+    bot: Bot, sender: str
+) -> None:
+    """Blind panel p62 K03: "dont call at all ... just email me tracking updates" left the call standing, and "cancel
+    everything, no calls" heard there was none while another chat's 7pm call stood."""
+    first, second, third = bot.chats(sender, "C003", 3)
+    assert_gracious(bot.say(first, "can someone call me tomorrow at 7pm about my bill"))
+    assert_gracious(bot.say(second, "where is my coffee grinder?? it was supposed to be here 3 days ago"))
+    assert_gracious(bot.say(second, "can someone call me tomorrow morning like 9"))
+    assert [status for _, status, _ in calls(bot, sender)] == ["booked", "booked"]
+    updates = bot.say(
+        second, "actually you know what, dont call at all, im in meetings all day. just email me tracking updates"
+    )
+    assert_gracious(updates)
+    said = texts(updates)
+    assert "email at every step" in said and "cancelled the calls" in said and "Nobody will ring you" in said, said
+    assert [status for _, status, _ in calls(bot, sender)] == ["cancelled", "cancelled"]
+
+    assert_gracious(bot.say(third, "can someone call me tomorrow at 7pm about my bill"))
+    assert_gracious(bot.say(first, "can someone call me on monday at 10am"))
+    every = bot.say(third, "what 7pm call?? i never booked that. cancel everything, no calls")
+    assert_gracious(every)
+    assert "Nobody will ring you" in texts(every) and "no call booked" not in texts(every), texts(every)
+    assert [status for _, status, _ in calls(bot, sender)] == ["cancelled"] * 4

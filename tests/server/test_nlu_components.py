@@ -120,6 +120,10 @@ def test_rasa_trains_and_parses_with_the_components(small_model):
         "i ate the croissant with the hair in it and now i feel sick",
         # a symptom said beside danger denied is still heard (catalog/safety.yml danger_denied)
         "my throat is fine but my lips are swelling",
+        # blind panel p62 L11: eaten already, beside "nut free" (answered with the allergen list before)
+        "the guy at your cafe told me the banana muffin was nut free, my son is allergic to nuts. he had half before"
+        " i saw the wrapper says may contain almonds. he seems ok for now but im freaking out",
+        "now hes saying his mouth feels tingly",
     ],
 )
 def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):

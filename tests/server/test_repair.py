@@ -685,10 +685,23 @@ def test_a_second_code_asked_about_is_a_question_not_a_new_coupon_case():
     assert failing.get("repair") != "case_question"
 
 
-def test_a_new_day_and_a_new_number_together_move_the_call():
+@pytest.mark.parametrize(
+    "text",
+    [
+        "monday morning instead? call my cell 555-0222",
+        # Blind panel p62 L08: "Done: your call stays tomorrow at 2:00 pm", the 3 dropped.
+        "ugh wait make it 3, ive got a meeting at 2. and call my work number instead, 555 0111",
+    ],
+)
+def test_a_new_time_and_a_new_number_together_move_the_call(text):
     # Blind panel p38: "monday morning instead? call my cell 555-0222" changed the number and kept Friday.
-    result = reread(parsed("monday morning instead? call my cell 555-0222", "inform"), tracker(callback_id="7"))
+    result = reread(parsed(text, "inform"), tracker(callback_id="7"))
     assert (result["intent"]["name"], result["repair"]) == ("request_callback", "correction")
+
+
+def test_a_new_number_alone_is_the_number_changed():
+    result = reread(parsed("call my work number instead, 555 0111", "inform"), tracker(callback_id="7"))
+    assert result["repair"] == "phone_change"
 
 
 @pytest.mark.parametrize("text", ["hi, so no call tomorrow?", "is someone calling me tomorrow?", "when is my call"])
@@ -740,6 +753,29 @@ def test_worse_or_getting_help_after_a_safety_message_is_safety_again(text):
     assert result["safety"] is True and result["intent"]["name"] == "request_human"
     # Without a safety message before, the same words are left to the rest of the reading.
     assert not reread(parsed(text, "out_of_scope"), tracker("callback_form")).get("safety")
+
+
+@pytest.mark.parametrize(
+    "text, urgent",
+    [
+        ("checking first?? he already ATE it. what do i do", True),
+        (
+            "it DID go wrong with you, your staff told me it was nut free. and now hes saying his mouth feels tingly",
+            True,
+        ),
+        ("should i take him to the hospital??", True),
+        ("ok thanks, we will ask at the counter then", False),
+    ],
+)
+def test_eaten_or_a_sign_after_an_allergy_asked_about_is_safety(text, urgent):
+    # Blind panel p62 L11: the allergen list answered, then "he already ATE it" got "outside what I can help with",
+    # a tingly mouth "it will be looked into", and the hospital asked about a menu with the CEO.
+    state = tracker()
+    state.update(
+        UserUttered("is the banana muffin nut free? my son is allergic", parse_data={"intent": {"name": "ask_why"}})
+    )
+    assert bool(reread(parsed(text, "out_of_scope"), state).get("safety")) is urgent
+    assert not reread(parsed(text, "out_of_scope"), tracker()).get("safety")
 
 
 def test_what_is_in_the_food_is_never_said_to_someone_having_a_reaction():
