@@ -196,6 +196,27 @@ def for_whom(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> Text:
     return response
 
 
+# A burn, a cut or a wound told in the chat, no allergy named: the medical words for an injury, never "if your throat is
+# tightening" nor an EpiPen (blind panel p62 K10: a burnt ear from overheating headphones).
+INJURY = re.compile(
+    r"\bburn(?:ed|t)?\s+(?:me|my|him|her|them|his|their)\b|\ba\s+burn\b"
+    r"|\b(?:its|it'?s|is|got|was|been|feels?)\s+(?:\w+\s+){0,2}burn(?:ed|t)\b"
+    r"|\b(?:ear|hand|finger\w*|thumb|skin|face|arm|leg|neck|head|cheek|lip)s?\b[^.!?]{0,25}\bburn(?:ed|t|s)?\b"
+    r"|\b(?:scald\w*|blister\w*|bleed\w*|wound\w*|gash\w*)\b|\bcut\s+(?:my|his|her|their)\b",
+    re.I,
+)
+
+
+def for_the_harm(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> Text:
+    """``response`` for what the chat says happened: its ``_injury`` wording for a burn or a cut with no allergy told,
+    then said of the one harmed (``for_whom``)."""
+    said = " ".join(str(e.get("text") or "") for e in tracker.events if e.get("event") == "user")
+    injury = f"{response}_injury"
+    if injury in (domain.get("responses") or {}) and INJURY.search(said) and not BODY_ALLERGY.search(said):
+        response = injury
+    return for_whom(tracker, domain, response)
+
+
 def safety_response(text: Text, medical: Text) -> Text:
     """ "could it be a fire risk?": the product made safe first; otherwise the medical words."""
     return "utter_safety_product" if HAZARD.search(text) and not BODY.search(text) else medical
@@ -245,7 +266,7 @@ class ActionHandoff(Action):
             # The team has this safety case and a call is booked: urgent help again, or the
             # question answered, never a second handoff and booking for the same incident.
             dispatcher.utter_message(
-                response=for_whom(tracker, domain, safety_response(message.get("text") or "", "utter_safety_again"))
+                response=for_the_harm(tracker, domain, safety_response(message.get("text") or "", "utter_safety_again"))
             )
             say_answers(dispatcher, domain, message.get("answers") or [], tracker)
             return [FollowupAction("action_listen")]
@@ -262,7 +283,7 @@ class ActionHandoff(Action):
                 return [FollowupAction("callback_form")]
             if on_the_way_to_help(text) or WAIT_OR_NOT.search(text):
                 dispatcher.utter_message(
-                    response=for_whom(
+                    response=for_the_harm(
                         tracker,
                         domain,
                         getting_help_said(text) if on_the_way_to_help(text) else "utter_safety_dont_wait",
@@ -413,6 +434,7 @@ HAZARD = re.compile(
     r"|\btoo hot to (?:touch|hold)\b|\bhot (?:while|when) (?:it )?charg\w*|(?<!\bi\s)(?<!\bim\s)(?<!\bi'm\s)(?<!\bme\s)\b(?:get|gets|got|getting)\s+(?:really\s+|very\s+|super\s+|so\s+)?hot\b",
     re.I,
 )
+BODY_ALLERGY = re.compile(r"\b(?:allerg\w*|anaphyla\w*|epi ?pen|throat|swell\w*|hives|nuts?|peanuts?)\b", re.I)
 BODY = re.compile(
     r"\b(?:burn(?:ed|t) (?:me|my)|hurt|injur\w*|bleeding|breath\w*|swell\w*|throat|dizzy|allerg\w*)\b", re.I
 )
@@ -450,10 +472,10 @@ class ActionPersonWhileBooking(Action):
             # "should i go to hospital or wait and see? i have an epipen": answered plainly. It says the call can wait
             # until they're safe, so the call's time is not asked again in the same breath (a conversation of our own,
             # 6 December); it can be booked whenever they come back.
-            dispatcher.utter_message(response=for_whom(tracker, domain, "utter_safety_dont_wait"))
+            dispatcher.utter_message(response=for_the_harm(tracker, domain, "utter_safety_dont_wait"))
             return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         elif message.get("safety"):
-            dispatcher.utter_message(response=for_whom(tracker, domain, "utter_safety_again"))
+            dispatcher.utter_message(response=for_the_harm(tracker, domain, "utter_safety_again"))
         else:
             dispatcher.utter_message(response="utter_person_by_call")
         return []

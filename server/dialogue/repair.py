@@ -195,6 +195,25 @@ UNANSWERED_ELSEWHERE = re.compile(
 )
 
 
+# A code named as one: "i have coupon WELCOME10", "the code spring15 wont apply".
+CODE_WORDS = re.compile(r"\b(?:coupon|code|promo|voucher|discount)\b", re.I)
+# Our silence told in so many words: a no-reply complaint stands whatever else the message asks.
+OUR_SILENCE = re.compile(
+    r"\b(?:got|get|getting|gotten|came|come)\s+back\s+to\s+me\b|\b(?:repl(?:y|ied|ies)|respon\w+|answer\w*)\s+(?:to\s+)?"
+    r"(?:my|our|any|the|all)\s+(?:\w+\s+)?(?:e-?mails?|calls?|messages?|letters?|voicemails?|tickets?|complaints?)\b"
+    r"|\b(?:heard|hear)\s+(?:nothing|back|from)\b|\bno\s+(?:reply|response|answer|callback|call\s*back)\b"
+    r"|\b(?:never|nobody|no\s*one|noone)\s+(?:\w+\s+)?(?:called|rang|phoned|replied|responded|emailed|wrote)\b"
+    r"|\bignor\w+|\bstill\s+waiting\s+(?:for|on)\s+(?:a|an|your|the|someone)\b|\b(?:reply|respond)\s+to\s+me\b",
+    re.I,
+)
+# "nobody told me how much i actually get back": a question about what was done, in words of not being told.
+NOBODY_TOLD_ASKS = re.compile(
+    r"\b(?:nobody|no\s*one|noone|you)\s+(?:ever\s+|even\s+|actually\s+)?(?:told|tells|said|explained|mentioned)\s+"
+    r"(?:me\s+|us\s+)?(?:how\s+much|what|when|why|whether|if|how|where|which)\b",
+    re.I,
+)
+
+
 def _assistant_said(tracker: DialogueStateTracker) -> bool:
     """Whether the assistant has answered anything in this chat yet."""
     return any(isinstance(e, BotUttered) for e in tracker.events)
@@ -458,6 +477,27 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "i never called london, i dont call abroad" about the London calls on the bill (a conversation of our own,
         # 5 December): calls disputed on the bill (catalog/policies.yml calls_not_made), never nobody calling back.
         return read_as(parsed, "dispute_charge", "calls_not_made")
+    if (
+        not loop
+        and intent == "check_order_status"
+        and entities_of(parsed, "coupon_code")
+        and CODE_WORDS.search(text)
+        and not (in_hand.ARRIVAL_ASKED.search(text) or in_hand.WHERE_IS.search(text) or signals.says_it_is_late(text))
+    ):
+        # "my jacket LK-10424, i have coupon WELCOME10, can it be applied?" (blind panel p62 K07: the jacket's news, the
+        # coupon never looked at): the code's case, about that order.
+        return read_as(parsed, "coupon_problem", "code_named")
+    if (
+        not loop
+        and intent == "complain_no_response"
+        and _assistant_said(tracker)
+        and not OUR_SILENCE.search(text)
+        and (repair.asks_status(text) or NOBODY_TOLD_ASKS.search(text))
+    ):
+        # "did the 7pm call actually get cancelled? i said no calls", "nobody told me how much i actually get back",
+        # "am i still getting the tracking emails?" in a chat already under way (blind panel p62 K04, K07): what was
+        # done, asked; never "We should have got back to you" for a silence nobody told of.
+        return read_as(parsed, STATUS, "status")
     if (
         repair.says("heard_only", text)
         and not loop
@@ -809,8 +849,11 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     if not loop and not tracker.get_slot("callback_id") and intent in ("nlu_fallback", "inform"):
         if intent == "nlu_fallback" and repair.asks_for_a_call(text):
             # "my shoes LK-10422 came scuffed. can you ring me", not read as one case or another (a conversation of our
-            # own, 6 December): the call asked for, where the case is told; never "which of these is closest".
-            return read_as(parsed, "request_callback", "call_asked")
+            # own, 6 December): the call asked for, where the case is told; never "which of these is closest". A time
+            # said with it is the call's ("...my phone bill. tomorrow around 2ish?", blind panel p62 L08: asked again).
+            kept = [e for e in parsed.get("entities") or [] if e.get("entity") != "time"]
+            timed = [*kept, in_hand.time_entity(text)] if repair.mentions_time(without_phones(text)) else None
+            return read_as(parsed, "request_callback", "call_asked", timed)
         if in_hand.only_a_time(text) and _call_asked_before(tracker, text):
             # "tomorrow at 4pm" just after asking for a call that was not booked: the call, at that time; never "Could
             # you tell me what's gone wrong?".

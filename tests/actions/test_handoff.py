@@ -272,6 +272,23 @@ def test_a_second_safety_message_with_a_call_booked_is_answered_not_handed_off_a
     assert events == [FollowupAction("action_listen")] and handoff_rows() == []
 
 
+@pytest.mark.parametrize(
+    "text, response",
+    [
+        ("my EAR. its burnt from the headphones. should i see a doctor??", "utter_safety_again_injury"),
+        ("my throat feels tight, should i see a doctor??", "utter_safety_again"),
+    ],
+)
+def test_a_burn_asked_about_again_gets_the_words_for_a_burn(domain, text, response):
+    # Blind panel p62 K10: a burnt ear heard "if your throat is tightening".
+    tracker = tracker_from(
+        "request_human", text=text, intent="request_human", slots={"handoff_id": "3", "callback_id": "5"}
+    )
+    tracker.latest_message["safety"] = True
+    dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
+    assert dispatcher.messages[0]["response"] == response
+
+
 def test_on_the_way_to_the_er_after_the_case_was_written_up_is_never_handed_off_again(domain):
     # Blind panel p54 A04: "ok i used it and my friend is driving me to the ER. im so angry" heard the urgent paragraph
     # and the case written up a second time, before any call was booked.

@@ -1112,3 +1112,21 @@ def test_delivery_updates_asked_in_words_for_an_order_on_its_way(text, asked):
     state = tracker(case_type="check_order_status", policy_id="cancel_late_order", case_facts=facts)
     result = reread(parsed(text, "request_refund"), state)
     assert (result.get("repair") == "updates_asked") is asked
+
+
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("hi its me again. did the 7pm call actually get cancelled? i said no calls", True),
+        ("we sorted the WELCOME10 thing a few min ago but nobody told me how much i actually get back", True),
+        ("and am i still getting the tracking emails for the grinder?", True),
+        ("is anybody going to reply to me or not", False),
+        ("did anyone even read my email? no reply at all", False),
+    ],
+)
+def test_a_question_about_what_was_done_is_never_our_silence(text, status):
+    # Blind panel p62 K04, K07: "We should have got back to you, and I'm sorry nobody did" to questions mid-chat.
+    state = tracker(case_type="check_order_status", policy_id="cancel_late_order")
+    state.update(BotUttered("Is there anything else I can help you with today?"))
+    result = reread(parsed(text, "complain_no_response"), state)
+    assert (result.get("repair") == "status") is status
