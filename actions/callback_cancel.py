@@ -182,7 +182,7 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
             phone_end=_phone_end(calls[0]),
         )
     else:
-        dispatcher.utter_message(response="utter_callback_cancel_which", count=len(calls), calls=_listed(calls, now))
+        dispatcher.utter_message(response="utter_callback_cancel_which", count=len(calls), calls=listed(calls, now))
     return asked
 
 
@@ -242,8 +242,8 @@ async def _cancel_several(
         return await _said_cancelled(dispatcher, tracker, done[0], now, notice)
     standing = await booked_calls(tracker, elsewhere=True)
     response = "utter_callback_calls_cancelled_others_stand" if standing else "utter_callback_calls_cancelled"
-    listed = {"calls": _listed(standing, now)} if standing else {}
-    dispatcher.utter_message(response=response, cancelled=_listed(done, now), **listed)
+    others = {"calls": listed(standing, now)} if standing else {}
+    dispatcher.utter_message(response=response, cancelled=listed(done, now), **others)
     tell_email(dispatcher, notice, str(done[0].get("phone") or ""))
     still = await booked_calls(tracker)
     return [SlotSet("callback_id", str(still[0]["id"]) if still else None), SlotSet(ASKED, None)]
@@ -253,7 +253,7 @@ def _times_booked(count: int) -> Text:
     return "" if count == 1 else " (booked twice)" if count == 2 else f" (booked {count} times)"
 
 
-def _listed(calls: List[Dict[str, Any]], now: datetime) -> Text:
+def listed(calls: List[Dict[str, Any]], now: datetime) -> Text:
     """ "today at 3:00 pm and tomorrow at 10:00 am"; a time booked twice said once, as such (blind panel p54 A10:
     "today at 9:30 am, today at 9:30 am and today at 2:00 pm")."""
     said = [_when(c, now) for c in calls]
@@ -286,7 +286,7 @@ async def answer_asked(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         return await _cancel_several(dispatcher, tracker, meant, now)
     if not named and len(calls) > 1 and SEVERAL.search(text) and answer != "no":
         return await _cancel_several(dispatcher, tracker, calls, now)  # "both", "all of them"
-    dispatcher.utter_message(response="utter_callback_cancel_which_not_clear", calls=_listed(calls, now))
+    dispatcher.utter_message(response="utter_callback_cancel_which_not_clear", calls=listed(calls, now))
     # Asked again: the next reply ("the 3pm one") is its answer (server/dialogue/cancel_answer.py).
     return [SlotSet(ASKED, ",".join(str(c["id"]) for c in calls)), FollowupAction("action_listen")]
 
@@ -319,7 +319,7 @@ async def _said_cancelled(
         dispatcher.utter_message(
             response="utter_callback_call_cancelled_others_stand",
             callback_when=_when(call, now),
-            calls=_listed(standing, now),
+            calls=listed(standing, now),
         )
     else:
         dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=_when(call, now))

@@ -65,10 +65,18 @@ async def no_call_after_all(dispatcher: CollectingDispatcher, tracker: Tracker) 
     notice = await notice_for(tracker)
     if not call or call.get("status") != "booked" or not await records().cancel_callback(int(booked), notice):
         return []
+    from actions.callback_cancel import booked_calls, listed  # (it imports this module)
+
     zone = ZoneInfo(settings().timezone)
-    when = call["scheduled_for"].astimezone(zone)
-    dispatcher.utter_message(
-        response="utter_callback_call_cancelled", callback_when=spoken_time(when, datetime.now(zone))
-    )
+    now = datetime.now(zone)
+    when = spoken_time(call["scheduled_for"].astimezone(zone), now)
+    standing = await booked_calls(tracker, elsewhere=True)
+    if standing:
+        # "Nobody will ring you" with a 10am call from another chat still booked (blind panel p63 M10): those said.
+        dispatcher.utter_message(
+            response="utter_callback_call_cancelled_others_stand", callback_when=when, calls=listed(standing, now)
+        )
+    else:
+        dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=when)
     tell_email(dispatcher, notice, call["phone"])
     return [SlotSet("callback_id", None)]

@@ -16,6 +16,7 @@ from rasa_sdk import Tracker
 from actions.verification import is_verified, known_customer
 from gracious import repair
 from gracious.catalog import current_catalog
+from gracious.references import find as find_references
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
 from gracious.signals import (
     about_hygiene,
@@ -175,6 +176,8 @@ def order_facts(order: Any, today: date) -> Dict[str, Any]:
 # for 100 minutes to london is daylight robbery" (blind panel p49 22).
 PRICE_WORDS = re.compile(
     r"\b(?:full price|paid|pay|cost|costs|costed|total|came to|comes to|was charged|charged|price|priced|bill (?:is|was)|worth"
+    # "I do not understand the charges of ninety-six dollars" (blind panel p62 L05): a charge, never a sum asked for.
+    r"|charges? of|fees? of|an? amount of"
     r"|for \d+ (?:minutes?|mins?|calls?|texts?)|(?:a|per) (?:minute|min|month|call)|robbery|rip-?off|ripoff"
     # "76 bucks of calls and not a single cent of the discount" (blind panel p59 F02): what the calls came to.
     r"|(?:bucks|dollars|\$\d+(?:\.\d+)?)\s+(?:of|worth of|in)\s+(?:calls?|texts?|data|roaming|charges?|minutes?|usage))\b",
@@ -186,13 +189,22 @@ DEMAND_WORDS = re.compile(r"\b(?:want|give me|refund|back|compensat\w*|credit|ow
 def said_as_a_price(tracker: Tracker, amount: float) -> bool:
     """Every message that names the sum names it as a price, and none asks for it."""
     number = f"{amount:g}"
+
+    def names_it(text: str) -> bool:
+        """The sum in figures, or in words ("ninety-six dollars")."""
+        if re.search(rf"(?<![\d.]){re.escape(number)}(?:\.00)?(?![\d])", text):
+            return True
+        return any(f.entity == "amount" and parse_amount(f.value) == amount for f in find_references(text))
+
     said = [
         str(e.get("text") or "")
         for e in tracker.events
-        if e.get("event") == "user"
-        and re.search(rf"(?<![\d.]){re.escape(number)}(?:\.00)?(?![\d])", str(e.get("text") or ""))
+        if e.get("event") == "user" and names_it(str(e.get("text") or ""))
     ]
-    return bool(said) and all(PRICE_WORDS.search(t) and not DEMAND_WORDS.search(t) for t in said)
+    # About a bill, a sum named with no word of wanting it is what was charged ("its like 96 dollars", "96 bucks": blind
+    # panel p63 N08, N10, "As for the $96.00 you asked for").
+    bill = tracker.get_slot("case_type") == "dispute_charge"
+    return bool(said) and all((bill or PRICE_WORDS.search(t)) and not DEMAND_WORDS.search(t) for t in said)
 
 
 async def gather_facts(tracker: Tracker) -> Dict[str, Any]:

@@ -196,19 +196,19 @@ def for_whom(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> Text:
     return response
 
 
-# A burn, a cut or a wound told in the chat, no allergy named: the medical words for an injury, never "if your throat is
-# tightening" nor an EpiPen (blind panel p62 K10: a burnt ear from overheating headphones).
+# A burn told in the chat, no allergy named: first aid for a burn, never "if your throat is tightening" nor an EpiPen
+# (blind panel p62 K10: a burnt ear from overheating headphones; p63 N07: hot coffee on a hand).
 INJURY = re.compile(
     r"\bburn(?:ed|t)?\s+(?:me|my|him|her|them|his|their)\b|\ba\s+burn\b"
     r"|\b(?:its|it'?s|is|got|was|been|feels?)\s+(?:\w+\s+){0,2}burn(?:ed|t)\b"
     r"|\b(?:ear|hand|finger\w*|thumb|skin|face|arm|leg|neck|head|cheek|lip)s?\b[^.!?]{0,25}\bburn(?:ed|t|s)?\b"
-    r"|\b(?:scald\w*|blister\w*|bleed\w*|wound\w*|gash\w*)\b|\bcut\s+(?:my|his|her|their)\b",
+    r"|\b(?:scald\w*|blister\w*)\b",
     re.I,
 )
 
 
 def for_the_harm(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> Text:
-    """``response`` for what the chat says happened: its ``_injury`` wording for a burn or a cut with no allergy told,
+    """``response`` for what the chat says happened: its ``_injury`` wording for a burn with no allergy told,
     then said of the one harmed (``for_whom``)."""
     said = " ".join(str(e.get("text") or "") for e in tracker.events if e.get("event") == "user")
     injury = f"{response}_injury"
@@ -293,7 +293,7 @@ class ActionHandoff(Action):
         if message.get("safety"):
             # Health or danger (server/nlu/safety.py): urgent help first, then a person.
             dispatcher.utter_message(
-                response=for_whom(tracker, domain, safety_response(message.get("text") or "", "utter_safety_first"))
+                response=for_the_harm(tracker, domain, safety_response(message.get("text") or "", "utter_safety_first"))
             )
             # "is it even safe to post it back?" (blind panel p37 05): answered now, not left for later.
             say_answers(dispatcher, domain, message.get("answers") or [], tracker)

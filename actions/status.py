@@ -564,6 +564,11 @@ class ActionWhereThingsStand(Action):
                 dispatcher.utter_message(response="utter_status_no_call")
             said = said or calls or asks_call
             adopted = adopt_call_elsewhere(tracker, rows, elsewhere)
+        if not said and entries and not asks_call:
+            # "so you send me new headphone, yes?" just after the replacement, named in other words (a conversation of
+            # our own, 7 December: "Nothing has been granted ... in this chat yet"): what this chat did, as it stands.
+            for entry in entries:
+                said = _status_line(dispatcher, domain, entry, text) or said
         if not said:
             dispatcher.utter_message(response="utter_status_nothing")
         return adopted + resume(dispatcher, tracker)

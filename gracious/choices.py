@@ -146,12 +146,18 @@ def _title_words(title: str) -> List[str]:
     return words + re.findall(r"\b[a-z]+\d+\b", lower) + re.findall(r"\b(\d+)\s?%", lower) + _amount_words(lower)
 
 
+# The sums a credit is offered in, as words.
+SUM_WORDS = {"5": "five", "10": "ten", "15": "fifteen", "20": "twenty", "25": "twenty-five", "50": "fifty"}
+
+
 def _amount_words(title: str) -> List[str]:
     """A credit's amount said as money ("$25", "25 dollars", "put the 25 on": blind panel p36 20), never
     a bare number, which sizes and times share ("the 25" only above any size)."""
     found: List[str] = []
     for whole in re.findall(r"\$(\d+)(?:\.00)?\b", title):
         found += [f"{whole} dollars", f"{whole} bucks", f"{whole} dollar"]  # "$25" is read as "25 dollars"
+        if whole in SUM_WORDS:  # "I shall accept the ten dollars" (blind panel p63 N06)
+            found += [f"{SUM_WORDS[whole]} dollars", f"{SUM_WORDS[whole]} bucks", f"{SUM_WORDS[whole]} dollar"]
         # "ill take the 15", "the 15 credit" (blind panel p54 B08): taking it, or the credit, named by its amount.
         found += [f"{whole} credit", f"take the {whole}", f"have the {whole}", f"want the {whole}"]
         if int(whole) >= 20:

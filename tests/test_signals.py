@@ -302,3 +302,19 @@ def test_calls_of_ours_that_never_came_more_than_once(text, again):
     from gracious.signals import calls_never_came_again
 
     assert calls_never_came_again(text) is again
+
+
+@pytest.mark.parametrize(
+    "text, unhappy",
+    [
+        ("no. thanks for nothing i guess", True),
+        ("wow only took 3 tries. amazing. bye", True),
+        ("whatever. bye", True),
+        ("thanks so much, that's everything", False),
+    ],
+)
+def test_leaving_let_down_with_a_smile_is_leaving_unhappy(text, unhappy):
+    # Blind panels p63 M03, N11: "thanks for nothing" and "only took 3 tries. amazing" were thanked cheerfully.
+    from gracious.signals import leaves_unhappy
+
+    assert leaves_unhappy(text) is unhappy

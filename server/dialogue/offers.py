@@ -50,6 +50,8 @@ TAKES = re.compile(
     # "fair enough, ill stick with the 15. thanks" read as thanks by the classifier: a choice all the same.
     r"\b(?:i'?ll take|ill take|i'?ll have|ill have|i'?ll go with|i'?ll go for|i'?ll stick with|stick with the"
     r"|give me the|yes (?:to )?the"
+    # "I shall accept the ten dollars, and then that will be all" (blind panel p63 N06: read as frustration).
+    r"|i (?:shall|will|would|'?ll) (?:gladly |happily )?accept|i accept|happy to (?:take|accept)"
     r"|apply it|apply that|put it on|put that on|go ahead and)\b",
     re.I,
 )

@@ -89,7 +89,10 @@ WORSE = re.compile(
     # help, answered plainly.
     r"|\b(?:should|do|must|shall)\s+i\s+(?:need\s+to\s+|have\s+to\s+)?(?:just\s+)?(?:go|get|call|ring|phone|see|use|take|head)\b[^.?!]{0,40}?"
     r"\b(?:er|a&e|hospital|urgent care|emergency|doctor|gp|911|ambulance|epi ?pen|antihistamine|benadryl)\b"
-    r"|\b(?:is that|would that be|is it)\s+(?:a bit\s+)?overkill\b|\bwait and see\b|\bwait it out\b",
+    r"|\b(?:is that|would that be|is it)\s+(?:a bit\s+)?overkill\b|\bwait and see\b|\bwait it out\b"
+    # "should i put ice on it" about a burn (blind panel p63 N07: "Orders, bills, refunds ... are where I'm useful").
+    r"|\b(?:should|do|can|shall)\s+i\s+(?:put|use|run|rub)\s+(?:some\s+)?(?:ice|cold\s+water|water|cream|butter|a\s+plaster|"
+    r"a\s+bandage|aloe|anything|something)\b",
     re.I,
 )
 

@@ -27,7 +27,28 @@ def tracker(*texts: str) -> Tracker:
             True,
         ),
         (["20 bucks a month for this is a rip-off"], 20.0, True),
+        # Blind panel p62 L05: a charge told in words, and "As for the $96.00 you asked for".
+        (
+            [
+                "I confess I do not understand the charges of ninety-six dollars. I should be most grateful for an explanation."
+            ],
+            96.0,
+            True,
+        ),
+        (["i want my ninety-six dollars back"], 96.0, False),
     ],
 )
 def test_a_price_is_no_demand(texts, amount, price):
     assert said_as_a_price(tracker(*texts), amount) is price
+
+
+def test_a_sum_named_about_a_bill_without_wanting_it_is_what_was_charged():
+    # Blind panel p63 N08, N10: "As for the $96.00 you asked for" to "its like 96 dollars", "96 bucks".
+    def on_a_bill(*texts):
+        events = [{"event": "user", "text": t, "parse_data": {"intent": {"name": "dispute_charge"}}} for t in texts]
+        return Tracker("web-1", {"case_type": "dispute_charge"}, {}, events, False, None, {}, "action_listen")
+
+    assert said_as_a_price(
+        on_a_bill("bill BL-30019 has toronto roaming all over it, 96 bucks, I was only there 4 days"), 96.0
+    )
+    assert not said_as_a_price(on_a_bill("roaming 96 bucks, i want it back"), 96.0)

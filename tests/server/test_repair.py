@@ -739,7 +739,12 @@ def test_asking_for_a_call_is_not_asking_about_one():
 
 @pytest.mark.parametrize(
     "text",
-    ["what do i do its getting worse", "ok my friend is driving me to the ER. someone better contact me about this"],
+    [
+        "what do i do its getting worse",
+        "ok my friend is driving me to the ER. someone better contact me about this",
+        # Blind panel p63 N07: first aid asked about after a burn.
+        "should i put ice on it",
+    ],
 )
 def test_worse_or_getting_help_after_a_safety_message_is_safety_again(text):
     # Blind panel p39 14: "what do i do its getting worse" got "not something I can do", then a call time.
