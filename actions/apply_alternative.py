@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import bundle, choice_guard, promised
-from actions.callback_cancel import EVERY_CALL, booked_calls, call_an_email_replaces, cancel_every
+from actions.callback_cancel import asks_every_call, booked_calls, call_an_email_replaces, cancel_every
 from actions.callback_notice import no_call_after_all, notice_for, tell_email
 from actions.case import catalog, money
 from actions.digression import fitted_answers, resume, say_answers
@@ -223,7 +223,7 @@ class ActionApplyAlternative(Action):
             )
             if result.other_remedy:  # granted in another conversation since our look just now
                 return [SlotSet("alternative", None)] + _remedy_taken(dispatcher, reference, result.grant)
-            if other is not None and result.created:
+            if result.switched and other is not None:
                 # "i never asked for a refund, i want the navy dress sent" (blind panel p60 G01): the other remedy,
                 # arranged in another chat, switched from in the same transaction, and said so first.
                 dispatcher.utter_message(
@@ -319,7 +319,7 @@ class ActionApplyAlternative(Action):
             answers = [a for a in latest.get("answers") or [] if not told_already(a, said)]
             answers, values = await fitted_answers(tracker, domain, answers)
             say_answers(dispatcher, domain, answers, tracker, **values)
-        if alternative.id == "delivery_updates" and EVERY_CALL.search(latest.get("text") or ""):
+        if alternative.id == "delivery_updates" and asks_every_call(latest.get("text") or ""):
             # "dont call at all, im in meetings all day. just email me tracking updates" with a call booked (blind
             # panel p62 K03: the call left standing, unsaid): every call of theirs cancelled, and said.
             if await booked_calls(tracker, elsewhere=True):

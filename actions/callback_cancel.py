@@ -71,6 +71,7 @@ ELSEWHERE_SAID = {
 # "cancel everything, no calls", "cancel all my calls", "i want zero calls": every call of theirs, in any chat.
 EVERY_CALL = re.compile(
     r"\bcancel\s+(?:it\s+)?(?:all|everything|every\s+call|them\s+all|all\s+of\s+them)\b"
+    r"(?!\s+(?:the\s+|my\s+|of\s+the\s+)?(?:tracking|e-?mails?|updates?|orders?|credits?|refunds?))"
     r"|\b(?:zero|no)\s+calls\s+(?:at\s+all|whatsoever|anywhere)\b|\bzero\s+calls\b"
     r"|\b(?:don'?t|dont|do\s+not)\s+(?:call|ring|phone)\s+(?:me\s+)?at\s+all\b",
     re.I,
@@ -119,7 +120,7 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     that one?" (``cancel_call_asked`` holds the calls asked about; ``answer_asked`` takes the reply)."""
     calls = await booked_calls(tracker)
     now = datetime.now(ZoneInfo(settings().timezone))
-    if EVERY_CALL.search(text) and not EXCEPT.search(text):
+    if asks_every_call(text):
         return await cancel_every(dispatcher, tracker)
     if OTHER_CHATS.search(text):
         # "Please cancel the one from the earlier chat" (a conversation of our own, 6 December: this chat's call was
@@ -220,6 +221,12 @@ def _twins(calls: List[Dict[str, Any]]) -> bool:
     return len({(c["local"], _phone_end(c)) for c in calls}) == 1
 
 
+def asks_every_call(text: Text) -> bool:
+    """ "cancel everything, no calls", "dont call me at all": every call of theirs, unless one is kept ("cancel all of
+    them except the 10am", EXCEPT) or a time is named ("dont call me at all before 5pm")."""
+    return bool(EVERY_CALL.search(text)) and not EXCEPT.search(text) and not re.search(r"\b(?:before|after)\s+\d", text)
+
+
 async def cancel_every(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Every call of theirs still booked, here and in their other chats, cancelled and said in one line."""
     now = datetime.now(ZoneInfo(settings().timezone))
@@ -239,7 +246,7 @@ async def _cancel_several(
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
         return [SlotSet(ASKED, None)]
     if len(done) == 1:
-        return await _said_cancelled(dispatcher, tracker, done[0], now, notice)
+        return await said_cancelled(dispatcher, tracker, done[0], now, notice)
     standing = await booked_calls(tracker, elsewhere=True)
     response = "utter_callback_calls_cancelled_others_stand" if standing else "utter_callback_calls_cancelled"
     others = {"calls": listed(standing, now)} if standing else {}
@@ -298,10 +305,10 @@ async def _cancel(
     if not await records().cancel_callback(int(call["id"]), notice):
         dispatcher.utter_message(response="utter_callback_nothing_to_cancel")
         return [SlotSet(ASKED, None)]
-    return await _said_cancelled(dispatcher, tracker, call, now, notice, calls)
+    return await said_cancelled(dispatcher, tracker, call, now, notice, calls)
 
 
-async def _said_cancelled(
+async def said_cancelled(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     call: Dict[str, Any],

@@ -14,11 +14,10 @@ from typing import List, Optional, Text
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import verification
-from actions.hours import spoken_time
 from gracious import repair
 from gracious.contact_details import contacts
 from gracious.settings import settings
@@ -65,18 +64,11 @@ async def no_call_after_all(dispatcher: CollectingDispatcher, tracker: Tracker) 
     notice = await notice_for(tracker)
     if not call or call.get("status") != "booked" or not await records().cancel_callback(int(booked), notice):
         return []
-    from actions.callback_cancel import booked_calls, listed  # (it imports this module)
+    from actions.callback_cancel import said_cancelled  # (it imports this module)
 
-    zone = ZoneInfo(settings().timezone)
-    now = datetime.now(zone)
-    when = spoken_time(call["scheduled_for"].astimezone(zone), now)
-    standing = await booked_calls(tracker, elsewhere=True)
-    if standing:
-        # "Nobody will ring you" with a 10am call from another chat still booked (blind panel p63 M10): those said.
-        dispatcher.utter_message(
-            response="utter_callback_call_cancelled_others_stand", callback_when=when, calls=listed(standing, now)
-        )
-    else:
-        dispatcher.utter_message(response="utter_callback_call_cancelled", callback_when=when)
-    tell_email(dispatcher, notice, call["phone"])
-    return [SlotSet("callback_id", None)]
+    # Said as any cancelled call is, with the calls that still stand: never "Nobody will ring you" beside a 10am call
+    # from another chat (blind panel p63 M10).
+    now = datetime.now(ZoneInfo(settings().timezone))
+    return await said_cancelled(
+        dispatcher, tracker, dict(call, local=call["scheduled_for"].astimezone(now.tzinfo)), now, notice
+    )

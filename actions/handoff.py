@@ -200,7 +200,7 @@ def for_whom(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> Text:
 # (blind panel p62 K10: a burnt ear from overheating headphones; p63 N07: hot coffee on a hand).
 INJURY = re.compile(
     r"\bburn(?:ed|t)?\s+(?:me|my|him|her|them|his|their)\b|\ba\s+burn\b"
-    r"|\b(?:its|it'?s|is|got|was|been|feels?)\s+(?:\w+\s+){0,2}burn(?:ed|t)\b"
+    r"|\b(?:its|it'?s|got|been)\s+burn(?:ed|t)\b"
     r"|\b(?:ear|hand|finger\w*|thumb|skin|face|arm|leg|neck|head|cheek|lip)s?\b[^.!?]{0,25}\bburn(?:ed|t|s)?\b"
     r"|\b(?:scald\w*|blister\w*)\b",
     re.I,
@@ -434,7 +434,9 @@ HAZARD = re.compile(
     r"|\btoo hot to (?:touch|hold)\b|\bhot (?:while|when) (?:it )?charg\w*|(?<!\bi\s)(?<!\bim\s)(?<!\bi'm\s)(?<!\bme\s)\b(?:get|gets|got|getting)\s+(?:really\s+|very\s+|super\s+|so\s+)?hot\b",
     re.I,
 )
-BODY_ALLERGY = re.compile(r"\b(?:allerg\w*|anaphyla\w*|epi ?pen|throat|swell\w*|hives|nuts?|peanuts?)\b", re.I)
+BODY_ALLERGY = re.compile(
+    r"\b(?:allerg\w*|anaphyla\w*|epi ?pen|throat|swell\w*|hives|nuts?|peanuts?|breath\w*|dizzy|faint\w*)\b", re.I
+)
 BODY = re.compile(
     r"\b(?:burn(?:ed|t) (?:me|my)|hurt|injur\w*|bleeding|breath\w*|swell\w*|throat|dizzy|allerg\w*)\b", re.I
 )

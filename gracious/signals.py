@@ -199,7 +199,7 @@ def praise_and_more(text: Text) -> bool:
 # "can u stop the tracking emails now", "please STOP the tracking update emails for the grinder", "no more delivery
 # emails please" (blind panel p54 B12): an order's update emails asked to stop.
 STOP_UPDATES = re.compile(
-    r"\b(?:stop|turn\s+off|switch\s+off|cancel|without|unsubscribe(?:\s+me)?\s+from|no\s+more|don'?t\s+(?:want|need|send)(?:\s+any)?"
+    r"\b(?:stop|turn\s+off|switch\s+off|cancel|unsubscribe(?:\s+me)?\s+from|no\s+more|don'?t\s+(?:want|need|send)(?:\s+any)?"
     r"(?:\s+more)?)\s+(?:the\s+|these\s+|those\s+|all\s+the\s+|sending\s+(?:me\s+)?(?:the\s+)?)?"
     r"(?:tracking|delivery|order|shipping|dispatch)\s+(?:update\s+|updates\s+)?(?:emails?|e-?mails?|updates?|notifications?)\b"
     # "and the tracking emails? stop them yes or no"

@@ -126,6 +126,7 @@ class GrantResult:
     grant: Grant
     created: bool
     other_remedy: bool = False
+    switched: bool = False  # the order's other remedy was taken back in the same transaction (``record(replaces=)``)
 
     @property
     def granted_before(self) -> bool:
@@ -232,12 +233,11 @@ def record(
     """
     try:
         with engine.begin() as conn:
-            if replaces is not None:
-                withdraw(conn, replaces, reference, customer_id, sender_id)
+            took = replaces is not None and withdraw(conn, replaces, reference, customer_id, sender_id)
             result = write(conn, kind, reference, customer_id, amount, note, sender_id, mails, extra)
             if replaces is not None and not result.created:
                 raise _Kept(result)
-            return result
+            return GrantResult(result.grant, result.created, result.other_remedy, switched=took)
     except _Kept as kept:  # the transaction rolled back: the remedy switched from stands
         return kept.result
     except sa.exc.IntegrityError:

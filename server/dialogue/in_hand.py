@@ -95,6 +95,10 @@ UPDATES_ASKED = re.compile(
 )
 
 
+# "no tracking please", "the refund, without the updates": updates turned down beside the stop-updates words.
+NO_UPDATES = re.compile(r"\b(?:no|not|without)\s+(?:any\s+|the\s+)?(?:tracking|delivery\s+updates|updates)\b", re.I)
+
+
 def updates_asked(tracker: DialogueStateTracker, text: str) -> bool:
     """ "hmm actually if its nearly here maybe ill just keep it. can you send me tracking emails instead" about an order
     on its way (blind panel p61 J09: the refund talked of three times): its delivery updates, offered or not."""
@@ -103,7 +107,7 @@ def updates_asked(tracker: DialogueStateTracker, text: str) -> bool:
         return False
     if facts.get("order_delivered") or "delivery_updates" in (tracker.get_slot("granted_alternatives") or []):
         return False
-    return bool(UPDATES_ASKED.search(text)) and not signals.asks_to_stop_updates(text)
+    return bool(UPDATES_ASKED.search(text)) and not (signals.asks_to_stop_updates(text) or NO_UPDATES.search(text))
 
 
 # A question after a detail of the case in hand ("can you see who the courier is?", "which depot is it in?").

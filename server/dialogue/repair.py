@@ -92,7 +92,7 @@ WORSE = re.compile(
     r"|\b(?:is that|would that be|is it)\s+(?:a bit\s+)?overkill\b|\bwait and see\b|\bwait it out\b"
     # "should i put ice on it" about a burn (blind panel p63 N07: "Orders, bills, refunds ... are where I'm useful").
     r"|\b(?:should|do|can|shall)\s+i\s+(?:put|use|run|rub)\s+(?:some\s+)?(?:ice|cold\s+water|water|cream|butter|a\s+plaster|"
-    r"a\s+bandage|aloe|anything|something)\b",
+    r"a\s+bandage|aloe|anything|something)\s+(?:on|over|under)\s+(?:it|the\s+burn|my|his|her|their|them)\b",
     re.I,
 )
 
@@ -198,6 +198,12 @@ UNANSWERED_ELSEWHERE = re.compile(
 )
 
 
+# A bill, in the customer's words: an order's case never has one.
+BILL_WORDS = re.compile(
+    r"\b(?:bills?|billed|billing|charge[sd]?|charging|statement|invoice|phone\s+plan|plan|minutes|roaming|calls?\s+to|"
+    r"discount|overcharg\w*|paid\s+twice|twice)\b",
+    re.I,
+)
 # A code named as one: "i have coupon WELCOME10", "the code spring15 wont apply".
 CODE_WORDS = re.compile(r"\b(?:coupon|code|promo|voucher|discount)\b", re.I)
 # Our silence told in so many words: a no-reply complaint stands whatever else the message asks.
@@ -480,6 +486,19 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "i never called london, i dont call abroad" about the London calls on the bill (a conversation of our own,
         # 5 December): calls disputed on the bill (catalog/policies.yml calls_not_made), never nobody calling back.
         return read_as(parsed, "dispute_charge", "calls_not_made")
+    orders_named = [references.reference_kind(str(e.get("value") or "")) for e in entities_of(parsed, "order_id")]
+    if (
+        not loop
+        and intent == "dispute_charge"
+        and orders_named
+        and set(orders_named) == {"order"}
+        and not BILL_WORDS.search(text)
+    ):
+        # "hi again about my shoes exchange LK-10422. can you change it to size 10 instead of 9.5?" (blind panel p63
+        # M12: "Without the bill in front of me"): an order named and no word of a bill is the order's case, of the
+        # kind its words tell.
+        told = two_problems.told_kind(text) or "check_order_status"
+        return read_as(parsed, told, "order_not_bill")
     if (
         not loop
         and intent == "check_order_status"

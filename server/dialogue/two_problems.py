@@ -115,17 +115,17 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
                 part, alone, guess, joined_next = whole, together, together.get("intent") or {}, True
         kinds_of_record = {references.reference_kind(r) for r in _records(part)}
         bill_read = guess.get("name") == "dispute_charge" and own_record and kinds_of_record == {"order"}
-        if bill_read and (told := _told_kind(part)):
+        if bill_read and (told := told_kind(part)):
             # An order's part read as a bill's ("my shoes from LK-10422 are size 9 and too small"): what its words tell.
             guess = {"name": told, "confidence": 1.0}
             alone = dict(alone, intent=guess)
         if guess.get("name") in case_types() and guess.get("confidence", 0) >= sure:
             read.append((at, part, alone))
-        elif own_record and (told_kind := _told_kind(part)) in case_types():
+        elif own_record and (its_kind := told_kind(part)) in case_types():
             # "...and my headphones LK-10426 crackle in the left ear" read alone as "inform" (blind panel p54 B02: the
             # headphones dropped, and their number taken for the late grinder's): a fault or a lateness said in words,
             # about its own order, is a problem of its own.
-            read.append((at, part, dict(alone, intent={"name": told_kind, "confidence": 1.0})))
+            read.append((at, part, dict(alone, intent={"name": its_kind, "confidence": 1.0})))
     kinds = [alone["intent"]["name"] for _, _, alone in read]
     second, same = None, None
     for i, kind in enumerate(kinds):
@@ -192,7 +192,7 @@ def _records(text: str) -> Set[str]:
     return {r.value for r in references.find(text) if r.entity == "order_id"}
 
 
-def _told_kind(part: str) -> Optional[str]:
+def told_kind(part: str) -> Optional[str]:
     """The kind of case a part's own words tell: a fault ("crackle in the left ear"), an order that hasn't come, or
     one that doesn't fit ("size 9 and too small, can i exchange for 9.5")."""
     if says_it_is_faulty(part):

@@ -503,3 +503,21 @@ def test_hours_and_minutes_run_together_name_a_time_beside_the_call(text, expect
 @pytest.mark.parametrize("text", ["my bill was 130", "order 10421 one", "its 930"])
 def test_other_digits_name_no_time(text):
     assert clock_named(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, every",
+    [
+        ("cancel everything, no calls", True),
+        ("actually you know what, dont call at all, im in meetings all day. just email me tracking updates", True),
+        ("i want zero calls", True),
+        # Blind panel p62 K03 (the calls it asks for); a review of 7 December (what it never asks for).
+        ("cancel all the tracking emails", False),
+        ("dont call me at all before 5pm", False),
+        ("cancel all of them except the 10am", False),
+    ],
+)
+def test_every_call_asked_to_go(text, every):
+    from actions.callback_cancel import asks_every_call
+
+    assert asks_every_call(text) is every

@@ -113,7 +113,7 @@ def test_a_switch_of_remedy_takes_the_old_back_in_the_grants_own_transaction(fro
     # Blind panels p60 G01, p62 K05: a refund arranged in another chat, and the exchange chosen now.
     grant("refund", "LK-10426", "C003", alternative="refund", sender_id="first-chat")
     switched = grant("exchange", "LK-10426", "C003", alternative="exchange", sender_id="priya-chat", replaces="refund")
-    assert switched.created and [g["kind"] for g in grant_rows()] == ["exchange"]
+    assert switched.created and switched.switched and [g["kind"] for g in grant_rows()] == ["exchange"]
     assert any(key.endswith(":withdrawn") for key, _, _ in states())
 
 
@@ -129,6 +129,6 @@ def test_a_switch_refused_leaves_the_old_remedy_standing(frozen):
         )
     before = states()
     refused = grant("exchange", "LK-10426", "C003", alternative="exchange", replaces="refund")
-    assert refused.granted_before and refused.grant.note == "racing"
+    assert refused.granted_before and refused.grant.note == "racing" and not refused.switched
     assert sorted(g["kind"] for g in grant_rows()) == ["exchange", "refund"]
     assert states() == before  # no withdrawal told, nothing promised

@@ -225,3 +225,18 @@ def test_no_calls_at_all_cancels_every_call_of_theirs_with_the_updates_and_every
     assert_gracious(every)
     assert "Nobody will ring you" in texts(every) and "no call booked" not in texts(every), texts(every)
     assert [status for _, status, _ in calls(bot, sender)] == ["cancelled"] * 4
+
+
+def test_an_email_in_place_of_this_chats_call_says_the_call_from_another_chat_stands(bot: Bot, sender: str) -> None:
+    """Blind panel p63 M10: "Nobody will ring you" with a 10am call booked in another chat still standing."""
+    first, second = bot.chats(sender, "C003")
+    assert_gracious(bot.say(first, "can someone call me tomorrow at 10am about my grinder"))
+    assert_gracious(bot.say(second, "call me back tomorrow at 3pm please"))
+    email = bot.say(
+        second, "hmm actually I am in meetings all day tomorrow. can you cancel the 3pm and just email me instead?"
+    )
+    assert_gracious(email)
+    said = texts(email)
+    assert "3:00 pm" in said and "Still booked" in said and "10:00 am" in said, said
+    assert "Nobody will ring you" not in said, said
+    assert [status for _, status, _ in calls(bot, sender)] == ["booked", "cancelled"]

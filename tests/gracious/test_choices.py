@@ -17,7 +17,7 @@ OFFER = [
     Option("None of these", "/deny"),
 ]
 SHOES = [
-    Option("Exchange it, with return postage on us", '/choose_alternative{"alternative": "exchange"}'),
+    Option("An exchange, with return postage on us", '/choose_alternative{"alternative": "exchange"}'),
     Option("A full refund", '/choose_alternative{"alternative": "refund"}'),
     Option("$10.00 in store credit", '/choose_alternative{"alternative": "store_credit"}'),
     Option("None of these", "/deny"),
@@ -324,7 +324,7 @@ def test_a_smaller_credit_taken_by_its_amount_is_chosen(text):
 def test_a_bare_number_is_never_a_price():
     buttons = [
         {
-            "title": "Exchange it, with return postage on us",
+            "title": "An exchange, with return postage on us",
             "payload": '/choose_alternative{"alternative": "exchange"}',
         },
         {"title": "$10.00 in store credit", "payload": '/choose_alternative{"alternative": "store_credit"}'},
@@ -429,7 +429,7 @@ def test_taking_it_is_the_one_thing_on_offer_never_a_person(text, question, expe
 
 def test_taking_it_with_two_things_on_offer_is_not_a_choice_yet():
     offer = [
-        Option("Exchange it, with return postage on us", '/choose_alternative{"alternative": "exchange"}'),
+        Option("An exchange, with return postage on us", '/choose_alternative{"alternative": "exchange"}'),
         Option("A full refund", '/choose_alternative{"alternative": "refund"}'),
         Option("None of these", "/deny"),
     ]

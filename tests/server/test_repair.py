@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Optional
 
 import pytest
@@ -1135,3 +1136,20 @@ def test_a_question_about_what_was_done_is_never_our_silence(text, status):
     state.update(BotUttered("Is there anything else I can help you with today?"))
     result = reread(parsed(text, "complain_no_response"), state)
     assert (result.get("repair") == "status") is status
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("hi again about my shoes exchange LK-10422. can you change it to size 10 instead of 9.5?", "request_refund"),
+        ("my headphones LK-10426 crackle in the left ear", "report_wrong_item"),
+        ("why was i charged twice for LK-10424", None),
+    ],
+)
+def test_an_order_named_with_no_word_of_a_bill_is_never_a_bill(text, kind):
+    # Blind panel p63 M12: the shoes' exchange read as a bill ("Without the bill in front of me").
+    order = {"entity": "order_id", "value": re.search(r"LK-\d+", text).group(0)}
+    result = reread(parsed(text, "dispute_charge", entities=[order]), tracker())
+    assert (result.get("repair") == "order_not_bill") is (kind is not None)
+    if kind:
+        assert result["intent"]["name"] == kind

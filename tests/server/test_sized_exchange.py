@@ -10,7 +10,7 @@ from gracious.choices import Option
 from server.dialogue.offers import sized_exchange
 
 SHOES = [
-    Option("Exchange it, with return postage on us", '/choose_alternative{"alternative": "exchange"}'),
+    Option("An exchange, with return postage on us", '/choose_alternative{"alternative": "exchange"}'),
     Option("A full refund", '/choose_alternative{"alternative": "refund"}'),
     Option("$10.00 in store credit", '/choose_alternative{"alternative": "store_credit"}'),
     Option("None of these", "/deny"),
