@@ -245,7 +245,7 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         granted = sorted({grant["kind"] for grant in rows})
         if granted:
             facts["granted_kinds"] = granted
-            facts.update(earlier_grant_facts(rows, tracker))
+            facts.update(earlier_grant_facts(rows, tracker, customer_id))
         if kind == "bill":
             facts.update(bill_facts(record))
         else:
@@ -385,7 +385,9 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
     return facts
 
 
-def earlier_grant_facts(rows: List[Dict[str, Any]], tracker: Tracker) -> Dict[str, Any]:
+def earlier_grant_facts(
+    rows: List[Dict[str, Any]], tracker: Tracker, customer_id: Optional[str] = None
+) -> Dict[str, Any]:
     """When and by whom each once-per-record grant was made (credit, replacement...), for the answers to "what
     credit? when did that happen?" and "so has it shipped?" (blind panel p42 06, 20): the time said,
     and who arranged it ("in this chat", "by one of our team" at the desk, else "in an earlier chat").
@@ -420,7 +422,7 @@ def earlier_grant_facts(rows: List[Dict[str, Any]], tracker: Tracker) -> Dict[st
         facts[f"{kind}_before_by"] = by
         if kind == "credit" and row.get("amount"):
             facts["credit_before"] = float(row["amount"])
-        if grant_rules.switchable(kind, at.date(), now.date()) and kind in grant_rules.REMEDIES:
+        if grant_rules.switchable(kind, at.date(), now.date(), row.get("customer_id"), customer_id):
             # Nothing of it has moved yet: the other remedies stay on offer, chosen as a switch (apply_alternative).
             facts["switchable_remedies"] = [*facts.get("switchable_remedies", []), kind]
         if kind == "replacement":

@@ -133,10 +133,15 @@ class GrantResult:
         return not self.created
 
 
-def switchable(kind: str, granted_day: date, today: date) -> bool:
-    """Whether a remedy granted on ``granted_day`` (the company's day) can still give way to another the customer
-    switches to: nothing of it has moved yet. A refund or an exchange waits for the parcel to come back; a replacement
+def switchable(
+    kind: str, granted_day: date, today: date, granted_to: Optional[str] = None, asking: Optional[str] = None
+) -> bool:
+    """Whether a remedy granted on ``granted_day`` (the company's day) to ``granted_to`` can still give way to another
+    that ``asking`` switches to: the same customer's (a grant made to nobody in particular is anyone's who holds the
+    record), and nothing of it has moved yet. A refund or an exchange waits for the parcel to come back; a replacement
     goes out the night it is granted, so only until then."""
+    if granted_to and granted_to != asking:
+        return False
     return kind in ("refund", "exchange") or (kind == "replacement" and granted_day >= today)
 
 

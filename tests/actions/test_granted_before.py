@@ -118,6 +118,16 @@ def test_a_refund_asked_where_a_replacement_granted_today_waits_is_offered_as_a_
     assert any('"refund"' in p for p in offered)
 
 
+def test_a_replacement_granted_to_someone_else_is_no_switch_on_offer(domain):
+    # The offer and the grant agree (grants.switchable): a remedy another customer holds is never offered as a switch,
+    # so nobody is offered one and then told it stands.
+    grant("replacement", "LK-10421", "C002")
+    tracker = tracker_from("report_wrong_item", slots={"case_type": "request_refund"}, intent="request_refund")
+    _, events = run_action(ActionExplainPolicy(), tracker, domain)
+
+    assert "switchable_remedies" not in slot(events, "case_facts")
+
+
 def test_an_exchange_from_an_earlier_chat_still_asks_for_the_return(domain, monkeypatch):
     """p37 24: "nothing more you need to do" about an exchange whose new pair waits for the old one."""
     at(monkeypatch, datetime(2025, 12, 2, 14, 0, tzinfo=timezone.utc))
