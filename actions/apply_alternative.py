@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import bundle, choice_guard, promised
-from actions.callback_cancel import asks_every_call, booked_calls, call_an_email_replaces, cancel_every
+from actions.callback_cancel import asks_every_call, booked_calls, call_an_email_replaces, cancel_every, cancel_named
 from actions.callback_notice import no_call_after_all, notice_for, tell_email
 from actions.case import catalog, money
 from actions.digression import fitted_answers, resume, say_answers
@@ -21,9 +21,11 @@ from actions.hours import spoken_time
 from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
 from actions.second_problem import come_back
 from actions.status import said_of, settle, settled
+from gracious import repair
 from gracious.answers import told_already
 from gracious.catalog_model import Alternative
 from gracious.choices import options_from
+from gracious.dropped_call import cancels_booked
 from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
 from gracious.settings import settings
@@ -192,6 +194,10 @@ class ActionApplyAlternative(Action):
             SlotSet("alternative", None),
         ]
         size = size_wanted(_recent_user_texts(tracker)) if alternative.id == "exchange" else None
+        if alternative.kind == "replacement" and f"{alternative.confirm}_size" in domain.get("responses", {}):
+            # "overnight yes. but make it a size L, the M was snug on me anyway" (blind panel p64 O-02: "Done", the L
+            # dropped): the size asked for with the choice is noted and said.
+            size = size_change(str((tracker.latest_message or {}).get("text") or ""))
         # "can they just email me instead?" about a call booked in another chat (blind panel p51 14, 23):
         # that call, cancelled with the email's grant, and the others booked elsewhere said to stand.
         replaced: Optional[Dict[Text, Any]] = None
@@ -322,8 +328,14 @@ class ActionApplyAlternative(Action):
         if alternative.id == "delivery_updates" and asks_every_call(latest.get("text") or ""):
             # "dont call at all, im in meetings all day. just email me tracking updates" with a call booked (blind
             # panel p62 K03: the call left standing, unsaid): every call of theirs cancelled, and said.
-            if await booked_calls(tracker, elsewhere=True):
-                done += await cancel_every(dispatcher, tracker)
+            everywhere = await booked_calls(tracker, elsewhere=True)
+            if everywhere:
+                done += await cancel_every(dispatcher, tracker, everywhere)
+        elif alternative.id == "delivery_updates" and cancels_booked(latest.get("text") or ""):
+            # "Let us not bother with the call then. Please cancel it and just email me the tracking updates." (blind
+            # panel p64 O-03: the email set up, the call silently kept): the call named, cancelled and said.
+            if len(await booked_calls(tracker)) == 1:  # the one this chat booked; more are asked about in words
+                done += await cancel_named(dispatcher, tracker, latest.get("text") or "")
         if alternative.id == "email_followup":
             done += await no_call_after_all(dispatcher, tracker) + [SlotSet("in_queue", None)] * bool(queued)
             if queued:  # written to instead of waiting (promised.grant): out of the queue, and said so
@@ -334,7 +346,14 @@ class ActionApplyAlternative(Action):
             # "the credit pls and also email me the tracking": the next one, in the same turn.
             return done + await self.run(dispatcher, _after(tracker, done, more), domain)
         # Settled: a second problem from the customer's first message comes next.
-        return done + come_back(dispatcher, tracker, domain)
+        back = come_back(dispatcher, tracker, domain)
+        if not back and repair.closes_after(str(latest.get("text") or "")):
+            # "Very well, the first one, the ten per cent. Good day." (blind panel p64 O-11): closed, never "anything
+            # else?" after a goodbye.
+            from actions.closing import close_after  # (it imports actions that import this one)
+
+            return await close_after(dispatcher, tracker, domain, done)
+        return done + back
 
     async def _then(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], done: List[EventType]
@@ -439,11 +458,10 @@ async def _other_remedy(kind: Text, reference: Optional[Text]) -> Optional[Grant
 def switchable(other: Grant, facts: Dict[Text, Any], now: Optional[datetime] = None) -> bool:
     """Whether the order's other remedy can give way to the one chosen now: the same customer's, and nothing of it
     has moved yet (grants.switchable)."""
-    if other.customer_id and other.customer_id != facts.get("customer_id"):
-        return False
     zone = ZoneInfo(settings().timezone)
     today = (now or datetime.now(timezone.utc)).astimezone(zone).date()
-    return grant_rules.switchable(other.kind, other.created_at.astimezone(zone).date(), today)
+    granted_day = other.created_at.astimezone(zone).date()
+    return grant_rules.switchable(other.kind, granted_day, today, other.customer_id, facts.get("customer_id"))
 
 
 def _remedy_taken(dispatcher: CollectingDispatcher, reference: Optional[Text], other: Grant) -> List[EventType]:

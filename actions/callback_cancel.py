@@ -118,10 +118,10 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     """Cancel the booked call the customer means, and say so; or, when the words fit no call or
     more than one, ask: "I can't see a call at 4pm: the one booked is today at 3pm. Shall I cancel
     that one?" (``cancel_call_asked`` holds the calls asked about; ``answer_asked`` takes the reply)."""
-    calls = await booked_calls(tracker)
-    now = datetime.now(ZoneInfo(settings().timezone))
     if asks_every_call(text):
         return await cancel_every(dispatcher, tracker)
+    calls = await booked_calls(tracker)
+    now = datetime.now(ZoneInfo(settings().timezone))
     if OTHER_CHATS.search(text):
         # "Please cancel the one from the earlier chat" (a conversation of our own, 6 December: this chat's call was
         # the one cancelled): only the calls booked in their other chats.
@@ -146,6 +146,21 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         at_hour = named is None or (call["local"].hour, call["local"].minute) == named
         return at_hour and (not days or call["local"].date() in days)
 
+    limit = time_limit(text)
+    bounded = (calls or await booked_calls(tracker, elsewhere=True)) if limit is not None else []
+    if limit is not None and bounded:
+        # "dont call me at all before 5pm" beside a 6pm call (a re-read of our own, 7 December: "Shall I cancel that
+        # one?"): a limit the calls keep already is said and nothing changes; a call that breaks it is asked about.
+        breaking = [c for c in bounded if breaks_limit(c, limit)]
+        said = f"{limit[0]} {named_time(limit[1])}"
+        if not breaking:
+            response = "utter_callback_keeps_limit" if len(bounded) == 1 else "utter_callback_calls_keep_limit"
+            dispatcher.utter_message(response=response, callback_when=listed(bounded, now), limit=said)
+            return [SlotSet(ASKED, None)]
+        dispatcher.utter_message(
+            response="utter_callback_breaks_limit", callback_when=listed(breaking, now), limit=said
+        )
+        return [SlotSet(ASKED, ",".join(str(c["id"]) for c in breaking)), FollowupAction("action_listen")]
     fits = [c for c in calls if is_named(c)]
     if not fits and (
         not repair.refuses_call(text) or (re.search(r"\bcancel", text, re.I) and _elsewhere_said(tracker))
@@ -185,6 +200,29 @@ async def cancel_named(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     else:
         dispatcher.utter_message(response="utter_callback_cancel_which", count=len(calls), calls=listed(calls, now))
     return asked
+
+
+# "dont call me before 5pm", "no calls after 7": when a call may be, not which call to cancel.
+LIMIT = re.compile(
+    r"\b(?P<side>before|after|earlier\s+than|later\s+than)\s+(?P<at>\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?)", re.I
+)
+
+
+def time_limit(text: Text) -> Optional[Tuple[Text, Tuple[int, int]]]:
+    """ "dont call me at all before 5pm": ("before", (17, 0)); None when no limit is named."""
+    found = LIMIT.search(text or "")
+    at = clock_named(f"at {found.group('at')}") if found else None  # "after 7": a bare hour, as "at 7" reads
+    if found is None or at is None:
+        return None
+    side = found.group("side").lower()
+    return ("before" if side.startswith(("before", "earlier")) else "after"), at
+
+
+def breaks_limit(call: Dict[str, Any], limit: Tuple[Text, Tuple[int, int]]) -> bool:
+    """Whether ``call`` falls where the customer said no call may be."""
+    side, at = limit
+    when = (call["local"].hour, call["local"].minute)
+    return when < at if side == "before" else when > at
 
 
 # "cancel one of the two 4pm ones, i dont care which", "the second 4pm one" (blind panel p42 21).
@@ -227,10 +265,14 @@ def asks_every_call(text: Text) -> bool:
     return bool(EVERY_CALL.search(text)) and not EXCEPT.search(text) and not re.search(r"\b(?:before|after)\s+\d", text)
 
 
-async def cancel_every(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Every call of theirs still booked, here and in their other chats, cancelled and said in one line."""
+async def cancel_every(
+    dispatcher: CollectingDispatcher, tracker: Tracker, everywhere: Optional[List[Dict[str, Any]]] = None
+) -> List[EventType]:
+    """Every call of theirs still booked, here and in their other chats (``everywhere``, when the caller has read
+    them already), cancelled and said in one line."""
     now = datetime.now(ZoneInfo(settings().timezone))
-    everywhere = await booked_calls(tracker, elsewhere=True)
+    if everywhere is None:
+        everywhere = await booked_calls(tracker, elsewhere=True)
     if len(everywhere) == 1:
         return await _cancel(dispatcher, tracker, everywhere[0], everywhere, now)
     return await _cancel_several(dispatcher, tracker, everywhere, now)

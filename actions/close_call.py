@@ -22,6 +22,7 @@ CALL_SAID_INSTEAD = {
     "utter_close_after_person",
     "utter_close_unresolved",
     "utter_close_explained",
+    "utter_close_what_stands",
 }
 
 

@@ -10,12 +10,13 @@ Its ``{summary}`` is what this conversation settled, in the words the chat uses 
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import timedelta
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.case import money
@@ -54,17 +55,28 @@ STILL_UPSET = re.compile(
 )
 
 
+# "nah forget it", "never mind": dropping the last question, not the whole chat.
+CURT = re.compile(r"\b(?:forget\s+(?:it|that|about\s+it)|never\s*mind|nevermind)\b", re.I)
+
+
 def closing_words(tracker: Tracker) -> Text:
     """Thanks for the chance to put it right only when something was put right or arranged,
     and the customer isn't leaving unhappy ("whatever. bye")."""
     if said_safety(tracker):
         return "utter_close_safety"  # never "have a lovely day" to someone on the way to care
     person = person_helped(tracker)
-    if leaves_unhappy((tracker.latest_message or {}).get("text") or "") and not person:
+    text = (tracker.latest_message or {}).get("text") or ""
+    accepted = tracker.get_slot("accepted_alternative") not in (None, *ARRANGEMENTS)
+    if leaves_unhappy(text) and not person:
+        fixed = accepted or any(g not in ARRANGEMENTS for g in tracker.get_slot("granted_alternatives") or [])
         # After a person helped, "whatever, that's all, thanks" is thanked for their time, never
-        # "sorry this wasn't the answer you hoped for" (issue #17 panel, c01: Sam had just credited her).
-        return "utter_close_unresolved"
-    if tracker.get_slot("accepted_alternative") not in (None, *ARRANGEMENTS):
+        # "sorry this wasn't the answer you hoped for" (issue #17 panel, c01: Sam had just credited her). Nor after a
+        # credit given here, to "nah forget it. thanks thats all" about a question after it (blind panel p64 P-01):
+        # what was done stands, said plainly, unless they say it still rankles.
+        # "thanks for nothing" after an exchange is still let down (blind panel p63 M03).
+        curt_only = not leaves_unhappy(CURT.sub(" ", text)) and not STILL_UPSET.search(text)
+        return "utter_close_what_stands" if fixed and curt_only else "utter_close_unresolved"
+    if accepted:
         # After a person, thanks for their time, not "for bearing with me".
         return "utter_close_after_person_arranged" if person else "utter_thank_for_chance"
     if follow_up_booked(tracker):
@@ -270,3 +282,17 @@ class ActionGreet(Action):
         else:
             dispatcher.utter_message(response="utter_welcome_back")
         return []
+
+
+async def close_after(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], events: List[EventType]
+) -> List[EventType]:
+    """``events`` (what was just done), then the close, in the same turn: "the first one, the ten per cent. Good day."
+    (blind panel p64 O-11) is done and closed, never "anything else?" after a goodbye. The close reads the tracker as it
+    stands after ``events`` (a credit given is thanked for), then the assistant listens."""
+    after = copy.deepcopy(tracker)
+    for event in events:
+        if event.get("event") == "slot":
+            after.slots[event["name"]] = event["value"]
+    closed = await ActionCloseConversation().run(dispatcher, after, domain)
+    return events + closed + [FollowupAction("action_listen")]

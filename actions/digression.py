@@ -291,8 +291,20 @@ def with_a_person(
     again = f"{response}_again"  # heard already: its shorter words (say_answers)
     if again in domain.get("responses", {}) and response in answers_heard(tracker):
         response = again
-    dispatcher.utter_message(response=response, buttons=[person], **values)
+    dispatcher.utter_message(response=response, buttons=beside_the_offer(tracker, person), **values)
     return [FollowupAction("action_listen")]
+
+
+def beside_the_offer(tracker: Tracker, person: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """The person's button, with the open offer's buttons kept around it when the offer has no person of its own (a
+    question beside a remake and a store credit, blind panel p64 P-08: the offer's buttons gone): the person before
+    "None of these". An offer with its own "Talk to a person" keeps it for the way back (``resume``), and the person
+    is offered alone here, as it always was."""
+    buttons = last_offer_buttons(tracker) if offer_open(tracker) else []
+    if not buttons or any('"human"' in str(b.get("payload") or "") for b in buttons):
+        return [person]
+    declines = [b for b in buttons if str(b.get("payload") or "").startswith("/deny")]
+    return [b for b in buttons if b not in declines] + [person] + declines
 
 
 # Words too common to tell whether an answer was said already in other words.

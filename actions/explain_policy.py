@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -162,7 +162,9 @@ class ActionExplainPolicy(Action):
             ):
                 # The same findings on the same record again (blind panel p35: 13 of 24): said to be above,
                 # and what next. Without a record nothing was set out, and the short general words stand (p36 09).
-                said = "utter_policy_said_above"
+                # A sum or a demand made just now is answered instead ("give me all the bill free, 107 dollars, or i go
+                # to my lawyer", blind panel p64 O-10): its plain no, and what I can do below.
+                said = demand_answer(tracker, facts) or "utter_policy_said_above"
             elif policy.id in explained and said_before(tracker, said):
                 # "i want the manager to know his name is something like jake, afternoon shift yesterday" (blind
                 # panel p45 10): more details of the same case, taken in; never the same paragraph again.
@@ -191,6 +193,17 @@ class ActionExplainPolicy(Action):
                 SlotSet("explained_policies", explained + ([] if policy.id in explained else [policy.id])),
             ]
         )
+
+
+def demand_answer(tracker: Tracker, facts: Dict[Text, Any]) -> Optional[Text]:
+    """The plain no to a sum beyond the limit, or a loose demand ("free coffee for a year"), made in the latest
+    message; None when it made none."""
+    latest = tracker.latest_message or {}
+    if facts.get("over_limit") and any(e.get("entity") == "amount" for e in latest.get("entities") or []):
+        return "utter_sum_beyond_limit"
+    if facts.get("asked_loosely") or repair.says("asks_compensation", latest.get("text") or ""):
+        return "utter_demand_beyond_limit"
+    return None
 
 
 # Policies whose own words answer a sum asked for (the limit, or that nobody can do it).

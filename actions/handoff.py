@@ -207,6 +207,9 @@ INJURY = re.compile(
 )
 
 
+BLISTERED = re.compile(r"\bblister(?:s|ed|ing)?\b", re.I)
+
+
 def for_the_harm(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> Text:
     """``response`` for what the chat says happened: its ``_injury`` wording for a burn with no allergy told,
     then said of the one harmed (``for_whom``)."""
@@ -214,6 +217,9 @@ def for_the_harm(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> T
     injury = f"{response}_injury"
     if injury in (domain.get("responses") or {}) and INJURY.search(said) and not BODY_ALLERGY.search(said):
         response = injury
+        if BLISTERED.search(said) and f"{injury}_blistered" in (domain.get("responses") or {}):
+            # "it is red and has blisters now" (blind panel p64 P-09: "if it blisters, see a doctor"): it has, so today.
+            response = f"{injury}_blistered"
     return for_whom(tracker, domain, response)
 
 

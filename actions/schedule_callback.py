@@ -714,4 +714,10 @@ class ActionScheduleCallback(Action):
             events.append(SlotSet("in_queue", None))  # the call took the case out of the queue (callback_changes.book)
             dispatcher.utter_message(response="utter_queue_left_for_call", callback_when=spoken_time(when, now))
         events += [SlotSet("accepted_alternative", "callback")] if tracker.get_slot("alternative") == "callback" else []
-        return events + come_back(dispatcher, tracker, domain)  # the other thing they raised, offered next
+        back = come_back(dispatcher, tracker, domain)  # the other thing they raised, offered next
+        if not back and repair.closes_after(str((tracker.latest_message or {}).get("text") or "")):
+            # "tomorrow 9am. and thats all" (blind panel p64 O-06): booked and closed, never "anything else?".
+            from actions.closing import close_after  # (it imports actions that import this one)
+
+            return await close_after(dispatcher, tracker, domain, events)
+        return events + back

@@ -132,7 +132,8 @@ QUESTION = re.compile(
 _TITLE_STOPWORDS = frozenset(
     "about back from have instead like make more next over pass send"
     " tell that them there this time what when with your suits free full right these thing want"
-    " calling".split()  # "im at home calling london. just answer the question" takes no add-on (blind panel p42 05)
+    " calling"  # "im at home calling london. just answer the question" takes no add-on (blind panel p42 05)
+    " again".split()  # "hi again. ... can i get the 5 dollar credit?" is no remake (blind panel p64 P-08)
 )
 
 

@@ -58,17 +58,33 @@ CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+me\b(?!\s+(?:after all|any\s?more
 def cancels_booked(text: str) -> bool:
     """catalog/repair.yml's "cancel" words and a word for the call, in a sentence that doesn't ask
     about a cancel ("also did you cancel the tomorrow one or do i have 2 now": blind panel p35 18)."""
-    return repair.cancels_booked_call(meant(text))
+    return repair.cancels_booked_call(_calls_part(text))
+
+
+def _calls_part(text: str) -> str:
+    """What the words say of calls: the sentences that ask or keep left out (``meant``), and anything else to cancel
+    (``OTHER_CANCELLED``) taken out; the verb stays for whatever follows it ("cancel the whole order and the call")."""
+    return OTHER_CANCELLED.sub(lambda m: " cancel " if m.group(0).lower().startswith("cancel") else " ", meant(text))
 
 
 def drops_the_call(text: str) -> bool:
     """Whether the words drop a call: "cancel the 3pm call", "scrap the phone call", "dont call me after all"."""
     if not text or text.startswith("/"):
         return False
-    text = meant(text)
+    text = _calls_part(text)
     if DROPS_THE_CALL.search(text) or repair.refuses_call(text):
         return True
     return repair.cancels_booked_call(text) and not CALL_ME.search(text)
+
+
+# "the person on that call knows i want the jacket cancelled?" (blind panel p64 O-12, where the call was the one
+# cancelled): something else to cancel, said beside the call, drops no call.
+_THINGS = r"(?:order|jacket|coat|dress|shoes|boots|item|parcel|refund|exchange|replacement|subscription|plan|headphones|grinder|lamp|purchase)"
+OTHER_CANCELLED = re.compile(
+    rf"\b(?:the|my|this|that|whole)\s+(?:\w+\s+)?{_THINGS}\s+(?:to\s+be\s+)?cancel+ed\b"
+    rf"|\bcancel\w*\s+(?:the|my|this|that)\s+(?:whole\s+|entire\s+|\w+\s+)?{_THINGS}\b",
+    re.I,
+)
 
 
 CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d\d))?\s*(am|pm|a\.m\.|p\.m\.)", re.I)

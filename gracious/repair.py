@@ -215,6 +215,26 @@ def ends_with_closing(text: str) -> bool:
     return len(sentences) >= 2 and len(sentences[-1].split()) <= 4 and says("closing", sentences[-1])
 
 
+def closes_after(text: str) -> bool:
+    """ "the first one, the ten per cent. Good day.", "tomorrow 9am. and thats all", "the credit, and then that will be
+    all" (blind panels p64 O-06, O-11, P-05: "anything else?" after it): something chosen or told, then a short close,
+    and nothing asked."""
+    clauses = [c for c in re.split(r"[.!,;\n]+|\band(?:\s+then)?\b", text or "", flags=re.I) if c.strip()]
+    if len(clauses) < 2 or "?" in (text or ""):
+        return False
+    last = clauses[-1]
+    # Thanks alone ("and thanks for explaining properly", "cheers") says nothing of leaving.
+    return len(last.split()) <= 5 and (bool(THAT_IS_ALL.search(last)) or says("goodbye", last))
+
+
+# "that's all", "that will be all", "thats it", "is all", "nothing else": nothing more wanted.
+THAT_IS_ALL = re.compile(
+    r"\b(?:that'?s|thats|that\s+is|that\s+will\s+be|that'?ll\s+be|thatll\s+be|is)\s+(?:all|it|everything)\b"
+    r"|\bnothing\s+(?:else|more)\b",
+    re.I,
+)
+
+
 _KIND_OR_WAITING = re.compile(
     r"(?:and\s+)?(?:thank|thanks|many thanks|cheers|ta)\b"
     r"|(?:you\s+have|you'?ve|youve)\s+been\s+(?:very\s+|so\s+|really\s+|most\s+)?(?:kind|helpful|great|lovely|patient)\b"

@@ -30,6 +30,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
                 "playful",
                 "no_joke",
                 "here_now",
+                "without_end",
                 "cafe_visit",
                 "lateness",
                 "dismissive",
@@ -133,6 +134,15 @@ def asks_the_impossible(text: Text) -> bool:
     """'I want the rain to stop', 'raining all week... can you make it stop?': something nobody can do
     (catalog/signals.yml `impossible`, or `weather` with `weather_stop`)."""
     return bool(text) and (_has("impossible", text) or (_has("weather", text) and _has("weather_stop", text)))
+
+
+def asks_without_end(text: Text) -> bool:
+    """'free coffee for a year', 'free calls for life': a demand with no end to it (catalog/signals.yml
+    `without_end`), said with "free" or "on you" ("a customer for a year now, the credit please" takes the credit)."""
+    return bool(text) and _has("without_end", text) and bool(FREE_GIVEN.search(text))
+
+
+FREE_GIVEN = re.compile(r"\bfree\b|\bon\s+(?:you|u|the\s+house|us|larkspur)\b", re.I)
 
 
 def here_now(text: Text) -> bool:

@@ -317,3 +317,19 @@ def test_leaving_let_down_with_a_smile_is_leaving_unhappy(text, unhappy):
     from gracious.signals import leaves_unhappy
 
     assert leaves_unhappy(text) is unhappy
+
+
+@pytest.mark.parametrize(
+    "text, demand",
+    [
+        ("i want free coffee for a year for this", True),
+        ("give me all the bill free, 107 dollars, or i go to my lawyer", True),
+        ("free calls for life or im leaving", True),
+        ("ive been a customer for a year, the credit please", False),
+        ("the free coffee is fine", False),
+    ],
+)
+def test_a_demand_with_no_end_to_it(text, demand):
+    from gracious.signals import asks_without_end
+
+    assert asks_without_end(text) is demand

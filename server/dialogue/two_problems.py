@@ -121,10 +121,16 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
             alone = dict(alone, intent=guess)
         if guess.get("name") in case_types() and guess.get("confidence", 0) >= sure:
             read.append((at, part, alone))
-        elif own_record and (its_kind := told_kind(part)) in case_types():
+        elif read and about_staff_conduct(part) and "complain_service" in case_types():
+            # "my latte was stone cold and the guy at the counter rolled his eyes at me" (blind panel p64 P-02, p62
+            # L-02: the latte dropped): how they were treated, after what they were served, is a problem of its own.
+            read.append((at, part, dict(alone, intent={"name": "complain_service", "confidence": 1.0})))
+        elif (own_record or _names_an_item(alone)) and (its_kind := told_kind(part)) in case_types():
             # "...and my headphones LK-10426 crackle in the left ear" read alone as "inform" (blind panel p54 B02: the
             # headphones dropped, and their number taken for the late grinder's): a fault or a lateness said in words,
             # about its own order, is a problem of its own.
+            # So is one about an item named, with no number: "...AND my coffee grinder is 3 days late" beside a roaming
+            # bill (blind panel p64 P-07: the grinder dropped).
             read.append((at, part, dict(alone, intent={"name": its_kind, "confidence": 1.0})))
     kinds = [alone["intent"]["name"] for _, _, alone in read]
     second, same = None, None
@@ -190,6 +196,10 @@ def _records(text: str) -> Set[str]:
     """The orders and bills a text names; never a sum or a phone number ("the charges of ninety-six dollars", blind
     panel p62 L05: read as a record of its own, and one matter told as two)."""
     return {r.value for r in references.find(text) if r.entity == "order_id"}
+
+
+def _names_an_item(parsed: Dict[str, Any]) -> bool:
+    return any(e.get("entity") == "item" for e in parsed.get("entities") or [])
 
 
 def told_kind(part: str) -> Optional[str]:

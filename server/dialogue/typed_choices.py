@@ -36,7 +36,7 @@ from gracious.choices import (
 )
 from gracious.dropped_call import drops_the_call
 from gracious.references import size_change
-from gracious.signals import asks_to_stop_updates, wants_it_cancelled
+from gracious.signals import asks_to_stop_updates, asks_without_end, wants_it_cancelled
 from overrides import nlu_process
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
@@ -352,6 +352,14 @@ async def parse_with_choices(
     if chosen is not None and chosen != WHICH and options[chosen].key == "deny" and call_at_a_time(text):
         # "none of that, i want a human to ring me. tomorrow at 2": the call, at that time.
         return await read.as_click("/request_callback", text=text, entities=[in_hand.time_entity(text)])
+    if chosen not in (None, WHICH) and options[chosen].key == "callback" and STILL_ON.search(text):
+        # "and the CALL. is it still on thursday" in a new chat (blind panel p64 O-04, which booked a second call at
+        # 10am beside the 11am one): the call asked after, never another booked.
+        return await _in_context(read, parsed)
+    if chosen not in (None, WHICH) and asks_without_end(text):
+        # "i want free coffee for a year for this" under "$5.00 in store credit" (blind panel p64 O-07): a demand past
+        # anything on offer, answered as one, never the $5 granted.
+        return await _in_context(read, parsed)
     if chosen not in (None, WHICH) and other_sum(text, options[chosen].title):
         # "ok whatever ill take the 20 store credit" under "A $15.00 goodwill credit" (blind panel p46 22): another
         # sum is another option, never this one granted.
@@ -404,7 +412,9 @@ async def parse_with_choices(
         # "the credit pls and also email me the tracking": each option taken, one after the other.
         more = [
             options[i].key
-            for i in also_named(text, options, choice_words(), chosen, shared)
+            # Only after a change of mind: "refund pls. actually no wait, ill take the credit" (blind panel p64 P-07,
+            # granted both) takes the credit alone.
+            for i in also_named(tail, options, choice_words(), chosen, shared)
             if options[i].payload.startswith(OFFER_PAYLOAD)
         ]
         if more and options[chosen].payload.startswith(OFFER_PAYLOAD):
@@ -413,6 +423,14 @@ async def parse_with_choices(
         # "a call would be good. tomorrow morning, before 10": the time comes with the choice.
         as_click["entities"] = list(as_click.get("entities") or []) + [in_hand.time_entity(text)]
     return as_click
+
+
+# "is it still on thursday", "is my call still booked", "still on for 11?": a call asked after.
+STILL_ON = re.compile(
+    r"\b(?:is|are)\s+(?:it|that|they|my\s+(?:\w+\s+)?calls?|the\s+(?:\w+\s+)?calls?|that\s+call)\s+still\s+"
+    r"(?:on|booked|happening|going\s+ahead|standing|there)\b|\bstill\s+(?:on|booked)\s+for\b",
+    re.I,
+)
 
 
 # "yes remake it, but ...", "ok the refund. ...": a plain yes and what it takes, up to the first comma or stop.

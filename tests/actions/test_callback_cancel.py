@@ -521,3 +521,37 @@ def test_every_call_asked_to_go(text, every):
     from actions.callback_cancel import asks_every_call
 
     assert asks_every_call(text) is every
+
+
+@pytest.mark.parametrize(
+    "text, limit",
+    [
+        ("dont call me at all before 5pm", ("before", (17, 0))),
+        ("no calls after 7 please", ("after", (19, 0))),
+        ("not earlier than 10am", ("before", (10, 0))),
+        ("cancel the 3pm call", None),
+    ],
+)
+def test_the_limit_a_customer_sets_on_calls(text, limit):
+    assert actions.callback_cancel.time_limit(text) == limit
+
+
+def test_a_limit_the_booked_call_keeps_changes_nothing(domain, monkeypatch):
+    # A re-read of our own, 7 December: "dont call me at all before 5pm" beside a 6pm call heard "Shall I cancel that
+    # one?".
+    book(at(11, 18))
+    dispatcher, events = cancelled_by("dont call me at all before 5pm", monkeypatch, domain, callback_id="1")
+    assert dispatcher.messages == [
+        message(response="utter_callback_keeps_limit", callback_when="today at 6:00 pm", limit="before 5pm")
+    ]
+    assert statuses() == ["booked"]
+
+
+def test_a_limit_the_booked_call_breaks_is_asked_about(domain, monkeypatch):
+    book(at(11, 15))
+    dispatcher, events = cancelled_by("dont call me before 5pm", monkeypatch, domain, callback_id="1")
+    assert dispatcher.messages == [
+        message(response="utter_callback_breaks_limit", callback_when="today at 3:00 pm", limit="before 5pm")
+    ]
+    assert SlotSet(ASKED, "1") in events
+    assert statuses() == ["booked"]

@@ -75,10 +75,11 @@ def test_why_asked_again_while_queued_has_no_person_button(domain):
     with_a_person(dispatcher, tracker, domain, "utter_why_again")
     assert [m["response"] for m in dispatcher.messages] == ["utter_why_again_queued"]
     assert payloads(dispatcher) == []
-    # Not queued: the button, as before.
+    # Not queued: the button, before "None of these", the offer kept beside it (blind panel p64 P-08).
     dispatcher = CollectingDispatcher()
     with_a_person(dispatcher, tracker_from("alternatives_offered"), domain, "utter_why_again")
-    assert payloads(dispatcher) == ["/request_human"]
+    assert payloads(dispatcher)[-2:] == ["/request_human", "/deny"]
+    assert len(payloads(dispatcher)) > 2
 
 
 def test_not_available_while_queued_lists_the_options_without_the_person(domain):

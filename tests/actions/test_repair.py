@@ -152,7 +152,7 @@ def test_why_again_after_the_reason_offers_a_person_not_the_same_paragraph(domai
     tracker.events.append({"event": "bot", "text": said})
     dispatcher, _ = run_action(ActionAnswerWhy(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_why_again"]
-    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_human"
+    assert "/request_human" in [b["payload"] for b in dispatcher.messages[0]["buttons"]]
 
 
 def test_why_while_the_form_asks_for_the_number_says_why_we_need_it(domain):
@@ -397,7 +397,8 @@ def test_a_question_with_the_designers_answer_gets_it_then_the_offer_again(domai
 def test_a_question_without_an_answer_or_with_a_person_offers_one(domain, answer, person, said):
     dispatcher, events = run_action(ActionAnswerWhy(), _case_question(answer, person), domain)
     assert [m["response"] for m in dispatcher.messages] == [said]
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/request_human"]
+    # The person before "None of these", the offer's own options kept beside it (blind panel p64 P-08).
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]][-2:] == ["/request_human", "/deny"]
     assert events[-1] == FollowupAction("action_listen")
 
 
@@ -435,7 +436,7 @@ def test_an_answer_heard_before_is_said_in_its_shorter_words_the_second_time(dom
     )
     dispatcher, events = run_action(ActionAnswerWhy(), again, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_answer_said_already"]
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/request_human"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]][-2:] == ["/request_human", "/deny"]
     assert events == [FollowupAction("action_listen")]
     again = _case_question("utter_answer_calling_number", text="thats not what i asked. what number do you call from")
     again.events.append({"event": "bot", "text": "...", "metadata": {"utter_action": "utter_answer_calling_number"}})

@@ -89,3 +89,12 @@ def test_a_no_naming_the_call_is_read_as_the_answer(text):
     parsed = {"text": text, "intent": {"name": "deny", "confidence": 0.9}, "entities": []}
     result = cancel_answer.reading(parsed, asked(), text)
     assert result is not None and result["repair"] == CANCEL_ANSWER
+
+
+@pytest.mark.parametrize(
+    "text, answer", [("make it 6pm then", False), ("move it to 6", False), ("yes cancel the 3pm", True)]
+)
+def test_a_new_time_for_the_call_asked_about_is_a_move_not_an_answer(text, answer):
+    # A re-read of our own, 7 December: "Shall I cancel it? Or tell me a time that suits you" answered with a time.
+    parsed = {"text": text, "intent": {"name": "request_callback", "confidence": 0.9}, "entities": []}
+    assert (cancel_answer.reading(parsed, asked(), text) is not None) is answer

@@ -388,3 +388,19 @@ def test_an_order_named_to_cancel_is_its_own_case_never_never_mind(text, reading
         assert read[1] != "cancel_order"
     else:
         assert read == reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what?? you gave me 25 an hour ago. and the CALL. is it still on thursday", "is my call still booked for 11?"],
+)
+def test_a_call_asked_after_beside_the_call_button_books_none(text):
+    # Blind panel p64 O-04: "is it still on thursday" in a new chat took the call button and booked a second call.
+    buttons = [
+        {"title": "Call me back at a time that suits me", "payload": '/choose_alternative{"alternative": "callback"}'},
+        {"title": "Talk to a person", "payload": "/request_human"},
+    ]
+    result = parse(
+        text, "ask_status", offered(buttons, opening="my bill BL-30019 is wrong", case_type="dispute_charge")
+    )
+    assert chosen(result) is None
