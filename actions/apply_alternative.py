@@ -193,7 +193,7 @@ class ActionApplyAlternative(Action):
             SlotSet("granted_alternatives", granted + [alternative.id]),
             SlotSet("alternative", None),
         ]
-        size = size_wanted(_recent_user_texts(tracker)) if alternative.id == "exchange" else None
+        size = _exchange_size(tracker, facts) if alternative.id == "exchange" else None
         if alternative.kind == "replacement" and f"{alternative.confirm}_size" in domain.get("responses", {}):
             # "overnight yes. but make it a size L, the M was snug on me anyway" (blind panel p64 O-02: "Done", the L
             # dropped): the size asked for with the choice is noted and said.
@@ -331,7 +331,9 @@ class ActionApplyAlternative(Action):
             everywhere = await booked_calls(tracker, elsewhere=True)
             if everywhere:
                 done += await cancel_every(dispatcher, tracker, everywhere)
-        elif alternative.id == "delivery_updates" and cancels_booked(latest.get("text") or ""):
+        elif alternative.id == "delivery_updates" and (
+            cancels_booked(latest.get("text") or "") or CANCEL_IT.search(latest.get("text") or "")
+        ):
             # "Let us not bother with the call then. Please cancel it and just email me the tracking updates." (blind
             # panel p64 O-03: the email set up, the call silently kept): the call named, cancelled and said.
             if len(await booked_calls(tracker)) == 1:  # the one this chat booked; more are asked about in words
@@ -408,6 +410,23 @@ async def _new_size(
         SlotSet("alternative", None),
         SlotSet("settled", settle(entries, alternative.id, kind, reference, None, "done")),
     ]
+
+
+# "I SAID i dont want it. cancel it. and sign me up for the tracking emails" (blind panel p65 Q-04: the call kept for
+# the third time): with the updates chosen, "it" is the call this chat booked.
+CANCEL_IT = re.compile(r"\b(?:cancel|scrap|drop)\s+(?:it|that)\b", re.I)
+
+
+def _exchange_size(tracker: Tracker, facts: Dict[Text, Any]) -> Optional[Text]:
+    """The size the exchange is for: named with the choice first ("exchange, 9.5 pls", blind panel p65 Q-03: started in
+    size 9, the size they have), else the last one asked for; never the size that went out ("size 9 pinches")."""
+    size = size_change(str((tracker.latest_message or {}).get("text") or "")) or size_wanted(
+        _recent_user_texts(tracker)
+    )
+    sent = str(facts.get("shipped") or facts.get("ordered") or "")
+    if size and re.search(rf"\bsize\s+{re.escape(size)}\b", sent, re.I):
+        return None
+    return size
 
 
 def _recent_user_texts(tracker: Tracker, count: int = 6) -> List[Text]:

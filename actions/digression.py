@@ -433,6 +433,9 @@ async def _other_order_asked(
         response, values["delivered_on"] = "utter_other_order_delivered", day_name(order.delivered_on)
     elif order.missed_on(today):
         response, values["promised_on"] = "utter_other_order_late", day_name(order.missed_on(today))
+    elif not order.shipped:
+        # "being packed" (blind panel p64 O-08: "with the courier, and on its way" about a jacket still with us).
+        response, values["promised_on"] = "utter_other_order_not_sent", day_name(order.promised_on)
     else:
         response, values["promised_on"] = "utter_other_order_on_its_way", day_name(order.promised_on)
     dispatcher.utter_message(response=response, **values)

@@ -207,6 +207,12 @@ INJURY = re.compile(
 )
 
 
+# Signs of a reaction the customer says they have now.
+SYMPTOMS_SAID = re.compile(
+    r"\b(?:(?:lips?|tongue|face|throat|mouth|eyes?)\s+(?:\w+\s+){0,4}?(?:swell\w*|swollen|tingl\w*|itch\w*|puff\w*)"
+    r"|(?:swell\w*|swollen|tingl\w*)\s+(?:\w+\s+){0,2}?(?:lips?|tongue|face|throat|mouth)|hives|wheez\w*)\b",
+    re.I,
+)
 BLISTERED = re.compile(r"\bblister(?:s|ed|ing)?\b", re.I)
 
 
@@ -215,6 +221,11 @@ def for_the_harm(tracker: Tracker, domain: Dict[Text, Any], response: Text) -> T
     then said of the one harmed (``for_whom``)."""
     said = " ".join(str(e.get("text") or "") for e in tracker.events if e.get("event") == "user")
     injury = f"{response}_injury"
+    told = f"{response}_symptoms"
+    if told in (domain.get("responses") or {}) and SYMPTOMS_SAID.search(said) and not INJURY.search(said):
+        # "my lips are kind of tingling and swelling a bit" (blind panel p65 R-05: "If you're having ... any swelling"):
+        # what they said they have, said as theirs.
+        response = told
     if injury in (domain.get("responses") or {}) and INJURY.search(said) and not BODY_ALLERGY.search(said):
         response = injury
         if BLISTERED.search(said) and f"{injury}_blistered" in (domain.get("responses") or {}):

@@ -85,7 +85,7 @@ _TAKE_IT = re.compile(
 )
 # Words that make a statement beside a question a choice ("remaking it is fine").
 CHOOSING = re.compile(
-    r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i will take|i will have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead"
+    r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i will take|i will have|i shall take|i shall have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead"
     r"|pass it|send it|escalate it|both|(?:can|could|may) i (?:have|get|take)"
     # "i'd rather just have the navy one sent overnight" (blind panel p58 D1): a preference is a pick.
     r"|i'?d rather|i would rather|i'?d prefer|i would prefer|rather have|rather get)\b"
@@ -144,7 +144,12 @@ def _title_words(title: str) -> List[str]:
     # the grinder. its late" (blind panel p49 05).
     lower = re.sub(r"\bnot\b[^,.;]*", " ", title.lower())
     words = [w for w in re.findall(r"[a-z][a-z'-]{3,}", lower) if w not in _TITLE_STOPWORDS]
-    return words + re.findall(r"\b[a-z]+\d+\b", lower) + re.findall(r"\b(\d+)\s?%", lower) + _amount_words(lower)
+    percents = re.findall(r"\b(\d+)\s?%", lower)
+    # "I shall take the fifteen per cent" (blind panel p65 R-07): a percentage said in words names it too.
+    spelt = [
+        f"{w} {unit}" for p in percents if p in SUM_WORDS for w in (SUM_WORDS[p], p) for unit in ("per cent", "percent")
+    ]
+    return words + re.findall(r"\b[a-z]+\d+\b", lower) + percents + spelt + _amount_words(lower)
 
 
 # The sums a credit is offered in, as words.

@@ -121,6 +121,12 @@ PERSON_ASKED = re.compile(
     r"|\b(?:get|have)\s+(?:someone|somebody|a person)\s+(?:to\s+)?(?:check|look|sort|fix|review|go through)\b"
     rf"|\b(?:talk|speak|chat)\s+(?:to|with|w/?)\s+{SOMEONE}"
     r"|\bi\s+said\s+(?:a\s+|an\s+)?(?:person|human|agent)\b"
+    # "Kindly pass my disappointment to a person." (blind panel p64 O-11: trapped in the order form, then a code
+    # honoured for it).
+    # ("send it to someone else" is a parcel's address, never a person asked for.)
+    r"|\bpass\s+(?:it|this|that|my\s+\w+|these\s+\w+|them)\s+(?:on\s+)?to\s+(?:a\s+|an\s+)?"
+    r"(?:(?:real|actual)\s+)?(?:person|human|someone|somebody|manager|supervisor|agent)\b"
+    r"|\bhand\s+(?:it|this|that|me)\s+(?:over\s+)?to\s+(?:a\s+|an\s+)?(?:person|human|manager|supervisor|agent)\b"
     r"|^\W*(?:a\s+)?(?:(?:real|actual)\s+)?(?:person|human|agent|operator|representative)\W*(?:pls|please|now)?\W*$",
     re.I,
 )

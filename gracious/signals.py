@@ -398,7 +398,9 @@ def wants_an_exchange(text: Text) -> bool:
 # form by actions/handoff.py, and after a safety message by server/dialogue/repair.py).
 GETTING_HELP = re.compile(
     r"\b(?:calling|called|ringing|rang|phoning|phoned)\s+(?:911|an ambulance|999|112)|\bambulance (?:is )?(?:coming|on (?:its|the) way)"
-    r"|\b(?:going|on my way|heading|driving me|taking me|driving|drive me|take me|driving us|driving him|driving her"
+    # "i think im ok, not going to the ER" (blind panel p65 R-05: "so glad ... you're on your way") is no help on the way.
+    r"|(?<!not )(?<!n't )(?<!nt )(?<!never )\b(?:going|on my way|heading|driving me|taking me|driving|drive me|take me|"
+    r"driving us|driving him|driving her"
     r"|taking us|taking him|taking her|on our way|on the way) to (?:the )?(?:er|hospital|emergency|urgent care|a&e)"
     r"|\b(?:used|took|had|have|got) (?:my |the |his |her |their |our )?epi ?pen",
     re.IGNORECASE,

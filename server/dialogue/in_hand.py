@@ -82,8 +82,12 @@ def arrival_asked(tracker: DialogueStateTracker, text: str) -> bool:
         return False  # an order's case with no order found: a question about that case
     if facts.get("reference_kind") == "order" and facts.get("order_delivered"):
         return False  # (in a bill's case the order is found from the account or asked for)
-    if any(isinstance(e, dict) and e.get("state") == "done" for e in tracker.get_slot("settled") or []):
+    if any(isinstance(e, dict) and e.get("state") in ("done", "before") for e in tracker.get_slot("settled") or []):
         return False  # "when will it arrive?" after a replacement is about the replacement
+    if facts.get("reference_kind") == "bill" and (facts.get("granted_kinds") or facts.get("arranged_before")):
+        # "my app still shows 76 dollars owing, so where is it" about a bill's credit given before (blind panel p65 R-03:
+        # "Which order is it?"): the credit, never an order.
+        return False
     return bool(ARRIVAL_ASKED.search(text) or WHERE_IS.search(text)) and not NOT_THE_ORDER.search(text)
 
 

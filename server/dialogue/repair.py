@@ -90,6 +90,10 @@ WORSE = re.compile(
     r"|\b(?:should|do|must|shall)\s+i\s+(?:need\s+to\s+|have\s+to\s+)?(?:just\s+)?(?:go|get|call|ring|phone|see|use|take|head)\b[^.?!]{0,40}?"
     r"\b(?:er|a&e|hospital|urgent care|emergency|doctor|gp|911|ambulance|epi ?pen|antihistamine|benadryl)\b"
     r"|\b(?:is that|would that be|is it)\s+(?:a bit\s+)?overkill\b|\bwait and see\b|\bwait it out\b"
+    # "what if i get worse before tomorrow", "¿y si me pongo peor antes de mañana?" in the call's form after a reaction
+    # (blind panel p65 R-06: the call moved to 10am, no word of 911).
+    r"|\b(?:if|when)\s+(?:i|it|he|she|they|we)\s+(?:get|gets|feel|feels)\s+worse\b|\bworse\s+before\b"
+    r"|\bme\s+pongo\s+peor\b|\bempeor\w*|\bsi\s+(?:me\s+siento|estoy)\s+peor\b|\bplus\s+mal\b|\bschlimmer\b"
     # "should i put ice on it" about a burn (blind panel p63 N07: "Orders, bills, refunds ... are where I'm useful").
     r"|\b(?:should|do|can|shall)\s+i\s+(?:put|use|run|rub)\s+(?:some\s+)?(?:ice|cold\s+water|water|cream|butter|a\s+plaster|"
     r"a\s+bandage|aloe|anything|something)\s+(?:on|over|under)\s+(?:it|the\s+burn|my|his|her|their|them)\b",

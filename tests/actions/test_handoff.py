@@ -220,7 +220,9 @@ def test_a_safety_message_gets_urgent_help_first_and_goes_in_as_safety(domain):
     tracker.latest_message["safety"] = True
     dispatcher, _ = run_action(ActionHandoff(), tracker, domain)
 
-    assert dispatcher.messages[0] == message(response="utter_safety_first")
+    # The swelling they have is said as theirs (blind panel p65 R-05: "If you're having ... any swelling").
+    assert dispatcher.messages[0] == message(response="utter_safety_first_symptoms")
+    assert "911" in domain["responses"]["utter_safety_first_symptoms"][0]["text"]
     assert "911" in domain["responses"]["utter_safety_first"][0]["text"]
     [row] = handoff_rows()
     assert row["reason"] == "safety"

@@ -59,6 +59,11 @@ def test_kind_words_with_more_in_them_are_not_only_praise(text):
         ("put me through to someone", True),
         ("please put me through", True),
         ("Could I please be put through to one of your team?", True),
+        # Blind panel p64 O-11: trapped in the order form, then the code on offer honoured for it.
+        ("I am not waiting for anything. The coupon SPRING15. Kindly pass my disappointment to a person.", True),
+        ("please pass this on to a manager", True),
+        ("could you pass me the order number again", False),
+        ("can you send it to someone else, its a gift", False),
     ],
 )
 def test_put_me_through_asks_for_a_person_only_when_it_does(text, asked):
