@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Text
@@ -15,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import bundle, choice_guard, promised
 from actions.callback_cancel import asks_every_call, booked_calls, call_an_email_replaces, cancel_every, cancel_named
 from actions.callback_notice import no_call_after_all, notice_for, tell_email
-from actions.case import catalog, money
+from actions.case import after_events, catalog, money
 from actions.digression import fitted_answers, resume, say_answers
 from actions.hours import spoken_time
 from actions.offer_alternatives import done_before, last_offer_buttons, offer_amount, stored_kind
@@ -113,6 +112,16 @@ class ActionApplyAlternative(Action):
             and (tracker.latest_message or {}).get("repair") == "size_changed"
         ):
             return await _new_size(dispatcher, tracker, entries, policies.alternatives[choice])
+        elif choice == "email_followup" and choice in granted and tracker.get_slot("callback_id"):
+            # "forget the 2pm call, i dont want a call. just email me" with the team's email already arranged and a call
+            # booked since (blind panel p66 T-08: "That's already done for you", the call kept): the call cancelled and
+            # said, the email standing.
+            dropped = await no_call_after_all(dispatcher, tracker)
+            if dropped:
+                dispatcher.utter_message(response="utter_email_followup_stands")
+                return [*dropped, SlotSet("alternative", None)]
+            dispatcher.utter_message(response="utter_alternative_already_done")
+            return [SlotSet("alternative", None)]
         elif choice in granted:
             waits = getattr(catalog().alternatives.get(choice), "kind", "") in grant_rules.WAITS_FOR_RETURN
             dispatcher.utter_message(response="utter_alternative_already_done" + ("_return" if waits else ""))
@@ -377,10 +386,7 @@ def _also_chosen(tracker: Tracker) -> List[Text]:
 
 def _after(tracker: Tracker, events: List[EventType], more: List[Text]) -> Tracker:
     """The tracker as it stands after ``events``, with the next option taken in the same message."""
-    following = copy.deepcopy(tracker)
-    for event in events:
-        if event.get("event") == "slot":
-            following.slots[event["name"]] = event["value"]
+    following = after_events(tracker, events)
     following.slots["alternative"] = more[0]
     following.latest_message = dict(tracker.latest_message or {}, also_choose=more[1:])
     return following

@@ -30,10 +30,12 @@ def known_email(tracker: Tracker) -> Optional[Text]:
     said = (tracker.latest_message or {}).get("text")  # "no call, just email me at maya@example.com"
     # "...my email is maya.okafor@example.com" a turn or two before "email is fine" (blind panel p36 17).
     earlier = [e.get("text") for e in reversed(tracker.events) if e.get("event") == "user"]
-    for value in (tracker.get_slot("followup_email"), tracker.get_slot("email"), said, *earlier):
-        found = EMAIL.search(value or "")
+    # The latest message first, and the last address in a message: "sam.k88@gmial.com wait typo, sam.k88@gmail.com", or
+    # "no its gmail not gmial. sam.k88@gmail.com" once the typo was kept (blind panel p66 T-11: the typo used, twice).
+    for value in (said, tracker.get_slot("followup_email"), tracker.get_slot("email"), *earlier):
+        found = EMAIL.findall(value or "")
         if found:
-            return found.group(0)
+            return found[-1]
     return (tracker.get_slot("case_facts") or {}).get("customer_email")
 
 
@@ -42,9 +44,9 @@ def validate_email(value: Any, dispatcher: CollectingDispatcher, attempts: int =
     text = str(value or "")
     if repair.says("no_email", text):
         return {"followup_email": None, "callback_escape": "neither"}
-    found = EMAIL.search(text)
+    found = EMAIL.findall(text)
     if found:
-        return {"followup_email": found.group(0), "callback_attempts": None}
+        return {"followup_email": found[-1], "callback_attempts": None}  # "x@gmial.com wait typo, x@gmail.com"
     if attempts + 1 >= 2:
         return {"followup_email": None, "callback_escape": "neither", "callback_attempts": None}
     dispatcher.utter_message(response="utter_email_unclear")

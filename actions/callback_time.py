@@ -166,6 +166,13 @@ CALL_ME = re.compile(r"\b(?:call|ring|phone)\s+(?:me|us)\b", re.I)
 
 # "tomorrow morning, before 10" (blind panel p36 16, booked at 10:00): an hour before the time named.
 BEFORE = re.compile(r"\bbefore\s+(\d{1,2})(?::(\d{2}))?(?:\s*(am|pm|a\.m\.|p\.m\.))?(?![\d:])", re.I)
+# "not before 5pm though", "dont call me before 5", "no earlier than 5": from that hour on, never an hour before it (blind
+# panel p66 T-01: booked for 4pm, inside the hours she said she couldn't take a call).
+NOT_BEFORE = re.compile(
+    r"\b(?:not|no|never|n[o']?t\s+\w+\s+(?:me\s+)?(?:at\s+all\s+)?|dont\s+\w+\s+(?:me\s+)?(?:at\s+all\s+)?)\s*"
+    r"(?:before|earlier\s+than)\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?)(?![\d:])",
+    re.I,
+)
 
 
 def _an_hour_before(match: "re.Match[str]") -> str:
@@ -176,6 +183,26 @@ def _an_hour_before(match: "re.Match[str]") -> str:
     if half.lower() == "pm" and hour == 12:
         half = "am"  # "before 12pm" is 11am
     return f"at {earlier}:{minute}{half}"
+
+
+# "not today or tomorrow, and only after 6pm", "tomorrow, not today": days ruled out (blind panels p66 T-10, p67 U-05:
+# booked for today).
+NOT_DAYS = re.compile(
+    r"\b(?:not|no|never|nothing)\s+(today|tomorrow)(?:\s*(?:,|or|and|nor)\s*(today|tomorrow))?\b", re.I
+)
+
+
+def without_days_ruled_out(text: Text, now: datetime) -> Text:
+    """``text`` with the days it rules out taken away, and, when no other day is named, the first day left named."""
+    found = NOT_DAYS.search(text or "")
+    if found is None:
+        return text
+    ruled = {d.lower() for d in found.groups() if d}
+    rest = text[: found.start()] + " " + text[found.end() :]
+    if DAY_WORD.search(rest):
+        return rest
+    first = (now + timedelta(days=2)).strftime("%A") if "tomorrow" in ruled else "tomorrow"
+    return text[: found.start()] + first + text[found.end() :]  # in its place: "..., but Wednesday, and only after 6pm"
 
 
 def _asked_clause(text: Text) -> Text:
@@ -249,6 +276,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     text = re.sub(r"\b(?:lk|bl)[\s-]?\d{4,6}\b|#\s?\d{4,6}\b", " ", text, flags=re.I)
     # "no i meant today, friday at 2pm" said on a Friday (blind panel p46 04, moved to the Friday after): today's
     # own weekday, without "next", is today.
+    text = without_days_ruled_out(text, now)
     today_name = now.strftime("%A")
     text = re.sub(rf"(?<!\bnext\s)\b{today_name}\b", "today", text, flags=re.I)
     text = re.sub(r"\btoday\W+today\b", "today", text, flags=re.I)
@@ -256,7 +284,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     text = re.sub(
         r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text
     )
-    text = _clock(BEFORE.sub(_an_hour_before, _asked_clause(text)))
+    text = _clock(BEFORE.sub(_an_hour_before, NOT_BEFORE.sub(r"at \1", _asked_clause(text))))
     if re.search(r"\bwhere(?:'s|\s+is|\s+are)\b", text, re.I) and not CLOCK.search(text) and not DAY_WORD.search(text):
         return None  # "ok. so where is my grinder right now" (blind panel p43 18): a question, never a time
     later = in_a_while(text, now)

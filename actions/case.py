@@ -6,12 +6,14 @@ customer gave; the policy catalog's ``when`` conditions are written against them
 
 from __future__ import annotations
 
+import copy
 import re
 import zlib
 from datetime import date
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
 
 from actions.verification import is_verified, known_customer
 from gracious import repair
@@ -279,6 +281,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
                 for e in settled
             ):
                 facts["coupon_honoured_here"] = True
+            elif coupon.code and await _honoured_for(coupon.code, customer_id or known_customer(tracker)):
+                # Honoured for this customer in an earlier chat (a conversation of our own, 7 December: "SPRING15
+                # reached its end date" again, and no way to use it): still set to go through for them.
+                facts["coupon_honoured_here"] = True
     said = " ".join(t for t in (tracker.get_slot("case_details"), tracker.latest_message.get("text")) if t)
     # What is asked now: "the rain to stop" then "$5000 in compensation" is a claim, not the weather.
     facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")
@@ -383,6 +389,14 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
                 customer_email=customer.email,
             )
     return facts
+
+
+async def _honoured_for(code: str, customer_id: Optional[str]) -> bool:
+    """Whether ``code`` was honoured for ``customer_id`` (signed in or verified), in any chat."""
+    if not customer_id:
+        return False
+    rows = await company().grants_for(code)
+    return any(r.get("kind") == "honour_coupon" and r.get("customer_id") == customer_id for r in rows)
 
 
 def earlier_grant_facts(
@@ -512,3 +526,12 @@ def pick_variation(tracker: Tracker, variations: Iterable[Dict[str, Any]]) -> Op
 
 def latest_intent(tracker: Tracker) -> Optional[Text]:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def after_events(tracker: Tracker, events: List[EventType]) -> Tracker:
+    """A copy of the tracker as it stands after ``events`` (their slots), for a move read in the same turn."""
+    following = copy.deepcopy(tracker)
+    for event in events:
+        if event.get("event") == "slot":
+            following.slots[event["name"]] = event["value"]
+    return following

@@ -10,7 +10,6 @@ Its ``{summary}`` is what this conversation settled, in the words the chat uses 
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import timedelta
 from typing import Any, Dict, List, Optional, Text
@@ -19,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.case import money
+from actions.case import after_events, money
 from actions.close_call import CALL_SAID_INSTEAD, say_booked_call
 from actions.handback import follow_up_booked, handed_back
 from actions.promised import verified_customer
@@ -28,7 +27,7 @@ from gracious import codes, repair
 from gracious.choices import ARRANGEMENTS
 from gracious.outbox import mail
 from gracious.settings import settings
-from gracious.signals import leaves_unhappy
+from gracious.signals import leaves_unhappy, said_in_praise
 from gracious.stores import handoff_queue, records
 
 PLACEHOLDER = re.compile(r"{(\w+)}")
@@ -76,6 +75,10 @@ def closing_words(tracker: Tracker) -> Text:
         # "thanks for nothing" after an exchange is still let down (blind panel p63 M03).
         curt_only = not leaves_unhappy(CURT.sub(" ", text)) and not STILL_UPSET.search(text)
         return "utter_close_what_stands" if fixed and curt_only else "utter_close_unresolved"
+    if not accepted and not person and not follow_up_booked(tracker) and praise_after_a_no(tracker, text):
+        # "wow, what a great help you've been. bye" after "None of these" (blind panel p65 R: "Thanks for talking it
+        # through with me"): praise for nothing taken is not meant, and not thanked for.
+        return "utter_close_unresolved"
     if accepted:
         # After a person, thanks for their time, not "for bearing with me".
         return "utter_close_after_person_arranged" if person else "utter_thank_for_chance"
@@ -83,9 +86,32 @@ def closing_words(tracker: Tracker) -> Text:
         return "utter_close_arranged"  # a call or the team's email arranged, nothing fixed yet
     if person:
         return "utter_close_after_person"  # not "thanks for talking it through with me"; nothing more is coming
-    if (tracker.get_slot("frustration") or 0) >= 1:
-        return "utter_close_unresolved"  # still unhappy, nothing changed: no thanks for a fix
+    if (tracker.get_slot("frustration") or 0) >= 1 and not warm_thanks(tracker, text):
+        # Still unhappy, nothing changed: no thanks for a fix. "nah thats fine, thats all thanks" after "great thank
+        # you!!" is not unhappy (blind panel p66 S-01: "I'm sorry this wasn't the answer you hoped for").
+        return "utter_close_unresolved"
     return "utter_close_explained"
+
+
+WARM_THANKS = re.compile(r"\b(?:thanks|thank\s+(?:you|u)|thx|ty|cheers|ta)\b", re.I)
+
+
+def warm_thanks(tracker: Tracker, text: Text) -> bool:
+    """Thanks, meant and glad: a word of praise in this message or the one before ("great thank you!!", then "nah
+    thats fine, thats all thanks"), no word of leaving let down, no sarcasm read in it."""
+    latest = tracker.latest_message or {}
+    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    glad = any(said_in_praise(t) and not leaves_unhappy(t) for t in [text, *said[-2:-1]])
+    return bool(WARM_THANKS.search(text)) and glad and not leaves_unhappy(text) and not latest.get("sarcasm")
+
+
+def praise_after_a_no(tracker: Tracker, text: Text) -> bool:
+    """Praise in a goodbye from a customer who turned down everything on offer in this chat."""
+    declined = any(
+        e.get("event") == "user" and ((e.get("parse_data") or {}).get("intent") or {}).get("name") == "deny"
+        for e in tracker.events
+    )
+    return declined and said_in_praise(text)
 
 
 # Closing words after which a thank-you note is sent: something done, arranged or explained.
@@ -290,9 +316,5 @@ async def close_after(
     """``events`` (what was just done), then the close, in the same turn: "the first one, the ten per cent. Good day."
     (blind panel p64 O-11) is done and closed, never "anything else?" after a goodbye. The close reads the tracker as it
     stands after ``events`` (a credit given is thanked for), then the assistant listens."""
-    after = copy.deepcopy(tracker)
-    for event in events:
-        if event.get("event") == "slot":
-            after.slots[event["name"]] = event["value"]
-    closed = await ActionCloseConversation().run(dispatcher, after, domain)
+    closed = await ActionCloseConversation().run(dispatcher, after_events(tracker, events), domain)
     return events + closed + [FollowupAction("action_listen")]

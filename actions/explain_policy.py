@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -11,13 +10,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import granted_before, verification
-from actions.case import catalog, gather_facts, latest_intent, template_values
+from actions.case import after_events, catalog, gather_facts, latest_intent, template_values
 from actions.digression import answers_heard, resume, say_why
 from actions.hours import always_open, spoken_hours
 from gracious import repair
 from gracious.catalog import Policy
 from gracious.settings import settings
-from gracious.signals import asks_about_a_code, said_at_the_cafe
+from gracious.signals import asks_about_a_code, asks_without_end, said_at_the_cafe
 
 # What a person does, not the chat: a case whose options are only these goes to someone, with what the customer says.
 FOR_A_PERSON = {"human", "callback", "email_followup", "ceo_office"}
@@ -36,6 +35,30 @@ def tells_more(tracker: Tracker) -> bool:
     """ "yes twice, i can see two payments of 120 on my card": more of the case told, not a question."""
     text = str((tracker.latest_message or {}).get("text") or "")
     return len(text.split()) >= 4 and "?" not in text and not QUESTION_LEAD.match(text)
+
+
+# Words that tell nothing of the case by themselves.
+_PLAIN_WORDS = frozenset(
+    "this that there they them then than have with what your youre you're just still really about from been being"
+    " even again also said told tell know like well okay yeah yes please thanks thank would could should cant can't"
+    " dont don't doesnt doesn't isnt isn't wont won't ridiculous unbelievable joke joking seriously honestly literally"
+    " insane crazy absurd annoying annoyed angry furious mad upset rubbish useless terrible awful".split()
+)
+
+
+def tells_something_new(tracker: Tracker) -> bool:
+    """Whether the latest message tells more than the customer said before: "this is ridiculous, BL-30017 is wrong"
+    once the bill was told wrong tells nothing new (a conversation of our own, 7 December: "Thank you, that helps")."""
+    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    if len(said) < 2:
+        return True
+    earlier = set(re.findall(r"[a-z0-9']+", " ".join(said[:-1]).lower()))
+    new = [
+        w
+        for w in re.findall(r"[a-z0-9']+", said[-1].lower())
+        if len(w) >= 4 and w not in earlier and w not in _PLAIN_WORDS and not re.search(r"\d", w)
+    ]
+    return len(new) >= 2
 
 
 class ActionExplainPolicy(Action):
@@ -91,7 +114,7 @@ class ActionExplainPolicy(Action):
             # The account's details given after a skipped check: checked now, the record opened on a match.
             checked = await verification.checked_in_passing(dispatcher, tracker, facts.get("reference") or "")
             if any(e.get("name") == verification.VERIFIED_SLOT for e in checked):
-                tracker = _with(tracker, checked)
+                tracker = after_events(tracker, checked)
                 facts = await gather_facts(tracker)
         # The kind of case follows the facts: a bill number given to a refund is a bill.
         case_type = policies.follow(tracker.get_slot("case_type") or "", facts) or None
@@ -159,6 +182,7 @@ class ActionExplainPolicy(Action):
                 and facts.get("reference")
                 and said_before(tracker, said)
                 and not (for_a_person(policy) and tells_more(tracker))
+                and (tracker.latest_message or {}).get("repair") != "more_told"
             ):
                 # The same findings on the same record again (blind panel p35: 13 of 24): said to be above,
                 # and what next. Without a record nothing was set out, and the short general words stand (p36 09).
@@ -168,7 +192,7 @@ class ActionExplainPolicy(Action):
             elif policy.id in explained and said_before(tracker, said):
                 # "i want the manager to know his name is something like jake, afternoon shift yesterday" (blind
                 # panel p45 10): more details of the same case, taken in; never the same paragraph again.
-                said = "utter_policy_details_added"
+                said = "utter_policy_details_added" if tells_something_new(tracker) else "utter_policy_heard_again"
                 details = str(tracker.get_slot("case_details") or "")
                 more = str(tracker.latest_message.get("text") or "")
                 if more and more not in details:
@@ -196,27 +220,20 @@ class ActionExplainPolicy(Action):
 
 
 def demand_answer(tracker: Tracker, facts: Dict[Text, Any]) -> Optional[Text]:
-    """The plain no to a sum beyond the limit, or a loose demand ("free coffee for a year"), made in the latest
-    message; None when it made none."""
+    """The plain no to a sum beyond the limit, or a demand with no end to it ("free coffee for a year"), made in the
+    latest message; None when it made none."""
     latest = tracker.latest_message or {}
     if facts.get("over_limit") and any(e.get("entity") == "amount" for e in latest.get("entities") or []):
         return "utter_sum_beyond_limit"
-    if facts.get("asked_loosely") or repair.says("asks_compensation", latest.get("text") or ""):
+    if asks_without_end(latest.get("text") or ""):
+        # "free coffee for a year", "all the bill free": past anything on offer. "Something for my trouble" is no
+        # demand beyond the limit: what is on offer may be just that, and is set out below.
         return "utter_demand_beyond_limit"
     return None
 
 
 # Policies whose own words answer a sum asked for (the limit, or that nobody can do it).
 OWN_LIMIT_WORDS = {"goodwill_limit", "beyond_anyone", "beyond_anyone_cafe"}
-
-
-def _with(tracker: Tracker, events: List[EventType]) -> Tracker:
-    """The tracker as it stands after ``events`` (slots only)."""
-    following = copy.deepcopy(tracker)
-    for event in events:
-        if event.get("event") == "slot":
-            following.slots[event["name"]] = event["value"]
-    return following
 
 
 def _recent_words(tracker: Tracker) -> Text:

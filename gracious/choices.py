@@ -88,7 +88,9 @@ CHOOSING = re.compile(
     r"\b(?:fine|please|pls|i'?ll take|i'?ll have|i will take|i will have|i shall take|i shall have|i'?d like|go with|go for|yes|ok|okay|sure|let'?s|want|choose|pick|works|do that|then|instead"
     r"|pass it|send it|escalate it|both|(?:can|could|may) i (?:have|get|take)"
     # "i'd rather just have the navy one sent overnight" (blind panel p58 D1): a preference is a pick.
-    r"|i'?d rather|i would rather|i'?d prefer|i would prefer|rather have|rather get)\b"
+    r"|i'?d rather|i would rather|i'?d prefer|i would prefer|rather have|rather get"
+    # "forget the swap, just refund me. how long does the money take?" (blind panel p65 Q: the refund not taken).
+    r"|just\s+(?:the|a|an|refund|send|give|do|make|get|take|credit|exchange|swap|remake|email|call)|give me)\b"
 )
 # Asking for something, worded as a question: "can i have the credit AND the email updates? both" (blind panels p47
 # 07, p48 07) takes them, never "I'd rather not guess".

@@ -154,7 +154,7 @@ def answer_to_cancel(text: str) -> Optional[str]:
 # The sentence or clause that cancels ("cancel the tomorrow one please" in "... keep the monday one"), and one that
 # keeps a call ("keep 8.15", "leave the monday one").
 _CLAUSE = re.compile(r"[.;!?,]+|\s(?:and|but)\s", re.I)
-_CANCELS = re.compile(r"\b(?:cancel|scrap|drop|ditch|call\w*\s+(?:it\s+)?off)", re.I)
+CANCELS = re.compile(r"\b(?:cancel|scrap|drop|ditch|call\w*\s+(?:it\s+)?off)", re.I)
 _KEEPS = re.compile(r"\b(?:keep|leave|still want|stick with|hold on to)\b", re.I)
 _DAY_WORD = re.compile(rf"\b({_DAYS})\b", re.I)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -164,7 +164,7 @@ def dropped_part(text: str) -> str:
     """The words about the call to drop: the clauses that cancel, else all but those that keep one ("then cancel the
     tomorrow one please. keep 8.15": blind panel p49 19, where 8.15 is the call kept)."""
     clauses = [c.strip() for c in _CLAUSE.split(meant(text or "")) if c.strip()]
-    cancelling = [c for c in clauses if _CANCELS.search(c) and not _KEEPS.search(c)]
+    cancelling = [c for c in clauses if CANCELS.search(c) and not _KEEPS.search(c)]
     if cancelling and any(clock_named(c) or _DAY_WORD.search(c) for c in cancelling):
         return ", ".join(cancelling)
     return ", ".join(c for c in clauses if not _KEEPS.search(c))

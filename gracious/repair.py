@@ -241,7 +241,14 @@ _KIND_OR_WAITING = re.compile(
     # "Very well, I will ask on the call tomorrow." (blind panel p61 I04) waits for what was arranged too.
     r"|(?:(?:ok|okay|alright|all right|right|fine|very well)[\s,]+)?(?:i'?ll|i will|i)\s+(?:just\s+)?"
     r"(?:wait|ask\s+(?:on|them|then|when|at|during))\b(?![^.]*\bor\b)"
-    r"|(?:ok|okay|alright|all right|right|fine|cool|great|perfect|lovely)\W*$",
+    r"|(?:ok|okay|alright|all right|right|fine|cool|great|perfect|lovely)\W*$"
+    # "Oh I see, that makes sense. Thanks for explaining! I don't think I need the specialist after all." and "Perfect,
+    # I'll switch it on myself later. That's all for today, thank you so much!" (blind panel p67 V-12, V-01: read as a
+    # new problem, and as asking for the add-on): understood, nothing more wanted.
+    r"|(?:(?:oh|ah|ok|okay|right)[\s,]+)?(?:i\s+see[\s,]+)?(?:that|it)\s+makes\s+(?:perfect\s+)?sense\W*$"
+    r"|(?:(?:oh|ah|ok|okay)[\s,]+)?i\s+see\W*$"
+    r"|i\s+(?:don'?t|do\s+not)\s+(?:think\s+i\s+)?need\s+(?:the|a|any|that)\s+\w+(?:\s+\w+)?\s+after\s+all\W*$"
+    r"|(?:(?:perfect|ok|okay|great|fine|alright)[\s,]+)?(?:i'?ll|i\s+will)\s+(?:\w+\s+){1,4}myself(?:\s+later)?\W*$",
     re.I,
 )
 

@@ -189,6 +189,11 @@ def charged_twice(text: Text) -> bool:
     return bool(text) and _has("charged_twice", text)
 
 
+def said_in_praise(text: Text) -> bool:
+    """ "what a great help", "brilliant": a word of praise (catalog/signals.yml `praise`, `kind_words`), meant or not."""
+    return bool(text) and _has("kind_words", text)
+
+
 def is_praise(text: Text) -> bool:
     """ "you guys are great, the staff at the cafe were lovely": kind words, no trouble, no idea and no complaint beside them
     (catalog/signals.yml `praise` and `kind_words`, `trouble`, `not_only_praise`)."""

@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from gracious.dropped_call import CANCEL_ANSWER, answer_to_cancel
+from gracious.dropped_call import CANCEL_ANSWER, CANCELS, answer_to_cancel
 from server.dialogue.readings import CANCEL, read_as
 
 ASKED = "cancel_call_asked"
@@ -31,14 +31,13 @@ def asked_just_now(tracker: DialogueStateTracker) -> bool:
 
 # "make it 6pm then", "move it to 6", "6pm instead": a new time for the call asked about, no answer to cancel it (a
 # re-read of our own, 7 December: "Shall I cancel it? Or tell me a time that suits you" was answered with one).
-CANCEL_WORD = re.compile(r"\b(?:cancel|scrap|drop)", re.I)
 MOVED = re.compile(r"\b(?:make\s+it|move|moving|change|push|reschedule|instead|rather|switch)\b", re.I)
 
 
 def reading(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> Optional[Dict[str, Any]]:
     """``parsed`` read as the answer to the question, or None when it is not one (a new time is a move)."""
     answer = answer_to_cancel(text) if asked_just_now(tracker) else None
-    if answer == "time" and MOVED.search(text) and not CANCEL_WORD.search(text):
+    if answer == "time" and MOVED.search(text) and not CANCELS.search(text):
         return None
     if answer is not None:
         return read_as(parsed, CANCEL, CANCEL_ANSWER)

@@ -201,6 +201,14 @@ CALL_WORD = re.compile(r"\b(?:call|calls|callback|call-back|ring|phone call)\b",
 HOUR_MADE = re.compile(r"\b(?:make it|move it to|change it to|push it to|switch it to)\s+(?:half\s+)?\d{1,2}\b", re.I)
 
 
+# The call asked after in a few words and nothing else: "and the call??", "what about my call?", "the callback?".
+THE_CALL_ASKED = re.compile(
+    r"^\W*(?:(?:ok|okay|right|so|hmm|um|well)\W+)?(?:(?:and|so|but)\s+)?(?:what\s+about\s+|how\s+about\s+)?"
+    r"(?:the|my|that)\s+(?:phone\s+)?(?:call|call\s*back|callback)\s*\?+\W*$",
+    re.I,
+)
+
+
 def about_the_calls(
     parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str, intent: Optional[str]
 ) -> Optional[Dict[str, Any]]:
@@ -214,6 +222,10 @@ def about_the_calls(
     ):
         # "hey me again. sorry, did the call actually get cancelled? i still got an email about thursday" (a conversation
         # of our own, 6 December: "No problem, I won't book a call"): where the calls stand, never a call turned down.
+        return read_as(parsed, STATUS, "status")
+    if not tracker.active_loop_name and in_hand.call_was_booked(tracker) and THE_CALL_ASKED.match(text):
+        # "ok. and the call??" once the call was booked (blind panel p65 Q: "I haven't put any options to you yet"):
+        # where the calls stand.
         return read_as(parsed, STATUS, "status")
     if not booked and REBOOK.search(text) and in_hand.call_was_booked(tracker) and not repair.refuses_call(text):
         # "book it again. tomorrow 9am" after the call was cancelled: a call again, at that time.

@@ -20,7 +20,7 @@ from gracious.saying_no import PERSON_ASKED as PERSON_ASKED  # moved there; stil
 from gracious.signals import about_staff_conduct, said_at_the_cafe, says_it_is_faulty, says_it_is_late
 from server.dialogue.in_hand import WHERE_IS, asks_only
 from server.dialogue.offers import OFFER_PAYLOAD, choice_words, new_order_or_bill
-from server.dialogue.two_problems import case_types
+from server.dialogue.two_problems import case_types, served_wrong_apart
 
 CANCEL = "cancel"
 WHY = "ask_why"
@@ -181,9 +181,10 @@ def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
         # "and the umbrella actually leaks too btw", "my umbrella leaks" (blind panel p48 19): something that doesn't
         # work, whatever the classifier couldn't place; the catalog's facts make it a faulty item.
         return read_as(parsed, "report_wrong_item", "facts")
-    if about_staff_conduct(text) and not repair.asks_for_a_call(text):
+    if about_staff_conduct(text) and not repair.asks_for_a_call(text) and not served_wrong_apart(text):
         # "thanks. tbh the guy at the counter rolled his eyes when i said it was wrong, not great" after a remake (a
         # conversation of our own, 6 December: "is it one of these?"): how they were treated, a complaint of its own.
+        # With a cold latte told as well, two problems (server/dialogue/two_problems.py), never the latte dropped.
         return read_as(parsed, "complain_service", "facts")
     kind = reference_kind(next((e.get("value") for e in entities_of(parsed, "order_id")), None))
     facts = {"reference_kind": kind} if kind else {}

@@ -67,6 +67,21 @@ def parts(text: str) -> List[Tuple[int, str]]:
     return [(at, part.strip()) for at, part in found if len(part.split()) >= MIN_WORDS]
 
 
+# What was served, wrong in itself: "my latte was stone cold" (a problem of its own beside the staff's manner).
+SERVED_WRONG = re.compile(
+    r"\b(?:cold|lukewarm|luke\s+warm|stale|burnt|burned|mouldy|moldy|raw|undercooked|watery|sour|spilt|spilled|"
+    r"wrong\s+(?:drink|order|size|milk|coffee|one)|not\s+what\s+i\s+ordered|tiny|missing|forgot)\b",
+    re.I,
+)
+
+
+def served_wrong_apart(text: str) -> bool:
+    """ "my latte was stone cold and the guy at the counter rolled his eyes at me", or the eye roll first (blind panels
+    p64 P-02, p62 L-02: the latte dropped): a part of the message, apart from the staff's manner, says what was served
+    was wrong, so the message holds two problems, the manner and what was served."""
+    return any(SERVED_WRONG.search(part) and not about_staff_conduct(part) for _, part in parts(text))
+
+
 async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
     """The parse of the message, with a second problem set apart when there is one."""
     text = parsed.get("text") or ""
@@ -121,9 +136,10 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
             alone = dict(alone, intent=guess)
         if guess.get("name") in case_types() and guess.get("confidence", 0) >= sure:
             read.append((at, part, alone))
-        elif read and about_staff_conduct(part) and "complain_service" in case_types():
+        elif about_staff_conduct(part) and "complain_service" in case_types():
             # "my latte was stone cold and the guy at the counter rolled his eyes at me" (blind panel p64 P-02, p62
-            # L-02: the latte dropped): how they were treated, after what they were served, is a problem of its own.
+            # L-02: the latte dropped): how they were treated, before or after what they were served, is a problem of
+            # its own.
             read.append((at, part, dict(alone, intent={"name": "complain_service", "confidence": 1.0})))
         elif (own_record or _names_an_item(alone)) and (its_kind := told_kind(part)) in case_types():
             # "...and my headphones LK-10426 crackle in the left ear" read alone as "inform" (blind panel p54 B02: the
@@ -133,13 +149,28 @@ async def split(parsed: Dict[str, Any], parse: Parse) -> Dict[str, Any]:
             # bill (blind panel p64 P-07: the grinder dropped).
             read.append((at, part, dict(alone, intent={"name": its_kind, "confidence": 1.0})))
     kinds = [alone["intent"]["name"] for _, _, alone in read]
+    if kinds == ["complain_service"] and intent == "report_wrong_item" and read[0][0] > 0 and served_wrong_apart(text):
+        # "got a latte at ur cafe this morning and it was stone cold and the guy at the till rolled his eyes when i said
+        # so" (blind panel p67 U-07: the eye roll dropped): what was served, read whole, and how they were treated.
+        at, words, alone = read[0]
+        return dict(
+            parsed,
+            entities=[e for e in parsed.get("entities") or [] if int(e.get("start", 0)) < at],
+            second_problem={"intent": "complain_service", "text": words[:300], "entities": {}},
+        )
     second, same = None, None
     for i, kind in enumerate(kinds):
         if kind == kinds[0] and not _two_records(read[0][1], read[i][1]):
             continue
-        if kinds[0] == "complain_service" and kind == "report_wrong_item" and about_staff_conduct(text):
+        if (
+            kinds[0] == "complain_service"
+            and kind == "report_wrong_item"
+            and about_staff_conduct(text)
+            and not served_wrong_apart(text)
+        ):
             # "the guy at the harbour cafe was so rude to me today. i asked if the espresso was decaf and he rolled
-            # his eyes" (blind panel p49 14): the espresso is where it happened, not a second problem.
+            # his eyes" (blind panel p49 14): the espresso is where it happened, not a second problem. An eye roll and
+            # then "my latte was cold" are two.
             return parsed
         told = text[read[0][0] + len(read[0][1]) : read[i][0] + len(read[i][1])]
         # "where is my coffee grinder?? ... also the headphones i got are crackling" (blind panel p54 B02): what crackles
@@ -313,11 +344,33 @@ def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
     named = named or any(re.search(rf"\b{re.escape(t)}s?\b", text, re.I) for t in things if t not in THING_WORDS)
     if not (repair.says("other_one", text) or named):
         return None
+    return opening(pending, text)
+
+
+def opening(pending: Dict[str, Any], text: str = "") -> str:
+    """The pending problem's opening (``/intent{entities}``), with an order or bill named in ``text`` when it had none."""
     entities = dict(pending.get("entities") or {})
     given = references.first(text, "order_id")
     if given and "order_id" not in entities:
         entities["order_id"] = given  # "the ROAMING BILL. BL-30019. you said youd come back to it" (p42 21)
     return f"/{pending['intent']}" + (json.dumps(entities) if entities else "")
+
+
+def remedy_of_pending(alternative: Any, pending: Any) -> bool:
+    """Whether ``alternative`` is a remedy for the pending problem's kind of case, and so asked for it: "remake pls"
+    with the eye roll's options on offer and the cold latte noted (a re-read of panel L-02: "I can't offer that one")."""
+    if not alternative or not isinstance(pending, dict) or not pending.get("intent"):
+        return False
+    try:
+        catalog = current_catalog()
+    except CatalogError:
+        return False
+    kinds = {pending["intent"], *(new for new, _ in catalog.becomes.get(pending["intent"], ()))}
+    return any(
+        str(alternative) in {o.id for o in (*p.alternatives, *p.entitled_alternatives)}
+        for p in catalog.policies
+        if kinds & set(p.case_types)
+    )
 
 
 # "you said there were two things and youd come back to the other one. what was the other one" (blind panel p54 A06).

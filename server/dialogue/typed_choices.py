@@ -27,6 +27,7 @@ from gracious.choices import (
     ASKING,
     CHOOSING,
     QUESTION,
+    REQUEST_ASKED,
     WHICH,
     acknowledges,
     also_named,
@@ -65,6 +66,7 @@ from server.dialogue.payloads import payload_parse
 from server.dialogue.readings import (
     FOUND_IN_MAIL,
     STATUS,
+    entities_of,
     not_the_top,
     person_asked,
     person_by_email,
@@ -139,6 +141,7 @@ async def parse_with_choices(
         # under an offer is the offer turned down, read below.)
         return await _in_context(read, parsed)
     parsed = await first_part.reading(parsed, tracker, read.parse)  # "the shoes are too small. also how long..."
+    parsed = await _thanks_then(parsed, text, read)  # "Thank you. And the fifteen per cent?"
     rated = rating_answer.reading(parsed, tracker)
     if rated is not None:
         return rated  # "1. two weeks is not ok" just after the rating question (server/dialogue/rating_answer.py)
@@ -168,12 +171,27 @@ async def parse_with_choices(
     opening = two_problems.moving_on(text, pending, offered=offered is not None)
     if opening is not None:
         return await read.as_click(opening, text=text, repair="moving_on")  # "no its fine. now the bill"
+    asked_for = next((str(e.get("value")) for e in entities_of(parsed, "alternative")), None)
+    if (
+        pending
+        and (parsed.get("intent") or {}).get("name") == "choose_alternative"
+        and asked_for not in {o.key for o in last_buttons(tracker)}
+        # "the credit please" with the bill's missing-discount credit on offer is that credit.
+        and resolve(text, last_buttons(tracker), choice_words(), question=False) is None
+        and two_problems.remedy_of_pending(asked_for, pending)
+    ):
+        # "remake pls" with the eye roll's options on offer and the cold latte noted: the latte's case, now (its
+        # options follow), never "I can't offer that one".
+        return await read.as_click(two_problems.opening(pending), text=text, repair="moving_on")
     more = wants_more(parsed, tracker)
     if more is not None:
         return more  # "i want 50 off" with a $10 credit on offer: a demand for more, not a choice or a question
     changed = await _changed_choice(read, text, parsed)
     if changed is not None:
         return changed
+    taken_instead = await _choice_after_a_change_of_mind(read, text, parsed)
+    if taken_instead is not None:
+        return taken_instead
     timed = await form_rest.split(parsed, tracker, read.parse)
     if timed is not None:
         # "they can call at 8:30 then. will the ceo actually see this" (blind panel p47 18): the time for the call
@@ -188,6 +206,21 @@ async def parse_with_choices(
         # email follow-up on offer taken (server/dialogue/repair.py reads it).
         return await _in_context(read, parsed)
     options = last_buttons(tracker)
+    asked_leave = OK_TO_ASK.search(text)
+    if asked_leave and options and not parsed.get("safety") and CHOOSING.search(text[: asked_leave.start()].lower()):
+        # "I think I'd rather just have my money back than another pair, is that ok?" (blind panel p67 V-10: "I'd rather
+        # not guess"): a choice, with leave asked for it.
+        wanted = text[: asked_leave.start()]
+        pick = resolve(wanted, options, choice_words(), question=False, loose=False)
+        if pick not in (None, WHICH) and not options[pick].declines and not in_hand.is_question(wanted):
+            return await read.as_click(options[pick].payload, text=text, typed_choice=options[pick].title)
+    named_only = ONLY_NAMED.match(text)
+    if named_only and options and not parsed.get("safety"):
+        # "Thank you. And the fifteen per cent?", "and the credit??" (a blind panel of 7 December, R): an option on
+        # offer named as a question and nothing more asked, taken, never "I'd rather not guess".
+        pick = resolve(named_only.group("name"), options, choice_words(), question=False, loose=False)
+        if pick not in (None, WHICH) and not options[pick].declines:
+            return await read.as_click(options[pick].payload, text=text, typed_choice=options[pick].title)
     intent = (parsed.get("intent") or {}).get("name")
     plain = not text.startswith("/") and not parsed.get("safety") and intent not in ("thank", "goodbye")
     # "the international calling add on. how much is it" after the offer was settled:
@@ -371,6 +404,11 @@ async def parse_with_choices(
         # (blind panel p44 11); "a credit is nice but i just want to know WHEN" wants something else (p45 02):
         # never taken, whatever kind of option it is.
         return await _in_context(read, parsed)
+    if chosen not in (None, WHICH) and only_asks(text):
+        # "just out of curiosity, if I went for the refund instead, how long does that take?", "the credit, would that go
+        # on my card?", "wait so the 9.5 exchange is already off?" (blind panel p66 T-01, T-02, T-12: each granted or
+        # switched a remedy): asked about, never taken, however sure the classifier is of a choice.
+        return await _in_context(read, parsed)
     if chosen is None and (upset := upset_no(parsed, tracker, options, intent)) is not None:
         return upset  # "NO. I NEEDED IT FOR SATURDAY": the feeling answered, the offer put again
     if chosen is None or (chosen == WHICH and "?" in text):
@@ -526,6 +564,20 @@ def other_sum(text: str, title: str) -> bool:
     return bool(named and offered and not named & offered)
 
 
+async def _choice_after_a_change_of_mind(read: Reader, text: str, parsed: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """ "ugh fine. call me then. actually no forget the call just credit it" (blind panel p67 U-01: "There's no call
+    booked", the credit dropped): what follows the change of mind names an option on offer, plainly: that one."""
+    tail = repair.after_a_change_of_mind(text)
+    options = last_buttons(read.tracker)
+    if tail == text or not options or text.startswith("/") or parsed.get("safety") or in_hand.is_question(tail):
+        return None
+    last = re.split(r"\b(?:just|only|instead)\b", tail)[-1] if re.search(r"\b(?:just|only)\b", tail) else tail
+    chosen = resolve(last, options, choice_words(), question=False, loose=False)
+    if chosen in (None, WHICH) or options[chosen].declines or not CHOOSING.search(tail.lower()):
+        return None
+    return await read.as_click(options[chosen].payload, text=text, typed_choice=options[chosen].title)
+
+
 async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     """ "actually I meant the refund" just after taking the exchange: the other option, as a change."""
     tracker = read.tracker
@@ -561,6 +613,86 @@ async def _changed_choice(read: Reader, text: str, parsed: Dict[str, Any]) -> Op
         return None  # "NO. I meant it, scrap the refund thing" is upset, not a clear change to another grant
     return await read.as_click(
         offer[chosen].payload, text=text, typed_choice=offer[chosen].title, repair="choice_changed"
+    )
+
+
+# Leave asked for a choice just said: "..., is that ok?", "... if that's alright?".
+OK_TO_ASK = re.compile(
+    r"[\s,.;-]*(?:is\s+that|would\s+that\s+be|if\s+that'?s|if\s+that\s+is|that)\s+(?:ok|okay|alright|all\s+right|fine|possible)"
+    r"(?:\s+with\s+you)?\W*$",
+    re.I,
+)
+# An option named as a question and nothing else asked: "And the fifteen per cent?", "and the credit??" ("what about the
+# refund?" may ask what it would mean, and "so the credit is gone?" where things stand: read below).
+ONLY_NAMED = re.compile(
+    r"^\W*(?:(?:ok|okay|great|cool|right)\W+)?(?:(?:thanks?(?:\s+you)?|thx|ty|cheers)\W+)?"
+    r"and\s+(?:the|that|my)\s+"
+    # A name of a few words, no sentence: "and the credit is gone?" asks where things stand.
+    r"(?P<name>(?:(?!(?:is|are|was|were|gone|done|still|back|there|cancell?ed|on|off|now|yet)\b)[a-z0-9$%.-]+\s*){1,4})"
+    r"\?+\W*$",
+    re.I,
+)
+# Asking what an option would mean, or how things stand, not taking one: "if I went for", "would that", "how long".
+WONDERING = re.compile(
+    r"\bif\s+(?:i|we)\b|\bwhat\s+if\b|\bcurio|\bhypothetic|\b(?:would|does|will|is|was)\s+(?:that|it|this|they)\b"
+    r"|\bhow\s+(?:long|much|soon|quickly|does|do|would|will)\b|\bwhat\s+(?:happens|would|does)\b|\balready\b"
+    r"|\b(?:is|are)\s+(?:the|my)\s+\w+(?:\s+\w+)?\s+(?:already|still|off|on|gone|cancell?ed)\b",
+    re.I,
+)
+
+
+# A sentence that says nothing: "hm.", "ok.", "wait."
+FILLER = re.compile(r"^\W*(?:hm+|um+|uh+|ah+|oh|ok|okay|wait|so|right|well)\W*$", re.I)
+
+
+def only_asks(text: str) -> bool:
+    """A message that is all question and wonders about an option rather than asking for it ("can i have the credit?"
+    asks for it; a plain sentence before the question, "yes remake it. how long?", is read by its lead)."""
+    if YES_LEAD.match(text):
+        return False  # "yes remake it, but how will the barista know?": the yes takes it
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip() and not FILLER.match(p)]
+    # "send the navy one. will it get here before saturday?", "exchange. i wore them once, is that a problem?": said
+    # first, then asked.
+    plain = [p for p in sentences if "?" not in p and not in_hand.is_question(p)]
+    return (
+        bool(sentences)
+        and not plain
+        and "?" in text
+        and bool(WONDERING.search(text))
+        and not REQUEST_ASKED.search(text)
+    )
+
+
+# Thanks first, then more: "Thank you. And the fifteen per cent?", "thanks! and when will the refund land?".
+THANKS_THEN = re.compile(
+    r"^\W*(?:(?:ok|okay|great|cool|right)\W+)?(?:thanks?(?:\s+you)?|thx|ty|cheers)(?:\s+(?:so\s+much|a\s+lot))?"
+    r"[\s,.!;:-]+(?P<rest>\S.*)$",
+    re.I | re.S,
+)
+
+
+async def _thanks_then(parsed: Dict[str, Any], text: str, read: Reader) -> Dict[str, Any]:
+    """A message of thanks that goes on to ask something, read by what it asks (a blind panel of 7 December, R: "Thank
+    you. And the fifteen per cent?" got "You're very welcome!"); the whole text stays the message's."""
+    said = THANKS_THEN.match(text)
+    if (parsed.get("intent") or {}).get("name") != "thank" or said is None:
+        return parsed
+    rest = said.group("rest")
+    if len(rest.split()) < 2 or not ("?" in rest or in_hand.is_question(rest)) or repair.says("closing", rest):
+        return parsed
+    alone = await read.parse(rest, read.tracker)
+    if (alone.get("intent") or {}).get("name") in ("thank", "goodbye", "affirm", "greet"):
+        return parsed
+    at = said.start("rest")
+    entities = [
+        dict(e, start=int(e.get("start", 0)) + at, end=int(e.get("end", 0)) + at) for e in alone.get("entities") or []
+    ]
+    return dict(
+        parsed,
+        intent=alone.get("intent"),
+        intent_ranking=alone.get("intent_ranking") or [],
+        entities=entities,
+        repair="thanks_then",
     )
 
 

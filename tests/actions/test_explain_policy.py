@@ -4,10 +4,11 @@ from datetime import date, timedelta
 from typing import Any, Dict
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.case import day_name, render
-from actions.explain_policy import ActionExplainPolicy
+from actions.explain_policy import ActionExplainPolicy, demand_answer, tells_something_new
 from gracious.stores.company_types import business_today
 from tests.actions import message, run_action, tracker_from
 
@@ -607,3 +608,46 @@ def test_a_coupon_honoured_earlier_in_the_chat_is_said_still_honoured(domain):
     )
     dispatcher, _ = run_action(ActionExplainPolicy(), tracker, domain)
     assert [m["response"] for m in dispatcher.messages] == ["utter_policy_coupon_honoured_here"]
+
+
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("i want free coffee for a year for this", "utter_demand_beyond_limit"),
+        ("give me all the bill free", "utter_demand_beyond_limit"),
+        # "something for my trouble" is what a goodwill credit is for: no demand beyond the limit.
+        ("can i at least get something for my trouble", None),
+        ("i want something for the hassle", None),
+        ("ok thanks", None),
+    ],
+)
+def test_only_a_demand_with_no_end_is_answered_as_beyond_the_limit(said, expected):
+    tracker = Tracker.from_dict({"sender_id": "t", "slots": {}, "latest_message": {"text": said, "entities": []}})
+    assert demand_answer(tracker, {"asked_loosely": True}) == expected
+
+
+def test_a_sum_beyond_the_limit_named_just_now_gets_its_plain_no():
+    latest = {"text": "give me 107 dollars", "entities": [{"entity": "amount", "value": "107"}]}
+    tracker = Tracker.from_dict({"sender_id": "t", "slots": {}, "latest_message": latest})
+    assert demand_answer(tracker, {"over_limit": True}) == "utter_sum_beyond_limit"
+
+
+def _said(*texts: str) -> Tracker:
+    events = [{"event": "user", "text": t} for t in texts]
+    return Tracker.from_dict({"sender_id": "t", "slots": {}, "events": events, "latest_message": {"text": texts[-1]}})
+
+
+@pytest.mark.parametrize(
+    "texts, new",
+    [
+        (("my bill BL-30017 is wrong, calls i never made", "this is ridiculous, BL-30017 is wrong"), False),
+        (("my bill BL-30017 is wrong", "seriously?? the bill is WRONG"), False),
+        (
+            ("my bill BL-30017 is wrong, calls i never made", "the calls were to Spain on days i was in hospital"),
+            True,
+        ),
+        (("my bill is wrong",), True),
+    ],
+)
+def test_told_again_with_nothing_new_is_heard_not_thanked_for(texts, new):
+    assert tells_something_new(_said(*texts)) is new

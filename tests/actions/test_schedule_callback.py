@@ -40,6 +40,12 @@ FORM_SLOTS = ["callback_time", "callback_phone", "followup_email"]  # as in doma
         ("tomorrow at 11. actually no wait, make it 1130", at(12, 11, 30)),
         ("the 7.60, that definitely went through?", None),
         ("fine, keep the exchange but it's 8.5, i already told you the size", None),
+        # Limits said with the ask (blind panels p66 T-01, T-10, p67 U-05): from that hour, never inside what's ruled out.
+        ("can someone call me? not before 5pm though, im at work", at(11, 17)),
+        ("no earlier than 3pm please", at(11, 15)),
+        ("A call please, but not today or tomorrow, and only after 6pm.", at(13, 18)),
+        ("not today, maybe 3pm", at(12, 15)),
+        ("call me before 5pm", at(11, 16)),
     ],
 )
 def test_parse_callback_time_understands_the_customers_words(text, expected):

@@ -115,9 +115,18 @@ def test_old_coupon_is_honoured_once(bot: Bot, sender: str) -> None:
     assert "already done" in texts(again) and "is honoured" not in texts(again)
     assert granted(bot, sender) == ["honour_coupon"]
 
-    # Another conversation with the same coupon: the goodwill gesture is spent, so it is
+    # The same customer in another conversation: still honoured for them, nothing granted again.
+    mine = f"{sender}-mine"
+    replies = bot.say(mine, "my coupon SPRING15 got refused at the till")
+    assert_gracious(replies)
+    assert "still honoured for you" in texts(replies) and "reached its end date" not in texts(replies)
+    assert HONOUR_SPRING15 not in [b["payload"] for b in buttons(replies)]
+    assert honourings(bot, "SPRING15") == 1
+
+    # Another customer with the same coupon: the goodwill gesture is spent, so it is
     # not offered again (today's offer is), and its button's payload typed by hand is refused.
     later = f"{sender}-later"
+    bot.sign_in(later, "C002")
     replies = bot.say(later, "my coupon SPRING15 got refused at the till")
     assert_gracious(replies)
     assert "SPRING15 reached its end date" in texts(replies)

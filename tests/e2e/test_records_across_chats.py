@@ -58,3 +58,33 @@ def test_a_credit_from_another_chat_not_seen_on_the_account_is_where_it_is(bot: 
     where = bot.say(second, "so where is it then? why cant i see it")
     assert_gracious(where)
     assert "isn't on the bill you have now" in texts(where) and "slip on our side" not in texts(where), texts(where)
+
+
+def test_a_code_honoured_in_an_earlier_chat_is_still_honoured_for_that_customer(bot: Bot, sender: str) -> None:
+    """A conversation of our own, 7 December: SPRING15 honoured for Daniel in one chat, then in the next "SPRING15
+    reached its end date" again, with no way left to use it."""
+    first, second = bot.chats(sender, "C002")
+    bot.say(first, "my code SPRING15 wont work at checkout")
+    taken = bot.say(first, "the first one")
+    assert "SPRING15 is honoured this time" in texts(taken), texts(taken)
+
+    again = bot.say(second, "hi, my code SPRING15 still wont work at checkout")
+    assert_gracious(again)
+    said = texts(again)
+    assert "still honoured for you" in said and "reached its end date" not in said, said
+
+
+def test_a_label_that_never_came_is_sent_again_from_a_new_chat(bot: Bot, sender: str) -> None:
+    """Blind panel p66 S-01b: "hi again ... the return label never showed up in my email?" in a new chat was told the
+    label "went to your email", and nothing was sent until the customer said it twice."""
+    first, second = bot.chats(sender, "C001")
+    bot.say(first, "the dress from LK-10421 came in red, i ordered navy")
+    sent = bot.say(first, "send it overnight please")
+    assert "overnight" in texts(sent), texts(sent)
+
+    again = bot.say(
+        second, "hi again, i chatted earlier about the red dress. the return label never showed up in my email?"
+    )
+    assert_gracious(again)
+    said = texts(again)
+    assert "again to maya.okafor@example.com" in said and "went to your email" not in said, said

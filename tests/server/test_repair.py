@@ -875,8 +875,10 @@ def test_our_silence_elsewhere_is_still_a_complaint_of_no_reply():
         ("ok but the label email? i checked spam too. nothing", "complain_no_response", None, True),
         ("i never got the label", "request_refund", None, True),
         ("yes please send it again", "complain_no_response", "utter_answer_return_label", True),
-        # Not asked: no case yet, or nothing offered to send again, or feedback about labels.
-        ("i never got the label", None, None, False),
+        # With no case yet too: "hi again ... the return label never showed up in my email?" in a new chat (blind panel
+        # p66 S-01b), sent again when there is one to send (actions/status_records.py says so when there is none).
+        ("i never got the label", None, None, True),
+        # Not asked: nothing offered to send again, or feedback about labels.
         ("yes please send it again", "request_refund", "utter_explain_policy", False),
         ("you should make the return labels printable at home", "request_refund", None, False),
     ],
