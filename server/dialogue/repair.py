@@ -324,8 +324,6 @@ HELP_AT_LEAST = 0.3
 NEXT_AT_LEAST = 0.3
 
 
-# A sum of money said: "1000 dollars", "$107".
-MONEY_SAID = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(?:dollars?|bucks|usd)\b", re.I)
 # Thanks for a call booked: "thanks for booking the call at least", "thank you for arranging the callback".
 THANKS_FOR_THE_CALL = re.compile(
     r"\b(?:thanks|thank\s+(?:you|u)|cheers)\s+for\s+(?:booking|setting\s+up|arranging|sorting|organi[sz]ing)?\s*"
@@ -663,7 +661,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and not parsed.get("safety")
         # A sum named has its own plain no; a late or faulty order told with it is the case first.
         and not entities_of(parsed, "amount", "order_id")
-        and not MONEY_SAID.search(text)
+        and without_amounts(text) == text
         and not (signals.says_it_is_late(text) or signals.says_it_is_faulty(text))
     ):
         # "the barista gave me a regular coffee instead of decaf ... i want free coffee for life" (blind panel p62 K):

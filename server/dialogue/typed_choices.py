@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
@@ -29,6 +29,7 @@ from gracious.choices import (
     QUESTION,
     REQUEST_ASKED,
     WHICH,
+    Option,
     acknowledges,
     also_named,
     options_from,
@@ -212,14 +213,14 @@ async def parse_with_choices(
         # not guess"): a choice, with leave asked for it.
         wanted = text[: asked_leave.start()]
         pick = resolve(wanted, options, choice_words(), question=False, loose=False)
-        if pick not in (None, WHICH) and not options[pick].declines and not in_hand.is_question(wanted):
+        if plainly_picked(wanted, options, pick) and not in_hand.is_question(wanted):
             return await read.as_click(options[pick].payload, text=text, typed_choice=options[pick].title)
     named_only = ONLY_NAMED.match(text)
     if named_only and options and not parsed.get("safety"):
         # "Thank you. And the fifteen per cent?", "and the credit??" (a blind panel of 7 December, R): an option on
         # offer named as a question and nothing more asked, taken, never "I'd rather not guess".
         pick = resolve(named_only.group("name"), options, choice_words(), question=False, loose=False)
-        if pick not in (None, WHICH) and not options[pick].declines:
+        if plainly_picked(text, options, pick):
             return await read.as_click(options[pick].payload, text=text, typed_choice=options[pick].title)
     intent = (parsed.get("intent") or {}).get("name")
     plain = not text.startswith("/") and not parsed.get("safety") and intent not in ("thank", "goodbye")
@@ -564,6 +565,15 @@ def other_sum(text: str, title: str) -> bool:
     return bool(named and offered and not named & offered)
 
 
+def plainly_picked(text: str, options: List[Option], pick: Optional[int]) -> bool:
+    """Whether ``pick`` is an option ``text`` takes as it is: not "none of these", not refused in the same words, not
+    another sum ("a 20 credit, is that ok?" under a $10 credit), not a demand past anything on offer."""
+    if pick in (None, WHICH) or options[pick].declines:
+        return False
+    refused = saying_no.refuses(text, [options[pick]], choice_words()) or NOT_TAKING.search(text)
+    return not (refused or other_sum(text, options[pick].title) or asks_without_end(text))
+
+
 async def _choice_after_a_change_of_mind(read: Reader, text: str, parsed: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     """ "ugh fine. call me then. actually no forget the call just credit it" (blind panel p67 U-01: "There's no call
     booked", the credit dropped): what follows the change of mind names an option on offer, plainly: that one."""
@@ -573,7 +583,7 @@ async def _choice_after_a_change_of_mind(read: Reader, text: str, parsed: Dict[s
         return None
     last = re.split(r"\b(?:just|only|instead)\b", tail)[-1] if re.search(r"\b(?:just|only)\b", tail) else tail
     chosen = resolve(last, options, choice_words(), question=False, loose=False)
-    if chosen in (None, WHICH) or options[chosen].declines or not CHOOSING.search(tail.lower()):
+    if not plainly_picked(tail, options, chosen) or not CHOOSING.search(tail.lower()):
         return None
     return await read.as_click(options[chosen].payload, text=text, typed_choice=options[chosen].title)
 
