@@ -1331,6 +1331,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         and tracker.get_slot("explained_policies")
         and not (new_reference or entities_of(parsed, "order_id", "coupon_code", "item"))
         and not (signals.says_it_is_late(text) or signals.says_it_is_faulty(text) or repair.says("cancel", text))
+        # "ok thanks, i get it now about the calls to london, thats all" is a close (below), not more of the case.
+        and not repair.says("closing", text)
         and in_hand.more_of_the_case(text, tracker)
     ):
         # "yes the calls were to a number in Spain that I have never heard of and on days I was in hospital" once the
