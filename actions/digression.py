@@ -303,6 +303,8 @@ def beside_the_offer(tracker: Tracker, person: Dict[Text, Any]) -> List[Dict[Tex
     buttons = last_offer_buttons(tracker) if offer_open(tracker) else []
     if not buttons or any('"human"' in str(b.get("payload") or "") for b in buttons):
         return [person]
+    # The last buttons may carry this person already (the same question asked twice): one person button, never two.
+    buttons = [b for b in buttons if b.get("payload") != person["payload"]]
     declines = [b for b in buttons if str(b.get("payload") or "").startswith("/deny")]
     return [b for b in buttons if b not in declines] + [person] + declines
 
@@ -338,7 +340,7 @@ class ActionAnswerAlsoAsked(Action):
         responses = domain.get("responses", {})
         case_type, policy = tracker.get_slot("case_type"), tracker.get_slot("policy_id")
         granted = [str(e.get("alternative")) for e in tracker.get_slot("settled") or [] if isinstance(e, dict)]
-        granted += earlier(tracker.get_slot("case_facts"))
+        granted += earlier(tracker.get_slot("case_facts")) + (["entitled"] if tracker.get_slot("entitled") else [])
         wanted: List[Text] = []
         told_by: Dict[Text, Set[Text]] = {}  # each answer's `told_by`: its news said by the turn's own reply
         if tracker.active_loop.get("name"):

@@ -227,7 +227,10 @@ class ActionEmpathize(Action):
             # A demand follows the record in hand: "give me all the bill free" after BL-30017's case keeps it, so its
             # credit is the bill's one credit (blind panel p64 O-10: $25 twice beside the bill's $10, none tied to it).
             follows = intent == "demand_compensation"
-            if reference and not follows and reference_kind(reference) != wanted and not _mentions(text, reference):
+            # A café visit after an order's case ("...and also at the Park Lane cafe I got a black americano", taken up
+            # as the second problem, blind panel p69 Z-10) has no order: never the grinder's LK-10423 explained for it.
+            other_kind = reference_kind(reference or "") != wanted or await _at_the_cafe(f"{words} {text}")
+            if reference and not follows and other_kind and not _mentions(text, reference):
                 events.append(SlotSet("order_id", None))
             events += looked_up
         events += code_named

@@ -71,6 +71,9 @@ class Answer:
     # Responses that give this answer's news: not said after one of them in the same turn ("is that still
     # on track?" beside the order's own line with its date, blind panel p44 01).
     told_by: Tuple[str, ...] = ()
+    # Never after one of these (`after` marks): an exchange on offer (`offered_exchange`) is no exchange past its
+    # window (blind panel p69 Y-02 heard "Past the 30 days an exchange isn't something I can offer" at 10 days).
+    not_after: Tuple[str, ...] = ()
 
     def fits(self, text: str) -> bool:
         """The question has one of the answer's words (and one of its `with` words, when it has them),
@@ -99,6 +102,7 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
             tuple(a.get("covers") or ()),
             str(a.get("option") or ""),
             tuple(a.get("told_by") or ()),
+            tuple(a.get("not_after") or ()),
         )
         for a in raw.get("answers") or []
     )
@@ -172,6 +176,8 @@ def find_answer(
         if answer.case_types and case_type not in answer.case_types:
             continue
         if answer.after and not granted & set(answer.after):
+            continue
+        if granted & set(answer.not_after):
             continue
         if answer.policies and policy not in answer.policies:
             continue

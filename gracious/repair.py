@@ -279,11 +279,38 @@ def _close_in_clauses(sentence: str) -> bool:
     )
 
 
+# "ok so thats the 5 dollar credit for the cold latte, fine, thats all for me" (blind panel p69 Z-01, Z-04: read as a
+# demand, and as more of the case): what was settled said back, then the close.
+_SAID_BACK = re.compile(
+    r"^\W*(?:ok(?:ay)?|so|right|alright|all right|got it|fine|understood|i get it|i see|cool|great|perfect"
+    r"|thanks for|thank you for)\b",
+    re.I,
+)
+_ASKS_MORE = re.compile(
+    r"\b(?:want|need|can|could|would|will|please|pls|plz|give|send|but|still|instead|also|what|why|how|when|where"
+    r"|which|cancel|refund|change|move|wrong|not\s+(?:ok|okay|fine|happy|good|enough))\b",
+    re.I,
+)
+
+
+def _said_back_then_closed(sentence: str) -> bool:
+    """What was settled said back, then a close in the last clause: "ok got it about the calls to london, and the 10
+    dollars credit, thats all for me"; nothing asked or wanted before it."""
+    clauses = [c.strip() for c in sentence.split(",") if c.strip()]
+    if len(clauses) < 2 or not (says("closing", clauses[-1]) and len(clauses[-1].split()) <= 7):
+        return False
+    return bool(_SAID_BACK.match(clauses[0])) and not _ASKS_MORE.search(", ".join(clauses[:-1]))
+
+
 def closes_with_thanks(text: str) -> bool:
     """'No, that will be all. Thank you for your patience with an old woman.': a short close, and
     otherwise only thanks; no question, nothing new told."""
     sentences = [s.strip() for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
-    closes = [s for s in sentences if says("closing", s) and (len(s.split()) <= 6 or _close_in_clauses(s))]
+    closes = [
+        s
+        for s in sentences
+        if says("closing", s) and (len(s.split()) <= 6 or _close_in_clauses(s) or _said_back_then_closed(s))
+    ]
     # Beside it only thanks, kind words, or waiting for what was arranged: "Alright, I will wait for the email then. No
     # thank you, that is everything. You have been very kind." (blind panel p59 F03).
     kind = [s for s in sentences if s not in closes and _KIND_OR_WAITING.match(s)]

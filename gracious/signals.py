@@ -508,3 +508,21 @@ def harm_from_food(messages: Iterable[Tuple[Optional[Text], Optional[Mapping[str
 def says_it_does_not_fit(text: Text) -> bool:
     """ "they don't fit", "too small", "wrong size": an item that doesn't fit (catalog/signals.yml `not_fitting`)."""
     return bool(text) and bool(_lists(changed_at(SIGNALS_FILE))["not_fitting"].search(text.replace("\u2019", "'")))
+
+
+# "ordered an english breakfast tea at the station cafe, got handed a latte" (blind panel p69 Z-12: "I'm sorry we didn't
+# get your latte right"): the words of what was ordered, before what was handed over.
+_ORDERED = re.compile(
+    r"\b(?:i\s+)?(?:ordered|asked\s+for|wanted|paid\s+for|order(?:ed)?\s+was)\s+(?P<what>.{1,60}?)"
+    r"(?=\s*(?:,|\.|;|\bat\b|\bbut\b|\band\b|\bgot\b|\bwas\s+given\b|\binstead\b|\bthey\b|\bshe\b|\bhe\b|$))",
+    re.I,
+)
+_HANDED = re.compile(r"\b(?:got|was\s+given|were\s+given|gave\s+me|handed\s+(?:me\s+)?|served\s+(?:me\s+)?)\b", re.I)
+
+
+def what_was_ordered(text: Text) -> Optional[Text]:
+    """The words naming what the customer ordered, when the message also says what they got instead; else None."""
+    found = _ORDERED.search(text or "")
+    if not found or not _HANDED.search(text[found.end() :]):
+        return None
+    return found.group("what").strip()

@@ -7,7 +7,9 @@ the event loop, so a store never blocks the server it serves. The tables are
 made the first time any work runs, once, under a lock: a server's first
 requests come from several worker threads at once, and two of them making the
 same tables side by side fail on each other ("table already exists", a column
-added twice, the demo company filled twice).
+added twice, the demo company filled twice). Between processes sharing one
+database no lock of ours reaches, so making the tables looks again when another
+process made one first.
 """
 
 from __future__ import annotations
@@ -59,6 +61,22 @@ def ensure_schema(engine: sa.engine.Engine, metadata: sa.MetaData) -> None:
     column was added would fail every read of that table. Only nullable columns
     are ever added, which every backend can do in place.
     """
+    for attempt in range(SCHEMA_ATTEMPTS):
+        try:
+            _make_missing(engine, metadata)
+            return
+        except sa.exc.DBAPIError:
+            # Another process (the action server beside the Rasa server, a second
+            # instance) made the same table or column between our look and our
+            # create. Look again: what it made is no longer missing.
+            if attempt == SCHEMA_ATTEMPTS - 1:
+                raise
+
+
+SCHEMA_ATTEMPTS = 3
+
+
+def _make_missing(engine: sa.engine.Engine, metadata: sa.MetaData) -> None:
     metadata.create_all(engine)
     inspector = sa.inspect(engine)
     quote = engine.dialect.identifier_preparer.quote

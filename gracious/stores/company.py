@@ -67,8 +67,12 @@ class CompanyData(Store):
         """Create the tables (and on an older database, the once-per-record index), fill the demo
         company the first time."""
         super().prepare()
-        with self.engine.begin() as conn:
-            company_demo.seed_if_empty(conn, self.demo_file)
+        try:
+            with self.engine.begin() as conn:
+                company_demo.seed_if_empty(conn, self.demo_file)
+        except sa.exc.IntegrityError:  # another process filled it between our look and our fill
+            with self.engine.begin() as conn:
+                company_demo.seed_if_empty(conn, self.demo_file)
         grant_rules.ensure_once_index(self.engine)
 
     # -- reads -------------------------------------------------------------
@@ -130,7 +134,8 @@ class CompanyData(Store):
             row = conn.execute(sa.select(products.c.category).where(products.c.name == name.strip().lower())).first()
             return row.category if row else None
 
-        return await self.run(read, item)
+        # "english breakfast tea" is a tea: the catalogue's name within it, when it is not one itself.
+        return await self.run(read, item) or await self.run(read, await self.product_in(item) or "")
 
     async def product_in(self, text: str) -> Optional[str]:
         """The product a message names ("a large coffee" names coffee), longest name first."""

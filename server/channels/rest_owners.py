@@ -53,12 +53,6 @@ class RestOwners(Store):
         super().__init__(url)
         self._known: "OrderedDict[str, str]" = OrderedDict()
 
-    def prepare(self) -> None:
-        try:
-            super().prepare()
-        except sa.exc.DBAPIError:  # another instance made the table at the same moment
-            super().prepare()
-
     async def owner(self, sender: Text, caller: Text) -> Text:
         """The owner of ``sender``: ``caller`` if it had none (now bound to it)."""
         known = self._known.get(sender)

@@ -245,7 +245,9 @@ def granted(tracker: DialogueStateTracker) -> List[str]:
     # On offer now, as `offered_<id>` ("whats the 10 dollar credit for" beside the store credit's button, a
     # conversation of our own, 6 December).
     offered = [f"offered_{a}" for a in tracker.get_slot("offered_alternatives") or [] if isinstance(a, str)]
-    return settled + handed + booked + offered + earlier(tracker.get_slot("case_facts"))
+    # Owed the policy's remedies (`entitled`): "can i swap it" within the window is no exchange past it.
+    entitled = ["entitled"] if tracker.get_slot("entitled") else []
+    return settled + handed + booked + offered + entitled + earlier(tracker.get_slot("case_facts"))
 
 
 def call_at_a_time(text: str) -> bool:

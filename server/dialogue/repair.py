@@ -332,10 +332,27 @@ THANKS_FOR_THE_CALL = re.compile(
 )
 
 
+def _ordered_not_handed(parsed: Dict[str, Any], text: str) -> Dict[str, Any]:
+    """ "ordered an english breakfast tea at the station cafe, got handed a latte" (blind panel p69 Z-12: "I'm sorry we
+    didn't get your latte right"): the item is what was ordered, the one to make again, never what was handed over."""
+    ordered = signals.what_was_ordered(text)
+    items = entities_of(parsed, "item")
+    if not ordered or not items or any(str(e.get("value") or "").lower() in ordered.lower() for e in items):
+        return parsed
+    named = re.sub(r"^(?:an?|the|my|one|a cup of|a glass of)\s+", "", ordered, flags=re.I).strip()
+    if not named or len(named.split()) > 4:
+        return parsed
+    start = text.lower().find(named.lower())
+    item = {"entity": "item", "value": named.lower(), "start": start, "end": start + len(named), "extractor": "repair"}
+    others = [e for e in parsed.get("entities") or [] if e.get("entity") != "item"]
+    return dict(parsed, entities=others + [item])
+
+
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
     intent = (parsed.get("intent") or {}).get("name")
+    parsed = _ordered_not_handed(parsed, text)
     if (
         tracker is not None
         and not tracker.active_loop_name

@@ -71,6 +71,15 @@ def new_browser(width: int = 1280, height: int = 900, phone: bool = False) -> We
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(WAIT)
+    quit_browser = driver.quit
+
+    def quit_and_clear() -> None:  # the profile goes with the browser, never left in /tmp
+        try:
+            quit_browser()
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
+
+    driver.quit = quit_and_clear  # type: ignore[method-assign]
     return driver
 
 

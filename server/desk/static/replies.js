@@ -195,9 +195,10 @@
       var body = { title: titleInput.value, text: textInput.value };
       var was = editing;
       (was ? call("PUT", "/" + was.id, body) : call("POST", "", body)).then(function (reply) {
-        say(was ? "Saved “" + reply.title + "”." : "Added “" + reply.title + "”.");
+        // Said once the list shows it and the editor is closed: nothing moves after the words.
         return load().then(function () {
           close(items[reply.id] ? items[reply.id].use : add);
+          say(was ? "Saved “" + reply.title + "”." : "Added “" + reply.title + "”.");
         });
       }).catch(function (error) { if (error.message !== "signed out") say(error.message); });
     }
