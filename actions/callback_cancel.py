@@ -25,7 +25,7 @@ from actions.callback_notice import notice_for, tell_email
 from actions.hours import spoken_time
 from actions.verification import known_customer
 from gracious import repair
-from gracious.dropped_call import answer_to_cancel, clock_named, days_named, dropped_part
+from gracious.dropped_call import answer_to_cancel, clock_named, days_named, dropped_part, moved_part
 from gracious.dropped_call import meant as sentences_that_drop
 from gracious.settings import settings
 from gracious.stores import records
@@ -415,3 +415,41 @@ async def call_an_email_replaces(tracker: Tracker) -> Tuple[Optional[Dict[str, A
     if len(meant) == 1:
         return meant[0], [c for c in elsewhere if c is not meant[0]]
     return None, elsewhere
+
+
+# "make it 2pm not 12": the time meant, without the one it replaces.
+_NOT_THAT_TIME = re.compile(r"\bnot\s+(?:at\s+)?\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|o'?clock)?", re.I)
+
+
+async def move_beside(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+    """A move said beside the cancel ("wait no, make it 2pm not 12. and cancel the 5pm one, i only need one call": blind
+    panel p69 Y-06, where 12 stayed and was emailed): the one call left is moved, and said so. Nothing when no move is
+    said, when it names no time we can book, or when more than one call is left to choose from."""
+    from actions.callback_time import parse_callback_time
+
+    moving = _NOT_THAT_TIME.sub("", moved_part(text))
+    standing = await booked_calls(tracker, elsewhere=True)
+    if not moving or len(standing) != 1:
+        return []
+    call = standing[0]
+    now = datetime.now(ZoneInfo(settings().timezone))
+    when = parse_callback_time(moving, now)
+    if when is None:
+        return []
+    if not days_named(moving, now.date()) and not re.search(r"\b(?:today|tonight)\b", moving, re.I):
+        # "make it 2pm" about tomorrow's call: 2pm on that call's day.
+        when = when.replace(year=call["local"].year, month=call["local"].month, day=call["local"].day)
+    old = call["local"].astimezone(now.tzinfo)
+    if when == old or when <= now:
+        return []
+    if not await records().move_callback(
+        int(call["id"]), when, str(call.get("phone") or ""), await notice_for(tracker)
+    ):
+        return []
+    dispatcher.utter_message(
+        response="utter_callback_moved",
+        old_when=spoken_time(old, now),
+        callback_when=spoken_time(when, now),
+        phone_tail=re.sub(r"\D", "", str(call.get("phone") or ""))[-4:],
+    )
+    return [SlotSet("callback_id", str(call["id"]))]

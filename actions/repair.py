@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.callback_cancel import ASKED, answer_asked, cancel_named
+from actions.callback_cancel import ASKED, answer_asked, cancel_named, move_beside
 from actions.hours import spoken_time
 from actions.status import WITHDRAWN_NAMES, settle, settled
 from gracious import repair
@@ -73,7 +73,8 @@ class ActionCancel(Action):
         ):
             # "ok good. actually can you cancel it?" just after the booked call was told (blind panel p44 13).
             # The call named by its time, among all booked (moved at the desk or not), or asked which.
-            return events + await cancel_named(dispatcher, tracker, text)
+            cancelled = await cancel_named(dispatcher, tracker, text)
+            return events + cancelled + await move_beside(dispatcher, tracker, text)
         if repair.cancels_grant(text):
             return events + await _take_back(dispatcher, tracker, text)
         just = _just_granted(tracker) if not OTHER_THING.search(text) else None

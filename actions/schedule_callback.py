@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import promised
-from actions.callback_cancel import CANCEL_BOOKED, booked_calls, calls_elsewhere, cancel_named
+from actions.callback_cancel import CANCEL_BOOKED, booked_calls, calls_elsewhere, cancel_named, move_beside
 from actions.callback_escape import escape_in, instead_of_a_call, validate_email
 from actions.callback_notice import notice_for, tell_email
 from actions.callback_phone import account_phone, verified_phone
@@ -571,7 +571,8 @@ class ActionScheduleCallback(Action):
         ]
         if escape == CANCEL_BOOKED:
             said = str(tracker.latest_message.get("text") or "")
-            return done + [SlotSet("alternative", None)] + await cancel_named(dispatcher, tracker, said)
+            cancelled = await cancel_named(dispatcher, tracker, said)
+            return done + [SlotSet("alternative", None)] + cancelled + await move_beside(dispatcher, tracker, said)
         if escape:
             return done + await instead_of_a_call(escape, dispatcher, tracker, domain)
         when = datetime.fromisoformat(tracker.get_slot("callback_time"))

@@ -170,6 +170,23 @@ def dropped_part(text: str) -> str:
     return ", ".join(c for c in clauses if not _KEEPS.search(c))
 
 
+# A call moved in the same breath: "make it 2pm not 12", "move the other one to 3", "change it to wednesday 7pm".
+_MOVES = re.compile(
+    r"\b(?:make\s+(?:it|that|the\s+other(?:\s+one)?)|move|moved|change|switch|push|bring|instead|rather|not\s+\d)\b",
+    re.I,
+)
+
+
+def moved_part(text: str) -> str:
+    """The clauses that move a call, beside those that cancel one ("wait no, make it 2pm not 12. and cancel the 5pm one":
+    blind panel p69 Y-06, where the move was dropped): "" when none does. Only with a time or a day in them."""
+    clauses = [c.strip() for c in _CLAUSE.split((text or "").replace("\u2019", "'")) if c.strip()]
+    moving = [
+        c for c in clauses if not CANCELS.search(c) and _MOVES.search(c) and (clock_named(c) or _DAY_WORD.search(c))
+    ]
+    return ", ".join(moving)
+
+
 def days_named(text: str, today: date) -> Tuple[date, ...]:
     """The days ``text`` names for a call ("the tomorrow one", "monday's"), or none: today's weekday is today's or a
     week on."""

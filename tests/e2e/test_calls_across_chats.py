@@ -201,6 +201,29 @@ def test_a_second_call_booked_in_another_chat_names_the_first_and_how_to_keep_on
     assert [row[1] for row in calls(bot, sender)] == ["cancelled", "booked"]
 
 
+def test_a_call_moved_in_the_same_breath_as_another_is_cancelled_is_moved_too(bot: Bot, sender: str) -> None:
+    """Blind panel p69 Y-06: "wait no, make it 2pm not 12. and cancel the 8am one, i only need one call" cancelled the
+    8am call and kept (and emailed) 12pm."""
+    first, second = bot.chats(sender, "C002", 2)
+    assert_gracious(bot.say(first, "hi can someone ring me tomorrow at 11am about my lamp"))
+    assert_gracious(bot.say(second, "my shoes LK-10422 came scuffed. can you ring me"))
+    assert_gracious(bot.say(second, "tomorrow at 4pm"))
+    records = Path(bot.env["GRACIOUS_RECORDS_DB_URL"].removeprefix("sqlite:///"))
+
+    def when_booked() -> Any:
+        with sqlite3.connect(records) as conn:
+            query = "SELECT scheduled_for FROM callbacks WHERE sender_id = ? AND status = 'booked'"
+            return conn.execute(query, (second,)).fetchone()[0]
+
+    at_four = when_booked()
+    both = bot.say(second, "wait no, make it 5pm not 4. and cancel the 11am one, i only need one call")
+    assert_gracious(both)
+    assert "cancelled the call" in texts(both) and "11:00 am" in texts(both)
+    assert f"to {tomorrow_said()} at 5:00 pm" in texts(both)
+    assert [row[1] for row in calls(bot, sender)] == ["cancelled", "booked"]
+    assert when_booked() != at_four  # the one call left moved, never kept at 4pm
+
+
 def test_no_calls_at_all_cancels_every_call_of_theirs_with_the_updates_and_everything_after(
     bot: Bot, sender: str
 ) -> None:
