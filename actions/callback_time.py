@@ -72,7 +72,12 @@ SPOKEN_MINUTES = {"half": 30, "quarter": 15, "five": 5, "ten": 10, "twenty": 20,
 WORD_MINUTES = {"fifteen": "15", "thirty": "30", "forty-five": "45", "forty five": "45"}
 # "4.30pm", "at 4.30", "16.30": a clock time written with a dot, as many people do.
 DOTTED = re.compile(r"(?<![\d.$£€])\b([01]?\d|2[0-3])\.([0-5]\d)(?![.\d%])", re.I)
-TIME_WORD = re.compile(r"\b(?:at|to|for|by|around|about|until|till|from|after|before|make it|say)\s*$", re.I)
+# "today 8.30", "tomorrow 9.15" (blind panel p70 AA-09: booked at 10:00): a day just before is a time's too.
+TIME_WORD = re.compile(
+    r"\b(?:at|to|for|by|around|about|until|till|from|after|before|make it|say|today|tomorrow|tonight"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|evening)\s*$",
+    re.I,
+)
 
 
 def _spoken(text: Text) -> Text:

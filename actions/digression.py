@@ -35,6 +35,7 @@ FORM_REASONS = {
 }
 # Today's offer, for an answer that names it (catalog/answers.yml current_offer_asked).
 OFFER_VALUES = {"offer_code", "offer_percent"}
+CARE_HOURS = "care_hours"
 CODES_COMPARED = "codes_compared"
 CODE_STATUS = "code_status"
 # A person, asked for as the customer would (never an "offer", so the open offer stays
@@ -241,7 +242,7 @@ async def fitted_answers(
     if not wanted:
         return answers, {}
     in_time_now: Optional[bool] = None
-    if wanted <= OFFER_VALUES | {CODES_COMPARED, CODE_STATUS}:
+    if wanted <= OFFER_VALUES | {CODES_COMPARED, CODE_STATUS, CARE_HOURS}:
         values: Dict[Text, Any] = {}  # today's offer or the codes named only: no case's records needed
     else:
         facts = await gather_facts(tracker)
@@ -254,6 +255,10 @@ async def fitted_answers(
     if wanted & OFFER_VALUES:
         offer = await company().current_offer()  # "any discount codes going?" (blind panel p36 23)
         values.update(offer_code=offer.get("code") or "", offer_percent=offer.get("percent") or "")
+    if CARE_HOURS in wanted:
+        from actions.hours import spoken_hours
+
+        values[CARE_HOURS] = spoken_hours(settings().care_hours)  # "what hours are your specialists working?"
     if CODES_COMPARED in wanted:
         values[CODES_COMPARED] = await codes_compared.compared(tracker)  # "which one saves me more?"
     if CODE_STATUS in wanted:

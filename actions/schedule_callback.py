@@ -240,6 +240,11 @@ class ValidateCallbackForm(FormValidation):
         # The whole message says more than the entity ("tomorrow after lunch, maybe 2ish").
         # "actually 10 is bad, move my call to 4pm": the time wanted, not the one turned down.
         wanted = wanted_time_text(said)
+        chosen_at = [e.get("value") for e in latest.get("entities") or [] if e.get("extractor") == "typed_choice"]
+        if chosen_at and latest.get("repair") == "form_rest" and isinstance(chosen_at[0], str):
+            # "tomorrow, hmm, would the specialist have my whole three months...? maybe 10am" under the call's button
+            # (server/dialogue/typed_choices.py): the time as told, its day from the question (blind panel p70 AB-02).
+            wanted = chosen_at[0]
         moment = (parse_callback_time(wanted, now) if not said.startswith("/") else None) or parse_callback_time(
             text or "", now
         )

@@ -282,24 +282,35 @@ def _close_in_clauses(sentence: str) -> bool:
 # "ok so thats the 5 dollar credit for the cold latte, fine, thats all for me" (blind panel p69 Z-01, Z-04: read as a
 # demand, and as more of the case): what was settled said back, then the close.
 _SAID_BACK = re.compile(
-    r"^\W*(?:ok(?:ay)?|so|right|alright|all right|got it|fine|understood|i get it|i see|cool|great|perfect"
-    r"|thanks for|thank you for)\b",
+    r"^\W*(?:ok(?:ay)?|so|right|alright|all right|got it|fine|understood|i get it|i see|cool|great|perfect|ah|oh"
+    r"|no worries|fair enough|sure|thanks for|thank you for)\b",
     re.I,
 )
 _ASKS_MORE = re.compile(
-    r"\b(?:want|need|can|could|would|will|please|pls|plz|give|send|but|still|instead|also|what|why|how|when|where"
+    r"\b(?:want|need|can\s+(?:you|i|we|someone|u)|could\s+(?:you|i|we|u)|would\s+(?:you|it|u)"
+    r"|will\s+(?:you|it|they|i\s+get|u)|please|pls|plz|give\s+me|send|but|still|instead|also|what|why|how|when|where"
     r"|which|cancel|refund|change|move|wrong|not\s+(?:ok|okay|fine|happy|good|enough))\b",
+    re.I,
+)
+# After the close, only kind words: "..., so thats all I needed really, thanks so much for checking and have a good
+# rest of your day" (blind panel p70 AA-11: "Sorry, I'm not sure I understood").
+_KIND_AFTER = re.compile(
+    r"^\W*(?:and\s+)?(?:(?:thanks|thank you|cheers|ta)\b|have\s+a\s+(?:good|nice|great|lovely)|take care|bye|goodbye)",
     re.I,
 )
 
 
 def _said_back_then_closed(sentence: str) -> bool:
-    """What was settled said back, then a close in the last clause: "ok got it about the calls to london, and the 10
-    dollars credit, thats all for me"; nothing asked or wanted before it."""
+    """What was settled said back, then a close in a clause of its own, and only kind words after it: "ok got it about
+    the calls to london, and the 10 dollars credit, thats all for me"; nothing asked or wanted before it."""
     clauses = [c.strip() for c in sentence.split(",") if c.strip()]
-    if len(clauses) < 2 or not (says("closing", clauses[-1]) and len(clauses[-1].split()) <= 7):
+    closing = [i for i, c in enumerate(clauses) if says("closing", c) and len(c.split()) <= 8]
+    if len(clauses) < 2 or not closing:
         return False
-    return bool(_SAID_BACK.match(clauses[0])) and not _ASKS_MORE.search(", ".join(clauses[:-1]))
+    at = closing[-1]
+    after_kind = all(_KIND_AFTER.match(c) or _KIND_OR_WAITING.match(c) for c in clauses[at + 1 :])
+    before = ", ".join(clauses[:at])
+    return after_kind and bool(_SAID_BACK.match(clauses[0])) and not _ASKS_MORE.search(before)
 
 
 def closes_with_thanks(text: str) -> bool:

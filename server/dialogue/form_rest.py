@@ -17,6 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair
 from gracious.answers import answers_anywhere, find_answers
+from gracious.references import without_amounts
 from server.dialogue import in_hand, offers, two_problems
 from server.dialogue.form_readings import ON_THAT_CALL
 from server.dialogue.readings import read_as
@@ -32,6 +33,49 @@ NOT_A_TIME = re.compile(r"\b(?:lk|bl)[\s#-]*\d+|#\s*\d+|\b\d{5,}\b|\b\d{3}[\s.-]
 def _timed(text: str) -> bool:
     """The text names a time or a day ("tomorrow noon"), not only a reference ("LK-10426")."""
     return repair.mentions_time(NOT_A_TIME.sub(" ", text))
+
+
+# "ill take the credit tomorrow then": another option taken, not the call's time.
+CHOOSES_ANOTHER = re.compile(r"\b(?:i'?ll|ill|i will|i'?d|id)\s+(?:take|have|go\s+(?:for|with))\b", re.I)
+_DAY = re.compile(
+    r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|this\s+(?:morning|afternoon|evening)|next\s+week)\b",
+    re.I,
+)
+
+
+def the_time_told(text: str) -> str:
+    """The words of a message that tell the call's time: its parts that are not questions, with a day named only in a
+    question put first ("tomorrow, hmm, ...? maybe 10am" is "tomorrow maybe 10am")."""
+    pieces = [p.strip() for p in re.findall(r"[^.!?\n]+[.!?]*", text or "") if p.strip(" .!?")]
+    told = " ".join(p for p in pieces if not in_hand.is_question(p))
+    days = [] if _DAY.search(told) else [d for p in pieces if in_hand.is_question(p) for d in _DAY.findall(p)]
+    return " ".join(days[:1] + [told]).strip()
+
+
+def time_beside_questions(text: str, tracker: DialogueStateTracker) -> Optional[List[str]]:
+    """ "tomorrow, hmm, would the specialist have my whole three months in front of them? maybe 10am" under "Call me back
+    at a time that suits me" (blind panel p70 AB-02: "I'd rather not guess", the time lost): a time for the call told in
+    a part of its own, beside questions the designers answer; the answers, in order. None when no part tells a time
+    plainly or a question has no answer (read as before)."""
+    pieces = [p.strip() for p in re.findall(r"[^.!?\n]+[.!?]*", text or "") if p.strip(" .!?")]
+    # A time plainly named ("maybe 10am", "tomorrow at 2"), never a sum ("fine ill take the 10 dollars").
+    told = [p for p in pieces if in_hand.only_a_time(without_amounts(p)) and not CHOOSES_ANOTHER.search(p)]
+    asked = [p for p in pieces if p not in told]
+    if not told or not asked or not all(in_hand.is_question(p) or len(p.split()) <= 2 for p in asked):
+        return None
+    granted = offers.granted(tracker)
+    answers: List[str] = []
+    for part in asked:
+        if not in_hand.is_question(part):
+            continue
+        found = find_answers(
+            part, tracker.get_slot("case_type"), granted, question=True, policy=tracker.get_slot("policy_id")
+        ) or answers_anywhere(part, question=True, policy=tracker.get_slot("policy_id"))
+        if not found:
+            return None
+        answers += [a.response for a in found if a.response not in answers]
+    return answers
 
 
 async def split(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker], parse: Parse) -> Optional[Dict]:

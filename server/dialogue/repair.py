@@ -335,7 +335,7 @@ THANKS_FOR_THE_CALL = re.compile(
 def _ordered_not_handed(parsed: Dict[str, Any], text: str) -> Dict[str, Any]:
     """ "ordered an english breakfast tea at the station cafe, got handed a latte" (blind panel p69 Z-12: "I'm sorry we
     didn't get your latte right"): the item is what was ordered, the one to make again, never what was handed over."""
-    ordered = signals.what_was_ordered(text)
+    ordered = signals.what_was_ordered(text) if signals.said_at_the_cafe(text) else None
     items = entities_of(parsed, "item")
     if not ordered or not items or any(str(e.get("value") or "").lower() in ordered.lower() for e in items):
         return parsed

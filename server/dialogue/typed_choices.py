@@ -38,7 +38,7 @@ from gracious.choices import (
 )
 from gracious.dropped_call import drops_the_call
 from gracious.references import size_change
-from gracious.signals import asks_to_stop_updates, asks_without_end, wants_it_cancelled
+from gracious.signals import about_staff_conduct, asks_to_stop_updates, asks_without_end, wants_it_cancelled
 from overrides import nlu_process
 from server.dialogue import first_part, form_rest, in_hand, rating_answer, two_problems, waiting
 from server.dialogue.offers import (
@@ -76,6 +76,7 @@ from server.dialogue.readings import (
     wants_more,
 )
 from server.dialogue.repair import reread
+from server.nlu import tone
 
 _rasa_graph_parse = MessageProcessor.parse_message
 
@@ -140,6 +141,13 @@ async def parse_with_choices(
         # "Alright, I will wait for the email then. No thank you, that is everything." (blind panel p59 F03): a close,
         # never the email follow-up named in it taken again (server/dialogue/repair.py reads it). ("no thanks" alone
         # under an offer is the offer turned down, read below.)
+        return await _in_context(read, parsed)
+    if parsed.get("mocked_choice") or (not text.startswith("/") and tone.mocks(text) and last_buttons(tracker)):
+        # "oh the CEOs office team, how wonderful. very personal." (blind panel p69 Y-07: the case sent to that team):
+        # an option named in plainly sarcastic words is not chosen (server/nlu/tone.py); what the staff did is the case.
+        if about_staff_conduct(text):
+            kept = [e for e in parsed.get("entities") or [] if e.get("entity") not in ("item", "alternative")]
+            return read_as(parsed, "complain_service", "staff", kept)
         return await _in_context(read, parsed)
     parsed = await first_part.reading(parsed, tracker, read.parse)  # "the shoes are too small. also how long..."
     parsed = await _thanks_then(parsed, text, read)  # "Thank you. And the fifteen per cent?"
@@ -286,6 +294,15 @@ async def parse_with_choices(
         # at that time; never "I've set out above what I can see on this".
         call = await read.as_click(by_phone.payload, text=text, typed_choice=by_phone.title)
         call["entities"] = [*(call.get("entities") or []), in_hand.time_entity(text)]
+        return call
+    beside = form_rest.time_beside_questions(text, tracker) if by_phone is not None and tracker is not None else None
+    if by_phone is not None and beside:
+        # "tomorrow, hmm, would the specialist have my whole three months in front of them? maybe 10am" (blind panel
+        # p70 AB-02): the call at that time, and the question answered once the time is taken (actions/second_problem.py
+        # kept_aside), never "I'd rather not guess" with the time lost.
+        call = await read.as_click(by_phone.payload, text=text, typed_choice=by_phone.title, repair="form_rest")
+        call["entities"] = [*(call.get("entities") or []), in_hand.time_entity(form_rest.the_time_told(text))]
+        call["answers"] = beside
         return call
     stopper = next((o for o in options if o.key == "human"), None)
     if stopper is not None and stops_the_order(text, tracker):

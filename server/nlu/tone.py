@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from gracious.settings import CATALOG_DIR
-from gracious.signals import says_it_is_faulty, says_it_is_late
+from gracious.signals import about_staff_conduct, says_it_is_faulty, says_it_is_late
 from gracious.wordlists import changed_at, word_pattern
 from server.nlu.stateless import StatelessComponent
 
@@ -44,8 +44,17 @@ def is_sarcastic(text: Text) -> bool:
     return bool(found["praise"].search(text) and found["trouble"].search(text))
 
 
+def mocks(text: Text) -> bool:
+    """Whether a message says one of the plainly sarcastic phrases ("how wonderful", "yeah right"): an option named in
+    them is not chosen."""
+    return bool(_patterns(changed_at(WORDS_FILE))["sarcasm"].search(text or ""))
+
+
 def _problem_told(text: Text) -> Text:
-    """The case a sarcastic message tells (something that doesn't work, an order that is late), else frustration."""
+    """The case a sarcastic message tells (something that doesn't work, an order that is late, staff who were rude),
+    else frustration."""
+    if about_staff_conduct(text):
+        return "complain_service"
     if says_it_is_faulty(text):
         return "report_wrong_item"
     if says_it_is_late(text):
@@ -60,10 +69,16 @@ class SarcasmSignal(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            if intent not in PRAISE_INTENTS or not is_sarcastic(message.get(TEXT) or ""):
+            text = message.get(TEXT) or ""
+            # "oh the CEOs office team, how wonderful. very personal." under that option (blind panel p69 Y-07: taken as
+            # a yes): an option named in plainly sarcastic words is no choice.
+            mocked = intent in ("choose_alternative", "request_executive") and mocks(text)
+            if not mocked and (intent not in PRAISE_INTENTS or not is_sarcastic(text)):
                 continue
             reread = {"name": _problem_told(message.get(TEXT) or ""), "confidence": 1.0}
             message.set(INTENT, reread, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [reread], add_to_output=True)
             message.set("sarcasm", True, add_to_output=True)
+            if mocked:
+                message.set("mocked_choice", True, add_to_output=True)
         return messages

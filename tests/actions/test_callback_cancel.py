@@ -555,3 +555,35 @@ def test_a_limit_the_booked_call_breaks_is_asked_about(domain, monkeypatch):
     ]
     assert SlotSet(ASKED, "1") in events
     assert statuses() == ["booked"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("today 8.30", at(11, 8, 30)),  # blind panel p70 AA-09: booked at 10:00
+        ("tomorrow 9.15", at(12, 9, 15)),
+        ("today at 8.30", at(11, 8, 30)),
+    ],
+)
+def test_a_time_written_with_a_dot_after_its_day_is_that_time(text, expected):
+    assert parse_callback_time(text, at(11, 7, 0)) == expected
+
+
+def test_a_move_said_beside_a_cancel_moves_the_one_call_left(domain, monkeypatch):
+    """Blind panel p69 Y-06: "wait no, make it 2pm not 12. and cancel the 8am one" cancelled 8am and kept 12."""
+    book(at(11, 15))
+    book(at(12, 12))
+    freeze_time(monkeypatch, actions.callback_cancel, WEDNESDAY_10AM)
+    tracker = tracker_from(
+        "empty_tracker",
+        text="wait no, make it 2pm not 12. and cancel the 3pm one, i only need one call",
+        intent="cancel",
+        slots={"callback_id": "2"},
+        sender_id=SENDER,
+    )
+    dispatcher, events = run_action(ActionCancel(), tracker, domain)
+    said = [m.get("response") for m in dispatcher.messages]
+    assert "utter_callback_moved" in said
+    moved = next(m for m in dispatcher.messages if m.get("response") == "utter_callback_moved")
+    assert moved["old_when"] == "tomorrow at 12:00 pm" and moved["callback_when"] == "tomorrow at 2:00 pm"
+    assert sorted(statuses()) == ["booked", "cancelled"]
