@@ -138,7 +138,12 @@ def say(
             response = "utter_record_arranged_before_refund_asked" if instead else "utter_record_arranged_before"
             if instead and row["kind"] in (facts.get("switchable_remedies") or []):
                 response = "utter_record_arranged_before_refund_switch"  # the refund is on offer, as a switch
-            if not instead and row["kind"] in WAITS_FOR_RETURN:
+            not_here = facts.get("reference_kind") == "order" and facts.get("order_delivered") is False
+            if not instead and row["kind"] == "refund" and not_here:
+                # A late order's refund, arranged before it came (blind panels p69 Z-10, p70 AA-03, AB-03: "send it
+                # with the prepaid label we emailed" to someone still waiting for it): nothing to send back.
+                response = "utter_record_arranged_before_not_here"
+            elif not instead and row["kind"] in WAITS_FOR_RETURN:
                 response += "_return"  # the old one is still to go back: never "nothing more to do" (p37 24)
             if response in said:
                 continue

@@ -236,7 +236,8 @@ THAT_IS_ALL = re.compile(
 
 
 _KIND_OR_WAITING = re.compile(
-    r"(?:and\s+)?(?:thank|thanks|many thanks|cheers|ta)\b"
+    r"(?:and\s+)?(?:thank|thanks|many thanks|cheers|ta|thx|ty)\b"
+    r"|(?:(?:nah|no|oh|ok|okay)[\s,]+)?(?:it'?s|its|that'?s|thats|all)\s+(?:fine|good|grand|ok|okay)(?:\s+then)?\W*$"
     r"|(?:you\s+have|you'?ve|youve)\s+been\s+(?:very\s+|so\s+|really\s+|most\s+)?(?:kind|helpful|great|lovely|patient)\b"
     # "Very well, I will ask on the call tomorrow." (blind panel p61 I04) waits for what was arranged too.
     r"|(?:(?:ok|okay|alright|all right|right|fine|very well)[\s,]+)?(?:i'?ll|i will|i)\s+(?:just\s+)?"
@@ -295,7 +296,8 @@ _ASKS_MORE = re.compile(
 # After the close, only kind words: "..., so thats all I needed really, thanks so much for checking and have a good
 # rest of your day" (blind panel p70 AA-11: "Sorry, I'm not sure I understood").
 _KIND_AFTER = re.compile(
-    r"^\W*(?:and\s+)?(?:(?:thanks|thank you|cheers|ta)\b|have\s+a\s+(?:good|nice|great|lovely)|take care|bye|goodbye)",
+    r"^\W*(?:and\s+)?(?:(?:thanks|thank you|cheers|ta)\b|have\s+a\s+(?:good|nice|great|lovely)|take care|bye|goodbye"
+    r"|(?:really\s+|i\s+)?appreciate\s+it|much appreciated)",
     re.I,
 )
 

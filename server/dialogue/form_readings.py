@@ -300,6 +300,8 @@ def about_the_calls(
             (repair.corrects(text) and (clock or len(text.split()) <= 5))
             or repair.says("call_words", text)
             or (len(text.split()) <= 8 and re.search(r"\d\s*(?:am|pm)|\d:\d\d|\bsay\b", text, re.I))
+            # "10 doesnt work, im in meetings all morning. 4pm please" (blind panel p71 AC-12: read as a faulty item).
+            or bool(clock and TIME_NOT_SUITED.search(text))
         )
         # "Can we push it to Friday morning?" asks for the move; "is it still on friday?" asks about the call.
         requested = ASKS_TO_MOVE.search(text)
@@ -317,6 +319,14 @@ def about_the_calls(
             # question is the lead-in; the sentence that says the time moves the call, to that time.
             return read_as(parsed, "request_callback", "correction", [whole_message("time", said, text)])
     return None
+
+
+# "10 doesnt work", "tomorrow is no good", "that time won't work for me": the call's time turned down.
+TIME_NOT_SUITED = re.compile(
+    r"\b(?:\d{1,2}(?::\d\d)?\s*(?:am|pm)?|that(?:\s+time)?|it|tomorrow|today|the\s+morning|mornings?|afternoons?)\s+"
+    r"(?:doesn'?t|does\s+not|dont|don't|won'?t|will\s+not|isn'?t|is\s+not|is\s+no)\s+(?:work|suit|good)",
+    re.I,
+)
 
 
 # "did you change my call to 4:30?", "have you moved it?", "is it at 4:30 now?": asked whether the call was changed.
