@@ -292,6 +292,14 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     text = _clock(BEFORE.sub(_an_hour_before, NOT_BEFORE.sub(r"at \1", _asked_clause(text))))
     if re.search(r"\bwhere(?:'s|\s+is|\s+are)\b", text, re.I) and not CLOCK.search(text) and not DAY_WORD.search(text):
         return None  # "ok. so where is my grinder right now" (blind panel p43 18): a question, never a time
+    if (
+        re.search(r"\b(?:what|which)\s+(?:hours|times?)\b", text, re.I)
+        and not CLOCK.search(text)
+        and not DAY_WORD.search(text)
+    ):
+        return (
+            None  # "hmm what hours are your people available?" (blind panel p72 AF-02, booked at 10): asked, not told
+        )
     later = in_a_while(text, now)
     if later is not None:
         return fit_to_hours(later, hours) if fit else later

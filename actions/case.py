@@ -23,6 +23,7 @@ from gracious.references import normalize_reference, parse_amount, reference_kin
 from gracious.signals import (
     about_hygiene,
     about_staff_conduct,
+    asks_an_errand,
     asks_for_gift_packing,
     asks_the_impossible,
     calls_never_came_again,
@@ -287,7 +288,11 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
                 facts["coupon_honoured_here"] = True
     said = " ".join(t for t in (tracker.get_slot("case_details"), tracker.latest_message.get("text")) if t)
     # What is asked now: "the rain to stop" then "$5000 in compensation" is a claim, not the weather.
-    facts["impossible_request"] = asks_the_impossible(tracker.latest_message.get("text") or "")
+    asked_now = str(tracker.latest_message.get("text") or "")
+    # "my latte was stone cold and i want a taxi" (blind panel p72 AF-04): a taxi is beyond anyone too.
+    facts["impossible_request"] = asks_the_impossible(asked_now) or (
+        tracker.get_slot("case_type") == "demand_compensation" and asks_an_errand(asked_now)
+    )
     if facts["impossible_request"] and here_now(tracker.latest_message.get("text") or ""):
         facts["here_now"] = True  # "i'm sitting on the terrace ... and its pouring": now, never "another day"
     if facts["impossible_request"] and said_playfully(tracker.latest_message.get("text") or ""):

@@ -91,7 +91,21 @@ MOVE_TO = re.compile(r"\b(?:move|change|switch|push|put|make)\b.*?\b(?:to|it|for
 
 
 # The part of a correction that names the time wanted.
-MEANT = re.compile(r"\b(?:i meant|i mean|meant to say|make it|instead|rather have|go with)\b", re.I)
+MEANT = re.compile(
+    r"\b(?:i meant|i mean|meant to say|make it|instead|rather have|go with)\b"
+    # "8:30 today. no actually 9, school run" (blind panel p72 AF-03: booked at 8:30): the time said after "actually".
+    r"|^\W*(?:no|nope|wait|sorry|oh)?[\s,]*(?:actually|make\s+that|or\s+rather)\b",
+    re.I,
+)
+# "tomorrows one", "todays call" (blind panel p72 AF-07: "make tomorrows one 4pm" was booked for 7 January).
+_DAY_POSSESSIVE = re.compile(r"\b(tomorrow|today|tonight)s\b", re.I)
+# "i work until 5", "busy till 3" (blind panel p72 AF-02: booked at 5pm, the minute she is still at work): when they
+# are busy, never the time wanted.
+_BUSY_UNTIL = re.compile(
+    r"\b(?:i\s+|i'?m\s+|im\s+)?(?:work|working|at\s+work|busy|in\s+meetings?|out|away|driving)\s+(?:until|till|til)\s+"
+    r"\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?",
+    re.I,
+)
 
 
 def wanted_time_text(said: Text) -> Text:
@@ -100,14 +114,18 @@ def wanted_time_text(said: Text) -> Text:
     # "tomorrow at 12:30, 555 0155. thanks": a number given with the time names no hour (blind panel p39 23).
     said = without_phones(said) if said and not said.startswith("/") else said
     said = with_clock_hours(said or "")  # "non, 9h, pas 10h" (blind panel p50 23): 9:00, not 10
+    said = _BUSY_UNTIL.sub(" ", _DAY_POSSESSIVE.sub(r"\1", said))
     # "4.30pm" is one time, not a sentence ending at 4.
     parts = [p for p in re.split(r"(?:[,;!?]|(?<!\d)\.|\.(?!\d))+|\s+but\s+|\s+-\s+", said or "") if p.strip()]
     # "as soon as possible please, today if you can" (blind panel p52 05): the soonest is part of the time wanted.
     timed = [p for p in parts if (repair.mentions_time(p) or SOON.search(p)) and not TURNED_DOWN.search(p)]
     meant = [p for p in timed if MEANT.search(p)]
     if meant and len(timed) > 1:
-        # "i said 3 but i meant 2pm, i have a meeting at 3" (blind panel p48 03): the time meant, not the others.
-        return meant[-1]
+        # "i said 3 but i meant 2pm, i have a meeting at 3" (blind panel p48 03): the time meant, not the others;
+        # on the day said before it ("tomorrow at 10, actually no make it 11").
+        wanted = meant[-1]
+        days = [d for d in (repair.A_DAY.search(p) for p in timed) if d] if not repair.A_DAY.search(wanted) else []
+        return f"{days[-1].group(0)} {wanted}" if days else wanted
     if len(timed) == len(parts) or not timed:
         # "can you move my 11am call to 2pm": the call named by its hour, moved to the other.
         moved = MOVE_TO.search(said or "")
@@ -120,6 +138,17 @@ def wanted_time_text(said: Text) -> Text:
         wanted = f"{before} {wanted}"  # "push it to Friday morning, say half nine": the day and the hour
     moved = MOVE_TO.search(wanted)
     return moved.group(1) if moved and repair.mentions_time(moved.group(1)) else wanted
+
+
+async def _answer_values(tracker: Tracker, domain: Dict[Text, Any]) -> Dict[Text, Any]:
+    """The placeholder values of the answers kept aside with the call's time (the care team's hours, a case's
+    figures): looked up only when there are answers."""
+    latest = tracker.latest_message or {}
+    if latest.get("repair") != "form_rest" or not latest.get("answers"):
+        return {}
+    from actions.digression import fitted_answers
+
+    return (await fitted_answers(tracker, domain, list(latest.get("answers") or [])))[1]
 
 
 def _said_of_something_else(tracker: Tracker, said: Text) -> bool:
@@ -240,6 +269,9 @@ class ValidateCallbackForm(FormValidation):
         # The whole message says more than the entity ("tomorrow after lunch, maybe 2ish").
         # "actually 10 is bad, move my call to 4pm": the time wanted, not the one turned down.
         wanted = wanted_time_text(said)
+        if _BUSY_UNTIL.search(said or ""):
+            # "i work until 5" read as the time (blind panel p72 AF-02): only what the rest of the message says.
+            text = _BUSY_UNTIL.sub(" ", said)
         chosen_at = [e.get("value") for e in latest.get("entities") or [] if e.get("extractor") == "typed_choice"]
         if chosen_at and latest.get("repair") == "form_rest" and isinstance(chosen_at[0], str):
             # "tomorrow, hmm, would the specialist have my whole three months...? maybe 10am" under the call's button
@@ -333,6 +365,11 @@ class ValidateCallbackForm(FormValidation):
             # December): no number is needed for the call, said so; never "I didn't catch a time".
             dispatcher.utter_message(response="utter_callback_no_number_needed")
             return {"callback_time": None}
+        if moment is None and latest.get("repair") == "form_rest" and latest.get("answers"):
+            # "hmm what hours are your people available? i work until 5" (blind panel p72 AF-02): the question answered,
+            # and the time asked for again, never counted as a time not understood.
+            kept_aside(dispatcher, tracker, domain, **(await _answer_values(tracker, domain)))
+            return {"callback_time": None}
         if moment is None:
             attempts = int(tracker.get_slot("callback_attempts") or 0) + 1
             if attempts >= MAX_TIME_ATTEMPTS:
@@ -349,7 +386,8 @@ class ValidateCallbackForm(FormValidation):
                 dispatcher.utter_message(response="utter_callback_time_unclear")
             return {"callback_time": None, "callback_attempts": float(attempts)}
         taken = {"callback_time": moment.isoformat(), "callback_attempts": None}
-        return {**taken, **kept_aside(dispatcher, tracker, domain)}  # what else the message said, kept
+        values = await _answer_values(tracker, domain)
+        return {**taken, **kept_aside(dispatcher, tracker, domain, **values)}  # what else the message said, kept
 
     async def extract_callback_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -88,12 +88,14 @@ def other_one(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
     return come_back(dispatcher, tracker, domain)
 
 
-def kept_aside(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Dict[Text, Any]:
+def kept_aside(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], **values: Any
+) -> Dict[Text, Any]:
     """A time for the call with something else beside it (server/dialogue/form_rest.py): a question
     answered now, before the form goes on; a request kept (``pending_problem``), which `come_back`
     offers once the call is booked (actions/schedule_callback.py)."""
     latest = tracker.latest_message or {}
     if latest.get("repair") != "form_rest":
         return {}
-    say_answers(dispatcher, domain, latest.get("answers") or [], tracker)
+    say_answers(dispatcher, domain, latest.get("answers") or [], tracker, **values)
     return {"pending_problem": noted(tracker)} if noted(tracker) else {}

@@ -108,7 +108,11 @@ def clock_named(text: str) -> Optional[Tuple[int, int]]:
         return hour, int(found.group(2) or 0)
     found = TWENTY_FOUR.search(text)
     if found:
-        return int(found.group(1)), int(found.group(2))
+        hour = int(found.group(1))
+        # "the 6:30 one" is half past six in the evening, as a bare "6" is (blind panel p72 AF-05: asked "which one"
+        # twice); "06:30" is the morning, said so.
+        evening = 1 <= hour <= 7 and not found.group(1).startswith("0")
+        return (hour + 12 if evening else hour), int(found.group(2))
     found = COMPACT.search(text)
     if found and found.group(3):
         return int(found.group(1)) % 12 + (12 if found.group(3).lower() == "pm" else 0), int(found.group(2))

@@ -25,6 +25,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
                 "swearing",
                 "said_before",
                 "impossible",
+                "errand",
                 "weather",
                 "weather_stop",
                 "playful",
@@ -134,6 +135,13 @@ def asks_the_impossible(text: Text) -> bool:
     """'I want the rain to stop', 'raining all week... can you make it stop?': something nobody can do
     (catalog/signals.yml `impossible`, or `weather` with `weather_stop`)."""
     return bool(text) and (_has("impossible", text) or (_has("weather", text) and _has("weather_stop", text)))
+
+
+def asks_an_errand(text: Text) -> bool:
+    """'can you call me a taxi', 'send an uber to the cafe': an errand we can't run for anyone (catalog/signals.yml
+    `errand`). Opening a chat, the plain no of the impossible; in a case, the designers' answer (catalog/answers.yml
+    `taxi`), the case's options kept."""
+    return bool(text) and _has("errand", text)
 
 
 def asks_without_end(text: Text) -> bool:

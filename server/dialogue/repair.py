@@ -930,7 +930,7 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         kept = [e for e in parsed.get("entities") or [] if e.get("entity") != "item"]
         return read_as(parsed, "complain_service", "staff", kept)
     if (
-        signals.asks_the_impossible(text)
+        (signals.asks_the_impossible(text) or (signals.asks_an_errand(text) and not tracker.get_slot("case_type")))
         and not loop
         and intent not in two_problems.case_types()
         and not repair.cancels_grant(text)

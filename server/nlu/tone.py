@@ -11,6 +11,7 @@ marked `sarcasm` as well, so the case opens and the tone is heard in its sympath
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Dict, List, Text
 
@@ -41,7 +42,15 @@ def is_sarcastic(text: Text) -> bool:
     found = _patterns(changed_at(WORDS_FILE))
     if found["sarcasm"].search(text) or "/s" in text.split():
         return True
-    return bool(found["praise"].search(text) and found["trouble"].search(text))
+    # "Nothing wrong, I just wanted to say the barista ... was lovely" (blind panel p72 AF-10: "things have really piled
+    # up"): trouble said not to be there is none.
+    untroubled = NONE_WRONG.sub(" ", text)
+    return bool(found["praise"].search(text) and found["trouble"].search(untroubled))
+
+
+NONE_WRONG = re.compile(
+    r"\b(?:nothing(?:'s|s)?|no|not\s+a|not\s+any)\s+(?:is\s+)?(?:wrong|problems?|complaints?|issues?|trouble)\b", re.I
+)
 
 
 def mocks(text: Text) -> bool:

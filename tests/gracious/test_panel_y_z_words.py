@@ -65,3 +65,19 @@ def test_the_exchange_past_its_window_is_not_the_answer_once_an_exchange_is_owed
     for owed in (["entitled"], ["offered_exchange"]):
         found = find_answer(asked, "request_refund", owed, True, "returns_window")
         assert found is None or found.id != "exchange_outside_window"
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("the 6:30 one, like i said", (18, 30)),  # blind panel p72 AF-05: "which one?" twice
+        ("cancel the 6:30 one", (18, 30)),
+        ("06:30", (6, 30)),
+        ("9:30", (9, 30)),
+        ("15:30", (15, 30)),
+    ],
+)
+def test_a_clock_time_without_am_or_pm_is_read_as_a_bare_hour_is(text, named):
+    from gracious.dropped_call import clock_named
+
+    assert clock_named(text) == named
