@@ -114,7 +114,7 @@ def wanted_time_text(said: Text) -> Text:
     # "tomorrow at 12:30, 555 0155. thanks": a number given with the time names no hour (blind panel p39 23).
     said = without_phones(said) if said and not said.startswith("/") else said
     said = with_clock_hours(said or "")  # "non, 9h, pas 10h" (blind panel p50 23): 9:00, not 10
-    said = _BUSY_UNTIL.sub(" ", _DAY_POSSESSIVE.sub(r"\1", said))
+    said = _BUSY_UNTIL.sub(" ", _DAY_POSSESSIVE.sub(r"\1", said)).strip(" ,;")
     # "4.30pm" is one time, not a sentence ending at 4.
     parts = [p for p in re.split(r"(?:[,;!?]|(?<!\d)\.|\.(?!\d))+|\s+but\s+|\s+-\s+", said or "") if p.strip()]
     # "as soon as possible please, today if you can" (blind panel p52 05): the soonest is part of the time wanted.
