@@ -209,6 +209,9 @@ class SlowProxy:
         self.port = free_port()
         self.target = f"http://127.0.0.1:{target_port}"
         self.delay = 0.0
+        # Action calls passed on and answered (health checks not counted): a test can tell
+        # what a customer heard before the first slow call came back, with no clock.
+        self.answered = 0
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -235,6 +238,8 @@ class SlowProxy:
                         request.method, self.target + request.path_qs, data=await request.read(), headers=headers
                     ) as reply:
                         body = await reply.read()
+                        if request.path != "/health":
+                            self.answered += 1
                         return web.Response(
                             status=reply.status, body=body, content_type=reply.content_type or "application/json"
                         )

@@ -57,10 +57,13 @@ def test_a_slow_action_gets_a_holding_message_then_the_answer(slow: Deployment) 
     customer = WidgetCustomer(slow.base)
     try:
         customer.connect()
-        started = time.monotonic()
+        answered_before = slow.proxy.answered
         customer.say(COMPLAINT)
-        first = customer.messages.get(timeout=10)
-        assert first == STILL_WORKING and time.monotonic() - started < 5, first
+        first = customer.messages.get(timeout=15)
+        # The holding message comes while the turn's first action call is still held back,
+        # whatever a busy machine adds before it (a clock here flaked on a fresh cluster's first turn).
+        assert first == STILL_WORKING, first
+        assert slow.proxy.answered == answered_before, "the holding message came only after an action had answered"
         later = customer.wait_for("domestic calls only", timeout=60)
         assert STILL_WORKING not in later  # said once, while waiting; then the answer
     finally:
