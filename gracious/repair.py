@@ -480,6 +480,8 @@ def opens_with_why(text: str) -> bool:
 DAY_WORD = re.compile(r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 # A day named, short forms too: "fri morning", "tmrw".
 A_DAY = re.compile(rf"{DAY_WORD.pattern}|\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|tmrw)\b", re.I)
+# The day a call is wanted, said as a day or as a part of today or the week ("this afternoon", "next week").
+DAY_TOLD = re.compile(rf"{A_DAY.pattern}|\bthis\s+(?:morning|afternoon|evening)\b|\bnext\s+week\b", re.I)
 # A day, a part of the day or a clock time ("monday morning", "at 3pm", "10:30"); never the "0199" of a
 # phone number, which mentions_time would take for one (server/dialogue/form_readings.py).
 NAMES_WHEN = re.compile(

@@ -37,11 +37,6 @@ def _timed(text: str) -> bool:
 
 # "ill take the credit tomorrow then": another option taken, not the call's time.
 CHOOSES_ANOTHER = re.compile(r"\b(?:i'?ll|ill|i will|i'?d|id)\s+(?:take|have|go\s+(?:for|with))\b", re.I)
-_DAY = re.compile(
-    r"\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|this\s+(?:morning|afternoon|evening)|next\s+week)\b",
-    re.I,
-)
 
 
 def the_time_told(text: str) -> str:
@@ -49,7 +44,11 @@ def the_time_told(text: str) -> str:
     question put first ("tomorrow, hmm, ...? maybe 10am" is "tomorrow maybe 10am")."""
     pieces = [p.strip() for p in re.findall(r"[^.!?\n]+[.!?]*", text or "") if p.strip(" .!?")]
     told = " ".join(p for p in pieces if not in_hand.is_question(p))
-    days = [] if _DAY.search(told) else [d for p in pieces if in_hand.is_question(p) for d in _DAY.findall(p)]
+    days = (
+        []
+        if repair.DAY_TOLD.search(told)
+        else [d for p in pieces if in_hand.is_question(p) for d in repair.DAY_TOLD.findall(p)]
+    )
     return " ".join(days[:1] + [told]).strip()
 
 
