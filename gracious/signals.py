@@ -26,6 +26,7 @@ def _lists(modified_ns: int) -> Dict[str, "re.Pattern[str]"]:
                 "said_before",
                 "impossible",
                 "errand",
+                "errand_let_go",
                 "weather",
                 "weather_stop",
                 "playful",
@@ -140,8 +141,8 @@ def asks_the_impossible(text: Text) -> bool:
 def asks_an_errand(text: Text) -> bool:
     """'can you call me a taxi', 'send an uber to the cafe': an errand we can't run for anyone (catalog/signals.yml
     `errand`). Opening a chat, the plain no of the impossible; in a case, the designers' answer (catalog/answers.yml
-    `taxi`), the case's options kept."""
-    return bool(text) and _has("errand", text)
+    `taxi`), the case's options kept. Not an errand let go ("ok forget the taxi", `errand_let_go`)."""
+    return bool(text) and _has("errand", text) and not _has("errand_let_go", text)
 
 
 def asks_without_end(text: Text) -> bool:

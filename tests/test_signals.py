@@ -333,3 +333,20 @@ def test_a_demand_with_no_end_to_it(text, demand):
     from gracious.signals import asks_without_end
 
     assert asks_without_end(text) is demand
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("can you call me a taxi to the cafe", True),
+        ("send an uber, i am not walking home in this", True),
+        # blind panel p72 AF-04: the taxi let go, the latte is the question now
+        ("ok forget the taxi. what about my cold latte", False),
+        ("never mind the taxi, the refund please", False),
+        ("what about my cold latte", False),
+    ],
+)
+def test_an_errand_let_go_is_no_errand_asked(text, asked):
+    from gracious.signals import asks_an_errand
+
+    assert asks_an_errand(text) is asked

@@ -34,7 +34,7 @@ FRUSTRATION = "express_frustration"
 @lru_cache(maxsize=4)
 def _patterns(modified_ns: int) -> Dict[str, Any]:
     raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")) or {}
-    return {name: word_pattern(raw.get(name) or []) for name in ("sarcasm", "praise", "trouble")}
+    return {name: word_pattern(raw.get(name) or []) for name in ("sarcasm", "mocking", "praise", "trouble")}
 
 
 def is_sarcastic(text: Text) -> bool:
@@ -54,9 +54,9 @@ NONE_WRONG = re.compile(
 
 
 def mocks(text: Text) -> bool:
-    """Whether a message says one of the plainly sarcastic phrases ("how wonderful", "yeah right"): an option named in
-    them is not chosen."""
-    return bool(_patterns(changed_at(WORDS_FILE))["sarcasm"].search(text or ""))
+    """Whether a message says one of the phrases that mock what they name (catalog/signals.yml `mocking`: "how
+    wonderful", "yeah right"): an option named in them is not chosen ("oh great, the credit then" chooses it)."""
+    return bool(_patterns(changed_at(WORDS_FILE))["mocking"].search(text or ""))
 
 
 def _problem_told(text: Text) -> Text:

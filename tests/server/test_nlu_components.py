@@ -399,3 +399,19 @@ def test_danger_said_not_to_be_there(text, denied):
     from server.nlu.safety import denies_danger
 
     assert denies_danger(text) is denied
+
+
+@pytest.mark.parametrize(
+    "text, mocking",
+    [
+        ("oh the CEOs office team, how wonderful. very personal.", True),
+        ("a credit, yeah right", True),
+        # said glad, with the choice in it
+        ("oh great, the credit then", False),
+        ("the refund as usual please", False),
+    ],
+)
+def test_only_the_phrases_that_mock_what_they_name_turn_down_an_option(text, mocking):
+    from server.nlu.tone import mocks
+
+    assert mocks(text) is mocking
