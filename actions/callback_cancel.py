@@ -421,6 +421,13 @@ async def call_an_email_replaces(tracker: Tracker) -> Tuple[Optional[Dict[str, A
 _NOT_THAT_TIME = re.compile(r"\bnot\s+(?:at\s+)?\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|o'?clock)?", re.I)
 
 
+# A cancel's line that says the call left, and the same cancel said before that call's move.
+_ONE_MOVES = {
+    "utter_callback_call_cancelled_others_stand": "utter_callback_call_cancelled_one_moves",
+    "utter_callback_calls_cancelled_others_stand": "utter_callback_calls_cancelled_one_moves",
+}
+
+
 async def move_beside(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
     """A move said beside the cancel ("wait no, make it 2pm not 12. and cancel the 5pm one, i only need one call": blind
     panel p69 Y-06, where 12 stayed and was emailed): the one call left is moved, and said so. Nothing when no move is
@@ -446,6 +453,10 @@ async def move_beside(dispatcher: CollectingDispatcher, tracker: Tracker, text: 
         int(call["id"]), when, str(call.get("phone") or ""), await notice_for(tracker)
     ):
         return []
+    for message in dispatcher.messages:
+        # "Still booked: 12:00 pm" just before "moved to 2:00 pm" (a re-read of p69 Y-06): the cancel says only what
+        # it cancelled, and the move where the call left stands.
+        message["response"] = _ONE_MOVES.get(message.get("response"), message.get("response"))
     dispatcher.utter_message(
         response="utter_callback_moved",
         old_when=spoken_time(old, now),

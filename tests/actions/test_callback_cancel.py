@@ -587,3 +587,5 @@ def test_a_move_said_beside_a_cancel_moves_the_one_call_left(domain, monkeypatch
     moved = next(m for m in dispatcher.messages if m.get("response") == "utter_callback_moved")
     assert moved["old_when"] == "tomorrow at 12:00 pm" and moved["callback_when"] == "tomorrow at 2:00 pm"
     assert sorted(statuses()) == ["booked", "cancelled"]
+    # the cancel says what it cancelled, not "Still booked: 12:00 pm" just before the move to 2pm
+    assert said[0] == "utter_callback_call_cancelled_one_moves", said
