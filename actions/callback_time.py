@@ -283,6 +283,7 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     # own weekday, without "next", is today.
     text = without_days_ruled_out(text, now)
     today_name = now.strftime("%A")
+    weekday_named = bool(re.search(rf"(?<!\bnext\s)\b{today_name}\b", text, re.I))
     text = re.sub(rf"(?<!\bnext\s)\b{today_name}\b", "today", text, flags=re.I)
     text = re.sub(r"\btoday\W+today\b", "today", text, flags=re.I)
     text = _spoken(text)
@@ -359,8 +360,9 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
         return None
     moment = moment.replace(tzinfo=now.tzinfo)
     if moment < now:
-        # "at 9" said at 10am means tomorrow at 9, not a time already gone.
-        moment += timedelta(days=1)
+        # "at 9" said at 10am means tomorrow at 9, not a time already gone; "monday at 10am" said on a Monday at noon
+        # is next Monday's (it was booked for Tuesday, and "the monday one" then cancelled nothing).
+        moment += timedelta(days=7 if weekday_named else 1)
     if moment < now:
         # Still in the past: not a time but something else read as a date ("555 0134").
         return None

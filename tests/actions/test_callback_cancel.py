@@ -589,3 +589,13 @@ def test_a_move_said_beside_a_cancel_moves_the_one_call_left(domain, monkeypatch
     assert sorted(statuses()) == ["booked", "cancelled"]
     # the cancel says what it cancelled, not "Still booked: 12:00 pm" just before the move to 2pm
     assert said[0] == "utter_callback_call_cancelled_one_moves", said
+
+
+def test_todays_weekday_at_an_hour_gone_is_next_weeks():
+    # "fine monday at 10am" said on a Monday at noon was booked for Tuesday at 10, and "the monday one" then
+    # cancelled nothing (the panel conversation in callbacks_kept.yml, run on a Monday afternoon).
+    assert parse_callback_time("fine monday at 10am", at(9, 12, 0)) == at(16, 10)
+    # still ahead today: today's
+    assert parse_callback_time("monday at 2pm", at(9, 12, 0)) == at(9, 14)
+    # "at 9" with no day, said at 10: tomorrow's
+    assert parse_callback_time("at 9", at(9, 10, 0)) == at(10, 9)
