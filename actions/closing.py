@@ -243,6 +243,10 @@ class ActionCloseConversation(Action):
             if await records().run(handoff_queue.leave_for_sender, tracker.sender_id, handoff_queue.WENT_AWAY):
                 dispatcher.utter_message(response="utter_queue_left_goodbye")  # told, not silently dropped
             events.append(SlotSet("in_queue", None))
+        if (tracker.latest_message or {}).get("repair") == repair.PASSED_ON:
+            # "no need, just tell the manager please. thank you, that is all" (blind panel p71 AC-11): where their words
+            # go, said before the goodbye.
+            dispatcher.utter_message(response="utter_close_passed_on")
         if case_type and not tracker.get_slot("concern_logged"):
             store = records()
             # "ok. tbh i'm still annoyed, how does that even happen. no thats all" (blind panel p51 01): heard, and

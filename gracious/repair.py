@@ -109,7 +109,10 @@ def wants_email_instead(text: str) -> bool:
 # "can someone call me about it", "a callback please", "ring me": a call asked for.
 ASKS_FOR_A_CALL = re.compile(
     r"\b(?:call|ring|phone|telephone|contact)\s+(?:me|us|back)\b|\bcall\s?-?backs?\b|\ba\s+(?:tele)?(?:phone\s+)?call\b"
-    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone|telephone)\b|\bcall\s+at\b",
+    r"|\b(?:someone|somebody|a person|anyone|agent|specialist|manager)\b.*\b(?:call|ring|phone|telephone)\b|\bcall\s+at\b"
+    # "honestly id rather someone just called me and told me whats going on" (blind panel p71 AD-02).
+    r"|\b(?:i'?d|id|i\s+would)\s+(?:much\s+)?rather\s+(?:you|someone|somebody|a person|a human|they)\b[^.?!]{0,20}"
+    r"\b(?:called|rang|phoned)\b",
     re.I,
 )
 
@@ -119,6 +122,8 @@ _CALL_ASKED = re.compile(
     r"\b(?:call|ring|phone|telephone)\s+(?:me|us)\b|\b(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|a person|they)\b"
     r"[^.?!]{0,30}\b(?:call|ring)\b|\b(?:pls|please)\b[^.?!]{0,20}\b(?:call|ring)\b"
     r"|\bcall\s?-?back,?\s+(?:please|pls)\b"
+    r"|\b(?:i'?d|i\s+would|id)\s+(?:much\s+)?rather\s+(?:you|someone|somebody|a person|a human|they)\b[^.?!]{0,20}"
+    r"\b(?:called|rang|phoned|call|ring|phone)\b"
     # "I should prefer a telephone call, if it is not too much trouble" (blind panel p58 D4): formal, and still an ask.
     r"|\bi\s*(?:want|need|would like|'?d like|should like|should prefer|would prefer|'?d prefer)\s+a\s+(?:tele)?(?:phone\s+)?call",
     re.I,
@@ -328,6 +333,34 @@ def closes_with_thanks(text: str) -> bool:
     # thank you, that is everything. You have been very kind." (blind panel p59 F03).
     kind = [s for s in sentences if s not in closes and _KIND_OR_WAITING.match(s)]
     return bool(closes) and "?" not in text and len(closes) + len(kind) == len(sentences)
+
+
+# The reading of a close after "just tell the manager" (server/dialogue/repair.py), which the close answers.
+PASSED_ON = "closing_passed_on"
+# "just tell the manager please", "pass it on": what was told passed on, nothing more asked.
+PASS_ON = re.compile(
+    r"\b(?:tell|inform|let)\s+(?:the|your|a|ur)\s+(?:manager|managers|boss|supervisor|team|people\s+in\s+charge)\b"
+    r"(?:\s+know)?|\bpass\s+(?:it|this|that)\s+on\b|\bpass\s+(?:it|this|that)\s+along\b",
+    re.I,
+)
+# Around it, nothing asked: "no need, just ... please".
+_PASS_ON_LEAD = re.compile(
+    r"\b(?:no|no need|not needed|nah|ok(?:ay)?|just|please|pls|plz|thanks|thank you|then|and|but|all|i|want|you|to|can|"
+    r"could|would|that|is|enough|fine|only|id|i'?d|like|need)\b",
+    re.I,
+)
+
+
+def passes_on_then_closes(text: str) -> bool:
+    """ "no need, just tell the manager please. thank you, that is all" (blind panel p71 AC-11: a call's form opened): told
+    to pass it on, then a close; nothing else asked or told (no question, no call, no other request)."""
+    sentences = [s.strip() for s in re.split(r"[.!?\n]+", text or "") if s.strip()]
+    asked = [s for s in sentences if PASS_ON.search(s)]
+    rest = [s for s in sentences if s not in asked]
+    if "?" in (text or "") or not asked or not rest or ASKS_FOR_A_CALL.search(text or ""):
+        return False
+    left = [w for s in asked for w in _PASS_ON_LEAD.sub(" ", PASS_ON.sub(" ", s)).split() if w.strip(",;:-")]
+    return not left and closes_with_thanks(". ".join(rest))
 
 
 def asks_before_goodbye(text: str) -> bool:

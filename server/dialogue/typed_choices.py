@@ -18,10 +18,11 @@ from typing import Any, Dict, List, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from gracious import repair, saying_no
+from gracious.answers import answers
 from gracious.choices import (
     ARRANGEMENTS,
     ASKING,
@@ -118,6 +119,29 @@ class Reader:
 ANSWERING = {"action_answer_why", "action_answer_also_asked"}
 
 
+# "I suppose 10 is better than nothing. I will take that." just after today's offer was told (blind panel p72 AF-12:
+# "None of these", read from "nothing"): the option the answer was about, taken.
+TAKES_THAT = re.compile(
+    r"\b(?:i'?ll|ill|i\s+will|i'?d|i\s+would|let\s+me|can\s+i|could\s+i|i\s+can)\s+(?:just\s+)?"
+    r"(?:take|have|use|go\s+with|go\s+for|try)\s+(?:that|it|this|that\s+one|that\s+code|that\s+offer|the\s+offer)\b"
+    r"|\b(?:that|it)\s+(?:will|'?ll)\s+do\b",
+    re.I,
+)
+NOT_THAT = re.compile(r"\b(?:not|don'?t|dont|won'?t|wont|never|rather\s+not)\b", re.I)
+
+
+def option_just_told(text: str, tracker: Optional[DialogueStateTracker], options: List[Option]) -> Optional[Option]:
+    """The option whose news the assistant's last answer gave (catalog/answers.yml `option`), when the message takes
+    "that" plainly; None otherwise."""
+    if tracker is None or not TAKES_THAT.search(text) or NOT_THAT.search(text) or not just_answered(tracker):
+        return None
+    asked = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None)
+    said = set((asked.parse_data or {}).get("answers") or []) if asked is not None else set()
+    keys = {a.option for a in answers() if a.option and a.response in said}
+    told = [o for o in options if o.key in keys]
+    return told[0] if len(told) == 1 else None
+
+
 def just_answered(tracker: Optional[DialogueStateTracker]) -> bool:
     """Whether the assistant's last move before this message answered a question."""
     if tracker is None:
@@ -141,6 +165,10 @@ async def parse_with_choices(
         # "Alright, I will wait for the email then. No thank you, that is everything." (blind panel p59 F03): a close,
         # never the email follow-up named in it taken again (server/dialogue/repair.py reads it). ("no thanks" alone
         # under an offer is the offer turned down, read below.)
+        return await _in_context(read, parsed)
+    if not text.startswith("/") and repair.passes_on_then_closes(text):
+        # "no need, just tell the manager please. thank you, that is all" (blind panel p71 AC-11): a close, never the
+        # "Talk to a person" button the manager reads as (server/dialogue/repair.py).
         return await _in_context(read, parsed)
     if parsed.get("mocked_choice") or (not text.startswith("/") and tone.mocks(text) and last_buttons(tracker)):
         # "oh the CEOs office team, how wonderful. very personal." (blind panel p69 Y-07: the case sent to that team):
@@ -288,6 +316,9 @@ async def parse_with_choices(
         # "ok cool" once "how long will that take?" was answered, the options shown again (a conversation of our
         # own, 5 December): taken in, nothing chosen; asked which, never the first option granted on an "ok".
         return await read.as_click(OFFER_PAYLOAD, text=text, typed_choice="", acknowledged=True)
+    told = option_just_told(text, tracker, options)
+    if told is not None:
+        return await read.as_click(told.payload, text=text, typed_choice=told.title)
     by_phone = next((o for o in options if o.key == "callback"), None)
     if by_phone is not None and in_hand.only_a_time(text):
         # "monday 10am" under "Call me back at a time that suits me" (a conversation of our own, 5 December): the call,
