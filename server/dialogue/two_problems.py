@@ -318,13 +318,33 @@ def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
     panel p43 13)."""
     if not isinstance(pending, dict) or not pending.get("intent") or text.startswith("/"):
         return None
-    short = len(text.split()) <= 6
     if len(text.split()) > 12 and not asks_for_the_other_one(text):
         # "ok but what about the charges? I want them removed, ..." (blind panel p43 17): its first sentence.
-        first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
-        if len(first.split()) > 12 or first == text.strip():
-            return None
-        text = first
+        sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+        first, last = sentences[0], sentences[-1]
+        if len(first.split()) <= 12 and first != text.strip():
+            opened = _moving_on(first, pending, False)  # a long message is never a bare yes to the offer
+            if opened is not None:
+                return opened
+        # "oh ok, my sister must have sorted that on my account then. fine. so what about the bill?" (blind panel p72
+        # AF-01: "I'd rather not guess"): its last sentence, when nothing before it asks or wants anything.
+        before = " ".join(sentences[:-1])
+        if len(sentences) > 1 and len(last.split()) <= 12 and "?" not in before and not _WANTS.search(before):
+            # Moving on said in words, and the problem named: never a bare "where is it" after another problem told.
+            return _moving_on(last, pending, False, must_name=True)
+        return None
+    return _moving_on(text, pending, offered)
+
+
+# Said before a move to the other problem, something still wanted in this one: "I want a refund now. and the bill?".
+_WANTS = re.compile(
+    r"\b(?:want|need|refund\w*|replac\w*|exchang\w*|credit|cancel\w*|call|ring|email|send|still|but|wrong|broken)\b",
+    re.I,
+)
+
+
+def _moving_on(text: str, pending: Dict[str, Any], offered: bool, must_name: bool = False) -> Optional[str]:
+    short = len(text.split()) <= 6
     if not (offered and short) and not repair.says("moving_on", text):
         return None  # "my coffee grinder order is late. ..." to the offer of the café problem is no yes to it
     try:
@@ -342,7 +362,7 @@ def moving_on(text: str, pending: Any, offered: bool = False) -> Optional[str]:
     # (blind panel p48 24).
     things = re.findall(r"\b(?:my|the|our|your|that|this)\s+([a-z]{4,})\b", str(pending.get("text") or "").lower())
     named = named or any(re.search(rf"\b{re.escape(t)}s?\b", text, re.I) for t in things if t not in THING_WORDS)
-    if not (repair.says("other_one", text) or named):
+    if not ((repair.says("other_one", text) and not must_name) or named):
         return None
     return opening(pending, text)
 

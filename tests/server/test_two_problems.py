@@ -266,3 +266,12 @@ def test_two_parts_with_orders_of_their_own_are_two_records():
     assert _two_records("my headphones LK-10426 crackle in the left ear", "the grinder LK-10423 is super loud")
     assert not _two_records("my headphones LK-10426 crackle", "and LK-10426 was late too")  # the same order
     assert not _two_records("my headphones crackle", "the grinder LK-10423 is super loud")  # one names none
+
+
+def test_the_other_problem_asked_for_at_the_end_of_a_long_message_is_opened():
+    # Blind panel p72 AF-01: "I'd rather not guess", the bill promised and not come back to.
+    text = "oh ok, my sister must have sorted that on my account then. fine. so what about the bill?"
+    assert moving_on(text, BILL_KEPT) == '/dispute_charge{"order_id": "BL-30017"}'
+    # something still wanted in this one before it: this one first
+    wanted = "the dress is still wrong and I want a refund for it now please. and the bill?"
+    assert moving_on(wanted, BILL_KEPT) is None
