@@ -77,11 +77,12 @@ RESIZABLE = ("exchange", "replacement")
 def _the_one_offer(tracker: Tracker, policies: Any) -> Optional[Text]:
     """The option a plain "yes please" takes when the buttons hold one offer beside a person (and "none of
     these"): "yes please" to today's offer with "Talk to a person" under it (blind panel p52 22) is the offer.
-    Only news (today's offer, the add-on): nothing the records keep is granted on a yes among several."""
+    Only news (today's offer, the add-on) or a café's remake ("go on then, I won't say no to a freebie" to "We'll gladly
+    make it again", blind panel p73 AG-04): nothing else the records keep is granted on a yes among several."""
     keys = [o.key for o in options_from(last_offer_buttons(tracker)) if not o.declines and o.key != "human"]
     if len(keys) != 1 or keys[0] not in policies.alternatives:
         return None
-    return keys[0] if policies.alternatives[keys[0]].kind == "info" else None
+    return keys[0] if policies.alternatives[keys[0]].kind in ("info", "remake") else None
 
 
 class ActionApplyAlternative(Action):

@@ -258,6 +258,14 @@ def _about_something_else(text: Text) -> bool:
     return len(words) >= 2
 
 
+# 745, 1030: a clock time without its colon; never a longer number, a year, a price or a count ("500 minutes").
+WITHOUT_COLON = re.compile(
+    r"(?<![\d:.,$£€#+-])\b([1-9]|1[0-2])([0-5]\d)(?=(?:\s*(?:am|pm))?\b)(?![\d:.,%-])"
+    r"(?!\s*(?:minutes?|mins?|dollars?|pounds?|euros?|gb|mb|texts?|calls?|messages?|days?|hours?|items?|units?)\b)",
+    re.I,
+)
+
+
 def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional[datetime]:
     """The moment the customer asked for, in the business's timezone, or None.
 
@@ -290,6 +298,9 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     text = re.sub(
         r"\b(\d{1,3})\.(\d{2})\b", lambda m: " " if int(m.group(1)) > 12 or int(m.group(2)) >= 60 else m.group(0), text
     )
+    # "745 is fine" to "the soonest is 7:45 pm" (blind panel p73 AG-08: "I didn't catch a time"), "1030 tomorrow" (was
+    # 10:00): a clock time written without its colon.
+    text = WITHOUT_COLON.sub(r"\1:\2", text)
     text = _clock(BEFORE.sub(_an_hour_before, NOT_BEFORE.sub(r"at \1", _asked_clause(text))))
     if re.search(r"\bwhere(?:'s|\s+is|\s+are)\b", text, re.I) and not CLOCK.search(text) and not DAY_WORD.search(text):
         return None  # "ok. so where is my grinder right now" (blind panel p43 18): a question, never a time

@@ -29,8 +29,10 @@ def doubt(dispatcher: CollectingDispatcher, tracker: Tracker, choice: Text, kind
     """The events that ask which option, when the typed choice of ``choice`` is doubtful; else None."""
     latest: Dict[Text, Any] = tracker.latest_message or {}
     text = str(latest.get("text") or "")
-    if kind not in GRANTS or not text or text.startswith("/") or latest.get("typed_choice") or latest.get("repair"):
-        return None  # a click, or read against the buttons already (server/dialogue/typed_choices.py)
+    if kind not in GRANTS or not text or text.startswith("/") or "typed_choice" in latest or latest.get("repair"):
+        # A click, or read against the buttons already (server/dialogue/typed_choices.py), a plain yes too: its
+        # typed_choice is empty, and the one offer it takes is chosen in actions/apply_alternative.py.
+        return None
     if asks_for_a_person(text) and not tracker.get_slot("in_queue"):
         return [SlotSet("alternative", None), FollowupAction("action_handoff")]
     buttons = last_offer_buttons(tracker)

@@ -69,7 +69,13 @@ _PICK_CLAUSES = re.compile(r"[,;:!?()]+|\.(?!\d)|\s[-\u2013\u2014]\s|\band\b|\bb
 _NUMBERED = re.compile(r"^(?:(?:option|number|no\.?|choice|#)\s*)?([1-9])\W*$")
 _AGREE = (
     r"(?:yes|yeah|yep|yup|ya|yes pls|ok|okay|ok then|alright|sure|please|please do|pls|go ahead|do it|do that|"
-    r"go for it|sounds good|sounds great|that works|that one|that's fine|thats fine|fine|perfect|great|lovely)"
+    r"go for it|sounds good|sounds great|that works|that one|that's fine|thats fine|fine|perfect|great|lovely|"
+    # "aw that's sweet of you, go on then, I won't say no to a freebie haha" (blind panel p73 AG-04: "Which of these is
+    # closest"): a warm yes in other words.
+    r"go on|go on then|oh go on then|why not|aw+|haha+|"
+    r"i (?:won'?t|wont|will not|am not going to|'?m not going to|cant|can'?t) say no(?: to (?:a |an |that|it|the )?\s*\w*)?|"
+    r"that'?s (?:so |very |really )?(?:sweet|kind|nice|lovely)(?: of you)?|that would be (?:lovely|great|nice)|"
+    r"that'?d be (?:lovely|great|nice))"
 )
 # "yes", "ok sure", "yes please, thanks": agreement and nothing else ("thanks" alone is not a yes).
 _YES = re.compile(rf"^{_AGREE}(?:[\s,.!]+(?:{_AGREE}|thanks|thank you))*\W*$")

@@ -760,6 +760,10 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
                 "answer_person": any(a.person for a in found),
             }
         return dict(read_as(parsed, WHY, "case_question"), **marks)
+    if not loop and repair.passes_on_then_closes(text) and not entities_of(parsed, "order_id", "coupon_code"):
+        # "no need, just tell the manager please. thank you, that is all" (blind panel p71 AC-11: the call's form
+        # opened): a close that says where their words go (actions/closing.py), never a handoff.
+        return read_as(parsed, "goodbye", repair.PASSED_ON)
     asked_only = answer and (intent == case_type or in_hand.asks_only(text))
     if intent in MEANT and not (asked_only and not loop):
         # A person, the CEO or goodbye asked for means it; "whats his email then" in the CEO case, or
@@ -800,10 +804,6 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # it" about a credit given in another chat (blind panel p58 D7: "Which order is it?", then why it was missing):
         # when and how it went on, as the designers word it, else where it stands from the records.
         return dict(read_as(parsed, WHY, "case_question"), **marks) if answer else read_as(parsed, STATUS, "status")
-    if not loop and repair.passes_on_then_closes(text) and not entities_of(parsed, "order_id", "coupon_code"):
-        # "no need, just tell the manager please. thank you, that is all" (blind panel p71 AC-11: the call's form
-        # opened): a close that says where their words go (actions/closing.py), never a handoff.
-        return read_as(parsed, "goodbye", repair.PASSED_ON)
     if not loop and repair.closes_with_thanks(text) and not entities_of(parsed, "order_id", "coupon_code"):
         # "No, that will be all. Thank you for your patience with an old woman." (blind panel p58 D4): a warm close,
         # never a complaint that nobody got back to them; "Alright, I will wait for the email then. No thank you, that

@@ -251,6 +251,23 @@ async def parse_with_choices(
         pick = resolve(wanted, options, choice_words(), question=False, loose=False)
         if plainly_picked(wanted, options, pick) and not in_hand.is_question(wanted):
             return await read.as_click(options[pick].payload, text=text, typed_choice=options[pick].title)
+    ringing = next((o for o in options if o.key == "callback"), None)
+    if (
+        ringing is not None
+        and tracker is not None
+        and not tracker.get_slot("callback_id")  # "will someone call me at 3 like you said?" asks after that call
+        and not text.startswith("/")
+        and not parsed.get("safety")
+        and repair.asks_for_a_call(text)
+        and not drops_the_call(text)
+        and not LATER_IF.search(text)
+    ):
+        # "Could one of your specialists ring me when they have a moment?" under "Call me back at a time that suits
+        # me" (blind panel p73 AG-05: "I'd rather not guess"): the call asked for, that option, with any time said.
+        call = await read.as_click(ringing.payload, text=text, typed_choice=ringing.title)
+        if repair.NAMES_WHEN.search(text):  # "tomorrow at 3", never "when they have a moment"
+            call["entities"] = [*(call.get("entities") or []), in_hand.time_entity(text)]
+        return call
     named_only = ONLY_NAMED.match(text)
     if named_only and options and not parsed.get("safety"):
         # "Thank you. And the fifteen per cent?", "and the credit??" (a blind panel of 7 December, R): an option on

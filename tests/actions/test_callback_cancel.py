@@ -569,6 +569,24 @@ def test_a_time_written_with_a_dot_after_its_day_is_that_time(text, expected):
     assert parse_callback_time(text, at(11, 7, 0)) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("745pm is fine", at(11, 19, 45)),  # blind panel p73 AG-08: "I didn't catch a time"
+        ("1030 tomorrow", at(12, 10, 30)),  # was 10:00
+        ("930am tomorrow", at(12, 9, 30)),
+    ],
+)
+def test_a_clock_time_written_without_its_colon_is_that_time(text, expected):
+    assert parse_callback_time(text, at(11, 7, 0)) == expected
+
+
+@pytest.mark.parametrize("text", ["call me at 555 0134", "i used 500 minutes tomorrow"])
+def test_a_number_that_is_no_clock_is_not_read_as_one(text):
+    when = parse_callback_time(text, at(11, 7, 0))
+    assert when is None or when.minute == 0, when
+
+
 def test_a_move_said_beside_a_cancel_moves_the_one_call_left(domain, monkeypatch):
     """Blind panel p69 Y-06: "wait no, make it 2pm not 12. and cancel the 8am one" cancelled 8am and kept 12."""
     book(at(11, 15))
