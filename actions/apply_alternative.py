@@ -132,17 +132,18 @@ class ActionApplyAlternative(Action):
         policy = policies.policy(tracker.get_slot("policy_id") or "")
         offers = {o.id: o for o in (*policy.entitled_alternatives, *policy.alternatives)} if policy else {}
         acknowledged = bool((tracker.latest_message or {}).get("acknowledged"))
-        if not choice and offered and not acknowledged:
-            choice = _the_one_offer(tracker, policies)
         typed = str((tracker.latest_message or {}).get("text") or "")
         if not choice and offered and typed and not typed.startswith("/") and not repair.refuses_call(typed):
             # "Yes please, a call would be best." under a café's remake and a person (blind panel p69 Y-08: "Which of
-            # these would you like?", the call never offered): a way on that is always open, named in so many words.
+            # these would you like?", the call never offered): a way on that is always open, named in so many words,
+            # read before the one offer a plain yes takes.
             named = _always_open_named(typed)
             if named == "callback":
                 return [SlotSet("alternative", named), FollowupAction(NEXT_FOR[named])]
             if named == "email_followup":
                 choice = named
+        if not choice and offered and not acknowledged:
+            choice = _the_one_offer(tracker, policies)
         if not choice and offered:
             # "yes please" to several options: ask which, with the same buttons. "ok cool" after an answer
             # (server/dialogue/typed_choices.py): taken in, and which one whenever they're ready.

@@ -258,9 +258,10 @@ def _about_something_else(text: Text) -> bool:
     return len(words) >= 2
 
 
-# 745, 1030: a clock time without its colon; never a longer number, a year, a price or a count ("500 minutes").
+# 745, 1030: a clock time without its colon; never a longer number, a year, a price, a count ("500 minutes") or a
+# group of a phone number ("555 1122").
 WITHOUT_COLON = re.compile(
-    r"(?<![\d:.,$£€#+-])\b([1-9]|1[0-2])([0-5]\d)(?=(?:\s*(?:am|pm))?\b)(?![\d:.,%-])"
+    r"(?<![\d:.,$£€#+-])(?<!\d\s)\b([1-9]|1[0-2])([0-5]\d)(?=(?:\s*(?:am|pm))?\b)(?![\d:.,%-])(?!\s\d)"
     r"(?!\s*(?:minutes?|mins?|dollars?|pounds?|euros?|gb|mb|texts?|calls?|messages?|days?|hours?|items?|units?)\b)",
     re.I,
 )

@@ -539,9 +539,12 @@ _MENTIONS = {
 }
 
 
+TIME_MENTIONED = _MENTIONS["time"]
+
+
 def mentions_time(text: str) -> bool:
     """Whether the text names a time or a day in some way (a digit counts)."""
-    return bool(_MENTIONS["time"].search(text or ""))
+    return bool(TIME_MENTIONED.search(text or ""))
 
 
 def mentions_day(text: str) -> bool:

@@ -155,6 +155,9 @@ def facts_decide(parsed: Dict[str, Any]) -> Dict[str, Any]:
         # "my sister priya ordered a coffee grinder, it didnt come" (blind panel p52 12) is late; "the dress came in
         # red, the navy one never came" is a wrong item.
         and not (name == "report_wrong_item" and WRONG_THING.search(text))
+        # "my coffee was cold and the barista was rude, and also my order LK-10423 hasnt come": a café visit told
+        # beside the order is a problem of its own, read part by part (server/dialogue/two_problems.py).
+        and not served_wrong_apart(text)
     ):
         # "wow love how my grinder was supposed to come days ago and not a single email", "i dont want a call i want
         # to know where my coffee grinder is" (blind panel p49 05): the order that hasn't come, whatever else.

@@ -130,6 +130,15 @@ TAKES_THAT = re.compile(
 NOT_THAT = re.compile(r"\b(?:not|don'?t|dont|won'?t|wont|never|rather\s+not)\b", re.I)
 
 
+# "what if the jacket ships before they call me tomorrow": a call supposed, in a question about something else, never one
+# asked for.
+CALL_SUPPOSED = re.compile(
+    r"\b(?:what\s+if|before|after|once|until|till|by\s+the\s+time)\b[^.?!]{0,30}\b(?:call|ring|phone)\b"
+    r"|\bwhen\s+(?:they|you|someone|somebody|u)\s+(?:call|ring|phone)\b",
+    re.I,
+)
+
+
 def option_just_told(text: str, tracker: Optional[DialogueStateTracker], options: List[Option]) -> Optional[Option]:
     """The option whose news the assistant's last answer gave (catalog/answers.yml `option`), when the message takes
     "that" plainly; None otherwise."""
@@ -261,6 +270,7 @@ async def parse_with_choices(
         and repair.asks_for_a_call(text)
         and not drops_the_call(text)
         and not LATER_IF.search(text)
+        and not CALL_SUPPOSED.search(text)
     ):
         # "Could one of your specialists ring me when they have a moment?" under "Call me back at a time that suits
         # me" (blind panel p73 AG-05: "I'd rather not guess"): the call asked for, that option, with any time said.

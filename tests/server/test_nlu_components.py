@@ -338,6 +338,12 @@ def test_sarcastic_praise_is_frustration(text):
         ("brilliant, my order is late again", "check_order_status"),
         # Blind panel p48 24: the case told, not venting.
         ("great so my headphones crackle in the left ear AND my grinder still hasnt shown up", "report_wrong_item"),
+        # safety.yml: the wrong milk and an eye roll, then "great service guys", was thanked as praise.
+        (
+            "riverside cafe gave me a regular latte when i asked for oat milk, and the barista rolled his eyes at me. "
+            "great service guys",
+            "complain_service",
+        ),
     ],
 )
 def test_sarcastic_praise_around_a_problem_is_that_problem(text, problem):

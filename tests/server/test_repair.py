@@ -1155,3 +1155,38 @@ def test_an_order_named_with_no_word_of_a_bill_is_never_a_bill(text, kind):
     assert (result.get("repair") == "order_not_bill") is (kind is not None)
     if kind:
         assert result["intent"]["name"] == kind
+
+
+def test_a_cafe_visit_told_beside_a_late_order_is_left_for_each_part_to_be_read():
+    """repair.yml: "my coffee was cold and the barista was rude, and also my order LK-10423 hasnt come", unsure
+    between the café and the order, was read whole as the late order, and the café visit dropped."""
+    text = "my coffee was cold and the barista was rude, and also my order LK-10423 hasnt come"
+    message = dict(
+        parsed(
+            text,
+            "nlu_fallback",
+            [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "complain_service", "confidence": 0.55}],
+        ),
+        entities=[
+            {"entity": "item", "value": "coffee", "start": 3, "end": 9},
+            {"entity": "order_id", "value": "LK-10423", "start": 63, "end": 71},
+        ],
+    )
+    assert reread(message, tracker()).get("repair") not in ("facts", "late_told")
+    # The order alone, late, is still the order.
+    late = dict(
+        parsed("my grinder LK-10423 hasnt come", "nlu_fallback", [{"name": "nlu_fallback", "confidence": 0.45}]),
+        entities=[{"entity": "order_id", "value": "LK-10423", "start": 11, "end": 19}],
+    )
+    assert reread(late, tracker())["intent"]["name"] == "check_order_status"
+
+
+def test_a_call_read_without_its_time_takes_the_time_from_the_words():
+    """panel_k_l.yml: "...my phone bill. tomorrow around 2ish?" read as a call with no time entity asked the time."""
+    text = "in a rush. need someone to call me about the london charges on my phone bill. tomorrow around 2ish?"
+    result = reread(parsed(text, "request_callback"), tracker())
+    assert result["intent"]["name"] == "request_callback"
+    assert [e["value"] for e in result["entities"] if e["entity"] == "time"] == [text]
+    # No day or time said: nothing added, the time is asked for.
+    plain = parsed("can someone call me about order LK-10423", "request_callback")
+    assert not [e for e in reread(plain, tracker()).get("entities") or [] if e["entity"] == "time"]
