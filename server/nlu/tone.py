@@ -3,7 +3,7 @@
 An intent classifier reads the words of praise. This component runs after it: when
 a message read as thanks, feedback, a yes or a greeting has a sarcastic phrase, or
 a word of praise together with a word of trouble (catalog/signals.yml: `sarcasm`,
-`praise`, `trouble`; read again when the file changes, no retraining), the intent
+`mocking`, `praise`, `trouble`; read again when the file changes, no retraining), the intent
 becomes express_frustration and the message is marked `sarcasm`; a message that tells a problem of its own
 ("great so my headphones crackle in the left ear now", blind panel p48 24) is read as that problem instead,
 marked `sarcasm` as well, so the case opens and the tone is heard in its sympathy.
@@ -40,7 +40,7 @@ def _patterns(modified_ns: int) -> Dict[str, Any]:
 def is_sarcastic(text: Text) -> bool:
     """Whether a message that sounds pleased is really not."""
     found = _patterns(changed_at(WORDS_FILE))
-    if found["sarcasm"].search(text) or "/s" in text.split():
+    if found["sarcasm"].search(text) or found["mocking"].search(text) or "/s" in text.split():
         return True
     # "Nothing wrong, I just wanted to say the barista ... was lovely" (blind panel p72 AF-10: "things have really piled
     # up"): trouble said not to be there is none.
