@@ -16,6 +16,7 @@ from typing import Callable, Iterable, List, Optional, Pattern, Tuple
 
 import yaml
 
+from gracious import signals
 from gracious.settings import CATALOG_DIR
 from gracious.wordlists import changed_at, plain, word_pattern
 
@@ -74,11 +75,15 @@ class Answer:
     # Never after one of these (`after` marks): an exchange on offer (`offered_exchange`) is no exchange past its
     # window (blind panel p69 Y-02 heard "Past the 30 days an exchange isn't something I can offer" at 10 days).
     not_after: Tuple[str, ...] = ()
+    # Never with a phrase of this list of catalog/signals.yml: "ok forget the taxi" (`errand_let_go`) asks no taxi.
+    unless_signal: str = ""
 
     def fits(self, text: str) -> bool:
         """The question has one of the answer's words (and one of its `with` words, when it has them),
-        and none of its `unless` words."""
+        and none of its `unless` words nor of its `unless_signal` list."""
         if self.unless is not None and self.unless.search(text or ""):
+            return False
+        if self.unless_signal and signals.said(self.unless_signal, text or ""):
             return False
         return bool(self.words.search(text or "")) and (self.also is None or bool(self.also.search(text or "")))
 
@@ -103,6 +108,7 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
             str(a.get("option") or ""),
             tuple(a.get("told_by") or ()),
             tuple(a.get("not_after") or ()),
+            str(a.get("unless_signal") or ""),
         )
         for a in raw.get("answers") or []
     )

@@ -85,6 +85,11 @@ def _has(name: str, text: Text) -> bool:
     return bool(_lists(changed_at(SIGNALS_FILE))[name].search(text))
 
 
+def said(name: str, text: Text) -> bool:
+    """Whether the text has a phrase of the list ``name`` of catalog/signals.yml (an answer's `unless_signal`)."""
+    return _has(name, text)
+
+
 # "wrong AGAIN": one word in capitals is raised voice too (codes such as LK-10422 and ASAP are not).
 # Sent as asked, perhaps, but not right for them: "shoes too small", "doesn't fit" (a fit, not a fault);
 # actions/empathize.py and server/dialogue/first_part.py read it alike.

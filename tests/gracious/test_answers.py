@@ -623,3 +623,22 @@ def test_a_why_is_never_answered_with_the_bills_sum_and_a_credits_line_is_said()
         line, "dispute_charge", ["missing_discount_credit"], question=True, policy="volume_discount_domestic"
     )
     assert [a.response for a in found] == ["utter_answer_credit_on_bill_line"]
+
+
+@pytest.mark.parametrize(
+    "text, fits",
+    [
+        ("would you send me a taxi to the nearest shop", True),
+        # a list of catalog/signals.yml rules it out (`unless_signal: errand_let_go`)
+        ("ok forget the taxi. what about my cold latte", False),
+        ("no need for a taxi, just the refund", False),
+        # and the answer's own `unless` still does
+        ("can i get the taxi fare back", False),
+    ],
+)
+def test_an_answer_is_ruled_out_by_a_signals_list(text, fits):
+    from gracious.answers import answers
+
+    taxi = next(a for a in answers() if a.id == "taxi")
+    assert taxi.unless_signal == "errand_let_go"
+    assert taxi.fits(text) is fits
