@@ -290,7 +290,11 @@ async def _cancel_several(
     if len(done) == 1:
         return await said_cancelled(dispatcher, tracker, done[0], now, notice)
     standing = await booked_calls(tracker, elsewhere=True)
-    response = "utter_callback_calls_cancelled_others_stand" if standing else "utter_callback_calls_cancelled"
+    response = (
+        _stand_or_move(standing, tracker, now, "utter_callback_calls_cancelled_others_stand")
+        if standing
+        else "utter_callback_calls_cancelled"
+    )
     others = {"calls": listed(standing, now)} if standing else {}
     dispatcher.utter_message(response=response, cancelled=listed(done, now), **others)
     tell_email(dispatcher, notice, str(done[0].get("phone") or ""))
@@ -366,7 +370,7 @@ async def said_cancelled(
     standing = [c for c in await booked_calls(tracker, elsewhere=True) if c["id"] != call["id"]]
     if standing:
         dispatcher.utter_message(
-            response="utter_callback_call_cancelled_others_stand",
+            response=_stand_or_move(standing, tracker, now, "utter_callback_call_cancelled_others_stand"),
             callback_when=_when(call, now),
             calls=listed(standing, now),
         )
@@ -428,35 +432,48 @@ _ONE_MOVES = {
 }
 
 
-async def move_beside(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
-    """A move said beside the cancel ("wait no, make it 2pm not 12. and cancel the 5pm one, i only need one call": blind
-    panel p69 Y-06, where 12 stayed and was emailed): the one call left is moved, and said so. Nothing when no move is
-    said, when it names no time we can book, or when more than one call is left to choose from."""
+def _moved_to(text: Text, standing: List[Dict[str, Any]], now: datetime) -> Optional[datetime]:
+    """The time a move said beside a cancel asks for the one call left ("wait no, make it 2pm not 12. and cancel the 5pm
+    one"): None when no move is said, when it names no time we can book, or when more than one call is left."""
     from actions.callback_time import parse_callback_time
 
     moving = _NOT_THAT_TIME.sub("", moved_part(text))
-    standing = await booked_calls(tracker, elsewhere=True)
     if not moving or len(standing) != 1:
-        return []
+        return None
     call = standing[0]
-    now = datetime.now(ZoneInfo(settings().timezone))
     when = parse_callback_time(moving, now)
     if when is None:
-        return []
+        return None
     if not days_named(moving, now.date()) and not re.search(r"\b(?:today|tonight)\b", moving, re.I):
         # "make it 2pm" about tomorrow's call: 2pm on that call's day.
         when = when.replace(year=call["local"].year, month=call["local"].month, day=call["local"].day)
     old = call["local"].astimezone(now.tzinfo)
-    if when == old or when <= now:
+    return None if when == old or when <= now else when
+
+
+def _stand_or_move(standing: List[Dict[str, Any]], tracker: Tracker, now: datetime, response: str) -> str:
+    """The cancel's line: with the calls that still stand, or, when a move of the one left is said beside it, only
+    what it cancelled, the move saying where that call stands ("Still booked: 12:00 pm" just before "moved to 2:00 pm"
+    was a re-read of p69 Y-06)."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    return _ONE_MOVES[response] if _moved_to(text, standing, now) is not None else response
+
+
+async def move_beside(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text) -> List[EventType]:
+    """A move said beside the cancel ("wait no, make it 2pm not 12. and cancel the 5pm one, i only need one call": blind
+    panel p69 Y-06, where 12 stayed and was emailed): the one call left is moved, and said so (the cancel's line said
+    only what it cancelled: ``_stand_or_move``). Nothing when ``_moved_to`` finds no move."""
+    standing = await booked_calls(tracker, elsewhere=True)
+    now = datetime.now(ZoneInfo(settings().timezone))
+    when = _moved_to(text, standing, now)
+    if when is None:
         return []
+    call = standing[0]
+    old = call["local"].astimezone(now.tzinfo)
     if not await records().move_callback(
         int(call["id"]), when, str(call.get("phone") or ""), await notice_for(tracker)
     ):
         return []
-    for message in dispatcher.messages:
-        # "Still booked: 12:00 pm" just before "moved to 2:00 pm" (a re-read of p69 Y-06): the cancel says only what
-        # it cancelled, and the move where the call left stands.
-        message["response"] = _ONE_MOVES.get(message.get("response"), message.get("response"))
     dispatcher.utter_message(
         response="utter_callback_moved",
         old_when=spoken_time(old, now),
