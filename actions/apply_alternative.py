@@ -27,12 +27,11 @@ from gracious.choices import options_from
 from gracious.dropped_call import cancels_booked
 from gracious.outbox import grant_emails
 from gracious.references import size_change, size_wanted
-from gracious.saying_no import choice_words
+from gracious.saying_no import choice_pattern
 from gracious.settings import settings
 from gracious.stores import company, records
 from gracious.stores import grants as grant_rules
 from gracious.stores.grants import Grant
-from gracious.wordlists import word_pattern
 
 # After a question back to the customer ("which one?"), listen, not "anything else?" on top.
 WAIT_FOR_ANSWER = [FollowupAction("action_listen")]
@@ -475,8 +474,7 @@ async def _change_of_mind(dispatcher: CollectingDispatcher, tracker: Tracker, ch
 
 def _always_open_named(words: Text) -> Optional[Text]:
     """The one always-open way on whose choice words (catalog/choice_words.yml) the words name, or None."""
-    lists = choice_words()
-    named = [a for a in sorted(ALWAYS_OPEN) if lists.get(a) and word_pattern(lists[a]).search(words)]
+    named = [a for a in sorted(ALWAYS_OPEN) if (found := choice_pattern(a)) is not None and found.search(words)]
     return named[0] if len(named) == 1 else None
 
 

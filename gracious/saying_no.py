@@ -20,7 +20,7 @@ import yaml
 from gracious import repair
 from gracious.choices import _AGREE, _NEGATED, _SETTLED_BY_THEMSELVES, CHOOSING, Option, _position, _score
 from gracious.settings import CATALOG_DIR
-from gracious.wordlists import changed_at
+from gracious.wordlists import changed_at, word_pattern
 
 WORDS_FILE = CATALOG_DIR / "choice_words.yml"
 
@@ -185,3 +185,14 @@ def _file(modified_ns: int) -> Mapping[str, Any]:
 def choice_words() -> Mapping[str, Sequence[str]]:
     """The designers' choice words (catalog/choice_words.yml), for the actions; read again when it changes."""
     return _file(changed_at(WORDS_FILE)).get("words") or {}
+
+
+@lru_cache(maxsize=4)
+def _patterns(modified_ns: int) -> Mapping[str, "re.Pattern[str]"]:
+    words = _file(modified_ns).get("words") or {}
+    return {key: word_pattern(listed) for key, listed in words.items() if listed}
+
+
+def choice_pattern(key: str) -> "re.Pattern[str] | None":
+    """One pattern of an option's choice words, compiled once per version of the file; None when it has none."""
+    return _patterns(changed_at(WORDS_FILE)).get(key)
