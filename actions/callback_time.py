@@ -292,8 +292,8 @@ def parse_callback_time(text: Text, now: datetime, fit: bool = True) -> Optional
     # own weekday, without "next", is today.
     text = without_days_ruled_out(text, now)
     today_name = now.strftime("%A")
-    weekday_named = bool(re.search(rf"(?<!\bnext\s)\b{today_name}\b", text, re.I))
-    text = re.sub(rf"(?<!\bnext\s)\b{today_name}\b", "today", text, flags=re.I)
+    text, weekdays_named = re.subn(rf"(?<!\bnext\s)\b{today_name}\b", "today", text, flags=re.I)
+    weekday_named = weekdays_named > 0
     text = re.sub(r"\btoday\W+today\b", "today", text, flags=re.I)
     text = _spoken(text)
     text = re.sub(
