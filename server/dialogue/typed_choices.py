@@ -139,6 +139,11 @@ CALL_SUPPOSED = re.compile(
 )
 
 
+def kept_with_a_choice(parsed: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The references, numbers and addresses said with a choice, kept with it."""
+    return [e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code", "phone", "email")]
+
+
 def option_just_told(text: str, tracker: Optional[DialogueStateTracker], options: List[Option]) -> Optional[Option]:
     """The option whose news the assistant's last answer gave (catalog/answers.yml `option`), when the message takes
     "that" plainly; None otherwise."""
@@ -275,8 +280,11 @@ async def parse_with_choices(
         # "Could one of your specialists ring me when they have a moment?" under "Call me back at a time that suits
         # me" (blind panel p73 AG-05: "I'd rather not guess"): the call asked for, that option, with any time said.
         call = await read.as_click(ringing.payload, text=text, typed_choice=ringing.title)
+        # The number given with it kept, never asked again ("ok get someone to call me. 555 340 1122, sunday at 9pm
+        # only", callbacks_kept.yml).
+        call["entities"] = [*(call.get("entities") or []), *kept_with_a_choice(parsed)]
         if repair.NAMES_WHEN.search(text):  # "tomorrow at 3", never "when they have a moment"
-            call["entities"] = [*(call.get("entities") or []), in_hand.time_entity(text)]
+            call["entities"] = [*call["entities"], in_hand.time_entity(text)]
         return call
     named_only = ONLY_NAMED.match(text)
     if named_only and options and not parsed.get("safety"):
@@ -517,9 +525,7 @@ async def parse_with_choices(
     # "fine pass it to the ceo office. its about my dress, LK-10421": the order is kept, never asked again; so is a
     # number or an address given with the choice ("ok get someone to call me. 555 340 1122, weekdays after 6pm only":
     # blind panel p54 B10 was asked "Which number should we call you on?").
-    as_click["entities"] = list(as_click.get("entities") or []) + [
-        e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code", "phone", "email")
-    ]
+    as_click["entities"] = list(as_click.get("entities") or []) + kept_with_a_choice(parsed)
     if chosen != WHICH:
         # "the refund pls. do i need the original box?": the choice, and the question answered.
         as_click["answers"] = answers_beside(text, tracker, options[chosen].key)
