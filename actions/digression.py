@@ -117,6 +117,9 @@ class ActionAnswerWhy(Action):
 
             return await note_on_call(dispatcher, tracker, str(message.get("text") or ""))
         if message.get("repair") == "case_question":
+            if message.get("care") in ("intolerance", "intolerance_unwell"):
+                # "no, i left. im lactose intolerant so im not feeling great either" (safety.yml): heard first.
+                dispatcher.utter_message(response=f"utter_{message['care']}_care")
             known = [a for a in message.get("answers") or [message.get("answer")] if a in domain.get("responses", {})]
             missed = repair.says("not_answered", message.get("text") or "")
             if known and all(worn_out(a, tracker, domain, missed) for a in known):
@@ -296,8 +299,16 @@ def with_a_person(
     again = f"{response}_again"  # heard already: its shorter words (say_answers)
     if again in domain.get("responses", {}) and response in answers_heard(tracker):
         response = again
-    dispatcher.utter_message(response=response, buttons=beside_the_offer(tracker, person), **values)
+    buttons = beside_the_offer(tracker, person)
+    gone = NO_USE_NOW.get(response.removesuffix("_again"), ())
+    buttons = [b for b in buttons if not any(f'"{key}"' in str(b.get("payload") or "") for key in gone)]
+    dispatcher.utter_message(response=response, buttons=buttons, **values)
     return [FollowupAction("action_listen")]
+
+
+# Answers that say an option is no use to them now: its button is not shown beside them ("Then a remake is no use to
+# you" above "Make it again, on us", safety.yml).
+NO_USE_NOW = {"utter_answer_cafe_not_going_back": ("remake",), "utter_answer_remake_next_time": ("remake",)}
 
 
 def beside_the_offer(tracker: Tracker, person: Dict[Text, Any]) -> List[Dict[Text, Any]]:

@@ -396,7 +396,9 @@ class ActionEmpathize(Action):
             if glad:
                 bubbles.insert(0, glad)
         care_said = (tracker.latest_message or {}).get("care")
-        if is_case and care_said in ("intolerance", "intolerance_unwell"):
+        # Said beside the case in hand too: "no, i left. im lactose intolerant so im not feeling great either" to the
+        # offer (safety.yml: "things have really piled up", the feeling unwell unheard).
+        if (is_case or tracker.get_slot("case_type")) and care_said in ("intolerance", "intolerance_unwell"):
             # "im lactose intolerant", nothing said of drinking it or of feeling unwell (blind panel p48 14): a word
             # of care beside the case, never the emergency line (server/nlu/safety.py intolerance_only); "so im not
             # feeling great either" (p54 B08) is heard, never "if you start to feel unwell".
