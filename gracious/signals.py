@@ -431,9 +431,13 @@ GETTING_HELP = re.compile(
 PLACE_TOLD = re.compile(
     # Not the customer told ("will you tell me next time if there's oat in something?"): a question for the answers.
     # "is anyone going to tell market square" too (blind panel p55 D01).
-    r"\b(?:will|is|are|has|have)\s+(?!.{0,40}?\b(?:tell|let|warn|inform)\s+(?:me|us)\b)(?:someone|somebody|any\s?one|you|they|the\s+(?:\w+\s+)?(?:caf[eé]|shop|store|manager|staff|barista)|"
+    # "can the cafe manager be told so they are more careful with milks" (blind panel p73b AH-10: a remake offered).
+    r"\b(?:will|is|are|has|have|can|could|would|should)\s+(?!.{0,40}?\b(?:tell|let|warn|inform)\s+(?:me|us)\b)(?:someone|somebody|any\s?one|you|they|the\s+(?:\w+\s+)?(?:caf[eé]|shop|store|manager|staff|barista)|"
     r"(?:that|this)\s+(?:caf[eé]|shop|store))\b.{0,40}?\b(?:tell|told|know|hear|find\s+out|informed|warned)\b"
-    r"|\bso\s+(?:this|it)\s+(?:doesn'?t|does\s+not|won'?t|never)\s+happens?\s+(?:to|again)\b",
+    r"|\bso\s+(?:this|it)\s+(?:doesn'?t|does\s+not|won'?t|never)\s+happens?\s+(?:to|again)\b"
+    # "i asked if the manager will be told"
+    r"|\b(?:the\s+(?:\w+\s+)?(?:caf[eé]|shop|store|manager|staff|barista)|they)\s+(?:will|would|gets?|has|have)\s+"
+    r"(?:been\s+|be\s+)?(?:told|informed|warned)\b",
     re.I,
 )
 
