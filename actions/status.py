@@ -441,6 +441,42 @@ async def _stop_updates(dispatcher: CollectingDispatcher, tracker: Tracker, doma
     return ([kept] if kept else []) + resume(dispatcher, tracker, leave_out=("delivery_updates",))
 
 
+async def _other_address(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+) -> List[EventType]:
+    """ "can you send them to priya.natarajan@fastmail.com instead" once the tracking emails or the team's note were set
+    up (blind panel p73 AG-03): where they go, said truly. Nothing of an account goes to an address we haven't checked,
+    and a note promised to one address is not moved from this chat: a person can change either."""
+    from actions import promised  # (it imports actions that import this one)
+
+    asked = next(
+        (
+            str(e.get("value") or "")
+            for e in reversed((tracker.latest_message or {}).get("entities") or [])
+            if e.get("entity") == "email"
+        ),
+        "",
+    )
+    granted = tracker.get_slot("granted_alternatives") or []
+    updates = "delivery_updates" in granted
+    going_to = await status_records.sent_here_to(tracker) or (
+        await promised.verified_address(tracker) if updates else None
+    )
+    if going_to and asked.lower() == going_to.lower():
+        dispatcher.utter_message(response="utter_other_address_same", email=going_to)
+        return resume(dispatcher, tracker)
+    from actions.digression import answers_heard
+
+    response = "utter_other_address_unknown"
+    if going_to:
+        response = "utter_other_address_updates" if updates else "utter_other_address_note"
+    if response in answers_heard(tracker) and f"{response}_again" in domain.get("responses", {}):
+        response += "_again"  # "so will the updates go to the fastmail address now?": never the same paragraph twice
+    person = dict(PERSON_BUTTON, title=first_text(domain, "utter_offer_human"))
+    dispatcher.utter_message(response=response, email=going_to or "", buttons=[person])
+    return []
+
+
 async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """ "what are you going to do about it", "i want my money back and the barista spoken to" after a reaction to
     what a café served, with a person or a call on the way (server/dialogue/repair.py SAFETY_NEXT): what happens
@@ -494,6 +530,8 @@ class ActionWhereThingsStand(Action):
             from actions.waiting import left_queue_question
 
             return await left_queue_question(dispatcher, tracker)
+        if (tracker.latest_message or {}).get("repair") == "other_address":
+            return await _other_address(dispatcher, tracker, domain)
         if (tracker.latest_message or {}).get("repair") == "resend":
             # "can you just resend the return label email" (blind panel p50 24): the email itself, sent again.
             reference = ((tracker.get_slot("case_facts") or {}).get("reference")) or ""

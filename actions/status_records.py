@@ -78,6 +78,28 @@ async def _addresses(tracker: Tracker) -> Tuple[Set[Text], Optional[Text]]:
     return {a for a in verified if a}, known_email(tracker)
 
 
+async def sent_here_to(tracker: Tracker) -> Optional[Text]:
+    """The address this conversation's newest email went (or is going) to, as the outbox holds it; None without one."""
+
+    def newest(table: sa.Table) -> Any:
+        def read(conn: Any) -> Optional[Text]:
+            query = (
+                sa.select(table.c.recipient)
+                .where(table.c.kind == "email", table.c.sender_id == tracker.sender_id, table.c.status != "cancelled")
+                .order_by(table.c.id.desc())
+                .limit(1)
+            )
+            return conn.execute(query).scalar()
+
+        return read
+
+    for store, outbox in default_outboxes():
+        found = await store.run(newest(outbox))
+        if found:
+            return str(found)
+    return None
+
+
 async def email_lines(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text, reference: Text) -> bool:
     """The emails of this chat, or to the customer's verified address, as the outbox holds them."""
     verified, typed = await _addresses(tracker)

@@ -348,6 +348,33 @@ def _ordered_not_handed(parsed: Dict[str, Any], text: str) -> Dict[str, Any]:
     return dict(parsed, entities=others + [item])
 
 
+# "can you send them to priya.natarajan@fastmail.com instead", "wrong address. use ..." once emails were set up in the
+# chat (blind panel p73 AG-03: "not something I can do", then "I'd rather not guess" which address).
+ANOTHER_ADDRESS = re.compile(
+    r"\b(?:instead|use|send\s+(?:them|it|those|these|that|the\s+\w+)\s+to|wrong\s+(?:e-?mail|address)|"
+    r"(?:new|other|different|personal|work)\s+(?:e-?mail|address)|change|update|switch|dont\s+check|don'?t\s+check|"
+    r"no\s+longer\s+(?:use|check)|not\s+that\s+one|go\s+to)\b",
+    re.I,
+)
+# "so will the updates go to the fastmail address now or not?", "WHICH email address" (the same conversation).
+WHICH_ADDRESS = re.compile(
+    r"\b(?:which|what)\s+e-?mail\s+(?:address|will|do|does|are|is)\b"
+    r"|\b(?:updates?|e-?mails?|note)\b.{0,20}\bgo(?:ing)?\s+to\s+(?:the|my)\s+\w+\s+(?:e-?mail|address)\b",
+    re.I,
+)
+EMAILS_SET_UP = {"email_followup", "delivery_updates"}
+
+
+def _other_address(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> Optional[Dict[str, Any]]:
+    """Another address given for the emails set up in this chat: where they go said truly
+    (action_where_things_stand), never "not something I can do"."""
+    if not (entities_of(parsed, "email") and ANOTHER_ADDRESS.search(text)) and not WHICH_ADDRESS.search(text):
+        return None
+    if not EMAILS_SET_UP & set(tracker.get_slot("granted_alternatives") or []):
+        return None
+    return read_as(parsed, STATUS, "other_address", parsed.get("entities") or [])
+
+
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
@@ -523,6 +550,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "can u stop the tracking emails now" (blind panel p54 B12): stopped (action_where_things_stand), never read as
         # a question about the emails sent.
         return read_as(parsed, STATUS, "stop_updates")
+    if not loop and (other := _other_address(parsed, tracker, text)) is not None:
+        return other
     if not loop and told and places.PLACE_ASKED.search(text) and places.place_named(told):
         return read_as(parsed, STATUS, "place_asked")  # "which cafe did you write down?": the one on the case
     if (

@@ -28,6 +28,7 @@ def tracker(loop: Optional[str] = None, **slots: Any) -> DialogueStateTracker:
         "item",
         "case_facts",
         "handoff_id",
+        "granted_alternatives",
     ]
     state = DialogueStateTracker("t", [AnySlot(n, mappings=[{}]) for n in names])
     state.update(UserUttered("hi"))
@@ -1190,3 +1191,26 @@ def test_a_call_read_without_its_time_takes_the_time_from_the_words():
     # No day or time said: nothing added, the time is asked for.
     plain = parsed("can someone call me about order LK-10423", "request_callback")
     assert not [e for e in reread(plain, tracker()).get("entities") or [] if e["entity"] == "time"]
+
+
+@pytest.mark.parametrize(
+    "text, email",
+    [
+        ("oh wait i dont check that one anymore, can you send them to priya.natarajan@fastmail.com instead", True),
+        ("no i mean the tracking emails for my grinder. wrong address. use priya.natarajan@fastmail.com please", True),
+        ("so will the updates go to the fastmail address now or not?", False),
+        ("thats not what i asked. WHICH email address", False),
+    ],
+)
+def test_another_address_for_the_emails_set_up_is_where_they_go(text, email):
+    """Blind panel p73 AG-03: "not something I can do", then "I'd rather not guess" which address."""
+    message = parsed(text, "out_of_scope")
+    if email:
+        start = text.index("priya.natarajan")
+        message["entities"] = [
+            {"entity": "email", "value": "priya.natarajan@fastmail.com", "start": start, "end": start + 28}
+        ]
+    set_up = tracker(granted_alternatives=["delivery_updates"])
+    assert reread(message, set_up)["repair"] == "other_address"
+    # Nothing set up by email in this chat: not this reading.
+    assert reread(message, tracker()).get("repair") != "other_address"
