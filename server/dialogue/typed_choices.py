@@ -139,6 +139,14 @@ CALL_SUPPOSED = re.compile(
 )
 
 
+# A question that answers itself ("why would i ...", "who would ...", "as if i'd ..."), then a short sentence of its own.
+RHETORICAL_THEN = re.compile(
+    r"^\W*(?:(?:ok|so|um+|erm|hmm+)\W+)?(?:why\s+(?:would|should|on\s+earth\s+would)\s+(?:i|anyone|any\s*one)|"
+    r"who\s+(?:would|wouldn'?t)|as\s+if\s+i'?d?)\b[^.!?]*[.!?]+\s*(?P<choice>[^.!?]{1,40}?)[\s.!]*$",
+    re.I,
+)
+
+
 def kept_with_a_choice(parsed: Dict[str, Any]) -> List[Dict[str, Any]]:
     """The references, numbers and addresses said with a choice, kept with it."""
     return [e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code", "phone", "email")]
@@ -262,6 +270,14 @@ async def parse_with_choices(
         # "I think I'd rather just have my money back than another pair, is that ok?" (blind panel p67 V-10: "I'd rather
         # not guess"): a choice, with leave asked for it.
         wanted = text[: asked_leave.start()]
+        pick = resolve(wanted, options, choice_words(), question=False, loose=False)
+        if plainly_picked(wanted, options, pick) and not in_hand.is_question(wanted):
+            return await read.as_click(options[pick].payload, text=text, typed_choice=options[pick].title)
+    rhetorical = RHETORICAL_THEN.match(text)
+    if rhetorical and options and not parsed.get("safety"):
+        # "why would i take 10 when u just offered 15. the spring one" (blind panel p73b AH-03: the "why" answered with
+        # a lecture, nothing taken): a question that answers itself, then the choice said plainly.
+        wanted = rhetorical.group("choice")
         pick = resolve(wanted, options, choice_words(), question=False, loose=False)
         if plainly_picked(wanted, options, pick) and not in_hand.is_question(wanted):
             return await read.as_click(options[pick].payload, text=text, typed_choice=options[pick].title)

@@ -36,3 +36,20 @@ def test_told_to_pass_it_on_then_a_close(text, closes):
 )
 def test_a_call_wished_for_as_what_they_would_rather(text, asks):
     assert repair.asks_for_a_call(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text, choice",
+    [
+        ("why would i take 10 when u just offered 15. the spring one", "the spring one"),
+        ("who would say no to that. the credit", "the credit"),
+        # the question alone, or a question after it: nothing chosen here
+        ("why would i take that?", None),
+        ("why would i take 10. which is better?", None),
+    ],
+)
+def test_a_choice_said_after_a_question_that_answers_itself(text, choice):
+    from server.dialogue.typed_choices import RHETORICAL_THEN
+
+    found = RHETORICAL_THEN.match(text)
+    assert (found.group("choice") if found else None) == choice
