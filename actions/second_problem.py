@@ -34,6 +34,10 @@ def come_back(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[T
     """Offer the pending problem now that the first is settled; nothing when there is none."""
     problem = tracker.get_slot("pending_problem")
     if not isinstance(problem, dict) or not problem.get("intent"):
+        # "the credit i guess. but honestly the barista was really dismissive ... i want the manager to know about that"
+        # (blind panel p73b AH-01: the barista dropped): a problem told beside the choice (server/dialogue/typed_choices.py).
+        problem = (tracker.latest_message or {}).get("second_problem")
+    if not isinstance(problem, dict) or not problem.get("intent"):
         # "wait actually no, forget the refund, i'd rather have the navy one sent overnight" under the offer of the
         # other problem (blind panel p58 D1): the change made, the other problem is still to come, offered again.
         problem = told_earlier(tracker) if _offered_just_before(tracker) else None

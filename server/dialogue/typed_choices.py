@@ -147,6 +147,25 @@ RHETORICAL_THEN = re.compile(
 )
 
 
+def staff_told_beside(text: str, tracker: Optional[DialogueStateTracker]) -> Optional[str]:
+    """The sentence of a choice's message that tells how the staff treated them, in a case about something else
+    ("the credit i guess. but honestly the barista was really dismissive when i said it was cold, she just shrugged");
+    None when there is none, or the case is that already."""
+    if tracker is None or tracker.get_slot("case_type") in (None, "complain_service"):
+        return None
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    if len(sentences) < 2:
+        return None
+    told = [s for s in sentences if about_staff_conduct(s)]
+    if not told or told == sentences:
+        return None
+    return LEADING_JOINERS.sub("", " ".join(told)) or None
+
+
+# "but honestly the barista was...": the words that joined it to the choice, not quoted back.
+LEADING_JOINERS = re.compile(r"^(?:(?:but|and|also|plus|oh|honestly|tbh|though|anyway)\b[\s,]*)+", re.I)
+
+
 def kept_with_a_choice(parsed: Dict[str, Any]) -> List[Dict[str, Any]]:
     """The references, numbers and addresses said with a choice, kept with it."""
     return [e for e in parsed.get("entities") or [] if e.get("entity") in ("order_id", "coupon_code", "phone", "email")]
@@ -545,6 +564,8 @@ async def parse_with_choices(
     if chosen != WHICH:
         # "the refund pls. do i need the original box?": the choice, and the question answered.
         as_click["answers"] = answers_beside(text, tracker, options[chosen].key)
+        if (conduct := staff_told_beside(text, tracker)) is not None:
+            as_click["second_problem"] = {"intent": "complain_service", "text": conduct[:300], "entities": {}}
         # "the credit pls and also email me the tracking": each option taken, one after the other.
         more = [
             options[i].key

@@ -1214,3 +1214,24 @@ def test_another_address_for_the_emails_set_up_is_where_they_go(text, email):
     assert reread(message, set_up)["repair"] == "other_address"
     # Nothing set up by email in this chat: not this reading.
     assert reread(message, tracker()).get("repair") != "other_address"
+
+
+@pytest.mark.parametrize(
+    "text, told",
+    [
+        (
+            "the credit i guess. but honestly the barista was really dismissive when i said it was cold, she just "
+            "shrugged. i want the manager to know about that",
+            "the barista was really dismissive when i said it was cold, she just shrugged.",
+        ),
+        ("the credit please", None),
+        # the manner alone is the case's own words, never a second problem
+        ("the barista was rude", None),
+    ],
+)
+def test_the_staffs_manner_told_beside_a_choice(text, told):
+    from server.dialogue.typed_choices import staff_told_beside
+
+    assert staff_told_beside(text, tracker(case_type="report_wrong_item")) == told
+    # In a case about the staff already: the same case.
+    assert staff_told_beside(text, tracker(case_type="complain_service")) is None
