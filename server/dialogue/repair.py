@@ -917,6 +917,16 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "I SAID I don't want a call. forget it. I'll just go somewhere else" (blind panel p36 13): leaving.
         return read_as(parsed, "goodbye", "closing")
     if (
+        intent not in MEANT
+        and not offers.new_order_or_bill(parsed, tracker)
+        and not repair.says("cancel", text)
+        and in_hand.updates_asked(tracker, text)
+    ):
+        # "And could you also send me the tracking updates by email in the meantime?" after a call was booked (blind
+        # panel p73b AH-04: the team's email follow-up booked instead): the order's updates, read before the email.
+        updates = whole_message("alternative", "delivery_updates", text)
+        return read_as(parsed, "choose_alternative", "updates_asked", [updates])
+    if (
         intent in ("nlu_fallback", "out_of_scope", "complain_no_response")
         and not loop
         # (Or the case with the team already: "its jess tan, jess.tan@example.net. email only pls" on the way to urgent
