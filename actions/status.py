@@ -23,7 +23,7 @@ from actions import status_records, verification
 from actions.callback_cancel import at_clock, calls_elsewhere, named_time
 from actions.callback_notice import notice_for, tell_email
 from actions.case import money
-from actions.digression import PERSON_BUTTON, resume
+from actions.digression import PERSON_BUTTON, answers_heard, resume
 from actions.hours import spoken_time
 from actions.offer_alternatives import first_text
 from gracious import places
@@ -465,8 +465,6 @@ async def _other_address(
     if going_to and asked.lower() == going_to.lower():
         dispatcher.utter_message(response="utter_other_address_same", email=going_to)
         return resume(dispatcher, tracker)
-    from actions.digression import answers_heard
-
     response = "utter_other_address_unknown"
     if going_to:
         response = "utter_other_address_updates" if updates else "utter_other_address_note"
@@ -482,7 +480,6 @@ async def _safety_next(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     what a café served, with a person or a call on the way (server/dialogue/repair.py SAFETY_NEXT): what happens
     now and who does it, never a café remake nor a goodwill limit offered for harm done."""
     from actions.callback_cancel import booked_calls  # (it imports actions that import this one)
-    from actions.digression import answers_heard
 
     booked = await booked_calls(tracker)
     heard = answers_heard(tracker)
