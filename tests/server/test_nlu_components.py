@@ -157,6 +157,11 @@ def test_health_or_danger_becomes_a_request_for_a_person_marked_safety(text):
         # blind panel p54 A03: danger denied after 911 was said about a jacket
         "lol why would i call 911?? its a jacket",
         "my throat is fine?? i never said anything about my throat. are you mixing me up with someone else",
+        # Conversations of our own, 7 December: the 911 line for a bill read with a figure of speech, and for annoyance
+        # said to be all it is.
+        "i feel sick reading my phone bill lol, BL-30017 is way too high",
+        "no not feeling sick just annoyed",
+        "i could throw up with how bad this service is",
     ],
 )
 def test_ordinary_messages_are_left_alone(text):
@@ -398,6 +403,13 @@ def test_having_been_in_hospital_is_no_help_arriving():
         ("no fire but there was smoke coming out of it", False),  # a danger told beside the denial
         ("my throat is fine but my lips are swelling", False),
         ("it just flickers", False),  # nothing denied
+        # A conversation of our own, 7 December: after a wrong milk and an intolerance, the urgent line and the call
+        # form came back to "no not feeling sick just annoyed".
+        ("no not feeling sick just annoyed", True),
+        ("i dont feel sick, i just want my money back", True),
+        ("not feeling sick but my throat is itchy", False),
+        ("im not sick but my son feels sick", False),
+        ("not sick, just cross. it made me throw up earlier though", False),
     ],
 )
 def test_danger_said_not_to_be_there(text, denied):
