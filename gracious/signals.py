@@ -81,13 +81,9 @@ def _gift_phrases(raw: Dict[str, Any]) -> Dict[str, "re.Pattern[str]"]:
     }
 
 
-def _has(name: str, text: Text) -> bool:
-    return bool(_lists(changed_at(SIGNALS_FILE))[name].search(text))
-
-
 def said(name: str, text: Text) -> bool:
-    """Whether the text has a phrase of the list ``name`` of catalog/signals.yml (an answer's `unless_signal`)."""
-    return _has(name, text)
+    """Whether the text has a phrase of the list ``name`` of catalog/signals.yml (an answer's `unless_signal` too)."""
+    return bool(_lists(changed_at(SIGNALS_FILE))[name].search(text))
 
 
 # "wrong AGAIN": one word in capitals is raised voice too (codes such as LK-10422 and ASAP are not).
@@ -121,10 +117,10 @@ def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Tex
         signals.append("shouting")
     if re.search(r"!{2,}|(?:!\s*){3,}", text):
         signals.append("exclamations")
-    if _has("swearing", text):
+    if said("swearing", text):
         signals.append("swearing")
     # "More than once" only when it is true: the customer says they had to ask before.
-    if _has("said_before", text):
+    if said("said_before", text):
         signals.append("repeated")
     elif AGAIN.search(text) or "AGAIN" in text:
         # "my grinder is late AGAIN" (a panel of our own, 5 December): the trouble again, not the asking; never
@@ -140,20 +136,20 @@ def frustration_signals(text: Text, earlier_intents: Sequence[Text], intent: Tex
 def asks_the_impossible(text: Text) -> bool:
     """'I want the rain to stop', 'raining all week... can you make it stop?': something nobody can do
     (catalog/signals.yml `impossible`, or `weather` with `weather_stop`)."""
-    return bool(text) and (_has("impossible", text) or (_has("weather", text) and _has("weather_stop", text)))
+    return bool(text) and (said("impossible", text) or (said("weather", text) and said("weather_stop", text)))
 
 
 def asks_an_errand(text: Text) -> bool:
     """'can you call me a taxi', 'send an uber to the cafe': an errand we can't run for anyone (catalog/signals.yml
     `errand`). Opening a chat, the plain no of the impossible; in a case, the designers' answer (catalog/answers.yml
     `taxi`), the case's options kept. Not an errand let go ("ok forget the taxi", `errand_let_go`)."""
-    return bool(text) and _has("errand", text) and not _has("errand_let_go", text)
+    return bool(text) and said("errand", text) and not said("errand_let_go", text)
 
 
 def asks_without_end(text: Text) -> bool:
     """'free coffee for a year', 'free calls for life': a demand with no end to it (catalog/signals.yml
     `without_end`), said with "free" or "on you" ("a customer for a year now, the credit please" takes the credit)."""
-    return bool(text) and _has("without_end", text) and bool(FREE_GIVEN.search(text))
+    return bool(text) and said("without_end", text) and bool(FREE_GIVEN.search(text))
 
 
 FREE_GIVEN = re.compile(r"\bfree\b|\bon\s+(?:you|u|the\s+house|us|larkspur)\b", re.I)
@@ -161,33 +157,33 @@ FREE_GIVEN = re.compile(r"\bfree\b|\bon\s+(?:you|u|the\s+house|us|larkspur)\b", 
 
 def here_now(text: Text) -> bool:
     """'i'm sitting on the terrace and its pouring': at the place now (catalog/signals.yml `here_now`)."""
-    return bool(text) and _has("here_now", text)
+    return bool(text) and said("here_now", text)
 
 
 def said_playfully(text: Text) -> bool:
     """'can you make it stop? :)', 'lol': said with a smile, and nothing said to be spoiled nor planned
     (catalog/signals.yml `playful`, `no_joke`)."""
-    return bool(text) and _has("playful", text) and not _has("no_joke", text)
+    return bool(text) and said("playful", text) and not said("no_joke", text)
 
 
 def said_at_the_cafe(text: Text) -> bool:
     """'at your cafe', 'the barista': a café visit, whatever the item (catalog/signals.yml `cafe_visit`)."""
-    return bool(text) and _has("cafe_visit", text)
+    return bool(text) and said("cafe_visit", text)
 
 
 def says_it_is_late(text: Text) -> bool:
     """'it's late', 'still nothing': waiting for the order (catalog/signals.yml `lateness`)."""
-    return bool(text) and _has("lateness", text)
+    return bool(text) and said("lateness", text)
 
 
 def leaves_unhappy(text: Text) -> bool:
     """'whatever. bye', 'forget it': leaving unhappy (catalog/signals.yml `dismissive`)."""
-    return bool(text) and _has("dismissive", text)
+    return bool(text) and said("dismissive", text)
 
 
 def wants_it_cancelled(text: Text) -> bool:
     """'i want to cancel it': an order to be stopped (catalog/signals.yml `cancel_order`)."""
-    return bool(text) and (_has("cancel_order", text) or bool(CANCEL_NAMED_ORDER.search(text)))
+    return bool(text) and (said("cancel_order", text) or bool(CANCEL_NAMED_ORDER.search(text)))
 
 
 # "can u cancel my coffee grinder order" (blind panel p54 B12): the order named by its item, a few words at most.
@@ -200,29 +196,29 @@ CANCEL_NAMED_ORDER = re.compile(
 
 def charged_twice(text: Text) -> bool:
     """'you charged me twice this month': one payment taken twice (catalog/signals.yml `charged_twice`)."""
-    return bool(text) and _has("charged_twice", text)
+    return bool(text) and said("charged_twice", text)
 
 
 def said_in_praise(text: Text) -> bool:
     """ "what a great help", "brilliant": a word of praise (catalog/signals.yml `praise`, `kind_words`), meant or not."""
-    return bool(text) and _has("kind_words", text)
+    return bool(text) and said("kind_words", text)
 
 
 def is_praise(text: Text) -> bool:
     """ "you guys are great, the staff at the cafe were lovely": kind words, no trouble, no idea and no complaint beside them
     (catalog/signals.yml `praise` and `kind_words`, `trouble`, `not_only_praise`)."""
-    if not text or not _has("kind_words", text) or _has("trouble", text):
+    if not text or not said("kind_words", text) or said("trouble", text):
         return False
     # "please tell him", "could you pass it on": the kind words asked to reach someone, nothing more.
     asked_on = _lists(changed_at(SIGNALS_FILE))["pass_on"]
     rest = re.sub(rf"\b(?:please|pls|plz|could you|can you|would you)\s+(?={asked_on.pattern})", " ", text, flags=re.I)
-    return not _has("not_only_praise", asked_on.sub(" ", rest))
+    return not said("not_only_praise", asked_on.sub(" ", rest))
 
 
 def praise_and_more(text: Text) -> bool:
     """ "ur staff are lovely but please tell them the music is way too loud": kind words with a remark beside them (a
     word of `not_only_praise`), nothing gone wrong (no word of `trouble`); thanked for both, never as praise only."""
-    return bool(text) and _has("kind_words", text) and not _has("trouble", text) and not is_praise(text)
+    return bool(text) and said("kind_words", text) and not said("trouble", text) and not is_praise(text)
 
 
 # "can u stop the tracking emails now", "please STOP the tracking update emails for the grinder", "no more delivery
@@ -266,12 +262,12 @@ def says_wrong_sent(text: Text) -> bool:
 
 def tells_trouble(text: Text) -> bool:
     """ "my latte was cold", "still waiting": a word of something gone wrong (catalog/signals.yml `trouble`)."""
-    return bool(text) and _has("trouble", text)
+    return bool(text) and said("trouble", text)
 
 
 def asks_to_pass_on(text: Text) -> bool:
     """'please tell him', 'pass it on to her': kind words asked to reach the person (catalog/signals.yml `pass_on`)."""
-    return bool(text) and _has("pass_on", text)
+    return bool(text) and said("pass_on", text)
 
 
 # "they never called", "your team never rang": a call of ours that never came (both patterns below).
@@ -324,17 +320,17 @@ def calls_never_came_again(text: Text) -> bool:
 def calls_not_made(text: Text) -> bool:
     """'calls on my bill I never made': maybe someone else on the line (catalog/signals.yml `calls_not_made`); never
     "you never called me back" (a conversation of our own, 5 December)."""
-    return bool(text) and _has("calls_not_made", text) and not OUR_CALL_NEVER_CAME.search(text)
+    return bool(text) and said("calls_not_made", text) and not OUR_CALL_NEVER_CAME.search(text)
 
 
 def about_hygiene(text: Text) -> bool:
     """'there was a hair in my sandwich': something that should never be in food (catalog/signals.yml `hygiene`)."""
-    return bool(text) and _has("hygiene", text)
+    return bool(text) and said("hygiene", text)
 
 
 def about_staff_conduct(text: Text) -> bool:
     """'the guy at the cafe rolled his eyes at me': how staff behaved (catalog/signals.yml `staff_conduct`)."""
-    return bool(text) and _has("staff_conduct", text)
+    return bool(text) and said("staff_conduct", text)
 
 
 # How far before "for my mum" a purchase word counts ("the dress I bought for my mum").
@@ -369,7 +365,7 @@ def said_it_was_a_gift(text: Text) -> bool:
 def asks_for_gift_packing(text: Text) -> bool:
     """'can you send it gift wrapped without the price on it?': a gift's packing asked for
     (catalog/signals.yml `gift_asked`), so the gift fact even without the word gift."""
-    return bool(text) and _has("gift_asked", text.replace("\u2019", "'"))
+    return bool(text) and said("gift_asked", text.replace("\u2019", "'"))
 
 
 def names_an_occasion(text: Text) -> bool:
