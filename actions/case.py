@@ -17,6 +17,7 @@ from rasa_sdk.events import EventType
 
 from actions.verification import is_verified, known_customer
 from gracious import repair
+from gracious.answers import has_left_the_cafe
 from gracious.catalog import current_catalog
 from gracious.references import find as find_references
 from gracious.references import normalize_reference, parse_amount, reference_kind  # noqa: F401 (re-exported)
@@ -341,6 +342,10 @@ async def gather_facts(tracker: Tracker) -> Dict[str, Any]:
         # "someone took my flat white off the counter ... the barista says i need to pay again" (blind panel p51 10):
         # made again and never paid twice (catalog/policies.yml cafe_taken), never "we didn't get it right".
         facts["taken"] = True
+    if facts.get("item_category") == "cafe" and has_left_the_cafe(said):
+        # "cold coffee. station cafe. no need new coffee, i go home" (a conversation of our own, 7 December): a remake
+        # is no use to someone on their way home (catalog/policies.yml cafe_left), never offered.
+        facts["left_the_cafe"] = True
     if facts.get("item_category") == "cafe" and says_it_is_their_own_change(said):
         # "i ordered the soup and actually meant to get the salad, my mistake" (blind panel p43 16): swapped,
         # never "we didn't get your soup right" nor the soup made again.

@@ -19,7 +19,7 @@ from actions import codes_compared, in_time
 from actions.case import catalog, gather_facts, sent_texts, template_values
 from actions.offer_alternatives import first_text, last_offer_buttons
 from gracious import repair
-from gracious.answers import after_a_reaction, answer_anywhere, earlier, find_answer
+from gracious.answers import after_a_reaction, answer_anywhere, earlier, find_answer, hidden_beside
 from gracious.settings import settings
 from gracious.signals import PLACE_TOLD, harm_from_food
 from gracious.stores import company
@@ -300,15 +300,10 @@ def with_a_person(
     if again in domain.get("responses", {}) and response in answers_heard(tracker):
         response = again
     buttons = beside_the_offer(tracker, person)
-    gone = NO_USE_NOW.get(response.removesuffix("_again"), ())
+    gone = hidden_beside(response)  # "Then a remake is no use to you": no remake button beside it (answers.yml `hides`)
     buttons = [b for b in buttons if not any(f'"{key}"' in str(b.get("payload") or "") for key in gone)]
     dispatcher.utter_message(response=response, buttons=buttons, **values)
     return [FollowupAction("action_listen")]
-
-
-# Answers that say an option is no use to them now: its button is not shown beside them ("Then a remake is no use to
-# you" above "Make it again, on us", safety.yml).
-NO_USE_NOW = {"utter_answer_cafe_not_going_back": ("remake",), "utter_answer_remake_next_time": ("remake",)}
 
 
 def beside_the_offer(tracker: Tracker, person: Dict[Text, Any]) -> List[Dict[Text, Any]]:
@@ -405,11 +400,25 @@ GRANT_ASKED = re.compile(
 )
 
 
+# "can i just have a credit", "i'd like a refund": a grant asked for, not asked after (a conversation of our own, 7
+# December: "not going back there today. can i just have a credit" heard "I can't see one on your account").
+GRANT_WANTED = re.compile(
+    r"\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+|please\s+)?(?:have|get)\s+(?:a|an|some)\b"
+    r"|\b(?:i\s+want|i'?d\s+like|i\s+would\s+like|give\s+me)\s+(?:a|an|some)\b",
+    re.I,
+)
+
+
 def asks_after_a_grant(question: Text) -> bool:
-    """A question beside another that asks after a credit, refund, exchange and the like (blind panel p51 23)."""
+    """A question beside another that asks after a credit, refund, exchange and the like (blind panel p51 23); not one
+    that asks for one."""
     from actions.status_records import GRANT_KINDS
 
-    return bool(repair.named_kinds(question) & set(GRANT_KINDS)) and bool(GRANT_ASKED.search(question))
+    return (
+        bool(repair.named_kinds(question) & set(GRANT_KINDS))
+        and bool(GRANT_ASKED.search(question))
+        and not GRANT_WANTED.search(question)
+    )
 
 
 async def _grant_asked(dispatcher: CollectingDispatcher, tracker: Tracker, question: Text, names: Set[Any]) -> None:

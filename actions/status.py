@@ -459,14 +459,17 @@ async def _other_address(
     )
     granted = tracker.get_slot("granted_alternatives") or []
     updates = "delivery_updates" in granted
-    going_to = await status_records.sent_here_to(tracker) or (
-        await promised.verified_address(tracker) if updates else None
-    )
+    newest = await status_records.sent_here_to(tracker)
+    going_to = newest[0] if newest else (await promised.verified_address(tracker) if updates else None)
     if going_to and asked.lower() == going_to.lower():
         dispatcher.utter_message(response="utter_other_address_same", email=going_to)
         return resume(dispatcher, tracker)
     response = "utter_other_address_unknown"
-    if going_to:
+    if newest and newest[1].startswith("return_label"):
+        # "send the label to maya.work@gmail.com instead" after a refund (a conversation of our own, 7 December: said
+        # nothing, and the label went to the account's address): where it went, and who can send it elsewhere.
+        response = "utter_other_address_label"
+    elif going_to:
         response = "utter_other_address_updates" if updates else "utter_other_address_note"
     if response in answers_heard(tracker) and f"{response}_again" in domain.get("responses", {}):
         response += "_again"  # "so will the updates go to the fastmail address now?": never the same paragraph twice

@@ -78,25 +78,27 @@ async def _addresses(tracker: Tracker) -> Tuple[Set[Text], Optional[Text]]:
     return {a for a in verified if a}, known_email(tracker)
 
 
-async def sent_here_to(tracker: Tracker) -> Optional[Text]:
-    """The address this conversation's newest email went (or is going) to, as the outbox holds it; None without one."""
+async def sent_here_to(tracker: Tracker) -> Optional[Tuple[Text, Text]]:
+    """The address this conversation's newest email went (or is going) to, and its topic ("return_label_refund"), as
+    the outbox holds them; None without one."""
 
     def newest(table: sa.Table) -> Any:
-        def read(conn: Any) -> Optional[Text]:
+        def read(conn: Any) -> Optional[Tuple[Text, Text]]:
             query = (
-                sa.select(table.c.recipient)
+                sa.select(table.c.recipient, table.c.topic)
                 .where(table.c.kind == "email", table.c.sender_id == tracker.sender_id, table.c.status != "cancelled")
                 .order_by(table.c.id.desc())
                 .limit(1)
             )
-            return conn.execute(query).scalar()
+            row = conn.execute(query).first()
+            return (str(row[0]), str(row[1])) if row else None
 
         return read
 
     for store, outbox in default_outboxes():
         found = await store.run(newest(outbox))
         if found:
-            return str(found)
+            return found
     return None
 
 

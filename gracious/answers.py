@@ -77,6 +77,9 @@ class Answer:
     not_after: Tuple[str, ...] = ()
     # Never with a phrase of this list of catalog/signals.yml: "ok forget the taxi" (`errand_let_go`) asks no taxi.
     unless_signal: str = ""
+    # Offered options this answer says are no use now ("Then a remake is no use to you"): their buttons are not shown
+    # beside it.
+    hides: Tuple[str, ...] = ()
 
     def fits(self, text: str) -> bool:
         """The question has one of the answer's words (and one of its `with` words, when it has them),
@@ -109,6 +112,7 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
             tuple(a.get("told_by") or ()),
             tuple(a.get("not_after") or ()),
             str(a.get("unless_signal") or ""),
+            tuple(a.get("hides") or ()),
         )
         for a in raw.get("answers") or []
     )
@@ -116,6 +120,17 @@ def _answers(path: Path, modified_ns: int) -> Tuple[Answer, ...]:
 
 def answers() -> Tuple[Answer, ...]:
     return _answers(ANSWERS_FILE, changed_at(ANSWERS_FILE))
+
+
+def hidden_beside(response: str) -> Tuple[str, ...]:
+    """The offered options whose buttons are not shown beside this answer's response (its `hides`)."""
+    return next((a.hides for a in answers() if a.response == response.removesuffix("_again")), ())
+
+
+def has_left_the_cafe(text: str) -> bool:
+    """ "cold coffee. station cafe. no need new coffee, i go home": the customer has left the café already, in the words
+    of the answer `cafe_not_going_back` (one list for both: the case's fact `left_the_cafe` and that answer)."""
+    return any(a.id == "cafe_not_going_back" and a.fits(text) for a in answers())
 
 
 def told_already(response: str, said: Iterable[Optional[str]]) -> bool:

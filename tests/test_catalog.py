@@ -78,6 +78,7 @@ def test_real_catalog_loads_with_its_limits_and_policies_in_file_order(catalog):
         "cafe_hygiene",
         "cafe_swap",
         "cafe_taken",
+        "cafe_left",
         "cafe_remake",
         "faulty_item",
         "exchange_customer_choice",

@@ -345,3 +345,19 @@ def only_a_time(text: str) -> bool:
 def time_entity(text: str) -> Dict[str, Any]:
     """The whole message as the time of a call (the callback form reads the time in it)."""
     return {"entity": "time", "value": text, "start": 0, "end": len(text), "extractor": "typed_choice"}
+
+
+# "I suppose 10 is better than nothing. I will take that." just after today's offer was told (blind panel p72 AF-12:
+# "None of these", read from "nothing"): the option the answer was about, taken.
+TAKES_THAT = re.compile(
+    r"\b(?:i'?ll|ill|i\s+will|i'?d|i\s+would|let\s+me|can\s+i|could\s+i|i\s+can)\s+(?:just\s+)?"
+    r"(?:take|have|use|go\s+with|go\s+for|try)\s+(?:that|it|this|that\s+one|that\s+code|that\s+offer|the\s+offer)\b"
+    r"|\b(?:that|it)\s+(?:will|'?ll)\s+do\b",
+    re.I,
+)
+NOT_THAT = re.compile(r"\b(?:not|don'?t|dont|won'?t|wont|never|rather\s+not)\b", re.I)
+
+
+def takes_that(text: str) -> bool:
+    """ "I will take that", "ill use it", "that'll do": what was just told, taken plainly (no "not" beside it)."""
+    return bool(TAKES_THAT.search(text or "")) and not NOT_THAT.search(text or "")

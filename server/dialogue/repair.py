@@ -23,6 +23,7 @@ from gracious.answers import answers as all_answers
 from gracious.contact_details import without_phones
 from gracious.dropped_call import cancels_booked
 from gracious.identity import verified_customer
+from gracious.outbox.grant_emails import TEMPLATES
 from gracious.references import find, says_wrong_size, size_change, size_wanted, without_amounts
 from server.dialogue import (
     account_readings,
@@ -362,7 +363,8 @@ WHICH_ADDRESS = re.compile(
     r"|\b(?:updates?|e-?mails?|note)\b.{0,20}\bgo(?:ing)?\s+to\s+(?:the|my)\s+\w+\s+(?:e-?mail|address)\b",
     re.I,
 )
-EMAILS_SET_UP = {"email_followup", "delivery_updates"}
+# The alternatives whose confirmation sends an email (the return labels, the updates, the team's note).
+EMAILS_SET_UP = set(TEMPLATES)
 
 
 def _other_address(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: str) -> Optional[Dict[str, Any]]:
@@ -375,11 +377,35 @@ def _other_address(parsed: Dict[str, Any], tracker: DialogueStateTracker, text: 
     return read_as(parsed, STATUS, "other_address", parsed.get("entities") or [])
 
 
+# Today's offer told (catalog/answers.yml current_offer_asked), then taken: "ill take that".
+OFFER_TOLD = {"utter_answer_current_offer_asked", "utter_answer_current_offer_asked_again"}
+OFFER_TAKEN = "utter_answer_current_offer_taken"
+
+
+def _updates_asked(parsed: Dict[str, Any], text: str) -> Dict[str, Any]:
+    """The order's delivery updates by email asked for in the customer's words ("tracking emails please", blind panel
+    p61 J09), read as their choice (in_hand.updates_asked)."""
+    return read_as(
+        parsed, "choose_alternative", "updates_asked", [whole_message("alternative", "delivery_updates", text)]
+    )
+
+
 def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> Dict[str, Any]:
     """The parse of a message, with its intent replaced when the message is a repair."""
     text = (parsed.get("text") or "").strip()
     intent = (parsed.get("intent") or {}).get("name")
     parsed = _ordered_not_handed(parsed, text)
+    if (
+        tracker is not None
+        and not tracker.active_loop_name
+        and in_hand.takes_that(text)
+        and OFFER_TOLD & set(in_hand.said_last_turn(tracker))
+    ):
+        # "ill take that" after "whats todays offer" was answered (a conversation of our own, 7 December: "Sure, go
+        # ahead. What else is going on?"): how to use the code, said plainly.
+        return dict(
+            read_as(parsed, WHY, "case_question"), answer=OFFER_TAKEN, answers=[OFFER_TAKEN], answer_person=False
+        )
     if (
         tracker is not None
         and not tracker.active_loop_name
@@ -875,6 +901,17 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # "...it does not suit the room for which it was intended, and I should like to return it for a full refund, if
         # that would be agreeable." (a conversation of our own, 6 December: saved as feedback): the refund asked for.
         return read_as(parsed, "request_refund", "refund_asked", parsed.get("entities") or [])
+    if (
+        intent == "give_feedback"
+        and not tracker.get_slot("case_type")
+        and signals.said_at_the_cafe(text)
+        and signals.REMEDY_ASKED.search(text)
+        and not repair.says("feedback", text)
+    ):
+        # "hot chocolate at the station cafe was cold, not going back there today. can i just have a credit" (a
+        # conversation of our own, 7 December: saved as feedback, then "I can't see one on your account"): the visit
+        # put right.
+        return read_as(parsed, "report_wrong_item", "cafe_remedy_asked", parsed.get("entities") or [])
     if intent == "give_feedback" and (
         repair.says("not_feedback", text) or (tracker.get_slot("case_type") and not repair.says("feedback", text))
     ):
@@ -924,8 +961,8 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
     ):
         # "And could you also send me the tracking updates by email in the meantime?" after a call was booked (blind
         # panel p73b AH-04: the team's email follow-up booked instead): the order's updates, read before the email.
-        updates = whole_message("alternative", "delivery_updates", text)
-        return read_as(parsed, "choose_alternative", "updates_asked", [updates])
+        # With a cancel in it, the readings of a cancel come first; the updates are read after them (below).
+        return _updates_asked(parsed, text)
     if (
         intent in ("nlu_fallback", "out_of_scope", "complain_no_response")
         and not loop
@@ -1060,10 +1097,9 @@ def reread(parsed: Dict[str, Any], tracker: Optional[DialogueStateTracker]) -> D
         # for, looked into; never "Could you tell me what's gone wrong?" twice.
         return read_as(parsed, "check_order_status", "late_told", parsed.get("entities") or [])
     if intent not in MEANT and not offers.new_order_or_bill(parsed, tracker) and in_hand.updates_asked(tracker, text):
-        # "no i dont want a refund anymore. KEEP the order. tracking emails please" (blind panel p61 J09): the updates.
-        return read_as(
-            parsed, "choose_alternative", "updates_asked", [whole_message("alternative", "delivery_updates", text)]
-        )
+        # The updates asked for with a cancel in the message, once no reading of a cancel above took it (without a
+        # cancel they are read earlier, before the email follow-up).
+        return _updates_asked(parsed, text)
     if intent not in MEANT and not offers.new_order_or_bill(parsed, tracker) and in_hand.arrival_asked(tracker, text):
         # "i dont want to change anything, i just want to know when it gets here" (blind panel p60 G12): the order's
         # own case, where it is and when it comes; never out of scope nor "I'd rather not guess".

@@ -119,17 +119,6 @@ class Reader:
 ANSWERING = {"action_answer_why", "action_answer_also_asked"}
 
 
-# "I suppose 10 is better than nothing. I will take that." just after today's offer was told (blind panel p72 AF-12:
-# "None of these", read from "nothing"): the option the answer was about, taken.
-TAKES_THAT = re.compile(
-    r"\b(?:i'?ll|ill|i\s+will|i'?d|i\s+would|let\s+me|can\s+i|could\s+i|i\s+can)\s+(?:just\s+)?"
-    r"(?:take|have|use|go\s+with|go\s+for|try)\s+(?:that|it|this|that\s+one|that\s+code|that\s+offer|the\s+offer)\b"
-    r"|\b(?:that|it)\s+(?:will|'?ll)\s+do\b",
-    re.I,
-)
-NOT_THAT = re.compile(r"\b(?:not|don'?t|dont|won'?t|wont|never|rather\s+not)\b", re.I)
-
-
 # "what if the jacket ships before they call me tomorrow": a call supposed, in a question about something else, never one
 # asked for.
 CALL_SUPPOSED = re.compile(
@@ -174,7 +163,7 @@ def kept_with_a_choice(parsed: Dict[str, Any]) -> List[Dict[str, Any]]:
 def option_just_told(text: str, tracker: Optional[DialogueStateTracker], options: List[Option]) -> Optional[Option]:
     """The option whose news the assistant's last answer gave (catalog/answers.yml `option`), when the message takes
     "that" plainly; None otherwise."""
-    if tracker is None or not TAKES_THAT.search(text) or NOT_THAT.search(text) or not just_answered(tracker):
+    if tracker is None or not in_hand.takes_that(text) or not just_answered(tracker):
         return None
     asked = next((e for e in reversed(tracker.events) if isinstance(e, UserUttered)), None)
     said = set((asked.parse_data or {}).get("answers") or []) if asked is not None else set()

@@ -642,3 +642,26 @@ def test_an_answer_is_ruled_out_by_a_signals_list(text, fits):
     taxi = next(a for a in answers() if a.id == "taxi")
     assert taxi.unless_signal == "errand_let_go"
     assert taxi.fits(text) is fits
+
+
+def test_an_answer_hides_the_buttons_of_the_options_it_says_are_no_use():
+    from gracious.answers import hidden_beside
+
+    assert hidden_beside("utter_answer_cafe_not_going_back") == ("remake",)
+    assert hidden_beside("utter_answer_cafe_not_going_back_again") == ("remake",)  # its shorter words too
+    assert hidden_beside("utter_answer_return_postage") == ()
+
+
+@pytest.mark.parametrize(
+    "text, left",
+    [
+        # A conversation of our own, 7 December: offered a remake on the way home.
+        ("cold coffee. station cafe. no need new coffee, i go home", True),
+        ("the latte had cows milk, im back at my desk now", True),
+        ("my latte was cold, can you make another", False),
+    ],
+)
+def test_the_customer_who_has_left_the_cafe_is_heard_in_the_answers_words(text, left):
+    from gracious.answers import has_left_the_cafe
+
+    assert has_left_the_cafe(text) is left

@@ -290,6 +290,9 @@ def test_a_signed_in_customer_asking_if_we_can_see_it_hears_the_record_in_hand()
         ("also is the 7.60 phone credit still on my account?", True),
         ("did the refund go through?", True),
         ("can i get a refund?", False),
+        # A conversation of our own, 7 December: heard "I can't see one on your account".
+        ("not going back there today. can i just have a credit", False),
+        ("has the credit been applied yet? i'd like to use it", True),
         ("what time is my call?", False),
     ],
 )

@@ -1212,6 +1212,9 @@ def test_another_address_for_the_emails_set_up_is_where_they_go(text, email):
         ]
     set_up = tracker(granted_alternatives=["delivery_updates"])
     assert reread(message, set_up)["repair"] == "other_address"
+    # A refund's return label sent by email (a conversation of our own, 7 December: sent to the account's address, and
+    # nothing said).
+    assert reread(message, tracker(granted_alternatives=["refund"]))["repair"] == "other_address"
     # Nothing set up by email in this chat: not this reading.
     assert reread(message, tracker()).get("repair") != "other_address"
 
@@ -1235,3 +1238,33 @@ def test_the_staffs_manner_told_beside_a_choice(text, told):
     assert staff_told_beside(text, tracker(case_type="report_wrong_item")) == told
     # In a case about the staff already: the same case.
     assert staff_told_beside(text, tracker(case_type="complain_service")) is None
+
+
+@pytest.mark.parametrize(
+    "text, said, taken",
+    [
+        # A conversation of our own, 7 December: "ill take that" after today's offer got "Sure, go ahead".
+        ("ill take that", "utter_answer_current_offer_asked", True),
+        ("great i'll use it", "utter_answer_current_offer_asked_again", True),
+        ("i wont use that", "utter_answer_current_offer_asked", False),
+        ("ill take that", "utter_feedback_praise", False),  # no offer told
+    ],
+)
+def test_todays_offer_taken_once_told_is_how_to_use_it(text, said, taken):
+    state = tracker()
+    state.update(BotUttered("...", metadata={"utter_action": said}))
+    state.update(BotUttered("Is there anything else I can help you with today?"))
+    read = reread(parsed(text, "affirm"), state)
+    assert (read.get("answer") == "utter_answer_current_offer_taken") is taken
+    if taken:
+        assert read["intent"]["name"] == "ask_why" and read["repair"] == "case_question"
+
+
+def test_a_remedy_asked_for_a_cafe_visit_is_its_case_never_feedback():
+    # A conversation of our own, 7 December: "...not going back there today. can i just have a credit" saved as feedback.
+    text = "hot chocolate at the station cafe was cold, not going back there today. can i just have a credit"
+    read = reread(parsed(text, "give_feedback"), tracker())
+    assert read["intent"]["name"] == "report_wrong_item" and read["repair"] == "cafe_remedy_asked"
+    # Feedback with no remedy asked stays feedback.
+    praise = "the barista at the station cafe was lovely, you should give her a raise"
+    assert reread(parsed(praise, "give_feedback"), tracker())["intent"]["name"] == "give_feedback"
